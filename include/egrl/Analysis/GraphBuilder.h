@@ -1,0 +1,61 @@
+//===- GraphBuilder.h - Build a WorkloadGraph from a func.func ------------===//
+//
+// Reads one function of linalg-on-tensors or TOSA (one inference graph) and
+// groups its ops into the nodes a compiler would schedule
+// (docs/graph.md). Also the MLIR analysis wrapper used by passes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_ANALYSIS_GRAPHBUILDER_H
+#define EGRL_ANALYSIS_GRAPHBUILDER_H
+
+#include "egrl/Graph/WorkloadGraph.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace egrl {
+
+enum class Granularity { Fused, Op };
+std::optional<Granularity> parseGranularity(llvm::StringRef name);
+
+struct GraphBuildOptions {
+  Granularity granularity = Granularity::Fused;
+  /// Emit a remark for each op that is not modelled (memory-only node).
+  bool remarkUnknownOps = true;
+};
+
+/// Which ops make up each node, so a pass can annotate them.
+struct GraphOpMap {
+  /// Node of each op that belongs to one (views and inits belong to none).
+  llvm::DenseMap<mlir::Operation *, unsigned> nodeOf;
+  /// Ops reading a weight.
+  llvm::DenseSet<mlir::Operation *> readsWeights;
+};
+
+/// Builds the graph of `func`. Reports errors (dynamic shapes, ops with
+/// regions it cannot see into that carry tensors) on the offending op and
+/// returns failure.
+mlir::FailureOr<WorkloadGraph> buildWorkloadGraph(mlir::func::FuncOp func,
+                                                  const GraphBuildOptions &,
+                                                  GraphOpMap *opMap = nullptr);
+
+/// `getAnalysis<WorkloadGraphAnalysis>()` on a func.func: the fused graph.
+class WorkloadGraphAnalysis {
+public:
+  explicit WorkloadGraphAnalysis(mlir::Operation *op);
+  /// Null when the function could not be analysed (errors were reported).
+  const WorkloadGraph *graph() const {
+    return succeeded(result) ? &*result : nullptr;
+  }
+  const GraphOpMap &opMap() const { return map; }
+
+private:
+  GraphOpMap map;
+  mlir::FailureOr<WorkloadGraph> result;
+};
+
+} // namespace egrl
+
+#endif // EGRL_ANALYSIS_GRAPHBUILDER_H

@@ -1,0 +1,53 @@
+//===- Evaluator.h - The black box every strategy measures against -------===//
+//
+// A strategy sees only evaluate(placement) -> {latency, valid, overflow}.
+// Backends: the analytical model (AnalyticalModel.h); more are added by
+// implementing this interface and one line in createEvaluator().
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_COSTMODEL_EVALUATOR_H
+#define EGRL_COSTMODEL_EVALUATOR_H
+
+#include "egrl/CostModel/Placement.h"
+#include "egrl/CostModel/Problem.h"
+
+#include <memory>
+
+namespace egrl {
+
+struct EvalResult {
+  double latency = 0; ///< Seconds for one inference (after rectification).
+  bool valid = false; ///< The placement fitted as given.
+  int64_t overflowBytes = 0;
+};
+
+class Evaluator {
+public:
+  explicit Evaluator(const Problem &problem) : problemRef(problem) {}
+  virtual ~Evaluator();
+
+  virtual llvm::StringRef name() const = 0;
+  /// Must be safe to call from several threads at once.
+  virtual EvalResult evaluate(const Placement &placement) const = 0;
+
+  const Problem &problem() const { return problemRef; }
+
+private:
+  const Problem &problemRef;
+};
+
+/// The paper's reward: speedup^2 - 1 over `referenceLatency` when valid; an
+/// invalid placement scores below -1, lower the more bytes overflowed.
+double reward(const EvalResult &result, double referenceLatency,
+              int64_t totalBytes);
+
+/// Names accepted by createEvaluator().
+llvm::ArrayRef<llvm::StringRef> evaluatorNames();
+/// Creates the evaluator called `name` for `problem`.
+llvm::Expected<std::unique_ptr<Evaluator>>
+createEvaluator(llvm::StringRef name, const Problem &problem);
+
+} // namespace egrl
+
+#endif // EGRL_COSTMODEL_EVALUATOR_H

@@ -1,0 +1,60 @@
+//===- Report.h - Summaries of a placement for people and tools ----------===//
+//
+// One summary, built once, printed as a remark/line by the pass and tools and
+// written as JSON by `report=`. Every latency is quoted against `native`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_SEARCH_REPORT_H
+#define EGRL_SEARCH_REPORT_H
+
+#include "egrl/Search/Strategy.h"
+
+namespace egrl {
+
+struct PlacementSummary {
+  std::string graph;
+  std::string target;
+  std::string strategy;
+  std::string evaluator;
+  std::string granularity;
+  uint64_t seed = 0;
+  unsigned numNodes = 0;
+  double latency = 0;
+  double nativeLatency = 0;
+  bool valid = false;
+  int64_t overflowBytes = 0;
+  uint64_t evaluations = 0;
+  double wallSeconds = 0;
+  std::vector<std::string> levels;
+  std::vector<int64_t> weightBytes;     ///< Per level.
+  std::vector<int64_t> activationBytes; ///< Per level.
+  std::vector<int64_t> peakBytes;       ///< Per level.
+  std::string detail;
+
+  double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
+};
+
+PlacementSummary summarize(const Problem &problem,
+                           const SearchResult &result,
+                           const EvalResult &native,
+                           llvm::StringRef strategy,
+                           llvm::StringRef evaluator, uint64_t seed,
+                           double wallSeconds);
+
+/// "1.5 MiB", "512 B": sizes as people read them.
+std::string formatBytes(int64_t bytes);
+/// "123.4 us", "1.234 ms": latencies with four significant digits.
+std::string formatSeconds(double seconds);
+
+/// One line: latency, speed-up vs native, validity, bytes per level.
+std::string summaryText(const PlacementSummary &summary);
+
+/// JSON report: the summary, the history and the per-node placement.
+std::string reportJSON(const std::vector<PlacementSummary> &summaries,
+                       const std::vector<const Problem *> &problems,
+                       const std::vector<const SearchResult *> &results);
+
+} // namespace egrl
+
+#endif // EGRL_SEARCH_REPORT_H

@@ -1,0 +1,96 @@
+//===- Strategy.h - One interface for every placement strategy -----------===//
+//
+// graph + evaluator + budget + seed -> placement + history. Strategies only
+// propose: capacity rules live in the evaluator (egrl/CostModel/Capacity.h).
+// A new strategy is one new file plus one line in createStrategy().
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_SEARCH_STRATEGY_H
+#define EGRL_SEARCH_STRATEGY_H
+
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Evaluator.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+namespace egrl {
+
+struct HistoryPoint {
+  uint64_t evaluations = 0;
+  double bestLatency = 0;
+  double wallSeconds = 0;
+};
+
+struct SearchOptions {
+  /// Evaluations of the black-box evaluator a search may spend.
+  uint64_t budget = 1000;
+  uint64_t seed = 0;
+  unsigned threads = 1;
+  /// Called whenever the best placement improves (progress output).
+  std::function<void(const HistoryPoint &)> onImprovement;
+};
+
+/// What a strategy works with. Model-based strategies (native, greedy, ilp)
+/// reason on `model` and are measured on `evaluator`, which may be the same.
+struct SearchContext {
+  const Problem &problem;
+  const AnalyticalModel &model;
+  const Evaluator &evaluator;
+  SearchOptions options;
+};
+
+struct SearchResult {
+  Placement placement; ///< Rectified: it fits.
+  EvalResult result;   ///< As measured by the context's evaluator.
+  uint64_t evaluations = 0;
+  std::vector<HistoryPoint> history;
+  std::string detail; ///< One line a strategy may add to reports.
+};
+
+/// Counts evaluations, keeps the best valid placement and its history, and
+/// enforces the budget. Shared by every search so all report alike.
+class EvaluationTracker {
+public:
+  explicit EvaluationTracker(const SearchContext &context);
+
+  /// Evaluates on the context's evaluator (counts one evaluation).
+  EvalResult evaluate(const Placement &placement);
+  bool exhausted() const { return evaluations >= context.options.budget; }
+  uint64_t used() const { return evaluations; }
+  /// Result with the best placement seen (rectified), its evaluation and
+  /// the history.
+  SearchResult finish() const;
+
+private:
+  const SearchContext &context;
+  std::chrono::steady_clock::time_point start;
+  uint64_t evaluations = 0;
+  bool haveBest = false;
+  Placement best;
+  EvalResult bestResult;
+  std::vector<HistoryPoint> history;
+};
+
+class Strategy {
+public:
+  virtual ~Strategy();
+  virtual llvm::StringRef name() const = 0;
+  virtual llvm::Expected<SearchResult> run(const SearchContext &context) = 0;
+};
+
+llvm::ArrayRef<llvm::StringRef> strategyNames();
+llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
+
+// Factories, one per strategy file.
+std::unique_ptr<Strategy> createNativeStrategy();
+std::unique_ptr<Strategy> createGreedyStrategy();
+
+/// The native placement (docs/strategies.md): what the 1.0x reference is.
+Placement nativePlacement(const Problem &problem);
+
+} // namespace egrl
+
+#endif // EGRL_SEARCH_STRATEGY_H

@@ -1,0 +1,75 @@
+//===- Target.h - Accelerator description read from a target JSON --------===//
+//
+// A target names the memory levels of an accelerator (capacity, bandwidth),
+// its compute rates and fixed per-layer costs. Everything the cost models know
+// about a chip comes from here, so a new accelerator is a new JSON file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_TARGET_TARGET_H
+#define EGRL_TARGET_TARGET_H
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace egrl {
+
+/// One level of the memory hierarchy.
+struct MemoryLevel {
+  std::string name;
+  /// Physical capacity in bytes.
+  int64_t capacityBytes = 0;
+  /// Bytes the compiler/runtime keeps for itself (working set, staging
+  /// buffers); placements may use `capacityBytes - reservedBytes`.
+  int64_t reservedBytes = 0;
+  /// Sustained bandwidth in bytes per second.
+  double bandwidth = 0;
+
+  int64_t usableBytes() const { return capacityBytes - reservedBytes; }
+};
+
+/// An accelerator target. Levels are kept sorted fastest first, so level 0 is
+/// the fastest and the last level is the backing store that demotion ends in.
+struct Target {
+  std::string name;
+  std::string description;
+  std::vector<MemoryLevel> levels;
+  /// Multiply-accumulates per second of the whole chip.
+  double macRate = 0;
+  /// Vector (element-wise / reduction) operations per second.
+  double vectorRate = 0;
+  /// Fixed cost per layer (dispatch, synchronisation), seconds.
+  double layerOverhead = 0;
+  /// Overrides the element size of every tensor (NNP-I runs int8: 1 byte).
+  std::optional<int64_t> elementBytes;
+  /// The raw JSON text of the optional "sim" section (simulator parameters);
+  /// empty when absent. Kept as text so this header needs no JSON library.
+  std::string simSection;
+
+  unsigned numLevels() const { return levels.size(); }
+  unsigned slowestLevel() const { return levels.size() - 1; }
+  /// Index of the level called `name`, or std::nullopt.
+  std::optional<unsigned> findLevel(llvm::StringRef name) const;
+  /// Comma-separated level names, fastest first (for diagnostics).
+  std::string levelNames() const;
+
+  /// Parses a target from JSON text; `origin` names the source in errors.
+  static llvm::Expected<Target> parse(llvm::StringRef json,
+                                      llvm::StringRef origin);
+  /// Reads and parses a target JSON file.
+  static llvm::Expected<Target> load(llvm::StringRef path);
+};
+
+/// Resolves a target argument: an existing file path, or the name of a
+/// bundled target (`nnpi-1000` → `<targets dir>/nnpi-1000.json`). The bundled
+/// directory is EGRL_TARGETS_DIR unless the environment sets EGRL_TARGETS_DIR.
+llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
+
+} // namespace egrl
+
+#endif // EGRL_TARGET_TARGET_H

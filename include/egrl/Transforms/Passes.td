@@ -1,0 +1,96 @@
+//===- Passes.td - egrl passes -----------------------------*- tablegen -*-===//
+
+#ifndef EGRL_TRANSFORMS_PASSES
+#define EGRL_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
+  let summary = "Choose the memory level of every weight and activation";
+  let description = [{
+    Builds the WorkloadGraph of each `func.func` (one inference graph), runs a
+    placement strategy against an evaluator of the target, and records the
+    result in the IR:
+
+    * every op of a graph node gets
+      `egrl.placement = #egrl.placement<node = N, weights = "...", output = "...">`
+      (`weights` only on ops that read weights);
+    * the module gets `egrl.record = #egrl.record<...>` (target, levels,
+      strategy, evaluator, granularity, seed);
+    * a remark on each function summarises the predicted latency, the
+      speed-up over the `native` placement, bytes per level and validity;
+    * `report=path.json` writes the same summary and the per-node placement
+      as JSON.
+
+    ```mlir
+    // egrl-opt --egrl-memory-placement="strategy=greedy target=nnpi-1000"
+    %0 = linalg.matmul {egrl.placement = #egrl.placement<node = 0,
+           weights = "sram", output = "sram">} ins(%a, %w : ...) outs(...)
+    ```
+
+    Functions whose shapes are not static are rejected with an error at the
+    first dynamic op. Ops the graph builder does not model become
+    memory-only nodes and get a remark.
+  }];
+  let dependentDialects = ["::egrl::EGRLDialect"];
+  let options = [
+    Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
+           "Placement strategy (native, greedy)">,
+    Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
+           "Target: a bundled target name or a path to a target JSON">,
+    Option<"evaluator", "evaluator", "std::string",
+           /*default=*/"\"analytical\"",
+           "Evaluator the strategy is measured on (analytical)">,
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"fused\"",
+           "Graph nodes: 'fused' (a compiler's fusion groups) or 'op'">,
+    Option<"budget", "budget", "uint64_t", /*default=*/"1000",
+           "Evaluations a search strategy may spend">,
+    Option<"seed", "seed", "uint64_t", /*default=*/"0",
+           "Random seed (same seed, same placement)">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Write a JSON report of the placement to this path">,
+  ];
+}
+
+def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
+  let summary = "Print the WorkloadGraph of each function";
+  let description = [{
+    Prints, for each `func.func`, the nodes the placement works on: index,
+    kind, anchor op, MACs, vector ops, weight and output bytes, producers and
+    last use. With `json=true` it prints the graph's JSON form (the input of
+    `egrl-train` and the Python tools) instead. The IR is left unchanged.
+    Sizes are in bytes of the IR's element types unless `element-bytes` is
+    set (NNP-I runs int8: `element-bytes=1`).
+  }];
+  let options = [
+    Option<"granularity", "granularity", "std::string",
+           /*default=*/"\"fused\"", "'fused' or 'op'">,
+    Option<"json", "json", "bool", /*default=*/"false",
+           "Print the JSON form">,
+    Option<"elementBytes", "element-bytes", "int64_t", /*default=*/"0",
+           "Override the element size in bytes (0: from the IR)">,
+    Option<"output", "output", "std::string", /*default=*/"\"-\"",
+           "Where to print ('-' for stdout)">,
+  ];
+}
+
+def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Move placements onto memref memory spaces after bufferization";
+  let description = [{
+    Run after `--one-shot-bufferize`. For each op carrying an
+    `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
+    gets memory space `#egrl.mem<"output level">`, and the globals of the
+    weights it reads get `#egrl.mem<"weights level">`. Uses that need the
+    original type receive a `memref.memory_space_cast`.
+
+    ```mlir
+    %alloc = memref.alloc() : memref<1x8xf32, #egrl.mem<"sram">>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::egrl::EGRLDialect"];
+}
+
+#endif // EGRL_TRANSFORMS_PASSES

@@ -1,0 +1,554 @@
+//===- GraphBuilder.cpp - Build a WorkloadGraph from a func.func ----------===//
+//
+// One walk over the function body in program order classifies every tensor
+// value as a weight (constants, and values computed only from constants),
+// a host input (function arguments), an activation (written by a node), or
+// nothing (tensor.empty and fills that only initialise an output buffer).
+// Compute ops become nodes; at `fused` granularity element-wise ops join the
+// node of their latest-produced activation input, as an epilogue fusion.
+// The rules are documented in docs/graph.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <numeric>
+
+using namespace mlir;
+using namespace egrl;
+
+std::optional<Granularity> egrl::parseGranularity(llvm::StringRef name) {
+  if (name == "fused")
+    return Granularity::Fused;
+  if (name == "op")
+    return Granularity::Op;
+  return std::nullopt;
+}
+
+namespace {
+
+int64_t elementBytes(Type elementType) {
+  if (elementType.isIndex())
+    return 8;
+  if (auto complex = dyn_cast<ComplexType>(elementType))
+    return 2 * elementBytes(complex.getElementType());
+  if (elementType.isIntOrFloat())
+    return (elementType.getIntOrFloatBitWidth() + 7) / 8;
+  return 4;
+}
+
+/// Views and padding: no data is computed, the result aliases its source.
+/// Padding is absorbed by the consumer, as a compiler folds it into the
+/// consumer's address generation.
+bool isViewLike(Operation *op) {
+  static const llvm::StringSet<> names = {
+      "tensor.expand_shape",  "tensor.collapse_shape", "tensor.cast",
+      "tensor.reshape",       "tensor.bitcast",        "tensor.pad",
+      "tensor.extract_slice", "tosa.reshape",          "tosa.pad",
+      "tosa.slice",           "tosa.identity",         "tosa.cast_shape"};
+  return names.contains(op->getName().getStringRef());
+}
+
+bool isBufferInit(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  return name == "tensor.empty" || name == "bufferization.alloc_tensor";
+}
+
+/// TOSA element-wise ops (TOSA has no Elementwise trait).
+bool isTosaElementwise(StringRef name) {
+  static const llvm::StringSet<> names = {
+      "tosa.abs",         "tosa.add",
+      "tosa.arithmetic_right_shift", "tosa.bitwise_and",
+      "tosa.bitwise_not", "tosa.bitwise_or",
+      "tosa.bitwise_xor", "tosa.cast",
+      "tosa.ceil",        "tosa.clamp",
+      "tosa.clz",         "tosa.cos",
+      "tosa.equal",       "tosa.erf",
+      "tosa.exp",         "tosa.floor",
+      "tosa.greater",     "tosa.greater_equal",
+      "tosa.int_div",     "tosa.log",
+      "tosa.logical_and", "tosa.logical_left_shift",
+      "tosa.logical_not", "tosa.logical_or",
+      "tosa.logical_right_shift", "tosa.logical_xor",
+      "tosa.maximum",     "tosa.minimum",
+      "tosa.mul",         "tosa.negate",
+      "tosa.pow",         "tosa.reciprocal",
+      "tosa.rescale",     "tosa.rsqrt",
+      "tosa.select",      "tosa.sigmoid",
+      "tosa.sin",         "tosa.sub",
+      "tosa.table",       "tosa.tanh",
+      "tosa.apply_scale"};
+  return names.contains(name);
+}
+
+struct OpCost {
+  int64_t macs = 0;
+  int64_t vectorOps = 0;
+  NodeKind kind = NodeKind::Unknown;
+  /// May join the node of its input at `fused` granularity.
+  bool fusible = false;
+  bool modelled = true;
+};
+
+int64_t product(ArrayRef<int64_t> values) {
+  return std::accumulate(values.begin(), values.end(), int64_t(1),
+                         std::multiplies<int64_t>());
+}
+
+ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
+
+int64_t elementsOf(Value value) { return product(shapeOf(value)); }
+
+OpCost linalgCost(linalg::LinalgOp op) {
+  OpCost cost;
+  int64_t iterations = product(op.getStaticLoopRanges());
+  unsigned bodyOps = 0;
+  bool hasMul = false;
+  for (Operation &inner : op.getBlock()->without_terminator()) {
+    ++bodyOps;
+    StringRef name = inner.getName().getStringRef();
+    hasMul |= name == "arith.mulf" || name == "arith.muli";
+  }
+  StringRef name = op->getName().getStringRef();
+  bool convolution = linalg::isaConvolutionOpInterface(op);
+  if (linalg::isaContractionOpInterface(op) || (convolution && hasMul)) {
+    cost.macs = iterations;
+    if (name.contains("depthwise"))
+      cost.kind = NodeKind::DepthwiseConv;
+    else if (convolution)
+      cost.kind = NodeKind::Conv;
+    else if (name.contains("batch") || op.getNumParallelLoops() > 2)
+      cost.kind = NodeKind::BatchMatmul;
+    else
+      cost.kind = NodeKind::Matmul;
+    return cost;
+  }
+  cost.vectorOps = iterations * std::max(1u, bodyOps);
+  if (convolution || name.contains("pooling")) {
+    cost.kind = NodeKind::Pool;
+  } else if (op.getNumReductionLoops() > 0) {
+    cost.kind = NodeKind::Reduction;
+  } else {
+    // All-parallel: element-wise, or pure data movement (transpose,
+    // broadcast, copy) when the body only yields.
+    cost.fusible = true;
+    cost.kind = bodyOps == 0 ? NodeKind::DataMovement : NodeKind::Elementwise;
+    if (bodyOps == 0)
+      cost.vectorOps = 0;
+  }
+  return cost;
+}
+
+OpCost tosaCost(Operation *op) {
+  OpCost cost;
+  StringRef name = op->getName().getStringRef();
+  Value result = op->getResult(0);
+  int64_t outElems = elementsOf(result);
+  auto operandShape = [&](unsigned i) { return shapeOf(op->getOperand(i)); };
+  if (name == "tosa.conv2d" || name == "tosa.conv3d") {
+    // weight [OC, KH, KW, (KD,) IC]: each output element takes KH*KW*IC MACs.
+    ArrayRef<int64_t> w = operandShape(1);
+    cost.macs = outElems * product(w.drop_front());
+    cost.kind = NodeKind::Conv;
+  } else if (name == "tosa.depthwise_conv2d") {
+    ArrayRef<int64_t> w = operandShape(1); // [KH, KW, C, M]
+    cost.macs = outElems * w[0] * w[1];
+    cost.kind = NodeKind::DepthwiseConv;
+  } else if (name == "tosa.transpose_conv2d") {
+    ArrayRef<int64_t> w = operandShape(1); // [OC, KH, KW, IC]
+    cost.macs = elementsOf(op->getOperand(0)) * w[0] * w[1] * w[2];
+    cost.kind = NodeKind::Conv;
+  } else if (name == "tosa.matmul") {
+    ArrayRef<int64_t> a = operandShape(0); // [N, H, C]
+    cost.macs = outElems * a[2];
+    cost.kind = NodeKind::BatchMatmul;
+  } else if (name == "tosa.fully_connected") {
+    cost.macs = outElems * operandShape(0).back();
+    cost.kind = NodeKind::Matmul;
+  } else if (name == "tosa.avg_pool2d" || name == "tosa.max_pool2d") {
+    auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel");
+    cost.vectorOps =
+        outElems * (kernel ? product(kernel.asArrayRef()) : int64_t(1));
+    cost.kind = NodeKind::Pool;
+  } else if (name.starts_with("tosa.reduce_") || name == "tosa.argmax") {
+    cost.vectorOps = elementsOf(op->getOperand(0));
+    cost.kind = NodeKind::Reduction;
+  } else if (isTosaElementwise(name)) {
+    cost.vectorOps = outElems;
+    cost.kind = NodeKind::Elementwise;
+    cost.fusible = true;
+  } else if (name == "tosa.transpose" || name == "tosa.tile" ||
+             name == "tosa.reverse") {
+    cost.kind = NodeKind::DataMovement;
+    cost.fusible = true;
+  } else if (name == "tosa.concat" || name == "tosa.gather" ||
+             name == "tosa.scatter" || name == "tosa.resize") {
+    cost.kind = NodeKind::DataMovement;
+  } else {
+    cost.modelled = false;
+  }
+  return cost;
+}
+
+OpCost costOf(Operation *op) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    return linalgCost(linalgOp);
+  if (op->getDialect() && op->getDialect()->getNamespace() == "tosa")
+    return tosaCost(op);
+  OpCost cost;
+  if (op->hasTrait<OpTrait::Elementwise>() && op->getNumResults() == 1) {
+    cost.vectorOps = elementsOf(op->getResult(0));
+    cost.kind = NodeKind::Elementwise;
+    cost.fusible = true;
+    return cost;
+  }
+  StringRef name = op->getName().getStringRef();
+  if (name == "tensor.concat" || name == "tensor.insert_slice" ||
+      name == "tensor.gather" || name == "tensor.scatter") {
+    cost.kind = NodeKind::DataMovement;
+    return cost;
+  }
+  cost.modelled = false;
+  return cost;
+}
+
+std::string locationString(Location loc) {
+  if (auto fileLoc = loc->findInstanceOf<FileLineColLoc>())
+    return (fileLoc.getFilename().getValue() + ":" +
+            Twine(fileLoc.getLine()) + ":" + Twine(fileLoc.getColumn()))
+        .str();
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  loc.print(os);
+  return text;
+}
+
+struct ValueInfo {
+  enum Class { None, Weight, Host, Activation } cls = None;
+  llvm::SmallVector<unsigned, 2> weightIds; // Weight
+  unsigned node = 0;                         // Activation
+  Value root;                                // Activation: value written
+  unsigned argNumber = 0;                    // Host
+};
+
+struct WeightInfo {
+  int64_t elements;
+  int64_t elementBytes;
+};
+
+struct NodeState {
+  Node node;
+  llvm::SmallSetVector<unsigned, 4> weightIds;
+  llvm::SmallSetVector<unsigned, 4> producers;
+  llvm::SmallSetVector<unsigned, 2> hostArgs;
+  llvm::SmallSetVector<Value, 2> escaping;
+  Value lastResult;
+};
+
+class GraphWalker {
+public:
+  GraphWalker(func::FuncOp func, const GraphBuildOptions &options,
+          GraphOpMap *opMap)
+      : func(func), options(options), opMap(opMap) {}
+
+  FailureOr<WorkloadGraph> build();
+
+private:
+  LogicalResult checkStaticShapes(Operation *op);
+  void visitCompute(Operation *op, ArrayRef<Value> dataOperands);
+  WorkloadGraph finish();
+
+  func::FuncOp func;
+  const GraphBuildOptions &options;
+  GraphOpMap *opMap;
+  llvm::DenseMap<Value, ValueInfo> info;
+  std::vector<WeightInfo> weights;
+  std::vector<NodeState> nodes;
+  llvm::StringSet<> remarked;
+};
+
+LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
+  auto check = [&](Type type, StringRef role,
+                   unsigned index) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || shaped.hasStaticShape())
+      return success();
+    return op->emitError()
+           << "egrl needs static shapes: " << role << " #" << index
+           << " has type " << type
+           << "; specialise the model to one input shape first";
+  };
+  for (auto [i, type] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(type, "operand", i)))
+      return failure();
+  for (auto [i, type] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(type, "result", i)))
+      return failure();
+  return success();
+}
+
+FailureOr<WorkloadGraph> GraphWalker::build() {
+  if (func.isExternal()) {
+    func.emitError() << "egrl: function '" << func.getSymName()
+                     << "' has no body to place";
+    return failure();
+  }
+  if (!func.getBody().hasOneBlock()) {
+    func.emitError() << "egrl: function '" << func.getSymName()
+                     << "' has control flow (several blocks); only "
+                        "straight-line inference graphs are supported";
+    return failure();
+  }
+
+  for (BlockArgument arg : func.getArguments()) {
+    auto shaped = dyn_cast<ShapedType>(arg.getType());
+    if (!shaped)
+      continue;
+    if (!shaped.hasStaticShape()) {
+      emitError(arg.getLoc())
+          << "egrl needs static shapes: argument #" << arg.getArgNumber()
+          << " of '" << func.getSymName() << "' has type " << arg.getType()
+          << "; specialise the model to one input shape first";
+      return failure();
+    }
+    ValueInfo &vi = info[arg];
+    vi.cls = ValueInfo::Host;
+    vi.argNumber = arg.getArgNumber();
+  }
+
+  for (Operation &op : func.getBody().front()) {
+    if (op.hasTrait<OpTrait::ReturnLike>()) {
+      for (Value v : op.getOperands()) {
+        auto it = info.find(v);
+        if (it == info.end() || it->second.cls != ValueInfo::Activation)
+          continue;
+        nodes[it->second.node].node.isGraphOutput = true;
+        nodes[it->second.node].escaping.insert(it->second.root);
+      }
+      continue;
+    }
+    if (failed(checkStaticShapes(&op)))
+      return failure();
+    bool hasTensorResult = llvm::any_of(
+        op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
+    if (!hasTensorResult)
+      continue; // Scalars, shape queries: nothing to place.
+
+    if (op.hasTrait<OpTrait::ConstantLike>()) {
+      Value result = op.getResult(0);
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (type && type.getNumElements() > 1) {
+        info[result].cls = ValueInfo::Weight;
+        info[result].weightIds.push_back(weights.size());
+        weights.push_back({type.getNumElements(),
+                           elementBytes(type.getElementType())});
+      }
+      continue;
+    }
+    if (isBufferInit(&op))
+      continue;
+
+    // Data the op reads: every tensor operand, including destination-style
+    // inits (an init may be an accumulator or a broadcast bias).
+    SmallVector<Value> dataOperands;
+    for (Value operand : op.getOperands())
+      if (isa<RankedTensorType>(operand.getType()))
+        dataOperands.push_back(operand);
+
+    if (isViewLike(&op) && !dataOperands.empty()) {
+      ValueInfo source = info.lookup(dataOperands.front());
+      for (Value result : op.getResults())
+        info[result] = source;
+      continue;
+    }
+
+    bool readsData = false;
+    ValueInfo folded;
+    folded.cls = ValueInfo::Weight;
+    for (Value operand : dataOperands) {
+      const ValueInfo &vi = info.lookup(operand);
+      if (vi.cls == ValueInfo::Activation || vi.cls == ValueInfo::Host)
+        readsData = true;
+      else if (vi.cls == ValueInfo::Weight)
+        for (unsigned id : vi.weightIds)
+          if (!llvm::is_contained(folded.weightIds, id))
+            folded.weightIds.push_back(id);
+    }
+    if (!readsData) {
+      // Computed from constants only (a transposed weight, a broadcast
+      // bias, a filled buffer): a compiler folds it, so no node.
+      if (!folded.weightIds.empty())
+        for (Value result : op.getResults())
+          info[result] = folded;
+      continue;
+    }
+    visitCompute(&op, dataOperands);
+  }
+  return finish();
+}
+
+void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands) {
+  OpCost cost = costOf(op);
+  if (!cost.modelled && options.remarkUnknownOps &&
+      remarked.insert(op->getName().getStringRef()).second)
+    op->emitRemark() << "egrl: '" << op->getName()
+                     << "' is not modelled; it becomes a memory-only node "
+                        "(0 MACs, 0 vector ops)";
+
+  // At `fused` granularity, an element-wise op joins the node that wrote its
+  // latest-produced activation input (epilogue fusion).
+  std::optional<unsigned> target;
+  if (options.granularity == Granularity::Fused && cost.fusible) {
+    for (Value operand : dataOperands) {
+      const ValueInfo &vi = info.lookup(operand);
+      if (vi.cls == ValueInfo::Activation &&
+          (!target || vi.node > *target))
+        target = vi.node;
+    }
+  }
+  if (!target) {
+    target = nodes.size();
+    NodeState state;
+    StringRef name = op->getName().getStringRef();
+    state.node.opName = name.str();
+    state.node.name = "n" + std::to_string(*target) + "_" +
+                      name.substr(name.find('.') + 1).str();
+    state.node.location = locationString(op->getLoc());
+    state.node.kind = cost.kind;
+    state.node.numOps = 0;
+    nodes.push_back(std::move(state));
+  }
+  NodeState &state = nodes[*target];
+  state.node.numOps += 1;
+  state.node.macs += cost.macs;
+  state.node.vectorOps += cost.vectorOps;
+
+  bool readsWeights = false;
+  for (Value operand : dataOperands) {
+    const ValueInfo &vi = info.lookup(operand);
+    switch (vi.cls) {
+    case ValueInfo::Weight:
+      readsWeights = true;
+      for (unsigned id : vi.weightIds)
+        state.weightIds.insert(id);
+      break;
+    case ValueInfo::Host:
+      state.hostArgs.insert(vi.argNumber);
+      break;
+    case ValueInfo::Activation:
+      if (vi.node != *target) {
+        state.producers.insert(vi.node);
+        nodes[vi.node].escaping.insert(vi.root);
+      }
+      break;
+    case ValueInfo::None:
+      break;
+    }
+  }
+  for (Value result : op->getResults()) {
+    if (!isa<RankedTensorType>(result.getType()))
+      continue;
+    ValueInfo &vi = info[result];
+    vi.cls = ValueInfo::Activation;
+    vi.node = *target;
+    vi.root = result;
+    state.lastResult = result;
+  }
+  if (opMap) {
+    opMap->nodeOf[op] = *target;
+    if (readsWeights)
+      opMap->readsWeights.insert(op);
+  }
+}
+
+WorkloadGraph GraphWalker::finish() {
+  WorkloadGraph graph;
+  graph.name = func.getSymName().str();
+  graph.granularity =
+      options.granularity == Granularity::Fused ? "fused" : "op";
+  std::vector<int> owner(weights.size(), -1);
+
+  // Mixed element types in one tensor group are folded into an average
+  // element size, so bytes stay exact at the IR's sizes.
+  auto averageBytes = [](int64_t bytes, int64_t elements) {
+    return elements ? (bytes + elements / 2) / elements : int64_t(0);
+  };
+
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i) {
+    NodeState &state = nodes[i];
+    Node &node = state.node;
+
+    int64_t weightBytes = 0;
+    llvm::SmallSetVector<unsigned, 4> shared;
+    for (unsigned id : state.weightIds) {
+      if (owner[id] < 0) {
+        owner[id] = i;
+        node.weightElements += weights[id].elements;
+        weightBytes += weights[id].elements * weights[id].elementBytes;
+      } else {
+        shared.insert(owner[id]);
+      }
+    }
+    node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
+    node.sharedWeights.assign(shared.begin(), shared.end());
+    llvm::sort(node.sharedWeights);
+
+    node.producers.assign(state.producers.begin(), state.producers.end());
+    llvm::sort(node.producers);
+
+    int64_t hostBytes = 0;
+    for (unsigned arg : state.hostArgs) {
+      Value value = func.getArgument(arg);
+      node.hostInputElements += elementsOf(value);
+      hostBytes += elementsOf(value) *
+                   elementBytes(getElementTypeOrSelf(value.getType()));
+    }
+    node.hostInputElementBytes =
+        averageBytes(hostBytes, node.hostInputElements);
+
+    // The node's output: the values other nodes (or the return) read; a
+    // node nobody reads still writes its last result.
+    if (state.escaping.empty() && state.lastResult)
+      state.escaping.insert(state.lastResult);
+    int64_t outputBytes = 0;
+    for (Value value : state.escaping) {
+      node.outputElements += elementsOf(value);
+      outputBytes += elementsOf(value) *
+                     elementBytes(getElementTypeOrSelf(value.getType()));
+    }
+    node.outputElementBytes = averageBytes(outputBytes, node.outputElements);
+    if (!state.escaping.empty())
+      {
+      ArrayRef<int64_t> shape = shapeOf(state.escaping.front());
+      node.outputShape.assign(shape.begin(), shape.end());
+    }
+    graph.nodes.push_back(std::move(node));
+  }
+  return graph;
+}
+
+} // namespace
+
+FailureOr<WorkloadGraph> egrl::buildWorkloadGraph(func::FuncOp func,
+                                                  const GraphBuildOptions &opts,
+                                                  GraphOpMap *opMap) {
+  return GraphWalker(func, opts, opMap).build();
+}
+
+WorkloadGraphAnalysis::WorkloadGraphAnalysis(Operation *op)
+    : result(failure()) {
+  if (auto func = dyn_cast<func::FuncOp>(op))
+    result = buildWorkloadGraph(func, GraphBuildOptions(), &map);
+  else
+    op->emitError("WorkloadGraphAnalysis runs on a func.func");
+}

@@ -1,0 +1,40 @@
+//===- Evaluator.cpp - Evaluator registry and the search reward -----------===//
+
+#include "egrl/CostModel/Evaluator.h"
+#include "egrl/CostModel/AnalyticalModel.h"
+
+#include <cmath>
+
+using namespace egrl;
+
+Evaluator::~Evaluator() = default;
+
+double egrl::reward(const EvalResult &result, double referenceLatency,
+                    int64_t totalBytes) {
+  if (result.valid) {
+    double speedup = referenceLatency / result.latency;
+    return speedup * speedup - 1.0;
+  }
+  // Below -1 so that any valid placement beats any invalid one; overflowing
+  // less is still better, which gives a search a gradient back to validity.
+  double fraction =
+      totalBytes > 0 ? double(result.overflowBytes) / double(totalBytes) : 1.0;
+  return -1.0 - std::min(1.0, fraction);
+}
+
+llvm::ArrayRef<llvm::StringRef> egrl::evaluatorNames() {
+  static const llvm::StringRef names[] = {"analytical"};
+  return names;
+}
+
+llvm::Expected<std::unique_ptr<Evaluator>>
+egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
+  if (name == "analytical")
+    return std::make_unique<AnalyticalModel>(problem);
+  std::string known;
+  for (llvm::StringRef n : evaluatorNames())
+    known += (known.empty() ? "" : ", ") + n.str();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "unknown evaluator '%s' (known: %s)",
+                                 name.str().c_str(), known.c_str());
+}

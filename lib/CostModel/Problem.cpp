@@ -1,0 +1,33 @@
+//===- Problem.cpp - Derived sizes and liveness of a graph on a target ----===//
+
+#include "egrl/CostModel/Problem.h"
+
+using namespace egrl;
+
+Problem::Problem(const WorkloadGraph &graph, const Target &target)
+    : graphRef(&graph), targetRef(&target) {
+  unsigned n = graph.size();
+  auto bytes = [&](int64_t elements, int64_t irElementBytes) {
+    return elements * target.elementBytes.value_or(irElementBytes);
+  };
+  weightBytes.resize(n);
+  outputBytes.resize(n);
+  hostInputBytes.resize(n);
+  computeSeconds.resize(n);
+  for (unsigned i = 0; i < n; ++i) {
+    const Node &node = graph.nodes[i];
+    weightBytes[i] = bytes(node.weightElements, node.weightElementBytes);
+    outputBytes[i] = bytes(node.outputElements, node.outputElementBytes);
+    hostInputBytes[i] =
+        bytes(node.hostInputElements, node.hostInputElementBytes);
+    computeSeconds[i] = double(node.macs) / target.macRate +
+                        double(node.vectorOps) / target.vectorRate;
+  }
+  lastUse = graph.computeLastUse();
+  consumers = graph.computeConsumers();
+  weightSharers = graph.computeWeightSharers();
+  for (const MemoryLevel &level : target.levels) {
+    secondsPerByte.push_back(1.0 / level.bandwidth);
+    usableBytes.push_back(level.usableBytes());
+  }
+}

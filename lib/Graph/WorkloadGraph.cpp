@@ -1,0 +1,184 @@
+//===- WorkloadGraph.cpp - Graph queries, checks and JSON form ------------===//
+
+#include "egrl/Graph/WorkloadGraph.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+static constexpr std::pair<NodeKind, const char *> kNodeKindNames[] = {
+    {NodeKind::Conv, "conv"},
+    {NodeKind::DepthwiseConv, "depthwise_conv"},
+    {NodeKind::Matmul, "matmul"},
+    {NodeKind::BatchMatmul, "batch_matmul"},
+    {NodeKind::Pool, "pool"},
+    {NodeKind::Elementwise, "elementwise"},
+    {NodeKind::Reduction, "reduction"},
+    {NodeKind::DataMovement, "data_movement"},
+    {NodeKind::Unknown, "unknown"},
+};
+
+llvm::StringRef egrl::stringifyNodeKind(NodeKind kind) {
+  for (auto [k, name] : kNodeKindNames)
+    if (k == kind)
+      return name;
+  return "unknown";
+}
+
+std::optional<NodeKind> egrl::symbolizeNodeKind(llvm::StringRef name) {
+  for (auto [k, kindName] : kNodeKindNames)
+    if (name == kindName)
+      return k;
+  return std::nullopt;
+}
+
+std::vector<unsigned> WorkloadGraph::computeLastUse() const {
+  std::vector<unsigned> lastUse(nodes.size());
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i)
+    lastUse[i] = nodes[i].isGraphOutput ? e - 1 : i;
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i)
+    for (unsigned p : nodes[i].producers)
+      lastUse[p] = std::max(lastUse[p], i);
+  return lastUse;
+}
+
+std::vector<std::vector<unsigned>> WorkloadGraph::computeConsumers() const {
+  std::vector<std::vector<unsigned>> consumers(nodes.size());
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i)
+    for (unsigned p : nodes[i].producers)
+      consumers[p].push_back(i);
+  return consumers;
+}
+
+std::vector<std::vector<unsigned>>
+WorkloadGraph::computeWeightSharers() const {
+  std::vector<std::vector<unsigned>> sharers(nodes.size());
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i)
+    for (unsigned owner : nodes[i].sharedWeights)
+      sharers[owner].push_back(i);
+  return sharers;
+}
+
+llvm::Error WorkloadGraph::verify() const {
+  auto fail = [&](unsigned i, const std::string &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "graph '%s', node %u ('%s'): %s",
+                                   name.c_str(), i, nodes[i].name.c_str(),
+                                   what.c_str());
+  };
+  for (unsigned i = 0, e = nodes.size(); i < e; ++i) {
+    const Node &node = nodes[i];
+    if (node.macs < 0 || node.vectorOps < 0 || node.weightElements < 0 ||
+        node.outputElements < 0 || node.hostInputElements < 0 ||
+        node.weightElementBytes < 0 || node.outputElementBytes < 0 ||
+        node.hostInputElementBytes < 0)
+      return fail(i, "negative size");
+    for (unsigned p : node.producers)
+      if (p >= i)
+        return fail(i, "producer " + std::to_string(p) +
+                           " does not come before the node");
+    for (unsigned owner : node.sharedWeights)
+      if (owner >= i)
+        return fail(i, "shared weight owner " + std::to_string(owner) +
+                           " does not come before the node");
+  }
+  return llvm::Error::success();
+}
+
+std::string WorkloadGraph::toJSON(int indent) const {
+  json out;
+  out["format"] = "egrl-workload-graph";
+  out["version"] = 1;
+  out["name"] = name;
+  out["granularity"] = granularity;
+  json list = json::array();
+  for (const Node &node : nodes) {
+    list.push_back({
+        {"name", node.name},
+        {"op", node.opName},
+        {"loc", node.location},
+        {"kind", stringifyNodeKind(node.kind).str()},
+        {"num_ops", node.numOps},
+        {"macs", node.macs},
+        {"vector_ops", node.vectorOps},
+        {"weight_elements", node.weightElements},
+        {"weight_element_bytes", node.weightElementBytes},
+        {"output_elements", node.outputElements},
+        {"output_element_bytes", node.outputElementBytes},
+        {"host_input_elements", node.hostInputElements},
+        {"host_input_element_bytes", node.hostInputElementBytes},
+        {"producers", node.producers},
+        {"shared_weights", node.sharedWeights},
+        {"graph_output", node.isGraphOutput},
+        {"output_shape", node.outputShape},
+    });
+  }
+  out["nodes"] = std::move(list);
+  return out.dump(indent);
+}
+
+llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
+                                                      llvm::StringRef origin) {
+  auto fail = [&](const std::string &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: %s",
+                                   origin.str().c_str(), what.c_str());
+  };
+  json root = json::parse(text.begin(), text.end(), nullptr, false);
+  if (root.is_discarded() || !root.is_object())
+    return fail("malformed JSON");
+  if (root.value("format", "") != "egrl-workload-graph")
+    return fail("not an egrl workload graph (missing \"format\": "
+                "\"egrl-workload-graph\")");
+  if (root.value("version", 0) != 1)
+    return fail("unsupported graph version " + root["version"].dump());
+
+  WorkloadGraph graph;
+  try {
+    graph.name = root.at("name").get<std::string>();
+    graph.granularity = root.value("granularity", "fused");
+    for (const json &entry : root.at("nodes")) {
+      Node node;
+      node.name = entry.at("name").get<std::string>();
+      node.opName = entry.value("op", "");
+      node.location = entry.value("loc", "");
+      auto kind = symbolizeNodeKind(entry.value("kind", "unknown"));
+      if (!kind)
+        return fail("node '" + node.name + "': unknown kind " +
+                    entry["kind"].dump());
+      node.kind = *kind;
+      node.numOps = entry.value("num_ops", 1u);
+      node.macs = entry.at("macs").get<int64_t>();
+      node.vectorOps = entry.at("vector_ops").get<int64_t>();
+      node.weightElements = entry.at("weight_elements").get<int64_t>();
+      node.weightElementBytes = entry.at("weight_element_bytes").get<int64_t>();
+      node.outputElements = entry.at("output_elements").get<int64_t>();
+      node.outputElementBytes = entry.at("output_element_bytes").get<int64_t>();
+      node.hostInputElements = entry.value("host_input_elements", int64_t(0));
+      node.hostInputElementBytes =
+          entry.value("host_input_element_bytes", int64_t(0));
+      node.producers = entry.at("producers").get<std::vector<unsigned>>();
+      node.sharedWeights =
+          entry.value("shared_weights", std::vector<unsigned>{});
+      node.isGraphOutput = entry.value("graph_output", false);
+      node.outputShape = entry.value("output_shape", std::vector<int64_t>{});
+      graph.nodes.push_back(std::move(node));
+    }
+  } catch (const json::exception &e) {
+    return fail(std::string("bad graph field: ") + e.what());
+  }
+  if (llvm::Error err = graph.verify())
+    return std::move(err);
+  return graph;
+}
+
+llvm::Expected<WorkloadGraph> WorkloadGraph::load(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s",
+                                   path.str().c_str(),
+                                   buffer.getError().message().c_str());
+  return fromJSON((*buffer)->getBuffer(), path);
+}

@@ -1,0 +1,28 @@
+//===- EGRLPlugin.cpp - egrl as a plugin for upstream mlir-opt ------------===//
+//
+// mlir-opt --load-dialect-plugin=libEGRLPlugin.so \
+//          --load-pass-plugin=libEGRLPlugin.so --egrl-memory-placement ...
+// The dialect entry point lets mlir-opt parse #egrl attributes in its input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/Compiler.h"
+
+extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
+mlirGetPassPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "EGRLPasses", LLVM_VERSION_STRING,
+          []() { egrl::registerEGRLPasses(); }};
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
+mlirGetDialectPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "EGRL", LLVM_VERSION_STRING,
+          [](mlir::DialectRegistry *registry) {
+            registry->insert<egrl::EGRLDialect>();
+          }};
+}

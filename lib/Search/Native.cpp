@@ -1,0 +1,44 @@
+//===- Native.cpp - The vendor-compiler stand-in (1.0x reference) ---------===//
+//
+// A conventional accelerator compiler keeps activations on chip, because
+// they are produced and consumed back to back, and spills weights to the
+// large shared cache, leaving the fastest memory to the working set. It
+// allocates first-fit in program order. That is exactly: ask for outputs in
+// the fastest level and weights in the slowest on-chip level, then rectify.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+using namespace egrl;
+
+Placement egrl::nativePlacement(const Problem &problem) {
+  unsigned slowest = problem.slowestLevel();
+  // With a single level everything lives there; with two, "the slowest
+  // on-chip level" is the fastest one.
+  unsigned weightLevel = slowest == 0 ? 0 : slowest - 1;
+  Placement placement(problem.numNodes(), slowest);
+  for (NodePlacement &np : placement.nodes) {
+    np.weights = weightLevel;
+    np.output = 0;
+  }
+  rectify(problem, placement);
+  return placement;
+}
+
+namespace {
+class NativeStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "native"; }
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    EvaluationTracker tracker(context);
+    tracker.evaluate(nativePlacement(context.problem));
+    return tracker.finish();
+  }
+};
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createNativeStrategy() {
+  return std::make_unique<NativeStrategy>();
+}

@@ -1,0 +1,151 @@
+//===- Report.cpp - Placement summaries and JSON reports ------------------===//
+
+#include "egrl/Search/Report.h"
+#include "egrl/CostModel/Capacity.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+PlacementSummary egrl::summarize(const Problem &problem,
+                                 const SearchResult &result,
+                                 const EvalResult &native,
+                                 llvm::StringRef strategy,
+                                 llvm::StringRef evaluator, uint64_t seed,
+                                 double wallSeconds) {
+  PlacementSummary s;
+  s.graph = problem.graph().name;
+  s.target = problem.target().name;
+  s.strategy = strategy.str();
+  s.evaluator = evaluator.str();
+  s.granularity = problem.graph().granularity;
+  s.seed = seed;
+  s.numNodes = problem.numNodes();
+  s.latency = result.result.latency;
+  s.nativeLatency = native.latency;
+  s.valid = result.result.valid;
+  s.overflowBytes = result.result.overflowBytes;
+  s.evaluations = result.evaluations;
+  s.wallSeconds = wallSeconds;
+  for (const MemoryLevel &level : problem.target().levels)
+    s.levels.push_back(level.name);
+  LevelBytes bytes = bytesPerLevel(problem, result.placement);
+  s.weightBytes = bytes.weights;
+  s.activationBytes = bytes.activations;
+  s.peakBytes = peakResidentBytes(problem, result.placement);
+  s.detail = result.detail;
+  return s;
+}
+
+std::string egrl::formatBytes(int64_t bytes) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = double(bytes);
+  unsigned unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (unit == 0)
+    os << bytes << " B";
+  else
+    os << llvm::format("%.2f %s", value, units[unit]);
+  return out;
+}
+
+std::string egrl::formatSeconds(double seconds) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (seconds >= 1)
+    os << llvm::format("%.4g s", seconds);
+  else if (seconds >= 1e-3)
+    os << llvm::format("%.4g ms", seconds * 1e3);
+  else
+    os << llvm::format("%.4g us", seconds * 1e6);
+  return out;
+}
+
+std::string egrl::summaryText(const PlacementSummary &s) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << "placed " << s.numNodes << " nodes of @" << s.graph << " on "
+     << s.target << " with " << s.strategy << " (" << s.evaluator
+     << "): latency " << formatSeconds(s.latency) << ", "
+     << llvm::format("%.3f", s.speedup()) << "x vs native ("
+     << formatSeconds(s.nativeLatency) << "), "
+     << (s.valid ? "valid" : "INVALID (rectified, " +
+                                 formatBytes(s.overflowBytes) +
+                                 " overflowed)");
+  os << "; weights:";
+  for (size_t l = 0; l < s.levels.size(); ++l)
+    os << " " << s.levels[l] << " " << formatBytes(s.weightBytes[l]);
+  os << "; activations:";
+  for (size_t l = 0; l < s.levels.size(); ++l)
+    os << " " << s.levels[l] << " " << formatBytes(s.activationBytes[l]);
+  return out;
+}
+
+std::string
+egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
+                 const std::vector<const Problem *> &problems,
+                 const std::vector<const SearchResult *> &results) {
+  json functions = json::array();
+  for (size_t f = 0; f < summaries.size(); ++f) {
+    const PlacementSummary &s = summaries[f];
+    const Problem &problem = *problems[f];
+    const SearchResult &result = *results[f];
+    json levels = json::array();
+    for (size_t l = 0; l < s.levels.size(); ++l)
+      levels.push_back({{"name", s.levels[l]},
+                        {"weight_bytes", s.weightBytes[l]},
+                        {"activation_bytes", s.activationBytes[l]},
+                        {"peak_resident_bytes", s.peakBytes[l]},
+                        {"usable_bytes", problem.usableBytes[l]}});
+    json nodes = json::array();
+    for (unsigned i = 0; i < problem.numNodes(); ++i) {
+      const Node &node = problem.graph().nodes[i];
+      json entry = {{"index", i},
+                    {"name", node.name},
+                    {"loc", node.location},
+                    {"output", s.levels[result.placement[i].output]},
+                    {"output_bytes", problem.outputBytes[i]}};
+      if (problem.hasWeights(i)) {
+        entry["weights"] = s.levels[result.placement[i].weights];
+        entry["weight_bytes"] = problem.weightBytes[i];
+      }
+      nodes.push_back(std::move(entry));
+    }
+    json history = json::array();
+    for (const HistoryPoint &point : result.history)
+      history.push_back({{"evaluations", point.evaluations},
+                         {"best_latency_s", point.bestLatency},
+                         {"wall_s", point.wallSeconds}});
+    functions.push_back({{"function", s.graph},
+                         {"target", s.target},
+                         {"strategy", s.strategy},
+                         {"evaluator", s.evaluator},
+                         {"granularity", s.granularity},
+                         {"seed", s.seed},
+                         {"nodes", s.numNodes},
+                         {"latency_s", s.latency},
+                         {"native_latency_s", s.nativeLatency},
+                         {"speedup_vs_native", s.speedup()},
+                         {"valid", s.valid},
+                         {"overflow_bytes", s.overflowBytes},
+                         {"evaluations", s.evaluations},
+                         {"wall_s", s.wallSeconds},
+                         {"detail", s.detail},
+                         {"levels", std::move(levels)},
+                         {"history", std::move(history)},
+                         {"placement", std::move(nodes)}});
+  }
+  return json{{"format", "egrl-placement-report"},
+              {"version", 1},
+              {"functions", std::move(functions)}}
+      .dump(2);
+}

@@ -1,0 +1,215 @@
+//===- Target.cpp - Target JSON parsing and validation --------------------===//
+
+#include "egrl/Target/Target.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+std::optional<unsigned> Target::findLevel(llvm::StringRef levelName) const {
+  for (unsigned i = 0, e = levels.size(); i < e; ++i)
+    if (levels[i].name == levelName)
+      return i;
+  return std::nullopt;
+}
+
+std::string Target::levelNames() const {
+  std::string out;
+  for (const MemoryLevel &level : levels) {
+    if (!out.empty())
+      out += ", ";
+    out += level.name;
+  }
+  return out;
+}
+
+namespace {
+/// Collects the first error found while reading a target, with the JSON path
+/// of the offending field so the user can find it.
+struct Reader {
+  std::string origin;
+  std::string error;
+
+  bool fail(const std::string &path, const std::string &what) {
+    if (error.empty())
+      error = origin + ": " + path + ": " + what;
+    return false;
+  }
+
+  bool positiveNumber(const json &obj, const char *key, const std::string &path,
+                      double &out, bool required = true) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return required ? fail(path + "." + key, "missing (a positive number)")
+                      : true;
+    if (!it->is_number())
+      return fail(path + "." + key, "must be a number");
+    out = it->get<double>();
+    if (!std::isfinite(out) || out <= 0)
+      return fail(path + "." + key,
+                  "must be > 0 (got " + it->dump() + ")");
+    return true;
+  }
+
+  bool nonNegativeNumber(const json &obj, const char *key,
+                         const std::string &path, double &out) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return true;
+    if (!it->is_number())
+      return fail(path + "." + key, "must be a number");
+    out = it->get<double>();
+    if (!std::isfinite(out) || out < 0)
+      return fail(path + "." + key, "must be >= 0 (got " + it->dump() + ")");
+    return true;
+  }
+};
+} // namespace
+
+llvm::Expected<Target> Target::parse(llvm::StringRef text,
+                                     llvm::StringRef origin) {
+  Reader reader{origin.str(), {}};
+  auto makeError = [&]() {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   reader.error);
+  };
+
+  json root = json::parse(text.begin(), text.end(), nullptr,
+                          /*allow_exceptions=*/false);
+  if (root.is_discarded()) {
+    // Re-parse with exceptions only to get the byte position of the error.
+    std::string detail = "malformed JSON";
+    try {
+      (void)json::parse(text.begin(), text.end());
+    } catch (const json::parse_error &e) {
+      detail = std::string("malformed JSON at byte ") +
+               std::to_string(e.byte) + ": " + e.what();
+    }
+    reader.fail("<root>", detail);
+    return makeError();
+  }
+  if (!root.is_object()) {
+    reader.fail("<root>", "must be a JSON object");
+    return makeError();
+  }
+
+  Target target;
+  if (auto it = root.find("name"); it != root.end() && it->is_string())
+    target.name = it->get<std::string>();
+  else {
+    reader.fail("name", "missing (a string)");
+    return makeError();
+  }
+  if (auto it = root.find("description"); it != root.end() && it->is_string())
+    target.description = it->get<std::string>();
+
+  auto compute = root.find("compute");
+  if (compute == root.end() || !compute->is_object()) {
+    reader.fail("compute", "missing (an object)");
+    return makeError();
+  }
+  if (!reader.positiveNumber(*compute, "mac_per_s", "compute",
+                             target.macRate) ||
+      !reader.positiveNumber(*compute, "vector_ops_per_s", "compute",
+                             target.vectorRate) ||
+      !reader.nonNegativeNumber(*compute, "layer_overhead_s", "compute",
+                                target.layerOverhead))
+    return makeError();
+
+  if (auto it = root.find("element_bytes"); it != root.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
+      reader.fail("element_bytes", "must be a positive integer");
+      return makeError();
+    }
+    target.elementBytes = it->get<int64_t>();
+  }
+
+  auto levels = root.find("levels");
+  if (levels == root.end() || !levels->is_array() || levels->empty()) {
+    reader.fail("levels", "missing (a non-empty array)");
+    return makeError();
+  }
+  for (size_t i = 0; i < levels->size(); ++i) {
+    const json &entry = (*levels)[i];
+    std::string path = "levels[" + std::to_string(i) + "]";
+    if (!entry.is_object()) {
+      reader.fail(path, "must be an object");
+      return makeError();
+    }
+    MemoryLevel level;
+    auto name = entry.find("name");
+    if (name == entry.end() || !name->is_string() ||
+        name->get<std::string>().empty()) {
+      reader.fail(path + ".name", "missing (a non-empty string)");
+      return makeError();
+    }
+    level.name = name->get<std::string>();
+    if (target.findLevel(level.name)) {
+      reader.fail(path + ".name", "duplicate level '" + level.name + "'");
+      return makeError();
+    }
+    double capacity = 0, reserved = 0;
+    if (!reader.positiveNumber(entry, "capacity_bytes", path, capacity) ||
+        !reader.nonNegativeNumber(entry, "reserved_bytes", path, reserved) ||
+        !reader.positiveNumber(entry, "bandwidth_bytes_per_s", path,
+                               level.bandwidth))
+      return makeError();
+    level.capacityBytes = static_cast<int64_t>(capacity);
+    level.reservedBytes = static_cast<int64_t>(reserved);
+    if (level.reservedBytes >= level.capacityBytes) {
+      reader.fail(path + ".reserved_bytes",
+                  "must be smaller than capacity_bytes");
+      return makeError();
+    }
+    target.levels.push_back(std::move(level));
+  }
+  // Fastest first; ties keep file order so results stay deterministic.
+  std::stable_sort(target.levels.begin(), target.levels.end(),
+                   [](const MemoryLevel &a, const MemoryLevel &b) {
+                     return a.bandwidth > b.bandwidth;
+                   });
+
+  if (auto it = root.find("sim"); it != root.end()) {
+    if (!it->is_object()) {
+      reader.fail("sim", "must be an object");
+      return makeError();
+    }
+    target.simSection = it->dump();
+  }
+  return target;
+}
+
+llvm::Expected<Target> Target::load(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    return llvm::createStringError(buffer.getError(),
+                                   "cannot read target file '%s': %s",
+                                   path.str().c_str(),
+                                   buffer.getError().message().c_str());
+  return parse((*buffer)->getBuffer(), path);
+}
+
+llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
+  if (nameOrPath.ends_with(".json") || llvm::sys::fs::exists(nameOrPath))
+    return Target::load(nameOrPath);
+  std::string dir = EGRL_TARGETS_DIR;
+  if (const char *env = std::getenv("EGRL_TARGETS_DIR"))
+    dir = env;
+  llvm::SmallString<256> path(dir);
+  llvm::sys::path::append(path, nameOrPath + ".json");
+  if (!llvm::sys::fs::exists(path))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "unknown target '%s': not a file, and no bundled target %s",
+        nameOrPath.str().c_str(), path.c_str());
+  return Target::load(path);
+}

@@ -1,0 +1,138 @@
+//===- ApplyMemorySpaces.cpp - Placements onto memref memory spaces -------===//
+//
+// After bufferization each placed op writes into a buffer and reads weights
+// from globals. The buffer's (or global's) type gets `#egrl.mem<"level">`
+// as memory space, so the level travels with the buffer into code
+// generation. Structured ops accept any memory space; other users get a
+// `memref.memory_space_cast` back to the type they were built for.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace egrl {
+#define GEN_PASS_DEF_EGRLAPPLYMEMORYSPACES
+#include "egrl/Transforms/Passes.h.inc"
+} // namespace egrl
+
+using namespace mlir;
+using namespace egrl;
+
+namespace {
+
+/// The op that created the storage behind `value`, looking through views.
+Operation *storageOf(Value value) {
+  for (unsigned depth = 0; depth < 16; ++depth) {
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return nullptr;
+    if (isa<memref::AllocOp, memref::AllocaOp, memref::GetGlobalOp>(def))
+      return def;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return nullptr;
+    value = view.getViewSource();
+  }
+  return nullptr;
+}
+
+bool acceptsAnyMemorySpace(Operation *user) {
+  return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
+}
+
+/// Gives `value` memory space `space`, casting back for users that need the
+/// old type.
+void retype(Value value, Attribute space, OpBuilder &builder) {
+  auto oldType = cast<MemRefType>(value.getType());
+  if (oldType.getMemorySpace() == space)
+    return;
+  auto newType = MemRefType::get(oldType.getShape(), oldType.getElementType(),
+                                 oldType.getLayout(), space);
+  value.setType(newType);
+  Value cast;
+  for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
+    if (acceptsAnyMemorySpace(use.getOwner()))
+      continue;
+    if (!cast) {
+      builder.setInsertionPointAfterValue(value);
+      cast = memref::MemorySpaceCastOp::create(builder, value.getLoc(),
+                                               oldType, value);
+    }
+    if (use.getOwner() != cast.getDefiningOp())
+      use.set(cast);
+  }
+}
+
+struct ApplyMemorySpacesPass
+    : public egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    // Storage op -> level; the first op to claim a buffer decides.
+    llvm::MapVector<Operation *, StringAttr> levels;
+    bool sawMemrefs = false;
+
+    module.walk([&](DestinationStyleOpInterface op) {
+      auto placement = op->getAttrOfType<PlacementAttr>(
+          EGRLDialect::getPlacementAttrName());
+      if (!placement || !op.hasPureBufferSemantics())
+        return;
+      sawMemrefs = true;
+      for (OpOperand &init : op.getDpsInitsMutable())
+        if (Operation *storage = storageOf(init.get()))
+          levels.insert({storage, placement.getOutput()});
+      if (StringAttr weights = placement.getWeights())
+        for (OpOperand *input : op.getDpsInputOperands())
+          if (auto global = dyn_cast_or_null<memref::GetGlobalOp>(
+                  storageOf(input->get())))
+            levels.insert({global, weights});
+    });
+    bool sawPlacement = false;
+    module.walk([&](Operation *op) {
+      sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
+    });
+    if (sawPlacement && !sawMemrefs) {
+      module.emitError() << "egrl-apply-memory-spaces: the placed ops still "
+                            "work on tensors; run --one-shot-bufferize first";
+      return signalPassFailure();
+    }
+
+    OpBuilder builder(ctx);
+    SymbolTableCollection symbols;
+    llvm::DenseMap<Operation *, StringAttr> globalLevels;
+    for (auto [storage, level] : levels) {
+      Attribute space = MemAttr::get(ctx, level);
+      if (auto get = dyn_cast<memref::GetGlobalOp>(storage)) {
+        auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+            get, get.getNameAttr());
+        if (!global)
+          continue;
+        // A global shared by several ops takes the first one's level.
+        auto [it, inserted] = globalLevels.insert({global, level});
+        space = MemAttr::get(ctx, it->second);
+        MemRefType type = global.getType();
+        global.setType(MemRefType::get(type.getShape(),
+                                       type.getElementType(),
+                                       type.getLayout(), space));
+      }
+      retype(storage->getResult(0), space, builder);
+    }
+    // Every get_global of a retyped global must match its new type.
+    module.walk([&](memref::GetGlobalOp get) {
+      auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+          get, get.getNameAttr());
+      if (global && globalLevels.count(global))
+        retype(get.getResult(), global.getType().getMemorySpace(), builder);
+    });
+  }
+};
+} // namespace

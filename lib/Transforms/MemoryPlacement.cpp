@@ -1,0 +1,162 @@
+//===- MemoryPlacement.cpp - The --egrl-memory-placement pass -------------===//
+
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/Search/Report.h"
+#include "egrl/Search/Strategy.h"
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+namespace egrl {
+#define GEN_PASS_DEF_EGRLMEMORYPLACEMENT
+#include "egrl/Transforms/Passes.h.inc"
+} // namespace egrl
+
+using namespace mlir;
+using namespace egrl;
+
+namespace {
+
+/// Everything placed for one function; kept until the report is written.
+struct PlacedFunction {
+  std::unique_ptr<WorkloadGraph> graph;
+  std::unique_ptr<Problem> problem;
+  SearchResult result;
+  PlacementSummary summary;
+};
+
+struct MemoryPlacementPass
+    : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fail = [&](const llvm::Twine &message) {
+      module.emitError() << "egrl-memory-placement: " << message;
+      signalPassFailure();
+    };
+
+    auto granularityKind = parseGranularity(granularity);
+    if (!granularityKind)
+      return fail("unknown granularity '" + granularity +
+                  "' (expected 'fused' or 'op')");
+    llvm::Expected<Target> loaded = loadTarget(target);
+    if (!loaded)
+      return fail(llvm::toString(loaded.takeError()));
+    Target chip = std::move(*loaded);
+    auto strategyOr = createStrategy(strategy);
+    if (!strategyOr)
+      return fail(llvm::toString(strategyOr.takeError()));
+    std::unique_ptr<Strategy> search = std::move(*strategyOr);
+
+    std::vector<PlacedFunction> placed;
+    bool sawFunction = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      sawFunction = true;
+      GraphOpMap opMap;
+      GraphBuildOptions options;
+      options.granularity = *granularityKind;
+      FailureOr<WorkloadGraph> graph =
+          buildWorkloadGraph(func, options, &opMap);
+      if (failed(graph))
+        return signalPassFailure();
+      if (graph->size() == 0) {
+        emitRemark(func.getLoc()) << "egrl: @" << func.getSymName()
+                                  << " computes nothing to place";
+        continue;
+      }
+
+      PlacedFunction entry;
+      entry.graph = std::make_unique<WorkloadGraph>(std::move(*graph));
+      entry.problem = std::make_unique<Problem>(*entry.graph, chip);
+      AnalyticalModel model(*entry.problem);
+      auto evaluatorOr = createEvaluator(evaluator, *entry.problem);
+      if (!evaluatorOr)
+        return fail(llvm::toString(evaluatorOr.takeError()));
+      const Evaluator &measure = **evaluatorOr;
+
+      SearchContext context{*entry.problem, model, measure, {}};
+      context.options.budget = budget;
+      context.options.seed = seed;
+      auto start = std::chrono::steady_clock::now();
+      llvm::Expected<SearchResult> result = search->run(context);
+      if (!result)
+        return fail(llvm::toString(result.takeError()));
+      double wall = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+      entry.result = std::move(*result);
+      EvalResult native = measure.evaluate(nativePlacement(*entry.problem));
+      entry.summary = summarize(*entry.problem, entry.result, native,
+                                strategy, measure.name(), seed, wall);
+
+      annotate(opMap, *entry.problem, entry.result.placement, chip);
+      // Without the op attached: the summary is the message, not the IR.
+      emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
+      placed.push_back(std::move(entry));
+    }
+    if (!sawFunction)
+      return fail("the module has no func.func with a body to place");
+
+    MLIRContext *ctx = &getContext();
+    SmallVector<Attribute> levelNames;
+    for (const MemoryLevel &level : chip.levels)
+      levelNames.push_back(StringAttr::get(ctx, level.name));
+    module->setAttr(EGRLDialect::getRecordAttrName(),
+                    RecordAttr::get(ctx, StringAttr::get(ctx, chip.name),
+                                    ArrayAttr::get(ctx, levelNames),
+                                    StringAttr::get(ctx, strategy),
+                                    StringAttr::get(ctx, evaluator),
+                                    StringAttr::get(ctx, granularity),
+                                    static_cast<int64_t>(seed)));
+
+    if (!report.empty() && failed(writeReport(placed)))
+      return fail("cannot write report '" + report + "'");
+  }
+
+  void annotate(const GraphOpMap &opMap, const Problem &problem,
+                const Placement &placement, const Target &chip) {
+    MLIRContext *ctx = &getContext();
+    auto levelName = [&](unsigned level) {
+      return StringAttr::get(ctx, chip.levels[level].name);
+    };
+    for (auto [op, node] : opMap.nodeOf) {
+      StringAttr weights;
+      if (opMap.readsWeights.contains(op)) {
+        const Node &info = problem.graph().nodes[node];
+        unsigned owner = problem.hasWeights(node) || info.sharedWeights.empty()
+                             ? node
+                             : info.sharedWeights.front();
+        weights = levelName(placement[owner].weights);
+      }
+      op->setAttr(EGRLDialect::getPlacementAttrName(),
+                  PlacementAttr::get(ctx, node, weights,
+                                     levelName(placement[node].output)));
+    }
+  }
+
+  LogicalResult writeReport(const std::vector<PlacedFunction> &placed) {
+    std::vector<PlacementSummary> summaries;
+    std::vector<const Problem *> problems;
+    std::vector<const SearchResult *> results;
+    for (const PlacedFunction &entry : placed) {
+      summaries.push_back(entry.summary);
+      problems.push_back(entry.problem.get());
+      results.push_back(&entry.result);
+    }
+    std::error_code ec;
+    llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return failure();
+    os << reportJSON(summaries, problems, results) << "\n";
+    return success();
+  }
+};
+} // namespace

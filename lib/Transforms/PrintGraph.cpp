@@ -1,0 +1,103 @@
+//===- PrintGraph.cpp - The --egrl-print-graph pass -----------------------===//
+
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/Search/Report.h"
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace egrl {
+#define GEN_PASS_DEF_EGRLPRINTGRAPH
+#include "egrl/Transforms/Passes.h.inc"
+} // namespace egrl
+
+using namespace mlir;
+using namespace egrl;
+
+namespace {
+
+void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
+                llvm::raw_ostream &os) {
+  auto bytes = [&](int64_t elements, int64_t irBytes) {
+    return elements * (elementBytes > 0 ? elementBytes : irBytes);
+  };
+  std::vector<unsigned> lastUse = graph.computeLastUse();
+  int64_t macs = 0, weights = 0;
+  for (const Node &node : graph.nodes) {
+    macs += node.macs;
+    weights += bytes(node.weightElements, node.weightElementBytes);
+  }
+  os << "egrl graph @" << graph.name << ": " << graph.size() << " nodes ("
+     << graph.granularity << "), " << macs << " MACs, weights "
+     << formatBytes(weights) << "\n";
+  for (unsigned i = 0; i < graph.size(); ++i) {
+    const Node &node = graph.nodes[i];
+    os << "  #" << i << " " << node.name << " kind="
+       << stringifyNodeKind(node.kind) << " ops=" << node.numOps
+       << " macs=" << node.macs << " vops=" << node.vectorOps
+       << " weights=" << bytes(node.weightElements, node.weightElementBytes)
+       << " out=" << bytes(node.outputElements, node.outputElementBytes)
+       << " host_in="
+       << bytes(node.hostInputElements, node.hostInputElementBytes)
+       << " in=[";
+    llvm::interleaveComma(node.producers, os);
+    os << "]";
+    if (!node.sharedWeights.empty()) {
+      os << " shared_weights=[";
+      llvm::interleaveComma(node.sharedWeights, os);
+      os << "]";
+    }
+    os << " last_use=" << lastUse[i];
+    if (node.isGraphOutput)
+      os << " graph_output";
+    os << "\n";
+  }
+}
+
+struct PrintGraphPass
+    : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto kind = parseGranularity(granularity);
+    if (!kind) {
+      module.emitError() << "egrl-print-graph: unknown granularity '"
+                         << granularity << "' (expected 'fused' or 'op')";
+      return signalPassFailure();
+    }
+    if (elementBytes < 0) {
+      module.emitError() << "egrl-print-graph: element-bytes must be >= 0";
+      return signalPassFailure();
+    }
+    std::error_code ec;
+    llvm::raw_fd_ostream os(output, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      module.emitError() << "egrl-print-graph: cannot open '" << output
+                         << "': " << ec.message();
+      return signalPassFailure();
+    }
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      GraphBuildOptions options;
+      options.granularity = *kind;
+      FailureOr<WorkloadGraph> graph = buildWorkloadGraph(func, options);
+      if (failed(graph))
+        return signalPassFailure();
+      if (json) {
+        if (elementBytes > 0)
+          for (Node &node : graph->nodes)
+            node.weightElementBytes = node.outputElementBytes =
+                node.hostInputElementBytes = elementBytes;
+        os << graph->toJSON() << "\n";
+      } else {
+        printGraph(*graph, elementBytes, os);
+      }
+    }
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
