@@ -1,0 +1,120 @@
+//===- StrategyTest.cpp - native and greedy -------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+#include "TestUtil.h"
+
+using namespace egrl;
+
+namespace {
+
+SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
+                         uint64_t seed = 0) {
+  AnalyticalModel model(problem);
+  SearchContext context{problem, model, model, {}};
+  context.options.seed = seed;
+  auto strategy = createStrategy(name);
+  EXPECT_TRUE(bool(strategy));
+  auto result = (*strategy)->run(context);
+  EXPECT_TRUE(bool(result));
+  return std::move(*result);
+}
+
+/// Best latency over every placement that fits, by enumeration.
+double bruteForceOptimum(const Problem &problem) {
+  AnalyticalModel model(problem);
+  unsigned n = problem.numNodes(), levels = problem.numLevels();
+  unsigned choices = levels * levels;
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<unsigned> digits(n, 0);
+  while (true) {
+    Placement placement(n, 0);
+    for (unsigned i = 0; i < n; ++i)
+      placement[i] = {uint8_t(digits[i] / levels), uint8_t(digits[i] % levels)};
+    EvalResult result = model.evaluate(placement);
+    if (result.valid)
+      best = std::min(best, result.latency);
+    unsigned i = 0;
+    while (i < n && ++digits[i] == choices)
+      digits[i++] = 0;
+    if (i == n)
+      break;
+  }
+  return best;
+}
+
+TEST(Native, WeightsInTheSlowestOnChipLevelOutputsInTheFastest) {
+  WorkloadGraph graph = test::randomGraph(30, 1);
+  Target target = test::nnpiTarget(); // sram, llc, dram
+  Problem problem(graph, target);
+  Placement native = nativePlacement(problem);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    if (problem.hasWeights(i))
+      EXPECT_GE(native[i].weights, 1u) << "native never puts weights in sram";
+    // Everything fits at this size: outputs in sram, weights in llc.
+  }
+  Placement copy = native;
+  EXPECT_TRUE(rectify(problem, copy).valid);
+  EXPECT_EQ(copy, native) << "native placements are already rectified";
+}
+
+TEST(Native, FirstFitInProgramOrder) {
+  // 1 KiB of fast memory on a two-level target: native puts weights in the
+  // fast level (the only on-chip one) until it is full, in program order.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 1, 600, 10), test::makeNode("b", 1, 600, 10, {0}),
+                 test::makeNode("c", 1, 300, 10, {1})};
+  Target target = test::twoLevelTarget(1000);
+  Problem problem(graph, target);
+  Placement native = nativePlacement(problem);
+  EXPECT_EQ(native[0].weights, 0u);
+  EXPECT_EQ(native[1].weights, 1u);
+  EXPECT_EQ(native[2].weights, 0u);
+}
+
+TEST(Greedy, ValidDeterministicAndBeatsNativeOnRandomGraphs) {
+  Target target = test::nnpiTarget();
+  for (uint64_t seed : {1, 2, 3}) {
+    WorkloadGraph graph = test::randomGraph(120, seed);
+    Problem problem(graph, target);
+    SearchResult greedy = runStrategy("greedy", problem, seed);
+    SearchResult again = runStrategy("greedy", problem, seed);
+    SearchResult native = runStrategy("native", problem);
+    EXPECT_TRUE(greedy.result.valid);
+    EXPECT_EQ(greedy.placement, again.placement);
+    EXPECT_LE(greedy.result.latency, native.result.latency * (1 + 1e-12))
+        << "seed " << seed;
+    EXPECT_EQ(greedy.evaluations, 1u);
+  }
+}
+
+TEST(Greedy, CloseToTheOptimumOnTinyGraphs) {
+  // Brute force over 9^4 placements; a capacity that forces choices.
+  for (uint64_t seed : {4, 5, 6, 7}) {
+    WorkloadGraph graph = test::randomGraph(4, seed);
+    std::string json = R"({"name": "tiny", "element_bytes": 1,
+      "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9},
+      "levels": [
+        {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
+        {"name": "llc", "capacity_bytes": 1500000, "bandwidth_bytes_per_s": 1e10},
+        {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";
+    auto target = Target::parse(json, "tiny");
+    ASSERT_TRUE(bool(target));
+    Problem problem(graph, *target);
+    double optimum = bruteForceOptimum(problem);
+    SearchResult greedy = runStrategy("greedy", problem);
+    EXPECT_TRUE(greedy.result.valid);
+    EXPECT_GE(greedy.result.latency, optimum * (1 - 1e-12));
+    EXPECT_LE(greedy.result.latency, optimum * 1.5) << "seed " << seed;
+  }
+}
+
+TEST(Strategy, UnknownNameListsTheKnownOnes) {
+  auto strategy = createStrategy("simulated-annealing");
+  ASSERT_FALSE(bool(strategy));
+  std::string message = llvm::toString(strategy.takeError());
+  EXPECT_NE(message.find("native, greedy"), std::string::npos) << message;
+}
+
+} // namespace

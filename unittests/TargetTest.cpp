@@ -1,0 +1,76 @@
+//===- TargetTest.cpp - Target JSON parsing and validation ----------------===//
+
+#include "TestUtil.h"
+
+using namespace egrl;
+
+namespace {
+
+std::string errorOf(llvm::StringRef json) {
+  auto target = Target::parse(json, "t.json");
+  if (target)
+    return "";
+  return llvm::toString(target.takeError());
+}
+
+const char *kValid = R"({"name": "x",
+  "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e11},
+  "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e10},
+             {"name": "sram", "capacity_bytes": 1e6, "reserved_bytes": 1000,
+              "bandwidth_bytes_per_s": 1e12}]})";
+
+TEST(Target, ParsesAndSortsLevelsFastestFirst) {
+  auto target = Target::parse(kValid, "t.json");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  ASSERT_EQ(target->numLevels(), 2u);
+  EXPECT_EQ(target->levels[0].name, "sram");
+  EXPECT_EQ(target->levels[0].usableBytes(), 1000000 - 1000);
+  EXPECT_EQ(target->levels[1].name, "dram");
+  EXPECT_EQ(target->findLevel("dram"), 1u);
+  EXPECT_FALSE(target->findLevel("llc").has_value());
+  EXPECT_FALSE(target->elementBytes.has_value());
+  EXPECT_EQ(target->layerOverhead, 0);
+}
+
+TEST(Target, BundledTargetsLoad) {
+  Target nnpi = test::nnpiTarget();
+  EXPECT_EQ(nnpi.name, "nnpi-1000");
+  EXPECT_EQ(nnpi.levelNames(), "sram, llc, dram");
+  EXPECT_EQ(nnpi.elementBytes, 1);
+  auto edge = Target::load(EGRL_TARGETS_DIR "/edge-small.json");
+  ASSERT_TRUE(bool(edge)) << llvm::toString(edge.takeError());
+  EXPECT_EQ(edge->levelNames(), "scratch, l2, lpddr");
+}
+
+TEST(Target, RejectsBadInput) {
+  EXPECT_NE(errorOf("{"), "");
+  EXPECT_NE(errorOf("{").find("malformed JSON"), std::string::npos);
+  EXPECT_NE(errorOf("[]").find("must be a JSON object"), std::string::npos);
+  std::string zeroCapacity = kValid;
+  zeroCapacity.replace(zeroCapacity.find("1e6"), 3, "0");
+  EXPECT_NE(errorOf(zeroCapacity).find("levels[1].capacity_bytes: must be > 0"),
+            std::string::npos)
+      << errorOf(zeroCapacity);
+  std::string negativeBandwidth = kValid;
+  negativeBandwidth.replace(negativeBandwidth.find("1e10"), 4, "-5");
+  EXPECT_NE(errorOf(negativeBandwidth).find("bandwidth_bytes_per_s"),
+            std::string::npos);
+  std::string duplicate = kValid;
+  duplicate.replace(duplicate.find("\"sram\""), 6, "\"dram\"");
+  EXPECT_NE(errorOf(duplicate).find("duplicate level"), std::string::npos);
+  std::string noCompute = R"({"name": "x", "levels": []})";
+  EXPECT_NE(errorOf(noCompute).find("compute"), std::string::npos);
+}
+
+TEST(Target, MissingFileIsAnError) {
+  auto target = loadTarget("/nonexistent/target.json");
+  ASSERT_FALSE(bool(target));
+  EXPECT_NE(llvm::toString(target.takeError()).find("cannot read"),
+            std::string::npos);
+  auto unknown = loadTarget("no-such-target");
+  ASSERT_FALSE(bool(unknown));
+  EXPECT_NE(llvm::toString(unknown.takeError()).find("unknown target"),
+            std::string::npos);
+}
+
+} // namespace
