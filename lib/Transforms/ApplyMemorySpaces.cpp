@@ -45,6 +45,26 @@ Operation *storageOf(Value value) {
   return nullptr;
 }
 
+/// Storage holding the weight read through `value`: the global itself, or a
+/// buffer a compiler-folded op (a transpose of a constant, which carries no
+/// placement) filled from globals, together with those globals.
+void collectWeightStorage(Value value, SmallVectorImpl<Operation *> &out,
+                          unsigned depth = 0) {
+  Operation *storage = storageOf(value);
+  if (!storage || depth > 4)
+    return;
+  out.push_back(storage);
+  if (isa<memref::GetGlobalOp>(storage))
+    return;
+  for (Operation *user : storage->getResult(0).getUsers()) {
+    auto writer = dyn_cast<DestinationStyleOpInterface>(user);
+    if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
+      continue;
+    for (OpOperand *input : writer.getDpsInputOperands())
+      collectWeightStorage(input->get(), out, depth + 1);
+  }
+}
+
 bool acceptsAnyMemorySpace(Operation *user) {
   return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
 }
@@ -91,10 +111,18 @@ struct ApplyMemorySpacesPass
         if (Operation *storage = storageOf(init.get()))
           levels.insert({storage, placement.getOutput()});
       if (StringAttr weights = placement.getWeights())
-        for (OpOperand *input : op.getDpsInputOperands())
-          if (auto global = dyn_cast_or_null<memref::GetGlobalOp>(
-                  storageOf(input->get())))
-            levels.insert({global, weights});
+        for (OpOperand *input : op.getDpsInputOperands()) {
+          SmallVector<Operation *> storage;
+          collectWeightStorage(input->get(), storage);
+          // Only storage that ends in a global is a weight; other inputs
+          // are activations placed by their producer.
+          bool isWeight = llvm::any_of(storage, [](Operation *s) {
+            return isa<memref::GetGlobalOp>(s);
+          });
+          if (isWeight)
+            for (Operation *s : storage)
+              levels.insert({s, weights});
+        }
     });
     bool sawPlacement = false;
     module.walk([&](Operation *op) {

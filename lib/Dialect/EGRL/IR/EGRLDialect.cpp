@@ -83,7 +83,7 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (attr.getName() != getPlacementAttrName())
-    return op->emitError() << "unknown egrl attribute '" << attr.getName()
+    return op->emitError() << "unknown egrl attribute '" << attr.getName().getValue()
                            << "'";
 
   auto placement = dyn_cast<PlacementAttr>(attr.getValue());

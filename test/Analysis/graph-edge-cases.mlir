@@ -1,0 +1,37 @@
+// RUN: egrl-opt %s --egrl-print-graph="element-bytes=1" -o /dev/null -split-input-file -allow-unregistered-dialect | FileCheck %s
+
+// Unknown ops still become (memory-only) nodes; an op whose output nobody
+// reads still writes it.
+// CHECK-LABEL: egrl graph @unknown: 2 nodes (fused), 0 MACs
+// CHECK-NEXT: #0 n0_custom kind=unknown ops=1 macs=0 vops=0 weights=0 out=64 host_in=64 in=[] last_use=1
+// CHECK-NEXT: #1 n1_custom kind=unknown ops=1 macs=0 vops=0 weights=0 out=64 host_in=0 in=[0] last_use=1 graph_output
+func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %0 = "foo.custom"(%x) : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  %1 = "foo.custom"(%0) : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %1 : tensor<4x16xf32>
+}
+
+// -----
+
+// One constant used by two layers (as after CSE of identical splats): it is
+// counted once, owned by its first user; the second reads it as shared.
+// CHECK-LABEL: egrl graph @shared: 2 nodes (fused), 512 MACs, weights 256 B
+// CHECK-NEXT: #0 n0_matmul kind=matmul ops=1 macs=256 vops=0 weights=256 out=16 host_in=16 in=[] last_use=1
+// CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 macs=256 vops=0 weights=0 out=16 host_in=0 in=[0] shared_weights=[0] last_use=1 graph_output
+func.func @shared(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<16x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %a = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %b = linalg.matmul ins(%a, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %b : tensor<1x16xf32>
+}
+
+// -----
+
+// A graph with nothing to compute has no nodes.
+// CHECK-LABEL: egrl graph @identity: 0 nodes (fused), 0 MACs, weights 0 B
+func.func @identity(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}

@@ -1,0 +1,35 @@
+// RUN: egrl-opt %s --egrl-print-graph -o /dev/null -split-input-file -verify-diagnostics -allow-unregistered-dialect
+
+// expected-error@+1 {{egrl needs static shapes: argument #0 of 'dynamic_arg' has type 'tensor<?x16xf32>'}}
+func.func @dynamic_arg(%x: tensor<?x16xf32>) -> tensor<?x16xf32> {
+  return %x : tensor<?x16xf32>
+}
+
+// -----
+
+func.func @dynamic_op(%x: tensor<4x16xf32>) -> tensor<?x16xf32> {
+  // expected-error@+1 {{egrl needs static shapes: result #0 has type 'tensor<?x16xf32>'}}
+  %c = tensor.cast %x : tensor<4x16xf32> to tensor<?x16xf32>
+  return %c : tensor<?x16xf32>
+}
+
+// -----
+
+// expected-error@+1 {{egrl: function 'branches' has control flow (several blocks)}}
+func.func @branches(%x: tensor<4xf32>, %c: i1) -> tensor<4xf32> {
+  cf.cond_br %c, ^a, ^b
+^a:
+  return %x : tensor<4xf32>
+^b:
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  // expected-remark@+1 {{egrl: 'foo.custom' is not modelled; it becomes a memory-only node (0 MACs, 0 vector ops)}}
+  %0 = "foo.custom"(%x) : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  // Reported once per op name.
+  %1 = "foo.custom"(%0) : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %1 : tensor<4x16xf32>
+}

@@ -1,0 +1,81 @@
+// RUN: egrl-opt %s -split-input-file -verify-diagnostics | FileCheck %s
+
+// Round trip of every egrl attribute.
+// CHECK: module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7>}
+// CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "llc", output = "sram">}
+// CHECK: linalg.generic
+// CHECK-SAME: egrl.placement = #egrl.placement<node = 0, output = "sram">
+// CHECK: func.func @buffer(%{{.*}}: memref<4xf32, #egrl.mem<"sram">>)
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7>} {
+  func.func @placed(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0]]> : tensor<4x4xf32>
+    %e = tensor.empty() : tensor<1x4xf32>
+    %m = linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "llc", output = "sram">} ins(%x, %w : tensor<1x4xf32>, tensor<4x4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+    %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) attrs = {egrl.placement = #egrl.placement<node = 0, output = "sram">} {
+    ^bb0(%a: f32, %o: f32):
+      linalg.yield %a : f32
+    } -> tensor<1x4xf32>
+    return %r : tensor<1x4xf32>
+  }
+  func.func @buffer(%b: memref<4xf32, #egrl.mem<"sram">>) {
+    return
+  }
+}
+
+// -----
+
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+  func.func @bad_level(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    %e = tensor.empty() : tensor<1x4xf32>
+    // expected-error@+1 {{output level "hbm" is not a level of target 'nnpi-1000' (levels: sram, llc, dram)}}
+    %r = linalg.copy {egrl.placement = #egrl.placement<node = 0, output = "hbm">} ins(%x : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+    return %r : tensor<1x4xf32>
+  }
+}
+
+// -----
+
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+  func.func @weights_without_weights(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+    %e = tensor.empty() : tensor<1x4xf32>
+    // expected-error@+1 {{#egrl.placement has 'weights' but the op reads no weights}}
+    %r = linalg.copy {egrl.placement = #egrl.placement<node = 0, weights = "llc", output = "sram">} ins(%x : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+    return %r : tensor<1x4xf32>
+  }
+}
+
+// -----
+
+func.func @no_record(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  %e = tensor.empty() : tensor<1x4xf32>
+  // expected-error@+1 {{#egrl.placement needs an enclosing module with an 'egrl.record' naming the target's levels}}
+  %r = linalg.copy {egrl.placement = #egrl.placement<node = 0, output = "sram">} ins(%x : tensor<1x4xf32>) outs(%e : tensor<1x4xf32>) -> tensor<1x4xf32>
+  return %r : tensor<1x4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{egrl.record granularity must be "fused" or "op", got "layer"}}
+module attributes {egrl.record = #egrl.record<target = "t", levels = ["a"], strategy = "s", evaluator = "analytical", granularity = "layer", seed = 0>} {
+}
+
+// -----
+
+// expected-error@+1 {{'egrl.record' belongs on a builtin.module}}
+func.func @record_on_func() attributes {egrl.record = #egrl.record<target = "t", levels = ["a"], strategy = "s", evaluator = "analytical", granularity = "op", seed = 0>} {
+  return
+}
+
+// -----
+
+// expected-error@+1 {{unknown egrl attribute 'egrl.colour'}}
+func.func @unknown_attr() attributes {egrl.colour = 3} {
+  return
+}
+
+// -----
+
+// expected-error@+1 {{'egrl.placement' must be an #egrl.placement}}
+func.func @wrong_kind() attributes {egrl.placement = 3} {
+  return
+}

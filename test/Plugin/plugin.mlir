@@ -1,0 +1,14 @@
+// Upstream mlir-opt with the plugin gives what egrl-opt gives. mlir-opt parses
+// its command line before loading pass plugins, so plugin passes are named in
+// --pass-pipeline.
+// RUN: upstream-mlir-opt %S/../Inputs/resblock.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{strategy=greedy target=%targets/nnpi-1000.json})" -o %t.plugin 2>%t.plugin.remarks
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="strategy=greedy target=%targets/nnpi-1000.json" -o %t.egrl 2>%t.egrl.remarks
+// RUN: diff %t.plugin %t.egrl
+// RUN: diff %t.plugin.remarks %t.egrl.remarks
+// RUN: FileCheck %s --input-file=%t.plugin
+
+// The dialect plugin lets upstream mlir-opt read placed IR back.
+// RUN: upstream-mlir-opt %t.egrl --load-dialect-plugin=%egrl_plugin | FileCheck %s
+
+// CHECK: egrl.record = #egrl.record<target = "nnpi-1000"
+// CHECK: #egrl.placement<node = 1, weights = "sram", output = "sram">

@@ -1,0 +1,23 @@
+// After bufferization the placement becomes memref memory spaces.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>/dev/null | FileCheck %s
+
+// Weights of node 0 (fast) and node 1 (slow), including the globals a
+// folded transpose reads.
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<64x128xf32, #egrl.mem<"slow">> = dense_resource<w2>
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<b1>
+// CHECK-DAG: memref.global "private" constant @{{.*}} : memref<128x256xf32, #egrl.mem<"fast">> = dense_resource<w1>
+// CHECK: func.func @forward
+// CHECK: %[[W1T:.*]] = memref.alloc() {{.*}} : memref<256x128xf32, #egrl.mem<"fast">>
+// CHECK: %[[OUT0:.*]] = memref.alloc() {{.*}} : memref<1x128xf32, #egrl.mem<"fast">>
+// CHECK: linalg.matmul {egrl.placement = {{.*}}} ins(%{{.*}}, %[[W1T]] : {{.*}}) outs(%[[OUT0]] : memref<1x128xf32, #egrl.mem<"fast">>)
+// CHECK: %[[W2T:.*]] = memref.alloc() {{.*}} : memref<128x64xf32, #egrl.mem<"slow">>
+// CHECK: %[[OUT1:.*]] = memref.alloc() {{.*}} : memref<1x64xf32, #egrl.mem<"fast">>
+// The function result keeps its type through a cast.
+// CHECK: %[[CAST:.*]] = memref.memory_space_cast %[[OUT1]] : memref<1x64xf32, #egrl.mem<"fast">> to memref<1x64xf32>
+// CHECK: linalg.matmul {egrl.placement = {{.*}}} ins(%[[OUT0]], %[[W2T]] : {{.*}}) outs(%[[OUT1]] : memref<1x64xf32, #egrl.mem<"fast">>)
+// CHECK: return %[[CAST]] : memref<1x64xf32>
+
+// Running it before bufferization is a mistake worth an error.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" -o %t.mlir 2>/dev/null
+// RUN: not egrl-opt %t.mlir --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=TENSORS
+// TENSORS: error: egrl-apply-memory-spaces: the placed ops still work on tensors; run --one-shot-bufferize first

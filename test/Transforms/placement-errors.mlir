@@ -1,0 +1,41 @@
+// Bad options and bad targets: a clear error with a location, non-zero exit.
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=annealing" 2>&1 | FileCheck %s --check-prefix=STRATEGY
+// STRATEGY: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: unknown strategy 'annealing' (known: native, greedy
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=oscilloscope" 2>&1 | FileCheck %s --check-prefix=EVALUATOR
+// EVALUATOR: error: egrl-memory-placement: unknown evaluator 'oscilloscope' (known: analytical
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="granularity=layer" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// GRANULARITY: error: egrl-memory-placement: unknown granularity 'layer' (expected 'fused' or 'op')
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// NOTARGET: error: egrl-memory-placement: unknown target 'nnpi-9000': not a file, and no bundled target {{.*}}nnpi-9000.json
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: egrl-memory-placement: cannot read target file '{{.*}}missing.json': No such file or directory
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/malformed.json" 2>&1 | FileCheck %s --check-prefix=MALFORMED
+// MALFORMED: error: egrl-memory-placement: {{.*}}malformed.json: <root>: malformed JSON at byte
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/zero-bandwidth.json" 2>&1 | FileCheck %s --check-prefix=ZERO
+// ZERO: error: egrl-memory-placement: {{.*}}zero-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be > 0 (got 0)
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/negative-capacity.json" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
+// NEGATIVE: error: egrl-memory-placement: {{.*}}negative-capacity.json: levels[0].capacity_bytes: must be > 0 (got -4)
+
+// A module with no function body to place.
+// RUN: echo 'func.func private @decl(tensor<4xf32>)' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=NOFUNC
+// NOFUNC: error: egrl-memory-placement: the module has no func.func with a body to place
+
+// Malformed MLIR never reaches the pass.
+// RUN: echo 'func.func @f( {' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=PARSE
+// PARSE: error:
+
+// Dynamic shapes stop the pass with the op's location.
+// RUN: not egrl-opt %S/../Inputs/dynamic.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: dynamic.mlir:4:8: error: egrl needs static shapes: result #0 has type 'tensor<?x16xf32>'
+
+// An unwritable report path.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/nonexistent/dir/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT
+// REPORT: error: egrl-memory-placement: cannot write report '/nonexistent/dir/r.json'

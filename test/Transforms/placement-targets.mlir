@@ -1,0 +1,32 @@
+// Level names and capacities come from the target file, not the code.
+
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=edge-small" 2>&1 | FileCheck %s --check-prefix=EDGE
+// EDGE: remark: egrl: placed 2 nodes of @block on edge-small with greedy (analytical)
+// EDGE-SAME: valid; weights: scratch 2.28 KiB l2 0 B lpddr 0 B
+// EDGE: levels = ["scratch", "l2", "lpddr"]
+// EDGE: linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, egrl.placement = #egrl.placement<node = 0, weights = "scratch", output = "scratch">
+
+// NNP-I runs int8: 1168 weight bytes for the block (584 + 584 elements).
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=NNPI
+// NNPI: on nnpi-1000 with greedy (analytical)
+// NNPI-SAME: weights: sram 1.14 KiB llc 0 B dram 0 B
+
+// At op granularity every op is a node.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="granularity=op strategy=native" 2>&1 | FileCheck %s --check-prefix=OPS
+// OPS: remark: egrl: placed 7 nodes of @block on nnpi-1000 with native
+// OPS: granularity = "op"
+// OPS: #egrl.placement<node = 6, output = "sram">
+
+// TOSA graphs place the same way.
+// RUN: egrl-opt %S/../Inputs/tosa-net.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=TOSA
+// TOSA: remark: egrl: placed 3 nodes of @tosa_net on nnpi-1000
+// TOSA: tosa.conv2d {{.*}} {acc_type = f32, dilation = array<i64: 1, 1>, egrl.placement = #egrl.placement<node = 0, weights = "sram", output = "sram">
+
+// Same seed, same output.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="seed=3" -o %t.a 2>/dev/null
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="seed=3" -o %t.b 2>/dev/null
+// RUN: diff %t.a %t.b
+
+// A function with nothing to compute is reported, not placed.
+// RUN: echo 'func.func @id(%%x: tensor<4xf32>) -> tensor<4xf32> { return %%x : tensor<4xf32> }' | egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: remark: egrl: @id computes nothing to place

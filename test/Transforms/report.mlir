@@ -1,0 +1,29 @@
+// The JSON report carries the summary, the history and every node's levels.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json report=%t.json" -o /dev/null 2>/dev/null
+// RUN: FileCheck %s --input-file=%t.json
+
+// CHECK: "format": "egrl-placement-report"
+// CHECK: "evaluator": "analytical"
+// CHECK: "function": "forward"
+// CHECK: "granularity": "fused"
+// CHECK: "latency_s": 1.1769{{[0-9]*}}e-05
+// CHECK: "levels": [
+// CHECK: "activation_bytes": 192,
+// CHECK: "name": "fast",
+// CHECK: "peak_resident_bytes": 33088,
+// CHECK: "usable_bytes": 40000,
+// CHECK: "weight_bytes": 32896
+// CHECK: "name": "slow",
+// CHECK: "weight_bytes": 8192
+// CHECK: "native_latency_s": 1.1769{{[0-9]*}}e-05
+// CHECK: "nodes": 2,
+// CHECK: "placement": [
+// CHECK: "index": 0,
+// CHECK: "output": "fast",
+// CHECK: "weight_bytes": 32896,
+// CHECK-NEXT: "weights": "fast"
+// CHECK: "index": 1,
+// CHECK: "weights": "slow"
+// CHECK: "speedup_vs_native": 1.0
+// CHECK: "strategy": "greedy",
+// CHECK: "valid": true
