@@ -3,6 +3,7 @@
 #ifndef EGRL_UNITTESTS_TESTUTIL_H
 #define EGRL_UNITTESTS_TESTUTIL_H
 
+#include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Graph/WorkloadGraph.h"
 #include "egrl/Target/Target.h"
 
@@ -41,33 +42,9 @@ inline Node makeNode(std::string name, int64_t macs, int64_t weights,
   return node;
 }
 
-/// A random DAG in program order: chains with skip connections, shared
-/// weights now and then. Sizes in the hundreds of bytes to megabytes.
+/// A random DAG in program order (egrl/Graph/SyntheticGraph.h).
 inline WorkloadGraph randomGraph(unsigned numNodes, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  auto uniform = [&](int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-  };
-  WorkloadGraph graph;
-  graph.name = "random" + std::to_string(seed);
-  for (unsigned i = 0; i < numNodes; ++i) {
-    std::vector<unsigned> producers;
-    if (i > 0)
-      producers.push_back(i - 1);
-    if (i > 2 && uniform(0, 3) == 0)
-      producers.insert(producers.begin(), unsigned(uniform(0, i - 2)));
-    Node node = makeNode("n" + std::to_string(i), int64_t(1) << uniform(10, 24),
-                         uniform(0, 4) == 0 ? 0 : uniform(1000, 3000000),
-                         uniform(1000, 1000000), producers);
-    node.vectorOps = uniform(0, 100000);
-    if (i == 0)
-      node.hostInputElements = 150528, node.hostInputElementBytes = 4;
-    if (i > 4 && uniform(0, 9) == 0 && graph.nodes[i - 3].weightElements > 0)
-      node.sharedWeights.push_back(i - 3);
-    graph.nodes.push_back(std::move(node));
-  }
-  graph.nodes.back().isGraphOutput = true;
-  return graph;
+  return makeSyntheticGraph(numNodes, seed);
 }
 
 /// The published-figures NNP-I target of the repository.

@@ -1,0 +1,89 @@
+//===- CostModelBench.cpp - Evaluations per second of the cost models -----===//
+//
+// egrl-cost-bench [--benchmark_filter=...]
+// A ~400-node graph (BERT-base size at `fused` granularity is of that order).
+// Placements are random but fixed per run so every iteration does the same
+// work; half of them overflow so rectification is exercised too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/Graph/SyntheticGraph.h"
+#include "egrl/Search/Strategy.h"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+using namespace egrl;
+
+namespace {
+
+struct Fixture {
+  WorkloadGraph graph;
+  Target target;
+  std::unique_ptr<Problem> problem;
+  std::unique_ptr<AnalyticalModel> model;
+  std::vector<Placement> placements;
+
+  explicit Fixture(unsigned numNodes) {
+    graph = makeSyntheticGraph(numNodes, 42);
+    auto loaded = Target::load(EGRL_TARGETS_DIR "/nnpi-1000.json");
+    if (!loaded) {
+      llvm::errs() << llvm::toString(loaded.takeError()) << "\n";
+      std::exit(1);
+    }
+    target = std::move(*loaded);
+    problem = std::make_unique<Problem>(graph, target);
+    model = std::make_unique<AnalyticalModel>(*problem);
+    std::mt19937 rng(1);
+    for (int i = 0; i < 64; ++i) {
+      Placement p(numNodes, 0);
+      for (NodePlacement &np : p.nodes)
+        np = {uint8_t(rng() % 3), uint8_t(rng() % 3)};
+      placements.push_back(std::move(p));
+    }
+  }
+};
+
+void BM_AnalyticalFull(benchmark::State &state) {
+  Fixture f(state.range(0));
+  size_t i = 0;
+  for (auto _ : state) {
+    EvalResult r = f.model->evaluate(f.placements[i++ % f.placements.size()]);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AnalyticalFull)->Arg(400)->Arg(1000);
+
+void BM_AnalyticalIncremental(benchmark::State &state) {
+  Fixture f(state.range(0));
+  AnalyticalModel::Session session(*f.model, nativePlacement(*f.problem));
+  std::mt19937 rng(2);
+  std::vector<std::pair<unsigned, NodePlacement>> moves;
+  for (int i = 0; i < 4096; ++i)
+    moves.push_back({unsigned(rng() % f.problem->numNodes()),
+                     NodePlacement{uint8_t(rng() % 3), uint8_t(rng() % 3)}});
+  size_t i = 0;
+  for (auto _ : state) {
+    auto [node, np] = moves[i++ % moves.size()];
+    benchmark::DoNotOptimize(session.set(node, np));
+    benchmark::DoNotOptimize(session.fits());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AnalyticalIncremental)->Arg(400)->Arg(1000);
+
+void BM_Greedy(benchmark::State &state) {
+  Fixture f(state.range(0));
+  auto strategy = createStrategy("greedy");
+  for (auto _ : state) {
+    SearchContext context{*f.problem, *f.model, *f.model, {}};
+    auto result = (*strategy)->run(context);
+    benchmark::DoNotOptimize(result);
+  }
+}
+BENCHMARK(BM_Greedy)->Arg(400)->Unit(benchmark::kMillisecond);
+
+} // namespace
