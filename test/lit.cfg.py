@@ -31,6 +31,7 @@ config.substitutions.append(("%python", config.host_python))
 tool_dirs = [config.egrl_tools_dir, config.llvm_tools_dir]
 tools = [
     "egrl-opt",
+    "egrl-bench",
     ToolSubst("upstream-mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

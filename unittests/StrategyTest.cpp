@@ -49,9 +49,9 @@ TEST(Native, WeightsInTheSlowestOnChipLevelOutputsInTheFastest) {
   Problem problem(graph, target);
   Placement native = nativePlacement(problem);
   for (unsigned i = 0; i < problem.numNodes(); ++i) {
-    if (problem.hasWeights(i))
+    if (problem.hasWeights(i)) {
       EXPECT_GE(native[i].weights, 1u) << "native never puts weights in sram";
-    // Everything fits at this size: outputs in sram, weights in llc.
+    }
   }
   Placement copy = native;
   EXPECT_TRUE(rectify(problem, copy).valid);

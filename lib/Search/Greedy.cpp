@@ -36,6 +36,7 @@ struct Move {
 class GreedyStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "greedy"; }
+  bool dependsOnSeed() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const Problem &problem = context.problem;

@@ -83,18 +83,12 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
                                    reader.error);
   };
 
-  json root = json::parse(text.begin(), text.end(), nullptr,
-                          /*allow_exceptions=*/false);
-  if (root.is_discarded()) {
-    // Re-parse with exceptions only to get the byte position of the error.
-    std::string detail = "malformed JSON";
-    try {
-      (void)json::parse(text.begin(), text.end());
-    } catch (const json::parse_error &e) {
-      detail = std::string("malformed JSON at byte ") +
-               std::to_string(e.byte) + ": " + e.what();
-    }
-    reader.fail("<root>", detail);
+  json root;
+  try {
+    root = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error &e) {
+    reader.fail("<root>", std::string("malformed JSON at byte ") +
+                              std::to_string(e.byte) + ": " + e.what());
     return makeError();
   }
   if (!root.is_object()) {

@@ -29,6 +29,8 @@ struct SearchOptions {
   uint64_t budget = 1000;
   uint64_t seed = 0;
   unsigned threads = 1;
+  /// Wall-time limit of solvers (ilp); searches stop on their budget.
+  double timeLimitSeconds = 60;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
 };
@@ -79,6 +81,9 @@ public:
   virtual ~Strategy();
   virtual llvm::StringRef name() const = 0;
   virtual llvm::Expected<SearchResult> run(const SearchContext &context) = 0;
+  /// False for strategies whose result does not depend on the seed, so
+  /// benchmarks run them once instead of once per seed.
+  virtual bool dependsOnSeed() const { return true; }
 };
 
 llvm::ArrayRef<llvm::StringRef> strategyNames();

@@ -1,0 +1,68 @@
+//===- ModelLoader.cpp - Workload graphs from .mlir or graph .json --------===//
+
+#include "egrl/Analysis/ModelLoader.h"
+#include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using namespace egrl;
+
+llvm::Expected<WorkloadGraph> egrl::loadWorkloadGraph(llvm::StringRef path,
+                                                      Granularity granularity,
+                                                      llvm::StringRef function) {
+  if (path.ends_with(".json"))
+    return WorkloadGraph::load(path);
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<EGRLDialect>();
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  context.allowUnregisteredDialects();
+
+  std::string diagnostics;
+  llvm::raw_string_ostream os(diagnostics);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context, os);
+  auto fail = [&](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   (message + diagnostics).str());
+  };
+
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, sourceMgr,
+                                                           &context);
+  if (!module)
+    return fail(diagnostics.empty() ? "cannot read '" + path + "'"
+                                    : llvm::Twine());
+  func::FuncOp chosen;
+  std::string names;
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    names += (names.empty() ? "" : ", ") + func.getSymName().str();
+    if (!function.empty() ? func.getSymName() == function : !chosen)
+      chosen = func;
+    else if (function.empty())
+      return fail(path + ": several functions (" + names +
+                  ", ...); say which one to use");
+  }
+  if (!chosen)
+    return fail(path + ": " +
+                (function.empty() ? llvm::Twine("no func.func with a body")
+                                  : "no function @" + function +
+                                        " (functions: " + names + ")"));
+  GraphBuildOptions options;
+  options.granularity = granularity;
+  options.remarkUnknownOps = false;
+  FailureOr<WorkloadGraph> graph = buildWorkloadGraph(chosen, options);
+  if (failed(graph))
+    return fail("");
+  return std::move(*graph);
+}

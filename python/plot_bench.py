@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+"""Plot best-so-far latency against evaluations from an egrl-bench JSON file.
+
+Usage: /usr/bin/python3 python/plot_bench.py bench.json bench.png
+
+One panel per model; one line per strategy and budget (the median over seeds
+of the best latency found after each number of evaluations); latencies are
+relative to the model's native placement, so 1.0 is the vendor heuristic.
+"""
+
+import json
+import statistics
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # Files only: no display on build machines.
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def best_so_far(history, evaluations):
+    """Best latency after each evaluation count, from improvement points."""
+    out, best, k = [], None, 0
+    for n in evaluations:
+        while k < len(history) and history[k][0] <= n:
+            best = history[k][1]
+            k += 1
+        out.append(best)
+    return out
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    with open(argv[1]) as f:
+        bench = json.load(f)
+    runs = bench["runs"]
+    models = sorted({r["model"] for r in runs})
+    fig, axes = plt.subplots(1, len(models), figsize=(6 * len(models), 4.5),
+                             squeeze=False)
+    for ax, model in zip(axes[0], models):
+        groups = {}
+        for r in runs:
+            if r["model"] == model:
+                groups.setdefault((r["strategy"], r["budget"]), []).append(r)
+        for (strategy, budget), group in sorted(groups.items()):
+            native = group[0]["native_latency_s"]
+            last = max(r["evaluations"] for r in group)
+            if last <= 1:
+                # One-shot strategies: a horizontal reference line.
+                ax.axhline(statistics.median(r["latency_s"] for r in group) / native,
+                           linestyle="--", linewidth=1, label=strategy)
+                continue
+            xs = sorted({p[0] for r in group for p in r["history"]} | {last})
+            curves = [best_so_far(r["history"], xs) for r in group]
+            ys = []
+            for i in range(len(xs)):
+                values = [c[i] for c in curves if c[i] is not None]
+                ys.append(statistics.median(values) / native if values else None)
+            points = [(x, y) for x, y in zip(xs, ys) if y is not None]
+            ax.step([p[0] for p in points], [p[1] for p in points], where="post",
+                    label=f"{strategy} (budget {budget})")
+        ax.set_title(f"{model} — {bench['target']}, {bench['evaluator']}")
+        ax.set_xlabel("evaluations")
+        ax.set_ylabel("best latency / native")
+        ax.set_xscale("symlog")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(argv[2], dpi=120)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

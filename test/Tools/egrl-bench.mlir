@@ -1,0 +1,30 @@
+// egrl-bench compares strategies on MLIR models and graph JSON files.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph="json=true output=%t.graph.json" -o /dev/null
+// RUN: egrl-bench %S/../Inputs/mlp.mlir %t.graph.json --strategies=native,greedy --target=%S/../Inputs/toy.json --seeds=2 --out=%t.dir 2>%t.log | FileCheck %s
+// RUN: FileCheck %s --check-prefix=LOG --input-file=%t.log
+// RUN: FileCheck %s --check-prefix=CSV --input-file=%t.dir/bench.csv
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['target']=='toy' and len(d['runs'])==4, d" %t.dir/bench.json
+
+// CHECK: model{{ +}}strategy{{ +}}budget{{ +}}latency{{ +}}vs native{{ +}}gap to ilp{{ +}}valid{{ +}}evals{{ +}}wall s
+// CHECK-NEXT: mlp{{ +}}native{{ +}}-{{ +}}11.77 us{{ +}}1.000x{{ +}}-{{ +}}1/1
+// CHECK-NEXT: mlp{{ +}}greedy{{ +}}-{{ +}}11.77 us{{ +}}1.000x
+// CHECK-NEXT: egrl-bench.mlir.tmp.graph{{ +}}native
+// CHECK-NEXT: egrl-bench.mlir.tmp.graph{{ +}}greedy
+
+// LOG: egrl-bench: mlp: 2 nodes, native 11.77 us on analytical
+// LOG: greedy   budget 1000   seed 0: 11.77 us (1.000x vs native) valid in 1 evaluations
+
+// CSV: model,strategy,budget,seed,latency_s,native_latency_s,speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s
+// CSV-NEXT: mlp,native,1000,0,1.176960e-05,1.176960e-05,1.0000,,1,1,
+
+// Bad input: a clear error and a non-zero exit.
+// RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL
+// NOMODEL: egrl-bench: error: no model 'no-such-model'
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY
+// NOSTRATEGY: egrl-bench: error: unknown strategy 'annealing'
+// RUN: not egrl-bench %S/../Inputs/dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: dynamic.mlir:4:8: error: egrl needs static shapes
+// RUN: not egrl-bench %S/../Inputs/malformed.json 2>&1 | FileCheck %s --check-prefix=BADJSON
+// BADJSON: egrl-bench: error: {{.*}}malformed.json: malformed JSON
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=10,x 2>&1 | FileCheck %s --check-prefix=BUDGET
+// BUDGET: egrl-bench: error: --budgets: 'x' is not a positive integer

@@ -1,0 +1,329 @@
+//===- egrl-bench.cpp - Strategies side by side on models and seeds -------===//
+//
+// egrl-bench models/resnet50.mlir models/bert_base.mlir \
+//     --strategies=native,greedy,ilp,ea --seeds=3 --budgets=1000,5000 \
+//     --out=results/ --plot
+//
+// Every run is quoted against `native` (as the paper did) and, when `ilp` is
+// among the strategies, against the ilp placement measured on the same
+// evaluator. Prints a summary table (medians over seeds) and writes every
+// run with its history to bench.json and bench.csv.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Analysis/ModelLoader.h"
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/Search/Report.h"
+#include "egrl/Search/Strategy.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+using namespace egrl;
+namespace cl = llvm::cl;
+using json = nlohmann::json;
+
+static cl::OptionCategory benchCategory("egrl-bench options");
+static cl::list<std::string>
+    models(cl::Positional, cl::OneOrMore,
+           cl::desc("<model.mlir | graph.json | bundled model name>..."),
+           cl::cat(benchCategory));
+static cl::opt<std::string>
+    strategies("strategies", cl::init("native,greedy"),
+               cl::desc("Comma-separated strategies to compare"),
+               cl::cat(benchCategory));
+static cl::opt<unsigned> seeds("seeds", cl::init(3),
+                               cl::desc("Seeds 0..N-1 for each search"),
+                               cl::cat(benchCategory));
+static cl::opt<std::string>
+    budgets("budgets", cl::init("1000"),
+            cl::desc("Comma-separated evaluation budgets"),
+            cl::cat(benchCategory));
+static cl::opt<std::string> target("target", cl::init("nnpi-1000"),
+                                   cl::desc("Target name or JSON path"),
+                                   cl::cat(benchCategory));
+static cl::opt<std::string>
+    evaluatorName("evaluator", cl::init("analytical"),
+                  cl::desc("Evaluator every placement is measured on"),
+                  cl::cat(benchCategory));
+static cl::opt<std::string> granularity("granularity", cl::init("fused"),
+                                        cl::desc("'fused' or 'op'"),
+                                        cl::cat(benchCategory));
+static cl::opt<std::string> function("function", cl::init(""),
+                                     cl::desc("Function to use in MLIR files"),
+                                     cl::cat(benchCategory));
+static cl::opt<unsigned> threads("search-threads", cl::init(1),
+                                 cl::desc("Threads a search may use"),
+                                 cl::cat(benchCategory));
+static cl::opt<double>
+    timeLimit("time-limit", cl::init(60),
+              cl::desc("Seconds a solver (ilp) may run per model"),
+              cl::cat(benchCategory));
+static cl::opt<std::string>
+    outDir("out", cl::init(""),
+           cl::desc("Directory for bench.json and bench.csv (and bench.png)"),
+           cl::cat(benchCategory));
+static cl::opt<bool> plot("plot", cl::init(false),
+                          cl::desc("Plot best-so-far latency against "
+                                   "evaluations to <out>/bench.png"),
+                          cl::cat(benchCategory));
+
+namespace {
+
+struct Run {
+  std::string model, strategy;
+  uint64_t seed = 0, budget = 0;
+  bool seedless = false; ///< Run once: its result ignores seed and budget.
+  SearchResult result;
+  double wall = 0;
+};
+
+[[noreturn]] void die(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "egrl-bench") << message << "\n";
+  std::exit(1);
+}
+
+std::string resolveModel(llvm::StringRef name) {
+  if (llvm::sys::fs::exists(name))
+    return name.str();
+  llvm::SmallString<256> bundled(EGRL_MODELS_DIR);
+  llvm::sys::path::append(bundled, name + ".mlir");
+  if (llvm::sys::fs::exists(bundled))
+    return std::string(bundled);
+  die("no model '" + name + "' (not a file, and no " + bundled + ")");
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+std::vector<uint64_t> parseBudgets() {
+  std::vector<uint64_t> out;
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(budgets).split(parts, ',', -1, false);
+  for (llvm::StringRef part : parts) {
+    uint64_t value;
+    if (part.trim().getAsInteger(10, value) || value == 0)
+      die("--budgets: '" + part + "' is not a positive integer");
+    out.push_back(value);
+  }
+  if (out.empty())
+    die("--budgets is empty");
+  return out;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(benchCategory);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "egrl-bench: compare placement strategies\n");
+
+  auto granularityKind = parseGranularity(granularity);
+  if (!granularityKind)
+    die("--granularity must be 'fused' or 'op'");
+  auto loaded = loadTarget(target);
+  if (!loaded)
+    die(llvm::toString(loaded.takeError()));
+  Target chip = std::move(*loaded);
+  std::vector<uint64_t> budgetList = parseBudgets();
+
+  llvm::SmallVector<llvm::StringRef> names;
+  llvm::StringRef(strategies).split(names, ',', -1, false);
+  std::vector<std::unique_ptr<Strategy>> searches;
+  for (llvm::StringRef name : names) {
+    auto strategy = createStrategy(name.trim());
+    if (!strategy)
+      die(llvm::toString(strategy.takeError()));
+    searches.push_back(std::move(*strategy));
+  }
+  if (seeds == 0)
+    die("--seeds must be at least 1");
+
+  std::vector<Run> runs;
+  std::map<std::string, double> nativeLatency, ilpLatency;
+  for (const std::string &modelArg : models) {
+    std::string path = resolveModel(modelArg);
+    std::string model = llvm::sys::path::stem(path).str();
+    auto graph = loadWorkloadGraph(path, *granularityKind, function);
+    if (!graph)
+      die(llvm::toString(graph.takeError()));
+    Problem problem(*graph, chip);
+    AnalyticalModel analytical(problem);
+    auto evaluator = createEvaluator(evaluatorName, problem);
+    if (!evaluator)
+      die(llvm::toString(evaluator.takeError()));
+    nativeLatency[model] =
+        (*evaluator)->evaluate(nativePlacement(problem)).latency;
+    llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
+                 << " nodes, native "
+                 << formatSeconds(nativeLatency[model]) << " on "
+                 << (*evaluator)->name() << "\n";
+
+    for (auto &search : searches) {
+      for (uint64_t budget : budgetList) {
+        unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
+        for (uint64_t seed = 0; seed < numSeeds; ++seed) {
+          SearchContext context{problem, analytical, **evaluator, {}};
+          context.options.budget = budget;
+          context.options.seed = seed;
+          context.options.threads = threads;
+          context.options.timeLimitSeconds = timeLimit;
+          auto start = std::chrono::steady_clock::now();
+          auto result = search->run(context);
+          if (!result)
+            die(model + " / " + search->name() + ": " +
+                llvm::toString(result.takeError()));
+          Run run{model, search->name().str(), seed, budget,
+                  !search->dependsOnSeed(), std::move(*result), 0};
+          run.wall = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+          if (run.strategy == "ilp" && !ilpLatency.count(model))
+            ilpLatency[model] = run.result.result.latency;
+          llvm::errs() << llvm::format(
+              "  %-8s budget %-6llu seed %llu: %s (%.3fx vs native) "
+              "%s in %llu evaluations, %.2f s%s%s\n",
+              run.strategy.c_str(), (unsigned long long)budget,
+              (unsigned long long)seed,
+              formatSeconds(run.result.result.latency).c_str(),
+              nativeLatency[model] / run.result.result.latency,
+              run.result.result.valid ? "valid" : "INVALID",
+              (unsigned long long)run.result.evaluations, run.wall,
+              run.result.detail.empty() ? "" : "; ",
+              run.result.detail.c_str());
+          runs.push_back(std::move(run));
+          // A seedless strategy gives the same answer for every budget.
+          if (!search->dependsOnSeed())
+            break;
+        }
+        if (!search->dependsOnSeed())
+          break;
+      }
+    }
+  }
+
+  // Summary: medians over seeds per (model, strategy, budget).
+  llvm::outs() << llvm::format("\n%-14s %-8s %8s %12s %9s %11s %6s %8s %9s\n",
+                               "model", "strategy", "budget", "latency",
+                               "vs native", "gap to ilp", "valid", "evals",
+                               "wall s");
+  for (size_t i = 0; i < runs.size();) {
+    size_t j = i;
+    std::vector<double> latency, evals, wall;
+    unsigned valid = 0;
+    while (j < runs.size() && runs[j].model == runs[i].model &&
+           runs[j].strategy == runs[i].strategy &&
+           runs[j].budget == runs[i].budget) {
+      latency.push_back(runs[j].result.result.latency);
+      evals.push_back(double(runs[j].result.evaluations));
+      wall.push_back(runs[j].wall);
+      valid += runs[j].result.result.valid;
+      ++j;
+    }
+    const Run &first = runs[i];
+    double med = median(latency);
+    std::string gap = "-";
+    if (ilpLatency.count(first.model))
+      gap = llvm::formatv("{0:+0.00;-0.00}%",
+                          100 * (med / ilpLatency[first.model] - 1))
+                .str();
+    std::string budgetText =
+        first.seedless ? "-" : std::to_string(first.budget);
+    llvm::outs() << llvm::format(
+        "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
+        first.model.c_str(), first.strategy.c_str(), budgetText.c_str(),
+        formatSeconds(med).c_str(), nativeLatency[first.model] / med,
+        gap.c_str(), valid, j - i, median(evals), median(wall));
+    i = j;
+  }
+
+  if (outDir.empty())
+    return 0;
+  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
+    die("cannot create '" + outDir + "': " + ec.message());
+  json all = json::array();
+  std::string csv = "model,strategy,budget,seed,latency_s,native_latency_s,"
+                    "speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s\n";
+  for (const Run &run : runs) {
+    double latency = run.result.result.latency;
+    double gap = ilpLatency.count(run.model)
+                     ? latency / ilpLatency[run.model] - 1
+                     : std::numeric_limits<double>::quiet_NaN();
+    json history = json::array();
+    for (const HistoryPoint &p : run.result.history)
+      history.push_back({p.evaluations, p.bestLatency, p.wallSeconds});
+    all.push_back({{"model", run.model},
+                   {"strategy", run.strategy},
+                   {"budget", run.budget},
+                   {"seed", run.seed},
+                   {"latency_s", latency},
+                   {"native_latency_s", nativeLatency[run.model]},
+                   {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
+                   {"valid", run.result.result.valid},
+                   {"evaluations", run.result.evaluations},
+                   {"wall_s", run.wall},
+                   {"detail", run.result.detail},
+                   {"history", std::move(history)}});
+    csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
+                         "{10:f4}\n",
+                         run.model, run.strategy, run.budget, run.seed,
+                         latency, nativeLatency[run.model],
+                         nativeLatency[run.model] / latency,
+                         std::isnan(gap) ? std::string()
+                                         : llvm::formatv("{0:f6}", gap).str(),
+                         run.result.result.valid ? 1 : 0,
+                         run.result.evaluations, run.wall)
+               .str();
+  }
+  json document = {{"format", "egrl-bench"},
+                   {"version", 1},
+                   {"target", chip.name},
+                   {"evaluator", evaluatorName.getValue()},
+                   {"granularity", granularity.getValue()},
+                   {"runs", std::move(all)}};
+  llvm::SmallString<256> jsonPath(outDir), csvPath(outDir), pngPath(outDir);
+  llvm::sys::path::append(jsonPath, "bench.json");
+  llvm::sys::path::append(csvPath, "bench.csv");
+  llvm::sys::path::append(pngPath, "bench.png");
+  for (auto [path, text] :
+       {std::pair<llvm::StringRef, std::string>{jsonPath, document.dump(1)},
+        {csvPath, csv}}) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      die("cannot write '" + path + "': " + ec.message());
+    os << text;
+  }
+  llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
+               << "\n";
+  if (plot) {
+    std::string script = EGRL_SOURCE_DIR "/python/plot_bench.py";
+    llvm::StringRef args[] = {"/usr/bin/python3", script, jsonPath, pngPath};
+    std::string error;
+    int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, {}, 0, 0,
+                                       &error);
+    if (rc != 0)
+      die("plotting failed (" + script + "): " +
+          (error.empty() ? "exit code " + std::to_string(rc) : error));
+    llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
+  }
+  return 0;
+}
