@@ -3,6 +3,8 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/CostModel/Capacity.h"
 
+#include <thread>
+
 using namespace egrl;
 
 Strategy::~Strategy() = default;
@@ -31,24 +33,54 @@ EvaluationTracker::EvaluationTracker(const SearchContext &context)
 
 EvalResult EvaluationTracker::evaluate(const Placement &placement) {
   EvalResult result = context.evaluator.evaluate(placement);
+  record(placement, result);
+  return result;
+}
+
+std::vector<EvalResult>
+EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
+  size_t count = std::min<uint64_t>(placements.size(), remaining());
+  std::vector<EvalResult> results(count);
+  unsigned workers =
+      std::max(1u, std::min<unsigned>(context.options.threads, count));
+  if (workers == 1) {
+    for (size_t i = 0; i < count; ++i)
+      results[i] = context.evaluator.evaluate(placements[i]);
+  } else {
+    // Evaluators are thread-safe; strided work needs no coordination.
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&, w] {
+        for (size_t i = w; i < count; i += workers)
+          results[i] = context.evaluator.evaluate(placements[i]);
+      });
+    for (std::thread &t : pool)
+      t.join();
+  }
+  for (size_t i = 0; i < count; ++i)
+    record(placements[i], results[i]);
+  return results;
+}
+
+void EvaluationTracker::record(const Placement &placement,
+                               const EvalResult &result) {
   ++evaluations;
   // An invalid placement is only kept until a valid one shows up: the
   // rectified version of it is what the compiler would run.
   bool better = !haveBest || (result.valid && !bestResult.valid) ||
                 (result.valid == bestResult.valid &&
                  result.latency < bestResult.latency);
-  if (better) {
-    haveBest = true;
-    best = placement;
-    bestResult = result;
-    double wall = std::chrono::duration<double>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-    history.push_back({evaluations, result.latency, wall});
-    if (context.options.onImprovement)
-      context.options.onImprovement(history.back());
-  }
-  return result;
+  if (!better)
+    return;
+  haveBest = true;
+  best = placement;
+  bestResult = result;
+  double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  history.push_back({evaluations, result.latency, wall});
+  if (context.options.onImprovement)
+    context.options.onImprovement(history.back());
 }
 
 SearchResult EvaluationTracker::finish() const {

@@ -60,6 +60,14 @@ public:
 
   /// Evaluates on the context's evaluator (counts one evaluation).
   EvalResult evaluate(const Placement &placement);
+  /// Evaluates up to the remaining budget of `placements` on
+  /// `options.threads` threads and records them in index order, so the
+  /// outcome is the same for any thread count. Returns one result per
+  /// evaluated placement (fewer than given when the budget runs out).
+  std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
+  uint64_t remaining() const {
+    return exhausted() ? 0 : context.options.budget - evaluations;
+  }
   bool exhausted() const { return evaluations >= context.options.budget; }
   uint64_t used() const { return evaluations; }
   /// Result with the best placement seen (rectified), its evaluation and
@@ -67,6 +75,8 @@ public:
   SearchResult finish() const;
 
 private:
+  void record(const Placement &placement, const EvalResult &result);
+
   const SearchContext &context;
   std::chrono::steady_clock::time_point start;
   uint64_t evaluations = 0;
