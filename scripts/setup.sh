@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  nlohmann-json3-dev libgtest-dev libbenchmark-dev coinor-libcbc-dev
+  libtorch-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev coinor-libcbc-dev
   python3-torch python3-torchvision python3-onnx python3-matplotlib
 )
 

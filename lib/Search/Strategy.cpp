@@ -10,7 +10,7 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {"native", "greedy"};
+  static const llvm::StringRef names[] = {"native", "greedy", "pg"};
   return names;
 }
 
@@ -20,6 +20,8 @@ egrl::createStrategy(llvm::StringRef name) {
     return createNativeStrategy();
   if (name == "greedy")
     return createGreedyStrategy();
+  if (name == "pg")
+    return createPolicyGradientStrategy();
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();

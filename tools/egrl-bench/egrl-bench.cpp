@@ -13,6 +13,7 @@
 
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 
@@ -40,7 +41,8 @@ using json = nlohmann::json;
 static cl::OptionCategory benchCategory("egrl-bench options");
 static cl::list<std::string>
     models(cl::Positional, cl::OneOrMore,
-           cl::desc("<model.mlir | graph.json | bundled model name>..."),
+           cl::desc("<model.mlir | graph.json | bundled model name | "
+                    "synthetic:NODES:SEED>..."),
            cl::cat(benchCategory));
 static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
@@ -160,9 +162,23 @@ int main(int argc, char **argv) {
   std::vector<Run> runs;
   std::map<std::string, double> nativeLatency, ilpLatency;
   for (const std::string &modelArg : models) {
-    std::string path = resolveModel(modelArg);
-    std::string model = llvm::sys::path::stem(path).str();
-    auto graph = loadWorkloadGraph(path, *granularityKind, function);
+    std::string model;
+    llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
+    unsigned syntheticNodes;
+    uint64_t syntheticSeed;
+    llvm::StringRef spec(modelArg);
+    if (spec.consume_front("synthetic:")) {
+      auto [nodesText, seedText] = spec.split(':');
+      if (nodesText.getAsInteger(10, syntheticNodes) ||
+          seedText.getAsInteger(10, syntheticSeed) || syntheticNodes == 0)
+        die("'" + modelArg + "': expected synthetic:NODES:SEED");
+      graph = makeSyntheticGraph(syntheticNodes, syntheticSeed);
+      model = "synthetic" + nodesText.str() + "-" + seedText.str();
+    } else {
+      std::string path = resolveModel(modelArg);
+      model = llvm::sys::path::stem(path).str();
+      graph = loadWorkloadGraph(path, *granularityKind, function);
+    }
     if (!graph)
       die(llvm::toString(graph.takeError()));
     Problem problem(*graph, chip);

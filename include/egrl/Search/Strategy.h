@@ -102,6 +102,7 @@ llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
 // Factories, one per strategy file.
 std::unique_ptr<Strategy> createNativeStrategy();
 std::unique_ptr<Strategy> createGreedyStrategy();
+std::unique_ptr<Strategy> createPolicyGradientStrategy();
 
 /// The native placement (docs/strategies.md): what the 1.0x reference is.
 Placement nativePlacement(const Problem &problem);

@@ -1,0 +1,38 @@
+//===- Features.h - Node features for graph policies ----------------------===//
+//
+// Built once per (graph, target) from the Problem, so a policy trained on one
+// model sees comparable numbers on another. The list is Features.def.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_POLICY_FEATURES_H
+#define EGRL_POLICY_FEATURES_H
+
+#include "egrl/CostModel/Problem.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+namespace egrl {
+
+enum class Feature : unsigned {
+#define EGRL_FEATURE(Name, Description) Name,
+#include "egrl/Policy/Features.def"
+  NumFeatures
+};
+
+/// Bumped whenever Features.def changes; saved policies record it.
+constexpr unsigned kFeatureVersion = 1;
+constexpr unsigned kNumNodeFeatures = unsigned(Feature::NumFeatures);
+
+struct FeatureInfo {
+  const char *name;
+  const char *description;
+};
+llvm::ArrayRef<FeatureInfo> featureList();
+
+/// Row-major [numNodes x kNumNodeFeatures].
+std::vector<float> computeNodeFeatures(const Problem &problem);
+
+} // namespace egrl
+
+#endif // EGRL_POLICY_FEATURES_H

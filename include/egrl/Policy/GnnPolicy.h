@@ -1,0 +1,64 @@
+//===- GnnPolicy.h - A graph neural network placement policy -------------===//
+//
+// Per node, two distributions over the target's levels (weights, output)
+// computed by a graph convolutional network from the node features. LibTorch
+// stays behind this header (pimpl): including torch costs ~20 s of compile
+// time per file, so only GnnPolicy.cpp pays it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_POLICY_GNNPOLICY_H
+#define EGRL_POLICY_GNNPOLICY_H
+
+#include "egrl/CostModel/Placement.h"
+#include "egrl/CostModel/Problem.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <memory>
+
+namespace egrl {
+
+struct GnnPolicyConfig {
+  unsigned hidden = 64;
+  unsigned layers = 3;
+  double learningRate = 3e-3;
+  /// Weight of the entropy bonus in the policy-gradient loss.
+  double entropyWeight = 0.01;
+  uint64_t seed = 0;
+};
+
+class GnnPolicy {
+public:
+  GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels);
+  ~GnnPolicy();
+  GnnPolicy(const GnnPolicy &) = delete;
+  GnnPolicy &operator=(const GnnPolicy &) = delete;
+
+  unsigned numLevels() const;
+
+  /// Builds the features and the normalised adjacency of `problem`; every
+  /// other call works on the last bound graph.
+  void bind(const Problem &problem);
+
+  /// Draws `count` placements from the policy with a seeded generator, and
+  /// remembers them for update().
+  std::vector<Placement> sample(unsigned count, uint64_t seed);
+  /// The most likely level of every tensor.
+  Placement mostLikely();
+  /// Log-probabilities, row-major [node][decision (0 weights, 1 output)]
+  /// [level]: the prior a Boltzmann chromosome can be seeded from.
+  std::vector<float> logProbabilities();
+
+  /// One REINFORCE step on the last sampled placements with these
+  /// advantages (one per placement); returns the loss.
+  double update(llvm::ArrayRef<double> advantages);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace egrl
+
+#endif // EGRL_POLICY_GNNPOLICY_H

@@ -1,0 +1,218 @@
+//===- GnnPolicy.cpp - Graph convolutional placement policy (LibTorch) ----===//
+//
+// A GCN over the WorkloadGraph's data edges (producer -> consumer, and shared
+// weights), symmetric-normalised with self loops (Kipf & Welling), with
+// residual connections and layer norm; two linear heads give per-node logits
+// over levels for the weights and the output. The paper's Graph U-Net adds
+// pooling levels; a plain residual GCN keeps every node's own features, which
+// is what a placement decision mostly needs, and trains fast on a CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Policy/GnnPolicy.h"
+#include "egrl/Policy/Features.h"
+
+#include <torch/torch.h>
+
+#include <random>
+
+using namespace egrl;
+
+namespace {
+
+struct GcnNetImpl : torch::nn::Module {
+  GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
+             unsigned levels)
+      : input(register_module("input", torch::nn::Linear(features, hidden))),
+        weightHead(register_module(
+            "weight_head", torch::nn::Linear(hidden, levels))),
+        outputHead(register_module(
+            "output_head", torch::nn::Linear(hidden, levels))) {
+    for (unsigned l = 0; l < layers; ++l) {
+      convs.push_back(register_module("conv" + std::to_string(l),
+                                      torch::nn::Linear(hidden, hidden)));
+      norms.push_back(register_module(
+          "norm" + std::to_string(l),
+          torch::nn::LayerNorm(torch::nn::LayerNormOptions({int64_t(hidden)}))));
+    }
+  }
+
+  /// Returns logits [nodes, 2, levels].
+  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
+    torch::Tensor h = torch::tanh(input->forward(x));
+    for (size_t l = 0; l < convs.size(); ++l)
+      h = norms[l]->forward(h + torch::relu(convs[l]->forward(
+                                   torch::mm(adj, h))));
+    return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
+  }
+
+  torch::nn::Linear input, weightHead, outputHead;
+  std::vector<torch::nn::Linear> convs;
+  std::vector<torch::nn::LayerNorm> norms;
+};
+TORCH_MODULE(GcnNet);
+
+} // namespace
+
+struct GnnPolicy::Impl {
+  GnnPolicyConfig config;
+  unsigned levels;
+  GcnNet net{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  torch::Tensor features, adjacency;
+  /// Masks per node: 1 where a decision matters (weightless nodes have no
+  /// weight decision; empty outputs no output decision).
+  torch::Tensor decisionMask;
+  unsigned numNodes = 0;
+  /// Actions of the last sample() call: [count, nodes, 2].
+  torch::Tensor lastActions;
+};
+
+GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
+    : impl(std::make_unique<Impl>()) {
+  impl->config = config;
+  impl->levels = numLevels;
+  // One thread: results stay bit-identical for a seed and searches use the
+  // cores to evaluate placements instead.
+  torch::set_num_threads(1);
+  torch::manual_seed(config.seed);
+  impl->net = GcnNet(kNumNodeFeatures, config.hidden, config.layers,
+                     numLevels);
+  impl->optimizer = std::make_unique<torch::optim::Adam>(
+      impl->net->parameters(),
+      torch::optim::AdamOptions(config.learningRate));
+}
+
+GnnPolicy::~GnnPolicy() = default;
+
+unsigned GnnPolicy::numLevels() const { return impl->levels; }
+
+void GnnPolicy::bind(const Problem &problem) {
+  const unsigned n = problem.numNodes();
+  impl->numNodes = n;
+  std::vector<float> rows = computeNodeFeatures(problem);
+  impl->features =
+      torch::from_blob(rows.data(), {int64_t(n), int64_t(kNumNodeFeatures)},
+                       torch::kFloat32)
+          .clone();
+
+  // Â = D^-1/2 (A + I) D^-1/2 over undirected data and shared-weight edges.
+  std::vector<std::vector<unsigned>> neighbours(n);
+  for (unsigned i = 0; i < n; ++i) {
+    neighbours[i].push_back(i);
+    const Node &node = problem.graph().nodes[i];
+    for (unsigned p : node.producers) {
+      neighbours[i].push_back(p);
+      neighbours[p].push_back(i);
+    }
+    for (unsigned owner : node.sharedWeights) {
+      neighbours[i].push_back(owner);
+      neighbours[owner].push_back(i);
+    }
+  }
+  std::vector<int64_t> rowsIdx, colsIdx;
+  std::vector<float> values;
+  for (unsigned i = 0; i < n; ++i)
+    for (unsigned j : neighbours[i]) {
+      rowsIdx.push_back(i);
+      colsIdx.push_back(j);
+      values.push_back(
+          float(1.0 / std::sqrt(double(neighbours[i].size()) *
+                                double(neighbours[j].size()))));
+    }
+  torch::Tensor indices = torch::stack(
+      {torch::tensor(rowsIdx, torch::kInt64),
+       torch::tensor(colsIdx, torch::kInt64)});
+  impl->adjacency =
+      torch::sparse_coo_tensor(indices, torch::tensor(values),
+                               {int64_t(n), int64_t(n)})
+          .coalesce();
+
+  std::vector<float> mask(size_t(n) * 2, 1.0f);
+  for (unsigned i = 0; i < n; ++i) {
+    mask[2 * i] = problem.hasWeights(i) ? 1.0f : 0.0f;
+    mask[2 * i + 1] = problem.outputBytes[i] > 0 ? 1.0f : 0.0f;
+  }
+  impl->decisionMask =
+      torch::from_blob(mask.data(), {int64_t(n), 2}, torch::kFloat32).clone();
+}
+
+std::vector<float> GnnPolicy::logProbabilities() {
+  torch::NoGradGuard noGrad;
+  torch::Tensor logp = torch::log_softmax(
+      impl->net->forward(impl->features, impl->adjacency), -1);
+  logp = logp.contiguous();
+  return std::vector<float>(logp.data_ptr<float>(),
+                            logp.data_ptr<float>() + logp.numel());
+}
+
+std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed) {
+  std::vector<float> logp = logProbabilities();
+  const unsigned n = impl->numNodes, levels = impl->levels;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<Placement> placements(count, Placement(n, levels - 1));
+  std::vector<int64_t> actions(size_t(count) * n * 2);
+  for (unsigned k = 0; k < count; ++k)
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned d = 0; d < 2; ++d) {
+        const float *row = logp.data() + (size_t(i) * 2 + d) * levels;
+        double u = uniform(rng), cumulative = 0;
+        unsigned chosen = levels - 1;
+        for (unsigned l = 0; l < levels; ++l) {
+          cumulative += std::exp(double(row[l]));
+          if (u < cumulative) {
+            chosen = l;
+            break;
+          }
+        }
+        (d == 0 ? placements[k][i].weights : placements[k][i].output) =
+            uint8_t(chosen);
+        actions[(size_t(k) * n + i) * 2 + d] = chosen;
+      }
+  impl->lastActions = torch::tensor(actions, torch::kInt64)
+                          .view({int64_t(count), int64_t(n), 2});
+  return placements;
+}
+
+Placement GnnPolicy::mostLikely() {
+  std::vector<float> logp = logProbabilities();
+  const unsigned n = impl->numNodes, levels = impl->levels;
+  Placement placement(n, levels - 1);
+  for (unsigned i = 0; i < n; ++i)
+    for (unsigned d = 0; d < 2; ++d) {
+      const float *row = logp.data() + (size_t(i) * 2 + d) * levels;
+      uint8_t best = uint8_t(std::max_element(row, row + levels) - row);
+      (d == 0 ? placement[i].weights : placement[i].output) = best;
+    }
+  return placement;
+}
+
+double GnnPolicy::update(llvm::ArrayRef<double> advantages) {
+  if (!impl->lastActions.defined() ||
+      int64_t(advantages.size()) != impl->lastActions.size(0))
+    return 0;
+  torch::Tensor logp = torch::log_softmax(
+      impl->net->forward(impl->features, impl->adjacency), -1); // [n, 2, L]
+  const int64_t count = impl->lastActions.size(0);
+  // log pi(a) per sample: gather the chosen levels, mask, sum over nodes.
+  torch::Tensor expanded = logp.unsqueeze(0).expand(
+      {count, logp.size(0), 2, logp.size(2)});
+  torch::Tensor chosen =
+      expanded.gather(3, impl->lastActions.unsqueeze(3)).squeeze(3);
+  torch::Tensor mask = impl->decisionMask.unsqueeze(0);
+  torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
+  torch::Tensor adv =
+      torch::tensor(std::vector<double>(advantages.begin(), advantages.end()),
+                    torch::kFloat32);
+  torch::Tensor entropy =
+      -(logp.exp() * logp).sum(-1).mul(impl->decisionMask).sum() /
+      impl->decisionMask.sum().clamp_min(1);
+  torch::Tensor loss = -(adv * sampleLogp).mean() -
+                       impl->config.entropyWeight * entropy;
+  impl->optimizer->zero_grad();
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(impl->net->parameters(), 5.0);
+  impl->optimizer->step();
+  return loss.item<double>();
+}
