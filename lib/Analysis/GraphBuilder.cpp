@@ -545,10 +545,14 @@ FailureOr<WorkloadGraph> egrl::buildWorkloadGraph(func::FuncOp func,
   return GraphWalker(func, opts, opMap).build();
 }
 
-WorkloadGraphAnalysis::WorkloadGraphAnalysis(Operation *op)
+WorkloadGraphAnalysis::WorkloadGraphAnalysis(Operation *op,
+                                             Granularity granularity)
     : result(failure()) {
-  if (auto func = dyn_cast<func::FuncOp>(op))
-    result = buildWorkloadGraph(func, GraphBuildOptions(), &map);
-  else
+  if (auto func = dyn_cast<func::FuncOp>(op)) {
+    GraphBuildOptions options;
+    options.granularity = granularity;
+    result = buildWorkloadGraph(func, options, &map);
+  } else {
     op->emitError("WorkloadGraphAnalysis runs on a func.func");
+  }
 }

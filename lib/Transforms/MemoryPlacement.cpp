@@ -60,13 +60,12 @@ struct MemoryPlacementPass
       if (func.isExternal())
         continue;
       sawFunction = true;
-      GraphOpMap opMap;
-      GraphBuildOptions options;
-      options.granularity = *granularityKind;
-      FailureOr<WorkloadGraph> graph =
-          buildWorkloadGraph(func, options, &opMap);
-      if (failed(graph))
+      const WorkloadGraphAnalysis &analysis =
+          workloadGraphOf(func, *granularityKind);
+      const WorkloadGraph *graph = analysis.graph();
+      if (!graph)
         return signalPassFailure();
+      const GraphOpMap &opMap = analysis.opMap();
       if (graph->size() == 0) {
         emitRemark(func.getLoc()) << "egrl: @" << func.getSymName()
                                   << " computes nothing to place";
@@ -74,7 +73,7 @@ struct MemoryPlacementPass
       }
 
       PlacedFunction entry;
-      entry.graph = std::make_unique<WorkloadGraph>(std::move(*graph));
+      entry.graph = std::make_unique<WorkloadGraph>(*graph);
       entry.problem = std::make_unique<Problem>(*entry.graph, chip);
       AnalyticalModel model(*entry.problem);
       auto evaluatorOr = createEvaluator(evaluator, *entry.problem);
@@ -119,6 +118,13 @@ struct MemoryPlacementPass
 
     if (!report.empty() && failed(writeReport(placed)))
       return fail("cannot write report '" + report + "'");
+  }
+
+  const WorkloadGraphAnalysis &workloadGraphOf(func::FuncOp func,
+                                               Granularity granularity) {
+    if (granularity == Granularity::Fused)
+      return getChildAnalysis<FusedWorkloadGraph>(func);
+    return getChildAnalysis<OpWorkloadGraph>(func);
   }
 
   void annotate(const GraphOpMap &opMap, const Problem &problem,

@@ -82,17 +82,20 @@ struct PrintGraphPass
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
-      GraphBuildOptions options;
-      options.granularity = *kind;
-      FailureOr<WorkloadGraph> graph = buildWorkloadGraph(func, options);
-      if (failed(graph))
+      // Cached: a placement pass later in the pipeline reuses the graph.
+      const WorkloadGraph *graph =
+          *kind == Granularity::Fused
+              ? getChildAnalysis<FusedWorkloadGraph>(func).graph()
+              : getChildAnalysis<OpWorkloadGraph>(func).graph();
+      if (!graph)
         return signalPassFailure();
       if (json) {
+        WorkloadGraph copy = *graph;
         if (elementBytes > 0)
-          for (Node &node : graph->nodes)
+          for (Node &node : copy.nodes)
             node.weightElementBytes = node.outputElementBytes =
                 node.hostInputElementBytes = elementBytes;
-        os << graph->toJSON() << "\n";
+        os << copy.toJSON() << "\n";
       } else {
         printGraph(*graph, elementBytes, os);
       }

@@ -41,20 +41,33 @@ mlir::FailureOr<WorkloadGraph> buildWorkloadGraph(mlir::func::FuncOp func,
                                                   const GraphBuildOptions &,
                                                   GraphOpMap *opMap = nullptr);
 
-/// `getAnalysis<WorkloadGraphAnalysis>()` on a func.func: the fused graph.
+/// The graph of a func.func as an MLIR analysis, so passes in one pipeline
+/// build it once: `getChildAnalysis<FusedWorkloadGraph>(func)` (or
+/// OpWorkloadGraph) from a module pass, `getAnalysis<...>()` on a function.
 class WorkloadGraphAnalysis {
 public:
-  explicit WorkloadGraphAnalysis(mlir::Operation *op);
   /// Null when the function could not be analysed (errors were reported).
   const WorkloadGraph *graph() const {
     return succeeded(result) ? &*result : nullptr;
   }
   const GraphOpMap &opMap() const { return map; }
 
+protected:
+  WorkloadGraphAnalysis(mlir::Operation *op, Granularity granularity);
+
 private:
   GraphOpMap map;
   mlir::FailureOr<WorkloadGraph> result;
 };
+
+template <Granularity G>
+class WorkloadGraphAnalysisOf : public WorkloadGraphAnalysis {
+public:
+  explicit WorkloadGraphAnalysisOf(mlir::Operation *op)
+      : WorkloadGraphAnalysis(op, G) {}
+};
+using FusedWorkloadGraph = WorkloadGraphAnalysisOf<Granularity::Fused>;
+using OpWorkloadGraph = WorkloadGraphAnalysisOf<Granularity::Op>;
 
 } // namespace egrl
 
