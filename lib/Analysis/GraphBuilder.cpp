@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -249,6 +250,8 @@ struct WeightInfo {
 struct NodeState {
   Node node;
   llvm::SmallSetVector<unsigned, 4> weightIds;
+  /// Elements of each weight the node reads (all, unless only looked up).
+  llvm::DenseMap<unsigned, int64_t> weightReads;
   llvm::SmallSetVector<unsigned, 4> producers;
   llvm::SmallSetVector<unsigned, 2> hostArgs;
   llvm::SmallSetVector<Value, 2> escaping;
@@ -265,7 +268,8 @@ public:
 
 private:
   LogicalResult checkStaticShapes(Operation *op);
-  void visitCompute(Operation *op, ArrayRef<Value> dataOperands);
+  void visitCompute(Operation *op, ArrayRef<Value> dataOperands,
+                    const llvm::SetVector<Value> &captured);
   WorkloadGraph finish();
 
   func::FuncOp func;
@@ -364,6 +368,14 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     for (Value operand : op.getOperands())
       if (isa<RankedTensorType>(operand.getType()))
         dataOperands.push_back(operand);
+    // Tensors a body reads from above count too: an embedding lookup is a
+    // linalg.generic whose body does tensor.extract from the table.
+    llvm::SetVector<Value> capturedValues;
+    getUsedValuesDefinedAbove(op.getRegions(), capturedValues);
+    for (Value captured : capturedValues)
+      if (isa<RankedTensorType>(captured.getType()) &&
+          !llvm::is_contained(dataOperands, captured))
+        dataOperands.push_back(captured);
 
     if (isViewLike(&op) && !dataOperands.empty()) {
       ValueInfo source = info.lookup(dataOperands.front());
@@ -392,12 +404,25 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
           info[result] = folded;
       continue;
     }
-    visitCompute(&op, dataOperands);
+    visitCompute(&op, dataOperands, capturedValues);
   }
   return finish();
 }
 
-void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands) {
+/// How many elements one execution of `op` can read from a tensor its body
+/// captures: at most one per iteration (a lookup).
+int64_t iterationsOf(Operation *op) {
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+    return product(linalgOp.getStaticLoopRanges());
+  int64_t most = 1;
+  for (Value result : op->getResults())
+    if (isa<RankedTensorType>(result.getType()))
+      most = std::max(most, elementsOf(result));
+  return most;
+}
+
+void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
+                               const llvm::SetVector<Value> &captured) {
   OpCost cost = costOf(op);
   if (!cost.modelled && options.remarkUnknownOps &&
       remarked.insert(op->getName().getStringRef()).second)
@@ -439,8 +464,14 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands) {
     switch (vi.cls) {
     case ValueInfo::Weight:
       readsWeights = true;
-      for (unsigned id : vi.weightIds)
+      for (unsigned id : vi.weightIds) {
         state.weightIds.insert(id);
+        int64_t read = weights[id].elements;
+        if (captured.contains(operand))
+          read = std::min(read, iterationsOf(op));
+        int64_t &reads = state.weightReads[id];
+        reads = std::min(weights[id].elements, reads + read);
+      }
       break;
     case ValueInfo::Host:
       state.hostArgs.insert(vi.argNumber);
@@ -489,11 +520,13 @@ WorkloadGraph GraphWalker::finish() {
     Node &node = state.node;
 
     int64_t weightBytes = 0;
+    node.weightReadElements = 0;
     llvm::SmallSetVector<unsigned, 4> shared;
     for (unsigned id : state.weightIds) {
       if (owner[id] < 0) {
         owner[id] = i;
         node.weightElements += weights[id].elements;
+        node.weightReadElements += state.weightReads.lookup(id);
         weightBytes += weights[id].elements * weights[id].elementBytes;
       } else {
         shared.insert(owner[id]);

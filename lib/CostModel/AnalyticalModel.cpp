@@ -11,13 +11,13 @@ double AnalyticalModel::memorySeconds(const Placement &placement,
                                       unsigned i) const {
   const Problem &p = problem();
   const std::vector<double> &spb = p.secondsPerByte;
-  double seconds = p.weightBytes[i] * spb[placement[i].weights] +
+  double seconds = p.weightReadBytes[i] * spb[placement[i].weights] +
                    p.outputBytes[i] * spb[placement[i].output] +
                    p.hostInputBytes[i] * spb[p.slowestLevel()];
   for (unsigned producer : p.graph().nodes[i].producers)
     seconds += p.outputBytes[producer] * spb[placement[producer].output];
   for (unsigned owner : p.graph().nodes[i].sharedWeights)
-    seconds += p.weightBytes[owner] * spb[placement[owner].weights];
+    seconds += p.weightReadBytes[owner] * spb[placement[owner].weights];
   return seconds;
 }
 

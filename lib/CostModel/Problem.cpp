@@ -11,12 +11,15 @@ Problem::Problem(const WorkloadGraph &graph, const Target &target)
     return elements * target.elementBytes.value_or(irElementBytes);
   };
   weightBytes.resize(n);
+  weightReadBytes.resize(n);
   outputBytes.resize(n);
   hostInputBytes.resize(n);
   computeSeconds.resize(n);
   for (unsigned i = 0; i < n; ++i) {
     const Node &node = graph.nodes[i];
     weightBytes[i] = bytes(node.weightElements, node.weightElementBytes);
+    weightReadBytes[i] =
+        bytes(node.weightElementsRead(), node.weightElementBytes);
     outputBytes[i] = bytes(node.outputElements, node.outputElementBytes);
     hostInputBytes[i] =
         bytes(node.hostInputElements, node.hostInputElementBytes);

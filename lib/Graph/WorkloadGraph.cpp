@@ -74,8 +74,11 @@ llvm::Error WorkloadGraph::verify() const {
     if (node.macs < 0 || node.vectorOps < 0 || node.weightElements < 0 ||
         node.outputElements < 0 || node.hostInputElements < 0 ||
         node.weightElementBytes < 0 || node.outputElementBytes < 0 ||
+        node.weightReadElements < -1 ||
         node.hostInputElementBytes < 0)
       return fail(i, "negative size");
+    if (node.weightElementsRead() > node.weightElements)
+      return fail(i, "reads more weight elements than it has");
     for (unsigned p : node.producers)
       if (p >= i)
         return fail(i, "producer " + std::to_string(p) +
@@ -106,6 +109,7 @@ std::string WorkloadGraph::toJSON(int indent) const {
         {"vector_ops", node.vectorOps},
         {"weight_elements", node.weightElements},
         {"weight_element_bytes", node.weightElementBytes},
+        {"weight_read_elements", node.weightReadElements},
         {"output_elements", node.outputElements},
         {"output_element_bytes", node.outputElementBytes},
         {"host_input_elements", node.hostInputElements},
@@ -154,6 +158,7 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       node.vectorOps = entry.at("vector_ops").get<int64_t>();
       node.weightElements = entry.at("weight_elements").get<int64_t>();
       node.weightElementBytes = entry.at("weight_element_bytes").get<int64_t>();
+      node.weightReadElements = entry.value("weight_read_elements", -1);
       node.outputElements = entry.at("output_elements").get<int64_t>();
       node.outputElementBytes = entry.at("output_element_bytes").get<int64_t>();
       node.hostInputElements = entry.value("host_input_elements", int64_t(0));

@@ -37,15 +37,16 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
     float *row = features.data() + size_t(i) * kNumNodeFeatures;
     auto set = [&](Feature f, double value) { row[unsigned(f)] = float(value); };
     double weights = double(problem.weightBytes[i]);
+    double weightsRead = double(problem.weightReadBytes[i]);
     double output = double(problem.outputBytes[i]);
     double inputs = double(problem.hostInputBytes[i]);
     for (unsigned p : node.producers)
       inputs += double(problem.outputBytes[p]);
     double shared = 0;
     for (unsigned owner : node.sharedWeights)
-      shared += double(problem.weightBytes[owner]);
+      shared += double(problem.weightReadBytes[owner]);
     double compute = problem.computeSeconds[i];
-    double slowMemory = (weights + output + inputs + shared) * slowSpb;
+    double slowMemory = (weightsRead + output + inputs + shared) * slowSpb;
     double slowTime = std::max(compute, slowMemory) + 1e-30;
 
     set(Feature::LogMacs, log2p(double(node.macs)) / 40);
@@ -59,7 +60,7 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
     set(Feature::ComputeShare, compute / maxCompute);
     set(Feature::MemoryBoundness,
         std::tanh(std::log((slowMemory + 1e-30) / (compute + 1e-30))));
-    set(Feature::WeightTimeShare, weights * slowSpb / slowTime);
+    set(Feature::WeightTimeShare, weightsRead * slowSpb / slowTime);
     set(Feature::OutputTimeShare, output * slowSpb / slowTime);
     set(Feature::LiveRange, double(problem.lastUse[i] - i) / n);
     set(Feature::Position, double(i) / n);

@@ -37,7 +37,11 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
     os << "  #" << i << " " << node.name << " kind="
        << stringifyNodeKind(node.kind) << " ops=" << node.numOps
        << " macs=" << node.macs << " vops=" << node.vectorOps
-       << " weights=" << bytes(node.weightElements, node.weightElementBytes)
+       << " weights=" << bytes(node.weightElements, node.weightElementBytes);
+    if (node.weightElementsRead() != node.weightElements)
+      os << " (reads "
+         << bytes(node.weightElementsRead(), node.weightElementBytes) << ")";
+    os
        << " out=" << bytes(node.outputElements, node.outputElementBytes)
        << " host_in="
        << bytes(node.hostInputElements, node.hostInputElementBytes)

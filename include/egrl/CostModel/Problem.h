@@ -29,7 +29,10 @@ public:
   bool hasWeights(unsigned node) const { return weightBytes[node] > 0; }
 
   // Per node.
+  /// Resident bytes of the node's own weights (capacity).
   std::vector<int64_t> weightBytes;
+  /// Bytes of them one inference reads (time); less for lookups.
+  std::vector<int64_t> weightReadBytes;
   std::vector<int64_t> outputBytes;
   std::vector<int64_t> hostInputBytes;
   /// MACs / mac rate + vector ops / vector rate (C_i in docs/cost-model.md).

@@ -53,6 +53,12 @@ struct Node {
   /// first one in program order and listed in `sharedWeights` of the others.
   int64_t weightElements = 0;
   int64_t weightElementBytes = 0;
+  /// Elements of those weights one inference reads, -1 for all of them;
+  /// fewer for lookups (an embedding gather reads one row per token).
+  int64_t weightReadElements = -1;
+  int64_t weightElementsRead() const {
+    return weightReadElements < 0 ? weightElements : weightReadElements;
+  }
   /// Output activation(s) leaving the node.
   int64_t outputElements = 0;
   int64_t outputElementBytes = 0;
