@@ -1,0 +1,120 @@
+# ---------------------------------------------------------------------------
+# egrl_import.cli — the `egrl-import` command.
+#
+#   egrl-import torch MODEL [-o OUT.mlir] [--input-shape 1,3,224,224] ...
+#   egrl-import onnx FILE.onnx [-o OUT.mlir] [--input-shape name=1,3,224,224]
+#
+# MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
+# tiny_cnn), `torchvision:NAME`, or `package.module:factory` where factory()
+# returns an nn.Module or (nn.Module, [example inputs]).  On an unsupported
+# op it prints one error naming the node and exits 1 without writing OUT.
+# ---------------------------------------------------------------------------
+"""Command-line entry point of the importers."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import re
+import sys
+import time
+
+from .mlir import UnsupportedError
+
+
+def linalg_op_counts(text: str) -> dict:
+    """Count of each linalg op defined in the text (yield/index excluded)."""
+    counts: dict[str, int] = {}
+    for op in re.findall(r"= (linalg\.[a-z_0-9]+)", text):
+        if op != "linalg.index":
+            counts[op] = counts.get(op, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _shape(s: str) -> list[int]:
+    return [int(d) for d in s.replace("x", ",").split(",") if d]
+
+
+def _torch_model(spec: str, input_shape, input_dtype):
+    import torch
+
+    from . import models
+
+    if ":" in spec and not spec.startswith("torchvision:"):
+        mod_name, fn_name = spec.split(":", 1)
+        obj = getattr(importlib.import_module(mod_name), fn_name)()
+        module, inputs = obj if isinstance(obj, tuple) else (obj, None)
+    else:
+        module, inputs = models.build(spec)
+    if input_shape is not None:
+        dt = {"f32": torch.float32, "i64": torch.int64}[input_dtype]
+        inputs = [torch.zeros(_shape(input_shape), dtype=dt)]
+    if inputs is None:
+        raise SystemExit("egrl-import: error: --input-shape is required for this model")
+    return module, inputs
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="egrl-import", description="Import PyTorch / ONNX models as linalg-on-tensors MLIR.")
+    sub = p.add_subparsers(dest="source", required=True)
+    pt = sub.add_parser("torch", help="trace an nn.Module with torch.fx")
+    pt.add_argument("model", help="bundled name, torchvision:NAME, or package.module:factory")
+    pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224 (default: the model's own)")
+    pt.add_argument("--input-dtype", default="f32", choices=["f32", "i64"])
+    po = sub.add_parser("onnx", help="convert an .onnx file")
+    po.add_argument("model", help="path of the .onnx file")
+    po.add_argument("--input-shape", action="append", default=[], metavar="NAME=SHAPE",
+                    help="static shape of a graph input (repeatable)")
+    for sp in (pt, po):
+        sp.add_argument("-o", "--output", help="output .mlir file (default: stdout)")
+        sp.add_argument("--func-name", default="forward")
+        sp.add_argument("--stats", metavar="FILE", help="write import statistics as JSON to FILE ('-' = stderr)")
+    a = p.parse_args(argv)
+
+    t0 = time.perf_counter()
+    try:
+        if a.source == "torch":
+            from .torch_import import import_module
+
+            module, inputs = _torch_model(a.model, a.input_shape, a.input_dtype)
+            r = import_module(module, inputs, a.func_name)
+            stats = {"parameters": r.parameter_count, "kept_buffer_elements": r.kept_buffer_count}
+        else:
+            from .onnx_import import import_onnx
+
+            shapes = {}
+            for item in a.input_shape:
+                name, _, shp = item.partition("=")
+                shapes[name] = _shape(shp)
+            r = import_onnx(a.model, shapes, a.func_name)
+            stats = {}
+    except UnsupportedError as e:
+        print(f"egrl-import: error: {e}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - t0
+    text = r.text
+    if a.output:
+        tmp = a.output + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, a.output)
+    else:
+        sys.stdout.write(text)
+    if a.stats:
+        ops = linalg_op_counts(text)
+        stats.update({"model": a.model, "weight_constants": r.resource_count,
+                      "weight_elements": r.resource_elements, "linalg_ops": sum(ops.values()),
+                      "linalg_op_counts": ops, "bytes": len(text.encode()), "seconds": round(seconds, 2)})
+        out = json.dumps(stats, sort_keys=True)
+        if a.stats == "-":
+            print(out, file=sys.stderr)
+        else:
+            with open(a.stats, "w") as f:
+                f.write(out + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

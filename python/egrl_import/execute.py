@@ -1,0 +1,99 @@
+# ---------------------------------------------------------------------------
+# egrl_import.execute — run an imported @forward with upstream MLIR tools.
+#
+# Used by the tests to check the importers numerically, not just
+# syntactically: a model imported with inline_weights=True is wrapped in a
+# @main that feeds constant inputs and prints each result with
+# printMemrefF32, lowered with mlir-opt (bufferize, linalg -> loops -> LLVM)
+# and JIT-run by mlir-runner.  The printed numbers are compared with torch
+# or with an ONNX-exported torch model's output.
+# ---------------------------------------------------------------------------
+"""Execute imported MLIR with mlir-opt + mlir-runner (tests only)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+
+from .mlir import tensor_type
+
+LLVM_BIN = os.environ.get("EGRL_LLVM_BIN", "/usr/lib/llvm-22/bin")
+LLVM_LIB = os.path.join(os.path.dirname(LLVM_BIN), "lib")
+
+PIPELINE = [
+    "--one-shot-bufferize=bufferize-function-boundaries",
+    "--convert-linalg-to-loops",
+    "--convert-math-to-llvm",  # rsqrt, exp, tanh, ... (no libm rsqrtf)
+    "--convert-math-to-libm",  # erf -> erff
+    "--expand-strided-metadata",
+    "--lower-affine",
+    "--convert-scf-to-cf",
+    "--convert-to-llvm",
+    "--reconcile-unrealized-casts",
+]
+
+
+def tool(name: str) -> str | None:
+    """Path of an LLVM/MLIR tool, or None if it is not installed."""
+    p = os.path.join(LLVM_BIN, name)
+    return p if os.access(p, os.X_OK) else shutil.which(name)
+
+
+def available() -> bool:
+    libs = [os.path.join(LLVM_LIB, f) for f in ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so")]
+    return bool(tool("mlir-opt") and tool("mlir-runner") and all(os.path.exists(p) for p in libs))
+
+
+def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", timeout: int = 120):
+    """Run @func_name(inputs) and return its f32 results as numpy arrays."""
+    import numpy as np
+
+    _DT = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}
+    lines = []
+    args = []
+    for i, x in enumerate(inputs):
+        x = np.ascontiguousarray(x)
+        dt = _DT[x.dtype]
+        raw = x.astype(x.dtype.newbyteorder("<")).tobytes().hex().upper()
+        lines.append(f'    %x{i} = arith.constant dense<"0x{raw}"> : {tensor_type(x.shape, dt)}')
+        args.append((f"%x{i}", tensor_type(x.shape, dt)))
+    rtypes = [tensor_type(s, "f32") for s in result_shapes]
+    res = ", ".join(f"%y{i}" for i in range(len(rtypes)))
+    lines.append(f"    {res} = call @{func_name}({', '.join(a for a, _ in args)}) : "
+                 f"({', '.join(t for _, t in args)}) -> ({', '.join(rtypes)})")
+    for i, t in enumerate(rtypes):
+        lines.append(f"    %c{i} = tensor.cast %y{i} : {t} to tensor<*xf32>")
+        lines.append(f"    %m{i} = bufferization.to_buffer %c{i} : tensor<*xf32> to memref<*xf32>")
+        lines.append(f"    call @printMemrefF32(%m{i}) : (memref<*xf32>) -> ()")
+    main = ("  func.func @main() {\n" + "\n".join(lines) + "\n    return\n  }\n"
+            "  func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}\n}\n")
+    body = text.rstrip()
+    if not body.endswith("}"):
+        raise ValueError("expected a module ending in '}'")
+    module = body[:-1] + main
+    libs = ",".join(os.path.join(LLVM_LIB, f) for f in ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))
+    with tempfile.TemporaryDirectory() as d:
+        src, low = os.path.join(d, "in.mlir"), os.path.join(d, "low.mlir")
+        with open(src, "w") as f:
+            f.write(module)
+        _run([tool("mlir-opt"), src, *PIPELINE, "-o", low], timeout)
+        out = _run([tool("mlir-runner"), low, "-e", "main", "-entry-point-result=void", f"-shared-libs={libs}"], timeout)
+    chunks = out.split("Unranked Memref")[1:]
+    if len(chunks) != len(result_shapes):
+        raise RuntimeError(f"expected {len(result_shapes)} printed results, got:\n{out[:2000]}")
+    results = []
+    for chunk, shape in zip(chunks, result_shapes):
+        data = chunk.split("data =", 1)[1]
+        nums = re.findall(r"[-+]?(?:nan|inf|\d+\.?\d*(?:e[-+]?\d+)?)", data)
+        results.append(np.array([float(n) for n in nums], np.float32).reshape(shape))
+    return results
+
+
+def _run(cmd, timeout) -> str:
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if p.returncode:
+        raise RuntimeError(f"{os.path.basename(cmd[0])} failed ({p.returncode}):\n{p.stderr[-4000:]}")
+    return p.stdout

@@ -1,0 +1,747 @@
+# ---------------------------------------------------------------------------
+# egrl_import.mlir — a small text emitter for linalg-on-tensors MLIR.
+#
+# Both importers (torch.fx and ONNX) lower to the ops in this file, so a
+# network reaches egrl in one form whatever its source: the form torch-mlir's
+# linalg-on-tensors backend emits (tensor.pad + linalg.conv_2d_nchw_fchw,
+# linalg.generic for batch-norm / activations / softmax / layer-norm,
+# linalg.transpose + linalg.matmul for Linear, weights as
+# `arith.constant dense_resource<name>` without a blob).
+#
+# Every method computes the static result shape itself; the importers check
+# it against the shape the framework computed, so a lowering bug is an error
+# rather than silently wrong IR.
+# ---------------------------------------------------------------------------
+"""Emit linalg-on-tensors MLIR text with static shapes."""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal"]
+
+
+class UnsupportedError(Exception):
+    """Raised for anything the importers cannot translate faithfully."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """An SSA value of ranked tensor type (static shape)."""
+
+    name: str
+    shape: tuple
+    dtype: str = "f32"
+
+    @property
+    def type(self) -> str:
+        return tensor_type(self.shape, self.dtype)
+
+    @property
+    def rank(self) -> int:
+        return len(self.shape)
+
+    @property
+    def numel(self) -> int:
+        return math.prod(self.shape)
+
+
+def tensor_type(shape: Sequence[int], dtype: str = "f32") -> str:
+    """`tensor<1x3xf32>`; `tensor<f32>` for rank 0."""
+    dims = "".join(f"{int(d)}x" for d in shape)
+    return f"tensor<{dims}{dtype}>"
+
+
+def float_literal(v: float) -> str:
+    """An MLIR float literal that parses back to the same f32 value.
+
+    MLIR needs a '.' in decimal literals; non-finite values are written as
+    f32 hex bit patterns (how mlir-opt prints them).
+    """
+    v = float(v)
+    if not math.isfinite(v):
+        return "0x%08X" % struct.unpack("<I", struct.pack("<f", v))[0]
+    s = repr(v)
+    if "e" in s or "E" in s:
+        mant, exp = s.lower().split("e")
+        if "." not in mant:
+            mant += ".0"
+        return f"{mant}e{exp}"
+    if "." not in s:
+        s += ".0"
+    return s
+
+
+def _ints(xs: Sequence[int]) -> str:
+    return ", ".join(str(int(x)) for x in xs)
+
+
+def _i64_vector(xs: Sequence[int]) -> str:
+    xs = [int(x) for x in xs]
+    if all(x == xs[0] for x in xs):
+        return f"dense<{xs[0]}> : vector<{len(xs)}xi64>"
+    return f"dense<[{_ints(xs)}]> : vector<{len(xs)}xi64>"
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def sanitize(name: str) -> str:
+    """A bare MLIR identifier (usable as a dense_resource key)."""
+    s = _SAFE.sub("_", name.replace(".", "_"))
+    if not s or not (s[0].isalpha() or s[0] == "_"):
+        s = "w_" + s
+    return s
+
+
+class Body:
+    """Builder for the region of a linalg.generic (names local to it)."""
+
+    def __init__(self, args: list[str]):
+        self.args = args
+        self.lines: list[str] = []
+        self._n = 0
+
+    def op(self, text: str) -> str:
+        name = f"%b{self._n}"
+        self._n += 1
+        self.lines.append(f"{name} = {text}")
+        return name
+
+
+class Emitter:
+    """Accumulates the body of one func.func and prints the module."""
+
+    def __init__(self):
+        self._lines: list[str] = []
+        self._next = 0
+        self._maps: dict[str, str] = {}
+        self._scalars: dict[tuple, str] = {}
+        self.resources: dict[str, tuple[tuple, str]] = {}  # name -> (shape, dtype)
+        self.loc: str | None = None
+
+    # -- plumbing -----------------------------------------------------------
+    def _fresh(self) -> str:
+        name = f"%{self._next}"
+        self._next += 1
+        return name
+
+    def _emit(self, text: str, with_loc: bool = True) -> None:
+        if with_loc and self.loc:
+            text += ' loc("' + self.loc.replace("\\", "\\\\").replace('"', '\\"') + '")'
+        self._lines.append(text)
+
+    def _map(self, ndims: int, results: Sequence[str]) -> str:
+        dims = ", ".join(f"d{i}" for i in range(ndims))
+        text = f"affine_map<({dims}) -> ({', '.join(results)})>"
+        if text not in self._maps:
+            self._maps[text] = "#map" if not self._maps else f"#map{len(self._maps)}"
+        return self._maps[text]
+
+    def scalar(self, value, dtype: str = "f32") -> str:
+        """A cached scalar `arith.constant` (0.0, -inf, epsilon, ...)."""
+        if dtype.startswith("f"):
+            lit = float_literal(value)
+        else:
+            lit = str(int(value))
+        key = (lit, dtype)
+        if key not in self._scalars:
+            name = self._fresh()
+            self._emit(f"{name} = arith.constant {lit} : {dtype}", with_loc=False)
+            self._scalars[key] = name
+        return self._scalars[key]
+
+    # -- constants ----------------------------------------------------------
+    def weight(self, resource: str, shape: Sequence[int], dtype: str = "f32", data=None) -> Value:
+        """A weight: `arith.constant dense_resource<resource>` (no blob).
+
+        With `data` (a numpy array) the real values are written inline as a
+        hex dense literal instead: only for numerical tests of small models.
+        """
+        if resource in self.resources:
+            raise ValueError(f"duplicate weight resource name '{resource}'")
+        self.resources[resource] = (tuple(int(d) for d in shape), dtype)
+        v = Value(self._fresh(), tuple(int(d) for d in shape), dtype)
+        if data is None:
+            self._emit(f"{v.name} = arith.constant dense_resource<{resource}> : {v.type}")
+        else:
+            import numpy as np
+
+            raw = np.ascontiguousarray(data, dtype="<f4").reshape(v.shape).tobytes().hex().upper()
+            self._emit(f'{v.name} = arith.constant dense<"0x{raw}"> : {v.type}')
+        return v
+
+    def unique_resource(self, base: str) -> str:
+        """`base`, or `base_N` if already taken."""
+        name, n = sanitize(base), 1
+        while name in self.resources:
+            name = f"{sanitize(base)}_{n}"
+            n += 1
+        return name
+
+    def dense(self, values, dtype: str) -> Value:
+        """An inline dense constant (index tensors, small literals)."""
+        import numpy as np
+
+        arr = np.asarray(values)
+        shape = tuple(int(d) for d in arr.shape)
+        flat = arr.reshape(-1).tolist()
+        fmt = float_literal if dtype.startswith("f") else (lambda x: str(int(x)))
+        if flat and all(x == flat[0] for x in flat):
+            lit = fmt(flat[0])
+        else:
+            def nest(a):
+                if isinstance(a, list):
+                    return "[" + ", ".join(nest(x) for x in a) + "]"
+                return fmt(a)
+            lit = nest(arr.tolist())
+        v = Value(self._fresh(), shape, dtype)
+        self._emit(f"{v.name} = arith.constant dense<{lit}> : {v.type}")
+        return v
+
+    # -- buffers ------------------------------------------------------------
+    def empty(self, shape: Sequence[int], dtype: str = "f32") -> Value:
+        v = Value(self._fresh(), tuple(shape), dtype)
+        self._emit(f"{v.name} = tensor.empty() : {v.type}")
+        return v
+
+    def fill(self, shape: Sequence[int], value, dtype: str = "f32") -> Value:
+        cst = self.scalar(value, dtype)
+        e = self.empty(shape, dtype)
+        v = Value(self._fresh(), tuple(shape), dtype)
+        self._emit(f"{v.name} = linalg.fill ins({cst} : {dtype}) outs({e.name} : {e.type}) -> {v.type}")
+        return v
+
+    # -- linalg.generic -----------------------------------------------------
+    def generic(
+        self,
+        inputs: Sequence[tuple[Value, Sequence[str]]],
+        out_shape: Sequence[int],
+        out_dtype: str,
+        iterators: Sequence[str],
+        body_fn: Callable[[Body], str],
+        init: Value | None = None,
+        out_dims: Sequence[str] | None = None,
+    ) -> Value:
+        """A linalg.generic; `inputs` pairs each operand with its map results.
+
+        The iteration space has len(iterators) dims; the output is indexed
+        by `out_dims` (default: all dims in order).
+        """
+        nd = len(iterators)
+        if out_dims is None:
+            out_dims = [f"d{i}" for i in range(nd)]
+        if init is None:
+            init = self.empty(out_shape, out_dtype)
+        maps = [self._map(nd, r) for _, r in inputs] + [self._map(nd, out_dims)]
+        args = ["%in" if i == 0 else f"%in_{i}" for i in range(len(inputs))] + ["%out"]
+        body = Body(args)
+        result = body_fn(body)
+        v = Value(self._fresh(), tuple(out_shape), out_dtype)
+        its = ", ".join(f'"{t}"' for t in iterators)
+        head = f"{v.name} = linalg.generic {{indexing_maps = [{', '.join(maps)}], iterator_types = [{its}]}}"
+        if inputs:
+            head += f" ins({', '.join(x.name for x, _ in inputs)} : {', '.join(x.type for x, _ in inputs)})"
+        head += f" outs({init.name} : {init.type}) {{"
+        bb_args = [f"{a}: {x.dtype}" for a, (x, _) in zip(args, inputs)] + [f"%out: {out_dtype}"]
+        lines = [head, f"^bb0({', '.join(bb_args)}):"]
+        lines += ["  " + line for line in body.lines]
+        lines.append(f"  linalg.yield {result} : {out_dtype}")
+        self._emit("\n".join(lines) + f"\n}} -> {v.type}")
+        return v
+
+    @staticmethod
+    def broadcast_shape(*shapes: Sequence[int]) -> tuple:
+        rank = max((len(s) for s in shapes), default=0)
+        out = []
+        for i in range(rank):
+            dims = {s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0}
+            dims.discard(1)
+            if len(dims) > 1:
+                raise UnsupportedError(f"shapes {list(map(list, shapes))} do not broadcast")
+            out.append(dims.pop() if dims else 1)
+        return tuple(out)
+
+    @staticmethod
+    def _bcast_map(shape: Sequence[int], out: Sequence[int]) -> list[str]:
+        off = len(out) - len(shape)
+        return ["0" if (d == 1 and out[i + off] != 1) else f"d{i + off}" for i, d in enumerate(shape)]
+
+    def elementwise(self, operands: Sequence, fn: Callable[[Body, list[str]], str], out_dtype: str = "f32") -> Value:
+        """Broadcasting element-wise op; Python numbers become scalar constants."""
+        tensors = [x for x in operands if isinstance(x, Value)]
+        if not tensors:
+            raise UnsupportedError("element-wise op without a tensor operand")
+        out = self.broadcast_shape(*[t.shape for t in tensors])
+        scalars = {i: self.scalar(x, "f32") for i, x in enumerate(operands) if not isinstance(x, Value)}
+        ins = [(t, self._bcast_map(t.shape, out)) for t in tensors]
+
+        def body(b: Body) -> str:
+            it = iter(b.args)
+            names = [scalars[i] if i in scalars else next(it) for i in range(len(operands))]
+            return fn(b, names)
+
+        return self.generic(ins, out, out_dtype, ["parallel"] * len(out), body)
+
+    # -- element-wise helpers ----------------------------------------------
+    def binary(self, op: str, a, b) -> Value:
+        """add/sub/mul/div/pow/max/min with broadcasting (f32)."""
+        arith = {"add": "arith.addf", "sub": "arith.subf", "mul": "arith.mulf", "div": "arith.divf",
+                 "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf"}[op]
+        for x in (a, b):
+            if isinstance(x, Value) and x.dtype != "f32":
+                raise UnsupportedError(f"element-wise '{op}' on {x.dtype} tensors is not supported (f32 only)")
+        return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
+
+    def unary(self, kind: str, x: Value, **kw) -> Value:
+        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, neg, silu."""
+        if x.dtype != "f32":
+            raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
+        s = self.scalar
+        if kind == "relu":
+            zero = s(0.0)
+            fn = lambda b, n: b.op(f"arith.maximumf {n[0]}, {zero} : f32")
+        elif kind == "clamp":
+            lo, hi = kw.get("lo"), kw.get("hi")
+            clo = s(lo) if lo is not None else None
+            chi = s(hi) if hi is not None else None
+
+            def fn(b, n):
+                r = n[0]
+                if clo is not None:
+                    r = b.op(f"arith.maximumf {r}, {clo} : f32")
+                if chi is not None:
+                    r = b.op(f"arith.minimumf {r}, {chi} : f32")
+                return r
+        elif kind == "gelu":
+            if kw.get("approximate", "none") == "tanh":
+                c0, c1, half, one = s(math.sqrt(2.0 / math.pi)), s(0.044715), s(0.5), s(1.0)
+
+                def fn(b, n):
+                    x3 = b.op(f"arith.mulf {n[0]}, {n[0]} : f32")
+                    x3 = b.op(f"arith.mulf {x3}, {n[0]} : f32")
+                    t = b.op(f"arith.mulf {x3}, {c1} : f32")
+                    t = b.op(f"arith.addf {n[0]}, {t} : f32")
+                    t = b.op(f"arith.mulf {t}, {c0} : f32")
+                    t = b.op(f"math.tanh {t} : f32")
+                    t = b.op(f"arith.addf {t}, {one} : f32")
+                    t = b.op(f"arith.mulf {n[0]}, {t} : f32")
+                    return b.op(f"arith.mulf {t}, {half} : f32")
+            else:
+                rsqrt2, half, one = s(1.0 / math.sqrt(2.0)), s(0.5), s(1.0)
+
+                def fn(b, n):
+                    t = b.op(f"arith.mulf {n[0]}, {rsqrt2} : f32")
+                    t = b.op(f"math.erf {t} : f32")
+                    t = b.op(f"arith.addf {t}, {one} : f32")
+                    t = b.op(f"arith.mulf {n[0]}, {t} : f32")
+                    return b.op(f"arith.mulf {t}, {half} : f32")
+        elif kind in ("sigmoid", "silu"):
+            one = s(1.0)
+
+            def fn(b, n):
+                t = b.op(f"arith.negf {n[0]} : f32")
+                t = b.op(f"math.exp {t} : f32")
+                t = b.op(f"arith.addf {t}, {one} : f32")
+                t = b.op(f"arith.divf {one}, {t} : f32")
+                if kind == "silu":
+                    t = b.op(f"arith.mulf {n[0]}, {t} : f32")
+                return t
+        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt"):
+            fn = lambda b, n: b.op(f"math.{kind} {n[0]} : f32")
+        elif kind == "neg":
+            fn = lambda b, n: b.op(f"arith.negf {n[0]} : f32")
+        elif kind == "reciprocal":
+            one = s(1.0)
+            fn = lambda b, n: b.op(f"arith.divf {one}, {n[0]} : f32")
+        else:
+            raise UnsupportedError(f"unary op '{kind}' is not supported")
+        return self.elementwise([x], fn)
+
+    # -- data movement ------------------------------------------------------
+    def pad(self, x: Value, low: Sequence[int], high: Sequence[int], value: float) -> Value:
+        cst = self.scalar(value, x.dtype)
+        shape = tuple(d + l + h for d, l, h in zip(x.shape, low, high))
+        v = Value(self._fresh(), shape, x.dtype)
+        idx = ", ".join(f"%i{i}: index" for i in range(x.rank))
+        self._emit(
+            f"{v.name} = tensor.pad {x.name} low[{_ints(low)}] high[{_ints(high)}] {{\n"
+            f"^bb0({idx}):\n  tensor.yield {cst} : {x.dtype}\n}} : {x.type} to {v.type}"
+        )
+        return v
+
+    def collapse(self, x: Value, groups: Sequence[Sequence[int]]) -> Value:
+        shape = tuple(math.prod(x.shape[i] for i in g) for g in groups)
+        v = Value(self._fresh(), shape, x.dtype)
+        self._emit(f"{v.name} = tensor.collapse_shape {x.name} {self._reassoc(groups)} : {x.type} into {v.type}")
+        return v
+
+    def expand(self, x: Value, groups: Sequence[Sequence[int]], shape: Sequence[int]) -> Value:
+        v = Value(self._fresh(), tuple(int(d) for d in shape), x.dtype)
+        self._emit(
+            f"{v.name} = tensor.expand_shape {x.name} {self._reassoc(groups)} "
+            f"output_shape [{_ints(shape)}] : {x.type} into {v.type}"
+        )
+        return v
+
+    @staticmethod
+    def _reassoc(groups) -> str:
+        return "[" + ", ".join("[" + _ints(g) + "]" for g in groups) + "]"
+
+    def reshape(self, x: Value, shape: Sequence[int]) -> Value:
+        """Static reshape as collapse_shape and/or expand_shape (row-major).
+
+        Source and target dims are grouped into blocks of equal element
+        count; the block products form the intermediate shape.
+        """
+        shape = tuple(int(d) for d in shape)
+        if math.prod(shape) != x.numel:
+            raise UnsupportedError(f"cannot reshape {list(x.shape)} to {list(shape)}")
+        if shape == x.shape:
+            return x
+        src, dst = list(x.shape), list(shape)
+        if not src:  # rank 0 -> all-unit shape
+            return self.expand(x, [], shape)
+        if not dst:  # all-unit shape -> rank 0
+            return self.collapse(x, [])
+        sg, dg, mid = [], [], []
+        i = j = 0
+        while i < len(src) and j < len(dst):
+            gs, gd = [i], [j]
+            ps, pd = src[i], dst[j]
+            i += 1
+            j += 1
+            while ps != pd:
+                if ps < pd:
+                    gs.append(i); ps *= src[i]; i += 1
+                else:
+                    gd.append(j); pd *= dst[j]; j += 1
+            sg.append(gs); dg.append(gd); mid.append(ps)
+        while i < len(src):  # trailing unit dims
+            sg[-1].append(i); i += 1
+        while j < len(dst):
+            dg[-1].append(j); j += 1
+        y = x
+        if any(len(g) > 1 for g in sg):
+            y = self.collapse(y, sg)
+        if any(len(g) > 1 for g in dg):
+            y = self.expand(y, dg, dst)
+        assert y.shape == shape, (y.shape, shape)
+        return y
+
+    def transpose(self, x: Value, perm: Sequence[int]) -> Value:
+        perm = [int(p) % max(x.rank, 1) for p in perm]
+        if perm == list(range(x.rank)):
+            return x
+        shape = tuple(x.shape[p] for p in perm)
+        e = self.empty(shape, x.dtype)
+        v = Value(self._fresh(), shape, x.dtype)
+        self._emit(f"{v.name} = linalg.transpose ins({x.name} : {x.type}) outs({e.name} : {e.type}) permutation = [{_ints(perm)}]")
+        return v
+
+    def extract_slice(self, x: Value, offsets, sizes, strides, drop_dims: Sequence[int] = ()) -> Value:
+        """tensor.extract_slice; `drop_dims` (size-1) are rank-reduced away."""
+        shape = tuple(s for i, s in enumerate(sizes) if i not in drop_dims)
+        if tuple(offsets) == (0,) * x.rank and tuple(sizes) == x.shape and not drop_dims:
+            return x
+        v = Value(self._fresh(), shape, x.dtype)
+        self._emit(
+            f"{v.name} = tensor.extract_slice {x.name}[{_ints(offsets)}] [{_ints(sizes)}] [{_ints(strides)}] : {x.type} to {v.type}"
+        )
+        return v
+
+    def concat(self, xs: Sequence[Value], dim: int) -> Value:
+        if len(xs) == 1:
+            return xs[0]
+        shape = list(xs[0].shape)
+        shape[dim] = sum(x.shape[dim] for x in xs)
+        v = Value(self._fresh(), tuple(shape), xs[0].dtype)
+        self._emit(
+            f"{v.name} = tensor.concat dim({dim}) {', '.join(x.name for x in xs)} : "
+            f"({', '.join(x.type for x in xs)}) -> {v.type}"
+        )
+        return v
+
+    # -- convolution / pooling ---------------------------------------------
+    @staticmethod
+    def _out_size(size, k, stride, dilation, pad_total):
+        return (size + pad_total - dilation * (k - 1) - 1) // stride + 1
+
+    def conv2d(self, x: Value, w: Value, bias: Value | None, stride, pads, dilation, groups: int) -> Value:
+        """NCHW conv; pads = (top, left, bottom, right). torch-mlir's form."""
+        n, c, h, wd = x.shape
+        f, cg, kh, kw = w.shape
+        if c != cg * groups or f % groups:
+            raise UnsupportedError(f"conv: {c} input channels, weight {list(w.shape)}, groups={groups} are inconsistent")
+        pt, pl, pb, pr = pads
+        oh = self._out_size(h, kh, stride[0], dilation[0], pt + pb)
+        ow = self._out_size(wd, kw, stride[1], dilation[1], pl + pr)
+        if oh <= 0 or ow <= 0:
+            raise UnsupportedError(f"conv: empty output for input {list(x.shape)}")
+        if any(pads):
+            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb, pr], 0.0)
+        out = (n, f, oh, ow)
+        if bias is not None:
+            init = self.generic([(bias, ["d1"])], out, "f32", ["parallel"] * 4, lambda b: b.args[0])
+        else:
+            init = self.fill(out, 0.0)
+        attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
+        if groups == 1:
+            v = Value(self._fresh(), out, "f32")
+            self._emit(f"{v.name} = linalg.conv_2d_nchw_fchw {attrs} ins({x.name}, {w.name} : {x.type}, {w.type}) outs({init.name} : {init.type}) -> {v.type}")
+            return v
+        if groups == c == f:
+            w2 = self.collapse(w, [[0, 1], [2], [3]])
+            v = Value(self._fresh(), out, "f32")
+            self._emit(f"{v.name} = linalg.depthwise_conv_2d_nchw_chw {attrs} ins({x.name}, {w2.name} : {x.type}, {w2.type}) outs({init.name} : {init.type}) -> {v.type}")
+            return v
+        g = groups
+        xg = self.expand(x, [[0], [1, 2], [3], [4]], [n, g, c // g, x.shape[2], x.shape[3]])
+        wg = self.expand(w, [[0, 1], [2], [3], [4]], [g, f // g, cg, kh, kw])
+        ig = self.expand(init, [[0], [1, 2], [3], [4]], [n, g, f // g, oh, ow])
+        v = Value(self._fresh(), ig.shape, "f32")
+        self._emit(f"{v.name} = linalg.conv_2d_ngchw_gfchw {attrs} ins({xg.name}, {wg.name} : {xg.type}, {wg.type}) outs({ig.name} : {ig.type}) -> {v.type}")
+        return self.collapse(v, [[0], [1, 2], [3], [4]])
+
+    def _pool_geometry(self, x, kernel, stride, pads, dilation, ceil_mode):
+        n, c, h, w = x.shape
+        pt, pl, pb, pr = pads
+        outs, extra = [], []
+        for size, k, s, d, lo, hi in ((h, kernel[0], stride[0], dilation[0], pt, pb), (w, kernel[1], stride[1], dilation[1], pl, pr)):
+            span = size + lo + hi - d * (k - 1) - 1
+            o = span // s + 1
+            if ceil_mode:
+                o = -(-span // s) + 1
+                if (o - 1) * s >= size + lo:  # torch/ONNX: last window must start inside
+                    o -= 1
+            need = (o - 1) * s + d * (k - 1) + 1 - (size + lo + hi)
+            outs.append(o)
+            extra.append(max(need, 0))
+        return (n, c, outs[0], outs[1]), extra
+
+    def max_pool2d(self, x: Value, kernel, stride, pads, dilation=(1, 1), ceil_mode=False) -> Value:
+        """tensor.pad with -inf + linalg.pooling_nchw_max."""
+        out, extra = self._pool_geometry(x, kernel, stride, pads, dilation, ceil_mode)
+        pt, pl, pb, pr = pads
+        if any(pads) or any(extra):
+            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb + extra[0], pr + extra[1]], float("-inf"))
+        init = self.fill(out, float("-inf"))
+        return self._pool("linalg.pooling_nchw_max", x, init, kernel, stride, dilation)
+
+    def _pool(self, opname, x, init, kernel, stride, dilation) -> Value:
+        k = self.empty(tuple(kernel), "f32")
+        v = Value(self._fresh(), init.shape, "f32")
+        attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
+        self._emit(f"{v.name} = {opname} {attrs} ins({x.name}, {k.name} : {x.type}, {k.type}) outs({init.name} : {init.type}) -> {v.type}")
+        return v
+
+    def avg_pool2d(self, x: Value, kernel, stride, pads=(0, 0, 0, 0), ceil_mode=False, count_include_pad=True) -> Value:
+        """linalg.pooling_nchw_sum + a divide by the window size."""
+        if any(pads) and not count_include_pad:
+            raise UnsupportedError("average pooling with padding and count_include_pad=False is not supported")
+        out, extra = self._pool_geometry(x, kernel, stride, pads, (1, 1), ceil_mode)
+        if any(extra):
+            raise UnsupportedError("average pooling with ceil_mode windows past the edge is not supported")
+        pt, pl, pb, pr = pads
+        if any(pads):
+            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb, pr], 0.0)
+        init = self.fill(out, 0.0)
+        s = self._pool("linalg.pooling_nchw_sum", x, init, kernel, stride, (1, 1))
+        return self.binary("div", s, float(kernel[0] * kernel[1]))
+
+    def adaptive_avg_pool2d(self, x: Value, out_hw) -> Value:
+        h, w = x.shape[2:]
+        oh, ow = out_hw
+        if h % oh or w % ow:
+            raise UnsupportedError(f"adaptive average pooling {h}x{w} -> {oh}x{ow} needs uneven windows (not supported)")
+        k = (h // oh, w // ow)
+        return self.avg_pool2d(x, k, k)
+
+    # -- matmul family ------------------------------------------------------
+    def matmul(self, a: Value, b: Value) -> Value:
+        """torch.matmul semantics for static shapes.
+
+        2-D x 2-D -> linalg.matmul; N-D x 2-D -> collapse leading dims,
+        linalg.matmul, expand; N-D x N-D (same batch dims) -> collapse batch
+        dims, linalg.batch_matmul, expand.
+        """
+        if a.dtype != "f32" or b.dtype != "f32":
+            raise UnsupportedError("matmul on non-f32 tensors is not supported")
+        if a.rank == 1:
+            r = self.matmul(self.reshape(a, (1, a.shape[0])), b)
+            return self.reshape(r, r.shape[:-2] + r.shape[-1:])
+        if b.rank == 1:
+            r = self.matmul(a, self.reshape(b, (b.shape[0], 1)))
+            return self.reshape(r, r.shape[:-1])
+        if a.shape[-1] != b.shape[-2]:
+            raise UnsupportedError(f"matmul: shapes {list(a.shape)} and {list(b.shape)} do not contract")
+        if b.rank == 2:
+            lead = a.shape[:-1]
+            a2 = self.reshape(a, (math.prod(lead), a.shape[-1])) if a.rank > 2 else a
+            m, k = a2.shape
+            nn_ = b.shape[1]
+            init = self.fill((m, nn_), 0.0)
+            v = Value(self._fresh(), (m, nn_), "f32")
+            self._emit(f"{v.name} = linalg.matmul ins({a2.name}, {b.name} : {a2.type}, {b.type}) outs({init.name} : {init.type}) -> {v.type}")
+            return self.reshape(v, lead + (nn_,)) if a.rank > 2 else v
+        if a.rank == 2:
+            a = self.reshape(a, (1,) * (b.rank - 2) + a.shape)
+        if a.shape[:-2] != b.shape[:-2]:
+            raise UnsupportedError(f"matmul: broadcasting batch dims {list(a.shape)} x {list(b.shape)} is not supported")
+        batch = a.shape[:-2]
+        nb = math.prod(batch)
+        a3 = self.reshape(a, (nb,) + a.shape[-2:])
+        b3 = self.reshape(b, (nb,) + b.shape[-2:])
+        out = (nb, a.shape[-2], b.shape[-1])
+        init = self.fill(out, 0.0)
+        v = Value(self._fresh(), out, "f32")
+        self._emit(f"{v.name} = linalg.batch_matmul ins({a3.name}, {b3.name} : {a3.type}, {b3.type}) outs({init.name} : {init.type}) -> {v.type}")
+        return self.reshape(v, batch + out[1:])
+
+    def linear(self, x: Value, w: Value, bias: Value | None) -> Value:
+        """torch.nn.Linear: linalg.transpose of the weight + matmul + bias add."""
+        wt = self.transpose(w, [1, 0])
+        y = self.matmul(x, wt)
+        if bias is not None:
+            y = self.binary("add", y, bias)
+        return y
+
+    # -- normalisation / reductions -----------------------------------------
+    def batch_norm(self, x: Value, mean: Value, var: Value, weight: Value | None, bias: Value | None, eps: float) -> Value:
+        """Inference batch-norm as one element-wise generic over channel dim 1."""
+        eps_c = self.scalar(eps)
+        params = [p for p in (mean, var, weight, bias) if p is not None]
+        ins = [(x, [f"d{i}" for i in range(x.rank)])] + [(p, ["d1"]) for p in params]
+
+        def body(b: Body) -> str:
+            a = b.args
+            t = b.op(f"arith.subf {a[0]}, {a[1]} : f32")
+            s = b.op(f"arith.addf {a[2]}, {eps_c} : f32")
+            s = b.op(f"math.rsqrt {s} : f32")
+            t = b.op(f"arith.mulf {t}, {s} : f32")
+            k = 3
+            if weight is not None:
+                t = b.op(f"arith.mulf {t}, {a[k]} : f32")
+                k += 1
+            if bias is not None:
+                t = b.op(f"arith.addf {t}, {a[k]} : f32")
+            return t
+
+        return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank, body)
+
+    def reduce(self, x: Value, dims: Sequence[int], kind: str) -> Value:
+        """sum / max / mean over `dims`; the result drops those dims."""
+        dims = sorted(int(d) % x.rank for d in dims)
+        keep = [i for i in range(x.rank) if i not in dims]
+        out = tuple(x.shape[i] for i in keep)
+        init = self.fill(out, float("-inf") if kind == "max" else 0.0)
+        op = "arith.maximumf" if kind == "max" else "arith.addf"
+        its = ["reduction" if i in dims else "parallel" for i in range(x.rank)]
+        r = self.generic([(x, [f"d{i}" for i in range(x.rank)])], out, "f32", its,
+                         lambda b: b.op(f"{op} {b.args[0]}, {b.args[1]} : f32"),
+                         init=init, out_dims=[f"d{i}" for i in keep])
+        if kind == "mean":
+            r = self.binary("div", r, float(math.prod(x.shape[d] for d in dims)))
+        return r
+
+    def softmax(self, x: Value, dim: int) -> Value:
+        """torch-mlir's decomposition: max, sub+exp, sum, div (4 generics)."""
+        dim = dim % x.rank
+        all_d = [f"d{i}" for i in range(x.rank)]
+        red = [f"d{i}" for i in range(x.rank) if i != dim]
+        par = ["parallel"] * x.rank
+        m = self.reduce(x, [dim], "max")
+        e = self.generic([(x, all_d), (m, red)], x.shape, "f32", par,
+                         lambda b: b.op(f"math.exp {b.op(f'arith.subf {b.args[0]}, {b.args[1]} : f32')} : f32"))
+        s = self.reduce(e, [dim], "sum")
+        return self.generic([(e, all_d), (s, red)], x.shape, "f32", par,
+                            lambda b: b.op(f"arith.divf {b.args[0]}, {b.args[1]} : f32"))
+
+    def layer_norm(self, x: Value, ndims: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
+        """Layer-norm over the last `ndims` dims: sum, variance, normalise."""
+        nd = x.rank
+        red_dims = list(range(nd - ndims, nd))
+        all_d = [f"d{i}" for i in range(nd)]
+        outer = [f"d{i}" for i in range(nd - ndims)]
+        inner = [f"d{i}" for i in red_dims]
+        count = self.scalar(float(math.prod(x.shape[d] for d in red_dims)))
+        eps_c = self.scalar(eps)
+        s = self.reduce(x, red_dims, "sum")
+        outer_shape = s.shape
+        its = ["parallel"] * (nd - ndims) + ["reduction"] * ndims
+
+        def var_body(b: Body) -> str:
+            mean = b.op(f"arith.divf {b.args[1]}, {count} : f32")
+            d = b.op(f"arith.subf {b.args[0]}, {mean} : f32")
+            d2 = b.op(f"arith.mulf {d}, {d} : f32")
+            return b.op(f"arith.addf {d2}, {b.args[2]} : f32")
+
+        var = self.generic([(x, all_d), (s, outer)], outer_shape, "f32", its, var_body,
+                           init=self.fill(outer_shape, 0.0), out_dims=outer)
+        ins = [(x, all_d), (s, outer), (var, outer)]
+        ins += [(p, inner) for p in (weight, bias) if p is not None]
+
+        def norm_body(b: Body) -> str:
+            a = b.args
+            mean = b.op(f"arith.divf {a[1]}, {count} : f32")
+            v = b.op(f"arith.divf {a[2]}, {count} : f32")
+            v = b.op(f"arith.addf {v}, {eps_c} : f32")
+            r = b.op(f"math.rsqrt {v} : f32")
+            t = b.op(f"arith.subf {a[0]}, {mean} : f32")
+            t = b.op(f"arith.mulf {t}, {r} : f32")
+            k = 3
+            if weight is not None:
+                t = b.op(f"arith.mulf {t}, {a[k]} : f32")
+                k += 1
+            if bias is not None:
+                t = b.op(f"arith.addf {t}, {a[k]} : f32")
+            return t
+
+        return self.generic(ins, x.shape, "f32", ["parallel"] * nd, norm_body)
+
+    def embedding(self, ids: Value, table: Value) -> Value:
+        """Row gather as torch-mlir lowers aten.embedding.
+
+        A linalg.generic over ids.shape + [dim] whose body index_casts the id
+        and reads the table with tensor.extract; the table is captured from
+        above (not an `ins` operand), exactly as torch-mlir emits it.
+        """
+        if ids.dtype not in ("i64", "i32"):
+            raise UnsupportedError(f"embedding indices must be integer, got {ids.dtype}")
+        if table.rank != 2:
+            raise UnsupportedError("embedding table must be 2-D")
+        r = ids.rank
+        out = ids.shape + (table.shape[1],)
+
+        def body(b: Body) -> str:
+            i = b.op(f"arith.index_cast {b.args[0]} : {ids.dtype} to index")
+            j = b.op(f"linalg.index {r} : index")
+            return b.op(f"tensor.extract {table.name}[{i}, {j}] : {table.type}")
+
+        return self.generic([(ids, [f"d{i}" for i in range(r)])], out, "f32", ["parallel"] * (r + 1), body)
+
+    # -- module -------------------------------------------------------------
+    def module(self, func_name: str, args: Sequence[Value], results: Sequence[Value], header: Sequence[str] = ()) -> str:
+        """The whole module text: comments, map aliases, one func.func."""
+        out = [f"// {h}" if h else "//" for h in header]
+        out += [f"{alias} = {text}" for text, alias in self._maps.items()]
+        sig = ", ".join(f"{a.name}: {a.type}" for a in args)
+        rtypes = ", ".join(r.type for r in results)
+        if len(results) != 1:
+            rtypes = f"({rtypes})"
+        out.append("module {")
+        out.append(f"  func.func @{func_name}({sig}) -> {rtypes} {{")
+        for text in self._lines:
+            for line in text.split("\n"):
+                out.append("    " + line)
+        out.append(f"    return {', '.join(r.name for r in results)} : {', '.join(r.type for r in results)}")
+        out.append("  }")
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    def new_arg(self, index: int, shape, dtype) -> Value:
+        return Value(f"%arg{index}", tuple(int(d) for d in shape), dtype)

@@ -1,0 +1,194 @@
+# ---------------------------------------------------------------------------
+# egrl_import.models — the networks bundled in models/ and how to build them.
+#
+# ResNet-50/101 and MobileNetV2 come from torchvision (weights=None: the
+# importer never emits weight values, only their shapes).  BERT-base is
+# written here because torch.fx treats nn.TransformerEncoder(Layer) as one
+# opaque leaf module (it lives in torch.nn) and its forward has a fast path
+# with data-dependent control flow.  BertEncoderLayer has exactly the
+# parameter names and shapes of nn.TransformerEncoderLayer(d_model=768,
+# nhead=12, dim_feedforward=3072, activation="gelu", batch_first=True,
+# norm_first=False), so a state dict loads into either; python/tests checks
+# the two compute the same function.
+# ---------------------------------------------------------------------------
+"""Model factories: name -> (nn.Module, example inputs)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+# -- tiny CNN (fast tests) ----------------------------------------------------
+class TinyCNN(nn.Module):
+    """A few convs, one residual block, max-pool, global pool and a Linear.
+
+    Small enough for fast C++ tests, but with every ResNet ingredient.
+    """
+
+    def __init__(self, num_classes: int = 10):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.stem_bn = nn.BatchNorm2d(16)
+        self.down = nn.Conv2d(16, 32, 3, stride=2, padding=1, bias=False)
+        self.down_bn = nn.BatchNorm2d(32)
+        self.block_conv1 = nn.Conv2d(32, 32, 3, padding=1, bias=False)
+        self.block_bn1 = nn.BatchNorm2d(32)
+        self.block_conv2 = nn.Conv2d(32, 32, 3, padding=1, bias=False)
+        self.block_bn2 = nn.BatchNorm2d(32)
+        self.relu = nn.ReLU()
+        self.pool = nn.MaxPool2d(2)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(32, num_classes)
+
+    def forward(self, x):
+        x = self.relu(self.stem_bn(self.stem(x)))
+        x = self.relu(self.down_bn(self.down(x)))
+        y = self.relu(self.block_bn1(self.block_conv1(x)))
+        y = self.block_bn2(self.block_conv2(y))
+        x = self.relu(x + y)
+        x = self.pool(x)
+        x = torch.flatten(self.avgpool(x), 1)
+        return self.fc(x)
+
+
+# -- BERT-base --------------------------------------------------------------------
+class BertSelfAttention(nn.Module):
+    """nn.MultiheadAttention's parameters (packed in_proj), fx-traceable.
+
+    Packed QKV projection as torch does (one 768x2304 matmul, then three
+    slices), scaled dot-product attention per head, output projection.
+    No attention mask: every token attends to all 128 positions.
+    """
+
+    def __init__(self, d_model: int, nhead: int):
+        super().__init__()
+        self.num_heads = nhead
+        self.head_dim = d_model // nhead
+        self.in_proj_weight = nn.Parameter(torch.empty(3 * d_model, d_model))
+        self.in_proj_bias = nn.Parameter(torch.zeros(3 * d_model))
+        self.out_proj = nn.Linear(d_model, d_model)
+        nn.init.xavier_uniform_(self.in_proj_weight)
+
+    def forward(self, x):
+        qkv = F.linear(x, self.in_proj_weight, self.in_proj_bias)
+        qkv = qkv.chunk(3, dim=-1)  # fx cannot unpack a Proxy: index it
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        b = x.size(0)
+        q = q.view(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
+        k = k.view(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
+        v = v.view(b, -1, self.num_heads, self.head_dim).transpose(1, 2)
+        scores = torch.matmul(q, k.transpose(-2, -1)) / math.sqrt(self.head_dim)
+        probs = F.softmax(scores, dim=-1)
+        ctx = torch.matmul(probs, v)
+        ctx = ctx.transpose(1, 2).contiguous().view(b, -1, self.num_heads * self.head_dim)
+        return self.out_proj(ctx)
+
+
+class BertEncoderLayer(nn.Module):
+    """Post-LN encoder layer with nn.TransformerEncoderLayer's parameter names."""
+
+    def __init__(self, d_model=768, nhead=12, dim_feedforward=3072, dropout=0.1, layer_norm_eps=1e-12):
+        super().__init__()
+        self.self_attn = BertSelfAttention(d_model, nhead)
+        self.linear1 = nn.Linear(d_model, dim_feedforward)
+        self.dropout = nn.Dropout(dropout)
+        self.linear2 = nn.Linear(dim_feedforward, d_model)
+        self.norm1 = nn.LayerNorm(d_model, eps=layer_norm_eps)
+        self.norm2 = nn.LayerNorm(d_model, eps=layer_norm_eps)
+        self.dropout1 = nn.Dropout(dropout)
+        self.dropout2 = nn.Dropout(dropout)
+        self.activation = nn.GELU()
+
+    def forward(self, x):
+        x = self.norm1(x + self.dropout1(self.self_attn(x)))
+        ff = self.linear2(self.dropout(self.activation(self.linear1(x))))
+        return self.norm2(x + self.dropout2(ff))
+
+
+class BertEncoder(nn.Module):
+    """A stack of layers, named `layers.N` as in nn.TransformerEncoder."""
+
+    def __init__(self, num_layers, **kw):
+        super().__init__()
+        self.layers = nn.ModuleList([BertEncoderLayer(**kw) for _ in range(num_layers)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+class BertModel(nn.Module):
+    """BERT-base: embeddings + embedding layer-norm, 12 layers, pooler.
+
+    Input: token ids (1 x seq_len) int64.  Position ids are 0..seq_len-1 (a
+    non-persistent integer buffer: an inline index constant after import)
+    and every token is segment 0 (a single sentence: zeros_like(ids), a
+    linalg.fill); neither is a weight.
+    Output: the pooled first-token vector (dense 768x768 + tanh).
+    """
+
+    def __init__(self, vocab_size=30522, hidden=768, num_layers=12, heads=12, ffn=3072,
+                 max_position=512, type_vocab=2, layer_norm_eps=1e-12, seq_len=128):
+        super().__init__()
+        self.word_embeddings = nn.Embedding(vocab_size, hidden)
+        self.position_embeddings = nn.Embedding(max_position, hidden)
+        self.token_type_embeddings = nn.Embedding(type_vocab, hidden)
+        self.embeddings_norm = nn.LayerNorm(hidden, eps=layer_norm_eps)
+        self.embeddings_dropout = nn.Dropout(0.1)
+        # torch.fx cannot slice a buffer by a traced length, so the sequence
+        # length is fixed at construction (static shapes anyway).
+        self.register_buffer("position_ids", torch.arange(seq_len).unsqueeze(0), persistent=False)
+        self.encoder = BertEncoder(num_layers, d_model=hidden, nhead=heads, dim_feedforward=ffn,
+                                   layer_norm_eps=layer_norm_eps)
+        self.pooler = nn.Linear(hidden, hidden)
+        self.pooler_activation = nn.Tanh()
+
+    def forward(self, input_ids):
+        token_type_ids = torch.zeros_like(input_ids)
+        x = (self.word_embeddings(input_ids)
+             + self.position_embeddings(self.position_ids)
+             + self.token_type_embeddings(token_type_ids))
+        x = self.embeddings_dropout(self.embeddings_norm(x))
+        x = self.encoder(x)
+        return self.pooler_activation(self.pooler(x[:, 0]))
+
+
+# -- registry ---------------------------------------------------------------------
+def _torchvision(name):
+    def build():
+        import torchvision
+
+        return getattr(torchvision.models, name)(weights=None), [torch.randn(1, 3, 224, 224)]
+    return build
+
+
+def _bert_base():
+    torch.manual_seed(0)
+    return BertModel(), [torch.randint(0, 30522, (1, 128), dtype=torch.long)]
+
+
+def _tiny_cnn():
+    return TinyCNN(), [torch.randn(1, 3, 32, 32)]
+
+
+BUILTIN = {
+    "resnet50": _torchvision("resnet50"),
+    "resnet101": _torchvision("resnet101"),
+    "mobilenet_v2": _torchvision("mobilenet_v2"),
+    "bert_base": _bert_base,
+    "tiny_cnn": _tiny_cnn,
+}
+
+
+def build(name: str):
+    """(module, example_inputs) for a builtin name or `torchvision:NAME`."""
+    if name in BUILTIN:
+        return BUILTIN[name]()
+    if name.startswith("torchvision:"):
+        return _torchvision(name.split(":", 1)[1])()
+    raise KeyError(f"unknown model '{name}' (builtin: {', '.join(sorted(BUILTIN))}, or torchvision:NAME)")

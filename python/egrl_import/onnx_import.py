@@ -1,0 +1,570 @@
+# ---------------------------------------------------------------------------
+# egrl_import.onnx_import — ONNX model -> linalg-on-tensors MLIR.
+#
+# Walks the (topologically sorted) ONNX graph and lowers each node through
+# the same Emitter as the torch importer, so both produce one IR form.
+#
+# Values are either SSA tensors (activations, weights) or compile-time numpy
+# arrays (shape arithmetic: Shape/Gather/Concat/Unsqueeze chains that
+# torch.onnx.export emits; integer initializers; scalar Constants), which are
+# folded here because every shape is static.
+#
+# Weights: every float initializer of rank >= 1 becomes a dense_resource
+# constant named after it (rank-0 ones are scalars, folded inline).  The ONNX model zoo's light_*.onnx files (and
+# onnx.tools.replace_initializer_by_constant_of_shape) replace big
+# initializers by `ConstantOfShape(<name>__SHAPE)` nodes; a float
+# ConstantOfShape with a known shape is treated as the weight it stands for,
+# named after its output.  Shapes are checked against onnx shape inference.
+# ---------------------------------------------------------------------------
+"""Import an ONNX model into linalg-on-tensors MLIR."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+from .mlir import Emitter, UnsupportedError, Value
+
+__all__ = ["import_onnx", "OnnxImportResult"]
+
+_ONNX_DTYPES = {onnx.TensorProto.FLOAT: "f32", onnx.TensorProto.INT64: "i64", onnx.TensorProto.INT32: "i32"}
+_NP_DTYPES = {"f32": np.float32, "i64": np.int64, "i32": np.int32}
+
+
+@dataclass
+class OnnxImportResult:
+    """The MLIR text and weight statistics."""
+
+    text: str
+    resource_count: int
+    resource_elements: int
+    resources: dict = field(default_factory=dict)  # name -> shape
+
+
+@dataclass
+class _Weight:
+    """A weight not yet emitted (emitted at first use, in program order)."""
+
+    name: str
+    shape: tuple
+    dtype: str = "f32"
+    data: object = None  # numpy values, kept only for inline_weights
+
+
+class _OnnxImporter:
+    def __init__(self, model: onnx.ModelProto, input_shapes: dict | None, func_name: str, inline_weights: bool):
+        self.model = model
+        self.inline_weights = inline_weights
+        self.input_shapes = dict(input_shapes or {})
+        self.func_name = func_name
+        self.em = Emitter()
+        self.env: dict[str, object] = {}
+        self.node = None
+        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
+
+    def fail(self, what: str) -> UnsupportedError:
+        n = self.node
+        if n is None:
+            return UnsupportedError(what)
+        return UnsupportedError(f"ONNX node '{n.name or n.output[0]}' (op type {n.op_type}): {what}")
+
+    # -- driver -----------------------------------------------------------------
+    def run(self) -> OnnxImportResult:
+        g = self.model.graph
+        init_names = {t.name for t in g.initializer}
+        for t in g.initializer:
+            arr = numpy_helper.to_array(t)
+            if arr.dtype == np.float32 and arr.ndim == 0:
+                self.env[t.name] = arr  # a scalar (clip bound, scale): not a weight
+            elif arr.dtype == np.float32:
+                self.env[t.name] = _Weight(t.name, tuple(arr.shape), data=arr if self.inline_weights else None)
+            elif arr.dtype.kind in "iub":
+                self.env[t.name] = arr.astype(np.int64) if arr.dtype.kind != "b" else arr
+            else:
+                raise UnsupportedError(f"initializer '{t.name}' has unsupported dtype {arr.dtype}")
+        args = []
+        for inp in g.input:
+            if inp.name in init_names:
+                continue
+            tt = inp.type.tensor_type
+            dtype = _ONNX_DTYPES.get(tt.elem_type)
+            if dtype is None:
+                raise UnsupportedError(f"graph input '{inp.name}' has unsupported element type {tt.elem_type}")
+            shape = self.input_shapes.get(inp.name)
+            if shape is None:
+                shape = []
+                for i, d in enumerate(tt.shape.dim):
+                    if d.HasField("dim_value") and d.dim_value > 0:
+                        shape.append(d.dim_value)
+                    elif i == 0:
+                        shape.append(1)  # symbolic batch dim: batch 1
+                    else:
+                        raise UnsupportedError(
+                            f"graph input '{inp.name}' has a dynamic dim {i} ('{d.dim_param}'); "
+                            f"give static shapes with --input-shape {inp.name}=...")
+            v = self.em.new_arg(len(args), shape, dtype)
+            args.append(v)
+            self.env[inp.name] = v
+        self.inferred = self._infer_shapes(args)
+
+        for node in g.node:
+            self.node = node
+            self.em.loc = node.name or node.output[0]
+            outs = self._lower(node)
+            if not isinstance(outs, (tuple, list)):
+                outs = (outs,)
+            for name, val in zip(node.output, outs):
+                if name:
+                    self._check(name, val)
+                    self.env[name] = val
+        self.node = None
+        self.em.loc = None
+        results = []
+        for out in g.output:
+            v = self.env.get(out.name)
+            if v is None:
+                raise UnsupportedError(f"graph output '{out.name}' is not produced")
+            results.append(self.value(v))
+        header = [f"Generated by egrl-import (ONNX) from graph '{g.name}' (opset {self.opset}).",
+                  "Weights are dense_resource constants without blobs; names follow initializer names."]
+        text = self.em.module(self.func_name, args, results, header)
+        res = {k: v[0] for k, v in self.em.resources.items()}
+        return OnnxImportResult(text, len(res), sum(math.prod(s) for s in res.values()), res)
+
+    def _infer_shapes(self, args) -> dict:
+        """Static shapes from onnx shape inference, for cross-checking."""
+        m = onnx.ModelProto()
+        m.CopyFrom(self.model)
+        for inp, a in zip([i for i in m.graph.input if i.name in self.env and isinstance(self.env[i.name], Value)], args):
+            dims = inp.type.tensor_type.shape.dim
+            del dims[:]
+            for d in a.shape:
+                dims.add().dim_value = d
+        try:
+            m = onnx.shape_inference.infer_shapes(m)
+        except Exception:  # inference is only a cross-check
+            return {}
+        shapes = {}
+        for vi in list(m.graph.value_info) + list(m.graph.output):
+            dims = vi.type.tensor_type.shape.dim
+            if all(d.HasField("dim_value") for d in dims) and vi.type.tensor_type.HasField("shape"):
+                shapes[vi.name] = tuple(d.dim_value for d in dims)
+        return shapes
+
+    def _check(self, name, val):
+        if isinstance(val, Value):
+            want = self.inferred.get(name)
+            if want is not None and tuple(want) != tuple(val.shape):
+                raise self.fail(f"internal error: lowered shape {list(val.shape)} != inferred shape {list(want)} for '{name}'")
+
+    # -- operands ---------------------------------------------------------------------
+    def get(self, node, i):
+        if i >= len(node.input) or not node.input[i]:
+            return None
+        name = node.input[i]
+        if name not in self.env:
+            raise self.fail(f"input '{name}' is not defined")
+        return self.env[name]
+
+    def value(self, v) -> Value:
+        """Materialise an operand as an SSA tensor."""
+        if isinstance(v, Value):
+            return v
+        if isinstance(v, _Weight):
+            w = self.em.weight(self.em.unique_resource(v.name), v.shape, v.dtype, data=v.data)
+            for k, x in self.env.items():  # later uses reuse the constant
+                if x is v:
+                    self.env[k] = w
+            return w
+        if isinstance(v, np.ndarray):
+            dt = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}.get(v.dtype)
+            if dt is None:
+                raise self.fail(f"constant of dtype {v.dtype} is not supported")
+            return self.em.dense(v, dt)
+        raise self.fail(f"expected a tensor, got {type(v).__name__}")
+
+    def tensor(self, node, i) -> Value | None:
+        v = self.get(node, i)
+        return None if v is None else self.value(v)
+
+    def operand(self, node, i):
+        """A tensor, or a Python float for a one-element constant."""
+        v = self.get(node, i)
+        if isinstance(v, np.ndarray) and v.size == 1:
+            return float(v.reshape(-1)[0])
+        return self.value(v)
+
+    def const(self, node, i) -> np.ndarray | None:
+        v = self.get(node, i)
+        if v is None:
+            return None
+        if not isinstance(v, np.ndarray):
+            raise self.fail(f"input {i} ('{node.input[i]}') must be a compile-time constant")
+        return v
+
+    @staticmethod
+    def attrs(node) -> dict:
+        return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    # -- lowering ---------------------------------------------------------------------
+    def _lower(self, node):
+        op = node.op_type
+        if node.domain not in ("", "ai.onnx"):
+            raise self.fail(f"custom domain '{node.domain}' is not supported")
+        at = self.attrs(node)
+        em = self.em
+        ins = [self.get(node, i) for i in range(len(node.input))]
+        if op in _FOLD and all(x is None or isinstance(x, np.ndarray) for x in ins):
+            return _FOLD[op](self, node, ins, at)
+        if op == "Constant":
+            return self._constant(at)
+        if op == "ConstantOfShape":
+            shape = tuple(int(d) for d in self.const(node, 0))
+            val = numpy_helper.to_array(at["value"]) if "value" in at else np.zeros(1, np.float32)
+            if val.dtype == np.float32:
+                data = np.full(shape, val.reshape(-1)[0], np.float32) if self.inline_weights else None
+                return _Weight(node.output[0], shape, data=data)
+            return np.full(shape, val.reshape(-1)[0], dtype=np.int64)
+        if op == "Shape":
+            x = ins[0]
+            shape = x.shape if isinstance(x, (Value, _Weight, np.ndarray)) else None
+            s = np.array(shape, dtype=np.int64)
+            return s[at.get("start", 0):at.get("end", len(s))]
+        if op in ("Identity", "Dropout"):
+            return (ins[0],) + ((None,) if len(node.output) > 1 else ())
+        if op == "Conv":
+            return self._conv(node, at)
+        if op == "BatchNormalization":
+            if at.get("training_mode", 0):
+                raise self.fail("training_mode=1 is not supported")
+            x = self.tensor(node, 0)
+            if x.rank < 2:
+                raise self.fail("batch-norm input must have a channel dim")
+            return em.batch_norm(x, self.tensor(node, 3), self.tensor(node, 4), self.tensor(node, 1),
+                                 self.tensor(node, 2), at.get("epsilon", 1e-5))
+        if op == "Relu":
+            return em.unary("relu", self.tensor(node, 0))
+        if op == "Clip":
+            lo, hi = at.get("min"), at.get("max")
+            if self.opset >= 11:
+                lo = self._scalar(node, 1)
+                hi = self._scalar(node, 2)
+            return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
+        unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
+                 "Neg": "neg", "Reciprocal": "reciprocal"}
+        if op in unary:
+            return em.unary(unary[op], self.tensor(node, 0))
+        if op in ("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min"):
+            return self._binary(node, op)
+        if op == "MaxPool":
+            if len(node.output) > 1 and node.output[1]:
+                raise self.fail("the Indices output is not supported")
+            if at.get("storage_order", 0):
+                raise self.fail("storage_order=1 is not supported")
+            x = self.tensor(node, 0)
+            k, s, pads = self._window(node, at, x)
+            return em.max_pool2d(x, k, s, pads, tuple(at.get("dilations", (1, 1))), bool(at.get("ceil_mode", 0)))
+        if op == "AveragePool":
+            x = self.tensor(node, 0)
+            k, s, pads = self._window(node, at, x)
+            return em.avg_pool2d(x, k, s, pads, bool(at.get("ceil_mode", 0)), bool(at.get("count_include_pad", 0)))
+        if op == "GlobalAveragePool":
+            x = self.tensor(node, 0)
+            if x.rank != 4:
+                raise self.fail("only 2-D (NCHW) global pooling is supported")
+            return em.adaptive_avg_pool2d(x, (1, 1))
+        if op == "GlobalMaxPool":
+            x = self.tensor(node, 0)
+            if x.rank != 4:
+                raise self.fail("only 2-D (NCHW) global pooling is supported")
+            return em.max_pool2d(x, x.shape[2:], (1, 1), (0, 0, 0, 0))
+        if op == "Flatten":
+            x = self.tensor(node, 0)
+            axis = at.get("axis", 1) % (x.rank + 1) if x.rank else 0
+            return em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
+        if op == "Reshape":
+            return self._reshape(node, at)
+        if op in ("Squeeze", "Unsqueeze"):
+            x = self.tensor(node, 0)
+            axes = self._axes(node, at)
+            return em.reshape(x, _squeeze_shape(op, x.shape, axes))
+        if op == "Transpose":
+            x = self.tensor(node, 0)
+            return em.transpose(x, at.get("perm", list(range(x.rank))[::-1]))
+        if op == "Gemm":
+            return self._gemm(node, at)
+        if op == "MatMul":
+            return em.matmul(self.tensor(node, 0), self.tensor(node, 1))
+        if op == "Softmax":
+            x = self.tensor(node, 0)
+            axis = at.get("axis", -1 if self.opset >= 13 else 1) % x.rank
+            if self.opset >= 13 or axis == x.rank - 1:
+                return em.softmax(x, axis)
+            flat = em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
+            return em.reshape(em.softmax(flat, 1), x.shape)
+        if op == "ReduceMean":
+            x = self.tensor(node, 0)
+            axes = self._axes(node, at, default=list(range(x.rank)))
+            r = em.reduce(x, axes, "mean")
+            if at.get("keepdims", 1):
+                axes = [a % x.rank for a in axes]
+                r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
+            return r
+        if op == "LayerNormalization":
+            x = self.tensor(node, 0)
+            axis = at.get("axis", -1) % x.rank
+            if at.get("stash_type", 1) != 1 or any(node.output[1:]):
+                raise self.fail("only the normalised output is supported")
+            return em.layer_norm(x, x.rank - axis, self.tensor(node, 1), self.tensor(node, 2), at.get("epsilon", 1e-5))
+        if op == "Gather":
+            return self._gather(node, at)
+        if op == "Concat":
+            xs = [self.value(v) for v in ins if v is not None]
+            return em.concat(xs, at["axis"] % xs[0].rank)
+        if op == "Split":
+            return self._split(node, at)
+        if op == "Slice":
+            return self._slice(node)
+        if op == "Cast":
+            x = ins[0]
+            if isinstance(x, (Value, _Weight)) and _ONNX_DTYPES.get(at["to"]) == x.dtype:
+                return x
+            raise self.fail("casting a runtime tensor to another dtype is not supported")
+        raise self.fail("op type is not supported")
+
+    # -- op helpers -------------------------------------------------------------------
+    def _constant(self, at):
+        if "value" in at:
+            arr = numpy_helper.to_array(at["value"])
+        elif "value_float" in at:
+            arr = np.array(at["value_float"], np.float32)
+        elif "value_floats" in at:
+            arr = np.array(at["value_floats"], np.float32)
+        elif "value_int" in at:
+            arr = np.array(at["value_int"], np.int64)
+        elif "value_ints" in at:
+            arr = np.array(at["value_ints"], np.int64)
+        else:
+            raise self.fail(f"constant attributes {sorted(at)} are not supported")
+        if arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype != np.float32 and arr.dtype.kind != "b":
+            raise self.fail(f"constant of dtype {arr.dtype} is not supported")
+        return arr
+
+    def _scalar(self, node, i):
+        v = self.const(node, i)
+        return None if v is None else float(v.reshape(-1)[0])
+
+    def _axes(self, node, at, default=None):
+        if "axes" in at:
+            return list(at["axes"])
+        if len(node.input) > 1 and node.input[1]:
+            return [int(a) for a in self.const(node, 1).reshape(-1)]
+        if default is None:
+            raise self.fail("axes are required")
+        return default
+
+    def _binary(self, node, op):
+        a, b = self.operand(node, 0), self.operand(node, 1)
+        if op == "Pow" and not isinstance(b, Value) and b == 2.0 and isinstance(a, Value):
+            return self.em.elementwise([a], lambda bb, n: bb.op(f"arith.mulf {n[0]}, {n[0]} : f32"))
+        kind = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "div", "Pow": "pow", "Max": "max", "Min": "min"}[op]
+        if not isinstance(a, Value) and not isinstance(b, Value):
+            raise self.fail("binary op on two scalars")
+        return self.em.binary(kind, a, b)
+
+    def _pads(self, at, spatial, kernel, strides, dilations, in_hw):
+        auto = at.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto in ("NOTSET", ""):
+            p = list(at.get("pads", [0] * (2 * spatial)))
+            return (p[0], p[1], p[2], p[3])
+        if auto == "VALID":
+            return (0, 0, 0, 0)
+        tot = []
+        for i in range(2):
+            out = -(-in_hw[i] // strides[i])
+            tot.append(max(0, (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in_hw[i]))
+        lo = [t // 2 if auto == "SAME_UPPER" else t - t // 2 for t in tot]
+        return (lo[0], lo[1], tot[0] - lo[0], tot[1] - lo[1])
+
+    def _conv(self, node, at):
+        x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+        if x.rank != 4:
+            raise self.fail(f"only 2-D convolution (rank-4 input) is supported, got rank {x.rank}")
+        k = tuple(at.get("kernel_shape", w.shape[2:]))
+        s = tuple(at.get("strides", (1, 1)))
+        d = tuple(at.get("dilations", (1, 1)))
+        pads = self._pads(at, 2, k, s, d, x.shape[2:])
+        return self.em.conv2d(x, w, b, s, pads, d, at.get("group", 1))
+
+    def _window(self, node, at, x):
+        if x.rank != 4:
+            raise self.fail("only 2-D pooling (rank-4 input) is supported")
+        k = tuple(at["kernel_shape"])
+        s = tuple(at.get("strides", (1, 1)))
+        pads = self._pads(at, 2, k, s, tuple(at.get("dilations", (1, 1))), x.shape[2:])
+        return k, s, pads
+
+    def _reshape(self, node, at):
+        x = self.tensor(node, 0)
+        shape = [int(d) for d in self.const(node, 1)]
+        for i, d in enumerate(shape):
+            if d == 0 and not at.get("allowzero", 0):
+                shape[i] = x.shape[i]
+        if -1 in shape:
+            known = math.prod(d for d in shape if d != -1)
+            shape[shape.index(-1)] = x.numel // known
+        return self.em.reshape(x, shape)
+
+    def _gemm(self, node, at):
+        a, b, c = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+        if at.get("transA", 0):
+            a = self.em.transpose(a, [1, 0])
+        if at.get("transB", 0):
+            b = self.em.transpose(b, [1, 0])
+        y = self.em.matmul(a, b)
+        alpha, beta = at.get("alpha", 1.0), at.get("beta", 1.0)
+        if alpha != 1.0:
+            y = self.em.binary("mul", y, alpha)
+        if c is not None:
+            if beta != 1.0:
+                c = self.em.binary("mul", c, beta)
+            y = self.em.binary("add", y, c)
+        return y
+
+    def _gather(self, node, at):
+        """Constant scalar / contiguous indices -> extract_slice; else embedding."""
+        data, idx = self.get(node, 0), self.get(node, 1)
+        axis = at.get("axis", 0)
+        x = self.value(data)
+        axis %= x.rank
+        if isinstance(idx, np.ndarray) and idx.ndim <= 1 and idx.size >= 1:
+            flat = [int(i) % x.shape[axis] for i in idx.reshape(-1)]
+            if flat == list(range(flat[0], flat[0] + len(flat))):
+                offs, sizes = [0] * x.rank, list(x.shape)
+                offs[axis], sizes[axis] = flat[0], len(flat)
+                return self.em.extract_slice(x, offs, sizes, [1] * x.rank, [axis] if idx.ndim == 0 else [])
+        if axis != 0 or x.rank != 2:
+            raise self.fail("Gather is only supported as an embedding lookup (2-D data, axis 0) "
+                            "or with a scalar / contiguous constant index")
+        return self.em.embedding(self.value(idx), x)
+
+    def _split(self, node, at):
+        x = self.tensor(node, 0)
+        axis = at.get("axis", 0) % x.rank
+        if "split" in at:
+            sizes = list(at["split"])
+        elif len(node.input) > 1 and node.input[1]:
+            sizes = [int(s) for s in self.const(node, 1)]
+        else:
+            n = len(node.output)
+            sizes = [x.shape[axis] // n] * n
+        outs, off = [], 0
+        for sz in sizes:
+            offs, shp = [0] * x.rank, list(x.shape)
+            offs[axis], shp[axis] = off, sz
+            outs.append(self.em.extract_slice(x, offs, shp, [1] * x.rank))
+            off += sz
+        return tuple(outs)
+
+    def _slice(self, node):
+        x = self.tensor(node, 0)
+        starts, ends = self.const(node, 1), self.const(node, 2)
+        axes = self.const(node, 3)
+        steps = self.const(node, 4)
+        axes = list(range(len(starts))) if axes is None else [int(a) % x.rank for a in axes]
+        steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
+        offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank
+        for a, st, en, sp in zip(axes, starts, ends, steps):
+            if sp <= 0:
+                raise self.fail("negative slice steps are not supported")
+            start, stop, step = slice(int(st), int(en), sp).indices(x.shape[a])
+            offs[a], sizes[a], strides[a] = start, max(0, -(-(stop - start) // step)), step
+        return self.em.extract_slice(x, offs, sizes, strides)
+
+
+def _squeeze_shape(op, shape, axes):
+    if op == "Unsqueeze":
+        out = list(shape)
+        rank = len(shape) + len(axes)
+        for a in sorted(a % rank for a in axes):
+            out.insert(a, 1)
+        return tuple(out)
+    axes = [a % len(shape) for a in axes] if axes else [i for i, d in enumerate(shape) if d == 1]
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+# -- constant folding of shape arithmetic (all inputs compile-time) ----------------
+def _fold_unsqueeze(self, node, ins, at):
+    return ins[0].reshape(_squeeze_shape("Unsqueeze", ins[0].shape, self._axes(node, at)))
+
+
+def _fold_squeeze(self, node, ins, at):
+    axes = self._axes(node, at, default=[])
+    return ins[0].reshape(_squeeze_shape("Squeeze", ins[0].shape, axes))
+
+
+def _fold_slice(self, node, ins, at):
+    x = ins[0]
+    starts, ends = ins[1], ins[2]
+    axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
+    steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+    sl = [slice(None)] * x.ndim
+    for a, s, e, st in zip(axes, starts, ends, steps):
+        sl[int(a)] = slice(int(s), int(e), int(st))
+    return x[tuple(sl)]
+
+
+def _fold_cast(self, node, ins, at):
+    to = {onnx.TensorProto.FLOAT: np.float32, onnx.TensorProto.INT64: np.int64, onnx.TensorProto.INT32: np.int64,
+          onnx.TensorProto.BOOL: np.bool_}.get(at["to"])
+    if to is None:
+        raise self.fail(f"cast to ONNX type {at['to']} is not supported")
+    return ins[0].astype(to)
+
+
+def _np_binary(fn):
+    def fold(self, node, ins, at):
+        r = fn(ins[0], ins[1])
+        return r.astype(ins[0].dtype) if r.dtype.kind == "f" and ins[0].dtype.kind == "i" else r
+    return fold
+
+
+_FOLD = {
+    "Unsqueeze": _fold_unsqueeze,
+    "Squeeze": _fold_squeeze,
+    "Concat": lambda self, node, ins, at: np.concatenate([np.atleast_1d(x) for x in ins], axis=at["axis"]),
+    "Gather": lambda self, node, ins, at: np.take(ins[0], ins[1], axis=at.get("axis", 0)),
+    "Slice": _fold_slice,
+    "Cast": _fold_cast,
+    "Add": _np_binary(np.add),
+    "Sub": _np_binary(np.subtract),
+    "Mul": _np_binary(np.multiply),
+    "Div": lambda self, node, ins, at: (ins[0] // ins[1]) if ins[0].dtype.kind == "i" else ins[0] / ins[1],
+    "Equal": _np_binary(np.equal),
+    "Where": lambda self, node, ins, at: np.where(ins[0], ins[1], ins[2]),
+    "Reshape": lambda self, node, ins, at: ins[0].reshape([int(d) if d != 0 else ins[0].shape[i] for i, d in enumerate(ins[1])]),
+    "Transpose": lambda self, node, ins, at: np.transpose(ins[0], at.get("perm")),
+    "Range": lambda self, node, ins, at: np.arange(ins[0].item(), ins[1].item(), ins[2].item()).astype(ins[0].dtype),
+    "Sqrt": lambda self, node, ins, at: np.sqrt(ins[0]),
+    "Identity": lambda self, node, ins, at: ins[0],
+}
+
+
+def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forward",
+                inline_weights: bool = False) -> OnnxImportResult:
+    """Lower an onnx.ModelProto (or a path) to MLIR; see the module banner.
+
+    `input_shapes` maps graph input names to static shapes (needed only when
+    an input has a dynamic dim other than the batch dim, which becomes 1).
+    `inline_weights` writes real weight values (numerical tests only).
+    """
+    if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
+        model = onnx.load(model)
+    return _OnnxImporter(model, input_shapes, func_name, inline_weights).run()

@@ -1,0 +1,627 @@
+# ---------------------------------------------------------------------------
+# egrl_import.torch_import — torch.nn.Module -> linalg-on-tensors MLIR.
+#
+# The module is traced with torch.fx.symbolic_trace, then run once on an
+# example input by an fx Interpreter that records every node's result.  The
+# recorded results give static shapes (what ShapeProp gives) and also the
+# values of non-tensor nodes (x.size(1), x.shape, integer arithmetic on them),
+# which become compile-time constants.  Each node is then lowered through
+# egrl_import.mlir.Emitter, and its result shape is checked against the
+# recorded one: a mismatch is an internal error, never silently wrong IR.
+#
+# Weights: every parameter / float buffer reached by the graph becomes one
+# `arith.constant dense_resource<module_path_name>`; BatchNorm's running
+# mean/var are kept, num_batches_tracked never is.  Integer buffers (position
+# ids, token-type ids) are index data, not weights: they become inline
+# `dense<...>` constants.
+# ---------------------------------------------------------------------------
+"""Import a PyTorch module through torch.fx into linalg-on-tensors MLIR."""
+
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import torch
+import torch.fx as fx
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .mlir import Emitter, UnsupportedError, Value, sanitize
+
+__all__ = ["import_module", "TorchImportResult"]
+
+_DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
+
+
+@dataclass
+class TorchImportResult:
+    """The MLIR text plus the numbers models/README.md and tests check."""
+
+    text: str
+    parameter_count: int          # sum(p.numel() for p in module.parameters())
+    kept_buffer_count: int        # elements of float buffers emitted as weights
+    resource_count: int           # number of dense_resource constants
+    resource_elements: int        # their total element count
+    resources: dict = field(default_factory=dict)  # name -> shape
+
+
+@dataclass
+class _Const:
+    """A compile-time tensor (integer index data) materialised on use."""
+
+    tensor: torch.Tensor
+
+
+class _ScopeTracer(fx.Tracer):
+    """symbolic_trace that tags each node with its enclosing module path.
+
+    The path becomes the op's MLIR location (e.g. loc("encoder.layers.0.
+    self_attn/matmul")), so reports can name layers.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.scope: list[str] = []
+
+    def call_module(self, m, forward, args, kwargs):
+        self.scope.append(self.path_of_module(m))
+        try:
+            return super().call_module(m, forward, args, kwargs)
+        finally:
+            self.scope.pop()
+
+    def create_proxy(self, *args, **kwargs):
+        proxy = super().create_proxy(*args, **kwargs)
+        if self.scope:
+            proxy.node.meta.setdefault("egrl_scope", self.scope[-1])
+        return proxy
+
+
+class _Recorder(fx.Interpreter):
+    """Runs the graph once and keeps every node's result (shape + consts)."""
+
+    def __init__(self, gm):
+        super().__init__(gm)
+        self.results: dict[fx.Node, Any] = {}
+
+    def run_node(self, n):
+        r = super().run_node(n)
+        self.results[n] = r
+        return r
+
+
+def _is_tensorish(r) -> bool:
+    if isinstance(r, torch.Tensor):
+        return True
+    if isinstance(r, (tuple, list)):
+        return any(_is_tensorish(x) for x in r)
+    return False
+
+
+def _pair(v) -> tuple:
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+
+
+def _arg(args, kwargs, i, name, default=None):
+    if len(args) > i:
+        return args[i]
+    return kwargs.get(name, default)
+
+
+class _FxImporter:
+    def __init__(self, module: nn.Module, inputs: Sequence[torch.Tensor], func_name: str, inline_weights: bool):
+        self.module = module
+        self.inline_weights = inline_weights
+        self.inputs = list(inputs)
+        self.func_name = func_name
+        self.em = Emitter()
+        self.env: dict[fx.Node, Any] = {}
+        self.weights: dict[int, Value] = {}          # id(tensor) -> constant
+        self.weight_names: dict[int, str] = {}        # id(tensor) -> qualified name
+        self.kept_buffers = 0
+        self.node: fx.Node | None = None
+
+    # -- errors ---------------------------------------------------------------
+    def fail(self, what: str) -> UnsupportedError:
+        n = self.node
+        if n is None:
+            return UnsupportedError(what)
+        tgt = n.target if isinstance(n.target, str) else getattr(n.target, "__name__", str(n.target))
+        extra = ""
+        if n.op == "call_module":
+            extra = f" ({type(self.gm.get_submodule(n.target)).__name__})"
+        return UnsupportedError(f"fx node '{n.name}' ({n.op} {tgt}{extra}): {what}")
+
+    # -- driver ---------------------------------------------------------------
+    def run(self) -> TorchImportResult:
+        self.module.eval()
+        try:
+            tracer = _ScopeTracer()
+            graph = tracer.trace(self.module)
+            self.gm = fx.GraphModule(tracer.root, graph, type(self.module).__name__)
+        except Exception as e:  # fx.proxy.TraceError and friends
+            raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: {e}") from e
+        rec = _Recorder(self.gm)
+        try:
+            with torch.no_grad():
+                rec.run(*self.inputs)
+        except Exception as e:
+            raise UnsupportedError(f"running {type(self.module).__name__} on the example inputs "
+                                   f"{[list(t.shape) for t in self.inputs]} failed: {e}") from e
+        self.results = rec.results
+        for tensor_name, t in list(self.gm.named_parameters()) + list(self.gm.named_buffers()):
+            self.weight_names.setdefault(id(t), tensor_name)
+
+        args, results = [], []
+        for node in self.gm.graph.nodes:
+            self.node = node
+            scope = node.meta.get("egrl_scope")
+            self.em.loc = node.target if node.op in ("call_module", "get_attr") else (f"{scope}/{node.name}" if scope else node.name)
+            if node.op == "placeholder":
+                t = self.inputs[len(args)]
+                if t.dtype not in _DTYPES:
+                    raise self.fail(f"input dtype {t.dtype} is not supported")
+                v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
+                args.append(v)
+                self.env[node] = v
+                continue
+            if node.op == "output":
+                flat = self._flatten_out(self.env_of(node.args[0]))
+                if not flat:
+                    raise self.fail("the module returns no tensor")
+                results = flat
+                continue
+            rec_val = self.results[node]
+            if node.op == "get_attr":
+                self.env[node] = self._get_attr(node.target, rec_val)
+                continue
+            if not _is_tensorish(rec_val):
+                # size(), .shape, int arithmetic: a compile-time constant.
+                self.env[node] = rec_val
+                continue
+            a = self.env_of(node.args)
+            kw = self.env_of(node.kwargs)
+            if node.op != "call_module" and isinstance(rec_val, torch.Tensor) and not _has_value((a, kw)):
+                self.env[node] = self._fold(rec_val)
+                continue
+            if node.op == "call_module":
+                out = self._module(self.gm.get_submodule(node.target), node.target, a, kw)
+            elif node.op == "call_function":
+                out = self._function(node.target, a, kw)
+            elif node.op == "call_method":
+                out = self._method(node.target, a, kw)
+            else:
+                raise self.fail(f"unexpected fx op '{node.op}'")
+            self._check(out, rec_val)
+            self.env[node] = out
+        self.node = None
+        header = [f"Generated by egrl-import (torch.fx) from {type(self.module).__name__}.",
+                  "Weights are dense_resource constants without blobs; names follow module paths."]
+        text = self.em.module(self.func_name, args, results, header)
+        params = sum(p.numel() for p in self.module.parameters())
+        res = {k: v[0] for k, v in self.em.resources.items()}
+        return TorchImportResult(text, params, self.kept_buffers, len(res),
+                                 sum(math.prod(s) for s in res.values()), res)
+
+    def env_of(self, a):
+        if isinstance(a, fx.Node):
+            return self.env[a]
+        if isinstance(a, (tuple, list)):
+            return type(a)(self.env_of(x) for x in a)
+        if isinstance(a, dict):
+            return {k: self.env_of(v) for k, v in a.items()}
+        if isinstance(a, slice):
+            return slice(self.env_of(a.start), self.env_of(a.stop), self.env_of(a.step))
+        return a
+
+    def _flatten_out(self, v) -> list[Value]:
+        if isinstance(v, Value):
+            return [v]
+        if isinstance(v, _Const):
+            return [self.value(v)]
+        if isinstance(v, (tuple, list)):
+            return [x for e in v for x in self._flatten_out(e)]
+        if isinstance(v, dict):
+            return [x for k in v for x in self._flatten_out(v[k])]
+        raise self.fail(f"unsupported output of type {type(v).__name__}")
+
+    def _check(self, out, rec):
+        if isinstance(rec, torch.Tensor):
+            if not isinstance(out, Value):
+                raise self.fail("internal error: lowering did not produce a tensor")
+            if tuple(out.shape) != tuple(rec.shape):
+                raise self.fail(f"internal error: lowered shape {list(out.shape)} != traced shape {list(rec.shape)}")
+            if _DTYPES.get(rec.dtype) != out.dtype:
+                raise self.fail(f"internal error: lowered dtype {out.dtype} != traced dtype {rec.dtype}")
+        elif isinstance(rec, (tuple, list)):
+            if not isinstance(out, (tuple, list)) or len(out) != len(rec):
+                raise self.fail("internal error: tuple arity mismatch")
+            for o, r in zip(out, rec):
+                self._check(o, r)
+
+    # -- constants ------------------------------------------------------------
+    def _weight(self, t: torch.Tensor, qualname: str, buffer: bool = False) -> Value:
+        """The one dense_resource constant for parameter/buffer `t`."""
+        key = id(t)
+        if key not in self.weights:
+            if t.dtype != torch.float32:
+                raise self.fail(f"weight '{qualname}' has dtype {t.dtype} (f32 only)")
+            name = self.weight_names.get(key, qualname)
+            data = t.detach().numpy() if self.inline_weights else None
+            self.weights[key] = self.em.weight(self.em.unique_resource(name), t.shape, data=data)
+            if buffer:
+                self.kept_buffers += t.numel()
+        return self.weights[key]
+
+    def _get_attr(self, target: str, t):
+        if not isinstance(t, torch.Tensor):
+            return t
+        if t.is_floating_point():
+            is_buffer = target in dict(self.gm.named_buffers())
+            return self._weight(t, target, buffer=is_buffer)
+        return _Const(t)
+
+    def _fold(self, t: torch.Tensor):
+        """A tensor computed from constants only (e.g. sliced index buffers)."""
+        if t.is_floating_point():
+            flat = t.reshape(-1)
+            if flat.numel() and bool((flat == flat[0]).all()):
+                return _Const(t)
+            raise self.fail("a non-splat float tensor computed from constants only is not supported")
+        return _Const(t)
+
+    def value(self, v) -> Value:
+        """Materialise an operand as an SSA tensor value."""
+        if isinstance(v, Value):
+            return v
+        if isinstance(v, _Const):
+            t = v.tensor
+            dt = _DTYPES.get(t.dtype)
+            if dt is None:
+                raise self.fail(f"constant of dtype {t.dtype} is not supported")
+            return self.em.dense(t.numpy(), dt)
+        raise self.fail(f"expected a tensor operand, got {type(v).__name__}")
+
+    def operand(self, v):
+        """A tensor Value, or a Python float for scalar operands."""
+        if isinstance(v, (int, float, bool)) and not isinstance(v, Value):
+            return float(v)
+        if isinstance(v, _Const) and v.tensor.numel() == 1 and v.tensor.dim() == 0:
+            return float(v.tensor.item())
+        return self.value(v)
+
+    def param(self, mod: nn.Module, path: str, name: str) -> Value | None:
+        t = getattr(mod, name, None)
+        if t is None:
+            return None
+        is_buffer = name in dict(mod.named_buffers(recurse=False))
+        return self._weight(t, f"{path}.{name}" if path else name, buffer=is_buffer)
+
+    # -- call_module ----------------------------------------------------------
+    def _module(self, mod: nn.Module, path: str, a, kw):
+        em = self.em
+        x = self.value(a[0]) if a else None
+        if isinstance(mod, nn.Conv2d):
+            if mod.padding_mode != "zeros":
+                raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
+            pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
+            return em.conv2d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                             _pair(mod.stride), pads, _pair(mod.dilation), mod.groups)
+        if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
+            if mod.training or not mod.track_running_stats or mod.running_mean is None:
+                raise self.fail("batch-norm without running statistics (training mode) is not supported")
+            return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
+                                 self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
+        if isinstance(mod, nn.ReLU):
+            return em.unary("relu", x)
+        if isinstance(mod, nn.Hardtanh):  # includes ReLU6
+            return em.unary("clamp", x, lo=mod.min_val, hi=mod.max_val)
+        if isinstance(mod, nn.GELU):
+            return em.unary("gelu", x, approximate=mod.approximate)
+        if isinstance(mod, nn.Tanh):
+            return em.unary("tanh", x)
+        if isinstance(mod, nn.Sigmoid):
+            return em.unary("sigmoid", x)
+        if isinstance(mod, nn.SiLU):
+            return em.unary("silu", x)
+        if isinstance(mod, (nn.Dropout, nn.Identity)):
+            return x
+        if isinstance(mod, nn.Flatten):
+            return self._flatten(x, mod.start_dim, mod.end_dim)
+        if isinstance(mod, nn.MaxPool2d):
+            return self._max_pool(x, mod.kernel_size, mod.stride, mod.padding, mod.dilation, mod.ceil_mode,
+                                  mod.return_indices)
+        if isinstance(mod, nn.AvgPool2d):
+            if mod.divisor_override:
+                raise self.fail("divisor_override is not supported")
+            k = _pair(mod.kernel_size)
+            p = _pair(mod.padding)
+            return em.avg_pool2d(x, k, _pair(mod.stride or k), (p[0], p[1], p[0], p[1]), mod.ceil_mode,
+                                 mod.count_include_pad)
+        if isinstance(mod, nn.AdaptiveAvgPool2d):
+            return self._adaptive_avg(x, mod.output_size)
+        if isinstance(mod, nn.Linear):
+            return em.linear(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"))
+        if isinstance(mod, nn.LayerNorm):
+            return em.layer_norm(x, len(mod.normalized_shape), self.param(mod, path, "weight"),
+                                 self.param(mod, path, "bias"), mod.eps)
+        if isinstance(mod, nn.Embedding):
+            if mod.max_norm is not None:
+                raise self.fail("embedding max_norm is not supported")
+            return em.embedding(x, self.param(mod, path, "weight"))
+        if isinstance(mod, nn.Softmax):
+            return em.softmax(x, mod.dim if mod.dim is not None else -1)
+        raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
+
+    def _conv_pads(self, padding, kernel, dilation):
+        if padding == "valid":
+            return (0, 0, 0, 0)
+        k, d = _pair(kernel), _pair(dilation)
+        if padding == "same":
+            tot = [d[i] * (k[i] - 1) for i in range(2)]
+            return (tot[0] // 2, tot[1] // 2, tot[0] - tot[0] // 2, tot[1] - tot[1] // 2)
+        p = _pair(padding)
+        return (p[0], p[1], p[0], p[1])
+
+    def _max_pool(self, x, kernel, stride, padding, dilation, ceil_mode, return_indices=False):
+        if return_indices:
+            raise self.fail("max-pool return_indices is not supported")
+        k = _pair(kernel)
+        s = _pair(stride) if stride not in (None, ()) else k
+        p = _pair(padding)
+        return self.em.max_pool2d(x, k, s, (p[0], p[1], p[0], p[1]), _pair(dilation), bool(ceil_mode))
+
+    def _adaptive_avg(self, x, size):
+        size = _pair(size)
+        size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(size))
+        return self.em.adaptive_avg_pool2d(x, size)
+
+    def _flatten(self, x: Value, start=0, end=-1):
+        if x.rank == 0:
+            return self.em.reshape(x, (1,))
+        start, end = start % x.rank, end % x.rank
+        shape = x.shape[:start] + (math.prod(x.shape[start:end + 1]),) + x.shape[end + 1:]
+        return self.em.reshape(x, shape)
+
+    # -- call_function / call_method -------------------------------------------
+    def _function(self, fn, a, kw):
+        em = self.em
+        binops = {operator.add: "add", operator.iadd: "add", torch.add: "add",
+                  operator.sub: "sub", operator.isub: "sub", torch.sub: "sub",
+                  operator.mul: "mul", operator.imul: "mul", torch.mul: "mul",
+                  operator.truediv: "div", operator.itruediv: "div", torch.div: "div",
+                  operator.pow: "pow", torch.pow: "pow", torch.maximum: "max", torch.minimum: "min"}
+        if fn in binops:
+            return self._binary(binops[fn], a, kw)
+        if fn is operator.getitem:
+            return self._getitem(a[0], a[1])
+        if fn is torch.flatten:
+            return self._flatten(self.value(a[0]), _arg(a, kw, 1, "start_dim", 0), _arg(a, kw, 2, "end_dim", -1))
+        if fn in (torch.relu, F.relu):
+            return em.unary("relu", self.value(a[0]))
+        if fn in (F.relu6,):
+            return em.unary("clamp", self.value(a[0]), lo=0.0, hi=6.0)
+        if fn in (F.hardtanh, torch.clamp, torch.clip):
+            lo_name, hi_name = ("min_val", "max_val") if fn is F.hardtanh else ("min", "max")
+            d = (-1.0, 1.0) if fn is F.hardtanh else (None, None)
+            return em.unary("clamp", self.value(a[0]), lo=_arg(a, kw, 1, lo_name, d[0]), hi=_arg(a, kw, 2, hi_name, d[1]))
+        if fn is F.gelu:
+            return em.unary("gelu", self.value(a[0]), approximate=kw.get("approximate", "none"))
+        unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
+                 F.silu: "silu", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
+                 torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal"}
+        if fn in unary:
+            return em.unary(unary[fn], self.value(a[0]))
+        if fn in (F.dropout, torch.dropout, F.dropout2d):
+            return self.value(a[0])
+        if getattr(fn, "__module__", "") == "torchvision.ops.stochastic_depth" and fn.__name__ == "stochastic_depth":
+            if _arg(a, kw, 3, "training", True):
+                raise self.fail("stochastic depth in training mode is not supported")
+            return self.value(a[0])  # identity at inference
+        if fn in (F.softmax, torch.softmax):
+            return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
+        if fn in (torch.matmul, torch.bmm, torch.mm):
+            return em.matmul(self.value(a[0]), self.value(a[1]))
+        if fn is F.linear:
+            b = _arg(a, kw, 2, "bias")
+            return em.linear(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None)
+        if fn is F.layer_norm:
+            shape = _arg(a, kw, 1, "normalized_shape")
+            w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
+            return em.layer_norm(self.value(a[0]), len(_pair(shape)) if not isinstance(shape, int) else 1,
+                                 self.value(w) if w is not None else None,
+                                 self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
+        if fn is F.embedding:
+            return em.embedding(self.value(a[0]), self.value(a[1]))
+        if fn is F.adaptive_avg_pool2d:
+            return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"))
+        if fn is F.max_pool2d:
+            return self._max_pool(self.value(a[0]), _arg(a, kw, 1, "kernel_size"), _arg(a, kw, 2, "stride"),
+                                  _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
+                                  _arg(a, kw, 5, "ceil_mode", False), _arg(a, kw, 6, "return_indices", False))
+        if fn is torch.transpose:
+            return self._transpose(self.value(a[0]), a[1], a[2])
+        if fn is torch.permute:
+            return em.transpose(self.value(a[0]), _arg(a, kw, 1, "dims"))
+        if fn is torch.reshape:
+            return self._reshape(self.value(a[0]), _arg(a, kw, 1, "shape"))
+        if fn in (torch.cat, torch.concat):
+            xs = [self.value(x) for x in a[0]]
+            return em.concat(xs, _arg(a, kw, 1, "dim", 0) % xs[0].rank)
+        if fn is torch.chunk:
+            return self._chunk(self.value(a[0]), _arg(a, kw, 1, "chunks"), _arg(a, kw, 2, "dim", 0))
+        if fn is torch.mean:
+            return self._mean(self.value(a[0]), _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
+        if fn in (torch.zeros_like, torch.ones_like, torch.full_like):
+            x = self.value(a[0])
+            fill = {torch.zeros_like: 0, torch.ones_like: 1}.get(fn)
+            if fill is None:
+                fill = _arg(a, kw, 1, "fill_value")
+            if kw.get("dtype") not in (None, torch.float32 if x.dtype == "f32" else torch.int64):
+                raise self.fail("changing the dtype is not supported")
+            return em.fill(x.shape, fill, x.dtype)
+        if fn in (torch.unsqueeze, torch.squeeze):
+            return self._method(fn.__name__, a, kw)
+        name = getattr(fn, "__qualname__", getattr(fn, "__name__", str(fn)))
+        mod = getattr(fn, "__module__", None) or ""
+        raise self.fail(f"function {mod + '.' if mod else ''}{name} is not supported")
+
+    def _method(self, name: str, a, kw):
+        em = self.em
+        if name in ("add", "sub", "mul", "div", "add_", "mul_", "div_", "sub_"):
+            return self._binary(name.rstrip("_"), a, kw)
+        x = self.value(a[0])
+        if name in ("contiguous", "float", "clone", "detach") and (name != "float" or x.dtype == "f32"):
+            return x
+        if name in ("view", "reshape"):
+            shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
+            return self._reshape(x, shape or kw.get("shape"))
+        if name == "flatten":
+            return self._flatten(x, _arg(a, kw, 1, "start_dim", 0), _arg(a, kw, 2, "end_dim", -1))
+        if name == "transpose":
+            return self._transpose(x, a[1], a[2])
+        if name == "permute":
+            perm = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
+            return em.transpose(x, perm)
+        if name == "relu":
+            return em.unary("relu", x)
+        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf"):
+            return em.unary(name, x)
+        if name == "softmax":
+            return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+        if name in ("matmul", "bmm", "mm"):
+            return em.matmul(x, self.value(a[1]))
+        if name == "chunk":
+            return self._chunk(x, _arg(a, kw, 1, "chunks"), _arg(a, kw, 2, "dim", 0))
+        if name == "unsqueeze":
+            d = _arg(a, kw, 1, "dim") % (x.rank + 1)
+            return em.reshape(x, x.shape[:d] + (1,) + x.shape[d:])
+        if name == "squeeze":
+            d = _arg(a, kw, 1, "dim")
+            if d is None:
+                return em.reshape(x, tuple(s for s in x.shape if s != 1))
+            d %= x.rank
+            return em.reshape(x, x.shape[:d] + x.shape[d + 1:]) if x.shape[d] == 1 else x
+        if name == "mean":
+            return self._mean(x, _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
+        raise self.fail(f"tensor method '{name}' is not supported")
+
+    def _binary(self, op, a, kw):
+        lhs, rhs = a[0], _arg(a, kw, 1, "other")
+        alpha = kw.get("alpha", 1)
+        l, r = self.operand(lhs), self.operand(rhs)
+        if not isinstance(l, Value) and not isinstance(r, Value):
+            raise self.fail("binary op on two scalars")
+        if alpha != 1:
+            r = self.em.binary("mul", r, float(alpha)) if isinstance(r, Value) else r * alpha
+        if op == "div" and kw.get("rounding_mode"):
+            raise self.fail("division with a rounding mode is not supported")
+        return self.em.binary(op, l, r)
+
+    def _transpose(self, x: Value, d0: int, d1: int) -> Value:
+        perm = list(range(x.rank))
+        d0, d1 = d0 % x.rank, d1 % x.rank
+        perm[d0], perm[d1] = perm[d1], perm[d0]
+        return self.em.transpose(x, perm)
+
+    def _reshape(self, x: Value, shape) -> Value:
+        shape = [int(s) for s in shape]
+        if shape.count(-1) > 1:
+            raise self.fail("reshape with more than one -1")
+        if -1 in shape:
+            known = math.prod(s for s in shape if s != -1)
+            shape[shape.index(-1)] = x.numel // known
+        return self.em.reshape(x, shape)
+
+    def _chunk(self, x: Value, chunks: int, dim: int):
+        dim %= x.rank
+        size = -(-x.shape[dim] // chunks)
+        outs, off = [], 0
+        while off < x.shape[dim]:
+            n = min(size, x.shape[dim] - off)
+            offs = [0] * x.rank
+            sizes = list(x.shape)
+            offs[dim], sizes[dim] = off, n
+            outs.append(self.em.extract_slice(x, offs, sizes, [1] * x.rank))
+            off += n
+        return tuple(outs)
+
+    def _mean(self, x: Value, dims, keepdim: bool) -> Value:
+        if dims is None:
+            dims = list(range(x.rank))
+        dims = [d % x.rank for d in ([dims] if isinstance(dims, int) else dims)]
+        r = self.em.reduce(x, dims, "mean")
+        if keepdim:
+            r = self.em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
+        return r
+
+    def _getitem(self, base, idx):
+        if isinstance(base, (tuple, list)):
+            return base[idx]
+        if isinstance(base, _Const):
+            return _Const(base.tensor[idx])
+        x = self.value(base)
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        if any(i is Ellipsis for i in idx):
+            k = idx.index(Ellipsis)
+            n_real = sum(1 for i in idx if i is not None and i is not Ellipsis)
+            idx = idx[:k] + (slice(None),) * (x.rank - n_real) + idx[k + 1:]
+        offs, sizes, strides, drop, new_axes = [], [], [], [], []
+        d = 0
+        out_pos = 0
+        for i in idx:
+            if i is None:
+                new_axes.append(out_pos)
+                out_pos += 1
+                continue
+            if d >= x.rank:
+                raise self.fail("too many indices")
+            n = x.shape[d]
+            if isinstance(i, int):
+                i = i % n
+                offs.append(i); sizes.append(1); strides.append(1); drop.append(d)
+            elif isinstance(i, slice):
+                start, stop, step = i.indices(n)
+                if step <= 0:
+                    raise self.fail("negative slice steps are not supported")
+                cnt = max(0, -(-(stop - start) // step))
+                offs.append(start); sizes.append(cnt); strides.append(step)
+                out_pos += 1
+            else:
+                raise self.fail(f"indexing with {type(i).__name__} is not supported")
+            d += 1
+        for _ in range(d, x.rank):
+            offs.append(0); sizes.append(x.shape[len(sizes)]); strides.append(1)
+        y = self.em.extract_slice(x, offs, sizes, strides, drop)
+        if new_axes:
+            shape = list(y.shape)
+            for p in new_axes:
+                shape.insert(p, 1)
+            y = self.em.reshape(y, shape)
+        return y
+
+
+def _has_value(a) -> bool:
+    if isinstance(a, Value):
+        return True
+    if isinstance(a, (tuple, list)):
+        return any(_has_value(x) for x in a)
+    if isinstance(a, dict):
+        return any(_has_value(x) for x in a.values())
+    return False
+
+
+def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
+                  inline_weights: bool = False) -> TorchImportResult:
+    """Trace `module` with torch.fx and lower it; see the module banner.
+
+    `example_inputs` is a tensor or a sequence of tensors (batch 1, static
+    shapes); only their shapes/dtypes matter for the emitted text.
+    `inline_weights` writes real weight values (numerical tests only).
+    """
+    if isinstance(example_inputs, torch.Tensor):
+        example_inputs = [example_inputs]
+    return _FxImporter(module, example_inputs, func_name, inline_weights).run()

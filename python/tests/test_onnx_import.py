@@ -1,0 +1,206 @@
+# ---------------------------------------------------------------------------
+# Tests of the ONNX importer on models exported offline with
+# torch.onnx.export into a temp dir, on "light" variants whose initializers
+# were replaced by ConstantOfShape nodes (as the ONNX model zoo's light_*.onnx
+# files are), and on hand-built graphs for attribute corner cases.
+# ---------------------------------------------------------------------------
+"""Tests of egrl_import.onnx_import."""
+
+import os
+import tempfile
+import unittest
+import warnings
+
+import support
+
+if support.HAVE_ONNX and support.HAVE_TORCH:
+    import numpy as np
+    import onnx
+    import torch
+    import torch.nn as nn
+    from onnx import TensorProto, helper, numpy_helper
+
+    from egrl_import import models
+    from egrl_import.mlir import UnsupportedError
+    from egrl_import.onnx_import import import_onnx
+
+
+def light(model, threshold=128):
+    """Replace float initializers above `threshold` elements by
+    ConstantOfShape(<name>__SHAPE), as onnx's
+    replace_initializer_by_constant_of_shape (not in onnx 1.12) does.
+    """
+    g = model.graph
+    keep, nodes = [], []
+    for init in g.initializer:
+        if init.data_type != TensorProto.FLOAT or np.prod(init.dims) <= threshold:
+            keep.append(init)
+            continue
+        shape_name = f"{init.name}__SHAPE"
+        keep.append(numpy_helper.from_array(np.array(list(init.dims), np.int64), name=shape_name))
+        nodes.append(helper.make_node("ConstantOfShape", [shape_name], [init.name],
+                                      value=numpy_helper.from_array(np.array([0.5], np.float32))))
+    graph = helper.make_graph(nodes + list(g.node), g.name, list(g.input), list(g.output), initializer=keep)
+    out = helper.make_model(graph, opset_imports=model.opset_import)
+    out.ir_version = model.ir_version
+    return out
+
+
+def _randomize(m):
+    torch.manual_seed(0)
+    for p in m.parameters():  # distinct values: torch.onnx dedups equal initializers
+        p.data.uniform_(-0.5, 0.5)
+    for mod in m.modules():
+        if isinstance(mod, nn.modules.batchnorm._BatchNorm):
+            mod.running_mean.uniform_(-0.5, 0.5)
+            mod.running_var.uniform_(0.5, 2.0)
+            mod.weight.data.uniform_(0.5, 1.5)
+    return m.eval()
+
+
+@support.needs_onnx
+class OnnxExportTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self.tmp.cleanup)
+
+    def export(self, m, inputs, **kw):
+        path = os.path.join(self.tmp.name, "m.onnx")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(m, tuple(inputs), path, opset_version=kw.pop("opset", 13), **kw)
+        return onnx.load(path)
+
+    def numeric(self, model, m, inputs, atol=1e-4):
+        r = import_onnx(model, inline_weights=True)
+        with torch.no_grad():
+            ref = m(*inputs)
+        support.run_numeric(self, r.text, [i.numpy() for i in inputs], [ref.numpy()], atol=atol)
+
+    def test_cnn_with_batchnorm(self):
+        m, inp = models.build("tiny_cnn")
+        m = _randomize(m)
+        om = self.export(m, inp, training=torch.onnx.TrainingMode.PRESERVE)
+        ops = {n.op_type for n in om.graph.node}
+        self.assertTrue({"Conv", "BatchNormalization", "Relu", "Add", "MaxPool", "GlobalAveragePool",
+                         "Flatten", "Gemm"} <= ops, ops)
+        r = import_onnx(om)
+        support.mlir_opt(self, r.text)
+        bn = sum(2 * x.num_features for x in m.modules() if isinstance(x, nn.BatchNorm2d))
+        self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()) + bn)
+        for s in ("linalg.conv_2d_nchw_fchw", "math.rsqrt", "linalg.pooling_nchw_max", "linalg.pooling_nchw_sum",
+                  "linalg.matmul", "dense_resource<stem_weight>"):
+            self.assertIn(s, r.text)
+        self.numeric(om, m, inp)
+
+    def test_light_variant_gives_the_same_ir(self):
+        m, inp = models.build("tiny_cnn")
+        om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)
+        lm = light(om)
+        self.assertIn("ConstantOfShape", {n.op_type for n in lm.graph.node})
+        self.assertLess(lm.ByteSize(), om.ByteSize() / 10)
+        a, b = import_onnx(om), import_onnx(lm)
+        self.assertEqual(a.text, b.text)
+        self.assertEqual(a.resources, b.resources)
+        support.mlir_opt(self, b.text)
+
+    def test_folded_batchnorm_export_and_depthwise(self):
+        import torchvision
+
+        m = _randomize(torchvision.models.mobilenet_v2(weights=None, width_mult=0.25))
+        inp = [torch.randn(1, 3, 32, 32)]
+        om = self.export(m, inp)  # eval mode: torch folds BN into Conv
+        r = import_onnx(light(om))
+        self.assertIn("linalg.depthwise_conv_2d_nchw_chw", r.text)
+        support.mlir_opt(self, r.text)
+        self.numeric(om, m, inp, atol=1e-3)
+
+    def test_bert_opset13_and_17(self):
+        b = _randomize(models.BertModel(vocab_size=40, hidden=16, num_layers=2, heads=2, ffn=32,
+                                        max_position=16, seq_len=8))
+        inp = [torch.randint(0, 40, (1, 8))]
+        for opset, marker in ((13, "ReduceMean"), (17, "LayerNormalization")):
+            with self.subTest(opset=opset):
+                om = self.export(b, inp, opset=opset)
+                self.assertIn(marker, {n.op_type for n in om.graph.node})
+                r = import_onnx(om)
+                for s in ("tensor.extract", "math.erf", "linalg.batch_matmul", "math.tanh"):
+                    self.assertIn(s, r.text)
+                support.mlir_opt(self, r.text)
+                lr = import_onnx(light(om))
+                self.assertEqual(lr.resource_elements, r.resource_elements)
+                self.numeric(om, b, inp)
+
+    def test_deterministic(self):
+        m, inp = models.build("tiny_cnn")
+        om = self.export(m, inp)
+        self.assertEqual(import_onnx(om).text, import_onnx(om).text)
+
+
+def _graph_model(nodes, inputs, outputs, inits=(), opset=13):
+    g = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+
+
+@support.needs_onnx
+class OnnxGraphTest(unittest.TestCase):
+    def test_unsupported_op_names_node_and_type(self):
+        m = _graph_model([helper.make_node("Relu", ["x"], ["r"], name="relu0"),
+                          helper.make_node("Resize", ["r", "", "scales"], ["y"], name="up0", mode="nearest")],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                         [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+        with self.assertRaises(UnsupportedError) as cm:
+            import_onnx(m)
+        self.assertIn("ONNX node 'up0' (op type Resize)", str(cm.exception))
+
+    def test_dynamic_dims(self):
+        def model():
+            return _graph_model([helper.make_node("Relu", ["x"], ["y"])],
+                                [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", "S", 4])],
+                                [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        with self.assertRaises(UnsupportedError) as cm:
+            import_onnx(model())
+        self.assertIn("--input-shape x=", str(cm.exception))
+        r = import_onnx(model(), {"x": [1, 3, 4]})
+        self.assertIn("func.func @forward(%arg0: tensor<1x3x4xf32>) -> tensor<1x3x4xf32>", r.text)
+
+    def test_gemm_attributes_and_legacy_softmax(self):
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal((5, 3)).astype(np.float32)   # transA -> 3x5
+        b = rng.standard_normal((4, 5)).astype(np.float32)   # transB -> 5x4
+        c = rng.standard_normal((4,)).astype(np.float32)
+        m = _graph_model([helper.make_node("Gemm", ["a", "b", "c"], ["g"], transA=1, transB=1, alpha=0.5, beta=2.0),
+                          helper.make_node("Reshape", ["g", "shape"], ["r"]),
+                          helper.make_node("Softmax", ["r"], ["y"], axis=1)],
+                         [helper.make_tensor_value_info("a", TensorProto.FLOAT, [5, 3])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                         [numpy_helper.from_array(b, "b"), numpy_helper.from_array(c, "c"),
+                          numpy_helper.from_array(np.array([3, 2, 2], np.int64), "shape")], opset=11)
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        g = 0.5 * a.T @ b.T + 2.0 * c
+        flat = g.reshape(3, 4)  # opset-11 Softmax(axis=1) coerces to 2-D
+        e = np.exp(flat - flat.max(1, keepdims=True))
+        ref = (e / e.sum(1, keepdims=True)).reshape(3, 2, 2)
+        support.run_numeric(self, r.text, [a], [ref])
+
+    def test_maxpool_same_upper_and_clip(self):
+        x = np.random.default_rng(1).standard_normal((1, 2, 5, 5)).astype(np.float32)
+        m = _graph_model([helper.make_node("MaxPool", ["x"], ["p"], kernel_shape=[2, 2], strides=[2, 2],
+                                           auto_pad="SAME_UPPER"),
+                          helper.make_node("Clip", ["p", "lo", "hi"], ["y"])],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 5, 5])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                         [numpy_helper.from_array(np.array(0.0, np.float32), "lo"),
+                          numpy_helper.from_array(np.array(0.5, np.float32), "hi")])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resource_count, 0)  # scalar initializers inline, not weights
+        xp = np.pad(x, ((0, 0), (0, 0), (0, 1), (0, 1)), constant_values=-np.inf)
+        ref = np.clip(xp.reshape(1, 2, 3, 2, 3, 2).max(axis=(3, 5)), 0.0, 0.5)
+        support.run_numeric(self, r.text, [x], [ref])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,251 @@
+# ---------------------------------------------------------------------------
+# Tests of the torch.fx importer: each op family on a small module is
+#  (1) emitted in the expected torch-mlir form,
+#  (2) parsed and verified by mlir-opt,
+#  (3) weight-complete: dense_resource elements == parameters + BN stats,
+#  (4) numerically equal to torch when executed with mlir-runner.
+# Plus unsupported-op errors, determinism, and BERT layer equivalence.
+# ---------------------------------------------------------------------------
+"""Tests of egrl_import.torch_import."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import support
+
+if support.HAVE_TORCH:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    from egrl_import import models
+    from egrl_import.mlir import UnsupportedError
+    from egrl_import.torch_import import import_module
+
+    class Attention(nn.Module):
+        """bmm / 4-D matmul / permute / transpose / softmax / view."""
+
+        def __init__(self):
+            super().__init__()
+            self.qkv = nn.Linear(16, 48)
+
+        def forward(self, x):
+            parts = self.qkv(x).chunk(3, dim=-1)
+            q = parts[0].view(1, 6, 4, 4).transpose(1, 2)
+            k = parts[1].view(1, 6, 4, 4).transpose(1, 2)
+            v = parts[2].reshape(4, 6, 4)
+            s = torch.matmul(q, k.transpose(-2, -1)) * 0.5
+            p = F.softmax(s, dim=-1).reshape(4, 6, 6)
+            return torch.bmm(p, v).permute(1, 0, 2).flatten(1)
+
+    class Slicing(nn.Module):
+        """getitem / chunk / cat / unsqueeze / mean / tensor methods."""
+
+        def forward(self, x):
+            a = x[:, 0]
+            b = x[:, 1:3].mean(dim=1)
+            c = torch.cat([a.unsqueeze(1), b.unsqueeze(1), x[..., ::2, :]], dim=1)
+            return c.sigmoid() + x.size(1) - c.tanh().mul(2.0)
+
+
+def bad_model():
+    """For the CLI test: a model with an op the importer does not know."""
+    return nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2))
+
+
+def _randomize(m):
+    """Non-trivial BN statistics so batch-norm is really exercised."""
+    torch.manual_seed(0)
+    for mod in m.modules():
+        if isinstance(mod, nn.modules.batchnorm._BatchNorm):
+            mod.running_mean.uniform_(-0.5, 0.5)
+            mod.running_var.uniform_(0.5, 2.0)
+            mod.weight.data.uniform_(0.5, 1.5)
+            mod.bias.data.uniform_(-0.5, 0.5)
+    return m.eval()
+
+
+@support.needs_torch
+class OpTranslationTest(unittest.TestCase):
+    def check(self, module, inputs, expect=(), numeric=True, atol=1e-4):
+        module = _randomize(module)
+        r = import_module(module, inputs)
+        for s in expect:
+            self.assertIn(s, r.text)
+        support.mlir_opt(self, r.text)
+        bn = sum(m.running_mean.numel() * 2 for m in module.modules()
+                 if isinstance(m, nn.modules.batchnorm._BatchNorm))
+        self.assertEqual(r.resource_elements, r.parameter_count + bn)
+        self.assertEqual(r.kept_buffer_count, bn)
+        self.assertNotIn("num_batches_tracked", r.text)
+        if numeric:
+            ri = import_module(module, inputs, inline_weights=True)
+            with torch.no_grad():
+                ref = module(*inputs)
+            refs = ref if isinstance(ref, tuple) else (ref,)
+            support.run_numeric(self, ri.text, [i.numpy() for i in inputs], [t.numpy() for t in refs], atol=atol)
+        return r
+
+    def test_conv_padding_bias_stride_dilation(self):
+        m = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=2, dilation=2),
+                          nn.Conv2d(8, 4, (1, 3), stride=(2, 1), bias=False))
+        r = self.check(m, [torch.randn(1, 3, 15, 15)],
+                       ["tensor.pad", "linalg.conv_2d_nchw_fchw {dilations = dense<2> : vector<2xi64>, "
+                        "strides = dense<2> : vector<2xi64>}", "strides = dense<[2, 1]> : vector<2xi64>",
+                        "dense_resource<w_0_weight> : tensor<8x3x3x3xf32>", "dense_resource<w_0_bias>"])
+        self.assertEqual(r.text.count("tensor.pad"), 1)
+
+    def test_depthwise_and_grouped_conv(self):
+        m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
+                          nn.Conv2d(4, 4, 3, padding="same", groups=1))
+        self.check(m, [torch.randn(1, 8, 9, 9)],
+                   ["linalg.depthwise_conv_2d_nchw_chw", "tensor<8x1x3x3xf32> into tensor<8x3x3xf32>",
+                    "linalg.conv_2d_ngchw_gfchw"])
+
+    def test_batchnorm_relu_relu6_residual(self):
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(4, 4, 3, padding=1, bias=False)
+                self.bn = nn.BatchNorm2d(4)
+                self.act = nn.ReLU6()
+
+            def forward(self, x):
+                return F.relu(self.act(self.bn(self.conv(x))) + x)
+
+        r = self.check(Block(), [torch.randn(1, 4, 6, 6)],
+                       ["dense_resource<bn_running_mean>", "dense_resource<bn_running_var>", "math.rsqrt",
+                        "arith.minimumf", "arith.maximumf", "arith.addf"])
+        self.assertEqual(r.resource_count, 5)
+
+    def test_pooling_flatten_linear(self):
+        m = nn.Sequential(nn.MaxPool2d(3, 2, 1), nn.MaxPool2d(2, ceil_mode=True), nn.AvgPool2d(2, 1),
+                          nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Dropout(0.5), nn.Linear(4, 3))
+        self.check(m, [torch.randn(1, 4, 13, 13)],
+                   ["linalg.pooling_nchw_max", "0xFF800000", "linalg.pooling_nchw_sum", "tensor.collapse_shape",
+                    "linalg.transpose", "permutation = [1, 0]", "linalg.matmul"])
+
+    def test_linear_on_3d_input(self):
+        r = self.check(nn.Sequential(nn.Linear(8, 5), nn.GELU(), nn.Linear(5, 2, bias=False)), [torch.randn(1, 7, 8)],
+                       ["tensor<1x7x8xf32> into tensor<7x8xf32>", "linalg.matmul", "math.erf", "output_shape [1, 7, 5]"])
+        self.assertNotIn("batch_matmul", r.text)
+
+    def test_attention_ops(self):
+        self.check(Attention(), [torch.randn(1, 6, 16)],
+                   ["linalg.batch_matmul", "linalg.transpose", "arith.maximumf", "math.exp", "arith.divf"])
+
+    def test_layernorm_gelu_tanh_embedding(self):
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(11, 6)
+                self.norm = nn.LayerNorm(6, eps=1e-12)
+                self.act = nn.GELU(approximate="tanh")
+
+            def forward(self, ids):
+                return torch.tanh(self.act(self.norm(self.emb(ids))))
+
+        self.check(M(), [torch.tensor([[3, 0, 10, 5]])],
+                   ["tensor.extract", "arith.index_cast", "linalg.index 2", "math.tanh", '"reduction"', "1.0e-12"])
+
+    def test_slicing_and_methods(self):
+        self.check(Slicing(), [torch.randn(1, 4, 6)], ["tensor.extract_slice", "tensor.concat"])
+
+    def test_tiny_bert_matches_torch(self):
+        torch.manual_seed(0)
+        b = models.BertModel(vocab_size=50, hidden=16, num_layers=2, heads=2, ffn=32, max_position=16, seq_len=8)
+        for p in b.parameters():
+            p.data.uniform_(-0.5, 0.5)
+        r = self.check(b, [torch.randint(0, 50, (1, 8))],
+                       ["func.func @forward(%arg0: tensor<1x8xi64>) -> tensor<1x16xf32>",
+                        "dense_resource<encoder_layers_1_self_attn_in_proj_weight> : tensor<48x16xf32>",
+                        "dense<[[0, 1, 2, 3, 4, 5, 6, 7]]> : tensor<1x8xi64>"])
+        self.assertNotIn("position_ids", r.text)
+
+
+@support.needs_torch
+class UnsupportedOpTest(unittest.TestCase):
+    def test_unsupported_module_names_node_and_path(self):
+        m = bad_model()
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(m, torch.randn(1, 3, 4, 4))
+        msg = str(cm.exception)
+        self.assertIn("fx node '_1'", msg)
+        self.assertIn("call_module 1", msg)
+        self.assertIn("Upsample", msg)
+
+    def test_unsupported_function(self):
+        class M(nn.Module):
+            def forward(self, x):
+                return torch.cumsum(x, 1)
+
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(M(), torch.randn(1, 5))
+        self.assertIn("fx node 'cumsum'", str(cm.exception))
+        self.assertIn("cumsum", str(cm.exception))
+
+    def test_untraceable_module(self):
+        layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True)
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(nn.Sequential(layer), torch.randn(1, 4, 16))
+        self.assertIn("TransformerEncoderLayer", str(cm.exception))
+
+    def test_cli_reports_error_and_writes_nothing(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "x.mlir")
+            env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+            p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                "test_torch_import:bad_model", "--input-shape", "1,3,4,4", "-o", out],
+                               capture_output=True, text=True, timeout=120, env=env)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("egrl-import: error: fx node", p.stderr)
+            self.assertFalse(os.path.exists(out))
+
+
+@support.needs_torch
+class ModelTest(unittest.TestCase):
+    def test_deterministic(self):
+        for name in ("tiny_cnn",):
+            m, inp = models.build(name)
+            a = import_module(m, inp).text
+            m2, inp2 = models.build(name)
+            self.assertEqual(a, import_module(m2, inp2).text)
+        b1 = models.BertModel(vocab_size=30, hidden=8, num_layers=1, heads=2, ffn=16, max_position=8, seq_len=4)
+        b2 = models.BertModel(vocab_size=30, hidden=8, num_layers=1, heads=2, ffn=16, max_position=8, seq_len=4)
+        ids = torch.zeros(1, 4, dtype=torch.long)
+        self.assertEqual(import_module(b1, ids).text, import_module(b2, ids).text)
+
+    def test_resnet50_parameter_count(self):
+        m, inp = models.build("resnet50")
+        r = import_module(m, inp)
+        self.assertEqual(r.parameter_count, 25_557_032)
+        bn = sum(2 * x.num_features for x in m.modules() if isinstance(x, nn.BatchNorm2d))
+        self.assertEqual(r.resource_elements, 25_557_032 + bn)
+        self.assertEqual(r.text.count("linalg.conv_2d_nchw_fchw"), 53)
+
+    def test_bert_layer_equals_torch_transformer_layer(self):
+        torch.manual_seed(0)
+        ours = models.BertEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, dropout=0.0).eval()
+        ref = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, activation="gelu", batch_first=True,
+                                         norm_first=False, layer_norm_eps=1e-12).eval()
+        self.assertEqual({k: v.shape for k, v in ours.state_dict().items()},
+                         {k: v.shape for k, v in ref.state_dict().items()})
+        ref.load_state_dict(ours.state_dict())
+        x = torch.randn(1, 10, 32)
+        with torch.no_grad():
+            torch.testing.assert_close(ours(x), ref(x), atol=1e-5, rtol=1e-5)
+
+    def test_bert_base_configuration(self):
+        """Parameter shapes of the bundled BERT-base (no forward pass: fast)."""
+        b = models.BertModel(num_layers=1)
+        per_layer = sum(p.numel() for p in b.encoder.layers[0].parameters())
+        total = sum(p.numel() for p in b.parameters()) + 11 * per_layer
+        self.assertEqual(per_layer, 7_087_872)
+        self.assertEqual(total, 109_482_240)
+
+
+if __name__ == "__main__":
+    unittest.main()
