@@ -25,13 +25,21 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
   };
   std::vector<unsigned> lastUse = graph.computeLastUse();
   int64_t macs = 0, weights = 0;
-  for (const Node &node : graph.nodes) {
+  // Activation bytes live at each step (producer to last consumer).
+  std::vector<int64_t> live(graph.size() + 1, 0);
+  for (unsigned i = 0; i < graph.size(); ++i) {
+    const Node &node = graph.nodes[i];
     macs += node.macs;
     weights += bytes(node.weightElements, node.weightElementBytes);
+    int64_t out = bytes(node.outputElements, node.outputElementBytes);
+    for (unsigned t = i; t <= lastUse[i]; ++t)
+      live[t] += out;
   }
+  int64_t peakLive = *std::max_element(live.begin(), live.end());
   os << "egrl graph @" << graph.name << ": " << graph.size() << " nodes ("
-     << graph.granularity << "), " << macs << " MACs, weights "
-     << formatBytes(weights) << "\n";
+     << graph.granularity << "), " << macs << " MACs, weights " << weights
+     << " B (" << formatBytes(weights) << "), peak live activations "
+     << peakLive << " B (" << formatBytes(peakLive) << ")\n";
   for (unsigned i = 0; i < graph.size(); ++i) {
     const Node &node = graph.nodes[i];
     os << "  #" << i << " " << node.name << " kind="

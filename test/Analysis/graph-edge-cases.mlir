@@ -2,7 +2,7 @@
 
 // Unknown ops still become (memory-only) nodes; an op whose output nobody
 // reads still writes it.
-// CHECK-LABEL: egrl graph @unknown: 2 nodes (fused), 0 MACs
+// CHECK-LABEL: egrl graph @unknown: 2 nodes (fused), 0 MACs, weights 0 B
 // CHECK-NEXT: #0 n0_custom kind=unknown ops=1 macs=0 vops=0 weights=0 out=64 host_in=64 in=[] last_use=1
 // CHECK-NEXT: #1 n1_custom kind=unknown ops=1 macs=0 vops=0 weights=0 out=64 host_in=0 in=[0] last_use=1 graph_output
 func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
@@ -15,7 +15,7 @@ func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
 
 // One constant used by two layers (as after CSE of identical splats): it is
 // counted once, owned by its first user; the second reads it as shared.
-// CHECK-LABEL: egrl graph @shared: 2 nodes (fused), 512 MACs, weights 256 B
+// CHECK-LABEL: egrl graph @shared: 2 nodes (fused), 512 MACs, weights 256 B (256 B)
 // CHECK-NEXT: #0 n0_matmul kind=matmul ops=1 macs=256 vops=0 weights=256 out=16 host_in=16 in=[] last_use=1
 // CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 macs=256 vops=0 weights=0 out=16 host_in=0 in=[0] shared_weights=[0] last_use=1 graph_output
 func.func @shared(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
@@ -31,7 +31,7 @@ func.func @shared(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
 // -----
 
 // A graph with nothing to compute has no nodes.
-// CHECK-LABEL: egrl graph @identity: 0 nodes (fused), 0 MACs, weights 0 B
+// CHECK-LABEL: egrl graph @identity: 0 nodes (fused), 0 MACs, weights 0 B (0 B)
 func.func @identity(%x: tensor<4xf32>) -> tensor<4xf32> {
   return %x : tensor<4xf32>
 }
@@ -40,7 +40,7 @@ func.func @identity(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // An embedding lookup reads one row per token, not the whole table, though
 // the whole table is resident: 1000x16 weights, 4x16 read.
-// CHECK-LABEL: egrl graph @embedding: 1 nodes (fused), 0 MACs, weights 15.62 KiB
+// CHECK-LABEL: egrl graph @embedding: 1 nodes (fused), 0 MACs, weights 16000 B (15.62 KiB)
 // CHECK-NEXT: #0 n0_generic kind=elementwise ops=1 macs=0 vops=192 weights=16000 (reads 64) out=64 host_in=4 in=[] last_use=0 graph_output
 #ids = affine_map<(d0, d1) -> (d0)>
 #out = affine_map<(d0, d1) -> (d0, d1)>

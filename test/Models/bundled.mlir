@@ -1,0 +1,32 @@
+// Node counts and totals of the bundled models at NNP-I's int8 element size.
+// Weight bytes are checked against independent counts: torchvision's
+// parameters plus the batch-norm running mean and variance the importer
+// keeps (models/README.md), e.g. ResNet-50: 25,557,032 + 53,120.
+// The paper's node counts: ResNet-50 ~57, ResNet-101 ~108, BERT ~376
+// (docs/models.md explains the differences).
+
+// RUN: egrl-opt %models/resnet50.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=R50
+// RUN: egrl-opt %models/resnet50.mlir --egrl-print-graph="element-bytes=1 granularity=op" -o /dev/null | FileCheck %s --check-prefix=R50-OP
+// R50: egrl graph @forward: 56 nodes (fused), 4089184256 MACs, weights 25610152 B
+// R50-OP: egrl graph @forward: 176 nodes (op), 4089184256 MACs, weights 25610152 B
+
+// RUN: egrl-opt %models/resnet101.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=R101
+// R101: egrl graph @forward: 107 nodes (fused), 7801405440 MACs, weights 44654504 B
+
+// BERT-base: 109,482,240 parameters including the three embedding tables,
+// which are read by lookups.
+// RUN: egrl-opt %models/bert_base.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=BERT
+// RUN: egrl-opt %models/bert_base.mlir --egrl-print-graph="element-bytes=1 granularity=op" -o /dev/null | FileCheck %s --check-prefix=BERT-OP
+// BERT: egrl graph @forward: 148 nodes (fused), 11174215680 MACs, weights 109482240 B
+// BERT: #0 n0_generic kind=elementwise ops=3 {{.*}} weights=23835648 (reads 98304)
+// BERT-OP: egrl graph @forward: 357 nodes (op), 11174215680 MACs, weights 109482240 B
+
+// RUN: egrl-opt %models/mobilenet_v2.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=MNV2
+// MNV2: egrl graph @forward: 54 nodes (fused), 300774272 MACs, weights 3538984 B
+
+// RUN: egrl-opt %models/tiny_cnn.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=TINY
+// TINY: egrl graph @forward: 7 nodes (fused), 6340928 MACs, weights 24250 B
+
+// Upstream mlir-opt parses every bundled model.
+// RUN: upstream-mlir-opt %models/resnet50.mlir -o /dev/null
+// RUN: upstream-mlir-opt %models/bert_base.mlir -o /dev/null
