@@ -466,7 +466,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
       readsWeights = true;
       for (unsigned id : vi.weightIds) {
         state.weightIds.insert(id);
-        int64_t read = weights[id].elements;
+        // A slice of a weight exposes only its own elements.
+        int64_t read = std::min(weights[id].elements, elementsOf(operand));
         if (captured.contains(operand))
           read = std::min(read, iterationsOf(op));
         int64_t &reads = state.weightReads[id];
