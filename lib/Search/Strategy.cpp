@@ -10,7 +10,9 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {"native", "greedy", "pg"};
+  static const llvm::StringRef names[] = {"native", "greedy", "dp",
+                                          "random", "ea",     "pg",
+                                          "ilp"};
   return names;
 }
 
@@ -22,6 +24,14 @@ egrl::createStrategy(llvm::StringRef name) {
     return createGreedyStrategy();
   if (name == "pg")
     return createPolicyGradientStrategy();
+  if (name == "ilp")
+    return createIlpStrategy();
+  if (name == "dp")
+    return createDpStrategy();
+  if (name == "random")
+    return createRandomStrategy();
+  if (name == "ea")
+    return createEvolutionStrategy();
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();

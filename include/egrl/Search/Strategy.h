@@ -103,6 +103,10 @@ llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
 std::unique_ptr<Strategy> createNativeStrategy();
 std::unique_ptr<Strategy> createGreedyStrategy();
 std::unique_ptr<Strategy> createPolicyGradientStrategy();
+std::unique_ptr<Strategy> createIlpStrategy();
+std::unique_ptr<Strategy> createDpStrategy();
+std::unique_ptr<Strategy> createRandomStrategy();
+std::unique_ptr<Strategy> createEvolutionStrategy();
 
 /// The native placement (docs/strategies.md): what the 1.0x reference is.
 Placement nativePlacement(const Problem &problem);

@@ -1,0 +1,153 @@
+//===- Dp.cpp - Layer-by-layer knapsack dynamic programming ---------------===//
+//
+// The paper's dynamic-programming baseline, as a compiler engineer would
+// write it: fill the on-chip levels one at a time, fastest first, each
+// with a knapsack DP that walks the layers in program order.
+//
+// Weights are the knapsack items: a weight is resident for the whole run,
+// exactly what a knapsack charges. For level l (fastest first), each layer
+// whose weights are still in the backing store offers two options, keep or
+// move to l; moving is worth the latency it saves, measured on the
+// analytical model from the placement chosen so far (an
+// AnalyticalModel::Session: move, measure, undo), so it includes the layer's
+// max(compute, memory); it costs its bytes in units of 1/kBuckets of the
+// capacity left for weights, rounded up. The DP over (layer, buckets used)
+// takes the most valuable set that fits; then the next level is filled from
+// what is left.
+//
+// Activations cannot be knapsack items: one occupies its level only from
+// its producer to its last consumer, and a knapsack has no notion of time.
+// So each level keeps a reserve for them, the activations are asked for in
+// the fastest level and placed first-fit in program order over their live
+// ranges (rectify(), the same rule a compiler's allocator applies), and the
+// DP is run for reserves of 0, 1/8, 1/4, 1/2 and 3/4 of every level,
+// keeping the best on the model.
+//
+// What it captures: the weight capacity of each level exactly up to the
+// rounding (which only wastes space), the best combination of weights per
+// level rather than a greedy order, and liveness of activations through
+// first-fit. What it cannot capture: the trade-off between a weight and an
+// activation competing for the same bytes (fixed by the reserve, not
+// optimised), the value of moving an activation (first-fit puts it in the
+// fastest level with room, whether or not its readers are memory-bound),
+// interactions among items (values are measured one weight at a time), and
+// choices across levels (a weight taken by a faster level is not
+// reconsidered for a slower one).
+// Discretisation: kBuckets = 4096 buckets per level (6 KiB for NNP-I's
+// 24 MiB), so the tables are layers x 4097 entries per level and reserve.
+// The result is measured once on the context's evaluator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace egrl;
+
+namespace {
+
+constexpr unsigned kBuckets = 4096;
+
+class DpStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "dp"; }
+  bool dependsOnSeed() const override { return false; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    if (context.options.budget == 0)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "dp needs a budget of at least one evaluation to measure its "
+          "placement");
+    Placement best;
+    double bestLatency = std::numeric_limits<double>::infinity();
+    double bestReserve = 0;
+    for (double reserve : {0.0, 0.125, 0.25, 0.5, 0.75}) {
+      Placement placement = solve(context, reserve);
+      double latency = context.model.evaluateAndRectify(placement).latency;
+      if (latency < bestLatency) {
+        bestLatency = latency;
+        best = std::move(placement);
+        bestReserve = reserve;
+      }
+    }
+    EvaluationTracker tracker(context);
+    tracker.evaluate(best);
+    SearchResult result = tracker.finish();
+    result.detail = "activation reserve " +
+                    std::to_string(int(bestReserve * 100 + 0.5)) +
+                    "% of each level";
+    return result;
+  }
+
+private:
+  /// Weights by knapsack with `reserve` of every level kept for
+  /// activations; activations first-fit (the result is rectified).
+  static Placement solve(const SearchContext &context, double reserve) {
+    const Problem &problem = context.problem;
+    const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
+    AnalyticalModel::Session session(context.model, Placement(n, slowest));
+    for (unsigned level = 0; level < slowest && n > 0; ++level) {
+      const double capacity =
+          double(problem.usableBytes[level]) * (1.0 - reserve);
+      if (capacity < 1)
+        continue;
+      const double bucketBytes = capacity / kBuckets;
+      std::vector<unsigned> cost(n, 0);
+      std::vector<double> value(n, 0);
+      std::vector<bool> candidate(n, false);
+      for (unsigned i = 0; i < n; ++i) {
+        const NodePlacement current = session.placement()[i];
+        if (problem.weightBytes[i] == 0 || current.weights != slowest ||
+            double(problem.weightBytes[i]) > capacity)
+          continue;
+        NodePlacement moved = current;
+        moved.weights = level;
+        double before = session.latency();
+        value[i] = before - session.set(i, moved);
+        session.set(i, current);
+        cost[i] = unsigned(
+            std::ceil(double(problem.weightBytes[i]) / bucketBytes - 1e-9));
+        candidate[i] = value[i] > 0 && cost[i] <= kBuckets;
+      }
+      // best[c]: greatest value of the layers so far in at most c buckets.
+      std::vector<double> best(kBuckets + 1, 0.0);
+      std::vector<std::vector<bool>> taken(n);
+      for (unsigned i = 0; i < n; ++i) {
+        if (!candidate[i])
+          continue;
+        taken[i].assign(kBuckets + 1, false);
+        for (unsigned c = kBuckets + 1; c-- > cost[i];) {
+          double with = best[c - cost[i]] + value[i];
+          if (with > best[c]) {
+            best[c] = with;
+            taken[i][c] = true;
+          }
+        }
+      }
+      unsigned c = kBuckets;
+      for (unsigned i = n; i-- > 0;) {
+        if (!candidate[i] || !taken[i][c])
+          continue;
+        NodePlacement moved = session.placement()[i];
+        moved.weights = level;
+        session.set(i, moved);
+        c -= cost[i];
+      }
+    }
+    Placement placement = session.placement();
+    for (NodePlacement &np : placement.nodes)
+      np.output = 0;
+    rectify(problem, placement);
+    return placement;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createDpStrategy() {
+  return std::make_unique<DpStrategy>();
+}

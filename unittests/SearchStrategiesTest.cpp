@@ -1,0 +1,341 @@
+//===- SearchStrategiesTest.cpp - ilp, dp, random, ea ---------------------===//
+
+#include "TestUtil.h"
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Boltzmann.h"
+#include "egrl/Search/Strategy.h"
+
+#include <atomic>
+#include <cstdlib>
+
+using namespace egrl;
+
+namespace {
+
+/// Counts every call, to check budgets against the evaluator itself rather
+/// than against the strategy's own bookkeeping.
+class CountingEvaluator : public Evaluator {
+public:
+  explicit CountingEvaluator(const AnalyticalModel &model)
+      : Evaluator(model.problem()), model(model) {}
+  llvm::StringRef name() const override { return "counting"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    ++calls;
+    return model.evaluate(placement);
+  }
+  mutable std::atomic<uint64_t> calls{0};
+
+private:
+  const AnalyticalModel &model;
+};
+
+SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
+                         SearchOptions options = {},
+                         uint64_t *evaluatorCalls = nullptr) {
+  AnalyticalModel model(problem);
+  CountingEvaluator counting(model);
+  SearchContext context{problem, model, counting, options};
+  auto strategy = createStrategy(name);
+  EXPECT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
+  auto result = (*strategy)->run(context);
+  EXPECT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  if (evaluatorCalls)
+    *evaluatorCalls = counting.calls;
+  return std::move(*result);
+}
+
+/// Best latency over every placement that fits, by enumeration.
+double bruteForceOptimum(const Problem &problem) {
+  AnalyticalModel model(problem);
+  unsigned n = problem.numNodes(), levels = problem.numLevels();
+  unsigned choices = levels * levels;
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<unsigned> digits(n, 0);
+  while (true) {
+    Placement placement(n, 0);
+    for (unsigned i = 0; i < n; ++i)
+      placement[i] = {uint8_t(digits[i] / levels), uint8_t(digits[i] % levels)};
+    EvalResult result = model.evaluate(placement);
+    if (result.valid)
+      best = std::min(best, result.latency);
+    unsigned i = 0;
+    while (i < n && ++digits[i] == choices)
+      digits[i++] = 0;
+    if (i == n)
+      break;
+  }
+  return best;
+}
+
+/// Three levels with capacities that make choices (sizes of synthetic
+/// graphs run from kilobytes to megabytes).
+Target tinyTarget() {
+  std::string json = R"({"name": "tiny", "element_bytes": 1,
+    "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
+                "layer_overhead_s": 1e-6},
+    "levels": [
+      {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
+      {"name": "llc", "capacity_bytes": 1500000, "bandwidth_bytes_per_s": 1e10},
+      {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";
+  auto target = Target::parse(json, "tiny");
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  return std::move(*target);
+}
+
+/// The MILP objective the ilp strategy reports in its detail line.
+double ilpObjective(const SearchResult &result) {
+  size_t at = result.detail.find("model latency ");
+  EXPECT_NE(at, std::string::npos) << result.detail;
+  if (at == std::string::npos)
+    return 0;
+  return std::strtod(result.detail.c_str() + at + 14, nullptr);
+}
+
+void expectIlpOptimalOnBruteForce(const Problem &problem, const char *what) {
+  double optimum = bruteForceOptimum(problem);
+  SearchResult ilp = runStrategy("ilp", problem);
+  AnalyticalModel model(problem);
+  EvalResult evaluated = model.evaluate(ilp.placement);
+  EXPECT_TRUE(ilp.result.valid) << what;
+  EXPECT_TRUE(evaluated.valid) << what;
+  EXPECT_NEAR(ilp.result.latency, optimum, optimum * 1e-9) << what;
+  EXPECT_NEAR(ilpObjective(ilp), evaluated.latency, evaluated.latency * 1e-6)
+      << what << ": " << ilp.detail;
+  EXPECT_EQ(ilp.detail.rfind("optimal", 0), 0u) << ilp.detail;
+  EXPECT_EQ(ilp.evaluations, 1u);
+}
+
+TEST(Ilp, EqualsBruteForceOnTinyGraphs) {
+  Target target = tinyTarget();
+  for (uint64_t seed : {4, 5, 6, 7, 8, 9}) {
+    for (unsigned nodes : {3u, 4u}) {
+      WorkloadGraph graph = test::randomGraph(nodes, seed);
+      Problem problem(graph, target);
+      std::string what =
+          std::to_string(nodes) + " nodes, seed " + std::to_string(seed);
+      expectIlpOptimalOnBruteForce(problem, what.c_str());
+    }
+  }
+}
+
+TEST(Ilp, SharedWeightsHostInputsAndWeightlessNodes) {
+  // b reads a's weights (at a's level), a reads a graph input (always from
+  // the slowest level), c has no weights; the fast level holds a few of the
+  // tensors at a time.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 10, 100, 50),
+                 test::makeNode("b", 10, 0, 80, {0}),
+                 test::makeNode("c", 10, 0, 20, {0, 1})};
+  graph.nodes[0].hostInputElements = 30;
+  graph.nodes[0].hostInputElementBytes = 4;
+  graph.nodes[1].sharedWeights = {0};
+  graph.nodes[1].vectorOps = 5;
+  // d is a lookup: it reads 10 of its 120 weight elements per inference.
+  graph.nodes.push_back(test::makeNode("d", 5, 120, 30, {2}));
+  graph.nodes[3].weightReadElements = 10;
+  ASSERT_FALSE(bool(graph.verify()));
+  Target target = test::twoLevelTarget(500);
+  Problem problem(graph, target);
+  expectIlpOptimalOnBruteForce(problem, "shared weights");
+  Target three = tinyTarget();
+  Problem problem3(graph, three);
+  expectIlpOptimalOnBruteForce(problem3, "shared weights, 3 levels");
+}
+
+TEST(Ilp, OptimalOnASmallRandomGraph) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(25, 2);
+  Problem problem(graph, target);
+  SearchResult ilp = runStrategy("ilp", problem);
+  SearchResult greedy = runStrategy("greedy", problem);
+  AnalyticalModel model(problem);
+  EXPECT_TRUE(ilp.result.valid);
+  EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
+  EXPECT_NEAR(ilpObjective(ilp), model.evaluate(ilp.placement).latency,
+              ilp.result.latency * 1e-6)
+      << ilp.detail;
+  EXPECT_EQ(ilp.detail.rfind("optimal", 0), 0u) << ilp.detail;
+}
+
+TEST(Ilp, NoWorseThanGreedyAndNativeOnARandomGraph) {
+  // Proving optimality on 60 nodes takes CBC several seconds; the greedy
+  // warm start bounds the result whatever the solver reaches in 2 s.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(60, 11);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.timeLimitSeconds = 2;
+  SearchResult ilp = runStrategy("ilp", problem, options);
+  SearchResult greedy = runStrategy("greedy", problem);
+  SearchResult native = runStrategy("native", problem);
+  AnalyticalModel model(problem);
+  EXPECT_TRUE(ilp.result.valid);
+  EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
+  EXPECT_LE(greedy.result.latency, native.result.latency * (1 + 1e-9));
+  EXPECT_NEAR(ilpObjective(ilp), model.evaluate(ilp.placement).latency,
+              ilp.result.latency * 1e-6)
+      << ilp.detail;
+  EXPECT_TRUE(ilp.detail.rfind("optimal", 0) == 0 ||
+              ilp.detail.rfind("time limit: incumbent", 0) == 0)
+      << ilp.detail;
+}
+
+TEST(Ilp, TimeLimitIsReportedHonestly) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(300, 3);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.timeLimitSeconds = 0.001;
+  SearchResult ilp = runStrategy("ilp", problem, options);
+  SearchResult greedy = runStrategy("greedy", problem);
+  EXPECT_TRUE(ilp.result.valid);
+  // The greedy warm start (or the greedy fallback) bounds the result.
+  EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
+  EXPECT_EQ(ilp.detail.rfind("time limit", 0), 0u) << ilp.detail;
+}
+
+TEST(Ilp, ErrorsInsteadOfCrashing) {
+  Target target = tinyTarget();
+  WorkloadGraph graph = test::randomGraph(3, 1);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  SearchContext context{problem, model, model, {}};
+  context.options.budget = 0;
+  auto strategy = createStrategy("ilp");
+  ASSERT_TRUE(bool(strategy));
+  auto result = (*strategy)->run(context);
+  ASSERT_FALSE(bool(result));
+  EXPECT_NE(llvm::toString(result.takeError()).find("budget"),
+            std::string::npos);
+}
+
+TEST(Dp, ValidAndNoWorseThanAllDram) {
+  Target target = test::nnpiTarget();
+  for (uint64_t seed : {1, 2}) {
+    WorkloadGraph graph = test::randomGraph(80, seed);
+    Problem problem(graph, target);
+    uint64_t calls = 0;
+    SearchResult dp = runStrategy("dp", problem, {}, &calls);
+    AnalyticalModel model(problem);
+    double allDram =
+        model.evaluate(Placement(problem.numNodes(), problem.slowestLevel()))
+            .latency;
+    EXPECT_TRUE(dp.result.valid) << dp.detail;
+    EXPECT_LE(dp.result.latency, allDram * (1 + 1e-12));
+    EXPECT_EQ(calls, 1u);
+    Placement copy = dp.placement;
+    EXPECT_TRUE(rectify(problem, copy).valid);
+  }
+  // Tiny graphs: never better than the optimum (a sanity check of the
+  // bookkeeping), and valid.
+  Target tiny = tinyTarget();
+  WorkloadGraph graph = test::randomGraph(4, 5);
+  Problem problem(graph, tiny);
+  SearchResult dp = runStrategy("dp", problem);
+  EXPECT_TRUE(dp.result.valid);
+  EXPECT_GE(dp.result.latency, bruteForceOptimum(problem) * (1 - 1e-12));
+}
+
+/// Budget, determinism and thread-count independence of a seeded search.
+void checkSeededSearch(llvm::StringRef name) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(40, 7);
+  Problem problem(graph, target);
+  for (uint64_t budget : {1, 57, 300}) {
+    SearchOptions options;
+    options.budget = budget;
+    options.seed = 5;
+    uint64_t calls = 0;
+    SearchResult one = runStrategy(name, problem, options, &calls);
+    EXPECT_EQ(calls, budget) << name.str();
+    EXPECT_EQ(one.evaluations, budget) << name.str();
+    ASSERT_FALSE(one.history.empty());
+    EXPECT_LE(one.history.back().evaluations, budget);
+    SearchResult again = runStrategy(name, problem, options);
+    EXPECT_EQ(one.placement, again.placement) << name.str();
+    EXPECT_EQ(one.result.latency, again.result.latency);
+    options.threads = 2;
+    SearchResult threaded = runStrategy(name, problem, options, &calls);
+    EXPECT_EQ(calls, budget);
+    EXPECT_EQ(one.placement, threaded.placement) << name.str();
+    EXPECT_EQ(one.result.latency, threaded.result.latency);
+    ASSERT_EQ(one.history.size(), threaded.history.size());
+    for (size_t k = 0; k < one.history.size(); ++k)
+      EXPECT_EQ(one.history[k].evaluations, threaded.history[k].evaluations);
+  }
+  SearchOptions options;
+  options.budget = 300;
+  options.seed = 6;
+  SearchResult other = runStrategy(name, problem, options);
+  options.seed = 5;
+  SearchResult first = runStrategy(name, problem, options);
+  EXPECT_FALSE(other.placement == first.placement) << "seed must matter";
+}
+
+TEST(Random, HonoursBudgetDeterministicAnyThreadCount) {
+  checkSeededSearch("random");
+}
+
+TEST(Evolution, HonoursBudgetDeterministicAnyThreadCount) {
+  checkSeededSearch("ea");
+}
+
+TEST(Evolution, BeatsRandomAtEqualBudget) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(50, 21);
+  Problem problem(graph, target);
+  double ea = 0, random = 0;
+  for (uint64_t seed : {1, 2, 3}) {
+    SearchOptions options;
+    options.budget = 2000;
+    options.seed = seed;
+    SearchResult e = runStrategy("ea", problem, options);
+    SearchResult r = runStrategy("random", problem, options);
+    EXPECT_TRUE(e.result.valid);
+    ea += e.result.latency;
+    random += r.result.latency;
+  }
+  EXPECT_LT(ea, random);
+}
+
+TEST(Boltzmann, SamplingFollowsPriorsAndOperatorsKeepShape) {
+  Target target = tinyTarget();
+  WorkloadGraph graph = test::randomGraph(5, 3);
+  Problem problem(graph, target);
+  std::mt19937_64 rng(1);
+  BoltzmannConfig config;
+  BoltzmannChromosome a(5, 3, config, rng), b(5, 3, config, rng);
+  // A sharp prior at the lowest temperature is (almost) deterministic.
+  for (unsigned i = 0; i < 5; ++i)
+    for (auto d : {BoltzmannChromosome::Weights, BoltzmannChromosome::Output}) {
+      a.setPriors(i, d, {0.0, 10.0, 0.0});
+      a.setTemperature(i, d, 0.0); // Clipped to 0.1.
+      EXPECT_DOUBLE_EQ(a.temperature(i, d), 0.1);
+    }
+  Placement sampled = a.sample(problem, rng);
+  EXPECT_EQ(sampled, a.mostLikely(problem));
+  for (unsigned i = 0; i < 5; ++i) {
+    EXPECT_EQ(sampled[i].output, 1u);
+    EXPECT_EQ(sampled[i].weights,
+              problem.hasWeights(i) ? 1u : problem.slowestLevel());
+  }
+  BoltzmannChromosome child = BoltzmannChromosome::crossover(a, b, rng);
+  child.mutate(rng);
+  for (unsigned i = 0; i < 5; ++i) {
+    EXPECT_EQ(child.priors(i, BoltzmannChromosome::Output).size(), 3u);
+    double t = child.temperature(i, BoltzmannChromosome::Weights);
+    EXPECT_GE(t, config.minValue);
+    EXPECT_LE(t, config.maxValue);
+  }
+}
+
+TEST(SearchStrategies, Registered) {
+  for (llvm::StringRef name : {"ilp", "dp", "random", "ea"}) {
+    auto strategy = createStrategy(name);
+    ASSERT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
+    EXPECT_EQ((*strategy)->name(), name);
+  }
+}
+
+} // namespace
