@@ -2,6 +2,7 @@
 
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/NnpiSim.h"
 
 #include <cmath>
 
@@ -23,7 +24,7 @@ double egrl::reward(const EvalResult &result, double referenceLatency,
 }
 
 llvm::ArrayRef<llvm::StringRef> egrl::evaluatorNames() {
-  static const llvm::StringRef names[] = {"analytical"};
+  static const llvm::StringRef names[] = {"analytical", "nnpi-sim"};
   return names;
 }
 
@@ -31,6 +32,12 @@ llvm::Expected<std::unique_ptr<Evaluator>>
 egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
   if (name == "analytical")
     return std::make_unique<AnalyticalModel>(problem);
+  if (name == "nnpi-sim") {
+    auto sim = NnpiSim::create(problem);
+    if (!sim)
+      return sim.takeError();
+    return std::unique_ptr<Evaluator>(std::move(*sim));
+  }
   std::string known;
   for (llvm::StringRef n : evaluatorNames())
     known += (known.empty() ? "" : ", ") + n.str();

@@ -1,0 +1,148 @@
+//===- NnpiSim.h - Discrete-event simulator of an NNP-I-class chip -------===//
+//
+// The `nnpi-sim` evaluator: a deterministic fluid (processor-sharing)
+// simulation of one batch-1 inference on an NNP-I-class accelerator. Layers
+// of the DAG run concurrently on groups of compute engines, memory levels
+// share their sustained bandwidth among the transfers active at each moment
+// (DRAM traffic also crosses the LLC fabric), a runtime DMA engine prefetches
+// DRAM-resident weights through an on-chip staging ring, and activations that
+// overflow a layer's working set are re-read. Unlike the analytical model its
+// latency is not a sum of per-tensor terms. Every modelling choice, parameter
+// and hardware source is in docs/simulator.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_COSTMODEL_NNPISIM_H
+#define EGRL_COSTMODEL_NNPISIM_H
+
+#include "egrl/CostModel/Evaluator.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace egrl {
+
+/// Parameters of the simulator, read from the target JSON's "sim" section
+/// (defaults for every missing field; docs/simulator.md has the table).
+/// Per-level vectors are indexed like Target::levels (fastest first).
+struct SimConfig {
+  /// Compute engines (ICEs) of the chip; the target's MAC and vector rates
+  /// are chip totals, split evenly among them.
+  unsigned engines = 12;
+  /// A layer gets enough engines that each has at least this much compute
+  /// (seconds on one engine), capped at `engines`. 0: every layer uses the
+  /// whole chip.
+  double minEngineWorkSeconds = 1e-6;
+  /// Per-engine SRAM working set for activation/weight tiles; a layer on k
+  /// engines has k times this. 0: unlimited (no tiling re-reads).
+  int64_t workingSetPerEngineBytes = 1 << 20;
+  /// Bandwidth sharing among concurrent transfers. Off: every transfer gets
+  /// its levels' full sustained bandwidth (a validation knob).
+  bool contention = true;
+  /// Level whose bandwidth DRAM (slowest-level) traffic also consumes, or -1.
+  int fabricLevel = -1;
+  /// Sustained fraction of each level's bandwidth.
+  std::vector<double> sustainedFraction;
+  /// Fixed start-up latency of each transfer per level, seconds.
+  std::vector<double> accessLatency;
+
+  /// Runtime weight prefetch through a staging ring buffer.
+  bool prefetch = true;
+  unsigned stagingLevel = 0;
+  int64_t ringBytes = 4 << 20;
+  int64_t tileBytes = 64 << 10;
+  unsigned layersAhead = 4;
+
+  /// Relative standard deviation of multiplicative measurement noise (0:
+  /// off) and its seed.
+  double noiseStddev = 0;
+  uint64_t noiseSeed = 0;
+
+  /// Defaults for `target` (no "sim" section).
+  static SimConfig defaults(const Target &target);
+  /// Defaults overridden by `target.simSection`; errors name the field.
+  static llvm::Expected<SimConfig> fromTarget(const Target &target);
+  /// Checks ranges and that the ring fits in the staging level's reserve.
+  llvm::Error validate(const Target &target) const;
+};
+
+/// Reference latencies a placement cannot beat (docs/simulator.md).
+struct SimLowerBounds {
+  /// Every tensor in the fastest level, capacity ignored (simulated).
+  double allFastest = 0;
+  /// Engine-time of all layers spread over every engine.
+  double computeBound = 0;
+  /// Bytes that must come from the slowest level (host inputs, weights that
+  /// exceed all faster levels' usable capacity) at its sustained bandwidth.
+  double dramBound = 0;
+  /// max(computeBound, dramBound): a true lower bound.
+  double bound() const {
+    return computeBound > dramBound ? computeBound : dramBound;
+  }
+};
+
+class NnpiSim : public Evaluator {
+public:
+  /// Reads the configuration from the problem's target.
+  static llvm::Expected<std::unique_ptr<NnpiSim>>
+  create(const Problem &problem);
+  /// `config` must pass validate(problem.target()).
+  NnpiSim(const Problem &problem, SimConfig config);
+
+  llvm::StringRef name() const override { return "nnpi-sim"; }
+  /// Rectifies a copy (shared Capacity.h rules), simulates it, adds noise.
+  EvalResult evaluate(const Placement &placement) const override;
+
+  /// Simulated latency of `placement` exactly as given: no rectification,
+  /// no noise. Thread-safe.
+  double simulate(const Placement &placement) const;
+
+  /// Writes a Chrome/Perfetto trace (JSON "traceEvents") of one inference of
+  /// the rectified placement: a track per engine, the DMA engine, traffic
+  /// and occupancy counters per memory level.
+  void writeChromeTrace(const Placement &placement,
+                        llvm::raw_ostream &os) const;
+
+  SimLowerBounds lowerBounds() const;
+
+  const SimConfig &config() const { return cfg; }
+  /// Engines a layer runs on (the rule in docs/simulator.md).
+  unsigned enginesFor(unsigned node) const { return nodeEngines[node]; }
+
+  struct Recorder;
+
+private:
+  template <typename RecorderT>
+  double run(const Placement &placement, RecorderT &recorder) const;
+
+  /// Adjacency lists flattened, so the event loop does not chase pointers.
+  struct Csr {
+    std::vector<uint32_t> start, list;
+    llvm::ArrayRef<uint32_t> operator[](unsigned i) const {
+      return llvm::ArrayRef<uint32_t>(list).slice(start[i],
+                                                  start[i + 1] - start[i]);
+    }
+  };
+
+  SimConfig cfg;
+  Csr producers, sharedWeights, consumers;
+  /// Per node, as doubles: weight bytes read, output bytes, host input bytes.
+  std::vector<double> readBytes, outBytes, hostBytes;
+  /// Per node: engines used and compute seconds on them.
+  std::vector<unsigned> nodeEngines;
+  std::vector<double> nodeComputeSeconds;
+  /// Per level: sustained bandwidth (bytes/s), the resources a transfer
+  /// to/from it consumes (itself, plus the fabric for DRAM) and the rate of
+  /// such a transfer alone (the slowest of those).
+  std::vector<double> capacity;
+  std::vector<uint32_t> levelResources;
+  std::vector<double> levelRate, secondsPerByte;
+};
+
+} // namespace egrl
+
+#endif // EGRL_COSTMODEL_NNPISIM_H

@@ -1,0 +1,461 @@
+//===- NnpiSimTest.cpp - The nnpi-sim evaluator against hand computation --===//
+//
+// Toy targets use round numbers (1 MAC/s, 10 B/s and 100 B/s levels) so every
+// expected latency below is worked out by hand in the comment beside it;
+// docs/simulator.md explains the rules they follow.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/NnpiSim.h"
+#include "TestUtil.h"
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+#include <nlohmann/json.hpp>
+
+#include <set>
+#include <thread>
+
+using namespace egrl;
+
+namespace {
+
+constexpr unsigned kFast = 0, kSlow = 1;
+
+/// Knobs that make the toy chip easy to reason about: one engine group per
+/// layer, no latencies, full bandwidth, no working-set limit.
+const char *kPlainSim = R"("engines": 1, "min_engine_work_s": 0,
+  "working_set_per_engine_bytes": 0,
+  "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
+             "fast": {"sustained_fraction": 1, "access_latency_s": 0}})";
+
+/// Slow 10 B/s, fast 100 B/s with `reserved` bytes kept for the runtime;
+/// 1 MAC/s for the whole chip; 1-byte elements.
+Target toyTarget(const std::string &sim, double overhead = 0,
+                 int64_t reserved = 1000) {
+  std::string json = R"({"name": "toy-sim", "element_bytes": 1,
+    "compute": {"mac_per_s": 1, "vector_ops_per_s": 1, "layer_overhead_s": )" +
+                     std::to_string(overhead) + R"(},
+    "levels": [
+      {"name": "slow", "capacity_bytes": 1000000000, "bandwidth_bytes_per_s": 10},
+      {"name": "fast", "capacity_bytes": 100000, "reserved_bytes": )" +
+                     std::to_string(reserved) +
+                     R"(, "bandwidth_bytes_per_s": 100}],
+    "sim": {)" + sim +
+                     "}}";
+  auto target = Target::parse(json, "toy-sim");
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  return std::move(*target);
+}
+
+std::unique_ptr<NnpiSim> makeSim(const Problem &problem) {
+  auto sim = NnpiSim::create(problem);
+  EXPECT_TRUE(bool(sim)) << llvm::toString(sim.takeError());
+  return sim ? std::move(*sim) : nullptr;
+}
+
+std::string simError(const std::string &sim) {
+  auto target = Target::parse(
+      R"({"name": "bad", "compute": {"mac_per_s": 1, "vector_ops_per_s": 1},
+          "levels": [{"name": "dram", "capacity_bytes": 100, "bandwidth_bytes_per_s": 1},
+                     {"name": "sram", "capacity_bytes": 100, "reserved_bytes": 10,
+                      "bandwidth_bytes_per_s": 10}],
+          "sim": )" +
+          sim + "}",
+      "bad");
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  auto cfg = SimConfig::fromTarget(*target);
+  if (cfg)
+    return "";
+  return llvm::toString(cfg.takeError());
+}
+
+Placement randomPlacement(unsigned n, std::mt19937 &rng) {
+  Placement placement(n, 0);
+  for (NodePlacement &np : placement.nodes)
+    np = {uint8_t(rng() % 3), uint8_t(rng() % 3)};
+  return placement;
+}
+
+/// The nnpi-1000 simulator with everything that the analytical model does
+/// not have switched off, and each layer on the whole chip.
+SimConfig analyticalKnobs(const Target &target) {
+  auto cfg = SimConfig::fromTarget(target);
+  EXPECT_TRUE(bool(cfg)) << llvm::toString(cfg.takeError());
+  cfg->minEngineWorkSeconds = 0;
+  cfg->contention = false;
+  cfg->prefetch = false;
+  cfg->workingSetPerEngineBytes = 0;
+  std::fill(cfg->accessLatency.begin(), cfg->accessLatency.end(), 0.0);
+  std::fill(cfg->sustainedFraction.begin(), cfg->sustainedFraction.end(), 1.0);
+  return *cfg;
+}
+
+TEST(NnpiSim, SerialGraphMatchesAnalyticalModelWithKnobsOff) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph chain = test::randomGraph(120, 5);
+  for (unsigned i = 0; i < chain.size(); ++i)
+    chain.nodes[i].producers =
+        i ? std::vector<unsigned>{i - 1} : std::vector<unsigned>{};
+  // With every layer on the whole chip, in-order issue makes a graph with
+  // skip connections serial too.
+  WorkloadGraph skips = test::randomGraph(120, 6);
+  for (const WorkloadGraph *graph : {&chain, &skips}) {
+    Problem problem(*graph, target);
+    AnalyticalModel model(problem);
+    SimConfig cfg = analyticalKnobs(target);
+    NnpiSim sim(problem, cfg);
+    // Alone on a serial graph, a transfer never shares a level: switching
+    // contention back on changes nothing.
+    cfg.contention = true;
+    NnpiSim sharing(problem, cfg);
+    std::mt19937 rng(3);
+    std::vector<Placement> placements = {
+        nativePlacement(problem), Placement(problem.numNodes(), 0),
+        Placement(problem.numNodes(), problem.slowestLevel())};
+    for (int i = 0; i < 20; ++i)
+      placements.push_back(randomPlacement(problem.numNodes(), rng));
+    for (const Placement &placement : placements) {
+      EvalResult expected = model.evaluate(placement);
+      for (const NnpiSim *evaluator : {&sim, &sharing}) {
+        EvalResult got = evaluator->evaluate(placement);
+        EXPECT_NEAR(got.latency, expected.latency, 1e-9 * expected.latency);
+        EXPECT_EQ(got.valid, expected.valid);
+        EXPECT_EQ(got.overflowBytes, expected.overflowBytes);
+      }
+    }
+  }
+}
+
+TEST(NnpiSim, TwoConcurrentTransfersOnOneLevelTakeTwiceAsLong) {
+  // Two engines, one per layer (any compute asks for a single engine).
+  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
+      "working_set_per_engine_bytes": 0, "prefetch": {"enabled": false},
+      "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0}})");
+  WorkloadGraph graph;
+  graph.name = "two-readers";
+  graph.nodes = {test::makeNode("a", 0, 0, 0), test::makeNode("b", 0, 0, 0)};
+  for (Node &node : graph.nodes) {
+    node.hostInputElements = 100; // 100 B from the slow level: 10 s alone.
+    node.hostInputElementBytes = 1;
+  }
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->enginesFor(0), 1u);
+  Placement placement(2, kSlow);
+  // Both layers start at 0 and share 10 B/s: each gets 5 B/s, 20 s.
+  EXPECT_DOUBLE_EQ(sim->simulate(placement), 20.0);
+  WorkloadGraph one = graph;
+  one.nodes.pop_back();
+  Problem alone(one, target);
+  EXPECT_DOUBLE_EQ(makeSim(alone)->simulate(Placement(1, kSlow)), 10.0);
+  // Without contention each would get the full 10 B/s.
+  SimConfig cfg = sim->config();
+  cfg.contention = false;
+  EXPECT_DOUBLE_EQ(NnpiSim(problem, cfg).simulate(placement), 10.0);
+}
+
+TEST(NnpiSim, IndependentLayersRunConcurrentlyOnSeparateEngines) {
+  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
+      "prefetch": {"enabled": false})");
+  WorkloadGraph graph;
+  graph.name = "branches";
+  // 10 MACs on one of two engines (0.5 MAC/s each): 20 s.
+  graph.nodes = {test::makeNode("a", 10, 0, 0), test::makeNode("b", 10, 0, 0)};
+  Problem problem(graph, target);
+  EXPECT_DOUBLE_EQ(makeSim(problem)->simulate(Placement(2, kSlow)), 20.0);
+  graph.nodes[1].producers = {0};
+  Problem chained(graph, target);
+  EXPECT_DOUBLE_EQ(makeSim(chained)->simulate(Placement(2, kSlow)), 40.0);
+}
+
+/// n0 computes 100 MACs (100 s); n1 reads 200 B of weights that live in the
+/// slow level (20 s at 10 B/s). 1 s dispatch overhead per layer, paid when a
+/// layer's compute and memory are both done.
+WorkloadGraph prefetchGraph(int64_t firstMacs = 100) {
+  WorkloadGraph graph;
+  graph.name = "prefetch";
+  graph.nodes = {test::makeNode("n0", firstMacs, 0, 0),
+                 test::makeNode("n1", 0, 200, 0, {0})};
+  return graph;
+}
+
+double prefetchLatency(const std::string &prefetch, int64_t firstMacs = 100) {
+  Target target =
+      toyTarget(std::string(kPlainSim) + R"(, "prefetch": )" + prefetch,
+                /*overhead=*/1);
+  WorkloadGraph graph = prefetchGraph(firstMacs);
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  if (!sim)
+    return -1;
+  Placement placement(2, kSlow);
+  return sim->simulate(placement);
+}
+
+TEST(NnpiSim, PrefetchThatFitsHidesTheDramReadBehindCompute) {
+  // No prefetch: 100 + 1, then 200 B / 10 B/s + 1 = 21: 122 s.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"enabled": false})"), 122.0);
+  // The DMA engine fetches the 200 B during n0 (done at 20 s); n1 reads them
+  // from the fast level: 101 + 200 B / 100 B/s + 1 = 104 s.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
+                                       "layers_ahead": 1})"),
+                   104.0);
+}
+
+TEST(NnpiSim, PrefetchThatDoesNotFitHidesOnlyPart) {
+  // Ring of 100 B: half of the weights land by 10 s, then the DMA waits.
+  // n1 starts at 101 and reads the staged 100 B from the fast level (1 s)
+  // while the other 100 B stream through at 10 B/s until 111: 112 s.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 100, "tile_bytes": 10,
+                                       "layers_ahead": 1})"),
+                   112.0);
+  // No lead (0 layers ahead): the weights stream only once n1 starts at
+  // 101, 20 s: 122 s, no better than no prefetch.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
+                                       "layers_ahead": 0})"),
+                   122.0);
+  // Not enough compute to hide behind: n0 ends at 6 s, the fetch at 20 s,
+  // n1 at 21 s.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
+                                       "layers_ahead": 1})",
+                                   /*firstMacs=*/5),
+                   21.0);
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"enabled": false})", 5), 27.0);
+}
+
+TEST(NnpiSim, ActivationsOverflowingTheWorkingSetAreReRead) {
+  // Working set 100 B: inputs (80 B) and weights (120 B) both exceed half of
+  // it. Re-reading the inputs ceil(120/50) - 1 = 2 more times from the fast
+  // level (1.6 s) beats re-reading the weights once from the slow one (12 s).
+  auto latency = [](int64_t workingSet) {
+    Target target = toyTarget(R"("engines": 1, "min_engine_work_s": 0,
+        "working_set_per_engine_bytes": )" +
+                              std::to_string(workingSet) +
+                              R"(, "prefetch": {"enabled": false},
+        "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
+                   "fast": {"sustained_fraction": 1, "access_latency_s": 0}})");
+    WorkloadGraph graph;
+    graph.name = "tiles";
+    graph.nodes = {test::makeNode("a", 0, 0, 80),
+                   test::makeNode("b", 0, 120, 0, {0})};
+    Problem problem(graph, target);
+    Placement placement(2, kFast);
+    placement[1].weights = kSlow;
+    return makeSim(problem)->simulate(placement);
+  };
+  // a writes 80 B (0.8 s); b reads 120 B (12 s) and 80 B (0.8 s).
+  EXPECT_DOUBLE_EQ(latency(0), 13.6);
+  EXPECT_DOUBLE_EQ(latency(100), 13.6 + 1.6);
+  // A working set that holds the inputs: no re-read.
+  EXPECT_DOUBLE_EQ(latency(200), 13.6);
+}
+
+TEST(NnpiSim, EngineRule) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph;
+  graph.name = "engines";
+  // 1e6 MACs: 0.49 us on one 2.048 TMAC/s engine -> 1 engine; 1e9 MACs ->
+  // all 12; 1e7 MACs: 4.9 us -> 5 engines of >= 1 us each.
+  graph.nodes = {test::makeNode("small", 1000000, 0, 0),
+                 test::makeNode("big", 1000000000, 0, 0),
+                 test::makeNode("mid", 10000000, 0, 0)};
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->config().engines, 12u);
+  EXPECT_EQ(sim->enginesFor(0), 1u);
+  EXPECT_EQ(sim->enginesFor(1), 12u);
+  EXPECT_EQ(sim->enginesFor(2), 5u);
+  SimConfig whole = sim->config();
+  whole.minEngineWorkSeconds = 0;
+  EXPECT_EQ(NnpiSim(problem, whole).enginesFor(0), 12u);
+}
+
+TEST(NnpiSim, RectifiesWithTheSharedCapacityRules) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(200, 9);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  Placement allSram(problem.numNodes(), 0);
+  EvalResult result = sim->evaluate(allSram);
+  EvalResult reference = model.evaluate(allSram);
+  EXPECT_FALSE(result.valid);
+  EXPECT_EQ(result.overflowBytes, reference.overflowBytes);
+  Placement rectified = allSram;
+  rectify(problem, rectified);
+  EXPECT_EQ(result.latency, sim->simulate(rectified));
+}
+
+TEST(NnpiSim, DeterministicAcrossRunsAndThreads) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(300, 4);
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  std::mt19937 rng(8);
+  std::vector<Placement> placements;
+  for (int i = 0; i < 40; ++i)
+    placements.push_back(randomPlacement(problem.numNodes(), rng));
+  placements.push_back(nativePlacement(problem));
+
+  auto evaluateAll = [&](const Evaluator &evaluator) {
+    std::vector<double> out;
+    for (const Placement &placement : placements)
+      out.push_back(evaluator.evaluate(placement).latency);
+    return out;
+  };
+  std::vector<double> reference = evaluateAll(*sim);
+  EXPECT_EQ(evaluateAll(*sim), reference);
+  std::vector<double> fromThread[2];
+  std::thread a([&] { fromThread[0] = evaluateAll(*sim); });
+  std::thread b([&] { fromThread[1] = evaluateAll(*sim); });
+  a.join();
+  b.join();
+  EXPECT_EQ(fromThread[0], reference);
+  EXPECT_EQ(fromThread[1], reference);
+
+  // Noise is a function of (seed, placement): same seed, same numbers.
+  SimConfig noisy = sim->config();
+  noisy.noiseStddev = 0.05;
+  noisy.noiseSeed = 7;
+  NnpiSim first(problem, noisy), second(problem, noisy);
+  std::vector<double> withNoise = evaluateAll(first);
+  EXPECT_EQ(evaluateAll(second), withNoise);
+  EXPECT_NE(withNoise, reference);
+  for (size_t i = 0; i < reference.size(); ++i)
+    EXPECT_NEAR(withNoise[i], reference[i], 0.3 * reference[i]);
+  noisy.noiseSeed = 8;
+  EXPECT_NE(evaluateAll(NnpiSim(problem, noisy)), withNoise);
+}
+
+TEST(NnpiSim, ChromeTraceParsesAndHasOneEventPerLayer) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(60, 2);
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  Placement placement(problem.numNodes(), problem.slowestLevel());
+  sim->writeChromeTrace(placement, os);
+  os.flush();
+  nlohmann::json trace = nlohmann::json::parse(text, nullptr, false);
+  ASSERT_FALSE(trace.is_discarded()) << text.substr(0, 200);
+  ASSERT_TRUE(trace["traceEvents"].is_array());
+  std::multiset<std::string> layers;
+  bool sawTraffic = false, sawOccupancy = false, sawDma = false;
+  double end = 0;
+  for (const nlohmann::json &event : trace["traceEvents"]) {
+    if (event["ph"] == "X" && event["cat"] == "layer") {
+      layers.insert(event["name"].get<std::string>());
+      end =
+          std::max(end, event["ts"].get<double>() + event["dur"].get<double>());
+    }
+    if (event["ph"] == "C") {
+      std::string name = event["name"];
+      sawTraffic |= name == "traffic dram" && event["args"]["GB/s"] > 0;
+      sawOccupancy |= name == "occupancy sram";
+    }
+    sawDma |= event["ph"] == "X" && event["pid"] == 2;
+  }
+  EXPECT_EQ(layers.size(), problem.numNodes());
+  for (const Node &node : graph.nodes)
+    EXPECT_EQ(layers.count(node.name), 1u) << node.name;
+  EXPECT_TRUE(sawTraffic);
+  EXPECT_TRUE(sawOccupancy);
+  EXPECT_TRUE(sawDma); // All weights in DRAM: the runtime streams them.
+  EXPECT_NEAR(end * 1e-6, sim->simulate(placement),
+              1e-9 * sim->simulate(placement));
+}
+
+TEST(NnpiSim, LowerBoundsHold) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(200, 12);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  SimLowerBounds bounds = sim->lowerBounds();
+  EXPECT_GT(bounds.computeBound, 0);
+  EXPECT_GT(bounds.dramBound, 0); // The graph input comes from DRAM.
+  auto greedy = createStrategy("greedy");
+  ASSERT_TRUE(bool(greedy));
+  SearchContext context{problem, model, *sim, {}};
+  auto greedyResult = (*greedy)->run(context);
+  ASSERT_TRUE(bool(greedyResult));
+  std::mt19937 rng(1);
+  std::vector<Placement> placements = {nativePlacement(problem),
+                                       greedyResult->placement};
+  for (int i = 0; i < 10; ++i)
+    placements.push_back(randomPlacement(problem.numNodes(), rng));
+  for (const Placement &placement : placements) {
+    double latency = sim->evaluate(placement).latency;
+    EXPECT_LE(bounds.bound(), latency);
+    EXPECT_LE(bounds.allFastest, latency);
+  }
+}
+
+TEST(NnpiSim, RegisteredAndConfiguredFromTheTarget) {
+  EXPECT_NE(llvm::find(evaluatorNames(), "nnpi-sim"), evaluatorNames().end());
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 1);
+  Problem problem(graph, target);
+  auto evaluator = createEvaluator("nnpi-sim", problem);
+  ASSERT_TRUE(bool(evaluator)) << llvm::toString(evaluator.takeError());
+  EXPECT_EQ((*evaluator)->name(), "nnpi-sim");
+  auto *sim = static_cast<NnpiSim *>(evaluator->get());
+  EXPECT_EQ(sim->config().ringBytes, 4 << 20);
+  EXPECT_EQ(sim->config().fabricLevel, int(*target.findLevel("llc")));
+  EXPECT_EQ(sim->config().stagingLevel, *target.findLevel("sram"));
+  // A target without a "sim" section gets defaults; a two-level target has
+  // no fabric, and a ring no larger than the reserve.
+  Target toy = test::twoLevelTarget(1000);
+  auto defaults = SimConfig::fromTarget(toy);
+  ASSERT_TRUE(bool(defaults)) << llvm::toString(defaults.takeError());
+  EXPECT_EQ(defaults->fabricLevel, -1);
+  EXPECT_EQ(defaults->ringBytes, 0);
+  EXPECT_DOUBLE_EQ(defaults->sustainedFraction[toy.slowestLevel()], 0.8);
+  // The bundled edge target parses too.
+  auto edge = loadTarget("edge-small");
+  ASSERT_TRUE(bool(edge)) << llvm::toString(edge.takeError());
+  auto edgeConfig = SimConfig::fromTarget(*edge);
+  EXPECT_TRUE(bool(edgeConfig)) << llvm::toString(edgeConfig.takeError());
+}
+
+TEST(NnpiSim, ConfigErrorsNameTheField) {
+  EXPECT_EQ(simError(R"({"prefetch": {"ring_bytes": 10}})"), "");
+  EXPECT_NE(simError(R"({"prefetch": {"ring_bytes": 11}})")
+                .find("sim.prefetch.ring_bytes: the staging ring (11 bytes) "
+                      "must fit in the reserved_bytes (10) of level 'sram'"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"engins": 3})").find("sim.engins: unknown field"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"engines": "twelve"})")
+                .find("sim.engines: must be a whole number"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"engines": 0})").find("sim.engines: must be between"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"levels": {"hbm": {}}})")
+                .find("sim.levels.hbm: unknown level 'hbm'"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"levels": {"dram": {"sustained_fraction": 1.5}}})")
+                .find("sim.levels.dram.sustained_fraction: must be in (0, 1]"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"fabric_level": "dram"})").find("sim.fabric_level"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"prefetch": {"staging_level": "dram"}})")
+                .find("sim.prefetch.staging_level"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"noise_stddev": -1})").find("sim.noise_stddev"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"contention": 1})")
+                .find("sim.contention: must be true or false"),
+            std::string::npos);
+}
+
+} // namespace
