@@ -40,17 +40,26 @@ def main(argv):
     fig, axes = plt.subplots(1, len(models), figsize=(6 * len(models), 4.5),
                              squeeze=False)
     for ax, model in zip(axes[0], models):
-        groups = {}
+        # A search with a smaller budget replays the start of the same seeds'
+        # run with the largest budget, so only the largest budget is drawn.
+        largest = {}
         for r in runs:
             if r["model"] == model:
+                largest[r["strategy"]] = max(largest.get(r["strategy"], 0), r["budget"])
+        groups = {}
+        for r in runs:
+            if r["model"] == model and r["budget"] == largest[r["strategy"]]:
                 groups.setdefault((r["strategy"], r["budget"]), []).append(r)
+        styles = iter(["--", ":", "-.", (0, (5, 1)), (0, (3, 1, 1, 1))] * 4)
         for (strategy, budget), group in sorted(groups.items()):
             native = group[0]["native_latency_s"]
             last = max(r["evaluations"] for r in group)
             if last <= 1:
                 # One-shot strategies: a horizontal reference line.
-                ax.axhline(statistics.median(r["latency_s"] for r in group) / native,
-                           linestyle="--", linewidth=1, label=strategy)
+                value = statistics.median(r["latency_s"] for r in group) / native
+                ax.axhline(value, linestyle=next(styles), linewidth=1.2,
+                           color=ax._get_lines.get_next_color(),
+                           label=f"{strategy} ({value:.3f})")
                 continue
             xs = sorted({p[0] for r in group for p in r["history"]} | {last})
             curves = [best_so_far(r["history"], xs) for r in group]
@@ -60,7 +69,7 @@ def main(argv):
                 ys.append(statistics.median(values) / native if values else None)
             points = [(x, y) for x, y in zip(xs, ys) if y is not None]
             ax.step([p[0] for p in points], [p[1] for p in points], where="post",
-                    label=f"{strategy} (budget {budget})")
+                    label=f"{strategy} (median of {len(group)} seeds)")
         ax.set_title(f"{model} — {bench['target']}, {bench['evaluator']}")
         ax.set_xlabel("evaluations")
         ax.set_ylabel("best latency / native")

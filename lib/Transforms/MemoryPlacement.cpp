@@ -2,6 +2,7 @@
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Transforms/Passes.h"
@@ -84,6 +85,7 @@ struct MemoryPlacementPass
       SearchContext context{*entry.problem, model, measure, {}};
       context.options.budget = budget;
       context.options.seed = seed;
+      context.options.timeLimitSeconds = timeLimit;
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)
@@ -118,6 +120,27 @@ struct MemoryPlacementPass
 
     if (!report.empty() && failed(writeReport(placed)))
       return fail("cannot write report '" + report + "'");
+    if (!trace.empty()) {
+      if (placed.size() != 1)
+        return fail("trace= needs exactly one placed function, the module "
+                    "has " +
+                    llvm::Twine(placed.size()));
+      if (llvm::Error err = writeTrace(placed.front()))
+        return fail(llvm::toString(std::move(err)));
+    }
+  }
+
+  llvm::Error writeTrace(const PlacedFunction &entry) {
+    auto sim = NnpiSim::create(*entry.problem);
+    if (!sim)
+      return sim.takeError();
+    std::error_code ec;
+    llvm::raw_fd_ostream os(trace, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return llvm::createStringError(ec, "cannot write trace '%s': %s",
+                                     trace.c_str(), ec.message().c_str());
+    (*sim)->writeChromeTrace(entry.result.placement, os);
+    return llvm::Error::success();
   }
 
   const WorkloadGraphAnalysis &workloadGraphOf(func::FuncOp func,

@@ -20,7 +20,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     * a remark on each function summarises the predicted latency, the
       speed-up over the `native` placement, bytes per level and validity;
     * `report=path.json` writes the same summary and the per-node placement
-      as JSON.
+      as JSON;
+    * `trace=run.json` writes a Chrome/Perfetto trace of one simulated
+      inference of the placement on `nnpi-sim` (open it in ui.perfetto.dev).
 
     ```mlir
     // egrl-opt --egrl-memory-placement="strategy=greedy target=nnpi-1000"
@@ -35,12 +37,13 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let dependentDialects = ["::egrl::EGRLDialect"];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
-           "Placement strategy (native, greedy)">,
+           "Placement strategy: native, greedy, dp, ilp, random, ea or pg "
+           "(docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled target name or a path to a target JSON">,
     Option<"evaluator", "evaluator", "std::string",
            /*default=*/"\"analytical\"",
-           "Evaluator the strategy is measured on (analytical)">,
+           "Evaluator the strategy is measured on: analytical or nnpi-sim">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups) or 'op'">,
@@ -50,6 +53,11 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Random seed (same seed, same placement)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the placement to this path">,
+    Option<"trace", "trace", "std::string", /*default=*/"\"\"",
+           "Write a Chrome/Perfetto trace of one inference of the placement "
+           "on nnpi-sim to this path (one function per module)">,
+    Option<"timeLimit", "time-limit", "double", /*default=*/"60",
+           "Seconds a solver strategy (ilp) may run">,
   ];
 }
 

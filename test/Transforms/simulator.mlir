@@ -1,0 +1,14 @@
+// The chip simulator as the evaluator, and a trace of one simulated inference.
+// RUN: egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="evaluator=nnpi-sim trace=%t.trace.json report=%t.report.json" -o /dev/null 2>&1 | FileCheck %s
+// CHECK: remark: egrl: placed 7 nodes of @forward on nnpi-1000 with greedy (nnpi-sim): latency {{.*}}, valid
+
+// The trace is Chrome/Perfetto JSON with one complete event per layer.
+// RUN: %python -c "import json,sys; ev=json.load(open(sys.argv[1]))['traceEvents']; layers=[e for e in ev if e.get('ph')=='X' and e.get('cat')=='layer']; assert len(layers)==7, len(layers); print('layers', len(layers))" %t.trace.json | FileCheck %s --check-prefix=TRACE
+// TRACE: layers 7
+
+// RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.report.json
+// REPORT: "evaluator": "nnpi-sim"
+
+// A broken simulator section is an error naming the field.
+// RUN: not egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="evaluator=nnpi-sim target=%S/../Inputs/bad-sim.json" 2>&1 | FileCheck %s --check-prefix=BADSIM
+// BADSIM: error: egrl-memory-placement: {{.*}}sim.engines
