@@ -7,8 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/CostModel/AnalyticalModel.h"
-#include "egrl/Graph/SyntheticGraph.h"
+#include "Fixture.h"
 #include "egrl/Search/Strategy.h"
 
 #include <benchmark/benchmark.h>
@@ -16,35 +15,9 @@
 #include <random>
 
 using namespace egrl;
+using egrl::bench::Fixture;
 
 namespace {
-
-struct Fixture {
-  WorkloadGraph graph;
-  Target target;
-  std::unique_ptr<Problem> problem;
-  std::unique_ptr<AnalyticalModel> model;
-  std::vector<Placement> placements;
-
-  explicit Fixture(unsigned numNodes) {
-    graph = makeSyntheticGraph(numNodes, 42);
-    auto loaded = Target::load(EGRL_TARGETS_DIR "/nnpi-1000.json");
-    if (!loaded) {
-      llvm::errs() << llvm::toString(loaded.takeError()) << "\n";
-      std::exit(1);
-    }
-    target = std::move(*loaded);
-    problem = std::make_unique<Problem>(graph, target);
-    model = std::make_unique<AnalyticalModel>(*problem);
-    std::mt19937 rng(1);
-    for (int i = 0; i < 64; ++i) {
-      Placement p(numNodes, 0);
-      for (NodePlacement &np : p.nodes)
-        np = {uint8_t(rng() % 3), uint8_t(rng() % 3)};
-      placements.push_back(std::move(p));
-    }
-  }
-};
 
 void BM_AnalyticalFull(benchmark::State &state) {
   Fixture f(state.range(0));

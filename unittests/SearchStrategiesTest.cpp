@@ -44,28 +44,6 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
   return std::move(*result);
 }
 
-/// Best latency over every placement that fits, by enumeration.
-double bruteForceOptimum(const Problem &problem) {
-  AnalyticalModel model(problem);
-  unsigned n = problem.numNodes(), levels = problem.numLevels();
-  unsigned choices = levels * levels;
-  double best = std::numeric_limits<double>::infinity();
-  std::vector<unsigned> digits(n, 0);
-  while (true) {
-    Placement placement(n, 0);
-    for (unsigned i = 0; i < n; ++i)
-      placement[i] = {uint8_t(digits[i] / levels), uint8_t(digits[i] % levels)};
-    EvalResult result = model.evaluate(placement);
-    if (result.valid)
-      best = std::min(best, result.latency);
-    unsigned i = 0;
-    while (i < n && ++digits[i] == choices)
-      digits[i++] = 0;
-    if (i == n)
-      break;
-  }
-  return best;
-}
 
 /// Three levels with capacities that make choices (sizes of synthetic
 /// graphs run from kilobytes to megabytes).
@@ -92,7 +70,7 @@ double ilpObjective(const SearchResult &result) {
 }
 
 void expectIlpOptimalOnBruteForce(const Problem &problem, const char *what) {
-  double optimum = bruteForceOptimum(problem);
+  double optimum = test::bruteForceOptimum(problem);
   SearchResult ilp = runStrategy("ilp", problem);
   AnalyticalModel model(problem);
   EvalResult evaluated = model.evaluate(ilp.placement);
@@ -234,7 +212,7 @@ TEST(Dp, ValidAndNoWorseThanAllDram) {
   Problem problem(graph, tiny);
   SearchResult dp = runStrategy("dp", problem);
   EXPECT_TRUE(dp.result.valid);
-  EXPECT_GE(dp.result.latency, bruteForceOptimum(problem) * (1 - 1e-12));
+  EXPECT_GE(dp.result.latency, test::bruteForceOptimum(problem) * (1 - 1e-12));
 }
 
 /// Budget, determinism and thread-count independence of a seeded search.

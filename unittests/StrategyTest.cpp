@@ -20,29 +20,6 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
   return std::move(*result);
 }
 
-/// Best latency over every placement that fits, by enumeration.
-double bruteForceOptimum(const Problem &problem) {
-  AnalyticalModel model(problem);
-  unsigned n = problem.numNodes(), levels = problem.numLevels();
-  unsigned choices = levels * levels;
-  double best = std::numeric_limits<double>::infinity();
-  std::vector<unsigned> digits(n, 0);
-  while (true) {
-    Placement placement(n, 0);
-    for (unsigned i = 0; i < n; ++i)
-      placement[i] = {uint8_t(digits[i] / levels), uint8_t(digits[i] % levels)};
-    EvalResult result = model.evaluate(placement);
-    if (result.valid)
-      best = std::min(best, result.latency);
-    unsigned i = 0;
-    while (i < n && ++digits[i] == choices)
-      digits[i++] = 0;
-    if (i == n)
-      break;
-  }
-  return best;
-}
-
 TEST(Native, WeightsInTheSlowestOnChipLevelOutputsInTheFastest) {
   WorkloadGraph graph = test::randomGraph(30, 1);
   Target target = test::nnpiTarget(); // sram, llc, dram
@@ -102,7 +79,7 @@ TEST(Greedy, CloseToTheOptimumOnTinyGraphs) {
     auto target = Target::parse(json, "tiny");
     ASSERT_TRUE(bool(target));
     Problem problem(graph, *target);
-    double optimum = bruteForceOptimum(problem);
+    double optimum = test::bruteForceOptimum(problem);
     SearchResult greedy = runStrategy("greedy", problem);
     EXPECT_TRUE(greedy.result.valid);
     EXPECT_GE(greedy.result.latency, optimum * (1 - 1e-12));

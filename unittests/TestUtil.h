@@ -3,12 +3,14 @@
 #ifndef EGRL_UNITTESTS_TESTUTIL_H
 #define EGRL_UNITTESTS_TESTUTIL_H
 
+#include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Graph/WorkloadGraph.h"
 #include "egrl/Target/Target.h"
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 
 namespace egrl::test {
@@ -45,6 +47,29 @@ inline Node makeNode(std::string name, int64_t macs, int64_t weights,
 /// A random DAG in program order (egrl/Graph/SyntheticGraph.h).
 inline WorkloadGraph randomGraph(unsigned numNodes, uint64_t seed) {
   return makeSyntheticGraph(numNodes, seed);
+}
+
+/// Best latency over every placement that fits, by enumeration.
+inline double bruteForceOptimum(const Problem &problem) {
+  AnalyticalModel model(problem);
+  unsigned n = problem.numNodes(), levels = problem.numLevels();
+  unsigned choices = levels * levels;
+  double best = std::numeric_limits<double>::infinity();
+  std::vector<unsigned> digits(n, 0);
+  while (true) {
+    Placement placement(n, 0);
+    for (unsigned i = 0; i < n; ++i)
+      placement[i] = {uint8_t(digits[i] / levels), uint8_t(digits[i] % levels)};
+    EvalResult result = model.evaluate(placement);
+    if (result.valid)
+      best = std::min(best, result.latency);
+    unsigned i = 0;
+    while (i < n && ++digits[i] == choices)
+      digits[i++] = 0;
+    if (i == n)
+      break;
+  }
+  return best;
 }
 
 /// The published-figures NNP-I target of the repository.

@@ -50,10 +50,7 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
-    double reference = tracker.evaluate(nativePlacement(problem)).latency;
-    int64_t totalBytes = 0;
-    for (unsigned i = 0; i < problem.numNodes(); ++i)
-      totalBytes += problem.weightBytes[i] + problem.outputBytes[i];
+    NativeReward reward(tracker, problem);
 
     std::mt19937_64 rng(mixSeed(seed, ~0ULL));
     BoltzmannConfig config;
@@ -78,7 +75,7 @@ public:
         break; // Budget spent mid-generation.
       std::vector<double> fitness;
       for (const EvalResult &r : results)
-        fitness.push_back(reward(r, reference, totalBytes));
+        fitness.push_back(reward(r));
 
       std::vector<unsigned> order(kPopulation);
       std::iota(order.begin(), order.end(), 0);

@@ -28,10 +28,7 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
-    double reference = tracker.evaluate(nativePlacement(problem)).latency;
-    int64_t totalBytes = 0;
-    for (unsigned i = 0; i < problem.numNodes(); ++i)
-      totalBytes += problem.weightBytes[i] + problem.outputBytes[i];
+    NativeReward reward(tracker, problem);
 
     GnnPolicyConfig config;
     config.seed = context.options.seed;
@@ -50,7 +47,7 @@ public:
         break; // One sample has no baseline to learn from.
       std::vector<double> rewards;
       for (const EvalResult &r : results)
-        rewards.push_back(reward(r, reference, totalBytes));
+        rewards.push_back(reward(r));
       double mean = std::accumulate(rewards.begin(), rewards.end(), 0.0) /
                     rewards.size();
       double var = 0;

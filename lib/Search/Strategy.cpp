@@ -95,6 +95,13 @@ void EvaluationTracker::record(const Placement &placement,
     context.options.onImprovement(history.back());
 }
 
+NativeReward::NativeReward(EvaluationTracker &tracker,
+                           const Problem &problem)
+    : referenceLatency(tracker.evaluate(nativePlacement(problem)).latency) {
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    totalBytes += problem.weightBytes[i] + problem.outputBytes[i];
+}
+
 SearchResult EvaluationTracker::finish() const {
   SearchResult out;
   out.placement = best;

@@ -86,6 +86,21 @@ private:
   std::vector<HistoryPoint> history;
 };
 
+/// The paper's reward for black-box searches: the native placement is
+/// measured once (one evaluation of the budget) and every result is scored
+/// as speedup^2 - 1 against it, below -1 when invalid (egrl::reward).
+class NativeReward {
+public:
+  NativeReward(EvaluationTracker &tracker, const Problem &problem);
+  double operator()(const EvalResult &result) const {
+    return reward(result, referenceLatency, totalBytes);
+  }
+
+private:
+  double referenceLatency = 0;
+  int64_t totalBytes = 0;
+};
+
 class Strategy {
 public:
   virtual ~Strategy();
