@@ -6,6 +6,7 @@
 #include "TestUtil.h"
 
 #include <cmath>
+#include <fstream>
 
 using namespace egrl;
 
@@ -119,4 +120,17 @@ TEST(PolicyGradient, HonoursBudgetIsDeterministicAndImproves) {
   EXPECT_LT(one.result.latency, one.history.front().bestLatency);
 }
 
+} // namespace
+
+namespace {
+TEST(Features, DocumentedInDocsPolicy) {
+  std::ifstream doc(EGRL_SOURCE_DIR "/docs/policy.md");
+  ASSERT_TRUE(doc.good());
+  std::string text((std::istreambuf_iterator<char>(doc)),
+                   std::istreambuf_iterator<char>());
+  for (const FeatureInfo &feature : featureList())
+    EXPECT_NE(text.find(std::string("`") + feature.name + "`"),
+              std::string::npos)
+        << feature.name << " is missing from docs/policy.md";
+}
 } // namespace
