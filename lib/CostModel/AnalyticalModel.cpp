@@ -69,7 +69,7 @@ AnalyticalModel::Session::Session(const AnalyticalModel &model,
 
 void AnalyticalModel::Session::addOccupancy(unsigned level, int64_t bytes,
                                             unsigned first, unsigned last) {
-  if (bytes == 0)
+  if (bytes == 0 || problem.holdsEverything[level])
     return;
   const int64_t limit = problem.usableBytes[level];
   int64_t *row = occupancy.data() + size_t(level) * problem.numNodes();
@@ -82,6 +82,8 @@ void AnalyticalModel::Session::addOccupancy(unsigned level, int64_t bytes,
 
 bool AnalyticalModel::Session::hasRoom(unsigned level, int64_t bytes,
                                        unsigned first, unsigned last) const {
+  if (problem.holdsEverything[level])
+    return true;
   const int64_t *row = occupancy.data() + size_t(level) * problem.numNodes();
   int64_t peak = *std::max_element(row + first, row + last + 1);
   return peak + bytes <= problem.usableBytes[level];

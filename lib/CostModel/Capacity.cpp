@@ -54,6 +54,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
       continue;
     unsigned first = i, last = problem.lastUse[i];
     auto fitsIn = [&](unsigned level) {
+      if (problem.holdsEverything[level])
+        return true;
       const int64_t *row = cells + size_t(level) * n;
       int64_t peak = *std::max_element(row + first, row + last + 1);
       return weightsUsed[level] + peak + bytes <= problem.usableBytes[level];
@@ -71,6 +73,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
       report.valid = false;
       report.backingStoreOverflow = true;
     }
+    if (problem.holdsEverything[level])
+      continue;
     int64_t *row = cells + size_t(level) * n;
     for (unsigned t = first; t <= last; ++t)
       row[t] += bytes;

@@ -29,8 +29,12 @@ Problem::Problem(const WorkloadGraph &graph, const Target &target)
   lastUse = graph.computeLastUse();
   consumers = graph.computeConsumers();
   weightSharers = graph.computeWeightSharers();
+  int64_t allBytes = 0;
+  for (unsigned i = 0; i < n; ++i)
+    allBytes += weightBytes[i] + outputBytes[i];
   for (const MemoryLevel &level : target.levels) {
     secondsPerByte.push_back(1.0 / level.bandwidth);
     usableBytes.push_back(level.usableBytes());
+    holdsEverything.push_back(allBytes <= level.usableBytes());
   }
 }

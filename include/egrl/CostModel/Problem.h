@@ -45,6 +45,9 @@ public:
   // Per level.
   std::vector<double> secondsPerByte;
   std::vector<int64_t> usableBytes;
+  /// True where every tensor of the graph fits at once (DRAM, usually): no
+  /// capacity bookkeeping is needed there, which keeps evaluation fast.
+  std::vector<bool> holdsEverything;
 
 private:
   const WorkloadGraph *graphRef;
