@@ -12,6 +12,8 @@
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Search/Strategy.h"
 
+#include "llvm/Support/Compiler.h"
+
 #include <cmath>
 #include <numeric>
 
@@ -68,6 +70,10 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createPolicyGradientStrategy() {
-  return std::make_unique<PolicyGradientStrategy>();
+/// Entry point of libEGRLPolicy.so (lib/Search/PolicyLoader.cpp).
+extern "C" LLVM_ATTRIBUTE_VISIBILITY_DEFAULT egrl::Strategy *
+egrlCreatePolicyStrategy(const char *name) {
+  if (llvm::StringRef(name) == "pg")
+    return new PolicyGradientStrategy();
+  return nullptr;
 }

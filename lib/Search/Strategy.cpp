@@ -23,7 +23,7 @@ egrl::createStrategy(llvm::StringRef name) {
   if (name == "greedy")
     return createGreedyStrategy();
   if (name == "pg")
-    return createPolicyGradientStrategy();
+    return createPolicyStrategy(name);
   if (name == "ilp")
     return createIlpStrategy();
   if (name == "dp")

@@ -39,3 +39,7 @@
 // An unwritable report path.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/nonexistent/dir/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT
 // REPORT: error: egrl-memory-placement: cannot write report '/nonexistent/dir/r.json'
+
+// pg loads LibTorch on first use; a missing policy library is an error.
+// RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
+// NOPOLICY: error: egrl-memory-placement: strategy 'pg' needs the LibTorch policy library: cannot load {{.*}}missing.so

@@ -30,3 +30,9 @@
 // A function with nothing to compute is reported, not placed.
 // RUN: echo 'func.func @id(%%x: tensor<4xf32>) -> tensor<4xf32> { return %%x : tensor<4xf32> }' | egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: remark: egrl: @id computes nothing to place
+
+// Searches run inside the pass with their budget and seed.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="strategy=pg budget=50 seed=1" 2>&1 | FileCheck %s --check-prefix=PG
+// PG: remark: egrl: placed 2 nodes of @block on nnpi-1000 with pg (analytical): {{.*}}, valid
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="strategy=ilp" 2>&1 | FileCheck %s --check-prefix=ILP
+// ILP: remark: egrl: placed 2 nodes of @block on nnpi-1000 with ilp (analytical)

@@ -117,7 +117,10 @@ llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
 // Factories, one per strategy file.
 std::unique_ptr<Strategy> createNativeStrategy();
 std::unique_ptr<Strategy> createGreedyStrategy();
-std::unique_ptr<Strategy> createPolicyGradientStrategy();
+/// Strategies that need LibTorch (`pg`) live in libEGRLPolicy.so, loaded on
+/// first use; EGRL_POLICY_LIBRARY in the environment overrides its path.
+llvm::Expected<std::unique_ptr<Strategy>>
+createPolicyStrategy(llvm::StringRef name);
 std::unique_ptr<Strategy> createIlpStrategy();
 std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();
