@@ -21,12 +21,7 @@ namespace {
 
 void BM_AnalyticalFull(benchmark::State &state) {
   Fixture f(state.range(0));
-  size_t i = 0;
-  for (auto _ : state) {
-    EvalResult r = f.model->evaluate(f.placements[i++ % f.placements.size()]);
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::evaluateEach(state, *f.model, f.placements);
 }
 BENCHMARK(BM_AnalyticalFull)->Arg(400)->Arg(1000);
 

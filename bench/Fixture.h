@@ -13,6 +13,8 @@
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Graph/SyntheticGraph.h"
 
+#include <benchmark/benchmark.h>
+
 #include <random>
 
 namespace egrl::bench {
@@ -50,6 +52,18 @@ struct Fixture {
     }
   }
 };
+
+/// One evaluation per iteration, cycling through `placements` from `first`.
+inline void evaluateEach(benchmark::State &state, const Evaluator &evaluator,
+                         const std::vector<Placement> &placements,
+                         size_t first = 0) {
+  size_t i = first;
+  for (auto _ : state) {
+    EvalResult r = evaluator.evaluate(placements[i++ % placements.size()]);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
 
 } // namespace egrl::bench
 

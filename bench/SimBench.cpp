@@ -22,12 +22,7 @@ namespace {
 
 void BM_SimFull(benchmark::State &state) {
   Fixture f(state.range(0));
-  size_t i = 0;
-  for (auto _ : state) {
-    EvalResult r = f.sim->evaluate(f.placements[i++ % f.placements.size()]);
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::evaluateEach(state, *f.sim, f.placements);
 }
 BENCHMARK(BM_SimFull)->Arg(400)->Arg(1000);
 
@@ -46,12 +41,7 @@ BENCHMARK(BM_SimNative)->Arg(400);
 /// Evaluations from every core at once: no locks in the hot path.
 void BM_SimThreads(benchmark::State &state) {
   static Fixture f(400);
-  size_t i = state.thread_index();
-  for (auto _ : state) {
-    EvalResult r = f.sim->evaluate(f.placements[i++ % f.placements.size()]);
-    benchmark::DoNotOptimize(r);
-  }
-  state.SetItemsProcessed(state.iterations());
+  bench::evaluateEach(state, *f.sim, f.placements, state.thread_index());
 }
 BENCHMARK(BM_SimThreads)->ThreadRange(1, 2)->UseRealTime();
 

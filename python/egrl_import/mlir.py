@@ -25,6 +25,18 @@ from typing import Callable, Sequence
 __all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal"]
 
 
+
+def _scale_and_shift(b, t, params, has_weight, has_bias):
+    """The affine tail of batch-norm and layer-norm: t * weight + bias, each
+    optional; `params` are the block arguments of the ones present, in order."""
+    k = 0
+    if has_weight:
+        t = b.op(f"arith.mulf {t}, {params[k]} : f32")
+        k += 1
+    if has_bias:
+        t = b.op(f"arith.addf {t}, {params[k]} : f32")
+    return t
+
 class UnsupportedError(Exception):
     """Raised for anything the importers cannot translate faithfully."""
 
@@ -623,13 +635,7 @@ class Emitter:
             s = b.op(f"arith.addf {a[2]}, {eps_c} : f32")
             s = b.op(f"math.rsqrt {s} : f32")
             t = b.op(f"arith.mulf {t}, {s} : f32")
-            k = 3
-            if weight is not None:
-                t = b.op(f"arith.mulf {t}, {a[k]} : f32")
-                k += 1
-            if bias is not None:
-                t = b.op(f"arith.addf {t}, {a[k]} : f32")
-            return t
+            return _scale_and_shift(b, t, a[3:], weight is not None, bias is not None)
 
         return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank, body)
 
@@ -693,13 +699,7 @@ class Emitter:
             r = b.op(f"math.rsqrt {v} : f32")
             t = b.op(f"arith.subf {a[0]}, {mean} : f32")
             t = b.op(f"arith.mulf {t}, {r} : f32")
-            k = 3
-            if weight is not None:
-                t = b.op(f"arith.mulf {t}, {a[k]} : f32")
-                k += 1
-            if bias is not None:
-                t = b.op(f"arith.addf {t}, {a[k]} : f32")
-            return t
+            return _scale_and_shift(b, t, a[3:], weight is not None, bias is not None)
 
         return self.generic(ins, x.shape, "f32", ["parallel"] * nd, norm_body)
 
