@@ -348,7 +348,10 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     if (!hasTensorResult)
       continue; // Scalars, shape queries: nothing to place.
 
-    if (op.hasTrait<OpTrait::ConstantLike>()) {
+    if (isBufferInit(&op))
+      continue;
+    // Constants and tensors loaded from globals (ml_program, IREE's util).
+    if (isWeightSource(&op)) {
       Value result = op.getResult(0);
       auto type = dyn_cast<RankedTensorType>(result.getType());
       if (type && type.getNumElements() > 1) {
@@ -359,8 +362,6 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       }
       continue;
     }
-    if (isBufferInit(&op))
-      continue;
 
     // Data the op reads: every tensor operand, including destination-style
     // inits (an init may be an accumulator or a broadcast bias).

@@ -56,3 +56,19 @@ func.func @embedding(%tokens: tensor<4xi64>) -> tensor<4x16xf32> {
   } -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+// Weights held in globals, as IREE's and ml_program's importers write them,
+// are weights too.
+// CHECK-LABEL: egrl graph @globals: 1 nodes (fused), 256 MACs, weights 256 B
+// CHECK-NEXT: #0 n0_matmul kind=matmul ops=1 macs=256 vops=0 weights=256 out=16
+ml_program.global private @w(dense<1.0> : tensor<16x16xf32>) : tensor<16x16xf32>
+func.func @globals(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %w = ml_program.global_load_const @w : tensor<16x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %a = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %a : tensor<1x16xf32>
+}

@@ -22,6 +22,17 @@ void EGRLDialect::initialize() {
       >();
 }
 
+bool egrl::isWeightSource(Operation *op) {
+  if (op->hasTrait<OpTrait::ConstantLike>() ||
+      op->getName().getStringRef() == "memref.get_global")
+    return true;
+  StringRef name = op->getName().getStringRef();
+  return op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
+         op->getNumResults() == 1 &&
+         isa<RankedTensorType>(op->getResult(0).getType()) &&
+         name != "tensor.empty" && name != "bufferization.alloc_tensor";
+}
+
 static bool isWeightValueImpl(Value value, unsigned depth) {
   auto shaped = dyn_cast<ShapedType>(value.getType());
   if (!shaped || depth > 8)
@@ -29,8 +40,7 @@ static bool isWeightValueImpl(Value value, unsigned depth) {
   Operation *def = value.getDefiningOp();
   if (!def)
     return false;
-  if (def->hasTrait<OpTrait::ConstantLike>() ||
-      def->getName().getStringRef() == "memref.get_global")
+  if (isWeightSource(def))
     return shaped.hasStaticShape() && shaped.getNumElements() > 1;
   // Data inputs only: a destination-style op's init operand is a buffer to
   // write into, not data.
