@@ -29,6 +29,15 @@
 // RUN: egrl-opt %models/tiny_cnn.mlir --egrl-print-graph="element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=TINY
 // TINY: egrl graph @forward: 7 nodes (fused), 6340928 MACs, weights 24250 B
 
+// Every bundled model places and verifies (BERT's lookups read their tables
+// inside the op body, which the verifier must see as reading weights).
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLACE-BERT
+// PLACE-BERT: remark: egrl: placed 148 nodes of @forward on nnpi-1000 with greedy (analytical): {{.*}}, valid
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="granularity=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLACE-R50
+// PLACE-R50: remark: egrl: placed 176 nodes of @forward on nnpi-1000 with greedy (analytical): {{.*}}, valid
+// RUN: egrl-opt %models/mobilenet_v2.mlir --egrl-memory-placement="strategy=native evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLACE-MNV2
+// PLACE-MNV2: remark: egrl: placed 54 nodes of @forward on nnpi-1000 with native (nnpi-sim): {{.*}}, valid
+
 // Upstream mlir-opt parses every bundled model.
 // RUN: upstream-mlir-opt %models/resnet50.mlir -o /dev/null
 // RUN: upstream-mlir-opt %models/bert_base.mlir -o /dev/null

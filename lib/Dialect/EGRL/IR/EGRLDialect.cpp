@@ -5,6 +5,8 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -33,35 +35,46 @@ bool egrl::isWeightSource(Operation *op) {
          name != "tensor.empty" && name != "bufferization.alloc_tensor";
 }
 
-static bool isWeightValueImpl(Value value, unsigned depth) {
-  auto shaped = dyn_cast<ShapedType>(value.getType());
-  if (!shaped || depth > 8)
-    return false;
-  Operation *def = value.getDefiningOp();
-  if (!def)
-    return false;
-  if (isWeightSource(def))
-    return shaped.hasStaticShape() && shaped.getNumElements() > 1;
-  // Data inputs only: a destination-style op's init operand is a buffer to
-  // write into, not data.
-  SmallVector<Value> inputs;
-  if (auto dps = dyn_cast<DestinationStyleOpInterface>(def))
-    for (OpOperand *operand : dps.getDpsInputOperands())
-      inputs.push_back(operand->get());
-  else
-    inputs.append(def->operand_begin(), def->operand_end());
-  bool anyWeight = false;
-  for (Value input : inputs) {
-    if (!isa<ShapedType>(input.getType()))
-      continue;
-    if (!isWeightValueImpl(input, depth + 1))
-      return false;
-    anyWeight = true;
-  }
-  return anyWeight;
-}
+namespace {
+/// What a value holds, by the rules of the graph builder (docs/graph.md):
+/// weights, data that flows in at run time, or nothing (buffers that only
+/// initialise an output, scalars).
+enum class Holds { Nothing, Weights, Data };
 
-bool egrl::isWeightValue(Value value) { return isWeightValueImpl(value, 0); }
+Holds classify(Value value, unsigned depth) {
+  if (!isa<ShapedType>(value.getType()))
+    return Holds::Nothing;
+  Operation *def = value.getDefiningOp();
+  if (!def || depth > 8)
+    return Holds::Data;
+  if (isWeightSource(def)) {
+    auto shaped = cast<ShapedType>(value.getType());
+    return shaped.hasStaticShape() && shaped.getNumElements() > 1
+               ? Holds::Weights
+               : Holds::Nothing;
+  }
+  StringRef name = def->getName().getStringRef();
+  if (name == "tensor.empty" || name == "bufferization.alloc_tensor")
+    return Holds::Nothing;
+  // Every tensor the op reads, including what its body reads from above (a
+  // lookup's table).
+  llvm::SetVector<Value> inputs(def->operand_begin(), def->operand_end());
+  getUsedValuesDefinedAbove(def->getRegions(), inputs);
+  Holds result = Holds::Nothing;
+  for (Value input : inputs) {
+    Holds held = classify(input, depth + 1);
+    if (held == Holds::Data)
+      return Holds::Data;
+    if (held == Holds::Weights)
+      result = Holds::Weights;
+  }
+  return result;
+}
+} // namespace
+
+bool egrl::isWeightValue(Value value) {
+  return classify(value, 0) == Holds::Weights;
+}
 
 LogicalResult
 RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
@@ -131,8 +144,11 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
     // so the rule is only checked on tensors.
     bool onBuffers = llvm::any_of(op->getOperandTypes(),
                                   [](Type t) { return isa<MemRefType>(t); });
-    bool readsWeights = llvm::any_of(
-        op->getOperands(), [](Value v) { return isWeightValue(v); });
+    // A lookup reads its table inside the body (tensor.extract).
+    llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
+    getUsedValuesDefinedAbove(op->getRegions(), read);
+    bool readsWeights =
+        llvm::any_of(read, [](Value v) { return isWeightValue(v); });
     if (!onBuffers && !readsWeights)
       return op->emitError()
              << "#egrl.placement has 'weights' but the op reads no weights";
