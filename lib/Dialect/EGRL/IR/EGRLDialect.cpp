@@ -2,6 +2,7 @@
 
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
 
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/Transforms/RegionUtils.h"
