@@ -39,6 +39,37 @@ TEST(WorkloadGraph, JsonRoundTrip) {
   EXPECT_EQ(back->nodes[3].kind, NodeKind::Conv);
 }
 
+TEST(WorkloadGraph, JsonRejectsBadIndicesAndDuplicates) {
+  auto load = [](const std::string &producers) {
+    std::string text =
+        R"({"format": "egrl-workload-graph", "version": 1, "name": "g",
+            "nodes": [{"name": "a", "macs": 1, "vector_ops": 0,
+                       "weight_elements": 0, "weight_element_bytes": 1,
+                       "output_elements": 1, "output_element_bytes": 1,
+                       "producers": []},
+                      {"name": "b", "macs": 1, "vector_ops": 0,
+                       "weight_elements": 0, "weight_element_bytes": 1,
+                       "output_elements": 1, "output_element_bytes": 1,
+                       "producers": )" +
+        producers + "}]}";
+    auto graph = WorkloadGraph::fromJSON(text, "g.json");
+    return graph ? std::string() : llvm::toString(graph.takeError());
+  };
+  EXPECT_EQ(load("[0]"), "");
+  EXPECT_NE(load("[0.7]").find("not a node index"), std::string::npos);
+  EXPECT_NE(load("[4294967296]").find("not a node index"), std::string::npos);
+  EXPECT_NE(load("[0, 0]").find("twice"), std::string::npos);
+}
+
+TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 1, int64_t(1) << 60, 1)};
+  llvm::Error err = graph.verify();
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err)).find("too large"), std::string::npos);
+}
+
 TEST(WorkloadGraph, JsonErrors) {
   auto bad = WorkloadGraph::fromJSON("{\"nodes\": []}", "x.json");
   ASSERT_FALSE(bool(bad));

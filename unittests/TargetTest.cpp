@@ -62,6 +62,28 @@ TEST(Target, RejectsBadInput) {
   EXPECT_NE(errorOf(noCompute).find("compute"), std::string::npos);
 }
 
+TEST(Target, RejectsSizesAndRatesOutOfRange) {
+  auto replaced = [](const char *from, const char *to) {
+    std::string text = kValid;
+    text.replace(text.find(from), std::string(from).size(), to);
+    return errorOf(text);
+  };
+  EXPECT_NE(replaced("1e6", "1e30").find("capacity_bytes: must be between 1 "
+                                         "and 9e18 bytes"),
+            std::string::npos);
+  EXPECT_NE(replaced("1e6", "0.5").find("capacity_bytes: must be between"),
+            std::string::npos);
+  EXPECT_NE(replaced("1e12, \"vector", "1e-320, \"vector")
+                .find("mac_per_s: is too small"),
+            std::string::npos);
+  std::string many = R"({"name": "x", "compute": {"mac_per_s": 1, "vector_ops_per_s": 1}, "levels": [)";
+  for (int i = 0; i < 17; ++i)
+    many += std::string(i ? "," : "") + R"({"name": "l)" + std::to_string(i) +
+            R"(", "capacity_bytes": 10, "bandwidth_bytes_per_s": 1})";
+  many += "]}";
+  EXPECT_NE(errorOf(many).find("at most 16 are supported"), std::string::npos);
+}
+
 TEST(Target, MissingFileIsAnError) {
   auto target = loadTarget("/nonexistent/target.json");
   ASSERT_FALSE(bool(target));

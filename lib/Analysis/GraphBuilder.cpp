@@ -21,6 +21,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <limits>
 #include <numeric>
 
 using namespace mlir;
@@ -99,9 +100,14 @@ struct OpCost {
   bool modelled = true;
 };
 
+/// Saturates instead of overflowing; WorkloadGraph::verify() rejects
+/// absurd sizes with a diagnostic.
 int64_t product(ArrayRef<int64_t> values) {
-  return std::accumulate(values.begin(), values.end(), int64_t(1),
-                         std::multiplies<int64_t>());
+  int64_t result = 1;
+  for (int64_t value : values)
+    if (__builtin_mul_overflow(result, value, &result))
+      return std::numeric_limits<int64_t>::max();
+  return result;
 }
 
 ArrayRef<int64_t> shapeOf(Value value) {
@@ -577,7 +583,14 @@ WorkloadGraph GraphWalker::finish() {
 FailureOr<WorkloadGraph> egrl::buildWorkloadGraph(func::FuncOp func,
                                                   const GraphBuildOptions &opts,
                                                   GraphOpMap *opMap) {
-  return GraphWalker(func, opts, opMap).build();
+  FailureOr<WorkloadGraph> graph = GraphWalker(func, opts, opMap).build();
+  if (failed(graph))
+    return failure();
+  if (llvm::Error err = graph->verify()) {
+    func.emitError() << "egrl: " << llvm::toString(std::move(err));
+    return failure();
+  }
+  return graph;
 }
 
 WorkloadGraphAnalysis::WorkloadGraphAnalysis(Operation *op,

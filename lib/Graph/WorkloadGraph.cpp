@@ -2,6 +2,7 @@
 
 #include "egrl/Graph/WorkloadGraph.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <nlohmann/json.hpp>
@@ -77,8 +78,26 @@ llvm::Error WorkloadGraph::verify() const {
         node.weightReadElements < -1 ||
         node.hostInputElementBytes < 0)
       return fail(i, "negative size");
+    // Sizes beyond a petabyte are overflowed arithmetic, not a model; keeping
+    // them out lets the cost models add bytes without overflow checks.
+    constexpr int64_t kMaxBytes = int64_t(1) << 50, kMaxOps = int64_t(1) << 60;
+    auto tooLarge = [&](int64_t elements, int64_t bytes) {
+      return bytes > 64 || elements > kMaxBytes / std::max<int64_t>(bytes, 1);
+    };
+    if (tooLarge(node.weightElements, node.weightElementBytes) ||
+        tooLarge(node.outputElements, node.outputElementBytes) ||
+        tooLarge(node.hostInputElements, node.hostInputElementBytes) ||
+        node.macs > kMaxOps || node.vectorOps > kMaxOps)
+      return fail(i, "tensor or compute sizes too large (over 2^50 bytes or "
+                     "2^60 operations)");
     if (node.weightElementsRead() > node.weightElements)
       return fail(i, "reads more weight elements than it has");
+    auto hasDuplicates = [](std::vector<unsigned> list) {
+      llvm::sort(list);
+      return std::adjacent_find(list.begin(), list.end()) != list.end();
+    };
+    if (hasDuplicates(node.producers) || hasDuplicates(node.sharedWeights))
+      return fail(i, "lists a producer or shared weight twice");
     for (unsigned p : node.producers)
       if (p >= i)
         return fail(i, "producer " + std::to_string(p) +
@@ -124,6 +143,27 @@ std::string WorkloadGraph::toJSON(int indent) const {
   return out.dump(indent);
 }
 
+/// Node indices: non-negative integers that fit an unsigned, nothing else
+/// (nlohmann would silently truncate 0.7 or 2^32).
+static llvm::Error readIndices(const json &entry, const char *key,
+                               std::vector<unsigned> &out) {
+  auto it = entry.find(key);
+  if (it == entry.end())
+    return llvm::Error::success();
+  if (!it->is_array())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "\"%s\" must be an array", key);
+  for (const json &value : *it) {
+    if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
+        value.get<int64_t>() > int64_t(std::numeric_limits<unsigned>::max()))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "\"%s\" holds %s, not a node index", key,
+                                     value.dump().c_str());
+    out.push_back(unsigned(value.get<int64_t>()));
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                                                       llvm::StringRef origin) {
   auto fail = [&](const std::string &what) {
@@ -164,9 +204,13 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       node.hostInputElements = entry.value("host_input_elements", int64_t(0));
       node.hostInputElementBytes =
           entry.value("host_input_element_bytes", int64_t(0));
-      node.producers = entry.at("producers").get<std::vector<unsigned>>();
-      node.sharedWeights =
-          entry.value("shared_weights", std::vector<unsigned>{});
+      if (!entry.contains("producers"))
+        return fail("node '" + node.name + "': missing \"producers\"");
+      if (llvm::Error err = readIndices(entry, "producers", node.producers))
+        return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
+      if (llvm::Error err =
+              readIndices(entry, "shared_weights", node.sharedWeights))
+        return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
       node.isGraphOutput = entry.value("graph_output", false);
       node.outputShape = entry.value("output_shape", std::vector<int64_t>{});
       graph.nodes.push_back(std::move(node));

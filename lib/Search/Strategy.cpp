@@ -104,7 +104,11 @@ NativeReward::NativeReward(EvaluationTracker &tracker,
 
 SearchResult EvaluationTracker::finish() const {
   SearchResult out;
-  out.placement = best;
+  // Nothing measured (no budget, or nothing to place): the backing store is
+  // the placement that needs no decision, reported as unmeasured.
+  out.placement = haveBest ? best
+                           : Placement(context.problem.numNodes(),
+                                       context.problem.slowestLevel());
   rectify(context.problem, out.placement);
   out.result = bestResult;
   out.evaluations = evaluations;

@@ -57,6 +57,9 @@ struct Reader {
     if (!std::isfinite(out) || out <= 0)
       return fail(path + "." + key,
                   "must be > 0 (got " + it->dump() + ")");
+    // Rates are used as 1/rate: a denormal would make times infinite.
+    if (!std::isfinite(1.0 / out))
+      return fail(path + "." + key, "is too small (got " + it->dump() + ")");
     return true;
   }
 
@@ -132,6 +135,14 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     reader.fail("levels", "missing (a non-empty array)");
     return makeError();
   }
+  // Placements store a level in a byte; real hierarchies have a handful.
+  constexpr size_t kMaxLevels = 16;
+  if (levels->size() > kMaxLevels) {
+    reader.fail("levels", "has " + std::to_string(levels->size()) +
+                              " entries; at most " +
+                              std::to_string(kMaxLevels) + " are supported");
+    return makeError();
+  }
   for (size_t i = 0; i < levels->size(); ++i) {
     const json &entry = (*levels)[i];
     std::string path = "levels[" + std::to_string(i) + "]";
@@ -157,6 +168,18 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
         !reader.positiveNumber(entry, "bandwidth_bytes_per_s", path,
                                level.bandwidth))
       return makeError();
+    // Byte counts must fit int64 before they are converted.
+    constexpr double kMaxBytes = 9.0e18;
+    if (capacity < 1 || capacity > kMaxBytes) {
+      reader.fail(path + ".capacity_bytes",
+                  "must be between 1 and 9e18 bytes (got " +
+                      entry["capacity_bytes"].dump() + ")");
+      return makeError();
+    }
+    if (reserved > kMaxBytes) {
+      reader.fail(path + ".reserved_bytes", "must be at most 9e18 bytes");
+      return makeError();
+    }
     level.capacityBytes = static_cast<int64_t>(capacity);
     level.reservedBytes = static_cast<int64_t>(reserved);
     if (level.reservedBytes >= level.capacityBytes) {

@@ -42,6 +42,8 @@ struct MemoryPlacementPass
       signalPassFailure();
     };
 
+    if (budget == 0)
+      return fail("budget must be at least 1 evaluation");
     auto granularityKind = parseGranularity(granularity);
     if (!granularityKind)
       return fail("unknown granularity '" + granularity +
@@ -116,7 +118,7 @@ struct MemoryPlacementPass
                                     StringAttr::get(ctx, strategy),
                                     StringAttr::get(ctx, evaluator),
                                     StringAttr::get(ctx, granularity),
-                                    static_cast<int64_t>(seed)));
+                                    uint64_t(seed)));
 
     if (!report.empty() && failed(writeReport(placed)))
       return fail("cannot write report '" + report + "'");

@@ -91,9 +91,23 @@ struct PrintGraphPass
                          << "': " << ec.message();
       return signalPassFailure();
     }
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
+    SmallVector<func::FuncOp> funcs;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.isExternal() &&
+          (function.empty() || func.getSymName() == function))
+        funcs.push_back(func);
+    if (!function.empty() && funcs.empty()) {
+      module.emitError() << "egrl-print-graph: no function @" << function;
+      return signalPassFailure();
+    }
+    if (json && funcs.size() > 1) {
+      module.emitError() << "egrl-print-graph: json=true prints one graph "
+                            "but the module has "
+                         << funcs.size() << " functions; choose one with "
+                         << "function=NAME";
+      return signalPassFailure();
+    }
+    for (func::FuncOp func : funcs) {
       // Cached: a placement pass later in the pipeline reuses the graph.
       const WorkloadGraph *graph =
           *kind == Granularity::Fused

@@ -43,3 +43,14 @@
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY: error: egrl-memory-placement: strategy 'pg' needs the LibTorch policy library: cannot load {{.*}}missing.so
+
+// A search needs at least one evaluation.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=random budget=0" 2>&1 | FileCheck %s --check-prefix=BUDGET
+// BUDGET: error: egrl-memory-placement: budget must be at least 1 evaluation
+
+// JSON holds one graph: a module with two functions needs function=.
+// RUN: cat %S/../Inputs/mlp.mlir %S/../Inputs/tosa-net.mlir > %t.two.mlir
+// RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO
+// TWO: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
+// RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
+// ONE: "name": "tosa_net"

@@ -181,6 +181,8 @@ int main(int argc, char **argv) {
     }
     if (!graph)
       die(llvm::toString(graph.takeError()));
+    if (graph->size() == 0)
+      die(model + ": nothing to place (the graph has no compute ops)");
     Problem problem(*graph, chip);
     AnalyticalModel analytical(problem);
     auto evaluator = createEvaluator(evaluatorName, problem);

@@ -80,6 +80,9 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
            "Override the element size in bytes (0: from the IR)">,
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
            "Where to print ('-' for stdout)">,
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "Only this function (JSON holds one graph, so a module with "
+           "several functions needs it)">,
   ];
 }
 

@@ -80,7 +80,7 @@ LogicalResult
 RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    StringAttr target, ArrayAttr levels, StringAttr strategy,
                    StringAttr evaluator, StringAttr granularity,
-                   int64_t seed) {
+                   uint64_t seed) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
   for (Attribute level : levels)

@@ -58,7 +58,7 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     "::mlir::StringAttr":$strategy,
     "::mlir::StringAttr":$evaluator,
     "::mlir::StringAttr":$granularity,
-    "int64_t":$seed
+    "uint64_t":$seed
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
