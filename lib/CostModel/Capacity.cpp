@@ -2,6 +2,8 @@
 
 #include "egrl/CostModel/Capacity.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 
 using namespace egrl;
@@ -11,15 +13,23 @@ namespace {
 /// because evaluation is the inner loop of every search.
 struct OccupancyScratch {
   std::vector<int64_t> cells;
-  void reset(size_t size) { cells.assign(size, 0); }
 };
 thread_local OccupancyScratch scratch;
+
+/// The thread's scratch, looked up once per call: in a shared library every
+/// mention of a thread_local is a __tls_get_addr call, and the compiler would
+/// otherwise repeat it inside loops.
+OccupancyScratch &threadScratch() {
+  OccupancyScratch *s = &scratch;
+  asm("" : "+r"(s));
+  return *s;
+}
 } // namespace
 
 CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
   CapacityReport report;
-  std::vector<int64_t> weightsUsed(problem.numLevels(), 0);
+  llvm::SmallVector<int64_t, 8> weightsUsed(problem.numLevels(), 0);
 
   // Weights first, in program order: each stays resident for the whole run.
   for (unsigned i = 0; i < n; ++i) {
@@ -45,39 +55,66 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     weightsUsed[level] += bytes;
   }
 
-  // Then activations, in program order, over their live ranges.
-  scratch.reset(size_t(problem.numLevels()) * n);
-  int64_t *cells = scratch.cells.data();
+  // Then activations, in program order, over their live ranges. Rows of
+  // levels that hold everything are never read or written.
+  std::vector<int64_t> &cellStore = threadScratch().cells;
+  cellStore.resize(size_t(problem.numLevels()) * n);
+  int64_t *cells = cellStore.data();
+  // A byte per level rather than vector<bool>'s bit tests in the loop.
+  llvm::SmallVector<uint8_t, 8> holdsEverything(problem.numLevels());
+  // Largest cell of each row so far: occupancy only grows, so a tensor that
+  // fits beside it fits anywhere in the row, without scanning its range.
+  llvm::SmallVector<int64_t, 8> rowMax(problem.numLevels(), 0);
+  for (unsigned level = 0; level < problem.numLevels(); ++level) {
+    holdsEverything[level] = problem.holdsEverything[level];
+    if (!holdsEverything[level])
+      std::fill_n(cells + size_t(level) * n, n, int64_t(0));
+  }
   for (unsigned i = 0; i < n; ++i) {
     int64_t bytes = problem.outputBytes[i];
     if (bytes == 0)
       continue;
     unsigned first = i, last = problem.lastUse[i];
+    // weightsUsed + max(row[first..last]) + bytes <= usable, stopping at the
+    // first step that does not fit.
     auto fitsIn = [&](unsigned level) {
-      if (problem.holdsEverything[level])
+      if (holdsEverything[level])
         return true;
       const int64_t *row = cells + size_t(level) * n;
-      int64_t peak = *std::max_element(row + first, row + last + 1);
-      return weightsUsed[level] + peak + bytes <= problem.usableBytes[level];
+      const int64_t limit =
+          problem.usableBytes[level] - weightsUsed[level] - bytes;
+      if (limit < 0)
+        return false; // Cells are >= 0 and the range is never empty.
+      if (rowMax[level] <= limit)
+        return true;
+      for (unsigned t = first; t <= last; ++t)
+        if (row[t] > limit)
+          return false;
+      return true;
     };
     unsigned level = placement[i].output;
-    while (level < slowest && !fitsIn(level))
-      ++level;
+    bool fits = fitsIn(level);
+    while (level < slowest && !fits)
+      fits = fitsIn(++level);
     if (level != placement[i].output) {
       report.valid = false;
       report.overflowBytes += bytes;
       ++report.demotedTensors;
       placement[i].output = level;
     }
-    if (!fitsIn(level)) {
+    if (!fits) {
       report.valid = false;
       report.backingStoreOverflow = true;
     }
-    if (problem.holdsEverything[level])
+    if (holdsEverything[level])
       continue;
     int64_t *row = cells + size_t(level) * n;
-    for (unsigned t = first; t <= last; ++t)
+    int64_t peak = rowMax[level];
+    for (unsigned t = first; t <= last; ++t) {
       row[t] += bytes;
+      peak = std::max(peak, row[t]);
+    }
+    rowMax[level] = peak;
   }
   return report;
 }

@@ -362,6 +362,26 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
     nodeComputeSeconds[i] =
         k == cfg.engines ? problem.computeSeconds[i] : oneEngine / k;
   }
+  // The tiling rule's totals do not depend on the placement: sum them once,
+  // in the order run() used to.
+  tiling.resize(n);
+  if (cfg.workingSetPerEngineBytes > 0)
+    for (unsigned i = 0; i < n; ++i) {
+      double weightTotal = 0;
+      weightTotal += readBytes[i];
+      for (unsigned owner : sharedWeights[i])
+        weightTotal += readBytes[owner];
+      double inputTotal = hostBytes[i];
+      for (unsigned producer : producers[i])
+        inputTotal += outBytes[producer];
+      double half = 0.5 * double(cfg.workingSetPerEngineBytes) * nodeEngines[i];
+      Tiling &tile = tiling[i];
+      tile.needed = inputTotal > half && weightTotal > half;
+      if (tile.needed) {
+        tile.inputPasses = std::ceil(weightTotal / half) - 1;
+        tile.weightPasses = std::ceil(inputTotal / half) - 1;
+      }
+    }
 }
 
 //===----------------------------------------------------------------------===//
@@ -424,6 +444,16 @@ struct Scratch {
   llvm::SmallVector<uint8_t, kMaxEngines> active, freeSlots;
 };
 thread_local Scratch scratch;
+
+/// The thread's scratch, looked up once per run: in a shared library every
+/// mention of a thread_local is a __tls_get_addr call, and the compiler,
+/// knowing what a reference to it is bound to, repeats the lookup inside the
+/// event loop's lambdas. The empty asm hides that identity.
+Scratch &threadScratch() {
+  Scratch *s = &scratch;
+  asm("" : "+r"(s));
+  return *s;
+}
 
 /// The hot path records nothing; the trace recorder is the other instance.
 struct NullRecorder {
@@ -489,7 +519,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   if (n == 0)
     return 0;
 
-  Scratch &s = scratch;
+  Scratch &s = threadScratch();
   s.pending.resize(n);
   s.dispatched.assign(n, 0);
   s.slotOf.resize(n);
@@ -522,6 +552,13 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   }
   const double ringBytes = double(cfg.ringBytes);
   const double tileBytes = double(cfg.tileBytes);
+  // Whole tiles that fit in `free` bytes. For a power-of-two tile (the
+  // usual case) dividing is multiplying by its exact reciprocal.
+  const bool tilePow2 = (cfg.tileBytes & (cfg.tileBytes - 1)) == 0;
+  const double perTile = 1.0 / tileBytes;
+  auto wholeTiles = [&](double free) {
+    return std::floor(tilePow2 ? free * perTile : free / tileBytes) * tileBytes;
+  };
 
   double t = 0;
   unsigned nextDispatch = 0, finished = 0;
@@ -626,34 +663,28 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     freeMask &= ~mask;
     freeEngines -= k;
 
-    double bytes[kMaxLevels];
-    std::fill_n(bytes, numLevels, 0.0);
-    double weightTotal = 0;
+    double bytes[kMaxLevels] = {};
     auto addWeight = [&](unsigned owner) {
-      double w = readBytes[owner];
-      weightTotal += w;
       if (!(prefetch && pl[owner].weights == slowest))
-        bytes[pl[owner].weights] += w;
+        bytes[pl[owner].weights] += readBytes[owner];
     };
     addWeight(i);
     for (unsigned owner : shared)
       addWeight(owner);
-    double inputTotal = hostBytes[i];
     bytes[slowest] += hostBytes[i];
-    for (unsigned producer : inputs) {
+    for (unsigned producer : inputs)
       bytes[pl[producer].output] += outBytes[producer];
-      inputTotal += outBytes[producer];
-    }
     bytes[pl[i].output] += outBytes[i];
 
     // Tiling: when neither the inputs nor the weights fit in half of the
     // layer's working set, one of them is re-read once per block of the
-    // other; a tiling compiler picks the cheaper loop order.
-    if (cfg.workingSetPerEngineBytes > 0) {
-      double half = 0.5 * double(cfg.workingSetPerEngineBytes) * k;
-      if (inputTotal > half && weightTotal > half) {
-        double inputPasses = std::ceil(weightTotal / half) - 1;
-        double weightPasses = std::ceil(inputTotal / half) - 1;
+    // other; a tiling compiler picks the cheaper loop order. Whether, and
+    // how many passes, is fixed per node (constructor).
+    {
+      const Tiling &tile = tiling[i];
+      if (tile.needed) {
+        const double inputPasses = tile.inputPasses;
+        const double weightPasses = tile.weightPasses;
         double inputCost = hostBytes[i] / levelRate[slowest];
         for (unsigned producer : inputs)
           inputCost += outBytes[producer] / levelRate[pl[producer].output];
@@ -729,7 +760,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       if (j >= nextDispatch + cfg.layersAhead)
         return;
       double free = ringBytes - ringUsed;
-      chunk = std::min(rest, std::floor(free / tileBytes) * tileBytes);
+      // Less than a tile free: no whole tile (chunk <= 0 below).
+      chunk = std::min(rest, free < tileBytes ? 0.0 : wholeTiles(free));
       if (chunk <= 0) {
         if (rest > free)
           return; // Ring full; a consumer will free space.
@@ -758,12 +790,19 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       return;
     unsigned j = s.items[dmaPos];
     double rest = s.dmaBytes[j] - dmaFetched - dmaChunk;
+    if (rest <= 0)
+      return; // The whole item is in flight (most events).
     double free = ringBytes - ringUsed;
-    double extra = std::min(rest, std::floor(free / tileBytes) * tileBytes);
-    if (extra <= 0 && rest <= free)
+    // With less than a tile free there is no whole tile: only a remainder
+    // that fits entirely extends the chunk.
+    double extra;
+    if (free < tileBytes) {
+      if (rest > free)
+        return;
       extra = rest;
-    if (extra <= 0)
-      return;
+    } else {
+      extra = std::min(rest, wholeTiles(free));
+    }
     dma.work -= dma.speed * (t - dma.since);
     dma.since = t;
     dma.work += extra / levelRate[slowest];
@@ -877,8 +916,11 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         numOpen = kept;
       }
     }
-    for (unsigned f = 0; f < count; ++f)
-      jobs[f]->eventAt = t + jobs[f]->work / jobs[f]->speed;
+    // work / 1.0 is work: skip the division for jobs at full speed.
+    for (unsigned f = 0; f < count; ++f) {
+      Job &job = *jobs[f];
+      job.eventAt = t + (job.speed == 1.0 ? job.work : job.work / job.speed);
+    }
   };
 
   // Bandwidth in use per level, for the trace: recorded whenever it changes.
