@@ -115,6 +115,30 @@ TEST(AnalyticalModel, SharedWeightsAreReadWhereTheirOwnerPutsThem) {
   EXPECT_EQ(bytesPerLevel(problem, fast).weights[kFast], 100);
 }
 
+TEST(AnalyticalModel, ASharerIsChargedForWhatItReads) {
+  // b looks up 10 of the 100 bytes a owns (tied embeddings): 1 s from the
+  // slow level, not a's 10 s.
+  WorkloadGraph graph;
+  graph.name = "tied";
+  graph.nodes = {test::makeNode("a", 0, 100, 0), test::makeNode("b", 0, 0, 0)};
+  graph.nodes[1].sharedWeights = {0};
+  graph.nodes[1].sharedWeightReadElements = {10};
+  ASSERT_FALSE(bool(graph.verify()));
+  Target target = test::twoLevelTarget(1000);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  EXPECT_DOUBLE_EQ(model.evaluate(Placement(2, kSlow)).latency,
+                   (1 + 10.0) + (1 + 1.0));
+  auto back = WorkloadGraph::fromJSON(graph.toJSON(), "tied");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_EQ(back->nodes[1].sharedWeightReadElements,
+            std::vector<int64_t>{10});
+  graph.nodes[1].sharedWeightReadElements = {101};
+  llvm::Error tooMuch = graph.verify();
+  EXPECT_TRUE(bool(tooMuch)) << "reads more than the owner has";
+  llvm::consumeError(std::move(tooMuch));
+}
+
 TEST(AnalyticalModel, SessionMatchesFullEvaluation) {
   WorkloadGraph graph = test::randomGraph(200, 3);
   Target target = test::nnpiTarget();

@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <limits>
+#include <map>
 #include <numeric>
 
 using namespace mlir;
@@ -529,7 +530,8 @@ WorkloadGraph GraphWalker::finish() {
 
     int64_t weightBytes = 0;
     node.weightReadElements = 0;
-    llvm::SmallSetVector<unsigned, 4> shared;
+    // Elements read from each owner's weights, in owner order.
+    std::map<unsigned, int64_t> sharedReads;
     for (unsigned id : state.weightIds) {
       if (owner[id] < 0) {
         owner[id] = i;
@@ -537,12 +539,15 @@ WorkloadGraph GraphWalker::finish() {
         node.weightReadElements += state.weightReads.lookup(id);
         weightBytes += weights[id].elements * weights[id].elementBytes;
       } else {
-        shared.insert(owner[id]);
+        sharedReads[owner[id]] += state.weightReads.lookup(id);
       }
     }
     node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
-    node.sharedWeights.assign(shared.begin(), shared.end());
-    llvm::sort(node.sharedWeights);
+    for (auto [ownerNode, read] : sharedReads) {
+      node.sharedWeights.push_back(ownerNode);
+      node.sharedWeightReadElements.push_back(
+          std::min(read, graph.nodes[ownerNode].weightElements));
+    }
 
     node.producers.assign(state.producers.begin(), state.producers.end());
     llvm::sort(node.producers);

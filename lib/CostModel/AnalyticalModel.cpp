@@ -16,8 +16,9 @@ double AnalyticalModel::memorySeconds(const Placement &placement,
                    p.hostInputBytes[i] * spb[p.slowestLevel()];
   for (unsigned producer : p.graph().nodes[i].producers)
     seconds += p.outputBytes[producer] * spb[placement[producer].output];
-  for (unsigned owner : p.graph().nodes[i].sharedWeights)
-    seconds += p.weightReadBytes[owner] * spb[placement[owner].weights];
+  const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
+  for (size_t k = 0; k < owners.size(); ++k)
+    seconds += p.sharedReadBytes[i][k] * spb[placement[owners[k]].weights];
   return seconds;
 }
 

@@ -344,6 +344,8 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
   flatten(consumers, [&](unsigned i) { return problem.consumers[i]; });
   for (unsigned i = 0; i < n; ++i) {
     readBytes.push_back(double(problem.weightReadBytes[i]));
+    for (int64_t bytes : problem.sharedReadBytes[i])
+      sharedReadBytes.push_back(double(bytes));
     outBytes.push_back(double(problem.outputBytes[i]));
     hostBytes.push_back(double(problem.hostInputBytes[i]));
   }
@@ -369,8 +371,9 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
     for (unsigned i = 0; i < n; ++i) {
       double weightTotal = 0;
       weightTotal += readBytes[i];
-      for (unsigned owner : sharedWeights[i])
-        weightTotal += readBytes[owner];
+      for (uint32_t k = sharedWeights.start[i]; k < sharedWeights.start[i + 1];
+           ++k)
+        weightTotal += sharedReadBytes[k];
       double inputTotal = hostBytes[i];
       for (unsigned producer : producers[i])
         inputTotal += outBytes[producer];
@@ -540,9 +543,10 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     s.dmaBytes.assign(n, 0);
     for (unsigned i = 0; i < n; ++i) {
       double bytes = pl[i].weights == slowest ? readBytes[i] : 0;
-      for (unsigned owner : sharedWeights[i])
-        if (pl[owner].weights == slowest)
-          bytes += readBytes[owner];
+      for (uint32_t k = sharedWeights.start[i]; k < sharedWeights.start[i + 1];
+           ++k)
+        if (pl[sharedWeights.list[k]].weights == slowest)
+          bytes += sharedReadBytes[k];
       if (bytes > 0) {
         s.dmaBytes[i] = bytes;
         s.itemIndex[i] = int(s.items.size());
@@ -641,6 +645,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
 
   auto dispatch = [&](unsigned i) {
     llvm::ArrayRef<uint32_t> inputs = producers[i], shared = sharedWeights[i];
+    llvm::ArrayRef<double> sharedRead = llvm::ArrayRef<double>(
+        sharedReadBytes).slice(sharedWeights.start[i], shared.size());
     const unsigned k = nodeEngines[i];
     uint8_t slotIndex = s.freeSlots.pop_back_val();
     s.active.push_back(slotIndex);
@@ -664,13 +670,13 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     freeEngines -= k;
 
     double bytes[kMaxLevels] = {};
-    auto addWeight = [&](unsigned owner) {
+    auto addWeight = [&](unsigned owner, double read) {
       if (!(prefetch && pl[owner].weights == slowest))
-        bytes[pl[owner].weights] += readBytes[owner];
+        bytes[pl[owner].weights] += read;
     };
-    addWeight(i);
-    for (unsigned owner : shared)
-      addWeight(owner);
+    addWeight(i, readBytes[i]);
+    for (size_t k = 0; k < shared.size(); ++k)
+      addWeight(shared[k], sharedRead[k]);
     bytes[slowest] += hostBytes[i];
     for (unsigned producer : inputs)
       bytes[pl[producer].output] += outBytes[producer];
@@ -689,8 +695,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         for (unsigned producer : inputs)
           inputCost += outBytes[producer] / levelRate[pl[producer].output];
         double weightCost = readBytes[i] / levelRate[pl[i].weights];
-        for (unsigned owner : shared)
-          weightCost += readBytes[owner] / levelRate[pl[owner].weights];
+        for (size_t k = 0; k < shared.size(); ++k)
+          weightCost += sharedRead[k] / levelRate[pl[shared[k]].weights];
         if (inputPasses * inputCost <= weightPasses * weightCost) {
           bytes[slowest] += inputPasses * hostBytes[i];
           for (unsigned producer : inputs)
@@ -699,8 +705,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
           // Re-reads come from the weights' home level: the ring only
           // holds one pass.
           bytes[pl[i].weights] += weightPasses * readBytes[i];
-          for (unsigned owner : shared)
-            bytes[pl[owner].weights] += weightPasses * readBytes[owner];
+          for (size_t k = 0; k < shared.size(); ++k)
+            bytes[pl[shared[k]].weights] += weightPasses * sharedRead[k];
         }
       }
     }
@@ -1069,15 +1075,21 @@ SimLowerBounds NnpiSim::lowerBounds() const {
   // a lower bound.
   int64_t resident = 0, onChip = 0;
   double dramBytes = 0;
+  // Every reader of a shared weight reads (its part of) it again.
+  std::vector<double> reads(p.numNodes(), 0);
+  for (unsigned i = 0; i < p.numNodes(); ++i) {
+    reads[i] += double(p.weightReadBytes[i]);
+    const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
+    for (size_t k = 0; k < owners.size(); ++k)
+      reads[owners[k]] += double(p.sharedReadBytes[i][k]);
+  }
   std::vector<std::pair<double, int64_t>> perByte;
   for (unsigned i = 0; i < p.numNodes(); ++i) {
     resident += p.weightBytes[i];
     dramBytes += double(p.hostInputBytes[i]);
     if (p.weightBytes[i] > 0) {
-      // Every reader of a shared weight reads it again.
-      double reads =
-          double(p.weightReadBytes[i]) * double(1 + p.weightSharers[i].size());
-      perByte.push_back({reads / double(p.weightBytes[i]), p.weightBytes[i]});
+      perByte.push_back(
+          {reads[i] / double(p.weightBytes[i]), p.weightBytes[i]});
     }
   }
   for (unsigned l = 0; l < p.slowestLevel(); ++l)

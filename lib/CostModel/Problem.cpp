@@ -20,6 +20,15 @@ Problem::Problem(const WorkloadGraph &graph, const Target &target)
     weightBytes[i] = bytes(node.weightElements, node.weightElementBytes);
     weightReadBytes[i] =
         bytes(node.weightElementsRead(), node.weightElementBytes);
+    sharedReadBytes.emplace_back();
+    for (size_t k = 0; k < node.sharedWeights.size(); ++k) {
+      const Node &owner = graph.nodes[node.sharedWeights[k]];
+      int64_t elements = node.sharedWeightReadElements.empty()
+                             ? owner.weightElements
+                             : node.sharedWeightReadElements[k];
+      sharedReadBytes.back().push_back(
+          bytes(elements, owner.weightElementBytes));
+    }
     outputBytes[i] = bytes(node.outputElements, node.outputElementBytes);
     hostInputBytes[i] =
         bytes(node.hostInputElements, node.hostInputElementBytes);

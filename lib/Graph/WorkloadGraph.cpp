@@ -106,6 +106,16 @@ llvm::Error WorkloadGraph::verify() const {
       if (owner >= i)
         return fail(i, "shared weight owner " + std::to_string(owner) +
                            " does not come before the node");
+    if (!node.sharedWeightReadElements.empty()) {
+      if (node.sharedWeightReadElements.size() != node.sharedWeights.size())
+        return fail(i, "shared_weight_read_elements must have one entry per "
+                       "shared weight");
+      for (size_t k = 0; k < node.sharedWeights.size(); ++k)
+        if (node.sharedWeightReadElements[k] < 0 ||
+            node.sharedWeightReadElements[k] >
+                nodes[node.sharedWeights[k]].weightElements)
+          return fail(i, "reads more of a shared weight than it has");
+    }
   }
   return llvm::Error::success();
 }
@@ -135,6 +145,7 @@ std::string WorkloadGraph::toJSON(int indent) const {
         {"host_input_element_bytes", node.hostInputElementBytes},
         {"producers", node.producers},
         {"shared_weights", node.sharedWeights},
+        {"shared_weight_read_elements", node.sharedWeightReadElements},
         {"graph_output", node.isGraphOutput},
         {"output_shape", node.outputShape},
     });
@@ -211,6 +222,8 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       if (llvm::Error err =
               readIndices(entry, "shared_weights", node.sharedWeights))
         return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
+      node.sharedWeightReadElements = entry.value(
+          "shared_weight_read_elements", std::vector<int64_t>{});
       node.isGraphOutput = entry.value("graph_output", false);
       node.outputShape = entry.value("output_shape", std::vector<int64_t>{});
       graph.nodes.push_back(std::move(node));

@@ -43,8 +43,8 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
     for (unsigned p : node.producers)
       inputs += double(problem.outputBytes[p]);
     double shared = 0;
-    for (unsigned owner : node.sharedWeights)
-      shared += double(problem.weightReadBytes[owner]);
+    for (int64_t bytes : problem.sharedReadBytes[i])
+      shared += double(bytes);
     double compute = problem.computeSeconds[i];
     double slowMemory = (weightsRead + output + inputs + shared) * slowSpb;
     double slowTime = std::max(compute, slowMemory) + 1e-30;

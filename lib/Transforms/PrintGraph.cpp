@@ -60,6 +60,21 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
       os << " shared_weights=[";
       llvm::interleaveComma(node.sharedWeights, os);
       os << "]";
+      bool partial = false;
+      for (size_t k = 0; k < node.sharedWeightReadElements.size(); ++k)
+        partial |= node.sharedWeightReadElements[k] !=
+                   graph.nodes[node.sharedWeights[k]].weightElements;
+      if (partial) {
+        os << " (reads ";
+        llvm::interleaveComma(
+            llvm::seq<size_t>(0, node.sharedWeights.size()), os,
+            [&](size_t k) {
+              const Node &owner = graph.nodes[node.sharedWeights[k]];
+              os << bytes(node.sharedWeightReadElements[k],
+                          owner.weightElementBytes);
+            });
+        os << ")";
+      }
     }
     os << " last_use=" << lastUse[i];
     if (node.isGraphOutput)

@@ -72,3 +72,27 @@ func.func @globals(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %a = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
   return %a : tensor<1x16xf32>
 }
+
+// -----
+
+// Tied weights: an add reads one row of a table, a later matmul the whole of
+// it. The table is owned by the add (first reader), but each node is charged
+// for what it reads: the add 16 elements, the matmul all 256.
+// CHECK-LABEL: egrl graph @tied: 2 nodes (fused), 256 MACs, weights 256 B
+// CHECK-NEXT: #0 n0_generic kind=elementwise ops=1 macs=0 vops=16 weights=256 (reads 16)
+// CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 {{.*}} weights=0 {{.*}} shared_weights=[0] last_use=1
+#row = affine_map<(d0, d1) -> (d0, d1)>
+func.func @tied(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %table = arith.constant dense_resource<embedding> : tensor<16x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %slice = tensor.extract_slice %table[0, 0] [1, 16] [1, 1] : tensor<16x16xf32> to tensor<1x16xf32>
+  %a = linalg.generic {indexing_maps = [#row, #row, #row], iterator_types = ["parallel", "parallel"]} ins(%x, %slice : tensor<1x16xf32>, tensor<1x16xf32>) outs(%e : tensor<1x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %m = linalg.matmul ins(%a, %table : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %m : tensor<1x16xf32>
+}

@@ -132,6 +132,8 @@ private:
   Csr producers, sharedWeights, consumers;
   /// Per node, as doubles: weight bytes read, output bytes, host input bytes.
   std::vector<double> readBytes, outBytes, hostBytes;
+  /// Bytes read from each shared weight, laid out like sharedWeights.list.
+  std::vector<double> sharedReadBytes;
   /// Per node: engines used and compute seconds on them.
   std::vector<unsigned> nodeEngines;
   std::vector<double> nodeComputeSeconds;

@@ -33,6 +33,8 @@ public:
   std::vector<int64_t> weightBytes;
   /// Bytes of them one inference reads (time); less for lookups.
   std::vector<int64_t> weightReadBytes;
+  /// Bytes read from each shared owner (parallel to Node::sharedWeights).
+  std::vector<std::vector<int64_t>> sharedReadBytes;
   std::vector<int64_t> outputBytes;
   std::vector<int64_t> hostInputBytes;
   /// MACs / mac rate + vector ops / vector rate (C_i in docs/cost-model.md).

@@ -70,6 +70,10 @@ struct Node {
   std::vector<unsigned> producers;
   /// Nodes owning weights this node also reads (distinct, ascending).
   std::vector<unsigned> sharedWeights;
+  /// Elements of each owner's weights this node reads (parallel to
+  /// sharedWeights); empty when it reads all of them (the owner's
+  /// weightElements), e.g. a lookup into a table a matmul owns reads less.
+  std::vector<int64_t> sharedWeightReadElements;
   /// True if an output of this node is returned by the function.
   bool isGraphOutput = false;
   /// Shape of the node's (first) output, for features and reports.
