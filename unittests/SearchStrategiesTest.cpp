@@ -6,6 +6,8 @@
 #include "egrl/Search/Strategy.h"
 
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 using namespace egrl;
@@ -44,7 +46,6 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
   return std::move(*result);
 }
 
-
 /// Three levels with capacities that make choices (sizes of synthetic
 /// graphs run from kilobytes to megabytes).
 Target tinyTarget() {
@@ -67,6 +68,16 @@ double ilpObjective(const SearchResult &result) {
   if (at == std::string::npos)
     return 0;
   return std::strtod(result.detail.c_str() + at + 14, nullptr);
+}
+
+/// The number of matrix nonzeros the ilp strategy reports in its detail.
+size_t ilpNonzeros(const SearchResult &result) {
+  size_t at = result.detail.find(" nonzeros");
+  EXPECT_NE(at, std::string::npos) << result.detail;
+  if (at == std::string::npos)
+    return 0;
+  size_t begin = result.detail.rfind(' ', at - 1);
+  return std::strtoull(result.detail.c_str() + begin + 1, nullptr, 10);
 }
 
 void expectIlpOptimalOnBruteForce(const Problem &problem, const char *what) {
@@ -119,6 +130,14 @@ TEST(Ilp, SharedWeightsHostInputsAndWeightlessNodes) {
   Target three = tinyTarget();
   Problem problem3(graph, three);
   expectIlpOptimalOnBruteForce(problem3, "shared weights, 3 levels");
+  // e reads only 7 of a's 100 elements (tied embeddings): the MILP must
+  // charge it what the model charges.
+  graph.nodes.push_back(test::makeNode("e", 5, 0, 10, {3}));
+  graph.nodes[4].sharedWeights = {0};
+  graph.nodes[4].sharedWeightReadElements = {7};
+  ASSERT_FALSE(bool(graph.verify()));
+  Problem tied(graph, target);
+  expectIlpOptimalOnBruteForce(tied, "partly read shared weights");
 }
 
 TEST(Ilp, OptimalOnASmallRandomGraph) {
@@ -173,6 +192,60 @@ TEST(Ilp, TimeLimitIsReportedHonestly) {
   EXPECT_EQ(ilp.detail.rfind("time limit", 0), 0u) << ilp.detail;
 }
 
+TEST(Ilp, ModelGrowsLinearlyWithTheGraph) {
+  // Weights are resident at every step and the synthetic graphs have skip
+  // connections that keep activations live for hundreds of steps; spelled
+  // out in every capacity row, either makes the matrix O(n^2) (300 nonzeros
+  // per node at 3,000 nodes with the weights aggregated alone). Through the
+  // aggregate columns (W_l, U) it stays at about 20 per node.
+  Target target = test::nnpiTarget();
+  SearchOptions options;
+  options.timeLimitSeconds = 0.5;
+  size_t nonzeros[2];
+  for (unsigned k = 0; k < 2; ++k) {
+    WorkloadGraph graph = test::randomGraph(500u << k, 1);
+    Problem problem(graph, target);
+    SearchResult ilp = runStrategy("ilp", problem, options);
+    ASSERT_NE(ilp.detail.find("built and loaded in"), std::string::npos)
+        << ilp.detail;
+    nonzeros[k] = ilpNonzeros(ilp);
+    EXPECT_LT(nonzeros[k], 40u * problem.numNodes()) << ilp.detail;
+  }
+  EXPECT_LT(double(nonzeros[1]), 2.5 * double(nonzeros[0]));
+}
+
+TEST(Ilp, TimeLimitCoversBuildingTheModel) {
+  // 3,000 nodes took 260 s with a 5 s limit when the limit was only CBC's
+  // and building was quadratic. Building now counts against the limit, so
+  // the run ends near it (CBC's uninterruptible steps overrun a little).
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(3000, 1);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.timeLimitSeconds = 1;
+  auto started = std::chrono::steady_clock::now();
+  SearchResult ilp = runStrategy("ilp", problem, options);
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
+          .count();
+  SearchResult greedy = runStrategy("greedy", problem);
+  EXPECT_LT(seconds, 10.0) << ilp.detail;
+  EXPECT_TRUE(ilp.result.valid);
+  EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
+  EXPECT_EQ(ilp.detail.rfind("time limit", 0), 0u) << ilp.detail;
+
+  // A limit that expires before the model is built: the greedy placement,
+  // said so, with the objective it reports being greedy's.
+  options.timeLimitSeconds = 1e-9;
+  SearchResult fallback = runStrategy("ilp", problem, options);
+  EXPECT_EQ(fallback.detail.rfind("time limit: the MILP was not built", 0), 0u)
+      << fallback.detail;
+  EXPECT_EQ(fallback.placement, greedy.placement);
+  EXPECT_EQ(fallback.evaluations, 1u);
+  EXPECT_NEAR(ilpObjective(fallback), greedy.result.latency,
+              greedy.result.latency * 1e-6);
+}
+
 TEST(Ilp, ErrorsInsteadOfCrashing) {
   Target target = tinyTarget();
   WorkloadGraph graph = test::randomGraph(3, 1);
@@ -213,6 +286,67 @@ TEST(Dp, ValidAndNoWorseThanAllDram) {
   SearchResult dp = runStrategy("dp", problem);
   EXPECT_TRUE(dp.result.valid);
   EXPECT_GE(dp.result.latency, test::bruteForceOptimum(problem) * (1 - 1e-12));
+}
+
+TEST(Dp, NonFiniteLatenciesStillGiveAPlacement) {
+  // Rates this small pass the target's checks (their inverse is finite) but
+  // make compute times overflow to inf: no candidate's latency compared
+  // below another's, which used to leave the result empty.
+  std::string json = R"({"name": "overflow", "element_bytes": 1,
+    "compute": {"mac_per_s": 1e-305, "vector_ops_per_s": 1e-305},
+    "levels": [
+      {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
+      {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";
+  auto target = Target::parse(json, "overflow");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  WorkloadGraph graph = test::randomGraph(20, 3);
+  Problem problem(graph, *target);
+  uint64_t calls = 0;
+  SearchResult dp = runStrategy("dp", problem, {}, &calls);
+  EXPECT_EQ(calls, 1u);
+  ASSERT_EQ(dp.placement.size(), problem.numNodes());
+  EXPECT_FALSE(std::isfinite(dp.result.latency));
+  Placement copy = dp.placement;
+  EXPECT_TRUE(rectify(problem, copy).valid);
+}
+
+TEST(Dp, NeverWorseThanNative) {
+  // Activations fill the fast level exactly at every step (two live 400 KB
+  // outputs in 800 KB). Every reserve still gives the DP at least 200 KB of
+  // it for weights, which first-fit then pays for by pushing every other
+  // activation out: 100 KB of weights gained for 400 KB of activations
+  // lost. Native keeps the weights in the LLC and wins; dp must not lose.
+  WorkloadGraph graph;
+  graph.name = "activations";
+  for (unsigned i = 0; i < 6; ++i) {
+    std::vector<unsigned> producers;
+    if (i > 0)
+      producers.push_back(i - 1);
+    graph.nodes.push_back(
+        test::makeNode("n" + std::to_string(i), 10, 100000, 400000, producers));
+  }
+  ASSERT_FALSE(bool(graph.verify()));
+  Target tiny = tinyTarget();
+  Problem problem(graph, tiny);
+  SearchResult dp = runStrategy("dp", problem);
+  SearchResult native = runStrategy("native", problem);
+  EXPECT_TRUE(dp.result.valid);
+  EXPECT_LE(dp.result.latency, native.result.latency * (1 + 1e-12))
+      << dp.detail;
+
+  // And on random graphs on both bundled targets.
+  auto edge = Target::load(EGRL_TARGETS_DIR "/edge-small.json");
+  ASSERT_TRUE(bool(edge)) << llvm::toString(edge.takeError());
+  Target nnpi = test::nnpiTarget();
+  for (const Target *target : {&*edge, &nnpi})
+    for (uint64_t seed : {1, 2, 3}) {
+      WorkloadGraph random = test::randomGraph(60, seed);
+      Problem randomProblem(random, *target);
+      SearchResult randomDp = runStrategy("dp", randomProblem);
+      SearchResult randomNative = runStrategy("native", randomProblem);
+      EXPECT_LE(randomDp.result.latency,
+                randomNative.result.latency * (1 + 1e-12));
+    }
 }
 
 /// Budget, determinism and thread-count independence of a seeded search.

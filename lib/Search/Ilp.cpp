@@ -15,16 +15,35 @@
 //                     weights at the owner's level,
 //                     producers' outputs, own output; graph inputs always
 //                     from the slowest level) at the bandwidth of its level
+//   W_l = sum_i weightBytes_i x[w_i][l]
+//                     weight bytes resident in on-chip level l (continuous,
+//                     0 <= W_l <= usableBytes[l]; one equality row)
 //   minimise          sum_i (overhead + t_i)
 //   capacity          for each on-chip level l and step s of the liveness
-//                     schedule: sum of weights in l + sum of activations
-//                     live at s in l <= usableBytes[l]
+//                     schedule: U_ls = W_l + sum of activations live at s
+//                     in l, with U_ls continuous and <= usableBytes[l]
+//
+// W_l and U_ls are there for size, not for strength (both are determined
+// by x, so the reformulation is exact and the optimum the same). Weights
+// are resident at every step, and with skip connections an activation can
+// be live for hundreds of steps, so writing every capacity row out in x
+// made the matrix O(nodes^2): building it took minutes at 3,000 nodes, and
+// even with W_l alone (916k nonzeros) CBC's probing, which ignores the
+// time limit, overran it by 6 s.
+// Instead U_ls is defined from the previous step's U (U_ls = U_ls' +
+// activations that arrived - those that left) whenever that row is
+// shorter than spelling it out (U_ls = W_l + live activations); every
+// tensor then appears in a few rows and the matrix grows linearly.
 //
 // Capacity rows are only needed at steps after which an activation dies
 // (between deaths the live set only grows) and identical rows are
 // deduplicated. Nodes that are compute-bound even with every tensor in the
 // backing store have t_i = C_i and need no row. Times are in microseconds
 // and bytes in KiB so CBC sees coefficients of moderate magnitude.
+//
+// The matrix is assembled in row-major arrays, converted to column-major
+// and handed to CBC in one Cbc_loadProblem: CBC copies its matrix on every
+// Cbc_addRow/Cbc_addCol, which made row-by-row loading quadratic.
 //
 // Because t_i is only bounded below and minimised, t_i = max(C_i, M_i) at
 // the optimum: the MILP objective equals AnalyticalModel::evaluate of the
@@ -36,6 +55,11 @@
 // without anything better, the result is that incumbent and the detail
 // line says so.
 //
+// timeLimitSeconds bounds the whole run, not only CBC: the greedy start,
+// building and loading the model count against it (the building loops check
+// a deadline), and CBC gets what is left. A model that cannot be built in
+// time yields the greedy placement, and the detail line says so.
+//
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
@@ -44,20 +68,26 @@
 #include "Cbc_C_Interface.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <limits>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 using namespace egrl;
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 constexpr double kSecondsToUnits = 1e6;      // Objective in microseconds.
 constexpr double kBytesToUnits = 1.0 / 1024; // Capacity rows in KiB.
+constexpr double kInfinity = std::numeric_limits<double>::max();
 /// Relative optimality gap (of the MILP objective, which leaves out the
 /// constant part of the latency) at which CBC may stop. Many tensors save
 /// the same latency per byte (every tensor of a memory-bound node), so the
@@ -66,21 +96,20 @@ constexpr double kBytesToUnits = 1.0 / 1024; // Capacity rows in KiB.
 /// for nanoseconds of latency. The detail line reports the gap proven.
 constexpr double kRelativeGap = 1e-4;
 
-/// The MILP of one problem, independent of the solver.
+/// The MILP of one problem, independent of the solver. Rows are stored
+/// row-major (compressed) as they are generated; columnMajor() converts
+/// them for Cbc_loadProblem.
 struct Milp {
   struct Column {
     std::string name;
     double lower, upper, objective;
     bool integer;
   };
-  struct Row {
-    std::vector<int> cols;
-    std::vector<double> coefs;
-    char sense; // 'L' or 'G'.
-    double rhs;
-  };
   std::vector<Column> columns;
-  std::vector<Row> rows;
+  std::vector<CoinBigIndex> rowStarts{0};
+  std::vector<int> rowCols;
+  std::vector<double> rowCoefs;
+  std::vector<double> rowLower, rowUpper;
   /// Latency (seconds) not represented by columns: overheads and the time
   /// of nodes whose t_i is a constant.
   double constantSeconds = 0;
@@ -94,34 +123,73 @@ struct Milp {
     columns.push_back({std::move(name), lower, upper, objective, integer});
     return int(columns.size() - 1);
   }
+  /// sense: 'L' (<=), 'G' (>=) or 'E' (=).
+  void addRow(const std::vector<int> &cols, const std::vector<double> &coefs,
+              char sense, double rhs) {
+    rowCols.insert(rowCols.end(), cols.begin(), cols.end());
+    rowCoefs.insert(rowCoefs.end(), coefs.begin(), coefs.end());
+    rowStarts.push_back(CoinBigIndex(rowCols.size()));
+    rowLower.push_back(sense == 'L' ? -kInfinity : rhs);
+    rowUpper.push_back(sense == 'G' ? kInfinity : rhs);
+  }
+  size_t numRows() const { return rowLower.size(); }
+  size_t numNonzeros() const { return rowCols.size(); }
+
+  /// The matrix in compressed sparse column form (Cbc_loadProblem's).
+  void columnMajor(std::vector<CoinBigIndex> &starts, std::vector<int> &rows,
+                   std::vector<double> &values) const {
+    starts.assign(columns.size() + 1, 0);
+    for (int col : rowCols)
+      ++starts[col + 1];
+    for (size_t c = 0; c < columns.size(); ++c)
+      starts[c + 1] += starts[c];
+    rows.resize(rowCols.size());
+    values.resize(rowCols.size());
+    std::vector<CoinBigIndex> next(starts.begin(), starts.end() - 1);
+    for (size_t r = 0; r < numRows(); ++r)
+      for (CoinBigIndex k = rowStarts[r]; k < rowStarts[r + 1]; ++k) {
+        CoinBigIndex at = next[rowCols[k]]++;
+        rows[at] = int(r);
+        values[at] = rowCoefs[k];
+      }
+  }
 };
 
-Milp buildMilp(const Problem &problem) {
+/// The MILP of `problem`, or nothing if `deadline` passes while building.
+std::optional<Milp> buildMilp(const Problem &problem,
+                              Clock::time_point deadline) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
   const std::vector<double> &spb = problem.secondsPerByte;
   const WorkloadGraph &graph = problem.graph();
+  // Every loop iteration below does work proportional to one node's degree
+  // or one live set, so checking the clock once per iteration bounds the
+  // overshoot by one such step.
+  auto expired = [&] { return Clock::now() > deadline; };
   Milp milp;
   milp.weightVar.assign(n, std::vector<int>(slowest, -1));
   milp.outputVar.assign(n, std::vector<int>(slowest, -1));
 
   // Level choice per tensor. A tensor larger than a level's usable bytes
   // can never live there; leaving the column out keeps the model small.
+  std::vector<int> cols;
+  std::vector<double> coefs;
   auto addTensor = [&](std::vector<int> &vars, int64_t bytes,
                        const std::string &prefix) {
     if (bytes <= 0)
       return;
-    Milp::Row oneLevel{{}, {}, 'L', 1.0};
+    cols.clear();
     for (unsigned l = 0; l < slowest; ++l) {
       if (bytes > problem.usableBytes[l])
         continue;
       vars[l] = milp.addColumn(prefix + "_" + std::to_string(l), 0, 1, 0, true);
-      oneLevel.cols.push_back(vars[l]);
-      oneLevel.coefs.push_back(1.0);
+      cols.push_back(vars[l]);
     }
-    if (oneLevel.cols.size() > 1)
-      milp.rows.push_back(std::move(oneLevel));
+    if (cols.size() > 1)
+      milp.addRow(cols, std::vector<double>(cols.size(), 1.0), 'L', 1.0);
   };
   for (unsigned i = 0; i < n; ++i) {
+    if (expired())
+      return std::nullopt;
     addTensor(milp.weightVar[i], problem.weightBytes[i],
               "w" + std::to_string(i));
     addTensor(milp.outputVar[i], problem.outputBytes[i],
@@ -132,8 +200,11 @@ Milp buildMilp(const Problem &problem) {
   // moving tensor k to level l saves bytes_k * (spb[slowest] - spb[l]).
   const double overhead = problem.target().layerOverhead;
   for (unsigned i = 0; i < n; ++i) {
+    if (expired())
+      return std::nullopt;
     milp.constantSeconds += overhead;
-    Milp::Row row{{}, {}, 'G', 0};
+    cols.clear();
+    coefs.clear();
     double slowestSeconds = problem.hostInputBytes[i] * spb[slowest];
     // `bytes` is what one inference moves: all of an activation, the read
     // part of weights (less than the resident part for lookups).
@@ -143,34 +214,58 @@ Milp buildMilp(const Problem &problem) {
       slowestSeconds += bytes * spb[slowest];
       for (unsigned l = 0; l < slowest; ++l)
         if (vars[l] >= 0) {
-          row.cols.push_back(vars[l]);
-          row.coefs.push_back(bytes * (spb[slowest] - spb[l]) *
-                              kSecondsToUnits);
+          cols.push_back(vars[l]);
+          coefs.push_back(bytes * (spb[slowest] - spb[l]) * kSecondsToUnits);
         }
     };
     addTerm(milp.weightVar[i], problem.weightReadBytes[i]);
     addTerm(milp.outputVar[i], problem.outputBytes[i]);
     for (unsigned p : graph.nodes[i].producers)
       addTerm(milp.outputVar[p], problem.outputBytes[p]);
-    for (unsigned owner : graph.nodes[i].sharedWeights)
-      addTerm(milp.weightVar[owner], problem.weightReadBytes[owner]);
+    const std::vector<unsigned> &owners = graph.nodes[i].sharedWeights;
+    for (size_t k = 0; k < owners.size(); ++k)
+      addTerm(milp.weightVar[owners[k]], problem.sharedReadBytes[i][k]);
     const double compute = problem.computeSeconds[i];
-    if (row.cols.empty() || compute >= slowestSeconds) {
+    if (cols.empty() || compute >= slowestSeconds) {
       // Nothing node i touches can make it faster than max(C_i, M_i).
       milp.constantSeconds += std::max(compute, slowestSeconds);
       continue;
     }
     // t_i + sum savings * x >= M_i(all slowest).
     int t = milp.addColumn("t" + std::to_string(i), compute * kSecondsToUnits,
-                           std::numeric_limits<double>::max(), 1.0, false);
-    row.cols.push_back(t);
-    row.coefs.push_back(1.0);
-    row.rhs = slowestSeconds * kSecondsToUnits;
-    milp.rows.push_back(std::move(row));
+                           kInfinity, 1.0, false);
+    cols.push_back(t);
+    coefs.push_back(1.0);
+    milp.addRow(cols, coefs, 'G', slowestSeconds * kSecondsToUnits);
+  }
+
+  // Weight bytes per level: W_l - sum_i bytes_i x[w_i][l] = 0, with W_l's
+  // upper bound the weights-only capacity row.
+  std::vector<int> weightTotal(slowest, -1);
+  std::vector<double> weightMax(slowest, 0); // All weights that could go.
+  for (unsigned l = 0; l < slowest; ++l) {
+    const double rhs = problem.usableBytes[l] * kBytesToUnits;
+    cols.clear();
+    coefs.clear();
+    for (unsigned i = 0; i < n; ++i)
+      if (milp.weightVar[i][l] >= 0) {
+        cols.push_back(milp.weightVar[i][l]);
+        coefs.push_back(-problem.weightBytes[i] * kBytesToUnits);
+        weightMax[l] -= coefs.back();
+      }
+    if (cols.empty())
+      continue;
+    weightMax[l] = std::min(weightMax[l], rhs);
+    weightTotal[l] = milp.addColumn("W_" + std::to_string(l), 0, rhs, 0, false);
+    cols.push_back(weightTotal[l]);
+    coefs.push_back(1.0);
+    milp.addRow(cols, coefs, 'E', 0);
   }
 
   // Capacity. live(s) grows until an activation dies, so only the steps
-  // where one dies (and the last step) can bind.
+  // where one dies (and the last step) can bind. One sweep in program
+  // order keeps the live set: an activation enters at its producer and
+  // leaves after its last use.
   std::vector<bool> deathStep(n, false);
   if (n > 0)
     deathStep[n - 1] = true;
@@ -178,45 +273,88 @@ Milp buildMilp(const Problem &problem) {
     if (problem.outputBytes[j] > 0)
       deathStep[problem.lastUse[j]] = true;
   std::vector<std::vector<unsigned>> liveSets;
+  std::vector<unsigned> live; // Ascending: entries are appended in order.
   for (unsigned s = 0; s < n; ++s) {
+    if (expired())
+      return std::nullopt;
+    if (problem.outputBytes[s] > 0 && problem.lastUse[s] >= s)
+      live.push_back(s);
     if (!deathStep[s])
       continue;
-    std::vector<unsigned> live;
-    for (unsigned j = 0; j <= s; ++j)
-      if (problem.outputBytes[j] > 0 && problem.lastUse[j] >= s)
-        live.push_back(j);
     if (liveSets.empty() || liveSets.back() != live)
-      liveSets.push_back(std::move(live));
+      liveSets.push_back(live);
+    live.erase(
+        std::remove_if(live.begin(), live.end(),
+                       [&](unsigned j) { return problem.lastUse[j] == s; }),
+        live.end());
   }
+  // Occupancy U per kept live set (the file comment says why it is chained).
+  std::vector<double> activationKiB(milp.columns.size(), 0);
+  for (unsigned j = 0; j < n; ++j)
+    for (unsigned l = 0; l < slowest; ++l)
+      if (milp.outputVar[j][l] >= 0)
+        activationKiB[milp.outputVar[j][l]] =
+            problem.outputBytes[j] * kBytesToUnits;
+  std::vector<int> key, previousKey, arrivals, departures;
   for (unsigned l = 0; l < slowest; ++l) {
-    Milp::Row weights{{}, {}, 'L', 0};
-    for (unsigned i = 0; i < n; ++i)
-      if (milp.weightVar[i][l] >= 0) {
-        weights.cols.push_back(milp.weightVar[i][l]);
-        weights.coefs.push_back(problem.weightBytes[i] * kBytesToUnits);
-      }
-    double rhs = problem.usableBytes[l] * kBytesToUnits;
-    std::map<std::vector<int>, bool> seen; // Live sets whose rows coincide.
-    for (const std::vector<unsigned> &live : liveSets) {
-      Milp::Row row = weights;
-      row.rhs = rhs;
-      std::vector<int> key;
-      for (unsigned j : live)
+    const double rhs = problem.usableBytes[l] * kBytesToUnits;
+    std::set<std::vector<int>> seen; // Live sets whose rows coincide.
+    int previousU = -1;
+    previousKey.clear();
+    for (const std::vector<unsigned> &liveSet : liveSets) {
+      if (expired())
+        return std::nullopt;
+      key.clear();
+      double full = weightMax[l]; // Occupancy with everything in l.
+      for (unsigned j : liveSet)
         if (milp.outputVar[j][l] >= 0) {
-          row.cols.push_back(milp.outputVar[j][l]);
-          row.coefs.push_back(problem.outputBytes[j] * kBytesToUnits);
-          key.push_back(milp.outputVar[j][l]);
+          key.push_back(milp.outputVar[j][l]); // Ascending, as j is.
+          full += activationKiB[key.back()];
         }
-      if (!seen.emplace(key, true).second)
+      // No activation: W_l's bound already is the row. A row that holds
+      // with everything in l is not a constraint.
+      if (key.empty() || full <= rhs || !seen.insert(key).second)
         continue;
-      // A row that holds with everything in l is not a constraint.
-      double full = 0;
-      for (double c : row.coefs)
-        full += c;
-      if (row.cols.empty() || full <= rhs)
-        continue;
-      milp.rows.push_back(std::move(row));
+      int u = milp.addColumn("U" + std::to_string(l) + "_" +
+                                 std::to_string(milp.capacityRows),
+                             0, rhs, 0, false);
+      arrivals.clear();
+      departures.clear();
+      std::set_difference(key.begin(), key.end(), previousKey.begin(),
+                          previousKey.end(), std::back_inserter(arrivals));
+      std::set_difference(previousKey.begin(), previousKey.end(), key.begin(),
+                          key.end(), std::back_inserter(departures));
+      cols.clear();
+      coefs.clear();
+      if (previousU >= 0 && arrivals.size() + departures.size() < key.size()) {
+        // U_k - U_prev - arrivals + departures = 0.
+        cols.push_back(previousU);
+        coefs.push_back(-1.0);
+        for (int c : arrivals) {
+          cols.push_back(c);
+          coefs.push_back(-activationKiB[c]);
+        }
+        for (int c : departures) {
+          cols.push_back(c);
+          coefs.push_back(activationKiB[c]);
+        }
+      } else {
+        // U_k - W_l - live activations = 0.
+        for (int c : key) {
+          cols.push_back(c);
+          coefs.push_back(-activationKiB[c]);
+        }
+        if (weightTotal[l] >= 0) {
+          cols.push_back(weightTotal[l]);
+          coefs.push_back(-1.0);
+        }
+      }
+      cols.push_back(u);
+      coefs.push_back(1.0);
+      milp.addRow(cols, coefs, 'E', 0);
       ++milp.capacityRows;
+      previousU = u;
+      std::swap(previousKey, key);
     }
   }
   // The backing store is assumed large enough (as rectify() does); if it
@@ -265,9 +403,39 @@ struct CbcDeleter {
   void operator()(Cbc_Model *model) const { Cbc_deleteModel(model); }
 };
 
+/// Loads `milp` into `m` in one call (see the file comment for why).
+void loadMilp(Cbc_Model *m, const Milp &milp) {
+  std::vector<CoinBigIndex> starts;
+  std::vector<int> rows;
+  std::vector<double> values;
+  milp.columnMajor(starts, rows, values);
+  std::vector<double> lower, upper, objective;
+  for (const Milp::Column &c : milp.columns) {
+    lower.push_back(c.lower);
+    upper.push_back(c.upper);
+    objective.push_back(c.objective);
+  }
+  Cbc_loadProblem(m, int(milp.columns.size()), int(milp.numRows()),
+                  starts.data(), rows.data(), values.data(), lower.data(),
+                  upper.data(), objective.data(), milp.rowLower.data(),
+                  milp.rowUpper.data());
+  for (size_t c = 0; c < milp.columns.size(); ++c) {
+    // Cbc_setMIPStartI passes the start to CBC's driver by column name.
+    Cbc_setColName(m, int(c), milp.columns[c].name.c_str());
+    if (milp.columns[c].integer)
+      Cbc_setInteger(m, int(c));
+  }
+}
+
 std::string formatPercent(double fraction) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.3g%%", fraction * 100);
+  return buffer;
+}
+
+std::string formatSeconds(double seconds) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.3g s", seconds);
   return buffer;
 }
 
@@ -277,6 +445,7 @@ public:
   bool dependsOnSeed() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const Clock::time_point started = Clock::now();
     const Problem &problem = context.problem;
     const SearchOptions &options = context.options;
     if (options.budget == 0)
@@ -287,6 +456,16 @@ public:
     if (!(options.timeLimitSeconds > 0))
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "ilp: time limit must be positive");
+    // Saturate: a huge limit must not overflow the clock's integer ticks.
+    const Clock::time_point deadline =
+        options.timeLimitSeconds >= 1e9
+            ? Clock::time_point::max()
+            : started +
+                  std::chrono::duration_cast<Clock::duration>(
+                      std::chrono::duration<double>(options.timeLimitSeconds));
+    auto elapsed = [&] {
+      return std::chrono::duration<double>(Clock::now() - started).count();
+    };
 
     // The greedy placement warm-starts CBC and is the fallback when CBC
     // finds nothing in time. It is computed on the model, not measured.
@@ -296,8 +475,25 @@ public:
       return greedy.takeError();
     Placement start = greedy->placement;
 
-    Milp milp = buildMilp(problem);
+    const double greedySeconds = elapsed();
+    std::optional<Milp> built = buildMilp(problem, deadline);
     EvaluationTracker tracker(context);
+    // The model could not be built in time, or building left CBC no time:
+    // the greedy placement is the answer (CBC would only return it).
+    auto greedyFallback = [&](const std::string &why) {
+      tracker.evaluate(start);
+      SearchResult result = tracker.finish();
+      char latency[64];
+      std::snprintf(latency, sizeof(latency), "%.9g s",
+                    context.model.evaluate(start).latency);
+      result.detail = "time limit: " + why + " within " +
+                      formatSeconds(options.timeLimitSeconds) +
+                      ", greedy placement; model latency " + latency;
+      return result;
+    };
+    if (!built)
+      return greedyFallback("the MILP was not built");
+    const Milp &milp = *built;
     if (milp.columns.empty()) {
       // Single-level target or nothing to place: every placement is equal.
       tracker.evaluate(start);
@@ -309,23 +505,18 @@ public:
     std::lock_guard<std::mutex> lock(cbcMutex());
     std::unique_ptr<Cbc_Model, CbcDeleter> cbc(Cbc_newModel());
     Cbc_Model *m = cbc.get();
-    for (const Milp::Column &c : milp.columns)
-      Cbc_addCol(m, c.name.c_str(), c.lower, c.upper, c.objective,
-                 c.integer ? 1 : 0, 0, nullptr, nullptr);
-    for (size_t r = 0; r < milp.rows.size(); ++r) {
-      const Milp::Row &row = milp.rows[r];
-      std::string rowName = "r" + std::to_string(r);
-      Cbc_addRow(m, rowName.c_str(), int(row.cols.size()), row.cols.data(),
-                 row.coefs.data(), row.sense, row.rhs);
-    }
+    loadMilp(m, milp);
+    const double readySeconds = elapsed();
+    const double solveLimit = options.timeLimitSeconds - readySeconds;
+    if (!(solveLimit > 0))
+      return greedyFallback("the MILP was built but not solved");
     Cbc_setObjSense(m, 1);
     // Quiet: CBC's driver prints through its own handlers otherwise.
     Cbc_setLogLevel(m, 0);
     Cbc_setParameter(m, "log", "0");
     Cbc_setParameter(m, "slog", "0");
-    Cbc_setMaximumSeconds(m, options.timeLimitSeconds);
-    Cbc_setParameter(m, "sec",
-                     std::to_string(options.timeLimitSeconds).c_str());
+    Cbc_setMaximumSeconds(m, solveLimit);
+    Cbc_setParameter(m, "sec", std::to_string(solveLimit).c_str());
     // Stop when the incumbent is proven within kRelativeGap of the optimum.
     Cbc_setAllowableFractionGap(m, kRelativeGap);
     Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
@@ -384,12 +575,14 @@ public:
 
     tracker.evaluate(placement);
     SearchResult result = tracker.finish();
-    char numbers[160];
+    char numbers[256];
     std::snprintf(numbers, sizeof(numbers),
                   "; model latency %.9g s; %zu columns, %zu rows (%u "
-                  "capacity)",
-                  predicted, milp.columns.size(), milp.rows.size(),
-                  milp.capacityRows);
+                  "capacity), %zu nonzeros; greedy start %.3g s, model "
+                  "built and loaded in %.3g s",
+                  predicted, milp.columns.size(), milp.numRows(),
+                  milp.capacityRows, milp.numNonzeros(), greedySeconds,
+                  readySeconds - greedySeconds);
     result.detail = detail + numbers;
     return result;
   }
