@@ -310,14 +310,14 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
 
 FailureOr<WorkloadGraph> GraphWalker::build() {
   if (func.isExternal()) {
-    func.emitError() << "egrl: function '" << func.getSymName()
-                     << "' has no body to place";
+    emitError(func.getLoc())
+        << "egrl: function '" << func.getSymName() << "' has no body to place";
     return failure();
   }
   if (!func.getBody().hasOneBlock()) {
-    func.emitError() << "egrl: function '" << func.getSymName()
-                     << "' has control flow (several blocks); only "
-                        "straight-line inference graphs are supported";
+    emitError(func.getLoc()) << "egrl: function '" << func.getSymName()
+                             << "' has control flow (several blocks); only "
+                                "straight-line inference graphs are supported";
     return failure();
   }
 
@@ -592,7 +592,7 @@ FailureOr<WorkloadGraph> egrl::buildWorkloadGraph(func::FuncOp func,
   if (failed(graph))
     return failure();
   if (llvm::Error err = graph->verify()) {
-    func.emitError() << "egrl: " << llvm::toString(std::move(err));
+    emitError(func.getLoc()) << "egrl: " << llvm::toString(std::move(err));
     return failure();
   }
   return graph;

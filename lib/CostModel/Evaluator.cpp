@@ -2,6 +2,7 @@
 
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 
 #include <cmath>
@@ -38,9 +39,20 @@ egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
       return sim.takeError();
     return std::unique_ptr<Evaluator>(std::move(*sim));
   }
+  if (name.consume_front(ExternalEvaluator::prefix)) {
+    llvm::Expected<double> timeout =
+        ExternalEvaluator::timeoutFromEnvironment();
+    if (!timeout)
+      return timeout.takeError();
+    auto external = ExternalEvaluator::create(problem, name, *timeout);
+    if (!external)
+      return external.takeError();
+    return std::unique_ptr<Evaluator>(std::move(*external));
+  }
   std::string known;
   for (llvm::StringRef n : evaluatorNames())
     known += (known.empty() ? "" : ", ") + n.str();
+  known += ", external:COMMAND";
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown evaluator '%s' (known: %s)",
                                  name.str().c_str(), known.c_str());

@@ -84,8 +84,8 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
       continue;
     if (!cast) {
       builder.setInsertionPointAfterValue(value);
-      cast = memref::MemorySpaceCastOp::create(builder, value.getLoc(),
-                                               oldType, value);
+      cast = memref::MemorySpaceCastOp::create(builder, value.getLoc(), oldType,
+                                               value);
     }
     if (use.getOwner() != cast.getDefiningOp())
       use.set(cast);
@@ -102,8 +102,8 @@ struct ApplyMemorySpacesPass
     bool sawMemrefs = false;
 
     module.walk([&](DestinationStyleOpInterface op) {
-      auto placement = op->getAttrOfType<PlacementAttr>(
-          EGRLDialect::getPlacementAttrName());
+      auto placement =
+          op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
       if (!placement || !op.hasPureBufferSemantics())
         return;
       sawMemrefs = true;
@@ -129,8 +129,9 @@ struct ApplyMemorySpacesPass
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
     if (sawPlacement && !sawMemrefs) {
-      module.emitError() << "egrl-apply-memory-spaces: the placed ops still "
-                            "work on tensors; run --one-shot-bufferize first";
+      emitError(module.getLoc())
+          << "egrl-apply-memory-spaces: the placed ops still "
+             "work on tensors; run --one-shot-bufferize first";
       return signalPassFailure();
     }
 
@@ -148,8 +149,7 @@ struct ApplyMemorySpacesPass
         auto [it, inserted] = globalLevels.insert({global, level});
         space = MemAttr::get(ctx, it->second);
         MemRefType type = global.getType();
-        global.setType(MemRefType::get(type.getShape(),
-                                       type.getElementType(),
+        global.setType(MemRefType::get(type.getShape(), type.getElementType(),
                                        type.getLayout(), space));
       }
       retype(storage->getResult(0), space, builder);

@@ -38,7 +38,7 @@ struct MemoryPlacementPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto fail = [&](const llvm::Twine &message) {
-      module.emitError() << "egrl-memory-placement: " << message;
+      emitError(module.getLoc()) << "egrl-memory-placement: " << message;
       signalPassFailure();
     };
 
@@ -70,8 +70,8 @@ struct MemoryPlacementPass
         return signalPassFailure();
       const GraphOpMap &opMap = analysis.opMap();
       if (graph->size() == 0) {
-        emitRemark(func.getLoc()) << "egrl: @" << func.getSymName()
-                                  << " computes nothing to place";
+        emitRemark(func.getLoc())
+            << "egrl: @" << func.getSymName() << " computes nothing to place";
         continue;
       }
 
@@ -97,8 +97,12 @@ struct MemoryPlacementPass
                         .count();
       entry.result = std::move(*result);
       EvalResult native = measure.evaluate(nativePlacement(*entry.problem));
-      entry.summary = summarize(*entry.problem, entry.result, native,
-                                strategy, measure.name(), seed, wall);
+      if (std::string why = measure.failure(); !why.empty()) {
+        emitError(func.getLoc()) << "egrl-memory-placement: " << why;
+        return signalPassFailure();
+      }
+      entry.summary = summarize(*entry.problem, entry.result, native, strategy,
+                                measure.name(), seed, wall);
 
       annotate(opMap, *entry.problem, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.

@@ -42,18 +42,16 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
      << peakLive << " B (" << formatBytes(peakLive) << ")\n";
   for (unsigned i = 0; i < graph.size(); ++i) {
     const Node &node = graph.nodes[i];
-    os << "  #" << i << " " << node.name << " kind="
-       << stringifyNodeKind(node.kind) << " ops=" << node.numOps
+    os << "  #" << i << " " << node.name
+       << " kind=" << stringifyNodeKind(node.kind) << " ops=" << node.numOps
        << " macs=" << node.macs << " vops=" << node.vectorOps
        << " weights=" << bytes(node.weightElements, node.weightElementBytes);
     if (node.weightElementsRead() != node.weightElements)
       os << " (reads "
          << bytes(node.weightElementsRead(), node.weightElementBytes) << ")";
-    os
-       << " out=" << bytes(node.outputElements, node.outputElementBytes)
+    os << " out=" << bytes(node.outputElements, node.outputElementBytes)
        << " host_in="
-       << bytes(node.hostInputElements, node.hostInputElementBytes)
-       << " in=[";
+       << bytes(node.hostInputElements, node.hostInputElementBytes) << " in=[";
     llvm::interleaveComma(node.producers, os);
     os << "]";
     if (!node.sharedWeights.empty()) {
@@ -67,8 +65,7 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
       if (partial) {
         os << " (reads ";
         llvm::interleaveComma(
-            llvm::seq<size_t>(0, node.sharedWeights.size()), os,
-            [&](size_t k) {
+            llvm::seq<size_t>(0, node.sharedWeights.size()), os, [&](size_t k) {
               const Node &owner = graph.nodes[node.sharedWeights[k]];
               os << bytes(node.sharedWeightReadElements[k],
                           owner.weightElementBytes);
@@ -83,27 +80,28 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
   }
 }
 
-struct PrintGraphPass
-    : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
+struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
   using Base::Base;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto kind = parseGranularity(granularity);
     if (!kind) {
-      module.emitError() << "egrl-print-graph: unknown granularity '"
-                         << granularity << "' (expected 'fused' or 'op')";
+      emitError(module.getLoc())
+          << "egrl-print-graph: unknown granularity '" << granularity
+          << "' (expected 'fused' or 'op')";
       return signalPassFailure();
     }
     if (elementBytes < 0) {
-      module.emitError() << "egrl-print-graph: element-bytes must be >= 0";
+      emitError(module.getLoc())
+          << "egrl-print-graph: element-bytes must be >= 0";
       return signalPassFailure();
     }
     std::error_code ec;
     llvm::raw_fd_ostream os(output, ec, llvm::sys::fs::OF_Text);
     if (ec) {
-      module.emitError() << "egrl-print-graph: cannot open '" << output
-                         << "': " << ec.message();
+      emitError(module.getLoc()) << "egrl-print-graph: cannot open '" << output
+                                 << "': " << ec.message();
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> funcs;
@@ -112,14 +110,16 @@ struct PrintGraphPass
           (function.empty() || func.getSymName() == function))
         funcs.push_back(func);
     if (!function.empty() && funcs.empty()) {
-      module.emitError() << "egrl-print-graph: no function @" << function;
+      emitError(module.getLoc())
+          << "egrl-print-graph: no function @" << function;
       return signalPassFailure();
     }
     if (json && funcs.size() > 1) {
-      module.emitError() << "egrl-print-graph: json=true prints one graph "
-                            "but the module has "
-                         << funcs.size() << " functions; choose one with "
-                         << "function=NAME";
+      emitError(module.getLoc())
+          << "egrl-print-graph: json=true prints one graph "
+             "but the module has "
+          << funcs.size() << " functions; choose one with "
+          << "function=NAME";
       return signalPassFailure();
     }
     for (func::FuncOp func : funcs) {

@@ -58,10 +58,11 @@ static cl::opt<std::string>
 static cl::opt<std::string> target("target", cl::init("nnpi-1000"),
                                    cl::desc("Target name or JSON path"),
                                    cl::cat(benchCategory));
-static cl::opt<std::string>
-    evaluatorName("evaluator", cl::init("analytical"),
-                  cl::desc("Evaluator every placement is measured on"),
-                  cl::cat(benchCategory));
+static cl::opt<std::string> evaluatorName(
+    "evaluator", cl::init("analytical"),
+    cl::desc("Evaluator every placement is measured on: analytical, "
+             "nnpi-sim or external:COMMAND"),
+    cl::cat(benchCategory));
 static cl::opt<std::string> granularity("granularity", cl::init("fused"),
                                         cl::desc("'fused' or 'op'"),
                                         cl::cat(benchCategory));
@@ -188,12 +189,16 @@ int main(int argc, char **argv) {
     auto evaluator = createEvaluator(evaluatorName, problem);
     if (!evaluator)
       die(llvm::toString(evaluator.takeError()));
+    auto checkEvaluator = [&](const std::string &during) {
+      if (std::string why = (*evaluator)->failure(); !why.empty())
+        die(model + during + ": " + why);
+    };
     nativeLatency[model] =
         (*evaluator)->evaluate(nativePlacement(problem)).latency;
+    checkEvaluator("");
     llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
-                 << " nodes, native "
-                 << formatSeconds(nativeLatency[model]) << " on "
-                 << (*evaluator)->name() << "\n";
+                 << " nodes, native " << formatSeconds(nativeLatency[model])
+                 << " on " << (*evaluator)->name() << "\n";
 
     for (auto &search : searches) {
       for (uint64_t budget : budgetList) {
@@ -209,8 +214,10 @@ int main(int argc, char **argv) {
           if (!result)
             die(model + " / " + search->name() + ": " +
                 llvm::toString(result.takeError()));
-          Run run{model, search->name().str(), seed, budget,
-                  !search->dependsOnSeed(), std::move(*result), 0};
+          checkEvaluator(" / " + search->name().str());
+          Run run{model,  search->name().str(),     seed,
+                  budget, !search->dependsOnSeed(), std::move(*result),
+                  0};
           run.wall = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
@@ -225,8 +232,7 @@ int main(int argc, char **argv) {
               nativeLatency[model] / run.result.result.latency,
               run.result.result.valid ? "valid" : "INVALID",
               (unsigned long long)run.result.evaluations, run.wall,
-              run.result.detail.empty() ? "" : "; ",
-              run.result.detail.c_str());
+              run.result.detail.empty() ? "" : "; ", run.result.detail.c_str());
           runs.push_back(std::move(run));
           // A seedless strategy gives the same answer for every budget.
           if (!search->dependsOnSeed())
@@ -302,8 +308,8 @@ int main(int argc, char **argv) {
                    {"history", std::move(history)}});
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
-                         run.model, run.strategy, run.budget, run.seed,
-                         latency, nativeLatency[run.model],
+                         run.model, run.strategy, run.budget, run.seed, latency,
+                         nativeLatency[run.model],
                          nativeLatency[run.model] / latency,
                          std::isnan(gap) ? std::string()
                                          : llvm::formatv("{0:f6}", gap).str(),
@@ -339,8 +345,8 @@ int main(int argc, char **argv) {
     int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, {}, 0, 0,
                                        &error);
     if (rc != 0)
-      die("plotting failed (" + script + "): " +
-          (error.empty() ? "exit code " + std::to_string(rc) : error));
+      die("plotting failed (" + script +
+          "): " + (error.empty() ? "exit code " + std::to_string(rc) : error));
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
   return 0;

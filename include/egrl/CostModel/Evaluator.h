@@ -1,7 +1,8 @@
 //===- Evaluator.h - The black box every strategy measures against -------===//
 //
 // A strategy sees only evaluate(placement) -> {latency, valid, overflow}.
-// Backends: the analytical model (AnalyticalModel.h); more are added by
+// Backends: the analytical model (AnalyticalModel.h), the chip simulator
+// (NnpiSim.h) and a user's command (ExternalEvaluator.h); more are added by
 // implementing this interface and one line in createEvaluator().
 //
 //===----------------------------------------------------------------------===//
@@ -13,6 +14,7 @@
 #include "egrl/CostModel/Problem.h"
 
 #include <memory>
+#include <string>
 
 namespace egrl {
 
@@ -30,6 +32,10 @@ public:
   virtual llvm::StringRef name() const = 0;
   /// Must be safe to call from several threads at once.
   virtual EvalResult evaluate(const Placement &placement) const = 0;
+  /// Why measurements stopped, or empty. Backends that can fail (an external
+  /// command) answer later calls with an infinite latency; callers check
+  /// this after a search and report it.
+  virtual std::string failure() const { return {}; }
 
   const Problem &problem() const { return problemRef; }
 
@@ -42,7 +48,7 @@ private:
 double reward(const EvalResult &result, double referenceLatency,
               int64_t totalBytes);
 
-/// Names accepted by createEvaluator().
+/// Names accepted by createEvaluator(), besides `external:COMMAND`.
 llvm::ArrayRef<llvm::StringRef> evaluatorNames();
 /// Creates the evaluator called `name` for `problem`.
 llvm::Expected<std::unique_ptr<Evaluator>>

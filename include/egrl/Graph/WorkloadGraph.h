@@ -101,7 +101,7 @@ public:
   /// Checks the invariants above (edges point backwards, sizes >= 0).
   llvm::Error verify() const;
 
-  /// JSON form (schema in docs/graph-json.md).
+  /// JSON form (schema in docs/graph.md, "JSON form").
   std::string toJSON(int indent = 2) const;
   static llvm::Expected<WorkloadGraph> fromJSON(llvm::StringRef text,
                                                 llvm::StringRef origin);

@@ -43,7 +43,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Target: a bundled target name or a path to a target JSON">,
     Option<"evaluator", "evaluator", "std::string",
            /*default=*/"\"analytical\"",
-           "Evaluator the strategy is measured on: analytical or nnpi-sim">,
+           "Evaluator the strategy is measured on: analytical, nnpi-sim or "
+           "external:COMMAND (docs/external-evaluator.md)">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups) or 'op'">,

@@ -1,0 +1,71 @@
+//===- ExternalEvaluator.h - A user's command as the evaluator ------------===//
+//
+// The `external:COMMAND` evaluator: real hardware or a vendor simulator
+// behind a line protocol. egrl starts COMMAND once (through /bin/sh), sends
+// it the graph and the target's levels, then one placement per line, and
+// reads back one measured latency per line. The placement is rectified by the
+// shared capacity rules first, as a compiler would before running it, so the
+// command only ever measures placements that fit. The protocol is in
+// docs/external-evaluator.md.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_COSTMODEL_EXTERNALEVALUATOR_H
+#define EGRL_COSTMODEL_EXTERNALEVALUATOR_H
+
+#include "egrl/CostModel/Evaluator.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <sys/types.h>
+
+namespace egrl {
+
+class ExternalEvaluator : public Evaluator {
+public:
+  /// Prefix of the evaluator name that selects this backend.
+  static constexpr llvm::StringLiteral prefix = "external:";
+
+  /// Starts `command` and completes the handshake (the graph is sent, the
+  /// command must answer {"ready": true}). Each answer may take at most
+  /// `timeoutSeconds`.
+  static llvm::Expected<std::unique_ptr<ExternalEvaluator>>
+  create(const Problem &problem, llvm::StringRef command,
+         double timeoutSeconds);
+  ~ExternalEvaluator() override;
+
+  llvm::StringRef name() const override { return "external"; }
+  /// Serialised: one device measures one placement at a time. After a
+  /// failure every call returns an infinite, invalid latency at once.
+  EvalResult evaluate(const Placement &placement) const override;
+  std::string failure() const override;
+
+  /// Answer timeout: EGRL_EXTERNAL_TIMEOUT seconds if set, else 300.
+  static llvm::Expected<double> timeoutFromEnvironment();
+
+private:
+  ExternalEvaluator(const Problem &problem, std::string command,
+                    double timeoutSeconds)
+      : Evaluator(problem), command(std::move(command)),
+        timeoutSeconds(timeoutSeconds) {}
+
+  llvm::Error start();
+  /// Sends one line and reads one line back, within the timeout.
+  llvm::Expected<std::string> exchange(const std::string &line) const;
+  void stop();
+
+  std::string command;
+  double timeoutSeconds;
+  int socketFd = -1;
+  mutable pid_t child = -1; ///< -1 once reaped.
+
+  mutable std::mutex mutex;
+  mutable std::string pending; ///< Bytes read past the last newline.
+  mutable uint64_t nextId = 0;
+  mutable std::string failureMessage;
+};
+
+} // namespace egrl
+
+#endif // EGRL_COSTMODEL_EXTERNALEVALUATOR_H

@@ -1,0 +1,42 @@
+"""A stand-in chip for the external evaluator's tests (docs/external-evaluator.md).
+
+Latency in microseconds: 1 + the number of tensors outside the fastest level
+(weights of nodes that have weights, and every output). A mode argument makes
+it misbehave the ways a real measurement command can.
+"""
+import json
+import sys
+import time
+
+mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
+if mode == "exit":
+    sys.exit(3)
+
+hello = json.loads(sys.stdin.readline())
+assert hello["egrl"] == "external-evaluator" and hello["version"] == 1
+nodes = hello["graph"]["nodes"]
+fastest = hello["target"]["levels"][0]["name"]
+if mode == "refuse":
+    print(json.dumps({"error": "this chip has no %s" % fastest}), flush=True)
+    sys.exit(0)
+print(json.dumps({"ready": True}), flush=True)
+if mode == "hang":
+    time.sleep(60)
+
+answered = 0
+for line in sys.stdin:
+    request = json.loads(line)
+    placed = request["placement"]["nodes"]
+    assert len(placed) == len(nodes)
+    slow = sum(1 for node, p in zip(nodes, placed)
+               if node["weight_elements"] > 0 and p["weights"] != fastest)
+    slow += sum(1 for p in placed if p["output"] != fastest)
+    if mode == "garbage":
+        print("latency: fast", flush=True)
+        continue
+    if mode == "die" and answered == 3:
+        sys.exit(4)
+    print(json.dumps({"id": request["id"], "latency": (1 + slow) * 1e-6}),
+          flush=True)
+    answered += 1
+    print("external-chip: measured %d" % answered, file=sys.stderr)

@@ -1,0 +1,45 @@
+// A user's command as the evaluator (docs/external-evaluator.md). The stand-in
+// chip charges 1 us plus 1 us per tensor outside the fastest level; on the toy
+// target both weights cannot fit in "fast" (32.1 KiB + 8 KiB > 40,000 B), so
+// the best placement costs 2 us.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py' report=%t.json" -o /dev/null 2>&1 | FileCheck %s
+// CHECK: remark: egrl: placed 2 nodes of @forward on toy with greedy (external): latency 2 us, 1.000x vs native (2 us), valid
+// RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
+// REPORT: "evaluator": "external"
+
+// A search spends exactly its budget on the command, plus one measurement of
+// native for the summary.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=20 seed=1 evaluator='external:%python %S/../Inputs/external-chip.py'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
+// BUDGET: external-chip: measured 21
+// BUDGET-NOT: measured 22
+// BUDGET: with random (external): latency 2 us
+
+// egrl-bench takes the same evaluator.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,random --budgets=10 --seeds=1 --evaluator="external:%python %S/../Inputs/external-chip.py" --out=%t.bench 2>&1 | FileCheck %s --check-prefix=BENCH
+// BENCH: native 2 us on external
+
+// Every way the command can fail is an error that says what happened.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py refuse'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSE
+// REFUSE: error: egrl-memory-placement: external evaluator '{{.*}} refuse' refused the graph: this chip has no fast
+// REFUSE-NOT: see current operation
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py exit'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXIT
+// EXIT: error: egrl-memory-placement: external evaluator '{{.*}} exit' exited with status 3 without answering
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator=external:%t.missing-chip" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: egrl-memory-placement: external evaluator '{{.*}}missing-chip' exited with status 127 without answering
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GARBAGE
+// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
+// DIE: error: egrl-memory-placement: external evaluator '{{.*}} die' exited with status 4 without answering
+
+// RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
+// HANG: error: egrl-memory-placement: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
+
+// RUN: env EGRL_EXTERNAL_TIMEOUT=soon not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT
+// TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, not 'soon'
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: egrl-memory-placement: evaluator 'external:' needs a command
