@@ -486,9 +486,10 @@ public:
       char latency[64];
       std::snprintf(latency, sizeof(latency), "%.9g s",
                     context.model.evaluate(start).latency);
-      result.detail = "time limit: " + why + " within " +
+      result.caveat = "time limit: " + why + " within " +
                       formatSeconds(options.timeLimitSeconds) +
-                      ", greedy placement; model latency " + latency;
+                      ", greedy placement";
+      result.detail = result.caveat + "; model latency " + latency;
       return result;
     };
     if (!built)
@@ -584,6 +585,8 @@ public:
                   milp.capacityRows, milp.numNonzeros(), greedySeconds,
                   readySeconds - greedySeconds);
     result.detail = detail + numbers;
+    if (!Cbc_isProvenOptimal(m) || !best)
+      result.caveat = detail;
     return result;
   }
 };

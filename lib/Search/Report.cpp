@@ -11,12 +11,10 @@
 using namespace egrl;
 using json = nlohmann::json;
 
-PlacementSummary egrl::summarize(const Problem &problem,
-                                 const SearchResult &result,
-                                 const EvalResult &native,
-                                 llvm::StringRef strategy,
-                                 llvm::StringRef evaluator, uint64_t seed,
-                                 double wallSeconds) {
+PlacementSummary
+egrl::summarize(const Problem &problem, const SearchResult &result,
+                const EvalResult &native, llvm::StringRef strategy,
+                llvm::StringRef evaluator, uint64_t seed, double wallSeconds) {
   PlacementSummary s;
   s.graph = problem.graph().name;
   s.target = problem.target().name;
@@ -38,6 +36,7 @@ PlacementSummary egrl::summarize(const Problem &problem,
   s.activationBytes = bytes.activations;
   s.peakBytes = peakResidentBytes(problem, result.placement);
   s.detail = result.detail;
+  s.caveat = result.caveat;
   return s;
 }
 
@@ -78,9 +77,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
      << "): latency " << formatSeconds(s.latency) << ", "
      << llvm::format("%.3f", s.speedup()) << "x vs native ("
      << formatSeconds(s.nativeLatency) << "), "
-     << (s.valid ? "valid" : "INVALID (rectified, " +
-                                 formatBytes(s.overflowBytes) +
-                                 " overflowed)");
+     << (s.valid ? "valid"
+                 : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
+                       " overflowed)");
   os << "; weights:";
   for (size_t l = 0; l < s.levels.size(); ++l)
     os << " " << s.levels[l] << " " << formatBytes(s.weightBytes[l]);
@@ -90,10 +89,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   return out;
 }
 
-std::string
-egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
-                 const std::vector<const Problem *> &problems,
-                 const std::vector<const SearchResult *> &results) {
+std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
+                             const std::vector<const Problem *> &problems,
+                             const std::vector<const SearchResult *> &results) {
   json functions = json::array();
   for (size_t f = 0; f < summaries.size(); ++f) {
     const PlacementSummary &s = summaries[f];
@@ -140,6 +138,7 @@ egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
                          {"evaluations", s.evaluations},
                          {"wall_s", s.wallSeconds},
                          {"detail", s.detail},
+                         {"caveat", s.caveat},
                          {"levels", std::move(levels)},
                          {"history", std::move(history)},
                          {"placement", std::move(nodes)}});

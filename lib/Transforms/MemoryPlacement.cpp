@@ -107,6 +107,9 @@ struct MemoryPlacementPass
       annotate(opMap, *entry.problem, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.
       emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
+      if (!entry.result.caveat.empty())
+        emitWarning(func.getLoc())
+            << "egrl: " << strategy << ": " << entry.result.caveat;
       placed.push_back(std::move(entry));
     }
     if (!sawFunction)

@@ -249,10 +249,12 @@ int main(int argc, char **argv) {
                                "model", "strategy", "budget", "latency",
                                "vs native", "gap to ilp", "valid", "evals",
                                "wall s");
+  std::vector<std::string> footnotes;
   for (size_t i = 0; i < runs.size();) {
     size_t j = i;
     std::vector<double> latency, evals, wall;
     unsigned valid = 0;
+    std::string caveat;
     while (j < runs.size() && runs[j].model == runs[i].model &&
            runs[j].strategy == runs[i].strategy &&
            runs[j].budget == runs[i].budget) {
@@ -260,6 +262,8 @@ int main(int argc, char **argv) {
       evals.push_back(double(runs[j].result.evaluations));
       wall.push_back(runs[j].wall);
       valid += runs[j].result.result.valid;
+      if (caveat.empty())
+        caveat = runs[j].result.caveat;
       ++j;
     }
     const Run &first = runs[i];
@@ -271,13 +275,22 @@ int main(int argc, char **argv) {
                 .str();
     std::string budgetText =
         first.seedless ? "-" : std::to_string(first.budget);
+    // A strategy that fell short of its promise (ilp at its time limit) is
+    // starred, with the reason below the table.
+    std::string strategyText = first.strategy;
+    if (!caveat.empty()) {
+      strategyText += "*";
+      footnotes.push_back(first.model + " " + first.strategy + ": " + caveat);
+    }
     llvm::outs() << llvm::format(
         "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
-        first.model.c_str(), first.strategy.c_str(), budgetText.c_str(),
+        first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
         formatSeconds(med).c_str(), nativeLatency[first.model] / med,
         gap.c_str(), valid, j - i, median(evals), median(wall));
     i = j;
   }
+  for (const std::string &note : footnotes)
+    llvm::outs() << "* " << note << "\n";
 
   if (outDir.empty())
     return 0;
@@ -305,6 +318,7 @@ int main(int argc, char **argv) {
                    {"evaluations", run.result.evaluations},
                    {"wall_s", run.wall},
                    {"detail", run.result.detail},
+                   {"caveat", run.result.caveat},
                    {"history", std::move(history)}});
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",

@@ -31,14 +31,13 @@ struct PlacementSummary {
   std::vector<int64_t> activationBytes; ///< Per level.
   std::vector<int64_t> peakBytes;       ///< Per level.
   std::string detail;
+  std::string caveat; ///< SearchResult::caveat.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
 };
 
-PlacementSummary summarize(const Problem &problem,
-                           const SearchResult &result,
-                           const EvalResult &native,
-                           llvm::StringRef strategy,
+PlacementSummary summarize(const Problem &problem, const SearchResult &result,
+                           const EvalResult &native, llvm::StringRef strategy,
                            llvm::StringRef evaluator, uint64_t seed,
                            double wallSeconds);
 

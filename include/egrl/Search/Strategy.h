@@ -50,6 +50,9 @@ struct SearchResult {
   uint64_t evaluations = 0;
   std::vector<HistoryPoint> history;
   std::string detail; ///< One line a strategy may add to reports.
+  /// Set when the result falls short of what the strategy promises (ilp
+  /// stopped before proving optimality): the pass warns, egrl-bench marks it.
+  std::string caveat;
 };
 
 /// Counts evaluations, keeps the best valid placement and its history, and
