@@ -56,7 +56,8 @@ bool isViewLike(Operation *op) {
       "tensor.expand_shape",  "tensor.collapse_shape", "tensor.cast",
       "tensor.reshape",       "tensor.bitcast",        "tensor.pad",
       "tensor.extract_slice", "tosa.reshape",          "tosa.pad",
-      "tosa.slice",           "tosa.identity",         "tosa.cast_shape"};
+      "tosa.slice",           "tosa.identity",         "tosa.cast_shape",
+      "bufferization.to_tensor"};
   return names.contains(op->getName().getStringRef());
 }
 
@@ -117,19 +118,30 @@ ArrayRef<int64_t> shapeOf(Value value) {
 
 int64_t elementsOf(Value value) { return product(shapeOf(value)); }
 
+/// Ops whose operand 0 is a table they gather rows from.
+bool isGather(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  return name == "tosa.gather" || name == "tensor.gather";
+}
+
 OpCost linalgCost(linalg::LinalgOp op) {
   OpCost cost;
+  StringRef name = op->getName().getStringRef();
   int64_t iterations = product(op.getStaticLoopRanges());
   unsigned bodyOps = 0;
   bool hasMul = false;
   for (Operation &inner : op.getBlock()->without_terminator()) {
     ++bodyOps;
-    StringRef name = inner.getName().getStringRef();
-    hasMul |= name == "arith.mulf" || name == "arith.muli";
+    StringRef innerName = inner.getName().getStringRef();
+    hasMul |= innerName == "arith.mulf" || innerName == "arith.muli";
   }
-  StringRef name = op->getName().getStringRef();
   bool convolution = linalg::isaConvolutionOpInterface(op);
-  if (linalg::isaContractionOpInterface(op) || (convolution && hasMul)) {
+  // The zero-point subtractions in a quantized matmul's body hide it from
+  // the contraction matcher; it is a matmul all the same.
+  bool contraction = linalg::isaContractionOpInterface(op) ||
+                     name == "linalg.quantized_matmul" ||
+                     name == "linalg.quantized_batch_matmul";
+  if (contraction || (convolution && hasMul)) {
     cost.macs = iterations;
     if (name.contains("depthwise"))
       cost.kind = NodeKind::DepthwiseConv;
@@ -263,6 +275,8 @@ struct NodeState {
   llvm::SmallSetVector<unsigned, 2> hostArgs;
   llvm::SmallSetVector<Value, 2> escaping;
   Value lastResult;
+  /// Ops of the node that read weights, with the weight each reads most of.
+  llvm::SmallVector<std::pair<Operation *, unsigned>, 2> weightReaders;
 };
 
 class GraphWalker {
@@ -283,6 +297,8 @@ private:
   const GraphBuildOptions &options;
   GraphOpMap *opMap;
   llvm::DenseMap<Value, ValueInfo> info;
+  /// Non-tensor values computed from run-time data.
+  llvm::DenseSet<Value> runtimeScalars;
   std::vector<WeightInfo> weights;
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -336,6 +352,18 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     vi.cls = ValueInfo::Host;
     vi.argNumber = arg.getArgNumber();
   }
+  for (BlockArgument arg : func.getArguments())
+    if (!isa<ShapedType>(arg.getType()))
+      runtimeScalars.insert(arg);
+  // Data that flows in at run time: a tensor from the host or a node, or a
+  // scalar computed from one (a function argument, an element read back).
+  auto isRuntimeData = [&](Value value) {
+    if (runtimeScalars.contains(value))
+      return true;
+    auto it = info.find(value);
+    return it != info.end() && (it->second.cls == ValueInfo::Host ||
+                                it->second.cls == ValueInfo::Activation);
+  };
 
   for (Operation &op : func.getBody().front()) {
     if (op.hasTrait<OpTrait::ReturnLike>()) {
@@ -348,12 +376,27 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       }
       continue;
     }
+    StringRef dialect = op.getName().getDialectNamespace();
+    if (dialect == "torch" || dialect == "torch_c") {
+      emitError(op.getLoc())
+          << "egrl: '" << op.getName()
+          << "' is torch-dialect IR, not linalg or TOSA: lower the model "
+             "first (torch-mlir's torch-backend-to-linalg-on-tensors-backend-"
+             "pipeline or torch-backend-to-tosa-backend-pipeline)";
+      return failure();
+    }
     if (failed(checkStaticShapes(&op)))
       return failure();
     bool hasTensorResult = llvm::any_of(
         op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
-    if (!hasTensorResult)
-      continue; // Scalars, shape queries: nothing to place.
+    if (!hasTensorResult) {
+      // Scalars and shape queries are nothing to place, but a scalar
+      // computed from run-time data is run-time data itself.
+      if (llvm::any_of(op.getOperands(), isRuntimeData))
+        for (Value result : op.getResults())
+          runtimeScalars.insert(result);
+      continue;
+    }
 
     if (isBufferInit(&op))
       continue;
@@ -372,9 +415,10 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
 
     // Data the op reads: every tensor operand, including destination-style
     // inits (an init may be an accumulator or a broadcast bias).
+    // Memref arguments count too (bufferization.to_tensor reads them).
     SmallVector<Value> dataOperands;
     for (Value operand : op.getOperands())
-      if (isa<RankedTensorType>(operand.getType()))
+      if (isa<RankedTensorType>(operand.getType()) || info.count(operand))
         dataOperands.push_back(operand);
     // Tensors a body reads from above count too: an embedding lookup is a
     // linalg.generic whose body does tensor.extract from the table.
@@ -392,7 +436,10 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       continue;
     }
 
-    bool readsData = false;
+    // A scalar argument filled into a tensor is run-time data, not a
+    // constant to fold.
+    bool readsData = llvm::any_of(op.getOperands(), isRuntimeData) ||
+                     llvm::any_of(capturedValues, isRuntimeData);
     ValueInfo folded;
     folded.cls = ValueInfo::Weight;
     for (Value operand : dataOperands) {
@@ -466,18 +513,25 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   state.node.macs += cost.macs;
   state.node.vectorOps += cost.vectorOps;
 
-  bool readsWeights = false;
+  std::optional<unsigned> mostRead;
+  int64_t mostReadElements = -1;
   for (Value operand : dataOperands) {
     const ValueInfo &vi = info.lookup(operand);
     switch (vi.cls) {
     case ValueInfo::Weight:
-      readsWeights = true;
       for (unsigned id : vi.weightIds) {
         state.weightIds.insert(id);
         // A slice of a weight exposes only its own elements.
         int64_t read = std::min(weights[id].elements, elementsOf(operand));
         if (captured.contains(operand))
           read = std::min(read, iterationsOf(op));
+        // A gather reads one row of its table per output row.
+        if (isGather(op) && operand == op->getOperand(0))
+          read = std::min(read, elementsOf(op->getResult(0)));
+        if (read > mostReadElements) {
+          mostRead = id;
+          mostReadElements = read;
+        }
         int64_t &reads = state.weightReads[id];
         reads = std::min(weights[id].elements, reads + read);
       }
@@ -504,11 +558,10 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
     vi.root = result;
     state.lastResult = result;
   }
-  if (opMap) {
+  if (opMap)
     opMap->nodeOf[op] = *target;
-    if (readsWeights)
-      opMap->readsWeights.insert(op);
-  }
+  if (mostRead)
+    state.weightReaders.push_back({op, *mostRead});
 }
 
 WorkloadGraph GraphWalker::finish() {
@@ -543,6 +596,9 @@ WorkloadGraph GraphWalker::finish() {
       }
     }
     node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
+    if (opMap)
+      for (auto [op, id] : state.weightReaders)
+        opMap->weightOwnerOf[op] = unsigned(owner[id]);
     for (auto [ownerNode, read] : sharedReads) {
       node.sharedWeights.push_back(ownerNode);
       node.sharedWeightReadElements.push_back(

@@ -42,7 +42,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     while (level < slowest &&
            weightsUsed[level] + bytes > problem.usableBytes[level])
       ++level;
-    if (level != placement[i].weights) {
+    bool demoted = level != placement[i].weights;
+    if (demoted) {
       report.valid = false;
       report.overflowBytes += bytes;
       ++report.demotedTensors;
@@ -51,6 +52,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     if (weightsUsed[level] + bytes > problem.usableBytes[level]) {
       report.valid = false;
       report.backingStoreOverflow = true;
+      if (!demoted)
+        report.overflowBytes += bytes;
     }
     weightsUsed[level] += bytes;
   }
@@ -96,7 +99,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     bool fits = fitsIn(level);
     while (level < slowest && !fits)
       fits = fitsIn(++level);
-    if (level != placement[i].output) {
+    bool demoted = level != placement[i].output;
+    if (demoted) {
       report.valid = false;
       report.overflowBytes += bytes;
       ++report.demotedTensors;
@@ -105,6 +109,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     if (!fits) {
       report.valid = false;
       report.backingStoreOverflow = true;
+      if (!demoted)
+        report.overflowBytes += bytes;
     }
     if (holdsEverything[level])
       continue;
@@ -146,4 +152,19 @@ LevelBytes egrl::bytesPerLevel(const Problem &problem,
     out.activations[placement[i].output] += problem.outputBytes[i];
   }
   return out;
+}
+
+llvm::Error egrl::checkFitsTarget(const Problem &problem) {
+  Placement allSlowest(problem.numNodes(), problem.slowestLevel());
+  if (!rectify(problem, allSlowest).backingStoreOverflow)
+    return llvm::Error::success();
+  const unsigned slowest = problem.slowestLevel();
+  const MemoryLevel &level = problem.target().levels[slowest];
+  int64_t peak = peakResidentBytes(problem, allSlowest)[slowest];
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "the graph does not fit target '%s': with every tensor in its largest "
+      "level '%s' it needs %lld bytes at once, the level holds %lld",
+      problem.target().name.c_str(), level.name.c_str(), (long long)peak,
+      (long long)problem.usableBytes[slowest]);
 }

@@ -155,9 +155,10 @@ ExternalEvaluator::exchange(const std::string &line) const {
                      " within " + seconds + " s (EGRL_EXTERNAL_TIMEOUT)");
   };
   auto died = [&]() {
-    // Give the command a moment to finish exiting so its status is known.
+    // Give the command a moment (up to 5 s, for a loaded machine) to finish
+    // exiting so that its status is known.
     int status = 0;
-    for (int i = 0; i < 50; ++i) {
+    for (int i = 0; i < 500; ++i) {
       if (waitpid(child, &status, WNOHANG) == child) {
         child = -1;
         return makeError("external evaluator '" + command + "' " +

@@ -17,7 +17,9 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLAPPLYMEMORYSPACES
@@ -110,10 +112,17 @@ struct ApplyMemorySpacesPass
       for (OpOperand &init : op.getDpsInitsMutable())
         if (Operation *storage = storageOf(init.get()))
           levels.insert({storage, placement.getOutput()});
-      if (StringAttr weights = placement.getWeights())
-        for (OpOperand *input : op.getDpsInputOperands()) {
+      if (StringAttr weights = placement.getWeights()) {
+        // Inputs, and buffers the body reads from above (a lookup's table).
+        llvm::SetVector<Value> inputs;
+        for (OpOperand *input : op.getDpsInputOperands())
+          inputs.insert(input->get());
+        getUsedValuesDefinedAbove(op->getRegions(), inputs);
+        for (Value input : inputs) {
+          if (!isa<MemRefType>(input.getType()))
+            continue;
           SmallVector<Operation *> storage;
-          collectWeightStorage(input->get(), storage);
+          collectWeightStorage(input, storage);
           // Only storage that ends in a global is a weight; other inputs
           // are activations placed by their producer.
           bool isWeight = llvm::any_of(storage, [](Operation *s) {
@@ -123,6 +132,7 @@ struct ApplyMemorySpacesPass
             for (Operation *s : storage)
               levels.insert({s, weights});
         }
+      }
     });
     bool sawPlacement = false;
     module.walk([&](Operation *op) {

@@ -2,6 +2,7 @@
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
@@ -78,6 +79,11 @@ struct MemoryPlacementPass
       PlacedFunction entry;
       entry.graph = std::make_unique<WorkloadGraph>(*graph);
       entry.problem = std::make_unique<Problem>(*entry.graph, chip);
+      if (llvm::Error err = checkFitsTarget(*entry.problem)) {
+        emitError(func.getLoc())
+            << "egrl-memory-placement: " << llvm::toString(std::move(err));
+        return signalPassFailure();
+      }
       AnalyticalModel model(*entry.problem);
       auto evaluatorOr = createEvaluator(evaluator, *entry.problem);
       if (!evaluatorOr)
@@ -167,13 +173,9 @@ struct MemoryPlacementPass
     };
     for (auto [op, node] : opMap.nodeOf) {
       StringAttr weights;
-      if (opMap.readsWeights.contains(op)) {
-        const Node &info = problem.graph().nodes[node];
-        unsigned owner = problem.hasWeights(node) || info.sharedWeights.empty()
-                             ? node
-                             : info.sharedWeights.front();
-        weights = levelName(placement[owner].weights);
-      }
+      auto owner = opMap.weightOwnerOf.find(op);
+      if (owner != opMap.weightOwnerOf.end())
+        weights = levelName(placement[owner->second].weights);
       op->setAttr(EGRLDialect::getPlacementAttrName(),
                   PlacementAttr::get(ctx, node, weights,
                                      levelName(placement[node].output)));

@@ -47,3 +47,14 @@ func.func @huge(%x: tensor<100000x100000x100000x100000xf32>) -> tensor<100000x10
   } -> tensor<100000x100000x100000x100000xf32>
   return %r : tensor<100000x100000x100000x100000xf32>
 }
+
+// -----
+
+// Unconverted torch-dialect IR is not silently skipped.
+func.func @torch_ir(%arg0: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  // expected-error@+1 {{egrl: 'torch_c.from_builtin_tensor' is torch-dialect IR, not linalg or TOSA: lower the model first}}
+  %b = "torch_c.from_builtin_tensor"(%arg0) : (tensor<1x16xf32>) -> !torch.vtensor<[1,16],f32>
+  %c = "torch.aten.relu"(%b) : (!torch.vtensor<[1,16],f32>) -> !torch.vtensor<[1,16],f32>
+  %d = "torch_c.to_builtin_tensor"(%c) : (!torch.vtensor<[1,16],f32>) -> tensor<1x16xf32>
+  return %d : tensor<1x16xf32>
+}

@@ -36,7 +36,8 @@ for line in sys.stdin:
         continue
     if mode == "die" and answered == 3:
         sys.exit(4)
+    answered += 1
+    # Before the answer, so the line comes out before egrl's remark.
+    print("external-chip: measured %d" % answered, file=sys.stderr, flush=True)
     print(json.dumps({"id": request["id"], "latency": (1 + slow) * 1e-6}),
           flush=True)
-    answered += 1
-    print("external-chip: measured %d" % answered, file=sys.stderr)

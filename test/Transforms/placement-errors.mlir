@@ -24,13 +24,31 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/negative-capacity.json" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: egrl-memory-placement: {{.*}}negative-capacity.json: levels[0].capacity_bytes: must be > 0 (got -4)
 
+// A zero capacity and a negative bandwidth, and errors that do not dump
+// the whole module after them.
+// RUN: echo '{"name": "z", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 0, "bandwidth_bytes_per_s": 1e9}]}' > %t.zero-capacity.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.zero-capacity.json" 2>&1 | FileCheck %s --check-prefix=ZEROCAP
+// ZEROCAP: error: egrl-memory-placement: {{.*}}zero-capacity.json: levels[0].capacity_bytes: must be > 0 (got 0)
+// ZEROCAP-NOT: see current operation
+// RUN: echo '{"name": "n", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": -5e9}]}' > %t.negative-bandwidth.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.negative-bandwidth.json" 2>&1 | FileCheck %s --check-prefix=NEGBW
+// NEGBW: error: egrl-memory-placement: {{.*}}negative-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be > 0 (got -5000000000.0)
+
+// A graph that does not fit even the slowest level (32 KiB of weights in
+// 20 KB): no placement can be valid, so it is an error, before any search.
+// RUN: echo '{"name": "tiny", "element_bytes": 1, "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "fast", "capacity_bytes": 1000, "bandwidth_bytes_per_s": 1e10}, {"name": "slow", "capacity_bytes": 20000, "bandwidth_bytes_per_s": 1e9}]}' > %t.tiny.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.tiny.json" 2>&1 | FileCheck %s --check-prefix=TOOBIG
+// TOOBIG: mlp.mlir:1:1: error: egrl-memory-placement: the graph does not fit target 'tiny': with every tensor in its largest level 'slow' it needs 41280 bytes at once, the level holds 20000
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%t.tiny.json --strategies=greedy 2>&1 | FileCheck %s --check-prefix=TOOBIG-BENCH
+// TOOBIG-BENCH: egrl-bench: error: mlp: the graph does not fit target 'tiny'
+
 // A module with no function body to place.
 // RUN: echo 'func.func private @decl(tensor<4xf32>)' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // NOFUNC: error: egrl-memory-placement: the module has no func.func with a body to place
 
 // Malformed MLIR never reaches the pass.
 // RUN: echo 'func.func @f( {' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=PARSE
-// PARSE: error:
+// PARSE: <stdin>:1:14: error: expected non-function type
 
 // Dynamic shapes stop the pass with the op's location.
 // RUN: not egrl-opt %S/../Inputs/dynamic.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=DYNAMIC

@@ -13,6 +13,7 @@
 
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
@@ -185,6 +186,8 @@ int main(int argc, char **argv) {
     if (graph->size() == 0)
       die(model + ": nothing to place (the graph has no compute ops)");
     Problem problem(*graph, chip);
+    if (llvm::Error err = checkFitsTarget(problem))
+      die(model + ": " + llvm::toString(std::move(err)));
     AnalyticalModel analytical(problem);
     auto evaluator = createEvaluator(evaluatorName, problem);
     if (!evaluator)

@@ -13,7 +13,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 
 namespace egrl {
 
@@ -30,8 +29,10 @@ struct GraphBuildOptions {
 struct GraphOpMap {
   /// Node of each op that belongs to one (views and inits belong to none).
   llvm::DenseMap<mlir::Operation *, unsigned> nodeOf;
-  /// Ops reading a weight.
-  llvm::DenseSet<mlir::Operation *> readsWeights;
+  /// For each op reading a weight, the node that owns it (the owner of the
+  /// largest one the op reads, when it reads several): a bias add fused into
+  /// one node may read a constant owned by another.
+  llvm::DenseMap<mlir::Operation *, unsigned> weightOwnerOf;
 };
 
 /// Builds the graph of `func`. Reports errors (dynamic shapes, ops with

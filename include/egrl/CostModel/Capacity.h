@@ -31,6 +31,10 @@ struct CapacityReport {
 /// weights get their weight level set to the slowest level (canonical form).
 CapacityReport rectify(const Problem &problem, Placement &placement);
 
+/// An error when even the backing store cannot hold the graph (every tensor
+/// in the slowest level), so no placement can be valid.
+llvm::Error checkFitsTarget(const Problem &problem);
+
 /// Largest number of bytes resident at once in each level.
 std::vector<int64_t> peakResidentBytes(const Problem &problem,
                                        const Placement &placement);

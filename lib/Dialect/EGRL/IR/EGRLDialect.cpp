@@ -5,6 +5,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -24,9 +26,27 @@ void EGRLDialect::initialize() {
       >();
 }
 
+/// A splat constant that only initialises outputs (what canonicalisation
+/// leaves of a linalg.fill) is a buffer init, not a weight.
+static bool isSplatInit(Operation *op) {
+  if (op->getNumResults() != 1 || op->getResult(0).use_empty())
+    return false;
+  Attribute value;
+  if (!matchPattern(op->getResult(0), m_Constant(&value)))
+    return false;
+  auto elements = dyn_cast<SplatElementsAttr>(value);
+  if (!elements)
+    return false;
+  return llvm::all_of(op->getResult(0).getUses(), [](OpOperand &use) {
+    auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+    return dps && dps.isDpsInit(&use);
+  });
+}
+
 bool egrl::isWeightSource(Operation *op) {
-  if (op->hasTrait<OpTrait::ConstantLike>() ||
-      op->getName().getStringRef() == "memref.get_global")
+  if (op->hasTrait<OpTrait::ConstantLike>())
+    return !isSplatInit(op);
+  if (op->getName().getStringRef() == "memref.get_global")
     return true;
   StringRef name = op->getName().getStringRef();
   return op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
@@ -39,14 +59,21 @@ namespace {
 /// What a value holds, by the rules of the graph builder (docs/graph.md):
 /// weights, data that flows in at run time, or nothing (buffers that only
 /// initialise an output, scalars).
-enum class Holds { Nothing, Weights, Data };
+/// Unknown: the chain of producers is too long to follow here, so the
+/// verifier does not judge.
+enum class Holds { Nothing, Weights, Data, Unknown };
 
-Holds classify(Value value, unsigned depth) {
+Holds classify(Value value, unsigned depth,
+               llvm::DenseMap<Value, Holds> &memo) {
   if (!isa<ShapedType>(value.getType()))
     return Holds::Nothing;
   Operation *def = value.getDefiningOp();
-  if (!def || depth > 8)
+  if (!def)
     return Holds::Data;
+  if (depth > 256)
+    return Holds::Unknown;
+  if (auto it = memo.find(value); it != memo.end())
+    return it->second;
   if (isWeightSource(def)) {
     auto shaped = cast<ShapedType>(value.getType());
     return shaped.hasStaticShape() && shaped.getNumElements() > 1
@@ -62,18 +89,26 @@ Holds classify(Value value, unsigned depth) {
   getUsedValuesDefinedAbove(def->getRegions(), inputs);
   Holds result = Holds::Nothing;
   for (Value input : inputs) {
-    Holds held = classify(input, depth + 1);
-    if (held == Holds::Data)
-      return Holds::Data;
+    Holds held = classify(input, depth + 1, memo);
+    if (held == Holds::Data || held == Holds::Unknown) {
+      result = held;
+      break;
+    }
     if (held == Holds::Weights)
       result = Holds::Weights;
   }
+  memo[value] = result;
   return result;
 }
 } // namespace
 
-bool egrl::isWeightValue(Value value) {
-  return classify(value, 0) == Holds::Weights;
+/// Whether `value` may hold weights (a constant tensor with more than one
+/// element, or computed from weights only, like a transposed constant):
+/// false only when it certainly does not.
+static bool mayBeWeightValue(Value value) {
+  llvm::DenseMap<Value, Holds> memo;
+  Holds held = classify(value, 0, memo);
+  return held == Holds::Weights || held == Holds::Unknown;
 }
 
 LogicalResult
@@ -147,8 +182,7 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
     // A lookup reads its table inside the body (tensor.extract).
     llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
     getUsedValuesDefinedAbove(op->getRegions(), read);
-    bool readsWeights =
-        llvm::any_of(read, [](Value v) { return isWeightValue(v); });
+    bool readsWeights = llvm::any_of(read, mayBeWeightValue);
     if (!onBuffers && !readsWeights)
       return op->emitError()
              << "#egrl.placement has 'weights' but the op reads no weights";

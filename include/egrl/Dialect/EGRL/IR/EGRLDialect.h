@@ -17,13 +17,11 @@ namespace egrl {
 /// True if `op` produces weight data from nothing: a constant, a load of a
 /// global (memref.get_global, ml_program.global_load, IREE's
 /// util.global.load), or any other operand-less op making a tensor, except
-/// ops that only create an empty buffer (tensor.empty).
+/// ops that only create an empty buffer (tensor.empty) and splat constants
+/// used only as output inits (a folded linalg.fill). The graph builder and
+/// the placement verifier share this rule.
 bool isWeightSource(mlir::Operation *op);
 
-/// True if `value` is a weight: a constant tensor with more than one element,
-/// or computed from weights only (a transposed or broadcast constant, which a
-/// compiler folds). The graph builder and the verifier share this rule.
-bool isWeightValue(mlir::Value value);
 } // namespace egrl
 
 #endif // EGRL_DIALECT_EGRL_IR_EGRLDIALECT_H

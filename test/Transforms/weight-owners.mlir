@@ -1,0 +1,53 @@
+// A fused node may read a weight another node owns (one bias shared by two
+// layers): each op carries the level of the weight it reads, and after
+// bufferization each global gets its owner's level. On small-fast only one of
+// the two 16 KiB matrices fits in "fast"; greedy puts wa and the bias there.
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s
+// CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">}
+// CHECK: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">
+// CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
+// CHECK: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 1, weights = "fast", output = "fast">
+
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<bias>
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"slow">> = dense_resource<wb>
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"fast">> = dense_resource<wa>
+// An embedding table read inside a lookup's body gets its level too.
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<1000x16xf32, #egrl.mem<"{{fast|slow}}">> = dense_resource<table>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
+func.func @forward(%x: tensor<1x128xf32>) -> tensor<1x128xf32> {
+  %wa = arith.constant dense_resource<wa> : tensor<128x128xf32>
+  %wb = arith.constant dense_resource<wb> : tensor<128x128xf32>
+  %bias = arith.constant dense_resource<bias> : tensor<128xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x128xf32>) -> tensor<1x128xf32>
+  %a = linalg.matmul ins(%x, %wa : tensor<1x128xf32>, tensor<128x128xf32>) outs(%f : tensor<1x128xf32>) -> tensor<1x128xf32>
+  %ab = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%a, %bias : tensor<1x128xf32>, tensor<128xf32>) outs(%e : tensor<1x128xf32>) {
+  ^bb0(%i: f32, %b: f32, %o: f32):
+    %s = arith.addf %i, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x128xf32>
+  %c = linalg.matmul ins(%ab, %wb : tensor<1x128xf32>, tensor<128x128xf32>) outs(%f : tensor<1x128xf32>) -> tensor<1x128xf32>
+  %cb = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%c, %bias : tensor<1x128xf32>, tensor<128xf32>) outs(%e : tensor<1x128xf32>) {
+  ^bb0(%i: f32, %b: f32, %o: f32):
+    %s = arith.addf %i, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x128xf32>
+  return %cb : tensor<1x128xf32>
+}
+
+func.func @lookup(%tokens: tensor<4xi64>) -> tensor<4x16xf32> {
+  %table = arith.constant dense_resource<table> : tensor<1000x16xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %r = linalg.generic {indexing_maps = [#ids, #id], iterator_types = ["parallel", "parallel"]} ins(%tokens : tensor<4xi64>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%t: i64, %o: f32):
+    %row = arith.index_cast %t : i64 to index
+    %col = linalg.index 1 : index
+    %v = tensor.extract %table[%row, %col] : tensor<1000x16xf32>
+    linalg.yield %v : f32
+  } -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}
