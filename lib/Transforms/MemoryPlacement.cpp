@@ -53,6 +53,10 @@ struct MemoryPlacementPass
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
+    // The simulator section is checked whichever evaluator runs, so a broken
+    // target fails the same way everywhere.
+    if (auto sim = SimConfig::fromTarget(chip); !sim)
+      return fail(llvm::toString(sim.takeError()));
     auto strategyOr = createStrategy(strategy);
     if (!strategyOr)
       return fail(llvm::toString(strategyOr.takeError()));

@@ -79,3 +79,27 @@ func.func @unknown_attr() attributes {egrl.colour = 3} {
 func.func @wrong_kind() attributes {egrl.placement = 3} {
   return
 }
+
+// -----
+
+// Memory spaces name levels of the module's target, on buffers and globals.
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+  // expected-error@+1 {{memory space #egrl.mem<"hbm"> is not a level of target 'nnpi-1000' (levels: sram, llc, dram)}}
+  func.func @bad_space(%b: memref<4xf32, #egrl.mem<"hbm">>) {
+    return
+  }
+}
+
+// -----
+
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+  // expected-error@+1 {{memory space #egrl.mem<"l4"> is not a level of target 'nnpi-1000'}}
+  memref.global "private" constant @w : memref<4xf32, #egrl.mem<"l4">> = dense<1.0>
+}
+
+// -----
+
+// expected-error@+1 {{#egrl.mem needs a level name}}
+func.func @empty_space(%b: memref<4xf32, #egrl.mem<"">>) {
+  return
+}

@@ -12,3 +12,8 @@
 // A broken simulator section is an error naming the field.
 // RUN: not egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="evaluator=nnpi-sim target=%S/../Inputs/bad-sim.json" 2>&1 | FileCheck %s --check-prefix=BADSIM
 // BADSIM: error: egrl-memory-placement: {{.*}}sim.engines
+
+// It is checked with the analytical evaluator too, and by egrl-bench.
+// RUN: not egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="target=%S/../Inputs/bad-sim.json" 2>&1 | FileCheck %s --check-prefix=BADSIM
+// RUN: not egrl-bench tiny_cnn --target=%S/../Inputs/bad-sim.json --strategies=greedy 2>&1 | FileCheck %s --check-prefix=BADSIM-BENCH
+// BADSIM-BENCH: egrl-bench: error: {{.*}}sim.engines

@@ -14,6 +14,7 @@
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
@@ -147,6 +148,10 @@ int main(int argc, char **argv) {
   if (!loaded)
     die(llvm::toString(loaded.takeError()));
   Target chip = std::move(*loaded);
+  // The simulator section is checked whichever evaluator runs, so a broken
+  // target fails the same way everywhere.
+  if (auto sim = SimConfig::fromTarget(chip); !sim)
+    die(llvm::toString(sim.takeError()));
   std::vector<uint64_t> budgetList = parseBudgets();
 
   llvm::SmallVector<llvm::StringRef> names;

@@ -129,16 +129,65 @@ RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+LogicalResult MemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                              StringAttr level) {
+  if (!level || level.getValue().empty())
+    return emitError() << "#egrl.mem needs a level name";
+  return success();
+}
+
+/// "sram, llc, dram": the record's levels for diagnostics.
+static std::string levelList(RecordAttr record) {
+  std::string names;
+  for (Attribute known : record.getLevels())
+    names += (names.empty() ? "" : ", ") +
+             cast<StringAttr>(known).getValue().str();
+  return names;
+}
+
+/// Every #egrl.mem in the module (types of values, globals, signatures)
+/// must name a level of the module's record.
+static LogicalResult verifyMemorySpaces(ModuleOp module, RecordAttr record) {
+  llvm::DenseSet<Attribute> known(record.getLevels().begin(),
+                                  record.getLevels().end());
+  WalkResult result = module.walk([&](Operation *op) {
+    auto check = [&](MemAttr mem) {
+      if (known.contains(mem.getLevel()))
+        return WalkResult::advance();
+      op->emitError() << "memory space " << mem
+                      << " is not a level of target '"
+                      << record.getTarget().getValue()
+                      << "' (levels: " << levelList(record) << ")";
+      return WalkResult::interrupt();
+    };
+    for (Type type : op->getResultTypes())
+      if (type.walk(check).wasInterrupted())
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (arg.getType().walk(check).wasInterrupted())
+            return WalkResult::interrupt();
+    // memref.global's type, func.func's signature.
+    if (op->getAttrDictionary().walk(check).wasInterrupted())
+      return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
+}
+
 LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
                                                     NamedAttribute attr) {
   if (attr.getName() == getRecordAttrName()) {
-    if (!isa<RecordAttr>(attr.getValue()))
+    auto record = dyn_cast<RecordAttr>(attr.getValue());
+    if (!record)
       return op->emitError() << "'" << getRecordAttrName()
                              << "' must be an #egrl.record";
-    if (!isa<ModuleOp>(op))
+    auto module = dyn_cast<ModuleOp>(op);
+    if (!module)
       return op->emitError() << "'" << getRecordAttrName()
                              << "' belongs on a builtin.module";
-    return success();
+    return verifyMemorySpaces(module, record);
   }
   if (attr.getName() != getPlacementAttrName())
     return op->emitError() << "unknown egrl attribute '" << attr.getName().getValue()
@@ -161,14 +210,10 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
     for (Attribute known : record.getLevels())
       if (known == level)
         return success();
-    std::string names;
-    for (Attribute known : record.getLevels())
-      names += (names.empty() ? "" : ", ") +
-               cast<StringAttr>(known).getValue().str();
     return op->emitError() << role << " level " << level
                            << " is not a level of target '"
                            << record.getTarget().getValue()
-                           << "' (levels: " << names << ")";
+                           << "' (levels: " << levelList(record) << ")";
   };
   if (failed(checkLevel(placement.getOutput(), "output")))
     return failure();

@@ -42,6 +42,7 @@ def EGRL_MemAttr : EGRL_Attr<"Mem", "mem"> {
   }];
   let parameters = (ins "::mlir::StringAttr":$level);
   let assemblyFormat = "`<` $level `>`";
+  let genVerifyDecl = 1;
 }
 
 def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
