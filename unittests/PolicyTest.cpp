@@ -5,6 +5,8 @@
 #include "egrl/Search/Strategy.h"
 #include "TestUtil.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cmath>
 #include <fstream>
 
@@ -128,9 +130,12 @@ TEST(Features, DocumentedInDocsPolicy) {
   ASSERT_TRUE(doc.good());
   std::string text((std::istreambuf_iterator<char>(doc)),
                    std::istreambuf_iterator<char>());
-  for (const FeatureInfo &feature : featureList())
-    EXPECT_NE(text.find(std::string("`") + feature.name + "`"),
+  // Each feature's row carries its index in the feature vector.
+  for (auto [index, feature] : llvm::enumerate(featureList()))
+    EXPECT_NE(text.find("| " + std::to_string(index) + " | `" + feature.name +
+                        "` |"),
               std::string::npos)
-        << feature.name << " is missing from docs/policy.md";
+        << "row '| " << index << " | `" << feature.name
+        << "` |' is missing from docs/policy.md";
 }
 } // namespace
