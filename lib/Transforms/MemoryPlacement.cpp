@@ -98,6 +98,7 @@ struct MemoryPlacementPass
       context.options.budget = budget;
       context.options.seed = seed;
       context.options.timeLimitSeconds = timeLimit;
+      context.options.threads = std::max(1u, unsigned(threads));
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)

@@ -26,3 +26,8 @@
 // CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
 
 // NATIVE: with native (analytical): latency 11.77 us, 1.000x vs native (11.77 us), valid
+
+// threads= changes only how fast a search runs, not what it finds.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ea budget=200 seed=3 threads=1" -o %t.threads1.mlir
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ea budget=200 seed=3 threads=2" -o %t.threads2.mlir
+// RUN: diff %t.threads1.mlir %t.threads2.mlir

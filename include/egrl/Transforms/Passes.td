@@ -59,6 +59,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "on nnpi-sim to this path (one function per module)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"60",
            "Seconds a solver strategy (ilp) may run">,
+    Option<"threads", "threads", "unsigned", /*default=*/"1",
+           "Threads a search may evaluate on (and CBC may use); searches "
+           "give the same placement for any count">,
   ];
 }
 
