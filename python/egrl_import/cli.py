@@ -66,7 +66,8 @@ def main(argv=None) -> int:
     po = sub.add_parser("onnx", help="convert an .onnx file")
     po.add_argument("model", help="path of the .onnx file")
     po.add_argument("--input-shape", action="append", default=[], metavar="NAME=SHAPE",
-                    help="static shape of a graph input (repeatable)")
+                    help="static shape of a graph input (repeatable); a symbolic first (batch) "
+                         "dim becomes 1, with a note on stderr; other symbolic dims need this")
     for sp in (pt, po):
         sp.add_argument("-o", "--output", help="output .mlir file (default: stdout)")
         sp.add_argument("--func-name", default="forward")

@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import sys
 import math
 from dataclasses import dataclass, field
 
@@ -101,7 +102,11 @@ class _OnnxImporter:
                     if d.HasField("dim_value") and d.dim_value > 0:
                         shape.append(d.dim_value)
                     elif i == 0:
-                        shape.append(1)  # symbolic batch dim: batch 1
+                        # A symbolic batch dim: the paper's setting, batch 1.
+                        shape.append(1)
+                        print(f"egrl-import: graph input '{inp.name}' has a symbolic batch dim "
+                              f"('{d.dim_param}'); using batch 1 (--input-shape {inp.name}=... "
+                              f"to choose)", file=sys.stderr)
                     else:
                         raise UnsupportedError(
                             f"graph input '{inp.name}' has a dynamic dim {i} ('{d.dim_param}'); "

@@ -6,6 +6,8 @@
 # ---------------------------------------------------------------------------
 """Tests of egrl_import.onnx_import."""
 
+import contextlib
+import io
 import os
 import tempfile
 import unittest
@@ -164,6 +166,16 @@ class OnnxGraphTest(unittest.TestCase):
         self.assertIn("--input-shape x=", str(cm.exception))
         r = import_onnx(model(), {"x": [1, 3, 4]})
         self.assertIn("func.func @forward(%arg0: tensor<1x3x4xf32>) -> tensor<1x3x4xf32>", r.text)
+
+    def test_symbolic_batch_dim_becomes_one_with_a_note(self):
+        m = _graph_model([helper.make_node("Relu", ["x"], ["y"])],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 4])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            r = import_onnx(m)
+        self.assertIn("func.func @forward(%arg0: tensor<1x3x4xf32>)", r.text)
+        self.assertIn("graph input 'x' has a symbolic batch dim ('N'); using batch 1", err.getvalue())
 
     def test_gemm_attributes_and_legacy_softmax(self):
         rng = np.random.default_rng(0)

@@ -41,3 +41,6 @@
 // Upstream mlir-opt parses every bundled model.
 // RUN: upstream-mlir-opt %models/resnet50.mlir -o /dev/null
 // RUN: upstream-mlir-opt %models/bert_base.mlir -o /dev/null
+// RUN: upstream-mlir-opt %models/resnet101.mlir -o /dev/null
+// RUN: upstream-mlir-opt %models/mobilenet_v2.mlir -o /dev/null
+// RUN: upstream-mlir-opt %models/tiny_cnn.mlir -o /dev/null

@@ -28,3 +28,18 @@
 // BADJSON: egrl-bench: error: {{.*}}malformed.json: malformed JSON
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=10,x 2>&1 | FileCheck %s --check-prefix=BUDGET
 // BUDGET: egrl-bench: error: --budgets: 'x' is not a positive integer
+
+// --plot draws best latency against evaluations into a PNG.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,ilp,random --budgets=20 --seeds=1 --target=%S/../Inputs/toy.json --out=%t.plot --plot 2>&1 | FileCheck %s --check-prefix=PLOT
+// PLOT: egrl-bench: wrote {{.*}}bench.png
+// RUN: %python -c "import sys; head=open(sys.argv[1],'rb').read(8); assert head==b'\x89PNG\r\n\x1a\n', head; print('png ok')" %t.plot/bench.png | FileCheck %s --check-prefix=PNG
+// PNG: png ok
+
+// An ilp stopped by its time limit before proving optimality (BERT-base at op
+// granularity takes CBC far longer than 0.2 s) is starred, with the reason
+// below the table; the pass warns.
+// RUN: egrl-bench bert_base --granularity=op --strategies=ilp --time-limit=0.2 2>/dev/null | FileCheck %s --check-prefix=STAR
+// STAR: bert_base{{ +}}ilp*
+// STAR: * bert_base ilp: time limit: incumbent, gap
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=ilp granularity=op time-limit=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
+// WARN: warning: egrl: ilp: time limit: incumbent, gap
