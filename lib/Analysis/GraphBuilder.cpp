@@ -233,6 +233,12 @@ OpCost costOf(Operation *op) {
     return cost;
   }
   StringRef name = op->getName().getStringRef();
+  if (name == "linalg.softmax") {
+    // IREE's softmax: max, subtract, exp, sum and divide per element.
+    cost.vectorOps = 5 * elementsOf(op->getResult(0));
+    cost.kind = NodeKind::Reduction;
+    return cost;
+  }
   if (name == "tensor.concat" || name == "tensor.insert_slice" ||
       name == "tensor.gather" || name == "tensor.scatter") {
     cost.kind = NodeKind::DataMovement;

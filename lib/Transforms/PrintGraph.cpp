@@ -114,6 +114,11 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
           << "egrl-print-graph: no function @" << function;
       return signalPassFailure();
     }
+    if (funcs.empty()) {
+      emitError(module.getLoc()) << "egrl-print-graph: the module has no "
+                                    "func.func with a body to print";
+      return signalPassFailure();
+    }
     if (json && funcs.size() > 1) {
       emitError(module.getLoc())
           << "egrl-print-graph: json=true prints one graph "

@@ -85,3 +85,15 @@ func.func @tosa_gather(%ids: tensor<1x8xi32>) -> tensor<1x8x64xf32> {
   %t = tosa.tanh %g : (tensor<1x8x64xf32>) -> tensor<1x8x64xf32>
   return %t : tensor<1x8x64xf32>
 }
+
+// -----
+
+// IREE's linalg.softmax is a reduction of 5 vector ops per element (max,
+// subtract, exp, sum, divide), not a memory-only node.
+// CHECK-LABEL: egrl graph @softmax: 1 nodes (fused), 0 MACs, weights 0 B
+// CHECK-NEXT: #0 n0_softmax kind=reduction ops=1 macs=0 vops=640
+func.func @softmax(%x: tensor<2x64xf32>) -> tensor<2x64xf32> {
+  %e = tensor.empty() : tensor<2x64xf32>
+  %s = linalg.softmax dimension(1) ins(%x : tensor<2x64xf32>) outs(%e : tensor<2x64xf32>) -> tensor<2x64xf32>
+  return %s : tensor<2x64xf32>
+}

@@ -45,6 +45,8 @@
 // A module with no function body to place.
 // RUN: echo 'func.func private @decl(tensor<4xf32>)' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // NOFUNC: error: egrl-memory-placement: the module has no func.func with a body to place
+// RUN: echo "" | not egrl-opt --egrl-print-graph 2>&1 | FileCheck %s --check-prefix=NOFUNC-PRINT
+// NOFUNC-PRINT: error: egrl-print-graph: the module has no func.func with a body to print
 
 // Malformed MLIR never reaches the pass.
 // RUN: echo 'func.func @f( {' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=PARSE
