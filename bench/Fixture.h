@@ -1,8 +1,9 @@
 //===- Fixture.h - The graph and placements every benchmark evaluates -----===//
 //
-// A seeded synthetic graph of the requested size on nnpi-1000, both
-// evaluators, and 64 fixed random placements (about half overflow, so
-// rectification is exercised), so every benchmark does comparable work.
+// A seeded synthetic graph of the requested size (or a bundled model's graph)
+// on nnpi-1000, both evaluators, and 64 fixed random placements (about half
+// overflow, so rectification is exercised), so every benchmark does
+// comparable work.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,8 +28,15 @@ struct Fixture {
   std::unique_ptr<NnpiSim> sim;
   std::vector<Placement> placements;
 
-  explicit Fixture(unsigned numNodes) {
-    graph = makeSyntheticGraph(numNodes, 42);
+  explicit Fixture(unsigned numNodes)
+      : Fixture(makeSyntheticGraph(numNodes, 42)) {}
+
+  /// A graph JSON written by --egrl-print-graph=json=true.
+  explicit Fixture(const std::string &graphPath)
+      : Fixture(loadOrExit(graphPath)) {}
+
+  explicit Fixture(WorkloadGraph workload) : graph(std::move(workload)) {
+    const unsigned numNodes = graph.size();
     auto loaded = Target::load(EGRL_TARGETS_DIR "/nnpi-1000.json");
     if (!loaded) {
       llvm::errs() << llvm::toString(loaded.takeError()) << "\n";
@@ -50,6 +58,16 @@ struct Fixture {
         np = {uint8_t(rng() % 3), uint8_t(rng() % 3)};
       placements.push_back(std::move(p));
     }
+  }
+
+private:
+  static WorkloadGraph loadOrExit(const std::string &path) {
+    auto loaded = WorkloadGraph::load(path);
+    if (!loaded) {
+      llvm::errs() << llvm::toString(loaded.takeError()) << "\n";
+      std::exit(1);
+    }
+    return std::move(*loaded);
   }
 };
 

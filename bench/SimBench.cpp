@@ -2,9 +2,10 @@
 //
 // egrl-sim-bench [--benchmark_filter=...]
 // The same ~400-node synthetic graph and random placements as
-// CostModelBench.cpp (Fixture.h), evaluated by the simulator (issue 4
-// target: >= 20,000 simulator evaluations per second per core; compare with
-// egrl-cost-bench's BM_AnalyticalFull). BM_SimFigures reports, as counters, the latencies of
+// CostModelBench.cpp (Fixture.h), and the bundled BERT-base and ResNet-101,
+// evaluated by the simulator (issue 4 target: >= 20,000 simulator
+// evaluations per second per core; compare with egrl-cost-bench's
+// BM_AnalyticalFull). BM_SimFigures reports, as counters, the latencies of
 // the native and greedy placements on both evaluators and the simulator's
 // lower bounds, for the issue note and docs/simulator.md.
 //
@@ -25,6 +26,19 @@ void BM_SimFull(benchmark::State &state) {
   bench::evaluateEach(state, *f.sim, f.placements);
 }
 BENCHMARK(BM_SimFull)->Arg(400)->Arg(1000);
+
+/// The bundled models' graphs (written at build time by egrl-opt
+/// --egrl-print-graph), random placements: the issue's figure is measured on
+/// BERT-base and ResNet-101 at the paper's scale of ~350-400 nodes.
+void BM_SimBundled(benchmark::State &state, const char *graph) {
+  Fixture f(std::string(EGRL_BENCH_GRAPHS_DIR "/") + graph + ".json");
+  state.SetLabel(std::to_string(f.graph.size()) + " nodes");
+  bench::evaluateEach(state, *f.sim, f.placements);
+}
+BENCHMARK_CAPTURE(BM_SimBundled, bert_base_op, "bert_base-op");
+BENCHMARK_CAPTURE(BM_SimBundled, resnet101_op, "resnet101-op");
+BENCHMARK_CAPTURE(BM_SimBundled, bert_base_fused, "bert_base-fused");
+BENCHMARK_CAPTURE(BM_SimBundled, resnet101_fused, "resnet101-fused");
 
 /// The native placement: mostly on chip, fewer DRAM transfers to prefetch.
 void BM_SimNative(benchmark::State &state) {
