@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -303,8 +304,9 @@ private:
   const GraphBuildOptions &options;
   GraphOpMap *opMap;
   llvm::DenseMap<Value, ValueInfo> info;
-  /// Non-tensor values computed from run-time data.
-  llvm::DenseSet<Value> runtimeScalars;
+  /// Non-tensor values computed from run-time data, with the host inputs
+  /// and activations they were read from (their dependences).
+  llvm::DenseMap<Value, llvm::SmallVector<Value, 2>> runtimeScalars;
   std::vector<WeightInfo> weights;
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -345,8 +347,10 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
 
   for (BlockArgument arg : func.getArguments()) {
     auto shaped = dyn_cast<ShapedType>(arg.getType());
-    if (!shaped)
+    if (!shaped) {
+      runtimeScalars.try_emplace(arg);
       continue;
+    }
     if (!shaped.hasStaticShape()) {
       emitError(arg.getLoc())
           << "egrl needs static shapes: argument #" << arg.getArgNumber()
@@ -358,17 +362,26 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     vi.cls = ValueInfo::Host;
     vi.argNumber = arg.getArgNumber();
   }
-  for (BlockArgument arg : func.getArguments())
-    if (!isa<ShapedType>(arg.getType()))
-      runtimeScalars.insert(arg);
   // Data that flows in at run time: a tensor from the host or a node, or a
   // scalar computed from one (a function argument, an element read back).
-  auto isRuntimeData = [&](Value value) {
-    if (runtimeScalars.contains(value))
-      return true;
+  auto isRuntimeTensor = [&](Value value) {
     auto it = info.find(value);
     return it != info.end() && (it->second.cls == ValueInfo::Host ||
                                 it->second.cls == ValueInfo::Activation);
+  };
+  auto isRuntimeData = [&](Value value) {
+    return runtimeScalars.count(value) || isRuntimeTensor(value);
+  };
+  // The tensors behind run-time scalars among `values`, added to `out`.
+  auto addScalarSources = [&](auto &&values, SmallVectorImpl<Value> &out) {
+    for (Value value : values) {
+      auto it = runtimeScalars.find(value);
+      if (it == runtimeScalars.end())
+        continue;
+      for (Value source : it->second)
+        if (!llvm::is_contained(out, source))
+          out.push_back(source);
+    }
   };
 
   for (Operation &op : func.getBody().front()) {
@@ -393,24 +406,12 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
     if (failed(checkStaticShapes(&op)))
       return failure();
-    bool hasTensorResult = llvm::any_of(
-        op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
-    if (!hasTensorResult) {
-      // Scalars and shape queries are nothing to place, but a scalar
-      // computed from run-time data is run-time data itself.
-      if (llvm::any_of(op.getOperands(), isRuntimeData))
-        for (Value result : op.getResults())
-          runtimeScalars.insert(result);
-      continue;
-    }
-
-    if (isBufferInit(&op))
-      continue;
-    // Constants and tensors loaded from globals (ml_program, IREE's util).
+    // Constants and tensors (or buffers, memref.get_global) loaded from
+    // globals (ml_program, IREE's util).
     if (isWeightSource(&op)) {
       Value result = op.getResult(0);
-      auto type = dyn_cast<RankedTensorType>(result.getType());
-      if (type && type.getNumElements() > 1) {
+      auto type = dyn_cast<ShapedType>(result.getType());
+      if (type && type.hasStaticShape() && type.getNumElements() > 1) {
         info[result].cls = ValueInfo::Weight;
         info[result].weightIds.push_back(weights.size());
         weights.push_back({type.getNumElements(),
@@ -418,6 +419,26 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       }
       continue;
     }
+    bool hasTensorResult = llvm::any_of(
+        op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
+    if (!hasTensorResult) {
+      // Scalars and shape queries are nothing to place, but a scalar
+      // computed from run-time data is run-time data itself.
+      if (llvm::any_of(op.getOperands(), isRuntimeData)) {
+        SmallVector<Value, 2> sources;
+        for (Value operand : op.getOperands())
+          if (isRuntimeTensor(operand) &&
+              !llvm::is_contained(sources, operand))
+            sources.push_back(operand);
+        addScalarSources(op.getOperands(), sources);
+        for (Value result : op.getResults())
+          runtimeScalars[result] = sources;
+      }
+      continue;
+    }
+
+    if (isBufferInit(&op))
+      continue;
 
     // Data the op reads: every tensor operand, including destination-style
     // inits (an init may be an accumulator or a broadcast bias).
@@ -434,6 +455,10 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       if (isa<RankedTensorType>(captured.getType()) &&
           !llvm::is_contained(dataOperands, captured))
         dataOperands.push_back(captured);
+    // A scalar read back from an activation makes its producer a producer
+    // of this op too.
+    addScalarSources(op.getOperands(), dataOperands);
+    addScalarSources(capturedValues, dataOperands);
 
     if (isViewLike(&op) && !dataOperands.empty()) {
       ValueInfo source = info.lookup(dataOperands.front());
@@ -520,7 +545,7 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   state.node.vectorOps += cost.vectorOps;
 
   std::optional<unsigned> mostRead;
-  int64_t mostReadElements = -1;
+  int64_t mostReadBytes = -1;
   for (Value operand : dataOperands) {
     const ValueInfo &vi = info.lookup(operand);
     switch (vi.cls) {
@@ -534,9 +559,10 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));
-        if (read > mostReadElements) {
+        int64_t readBytes = read * weights[id].elementBytes;
+        if (readBytes > mostReadBytes) {
           mostRead = id;
-          mostReadElements = read;
+          mostReadBytes = readBytes;
         }
         int64_t &reads = state.weightReads[id];
         reads = std::min(weights[id].elements, reads + read);

@@ -29,11 +29,8 @@ using json = nlohmann::json;
 namespace {
 /// An answer longer than this is not a latency: the command is broken.
 constexpr size_t maxAnswerBytes = 1 << 20;
-
-llvm::Error makeError(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str().c_str());
-}
+/// About 115 days: longer is "no limit", and still a representable deadline.
+constexpr double maxTimeoutSeconds = 1e7;
 
 using Clock = std::chrono::steady_clock;
 
@@ -45,12 +42,17 @@ int millisecondsUntil(Clock::time_point deadline) {
   return int(std::clamp<long long>(left, 0, std::numeric_limits<int>::max()));
 }
 
-std::string describeExit(int status) {
-  if (WIFEXITED(status))
-    return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status))
-    return "was killed by signal " + std::to_string(WTERMSIG(status));
-  return "stopped";
+/// "exited with status 3", "was killed by signal 9".
+std::string describeExit(const siginfo_t &info) {
+  if (info.si_code == CLD_EXITED)
+    return "exited with status " + std::to_string(info.si_status);
+  return "was killed by signal " + std::to_string(info.si_status);
+}
+
+/// JSON text even when a name holds bytes that are not UTF-8 (paths in
+/// locations): those become U+FFFD instead of an exception.
+std::string dumpJSON(const json &value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 } // namespace
 
@@ -60,11 +62,11 @@ llvm::Expected<double> ExternalEvaluator::timeoutFromEnvironment() {
     return 300.0;
   char *end = nullptr;
   double seconds = std::strtod(text, &end);
-  if (*end != '\0' || !std::isfinite(seconds) || seconds <= 0)
-    return makeError("EGRL_EXTERNAL_TIMEOUT must be a positive number of "
-                     "seconds, not '" +
-                     llvm::Twine(text) + "'");
-  return seconds;
+  if (*end != '\0' || !(seconds > 0))
+    return llvm::createStringError("EGRL_EXTERNAL_TIMEOUT must be a positive "
+                                   "number of seconds, not '" +
+                                   llvm::Twine(text) + "'");
+  return std::min(seconds, maxTimeoutSeconds);
 }
 
 llvm::Expected<std::unique_ptr<ExternalEvaluator>>
@@ -72,10 +74,10 @@ ExternalEvaluator::create(const Problem &problem, llvm::StringRef command,
                           double timeoutSeconds) {
   command = command.trim();
   if (command.empty())
-    return makeError("evaluator 'external:' needs a command, e.g. "
-                     "'external:./measure.py'");
-  std::unique_ptr<ExternalEvaluator> evaluator(
-      new ExternalEvaluator(problem, command.str(), timeoutSeconds));
+    return llvm::createStringError("evaluator 'external:' needs a command, "
+                                   "e.g. 'external:./measure.py'");
+  std::unique_ptr<ExternalEvaluator> evaluator(new ExternalEvaluator(
+      problem, command.str(), std::min(timeoutSeconds, maxTimeoutSeconds)));
   if (llvm::Error err = evaluator->start())
     return std::move(err);
   return evaluator;
@@ -86,32 +88,40 @@ llvm::Error ExternalEvaluator::start() {
   // command as an error instead of killing the host with SIGPIPE.
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    return makeError("external evaluator: socketpair: " +
-                     llvm::Twine(std::strerror(errno)));
+    return llvm::createStringError("external evaluator: socketpair: " +
+                                   llvm::Twine(std::strerror(errno)));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   // dup2 clears close-on-exec on the copies: the command's stdin and stdout
   // are its end of the pair; its stderr stays ours, so its messages show.
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDIN_FILENO);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  std::string shell = "/bin/sh";
-  char *argv[] = {shell.data(), const_cast<char *>("-c"), command.data(),
-                  nullptr};
   // Its own process group, so that stop() also reaches what the shell
-  // started (a shell may fork rather than exec its last command).
+  // started (a shell may fork rather than exec its last command); default
+  // signal dispositions and an empty mask, whatever the host set up.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP |
+                                            POSIX_SPAWN_SETSIGMASK |
+                                            POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attributes, 0);
-  int rc = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  static const char shell[] = "/bin/sh";
+  char *argv[] = {const_cast<char *>(shell), const_cast<char *>("-c"),
+                  command.data(), nullptr};
+  int rc = posix_spawn(&child, shell, &actions, &attributes, argv, environ);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   close(fds[1]);
   if (rc != 0) {
     close(fds[0]);
     child = -1;
-    return makeError("external evaluator: cannot start '" + command +
-                     "': " + std::strerror(rc));
+    return llvm::createStringError("external evaluator: cannot start '" +
+                                   command + "': " + std::strerror(rc));
   }
   socketFd = fds[0];
   fcntl(socketFd, F_SETFL, fcntl(socketFd, F_GETFL) | O_NONBLOCK);
@@ -122,62 +132,94 @@ llvm::Error ExternalEvaluator::start() {
     levels.push_back({{"name", level.name},
                       {"capacity_bytes", level.capacityBytes},
                       {"usable_bytes", level.usableBytes()},
-                      {"bandwidth", level.bandwidth}});
-  json hello = {{"egrl", "external-evaluator"},
-                {"version", 1},
-                {"target", {{"name", target.name}, {"levels", levels}}},
-                {"graph", json::parse(problem().graph().toJSON(-1))}};
-  llvm::Expected<std::string> answer = exchange(hello.dump() + "\n");
+                      {"bandwidth_bytes_per_s", level.bandwidth}});
+  json header = {{"egrl", "external-evaluator"},
+                 {"version", 1},
+                 {"target", {{"name", target.name}, {"levels", levels}}}};
+  // The graph's own JSON text is spliced in, not parsed and dumped again.
+  std::string hello = dumpJSON(header);
+  hello.pop_back();
+  hello += ",\"graph\":" + problem().graph().toJSON(-1) + "}\n";
+  llvm::Expected<std::string> answer = exchange(hello);
   if (!answer)
     return answer.takeError();
   json reply = json::parse(*answer, nullptr, false);
   if (reply.is_object() && reply.value("error", json()).is_string())
-    return makeError(
+    return llvm::createStringError(
         "external evaluator '" + command +
         "' refused the graph: " + reply["error"].get<std::string>());
   if (!reply.is_object() || reply.value("ready", json()) != json(true))
-    return makeError("external evaluator '" + command +
-                     "' must answer the graph with {\"ready\": true}, "
-                     "it answered: " +
-                     answer->substr(0, 200));
+    return llvm::createStringError(
+        "external evaluator '" + command +
+        "' must answer the graph with {\"ready\": true}, it answered: " +
+        answer->substr(0, 200));
   return llvm::Error::success();
+}
+
+std::optional<siginfo_t>
+ExternalEvaluator::exitedWithin(int milliseconds) const {
+  // WNOWAIT leaves the command a zombie: its pid, and so its process group,
+  // cannot be reused before stop() has signalled the group and reaped it.
+  auto deadline = Clock::now() + std::chrono::milliseconds(milliseconds);
+  while (true) {
+    siginfo_t info;
+    info.si_pid = 0;
+    int rc = waitid(P_PID, id_t(child), &info, WEXITED | WNOHANG | WNOWAIT);
+    if (rc == 0 && info.si_pid == child)
+      return info;
+    if (rc != 0 && errno != EINTR) {
+      // ECHILD (the host ignores SIGCHLD, so the kernel reaped it): gone.
+      info.si_code = CLD_EXITED;
+      info.si_status = -1;
+      return info;
+    }
+    if (Clock::now() >= deadline)
+      return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
+                                       const char *doing) const {
+  while (true) {
+    pollfd fd{socketFd, events, 0};
+    int ready = poll(&fd, 1, millisecondsUntil(deadline));
+    if (ready > 0)
+      return llvm::Error::success();
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready < 0)
+      return llvm::createStringError("external evaluator: poll: " +
+                                     llvm::Twine(std::strerror(errno)));
+    char seconds[32];
+    std::snprintf(seconds, sizeof(seconds), "%g", timeoutSeconds);
+    return llvm::createStringError("external evaluator '" + command +
+                                   "' did not " + doing + " within " + seconds +
+                                   " s (EGRL_EXTERNAL_TIMEOUT)");
+  }
 }
 
 llvm::Expected<std::string>
 ExternalEvaluator::exchange(const std::string &line) const {
+  // One deadline for writing the line and reading the answer.
   auto deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(
                          std::chrono::duration<double>(timeoutSeconds));
-  auto timedOut = [&](const char *doing) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof(seconds), "%g", timeoutSeconds);
-    return makeError("external evaluator '" + command + "' did not " + doing +
-                     " within " + seconds + " s (EGRL_EXTERNAL_TIMEOUT)");
-  };
   auto died = [&]() {
-    // Give the command a moment (up to 5 s, for a loaded machine) to finish
-    // exiting so that its status is known.
-    int status = 0;
-    for (int i = 0; i < 500; ++i) {
-      if (waitpid(child, &status, WNOHANG) == child) {
-        child = -1;
-        return makeError("external evaluator '" + command + "' " +
-                         describeExit(status) + " without answering");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return makeError("external evaluator '" + command +
-                     "' closed its output without answering");
+    // Up to 5 s (a loaded machine) for the command to finish exiting, so
+    // that its status is known.
+    if (std::optional<siginfo_t> info = exitedWithin(5000))
+      return llvm::createStringError("external evaluator '" + command + "' " +
+                                     describeExit(*info) +
+                                     " without answering");
+    return llvm::createStringError("external evaluator '" + command +
+                                   "' closed its output without answering");
   };
 
   size_t sent = 0;
   while (sent < line.size()) {
-    pollfd out{socketFd, POLLOUT, 0};
-    int ready = poll(&out, 1, millisecondsUntil(deadline));
-    if (ready < 0 && errno == EINTR)
-      continue;
-    if (ready == 0)
-      return timedOut("read its input");
+    if (llvm::Error err = waitFor(POLLOUT, deadline, "read its input"))
+      return std::move(err);
     ssize_t n =
         send(socketFd, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
     if (n < 0) {
@@ -185,8 +227,8 @@ ExternalEvaluator::exchange(const std::string &line) const {
         continue;
       if (errno == EPIPE || errno == ECONNRESET)
         return died();
-      return makeError("external evaluator: send: " +
-                       llvm::Twine(std::strerror(errno)));
+      return llvm::createStringError("external evaluator: send: " +
+                                     llvm::Twine(std::strerror(errno)));
     }
     sent += size_t(n);
   }
@@ -199,14 +241,11 @@ ExternalEvaluator::exchange(const std::string &line) const {
       return answer;
     }
     if (pending.size() > maxAnswerBytes)
-      return makeError("external evaluator '" + command +
-                       "' answered more than 1 MiB without a newline");
-    pollfd in{socketFd, POLLIN, 0};
-    int ready = poll(&in, 1, millisecondsUntil(deadline));
-    if (ready < 0 && errno == EINTR)
-      continue;
-    if (ready == 0)
-      return timedOut("answer");
+      return llvm::createStringError(
+          "external evaluator '" + command +
+          "' answered more than 1 MiB without a newline");
+    if (llvm::Error err = waitFor(POLLIN, deadline, "answer"))
+      return std::move(err);
     char buffer[4096];
     ssize_t n = recv(socketFd, buffer, sizeof(buffer), 0);
     if (n == 0)
@@ -216,8 +255,8 @@ ExternalEvaluator::exchange(const std::string &line) const {
         continue;
       if (errno == ECONNRESET)
         return died();
-      return makeError("external evaluator: recv: " +
-                       llvm::Twine(std::strerror(errno)));
+      return llvm::createStringError("external evaluator: recv: " +
+                                     llvm::Twine(std::strerror(errno)));
     }
     pending.append(buffer, size_t(n));
   }
@@ -255,11 +294,11 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
     return bad("the command reported an error");
   if (reply.contains("id") && reply["id"] != json(id))
     return bad("expected \"id\": " + std::to_string(id));
-  const json &latency = reply.value("latency", json());
+  const json latency = reply.value("latency", json());
   if (!latency.is_number() || !std::isfinite(latency.get<double>()) ||
       latency.get<double>() <= 0)
     return bad("expected \"latency\": a positive number of seconds");
-  const json &valid = reply.value("valid", json(true));
+  const json valid = reply.value("valid", json(true));
   if (!valid.is_boolean())
     return bad("\"valid\" must be true or false");
   result.latency = latency.get<double>();
@@ -280,29 +319,21 @@ void ExternalEvaluator::stop() {
   }
   if (child <= 0)
     return;
-  // A second to exit on its own, half a second after SIGTERM, then SIGKILL
-  // for the whole group.
-  auto exited = [&](int tenthsOfSeconds) {
-    int status = 0;
-    for (int i = 0; i < tenthsOfSeconds * 10; ++i) {
-      if (waitpid(child, &status, WNOHANG) == child)
-        return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  };
-  bool done = exited(10);
-  if (!done) {
+  // A second to exit on its own, half a second after SIGTERM, then SIGKILL;
+  // the group goes with it (what the shell left running). The command is
+  // reaped last, so the group id stays its own until then. A command stuck
+  // in the kernel is left behind rather than waited for.
+  if (!exitedWithin(1000)) {
     kill(-child, SIGTERM);
-    done = exited(5);
+    if (!exitedWithin(500)) {
+      kill(-child, SIGKILL);
+      exitedWithin(2000);
+    }
   }
-  if (!done) {
-    kill(-child, SIGKILL);
-    int status = 0;
-    waitpid(child, &status, 0);
-  }
-  // Whatever the shell left behind in the group goes with it.
   kill(-child, SIGKILL);
+  int status = 0;
+  while (waitpid(child, &status, WNOHANG) < 0 && errno == EINTR) {
+  }
   child = -1;
 }
 

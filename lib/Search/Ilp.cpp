@@ -523,8 +523,11 @@ public:
     Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
     // Wall time, not CPU time, so threads do not shorten the limit.
     Cbc_setParameter(m, "timeMode", "elapsed");
+    // CBC's 100 + n: n threads in deterministic mode, so the placement does
+    // not depend on which thread finds what first.
     if (options.threads > 1)
-      Cbc_setParameter(m, "threads", std::to_string(options.threads).c_str());
+      Cbc_setParameter(m, "threads",
+                       std::to_string(100 + options.threads).c_str());
     std::vector<std::pair<int, double>> warm = startValues(milp, start);
     std::vector<int> warmCols;
     std::vector<double> warmValues;

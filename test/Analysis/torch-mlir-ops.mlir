@@ -97,3 +97,34 @@ func.func @softmax(%x: tensor<2x64xf32>) -> tensor<2x64xf32> {
   %s = linalg.softmax dimension(1) ins(%x : tensor<2x64xf32>) outs(%e : tensor<2x64xf32>) -> tensor<2x64xf32>
   return %s : tensor<2x64xf32>
 }
+
+// -----
+
+// A scalar read back from an activation keeps the dependence: the fill of it
+// reads the exp's output, so at fused granularity it joins that node (without
+// the dependence it would be a node of its own with no inputs).
+// CHECK-LABEL: egrl graph @scalar_from_activation: 1 nodes
+// CHECK-NEXT: #0 n0_exp kind=elementwise ops=2
+func.func @scalar_from_activation(%x: tensor<4xf32>) -> tensor<1x16xf32> {
+  %a = math.exp %x : tensor<4xf32>
+  %c0 = arith.constant 0 : index
+  %s = tensor.extract %a[%c0] : tensor<4xf32>
+  %e = tensor.empty() : tensor<1x16xf32>
+  %f = linalg.fill ins(%s : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %f : tensor<1x16xf32>
+}
+
+// -----
+
+// A buffer loaded from a global and turned into a tensor is a weight.
+// CHECK-LABEL: egrl graph @memref_global: 1 nodes (fused), 256 MACs, weights 256 B
+memref.global "private" constant @w : memref<16x16xf32> = dense<0.5>
+func.func @memref_global(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %m = memref.get_global @w : memref<16x16xf32>
+  %w = bufferization.to_tensor %m restrict : memref<16x16xf32> to tensor<16x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %a = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %a : tensor<1x16xf32>
+}

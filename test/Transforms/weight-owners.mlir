@@ -12,8 +12,11 @@
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<bias>
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"slow">> = dense_resource<wb>
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"fast">> = dense_resource<wa>
-// An embedding table read inside a lookup's body gets its level too.
-// BUF-DAG: memref.global "private" constant @{{.*}} : memref<1000x16xf32, #egrl.mem<"{{fast|slow}}">> = dense_resource<table>
+// An embedding table read inside a lookup's body gets its level too (its
+// 16,000 B fit in "fast" in @lookup's own placement).
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<1000x16xf32, #egrl.mem<"fast">> = dense_resource<table>
+// The result parses and verifies again (memory spaces name target levels).
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | egrl-opt -o /dev/null
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 #ids = affine_map<(d0, d1) -> (d0)>

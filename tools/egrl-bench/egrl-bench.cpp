@@ -198,8 +198,11 @@ int main(int argc, char **argv) {
     if (!evaluator)
       die(llvm::toString(evaluator.takeError()));
     auto checkEvaluator = [&](const std::string &during) {
-      if (std::string why = (*evaluator)->failure(); !why.empty())
+      if (std::string why = (*evaluator)->failure(); !why.empty()) {
+        // die() exits without unwinding: stop an external command first.
+        evaluator->reset();
         die(model + during + ": " + why);
+      }
     };
     nativeLatency[model] =
         (*evaluator)->evaluate(nativePlacement(problem)).latency;

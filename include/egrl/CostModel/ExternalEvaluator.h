@@ -15,8 +15,11 @@
 
 #include "egrl/CostModel/Evaluator.h"
 
+#include <chrono>
+#include <csignal>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -41,7 +44,8 @@ public:
   EvalResult evaluate(const Placement &placement) const override;
   std::string failure() const override;
 
-  /// Answer timeout: EGRL_EXTERNAL_TIMEOUT seconds if set, else 300.
+  /// Answer timeout: EGRL_EXTERNAL_TIMEOUT seconds if set, else 300; at most
+  /// 1e7 (longer means no limit).
   static llvm::Expected<double> timeoutFromEnvironment();
 
 private:
@@ -53,12 +57,19 @@ private:
   llvm::Error start();
   /// Sends one line and reads one line back, within the timeout.
   llvm::Expected<std::string> exchange(const std::string &line) const;
+  /// Waits until the socket is ready for `events` (POLLIN, POLLOUT); an
+  /// error names what the command did not `doing` in time.
+  llvm::Error waitFor(short events,
+                      std::chrono::steady_clock::time_point deadline,
+                      const char *doing) const;
+  /// How the command ended, once it has, without reaping it.
+  std::optional<siginfo_t> exitedWithin(int milliseconds) const;
   void stop();
 
   std::string command;
   double timeoutSeconds;
   int socketFd = -1;
-  mutable pid_t child = -1; ///< -1 once reaped.
+  pid_t child = -1; ///< Also its process group; -1 once reaped.
 
   mutable std::mutex mutex;
   mutable std::string pending; ///< Bytes read past the last newline.

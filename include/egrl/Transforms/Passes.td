@@ -60,8 +60,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"timeLimit", "time-limit", "double", /*default=*/"60",
            "Seconds a solver strategy (ilp) may run">,
     Option<"threads", "threads", "unsigned", /*default=*/"1",
-           "Threads a search may evaluate on (and CBC may use); searches "
-           "give the same placement for any count">,
+           "Threads a search may evaluate on (and CBC may use, in its "
+           "deterministic mode); the placement is the same for any count">,
   ];
 }
 

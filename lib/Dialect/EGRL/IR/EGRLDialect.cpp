@@ -139,9 +139,10 @@ LogicalResult MemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 /// "sram, llc, dram": the record's levels for diagnostics.
 static std::string levelList(RecordAttr record) {
   std::string names;
-  for (Attribute known : record.getLevels())
-    names += (names.empty() ? "" : ", ") +
-             cast<StringAttr>(known).getValue().str();
+  llvm::raw_string_ostream os(names);
+  llvm::interleaveComma(record.getLevels(), os, [&](Attribute level) {
+    os << cast<StringAttr>(level).getValue();
+  });
   return names;
 }
 

@@ -21,7 +21,6 @@ namespace egrl {
 /// used only as output inits (a folded linalg.fill). The graph builder and
 /// the placement verifier share this rule.
 bool isWeightSource(mlir::Operation *op);
-
 } // namespace egrl
 
 #endif // EGRL_DIALECT_EGRL_IR_EGRLDIALECT_H
