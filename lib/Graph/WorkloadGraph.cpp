@@ -151,7 +151,8 @@ std::string WorkloadGraph::toJSON(int indent) const {
     });
   }
   out["nodes"] = std::move(list);
-  return out.dump(indent);
+  // Locations may hold file names that are not UTF-8: replace, not throw.
+  return out.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
 /// Node indices: non-negative integers that fit an unsigned, nothing else

@@ -146,5 +146,5 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
   return json{{"format", "egrl-placement-report"},
               {"version", 1},
               {"functions", std::move(functions)}}
-      .dump(2);
+      .dump(2, ' ', false, json::error_handler_t::replace);
 }

@@ -353,7 +353,9 @@ int main(int argc, char **argv) {
   llvm::sys::path::append(csvPath, "bench.csv");
   llvm::sys::path::append(pngPath, "bench.png");
   for (auto [path, text] :
-       {std::pair<llvm::StringRef, std::string>{jsonPath, document.dump(1)},
+       {std::pair<llvm::StringRef, std::string>{
+            jsonPath,
+            document.dump(1, ' ', false, json::error_handler_t::replace)},
         {csvPath, csv}}) {
     std::error_code ec;
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
