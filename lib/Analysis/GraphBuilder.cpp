@@ -318,8 +318,10 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
     auto shaped = dyn_cast<ShapedType>(type);
     if (!shaped || shaped.hasStaticShape())
       return success();
-    return op->emitError()
-           << "egrl needs static shapes: " << role << " #" << index
+    // At the op's location, without the op (and its regions) after it.
+    return emitError(op->getLoc())
+           << "'" << op->getName() << "' op egrl needs static shapes: "
+           << role << " #" << index
            << " has type " << type
            << "; specialise the model to one input shape first";
   };
@@ -384,6 +386,21 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
   };
 
+  // Unconverted torch IR, also inside regions, is not silently skipped.
+  WalkResult torchIR = func.walk([&](Operation *op) {
+    StringRef dialect = op->getName().getDialectNamespace();
+    if (dialect != "torch" && dialect != "torch_c")
+      return WalkResult::advance();
+    emitError(op->getLoc())
+        << "egrl: '" << op->getName()
+        << "' is torch-dialect IR, not linalg or TOSA: lower the model "
+           "first (torch-mlir's torch-backend-to-linalg-on-tensors-backend-"
+           "pipeline or torch-backend-to-tosa-backend-pipeline)";
+    return WalkResult::interrupt();
+  });
+  if (torchIR.wasInterrupted())
+    return failure();
+
   for (Operation &op : func.getBody().front()) {
     if (op.hasTrait<OpTrait::ReturnLike>()) {
       for (Value v : op.getOperands()) {
@@ -394,15 +411,6 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
         nodes[it->second.node].escaping.insert(it->second.root);
       }
       continue;
-    }
-    StringRef dialect = op.getName().getDialectNamespace();
-    if (dialect == "torch" || dialect == "torch_c") {
-      emitError(op.getLoc())
-          << "egrl: '" << op.getName()
-          << "' is torch-dialect IR, not linalg or TOSA: lower the model "
-             "first (torch-mlir's torch-backend-to-linalg-on-tensors-backend-"
-             "pipeline or torch-backend-to-tosa-backend-pipeline)";
-      return failure();
     }
     if (failed(checkStaticShapes(&op)))
       return failure();
@@ -512,7 +520,7 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   OpCost cost = costOf(op);
   if (!cost.modelled && options.remarkUnknownOps &&
       remarked.insert(op->getName().getStringRef()).second)
-    op->emitRemark() << "egrl: '" << op->getName()
+    emitRemark(op->getLoc()) << "egrl: '" << op->getName()
                      << "' is not modelled; it becomes a memory-only node "
                         "(0 MACs, 0 vector ops)";
 

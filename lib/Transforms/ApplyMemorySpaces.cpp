@@ -62,8 +62,15 @@ void collectWeightStorage(Value value, SmallVectorImpl<Operation *> &out,
     auto writer = dyn_cast<DestinationStyleOpInterface>(user);
     if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
       continue;
+    // What it reads: its inputs and what its body reads from above (the
+    // table of a lookup with constant indices).
+    llvm::SetVector<Value> inputs;
     for (OpOperand *input : writer.getDpsInputOperands())
-      collectWeightStorage(input->get(), out, depth + 1);
+      inputs.insert(input->get());
+    getUsedValuesDefinedAbove(writer->getRegions(), inputs);
+    for (Value input : inputs)
+      if (isa<MemRefType>(input.getType()))
+        collectWeightStorage(input, out, depth + 1);
   }
 }
 
@@ -112,7 +119,19 @@ struct ApplyMemorySpacesPass
       for (OpOperand &init : op.getDpsInitsMutable())
         if (Operation *storage = storageOf(init.get()))
           levels.insert({storage, placement.getOutput()});
-      if (StringAttr weights = placement.getWeights()) {
+      StringAttr weights = placement.getWeights();
+      // An init filled from a weight (a conv's bias broadcast into its
+      // output buffer): the buffer is the output's, the globals behind it
+      // are weights.
+      if (weights)
+        for (OpOperand &init : op.getDpsInitsMutable()) {
+          SmallVector<Operation *> storage;
+          collectWeightStorage(init.get(), storage);
+          for (Operation *s : storage)
+            if (isa<memref::GetGlobalOp>(s))
+              levels.insert({s, weights});
+        }
+      if (weights) {
         // Inputs, and buffers the body reads from above (a lookup's table).
         llvm::SetVector<Value> inputs;
         for (OpOperand *input : op.getDpsInputOperands())

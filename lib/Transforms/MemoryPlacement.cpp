@@ -125,6 +125,10 @@ struct MemoryPlacementPass
     }
     if (!sawFunction)
       return fail("the module has no func.func with a body to place");
+    // Nothing placed (already bufferized, say): the module keeps its record,
+    // which the memory spaces in it refer to.
+    if (placed.empty())
+      return;
 
     MLIRContext *ctx = &getContext();
     SmallVector<Attribute> levelNames;

@@ -58,3 +58,17 @@ func.func @torch_ir(%arg0: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %d = "torch_c.to_builtin_tensor"(%c) : (!torch.vtensor<[1,16],f32>) -> tensor<1x16xf32>
   return %d : tensor<1x16xf32>
 }
+
+// -----
+
+// Also inside a region.
+func.func @torch_in_body(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    // expected-error@+1 {{egrl: 'torch.aten.relu.float' is torch-dialect IR}}
+    %t = "torch.aten.relu.float"(%i) : (f32) -> f32
+    linalg.yield %t : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

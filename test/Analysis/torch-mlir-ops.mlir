@@ -128,3 +128,21 @@ func.func @memref_global(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
   %a = linalg.matmul ins(%x, %w : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
   return %a : tensor<1x16xf32>
 }
+
+// -----
+
+// tensor.splat of a constant read as a bias is a weight, as the dense splat
+// canonicalisation turns it into is; used only as an init it holds nothing.
+// CHECK-LABEL: egrl graph @tensor_splat: 1 nodes (fused), 0 MACs, weights 4 B
+func.func @tensor_splat(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %c = arith.constant 1.5 : f32
+  %b = tensor.splat %c : tensor<4xf32>
+  %zero = arith.constant 0.0 : f32
+  %init = tensor.splat %zero : tensor<4x4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %b : tensor<4x4xf32>, tensor<4xf32>) outs(%init : tensor<4x4xf32>) {
+  ^bb0(%i: f32, %bb: f32, %o: f32):
+    %s = arith.addf %i, %bb : f32
+    linalg.yield %s : f32
+  } -> tensor<4x4xf32>
+  return %r : tensor<4x4xf32>
+}

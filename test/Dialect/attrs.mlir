@@ -103,3 +103,26 @@ module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["s
 func.func @empty_space(%b: memref<4xf32, #egrl.mem<"">>) {
   return
 }
+
+// -----
+
+// expected-error@+1 {{egrl.record names level "sram" twice}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", "sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+}
+
+// -----
+
+// expected-error@+1 {{egrl.record levels must not be empty}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", ""], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+}
+
+// -----
+
+// A nested module with its own record is checked against that record.
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+  module attributes {egrl.record = #egrl.record<target = "edge-small", levels = ["scratch", "l2", "lpddr"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+    func.func @inner(%b: memref<4xf32, #egrl.mem<"scratch">>) {
+      return
+    }
+  }
+}

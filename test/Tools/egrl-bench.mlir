@@ -23,7 +23,7 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY
 // NOSTRATEGY: egrl-bench: error: unknown strategy 'annealing'
 // RUN: not egrl-bench %S/../Inputs/dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
-// DYNAMIC: dynamic.mlir:4:8: error: egrl needs static shapes
+// DYNAMIC: dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes
 // RUN: not egrl-bench %S/../Inputs/malformed.json 2>&1 | FileCheck %s --check-prefix=BADJSON
 // BADJSON: egrl-bench: error: {{.*}}malformed.json: malformed JSON
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=10,x 2>&1 | FileCheck %s --check-prefix=BUDGET

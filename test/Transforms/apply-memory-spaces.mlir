@@ -21,3 +21,10 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" -o %t.mlir 2>/dev/null
 // RUN: not egrl-opt %t.mlir --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=TENSORS
 // TENSORS: error: egrl-apply-memory-spaces: the placed ops still work on tensors; run --one-shot-bufferize first
+
+// Placing an already bufferized module again (nothing left on tensors) keeps
+// its record, so the memory spaces in it still verify.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.buffers.mlir
+// RUN: egrl-opt %t.buffers.mlir --egrl-memory-placement="target=edge-small" 2>&1 | FileCheck %s --check-prefix=AGAIN
+// AGAIN: remark: egrl: @forward computes nothing to place
+// AGAIN: egrl.record = #egrl.record<target = "nnpi-1000"

@@ -54,7 +54,7 @@
 
 // Dynamic shapes stop the pass with the op's location.
 // RUN: not egrl-opt %S/../Inputs/dynamic.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=DYNAMIC
-// DYNAMIC: dynamic.mlir:4:8: error: egrl needs static shapes: result #0 has type 'tensor<?x16xf32>'
+// DYNAMIC: dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes: result #0 has type 'tensor<?x16xf32>'
 
 // An unwritable report path.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/nonexistent/dir/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT

@@ -54,3 +54,38 @@ func.func @lookup(%tokens: tensor<4xi64>) -> tensor<4x16xf32> {
   } -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// torch-mlir's conv with bias: the bias is broadcast into the conv's output
+// buffer; after bufferization its global gets the conv's weight level.
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<16xf32, #egrl.mem<"fast">> = dense_resource<conv_bias>
+#bias4 = affine_map<(d0, d1, d2, d3) -> (d1)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_bias(%x: tensor<1x3x10x10xf32>) -> tensor<1x16x8x8xf32> {
+  %w = arith.constant dense_resource<conv_w> : tensor<16x3x3x3xf32>
+  %b = arith.constant dense_resource<conv_bias> : tensor<16xf32>
+  %e = tensor.empty() : tensor<1x16x8x8xf32>
+  %init = linalg.generic {indexing_maps = [#bias4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%e : tensor<1x16x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x16x8x8xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<1x3x10x10xf32>, tensor<16x3x3x3xf32>) outs(%init : tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  return %c : tensor<1x16x8x8xf32>
+}
+
+// A lookup with constant indices (BERT's position embeddings) folds into a
+// weight of its consumer; its table's global gets that level too.
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<512x16xf32, #egrl.mem<"fast">> = dense_resource<positions>
+func.func @constant_lookup(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %pos = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi64>
+  %table = arith.constant dense_resource<positions> : tensor<512x16xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %p = linalg.generic {indexing_maps = [#ids, #id], iterator_types = ["parallel", "parallel"]} ins(%pos : tensor<4xi64>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%t: i64, %o: f32):
+    %row = arith.index_cast %t : i64 to index
+    %col = linalg.index 1 : index
+    %v = tensor.extract %table[%row, %col] : tensor<512x16xf32>
+    linalg.yield %v : f32
+  } -> tensor<4x16xf32>
+  %r = linalg.add ins(%x, %p : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}

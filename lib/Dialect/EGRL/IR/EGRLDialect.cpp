@@ -26,26 +26,42 @@ void EGRLDialect::initialize() {
       >();
 }
 
+/// True when `value` is used, and only as the init of destination-style ops.
+static bool onlyInitialisesOutputs(Value value) {
+  return !value.use_empty() &&
+         llvm::all_of(value.getUses(), [](OpOperand &use) {
+           auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+           return dps && dps.isDpsInit(&use);
+         });
+}
+
 /// A splat constant that only initialises outputs (what canonicalisation
 /// leaves of a linalg.fill) is a buffer init, not a weight.
 static bool isSplatInit(Operation *op) {
-  if (op->getNumResults() != 1 || op->getResult(0).use_empty())
-    return false;
   Attribute value;
-  if (!matchPattern(op->getResult(0), m_Constant(&value)))
+  return op->getNumResults() == 1 &&
+         matchPattern(op->getResult(0), m_Constant(&value)) &&
+         isa<SplatElementsAttr>(value) &&
+         onlyInitialisesOutputs(op->getResult(0));
+}
+
+/// tensor.splat / tensor.from_elements of constants: the constant tensor
+/// canonicalisation turns them into, so they count alike.
+static bool isTensorOfConstants(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  if (name != "tensor.splat" && name != "tensor.from_elements")
     return false;
-  auto elements = dyn_cast<SplatElementsAttr>(value);
-  if (!elements)
-    return false;
-  return llvm::all_of(op->getResult(0).getUses(), [](OpOperand &use) {
-    auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
-    return dps && dps.isDpsInit(&use);
+  return llvm::all_of(op->getOperands(), [](Value operand) {
+    Operation *def = operand.getDefiningOp();
+    return def && def->hasTrait<OpTrait::ConstantLike>();
   });
 }
 
 bool egrl::isWeightSource(Operation *op) {
   if (op->hasTrait<OpTrait::ConstantLike>())
     return !isSplatInit(op);
+  if (isTensorOfConstants(op))
+    return !onlyInitialisesOutputs(op->getResult(0));
   if (op->getName().getStringRef() == "memref.get_global")
     return true;
   StringRef name = op->getName().getStringRef();
@@ -118,10 +134,17 @@ RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                    uint64_t seed) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
-  for (Attribute level : levels)
-    if (!isa<StringAttr>(level))
+  llvm::DenseSet<Attribute> seen;
+  for (Attribute level : levels) {
+    auto name = dyn_cast<StringAttr>(level);
+    if (!name)
       return emitError() << "egrl.record levels must be strings, got "
                          << level;
+    if (name.getValue().empty())
+      return emitError() << "egrl.record levels must not be empty";
+    if (!seen.insert(name).second)
+      return emitError() << "egrl.record names level " << name << " twice";
+  }
   if (granularity.getValue() != "fused" && granularity.getValue() != "op")
     return emitError() << "egrl.record granularity must be \"fused\" or "
                           "\"op\", got "
@@ -151,7 +174,11 @@ static std::string levelList(RecordAttr record) {
 static LogicalResult verifyMemorySpaces(ModuleOp module, RecordAttr record) {
   llvm::DenseSet<Attribute> known(record.getLevels().begin(),
                                   record.getLevels().end());
-  WalkResult result = module.walk([&](Operation *op) {
+  WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    // A nested module with a record of its own is checked against that one.
+    if (op != module.getOperation() && isa<ModuleOp>(op) &&
+        op->hasAttr(EGRLDialect::getRecordAttrName()))
+      return WalkResult::skip();
     auto check = [&](MemAttr mem) {
       if (known.contains(mem.getLevel()))
         return WalkResult::advance();
