@@ -28,3 +28,9 @@
 // RUN: egrl-opt %t.buffers.mlir --egrl-memory-placement="target=edge-small" 2>&1 | FileCheck %s --check-prefix=AGAIN
 // AGAIN: remark: egrl: @forward computes nothing to place
 // AGAIN: egrl.record = #egrl.record<target = "nnpi-1000"
+
+// Every weight global of the bundled BERT-base (three embedding tables, the
+// position ids, every matmul's weights and biases) gets a memory space.
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | grep 'memref.global' > %t.bert-globals
+// RUN: grep -c 'egrl.mem' %t.bert-globals
+// RUN: not grep -v 'egrl.mem' %t.bert-globals
