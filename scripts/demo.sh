@@ -28,10 +28,19 @@ fi
 "$root/scripts/build.sh" egrl-opt
 
 options="$*"
+if [[ " $options" == *" strategy="* ]]; then
+  echo "demo: the demo compares native with greedy; run another strategy with" \
+    "build/bin/egrl-opt MODEL --egrl-memory-placement=\"strategy=...\"" >&2
+  exit 1
+fi
 for strategy in native greedy; do
   echo "== $strategy on $(basename "$input")"
-  "$build/bin/egrl-opt" "$input" -o /dev/null \
-    --egrl-memory-placement="strategy=$strategy $options report=$build/demo-$strategy.json" 2>&1 |
-    sed -n 's/.*remark: egrl: //p'
+  # The summary remark only, unless the run fails: then everything it said.
+  if ! out=$("$build/bin/egrl-opt" "$input" -o /dev/null \
+    --egrl-memory-placement="strategy=$strategy $options report=$build/demo-$strategy.json" 2>&1); then
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$out" | sed -n 's/.*remark: egrl: //p'
 done
 echo "reports: $build/demo-native.json $build/demo-greedy.json"

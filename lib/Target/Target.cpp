@@ -2,6 +2,8 @@
 
 #include "egrl/Target/Target.h"
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -215,18 +217,32 @@ llvm::Expected<Target> Target::load(llvm::StringRef path) {
   return parse((*buffer)->getBuffer(), path);
 }
 
+static std::string bundledTargetsDir() {
+  if (const char *env = std::getenv("EGRL_TARGETS_DIR"))
+    return env;
+  return EGRL_TARGETS_DIR;
+}
+
+std::vector<std::string> egrl::bundledTargetNames() {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(bundledTargetsDir(), ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".json")
+      names.push_back(llvm::sys::path::stem(it->path()).str());
+  llvm::sort(names);
+  return names;
+}
+
 llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
   if (nameOrPath.ends_with(".json") || llvm::sys::fs::exists(nameOrPath))
     return Target::load(nameOrPath);
-  std::string dir = EGRL_TARGETS_DIR;
-  if (const char *env = std::getenv("EGRL_TARGETS_DIR"))
-    dir = env;
-  llvm::SmallString<256> path(dir);
+  llvm::SmallString<256> path(bundledTargetsDir());
   llvm::sys::path::append(path, nameOrPath + ".json");
   if (!llvm::sys::fs::exists(path))
     return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "unknown target '%s': not a file, and no bundled target %s",
-        nameOrPath.str().c_str(), path.c_str());
+        "unknown target '" + nameOrPath +
+        "': not a file, and not a bundled target (bundled: " +
+        llvm::join(bundledTargetNames(), ", ") + ")");
   return Target::load(path);
 }

@@ -157,7 +157,13 @@ struct ApplyMemorySpacesPass
     module.walk([&](Operation *op) {
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
-    if (sawPlacement && !sawMemrefs) {
+    if (!sawPlacement) {
+      emitWarning(module.getLoc())
+          << "egrl-apply-memory-spaces: no op carries an #egrl.placement; run "
+             "--egrl-memory-placement (before --one-shot-bufferize) first";
+      return;
+    }
+    if (!sawMemrefs) {
       emitError(module.getLoc())
           << "egrl-apply-memory-spaces: the placed ops still "
              "work on tensors; run --one-shot-bufferize first";

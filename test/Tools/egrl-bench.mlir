@@ -19,7 +19,7 @@
 
 // Bad input: a clear error and a non-zero exit.
 // RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL
-// NOMODEL: egrl-bench: error: no model 'no-such-model'
+// NOMODEL: egrl-bench: error: no model 'no-such-model' (not a file, and not a bundled model: bert_base, mobilenet_v2, resnet101, resnet50, tiny_cnn)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY
 // NOSTRATEGY: egrl-bench: error: unknown strategy 'annealing'
 // RUN: not egrl-bench %S/../Inputs/dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
@@ -43,3 +43,5 @@
 // STAR: * bert_base ilp: time limit: incumbent, gap
 // RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=ilp granularity=op time-limit=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
 // WARN: warning: egrl: ilp: time limit: incumbent, gap
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --plot 2>&1 | FileCheck %s --check-prefix=PLOT-NO-OUT
+// PLOT-NO-OUT: egrl-bench: error: --plot needs --out=DIR to write bench.png into

@@ -34,3 +34,7 @@
 // RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | grep 'memref.global' > %t.bert-globals
 // RUN: grep -c 'egrl.mem' %t.bert-globals
 // RUN: not grep -v 'egrl.mem' %t.bert-globals
+
+// Without a placement there is nothing to apply: a warning, the IR unchanged.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT
+// NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first

@@ -48,43 +48,52 @@ static cl::list<std::string>
            cl::cat(benchCategory));
 static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
-               cl::desc("Comma-separated strategies to compare"),
+               cl::desc("Comma-separated strategies to compare (default: "
+                        "native,greedy; all: native, greedy, dp, ilp, "
+                        "random, ea, pg)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned> seeds("seeds", cl::init(3),
-                               cl::desc("Seeds 0..N-1 for each search"),
+                               cl::desc("Seeds 0..N-1 for each search (default: 3)"),
                                cl::cat(benchCategory));
 static cl::opt<std::string>
     budgets("budgets", cl::init("1000"),
-            cl::desc("Comma-separated evaluation budgets"),
+            cl::desc("Comma-separated evaluation budgets (default: 1000)"),
             cl::cat(benchCategory));
 static cl::opt<std::string> target("target", cl::init("nnpi-1000"),
-                                   cl::desc("Target name or JSON path"),
+                                   cl::desc("Target: a bundled name (nnpi-1000, the default; "
+                                            "edge-small) or a JSON path"),
                                    cl::cat(benchCategory));
 static cl::opt<std::string> evaluatorName(
     "evaluator", cl::init("analytical"),
-    cl::desc("Evaluator every placement is measured on: analytical, "
-             "nnpi-sim or external:COMMAND"),
+    cl::desc("Evaluator every placement is measured on: analytical (the "
+             "default), nnpi-sim or external:COMMAND"),
     cl::cat(benchCategory));
 static cl::opt<std::string> granularity("granularity", cl::init("fused"),
-                                        cl::desc("'fused' or 'op'"),
+                                        cl::desc("Graph nodes: 'fused' (the default) or 'op'"),
                                         cl::cat(benchCategory));
 static cl::opt<std::string> function("function", cl::init(""),
-                                     cl::desc("Function to use in MLIR files"),
+                                     cl::desc("Function to use in MLIR files with several"),
                                      cl::cat(benchCategory));
-static cl::opt<unsigned> threads("search-threads", cl::init(1),
-                                 cl::desc("Threads a search may use"),
-                                 cl::cat(benchCategory));
+// Not --threads: a library egrl-bench links registers that name already.
+static cl::opt<unsigned>
+    threads("search-threads", cl::init(1),
+            cl::desc("Threads a search may evaluate on (and CBC may use), "
+                     "the pass's threads=; the same placements for any "
+                     "count (default: 1)"),
+            cl::cat(benchCategory));
 static cl::opt<double>
     timeLimit("time-limit", cl::init(60),
-              cl::desc("Seconds a solver (ilp) may run per model"),
+              cl::desc("Seconds a solver (ilp) may run per model (default: 60)"),
               cl::cat(benchCategory));
 static cl::opt<std::string>
     outDir("out", cl::init(""),
-           cl::desc("Directory for bench.json and bench.csv (and bench.png)"),
+           cl::desc("Directory for bench.json and bench.csv (and bench.png); "
+                    "without it only the table is printed"),
            cl::cat(benchCategory));
 static cl::opt<bool> plot("plot", cl::init(false),
                           cl::desc("Plot best-so-far latency against "
-                                   "evaluations to <out>/bench.png"),
+                                   "evaluations to <out>/bench.png (needs "
+                                   "--out)"),
                           cl::cat(benchCategory));
 
 namespace {
@@ -109,7 +118,15 @@ std::string resolveModel(llvm::StringRef name) {
   llvm::sys::path::append(bundled, name + ".mlir");
   if (llvm::sys::fs::exists(bundled))
     return std::string(bundled);
-  die("no model '" + name + "' (not a file, and no " + bundled + ")");
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(EGRL_MODELS_DIR, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".mlir")
+      names.push_back(llvm::sys::path::stem(it->path()).str());
+  llvm::sort(names);
+  die("no model '" + name + "' (not a file, and not a bundled model: " +
+      llvm::join(names, ", ") + ")");
 }
 
 double median(std::vector<double> values) {
@@ -141,6 +158,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "egrl-bench: compare placement strategies\n");
 
+  if (plot && outDir.empty())
+    die("--plot needs --out=DIR to write bench.png into");
   auto granularityKind = parseGranularity(granularity);
   if (!granularityKind)
     die("--granularity must be 'fused' or 'op'");

@@ -69,6 +69,8 @@ struct Target {
 /// bundled target (`nnpi-1000` → `<targets dir>/nnpi-1000.json`). The bundled
 /// directory is EGRL_TARGETS_DIR unless the environment sets EGRL_TARGETS_DIR.
 llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
+/// Names of the bundled targets (sorted), for --help and diagnostics.
+std::vector<std::string> bundledTargetNames();
 
 } // namespace egrl
 

@@ -37,31 +37,34 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let dependentDialects = ["::egrl::EGRLDialect"];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
-           "Placement strategy: native, greedy, dp, ilp, random, ea or pg "
-           "(docs/strategies.md)">,
+           "Placement strategy: native, greedy (the default), dp, ilp, random, "
+           "ea or pg (docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
-           "Target: a bundled target name or a path to a target JSON">,
+           "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
+           "path to a target JSON">,
     Option<"evaluator", "evaluator", "std::string",
            /*default=*/"\"analytical\"",
-           "Evaluator the strategy is measured on: analytical, nnpi-sim or "
-           "external:COMMAND (docs/external-evaluator.md)">,
+           "Evaluator the strategy is measured on: analytical (the default), "
+           "nnpi-sim or external:COMMAND (docs/external-evaluator.md)">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
-           "Graph nodes: 'fused' (a compiler's fusion groups) or 'op'">,
+           "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
+           "'op'">,
     Option<"budget", "budget", "uint64_t", /*default=*/"1000",
-           "Evaluations a search strategy may spend">,
+           "Evaluations a search strategy may spend (default: 1000)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
-           "Random seed (same seed, same placement)">,
+           "Random seed, same seed, same placement (default: 0)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the placement to this path">,
     Option<"trace", "trace", "std::string", /*default=*/"\"\"",
            "Write a Chrome/Perfetto trace of one inference of the placement "
            "on nnpi-sim to this path (one function per module)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"60",
-           "Seconds a solver strategy (ilp) may run">,
+           "Seconds a solver strategy (ilp) may run (default: 60)">,
     Option<"threads", "threads", "unsigned", /*default=*/"1",
            "Threads a search may evaluate on (and CBC may use, in its "
-           "deterministic mode); the placement is the same for any count">,
+           "deterministic mode); the placement is the same for any count "
+           "(default: 1)">,
   ];
 }
 
@@ -77,13 +80,15 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"granularity", "granularity", "std::string",
-           /*default=*/"\"fused\"", "'fused' or 'op'">,
+           /*default=*/"\"fused\"", "'fused' (the default) or 'op'">,
     Option<"json", "json", "bool", /*default=*/"false",
            "Print the JSON form">,
     Option<"elementBytes", "element-bytes", "int64_t", /*default=*/"0",
-           "Override the element size in bytes (0: from the IR)">,
+           "Override the element size in bytes (default 0: from the IR; "
+           "the placement pass uses the target's, 1 on nnpi-1000)">,
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
-           "Where to print ('-' for stdout)">,
+           "Where to print (default '-': stdout, before the IR itself; add "
+           "-o /dev/null to see only the graph)">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "Only this function (JSON holds one graph, so a module with "
            "several functions needs it)">,
@@ -92,9 +97,11 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
 
 def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
                                  "::mlir::ModuleOp"> {
-  let summary = "Move placements onto memref memory spaces after bufferization";
+  let summary = "Move placements onto memref memory spaces after "
+                "--egrl-memory-placement and --one-shot-bufferize";
   let description = [{
-    Run after `--one-shot-bufferize`. For each op carrying an
+    Run after `--egrl-memory-placement` and `--one-shot-bufferize`; a module
+    without placements gets a warning and is left as it is. For each op carrying an
     `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
     gets memory space `#egrl.mem<"output level">`, and the globals of the
     weights it reads get `#egrl.mem<"weights level">`. Uses that need the
