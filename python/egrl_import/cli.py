@@ -44,7 +44,15 @@ def _torch_model(spec: str, input_shape, input_dtype):
 
     if ":" in spec and not spec.startswith("torchvision:"):
         mod_name, fn_name = spec.split(":", 1)
-        obj = getattr(importlib.import_module(mod_name), fn_name)()
+        # A module of the user's in the current directory, as `python -m` finds it.
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
+        try:
+            factory = getattr(importlib.import_module(mod_name), fn_name)
+        except (ImportError, AttributeError) as e:
+            raise SystemExit(f"egrl-import: error: cannot load '{spec}': {e} (the module must be importable "
+                             f"from the current directory or PYTHONPATH, and define {fn_name}())")
+        obj = factory()
         module, inputs = obj if isinstance(obj, tuple) else (obj, None)
     else:
         module, inputs = models.build(spec)
@@ -52,7 +60,8 @@ def _torch_model(spec: str, input_shape, input_dtype):
         dt = {"f32": torch.float32, "i64": torch.int64}[input_dtype]
         inputs = [torch.zeros(_shape(input_shape), dtype=dt)]
     if inputs is None:
-        raise SystemExit("egrl-import: error: --input-shape is required for this model")
+        raise SystemExit("egrl-import: error: --input-shape is required for this model (its factory returned a "
+                         "module without example inputs; return (module, [inputs]) to make it optional)")
     return module, inputs
 
 
@@ -61,7 +70,8 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="source", required=True)
     pt = sub.add_parser("torch", help="trace an nn.Module with torch.fx")
     pt.add_argument("model", help="bundled name, torchvision:NAME, or package.module:factory")
-    pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224 (default: the model's own)")
+    pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224; needed unless the model comes with "
+                                          "example inputs (bundled models, factories returning (module, [inputs]))")
     pt.add_argument("--input-dtype", default="f32", choices=["f32", "i64"])
     po = sub.add_parser("onnx", help="convert an .onnx file")
     po.add_argument("model", help="path of the .onnx file")

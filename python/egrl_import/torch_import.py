@@ -423,7 +423,7 @@ class _FxImporter:
             return self.value(a[0])  # identity at inference
         if fn in (F.softmax, torch.softmax):
             return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
-        if fn in (torch.matmul, torch.bmm, torch.mm):
+        if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
         if fn is F.linear:
             b = _arg(a, kw, 2, "bias")
@@ -483,6 +483,8 @@ class _FxImporter:
             return self._flatten(x, _arg(a, kw, 1, "start_dim", 0), _arg(a, kw, 2, "end_dim", -1))
         if name == "transpose":
             return self._transpose(x, a[1], a[2])
+        if name == "t":  # 2-D transpose (a 1-D tensor is its own)
+            return self._transpose(x, 0, 1) if len(x.shape) == 2 else x
         if name == "permute":
             perm = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
             return em.transpose(x, perm)

@@ -137,6 +137,18 @@ class OpTranslationTest(unittest.TestCase):
         self.check(Attention(), [torch.randn(1, 6, 16)],
                    ["linalg.batch_matmul", "linalg.transpose", "arith.maximumf", "math.exp", "arith.divf"])
 
+    def test_matmul_operator_and_t(self):
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(16, 32)
+                self.w = nn.Parameter(torch.randn(8, 32))
+
+            def forward(self, x):
+                return torch.relu(self.a(x)) @ self.w.t()
+
+        self.check(M(), [torch.randn(2, 16)], ["linalg.matmul", "linalg.transpose"])
+
     def test_layernorm_gelu_tanh_embedding(self):
         class M(nn.Module):
             def __init__(self):
@@ -192,6 +204,23 @@ class UnsupportedOpTest(unittest.TestCase):
         with self.assertRaises(UnsupportedError) as cm:
             import_module(nn.Sequential(layer), torch.randn(1, 4, 16))
         self.assertIn("TransformerEncoderLayer", str(cm.exception))
+
+    def test_cli_finds_a_model_in_the_current_directory(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "usernet.py"), "w") as f:
+                f.write("import torch.nn as nn\n"
+                        "def make():\n"
+                        "    return nn.Sequential(nn.Linear(4, 3), nn.ReLU())\n")
+            p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                "usernet:make", "--input-shape", "1,4"],
+                               capture_output=True, text=True, timeout=120, cwd=d)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("linalg.matmul", p.stdout)
+            p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                "usernet:missing", "--input-shape", "1,4"],
+                               capture_output=True, text=True, timeout=120, cwd=d)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("egrl-import: error: cannot load 'usernet:missing'", p.stderr)
 
     def test_cli_reports_error_and_writes_nothing(self):
         with tempfile.TemporaryDirectory() as d:
