@@ -133,9 +133,20 @@ llvm::Error ExternalEvaluator::start() {
                       {"capacity_bytes", level.capacityBytes},
                       {"usable_bytes", level.usableBytes()},
                       {"bandwidth_bytes_per_s", level.bandwidth}});
-  json header = {{"egrl", "external-evaluator"},
-                 {"version", 1},
-                 {"target", {{"name", target.name}, {"levels", levels}}}};
+  // The graph's sizes are the IR's; a target may override the element size
+  // (int8 on nnpi-1000), so the bytes egrl places are sent as well.
+  json header = {
+      {"egrl", "external-evaluator"},
+      {"version", 1},
+      {"target",
+       {{"name", target.name},
+        {"element_bytes",
+         target.elementBytes ? json(*target.elementBytes) : json()},
+        {"levels", levels}}},
+      {"node_bytes",
+       {{"weights", problem().weightBytes},
+        {"outputs", problem().outputBytes},
+        {"host_inputs", problem().hostInputBytes}}}};
   // The graph's own JSON text is spliced in, not parsed and dumped again.
   std::string hello = dumpJSON(header);
   hello.pop_back();

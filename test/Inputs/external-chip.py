@@ -15,6 +15,9 @@ if mode == "exit":
 hello = json.loads(sys.stdin.readline())
 assert hello["egrl"] == "external-evaluator" and hello["version"] == 1
 nodes = hello["graph"]["nodes"]
+# Sizes as egrl places them: the toy target's int8 override applies.
+assert hello["target"]["element_bytes"] == 1
+assert hello["node_bytes"]["weights"] == [n["weight_elements"] for n in nodes]
 fastest = hello["target"]["levels"][0]["name"]
 if mode == "refuse":
     print(json.dumps({"error": "this chip has no %s" % fastest}), flush=True)
