@@ -245,6 +245,12 @@ OpCost costOf(Operation *op) {
     cost.kind = NodeKind::DataMovement;
     return cost;
   }
+  // A tensor of run-time scalars: written like a linalg.fill.
+  if (name == "tensor.splat" || name == "tensor.from_elements") {
+    cost.kind = NodeKind::DataMovement;
+    cost.fusible = true;
+    return cost;
+  }
   cost.modelled = false;
   return cost;
 }

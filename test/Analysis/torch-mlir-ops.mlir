@@ -146,3 +146,13 @@ func.func @tensor_splat(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
   } -> tensor<4x4xf32>
   return %r : tensor<4x4xf32>
 }
+
+// -----
+
+// A tensor.splat of a run-time scalar is written like a linalg.fill.
+// CHECK-LABEL: egrl graph @splat_of_argument: 1 nodes
+// CHECK-NEXT: #0 n0_splat kind=data_movement
+func.func @splat_of_argument(%s: f32) -> tensor<4x4xf32> {
+  %t = tensor.splat %s : tensor<4x4xf32>
+  return %t : tensor<4x4xf32>
+}

@@ -299,10 +299,13 @@ int main(int argc, char **argv) {
     const Run &first = runs[i];
     double med = median(latency);
     std::string gap = "-";
-    if (ilpLatency.count(first.model))
-      gap = llvm::formatv("{0:+0.00;-0.00}%",
-                          100 * (med / ilpLatency[first.model] - 1))
-                .str();
+    if (ilpLatency.count(first.model)) {
+      double percent = 100 * (med / ilpLatency[first.model] - 1);
+      // Rounding noise of equal latencies is not a gap (no "-0.00%").
+      if (std::abs(percent) < 0.005)
+        percent = 0;
+      gap = llvm::formatv("{0:+0.00;-0.00}%", percent).str();
+    }
     std::string budgetText =
         first.seedless ? "-" : std::to_string(first.budget);
     // A strategy that fell short of its promise (ilp at its time limit) is
