@@ -310,7 +310,8 @@ class Emitter:
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
-        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, neg, silu."""
+        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, neg, silu, hardsigmoid,
+        hardswish."""
         if x.dtype != "f32":
             raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
         s = self.scalar
@@ -361,6 +362,18 @@ class Emitter:
                 t = b.op(f"arith.addf {t}, {one} : f32")
                 t = b.op(f"arith.divf {one}, {t} : f32")
                 if kind == "silu":
+                    t = b.op(f"arith.mulf {n[0]}, {t} : f32")
+                return t
+        elif kind in ("hardsigmoid", "hardswish"):
+            # relu6(x + 3) / 6, times x for hardswish (MobileNetV3).
+            zero, three, six = s(0.0), s(3.0), s(6.0)
+
+            def fn(b, n):
+                t = b.op(f"arith.addf {n[0]}, {three} : f32")
+                t = b.op(f"arith.maximumf {t}, {zero} : f32")
+                t = b.op(f"arith.minimumf {t}, {six} : f32")
+                t = b.op(f"arith.divf {t}, {six} : f32")
+                if kind == "hardswish":
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
         elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt"):

@@ -327,6 +327,10 @@ class _FxImporter:
             return em.unary("sigmoid", x)
         if isinstance(mod, nn.SiLU):
             return em.unary("silu", x)
+        if isinstance(mod, nn.Hardsigmoid):
+            return em.unary("hardsigmoid", x)
+        if isinstance(mod, nn.Hardswish):
+            return em.unary("hardswish", x)
         if isinstance(mod, (nn.Dropout, nn.Identity)):
             return x
         if isinstance(mod, nn.Flatten):
@@ -411,7 +415,7 @@ class _FxImporter:
         if fn is F.gelu:
             return em.unary("gelu", self.value(a[0]), approximate=kw.get("approximate", "none"))
         unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
-                 F.silu: "silu", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
+                 F.silu: "silu", F.hardsigmoid: "hardsigmoid", F.hardswish: "hardswish", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
                  torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))

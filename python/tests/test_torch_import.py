@@ -137,6 +137,20 @@ class OpTranslationTest(unittest.TestCase):
         self.check(Attention(), [torch.randn(1, 6, 16)],
                    ["linalg.batch_matmul", "linalg.transpose", "arith.maximumf", "math.exp", "arith.divf"])
 
+    def test_hardswish_and_hardsigmoid(self):
+        # MobileNetV3's activations, as modules and as functions.
+        class M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 3)
+                self.act = nn.Hardswish()
+
+            def forward(self, x):
+                y = self.act(self.conv(x))
+                return y * nn.functional.hardsigmoid(y)
+
+        self.check(M(), [torch.randn(1, 3, 8, 8) * 4], ["arith.minimumf", "arith.maximumf"])
+
     def test_matmul_operator_and_t(self):
         class M(nn.Module):
             def __init__(self):
