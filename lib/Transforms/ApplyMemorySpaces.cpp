@@ -74,6 +74,27 @@ void collectWeightStorage(Value value, SmallVectorImpl<Operation *> &out,
   }
 }
 
+/// The one memref.copy that writes into `alloc` (or into a subview of it),
+/// or null: tensor.pad bufferizes to an alloc filled with the padding value
+/// and one copy of its source into the interior.
+memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
+  memref::CopyOp found;
+  unsigned copies = 0;
+  auto visit = [&](Value target) {
+    for (Operation *user : target.getUsers())
+      if (auto copy = dyn_cast<memref::CopyOp>(user);
+          copy && copy.getTarget() == target) {
+        found = copy;
+        ++copies;
+      }
+  };
+  visit(alloc.getResult());
+  for (Operation *user : alloc->getUsers())
+    if (auto subview = dyn_cast<memref::SubViewOp>(user))
+      visit(subview.getResult());
+  return copies == 1 ? found : memref::CopyOp();
+}
+
 bool acceptsAnyMemorySpace(Operation *user) {
   return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
 }
@@ -169,6 +190,35 @@ struct ApplyMemorySpacesPass
              "work on tensors; run --one-shot-bufferize first";
       return signalPassFailure();
     }
+
+    // Padded copies: the graph folds padding into the consumer, so such a
+    // buffer is its source activation's and takes its level (a graph input's
+    // is the slowest level, where host inputs are read from). Program order,
+    // so a pad of a pad finds its source already placed.
+    auto record =
+        module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
+    module.walk([&](memref::AllocOp alloc) {
+      if (levels.count(alloc.getOperation()))
+        return;
+      memref::CopyOp copy = onlyCopyInto(alloc);
+      if (!copy)
+        return;
+      Value source = copy.getSource();
+      while (auto view = source.getDefiningOp<ViewLikeOpInterface>())
+        source = view.getViewSource();
+      if (isa<BlockArgument>(source)) {
+        if (record && !record.getLevels().empty())
+          levels.insert(
+              {alloc.getOperation(),
+               cast<StringAttr>(record.getLevels().getValue().back())});
+        return;
+      }
+      if (Operation *storage = storageOf(source)) {
+        auto it = levels.find(storage);
+        if (it != levels.end())
+          levels.insert({alloc.getOperation(), it->second});
+      }
+    });
 
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;

@@ -38,3 +38,9 @@
 // Without a placement there is nothing to apply: a warning, the IR unchanged.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT
 // NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first
+
+// Padded copies (tensor.pad bufferizes to an alloc and a copy) take their
+// source's level: the input image's is DRAM, where host inputs are read from.
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=PAD
+// PAD: memref.alloc() {alignment = 64 : i64} : memref<1x3x230x230xf32, #egrl.mem<"dram">>
+// PAD: memref.alloc() {alignment = 64 : i64} : memref<1x64x58x58xf32, #egrl.mem<"sram">>

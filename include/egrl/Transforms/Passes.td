@@ -104,8 +104,11 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     without placements gets a warning and is left as it is. For each op carrying an
     `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
     gets memory space `#egrl.mem<"output level">`, and the globals of the
-    weights it reads get `#egrl.mem<"weights level">`. Uses that need the
-    original type receive a `memref.memory_space_cast`.
+    weights it reads get `#egrl.mem<"weights level">`. A padded copy (what
+    `tensor.pad` bufferizes to) takes its source's level, as the graph folds
+    padding into the consumer. Uses that need the original type receive a
+    `memref.memory_space_cast`. Buffers of ops bufferization replaces by
+    copies (`tensor.concat`) keep the default memory space.
 
     ```mlir
     %alloc = memref.alloc() : memref<1x8xf32, #egrl.mem<"sram">>
