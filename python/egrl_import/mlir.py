@@ -353,27 +353,29 @@ class Emitter:
                     t = b.op(f"arith.addf {t}, {one} : f32")
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                     return b.op(f"arith.mulf {t}, {half} : f32")
-        elif kind in ("sigmoid", "silu"):
-            one = s(1.0)
+        elif kind in ("sigmoid", "silu", "hardsigmoid", "hardswish"):
+            # A gate, or x times its gate: silu = x * sigmoid(x) and, in
+            # MobileNetV3, hardswish = x * hardsigmoid(x) = x * relu6(x + 3) / 6.
+            if kind.startswith("hard"):
+                zero, three, six = s(0.0), s(3.0), s(6.0)
+
+                def gate(b, x):
+                    t = b.op(f"arith.addf {x}, {three} : f32")
+                    t = b.op(f"arith.maximumf {t}, {zero} : f32")
+                    t = b.op(f"arith.minimumf {t}, {six} : f32")
+                    return b.op(f"arith.divf {t}, {six} : f32")
+            else:
+                one = s(1.0)
+
+                def gate(b, x):
+                    t = b.op(f"arith.negf {x} : f32")
+                    t = b.op(f"math.exp {t} : f32")
+                    t = b.op(f"arith.addf {t}, {one} : f32")
+                    return b.op(f"arith.divf {one}, {t} : f32")
 
             def fn(b, n):
-                t = b.op(f"arith.negf {n[0]} : f32")
-                t = b.op(f"math.exp {t} : f32")
-                t = b.op(f"arith.addf {t}, {one} : f32")
-                t = b.op(f"arith.divf {one}, {t} : f32")
-                if kind == "silu":
-                    t = b.op(f"arith.mulf {n[0]}, {t} : f32")
-                return t
-        elif kind in ("hardsigmoid", "hardswish"):
-            # relu6(x + 3) / 6, times x for hardswish (MobileNetV3).
-            zero, three, six = s(0.0), s(3.0), s(6.0)
-
-            def fn(b, n):
-                t = b.op(f"arith.addf {n[0]}, {three} : f32")
-                t = b.op(f"arith.maximumf {t}, {zero} : f32")
-                t = b.op(f"arith.minimumf {t}, {six} : f32")
-                t = b.op(f"arith.divf {t}, {six} : f32")
-                if kind == "hardswish":
+                t = gate(b, n[0])
+                if kind in ("silu", "hardswish"):
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
         elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt"):
