@@ -9,293 +9,26 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/CostModel/NnpiSim.h"
+#include "NnpiSimRecorder.h"
+
 #include "egrl/CostModel/Capacity.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/Support/JSON.h"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
 using namespace egrl;
-using json = nlohmann::json;
 
 namespace {
 /// Level bitmasks and per-level arrays are fixed-size so the hot loop does
 /// not allocate.
-constexpr unsigned kMaxLevels = 8;
-constexpr unsigned kMaxEngines = 64;
+constexpr unsigned kMaxLevels = SimConfig::kMaxLevels;
+constexpr unsigned kMaxEngines = SimConfig::kMaxEngines;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 } // namespace
-
-//===----------------------------------------------------------------------===//
-// Configuration
-//===----------------------------------------------------------------------===//
-
-SimConfig SimConfig::defaults(const Target &target) {
-  SimConfig cfg;
-  const unsigned numLevels = target.numLevels();
-  const unsigned slowest = numLevels - 1;
-  // The level just above the backing store is the shared cache whose fabric
-  // DRAM traffic crosses on NNP-I; with two levels there is none.
-  cfg.fabricLevel = numLevels >= 3 ? int(slowest - 1) : -1;
-  cfg.sustainedFraction.assign(numLevels, 0.9);
-  cfg.accessLatency.assign(numLevels, 30e-9);
-  if (numLevels > 1) {
-    cfg.sustainedFraction[0] = 0.95;
-    cfg.accessLatency[0] = 5e-9;
-  }
-  cfg.sustainedFraction[slowest] = 0.8;
-  cfg.accessLatency[slowest] = 100e-9;
-  cfg.prefetch = numLevels > 1;
-  cfg.stagingLevel = 0;
-  // The ring must come out of the reserve, so by default take no more than
-  // the reserve holds.
-  cfg.ringBytes =
-      std::min<int64_t>(cfg.ringBytes, target.levels[0].reservedBytes);
-  return cfg;
-}
-
-namespace {
-/// Reads the "sim" section, collecting the first error with the JSON path of
-/// the offending field.
-struct SimReader {
-  const Target &target;
-  std::string error;
-
-  bool fail(const std::string &path, const std::string &what) {
-    if (error.empty())
-      error = "target '" + target.name + "': " + path + ": " + what;
-    return false;
-  }
-
-  bool onlyKeys(const json &obj, const std::string &path,
-                std::initializer_list<const char *> allowed) {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      bool known = false;
-      for (const char *key : allowed)
-        known |= it.key() == key;
-      if (!known) {
-        std::string list;
-        for (const char *key : allowed)
-          list += (list.empty() ? "" : ", ") + std::string(key);
-        return fail(path + "." + it.key(),
-                    "unknown field (known: " + list + ")");
-      }
-    }
-    return true;
-  }
-
-  bool number(const json &obj, const char *key, const std::string &path,
-              double &out) {
-    auto it = obj.find(key);
-    if (it == obj.end())
-      return true;
-    if (!it->is_number())
-      return fail(path + "." + key,
-                  "must be a number (got " + it->dump() + ")");
-    double value = it->get<double>();
-    if (!std::isfinite(value))
-      return fail(path + "." + key, "must be finite");
-    out = value;
-    return true;
-  }
-
-  template <typename IntT>
-  bool integer(const json &obj, const char *key, const std::string &path,
-               IntT &out) {
-    auto it = obj.find(key);
-    if (it == obj.end())
-      return true;
-    // 4194304 and 4.194304e6 are both fine as long as they are whole.
-    if (!it->is_number() || it->get<double>() != std::floor(it->get<double>()))
-      return fail(path + "." + key,
-                  "must be a whole number (got " + it->dump() + ")");
-    double value = it->get<double>();
-    if (value < 0 || value > 9.0e18)
-      return fail(path + "." + key, "must be >= 0 (got " + it->dump() + ")");
-    out = IntT(value);
-    return true;
-  }
-
-  bool boolean(const json &obj, const char *key, const std::string &path,
-               bool &out) {
-    auto it = obj.find(key);
-    if (it == obj.end())
-      return true;
-    if (!it->is_boolean())
-      return fail(path + "." + key, "must be true or false");
-    out = it->get<bool>();
-    return true;
-  }
-
-  bool level(const json &value, const std::string &path, unsigned &out) {
-    if (!value.is_string())
-      return fail(path,
-                  "must be a level name (one of " + target.levelNames() + ")");
-    auto index = target.findLevel(value.get<std::string>());
-    if (!index)
-      return fail(path, "unknown level '" + value.get<std::string>() +
-                            "' (levels: " + target.levelNames() + ")");
-    out = *index;
-    return true;
-  }
-};
-} // namespace
-
-llvm::Expected<SimConfig> SimConfig::fromTarget(const Target &target) {
-  if (target.levels.empty())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "target '%s' has no memory levels",
-                                   target.name.c_str());
-  SimConfig cfg = defaults(target);
-  if (!target.simSection.empty()) {
-    SimReader r{target, {}};
-    auto makeError = [&]() {
-      return llvm::createStringError(llvm::inconvertibleErrorCode(), r.error);
-    };
-    json root = json::parse(target.simSection, nullptr,
-                            /*allow_exceptions=*/false);
-    if (root.is_discarded() || !root.is_object()) {
-      r.fail("sim", "must be a JSON object");
-      return makeError();
-    }
-    const std::string p = "sim";
-    if (!r.onlyKeys(root, p,
-                    {"engines", "min_engine_work_s",
-                     "working_set_per_engine_bytes", "contention",
-                     "fabric_level", "levels", "prefetch", "noise_stddev",
-                     "noise_seed"}) ||
-        !r.integer(root, "engines", p, cfg.engines) ||
-        !r.number(root, "min_engine_work_s", p, cfg.minEngineWorkSeconds) ||
-        !r.integer(root, "working_set_per_engine_bytes", p,
-                   cfg.workingSetPerEngineBytes) ||
-        !r.boolean(root, "contention", p, cfg.contention) ||
-        !r.number(root, "noise_stddev", p, cfg.noiseStddev) ||
-        !r.integer(root, "noise_seed", p, cfg.noiseSeed))
-      return makeError();
-    if (auto it = root.find("fabric_level"); it != root.end()) {
-      unsigned level = 0;
-      if (it->is_null())
-        cfg.fabricLevel = -1;
-      else if (!r.level(*it, p + ".fabric_level", level))
-        return makeError();
-      else
-        cfg.fabricLevel = int(level);
-    }
-    if (auto it = root.find("levels"); it != root.end()) {
-      if (!it->is_object()) {
-        r.fail(p + ".levels", "must be an object keyed by level name");
-        return makeError();
-      }
-      for (auto entry = it->begin(); entry != it->end(); ++entry) {
-        std::string path = p + ".levels." + entry.key();
-        unsigned level = 0;
-        if (!r.level(json(entry.key()), path, level))
-          return makeError();
-        if (!entry->is_object()) {
-          r.fail(path, "must be an object");
-          return makeError();
-        }
-        if (!r.onlyKeys(*entry, path,
-                        {"sustained_fraction", "access_latency_s"}) ||
-            !r.number(*entry, "sustained_fraction", path,
-                      cfg.sustainedFraction[level]) ||
-            !r.number(*entry, "access_latency_s", path,
-                      cfg.accessLatency[level]))
-          return makeError();
-      }
-    }
-    if (auto it = root.find("prefetch"); it != root.end()) {
-      std::string path = p + ".prefetch";
-      if (!it->is_object()) {
-        r.fail(path, "must be an object");
-        return makeError();
-      }
-      if (!r.onlyKeys(*it, path,
-                      {"enabled", "staging_level", "ring_bytes", "tile_bytes",
-                       "layers_ahead"}) ||
-          !r.boolean(*it, "enabled", path, cfg.prefetch) ||
-          !r.integer(*it, "ring_bytes", path, cfg.ringBytes) ||
-          !r.integer(*it, "tile_bytes", path, cfg.tileBytes) ||
-          !r.integer(*it, "layers_ahead", path, cfg.layersAhead))
-        return makeError();
-      if (auto level = it->find("staging_level"); level != it->end()) {
-        if (!r.level(*level, path + ".staging_level", cfg.stagingLevel))
-          return makeError();
-        // A default ring sized for level 0's reserve follows the level.
-        if (!it->contains("ring_bytes"))
-          cfg.ringBytes =
-              std::min<int64_t>(SimConfig().ringBytes,
-                                target.levels[cfg.stagingLevel].reservedBytes);
-      }
-    }
-  }
-  if (llvm::Error err = cfg.validate(target))
-    return std::move(err);
-  return cfg;
-}
-
-llvm::Error SimConfig::validate(const Target &target) const {
-  auto fail = [&](const std::string &path, const std::string &what) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "target '" + target.name + "': sim." + path +
-                                       ": " + what);
-  };
-  const unsigned numLevels = target.numLevels();
-  if (numLevels == 0 || numLevels > kMaxLevels)
-    return fail("levels", "the simulator supports 1 to " +
-                              std::to_string(kMaxLevels) + " memory levels");
-  if (engines < 1 || engines > kMaxEngines)
-    return fail("engines", "must be between 1 and " +
-                               std::to_string(kMaxEngines) + " (got " +
-                               std::to_string(engines) + ")");
-  if (!(minEngineWorkSeconds >= 0))
-    return fail("min_engine_work_s", "must be >= 0");
-  if (workingSetPerEngineBytes < 0)
-    return fail("working_set_per_engine_bytes", "must be >= 0");
-  if (sustainedFraction.size() != numLevels ||
-      accessLatency.size() != numLevels)
-    return fail("levels", "one entry per target level expected");
-  for (unsigned l = 0; l < numLevels; ++l) {
-    const std::string &name = target.levels[l].name;
-    if (!(sustainedFraction[l] > 0 && sustainedFraction[l] <= 1))
-      return fail("levels." + name + ".sustained_fraction",
-                  "must be in (0, 1] (got " +
-                      std::to_string(sustainedFraction[l]) + ")");
-    if (!(accessLatency[l] >= 0))
-      return fail("levels." + name + ".access_latency_s", "must be >= 0");
-  }
-  if (fabricLevel >= int(numLevels) ||
-      (fabricLevel >= 0 && unsigned(fabricLevel) == numLevels - 1))
-    return fail("fabric_level",
-                "must be a level faster than the backing store '" +
-                    target.levels.back().name + "'");
-  if (!(noiseStddev >= 0 && noiseStddev < 1))
-    return fail("noise_stddev", "must be in [0, 1)");
-  if (prefetch) {
-    if (numLevels < 2 || stagingLevel >= numLevels - 1)
-      return fail("prefetch.staging_level",
-                  "must be a level faster than the backing store '" +
-                      target.levels.back().name + "'");
-    const MemoryLevel &staging = target.levels[stagingLevel];
-    if (ringBytes > staging.reservedBytes)
-      return fail("prefetch.ring_bytes",
-                  "the staging ring (" + std::to_string(ringBytes) +
-                      " bytes) must fit in the reserved_bytes (" +
-                      std::to_string(staging.reservedBytes) + ") of level '" +
-                      staging.name +
-                      "', so that placements cannot use its space");
-    if (tileBytes <= 0)
-      return fail("prefetch.tile_bytes", "must be > 0");
-  }
-  return llvm::Error::success();
-}
 
 //===----------------------------------------------------------------------===//
 // Construction
@@ -315,18 +48,13 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
   const unsigned numLevels = problem.numLevels();
   const unsigned slowest = problem.slowestLevel();
   for (unsigned l = 0; l < numLevels; ++l) {
-    capacity.push_back(target.levels[l].bandwidth * cfg.sustainedFraction[l]);
+    capacity.push_back(cfg.sustainedBandwidth(target, l));
     uint32_t mask = 1u << l;
     if (l == slowest && cfg.fabricLevel >= 0)
       mask |= 1u << cfg.fabricLevel;
     levelResources.push_back(mask);
-  }
-  for (unsigned l = 0; l < numLevels; ++l) {
-    double rate = capacity[l];
-    for (uint32_t m = levelResources[l]; m; m &= m - 1)
-      rate = std::min(rate, capacity[__builtin_ctz(m)]);
-    levelRate.push_back(rate);
-    secondsPerByte.push_back(1.0 / rate);
+    levelRate.push_back(cfg.transferRate(target, l));
+    secondsPerByte.push_back(1.0 / levelRate.back());
   }
   const unsigned n = problem.numNodes();
   auto flatten = [&](Csr &csr, auto &&listOf) {
@@ -474,42 +202,6 @@ uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 } // namespace
-
-/// What writeChromeTrace() needs from one run.
-struct NnpiSim::Recorder {
-  static constexpr bool enabled = true;
-  struct LayerRec {
-    unsigned node;
-    double start, end;
-    uint64_t engines;
-  };
-  struct DmaRec {
-    unsigned node;
-    double start, end, bytes;
-    bool streaming;
-  };
-  struct RateRec {
-    double time;
-    std::vector<double> perLevel;
-  };
-  std::vector<LayerRec> layers;
-  std::vector<DmaRec> dmas;
-  std::vector<RateRec> rateChanges;
-  std::vector<std::pair<double, double>> ringUse;
-
-  void layer(unsigned node, double start, double end, uint64_t engines) {
-    layers.push_back({node, start, end, engines});
-  }
-  void dma(unsigned node, double start, double end, double bytes,
-           bool streaming) {
-    dmas.push_back({node, start, end, bytes, streaming});
-  }
-  void rates(double time, const double *perLevel, unsigned numLevels) {
-    rateChanges.push_back(
-        {time, std::vector<double>(perLevel, perLevel + numLevels)});
-  }
-  void ring(double time, double bytes) { ringUse.push_back({time, bytes}); }
-};
 
 template <typename RecorderT>
 double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
@@ -1037,6 +729,10 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   return latency;
 }
 
+// The trace writer (SimTrace.cpp) runs the loop with its recorder.
+template double NnpiSim::run<NnpiSim::Recorder>(const Placement &,
+                                                NnpiSim::Recorder &) const;
+
 double NnpiSim::simulate(const Placement &placement) const {
   NullRecorder recorder;
   return run(placement, recorder);
@@ -1107,157 +803,3 @@ SimLowerBounds NnpiSim::lowerBounds() const {
   return bounds;
 }
 
-//===----------------------------------------------------------------------===//
-// Trace
-//===----------------------------------------------------------------------===//
-
-void NnpiSim::writeChromeTrace(const Placement &placement,
-                               llvm::raw_ostream &os) const {
-  const Problem &p = problem();
-  const Target &target = p.target();
-  Placement rectified = placement;
-  rectify(p, rectified);
-  Recorder rec;
-  double latency = run(rectified, rec);
-
-  // Chrome traces count in microseconds.
-  auto us = [](double seconds) { return seconds * 1e6; };
-  constexpr int kEnginesPid = 1, kDmaPid = 2, kMemoryPid = 3;
-  llvm::json::OStream j(os);
-  auto meta = [&](int pid, int tid, llvm::StringRef what,
-                  llvm::StringRef name) {
-    j.object([&] {
-      j.attribute("ph", "M");
-      j.attribute("pid", pid);
-      j.attribute("tid", tid);
-      j.attribute("name", what);
-      j.attributeObject("args", [&] { j.attribute("name", name); });
-    });
-  };
-  auto counter = [&](double time, llvm::StringRef name, llvm::StringRef key,
-                     double value) {
-    j.object([&] {
-      j.attribute("ph", "C");
-      j.attribute("pid", kMemoryPid);
-      j.attribute("ts", us(time));
-      j.attribute("name", name);
-      j.attributeObject("args", [&] { j.attribute(key, value); });
-    });
-  };
-
-  j.object([&] {
-    j.attribute("displayTimeUnit", "ns");
-    j.attributeObject("otherData", [&] {
-      j.attribute("target", target.name);
-      j.attribute("graph", p.graph().name);
-      j.attribute("evaluator", "nnpi-sim");
-      j.attribute("latency_s", latency);
-    });
-    j.attributeArray("traceEvents", [&] {
-      meta(kEnginesPid, 0, "process_name", "compute engines");
-      for (unsigned e = 0; e < cfg.engines; ++e)
-        meta(kEnginesPid, int(e), "thread_name", "engine " + std::to_string(e));
-      meta(kDmaPid, 0, "process_name", "runtime DMA (weight prefetch)");
-      meta(kMemoryPid, 0, "process_name", "memory levels");
-
-      // One "layer" event per layer on its first engine; its other engines
-      // carry "layer.lane" events so every engine track shows its work.
-      for (const Recorder::LayerRec &layer : rec.layers) {
-        const Node &node = p.graph().nodes[layer.node];
-        bool firstLane = true;
-        for (uint64_t m = layer.engines; m; m &= m - 1) {
-          j.object([&] {
-            j.attribute("ph", "X");
-            j.attribute("cat", firstLane ? "layer" : "layer.lane");
-            j.attribute("name", node.name);
-            j.attribute("pid", kEnginesPid);
-            j.attribute("tid", __builtin_ctzll(m));
-            j.attribute("ts", us(layer.start));
-            j.attribute("dur", us(layer.end - layer.start));
-            if (firstLane)
-              j.attributeObject("args", [&] {
-                j.attribute("node", layer.node);
-                j.attribute("op", node.opName);
-                j.attribute("engines", nodeEngines[layer.node]);
-                j.attribute("compute_s", nodeComputeSeconds[layer.node]);
-                j.attribute("weights",
-                            target.levels[rectified[layer.node].weights].name);
-                j.attribute("output",
-                            target.levels[rectified[layer.node].output].name);
-              });
-          });
-          firstLane = false;
-        }
-      }
-
-      for (const Recorder::DmaRec &dmaRec : rec.dmas)
-        j.object([&] {
-          j.attribute("ph", "X");
-          j.attribute("cat", dmaRec.streaming ? "stream" : "prefetch");
-          j.attribute("name", p.graph().nodes[dmaRec.node].name);
-          j.attribute("pid", kDmaPid);
-          j.attribute("tid", 0);
-          j.attribute("ts", us(dmaRec.start));
-          j.attribute("dur", us(dmaRec.end - dmaRec.start));
-          j.attributeObject("args",
-                            [&] { j.attribute("bytes", dmaRec.bytes); });
-        });
-
-      // Traffic: bandwidth in use per level, stepwise between rate changes.
-      for (const Recorder::RateRec &change : rec.rateChanges)
-        for (unsigned l = 0; l < p.numLevels(); ++l)
-          counter(change.time, "traffic " + target.levels[l].name, "GB/s",
-                  change.perLevel[l] * 1e-9);
-      for (unsigned l = 0; l < p.numLevels(); ++l)
-        counter(latency, "traffic " + target.levels[l].name, "GB/s", 0);
-
-      // Occupancy: weights for the whole run; an activation from its
-      // producer's start to the end of its last consumer.
-      llvm::SmallVector<double, 8> weights(p.numLevels(), 0);
-      for (unsigned i = 0; i < p.numNodes(); ++i)
-        weights[rectified[i].weights] += double(p.weightBytes[i]);
-      std::vector<double> start(p.numNodes(), 0), end(p.numNodes(), 0);
-      for (const Recorder::LayerRec &layer : rec.layers) {
-        start[layer.node] = layer.start;
-        end[layer.node] = layer.end;
-      }
-      struct Change {
-        double time;
-        unsigned level;
-        double delta;
-      };
-      std::vector<Change> changes;
-      for (unsigned i = 0; i < p.numNodes(); ++i) {
-        double bytes = double(p.outputBytes[i]);
-        if (bytes == 0)
-          continue;
-        double until = end[i];
-        for (unsigned consumer : p.consumers[i])
-          until = std::max(until, end[consumer]);
-        if (p.graph().nodes[i].isGraphOutput)
-          until = latency;
-        changes.push_back({start[i], rectified[i].output, bytes});
-        changes.push_back({until, rectified[i].output, -bytes});
-      }
-      std::stable_sort(
-          changes.begin(), changes.end(),
-          [](const Change &a, const Change &b) { return a.time < b.time; });
-      llvm::SmallVector<double, 8> resident(weights.begin(), weights.end());
-      for (unsigned l = 0; l < p.numLevels(); ++l)
-        counter(0, "occupancy " + target.levels[l].name, "MiB",
-                resident[l] / (1 << 20));
-      for (const Change &change : changes) {
-        resident[change.level] += change.delta;
-        counter(change.time, "occupancy " + target.levels[change.level].name,
-                "MiB", resident[change.level] / (1 << 20));
-      }
-      if (cfg.prefetch) {
-        counter(0, "staging ring " + target.levels[cfg.stagingLevel].name,
-                "MiB", 0);
-        for (const auto &[time, bytes] : rec.ringUse)
-          counter(time, "staging ring " + target.levels[cfg.stagingLevel].name,
-                  "MiB", bytes / (1 << 20));
-      }
-    });
-  });
-}

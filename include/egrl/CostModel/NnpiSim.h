@@ -16,6 +16,7 @@
 #define EGRL_COSTMODEL_NNPISIM_H
 
 #include "egrl/CostModel/Evaluator.h"
+#include "egrl/CostModel/SimConfig.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
@@ -25,50 +26,6 @@
 #include <vector>
 
 namespace egrl {
-
-/// Parameters of the simulator, read from the target JSON's "sim" section
-/// (defaults for every missing field; docs/simulator.md has the table).
-/// Per-level vectors are indexed like Target::levels (fastest first).
-struct SimConfig {
-  /// Compute engines (ICEs) of the chip; the target's MAC and vector rates
-  /// are chip totals, split evenly among them.
-  unsigned engines = 12;
-  /// A layer gets enough engines that each has at least this much compute
-  /// (seconds on one engine), capped at `engines`. 0: every layer uses the
-  /// whole chip.
-  double minEngineWorkSeconds = 1e-6;
-  /// Per-engine SRAM working set for activation/weight tiles; a layer on k
-  /// engines has k times this. 0: unlimited (no tiling re-reads).
-  int64_t workingSetPerEngineBytes = 1 << 20;
-  /// Bandwidth sharing among concurrent transfers. Off: every transfer gets
-  /// its levels' full sustained bandwidth (a validation knob).
-  bool contention = true;
-  /// Level whose bandwidth DRAM (slowest-level) traffic also consumes, or -1.
-  int fabricLevel = -1;
-  /// Sustained fraction of each level's bandwidth.
-  std::vector<double> sustainedFraction;
-  /// Fixed start-up latency of each transfer per level, seconds.
-  std::vector<double> accessLatency;
-
-  /// Runtime weight prefetch through a staging ring buffer.
-  bool prefetch = true;
-  unsigned stagingLevel = 0;
-  int64_t ringBytes = 4 << 20;
-  int64_t tileBytes = 64 << 10;
-  unsigned layersAhead = 4;
-
-  /// Relative standard deviation of multiplicative measurement noise (0:
-  /// off) and its seed.
-  double noiseStddev = 0;
-  uint64_t noiseSeed = 0;
-
-  /// Defaults for `target` (no "sim" section).
-  static SimConfig defaults(const Target &target);
-  /// Defaults overridden by `target.simSection`; errors name the field.
-  static llvm::Expected<SimConfig> fromTarget(const Target &target);
-  /// Checks ranges and that the ring fits in the staging level's reserve.
-  llvm::Error validate(const Target &target) const;
-};
 
 /// Reference latencies a placement cannot beat (docs/simulator.md).
 struct SimLowerBounds {

@@ -1,0 +1,293 @@
+//===- SimConfig.cpp - Reading and checking the target's "sim" section ----===//
+//
+// Every field is optional (defaults per level count), unknown fields are
+// errors, and every error names the JSON path of the offending field.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/SimConfig.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+//===----------------------------------------------------------------------===//
+// Configuration
+//===----------------------------------------------------------------------===//
+
+SimConfig SimConfig::defaults(const Target &target) {
+  SimConfig cfg;
+  const unsigned numLevels = target.numLevels();
+  const unsigned slowest = numLevels - 1;
+  // The level just above the backing store is the shared cache whose fabric
+  // DRAM traffic crosses on NNP-I; with two levels there is none.
+  cfg.fabricLevel = numLevels >= 3 ? int(slowest - 1) : -1;
+  cfg.sustainedFraction.assign(numLevels, 0.9);
+  cfg.accessLatency.assign(numLevels, 30e-9);
+  if (numLevels > 1) {
+    cfg.sustainedFraction[0] = 0.95;
+    cfg.accessLatency[0] = 5e-9;
+  }
+  cfg.sustainedFraction[slowest] = 0.8;
+  cfg.accessLatency[slowest] = 100e-9;
+  cfg.prefetch = numLevels > 1;
+  cfg.stagingLevel = 0;
+  // The ring must come out of the reserve, so by default take no more than
+  // the reserve holds.
+  cfg.ringBytes =
+      std::min<int64_t>(cfg.ringBytes, target.levels[0].reservedBytes);
+  return cfg;
+}
+
+namespace {
+/// Reads the "sim" section, collecting the first error with the JSON path of
+/// the offending field.
+struct SimReader {
+  const Target &target;
+  std::string error;
+
+  bool fail(const std::string &path, const std::string &what) {
+    if (error.empty())
+      error = "target '" + target.name + "': " + path + ": " + what;
+    return false;
+  }
+
+  bool onlyKeys(const json &obj, const std::string &path,
+                std::initializer_list<const char *> allowed) {
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+      bool known = false;
+      for (const char *key : allowed)
+        known |= it.key() == key;
+      if (!known) {
+        std::string list;
+        for (const char *key : allowed)
+          list += (list.empty() ? "" : ", ") + std::string(key);
+        return fail(path + "." + it.key(),
+                    "unknown field (known: " + list + ")");
+      }
+    }
+    return true;
+  }
+
+  bool number(const json &obj, const char *key, const std::string &path,
+              double &out) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return true;
+    if (!it->is_number())
+      return fail(path + "." + key,
+                  "must be a number (got " + it->dump() + ")");
+    double value = it->get<double>();
+    if (!std::isfinite(value))
+      return fail(path + "." + key, "must be finite");
+    out = value;
+    return true;
+  }
+
+  template <typename IntT>
+  bool integer(const json &obj, const char *key, const std::string &path,
+               IntT &out) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return true;
+    // 4194304 and 4.194304e6 are both fine as long as they are whole.
+    if (!it->is_number() || it->get<double>() != std::floor(it->get<double>()))
+      return fail(path + "." + key,
+                  "must be a whole number (got " + it->dump() + ")");
+    double value = it->get<double>();
+    if (value < 0 || value > 9.0e18)
+      return fail(path + "." + key, "must be >= 0 (got " + it->dump() + ")");
+    out = IntT(value);
+    return true;
+  }
+
+  bool boolean(const json &obj, const char *key, const std::string &path,
+               bool &out) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return true;
+    if (!it->is_boolean())
+      return fail(path + "." + key, "must be true or false");
+    out = it->get<bool>();
+    return true;
+  }
+
+  bool level(const json &value, const std::string &path, unsigned &out) {
+    if (!value.is_string())
+      return fail(path,
+                  "must be a level name (one of " + target.levelNames() + ")");
+    auto index = target.findLevel(value.get<std::string>());
+    if (!index)
+      return fail(path, "unknown level '" + value.get<std::string>() +
+                            "' (levels: " + target.levelNames() + ")");
+    out = *index;
+    return true;
+  }
+};
+} // namespace
+
+llvm::Expected<SimConfig> SimConfig::fromTarget(const Target &target) {
+  if (target.levels.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "target '%s' has no memory levels",
+                                   target.name.c_str());
+  SimConfig cfg = defaults(target);
+  if (!target.simSection.empty()) {
+    SimReader r{target, {}};
+    auto makeError = [&]() {
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), r.error);
+    };
+    json root = json::parse(target.simSection, nullptr,
+                            /*allow_exceptions=*/false);
+    if (root.is_discarded() || !root.is_object()) {
+      r.fail("sim", "must be a JSON object");
+      return makeError();
+    }
+    const std::string p = "sim";
+    if (!r.onlyKeys(root, p,
+                    {"engines", "min_engine_work_s",
+                     "working_set_per_engine_bytes", "contention",
+                     "fabric_level", "levels", "prefetch", "noise_stddev",
+                     "noise_seed"}) ||
+        !r.integer(root, "engines", p, cfg.engines) ||
+        !r.number(root, "min_engine_work_s", p, cfg.minEngineWorkSeconds) ||
+        !r.integer(root, "working_set_per_engine_bytes", p,
+                   cfg.workingSetPerEngineBytes) ||
+        !r.boolean(root, "contention", p, cfg.contention) ||
+        !r.number(root, "noise_stddev", p, cfg.noiseStddev) ||
+        !r.integer(root, "noise_seed", p, cfg.noiseSeed))
+      return makeError();
+    if (auto it = root.find("fabric_level"); it != root.end()) {
+      unsigned level = 0;
+      if (it->is_null())
+        cfg.fabricLevel = -1;
+      else if (!r.level(*it, p + ".fabric_level", level))
+        return makeError();
+      else
+        cfg.fabricLevel = int(level);
+    }
+    if (auto it = root.find("levels"); it != root.end()) {
+      if (!it->is_object()) {
+        r.fail(p + ".levels", "must be an object keyed by level name");
+        return makeError();
+      }
+      for (auto entry = it->begin(); entry != it->end(); ++entry) {
+        std::string path = p + ".levels." + entry.key();
+        unsigned level = 0;
+        if (!r.level(json(entry.key()), path, level))
+          return makeError();
+        if (!entry->is_object()) {
+          r.fail(path, "must be an object");
+          return makeError();
+        }
+        if (!r.onlyKeys(*entry, path,
+                        {"sustained_fraction", "access_latency_s"}) ||
+            !r.number(*entry, "sustained_fraction", path,
+                      cfg.sustainedFraction[level]) ||
+            !r.number(*entry, "access_latency_s", path,
+                      cfg.accessLatency[level]))
+          return makeError();
+      }
+    }
+    if (auto it = root.find("prefetch"); it != root.end()) {
+      std::string path = p + ".prefetch";
+      if (!it->is_object()) {
+        r.fail(path, "must be an object");
+        return makeError();
+      }
+      if (!r.onlyKeys(*it, path,
+                      {"enabled", "staging_level", "ring_bytes", "tile_bytes",
+                       "layers_ahead"}) ||
+          !r.boolean(*it, "enabled", path, cfg.prefetch) ||
+          !r.integer(*it, "ring_bytes", path, cfg.ringBytes) ||
+          !r.integer(*it, "tile_bytes", path, cfg.tileBytes) ||
+          !r.integer(*it, "layers_ahead", path, cfg.layersAhead))
+        return makeError();
+      if (auto level = it->find("staging_level"); level != it->end()) {
+        if (!r.level(*level, path + ".staging_level", cfg.stagingLevel))
+          return makeError();
+        // A default ring sized for level 0's reserve follows the level.
+        if (!it->contains("ring_bytes"))
+          cfg.ringBytes =
+              std::min<int64_t>(SimConfig().ringBytes,
+                                target.levels[cfg.stagingLevel].reservedBytes);
+      }
+    }
+  }
+  if (llvm::Error err = cfg.validate(target))
+    return std::move(err);
+  return cfg;
+}
+
+double SimConfig::sustainedBandwidth(const Target &target,
+                                     unsigned level) const {
+  return target.levels[level].bandwidth * sustainedFraction[level];
+}
+
+double SimConfig::transferRate(const Target &target, unsigned level) const {
+  double rate = sustainedBandwidth(target, level);
+  if (level == target.numLevels() - 1 && fabricLevel >= 0)
+    rate = std::min(rate, sustainedBandwidth(target, unsigned(fabricLevel)));
+  return rate;
+}
+
+llvm::Error SimConfig::validate(const Target &target) const {
+  auto fail = [&](const std::string &path, const std::string &what) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "target '" + target.name + "': sim." + path +
+                                       ": " + what);
+  };
+  const unsigned numLevels = target.numLevels();
+  if (numLevels == 0 || numLevels > SimConfig::kMaxLevels)
+    return fail("levels", "the simulator supports 1 to " +
+                              std::to_string(SimConfig::kMaxLevels) + " memory levels");
+  if (engines < 1 || engines > SimConfig::kMaxEngines)
+    return fail("engines", "must be between 1 and " +
+                               std::to_string(SimConfig::kMaxEngines) + " (got " +
+                               std::to_string(engines) + ")");
+  if (!(minEngineWorkSeconds >= 0))
+    return fail("min_engine_work_s", "must be >= 0");
+  if (workingSetPerEngineBytes < 0)
+    return fail("working_set_per_engine_bytes", "must be >= 0");
+  if (sustainedFraction.size() != numLevels ||
+      accessLatency.size() != numLevels)
+    return fail("levels", "one entry per target level expected");
+  for (unsigned l = 0; l < numLevels; ++l) {
+    const std::string &name = target.levels[l].name;
+    if (!(sustainedFraction[l] > 0 && sustainedFraction[l] <= 1))
+      return fail("levels." + name + ".sustained_fraction",
+                  "must be in (0, 1] (got " +
+                      std::to_string(sustainedFraction[l]) + ")");
+    if (!(accessLatency[l] >= 0))
+      return fail("levels." + name + ".access_latency_s", "must be >= 0");
+  }
+  if (fabricLevel >= int(numLevels) ||
+      (fabricLevel >= 0 && unsigned(fabricLevel) == numLevels - 1))
+    return fail("fabric_level",
+                "must be a level faster than the backing store '" +
+                    target.levels.back().name + "'");
+  if (!(noiseStddev >= 0 && noiseStddev < 1))
+    return fail("noise_stddev", "must be in [0, 1)");
+  if (prefetch) {
+    if (numLevels < 2 || stagingLevel >= numLevels - 1)
+      return fail("prefetch.staging_level",
+                  "must be a level faster than the backing store '" +
+                      target.levels.back().name + "'");
+    const MemoryLevel &staging = target.levels[stagingLevel];
+    if (ringBytes > staging.reservedBytes)
+      return fail("prefetch.ring_bytes",
+                  "the staging ring (" + std::to_string(ringBytes) +
+                      " bytes) must fit in the reserved_bytes (" +
+                      std::to_string(staging.reservedBytes) + ") of level '" +
+                      staging.name +
+                      "', so that placements cannot use its space");
+    if (tileBytes <= 0)
+      return fail("prefetch.tile_bytes", "must be > 0");
+  }
+  return llvm::Error::success();
+}
+
