@@ -5,9 +5,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "TestUtil.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
-#include "TestUtil.h"
+#include "egrl/CostModel/NnpiSim.h"
+#include "egrl/CostModel/SimConfig.h"
 
 using namespace egrl;
 
@@ -30,7 +32,7 @@ constexpr unsigned kFast = 0, kSlow = 1;
 
 TEST(AnalyticalModel, AllSlow) {
   WorkloadGraph graph = chain();
-  Target target = test::twoLevelTarget(1000);
+  Target target = test::idealTarget(1000);
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   // Target element_bytes = 1 overrides the IR's 4 bytes.
@@ -44,7 +46,7 @@ TEST(AnalyticalModel, AllSlow) {
 
 TEST(AnalyticalModel, AllFastFits) {
   WorkloadGraph graph = chain();
-  Target target = test::twoLevelTarget(400);
+  Target target = test::idealTarget(400);
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   // Weights 300 B + activations at step 1: 50 + 10 = 360 B <= 400 B.
@@ -59,7 +61,7 @@ TEST(AnalyticalModel, AllFastFits) {
 
 TEST(AnalyticalModel, RectifiesWeightsFirstInProgramOrder) {
   WorkloadGraph graph = chain();
-  Target target = test::twoLevelTarget(250);
+  Target target = test::idealTarget(250);
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   // n0's weights take 100 B; n1's 200 B no longer fit and go to the slow
@@ -79,9 +81,10 @@ TEST(AnalyticalModel, ActivationsOnlyOccupyTheirLiveRange) {
   // once, so 120 B suffice although they add up to 180 B.
   WorkloadGraph graph;
   graph.name = "live";
-  graph.nodes = {test::makeNode("a", 1, 0, 60), test::makeNode("b", 1, 0, 60, {0}),
+  graph.nodes = {test::makeNode("a", 1, 0, 60),
+                 test::makeNode("b", 1, 0, 60, {0}),
                  test::makeNode("c", 1, 0, 60, {1})};
-  Target target = test::twoLevelTarget(120);
+  Target target = test::idealTarget(120);
   Problem problem(graph, target);
   Placement placement(3, kFast);
   CapacityReport report = rectify(problem, placement);
@@ -101,9 +104,10 @@ TEST(AnalyticalModel, ActivationsOnlyOccupyTheirLiveRange) {
 TEST(AnalyticalModel, SharedWeightsAreReadWhereTheirOwnerPutsThem) {
   WorkloadGraph graph;
   graph.name = "shared";
-  graph.nodes = {test::makeNode("a", 0, 100, 0), test::makeNode("b", 0, 0, 0, {})};
+  graph.nodes = {test::makeNode("a", 0, 100, 0),
+                 test::makeNode("b", 0, 0, 0, {})};
   graph.nodes[1].sharedWeights = {0};
-  Target target = test::twoLevelTarget(1000);
+  Target target = test::idealTarget(1000);
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   // Each node reads 100 B of weights: 10 s from slow, 1 s from fast.
@@ -124,40 +128,233 @@ TEST(AnalyticalModel, ASharerIsChargedForWhatItReads) {
   graph.nodes[1].sharedWeights = {0};
   graph.nodes[1].sharedWeightReadElements = {10};
   ASSERT_FALSE(bool(graph.verify()));
-  Target target = test::twoLevelTarget(1000);
+  Target target = test::idealTarget(1000);
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   EXPECT_DOUBLE_EQ(model.evaluate(Placement(2, kSlow)).latency,
                    (1 + 10.0) + (1 + 1.0));
   auto back = WorkloadGraph::fromJSON(graph.toJSON(), "tied");
   ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
-  EXPECT_EQ(back->nodes[1].sharedWeightReadElements,
-            std::vector<int64_t>{10});
+  EXPECT_EQ(back->nodes[1].sharedWeightReadElements, std::vector<int64_t>{10});
   graph.nodes[1].sharedWeightReadElements = {101};
   llvm::Error tooMuch = graph.verify();
   EXPECT_TRUE(bool(tooMuch)) << "reads more than the owner has";
   llvm::consumeError(std::move(tooMuch));
 }
 
+/// n0 computes for 10 s, n1 for 4 s, n2 for 1 s; weights 100, 100 and
+/// 300 B; 10 B outputs, which stay fast below. On idealTarget(1000, 100)
+/// (fast 100 B/s, slow 10 B/s, 1 s overhead, a 100 B ring):
+///   T0 = 1 + max(10, 100/100 + 0.1) = 11
+///   T1 = 1 + max(4, 100/100 + 0.1 + 0.1) = 5
+///   T2 = 1 + max(1, 300/100 + 0.1 + 0.1) = 4.2
+/// and a streamed weight is read from the ring at the fast level's 100 B/s,
+/// so T_i does not change when a weight moves to the slow level: only the
+/// prefetch recursion does.
+WorkloadGraph prefetchChain() {
+  WorkloadGraph graph;
+  graph.name = "prefetch";
+  graph.nodes = {test::makeNode("n0", 10, 100, 10),
+                 test::makeNode("n1", 4, 100, 10, {0}),
+                 test::makeNode("n2", 1, 300, 10, {1})};
+  graph.nodes[2].isGraphOutput = true;
+  return graph;
+}
+
+Placement fastExceptWeights(std::initializer_list<unsigned> slowWeights) {
+  Placement placement(3, kFast);
+  for (unsigned i : slowWeights)
+    placement[i].weights = kSlow;
+  return placement;
+}
+
+TEST(AnalyticalModel, PrefetchHidesAFetchBehindEarlierCompute) {
+  WorkloadGraph graph = prefetchChain();
+  Target target = test::idealTarget(1000, 100);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  ASSERT_TRUE(model.prefetches());
+  EXPECT_DOUBLE_EQ(model.ringBytes(), 100);
+  EXPECT_DOUBLE_EQ(model.dmaSecondsPerByte(), 0.1);
+  // Everything fast: 11 + 5 + 4.2.
+  EvalResult allFast = model.evaluate(Placement(3, kFast));
+  EXPECT_TRUE(allFast.valid);
+  EXPECT_DOUBLE_EQ(allFast.latency, 20.2);
+  // n1's weights slow: the DMA fetches them (100 B at 10 B/s) while n0
+  // computes. g1 = max(0 + 100/10, s1 + (100 - 100)/10) = max(10, 11) = 11,
+  // e1 = max(s1 + T1, g1 + 1) = max(16, 12) = 16: hidden, still 20.2.
+  EXPECT_DOUBLE_EQ(model.evaluate(fastExceptWeights({1})).latency, 20.2);
+  // The same without prefetch: n1 reads them itself,
+  // T1 = 1 + max(4, 100/10 + 0.2) = 11.2.
+  Target plain = test::idealTarget(1000);
+  Problem plainProblem(graph, plain);
+  AnalyticalModel plainModel(plainProblem);
+  EXPECT_FALSE(plainModel.prefetches());
+  EXPECT_DOUBLE_EQ(plainModel.evaluate(fastExceptWeights({1})).latency,
+                   11 + 11.2 + 4.2);
+}
+
+TEST(AnalyticalModel, PrefetchExposesWhatTheDmaCannotFetchInTime) {
+  WorkloadGraph graph = prefetchChain();
+  Target target = test::idealTarget(1000, 100);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  // n0's and n1's weights slow. n0's stream from t = 0 while it runs:
+  // g0 = max(0 + 10, 0 + (100 - 100)/10) = 10, e0 = max(11, 10 + 1) = 11.
+  // n1's can only follow them on the one DMA engine, from 10 to 20:
+  // g1 = max(10 + 10, 11 + 0) = 20, e1 = max(11 + 5, 20 + 1) = 21, so
+  // 5 s of n1's fetch are exposed; e2 = 21 + 4.2.
+  Placement both = fastExceptWeights({0, 1});
+  EXPECT_DOUBLE_EQ(model.evaluate(both).latency, 25.2);
+  // The session agrees, built at once or move by move.
+  AnalyticalModel::Session session(model, Placement(3, kFast));
+  EXPECT_DOUBLE_EQ(session.latency(), 20.2);
+  session.set(1, both[1]);
+  EXPECT_DOUBLE_EQ(session.latency(), 20.2);
+  EXPECT_DOUBLE_EQ(session.set(0, both[0]), 25.2);
+  EXPECT_DOUBLE_EQ(AnalyticalModel::Session(model, both).latency(), 25.2);
+  EXPECT_DOUBLE_EQ(session.set(0, NodePlacement{kFast, kFast}), 20.2);
+}
+
+TEST(AnalyticalModel, PrefetchOfAWeightLargerThanTheRing) {
+  WorkloadGraph graph = prefetchChain();
+  Target target = test::idealTarget(1000, 100);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  // n2's 300 B slow: the DMA fills the 100 B ring by t = 10 and waits for
+  // n2 to start at 16 (11 + 5); the other 200 B stream through while it
+  // runs. g2 = max(0 + 300/10, 16 + (300 - 100)/10) = 36,
+  // e2 = max(16 + 4.2, 36 + 1) = 37.
+  EXPECT_DOUBLE_EQ(model.evaluate(fastExceptWeights({2})).latency, 37.0);
+  // A ring as large as the weight hides all but what n0 and n1 leave:
+  // g2 = max(30, 16 + 0) = 30, e2 = max(20.2, 31) = 31.
+  Target large = test::idealTarget(1000, 300);
+  Problem largeProblem(graph, large);
+  AnalyticalModel largeModel(largeProblem);
+  EXPECT_DOUBLE_EQ(largeModel.evaluate(fastExceptWeights({2})).latency, 31.0);
+  // Without prefetch n2 reads them itself: T2 = 1 + max(1, 30 + 0.2).
+  Target plain = test::idealTarget(1000);
+  Problem plainProblem(graph, plain);
+  AnalyticalModel plainModel(plainProblem);
+  EXPECT_DOUBLE_EQ(plainModel.evaluate(fastExceptWeights({2})).latency,
+                   11 + 5 + 31.2);
+}
+
+TEST(AnalyticalModel, BackingStoreServesActivationsAndStreamsInTurn) {
+  WorkloadGraph graph = prefetchChain();
+  Target target = test::idealTarget(1000, 100);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  // n1's weights and n0's output slow. n0 writes its output there:
+  // T0 = 1 + max(10, 1 + 10/10) = 11, B0 = 10, g0 = max(0 + 1, -9) = 1.
+  // n1 reads it there too, T1 = 1 + max(4, 1 + 1 + 0.1) = 5, and the
+  // backing store serves B1 = 100 + 10 after B0:
+  // g1 = max(1 + 11, 11 + (110 - 100)/10) = 12, e1 = max(16, 13) = 16.
+  Placement placement = fastExceptWeights({1});
+  placement[0].output = kSlow;
+  EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 20.2);
+  // With n0's output at 100 B the store is busy 10 s for it first:
+  // T0 = 1 + max(10, 1 + 10) = 12, g0 = 10; T1 = 1 + max(4, 1 + 10 + 0.1),
+  // B1 = 200: g1 = max(10 + 20, 12 + (200 - 100)/10) = 30,
+  // e1 = max(12 + 12.1, 31) = 31; e2 = 31 + 4.2.
+  graph.nodes[0].outputElements = 100;
+  Problem larger(graph, target);
+  AnalyticalModel largerModel(larger);
+  EXPECT_NEAR(largerModel.evaluate(placement).latency, 35.2, 1e-12);
+}
+
+/// The recursion is the simulator's serial limit: on a chain (one layer at
+/// a time) whose only traffic to the backing store is the streamed weights,
+/// with the simulator's other effects off and a prefetch window bounded by
+/// the ring alone, both compute the same latency.
+TEST(AnalyticalModel, PrefetchMatchesTheSimulatorOnAChain) {
+  Target target = test::nnpiTarget();
+  auto cfg = SimConfig::fromTarget(target);
+  ASSERT_TRUE(bool(cfg)) << llvm::toString(cfg.takeError());
+  cfg->workingSetPerEngineBytes = 0;
+  std::fill(cfg->accessLatency.begin(), cfg->accessLatency.end(), 0.0);
+  cfg->layersAhead = 1u << 30;
+  cfg->tileBytes = 1;
+  WorkloadGraph graph = test::randomGraph(120, 5);
+  for (unsigned i = 0; i < graph.size(); ++i) {
+    graph.nodes[i].producers =
+        i ? std::vector<unsigned>{i - 1} : std::vector<unsigned>{};
+    graph.nodes[i].hostInputElements = 0;
+    // Small enough that every output fits on chip.
+    graph.nodes[i].outputElements =
+        std::min<int64_t>(graph.nodes[i].outputElements, 1 << 16);
+  }
+  Problem problem(graph, target);
+  const unsigned dram = problem.slowestLevel();
+  // With a small ring, weights stream through while their layer runs; the
+  // model still charges their reading from the ring to the layer (about
+  // 1 us in 2 ms here), the simulator does not.
+  for (auto [ring, tolerance] :
+       {std::pair<int64_t, double>{4 << 20, 1e-9}, {256 << 10, 1e-3}}) {
+    cfg->ringBytes = ring;
+    AnalyticalModel model(problem, *cfg);
+    NnpiSim sim(problem, *cfg);
+    std::mt19937 rng(4);
+    unsigned compared = 0;
+    for (int k = 0; k < 40; ++k) {
+      Placement placement(problem.numNodes(), 0);
+      for (NodePlacement &np : placement.nodes)
+        np = {uint8_t(rng() % 3), uint8_t(rng() % 2)};
+      rectify(problem, placement);
+      if (llvm::any_of(placement.nodes, [&](const NodePlacement &np) {
+            return np.output == dram;
+          }))
+        continue;
+      double expected = sim.simulate(placement);
+      EXPECT_NEAR(model.latencyIgnoringCapacity(placement), expected,
+                  tolerance * expected)
+          << "ring " << ring << ", placement " << k;
+      ++compared;
+    }
+    EXPECT_GE(compared, 10u);
+  }
+}
+
+/// Session and full evaluation agree over random moves, with prefetch on
+/// (the bundled NNP-I target) and off, and with a small ring.
 TEST(AnalyticalModel, SessionMatchesFullEvaluation) {
   WorkloadGraph graph = test::randomGraph(200, 3);
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  std::mt19937 rng(11);
-  Placement start(problem.numNodes(), problem.slowestLevel());
-  AnalyticalModel::Session session(model, start);
-  for (int step = 0; step < 2000; ++step) {
-    unsigned node = rng() % problem.numNodes();
-    NodePlacement np{uint8_t(rng() % 3), uint8_t(rng() % 3)};
-    session.set(node, np);
-    if (step % 50 != 0)
-      continue;
-    const Placement &current = session.placement();
-    EXPECT_NEAR(session.latency(), model.latencyIgnoringCapacity(current),
-                1e-9 * session.latency());
-    Placement copy = current;
-    EXPECT_EQ(session.fits(), rectify(problem, copy).valid) << "step " << step;
+  auto cfg = SimConfig::fromTarget(target);
+  ASSERT_TRUE(bool(cfg)) << llvm::toString(cfg.takeError());
+  SimConfig noPrefetch = *cfg, smallRing = *cfg;
+  noPrefetch.prefetch = false;
+  smallRing.ringBytes = 64 << 10;
+  AnalyticalModel models[] = {AnalyticalModel(problem),
+                              AnalyticalModel(problem, noPrefetch),
+                              AnalyticalModel(problem, smallRing)};
+  ASSERT_TRUE(models[0].prefetches());
+  for (const AnalyticalModel &model : models) {
+    std::mt19937 rng(11);
+    Placement start(problem.numNodes(), problem.slowestLevel());
+    AnalyticalModel::Session session(model, start);
+    bool recursionBinds = false;
+    for (int step = 0; step < 2000; ++step) {
+      unsigned node = rng() % problem.numNodes();
+      NodePlacement np{uint8_t(rng() % 3), uint8_t(rng() % 3)};
+      session.set(node, np);
+      if (step % 50 != 0)
+        continue;
+      const Placement &current = session.placement();
+      double full = model.latencyIgnoringCapacity(current);
+      EXPECT_NEAR(session.latency(), full, 1e-9 * full) << "step " << step;
+      double sum = 0;
+      for (unsigned i = 0; i < problem.numNodes(); ++i)
+        sum += model.nodeSeconds(current, i);
+      recursionBinds |= full > sum * (1 + 1e-9);
+      Placement copy = current;
+      EXPECT_EQ(session.fits(), rectify(problem, copy).valid)
+          << "step " << step;
+    }
+    // With prefetch the streams are exposed somewhere on these placements,
+    // so the session's recursion was exercised, not only the sum.
+    EXPECT_EQ(recursionBinds, model.prefetches());
   }
 }
 
@@ -166,7 +363,8 @@ TEST(AnalyticalModel, RewardFollowsThePaper) {
   EXPECT_DOUBLE_EQ(reward(twiceAsFast, 1.0, 100), 3.0);
   EvalResult invalid{0.5, false, 50};
   EXPECT_DOUBLE_EQ(reward(invalid, 1.0, 100), -1.5);
-  EXPECT_LT(reward(invalid, 1.0, 100), reward(EvalResult{10.0, true, 0}, 1.0, 100));
+  EXPECT_LT(reward(invalid, 1.0, 100),
+            reward(EvalResult{10.0, true, 0}, 1.0, 100));
 }
 
 TEST(Placement, JsonRoundTripAndErrors) {

@@ -18,17 +18,39 @@ namespace egrl::test {
 /// Two levels, numbers chosen so latencies are easy to compute by hand:
 /// fast 100 B/s with `fastCapacity` bytes, slow 10 B/s; 1 MAC/s; 1 s per
 /// layer; 1-byte elements.
-inline Target twoLevelTarget(int64_t fastCapacity) {
+/// Without `sim`, the simulator's defaults describe its runtime (sustained
+/// fractions below 1, prefetch through an empty ring); `sim` is the body of
+/// a "sim" section.
+inline Target twoLevelTarget(int64_t fastCapacity, int64_t fastReserved = 0,
+                             const std::string &sim = "") {
   std::string json = R"({"name": "toy", "element_bytes": 1,
     "compute": {"mac_per_s": 1, "vector_ops_per_s": 1, "layer_overhead_s": 1},
     "levels": [
       {"name": "slow", "capacity_bytes": 1000000000, "bandwidth_bytes_per_s": 10},
       {"name": "fast", "capacity_bytes": )" +
-                     std::to_string(fastCapacity) +
-                     R"(, "bandwidth_bytes_per_s": 100}]})";
+                     std::to_string(fastCapacity) + R"(, "reserved_bytes": )" +
+                     std::to_string(fastReserved) +
+                     R"(, "bandwidth_bytes_per_s": 100}])" +
+                     (sim.empty() ? "" : R"(, "sim": {)" + sim + "}") + "}";
   auto target = Target::parse(json, "toy");
   EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
   return std::move(*target);
+}
+
+/// twoLevelTarget() on an ideal chip, for latencies computed by hand: every
+/// level sustains its full bandwidth, each layer runs on the whole chip, and
+/// with `ringBytes` > 0 the runtime streams slow weights through a ring of
+/// that size in the fast level, carved out of its reserve (the DMA reads the
+/// slow level at 10 B/s, a streamed weight is read from the ring at
+/// 100 B/s).
+inline Target idealTarget(int64_t fastCapacity, int64_t ringBytes = 0) {
+  std::string prefetch =
+      ringBytes > 0 ? R"({"ring_bytes": )" + std::to_string(ringBytes) + "}"
+                    : R"({"enabled": false})";
+  return twoLevelTarget(fastCapacity + ringBytes, ringBytes,
+                        R"("min_engine_work_s": 0, "prefetch": )" + prefetch +
+                            R"(, "levels": {"slow": {"sustained_fraction": 1},
+                                "fast": {"sustained_fraction": 1}})");
 }
 
 inline Node makeNode(std::string name, int64_t macs, int64_t weights,

@@ -22,6 +22,26 @@
 // ranges (rectify(), the same rule a compiler's allocator applies), and the
 // DP is run for reserves of 0, 1/8, 1/4, 1/2 and 3/4 of every level.
 //
+// With the runtime's prefetch the model is no longer a sum over tensors: a
+// weight left in the backing store is streamed ahead of its layer, and its
+// cost is the part of its fetch the recursion cannot hide, which depends on
+// every other streamed weight (docs/cost-model.md). A knapsack needs one
+// value per weight, so the DP tries two per-tensor approximations and keeps
+// whichever placement the model prefers:
+//  - the saving measured on the prefetch-aware session, as above. From the
+//    all-backing-store start the stream is the bottleneck, so every weight
+//    is worth about its bytes over the DMA rate: this favours packing bytes
+//    and overvalues weights whose fetch would be hidden once fewer stream;
+//  - the saving on the same chip without prefetch (the layer reads the
+//    weight itself, AnalyticalModel::withoutPrefetch): a weight is worth the
+//    memory time it costs its own layer, which ranks weights by how much
+//    compute there is to hide them behind, but ignores the stream's
+//    queueing.
+// Measured on the bundled models (nnpi-1000): BERT-base at fused granularity
+// is best with the first (885 us, the second 946 us), at op granularity
+// with the second (1.402 ms, the first 1.411 ms); on synthetic graphs they
+// tie on most.
+//
 // The native placement (weights in the slowest on-chip level, activations
 // first-fit from the fastest) is a candidate too, and the best candidate on
 // the model is kept. Every reserve lets the DP take part of the fastest
@@ -47,7 +67,8 @@
 // choices across levels (a weight taken by a faster level is not
 // reconsidered for a slower one).
 // Discretisation: kBuckets = 4096 buckets per level (6 KiB for NNP-I's
-// 24 MiB), so the tables are layers x 4097 entries per level and reserve.
+// 24 MiB), so the tables are layers x 4097 entries per level, reserve and
+// value model.
 // The result is measured once on the context's evaluator.
 //
 //===----------------------------------------------------------------------===//
@@ -88,11 +109,18 @@ public:
         bestWhat = std::move(what);
       }
     };
-    for (double reserve : {0.0, 0.125, 0.25, 0.5, 0.75})
-      consider(solve(context, reserve),
-               "activation reserve " +
-                   std::to_string(int(reserve * 100 + 0.5)) +
-                   "% of each level");
+    // Values with the prefetch term, and without it (see the file comment).
+    std::vector<std::pair<AnalyticalModel, const char *>> values = {
+        {context.model, ""}};
+    if (context.model.prefetches())
+      values.push_back(
+          {context.model.withoutPrefetch(), ", values without prefetch"});
+    for (const auto &[valueModel, what] : values)
+      for (double reserve : {0.0, 0.125, 0.25, 0.5, 0.75})
+        consider(solve(context, valueModel, reserve),
+                 "activation reserve " +
+                     std::to_string(int(reserve * 100 + 0.5)) +
+                     "% of each level" + what);
     // Last, so that it is only kept when strictly better than every
     // reserve.
     consider(nativePlacement(context.problem),
@@ -111,11 +139,13 @@ private:
   }
 
   /// Weights by knapsack with `reserve` of every level kept for
-  /// activations; activations first-fit (the result is rectified).
-  static Placement solve(const SearchContext &context, double reserve) {
+  /// activations, valued on `valueModel`; activations first-fit (the result
+  /// is rectified).
+  static Placement solve(const SearchContext &context,
+                         const AnalyticalModel &valueModel, double reserve) {
     const Problem &problem = context.problem;
     const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
-    AnalyticalModel::Session session(context.model, Placement(n, slowest));
+    AnalyticalModel::Session session(valueModel, Placement(n, slowest));
     for (unsigned level = 0; level < slowest && n > 0; ++level) {
       const double capacity =
           double(problem.usableBytes[level]) * (1.0 - reserve);

@@ -1,27 +1,43 @@
 //===- Ilp.cpp - The exact optimum of the analytical model via CBC --------===//
 //
 // The analytical model (lib/CostModel/AnalyticalModel.cpp, Capacity.cpp) is
-// a sum of per-node maxima of linear functions of the placement under
-// linear capacity constraints, so it is exactly a mixed-integer linear
+// a max-plus recursion over the nodes of terms linear in the placement,
+// under linear capacity constraints, so it is exactly a mixed-integer linear
 // program:
 //
 //   x[k][l] in {0,1}  tensor k (a node's weights or its output, bytes > 0)
 //                     lives in on-chip level l; in the slowest level when
 //                     sum_l x[k][l] = 0 (so the backing store needs no
 //                     variable and "one level per tensor" is sum <= 1)
-//   t_i >= C_i        compute time, as a column lower bound
+//   t_i >= C_i        compute time (on the engines the node gets), as a
+//                     column lower bound
 //   t_i >= M_i(x)     memory time: every tensor node i reads or writes
 //                     (the read bytes of its own weights and of shared
 //                     weights at the owner's level,
 //                     producers' outputs, own output; graph inputs always
-//                     from the slowest level) at the bandwidth of its level
+//                     from the slowest level) at the model's rate of its
+//                     level (streamed weights at the staging level's)
 //   W_l = sum_i weightBytes_i x[w_i][l]
 //                     weight bytes resident in on-chip level l (continuous,
 //                     0 <= W_l <= usableBytes[l]; one equality row)
-//   minimise          sum_i (overhead + t_i)
+//   minimise          sum_i (overhead + t_i) without prefetch; with it,
+//                     e_last of the recursion below
 //   capacity          for each on-chip level l and step s of the liveness
 //                     schedule: U_ls = W_l + sum of activations live at s
 //                     in l, with U_ls continuous and <= usableBytes[l]
+//
+// With prefetch, node i's bytes to or from the backing store are
+// B_i(x) = B_i(all there) - sum_k bytes_k x[k][l], linear, and the
+// recursion's maxima become rows over continuous columns e_i (node end) and
+// g_i (the backing store's clock, only for nodes that touch it):
+//   e_i >= e_{i-1} + overhead + t_i      e_i >= g_i + overhead
+//   g_i >= g_prev + B_i(x) / r           g_i >= e_{i-1} + (B_i(x) - ring) / r
+// Every right-hand side is nondecreasing in the other columns, so the
+// least solution is the recursion's and minimising e_last yields it: the
+// objective is still the model's latency. B_i(x)/r gets a column of its
+// own (one equality row) when it has several terms, so the two g rows do
+// not both repeat them: at most 3 columns and 5 rows per node, each row a
+// few nonzeros, so the matrix stays linear in the graph.
 //
 // W_l and U_ls are there for size, not for strength (both are determined
 // by x, so the reformulation is exact and the optimum the same). Weights
@@ -37,17 +53,17 @@
 //
 // Capacity rows are only needed at steps after which an activation dies
 // (between deaths the live set only grows) and identical rows are
-// deduplicated. Nodes that are compute-bound even with every tensor in the
-// backing store have t_i = C_i and need no row. Times are in microseconds
-// and bytes in KiB so CBC sees coefficients of moderate magnitude.
+// deduplicated. Nodes that are compute-bound even with every tensor in its
+// slowest level for them have t_i = C_i and need no row. Times are in
+// microseconds and bytes in KiB so CBC sees coefficients of moderate magnitude.
 //
 // The matrix is assembled in row-major arrays, converted to column-major
 // and handed to CBC in one Cbc_loadProblem: CBC copies its matrix on every
 // Cbc_addRow/Cbc_addCol, which made row-by-row loading quadratic.
 //
-// Because t_i is only bounded below and minimised, t_i = max(C_i, M_i) at
-// the optimum: the MILP objective equals AnalyticalModel::evaluate of the
-// placement, and a placement satisfying the rows needs no rectification.
+// Because t_i (e_i, g_i) are only bounded below and minimised, the MILP
+// objective equals AnalyticalModel::evaluate of the placement at the
+// optimum, and a placement satisfying the rows needs no rectification.
 // CBC stops when optimality is proven within a relative gap of 1e-4
 // (kRelativeGap below explains why not 0); the detail line says which.
 // The greedy placement is given to CBC as a MIP start (it fits, so CBC has
@@ -155,11 +171,12 @@ struct Milp {
   }
 };
 
-/// The MILP of `problem`, or nothing if `deadline` passes while building.
-std::optional<Milp> buildMilp(const Problem &problem,
+/// The MILP of `model`'s problem, or nothing if `deadline` passes while
+/// building.
+std::optional<Milp> buildMilp(const AnalyticalModel &model,
                               Clock::time_point deadline) {
+  const Problem &problem = model.problem();
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
-  const std::vector<double> &spb = problem.secondsPerByte;
   const WorkloadGraph &graph = problem.graph();
   // Every loop iteration below does work proportional to one node's degree
   // or one live set, so checking the clock once per iteration bounds the
@@ -196,47 +213,155 @@ std::optional<Milp> buildMilp(const Problem &problem,
               "a" + std::to_string(i));
   }
 
-  // Node times. With every tensor in the backing store M_i is largest;
-  // moving tensor k to level l saves bytes_k * (spb[slowest] - spb[l]).
+  // Node times. M_i is linear in x: with every tensor in the backing store
+  // it is `backingSeconds`, and moving tensor k to level l changes it by
+  // bytes_k * (spb[l] - spb[backing store]): a saving for an activation, a
+  // cost for a weight the runtime would stream into a faster staging level.
   const double overhead = problem.target().layerOverhead;
+  const bool prefetch = model.prefetches();
+  // With prefetch, the bytes node i moves to or from the backing store,
+  // B_i = backingBytes - sum_k bytes_k x[k][l] (the file comment).
+  std::vector<double> backingBytes(n, 0);
+  std::vector<std::vector<std::pair<int, double>>> backingTerms(n);
+  // Per node: the column t_i of max(C_i, M_i), or -1 when it is the
+  // constant constantTime[i].
+  std::vector<int> timeVar(n, -1);
+  std::vector<double> constantTime(n, 0);
   for (unsigned i = 0; i < n; ++i) {
     if (expired())
       return std::nullopt;
-    milp.constantSeconds += overhead;
     cols.clear();
     coefs.clear();
-    double slowestSeconds = problem.hostInputBytes[i] * spb[slowest];
+    double backingSeconds = 0, largestSeconds = 0;
     // `bytes` is what one inference moves: all of an activation, the read
     // part of weights (less than the resident part for lookups).
-    auto addTerm = [&](const std::vector<int> &vars, int64_t bytes) {
+    auto addTerm = [&](const std::vector<int> &vars, int64_t bytes,
+                       bool weights) {
       if (bytes <= 0)
         return;
-      slowestSeconds += bytes * spb[slowest];
+      auto spb = [&](unsigned l) {
+        return weights ? model.weightSecondsPerByte(l)
+                       : model.secondsPerByte(l);
+      };
+      const double backing = spb(slowest);
+      double largest = backing;
+      backingSeconds += bytes * backing;
+      if (prefetch)
+        backingBytes[i] += double(bytes);
       for (unsigned l = 0; l < slowest; ++l)
         if (vars[l] >= 0) {
           cols.push_back(vars[l]);
-          coefs.push_back(bytes * (spb[slowest] - spb[l]) * kSecondsToUnits);
+          coefs.push_back(bytes * (backing - spb(l)) * kSecondsToUnits);
+          largest = std::max(largest, spb(l));
+          if (prefetch)
+            backingTerms[i].push_back({vars[l], double(bytes)});
         }
+      largestSeconds += bytes * largest;
     };
-    addTerm(milp.weightVar[i], problem.weightReadBytes[i]);
-    addTerm(milp.outputVar[i], problem.outputBytes[i]);
+    addTerm(milp.weightVar[i], problem.weightReadBytes[i], true);
+    addTerm(milp.outputVar[i], problem.outputBytes[i], false);
     for (unsigned p : graph.nodes[i].producers)
-      addTerm(milp.outputVar[p], problem.outputBytes[p]);
+      addTerm(milp.outputVar[p], problem.outputBytes[p], false);
     const std::vector<unsigned> &owners = graph.nodes[i].sharedWeights;
     for (size_t k = 0; k < owners.size(); ++k)
-      addTerm(milp.weightVar[owners[k]], problem.sharedReadBytes[i][k]);
-    const double compute = problem.computeSeconds[i];
-    if (cols.empty() || compute >= slowestSeconds) {
-      // Nothing node i touches can make it faster than max(C_i, M_i).
-      milp.constantSeconds += std::max(compute, slowestSeconds);
+      addTerm(milp.weightVar[owners[k]], problem.sharedReadBytes[i][k], true);
+    const double hostSeconds =
+        problem.hostInputBytes[i] * model.secondsPerByte(slowest);
+    backingSeconds += hostSeconds;
+    largestSeconds += hostSeconds;
+    if (prefetch)
+      backingBytes[i] += double(problem.hostInputBytes[i]);
+    const double compute = model.computeSeconds(i);
+    if (cols.empty() || compute >= largestSeconds) {
+      // Nothing node i touches can change max(C_i, M_i).
+      constantTime[i] = std::max(compute, backingSeconds);
       continue;
     }
-    // t_i + sum savings * x >= M_i(all slowest).
-    int t = milp.addColumn("t" + std::to_string(i), compute * kSecondsToUnits,
-                           kInfinity, 1.0, false);
-    cols.push_back(t);
+    // t_i + sum (M_i's change) * x >= M_i(all in the backing store).
+    timeVar[i] = milp.addColumn("t" + std::to_string(i),
+                                compute * kSecondsToUnits, kInfinity, 0, false);
+    cols.push_back(timeVar[i]);
     coefs.push_back(1.0);
-    milp.addRow(cols, coefs, 'G', slowestSeconds * kSecondsToUnits);
+    milp.addRow(cols, coefs, 'G', backingSeconds * kSecondsToUnits);
+  }
+
+  if (!prefetch) {
+    // Nodes run one after another: the latency is the sum of their times.
+    for (unsigned i = 0; i < n; ++i)
+      milp.constantSeconds += overhead + constantTime[i];
+    for (int t : timeVar)
+      if (t >= 0)
+        milp.columns[t].objective = 1.0;
+  } else {
+    // The recursion of AnalyticalModel::latencyIgnoringCapacity, each max
+    // as >= rows: e_i >= e_{i-1} + overhead + t_i, and for a node that may
+    // use the backing store e_i >= g_i + overhead, g_i >= g_prev + B_i/r,
+    // g_i >= e_{i-1} + (B_i - ring)/r. Minimising e_last makes every
+    // column the max of its rows along the critical path, so the objective
+    // is the model's latency.
+    const double units = model.dmaSecondsPerByte() * kSecondsToUnits;
+    const double ring = model.ringBytes();
+    int previousEnd = -1, previousClock = -1;
+    for (unsigned i = 0; i < n; ++i) {
+      if (expired())
+        return std::nullopt;
+      int end = milp.addColumn("e" + std::to_string(i), 0, kInfinity,
+                               i + 1 == n ? 1.0 : 0.0, false);
+      cols.assign({end});
+      coefs.assign({1.0});
+      if (previousEnd >= 0) {
+        cols.push_back(previousEnd);
+        coefs.push_back(-1.0);
+      }
+      if (timeVar[i] >= 0) {
+        cols.push_back(timeVar[i]);
+        coefs.push_back(-1.0);
+      }
+      milp.addRow(cols, coefs, 'G',
+                  (overhead + constantTime[i]) * kSecondsToUnits);
+      if (backingBytes[i] > 0) {
+        int clock =
+            milp.addColumn("g" + std::to_string(i), 0, kInfinity, 0, false);
+        // B_i(x) / r in microseconds, as a column when it has several terms
+        // so that the two rows below do not both repeat them.
+        std::vector<std::pair<int, double>> backingTime;
+        double fixedTime = backingBytes[i] * units;
+        if (backingTerms[i].size() > 1) {
+          int b =
+              milp.addColumn("b" + std::to_string(i), 0, kInfinity, 0, false);
+          cols.assign({b});
+          coefs.assign({1.0});
+          for (auto [col, bytes] : backingTerms[i]) {
+            cols.push_back(col);
+            coefs.push_back(bytes * units);
+          }
+          milp.addRow(cols, coefs, 'E', fixedTime);
+          backingTime.push_back({b, 1.0});
+          fixedTime = 0;
+        } else {
+          for (auto [col, bytes] : backingTerms[i])
+            backingTime.push_back({col, -bytes * units});
+        }
+        auto addBacking = [&](int other, double rhs) {
+          cols.assign({clock});
+          coefs.assign({1.0});
+          if (other >= 0) {
+            cols.push_back(other);
+            coefs.push_back(-1.0);
+          }
+          for (auto [col, coef] : backingTime) {
+            cols.push_back(col);
+            coefs.push_back(-coef);
+          }
+          milp.addRow(cols, coefs, 'G', rhs);
+        };
+        addBacking(previousClock, fixedTime);
+        addBacking(previousEnd, fixedTime - ring * units);
+        milp.addRow({end, clock}, {1.0, -1.0}, 'G', overhead * kSecondsToUnits);
+        previousClock = clock;
+      }
+      previousEnd = end;
+    }
   }
 
   // Weight bytes per level: W_l - sum_i bytes_i x[w_i][l] = 0, with W_l's
@@ -425,6 +550,11 @@ void loadMilp(Cbc_Model *m, const Milp &milp) {
     if (milp.columns[c].integer)
       Cbc_setInteger(m, int(c));
   }
+  // CBC 2.10's preprocessing maps its solution back through a presolve that
+  // reads the original row names and crashes when there are none
+  // (coin-or/Cbc#515); the prefetch rows of BERT-base hit it.
+  for (size_t r = 0; r < milp.numRows(); ++r)
+    Cbc_setRowName(m, int(r), ("r" + std::to_string(r)).c_str());
 }
 
 std::string formatPercent(double fraction) {
@@ -476,7 +606,7 @@ public:
     Placement start = greedy->placement;
 
     const double greedySeconds = elapsed();
-    std::optional<Milp> built = buildMilp(problem, deadline);
+    std::optional<Milp> built = buildMilp(context.model, deadline);
     EvaluationTracker tracker(context);
     // The model could not be built in time, or building left CBC no time:
     // the greedy placement is the answer (CBC would only return it).

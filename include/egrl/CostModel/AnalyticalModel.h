@@ -1,9 +1,14 @@
 //===- AnalyticalModel.h - The compiler's roofline cost model ------------===//
 //
-// T = sum_i overhead + max(C_i, M_i), with C_i the compute time and M_i the
-// time to move the node's weights, inputs and output at the bandwidth of the
-// levels they live in (docs/cost-model.md). Separable per tensor, hence fast,
-// incrementally updatable, and exactly solvable as a MILP.
+// Nodes run one after another in program order; node i takes
+// T_i = overhead + max(C_i, M_i), with C_i its compute on the engines it gets
+// and M_i the time to move its weights, inputs and output at the sustained
+// rate of the levels they live in. When the runtime prefetches, weights left
+// in the backing store are streamed ahead of their readers by one DMA engine
+// through a staging ring, and a node also waits until the backing store has
+// served its streamed weights and its own traffic there (docs/cost-model.md
+// has the recursion). A max-plus recursion of terms linear in the
+// placement: fast, incrementally updatable, and exactly solvable as a MILP.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,12 +16,22 @@
 #define EGRL_COSTMODEL_ANALYTICALMODEL_H
 
 #include "egrl/CostModel/Evaluator.h"
+#include "egrl/CostModel/SimConfig.h"
+
+#include <optional>
 
 namespace egrl {
 
 class AnalyticalModel : public Evaluator {
 public:
-  explicit AnalyticalModel(const Problem &problem) : Evaluator(problem) {}
+  /// Believes the chip the target's "sim" section describes (sustained
+  /// rates, engines per layer, the runtime's prefetch). A section that does
+  /// not parse leaves the model on the target's peak figures without
+  /// prefetch; the pass reports the section's error itself.
+  explicit AnalyticalModel(const Problem &problem);
+  /// The model of the chip `config` describes (it must pass
+  /// config.validate(problem.target())).
+  AnalyticalModel(const Problem &problem, const SimConfig &config);
 
   llvm::StringRef name() const override { return "analytical"; }
   EvalResult evaluate(const Placement &placement) const override;
@@ -24,27 +39,72 @@ public:
   /// Rectifies `placement` in place, then evaluates it.
   EvalResult evaluateAndRectify(Placement &placement) const;
 
+  /// What one node costs on its own, no capacity check.
+  struct NodeCost {
+    /// T_i = overhead + max(C_i, M_i).
+    double seconds;
+    /// B_i: bytes it moves to or from the backing store (weights the
+    /// runtime streams for it, graph inputs, activations placed there),
+    /// which the backing store serves one at a time; 0 without prefetch.
+    double backingBytes;
+  };
+  NodeCost nodeCost(const Placement &placement, unsigned i) const;
   /// Seconds spent moving node `i`'s tensors (M_i), no capacity check.
   double memorySeconds(const Placement &placement, unsigned i) const;
-  /// T_i = overhead + max(C_i, M_i), no capacity check.
-  double nodeSeconds(const Placement &placement, unsigned i) const;
-  /// Sum of T_i, no capacity check.
+  /// T_i, no capacity check.
+  double nodeSeconds(const Placement &placement, unsigned i) const {
+    return nodeCost(placement, i).seconds;
+  }
+  /// The recursion's end of the last node, no capacity check.
   double latencyIgnoringCapacity(const Placement &placement) const;
 
+  // What the model believes of the chip (ilp and dp build on it).
+  /// C_i: compute seconds of node `i` on the engines it gets.
+  double computeSeconds(unsigned i) const { return compute[i]; }
+  /// Seconds per byte moved to or from `level` by a layer.
+  double secondsPerByte(unsigned level) const { return levelSpb[level]; }
+  /// Seconds per byte a layer spends reading weights placed in `level`:
+  /// from the staging level for weights the runtime streams.
+  double weightSecondsPerByte(unsigned level) const { return weightSpb[level]; }
+  /// Whether weights left in the backing store are streamed ahead of use.
+  bool prefetches() const { return prefetch; }
+  /// Staging ring size and seconds per byte of the backing store's one
+  /// stream (the DMA engine's rate); 0 without prefetch.
+  double ringBytes() const { return ring; }
+  double dmaSecondsPerByte() const { return dmaSpb; }
+  /// The same chip with layers reading backing-store weights themselves.
+  AnalyticalModel withoutPrefetch() const;
+
   class Session;
+
+private:
+  AnalyticalModel(const Problem &problem,
+                  const std::optional<SimConfig> &config);
+  /// M_i; adds B_i to `backingBytes`.
+  double moveSeconds(const Placement &placement, unsigned i,
+                     double &backingBytes) const;
+
+  /// Per node: C_i.
+  std::vector<double> compute;
+  /// Per level.
+  std::vector<double> levelSpb, weightSpb;
+  bool prefetch = false;
+  double ring = 0, dmaSpb = 0;
 };
 
 /// Incremental evaluation for searches that change one node at a time: keeps
 /// per-node times and per-level occupancy, so a change costs O(degree) for
-/// the time and O(live range) for capacity (O(nodes) for a weight). Not
-/// thread-safe; use one session per thread.
+/// the times and O(live range) for capacity (O(nodes) for a weight). With
+/// prefetch, a change also re-runs the recursion from the first node it
+/// touches to the last node that streams weights (later nodes only add
+/// their times). Not thread-safe; use one session per thread.
 class AnalyticalModel::Session {
 public:
   Session(const AnalyticalModel &model, Placement initial);
 
   const Placement &placement() const { return current; }
   /// Latency of the current placement as given (no rectification).
-  double latency() const { return total; }
+  double latency() const;
   /// True when the current placement fits without rectification.
   bool fits() const { return overfullCells == 0; }
   /// Moves node `i`'s tensors; returns the new latency.
@@ -57,12 +117,22 @@ private:
   void addOccupancy(unsigned level, int64_t bytes, unsigned first,
                     unsigned last);
   void refresh(unsigned i);
+  /// Re-runs the prefetch recursion over the nodes that need it.
+  void replay();
 
   const AnalyticalModel &model;
   const Problem &problem;
   Placement current;
-  std::vector<double> times;
+  /// Per node: T_i and B_i.
+  std::vector<double> times, backing;
+  /// Sum of T_i.
   double total = 0;
+  /// The prefetch recursion after node i (its end e_i, the backing-store
+  /// clock g_i, the sum of T up to i), valid for i < `replayFrom`.
+  std::vector<double> ends, clocks, prefix;
+  unsigned replayFrom = 0;
+  /// Last node with B_i > 0, or -1.
+  int lastBacking = -1;
   /// occupancy[level * numNodes + step]
   std::vector<int64_t> occupancy;
   int64_t overfullCells = 0;
