@@ -31,7 +31,7 @@ BENCHMARK(BM_SimFull)->Arg(400)->Arg(1000);
 /// --egrl-print-graph), random placements: the figure is measured on
 /// BERT-base and ResNet-101 at the paper's scale of ~350-400 nodes.
 void BM_SimBundled(benchmark::State &state, const char *graph) {
-  Fixture f(std::string(EGRL_BENCH_GRAPHS_DIR "/") + graph + ".json");
+  Fixture f(std::string(EGRL_MODEL_GRAPHS_DIR "/") + graph + ".json");
   state.SetLabel(std::to_string(f.graph.size()) + " nodes");
   bench::evaluateEach(state, *f.sim, f.placements);
 }
