@@ -267,6 +267,37 @@ TEST(NnpiSim, PrefetchThatDoesNotFitHidesOnlyPart) {
   EXPECT_DOUBLE_EQ(prefetchLatency(R"({"enabled": false})", 5), 27.0);
 }
 
+TEST(NnpiSim, TraceLabelsAChunkByWhatItDidWhen) {
+  // firstMacs = 5: n1 issues at 6 s while its 200 B are in flight (0-20 s):
+  // a prefetch until 6 s (60 B landed), a stream after.
+  Target target = toyTarget(std::string(kPlainSim) +
+                                R"(, "prefetch": {"ring_bytes": 1000,
+                                                  "tile_bytes": 10})",
+                            /*overhead=*/1);
+  WorkloadGraph graph = prefetchGraph(5);
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  std::string trace;
+  llvm::raw_string_ostream os(trace);
+  sim->writeChromeTrace(Placement(2, kSlow), os);
+  std::vector<std::tuple<std::string, double, double, double>> chunks;
+  nlohmann::json document = nlohmann::json::parse(os.str());
+  for (const auto &event : document["traceEvents"])
+    if (event.value("pid", 0) == 2 && event.value("ph", "") == "X")
+      chunks.emplace_back(event["cat"], event["ts"].get<double>() * 1e-6,
+                          event["dur"].get<double>() * 1e-6,
+                          event["args"]["bytes"].get<double>());
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(std::get<0>(chunks[0]), "prefetch");
+  EXPECT_NEAR(std::get<2>(chunks[0]), 6, 1e-9);
+  EXPECT_NEAR(std::get<3>(chunks[0]), 60, 1e-9);
+  EXPECT_EQ(std::get<0>(chunks[1]), "stream");
+  EXPECT_NEAR(std::get<1>(chunks[1]), 6, 1e-9);
+  EXPECT_NEAR(std::get<2>(chunks[1]), 14, 1e-9);
+  EXPECT_NEAR(std::get<3>(chunks[1]), 140, 1e-9);
+}
+
 TEST(NnpiSim, ActivationsOverflowingTheWorkingSetAreReRead) {
   // Working set 100 B: inputs (80 B) and weights (120 B) both exceed half of
   // it. Re-reading the inputs ceil(120/50) - 1 = 2 more times from the fast
