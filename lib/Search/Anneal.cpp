@@ -3,19 +3,23 @@
 // The strongest black-box search without learning: a local search whose
 // energy is the measured latency relative to the start's. A move sets one
 // tensor (a node's weights or its output) to another level, or, with
-// probability kSwapProbability, swaps the levels of two tensors, which lets
-// the walk trade bytes along a full level.
+// probability kSwapProbability, swaps the levels of two tensors.
 //
 // It starts from the best placement `seed-from` allows (seedPlacements()),
 // and from native when that allows nothing: a local search needs a start,
 // and native is the vendor compiler's placement, not the cost model's.
 //
 // Moves are checked against the chip's capacity rules (rectify on the
-// evaluator's problem, which costs no measurement) and redrawn when they
-// do not fit: a compiler knows its memory sizes, so no measurement is spent
-// on a placement it would have to repair. After kAttempts misfits the last
-// move is repaired as the chip would repair it. A measurement that still
-// comes back invalid (an external chip with rules of its own) is rejected.
+// evaluator's problem, which costs no measurement): a compiler knows its
+// memory sizes, so no measurement is spent on a placement it would have to
+// repair. A tensor that does not fit its new level makes room by demoting
+// up to kMaxEvictions random residents of that level one level down;
+// without that, a full level (native fills the fastest one) could only be
+// entered by a chain of measured, mostly worse, moves. A move that still
+// does not fit is redrawn; after kAttempts the last one is repaired as the
+// chip would. A measurement that comes back invalid anyway (an external
+// chip with rules of its own) is rejected. Moves measured from the current
+// placement are not proposed again until the walk moves on.
 //
 // Each step proposes K neighbours of the current placement, measures them
 // as one batch, and runs the Metropolis test on each against the current
@@ -27,15 +31,21 @@
 // drawn on the calling thread and K depends only on measured outcomes, so
 // the result is the same for any `threads`.
 //
-// The temperature falls geometrically with the evaluations spent, from
-// kStartTemperature to kEndTemperature (relative energies: a move 1% slower
-// passes with probability 1/e at the start, 0.01% slower at the end).
+// Energies are latencies relative to the start's. The temperature falls
+// geometrically with the evaluations spent, from kStartTemperature to
+// kEndTemperature times the typical slow-down of a move (the geometric mean
+// of those measured so far): a typical worse move passes with probability
+// 1/e at the start and e^-100 at the end. Slow-downs range from 0.1% (a
+// tensor of a 400-node graph) to 50% (one of 3 nodes), so a fixed scale
+// fits no graph size; this one follows what the walk measures. The
+// constants were chosen on synthetic graphs, not on the bundled models.
 //
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
@@ -46,13 +56,18 @@ using namespace egrl;
 
 namespace {
 
-constexpr double kStartTemperature = 1e-2;
-constexpr double kEndTemperature = 1e-4;
+/// Temperatures in units of the typical slow-down of a move.
+constexpr double kStartTemperature = 1;
+constexpr double kEndTemperature = 0.01;
+/// The typical relative slow-down assumed before any is measured.
+constexpr double kPriorWorse = 0.01;
 constexpr double kSwapProbability = 0.2;
+/// Residents a move may demote to make room for the tensor it moves.
+constexpr unsigned kMaxEvictions = 4;
 constexpr unsigned kMaxBatch = 16;
-constexpr unsigned kAttempts = 32;
-/// Weight of one proposal in the running pass rate (about the last 20).
-constexpr double kPassRateWeight = 0.05;
+constexpr unsigned kAttempts = 256;
+/// Weight of one measurement in running averages (about the last 20).
+constexpr double kRunningWeight = 0.05;
 
 /// A node's weights or its output.
 struct Tensor {
@@ -106,25 +121,54 @@ public:
         0, tensors.empty() ? 0 : tensors.size() - 1);
     std::uniform_int_distribution<unsigned> otherLevel(
         0, levels > 1 ? levels - 2 : 0);
+    // Moves measured from the current placement since it was taken: not
+    // proposed again until the walk moves on.
+    llvm::DenseSet<uint64_t> tried;
     auto propose = [&](const Placement &from) {
       Placement next = from;
       for (unsigned attempt = 0; attempt < kAttempts; ++attempt) {
         next = from;
-        Tensor a = tensors[pick(rng)];
+        size_t a = pick(rng);
+        uint64_t key;
         if (tensors.size() > 1 && unit(rng) < kSwapProbability) {
-          Tensor b = tensors[pick(rng)];
-          if (levelOf(next, a) == levelOf(next, b))
+          size_t b = pick(rng);
+          if (levelOf(next, tensors[a]) == levelOf(next, tensors[b]))
             continue;
-          std::swap(levelOf(next, a), levelOf(next, b));
+          std::swap(levelOf(next, tensors[a]), levelOf(next, tensors[b]));
+          key =
+              (uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b)) * 2 +
+              1;
         } else {
           unsigned to = otherLevel(rng);
-          if (to >= levelOf(next, a))
+          if (to >= levelOf(next, tensors[a]))
             ++to;
-          levelOf(next, a) = to;
+          levelOf(next, tensors[a]) = to;
+          key = (uint64_t(a) * levels + to) * 2;
         }
+        if (tried.contains(key))
+          continue;
         Placement fitted = next;
-        if (rectify(chip, fitted).valid)
+        if (rectify(chip, fitted).valid) {
+          tried.insert(key);
           return next;
+        }
+        // A level that is full: demote random residents one level, at most
+        // kMaxEvictions, until the tensor fits.
+        unsigned to = levelOf(next, tensors[a]);
+        if (key % 2 == 1 || to == levels - 1)
+          continue;
+        std::vector<size_t> residents;
+        for (size_t t = 0; t < tensors.size(); ++t)
+          if (t != a && levelOf(next, tensors[t]) == to)
+            residents.push_back(t);
+        std::shuffle(residents.begin(), residents.end(), rng);
+        residents.resize(std::min<size_t>(residents.size(), kMaxEvictions));
+        for (size_t evicted : residents) {
+          levelOf(next, tensors[evicted]) = to + 1;
+          fitted = next;
+          if (rectify(chip, fitted).valid)
+            return next;
+        }
       }
       rectify(chip, next);
       return next;
@@ -134,12 +178,14 @@ public:
     double energy = start.result.latency;
     const double scale = std::isfinite(energy) && energy > 0 ? energy : 1.0;
     double passRate = 1;
+    // Geometric mean of the relative slow-downs measured so far.
+    double logWorse = std::log(kPriorWorse);
     uint64_t steps = 0, moves = 0;
     const double budget = double(context.options.budget);
     while (!tracker.exhausted() && !tensors.empty() && levels > 1) {
       double progress = double(tracker.used()) / budget;
       double temperature =
-          kStartTemperature *
+          std::exp(logWorse) * kStartTemperature *
           std::pow(kEndTemperature / kStartTemperature, progress);
       uint64_t k =
           passRate * kMaxBatch > 1 ? uint64_t(1 / passRate) : kMaxBatch;
@@ -158,14 +204,17 @@ public:
         if (r.valid && std::isfinite(r.latency)) {
           double delta = (r.latency - energy) / scale;
           pass = delta <= 0 || draws[j] < std::exp(-delta / temperature);
+          if (delta > 0)
+            logWorse += kRunningWeight * (std::log(delta) - logWorse);
         }
-        passRate += kPassRateWeight * (double(pass) - passRate);
+        passRate += kRunningWeight * (double(pass) - passRate);
         if (pass && (!chosen || r.latency < results[*chosen].latency))
           chosen = j;
       }
       ++steps;
       if (chosen) {
         current = std::move(batch[*chosen]);
+        tried.clear();
         energy = results[*chosen].latency;
         ++moves;
       }
