@@ -323,9 +323,9 @@ int main(int argc, char **argv) {
 
   // Summary: medians over seeds per (model, strategy, budget).
   if (simChip || *seedFromKind != SeedFrom::None)
-    llvm::outs() << "\ntarget " << chip.name << ", measured on "
-                 << evaluatorName << " on "
-                 << (simChip ? simChip->name : chip.name) << ", seed-from "
+    llvm::outs() << "\ntarget " << chip.name
+                 << (simChip ? ", sim-target " + simChip->name : "")
+                 << ", evaluator " << evaluatorName << ", seed-from "
                  << seedFrom << "\n";
   llvm::outs() << llvm::format("\n%-14s %-8s %8s %12s %9s %11s %6s %8s %9s\n",
                                "model", "strategy", "budget", "latency",
