@@ -129,15 +129,16 @@ public:
       for (unsigned attempt = 0; attempt < kAttempts; ++attempt) {
         next = from;
         size_t a = pick(rng);
+        const bool swap = tensors.size() > 1 && unit(rng) < kSwapProbability;
         uint64_t key;
-        if (tensors.size() > 1 && unit(rng) < kSwapProbability) {
+        if (swap) {
           size_t b = pick(rng);
           if (levelOf(next, tensors[a]) == levelOf(next, tensors[b]))
             continue;
           std::swap(levelOf(next, tensors[a]), levelOf(next, tensors[b]));
-          key =
-              (uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b)) * 2 +
-              1;
+          uint64_t pair =
+              uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b);
+          key = pair * 2 + 1;
         } else {
           unsigned to = otherLevel(rng);
           if (to >= levelOf(next, tensors[a]))
@@ -155,7 +156,7 @@ public:
         // A level that is full: demote random residents one level, at most
         // kMaxEvictions, until the tensor fits.
         unsigned to = levelOf(next, tensors[a]);
-        if (key % 2 == 1 || to == levels - 1)
+        if (swap || to == chip.slowestLevel())
           continue;
         std::vector<size_t> residents;
         for (size_t t = 0; t < tensors.size(); ++t)
