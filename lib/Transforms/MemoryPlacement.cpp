@@ -3,7 +3,6 @@
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
-#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
@@ -72,16 +71,9 @@ struct MemoryPlacementPass
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
     if (!simTarget.empty()) {
-      if (llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
-        return fail("sim-target needs a built-in evaluator (analytical or "
-                    "nnpi-sim): an external evaluator measures its own chip");
-      llvm::Expected<Target> sim = loadTarget(simTarget);
+      llvm::Expected<Target> sim = loadSimTarget(simTarget, chip, evaluator);
       if (!sim)
-        return fail("sim-target: " + llvm::toString(sim.takeError()));
-      if (auto config = SimConfig::fromTarget(*sim); !config)
-        return fail("sim-target: " + llvm::toString(config.takeError()));
-      if (llvm::Error err = checkSimTarget(chip, *sim))
-        return fail(llvm::toString(std::move(err)));
+        return fail(llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
     }
     auto strategyOr = createStrategy(strategy);

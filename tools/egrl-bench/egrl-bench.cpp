@@ -18,7 +18,6 @@
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
-#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
@@ -193,16 +192,9 @@ int main(int argc, char **argv) {
     die("--seed-from must be none, native or model, not '" + seedFrom + "'");
   std::optional<Target> simChip;
   if (!simTarget.empty()) {
-    if (llvm::StringRef(evaluatorName).starts_with(ExternalEvaluator::prefix))
-      die("--sim-target needs a built-in evaluator (analytical or nnpi-sim): "
-          "an external evaluator measures its own chip");
-    auto sim = loadTarget(simTarget);
+    auto sim = loadSimTarget(simTarget, chip, evaluatorName);
     if (!sim)
-      die("--sim-target: " + llvm::toString(sim.takeError()));
-    if (auto config = SimConfig::fromTarget(*sim); !config)
-      die("--sim-target: " + llvm::toString(config.takeError()));
-    if (llvm::Error err = checkSimTarget(chip, *sim))
-      die(llvm::toString(std::move(err)));
+      die(llvm::toString(sim.takeError()));
     simChip = std::move(*sim);
   }
   std::vector<uint64_t> budgetList = parseBudgets();
