@@ -1,4 +1,4 @@
-//===- SearchStrategiesTest.cpp - ilp, dp, random, ea ---------------------===//
+//===- SearchStrategiesTest.cpp - ilp, dp, random, ea, anneal, seeding ----===//
 
 #include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
