@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     for (const char *model : kModels) {
       std::string name = std::string(model) + "-" + granularity;
       auto graph =
-          WorkloadGraph::load(EGRL_BENCH_GRAPHS_DIR "/" + name + ".json");
+          WorkloadGraph::load(EGRL_MODEL_GRAPHS_DIR "/" + name + ".json");
       if (!graph) {
         llvm::errs() << llvm::toString(graph.takeError()) << "\n";
         return 1;

@@ -31,7 +31,7 @@ BENCHMARK(BM_SimFull)->Arg(400)->Arg(1000);
 /// --egrl-print-graph), random placements: the figure is measured on
 /// BERT-base and ResNet-101 at the paper's scale of ~350-400 nodes.
 void BM_SimBundled(benchmark::State &state, const char *graph) {
-  Fixture f(std::string(EGRL_BENCH_GRAPHS_DIR "/") + graph + ".json");
+  Fixture f(std::string(EGRL_MODEL_GRAPHS_DIR "/") + graph + ".json");
   state.SetLabel(std::to_string(f.graph.size()) + " nodes");
   bench::evaluateEach(state, *f.sim, f.placements);
 }
@@ -59,8 +59,7 @@ void BM_SimThreads(benchmark::State &state) {
 }
 BENCHMARK(BM_SimThreads)->ThreadRange(1, 2)->UseRealTime();
 
-void BM_SimFigures(benchmark::State &state) {
-  Fixture f(state.range(0));
+void simFigures(benchmark::State &state, Fixture &f) {
   Placement native = nativePlacement(*f.problem);
   auto greedy = createStrategy("greedy");
   if (!greedy) {
@@ -88,9 +87,32 @@ void BM_SimFigures(benchmark::State &state) {
   state.counters["bound_compute_us"] = us(bounds.computeBound);
   state.counters["bound_dram_us"] = us(bounds.dramBound);
 }
+void BM_SimFigures(benchmark::State &state) {
+  Fixture f(state.range(0));
+  simFigures(state, f);
+}
 BENCHMARK(BM_SimFigures)
     ->Arg(400)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
+
+/// The same figures for every bundled model's graph
+/// (--benchmark_filter=BM_SimFiguresBundled, docs/simulator.md).
+void BM_SimFiguresBundled(benchmark::State &state, const char *graph) {
+  Fixture f(std::string(EGRL_MODEL_GRAPHS_DIR "/") + graph + ".json");
+  simFigures(state, f);
+}
+#define EGRL_SIM_FIGURES(model)                                                \
+  BENCHMARK_CAPTURE(BM_SimFiguresBundled, model##_fused, #model "-fused")      \
+      ->Iterations(1)                                                          \
+      ->Unit(benchmark::kMillisecond);                                         \
+  BENCHMARK_CAPTURE(BM_SimFiguresBundled, model##_op, #model "-op")            \
+      ->Iterations(1)                                                          \
+      ->Unit(benchmark::kMillisecond)
+EGRL_SIM_FIGURES(resnet50);
+EGRL_SIM_FIGURES(resnet101);
+EGRL_SIM_FIGURES(bert_base);
+EGRL_SIM_FIGURES(mobilenet_v2);
+EGRL_SIM_FIGURES(tiny_cnn);
 
 } // namespace

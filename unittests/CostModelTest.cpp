@@ -273,7 +273,6 @@ TEST(AnalyticalModel, PrefetchMatchesTheSimulatorOnAChain) {
   ASSERT_TRUE(bool(cfg)) << llvm::toString(cfg.takeError());
   cfg->workingSetPerEngineBytes = 0;
   std::fill(cfg->accessLatency.begin(), cfg->accessLatency.end(), 0.0);
-  cfg->layersAhead = 1u << 30;
   cfg->tileBytes = 1;
   WorkloadGraph graph = test::randomGraph(120, 5);
   for (unsigned i = 0; i < graph.size(); ++i) {

@@ -157,6 +157,46 @@ TEST(NnpiSim, TwoConcurrentTransfersOnOneLevelTakeTwiceAsLong) {
   EXPECT_DOUBLE_EQ(NnpiSim(problem, cfg).simulate(placement), 10.0);
 }
 
+TEST(NnpiSim, LevelsAreSharedByDominantShare) {
+  // Two engines, one layer each; the DMA only streams (no ring).
+  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
+      "working_set_per_engine_bytes": 0,
+      "prefetch": {"ring_bytes": 0, "tile_bytes": 10},
+      "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
+                 "fast": {"sustained_fraction": 1, "access_latency_s": 0}})");
+  WorkloadGraph graph;
+  graph.name = "mixed";
+  // a reads 900 B of weights from the fast level (9 s) and writes 100 B to
+  // the slow one (10 s): 19 s alone, 47% of fast, 53% of slow. b's 200 B of
+  // slow weights stream beside it: 20 s alone, all of slow and a fifth of
+  // fast (written into the ring and read back). c waits for a, computes
+  // 100 s (50 MACs at 0.5 MAC/s per engine) and reads a's output.
+  graph.nodes = {test::makeNode("a", 0, 900, 100),
+                 test::makeNode("b", 0, 200, 0),
+                 test::makeNode("c", 50, 0, 0, {0})};
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  Placement placement(3, kSlow);
+  placement[0].weights = kFast;
+  // By dominant share both get half of the slow level: a runs at 0.5/0.53
+  // = 0.95 of its speed and ends at 20 s (by raw bytes/s it would be
+  // weighted by its fast traffic and starved of slow). c then ends at 120.
+  EXPECT_DOUBLE_EQ(sim->simulate(placement), 120.0);
+  std::string trace;
+  llvm::raw_string_ostream os(trace);
+  sim->writeChromeTrace(placement, os);
+  auto events = nlohmann::json::parse(os.str())["traceEvents"];
+  bool seen = false;
+  for (const auto &event : events)
+    if (event.value("cat", "") == "layer" && event["name"] == "a") {
+      EXPECT_NEAR(event["ts"].get<double>() + event["dur"].get<double>(),
+                  20e6, 1e-3);
+      seen = true;
+    }
+  EXPECT_TRUE(seen);
+}
+
 TEST(NnpiSim, IndependentLayersRunConcurrentlyOnSeparateEngines) {
   Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
       "prefetch": {"enabled": false})");
@@ -200,30 +240,62 @@ TEST(NnpiSim, PrefetchThatFitsHidesTheDramReadBehindCompute) {
   EXPECT_DOUBLE_EQ(prefetchLatency(R"({"enabled": false})"), 122.0);
   // The DMA engine fetches the 200 B during n0 (done at 20 s); n1 reads them
   // from the fast level: 101 + 200 B / 100 B/s + 1 = 104 s.
-  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
-                                       "layers_ahead": 1})"),
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10})"),
                    104.0);
 }
 
 TEST(NnpiSim, PrefetchThatDoesNotFitHidesOnlyPart) {
   // Ring of 100 B: half of the weights land by 10 s, then the DMA waits.
-  // n1 starts at 101 and reads the staged 100 B from the fast level (1 s)
-  // while the other 100 B stream through at 10 B/s until 111: 112 s.
-  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 100, "tile_bytes": 10,
-                                       "layers_ahead": 1})"),
-                   112.0);
-  // No lead (0 layers ahead): the weights stream only once n1 starts at
-  // 101, 20 s: 122 s, no better than no prefetch.
-  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
-                                       "layers_ahead": 0})"),
+  // n1 starts at 101 and reads the staged 100 B from the fast level (1 s
+  // alone) while the other 100 B stream through at 10 B/s (10 s alone),
+  // written into the fast level and read back by n1's engines: 20 B/s of
+  // its 100 B/s. Both jobs need the fast level, n1 all of it and the
+  // stream a fifth: each gets 1/1.2 of its speed, so n1's read ends at
+  // 102.2 after 1 s of the stream's work; the 9 s left end at 111.2, and
+  // n1 at 112.2 s.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 100, "tile_bytes": 10})"),
+                   112.2);
+  // No ring: the weights stream only once n1 starts at 101, 20 s: 122 s,
+  // no better than no prefetch.
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 0, "tile_bytes": 10})"),
                    122.0);
   // Not enough compute to hide behind: n0 ends at 6 s, the fetch at 20 s,
   // n1 at 21 s.
-  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10,
-                                       "layers_ahead": 1})",
+  EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 1000, "tile_bytes": 10})",
                                    /*firstMacs=*/5),
                    21.0);
   EXPECT_DOUBLE_EQ(prefetchLatency(R"({"enabled": false})", 5), 27.0);
+}
+
+TEST(NnpiSim, TraceLabelsAChunkByWhatItDidWhen) {
+  // firstMacs = 5: n1 issues at 6 s while its 200 B are in flight (0-20 s):
+  // a prefetch until 6 s (60 B landed), a stream after.
+  Target target = toyTarget(std::string(kPlainSim) +
+                                R"(, "prefetch": {"ring_bytes": 1000,
+                                                  "tile_bytes": 10})",
+                            /*overhead=*/1);
+  WorkloadGraph graph = prefetchGraph(5);
+  Problem problem(graph, target);
+  auto sim = makeSim(problem);
+  ASSERT_TRUE(sim);
+  std::string trace;
+  llvm::raw_string_ostream os(trace);
+  sim->writeChromeTrace(Placement(2, kSlow), os);
+  std::vector<std::tuple<std::string, double, double, double>> chunks;
+  nlohmann::json document = nlohmann::json::parse(os.str());
+  for (const auto &event : document["traceEvents"])
+    if (event.value("pid", 0) == 2 && event.value("ph", "") == "X")
+      chunks.emplace_back(event["cat"], event["ts"].get<double>() * 1e-6,
+                          event["dur"].get<double>() * 1e-6,
+                          event["args"]["bytes"].get<double>());
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(std::get<0>(chunks[0]), "prefetch");
+  EXPECT_NEAR(std::get<2>(chunks[0]), 6, 1e-9);
+  EXPECT_NEAR(std::get<3>(chunks[0]), 60, 1e-9);
+  EXPECT_EQ(std::get<0>(chunks[1]), "stream");
+  EXPECT_NEAR(std::get<1>(chunks[1]), 6, 1e-9);
+  EXPECT_NEAR(std::get<2>(chunks[1]), 14, 1e-9);
+  EXPECT_NEAR(std::get<3>(chunks[1]), 140, 1e-9);
 }
 
 TEST(NnpiSim, ActivationsOverflowingTheWorkingSetAreReRead) {

@@ -84,6 +84,31 @@ TEST(Target, RejectsSizesAndRatesOutOfRange) {
   EXPECT_NE(errorOf(many).find("at most 16 are supported"), std::string::npos);
 }
 
+TEST(Target, SimTargetNeedsTheSameLevelsAndElementSize) {
+  Target nnpi = test::nnpiTarget();
+  for (const char *name :
+       {"nnpi-1000-fastcompute", "nnpi-1000-slowllc", "nnpi-1000-dram40"}) {
+    auto chip = loadTarget(name);
+    ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
+    EXPECT_FALSE(bool(checkSimTarget(nnpi, *chip))) << name;
+  }
+  auto edge = loadTarget("edge-small");
+  ASSERT_TRUE(bool(edge));
+  llvm::Error levels = checkSimTarget(nnpi, *edge);
+  ASSERT_TRUE(bool(levels));
+  EXPECT_EQ(llvm::toString(std::move(levels)),
+            "sim-target 'edge-small' has levels scratch, l2, lpddr, target "
+            "'nnpi-1000' has sram, llc, dram: a chip and its model must have "
+            "the same levels (names and count)");
+  Target fp16 = nnpi;
+  fp16.name = "fp16";
+  fp16.elementBytes = 2;
+  llvm::Error bytes = checkSimTarget(nnpi, fp16);
+  ASSERT_TRUE(bool(bytes));
+  EXPECT_NE(llvm::toString(std::move(bytes)).find("element_bytes 2"),
+            std::string::npos);
+}
+
 TEST(Target, MissingFileIsAnError) {
   auto target = loadTarget("/nonexistent/target.json");
   ASSERT_FALSE(bool(target));

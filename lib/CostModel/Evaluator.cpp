@@ -4,6 +4,7 @@
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
+#include "egrl/CostModel/SimConfig.h"
 
 #include <cmath>
 
@@ -56,4 +57,23 @@ egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown evaluator '%s' (known: %s)",
                                  name.str().c_str(), known.c_str());
+}
+
+llvm::Expected<Target> egrl::loadSimTarget(llvm::StringRef nameOrPath,
+                                           const Target &target,
+                                           llvm::StringRef evaluatorName) {
+  if (evaluatorName.starts_with(ExternalEvaluator::prefix))
+    return llvm::createStringError(
+        "sim-target needs a built-in evaluator (analytical or nnpi-sim): an "
+        "external evaluator measures its own chip");
+  llvm::Expected<Target> chip = loadTarget(nameOrPath);
+  if (!chip)
+    return llvm::createStringError("sim-target: " +
+                                   llvm::toString(chip.takeError()));
+  if (auto config = SimConfig::fromTarget(*chip); !config)
+    return llvm::createStringError("sim-target: " +
+                                   llvm::toString(config.takeError()));
+  if (llvm::Error err = checkSimTarget(target, *chip))
+    return std::move(err);
+  return chip;
 }

@@ -54,6 +54,7 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
       mask |= 1u << cfg.fabricLevel;
     levelResources.push_back(mask);
     levelRate.push_back(cfg.transferRate(target, l));
+    shareOfByte.push_back(1.0 / capacity.back());
     secondsPerByte.push_back(1.0 / levelRate.back());
   }
   const unsigned n = problem.numNodes();
@@ -125,9 +126,10 @@ enum class JobState : uint8_t { Idle, Active };
 /// A memory job: a layer's transfers (or one DMA chunk). Its bytes from
 /// several levels are interleaved by the engines' DMA queue, so it is one
 /// fluid job: alone it takes `work` seconds (its start-up latency plus the
-/// sum of its bytes over each level's bandwidth, as in the analytical model)
-/// and needs `demand[r]` bytes/s of resource r; under contention it
-/// progresses at `speed` <= 1.
+/// sum of its bytes over each level's bandwidth, as in the analytical model;
+/// a DMA copy's read and write overlap, so there the largest term) and
+/// needs `demand[r]` of resource r, as a share of the resource's sustained
+/// bandwidth; under contention it progresses at `speed` <= 1.
 /// Progress is kept lazily (`work` left at time `since`), so an event costs
 /// nothing for the jobs it does not touch and completion is an exact
 /// comparison of times.
@@ -137,7 +139,7 @@ struct Job {
   double speed = 0;
   /// Completion time while active.
   double eventAt = std::numeric_limits<double>::infinity();
-  /// The largest demand: under sharing the job's speed is set by it.
+  /// The dominant share: under sharing the job's speed is set by it.
   double maxDemand = 0;
   uint32_t resources = 0;
   JobState state = JobState::Idle;
@@ -154,6 +156,11 @@ struct Slot {
   uint64_t engineMask = 0;
   Job job;
   bool waitDma = false;
+  /// Prefetched bytes it found landed in the ring when issued. It consumes
+  /// them as its traffic progresses and frees their ring space as it goes.
+  double staged = 0;
+  /// Its traffic's total work, against which that progress is measured.
+  double stagedWork = 0;
 
   /// The engines signal completion `overhead` after the later of compute
   /// and memory (the analytical model's overhead + max(C, M)).
@@ -168,7 +175,12 @@ struct Scratch {
   std::vector<unsigned> pending;   ///< Unfinished producers per node.
   std::vector<uint8_t> dispatched; ///< Per node.
   std::vector<int> itemIndex;      ///< Position in `items`, or -1.
-  std::vector<double> dmaBytes;    ///< DRAM weight bytes streamed per node.
+  std::vector<double> dmaBytes;    ///< Weight bytes streamed per node.
+  /// Per node and level, the share of its streamed bytes read from there.
+  std::vector<double> dmaFrom;
+  /// Per node, seconds per streamed byte alone (reads from its levels in
+  /// turn, the staging write overlapped).
+  std::vector<double> dmaSecondsPerByte;
   std::vector<unsigned> items;     ///< Nodes with DRAM weights, in order.
   std::vector<uint8_t> slotOf;     ///< Slot of a dispatched, running node.
   std::vector<Slot> slots;
@@ -226,21 +238,41 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   for (unsigned i = 0; i < n; ++i)
     s.pending[i] = producers[i].size();
 
-  // The runtime streams every weight the placement leaves in the backing
-  // store (own or shared), in program order.
+  // The runtime streams every weight the placement leaves in a level
+  // slower than the staging level (own or shared: DRAM, and the LLC when
+  // the ring is in SRAM), in program order. Engines compute from local
+  // memory, so such weights are DMA'd in either way; streaming them ahead
+  // keeps a slower home from ever being cheaper than a faster one.
   const bool prefetch = cfg.prefetch;
+  const unsigned staging = cfg.stagingLevel;
+  auto streamed = [&](unsigned owner) {
+    return prefetch && pl[owner].weights > staging;
+  };
   s.items.clear();
   if (prefetch) {
     s.itemIndex.assign(n, -1);
     s.dmaBytes.assign(n, 0);
+    s.dmaFrom.assign(size_t(n) * numLevels, 0);
+    s.dmaSecondsPerByte.assign(n, 0);
     for (unsigned i = 0; i < n; ++i) {
-      double bytes = pl[i].weights == slowest ? readBytes[i] : 0;
+      double *from = &s.dmaFrom[size_t(i) * numLevels];
+      if (streamed(i))
+        from[pl[i].weights] += readBytes[i];
       for (uint32_t k = sharedWeights.start[i]; k < sharedWeights.start[i + 1];
            ++k)
-        if (pl[sharedWeights.list[k]].weights == slowest)
-          bytes += sharedReadBytes[k];
+        if (streamed(sharedWeights.list[k]))
+          from[pl[sharedWeights.list[k]].weights] += sharedReadBytes[k];
+      double bytes = 0, reading = 0;
+      for (unsigned l = staging + 1; l < numLevels; ++l) {
+        bytes += from[l];
+        reading += from[l] * secondsPerByte[l];
+      }
       if (bytes > 0) {
+        for (unsigned l = staging + 1; l < numLevels; ++l)
+          from[l] /= bytes;
         s.dmaBytes[i] = bytes;
+        s.dmaSecondsPerByte[i] =
+            std::max(reading / bytes, secondsPerByte[staging]);
         s.itemIndex[i] = int(s.items.size());
         s.items.push_back(i);
       }
@@ -264,10 +296,15 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   bool ratesDirty = false;
 
   // DMA engine state: `dmaPos` is the item being fetched, `dmaFetched` the
-  // bytes of it already landed, `dmaChunk` the bytes in flight.
+  // bytes of it already landed, `dmaChunk` the bytes in flight (of which
+  // `dmaTraced` are already in the trace). `ringUsed` holds landed tiles of
+  // layers not yet issued and the chunk in flight into the ring; issued
+  // layers hold their staged tiles (Slot::staged) until they consume them.
+  // `dmaWakeAt` is when a DMA waiting for ring space finds enough of it.
   Job dma;
   size_t dmaPos = 0;
-  double dmaFetched = 0, dmaChunk = 0, dmaIssued = 0, ringUsed = 0;
+  double dmaFetched = 0, dmaChunk = 0, dmaTraced = 0, dmaIssued = 0;
+  double ringUsed = 0, dmaWakeAt = kInf, dmaWork = 0;
   bool dmaStreaming = false;
 
   // Active jobs per resource. Fair shares decompose over groups of jobs
@@ -296,23 +333,26 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     }
   };
   /// Turns bytes per level into a job starting now. False when there is
-  /// nothing to move.
-  auto startJob = [&](Job &job, const double *bytes) {
+  /// nothing to move. A copy into level `overlapped` (a DMA chunk into the
+  /// ring) writes while it reads, so that level's time overlaps the rest.
+  auto startJob = [&](Job &job, const double *bytes, int overlapped) {
     job.work = 0;
     job.resources = 0;
     job.speed = 0;
     job.state = JobState::Idle;
     job.eventAt = kInf;
     uint32_t levels = 0;
-    double latency = 0, moving = 0;
+    double latency = 0, moving = 0, writing = 0;
     for (unsigned l = 0; l < numLevels; ++l)
       if (bytes[l] > 0) {
         levels |= 1u << l;
-        moving += bytes[l] * secondsPerByte[l];
+        (int(l) == overlapped ? writing : moving) +=
+            bytes[l] * secondsPerByte[l];
         latency = std::max(latency, cfg.accessLatency[l]);
       }
     if (!levels)
       return false;
+    moving = std::max(moving, writing);
     // Requests to different levels are issued together: one start-up
     // latency per job, the longest of the levels it touches. It is part of
     // the job's time (exact alone; stretched with the job under sharing).
@@ -326,7 +366,10 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         if (!(job.resources & (1u << res)))
           job.demand[res] = 0;
         job.resources |= 1u << res;
-        job.demand[res] += bytes[l] * perSecond;
+        // Shares of each resource, not bytes/s: levels ~100x apart in
+        // bandwidth are shared by dominant share (DRF), so a layer's heavy
+        // SRAM traffic does not starve its own DRAM traffic.
+        job.demand[res] += bytes[l] * perSecond * shareOfByte[res];
       }
     }
     for (uint32_t r = job.resources; r; r &= r - 1)
@@ -363,7 +406,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
 
     double bytes[kMaxLevels] = {};
     auto addWeight = [&](unsigned owner, double read) {
-      if (!(prefetch && pl[owner].weights == slowest))
+      if (!streamed(owner))
         bytes[pl[owner].weights] += read;
     };
     addWeight(i, readBytes[i]);
@@ -415,23 +458,34 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         if (index == dmaPos) {
           landed = dmaFetched;
           if (dma.state != JobState::Idle && !dmaStreaming) {
-            // The chunk in flight is now consumed as it arrives.
+            // The chunk in flight is now consumed as it arrives: what
+            // landed so far was a prefetch, the rest a stream.
             ringUsed -= dmaChunk;
             dmaStreaming = true;
+            // Now demand traffic: it competes at full priority.
+            ratesDirty |= cfg.contention && !alone(dma);
+            if constexpr (RecorderT::enabled) {
+              double left = dma.work - dma.speed * (t - dma.since);
+              double done = dmaChunk * (1 - left / dmaWork);
+              rec.dma(i, dmaIssued, t, done - dmaTraced, false);
+              dmaTraced = done;
+              dmaIssued = t;
+            }
           }
         }
       }
-      bytes[cfg.stagingLevel] += landed;
-      // The layer consumes its staged tiles first and frees them as it
-      // goes; at staging-level speed that takes less than the dispatch
-      // overhead, so they are freed now.
+      bytes[staging] += landed;
+      // The layer now holds its staged tiles and frees them as its traffic
+      // progresses (ringHeld()).
       ringUsed -= landed;
-      if constexpr (RecorderT::enabled)
-        rec.ring(t, ringUsed);
+      slot.staged = landed;
+    } else {
+      slot.staged = 0;
     }
     // Compute and traffic start together; the dispatch overhead is paid
     // once, when the engines signal completion (Slot::finishAt).
-    startJob(slot.job, bytes);
+    startJob(slot.job, bytes, /*overlapped=*/-1);
+    slot.stagedWork = slot.job.work;
     s.dispatched[i] = 1;
   };
 
@@ -443,41 +497,72 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       dispatch(nextDispatch++);
   };
 
+  // Ring space held by issued layers: staged tiles not consumed yet, in
+  // proportion to the work their traffic has left.
+  auto ringHeld = [&]() {
+    double held = 0;
+    for (uint8_t index : s.active) {
+      const Slot &slot = s.slots[index];
+      if (slot.staged > 0 && slot.job.state == JobState::Active)
+        held += slot.staged *
+                (slot.job.work - slot.job.speed * (t - slot.job.since)) /
+                slot.stagedWork;
+    }
+    return held;
+  };
+  // Free ring space. The slack (a billionth of the ring) absorbs rounding
+  // when the DMA wakes exactly as the space it waits for is freed.
+  const double ringSlack = 1e-9 * ringBytes;
+  auto ringFree = [&]() {
+    return ringBytes - ringUsed - ringHeld() + ringSlack;
+  };
+  auto recordRing = [&]() {
+    if constexpr (RecorderT::enabled)
+      rec.ring(t, ringUsed + ringHeld());
+  };
+  // Bytes of a chunk that fit in `free`: whole tiles, or all of `rest`
+  // when it fits; 0 when neither does.
+  auto chunkFor = [&](double rest, double free) {
+    if (free < tileBytes)
+      return rest <= free ? rest : 0.0;
+    return std::min(rest, wholeTiles(free));
+  };
+  auto dmaStart = [&](double chunk) {
+    dmaChunk = chunk;
+    dmaTraced = 0;
+    dmaIssued = t;
+    // Read from the weights' levels (DRAM traffic also across the
+    // fabric), written into the staging level; a chunk streamed to a
+    // running layer is also read from there by its engines.
+    double bytes[kMaxLevels] = {};
+    const double *from = &s.dmaFrom[size_t(s.items[dmaPos]) * numLevels];
+    for (unsigned l = staging + 1; l < numLevels; ++l)
+      bytes[l] = chunk * from[l];
+    bytes[staging] = dmaStreaming ? 2 * chunk : chunk;
+    startJob(dma, bytes, int(staging));
+    dmaWork = dma.work;
+  };
+
   auto dmaTryStart = [&]() {
     if (!prefetch || dma.state != JobState::Idle || dmaPos >= s.items.size())
       return;
     unsigned j = s.items[dmaPos];
     double rest = s.dmaBytes[j] - dmaFetched;
-    double chunk;
     if (s.dispatched[j]) {
       // Its layer is running: tiles are consumed as they land, so the
       // remainder streams through without waiting for ring space.
-      chunk = rest;
       dmaStreaming = true;
-    } else {
-      if (j >= nextDispatch + cfg.layersAhead)
-        return;
-      double free = ringBytes - ringUsed;
-      // Less than a tile free: no whole tile (chunk <= 0 below).
-      chunk = std::min(rest, free < tileBytes ? 0.0 : wholeTiles(free));
-      if (chunk <= 0) {
-        if (rest > free)
-          return; // Ring full; a consumer will free space.
-        chunk = rest;
-      }
-      ringUsed += chunk;
-      dmaStreaming = false;
-      if constexpr (RecorderT::enabled)
-        rec.ring(t, ringUsed);
+      dmaStart(rest);
+      return;
     }
-    dmaChunk = chunk;
-    dmaIssued = t;
-    // Read from the backing store and across the fabric. Its writes into
-    // the staging level are not charged: at most DRAM bandwidth, a few
-    // percent of the staging level's.
-    double bytes[kMaxLevels] = {};
-    bytes[slowest] = chunk;
-    startJob(dma, bytes);
+    // Prefetch: as far ahead as the ring has room, whatever the layers.
+    double chunk = chunkFor(rest, ringFree());
+    if (chunk <= 0)
+      return; // Ring full; consumers free space (dmaPlanWake).
+    ringUsed += chunk;
+    dmaStreaming = false;
+    recordRing();
+    dmaStart(chunk);
   };
 
   // Space freed while a chunk is in flight extends that chunk rather than
@@ -490,26 +575,49 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     double rest = s.dmaBytes[j] - dmaFetched - dmaChunk;
     if (rest <= 0)
       return; // The whole item is in flight (most events).
-    double free = ringBytes - ringUsed;
-    // With less than a tile free there is no whole tile: only a remainder
-    // that fits entirely extends the chunk.
-    double extra;
-    if (free < tileBytes) {
-      if (rest > free)
-        return;
-      extra = rest;
-    } else {
-      extra = std::min(rest, wholeTiles(free));
-    }
+    double extra = chunkFor(rest, ringFree());
+    if (extra <= 0)
+      return;
+    double extraWork = extra * s.dmaSecondsPerByte[j];
     dma.work -= dma.speed * (t - dma.since);
     dma.since = t;
-    dma.work += extra / levelRate[slowest];
+    dma.work += extraWork;
+    dmaWork += extraWork;
     if (dma.speed > 0)
       dma.eventAt = t + dma.work / dma.speed;
     dmaChunk += extra;
     ringUsed += extra;
-    if constexpr (RecorderT::enabled)
-      rec.ring(t, ringUsed);
+    recordRing();
+  };
+
+  // A DMA waiting for ring space (idle before its next chunk, or with more
+  // of its item to queue) wakes when the issued layers, consuming their
+  // staged tiles at their current speeds, have freed what it needs.
+  auto dmaPlanWake = [&]() {
+    dmaWakeAt = kInf;
+    if (!prefetch || dmaPos >= s.items.size() || dmaStreaming)
+      return;
+    unsigned j = s.items[dmaPos];
+    double rest = s.dmaBytes[j] - dmaFetched;
+    if (dma.state == JobState::Active)
+      rest -= dmaChunk;
+    else if (s.dispatched[j])
+      return;
+    if (rest <= 0)
+      return;
+    // Wake when the space is there without the slack, so that rounding in
+    // the progress of the consumers cannot leave it a hair short.
+    double deficit = std::min(rest, tileBytes) - (ringFree() - ringSlack);
+    double freeing = 0;
+    for (uint8_t index : s.active) {
+      const Slot &slot = s.slots[index];
+      if (slot.staged > 0 && slot.job.state == JobState::Active)
+        freeing += slot.staged * slot.job.speed / slot.stagedWork;
+    }
+    // With no deficit the DMA has already taken the space (dmaTryStart,
+    // dmaExtend run first); a wake-up now would not move time on.
+    if (freeing > 0 && deficit > 0)
+      dmaWakeAt = t + deficit / freeing;
   };
 
   // Weighted max-min fair speeds of the active jobs. A common level beta
@@ -534,7 +642,17 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     };
     for (uint8_t index : s.active)
       collect(s.slots[index].job);
-    collect(dma);
+    // A prefetch runs at low priority: demand traffic (the layers', and a
+    // chunk streamed to a running layer) is served first, and the prefetch
+    // takes what is left. Fetching ahead earlier therefore never slows a
+    // layer, so freeing the DMA (a weight moved on chip) never hurts.
+    const bool background = dma.state == JobState::Active && !dmaStreaming;
+    if (background) {
+      dma.work -= dma.speed * (t - dma.since);
+      dma.since = t;
+    } else {
+      collect(dma);
+    }
     if (disjoint) {
       // Nobody shares a resource (the common case): full speed.
       for (unsigned f = 0; f < count; ++f)
@@ -555,12 +673,11 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
           return slopeA * std::min(x, a.maxDemand) +
                  slopeB * std::min(x, b.maxDemand);
         };
-        if (usage(beta) <= capacity[r])
+        if (usage(beta) <= 1)
           continue;
         double atLo = usage(lo);
-        double root = atLo >= capacity[r]
-                          ? capacity[r] / (slopeA + slopeB)
-                          : lo + (capacity[r] - atLo) /
+        double root = atLo >= 1 ? 1 / (slopeA + slopeB)
+                                : lo + (1 - atLo) /
                                      (later.demand[r] / later.maxDemand);
         beta = std::min(beta, root);
       }
@@ -568,7 +685,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       b.speed = std::min(1.0, beta / b.maxDemand);
     } else {
       double left[kMaxLevels];
-      std::copy(capacity.begin(), capacity.end(), left);
+      std::fill_n(left, numLevels, 1.0);
       double slope[kMaxLevels];
       Job *open[kMaxEngines + 1];
       unsigned numOpen = count;
@@ -601,7 +718,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         for (uint32_t m = used; m; m &= m - 1) {
           unsigned r = __builtin_ctz(m);
           left[r] -= slope[r] * step;
-          if (left[r] <= 1e-12 * capacity[r])
+          if (left[r] <= 1e-12)
             saturated |= 1u << r;
         }
         unsigned kept = 0;
@@ -613,6 +730,21 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         }
         numOpen = kept;
       }
+    }
+    if (background) {
+      double used[kMaxLevels] = {};
+      for (unsigned f = 0; f < count; ++f)
+        for (uint32_t m = jobs[f]->resources; m; m &= m - 1)
+          used[__builtin_ctz(m)] +=
+              jobs[f]->speed * jobs[f]->demand[__builtin_ctz(m)];
+      dma.speed = 1;
+      for (uint32_t m = dma.resources; m; m &= m - 1) {
+        unsigned r = __builtin_ctz(m);
+        dma.speed = std::min(dma.speed,
+                             std::max(0.0, 1 - used[r]) / dma.demand[r]);
+      }
+      // Starved until the demand traffic eases (a rate change).
+      dma.eventAt = dma.speed > 0 ? t + dma.work / dma.speed : kInf;
     }
     // work / 1.0 is work: skip the division for jobs at full speed.
     for (unsigned f = 0; f < count; ++f) {
@@ -628,7 +760,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     auto add = [&](const Job &job) {
       if (job.state == JobState::Active)
         for (uint32_t m = job.resources; m; m &= m - 1)
-          now[__builtin_ctz(m)] += job.speed * job.demand[__builtin_ctz(m)];
+          now[__builtin_ctz(m)] += job.speed * job.demand[__builtin_ctz(m)] *
+                                   capacity[__builtin_ctz(m)];
     };
     for (uint8_t index : s.active)
       add(s.slots[index].job);
@@ -657,6 +790,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   dmaTryStart();
   if (ratesDirty)
     computeRates();
+  dmaPlanWake();
   if constexpr (RecorderT::enabled)
     recordTraffic();
 
@@ -664,7 +798,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   while (finished < n) {
     // While a layer's memory is busy its end is unknown; once done, its
     // finish is a fixed time. Compute ends are not events of their own.
-    double next = dma.eventAt;
+    double next = std::min(dma.eventAt, dmaWakeAt);
     for (uint8_t index : s.active) {
       const Slot &slot = s.slots[index];
       if (slot.job.state != JobState::Idle)
@@ -680,7 +814,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     if (settleJob(dma)) {
       unsigned j = s.items[dmaPos];
       if constexpr (RecorderT::enabled)
-        rec.dma(j, dmaIssued, t, dmaChunk, dmaStreaming);
+        rec.dma(j, dmaIssued, t, dmaChunk - dmaTraced, dmaStreaming);
       dmaFetched += dmaChunk;
       dmaChunk = 0;
       if (dmaFetched >= s.dmaBytes[j]) {
@@ -723,6 +857,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     dmaExtend();
     if (ratesDirty)
       computeRates();
+    dmaPlanWake();
     if constexpr (RecorderT::enabled)
       recordTraffic();
   }

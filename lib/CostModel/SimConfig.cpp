@@ -199,13 +199,21 @@ llvm::Expected<SimConfig> SimConfig::fromTarget(const Target &target) {
         r.fail(path, "must be an object");
         return makeError();
       }
+      // Earlier targets bounded the prefetch by a count of graph nodes,
+      // which made the same model simulate differently at op and fused
+      // granularity; say what replaced it rather than "unknown field".
+      if (it->contains("layers_ahead")) {
+        r.fail(path + ".layers_ahead",
+               "no longer supported: the prefetch runs as far ahead as the "
+               "staging ring's free bytes allow (ring_bytes)");
+        return makeError();
+      }
       if (!r.onlyKeys(*it, path,
-                      {"enabled", "staging_level", "ring_bytes", "tile_bytes",
-                       "layers_ahead"}) ||
+                      {"enabled", "staging_level", "ring_bytes",
+                       "tile_bytes"}) ||
           !r.boolean(*it, "enabled", path, cfg.prefetch) ||
           !r.integer(*it, "ring_bytes", path, cfg.ringBytes) ||
-          !r.integer(*it, "tile_bytes", path, cfg.tileBytes) ||
-          !r.integer(*it, "layers_ahead", path, cfg.layersAhead))
+          !r.integer(*it, "tile_bytes", path, cfg.tileBytes))
         return makeError();
       if (auto level = it->find("staging_level"); level != it->end()) {
         if (!r.level(*level, path + ".staging_level", cfg.stagingLevel))

@@ -19,16 +19,48 @@
 using namespace egrl;
 
 BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
+                                         const BoltzmannConfig &config)
+    : nodes(numNodes), levels(numLevels), config(config),
+      priorValues(size_t(numNodes) * 2 * numLevels),
+      temperatures(size_t(numNodes) * 2) {}
+
+BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
                                          const BoltzmannConfig &config,
                                          std::mt19937_64 &rng)
-    : nodes(numNodes), levels(numLevels), config(config) {
+    : BoltzmannChromosome(numNodes, numLevels, config) {
   std::uniform_real_distribution<double> init(config.minValue, config.maxValue);
-  priorValues.resize(size_t(numNodes) * 2 * numLevels);
-  temperatures.resize(size_t(numNodes) * 2);
   for (double &p : priorValues)
     p = init(rng);
   for (double &t : temperatures)
     t = init(rng);
+}
+
+BoltzmannChromosome BoltzmannChromosome::centredOn(
+    const Placement &placement, const Problem &problem,
+    const BoltzmannConfig &config, double expectedChanges) {
+  const unsigned n = problem.numNodes(), levels = problem.numLevels();
+  BoltzmannChromosome out(n, levels, config);
+  unsigned decisions = 0;
+  for (unsigned i = 0; i < n; ++i) {
+    decisions += 1 + problem.hasWeights(i);
+    for (Decision d : {Weights, Output}) {
+      unsigned chosen =
+          d == Weights ? placement[i].weights : placement[i].output;
+      double *p = out.priorValues.data() + size_t(out.gene(i, d)) * levels;
+      for (unsigned l = 0; l < levels; ++l)
+        p[l] = l == chosen ? config.maxValue : config.minValue;
+    }
+  }
+  // Each decision leaves its level with probability q = changes/decisions:
+  // (levels - 1) exp(-gap / T) = q / (1 - q).
+  double q = std::clamp(expectedChanges / std::max(1u, decisions), 1e-9, 0.5);
+  double odds = double(std::max(1u, levels - 1)) * (1 - q) / q;
+  double temperature = (config.maxValue - config.minValue) / std::log(odds);
+  if (!(temperature > 0)) // One level, or odds <= 1: nothing to choose.
+    temperature = config.maxValue;
+  for (double &t : out.temperatures)
+    t = std::clamp(temperature, config.minValue, config.maxValue);
+  return out;
 }
 
 llvm::ArrayRef<double> BoltzmannChromosome::priors(unsigned node,

@@ -1,7 +1,9 @@
 //===- Evolution.cpp - Evolution of Boltzmann chromosomes alone -----------===//
 //
 // The paper's "EA" baseline: a population of Boltzmann chromosomes
-// (egrl/Search/Boltzmann.h), no GNN and no learner. Each generation every
+// (egrl/Search/Boltzmann.h), no GNN and no learner. With `seed-from`, the
+// first members are centred on the seed placements (best first); without,
+// all start random. Each generation every
 // member samples one placement and is scored by the paper's reward
 // (speedup^2 - 1 over the native placement when valid, below -1 when
 // not); measuring native first costs one evaluation of the budget. The
@@ -33,13 +35,6 @@ constexpr double kCrossoverProbability = 0.3;
 constexpr double kMutationProbability = 0.85;
 constexpr unsigned kTournament = 3;
 
-uint64_t mixSeed(uint64_t seed, uint64_t index) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 class EvolutionStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "ea"; }
@@ -50,7 +45,11 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
-    NativeReward reward(tracker, problem);
+    llvm::Expected<std::vector<SeedPlacement>> seeds =
+        seedPlacements(context, tracker);
+    if (!seeds)
+      return seeds.takeError();
+    NativeReward reward(tracker, problem, *seeds);
 
     std::mt19937_64 rng(mixSeed(seed, ~0ULL));
     BoltzmannConfig config;
@@ -58,6 +57,11 @@ public:
     for (unsigned k = 0; k < kPopulation; ++k)
       population.emplace_back(problem.numNodes(), problem.numLevels(), config,
                               rng);
+    // Seeded members sample their placement with about one decision
+    // changed, best seed first; the rest stay random.
+    for (size_t k = 0; k < std::min<size_t>(seeds->size(), kPopulation); ++k)
+      population[k] = BoltzmannChromosome::centredOn((*seeds)[k].placement,
+                                                     problem, config);
     const unsigned elites = std::max(2u, kPopulation / 10);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     std::uniform_int_distribution<unsigned> member(0, kPopulation - 1);
@@ -109,6 +113,7 @@ public:
     SearchResult result = tracker.finish();
     result.detail = std::to_string(generation) + " generations of " +
                     std::to_string(kPopulation);
+    result.seeded = describeSeeds(context.options.seedFrom, *seeds);
     return result;
   }
 };

@@ -2,7 +2,8 @@
 //
 // The floor every search must clear: `budget` placements drawn uniformly
 // (each tensor's level independently; weightless nodes get the canonical
-// slowest weight level), the best kept. Placement k is drawn from its own
+// slowest weight level), the best kept, after the seed placements
+// `seed-from` allows (none by default). Placement k is drawn from its own
 // generator seeded by (seed, k), and batches are recorded in index order,
 // so the result is the same for any thread count.
 //
@@ -15,14 +16,6 @@
 using namespace egrl;
 
 namespace {
-
-/// SplitMix64 finaliser: decorrelates the streams of neighbouring indices.
-uint64_t mixSeed(uint64_t seed, uint64_t index) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 Placement randomPlacement(const Problem &problem, uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -42,6 +35,11 @@ public:
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     EvaluationTracker tracker(context);
+    // Seeds are measured first, so the result is never worse than them.
+    llvm::Expected<std::vector<SeedPlacement>> seeds =
+        seedPlacements(context, tracker);
+    if (!seeds)
+      return seeds.takeError();
     // Large enough to keep threads busy, small enough to bound memory.
     constexpr uint64_t kBatch = 256;
     uint64_t next = 0;
@@ -55,7 +53,10 @@ public:
       tracker.evaluateBatch(batch);
     }
     SearchResult result = tracker.finish();
-    result.detail = std::to_string(tracker.used()) + " random placements";
+    result.detail = std::to_string(next) + " random placements";
+    if (!seeds->empty())
+      result.detail += " after " + std::to_string(seeds->size()) + " seeds";
+    result.seeded = describeSeeds(context.options.seedFrom, *seeds);
     return result;
   }
 };

@@ -12,14 +12,17 @@ using namespace egrl;
 using json = nlohmann::json;
 
 PlacementSummary
-egrl::summarize(const Problem &problem, const SearchResult &result,
-                const EvalResult &native, llvm::StringRef strategy,
-                llvm::StringRef evaluator, uint64_t seed, double wallSeconds) {
+egrl::summarize(const Problem &problem, const Evaluator &evaluator,
+                const SearchResult &result, const EvalResult &native,
+                llvm::StringRef strategy, uint64_t seed, double wallSeconds) {
+  const Problem &chip = evaluator.problem();
   PlacementSummary s;
   s.graph = problem.graph().name;
   s.target = problem.target().name;
+  if (&chip.target() != &problem.target())
+    s.simTarget = chip.target().name;
   s.strategy = strategy.str();
-  s.evaluator = evaluator.str();
+  s.evaluator = evaluator.name().str();
   s.granularity = problem.graph().granularity;
   s.seed = seed;
   s.numNodes = problem.numNodes();
@@ -29,14 +32,15 @@ egrl::summarize(const Problem &problem, const SearchResult &result,
   s.overflowBytes = result.result.overflowBytes;
   s.evaluations = result.evaluations;
   s.wallSeconds = wallSeconds;
-  for (const MemoryLevel &level : problem.target().levels)
+  for (const MemoryLevel &level : chip.target().levels)
     s.levels.push_back(level.name);
-  LevelBytes bytes = bytesPerLevel(problem, result.placement);
+  LevelBytes bytes = bytesPerLevel(chip, result.placement);
   s.weightBytes = bytes.weights;
   s.activationBytes = bytes.activations;
-  s.peakBytes = peakResidentBytes(problem, result.placement);
+  s.peakBytes = peakResidentBytes(chip, result.placement);
   s.detail = result.detail;
   s.caveat = result.caveat;
+  s.seeded = result.seeded;
   return s;
 }
 
@@ -74,9 +78,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   llvm::raw_string_ostream os(out);
   os << "placed " << s.numNodes << " nodes of @" << s.graph << " on "
      << s.target << " with " << s.strategy << " (" << s.evaluator
-     << "): latency " << formatSeconds(s.latency) << ", "
-     << llvm::format("%.3f", s.speedup()) << "x vs native ("
-     << formatSeconds(s.nativeLatency) << "), "
+     << (s.simTarget.empty() ? "" : " on " + s.simTarget) << "): latency "
+     << formatSeconds(s.latency) << ", " << llvm::format("%.3f", s.speedup())
+     << "x vs native (" << formatSeconds(s.nativeLatency) << "), "
      << (s.valid ? "valid"
                  : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
                        " overflowed)");
@@ -86,6 +90,8 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   os << "; activations:";
   for (size_t l = 0; l < s.levels.size(); ++l)
     os << " " << s.levels[l] << " " << formatBytes(s.activationBytes[l]);
+  if (!s.seeded.empty())
+    os << "; seed-from " << s.seeded;
   return out;
 }
 
@@ -142,6 +148,10 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
                          {"levels", std::move(levels)},
                          {"history", std::move(history)},
                          {"placement", std::move(nodes)}});
+    if (!s.simTarget.empty())
+      functions.back()["sim_target"] = s.simTarget;
+    if (!s.seeded.empty())
+      functions.back()["seeded"] = s.seeded;
   }
   return json{{"format", "egrl-placement-report"},
               {"version", 1},

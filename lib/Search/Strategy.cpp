@@ -10,9 +10,8 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {"native", "greedy", "dp",
-                                          "random", "ea",     "pg",
-                                          "ilp"};
+  static const llvm::StringRef names[] = {"native", "greedy", "dp", "random",
+                                          "ea",     "anneal", "pg", "ilp"};
   return names;
 }
 
@@ -32,12 +31,36 @@ egrl::createStrategy(llvm::StringRef name) {
     return createRandomStrategy();
   if (name == "ea")
     return createEvolutionStrategy();
+  if (name == "anneal")
+    return createAnnealStrategy();
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  "unknown strategy '%s' (known: %s)",
                                  name.str().c_str(), known.c_str());
+}
+
+std::optional<SeedFrom> egrl::parseSeedFrom(llvm::StringRef name) {
+  if (name == "none")
+    return SeedFrom::None;
+  if (name == "native")
+    return SeedFrom::Native;
+  if (name == "model")
+    return SeedFrom::Model;
+  return std::nullopt;
+}
+
+llvm::StringRef egrl::seedFromName(SeedFrom from) {
+  switch (from) {
+  case SeedFrom::None:
+    return "none";
+  case SeedFrom::Native:
+    return "native";
+  case SeedFrom::Model:
+    return "model";
+  }
+  llvm_unreachable("unknown SeedFrom");
 }
 
 EvaluationTracker::EvaluationTracker(const SearchContext &context)
@@ -95,9 +118,14 @@ void EvaluationTracker::record(const Placement &placement,
     context.options.onImprovement(history.back());
 }
 
-NativeReward::NativeReward(EvaluationTracker &tracker,
-                           const Problem &problem)
-    : referenceLatency(tracker.evaluate(nativePlacement(problem)).latency) {
+NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
+                           llvm::ArrayRef<SeedPlacement> seeds) {
+  auto native = llvm::find_if(seeds, [](const SeedPlacement &s) {
+    return llvm::StringRef(s.source).split('=').first == "native";
+  });
+  referenceLatency = native != seeds.end()
+                         ? native->result.latency
+                         : tracker.evaluate(nativePlacement(problem)).latency;
   for (unsigned i = 0; i < problem.numNodes(); ++i)
     totalBytes += problem.weightBytes[i] + problem.outputBytes[i];
 }
@@ -109,7 +137,8 @@ SearchResult EvaluationTracker::finish() const {
   out.placement = haveBest ? best
                            : Placement(context.problem.numNodes(),
                                        context.problem.slowestLevel());
-  rectify(context.problem, out.placement);
+  // The chip's capacity rules: what the evaluator rectified and measured.
+  rectify(context.evaluator.problem(), out.placement);
   out.result = bestResult;
   out.evaluations = evaluations;
   out.history = history;

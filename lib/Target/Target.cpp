@@ -246,3 +246,28 @@ llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
         llvm::join(bundledTargetNames(), ", ") + ")");
   return Target::load(path);
 }
+
+llvm::Error egrl::checkSimTarget(const Target &target,
+                                 const Target &simTarget) {
+  auto sameName = [](const MemoryLevel &a, const MemoryLevel &b) {
+    return a.name == b.name;
+  };
+  if (simTarget.levels.size() != target.levels.size() ||
+      !std::equal(target.levels.begin(), target.levels.end(),
+                  simTarget.levels.begin(), sameName))
+    return llvm::createStringError(
+        "sim-target '" + simTarget.name + "' has levels " +
+        simTarget.levelNames() + ", target '" + target.name + "' has " +
+        target.levelNames() +
+        ": a chip and its model must have the same levels (names and count)");
+  auto bytes = [](const Target &t) {
+    return t.elementBytes ? std::to_string(*t.elementBytes)
+                          : std::string("from the IR");
+  };
+  if (simTarget.elementBytes != target.elementBytes)
+    return llvm::createStringError(
+        "sim-target '" + simTarget.name + "' has element_bytes " +
+        bytes(simTarget) + ", target '" + target.name + "' has " +
+        bytes(target) + ": a chip and its model must size tensors alike");
+  return llvm::Error::success();
+}

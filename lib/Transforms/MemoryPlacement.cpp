@@ -28,8 +28,15 @@ namespace {
 struct PlacedFunction {
   std::unique_ptr<WorkloadGraph> graph;
   std::unique_ptr<Problem> problem;
+  /// The graph on the sim-target, when there is one.
+  std::unique_ptr<Problem> chipProblem;
   SearchResult result;
   PlacementSummary summary;
+
+  /// What the placement was measured on, and whose capacity rules it meets.
+  const Problem &measured() const {
+    return chipProblem ? *chipProblem : *problem;
+  }
 };
 
 struct MemoryPlacementPass
@@ -57,6 +64,18 @@ struct MemoryPlacementPass
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
       return fail(llvm::toString(sim.takeError()));
+    std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+    if (!seedFromKind)
+      return fail("unknown seed-from '" + seedFrom +
+                  "' (expected none, native or model)");
+    // The chip the evaluator measures on, when it is not the model's target.
+    std::optional<Target> simChip;
+    if (!simTarget.empty()) {
+      llvm::Expected<Target> sim = loadSimTarget(simTarget, chip, evaluator);
+      if (!sim)
+        return fail(llvm::toString(sim.takeError()));
+      simChip = std::move(*sim);
+    }
     auto strategyOr = createStrategy(strategy);
     if (!strategyOr)
       return fail(llvm::toString(strategyOr.takeError()));
@@ -88,8 +107,16 @@ struct MemoryPlacementPass
             << "egrl-memory-placement: " << llvm::toString(std::move(err));
         return signalPassFailure();
       }
+      if (simChip) {
+        entry.chipProblem = std::make_unique<Problem>(*entry.graph, *simChip);
+        if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
+          emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
+                                   << llvm::toString(std::move(err));
+          return signalPassFailure();
+        }
+      }
       AnalyticalModel model(*entry.problem);
-      auto evaluatorOr = createEvaluator(evaluator, *entry.problem);
+      auto evaluatorOr = createEvaluator(evaluator, entry.measured());
       if (!evaluatorOr)
         return fail(llvm::toString(evaluatorOr.takeError()));
       const Evaluator &measure = **evaluatorOr;
@@ -99,6 +126,7 @@ struct MemoryPlacementPass
       context.options.seed = seed;
       context.options.timeLimitSeconds = timeLimit;
       context.options.threads = std::max(1u, unsigned(threads));
+      context.options.seedFrom = *seedFromKind;
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)
@@ -112,8 +140,8 @@ struct MemoryPlacementPass
         emitError(func.getLoc()) << "egrl-memory-placement: " << why;
         return signalPassFailure();
       }
-      entry.summary = summarize(*entry.problem, entry.result, native, strategy,
-                                measure.name(), seed, wall);
+      entry.summary = summarize(*entry.problem, measure, entry.result, native,
+                                strategy, seed, wall);
 
       annotate(opMap, *entry.problem, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.
@@ -121,6 +149,10 @@ struct MemoryPlacementPass
       if (!entry.result.caveat.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << ": " << entry.result.caveat;
+      if (*seedFromKind != SeedFrom::None && entry.result.seeded.empty())
+        emitWarning(func.getLoc())
+            << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
+            << " has no effect";
       placed.push_back(std::move(entry));
     }
     if (!sawFunction)
@@ -134,13 +166,16 @@ struct MemoryPlacementPass
     SmallVector<Attribute> levelNames;
     for (const MemoryLevel &level : chip.levels)
       levelNames.push_back(StringAttr::get(ctx, level.name));
-    module->setAttr(EGRLDialect::getRecordAttrName(),
-                    RecordAttr::get(ctx, StringAttr::get(ctx, chip.name),
-                                    ArrayAttr::get(ctx, levelNames),
-                                    StringAttr::get(ctx, strategy),
-                                    StringAttr::get(ctx, evaluator),
-                                    StringAttr::get(ctx, granularity),
-                                    uint64_t(seed)));
+    module->setAttr(
+        EGRLDialect::getRecordAttrName(),
+        RecordAttr::get(
+            ctx, StringAttr::get(ctx, chip.name),
+            ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
+            StringAttr::get(ctx, evaluator), StringAttr::get(ctx, granularity),
+            uint64_t(seed),
+            simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
+            *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
+                                            : StringAttr()));
 
     if (!report.empty() && failed(writeReport(placed)))
       return fail("cannot write report '" + report + "'");
@@ -155,7 +190,7 @@ struct MemoryPlacementPass
   }
 
   llvm::Error writeTrace(const PlacedFunction &entry) {
-    auto sim = NnpiSim::create(*entry.problem);
+    auto sim = NnpiSim::create(entry.measured());
     if (!sim)
       return sim.takeError();
     std::error_code ec;
@@ -197,7 +232,7 @@ struct MemoryPlacementPass
     std::vector<const SearchResult *> results;
     for (const PlacedFunction &entry : placed) {
       summaries.push_back(entry.summary);
-      problems.push_back(entry.problem.get());
+      problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }
     std::error_code ec;

@@ -17,6 +17,23 @@
 // CSV: model,strategy,budget,seed,latency_s,native_latency_s,speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s
 // CSV-NEXT: mlp,native,1000,0,1.176960e-05,1.176960e-05,1.0000,,1,1,
 
+// --sim-target measures on another chip than the model's target, --seed-from
+// says what searches start from; the table, the log and bench.json say so.
+// The model believes toy (40 KB fast), the chip has 20 KB: the model-based
+// placements overflow on it, anneal measures its way to a valid one.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --sim-target=%S/../Inputs/small-fast.json --seed-from=model --strategies=native,greedy,anneal --budgets=30 --seeds=1 --out=%t.sim 2>%t.sim.log | FileCheck %s --check-prefix=SIM
+// SIM: target toy, sim-target small-fast, evaluator analytical, seed-from model
+// SIM: mlp{{ +}}native{{ +}}-{{ +}}41.38 us{{ +}}1.000x{{ +}}-{{ +}}0/1
+// SIM: mlp{{ +}}anneal{{ +}}30{{ +}}{{.*}}1/1{{ +}}30
+// RUN: FileCheck %s --check-prefix=SIM-LOG --input-file=%t.sim.log
+// SIM-LOG: egrl-bench: mlp: 2 nodes, native 41.38 us on analytical (sim-target small-fast)
+// SIM-LOG: anneal {{.*}}; seed-from model: native=greedy=ilp
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['sim_target']=='small-fast' and d['seed_from']=='model', d; assert [r['seeded'] for r in d['runs']]==['', '', 'model: native=greedy=ilp'], d['runs']" %t.sim/bench.json
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --sim-target=nnpi-1000 2>&1 | FileCheck %s --check-prefix=SIM-LEVELS
+// SIM-LEVELS: egrl-bench: error: sim-target 'nnpi-1000' has levels sram, llc, dram, target 'toy' has fast, slow
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --seed-from=greedy 2>&1 | FileCheck %s --check-prefix=SEEDFROM
+// SEEDFROM: egrl-bench: error: --seed-from must be none, native or model, not 'greedy'
+
 // Bad input: a clear error and a non-zero exit.
 // RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL
 // NOMODEL: egrl-bench: error: no model 'no-such-model' (not a file, and not a bundled model: bert_base, mobilenet_v2, resnet101, resnet50, tiny_cnn)

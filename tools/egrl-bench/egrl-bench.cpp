@@ -4,6 +4,10 @@
 //     --strategies=native,greedy,ilp,ea --seeds=3 --budgets=1000,5000 \
 //     --out=results/ --plot
 //
+// --sim-target=CHIP measures on another chip than the target the model and
+// the model-based strategies believe (docs/mismatch.md); --seed-from says
+// what searches may start from (docs/strategies.md, "Seeding").
+//
 // Every run is quoted against `native` (as the paper did) and, when `ilp` is
 // among the strategies, against the ilp placement measured on the same
 // evaluator. Prints a summary table (medians over seeds) and writes every
@@ -50,7 +54,7 @@ static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
                cl::desc("Comma-separated strategies to compare (default: "
                         "native,greedy; all: native, greedy, dp, ilp, "
-                        "random, ea, pg)"),
+                        "random, ea, anneal, pg)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned> seeds("seeds", cl::init(3),
                                cl::desc("Seeds 0..N-1 for each search (default: 3)"),
@@ -63,6 +67,18 @@ static cl::opt<std::string> target("target", cl::init("nnpi-1000"),
                                    cl::desc("Target: a bundled name (nnpi-1000, the default; "
                                             "edge-small) or a JSON path"),
                                    cl::cat(benchCategory));
+static cl::opt<std::string> simTarget(
+    "sim-target", cl::init(""),
+    cl::desc("The chip the evaluator measures on when it is not --target: a "
+             "bundled name or a JSON path with the target's levels (default: "
+             "the target)"),
+    cl::cat(benchCategory));
+static cl::opt<std::string>
+    seedFrom("seed-from", cl::init("none"),
+             cl::desc("What searches (anneal, ea, random) may start from: "
+                      "none (model-free, the default), native, or model "
+                      "(the best of native, greedy and ilp)"),
+             cl::cat(benchCategory));
 static cl::opt<std::string> evaluatorName(
     "evaluator", cl::init("analytical"),
     cl::desc("Evaluator every placement is measured on: analytical (the "
@@ -171,6 +187,16 @@ int main(int argc, char **argv) {
   // target fails the same way everywhere.
   if (auto sim = SimConfig::fromTarget(chip); !sim)
     die(llvm::toString(sim.takeError()));
+  std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+  if (!seedFromKind)
+    die("--seed-from must be none, native or model, not '" + seedFrom + "'");
+  std::optional<Target> simChip;
+  if (!simTarget.empty()) {
+    auto sim = loadSimTarget(simTarget, chip, evaluatorName);
+    if (!sim)
+      die(llvm::toString(sim.takeError()));
+    simChip = std::move(*sim);
+  }
   std::vector<uint64_t> budgetList = parseBudgets();
 
   llvm::SmallVector<llvm::StringRef> names;
@@ -212,8 +238,16 @@ int main(int argc, char **argv) {
     Problem problem(*graph, chip);
     if (llvm::Error err = checkFitsTarget(problem))
       die(model + ": " + llvm::toString(std::move(err)));
+    // The model believes `chip`; the evaluator measures the sim-target.
+    std::optional<Problem> chipProblem;
+    if (simChip) {
+      chipProblem.emplace(*graph, *simChip);
+      if (llvm::Error err = checkFitsTarget(*chipProblem))
+        die(model + ": sim-target: " + llvm::toString(std::move(err)));
+    }
     AnalyticalModel analytical(problem);
-    auto evaluator = createEvaluator(evaluatorName, problem);
+    auto evaluator =
+        createEvaluator(evaluatorName, chipProblem ? *chipProblem : problem);
     if (!evaluator)
       die(llvm::toString(evaluator.takeError()));
     auto checkEvaluator = [&](const std::string &during) {
@@ -228,7 +262,9 @@ int main(int argc, char **argv) {
     checkEvaluator("");
     llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                  << " nodes, native " << formatSeconds(nativeLatency[model])
-                 << " on " << (*evaluator)->name() << "\n";
+                 << " on " << (*evaluator)->name()
+                 << (simChip ? " (sim-target " + simChip->name + ")" : "")
+                 << "\n";
 
     for (auto &search : searches) {
       for (uint64_t budget : budgetList) {
@@ -239,6 +275,7 @@ int main(int argc, char **argv) {
           context.options.seed = seed;
           context.options.threads = threads;
           context.options.timeLimitSeconds = timeLimit;
+          context.options.seedFrom = *seedFromKind;
           auto start = std::chrono::steady_clock::now();
           auto result = search->run(context);
           if (!result)
@@ -255,14 +292,16 @@ int main(int argc, char **argv) {
             ilpLatency[model] = run.result.result.latency;
           llvm::errs() << llvm::format(
               "  %-8s budget %-6llu seed %llu: %s (%.3fx vs native) "
-              "%s in %llu evaluations, %.2f s%s%s\n",
+              "%s in %llu evaluations, %.2f s%s%s%s%s\n",
               run.strategy.c_str(), (unsigned long long)budget,
               (unsigned long long)seed,
               formatSeconds(run.result.result.latency).c_str(),
               nativeLatency[model] / run.result.result.latency,
               run.result.result.valid ? "valid" : "INVALID",
               (unsigned long long)run.result.evaluations, run.wall,
-              run.result.detail.empty() ? "" : "; ", run.result.detail.c_str());
+              run.result.detail.empty() ? "" : "; ", run.result.detail.c_str(),
+              run.result.seeded.empty() ? "" : "; seed-from ",
+              run.result.seeded.c_str());
           runs.push_back(std::move(run));
           // A seedless strategy gives the same answer for every budget.
           if (!search->dependsOnSeed())
@@ -275,6 +314,11 @@ int main(int argc, char **argv) {
   }
 
   // Summary: medians over seeds per (model, strategy, budget).
+  if (simChip || *seedFromKind != SeedFrom::None)
+    llvm::outs() << "\ntarget " << chip.name
+                 << (simChip ? ", sim-target " + simChip->name : "")
+                 << ", evaluator " << evaluatorName << ", seed-from "
+                 << seedFrom << "\n";
   llvm::outs() << llvm::format("\n%-14s %-8s %8s %12s %9s %11s %6s %8s %9s\n",
                                "model", "strategy", "budget", "latency",
                                "vs native", "gap to ilp", "valid", "evals",
@@ -352,6 +396,7 @@ int main(int argc, char **argv) {
                    {"wall_s", run.wall},
                    {"detail", run.result.detail},
                    {"caveat", run.result.caveat},
+                   {"seeded", run.result.seeded},
                    {"history", std::move(history)}});
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
@@ -367,6 +412,8 @@ int main(int argc, char **argv) {
   json document = {{"format", "egrl-bench"},
                    {"version", 1},
                    {"target", chip.name},
+                   {"sim_target", simChip ? json(simChip->name) : json()},
+                   {"seed_from", seedFrom.getValue()},
                    {"evaluator", evaluatorName.getValue()},
                    {"granularity", granularity.getValue()},
                    {"runs", std::move(all)}};

@@ -54,6 +54,14 @@ llvm::ArrayRef<llvm::StringRef> evaluatorNames();
 llvm::Expected<std::unique_ptr<Evaluator>>
 createEvaluator(llvm::StringRef name, const Problem &problem);
 
+/// Loads the chip evaluator `evaluatorName` measures on when it is not the
+/// compiler's `target` (a sim-target, docs/mismatch.md): a bundled name or a
+/// path, checked like any target (its sim section too) and against `target`
+/// (checkSimTarget). Only built-in evaluators take one.
+llvm::Expected<Target> loadSimTarget(llvm::StringRef nameOrPath,
+                                     const Target &target,
+                                     llvm::StringRef evaluatorName);
+
 } // namespace egrl
 
 #endif // EGRL_COSTMODEL_EVALUATOR_H

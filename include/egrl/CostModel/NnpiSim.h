@@ -108,6 +108,8 @@ private:
   std::vector<double> capacity;
   std::vector<uint32_t> levelResources;
   std::vector<double> levelRate, secondsPerByte;
+  /// 1 / capacity: a byte per second of a level as a share of it.
+  std::vector<double> shareOfByte;
 };
 
 } // namespace egrl

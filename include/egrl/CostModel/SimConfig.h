@@ -47,12 +47,14 @@ struct SimConfig {
   /// Fixed start-up latency of each transfer per level, seconds.
   std::vector<double> accessLatency;
 
-  /// Runtime weight prefetch through a staging ring buffer.
+  /// Runtime weight prefetch: one DMA engine streams DRAM-resident weights
+  /// in program order into a staging ring in `stagingLevel`, as far ahead of
+  /// the layers as the ring's free bytes allow (the window is the ring, not
+  /// a count of layers), in whole tiles of `tileBytes`.
   bool prefetch = true;
   unsigned stagingLevel = 0;
   int64_t ringBytes = 4 << 20;
   int64_t tileBytes = 64 << 10;
-  unsigned layersAhead = 4;
 
   /// Relative standard deviation of multiplicative measurement noise (0:
   /// off) and its seed.

@@ -47,6 +47,17 @@ public:
   BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
                       const BoltzmannConfig &config, std::mt19937_64 &rng);
 
+  /// A chromosome whose samples are `placement` with about
+  /// `expectedChanges` decisions changed (a population seeded from a known
+  /// placement): the placement's level gets prior maxValue, the others
+  /// minValue, and one temperature for all genes sets how often the
+  /// decisions that matter (weights of nodes that have them, every output)
+  /// leave it.
+  static BoltzmannChromosome centredOn(const Placement &placement,
+                                       const Problem &problem,
+                                       const BoltzmannConfig &config,
+                                       double expectedChanges = 1);
+
   unsigned numNodes() const { return nodes; }
   unsigned numLevels() const { return levels; }
 
@@ -78,6 +89,8 @@ public:
                                        std::mt19937_64 &rng);
 
 private:
+  BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
+                      const BoltzmannConfig &config);
   unsigned gene(unsigned node, Decision decision) const {
     return node * 2 + decision;
   }

@@ -15,6 +15,8 @@ namespace egrl {
 struct PlacementSummary {
   std::string graph;
   std::string target;
+  /// The chip measured on when it is not `target` (a sim-target), or empty.
+  std::string simTarget;
   std::string strategy;
   std::string evaluator;
   std::string granularity;
@@ -32,13 +34,16 @@ struct PlacementSummary {
   std::vector<int64_t> peakBytes;       ///< Per level.
   std::string detail;
   std::string caveat; ///< SearchResult::caveat.
+  std::string seeded; ///< SearchResult::seeded.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
 };
 
-PlacementSummary summarize(const Problem &problem, const SearchResult &result,
-                           const EvalResult &native, llvm::StringRef strategy,
-                           llvm::StringRef evaluator, uint64_t seed,
+/// `problem` is the graph on the compiler's target; bytes and capacities are
+/// counted on the chip `evaluator` measures (its own problem).
+PlacementSummary summarize(const Problem &problem, const Evaluator &evaluator,
+                           const SearchResult &result, const EvalResult &native,
+                           llvm::StringRef strategy, uint64_t seed,
                            double wallSeconds);
 
 /// "1.5 MiB", "512 B": sizes as people read them.
@@ -49,7 +54,8 @@ std::string formatSeconds(double seconds);
 /// One line: latency, speed-up vs native, validity, bytes per level.
 std::string summaryText(const PlacementSummary &summary);
 
-/// JSON report: the summary, the history and the per-node placement.
+/// JSON report: the summary, the history and the per-node placement;
+/// `problems` are the problems the placements were measured on.
 std::string reportJSON(const std::vector<PlacementSummary> &summaries,
                        const std::vector<const Problem *> &problems,
                        const std::vector<const SearchResult *> &results);

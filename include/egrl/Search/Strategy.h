@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace egrl {
 
@@ -24,6 +25,16 @@ struct HistoryPoint {
   double wallSeconds = 0;
 };
 
+/// What a search may start from, so that model-free and model-seeded runs
+/// are one option apart (docs/strategies.md, "Seeding").
+enum class SeedFrom {
+  None,   ///< Nothing chosen for it: a model-free search.
+  Native, ///< The native placement (the vendor compiler's, not the model's).
+  Model,  ///< The model-based placements: native, greedy and ilp.
+};
+std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
+llvm::StringRef seedFromName(SeedFrom from);
+
 struct SearchOptions {
   /// Evaluations of the black-box evaluator a search may spend.
   uint64_t budget = 1000;
@@ -31,12 +42,18 @@ struct SearchOptions {
   unsigned threads = 1;
   /// Wall-time limit of solvers (ilp); searches stop on their budget.
   double timeLimitSeconds = 60;
+  /// Starting points a search may use (seedPlacements()).
+  SeedFrom seedFrom = SeedFrom::None;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
 };
 
 /// What a strategy works with. Model-based strategies (native, greedy, ilp)
 /// reason on `model` and are measured on `evaluator`, which may be the same.
+/// `problem` is the graph on the compiler's target (what the model and the
+/// features believe); the evaluator measures on its own problem, which may
+/// describe another chip with the same levels (a sim-target), and whose
+/// capacity rules are the ones placements must meet.
 struct SearchContext {
   const Problem &problem;
   const AnalyticalModel &model;
@@ -53,6 +70,10 @@ struct SearchResult {
   /// Set when the result falls short of what the strategy promises (ilp
   /// stopped before proving optimality): the pass warns, egrl-bench marks it.
   std::string caveat;
+  /// What a search that takes seeds started from ("model: greedy=ilp (best
+  /// of native, greedy=ilp)", "none"); empty for strategies that ignore
+  /// seedFrom.
+  std::string seeded;
 };
 
 /// Counts evaluations, keeps the best valid placement and its history, and
@@ -89,12 +110,33 @@ private:
   std::vector<HistoryPoint> history;
 };
 
+/// A placement a search may start from, measured on the context's evaluator.
+struct SeedPlacement {
+  /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
+  std::string source;
+  Placement placement; ///< Rectified by the evaluator's capacity rules.
+  EvalResult result;
+};
+
+/// The placements `options.seedFrom` lets a search start from, each measured
+/// once through `tracker` (counted in the budget), best first: nothing for
+/// none; the native placement for native; native, greedy and ilp (planned
+/// on `context.model`, ilp within `timeLimitSeconds`) for model, measuring a
+/// placement equal to an earlier one only once. Fewer when the budget runs
+/// out. Every search that takes seeds gets them here.
+llvm::Expected<std::vector<SeedPlacement>>
+seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
+/// SearchResult::seeded for a search that started from `seeds`.
+std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
+
 /// The paper's reward for black-box searches: the native placement is
-/// measured once (one evaluation of the budget) and every result is scored
-/// as speedup^2 - 1 against it, below -1 when invalid (egrl::reward).
+/// measured once (one evaluation of the budget, unless `seeds` measured it
+/// already) and every result is scored as speedup^2 - 1 against it, below
+/// -1 when invalid (egrl::reward).
 class NativeReward {
 public:
-  NativeReward(EvaluationTracker &tracker, const Problem &problem);
+  NativeReward(EvaluationTracker &tracker, const Problem &problem,
+               llvm::ArrayRef<SeedPlacement> seeds = {});
   double operator()(const EvalResult &result) const {
     return reward(result, referenceLatency, totalBytes);
   }
@@ -128,6 +170,17 @@ std::unique_ptr<Strategy> createIlpStrategy();
 std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();
 std::unique_ptr<Strategy> createEvolutionStrategy();
+std::unique_ptr<Strategy> createAnnealStrategy();
+
+/// SplitMix64 finaliser: a generator seed for stream `index` of `seed`,
+/// decorrelated from its neighbours' (searches draw per-index streams so
+/// that their results do not depend on the thread count).
+inline uint64_t mixSeed(uint64_t seed, uint64_t index) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
 
 /// The native placement (docs/strategies.md): what the 1.0x reference is.
 Placement nativePlacement(const Problem &problem);

@@ -72,6 +72,12 @@ llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
 /// Names of the bundled targets (sorted), for --help and diagnostics.
 std::vector<std::string> bundledTargetNames();
 
+/// An error unless `simTarget` can be the chip behind a compiler whose model
+/// is `target`: the same memory levels (names, fastest first) and element
+/// size, so that one placement names the same tensors and levels on both.
+/// Rates, capacities and the sim section may differ: that is the point.
+llvm::Error checkSimTarget(const Target &target, const Target &simTarget);
+
 } // namespace egrl
 
 #endif // EGRL_TARGET_TARGET_H

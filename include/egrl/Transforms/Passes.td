@@ -16,7 +16,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
       `egrl.placement = #egrl.placement<node = N, weights = "...", output = "...">`
       (`weights` only on ops that read weights);
     * the module gets `egrl.record = #egrl.record<...>` (target, levels,
-      strategy, evaluator, granularity, seed);
+      strategy, evaluator, granularity, seed, and the sim-target and
+      seed-from when given);
     * a remark on each function summarises the predicted latency, the
       speed-up over the `native` placement, bytes per level and validity;
     * `report=path.json` writes the same summary and the per-node placement
@@ -30,6 +31,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            weights = "sram", output = "sram">} ins(%a, %w : ...) outs(...)
     ```
 
+    With `sim-target=CHIP`, the evaluator measures on another chip with the
+    target's levels, while the model-based strategies keep believing
+    `target`: a compiler whose model is wrong (docs/mismatch.md).
+
     Functions whose shapes are not static are rejected with an error at the
     first dynamic op. Ops the graph builder does not model become
     memory-only nodes and get a remark.
@@ -38,7 +43,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
            "Placement strategy: native, greedy (the default), dp, ilp, random, "
-           "ea or pg (docs/strategies.md)">,
+           "ea, anneal or pg (docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON">,
@@ -46,6 +51,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
            "nnpi-sim or external:COMMAND (docs/external-evaluator.md)">,
+    Option<"simTarget", "sim-target", "std::string", /*default=*/"\"\"",
+           "The chip the evaluator measures on when it is not the target the "
+           "model believes: a bundled name or a target JSON with the target's "
+           "levels (default: the target; docs/mismatch.md)">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
@@ -54,6 +63,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Evaluations a search strategy may spend (default: 1000)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Random seed, same seed, same placement (default: 0)">,
+    Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",
+           "What a search (anneal, ea, random) may start from: none (model-"
+           "free, the default), native, or model (the best of native, greedy "
+           "and ilp, measured in the budget)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the placement to this path">,
     Option<"trace", "trace", "std::string", /*default=*/"\"\"",

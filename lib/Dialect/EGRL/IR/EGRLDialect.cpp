@@ -127,11 +127,11 @@ static bool mayBeWeightValue(Value value) {
   return held == Holds::Weights || held == Holds::Unknown;
 }
 
-LogicalResult
-RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                   StringAttr target, ArrayAttr levels, StringAttr strategy,
-                   StringAttr evaluator, StringAttr granularity,
-                   uint64_t seed) {
+LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringAttr target, ArrayAttr levels,
+                                 StringAttr strategy, StringAttr evaluator,
+                                 StringAttr granularity, uint64_t seed,
+                                 StringAttr simTarget, StringAttr seedFrom) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
   llvm::DenseSet<Attribute> seen;
@@ -149,6 +149,13 @@ RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "egrl.record granularity must be \"fused\" or "
                           "\"op\", got "
                        << granularity;
+  if (seedFrom &&
+      !llvm::is_contained({"none", "native", "model"}, seedFrom.getValue()))
+    return emitError() << "egrl.record seed_from must be \"none\", "
+                          "\"native\" or \"model\", got "
+                       << seedFrom;
+  if (simTarget && simTarget.getValue().empty())
+    return emitError() << "egrl.record sim_target must not be empty";
   return success();
 }
 

@@ -51,7 +51,9 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     Set on the module by `--egrl-memory-placement` so a placement can be
     reproduced: the target's name and its level names (fastest first), the
     strategy, the evaluator it was measured on, the graph granularity and
-    the seed.
+    the seed; `sim_target` names the chip the evaluator measured on when it
+    was not the target, and `seed_from` what the search started from when
+    it was not `none`.
   }];
   let parameters = (ins
     "::mlir::StringAttr":$target,
@@ -59,7 +61,9 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     "::mlir::StringAttr":$strategy,
     "::mlir::StringAttr":$evaluator,
     "::mlir::StringAttr":$granularity,
-    "uint64_t":$seed
+    "uint64_t":$seed,
+    OptionalParameter<"::mlir::StringAttr">:$sim_target,
+    OptionalParameter<"::mlir::StringAttr">:$seed_from
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

@@ -1,0 +1,237 @@
+//===- Anneal.cpp - Simulated annealing on measured latency ---------------===//
+//
+// The strongest black-box search without learning: a local search whose
+// energy is the measured latency relative to the start's. A move sets one
+// tensor (a node's weights or its output) to another level, or, with
+// probability kSwapProbability, swaps the levels of two tensors.
+//
+// It starts from the best placement `seed-from` allows (seedPlacements()),
+// and from native when that allows nothing: a local search needs a start,
+// and native is the vendor compiler's placement, not the cost model's.
+//
+// Moves are checked against the chip's capacity rules (rectify on the
+// evaluator's problem, which costs no measurement): a compiler knows its
+// memory sizes, so no measurement is spent on a placement it would have to
+// repair. A tensor that does not fit its new level makes room by demoting
+// up to kMaxEvictions random residents of that level one level down;
+// without that, a full level (native fills the fastest one) could only be
+// entered by a chain of measured, mostly worse, moves. A move that still
+// does not fit is redrawn; after kAttempts the last one is repaired as the
+// chip would. A measurement that comes back invalid anyway (an external
+// chip with rules of its own) is rejected. Moves measured from the current
+// placement are not proposed again until the walk moves on.
+//
+// Each step proposes K neighbours of the current placement, measures them
+// as one batch, and runs the Metropolis test on each against the current
+// energy; the passing neighbour with the lowest latency becomes current. K
+// is about one over the recent pass rate (1 while most moves pass, up to
+// kMaxBatch when few do), so about one neighbour passes per step: the walk
+// spends its budget as a sequential annealer would, and measures in
+// parallel late in the search, where most moves fail. All randomness is
+// drawn on the calling thread and K depends only on measured outcomes, so
+// the result is the same for any `threads`.
+//
+// Energies are latencies relative to the start's. The temperature falls
+// geometrically with the evaluations spent, from kStartTemperature to
+// kEndTemperature times the typical slow-down of a move (the geometric mean
+// of those measured so far): a typical worse move passes with probability
+// 1/e at the start and e^-100 at the end. Slow-downs range from 0.1% (a
+// tensor of a 400-node graph) to 50% (one of 3 nodes), so a fixed scale
+// fits no graph size; this one follows what the walk measures. The
+// constants were chosen on synthetic graphs, not on the bundled models.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using namespace egrl;
+
+namespace {
+
+/// Temperatures in units of the typical slow-down of a move.
+constexpr double kStartTemperature = 1;
+constexpr double kEndTemperature = 0.01;
+/// The typical relative slow-down assumed before any is measured.
+constexpr double kPriorWorse = 0.01;
+constexpr double kSwapProbability = 0.2;
+/// Residents a move may demote to make room for the tensor it moves.
+constexpr unsigned kMaxEvictions = 4;
+constexpr unsigned kMaxBatch = 16;
+constexpr unsigned kAttempts = 256;
+/// Weight of one measurement in running averages (about the last 20).
+constexpr double kRunningWeight = 0.05;
+
+/// A node's weights or its output.
+struct Tensor {
+  unsigned node;
+  bool weights;
+};
+
+uint8_t &levelOf(Placement &placement, Tensor t) {
+  return t.weights ? placement[t.node].weights : placement[t.node].output;
+}
+
+class AnnealStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "anneal"; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const Problem &problem = context.problem;
+    const Problem &chip = context.evaluator.problem();
+    EvaluationTracker tracker(context);
+    if (problem.numNodes() == 0 || context.options.budget == 0)
+      return tracker.finish();
+
+    llvm::Expected<std::vector<SeedPlacement>> seeds =
+        seedPlacements(context, tracker);
+    if (!seeds)
+      return seeds.takeError();
+    SeedPlacement start;
+    std::string seeded;
+    if (!seeds->empty()) {
+      start = seeds->front();
+      seeded = describeSeeds(context.options.seedFrom, *seeds);
+    } else {
+      start = {"native", nativePlacement(problem), {}};
+      rectify(chip, start.placement);
+      start.result = tracker.evaluate(start.placement);
+      seeded = seedFromName(context.options.seedFrom).str() + ": native";
+    }
+
+    std::vector<Tensor> tensors;
+    for (unsigned i = 0; i < problem.numNodes(); ++i) {
+      if (problem.hasWeights(i))
+        tensors.push_back({i, true});
+      if (problem.outputBytes[i] > 0)
+        tensors.push_back({i, false});
+    }
+    const unsigned levels = problem.numLevels();
+
+    std::mt19937_64 rng(mixSeed(context.options.seed, 0));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::uniform_int_distribution<size_t> pick(
+        0, tensors.empty() ? 0 : tensors.size() - 1);
+    std::uniform_int_distribution<unsigned> otherLevel(
+        0, levels > 1 ? levels - 2 : 0);
+    // Moves measured from the current placement since it was taken: not
+    // proposed again until the walk moves on.
+    llvm::DenseSet<uint64_t> tried;
+    auto propose = [&](const Placement &from) {
+      Placement next = from;
+      for (unsigned attempt = 0; attempt < kAttempts; ++attempt) {
+        next = from;
+        size_t a = pick(rng);
+        const bool swap = tensors.size() > 1 && unit(rng) < kSwapProbability;
+        uint64_t key;
+        if (swap) {
+          size_t b = pick(rng);
+          if (levelOf(next, tensors[a]) == levelOf(next, tensors[b]))
+            continue;
+          std::swap(levelOf(next, tensors[a]), levelOf(next, tensors[b]));
+          uint64_t pair =
+              uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b);
+          key = pair * 2 + 1;
+        } else {
+          unsigned to = otherLevel(rng);
+          if (to >= levelOf(next, tensors[a]))
+            ++to;
+          levelOf(next, tensors[a]) = to;
+          key = (uint64_t(a) * levels + to) * 2;
+        }
+        if (tried.contains(key))
+          continue;
+        Placement fitted = next;
+        if (rectify(chip, fitted).valid) {
+          tried.insert(key);
+          return next;
+        }
+        // A level that is full: demote random residents one level, at most
+        // kMaxEvictions, until the tensor fits.
+        unsigned to = levelOf(next, tensors[a]);
+        if (swap || to == chip.slowestLevel())
+          continue;
+        std::vector<size_t> residents;
+        for (size_t t = 0; t < tensors.size(); ++t)
+          if (t != a && levelOf(next, tensors[t]) == to)
+            residents.push_back(t);
+        std::shuffle(residents.begin(), residents.end(), rng);
+        residents.resize(std::min<size_t>(residents.size(), kMaxEvictions));
+        for (size_t evicted : residents) {
+          levelOf(next, tensors[evicted]) = to + 1;
+          fitted = next;
+          if (rectify(chip, fitted).valid)
+            return next;
+        }
+      }
+      rectify(chip, next);
+      return next;
+    };
+
+    Placement current = start.placement;
+    double energy = start.result.latency;
+    const double scale = std::isfinite(energy) && energy > 0 ? energy : 1.0;
+    double passRate = 1;
+    // Geometric mean of the relative slow-downs measured so far.
+    double logWorse = std::log(kPriorWorse);
+    uint64_t steps = 0, moves = 0;
+    const double budget = double(context.options.budget);
+    while (!tracker.exhausted() && !tensors.empty() && levels > 1) {
+      double progress = double(tracker.used()) / budget;
+      double temperature =
+          std::exp(logWorse) * kStartTemperature *
+          std::pow(kEndTemperature / kStartTemperature, progress);
+      uint64_t k =
+          passRate * kMaxBatch > 1 ? uint64_t(1 / passRate) : kMaxBatch;
+      k = std::clamp<uint64_t>(k, 1, tracker.remaining());
+      std::vector<Placement> batch;
+      std::vector<double> draws;
+      for (uint64_t j = 0; j < k; ++j) {
+        batch.push_back(propose(current));
+        draws.push_back(unit(rng));
+      }
+      std::vector<EvalResult> results = tracker.evaluateBatch(batch);
+      std::optional<size_t> chosen;
+      for (size_t j = 0; j < results.size(); ++j) {
+        const EvalResult &r = results[j];
+        bool pass = false;
+        if (r.valid && std::isfinite(r.latency)) {
+          double delta = (r.latency - energy) / scale;
+          pass = delta <= 0 || draws[j] < std::exp(-delta / temperature);
+          if (delta > 0)
+            logWorse += kRunningWeight * (std::log(delta) - logWorse);
+        }
+        passRate += kRunningWeight * (double(pass) - passRate);
+        if (pass && (!chosen || r.latency < results[*chosen].latency))
+          chosen = j;
+      }
+      ++steps;
+      if (chosen) {
+        current = std::move(batch[*chosen]);
+        tried.clear();
+        energy = results[*chosen].latency;
+        ++moves;
+      }
+    }
+
+    SearchResult result = tracker.finish();
+    result.seeded = std::move(seeded);
+    result.detail = llvm::formatv("{0} steps, {1} moves, from {2}", steps,
+                                  moves, start.source)
+                        .str();
+    return result;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createAnnealStrategy() {
+  return std::make_unique<AnnealStrategy>();
+}

@@ -1,0 +1,81 @@
+//===- Seeding.cpp - What a search may start from -------------------------===//
+//
+// One helper serves every search that takes seeds (anneal, ea, random, and
+// egrl later), so `seed-from` means the same to all of them. The
+// model-based placements are planned on the compiler's model, which costs
+// no measurement, and each distinct one is then measured once on the
+// evaluator, which counts in the budget like any other measurement.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+#include <algorithm>
+
+using namespace egrl;
+
+llvm::Expected<std::vector<SeedPlacement>>
+egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
+  std::vector<SeedPlacement> candidates;
+  SeedFrom from = context.options.seedFrom;
+  if (from == SeedFrom::None || context.problem.numNodes() == 0)
+    return candidates;
+  candidates.push_back({"native", nativePlacement(context.problem), {}});
+  if (from == SeedFrom::Model) {
+    // Planned on the model alone: its one evaluation is the model's own.
+    SearchContext modelContext{
+        context.problem, context.model, context.model, {}};
+    modelContext.options.budget = 1;
+    modelContext.options.threads = context.options.threads;
+    modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
+    for (auto create : {createGreedyStrategy, createIlpStrategy}) {
+      std::unique_ptr<Strategy> strategy = create();
+      llvm::Expected<SearchResult> planned = strategy->run(modelContext);
+      if (!planned)
+        return planned.takeError();
+      candidates.push_back(
+          {strategy->name().str(), std::move(planned->placement), {}});
+    }
+  }
+
+  // Measured as the chip would run them; a placement equal to an earlier
+  // one (greedy is often ilp's optimum) is not measured twice.
+  std::vector<SeedPlacement> seeds;
+  std::vector<Placement> distinct;
+  for (SeedPlacement &candidate : candidates) {
+    rectify(context.evaluator.problem(), candidate.placement);
+    auto same = llvm::find(distinct, candidate.placement);
+    if (same != distinct.end()) {
+      seeds[same - distinct.begin()].source += "=" + candidate.source;
+      continue;
+    }
+    distinct.push_back(candidate.placement);
+    seeds.push_back(std::move(candidate));
+  }
+  std::vector<EvalResult> results = tracker.evaluateBatch(distinct);
+  seeds.resize(results.size());
+  for (size_t k = 0; k < results.size(); ++k)
+    seeds[k].result = results[k];
+  std::stable_sort(seeds.begin(), seeds.end(),
+                   [](const SeedPlacement &a, const SeedPlacement &b) {
+                     if (a.result.valid != b.result.valid)
+                       return a.result.valid;
+                     return a.result.latency < b.result.latency;
+                   });
+  return seeds;
+}
+
+std::string egrl::describeSeeds(SeedFrom from,
+                                llvm::ArrayRef<SeedPlacement> seeds) {
+  std::string out = seedFromName(from).str();
+  if (seeds.empty())
+    return out;
+  out += ": " + seeds.front().source;
+  if (seeds.size() > 1) {
+    out += " (best of";
+    for (const SeedPlacement &seed : seeds)
+      out += " " + seed.source + (&seed == &seeds.back() ? ")" : ",");
+  }
+  return out;
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Where does placement search pay on nnpi-sim, and where does a model suffice?
+
+For each variant of the nnpi-1000 target (prefetch ring and tile, no prefetch,
+DRAM bandwidth, compute rate, each over a plausible range) and each model, runs
+egrl-bench on the simulator with the compiler's model describing the same chip:
+the `ilp` placement (the analytical optimum) against the best black-box searches
+at a budget, and prints a markdown table of the best search's gain over the ilp
+placement.
+
+  /usr/bin/python3 python/sensitivity.py [--build build] [--models resnet50,...]
+      [--strategies pg] [--budget 5000] [--seeds 1] [--time-limit 20]
+
+Each row names its target change; every run's table goes to stderr as it runs.
+"""
+
+import argparse
+import copy
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (label, change to the target JSON). Ranges are plausible chips of this
+# class, chosen before looking at any result: a ring from a quarter to four
+# times the nominal 4 MiB, DMA tiles from 16 to 256 KiB, a runtime without
+# prefetch, LPDDR4x at half or twice the bandwidth (channels, speed grade),
+# and compute at half or twice the MAC and vector rates (clock, engines
+# enabled).
+def variants():
+    def sim(path, value):
+        def change(t):
+            node = t["sim"]
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+        return change
+
+    def scale_level(name, factor):
+        def change(t):
+            for level in t["levels"]:
+                if level["name"] == name:
+                    level["bandwidth_bytes_per_s"] *= factor
+        return change
+
+    def scale_compute(factor):
+        def change(t):
+            t["compute"]["mac_per_s"] *= factor
+            t["compute"]["vector_ops_per_s"] *= factor
+        return change
+
+    return [
+        ("nominal", lambda t: None),
+        ("ring 1 MiB", sim(["prefetch", "ring_bytes"], 1 << 20)),
+        ("ring 16 MiB", sim(["prefetch", "ring_bytes"], 16 << 20)),
+        ("tile 16 KiB", sim(["prefetch", "tile_bytes"], 16 << 10)),
+        ("tile 256 KiB", sim(["prefetch", "tile_bytes"], 256 << 10)),
+        ("no prefetch", sim(["prefetch", "enabled"], False)),
+        ("DRAM x0.5", scale_level("dram", 0.5)),
+        ("DRAM x2", scale_level("dram", 2)),
+        ("compute x0.5", scale_compute(0.5)),
+        ("compute x2", scale_compute(2)),
+    ]
+
+
+def run_bench(args, model, target_path, out_dir):
+    strategies = ["ilp"] + args.strategies.split(",")
+    cmd = [os.path.join(args.build, "bin", "egrl-bench"), model,
+           "--target=" + target_path, "--evaluator=nnpi-sim",
+           "--strategies=" + ",".join(strategies),
+           "--budgets=%d" % args.budget, "--seeds=%d" % args.seeds,
+           "--time-limit=%g" % args.time_limit, "--out=" + out_dir]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True)
+    sys.stderr.write(done.stdout)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit("sensitivity: egrl-bench failed on %s" % model)
+    with open(os.path.join(out_dir, "bench.json")) as f:
+        return json.load(f)["runs"]
+
+
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--models",
+                        default="resnet50,resnet101,bert_base,mobilenet_v2,"
+                        "tiny_cnn")
+    parser.add_argument("--strategies", default="pg",
+                        help="black-box searches to take the best of")
+    parser.add_argument("--budget", type=int, default=5000)
+    parser.add_argument("--seeds", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=20)
+    args = parser.parse_args()
+
+    with open(os.path.join(ROOT, "targets", "nnpi-1000.json")) as f:
+        nominal = json.load(f)
+    models = args.models.split(",")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, change in variants():
+            target = copy.deepcopy(nominal)
+            target["name"] = "nnpi-1000 (" + label + ")"
+            change(target)
+            path = os.path.join(tmp, "target.json")
+            with open(path, "w") as f:
+                json.dump(target, f)
+            cells = []
+            for model in models:
+                print("sensitivity: %s, %s" % (label, model), file=sys.stderr,
+                      flush=True)
+                runs = run_bench(args, model, path, os.path.join(tmp, "out"))
+                ilp = [r["latency_s"] for r in runs if r["strategy"] == "ilp"]
+                search = {}
+                for r in runs:
+                    if r["strategy"] != "ilp":
+                        search.setdefault(r["strategy"], []).append(
+                            r["latency_s"])
+                best = min(median(v) for v in search.values())
+                cells.append("%+.2f%%" % (100 * (ilp[0] / best - 1)))
+            rows.append((label, cells))
+
+    print("| chip (model and simulator alike) | " + " | ".join(models) + " |")
+    print("|---|" + "---:|" * len(models))
+    for label, cells in rows:
+        print("| %s | %s |" % (label, " | ".join(cells)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+// A chip that is not the compiler's target (sim-target=) and what a search
+// may start from (seed-from=): the remark, the record and the report say
+// which were used; bad combinations are errors with a location.
+
+// The model believes toy (40 KB of fast memory); the chip is small-fast
+// (20 KB). Greedy fills the fast level the model believes in, so on the chip
+// its placement overflows and is rectified by the chip's capacity rules.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%S/../Inputs/small-fast.json report=%t.json" 2>&1 | FileCheck %s
+// CHECK: remark: egrl: placed 2 nodes of @forward on toy with greedy (analytical on small-fast): latency {{.*}}, INVALID (rectified, 32.12 KiB overflowed)
+// CHECK: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, sim_target = "small-fast">
+// RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
+// REPORT: "name": "fast",
+// REPORT: "usable_bytes": 20000,
+// REPORT: "sim_target": "small-fast",
+// REPORT: "target": "toy",
+
+// A bundled mismatched chip on the simulator: the same placement (greedy
+// plans on nnpi-1000 either way) measures faster on the faster chip.
+// RUN: egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="evaluator=nnpi-sim report=%t.nominal.json" -o /dev/null 2>/dev/null
+// RUN: egrl-opt %models/tiny_cnn.mlir --egrl-memory-placement="evaluator=nnpi-sim sim-target=nnpi-1000-fastcompute report=%t.fast.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FAST
+// FAST: with greedy (nnpi-sim on nnpi-1000-fastcompute): latency
+// RUN: %python -c "import json,sys; a,b=[json.load(open(p))['functions'][0] for p in sys.argv[1:]]; assert [n['output'] for n in a['placement']]==[n['output'] for n in b['placement']]; assert b['latency_s'] < a['latency_s'], (a['latency_s'], b['latency_s']); print('faster on the fast chip')" %t.nominal.json %t.fast.json | FileCheck %s --check-prefix=FASTER
+// FASTER: faster on the fast chip
+
+// seed-from: anneal starts from the best model-based placement and says so.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal seed-from=model budget=50 report=%t.seeded.json" 2>&1 | FileCheck %s --check-prefix=SEEDED
+// SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp
+// SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model">
+// RUN: FileCheck %s --check-prefix=SEEDED-REPORT --input-file=%t.seeded.json
+// SEEDED-REPORT: "evaluations": 50,
+// SEEDED-REPORT: "seeded": "model: native=greedy=ilp",
+// Model-free anneal starts from native.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal budget=20" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FREE
+// FREE: ; seed-from none: native
+// A strategy that takes no seeds warns that the option does nothing.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json seed-from=native" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEEDS
+// NOSEEDS: mlp.mlir:1:1: warning: egrl: greedy takes no seeds: seed-from=native has no effect
+
+// Errors.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=LEVELS
+// LEVELS: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: sim-target 'nnpi-1000' has levels sram, llc, dram, target 'toy' has fast, slow: a chip and its model must have the same levels (names and count)
+// RUN: sed -e 's/"name": "toy"/"name": "toy-fp16"/' -e 's/"element_bytes": 1/"element_bytes": 2/' %S/../Inputs/toy.json > %t.fp16.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%t.fp16.json" 2>&1 | FileCheck %s --check-prefix=BYTES
+// BYTES: error: egrl-memory-placement: sim-target 'toy-fp16' has element_bytes 2, target 'toy' has 1: a chip and its model must size tensors alike
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="sim-target=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
+// UNKNOWN: error: egrl-memory-placement: sim-target: unknown target 'nnpi-9000': not a file, and not a bundled target
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="sim-target=%S/../Inputs/bad-sim.json" 2>&1 | FileCheck %s --check-prefix=BADSIM
+// BADSIM: error: egrl-memory-placement: sim-target: {{.*}}sim.engines
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:cat sim-target=nnpi-1000-slowllc" 2>&1 | FileCheck %s --check-prefix=EXTERNAL
+// EXTERNAL: error: egrl-memory-placement: sim-target needs a built-in evaluator (analytical or nnpi-sim): an external evaluator measures its own chip
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="seed-from=ilp" 2>&1 | FileCheck %s --check-prefix=SEEDFROM
+// SEEDFROM: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: unknown seed-from 'ilp' (expected none, native or model)
