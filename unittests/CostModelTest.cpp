@@ -175,7 +175,8 @@ TEST(AnalyticalModel, PrefetchHidesAFetchBehindEarlierCompute) {
   AnalyticalModel model(problem);
   ASSERT_TRUE(model.prefetches());
   EXPECT_DOUBLE_EQ(model.ringBytes(), 100);
-  EXPECT_DOUBLE_EQ(model.dmaSecondsPerByte(), 0.1);
+  EXPECT_DOUBLE_EQ(model.ringSecondsPerByte(), 0.1);
+  EXPECT_DOUBLE_EQ(model.streamSecondsPerByte(kSlow), 0.1);
   // Everything fast: 11 + 5 + 4.2.
   EvalResult allFast = model.evaluate(Placement(3, kFast));
   EXPECT_TRUE(allFast.valid);
@@ -240,6 +241,45 @@ TEST(AnalyticalModel, PrefetchOfAWeightLargerThanTheRing) {
                    11 + 5 + 31.2);
 }
 
+TEST(AnalyticalModel, WeightsInAMiddleLevelAreStreamedToo) {
+  // Three levels: fast 100 B/s (the ring, 100 B), mid 20 B/s, slow 10 B/s;
+  // an ideal chip otherwise.
+  std::string json = R"({"name": "three", "element_bytes": 1,
+    "compute": {"mac_per_s": 1, "vector_ops_per_s": 1, "layer_overhead_s": 1},
+    "levels": [
+      {"name": "slow", "capacity_bytes": 1000000000, "bandwidth_bytes_per_s": 10},
+      {"name": "mid", "capacity_bytes": 1000, "bandwidth_bytes_per_s": 20},
+      {"name": "fast", "capacity_bytes": 1100, "reserved_bytes": 100,
+       "bandwidth_bytes_per_s": 100}],
+    "sim": {"min_engine_work_s": 0, "fabric_level": null,
+            "prefetch": {"ring_bytes": 100},
+            "levels": {"slow": {"sustained_fraction": 1},
+                       "mid": {"sustained_fraction": 1},
+                       "fast": {"sustained_fraction": 1}}}})";
+  auto target = Target::parse(json, "three");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  WorkloadGraph graph = prefetchChain();
+  Problem problem(graph, *target);
+  AnalyticalModel model(problem);
+  const uint8_t fast = 0, mid = 1, slow = 2;
+  ASSERT_TRUE(model.streams(mid));
+  EXPECT_DOUBLE_EQ(model.streamSecondsPerByte(mid), 0.05);
+  // n1's weights in mid: its layer reads them from the ring (T1 = 5 as
+  // when fast), the DMA fetches them at 20 B/s behind n0's compute:
+  // g1 = max(0 + 100/20, 11 + (100 - 100) * 0.1) = 11, e1 = 16. Hidden.
+  Placement placement(3, fast);
+  placement[1].weights = mid;
+  EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 20.2);
+  // n2's 300 B slow behind them: n1's weights hold the ring until n1
+  // starts at 11, so n2's fetch starts there: g2 = max(11 + 300/10,
+  // 16 + (300 - 100) * 0.1) = 41, e2 = 42; with n1's weights fast the DMA
+  // fills the ring with n2's from t = 0 and e2 = 37.
+  placement[2].weights = slow;
+  EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 42.0);
+  placement[1].weights = fast;
+  EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 37.0);
+}
+
 TEST(AnalyticalModel, BackingStoreServesActivationsAndStreamsInTurn) {
   WorkloadGraph graph = prefetchChain();
   Target target = test::idealTarget(1000, 100);
@@ -263,17 +303,18 @@ TEST(AnalyticalModel, BackingStoreServesActivationsAndStreamsInTurn) {
   EXPECT_NEAR(largerModel.evaluate(placement).latency, 35.2, 1e-12);
 }
 
-/// The recursion is the simulator's serial limit: on a chain (one layer at
-/// a time) whose only traffic to the backing store is the streamed weights,
-/// with the simulator's other effects off and a prefetch window bounded by
-/// the ring alone, both compute the same latency.
-TEST(AnalyticalModel, PrefetchMatchesTheSimulatorOnAChain) {
+/// The recursion follows the simulator: on a chain (one layer at a time)
+/// whose only traffic to the backing store is the streamed weights, with
+/// the simulator's latencies and re-reads off. What is left is what the
+/// model simplifies: the simulator frees a weight's ring space as its layer
+/// consumes it (the model: when the layer starts), and its DMA writes into
+/// the ring share the SRAM with the layers.
+TEST(AnalyticalModel, PrefetchTracksTheSimulatorOnAChain) {
   Target target = test::nnpiTarget();
   auto cfg = SimConfig::fromTarget(target);
   ASSERT_TRUE(bool(cfg)) << llvm::toString(cfg.takeError());
   cfg->workingSetPerEngineBytes = 0;
   std::fill(cfg->accessLatency.begin(), cfg->accessLatency.end(), 0.0);
-  cfg->tileBytes = 1;
   WorkloadGraph graph = test::randomGraph(120, 5);
   for (unsigned i = 0; i < graph.size(); ++i) {
     graph.nodes[i].producers =
@@ -285,33 +326,26 @@ TEST(AnalyticalModel, PrefetchMatchesTheSimulatorOnAChain) {
   }
   Problem problem(graph, target);
   const unsigned dram = problem.slowestLevel();
-  // With a small ring, weights stream through while their layer runs; the
-  // model still charges their reading from the ring to the layer (about
-  // 1 us in 2 ms here), the simulator does not.
-  for (auto [ring, tolerance] :
-       {std::pair<int64_t, double>{4 << 20, 1e-9}, {256 << 10, 1e-3}}) {
-    cfg->ringBytes = ring;
-    AnalyticalModel model(problem, *cfg);
-    NnpiSim sim(problem, *cfg);
-    std::mt19937 rng(4);
-    unsigned compared = 0;
-    for (int k = 0; k < 40; ++k) {
-      Placement placement(problem.numNodes(), 0);
-      for (NodePlacement &np : placement.nodes)
-        np = {uint8_t(rng() % 3), uint8_t(rng() % 2)};
-      rectify(problem, placement);
-      if (llvm::any_of(placement.nodes, [&](const NodePlacement &np) {
-            return np.output == dram;
-          }))
-        continue;
-      double expected = sim.simulate(placement);
-      EXPECT_NEAR(model.latencyIgnoringCapacity(placement), expected,
-                  tolerance * expected)
-          << "ring " << ring << ", placement " << k;
-      ++compared;
-    }
-    EXPECT_GE(compared, 10u);
+  AnalyticalModel model(problem, *cfg);
+  NnpiSim sim(problem, *cfg);
+  std::mt19937 rng(4);
+  unsigned compared = 0;
+  for (int k = 0; k < 40; ++k) {
+    Placement placement(problem.numNodes(), 0);
+    for (NodePlacement &np : placement.nodes)
+      np = {uint8_t(rng() % 3), uint8_t(rng() % 2)};
+    rectify(problem, placement);
+    if (llvm::any_of(placement.nodes, [&](const NodePlacement &np) {
+          return np.output == dram;
+        }))
+      continue;
+    double expected = sim.simulate(placement);
+    EXPECT_NEAR(model.latencyIgnoringCapacity(placement), expected,
+                0.02 * expected)
+        << "placement " << k;
+    ++compared;
   }
+  EXPECT_GE(compared, 10u);
 }
 
 /// Session and full evaluation agree over random moves, with prefetch on

@@ -249,7 +249,9 @@ TEST(Ilp, ModelGrowsLinearlyWithTheGraph) {
   // connections that keep activations live for hundreds of steps; spelled
   // out in every capacity row, either makes the matrix O(n^2) (300 nonzeros
   // per node at 3,000 nodes with the weights aggregated alone). Through the
-  // aggregate columns (W_l, U) it stays at about 20 per node.
+  // aggregate columns (W_l, U) it stays at about 20 per node, and the
+  // prefetch recursion's rows (a few per node, each node's stream terms
+  // spelled out once) add about 25.
   Target target = test::nnpiTarget();
   SearchOptions options;
   options.timeLimitSeconds = 0.5;
@@ -261,7 +263,7 @@ TEST(Ilp, ModelGrowsLinearlyWithTheGraph) {
     ASSERT_NE(ilp.detail.find("built and loaded in"), std::string::npos)
         << ilp.detail;
     nonzeros[k] = ilpNonzeros(ilp);
-    EXPECT_LT(nonzeros[k], 40u * problem.numNodes()) << ilp.detail;
+    EXPECT_LT(nonzeros[k], 60u * problem.numNodes()) << ilp.detail;
   }
   EXPECT_LT(double(nonzeros[1]), 2.5 * double(nonzeros[0]));
 }

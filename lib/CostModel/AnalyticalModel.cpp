@@ -49,10 +49,17 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   const unsigned slowest = problem.slowestLevel();
   prefetch = config->prefetch && config->stagingLevel < slowest;
   if (prefetch) {
-    // Streamed weights are read from the ring by their layer.
-    weightSpb[slowest] = levelSpb[config->stagingLevel];
+    // Weights slower than the ring are streamed into it (the engines
+    // compute from local memory) and read from there by their layer.
+    staging = config->stagingLevel;
+    streamSpb.assign(problem.numLevels(), 0);
+    for (unsigned l = staging + 1; l < problem.numLevels(); ++l) {
+      weightSpb[l] = levelSpb[staging];
+      // A DMA copy reads its level while it writes the ring: the slower.
+      streamSpb[l] = std::max(levelSpb[l], levelSpb[staging]);
+    }
     ring = double(config->ringBytes);
-    dmaSpb = levelSpb[slowest];
+    ringSpb = levelSpb[slowest];
   }
 }
 
@@ -60,47 +67,78 @@ AnalyticalModel AnalyticalModel::withoutPrefetch() const {
   AnalyticalModel plain = *this;
   plain.prefetch = false;
   plain.weightSpb = levelSpb;
-  plain.ring = plain.dmaSpb = 0;
+  plain.streamSpb.clear();
+  plain.ring = plain.ringSpb = 0;
   return plain;
 }
 
 double AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
-                                    double &backingBytes) const {
+                                    NodeCost &cost) const {
   const Problem &p = problem();
   const unsigned slowest = p.slowestLevel();
-  // With prefetch every byte to or from the backing store goes through the
-  // backing-store clock of latencyIgnoringCapacity().
-  auto move = [&](unsigned level, int64_t bytes, const double *spb) {
-    if (prefetch && level == slowest)
-      backingBytes += double(bytes);
-    return double(bytes) * spb[level];
+  // A streamed weight costs its layer a read from the ring and the stream
+  // its fetch; the layer's own traffic to the backing store is served by
+  // the stream too (latencyIgnoringCapacity()).
+  auto weights = [&](unsigned level, int64_t bytes) {
+    if (streams(level)) {
+      cost.streamSeconds += double(bytes) * streamSpb[level];
+      cost.streamBytes += double(bytes);
+    }
+    return double(bytes) * weightSpb[level];
   };
-  const double *weights = weightSpb.data(), *other = levelSpb.data();
-  double seconds = move(placement[i].weights, p.weightReadBytes[i], weights) +
-                   move(placement[i].output, p.outputBytes[i], other) +
-                   move(slowest, p.hostInputBytes[i], other);
+  auto activation = [&](unsigned level, int64_t bytes) {
+    if (prefetch && level == slowest) {
+      cost.streamSeconds += double(bytes) * levelSpb[level];
+      cost.streamBytes += double(bytes);
+    }
+    return double(bytes) * levelSpb[level];
+  };
+  double seconds = weights(placement[i].weights, p.weightReadBytes[i]) +
+                   activation(placement[i].output, p.outputBytes[i]) +
+                   activation(slowest, p.hostInputBytes[i]);
   for (unsigned producer : p.graph().nodes[i].producers)
-    seconds += move(placement[producer].output, p.outputBytes[producer], other);
+    seconds += activation(placement[producer].output, p.outputBytes[producer]);
   const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
   for (size_t k = 0; k < owners.size(); ++k)
-    seconds +=
-        move(placement[owners[k]].weights, p.sharedReadBytes[i][k], weights);
+    seconds += weights(placement[owners[k]].weights, p.sharedReadBytes[i][k]);
   return seconds;
 }
 
 AnalyticalModel::NodeCost AnalyticalModel::nodeCost(const Placement &placement,
                                                     unsigned i) const {
-  double backingBytes = 0;
-  double memory = moveSeconds(placement, i, backingBytes);
-  return {problem().target().layerOverhead + std::max(compute[i], memory),
-          backingBytes};
+  NodeCost cost;
+  double memory = moveSeconds(placement, i, cost);
+  cost.seconds =
+      problem().target().layerOverhead + std::max(compute[i], memory);
+  return cost;
 }
 
 double AnalyticalModel::memorySeconds(const Placement &placement,
                                       unsigned i) const {
-  double backingBytes = 0;
-  return moveSeconds(placement, i, backingBytes);
+  NodeCost ignored;
+  return moveSeconds(placement, i, ignored);
 }
+
+namespace {
+/// One step of the prefetch recursion (docs/cost-model.md): node i starts
+/// when i-1 ends (`end` on entry). The stream serves one request at a time,
+/// in program order: by g_i it has served S_j for all j <= i, and before
+/// node i starts at most a ring's worth of node i's bytes can have been
+/// served; that bound is counted at the backing store's rate, so that ring
+/// space taken by faster levels' weights still holds back the slow ones
+/// behind them. Node i ends `overhead` after g_i, and not before its T_i.
+inline void step(const AnalyticalModel::NodeCost &cost, double overhead,
+                 double ringSeconds, double ringSpb, double &end,
+                 double &clock) {
+  double start = end;
+  end += cost.seconds;
+  if (cost.streamSeconds > 0) {
+    clock = std::max(clock + cost.streamSeconds,
+                     start + cost.streamBytes * ringSpb - ringSeconds);
+    end = std::max(end, clock + overhead);
+  }
+}
+} // namespace
 
 double
 AnalyticalModel::latencyIgnoringCapacity(const Placement &placement) const {
@@ -111,23 +149,11 @@ AnalyticalModel::latencyIgnoringCapacity(const Placement &placement) const {
       end += nodeSeconds(placement, i);
     return end;
   }
-  // Node i starts when i-1 ends (e_{i-1}). The backing store serves one
-  // stream at the DMA's rate: by g_i it has served B_j for all j <= i, and
-  // before node i starts at most a ring's worth of it (its prefetched
-  // weights) can have been served. Node i ends `overhead` after that, and
-  // not before its own T_i (docs/cost-model.md).
   const double overhead = problem().target().layerOverhead;
+  const double ringSeconds = ring * ringSpb;
   double clock = 0;
-  for (unsigned i = 0; i < n; ++i) {
-    NodeCost cost = nodeCost(placement, i);
-    double start = end;
-    end += cost.seconds;
-    if (cost.backingBytes > 0) {
-      clock = std::max(clock + cost.backingBytes * dmaSpb,
-                       start + (cost.backingBytes - ring) * dmaSpb);
-      end = std::max(end, clock + overhead);
-    }
-  }
+  for (unsigned i = 0; i < n; ++i)
+    step(nodeCost(placement, i), overhead, ringSeconds, ringSpb, end, clock);
   return end;
 }
 
@@ -151,15 +177,12 @@ AnalyticalModel::Session::Session(const AnalyticalModel &model,
     : model(model), problem(model.problem()), current(std::move(initial)) {
   const unsigned n = problem.numNodes();
   occupancy.assign(size_t(problem.numLevels()) * n, 0);
-  times.resize(n);
-  backing.resize(n);
+  costs.resize(n);
   for (unsigned i = 0; i < n; ++i) {
-    NodeCost cost = model.nodeCost(current, i);
-    times[i] = cost.seconds;
-    backing[i] = cost.backingBytes;
-    total += times[i];
-    if (backing[i] > 0)
-      lastBacking = int(i);
+    costs[i] = model.nodeCost(current, i);
+    total += costs[i].seconds;
+    if (costs[i].streamSeconds > 0)
+      lastStreaming = int(i);
     addOccupancy(current[i].weights, problem.weightBytes[i], 0, n - 1);
     addOccupancy(current[i].output, problem.outputBytes[i], i,
                  problem.lastUse[i]);
@@ -195,49 +218,43 @@ bool AnalyticalModel::Session::hasRoom(unsigned level, int64_t bytes,
 }
 
 double AnalyticalModel::Session::latency() const {
-  if (lastBacking < 0)
+  if (lastStreaming < 0)
     return total;
-  // After the last node that uses the backing store the recursion only adds
-  // times.
-  unsigned last = unsigned(lastBacking);
+  // After the last node that uses the stream the recursion only adds times.
+  unsigned last = unsigned(lastStreaming);
   return ends[last] + (total - prefix[last]);
 }
 
 void AnalyticalModel::Session::refresh(unsigned i) {
   NodeCost cost = model.nodeCost(current, i);
-  if (cost.seconds == times[i] && cost.backingBytes == backing[i])
+  NodeCost &old = costs[i];
+  if (cost.seconds == old.seconds && cost.streamSeconds == old.streamSeconds &&
+      cost.streamBytes == old.streamBytes)
     return;
-  total += cost.seconds - times[i];
-  times[i] = cost.seconds;
-  if (cost.backingBytes > 0) {
-    lastBacking = std::max(lastBacking, int(i));
-  } else if (int(i) == lastBacking) {
+  total += cost.seconds - old.seconds;
+  if (cost.streamSeconds > 0) {
+    lastStreaming = std::max(lastStreaming, int(i));
+  } else if (int(i) == lastStreaming) {
     do
-      --lastBacking;
-    while (lastBacking >= 0 && !(backing[lastBacking] > 0));
+      --lastStreaming;
+    while (lastStreaming >= 0 && !(costs[lastStreaming].streamSeconds > 0));
   }
-  backing[i] = cost.backingBytes;
+  old = cost;
   replayFrom = std::min(replayFrom, i);
 }
 
 void AnalyticalModel::Session::replay() {
-  if (lastBacking < 0 || replayFrom > unsigned(lastBacking))
+  if (lastStreaming < 0 || replayFrom > unsigned(lastStreaming))
     return;
   const double overhead = problem.target().layerOverhead;
-  const double ring = model.ringBytes(), dmaSpb = model.dmaSecondsPerByte();
+  const double ringSpb = model.ringSecondsPerByte();
+  const double ringSeconds = model.ringBytes() * ringSpb;
   unsigned i = replayFrom;
   double end = i ? ends[i - 1] : 0, clock = i ? clocks[i - 1] : 0,
          sum = i ? prefix[i - 1] : 0;
-  for (; i <= unsigned(lastBacking); ++i) {
-    // As in latencyIgnoringCapacity().
-    double start = end;
-    end += times[i];
-    sum += times[i];
-    if (backing[i] > 0) {
-      clock = std::max(clock + backing[i] * dmaSpb,
-                       start + (backing[i] - ring) * dmaSpb);
-      end = std::max(end, clock + overhead);
-    }
+  for (; i <= unsigned(lastStreaming); ++i) {
+    sum += costs[i].seconds;
+    step(costs[i], overhead, ringSeconds, ringSpb, end, clock);
     ends[i] = end;
     clocks[i] = clock;
     prefix[i] = sum;

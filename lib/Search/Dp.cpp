@@ -23,11 +23,11 @@
 // DP is run for reserves of 0, 1/8, 1/4, 1/2 and 3/4 of every level.
 //
 // With the runtime's prefetch the model is no longer a sum over tensors: a
-// weight left in the backing store is streamed ahead of its layer, and its
-// cost is the part of its fetch the recursion cannot hide, which depends on
-// every other streamed weight (docs/cost-model.md). A knapsack needs one
-// value per weight, so the DP tries two per-tensor approximations and keeps
-// whichever placement the model prefers:
+// weight in a level slower than the staging ring is streamed ahead of its
+// layer, and its cost is the part of its fetch the recursion cannot hide,
+// which depends on every other streamed weight (docs/cost-model.md). A
+// knapsack needs one value per weight, so the DP tries two per-tensor
+// approximations and keeps whichever placement the model prefers:
 //  - the saving measured on the prefetch-aware session, as above. From the
 //    all-backing-store start the stream is the bottleneck, so every weight
 //    is worth about its bytes over the DMA rate: this favours packing bytes
@@ -38,9 +38,9 @@
 //    compute there is to hide them behind, but ignores the stream's
 //    queueing.
 // Measured on the bundled models (nnpi-1000): BERT-base at fused granularity
-// is best with the first (885 us, the second 946 us), at op granularity
-// with the second (1.402 ms, the first 1.411 ms); on synthetic graphs they
-// tie on most.
+// is best with the first (935 us, the second 955 us), at op granularity
+// with the second (1.402 ms, the first 1.411 ms); the ResNets and
+// MobileNetV2 reach the MILP's optimum with either.
 //
 // The native placement (weights in the slowest on-chip level, activations
 // first-fit from the fastest) is a candidate too, and the best candidate on

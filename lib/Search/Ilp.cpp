@@ -26,18 +26,20 @@
 //                     schedule: U_ls = W_l + sum of activations live at s
 //                     in l, with U_ls continuous and <= usableBytes[l]
 //
-// With prefetch, node i's bytes to or from the backing store are
-// B_i(x) = B_i(all there) - sum_k bytes_k x[k][l], linear, and the
-// recursion's maxima become rows over continuous columns e_i (node end) and
-// g_i (the backing store's clock, only for nodes that touch it):
+// With prefetch, the time node i keeps the stream busy, S_i(x) (its
+// streamed weights at their levels' rates, its traffic to the backing
+// store), and its bytes counted against the ring, B_i(x), are linear in x,
+// and the recursion's maxima become rows over continuous columns e_i (node
+// end) and g_i (the stream's clock, only for nodes that can use it):
 //   e_i >= e_{i-1} + overhead + t_i      e_i >= g_i + overhead
-//   g_i >= g_prev + B_i(x) / r           g_i >= e_{i-1} + (B_i(x) - ring) / r
-// Every right-hand side is nondecreasing in the other columns, so the
-// least solution is the recursion's and minimising e_last yields it: the
-// objective is still the model's latency. B_i(x)/r gets a column of its
-// own (one equality row) when it has several terms, so the two g rows do
-// not both repeat them: at most 3 columns and 5 rows per node, each row a
-// few nonzeros, so the matrix stays linear in the graph.
+//   g_i >= g_prev + S_i(x)               g_i >= e_{i-1} + (B_i(x) - ring) r
+// (r: the ring's seconds per byte). Every right-hand side is nondecreasing
+// in the other columns, so the least solution is the recursion's and
+// minimising e_last yields it: the objective is still the model's latency.
+// S_i and B_i r get a column of their own (one equality row) when they have
+// several terms, so each is spelled out once: at most 4 columns and 6 rows
+// per node, each row a few nonzeros, so the matrix stays linear in the
+// graph.
 //
 // W_l and U_ls are there for size, not for strength (both are determined
 // by x, so the reformulation is exact and the optimum the same). Weights
@@ -219,10 +221,14 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
   // cost for a weight the runtime would stream into a faster staging level.
   const double overhead = problem.target().layerOverhead;
   const bool prefetch = model.prefetches();
-  // With prefetch, the bytes node i moves to or from the backing store,
-  // B_i = backingBytes - sum_k bytes_k x[k][l] (the file comment).
-  std::vector<double> backingBytes(n, 0);
-  std::vector<std::vector<std::pair<int, double>>> backingTerms(n);
+  const double ringSpb = model.ringSecondsPerByte();
+  // With prefetch, S_i(x) and B_i(x) * ringSpb (microseconds), each a
+  // constant (everything in the backing store) plus terms in x.
+  struct Linear {
+    double constant = 0;
+    std::vector<std::pair<int, double>> terms;
+  };
+  std::vector<Linear> streamTime(n), ringTime(n);
   // Per node: the column t_i of max(C_i, M_i), or -1 when it is the
   // constant constantTime[i].
   std::vector<int> timeVar(n, -1);
@@ -243,19 +249,36 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
         return weights ? model.weightSecondsPerByte(l)
                        : model.secondsPerByte(l);
       };
+      // What the stream spends on it in level l (AnalyticalModel::nodeCost).
+      auto stream = [&](unsigned l) {
+        if (weights)
+          return bytes * model.streamSecondsPerByte(l);
+        return l == slowest ? bytes * model.secondsPerByte(l) : 0.0;
+      };
+      auto ring = [&](unsigned l) {
+        bool counted = weights ? model.streams(l) : l == slowest;
+        return counted ? bytes * ringSpb : 0.0;
+      };
       const double backing = spb(slowest);
       double largest = backing;
       backingSeconds += bytes * backing;
-      if (prefetch)
-        backingBytes[i] += double(bytes);
-      for (unsigned l = 0; l < slowest; ++l)
-        if (vars[l] >= 0) {
-          cols.push_back(vars[l]);
-          coefs.push_back(bytes * (backing - spb(l)) * kSecondsToUnits);
-          largest = std::max(largest, spb(l));
-          if (prefetch)
-            backingTerms[i].push_back({vars[l], double(bytes)});
-        }
+      if (prefetch) {
+        streamTime[i].constant += stream(slowest) * kSecondsToUnits;
+        ringTime[i].constant += ring(slowest) * kSecondsToUnits;
+      }
+      for (unsigned l = 0; l < slowest; ++l) {
+        if (vars[l] < 0)
+          continue;
+        cols.push_back(vars[l]);
+        coefs.push_back(bytes * (backing - spb(l)) * kSecondsToUnits);
+        largest = std::max(largest, spb(l));
+        if (!prefetch)
+          continue;
+        if (double d = stream(l) - stream(slowest); d != 0)
+          streamTime[i].terms.push_back({vars[l], d * kSecondsToUnits});
+        if (double d = ring(l) - ring(slowest); d != 0)
+          ringTime[i].terms.push_back({vars[l], d * kSecondsToUnits});
+      }
       largestSeconds += bytes * largest;
     };
     addTerm(milp.weightVar[i], problem.weightReadBytes[i], true);
@@ -269,8 +292,11 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
         problem.hostInputBytes[i] * model.secondsPerByte(slowest);
     backingSeconds += hostSeconds;
     largestSeconds += hostSeconds;
-    if (prefetch)
-      backingBytes[i] += double(problem.hostInputBytes[i]);
+    if (prefetch) {
+      streamTime[i].constant += hostSeconds * kSecondsToUnits;
+      ringTime[i].constant +=
+          problem.hostInputBytes[i] * ringSpb * kSecondsToUnits;
+    }
     const double compute = model.computeSeconds(i);
     if (cols.empty() || compute >= largestSeconds) {
       // Nothing node i touches can change max(C_i, M_i).
@@ -295,12 +321,34 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
   } else {
     // The recursion of AnalyticalModel::latencyIgnoringCapacity, each max
     // as >= rows: e_i >= e_{i-1} + overhead + t_i, and for a node that may
-    // use the backing store e_i >= g_i + overhead, g_i >= g_prev + B_i/r,
-    // g_i >= e_{i-1} + (B_i - ring)/r. Minimising e_last makes every
-    // column the max of its rows along the critical path, so the objective
-    // is the model's latency.
-    const double units = model.dmaSecondsPerByte() * kSecondsToUnits;
-    const double ring = model.ringBytes();
+    // use the stream e_i >= g_i + overhead, g_i >= g_prev + S_i,
+    // g_i >= e_{i-1} + B_i * ringSpb - ring * ringSpb. Minimising e_last
+    // makes every column the max of its rows along the critical path, so
+    // the objective is the model's latency.
+    const double ringUnits = model.ringBytes() * ringSpb * kSecondsToUnits;
+    // A linear expression as terms of a row: itself when it has one term,
+    // else a column defined by one equality row, so that it is spelled out
+    // once however many rows use it. Returns the constant left.
+    auto asTerms = [&](const Linear &expr, const char *prefix, unsigned i,
+                       std::vector<std::pair<int, double>> &terms) {
+      terms.clear();
+      if (expr.terms.size() <= 1) {
+        terms = expr.terms;
+        return expr.constant;
+      }
+      int column = milp.addColumn(prefix + std::to_string(i), -kInfinity,
+                                  kInfinity, 0, false);
+      cols.assign({column});
+      coefs.assign({1.0});
+      for (auto [col, coef] : expr.terms) {
+        cols.push_back(col);
+        coefs.push_back(-coef);
+      }
+      milp.addRow(cols, coefs, 'E', expr.constant);
+      terms.push_back({column, 1.0});
+      return 0.0;
+    };
+    std::vector<std::pair<int, double>> streamTerms, ringTerms;
     int previousEnd = -1, previousClock = -1;
     for (unsigned i = 0; i < n; ++i) {
       if (expired())
@@ -319,44 +367,29 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
       }
       milp.addRow(cols, coefs, 'G',
                   (overhead + constantTime[i]) * kSecondsToUnits);
-      if (backingBytes[i] > 0) {
+      // S_i is largest with everything in the backing store.
+      if (streamTime[i].constant > 0) {
         int clock =
             milp.addColumn("g" + std::to_string(i), 0, kInfinity, 0, false);
-        // B_i(x) / r in microseconds, as a column when it has several terms
-        // so that the two rows below do not both repeat them.
-        std::vector<std::pair<int, double>> backingTime;
-        double fixedTime = backingBytes[i] * units;
-        if (backingTerms[i].size() > 1) {
-          int b =
-              milp.addColumn("b" + std::to_string(i), 0, kInfinity, 0, false);
-          cols.assign({b});
-          coefs.assign({1.0});
-          for (auto [col, bytes] : backingTerms[i]) {
-            cols.push_back(col);
-            coefs.push_back(bytes * units);
-          }
-          milp.addRow(cols, coefs, 'E', fixedTime);
-          backingTime.push_back({b, 1.0});
-          fixedTime = 0;
-        } else {
-          for (auto [col, bytes] : backingTerms[i])
-            backingTime.push_back({col, -bytes * units});
-        }
-        auto addBacking = [&](int other, double rhs) {
+        auto addClockRow = [&](int other,
+                               const std::vector<std::pair<int, double>> &terms,
+                               double rhs) {
           cols.assign({clock});
           coefs.assign({1.0});
           if (other >= 0) {
             cols.push_back(other);
             coefs.push_back(-1.0);
           }
-          for (auto [col, coef] : backingTime) {
+          for (auto [col, coef] : terms) {
             cols.push_back(col);
             coefs.push_back(-coef);
           }
           milp.addRow(cols, coefs, 'G', rhs);
         };
-        addBacking(previousClock, fixedTime);
-        addBacking(previousEnd, fixedTime - ring * units);
+        double streamConstant = asTerms(streamTime[i], "s", i, streamTerms);
+        double ringConstant = asTerms(ringTime[i], "b", i, ringTerms);
+        addClockRow(previousClock, streamTerms, streamConstant);
+        addClockRow(previousEnd, ringTerms, ringConstant - ringUnits);
         milp.addRow({end, clock}, {1.0, -1.0}, 'G', overhead * kSecondsToUnits);
         previousClock = clock;
       }
@@ -679,9 +712,12 @@ public:
     if (!best) {
       placement = start;
       predicted = context.model.evaluate(start).latency;
-      detail = Cbc_isSecondsLimitReached(m)
-                   ? "time limit: no incumbent from CBC, greedy placement"
-                   : "CBC found no solution, greedy placement";
+      // CBC does not always flag a limit that passed before it had even
+      // evaluated the MIP start (its root LP is not interruptible).
+      detail =
+          Cbc_isSecondsLimitReached(m) || elapsed() >= options.timeLimitSeconds
+              ? "time limit: no incumbent from CBC, greedy placement"
+              : "CBC found no solution, greedy placement";
     } else {
       placement = placementFrom(problem, milp, best);
       double objective = Cbc_getObjValue(m) * toSeconds + milp.constantSeconds;

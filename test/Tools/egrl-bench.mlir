@@ -53,12 +53,12 @@
 // PNG: png ok
 
 // An ilp stopped by its time limit before proving optimality (BERT-base at op
-// granularity takes CBC far longer than 0.2 s) is starred, with the reason
-// below the table; the pass warns.
-// RUN: egrl-bench bert_base --granularity=op --strategies=ilp --time-limit=0.2 2>/dev/null | FileCheck %s --check-prefix=STAR
+// granularity on edge-small takes CBC far longer than 0.2 s) is starred, with
+// the reason below the table; the pass warns.
+// RUN: egrl-bench bert_base --granularity=op --target=edge-small --strategies=ilp --time-limit=0.2 2>/dev/null | FileCheck %s --check-prefix=STAR
 // STAR: bert_base{{ +}}ilp*
 // STAR: * bert_base ilp: time limit: incumbent, gap
-// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=ilp granularity=op time-limit=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=ilp granularity=op target=edge-small time-limit=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
 // WARN: warning: egrl: ilp: time limit: incumbent, gap
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --plot 2>&1 | FileCheck %s --check-prefix=PLOT-NO-OUT
 // PLOT-NO-OUT: egrl-bench: error: --plot needs --out=DIR to write bench.png into

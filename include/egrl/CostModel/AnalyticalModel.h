@@ -3,12 +3,13 @@
 // Nodes run one after another in program order; node i takes
 // T_i = overhead + max(C_i, M_i), with C_i its compute on the engines it gets
 // and M_i the time to move its weights, inputs and output at the sustained
-// rate of the levels they live in. When the runtime prefetches, weights left
-// in the backing store are streamed ahead of their readers by one DMA engine
-// through a staging ring, and a node also waits until the backing store has
-// served its streamed weights and its own traffic there (docs/cost-model.md
-// has the recursion). A max-plus recursion of terms linear in the
-// placement: fast, incrementally updatable, and exactly solvable as a MILP.
+// rate of the levels they live in. When the runtime prefetches, weights in a
+// level slower than the staging ring are streamed into the ring ahead of
+// their readers by one DMA engine, which shares the backing store with the
+// layers' own traffic there, and a node also waits for that stream
+// (docs/cost-model.md has the recursion). A max-plus recursion of terms
+// linear in the placement: fast, incrementally updatable, and exactly
+// solvable as a MILP.
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,11 +43,14 @@ public:
   /// What one node costs on its own, no capacity check.
   struct NodeCost {
     /// T_i = overhead + max(C_i, M_i).
-    double seconds;
-    /// B_i: bytes it moves to or from the backing store (weights the
-    /// runtime streams for it, graph inputs, activations placed there),
-    /// which the backing store serves one at a time; 0 without prefetch.
-    double backingBytes;
+    double seconds = 0;
+    /// S_i: seconds the stream is busy for the node: the DMA engine
+    /// fetching the weights the runtime streams for it (each at its level's
+    /// rate) and the backing store serving its graph inputs and the
+    /// activations it reads or writes there. 0 without prefetch.
+    double streamSeconds = 0;
+    /// B_i: the bytes of that, which the ring bounds.
+    double streamBytes = 0;
   };
   NodeCost nodeCost(const Placement &placement, unsigned i) const;
   /// Seconds spent moving node `i`'s tensors (M_i), no capacity check.
@@ -61,18 +65,24 @@ public:
   // What the model believes of the chip (ilp and dp build on it).
   /// C_i: compute seconds of node `i` on the engines it gets.
   double computeSeconds(unsigned i) const { return compute[i]; }
-  /// Seconds per byte moved to or from `level` by a layer.
+  /// Seconds per byte moved to or from `level`, alone.
   double secondsPerByte(unsigned level) const { return levelSpb[level]; }
   /// Seconds per byte a layer spends reading weights placed in `level`:
   /// from the staging level for weights the runtime streams.
   double weightSecondsPerByte(unsigned level) const { return weightSpb[level]; }
-  /// Whether weights left in the backing store are streamed ahead of use.
+  /// Whether the runtime prefetches at all.
   bool prefetches() const { return prefetch; }
-  /// Staging ring size and seconds per byte of the backing store's one
-  /// stream (the DMA engine's rate); 0 without prefetch.
+  /// Whether weights placed in `level` are streamed through the ring.
+  bool streams(unsigned level) const { return prefetch && level > staging; }
+  /// Seconds per byte the DMA engine spends streaming from `level`.
+  double streamSecondsPerByte(unsigned level) const {
+    return streams(level) ? streamSpb[level] : 0;
+  }
+  /// Staging ring size (0 without prefetch), and the seconds per byte the
+  /// ring term counts it at: the backing store's.
   double ringBytes() const { return ring; }
-  double dmaSecondsPerByte() const { return dmaSpb; }
-  /// The same chip with layers reading backing-store weights themselves.
+  double ringSecondsPerByte() const { return ringSpb; }
+  /// The same chip with layers reading every weight from its level.
   AnalyticalModel withoutPrefetch() const;
 
   class Session;
@@ -80,23 +90,24 @@ public:
 private:
   AnalyticalModel(const Problem &problem,
                   const std::optional<SimConfig> &config);
-  /// M_i; adds B_i to `backingBytes`.
+  /// M_i; adds S_i and B_i to `cost`.
   double moveSeconds(const Placement &placement, unsigned i,
-                     double &backingBytes) const;
+                     NodeCost &cost) const;
 
   /// Per node: C_i.
   std::vector<double> compute;
   /// Per level.
-  std::vector<double> levelSpb, weightSpb;
+  std::vector<double> levelSpb, weightSpb, streamSpb;
   bool prefetch = false;
-  double ring = 0, dmaSpb = 0;
+  unsigned staging = 0;
+  double ring = 0, ringSpb = 0;
 };
 
 /// Incremental evaluation for searches that change one node at a time: keeps
 /// per-node times and per-level occupancy, so a change costs O(degree) for
 /// the times and O(live range) for capacity (O(nodes) for a weight). With
 /// prefetch, a change also re-runs the recursion from the first node it
-/// touches to the last node that streams weights (later nodes only add
+/// touches to the last node that uses the stream (after it, nodes only add
 /// their times). Not thread-safe; use one session per thread.
 class AnalyticalModel::Session {
 public:
@@ -123,16 +134,16 @@ private:
   const AnalyticalModel &model;
   const Problem &problem;
   Placement current;
-  /// Per node: T_i and B_i.
-  std::vector<double> times, backing;
+  /// Per node: T_i, S_i and B_i.
+  std::vector<NodeCost> costs;
   /// Sum of T_i.
   double total = 0;
-  /// The prefetch recursion after node i (its end e_i, the backing-store
-  /// clock g_i, the sum of T up to i), valid for i < `replayFrom`.
+  /// The prefetch recursion after node i (its end e_i, the stream's clock
+  /// g_i, the sum of T up to i), valid for i < `replayFrom`.
   std::vector<double> ends, clocks, prefix;
   unsigned replayFrom = 0;
-  /// Last node with B_i > 0, or -1.
-  int lastBacking = -1;
+  /// Last node with S_i > 0, or -1.
+  int lastStreaming = -1;
   /// occupancy[level * numNodes + step]
   std::vector<int64_t> occupancy;
   int64_t overfullCells = 0;
