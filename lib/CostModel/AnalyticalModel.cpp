@@ -31,11 +31,15 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
 AnalyticalModel::AnalyticalModel(const Problem &problem,
                                  const std::optional<SimConfig> &config)
     : Evaluator(problem) {
+  const unsigned numLevels = problem.numLevels();
+  weightRates.resize(numLevels);
+  activationRates.resize(numLevels);
   if (!config) {
     // The target's peak figures, as the model was before it read the
     // runtime's description.
     compute = problem.computeSeconds;
-    levelSpb = weightSpb = problem.secondsPerByte;
+    for (unsigned l = 0; l < numLevels; ++l)
+      weightRates[l].read = activationRates[l].read = problem.secondsPerByte[l];
     return;
   }
   const Target &target = problem.target();
@@ -43,31 +47,34 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
     compute.push_back(engineShare(*config, chipSeconds).seconds);
   // The rate of a transfer alone, the simulator's definition: what the chip
   // sustains, and for the backing store also what the fabric does.
-  for (unsigned l = 0; l < problem.numLevels(); ++l)
-    levelSpb.push_back(1.0 / config->transferRate(target, l));
-  weightSpb = levelSpb;
+  for (unsigned l = 0; l < numLevels; ++l)
+    weightRates[l].read = activationRates[l].read =
+        1.0 / config->transferRate(target, l);
   const unsigned slowest = problem.slowestLevel();
   prefetch = config->prefetch && config->stagingLevel < slowest;
-  if (prefetch) {
-    // Weights slower than the ring are streamed into it (the engines
-    // compute from local memory) and read from there by their layer.
-    staging = config->stagingLevel;
-    streamSpb.assign(problem.numLevels(), 0);
-    for (unsigned l = staging + 1; l < problem.numLevels(); ++l) {
-      weightSpb[l] = levelSpb[staging];
-      // A DMA copy reads its level while it writes the ring: the slower.
-      streamSpb[l] = std::max(levelSpb[l], levelSpb[staging]);
-    }
-    ring = double(config->ringBytes);
-    ringSpb = levelSpb[slowest];
-  }
+  if (!prefetch)
+    return;
+  // Weights slower than the ring are streamed into it (the engines compute
+  // from local memory) and read from there by their layer; a DMA copy reads
+  // its level while it writes the ring, so it takes the slower of the two.
+  const unsigned staging = config->stagingLevel;
+  const double stagingSpb = activationRates[staging].read;
+  for (unsigned l = staging + 1; l < numLevels; ++l)
+    weightRates[l] = {stagingSpb, std::max(weightRates[l].read, stagingSpb),
+                      1.0};
+  // The layers' own traffic to the backing store goes through the stream.
+  activationRates[slowest].stream = activationRates[slowest].read;
+  activationRates[slowest].ring = 1.0;
+  ring = double(config->ringBytes);
+  ringSpb = activationRates[slowest].read;
 }
 
 AnalyticalModel AnalyticalModel::withoutPrefetch() const {
   AnalyticalModel plain = *this;
   plain.prefetch = false;
-  plain.weightSpb = levelSpb;
-  plain.streamSpb.clear();
+  for (unsigned l = 0; l < problem().numLevels(); ++l)
+    plain.weightRates[l] =
+        plain.activationRates[l] = {activationRates[l].read, 0, 0};
   plain.ring = plain.ringSpb = 0;
   return plain;
 }
@@ -75,32 +82,27 @@ AnalyticalModel AnalyticalModel::withoutPrefetch() const {
 double AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
                                     NodeCost &cost) const {
   const Problem &p = problem();
-  const unsigned slowest = p.slowestLevel();
   // A streamed weight costs its layer a read from the ring and the stream
   // its fetch; the layer's own traffic to the backing store is served by
   // the stream too (latencyIgnoringCapacity()).
-  auto weights = [&](unsigned level, int64_t bytes) {
-    if (streams(level)) {
-      cost.streamSeconds += double(bytes) * streamSpb[level];
-      cost.streamBytes += double(bytes);
-    }
-    return double(bytes) * weightSpb[level];
+  auto move = [&](const Rates &rates, int64_t bytes) {
+    const double b = double(bytes);
+    cost.streamSeconds += b * rates.stream;
+    cost.streamBytes += b * rates.ring;
+    return b * rates.read;
   };
-  auto activation = [&](unsigned level, int64_t bytes) {
-    if (prefetch && level == slowest) {
-      cost.streamSeconds += double(bytes) * levelSpb[level];
-      cost.streamBytes += double(bytes);
-    }
-    return double(bytes) * levelSpb[level];
-  };
-  double seconds = weights(placement[i].weights, p.weightReadBytes[i]) +
-                   activation(placement[i].output, p.outputBytes[i]) +
-                   activation(slowest, p.hostInputBytes[i]);
+  const Rates *weights = weightRates.data(),
+              *activations = activationRates.data();
+  double seconds = move(weights[placement[i].weights], p.weightReadBytes[i]) +
+                   move(activations[placement[i].output], p.outputBytes[i]) +
+                   move(activations[p.slowestLevel()], p.hostInputBytes[i]);
   for (unsigned producer : p.graph().nodes[i].producers)
-    seconds += activation(placement[producer].output, p.outputBytes[producer]);
+    seconds +=
+        move(activations[placement[producer].output], p.outputBytes[producer]);
   const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
   for (size_t k = 0; k < owners.size(); ++k)
-    seconds += weights(placement[owners[k]].weights, p.sharedReadBytes[i][k]);
+    seconds +=
+        move(weights[placement[owners[k]].weights], p.sharedReadBytes[i][k]);
   return seconds;
 }
 

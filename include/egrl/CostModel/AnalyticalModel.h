@@ -66,17 +66,21 @@ public:
   /// C_i: compute seconds of node `i` on the engines it gets.
   double computeSeconds(unsigned i) const { return compute[i]; }
   /// Seconds per byte moved to or from `level`, alone.
-  double secondsPerByte(unsigned level) const { return levelSpb[level]; }
+  double secondsPerByte(unsigned level) const {
+    return activationRates[level].read;
+  }
   /// Seconds per byte a layer spends reading weights placed in `level`:
   /// from the staging level for weights the runtime streams.
-  double weightSecondsPerByte(unsigned level) const { return weightSpb[level]; }
+  double weightSecondsPerByte(unsigned level) const {
+    return weightRates[level].read;
+  }
   /// Whether the runtime prefetches at all.
   bool prefetches() const { return prefetch; }
   /// Whether weights placed in `level` are streamed through the ring.
-  bool streams(unsigned level) const { return prefetch && level > staging; }
+  bool streams(unsigned level) const { return weightRates[level].ring > 0; }
   /// Seconds per byte the DMA engine spends streaming from `level`.
   double streamSecondsPerByte(unsigned level) const {
-    return streams(level) ? streamSpb[level] : 0;
+    return weightRates[level].stream;
   }
   /// Staging ring size (0 without prefetch), and the seconds per byte the
   /// ring term counts it at: the backing store's.
@@ -96,10 +100,14 @@ private:
 
   /// Per node: C_i.
   std::vector<double> compute;
-  /// Per level.
-  std::vector<double> levelSpb, weightSpb, streamSpb;
+  /// What a byte in a level costs a node, per level: its layer's read, the
+  /// stream's seconds (S_i), and whether the ring counts it (B_i). Tables
+  /// rather than branches: this is the inner loop of every search.
+  struct Rates {
+    double read = 0, stream = 0, ring = 0;
+  };
+  std::vector<Rates> weightRates, activationRates;
   bool prefetch = false;
-  unsigned staging = 0;
   double ring = 0, ringSpb = 0;
 };
 
