@@ -146,7 +146,8 @@ std::vector<float> GnnPolicy::logProbabilities() {
                             logp.data_ptr<float>() + logp.numel());
 }
 
-std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed) {
+std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed,
+                                         double epsilon) {
   std::vector<float> logp = logProbabilities();
   const unsigned n = impl->numNodes, levels = impl->levels;
   std::mt19937_64 rng(seed);
@@ -166,6 +167,9 @@ std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed) {
             break;
           }
         }
+        // No extra draw without exploration: pg's samples stay as they were.
+        if (epsilon > 0 && uniform(rng) < epsilon)
+          chosen = std::min(unsigned(uniform(rng) * levels), levels - 1);
         (d == 0 ? placements[k][i].weights : placements[k][i].output) =
             uint8_t(chosen);
         actions[(size_t(k) * n + i) * 2 + d] = chosen;
@@ -188,31 +192,126 @@ Placement GnnPolicy::mostLikely() {
   return placement;
 }
 
+namespace {
+/// Loss of a batch of actions [count, nodes, 2] weighted per sample: the
+/// REINFORCE and the weighted-likelihood steps differ only in where the
+/// actions and weights come from.
+double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
+                    llvm::ArrayRef<double> weights) {
+  torch::Tensor logp = torch::log_softmax(
+      impl.net->forward(impl.features, impl.adjacency), -1); // [n, 2, L]
+  const int64_t count = actions.size(0);
+  // log pi(a) per sample: gather the chosen levels, mask, sum over nodes.
+  torch::Tensor expanded =
+      logp.unsqueeze(0).expand({count, logp.size(0), 2, logp.size(2)});
+  torch::Tensor chosen = expanded.gather(3, actions.unsqueeze(3)).squeeze(3);
+  torch::Tensor mask = impl.decisionMask.unsqueeze(0);
+  torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
+  torch::Tensor w =
+      torch::tensor(std::vector<double>(weights.begin(), weights.end()),
+                    torch::kFloat32);
+  torch::Tensor entropy =
+      -(logp.exp() * logp).sum(-1).mul(impl.decisionMask).sum() /
+      impl.decisionMask.sum().clamp_min(1);
+  torch::Tensor loss =
+      -(w * sampleLogp).mean() - impl.config.entropyWeight * entropy;
+  impl.optimizer->zero_grad();
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
+  impl.optimizer->step();
+  return loss.item<double>();
+}
+} // namespace
+
 double GnnPolicy::update(llvm::ArrayRef<double> advantages) {
   if (!impl->lastActions.defined() ||
       int64_t(advantages.size()) != impl->lastActions.size(0))
     return 0;
-  torch::Tensor logp = torch::log_softmax(
-      impl->net->forward(impl->features, impl->adjacency), -1); // [n, 2, L]
-  const int64_t count = impl->lastActions.size(0);
-  // log pi(a) per sample: gather the chosen levels, mask, sum over nodes.
-  torch::Tensor expanded = logp.unsqueeze(0).expand(
-      {count, logp.size(0), 2, logp.size(2)});
-  torch::Tensor chosen =
-      expanded.gather(3, impl->lastActions.unsqueeze(3)).squeeze(3);
-  torch::Tensor mask = impl->decisionMask.unsqueeze(0);
-  torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
-  torch::Tensor adv =
-      torch::tensor(std::vector<double>(advantages.begin(), advantages.end()),
-                    torch::kFloat32);
-  torch::Tensor entropy =
-      -(logp.exp() * logp).sum(-1).mul(impl->decisionMask).sum() /
-      impl->decisionMask.sum().clamp_min(1);
-  torch::Tensor loss = -(adv * sampleLogp).mean() -
-                       impl->config.entropyWeight * entropy;
-  impl->optimizer->zero_grad();
-  loss.backward();
-  torch::nn::utils::clip_grad_norm_(impl->net->parameters(), 5.0);
-  impl->optimizer->step();
-  return loss.item<double>();
+  return weightedStep(*impl, impl->lastActions, advantages);
+}
+
+double GnnPolicy::updateOn(llvm::ArrayRef<Placement> placements,
+                           llvm::ArrayRef<double> weights) {
+  if (placements.empty() || placements.size() != weights.size())
+    return 0;
+  const unsigned n = impl->numNodes;
+  std::vector<int64_t> actions(placements.size() * n * 2);
+  for (size_t k = 0; k < placements.size(); ++k) {
+    assert(placements[k].size() == n && "placement of the bound graph");
+    for (unsigned i = 0; i < n; ++i) {
+      actions[(k * n + i) * 2] = placements[k][i].weights;
+      actions[(k * n + i) * 2 + 1] = placements[k][i].output;
+    }
+  }
+  torch::Tensor tensor = torch::tensor(actions, torch::kInt64)
+                             .view({int64_t(placements.size()), int64_t(n), 2});
+  return weightedStep(*impl, tensor, weights);
+}
+
+std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {
+  auto copy = std::make_unique<GnnPolicy>(impl->config, impl->levels);
+  copy->copyParametersFrom(*this);
+  // The graph tensors are never modified in place, so sharing them is safe.
+  copy->impl->features = impl->features;
+  copy->impl->adjacency = impl->adjacency;
+  copy->impl->decisionMask = impl->decisionMask;
+  copy->impl->numNodes = impl->numNodes;
+  return copy;
+}
+
+void GnnPolicy::copyParametersFrom(const GnnPolicy &other) {
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> to = impl->net->parameters(),
+                             from = other.impl->net->parameters();
+  assert(to.size() == from.size() && "same architecture");
+  for (size_t p = 0; p < to.size(); ++p)
+    to[p].copy_(from[p]);
+}
+
+void GnnPolicy::mutate(double fraction, double scale, uint64_t seed) {
+  // Our own generator, not torch's: a member's mutation depends on the
+  // search's seed only.
+  torch::NoGradGuard noGrad;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  for (torch::Tensor &param : impl->net->parameters()) {
+    torch::Tensor flat = param.view({-1});
+    float *data = flat.data_ptr<float>();
+    const int64_t count = flat.numel();
+    double rms = 0;
+    for (int64_t i = 0; i < count; ++i)
+      rms += double(data[i]) * data[i];
+    // Zero-initialised biases still move a little.
+    rms = std::max(std::sqrt(rms / std::max<int64_t>(1, count)), 1e-2);
+    for (int64_t i = 0; i < count; ++i)
+      if (unit(rng) < fraction)
+        data[i] += float(noise(rng) * scale * rms);
+  }
+}
+
+std::unique_ptr<GnnPolicy> GnnPolicy::crossover(const GnnPolicy &a,
+                                                const GnnPolicy &b,
+                                                uint64_t seed) {
+  std::unique_ptr<GnnPolicy> child = a.clone();
+  torch::NoGradGuard noGrad;
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution fromB(0.5);
+  std::vector<torch::Tensor> to = child->impl->net->parameters(),
+                             from = b.impl->net->parameters();
+  for (size_t p = 0; p < to.size(); ++p) {
+    if (to[p].dim() == 0)
+      continue;
+    for (int64_t row = 0; row < to[p].size(0); ++row)
+      if (fromB(rng))
+        to[p][row].copy_(from[p][row]);
+  }
+  return child;
+}
+
+size_t GnnPolicy::numParameters() const {
+  size_t total = 0;
+  for (const torch::Tensor &param : impl->net->parameters())
+    total += param.numel();
+  return total;
 }

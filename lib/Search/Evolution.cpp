@@ -1,7 +1,7 @@
 //===- Evolution.cpp - Evolution of Boltzmann chromosomes alone -----------===//
 //
 // The paper's "EA" baseline: a population of Boltzmann chromosomes
-// (egrl/Search/Boltzmann.h), no GNN and no learner. Each generation every
+// (egrl/Policy/Boltzmann.h), no GNN and no learner. Each generation every
 // member samples one placement and is scored by the paper's reward
 // (speedup^2 - 1 over the native placement when valid, below -1 when
 // not); measuring native first costs one evaluation of the budget. The
@@ -18,7 +18,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/Search/Boltzmann.h"
+#include "egrl/Policy/Boltzmann.h"
+#include "egrl/Policy/Population.h"
 #include "egrl/Search/Strategy.h"
 
 #include <algorithm>
@@ -28,10 +29,9 @@ using namespace egrl;
 
 namespace {
 
+const PopulationConfig kConfig;
 constexpr unsigned kPopulation = 20;
-constexpr double kCrossoverProbability = 0.3;
-constexpr double kMutationProbability = 0.85;
-constexpr unsigned kTournament = 3;
+static_assert(kPopulation == PopulationConfig().size);
 
 uint64_t mixSeed(uint64_t seed, uint64_t index) {
   uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
@@ -58,9 +58,8 @@ public:
     for (unsigned k = 0; k < kPopulation; ++k)
       population.emplace_back(problem.numNodes(), problem.numLevels(), config,
                               rng);
-    const unsigned elites = std::max(2u, kPopulation / 10);
+    const unsigned elites = eliteCount(kConfig);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::uniform_int_distribution<unsigned> member(0, kPopulation - 1);
 
     uint64_t generation = 0;
     while (!tracker.exhausted()) {
@@ -77,19 +76,9 @@ public:
       for (const EvalResult &r : results)
         fitness.push_back(reward(r));
 
-      std::vector<unsigned> order(kPopulation);
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
-        return fitness[a] > fitness[b];
-      });
+      std::vector<unsigned> order = rankByFitness(fitness);
       auto tournament = [&] {
-        unsigned winner = member(rng);
-        for (unsigned t = 1; t < kTournament; ++t) {
-          unsigned challenger = member(rng);
-          if (fitness[challenger] > fitness[winner])
-            winner = challenger;
-        }
-        return winner;
+        return tournamentSelect(fitness, kConfig.tournamentSize, rng);
       };
       std::vector<BoltzmannChromosome> next;
       next.reserve(kPopulation);
@@ -97,10 +86,10 @@ public:
         next.push_back(population[order[e]]);
       while (next.size() < kPopulation) {
         BoltzmannChromosome child = population[tournament()];
-        if (unit(rng) < kCrossoverProbability)
+        if (unit(rng) < kConfig.crossoverProbability)
           child = BoltzmannChromosome::crossover(child,
                                                  population[tournament()], rng);
-        if (unit(rng) < kMutationProbability)
+        if (unit(rng) < kConfig.mutationProbability)
           child.mutate(rng);
         next.push_back(std::move(child));
       }

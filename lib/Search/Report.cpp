@@ -123,7 +123,7 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       history.push_back({{"evaluations", point.evaluations},
                          {"best_latency_s", point.bestLatency},
                          {"wall_s", point.wallSeconds}});
-    functions.push_back({{"function", s.graph},
+    json entry = {{"function", s.graph},
                          {"target", s.target},
                          {"strategy", s.strategy},
                          {"evaluator", s.evaluator},
@@ -141,7 +141,25 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
                          {"caveat", s.caveat},
                          {"levels", std::move(levels)},
                          {"history", std::move(history)},
-                         {"placement", std::move(nodes)}});
+                         {"placement", std::move(nodes)}};
+    // Population searches (egrl): who produced what, generation by
+    // generation. Latencies of 0 (nothing valid) are written as null.
+    if (!result.generations.empty()) {
+      auto latency = [](double value) {
+        return value > 0 ? json(value) : json();
+      };
+      json generations = json::array();
+      for (const GenerationPoint &g : result.generations)
+        generations.push_back(
+            {{"generation", g.generation},
+             {"evaluations", g.evaluations},
+             {"population_best_latency_s", latency(g.populationBest)},
+             {"learner_best_latency_s", latency(g.learnerBest)},
+             {"best_latency_s", latency(g.bestSoFar)},
+             {"champion", g.champion}});
+      entry["generations"] = std::move(generations);
+    }
+    functions.push_back(std::move(entry));
   }
   return json{{"format", "egrl-placement-report"},
               {"version", 1},

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/Search/Boltzmann.h"
+#include "egrl/Policy/Boltzmann.h"
 
 #include <algorithm>
 #include <cassert>
@@ -29,6 +29,47 @@ BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
     p = init(rng);
   for (double &t : temperatures)
     t = init(rng);
+}
+
+BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
+                                         const BoltzmannConfig &config,
+                                         double prior, double temperature)
+    : nodes(numNodes), levels(numLevels), config(config),
+      priorValues(size_t(numNodes) * 2 * numLevels, prior),
+      temperatures(size_t(numNodes) * 2,
+                   std::clamp(temperature, config.minValue, config.maxValue)) {
+}
+
+BoltzmannChromosome BoltzmannChromosome::fromLogProbabilities(
+    unsigned numNodes, unsigned numLevels,
+    llvm::ArrayRef<float> logProbabilities, const BoltzmannConfig &config,
+    double temperature) {
+  assert(logProbabilities.size() == size_t(numNodes) * 2 * numLevels);
+  BoltzmannChromosome out(numNodes, numLevels, config, 0.0, temperature);
+  std::copy(logProbabilities.begin(), logProbabilities.end(),
+            out.priorValues.begin());
+  return out;
+}
+
+BoltzmannChromosome
+BoltzmannChromosome::fromPlacement(const Placement &placement,
+                                   unsigned numLevels,
+                                   const BoltzmannConfig &config,
+                                   double keepProbability) {
+  unsigned n = placement.size();
+  BoltzmannChromosome out(n, numLevels, config, 0.0, 1.0);
+  if (numLevels < 2)
+    return out;
+  // softmax gives the seed level p = e^s / (e^s + L - 1) = keepProbability.
+  double sharp = std::log(keepProbability * (numLevels - 1) /
+                          std::max(1e-9, 1 - keepProbability));
+  for (unsigned i = 0; i < n; ++i) {
+    out.priorValues[size_t(out.gene(i, Weights)) * numLevels +
+                    placement[i].weights] = sharp;
+    out.priorValues[size_t(out.gene(i, Output)) * numLevels +
+                    placement[i].output] = sharp;
+  }
+  return out;
 }
 
 llvm::ArrayRef<double> BoltzmannChromosome::priors(unsigned node,
