@@ -66,6 +66,9 @@ struct GnnPolicy::Impl {
   unsigned numNodes = 0;
   /// Actions of the last sample() call: [count, nodes, 2].
   torch::Tensor lastActions;
+  /// logProbabilities() until the parameters or the graph change: a
+  /// population re-samples unchanged members every generation.
+  std::vector<float> cachedLogp;
 };
 
 GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
@@ -88,6 +91,7 @@ GnnPolicy::~GnnPolicy() = default;
 unsigned GnnPolicy::numLevels() const { return impl->levels; }
 
 void GnnPolicy::bind(const Problem &problem) {
+  impl->cachedLogp.clear();
   const unsigned n = problem.numNodes();
   impl->numNodes = n;
   std::vector<float> rows = computeNodeFeatures(problem);
@@ -138,12 +142,15 @@ void GnnPolicy::bind(const Problem &problem) {
 }
 
 std::vector<float> GnnPolicy::logProbabilities() {
+  if (!impl->cachedLogp.empty())
+    return impl->cachedLogp;
   torch::NoGradGuard noGrad;
   torch::Tensor logp = torch::log_softmax(
       impl->net->forward(impl->features, impl->adjacency), -1);
   logp = logp.contiguous();
-  return std::vector<float>(logp.data_ptr<float>(),
-                            logp.data_ptr<float>() + logp.numel());
+  impl->cachedLogp.assign(logp.data_ptr<float>(),
+                          logp.data_ptr<float>() + logp.numel());
+  return impl->cachedLogp;
 }
 
 std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed,
@@ -219,6 +226,7 @@ double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
   loss.backward();
   torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
   impl.optimizer->step();
+  impl.cachedLogp.clear();
   return loss.item<double>();
 }
 } // namespace
@@ -256,6 +264,7 @@ std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {
   copy->impl->adjacency = impl->adjacency;
   copy->impl->decisionMask = impl->decisionMask;
   copy->impl->numNodes = impl->numNodes;
+  copy->impl->cachedLogp = impl->cachedLogp;
   return copy;
 }
 
@@ -266,14 +275,17 @@ void GnnPolicy::copyParametersFrom(const GnnPolicy &other) {
   assert(to.size() == from.size() && "same architecture");
   for (size_t p = 0; p < to.size(); ++p)
     to[p].copy_(from[p]);
+  impl->cachedLogp.clear();
 }
 
 void GnnPolicy::mutate(double fraction, double scale, uint64_t seed) {
   // Our own generator, not torch's: a member's mutation depends on the
   // search's seed only.
   torch::NoGradGuard noGrad;
+  if (fraction <= 0)
+    return;
+  fraction = std::min(fraction, 1.0);
   std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::normal_distribution<double> noise(0.0, 1.0);
   for (torch::Tensor &param : impl->net->parameters()) {
     torch::Tensor flat = param.view({-1});
@@ -284,10 +296,13 @@ void GnnPolicy::mutate(double fraction, double scale, uint64_t seed) {
       rms += double(data[i]) * data[i];
     // Zero-initialised biases still move a little.
     rms = std::max(std::sqrt(rms / std::max<int64_t>(1, count)), 1e-2);
-    for (int64_t i = 0; i < count; ++i)
-      if (unit(rng) < fraction)
-        data[i] += float(noise(rng) * scale * rms);
+    // Skip geometrically to the next perturbed weight: one draw per
+    // perturbation instead of one per weight.
+    std::geometric_distribution<int64_t> gap(fraction);
+    for (int64_t i = gap(rng); i < count; i += 1 + gap(rng))
+      data[i] += float(noise(rng) * scale * rms);
   }
+  impl->cachedLogp.clear();
 }
 
 std::unique_ptr<GnnPolicy> GnnPolicy::crossover(const GnnPolicy &a,
@@ -306,6 +321,7 @@ std::unique_ptr<GnnPolicy> GnnPolicy::crossover(const GnnPolicy &a,
       if (fromB(rng))
         to[p][row].copy_(from[p][row]);
   }
+  child->impl->cachedLogp.clear();
   return child;
 }
 
