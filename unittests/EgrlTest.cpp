@@ -5,6 +5,7 @@
 #include "egrl/Policy/Learner.h"
 #include "egrl/Policy/Population.h"
 #include "egrl/Policy/ReplayBuffer.h"
+#include "egrl/Policy/SacLearner.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "TestUtil.h"
@@ -259,6 +260,72 @@ TEST(EgrlStrategy, ReportCarriesPerGenerationHistory) {
   EXPECT_NE(json.find("\"generations\""), std::string::npos);
   EXPECT_NE(json.find("\"learner_best_latency_s\""), std::string::npos);
   EXPECT_NE(json.find("\"champion\""), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(SacLearner, CriticsLearnTheRewardAndTheActorFollows) {
+  WorkloadGraph graph = test::randomGraph(20, 6);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  SacConfig config;
+  config.alpha = 0;
+  SacLearner learner(config, 3);
+  learner.bind(problem);
+  // Reward: the share of outputs in level 0.
+  ReplayBuffer buffer(1000);
+  std::mt19937_64 data(2);
+  std::uniform_int_distribution<int> level(0, 2);
+  for (unsigned k = 0; k < 300; ++k) {
+    Placement p(20, 0);
+    double r = 0;
+    for (unsigned i = 0; i < 20; ++i) {
+      p[i] = {uint8_t(level(data)), uint8_t(level(data))};
+      r += (p[i].output == 0) / 20.0;
+    }
+    buffer.add(p, r);
+  }
+  auto level0 = [&] {
+    std::vector<float> logp = learner.actor().logProbabilities();
+    double sum = 0;
+    for (unsigned i = 0; i < 20; ++i)
+      sum += std::exp(logp[(size_t(i) * 2 + 1) * 3]) / 20;
+    return sum;
+  };
+  double before = level0();
+  std::mt19937_64 rng(3);
+  for (unsigned g = 0; g < 40; ++g)
+    learner.train(buffer, rng);
+  Placement fast(20, 0), slow(20, 0);
+  for (unsigned i = 0; i < 20; ++i)
+    slow[i].output = 2;
+  std::vector<double> q = learner.predict({fast, slow});
+  EXPECT_GT(q[0], q[1] + 0.3) << "critics rank by the reward";
+  EXPECT_GT(level0(), before + 0.2) << "the actor climbs the critics";
+}
+
+TEST(EgrlSacStrategy, ExactBudgetAndDeterministicForThreads) {
+  WorkloadGraph graph = test::randomGraph(30, 5);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  auto strategy = createStrategy("egrl-sac");
+  ASSERT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
+  auto run = [&](unsigned threads) {
+    SearchContext context{problem, model, model, {}};
+    context.options.budget = 150;
+    context.options.seed = 4;
+    context.options.threads = threads;
+    auto result = (*strategy)->run(context);
+    EXPECT_TRUE(bool(result));
+    return std::move(*result);
+  };
+  SearchResult one = run(1), two = run(2);
+  EXPECT_EQ(one.evaluations, 150u);
+  EXPECT_EQ(one.placement, two.placement);
+  EXPECT_NE(one.detail.find("discrete SAC"), std::string::npos) << one.detail;
 }
 
 } // namespace

@@ -10,66 +10,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Policy/GnnPolicy.h"
+#include "GnnPolicyImpl.h"
 #include "egrl/Policy/Features.h"
-
-#include <torch/torch.h>
 
 #include <random>
 
 using namespace egrl;
-
-namespace {
-
-struct GcnNetImpl : torch::nn::Module {
-  GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
-             unsigned levels)
-      : input(register_module("input", torch::nn::Linear(features, hidden))),
-        weightHead(register_module(
-            "weight_head", torch::nn::Linear(hidden, levels))),
-        outputHead(register_module(
-            "output_head", torch::nn::Linear(hidden, levels))) {
-    for (unsigned l = 0; l < layers; ++l) {
-      convs.push_back(register_module("conv" + std::to_string(l),
-                                      torch::nn::Linear(hidden, hidden)));
-      norms.push_back(register_module(
-          "norm" + std::to_string(l),
-          torch::nn::LayerNorm(torch::nn::LayerNormOptions({int64_t(hidden)}))));
-    }
-  }
-
-  /// Returns logits [nodes, 2, levels].
-  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
-    torch::Tensor h = torch::tanh(input->forward(x));
-    for (size_t l = 0; l < convs.size(); ++l)
-      h = norms[l]->forward(h + torch::relu(convs[l]->forward(
-                                   torch::mm(adj, h))));
-    return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
-  }
-
-  torch::nn::Linear input, weightHead, outputHead;
-  std::vector<torch::nn::Linear> convs;
-  std::vector<torch::nn::LayerNorm> norms;
-};
-TORCH_MODULE(GcnNet);
-
-} // namespace
-
-struct GnnPolicy::Impl {
-  GnnPolicyConfig config;
-  unsigned levels;
-  GcnNet net{nullptr};
-  std::unique_ptr<torch::optim::Adam> optimizer;
-  torch::Tensor features, adjacency;
-  /// Masks per node: 1 where a decision matters (weightless nodes have no
-  /// weight decision; empty outputs no output decision).
-  torch::Tensor decisionMask;
-  unsigned numNodes = 0;
-  /// Actions of the last sample() call: [count, nodes, 2].
-  torch::Tensor lastActions;
-  /// logProbabilities() until the parameters or the graph change: a
-  /// population re-samples unchanged members every generation.
-  std::vector<float> cachedLogp;
-};
 
 GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
     : impl(std::make_unique<Impl>()) {
@@ -79,7 +25,7 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   // cores to evaluate placements instead.
   torch::set_num_threads(1);
   torch::manual_seed(config.seed);
-  impl->net = GcnNet(kNumNodeFeatures, config.hidden, config.layers,
+  impl->net = detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers,
                      numLevels);
   impl->optimizer = std::make_unique<torch::optim::Adam>(
       impl->net->parameters(),
@@ -331,3 +277,5 @@ size_t GnnPolicy::numParameters() const {
     total += param.numel();
   return total;
 }
+
+void GnnPolicy::parametersChanged() { impl->cachedLogp.clear(); }

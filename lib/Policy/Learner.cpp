@@ -8,6 +8,8 @@
 
 using namespace egrl;
 
+Learner::~Learner() = default;
+
 OffPolicyLearner::OffPolicyLearner(const LearnerConfig &config,
                                                    unsigned numLevels)
     : config(config), policy(config.policy, numLevels) {}

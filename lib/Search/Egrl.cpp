@@ -28,6 +28,7 @@
 #include "egrl/Policy/Learner.h"
 #include "egrl/Policy/Population.h"
 #include "egrl/Policy/ReplayBuffer.h"
+#include "egrl/Policy/SacLearner.h"
 #include "egrl/Search/Strategy.h"
 
 #include <cmath>
@@ -78,6 +79,9 @@ struct EgrlConfig {
   BoltzmannConfig boltzmann;
   LearnerConfig learner = defaultLearner(population.size + learnerRollouts);
   size_t bufferCapacity = 20000;
+  /// `egrl-sac`: the paper's discrete SAC instead of `learner`.
+  bool useSac = false;
+  SacConfig sac;
 
   /// The learner trains on the newest generation of the buffer (all the
   /// population's and its own samples), two passes per generation.
@@ -157,12 +161,16 @@ struct Member {
 
 class EgrlStrategy : public Strategy {
 public:
-  llvm::StringRef name() const override { return "egrl"; }
+  explicit EgrlStrategy(bool useSac) : useSac(useSac) {}
+  llvm::StringRef name() const override {
+    return useSac ? "egrl-sac" : "egrl";
+  }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const Problem &problem = context.problem;
     const uint64_t seed = context.options.seed;
-    const EgrlConfig config;
+    EgrlConfig config;
+    config.useSac = useSac;
     const unsigned size = config.population.size;
     const unsigned levels = problem.numLevels();
     EvaluationTracker tracker(context);
@@ -201,10 +209,17 @@ public:
 
     // Initial population: GNNs, Boltzmann chromosomes seeded from their
     // log-probabilities, and the seeds as sharp chromosomes.
-    LearnerConfig learnerConfig = config.learner;
-    learnerConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
-    OffPolicyLearner learner(learnerConfig, levels);
-    learner.bind(problem);
+    std::unique_ptr<Learner> learner;
+    if (config.useSac) {
+      SacConfig sacConfig = config.sac;
+      sacConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      learner = std::make_unique<SacLearner>(sacConfig, levels);
+    } else {
+      LearnerConfig learnerConfig = config.learner;
+      learnerConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
+    }
+    learner->bind(problem);
     const unsigned numGnn = std::max(
         1u, std::min(size, unsigned(std::lround(config.gnnShare * size))));
     std::vector<Member> population;
@@ -269,7 +284,7 @@ public:
         }
         kinds.push_back(member.kind);
       }
-      for (Placement &p : learner.actor().sample(
+      for (Placement &p : learner->actor().sample(
                config.learnerRollouts,
                streamSeed(seed, LearnerSample, generation, 0))) {
         batch.push_back(std::move(p));
@@ -339,8 +354,8 @@ public:
       }
 
       std::mt19937_64 trainRng(streamSeed(seed, Train, generation, 0));
-      learner.observeRollouts(learnerRewards);
-      learner.train(buffer, trainRng);
+      learner->observeRollouts(learnerRewards);
+      learner->train(buffer, trainRng);
 
       // Selection: elites unchanged, then tournament offspring.
       std::mt19937_64 rng(streamSeed(seed, Select, generation, 0));
@@ -379,7 +394,7 @@ public:
       }
       Member migrant;
       migrant.kind = Kind::Learner;
-      migrant.gnn = learner.actor().clone();
+      migrant.gnn = learner->actor().clone();
       next.push_back(std::move(migrant));
       population = std::move(next);
     }
@@ -390,8 +405,8 @@ public:
                     std::to_string(size) + " (" + std::to_string(numGnn) +
                     " GNN at start) + " +
                     std::to_string(config.learnerRollouts) +
-                    " learner samples, " + std::to_string(learner.steps()) +
-                    " learner steps; champion: " + kindName(champion) +
+                    " learner samples, " + std::to_string(learner->steps()) +
+ " learner steps (" + learner->name().str() + "); champion: " + kindName(champion) +
                     (exhaustedSpace ? "; stopped: no new placement in " +
                                           std::to_string(kMaxStaleGenerations) +
                                           " generations"
@@ -400,6 +415,8 @@ public:
   }
 
 private:
+  bool useSac;
+
   /// GNN x GNN crosses weights; any pair with a chromosome crosses
   /// chromosomes, a GNN parent converted through its log-probabilities.
   static Member crossover(const Member &a, const Member &b,
@@ -429,5 +446,9 @@ private:
 } // namespace
 
 std::unique_ptr<Strategy> egrl::createEgrlStrategy() {
-  return std::make_unique<EgrlStrategy>();
+  return std::make_unique<EgrlStrategy>(/*useSac=*/false);
+}
+
+std::unique_ptr<Strategy> egrl::createEgrlSacStrategy() {
+  return std::make_unique<EgrlStrategy>(/*useSac=*/true);
 }

@@ -81,5 +81,7 @@ egrlCreatePolicyStrategy(const char *name) {
     return createPolicyGradientStrategy().release();
   if (llvm::StringRef(name) == "egrl")
     return createEgrlStrategy().release();
+  if (llvm::StringRef(name) == "egrl-sac")
+    return createEgrlSacStrategy().release();
   return nullptr;
 }

@@ -13,9 +13,9 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {"native", "greedy", "dp",
-                                          "random", "ea",     "pg",
-                                          "egrl",   "ilp"};
+  static const llvm::StringRef names[] = {
+      "native", "greedy", "dp", "random", "ea", "pg", "egrl", "egrl-sac",
+      "ilp"};
   return names;
 }
 
@@ -25,7 +25,7 @@ egrl::createStrategy(llvm::StringRef name) {
     return createNativeStrategy();
   if (name == "greedy")
     return createGreedyStrategy();
-  if (name == "pg" || name == "egrl")
+  if (name == "pg" || name == "egrl" || name == "egrl-sac")
     return createPolicyStrategy(name);
   if (name == "ilp")
     return createIlpStrategy();

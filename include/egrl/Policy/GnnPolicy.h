@@ -77,8 +77,12 @@ public:
   /// Number of scalar parameters.
   size_t numParameters() const;
 
-  /// Opaque (LibTorch); public so that GnnPolicy.cpp's helpers can name it.
+  /// Opaque (LibTorch, lib/Policy/GnnPolicyImpl.h): for the learners in
+  /// lib/Policy that train the network directly (SacLearner).
   struct Impl;
+  Impl &internals() { return *impl; }
+  /// Forget cached log-probabilities after changing the network directly.
+  void parametersChanged();
 
 private:
   std::unique_ptr<Impl> impl;

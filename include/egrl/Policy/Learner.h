@@ -56,21 +56,39 @@ struct LearnerConfig {
   unsigned warmup = 16;
 };
 
-class OffPolicyLearner {
+/// What EGRL needs of a learner: an actor to sample from and migrate, and
+/// training from the shared buffer once a generation.
+class Learner {
+public:
+  virtual ~Learner();
+  /// Short name for reports ("off-policy PG", "discrete SAC").
+  virtual llvm::StringRef name() const = 0;
+  virtual void bind(const Problem &problem) = 0;
+  virtual GnnPolicy &actor() = 0;
+  /// Rewards of the placements the actor sampled last (actor().sample()).
+  virtual double observeRollouts(llvm::ArrayRef<double> rewards) { return 0; }
+  /// One generation's training from `buffer`, drawing with `rng`; returns
+  /// the mean loss (0 when it did not train).
+  virtual double train(const ReplayBuffer &buffer, std::mt19937_64 &rng) = 0;
+  /// Gradient steps taken so far.
+  virtual uint64_t steps() const = 0;
+};
+
+class OffPolicyLearner : public Learner {
 public:
   OffPolicyLearner(const LearnerConfig &config, unsigned numLevels);
 
-  void bind(const Problem &problem) { policy.bind(problem); }
-  GnnPolicy &actor() { return policy; }
+  llvm::StringRef name() const override { return "off-policy PG"; }
+  void bind(const Problem &problem) override { policy.bind(problem); }
+  GnnPolicy &actor() override { return policy; }
 
-  /// Rewards of the placements the actor sampled last (actor().sample()):
-  /// one on-policy REINFORCE step on them (standardised advantages, when
-  /// `onPolicyStep`), and they set the baseline V of self-imitation.
-  double observeRollouts(llvm::ArrayRef<double> rewards);
-  /// `stepsPerGeneration` steps on minibatches drawn from `buffer` with
-  /// `rng`; returns the mean loss (0 when it did not train).
-  double train(const ReplayBuffer &buffer, std::mt19937_64 &rng);
-  uint64_t steps() const { return totalSteps; }
+  /// One on-policy REINFORCE step on the actor's own samples (standardised
+  /// advantages, when `onPolicyStep`); they also set the baseline V of
+  /// self-imitation.
+  double observeRollouts(llvm::ArrayRef<double> rewards) override;
+  /// `stepsPerGeneration` steps on minibatches drawn from `buffer`.
+  double train(const ReplayBuffer &buffer, std::mt19937_64 &rng) override;
+  uint64_t steps() const override { return totalSteps; }
 
 private:
   LearnerConfig config;

@@ -164,6 +164,7 @@ createPolicyStrategy(llvm::StringRef name);
 /// Defined in libEGRLPolicy.so; other code goes through createStrategy().
 std::unique_ptr<Strategy> createPolicyGradientStrategy();
 std::unique_ptr<Strategy> createEgrlStrategy();
+std::unique_ptr<Strategy> createEgrlSacStrategy();
 std::unique_ptr<Strategy> createIlpStrategy();
 std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();
