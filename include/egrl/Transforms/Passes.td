@@ -38,7 +38,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
            "Placement strategy: native, greedy (the default), dp, ilp, random, "
-           "ea, pg or egrl (docs/strategies.md)">,
+           "ea, pg, egrl or egrl-sac (docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON">,
