@@ -27,9 +27,8 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   torch::manual_seed(config.seed);
   impl->net = detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers,
                      numLevels);
-  impl->optimizer = std::make_unique<torch::optim::Adam>(
-      impl->net->parameters(),
-      torch::optim::AdamOptions(config.learningRate));
+  // The optimiser is made on the first step (Impl::adam()): population
+  // members that are only sampled and varied never need one.
 }
 
 GnnPolicy::~GnnPolicy() = default;
@@ -168,10 +167,10 @@ double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
       impl.decisionMask.sum().clamp_min(1);
   torch::Tensor loss =
       -(w * sampleLogp).mean() - impl.config.entropyWeight * entropy;
-  impl.optimizer->zero_grad();
+  impl.adam().zero_grad();
   loss.backward();
   torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
-  impl.optimizer->step();
+  impl.adam().step();
   impl.cachedLogp.clear();
   return loss.item<double>();
 }

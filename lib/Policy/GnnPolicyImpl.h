@@ -57,6 +57,13 @@ struct GnnPolicy::Impl {
   detail::GcnNet net{nullptr};
   std::unique_ptr<torch::optim::Adam> optimizer;
   torch::Tensor features, adjacency;
+  /// The actor's Adam, made on first use.
+  torch::optim::Adam &adam() {
+    if (!optimizer)
+      optimizer = std::make_unique<torch::optim::Adam>(
+          net->parameters(), torch::optim::AdamOptions(config.learningRate));
+    return *optimizer;
+  }
   /// Masks per node: 1 where a decision matters (weightless nodes have no
   /// weight decision; empty outputs no output decision).
   torch::Tensor decisionMask;

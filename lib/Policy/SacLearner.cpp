@@ -174,10 +174,10 @@ double SacLearner::train(const ReplayBuffer &buffer, std::mt19937_64 &rng) {
         torch::min(critics->q1->forward(impl.features, impl.adjacency, actions),
                    critics->q2->forward(impl.features, impl.adjacency, actions));
     torch::Tensor loss = -q.mean() - config.alpha * entropy;
-    impl.optimizer->zero_grad();
+    impl.adam().zero_grad();
     loss.backward();
     torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
-    impl.optimizer->step();
+    impl.adam().step();
     policy.parametersChanged();
     lossSum += loss.item<double>();
     ++totalSteps;
