@@ -1,5 +1,6 @@
 //===- EgrlTest.cpp - EGRL: its learning machinery and the strategy -------===//
 
+#include "TestUtil.h"
 #include "egrl/Policy/Boltzmann.h"
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Policy/Learner.h"
@@ -8,7 +9,6 @@
 #include "egrl/Policy/SacLearner.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
-#include "TestUtil.h"
 
 #include <cmath>
 
@@ -204,8 +204,7 @@ TEST(EgrlStrategy, NeverWorseThanItsSeed) {
   options.seedPlacements = {seedResult->placement};
   SearchResult result = runEgrl(problem, options);
   EXPECT_EQ(result.evaluations, 60u);
-  EXPECT_LE(result.result.latency,
-            seedResult->result.latency * (1 + 1e-12));
+  EXPECT_LE(result.result.latency, seedResult->result.latency * (1 + 1e-12));
   ASSERT_FALSE(result.generations.empty());
   // Nothing in 60 evaluations beats greedy on a separable model: the
   // champion is the seed.

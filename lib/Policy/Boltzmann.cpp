@@ -37,8 +37,7 @@ BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
     : nodes(numNodes), levels(numLevels), config(config),
       priorValues(size_t(numNodes) * 2 * numLevels, prior),
       temperatures(size_t(numNodes) * 2,
-                   std::clamp(temperature, config.minValue, config.maxValue)) {
-}
+                   std::clamp(temperature, config.minValue, config.maxValue)) {}
 
 BoltzmannChromosome BoltzmannChromosome::fromLogProbabilities(
     unsigned numNodes, unsigned numLevels,
@@ -51,11 +50,9 @@ BoltzmannChromosome BoltzmannChromosome::fromLogProbabilities(
   return out;
 }
 
-BoltzmannChromosome
-BoltzmannChromosome::fromPlacement(const Placement &placement,
-                                   unsigned numLevels,
-                                   const BoltzmannConfig &config,
-                                   double keepProbability) {
+BoltzmannChromosome BoltzmannChromosome::fromPlacement(
+    const Placement &placement, unsigned numLevels,
+    const BoltzmannConfig &config, double keepProbability) {
   unsigned n = placement.size();
   BoltzmannChromosome out(n, numLevels, config, 0.0, 1.0);
   if (numLevels < 2)

@@ -25,8 +25,8 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   // cores to evaluate placements instead.
   torch::set_num_threads(1);
   torch::manual_seed(config.seed);
-  impl->net = detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers,
-                     numLevels);
+  impl->net =
+      detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers, numLevels);
   // The optimiser is made on the first step (Impl::adam()): population
   // members that are only sampled and varied never need one.
 }
@@ -159,9 +159,8 @@ double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
   torch::Tensor chosen = expanded.gather(3, actions.unsqueeze(3)).squeeze(3);
   torch::Tensor mask = impl.decisionMask.unsqueeze(0);
   torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
-  torch::Tensor w =
-      torch::tensor(std::vector<double>(weights.begin(), weights.end()),
-                    torch::kFloat32);
+  torch::Tensor w = torch::tensor(
+      std::vector<double>(weights.begin(), weights.end()), torch::kFloat32);
   torch::Tensor entropy =
       -(logp.exp() * logp).sum(-1).mul(impl.decisionMask).sum() /
       impl.decisionMask.sum().clamp_min(1);
@@ -250,9 +249,8 @@ void GnnPolicy::mutate(double fraction, double scale, uint64_t seed) {
   impl->cachedLogp.clear();
 }
 
-std::unique_ptr<GnnPolicy> GnnPolicy::crossover(const GnnPolicy &a,
-                                                const GnnPolicy &b,
-                                                uint64_t seed) {
+std::unique_ptr<GnnPolicy>
+GnnPolicy::crossover(const GnnPolicy &a, const GnnPolicy &b, uint64_t seed) {
   std::unique_ptr<GnnPolicy> child = a.clone();
   torch::NoGradGuard noGrad;
   std::mt19937_64 rng(seed);

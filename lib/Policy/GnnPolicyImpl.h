@@ -19,16 +19,17 @@ struct GcnNetImpl : torch::nn::Module {
   GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
              unsigned levels)
       : input(register_module("input", torch::nn::Linear(features, hidden))),
-        weightHead(register_module(
-            "weight_head", torch::nn::Linear(hidden, levels))),
-        outputHead(register_module(
-            "output_head", torch::nn::Linear(hidden, levels))) {
+        weightHead(
+            register_module("weight_head", torch::nn::Linear(hidden, levels))),
+        outputHead(
+            register_module("output_head", torch::nn::Linear(hidden, levels))) {
     for (unsigned l = 0; l < layers; ++l) {
       convs.push_back(register_module("conv" + std::to_string(l),
                                       torch::nn::Linear(hidden, hidden)));
-      norms.push_back(register_module(
-          "norm" + std::to_string(l),
-          torch::nn::LayerNorm(torch::nn::LayerNormOptions({int64_t(hidden)}))));
+      norms.push_back(
+          register_module("norm" + std::to_string(l),
+                          torch::nn::LayerNorm(
+                              torch::nn::LayerNormOptions({int64_t(hidden)}))));
     }
   }
 
@@ -36,8 +37,8 @@ struct GcnNetImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
     torch::Tensor h = torch::tanh(input->forward(x));
     for (size_t l = 0; l < convs.size(); ++l)
-      h = norms[l]->forward(h + torch::relu(convs[l]->forward(
-                                   torch::mm(adj, h))));
+      h = norms[l]->forward(h +
+                            torch::relu(convs[l]->forward(torch::mm(adj, h))));
     return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
   }
 

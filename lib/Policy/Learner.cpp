@@ -11,7 +11,7 @@ using namespace egrl;
 Learner::~Learner() = default;
 
 OffPolicyLearner::OffPolicyLearner(const LearnerConfig &config,
-                                                   unsigned numLevels)
+                                   unsigned numLevels)
     : config(config), policy(config.policy, numLevels) {}
 
 double OffPolicyLearner::observeRollouts(llvm::ArrayRef<double> rewards) {
@@ -35,7 +35,7 @@ double OffPolicyLearner::observeRollouts(llvm::ArrayRef<double> rewards) {
 }
 
 double OffPolicyLearner::train(const ReplayBuffer &buffer,
-                                       std::mt19937_64 &rng) {
+                               std::mt19937_64 &rng) {
   if (buffer.size() < std::max(2u, config.warmup))
     return 0;
   std::vector<size_t> best;
@@ -52,7 +52,8 @@ double OffPolicyLearner::train(const ReplayBuffer &buffer,
   }
   double lossSum = 0;
   for (unsigned step = 0; step < config.stepsPerGeneration; ++step) {
-    unsigned recent = unsigned(std::lround(config.recentShare * config.batchSize));
+    unsigned recent =
+        unsigned(std::lround(config.recentShare * config.batchSize));
     std::vector<size_t> picks =
         buffer.sampleRecent(recent, config.recentWindow, rng);
     if (best.empty()) {
@@ -91,10 +92,9 @@ double OffPolicyLearner::train(const ReplayBuffer &buffer,
             std::clamp(advantage, -config.maxAdvantage, config.maxAdvantage));
         break;
       case LearnerConfig::Weighting::SelfImitation:
-        weights.push_back(
-            haveBaseline ? std::clamp((r - baseline) * scale, 0.0,
-                                      config.maxAdvantage)
-                         : 0.0);
+        weights.push_back(haveBaseline ? std::clamp((r - baseline) * scale, 0.0,
+                                                    config.maxAdvantage)
+                                       : 0.0);
         break;
       }
     }

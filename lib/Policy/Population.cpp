@@ -8,8 +8,8 @@
 using namespace egrl;
 
 unsigned egrl::eliteCount(const PopulationConfig &config) {
-  unsigned elites = std::max(config.minElites,
-                             unsigned(config.eliteFraction * config.size));
+  unsigned elites =
+      std::max(config.minElites, unsigned(config.eliteFraction * config.size));
   return std::min(elites, config.size);
 }
 

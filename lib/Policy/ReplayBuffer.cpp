@@ -6,7 +6,8 @@
 
 using namespace egrl;
 
-ReplayBuffer::ReplayBuffer(size_t capacity) : limit(std::max<size_t>(1, capacity)) {}
+ReplayBuffer::ReplayBuffer(size_t capacity)
+    : limit(std::max<size_t>(1, capacity)) {}
 
 void ReplayBuffer::add(Placement placement, double reward) {
   Experience experience{std::move(placement), reward};

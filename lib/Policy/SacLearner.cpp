@@ -15,15 +15,16 @@ namespace {
 struct CriticNetImpl : torch::nn::Module {
   CriticNetImpl(unsigned inputs, unsigned hidden, unsigned layers)
       : input(register_module("input", torch::nn::Linear(inputs, hidden))),
-        hiddenLayer(register_module("mlp0",
-                                    torch::nn::Linear(2 * hidden, hidden))),
+        hiddenLayer(
+            register_module("mlp0", torch::nn::Linear(2 * hidden, hidden))),
         out(register_module("mlp1", torch::nn::Linear(hidden, 1))) {
     for (unsigned l = 0; l < layers; ++l) {
       convs.push_back(register_module("conv" + std::to_string(l),
                                       torch::nn::Linear(hidden, hidden)));
-      norms.push_back(register_module(
-          "norm" + std::to_string(l),
-          torch::nn::LayerNorm(torch::nn::LayerNormOptions({int64_t(hidden)}))));
+      norms.push_back(
+          register_module("norm" + std::to_string(l),
+                          torch::nn::LayerNorm(
+                              torch::nn::LayerNormOptions({int64_t(hidden)}))));
     }
   }
 
@@ -37,9 +38,8 @@ struct CriticNetImpl : torch::nn::Module {
     for (size_t l = 0; l < convs.size(); ++l) {
       // One sparse product for the whole batch: [n, B * H].
       torch::Tensor flat = h.permute({1, 0, 2}).reshape({n, batch * width});
-      torch::Tensor mixed = torch::mm(adj, flat)
-                                .reshape({n, batch, width})
-                                .permute({1, 0, 2});
+      torch::Tensor mixed =
+          torch::mm(adj, flat).reshape({n, batch, width}).permute({1, 0, 2});
       h = norms[l]->forward(h + torch::relu(convs[l]->forward(mixed)));
     }
     torch::Tensor pooled =
@@ -159,10 +159,9 @@ double SacLearner::train(const ReplayBuffer &buffer, std::mt19937_64 &rng) {
     std::vector<float> noise(size_t(samples) * n * 2 * levels);
     for (float &g : noise)
       g = -std::log(-std::log(unit(rng)));
-    torch::Tensor gumbel = torch::from_blob(noise.data(),
-                                            {samples, n, 2, levels},
-                                            torch::kFloat32)
-                               .clone();
+    torch::Tensor gumbel =
+        torch::from_blob(noise.data(), {samples, n, 2, levels}, torch::kFloat32)
+            .clone();
     torch::Tensor soft = torch::softmax(
         (logp.unsqueeze(0) + gumbel) / config.gumbelTemperature, -1);
     torch::Tensor hard =
@@ -170,9 +169,9 @@ double SacLearner::train(const ReplayBuffer &buffer, std::mt19937_64 &rng) {
     torch::Tensor actions = (hard - soft.detach() + soft) *
                             impl.decisionMask.unsqueeze(0).unsqueeze(3);
     actions = actions.reshape({samples, n, 2 * levels});
-    torch::Tensor q =
-        torch::min(critics->q1->forward(impl.features, impl.adjacency, actions),
-                   critics->q2->forward(impl.features, impl.adjacency, actions));
+    torch::Tensor q = torch::min(
+        critics->q1->forward(impl.features, impl.adjacency, actions),
+        critics->q2->forward(impl.features, impl.adjacency, actions));
     torch::Tensor loss = -q.mean() - config.alpha * entropy;
     impl.adam().zero_grad();
     loss.backward();

@@ -128,7 +128,7 @@ std::string placementKey(const Problem &problem, const Placement &placement) {
   std::string key(size_t(placement.size()) * 2, '\0');
   for (unsigned i = 0; i < placement.size(); ++i) {
     key[2 * i] = char(problem.hasWeights(i) ? placement[i].weights
-                                             : problem.slowestLevel());
+                                            : problem.slowestLevel());
     key[2 * i + 1] = char(placement[i].output);
   }
   return key;
@@ -162,9 +162,7 @@ struct Member {
 class EgrlStrategy : public Strategy {
 public:
   explicit EgrlStrategy(bool useSac) : useSac(useSac) {}
-  llvm::StringRef name() const override {
-    return useSac ? "egrl-sac" : "egrl";
-  }
+  llvm::StringRef name() const override { return useSac ? "egrl-sac" : "egrl"; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const Problem &problem = context.problem;
@@ -380,7 +378,8 @@ public:
           child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
         }
         if (unit(rng) < config.population.mutationProbability) {
-          uint64_t mutateSeed = streamSeed(seed, Mutate, generation, childIndex);
+          uint64_t mutateSeed =
+              streamSeed(seed, Mutate, generation, childIndex);
           if (child.gnn) {
             child.gnn->mutate(config.gnnMutationFraction,
                               config.gnnMutationScale, mutateSeed);
@@ -401,16 +400,16 @@ public:
 
     SearchResult result = tracker.finish();
     result.generations = std::move(generations);
-    result.detail = std::to_string(generation) + " generations of " +
-                    std::to_string(size) + " (" + std::to_string(numGnn) +
-                    " GNN at start) + " +
-                    std::to_string(config.learnerRollouts) +
-                    " learner samples, " + std::to_string(learner->steps()) +
- " learner steps (" + learner->name().str() + "); champion: " + kindName(champion) +
-                    (exhaustedSpace ? "; stopped: no new placement in " +
-                                          std::to_string(kMaxStaleGenerations) +
-                                          " generations"
-                                    : "");
+    result.detail =
+        std::to_string(generation) + " generations of " + std::to_string(size) +
+        " (" + std::to_string(numGnn) + " GNN at start) + " +
+        std::to_string(config.learnerRollouts) + " learner samples, " +
+        std::to_string(learner->steps()) + " learner steps (" +
+        learner->name().str() + "); champion: " + kindName(champion) +
+        (exhaustedSpace
+             ? "; stopped: no new placement in " +
+                   std::to_string(kMaxStaleGenerations) + " generations"
+             : "");
     return result;
   }
 

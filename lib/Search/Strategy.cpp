@@ -13,9 +13,9 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {
-      "native", "greedy", "dp", "random", "ea", "pg", "egrl", "egrl-sac",
-      "ilp"};
+  static const llvm::StringRef names[] = {"native", "greedy",   "dp",
+                                          "random", "ea",       "pg",
+                                          "egrl",   "egrl-sac", "ilp"};
   return names;
 }
 
@@ -134,9 +134,10 @@ void SearchProgress::update(uint64_t generation, uint64_t evaluations,
     return;
   last = now;
   double elapsed = std::chrono::duration<double>(now - start).count();
-  double eta = evaluations > 0 ? elapsed / double(evaluations) *
-                                     double(budget - std::min(budget, evaluations))
-                               : 0;
+  double eta = evaluations > 0
+                   ? elapsed / double(evaluations) *
+                         double(budget - std::min(budget, evaluations))
+                   : 0;
   llvm::errs() << llvm::format(
       "%s: generation %llu, %llu/%llu evaluations, best %.3fx native, "
       "%.1f s elapsed, ETA %.1f s\n",

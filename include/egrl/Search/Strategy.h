@@ -55,7 +55,7 @@ struct SearchContext {
 /// placements only, 0 when that part measured none.
 struct GenerationPoint {
   uint64_t generation = 0;
-  uint64_t evaluations = 0; ///< Used after this generation.
+  uint64_t evaluations = 0;  ///< Used after this generation.
   double populationBest = 0; ///< Best of the population's samples.
   double learnerBest = 0;    ///< Best of the learner's samples.
   double bestSoFar = 0;
