@@ -213,6 +213,21 @@ TEST(EgrlStrategy, NeverWorseThanItsSeed) {
   }
 }
 
+TEST(EgrlStrategy, RejectsASeedOfAnotherGraph) {
+  WorkloadGraph graph = test::randomGraph(10, 1);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  SearchContext context{problem, model, model, {}};
+  context.options.seedPlacements = {Placement(7, 0)};
+  auto strategy = createStrategy("egrl");
+  ASSERT_TRUE(bool(strategy));
+  auto result = (*strategy)->run(context);
+  ASSERT_FALSE(bool(result));
+  EXPECT_NE(llvm::toString(result.takeError()).find("seed placement 0"),
+            std::string::npos);
+}
+
 TEST(EgrlStrategy, FindsTheBruteForceOptimumOfTinyGraphs) {
   // Capacities this tight make the optimum a needle (pg stops 27% above it
   // on the 3-node graph): measuring only new placements and raising

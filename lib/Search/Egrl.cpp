@@ -199,6 +199,16 @@ public:
 
     // Seeds are measured as given, so the result is never worse than them.
     const std::vector<Placement> &seeds = context.options.seedPlacements;
+    for (size_t k = 0; k < seeds.size(); ++k)
+      if (seeds[k].size() != problem.numNodes() ||
+          llvm::any_of(seeds[k].nodes, [&](const NodePlacement &n) {
+            return n.weights >= levels || n.output >= levels;
+          }))
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "egrl: seed placement %zu does not fit the graph (%u nodes, "
+            "levels 0..%u); it has %u nodes",
+            k, problem.numNodes(), levels - 1, seeds[k].size());
     std::vector<EvalResult> seedResults = tracker.evaluateBatch(seeds);
     for (size_t i = 0; i < seedResults.size(); ++i) {
       buffer.add(seeds[i], reward(seedResults[i]));
