@@ -64,7 +64,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Random seed, same seed, same placement (default: 0)">,
     Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",
-           "What a search (anneal, ea, random) may start from: none (model-"
+           "What a search (anneal, ea, random, egrl) may start from: none (model-"
            "free, the default), native, or model (the best of native, greedy "
            "and ilp, measured in the budget)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
