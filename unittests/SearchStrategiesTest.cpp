@@ -2,7 +2,7 @@
 
 #include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
-#include "egrl/Search/Boltzmann.h"
+#include "egrl/Policy/Boltzmann.h"
 #include "egrl/Search/Strategy.h"
 
 #include <nlohmann/json.hpp>

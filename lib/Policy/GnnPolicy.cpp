@@ -10,63 +10,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Policy/GnnPolicy.h"
+#include "GnnPolicyImpl.h"
 #include "egrl/Policy/Features.h"
-
-#include <torch/torch.h>
 
 #include <random>
 
 using namespace egrl;
-
-namespace {
-
-struct GcnNetImpl : torch::nn::Module {
-  GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
-             unsigned levels)
-      : input(register_module("input", torch::nn::Linear(features, hidden))),
-        weightHead(register_module(
-            "weight_head", torch::nn::Linear(hidden, levels))),
-        outputHead(register_module(
-            "output_head", torch::nn::Linear(hidden, levels))) {
-    for (unsigned l = 0; l < layers; ++l) {
-      convs.push_back(register_module("conv" + std::to_string(l),
-                                      torch::nn::Linear(hidden, hidden)));
-      norms.push_back(register_module(
-          "norm" + std::to_string(l),
-          torch::nn::LayerNorm(torch::nn::LayerNormOptions({int64_t(hidden)}))));
-    }
-  }
-
-  /// Returns logits [nodes, 2, levels].
-  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
-    torch::Tensor h = torch::tanh(input->forward(x));
-    for (size_t l = 0; l < convs.size(); ++l)
-      h = norms[l]->forward(h + torch::relu(convs[l]->forward(
-                                   torch::mm(adj, h))));
-    return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
-  }
-
-  torch::nn::Linear input, weightHead, outputHead;
-  std::vector<torch::nn::Linear> convs;
-  std::vector<torch::nn::LayerNorm> norms;
-};
-TORCH_MODULE(GcnNet);
-
-} // namespace
-
-struct GnnPolicy::Impl {
-  GnnPolicyConfig config;
-  unsigned levels;
-  GcnNet net{nullptr};
-  std::unique_ptr<torch::optim::Adam> optimizer;
-  torch::Tensor features, adjacency;
-  /// Masks per node: 1 where a decision matters (weightless nodes have no
-  /// weight decision; empty outputs no output decision).
-  torch::Tensor decisionMask;
-  unsigned numNodes = 0;
-  /// Actions of the last sample() call: [count, nodes, 2].
-  torch::Tensor lastActions;
-};
 
 GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
     : impl(std::make_unique<Impl>()) {
@@ -76,11 +25,10 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   // cores to evaluate placements instead.
   torch::set_num_threads(1);
   torch::manual_seed(config.seed);
-  impl->net = GcnNet(kNumNodeFeatures, config.hidden, config.layers,
-                     numLevels);
-  impl->optimizer = std::make_unique<torch::optim::Adam>(
-      impl->net->parameters(),
-      torch::optim::AdamOptions(config.learningRate));
+  impl->net =
+      detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers, numLevels);
+  // The optimiser is made on the first step (Impl::adam()): population
+  // members that are only sampled and varied never need one.
 }
 
 GnnPolicy::~GnnPolicy() = default;
@@ -88,6 +36,7 @@ GnnPolicy::~GnnPolicy() = default;
 unsigned GnnPolicy::numLevels() const { return impl->levels; }
 
 void GnnPolicy::bind(const Problem &problem) {
+  impl->cachedLogp.clear();
   const unsigned n = problem.numNodes();
   impl->numNodes = n;
   std::vector<float> rows = computeNodeFeatures(problem);
@@ -138,15 +87,19 @@ void GnnPolicy::bind(const Problem &problem) {
 }
 
 std::vector<float> GnnPolicy::logProbabilities() {
+  if (!impl->cachedLogp.empty())
+    return impl->cachedLogp;
   torch::NoGradGuard noGrad;
   torch::Tensor logp = torch::log_softmax(
       impl->net->forward(impl->features, impl->adjacency), -1);
   logp = logp.contiguous();
-  return std::vector<float>(logp.data_ptr<float>(),
-                            logp.data_ptr<float>() + logp.numel());
+  impl->cachedLogp.assign(logp.data_ptr<float>(),
+                          logp.data_ptr<float>() + logp.numel());
+  return impl->cachedLogp;
 }
 
-std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed) {
+std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed,
+                                         double epsilon) {
   std::vector<float> logp = logProbabilities();
   const unsigned n = impl->numNodes, levels = impl->levels;
   std::mt19937_64 rng(seed);
@@ -166,6 +119,9 @@ std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed) {
             break;
           }
         }
+        // No extra draw without exploration: pg's samples stay as they were.
+        if (epsilon > 0 && uniform(rng) < epsilon)
+          chosen = std::min(unsigned(uniform(rng) * levels), levels - 1);
         (d == 0 ? placements[k][i].weights : placements[k][i].output) =
             uint8_t(chosen);
         actions[(size_t(k) * n + i) * 2 + d] = chosen;
@@ -188,31 +144,135 @@ Placement GnnPolicy::mostLikely() {
   return placement;
 }
 
+namespace {
+/// Loss of a batch of actions [count, nodes, 2] weighted per sample: the
+/// REINFORCE and the weighted-likelihood steps differ only in where the
+/// actions and weights come from.
+double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
+                    llvm::ArrayRef<double> weights) {
+  torch::Tensor logp = torch::log_softmax(
+      impl.net->forward(impl.features, impl.adjacency), -1); // [n, 2, L]
+  const int64_t count = actions.size(0);
+  // log pi(a) per sample: gather the chosen levels, mask, sum over nodes.
+  torch::Tensor expanded =
+      logp.unsqueeze(0).expand({count, logp.size(0), 2, logp.size(2)});
+  torch::Tensor chosen = expanded.gather(3, actions.unsqueeze(3)).squeeze(3);
+  torch::Tensor mask = impl.decisionMask.unsqueeze(0);
+  torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
+  torch::Tensor w = torch::tensor(
+      std::vector<double>(weights.begin(), weights.end()), torch::kFloat32);
+  torch::Tensor entropy =
+      -(logp.exp() * logp).sum(-1).mul(impl.decisionMask).sum() /
+      impl.decisionMask.sum().clamp_min(1);
+  torch::Tensor loss =
+      -(w * sampleLogp).mean() - impl.config.entropyWeight * entropy;
+  impl.adam().zero_grad();
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
+  impl.adam().step();
+  impl.cachedLogp.clear();
+  return loss.item<double>();
+}
+} // namespace
+
 double GnnPolicy::update(llvm::ArrayRef<double> advantages) {
   if (!impl->lastActions.defined() ||
       int64_t(advantages.size()) != impl->lastActions.size(0))
     return 0;
-  torch::Tensor logp = torch::log_softmax(
-      impl->net->forward(impl->features, impl->adjacency), -1); // [n, 2, L]
-  const int64_t count = impl->lastActions.size(0);
-  // log pi(a) per sample: gather the chosen levels, mask, sum over nodes.
-  torch::Tensor expanded = logp.unsqueeze(0).expand(
-      {count, logp.size(0), 2, logp.size(2)});
-  torch::Tensor chosen =
-      expanded.gather(3, impl->lastActions.unsqueeze(3)).squeeze(3);
-  torch::Tensor mask = impl->decisionMask.unsqueeze(0);
-  torch::Tensor sampleLogp = (chosen * mask).sum({1, 2}); // [count]
-  torch::Tensor adv =
-      torch::tensor(std::vector<double>(advantages.begin(), advantages.end()),
-                    torch::kFloat32);
-  torch::Tensor entropy =
-      -(logp.exp() * logp).sum(-1).mul(impl->decisionMask).sum() /
-      impl->decisionMask.sum().clamp_min(1);
-  torch::Tensor loss = -(adv * sampleLogp).mean() -
-                       impl->config.entropyWeight * entropy;
-  impl->optimizer->zero_grad();
-  loss.backward();
-  torch::nn::utils::clip_grad_norm_(impl->net->parameters(), 5.0);
-  impl->optimizer->step();
-  return loss.item<double>();
+  return weightedStep(*impl, impl->lastActions, advantages);
 }
+
+double GnnPolicy::updateOn(llvm::ArrayRef<Placement> placements,
+                           llvm::ArrayRef<double> weights) {
+  if (placements.empty() || placements.size() != weights.size())
+    return 0;
+  const unsigned n = impl->numNodes;
+  std::vector<int64_t> actions(placements.size() * n * 2);
+  for (size_t k = 0; k < placements.size(); ++k) {
+    assert(placements[k].size() == n && "placement of the bound graph");
+    for (unsigned i = 0; i < n; ++i) {
+      actions[(k * n + i) * 2] = placements[k][i].weights;
+      actions[(k * n + i) * 2 + 1] = placements[k][i].output;
+    }
+  }
+  torch::Tensor tensor = torch::tensor(actions, torch::kInt64)
+                             .view({int64_t(placements.size()), int64_t(n), 2});
+  return weightedStep(*impl, tensor, weights);
+}
+
+std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {
+  auto copy = std::make_unique<GnnPolicy>(impl->config, impl->levels);
+  copy->copyParametersFrom(*this);
+  // The graph tensors are never modified in place, so sharing them is safe.
+  copy->impl->features = impl->features;
+  copy->impl->adjacency = impl->adjacency;
+  copy->impl->decisionMask = impl->decisionMask;
+  copy->impl->numNodes = impl->numNodes;
+  copy->impl->cachedLogp = impl->cachedLogp;
+  return copy;
+}
+
+void GnnPolicy::copyParametersFrom(const GnnPolicy &other) {
+  torch::NoGradGuard noGrad;
+  std::vector<torch::Tensor> to = impl->net->parameters(),
+                             from = other.impl->net->parameters();
+  assert(to.size() == from.size() && "same architecture");
+  for (size_t p = 0; p < to.size(); ++p)
+    to[p].copy_(from[p]);
+  impl->cachedLogp.clear();
+}
+
+void GnnPolicy::mutate(double fraction, double scale, uint64_t seed) {
+  // Our own generator, not torch's: a member's mutation depends on the
+  // search's seed only.
+  torch::NoGradGuard noGrad;
+  if (fraction <= 0)
+    return;
+  fraction = std::min(fraction, 1.0);
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  for (torch::Tensor &param : impl->net->parameters()) {
+    torch::Tensor flat = param.view({-1});
+    float *data = flat.data_ptr<float>();
+    const int64_t count = flat.numel();
+    double rms = 0;
+    for (int64_t i = 0; i < count; ++i)
+      rms += double(data[i]) * data[i];
+    // Zero-initialised biases still move a little.
+    rms = std::max(std::sqrt(rms / std::max<int64_t>(1, count)), 1e-2);
+    // Skip geometrically to the next perturbed weight: one draw per
+    // perturbation instead of one per weight.
+    std::geometric_distribution<int64_t> gap(fraction);
+    for (int64_t i = gap(rng); i < count; i += 1 + gap(rng))
+      data[i] += float(noise(rng) * scale * rms);
+  }
+  impl->cachedLogp.clear();
+}
+
+std::unique_ptr<GnnPolicy>
+GnnPolicy::crossover(const GnnPolicy &a, const GnnPolicy &b, uint64_t seed) {
+  std::unique_ptr<GnnPolicy> child = a.clone();
+  torch::NoGradGuard noGrad;
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution fromB(0.5);
+  std::vector<torch::Tensor> to = child->impl->net->parameters(),
+                             from = b.impl->net->parameters();
+  for (size_t p = 0; p < to.size(); ++p) {
+    if (to[p].dim() == 0)
+      continue;
+    for (int64_t row = 0; row < to[p].size(0); ++row)
+      if (fromB(rng))
+        to[p][row].copy_(from[p][row]);
+  }
+  child->impl->cachedLogp.clear();
+  return child;
+}
+
+size_t GnnPolicy::numParameters() const {
+  size_t total = 0;
+  for (const torch::Tensor &param : impl->net->parameters())
+    total += param.numel();
+  return total;
+}
+
+void GnnPolicy::parametersChanged() { impl->cachedLogp.clear(); }

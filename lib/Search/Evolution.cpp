@@ -1,7 +1,7 @@
 //===- Evolution.cpp - Evolution of Boltzmann chromosomes alone -----------===//
 //
 // The paper's "EA" baseline: a population of Boltzmann chromosomes
-// (egrl/Search/Boltzmann.h), no GNN and no learner. With `seed-from`, the
+// (egrl/Policy/Boltzmann.h), no GNN and no learner. With `seed-from`, the
 // first members are centred on the seed placements (best first); without,
 // all start random. Each generation every
 // member samples one placement and is scored by the paper's reward
@@ -20,7 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/Search/Boltzmann.h"
+#include "egrl/Policy/Boltzmann.h"
+#include "egrl/Policy/Population.h"
 #include "egrl/Search/Strategy.h"
 
 #include <algorithm>
@@ -30,10 +31,9 @@ using namespace egrl;
 
 namespace {
 
+const PopulationConfig kConfig;
 constexpr unsigned kPopulation = 20;
-constexpr double kCrossoverProbability = 0.3;
-constexpr double kMutationProbability = 0.85;
-constexpr unsigned kTournament = 3;
+static_assert(kPopulation == PopulationConfig().size);
 
 class EvolutionStrategy : public Strategy {
 public:
@@ -62,9 +62,8 @@ public:
     for (size_t k = 0; k < std::min<size_t>(seeds->size(), kPopulation); ++k)
       population[k] = BoltzmannChromosome::centredOn((*seeds)[k].placement,
                                                      problem, config);
-    const unsigned elites = std::max(2u, kPopulation / 10);
+    const unsigned elites = eliteCount(kConfig);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::uniform_int_distribution<unsigned> member(0, kPopulation - 1);
 
     uint64_t generation = 0;
     while (!tracker.exhausted()) {
@@ -81,19 +80,9 @@ public:
       for (const EvalResult &r : results)
         fitness.push_back(reward(r));
 
-      std::vector<unsigned> order(kPopulation);
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
-        return fitness[a] > fitness[b];
-      });
+      std::vector<unsigned> order = rankByFitness(fitness);
       auto tournament = [&] {
-        unsigned winner = member(rng);
-        for (unsigned t = 1; t < kTournament; ++t) {
-          unsigned challenger = member(rng);
-          if (fitness[challenger] > fitness[winner])
-            winner = challenger;
-        }
-        return winner;
+        return tournamentSelect(fitness, kConfig.tournamentSize, rng);
       };
       std::vector<BoltzmannChromosome> next;
       next.reserve(kPopulation);
@@ -101,10 +90,10 @@ public:
         next.push_back(population[order[e]]);
       while (next.size() < kPopulation) {
         BoltzmannChromosome child = population[tournament()];
-        if (unit(rng) < kCrossoverProbability)
+        if (unit(rng) < kConfig.crossoverProbability)
           child = BoltzmannChromosome::crossover(child,
                                                  population[tournament()], rng);
-        if (unit(rng) < kMutationProbability)
+        if (unit(rng) < kConfig.mutationProbability)
           child.mutate(rng);
         next.push_back(std::move(child));
       }

@@ -70,10 +70,18 @@ public:
 
 } // namespace
 
+std::unique_ptr<Strategy> egrl::createPolicyGradientStrategy() {
+  return std::make_unique<PolicyGradientStrategy>();
+}
+
 /// Entry point of libEGRLPolicy.so (lib/Search/PolicyLoader.cpp).
 extern "C" LLVM_ATTRIBUTE_VISIBILITY_DEFAULT egrl::Strategy *
 egrlCreatePolicyStrategy(const char *name) {
   if (llvm::StringRef(name) == "pg")
-    return new PolicyGradientStrategy();
+    return createPolicyGradientStrategy().release();
+  if (llvm::StringRef(name) == "egrl")
+    return createEgrlStrategy().release();
+  if (llvm::StringRef(name) == "egrl-sac")
+    return createEgrlSacStrategy().release();
   return nullptr;
 }

@@ -129,29 +129,47 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       history.push_back({{"evaluations", point.evaluations},
                          {"best_latency_s", point.bestLatency},
                          {"wall_s", point.wallSeconds}});
-    functions.push_back({{"function", s.graph},
-                         {"target", s.target},
-                         {"strategy", s.strategy},
-                         {"evaluator", s.evaluator},
-                         {"granularity", s.granularity},
-                         {"seed", s.seed},
-                         {"nodes", s.numNodes},
-                         {"latency_s", s.latency},
-                         {"native_latency_s", s.nativeLatency},
-                         {"speedup_vs_native", s.speedup()},
-                         {"valid", s.valid},
-                         {"overflow_bytes", s.overflowBytes},
-                         {"evaluations", s.evaluations},
-                         {"wall_s", s.wallSeconds},
-                         {"detail", s.detail},
-                         {"caveat", s.caveat},
-                         {"levels", std::move(levels)},
-                         {"history", std::move(history)},
-                         {"placement", std::move(nodes)}});
+    json entry = {{"function", s.graph},
+                  {"target", s.target},
+                  {"strategy", s.strategy},
+                  {"evaluator", s.evaluator},
+                  {"granularity", s.granularity},
+                  {"seed", s.seed},
+                  {"nodes", s.numNodes},
+                  {"latency_s", s.latency},
+                  {"native_latency_s", s.nativeLatency},
+                  {"speedup_vs_native", s.speedup()},
+                  {"valid", s.valid},
+                  {"overflow_bytes", s.overflowBytes},
+                  {"evaluations", s.evaluations},
+                  {"wall_s", s.wallSeconds},
+                  {"detail", s.detail},
+                  {"caveat", s.caveat},
+                  {"levels", std::move(levels)},
+                  {"history", std::move(history)},
+                  {"placement", std::move(nodes)}};
     if (!s.simTarget.empty())
-      functions.back()["sim_target"] = s.simTarget;
+      entry["sim_target"] = s.simTarget;
     if (!s.seeded.empty())
-      functions.back()["seeded"] = s.seeded;
+      entry["seeded"] = s.seeded;
+    // Population searches (egrl): who produced what, generation by
+    // generation. Latencies of 0 (nothing valid) are written as null.
+    if (!result.generations.empty()) {
+      auto latency = [](double value) {
+        return value > 0 ? json(value) : json();
+      };
+      json generations = json::array();
+      for (const GenerationPoint &g : result.generations)
+        generations.push_back(
+            {{"generation", g.generation},
+             {"evaluations", g.evaluations},
+             {"population_best_latency_s", latency(g.populationBest)},
+             {"learner_best_latency_s", latency(g.learnerBest)},
+             {"best_latency_s", latency(g.bestSoFar)},
+             {"champion", g.champion}});
+      entry["generations"] = std::move(generations);
+    }
+    functions.push_back(std::move(entry));
   }
   return json{{"format", "egrl-placement-report"},
               {"version", 1},

@@ -3,6 +3,9 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/CostModel/Capacity.h"
 
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
 #include <thread>
 
 using namespace egrl;
@@ -10,8 +13,9 @@ using namespace egrl;
 Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {"native", "greedy", "dp", "random",
-                                          "ea",     "anneal", "pg", "ilp"};
+  static const llvm::StringRef names[] = {
+      "native", "greedy", "dp",   "random",   "ea",
+      "anneal", "pg",     "egrl", "egrl-sac", "ilp"};
   return names;
 }
 
@@ -21,7 +25,7 @@ egrl::createStrategy(llvm::StringRef name) {
     return createNativeStrategy();
   if (name == "greedy")
     return createGreedyStrategy();
-  if (name == "pg")
+  if (name == "pg" || name == "egrl" || name == "egrl-sac")
     return createPolicyStrategy(name);
   if (name == "ilp")
     return createIlpStrategy();
@@ -143,4 +147,31 @@ SearchResult EvaluationTracker::finish() const {
   out.evaluations = evaluations;
   out.history = history;
   return out;
+}
+
+SearchProgress::SearchProgress(const SearchContext &context,
+                               llvm::StringRef strategy)
+    : enabled(context.options.progress), strategy(strategy.str()),
+      budget(context.options.budget), start(std::chrono::steady_clock::now()),
+      last(start) {}
+
+void SearchProgress::update(uint64_t generation, uint64_t evaluations,
+                            double speedup) {
+  if (!enabled)
+    return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last < std::chrono::seconds(1))
+    return;
+  last = now;
+  double elapsed = std::chrono::duration<double>(now - start).count();
+  double eta = evaluations > 0
+                   ? elapsed / double(evaluations) *
+                         double(budget - std::min(budget, evaluations))
+                   : 0;
+  llvm::errs() << llvm::format(
+      "%s: generation %llu, %llu/%llu evaluations, best %.3fx native, "
+      "%.1f s elapsed, ETA %.1f s\n",
+      strategy.c_str(), (unsigned long long)generation,
+      (unsigned long long)evaluations, (unsigned long long)budget, speedup,
+      elapsed, eta);
 }

@@ -127,6 +127,7 @@ struct MemoryPlacementPass
       context.options.timeLimitSeconds = timeLimit;
       context.options.threads = std::max(1u, unsigned(threads));
       context.options.seedFrom = *seedFromKind;
+      context.options.progress = progress;
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)

@@ -5,7 +5,8 @@
 #   egrl-import onnx FILE.onnx [-o OUT.mlir] [--input-shape name=1,3,224,224]
 #
 # MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
-# tiny_cnn), `torchvision:NAME`, or `package.module:factory` where factory()
+# tiny_cnn), `torchvision:NAME`, `corpus:NAME` (a training-corpus model,
+# egrl_import/corpus_models.py), or `package.module:factory` where factory()
 # returns an nn.Module or (nn.Module, [example inputs]).  On an unsupported
 # op it prints one error naming the node and exits 1 without writing OUT.
 # ---------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def _torch_model(spec: str, input_shape, input_dtype):
 
     from . import models
 
-    if ":" in spec and not spec.startswith("torchvision:"):
+    if ":" in spec and not spec.startswith(("torchvision:", "corpus:")):
         mod_name, fn_name = spec.split(":", 1)
         # A module of the user's in the current directory, as `python -m` finds it.
         if os.getcwd() not in sys.path:
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="egrl-import", description="Import PyTorch / ONNX models as linalg-on-tensors MLIR.")
     sub = p.add_subparsers(dest="source", required=True)
     pt = sub.add_parser("torch", help="trace an nn.Module with torch.fx")
-    pt.add_argument("model", help="bundled name, torchvision:NAME, or package.module:factory")
+    pt.add_argument("model", help="bundled name, torchvision:NAME, corpus:NAME, or package.module:factory")
     pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224; needed unless the model comes with "
                                           "example inputs (bundled models, factories returning (module, [inputs]))")
     pt.add_argument("--input-dtype", default="f32", choices=["f32", "i64"])

@@ -186,9 +186,15 @@ BUILTIN = {
 
 
 def build(name: str):
-    """(module, example_inputs) for a builtin name or `torchvision:NAME`."""
+    """(module, example_inputs) for a builtin name, `torchvision:NAME` or
+    `corpus:NAME` (the training corpus, egrl_import.corpus_models)."""
     if name in BUILTIN:
         return BUILTIN[name]()
     if name.startswith("torchvision:"):
         return _torchvision(name.split(":", 1)[1])()
-    raise KeyError(f"unknown model '{name}' (builtin: {', '.join(sorted(BUILTIN))}, or torchvision:NAME)")
+    if name.startswith("corpus:"):
+        from . import corpus_models
+
+        return corpus_models.build(name.split(":", 1)[1])
+    raise KeyError(f"unknown model '{name}' (builtin: {', '.join(sorted(BUILTIN))}, torchvision:NAME or "
+                   f"corpus:NAME)")

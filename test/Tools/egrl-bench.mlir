@@ -53,12 +53,15 @@
 // PNG: png ok
 
 // An ilp stopped by its time limit before proving optimality (BERT-base at op
-// granularity on edge-small takes CBC far longer than 0.2 s) is starred, with
-// the reason below the table; the pass warns.
+// granularity on edge-small takes CBC far longer than 0.2 s; on nnpi-1000 it
+// now proves the optimum in about 0.3 s) is starred, with the reason below
+// the table; the pass warns. On a loaded machine the limit can strike before
+// CBC has an incumbent (then the greedy start is the answer), so the checks
+// stop at the reason's common prefix.
 // RUN: egrl-bench bert_base --granularity=op --target=edge-small --strategies=ilp --time-limit=0.2 2>/dev/null | FileCheck %s --check-prefix=STAR
 // STAR: bert_base{{ +}}ilp*
-// STAR: * bert_base ilp: time limit: incumbent, gap
+// STAR: * bert_base ilp: time limit:
 // RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=ilp granularity=op target=edge-small time-limit=0.2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=WARN
-// WARN: warning: egrl: ilp: time limit: incumbent, gap
+// WARN: warning: egrl: ilp: time limit:
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --plot 2>&1 | FileCheck %s --check-prefix=PLOT-NO-OUT
 // PLOT-NO-OUT: egrl-bench: error: --plot needs --out=DIR to write bench.png into

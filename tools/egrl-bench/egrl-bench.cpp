@@ -54,7 +54,7 @@ static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
                cl::desc("Comma-separated strategies to compare (default: "
                         "native,greedy; all: native, greedy, dp, ilp, "
-                        "random, ea, anneal, pg)"),
+                        "random, ea, anneal, pg, egrl)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned> seeds("seeds", cl::init(3),
                                cl::desc("Seeds 0..N-1 for each search (default: 3)"),
@@ -106,6 +106,11 @@ static cl::opt<std::string>
            cl::desc("Directory for bench.json and bench.csv (and bench.png); "
                     "without it only the table is printed"),
            cl::cat(benchCategory));
+static cl::opt<bool>
+    progress("progress", cl::init(false),
+             cl::desc("Print the progress of long searches (egrl) to stderr, "
+                      "at most once a second"),
+             cl::cat(benchCategory));
 static cl::opt<bool> plot("plot", cl::init(false),
                           cl::desc("Plot best-so-far latency against "
                                    "evaluations to <out>/bench.png (needs "
@@ -276,6 +281,7 @@ int main(int argc, char **argv) {
           context.options.threads = threads;
           context.options.timeLimitSeconds = timeLimit;
           context.options.seedFrom = *seedFromKind;
+          context.options.progress = progress;
           auto start = std::chrono::steady_clock::now();
           auto result = search->run(context);
           if (!result)
@@ -384,6 +390,12 @@ int main(int argc, char **argv) {
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
       history.push_back({p.evaluations, p.bestLatency, p.wallSeconds});
+    // [generation, evaluations, population best, learner best, best so
+    // far, champion kind] per generation of a population search.
+    json generations = json::array();
+    for (const GenerationPoint &g : run.result.generations)
+      generations.push_back({g.generation, g.evaluations, g.populationBest,
+                             g.learnerBest, g.bestSoFar, g.champion});
     all.push_back({{"model", run.model},
                    {"strategy", run.strategy},
                    {"budget", run.budget},
@@ -397,7 +409,8 @@ int main(int argc, char **argv) {
                    {"detail", run.result.detail},
                    {"caveat", run.result.caveat},
                    {"seeded", run.result.seeded},
-                   {"history", std::move(history)}});
+                   {"history", std::move(history)},
+                   {"generations", std::move(generations)}});
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
                          run.model, run.strategy, run.budget, run.seed, latency,

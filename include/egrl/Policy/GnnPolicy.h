@@ -42,8 +42,11 @@ public:
   void bind(const Problem &problem);
 
   /// Draws `count` placements from the policy with a seeded generator, and
-  /// remembers them for update().
-  std::vector<Placement> sample(unsigned count, uint64_t seed);
+  /// remembers them for update(). With `epsilon`, each decision is instead
+  /// a uniform level with that probability (the paper's per-node
+  /// epsilon-greedy exploration).
+  std::vector<Placement> sample(unsigned count, uint64_t seed,
+                                double epsilon = 0);
   /// The most likely level of every tensor.
   Placement mostLikely();
   /// Log-probabilities, row-major [node][decision (0 weights, 1 output)]
@@ -53,9 +56,35 @@ public:
   /// One REINFORCE step on the last sampled placements with these
   /// advantages (one per placement); returns the loss.
   double update(llvm::ArrayRef<double> advantages);
+  /// One step of weighted maximum likelihood on any placements (off-policy:
+  /// they need not come from this policy): maximises
+  /// mean(weight x log pi(placement)) plus the entropy bonus; returns the
+  /// loss.
+  double updateOn(llvm::ArrayRef<Placement> placements,
+                  llvm::ArrayRef<double> weights);
+
+  /// A copy with the same parameters and bound graph (a fresh optimiser).
+  std::unique_ptr<GnnPolicy> clone() const;
+  /// Overwrites this policy's parameters with `other`'s (same shapes).
+  void copyParametersFrom(const GnnPolicy &other);
+  /// Adds N(0, (scale x rms of its tensor)^2) to each parameter with
+  /// probability `fraction` (the paper perturbs ~5% of the weights).
+  void mutate(double fraction, double scale, uint64_t seed);
+  /// Each output row of every parameter tensor (a unit's incoming weights)
+  /// from `a` or `b` with probability 1/2.
+  static std::unique_ptr<GnnPolicy>
+  crossover(const GnnPolicy &a, const GnnPolicy &b, uint64_t seed);
+  /// Number of scalar parameters.
+  size_t numParameters() const;
+
+  /// Opaque (LibTorch, lib/Policy/GnnPolicyImpl.h): for the learners in
+  /// lib/Policy that train the network directly (SacLearner).
+  struct Impl;
+  Impl &internals() { return *impl; }
+  /// Forget cached log-probabilities after changing the network directly.
+  void parametersChanged();
 
 private:
-  struct Impl;
   std::unique_ptr<Impl> impl;
 };
 

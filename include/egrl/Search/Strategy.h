@@ -46,6 +46,13 @@ struct SearchOptions {
   SeedFrom seedFrom = SeedFrom::None;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
+  /// Population searches (egrl) print generation, evaluations, best
+  /// speed-up and an ETA to stderr, at most once a second.
+  bool progress = false;
+  /// Placements a population search starts from (model-based seeds); each
+  /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
+  /// Empty: model-free.
+  std::vector<Placement> seedPlacements;
 };
 
 /// What a strategy works with. Model-based strategies (native, greedy, ilp)
@@ -61,11 +68,25 @@ struct SearchContext {
   SearchOptions options;
 };
 
+/// One generation of a population search (egrl). Latencies are of valid
+/// placements only, 0 when that part measured none.
+struct GenerationPoint {
+  uint64_t generation = 0;
+  uint64_t evaluations = 0;  ///< Used after this generation.
+  double populationBest = 0; ///< Best of the population's samples.
+  double learnerBest = 0;    ///< Best of the learner's samples.
+  double bestSoFar = 0;
+  /// Which kind of member produced the best placement so far: native,
+  /// seed, gnn, boltzmann or learner.
+  std::string champion;
+};
+
 struct SearchResult {
   Placement placement; ///< Rectified: it fits.
   EvalResult result;   ///< As measured by the context's evaluator.
   uint64_t evaluations = 0;
   std::vector<HistoryPoint> history;
+  std::vector<GenerationPoint> generations; ///< Population searches only.
   std::string detail; ///< One line a strategy may add to reports.
   /// Set when the result falls short of what the strategy promises (ilp
   /// stopped before proving optimality): the pass warns, egrl-bench marks it.
@@ -140,10 +161,26 @@ public:
   double operator()(const EvalResult &result) const {
     return reward(result, referenceLatency, totalBytes);
   }
+  double nativeLatency() const { return referenceLatency; }
 
 private:
   double referenceLatency = 0;
   int64_t totalBytes = 0;
+};
+
+/// Throttled progress of a long search on stderr (SearchOptions::progress):
+/// at most one line a second, so short searches print nothing.
+class SearchProgress {
+public:
+  SearchProgress(const SearchContext &context, llvm::StringRef strategy);
+  /// `speedup` is the best so far over native (0: none yet).
+  void update(uint64_t generation, uint64_t evaluations, double speedup);
+
+private:
+  bool enabled;
+  std::string strategy;
+  uint64_t budget;
+  std::chrono::steady_clock::time_point start, last;
 };
 
 class Strategy {
@@ -166,6 +203,10 @@ std::unique_ptr<Strategy> createGreedyStrategy();
 /// first use; EGRL_POLICY_LIBRARY in the environment overrides its path.
 llvm::Expected<std::unique_ptr<Strategy>>
 createPolicyStrategy(llvm::StringRef name);
+/// Defined in libEGRLPolicy.so; other code goes through createStrategy().
+std::unique_ptr<Strategy> createPolicyGradientStrategy();
+std::unique_ptr<Strategy> createEgrlStrategy();
+std::unique_ptr<Strategy> createEgrlSacStrategy();
 std::unique_ptr<Strategy> createIlpStrategy();
 std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();

@@ -43,7 +43,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
            "Placement strategy: native, greedy (the default), dp, ilp, random, "
-           "ea, anneal or pg (docs/strategies.md)">,
+           "ea, anneal, pg, egrl or egrl-sac (docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON">,
@@ -64,7 +64,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Random seed, same seed, same placement (default: 0)">,
     Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",
-           "What a search (anneal, ea, random) may start from: none (model-"
+           "What a search (anneal, ea, random, egrl) may start from: none (model-"
            "free, the default), native, or model (the best of native, greedy "
            "and ilp, measured in the budget)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
@@ -78,6 +78,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Threads a search may evaluate on (and CBC may use, in its "
            "deterministic mode); the placement is the same for any count "
            "(default: 1)">,
+    Option<"progress", "progress", "bool", /*default=*/"true",
+           "Print the progress of long searches (egrl: generation, "
+           "evaluations, best speed-up, ETA) to stderr, at most once a "
+           "second (default: true)">,
   ];
 }
 

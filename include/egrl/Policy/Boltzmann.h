@@ -5,13 +5,13 @@
 // level, output level) a prior vector over the memory levels and a
 // temperature; an action is drawn from softmax(prior / T). Sampling costs
 // O(nodes x levels), so a population of them is cheap to evaluate. The
-// `ea` strategy evolves them alone; EGRL will mix them with GNN policies and
-// seed their priors from the GNN's logits (setPriors()).
+// `ea` strategy evolves them alone; `egrl` mixes them with GNN policies and
+// seeds their priors from a GNN's log-probabilities.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef EGRL_SEARCH_BOLTZMANN_H
-#define EGRL_SEARCH_BOLTZMANN_H
+#ifndef EGRL_POLICY_BOLTZMANN_H
+#define EGRL_POLICY_BOLTZMANN_H
 
 #include "egrl/CostModel/Placement.h"
 #include "egrl/CostModel/Problem.h"
@@ -46,7 +46,18 @@ public:
   /// Priors and temperatures drawn from U(minValue, maxValue).
   BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
                       const BoltzmannConfig &config, std::mt19937_64 &rng);
+  /// Every prior `prior`, every temperature `temperature` (clipped).
+  BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
+                      const BoltzmannConfig &config, double prior,
+                      double temperature);
 
+  /// Seeded from a policy's log-probabilities, row-major
+  /// [node][decision][level] (GnnPolicy::logProbabilities()), at
+  /// temperature `temperature`: at 1 it samples what the policy samples.
+  static BoltzmannChromosome
+  fromLogProbabilities(unsigned numNodes, unsigned numLevels,
+                       llvm::ArrayRef<float> logProbabilities,
+                       const BoltzmannConfig &config, double temperature = 1);
   /// A chromosome whose samples are `placement` with about
   /// `expectedChanges` decisions changed (a population seeded from a known
   /// placement): the placement's level gets prior maxValue, the others
@@ -103,4 +114,4 @@ private:
 
 } // namespace egrl
 
-#endif // EGRL_SEARCH_BOLTZMANN_H
+#endif // EGRL_POLICY_BOLTZMANN_H

@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/Search/Boltzmann.h"
+#include "egrl/Policy/Boltzmann.h"
 
 #include <algorithm>
 #include <cassert>
@@ -33,6 +33,25 @@ BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
     p = init(rng);
   for (double &t : temperatures)
     t = init(rng);
+}
+
+BoltzmannChromosome::BoltzmannChromosome(unsigned numNodes, unsigned numLevels,
+                                         const BoltzmannConfig &config,
+                                         double prior, double temperature)
+    : nodes(numNodes), levels(numLevels), config(config),
+      priorValues(size_t(numNodes) * 2 * numLevels, prior),
+      temperatures(size_t(numNodes) * 2,
+                   std::clamp(temperature, config.minValue, config.maxValue)) {}
+
+BoltzmannChromosome BoltzmannChromosome::fromLogProbabilities(
+    unsigned numNodes, unsigned numLevels,
+    llvm::ArrayRef<float> logProbabilities, const BoltzmannConfig &config,
+    double temperature) {
+  assert(logProbabilities.size() == size_t(numNodes) * 2 * numLevels);
+  BoltzmannChromosome out(numNodes, numLevels, config, 0.0, temperature);
+  std::copy(logProbabilities.begin(), logProbabilities.end(),
+            out.priorValues.begin());
+  return out;
 }
 
 BoltzmannChromosome BoltzmannChromosome::centredOn(

@@ -1,0 +1,81 @@
+//===- GnnPolicyImpl.h - The GNN policy's LibTorch internals ----*- C++ -*-===//
+//
+// Private to lib/Policy: the network and state behind GnnPolicy's pimpl, for
+// the few files that train it with LibTorch directly (GnnPolicy.cpp,
+// SacLearner.cpp). Everything else uses egrl/Policy/GnnPolicy.h.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_LIB_POLICY_GNNPOLICYIMPL_H
+#define EGRL_LIB_POLICY_GNNPOLICYIMPL_H
+
+#include "egrl/Policy/GnnPolicy.h"
+
+#include <torch/torch.h>
+
+namespace egrl::detail {
+
+struct GcnNetImpl : torch::nn::Module {
+  GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
+             unsigned levels)
+      : input(register_module("input", torch::nn::Linear(features, hidden))),
+        weightHead(
+            register_module("weight_head", torch::nn::Linear(hidden, levels))),
+        outputHead(
+            register_module("output_head", torch::nn::Linear(hidden, levels))) {
+    for (unsigned l = 0; l < layers; ++l) {
+      convs.push_back(register_module("conv" + std::to_string(l),
+                                      torch::nn::Linear(hidden, hidden)));
+      norms.push_back(
+          register_module("norm" + std::to_string(l),
+                          torch::nn::LayerNorm(
+                              torch::nn::LayerNormOptions({int64_t(hidden)}))));
+    }
+  }
+
+  /// Returns logits [nodes, 2, levels].
+  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
+    torch::Tensor h = torch::tanh(input->forward(x));
+    for (size_t l = 0; l < convs.size(); ++l)
+      h = norms[l]->forward(h +
+                            torch::relu(convs[l]->forward(torch::mm(adj, h))));
+    return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
+  }
+
+  torch::nn::Linear input, weightHead, outputHead;
+  std::vector<torch::nn::Linear> convs;
+  std::vector<torch::nn::LayerNorm> norms;
+};
+TORCH_MODULE(GcnNet);
+
+} // namespace egrl::detail
+
+namespace egrl {
+
+struct GnnPolicy::Impl {
+  GnnPolicyConfig config;
+  unsigned levels;
+  detail::GcnNet net{nullptr};
+  std::unique_ptr<torch::optim::Adam> optimizer;
+  torch::Tensor features, adjacency;
+  /// The actor's Adam, made on first use.
+  torch::optim::Adam &adam() {
+    if (!optimizer)
+      optimizer = std::make_unique<torch::optim::Adam>(
+          net->parameters(), torch::optim::AdamOptions(config.learningRate));
+    return *optimizer;
+  }
+  /// Masks per node: 1 where a decision matters (weightless nodes have no
+  /// weight decision; empty outputs no output decision).
+  torch::Tensor decisionMask;
+  unsigned numNodes = 0;
+  /// Actions of the last sample() call: [count, nodes, 2].
+  torch::Tensor lastActions;
+  /// logProbabilities() until the parameters or the graph change: a
+  /// population re-samples unchanged members every generation.
+  std::vector<float> cachedLogp;
+};
+
+} // namespace egrl
+
+#endif // EGRL_LIB_POLICY_GNNPOLICYIMPL_H

@@ -1,0 +1,483 @@
+//===- Egrl.cpp - Evolutionary Graph Reinforcement Learning ---------------===//
+//
+// The paper's algorithm (PAPER.md, "Algorithm"): a population mixing GNN
+// policies and Boltzmann chromosomes evolves by elitism, tournament
+// selection, crossover and mutation, while an off-policy learner trains a
+// GNN actor from a replay buffer fed by every evaluation, and its actor
+// migrates into the population every generation.
+//
+// One generation: every member samples one placement, the learner's actor
+// samples `learnerRollouts` more, all are measured in one evaluateBatch (so
+// any thread count gives the same result and the budget is exact), every
+// (placement, reward) goes into the buffer, the learner takes its steps,
+// and the next population is the elites, tournament offspring and a copy of
+// the learner's actor (in place of the weakest offspring). The fitness of a
+// member is the paper's reward of its one sample. All randomness comes from
+// generators seeded by (seed, purpose, generation, member) on the calling
+// thread, so a seed fixes the result.
+//
+// The learner (egrl/Policy/Learner.h) is an off-policy policy gradient on
+// the newest generation of the buffer plus an on-policy step on its own
+// samples, not the paper's discrete SAC; docs/strategies.md says what else
+// differs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Policy/Boltzmann.h"
+#include "egrl/Policy/GnnPolicy.h"
+#include "egrl/Policy/Learner.h"
+#include "egrl/Policy/Population.h"
+#include "egrl/Policy/ReplayBuffer.h"
+#include "egrl/Policy/SacLearner.h"
+#include "egrl/Search/Strategy.h"
+
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace egrl;
+
+namespace {
+
+enum class Kind { Native, Seed, Gnn, Boltzmann, Learner };
+
+const char *kindName(Kind kind) {
+  switch (kind) {
+  case Kind::Native:
+    return "native";
+  case Kind::Seed:
+    return "seed";
+  case Kind::Gnn:
+    return "gnn";
+  case Kind::Boltzmann:
+    return "boltzmann";
+  case Kind::Learner:
+    return "learner";
+  }
+  return "?";
+}
+
+struct EgrlConfig {
+  PopulationConfig population;
+  /// Share of the initial population that are GNN policies; the rest are
+  /// Boltzmann chromosomes seeded from their log-probabilities.
+  double gnnShare = 0.5;
+  /// Share of the initial Boltzmann chromosomes seeded from a GNN; the
+  /// others draw priors and temperatures from U(0.1, 10) as in `ea`, which
+  /// keeps the population diverse.
+  double seededBoltzmannShare = 1;
+  /// Placements the learner's actor samples itself each generation.
+  unsigned learnerRollouts = 8;
+  /// Per-decision epsilon-greedy exploration of GNN samples, decayed
+  /// linearly over the budget from start to end.
+  double epsilonStart = 0, epsilonEnd = 0;
+  /// GNN mutation: this share of the weights gets N(0, (scale x rms)^2).
+  double gnnMutationFraction = 0.05;
+  double gnnMutationScale = 0.2;
+  BoltzmannConfig boltzmann;
+  LearnerConfig learner = defaultLearner(population.size + learnerRollouts);
+  size_t bufferCapacity = 20000;
+  /// `egrl-sac`: the paper's discrete SAC instead of `learner`.
+  bool useSac = false;
+  SacConfig sac;
+
+  /// The learner trains on the newest generation of the buffer (all the
+  /// population's and its own samples), two passes per generation.
+  static LearnerConfig defaultLearner(unsigned generationSize) {
+    LearnerConfig config;
+    config.weighting = LearnerConfig::Weighting::Signed;
+    config.recentShare = 1;
+    config.recentWindow = generationSize;
+    config.batchSize = generationSize;
+    config.stepsPerGeneration = 2;
+    return config;
+  }
+};
+
+uint64_t mixSeed(uint64_t seed, uint64_t index) {
+  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+/// A seed for one purpose, generation and member.
+uint64_t streamSeed(uint64_t seed, unsigned purpose, uint64_t generation,
+                    uint64_t member) {
+  return mixSeed(mixSeed(mixSeed(seed, purpose), generation), member);
+}
+enum Purpose : unsigned {
+  InitGnn = 1,
+  Sample,
+  LearnerSample,
+  Mutate,
+  Cross,
+  Select,
+  Train,
+  LearnerInit,
+  InitBoltzmann
+};
+
+constexpr unsigned kMaxStaleGenerations = 50;
+
+/// Identifies what an evaluator measures: the weight level of a node
+/// without weights does not matter.
+std::string placementKey(const Problem &problem, const Placement &placement) {
+  std::string key(size_t(placement.size()) * 2, '\0');
+  for (unsigned i = 0; i < placement.size(); ++i) {
+    key[2 * i] = char(problem.hasWeights(i) ? placement[i].weights
+                                            : problem.slowestLevel());
+    key[2 * i + 1] = char(placement[i].output);
+  }
+  return key;
+}
+
+/// The kind of the first sample of a batch with this key.
+Kind kindOf(llvm::ArrayRef<Placement> batch, llvm::ArrayRef<std::string> keys,
+            const std::string &key, llvm::ArrayRef<Kind> kinds) {
+  for (size_t i = 0; i < batch.size(); ++i)
+    if (keys[i] == key)
+      return kinds[i];
+  return Kind::Gnn;
+}
+
+/// A population member: a GNN policy or a Boltzmann chromosome.
+struct Member {
+  Kind kind = Kind::Gnn;
+  std::unique_ptr<GnnPolicy> gnn;
+  std::optional<BoltzmannChromosome> chromosome;
+
+  Member copy() const {
+    Member out;
+    out.kind = kind;
+    if (gnn)
+      out.gnn = gnn->clone();
+    out.chromosome = chromosome;
+    return out;
+  }
+};
+
+class EgrlStrategy : public Strategy {
+public:
+  explicit EgrlStrategy(bool useSac) : useSac(useSac) {}
+  llvm::StringRef name() const override { return useSac ? "egrl-sac" : "egrl"; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const Problem &problem = context.problem;
+    const uint64_t seed = context.options.seed;
+    EgrlConfig config;
+    config.useSac = useSac;
+    const unsigned size = config.population.size;
+    const unsigned levels = problem.numLevels();
+    EvaluationTracker tracker(context);
+    SearchProgress progress(context, name());
+    if (problem.numNodes() == 0 || context.options.budget == 0)
+      return tracker.finish();
+    // `seed-from` seeds come measured; explicit seeds (the API's
+    // seedPlacements, e.g. a trained policy's placement) are measured below.
+    llvm::Expected<std::vector<SeedPlacement>> optionSeeds =
+        seedPlacements(context, tracker);
+    if (!optionSeeds)
+      return optionSeeds.takeError();
+    NativeReward reward(tracker, problem, *optionSeeds);
+    ReplayBuffer buffer(config.bufferCapacity);
+
+    // The champion as the tracker sees it (same ordering), with its kind.
+    bool haveBest = true, bestValid = true;
+    double bestLatency = reward.nativeLatency();
+    Kind champion = Kind::Native;
+    auto consider = [&](const EvalResult &r, Kind kind) {
+      bool better = !haveBest || (r.valid && !bestValid) ||
+                    (r.valid == bestValid && r.latency < bestLatency);
+      if (better) {
+        haveBest = true;
+        bestValid = r.valid;
+        bestLatency = r.latency;
+        champion = kind;
+      }
+    };
+    auto speedup = [&] {
+      return bestValid && bestLatency > 0 ? reward.nativeLatency() / bestLatency
+                                          : 0.0;
+    };
+
+    // Seeds are measured as given, so the result is never worse than them.
+    std::vector<Placement> seeds;
+    for (const SeedPlacement &s : *optionSeeds) {
+      seeds.push_back(s.placement);
+      buffer.add(s.placement, reward(s.result));
+      consider(s.result, Kind::Seed);
+    }
+    const std::vector<Placement> &explicitSeeds =
+        context.options.seedPlacements;
+    for (size_t k = 0; k < explicitSeeds.size(); ++k)
+      if (explicitSeeds[k].size() != problem.numNodes() ||
+          llvm::any_of(explicitSeeds[k].nodes, [&](const NodePlacement &n) {
+            return n.weights >= levels || n.output >= levels;
+          }))
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "egrl: seed placement %zu does not fit the graph (%u nodes, "
+            "levels 0..%u); it has %u nodes",
+            k, problem.numNodes(), levels - 1, explicitSeeds[k].size());
+    std::vector<EvalResult> seedResults = tracker.evaluateBatch(explicitSeeds);
+    for (size_t i = 0; i < seedResults.size(); ++i) {
+      buffer.add(explicitSeeds[i], reward(seedResults[i]));
+      consider(seedResults[i], Kind::Seed);
+      seeds.push_back(explicitSeeds[i]);
+    }
+
+    // Initial population: GNNs, Boltzmann chromosomes seeded from their
+    // log-probabilities, and the seeds as sharp chromosomes.
+    std::unique_ptr<Learner> learner;
+    if (config.useSac) {
+      SacConfig sacConfig = config.sac;
+      sacConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      learner = std::make_unique<SacLearner>(sacConfig, levels);
+    } else {
+      LearnerConfig learnerConfig = config.learner;
+      learnerConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
+    }
+    learner->bind(problem);
+    const unsigned numGnn = std::max(
+        1u, std::min(size, unsigned(std::lround(config.gnnShare * size))));
+    std::vector<Member> population;
+    for (unsigned k = 0; k < numGnn; ++k) {
+      GnnPolicyConfig policyConfig = config.learner.policy;
+      policyConfig.seed = streamSeed(seed, InitGnn, 0, k);
+      Member member;
+      member.gnn = std::make_unique<GnnPolicy>(policyConfig, levels);
+      member.gnn->bind(problem);
+      population.push_back(std::move(member));
+    }
+    unsigned decisions = 0;
+    for (unsigned i = 0; i < problem.numNodes(); ++i)
+      decisions += 1 + problem.hasWeights(i);
+    const unsigned slots = size - numGnn;
+    const unsigned seedSlots = std::min<unsigned>(seeds.size(), slots);
+    for (unsigned slot = 0; slot < slots; ++slot) {
+      Member member;
+      if (slot >= slots - seedSlots) {
+        // The last slots hold the first seeds (as many as fit).
+        member.kind = Kind::Seed;
+        // Each decision keeps the seed's level with probability 0.98.
+        member.chromosome = BoltzmannChromosome::centredOn(
+            seeds[slot - (slots - seedSlots)], problem, config.boltzmann,
+            /*expectedChanges=*/0.02 * decisions);
+      } else if (slot < config.seededBoltzmannShare * (slots - seedSlots)) {
+        member.kind = Kind::Boltzmann;
+        member.chromosome = BoltzmannChromosome::fromLogProbabilities(
+            problem.numNodes(), levels,
+            population[slot % numGnn].gnn->logProbabilities(),
+            config.boltzmann);
+      } else {
+        member.kind = Kind::Boltzmann;
+        std::mt19937_64 init(streamSeed(seed, InitBoltzmann, 0, slot));
+        member.chromosome.emplace(problem.numNodes(), levels, config.boltzmann,
+                                  init);
+      }
+      population.push_back(std::move(member));
+    }
+
+    std::unordered_map<std::string, EvalResult> cache;
+    double boost = 0;
+    unsigned staleGenerations = 0;
+    bool exhaustedSpace = false;
+    const unsigned elites = eliteCount(config.population);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<GenerationPoint> generations;
+    uint64_t generation = 0;
+    while (!tracker.exhausted()) {
+      std::vector<Placement> batch;
+      std::vector<Kind> kinds;
+      double progressShare =
+          double(tracker.used()) / double(context.options.budget);
+      double epsilon = std::min(
+          1.0, config.epsilonStart +
+                   (config.epsilonEnd - config.epsilonStart) * progressShare +
+                   boost);
+      for (unsigned k = 0; k < population.size(); ++k) {
+        const Member &member = population[k];
+        uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
+        if (member.gnn) {
+          batch.push_back(
+              std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]));
+        } else {
+          std::mt19937_64 sampler(sampleSeed);
+          batch.push_back(member.chromosome->sample(problem, sampler));
+        }
+        kinds.push_back(member.kind);
+      }
+      for (Placement &p : learner->actor().sample(
+               config.learnerRollouts,
+               streamSeed(seed, LearnerSample, generation, 0))) {
+        batch.push_back(std::move(p));
+        kinds.push_back(Kind::Learner);
+      }
+
+      // Only new placements are measured: a population that converged
+      // samples the same ones again, and a chip's measurements are scarce.
+      std::vector<std::string> keys;
+      std::vector<Placement> fresh;
+      std::vector<std::string> freshKeys;
+      for (const Placement &p : batch) {
+        keys.push_back(placementKey(problem, p));
+        if (!cache.count(keys.back()) &&
+            llvm::find(freshKeys, keys.back()) == freshKeys.end()) {
+          fresh.push_back(p);
+          freshKeys.push_back(keys.back());
+        }
+      }
+      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
+      for (size_t j = 0; j < freshResults.size(); ++j) {
+        cache.try_emplace(freshKeys[j], freshResults[j]);
+        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds));
+      }
+      const bool truncated = freshResults.size() < fresh.size();
+      // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
+      if (fresh.size() * 4 < batch.size())
+        boost = std::min(1.0, std::max(0.02, boost * 2));
+      else
+        boost /= 2;
+      staleGenerations = fresh.empty() ? staleGenerations + 1 : 0;
+
+      GenerationPoint point;
+      point.generation = generation;
+      std::vector<double> fitness, learnerRewards;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        auto known = cache.find(keys[i]);
+        if (known == cache.end())
+          break; // Cut short by the budget.
+        const EvalResult &result = known->second;
+        double r = reward(result);
+        buffer.add(batch[i], r);
+        if (i >= population.size())
+          learnerRewards.push_back(r);
+        else
+          fitness.push_back(r);
+        if (!result.valid)
+          continue;
+        bool fromLearner = kinds[i] == Kind::Learner;
+        double &part = fromLearner ? point.learnerBest : point.populationBest;
+        if (part == 0 || result.latency < part)
+          part = result.latency;
+      }
+      point.evaluations = tracker.used();
+      point.bestSoFar = bestValid ? bestLatency : 0;
+      point.champion = kindName(champion);
+      generations.push_back(point);
+      ++generation;
+      progress.update(generation, tracker.used(), speedup());
+      if (truncated || tracker.exhausted())
+        break; // Budget spent.
+      // Nothing new for this long even at epsilon 1: the reachable space
+      // is exhausted (tiny graphs).
+      if (staleGenerations >= kMaxStaleGenerations) {
+        exhaustedSpace = true;
+        break;
+      }
+
+      std::mt19937_64 trainRng(streamSeed(seed, Train, generation, 0));
+      learner->observeRollouts(learnerRewards);
+      learner->train(buffer, trainRng);
+
+      // Selection: elites unchanged, then tournament offspring.
+      std::mt19937_64 rng(streamSeed(seed, Select, generation, 0));
+      std::vector<unsigned> order = rankByFitness(fitness);
+      std::vector<Member> next;
+      for (unsigned e = 0; e < elites && e < order.size(); ++e)
+        next.push_back(population[order[e]].copy());
+      // The learner's actor takes the last slot.
+      while (next.size() + 1 < size) {
+        const Member &first = population[tournamentSelect(
+            fitness, config.population.tournamentSize, rng)];
+        Member child;
+        uint64_t childIndex = next.size();
+        if (unit(rng) < config.population.crossoverProbability) {
+          const Member &second = population[tournamentSelect(
+              fitness, config.population.tournamentSize, rng)];
+          child = crossover(first, second, problem,
+                            streamSeed(seed, Cross, generation, childIndex),
+                            config);
+        } else {
+          child = first.copy();
+          child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
+        }
+        if (unit(rng) < config.population.mutationProbability) {
+          uint64_t mutateSeed =
+              streamSeed(seed, Mutate, generation, childIndex);
+          if (child.gnn) {
+            child.gnn->mutate(config.gnnMutationFraction,
+                              config.gnnMutationScale, mutateSeed);
+          } else {
+            std::mt19937_64 mutator(mutateSeed);
+            child.chromosome->mutate(mutator);
+          }
+          child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
+        }
+        next.push_back(std::move(child));
+      }
+      Member migrant;
+      migrant.kind = Kind::Learner;
+      migrant.gnn = learner->actor().clone();
+      next.push_back(std::move(migrant));
+      population = std::move(next);
+    }
+
+    SearchResult result = tracker.finish();
+    result.seeded = describeSeeds(context.options.seedFrom, *optionSeeds);
+    result.generations = std::move(generations);
+    result.detail =
+        std::to_string(generation) + " generations of " + std::to_string(size) +
+        " (" + std::to_string(numGnn) + " GNN at start) + " +
+        std::to_string(config.learnerRollouts) + " learner samples, " +
+        std::to_string(learner->steps()) + " learner steps (" +
+        learner->name().str() + "); champion: " + kindName(champion) +
+        (exhaustedSpace
+             ? "; stopped: no new placement in " +
+                   std::to_string(kMaxStaleGenerations) + " generations"
+             : "");
+    return result;
+  }
+
+private:
+  bool useSac;
+
+  /// GNN x GNN crosses weights; any pair with a chromosome crosses
+  /// chromosomes, a GNN parent converted through its log-probabilities.
+  static Member crossover(const Member &a, const Member &b,
+                          const Problem &problem, uint64_t seed,
+                          const EgrlConfig &config) {
+    Member child;
+    if (a.gnn && b.gnn) {
+      child.kind = Kind::Gnn;
+      child.gnn = GnnPolicy::crossover(*a.gnn, *b.gnn, seed);
+      return child;
+    }
+    auto asChromosome = [&](const Member &m) {
+      if (m.chromosome)
+        return *m.chromosome;
+      return BoltzmannChromosome::fromLogProbabilities(
+          problem.numNodes(), problem.numLevels(), m.gnn->logProbabilities(),
+          config.boltzmann);
+    };
+    std::mt19937_64 rng(seed);
+    child.kind = Kind::Boltzmann;
+    child.chromosome =
+        BoltzmannChromosome::crossover(asChromosome(a), asChromosome(b), rng);
+    return child;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createEgrlStrategy() {
+  return std::make_unique<EgrlStrategy>(/*useSac=*/false);
+}
+
+std::unique_ptr<Strategy> egrl::createEgrlSacStrategy() {
+  return std::make_unique<EgrlStrategy>(/*useSac=*/true);
+}
