@@ -241,9 +241,9 @@ TEST(AnalyticalModel, PrefetchOfAWeightLargerThanTheRing) {
                    11 + 5 + 31.2);
 }
 
-TEST(AnalyticalModel, WeightsInAMiddleLevelAreStreamedToo) {
-  // Three levels: fast 100 B/s (the ring, 100 B), mid 20 B/s, slow 10 B/s;
-  // an ideal chip otherwise.
+/// Three levels on an ideal chip: fast 100 B/s (the ring, 100 B), mid
+/// 20 B/s, slow 10 B/s; 1 MAC/s and 1 s per layer.
+Target threeLevelTarget() {
   std::string json = R"({"name": "three", "element_bytes": 1,
     "compute": {"mac_per_s": 1, "vector_ops_per_s": 1, "layer_overhead_s": 1},
     "levels": [
@@ -253,13 +253,19 @@ TEST(AnalyticalModel, WeightsInAMiddleLevelAreStreamedToo) {
        "bandwidth_bytes_per_s": 100}],
     "sim": {"min_engine_work_s": 0, "fabric_level": null,
             "prefetch": {"ring_bytes": 100},
-            "levels": {"slow": {"sustained_fraction": 1},
-                       "mid": {"sustained_fraction": 1},
-                       "fast": {"sustained_fraction": 1}}}})";
+            "levels": {
+              "slow": {"sustained_fraction": 1, "access_latency_s": 0},
+              "mid": {"sustained_fraction": 1, "access_latency_s": 0},
+              "fast": {"sustained_fraction": 1, "access_latency_s": 0}}}})";
   auto target = Target::parse(json, "three");
-  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  return std::move(*target);
+}
+
+TEST(AnalyticalModel, WeightsInAMiddleLevelAreStreamedToo) {
+  Target target = threeLevelTarget();
   WorkloadGraph graph = prefetchChain();
-  Problem problem(graph, *target);
+  Problem problem(graph, target);
   AnalyticalModel model(problem);
   const uint8_t fast = 0, mid = 1, slow = 2;
   ASSERT_TRUE(model.streams(mid));
@@ -278,6 +284,42 @@ TEST(AnalyticalModel, WeightsInAMiddleLevelAreStreamedToo) {
   EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 42.0);
   placement[1].weights = fast;
   EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 37.0);
+}
+
+TEST(AnalyticalModel, RingSpaceOfOneLayerHoldsBackTheNext) {
+  // n0 computes 20 s; n1 and n2 read 60 B and 40 B from mid, n3 reads
+  // none, n4 reads 60 B from slow; every other tensor is fast and 10 B.
+  //   T0 = 1 + max(20, 0.1) = 21, T1 = 1 + max(1, 0.6 + 0.2) = 2,
+  //   T2 = 1 + max(0, 0.4 + 0.2) = 1.6, T3 = 1 + 0.2 = 1.2,
+  //   T4 = 1 + max(0, 0.6 + 0.2) = 1.8, so s1 = 21, s2 = 23, s4 = 25.8.
+  // The DMA fetches n1's and n2's weights by t = 5 and the ring is full
+  // until n1 starts at 21; n4's 60 B then take 6 s: e4 = 27 + 1 = 28.
+  Target target = threeLevelTarget();
+  WorkloadGraph graph;
+  graph.name = "window";
+  graph.nodes = {
+      test::makeNode("n0", 20, 0, 10), test::makeNode("n1", 1, 60, 10, {0}),
+      test::makeNode("n2", 0, 40, 10, {1}), test::makeNode("n3", 0, 0, 10, {2}),
+      test::makeNode("n4", 0, 60, 10, {3})};
+  graph.nodes[4].isGraphOutput = true;
+  ASSERT_FALSE(bool(graph.verify()));
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement placement(5, 0);
+  placement[1].weights = placement[2].weights = 1;
+  placement[4].weights = 2;
+  // g1 = max(60/20, 21 + (60 - 100) 0.1) = 17, e1 = 23;
+  // g2 = max(17 + 40/20, 23 + (40 - 100) 0.1, and from n1's start
+  //          21 + (60 + 40 - 100) 0.1) = 21, e2 = 24.6; e3 = 25.8;
+  // g4 = max(21 + 6, 25.8 + (60 - 100) 0.1, 23 + (40 + 60 - 100) 0.1) = 27.
+  // Without the window from n1's start g2 would be 19 and e4 27.6: the
+  // ring bytes of mid-level weights, counted at mid's rate, would let n4's
+  // fetch start while they still fill the ring.
+  EXPECT_DOUBLE_EQ(model.evaluate(placement).latency, 28.0);
+  AnalyticalModel::Session session(model, Placement(5, 0));
+  for (unsigned i : {4u, 2u, 1u})
+    session.set(i, placement[i]);
+  EXPECT_DOUBLE_EQ(session.latency(), 28.0);
 }
 
 TEST(AnalyticalModel, BackingStoreServesActivationsAndStreamsInTurn) {

@@ -300,7 +300,8 @@ TEST(Ilp, TimeLimitWithPrefetch) {
 TEST(Ilp, TimeLimitCoversBuildingTheModel) {
   // 3,000 nodes took 260 s with a 5 s limit when the limit was only CBC's
   // and building was quadratic. Building now counts against the limit, so
-  // the run ends near it (CBC's uninterruptible steps overrun a little).
+  // the run ends near it (CBC's uninterruptible steps overrun it: about 6 s
+  // here since the start-up latencies' rows).
   // With prefetch the recursion couples every node and CBC's root LP alone
   // takes about 10 s at this size, which it does not interrupt; the
   // prefetch MILP is timed at 1,000 nodes below.

@@ -38,7 +38,8 @@ inline Target twoLevelTarget(int64_t fastCapacity, int64_t fastReserved = 0,
 }
 
 /// twoLevelTarget() on an ideal chip, for latencies computed by hand: every
-/// level sustains its full bandwidth, each layer runs on the whole chip, and
+/// level sustains its full bandwidth with no start-up latency, each layer
+/// runs on the whole chip, and
 /// with `ringBytes` > 0 the runtime streams slow weights through a ring of
 /// that size in the fast level, carved out of its reserve (the DMA reads the
 /// slow level at 10 B/s, a streamed weight is read from the ring at
@@ -49,8 +50,9 @@ inline Target idealTarget(int64_t fastCapacity, int64_t ringBytes = 0) {
                     : R"({"enabled": false})";
   return twoLevelTarget(fastCapacity + ringBytes, ringBytes,
                         R"("min_engine_work_s": 0, "prefetch": )" + prefetch +
-                            R"(, "levels": {"slow": {"sustained_fraction": 1},
-                                "fast": {"sustained_fraction": 1}})");
+                            R"(, "levels": {
+          "slow": {"sustained_fraction": 1, "access_latency_s": 0},
+          "fast": {"sustained_fraction": 1, "access_latency_s": 0}})");
 }
 
 inline Node makeNode(std::string name, int64_t macs, int64_t weights,

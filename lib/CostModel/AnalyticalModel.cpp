@@ -4,6 +4,8 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/EngineRule.h"
 
+#include "llvm/Support/Compiler.h"
+
 #include <algorithm>
 #include <optional>
 
@@ -31,9 +33,13 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
 AnalyticalModel::AnalyticalModel(const Problem &problem,
                                  const std::optional<SimConfig> &config)
     : Evaluator(problem) {
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    readers.push_back(problem.weightReadBytes[i] > 0 ||
+                      !problem.graph().nodes[i].sharedWeights.empty());
   const unsigned numLevels = problem.numLevels();
   weightRates.resize(numLevels);
   activationRates.resize(numLevels);
+  latencyOf.assign(1, 0);
   if (!config) {
     // The target's peak figures, as the model was before it read the
     // runtime's description.
@@ -47,9 +53,19 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
     compute.push_back(engineShare(*config, chipSeconds).seconds);
   // The rate of a transfer alone, the simulator's definition: what the chip
   // sustains, and for the backing store also what the fabric does.
-  for (unsigned l = 0; l < numLevels; ++l)
+  for (unsigned l = 0; l < numLevels; ++l) {
     weightRates[l].read = activationRates[l].read =
         1.0 / config->transferRate(target, l);
+    weightRates[l].touches = activationRates[l].touches = 1u << l;
+  }
+  // A layer's traffic is one job that pays the start-up latency of the
+  // slowest level it touches once (simulator.md, rule 6): the largest
+  // latency of each set of levels, looked up by the set.
+  latencyOf.assign(size_t(1) << numLevels, 0);
+  for (uint32_t set = 1; set < latencyOf.size(); ++set)
+    for (unsigned l = 0; l < numLevels; ++l)
+      if (set & (1u << l))
+        latencyOf[set] = std::max(latencyOf[set], config->accessLatency[l]);
   const unsigned slowest = problem.slowestLevel();
   prefetch = config->prefetch && config->stagingLevel < slowest;
   if (!prefetch)
@@ -61,7 +77,7 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   const double stagingSpb = activationRates[staging].read;
   for (unsigned l = staging + 1; l < numLevels; ++l)
     weightRates[l] = {stagingSpb, std::max(weightRates[l].read, stagingSpb),
-                      1.0};
+                      1.0, 1u << staging};
   // The layers' own traffic to the backing store goes through the stream.
   activationRates[slowest].stream = activationRates[slowest].read;
   activationRates[slowest].ring = 1.0;
@@ -73,22 +89,27 @@ AnalyticalModel AnalyticalModel::withoutPrefetch() const {
   AnalyticalModel plain = *this;
   plain.prefetch = false;
   for (unsigned l = 0; l < problem().numLevels(); ++l)
-    plain.weightRates[l] =
-        plain.activationRates[l] = {activationRates[l].read, 0, 0};
+    plain.weightRates[l] = plain.activationRates[l] = {
+        activationRates[l].read, 0, 0, activationRates[l].touches};
   plain.ring = plain.ringSpb = 0;
   return plain;
 }
 
-double AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
-                                    NodeCost &cost) const {
+// Inlined into the recursion's loop so that the model's rates stay in
+// registers across nodes.
+LLVM_ATTRIBUTE_ALWAYS_INLINE double
+AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
+                             NodeCost &cost) const {
   const Problem &p = problem();
   // A streamed weight costs its layer a read from the ring and the stream
   // its fetch; the layer's own traffic to the backing store is served by
   // the stream too (latencyIgnoringCapacity()).
+  uint32_t touched = 0;
   auto move = [&](const Rates &rates, int64_t bytes) {
     const double b = double(bytes);
     cost.streamSeconds += b * rates.stream;
     cost.streamBytes += b * rates.ring;
+    touched |= bytes > 0 ? rates.touches : 0;
     return b * rates.read;
   };
   const Rates *weights = weightRates.data(),
@@ -103,7 +124,7 @@ double AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
   for (size_t k = 0; k < owners.size(); ++k)
     seconds +=
         move(weights[placement[owners[k]].weights], p.sharedReadBytes[i][k]);
-  return seconds;
+  return seconds + latencyOf[touched];
 }
 
 AnalyticalModel::NodeCost AnalyticalModel::nodeCost(const Placement &placement,
@@ -121,42 +142,57 @@ double AnalyticalModel::memorySeconds(const Placement &placement,
   return moveSeconds(placement, i, ignored);
 }
 
-namespace {
-/// One step of the prefetch recursion (docs/cost-model.md): node i starts
-/// when i-1 ends (`end` on entry). The stream serves one request at a time,
-/// in program order: by g_i it has served S_j for all j <= i, and before
-/// node i starts at most a ring's worth of node i's bytes can have been
-/// served; that bound is counted at the backing store's rate, so that ring
-/// space taken by faster levels' weights still holds back the slow ones
-/// behind them. Node i ends `overhead` after g_i, and not before its T_i.
-inline void step(const AnalyticalModel::NodeCost &cost, double overhead,
-                 double ringSeconds, double ringSpb, double &end,
-                 double &clock) {
-  double start = end;
-  end += cost.seconds;
+void AnalyticalModel::step(const NodeCost &cost, unsigned i,
+                           Recursion &state) const {
+  // Node i starts when i-1 ends. The stream serves one request at a time, in
+  // program order: by g_i it has served S_j for all j <= i. Before node i
+  // starts at most a ring's worth of its bytes can have been served, and
+  // before the previous weight-reading node started, at most a ring's worth
+  // of both nodes' bytes (and those in between); both bounds count bytes at
+  // the backing store's rate, so that ring space taken by faster levels'
+  // weights still holds back the slow ones behind them. Node i ends
+  // `overhead` after g_i, and not before its own T_i (docs/cost-model.md).
+  const double start = state.end;
+  state.end += cost.seconds;
   if (cost.streamSeconds > 0) {
-    clock = std::max(clock + cost.streamSeconds,
-                     start + cost.streamBytes * ringSpb - ringSeconds);
-    end = std::max(end, clock + overhead);
+    state.clock = std::max(state.clock + cost.streamSeconds,
+                           start + (cost.streamBytes - ring) * ringSpb);
+    if (readers[i] && state.window)
+      state.clock =
+          std::max(state.clock,
+                   state.windowStart +
+                       (state.windowBytes + cost.streamBytes - ring) * ringSpb);
+    state.end =
+        std::max(state.end, state.clock + problem().target().layerOverhead);
+  }
+  if (readers[i]) {
+    state.window = true;
+    state.windowStart = start;
+    state.windowBytes = cost.streamBytes;
+  } else {
+    state.windowBytes += cost.streamBytes;
   }
 }
-} // namespace
 
 double
 AnalyticalModel::latencyIgnoringCapacity(const Placement &placement) const {
   const unsigned n = problem().numNodes();
-  double end = 0;
   if (!prefetch) {
+    double end = 0;
     for (unsigned i = 0; i < n; ++i)
       end += nodeSeconds(placement, i);
     return end;
   }
   const double overhead = problem().target().layerOverhead;
-  const double ringSeconds = ring * ringSpb;
-  double clock = 0;
-  for (unsigned i = 0; i < n; ++i)
-    step(nodeCost(placement, i), overhead, ringSeconds, ringSpb, end, clock);
-  return end;
+  Recursion state;
+  for (unsigned i = 0; i < n; ++i) {
+    // nodeCost(), spelled out so that moveSeconds() is inlined here.
+    NodeCost cost;
+    double memory = moveSeconds(placement, i, cost);
+    cost.seconds = overhead + std::max(compute[i], memory);
+    step(cost, i, state);
+  }
+  return state.end;
 }
 
 EvalResult AnalyticalModel::evaluateAndRectify(Placement &placement) const {
@@ -190,8 +226,7 @@ AnalyticalModel::Session::Session(const AnalyticalModel &model,
                  problem.lastUse[i]);
   }
   if (model.prefetches()) {
-    ends.resize(n);
-    clocks.resize(n);
+    states.resize(n);
     prefix.resize(n);
     replay();
   }
@@ -224,7 +259,7 @@ double AnalyticalModel::Session::latency() const {
     return total;
   // After the last node that uses the stream the recursion only adds times.
   unsigned last = unsigned(lastStreaming);
-  return ends[last] + (total - prefix[last]);
+  return states[last].end + (total - prefix[last]);
 }
 
 void AnalyticalModel::Session::refresh(unsigned i) {
@@ -248,17 +283,13 @@ void AnalyticalModel::Session::refresh(unsigned i) {
 void AnalyticalModel::Session::replay() {
   if (lastStreaming < 0 || replayFrom > unsigned(lastStreaming))
     return;
-  const double overhead = problem.target().layerOverhead;
-  const double ringSpb = model.ringSecondsPerByte();
-  const double ringSeconds = model.ringBytes() * ringSpb;
   unsigned i = replayFrom;
-  double end = i ? ends[i - 1] : 0, clock = i ? clocks[i - 1] : 0,
-         sum = i ? prefix[i - 1] : 0;
+  Recursion state = i ? states[i - 1] : Recursion();
+  double sum = i ? prefix[i - 1] : 0;
   for (; i <= unsigned(lastStreaming); ++i) {
     sum += costs[i].seconds;
-    step(costs[i], overhead, ringSeconds, ringSpb, end, clock);
-    ends[i] = end;
-    clocks[i] = clock;
+    model.step(costs[i], i, state);
+    states[i] = state;
     prefix[i] = sum;
   }
   replayFrom = i;

@@ -38,9 +38,10 @@
 //    compute there is to hide them behind, but ignores the stream's
 //    queueing.
 // Measured on the bundled models (nnpi-1000): BERT-base at fused granularity
-// is best with the first (935 us, the second 955 us), at op granularity
-// with the second (1.402 ms, the first 1.411 ms); the ResNets and
-// MobileNetV2 reach the MILP's optimum with either.
+// is best with the first (935 us, the second 975 us; the MILP's optimum is
+// 864 us), at op granularity with the second (1.403 ms, the first
+// 1.411 ms; optimum 1.402 ms); the ResNets and MobileNetV2 reach the
+// optimum with either.
 //
 // The native placement (weights in the slowest on-chip level, activations
 // first-fit from the fastest) is a candidate too, and the best candidate on

@@ -18,9 +18,9 @@
 // (AnalyticalModel::withoutPrefetch, which ranks weights by their own
 // layer's memory time) and keeps whichever placement the model prefers. On
 // DRAM-bound synthetic graphs of 60 nodes (seeds 1-6) that brings greedy
-// from 1.7-7.6% to 1.2-3.6% above the MILP's incumbent; on the bundled
-// models the first is kept, at the optimum (0.06% above it on BERT-base at
-// op granularity).
+// from 1.0-8.6% to 0.3-5.3% above the MILP's 10-s incumbent; on the
+// bundled models the first is kept, at the MILP's optimum (within 0.01%
+// on BERT-base at op granularity).
 //
 //===----------------------------------------------------------------------===//
 

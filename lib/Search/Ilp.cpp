@@ -16,7 +16,9 @@
 //                     weights at the owner's level,
 //                     producers' outputs, own output; graph inputs always
 //                     from the slowest level) at the model's rate of its
-//                     level (streamed weights at the staging level's)
+//                     level (streamed weights at the staging level's), plus
+//                     lambda_i >= the start-up latency of each tensor's
+//                     level (a row per tensor whose level decides it)
 //   W_l = sum_i weightBytes_i x[w_i][l]
 //                     weight bytes resident in on-chip level l (continuous,
 //                     0 <= W_l <= usableBytes[l]; one equality row)
@@ -239,6 +241,10 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
     cols.clear();
     coefs.clear();
     double backingSeconds = 0, largestSeconds = 0;
+    // The start-up latency M_i pays: the largest of its tensors' levels', a
+    // column lambda_i >= each when the placement can change it.
+    std::vector<Linear> latencies;
+    double fixedLatency = 0, largestLatency = 0;
     // `bytes` is what one inference moves: all of an activation, the read
     // part of weights (less than the resident part for lookups).
     auto addTerm = [&](const std::vector<int> &vars, int64_t bytes,
@@ -249,6 +255,24 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
         return weights ? model.weightSecondsPerByte(l)
                        : model.secondsPerByte(l);
       };
+      auto latency = [&](unsigned l) {
+        return weights ? model.weightLatencySeconds(l)
+                       : model.latencySeconds(l);
+      };
+      Linear tensorLatency{latency(slowest) * kSecondsToUnits, {}};
+      double tensorLargest = latency(slowest);
+      for (unsigned l = 0; l < slowest; ++l) {
+        if (vars[l] < 0)
+          continue;
+        tensorLargest = std::max(tensorLargest, latency(l));
+        if (double d = latency(l) - latency(slowest); d != 0)
+          tensorLatency.terms.push_back({vars[l], d * kSecondsToUnits});
+      }
+      largestLatency = std::max(largestLatency, tensorLargest);
+      if (tensorLatency.terms.empty())
+        fixedLatency = std::max(fixedLatency, latency(slowest));
+      else
+        latencies.push_back(std::move(tensorLatency));
       // What the stream spends on it in level l (AnalyticalModel::nodeCost).
       auto stream = [&](unsigned l) {
         if (weights)
@@ -292,6 +316,23 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
         problem.hostInputBytes[i] * model.secondsPerByte(slowest);
     backingSeconds += hostSeconds;
     largestSeconds += hostSeconds;
+    if (problem.hostInputBytes[i] > 0) {
+      fixedLatency = std::max(fixedLatency, model.latencySeconds(slowest));
+      largestLatency = std::max(largestLatency, fixedLatency);
+    }
+    // A tensor whose latency never exceeds a fixed one needs no row.
+    latencies.erase(
+        std::remove_if(latencies.begin(), latencies.end(),
+                       [&](const Linear &tensor) {
+                         double largest = tensor.constant;
+                         for (auto [col, coef] : tensor.terms)
+                           largest = std::max(largest, tensor.constant + coef);
+                         return largest <= fixedLatency * kSecondsToUnits;
+                       }),
+        latencies.end());
+    if (latencies.empty())
+      backingSeconds += fixedLatency;
+    largestSeconds += largestLatency;
     if (prefetch) {
       streamTime[i].constant += hostSeconds * kSecondsToUnits;
       ringTime[i].constant +=
@@ -303,11 +344,30 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
       constantTime[i] = std::max(compute, backingSeconds);
       continue;
     }
-    // t_i + sum (M_i's change) * x >= M_i(all in the backing store).
+    // t_i + sum (M_i's change) * x - lambda_i >= M_i(all in the backing
+    // store) without its latency.
     timeVar[i] = milp.addColumn("t" + std::to_string(i),
                                 compute * kSecondsToUnits, kInfinity, 0, false);
     cols.push_back(timeVar[i]);
     coefs.push_back(1.0);
+    if (!latencies.empty()) {
+      int lambda =
+          milp.addColumn("l" + std::to_string(i),
+                         fixedLatency * kSecondsToUnits, kInfinity, 0, false);
+      cols.push_back(lambda);
+      coefs.push_back(-1.0);
+      std::vector<int> latencyCols;
+      std::vector<double> latencyCoefs;
+      for (const Linear &tensor : latencies) {
+        latencyCols.assign({lambda});
+        latencyCoefs.assign({1.0});
+        for (auto [col, coef] : tensor.terms) {
+          latencyCols.push_back(col);
+          latencyCoefs.push_back(-coef);
+        }
+        milp.addRow(latencyCols, latencyCoefs, 'G', tensor.constant);
+      }
+    }
     milp.addRow(cols, coefs, 'G', backingSeconds * kSecondsToUnits);
   }
 
@@ -348,13 +408,20 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
       terms.push_back({column, 1.0});
       return 0.0;
     };
-    std::vector<std::pair<int, double>> streamTerms, ringTerms;
-    int previousEnd = -1, previousClock = -1;
+    std::vector<std::pair<int, double>> streamTerms;
+    // Per node: B_j(x) r as terms and a constant (the window row below sums
+    // them from the previous weight-reading node).
+    std::vector<std::vector<std::pair<int, double>>> ringTerms(n);
+    std::vector<double> ringConstant(n, 0);
+    std::vector<int> ends(n, -1);
+    int previousClock = -1, previousReader = -1;
     for (unsigned i = 0; i < n; ++i) {
       if (expired())
         return std::nullopt;
+      const int previousEnd = i ? ends[i - 1] : -1;
       int end = milp.addColumn("e" + std::to_string(i), 0, kInfinity,
                                i + 1 == n ? 1.0 : 0.0, false);
+      ends[i] = end;
       cols.assign({end});
       coefs.assign({1.0});
       if (previousEnd >= 0) {
@@ -371,6 +438,7 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
       if (streamTime[i].constant > 0) {
         int clock =
             milp.addColumn("g" + std::to_string(i), 0, kInfinity, 0, false);
+        // clock - other - terms >= rhs.
         auto addClockRow = [&](int other,
                                const std::vector<std::pair<int, double>> &terms,
                                double rhs) {
@@ -387,13 +455,28 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
           milp.addRow(cols, coefs, 'G', rhs);
         };
         double streamConstant = asTerms(streamTime[i], "s", i, streamTerms);
-        double ringConstant = asTerms(ringTime[i], "b", i, ringTerms);
+        ringConstant[i] = asTerms(ringTime[i], "b", i, ringTerms[i]);
         addClockRow(previousClock, streamTerms, streamConstant);
-        addClockRow(previousEnd, ringTerms, ringConstant - ringUnits);
+        addClockRow(previousEnd, ringTerms[i], ringConstant[i] - ringUnits);
+        if (model.readsWeights(i) && previousReader >= 0) {
+          // The window from the previous weight-reading node k:
+          // g_i >= e_{k-1} + (B_k + ... + B_i - ring) r. Consecutive
+          // readers' windows do not overlap, so this stays linear in size.
+          const unsigned k = unsigned(previousReader);
+          std::vector<std::pair<int, double>> window;
+          double constant = -ringUnits;
+          for (unsigned j = k; j <= i; ++j) {
+            window.insert(window.end(), ringTerms[j].begin(),
+                          ringTerms[j].end());
+            constant += ringConstant[j];
+          }
+          addClockRow(k ? ends[k - 1] : -1, window, constant);
+        }
         milp.addRow({end, clock}, {1.0, -1.0}, 'G', overhead * kSecondsToUnits);
         previousClock = clock;
       }
-      previousEnd = end;
+      if (model.readsWeights(i))
+        previousReader = int(i);
     }
   }
 

@@ -74,6 +74,15 @@ public:
   double weightSecondsPerByte(unsigned level) const {
     return weightRates[level].read;
   }
+  /// The start-up latency a layer's traffic pays when it touches a tensor
+  /// in `level` (the largest of them is added to M_i), for activations and
+  /// for weights (read from the ring when streamed).
+  double latencySeconds(unsigned level) const {
+    return latencyOf[activationRates[level].touches];
+  }
+  double weightLatencySeconds(unsigned level) const {
+    return latencyOf[weightRates[level].touches];
+  }
   /// Whether the runtime prefetches at all.
   bool prefetches() const { return prefetch; }
   /// Whether weights placed in `level` are streamed through the ring.
@@ -86,6 +95,8 @@ public:
   /// ring term counts it at: the backing store's.
   double ringBytes() const { return ring; }
   double ringSecondsPerByte() const { return ringSpb; }
+  /// Whether node `i` reads weights (its own or shared ones).
+  bool readsWeights(unsigned i) const { return readers[i]; }
   /// The same chip with layers reading every weight from its level.
   AnalyticalModel withoutPrefetch() const;
 
@@ -97,16 +108,31 @@ private:
   /// M_i; adds S_i and B_i to `cost`.
   double moveSeconds(const Placement &placement, unsigned i,
                      NodeCost &cost) const;
+  /// The prefetch recursion after a node: its end e_i, the stream's clock
+  /// g_i, and the start of the last weight-reading node so far with the
+  /// stream's bytes since it (B_j summed from it).
+  struct Recursion {
+    double end = 0, clock = 0, windowStart = 0, windowBytes = 0;
+    bool window = false;
+  };
+  /// Advances `state` over node i.
+  void step(const NodeCost &cost, unsigned i, Recursion &state) const;
 
-  /// Per node: C_i.
+  /// Per node: C_i, and whether it reads weights.
   std::vector<double> compute;
+  std::vector<uint8_t> readers;
   /// What a byte in a level costs a node, per level: its layer's read, the
-  /// stream's seconds (S_i), and whether the ring counts it (B_i). Tables
+  /// stream's seconds (S_i), whether the ring counts it (B_i), and the level
+  /// the layer reads it from (a bit, for the start-up latency). Tables
   /// rather than branches: this is the inner loop of every search.
   struct Rates {
     double read = 0, stream = 0, ring = 0;
+    uint32_t touches = 0;
   };
   std::vector<Rates> weightRates, activationRates;
+  /// The start-up latency of a layer's traffic, by the set of levels it
+  /// touches (bit l: level l): the largest of theirs.
+  std::vector<double> latencyOf;
   bool prefetch = false;
   double ring = 0, ringSpb = 0;
 };
@@ -146,9 +172,10 @@ private:
   std::vector<NodeCost> costs;
   /// Sum of T_i.
   double total = 0;
-  /// The prefetch recursion after node i (its end e_i, the stream's clock
-  /// g_i, the sum of T up to i), valid for i < `replayFrom`.
-  std::vector<double> ends, clocks, prefix;
+  /// The prefetch recursion after node i and the sum of T up to i, valid
+  /// for i < `replayFrom`.
+  std::vector<Recursion> states;
+  std::vector<double> prefix;
   unsigned replayFrom = 0;
   /// Last node with S_i > 0, or -1.
   int lastStreaming = -1;
