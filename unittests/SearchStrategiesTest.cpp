@@ -250,8 +250,8 @@ TEST(Ilp, ModelGrowsLinearlyWithTheGraph) {
   // out in every capacity row, either makes the matrix O(n^2) (300 nonzeros
   // per node at 3,000 nodes with the weights aggregated alone). Through the
   // aggregate columns (W_l, U) it stays at about 20 per node, and the
-  // prefetch recursion's rows (a few per node, each node's stream terms
-  // spelled out once) add about 25.
+  // prefetch recursion's and start-up latencies' rows (a few per node, each
+  // node's stream terms spelled out once) add about 35.
   Target target = test::nnpiTarget();
   SearchOptions options;
   options.timeLimitSeconds = 0.5;
@@ -263,7 +263,7 @@ TEST(Ilp, ModelGrowsLinearlyWithTheGraph) {
     ASSERT_NE(ilp.detail.find("built and loaded in"), std::string::npos)
         << ilp.detail;
     nonzeros[k] = ilpNonzeros(ilp);
-    EXPECT_LT(nonzeros[k], 60u * problem.numNodes()) << ilp.detail;
+    EXPECT_LT(nonzeros[k], 70u * problem.numNodes()) << ilp.detail;
   }
   EXPECT_LT(double(nonzeros[1]), 2.5 * double(nonzeros[0]));
 }
@@ -300,8 +300,8 @@ TEST(Ilp, TimeLimitWithPrefetch) {
 TEST(Ilp, TimeLimitCoversBuildingTheModel) {
   // 3,000 nodes took 260 s with a 5 s limit when the limit was only CBC's
   // and building was quadratic. Building now counts against the limit, so
-  // the run ends near it (CBC's uninterruptible steps overrun it: about 6 s
-  // here since the start-up latencies' rows).
+  // the run ends near it (CBC's uninterruptible root LP overruns it: 6-10 s
+  // here since the start-up latencies' rows, more on a loaded machine).
   // With prefetch the recursion couples every node and CBC's root LP alone
   // takes about 10 s at this size, which it does not interrupt; the
   // prefetch MILP is timed at 1,000 nodes below.
@@ -316,7 +316,7 @@ TEST(Ilp, TimeLimitCoversBuildingTheModel) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
   SearchResult greedy = runStrategy("greedy", problem);
-  EXPECT_LT(seconds, 10.0) << ilp.detail;
+  EXPECT_LT(seconds, 20.0) << ilp.detail;
   EXPECT_TRUE(ilp.result.valid);
   EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
   EXPECT_EQ(ilp.detail.rfind("time limit", 0), 0u) << ilp.detail;
