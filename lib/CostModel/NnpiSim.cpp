@@ -318,9 +318,27 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         return false;
     return true;
   };
+  // A prefetch ahead of its layer runs at low priority (computeRates): it
+  // is not counted among a level's users, so demand jobs sharing a level
+  // only with it still run alone; its own speed is what they leave
+  // (updateBackground), refreshed whenever they change on its levels.
+  bool backgroundDirty = false;
+  auto isBackground = [&](const Job &job) {
+    return &job == &dma && !dmaStreaming;
+  };
+  auto touchesBackground = [&](const Job &job) {
+    return dma.state == JobState::Active && !dmaStreaming &&
+           (job.resources & dma.resources);
+  };
   auto activate = [&](Job &job) {
     job.state = JobState::Active;
     job.since = t;
+    if (isBackground(job)) {
+      job.speed = 0;
+      job.eventAt = kInf;
+      backgroundDirty = true;
+      return;
+    }
     for (uint32_t m = job.resources; m; m &= m - 1)
       ++users[__builtin_ctz(m)];
     if (!cfg.contention || alone(job)) {
@@ -331,6 +349,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       job.eventAt = t;
       ratesDirty = true;
     }
+    backgroundDirty |= touchesBackground(job);
   };
   /// Turns bytes per level into a job starting now. False when there is
   /// nothing to move. A copy into level `overlapped` (a DMA chunk into the
@@ -461,9 +480,13 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
             // The chunk in flight is now consumed as it arrives: what
             // landed so far was a prefetch, the rest a stream.
             ringUsed -= dmaChunk;
-            dmaStreaming = true;
             // Now demand traffic: it competes at full priority.
-            ratesDirty |= cfg.contention && !alone(dma);
+            dma.work -= dma.speed * (t - dma.since);
+            dma.since = t;
+            dmaStreaming = true;
+            for (uint32_t m = dma.resources; m; m &= m - 1)
+              ++users[__builtin_ctz(m)];
+            ratesDirty = true;
             if constexpr (RecorderT::enabled) {
               double left = dma.work - dma.speed * (t - dma.since);
               double done = dmaChunk * (1 - left / dmaWork);
@@ -648,15 +671,12 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       collect(s.slots[index].job);
     // A prefetch runs at low priority: demand traffic (the layers', and a
     // chunk streamed to a running layer) is served first, and the prefetch
-    // takes what is left. Fetching ahead earlier therefore never slows a
-    // layer, so freeing the DMA (a weight moved on chip) never hurts.
-    const bool background = dma.state == JobState::Active && !dmaStreaming;
-    if (background) {
-      dma.work -= dma.speed * (t - dma.since);
-      dma.since = t;
-    } else {
+    // takes what is left (updateBackground). Fetching ahead earlier
+    // therefore never slows a layer, so freeing the DMA (a weight moved on
+    // chip) never hurts.
+    if (!isBackground(dma))
       collect(dma);
-    }
+    backgroundDirty = true;
     if (disjoint) {
       // Nobody shares a resource (the common case): full speed.
       for (unsigned f = 0; f < count; ++f)
@@ -735,21 +755,6 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         numOpen = kept;
       }
     }
-    if (background) {
-      double used[kMaxLevels] = {};
-      for (unsigned f = 0; f < count; ++f)
-        for (uint32_t m = jobs[f]->resources; m; m &= m - 1)
-          used[__builtin_ctz(m)] +=
-              jobs[f]->speed * jobs[f]->demand[__builtin_ctz(m)];
-      dma.speed = 1;
-      for (uint32_t m = dma.resources; m; m &= m - 1) {
-        unsigned r = __builtin_ctz(m);
-        dma.speed = std::min(dma.speed,
-                             std::max(0.0, 1 - used[r]) / dma.demand[r]);
-      }
-      // Starved until the demand traffic eases (a rate change).
-      dma.eventAt = dma.speed > 0 ? t + dma.work / dma.speed : kInf;
-    }
     // work / 1.0 is work: skip the division for jobs at full speed.
     for (unsigned f = 0; f < count; ++f) {
       Job &job = *jobs[f];
@@ -780,20 +785,54 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   auto settleJob = [&](Job &job) {
     if (job.eventAt > t)
       return false;
+    const bool background = isBackground(job);
     job.state = JobState::Idle;
     job.eventAt = kInf;
     job.speed = 0;
+    if (background)
+      return true;
     // Others speed up only if it shared something with them.
     ratesDirty |= cfg.contention && !alone(job);
+    backgroundDirty |= touchesBackground(job);
     for (uint32_t m = job.resources; m; m &= m - 1)
       --users[__builtin_ctz(m)];
     return true;
+  };
+
+  // The prefetch's speed: what the demand jobs leave of its levels.
+  auto updateBackground = [&]() {
+    backgroundDirty = false;
+    if (dma.state != JobState::Active || dmaStreaming)
+      return;
+    dma.work -= dma.speed * (t - dma.since);
+    dma.since = t;
+    dma.speed = 1;
+    if (cfg.contention) {
+      double used[kMaxLevels];
+      for (uint32_t m = dma.resources; m; m &= m - 1)
+        used[__builtin_ctz(m)] = 0;
+      for (uint8_t index : s.active) {
+        const Job &job = s.slots[index].job;
+        if (job.state == JobState::Active)
+          for (uint32_t m = job.resources & dma.resources; m; m &= m - 1)
+            used[__builtin_ctz(m)] += job.speed * job.demand[__builtin_ctz(m)];
+      }
+      for (uint32_t m = dma.resources; m; m &= m - 1) {
+        unsigned r = __builtin_ctz(m);
+        dma.speed =
+            std::min(dma.speed, std::max(0.0, 1 - used[r]) / dma.demand[r]);
+      }
+    }
+    // Starved until the demand traffic eases (a rate change).
+    dma.eventAt = dma.speed > 0 ? t + dma.work / dma.speed : kInf;
   };
 
   dispatchReady();
   dmaTryStart();
   if (ratesDirty)
     computeRates();
+  if (backgroundDirty)
+    updateBackground();
   dmaPlanWake();
   if constexpr (RecorderT::enabled)
     recordTraffic();
@@ -861,6 +900,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     dmaExtend();
     if (ratesDirty)
       computeRates();
+    if (backgroundDirty)
+      updateBackground();
     dmaPlanWake();
     if constexpr (RecorderT::enabled)
       recordTraffic();
