@@ -103,8 +103,9 @@ TEST(NnpiSim, SerialGraphMatchesAnalyticalModelWithKnobsOff) {
   WorkloadGraph skips = test::randomGraph(120, 6);
   for (const WorkloadGraph *graph : {&chain, &skips}) {
     Problem problem(*graph, target);
-    AnalyticalModel model(problem);
     SimConfig cfg = analyticalKnobs(target);
+    // The model believes the same knobs: no prefetch, peak rates.
+    AnalyticalModel model(problem, cfg);
     NnpiSim sim(problem, cfg);
     // Alone on a serial graph, a transfer never shares a level: switching
     // contention back on changes nothing.
