@@ -5,7 +5,7 @@ Reads egrl-bench's bench.json files (their runs carry best-so-far histories),
 takes as best-known the lowest latency any run of a model reached (ilp and the
 model-based strategies included, when the files hold them; --best adds others,
 e.g. from another evaluator's run of the same chip), and prints per model and
-strategy the median over seeds of the evaluations after which the best-so-far
+strategy (at its largest budget) the median over seeds of the evaluations after which the best-so-far
 latency is within the tolerance, or "never" when a run did not get there.
 
   /usr/bin/python3 python/evals_to_target.py out/bench.json [more.json ...]
@@ -53,9 +53,17 @@ def main():
         model, seconds = item.split("=")
         best[model] = min(best.get(model, float("inf")), float(seconds))
 
+    # Each search at its largest budget (a run at a smaller budget may
+    # schedule itself differently, e.g. anneal's temperature).
+    largest = {}
+    for run in runs:
+        key = (run["model"], run["strategy"])
+        largest[key] = max(largest.get(key, 0), run["budget"])
     table = {}
     for run in runs:
         if not run["history"]:
+            continue
+        if run["budget"] != largest[(run["model"], run["strategy"])]:
             continue
         target = best[run["model"]] * (1 + args.tolerance)
         table.setdefault((run["model"], run["strategy"]), []).append(
