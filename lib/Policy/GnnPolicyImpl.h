@@ -15,6 +15,33 @@
 
 namespace egrl::detail {
 
+/// The residual graph-convolution layers the policy and the SAC critics
+/// share: h <- LayerNorm(h + relu(W_l (A h))), with A h computed by the
+/// caller (one sparse product per layer, batched or not). Registered in
+/// the owning module as conv<l>, norm<l>.
+struct ResidualGcnLayers {
+  std::vector<torch::nn::Linear> convs;
+  std::vector<torch::nn::LayerNorm> norms;
+
+  void registerIn(torch::nn::Module &module, unsigned hidden,
+                  unsigned layers) {
+    for (unsigned l = 0; l < layers; ++l) {
+      convs.push_back(module.register_module(
+          "conv" + std::to_string(l), torch::nn::Linear(hidden, hidden)));
+      norms.push_back(module.register_module(
+          "norm" + std::to_string(l),
+          torch::nn::LayerNorm(
+              torch::nn::LayerNormOptions({int64_t(hidden)}))));
+    }
+  }
+  size_t size() const { return convs.size(); }
+  /// Layer `l` given h and its neighbourhood mix A h.
+  torch::Tensor step(size_t l, const torch::Tensor &h,
+                     const torch::Tensor &mixed) {
+    return norms[l]->forward(h + torch::relu(convs[l]->forward(mixed)));
+  }
+};
+
 struct GcnNetImpl : torch::nn::Module {
   GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
              unsigned levels)
@@ -23,28 +50,19 @@ struct GcnNetImpl : torch::nn::Module {
             register_module("weight_head", torch::nn::Linear(hidden, levels))),
         outputHead(
             register_module("output_head", torch::nn::Linear(hidden, levels))) {
-    for (unsigned l = 0; l < layers; ++l) {
-      convs.push_back(register_module("conv" + std::to_string(l),
-                                      torch::nn::Linear(hidden, hidden)));
-      norms.push_back(
-          register_module("norm" + std::to_string(l),
-                          torch::nn::LayerNorm(
-                              torch::nn::LayerNormOptions({int64_t(hidden)}))));
-    }
+    gcn.registerIn(*this, hidden, layers);
   }
 
   /// Returns logits [nodes, 2, levels].
   torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
     torch::Tensor h = torch::tanh(input->forward(x));
-    for (size_t l = 0; l < convs.size(); ++l)
-      h = norms[l]->forward(h +
-                            torch::relu(convs[l]->forward(torch::mm(adj, h))));
+    for (size_t l = 0; l < gcn.size(); ++l)
+      h = gcn.step(l, h, torch::mm(adj, h));
     return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
   }
 
   torch::nn::Linear input, weightHead, outputHead;
-  std::vector<torch::nn::Linear> convs;
-  std::vector<torch::nn::LayerNorm> norms;
+  ResidualGcnLayers gcn;
 };
 TORCH_MODULE(GcnNet);
 

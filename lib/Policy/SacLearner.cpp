@@ -18,14 +18,7 @@ struct CriticNetImpl : torch::nn::Module {
         hiddenLayer(
             register_module("mlp0", torch::nn::Linear(2 * hidden, hidden))),
         out(register_module("mlp1", torch::nn::Linear(hidden, 1))) {
-    for (unsigned l = 0; l < layers; ++l) {
-      convs.push_back(register_module("conv" + std::to_string(l),
-                                      torch::nn::Linear(hidden, hidden)));
-      norms.push_back(
-          register_module("norm" + std::to_string(l),
-                          torch::nn::LayerNorm(
-                              torch::nn::LayerNormOptions({int64_t(hidden)}))));
-    }
+    gcn.registerIn(*this, hidden, layers);
   }
 
   /// x [n, F], adjacency [n, n] (sparse), actions [B, n, A] -> [B].
@@ -35,12 +28,12 @@ struct CriticNetImpl : torch::nn::Module {
     torch::Tensor h = torch::tanh(input->forward(torch::cat(
         {x.unsqueeze(0).expand({batch, n, x.size(1)}), actions}, 2)));
     const int64_t width = h.size(2);
-    for (size_t l = 0; l < convs.size(); ++l) {
+    for (size_t l = 0; l < gcn.size(); ++l) {
       // One sparse product for the whole batch: [n, B * H].
       torch::Tensor flat = h.permute({1, 0, 2}).reshape({n, batch * width});
       torch::Tensor mixed =
           torch::mm(adj, flat).reshape({n, batch, width}).permute({1, 0, 2});
-      h = norms[l]->forward(h + torch::relu(convs[l]->forward(mixed)));
+      h = gcn.step(l, h, mixed);
     }
     torch::Tensor pooled =
         torch::cat({std::get<0>(h.max(1)), h.mean(1)}, 1); // [B, 2H]
@@ -48,8 +41,7 @@ struct CriticNetImpl : torch::nn::Module {
   }
 
   torch::nn::Linear input, hiddenLayer, out;
-  std::vector<torch::nn::Linear> convs;
-  std::vector<torch::nn::LayerNorm> norms;
+  egrl::detail::ResidualGcnLayers gcn;
 };
 TORCH_MODULE(CriticNet);
 
