@@ -533,6 +533,27 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   auto ringFree = [&]() {
     return ringBytes - ringUsed - ringHeld() + ringSlack;
   };
+  // Bytes/s the issued layers free as they consume their staged tiles.
+  auto ringFreeing = [&]() {
+    double freeing = 0;
+    for (uint8_t index : s.active) {
+      const Slot &slot = s.slots[index];
+      if (slot.staged > 0 && slot.job.state == JobState::Active)
+        freeing += slot.staged * slot.job.speed / slot.stagedWork;
+    }
+    return freeing;
+  };
+  // Space a chunk filling at `fillRate` bytes/s can use: the free space,
+  // and the held space too when the consumers free it at least as fast as
+  // the chunk fills (the DMA engine queues descriptors as tiles free; the
+  // fill never catches up with the consumers).
+  auto ringUsable = [&](double fillRate) {
+    double held = ringHeld();
+    double free = ringBytes - ringUsed - held + ringSlack;
+    if (held > 0 && ringFreeing() >= fillRate)
+      free += held;
+    return free;
+  };
   // A DMA waiting for space wakes when 1/32 of the ring (at least a tile)
   // is free rather than every tile: consumers free space at SRAM speed, so
   // the wait this adds is short, and it saves events. (An eighth made a
@@ -578,7 +599,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       return;
     }
     // Prefetch: as far ahead as the ring has room, whatever the layers.
-    double chunk = chunkFor(rest, ringFree());
+    double chunk = chunkFor(rest, ringUsable(1 / s.dmaSecondsPerByte[j]));
     if (chunk <= 0)
       return; // Ring full; consumers free space (dmaPlanWake).
     ringUsed += chunk;
@@ -597,7 +618,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     double rest = s.dmaBytes[j] - dmaFetched - dmaChunk;
     if (rest <= 0)
       return; // The whole item is in flight (most events).
-    double extra = chunkFor(rest, ringFree());
+    double extra =
+        chunkFor(rest, ringUsable(dma.speed / s.dmaSecondsPerByte[j]));
     if (extra <= 0)
       return;
     double extraWork = extra * s.dmaSecondsPerByte[j];
@@ -630,12 +652,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     // Wake when the space is there without the slack, so that rounding in
     // the progress of the consumers cannot leave it a hair short.
     double deficit = std::min(rest, wakeBytes) - (ringFree() - ringSlack);
-    double freeing = 0;
-    for (uint8_t index : s.active) {
-      const Slot &slot = s.slots[index];
-      if (slot.staged > 0 && slot.job.state == JobState::Active)
-        freeing += slot.staged * slot.job.speed / slot.stagedWork;
-    }
+    double freeing = ringFreeing();
     // With no deficit the DMA has already taken the space (dmaTryStart,
     // dmaExtend run first); a wake-up now would not move time on.
     if (freeing > 0 && deficit > 0)
