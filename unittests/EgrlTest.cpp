@@ -16,6 +16,16 @@ using namespace egrl;
 
 namespace {
 
+/// Mean probability the policy puts an output in level 0 (the fastest),
+/// over `nodes` nodes of a 3-level target.
+double meanOutputFastest(GnnPolicy &actor, unsigned nodes) {
+  std::vector<float> logp = actor.logProbabilities();
+  double sum = 0;
+  for (unsigned i = 0; i < nodes; ++i)
+    sum += std::exp(logp[(size_t(i) * 2 + 1) * 3]) / nodes;
+  return sum;
+}
+
 /// Three levels with capacities that make choices on tiny synthetic graphs.
 Target tinyTarget() {
   std::string json = R"({"name": "tiny", "element_bytes": 1,
@@ -151,13 +161,7 @@ TEST(Learner, ImitatesTheBetterPlacementsOfTheBuffer) {
     }
     buffer.add(p, r);
   }
-  auto level0 = [&] {
-    std::vector<float> logp = learner.actor().logProbabilities();
-    double sum = 0;
-    for (unsigned i = 0; i < 20; ++i)
-      sum += std::exp(logp[(size_t(i) * 2 + 1) * 3]) / 20;
-    return sum;
-  };
+  auto level0 = [&] { return meanOutputFastest(learner.actor(), 20); };
   double before = level0();
   std::mt19937_64 rng(3);
   for (unsigned g = 0; g < 10; ++g)
@@ -304,13 +308,7 @@ TEST(SacLearner, CriticsLearnTheRewardAndTheActorFollows) {
     }
     buffer.add(p, r);
   }
-  auto level0 = [&] {
-    std::vector<float> logp = learner.actor().logProbabilities();
-    double sum = 0;
-    for (unsigned i = 0; i < 20; ++i)
-      sum += std::exp(logp[(size_t(i) * 2 + 1) * 3]) / 20;
-    return sum;
-  };
+  auto level0 = [&] { return meanOutputFastest(learner.actor(), 20); };
   double before = level0();
   std::mt19937_64 rng(3);
   for (unsigned g = 0; g < 40; ++g)
