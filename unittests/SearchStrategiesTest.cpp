@@ -277,6 +277,16 @@ Target nnpiWithoutPrefetch() {
   return target;
 }
 
+/// ilp's result and its wall time in seconds.
+std::pair<SearchResult, double> timedIlp(const Problem &problem,
+                                         const SearchOptions &options) {
+  auto started = std::chrono::steady_clock::now();
+  SearchResult ilp = runStrategy("ilp", problem, options);
+  return {ilp, std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             started)
+                   .count()};
+}
+
 TEST(Ilp, TimeLimitWithPrefetch) {
   // DRAM-bound (450 MB of weights per 400 nodes): the backing store's
   // clock binds on every node. The run ends within a few seconds of the
@@ -286,11 +296,7 @@ TEST(Ilp, TimeLimitWithPrefetch) {
   Problem problem(graph, target);
   SearchOptions options;
   options.timeLimitSeconds = 1;
-  auto started = std::chrono::steady_clock::now();
-  SearchResult ilp = runStrategy("ilp", problem, options);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
+  auto [ilp, seconds] = timedIlp(problem, options);
   SearchResult greedy = runStrategy("greedy", problem);
   EXPECT_LT(seconds, 10.0) << ilp.detail;
   EXPECT_TRUE(ilp.result.valid);
@@ -310,11 +316,7 @@ TEST(Ilp, TimeLimitCoversBuildingTheModel) {
   Problem problem(graph, target);
   SearchOptions options;
   options.timeLimitSeconds = 1;
-  auto started = std::chrono::steady_clock::now();
-  SearchResult ilp = runStrategy("ilp", problem, options);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
+  auto [ilp, seconds] = timedIlp(problem, options);
   SearchResult greedy = runStrategy("greedy", problem);
   EXPECT_LT(seconds, 20.0) << ilp.detail;
   EXPECT_TRUE(ilp.result.valid);
