@@ -493,7 +493,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       }
       bytes[staging] += landed;
       // The layer now holds its staged tiles and frees them as its traffic
-      // progresses (ringHeld()).
+      // progresses (ringConsumers()).
       ringUsed -= landed;
       slot.staged = landed;
     } else {
@@ -514,54 +514,51 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       dispatch(nextDispatch++);
   };
 
-  // Ring space held by issued layers: staged tiles not consumed yet, in
-  // proportion to the work their traffic has left.
-  auto ringHeld = [&]() {
-    double held = 0;
+  // Issued layers holding staged tiles: the ring space they still hold (in
+  // proportion to the work their traffic has left) and the bytes/s they
+  // free as they consume it. One pass; few layers are issued at a time.
+  struct RingConsumers {
+    double held = 0, freeing = 0;
+  };
+  auto ringConsumers = [&]() {
+    RingConsumers c;
     for (uint8_t index : s.active) {
       const Slot &slot = s.slots[index];
-      if (slot.staged > 0 && slot.job.state == JobState::Active)
-        held += slot.staged *
-                (slot.job.work - slot.job.speed * (t - slot.job.since)) /
-                slot.stagedWork;
+      if (slot.staged > 0 && slot.job.state == JobState::Active) {
+        double left = slot.job.work - slot.job.speed * (t - slot.job.since);
+        c.held += slot.staged * left / slot.stagedWork;
+        c.freeing += slot.staged * slot.job.speed / slot.stagedWork;
+      }
     }
-    return held;
+    return c;
   };
-  // Free ring space. The slack (a billionth of the ring) absorbs rounding
-  // when the DMA wakes exactly as the space it waits for is freed.
+  // Free ring space given what consumers hold. The slack (a billionth of
+  // the ring) absorbs rounding when the DMA wakes exactly as the space it
+  // waits for is freed.
   const double ringSlack = 1e-9 * ringBytes;
-  auto ringFree = [&]() {
-    return ringBytes - ringUsed - ringHeld() + ringSlack;
-  };
-  // Bytes/s the issued layers free as they consume their staged tiles.
-  auto ringFreeing = [&]() {
-    double freeing = 0;
-    for (uint8_t index : s.active) {
-      const Slot &slot = s.slots[index];
-      if (slot.staged > 0 && slot.job.state == JobState::Active)
-        freeing += slot.staged * slot.job.speed / slot.stagedWork;
-    }
-    return freeing;
+  auto ringFree = [&](const RingConsumers &c) {
+    return ringBytes - ringUsed - c.held + ringSlack;
   };
   // Space a chunk filling at `fillRate` bytes/s can use: the free space,
   // and the held space too when the consumers free it at least as fast as
   // the chunk fills (the DMA engine queues descriptors as tiles free; the
   // fill never catches up with the consumers).
   auto ringUsable = [&](double fillRate) {
-    double held = ringHeld();
-    double free = ringBytes - ringUsed - held + ringSlack;
-    if (held > 0 && ringFreeing() >= fillRate)
-      free += held;
+    RingConsumers c = ringConsumers();
+    double free = ringFree(c);
+    if (c.held > 0 && c.freeing >= fillRate)
+      free += c.held;
     return free;
   };
   // A DMA waiting for space wakes when 1/32 of the ring (at least a tile)
   // is free rather than every tile: consumers free space at SRAM speed, so
-  // the wait this adds is short, and it saves events. (An eighth made a
-  // move to a faster level cost up to 0.105% on ResNet-50.)
+  // the wait this adds is short, and it saves events. (An eighth once let a
+  // move to a faster level cost 0.105% on ResNet-50, before chunks could
+  // fill space their consumers were freeing.)
   const double wakeBytes = std::max(tileBytes, ringBytes / 32);
   auto recordRing = [&]() {
     if constexpr (RecorderT::enabled)
-      rec.ring(t, ringUsed + ringHeld());
+      rec.ring(t, ringUsed + ringConsumers().held);
   };
   // Bytes of a chunk that fit in `free`: whole tiles, or all of `rest`
   // when it fits; 0 when neither does.
@@ -651,12 +648,12 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       return;
     // Wake when the space is there without the slack, so that rounding in
     // the progress of the consumers cannot leave it a hair short.
-    double deficit = std::min(rest, wakeBytes) - (ringFree() - ringSlack);
-    double freeing = ringFreeing();
+    RingConsumers c = ringConsumers();
+    double deficit = std::min(rest, wakeBytes) - (ringFree(c) - ringSlack);
     // With no deficit the DMA has already taken the space (dmaTryStart,
     // dmaExtend run first); a wake-up now would not move time on.
-    if (freeing > 0 && deficit > 0)
-      dmaWakeAt = t + deficit / freeing;
+    if (c.freeing > 0 && deficit > 0)
+      dmaWakeAt = t + deficit / c.freeing;
   };
 
   // Weighted max-min fair speeds of the active jobs. A common level beta
