@@ -458,6 +458,15 @@ TEST(Placement, JsonRoundTripAndErrors) {
   ASSERT_FALSE(bool(badLevel));
   EXPECT_NE(llvm::toString(badLevel.takeError()).find("unknown level 'hbm'"),
             std::string::npos);
+  // Nodes that are not objects aborted with an uncaught type_error.
+  auto numbers = Placement::fromJSON(R"({"nodes": [1, 2, 3]})", target, 3);
+  ASSERT_FALSE(bool(numbers));
+  EXPECT_NE(llvm::toString(numbers.takeError()).find("node 0: expected"),
+            std::string::npos);
+  auto deep = Placement::fromJSON(std::string(1000, '['), target, 3);
+  ASSERT_FALSE(bool(deep));
+  EXPECT_NE(llvm::toString(deep.takeError()).find("nested more than 64"),
+            std::string::npos);
 }
 
 } // namespace

@@ -80,7 +80,74 @@ TEST(WorkloadGraph, JsonErrors) {
           "nodes": [{"name": "a"}]})",
       "x.json");
   ASSERT_FALSE(bool(missing));
-  EXPECT_NE(llvm::toString(missing.takeError()).find("bad graph field"),
+  EXPECT_NE(llvm::toString(missing.takeError()).find("missing \"macs\""),
+            std::string::npos);
+}
+
+/// The error of loading one node with `field` set to `value` (or the
+/// graph's header fields replaced), "" when it loads.
+std::string nodeError(const std::string &field, const std::string &value,
+                      const std::string &header =
+                          R"("format": "egrl-workload-graph", "version": 1)") {
+  std::string node = R"({"name": "a", "macs": 1, "vector_ops": 0,
+      "weight_elements": 8, "weight_element_bytes": 1, "output_elements": 1,
+      "output_element_bytes": 1, "producers": [])";
+  if (!field.empty())
+    node += ", \"" + field + "\": " + value;
+  auto graph = WorkloadGraph::fromJSON(
+      "{" + header + R"(, "name": "g", "nodes": [)" + node + "}]}", "x.json");
+  return graph ? std::string() : llvm::toString(graph.takeError());
+}
+
+TEST(WorkloadGraph, JsonRejectsHeadersOfTheWrongType) {
+  EXPECT_EQ(nodeError("", ""), "");
+  // These aborted egrl-bench with an uncaught type_error.
+  EXPECT_NE(nodeError("", "", R"("format": 7, "version": 1)")
+                .find("not an egrl workload graph"),
+            std::string::npos);
+  EXPECT_NE(nodeError("", "", R"("format": "egrl-workload-graph", "version": "x")")
+                .find("unsupported graph version \"x\""),
+            std::string::npos);
+}
+
+TEST(WorkloadGraph, JsonCountsAreExactIntegers) {
+  EXPECT_EQ(nodeError("weight_read_elements", "4"), "");
+  EXPECT_EQ(nodeError("macs", "1e3"), "") << "an integral number is a count";
+  // Read as a 32-bit int, 4294967297 became 1.
+  EXPECT_NE(nodeError("weight_read_elements", "4294967297")
+                .find("reads more weight elements than it has"),
+            std::string::npos);
+  EXPECT_NE(nodeError("macs", "2.5").find("\"macs\" must be an integer >= 0, "
+                                          "not 2.5"),
+            std::string::npos);
+  // Converting 1e91 to an integer was undefined behaviour.
+  EXPECT_NE(nodeError("macs", "1e91").find("\"macs\" must be an integer"),
+            std::string::npos);
+  EXPECT_NE(nodeError("vector_ops", "-3").find("\"vector_ops\" must be"),
+            std::string::npos);
+  EXPECT_NE(nodeError("num_ops", "0").find("\"num_ops\" must be an integer >= 1"),
+            std::string::npos);
+  EXPECT_NE(nodeError("macs", "\"7\"").find("\"macs\" must be an integer"),
+            std::string::npos);
+  EXPECT_NE(nodeError("macs", "1e400").find("x.json: "), std::string::npos);
+}
+
+TEST(WorkloadGraph, JsonRejectsDeepNesting) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_NE(nodeError("shared_weights", deep)
+                .find("x.json: nested more than 64 levels deep"),
+            std::string::npos);
+}
+
+TEST(WorkloadGraph, VerifyBoundsTheWholeGraph) {
+  WorkloadGraph graph;
+  graph.name = "g";
+  for (int i = 0; i < 20; ++i)
+    graph.nodes.push_back(test::makeNode("n" + std::to_string(i), 1,
+                                         int64_t(1) << 47, 1));
+  llvm::Error err = graph.verify();
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err)).find("over 2^50 elements in all"),
             std::string::npos);
 }
 

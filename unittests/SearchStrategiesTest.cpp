@@ -378,16 +378,18 @@ TEST(Dp, ValidAndNoWorseThanAllDram) {
 }
 
 TEST(Dp, NonFiniteLatenciesStillGiveAPlacement) {
-  // Rates this small pass the target's checks (their inverse is finite) but
-  // make compute times overflow to inf: no candidate's latency compared
-  // below another's, which used to leave the result empty.
+  // Rates this small make compute times overflow to inf: no candidate's
+  // latency compared below another's, which used to leave the result empty.
+  // Target files can no longer say so (rates below 1/s are rejected), but a
+  // Target built in code can.
   std::string json = R"({"name": "overflow", "element_bytes": 1,
-    "compute": {"mac_per_s": 1e-305, "vector_ops_per_s": 1e-305},
+    "compute": {"mac_per_s": 1, "vector_ops_per_s": 1},
     "levels": [
       {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
       {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";
   auto target = Target::parse(json, "overflow");
   ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  target->macRate = target->vectorRate = 1e-305;
   WorkloadGraph graph = test::randomGraph(20, 3);
   Problem problem(graph, *target);
   uint64_t calls = 0;

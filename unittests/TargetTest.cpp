@@ -48,7 +48,9 @@ TEST(Target, RejectsBadInput) {
   EXPECT_NE(errorOf("[]").find("must be a JSON object"), std::string::npos);
   std::string zeroCapacity = kValid;
   zeroCapacity.replace(zeroCapacity.find("1e6"), 3, "0");
-  EXPECT_NE(errorOf(zeroCapacity).find("levels[1].capacity_bytes: must be > 0"),
+  EXPECT_NE(errorOf(zeroCapacity).find(
+                "levels[1].capacity_bytes: must be an integer between 1 and "
+                "2^62 (got 0)"),
             std::string::npos)
       << errorOf(zeroCapacity);
   std::string negativeBandwidth = kValid;
@@ -68,13 +70,30 @@ TEST(Target, RejectsSizesAndRatesOutOfRange) {
     text.replace(text.find(from), std::string(from).size(), to);
     return errorOf(text);
   };
-  EXPECT_NE(replaced("1e6", "1e30").find("capacity_bytes: must be between 1 "
-                                         "and 9e18 bytes"),
+  EXPECT_NE(replaced("1e6", "1e30").find("capacity_bytes: must be an integer "
+                                         "between 1 and 2^62"),
             std::string::npos);
-  EXPECT_NE(replaced("1e6", "0.5").find("capacity_bytes: must be between"),
+  EXPECT_NE(replaced("1e6", "0.5").find("capacity_bytes: must be an integer"),
+            std::string::npos);
+  // A fractional byte count is not silently truncated.
+  EXPECT_NE(replaced("1e6", "3.7").find("capacity_bytes: must be an integer"),
             std::string::npos);
   EXPECT_NE(replaced("1e12, \"vector", "1e-320, \"vector")
-                .find("mac_per_s: is too small"),
+                .find("mac_per_s: must be between 1 and 1e18 per second"),
+            std::string::npos);
+  // Outside double range: an error, not an uncaught exception.
+  EXPECT_NE(replaced("1e12, \"vector", "1e400, \"vector").find("t.json: "),
+            std::string::npos);
+  EXPECT_NE(replaced("1e11}", "1e11, \"layer_overhead_s\": 1e308}")
+                .find("layer_overhead_s: must be between 0 and 1 s"),
+            std::string::npos);
+  EXPECT_NE(replaced("\"name\": \"x\",",
+                     "\"name\": \"x\", \"element_bytes\": 4611686018427387904,")
+                .find("element_bytes: must be an integer between 1 and 64"),
+            std::string::npos);
+  // Which level is fastest must not depend on the order of the file.
+  EXPECT_NE(replaced("1e12}", "1e10}").find(
+                "levels[1].bandwidth_bytes_per_s: is level 'dram''s too"),
             std::string::npos);
   std::string many = R"({"name": "x", "compute": {"mac_per_s": 1, "vector_ops_per_s": 1}, "levels": [)";
   for (int i = 0; i < 17; ++i)
@@ -82,6 +101,17 @@ TEST(Target, RejectsSizesAndRatesOutOfRange) {
             R"(", "capacity_bytes": 10, "bandwidth_bytes_per_s": 1})";
   many += "]}";
   EXPECT_NE(errorOf(many).find("at most 16 are supported"), std::string::npos);
+}
+
+TEST(Target, RejectsDeepNestingWithoutRecursion) {
+  // 100,000 nested arrays overflowed the stack in a recursive dump().
+  std::string deep = kValid;
+  deep.pop_back(); // the closing brace
+  deep += ", \"sim\": {\"levels\": " + std::string(100000, '[') +
+          std::string(100000, ']') + "}}";
+  EXPECT_NE(errorOf(deep).find("t.json: nested more than 64 levels deep"),
+            std::string::npos)
+      << errorOf(deep).substr(0, 200);
 }
 
 TEST(Target, SimTargetNeedsTheSameLevelsAndElementSize) {

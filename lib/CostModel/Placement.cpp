@@ -1,6 +1,7 @@
 //===- Placement.cpp - Placement JSON form --------------------------------===//
 
 #include "egrl/CostModel/Placement.h"
+#include "egrl/Support/Json.h"
 
 #include <nlohmann/json.hpp>
 
@@ -22,9 +23,11 @@ llvm::Expected<Placement> Placement::fromJSON(llvm::StringRef text,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "placement: %s", what.c_str());
   };
-  json root = json::parse(text.begin(), text.end(), nullptr, false);
-  if (root.is_discarded() || !root.is_object() || !root.contains("nodes") ||
-      !root["nodes"].is_array())
+  llvm::Expected<json> parsed = parseJsonInput(text, "placement");
+  if (!parsed)
+    return parsed.takeError();
+  const json &root = *parsed;
+  if (!root.is_object() || !root.contains("nodes") || !root["nodes"].is_array())
     return fail("expected {\"nodes\": [...]}");
   const json &list = root["nodes"];
   if (list.size() != expectedNodes)
@@ -32,6 +35,10 @@ llvm::Expected<Placement> Placement::fromJSON(llvm::StringRef text,
                 std::to_string(expectedNodes));
   Placement placement(expectedNodes, target.slowestLevel());
   for (unsigned i = 0; i < expectedNodes; ++i) {
+    if (!list[i].is_object())
+      return fail("node " + std::to_string(i) +
+                  ": expected {\"weights\": level, \"output\": level}, got " +
+                  list[i].dump());
     for (const char *key : {"weights", "output"}) {
       const json &field = list[i].value(key, json());
       if (!field.is_string())

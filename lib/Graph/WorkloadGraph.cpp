@@ -1,6 +1,7 @@
 //===- WorkloadGraph.cpp - Graph queries, checks and JSON form ------------===//
 
 #include "egrl/Graph/WorkloadGraph.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -117,6 +118,18 @@ llvm::Error WorkloadGraph::verify() const {
           return fail(i, "reads more of a shared weight than it has");
     }
   }
+  // Also bound the whole graph, so that sums of byte counts cannot overflow
+  // either, even at a target's element size of up to 64 bytes.
+  constexpr int64_t kMaxTotalElements = int64_t(1) << 50;
+  int64_t total = 0;
+  for (const Node &node : nodes) {
+    total += node.weightElements + node.outputElements + node.hostInputElements;
+    if (total > kMaxTotalElements)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "graph '%s': its tensors hold over 2^50 elements in all",
+          name.c_str());
+  }
   return llvm::Error::success();
 }
 
@@ -182,14 +195,21 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
     return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s: %s",
                                    origin.str().c_str(), what.c_str());
   };
-  json root = json::parse(text.begin(), text.end(), nullptr, false);
-  if (root.is_discarded() || !root.is_object())
-    return fail("malformed JSON");
-  if (root.value("format", "") != "egrl-workload-graph")
+  llvm::Expected<json> parsed = parseJsonInput(text, origin);
+  if (!parsed)
+    return parsed.takeError();
+  const json &root = *parsed;
+  if (!root.is_object())
+    return fail("must be a JSON object");
+  auto format = root.find("format");
+  if (format == root.end() || *format != "egrl-workload-graph")
     return fail("not an egrl workload graph (missing \"format\": "
                 "\"egrl-workload-graph\")");
-  if (root.value("version", 0) != 1)
-    return fail("unsupported graph version " + root["version"].dump());
+  auto version = root.find("version");
+  if (version == root.end() || *version != 1)
+    return fail("unsupported graph version " +
+                (version == root.end() ? std::string("(none)")
+                                       : version->dump()));
 
   WorkloadGraph graph;
   try {
@@ -205,17 +225,43 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
         return fail("node '" + node.name + "': unknown kind " +
                     entry["kind"].dump());
       node.kind = *kind;
-      node.numOps = entry.value("num_ops", 1u);
-      node.macs = entry.at("macs").get<int64_t>();
-      node.vectorOps = entry.at("vector_ops").get<int64_t>();
-      node.weightElements = entry.at("weight_elements").get<int64_t>();
-      node.weightElementBytes = entry.at("weight_element_bytes").get<int64_t>();
-      node.weightReadElements = entry.value("weight_read_elements", -1);
-      node.outputElements = entry.at("output_elements").get<int64_t>();
-      node.outputElementBytes = entry.at("output_element_bytes").get<int64_t>();
-      node.hostInputElements = entry.value("host_input_elements", int64_t(0));
-      node.hostInputElementBytes =
-          entry.value("host_input_element_bytes", int64_t(0));
+      // Counts are exact non-negative integers: nlohmann would silently
+      // truncate 0.7 or 2^32, and converting 1e91 is undefined.
+      int64_t numOps = 1;
+      std::string badCount;
+      auto count = [&](const char *key, int64_t &out, bool required,
+                       int64_t min = 0) {
+        if (!badCount.empty())
+          return;
+        auto it = entry.find(key);
+        if (it == entry.end()) {
+          if (required)
+            badCount = std::string("missing \"") + key + "\"";
+          return;
+        }
+        std::optional<int64_t> value =
+            exactInteger(*it, min, std::numeric_limits<int64_t>::max());
+        if (!value)
+          badCount = std::string("\"") + key + "\" must be an integer >= " +
+                     std::to_string(min) + ", not " + it->dump();
+        else
+          out = *value;
+      };
+      count("num_ops", numOps, false, 1);
+      count("macs", node.macs, true);
+      count("vector_ops", node.vectorOps, true);
+      count("weight_elements", node.weightElements, true);
+      count("weight_element_bytes", node.weightElementBytes, true);
+      count("weight_read_elements", node.weightReadElements, false, -1);
+      count("output_elements", node.outputElements, true);
+      count("output_element_bytes", node.outputElementBytes, true);
+      count("host_input_elements", node.hostInputElements, false);
+      count("host_input_element_bytes", node.hostInputElementBytes, false);
+      if (!badCount.empty())
+        return fail("node '" + node.name + "': " + badCount);
+      if (numOps > std::numeric_limits<unsigned>::max())
+        return fail("node '" + node.name + "': \"num_ops\" is too large");
+      node.numOps = unsigned(numOps);
       if (!entry.contains("producers"))
         return fail("node '" + node.name + "': missing \"producers\"");
       if (llvm::Error err = readIndices(entry, "producers", node.producers))
@@ -223,8 +269,21 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       if (llvm::Error err =
               readIndices(entry, "shared_weights", node.sharedWeights))
         return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
-      node.sharedWeightReadElements = entry.value(
-          "shared_weight_read_elements", std::vector<int64_t>{});
+      if (auto it = entry.find("shared_weight_read_elements");
+          it != entry.end()) {
+        if (!it->is_array())
+          return fail("node '" + node.name +
+                      "': \"shared_weight_read_elements\" must be an array");
+        for (const json &value : *it) {
+          std::optional<int64_t> elements =
+              exactInteger(value, 0, std::numeric_limits<int64_t>::max());
+          if (!elements)
+            return fail("node '" + node.name +
+                        "': \"shared_weight_read_elements\" holds " +
+                        value.dump() + ", not an element count");
+          node.sharedWeightReadElements.push_back(*elements);
+        }
+      }
       node.isGraphOutput = entry.value("graph_output", false);
       node.outputShape = entry.value("output_shape", std::vector<int64_t>{});
       graph.nodes.push_back(std::move(node));

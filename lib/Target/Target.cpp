@@ -1,6 +1,7 @@
 //===- Target.cpp - Target JSON parsing and validation --------------------===//
 
 #include "egrl/Target/Target.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -47,36 +48,54 @@ struct Reader {
     return false;
   }
 
-  bool positiveNumber(const json &obj, const char *key, const std::string &path,
-                      double &out, bool required = true) {
+  /// A rate (operations or bytes per second). The range keeps every time
+  /// the models compute (count / rate) finite and meaningful.
+  bool rate(const json &obj, const char *key, const std::string &path,
+            double &out) {
     auto it = obj.find(key);
     if (it == obj.end())
-      return required ? fail(path + "." + key, "missing (a positive number)")
-                      : true;
+      return fail(path + "." + key, "missing (a positive number)");
     if (!it->is_number())
       return fail(path + "." + key, "must be a number");
     out = it->get<double>();
-    if (!std::isfinite(out) || out <= 0)
-      return fail(path + "." + key,
-                  "must be > 0 (got " + it->dump() + ")");
-    // Rates are used as 1/rate: a denormal would make times infinite.
-    if (!std::isfinite(1.0 / out))
-      return fail(path + "." + key, "is too small (got " + it->dump() + ")");
+    if (!(out >= kMinRate && out <= kMaxRate))
+      return fail(path + "." + key, "must be between 1 and 1e18 per second (got " +
+                                        it->dump() + ")");
     return true;
   }
 
-  bool nonNegativeNumber(const json &obj, const char *key,
-                         const std::string &path, double &out) {
+  bool seconds(const json &obj, const char *key, const std::string &path,
+               double &out) {
     auto it = obj.find(key);
     if (it == obj.end())
       return true;
     if (!it->is_number())
       return fail(path + "." + key, "must be a number");
     out = it->get<double>();
-    if (!std::isfinite(out) || out < 0)
-      return fail(path + "." + key, "must be >= 0 (got " + it->dump() + ")");
+    if (!(out >= 0 && out <= kMaxSeconds))
+      return fail(path + "." + key,
+                  "must be between 0 and 1 s (got " + it->dump() + ")");
     return true;
   }
+
+  /// A byte count: an exact integer, so that 3.7 is not silently 3.
+  bool bytes(const json &obj, const char *key, const std::string &path,
+             int64_t min, int64_t &out, bool required) {
+    auto it = obj.find(key);
+    if (it == obj.end())
+      return required ? fail(path + "." + key, "missing (a byte count)")
+                      : true;
+    std::optional<int64_t> value = exactInteger(*it, min, kMaxBytes);
+    if (!value)
+      return fail(path + "." + key, "must be an integer between " +
+                                        std::to_string(min) +
+                                        " and 2^62 (got " + it->dump() + ")");
+    out = *value;
+    return true;
+  }
+
+  static constexpr double kMinRate = 1, kMaxRate = 1e18, kMaxSeconds = 1;
+  static constexpr int64_t kMaxBytes = int64_t(1) << 62;
 };
 } // namespace
 
@@ -88,14 +107,10 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
                                    reader.error);
   };
 
-  json root;
-  try {
-    root = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error &e) {
-    reader.fail("<root>", std::string("malformed JSON at byte ") +
-                              std::to_string(e.byte) + ": " + e.what());
-    return makeError();
-  }
+  llvm::Expected<json> parsed = parseJsonInput(text, origin);
+  if (!parsed)
+    return parsed.takeError();
+  json root = std::move(*parsed);
   if (!root.is_object()) {
     reader.fail("<root>", "must be a JSON object");
     return makeError();
@@ -116,20 +131,24 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     reader.fail("compute", "missing (an object)");
     return makeError();
   }
-  if (!reader.positiveNumber(*compute, "mac_per_s", "compute",
-                             target.macRate) ||
-      !reader.positiveNumber(*compute, "vector_ops_per_s", "compute",
-                             target.vectorRate) ||
-      !reader.nonNegativeNumber(*compute, "layer_overhead_s", "compute",
-                                target.layerOverhead))
+  if (!reader.rate(*compute, "mac_per_s", "compute", target.macRate) ||
+      !reader.rate(*compute, "vector_ops_per_s", "compute",
+                   target.vectorRate) ||
+      !reader.seconds(*compute, "layer_overhead_s", "compute",
+                      target.layerOverhead))
     return makeError();
 
   if (auto it = root.find("element_bytes"); it != root.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-      reader.fail("element_bytes", "must be a positive integer");
+    // The graph verifier's bound on an element's size: byte counts derived
+    // from element counts must not overflow.
+    std::optional<int64_t> bytes = exactInteger(*it, 1, 64);
+    if (!bytes) {
+      reader.fail("element_bytes",
+                  "must be an integer between 1 and 64 (got " + it->dump() +
+                      ")");
       return makeError();
     }
-    target.elementBytes = it->get<int64_t>();
+    target.elementBytes = *bytes;
   }
 
   auto levels = root.find("levels");
@@ -164,38 +183,32 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       reader.fail(path + ".name", "duplicate level '" + level.name + "'");
       return makeError();
     }
-    double capacity = 0, reserved = 0;
-    if (!reader.positiveNumber(entry, "capacity_bytes", path, capacity) ||
-        !reader.nonNegativeNumber(entry, "reserved_bytes", path, reserved) ||
-        !reader.positiveNumber(entry, "bandwidth_bytes_per_s", path,
-                               level.bandwidth))
+    if (!reader.bytes(entry, "capacity_bytes", path, 1, level.capacityBytes,
+                      /*required=*/true) ||
+        !reader.bytes(entry, "reserved_bytes", path, 0, level.reservedBytes,
+                      /*required=*/false) ||
+        !reader.rate(entry, "bandwidth_bytes_per_s", path, level.bandwidth))
       return makeError();
-    // Byte counts must fit int64 before they are converted.
-    constexpr double kMaxBytes = 9.0e18;
-    if (capacity < 1 || capacity > kMaxBytes) {
-      reader.fail(path + ".capacity_bytes",
-                  "must be between 1 and 9e18 bytes (got " +
-                      entry["capacity_bytes"].dump() + ")");
-      return makeError();
-    }
-    if (reserved > kMaxBytes) {
-      reader.fail(path + ".reserved_bytes", "must be at most 9e18 bytes");
-      return makeError();
-    }
-    level.capacityBytes = static_cast<int64_t>(capacity);
-    level.reservedBytes = static_cast<int64_t>(reserved);
     if (level.reservedBytes >= level.capacityBytes) {
       reader.fail(path + ".reserved_bytes",
                   "must be smaller than capacity_bytes");
       return makeError();
     }
+    // Levels are ranked by bandwidth ("fastest", "slowest"): a tie would
+    // leave that ranking to the order of the file.
+    for (const MemoryLevel &other : target.levels)
+      if (other.bandwidth == level.bandwidth) {
+        reader.fail(path + ".bandwidth_bytes_per_s",
+                    "is level '" + other.name +
+                        "''s too: levels must have distinct bandwidths");
+        return makeError();
+      }
     target.levels.push_back(std::move(level));
   }
-  // Fastest first; ties keep file order so results stay deterministic.
-  std::stable_sort(target.levels.begin(), target.levels.end(),
-                   [](const MemoryLevel &a, const MemoryLevel &b) {
-                     return a.bandwidth > b.bandwidth;
-                   });
+  // Fastest first.
+  llvm::sort(target.levels, [](const MemoryLevel &a, const MemoryLevel &b) {
+    return a.bandwidth > b.bandwidth;
+  });
 
   if (auto it = root.find("sim"); it != root.end()) {
     if (!it->is_object()) {

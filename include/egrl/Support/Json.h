@@ -1,0 +1,38 @@
+//===- Json.h - Reading JSON files a user wrote ----------------------------===//
+//
+// Every JSON input (targets, graphs, placements, policy files, an external
+// evaluator's replies) comes through parseJsonInput, so that malformed text,
+// numbers outside double range and absurd nesting are errors, never
+// exceptions or a stack overflow in code that walks the tree recursively
+// (nlohmann's dump() and comparisons).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_SUPPORT_JSON_H
+#define EGRL_SUPPORT_JSON_H
+
+#include "llvm/Support/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+
+namespace egrl {
+
+/// Real inputs nest a handful of levels deep; anything beyond this is
+/// rejected before it is parsed.
+constexpr unsigned kMaxJsonDepth = 64;
+
+/// Parses `text`; errors start with `origin` and say where and what.
+llvm::Expected<nlohmann::json> parseJsonInput(llvm::StringRef text,
+                                              llvm::StringRef origin);
+
+/// `value` as an exact integer in [min, max]: a JSON integer, or a number
+/// with an integral value (1e3); nullopt for anything else (0.7, 2^64, "3").
+std::optional<int64_t> exactInteger(const nlohmann::json &value, int64_t min,
+                                    int64_t max);
+
+} // namespace egrl
+
+#endif // EGRL_SUPPORT_JSON_H

@@ -1,0 +1,76 @@
+//===- Json.cpp - Reading JSON files a user wrote --------------------------===//
+
+#include "egrl/Support/Json.h"
+
+#include <cmath>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+/// The byte offset where nesting first exceeds `maxDepth`, if it does.
+/// Brackets inside strings do not count.
+static std::optional<size_t> tooDeepAt(llvm::StringRef text,
+                                       unsigned maxDepth) {
+  unsigned depth = 0;
+  bool inString = false;
+  for (size_t i = 0, e = text.size(); i < e; ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"')
+      inString = true;
+    else if (c == '[' || c == '{') {
+      if (++depth > maxDepth)
+        return i;
+    } else if ((c == ']' || c == '}') && depth > 0)
+      --depth;
+  }
+  return std::nullopt;
+}
+
+llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
+                                          llvm::StringRef origin) {
+  if (std::optional<size_t> at = tooDeepAt(text, kMaxJsonDepth))
+    return llvm::createStringError(
+        "%s: nested more than %u levels deep at byte %zu",
+        origin.str().c_str(), kMaxJsonDepth, *at);
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error &e) {
+    return llvm::createStringError("%s: malformed JSON at byte %zu: %s",
+                                   origin.str().c_str(), e.byte, e.what());
+  } catch (const json::exception &e) {
+    // A number outside double range (1e400) is an out_of_range error.
+    return llvm::createStringError("%s: %s", origin.str().c_str(), e.what());
+  }
+}
+
+std::optional<int64_t> egrl::exactInteger(const json &value, int64_t min,
+                                          int64_t max) {
+  if (value.is_number_unsigned()) {
+    uint64_t v = value.get<uint64_t>();
+    if (v > uint64_t(std::numeric_limits<int64_t>::max()))
+      return std::nullopt;
+    int64_t s = int64_t(v);
+    return s >= min && s <= max ? std::optional<int64_t>(s) : std::nullopt;
+  }
+  if (value.is_number_integer()) {
+    int64_t v = value.get<int64_t>();
+    return v >= min && v <= max ? std::optional<int64_t>(v) : std::nullopt;
+  }
+  if (value.is_number_float()) {
+    double v = value.get<double>();
+    // Compare in double before converting: converting an out-of-range
+    // double to int64_t is undefined.
+    if (!std::isfinite(v) || std::floor(v) != v || std::fabs(v) >= 0x1p63)
+      return std::nullopt;
+    int64_t s = int64_t(v);
+    return s >= min && s <= max ? std::optional<int64_t>(s) : std::nullopt;
+  }
+  return std::nullopt;
+}
