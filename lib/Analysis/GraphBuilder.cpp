@@ -117,6 +117,14 @@ ArrayRef<int64_t> shapeOf(Value value) {
   return cast<ShapedType>(value.getType()).getShape();
 }
 
+/// Saturating, like product().
+int64_t sum(int64_t a, int64_t b) {
+  int64_t result;
+  return __builtin_add_overflow(a, b, &result)
+             ? std::numeric_limits<int64_t>::max()
+             : result;
+}
+
 int64_t elementsOf(Value value) { return product(shapeOf(value)); }
 
 /// Ops whose operand 0 is a table they gather rows from.
@@ -154,7 +162,7 @@ OpCost linalgCost(linalg::LinalgOp op) {
       cost.kind = NodeKind::Matmul;
     return cost;
   }
-  cost.vectorOps = iterations * std::max(1u, bodyOps);
+  cost.vectorOps = product({iterations, int64_t(std::max(1u, bodyOps))});
   if (convolution || name.contains("pooling")) {
     cost.kind = NodeKind::Pool;
   } else if (op.getNumReductionLoops() > 0) {
@@ -179,27 +187,27 @@ OpCost tosaCost(Operation *op) {
   if (name == "tosa.conv2d" || name == "tosa.conv3d") {
     // weight [OC, KH, KW, (KD,) IC]: each output element takes KH*KW*IC MACs.
     ArrayRef<int64_t> w = operandShape(1);
-    cost.macs = outElems * product(w.drop_front());
+    cost.macs = product({outElems, product(w.drop_front())});
     cost.kind = NodeKind::Conv;
   } else if (name == "tosa.depthwise_conv2d") {
     ArrayRef<int64_t> w = operandShape(1); // [KH, KW, C, M]
-    cost.macs = outElems * w[0] * w[1];
+    cost.macs = product({outElems, w[0], w[1]});
     cost.kind = NodeKind::DepthwiseConv;
   } else if (name == "tosa.transpose_conv2d") {
     ArrayRef<int64_t> w = operandShape(1); // [OC, KH, KW, IC]
-    cost.macs = elementsOf(op->getOperand(0)) * w[0] * w[1] * w[2];
+    cost.macs = product({elementsOf(op->getOperand(0)), w[0], w[1], w[2]});
     cost.kind = NodeKind::Conv;
   } else if (name == "tosa.matmul") {
     ArrayRef<int64_t> a = operandShape(0); // [N, H, C]
-    cost.macs = outElems * a[2];
+    cost.macs = product({outElems, a[2]});
     cost.kind = NodeKind::BatchMatmul;
   } else if (name == "tosa.fully_connected") {
-    cost.macs = outElems * operandShape(0).back();
+    cost.macs = product({outElems, operandShape(0).back()});
     cost.kind = NodeKind::Matmul;
   } else if (name == "tosa.avg_pool2d" || name == "tosa.max_pool2d") {
     auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel");
     cost.vectorOps =
-        outElems * (kernel ? product(kernel.asArrayRef()) : int64_t(1));
+        product({outElems, kernel ? product(kernel.asArrayRef()) : 1});
     cost.kind = NodeKind::Pool;
   } else if (name.starts_with("tosa.reduce_") || name == "tosa.argmax") {
     cost.vectorOps = elementsOf(op->getOperand(0));
@@ -236,7 +244,7 @@ OpCost costOf(Operation *op) {
   StringRef name = op->getName().getStringRef();
   if (name == "linalg.softmax") {
     // IREE's softmax: max, subtract, exp, sum and divide per element.
-    cost.vectorOps = 5 * elementsOf(op->getResult(0));
+    cost.vectorOps = product({5, elementsOf(op->getResult(0))});
     cost.kind = NodeKind::Reduction;
     return cost;
   }
@@ -555,8 +563,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   }
   NodeState &state = nodes[*target];
   state.node.numOps += 1;
-  state.node.macs += cost.macs;
-  state.node.vectorOps += cost.vectorOps;
+  state.node.macs = sum(state.node.macs, cost.macs);
+  state.node.vectorOps = sum(state.node.vectorOps, cost.vectorOps);
 
   std::optional<unsigned> mostRead;
   int64_t mostReadBytes = -1;
@@ -573,13 +581,13 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));
-        int64_t readBytes = read * weights[id].elementBytes;
+        int64_t readBytes = product({read, weights[id].elementBytes});
         if (readBytes > mostReadBytes) {
           mostRead = id;
           mostReadBytes = readBytes;
         }
         int64_t &reads = state.weightReads[id];
-        reads = std::min(weights[id].elements, reads + read);
+        reads = std::min(weights[id].elements, sum(reads, read));
       }
       break;
     case ValueInfo::Host:
@@ -620,7 +628,7 @@ WorkloadGraph GraphWalker::finish() {
   // Mixed element types in one tensor group are folded into an average
   // element size, so bytes stay exact at the IR's sizes.
   auto averageBytes = [](int64_t bytes, int64_t elements) {
-    return elements ? (bytes + elements / 2) / elements : int64_t(0);
+    return elements ? sum(bytes, elements / 2) / elements : int64_t(0);
   };
 
   for (unsigned i = 0, e = nodes.size(); i < e; ++i) {
@@ -634,11 +642,14 @@ WorkloadGraph GraphWalker::finish() {
     for (unsigned id : state.weightIds) {
       if (owner[id] < 0) {
         owner[id] = i;
-        node.weightElements += weights[id].elements;
-        node.weightReadElements += state.weightReads.lookup(id);
-        weightBytes += weights[id].elements * weights[id].elementBytes;
+        node.weightElements = sum(node.weightElements, weights[id].elements);
+        node.weightReadElements =
+            sum(node.weightReadElements, state.weightReads.lookup(id));
+        weightBytes = sum(weightBytes, product({weights[id].elements,
+                                                weights[id].elementBytes}));
       } else {
-        sharedReads[owner[id]] += state.weightReads.lookup(id);
+        int64_t &read = sharedReads[owner[id]];
+        read = sum(read, state.weightReads.lookup(id));
       }
     }
     node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
@@ -657,9 +668,11 @@ WorkloadGraph GraphWalker::finish() {
     int64_t hostBytes = 0;
     for (unsigned arg : state.hostArgs) {
       Value value = func.getArgument(arg);
-      node.hostInputElements += elementsOf(value);
-      hostBytes += elementsOf(value) *
-                   elementBytes(getElementTypeOrSelf(value.getType()));
+      node.hostInputElements = sum(node.hostInputElements, elementsOf(value));
+      hostBytes = sum(hostBytes,
+                      product({elementsOf(value),
+                               elementBytes(getElementTypeOrSelf(
+                                   value.getType()))}));
     }
     node.hostInputElementBytes =
         averageBytes(hostBytes, node.hostInputElements);
@@ -670,9 +683,11 @@ WorkloadGraph GraphWalker::finish() {
       state.escaping.insert(state.lastResult);
     int64_t outputBytes = 0;
     for (Value value : state.escaping) {
-      node.outputElements += elementsOf(value);
-      outputBytes += elementsOf(value) *
-                     elementBytes(getElementTypeOrSelf(value.getType()));
+      node.outputElements = sum(node.outputElements, elementsOf(value));
+      outputBytes = sum(outputBytes,
+                        product({elementsOf(value),
+                                 elementBytes(getElementTypeOrSelf(
+                                     value.getType()))}));
     }
     node.outputElementBytes = averageBytes(outputBytes, node.outputElements);
     if (!state.escaping.empty())

@@ -7,6 +7,8 @@
 
 #include "egrl/CostModel/SimConfig.h"
 
+#include "egrl/Support/Json.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -94,14 +96,18 @@ struct SimReader {
     auto it = obj.find(key);
     if (it == obj.end())
       return true;
-    // 4194304 and 4.194304e6 are both fine as long as they are whole.
-    if (!it->is_number() || it->get<double>() != std::floor(it->get<double>()))
-      return fail(path + "." + key,
-                  "must be a whole number (got " + it->dump() + ")");
-    double value = it->get<double>();
-    if (value < 0 || value > 9.0e18)
-      return fail(path + "." + key, "must be >= 0 (got " + it->dump() + ")");
-    out = IntT(value);
+    // 4194304 and 4.194304e6 are both fine as long as they are whole and
+    // fit the field (converting 1e10 to an unsigned would be undefined).
+    constexpr uint64_t kFieldMax = std::numeric_limits<IntT>::max();
+    std::optional<int64_t> value = exactInteger(
+        *it, 0,
+        int64_t(std::min<uint64_t>(kFieldMax, uint64_t(int64_t(1) << 62))));
+    if (!value)
+      return fail(path + "." + key, "must be a whole number from 0 to " +
+                                        std::to_string(std::min<uint64_t>(
+                                            kFieldMax, uint64_t(1) << 62)) +
+                                        " (got " + it->dump() + ")");
+    out = IntT(*value);
     return true;
   }
 
