@@ -194,12 +194,14 @@ struct MemoryPlacementPass
     auto sim = NnpiSim::create(entry.measured());
     if (!sim)
       return sim.takeError();
-    std::error_code ec;
-    llvm::raw_fd_ostream os(trace, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return llvm::createStringError(ec, "cannot write trace '%s': %s",
-                                     trace.c_str(), ec.message().c_str());
-    (*sim)->writeChromeTrace(entry.result.placement, os);
+    // A temporary file renamed into place: a reader (or a concurrent run
+    // writing the same path) never sees half a file.
+    if (llvm::Error err = llvm::writeToOutput(trace, [&](llvm::raw_ostream &os) {
+          (*sim)->writeChromeTrace(entry.result.placement, os);
+          return llvm::Error::success();
+        }))
+      return llvm::createStringError("cannot write trace '" + trace +
+                                     "': " + llvm::toString(std::move(err)));
     return llvm::Error::success();
   }
 
@@ -236,11 +238,15 @@ struct MemoryPlacementPass
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }
-    std::error_code ec;
-    llvm::raw_fd_ostream os(report, ec, llvm::sys::fs::OF_Text);
-    if (ec)
+    // Written whole to a temporary file and renamed into place.
+    llvm::Error err = llvm::writeToOutput(report, [&](llvm::raw_ostream &os) {
+      os << reportJSON(summaries, problems, results) << "\n";
+      return llvm::Error::success();
+    });
+    if (err) {
+      llvm::consumeError(std::move(err));
       return failure();
-    os << reportJSON(summaries, problems, results) << "\n";
+    }
     return success();
   }
 };

@@ -97,13 +97,6 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
           << "egrl-print-graph: element-bytes must be >= 0";
       return signalPassFailure();
     }
-    std::error_code ec;
-    llvm::raw_fd_ostream os(output, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      emitError(module.getLoc()) << "egrl-print-graph: cannot open '" << output
-                                 << "': " << ec.message();
-      return signalPassFailure();
-    }
     SmallVector<func::FuncOp> funcs;
     for (auto func : module.getOps<func::FuncOp>())
       if (!func.isExternal() &&
@@ -127,6 +120,10 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
           << "function=NAME";
       return signalPassFailure();
     }
+    // Printed whole, then written through a temporary file renamed into
+    // place, so a failure or a concurrent run never leaves half a file.
+    std::string text;
+    llvm::raw_string_ostream os(text);
     for (func::FuncOp func : funcs) {
       // Cached: a placement pass later in the pipeline reuses the graph.
       const WorkloadGraph *graph =
@@ -145,6 +142,14 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       } else {
         printGraph(*graph, elementBytes, os);
       }
+    }
+    if (llvm::Error err = llvm::writeToOutput(output, [&](llvm::raw_ostream &out) {
+          out << text;
+          return llvm::Error::success();
+        })) {
+      emitError(module.getLoc()) << "egrl-print-graph: cannot write '" << output
+                                 << "': " << llvm::toString(std::move(err));
+      return signalPassFailure();
     }
     markAllAnalysesPreserved();
   }

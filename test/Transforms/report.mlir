@@ -27,3 +27,9 @@
 // CHECK: "speedup_vs_native": 1.0
 // CHECK: "strategy": "greedy",
 // CHECK: "valid": true
+
+// Concurrent runs writing one report leave a whole file (written to a
+// temporary file and renamed), never a mix of two.
+// RUN: rm -f %t.shared.json
+// RUN: sh -c 'for i in 1 2 3 4 5 6 7 8; do egrl-opt %models/resnet50.mlir --egrl-memory-placement="granularity=op report=%t.shared.json" -o /dev/null 2>/dev/null & done; wait'
+// RUN: %python -c "import json, sys; json.load(open(sys.argv[1]))" %t.shared.json

@@ -439,11 +439,12 @@ int main(int argc, char **argv) {
             jsonPath,
             document.dump(1, ' ', false, json::error_handler_t::replace)},
         {csvPath, csv}}) {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      die("cannot write '" + path + "': " + ec.message());
-    os << text;
+    // Through a temporary file renamed into place: never half a file.
+    if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+          os << text;
+          return llvm::Error::success();
+        }))
+      die("cannot write '" + path + "': " + llvm::toString(std::move(err)));
   }
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
                << "\n";
