@@ -774,6 +774,12 @@ public:
     if (options.threads > 1)
       Cbc_setParameter(m, "threads",
                        std::to_string(100 + options.threads).c_str());
+    // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six or
+    // more levels into an SOS with an extra column, and then looks up that
+    // column's name to map the MIP start: "ClpModel::getColumnName, Illegal
+    // index", no solution. Plain preprocessing keeps the columns (and
+    // measured as fast on the bundled models).
+    Cbc_setParameter(m, "preprocess", "on");
     std::vector<std::pair<int, double>> warm = startValues(milp, start);
     std::vector<int> warmCols;
     std::vector<double> warmValues;
