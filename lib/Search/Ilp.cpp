@@ -91,6 +91,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <memory>
@@ -98,6 +100,11 @@
 #include <optional>
 #include <set>
 #include <string>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace egrl;
 
@@ -673,6 +680,102 @@ void loadMilp(Cbc_Model *m, const Milp &milp) {
     Cbc_setRowName(m, int(r), ("r" + std::to_string(r)).c_str());
 }
 
+/// What CBC answered (plain data: a child process sends it as bytes).
+struct CbcAnswer {
+  bool hasSolution = false, provenOptimal = false, secondsLimitReached = false;
+  double objective = 0, bestPossible = 0;
+  int status = 0, secondaryStatus = 0;
+};
+static_assert(std::is_trivially_copyable_v<CbcAnswer>);
+
+struct CbcOutcome {
+  /// CBC did not answer by the hard deadline and was stopped.
+  bool stopped = false;
+  CbcAnswer answer;
+  std::vector<double> solution;
+};
+
+/// Runs `solve` in a child process, so that it can be stopped: CBC does not
+/// interrupt its root LP, which on thousands of nodes outlasts any time
+/// limit. The child sends its answer and solution through a pipe; if they
+/// have not arrived by `hardDeadline`, the child is killed.
+CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
+                        size_t numColumns, Clock::time_point hardDeadline) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return solve(); // No pipe: solve here, unstoppable as before.
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return solve();
+  }
+  if (pid == 0) {
+    // The child has only this thread; it leaves with _exit, so none of the
+    // parent's exit handlers or buffered output run twice.
+    close(fds[0]);
+    CbcOutcome result = solve();
+    std::string bytes(reinterpret_cast<const char *>(&result.answer),
+                      sizeof(CbcAnswer));
+    if (result.answer.hasSolution)
+      bytes.append(reinterpret_cast<const char *>(result.solution.data()),
+                   numColumns * sizeof(double));
+    for (size_t sent = 0; sent < bytes.size();) {
+      ssize_t n = write(fds[1], bytes.data() + sent, bytes.size() - sent);
+      if (n <= 0)
+        _exit(1);
+      sent += size_t(n);
+    }
+    _exit(0);
+  }
+  close(fds[1]);
+  CbcOutcome outcome;
+  std::string received;
+  char buffer[1 << 16];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    hardDeadline - Clock::now())
+                    .count();
+    if (left <= 0) {
+      outcome.stopped = true;
+      break;
+    }
+    pollfd pfd{fds[0], POLLIN, 0};
+    int ready = poll(&pfd, 1, int(std::min<int64_t>(left, 1000)));
+    if (ready <= 0)
+      continue; // Timeout (checked above) or EINTR.
+    ssize_t n = read(fds[0], buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    received.append(buffer, size_t(n));
+  }
+  close(fds[0]);
+  if (outcome.stopped)
+    kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (outcome.stopped)
+    return outcome;
+  if (received.size() < sizeof(CbcAnswer)) {
+    outcome.stopped = true; // The child died without an answer.
+    return outcome;
+  }
+  std::memcpy(&outcome.answer, received.data(), sizeof(CbcAnswer));
+  if (outcome.answer.hasSolution) {
+    if (received.size() != sizeof(CbcAnswer) + numColumns * sizeof(double)) {
+      outcome.answer.hasSolution = false;
+      return outcome;
+    }
+    outcome.solution.resize(numColumns);
+    std::memcpy(outcome.solution.data(), received.data() + sizeof(CbcAnswer),
+                numColumns * sizeof(double));
+  }
+  return outcome;
+}
+
 std::string formatPercent(double fraction) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.3g%%", fraction * 100);
@@ -749,82 +852,113 @@ public:
       return result;
     }
 
-    std::lock_guard<std::mutex> lock(cbcMutex());
-    std::unique_ptr<Cbc_Model, CbcDeleter> cbc(Cbc_newModel());
-    Cbc_Model *m = cbc.get();
-    loadMilp(m, milp);
     const double readySeconds = elapsed();
     const double solveLimit = options.timeLimitSeconds - readySeconds;
     if (!(solveLimit > 0))
       return greedyFallback("the MILP was built but not solved");
-    Cbc_setObjSense(m, 1);
-    // Quiet: CBC's driver prints through its own handlers otherwise.
-    Cbc_setLogLevel(m, 0);
-    Cbc_setParameter(m, "log", "0");
-    Cbc_setParameter(m, "slog", "0");
-    Cbc_setMaximumSeconds(m, solveLimit);
-    Cbc_setParameter(m, "sec", std::to_string(solveLimit).c_str());
-    // Stop when the incumbent is proven within kRelativeGap of the optimum.
-    Cbc_setAllowableFractionGap(m, kRelativeGap);
-    Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
-    // Wall time, not CPU time, so threads do not shorten the limit.
-    Cbc_setParameter(m, "timeMode", "elapsed");
-    // CBC's 100 + n: n threads in deterministic mode, so the placement does
-    // not depend on which thread finds what first.
-    if (options.threads > 1)
-      Cbc_setParameter(m, "threads",
-                       std::to_string(100 + options.threads).c_str());
-    // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six or
-    // more levels into an SOS with an extra column, and then looks up that
-    // column's name to map the MIP start: "ClpModel::getColumnName, Illegal
-    // index", no solution. Plain preprocessing keeps the columns (and
-    // measured as fast on the bundled models).
-    Cbc_setParameter(m, "preprocess", "on");
     std::vector<std::pair<int, double>> warm = startValues(milp, start);
-    std::vector<int> warmCols;
-    std::vector<double> warmValues;
-    for (auto [col, value] : warm) {
-      warmCols.push_back(col);
-      warmValues.push_back(value);
+    auto solve = [&]() {
+      std::unique_ptr<Cbc_Model, CbcDeleter> cbc(Cbc_newModel());
+      Cbc_Model *m = cbc.get();
+      loadMilp(m, milp);
+      Cbc_setObjSense(m, 1);
+      // Quiet: CBC's driver prints through its own handlers otherwise.
+      Cbc_setLogLevel(m, 0);
+      Cbc_setParameter(m, "log", "0");
+      Cbc_setParameter(m, "slog", "0");
+      Cbc_setMaximumSeconds(m, solveLimit);
+      Cbc_setParameter(m, "sec", std::to_string(solveLimit).c_str());
+      // Stop when the incumbent is proven within kRelativeGap of the optimum.
+      Cbc_setAllowableFractionGap(m, kRelativeGap);
+      Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
+      // Wall time, not CPU time, so threads do not shorten the limit.
+      Cbc_setParameter(m, "timeMode", "elapsed");
+      // CBC's 100 + n: n threads in deterministic mode, so the placement
+      // does not depend on which thread finds what first.
+      if (options.threads > 1)
+        Cbc_setParameter(m, "threads",
+                         std::to_string(100 + options.threads).c_str());
+      // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six
+      // or more levels into an SOS with an extra column, and then looks up
+      // that column's name to map the MIP start: "ClpModel::getColumnName,
+      // Illegal index", no solution. Plain preprocessing keeps the columns
+      // (and measured as fast on the bundled models).
+      Cbc_setParameter(m, "preprocess", "on");
+      std::vector<int> warmCols;
+      std::vector<double> warmValues;
+      for (auto [col, value] : warm) {
+        warmCols.push_back(col);
+        warmValues.push_back(value);
+      }
+      if (!warmCols.empty())
+        Cbc_setMIPStartI(m, int(warmCols.size()), warmCols.data(),
+                         warmValues.data());
+
+      Cbc_solve(m);
+
+      CbcOutcome outcome;
+      CbcAnswer &answer = outcome.answer;
+      const double *best = Cbc_bestSolution(m);
+      answer.hasSolution = best != nullptr;
+      if (best)
+        outcome.solution.assign(best, best + milp.columns.size());
+      answer.objective = Cbc_getObjValue(m);
+      answer.bestPossible = Cbc_getBestPossibleObjValue(m);
+      answer.provenOptimal = Cbc_isProvenOptimal(m);
+      answer.secondsLimitReached = Cbc_isSecondsLimitReached(m);
+      answer.status = Cbc_status(m);
+      answer.secondaryStatus = Cbc_secondaryStatus(m);
+      return outcome;
+    };
+    // CBC stops itself at the limit once it branches; the grace covers
+    // handing back its incumbent. Past it, the solve is stopped.
+    const double grace = std::max(1.0, 0.05 * options.timeLimitSeconds);
+    const Clock::time_point hardDeadline =
+        deadline == Clock::time_point::max()
+            ? deadline
+            : deadline + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(grace));
+    CbcOutcome outcome;
+    {
+      std::lock_guard<std::mutex> lock(cbcMutex());
+      outcome = solveInChild(solve, milp.columns.size(), hardDeadline);
     }
-    if (!warmCols.empty())
-      Cbc_setMIPStartI(m, int(warmCols.size()), warmCols.data(),
-                       warmValues.data());
+    const CbcAnswer &answer = outcome.answer;
 
-    Cbc_solve(m);
-
-    const double *best = Cbc_bestSolution(m);
     const double toSeconds = 1.0 / kSecondsToUnits;
     std::string detail;
     Placement placement;
     double predicted = 0;
-    if (!best) {
+    if (!answer.hasSolution) {
       placement = start;
       predicted = context.model.evaluate(start).latency;
       // CBC does not always flag a limit that passed before it had even
       // evaluated the MIP start (its root LP is not interruptible).
-      detail =
-          Cbc_isSecondsLimitReached(m) || elapsed() >= options.timeLimitSeconds
-              ? "time limit: no incumbent from CBC, greedy placement"
-              : "CBC found no solution, greedy placement";
+      if (outcome.stopped)
+        detail = "time limit: CBC was stopped " + formatSeconds(grace) +
+                 " after the limit, in its root LP, greedy placement";
+      else if (answer.secondsLimitReached ||
+               elapsed() >= options.timeLimitSeconds)
+        detail = "time limit: no incumbent from CBC, greedy placement";
+      else
+        detail = "CBC found no solution, greedy placement";
     } else {
-      placement = placementFrom(problem, milp, best);
-      double objective = Cbc_getObjValue(m) * toSeconds + milp.constantSeconds;
-      double bound =
-          Cbc_getBestPossibleObjValue(m) * toSeconds + milp.constantSeconds;
+      placement = placementFrom(problem, milp, outcome.solution.data());
+      double objective = answer.objective * toSeconds + milp.constantSeconds;
+      double bound = answer.bestPossible * toSeconds + milp.constantSeconds;
       predicted = objective;
       double gap =
           objective > 0 ? std::max(0.0, objective - bound) / objective : 0.0;
-      if (Cbc_isProvenOptimal(m))
+      if (answer.provenOptimal)
         detail = gap <= 1e-12
                      ? "optimal, proven (gap 0)"
                      : "optimal within a proven gap of " + formatPercent(gap);
-      else if (Cbc_isSecondsLimitReached(m))
+      else if (answer.secondsLimitReached)
         detail = "time limit: incumbent, gap " + formatPercent(gap);
       else
-        detail = "stopped (status " + std::to_string(Cbc_status(m)) + "/" +
-                 std::to_string(Cbc_secondaryStatus(m)) + "): incumbent, gap " +
-                 formatPercent(gap);
+        detail = "stopped (status " + std::to_string(answer.status) + "/" +
+                 std::to_string(answer.secondaryStatus) +
+                 "): incumbent, gap " + formatPercent(gap);
     }
     // The placement satisfies the rows; rectify() would only move it if
     // rounding of CBC's values crossed a capacity by a fraction of a byte.
@@ -838,12 +972,12 @@ public:
     std::snprintf(numbers, sizeof(numbers),
                   "; model latency %.9g s; %zu columns, %zu rows (%u "
                   "capacity), %zu nonzeros; greedy start %.3g s, model "
-                  "built and loaded in %.3g s",
+                  "built in %.3g s",
                   predicted, milp.columns.size(), milp.numRows(),
                   milp.capacityRows, milp.numNonzeros(), greedySeconds,
                   readySeconds - greedySeconds);
     result.detail = detail + numbers;
-    if (!Cbc_isProvenOptimal(m) || !best)
+    if (!answer.provenOptimal || !answer.hasSolution)
       result.caveat = detail;
     return result;
   }
