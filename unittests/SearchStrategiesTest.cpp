@@ -329,6 +329,21 @@ TEST(Ilp, TimeLimitWithPrefetch) {
   EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
 }
 
+TEST(Ilp, StopsCbcInItsRootLp) {
+  // With prefetch, CBC's root LP alone takes ~10 s at 3,000 nodes and
+  // cannot be interrupted (a 3-s limit ran 52 s); the child process that
+  // solves it is killed a grace of 1 s after the limit.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(3000, 1);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.timeLimitSeconds = 1;
+  auto [ilp, seconds] = timedIlp(problem, options);
+  EXPECT_LT(seconds, 6.0) << ilp.detail;
+  EXPECT_EQ(ilp.caveat.rfind("time limit", 0), 0u) << ilp.detail;
+  EXPECT_TRUE(ilp.result.valid);
+}
+
 TEST(Ilp, TimeLimitCoversBuildingTheModel) {
   // 3,000 nodes took 260 s with a 5 s limit when the limit was only CBC's
   // and building was quadratic. Building now counts against the limit, so
