@@ -470,3 +470,72 @@ TEST(Placement, JsonRoundTripAndErrors) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(SegmentTrees, RangeAddMaxMatchesBruteForce) {
+  std::mt19937 rng(5);
+  for (unsigned size : {1u, 2u, 7u, 64u, 100u}) {
+    RangeAddMaxTree tree(size);
+    std::vector<int64_t> values(size, 0);
+    for (int step = 0; step < 500; ++step) {
+      unsigned a = rng() % size, b = rng() % size;
+      unsigned first = std::min(a, b), last = std::max(a, b);
+      if (step % 2) {
+        int64_t delta = int64_t(rng() % 2001) - 1000;
+        tree.add(first, last, delta);
+        for (unsigned t = first; t <= last; ++t)
+          values[t] += delta;
+      }
+      EXPECT_EQ(tree.max(first, last),
+                *std::max_element(values.begin() + first,
+                                  values.begin() + last + 1));
+      EXPECT_EQ(tree.max(), *std::max_element(values.begin(), values.end()));
+    }
+  }
+}
+
+TEST(SegmentTrees, MaxPlusChainIsTheProductInOrder) {
+  std::mt19937 rng(6);
+  std::uniform_real_distribution<double> value(-5, 5);
+  auto randomMatrix = [&] {
+    MaxPlusMatrix m = MaxPlusMatrix::none();
+    for (auto &row : m.at)
+      for (double &x : row)
+        if (rng() % 3)
+          x = value(rng);
+    return m;
+  };
+  const unsigned n = 13;
+  std::vector<MaxPlusMatrix> leaves(n);
+  for (MaxPlusMatrix &m : leaves)
+    m = randomMatrix();
+  MaxPlusChain chain(n);
+  chain.assign(leaves);
+  for (int step = 0; step < 50; ++step) {
+    unsigned i = rng() % n;
+    leaves[i] = randomMatrix();
+    chain.set(i, leaves[i]);
+    // Applied one after another to a state vector, as a recursion runs.
+    std::array<double, 3> state = {0, 1, MaxPlusMatrix::kNone};
+    for (const MaxPlusMatrix &m : leaves) {
+      std::array<double, 3> next;
+      for (unsigned r = 0; r < 3; ++r) {
+        next[r] = MaxPlusMatrix::kNone;
+        for (unsigned c = 0; c < 3; ++c)
+          next[r] = std::max(next[r], m.at[r][c] + state[c]);
+      }
+      state = next;
+    }
+    const MaxPlusMatrix &all = chain.product();
+    for (unsigned r = 0; r < 3; ++r) {
+      double viaProduct = std::max(all.at[r][0], all.at[r][1] + 1);
+      if (state[r] == MaxPlusMatrix::kNone)
+        EXPECT_EQ(viaProduct, MaxPlusMatrix::kNone);
+      else
+        EXPECT_NEAR(viaProduct, state[r], 1e-9);
+    }
+  }
+}
+
+} // namespace

@@ -174,6 +174,34 @@ void AnalyticalModel::step(const NodeCost &cost, unsigned i,
   }
 }
 
+MaxPlusMatrix AnalyticalModel::stepMatrix(const NodeCost &cost,
+                                          unsigned i) const {
+  // Rows and columns: 0 the end e, 1 the stream's clock g, 2 the window W.
+  // Term by term what step() computes (its comment says why).
+  enum { E = 0, G = 1, W = 2 };
+  MaxPlusMatrix m = MaxPlusMatrix::none();
+  const double overhead = problem().target().layerOverhead;
+  const double ringTerm = (cost.streamBytes - ring) * ringSpb;
+  if (cost.streamSeconds > 0) {
+    m.at[G][E] = ringTerm;
+    m.at[G][G] = cost.streamSeconds;
+    m.at[E][E] = std::max(cost.seconds, ringTerm + overhead);
+    m.at[E][G] = cost.streamSeconds + overhead;
+    if (readers[i]) {
+      m.at[G][W] = ringTerm;
+      m.at[E][W] = ringTerm + overhead;
+    }
+  } else {
+    m.at[E][E] = cost.seconds;
+    m.at[G][G] = 0;
+  }
+  if (readers[i])
+    m.at[W][E] = cost.streamBytes * ringSpb;
+  else
+    m.at[W][W] = cost.streamBytes * ringSpb;
+  return m;
+}
+
 double
 AnalyticalModel::latencyIgnoringCapacity(const Placement &placement) const {
   const unsigned n = problem().numNodes();
@@ -212,54 +240,47 @@ EvalResult AnalyticalModel::evaluate(const Placement &placement) const {
 
 AnalyticalModel::Session::Session(const AnalyticalModel &model,
                                   Placement initial)
-    : model(model), problem(model.problem()), current(std::move(initial)) {
+    : model(model), problem(model.problem()), current(std::move(initial)),
+      chain(problem.numNodes()) {
   const unsigned n = problem.numNodes();
-  occupancy.assign(size_t(problem.numLevels()) * n, 0);
+  occupancy.assign(problem.numLevels(), RangeAddMaxTree(n));
   costs.resize(n);
+  std::vector<MaxPlusMatrix> steps(n);
   for (unsigned i = 0; i < n; ++i) {
     costs[i] = model.nodeCost(current, i);
-    total += costs[i].seconds;
-    if (costs[i].streamSeconds > 0)
-      lastStreaming = int(i);
+    steps[i] = model.stepMatrix(costs[i], i);
     addOccupancy(current[i].weights, problem.weightBytes[i], 0, n - 1);
     addOccupancy(current[i].output, problem.outputBytes[i], i,
                  problem.lastUse[i]);
   }
-  if (model.prefetches()) {
-    states.resize(n);
-    prefix.resize(n);
-    replay();
-  }
+  chain.assign(steps);
 }
 
 void AnalyticalModel::Session::addOccupancy(unsigned level, int64_t bytes,
                                             unsigned first, unsigned last) {
-  if (bytes == 0 || problem.holdsEverything[level])
-    return;
-  const int64_t limit = problem.usableBytes[level];
-  int64_t *row = occupancy.data() + size_t(level) * problem.numNodes();
-  for (unsigned t = first; t <= last; ++t) {
-    bool wasOver = row[t] > limit;
-    row[t] += bytes;
-    overfullCells += int(row[t] > limit) - int(wasOver);
-  }
+  if (bytes != 0 && !problem.holdsEverything[level])
+    occupancy[level].add(first, last, bytes);
 }
 
 bool AnalyticalModel::Session::hasRoom(unsigned level, int64_t bytes,
                                        unsigned first, unsigned last) const {
-  if (problem.holdsEverything[level])
-    return true;
-  const int64_t *row = occupancy.data() + size_t(level) * problem.numNodes();
-  int64_t peak = *std::max_element(row + first, row + last + 1);
-  return peak + bytes <= problem.usableBytes[level];
+  return problem.holdsEverything[level] ||
+         occupancy[level].max(first, last) + bytes <=
+             problem.usableBytes[level];
+}
+
+bool AnalyticalModel::Session::fits() const {
+  for (unsigned level = 0; level < problem.numLevels(); ++level)
+    if (!problem.holdsEverything[level] &&
+        occupancy[level].max() > problem.usableBytes[level])
+      return false;
+  return true;
 }
 
 double AnalyticalModel::Session::latency() const {
-  if (lastStreaming < 0)
-    return total;
-  // After the last node that uses the stream the recursion only adds times.
-  unsigned last = unsigned(lastStreaming);
-  return states[last].end + (total - prefix[last]);
+  // The recursion starts at e = g = 0 with no window.
+  const MaxPlusMatrix &all = chain.product();
+  return std::max(all.at[0][0], all.at[0][1]);
 }
 
 void AnalyticalModel::Session::refresh(unsigned i) {
@@ -268,31 +289,8 @@ void AnalyticalModel::Session::refresh(unsigned i) {
   if (cost.seconds == old.seconds && cost.streamSeconds == old.streamSeconds &&
       cost.streamBytes == old.streamBytes)
     return;
-  total += cost.seconds - old.seconds;
-  if (cost.streamSeconds > 0) {
-    lastStreaming = std::max(lastStreaming, int(i));
-  } else if (int(i) == lastStreaming) {
-    do
-      --lastStreaming;
-    while (lastStreaming >= 0 && !(costs[lastStreaming].streamSeconds > 0));
-  }
   old = cost;
-  replayFrom = std::min(replayFrom, i);
-}
-
-void AnalyticalModel::Session::replay() {
-  if (lastStreaming < 0 || replayFrom > unsigned(lastStreaming))
-    return;
-  unsigned i = replayFrom;
-  Recursion state = i ? states[i - 1] : Recursion();
-  double sum = i ? prefix[i - 1] : 0;
-  for (; i <= unsigned(lastStreaming); ++i) {
-    sum += costs[i].seconds;
-    model.step(costs[i], i, state);
-    states[i] = state;
-    prefix[i] = sum;
-  }
-  replayFrom = i;
+  chain.set(i, model.stepMatrix(cost, i));
 }
 
 double AnalyticalModel::Session::set(unsigned i, NodePlacement np) {
@@ -314,7 +312,5 @@ double AnalyticalModel::Session::set(unsigned i, NodePlacement np) {
       refresh(consumer);
   }
   refresh(i);
-  if (model.prefetches())
-    replay();
   return latency();
 }

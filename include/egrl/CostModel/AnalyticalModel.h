@@ -18,6 +18,7 @@
 
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/CostModel/SimConfig.h"
+#include "egrl/Support/SegmentTrees.h"
 
 #include <optional>
 
@@ -117,6 +118,10 @@ private:
   };
   /// Advances `state` over node i.
   void step(const NodeCost &cost, unsigned i, Recursion &state) const;
+  /// The same step as a max-plus matrix over the state (e, g, W), W being
+  /// the window's start plus its bytes at the ring's rate (-inf without a
+  /// window), so that a Session updates the recursion in O(log n).
+  MaxPlusMatrix stepMatrix(const NodeCost &cost, unsigned i) const;
 
   /// Per node: C_i, and whether it reads weights.
   std::vector<double> compute;
@@ -138,11 +143,11 @@ private:
 };
 
 /// Incremental evaluation for searches that change one node at a time: keeps
-/// per-node times and per-level occupancy, so a change costs O(degree) for
-/// the times and O(live range) for capacity (O(nodes) for a weight). With
-/// prefetch, a change also re-runs the recursion from the first node it
-/// touches to the last node that uses the stream (after it, nodes only add
-/// their times). Not thread-safe; use one session per thread.
+/// per-node costs, per-level occupancy over the schedule (RangeAddMaxTree)
+/// and the recursion as a product of per-node max-plus matrices
+/// (MaxPlusChain), so a change costs O(degree x log n), a weight's included,
+/// and a capacity check O(log n). Not thread-safe; use one session per
+/// thread.
 class AnalyticalModel::Session {
 public:
   Session(const AnalyticalModel &model, Placement initial);
@@ -151,7 +156,7 @@ public:
   /// Latency of the current placement as given (no rectification).
   double latency() const;
   /// True when the current placement fits without rectification.
-  bool fits() const { return overfullCells == 0; }
+  bool fits() const;
   /// Moves node `i`'s tensors; returns the new latency.
   double set(unsigned i, NodePlacement np);
   /// Whether `bytes` more fit in `level` during steps [first, last].
@@ -161,27 +166,18 @@ public:
 private:
   void addOccupancy(unsigned level, int64_t bytes, unsigned first,
                     unsigned last);
+  /// Recomputes node i's cost and its matrix.
   void refresh(unsigned i);
-  /// Re-runs the prefetch recursion over the nodes that need it.
-  void replay();
 
   const AnalyticalModel &model;
   const Problem &problem;
   Placement current;
   /// Per node: T_i, S_i and B_i.
   std::vector<NodeCost> costs;
-  /// Sum of T_i.
-  double total = 0;
-  /// The prefetch recursion after node i and the sum of T up to i, valid
-  /// for i < `replayFrom`.
-  std::vector<Recursion> states;
-  std::vector<double> prefix;
-  unsigned replayFrom = 0;
-  /// Last node with S_i > 0, or -1.
-  int lastStreaming = -1;
-  /// occupancy[level * numNodes + step]
-  std::vector<int64_t> occupancy;
-  int64_t overfullCells = 0;
+  /// The recursion over all nodes.
+  MaxPlusChain chain;
+  /// Per level: bytes resident at each step.
+  std::vector<RangeAddMaxTree> occupancy;
 };
 
 } // namespace egrl
