@@ -815,3 +815,56 @@ TEST(SearchStrategies, Registered) {
 }
 
 } // namespace
+
+namespace {
+
+/// Asks for a stop (as SIGINT would) at its `stopAt`-th evaluation.
+class InterruptingEvaluator : public Evaluator {
+public:
+  InterruptingEvaluator(const AnalyticalModel &model, uint64_t stopAt)
+      : Evaluator(model.problem()), model(model), stopAt(stopAt) {}
+  llvm::StringRef name() const override { return "interrupting"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    if (++calls == stopAt)
+      requestStop(SIGINT);
+    return model.evaluate(placement);
+  }
+  mutable std::atomic<uint64_t> calls{0};
+
+private:
+  const AnalyticalModel &model;
+  uint64_t stopAt;
+};
+
+TEST(EvaluationTracker, EverySearchStopsOnAStopRequestAndKeepsItsBest) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  for (llvm::StringRef name : {"random", "ea", "anneal"}) {
+    InterruptingEvaluator evaluator(model, 150);
+    SearchContext context{problem, model, evaluator, {}};
+    context.options.budget = 1000000;
+    auto strategy = createStrategy(name);
+    ASSERT_TRUE(bool(strategy));
+    auto result = (*strategy)->run(context);
+    clearStopRequest();
+    ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+    // At most a batch past the request.
+    EXPECT_LT(evaluator.calls.load(), 400u) << name.str();
+    EXPECT_EQ(result->evaluations, evaluator.calls.load()) << name.str();
+    EXPECT_EQ(result->stopped.rfind("interrupted by SIGINT after ", 0), 0u)
+        << name.str() << ": " << result->stopped;
+    // The best measured placement is kept, rectified.
+    ASSERT_FALSE(result->history.empty());
+    EXPECT_EQ(result->result.latency, result->history.back().bestLatency);
+    Placement copy = result->placement;
+    EXPECT_TRUE(rectify(problem, copy).valid);
+  }
+  // Without a request nothing is reported stopped.
+  SearchOptions options;
+  options.budget = 50;
+  EXPECT_EQ(runStrategy("random", problem, options).stopped, "");
+}
+
+} // namespace

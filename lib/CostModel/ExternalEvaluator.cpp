@@ -2,6 +2,7 @@
 
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/Support/Interrupt.h"
 
 #include <nlohmann/json.hpp>
 
@@ -193,11 +194,19 @@ ExternalEvaluator::exitedWithin(int milliseconds) const {
 llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
                                        const char *doing) const {
   while (true) {
+    // In slices, so that a stop request (the signal may reach another
+    // thread) ends the wait within a quarter of a second.
+    if (int signal = stopSignal())
+      return llvm::createStringError("external evaluator '" + command +
+                                     "': interrupted by " +
+                                     signalName(signal) + " while waiting");
     pollfd fd{socketFd, events, 0};
-    int ready = poll(&fd, 1, millisecondsUntil(deadline));
+    int slice = std::min(millisecondsUntil(deadline), 250);
+    int ready = poll(&fd, 1, slice);
     if (ready > 0)
       return llvm::Error::success();
-    if (ready < 0 && errno == EINTR)
+    if ((ready < 0 && errno == EINTR) ||
+        (ready == 0 && Clock::now() < deadline))
       continue;
     if (ready < 0)
       return llvm::createStringError("external evaluator: poll: " +

@@ -41,6 +41,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.detail = result.detail;
   s.caveat = result.caveat;
   s.seeded = result.seeded;
+  s.stopped = result.stopped;
   return s;
 }
 
@@ -79,8 +80,13 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   os << "placed " << s.numNodes << " nodes of @" << s.graph << " on "
      << s.target << " with " << s.strategy << " (" << s.evaluator
      << (s.simTarget.empty() ? "" : " on " + s.simTarget) << "): latency "
-     << formatSeconds(s.latency) << ", " << llvm::format("%.3f", s.speedup())
-     << "x vs native (" << formatSeconds(s.nativeLatency) << "), "
+     << formatSeconds(s.latency) << ", ";
+  if (s.nativeLatency > 0)
+    os << llvm::format("%.3f", s.speedup()) << "x vs native ("
+       << formatSeconds(s.nativeLatency) << "), ";
+  else
+    os << "native unmeasured, ";
+  os
      << (s.valid ? "valid"
                  : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
                        " overflowed)");
@@ -92,6 +98,8 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << " " << s.levels[l] << " " << formatBytes(s.activationBytes[l]);
   if (!s.seeded.empty())
     os << "; seed-from " << s.seeded;
+  if (!s.stopped.empty())
+    os << "; stopped early: " << s.stopped;
   return out;
 }
 
@@ -152,6 +160,8 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       entry["sim_target"] = s.simTarget;
     if (!s.seeded.empty())
       entry["seeded"] = s.seeded;
+    if (!s.stopped.empty())
+      entry["stopped"] = s.stopped;
     // Population searches (egrl): who produced what, generation by
     // generation. Latencies of 0 (nothing valid) are written as null.
     if (!result.generations.empty()) {

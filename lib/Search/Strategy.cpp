@@ -6,6 +6,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <thread>
 
 using namespace egrl;
@@ -104,6 +105,13 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
 void EvaluationTracker::record(const Placement &placement,
                                const EvalResult &result) {
   ++evaluations;
+  // A failed evaluator answers every later call with an infinite latency;
+  // there is nothing left to search with. (Batches are recorded after they
+  // are measured, so the first infinite answer says which one failed.)
+  if (evaluatorFailure.empty() && !std::isfinite(result.latency)) {
+    evaluatorFailure = context.evaluator.failure();
+    failedAt = evaluations;
+  }
   // An invalid placement is only kept until a valid one shows up: the
   // rectified version of it is what the compiler would run.
   bool better = !haveBest || (result.valid && !bestResult.valid) ||
@@ -146,6 +154,18 @@ SearchResult EvaluationTracker::finish() const {
   out.result = bestResult;
   out.evaluations = evaluations;
   out.history = history;
+  auto ofBudget = [&](uint64_t count) {
+    return std::to_string(count) + " of " +
+           std::to_string(context.options.budget) + " evaluations";
+  };
+  // A signal first: it also breaks off an external evaluator's wait.
+  if (int signal = stopSignal())
+    out.stopped = "interrupted by " + signalName(signal) + " after " +
+                  ofBudget(evaluatorFailure.empty() ? evaluations
+                                                    : failedAt - 1);
+  else if (!evaluatorFailure.empty())
+    out.stopped = "the evaluator failed at evaluation " + ofBudget(failedAt) +
+                  ": " + evaluatorFailure;
   return out;
 }
 

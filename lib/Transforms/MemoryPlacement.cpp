@@ -6,6 +6,7 @@
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Interrupt.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -81,6 +82,10 @@ struct MemoryPlacementPass
       return fail(llvm::toString(strategyOr.takeError()));
     std::unique_ptr<Strategy> search = std::move(*strategyOr);
 
+    // Ctrl-C or SIGTERM stop the search, not the compiler: the best
+    // placement found so far is annotated and reported, then the pass fails.
+    InterruptScope interruptible;
+    std::string stoppedEarly;
     std::vector<PlacedFunction> placed;
     bool sawFunction = false;
     for (auto func : module.getOps<func::FuncOp>()) {
@@ -138,8 +143,11 @@ struct MemoryPlacementPass
       entry.result = std::move(*result);
       EvalResult native = measure.evaluate(nativePlacement(*entry.problem));
       if (std::string why = measure.failure(); !why.empty()) {
-        emitError(func.getLoc()) << "egrl-memory-placement: " << why;
-        return signalPassFailure();
+        // The evaluator is gone (or was interrupted): native is reported
+        // unmeasured, the best placement measured before is kept.
+        native = EvalResult{0, false, 0};
+        if (entry.result.stopped.empty())
+          entry.result.stopped = "the evaluator failed: " + why;
       }
       entry.summary = summarize(*entry.problem, measure, entry.result, native,
                                 strategy, seed, wall);
@@ -154,7 +162,17 @@ struct MemoryPlacementPass
         emitWarning(func.getLoc())
             << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
             << " has no effect";
+      if (!entry.result.stopped.empty()) {
+        emitError(func.getLoc())
+            << "egrl-memory-placement: search stopped early: "
+            << entry.result.stopped
+            << "; the best placement measured is annotated"
+            << (report.empty() ? "" : " and reported");
+        stoppedEarly = entry.result.stopped;
+      }
       placed.push_back(std::move(entry));
+      if (!stoppedEarly.empty())
+        break; // Later functions are not searched.
     }
     if (!sawFunction)
       return fail("the module has no func.func with a body to place");
@@ -188,6 +206,8 @@ struct MemoryPlacementPass
       if (llvm::Error err = writeTrace(placed.front()))
         return fail(llvm::toString(std::move(err)));
     }
+    if (!stoppedEarly.empty())
+      return signalPassFailure();
   }
 
   llvm::Error writeTrace(const PlacedFunction &entry) {

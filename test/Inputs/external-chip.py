@@ -5,6 +5,8 @@ Latency in microseconds: 1 + the number of tensors outside the fastest level
 it misbehave the ways a real measurement command can.
 """
 import json
+import os
+import signal
 import sys
 import time
 
@@ -39,8 +41,20 @@ for line in sys.stdin:
         continue
     if mode == "die" and answered == 3:
         sys.exit(4)
+    if mode == "interrupt" and answered == 5:
+        # Ctrl-C on egrl-opt: the nearest ancestor that is not a shell.
+        with open(os.environ["EXTERNAL_CHIP_PID"], "w") as f:
+            f.write(str(os.getpid()))
+        pid = os.getppid()
+        while os.path.basename(os.readlink("/proc/%d/exe" % pid)) in (
+                "sh", "dash", "bash"):
+            pid = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])
+        os.kill(pid, signal.SIGINT)
     answered += 1
     # Before the answer, so the line comes out before egrl's remark.
     print("external-chip: measured %d" % answered, file=sys.stderr, flush=True)
-    print(json.dumps({"id": request["id"], "latency": (1 + slow) * 1e-6}),
-          flush=True)
+    try:
+        print(json.dumps({"id": request["id"], "latency": (1 + slow) * 1e-6}),
+              flush=True)
+    except BrokenPipeError:
+        sys.exit(0)  # egrl stopped listening (an interrupted search).

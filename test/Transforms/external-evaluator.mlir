@@ -30,16 +30,26 @@
 // MISSING: error: egrl-memory-placement: external evaluator '{{.*}}missing-chip' exited with status 127 without answering
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GARBAGE
-// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast
+// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast; the best placement measured is annotated
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
-// DIE: error: egrl-memory-placement: external evaluator '{{.*}} die' exited with status 4 without answering
+// DIE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 4 of 10 evaluations: external evaluator '{{.*}} die' exited with status 4 without answering
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
-// HANG: error: egrl-memory-placement: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
+// HANG: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=soon not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT
 // TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, not 'soon'
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: error: egrl-memory-placement: evaluator 'external:' needs a command
+
+// SIGINT stops the search, not the compiler: the best placement measured so
+// far is annotated and reported with why the search stopped, the command is
+// stopped (its pid file names a process that is gone), and the exit code is 1.
+// RUN: rm -f %t.pid %t.interrupted.json
+// RUN: env EXTERNAL_CHIP_PID=%t.pid not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=100000 evaluator='external:%python %S/../Inputs/external-chip.py interrupt' report=%t.interrupted.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=INTERRUPT
+// INTERRUPT: error: egrl-memory-placement: search stopped early: interrupted by SIGINT after {{[0-9]+}} of 100000 evaluations; the best placement measured is annotated and reported
+// RUN: FileCheck %s --check-prefix=INTERRUPT-REPORT --input-file=%t.interrupted.json
+// INTERRUPT-REPORT: "stopped": "interrupted by SIGINT after
+// RUN: sh -c '! kill -0 $(cat %t.pid) 2>/dev/null'

@@ -22,6 +22,7 @@
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Interrupt.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -218,7 +219,13 @@ int main(int argc, char **argv) {
 
   std::vector<Run> runs;
   std::map<std::string, double> nativeLatency, ilpLatency;
+  // Ctrl-C or SIGTERM end the current search with its best placement; the
+  // table and files then hold the runs so far, and the exit code is 1.
+  InterruptScope interruptible;
+  std::string stoppedEarly;
   for (const std::string &modelArg : models) {
+    if (!stoppedEarly.empty())
+      break;
     std::string model;
     llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
     unsigned syntheticNodes;
@@ -287,7 +294,11 @@ int main(int argc, char **argv) {
           if (!result)
             die(model + " / " + search->name() + ": " +
                 llvm::toString(result.takeError()));
-          checkEvaluator(" / " + search->name().str());
+          if (!result->stopped.empty())
+            stoppedEarly = model + " / " + search->name().str() + ": " +
+                           result->stopped;
+          else
+            checkEvaluator(" / " + search->name().str());
           Run run{model,  search->name().str(),     seed,
                   budget, !search->dependsOnSeed(), std::move(*result),
                   0};
@@ -310,12 +321,14 @@ int main(int argc, char **argv) {
               run.result.seeded.c_str());
           runs.push_back(std::move(run));
           // A seedless strategy gives the same answer for every budget.
-          if (!search->dependsOnSeed())
+          if (!search->dependsOnSeed() || !stoppedEarly.empty())
             break;
         }
-        if (!search->dependsOnSeed())
+        if (!search->dependsOnSeed() || !stoppedEarly.empty())
           break;
       }
+      if (!stoppedEarly.empty())
+        break;
     }
   }
 
@@ -375,8 +388,15 @@ int main(int argc, char **argv) {
   for (const std::string &note : footnotes)
     llvm::outs() << "* " << note << "\n";
 
+  auto exitCode = [&] {
+    if (stoppedEarly.empty())
+      return 0;
+    llvm::errs() << "egrl-bench: stopped early: " << stoppedEarly
+                 << "; the table and files hold the runs so far\n";
+    return 1;
+  };
   if (outDir.empty())
-    return 0;
+    return exitCode();
   if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
     die("cannot create '" + outDir + "': " + ec.message());
   json all = json::array();
@@ -459,5 +479,5 @@ int main(int argc, char **argv) {
           "): " + (error.empty() ? "exit code " + std::to_string(rc) : error));
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
-  return 0;
+  return exitCode();
 }

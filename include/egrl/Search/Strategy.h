@@ -11,6 +11,7 @@
 
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Evaluator.h"
+#include "egrl/Support/Interrupt.h"
 
 #include <chrono>
 #include <functional>
@@ -95,6 +96,10 @@ struct SearchResult {
   /// of native, greedy=ilp)", "none"); empty for strategies that ignore
   /// seedFrom.
   std::string seeded;
+  /// Why the search ended before its budget: a signal (SIGINT, SIGTERM) or
+  /// the evaluator failing; empty when it did not. The placement is still
+  /// the best one measured.
+  std::string stopped;
 };
 
 /// Counts evaluations, keeps the best valid placement and its history, and
@@ -113,7 +118,15 @@ public:
   uint64_t remaining() const {
     return exhausted() ? 0 : context.options.budget - evaluations;
   }
-  bool exhausted() const { return evaluations >= context.options.budget; }
+  /// The budget is spent, or the search must stop early (stoppedEarly()).
+  bool exhausted() const {
+    return evaluations >= context.options.budget || stoppedEarly();
+  }
+  /// A signal asked to stop (egrl/Support/Interrupt.h) or the evaluator
+  /// failed: every search ends at its next check of exhausted().
+  bool stoppedEarly() const {
+    return stopSignal() != 0 || !evaluatorFailure.empty();
+  }
   uint64_t used() const { return evaluations; }
   /// Result with the best placement seen (rectified), its evaluation and
   /// the history.
@@ -125,6 +138,8 @@ private:
   const SearchContext &context;
   std::chrono::steady_clock::time_point start;
   uint64_t evaluations = 0;
+  std::string evaluatorFailure;
+  uint64_t failedAt = 0; ///< The evaluation that failed, counting from 1.
   bool haveBest = false;
   Placement best;
   EvalResult bestResult;
