@@ -75,7 +75,10 @@ struct EgrlConfig {
   /// (BoltzmannChromosome::centredOn): a local search around the champion,
   /// started from native. Slot j changes about localChanges[j % size]
   /// decisions per sample.
-  unsigned localMembers = 6;
+  double localShare = 0.5;
+  /// Members of the first generation; the population doubles every
+  /// generation up to `population.size` (0: full from the start).
+  unsigned firstPopulation = 8;
   std::vector<double> localChanges = {1, 2, 3};
   /// A local sample that repeats a measured placement, or does not fit the
   /// chip's capacity (a check that costs no measurement, as in `anneal`), is
@@ -86,6 +89,9 @@ struct EgrlConfig {
   unsigned localEvictions = 4;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
+  /// Rounds of learner samples per generation: each but the last is
+  /// measured on its own and followed by an on-policy step.
+  unsigned learnerRounds = 1;
   /// Per-decision epsilon-greedy exploration of GNN samples, decayed
   /// linearly over the budget from start to end.
   double epsilonStart = 0, epsilonEnd = 0;
@@ -304,8 +310,19 @@ public:
       learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
     }
     learner->bind(problem);
+    const unsigned elites = eliteCount(config.population);
+    // The population starts with `firstPopulation` members and doubles each
+    // generation up to `size`, so the learner's first steps come sooner.
+    const unsigned firstSize =
+        config.firstPopulation ? std::min(size, config.firstPopulation) : size;
+    auto localCount = [&](unsigned popSize) {
+      unsigned wanted = unsigned(std::lround(config.localShare * popSize));
+      return std::min(wanted, popSize > elites + 1 ? popSize - elites - 1 : 0);
+    };
+    const unsigned localSlots = localCount(firstSize);
+    const unsigned others = firstSize - localSlots;
     const unsigned numGnn = std::max(
-        1u, std::min(size, unsigned(std::lround(config.gnnShare * size))));
+        1u, std::min(others, unsigned(std::lround(config.gnnShare * others))));
     std::vector<Member> population;
     for (unsigned k = 0; k < numGnn; ++k) {
       GnnPolicyConfig policyConfig = config.learner.policy;
@@ -327,9 +344,7 @@ public:
           config.localChanges[slot % config.localChanges.size()]);
       return member;
     };
-    const unsigned localSlots =
-        std::min(config.localMembers, size > numGnn + 1 ? size - numGnn - 1 : 0);
-    const unsigned slots = size - numGnn - localSlots;
+    const unsigned slots = others - numGnn;
     const unsigned seedSlots = std::min<unsigned>(seeds.size(), slots);
     for (unsigned slot = 0; slot < localSlots; ++slot)
       population.push_back(localMember(slot));
@@ -361,14 +376,61 @@ public:
     double boost = 0;
     unsigned staleGenerations = 0;
     bool exhaustedSpace = false;
-    const unsigned elites = eliteCount(config.population);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     std::vector<GenerationPoint> generations;
     uint64_t generation = 0;
+    // Measures the placements of `batch` not measured before (a population
+    // that converged samples the same ones again, and a chip's measurements
+    // are scarce); false when the budget cut it short.
+    auto measure = [&](llvm::ArrayRef<Placement> batch,
+                       llvm::ArrayRef<std::string> keys,
+                       llvm::ArrayRef<Kind> kinds, size_t &freshCount) {
+      std::vector<Placement> fresh;
+      std::vector<std::string> freshKeys;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!cache.count(keys[i]) && !llvm::is_contained(freshKeys, keys[i])) {
+          fresh.push_back(batch[i]);
+          freshKeys.push_back(keys[i]);
+        }
+      }
+      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
+      for (size_t j = 0; j < freshResults.size(); ++j) {
+        cache.try_emplace(freshKeys[j], freshResults[j]);
+        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds),
+                 fresh[j]);
+      }
+      freshCount = fresh.size();
+      return freshResults.size() == fresh.size();
+    };
     while (!tracker.exhausted()) {
       std::vector<Placement> batch;
       std::vector<Kind> kinds;
       std::vector<std::string> keys;
+      // Extra learner rounds: sample, measure, one on-policy step.
+      bool cut = false;
+      for (unsigned round = 1; round < config.learnerRounds && !cut; ++round) {
+        std::vector<Placement> own = learner->actor().sample(
+            config.learnerRollouts,
+            streamSeed(seed, LearnerSample, generation, round));
+        std::vector<std::string> ownKeys;
+        for (const Placement &p : own)
+          ownKeys.push_back(placementKey(problem, p));
+        std::vector<Kind> ownKinds(own.size(), Kind::Learner);
+        size_t freshCount = 0;
+        cut = !measure(own, ownKeys, ownKinds, freshCount);
+        std::vector<double> rewards;
+        for (size_t i = 0; i < own.size(); ++i) {
+          auto known = cache.find(ownKeys[i]);
+          if (known == cache.end())
+            break;
+          rewards.push_back(reward(known->second));
+          buffer.add(own[i], rewards.back());
+        }
+        if (!cut)
+          learner->observeRollouts(rewards);
+      }
+      if (tracker.exhausted())
+        cut = true;
       double progressShare =
           double(tracker.used()) / double(context.options.budget);
       double epsilon = std::min(
@@ -377,14 +439,14 @@ public:
                    boost);
       // The learner's samples first: they are measured first.
       for (Placement &p : learner->actor().sample(
-               config.learnerRollouts,
+               cut ? 0 : config.learnerRollouts,
                streamSeed(seed, LearnerSample, generation, 0))) {
         batch.push_back(std::move(p));
         kinds.push_back(Kind::Learner);
         keys.push_back(placementKey(problem, batch.back()));
       }
       const size_t rollouts = batch.size();
-      for (unsigned k = 0; k < population.size(); ++k) {
+      for (unsigned k = 0; k < (cut ? 0 : population.size()); ++k) {
         const Member &member = population[k];
         uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
         if (member.gnn) {
@@ -412,30 +474,14 @@ public:
         keys.push_back(placementKey(problem, batch.back()));
       }
 
-      // Only new placements are measured: a population that converged
-      // samples the same ones again, and a chip's measurements are scarce.
-      std::vector<Placement> fresh;
-      std::vector<std::string> freshKeys;
-      for (size_t i = 0; i < batch.size(); ++i) {
-        const Placement &p = batch[i];
-        if (!cache.count(keys[i]) && !llvm::is_contained(freshKeys, keys[i])) {
-          fresh.push_back(p);
-          freshKeys.push_back(keys[i]);
-        }
-      }
-      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
-      for (size_t j = 0; j < freshResults.size(); ++j) {
-        cache.try_emplace(freshKeys[j], freshResults[j]);
-        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds),
-                 fresh[j]);
-      }
-      const bool truncated = freshResults.size() < fresh.size();
+      size_t freshCount = 0;
+      const bool truncated = cut || !measure(batch, keys, kinds, freshCount);
       // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
-      if (fresh.size() * 4 < batch.size())
+      if (freshCount * 4 < batch.size())
         boost = std::min(1.0, std::max(0.02, boost * 2));
       else
         boost /= 2;
-      staleGenerations = fresh.empty() ? staleGenerations + 1 : 0;
+      staleGenerations = freshCount == 0 ? staleGenerations + 1 : 0;
 
       GenerationPoint point;
       point.generation = generation;
@@ -483,11 +529,12 @@ public:
       std::vector<Member> next;
       for (unsigned e = 0; e < elites && e < order.size(); ++e)
         next.push_back(population[order[e]].copy());
-      for (unsigned slot = 0; slot < localSlots && next.size() + 1 < size;
-           ++slot)
+      const unsigned nextSize =
+          std::min<unsigned>(size, 2 * population.size());
+      for (unsigned slot = 0, e = localCount(nextSize); slot < e; ++slot)
         next.push_back(localMember(slot));
       // The learner's actor takes the last slot.
-      while (next.size() + 1 < size) {
+      while (next.size() + 1 < nextSize) {
         const Member &first = population[tournamentSelect(
             fitness, config.population.tournamentSize, rng)];
         Member child;
