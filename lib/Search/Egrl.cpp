@@ -574,8 +574,10 @@ public:
     result.seeded = describeSeeds(context.options.seedFrom, *optionSeeds);
     result.generations = std::move(generations);
     result.detail =
-        std::to_string(generation) + " generations of " + std::to_string(size) +
-        " (" + std::to_string(numGnn) + " GNN at start) + " +
+        std::to_string(generation) + " generations of up to " +
+        std::to_string(size) + " (" + std::to_string(firstSize) +
+        " at start: " + std::to_string(numGnn) + " GNN, " +
+        std::to_string(localSlots) + " local) + " +
         std::to_string(config.learnerRollouts) + " learner samples, " +
         std::to_string(learner->steps()) + " learner steps (" +
         learner->name().str() + "); champion: " + kindName(champion) +
