@@ -6,15 +6,19 @@
 // GNN actor from a replay buffer fed by every evaluation, and its actor
 // migrates into the population every generation.
 //
-// One generation: every member samples one placement, the learner's actor
-// samples `learnerRollouts` more, all are measured in one evaluateBatch (so
-// any thread count gives the same result and the budget is exact), every
+// One generation: the learner's actor samples `learnerRollouts` placements
+// and every member one, all are measured in one evaluateBatch (so any
+// thread count gives the same result and the budget is exact), every
 // (placement, reward) goes into the buffer, the learner takes its steps,
-// and the next population is the elites, tournament offspring and a copy of
-// the learner's actor (in place of the weakest offspring). The fitness of a
-// member is the paper's reward of its one sample. All randomness comes from
-// generators seeded by (seed, purpose, generation, member) on the calling
-// thread, so a seed fixes the result.
+// and the next population is the elites, the local members, tournament
+// offspring and a copy of the learner's actor. Local members are sharp
+// Boltzmann chromosomes re-centred on the best placement so far every
+// generation (ours, not the paper's): a local search around the champion,
+// which makes room for what it promotes before measuring. The population
+// starts at `firstPopulation` members and doubles up to its size. The
+// fitness of a member is the paper's reward of its one sample. All
+// randomness comes from generators seeded by (seed, purpose, generation,
+// member) on the calling thread, so a seed fixes the result.
 //
 // The learner (egrl/Policy/Learner.h) is an off-policy policy gradient on
 // the newest generation of the buffer plus an on-policy step on its own
@@ -64,21 +68,21 @@ const char *kindName(Kind kind) {
 
 struct EgrlConfig {
   PopulationConfig population;
-  /// Share of the initial population that are GNN policies; the rest are
-  /// Boltzmann chromosomes seeded from their log-probabilities.
+  /// Share of the initial non-local members that are GNN policies; the rest
+  /// are Boltzmann chromosomes seeded from their log-probabilities.
   double gnnShare = 0.5;
   /// Share of the initial Boltzmann chromosomes seeded from a GNN; the
   /// others draw priors and temperatures from U(0.1, 10) as in `ea`, which
   /// keeps the population diverse.
   double seededBoltzmannShare = 1;
-  /// Members re-centred on the best placement so far every generation
-  /// (BoltzmannChromosome::centredOn): a local search around the champion,
-  /// started from native. Slot j changes about localChanges[j % size]
-  /// decisions per sample.
-  double localShare = 0.5;
   /// Members of the first generation; the population doubles every
   /// generation up to `population.size` (0: full from the start).
   unsigned firstPopulation = 8;
+  /// Share of the population re-centred on the best placement so far every
+  /// generation (BoltzmannChromosome::centredOn): a local search around the
+  /// champion, started from native (or the best seed). Local slot j changes
+  /// about localChanges[j % size] decisions per sample.
+  double localShare = 0.5;
   std::vector<double> localChanges = {1, 2, 3};
   /// A local sample that repeats a measured placement, or does not fit the
   /// chip's capacity (a check that costs no measurement, as in `anneal`), is
@@ -297,8 +301,9 @@ public:
       seeds.push_back(explicitSeeds[i]);
     }
 
-    // Initial population: GNNs, Boltzmann chromosomes seeded from their
-    // log-probabilities, and the seeds as sharp chromosomes.
+    // Initial population: local members (centred on the champion), GNNs,
+    // Boltzmann chromosomes seeded from their log-probabilities, and the
+    // seeds as sharp chromosomes.
     std::unique_ptr<Learner> learner;
     if (config.useSac) {
       SacConfig sacConfig = config.sac;
