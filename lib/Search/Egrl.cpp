@@ -93,9 +93,6 @@ struct EgrlConfig {
   unsigned localEvictions = 4;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
-  /// Rounds of learner samples per generation: each but the last is
-  /// measured on its own and followed by an on-policy step.
-  unsigned learnerRounds = 1;
   /// Per-decision epsilon-greedy exploration of GNN samples, decayed
   /// linearly over the budget from start to end.
   double epsilonStart = 0, epsilonEnd = 0;
@@ -187,7 +184,8 @@ bool makeRoom(const Problem &chip, const Placement &from, Placement &placement,
   for (unsigned i = 0; i < placement.size(); ++i)
     for (bool weights : {true, false})
       if (exists(i, weights) && level(i, weights) == fromLevel(i, weights) &&
-          promoted[level(i, weights)] && level(i, weights) < chip.slowestLevel())
+          promoted[level(i, weights)] &&
+          level(i, weights) < chip.slowestLevel())
         residents.push_back({i, weights});
   std::shuffle(residents.begin(), residents.end(), rng);
   for (size_t k = 0; k < residents.size() && k < maxEvictions; ++k) {
@@ -411,31 +409,6 @@ public:
       std::vector<Placement> batch;
       std::vector<Kind> kinds;
       std::vector<std::string> keys;
-      // Extra learner rounds: sample, measure, one on-policy step.
-      bool cut = false;
-      for (unsigned round = 1; round < config.learnerRounds && !cut; ++round) {
-        std::vector<Placement> own = learner->actor().sample(
-            config.learnerRollouts,
-            streamSeed(seed, LearnerSample, generation, round));
-        std::vector<std::string> ownKeys;
-        for (const Placement &p : own)
-          ownKeys.push_back(placementKey(problem, p));
-        std::vector<Kind> ownKinds(own.size(), Kind::Learner);
-        size_t freshCount = 0;
-        cut = !measure(own, ownKeys, ownKinds, freshCount);
-        std::vector<double> rewards;
-        for (size_t i = 0; i < own.size(); ++i) {
-          auto known = cache.find(ownKeys[i]);
-          if (known == cache.end())
-            break;
-          rewards.push_back(reward(known->second));
-          buffer.add(own[i], rewards.back());
-        }
-        if (!cut)
-          learner->observeRollouts(rewards);
-      }
-      if (tracker.exhausted())
-        cut = true;
       double progressShare =
           double(tracker.used()) / double(context.options.budget);
       double epsilon = std::min(
@@ -444,14 +417,14 @@ public:
                    boost);
       // The learner's samples first: they are measured first.
       for (Placement &p : learner->actor().sample(
-               cut ? 0 : config.learnerRollouts,
+               config.learnerRollouts,
                streamSeed(seed, LearnerSample, generation, 0))) {
         batch.push_back(std::move(p));
         kinds.push_back(Kind::Learner);
         keys.push_back(placementKey(problem, batch.back()));
       }
       const size_t rollouts = batch.size();
-      for (unsigned k = 0; k < (cut ? 0 : population.size()); ++k) {
+      for (unsigned k = 0; k < population.size(); ++k) {
         const Member &member = population[k];
         uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
         if (member.gnn) {
@@ -480,7 +453,7 @@ public:
       }
 
       size_t freshCount = 0;
-      const bool truncated = cut || !measure(batch, keys, kinds, freshCount);
+      const bool truncated = !measure(batch, keys, kinds, freshCount);
       // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
       if (freshCount * 4 < batch.size())
         boost = std::min(1.0, std::max(0.02, boost * 2));
@@ -534,8 +507,7 @@ public:
       std::vector<Member> next;
       for (unsigned e = 0; e < elites && e < order.size(); ++e)
         next.push_back(population[order[e]].copy());
-      const unsigned nextSize =
-          std::min<unsigned>(size, 2 * population.size());
+      const unsigned nextSize = std::min<unsigned>(size, 2 * population.size());
       for (unsigned slot = 0, e = localCount(nextSize); slot < e; ++slot)
         next.push_back(localMember(slot));
       // The learner's actor takes the last slot.
