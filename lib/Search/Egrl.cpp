@@ -6,15 +6,19 @@
 // GNN actor from a replay buffer fed by every evaluation, and its actor
 // migrates into the population every generation.
 //
-// One generation: every member samples one placement, the learner's actor
-// samples `learnerRollouts` more, all are measured in one evaluateBatch (so
-// any thread count gives the same result and the budget is exact), every
+// One generation: the learner's actor samples `learnerRollouts` placements
+// and every member one, all are measured in one evaluateBatch (so any
+// thread count gives the same result and the budget is exact), every
 // (placement, reward) goes into the buffer, the learner takes its steps,
-// and the next population is the elites, tournament offspring and a copy of
-// the learner's actor (in place of the weakest offspring). The fitness of a
-// member is the paper's reward of its one sample. All randomness comes from
-// generators seeded by (seed, purpose, generation, member) on the calling
-// thread, so a seed fixes the result.
+// and the next population is the elites, the local members, tournament
+// offspring and a copy of the learner's actor. Local members are sharp
+// Boltzmann chromosomes re-centred on the best placement so far every
+// generation (ours, not the paper's): a local search around the champion,
+// which makes room for what it promotes before measuring. The population
+// starts at `firstPopulation` members and doubles up to its size. The
+// fitness of a member is the paper's reward of its one sample. All
+// randomness comes from generators seeded by (seed, purpose, generation,
+// member) on the calling thread, so a seed fixes the result.
 //
 // The learner (egrl/Policy/Learner.h) is an off-policy policy gradient on
 // the newest generation of the buffer plus an on-policy step on its own
@@ -23,6 +27,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Boltzmann.h"
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Policy/Learner.h"
@@ -41,7 +46,7 @@ using namespace egrl;
 
 namespace {
 
-enum class Kind { Native, Seed, Gnn, Boltzmann, Learner };
+enum class Kind { Native, Seed, Gnn, Boltzmann, Local, Learner };
 
 const char *kindName(Kind kind) {
   switch (kind) {
@@ -53,6 +58,8 @@ const char *kindName(Kind kind) {
     return "gnn";
   case Kind::Boltzmann:
     return "boltzmann";
+  case Kind::Local:
+    return "local";
   case Kind::Learner:
     return "learner";
   }
@@ -61,13 +68,29 @@ const char *kindName(Kind kind) {
 
 struct EgrlConfig {
   PopulationConfig population;
-  /// Share of the initial population that are GNN policies; the rest are
-  /// Boltzmann chromosomes seeded from their log-probabilities.
+  /// Share of the initial non-local members that are GNN policies; the rest
+  /// are Boltzmann chromosomes seeded from their log-probabilities.
   double gnnShare = 0.5;
   /// Share of the initial Boltzmann chromosomes seeded from a GNN; the
   /// others draw priors and temperatures from U(0.1, 10) as in `ea`, which
   /// keeps the population diverse.
   double seededBoltzmannShare = 1;
+  /// Members of the first generation; the population doubles every
+  /// generation up to `population.size` (0: full from the start).
+  unsigned firstPopulation = 8;
+  /// Share of the population re-centred on the best placement so far every
+  /// generation (BoltzmannChromosome::centredOn): a local search around the
+  /// champion, started from native (or the best seed). Local slot j changes
+  /// about localChanges[j % size] decisions per sample.
+  double localShare = 0.5;
+  std::vector<double> localChanges = {1, 2, 3};
+  /// A local sample that repeats a measured placement, or does not fit the
+  /// chip's capacity (a check that costs no measurement, as in `anneal`), is
+  /// redrawn up to this many times.
+  unsigned localRedraws = 32;
+  /// A local sample that does not fit makes room (makeRoom) by demoting up
+  /// to this many tensors, as `anneal` does.
+  unsigned localEvictions = 4;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
   /// Per-decision epsilon-greedy exploration of GNN samples, decayed
@@ -134,6 +157,46 @@ std::string placementKey(const Problem &problem, const Placement &placement) {
   return key;
 }
 
+/// Makes `placement` fit the chip the way `anneal` makes room: the tensors
+/// it moved to a faster level than `from` stay, and up to `maxEvictions`
+/// random other residents of those levels move one level slower, one at a
+/// time until it fits. Returns whether it fits.
+bool makeRoom(const Problem &chip, const Placement &from, Placement &placement,
+              unsigned maxEvictions, std::mt19937_64 &rng) {
+  Placement fitted = placement;
+  if (rectify(chip, fitted).valid)
+    return true;
+  auto level = [&](unsigned i, bool weights) -> uint8_t & {
+    return weights ? placement[i].weights : placement[i].output;
+  };
+  auto fromLevel = [&](unsigned i, bool weights) {
+    return weights ? from[i].weights : from[i].output;
+  };
+  auto exists = [&](unsigned i, bool weights) {
+    return weights ? chip.hasWeights(i) : chip.outputBytes[i] > 0;
+  };
+  std::vector<bool> promoted(chip.numLevels(), false);
+  for (unsigned i = 0; i < placement.size(); ++i)
+    for (bool weights : {true, false})
+      if (exists(i, weights) && level(i, weights) < fromLevel(i, weights))
+        promoted[level(i, weights)] = true;
+  std::vector<std::pair<unsigned, bool>> residents;
+  for (unsigned i = 0; i < placement.size(); ++i)
+    for (bool weights : {true, false})
+      if (exists(i, weights) && level(i, weights) == fromLevel(i, weights) &&
+          promoted[level(i, weights)] &&
+          level(i, weights) < chip.slowestLevel())
+        residents.push_back({i, weights});
+  std::shuffle(residents.begin(), residents.end(), rng);
+  for (size_t k = 0; k < residents.size() && k < maxEvictions; ++k) {
+    ++level(residents[k].first, residents[k].second);
+    fitted = placement;
+    if (rectify(chip, fitted).valid)
+      return true;
+  }
+  return false;
+}
+
 /// The kind of the first sample of a batch with this key.
 Kind kindOf(llvm::ArrayRef<Placement> batch, llvm::ArrayRef<std::string> keys,
             const std::string &key, llvm::ArrayRef<Kind> kinds) {
@@ -184,11 +247,16 @@ public:
     NativeReward reward(tracker, problem, *optionSeeds);
     ReplayBuffer buffer(config.bufferCapacity);
 
-    // The champion as the tracker sees it (same ordering), with its kind.
+    // The champion as the tracker sees it (same ordering), with its kind,
+    // and the best valid placement, which local members are centred on.
+    const Problem &chip = context.evaluator.problem();
     bool haveBest = true, bestValid = true;
     double bestLatency = reward.nativeLatency();
     Kind champion = Kind::Native;
-    auto consider = [&](const EvalResult &r, Kind kind) {
+    Placement championPlacement = nativePlacement(problem);
+    rectify(chip, championPlacement);
+    auto consider = [&](const EvalResult &r, Kind kind,
+                        const Placement &placement) {
       bool better = !haveBest || (r.valid && !bestValid) ||
                     (r.valid == bestValid && r.latency < bestLatency);
       if (better) {
@@ -196,6 +264,8 @@ public:
         bestValid = r.valid;
         bestLatency = r.latency;
         champion = kind;
+        if (r.valid)
+          championPlacement = placement;
       }
     };
     auto speedup = [&] {
@@ -208,7 +278,7 @@ public:
     for (const SeedPlacement &s : *optionSeeds) {
       seeds.push_back(s.placement);
       buffer.add(s.placement, reward(s.result));
-      consider(s.result, Kind::Seed);
+      consider(s.result, Kind::Seed, s.placement);
     }
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
@@ -225,12 +295,13 @@ public:
     std::vector<EvalResult> seedResults = tracker.evaluateBatch(explicitSeeds);
     for (size_t i = 0; i < seedResults.size(); ++i) {
       buffer.add(explicitSeeds[i], reward(seedResults[i]));
-      consider(seedResults[i], Kind::Seed);
+      consider(seedResults[i], Kind::Seed, explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
     }
 
-    // Initial population: GNNs, Boltzmann chromosomes seeded from their
-    // log-probabilities, and the seeds as sharp chromosomes.
+    // Initial population: local members (centred on the champion), GNNs,
+    // Boltzmann chromosomes seeded from their log-probabilities, and the
+    // seeds as sharp chromosomes.
     std::unique_ptr<Learner> learner;
     if (config.useSac) {
       SacConfig sacConfig = config.sac;
@@ -242,8 +313,19 @@ public:
       learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
     }
     learner->bind(problem);
+    const unsigned elites = eliteCount(config.population);
+    // The population starts with `firstPopulation` members and doubles each
+    // generation up to `size`, so the learner's first steps come sooner.
+    const unsigned firstSize =
+        config.firstPopulation ? std::min(size, config.firstPopulation) : size;
+    auto localCount = [&](unsigned popSize) {
+      unsigned wanted = unsigned(std::lround(config.localShare * popSize));
+      return std::min(wanted, popSize > elites + 1 ? popSize - elites - 1 : 0);
+    };
+    const unsigned localSlots = localCount(firstSize);
+    const unsigned others = firstSize - localSlots;
     const unsigned numGnn = std::max(
-        1u, std::min(size, unsigned(std::lround(config.gnnShare * size))));
+        1u, std::min(others, unsigned(std::lround(config.gnnShare * others))));
     std::vector<Member> population;
     for (unsigned k = 0; k < numGnn; ++k) {
       GnnPolicyConfig policyConfig = config.learner.policy;
@@ -256,8 +338,19 @@ public:
     unsigned decisions = 0;
     for (unsigned i = 0; i < problem.numNodes(); ++i)
       decisions += 1 + problem.hasWeights(i);
-    const unsigned slots = size - numGnn;
+    // A member centred on the champion (native at the start).
+    auto localMember = [&](unsigned slot) {
+      Member member;
+      member.kind = Kind::Local;
+      member.chromosome = BoltzmannChromosome::centredOn(
+          championPlacement, problem, config.boltzmann,
+          config.localChanges[slot % config.localChanges.size()]);
+      return member;
+    };
+    const unsigned slots = others - numGnn;
     const unsigned seedSlots = std::min<unsigned>(seeds.size(), slots);
+    for (unsigned slot = 0; slot < localSlots; ++slot)
+      population.push_back(localMember(slot));
     for (unsigned slot = 0; slot < slots; ++slot) {
       Member member;
       if (slot >= slots - seedSlots) {
@@ -286,63 +379,87 @@ public:
     double boost = 0;
     unsigned staleGenerations = 0;
     bool exhaustedSpace = false;
-    const unsigned elites = eliteCount(config.population);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     std::vector<GenerationPoint> generations;
     uint64_t generation = 0;
+    // Measures the placements of `batch` not measured before (a population
+    // that converged samples the same ones again, and a chip's measurements
+    // are scarce); false when the budget cut it short.
+    auto measure = [&](llvm::ArrayRef<Placement> batch,
+                       llvm::ArrayRef<std::string> keys,
+                       llvm::ArrayRef<Kind> kinds, size_t &freshCount) {
+      std::vector<Placement> fresh;
+      std::vector<std::string> freshKeys;
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!cache.count(keys[i]) && !llvm::is_contained(freshKeys, keys[i])) {
+          fresh.push_back(batch[i]);
+          freshKeys.push_back(keys[i]);
+        }
+      }
+      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
+      for (size_t j = 0; j < freshResults.size(); ++j) {
+        cache.try_emplace(freshKeys[j], freshResults[j]);
+        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds),
+                 fresh[j]);
+      }
+      freshCount = fresh.size();
+      return freshResults.size() == fresh.size();
+    };
     while (!tracker.exhausted()) {
       std::vector<Placement> batch;
       std::vector<Kind> kinds;
+      std::vector<std::string> keys;
       double progressShare =
           double(tracker.used()) / double(context.options.budget);
       double epsilon = std::min(
           1.0, config.epsilonStart +
                    (config.epsilonEnd - config.epsilonStart) * progressShare +
                    boost);
+      // The learner's samples first: they are measured first.
+      for (Placement &p : learner->actor().sample(
+               config.learnerRollouts,
+               streamSeed(seed, LearnerSample, generation, 0))) {
+        batch.push_back(std::move(p));
+        kinds.push_back(Kind::Learner);
+        keys.push_back(placementKey(problem, batch.back()));
+      }
+      const size_t rollouts = batch.size();
       for (unsigned k = 0; k < population.size(); ++k) {
         const Member &member = population[k];
         uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
         if (member.gnn) {
           batch.push_back(
               std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]));
+        } else if (member.kind == Kind::Local) {
+          // A local step is worth measuring only when it is new and fits.
+          std::mt19937_64 sampler(sampleSeed);
+          Placement p;
+          for (unsigned attempt = 0; attempt < config.localRedraws; ++attempt) {
+            p = member.chromosome->sample(problem, sampler);
+            if (!makeRoom(chip, championPlacement, p, config.localEvictions,
+                          sampler))
+              continue;
+            std::string key = placementKey(problem, p);
+            if (!cache.count(key) && !llvm::is_contained(keys, key))
+              break;
+          }
+          batch.push_back(std::move(p));
         } else {
           std::mt19937_64 sampler(sampleSeed);
           batch.push_back(member.chromosome->sample(problem, sampler));
         }
         kinds.push_back(member.kind);
-      }
-      for (Placement &p : learner->actor().sample(
-               config.learnerRollouts,
-               streamSeed(seed, LearnerSample, generation, 0))) {
-        batch.push_back(std::move(p));
-        kinds.push_back(Kind::Learner);
+        keys.push_back(placementKey(problem, batch.back()));
       }
 
-      // Only new placements are measured: a population that converged
-      // samples the same ones again, and a chip's measurements are scarce.
-      std::vector<std::string> keys;
-      std::vector<Placement> fresh;
-      std::vector<std::string> freshKeys;
-      for (const Placement &p : batch) {
-        keys.push_back(placementKey(problem, p));
-        if (!cache.count(keys.back()) &&
-            llvm::find(freshKeys, keys.back()) == freshKeys.end()) {
-          fresh.push_back(p);
-          freshKeys.push_back(keys.back());
-        }
-      }
-      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
-      for (size_t j = 0; j < freshResults.size(); ++j) {
-        cache.try_emplace(freshKeys[j], freshResults[j]);
-        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds));
-      }
-      const bool truncated = freshResults.size() < fresh.size();
+      size_t freshCount = 0;
+      const bool truncated = !measure(batch, keys, kinds, freshCount);
       // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
-      if (fresh.size() * 4 < batch.size())
+      if (freshCount * 4 < batch.size())
         boost = std::min(1.0, std::max(0.02, boost * 2));
       else
         boost /= 2;
-      staleGenerations = fresh.empty() ? staleGenerations + 1 : 0;
+      staleGenerations = freshCount == 0 ? staleGenerations + 1 : 0;
 
       GenerationPoint point;
       point.generation = generation;
@@ -354,7 +471,7 @@ public:
         const EvalResult &result = known->second;
         double r = reward(result);
         buffer.add(batch[i], r);
-        if (i >= population.size())
+        if (i < rollouts)
           learnerRewards.push_back(r);
         else
           fitness.push_back(r);
@@ -390,8 +507,11 @@ public:
       std::vector<Member> next;
       for (unsigned e = 0; e < elites && e < order.size(); ++e)
         next.push_back(population[order[e]].copy());
+      const unsigned nextSize = std::min<unsigned>(size, 2 * population.size());
+      for (unsigned slot = 0, e = localCount(nextSize); slot < e; ++slot)
+        next.push_back(localMember(slot));
       // The learner's actor takes the last slot.
-      while (next.size() + 1 < size) {
+      while (next.size() + 1 < nextSize) {
         const Member &first = population[tournamentSelect(
             fitness, config.population.tournamentSize, rng)];
         Member child;
@@ -431,8 +551,10 @@ public:
     result.seeded = describeSeeds(context.options.seedFrom, *optionSeeds);
     result.generations = std::move(generations);
     result.detail =
-        std::to_string(generation) + " generations of " + std::to_string(size) +
-        " (" + std::to_string(numGnn) + " GNN at start) + " +
+        std::to_string(generation) + " generations of up to " +
+        std::to_string(size) + " (" + std::to_string(firstSize) +
+        " at start: " + std::to_string(numGnn) + " GNN, " +
+        std::to_string(localSlots) + " local) + " +
         std::to_string(config.learnerRollouts) + " learner samples, " +
         std::to_string(learner->steps()) + " learner steps (" +
         learner->name().str() + "); champion: " + kindName(champion) +
