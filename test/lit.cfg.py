@@ -28,10 +28,21 @@ config.substitutions.append(
     ("%egrl_plugin", os.path.join(config.egrl_lib_dir, "libEGRLPlugin.so")))
 config.substitutions.append(("%python", config.host_python))
 
+upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
+if config.egrl_sanitize:
+    # Sanitizer options come from the environment (scripts/test-sanitizers.sh);
+    # upstream mlir-opt is not instrumented, so it needs the ASan runtime
+    # preloaded to load our instrumented plugin.
+    for name in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if name in os.environ:
+            config.environment[name] = os.environ[name]
+    upstream_mlir_opt = "env LD_PRELOAD=%s %s" % (config.egrl_asan_runtime,
+                                                  upstream_mlir_opt)
+
 tool_dirs = [config.egrl_tools_dir, config.llvm_tools_dir]
 tools = [
     "egrl-opt",
     "egrl-bench",
-    ToolSubst("upstream-mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
+    ToolSubst("upstream-mlir-opt", upstream_mlir_opt),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,49 @@
+//===- MlirFuzzer.cpp - MLIR through graph building and the pass ----------===//
+//
+// What the pass does with a module, on the analytical model (greedy) and on
+// the simulator: anything but a diagnostic and a failed pass is a bug.
+// Inputs the MLIR parser rejects never reach our code.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static DialectRegistry *registry = [] {
+    auto *r = new DialectRegistry;
+    registerAllDialects(*r);
+    registerAllExtensions(*r);
+    r->insert<egrl::EGRLDialect>();
+    egrl::registerEGRLPasses();
+    return r;
+  }();
+  MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
+  // Diagnostics are the expected outcome of bad input: keep them quiet.
+  context.getDiagEngine().registerHandler([](Diagnostic &) {});
+  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
+  if (!module)
+    return 0;
+  for (const char *pipeline :
+       {"builtin.module(egrl-memory-placement{budget=1})",
+        "builtin.module(egrl-memory-placement{evaluator=nnpi-sim "
+        "granularity=op budget=1},egrl-apply-memory-spaces)"}) {
+    OwningOpRef<ModuleOp> copy = module->clone();
+    PassManager pm(&context);
+    if (failed(parsePassPipeline(pipeline, pm)))
+      abort(); // The pipeline itself is ours: it must parse.
+    (void)pm.run(*copy);
+  }
+  return 0;
+}
