@@ -31,7 +31,8 @@ llvm::ArrayRef<llvm::StringRef> egrl::evaluatorNames() {
 }
 
 llvm::Expected<std::unique_ptr<Evaluator>>
-egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
+egrl::createEvaluator(llvm::StringRef name, const Problem &problem,
+                      const EvaluatorOptions &options) {
   if (name == "analytical")
     return std::make_unique<AnalyticalModel>(problem);
   if (name == "nnpi-sim") {
@@ -45,7 +46,8 @@ egrl::createEvaluator(llvm::StringRef name, const Problem &problem) {
         ExternalEvaluator::timeoutFromEnvironment();
     if (!timeout)
       return timeout.takeError();
-    auto external = ExternalEvaluator::create(problem, name, *timeout);
+    auto external =
+        ExternalEvaluator::create(problem, name, *timeout, options.retries);
     if (!external)
       return external.takeError();
     return std::unique_ptr<Evaluator>(std::move(*external));

@@ -72,19 +72,20 @@ llvm::Expected<double> ExternalEvaluator::timeoutFromEnvironment() {
 
 llvm::Expected<std::unique_ptr<ExternalEvaluator>>
 ExternalEvaluator::create(const Problem &problem, llvm::StringRef command,
-                          double timeoutSeconds) {
+                          double timeoutSeconds, unsigned retries) {
   command = command.trim();
   if (command.empty())
     return llvm::createStringError("evaluator 'external:' needs a command, "
                                    "e.g. 'external:./measure.py'");
   std::unique_ptr<ExternalEvaluator> evaluator(new ExternalEvaluator(
-      problem, command.str(), std::min(timeoutSeconds, maxTimeoutSeconds)));
+      problem, command.str(), std::min(timeoutSeconds, maxTimeoutSeconds),
+      retries));
   if (llvm::Error err = evaluator->start())
     return std::move(err);
   return evaluator;
 }
 
-llvm::Error ExternalEvaluator::start() {
+llvm::Error ExternalEvaluator::start() const {
   // A socket pair rather than pipes: send() with MSG_NOSIGNAL reports a dead
   // command as an error instead of killing the host with SIGPIPE.
   int fds[2];
@@ -113,7 +114,7 @@ llvm::Error ExternalEvaluator::start() {
   posix_spawnattr_setsigdefault(&attributes, &all);
   static const char shell[] = "/bin/sh";
   char *argv[] = {const_cast<char *>(shell), const_cast<char *>("-c"),
-                  command.data(), nullptr};
+                  const_cast<char *>(command.c_str()), nullptr};
   int rc = posix_spawn(&child, shell, &actions, &attributes, argv, environ);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
@@ -297,6 +298,22 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
                         ",\"placement\":" + fitted.toJSON(problem().target()) +
                         "}\n";
   llvm::Expected<std::string> answer = exchange(request);
+  // A flaky device: restart the command (the handshake sends the graph
+  // again) and send the same placement, up to `retries` times in all.
+  while (!answer && restarts < retries && !stopSignal()) {
+    ++restarts;
+    std::string why = llvm::toString(answer.takeError());
+    llvm::errs() << "egrl: restarting external evaluator '" << command
+                 << "' (" << restarts << " of " << retries
+                 << " restarts): " << why << "\n";
+    stop();
+    pending.clear();
+    if (llvm::Error err = start()) {
+      answer = std::move(err);
+      break;
+    }
+    answer = exchange(request);
+  }
   if (!answer) {
     failureMessage = llvm::toString(answer.takeError());
     return result;
@@ -331,7 +348,7 @@ std::string ExternalEvaluator::failure() const {
   return failureMessage;
 }
 
-void ExternalEvaluator::stop() {
+void ExternalEvaluator::stop() const {
   if (socketFd >= 0) {
     // End of input is the command's signal to exit.
     close(socketFd);

@@ -121,7 +121,10 @@ struct MemoryPlacementPass
         }
       }
       AnalyticalModel model(*entry.problem);
-      auto evaluatorOr = createEvaluator(evaluator, entry.measured());
+      EvaluatorOptions evaluatorOptions;
+      evaluatorOptions.retries = retries;
+      auto evaluatorOr =
+          createEvaluator(evaluator, entry.measured(), evaluatorOptions);
       if (!evaluatorOr)
         return fail(llvm::toString(evaluatorOr.takeError()));
       const Evaluator &measure = **evaluatorOr;

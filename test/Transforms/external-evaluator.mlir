@@ -53,3 +53,14 @@
 // RUN: FileCheck %s --check-prefix=INTERRUPT-REPORT --input-file=%t.interrupted.json
 // INTERRUPT-REPORT: "stopped": "interrupted by SIGINT after
 // RUN: sh -c '! kill -0 $(cat %t.pid) 2>/dev/null'
+
+// retries=N restarts a command that died and sends the placement again.
+// RUN: rm -f %t.flaked
+// RUN: env EXTERNAL_CHIP_FLAKED=%t.flaked egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 retries=1 evaluator='external:%python %S/../Inputs/external-chip.py flaky'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RETRY
+// RETRY: egrl: restarting external evaluator '{{.*}} flaky' (1 of 1 restarts): external evaluator '{{.*}} flaky' exited with status 5 without answering
+// RETRY: remark: egrl: placed 2 nodes of @forward on toy with random (external)
+// RETRY-NOT: stopped early
+// Without retries the same command stops the search.
+// RUN: rm -f %t.flaked
+// RUN: env EXTERNAL_CHIP_FLAKED=%t.flaked not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py flaky'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NORETRY
+// NORETRY: search stopped early: the evaluator failed at evaluation 4 of 10 evaluations

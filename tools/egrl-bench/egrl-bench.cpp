@@ -85,6 +85,11 @@ static cl::opt<std::string> evaluatorName(
     cl::desc("Evaluator every placement is measured on: analytical (the "
              "default), nnpi-sim or external:COMMAND"),
     cl::cat(benchCategory));
+static cl::opt<unsigned> retries(
+    "retries", cl::init(0),
+    cl::desc("external: evaluators: restart a command that died or timed "
+             "out, and send the placement again, up to N times (default: 0)"),
+    cl::cat(benchCategory));
 static cl::opt<std::string> granularity("granularity", cl::init("fused"),
                                         cl::desc("Graph nodes: 'fused' (the default) or 'op'"),
                                         cl::cat(benchCategory));
@@ -258,8 +263,10 @@ int main(int argc, char **argv) {
         die(model + ": sim-target: " + llvm::toString(std::move(err)));
     }
     AnalyticalModel analytical(problem);
-    auto evaluator =
-        createEvaluator(evaluatorName, chipProblem ? *chipProblem : problem);
+    EvaluatorOptions evaluatorOptions;
+    evaluatorOptions.retries = retries;
+    auto evaluator = createEvaluator(
+        evaluatorName, chipProblem ? *chipProblem : problem, evaluatorOptions);
     if (!evaluator)
       die(llvm::toString(evaluator.takeError()));
     auto checkEvaluator = [&](const std::string &during) {

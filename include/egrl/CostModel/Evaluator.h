@@ -50,9 +50,16 @@ double reward(const EvalResult &result, double referenceLatency,
 
 /// Names accepted by createEvaluator(), besides `external:COMMAND`.
 llvm::ArrayRef<llvm::StringRef> evaluatorNames();
+/// How an evaluator copes with a flaky device.
+struct EvaluatorOptions {
+  /// `external:` only: how many times a command that died or did not answer
+  /// in time is restarted (the graph sent again) before the evaluator fails.
+  unsigned retries = 0;
+};
 /// Creates the evaluator called `name` for `problem`.
 llvm::Expected<std::unique_ptr<Evaluator>>
-createEvaluator(llvm::StringRef name, const Problem &problem);
+createEvaluator(llvm::StringRef name, const Problem &problem,
+                const EvaluatorOptions &options = {});
 
 /// Loads the chip evaluator `evaluatorName` measures on when it is not the
 /// compiler's `target` (a sim-target, docs/mismatch.md): a bundled name or a

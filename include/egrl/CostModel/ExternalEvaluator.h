@@ -32,10 +32,12 @@ public:
 
   /// Starts `command` and completes the handshake (the graph is sent, the
   /// command must answer {"ready": true}). Each answer may take at most
-  /// `timeoutSeconds`.
+  /// `timeoutSeconds`. A command that dies or times out is restarted (and
+  /// the placement sent again) up to `retries` times before the evaluator
+  /// fails.
   static llvm::Expected<std::unique_ptr<ExternalEvaluator>>
   create(const Problem &problem, llvm::StringRef command,
-         double timeoutSeconds);
+         double timeoutSeconds, unsigned retries = 0);
   ~ExternalEvaluator() override;
 
   llvm::StringRef name() const override { return "external"; }
@@ -50,11 +52,12 @@ public:
 
 private:
   ExternalEvaluator(const Problem &problem, std::string command,
-                    double timeoutSeconds)
+                    double timeoutSeconds, unsigned retries)
       : Evaluator(problem), command(std::move(command)),
-        timeoutSeconds(timeoutSeconds) {}
+        timeoutSeconds(timeoutSeconds), retries(retries) {}
 
-  llvm::Error start();
+  // const: evaluate() restarts a command that died (retries).
+  llvm::Error start() const;
   /// Sends one line and reads one line back, within the timeout.
   llvm::Expected<std::string> exchange(const std::string &line) const;
   /// Waits until the socket is ready for `events` (POLLIN, POLLOUT); an
@@ -64,12 +67,14 @@ private:
                       const char *doing) const;
   /// How the command ended, once it has, without reaping it.
   std::optional<siginfo_t> exitedWithin(int milliseconds) const;
-  void stop();
+  void stop() const;
 
   std::string command;
   double timeoutSeconds;
-  int socketFd = -1;
-  pid_t child = -1; ///< Also its process group; -1 once reaped.
+  unsigned retries;
+  mutable unsigned restarts = 0; ///< Restarts so far (at most `retries`).
+  mutable int socketFd = -1;
+  mutable pid_t child = -1; ///< Also its process group; -1 once reaped.
 
   mutable std::mutex mutex;
   mutable std::string pending; ///< Bytes read past the last newline.

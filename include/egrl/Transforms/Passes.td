@@ -51,6 +51,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
            "nnpi-sim or external:COMMAND (docs/external-evaluator.md)">,
+    Option<"retries", "retries", "unsigned", /*default=*/"0",
+           "external: evaluators: restart a command that died or timed out, "
+           "and send the placement again, up to this many times before the "
+           "search stops with its best placement (default: 0)">,
     Option<"simTarget", "sim-target", "std::string", /*default=*/"\"\"",
            "The chip the evaluator measures on when it is not the target the "
            "model believes: a bundled name or a target JSON with the target's "
