@@ -87,6 +87,17 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
     nodeEngines[i] = share.engines;
     nodeComputeSeconds[i] = share.seconds;
   }
+  // A node streaming only its own weights from `level` moves readBytes at
+  // this many seconds per byte: run()'s general formula (bytes summed over
+  // levels, the read time over the bytes, at least the staging write) with
+  // one nonzero term, which adds exact zeros. Worked out once, not per run.
+  soleSecondsPerByte.assign(size_t(n) * numLevels, 0);
+  for (unsigned i = 0; i < n; ++i)
+    for (unsigned l = cfg.stagingLevel + 1; l < numLevels; ++l)
+      if (readBytes[i] > 0)
+        soleSecondsPerByte[size_t(i) * numLevels + l] =
+            std::max(readBytes[i] * secondsPerByte[l] / readBytes[i],
+                     secondsPerByte[cfg.stagingLevel]);
   // The tiling rule's totals do not depend on the placement: sum them once,
   // in the order run() used to.
   tiling.resize(n);
@@ -179,6 +190,8 @@ struct Scratch {
   std::vector<uint8_t> slotOf;     ///< Slot of a dispatched, running node.
   std::vector<Slot> slots;
   llvm::SmallVector<uint8_t, kMaxEngines> active, freeSlots;
+  /// evaluate()'s rectified copy of the placement.
+  Placement rectified;
 };
 thread_local Scratch scratch;
 
@@ -221,6 +234,20 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     return 0;
 
   Scratch &s = threadScratch();
+  // Per-level constants on the stack: the event loop's stores through
+  // byte-sized pointers (flags, slot indices) could alias the vectors'
+  // buffers, so reading them through `this` would reload their addresses.
+  struct LevelConstants {
+    double secondsPerByte[kMaxLevels], accessLatency[kMaxLevels],
+        shareOfByte[kMaxLevels];
+    uint32_t resources[kMaxLevels];
+  } lv;
+  for (unsigned l = 0; l < numLevels; ++l) {
+    lv.secondsPerByte[l] = secondsPerByte[l];
+    lv.accessLatency[l] = cfg.accessLatency[l];
+    lv.shareOfByte[l] = shareOfByte[l];
+    lv.resources[l] = levelResources[l];
+  }
   s.pending.resize(n);
   s.dispatched.assign(n, 0);
   s.slotOf.resize(n);
@@ -244,32 +271,48 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   };
   s.items.clear();
   if (prefetch) {
-    s.itemIndex.assign(n, -1);
-    s.dmaBytes.assign(n, 0);
-    s.dmaFrom.assign(size_t(n) * numLevels, 0);
-    s.dmaSecondsPerByte.assign(n, 0);
+    // Only items' entries are ever read, so only they are written.
+    s.itemIndex.resize(n);
+    s.dmaBytes.resize(n);
+    s.dmaFrom.resize(size_t(n) * numLevels);
+    s.dmaSecondsPerByte.resize(n);
     for (unsigned i = 0; i < n; ++i) {
+      s.itemIndex[i] = -1;
       double *from = &s.dmaFrom[size_t(i) * numLevels];
-      if (streamed(i))
-        from[pl[i].weights] += readBytes[i];
-      for (uint32_t k = sharedWeights.start[i]; k < sharedWeights.start[i + 1];
-           ++k)
-        if (streamed(sharedWeights.list[k]))
-          from[pl[sharedWeights.list[k]].weights] += sharedReadBytes[k];
-      double bytes = 0, reading = 0;
-      for (unsigned l = staging + 1; l < numLevels; ++l) {
-        bytes += from[l];
-        reading += from[l] * secondsPerByte[l];
-      }
-      if (bytes > 0) {
+      double bytes = 0, perByte = 0;
+      if (sharedWeights.start[i] == sharedWeights.start[i + 1]) {
+        // Own weights only (most nodes): one source level, whose figures
+        // the constructor worked out with the general case's arithmetic.
+        if (!streamed(i) || !(readBytes[i] > 0))
+          continue;
+        const unsigned level = pl[i].weights;
+        std::fill_n(from, numLevels, 0.0);
+        from[level] = 1;
+        bytes = readBytes[i];
+        perByte = soleSecondsPerByte[size_t(i) * numLevels + level];
+      } else {
+        std::fill_n(from, numLevels, 0.0);
+        if (streamed(i))
+          from[pl[i].weights] += readBytes[i];
+        for (uint32_t k = sharedWeights.start[i];
+             k < sharedWeights.start[i + 1]; ++k)
+          if (streamed(sharedWeights.list[k]))
+            from[pl[sharedWeights.list[k]].weights] += sharedReadBytes[k];
+        double reading = 0;
+        for (unsigned l = staging + 1; l < numLevels; ++l) {
+          bytes += from[l];
+          reading += from[l] * secondsPerByte[l];
+        }
+        if (!(bytes > 0))
+          continue;
         for (unsigned l = staging + 1; l < numLevels; ++l)
           from[l] /= bytes;
-        s.dmaBytes[i] = bytes;
-        s.dmaSecondsPerByte[i] =
-            std::max(reading / bytes, secondsPerByte[staging]);
-        s.itemIndex[i] = int(s.items.size());
-        s.items.push_back(i);
+        perByte = std::max(reading / bytes, secondsPerByte[staging]);
       }
+      s.dmaBytes[i] = bytes;
+      s.dmaSecondsPerByte[i] = perByte;
+      s.itemIndex[i] = int(s.items.size());
+      s.items.push_back(i);
     }
   }
   const double ringBytes = double(cfg.ringBytes);
@@ -299,6 +342,9 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   size_t dmaPos = 0;
   double dmaFetched = 0, dmaChunk = 0, dmaTraced = 0, dmaIssued = 0;
   double ringUsed = 0, dmaWakeAt = kInf, dmaWork = 0;
+  // Per resource, 1 / the chunk's demand: its speed bound when no layer
+  // uses the resource (updateBackground), divided once per chunk.
+  double dmaFullShare[kMaxLevels];
   bool dmaStreaming = false;
 
   // Active jobs per resource. Fair shares decompose over groups of jobs
@@ -354,15 +400,18 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     job.speed = 0;
     job.state = JobState::Idle;
     job.eventAt = kInf;
+    // Without branches: which levels a layer touches follows the placement,
+    // which the branch predictor cannot learn. A level without bytes adds
+    // an exact zero to the sums, so they are those of the touched levels.
     uint32_t levels = 0;
     double latency = 0, moving = 0, writing = 0;
-    for (unsigned l = 0; l < numLevels; ++l)
-      if (bytes[l] > 0) {
-        levels |= 1u << l;
-        (int(l) == overlapped ? writing : moving) +=
-            bytes[l] * secondsPerByte[l];
-        latency = std::max(latency, cfg.accessLatency[l]);
-      }
+    for (unsigned l = 0; l < numLevels; ++l) {
+      const bool touched = bytes[l] > 0;
+      levels |= uint32_t(touched) << l;
+      (int(l) == overlapped ? writing : moving) +=
+          bytes[l] * lv.secondsPerByte[l];
+      latency = std::max(latency, touched ? lv.accessLatency[l] : 0.0);
+    }
     if (!levels)
       return false;
     moving = std::max(moving, writing);
@@ -374,7 +423,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     job.maxDemand = 0;
     for (uint32_t m = levels; m; m &= m - 1) {
       unsigned l = __builtin_ctz(m);
-      for (uint32_t r = levelResources[l]; r; r &= r - 1) {
+      for (uint32_t r = lv.resources[l]; r; r &= r - 1) {
         unsigned res = __builtin_ctz(r);
         if (!(job.resources & (1u << res)))
           job.demand[res] = 0;
@@ -382,7 +431,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
         // Shares of each resource, not bytes/s: levels ~100x apart in
         // bandwidth are shared by dominant share (DRF), so a layer's heavy
         // SRAM traffic does not starve its own DRAM traffic.
-        job.demand[res] += bytes[l] * perSecond * shareOfByte[res];
+        job.demand[res] += bytes[l] * perSecond * lv.shareOfByte[res];
       }
     }
     for (uint32_t r = job.resources; r; r &= r - 1)
@@ -581,6 +630,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     bytes[staging] = dmaStreaming ? 2 * chunk : chunk;
     startJob(dma, bytes, int(staging));
     dmaWork = dma.work;
+    for (uint32_t m = dma.resources; m; m &= m - 1)
+      dmaFullShare[__builtin_ctz(m)] = 1 / dma.demand[__builtin_ctz(m)];
   };
 
   auto dmaTryStart = [&]() {
@@ -828,8 +879,11 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       }
       for (uint32_t m = dma.resources; m; m &= m - 1) {
         unsigned r = __builtin_ctz(m);
-        dma.speed =
-            std::min(dma.speed, std::max(0.0, 1 - used[r]) / dma.demand[r]);
+        // A level no layer uses (often DRAM and the LLC) leaves the chunk
+        // its whole share: the quotient of this chunk's start.
+        double room = used[r] == 0 ? dmaFullShare[r]
+                                   : std::max(0.0, 1 - used[r]) / dma.demand[r];
+        dma.speed = std::min(dma.speed, room);
       }
     }
     // Starved until the demand traffic eases (a rate change).
@@ -928,7 +982,9 @@ double NnpiSim::simulate(const Placement &placement) const {
 }
 
 EvalResult NnpiSim::evaluate(const Placement &placement) const {
-  Placement copy = placement;
+  // The thread's copy keeps its buffer: no allocation per evaluation.
+  Placement &copy = threadScratch().rectified;
+  copy.nodes.assign(placement.nodes.begin(), placement.nodes.end());
   CapacityReport report = rectify(problem(), copy);
   EvalResult result{simulate(copy), report.valid, report.overflowBytes};
   if (cfg.noiseStddev > 0) {

@@ -91,6 +91,9 @@ private:
   std::vector<double> readBytes, outBytes, hostBytes;
   /// Bytes read from each shared weight, laid out like sharedWeights.list.
   std::vector<double> sharedReadBytes;
+  /// Per node and level: seconds per byte of the DMA streaming the node's
+  /// own weights (and no shared ones) from that level (run()'s prefetch).
+  std::vector<double> soleSecondsPerByte;
   /// Per node: engines used and compute seconds on them.
   std::vector<unsigned> nodeEngines;
   std::vector<double> nodeComputeSeconds;
