@@ -342,9 +342,6 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   size_t dmaPos = 0;
   double dmaFetched = 0, dmaChunk = 0, dmaTraced = 0, dmaIssued = 0;
   double ringUsed = 0, dmaWakeAt = kInf, dmaWork = 0;
-  // Per resource, 1 / the chunk's demand: its speed bound when no layer
-  // uses the resource (updateBackground), divided once per chunk.
-  double dmaFullShare[kMaxLevels];
   bool dmaStreaming = false;
 
   // Active jobs per resource. Fair shares decompose over groups of jobs
@@ -410,7 +407,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       levels |= uint32_t(touched) << l;
       (int(l) == overlapped ? writing : moving) +=
           bytes[l] * lv.secondsPerByte[l];
-      latency = std::max(latency, touched ? lv.accessLatency[l] : 0.0);
+      latency = std::max(latency, double(touched) * lv.accessLatency[l]);
     }
     if (!levels)
       return false;
@@ -630,8 +627,6 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     bytes[staging] = dmaStreaming ? 2 * chunk : chunk;
     startJob(dma, bytes, int(staging));
     dmaWork = dma.work;
-    for (uint32_t m = dma.resources; m; m &= m - 1)
-      dmaFullShare[__builtin_ctz(m)] = 1 / dma.demand[__builtin_ctz(m)];
   };
 
   auto dmaTryStart = [&]() {
@@ -879,15 +874,20 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       }
       for (uint32_t m = dma.resources; m; m &= m - 1) {
         unsigned r = __builtin_ctz(m);
-        // A level no layer uses (often DRAM and the LLC) leaves the chunk
-        // its whole share: the quotient of this chunk's start.
-        double room = used[r] == 0 ? dmaFullShare[r]
-                                   : std::max(0.0, 1 - used[r]) / dma.demand[r];
-        dma.speed = std::min(dma.speed, room);
+        // What the layers leave usually covers the chunk's whole demand
+        // (its speed stays 1, the min below would not change it): divide
+        // only when it does not. The quotient rounds to at least 1 exactly
+        // when the leftover is at least the demand, so this is exact.
+        double left = std::max(0.0, 1 - used[r]);
+        if (left < dma.demand[r])
+          dma.speed = std::min(dma.speed, left / dma.demand[r]);
       }
     }
-    // Starved until the demand traffic eases (a rate change).
-    dma.eventAt = dma.speed > 0 ? t + dma.work / dma.speed : kInf;
+    // Starved until the demand traffic eases (a rate change). work / 1.0 is
+    // work: skip the division at full speed.
+    dma.eventAt = dma.speed == 1.0 ? t + dma.work
+                  : dma.speed > 0  ? t + dma.work / dma.speed
+                                   : kInf;
   };
 
   dispatchReady();
