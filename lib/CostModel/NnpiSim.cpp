@@ -144,7 +144,8 @@ struct Job {
   double speed = 0;
   /// Completion time while active.
   double eventAt = std::numeric_limits<double>::infinity();
-  /// The dominant share: under sharing the job's speed is set by it.
+  /// The dominant share: under sharing the job's speed is set by it (set
+  /// by computeRates, its only reader).
   double maxDemand = 0;
   uint32_t resources = 0;
   JobState state = JobState::Idle;
@@ -417,22 +418,19 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     // the job's time (exact alone; stretched with the job under sharing).
     job.work = moving + latency;
     const double perSecond = 1.0 / job.work;
-    job.maxDemand = 0;
-    for (uint32_t m = levels; m; m &= m - 1) {
-      unsigned l = __builtin_ctz(m);
+    // Every level, touched or not (zeros again), so the loops' trip counts
+    // do not depend on the placement.
+    std::fill_n(job.demand, numLevels, 0.0);
+    for (unsigned l = 0; l < numLevels; ++l) {
+      job.resources |= -uint32_t(bytes[l] > 0) & lv.resources[l];
       for (uint32_t r = lv.resources[l]; r; r &= r - 1) {
         unsigned res = __builtin_ctz(r);
-        if (!(job.resources & (1u << res)))
-          job.demand[res] = 0;
-        job.resources |= 1u << res;
         // Shares of each resource, not bytes/s: levels ~100x apart in
         // bandwidth are shared by dominant share (DRF), so a layer's heavy
         // SRAM traffic does not starve its own DRAM traffic.
         job.demand[res] += bytes[l] * perSecond * lv.shareOfByte[res];
       }
     }
-    for (uint32_t r = job.resources; r; r &= r - 1)
-      job.maxDemand = std::max(job.maxDemand, job.demand[__builtin_ctz(r)]);
     activate(job);
     return true;
   };
@@ -453,20 +451,24 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     slot.waitDma = false;
     // Lowest-numbered free engines: deterministic, and it keeps the trace
     // readable.
+    // Most layers take every free engine.
     uint64_t mask = 0, rest = freeMask;
-    for (unsigned taken = 0; taken < k; ++taken) {
-      uint64_t bit = rest & (~rest + 1);
-      mask |= bit;
-      rest &= ~bit;
-    }
+    if (k == freeEngines)
+      mask = freeMask;
+    else
+      for (unsigned taken = 0; taken < k; ++taken) {
+        uint64_t bit = rest & (~rest + 1);
+        mask |= bit;
+        rest &= ~bit;
+      }
     slot.engineMask = mask;
     freeMask &= ~mask;
     freeEngines -= k;
 
     double bytes[kMaxLevels] = {};
+    // Streamed weights add an exact zero: no branch on the placement.
     auto addWeight = [&](unsigned owner, double read) {
-      if (!streamed(owner))
-        bytes[pl[owner].weights] += read;
+      bytes[pl[owner].weights] += streamed(owner) ? 0.0 : read;
     };
     addWeight(i, readBytes[i]);
     for (size_t k = 0; k < shared.size(); ++k)
@@ -716,6 +718,11 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     auto collect = [&](Job &job) {
       if (job.state != JobState::Active)
         return;
+      // Only this computation needs the dominant share: found here, not at
+      // every job start.
+      job.maxDemand = 0;
+      for (uint32_t r = job.resources; r; r &= r - 1)
+        job.maxDemand = std::max(job.maxDemand, job.demand[__builtin_ctz(r)]);
       job.work -= job.speed * (t - job.since);
       job.since = t;
       disjoint &= (seen & job.resources) == 0;
