@@ -72,6 +72,8 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
   flatten(sharedWeights,
           [&](unsigned i) { return graph.nodes[i].sharedWeights; });
   flatten(consumers, [&](unsigned i) { return problem.consumers[i]; });
+  for (unsigned i = 0; i < n; ++i)
+    numProducers.push_back(producers[i].size());
   for (unsigned i = 0; i < n; ++i) {
     readBytes.push_back(double(problem.weightReadBytes[i]));
     for (int64_t bytes : problem.sharedReadBytes[i])
@@ -167,6 +169,9 @@ struct Slot {
   double staged = 0;
   /// Its traffic's total work, against which that progress is measured.
   double stagedWork = 0;
+  /// staged / stagedWork: the bytes/s it frees while its traffic runs at
+  /// full speed (ringConsumers), divided once.
+  double freeingAtFullSpeed = 0;
 
   /// The engines signal completion `overhead` after the later of compute
   /// and memory (the analytical model's overhead + max(C, M)).
@@ -249,7 +254,7 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     lv.shareOfByte[l] = shareOfByte[l];
     lv.resources[l] = levelResources[l];
   }
-  s.pending.resize(n);
+  s.pending.assign(numProducers.begin(), numProducers.end());
   s.dispatched.assign(n, 0);
   s.slotOf.resize(n);
   s.slots.resize(numEngines);
@@ -257,8 +262,6 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
   s.freeSlots.clear();
   for (unsigned e = numEngines; e-- > 0;)
     s.freeSlots.push_back(uint8_t(e));
-  for (unsigned i = 0; i < n; ++i)
-    s.pending[i] = producers[i].size();
 
   // The runtime streams every weight the placement leaves in a level
   // slower than the staging level (own or shared: DRAM, and the LLC when
@@ -551,6 +554,8 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
     // once, when the engines signal completion (Slot::finishAt).
     startJob(slot.job, bytes, /*overlapped=*/-1);
     slot.stagedWork = slot.job.work;
+    if (slot.staged > 0)
+      slot.freeingAtFullSpeed = slot.staged / slot.stagedWork;
     s.dispatched[i] = 1;
   };
 
@@ -575,7 +580,10 @@ double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
       if (slot.staged > 0 && slot.job.state == JobState::Active) {
         double left = slot.job.work - slot.job.speed * (t - slot.job.since);
         c.held += slot.staged * left / slot.stagedWork;
-        c.freeing += slot.staged * slot.job.speed / slot.stagedWork;
+        // staged * 1.0 is staged: at full speed the quotient is known.
+        c.freeing += slot.job.speed == 1.0
+                         ? slot.freeingAtFullSpeed
+                         : slot.staged * slot.job.speed / slot.stagedWork;
       }
     }
     return c;

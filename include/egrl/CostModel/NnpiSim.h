@@ -87,6 +87,9 @@ private:
 
   SimConfig cfg;
   Csr producers, sharedWeights, consumers;
+  /// Per node, producers.size(): run()'s count of unfinished producers
+  /// starts as a copy.
+  std::vector<unsigned> numProducers;
   /// Per node, as doubles: weight bytes read, output bytes, host input bytes.
   std::vector<double> readBytes, outBytes, hostBytes;
   /// Bytes read from each shared weight, laid out like sharedWeights.list.
