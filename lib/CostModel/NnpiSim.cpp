@@ -230,9 +230,20 @@ uint64_t splitmix64(uint64_t x) {
 
 template <typename RecorderT>
 double NnpiSim::run(const Placement &pl, RecorderT &rec) const {
+  // The per-level loops run on every job start and rate update; with the
+  // count known at compile time they unroll and keep their sums in
+  // registers (measured 5-15% of an evaluation on BERT-base op).
+  // Every bundled target has three levels.
+  if (problem().numLevels() == 3)
+    return runWithLevels<3>(pl, rec);
+  return runWithLevels<0>(pl, rec);
+}
+
+template <unsigned NumLevels, typename RecorderT>
+double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
   const Problem &p = problem();
   const unsigned n = p.numNodes();
-  const unsigned numLevels = p.numLevels();
+  const unsigned numLevels = NumLevels ? NumLevels : p.numLevels();
   const unsigned slowest = p.slowestLevel();
   const unsigned numEngines = cfg.engines;
   const double overhead = p.target().layerOverhead;

@@ -75,6 +75,10 @@ public:
 private:
   template <typename RecorderT>
   double run(const Placement &placement, RecorderT &recorder) const;
+  /// run() for `NumLevels` memory levels (0: the problem's count, known
+  /// only at run time).
+  template <unsigned NumLevels, typename RecorderT>
+  double runWithLevels(const Placement &placement, RecorderT &recorder) const;
 
   /// Adjacency lists flattened, so the event loop does not chase pointers.
   struct Csr {
