@@ -75,6 +75,10 @@ public:
 private:
   template <typename RecorderT>
   double run(const Placement &placement, RecorderT &recorder) const;
+  /// run() for `NumLevels` memory levels (0: the problem's count, known
+  /// only at run time).
+  template <unsigned NumLevels, typename RecorderT>
+  double runWithLevels(const Placement &placement, RecorderT &recorder) const;
 
   /// Adjacency lists flattened, so the event loop does not chase pointers.
   struct Csr {
@@ -87,10 +91,16 @@ private:
 
   SimConfig cfg;
   Csr producers, sharedWeights, consumers;
+  /// Per node, producers.size(): run()'s count of unfinished producers
+  /// starts as a copy.
+  std::vector<unsigned> numProducers;
   /// Per node, as doubles: weight bytes read, output bytes, host input bytes.
   std::vector<double> readBytes, outBytes, hostBytes;
   /// Bytes read from each shared weight, laid out like sharedWeights.list.
   std::vector<double> sharedReadBytes;
+  /// Per node and level: seconds per byte of the DMA streaming the node's
+  /// own weights (and no shared ones) from that level (run()'s prefetch).
+  std::vector<double> soleSecondsPerByte;
   /// Per node: engines used and compute seconds on them.
   std::vector<unsigned> nodeEngines;
   std::vector<double> nodeComputeSeconds;
