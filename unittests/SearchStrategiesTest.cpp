@@ -2,6 +2,7 @@
 
 #include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Policy/Boltzmann.h"
 #include "egrl/Search/Strategy.h"
 
@@ -865,6 +866,54 @@ TEST(EvaluationTracker, EverySearchStopsOnAStopRequestAndKeepsItsBest) {
   SearchOptions options;
   options.budget = 50;
   EXPECT_EQ(runStrategy("random", problem, options).stopped, "");
+}
+
+} // namespace
+
+namespace {
+
+TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
+  Target target = test::nnpiTarget();
+  nlohmann::json sim = nlohmann::json::parse(target.simSection);
+  sim["noise_stddev"] = 0.1;
+  sim["noise_seed"] = 3;
+  target.simSection = sim.dump();
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  auto chip = NnpiSim::create(problem);
+  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
+  Placement native = nativePlacement(problem);
+  // Repeat 0 is evaluate(); each repeat is its own, reproducible draw.
+  EXPECT_EQ((*chip)->evaluateRepeat(native, 0).latency,
+            (*chip)->evaluate(native).latency);
+  EXPECT_NE((*chip)->evaluateRepeat(native, 1).latency,
+            (*chip)->evaluate(native).latency);
+  EXPECT_EQ((*chip)->evaluateRepeat(native, 2).latency,
+            (*chip)->evaluateRepeat(native, 2).latency);
+
+  AnalyticalModel model(problem);
+  for (unsigned repeats : {1u, 5u}) {
+    SearchContext context{problem, model, **chip, {}};
+    context.options.budget = 300;
+    context.options.repeats = repeats;
+    auto strategy = createStrategy("random");
+    ASSERT_TRUE(bool(strategy));
+    auto result = (*strategy)->run(context);
+    ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+    // Re-measurements are in the budget, which stays exact.
+    EXPECT_EQ(result->evaluations, 300u) << repeats;
+    if (repeats == 1) {
+      EXPECT_TRUE(result->measurements.empty());
+      continue;
+    }
+    ASSERT_EQ(result->measurements.size(), 5u);
+    std::vector<double> sorted = result->measurements;
+    llvm::sort(sorted);
+    EXPECT_EQ(result->result.latency, sorted[2]);
+    for (unsigned k = 1; k < 5; ++k)
+      EXPECT_EQ(result->measurements[k],
+                (*chip)->evaluateRepeat(result->placement, k).latency);
+  }
 }
 
 } // namespace

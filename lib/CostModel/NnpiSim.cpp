@@ -1007,18 +1007,22 @@ double NnpiSim::simulate(const Placement &placement) const {
   return run(placement, recorder);
 }
 
-EvalResult NnpiSim::evaluate(const Placement &placement) const {
+EvalResult NnpiSim::evaluateRepeat(const Placement &placement,
+                                   unsigned repeat) const {
   // The thread's copy keeps its buffer: no allocation per evaluation.
   Placement &copy = threadScratch().rectified;
   copy.nodes.assign(placement.nodes.begin(), placement.nodes.end());
   CapacityReport report = rectify(problem(), copy);
   EvalResult result{simulate(copy), report.valid, report.overflowBytes};
   if (cfg.noiseStddev > 0) {
-    // Noise is a function of (seed, placement), not of a shared generator:
-    // reproducible and thread-safe.
+    // Noise is a function of (seed, placement, repeat), not of a shared
+    // generator: reproducible and thread-safe.
     uint64_t h = splitmix64(cfg.noiseSeed);
     for (const NodePlacement &np : copy.nodes)
       h = splitmix64(h ^ (uint64_t(np.weights) << 8 | np.output));
+    // Measurement 0 keeps the draw it always had; each repeat its own.
+    if (repeat > 0)
+      h = splitmix64(h ^ (0x9e3779b97f4a7c15ULL * repeat));
     double u1 = (double((h >> 11) | 1) / 9007199254740992.0);
     double u2 = double(splitmix64(h) >> 11) / 9007199254740992.0;
     double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * M_PI * u2);

@@ -42,6 +42,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.caveat = result.caveat;
   s.seeded = result.seeded;
   s.stopped = result.stopped;
+  s.measurements = result.measurements;
   return s;
 }
 
@@ -80,7 +81,14 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   os << "placed " << s.numNodes << " nodes of @" << s.graph << " on "
      << s.target << " with " << s.strategy << " (" << s.evaluator
      << (s.simTarget.empty() ? "" : " on " + s.simTarget) << "): latency "
-     << formatSeconds(s.latency) << ", ";
+     << formatSeconds(s.latency);
+  if (s.measurements.size() > 1) {
+    auto [low, high] =
+        std::minmax_element(s.measurements.begin(), s.measurements.end());
+    os << " (median of " << s.measurements.size() << ", "
+       << formatSeconds(*low) << " to " << formatSeconds(*high) << ")";
+  }
+  os << ", ";
   if (s.nativeLatency > 0)
     os << llvm::format("%.3f", s.speedup()) << "x vs native ("
        << formatSeconds(s.nativeLatency) << "), ";
@@ -162,6 +170,8 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       entry["seeded"] = s.seeded;
     if (!s.stopped.empty())
       entry["stopped"] = s.stopped;
+    if (!s.measurements.empty())
+      entry["measurements_s"] = s.measurements;
     // Population searches (egrl): who produced what, generation by
     // generation. Latencies of 0 (nothing valid) are written as null.
     if (!result.generations.empty()) {

@@ -97,8 +97,11 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
     for (std::thread &t : pool)
       t.join();
   }
-  for (size_t i = 0; i < count; ++i)
+  unrecorded = count;
+  for (size_t i = 0; i < count; ++i) {
+    --unrecorded;
     record(placements[i], results[i]);
+  }
   return results;
 }
 
@@ -114,18 +117,40 @@ void EvaluationTracker::record(const Placement &placement,
   }
   // An invalid placement is only kept until a valid one shows up: the
   // rectified version of it is what the compiler would run.
-  bool better = !haveBest || (result.valid && !bestResult.valid) ||
-                (result.valid == bestResult.valid &&
-                 result.latency < bestResult.latency);
-  if (!better)
+  auto beatsBest = [&](const EvalResult &r) {
+    return !haveBest || (r.valid && !bestResult.valid) ||
+           (r.valid == bestResult.valid && r.latency < bestResult.latency);
+  };
+  if (!beatsBest(result))
     return;
+  EvalResult candidate = result;
+  std::vector<double> measured;
+  if (context.options.repeats > 1 && std::isfinite(result.latency)) {
+    // Measured again, in the budget, leaving room for the rest of a batch.
+    measured.push_back(result.latency);
+    for (unsigned k = 1; k < context.options.repeats &&
+                         evaluations + unrecorded < context.options.budget &&
+                         !stoppedEarly();
+         ++k) {
+      ++evaluations;
+      measured.push_back(context.evaluator.evaluateRepeat(placement, k).latency);
+    }
+    std::vector<double> sorted = measured;
+    llvm::sort(sorted);
+    size_t m = sorted.size();
+    candidate.latency =
+        m % 2 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+    if (!beatsBest(candidate))
+      return; // A lucky first measurement.
+  }
   haveBest = true;
   best = placement;
-  bestResult = result;
+  bestResult = candidate;
+  bestMeasurements = std::move(measured);
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  history.push_back({evaluations, result.latency, wall});
+  history.push_back({evaluations, candidate.latency, wall});
   if (context.options.onImprovement)
     context.options.onImprovement(history.back());
 }
@@ -154,6 +179,7 @@ SearchResult EvaluationTracker::finish() const {
   out.result = bestResult;
   out.evaluations = evaluations;
   out.history = history;
+  out.measurements = bestMeasurements;
   auto ofBudget = [&](uint64_t count) {
     return std::to_string(count) + " of " +
            std::to_string(context.options.budget) + " evaluations";

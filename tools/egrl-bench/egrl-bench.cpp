@@ -85,6 +85,12 @@ static cl::opt<std::string> evaluatorName(
     cl::desc("Evaluator every placement is measured on: analytical (the "
              "default), nnpi-sim or external:COMMAND"),
     cl::cat(benchCategory));
+static cl::opt<unsigned> repeats(
+    "repeats", cl::init(1),
+    cl::desc("Measure each new best placement K times in all (in the "
+             "budget) and keep it by the median: for noisy evaluators "
+             "(default: 1)"),
+    cl::cat(benchCategory));
 static cl::opt<unsigned> retries(
     "retries", cl::init(0),
     cl::desc("external: evaluators: restart a command that died or timed "
@@ -131,6 +137,9 @@ struct Run {
   bool seedless = false; ///< Run once: its result ignores seed and budget.
   SearchResult result;
   double wall = 0;
+  /// On a noisy nnpi-sim: the placement's latency without noise (what the
+  /// search really found), 0 otherwise.
+  double noiseFree = 0;
 };
 
 [[noreturn]] void die(const llvm::Twine &message) {
@@ -296,6 +305,7 @@ int main(int argc, char **argv) {
           context.options.timeLimitSeconds = timeLimit;
           context.options.seedFrom = *seedFromKind;
           context.options.progress = progress;
+          context.options.repeats = std::max(1u, unsigned(repeats));
           auto start = std::chrono::steady_clock::now();
           auto result = search->run(context);
           if (!result)
@@ -312,6 +322,9 @@ int main(int argc, char **argv) {
           run.wall = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
+          if (auto *sim = dynamic_cast<const NnpiSim *>(evaluator->get());
+              sim && sim->config().noiseStddev > 0)
+            run.noiseFree = sim->simulate(run.result.placement);
           if (run.strategy == "ilp" && !ilpLatency.count(model))
             ilpLatency[model] = run.result.result.latency;
           llvm::errs() << llvm::format(
@@ -438,6 +451,10 @@ int main(int argc, char **argv) {
                    {"seeded", run.result.seeded},
                    {"history", std::move(history)},
                    {"generations", std::move(generations)}});
+    if (!run.result.measurements.empty())
+      all.back()["measurements"] = run.result.measurements;
+    if (run.noiseFree > 0)
+      all.back()["noise_free_latency_s"] = run.noiseFree;
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
                          run.model, run.strategy, run.budget, run.seed, latency,

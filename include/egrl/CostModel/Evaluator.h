@@ -32,6 +32,14 @@ public:
   virtual llvm::StringRef name() const = 0;
   /// Must be safe to call from several threads at once.
   virtual EvalResult evaluate(const Placement &placement) const = 0;
+  /// The `repeat`-th measurement of `placement` (evaluate() is the 0th): a
+  /// search re-measuring its incumbent (SearchOptions::repeats). A noisy
+  /// evaluator draws independent noise for each repeat; a chip simply
+  /// measures again, and so does this default.
+  virtual EvalResult evaluateRepeat(const Placement &placement,
+                                    unsigned repeat) const {
+    return evaluate(placement);
+  }
   /// Why measurements stopped, or empty. Backends that can fail (an external
   /// command) answer later calls with an infinite latency; callers check
   /// this after a search and report it.

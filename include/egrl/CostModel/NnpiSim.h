@@ -52,7 +52,12 @@ public:
 
   llvm::StringRef name() const override { return "nnpi-sim"; }
   /// Rectifies a copy (shared Capacity.h rules), simulates it, adds noise.
-  EvalResult evaluate(const Placement &placement) const override;
+  EvalResult evaluate(const Placement &placement) const override {
+    return evaluateRepeat(placement, 0);
+  }
+  /// The same, with the noise of measurement `repeat` (independent draws).
+  EvalResult evaluateRepeat(const Placement &placement,
+                            unsigned repeat) const override;
 
   /// Simulated latency of `placement` exactly as given: no rectification,
   /// no noise. Thread-safe.

@@ -36,6 +36,7 @@ struct PlacementSummary {
   std::string caveat; ///< SearchResult::caveat.
   std::string seeded; ///< SearchResult::seeded.
   std::string stopped; ///< SearchResult::stopped.
+  std::vector<double> measurements; ///< SearchResult::measurements.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
 };

@@ -50,6 +50,12 @@ struct SearchOptions {
   /// Population searches (egrl) print generation, evaluations, best
   /// speed-up and an ETA to stderr, at most once a second.
   bool progress = false;
+  /// Measurements of each new incumbent (1: one). With K > 1 a placement
+  /// that measures best is measured K - 1 more times (in the budget) and
+  /// kept only if the median still beats the incumbent's median, so noise
+  /// does not crown a lucky measurement; the result's latency is that
+  /// median.
+  unsigned repeats = 1;
   /// Placements a population search starts from (model-based seeds); each
   /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
   /// Empty: model-free.
@@ -96,6 +102,9 @@ struct SearchResult {
   /// of native, greedy=ilp)", "none"); empty for strategies that ignore
   /// seedFrom.
   std::string seeded;
+  /// With SearchOptions::repeats > 1: every measurement of the placement
+  /// (`result.latency` is their median).
+  std::vector<double> measurements;
   /// Why the search ended before its budget: a signal (SIGINT, SIGTERM) or
   /// the evaluator failing; empty when it did not. The placement is still
   /// the best one measured.
@@ -140,9 +149,13 @@ private:
   uint64_t evaluations = 0;
   std::string evaluatorFailure;
   uint64_t failedAt = 0; ///< The evaluation that failed, counting from 1.
+  /// Evaluated placements of a batch not yet recorded: re-measurements
+  /// must leave them room in the budget.
+  uint64_t unrecorded = 0;
   bool haveBest = false;
   Placement best;
   EvalResult bestResult;
+  std::vector<double> bestMeasurements;
   std::vector<HistoryPoint> history;
 };
 

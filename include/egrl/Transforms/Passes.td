@@ -51,6 +51,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
            "nnpi-sim or external:COMMAND (docs/external-evaluator.md)">,
+    Option<"repeats", "repeats", "unsigned", /*default=*/"1",
+           "Measure each new best placement K times in all (in the budget) "
+           "and keep it by the median, for noisy evaluators; the report "
+           "lists the final placement's measurements (default: 1)">,
     Option<"retries", "retries", "unsigned", /*default=*/"0",
            "external: evaluators: restart a command that died or timed out, "
            "and send the placement again, up to this many times before the "
