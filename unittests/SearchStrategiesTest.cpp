@@ -316,33 +316,25 @@ std::pair<SearchResult, double> timedIlp(const Problem &problem,
 
 TEST(Ilp, TimeLimitWithPrefetch) {
   // DRAM-bound (450 MB of weights per 400 nodes): the backing store's
-  // clock binds on every node. The run ends within a few seconds of the
-  // limit and never worse than greedy.
+  // clock binds on every node. At 3,000 nodes CBC's root LP alone takes
+  // ~10 s and cannot be interrupted (a 3-s limit ran 52 s); the child
+  // process that solves it is killed a grace of 1 s after the limit. Either
+  // way the run ends within a few seconds of the limit, never worse than
+  // greedy.
   Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(1000, 1);
-  Problem problem(graph, target);
-  SearchOptions options;
-  options.timeLimitSeconds = 1;
-  auto [ilp, seconds] = timedIlp(problem, options);
-  SearchResult greedy = runStrategy("greedy", problem);
-  EXPECT_LT(seconds, 10.0) << ilp.detail;
-  EXPECT_TRUE(ilp.result.valid);
-  EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
-}
-
-TEST(Ilp, StopsCbcInItsRootLp) {
-  // With prefetch, CBC's root LP alone takes ~10 s at 3,000 nodes and
-  // cannot be interrupted (a 3-s limit ran 52 s); the child process that
-  // solves it is killed a grace of 1 s after the limit.
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(3000, 1);
-  Problem problem(graph, target);
-  SearchOptions options;
-  options.timeLimitSeconds = 1;
-  auto [ilp, seconds] = timedIlp(problem, options);
-  EXPECT_LT(seconds, 6.0) << ilp.detail;
-  EXPECT_EQ(ilp.caveat.rfind("time limit", 0), 0u) << ilp.detail;
-  EXPECT_TRUE(ilp.result.valid);
+  for (unsigned nodes : {1000u, 3000u}) {
+    WorkloadGraph graph = test::randomGraph(nodes, 1);
+    Problem problem(graph, target);
+    SearchOptions options;
+    options.timeLimitSeconds = 1;
+    auto [ilp, seconds] = timedIlp(problem, options);
+    SearchResult greedy = runStrategy("greedy", problem);
+    EXPECT_LT(seconds, 10.0) << nodes << " nodes: " << ilp.detail;
+    EXPECT_TRUE(ilp.result.valid);
+    EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
+    if (nodes == 3000)
+      EXPECT_EQ(ilp.caveat.rfind("time limit", 0), 0u) << ilp.detail;
+  }
 }
 
 TEST(Ilp, TimeLimitCoversBuildingTheModel) {
