@@ -122,6 +122,32 @@ enum Purpose : unsigned {
 
 constexpr unsigned kMaxStaleGenerations = 50;
 
+// --- Trained-policy prior (strategy=policy refinement) -------------------
+// SearchOptions::prior: the GNN members start as clones of a trained
+// policy, all but the first mutated so the population is diverse; the
+// chromosomes seeded from them follow, and the learner starts from it.
+
+/// Networks made for the search get the prior's shape.
+void shapeLikePrior(GnnPolicyConfig &config, const GnnPolicy *prior) {
+  if (!prior)
+    return;
+  config.hidden = prior->config().hidden;
+  config.layers = prior->config().layers;
+}
+
+/// GNN member `index` of the initial population.
+std::unique_ptr<GnnPolicy> memberFromPrior(const GnnPolicy &prior,
+                                           const Problem &problem,
+                                           unsigned index, uint64_t seed,
+                                           const EgrlConfig &config) {
+  std::unique_ptr<GnnPolicy> member = prior.clone();
+  member->bind(problem);
+  if (index > 0)
+    member->mutate(config.gnnMutationFraction, config.gnnMutationScale, seed);
+  return member;
+}
+// -------------------------------------------------------------------------
+
 /// Identifies what an evaluator measures: the weight level of a node
 /// without weights does not matter.
 std::string placementKey(const Problem &problem, const Placement &placement) {
@@ -231,17 +257,22 @@ public:
 
     // Initial population: GNNs, Boltzmann chromosomes seeded from their
     // log-probabilities, and the seeds as sharp chromosomes.
+    const GnnPolicy *prior = context.options.prior.get();
     std::unique_ptr<Learner> learner;
     if (config.useSac) {
       SacConfig sacConfig = config.sac;
       sacConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      shapeLikePrior(sacConfig.policy, prior);
       learner = std::make_unique<SacLearner>(sacConfig, levels);
     } else {
       LearnerConfig learnerConfig = config.learner;
       learnerConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
+      shapeLikePrior(learnerConfig.policy, prior);
       learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
     }
     learner->bind(problem);
+    if (prior)
+      learner->actor().copyParametersFrom(*prior);
     const unsigned numGnn = std::max(
         1u, std::min(size, unsigned(std::lround(config.gnnShare * size))));
     std::vector<Member> population;
@@ -249,7 +280,9 @@ public:
       GnnPolicyConfig policyConfig = config.learner.policy;
       policyConfig.seed = streamSeed(seed, InitGnn, 0, k);
       Member member;
-      member.gnn = std::make_unique<GnnPolicy>(policyConfig, levels);
+      member.gnn = prior ? memberFromPrior(*prior, problem, k, policyConfig.seed,
+                                           config)
+                         : std::make_unique<GnnPolicy>(policyConfig, levels);
       member.gnn->bind(problem);
       population.push_back(std::move(member));
     }

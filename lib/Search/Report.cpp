@@ -41,6 +41,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.detail = result.detail;
   s.caveat = result.caveat;
   s.seeded = result.seeded;
+  s.policyFile = result.policyFile;
   return s;
 }
 
@@ -92,6 +93,8 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << " " << s.levels[l] << " " << formatBytes(s.activationBytes[l]);
   if (!s.seeded.empty())
     os << "; seed-from " << s.seeded;
+  if (!s.policyFile.empty())
+    os << "; policy " << s.policyFile;
   return out;
 }
 
@@ -152,6 +155,8 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       entry["sim_target"] = s.simTarget;
     if (!s.seeded.empty())
       entry["seeded"] = s.seeded;
+    if (!s.policyFile.empty())
+      entry["policy"] = s.policyFile;
     // Population searches (egrl): who produced what, generation by
     // generation. Latencies of 0 (nothing valid) are written as null.
     if (!result.generations.empty()) {

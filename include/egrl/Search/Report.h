@@ -35,6 +35,7 @@ struct PlacementSummary {
   std::string detail;
   std::string caveat; ///< SearchResult::caveat.
   std::string seeded; ///< SearchResult::seeded.
+  std::string policyFile; ///< SearchResult::policyFile.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
 };
