@@ -512,17 +512,12 @@ int main(int argc, char **argv) {
       reinforceLoss += policy.update(advantages);
       rewardSum += mean;
 
-      // Elites: the best distinct placements measured on this graph, as the
-      // compiler runs them. An overflowing sample was measured after the
-      // evaluator's rectification (Capacity.h), so its rectified form is a
-      // valid placement with that very latency: what strategy=policy places
-      // is rectified too, so that is what is worth imitating.
+      // Elites: the best distinct valid placements measured on this graph.
       for (size_t k = 0; k < results.size(); ++k) {
-        EvalResult asRun = results[k];
-        asRun.valid = true;
-        asRun.overflowBytes = 0;
-        if (graph.bestLatency == 0 || asRun.latency < graph.bestLatency)
-          graph.bestLatency = asRun.latency;
+        if (!results[k].valid)
+          continue;
+        if (graph.bestLatency == 0 || results[k].latency < graph.bestLatency)
+          graph.bestLatency = results[k].latency;
         if (elites == 0)
           continue;
         Placement canonical = placements[k];
@@ -531,8 +526,7 @@ int main(int argc, char **argv) {
               return e.placement == canonical;
             }))
           continue;
-        graph.elites.push_back(
-            {canonical, (*graph.reward)(asRun), asRun.latency});
+        graph.elites.push_back({canonical, rewards[k], results[k].latency});
         std::stable_sort(graph.elites.begin(), graph.elites.end(),
                          [](const Elite &a, const Elite &b) {
                            return a.reward > b.reward;
