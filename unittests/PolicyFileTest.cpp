@@ -1,10 +1,10 @@
 //===- PolicyFileTest.cpp - Saving, loading and placing with policies -----===//
 
+#include "egrl/Policy/PolicyFile.h"
+#include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Features.h"
-#include "egrl/Policy/PolicyFile.h"
 #include "egrl/Search/Strategy.h"
-#include "TestUtil.h"
 
 #include <nlohmann/json.hpp>
 
@@ -57,8 +57,7 @@ protected:
   Target target = test::nnpiTarget();
   Problem problem{graph, target};
   std::unique_ptr<GnnPolicy> policy = trainedPolicy(problem);
-  json document =
-      json::parse(policyFileText(*policy, metadataFor(target)));
+  json document = json::parse(policyFileText(*policy, metadataFor(target)));
 };
 
 TEST_F(PolicyFileTest, RoundTripGivesTheSameLogProbabilities) {
@@ -145,8 +144,8 @@ TEST_F(PolicyFileTest, FeatureVersionMismatchNamesBothVersions) {
 
 TEST_F(PolicyFileTest, LevelCountMismatchNamesCountsAndLevels) {
   Target twoLevels = test::twoLevelTarget(1 << 20);
-  llvm::Error err = checkPolicyFitsTarget(metadataFor(target), twoLevels,
-                                          "p.json");
+  llvm::Error err =
+      checkPolicyFitsTarget(metadataFor(target), twoLevels, "p.json");
   ASSERT_TRUE(bool(err));
   std::string message = llvm::toString(std::move(err));
   std::string policyLevels, targetLevels;

@@ -54,8 +54,9 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
   using ordered = nlohmann::ordered_json;
   ordered parameters = ordered::array();
   for (const ParameterTensor &tensor : policy.exportParameters())
-    parameters.push_back(
-        {{"name", tensor.name}, {"shape", tensor.shape}, {"values", tensor.values}});
+    parameters.push_back({{"name", tensor.name},
+                          {"shape", tensor.shape},
+                          {"values", tensor.values}});
   ordered document = {
       {"format", kFormatName},
       {"format_version", metadata.formatVersion},
@@ -153,8 +154,8 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     config.seed = meta.seed;
     loaded.policy = std::make_unique<GnnPolicy>(config, meta.levels.size());
     if (llvm::Error err = loaded.policy->importParameters(tensors))
-      return error(origin, "corrupt policy file: " +
-                               llvm::toString(std::move(err)));
+      return error(origin,
+                   "corrupt policy file: " + llvm::toString(std::move(err)));
   } catch (const json::exception &e) {
     // A missing key or a value of the wrong type: nlohmann names which.
     return error(origin, llvm::Twine("corrupt policy file: ") + e.what());
@@ -165,10 +166,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
 llvm::Expected<LoadedPolicy> egrl::loadPolicyFile(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   "cannot read policy file '%s': %s",
-                                   path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return llvm::createStringError(
+        buffer.getError(), "cannot read policy file '%s': %s",
+        path.str().c_str(), buffer.getError().message().c_str());
   return parsePolicyFile((*buffer)->getBuffer(), path);
 }
 
@@ -180,10 +180,10 @@ llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,
   std::vector<std::string> names;
   for (const MemoryLevel &level : target.levels)
     names.push_back(level.name);
-  return error(origin,
-               "the policy places on " + llvm::Twine(metadata.levels.size()) +
-                   " levels (" + llvm::join(metadata.levels, ", ") +
-                   "), target '" + target.name + "' has " +
-                   llvm::Twine(target.numLevels()) + " (" +
-                   llvm::join(names, ", ") + ")");
+  return error(origin, "the policy places on " +
+                           llvm::Twine(metadata.levels.size()) + " levels (" +
+                           llvm::join(metadata.levels, ", ") + "), target '" +
+                           target.name + "' has " +
+                           llvm::Twine(target.numLevels()) + " (" +
+                           llvm::join(names, ", ") + ")");
 }

@@ -280,9 +280,9 @@ public:
       GnnPolicyConfig policyConfig = config.learner.policy;
       policyConfig.seed = streamSeed(seed, InitGnn, 0, k);
       Member member;
-      member.gnn = prior ? memberFromPrior(*prior, problem, k, policyConfig.seed,
-                                           config)
-                         : std::make_unique<GnnPolicy>(policyConfig, levels);
+      member.gnn =
+          prior ? memberFromPrior(*prior, problem, k, policyConfig.seed, config)
+                : std::make_unique<GnnPolicy>(policyConfig, levels);
       member.gnn->bind(problem);
       population.push_back(std::move(member));
     }

@@ -14,8 +14,8 @@ Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
   static const llvm::StringRef names[] = {
-      "native", "greedy", "dp",   "random",   "ea",
-      "anneal", "pg",     "egrl", "egrl-sac", "ilp", "policy"};
+      "native", "greedy", "dp",       "random", "ea",    "anneal",
+      "pg",     "egrl",   "egrl-sac", "ilp",    "policy"};
   return names;
 }
 
@@ -25,8 +25,7 @@ egrl::createStrategy(llvm::StringRef name) {
     return createNativeStrategy();
   if (name == "greedy")
     return createGreedyStrategy();
-  if (name == "pg" || name == "egrl" || name == "egrl-sac" ||
-      name == "policy")
+  if (name == "pg" || name == "egrl" || name == "egrl-sac" || name == "policy")
     return createPolicyStrategy(name);
   if (name == "ilp")
     return createIlpStrategy();

@@ -67,8 +67,8 @@ public:
       if (!refined)
         return refined.takeError();
       result = std::move(*refined);
-      result.detail = "refined by egrl from the policy (" + trained +
-                      "): " + result.detail;
+      result.detail =
+          "refined by egrl from the policy (" + trained + "): " + result.detail;
     }
     result.policyFile = path;
     return result;

@@ -17,8 +17,7 @@ namespace cl = llvm::cl;
 
 namespace {
 llvm::Error error(const llvm::Twine &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 message.str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
 }
 
 llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
@@ -35,7 +34,8 @@ llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
     if (llvm::sys::path::extension(it->path()) == ".mlir")
       names.push_back(llvm::sys::path::stem(it->path()).str());
   llvm::sort(names);
-  return error("no model '" + name + "' (not a file, and not a bundled model: " +
+  return error("no model '" + name +
+               "' (not a file, and not a bundled model: " +
                llvm::join(names, ", ") + ")");
 }
 } // namespace

@@ -15,12 +15,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ToolSupport.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
-#include "ToolSupport.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -149,7 +149,8 @@ int main(int argc, char **argv) {
 
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
-  llvm::Expected<tools::EvaluationSetup> setupOr = tools::resolveSetup(evaluation);
+  llvm::Expected<tools::EvaluationSetup> setupOr =
+      tools::resolveSetup(evaluation);
   if (!setupOr)
     die(llvm::toString(setupOr.takeError()));
   const tools::EvaluationSetup &setup = *setupOr;

@@ -339,11 +339,11 @@ int main(int argc, char **argv) {
     try {
       if (state.at("options") != trainingOptions(setup))
         die(resume + ": written with other training options: " +
-            state.at("options").dump() + ", this run: " +
-            trainingOptions(setup).dump());
+            state.at("options").dump() +
+            ", this run: " + trainingOptions(setup).dump());
       if (state.at("corpus").get<std::vector<std::string>>() != names)
-        die(resume + ": written for another corpus: " +
-            state.at("corpus").dump());
+        die(resume +
+            ": written for another corpus: " + state.at("corpus").dump());
       auto loaded = parsePolicyFile(state.at("policy").dump(), resume);
       if (!loaded)
         die(llvm::toString(loaded.takeError()));
@@ -373,8 +373,8 @@ int main(int argc, char **argv) {
                                   e.at("latency").get<double>()});
       }
       for (const json &c : state.at("curves"))
-        curvePoints.push_back({c.at(0), c.at(1), c.at(2), c.at(3), c.at(4),
-                               c.at(5)});
+        curvePoints.push_back(
+            {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
       for (const json &l : state.at("losses"))
         lossPoints.push_back(
             {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
@@ -456,9 +456,9 @@ int main(int argc, char **argv) {
                                  : std::string())
                << ", " << setup.evaluatorName << ", budget " << budget
                << " evaluations"
-               << (resume.empty() ? std::string()
-                                  : ", resumed at round " +
-                                        std::to_string(round))
+               << (resume.empty()
+                       ? std::string()
+                       : ", resumed at round " + std::to_string(round))
                << "\n";
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -527,10 +527,9 @@ int main(int argc, char **argv) {
             }))
           continue;
         graph.elites.push_back({canonical, rewards[k], results[k].latency});
-        std::stable_sort(graph.elites.begin(), graph.elites.end(),
-                         [](const Elite &a, const Elite &b) {
-                           return a.reward > b.reward;
-                         });
+        std::stable_sort(
+            graph.elites.begin(), graph.elites.end(),
+            [](const Elite &a, const Elite &b) { return a.reward > b.reward; });
         if (graph.elites.size() > elites)
           graph.elites.pop_back();
       }
@@ -611,11 +610,11 @@ int main(int argc, char **argv) {
     std::string lossesCsv = "round,evaluations,reinforce_loss,imitation_loss,"
                             "mean_reward,mean_best_speedup\n";
     for (const LossPoint &p : lossPoints)
-      lossesCsv += llvm::formatv("{0},{1},{2:e},{3:e},{4:f5},{5:f5}\n",
-                                 p.round, p.evaluations, p.reinforceLoss,
-                                 p.imitationLoss, p.meanReward,
-                                 p.meanBestSpeedup)
-                       .str();
+      lossesCsv +=
+          llvm::formatv("{0},{1},{2:e},{3:e},{4:f5},{5:f5}\n", p.round,
+                        p.evaluations, p.reinforceLoss, p.imitationLoss,
+                        p.meanReward, p.meanBestSpeedup)
+              .str();
     writeFile(curves + "-graphs.csv", graphsCsv);
     writeFile(curves + "-losses.csv", lossesCsv);
   }

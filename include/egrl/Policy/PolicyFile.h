@@ -68,8 +68,7 @@ llvm::Expected<LoadedPolicy> loadPolicyFile(llvm::StringRef path);
 /// An error when the policy cannot place on `target`: another number of
 /// levels (both counts and both level lists are named).
 llvm::Error checkPolicyFitsTarget(const PolicyMetadata &metadata,
-                                  const Target &target,
-                                  llvm::StringRef origin);
+                                  const Target &target, llvm::StringRef origin);
 
 /// The source revision this build was configured from (git describe).
 llvm::StringRef sourceRevision();
