@@ -26,7 +26,8 @@ public:
     if (path.empty())
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          "strategy 'policy' needs a policy file: set the option policy=FILE");
+          "strategy 'policy' needs a policy file (policy=FILE; egrl-bench: "
+          "--policy=FILE)");
     // A module of several functions loads the file once.
     if (!loaded.policy || loadedPath != path) {
       llvm::Expected<LoadedPolicy> file = loadPolicyFile(path);

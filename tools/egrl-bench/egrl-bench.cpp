@@ -53,7 +53,7 @@ static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
                cl::desc("Comma-separated strategies to compare (default: "
                         "native,greedy; all: native, greedy, dp, ilp, "
-                        "random, ea, anneal, pg, egrl)"),
+                        "random, ea, anneal, pg, egrl, egrl-sac, policy)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned> seeds("seeds", cl::init(3),
                                cl::desc("Seeds 0..N-1 for each search (default: 3)"),
