@@ -19,6 +19,7 @@ for name in "${names[@]}"; do
   [[ $name != nnpi-1000 ]] && sim=(--sim-target="$name")
   (cd "$root" && "$build/bin/egrl-train" --corpus=corpus --target=nnpi-1000 \
     "${sim[@]}" --evaluator=nnpi-sim --budget="$budget" --seed=0 \
-    --output="policies/$name.json" --curves="$build/train/$name" --progress=false)
+    --output="policies/$name.json" --curves="$build/train/$name" --progress=false \
+    --revision="$(git describe --always --dirty)")
   /usr/bin/python3 "$root/python/plot_training.py" "$build/train/$name" >/dev/null
 done

@@ -45,3 +45,8 @@
 // A target with another number of levels (toy: fast, slow).
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/tiny-policy.json target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=LEVELS
 // LEVELS: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: {{.*}}tiny-policy.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)
+
+// A shipped policy (policies/nnpi-1000.json, trained on corpus/) placing the
+// bundled ResNet-50, which it never saw, on the simulator.
+// RUN: egrl-opt %models/resnet50.mlir -o /dev/null --egrl-memory-placement="strategy=policy policy=%egrl_src/policies/nnpi-1000.json evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=SHIPPED
+// SHIPPED: remark: egrl: placed 56 nodes of @forward on nnpi-1000 with policy (nnpi-sim): latency {{[0-9.]+}} us, {{[0-9.]+}}x vs native ({{[0-9.]+}} us), valid; weights: sram {{.*}}; policy {{.*}}policies/nnpi-1000.json
