@@ -132,8 +132,8 @@ static cl::opt<std::string> resume(
 static cl::opt<std::string> curves(
     "curves", cl::init(""),
     cl::desc("Write PREFIX-graphs.csv (per graph and round: evaluations, best "
-             "speed-up so far, the policy's own placement) and "
-             "PREFIX-losses.csv (per round: losses, mean reward); "
+             "speed-up so far, the policy's most likely placement, rectified) "
+             "and PREFIX-losses.csv (per round: losses, mean reward); "
              "python/plot_training.py plots them"),
     cl::cat(trainCategory));
 static cl::opt<std::string> revision(
