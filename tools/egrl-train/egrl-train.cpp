@@ -267,6 +267,350 @@ void writeFile(llvm::StringRef path, llvm::StringRef text) {
     die("cannot write '" + path + "': " + ec.message());
 }
 
+/// One training run: the corpus, the shared policy and everything a
+/// checkpoint holds.
+class Trainer {
+public:
+  explicit Trainer(const tools::EvaluationSetup &setup)
+      : setup(setup), policy(policyConfig(), setup.chip.numLevels()) {
+    for (const std::string &file : corpusFiles())
+      addGraph(file);
+  }
+
+  /// Restores a checkpoint written by saveCheckpoint() for this corpus and
+  /// these options.
+  void resumeFrom(llvm::StringRef path);
+  /// Measures each graph's native placement once (the reward's reference),
+  /// or takes it from the checkpoint so a resumed run scores alike.
+  void measureNative();
+  /// One round over the corpus in a seeded order.
+  void trainRound();
+  void saveCheckpoint(llvm::StringRef path, double seconds) const;
+  void savePolicy(double seconds, const std::string &command) const;
+  void writeCurves(llvm::StringRef prefix) const;
+
+  uint64_t rounds() const { return round; }
+  double secondsBefore() const { return earlierSeconds; }
+  size_t numGraphs() const { return graphs.size(); }
+  uint64_t totalEvaluations() const {
+    uint64_t total = 0;
+    for (const GraphState &graph : graphs)
+      total += graph.evaluations();
+    return total;
+  }
+  double meanBestSpeedup() const {
+    double sum = 0;
+    for (const GraphState &graph : graphs)
+      sum += graph.bestSpeedup();
+    return sum / graphs.size();
+  }
+  double lastMeanReward() const {
+    return lossPoints.empty() ? 0 : lossPoints.back().meanReward;
+  }
+
+private:
+  static GnnPolicyConfig policyConfig() {
+    GnnPolicyConfig config;
+    config.hidden = hidden;
+    config.layers = layers;
+    config.learningRate = learningRate;
+    config.seed = seed;
+    return config;
+  }
+  void addGraph(const std::string &file);
+  /// One graph's step of a round; returns its losses and mean reward.
+  LossPoint trainOn(GraphState &graph, unsigned index);
+  void updateElites(GraphState &graph, llvm::ArrayRef<Placement> placements,
+                    llvm::ArrayRef<EvalResult> results,
+                    llvm::ArrayRef<double> rewards);
+  std::vector<std::string> levelNames() const {
+    std::vector<std::string> names;
+    for (const MemoryLevel &level : setup.chip.levels)
+      names.push_back(level.name);
+    return names;
+  }
+
+  const tools::EvaluationSetup &setup;
+  std::vector<GraphState> graphs;
+  std::vector<std::string> names;
+  GnnPolicy policy;
+  uint64_t round = 0;
+  double earlierSeconds = 0;
+  std::vector<CurvePoint> curvePoints;
+  std::vector<LossPoint> lossPoints;
+};
+
+void Trainer::addGraph(const std::string &file) {
+  auto model = tools::loadModelInstance(file, setup);
+  if (!model)
+    die(file + ": " + llvm::toString(model.takeError()));
+  if (llvm::is_contained(names, (*model)->name))
+    die("two corpus graphs are called '" + (*model)->name + "'");
+  names.push_back((*model)->name);
+  GraphState state;
+  state.model = std::move(*model);
+  tools::ModelInstance &m = *state.model;
+  state.context = std::make_unique<SearchContext>(
+      SearchContext{*m.problem, *m.model, *m.evaluator, {}});
+  // Training spends the budget over all graphs; each tracker only
+  // measures batches in index order on the threads.
+  state.context->options.budget = std::numeric_limits<uint64_t>::max();
+  state.context->options.threads = std::max(1u, threads.getValue());
+  state.tracker = std::make_unique<EvaluationTracker>(*state.context);
+  graphs.push_back(std::move(state));
+}
+
+void Trainer::resumeFrom(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer)
+    die("cannot read checkpoint '" + path +
+        "': " + buffer.getError().message());
+  json state = json::parse((*buffer)->getBuffer().begin(),
+                           (*buffer)->getBuffer().end(), nullptr, false);
+  if (state.is_discarded() ||
+      state.value("format", "") != "egrl-train-checkpoint")
+    die(path + ": not an egrl-train checkpoint");
+  try {
+    if (state.at("options") != trainingOptions(setup))
+      die(path + ": written with other training options: " +
+          state.at("options").dump() +
+          ", this run: " + trainingOptions(setup).dump());
+    if (state.at("corpus").get<std::vector<std::string>>() != names)
+      die(path + ": written for another corpus: " + state.at("corpus").dump());
+    auto loaded = parsePolicyFile(state.at("policy").dump(), path);
+    if (!loaded)
+      die(llvm::toString(loaded.takeError()));
+    policy.copyParametersFrom(*loaded->policy);
+    std::vector<char> adam;
+    if (llvm::Error err =
+            llvm::decodeBase64(state.at("adam").get<std::string>(), adam))
+      die(path + ": " + llvm::toString(std::move(err)));
+    if (llvm::Error err =
+            policy.setOptimizerState(llvm::StringRef(adam.data(), adam.size())))
+      die(path + ": " + llvm::toString(std::move(err)));
+    round = state.at("round").get<uint64_t>();
+    earlierSeconds = state.at("seconds").get<double>();
+    const json &saved = state.at("graphs");
+    for (size_t g = 0; g < graphs.size(); ++g) {
+      const json &s = saved.at(g);
+      GraphState &graph = graphs[g];
+      graph.evaluationsBefore = s.at("evaluations").get<uint64_t>();
+      graph.nativeLatency = s.at("native_latency").get<double>();
+      graph.haveBaseline = s.at("have_baseline").get<bool>();
+      graph.baseline = s.at("baseline").get<double>();
+      graph.spread = s.at("spread").get<double>();
+      graph.bestLatency = s.at("best_latency").get<double>();
+      for (const json &e : s.at("elites"))
+        graph.elites.push_back({placementFrom(e.at("placement")),
+                                e.at("reward").get<double>(),
+                                e.at("latency").get<double>()});
+    }
+    for (const json &c : state.at("curves"))
+      curvePoints.push_back(
+          {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
+    for (const json &l : state.at("losses"))
+      lossPoints.push_back(
+          {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
+  } catch (const json::exception &e) {
+    die(path + ": corrupt checkpoint: " + e.what());
+  }
+}
+
+void Trainer::measureNative() {
+  for (GraphState &graph : graphs) {
+    std::vector<SeedPlacement> known;
+    if (graph.nativeLatency > 0) {
+      EvalResult native;
+      native.latency = graph.nativeLatency;
+      native.valid = true;
+      known.push_back(
+          {"native", nativePlacement(*graph.model->problem), native});
+    }
+    graph.reward.emplace(*graph.tracker, *graph.model->problem, known);
+    graph.nativeLatency = graph.reward->nativeLatency();
+  }
+}
+
+void Trainer::trainRound() {
+  std::vector<unsigned> order(graphs.size());
+  for (unsigned g = 0; g < order.size(); ++g)
+    order[g] = g;
+  std::mt19937_64 shuffle(streamSeed(seed, round, ~0ULL));
+  std::shuffle(order.begin(), order.end(), shuffle);
+  LossPoint sum{round, 0, 0, 0, 0, 0};
+  for (unsigned g : order) {
+    LossPoint step = trainOn(graphs[g], g);
+    sum.reinforceLoss += step.reinforceLoss / graphs.size();
+    sum.imitationLoss += step.imitationLoss / graphs.size();
+    sum.meanReward += step.meanReward / graphs.size();
+  }
+  sum.evaluations = totalEvaluations();
+  sum.meanBestSpeedup = meanBestSpeedup();
+  lossPoints.push_back(sum);
+  ++round;
+}
+
+LossPoint Trainer::trainOn(GraphState &graph, unsigned index) {
+  LossPoint out{round, 0, 0, 0, 0, 0};
+  policy.bind(*graph.model->problem);
+  // The batch, then the policy's own most likely placement (what
+  // strategy=policy would place), measured together.
+  std::vector<Placement> placements =
+      policy.sample(batch, streamSeed(seed, round, index));
+  placements.push_back(policy.mostLikely());
+  std::vector<EvalResult> results = graph.tracker->evaluateBatch(placements);
+  std::vector<double> rewards;
+  for (const EvalResult &r : results)
+    rewards.push_back((*graph.reward)(r));
+
+  // REINFORCE on the samples against this graph's running baseline.
+  double mean = 0, var = 0;
+  for (unsigned k = 0; k < batch; ++k)
+    mean += rewards[k] / batch;
+  for (unsigned k = 0; k < batch; ++k)
+    var += (rewards[k] - mean) * (rewards[k] - mean) / batch;
+  if (!graph.haveBaseline) {
+    graph.haveBaseline = true;
+    graph.baseline = mean;
+    graph.spread = std::sqrt(var);
+  }
+  const double scale = 1.0 / (graph.spread + 1e-6);
+  std::vector<double> advantages;
+  for (unsigned k = 0; k < batch; ++k)
+    advantages.push_back(
+        std::clamp((rewards[k] - graph.baseline) * scale, -3.0, 3.0));
+  out.reinforceLoss = policy.update(advantages);
+  out.meanReward = mean;
+
+  updateElites(graph, placements, results, rewards);
+  // Self-imitation: elites that beat the baseline pull hardest; every
+  // elite keeps a small pull so the policy's mode settles on them.
+  if (!graph.elites.empty() && imitationWeight > 0) {
+    std::vector<Placement> targets;
+    std::vector<double> weights;
+    for (const Elite &elite : graph.elites) {
+      targets.push_back(elite.placement);
+      weights.push_back(
+          imitationWeight *
+          std::clamp((elite.reward - graph.baseline) * scale, 0.1, 3.0));
+    }
+    out.imitationLoss = policy.updateOn(targets, weights);
+  }
+  graph.baseline = 0.9 * graph.baseline + 0.1 * mean;
+  graph.spread = 0.9 * graph.spread + 0.1 * std::sqrt(var);
+
+  // What strategy=policy would place: the most likely placement,
+  // rectified (its measured latency).
+  curvePoints.push_back({round, totalEvaluations(), graph.model->name,
+                         graph.evaluations(), graph.bestSpeedup(),
+                         graph.nativeLatency / results.back().latency});
+  return out;
+}
+
+void Trainer::updateElites(GraphState &graph,
+                           llvm::ArrayRef<Placement> placements,
+                           llvm::ArrayRef<EvalResult> results,
+                           llvm::ArrayRef<double> rewards) {
+  // The best distinct valid placements measured on this graph.
+  for (size_t k = 0; k < results.size(); ++k) {
+    if (!results[k].valid)
+      continue;
+    if (graph.bestLatency == 0 || results[k].latency < graph.bestLatency)
+      graph.bestLatency = results[k].latency;
+    if (elites == 0)
+      continue;
+    Placement canonical = placements[k];
+    rectify(graph.model->measured(), canonical);
+    if (llvm::any_of(graph.elites,
+                     [&](const Elite &e) { return e.placement == canonical; }))
+      continue;
+    graph.elites.push_back({canonical, rewards[k], results[k].latency});
+    std::stable_sort(
+        graph.elites.begin(), graph.elites.end(),
+        [](const Elite &a, const Elite &b) { return a.reward > b.reward; });
+    if (graph.elites.size() > elites)
+      graph.elites.pop_back();
+  }
+}
+
+void Trainer::saveCheckpoint(llvm::StringRef path, double seconds) const {
+  json state;
+  state["format"] = "egrl-train-checkpoint";
+  state["version"] = 1;
+  state["options"] = trainingOptions(setup);
+  state["corpus"] = names;
+  PolicyMetadata metadata;
+  metadata.levels = levelNames();
+  state["policy"] = json::parse(policyFileText(policy, metadata));
+  state["adam"] = llvm::encodeBase64(policy.optimizerState());
+  state["round"] = round;
+  state["seconds"] = seconds;
+  json saved = json::array();
+  for (const GraphState &graph : graphs) {
+    json e = json::array();
+    for (const Elite &elite : graph.elites)
+      e.push_back({{"placement", placementJSON(elite.placement)},
+                   {"reward", elite.reward},
+                   {"latency", elite.latency}});
+    saved.push_back({{"evaluations", graph.evaluations()},
+                     {"native_latency", graph.nativeLatency},
+                     {"have_baseline", graph.haveBaseline},
+                     {"baseline", graph.baseline},
+                     {"spread", graph.spread},
+                     {"best_latency", graph.bestLatency},
+                     {"elites", std::move(e)}});
+  }
+  state["graphs"] = std::move(saved);
+  json c = json::array(), l = json::array();
+  for (const CurvePoint &p : curvePoints)
+    c.push_back({p.round, p.evaluations, p.graph, p.graphEvaluations,
+                 p.bestSpeedup, p.policySpeedup});
+  for (const LossPoint &p : lossPoints)
+    l.push_back({p.round, p.evaluations, p.reinforceLoss, p.imitationLoss,
+                 p.meanReward, p.meanBestSpeedup});
+  state["curves"] = std::move(c);
+  state["losses"] = std::move(l);
+  writeFile(path, state.dump() + "\n");
+}
+
+void Trainer::savePolicy(double seconds, const std::string &command) const {
+  PolicyMetadata metadata;
+  metadata.levels = levelNames();
+  metadata.target = setup.chip.name;
+  if (setup.simChip)
+    metadata.simTarget = setup.simChip->name;
+  metadata.evaluator = setup.evaluatorName;
+  metadata.corpus = names;
+  metadata.evaluations = totalEvaluations();
+  metadata.trainingSeconds = seconds;
+  metadata.seed = seed;
+  metadata.date = utcNow();
+  metadata.revision =
+      revision.empty() ? sourceRevision().str() : revision.getValue();
+  metadata.command = command;
+  if (llvm::Error err = savePolicyFile(output, policy, metadata))
+    die(llvm::toString(std::move(err)));
+}
+
+void Trainer::writeCurves(llvm::StringRef prefix) const {
+  std::string graphsCsv = "round,evaluations,graph,graph_evaluations,"
+                          "best_speedup,policy_speedup\n";
+  for (const CurvePoint &p : curvePoints)
+    graphsCsv += llvm::formatv("{0},{1},{2},{3},{4:f5},{5:f5}\n", p.round,
+                               p.evaluations, p.graph, p.graphEvaluations,
+                               p.bestSpeedup, p.policySpeedup)
+                     .str();
+  std::string lossesCsv = "round,evaluations,reinforce_loss,imitation_loss,"
+                          "mean_reward,mean_best_speedup\n";
+  for (const LossPoint &p : lossPoints)
+    lossesCsv += llvm::formatv("{0},{1},{2:e},{3:e},{4:f5},{5:f5}\n", p.round,
+                               p.evaluations, p.reinforceLoss, p.imitationLoss,
+                               p.meanReward, p.meanBestSpeedup)
+                     .str();
+  writeFile((prefix + "-graphs.csv").str(), graphsCsv);
+  writeFile((prefix + "-losses.csv").str(), lossesCsv);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -286,343 +630,68 @@ int main(int argc, char **argv) {
   const std::string checkpointFile =
       checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
 
-  llvm::Expected<tools::EvaluationSetup> setupOr =
+  llvm::Expected<tools::EvaluationSetup> setup =
       tools::resolveSetup(evaluation);
-  if (!setupOr)
-    die(llvm::toString(setupOr.takeError()));
-  const tools::EvaluationSetup &setup = *setupOr;
-  const unsigned levels = setup.chip.numLevels();
+  if (!setup)
+    die(llvm::toString(setup.takeError()));
+  Trainer trainer(*setup);
+  if (!resume.empty())
+    trainer.resumeFrom(resume);
+  trainer.measureNative();
 
-  std::vector<GraphState> graphs;
-  std::vector<std::string> names;
-  for (const std::string &file : corpusFiles()) {
-    auto model = tools::loadModelInstance(file, setup);
-    if (!model)
-      die(file + ": " + llvm::toString(model.takeError()));
-    if (llvm::is_contained(names, (*model)->name))
-      die("two corpus graphs are called '" + (*model)->name + "'");
-    names.push_back((*model)->name);
-    GraphState state;
-    state.model = std::move(*model);
-    tools::ModelInstance &m = *state.model;
-    state.context = std::make_unique<SearchContext>(
-        SearchContext{*m.problem, *m.model, *m.evaluator, {}});
-    // Training spends the budget over all graphs; each tracker only
-    // measures batches in index order on the threads.
-    state.context->options.budget = std::numeric_limits<uint64_t>::max();
-    state.context->options.threads = std::max(1u, threads.getValue());
-    state.tracker = std::make_unique<EvaluationTracker>(*state.context);
-    graphs.push_back(std::move(state));
-  }
-
-  GnnPolicyConfig config;
-  config.hidden = hidden;
-  config.layers = layers;
-  config.learningRate = learningRate;
-  config.seed = seed;
-  GnnPolicy policy(config, levels);
-
-  uint64_t round = 0;
-  double secondsBefore = 0;
-  std::vector<CurvePoint> curvePoints;
-  std::vector<LossPoint> lossPoints;
-  if (!resume.empty()) {
-    auto buffer = llvm::MemoryBuffer::getFile(resume, /*IsText=*/true);
-    if (!buffer)
-      die("cannot read checkpoint '" + resume +
-          "': " + buffer.getError().message());
-    json state = json::parse((*buffer)->getBuffer().begin(),
-                             (*buffer)->getBuffer().end(), nullptr, false);
-    if (state.is_discarded() ||
-        state.value("format", "") != "egrl-train-checkpoint")
-      die(resume + ": not an egrl-train checkpoint");
-    try {
-      if (state.at("options") != trainingOptions(setup))
-        die(resume + ": written with other training options: " +
-            state.at("options").dump() +
-            ", this run: " + trainingOptions(setup).dump());
-      if (state.at("corpus").get<std::vector<std::string>>() != names)
-        die(resume +
-            ": written for another corpus: " + state.at("corpus").dump());
-      auto loaded = parsePolicyFile(state.at("policy").dump(), resume);
-      if (!loaded)
-        die(llvm::toString(loaded.takeError()));
-      policy.copyParametersFrom(*loaded->policy);
-      std::vector<char> adam;
-      if (llvm::Error err =
-              llvm::decodeBase64(state.at("adam").get<std::string>(), adam))
-        die(resume + ": " + llvm::toString(std::move(err)));
-      if (llvm::Error err = policy.setOptimizerState(
-              llvm::StringRef(adam.data(), adam.size())))
-        die(resume + ": " + llvm::toString(std::move(err)));
-      round = state.at("round").get<uint64_t>();
-      secondsBefore = state.at("seconds").get<double>();
-      const json &saved = state.at("graphs");
-      for (size_t g = 0; g < graphs.size(); ++g) {
-        const json &s = saved.at(g);
-        GraphState &graph = graphs[g];
-        graph.evaluationsBefore = s.at("evaluations").get<uint64_t>();
-        graph.nativeLatency = s.at("native_latency").get<double>();
-        graph.haveBaseline = s.at("have_baseline").get<bool>();
-        graph.baseline = s.at("baseline").get<double>();
-        graph.spread = s.at("spread").get<double>();
-        graph.bestLatency = s.at("best_latency").get<double>();
-        for (const json &e : s.at("elites"))
-          graph.elites.push_back({placementFrom(e.at("placement")),
-                                  e.at("reward").get<double>(),
-                                  e.at("latency").get<double>()});
-      }
-      for (const json &c : state.at("curves"))
-        curvePoints.push_back(
-            {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
-      for (const json &l : state.at("losses"))
-        lossPoints.push_back(
-            {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
-    } catch (const json::exception &e) {
-      die(resume + ": corrupt checkpoint: " + e.what());
-    }
-  }
-  // The reference every reward is scored against: measured once per graph
-  // (one evaluation each), or restored so a resumed run scores alike.
-  for (GraphState &graph : graphs) {
-    std::vector<SeedPlacement> known;
-    if (graph.nativeLatency > 0) {
-      EvalResult native;
-      native.latency = graph.nativeLatency;
-      native.valid = true;
-      known.push_back(
-          {"native", nativePlacement(*graph.model->problem), native});
-    }
-    graph.reward.emplace(*graph.tracker, *graph.model->problem, known);
-    graph.nativeLatency = graph.reward->nativeLatency();
-  }
-
-  auto totalEvaluations = [&] {
-    uint64_t total = 0;
-    for (const GraphState &graph : graphs)
-      total += graph.evaluations();
-    return total;
-  };
-  auto meanBestSpeedup = [&] {
-    double sum = 0;
-    for (const GraphState &graph : graphs)
-      sum += graph.bestSpeedup();
-    return sum / graphs.size();
-  };
-  auto saveCheckpoint = [&](double seconds) {
-    json state;
-    state["format"] = "egrl-train-checkpoint";
-    state["version"] = 1;
-    state["options"] = trainingOptions(setup);
-    state["corpus"] = names;
-    PolicyMetadata metadata;
-    for (const MemoryLevel &level : setup.chip.levels)
-      metadata.levels.push_back(level.name);
-    state["policy"] = json::parse(policyFileText(policy, metadata));
-    state["adam"] = llvm::encodeBase64(policy.optimizerState());
-    state["round"] = round;
-    state["seconds"] = seconds;
-    json saved = json::array();
-    for (const GraphState &graph : graphs) {
-      json e = json::array();
-      for (const Elite &elite : graph.elites)
-        e.push_back({{"placement", placementJSON(elite.placement)},
-                     {"reward", elite.reward},
-                     {"latency", elite.latency}});
-      saved.push_back({{"evaluations", graph.evaluations()},
-                       {"native_latency", graph.nativeLatency},
-                       {"have_baseline", graph.haveBaseline},
-                       {"baseline", graph.baseline},
-                       {"spread", graph.spread},
-                       {"best_latency", graph.bestLatency},
-                       {"elites", std::move(e)}});
-    }
-    state["graphs"] = std::move(saved);
-    json c = json::array(), l = json::array();
-    for (const CurvePoint &p : curvePoints)
-      c.push_back({p.round, p.evaluations, p.graph, p.graphEvaluations,
-                   p.bestSpeedup, p.policySpeedup});
-    for (const LossPoint &p : lossPoints)
-      l.push_back({p.round, p.evaluations, p.reinforceLoss, p.imitationLoss,
-                   p.meanReward, p.meanBestSpeedup});
-    state["curves"] = std::move(c);
-    state["losses"] = std::move(l);
-    writeFile(checkpointFile, state.dump() + "\n");
-  };
-
-  llvm::errs() << "egrl-train: " << graphs.size() << " graphs on "
-               << setup.chip.name
-               << (setup.simChip ? " (sim-target " + setup.simChip->name + ")"
-                                 : std::string())
-               << ", " << setup.evaluatorName << ", budget " << budget
+  llvm::errs() << "egrl-train: " << trainer.numGraphs() << " graphs on "
+               << setup->chip.name
+               << (setup->simChip ? " (sim-target " + setup->simChip->name + ")"
+                                  : std::string())
+               << ", " << setup->evaluatorName << ", budget " << budget
                << " evaluations"
-               << (resume.empty()
-                       ? std::string()
-                       : ", resumed at round " + std::to_string(round))
+               << (resume.empty() ? std::string()
+                                  : ", resumed at round " +
+                                        std::to_string(trainer.rounds()))
                << "\n";
   const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+  auto seconds = [&] {
+    return trainer.secondsBefore() +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                          start)
-        .count();
+               .count();
   };
   auto lastProgress = start;
-  const uint64_t startEvaluations = totalEvaluations();
+  const uint64_t startEvaluations = trainer.totalEvaluations();
   // A round needs batch + 1 evaluations per graph; a budget that cannot
   // pay for one whole round more stops, so rounds are all alike.
-  const uint64_t roundCost = uint64_t(graphs.size()) * (batch + 1);
-  while (totalEvaluations() + roundCost <= budget) {
-    std::vector<unsigned> order(graphs.size());
-    for (unsigned g = 0; g < order.size(); ++g)
-      order[g] = g;
-    std::mt19937_64 shuffle(streamSeed(seed, round, ~0ULL));
-    std::shuffle(order.begin(), order.end(), shuffle);
-    double reinforceLoss = 0, imitationLoss = 0, rewardSum = 0;
-    for (unsigned g : order) {
-      GraphState &graph = graphs[g];
-      const Problem &chip = graph.model->measured();
-      policy.bind(*graph.model->problem);
-      // The batch, then the policy's own most likely placement (what
-      // strategy=policy would place), measured together.
-      std::vector<Placement> placements =
-          policy.sample(batch, streamSeed(seed, round, g));
-      placements.push_back(policy.mostLikely());
-      std::vector<EvalResult> results =
-          graph.tracker->evaluateBatch(placements);
-      std::vector<double> rewards;
-      for (const EvalResult &r : results)
-        rewards.push_back((*graph.reward)(r));
-
-      // REINFORCE on the samples against this graph's running baseline.
-      double mean = 0, var = 0;
-      for (unsigned k = 0; k < batch; ++k)
-        mean += rewards[k] / batch;
-      for (unsigned k = 0; k < batch; ++k)
-        var += (rewards[k] - mean) * (rewards[k] - mean) / batch;
-      if (!graph.haveBaseline) {
-        graph.haveBaseline = true;
-        graph.baseline = mean;
-        graph.spread = std::sqrt(var);
-      }
-      const double scale = 1.0 / (graph.spread + 1e-6);
-      std::vector<double> advantages;
-      for (unsigned k = 0; k < batch; ++k)
-        advantages.push_back(
-            std::clamp((rewards[k] - graph.baseline) * scale, -3.0, 3.0));
-      reinforceLoss += policy.update(advantages);
-      rewardSum += mean;
-
-      // Elites: the best distinct valid placements measured on this graph.
-      for (size_t k = 0; k < results.size(); ++k) {
-        if (!results[k].valid)
-          continue;
-        if (graph.bestLatency == 0 || results[k].latency < graph.bestLatency)
-          graph.bestLatency = results[k].latency;
-        if (elites == 0)
-          continue;
-        Placement canonical = placements[k];
-        rectify(chip, canonical);
-        if (llvm::any_of(graph.elites, [&](const Elite &e) {
-              return e.placement == canonical;
-            }))
-          continue;
-        graph.elites.push_back({canonical, rewards[k], results[k].latency});
-        std::stable_sort(
-            graph.elites.begin(), graph.elites.end(),
-            [](const Elite &a, const Elite &b) { return a.reward > b.reward; });
-        if (graph.elites.size() > elites)
-          graph.elites.pop_back();
-      }
-      // Self-imitation: elites that beat the baseline pull hardest; every
-      // elite keeps a small pull so the policy's mode settles on them.
-      if (!graph.elites.empty() && imitationWeight > 0) {
-        std::vector<Placement> targets;
-        std::vector<double> weights;
-        for (const Elite &elite : graph.elites) {
-          targets.push_back(elite.placement);
-          weights.push_back(
-              imitationWeight *
-              std::clamp((elite.reward - graph.baseline) * scale, 0.1, 3.0));
-        }
-        imitationLoss += policy.updateOn(targets, weights);
-      }
-      graph.baseline = 0.9 * graph.baseline + 0.1 * mean;
-      graph.spread = 0.9 * graph.spread + 0.1 * std::sqrt(var);
-
-      // What strategy=policy would place: the most likely placement,
-      // rectified (its measured latency).
-      curvePoints.push_back({round, totalEvaluations(), graph.model->name,
-                             graph.evaluations(), graph.bestSpeedup(),
-                             graph.nativeLatency / results.back().latency});
-    }
-    lossPoints.push_back({round, totalEvaluations(),
-                          reinforceLoss / graphs.size(),
-                          imitationLoss / graphs.size(),
-                          rewardSum / graphs.size(), meanBestSpeedup()});
-    ++round;
-    if (checkpointEvery > 0 && round % checkpointEvery == 0)
-      saveCheckpoint(secondsBefore + elapsed());
+  const uint64_t roundCost = uint64_t(trainer.numGraphs()) * (batch + 1);
+  while (trainer.totalEvaluations() + roundCost <= budget) {
+    trainer.trainRound();
+    if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
+      trainer.saveCheckpoint(checkpointFile, seconds());
 
     auto now = std::chrono::steady_clock::now();
     if (progress && now - lastProgress >= std::chrono::seconds(1)) {
       lastProgress = now;
-      uint64_t used = totalEvaluations();
-      double rate = (used - startEvaluations) / std::max(elapsed(), 1e-9);
+      uint64_t used = trainer.totalEvaluations();
+      double session = seconds() - trainer.secondsBefore();
+      double rate = (used - startEvaluations) / std::max(session, 1e-9);
       llvm::errs() << llvm::format(
           "egrl-train: round %llu, %llu/%llu evaluations, mean best %.3fx "
           "native, mean reward %.3f, %.0f s elapsed, ETA %.0f s\n",
-          (unsigned long long)round, (unsigned long long)used,
-          (unsigned long long)budget.getValue(), meanBestSpeedup(),
-          lossPoints.back().meanReward, secondsBefore + elapsed(),
+          (unsigned long long)trainer.rounds(), (unsigned long long)used,
+          (unsigned long long)budget.getValue(), trainer.meanBestSpeedup(),
+          trainer.lastMeanReward(), seconds(),
           double(budget - std::min<uint64_t>(budget, used)) / rate);
     }
   }
-  const double seconds = secondsBefore + elapsed();
+  const double total = seconds();
   if (checkpointEvery > 0)
-    saveCheckpoint(seconds);
-
-  PolicyMetadata metadata;
-  for (const MemoryLevel &level : setup.chip.levels)
-    metadata.levels.push_back(level.name);
-  metadata.target = setup.chip.name;
-  if (setup.simChip)
-    metadata.simTarget = setup.simChip->name;
-  metadata.evaluator = setup.evaluatorName;
-  metadata.corpus = names;
-  metadata.evaluations = totalEvaluations();
-  metadata.trainingSeconds = seconds;
-  metadata.seed = seed;
-  metadata.date = utcNow();
-  metadata.revision =
-      revision.empty() ? sourceRevision().str() : revision.getValue();
-  metadata.command = command;
-  if (llvm::Error err = savePolicyFile(output, policy, metadata))
-    die(llvm::toString(std::move(err)));
-
-  if (!curves.empty()) {
-    std::string graphsCsv = "round,evaluations,graph,graph_evaluations,"
-                            "best_speedup,policy_speedup\n";
-    for (const CurvePoint &p : curvePoints)
-      graphsCsv += llvm::formatv("{0},{1},{2},{3},{4:f5},{5:f5}\n", p.round,
-                                 p.evaluations, p.graph, p.graphEvaluations,
-                                 p.bestSpeedup, p.policySpeedup)
-                       .str();
-    std::string lossesCsv = "round,evaluations,reinforce_loss,imitation_loss,"
-                            "mean_reward,mean_best_speedup\n";
-    for (const LossPoint &p : lossPoints)
-      lossesCsv +=
-          llvm::formatv("{0},{1},{2:e},{3:e},{4:f5},{5:f5}\n", p.round,
-                        p.evaluations, p.reinforceLoss, p.imitationLoss,
-                        p.meanReward, p.meanBestSpeedup)
-              .str();
-    writeFile(curves + "-graphs.csv", graphsCsv);
-    writeFile(curves + "-losses.csv", lossesCsv);
-  }
+    trainer.saveCheckpoint(checkpointFile, total);
+  trainer.savePolicy(total, command);
+  if (!curves.empty())
+    trainer.writeCurves(curves);
   llvm::errs() << llvm::format(
       "egrl-train: wrote %s: %llu rounds, %llu evaluations, %.1f s, mean "
       "best %.3fx native over %zu graphs\n",
-      output.c_str(), (unsigned long long)round,
-      (unsigned long long)totalEvaluations(), seconds, meanBestSpeedup(),
-      graphs.size());
+      output.c_str(), (unsigned long long)trainer.rounds(),
+      (unsigned long long)trainer.totalEvaluations(), total,
+      trainer.meanBestSpeedup(), trainer.numGraphs());
   return 0;
 }
