@@ -43,6 +43,7 @@ tool_dirs = [config.egrl_tools_dir, config.llvm_tools_dir]
 tools = [
     "egrl-opt",
     "egrl-bench",
+    "egrl-train",
     ToolSubst("upstream-mlir-opt", upstream_mlir_opt),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

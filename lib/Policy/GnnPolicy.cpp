@@ -14,6 +14,7 @@
 #include "egrl/Policy/Features.h"
 
 #include <random>
+#include <sstream>
 
 using namespace egrl;
 
@@ -34,6 +35,8 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
 GnnPolicy::~GnnPolicy() = default;
 
 unsigned GnnPolicy::numLevels() const { return impl->levels; }
+
+const GnnPolicyConfig &GnnPolicy::config() const { return impl->config; }
 
 void GnnPolicy::bind(const Problem &problem) {
   impl->cachedLogp.clear();
@@ -276,3 +279,79 @@ size_t GnnPolicy::numParameters() const {
 }
 
 void GnnPolicy::parametersChanged() { impl->cachedLogp.clear(); }
+
+std::vector<ParameterTensor> GnnPolicy::exportParameters() const {
+  std::vector<ParameterTensor> out;
+  for (const auto &item : impl->net->named_parameters()) {
+    torch::Tensor value = item.value().detach().contiguous();
+    ParameterTensor tensor;
+    tensor.name = item.key();
+    tensor.shape.assign(value.sizes().begin(), value.sizes().end());
+    tensor.values.assign(value.data_ptr<float>(),
+                         value.data_ptr<float>() + value.numel());
+    out.push_back(std::move(tensor));
+  }
+  return out;
+}
+
+llvm::Error
+GnnPolicy::importParameters(llvm::ArrayRef<ParameterTensor> tensors) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   message.str());
+  };
+  torch::NoGradGuard noGrad;
+  auto named = impl->net->named_parameters();
+  if (tensors.size() != named.size())
+    return fail("has " + llvm::Twine(tensors.size()) +
+                " parameter tensors, the network " + llvm::Twine(named.size()));
+  for (const ParameterTensor &tensor : tensors) {
+    torch::Tensor *param = named.find(tensor.name);
+    if (!param)
+      return fail("unknown parameter tensor '" + tensor.name + "'");
+    std::vector<int64_t> want(param->sizes().begin(), param->sizes().end());
+    auto shapeText = [](llvm::ArrayRef<int64_t> shape) {
+      std::string text = "[";
+      for (int64_t d : shape)
+        text += (text.size() > 1 ? "x" : "") + std::to_string(d);
+      return text + "]";
+    };
+    if (tensor.shape != want)
+      return fail("parameter '" + tensor.name + "' has shape " +
+                  shapeText(tensor.shape) + ", the network needs " +
+                  shapeText(want));
+    if (int64_t(tensor.values.size()) != param->numel())
+      return fail("parameter '" + tensor.name + "' has " +
+                  llvm::Twine(tensor.values.size()) + " values for shape " +
+                  shapeText(want));
+    param->copy_(torch::from_blob(const_cast<float *>(tensor.values.data()),
+                                  param->sizes(), torch::kFloat32));
+  }
+  impl->cachedLogp.clear();
+  return llvm::Error::success();
+}
+
+std::string GnnPolicy::optimizerState() const {
+  if (!impl->optimizer)
+    return {};
+  std::ostringstream os;
+  torch::serialize::OutputArchive archive;
+  impl->optimizer->save(archive);
+  archive.save_to(os);
+  return os.str();
+}
+
+llvm::Error GnnPolicy::setOptimizerState(llvm::StringRef bytes) {
+  if (bytes.empty())
+    return llvm::Error::success();
+  try {
+    std::istringstream is(bytes.str());
+    torch::serialize::InputArchive archive;
+    archive.load_from(is);
+    impl->adam().load(archive);
+  } catch (const std::exception &e) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "bad optimizer state: %s", e.what());
+  }
+  return llvm::Error::success();
+}

@@ -83,5 +83,7 @@ egrlCreatePolicyStrategy(const char *name) {
     return createEgrlStrategy().release();
   if (llvm::StringRef(name) == "egrl-sac")
     return createEgrlSacStrategy().release();
+  if (llvm::StringRef(name) == "policy")
+    return createTrainedPolicyStrategy().release();
   return nullptr;
 }

@@ -43,6 +43,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.seeded = result.seeded;
   s.stopped = result.stopped;
   s.measurements = result.measurements;
+  s.policyFile = result.policyFile;
   return s;
 }
 
@@ -108,6 +109,8 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << "; seed-from " << s.seeded;
   if (!s.stopped.empty())
     os << "; stopped early: " << s.stopped;
+  if (!s.policyFile.empty())
+    os << "; policy " << s.policyFile;
   return out;
 }
 
@@ -172,6 +175,8 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       entry["stopped"] = s.stopped;
     if (!s.measurements.empty())
       entry["measurements_s"] = s.measurements;
+    if (!s.policyFile.empty())
+      entry["policy"] = s.policyFile;
     // Population searches (egrl): who produced what, generation by
     // generation. Latencies of 0 (nothing valid) are written as null.
     if (!result.generations.empty()) {

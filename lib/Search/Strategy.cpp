@@ -15,8 +15,8 @@ Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
   static const llvm::StringRef names[] = {
-      "native", "greedy", "dp",   "random",   "ea",
-      "anneal", "pg",     "egrl", "egrl-sac", "ilp"};
+      "native", "greedy", "dp",       "random", "ea",    "anneal",
+      "pg",     "egrl",   "egrl-sac", "ilp",    "policy"};
   return names;
 }
 
@@ -26,7 +26,7 @@ egrl::createStrategy(llvm::StringRef name) {
     return createNativeStrategy();
   if (name == "greedy")
     return createGreedyStrategy();
-  if (name == "pg" || name == "egrl" || name == "egrl-sac")
+  if (name == "pg" || name == "egrl" || name == "egrl-sac" || name == "policy")
     return createPolicyStrategy(name);
   if (name == "ilp")
     return createIlpStrategy();

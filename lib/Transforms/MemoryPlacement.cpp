@@ -53,6 +53,13 @@ struct MemoryPlacementPass
 
     if (budget == 0)
       return fail("budget must be at least 1 evaluation");
+    if (strategy == "policy" && policyFile.empty())
+      return fail("strategy=policy needs a policy file: set the option "
+                  "policy=FILE (shipped: policies/*.json)");
+    // A trained policy is one forward pass, measured once, unless a budget
+    // to refine it with is asked for.
+    uint64_t searchBudget =
+        strategy == "policy" && !budget.hasValue() ? 1 : uint64_t(budget);
     auto granularityKind = parseGranularity(granularity);
     if (!granularityKind)
       return fail("unknown granularity '" + granularity +
@@ -130,7 +137,8 @@ struct MemoryPlacementPass
       const Evaluator &measure = **evaluatorOr;
 
       SearchContext context{*entry.problem, model, measure, {}};
-      context.options.budget = budget;
+      context.options.budget = searchBudget;
+      context.options.policyFile = policyFile;
       context.options.seed = seed;
       context.options.timeLimitSeconds = timeLimit;
       context.options.threads = std::max(1u, unsigned(threads));

@@ -65,3 +65,10 @@
 // WARN: warning: egrl: ilp: time limit:
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --plot 2>&1 | FileCheck %s --check-prefix=PLOT-NO-OUT
 // PLOT-NO-OUT: egrl-bench: error: --plot needs --out=DIR to write bench.png into
+
+// --policy: the policy strategy's placement (budget 1: no search) beside native.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%S/../Inputs/tiny-policy.json --budgets=1 --seeds=1 2>/dev/null | FileCheck %s --check-prefix=POLICY
+// POLICY: mlp{{ +}}native{{ +}}-{{ +}}4.116 us{{ +}}1.000x
+// POLICY-NEXT: mlp{{ +}}policy{{ +}}1{{ +}}{{[0-9.]+}} us{{ +}}{{[0-9.]+}}x{{ +}}-{{ +}}1/1{{ +}}1
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=policy 2>&1 | FileCheck %s --check-prefix=NOPOLICY
+// NOPOLICY: egrl-bench: error: mlp / policy: strategy 'policy' needs a policy file (policy=FILE; egrl-bench: --policy=FILE)

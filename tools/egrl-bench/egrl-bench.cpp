@@ -15,11 +15,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/Analysis/ModelLoader.h"
+#include "ToolSupport.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
-#include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
@@ -55,7 +54,7 @@ static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
                cl::desc("Comma-separated strategies to compare (default: "
                         "native,greedy; all: native, greedy, dp, ilp, "
-                        "random, ea, anneal, pg, egrl)"),
+                        "random, ea, anneal, pg, egrl, egrl-sac, policy)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned> seeds("seeds", cl::init(3),
                                cl::desc("Seeds 0..N-1 for each search (default: 3)"),
@@ -64,44 +63,26 @@ static cl::opt<std::string>
     budgets("budgets", cl::init("1000"),
             cl::desc("Comma-separated evaluation budgets (default: 1000)"),
             cl::cat(benchCategory));
-static cl::opt<std::string> target("target", cl::init("nnpi-1000"),
-                                   cl::desc("Target: a bundled name (nnpi-1000, the default; "
-                                            "edge-small) or a JSON path"),
-                                   cl::cat(benchCategory));
-static cl::opt<std::string> simTarget(
-    "sim-target", cl::init(""),
-    cl::desc("The chip the evaluator measures on when it is not --target: a "
-             "bundled name or a JSON path with the target's levels (default: "
-             "the target)"),
-    cl::cat(benchCategory));
 static cl::opt<std::string>
     seedFrom("seed-from", cl::init("none"),
              cl::desc("What searches (anneal, ea, random) may start from: "
                       "none (model-free, the default), native, or model "
                       "(the best of native, greedy and ilp)"),
              cl::cat(benchCategory));
-static cl::opt<std::string> evaluatorName(
-    "evaluator", cl::init("analytical"),
-    cl::desc("Evaluator every placement is measured on: analytical (the "
-             "default), nnpi-sim or external:COMMAND"),
-    cl::cat(benchCategory));
+// --target, --sim-target, --evaluator, --granularity, --function, --retries.
+static tools::EvaluationOptions evaluation(benchCategory);
 static cl::opt<unsigned> repeats(
     "repeats", cl::init(1),
     cl::desc("Measure each new best placement K times in all (in the "
              "budget) and keep it by the median: for noisy evaluators "
              "(default: 1)"),
     cl::cat(benchCategory));
-static cl::opt<unsigned> retries(
-    "retries", cl::init(0),
-    cl::desc("external: evaluators: restart a command that died or timed "
-             "out, and send the placement again, up to N times (default: 0)"),
-    cl::cat(benchCategory));
-static cl::opt<std::string> granularity("granularity", cl::init("fused"),
-                                        cl::desc("Graph nodes: 'fused' (the default) or 'op'"),
-                                        cl::cat(benchCategory));
-static cl::opt<std::string> function("function", cl::init(""),
-                                     cl::desc("Function to use in MLIR files with several"),
-                                     cl::cat(benchCategory));
+static cl::opt<std::string>
+    policyFile("policy", cl::init(""),
+               cl::desc("Policy file the 'policy' strategy places with "
+                        "(trained by egrl-train; policies/*.json); budget 1 "
+                        "is its placement with no search"),
+               cl::cat(benchCategory));
 // Not --threads: a library egrl-bench links registers that name already.
 static cl::opt<unsigned>
     threads("search-threads", cl::init(1),
@@ -147,24 +128,6 @@ struct Run {
   std::exit(1);
 }
 
-std::string resolveModel(llvm::StringRef name) {
-  if (llvm::sys::fs::exists(name))
-    return name.str();
-  llvm::SmallString<256> bundled(EGRL_MODELS_DIR);
-  llvm::sys::path::append(bundled, name + ".mlir");
-  if (llvm::sys::fs::exists(bundled))
-    return std::string(bundled);
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(EGRL_MODELS_DIR, ec), end;
-       it != end && !ec; it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".mlir")
-      names.push_back(llvm::sys::path::stem(it->path()).str());
-  llvm::sort(names);
-  die("no model '" + name + "' (not a file, and not a bundled model: " +
-      llvm::join(names, ", ") + ")");
-}
-
 double median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
   size_t n = values.size();
@@ -196,27 +159,17 @@ int main(int argc, char **argv) {
 
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
-  auto granularityKind = parseGranularity(granularity);
-  if (!granularityKind)
-    die("--granularity must be 'fused' or 'op'");
-  auto loaded = loadTarget(target);
-  if (!loaded)
-    die(llvm::toString(loaded.takeError()));
-  Target chip = std::move(*loaded);
-  // The simulator section is checked whichever evaluator runs, so a broken
-  // target fails the same way everywhere.
-  if (auto sim = SimConfig::fromTarget(chip); !sim)
-    die(llvm::toString(sim.takeError()));
+  llvm::Expected<tools::EvaluationSetup> setupOr =
+      tools::resolveSetup(evaluation);
+  if (!setupOr)
+    die(llvm::toString(setupOr.takeError()));
+  const tools::EvaluationSetup &setup = *setupOr;
+  const Target &chip = setup.chip;
+  const std::optional<Target> &simChip = setup.simChip;
+  const std::string &evaluatorName = setup.evaluatorName;
   std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
   if (!seedFromKind)
     die("--seed-from must be none, native or model, not '" + seedFrom + "'");
-  std::optional<Target> simChip;
-  if (!simTarget.empty()) {
-    auto sim = loadSimTarget(simTarget, chip, evaluatorName);
-    if (!sim)
-      die(llvm::toString(sim.takeError()));
-    simChip = std::move(*sim);
-  }
   std::vector<uint64_t> budgetList = parseBudgets();
 
   llvm::SmallVector<llvm::StringRef> names;
@@ -240,57 +193,26 @@ int main(int argc, char **argv) {
   for (const std::string &modelArg : models) {
     if (!stoppedEarly.empty())
       break;
-    std::string model;
-    llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
-    unsigned syntheticNodes;
-    uint64_t syntheticSeed;
-    llvm::StringRef spec(modelArg);
-    if (spec.consume_front("synthetic:")) {
-      auto [nodesText, seedText] = spec.split(':');
-      if (nodesText.getAsInteger(10, syntheticNodes) ||
-          seedText.getAsInteger(10, syntheticSeed) || syntheticNodes == 0)
-        die("'" + modelArg + "': expected synthetic:NODES:SEED");
-      graph = makeSyntheticGraph(syntheticNodes, syntheticSeed);
-      model = "synthetic" + nodesText.str() + "-" + seedText.str();
-    } else {
-      std::string path = resolveModel(modelArg);
-      model = llvm::sys::path::stem(path).str();
-      graph = loadWorkloadGraph(path, *granularityKind, function);
-    }
-    if (!graph)
-      die(llvm::toString(graph.takeError()));
-    if (graph->size() == 0)
-      die(model + ": nothing to place (the graph has no compute ops)");
-    Problem problem(*graph, chip);
-    if (llvm::Error err = checkFitsTarget(problem))
-      die(model + ": " + llvm::toString(std::move(err)));
-    // The model believes `chip`; the evaluator measures the sim-target.
-    std::optional<Problem> chipProblem;
-    if (simChip) {
-      chipProblem.emplace(*graph, *simChip);
-      if (llvm::Error err = checkFitsTarget(*chipProblem))
-        die(model + ": sim-target: " + llvm::toString(std::move(err)));
-    }
-    AnalyticalModel analytical(problem);
-    EvaluatorOptions evaluatorOptions;
-    evaluatorOptions.retries = retries;
-    auto evaluator = createEvaluator(
-        evaluatorName, chipProblem ? *chipProblem : problem, evaluatorOptions);
-    if (!evaluator)
-      die(llvm::toString(evaluator.takeError()));
+    auto instanceOr = tools::loadModelInstance(modelArg, setup);
+    if (!instanceOr)
+      die(llvm::toString(instanceOr.takeError()));
+    tools::ModelInstance &instance = **instanceOr;
+    const std::string &model = instance.name;
+    const Problem &problem = *instance.problem;
+    const AnalyticalModel &analytical = *instance.model;
     auto checkEvaluator = [&](const std::string &during) {
-      if (std::string why = (*evaluator)->failure(); !why.empty()) {
+      if (std::string why = instance.evaluator->failure(); !why.empty()) {
         // die() exits without unwinding: stop an external command first.
-        evaluator->reset();
+        instance.evaluator.reset();
         die(model + during + ": " + why);
       }
     };
     nativeLatency[model] =
-        (*evaluator)->evaluate(nativePlacement(problem)).latency;
+        instance.evaluator->evaluate(nativePlacement(problem)).latency;
     checkEvaluator("");
     llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                  << " nodes, native " << formatSeconds(nativeLatency[model])
-                 << " on " << (*evaluator)->name()
+                 << " on " << instance.evaluator->name()
                  << (simChip ? " (sim-target " + simChip->name + ")" : "")
                  << "\n";
 
@@ -298,13 +220,14 @@ int main(int argc, char **argv) {
       for (uint64_t budget : budgetList) {
         unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
         for (uint64_t seed = 0; seed < numSeeds; ++seed) {
-          SearchContext context{problem, analytical, **evaluator, {}};
+          SearchContext context{problem, analytical, *instance.evaluator, {}};
           context.options.budget = budget;
           context.options.seed = seed;
           context.options.threads = threads;
           context.options.timeLimitSeconds = timeLimit;
           context.options.seedFrom = *seedFromKind;
           context.options.progress = progress;
+          context.options.policyFile = policyFile;
           context.options.repeats = std::max(1u, unsigned(repeats));
           auto start = std::chrono::steady_clock::now();
           auto result = search->run(context);
@@ -322,7 +245,7 @@ int main(int argc, char **argv) {
           run.wall = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
-          if (auto *sim = dynamic_cast<const NnpiSim *>(evaluator->get());
+          if (auto *sim = dynamic_cast<const NnpiSim *>(instance.evaluator.get());
               sim && sim->config().noiseStddev > 0)
             run.noiseFree = sim->simulate(run.result.placement);
           if (run.strategy == "ilp" && !ilpLatency.count(model))
@@ -471,8 +394,8 @@ int main(int argc, char **argv) {
                    {"target", chip.name},
                    {"sim_target", simChip ? json(simChip->name) : json()},
                    {"seed_from", seedFrom.getValue()},
-                   {"evaluator", evaluatorName.getValue()},
-                   {"granularity", granularity.getValue()},
+                   {"evaluator", evaluatorName},
+                   {"granularity", evaluation.granularity.getValue()},
                    {"runs", std::move(all)}};
   llvm::SmallString<256> jsonPath(outDir), csvPath(outDir), pngPath(outDir);
   llvm::sys::path::append(jsonPath, "bench.json");

@@ -14,8 +14,10 @@
 #include "egrl/CostModel/Problem.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
 
 #include <memory>
+#include <string>
 
 namespace egrl {
 
@@ -28,6 +30,14 @@ struct GnnPolicyConfig {
   uint64_t seed = 0;
 };
 
+/// One parameter tensor by name, row-major: what a policy file stores
+/// (egrl/Policy/PolicyFile.h).
+struct ParameterTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
 class GnnPolicy {
 public:
   GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels);
@@ -36,6 +46,7 @@ public:
   GnnPolicy &operator=(const GnnPolicy &) = delete;
 
   unsigned numLevels() const;
+  const GnnPolicyConfig &config() const;
 
   /// Builds the features and the normalised adjacency of `problem`; every
   /// other call works on the last bound graph.
@@ -76,6 +87,18 @@ public:
   crossover(const GnnPolicy &a, const GnnPolicy &b, uint64_t seed);
   /// Number of scalar parameters.
   size_t numParameters() const;
+
+  /// Every parameter tensor, in registration order.
+  std::vector<ParameterTensor> exportParameters() const;
+  /// Overwrites the parameters from `tensors`, which must name every
+  /// parameter of this network once with its shape; the error names the
+  /// first that does not.
+  llvm::Error importParameters(llvm::ArrayRef<ParameterTensor> tensors);
+  /// The Adam optimiser's state (moments, step counts) as opaque bytes, so
+  /// that a resumed training run continues exactly; empty before the first
+  /// step.
+  std::string optimizerState() const;
+  llvm::Error setOptimizerState(llvm::StringRef bytes);
 
   /// Opaque (LibTorch, lib/Policy/GnnPolicyImpl.h): for the learners in
   /// lib/Policy that train the network directly (SacLearner).

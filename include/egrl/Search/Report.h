@@ -37,6 +37,7 @@ struct PlacementSummary {
   std::string seeded; ///< SearchResult::seeded.
   std::string stopped; ///< SearchResult::stopped.
   std::vector<double> measurements; ///< SearchResult::measurements.
+  std::string policyFile; ///< SearchResult::policyFile.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
 };

@@ -20,6 +20,8 @@
 
 namespace egrl {
 
+class GnnPolicy;
+
 struct HistoryPoint {
   uint64_t evaluations = 0;
   double bestLatency = 0;
@@ -60,6 +62,12 @@ struct SearchOptions {
   /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
   /// Empty: model-free.
   std::vector<Placement> seedPlacements;
+  /// The policy file `policy` places with (egrl/Policy/PolicyFile.h).
+  std::string policyFile;
+  /// A trained policy egrl refines from (strategy=policy with a budget):
+  /// its GNN members and its learner start from this network, and so the
+  /// chromosomes seeded from them. Null: random initialisation.
+  std::shared_ptr<const GnnPolicy> prior;
 };
 
 /// What a strategy works with. Model-based strategies (native, greedy, ilp)
@@ -109,6 +117,8 @@ struct SearchResult {
   /// the evaluator failing; empty when it did not. The placement is still
   /// the best one measured.
   std::string stopped;
+  /// The policy file a trained-policy strategy placed with; else empty.
+  std::string policyFile;
 };
 
 /// Counts evaluations, keeps the best valid placement and its history, and
@@ -235,6 +245,7 @@ createPolicyStrategy(llvm::StringRef name);
 std::unique_ptr<Strategy> createPolicyGradientStrategy();
 std::unique_ptr<Strategy> createEgrlStrategy();
 std::unique_ptr<Strategy> createEgrlSacStrategy();
+std::unique_ptr<Strategy> createTrainedPolicyStrategy();
 std::unique_ptr<Strategy> createIlpStrategy();
 std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();

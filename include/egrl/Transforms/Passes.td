@@ -31,6 +31,12 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            weights = "sram", output = "sram">} ins(%a, %w : ...) outs(...)
     ```
 
+    With `strategy=policy policy=FILE`, a policy trained by `egrl-train`
+    places the graph in one forward pass (its most likely levels, made to fit
+    by the target's capacity rules) and is measured once; an explicit
+    `budget=N` above 1 refines that placement with `egrl` started from the
+    policy (docs/policy.md).
+
     With `sim-target=CHIP`, the evaluator measures on another chip with the
     target's levels, while the model-based strategies keep believing
     `target`: a compiler whose model is wrong (docs/mismatch.md).
@@ -43,7 +49,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
            "Placement strategy: native, greedy (the default), dp, ilp, random, "
-           "ea, anneal, pg, egrl or egrl-sac (docs/strategies.md)">,
+           "ea, anneal, pg, egrl, egrl-sac or policy (a trained policy file, "
+           "see policy=; docs/strategies.md)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON">,
@@ -67,8 +74,13 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
            "'op'">,
+    Option<"policyFile", "policy", "std::string", /*default=*/"\"\"",
+           "Policy file strategy=policy places with (trained by egrl-train; "
+           "policies/*.json are shipped; docs/policy.md)">,
     Option<"budget", "budget", "uint64_t", /*default=*/"1000",
-           "Evaluations a search strategy may spend (default: 1000)">,
+           "Evaluations a search strategy may spend (default: 1000; "
+           "strategy=policy measures its placement once unless budget is "
+           "given, and with budget above 1 refines it with egrl)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Random seed, same seed, same placement (default: 0)">,
     Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",

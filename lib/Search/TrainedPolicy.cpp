@@ -1,0 +1,87 @@
+//===- TrainedPolicy.cpp - Place with a trained policy file ---------------===//
+//
+// `policy`: one forward pass of a policy trained by egrl-train
+// (egrl/Policy/PolicyFile.h), its most likely level for every tensor, made
+// to fit by the evaluator's capacity rules like every strategy's result,
+// and measured once. With a budget above one evaluation it refines with
+// `egrl` started from the policy (SearchOptions::prior) and seeded with its
+// placement, so the refinement never returns anything slower than it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Policy/PolicyFile.h"
+#include "egrl/Search/Strategy.h"
+
+using namespace egrl;
+
+namespace {
+
+class TrainedPolicyStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "policy"; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const std::string &path = context.options.policyFile;
+    if (path.empty())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "strategy 'policy' needs a policy file (policy=FILE; egrl-bench: "
+          "--policy=FILE)");
+    // A module of several functions loads the file once.
+    if (!loaded.policy || loadedPath != path) {
+      llvm::Expected<LoadedPolicy> file = loadPolicyFile(path);
+      if (!file)
+        return file.takeError();
+      loaded = std::move(*file);
+      loadedPath = path;
+    }
+    const Problem &problem = context.problem;
+    if (llvm::Error err =
+            checkPolicyFitsTarget(loaded.metadata, problem.target(), path))
+      return std::move(err);
+
+    std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
+    policy->bind(problem);
+    Placement placement = policy->mostLikely();
+    rectify(context.evaluator.problem(), placement);
+
+    std::string trained =
+        "trained on " + std::to_string(loaded.metadata.corpus.size()) +
+        " graphs, " + std::to_string(loaded.metadata.evaluations) +
+        " evaluations, " + loaded.metadata.evaluator +
+        (loaded.metadata.simTarget.empty()
+             ? ""
+             : " sim-target " + loaded.metadata.simTarget);
+    SearchResult result;
+    if (context.options.budget <= 1) {
+      EvaluationTracker tracker(context);
+      tracker.evaluate(placement);
+      result = tracker.finish();
+      result.detail = "no search; policy " + trained;
+    } else {
+      SearchContext refine{problem, context.model, context.evaluator,
+                           context.options};
+      refine.options.seedPlacements.push_back(std::move(placement));
+      refine.options.prior = std::move(policy);
+      llvm::Expected<SearchResult> refined = createEgrlStrategy()->run(refine);
+      if (!refined)
+        return refined.takeError();
+      result = std::move(*refined);
+      result.detail =
+          "refined by egrl from the policy (" + trained + "): " + result.detail;
+    }
+    result.policyFile = path;
+    return result;
+  }
+
+private:
+  LoadedPolicy loaded;
+  std::string loadedPath;
+};
+
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createTrainedPolicyStrategy() {
+  return std::make_unique<TrainedPolicyStrategy>();
+}

@@ -1,0 +1,52 @@
+// strategy=policy: one forward pass of a trained policy file, measured once
+// (test/Inputs/tiny-policy.json: hidden 8, one layer, trained in seconds by
+// egrl-train on two corpus graphs; regenerate with the command recorded in
+// its "command" field), and every error a policy file can cause.
+
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/tiny-policy.json report=%t.json" 2>&1 | FileCheck %s
+// CHECK: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (analytical): latency {{.*}}, valid; {{.*}}; policy {{.*}}tiny-policy.json
+// CHECK: egrl.record = #egrl.record<target = "nnpi-1000", {{.*}}strategy = "policy"
+// CHECK: egrl.placement = #egrl.placement<node = 0, weights = "{{dram|llc|sram}}", output = "{{dram|llc|sram}}">
+// RUN: FileCheck %s --check-prefix=REPORT < %t.json
+// REPORT-DAG: "evaluations": 1,
+// REPORT-DAG: "policy": "{{.*}}tiny-policy.json"
+// REPORT-DAG: "detail": "no search; policy trained on 2 graphs,
+
+// With a budget it refines with egrl from the policy, on the simulator.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/tiny-policy.json evaluator=nnpi-sim budget=40 report=%t.refined.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFINED
+// REFINED: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (nnpi-sim)
+// RUN: FileCheck %s --check-prefix=REFINEDREPORT < %t.refined.json
+// REFINEDREPORT-DAG: "evaluations": {{[0-9]+}},
+// REFINEDREPORT-DAG: "detail": "refined by egrl from the policy (trained on 2 graphs,
+
+// No policy file.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy" 2>&1 | FileCheck %s --check-prefix=NOFILE
+// NOFILE: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: strategy=policy needs a policy file: set the option policy=FILE
+
+// A missing file.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.absent.json" 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: cannot read policy file '{{.*}}absent.json': No such file or directory
+
+// Corrupt files: not JSON, JSON of something else, a tensor of the wrong shape.
+// RUN: head -c 300 %S/../Inputs/tiny-policy.json > %t.cut.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.cut.json" 2>&1 | FileCheck %s --check-prefix=CUT
+// CUT: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: {{.*}}cut.json: not a policy file: malformed JSON
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=OTHER
+// OTHER: error: egrl-memory-placement: {{.*}}toy.json: not a policy file (no "format": "egrl-policy")
+// RUN: sed -e 's/"hidden": 8/"hidden": 9/' %S/../Inputs/tiny-policy.json > %t.shape.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.shape.json" 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: error: egrl-memory-placement: {{.*}}shape.json: corrupt policy file: parameter '{{.*}}' has shape [8{{.*}}], the network needs [9
+
+// A policy computed on other features.
+// RUN: sed -e 's/"feature_version": [0-9]*/"feature_version": 0/' %S/../Inputs/tiny-policy.json > %t.features.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.features.json" 2>&1 | FileCheck %s --check-prefix=FEATURES
+// FEATURES: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: {{.*}}features.json: policy computed on feature version 0, this build computes feature version {{[1-9][0-9]*}} (include/egrl/Policy/Features.def); retrain it with egrl-train
+
+// A target with another number of levels (toy: fast, slow).
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/tiny-policy.json target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=LEVELS
+// LEVELS: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: {{.*}}tiny-policy.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)
+
+// A shipped policy (policies/nnpi-1000.json, trained on corpus/) placing the
+// bundled ResNet-50, which it never saw, on the simulator.
+// RUN: egrl-opt %models/resnet50.mlir -o /dev/null --egrl-memory-placement="strategy=policy policy=%egrl_src/policies/nnpi-1000.json evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=SHIPPED
+// SHIPPED: remark: egrl: placed 56 nodes of @forward on nnpi-1000 with policy (nnpi-sim): latency {{[0-9.]+}} us, {{[0-9.]+}}x vs native ({{[0-9.]+}} us), valid; weights: sram {{.*}}; policy {{.*}}policies/nnpi-1000.json

@@ -1,0 +1,145 @@
+//===- ToolSupport.cpp - What egrl-bench and egrl-train share -------------===//
+
+#include "ToolSupport.h"
+
+#include "egrl/Analysis/ModelLoader.h"
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/SimConfig.h"
+#include "egrl/Graph/SyntheticGraph.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+using namespace egrl;
+using namespace egrl::tools;
+namespace cl = llvm::cl;
+
+namespace {
+llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message.str());
+}
+
+llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
+  if (llvm::sys::fs::exists(name))
+    return name.str();
+  llvm::SmallString<256> bundled(EGRL_MODELS_DIR);
+  llvm::sys::path::append(bundled, name + ".mlir");
+  if (llvm::sys::fs::exists(bundled))
+    return std::string(bundled);
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(EGRL_MODELS_DIR, ec), end;
+       it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".mlir")
+      names.push_back(llvm::sys::path::stem(it->path()).str());
+  llvm::sort(names);
+  return error("no model '" + name +
+               "' (not a file, and not a bundled model: " +
+               llvm::join(names, ", ") + ")");
+}
+} // namespace
+
+EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
+    : target("target", cl::init("nnpi-1000"),
+             cl::desc("Target: a bundled name (nnpi-1000, the default; "
+                      "edge-small) or a JSON path"),
+             cl::cat(category)),
+      simTarget("sim-target", cl::init(""),
+                cl::desc("The chip the evaluator measures on when it is not "
+                         "--target: a bundled name or a JSON path with the "
+                         "target's levels (default: the target)"),
+                cl::cat(category)),
+      evaluator("evaluator", cl::init("analytical"),
+                cl::desc("Evaluator every placement is measured on: "
+                         "analytical (the default), nnpi-sim or "
+                         "external:COMMAND"),
+                cl::cat(category)),
+      granularity("granularity", cl::init("fused"),
+                  cl::desc("Graph nodes of .mlir models: 'fused' (the "
+                           "default) or 'op'"),
+                  cl::cat(category)),
+      function("function", cl::init(""),
+               cl::desc("Function to use in MLIR files with several"),
+               cl::cat(category)),
+      retries("retries", cl::init(0),
+              cl::desc("external: evaluators: restart a command that died or "
+                       "timed out, and send the placement again, up to N "
+                       "times (default: 0)"),
+              cl::cat(category)) {}
+
+llvm::Expected<EvaluationSetup>
+egrl::tools::resolveSetup(const EvaluationOptions &options) {
+  EvaluationSetup setup;
+  auto granularityKind = parseGranularity(options.granularity);
+  if (!granularityKind)
+    return error("--granularity must be 'fused' or 'op'");
+  setup.granularity = *granularityKind;
+  llvm::Expected<Target> loaded = loadTarget(options.target);
+  if (!loaded)
+    return loaded.takeError();
+  setup.chip = std::move(*loaded);
+  // The simulator section is checked whichever evaluator runs, so a broken
+  // target fails the same way everywhere.
+  if (auto sim = SimConfig::fromTarget(setup.chip); !sim)
+    return sim.takeError();
+  setup.evaluatorName = options.evaluator;
+  setup.evaluatorOptions.retries = options.retries;
+  if (!options.simTarget.empty()) {
+    llvm::Expected<Target> sim =
+        loadSimTarget(options.simTarget, setup.chip, setup.evaluatorName);
+    if (!sim)
+      return sim.takeError();
+    setup.simChip = std::move(*sim);
+  }
+  setup.function = options.function;
+  return std::move(setup);
+}
+
+llvm::Expected<std::unique_ptr<ModelInstance>>
+egrl::tools::loadModelInstance(llvm::StringRef spec,
+                               const EvaluationSetup &setup) {
+  auto instance = std::make_unique<ModelInstance>();
+  llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
+  llvm::StringRef synthetic = spec;
+  if (synthetic.consume_front("synthetic:")) {
+    auto [nodesText, seedText] = synthetic.split(':');
+    unsigned nodes;
+    uint64_t seed;
+    if (nodesText.getAsInteger(10, nodes) || seedText.getAsInteger(10, seed) ||
+        nodes == 0)
+      return error("'" + spec + "': expected synthetic:NODES:SEED");
+    graph = makeSyntheticGraph(nodes, seed);
+    instance->name = "synthetic" + nodesText.str() + "-" + seedText.str();
+  } else {
+    llvm::Expected<std::string> path = resolveModel(spec);
+    if (!path)
+      return path.takeError();
+    instance->name = llvm::sys::path::stem(*path).str();
+    graph = loadWorkloadGraph(*path, setup.granularity, setup.function);
+  }
+  if (!graph)
+    return graph.takeError();
+  if (graph->size() == 0)
+    return error(instance->name +
+                 ": nothing to place (the graph has no compute ops)");
+  instance->graph = std::make_unique<WorkloadGraph>(std::move(*graph));
+  instance->problem = std::make_unique<Problem>(*instance->graph, setup.chip);
+  if (llvm::Error err = checkFitsTarget(*instance->problem))
+    return error(instance->name + ": " + llvm::toString(std::move(err)));
+  // The model believes `chip`; the evaluator measures the sim-target.
+  if (setup.simChip) {
+    instance->chipProblem =
+        std::make_unique<Problem>(*instance->graph, *setup.simChip);
+    if (llvm::Error err = checkFitsTarget(*instance->chipProblem))
+      return error(instance->name +
+                   ": sim-target: " + llvm::toString(std::move(err)));
+  }
+  instance->model = std::make_unique<AnalyticalModel>(*instance->problem);
+  auto evaluator = createEvaluator(setup.evaluatorName, instance->measured(),
+                                   setup.evaluatorOptions);
+  if (!evaluator)
+    return evaluator.takeError();
+  instance->evaluator = std::move(*evaluator);
+  return std::move(instance);
+}

@@ -1,0 +1,68 @@
+//===- ToolSupport.h - What egrl-bench and egrl-train share ---------------===//
+//
+// The options that say what placements are measured on (target, sim-target,
+// evaluator, granularity, function) with the pass's meanings, and loading a
+// model (bundled name, .mlir, graph JSON, synthetic:NODES:SEED) into a
+// problem and an evaluator: one implementation for every tool.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_TOOLS_TOOLSUPPORT_H
+#define EGRL_TOOLS_TOOLSUPPORT_H
+
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Evaluator.h"
+#include "egrl/Target/Target.h"
+
+#include "llvm/Support/CommandLine.h"
+
+#include <memory>
+#include <optional>
+
+namespace egrl::tools {
+
+/// Registered in `category` of the tool that owns it.
+struct EvaluationOptions {
+  explicit EvaluationOptions(llvm::cl::OptionCategory &category);
+  llvm::cl::opt<std::string> target, simTarget, evaluator, granularity,
+      function;
+  llvm::cl::opt<unsigned> retries;
+};
+
+/// EvaluationOptions resolved and checked.
+struct EvaluationSetup {
+  Target chip;
+  /// The chip the evaluator measures on when it is not `chip`.
+  std::optional<Target> simChip;
+  std::string evaluatorName;
+  EvaluatorOptions evaluatorOptions;
+  Granularity granularity = Granularity::Fused;
+  std::string function;
+};
+llvm::Expected<EvaluationSetup> resolveSetup(const EvaluationOptions &options);
+
+/// One model on the setup's target, ready to measure.
+struct ModelInstance {
+  std::string name;
+  std::unique_ptr<WorkloadGraph> graph;
+  std::unique_ptr<Problem> problem;
+  /// The graph on the sim-target, when there is one.
+  std::unique_ptr<Problem> chipProblem;
+  std::unique_ptr<AnalyticalModel> model;
+  std::unique_ptr<Evaluator> evaluator;
+
+  /// What placements are measured on, and whose capacity rules they meet.
+  const Problem &measured() const {
+    return chipProblem ? *chipProblem : *problem;
+  }
+};
+
+/// `spec` is a bundled model name, a .mlir or graph .json path, or
+/// synthetic:NODES:SEED. `setup` must outlive the result.
+llvm::Expected<std::unique_ptr<ModelInstance>>
+loadModelInstance(llvm::StringRef spec, const EvaluationSetup &setup);
+
+} // namespace egrl::tools
+
+#endif // EGRL_TOOLS_TOOLSUPPORT_H

@@ -1,0 +1,195 @@
+//===- PolicyFileTest.cpp - Saving, loading and placing with policies -----===//
+
+#include "egrl/Policy/PolicyFile.h"
+#include "TestUtil.h"
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Policy/Features.h"
+#include "egrl/Search/Strategy.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+namespace {
+
+/// A policy moved away from its initialisation, bound to `problem`.
+std::unique_ptr<GnnPolicy> trainedPolicy(const Problem &problem) {
+  GnnPolicyConfig config;
+  config.hidden = 16;
+  config.layers = 2;
+  config.seed = 7;
+  auto policy = std::make_unique<GnnPolicy>(config, problem.numLevels());
+  policy->bind(problem);
+  for (unsigned step = 0; step < 5; ++step) {
+    std::vector<Placement> batch = policy->sample(4, step);
+    policy->update({1.0, -1.0, 0.5, -0.5});
+  }
+  return policy;
+}
+
+PolicyMetadata metadataFor(const Target &target) {
+  PolicyMetadata metadata;
+  for (const MemoryLevel &level : target.levels)
+    metadata.levels.push_back(level.name);
+  metadata.target = target.name;
+  metadata.simTarget = "nnpi-1000-slowllc";
+  metadata.evaluator = "nnpi-sim";
+  metadata.corpus = {"alexnet", "resnet18"};
+  metadata.evaluations = 1234;
+  metadata.date = "2026-12-02T01:00:00Z";
+  metadata.revision = "abc123";
+  return metadata;
+}
+
+std::string tempPath(llvm::StringRef name) {
+  return ::testing::TempDir() + "egrl-policyfile-" + name.str();
+}
+
+std::string errorOf(llvm::Expected<LoadedPolicy> loaded) {
+  EXPECT_FALSE(bool(loaded));
+  return loaded ? std::string() : llvm::toString(loaded.takeError());
+}
+
+class PolicyFileTest : public ::testing::Test {
+protected:
+  WorkloadGraph graph = test::randomGraph(25, 3);
+  Target target = test::nnpiTarget();
+  Problem problem{graph, target};
+  std::unique_ptr<GnnPolicy> policy = trainedPolicy(problem);
+  json document = json::parse(policyFileText(*policy, metadataFor(target)));
+};
+
+TEST_F(PolicyFileTest, RoundTripGivesTheSameLogProbabilities) {
+  std::string path = tempPath("roundtrip.json");
+  ASSERT_FALSE(bool(savePolicyFile(path, *policy, metadataFor(target))));
+  llvm::Expected<LoadedPolicy> loaded = loadPolicyFile(path);
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  const PolicyMetadata &meta = loaded->metadata;
+  EXPECT_EQ(meta.formatVersion, kPolicyFormatVersion);
+  EXPECT_EQ(meta.featureVersion, kFeatureVersion);
+  EXPECT_EQ(meta.hidden, 16u);
+  EXPECT_EQ(meta.layers, 2u);
+  EXPECT_EQ(meta.levels, metadataFor(target).levels);
+  EXPECT_EQ(meta.simTarget, "nnpi-1000-slowllc");
+  EXPECT_EQ(meta.corpus, metadataFor(target).corpus);
+  EXPECT_EQ(meta.evaluations, 1234u);
+  EXPECT_EQ(meta.revision, "abc123");
+  loaded->policy->bind(problem);
+  EXPECT_EQ(loaded->policy->logProbabilities(), policy->logProbabilities())
+      << "bit-identical after a round trip";
+  EXPECT_EQ(loaded->policy->mostLikely(), policy->mostLikely());
+}
+
+TEST_F(PolicyFileTest, MissingFileIsNamed) {
+  std::string message = errorOf(loadPolicyFile(tempPath("absent.json")));
+  EXPECT_NE(message.find("cannot read policy file '"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("absent.json"), std::string::npos) << message;
+}
+
+TEST_F(PolicyFileTest, MalformedJsonAndOtherJsonAreNotPolicyFiles) {
+  EXPECT_EQ(errorOf(parsePolicyFile("{\"format\": ", "p.json")),
+            "p.json: not a policy file: malformed JSON");
+  EXPECT_EQ(errorOf(parsePolicyFile("{\"levels\": []}", "p.json")),
+            "p.json: not a policy file (no \"format\": \"egrl-policy\")");
+}
+
+TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
+  json wrongShape = document;
+  wrongShape["parameters"][0]["shape"] = {3, 3};
+  std::string message = errorOf(parsePolicyFile(wrongShape.dump(), "p.json"));
+  EXPECT_NE(message.find("p.json: corrupt policy file: parameter '" +
+                         document["parameters"][0]["name"].get<std::string>() +
+                         "' has shape [3x3], the network needs [16x" +
+                         std::to_string(kNumNodeFeatures) + "]"),
+            std::string::npos)
+      << message;
+
+  json missing = document;
+  missing["parameters"].erase(missing["parameters"].begin());
+  message = errorOf(parsePolicyFile(missing.dump(), "p.json"));
+  EXPECT_NE(message.find("corrupt policy file: has " +
+                         std::to_string(missing["parameters"].size()) +
+                         " parameter tensors, the network " +
+                         std::to_string(document["parameters"].size())),
+            std::string::npos)
+      << message;
+
+  json truncated = document;
+  truncated["parameters"][1]["values"].erase(
+      truncated["parameters"][1]["values"].begin());
+  message = errorOf(parsePolicyFile(truncated.dump(), "p.json"));
+  EXPECT_NE(message.find("values for shape"), std::string::npos) << message;
+
+  json noLevels = document;
+  noLevels.erase("levels");
+  message = errorOf(parsePolicyFile(noLevels.dump(), "p.json"));
+  EXPECT_NE(message.find("p.json: corrupt policy file:"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("levels"), std::string::npos) << message;
+}
+
+TEST_F(PolicyFileTest, FeatureVersionMismatchNamesBothVersions) {
+  json old = document;
+  old["feature_version"] = kFeatureVersion + 41;
+  EXPECT_EQ(errorOf(parsePolicyFile(old.dump(), "p.json")),
+            "p.json: policy computed on feature version " +
+                std::to_string(kFeatureVersion + 41) +
+                ", this build computes feature version " +
+                std::to_string(kFeatureVersion) +
+                " (include/egrl/Policy/Features.def); retrain it with "
+                "egrl-train");
+}
+
+TEST_F(PolicyFileTest, LevelCountMismatchNamesCountsAndLevels) {
+  Target twoLevels = test::twoLevelTarget(1 << 20);
+  llvm::Error err =
+      checkPolicyFitsTarget(metadataFor(target), twoLevels, "p.json");
+  ASSERT_TRUE(bool(err));
+  std::string message = llvm::toString(std::move(err));
+  std::string policyLevels, targetLevels;
+  for (const MemoryLevel &level : target.levels)
+    policyLevels += (policyLevels.empty() ? "" : ", ") + level.name;
+  for (const MemoryLevel &level : twoLevels.levels)
+    targetLevels += (targetLevels.empty() ? "" : ", ") + level.name;
+  EXPECT_EQ(message, "p.json: the policy places on 3 levels (" + policyLevels +
+                         "), target '" + twoLevels.name + "' has 2 (" +
+                         targetLevels + ")");
+  EXPECT_FALSE(bool(checkPolicyFitsTarget(metadataFor(target), target, "p")));
+}
+
+TEST_F(PolicyFileTest, StrategyPlacesOnceAndRefinementNeverLoses) {
+  std::string path = tempPath("strategy.json");
+  ASSERT_FALSE(bool(savePolicyFile(path, *policy, metadataFor(target))));
+  AnalyticalModel model(problem);
+  std::unique_ptr<Strategy> strategy = createTrainedPolicyStrategy();
+
+  SearchContext context{problem, model, model, {}};
+  context.options.budget = 1;
+  context.options.policyFile = path;
+  llvm::Expected<SearchResult> once = strategy->run(context);
+  ASSERT_TRUE(bool(once)) << llvm::toString(once.takeError());
+  EXPECT_EQ(once->evaluations, 1u);
+  EXPECT_EQ(once->policyFile, path);
+  Placement expected = policy->mostLikely();
+  rectify(problem, expected);
+  EXPECT_EQ(once->placement, expected);
+
+  context.options.budget = 120;
+  llvm::Expected<SearchResult> refined = strategy->run(context);
+  ASSERT_TRUE(bool(refined)) << llvm::toString(refined.takeError());
+  EXPECT_EQ(refined->evaluations, 120u);
+  EXPECT_TRUE(refined->result.valid);
+  EXPECT_LE(refined->result.latency,
+            model.evaluate(once->placement).latency * (1 + 1e-12));
+  EXPECT_NE(refined->detail.find("refined by egrl"), std::string::npos);
+
+  context.options.policyFile.clear();
+  llvm::Expected<SearchResult> none = strategy->run(context);
+  ASSERT_FALSE(bool(none));
+  EXPECT_NE(llvm::toString(none.takeError()).find("policy=FILE"),
+            std::string::npos);
+}
+
+} // namespace
