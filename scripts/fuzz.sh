@@ -3,9 +3,12 @@
 # AddressSanitizer + UBSan, in ${EGRL_FUZZ_BUILD_DIR:-build-fuzz}.
 # Usage: scripts/fuzz.sh target|graph|placement|mlir [seconds, default 60]
 # Seeds come from the bundled files; the corpus grows in
-# build-fuzz/corpus/<name>. A crashing input is written to
-# fuzz/regressions/<name>/: fix the bug, keep the file (ctest replays it on
-# the normal build), commit both.
+# build-fuzz/corpus/<name>. Crashing and hanging inputs are written to
+# build-fuzz/artifacts/<name>/ for triage: a bug of ours gets fixed and its
+# input moves to fuzz/regressions/<name>/ (ctest replays it on the normal
+# build); a crash inside a library we do not build goes to fuzz/upstream/.
+# The mlir fuzzer runs in fork mode and goes on past crashes, since MLIR's
+# own parser crashes on some malformed text.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=${1:?usage: scripts/fuzz.sh target|graph|placement|mlir [seconds]}
@@ -21,7 +24,8 @@ if [[ ! -f "$build/build.ninja" ]]; then
 fi
 ninja -C "$build" "egrl-fuzz-$name"
 corpus=$build/corpus/$name
-mkdir -p "$corpus" "$root/fuzz/regressions/$name"
+artifacts=$build/artifacts/$name
+mkdir -p "$corpus" "$artifacts"
 case $name in
   target) cp -n "$root"/targets/*.json "$root"/test/Inputs/*.json "$corpus"/ ;;
   graph) ninja -C "$root/build" egrl-model-graphs 2>/dev/null &&
@@ -32,5 +36,8 @@ case $name in
 esac
 export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-"$build/bin/egrl-fuzz-$name" -max_total_time="$seconds" -timeout=20 \
-  -rss_limit_mb=4096 -artifact_prefix="$root/fuzz/regressions/$name/" "$corpus"
+mode=()
+[[ $name == mlir ]] && mode=(-fork=1 -ignore_crashes=1)
+"$build/bin/egrl-fuzz-$name" "${mode[@]}" -max_total_time="$seconds" \
+  -timeout=20 -rss_limit_mb=4096 -artifact_prefix="$artifacts/" "$corpus"
+echo "fuzz.sh: inputs to triage, if any: $artifacts" >&2

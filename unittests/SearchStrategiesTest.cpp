@@ -332,8 +332,9 @@ TEST(Ilp, TimeLimitWithPrefetch) {
     EXPECT_LT(seconds, 10.0) << nodes << " nodes: " << ilp.detail;
     EXPECT_TRUE(ilp.result.valid);
     EXPECT_LE(ilp.result.latency, greedy.result.latency * (1 + 1e-9));
-    if (nodes == 3000)
+    if (nodes == 3000) {
       EXPECT_EQ(ilp.caveat.rfind("time limit", 0), 0u) << ilp.detail;
+    }
   }
 }
 
@@ -417,7 +418,7 @@ TEST(Dp, NonFiniteLatenciesStillGiveAPlacement) {
   // Target files can no longer say so (rates below 1/s are rejected), but a
   // Target built in code can.
   std::string json = R"({"name": "overflow", "element_bytes": 1,
-    "compute": {"mac_per_s": 1, "vector_ops_per_s": 1},
+    "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9},
     "levels": [
       {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
       {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 using namespace egrl;
@@ -209,6 +210,24 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
   llvm::sort(target.levels, [](const MemoryLevel &a, const MemoryLevel &b) {
     return a.bandwidth > b.bandwidth;
   });
+  // Rates that span more than this make the simulator's times span more
+  // than a double resolves: a DRAM at 6.72 B/s beside engines at 2.5e13
+  // MAC/s left its event loop waiting for a wake-up that rounded to "now"
+  // (found by fuzz/TargetFuzzer.cpp). Real chips span a few hundred.
+  constexpr double kMaxRateSpan = 1e8;
+  double fastest = std::max({target.macRate, target.vectorRate,
+                             target.levels.front().bandwidth});
+  double slowest = std::min({target.macRate, target.vectorRate,
+                             target.levels.back().bandwidth});
+  if (fastest > kMaxRateSpan * slowest) {
+    char span[96];
+    std::snprintf(span, sizeof(span), "(from %g to %g per second)", slowest,
+                  fastest);
+    reader.fail("<root>",
+                std::string("compute rates and bandwidths span more than 1e8 ") +
+                    span);
+    return makeError();
+  }
 
   if (auto it = root.find("sim"); it != root.end()) {
     if (!it->is_object()) {
