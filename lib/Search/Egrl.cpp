@@ -261,6 +261,7 @@ public:
     const unsigned size = config.population.size;
     const unsigned levels = problem.numLevels();
     EvaluationTracker tracker(context);
+    tracker.reportProgressElsewhere(); // Generations, below.
     SearchProgress progress(context, name());
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();

@@ -2,6 +2,7 @@
 
 #include "egrl/Search/Strategy.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Report.h"
 
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -69,7 +70,8 @@ llvm::StringRef egrl::seedFromName(SeedFrom from) {
 }
 
 EvaluationTracker::EvaluationTracker(const SearchContext &context)
-    : context(context), start(std::chrono::steady_clock::now()) {}
+    : context(context), start(std::chrono::steady_clock::now()),
+      progress(context, context.options.progressLabel) {}
 
 EvalResult EvaluationTracker::evaluate(const Placement &placement) {
   EvalResult result = context.evaluator.evaluate(placement);
@@ -121,8 +123,10 @@ void EvaluationTracker::record(const Placement &placement,
     return !haveBest || (r.valid && !bestResult.valid) ||
            (r.valid == bestResult.valid && r.latency < bestResult.latency);
   };
-  if (!beatsBest(result))
+  if (!beatsBest(result)) {
+    progress.update(evaluations, haveBest ? bestResult.latency : 0);
     return;
+  }
   EvalResult candidate = result;
   std::vector<double> measured;
   if (context.options.repeats > 1 && std::isfinite(result.latency)) {
@@ -153,6 +157,7 @@ void EvaluationTracker::record(const Placement &placement,
   history.push_back({evaluations, candidate.latency, wall});
   if (context.options.onImprovement)
     context.options.onImprovement(history.back());
+  progress.update(evaluations, bestResult.latency);
 }
 
 NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
@@ -201,23 +206,41 @@ SearchProgress::SearchProgress(const SearchContext &context,
       budget(context.options.budget), start(std::chrono::steady_clock::now()),
       last(start) {}
 
-void SearchProgress::update(uint64_t generation, uint64_t evaluations,
-                            double speedup) {
+bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   if (!enabled)
-    return;
+    return false;
   auto now = std::chrono::steady_clock::now();
   if (now - last < std::chrono::seconds(1))
-    return;
+    return false;
   last = now;
-  double elapsed = std::chrono::duration<double>(now - start).count();
-  double eta = evaluations > 0
-                   ? elapsed / double(evaluations) *
-                         double(budget - std::min(budget, evaluations))
-                   : 0;
+  elapsed = std::chrono::duration<double>(now - start).count();
+  eta = evaluations > 0 ? elapsed / double(evaluations) *
+                              double(budget - std::min(budget, evaluations))
+                        : 0;
+  return true;
+}
+
+void SearchProgress::update(uint64_t generation, uint64_t evaluations,
+                            double speedup) {
+  double elapsed, eta;
+  if (!due(evaluations, elapsed, eta))
+    return;
   llvm::errs() << llvm::format(
       "%s: generation %llu, %llu/%llu evaluations, best %.3fx native, "
       "%.1f s elapsed, ETA %.1f s\n",
       strategy.c_str(), (unsigned long long)generation,
       (unsigned long long)evaluations, (unsigned long long)budget, speedup,
+      elapsed, eta);
+}
+
+void SearchProgress::update(uint64_t evaluations, double bestLatency) {
+  double elapsed, eta;
+  if (!due(evaluations, elapsed, eta))
+    return;
+  llvm::errs() << llvm::format(
+      "%s: %llu/%llu evaluations, best %s, %.1f s elapsed, ETA %.1f s\n",
+      strategy.c_str(), (unsigned long long)evaluations,
+      (unsigned long long)budget,
+      bestLatency > 0 ? formatSeconds(bestLatency).c_str() : "none yet",
       elapsed, eta);
 }

@@ -144,6 +144,7 @@ struct MemoryPlacementPass
       context.options.threads = std::max(1u, unsigned(threads));
       context.options.seedFrom = *seedFromKind;
       context.options.progress = progress;
+      context.options.progressLabel = strategy;
       context.options.repeats = std::max(1u, unsigned(repeats));
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);

@@ -227,6 +227,7 @@ int main(int argc, char **argv) {
           context.options.timeLimitSeconds = timeLimit;
           context.options.seedFrom = *seedFromKind;
           context.options.progress = progress;
+          context.options.progressLabel = search->name().str();
           context.options.policyFile = policyFile;
           context.options.repeats = std::max(1u, unsigned(repeats));
           auto start = std::chrono::steady_clock::now();

@@ -49,6 +49,8 @@ struct SearchOptions {
   SeedFrom seedFrom = SeedFrom::None;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
+  /// Names the search in progress lines (the strategy's name).
+  std::string progressLabel = "search";
   /// Population searches (egrl) print generation, evaluations, best
   /// speed-up and an ETA to stderr, at most once a second.
   bool progress = false;
@@ -121,6 +123,28 @@ struct SearchResult {
   std::string policyFile;
 };
 
+/// Throttled progress of a long search on stderr (SearchOptions::progress):
+/// at most one line a second, so short searches print nothing.
+class SearchProgress {
+public:
+  SearchProgress(const SearchContext &context, llvm::StringRef strategy);
+  /// `speedup` is the best so far over native (0: none yet).
+  void update(uint64_t generation, uint64_t evaluations, double speedup);
+  /// Any search, from EvaluationTracker: evaluations and the best latency.
+  void update(uint64_t evaluations, double bestLatency);
+  void disable() { enabled = false; }
+
+private:
+  /// Whether a line is due (at most one a second); then the elapsed
+  /// seconds and the ETA.
+  bool due(uint64_t evaluations, double &elapsed, double &eta);
+
+  bool enabled;
+  std::string strategy;
+  uint64_t budget;
+  std::chrono::steady_clock::time_point start, last;
+};
+
 /// Counts evaluations, keeps the best valid placement and its history, and
 /// enforces the budget. Shared by every search so all report alike.
 class EvaluationTracker {
@@ -141,6 +165,9 @@ public:
   bool exhausted() const {
     return evaluations >= context.options.budget || stoppedEarly();
   }
+  /// For searches that print progress of their own (egrl's generations):
+  /// the tracker's line (evaluations, best latency, ETA) is off.
+  void reportProgressElsewhere() { progress.disable(); }
   /// A signal asked to stop (egrl/Support/Interrupt.h) or the evaluator
   /// failed: every search ends at its next check of exhausted().
   bool stoppedEarly() const {
@@ -156,6 +183,7 @@ private:
 
   const SearchContext &context;
   std::chrono::steady_clock::time_point start;
+  SearchProgress progress;
   uint64_t evaluations = 0;
   std::string evaluatorFailure;
   uint64_t failedAt = 0; ///< The evaluation that failed, counting from 1.
@@ -206,20 +234,6 @@ private:
   int64_t totalBytes = 0;
 };
 
-/// Throttled progress of a long search on stderr (SearchOptions::progress):
-/// at most one line a second, so short searches print nothing.
-class SearchProgress {
-public:
-  SearchProgress(const SearchContext &context, llvm::StringRef strategy);
-  /// `speedup` is the best so far over native (0: none yet).
-  void update(uint64_t generation, uint64_t evaluations, double speedup);
-
-private:
-  bool enabled;
-  std::string strategy;
-  uint64_t budget;
-  std::chrono::steady_clock::time_point start, last;
-};
 
 class Strategy {
 public:

@@ -99,9 +99,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "deterministic mode); the placement is the same for any count "
            "(default: 1)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
-           "Print the progress of long searches (egrl: generation, "
-           "evaluations, best speed-up, ETA) to stderr, at most once a "
-           "second (default: true)">,
+           "Print the progress of long searches to stderr, at most once a "
+           "second: evaluations, best latency, ETA (egrl: its generation "
+           "and best speed-up) (default: true)">,
   ];
 }
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every figure of docs/results.md, docs/mismatch.md and docs/training.md, in
+# one command (about an hour and a half on the 2-core machine):
+#   1. all strategies at 1k / 5k evaluations, model-free, fused, on the
+#      analytical model and on nnpi-sim (docs/results/{analytical,nnpi-sim});
+#   2. BERT-base at op granularity on nnpi-sim at 1k / 5k / 20k, model-free
+#      and model-seeded (docs/results/op);
+#   3. the mismatched chips (scripts/bench-mismatch.sh);
+#   4. noisy measurements (scripts/bench-noise.sh);
+#   5. the shipped policies zero-shot (scripts/zero-shot.sh);
+#   6. model-to-chip transfer (scripts/model-to-chip.sh).
+# Each step prints its table; plots are bench.png beside each bench.json.
+# Usage: scripts/bench-all.sh   (EGRL_BIN: another bin directory)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${EGRL_BUILD_DIR:-$root/build}
+[[ -n "${EGRL_BIN:-}" ]] || "$root/scripts/build.sh"
+bench=${EGRL_BIN:-$build/bin}/egrl-bench
+all=native,greedy,dp,ilp,random,ea,anneal,pg,egrl
+models=(resnet50 resnet101 bert_base)
+for evaluator in analytical nnpi-sim; do
+  "$bench" "${models[@]}" --evaluator=$evaluator --strategies=$all \
+    --budgets=1000,5000 --seeds=3 --out="$root/docs/results/$evaluator" --plot \
+    >"$root/docs/results/$evaluator/table.txt"
+  /usr/bin/python3 "$root/python/evals_to_target.py" \
+    "$root/docs/results/$evaluator/bench.json"
+done
+mkdir -p "$root/docs/results/op/none" "$root/docs/results/op/model"
+"$bench" bert_base --granularity=op --evaluator=nnpi-sim --strategies=$all \
+  --budgets=1000,5000,20000 --seeds=3 --out="$root/docs/results/op/none" \
+  --plot >"$root/docs/results/op/none/table.txt"
+"$bench" bert_base --granularity=op --evaluator=nnpi-sim --seed-from=model \
+  --strategies=ilp,anneal,egrl --budgets=1000,5000,20000 --seeds=3 \
+  --out="$root/docs/results/op/model" --plot >"$root/docs/results/op/model/table.txt"
+/usr/bin/python3 "$root/python/evals_to_target.py" "$root/docs/results/op/none/bench.json"
+EGRL_BENCH=$bench "$root/scripts/bench-mismatch.sh"
+EGRL_BENCH=$bench "$root/scripts/bench-noise.sh"
+"$root/scripts/zero-shot.sh"
+"$root/scripts/model-to-chip.sh"
