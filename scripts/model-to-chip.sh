@@ -25,6 +25,7 @@ for model in "${models[@]}"; do
       --progress=false 2>"$out/$model.train.log"
 done
 for chip in "${chips[@]}"; do
+  mkdir -p "$out/$chip"
   for model in "${models[@]}"; do
     "$bin/egrl-bench" "$model" --target=nnpi-1000 --evaluator=nnpi-sim \
       --sim-target="$chip" --policy="$out/$model.json" \
