@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one input loader for a while with libFuzzer (Debian's clang), with
 # AddressSanitizer + UBSan, in ${EGRL_FUZZ_BUILD_DIR:-build-fuzz}.
-# Usage: scripts/fuzz.sh target|graph|placement|mlir [seconds, default 60]
+# Usage: scripts/fuzz.sh target|graph|placement|policy|mlir [seconds, default 60]
 # Seeds come from the bundled files; the corpus grows in
 # build-fuzz/corpus/<name>. Crashing and hanging inputs are written to
 # build-fuzz/artifacts/<name>/ for triage: a bug of ours gets fixed and its
@@ -11,7 +11,7 @@
 # own parser crashes on some malformed text.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-name=${1:?usage: scripts/fuzz.sh target|graph|placement|mlir [seconds]}
+name=${1:?usage: scripts/fuzz.sh target|graph|placement|policy|mlir [seconds]}
 seconds=${2:-60}
 build=${EGRL_FUZZ_BUILD_DIR:-$root/build-fuzz}
 clang=$(command -v clang++ || true)
@@ -31,6 +31,7 @@ case $name in
   graph) ninja -C "$root/build" egrl-model-graphs 2>/dev/null &&
          cp -n "$root"/build/models/*.json "$corpus"/ || cp -n "$root"/corpus/*.json "$corpus"/ ;;
   placement) echo '{"nodes": [{"weights": "sram", "output": "llc"}, {"weights": "dram", "output": "dram"}, {"weights": "llc", "output": "sram"}]}' > "$corpus/seed.json" ;;
+  policy) cp -n "$root"/test/Inputs/tiny-policy.json "$corpus"/ ;;
   mlir) cp -n "$root"/test/Inputs/*.mlir "$root"/models/tiny_cnn.mlir "$corpus"/ ;;
   *) echo "fuzz.sh: unknown fuzzer '$name'" >&2; exit 1 ;;
 esac

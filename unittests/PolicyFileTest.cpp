@@ -89,10 +89,17 @@ TEST_F(PolicyFileTest, MissingFileIsNamed) {
 }
 
 TEST_F(PolicyFileTest, MalformedJsonAndOtherJsonAreNotPolicyFiles) {
-  EXPECT_EQ(errorOf(parsePolicyFile("{\"format\": ", "p.json")),
-            "p.json: not a policy file: malformed JSON");
+  EXPECT_EQ(errorOf(parsePolicyFile("{\"format\": ", "p.json"))
+                .rfind("p.json: not a policy file: malformed JSON at byte 12", 0),
+            0u);
   EXPECT_EQ(errorOf(parsePolicyFile("{\"levels\": []}", "p.json")),
             "p.json: not a policy file (no \"format\": \"egrl-policy\")");
+  // A format that is not a string aborted with a type_error.
+  EXPECT_EQ(errorOf(parsePolicyFile("{\"format\": 7}", "p.json")),
+            "p.json: not a policy file (no \"format\": \"egrl-policy\")");
+  EXPECT_NE(errorOf(parsePolicyFile(std::string(10000, '['), "p.json"))
+                .find("nested more than 64 levels deep"),
+            std::string::npos);
 }
 
 TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {

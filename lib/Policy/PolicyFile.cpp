@@ -9,6 +9,7 @@
 
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Policy/Features.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -81,28 +82,30 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
 llvm::Error egrl::savePolicyFile(llvm::StringRef path, const GnnPolicy &policy,
                                  const PolicyMetadata &metadata) {
   std::string text = policyFileText(policy, metadata);
-  // Written whole then renamed: an interrupted run never leaves half a file
-  // where a checkpoint or policy was.
-  std::string temporary = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(temporary, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return error(path, "cannot write: " + ec.message());
-    os << text;
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temporary, path))
-    return error(path, "cannot write: " + ec.message());
+  // Through a temporary file renamed into place: an interrupted run never
+  // leaves half a file where a checkpoint or policy was.
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << text;
+        return llvm::Error::success();
+      }))
+    return error(path, "cannot write: " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 
 llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                                                    llvm::StringRef origin) {
-  json document = json::parse(text.begin(), text.end(), nullptr,
-                              /*allow_exceptions=*/false);
-  if (document.is_discarded())
-    return error(origin, "not a policy file: malformed JSON");
-  if (!document.is_object() || document.value("format", "") != kFormatName)
+  llvm::Expected<json> parsed = parseJsonInput(text, origin);
+  if (!parsed) {
+    // "origin: malformed JSON at byte N: ...", said as a policy file.
+    std::string why = llvm::toString(parsed.takeError());
+    llvm::StringRef rest(why);
+    rest.consume_front((origin + ": ").str());
+    return error(origin, "not a policy file: " + rest);
+  }
+  const json &document = *parsed;
+  auto format = document.is_object() ? document.find("format") : document.end();
+  if (!document.is_object() || format == document.end() ||
+      *format != kFormatName)
     return error(origin, "not a policy file (no \"format\": \"" +
                              llvm::Twine(kFormatName) + "\")");
   LoadedPolicy loaded;
@@ -124,8 +127,17 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                        " (include/egrl/Policy/Features.def); retrain it with "
                        "egrl-train");
     meta.levels = document.at("levels").get<std::vector<std::string>>();
-    meta.hidden = document.at("gnn").at("hidden").get<unsigned>();
-    meta.layers = document.at("gnn").at("layers").get<unsigned>();
+    // Sizes that build the network: exact integers in a range a trained
+    // policy has, so a corrupt file cannot ask for gigabytes of tensors.
+    std::optional<int64_t> hidden =
+        exactInteger(document.at("gnn").at("hidden"), 1, 4096);
+    std::optional<int64_t> layers =
+        exactInteger(document.at("gnn").at("layers"), 1, 64);
+    if (!hidden || !layers)
+      return error(origin, "corrupt policy file: gnn.hidden must be 1 to "
+                           "4096 and gnn.layers 1 to 64");
+    meta.hidden = unsigned(*hidden);
+    meta.layers = unsigned(*layers);
     meta.target = document.at("target").get<std::string>();
     if (!document.at("sim_target").is_null())
       meta.simTarget = document.at("sim_target").get<std::string>();
@@ -137,8 +149,8 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     meta.date = document.at("date").get<std::string>();
     meta.revision = document.at("revision").get<std::string>();
     meta.command = document.value("command", "");
-    if (meta.levels.empty() || meta.hidden == 0 || meta.layers == 0)
-      return error(origin, "corrupt policy file: no levels or an empty GNN");
+    if (meta.levels.empty() || meta.levels.size() > 16)
+      return error(origin, "corrupt policy file: 1 to 16 levels expected");
 
     std::vector<ParameterTensor> tensors;
     for (const json &entry : document.at("parameters")) {

@@ -255,16 +255,12 @@ json trainingOptions(const tools::EvaluationSetup &setup) {
 }
 
 void writeFile(llvm::StringRef path, llvm::StringRef text) {
-  std::string temporary = (path + ".tmp").str();
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(temporary, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      die("cannot write '" + path + "': " + ec.message());
-    os << text;
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temporary, path))
-    die("cannot write '" + path + "': " + ec.message());
+  // Through a temporary file renamed into place: never half a file.
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << text;
+        return llvm::Error::success();
+      }))
+    die("cannot write '" + path + "': " + llvm::toString(std::move(err)));
 }
 
 /// One training run: the corpus, the shared policy and everything a
