@@ -70,7 +70,9 @@ def main(argv):
             points = [(x, y) for x, y in zip(xs, ys) if y is not None]
             ax.step([p[0] for p in points], [p[1] for p in points], where="post",
                     label=f"{strategy} (median of {len(group)} seeds)")
-        ax.set_title(f"{model} — {bench['target']}, {bench['evaluator']}")
+        chip = bench.get("sim_target") or ""
+        on = f" on {chip}" if chip and chip != bench["target"] else ""
+        ax.set_title(f"{model} — {bench['target']}, {bench['evaluator']}{on}")
         ax.set_xlabel("evaluations")
         ax.set_ylabel("best latency / native")
         ax.set_xscale("symlog")
