@@ -31,7 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(*registry, MLIRContext::Threading::DISABLED);
   // Diagnostics are the expected outcome of bad input: keep them quiet.
   context.getDiagEngine().registerHandler([](Diagnostic &) {});
-  llvm::StringRef text(reinterpret_cast<const char *>(data), size);
+  // MLIR's lexer stops at a NUL: the input needs one after its end, as a
+  // file read by the tools has (the fuzzer's buffer is exactly `size`).
+  std::string text(reinterpret_cast<const char *>(data), size);
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module)
     return 0;
