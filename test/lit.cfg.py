@@ -44,6 +44,7 @@ tools = [
     "egrl-opt",
     "egrl-bench",
     "egrl-train",
+    "mlir-translate",
     ToolSubst("upstream-mlir-opt", upstream_mlir_opt),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

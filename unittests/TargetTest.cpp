@@ -32,6 +32,31 @@ TEST(Target, ParsesAndSortsLevelsFastestFirst) {
   EXPECT_EQ(target->layerOverhead, 0);
 }
 
+TEST(Target, AddressSpacesCountFromTheBackingStore) {
+  // Defaults: the slowest level 0, then up towards the fastest, whatever
+  // the order of the file.
+  auto target = Target::parse(kValid, "t.json");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  EXPECT_EQ(target->levels[0].addressSpace, 1u); // sram
+  EXPECT_EQ(target->levels[1].addressSpace, 0u); // dram
+  Target nnpi = test::nnpiTarget();
+  EXPECT_EQ(nnpi.levels[0].addressSpace, 2u);
+  EXPECT_EQ(nnpi.levels[2].addressSpace, 0u);
+  std::string explicitSpaces = kValid;
+  explicitSpaces.replace(explicitSpaces.find("\"name\": \"sram\","), 15,
+                         "\"name\": \"sram\", \"address_space\": 3,");
+  auto placed = Target::parse(explicitSpaces, "t.json");
+  ASSERT_TRUE(bool(placed)) << llvm::toString(placed.takeError());
+  EXPECT_EQ(placed->levels[0].addressSpace, 3u);
+  EXPECT_EQ(placed->levels[1].addressSpace, 0u);
+  std::string bad = kValid;
+  bad.replace(bad.find("\"name\": \"sram\","), 15,
+              "\"name\": \"sram\", \"address_space\": -1,");
+  EXPECT_NE(errorOf(bad).find("levels[1].address_space: must be an integer"),
+            std::string::npos)
+      << errorOf(bad);
+}
+
 TEST(Target, BundledTargetsLoad) {
   Target nnpi = test::nnpiTarget();
   EXPECT_EQ(nnpi.name, "nnpi-1000");

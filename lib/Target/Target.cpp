@@ -165,6 +165,7 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
                               std::to_string(kMaxLevels) + " are supported");
     return makeError();
   }
+  std::vector<bool> explicitSpaces;
   for (size_t i = 0; i < levels->size(); ++i) {
     const json &entry = (*levels)[i];
     std::string path = "levels[" + std::to_string(i) + "]";
@@ -190,6 +191,20 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
                       /*required=*/false) ||
         !reader.rate(entry, "bandwidth_bytes_per_s", path, level.bandwidth))
       return makeError();
+    if (auto space = entry.find("address_space"); space != entry.end()) {
+      // LLVM's address spaces are 24-bit.
+      std::optional<int64_t> value = exactInteger(*space, 0, (1 << 24) - 1);
+      if (!value) {
+        reader.fail(path + ".address_space",
+                    "must be an integer between 0 and 2^24 - 1 (got " +
+                        space->dump() + ")");
+        return makeError();
+      }
+      level.addressSpace = unsigned(*value);
+      explicitSpaces.push_back(true);
+    } else {
+      explicitSpaces.push_back(false);
+    }
     if (level.reservedBytes >= level.capacityBytes) {
       reader.fail(path + ".reserved_bytes",
                   "must be smaller than capacity_bytes");
@@ -205,6 +220,19 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
         return makeError();
       }
     target.levels.push_back(std::move(level));
+  }
+  // Default address spaces count from the backing store (0) towards the
+  // fastest level, in bandwidth order, whatever the file's order.
+  {
+    std::vector<size_t> bySpeed(target.levels.size());
+    for (size_t i = 0; i < bySpeed.size(); ++i)
+      bySpeed[i] = i;
+    llvm::sort(bySpeed, [&](size_t a, size_t b) {
+      return target.levels[a].bandwidth < target.levels[b].bandwidth;
+    });
+    for (size_t rank = 0; rank < bySpeed.size(); ++rank)
+      if (!explicitSpaces[bySpeed[rank]])
+        target.levels[bySpeed[rank]].addressSpace = unsigned(rank);
   }
   // Fastest first.
   llvm::sort(target.levels, [](const MemoryLevel &a, const MemoryLevel &b) {

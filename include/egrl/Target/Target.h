@@ -29,6 +29,10 @@ struct MemoryLevel {
   int64_t reservedBytes = 0;
   /// Sustained bandwidth in bytes per second.
   double bandwidth = 0;
+  /// The integer address space a backend gives the level
+  /// (--egrl-lower-memory-spaces). Default: the backing store (the slowest
+  /// level) 0, then 1, 2, ... towards the fastest.
+  unsigned addressSpace = 0;
 
   int64_t usableBytes() const { return capacityBytes - reservedBytes; }
 };

@@ -155,4 +155,37 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
                            "::egrl::EGRLDialect"];
 }
 
+def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Turn #egrl.mem memory spaces into the target's integer "
+                "address spaces and drop the egrl attributes, so the standard "
+                "lowering reaches LLVM IR";
+  let description = [{
+    Run after `--egrl-apply-memory-spaces`. Every `#egrl.mem<"level">`
+    (memref types of allocations, globals, function signatures, casts)
+    becomes the level's integer address space from the target JSON
+    (`levels[].address_space`; by default the backing store is 0 and the
+    faster levels count up from it), and the `egrl.placement` and
+    `egrl.record` attributes, which no backend knows, are removed. The
+    target is the one the module's `#egrl.record` names unless `target=` is
+    given. Then, for example:
+
+    ```sh
+    egrl-opt model.mlir --egrl-memory-placement \
+      --one-shot-bufferize="bufferize-function-boundaries" \
+      --egrl-apply-memory-spaces --egrl-lower-memory-spaces \
+      --convert-linalg-to-loops --expand-strided-metadata --lower-affine \
+      --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm \
+      --reconcile-unrealized-casts | mlir-translate --mlir-to-llvmir
+    ```
+
+    A memory space naming a level the target does not have is an error.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Target whose address spaces to use: a bundled name or a JSON "
+           "path (default: the target in the module's #egrl.record)">,
+  ];
+}
+
 #endif // EGRL_TRANSFORMS_PASSES

@@ -1,0 +1,83 @@
+//===- LowerMemorySpaces.cpp - #egrl.mem to integer address spaces --------===//
+//
+// Upstream lowering to LLVM (finalize-memref-to-llvm) only converts integer
+// memory spaces; this pass maps each level to the address space the target
+// gives it and removes the egrl attributes a backend does not know.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+#include "egrl/Target/Target.h"
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace egrl {
+#define GEN_PASS_DEF_EGRLLOWERMEMORYSPACES
+#include "egrl/Transforms/Passes.h.inc"
+} // namespace egrl
+
+using namespace mlir;
+using namespace egrl;
+
+namespace {
+
+struct LowerMemorySpacesPass
+    : public egrl::impl::EGRLLowerMemorySpacesBase<LowerMemorySpacesPass> {
+  using EGRLLowerMemorySpacesBase::EGRLLowerMemorySpacesBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto fail = [&](const Twine &message) {
+      emitError(module.getLoc()) << "egrl-lower-memory-spaces: " << message;
+      signalPassFailure();
+    };
+    std::string name = target;
+    auto record =
+        module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
+    if (name.empty()) {
+      if (!record)
+        return fail("the module has no #egrl.record (run "
+                    "--egrl-memory-placement first) and no target= was given");
+      name = record.getTarget().str();
+    }
+    llvm::Expected<Target> chip = loadTarget(name);
+    if (!chip) {
+      if (target.empty()) {
+        // The record names the target, not the file it came from.
+        llvm::consumeError(chip.takeError());
+        return fail("the placement's target '" + name +
+                    "' is not bundled; give its file with target=");
+      }
+      return fail(llvm::toString(chip.takeError()));
+    }
+
+    MLIRContext *ctx = &getContext();
+    IntegerType i64 = IntegerType::get(ctx, 64);
+    std::string unknown;
+    AttrTypeReplacer replacer;
+    replacer.addReplacement([&](MemAttr mem) -> std::optional<Attribute> {
+      std::optional<unsigned> level = chip->findLevel(mem.getLevel());
+      if (!level) {
+        if (unknown.empty())
+          unknown = mem.getLevel().str();
+        return std::nullopt;
+      }
+      return IntegerAttr::get(i64, chip->levels[*level].addressSpace);
+    });
+    replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
+                                          /*replaceLocs=*/false,
+                                          /*replaceTypes=*/true);
+    if (!unknown.empty())
+      return fail("memory space #egrl.mem<\"" + unknown + "\"> names no level "
+                  "of target '" + chip->name + "' (levels: " +
+                  chip->levelNames() + ")");
+    module.walk([](Operation *op) {
+      op->removeAttr(EGRLDialect::getPlacementAttrName());
+    });
+    module->removeAttr(EGRLDialect::getRecordAttrName());
+  }
+};
+
+} // namespace

@@ -1,0 +1,28 @@
+// Placement -> bufferization -> memory spaces -> integer address spaces ->
+// the standard lowering -> LLVM IR. On nnpi-1000 the default address spaces
+// are dram 0, llc 1, sram 2; greedy puts the whole MLP in SRAM.
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=SPACES
+// SPACES-NOT: egrl
+// SPACES-DAG: memref.global "private" constant @{{.*}} : memref<128x256xf32, 2>
+// SPACES-DAG: memref.alloc() {{.*}} : memref<1x128xf32, 2>
+// SPACES: memref.memory_space_cast %{{.*}} : memref<1x64xf32, 2> to memref<1x64xf32>
+
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm --reconcile-unrealized-casts 2>/dev/null | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVM
+// LLVM: @__constant_128x256xf32 = private addrspace(2) constant
+// LLVM: define {{.*}} @forward(
+// LLVM: ptr addrspace(2)
+
+// A target may give its levels other address spaces.
+// RUN: sed -e 's/"name": "fast",/"name": "fast", "address_space": 5,/' %S/../Inputs/toy.json > %t.toy-spaces.json
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces="target=%t.toy-spaces.json" 2>/dev/null | FileCheck %s --check-prefix=EXPLICIT
+// EXPLICIT-DAG: memref<128x256xf32, 5>
+// EXPLICIT-DAG: memref<64x128xf32>
+
+// Without a placement there is no target to take the address spaces from.
+// RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=NORECORD
+// NORECORD: error: egrl-lower-memory-spaces: the module has no #egrl.record (run --egrl-memory-placement first) and no target= was given
+// RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces="target=nowhere" 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// NOTARGET: error: egrl-lower-memory-spaces: unknown target 'nowhere'
+// A record naming a target that is a file, not a bundled name, needs it.
+// RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=RECORDFILE
+// RECORDFILE: error: egrl-lower-memory-spaces: the placement's target 'toy' is not bundled; give its file with target=
