@@ -79,7 +79,8 @@ std::string egrl::formatSeconds(double seconds) {
 std::string egrl::summaryText(const PlacementSummary &s) {
   std::string out;
   llvm::raw_string_ostream os(out);
-  os << "placed " << s.numNodes << " nodes of @" << s.graph << " on "
+  os << "placed " << s.numNodes << (s.numNodes == 1 ? " node" : " nodes")
+     << " of @" << s.graph << " on "
      << s.target << " with " << s.strategy << " (" << s.evaluator
      << (s.simTarget.empty() ? "" : " on " + s.simTarget) << "): latency "
      << formatSeconds(s.latency);

@@ -72,6 +72,8 @@ struct MemoryPlacementPass
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
       return fail(llvm::toString(sim.takeError()));
+    if (threads == 0)
+      return fail("threads must be at least 1");
     std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
     if (!seedFromKind)
       return fail("unknown seed-from '" + seedFrom +
@@ -141,7 +143,7 @@ struct MemoryPlacementPass
       context.options.policyFile = policyFile;
       context.options.seed = seed;
       context.options.timeLimitSeconds = timeLimit;
-      context.options.threads = std::max(1u, unsigned(threads));
+      context.options.threads = threads;
       context.options.seedFrom = *seedFromKind;
       context.options.progress = progress;
       context.options.progressLabel = strategy;

@@ -74,3 +74,6 @@
 // TWO: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
+
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: error: egrl-memory-placement: threads must be at least 1

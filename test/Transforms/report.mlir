@@ -33,3 +33,7 @@
 // RUN: rm -f %t.shared.json
 // RUN: sh -c 'for i in 1 2 3 4 5 6 7 8; do egrl-opt %models/resnet50.mlir --egrl-memory-placement="granularity=op report=%t.shared.json" -o /dev/null 2>/dev/null & done; wait'
 // RUN: %python -c "import json, sys; json.load(open(sys.argv[1]))" %t.shared.json
+
+// One node reads as one node.
+// RUN: egrl-opt %S/../Inputs/one-node.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=ONE
+// ONE: remark: egrl: placed 1 node of @one on nnpi-1000
