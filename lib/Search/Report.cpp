@@ -96,8 +96,7 @@ std::string egrl::summaryText(const PlacementSummary &s) {
        << formatSeconds(s.nativeLatency) << "), ";
   else
     os << "native unmeasured, ";
-  os
-     << (s.valid ? "valid"
+  os << (s.valid ? "valid"
                  : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
                        " overflowed)");
   os << "; weights:";
@@ -106,6 +105,11 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   os << "; activations:";
   for (size_t l = 0; l < s.levels.size(); ++l)
     os << " " << s.levels[l] << " " << formatBytes(s.activationBytes[l]);
+  // The totals above sum every tensor ever placed in a level; what must fit
+  // is the most resident at once.
+  os << "; peak resident:";
+  for (size_t l = 0; l < s.levels.size(); ++l)
+    os << " " << s.levels[l] << " " << formatBytes(s.peakBytes[l]);
   if (!s.seeded.empty())
     os << "; seed-from " << s.seeded;
   if (!s.stopped.empty())
