@@ -124,6 +124,8 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
 
 struct ApplyMemorySpacesPass
     : public egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass> {
+  using EGRLApplyMemorySpacesBase::EGRLApplyMemorySpacesBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -246,6 +248,34 @@ struct ApplyMemorySpacesPass
       if (global && globalLevels.count(global))
         retype(get.getResult(), global.getType().getMemorySpace(), builder);
     });
+
+    // Buffers an op writes that got no level: their op lost its
+    // #egrl.placement to a pass between placement and bufferization
+    // (fusion, a conversion). Silently defaulted, they would be a placement
+    // nobody asked for. (Buffers only read for their shape, as a pooling
+    // window, and copies bufferization made, as for concat, are not
+    // activations of the graph.)
+    unsigned allocs = 0, unplaced = 0;
+    module.walk([&](memref::AllocOp alloc) {
+      bool written = llvm::any_of(alloc->getUses(), [](OpOperand &use) {
+        auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
+        return dps && dps.isDpsInit(&use);
+      });
+      if (!written)
+        return;
+      ++allocs;
+      unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
+    });
+    if (unplaced > 0) {
+      InFlightDiagnostic diag =
+          requireAll ? emitError(module.getLoc()) : emitWarning(module.getLoc());
+      diag << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
+           << " buffers that ops write have no #egrl.placement behind them "
+              "and keep the default memory space (run --egrl-memory-placement "
+              "after fusion and conversions, right before --one-shot-bufferize)";
+      if (requireAll)
+        return signalPassFailure();
+    }
   }
 };
 } // namespace

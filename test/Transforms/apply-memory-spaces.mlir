@@ -44,3 +44,17 @@
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=PAD
 // PAD: memref.alloc() {alignment = 64 : i64} : memref<1x3x230x230xf32, #egrl.mem<"dram">>
 // PAD: memref.alloc() {alignment = 64 : i64} : memref<1x64x58x58xf32, #egrl.mem<"sram">>
+
+// The supported position: placement right before bufferization, after
+// fusion. Placed first and fused after, the fused ops lose their placement
+// and their buffers keep the default memory space: a warning says how many,
+// require-all makes it an error.
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=SUPPORTED --allow-empty
+// SUPPORTED-NOT: egrl-apply-memory-spaces
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDAFTER
+// FUSEDAFTER: warning: egrl-apply-memory-spaces: 36 of 124 buffers that ops write have no #egrl.placement behind them and keep the default memory space (run --egrl-memory-placement after fusion and conversions, right before --one-shot-bufferize)
+// RUN: not egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REQUIRED
+// REQUIRED: error: egrl-apply-memory-spaces: 36 of 124 buffers
+// Fused first, then placed: nothing is left without a level.
+// RUN: egrl-opt %models/resnet50.mlir --linalg-fuse-elementwise-ops --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDFIRST --allow-empty
+// FUSEDFIRST-NOT: egrl-apply-memory-spaces

@@ -145,7 +145,11 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
     padding into the consumer. Uses that need the original type receive a
     `memref.memory_space_cast`. Buffers of ops bufferization replaces by
-    copies (`tensor.concat`) keep the default memory space.
+    copies (`tensor.concat`) keep the default memory space, and so do those
+    of ops that lost their placement to a pass run between placement and
+    bufferization (elementwise fusion, `tosa-to-linalg`): the pass warns
+    with their count, or fails with `require-all`. Run the placement last
+    before bufferization.
 
     ```mlir
     %alloc = memref.alloc() : memref<1x8xf32, #egrl.mem<"sram">>
@@ -153,6 +157,11 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect",
                            "::egrl::EGRLDialect"];
+  let options = [
+    Option<"requireAll", "require-all", "bool", /*default=*/"false",
+           "Fail instead of warning when allocations keep the default memory "
+           "space because no placed op writes them">,
+  ];
 }
 
 def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
