@@ -58,3 +58,9 @@
 // Fused first, then placed: nothing is left without a level.
 // RUN: egrl-opt %models/resnet50.mlir --linalg-fuse-elementwise-ops --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDFIRST --allow-empty
 // FUSEDFIRST-NOT: egrl-apply-memory-spaces
+
+// A TOSA model lowered to linalg first, then placed: every written buffer
+// gets its level.
+// RUN: egrl-opt %S/../Inputs/tosa-net.mlir --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor),egrl-memory-placement,one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces{require-all})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOSA
+// TOSA: remark: egrl: placed 3 nodes of @tosa_net
+// TOSA-NOT: egrl-apply-memory-spaces
