@@ -210,7 +210,10 @@ bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   if (!enabled)
     return false;
   auto now = std::chrono::steady_clock::now();
-  if (now - last < std::chrono::seconds(1))
+  // A line a second on a terminal; in a log file, one every ten seconds.
+  static const auto interval = std::chrono::seconds(
+      llvm::errs().is_displayed() ? 1 : 10);
+  if (now - last < interval)
     return false;
   last = now;
   elapsed = std::chrono::duration<double>(now - start).count();

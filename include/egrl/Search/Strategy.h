@@ -124,7 +124,8 @@ struct SearchResult {
 };
 
 /// Throttled progress of a long search on stderr (SearchOptions::progress):
-/// at most one line a second, so short searches print nothing.
+/// at most one line a second on a terminal, one every ten seconds when
+/// stderr is a file, so short searches print nothing.
 class SearchProgress {
 public:
   SearchProgress(const SearchContext &context, llvm::StringRef strategy);

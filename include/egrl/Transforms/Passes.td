@@ -100,8 +100,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "(default: 1)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print the progress of long searches to stderr, at most once a "
-           "second: evaluations, best latency, ETA (egrl: its generation "
-           "and best speed-up) (default: true)">,
+           "second on a terminal and every ten seconds into a file: "
+           "evaluations, best latency, ETA (egrl: its generation and best "
+           "speed-up) (default: true)">,
   ];
 }
 
