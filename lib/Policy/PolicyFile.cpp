@@ -10,6 +10,7 @@
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Policy/Features.h"
 #include "egrl/Support/Json.h"
+#include "egrl/Support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -84,10 +85,7 @@ llvm::Error egrl::savePolicyFile(llvm::StringRef path, const GnnPolicy &policy,
   std::string text = policyFileText(policy, metadata);
   // Through a temporary file renamed into place: an interrupted run never
   // leaves half a file where a checkpoint or policy was.
-  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-        os << text;
-        return llvm::Error::success();
-      }))
+  if (llvm::Error err = writeWholeFile(path, text))
     return error(path, "cannot write: " + llvm::toString(std::move(err)));
   return llvm::Error::success();
 }

@@ -165,7 +165,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
                               std::to_string(kMaxLevels) + " are supported");
     return makeError();
   }
-  std::vector<bool> explicitSpaces;
+  // Outside the range a file may give (24 bits): "not given".
+  constexpr unsigned kDefaultAddressSpace = ~0u;
   for (size_t i = 0; i < levels->size(); ++i) {
     const json &entry = (*levels)[i];
     std::string path = "levels[" + std::to_string(i) + "]";
@@ -201,9 +202,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
         return makeError();
       }
       level.addressSpace = unsigned(*value);
-      explicitSpaces.push_back(true);
     } else {
-      explicitSpaces.push_back(false);
+      level.addressSpace = kDefaultAddressSpace; // Set once sorted.
     }
     if (level.reservedBytes >= level.capacityBytes) {
       reader.fail(path + ".reserved_bytes",
@@ -221,23 +221,15 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       }
     target.levels.push_back(std::move(level));
   }
-  // Default address spaces count from the backing store (0) towards the
-  // fastest level, in bandwidth order, whatever the file's order.
-  {
-    std::vector<size_t> bySpeed(target.levels.size());
-    for (size_t i = 0; i < bySpeed.size(); ++i)
-      bySpeed[i] = i;
-    llvm::sort(bySpeed, [&](size_t a, size_t b) {
-      return target.levels[a].bandwidth < target.levels[b].bandwidth;
-    });
-    for (size_t rank = 0; rank < bySpeed.size(); ++rank)
-      if (!explicitSpaces[bySpeed[rank]])
-        target.levels[bySpeed[rank]].addressSpace = unsigned(rank);
-  }
   // Fastest first.
   llvm::sort(target.levels, [](const MemoryLevel &a, const MemoryLevel &b) {
     return a.bandwidth > b.bandwidth;
   });
+  // Default address spaces count from the backing store (0) up towards the
+  // fastest level.
+  for (size_t i = 0, n = target.levels.size(); i < n; ++i)
+    if (target.levels[i].addressSpace == kDefaultAddressSpace)
+      target.levels[i].addressSpace = unsigned(n - 1 - i);
   // Rates that span more than this make the simulator's times span more
   // than a double resolves: a DRAM at 6.72 B/s beside engines at 2.5e13
   // MAC/s left its event loop waiting for a wake-up that rounded to "now"

@@ -7,6 +7,7 @@
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/Output.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -273,11 +274,8 @@ struct MemoryPlacementPass
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }
-    // Written whole to a temporary file and renamed into place.
-    llvm::Error err = llvm::writeToOutput(report, [&](llvm::raw_ostream &os) {
-      os << reportJSON(summaries, problems, results) << "\n";
-      return llvm::Error::success();
-    });
+    llvm::Error err = writeWholeFile(
+        report, reportJSON(summaries, problems, results) + "\n");
     if (err) {
       llvm::consumeError(std::move(err));
       return failure();

@@ -2,6 +2,7 @@
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/Search/Report.h"
+#include "egrl/Support/Output.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -143,10 +144,7 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
         printGraph(*graph, elementBytes, os);
       }
     }
-    if (llvm::Error err = llvm::writeToOutput(output, [&](llvm::raw_ostream &out) {
-          out << text;
-          return llvm::Error::success();
-        })) {
+    if (llvm::Error err = writeWholeFile(output, text)) {
       emitError(module.getLoc()) << "egrl-print-graph: cannot write '" << output
                                  << "': " << llvm::toString(std::move(err));
       return signalPassFailure();

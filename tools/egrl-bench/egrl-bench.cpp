@@ -22,6 +22,7 @@
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -407,11 +408,7 @@ int main(int argc, char **argv) {
             jsonPath,
             document.dump(1, ' ', false, json::error_handler_t::replace)},
         {csvPath, csv}}) {
-    // Through a temporary file renamed into place: never half a file.
-    if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-          os << text;
-          return llvm::Error::success();
-        }))
+    if (llvm::Error err = writeWholeFile(path, text))
       die("cannot write '" + path + "': " + llvm::toString(std::move(err)));
   }
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath

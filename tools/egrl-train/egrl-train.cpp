@@ -28,6 +28,7 @@
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Output.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
@@ -255,11 +256,7 @@ json trainingOptions(const tools::EvaluationSetup &setup) {
 }
 
 void writeFile(llvm::StringRef path, llvm::StringRef text) {
-  // Through a temporary file renamed into place: never half a file.
-  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
-        os << text;
-        return llvm::Error::success();
-      }))
+  if (llvm::Error err = writeWholeFile(path, text))
     die("cannot write '" + path + "': " + llvm::toString(std::move(err)));
 }
 
