@@ -52,8 +52,20 @@ struct MemoryPlacementPass
       signalPassFailure();
     };
 
-    if (budget == 0)
-      return fail("budget must be at least 1 evaluation");
+    // Signed options, so that a negative number gets this message rather
+    // than the option parser's.
+    if (budget < 1)
+      return fail("budget=" + llvm::Twine(int64_t(budget)) +
+                  ": must be at least 1 evaluation");
+    if (threads < 1)
+      return fail("threads=" + llvm::Twine(int64_t(threads)) +
+                  ": must be at least 1");
+    if (repeats < 1)
+      return fail("repeats=" + llvm::Twine(int64_t(repeats)) +
+                  ": must be at least 1 measurement");
+    if (retries < 0)
+      return fail("retries=" + llvm::Twine(int64_t(retries)) +
+                  ": must be at least 0");
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
                   "policy=FILE (shipped: policies/*.json)");
@@ -73,8 +85,6 @@ struct MemoryPlacementPass
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
       return fail(llvm::toString(sim.takeError()));
-    if (threads == 0)
-      return fail("threads must be at least 1");
     std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
     if (!seedFromKind)
       return fail("unknown seed-from '" + seedFrom +
@@ -132,7 +142,7 @@ struct MemoryPlacementPass
       }
       AnalyticalModel model(*entry.problem);
       EvaluatorOptions evaluatorOptions;
-      evaluatorOptions.retries = retries;
+      evaluatorOptions.retries = unsigned(retries);
       auto evaluatorOr =
           createEvaluator(evaluator, entry.measured(), evaluatorOptions);
       if (!evaluatorOr)
@@ -144,11 +154,11 @@ struct MemoryPlacementPass
       context.options.policyFile = policyFile;
       context.options.seed = seed;
       context.options.timeLimitSeconds = timeLimit;
-      context.options.threads = threads;
+      context.options.threads = unsigned(threads);
       context.options.seedFrom = *seedFromKind;
       context.options.progress = progress;
       context.options.progressLabel = strategy;
-      context.options.repeats = std::max(1u, unsigned(repeats));
+      context.options.repeats = unsigned(repeats);
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)

@@ -9,6 +9,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <atomic>
+
 namespace egrl {
 #define GEN_PASS_DEF_EGRLPRINTGRAPH
 #include "egrl/Transforms/Passes.h.inc"
@@ -16,6 +18,10 @@ namespace egrl {
 
 using namespace mlir;
 using namespace egrl;
+
+static std::atomic<bool> printedToStdout{false};
+
+bool egrl::graphPrintedToStdout() { return printedToStdout; }
 
 namespace {
 
@@ -144,6 +150,8 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
         printGraph(*graph, elementBytes, os);
       }
     }
+    if (output == "-")
+      printedToStdout = true;
     if (llvm::Error err = writeWholeFile(output, text)) {
       emitError(module.getLoc()) << "egrl-print-graph: cannot write '" << output
                                  << "': " << llvm::toString(std::move(err));

@@ -45,6 +45,13 @@
 // BADJSON: egrl-bench: error: {{.*}}malformed.json: malformed JSON
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=10,x 2>&1 | FileCheck %s --check-prefix=BUDGET
 // BUDGET: egrl-bench: error: --budgets: 'x' is not a positive integer
+// --threads is the pass's threads=; --search-threads, its former name, still
+// works, and the placement is the same for any count.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --threads=2 2>/dev/null | FileCheck %s --check-prefix=THREADS
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --search-threads=1 2>/dev/null | FileCheck %s --check-prefix=THREADS
+// THREADS: mlp anneal 40 11.77 us
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --threads=0 2>&1 | FileCheck %s --check-prefix=THREADS0
+// THREADS0: egrl-bench: error: --threads must be at least 1
 
 // --plot draws best latency against evaluations into a PNG.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,ilp,random --budgets=20 --seeds=1 --target=%S/../Inputs/toy.json --out=%t.plot --plot 2>&1 | FileCheck %s --check-prefix=PLOT

@@ -66,7 +66,15 @@
 
 // A search needs at least one evaluation.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=random budget=0" 2>&1 | FileCheck %s --check-prefix=BUDGET
-// BUDGET: error: egrl-memory-placement: budget must be at least 1 evaluation
+// BUDGET: error: egrl-memory-placement: budget=0: must be at least 1 evaluation
+// A negative count is the pass's message too, not the option parser's
+// empty one.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="budget=-5" 2>&1 | FileCheck %s --check-prefix=NEGBUDGET --implicit-check-not="<unknown>"
+// NEGBUDGET: error: egrl-memory-placement: budget=-5: must be at least 1 evaluation
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="repeats=-1" 2>&1 | FileCheck %s --check-prefix=REPEATS
+// REPEATS: error: egrl-memory-placement: repeats=-1: must be at least 1 measurement
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="retries=-2" 2>&1 | FileCheck %s --check-prefix=RETRIES
+// RETRIES: error: egrl-memory-placement: retries=-2: must be at least 0
 
 // JSON holds one graph: a module with two functions needs function=.
 // RUN: cat %S/../Inputs/mlp.mlir %S/../Inputs/tosa-net.mlir > %t.two.mlir
@@ -75,5 +83,16 @@
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
 
+// A graph printed to stdout is all stdout holds (the IR only where -o says),
+// so `> g.json` is one JSON document.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph=json=true > %t.graph.json 2> %t.note
+// RUN: %python -c "import json,sys; g=json.load(open(sys.argv[1])); print('nodes', len(g['nodes']))" %t.graph.json | FileCheck %s --check-prefix=STDOUT-JSON
+// RUN: FileCheck %s --check-prefix=STDOUT-NOTE < %t.note
+// STDOUT-JSON: nodes {{[1-9]}}
+// STDOUT-NOTE: egrl-opt: the graph went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
+// Written to a file, the graph leaves stdout to the IR.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="json=true output=%t.g2.json" | FileCheck %s --check-prefix=IR-ONLY
+// IR-ONLY: func.func
+
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
-// THREADS: error: egrl-memory-placement: threads must be at least 1
+// THREADS: error: egrl-memory-placement: threads=0: must be at least 1

@@ -10,6 +10,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/StringSaver.h"
 
 using namespace egrl;
 using namespace egrl::tools;
@@ -142,4 +143,24 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
     return evaluator.takeError();
   instance->evaluator = std::move(*evaluator);
   return std::move(instance);
+}
+
+void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
+                               cl::OptionCategory &category) {
+  // Option names and descriptions are StringRefs: they must outlive main.
+  static llvm::BumpPtrAllocator allocator;
+  static llvm::StringSaver saver(allocator);
+  static std::vector<std::unique_ptr<cl::alias>> aliases;
+  auto &registered = cl::getRegisteredOptions();
+  auto taken = registered.find(name);
+  if (taken != registered.end() && taken->second != &option) {
+    taken->second->setArgStr(saver.save("library-" + name));
+    taken->second->setHiddenFlag(cl::ReallyHidden);
+  }
+  llvm::StringRef oldName = saver.save(option.ArgStr);
+  option.setArgStr(name);
+  aliases.push_back(std::make_unique<cl::alias>(
+      oldName, cl::aliasopt(option),
+      cl::desc(saver.save("The same as --" + name + " (its former name)")),
+      cl::cat(category)));
 }

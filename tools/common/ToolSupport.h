@@ -63,6 +63,13 @@ struct ModelInstance {
 llvm::Expected<std::unique_ptr<ModelInstance>>
 loadModelInstance(llvm::StringRef spec, const EvaluationSetup &setup);
 
+/// Renames `option` to `name` and keeps its current name as an alias in
+/// `category`. An option a linked library registered under `name` (libLLVM
+/// registers an unused `threads`) is moved out of the way first, so the
+/// tools can spell their options as the pass does. Call before parsing.
+void renameOption(llvm::cl::Option &option, llvm::StringRef name,
+                  llvm::cl::OptionCategory &category);
+
 } // namespace egrl::tools
 
 #endif // EGRL_TOOLS_TOOLSUPPORT_H

@@ -84,7 +84,7 @@ static cl::opt<std::string>
                         "(trained by egrl-train; policies/*.json); budget 1 "
                         "is its placement with no search"),
                cl::cat(benchCategory));
-// Not --threads: a library egrl-bench links registers that name already.
+// Renamed to --threads in main(): libLLVM registers that name already.
 static cl::opt<unsigned>
     threads("search-threads", cl::init(1),
             cl::desc("Threads a search may evaluate on (and CBC may use), "
@@ -154,9 +154,12 @@ std::vector<uint64_t> parseBudgets() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  tools::renameOption(threads, "threads", benchCategory);
   cl::HideUnrelatedOptions(benchCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "egrl-bench: compare placement strategies\n");
+  if (threads == 0)
+    die("--threads must be at least 1");
 
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");

@@ -7,6 +7,20 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+/// Whether `-o` was given on the command line (MlirOptMain registers it).
+static bool outputGiven() {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find("o");
+  return it != options.end() && it->second->getNumOccurrences() > 0;
+}
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
@@ -15,8 +29,43 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   registry.insert<egrl::EGRLDialect>();
   egrl::registerEGRLPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "egrl optimizer driver: memory placement for inference "
-                  "graphs\n",
-      registry));
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
+      argc, argv,
+      "egrl optimizer driver: memory placement for inference graphs\n",
+      registry);
+
+  bool printsGraph = false;
+  for (int i = 1; i < argc; ++i)
+    printsGraph |= std::strstr(argv[i], "egrl-print-graph") != nullptr;
+  if (!printsGraph || outputGiven())
+    return mlir::asMainReturnCode(mlir::MlirOptMain(
+        argc, argv, inputFilename, outputFilename, registry));
+
+  // egrl-print-graph may write to stdout: the IR goes there only if the
+  // graph did not, so `> g.json` holds one document. It is held in a
+  // temporary file until the passes have run.
+  llvm::SmallString<128> irPath;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("egrl-opt", "mlir", irPath)) {
+    llvm::errs() << "egrl-opt: cannot create a temporary file: "
+                 << ec.message() << "\n";
+    return 1;
+  }
+  llvm::FileRemover removeIr(irPath);
+  if (mlir::failed(mlir::MlirOptMain(argc, argv, inputFilename, irPath.str(),
+                                     registry)))
+    return 1;
+  if (egrl::graphPrintedToStdout()) {
+    llvm::errs() << "egrl-opt: the graph went to stdout, so the IR is not "
+                    "printed there; -o FILE (or -o -) writes it\n";
+    return 0;
+  }
+  auto ir = llvm::MemoryBuffer::getFile(irPath);
+  if (!ir) {
+    llvm::errs() << "egrl-opt: cannot read back the IR: "
+                 << ir.getError().message() << "\n";
+    return 1;
+  }
+  llvm::outs() << (*ir)->getBuffer();
+  return 0;
 }

@@ -81,8 +81,8 @@ static cl::opt<uint64_t>
 static cl::opt<uint64_t> seed("seed", cl::init(0),
                               cl::desc("Random seed (default: 0)"),
                               cl::cat(trainCategory));
-// Not --threads: a library egrl-train links (as egrl-bench's) registers that
-// name already; --eval-threads is what the pass calls threads=.
+// Renamed to --threads (the pass's threads=) in main(): libLLVM registers
+// that name already.
 static cl::opt<unsigned>
     threads("eval-threads", cl::init(1),
             cl::desc("Threads to measure placements on; the policy is the "
@@ -348,7 +348,7 @@ void Trainer::addGraph(const std::string &file) {
   // Training spends the budget over all graphs; each tracker only
   // measures batches in index order on the threads.
   state.context->options.budget = std::numeric_limits<uint64_t>::max();
-  state.context->options.threads = std::max(1u, threads.getValue());
+  state.context->options.threads = threads;
   state.tracker = std::make_unique<EvaluationTracker>(*state.context);
   graphs.push_back(std::move(state));
 }
@@ -608,6 +608,7 @@ void Trainer::writeCurves(llvm::StringRef prefix) const {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  tools::renameOption(threads, "threads", trainCategory);
   cl::HideUnrelatedOptions(trainCategory);
   cl::ParseCommandLineOptions(
       argc, argv,
@@ -616,6 +617,8 @@ int main(int argc, char **argv) {
   std::string command = "egrl-train";
   for (int i = 1; i < argc; ++i)
     command += " " + std::string(argv[i]);
+  if (threads == 0)
+    die("--threads must be at least 1");
   if (batch < 2)
     die("--batch must be at least 2 (a REINFORCE step needs a baseline)");
   if (hidden == 0 || layers == 0)

@@ -58,11 +58,11 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
            "nnpi-sim or external:COMMAND (docs/external-evaluator.md)">,
-    Option<"repeats", "repeats", "unsigned", /*default=*/"1",
+    Option<"repeats", "repeats", "int64_t", /*default=*/"1",
            "Measure each new best placement K times in all (in the budget) "
            "and keep it by the median, for noisy evaluators; the report "
            "lists the final placement's measurements (default: 1)">,
-    Option<"retries", "retries", "unsigned", /*default=*/"0",
+    Option<"retries", "retries", "int64_t", /*default=*/"0",
            "external: evaluators: restart a command that died or timed out, "
            "and send the placement again, up to this many times before the "
            "search stops with its best placement (default: 0)">,
@@ -77,7 +77,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"policyFile", "policy", "std::string", /*default=*/"\"\"",
            "Policy file strategy=policy places with (trained by egrl-train; "
            "policies/*.json are shipped; docs/policy.md)">,
-    Option<"budget", "budget", "uint64_t", /*default=*/"1000",
+    Option<"budget", "budget", "int64_t", /*default=*/"1000",
            "Evaluations a search strategy may spend (default: 1000; "
            "strategy=policy measures its placement once unless budget is "
            "given, and with budget above 1 refines it with egrl)">,
@@ -94,7 +94,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "on nnpi-sim to this path (one function per module)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"60",
            "Seconds a solver strategy (ilp) may run (default: 60)">,
-    Option<"threads", "threads", "unsigned", /*default=*/"1",
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
            "Threads a search may evaluate on (and CBC may use, in its "
            "deterministic mode); the placement is the same for any count "
            "(default: 1)">,
@@ -125,8 +125,8 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
            "Override the element size in bytes (default 0: from the IR; "
            "the placement pass uses the target's, 1 on nnpi-1000)">,
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
-           "Where to print (default '-': stdout, before the IR itself; add "
-           "-o /dev/null to see only the graph)">,
+           "Where to print (default '-': stdout; egrl-opt then prints the IR "
+           "only where -o names it)">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "Only this function (JSON holds one graph, so a module with "
            "several functions needs it)">,
