@@ -258,12 +258,18 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     double secondsPerByte[kMaxLevels], accessLatency[kMaxLevels],
         shareOfByte[kMaxLevels];
     uint32_t resources[kMaxLevels];
+    /// 1 when level l's traffic uses resource r (resources are levels),
+    /// else 0: demands become fixed-length sums, free of the bit loop's
+    /// stores and reloads.
+    double uses[kMaxLevels][kMaxLevels];
   } lv;
   for (unsigned l = 0; l < numLevels; ++l) {
     lv.secondsPerByte[l] = secondsPerByte[l];
     lv.accessLatency[l] = cfg.accessLatency[l];
     lv.shareOfByte[l] = shareOfByte[l];
     lv.resources[l] = levelResources[l];
+    for (unsigned r = 0; r < numLevels; ++r)
+      lv.uses[l][r] = (levelResources[l] >> r) & 1 ? 1.0 : 0.0;
   }
   s.pending.assign(numProducers.begin(), numProducers.end());
   s.dispatched.assign(n, 0);
@@ -434,16 +440,17 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     const double perSecond = 1.0 / job.work;
     // Every level, touched or not (zeros again), so the loops' trip counts
     // do not depend on the placement.
-    std::fill_n(job.demand, numLevels, 0.0);
-    for (unsigned l = 0; l < numLevels; ++l) {
+    for (unsigned l = 0; l < numLevels; ++l)
       job.resources |= -uint32_t(bytes[l] > 0) & lv.resources[l];
-      for (uint32_t r = lv.resources[l]; r; r &= r - 1) {
-        unsigned res = __builtin_ctz(r);
-        // Shares of each resource, not bytes/s: levels ~100x apart in
-        // bandwidth are shared by dominant share (DRF), so a layer's heavy
-        // SRAM traffic does not starve its own DRAM traffic.
-        job.demand[res] += bytes[l] * perSecond * lv.shareOfByte[res];
-      }
+    // Shares of each resource, not bytes/s: levels ~100x apart in bandwidth
+    // are shared by dominant share (DRF), so a layer's heavy SRAM traffic
+    // does not starve its own DRAM traffic. Levels not using a resource add
+    // exact zeros, so each sum is that over the levels using it, in order.
+    for (unsigned res = 0; res < numLevels; ++res) {
+      double demand = 0;
+      for (unsigned l = 0; l < numLevels; ++l)
+        demand += bytes[l] * perSecond * lv.shareOfByte[res] * lv.uses[l][res];
+      job.demand[res] = demand;
     }
     activate(job);
     return true;
