@@ -258,10 +258,10 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     double secondsPerByte[kMaxLevels], accessLatency[kMaxLevels],
         shareOfByte[kMaxLevels];
     uint32_t resources[kMaxLevels];
-    /// 1 when level l's traffic uses resource r (resources are levels),
-    /// else 0: demands become fixed-length sums, free of the bit loop's
-    /// stores and reloads.
-    double uses[kMaxLevels][kMaxLevels];
+    /// shareOfByte[r] when level l's traffic uses resource r (resources
+    /// are levels), else 0: demands become fixed-length sums, free of the
+    /// bit loop's stores and reloads.
+    double shareIfUses[kMaxLevels][kMaxLevels];
   } lv;
   for (unsigned l = 0; l < numLevels; ++l) {
     lv.secondsPerByte[l] = secondsPerByte[l];
@@ -269,7 +269,8 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     lv.shareOfByte[l] = shareOfByte[l];
     lv.resources[l] = levelResources[l];
     for (unsigned r = 0; r < numLevels; ++r)
-      lv.uses[l][r] = (levelResources[l] >> r) & 1 ? 1.0 : 0.0;
+      lv.shareIfUses[l][r] =
+          (levelResources[l] >> r) & 1 ? shareOfByte[r] : 0.0;
   }
   s.pending.assign(numProducers.begin(), numProducers.end());
   s.dispatched.assign(n, 0);
@@ -369,12 +370,19 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
   // linked by shared resources, so a job that shares nothing with anyone
   // runs at full speed and its start or end leaves every other rate as it
   // was: most events need no rate computation at all.
+  // Loops over every resource, used or not, rather than over the set bits:
+  // with the level count known they unroll without branches on the
+  // placement.
   unsigned users[kMaxLevels] = {};
   auto alone = [&](const Job &job) {
-    for (uint32_t m = job.resources; m; m &= m - 1)
-      if (users[__builtin_ctz(m)] > 1)
-        return false;
-    return true;
+    bool shares = false;
+    for (unsigned r = 0; r < numLevels; ++r)
+      shares |= ((job.resources >> r) & 1) & (users[r] > 1);
+    return !shares;
+  };
+  auto countUsers = [&](const Job &job, int delta) {
+    for (unsigned r = 0; r < numLevels; ++r)
+      users[r] += unsigned(delta) * ((job.resources >> r) & 1);
   };
   // A prefetch ahead of its layer runs at low priority (computeRates): it
   // is not counted among a level's users, so demand jobs sharing a level
@@ -397,8 +405,7 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
       backgroundDirty = true;
       return;
     }
-    for (uint32_t m = job.resources; m; m &= m - 1)
-      ++users[__builtin_ctz(m)];
+    countUsers(job, +1);
     if (!cfg.contention || alone(job)) {
       job.speed = 1;
       job.eventAt = t + job.work;
@@ -446,10 +453,13 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     // are shared by dominant share (DRF), so a layer's heavy SRAM traffic
     // does not starve its own DRAM traffic. Levels not using a resource add
     // exact zeros, so each sum is that over the levels using it, in order.
+    double rate[kMaxLevels];
+    for (unsigned l = 0; l < numLevels; ++l)
+      rate[l] = bytes[l] * perSecond;
     for (unsigned res = 0; res < numLevels; ++res) {
       double demand = 0;
       for (unsigned l = 0; l < numLevels; ++l)
-        demand += bytes[l] * perSecond * lv.shareOfByte[res] * lv.uses[l][res];
+        demand += rate[l] * lv.shareIfUses[l][res];
       job.demand[res] = demand;
     }
     activate(job);
@@ -547,8 +557,7 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
             dma.work -= dma.speed * (t - dma.since);
             dma.since = t;
             dmaStreaming = true;
-            for (uint32_t m = dma.resources; m; m &= m - 1)
-              ++users[__builtin_ctz(m)];
+            countUsers(dma, +1);
             ratesDirty = true;
             if constexpr (RecorderT::enabled) {
               double left = dma.work - dma.speed * (t - dma.since);
@@ -882,8 +891,7 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     // Others speed up only if it shared something with them.
     ratesDirty |= cfg.contention && !alone(job);
     backgroundDirty |= touchesBackground(job);
-    for (uint32_t m = job.resources; m; m &= m - 1)
-      --users[__builtin_ctz(m)];
+    countUsers(job, -1);
     return true;
   };
 
@@ -896,14 +904,16 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
     dma.since = t;
     dma.speed = 1;
     if (cfg.contention) {
-      double used[kMaxLevels];
-      for (uint32_t m = dma.resources; m; m &= m - 1)
-        used[__builtin_ctz(m)] = 0;
+      // Every resource's sum, adding exact zeros for the ones a job does not
+      // share with the prefetch: the same sums, without bit loops.
+      double used[kMaxLevels] = {};
       for (uint8_t index : s.active) {
         const Job &job = s.slots[index].job;
-        if (job.state == JobState::Active)
-          for (uint32_t m = job.resources & dma.resources; m; m &= m - 1)
-            used[__builtin_ctz(m)] += job.speed * job.demand[__builtin_ctz(m)];
+        if (job.state != JobState::Active)
+          continue;
+        const uint32_t shared = job.resources & dma.resources;
+        for (unsigned r = 0; r < numLevels; ++r)
+          used[r] += (shared >> r) & 1 ? job.speed * job.demand[r] : 0.0;
       }
       for (uint32_t m = dma.resources; m; m &= m - 1) {
         unsigned r = __builtin_ctz(m);
