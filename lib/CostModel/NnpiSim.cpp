@@ -915,8 +915,9 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
         for (unsigned r = 0; r < numLevels; ++r)
           used[r] += (shared >> r) & 1 ? job.speed * job.demand[r] : 0.0;
       }
-      for (uint32_t m = dma.resources; m; m &= m - 1) {
-        unsigned r = __builtin_ctz(m);
+      // A resource the prefetch does not use has demand 0: never below
+      // what is left, so every resource can be looked at.
+      for (unsigned r = 0; r < numLevels; ++r) {
         // What the layers leave usually covers the chunk's whole demand
         // (its speed stays 1, the min below would not change it): divide
         // only when it does not. The quotient rounds to at least 1 exactly
