@@ -488,8 +488,10 @@ void checkSeededSearch(llvm::StringRef name) {
     SearchResult one = runStrategy(name, problem, options, &calls);
     EXPECT_EQ(calls, budget) << name.str();
     EXPECT_EQ(one.evaluations, budget) << name.str();
-    ASSERT_FALSE(one.history.empty());
-    EXPECT_LE(one.history.back().evaluations, budget);
+    // The history holds valid placements only.
+    EXPECT_EQ(one.history.empty(), !one.result.valid) << name.str();
+    if (!one.history.empty())
+      EXPECT_LE(one.history.back().evaluations, budget);
     SearchResult again = runStrategy(name, problem, options);
     EXPECT_EQ(one.placement, again.placement) << name.str();
     EXPECT_EQ(one.result.latency, again.result.latency);
@@ -907,6 +909,52 @@ TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
       EXPECT_EQ(result->measurements[k],
                 (*chip)->evaluateRepeat(result->placement, k).latency);
   }
+}
+
+/// Answers with a fixed list of results, in call order.
+class ScriptedEvaluator : public Evaluator {
+public:
+  ScriptedEvaluator(const Problem &problem, std::vector<EvalResult> script)
+      : Evaluator(problem), script(std::move(script)) {}
+  llvm::StringRef name() const override { return "scripted"; }
+  EvalResult evaluate(const Placement &) const override {
+    return script[next++ % script.size()];
+  }
+
+private:
+  std::vector<EvalResult> script;
+  mutable size_t next = 0;
+};
+
+TEST(EvaluationTracker, HistoryHoldsValidPlacementsOnlyAndNeverRises) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  // A rectified placement that measures fastest comes first: it is the
+  // result while nothing valid is found, but not a point of the history.
+  ScriptedEvaluator scripted(problem, {{1.0, false, 64},
+                                       {2.0, true, 0},
+                                       {1.5, true, 0},
+                                       {0.5, false, 64}});
+  SearchContext context{problem, model, scripted, {}};
+  context.options.budget = 4;
+  EvaluationTracker tracker(context);
+  Placement any(problem.numNodes(), problem.slowestLevel());
+  EXPECT_TRUE(tracker.finish().history.empty());
+  tracker.evaluate(any);
+  EXPECT_TRUE(tracker.finish().history.empty());
+  EXPECT_FALSE(tracker.finish().result.valid);
+  for (int k = 0; k < 3; ++k)
+    tracker.evaluate(any);
+  SearchResult result = tracker.finish();
+  ASSERT_EQ(result.history.size(), 2u);
+  EXPECT_EQ(result.history[0].evaluations, 2u);
+  EXPECT_DOUBLE_EQ(result.history[0].bestLatency, 2.0);
+  EXPECT_EQ(result.history[1].evaluations, 3u);
+  EXPECT_DOUBLE_EQ(result.history[1].bestLatency, 1.5);
+  EXPECT_TRUE(result.result.valid);
+  EXPECT_DOUBLE_EQ(result.result.latency, 1.5);
 }
 
 } // namespace

@@ -154,9 +154,14 @@ void EvaluationTracker::record(const Placement &placement,
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
-  history.push_back({evaluations, candidate.latency, wall});
-  if (context.options.onImprovement)
-    context.options.onImprovement(history.back());
+  // The history (plots, evaluations-to-target) holds valid placements
+  // only, so best-so-far never rises when a valid placement replaces a
+  // rectified one that measured faster.
+  if (candidate.valid) {
+    history.push_back({evaluations, candidate.latency, wall});
+    if (context.options.onImprovement)
+      context.options.onImprovement(history.back());
+  }
   progress.update(evaluations, bestResult.latency);
 }
 

@@ -102,6 +102,8 @@ struct SearchResult {
   Placement placement; ///< Rectified: it fits.
   EvalResult result;   ///< As measured by the context's evaluator.
   uint64_t evaluations = 0;
+  /// Each improvement of the best valid placement (a rectified one kept as
+  /// the result while nothing valid is found is not in it): never rises.
   std::vector<HistoryPoint> history;
   std::vector<GenerationPoint> generations; ///< Population searches only.
   std::string detail; ///< One line a strategy may add to reports.
