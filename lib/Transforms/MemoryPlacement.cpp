@@ -54,18 +54,20 @@ struct MemoryPlacementPass
 
     // Signed options, so that a negative number gets this message rather
     // than the option parser's.
-    if (budget < 1)
-      return fail("budget=" + llvm::Twine(int64_t(budget)) +
-                  ": must be at least 1 evaluation");
-    if (threads < 1)
-      return fail("threads=" + llvm::Twine(int64_t(threads)) +
-                  ": must be at least 1");
-    if (repeats < 1)
-      return fail("repeats=" + llvm::Twine(int64_t(repeats)) +
-                  ": must be at least 1 measurement");
-    if (retries < 0)
-      return fail("retries=" + llvm::Twine(int64_t(retries)) +
-                  ": must be at least 0");
+    struct Least {
+      const char *option;
+      int64_t value, least;
+      const char *unit;
+    };
+    for (const Least &check :
+         {Least{"budget", budget, 1, " evaluation"},
+          Least{"threads", threads, 1, ""},
+          Least{"repeats", repeats, 1, " measurement"},
+          Least{"retries", retries, 0, ""}})
+      if (check.value < check.least)
+        return fail(llvm::Twine(check.option) + "=" +
+                    llvm::Twine(check.value) + ": must be at least " +
+                    llvm::Twine(check.least) + check.unit);
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
                   "policy=FILE (shipped: policies/*.json)");
