@@ -202,7 +202,10 @@ class Emitter:
         arr = np.asarray(values)
         shape = tuple(int(d) for d in arr.shape)
         flat = arr.reshape(-1).tolist()
-        fmt = float_literal if dtype.startswith("f") else (lambda x: str(int(x)))
+        if dtype == "i1":
+            fmt = lambda x: "true" if x else "false"
+        else:
+            fmt = float_literal if dtype.startswith("f") else (lambda x: str(int(x)))
         if flat and all(x == flat[0] for x in flat):
             lit = fmt(flat[0])
         else:
@@ -388,6 +391,34 @@ class Emitter:
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
         return self.elementwise([x], fn)
+
+    def select(self, cond: Value, a, b) -> Value:
+        """where(cond, a, b) with broadcasting; cond is i1, a/b f32 tensors or numbers."""
+        if cond.dtype != "i1":
+            raise UnsupportedError(f"select condition must be i1, got {cond.dtype}")
+        for x in (a, b):
+            if isinstance(x, Value) and x.dtype != "f32":
+                raise UnsupportedError(f"select on {x.dtype} values is not supported (f32 only)")
+        return self.elementwise([cond, a, b], lambda bb, n: bb.op(f"arith.select {n[0]}, {n[1]}, {n[2]} : f32"))
+
+    def compare(self, pred: str, a, b) -> Value:
+        """f32 comparison (arith.cmpf predicate: oeq, one, olt, ole, ogt, oge) -> i1 tensor."""
+        for x in (a, b):
+            if isinstance(x, Value) and x.dtype != "f32":
+                raise UnsupportedError(f"comparison of {x.dtype} tensors is not supported (f32 only)")
+        return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpf {pred}, {n[0]}, {n[1]} : f32"), "i1")
+
+    def broadcast_to(self, x: Value, shape: Sequence[int]) -> Value:
+        """Numpy-style broadcast of x to `shape` (a linalg.generic copy)."""
+        shape = tuple(int(d) for d in shape)
+        if x.shape == shape:
+            return x
+        if self.broadcast_shape(x.shape, shape) != shape:
+            raise UnsupportedError(f"cannot broadcast {list(x.shape)} to {list(shape)}")
+        if x.numel == math.prod(shape):  # only unit dims added
+            return self.reshape(x, shape)
+        return self.generic([(x, self._bcast_map(x.shape, shape))], shape, x.dtype, ["parallel"] * len(shape),
+                            lambda b: b.args[0])
 
     # -- data movement ------------------------------------------------------
     def pad(self, x: Value, low: Sequence[int], high: Sequence[int], value: float) -> Value:

@@ -46,6 +46,8 @@ class TorchImportResult:
     resource_count: int           # number of dense_resource constants
     resource_elements: int        # their total element count
     resources: dict = field(default_factory=dict)  # name -> shape
+    route: str = "fx"             # "fx" or "aten" (the route that produced the text)
+    fallback_reason: str = ""     # with trace="auto": why torch.fx was not used
 
 
 @dataclass
@@ -620,14 +622,37 @@ def _has_value(a) -> bool:
     return False
 
 
+TRACES = ("auto", "fx", "aten")
+
+
 def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
-                  inline_weights: bool = False) -> TorchImportResult:
-    """Trace `module` with torch.fx and lower it; see the module banner.
+                  inline_weights: bool = False, trace: str = "fx") -> TorchImportResult:
+    """Trace `module` and lower it; see the module banner.
 
     `example_inputs` is a tensor or a sequence of tensors (batch 1, static
     shapes); only their shapes/dtypes matter for the emitted text.
     `inline_weights` writes real weight values (numerical tests only).
+    `trace`: "fx" (torch.fx.symbolic_trace, module-level ops, module-path
+    locations), "aten" (make_fx on the example inputs, ATen ops; handles shape
+    unpacking, einsum, nn.MultiheadAttention; egrl_import.aten_import), or
+    "auto": fx, and aten if fx cannot trace or lower the module (the result's
+    `fallback_reason` says why).
     """
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = [example_inputs]
-    return _FxImporter(module, example_inputs, func_name, inline_weights).run()
+    if trace not in TRACES:
+        raise ValueError(f"trace must be one of {TRACES}, got {trace!r}")
+    if trace in ("fx", "auto"):
+        try:
+            return _FxImporter(module, example_inputs, func_name, inline_weights).run()
+        except UnsupportedError as e:
+            if trace == "fx":
+                raise
+            reason = str(e)
+    from .aten_import import import_module_aten
+
+    r = import_module_aten(module, example_inputs, func_name, inline_weights)
+    r.route = "aten"
+    if trace == "auto":
+        r.fallback_reason = reason
+    return r
