@@ -660,6 +660,63 @@ class Emitter:
         self._emit(f"{v.name} = linalg.batch_matmul ins({a3.name}, {b3.name} : {a3.type}, {b3.type}) outs({init.name} : {init.type}) -> {v.type}")
         return self.reshape(v, batch + out[1:])
 
+    def einsum(self, equation: str, xs: Sequence[Value]) -> Value:
+        """One- or two-operand einsum as transposes, sums and one (batch) matmul.
+
+        Indices are classified as batch (both operands and the output),
+        contracted (both, not the output), or free (one operand and the
+        output); an index of one operand only that the output lacks is summed
+        first.  Repeated indices within an operand (diagonals) and broadcast
+        batch dims are not supported.
+        """
+        eq = equation.replace(" ", "")
+        if "->" not in eq:
+            raise UnsupportedError(f"einsum '{equation}': implicit output is not supported")
+        lhs, out = eq.split("->")
+        ins = lhs.split(",")
+        if len(ins) != len(xs) or len(xs) not in (1, 2):
+            raise UnsupportedError(f"einsum '{equation}': {len(xs)} operands (1 or 2 supported)")
+        spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in eq]
+        if "..." in eq:  # name the ellipsis dims (the widest operand's count)
+            n_ell = max(x.rank - (len(t) - 3) for t, x in zip(ins, xs) if "..." in t)
+            ell = "".join(spare[:n_ell])
+            ins = [t.replace("...", ell[n_ell - (x.rank - (len(t) - 3)):]) if "..." in t else t
+                   for t, x in zip(ins, xs)]
+            out = out.replace("...", ell)
+        sizes = {}
+        for t, x in zip(ins, xs):
+            if len(t) != x.rank or len(set(t)) != len(t):
+                raise UnsupportedError(f"einsum '{equation}': operand subscripts '{t}' vs shape {list(x.shape)}")
+            for c, d in zip(t, x.shape):
+                if sizes.setdefault(c, d) != d:
+                    raise UnsupportedError(f"einsum '{equation}': index '{c}' has sizes {sizes[c]} and {d}")
+        # Sum away indices that appear in one operand only and not in the output.
+        xs = list(xs)
+        for i, t in enumerate(ins):
+            others = "".join(ins[:i] + ins[i + 1:]) + out
+            drop = [k for k, c in enumerate(t) if c not in others]
+            if drop:
+                xs[i] = self.reduce(xs[i], drop, "sum")
+                ins[i] = "".join(c for c in t if c not in others)
+        if len(xs) == 1:
+            return self.transpose(xs[0], [ins[0].index(c) for c in out])
+        a, b = ins
+        batch = [c for c in a if c in b and c in out]
+        contr = [c for c in a if c in b and c not in out]
+        left = [c for c in a if c not in b]
+        right = [c for c in b if c not in a]
+        prod = lambda cs: math.prod(sizes[c] for c in cs)
+        at = self.transpose(xs[0], [a.index(c) for c in batch + left + contr])
+        bt = self.transpose(xs[1], [b.index(c) for c in batch + contr + right])
+        a3 = self.reshape(at, (prod(batch), prod(left), prod(contr)))
+        b3 = self.reshape(bt, (prod(batch), prod(contr), prod(right)))
+        if not batch:
+            a3, b3 = self.reshape(a3, a3.shape[1:]), self.reshape(b3, b3.shape[1:])
+        r = self.matmul(a3, b3)
+        order = batch + left + right
+        r = self.reshape(r, tuple(sizes[c] for c in order))
+        return self.transpose(r, [order.index(c) for c in out])
+
     def linear(self, x: Value, w: Value, bias: Value | None) -> Value:
         """torch.nn.Linear: linalg.transpose of the weight + matmul + bias add."""
         wt = self.transpose(w, [1, 0])
