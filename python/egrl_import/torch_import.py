@@ -651,7 +651,12 @@ def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
             reason = str(e)
     from .aten_import import import_module_aten
 
-    r = import_module_aten(module, example_inputs, func_name, inline_weights)
+    try:
+        r = import_module_aten(module, example_inputs, func_name, inline_weights)
+    except UnsupportedError as e:
+        if trace == "aten":
+            raise
+        raise UnsupportedError(f"{reason} (the aten route failed too: {e})") from e
     r.route = "aten"
     if trace == "auto":
         r.fallback_reason = reason
