@@ -65,8 +65,9 @@ class _AtenImporter(_FxImporter):
         named = dict(m.named_parameters())
         buffers = {k: b for k, b in m.named_buffers() if b.is_floating_point()}
         named.update(buffers)
-        # Parameters must require grad (see the banner); copies so the module is untouched.
-        params = {k: t.detach().clone().requires_grad_(True) for k, t in named.items()}
+        # Parameters must require grad (see the banner), buffers must not (batch-norm
+        # statistics); copies, so the module is untouched.
+        params = {k: t.detach().clone().requires_grad_(k not in buffers) for k, t in named.items()}
 
         def fn(p, *xs):
             return functional_call(m, p, tuple(xs))

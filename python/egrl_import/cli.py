@@ -70,7 +70,8 @@ def _export_onnx(module, inputs, opset: int, path: str) -> None:
     import torch
 
     module.eval()
-    with warnings.catch_warnings(), torch.no_grad():
+    # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
 

@@ -697,7 +697,7 @@ class Emitter:
             drop = [k for k, c in enumerate(t) if c not in others]
             if drop:
                 xs[i] = self.reduce(xs[i], drop, "sum")
-                ins[i] = "".join(c for c in t if c not in others)
+                ins[i] = "".join(c for c in t if c in others)
         if len(xs) == 1:
             return self.transpose(xs[0], [ins[0].index(c) for c in out])
         a, b = ins

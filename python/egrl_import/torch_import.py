@@ -431,6 +431,9 @@ class _FxImporter:
             return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
+        if fn is torch.einsum:
+            ops = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
+            return em.einsum(a[0], [self.value(x) for x in ops])
         if fn is F.linear:
             b = _arg(a, kw, 2, "bias")
             return em.linear(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None)
