@@ -73,7 +73,10 @@ def _export_onnx(module, inputs, opset: int, path: str) -> None:
     # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
+        try:
+            torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
+        except Exception as e:  # torch.onnx's errors are not UnsupportedError
+            raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {str(e).splitlines()[0]}") from e
 
 
 def _torch_model(spec: str, input_shape, input_dtype):
