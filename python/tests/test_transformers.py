@@ -141,7 +141,8 @@ class OnnxRouteTest(unittest.TestCase):
     def test_each_model_imports_by_the_onnx_route(self):
         with tempfile.TemporaryDirectory() as tmp:
             for name in CASES:
-                for opset in (14, 17):
+                # opset 14 decomposes LayerNormalization (ReduceMean/Pow/Sqrt); once per kind of model
+                for opset in (17, 14) if name in ("gpt2_stack_tiny", "vit_tiny") else (17,):
                     with self.subTest(name=name, opset=opset):
                         m, inp = CASES[name][0]()
                         path = os.path.join(tmp, f"{name}.onnx")
