@@ -28,7 +28,6 @@ import math
 import operator
 
 import torch
-import torch.fx as fx
 import torch.nn as nn
 
 from .mlir import UnsupportedError, Value
