@@ -31,11 +31,10 @@ import torch
 import torch.nn as nn
 
 from .mlir import UnsupportedError, Value
-from .torch_import import _Const, _DTYPES, _FxImporter, _Recorder, _is_tensorish, _has_value, TorchImportResult
+from .torch_import import (_Const, _DTYPES, _DTYPES_I1, _FxImporter, _Recorder, _is_tensorish, _has_value,
+                           TorchImportResult)
 
 aten = torch.ops.aten
-
-_DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}
 
 
 class _LazyWeight:

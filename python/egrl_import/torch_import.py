@@ -34,6 +34,7 @@ from .mlir import Emitter, UnsupportedError, Value, sanitize
 __all__ = ["import_module", "TorchImportResult"]
 
 _DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
+_DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}  # constants may also be boolean masks
 
 
 @dataclass
@@ -261,6 +262,8 @@ class _FxImporter:
     def _get_attr(self, target: str, t):
         if not isinstance(t, torch.Tensor):
             return t
+        if t.is_floating_point() and target.startswith("_tensor_constant") and t.numel() == 1:
+            return _Const(t)  # torch.tensor(-1e9) in forward: a scalar, not a weight
         if t.is_floating_point():
             is_buffer = target in dict(self.gm.named_buffers())
             return self._weight(t, target, buffer=is_buffer)
@@ -281,7 +284,7 @@ class _FxImporter:
             return v
         if isinstance(v, _Const):
             t = v.tensor
-            dt = _DTYPES.get(t.dtype)
+            dt = _DTYPES_I1.get(t.dtype)
             if dt is None:
                 raise self.fail(f"constant of dtype {t.dtype} is not supported")
             return self.em.dense(t.numpy(), dt)
@@ -431,6 +434,8 @@ class _FxImporter:
             return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
+        if fn is torch.where and len(a) == 3:
+            return em.select(self.value(a[0]), self.operand(a[1]), self.operand(a[2]))
         if fn is torch.einsum:
             ops = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
             return em.einsum(a[0], [self.value(x) for x in ops])
@@ -503,6 +508,14 @@ class _FxImporter:
             return em.unary(name, x)
         if name == "softmax":
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+        if name in ("clamp", "clip", "clamp_min", "clamp_max"):
+            lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
+            hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)
+            if isinstance(lo, (Value, _Const)) or isinstance(hi, (Value, _Const)):
+                raise self.fail("clamp with tensor bounds is not supported")
+            return em.unary("clamp", x, lo=lo, hi=hi)
+        if name == "masked_fill":
+            return em.select(self.value(a[1]), self.operand(_arg(a, kw, 2, "value")), x)
         if name in ("matmul", "bmm", "mm"):
             return em.matmul(x, self.value(a[1]))
         if name == "chunk":

@@ -127,6 +127,30 @@ class AtenRouteTest(unittest.TestCase):
         self.assertEqual(r.route, "fx")
         support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
 
+    def test_fx_route_einsum_clamp_where_masked_fill(self):
+        """Without shape unpacking, the same ingredients import through fx."""
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.qk = nn.Linear(8, 16)
+                self.register_buffer("mask", torch.tril(torch.ones(6, 6, dtype=torch.bool)), persistent=False)
+                self.register_buffer("bias", torch.tril(torch.ones(6, 6)), persistent=False)
+
+            def forward(self, x):
+                qk = self.qk(x)
+                s = torch.einsum("bqd,bkd->bqk", qk[..., :8], qk[..., 8:]).clamp(-2.0, 2.0)
+                s = torch.where(self.mask, s, torch.tensor(-1e9))
+                s = s.masked_fill(self.bias == 0, float("-inf")).clamp_min(-1e4)
+                return torch.softmax(s, dim=-1)
+
+        torch.manual_seed(0)
+        m, x = Block().eval(), torch.randn(1, 6, 8)
+        r = import_module(m, x, inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        self.assertEqual(r.text.count("arith.select"), 2)
+        self.assertEqual(set(r.resources), {"qk_weight", "qk_bias"})  # masks are i1 / folded, -1e9 a scalar
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+
     def test_both_routes_failing_reports_both(self):
         m = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2))
         with self.assertRaises(UnsupportedError) as cm:
