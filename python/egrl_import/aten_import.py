@@ -7,9 +7,12 @@
 # (torch.fx.experimental.proxy_tensor) runs the model on real example
 # tensors and records the ATen ops the dispatcher sees: Python control flow
 # and shape arithmetic are executed, not traced, so every shape and integer
-# argument in the graph is already a constant.  The price is a lower-level
-# graph (Linear is t + addmm, einsum is permute/view/bmm, LayerNorm is
-# native_layer_norm) and no module scopes (ops are located by node name).
+# argument in the graph is already a constant (torch.jit.trace, the other
+# candidate, records size() calls and int arithmetic as graph ops that
+# would need folding).  The price is a lower-level graph (Linear is t +
+# addmm, einsum is permute/view/bmm, LayerNorm is native_layer_norm).
+# Module forward hooks tag each node with the innermost module's path, so
+# ops are located as in the fx route (loc("h.0.attn/bmm")).
 #
 # Parameters and float buffers are passed as graph inputs through
 # torch.nn.utils.stateless.functional_call, so every weight keeps its module
@@ -24,6 +27,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 
@@ -71,7 +75,7 @@ class _AtenImporter(_FxImporter):
             return functional_call(m, p, tuple(xs))
 
         try:
-            with torch.enable_grad():
+            with torch.enable_grad(), _module_scopes(m):
                 gm = make_fx(fn)(params, *self.inputs)
         except Exception as e:
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {e}") from e
@@ -92,7 +96,8 @@ class _AtenImporter(_FxImporter):
         n_ph = 0
         for node in gm.graph.nodes:
             self.node = node
-            self.em.loc = node.name
+            scope = node.meta.get("egrl_scope")
+            self.em.loc = f"{scope}/{node.name}" if scope else node.name
             if node.op == "placeholder":
                 if n_ph < len(names):
                     k = names[n_ph]
@@ -383,6 +388,46 @@ class _AtenImporter(_FxImporter):
             return self._adaptive_avg(V(a[0]), a[1])
 
         raise self.fail("ATen op is not supported")
+
+
+@contextlib.contextmanager
+def _module_scopes(root: nn.Module):
+    """Tags each node make_fx creates with the path of the innermost module
+    running (meta "egrl_scope"), as the fx route's _ScopeTracer does, so ops
+    get locations like loc("layers.0.self_attn/bmm").  Forward hooks keep a
+    stack of paths; the tracer's create_node is wrapped while tracing."""
+    from torch.fx.experimental.proxy_tensor import PythonKeyTracer
+
+    stack: list[str] = []
+
+    def enter(path):
+        def hook(_module, _args):
+            stack.append(path)  # returns None: the arguments stay as they are
+        return hook
+
+    def leave(_module, _args, _output):
+        stack.pop()  # returns None: the output stays as it is
+
+    handles = []
+    for path, mod in root.named_modules():
+        if path:
+            handles.append(mod.register_forward_pre_hook(enter(path)))
+            handles.append(mod.register_forward_hook(leave))
+    original = PythonKeyTracer.create_node
+
+    def create_node(self, *args, **kwargs):
+        node = original(self, *args, **kwargs)
+        if stack:
+            node.meta["egrl_scope"] = stack[-1]
+        return node
+
+    PythonKeyTracer.create_node = create_node
+    try:
+        yield
+    finally:
+        PythonKeyTracer.create_node = original
+        for h in handles:
+            h.remove()
 
 
 # Ops whose result depends only on their operand's shape: folded to constants.

@@ -91,6 +91,8 @@ class AtenRouteTest(unittest.TestCase):
         self.assertEqual(r.resource_elements, r.parameter_count)
         self.assertIn("layers_0_self_attn_in_proj_weight", r.resources)
         self.assertIn("layers_1_norm2_bias", r.resources)
+        self.assertIn('loc("layers.0.self_attn/bmm")', r.text)  # module-path locations, as in the fx route
+        self.assertIn('loc("layers.1.norm2/native_layer_norm', r.text)
         m, inp = models.build("gpt2_stack_tiny")
         r = import_module(m, inp, trace="aten")
         self.assertIn("h_1_attn_c_attn_weight", r.resources)
