@@ -97,7 +97,12 @@ def _torch_model(spec: str, input_shape, input_dtype):
         obj = factory()
         module, inputs = obj if isinstance(obj, tuple) else (obj, None)
     else:
-        module, inputs = models.build(spec)
+        try:
+            module, inputs = models.build(spec)
+        except KeyError as e:
+            raise SystemExit(f"egrl-import: error: {e.args[0]}")
+        except AttributeError as e:  # torchvision:NAME that torchvision lacks
+            raise SystemExit(f"egrl-import: error: cannot build '{spec}': {e}")
     if input_shape is not None:
         dt = {"f32": torch.float32, "i64": torch.int64}[input_dtype]
         inputs = [torch.zeros(_shape(input_shape), dtype=dt)]
