@@ -32,6 +32,7 @@ import math
 import operator
 
 import torch
+import torch.fx as fx
 import torch.nn as nn
 
 from .mlir import UnsupportedError, Value
@@ -79,7 +80,10 @@ class _AtenImporter(_FxImporter):
                 gm = make_fx(fn)(params, *self.inputs)
         except Exception as e:
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {e}") from e
-        gm.graph.eliminate_dead_code()
+        # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
+        for node in reversed(list(gm.graph.nodes)):
+            if node.op == "call_function" and not node.users and _inplace_functional(node.target) is None:
+                gm.graph.erase_node(node)
         gm.recompile()
         self.gm = gm
         rec = _Recorder(gm)
@@ -134,7 +138,17 @@ class _AtenImporter(_FxImporter):
                 continue
             if node.op != "call_function":
                 raise self.fail(f"unexpected fx op '{node.op}'")
-            out = self._aten(node.target, a, kw)
+            target = node.target
+            inplace = _inplace_functional(target)
+            if inplace is not None:
+                # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
+                base = node.args[0]
+                if not isinstance(base, fx.Node) or getattr(base.target, "overloadpacket", None) in _VIEW_OPS:
+                    raise self.fail("an in-place op on a view (the mutation would reach its base) is not supported")
+                target = inplace
+            out = self._aten(target, a, kw)
+            if inplace is not None:
+                self.env[node.args[0]] = out
             self._check(out, rec_val)
             self.env[node] = out
         self.node = None
@@ -428,6 +442,24 @@ def _module_scopes(root: nn.Module):
         PythonKeyTracer.create_node = original
         for h in handles:
             h.remove()
+
+
+# Ops whose result aliases their first operand: an in-place op on one is refused.
+_VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, aten.t, aten.transpose, aten.permute,
+             aten.expand, aten.unsqueeze, aten.squeeze, aten.select, aten.slice, aten.split, aten.split_with_sizes,
+             aten.unbind, aten.alias, aten.detach, aten.as_strided)
+
+
+def _inplace_functional(fn):
+    """aten.relu_.default -> aten.relu.default (same overload name); None if not an in-place op."""
+    if not isinstance(fn, torch._ops.OpOverload):
+        return None
+    name = fn.overloadpacket.__name__
+    if not name.endswith("_") or name.startswith("_") or name in ("copy_", "fill_", "zero_"):
+        return None
+    packet = getattr(aten, name[:-1], None)
+    overload = getattr(packet, fn._overloadname, None) if packet is not None else None
+    return overload
 
 
 # Ops whose result depends only on their operand's shape: folded to constants.

@@ -113,6 +113,34 @@ class AtenRouteTest(unittest.TestCase):
         self.assertEqual(a.resources, f.resources)
         support.run_numeric(self, a.text, [x.numpy() for x in inp], [_reference(m, inp)])
 
+    def test_inplace_ops(self):
+        """relu_/add_ (torchvision's inplace=True) lower functionally; their input's later readers see the result."""
+        class Inplace(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 3, padding=1)
+                self.relu = nn.ReLU(inplace=True)
+
+            def forward(self, x):
+                b, c, h, w = x.shape
+                y = self.conv(x)
+                z = y * 2.0
+                y.add_(1.0)
+                return self.relu(z) + y.view(b, 4, h * w).mean(-1).view(b, 4, 1, 1)
+
+        class OnAView(nn.Module):
+            def forward(self, x):
+                x = x * 1.0
+                x[:, 0].mul_(2.0)
+                return x
+
+        torch.manual_seed(0)
+        m, x = Inplace().eval(), torch.randn(1, 3, 5, 5)
+        r = import_module(m, x, trace="aten", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
+            import_module(OnAView(), torch.randn(1, 2, 3), trace="aten")
+
     def test_einsum_in_the_fx_route(self):
         class E(nn.Module):
             def __init__(self):
