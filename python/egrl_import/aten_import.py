@@ -4,8 +4,10 @@
 # torch.fx.symbolic_trace follows Python with Proxies, so models that unpack
 # shapes (`B, S, D = x.shape`), call einsum, or branch on tensors
 # (nn.MultiheadAttention's fast path) do not trace.  make_fx
-# (torch.fx.experimental.proxy_tensor) runs the model on real example
-# tensors and records the ATen ops the dispatcher sees: Python control flow
+# (torch.fx.experimental.proxy_tensor) runs the model on fake tensors of the
+# example inputs' shapes (no arithmetic: fast) and records the ATen ops the
+# dispatcher sees; one real run of the recorded graph then gives the values
+# of the tensors folded as constants.  Python control flow
 # and shape arithmetic are executed, not traced, so every shape and integer
 # argument in the graph is already a constant (torch.jit.trace, the other
 # candidate, records size() calls and int arithmetic as graph ops that
@@ -14,10 +16,10 @@
 # Module forward hooks tag each node with the innermost module's path, so
 # ops are located as in the fx route (loc("h.0.attn/bmm")).
 #
-# Parameters and float buffers are passed as graph inputs through
-# torch.nn.utils.stateless.functional_call, so every weight keeps its module
-# path as its dense_resource name; integer buffers (position ids) are
-# captured as constants.  Tracing runs with autograd enabled and parameters
+# Parameters and buffers are passed as graph inputs through
+# torch.nn.utils.stateless.functional_call (fake tracing cannot read real
+# tensors), so every weight keeps its module path as its dense_resource
+# name; integer and boolean buffers (position ids, masks) become constants.  Tracing runs with autograd enabled and parameters
 # requiring grad: nn.MultiheadAttention then takes its composite path
 # (linear/bmm/softmax) instead of the fused _native_multi_head_attention.
 # Tensors computed from constants only (causal masks from tril/ones/arange)
@@ -66,7 +68,7 @@ class _AtenImporter(_FxImporter):
 
         m = self.module.eval()
         named = dict(m.named_parameters())
-        buffers = {k: b for k, b in m.named_buffers() if b.is_floating_point()}
+        buffers = dict(m.named_buffers())  # all of them: fake tracing cannot read real tensors
         named.update(buffers)
         # Parameters must require grad (see the banner), buffers must not (batch-norm
         # statistics); copies, so the module is untouched.
@@ -77,7 +79,7 @@ class _AtenImporter(_FxImporter):
 
         try:
             with torch.enable_grad(), _module_scopes(m):
-                gm = make_fx(fn)(params, *self.inputs)
+                gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
         except Exception as e:
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {e}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
@@ -105,7 +107,9 @@ class _AtenImporter(_FxImporter):
             if node.op == "placeholder":
                 if n_ph < len(names):
                     k = names[n_ph]
-                    self.env[node] = _LazyWeight(named[k], k, k in buffers)
+                    t = named[k]
+                    # Integer / boolean buffers (position ids, masks) are index data, not weights.
+                    self.env[node] = _LazyWeight(t, k, k in buffers) if t.is_floating_point() else _Const(t)
                 else:
                     t = self.inputs[len(args)]
                     if t.dtype not in _DTYPES:
