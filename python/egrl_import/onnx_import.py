@@ -225,7 +225,7 @@ class _OnnxImporter:
         em = self.em
         ins = [self.get(node, i) for i in range(len(node.input))]
         if op in _FOLD and all(x is None or isinstance(x, np.ndarray) for x in ins):
-            return _FOLD[op](self, node, ins, at)
+            return np.asarray(_FOLD[op](self, node, ins, at))  # numpy scalars (np.take of a 0-d index) too
         if op == "Constant":
             return self._constant(at)
         if op == "ConstantOfShape":

@@ -9,7 +9,10 @@
 # ---------------------------------------------------------------------------
 """Tests of the aten route, the ONNX ops transformers export to, and the CLI flags."""
 
+import contextlib
+import io
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -206,6 +209,27 @@ class OnnxRouteTest(unittest.TestCase):
                         AtenRouteTest.check_structure(self, name, r.text)
                         support.mlir_opt(self, r.text)
                         support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
+
+    def test_dynamic_batch_exports(self):
+        """With a symbolic batch dim the export keeps its shape arithmetic (Shape, Gather, Div, Concat, ...):
+        folded at batch 1."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in CASES:
+                with self.subTest(name=name):
+                    m, inp = CASES[name][0]()
+                    path = os.path.join(tmp, f"{name}.onnx")
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        torch.onnx.export(m, tuple(inp), path, opset_version=17, input_names=["x"],
+                                          dynamic_axes={"x": {0: "batch"}})
+                    self.assertIn("Shape", {n.op_type for n in onnx.load(path).graph.node})
+                    note = io.StringIO()
+                    with contextlib.redirect_stderr(note):
+                        r = import_onnx(path, inline_weights=True)
+                    self.assertIn("symbolic batch dim ('batch'); using batch 1", note.getvalue())
+                    AtenRouteTest.check_structure(self, name, r.text)
+                    self.assertIsNone(re.search(r"tensor<[0-9x]*i64>", r.text))  # no shape tensors at run time
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
 
 
 def _graph(nodes, inputs, outputs, inits=(), opset=14):
