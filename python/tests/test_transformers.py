@@ -231,6 +231,44 @@ class OnnxRouteTest(unittest.TestCase):
                     self.assertIsNone(re.search(r"tensor<[0-9x]*i64>", r.text))  # no shape tensors at run time
                     support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
 
+    def test_masked_attention_and_decoder(self):
+        """nn.MultiheadAttention with a boolean causal attn_mask, and nn.TransformerDecoder (self- and
+        cross-attention, float tgt_mask, two inputs): both routes equal torch."""
+        class Causal(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.attn = nn.MultiheadAttention(32, 4, batch_first=True)
+
+            def forward(self, x):
+                S = x.shape[1]
+                mask = torch.triu(torch.ones(S, S, dtype=torch.bool), 1)
+                return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+        class Decoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                layer = nn.TransformerDecoderLayer(32, 4, 64, batch_first=True, norm_first=True)
+                self.dec = nn.TransformerDecoder(layer, 2)
+
+            def forward(self, x, memory):
+                return self.dec(x, memory, tgt_mask=nn.Transformer.generate_square_subsequent_mask(x.shape[1]))
+
+        torch.manual_seed(0)
+        with tempfile.TemporaryDirectory() as tmp:
+            for m, inp in ((Causal().eval(), [torch.randn(1, 6, 32)]),
+                           (Decoder().eval(), [torch.randn(1, 6, 32), torch.randn(1, 5, 32)])):
+                with self.subTest(type(m).__name__):
+                    ref = _reference(m, inp)
+                    r = import_module(m, inp, inline_weights=True, trace="auto")
+                    self.assertEqual(r.route, "aten")
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [ref])
+                    path = os.path.join(tmp, "m.onnx")
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        torch.onnx.export(m, tuple(inp), path, opset_version=17)
+                    r = import_onnx(path, inline_weights=True)
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [ref])
+
 
 def _graph(nodes, inputs, outputs, inits=(), opset=14):
     g = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
