@@ -89,7 +89,8 @@ class _AtenImporter(_FxImporter):
         gm.recompile()
         self.gm = gm
         rec = _Recorder(gm)
-        flat = [named[k].detach() for k in params] + list(self.inputs)
+        # Copies: an in-place op of the graph must not reach the module's own tensors.
+        flat = [named[k].detach().clone() for k in params] + [x.clone() for x in self.inputs]
         try:
             with torch.no_grad():
                 rec.run(*flat)
