@@ -5,10 +5,15 @@
 #   egrl-import onnx FILE.onnx [-o OUT.mlir] [--input-shape name=1,3,224,224]
 #
 # MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
-# tiny_cnn), `torchvision:NAME`, `corpus:NAME` (a training-corpus model,
+# tiny_cnn), a transformer of models.TRANSFORMERS (gpt2_stack, mha_encoder,
+# torch_encoder, ...), `torchvision:NAME`, `corpus:NAME` (a training-corpus model,
 # egrl_import/corpus_models.py), or `package.module:factory` where factory()
-# returns an nn.Module or (nn.Module, [example inputs]).  On an unsupported
-# op it prints one error naming the node and exits 1 without writing OUT.
+# returns an nn.Module or (nn.Module, [example inputs]).  --trace picks the
+# route: fx (torch.fx), aten (make_fx, egrl_import/aten_import.py), onnx
+# (torch.onnx.export, then the ONNX importer) or auto (fx, else aten, with a
+# note).  On an unsupported op it prints one error naming the node and exits
+# 1 without writing OUT.  Without torch / onnx (another Python than Debian's)
+# it says which interpreter to use and exits 2.
 # ---------------------------------------------------------------------------
 """Command-line entry point of the importers."""
 
@@ -38,6 +43,42 @@ def _shape(s: str) -> list[int]:
     return [int(d) for d in s.replace("x", ",").split(",") if d]
 
 
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def _require(*names: str) -> str | None:
+    """None if every module imports, else the one-line error to print."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as e:
+            return (f"egrl-import: error: {sys.executable} cannot import {name} ({e}); run egrl-import with "
+                    f"Debian's {DEBIAN_PYTHON} (packages python3-torch, python3-torchvision, python3-onnx), "
+                    f"e.g. {DEBIAN_PYTHON} python/egrl-import ...")
+    return None
+
+
+def _first_sentence(text: str) -> str:
+    line = text.splitlines()[0] if text else ""
+    return line.split(". ")[0][:200]
+
+
+def _export_onnx(module, inputs, opset: int, path: str) -> None:
+    """torch.onnx.export (TorchScript tracing) of the module on its example inputs."""
+    import warnings
+
+    import torch
+
+    module.eval()
+    # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
+        except Exception as e:  # torch.onnx's errors are not UnsupportedError
+            raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {str(e).splitlines()[0]}") from e
+
+
 def _torch_model(spec: str, input_shape, input_dtype):
     import torch
 
@@ -56,7 +97,12 @@ def _torch_model(spec: str, input_shape, input_dtype):
         obj = factory()
         module, inputs = obj if isinstance(obj, tuple) else (obj, None)
     else:
-        module, inputs = models.build(spec)
+        try:
+            module, inputs = models.build(spec)
+        except KeyError as e:
+            raise SystemExit(f"egrl-import: error: {e.args[0]}")
+        except AttributeError as e:  # torchvision:NAME that torchvision lacks
+            raise SystemExit(f"egrl-import: error: cannot build '{spec}': {e}")
     if input_shape is not None:
         dt = {"f32": torch.float32, "i64": torch.int64}[input_dtype]
         inputs = [torch.zeros(_shape(input_shape), dtype=dt)]
@@ -74,6 +120,13 @@ def main(argv=None) -> int:
     pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224; needed unless the model comes with "
                                           "example inputs (bundled models, factories returning (module, [inputs]))")
     pt.add_argument("--input-dtype", default="f32", choices=["f32", "i64"])
+    pt.add_argument("--trace", default="auto", choices=["auto", "fx", "aten", "onnx"],
+                    help="how the module becomes a graph: fx (torch.fx.symbolic_trace: module-level ops, module-path "
+                         "locations), aten (make_fx on the example inputs: ATen ops; handles shape unpacking, einsum, "
+                         "nn.MultiheadAttention), onnx (torch.onnx.export, then the ONNX importer), auto (default: "
+                         "fx, else aten with a note on stderr)")
+    pt.add_argument("--opset", type=int, default=17, help="ONNX opset of --trace=onnx (default 17, torch 1.13's newest)")
+    pt.add_argument("--export-onnx", metavar="FILE", help="also write the torch.onnx.export of the model to FILE")
     po = sub.add_parser("onnx", help="convert an .onnx file")
     po.add_argument("model", help="path of the .onnx file")
     po.add_argument("--input-shape", action="append", default=[], metavar="NAME=SHAPE",
@@ -83,16 +136,46 @@ def main(argv=None) -> int:
         sp.add_argument("-o", "--output", help="output .mlir file (default: stdout)")
         sp.add_argument("--func-name", default="forward")
         sp.add_argument("--stats", metavar="FILE", help="write import statistics as JSON to FILE ('-' = stderr)")
+        sp.add_argument("--inline-weights", action="store_true",
+                        help="write the real weight values as dense<\"0x...\"> literals instead of blob-less "
+                             "dense_resource constants (an executable module; large: 4 bytes per weight as hex "
+                             "text)")
     a = p.parse_args(argv)
 
+    needs = ["numpy", "torch"] if a.source == "torch" else ["numpy", "onnx"]
+    if a.source == "torch" and (a.trace == "onnx" or a.export_onnx):
+        needs.append("onnx")
+    missing = _require(*needs)
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     try:
         if a.source == "torch":
-            from .torch_import import import_module
-
             module, inputs = _torch_model(a.model, a.input_shape, a.input_dtype)
-            r = import_module(module, inputs, a.func_name)
-            stats = {"parameters": r.parameter_count, "kept_buffer_elements": r.kept_buffer_count}
+            if a.export_onnx:
+                _export_onnx(module, inputs, a.opset, a.export_onnx)
+            if a.trace == "onnx":
+                import tempfile
+
+                from .onnx_import import import_onnx
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    path = a.export_onnx or os.path.join(tmp, "model.onnx")
+                    if not a.export_onnx:
+                        _export_onnx(module, inputs, a.opset, path)
+                    r = import_onnx(path, None, a.func_name, inline_weights=a.inline_weights)
+                stats = {"route": "onnx", "opset": a.opset,
+                         "parameters": sum(p.numel() for p in module.parameters())}
+            else:
+                from .torch_import import import_module
+
+                r = import_module(module, inputs, a.func_name, inline_weights=a.inline_weights, trace=a.trace)
+                if r.fallback_reason:
+                    print(f"egrl-import: note: torch.fx could not import {a.model} ({_first_sentence(r.fallback_reason)}); "
+                          f"used the aten route (make_fx)", file=sys.stderr)
+                stats = {"route": r.route, "parameters": r.parameter_count,
+                         "kept_buffer_elements": r.kept_buffer_count}
         else:
             from .onnx_import import import_onnx
 
@@ -100,8 +183,8 @@ def main(argv=None) -> int:
             for item in a.input_shape:
                 name, _, shp = item.partition("=")
                 shapes[name] = _shape(shp)
-            r = import_onnx(a.model, shapes, a.func_name)
-            stats = {}
+            r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights)
+            stats = {"route": "onnx"}
     except UnsupportedError as e:
         print(f"egrl-import: error: {e}", file=sys.stderr)
         return 1

@@ -202,7 +202,10 @@ class Emitter:
         arr = np.asarray(values)
         shape = tuple(int(d) for d in arr.shape)
         flat = arr.reshape(-1).tolist()
-        fmt = float_literal if dtype.startswith("f") else (lambda x: str(int(x)))
+        if dtype == "i1":
+            fmt = lambda x: "true" if x else "false"
+        else:
+            fmt = float_literal if dtype.startswith("f") else (lambda x: str(int(x)))
         if flat and all(x == flat[0] for x in flat):
             lit = fmt(flat[0])
         else:
@@ -388,6 +391,34 @@ class Emitter:
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
         return self.elementwise([x], fn)
+
+    def select(self, cond: Value, a, b) -> Value:
+        """where(cond, a, b) with broadcasting; cond is i1, a/b f32 tensors or numbers."""
+        if cond.dtype != "i1":
+            raise UnsupportedError(f"select condition must be i1, got {cond.dtype}")
+        for x in (a, b):
+            if isinstance(x, Value) and x.dtype != "f32":
+                raise UnsupportedError(f"select on {x.dtype} values is not supported (f32 only)")
+        return self.elementwise([cond, a, b], lambda bb, n: bb.op(f"arith.select {n[0]}, {n[1]}, {n[2]} : f32"))
+
+    def compare(self, pred: str, a, b) -> Value:
+        """f32 comparison (arith.cmpf predicate: oeq, one, olt, ole, ogt, oge) -> i1 tensor."""
+        for x in (a, b):
+            if isinstance(x, Value) and x.dtype != "f32":
+                raise UnsupportedError(f"comparison of {x.dtype} tensors is not supported (f32 only)")
+        return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpf {pred}, {n[0]}, {n[1]} : f32"), "i1")
+
+    def broadcast_to(self, x: Value, shape: Sequence[int]) -> Value:
+        """Numpy-style broadcast of x to `shape` (a linalg.generic copy)."""
+        shape = tuple(int(d) for d in shape)
+        if x.shape == shape:
+            return x
+        if self.broadcast_shape(x.shape, shape) != shape:
+            raise UnsupportedError(f"cannot broadcast {list(x.shape)} to {list(shape)}")
+        if x.numel == math.prod(shape):  # only unit dims added
+            return self.reshape(x, shape)
+        return self.generic([(x, self._bcast_map(x.shape, shape))], shape, x.dtype, ["parallel"] * len(shape),
+                            lambda b: b.args[0])
 
     # -- data movement ------------------------------------------------------
     def pad(self, x: Value, low: Sequence[int], high: Sequence[int], value: float) -> Value:
@@ -628,6 +659,63 @@ class Emitter:
         v = Value(self._fresh(), out, "f32")
         self._emit(f"{v.name} = linalg.batch_matmul ins({a3.name}, {b3.name} : {a3.type}, {b3.type}) outs({init.name} : {init.type}) -> {v.type}")
         return self.reshape(v, batch + out[1:])
+
+    def einsum(self, equation: str, xs: Sequence[Value]) -> Value:
+        """One- or two-operand einsum as transposes, sums and one (batch) matmul.
+
+        Indices are classified as batch (both operands and the output),
+        contracted (both, not the output), or free (one operand and the
+        output); an index of one operand only that the output lacks is summed
+        first.  Repeated indices within an operand (diagonals) and broadcast
+        batch dims are not supported.
+        """
+        eq = equation.replace(" ", "")
+        if "->" not in eq:
+            raise UnsupportedError(f"einsum '{equation}': implicit output is not supported")
+        lhs, out = eq.split("->")
+        ins = lhs.split(",")
+        if len(ins) != len(xs) or len(xs) not in (1, 2):
+            raise UnsupportedError(f"einsum '{equation}': {len(xs)} operands (1 or 2 supported)")
+        spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in eq]
+        if "..." in eq:  # name the ellipsis dims (the widest operand's count)
+            n_ell = max(x.rank - (len(t) - 3) for t, x in zip(ins, xs) if "..." in t)
+            ell = "".join(spare[:n_ell])
+            ins = [t.replace("...", ell[n_ell - (x.rank - (len(t) - 3)):]) if "..." in t else t
+                   for t, x in zip(ins, xs)]
+            out = out.replace("...", ell)
+        sizes = {}
+        for t, x in zip(ins, xs):
+            if len(t) != x.rank or len(set(t)) != len(t):
+                raise UnsupportedError(f"einsum '{equation}': operand subscripts '{t}' vs shape {list(x.shape)}")
+            for c, d in zip(t, x.shape):
+                if sizes.setdefault(c, d) != d:
+                    raise UnsupportedError(f"einsum '{equation}': index '{c}' has sizes {sizes[c]} and {d}")
+        # Sum away indices that appear in one operand only and not in the output.
+        xs = list(xs)
+        for i, t in enumerate(ins):
+            others = "".join(ins[:i] + ins[i + 1:]) + out
+            drop = [k for k, c in enumerate(t) if c not in others]
+            if drop:
+                xs[i] = self.reduce(xs[i], drop, "sum")
+                ins[i] = "".join(c for c in t if c in others)
+        if len(xs) == 1:
+            return self.transpose(xs[0], [ins[0].index(c) for c in out])
+        a, b = ins
+        batch = [c for c in a if c in b and c in out]
+        contr = [c for c in a if c in b and c not in out]
+        left = [c for c in a if c not in b]
+        right = [c for c in b if c not in a]
+        prod = lambda cs: math.prod(sizes[c] for c in cs)
+        at = self.transpose(xs[0], [a.index(c) for c in batch + left + contr])
+        bt = self.transpose(xs[1], [b.index(c) for c in batch + contr + right])
+        a3 = self.reshape(at, (prod(batch), prod(left), prod(contr)))
+        b3 = self.reshape(bt, (prod(batch), prod(contr), prod(right)))
+        if not batch:
+            a3, b3 = self.reshape(a3, a3.shape[1:]), self.reshape(b3, b3.shape[1:])
+        r = self.matmul(a3, b3)
+        order = batch + left + right
+        r = self.reshape(r, tuple(sizes[c] for c in order))
+        return self.transpose(r, [order.index(c) for c in out])
 
     def linear(self, x: Value, w: Value, bias: Value | None) -> Value:
         """torch.nn.Linear: linalg.transpose of the weight + matmul + bias add."""

@@ -158,6 +158,131 @@ class BertModel(nn.Module):
         return self.pooler_activation(self.pooler(x[:, 0]))
 
 
+# -- transformers written the usual way (the aten route, issue 11 item 4) ---------
+# torch.fx cannot trace these (shape unpacking, einsum, nn.MultiheadAttention's
+# tensor-dependent fast path); `egrl-import torch` falls back to make_fx for them.
+class CausalSelfAttention(nn.Module):
+    """GPT-2 attention as nanoGPT writes it: unpacked shapes, split, einsum,
+    a boolean tril mask applied with torch.where."""
+
+    def __init__(self, d_model: int, nhead: int, max_seq: int):
+        super().__init__()
+        self.n_head = nhead
+        self.c_attn = nn.Linear(d_model, 3 * d_model)
+        self.c_proj = nn.Linear(d_model, d_model)
+        mask = torch.tril(torch.ones(max_seq, max_seq, dtype=torch.bool))
+        self.register_buffer("mask", mask.view(1, 1, max_seq, max_seq), persistent=False)
+
+    def forward(self, x):
+        B, S, D = x.shape
+        q, k, v = self.c_attn(x).split(D, dim=2)
+        hd = D // self.n_head
+        q = q.view(B, S, self.n_head, hd).transpose(1, 2)
+        k = k.view(B, S, self.n_head, hd).transpose(1, 2)
+        v = v.view(B, S, self.n_head, hd).transpose(1, 2)
+        att = torch.einsum("bhqd,bhkd->bhqk", q, k) / math.sqrt(hd)
+        att = torch.where(self.mask[:, :, :S, :S], att, torch.tensor(float("-inf")))
+        att = F.softmax(att, dim=-1)
+        y = torch.einsum("bhqk,bhkd->bhqd", att, v)
+        return self.c_proj(y.transpose(1, 2).reshape(B, S, D))
+
+
+class GPT2Block(nn.Module):
+    """Pre-LN block: x + attn(ln_1(x)), x + mlp(ln_2(x)); tanh-GELU MLP.
+
+    The residual stream is clamped to the f16 range after the block, the
+    overflow guard T5 and several GPT ports add for half precision."""
+
+    def __init__(self, d_model: int, nhead: int, max_seq: int, clamp_value: float = 65504.0):
+        super().__init__()
+        self.ln_1 = nn.LayerNorm(d_model)
+        self.attn = CausalSelfAttention(d_model, nhead, max_seq)
+        self.ln_2 = nn.LayerNorm(d_model)
+        self.c_fc = nn.Linear(d_model, 4 * d_model)
+        self.c_proj = nn.Linear(4 * d_model, d_model)
+        self.clamp_value = clamp_value
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        x = x + self.c_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+        return x.clamp(-self.clamp_value, self.clamp_value)
+
+
+class GPT2Stack(nn.Module):
+    """A stack of GPT-2 blocks + final layer-norm on hidden states (1 x S x D)."""
+
+    def __init__(self, num_layers=12, d_model=768, nhead=12, max_seq=1024):
+        super().__init__()
+        self.h = nn.ModuleList([GPT2Block(d_model, nhead, max_seq) for _ in range(num_layers)])
+        self.ln_f = nn.LayerNorm(d_model)
+
+    def forward(self, x):
+        for block in self.h:
+            x = block(x)
+        return self.ln_f(x)
+
+
+class MHAEncoderLayer(nn.Module):
+    """Post-LN encoder layer around nn.MultiheadAttention (batch_first)."""
+
+    def __init__(self, d_model: int, nhead: int, ffn: int):
+        super().__init__()
+        self.self_attn = nn.MultiheadAttention(d_model, nhead, batch_first=True)
+        self.linear1 = nn.Linear(d_model, ffn)
+        self.linear2 = nn.Linear(ffn, d_model)
+        self.norm1 = nn.LayerNorm(d_model)
+        self.norm2 = nn.LayerNorm(d_model)
+
+    def forward(self, x):
+        a, _ = self.self_attn(x, x, x, need_weights=False)
+        x = self.norm1(x + a)
+        return self.norm2(x + self.linear2(F.relu(self.linear1(x))))
+
+
+class MHAEncoder(nn.Module):
+    def __init__(self, num_layers=6, d_model=512, nhead=8, ffn=2048):
+        super().__init__()
+        self.layers = nn.ModuleList([MHAEncoderLayer(d_model, nhead, ffn) for _ in range(num_layers)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def _gpt2_stack(layers=12, d=768, heads=12, seq=128):
+    def build():
+        torch.manual_seed(0)
+        return GPT2Stack(layers, d, heads, max(seq, 128)).eval(), [torch.randn(1, seq, d)]
+    return build
+
+
+def _mha_encoder(layers=6, d=512, heads=8, seq=128):
+    def build():
+        torch.manual_seed(0)
+        return MHAEncoder(layers, d, heads, 4 * d).eval(), [torch.randn(1, seq, d)]
+    return build
+
+
+def _torch_encoder(layers=6, d=512, heads=8, seq=128):
+    def build():
+        torch.manual_seed(0)
+        layer = nn.TransformerEncoderLayer(d, heads, 4 * d, batch_first=True)
+        return nn.TransformerEncoder(layer, layers, enable_nested_tensor=False).eval(), [torch.randn(1, seq, d)]
+    return build
+
+
+# Not bundled in models/: importable by name through the aten (make_fx) route.
+TRANSFORMERS = {
+    "gpt2_stack": _gpt2_stack(),                      # GPT-2 small's 12 blocks x 768, seq 128
+    "gpt2_stack_tiny": _gpt2_stack(2, 64, 4, 16),     # tests
+    "mha_encoder": _mha_encoder(),                    # 6 x nn.MultiheadAttention(512, 8), seq 128
+    "mha_encoder_tiny": _mha_encoder(2, 32, 4, 8),    # tests
+    "torch_encoder": _torch_encoder(),                # nn.TransformerEncoder, 6 x 512, seq 128
+    "torch_encoder_tiny": _torch_encoder(2, 32, 4, 8),
+}
+
+
 # -- registry ---------------------------------------------------------------------
 def _torchvision(name):
     def build():
@@ -190,11 +315,14 @@ def build(name: str):
     `corpus:NAME` (the training corpus, egrl_import.corpus_models)."""
     if name in BUILTIN:
         return BUILTIN[name]()
+    if name in TRANSFORMERS:
+        return TRANSFORMERS[name]()
     if name.startswith("torchvision:"):
         return _torchvision(name.split(":", 1)[1])()
     if name.startswith("corpus:"):
         from . import corpus_models
 
         return corpus_models.build(name.split(":", 1)[1])
-    raise KeyError(f"unknown model '{name}' (builtin: {', '.join(sorted(BUILTIN))}, torchvision:NAME or "
+    raise KeyError(f"unknown model '{name}' (builtin: {', '.join(sorted(BUILTIN))}; transformers: "
+                   f"{', '.join(TRANSFORMERS)}; torchvision:NAME or "
                    f"corpus:NAME)")

@@ -186,7 +186,8 @@ class _OnnxImporter:
                     self.env[k] = w
             return w
         if isinstance(v, np.ndarray):
-            dt = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}.get(v.dtype)
+            dt = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32",
+                  np.dtype(np.bool_): "i1"}.get(v.dtype)
             if dt is None:
                 raise self.fail(f"constant of dtype {v.dtype} is not supported")
             return self.em.dense(v, dt)
@@ -224,7 +225,7 @@ class _OnnxImporter:
         em = self.em
         ins = [self.get(node, i) for i in range(len(node.input))]
         if op in _FOLD and all(x is None or isinstance(x, np.ndarray) for x in ins):
-            return _FOLD[op](self, node, ins, at)
+            return np.asarray(_FOLD[op](self, node, ins, at))  # numpy scalars (np.take of a 0-d index) too
         if op == "Constant":
             return self._constant(at)
         if op == "ConstantOfShape":
@@ -334,6 +335,19 @@ class _OnnxImporter:
             return self._split(node, at)
         if op == "Slice":
             return self._slice(node)
+        if op == "Einsum":
+            eq = at["equation"]
+            return em.einsum(eq.decode() if isinstance(eq, bytes) else eq, [self.value(v) for v in ins])
+        if op == "Expand":
+            x = self.value(ins[0])
+            shape = tuple(int(d) for d in self.const(node, 1))
+            return em.broadcast_to(x, np.broadcast_shapes(x.shape, shape))
+        if op == "Where":
+            cond = self.value(ins[0])
+            return em.select(cond, self.operand(node, 1), self.operand(node, 2))
+        if op in ("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"):
+            pred = {"Equal": "oeq", "Less": "olt", "LessOrEqual": "ole", "Greater": "ogt", "GreaterOrEqual": "oge"}[op]
+            return em.compare(pred, self.operand(node, 0), self.operand(node, 1))
         if op == "Cast":
             x = ins[0]
             if isinstance(x, (Value, _Weight)) and _ONNX_DTYPES.get(at["to"]) == x.dtype:
@@ -534,6 +548,11 @@ def _fold_cast(self, node, ins, at):
     return ins[0].astype(to)
 
 
+def _fold_trilu(self, node, ins, at):
+    k = int(ins[1]) if len(ins) > 1 and ins[1] is not None else 0
+    return (np.triu if at.get("upper", 1) else np.tril)(ins[0], k)
+
+
 def _np_binary(fn):
     def fold(self, node, ins, at):
         r = fn(ins[0], ins[1])
@@ -558,6 +577,19 @@ _FOLD = {
     "Transpose": lambda self, node, ins, at: np.transpose(ins[0], at.get("perm")),
     "Range": lambda self, node, ins, at: np.arange(ins[0].item(), ins[1].item(), ins[2].item()).astype(ins[0].dtype),
     "Sqrt": lambda self, node, ins, at: np.sqrt(ins[0]),
+    "Expand": lambda self, node, ins, at: np.broadcast_to(ins[0], np.broadcast_shapes(ins[0].shape, tuple(int(d) for d in ins[1]))).copy(),
+    "Less": _np_binary(np.less),
+    "LessOrEqual": _np_binary(np.less_equal),
+    "Greater": _np_binary(np.greater),
+    "GreaterOrEqual": _np_binary(np.greater_equal),
+    "Not": lambda self, node, ins, at: np.logical_not(ins[0]),
+    "And": _np_binary(np.logical_and),
+    "Or": _np_binary(np.logical_or),
+    "Neg": lambda self, node, ins, at: -ins[0],
+    "Trilu": _fold_trilu,
+    "Max": _np_binary(np.maximum),
+    "Min": _np_binary(np.minimum),
+    "Mod": _np_binary(np.mod),
     "Identity": lambda self, node, ins, at: ins[0],
 }
 

@@ -34,6 +34,7 @@ from .mlir import Emitter, UnsupportedError, Value, sanitize
 __all__ = ["import_module", "TorchImportResult"]
 
 _DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
+_DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}  # constants may also be boolean masks
 
 
 @dataclass
@@ -46,6 +47,8 @@ class TorchImportResult:
     resource_count: int           # number of dense_resource constants
     resource_elements: int        # their total element count
     resources: dict = field(default_factory=dict)  # name -> shape
+    route: str = "fx"             # "fx" or "aten" (the route that produced the text)
+    fallback_reason: str = ""     # with trace="auto": why torch.fx was not used
 
 
 @dataclass
@@ -259,6 +262,8 @@ class _FxImporter:
     def _get_attr(self, target: str, t):
         if not isinstance(t, torch.Tensor):
             return t
+        if t.is_floating_point() and target.startswith("_tensor_constant") and t.numel() == 1:
+            return _Const(t)  # torch.tensor(-1e9) in forward: a scalar, not a weight
         if t.is_floating_point():
             is_buffer = target in dict(self.gm.named_buffers())
             return self._weight(t, target, buffer=is_buffer)
@@ -279,7 +284,7 @@ class _FxImporter:
             return v
         if isinstance(v, _Const):
             t = v.tensor
-            dt = _DTYPES.get(t.dtype)
+            dt = _DTYPES_I1.get(t.dtype)
             if dt is None:
                 raise self.fail(f"constant of dtype {t.dtype} is not supported")
             return self.em.dense(t.numpy(), dt)
@@ -429,6 +434,11 @@ class _FxImporter:
             return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
+        if fn is torch.where and len(a) == 3:
+            return em.select(self.value(a[0]), self.operand(a[1]), self.operand(a[2]))
+        if fn is torch.einsum:
+            ops = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
+            return em.einsum(a[0], [self.value(x) for x in ops])
         if fn is F.linear:
             b = _arg(a, kw, 2, "bias")
             return em.linear(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None)
@@ -498,6 +508,14 @@ class _FxImporter:
             return em.unary(name, x)
         if name == "softmax":
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+        if name in ("clamp", "clip", "clamp_min", "clamp_max"):
+            lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
+            hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)
+            if isinstance(lo, (Value, _Const)) or isinstance(hi, (Value, _Const)):
+                raise self.fail("clamp with tensor bounds is not supported")
+            return em.unary("clamp", x, lo=lo, hi=hi)
+        if name == "masked_fill":
+            return em.select(self.value(a[1]), self.operand(_arg(a, kw, 2, "value")), x)
         if name in ("matmul", "bmm", "mm"):
             return em.matmul(x, self.value(a[1]))
         if name == "chunk":
@@ -620,14 +638,42 @@ def _has_value(a) -> bool:
     return False
 
 
+TRACES = ("auto", "fx", "aten")
+
+
 def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
-                  inline_weights: bool = False) -> TorchImportResult:
-    """Trace `module` with torch.fx and lower it; see the module banner.
+                  inline_weights: bool = False, trace: str = "fx") -> TorchImportResult:
+    """Trace `module` and lower it; see the module banner.
 
     `example_inputs` is a tensor or a sequence of tensors (batch 1, static
     shapes); only their shapes/dtypes matter for the emitted text.
     `inline_weights` writes real weight values (numerical tests only).
+    `trace`: "fx" (torch.fx.symbolic_trace, module-level ops, module-path
+    locations), "aten" (make_fx on the example inputs, ATen ops; handles shape
+    unpacking, einsum, nn.MultiheadAttention; egrl_import.aten_import), or
+    "auto": fx, and aten if fx cannot trace or lower the module (the result's
+    `fallback_reason` says why).
     """
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = [example_inputs]
-    return _FxImporter(module, example_inputs, func_name, inline_weights).run()
+    if trace not in TRACES:
+        raise ValueError(f"trace must be one of {TRACES}, got {trace!r}")
+    if trace in ("fx", "auto"):
+        try:
+            return _FxImporter(module, example_inputs, func_name, inline_weights).run()
+        except UnsupportedError as e:
+            if trace == "fx":
+                raise
+            reason = str(e)
+    from .aten_import import import_module_aten
+
+    try:
+        r = import_module_aten(module, example_inputs, func_name, inline_weights)
+    except UnsupportedError as e:
+        if trace == "aten":
+            raise
+        raise UnsupportedError(f"{reason} (the aten route failed too: {e})") from e
+    r.route = "aten"
+    if trace == "auto":
+        r.fallback_reason = reason
+    return r

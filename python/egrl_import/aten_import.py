@@ -1,0 +1,496 @@
+# ---------------------------------------------------------------------------
+# egrl_import.aten_import — the `aten` route: make_fx to ATen ops, then MLIR.
+#
+# torch.fx.symbolic_trace follows Python with Proxies, so models that unpack
+# shapes (`B, S, D = x.shape`), call einsum, or branch on tensors
+# (nn.MultiheadAttention's fast path) do not trace.  make_fx
+# (torch.fx.experimental.proxy_tensor) runs the model on fake tensors of the
+# example inputs' shapes (no arithmetic: fast) and records the ATen ops the
+# dispatcher sees; one real run of the recorded graph then gives the values
+# of the tensors folded as constants.  Python control flow
+# and shape arithmetic are executed, not traced, so every shape and integer
+# argument in the graph is already a constant (torch.jit.trace, the other
+# candidate, records size() calls and int arithmetic as graph ops that
+# would need folding).  The price is a lower-level graph (Linear is t +
+# addmm, einsum is permute/view/bmm, LayerNorm is native_layer_norm).
+# Module forward hooks tag each node with the innermost module's path, so
+# ops are located as in the fx route (loc("h.0.attn/bmm")).
+#
+# Parameters and buffers are passed as graph inputs through
+# torch.nn.utils.stateless.functional_call (fake tracing cannot read real
+# tensors), so every weight keeps its module path as its dense_resource
+# name; integer and boolean buffers (position ids, masks) become constants.  Tracing runs with autograd enabled and parameters
+# requiring grad: nn.MultiheadAttention then takes its composite path
+# (linear/bmm/softmax) instead of the fused _native_multi_head_attention.
+# Tensors computed from constants only (causal masks from tril/ones/arange)
+# are folded at import; non-splat float ones become dense_resource weights.
+# ---------------------------------------------------------------------------
+"""Import a PyTorch module through make_fx (ATen ops) into linalg-on-tensors MLIR."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import operator
+
+import torch
+import torch.fx as fx
+import torch.nn as nn
+
+from .mlir import UnsupportedError, Value
+from .torch_import import (_Const, _DTYPES, _DTYPES_I1, _FxImporter, _Recorder, _is_tensorish, _has_value,
+                           TorchImportResult)
+
+aten = torch.ops.aten
+
+
+class _LazyWeight:
+    """A parameter placeholder: its constant is emitted at first use."""
+
+    def __init__(self, tensor: torch.Tensor, name: str, buffer: bool):
+        self.tensor, self.name, self.buffer = tensor, name, buffer
+
+
+def _target_name(fn) -> str:
+    return str(fn) if isinstance(fn, torch._ops.OpOverload) else getattr(fn, "__name__", str(fn))
+
+
+class _AtenImporter(_FxImporter):
+    def fail(self, what: str) -> UnsupportedError:
+        n = self.node
+        if n is None:
+            return UnsupportedError(what)
+        return UnsupportedError(f"aten node '{n.name}' ({n.op} {_target_name(n.target)}): {what}")
+
+    def run(self) -> TorchImportResult:
+        from torch.fx.experimental.proxy_tensor import make_fx
+        from torch.nn.utils.stateless import functional_call
+
+        m = self.module.eval()
+        named = dict(m.named_parameters())
+        buffers = dict(m.named_buffers())  # all of them: fake tracing cannot read real tensors
+        named.update(buffers)
+        # Parameters must require grad (see the banner), buffers must not (batch-norm
+        # statistics); copies, so the module is untouched.
+        params = {k: t.detach().clone().requires_grad_(k not in buffers) for k, t in named.items()}
+
+        def fn(p, *xs):
+            return functional_call(m, p, tuple(xs))
+
+        try:
+            with torch.enable_grad(), _module_scopes(m):
+                gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
+        except Exception as e:
+            raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {e}") from e
+        # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
+        for node in reversed(list(gm.graph.nodes)):
+            if node.op == "call_function" and not node.users and _inplace_functional(node.target) is None:
+                gm.graph.erase_node(node)
+        gm.recompile()
+        self.gm = gm
+        rec = _Recorder(gm)
+        # Copies: an in-place op of the graph must not reach the module's own tensors.
+        flat = [named[k].detach().clone() for k in params] + [x.clone() for x in self.inputs]
+        try:
+            with torch.no_grad():
+                rec.run(*flat)
+        except Exception as e:
+            raise UnsupportedError(f"running the ATen graph of {type(m).__name__} failed: {e}") from e
+        self.results = rec.results
+
+        names = list(params)
+        args, results = [], []
+        n_ph = 0
+        for node in gm.graph.nodes:
+            self.node = node
+            scope = node.meta.get("egrl_scope")
+            self.em.loc = f"{scope}/{node.name}" if scope else node.name
+            if node.op == "placeholder":
+                if n_ph < len(names):
+                    k = names[n_ph]
+                    t = named[k]
+                    # Integer / boolean buffers (position ids, masks) are index data, not weights.
+                    self.env[node] = _LazyWeight(t, k, k in buffers) if t.is_floating_point() else _Const(t)
+                else:
+                    t = self.inputs[len(args)]
+                    if t.dtype not in _DTYPES:
+                        raise self.fail(f"input dtype {t.dtype} is not supported")
+                    v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
+                    args.append(v)
+                    self.env[node] = v
+                n_ph += 1
+                continue
+            if node.op == "output":
+                flat_out = self._flatten_out(self.env_of(node.args[0]))
+                if not flat_out:
+                    raise self.fail("the module returns no tensor")
+                results = flat_out
+                continue
+            rec_val = self.results[node]
+            if node.op == "get_attr":
+                t = rec_val
+                self.env[node] = self._fold(t) if isinstance(t, torch.Tensor) else t
+                continue
+            if not _is_tensorish(rec_val):
+                self.env[node] = rec_val
+                continue
+            a = self.env_of(node.args)
+            kw = self.env_of(node.kwargs)
+            if isinstance(rec_val, torch.Tensor) and (
+                    getattr(node.target, "overloadpacket", None) in _SHAPE_ONLY
+                    or not _has_value((a, kw)) and not _has_lazy((a, kw))):
+                self.env[node] = self._fold(rec_val)
+                continue
+            if node.op != "call_function":
+                raise self.fail(f"unexpected fx op '{node.op}'")
+            target = node.target
+            inplace = _inplace_functional(target)
+            if inplace is not None:
+                # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
+                base = node.args[0]
+                if not isinstance(base, fx.Node) or getattr(base.target, "overloadpacket", None) in _VIEW_OPS:
+                    raise self.fail("an in-place op on a view (the mutation would reach its base) is not supported")
+                target = inplace
+            out = self._aten(target, a, kw)
+            if inplace is not None:
+                self.env[node.args[0]] = out
+            self._check(out, rec_val)
+            self.env[node] = out
+        self.node = None
+        header = [f"Generated by egrl-import (torch make_fx, ATen ops) from {type(m).__name__}.",
+                  "Weights are dense_resource constants without blobs; names follow module paths."]
+        text = self.em.module(self.func_name, args, results, header)
+        nparams = sum(p.numel() for p in m.parameters())
+        res = {k: v[0] for k, v in self.em.resources.items()}
+        return TorchImportResult(text, nparams, self.kept_buffers, len(res),
+                                 sum(math.prod(s) for s in res.values()), res)
+
+    def _check(self, out, rec):
+        if isinstance(rec, (tuple, list)) and isinstance(out, (tuple, list)) and len(out) == len(rec):
+            for o, r in zip(out, rec):
+                if o is not None:  # unused extra results (layer-norm mean/rstd, pool indices)
+                    self._check(o, r)
+            return
+        super()._check(out, rec)
+
+    # -- operands ---------------------------------------------------------------
+    def _fold(self, t: torch.Tensor):
+        """A tensor computed from constants only: kept as a compile-time constant."""
+        return _Const(t.detach())
+
+    def value(self, v) -> Value:
+        if isinstance(v, _LazyWeight):
+            return self._weight(v.tensor, v.name, buffer=v.buffer)
+        if isinstance(v, _Const):
+            t = v.tensor
+            dt = _DTYPES_I1.get(t.dtype)
+            if dt is None:
+                raise self.fail(f"constant of dtype {t.dtype} is not supported")
+            flat = t.reshape(-1)
+            if dt == "f32" and flat.numel() > 1 and not bool((flat == flat[0]).all()):
+                # A non-splat float constant (a causal mask): a weight of its own.
+                key = id(t)
+                if key not in self.weights:
+                    data = t.numpy() if self.inline_weights else None
+                    self.weights[key] = self.em.weight(self.em.unique_resource(f"const_{self.node.name}"),
+                                                       t.shape, data=data)
+                    self.kept_buffers += t.numel()
+                return self.weights[key]
+            return self.em.dense(t.numpy(), dt)
+        return super().value(v)
+
+    def operand(self, v):
+        if isinstance(v, _LazyWeight):
+            return self.value(v)
+        return super().operand(v)
+
+    def _weight(self, t, qualname, buffer=False):
+        self.weight_names.setdefault(id(t), qualname)
+        return super()._weight(t, qualname, buffer)
+
+    # -- ATen ops -----------------------------------------------------------------
+    def _aten(self, fn, a, kw):
+        em = self.em
+        if fn is operator.getitem:
+            return a[0][a[1]]
+        if not isinstance(fn, torch._ops.OpOverload):
+            raise self.fail(f"function {_target_name(fn)} is not supported")
+        op = fn.overloadpacket
+        V = self.value
+
+        # views and copies
+        if op in (aten.view, aten._unsafe_view, aten.reshape, aten._reshape_alias):
+            return self._reshape(V(a[0]), a[1])
+        if op in (aten.clone, aten.contiguous, aten.alias, aten.detach, aten.lift_fresh_copy, aten.lift_fresh,
+                  aten.dropout, aten.feature_dropout):
+            return V(a[0])
+        if op is aten._to_copy:
+            x = V(a[0])
+            dt = kw.get("dtype")
+            if dt is not None and _DTYPES_I1.get(dt) != x.dtype:
+                raise self.fail(f"casting {x.dtype} to {dt} is not supported")
+            return x
+        if op is aten.t:
+            return self._method("t", [V(a[0])], {})
+        if op is aten.transpose:
+            return self._transpose(V(a[0]), a[1], a[2])
+        if op is aten.permute:
+            return em.transpose(V(a[0]), a[1])
+        if op in (aten.unsqueeze, aten.squeeze):
+            return self._method(op.__name__, [V(a[0])] + list(a[1:]), kw)
+        if op is aten.expand:
+            x = V(a[0])
+            shape = list(a[1])
+            off = len(shape) - x.rank
+            shape = [x.shape[i - off] if s == -1 else s for i, s in enumerate(shape)]
+            return em.broadcast_to(x, shape)
+        if op is aten.select:
+            x = V(a[0])
+            d = a[1] % x.rank
+            idx = [slice(None)] * d + [a[2]]
+            return self._getitem(x, tuple(idx))
+        if op is aten.slice:
+            x = V(a[0])
+            d = _get(a, kw, 1, "dim", 0) % x.rank
+            start, end, step = _get(a, kw, 2, "start", None), _get(a, kw, 3, "end", None), _get(a, kw, 4, "step", 1)
+            end = None if end is not None and end >= 2 ** 62 else end
+            return self._getitem(x, tuple([slice(None)] * d + [slice(start, end, step)]))
+        if op in (aten.split, aten.split_with_sizes):
+            x = V(a[0])
+            d = _get(a, kw, 2, "dim", 0) % x.rank
+            sizes = a[1]
+            if isinstance(sizes, int):
+                sizes = [min(sizes, x.shape[d] - o) for o in range(0, x.shape[d], sizes)]
+            outs, off = [], 0
+            for sz in sizes:
+                offs, shp = [0] * x.rank, list(x.shape)
+                offs[d], shp[d] = off, sz
+                outs.append(em.extract_slice(x, offs, shp, [1] * x.rank))
+                off += sz
+            return outs
+        if op is aten.unbind:
+            x = V(a[0])
+            d = _get(a, kw, 1, "dim", 0) % x.rank
+            return [self._getitem(x, tuple([slice(None)] * d + [i])) for i in range(x.shape[d])]
+        if op is aten.cat:
+            xs = [V(x) for x in a[0] if not (isinstance(x, _Const) and x.tensor.numel() == 0)]
+            return em.concat(xs, _get(a, kw, 1, "dim", 0) % xs[0].rank)
+        if op is aten.stack:
+            xs = [V(x) for x in a[0]]
+            d = _get(a, kw, 1, "dim", 0) % (xs[0].rank + 1)
+            return em.concat([em.reshape(x, x.shape[:d] + (1,) + x.shape[d:]) for x in xs], d)
+        if op is aten.flatten:
+            return self._flatten(V(a[0]), _get(a, kw, 1, "start_dim", 0), _get(a, kw, 2, "end_dim", -1))
+
+        # matmul family
+        if op in (aten.mm, aten.bmm, aten.matmul):
+            return em.matmul(V(a[0]), V(a[1]))
+        if op in (aten.addmm, aten.baddbmm):
+            y = em.matmul(V(a[1]), V(a[2]))
+            beta, alpha = kw.get("beta", 1), kw.get("alpha", 1)
+            if alpha != 1:
+                y = em.binary("mul", y, float(alpha))
+            if beta == 0:
+                return y
+            c = self.operand(a[0])
+            if beta != 1:
+                c = em.binary("mul", c, float(beta)) if isinstance(c, Value) else c * beta
+            return em.binary("add", y, c)
+        if op is aten.linear:
+            b = _get(a, kw, 2, "bias")
+            return em.linear(V(a[0]), V(a[1]), V(b) if b is not None else None)
+        if op is aten.convolution:
+            x, w = V(a[0]), V(a[1])
+            b = a[2]
+            stride, padding, dilation, transposed, _, groups = a[3:9]
+            if transposed:
+                raise self.fail("transposed convolution is not supported")
+            if x.rank != 4:
+                raise self.fail("only 2-D convolution is supported")
+            p = list(padding) * (2 if len(padding) == 1 else 1)
+            return em.conv2d(x, w, V(b) if b is not None else None, tuple(stride) * (3 - len(stride)),
+                             (p[0], p[1], p[0], p[1]), tuple(dilation) * (3 - len(dilation)), groups)
+
+        # element-wise
+        binops = {aten.add: "add", aten.sub: "sub", aten.mul: "mul", aten.div: "div", aten.pow: "pow",
+                  aten.maximum: "max", aten.minimum: "min"}
+        if op in binops:
+            if op is aten.div and kw.get("rounding_mode"):
+                raise self.fail("division with a rounding mode is not supported")
+            return self._binary(binops[op], a, kw)
+        if op is aten.rsub:  # other - alpha * self
+            x = self.operand(a[0])
+            alpha = _get(a, kw, 2, "alpha", 1)
+            if alpha != 1:
+                x = em.binary("mul", x, float(alpha))
+            return em.binary("sub", self.operand(a[1]), x)
+        unary = {aten.relu: "relu", aten.tanh: "tanh", aten.sigmoid: "sigmoid", aten.exp: "exp", aten.erf: "erf",
+                 aten.sqrt: "sqrt", aten.rsqrt: "rsqrt", aten.neg: "neg", aten.reciprocal: "reciprocal",
+                 aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid"}
+        if op in unary:
+            return em.unary(unary[op], V(a[0]))
+        if op is aten.gelu:
+            return em.unary("gelu", V(a[0]), approximate=kw.get("approximate", "none"))
+        if op in (aten.clamp, aten.clip, aten.hardtanh):
+            d = (-1.0, 1.0) if op is aten.hardtanh else (None, None)
+            lo, hi = _get(a, kw, 1, "min", d[0]), _get(a, kw, 2, "max", d[1])
+            if isinstance(lo, (Value, _Const)) or isinstance(hi, (Value, _Const)):
+                raise self.fail("clamp with tensor bounds is not supported")
+            return em.unary("clamp", V(a[0]), lo=lo, hi=hi)
+        if op is aten.clamp_min:
+            return em.unary("clamp", V(a[0]), lo=a[1])
+        if op is aten.clamp_max:
+            return em.unary("clamp", V(a[0]), hi=a[1])
+        if op is aten.where:
+            return em.select(V(a[0]), self.operand(a[1]), self.operand(a[2]))
+        if op is aten.masked_fill:
+            return em.select(V(a[1]), self.operand(a[2]), self.operand(a[0]))
+        cmps = {aten.eq: "oeq", aten.ne: "une", aten.lt: "olt", aten.le: "ole", aten.gt: "ogt", aten.ge: "oge"}
+        if op in cmps:
+            return em.compare(cmps[op], self.operand(a[0]), self.operand(a[1]))
+
+        # normalisation, reductions, softmax
+        if op in (aten._softmax, aten.softmax):
+            return em.softmax(V(a[0]), a[1])
+        if op is aten._log_softmax:
+            raise self.fail("log_softmax is not supported")
+        if op is aten.native_layer_norm:
+            x = V(a[0])
+            w, b = a[2], a[3]
+            y = em.layer_norm(x, len(a[1]), V(w) if w is not None else None, V(b) if b is not None else None, a[4])
+            return (y, None, None)
+        if op is aten.layer_norm:
+            x = V(a[0])
+            w, b = _get(a, kw, 2, "weight"), _get(a, kw, 3, "bias")
+            return em.layer_norm(x, len(a[1]), V(w) if w is not None else None, V(b) if b is not None else None,
+                                 _get(a, kw, 4, "eps", 1e-5))
+        if op is aten.native_batch_norm:  # (x, weight, bias, running_mean, running_var, training, momentum, eps)
+            x, w, b, rm, rv, training = a[:6]
+            if training or rm is None:
+                raise self.fail("batch-norm in training mode is not supported")
+            y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
+                              V(b) if b is not None else None, a[7])
+            return (y, None, None)
+        if op in (aten.mean, aten.sum, aten.amax):
+            x = V(a[0])
+            dims = _get(a, kw, 1, "dim")
+            if dims is None or dims == []:
+                dims = list(range(x.rank))
+            dims = [dims] if isinstance(dims, int) else list(dims)
+            keep = _get(a, kw, 2, "keepdim", False)
+            kind = {aten.mean: "mean", aten.sum: "sum", aten.amax: "max"}[op]
+            dims = [d % x.rank for d in dims]
+            r = em.reduce(x, dims, kind)
+            if keep:
+                r = em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
+            return r
+        if op is aten.embedding:
+            return em.embedding(V(a[1]), V(a[0]))
+
+        # pooling
+        if op in (aten.max_pool2d_with_indices, aten.max_pool2d):
+            x = V(a[0])
+            y = self._max_pool(x, a[1], _get(a, kw, 2, "stride"), _get(a, kw, 3, "padding", 0),
+                               _get(a, kw, 4, "dilation", 1), _get(a, kw, 5, "ceil_mode", False))
+            return (y, None) if op is aten.max_pool2d_with_indices else y
+        if op is aten.avg_pool2d:
+            from .torch_import import _pair
+            x = V(a[0])
+            k = _pair(a[1])
+            stride = _get(a, kw, 2, "stride") or k
+            p = _pair(_get(a, kw, 3, "padding", 0))
+            if _get(a, kw, 6, "divisor_override") is not None:
+                raise self.fail("divisor_override is not supported")
+            return em.avg_pool2d(x, k, _pair(stride), (p[0], p[1], p[0], p[1]), _get(a, kw, 4, "ceil_mode", False),
+                                 _get(a, kw, 5, "count_include_pad", True))
+        if op in (aten._adaptive_avg_pool2d, aten.adaptive_avg_pool2d):
+            return self._adaptive_avg(V(a[0]), a[1])
+
+        raise self.fail("ATen op is not supported")
+
+
+@contextlib.contextmanager
+def _module_scopes(root: nn.Module):
+    """Tags each node make_fx creates with the path of the innermost module
+    running (meta "egrl_scope"), as the fx route's _ScopeTracer does, so ops
+    get locations like loc("layers.0.self_attn/bmm").  Forward hooks keep a
+    stack of paths; the tracer's create_node is wrapped while tracing."""
+    from torch.fx.experimental.proxy_tensor import PythonKeyTracer
+
+    stack: list[str] = []
+
+    def enter(path):
+        def hook(_module, _args):
+            stack.append(path)  # returns None: the arguments stay as they are
+        return hook
+
+    def leave(_module, _args, _output):
+        stack.pop()  # returns None: the output stays as it is
+
+    handles = []
+    for path, mod in root.named_modules():
+        if path:
+            handles.append(mod.register_forward_pre_hook(enter(path)))
+            handles.append(mod.register_forward_hook(leave))
+    original = PythonKeyTracer.create_node
+
+    def create_node(self, *args, **kwargs):
+        node = original(self, *args, **kwargs)
+        if stack:
+            node.meta["egrl_scope"] = stack[-1]
+        return node
+
+    PythonKeyTracer.create_node = create_node
+    try:
+        yield
+    finally:
+        PythonKeyTracer.create_node = original
+        for h in handles:
+            h.remove()
+
+
+# Ops whose result aliases their first operand: an in-place op on one is refused.
+_VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, aten.t, aten.transpose, aten.permute,
+             aten.expand, aten.unsqueeze, aten.squeeze, aten.select, aten.slice, aten.split, aten.split_with_sizes,
+             aten.unbind, aten.alias, aten.detach, aten.as_strided)
+
+
+def _inplace_functional(fn):
+    """aten.relu_.default -> aten.relu.default (same overload name); None if not an in-place op."""
+    if not isinstance(fn, torch._ops.OpOverload):
+        return None
+    name = fn.overloadpacket.__name__
+    if not name.endswith("_") or name.startswith("_") or name in ("copy_", "fill_", "zero_"):
+        return None
+    packet = getattr(aten, name[:-1], None)
+    overload = getattr(packet, fn._overloadname, None) if packet is not None else None
+    return overload
+
+
+# Ops whose result depends only on their operand's shape: folded to constants.
+_SHAPE_ONLY = (aten.zeros_like, aten.ones_like, aten.full_like, aten.empty_like, aten.new_zeros, aten.new_ones,
+               aten.new_full, aten.new_empty)
+
+
+def _get(a, kw, i, name, default=None):
+    if len(a) > i:
+        return a[i]
+    return kw.get(name, default)
+
+
+def _has_lazy(a) -> bool:
+    if isinstance(a, _LazyWeight):
+        return True
+    if isinstance(a, (tuple, list)):
+        return any(_has_lazy(x) for x in a)
+    if isinstance(a, dict):
+        return any(_has_lazy(x) for x in a.values())
+    return False
+
+
+def import_module_aten(module: nn.Module, example_inputs, func_name: str = "forward",
+                       inline_weights: bool = False) -> TorchImportResult:
+    """Trace `module` with make_fx on the example inputs and lower its ATen graph."""
+    if isinstance(example_inputs, torch.Tensor):
+        example_inputs = [example_inputs]
+    return _AtenImporter(module, example_inputs, func_name, inline_weights).run()

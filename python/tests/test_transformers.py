@@ -1,0 +1,384 @@
+# ---------------------------------------------------------------------------
+# Transformers written the usual way (issue 11 item 4): shape unpacking,
+# einsum, .clamp, torch.where masks, nn.MultiheadAttention.  torch.fx cannot
+# trace them; the aten route (make_fx) and the ONNX route (torch.onnx.export
+# + the ONNX importer) must import each one with the expected structure
+# (matmuls per layer), valid MLIR, and torch's numbers.  Small
+# configurations keep the suite fast; docs/models.md has the full-size
+# figures (ViT-B/16, the 12-layer GPT-2 stack, the MHA encoder).
+# ---------------------------------------------------------------------------
+"""Tests of the aten route, the ONNX ops transformers export to, and the CLI flags."""
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+import warnings
+
+import support
+
+if support.HAVE_TORCH:
+    import numpy as np
+    import torch
+    import torch.nn as nn
+
+    from egrl_import import models
+    from egrl_import.cli import linalg_op_counts
+    from egrl_import.mlir import UnsupportedError
+    from egrl_import.torch_import import import_module
+
+    def tiny_vit():
+        """torchvision's VisionTransformer (vit_b_16's code) at a test size."""
+        import torchvision
+
+        torch.manual_seed(0)
+        m = torchvision.models.VisionTransformer(image_size=32, patch_size=16, num_layers=2, num_heads=2,
+                                                 hidden_dim=32, mlp_dim=64, num_classes=10)
+        return m.eval(), [torch.randn(1, 3, 32, 32)]
+
+    # name -> (factory, layers, linalg.matmul per layer, linalg.batch_matmul per layer, matmuls outside layers)
+    CASES = {
+        # c_attn, attention c_proj, c_fc, MLP c_proj; two einsums
+        "gpt2_stack_tiny": (lambda: models.build("gpt2_stack_tiny"), 2, 4, 2, 0),
+        # packed in_proj, out_proj, linear1, linear2; QK^T and AV
+        "mha_encoder_tiny": (lambda: models.build("mha_encoder_tiny"), 2, 4, 2, 0),
+        "torch_encoder_tiny": (lambda: models.build("torch_encoder_tiny"), 2, 4, 2, 0),
+        # + the classification head (the patch embedding is a conv)
+        "vit_tiny": (tiny_vit, 2, 4, 2, 1),
+    }
+
+if support.HAVE_ONNX:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from egrl_import.onnx_import import import_onnx
+
+
+def _reference(m, inputs):
+    with torch.no_grad():
+        return m(*inputs).numpy()
+
+
+@support.needs_torch
+class AtenRouteTest(unittest.TestCase):
+    def check_structure(self, name, text):
+        _, layers, mm, bmm, extra = CASES[name]
+        counts = linalg_op_counts(text)
+        self.assertEqual(counts.get("linalg.matmul", 0), layers * mm + extra, name)
+        self.assertEqual(counts.get("linalg.batch_matmul", 0), layers * bmm, name)
+
+    def test_fx_cannot_trace_these(self):
+        for name in CASES:
+            m, inp = CASES[name][0]()
+            with self.subTest(name), self.assertRaises(UnsupportedError):
+                import_module(m, inp, trace="fx")
+
+    def test_each_model_imports_by_the_aten_route(self):
+        for name in CASES:
+            with self.subTest(name):
+                m, inp = CASES[name][0]()
+                r = import_module(m, inp, inline_weights=True, trace="auto")
+                self.assertEqual(r.route, "aten")
+                self.assertIn("cannot trace", r.fallback_reason)
+                self.check_structure(name, r.text)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
+
+    def test_weights_keep_module_path_names(self):
+        m, inp = models.build("mha_encoder_tiny")
+        r = import_module(m, inp, trace="aten")
+        self.assertEqual(r.resource_elements, r.parameter_count)
+        self.assertIn("layers_0_self_attn_in_proj_weight", r.resources)
+        self.assertIn("layers_1_norm2_bias", r.resources)
+        self.assertIn('loc("layers.0.self_attn/bmm")', r.text)  # module-path locations, as in the fx route
+        self.assertIn('loc("layers.1.norm2/native_layer_norm', r.text)
+        m, inp = models.build("gpt2_stack_tiny")
+        r = import_module(m, inp, trace="aten")
+        self.assertIn("h_1_attn_c_attn_weight", r.resources)
+        self.assertIn("tensor<1x1x16x16xi1>", r.text)  # the sliced causal mask, folded
+        self.assertIn("arith.select", r.text)
+
+    def test_auto_keeps_fx_for_traceable_models(self):
+        m, inp = models.build("tiny_cnn")
+        r = import_module(m, inp, trace="auto")
+        self.assertEqual((r.route, r.fallback_reason), ("fx", ""))
+        self.assertEqual(r.text, import_module(m, inp).text)
+
+    def test_aten_route_on_a_cnn_matches_fx_weights(self):
+        m, inp = models.build("tiny_cnn")
+        m.eval()
+        a = import_module(m, inp, trace="aten", inline_weights=True)
+        f = import_module(m, inp)
+        self.assertEqual(a.resources, f.resources)
+        support.run_numeric(self, a.text, [x.numpy() for x in inp], [_reference(m, inp)])
+
+    def test_inplace_ops(self):
+        """relu_/add_ (torchvision's inplace=True) lower functionally; their input's later readers see the result."""
+        class Inplace(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 3, padding=1)
+                self.relu = nn.ReLU(inplace=True)
+
+            def forward(self, x):
+                b, c, h, w = x.shape
+                y = self.conv(x)
+                z = y * 2.0
+                y.add_(1.0)
+                return self.relu(z) + y.view(b, 4, h * w).mean(-1).view(b, 4, 1, 1)
+
+        class OnAView(nn.Module):
+            def forward(self, x):
+                x = x * 1.0
+                x[:, 0].mul_(2.0)
+                return x
+
+        torch.manual_seed(0)
+        m, x = Inplace().eval(), torch.randn(1, 3, 5, 5)
+        r = import_module(m, x, trace="aten", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
+            import_module(OnAView(), torch.randn(1, 2, 3), trace="aten")
+
+    def test_einsum_in_the_fx_route(self):
+        class E(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(4, 5))
+
+            def forward(self, x):
+                y = torch.einsum("bij,jk->bik", x, self.w)
+                return torch.einsum("bik,bjk->bij", y, y) + torch.einsum("...k->...", y).unsqueeze(-1)
+
+        torch.manual_seed(0)
+        m, x = E().eval(), torch.randn(2, 3, 4)
+        r = import_module(m, x, inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+
+    def test_fx_route_einsum_clamp_where_masked_fill(self):
+        """Without shape unpacking, the same ingredients import through fx."""
+        class Block(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.qk = nn.Linear(8, 16)
+                self.register_buffer("mask", torch.tril(torch.ones(6, 6, dtype=torch.bool)), persistent=False)
+                self.register_buffer("bias", torch.tril(torch.ones(6, 6)), persistent=False)
+
+            def forward(self, x):
+                qk = self.qk(x)
+                s = torch.einsum("bqd,bkd->bqk", qk[..., :8], qk[..., 8:]).clamp(-2.0, 2.0)
+                s = torch.where(self.mask, s, torch.tensor(-1e9))
+                s = s.masked_fill(self.bias == 0, float("-inf")).clamp_min(-1e4)
+                return torch.softmax(s, dim=-1)
+
+        torch.manual_seed(0)
+        m, x = Block().eval(), torch.randn(1, 6, 8)
+        r = import_module(m, x, inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        self.assertEqual(r.text.count("arith.select"), 2)
+        self.assertEqual(set(r.resources), {"qk_weight", "qk_bias"})  # masks are i1 / folded, -1e9 a scalar
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+
+    def test_both_routes_failing_reports_both(self):
+        m = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2))
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(m, torch.zeros(1, 3, 4, 4), trace="auto")
+        self.assertIn("fx node", str(cm.exception))
+        self.assertIn("the aten route failed too", str(cm.exception))
+
+
+@support.needs_onnx
+class OnnxRouteTest(unittest.TestCase):
+    def test_each_model_imports_by_the_onnx_route(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in CASES:
+                # opset 14 decomposes LayerNormalization (ReduceMean/Pow/Sqrt); once per kind of model
+                for opset in (17, 14) if name in ("gpt2_stack_tiny", "vit_tiny") else (17,):
+                    with self.subTest(name=name, opset=opset):
+                        m, inp = CASES[name][0]()
+                        path = os.path.join(tmp, f"{name}.onnx")
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            torch.onnx.export(m, tuple(inp), path, opset_version=opset)
+                        r = import_onnx(path, inline_weights=True)
+                        AtenRouteTest.check_structure(self, name, r.text)
+                        support.mlir_opt(self, r.text)
+                        support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
+
+    def test_dynamic_batch_exports(self):
+        """With a symbolic batch dim the export keeps its shape arithmetic (Shape, Gather, Div, Concat, ...):
+        folded at batch 1."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in CASES:
+                with self.subTest(name=name):
+                    m, inp = CASES[name][0]()
+                    path = os.path.join(tmp, f"{name}.onnx")
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        torch.onnx.export(m, tuple(inp), path, opset_version=17, input_names=["x"],
+                                          dynamic_axes={"x": {0: "batch"}})
+                    self.assertIn("Shape", {n.op_type for n in onnx.load(path).graph.node})
+                    note = io.StringIO()
+                    with contextlib.redirect_stderr(note):
+                        r = import_onnx(path, inline_weights=True)
+                    self.assertIn("symbolic batch dim ('batch'); using batch 1", note.getvalue())
+                    AtenRouteTest.check_structure(self, name, r.text)
+                    self.assertIsNone(re.search(r"tensor<[0-9x]*i64>", r.text))  # no shape tensors at run time
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [_reference(m, inp)])
+
+    def test_masked_attention_and_decoder(self):
+        """nn.MultiheadAttention with a boolean causal attn_mask, and nn.TransformerDecoder (self- and
+        cross-attention, float tgt_mask, two inputs): both routes equal torch."""
+        class Causal(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.attn = nn.MultiheadAttention(32, 4, batch_first=True)
+
+            def forward(self, x):
+                S = x.shape[1]
+                mask = torch.triu(torch.ones(S, S, dtype=torch.bool), 1)
+                return self.attn(x, x, x, attn_mask=mask, need_weights=False)[0]
+
+        class Decoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                layer = nn.TransformerDecoderLayer(32, 4, 64, batch_first=True, norm_first=True)
+                self.dec = nn.TransformerDecoder(layer, 2)
+
+            def forward(self, x, memory):
+                return self.dec(x, memory, tgt_mask=nn.Transformer.generate_square_subsequent_mask(x.shape[1]))
+
+        torch.manual_seed(0)
+        with tempfile.TemporaryDirectory() as tmp:
+            for m, inp in ((Causal().eval(), [torch.randn(1, 6, 32)]),
+                           (Decoder().eval(), [torch.randn(1, 6, 32), torch.randn(1, 5, 32)])):
+                with self.subTest(type(m).__name__):
+                    ref = _reference(m, inp)
+                    r = import_module(m, inp, inline_weights=True, trace="auto")
+                    self.assertEqual(r.route, "aten")
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [ref])
+                    path = os.path.join(tmp, "m.onnx")
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        torch.onnx.export(m, tuple(inp), path, opset_version=17)
+                    r = import_onnx(path, inline_weights=True)
+                    support.run_numeric(self, r.text, [x.numpy() for x in inp], [ref])
+
+
+def _graph(nodes, inputs, outputs, inits=(), opset=14):
+    g = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def _f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+@support.needs_onnx
+class OnnxTransformerOpsTest(unittest.TestCase):
+    """Each new op against numpy, executed through mlir-runner."""
+
+    def run_graph(self, nodes, x, ref, inits=(), opset=14):
+        m = _graph(nodes, [_f32("x", list(x.shape))], [_f32("y", None)], inits, opset)
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x], [ref])
+        return r
+
+    def test_einsum(self):
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((2, 3, 4)).astype(np.float32)
+        w = rng.standard_normal((4, 5)).astype(np.float32)
+        for eq, other in (("bij,jk->bik", w), ("bij,bkj->bik", x), ("bij,bik->bjk", x), ("bij,bij->ij", x),
+                          ("bij,k->bkj", w[:, 0].copy()), ("...j,jk->...k", w)):
+            with self.subTest(eq):
+                self.run_graph([helper.make_node("Einsum", ["x", "w"], ["y"], equation=eq)], x,
+                               np.einsum(eq, x, other), [numpy_helper.from_array(other, "w")])
+        self.run_graph([helper.make_node("Einsum", ["x"], ["y"], equation="bij->jb")], x, np.einsum("bij->jb", x))
+
+    def test_expand_where_equal(self):
+        rng = np.random.default_rng(1)
+        x = rng.standard_normal((1, 4, 4)).astype(np.float32)
+        tok = rng.standard_normal((1, 1, 4)).astype(np.float32)
+        mask = np.tril(np.ones((4, 4), bool))
+        nodes = [helper.make_node("Expand", ["tok", "shape"], ["t"]),        # runtime Expand of a weight
+                 helper.make_node("Add", ["x", "t"], ["s"]),
+                 helper.make_node("Where", ["mask", "s", "ninf"], ["w"]),   # causal mask
+                 helper.make_node("Equal", ["w", "x"], ["eq"]),            # runtime Equal
+                 helper.make_node("Where", ["eq", "w", "zero"], ["y"])]
+        inits = [numpy_helper.from_array(tok, "tok"), numpy_helper.from_array(np.array([1, 4, 4], np.int64), "shape"),
+                 numpy_helper.from_array(mask, "mask"), numpy_helper.from_array(np.array(-np.inf, np.float32), "ninf"),
+                 numpy_helper.from_array(np.array(0.0, np.float32), "zero")]
+        s = x + tok
+        w = np.where(mask, s, -np.inf).astype(np.float32)
+        self.run_graph(nodes, x, np.where(w == x, w, 0.0).astype(np.float32), inits)
+
+    def test_shape_subgraphs_fold(self):
+        """Trilu / Equal / Where / ConstantOfShape / Expand on constants fold; no i64 tensors remain."""
+        x = np.random.default_rng(2).standard_normal((1, 3, 3)).astype(np.float32)
+        nodes = [helper.make_node("Shape", ["x"], ["sh"]),
+                 helper.make_node("ConstantOfShape", ["sh"], ["ones"],
+                                  value=numpy_helper.from_array(np.array([1], np.int64))),
+                 helper.make_node("Trilu", ["ones"], ["tri"], upper=0),
+                 helper.make_node("Equal", ["tri", "zero_i"], ["above"]),
+                 helper.make_node("Not", ["above"], ["keep"]),
+                 helper.make_node("Expand", ["keep", "sh"], ["keep2"]),
+                 helper.make_node("Where", ["keep2", "x", "ninf"], ["y"])]
+        inits = [numpy_helper.from_array(np.array(0, np.int64), "zero_i"),
+                 numpy_helper.from_array(np.array(-np.inf, np.float32), "ninf")]
+        r = self.run_graph(nodes, x, np.where(np.tril(np.ones((1, 3, 3))) != 0, x, -np.inf).astype(np.float32),
+                           inits)
+        self.assertNotIn("i64", r.text)
+
+
+@support.needs_torch
+class CliTest(unittest.TestCase):
+    CLI = os.path.join(support.PYTHON_DIR, "egrl-import")
+
+    def run_cli(self, *args, hide=None):
+        code = "import runpy, sys\n"
+        if hide:  # `import torch` then raises ImportError, as in a Python without it
+            code += f"sys.modules[{hide!r}] = None\n"
+        code += f"sys.argv = [{self.CLI!r}] + sys.argv[1:]\nrunpy.run_path({self.CLI!r}, run_name='__main__')\n"
+        return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+
+    def test_missing_torch_names_debian_python(self):
+        for hide, args in (("torch", ["torch", "tiny_cnn"]), ("onnx", ["onnx", "x.onnx"])):
+            with self.subTest(hide):
+                p = self.run_cli(*args, hide=hide)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertNotIn("Traceback", p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+                self.assertIn(f"cannot import {hide}", p.stderr)
+                self.assertIn("/usr/bin/python3", p.stderr)
+
+    def test_trace_flag_and_inline_weights(self):
+        p = self.run_cli("torch", "gpt2_stack_tiny", "--inline-weights", "--stats", "-")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("egrl-import: note: torch.fx could not import gpt2_stack_tiny", p.stderr)
+        self.assertIn('"route": "aten"', p.stderr)
+        self.assertIn('dense<"0x', p.stdout)
+        self.assertFalse("arith.constant dense_resource" in p.stdout)
+        p = self.run_cli("torch", "gpt2_stack_tiny", "--trace", "fx")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("egrl-import: error: torch.fx cannot trace GPT2Stack", p.stderr)
+
+    @support.needs_onnx
+    def test_onnx_route_and_export(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            onnx_path = os.path.join(tmp, "m.onnx")
+            p = self.run_cli("torch", "mha_encoder_tiny", "--trace", "onnx", "--export-onnx", onnx_path,
+                             "--opset", "14", "--stats", "-")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn('"route": "onnx"', p.stderr)
+            self.assertIn("Generated by egrl-import (ONNX)", p.stdout)
+            self.assertEqual(onnx.load(onnx_path).opset_import[0].version, 14)
+
+
+if __name__ == "__main__":
+    unittest.main()
