@@ -23,6 +23,7 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -414,13 +415,15 @@ int main(int argc, char **argv) {
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
                << "\n";
   if (plot) {
-    std::string script = EGRL_SOURCE_DIR "/python/plot_bench.py";
+    llvm::SmallString<256> script(
+        bundledDataDir("python", nullptr, EGRL_SOURCE_DIR "/python"));
+    llvm::sys::path::append(script, "plot_bench.py");
     llvm::StringRef args[] = {"/usr/bin/python3", script, jsonPath, pngPath};
     std::string error;
     int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, {}, 0, 0,
                                        &error);
     if (rc != 0)
-      die("plotting failed (" + script +
+      die("plotting failed (" + script.str() +
           "): " + (error.empty() ? "exit code " + std::to_string(rc) : error));
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
