@@ -62,6 +62,9 @@ function(egrl_install_package)
   install(DIRECTORY "${EGRL_MODEL_GRAPHS_DIR}/"
     DESTINATION ${EGRL_INSTALL_DATADIR}/models
     FILES_MATCHING PATTERN "*.json" PATTERN "CMakeFiles" EXCLUDE)
+  # egrl-train's training corpus (--corpus=<prefix>/share/egrl/corpus).
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/corpus/"
+    DESTINATION ${EGRL_INSTALL_DATADIR}/corpus)
   file(GLOB policies "${PROJECT_SOURCE_DIR}/policies/*.json")
   install(FILES ${policies} "${PROJECT_SOURCE_DIR}/policies/README.md"
     DESTINATION ${EGRL_INSTALL_DATADIR}/policies)

@@ -9,7 +9,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-${EGRL_BUILD_DIR:-$root/build}}" && pwd)
 start=$(date +%s%N)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/egrl-install.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# EGRL_KEEP_INSTALL_TEST=1 keeps the prefix and logs for a look.
+[[ -n ${EGRL_KEEP_INSTALL_TEST:-} ]] || trap 'rm -rf "$tmp"' EXIT
 # Only what the installed prefix finds by itself counts.
 unset EGRL_TARGETS_DIR EGRL_MODELS_DIR EGRL_POLICY_LIBRARY
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
