@@ -12,7 +12,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/egrl-install.XXXXXX")
 # EGRL_KEEP_INSTALL_TEST=1 keeps the prefix and logs for a look.
 [[ -n ${EGRL_KEEP_INSTALL_TEST:-} ]] || trap 'rm -rf "$tmp"' EXIT
 # Only what the installed prefix finds by itself counts.
-unset EGRL_TARGETS_DIR EGRL_MODELS_DIR EGRL_POLICY_LIBRARY
+unset EGRL_TARGETS_DIR EGRL_MODELS_DIR EGRL_POLICIES_DIR EGRL_POLICY_LIBRARY
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
 step() { echo "test-install: $*"; }
 
@@ -45,10 +45,12 @@ if grep -rl -e "$build" -e "$root" "$prefix/lib/cmake" >/dev/null; then
   fail "the CMake package names the build tree"
 fi
 
-# A target only the moved prefix has: found by name only if the tools look
-# next to the installed libEGRLCore.so, not at the compiled-in paths.
+# A target, a model and a policy only the moved prefix has: found by name
+# only if the tools look next to the installed libEGRLCore.so, not at the
+# compiled-in paths.
 cp "$data/targets/nnpi-1000.json" "$data/targets/installed-only.json"
 cp "$data/models/tiny_cnn.mlir" "$data/models/installed_only.mlir"
+cp "$data/policies/nnpi-1000.json" "$data/policies/installed-only.json"
 
 step "installed egrl-opt places a bundled model on a prefix-only target"
 "$prefix/bin/egrl-opt" "$data/models/tiny_cnn.mlir" \
@@ -67,7 +69,7 @@ grep -q "bundled in $data/targets: .*installed-only" "$tmp/bad.log" \
 step "installed egrl-bench: a bundled model by name, and the LibTorch policy library"
 (cd "$tmp" && LD_DEBUG=libs "$prefix/bin/egrl-bench" installed_only \
    --target=installed-only --strategies=greedy,policy \
-   --policy="$data/policies/nnpi-1000.json" --seeds=1 --out="$tmp/bench" \
+   --policy=installed-only --seeds=1 --out="$tmp/bench" \
    >"$tmp/bench.out" 2>"$tmp/bench.log") \
   || { grep -v '^ *[0-9]*:' "$tmp/bench.log"; fail egrl-bench; }
 for lib in libEGRLCore.so libEGRLPolicy.so; do

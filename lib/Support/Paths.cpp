@@ -44,6 +44,18 @@ std::string egrl::bundledDataDir(llvm::StringRef kind, const char *envVar,
   return buildTreeDir.str();
 }
 
+std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
+  if (nameOrPath.empty() || nameOrPath.ends_with(".json") ||
+      llvm::sys::fs::exists(nameOrPath))
+    return nameOrPath.str();
+  llvm::SmallString<256> shipped(
+      bundledDataDir("policies", "EGRL_POLICIES_DIR", EGRL_POLICIES_DIR));
+  llvm::sys::path::append(shipped, nameOrPath + ".json");
+  if (llvm::sys::fs::exists(shipped))
+    return std::string(shipped);
+  return nameOrPath.str();
+}
+
 std::string egrl::policyLibraryPath() {
   if (const char *env = std::getenv("EGRL_POLICY_LIBRARY"))
     return env;

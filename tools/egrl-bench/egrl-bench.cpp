@@ -82,7 +82,8 @@ static cl::opt<unsigned> repeats(
 static cl::opt<std::string>
     policyFile("policy", cl::init(""),
                cl::desc("Policy file the 'policy' strategy places with "
-                        "(trained by egrl-train; policies/*.json); budget 1 "
+                        "(trained by egrl-train), or a shipped policy's "
+                        "name (nnpi-1000: policies/*.json); budget 1 "
                         "is its placement with no search"),
                cl::cat(benchCategory));
 // Not --threads: a library egrl-bench links registers that name already.

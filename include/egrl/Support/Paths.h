@@ -27,6 +27,12 @@ std::string coreLibraryDir();
 std::string bundledDataDir(llvm::StringRef kind, const char *envVar,
                            llvm::StringRef buildTreeDir);
 
+/// A policy argument: an existing file, or the name of a shipped policy
+/// (`nnpi-1000` → `<policies dir>/nnpi-1000.json`, the directory from
+/// bundledDataDir("policies", "EGRL_POLICIES_DIR", …)). Anything else is
+/// returned unchanged, so the error that follows names what was given.
+std::string resolvePolicyFile(llvm::StringRef nameOrPath);
+
 /// libEGRLPolicy.so: EGRL_POLICY_LIBRARY if set; else the one next to
 /// libEGRLCore.so, if there is one; else the build-tree path compiled in.
 std::string policyLibraryPath();
