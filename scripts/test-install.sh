@@ -41,7 +41,7 @@ for f in "$prefix"/bin/egrl-* "$prefix"/lib/*.so; do
   [[ $runpath != *"$build"* && $runpath != *"$root"* ]] \
     || fail "$f has a build-tree RUNPATH: $runpath"
 done
-if grep -rl -e "$build" -e "$root" "$prefix/lib/cmake" >/dev/null; then
+if grep -rq -e "$build" -e "$root" "$prefix/lib/cmake"; then
   fail "the CMake package names the build tree"
 fi
 
@@ -99,16 +99,20 @@ cmake -G Ninja -S "$root/test/Consumer" -B "$tmp/consumer" \
 cmake --build "$tmp/consumer" >>"$tmp/consumer.log" 2>&1 \
   || { cat "$tmp/consumer.log"; fail "consumer build"; }
 consumer=$tmp/consumer/consumer-opt
-"$consumer" --list-targets | grep -qw installed-only \
-  || fail "consumer does not see the prefix's targets"
+# (Whole outputs into variables: `cmd | grep -q` can fail under pipefail
+# when grep exits before cmd has written everything.)
+listed=$("$consumer" --list-targets)
+[[ " $listed " == *" installed-only "* ]] \
+  || fail "consumer does not see the prefix's targets: $listed"
 "$consumer" "$data/models/tiny_cnn.mlir" \
   --egrl-memory-placement="strategy=greedy target=nnpi-1000" \
   -o "$tmp/consumer.mlir" 2>"$tmp/consumer-run.log" \
   || { cat "$tmp/consumer-run.log"; fail "consumer run"; }
 grep -q 'egrl.placement = #egrl.placement<' "$tmp/consumer.mlir" \
   || fail "consumer output has no placement"
-ldd "$consumer" | grep -q "libEGRLCore.so => $prefix/lib/libEGRLCore.so" \
-  || fail "consumer does not use the prefix's libEGRLCore.so"
+libs=$(ldd "$consumer")
+[[ $libs == *"libEGRLCore.so => $prefix/lib/libEGRLCore.so"* ]] \
+  || fail "consumer does not use the prefix's libEGRLCore.so: $libs"
 
 ms=$((($(date +%s%N) - start) / 1000000))
 printf 'test-install: PASS in %d.%01d s (install, tools, plugin, consumer build and run)\n' \
