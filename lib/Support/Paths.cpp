@@ -62,8 +62,8 @@ std::string egrl::policyLibraryPath() {
   std::string libDir = coreLibraryDir();
   if (!libDir.empty()) {
     llvm::SmallString<256> beside(libDir);
-    llvm::sys::path::append(beside, llvm::sys::path::filename(
-                                        EGRL_POLICY_LIBRARY));
+    llvm::sys::path::append(beside,
+                            llvm::sys::path::filename(EGRL_POLICY_LIBRARY));
     if (llvm::sys::fs::exists(beside))
       return std::string(beside);
   }
