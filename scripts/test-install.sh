@@ -14,7 +14,11 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/egrl-install.XXXXXX")
 # Only what the installed prefix finds by itself counts.
 unset EGRL_TARGETS_DIR EGRL_MODELS_DIR EGRL_POLICIES_DIR EGRL_POLICY_LIBRARY
 fail() { echo "test-install: FAIL: $*" >&2; exit 1; }
-step() { echo "test-install: $*"; }
+elapsed() {
+  local ms=$((($(date +%s%N) - start) / 1000000))
+  printf '%d.%01d' $((ms / 1000)) $((ms % 1000 / 100))
+}
+step() { echo "test-install: [$(elapsed) s] $*"; }
 
 step "cmake --install $build --prefix $tmp/staged"
 cmake --install "$build" --prefix "$tmp/staged" >"$tmp/install.log" \
@@ -114,6 +118,4 @@ libs=$(ldd "$consumer")
 [[ $libs == *"libEGRLCore.so => $prefix/lib/libEGRLCore.so"* ]] \
   || fail "consumer does not use the prefix's libEGRLCore.so: $libs"
 
-ms=$((($(date +%s%N) - start) / 1000000))
-printf 'test-install: PASS in %d.%01d s (install, tools, plugin, consumer build and run)\n' \
-  $((ms / 1000)) $((ms % 1000 / 100))
+echo "test-install: PASS in $(elapsed) s (install, tools, plugin, consumer build and run)"
