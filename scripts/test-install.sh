@@ -82,7 +82,8 @@ for lib in libEGRLCore.so libEGRLPolicy.so; do
 done
 [[ -s $tmp/bench/bench.json ]] || fail "egrl-bench wrote no bench.json"
 
-step "installed egrl-import"
+step "installed egrl-train and egrl-import"
+"$prefix/bin/egrl-train" --help >/dev/null || fail "egrl-train --help"
 "$prefix/bin/egrl-import" --help >/dev/null || fail "egrl-import --help"
 
 step "mlir-opt with the installed plugin"
