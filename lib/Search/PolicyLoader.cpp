@@ -7,10 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/Support/DynamicLibrary.h"
 
-#include <cstdlib>
 #include <mutex>
 
 using namespace egrl;
@@ -25,8 +25,7 @@ egrl::createPolicyStrategy(llvm::StringRef name) {
   static PolicyFactory factory = nullptr;
   static std::string loadError;
   std::call_once(once, [] {
-    const char *override = std::getenv("EGRL_POLICY_LIBRARY");
-    std::string path = override ? override : EGRL_POLICY_LIBRARY;
+    std::string path = policyLibraryPath();
     std::string error;
     auto library =
         llvm::sys::DynamicLibrary::getPermanentLibrary(path.c_str(), &error);

@@ -12,6 +12,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Paths.h"
 
 using namespace egrl;
 
@@ -30,7 +31,8 @@ public:
           "--policy=FILE)");
     // A module of several functions loads the file once.
     if (!loaded.policy || loadedPath != path) {
-      llvm::Expected<LoadedPolicy> file = loadPolicyFile(path);
+      llvm::Expected<LoadedPolicy> file =
+          loadPolicyFile(resolvePolicyFile(path));
       if (!file)
         return file.takeError();
       loaded = std::move(*file);

@@ -2,6 +2,7 @@
 
 #include "egrl/Target/Target.h"
 #include "egrl/Support/Json.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -270,9 +271,7 @@ llvm::Expected<Target> Target::load(llvm::StringRef path) {
 }
 
 static std::string bundledTargetsDir() {
-  if (const char *env = std::getenv("EGRL_TARGETS_DIR"))
-    return env;
-  return EGRL_TARGETS_DIR;
+  return bundledDataDir("targets", "EGRL_TARGETS_DIR", EGRL_TARGETS_DIR);
 }
 
 std::vector<std::string> egrl::bundledTargetNames() {
@@ -294,7 +293,8 @@ llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
   if (!llvm::sys::fs::exists(path))
     return llvm::createStringError(
         "unknown target '" + nameOrPath +
-        "': not a file, and not a bundled target (bundled: " +
+        "': not a file, and not a bundled target (bundled in " +
+        bundledTargetsDir() + ": " +
         llvm::join(bundledTargetNames(), ", ") + ")");
   return Target::load(path);
 }

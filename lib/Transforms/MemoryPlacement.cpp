@@ -70,7 +70,7 @@ struct MemoryPlacementPass
                     llvm::Twine(check.least) + check.unit);
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
-                  "policy=FILE (shipped: policies/*.json)");
+                  "policy=FILE, or a shipped policy's name (nnpi-1000)");
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =

@@ -19,6 +19,13 @@
 // REFINEDREPORT-DAG: "evaluations": {{[0-9]+}},
 // REFINEDREPORT-DAG: "detail": "refined by egrl from the policy (trained on 2 graphs,
 
+// A shipped policy by name: policies/nnpi-1000.json here, share/egrl/policies
+// in an installed prefix (docs/embedding.md).
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYNAME
+// BYNAME: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (analytical): {{.*}}, valid; {{.*}}; policy nnpi-1000
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=NONAME
+// NONAME: error: egrl-memory-placement: cannot read policy file 'nnpi-9000': No such file or directory
+
 // No policy file.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy" 2>&1 | FileCheck %s --check-prefix=NOFILE
 // NOFILE: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: strategy=policy needs a policy file: set the option policy=FILE

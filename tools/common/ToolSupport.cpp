@@ -6,6 +6,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/SimConfig.h"
 #include "egrl/Graph/SyntheticGraph.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -24,13 +25,15 @@ llvm::Error error(const llvm::Twine &message) {
 llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
   if (llvm::sys::fs::exists(name))
     return name.str();
-  llvm::SmallString<256> bundled(EGRL_MODELS_DIR);
+  std::string modelsDir =
+      bundledDataDir("models", "EGRL_MODELS_DIR", EGRL_MODELS_DIR);
+  llvm::SmallString<256> bundled(modelsDir);
   llvm::sys::path::append(bundled, name + ".mlir");
   if (llvm::sys::fs::exists(bundled))
     return std::string(bundled);
   std::vector<std::string> names;
   std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(EGRL_MODELS_DIR, ec), end;
+  for (llvm::sys::fs::directory_iterator it(modelsDir, ec), end;
        it != end && !ec; it.increment(ec))
     if (llvm::sys::path::extension(it->path()) == ".mlir")
       names.push_back(llvm::sys::path::stem(it->path()).str());

@@ -23,6 +23,7 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -81,7 +82,8 @@ static cl::opt<unsigned> repeats(
 static cl::opt<std::string>
     policyFile("policy", cl::init(""),
                cl::desc("Policy file the 'policy' strategy places with "
-                        "(trained by egrl-train; policies/*.json); budget 1 "
+                        "(trained by egrl-train), or a shipped policy's "
+                        "name (nnpi-1000: policies/*.json); budget 1 "
                         "is its placement with no search"),
                cl::cat(benchCategory));
 // Renamed to --threads in main(): libLLVM registers that name already.
@@ -417,13 +419,15 @@ int main(int argc, char **argv) {
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
                << "\n";
   if (plot) {
-    std::string script = EGRL_SOURCE_DIR "/python/plot_bench.py";
+    llvm::SmallString<256> script(
+        bundledDataDir("python", nullptr, EGRL_SOURCE_DIR "/python"));
+    llvm::sys::path::append(script, "plot_bench.py");
     llvm::StringRef args[] = {"/usr/bin/python3", script, jsonPath, pngPath};
     std::string error;
     int rc = llvm::sys::ExecuteAndWait(args[0], args, std::nullopt, {}, 0, 0,
                                        &error);
     if (rc != 0)
-      die("plotting failed (" + script +
+      die("plotting failed (" + script.str() +
           "): " + (error.empty() ? "exit code " + std::to_string(rc) : error));
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }

@@ -31,11 +31,12 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            weights = "sram", output = "sram">} ins(%a, %w : ...) outs(...)
     ```
 
-    With `strategy=policy policy=FILE`, a policy trained by `egrl-train`
-    places the graph in one forward pass (its most likely levels, made to fit
-    by the target's capacity rules) and is measured once; an explicit
-    `budget=N` above 1 refines that placement with `egrl` started from the
-    policy (docs/policy.md).
+    With `strategy=policy policy=FILE` (or `policy=nnpi-1000`, a shipped
+    policy by name), a policy trained by `egrl-train` places the graph in one
+    forward pass (its most likely levels, made to fit by the target's
+    capacity rules) and is measured once; an explicit `budget=N` above 1
+    refines that placement with `egrl` started from the policy
+    (docs/policy.md).
 
     With `sim-target=CHIP`, the evaluator measures on another chip with the
     target's levels, while the model-based strategies keep believing
@@ -76,7 +77,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "'op'">,
     Option<"policyFile", "policy", "std::string", /*default=*/"\"\"",
            "Policy file strategy=policy places with (trained by egrl-train; "
-           "policies/*.json are shipped; docs/policy.md)">,
+           "docs/policy.md), or the name of a shipped one (nnpi-1000: "
+           "policies/*.json, installed in share/egrl/policies)">,
     Option<"budget", "budget", "int64_t", /*default=*/"1000",
            "Evaluations a search strategy may spend (default: 1000; "
            "strategy=policy measures its placement once unless budget is "

@@ -1,0 +1,42 @@
+//===- Paths.h - Where the bundled data and the policy library are -------===//
+//
+// The tools and libraries find the bundled targets, models, policies and
+// libEGRLPolicy.so relative to the loaded libEGRLCore.so, so an installed
+// prefix works wherever it is moved; a build tree falls back to the paths
+// compiled in. docs/embedding.md describes the layout and the overrides.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_SUPPORT_PATHS_H
+#define EGRL_SUPPORT_PATHS_H
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace egrl {
+
+/// The directory of the loaded libEGRLCore.so (symlinks resolved), or empty
+/// if the dynamic loader cannot say.
+std::string coreLibraryDir();
+
+/// The bundled data directory `kind` ("targets", "models", "policies",
+/// "python"): the environment variable `envVar` if it is set (and `envVar`
+/// is not null); else `<prefix>/share/egrl/<kind>` of the prefix
+/// libEGRLCore.so is installed in, if that exists; else `buildTreeDir`.
+std::string bundledDataDir(llvm::StringRef kind, const char *envVar,
+                           llvm::StringRef buildTreeDir);
+
+/// A policy argument: an existing file, or the name of a shipped policy
+/// (`nnpi-1000` → `<policies dir>/nnpi-1000.json`, the directory from
+/// bundledDataDir("policies", "EGRL_POLICIES_DIR", …)). Anything else is
+/// returned unchanged, so the error that follows names what was given.
+std::string resolvePolicyFile(llvm::StringRef nameOrPath);
+
+/// libEGRLPolicy.so: EGRL_POLICY_LIBRARY if set; else the one next to
+/// libEGRLCore.so, if there is one; else the build-tree path compiled in.
+std::string policyLibraryPath();
+
+} // namespace egrl
+
+#endif // EGRL_SUPPORT_PATHS_H

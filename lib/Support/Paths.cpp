@@ -1,0 +1,71 @@
+//===- Paths.cpp - Where the bundled data and the policy library are -----===//
+
+#include "egrl/Support/Paths.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+#include <dlfcn.h>
+
+using namespace egrl;
+
+std::string egrl::coreLibraryDir() {
+  static const std::string dir = [] {
+    Dl_info info;
+    // Any function of this library names the file it was loaded from.
+    if (!dladdr(reinterpret_cast<void *>(&egrl::coreLibraryDir), &info) ||
+        !info.dli_fname)
+      return std::string();
+    llvm::SmallString<256> real;
+    if (llvm::sys::fs::real_path(info.dli_fname, real))
+      return std::string();
+    return llvm::sys::path::parent_path(real).str();
+  }();
+  return dir;
+}
+
+std::string egrl::bundledDataDir(llvm::StringRef kind, const char *envVar,
+                                 llvm::StringRef buildTreeDir) {
+  if (envVar)
+    if (const char *env = std::getenv(envVar))
+      return env;
+  std::string libDir = coreLibraryDir();
+  if (!libDir.empty()) {
+    // EGRL_DATADIR_FROM_LIBDIR is share/egrl relative to the library
+    // directory of the install layout (e.g. "../share/egrl").
+    llvm::SmallString<256> installed(libDir);
+    llvm::sys::path::append(installed, EGRL_DATADIR_FROM_LIBDIR, kind);
+    llvm::sys::path::remove_dots(installed, /*remove_dot_dot=*/true);
+    if (llvm::sys::fs::is_directory(installed))
+      return std::string(installed);
+  }
+  return buildTreeDir.str();
+}
+
+std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
+  if (nameOrPath.empty() || nameOrPath.ends_with(".json") ||
+      llvm::sys::fs::exists(nameOrPath))
+    return nameOrPath.str();
+  llvm::SmallString<256> shipped(
+      bundledDataDir("policies", "EGRL_POLICIES_DIR", EGRL_POLICIES_DIR));
+  llvm::sys::path::append(shipped, nameOrPath + ".json");
+  if (llvm::sys::fs::exists(shipped))
+    return std::string(shipped);
+  return nameOrPath.str();
+}
+
+std::string egrl::policyLibraryPath() {
+  if (const char *env = std::getenv("EGRL_POLICY_LIBRARY"))
+    return env;
+  std::string libDir = coreLibraryDir();
+  if (!libDir.empty()) {
+    llvm::SmallString<256> beside(libDir);
+    llvm::sys::path::append(beside,
+                            llvm::sys::path::filename(EGRL_POLICY_LIBRARY));
+    if (llvm::sys::fs::exists(beside))
+      return std::string(beside);
+  }
+  return EGRL_POLICY_LIBRARY;
+}
