@@ -85,6 +85,16 @@ done
 step "installed egrl-train and egrl-import"
 "$prefix/bin/egrl-train" --help >/dev/null || fail "egrl-train --help"
 "$prefix/bin/egrl-import" --help >/dev/null || fail "egrl-import --help"
+# The installed importer imports, and its output places with the installed
+# egrl-opt (Debian's torch is only needed here).
+if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  "$prefix/bin/egrl-import" torch tiny_cnn -o "$tmp/imported.mlir" \
+    >"$tmp/import.log" 2>&1 || fail "egrl-import torch tiny_cnn: $(cat "$tmp/import.log")"
+  "$prefix/bin/egrl-opt" "$tmp/imported.mlir" --egrl-memory-placement \
+    -o "$tmp/imported-placed.mlir" 2>/dev/null || fail "egrl-opt on the imported model"
+  grep -q "egrl.placement" "$tmp/imported-placed.mlir" ||
+    fail "the imported model got no placement"
+fi
 
 step "mlir-opt with the installed plugin"
 mlir_opt=/usr/lib/llvm-22/bin/mlir-opt
