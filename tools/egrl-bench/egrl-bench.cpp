@@ -19,6 +19,7 @@
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
+#include "egrl/Distributed/Mpi.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
@@ -152,7 +153,7 @@ std::vector<uint64_t> parseBudgets() {
 
 } // namespace
 
-int main(int argc, char **argv) {
+static int benchMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(benchCategory);
   cl::ParseCommandLineOptions(argc, argv,
@@ -425,4 +426,9 @@ int main(int argc, char **argv) {
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
   return exitCode();
+}
+
+// Under mpirun, rank 0 runs the tool and the other ranks measure for it.
+int main(int argc, char **argv) {
+  return egrl::mpi::runTool(argc, argv, benchMain);
 }

@@ -1,5 +1,6 @@
 //===- egrl-opt.cpp - mlir-opt with the egrl dialect and passes -----------===//
 
+#include "egrl/Distributed/Mpi.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -8,7 +9,7 @@
 #include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 
-int main(int argc, char **argv) {
+static int optMain(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -19,4 +20,9 @@ int main(int argc, char **argv) {
       argc, argv, "egrl optimizer driver: memory placement for inference "
                   "graphs\n",
       registry));
+}
+
+// Under mpirun, rank 0 runs the tool and the other ranks measure for it.
+int main(int argc, char **argv) {
+  return egrl::mpi::runTool(argc, argv, optMain);
 }

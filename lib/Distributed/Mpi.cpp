@@ -1,0 +1,793 @@
+//===- Mpi.cpp - An MPI pool of evaluator workers behind createEvaluator -===//
+//
+// Rank 0 sends each worker a problem once (the graph's and the target's own
+// JSON, the evaluator's name and options), then placements as bytes (one
+// weight and one output level per node) and gets back 32-byte results. Rank
+// 0 never blocks on one worker: sends are MPI_Isend, replies are polled with
+// MPI_Iprobe, and a worker that does not answer within the timeout is
+// dropped. OpenMPI 4 cannot tell a dead rank from a slow one, so a dead
+// worker is noticed by that timeout too, and only if mpirun was told not to
+// end the job when a rank exits (`--mca orte_abort_on_non_zero_status 0`).
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Distributed/Mpi.h"
+
+#ifndef EGRL_HAVE_MPI
+
+bool egrl::mpi::available() { return false; }
+
+int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
+  return toolMain(argc, argv);
+}
+
+#else
+
+#include "egrl/CostModel/Evaluator.h"
+#include "egrl/CostModel/ExternalEvaluator.h"
+#include "egrl/Support/Interrupt.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+// The C API only: OpenMPI's C++ bindings need a library of their own.
+#define OMPI_SKIP_MPICXX 1
+#include <mpi.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <limits>
+#include <list>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+using namespace egrl;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+bool egrl::mpi::available() { return true; }
+
+namespace {
+
+enum Tag : int {
+  kProblem = 1, ///< 0 -> worker: u32 id, then the problem's JSON.
+  kRelease = 2, ///< 0 -> worker: u32 id; the evaluator is no longer needed.
+  kEval = 3,    ///< 0 -> worker: EvalHeader, then 2 bytes per node.
+  kStop = 4,    ///< 0 -> worker: serve no more.
+  kReady = 5,   ///< worker -> 0: u32 id, u8 ok, then its name or the error.
+  kResult = 6,  ///< worker -> 0: ResultHeader, then the failure if any.
+};
+
+struct EvalHeader {
+  uint64_t ticket;
+  uint32_t problem;
+  uint32_t repeat;
+};
+
+struct ResultHeader {
+  uint64_t ticket;
+  double latency;
+  int64_t overflowBytes;
+  uint64_t valid;
+};
+
+/// Placements a worker holds at once: the next one is there when it
+/// finishes, so the round trip to rank 0 is hidden.
+constexpr unsigned kDepth = 2;
+
+template <typename T> void append(std::vector<char> &out, const T &value) {
+  const char *bytes = reinterpret_cast<const char *>(&value);
+  out.insert(out.end(), bytes, bytes + sizeof(T));
+}
+
+template <typename T> bool read(const std::vector<char> &in, T &value) {
+  if (in.size() < sizeof(T))
+    return false;
+  std::memcpy(&value, in.data(), sizeof(T));
+  return true;
+}
+
+/// Sleeps a little longer each time nothing came, up to `capMicros`: idle
+/// ranks must not take the cores the evaluators need (oversubscribed runs).
+class Backoff {
+public:
+  explicit Backoff(unsigned capMicros) : cap(capMicros) {}
+  void reset() { micros = 0; }
+  void pause() {
+    if (micros == 0) {
+      micros = 1;
+      std::this_thread::yield();
+      return;
+    }
+    micros = std::min(cap, micros * 2);
+    std::this_thread::sleep_for(std::chrono::microseconds(micros));
+  }
+
+private:
+  unsigned cap;
+  unsigned micros = 0;
+};
+
+/// A message waiting on the communicator, received whole.
+struct Message {
+  int source = -1;
+  int tag = 0;
+  std::vector<char> data;
+};
+
+/// Receives one message from `source` (or any) if one has arrived.
+bool receive(int source, Message &message) {
+  int flag = 0;
+  MPI_Status status;
+  if (MPI_Iprobe(source, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &status) !=
+          MPI_SUCCESS ||
+      !flag)
+    return false;
+  int count = 0;
+  MPI_Get_count(&status, MPI_BYTE, &count);
+  message.source = status.MPI_SOURCE;
+  message.tag = status.MPI_TAG;
+  message.data.assign(size_t(std::max(count, 0)), 0);
+  return MPI_Recv(message.data.data(), count, MPI_BYTE, status.MPI_SOURCE,
+                  status.MPI_TAG, MPI_COMM_WORLD,
+                  MPI_STATUS_IGNORE) == MPI_SUCCESS;
+}
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+//===----------------------------------------------------------------------===//
+// Worker ranks
+//===----------------------------------------------------------------------===//
+
+/// Test-only fault injection (docs/scale-out.md, "Testing faults"):
+/// EGRL_MPI_FAULT=die:RANK:AFTER or hang:RANK:AFTER makes worker RANK exit,
+/// or stop answering, when asked for evaluation AFTER + 1.
+struct Fault {
+  enum Kind { None, Die, Hang } kind = None;
+  int rank = -1;
+  uint64_t after = 0;
+
+  static Fault fromEnvironment() {
+    Fault fault;
+    const char *text = std::getenv("EGRL_MPI_FAULT");
+    if (!text)
+      return fault;
+    llvm::SmallVector<llvm::StringRef, 3> parts;
+    llvm::StringRef(text).split(parts, ':');
+    if (parts.size() != 3 || parts[1].getAsInteger(10, fault.rank) ||
+        parts[2].getAsInteger(10, fault.after))
+      return fault;
+    fault.kind = parts[0] == "die" ? Die : parts[0] == "hang" ? Hang : None;
+    return fault;
+  }
+};
+
+/// One problem a worker measures on, with what it was built from.
+struct WorkerProblem {
+  std::unique_ptr<WorkloadGraph> graph;
+  std::unique_ptr<Target> target;
+  std::unique_ptr<Problem> problem;
+  std::unique_ptr<Evaluator> evaluator;
+};
+
+/// `{rank}` and `{worker}` (rank - 1, counting cards from 0) in an
+/// external command select this worker's device.
+std::string substituteRank(llvm::StringRef name, int rank) {
+  if (!name.starts_with(ExternalEvaluator::prefix))
+    return name.str();
+  std::string out = name.str();
+  auto replaceAll = [&](llvm::StringRef from, const std::string &to) {
+    for (size_t at = out.find(from.str()); at != std::string::npos;
+         at = out.find(from.str(), at + to.size()))
+      out.replace(at, from.size(), to);
+  };
+  replaceAll("{rank}", std::to_string(rank));
+  replaceAll("{worker}", std::to_string(rank - 1));
+  return out;
+}
+
+llvm::Expected<WorkerProblem> buildProblem(llvm::StringRef text, int rank) {
+  json spec = json::parse(text.begin(), text.end(), nullptr, false);
+  if (!spec.is_object() || !spec["evaluator"].is_string() ||
+      !spec["graph"].is_object() || !spec["target"].is_object() ||
+      !spec["retries"].is_number_unsigned())
+    return llvm::createStringError("malformed problem message");
+  WorkerProblem out;
+  llvm::Expected<WorkloadGraph> graph =
+      WorkloadGraph::fromJSON(spec["graph"].dump(), "<rank 0's graph>");
+  if (!graph)
+    return graph.takeError();
+  llvm::Expected<Target> target =
+      Target::parse(spec["target"].dump(), "<rank 0's target>");
+  if (!target)
+    return target.takeError();
+  out.graph = std::make_unique<WorkloadGraph>(std::move(*graph));
+  out.target = std::make_unique<Target>(std::move(*target));
+  out.problem = std::make_unique<Problem>(*out.graph, *out.target);
+  EvaluatorOptions options;
+  options.retries = spec["retries"].get<unsigned>();
+  auto evaluator = createLocalEvaluator(
+      substituteRank(spec["evaluator"].get<std::string>(), rank), *out.problem,
+      options);
+  if (!evaluator)
+    return evaluator.takeError();
+  out.evaluator = std::move(*evaluator);
+  return std::move(out);
+}
+
+void sendToRoot(const std::vector<char> &data, Tag tag) {
+  MPI_Send(data.data(), int(data.size()), MPI_BYTE, 0, tag, MPI_COMM_WORLD);
+}
+
+int serve(int rank) {
+  Fault fault = Fault::fromEnvironment();
+  if (fault.rank != rank)
+    fault.kind = Fault::None;
+  uint64_t evaluations = 0;
+  std::map<uint32_t, WorkerProblem> problems;
+  Backoff backoff(1000);
+  Message message;
+  while (true) {
+    if (!receive(0, message)) {
+      backoff.pause();
+      continue;
+    }
+    backoff.reset();
+    uint32_t id = 0;
+    if (message.tag == kStop)
+      break;
+    if (message.tag == kRelease) {
+      if (read(message.data, id))
+        problems.erase(id);
+      continue;
+    }
+    if (message.tag == kProblem) {
+      if (!read(message.data, id))
+        continue;
+      llvm::StringRef text(message.data.data() + sizeof(id),
+                           message.data.size() - sizeof(id));
+      std::vector<char> reply;
+      append(reply, id);
+      llvm::Expected<WorkerProblem> built = buildProblem(text, rank);
+      std::string said;
+      if (built) {
+        said = (*built).evaluator->name().str();
+        problems[id] = std::move(*built);
+      } else {
+        said = llvm::toString(built.takeError());
+      }
+      reply.push_back(char(problems.count(id) ? 1 : 0));
+      reply.insert(reply.end(), said.begin(), said.end());
+      sendToRoot(reply, kReady);
+      continue;
+    }
+    if (message.tag != kEval)
+      continue;
+    EvalHeader header;
+    if (!read(message.data, header))
+      continue;
+    ++evaluations;
+    if (fault.kind != Fault::None && evaluations > fault.after) {
+      if (fault.kind == Fault::Die)
+        _exit(1);
+      while (true)
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    ResultHeader result{header.ticket, std::numeric_limits<double>::infinity(),
+                        0, 0};
+    std::string failure;
+    auto found = problems.find(header.problem);
+    size_t bytes = message.data.size() - sizeof(header);
+    if (found == problems.end()) {
+      failure = "worker has no problem " + std::to_string(header.problem);
+    } else if (bytes != 2 * size_t(found->second.problem->numNodes())) {
+      failure = "placement of the wrong size";
+    } else {
+      Placement placement;
+      placement.nodes.resize(bytes / 2);
+      const char *levels = message.data.data() + sizeof(header);
+      unsigned numLevels = found->second.problem->numLevels();
+      bool inRange = true;
+      for (size_t i = 0; i < placement.nodes.size(); ++i) {
+        placement.nodes[i] = {uint8_t(levels[2 * i]),
+                              uint8_t(levels[2 * i + 1])};
+        inRange &= placement.nodes[i].weights < numLevels &&
+                   placement.nodes[i].output < numLevels;
+      }
+      const Evaluator &evaluator = *found->second.evaluator;
+      if (!inRange) {
+        failure = "placement names a level the target does not have";
+      } else {
+        EvalResult measured =
+            header.repeat ? evaluator.evaluateRepeat(placement, header.repeat)
+                          : evaluator.evaluate(placement);
+        result.latency = measured.latency;
+        result.valid = measured.valid;
+        result.overflowBytes = measured.overflowBytes;
+        if (!std::isfinite(measured.latency)) {
+          failure = evaluator.failure();
+          if (failure.empty())
+            failure = "the evaluator answered an infinite latency";
+        }
+      }
+    }
+    if (!failure.empty())
+      result.latency = std::numeric_limits<double>::infinity();
+    std::vector<char> reply;
+    append(reply, result);
+    reply.insert(reply.end(), failure.begin(), failure.end());
+    sendToRoot(reply, kResult);
+  }
+  problems.clear(); // Stops external commands before MPI goes.
+  MPI_Finalize();
+  return 0;
+}
+
+//===----------------------------------------------------------------------===//
+// Rank 0: the pool
+//===----------------------------------------------------------------------===//
+
+class Pool {
+public:
+  Pool(int size, double timeoutSeconds)
+      : timeoutSeconds(timeoutSeconds), workers(size - 1) {
+    for (int r = 1; r < size; ++r)
+      workers[r - 1].rank = r;
+  }
+
+  /// Sends the problem to every worker and waits for them to build their
+  /// evaluators. Returns the problem's id and the evaluator's name.
+  llvm::Expected<std::pair<uint32_t, std::string>>
+  open(llvm::StringRef name, const Problem &problem,
+       const EvaluatorOptions &options);
+  void release(uint32_t id) {
+    std::lock_guard<std::mutex> lock(mutex);
+    releaseLocked(id);
+  }
+
+  /// One item of a batch: the placement and which measurement of it.
+  struct Item {
+    const Placement *placement;
+    unsigned repeat;
+  };
+  std::vector<EvalResult> measure(uint32_t id, llvm::ArrayRef<Item> items);
+  std::string failure() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return allDropped();
+  }
+
+  /// Stops the workers; whether MPI can be finalized (else it must abort:
+  /// a dropped worker may be hung or dead).
+  bool shutDown();
+
+private:
+  struct Worker {
+    int rank = 0;
+    bool alive = true;
+    /// Dropped while it may still be running MPI (hung, or gone): the job
+    /// cannot be finalized, only aborted.
+    bool lost = false;
+    unsigned inFlight = 0;
+    Clock::time_point lastProgress;
+  };
+  struct Outgoing {
+    MPI_Request request;
+    std::vector<char> data;
+  };
+
+  void releaseLocked(uint32_t id);
+  bool send(Worker &worker, std::vector<char> data, Tag tag);
+  /// Tests pending sends, forgetting those that completed.
+  void reapSends();
+  void drop(Worker &worker, const std::string &why, bool lost);
+  unsigned numAlive() const {
+    return std::count_if(workers.begin(), workers.end(),
+                         [](const Worker &w) { return w.alive; });
+  }
+  std::string allDropped() const {
+    if (numAlive() > 0 || workers.empty())
+      return {};
+    return "all " + std::to_string(workers.size()) +
+           " MPI workers were dropped: " + llvm::join(dropReasons, "; ");
+  }
+  std::string timeoutText() const {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g", timeoutSeconds);
+    return text;
+  }
+
+  mutable std::mutex mutex;
+  double timeoutSeconds;
+  std::vector<Worker> workers; ///< workers[r - 1] is rank r.
+  std::list<Outgoing> sends;
+  std::vector<std::string> dropReasons;
+  uint32_t nextProblem = 0;
+  uint64_t nextTicket = 0;
+};
+
+bool Pool::send(Worker &worker, std::vector<char> data, Tag tag) {
+  sends.push_back({MPI_REQUEST_NULL, std::move(data)});
+  Outgoing &out = sends.back();
+  if (MPI_Isend(out.data.data(), int(out.data.size()), MPI_BYTE, worker.rank,
+                tag, MPI_COMM_WORLD, &out.request) != MPI_SUCCESS) {
+    sends.pop_back();
+    drop(worker, "sending to it failed", /*lost=*/true);
+    return false;
+  }
+  return true;
+}
+
+void Pool::reapSends() {
+  for (auto it = sends.begin(); it != sends.end();) {
+    int done = 0;
+    if (MPI_Test(&it->request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS || done)
+      it = sends.erase(it);
+    else
+      ++it;
+  }
+}
+
+void Pool::drop(Worker &worker, const std::string &why, bool lost) {
+  if (!worker.alive)
+    return;
+  worker.alive = false;
+  worker.lost = lost;
+  worker.inFlight = 0;
+  std::string reason = "rank " + std::to_string(worker.rank) + " " + why;
+  dropReasons.push_back(reason);
+  llvm::errs() << "egrl: MPI worker " << reason << "; dropped, " << numAlive()
+               << " of " << workers.size() << " left\n";
+  // A worker whose evaluator failed is healthy: let it finish with MPI.
+  if (!lost)
+    send(worker, {}, kStop);
+}
+
+llvm::Expected<std::pair<uint32_t, std::string>>
+Pool::open(llvm::StringRef name, const Problem &problem,
+           const EvaluatorOptions &options) {
+  std::lock_guard<std::mutex> lock(mutex);
+  if (std::string why = allDropped(); !why.empty())
+    return llvm::createStringError(why);
+  uint32_t id = nextProblem++;
+  // The graph's and the target's own JSON, spliced in unparsed.
+  std::string text = "{\"evaluator\":" + json(name.str()).dump() +
+                     ",\"retries\":" + std::to_string(options.retries) +
+                     ",\"target\":" + problem.target().toJSON() +
+                     ",\"graph\":" + problem.graph().toJSON(-1) + "}";
+  std::map<int, Worker *> waiting;
+  for (Worker &worker : workers) {
+    if (!worker.alive)
+      continue;
+    std::vector<char> data;
+    append(data, id);
+    data.insert(data.end(), text.begin(), text.end());
+    if (send(worker, std::move(data), kProblem))
+      waiting[worker.rank] = &worker;
+  }
+  // Built or refused, per worker; a worker that says nothing is dropped.
+  std::map<int, std::string> refused;
+  std::string evaluatorName;
+  auto start = Clock::now();
+  Backoff backoff(200);
+  Message message;
+  while (!waiting.empty()) {
+    if (receive(MPI_ANY_SOURCE, message)) {
+      backoff.reset();
+      uint32_t got;
+      auto it = waiting.find(message.source);
+      if (message.tag != kReady || it == waiting.end() ||
+          !read(message.data, got) || got != id ||
+          message.data.size() < sizeof(got) + 1)
+        continue; // Late answers from dropped workers.
+      std::string said(message.data.begin() + sizeof(got) + 1,
+                       message.data.end());
+      if (message.data[sizeof(got)])
+        evaluatorName = said;
+      else
+        refused[message.source] = said;
+      waiting.erase(it);
+      continue;
+    }
+    reapSends();
+    if (secondsSince(start) > timeoutSeconds) {
+      for (auto &entry : waiting)
+        drop(*entry.second,
+             "did not build its evaluator within " + timeoutText() +
+                 " s (EGRL_MPI_TIMEOUT)",
+             /*lost=*/true);
+      break;
+    }
+    backoff.pause();
+  }
+  // Every worker refusing is the evaluator's answer (a bad name, a command
+  // that refuses the graph), reported as without MPI; some refusing is
+  // those workers' fault.
+  if (evaluatorName.empty() && !refused.empty()) {
+    releaseLocked(id);
+    return llvm::createStringError(refused.begin()->second);
+  }
+  for (auto &[rank, why] : refused)
+    drop(workers[rank - 1], "could not build its evaluator: " + why,
+         /*lost=*/false);
+  if (std::string why = allDropped(); !why.empty())
+    return llvm::createStringError(why);
+  return std::make_pair(id, evaluatorName);
+}
+
+void Pool::releaseLocked(uint32_t id) {
+  std::vector<char> data;
+  append(data, id);
+  for (Worker &worker : workers)
+    if (worker.alive)
+      send(worker, data, kRelease);
+  reapSends();
+}
+
+std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::vector<EvalResult> results(items.size());
+  std::deque<size_t> queue;
+  for (size_t i = 0; i < items.size(); ++i)
+    queue.push_back(i);
+  struct Ticket {
+    size_t item;
+    Worker *worker;
+  };
+  std::map<uint64_t, Ticket> tickets;
+  size_t done = 0;
+  // Items a dropped worker held go back to the front of the queue.
+  auto requeue = [&](Worker &worker) {
+    for (auto it = tickets.begin(); it != tickets.end();) {
+      if (it->second.worker == &worker) {
+        queue.push_front(it->second.item);
+        it = tickets.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  };
+  auto fail = [&]() {
+    for (size_t i : queue)
+      results[i].latency = std::numeric_limits<double>::infinity();
+    for (auto &entry : tickets)
+      results[entry.second.item].latency =
+          std::numeric_limits<double>::infinity();
+  };
+  Backoff backoff(200);
+  Message message;
+  while (done < items.size()) {
+    if (numAlive() == 0 || stopSignal()) {
+      fail();
+      break;
+    }
+    // Feed every worker that has room; the least busy first keeps the
+    // load even when a batch is smaller than the pool's depth.
+    for (unsigned depth = 0; depth < kDepth && !queue.empty(); ++depth)
+      for (Worker &worker : workers) {
+        if (queue.empty())
+          break;
+        if (!worker.alive || worker.inFlight > depth)
+          continue;
+        size_t item = queue.front();
+        const Placement &placement = *items[item].placement;
+        std::vector<char> data;
+        uint64_t ticket = nextTicket++;
+        append(data, EvalHeader{ticket, id, items[item].repeat});
+        for (const NodePlacement &node : placement.nodes) {
+          data.push_back(char(node.weights));
+          data.push_back(char(node.output));
+        }
+        if (!send(worker, std::move(data), kEval)) {
+          requeue(worker);
+          continue;
+        }
+        queue.pop_front();
+        tickets[ticket] = {item, &worker};
+        if (worker.inFlight++ == 0)
+          worker.lastProgress = Clock::now();
+      }
+    if (receive(MPI_ANY_SOURCE, message)) {
+      backoff.reset();
+      ResultHeader header;
+      auto it = message.tag == kResult && read(message.data, header)
+                    ? tickets.find(header.ticket)
+                    : tickets.end();
+      if (it == tickets.end())
+        continue; // Late answers from dropped workers, or a ready.
+      Worker &worker = *it->second.worker;
+      size_t item = it->second.item;
+      --worker.inFlight;
+      worker.lastProgress = Clock::now();
+      if (!std::isfinite(header.latency)) {
+        std::string why(message.data.begin() + sizeof(header),
+                        message.data.end());
+        drop(worker, "failed to measure: " + why, /*lost=*/false);
+        requeue(worker);
+        continue;
+      }
+      tickets.erase(it);
+      results[item] = {header.latency, header.valid != 0, header.overflowBytes};
+      ++done;
+      continue;
+    }
+    reapSends();
+    for (Worker &worker : workers)
+      if (worker.alive && worker.inFlight > 0 &&
+          secondsSince(worker.lastProgress) > timeoutSeconds) {
+        drop(worker,
+             "did not answer within " + timeoutText() +
+                 " s (EGRL_MPI_TIMEOUT): hung or dead",
+             /*lost=*/true);
+        requeue(worker);
+      }
+    backoff.pause();
+  }
+  return results;
+}
+
+bool Pool::shutDown() {
+  std::lock_guard<std::mutex> lock(mutex);
+  bool clean = true;
+  for (Worker &worker : workers) {
+    if (worker.alive)
+      send(worker, {}, kStop);
+    clean &= !worker.lost;
+  }
+  // Stops are tiny (sent eagerly); a worker that cannot take one is gone.
+  auto start = Clock::now();
+  while (!sends.empty() && secondsSince(start) < 5) {
+    reapSends();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return clean && sends.empty();
+}
+
+/// An evaluator whose measurements are made by the pool's workers.
+class PoolEvaluator : public Evaluator {
+public:
+  PoolEvaluator(const Problem &problem, Pool &pool, uint32_t id,
+                std::string evaluatorName)
+      : Evaluator(problem), pool(pool), id(id),
+        evaluatorName(std::move(evaluatorName)) {}
+  ~PoolEvaluator() override { pool.release(id); }
+
+  llvm::StringRef name() const override { return evaluatorName; }
+  EvalResult evaluate(const Placement &placement) const override {
+    return evaluateRepeat(placement, 0);
+  }
+  EvalResult evaluateRepeat(const Placement &placement,
+                            unsigned repeat) const override {
+    Pool::Item item{&placement, repeat};
+    return pool.measure(id, item).front();
+  }
+  /// The pool spreads the batch over its workers; `threads` is theirs to
+  /// use (each measures one placement at a time).
+  std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements,
+                                        unsigned threads) const override {
+    std::vector<Pool::Item> items;
+    for (const Placement &placement : placements)
+      items.push_back({&placement, 0});
+    return pool.measure(id, items);
+  }
+  std::string failure() const override { return pool.failure(); }
+
+private:
+  Pool &pool;
+  uint32_t id;
+  std::string evaluatorName;
+};
+
+/// EGRL_MPI_TIMEOUT seconds if set; else the external evaluator's timeout
+/// plus a minute, so that a worker's own timeout (a command that hangs) is
+/// reported by the worker as a failure rather than by rank 0 as a hang.
+llvm::Expected<double> poolTimeout() {
+  if (const char *text = std::getenv("EGRL_MPI_TIMEOUT"); text && *text) {
+    char *end = nullptr;
+    double seconds = std::strtod(text, &end);
+    if (*end != '\0' || !(seconds > 0))
+      return llvm::createStringError(
+          "EGRL_MPI_TIMEOUT must be a positive number of seconds, not '" +
+          llvm::Twine(text) + "'");
+    return std::min(seconds, 1e7);
+  }
+  llvm::Expected<double> external = ExternalEvaluator::timeoutFromEnvironment();
+  if (!external)
+    return external.takeError();
+  return std::min(*external + 60, 1e7);
+}
+
+/// Set on rank 0 while the workers wait for it.
+bool poolRunning = false;
+
+/// A tool that exits from deep inside (die(): std::exit(1)) never returns
+/// to runTool(); the workers would wait for it forever.
+void abortIfRunning() {
+  if (!poolRunning)
+    return;
+  poolRunning = false;
+  llvm::errs().flush();
+  std::fflush(nullptr);
+  MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+} // namespace
+
+int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
+  // Only under a launcher: a plain run stays free of MPI's start-up (and
+  // of singleton mode's helper process).
+  if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMI_SIZE") &&
+      !std::getenv("PMIX_RANK"))
+    return toolMain(argc, argv);
+  int provided = 0;
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided) !=
+      MPI_SUCCESS) {
+    std::fprintf(stderr, "egrl: MPI_Init failed\n");
+    return 1;
+  }
+  MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  int rank = 0, size = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (rank > 0)
+    return serve(rank);
+  if (size == 1) {
+    int status = toolMain(argc, argv);
+    MPI_Finalize();
+    return status;
+  }
+
+  llvm::Expected<double> timeout = poolTimeout();
+  if (!timeout) {
+    llvm::errs() << "egrl: " << llvm::toString(timeout.takeError()) << "\n";
+    llvm::errs().flush();
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  if (provided < MPI_THREAD_SERIALIZED)
+    llvm::errs() << "egrl: warning: this MPI does not support calls from "
+                    "several threads; keep --threads at 1\n";
+  const char *keepGoing = std::getenv("OMPI_MCA_orte_abort_on_non_zero_status");
+  llvm::errs() << "egrl: measuring on " << size - 1 << " MPI workers"
+               << (keepGoing && llvm::StringRef(keepGoing) == "0"
+                       ? ""
+                       : " (a worker that exits ends the whole job: run "
+                         "mpirun with --mca orte_abort_on_non_zero_status 0 "
+                         "to go on without it, docs/scale-out.md)")
+               << "\n";
+  auto pool = std::make_unique<Pool>(size, *timeout);
+  poolRunning = true;
+  std::atexit(abortIfRunning);
+  setEvaluatorFactory([&](llvm::StringRef name, const Problem &problem,
+                          const EvaluatorOptions &options)
+                          -> llvm::Expected<std::unique_ptr<Evaluator>> {
+    auto opened = pool->open(name, problem, options);
+    if (!opened)
+      return opened.takeError();
+    return std::make_unique<PoolEvaluator>(problem, *pool, opened->first,
+                                           opened->second);
+  });
+  int status = toolMain(argc, argv);
+  poolRunning = false;
+  setEvaluatorFactory(nullptr);
+  bool clean = pool->shutDown();
+  llvm::outs().flush();
+  llvm::errs().flush();
+  std::fflush(nullptr);
+  if (!clean || stopSignal()) {
+    // A lost worker never reaches MPI_Finalize, which would wait for it
+    // forever; aborting ends every rank and keeps the tool's status.
+    MPI_Abort(MPI_COMM_WORLD, status);
+  }
+  MPI_Finalize();
+  return status;
+}
+
+#endif // EGRL_HAVE_MPI
