@@ -45,6 +45,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <list>
 #include <map>
 #include <mutex>
+#include <csignal>
 #include <thread>
 #include <unistd.h>
 
@@ -338,10 +339,12 @@ int serve(int rank) {
 
 class Pool {
 public:
-  Pool(int size, double timeoutSeconds)
-      : timeoutSeconds(timeoutSeconds), workers(size - 1) {
-    for (int r = 1; r < size; ++r)
-      workers[r - 1].rank = r;
+  Pool(double timeoutSeconds, llvm::ArrayRef<pid_t> localPids)
+      : timeoutSeconds(timeoutSeconds), workers(localPids.size() - 1) {
+    for (size_t r = 1; r < localPids.size(); ++r) {
+      workers[r - 1].rank = int(r);
+      workers[r - 1].localPid = localPids[r];
+    }
   }
 
   /// Sends the problem to every worker and waits for them to build their
@@ -378,6 +381,9 @@ private:
     bool lost = false;
     unsigned inFlight = 0;
     Clock::time_point lastProgress;
+    /// Its process id when it runs on rank 0's host, else 0: a local
+    /// worker that exits is noticed at once instead of at the timeout.
+    pid_t localPid = 0;
   };
   struct Outgoing {
     MPI_Request request;
@@ -389,6 +395,9 @@ private:
   /// Tests pending sends, forgetting those that completed.
   void reapSends();
   void drop(Worker &worker, const std::string &why, bool lost);
+  /// Drops the workers that timed out or whose process is gone; returns
+  /// whether any was.
+  bool dropUnresponsive(bool busyOnly);
   unsigned numAlive() const {
     return std::count_if(workers.begin(), workers.end(),
                          [](const Worker &w) { return w.alive; });
@@ -412,7 +421,32 @@ private:
   std::vector<std::string> dropReasons;
   uint32_t nextProblem = 0;
   uint64_t nextTicket = 0;
+  Clock::time_point lastLivenessCheck;
 };
+
+bool Pool::dropUnresponsive(bool busyOnly) {
+  // kill(pid, 0) ten times a second at most: cheap, and soon enough.
+  bool checkPids = secondsSince(lastLivenessCheck) > 0.1;
+  if (checkPids)
+    lastLivenessCheck = Clock::now();
+  bool any = false;
+  for (Worker &worker : workers) {
+    if (!worker.alive || (busyOnly && worker.inFlight == 0))
+      continue;
+    if (checkPids && worker.localPid > 0 && kill(worker.localPid, 0) != 0 &&
+        errno == ESRCH) {
+      drop(worker, "exited (its process is gone)", /*lost=*/true);
+      any = true;
+    } else if (secondsSince(worker.lastProgress) > timeoutSeconds) {
+      drop(worker,
+           "did not answer within " + timeoutText() +
+               " s (EGRL_MPI_TIMEOUT): hung or dead",
+           /*lost=*/true);
+      any = true;
+    }
+  }
+  return any;
+}
 
 bool Pool::send(Worker &worker, std::vector<char> data, Tag tag) {
   sends.push_back({MPI_REQUEST_NULL, std::move(data)});
@@ -470,13 +504,15 @@ Pool::open(llvm::StringRef name, const Problem &problem,
     std::vector<char> data;
     append(data, id);
     data.insert(data.end(), text.begin(), text.end());
-    if (send(worker, std::move(data), kProblem))
+    if (send(worker, std::move(data), kProblem)) {
       waiting[worker.rank] = &worker;
+      worker.inFlight = 1; // Busy building: the timeout applies.
+      worker.lastProgress = Clock::now();
+    }
   }
   // Built or refused, per worker; a worker that says nothing is dropped.
   std::map<int, std::string> refused;
   std::string evaluatorName;
-  auto start = Clock::now();
   Backoff backoff(200);
   Message message;
   while (!waiting.empty()) {
@@ -490,6 +526,7 @@ Pool::open(llvm::StringRef name, const Problem &problem,
         continue; // Late answers from dropped workers.
       std::string said(message.data.begin() + sizeof(got) + 1,
                        message.data.end());
+      it->second->inFlight = 0;
       if (message.data[sizeof(got)])
         evaluatorName = said;
       else
@@ -498,14 +535,9 @@ Pool::open(llvm::StringRef name, const Problem &problem,
       continue;
     }
     reapSends();
-    if (secondsSince(start) > timeoutSeconds) {
-      for (auto &entry : waiting)
-        drop(*entry.second,
-             "did not build its evaluator within " + timeoutText() +
-                 " s (EGRL_MPI_TIMEOUT)",
-             /*lost=*/true);
-      break;
-    }
+    if (dropUnresponsive(/*busyOnly=*/true))
+      for (auto it = waiting.begin(); it != waiting.end();)
+        it = it->second->alive ? std::next(it) : waiting.erase(it);
     backoff.pause();
   }
   // Every worker refusing is the evaluator's answer (a bad name, a command
@@ -620,15 +652,11 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
       continue;
     }
     reapSends();
-    for (Worker &worker : workers)
-      if (worker.alive && worker.inFlight > 0 &&
-          secondsSince(worker.lastProgress) > timeoutSeconds) {
-        drop(worker,
-             "did not answer within " + timeoutText() +
-                 " s (EGRL_MPI_TIMEOUT): hung or dead",
-             /*lost=*/true);
-        requeue(worker);
-      }
+    // Ticket-holding workers that were dropped give their items back.
+    if (dropUnresponsive(/*busyOnly=*/true))
+      for (Worker &worker : workers)
+        if (!worker.alive)
+          requeue(worker);
     backoff.pause();
   }
   return results;
@@ -737,6 +765,20 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
+  // Who runs where, so that rank 0 can watch the processes of its own host.
+  struct Identity {
+    int64_t pid;
+    char host[64];
+  } me = {int64_t(getpid()), {}};
+  gethostname(me.host, sizeof(me.host) - 1);
+  std::vector<Identity> everyone(rank == 0 ? size : 0);
+  MPI_Gather(&me, sizeof(me), MPI_BYTE, everyone.data(), sizeof(me), MPI_BYTE,
+             0, MPI_COMM_WORLD);
+  std::vector<pid_t> localPids;
+  for (const Identity &other : everyone)
+    localPids.push_back(std::strncmp(other.host, me.host, sizeof(me.host))
+                            ? 0
+                            : pid_t(other.pid));
   if (rank > 0)
     return serve(rank);
   if (size == 1) {
@@ -762,7 +804,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
                          "mpirun with --mca orte_abort_on_non_zero_status 0 "
                          "to go on without it, docs/scale-out.md)")
                << "\n";
-  auto pool = std::make_unique<Pool>(size, *timeout);
+  auto pool = std::make_unique<Pool>(*timeout, localPids);
   poolRunning = true;
   std::atexit(abortIfRunning);
   setEvaluatorFactory([&](llvm::StringRef name, const Problem &problem,
