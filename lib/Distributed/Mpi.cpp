@@ -36,6 +36,8 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <condition_variable>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -64,6 +66,7 @@ enum Tag : int {
   kStop = 4,    ///< 0 -> worker: serve no more.
   kReady = 5,   ///< worker -> 0: u32 id, u8 ok, then its name or the error.
   kResult = 6,  ///< worker -> 0: ResultHeader, then the failure if any.
+  kBye = 7,     ///< worker -> 0: stopping; it will call MPI_Finalize.
 };
 
 struct EvalHeader {
@@ -225,111 +228,214 @@ llvm::Expected<WorkerProblem> buildProblem(llvm::StringRef text, int rank) {
   return std::move(out);
 }
 
-void sendToRoot(const std::vector<char> &data, Tag tag) {
-  MPI_Send(data.data(), int(data.size()), MPI_BYTE, 0, tag, MPI_COMM_WORLD);
-}
+/// What a worker's evaluator thread answers a message with: bytes and a
+/// tag, or nothing.
+struct Reply {
+  Tag tag;
+  std::vector<char> data;
+};
 
-int serve(int rank) {
-  Fault fault = Fault::fromEnvironment();
-  if (fault.rank != rank)
-    fault.kind = Fault::None;
+/// A worker's problems and its evaluations, run on its evaluator thread so
+/// that the MPI thread keeps answering rank 0 while an evaluation hangs.
+class WorkerState {
+public:
+  explicit WorkerState(int rank) : rank(rank) {
+    fault = Fault::fromEnvironment();
+    if (fault.rank != rank)
+      fault.kind = Fault::None;
+  }
+  std::optional<Reply> handle(const Message &message);
+  /// Stops external commands.
+  void clear() { problems.clear(); }
+
+private:
+  std::optional<Reply> build(const Message &message);
+  Reply evaluate(const Message &message, const EvalHeader &header);
+
+  int rank;
+  Fault fault;
   uint64_t evaluations = 0;
   std::map<uint32_t, WorkerProblem> problems;
+};
+
+std::optional<Reply> WorkerState::handle(const Message &message) {
+  uint32_t id = 0;
+  if (message.tag == kRelease) {
+    if (read(message.data, id))
+      problems.erase(id);
+    return std::nullopt;
+  }
+  if (message.tag == kProblem)
+    return build(message);
+  EvalHeader header;
+  if (message.tag != kEval || !read(message.data, header))
+    return std::nullopt;
+  ++evaluations;
+  if (fault.kind != Fault::None && evaluations > fault.after) {
+    if (fault.kind == Fault::Die)
+      _exit(1);
+    while (true) // An evaluation that never ends.
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  return evaluate(message, header);
+}
+
+std::optional<Reply> WorkerState::build(const Message &message) {
+  uint32_t id = 0;
+  if (!read(message.data, id))
+    return std::nullopt;
+  llvm::StringRef text(message.data.data() + sizeof(id),
+                       message.data.size() - sizeof(id));
+  Reply reply{kReady, {}};
+  append(reply.data, id);
+  llvm::Expected<WorkerProblem> built = buildProblem(text, rank);
+  std::string said;
+  if (built) {
+    said = (*built).evaluator->name().str();
+    problems[id] = std::move(*built);
+  } else {
+    said = llvm::toString(built.takeError());
+  }
+  reply.data.push_back(char(problems.count(id) ? 1 : 0));
+  reply.data.insert(reply.data.end(), said.begin(), said.end());
+  return reply;
+}
+
+Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
+  ResultHeader result{header.ticket, std::numeric_limits<double>::infinity(),
+                      0, 0};
+  std::string failure;
+  auto found = problems.find(header.problem);
+  size_t bytes = message.data.size() - sizeof(header);
+  if (found == problems.end()) {
+    failure = "worker has no problem " + std::to_string(header.problem);
+  } else if (bytes != 2 * size_t(found->second.problem->numNodes())) {
+    failure = "placement of the wrong size";
+  } else {
+    Placement placement;
+    placement.nodes.resize(bytes / 2);
+    const char *levels = message.data.data() + sizeof(header);
+    unsigned numLevels = found->second.problem->numLevels();
+    bool inRange = true;
+    for (size_t i = 0; i < placement.nodes.size(); ++i) {
+      placement.nodes[i] = {uint8_t(levels[2 * i]),
+                            uint8_t(levels[2 * i + 1])};
+      inRange &= placement.nodes[i].weights < numLevels &&
+                 placement.nodes[i].output < numLevels;
+    }
+    const Evaluator &evaluator = *found->second.evaluator;
+    if (!inRange) {
+      failure = "placement names a level the target does not have";
+    } else {
+      EvalResult measured =
+          header.repeat ? evaluator.evaluateRepeat(placement, header.repeat)
+                        : evaluator.evaluate(placement);
+      result.latency = measured.latency;
+      result.valid = measured.valid;
+      result.overflowBytes = measured.overflowBytes;
+      if (!std::isfinite(measured.latency)) {
+        failure = evaluator.failure();
+        if (failure.empty())
+          failure = "the evaluator answered an infinite latency";
+      }
+    }
+  }
+  if (!failure.empty())
+    result.latency = std::numeric_limits<double>::infinity();
+  Reply reply{kResult, {}};
+  append(reply.data, result);
+  reply.data.insert(reply.data.end(), failure.begin(), failure.end());
+  return reply;
+}
+
+/// A worker rank: this (MPI) thread receives and sends, an evaluator thread
+/// measures. A hung evaluation leaves the MPI thread free to answer rank
+/// 0's stop, so the job still ends with MPI_Finalize on every rank.
+int serve(int rank) {
+  WorkerState state(rank);
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Message> inbox;
+  std::deque<Reply> outbox;
+  bool quit = false, idle = true, finished = false;
+  std::thread evaluator([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+      wake.wait(lock, [&] { return quit || !inbox.empty(); });
+      if (inbox.empty())
+        break;
+      Message message = std::move(inbox.front());
+      inbox.pop_front();
+      idle = false;
+      lock.unlock();
+      std::optional<Reply> reply = state.handle(message);
+      lock.lock();
+      idle = true;
+      if (reply)
+        outbox.push_back(std::move(*reply));
+    }
+    lock.unlock();
+    state.clear();
+    lock.lock();
+    finished = true;
+  });
+
   Backoff backoff(1000);
   Message message;
   while (true) {
-    if (!receive(0, message)) {
+    bool busy = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      while (!outbox.empty()) {
+        Reply &reply = outbox.front();
+        MPI_Send(reply.data.data(), int(reply.data.size()), MPI_BYTE, 0,
+                 reply.tag, MPI_COMM_WORLD);
+        outbox.pop_front();
+        busy = true;
+      }
+    }
+    if (receive(0, message)) {
+      if (message.tag == kStop)
+        break;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        inbox.push_back(std::move(message));
+      }
+      wake.notify_one();
+      busy = true;
+    }
+    if (busy)
+      backoff.reset();
+    else
       backoff.pause();
-      continue;
-    }
-    backoff.reset();
-    uint32_t id = 0;
-    if (message.tag == kStop)
-      break;
-    if (message.tag == kRelease) {
-      if (read(message.data, id))
-        problems.erase(id);
-      continue;
-    }
-    if (message.tag == kProblem) {
-      if (!read(message.data, id))
-        continue;
-      llvm::StringRef text(message.data.data() + sizeof(id),
-                           message.data.size() - sizeof(id));
-      std::vector<char> reply;
-      append(reply, id);
-      llvm::Expected<WorkerProblem> built = buildProblem(text, rank);
-      std::string said;
-      if (built) {
-        said = (*built).evaluator->name().str();
-        problems[id] = std::move(*built);
-      } else {
-        said = llvm::toString(built.takeError());
-      }
-      reply.push_back(char(problems.count(id) ? 1 : 0));
-      reply.insert(reply.end(), said.begin(), said.end());
-      sendToRoot(reply, kReady);
-      continue;
-    }
-    if (message.tag != kEval)
-      continue;
-    EvalHeader header;
-    if (!read(message.data, header))
-      continue;
-    ++evaluations;
-    if (fault.kind != Fault::None && evaluations > fault.after) {
-      if (fault.kind == Fault::Die)
-        _exit(1);
-      while (true)
-        std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-    ResultHeader result{header.ticket, std::numeric_limits<double>::infinity(),
-                        0, 0};
-    std::string failure;
-    auto found = problems.find(header.problem);
-    size_t bytes = message.data.size() - sizeof(header);
-    if (found == problems.end()) {
-      failure = "worker has no problem " + std::to_string(header.problem);
-    } else if (bytes != 2 * size_t(found->second.problem->numNodes())) {
-      failure = "placement of the wrong size";
-    } else {
-      Placement placement;
-      placement.nodes.resize(bytes / 2);
-      const char *levels = message.data.data() + sizeof(header);
-      unsigned numLevels = found->second.problem->numLevels();
-      bool inRange = true;
-      for (size_t i = 0; i < placement.nodes.size(); ++i) {
-        placement.nodes[i] = {uint8_t(levels[2 * i]),
-                              uint8_t(levels[2 * i + 1])};
-        inRange &= placement.nodes[i].weights < numLevels &&
-                   placement.nodes[i].output < numLevels;
-      }
-      const Evaluator &evaluator = *found->second.evaluator;
-      if (!inRange) {
-        failure = "placement names a level the target does not have";
-      } else {
-        EvalResult measured =
-            header.repeat ? evaluator.evaluateRepeat(placement, header.repeat)
-                          : evaluator.evaluate(placement);
-        result.latency = measured.latency;
-        result.valid = measured.valid;
-        result.overflowBytes = measured.overflowBytes;
-        if (!std::isfinite(measured.latency)) {
-          failure = evaluator.failure();
-          if (failure.empty())
-            failure = "the evaluator answered an infinite latency";
-        }
-      }
-    }
-    if (!failure.empty())
-      result.latency = std::numeric_limits<double>::infinity();
-    std::vector<char> reply;
-    append(reply, result);
-    reply.insert(reply.end(), failure.begin(), failure.end());
-    sendToRoot(reply, kResult);
   }
-  problems.clear(); // Stops external commands before MPI goes.
+  // Rank 0 waits for this before it finalizes: proof that this rank will.
+  MPI_Send(nullptr, 0, MPI_BYTE, 0, kBye, MPI_COMM_WORLD);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    quit = true;
+    inbox.clear();
+  }
+  wake.notify_one();
+  // An evaluation that does not end within a few seconds is abandoned with
+  // the process (its commands see their input close).
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  bool stuck = true;
+  while (Clock::now() < deadline) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stuck = !finished;
+    }
+    if (!stuck)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   MPI_Finalize();
+  if (stuck) {
+    std::fflush(nullptr);
+    _exit(0);
+  }
+  evaluator.join();
   return 0;
 }
 
@@ -376,8 +482,7 @@ private:
   struct Worker {
     int rank = 0;
     bool alive = true;
-    /// Dropped while it may still be running MPI (hung, or gone): the job
-    /// cannot be finalized, only aborted.
+    /// Its process is gone: the job cannot be finalized, only aborted.
     bool lost = false;
     unsigned inFlight = 0;
     Clock::time_point lastProgress;
@@ -441,7 +546,7 @@ bool Pool::dropUnresponsive(bool busyOnly) {
       drop(worker,
            "did not answer within " + timeoutText() +
                " s (EGRL_MPI_TIMEOUT): hung or dead",
-           /*lost=*/true);
+           /*lost=*/false);
       any = true;
     }
   }
@@ -480,9 +585,6 @@ void Pool::drop(Worker &worker, const std::string &why, bool lost) {
   dropReasons.push_back(reason);
   llvm::errs() << "egrl: MPI worker " << reason << "; dropped, " << numAlive()
                << " of " << workers.size() << " left\n";
-  // A worker whose evaluator failed is healthy: let it finish with MPI.
-  if (!lost)
-    send(worker, {}, kStop);
 }
 
 llvm::Expected<std::pair<uint32_t, std::string>>
@@ -664,18 +766,27 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
 
 bool Pool::shutDown() {
   std::lock_guard<std::mutex> lock(mutex);
-  bool clean = true;
-  for (Worker &worker : workers) {
-    if (worker.alive)
-      send(worker, {}, kStop);
-    clean &= !worker.lost;
-  }
-  // Stops are tiny (sent eagerly); a worker that cannot take one is gone.
+  // Every worker whose process may still run is asked to stop, dropped
+  // ones too (an evaluation may hang; their MPI thread still answers).
+  std::map<int, Worker *> waiting;
+  for (Worker &worker : workers)
+    if (!worker.lost && send(worker, {}, kStop))
+      waiting[worker.rank] = &worker;
   auto start = Clock::now();
-  while (!sends.empty() && secondsSince(start) < 5) {
+  Message message;
+  while (!waiting.empty() && secondsSince(start) < 10) {
+    if (receive(MPI_ANY_SOURCE, message)) {
+      if (message.tag == kBye)
+        waiting.erase(message.source);
+      continue;
+    }
     reapSends();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
+  bool clean = waiting.empty() &&
+               llvm::none_of(workers, [](const Worker &w) { return w.lost; });
+  while (clean && !sends.empty() && secondsSince(start) < 10)
+    reapSends();
   return clean && sends.empty();
 }
 
@@ -823,11 +934,11 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
   llvm::outs().flush();
   llvm::errs().flush();
   std::fflush(nullptr);
-  if (!clean || stopSignal()) {
-    // A lost worker never reaches MPI_Finalize, which would wait for it
-    // forever; aborting ends every rank and keeps the tool's status.
+  // A lost worker never reaches MPI_Finalize, which would wait for it
+  // forever; aborting ends every rank. mpirun told to survive an exiting
+  // rank also forgets rank 0's status unless it comes through MPI_Abort.
+  if (!clean || stopSignal() || status != 0)
     MPI_Abort(MPI_COMM_WORLD, status);
-  }
   MPI_Finalize();
   return status;
 }
