@@ -48,6 +48,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <map>
 #include <mutex>
 #include <csignal>
+#include <sys/prctl.h>
 #include <thread>
 #include <unistd.h>
 
@@ -82,9 +83,11 @@ struct ResultHeader {
   uint64_t valid;
 };
 
-/// Placements a worker holds at once: the next one is there when it
-/// finishes, so the round trip to rank 0 is hidden.
-constexpr unsigned kDepth = 2;
+/// Placements a worker holds at once: the next ones are there when it
+/// finishes, so the round trip to rank 0 is hidden (fast evaluators need
+/// several). Beyond two only while every worker can get as many, so that
+/// the end of a batch is not left queued behind one slow worker.
+constexpr unsigned kDepth = 4;
 
 template <typename T> void append(std::vector<char> &out, const T &value) {
   const char *bytes = reinterpret_cast<const char *>(&value);
@@ -103,19 +106,26 @@ template <typename T> bool read(const std::vector<char> &in, T &value) {
 class Backoff {
 public:
   explicit Backoff(unsigned capMicros) : cap(capMicros) {}
-  void reset() { micros = 0; }
+  void reset() {
+    spins = 0;
+    micros = 0;
+  }
   void pause() {
-    if (micros == 0) {
-      micros = 1;
+    // Yielding first: an answer is often microseconds away, and a yield
+    // hands the core to whoever needs it.
+    if (spins < kSpins) {
+      ++spins;
       std::this_thread::yield();
       return;
     }
-    micros = std::min(cap, micros * 2);
+    micros = std::min(cap, std::max(10u, micros * 2));
     std::this_thread::sleep_for(std::chrono::microseconds(micros));
   }
 
 private:
+  static constexpr unsigned kSpins = 50;
   unsigned cap;
+  unsigned spins = 0;
   unsigned micros = 0;
 };
 
@@ -354,7 +364,7 @@ Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
 int serve(int rank) {
   WorkerState state(rank);
   std::mutex mutex;
-  std::condition_variable wake;
+  std::condition_variable wake, replied;
   std::deque<Message> inbox;
   std::deque<Reply> outbox;
   bool quit = false, idle = true, finished = false;
@@ -371,8 +381,10 @@ int serve(int rank) {
       std::optional<Reply> reply = state.handle(message);
       lock.lock();
       idle = true;
-      if (reply)
+      if (reply) {
         outbox.push_back(std::move(*reply));
+        replied.notify_one();
+      }
     }
     lock.unlock();
     state.clear();
@@ -404,10 +416,21 @@ int serve(int rank) {
       wake.notify_one();
       busy = true;
     }
-    if (busy)
+    if (busy) {
       backoff.reset();
-    else
-      backoff.pause();
+      continue;
+    }
+    // While an evaluation runs, wait for its answer rather than poll: the
+    // evaluator thread needs the core (the next placement is usually here
+    // already, at most a millisecond is lost on a new one).
+    std::unique_lock<std::mutex> lock(mutex);
+    if (!idle || !inbox.empty()) {
+      replied.wait_for(lock, std::chrono::milliseconds(1),
+                       [&] { return !outbox.empty(); });
+      continue;
+    }
+    lock.unlock();
+    backoff.pause();
   }
   // Rank 0 waits for this before it finalizes: proof that this rank will.
   MPI_Send(nullptr, 0, MPI_BYTE, 0, kBye, MPI_COMM_WORLD);
@@ -615,7 +638,7 @@ Pool::open(llvm::StringRef name, const Problem &problem,
   // Built or refused, per worker; a worker that says nothing is dropped.
   std::map<int, std::string> refused;
   std::string evaluatorName;
-  Backoff backoff(200);
+  Backoff backoff(50);
   Message message;
   while (!waiting.empty()) {
     if (receive(MPI_ANY_SOURCE, message)) {
@@ -696,7 +719,7 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
       results[entry.second.item].latency =
           std::numeric_limits<double>::infinity();
   };
-  Backoff backoff(200);
+  Backoff backoff(50);
   Message message;
   while (done < items.size()) {
     if (numAlive() == 0 || stopSignal()) {
@@ -707,6 +730,8 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
     // load even when a batch is smaller than the pool's depth.
     for (unsigned depth = 0; depth < kDepth && !queue.empty(); ++depth)
       for (Worker &worker : workers) {
+        if (depth >= 2 && queue.size() < numAlive())
+          break;
         if (queue.empty())
           break;
         if (!worker.alive || worker.inFlight > depth)
@@ -873,6 +898,9 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
     return 1;
   }
   MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  // Idle ranks sleep in short slices; Linux's default 50 us timer slack
+  // would make each of them a round trip's worth.
+  prctl(PR_SET_TIMERSLACK, 1000UL);
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
