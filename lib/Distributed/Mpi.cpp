@@ -5,9 +5,11 @@
 // weight and one output level per node) and gets back 32-byte results. Rank
 // 0 never blocks on one worker: sends are MPI_Isend, replies are polled with
 // MPI_Iprobe, and a worker that does not answer within the timeout is
-// dropped. OpenMPI 4 cannot tell a dead rank from a slow one, so a dead
-// worker is noticed by that timeout too, and only if mpirun was told not to
-// end the job when a rank exits (`--mca orte_abort_on_non_zero_status 0`).
+// dropped. OpenMPI 4 cannot tell a dead rank from a slow one: a worker on
+// rank 0's host is watched through its process id, others through that
+// timeout, and a job survives a rank that exits only when mpirun is told so
+// (`--mca orte_abort_on_non_zero_status 0`). Workers measure on a thread of
+// their own, so that a hung evaluation still lets them stop and finalize.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,9 +38,9 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <condition_variable>
-#include <optional>
 #include <cmath>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -47,7 +49,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <list>
 #include <map>
 #include <mutex>
-#include <csignal>
+#include <optional>
 #include <sys/prctl.h>
 #include <thread>
 #include <unistd.h>
@@ -312,8 +314,8 @@ std::optional<Reply> WorkerState::build(const Message &message) {
 }
 
 Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
-  ResultHeader result{header.ticket, std::numeric_limits<double>::infinity(),
-                      0, 0};
+  ResultHeader result{header.ticket, std::numeric_limits<double>::infinity(), 0,
+                      0};
   std::string failure;
   auto found = problems.find(header.problem);
   size_t bytes = message.data.size() - sizeof(header);
@@ -328,8 +330,7 @@ Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
     unsigned numLevels = found->second.problem->numLevels();
     bool inRange = true;
     for (size_t i = 0; i < placement.nodes.size(); ++i) {
-      placement.nodes[i] = {uint8_t(levels[2 * i]),
-                            uint8_t(levels[2 * i + 1])};
+      placement.nodes[i] = {uint8_t(levels[2 * i]), uint8_t(levels[2 * i + 1])};
       inRange &= placement.nodes[i].weights < numLevels &&
                  placement.nodes[i].output < numLevels;
     }
