@@ -16,7 +16,10 @@ if not hello:
 print("sleepy-chip: graph message of %d bytes" % len(hello), file=sys.stderr,
       flush=True)
 print(json.dumps({"ready": True}), flush=True)
-for line in sys.stdin:
-    request = json.loads(line)
-    time.sleep(seconds)
-    print(json.dumps({"id": request["id"], "latency": 1e-3}), flush=True)
+try:
+    for line in sys.stdin:
+        request = json.loads(line)
+        time.sleep(seconds)
+        print(json.dumps({"id": request["id"], "latency": 1e-3}), flush=True)
+except (BrokenPipeError, ConnectionResetError):
+    pass  # egrl stopped listening (an interrupted search, the job's end).
