@@ -937,7 +937,8 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
     llvm::errs() << "egrl: warning: this MPI does not support calls from "
                     "several threads; keep --threads at 1\n";
   const char *keepGoing = std::getenv("OMPI_MCA_orte_abort_on_non_zero_status");
-  llvm::errs() << "egrl: measuring on " << size - 1 << " MPI workers"
+  llvm::errs() << "egrl: measuring on " << size - 1
+               << (size == 2 ? " MPI worker" : " MPI workers")
                << (keepGoing && llvm::StringRef(keepGoing) == "0"
                        ? ""
                        : " (a worker that exits ends the whole job: run "
