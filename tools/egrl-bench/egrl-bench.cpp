@@ -209,6 +209,19 @@ static int benchMain(int argc, char **argv) {
         die(model + during + ": " + why);
       }
     };
+    // The simulator, for noise-free latencies; under the MPI pool
+    // (docs/scale-out.md) the measuring ones run on the workers, so a local
+    // one is made for this.
+    const NnpiSim *sim =
+        dynamic_cast<const NnpiSim *>(instance.evaluator.get());
+    std::unique_ptr<NnpiSim> localSim;
+    if (!sim && instance.evaluator->name() == "nnpi-sim") {
+      auto created = NnpiSim::create(instance.measured());
+      if (!created)
+        die(model + ": " + llvm::toString(created.takeError()));
+      localSim = std::move(*created);
+      sim = localSim.get();
+    }
     nativeLatency[model] =
         instance.evaluator->evaluate(nativePlacement(problem)).latency;
     checkEvaluator("");
@@ -248,8 +261,7 @@ static int benchMain(int argc, char **argv) {
           run.wall = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
-          if (auto *sim = dynamic_cast<const NnpiSim *>(instance.evaluator.get());
-              sim && sim->config().noiseStddev > 0)
+          if (sim && sim->config().noiseStddev > 0)
             run.noiseFree = sim->simulate(run.result.placement);
           if (run.strategy == "ilp" && !ilpLatency.count(model))
             ilpLatency[model] = run.result.result.latency;
