@@ -8,6 +8,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libtorch-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev coinor-libcbc-dev
+  libopenmpi-dev openmpi-bin
   python3-torch python3-torchvision python3-onnx python3-matplotlib
 )
 

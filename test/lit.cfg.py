@@ -28,6 +28,21 @@ config.substitutions.append(
     ("%egrl_plugin", os.path.join(config.egrl_lib_dir, "libEGRLPlugin.so")))
 config.substitutions.append(("%python", config.host_python))
 
+# The MPI pool's tests (test/Distributed) need mpirun: as root (CI
+# containers) it must be told that is fine; --oversubscribe runs more ranks
+# than cores; orte_abort_on_non_zero_status 0 lets a job survive a worker
+# that exits (docs/scale-out.md).
+if config.egrl_mpiexec:
+    config.available_features.add("mpi")
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    config.environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    for name in ("HOME", "TMPDIR"):
+        if name in os.environ:
+            config.environment[name] = os.environ[name]
+    config.substitutions.append(
+        ("%mpirun", "%s --oversubscribe --mca orte_abort_on_non_zero_status 0"
+         % config.egrl_mpiexec))
+
 upstream_mlir_opt = os.path.join(config.llvm_tools_dir, "mlir-opt")
 if config.egrl_sanitize:
     # Sanitizer options come from the environment (scripts/test-sanitizers.sh);

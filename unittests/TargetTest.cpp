@@ -180,3 +180,29 @@ TEST(Target, MissingFileIsAnError) {
 }
 
 } // namespace
+
+// How a target travels to MPI workers (docs/scale-out.md): toJSON() parses
+// back into an equal target, rates at full precision and the sim section
+// included.
+TEST(Target, ToJSONRoundTrips) {
+  for (const std::string &name : bundledTargetNames()) {
+    auto chip = loadTarget(name);
+    ASSERT_TRUE(bool(chip)) << name;
+    auto back = Target::parse(chip->toJSON(), name);
+    ASSERT_TRUE(bool(back)) << name << ": " << llvm::toString(back.takeError());
+    EXPECT_EQ(back->name, chip->name);
+    EXPECT_EQ(back->macRate, chip->macRate);
+    EXPECT_EQ(back->vectorRate, chip->vectorRate);
+    EXPECT_EQ(back->layerOverhead, chip->layerOverhead);
+    EXPECT_EQ(back->elementBytes, chip->elementBytes);
+    ASSERT_EQ(back->levels.size(), chip->levels.size());
+    for (size_t i = 0; i < chip->levels.size(); ++i) {
+      EXPECT_EQ(back->levels[i].name, chip->levels[i].name);
+      EXPECT_EQ(back->levels[i].capacityBytes, chip->levels[i].capacityBytes);
+      EXPECT_EQ(back->levels[i].reservedBytes, chip->levels[i].reservedBytes);
+      EXPECT_EQ(back->levels[i].bandwidth, chip->levels[i].bandwidth);
+      EXPECT_EQ(back->levels[i].addressSpace, chip->levels[i].addressSpace);
+    }
+    EXPECT_EQ(back->simSection, chip->simSection);
+  }
+}

@@ -7,10 +7,43 @@
 #include "egrl/CostModel/SimConfig.h"
 
 #include <cmath>
+#include <thread>
 
 using namespace egrl;
 
 Evaluator::~Evaluator() = default;
+
+std::vector<EvalResult>
+Evaluator::evaluateBatch(llvm::ArrayRef<Placement> placements,
+                         unsigned threads) const {
+  size_t count = placements.size();
+  std::vector<EvalResult> results(count);
+  unsigned workers = std::max<size_t>(1, std::min<size_t>(threads, count));
+  if (workers == 1) {
+    for (size_t i = 0; i < count; ++i)
+      results[i] = evaluate(placements[i]);
+    return results;
+  }
+  // Evaluators are thread-safe; strided work needs no coordination.
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      for (size_t i = w; i < count; i += workers)
+        results[i] = evaluate(placements[i]);
+    });
+  for (std::thread &t : pool)
+    t.join();
+  return results;
+}
+
+static EvaluatorFactory &evaluatorFactory() {
+  static EvaluatorFactory factory;
+  return factory;
+}
+
+void egrl::setEvaluatorFactory(EvaluatorFactory factory) {
+  evaluatorFactory() = std::move(factory);
+}
 
 double egrl::reward(const EvalResult &result, double referenceLatency,
                     int64_t totalBytes) {
@@ -33,6 +66,14 @@ llvm::ArrayRef<llvm::StringRef> egrl::evaluatorNames() {
 llvm::Expected<std::unique_ptr<Evaluator>>
 egrl::createEvaluator(llvm::StringRef name, const Problem &problem,
                       const EvaluatorOptions &options) {
+  if (const EvaluatorFactory &factory = evaluatorFactory())
+    return factory(name, problem, options);
+  return createLocalEvaluator(name, problem, options);
+}
+
+llvm::Expected<std::unique_ptr<Evaluator>>
+egrl::createLocalEvaluator(llvm::StringRef name, const Problem &problem,
+                           const EvaluatorOptions &options) {
   if (name == "analytical")
     return std::make_unique<AnalyticalModel>(problem);
   if (name == "nnpi-sim") {

@@ -8,7 +8,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
-#include <thread>
 
 using namespace egrl;
 
@@ -82,23 +81,10 @@ EvalResult EvaluationTracker::evaluate(const Placement &placement) {
 std::vector<EvalResult>
 EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   size_t count = std::min<uint64_t>(placements.size(), remaining());
-  std::vector<EvalResult> results(count);
-  unsigned workers =
-      std::max(1u, std::min<unsigned>(context.options.threads, count));
-  if (workers == 1) {
-    for (size_t i = 0; i < count; ++i)
-      results[i] = context.evaluator.evaluate(placements[i]);
-  } else {
-    // Evaluators are thread-safe; strided work needs no coordination.
-    std::vector<std::thread> pool;
-    for (unsigned w = 0; w < workers; ++w)
-      pool.emplace_back([&, w] {
-        for (size_t i = w; i < count; i += workers)
-          results[i] = context.evaluator.evaluate(placements[i]);
-      });
-    for (std::thread &t : pool)
-      t.join();
-  }
+  // The evaluator spreads the batch (threads, or an MPI pool's workers);
+  // recording in index order keeps the outcome independent of how.
+  std::vector<EvalResult> results = context.evaluator.evaluateBatch(
+      placements.take_front(count), context.options.threads);
   unrecorded = count;
   for (size_t i = 0; i < count; ++i) {
     --unrecorded;

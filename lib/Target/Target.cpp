@@ -260,6 +260,28 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
   return target;
 }
 
+std::string Target::toJSON() const {
+  json root = {{"name", name},
+               {"description", description},
+               {"compute",
+                {{"mac_per_s", macRate},
+                 {"vector_ops_per_s", vectorRate},
+                 {"layer_overhead_s", layerOverhead}}}};
+  if (elementBytes)
+    root["element_bytes"] = *elementBytes;
+  json out = json::array();
+  for (const MemoryLevel &level : levels)
+    out.push_back({{"name", level.name},
+                   {"capacity_bytes", level.capacityBytes},
+                   {"reserved_bytes", level.reservedBytes},
+                   {"bandwidth_bytes_per_s", level.bandwidth},
+                   {"address_space", level.addressSpace}});
+  root["levels"] = std::move(out);
+  if (!simSection.empty())
+    root["sim"] = json::parse(simSection);
+  return root.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 llvm::Expected<Target> Target::load(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)

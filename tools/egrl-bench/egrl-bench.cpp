@@ -19,6 +19,7 @@
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
+#include "egrl/Distributed/Mpi.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
@@ -154,7 +155,7 @@ std::vector<uint64_t> parseBudgets() {
 
 } // namespace
 
-int main(int argc, char **argv) {
+static int benchMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   tools::renameOption(threads, "threads", benchCategory);
   cl::HideUnrelatedOptions(benchCategory);
@@ -213,6 +214,19 @@ int main(int argc, char **argv) {
         die(model + during + ": " + why);
       }
     };
+    // The simulator, for noise-free latencies; under the MPI pool
+    // (docs/scale-out.md) the measuring ones run on the workers, so a local
+    // one is made for this.
+    const NnpiSim *sim =
+        dynamic_cast<const NnpiSim *>(instance.evaluator.get());
+    std::unique_ptr<NnpiSim> localSim;
+    if (!sim && instance.evaluator->name() == "nnpi-sim") {
+      auto created = NnpiSim::create(instance.measured());
+      if (!created)
+        die(model + ": " + llvm::toString(created.takeError()));
+      localSim = std::move(*created);
+      sim = localSim.get();
+    }
     nativeLatency[model] =
         instance.evaluator->evaluate(nativePlacement(problem)).latency;
     checkEvaluator("");
@@ -252,8 +266,7 @@ int main(int argc, char **argv) {
           run.wall = std::chrono::duration<double>(
                          std::chrono::steady_clock::now() - start)
                          .count();
-          if (auto *sim = dynamic_cast<const NnpiSim *>(instance.evaluator.get());
-              sim && sim->config().noiseStddev > 0)
+          if (sim && sim->config().noiseStddev > 0)
             run.noiseFree = sim->simulate(run.result.placement);
           if (run.strategy == "ilp" && !ilpLatency.count(model))
             ilpLatency[model] = run.result.result.latency;
@@ -432,4 +445,9 @@ int main(int argc, char **argv) {
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
   return exitCode();
+}
+
+// Under mpirun, rank 0 runs the tool and the other ranks measure for it.
+int main(int argc, char **argv) {
+  return egrl::mpi::runTool(argc, argv, benchMain);
 }

@@ -1,5 +1,6 @@
 //===- egrl-opt.cpp - mlir-opt with the egrl dialect and passes -----------===//
 
+#include "egrl/Distributed/Mpi.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,7 +23,7 @@ static bool outputGiven() {
   return it != options.end() && it->second->getNumOccurrences() > 0;
 }
 
-int main(int argc, char **argv) {
+static int optMain(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
@@ -68,4 +69,9 @@ int main(int argc, char **argv) {
   }
   llvm::outs() << (*ir)->getBuffer();
   return 0;
+}
+
+// Under mpirun, rank 0 runs the tool and the other ranks measure for it.
+int main(int argc, char **argv) {
+  return egrl::mpi::runTool(argc, argv, optMain);
 }

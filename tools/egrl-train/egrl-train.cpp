@@ -25,6 +25,7 @@
 #include "ToolSupport.h"
 
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/Distributed/Mpi.h"
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Search/Strategy.h"
@@ -606,7 +607,7 @@ void Trainer::writeCurves(llvm::StringRef prefix) const {
 
 } // namespace
 
-int main(int argc, char **argv) {
+static int trainMain(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   tools::renameOption(threads, "threads", trainCategory);
   cl::HideUnrelatedOptions(trainCategory);
@@ -690,4 +691,9 @@ int main(int argc, char **argv) {
       (unsigned long long)trainer.totalEvaluations(), total,
       trainer.meanBestSpeedup(), trainer.numGraphs());
   return 0;
+}
+
+// Under mpirun, rank 0 runs the tool and the other ranks measure for it.
+int main(int argc, char **argv) {
+  return egrl::mpi::runTool(argc, argv, trainMain);
 }

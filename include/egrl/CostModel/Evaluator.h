@@ -13,8 +13,12 @@
 #include "egrl/CostModel/Placement.h"
 #include "egrl/CostModel/Problem.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace egrl {
 
@@ -40,6 +44,11 @@ public:
                                     unsigned repeat) const {
     return evaluate(placement);
   }
+  /// Measures every placement, results in index order. This default spreads
+  /// them over `threads` threads of this process; a pool of evaluator
+  /// processes (egrl/Distributed/Mpi.h) over its workers instead.
+  virtual std::vector<EvalResult>
+  evaluateBatch(llvm::ArrayRef<Placement> placements, unsigned threads) const;
   /// Why measurements stopped, or empty. Backends that can fail (an external
   /// command) answer later calls with an infinite latency; callers check
   /// this after a search and report it.
@@ -64,10 +73,23 @@ struct EvaluatorOptions {
   /// in time is restarted (the graph sent again) before the evaluator fails.
   unsigned retries = 0;
 };
-/// Creates the evaluator called `name` for `problem`.
+/// Creates the evaluator called `name` for `problem`: the hook's when one is
+/// set (setEvaluatorFactory), else createLocalEvaluator's.
 llvm::Expected<std::unique_ptr<Evaluator>>
 createEvaluator(llvm::StringRef name, const Problem &problem,
                 const EvaluatorOptions &options = {});
+/// Creates the evaluator called `name` in this process.
+llvm::Expected<std::unique_ptr<Evaluator>>
+createLocalEvaluator(llvm::StringRef name, const Problem &problem,
+                     const EvaluatorOptions &options = {});
+/// A process-wide replacement for createEvaluator. The MPI pool installs one
+/// on rank 0 (egrl/Distributed/Mpi.h), so that the tools and the pass
+/// measure on worker processes without knowing it. Empty: no hook.
+using EvaluatorFactory =
+    std::function<llvm::Expected<std::unique_ptr<Evaluator>>(
+        llvm::StringRef name, const Problem &problem,
+        const EvaluatorOptions &options)>;
+void setEvaluatorFactory(EvaluatorFactory factory);
 
 /// Loads the chip evaluator `evaluatorName` measures on when it is not the
 /// compiler's `target` (a sim-target, docs/mismatch.md): a bundled name or a

@@ -67,6 +67,9 @@ struct Target {
                                       llvm::StringRef origin);
   /// Reads and parses a target JSON file.
   static llvm::Expected<Target> load(llvm::StringRef path);
+  /// The JSON text parse() reads back into an equal target (doubles at full
+  /// precision): how a target travels to evaluator processes.
+  std::string toJSON() const;
 };
 
 /// Resolves a target argument: an existing file path, or the name of a
