@@ -490,8 +490,9 @@ void checkSeededSearch(llvm::StringRef name) {
     EXPECT_EQ(one.evaluations, budget) << name.str();
     // The history holds valid placements only.
     EXPECT_EQ(one.history.empty(), !one.result.valid) << name.str();
-    if (!one.history.empty())
+    if (!one.history.empty()) {
       EXPECT_LE(one.history.back().evaluations, budget);
+    }
     SearchResult again = runStrategy(name, problem, options);
     EXPECT_EQ(one.placement, again.placement) << name.str();
     EXPECT_EQ(one.result.latency, again.result.latency);
