@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of docs/results.md, docs/mismatch.md and docs/training.md, in
-# one command (about an hour and a half on the 2-core machine):
+# one command (about an hour and a half on the 2-core machine), and the
+# speed figures of docs/results/speeds.md and docs/scale-out.md:
 #   1. all strategies at 1k / 5k evaluations, model-free, fused, on the
 #      analytical model and on nnpi-sim (docs/results/{analytical,nnpi-sim});
 #   2. BERT-base at op granularity on nnpi-sim at 1k / 5k / 20k, model-free
@@ -8,7 +9,10 @@
 #   3. the mismatched chips (scripts/bench-mismatch.sh);
 #   4. noisy measurements (scripts/bench-noise.sh);
 #   5. the shipped policies zero-shot (scripts/zero-shot.sh);
-#   6. model-to-chip transfer (scripts/model-to-chip.sh).
+#   6. model-to-chip transfer (scripts/model-to-chip.sh);
+#   7. the evaluators' speeds (scripts/bench-speeds.sh, docs/results/speeds.md);
+#   8. the MPI pool's throughput, when mpirun is there
+#      (scripts/bench-scale-out.sh, docs/scale-out.md).
 # Each step prints its table; plots are bench.png beside each bench.json.
 # Usage: scripts/bench-all.sh   (EGRL_BIN: another bin directory)
 set -euo pipefail
@@ -37,3 +41,7 @@ EGRL_BENCH=$bench "$root/scripts/bench-mismatch.sh"
 EGRL_BENCH=$bench "$root/scripts/bench-noise.sh"
 "$root/scripts/zero-shot.sh"
 "$root/scripts/model-to-chip.sh"
+"$root/scripts/bench-speeds.sh"
+if command -v mpirun >/dev/null; then
+  "$root/scripts/bench-scale-out.sh"
+fi
