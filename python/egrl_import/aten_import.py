@@ -38,7 +38,7 @@ import torch.fx as fx
 import torch.nn as nn
 
 from .mlir import UnsupportedError, Value
-from .torch_import import (_Const, _DTYPES, _DTYPES_I1, _FxImporter, _Recorder, _is_tensorish, _has_value,
+from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _is_tensorish, _has_value,
                            TorchImportResult)
 
 aten = torch.ops.aten
@@ -112,19 +112,11 @@ class _AtenImporter(_FxImporter):
                     # Integer / boolean buffers (position ids, masks) are index data, not weights.
                     self.env[node] = _LazyWeight(t, k, k in buffers) if t.is_floating_point() else _Const(t)
                 else:
-                    t = self.inputs[len(args)]
-                    if t.dtype not in _DTYPES:
-                        raise self.fail(f"input dtype {t.dtype} is not supported")
-                    v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
-                    args.append(v)
-                    self.env[node] = v
+                    self._input_arg(node, args)
                 n_ph += 1
                 continue
             if node.op == "output":
-                flat_out = self._flatten_out(self.env_of(node.args[0]))
-                if not flat_out:
-                    raise self.fail("the module returns no tensor")
-                results = flat_out
+                results = self._results(node)
                 continue
             rec_val = self.results[node]
             if node.op == "get_attr":
@@ -479,13 +471,7 @@ def _get(a, kw, i, name, default=None):
 
 
 def _has_lazy(a) -> bool:
-    if isinstance(a, _LazyWeight):
-        return True
-    if isinstance(a, (tuple, list)):
-        return any(_has_lazy(x) for x in a)
-    if isinstance(a, dict):
-        return any(_has_lazy(x) for x in a.values())
-    return False
+    return _contains(a, _LazyWeight)
 
 
 def import_module_aten(module: nn.Module, example_inputs, func_name: str = "forward",

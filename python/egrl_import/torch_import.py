@@ -164,18 +164,10 @@ class _FxImporter:
             scope = node.meta.get("egrl_scope")
             self.em.loc = node.target if node.op in ("call_module", "get_attr") else (f"{scope}/{node.name}" if scope else node.name)
             if node.op == "placeholder":
-                t = self.inputs[len(args)]
-                if t.dtype not in _DTYPES:
-                    raise self.fail(f"input dtype {t.dtype} is not supported")
-                v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
-                args.append(v)
-                self.env[node] = v
+                self._input_arg(node, args)
                 continue
             if node.op == "output":
-                flat = self._flatten_out(self.env_of(node.args[0]))
-                if not flat:
-                    raise self.fail("the module returns no tensor")
-                results = flat
+                results = self._results(node)
                 continue
             rec_val = self.results[node]
             if node.op == "get_attr":
@@ -219,6 +211,22 @@ class _FxImporter:
         if isinstance(a, slice):
             return slice(self.env_of(a.start), self.env_of(a.stop), self.env_of(a.step))
         return a
+
+    def _input_arg(self, node, args: list) -> None:
+        """The function's next argument, for a placeholder fed by an example input."""
+        t = self.inputs[len(args)]
+        if t.dtype not in _DTYPES:
+            raise self.fail(f"input dtype {t.dtype} is not supported")
+        v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
+        args.append(v)
+        self.env[node] = v
+
+    def _results(self, node) -> list[Value]:
+        """The function's results, from the graph's output node."""
+        flat = self._flatten_out(self.env_of(node.args[0]))
+        if not flat:
+            raise self.fail("the module returns no tensor")
+        return flat
 
     def _flatten_out(self, v) -> list[Value]:
         if isinstance(v, Value):
@@ -628,14 +636,19 @@ class _FxImporter:
         return y
 
 
-def _has_value(a) -> bool:
-    if isinstance(a, Value):
+def _contains(a, kinds) -> bool:
+    """Whether `a`, or anything in its tuples, lists and dicts, is one of `kinds`."""
+    if isinstance(a, kinds):
         return True
     if isinstance(a, (tuple, list)):
-        return any(_has_value(x) for x in a)
+        return any(_contains(x, kinds) for x in a)
     if isinstance(a, dict):
-        return any(_has_value(x) for x in a.values())
+        return any(_contains(x, kinds) for x in a.values())
     return False
+
+
+def _has_value(a) -> bool:
+    return _contains(a, Value)
 
 
 TRACES = ("auto", "fx", "aten")
