@@ -53,6 +53,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #include <sys/prctl.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -870,18 +871,30 @@ llvm::Expected<double> poolTimeout() {
   return std::min(*external + 60, 1e7);
 }
 
-/// Set on rank 0 while the workers wait for it.
-bool poolRunning = false;
+/// Rank 0's pool while the workers wait for it.
+Pool *runningPool = nullptr;
 
-/// A tool that exits from deep inside (die(): std::exit(1)) never returns
-/// to runTool(); the workers would wait for it forever.
-void abortIfRunning() {
-  if (!poolRunning)
-    return;
-  poolRunning = false;
+/// Ends the job from rank 0 with `status`: the workers are told to stop and
+/// every rank finalises, unless a worker was lost (it would never reach
+/// MPI_Finalize), a signal stopped the tool or the tool failed; then
+/// MPI_Abort ends every rank, and carries the status to mpirun, which
+/// forgets rank 0's own when told to survive exiting ranks.
+void endJob(Pool &pool, int status) {
+  bool clean = pool.shutDown();
+  llvm::outs().flush();
   llvm::errs().flush();
   std::fflush(nullptr);
-  MPI_Abort(MPI_COMM_WORLD, 1);
+  if (!clean || stopSignal() || status != 0)
+    MPI_Abort(MPI_COMM_WORLD, status);
+  MPI_Finalize();
+}
+
+/// A tool that exits from deep inside (`--help`: exit(0); die(): exit(1))
+/// never returns to runTool(); the workers would wait for it forever.
+/// (on_exit, unlike atexit, is told the status.)
+void endJobOnExit(int status, void *) {
+  if (Pool *pool = std::exchange(runningPool, nullptr))
+    endJob(*pool, status);
 }
 
 } // namespace
@@ -946,8 +959,8 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
                          "to go on without it, docs/scale-out.md)")
                << "\n";
   auto pool = std::make_unique<Pool>(*timeout, localPids);
-  poolRunning = true;
-  std::atexit(abortIfRunning);
+  runningPool = pool.get();
+  on_exit(endJobOnExit, nullptr);
   setEvaluatorFactory([&](llvm::StringRef name, const Problem &problem,
                           const EvaluatorOptions &options)
                           -> llvm::Expected<std::unique_ptr<Evaluator>> {
@@ -958,18 +971,9 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
                                            opened->second);
   });
   int status = toolMain(argc, argv);
-  poolRunning = false;
+  runningPool = nullptr;
   setEvaluatorFactory(nullptr);
-  bool clean = pool->shutDown();
-  llvm::outs().flush();
-  llvm::errs().flush();
-  std::fflush(nullptr);
-  // A lost worker never reaches MPI_Finalize, which would wait for it
-  // forever; aborting ends every rank. mpirun told to survive an exiting
-  // rank also forgets rank 0's status unless it comes through MPI_Abort.
-  if (!clean || stopSignal() || status != 0)
-    MPI_Abort(MPI_COMM_WORLD, status);
-  MPI_Finalize();
+  endJob(*pool, status);
   return status;
 }
 
