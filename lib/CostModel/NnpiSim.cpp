@@ -255,8 +255,7 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
   // byte-sized pointers (flags, slot indices) could alias the vectors'
   // buffers, so reading them through `this` would reload their addresses.
   struct LevelConstants {
-    double secondsPerByte[kMaxLevels], accessLatency[kMaxLevels],
-        shareOfByte[kMaxLevels];
+    double secondsPerByte[kMaxLevels], accessLatency[kMaxLevels];
     uint32_t resources[kMaxLevels];
     /// shareOfByte[r] when level l's traffic uses resource r (resources
     /// are levels), else 0: demands become fixed-length sums, free of the
@@ -266,7 +265,6 @@ double NnpiSim::runWithLevels(const Placement &pl, RecorderT &rec) const {
   for (unsigned l = 0; l < numLevels; ++l) {
     lv.secondsPerByte[l] = secondsPerByte[l];
     lv.accessLatency[l] = cfg.accessLatency[l];
-    lv.shareOfByte[l] = shareOfByte[l];
     lv.resources[l] = levelResources[l];
     for (unsigned r = 0; r < numLevels; ++r)
       lv.shareIfUses[l][r] =
