@@ -83,10 +83,6 @@ struct EgrlConfig {
   /// champion, started from native (or the best seed). Local slot j changes
   /// about localChanges[j % size] decisions per sample.
   double localShare = 0.5;
-  /// The local share when the search starts from a seed that beats native
-  /// (a model's or a policy's placement): what is left to gain from a strong
-  /// start is mostly near it, and the GNNs start far from it.
-  double seededLocalShare = 0.75;
   std::vector<double> localChanges = {1, 2, 3};
   /// A local sample that repeats a measured placement, or does not fit the
   /// chip's capacity (a check that costs no measurement, as in `anneal`), is
@@ -355,10 +351,8 @@ public:
     // generation up to `size`, so the learner's first steps come sooner.
     const unsigned firstSize =
         config.firstPopulation ? std::min(size, config.firstPopulation) : size;
-    const double localShare =
-        champion == Kind::Seed ? config.seededLocalShare : config.localShare;
     auto localCount = [&](unsigned popSize) {
-      unsigned wanted = unsigned(std::lround(localShare * popSize));
+      unsigned wanted = unsigned(std::lround(config.localShare * popSize));
       return std::min(wanted, popSize > elites + 1 ? popSize - elites - 1 : 0);
     };
     const unsigned localSlots = localCount(firstSize);

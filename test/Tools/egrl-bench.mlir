@@ -29,12 +29,6 @@
 // SIM-LOG: egrl-bench: mlp: 2 nodes, native 41.38 us on analytical (sim-target small-fast)
 // SIM-LOG: anneal {{.*}}; seed-from model: native=greedy=ilp
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['sim_target']=='small-fast' and d['seed_from']=='model', d; assert [r['seeded'] for r in d['runs']]==['', '', 'model: native=greedy=ilp'], d['runs']" %t.sim/bench.json
-// egrl started from a model's placement that beats native gives three
-// quarters of its population to local search around it; model-free, half.
-// RUN: egrl-bench resnet50 --strategies=egrl --seed-from=model --budgets=30 --seeds=1 2>&1 >/dev/null | FileCheck %s --check-prefix=EGRL-SEEDED
-// EGRL-SEEDED: egrl {{.*}}(8 at start: 2 GNN, 5 local){{.*}}seed-from model: greedy=ilp
-// RUN: egrl-bench resnet50 --strategies=egrl --budgets=30 --seeds=1 2>&1 >/dev/null | FileCheck %s --check-prefix=EGRL-FREE
-// EGRL-FREE: egrl {{.*}}(8 at start: 2 GNN, 4 local)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --sim-target=nnpi-1000 2>&1 | FileCheck %s --check-prefix=SIM-LEVELS
 // SIM-LEVELS: egrl-bench: error: sim-target 'nnpi-1000' has levels sram, llc, dram, target 'toy' has fast, slow
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --seed-from=greedy 2>&1 | FileCheck %s --check-prefix=SEEDFROM
