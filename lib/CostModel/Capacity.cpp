@@ -5,6 +5,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
+#include <cassert>
 
 using namespace egrl;
 
@@ -27,12 +28,23 @@ OccupancyScratch &threadScratch() {
 } // namespace
 
 CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
+  return rectifyInOrder(problem, placement, {}, {});
+}
+
+CapacityReport egrl::rectifyInOrder(const Problem &problem,
+                                    Placement &placement,
+                                    llvm::ArrayRef<unsigned> weightOrder,
+                                    llvm::ArrayRef<unsigned> outputOrder) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
+  assert((weightOrder.empty() || weightOrder.size() == n) &&
+         (outputOrder.empty() || outputOrder.size() == n) &&
+         "an order names every node");
   CapacityReport report;
   llvm::SmallVector<int64_t, 8> weightsUsed(problem.numLevels(), 0);
 
   // Weights first, in program order: each stays resident for the whole run.
-  for (unsigned i = 0; i < n; ++i) {
+  for (unsigned k = 0; k < n; ++k) {
+    const unsigned i = weightOrder.empty() ? k : weightOrder[k];
     int64_t bytes = problem.weightBytes[i];
     if (bytes == 0) {
       placement[i].weights = slowest;
@@ -73,7 +85,8 @@ CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
     if (!holdsEverything[level])
       std::fill_n(cells + size_t(level) * n, n, int64_t(0));
   }
-  for (unsigned i = 0; i < n; ++i) {
+  for (unsigned k = 0; k < n; ++k) {
+    const unsigned i = outputOrder.empty() ? k : outputOrder[k];
     int64_t bytes = problem.outputBytes[i];
     if (bytes == 0)
       continue;

@@ -12,7 +12,10 @@
 #include "egrl/Policy/GnnPolicy.h"
 #include "GnnPolicyImpl.h"
 #include "egrl/Policy/Features.h"
+#include "egrl/CostModel/Capacity.h"
 
+#include <cassert>
+#include <numeric>
 #include <random>
 #include <sstream>
 
@@ -144,6 +147,32 @@ Placement GnnPolicy::mostLikely() {
       uint8_t best = uint8_t(std::max_element(row, row + levels) - row);
       (d == 0 ? placement[i].weights : placement[i].output) = best;
     }
+  return placement;
+}
+
+Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
+  Placement placement = mostLikely();
+  std::vector<float> logp = logProbabilities();
+  const unsigned n = impl->numNodes, levels = impl->levels;
+  assert(chip.numNodes() == n && chip.numLevels() == levels &&
+         "the chip of the bound graph");
+  // Most confident first; ties in program order, so the order is the
+  // program order when the policy is equally sure of everything.
+  auto byConfidence = [&](unsigned decision) {
+    std::vector<float> confidence(n);
+    for (unsigned i = 0; i < n; ++i) {
+      uint8_t level =
+          decision == 0 ? placement[i].weights : placement[i].output;
+      confidence[i] = logp[(size_t(i) * 2 + decision) * levels + level];
+    }
+    std::vector<unsigned> order(n);
+    std::iota(order.begin(), order.end(), 0u);
+    std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
+      return confidence[a] > confidence[b];
+    });
+    return order;
+  };
+  rectifyInOrder(chip, placement, byConfidence(0), byConfidence(1));
   return placement;
 }
 

@@ -2,14 +2,14 @@
 //
 // `policy`: one forward pass of a policy trained by egrl-train
 // (egrl/Policy/PolicyFile.h), its most likely level for every tensor, made
-// to fit by the evaluator's capacity rules like every strategy's result,
-// and measured once. With a budget above one evaluation it refines with
-// `egrl` started from the policy (SearchOptions::prior) and seeded with its
-// placement, so the refinement never returns anything slower than it.
+// to fit the evaluator's chip by demoting what the policy is least sure of
+// (GnnPolicy::mostLikelyFitted), and measured once. With a budget above one
+// evaluation it refines with `egrl` started from the policy
+// (SearchOptions::prior) and seeded with its placement, so the refinement
+// never returns anything slower than it.
 //
 //===----------------------------------------------------------------------===//
 
-#include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Paths.h"
@@ -45,8 +45,8 @@ public:
 
     std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
     policy->bind(problem);
-    Placement placement = policy->mostLikely();
-    rectify(context.evaluator.problem(), placement);
+    Placement placement =
+        policy->mostLikelyFitted(context.evaluator.problem());
 
     std::string trained =
         "trained on " + std::to_string(loaded.metadata.corpus.size()) +

@@ -451,7 +451,7 @@ LossPoint Trainer::trainOn(GraphState &graph, unsigned index) {
   // strategy=policy would place), measured together.
   std::vector<Placement> placements =
       policy.sample(batch, streamSeed(seed, round, index));
-  placements.push_back(policy.mostLikely());
+  placements.push_back(policy.mostLikelyFitted(graph.model->measured()));
   std::vector<EvalResult> results = graph.tracker->evaluateBatch(placements);
   std::vector<double> rewards;
   for (const EvalResult &r : results)
@@ -493,8 +493,8 @@ LossPoint Trainer::trainOn(GraphState &graph, unsigned index) {
   graph.baseline = 0.9 * graph.baseline + 0.1 * mean;
   graph.spread = 0.9 * graph.spread + 0.1 * std::sqrt(var);
 
-  // What strategy=policy would place: the most likely placement,
-  // rectified (its measured latency).
+  // What strategy=policy would place: the most likely placement, fitted
+  // by confidence (its measured latency).
   curvePoints.push_back({round, totalEvaluations(), graph.model->name,
                          graph.evaluations(), graph.bestSpeedup(),
                          graph.nativeLatency / results.back().latency});

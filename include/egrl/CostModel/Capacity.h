@@ -15,6 +15,8 @@
 #include "egrl/CostModel/Placement.h"
 #include "egrl/CostModel/Problem.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 namespace egrl {
 
 struct CapacityReport {
@@ -30,6 +32,13 @@ struct CapacityReport {
 /// Makes `placement` fit in place and reports what had to move. Nodes without
 /// weights get their weight level set to the slowest level (canonical form).
 CapacityReport rectify(const Problem &problem, Placement &placement);
+
+/// rectify() visiting weights in `weightOrder` and then activations in
+/// `outputOrder` (permutations of the nodes; empty: program order), so the
+/// tensors visited first keep their levels and the last are demoted.
+CapacityReport rectifyInOrder(const Problem &problem, Placement &placement,
+                              llvm::ArrayRef<unsigned> weightOrder,
+                              llvm::ArrayRef<unsigned> outputOrder);
 
 /// An error when even the backing store cannot hold the graph (every tensor
 /// in the slowest level), so no placement can be valid.
