@@ -76,6 +76,29 @@ TEST(AnalyticalModel, RectifiesWeightsFirstInProgramOrder) {
   EXPECT_DOUBLE_EQ(result.latency, 32.6);
 }
 
+TEST(AnalyticalModel, RectifyInOrderKeepsWhatItVisitsFirst) {
+  WorkloadGraph graph = chain();
+  Target target = test::idealTarget(250);
+  Problem problem(graph, target);
+  // Visiting n1's weights first keeps its 200 B and demotes n0's 100 B,
+  // the reverse of program order (RectifiesWeightsFirstInProgramOrder).
+  Placement reversed(2, kFast);
+  CapacityReport report = rectifyInOrder(problem, reversed, {1, 0}, {1, 0});
+  EXPECT_FALSE(report.valid);
+  EXPECT_EQ(reversed[0].weights, kSlow);
+  EXPECT_EQ(reversed[1].weights, kFast);
+  // n1's 10 B output fits beside the 200 B; n0's 50 B, live with it, no
+  // longer does.
+  EXPECT_EQ(reversed[1].output, kFast);
+  EXPECT_EQ(reversed[0].output, kSlow);
+  // Empty orders are rectify()'s program order.
+  Placement inOrder(2, kFast), plain(2, kFast);
+  rectifyInOrder(problem, inOrder, {}, {});
+  rectify(problem, plain);
+  EXPECT_EQ(inOrder, plain);
+  EXPECT_EQ(plain[0].weights, kFast);
+}
+
 TEST(AnalyticalModel, ActivationsOnlyOccupyTheirLiveRange) {
   // Three 60 B outputs, each read only by the next node: two are live at
   // once, so 120 B suffice although they add up to 180 B.

@@ -1,5 +1,6 @@
 //===- PolicyTest.cpp - Node features, the GNN policy and pg --------------===//
 
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Features.h"
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Search/Strategy.h"
@@ -55,6 +56,54 @@ TEST(GnnPolicy, SamplingIsSeededAndCoversTheLevels) {
   ASSERT_EQ(logp.size(), size_t(30) * 2 * 3);
   EXPECT_NEAR(std::exp(logp[0]) + std::exp(logp[1]) + std::exp(logp[2]), 1.0,
               1e-5);
+}
+
+TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
+  WorkloadGraph graph = test::randomGraph(60, 4);
+  Target roomy = test::twoLevelTarget(int64_t(1) << 40);
+  Problem problem(graph, roomy);
+  GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
+  policy.bind(problem);
+  const unsigned fast = 0;
+  // Where the most likely placement fits, nothing moves (but the canonical
+  // weight level of nodes without weights, as rectify() sets it).
+  Placement canonical = policy.mostLikely();
+  EXPECT_TRUE(rectify(problem, canonical).valid);
+  EXPECT_EQ(policy.mostLikelyFitted(problem), canonical);
+
+  // A fast level that holds a fifth of the weights the policy asks it for.
+  Placement wanted = policy.mostLikely();
+  int64_t asked = 0;
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    if (wanted[i].weights == fast)
+      asked += problem.weightBytes[i];
+  ASSERT_GT(asked, 0);
+  Target tight = test::twoLevelTarget(asked / 5);
+  Problem chip(graph, tight);
+  Placement fitted = policy.mostLikelyFitted(chip);
+  Placement check = fitted;
+  EXPECT_TRUE(rectify(chip, check).valid);
+  EXPECT_EQ(check, fitted);
+  // Every weight demoted from the fast level did not fit beside the ones
+  // the policy is surer of.
+  std::vector<float> logp = policy.logProbabilities();
+  auto confidence = [&](unsigned i) { return logp[size_t(i) * 2 * 2 + fast]; };
+  unsigned demoted = 0;
+  for (unsigned i = 0; i < chip.numNodes(); ++i) {
+    if (wanted[i].weights != fast || fitted[i].weights == fast ||
+        !chip.hasWeights(i))
+      continue;
+    ++demoted;
+    int64_t surer = 0;
+    for (unsigned j = 0; j < chip.numNodes(); ++j)
+      if (fitted[j].weights == fast && chip.hasWeights(j) &&
+          (confidence(j) > confidence(i) ||
+           (confidence(j) == confidence(i) && j < i)))
+        surer += chip.weightBytes[j];
+    EXPECT_GT(surer + chip.weightBytes[i], chip.usableBytes[fast])
+        << "node " << i;
+  }
+  EXPECT_GT(demoted, 0u);
 }
 
 TEST(GnnPolicy, ReinforceMovesProbabilityTowardsRewardedActions) {
