@@ -6,6 +6,7 @@ the issue's check: where any search beats ilp by more than 1%, is egrl
 seeded at 1k at least as fast as pg and anneal at 5k?
 
 Usage: /usr/bin/python3 python/mismatch_table.py DIR
+(DIR/<chip>/<none|model>/bench.json; chips and models are those found.)
 """
 import json
 import os
@@ -14,10 +15,27 @@ import sys
 
 CHIPS = ["nnpi-1000", "nnpi-1000-fastcompute", "nnpi-1000-slowllc",
          "nnpi-1000-dram40"]
-MODELS = [("resnet50", "ResNet-50"), ("resnet101", "ResNet-101"),
-          ("bert_base", "BERT-base")]
+LABELS = {"resnet50": "ResNet-50", "resnet101": "ResNet-101",
+          "bert_base": "BERT-base"}
 SEARCHES = [("anneal", "none"), ("anneal", "model"), ("pg", "none"),
             ("egrl", "none"), ("egrl", "model")]
+
+
+def chips(root):
+    """The bundled chips in their usual order, then any other in DIR."""
+    found = sorted(d for d in os.listdir(root)
+                   if os.path.isdir(os.path.join(root, d)))
+    return [c for c in CHIPS if c in found] + [c for c in found if c not in CHIPS]
+
+
+def models(root, chip):
+    """Models in the order egrl-bench ran them (its command line's)."""
+    path = os.path.join(root, chip, "none", "bench.json")
+    names = []
+    for run in json.load(open(path))["runs"]:
+        if run["model"] not in names:
+            names.append(run["model"])
+    return [(name, LABELS.get(name, name)) for name in names]
 
 
 def load(root, chip, start):
@@ -42,11 +60,11 @@ def main():
     print("| " + " | ".join(header) + " |")
     print("|---|---|" + "---:|" * (len(header) - 2))
     checks = []
-    for chip in CHIPS:
+    for chip in chips(root):
         data = {f: load(root, chip, f) for f in ("none", "model")}
         if not data["none"]:
             continue
-        for i, (model, label) in enumerate(MODELS):
+        for i, (model, label) in enumerate(models(root, chip)):
             def latency(strategy, start, budget=None):
                 table = data[start]
                 for (m, s, b), value in table.items():

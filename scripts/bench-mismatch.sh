@@ -8,13 +8,15 @@
 # Usage: scripts/bench-mismatch.sh [OUT_DIR]   (default: docs/results/mismatch)
 # Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json} and
 # prints the table (python/mismatch_table.py). EGRL_BENCH runs another
-# egrl-bench binary (a snapshot, while developing).
+# egrl-bench binary (a snapshot, while developing); MISMATCH_MODELS and
+# MISMATCH_CHIPS (space-separated) replace the models and chips.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
 out=${1:-$root/docs/results/mismatch}
-models="resnet50 resnet101 bert_base"
-for chip in nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1000-dram40; do
+models=${MISMATCH_MODELS:-resnet50 resnet101 bert_base}
+chips=${MISMATCH_CHIPS:-nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1000-dram40}
+for chip in $chips; do
   for from in none model; do
     # Seedless strategies do not depend on seed-from: run them once.
     if [ "$from" = none ]; then strategies=native,greedy,ilp,anneal,pg,egrl; else strategies=ilp,anneal,egrl; fi
