@@ -154,6 +154,23 @@ TEST(Ilp, EqualsBruteForceWhenPrefetchDecides) {
   expectIlpOptimalOnBruteForce(problem, "default sim section");
 }
 
+TEST(Ilp, EqualsBruteForceWhenWeightsOutgrowTheRing) {
+  // Weights larger than the 100 B ring in the middle level stream their
+  // excess at its rate, in the small ones at the slow rate: the MILP's ring
+  // rows must count them as AnalyticalModel does (NodeCost::ringSeconds).
+  WorkloadGraph graph;
+  graph.name = "outgrow";
+  graph.nodes = {test::makeNode("n0", 30, 0, 10),
+                 test::makeNode("n1", 4, 350, 10, {0}),
+                 test::makeNode("n2", 8, 600, 10, {1}),
+                 test::makeNode("n3", 2, 250, 10, {2})};
+  graph.nodes[3].isGraphOutput = true;
+  ASSERT_FALSE(bool(graph.verify()));
+  Target target = test::threeLevelTarget();
+  Problem problem(graph, target);
+  expectIlpOptimalOnBruteForce(problem, "three levels, 100 B ring");
+}
+
 TEST(Ilp, SharedWeightsHostInputsAndWeightlessNodes) {
   // b reads a's weights (at a's level), a reads a graph input (always from
   // the slowest level), c has no weights; the fast level holds a few of the

@@ -68,6 +68,28 @@ inline Node makeNode(std::string name, int64_t macs, int64_t weights,
   return node;
 }
 
+/// Three levels (slow 10 B/s, mid 20 B/s holding 1000 B, fast 100 B/s
+/// holding 1000 B) on an ideal chip with a 100 B staging ring: weights in
+/// mid and slow are both streamed.
+inline Target threeLevelTarget() {
+  std::string json = R"({"name": "three", "element_bytes": 1,
+    "compute": {"mac_per_s": 1, "vector_ops_per_s": 1, "layer_overhead_s": 1},
+    "levels": [
+      {"name": "slow", "capacity_bytes": 1000000000, "bandwidth_bytes_per_s": 10},
+      {"name": "mid", "capacity_bytes": 1000, "bandwidth_bytes_per_s": 20},
+      {"name": "fast", "capacity_bytes": 1100, "reserved_bytes": 100,
+       "bandwidth_bytes_per_s": 100}],
+    "sim": {"min_engine_work_s": 0, "fabric_level": null,
+            "prefetch": {"ring_bytes": 100},
+            "levels": {
+              "slow": {"sustained_fraction": 1, "access_latency_s": 0},
+              "mid": {"sustained_fraction": 1, "access_latency_s": 0},
+              "fast": {"sustained_fraction": 1, "access_latency_s": 0}}}})";
+  auto target = Target::parse(json, "three");
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  return std::move(*target);
+}
+
 /// A random DAG in program order (egrl/Graph/SyntheticGraph.h).
 inline WorkloadGraph randomGraph(unsigned numNodes, uint64_t seed) {
   return makeSyntheticGraph(numNodes, seed);

@@ -108,7 +108,11 @@ AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
   auto move = [&](const Rates &rates, int64_t bytes) {
     const double b = double(bytes);
     cost.streamSeconds += b * rates.stream;
-    cost.streamBytes += b * rates.ring;
+    // Up to a ring's worth at the backing store's rate, the rest of a larger
+    // tensor at its own stream rate (an exact 0 otherwise).
+    const double excess = std::max(0.0, b - ring) * rates.ring;
+    cost.streamBytes += std::min(b, ring) * rates.ring;
+    cost.excessSeconds += excess * rates.stream;
     touched |= bytes > 0 ? rates.touches : 0;
     return b * rates.read;
   };
@@ -148,20 +152,26 @@ void AnalyticalModel::step(const NodeCost &cost, unsigned i,
   // program order: by g_i it has served S_j for all j <= i. Before node i
   // starts at most a ring's worth of its bytes can have been served, and
   // before the previous weight-reading node started, at most a ring's worth
-  // of both nodes' bytes (and those in between); both bounds count bytes at
-  // the backing store's rate, so that ring space taken by faster levels'
-  // weights still holds back the slow ones behind them. Node i ends
-  // `overhead` after g_i, and not before its own T_i (docs/cost-model.md).
+  // of both nodes' bytes (and those in between); both bounds count up to a
+  // ring's worth of each tensor at the backing store's rate (B_i), so that
+  // ring space taken by faster levels' weights still holds back the slow
+  // ones behind them, and the rest of a tensor larger than the ring at its
+  // own level's rate (X_i): it passes through while its layer runs. Node i
+  // ends `overhead` after g_i, and not before its own T_i
+  // (docs/cost-model.md).
   const double start = state.end;
   state.end += cost.seconds;
   if (cost.streamSeconds > 0) {
-    state.clock = std::max(state.clock + cost.streamSeconds,
-                           start + (cost.streamBytes - ring) * ringSpb);
+    state.clock =
+        std::max(state.clock + cost.streamSeconds,
+                 start + (cost.streamBytes - ring) * ringSpb +
+                     cost.excessSeconds);
     if (readers[i] && state.window)
-      state.clock =
-          std::max(state.clock,
-                   state.windowStart +
-                       (state.windowBytes + cost.streamBytes - ring) * ringSpb);
+      state.clock = std::max(
+          state.clock,
+          state.windowStart +
+              (state.windowBytes + cost.streamBytes - ring) * ringSpb +
+              (state.windowExcess + cost.excessSeconds));
     state.end =
         std::max(state.end, state.clock + problem().target().layerOverhead);
   }
@@ -169,8 +179,10 @@ void AnalyticalModel::step(const NodeCost &cost, unsigned i,
     state.window = true;
     state.windowStart = start;
     state.windowBytes = cost.streamBytes;
+    state.windowExcess = cost.excessSeconds;
   } else {
     state.windowBytes += cost.streamBytes;
+    state.windowExcess += cost.excessSeconds;
   }
 }
 
@@ -181,7 +193,8 @@ MaxPlusMatrix AnalyticalModel::stepMatrix(const NodeCost &cost,
   enum { E = 0, G = 1, W = 2 };
   MaxPlusMatrix m = MaxPlusMatrix::none();
   const double overhead = problem().target().layerOverhead;
-  const double ringTerm = (cost.streamBytes - ring) * ringSpb;
+  const double ringTerm =
+      (cost.streamBytes - ring) * ringSpb + cost.excessSeconds;
   if (cost.streamSeconds > 0) {
     m.at[G][E] = ringTerm;
     m.at[G][G] = cost.streamSeconds;
@@ -195,10 +208,11 @@ MaxPlusMatrix AnalyticalModel::stepMatrix(const NodeCost &cost,
     m.at[E][E] = cost.seconds;
     m.at[G][G] = 0;
   }
+  const double ringSeconds = cost.streamBytes * ringSpb + cost.excessSeconds;
   if (readers[i])
-    m.at[W][E] = cost.streamBytes * ringSpb;
+    m.at[W][E] = ringSeconds;
   else
-    m.at[W][W] = cost.streamBytes * ringSpb;
+    m.at[W][W] = ringSeconds;
   return m;
 }
 
@@ -287,7 +301,8 @@ void AnalyticalModel::Session::refresh(unsigned i) {
   NodeCost cost = model.nodeCost(current, i);
   NodeCost &old = costs[i];
   if (cost.seconds == old.seconds && cost.streamSeconds == old.streamSeconds &&
-      cost.streamBytes == old.streamBytes)
+      cost.streamBytes == old.streamBytes &&
+      cost.excessSeconds == old.excessSeconds)
     return;
   old = cost;
   chain.set(i, model.stepMatrix(cost, i));

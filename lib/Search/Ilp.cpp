@@ -30,7 +30,9 @@
 //
 // With prefetch, the time node i keeps the stream busy, S_i(x) (its
 // streamed weights at their levels' rates, its traffic to the backing
-// store), and its bytes counted against the ring, B_i(x), are linear in x,
+// store), and what the ring bounds, B_i(x) r (its streamed bytes at the
+// ring's rate r, a tensor larger than the ring its excess at its level's
+// stream rate: NodeCost::streamBytes and excessSeconds), are linear in x,
 // and the recursion's maxima become rows over continuous columns e_i (node
 // end) and g_i (the stream's clock, only for nodes that can use it):
 //   e_i >= e_{i-1} + overhead + t_i      e_i >= g_i + overhead
@@ -286,9 +288,16 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
           return bytes * model.streamSecondsPerByte(l);
         return l == slowest ? bytes * model.secondsPerByte(l) : 0.0;
       };
+      // What the ring bounds (NodeCost::streamBytes, excessSeconds): up to a
+      // ring's worth at the backing store's rate, the rest at the level's
+      // stream rate.
+      const double ringBytes = model.ringBytes();
       auto ring = [&](unsigned l) {
         bool counted = weights ? model.streams(l) : l == slowest;
-        return counted ? bytes * ringSpb : 0.0;
+        double excess = std::max(0.0, double(bytes) - ringBytes);
+        return counted ? std::min(double(bytes), ringBytes) * ringSpb +
+                             (excess > 0 ? stream(l) * excess / bytes : 0.0)
+                       : 0.0;
       };
       const double backing = spb(slowest);
       double largest = backing;

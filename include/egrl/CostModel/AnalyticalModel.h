@@ -50,8 +50,13 @@ public:
     /// rate) and the backing store serving its graph inputs and the
     /// activations it reads or writes there. 0 without prefetch.
     double streamSeconds = 0;
-    /// B_i: the bytes of that, which the ring bounds.
+    /// B_i: the bytes of that which the ring bounds, at most a ring's worth
+    /// of each tensor (counted at the backing store's rate r).
     double streamBytes = 0;
+    /// X_i: seconds of the rest of the tensors larger than the ring, at
+    /// their own level's stream rate: they pass through the ring while
+    /// their layer runs. The ring terms are (B_i - ring) r + X_i.
+    double excessSeconds = 0;
   };
   NodeCost nodeCost(const Placement &placement, unsigned i) const;
   /// Seconds spent moving node `i`'s tensors (M_i), no capacity check.
@@ -111,16 +116,19 @@ private:
                      NodeCost &cost) const;
   /// The prefetch recursion after a node: its end e_i, the stream's clock
   /// g_i, and the start of the last weight-reading node so far with the
-  /// stream's bytes since it (B_j summed from it).
+  /// stream's bytes and excess seconds since it (B_j and X_j summed from
+  /// it).
   struct Recursion {
-    double end = 0, clock = 0, windowStart = 0, windowBytes = 0;
+    double end = 0, clock = 0, windowStart = 0, windowBytes = 0,
+           windowExcess = 0;
     bool window = false;
   };
   /// Advances `state` over node i.
   void step(const NodeCost &cost, unsigned i, Recursion &state) const;
   /// The same step as a max-plus matrix over the state (e, g, W), W being
-  /// the window's start plus its bytes at the ring's rate (-inf without a
-  /// window), so that a Session updates the recursion in O(log n).
+  /// the window's start plus its bytes at the ring's rate and its excess
+  /// seconds (-inf without a window), so that a Session updates the
+  /// recursion in O(log n).
   MaxPlusMatrix stepMatrix(const NodeCost &cost, unsigned i) const;
 
   /// Per node: C_i, and whether it reads weights.
