@@ -109,10 +109,14 @@ AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
     const double b = double(bytes);
     cost.streamSeconds += b * rates.stream;
     // Up to a ring's worth at the backing store's rate, the rest of a larger
-    // tensor at its own stream rate (an exact 0 otherwise).
-    const double excess = std::max(0.0, b - ring) * rates.ring;
-    cost.streamBytes += std::min(b, ring) * rates.ring;
-    cost.excessSeconds += excess * rates.stream;
+    // tensor at its own stream rate. Rare: a branch keeps the common case
+    // as cheap as before.
+    if (LLVM_UNLIKELY(b > ring)) {
+      cost.streamBytes += ring * rates.ring;
+      cost.excessSeconds += (b - ring) * rates.ring * rates.stream;
+    } else {
+      cost.streamBytes += b * rates.ring;
+    }
     touched |= bytes > 0 ? rates.touches : 0;
     return b * rates.read;
   };
