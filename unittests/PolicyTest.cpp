@@ -1,10 +1,10 @@
 //===- PolicyTest.cpp - Node features, the GNN policy and pg --------------===//
 
+#include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Features.h"
 #include "egrl/Policy/GnnPolicy.h"
 #include "egrl/Search/Strategy.h"
-#include "TestUtil.h"
 
 #include "llvm/ADT/STLExtras.h"
 

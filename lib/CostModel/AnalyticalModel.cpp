@@ -83,6 +83,9 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   activationRates[slowest].ring = 1.0;
   ring = double(config->ringBytes);
   ringSpb = activationRates[slowest].read;
+  for (std::vector<Rates> *table : {&weightRates, &activationRates})
+    for (Rates &rates : *table)
+      rates.ringStream = rates.ring * rates.stream;
 }
 
 AnalyticalModel AnalyticalModel::withoutPrefetch() const {
@@ -109,14 +112,11 @@ AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
     const double b = double(bytes);
     cost.streamSeconds += b * rates.stream;
     // Up to a ring's worth at the backing store's rate, the rest of a larger
-    // tensor at its own stream rate. Rare: a branch keeps the common case
-    // as cheap as before.
-    if (LLVM_UNLIKELY(b > ring)) {
-      cost.streamBytes += ring * rates.ring;
-      cost.excessSeconds += (b - ring) * rates.ring * rates.stream;
-    } else {
-      cost.streamBytes += b * rates.ring;
-    }
+    // tensor at its own stream rate (b - 0.0 is b: bit for bit as before
+    // for tensors that fit the ring).
+    const double excess = b > ring ? b - ring : 0.0;
+    cost.streamBytes += (b - excess) * rates.ring;
+    cost.excessSeconds += excess * rates.ringStream;
     touched |= bytes > 0 ? rates.touches : 0;
     return b * rates.read;
   };
@@ -150,8 +150,9 @@ double AnalyticalModel::memorySeconds(const Placement &placement,
   return moveSeconds(placement, i, ignored);
 }
 
-void AnalyticalModel::step(const NodeCost &cost, unsigned i,
-                           Recursion &state) const {
+LLVM_ATTRIBUTE_ALWAYS_INLINE void
+AnalyticalModel::step(const NodeCost &cost, unsigned i,
+                      Recursion &state) const {
   // Node i starts when i-1 ends. The stream serves one request at a time, in
   // program order: by g_i it has served S_j for all j <= i. Before node i
   // starts at most a ring's worth of its bytes can have been served, and
@@ -166,16 +167,15 @@ void AnalyticalModel::step(const NodeCost &cost, unsigned i,
   const double start = state.end;
   state.end += cost.seconds;
   if (cost.streamSeconds > 0) {
-    state.clock =
-        std::max(state.clock + cost.streamSeconds,
-                 start + (cost.streamBytes - ring) * ringSpb +
-                     cost.excessSeconds);
+    state.clock = std::max(state.clock + cost.streamSeconds,
+                           start + (cost.streamBytes - ring) * ringSpb +
+                               cost.excessSeconds);
     if (readers[i] && state.window)
-      state.clock = std::max(
-          state.clock,
-          state.windowStart +
-              (state.windowBytes + cost.streamBytes - ring) * ringSpb +
-              (state.windowExcess + cost.excessSeconds));
+      state.clock =
+          std::max(state.clock,
+                   state.windowStart +
+                       (state.windowBytes + cost.streamBytes - ring) * ringSpb +
+                       (state.windowExcess + cost.excessSeconds));
     state.end =
         std::max(state.end, state.clock + problem().target().layerOverhead);
   }

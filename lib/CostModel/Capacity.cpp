@@ -27,24 +27,20 @@ OccupancyScratch &threadScratch() {
 }
 } // namespace
 
-CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
-  return rectifyInOrder(problem, placement, {}, {});
-}
-
-CapacityReport egrl::rectifyInOrder(const Problem &problem,
-                                    Placement &placement,
-                                    llvm::ArrayRef<unsigned> weightOrder,
-                                    llvm::ArrayRef<unsigned> outputOrder) {
+namespace {
+/// rectify() with the k-th weight and activation visited given by
+/// `weightAt(k)` and `outputAt(k)`: inlined, so program order (every
+/// evaluation's) pays nothing for the orders policies use.
+template <typename WeightAt, typename OutputAt>
+CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
+                               WeightAt weightAt, OutputAt outputAt) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
-  assert((weightOrder.empty() || weightOrder.size() == n) &&
-         (outputOrder.empty() || outputOrder.size() == n) &&
-         "an order names every node");
   CapacityReport report;
   llvm::SmallVector<int64_t, 8> weightsUsed(problem.numLevels(), 0);
 
   // Weights first, in program order: each stays resident for the whole run.
   for (unsigned k = 0; k < n; ++k) {
-    const unsigned i = weightOrder.empty() ? k : weightOrder[k];
+    const unsigned i = weightAt(k);
     int64_t bytes = problem.weightBytes[i];
     if (bytes == 0) {
       placement[i].weights = slowest;
@@ -86,7 +82,7 @@ CapacityReport egrl::rectifyInOrder(const Problem &problem,
       std::fill_n(cells + size_t(level) * n, n, int64_t(0));
   }
   for (unsigned k = 0; k < n; ++k) {
-    const unsigned i = outputOrder.empty() ? k : outputOrder[k];
+    const unsigned i = outputAt(k);
     int64_t bytes = problem.outputBytes[i];
     if (bytes == 0)
       continue;
@@ -136,6 +132,27 @@ CapacityReport egrl::rectifyInOrder(const Problem &problem,
     rowMax[level] = peak;
   }
   return report;
+}
+} // namespace
+
+CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
+  auto inProgramOrder = [](unsigned k) { return k; };
+  return rectifyVisiting(problem, placement, inProgramOrder, inProgramOrder);
+}
+
+CapacityReport egrl::rectifyInOrder(const Problem &problem,
+                                    Placement &placement,
+                                    llvm::ArrayRef<unsigned> weightOrder,
+                                    llvm::ArrayRef<unsigned> outputOrder) {
+  const unsigned n = problem.numNodes();
+  assert((weightOrder.empty() || weightOrder.size() == n) &&
+         (outputOrder.empty() || outputOrder.size() == n) &&
+         "an order names every node");
+  (void)n;
+  auto in = [](llvm::ArrayRef<unsigned> order) {
+    return [order](unsigned k) { return order.empty() ? k : order[k]; };
+  };
+  return rectifyVisiting(problem, placement, in(weightOrder), in(outputOrder));
 }
 
 std::vector<int64_t> egrl::peakResidentBytes(const Problem &problem,

@@ -11,8 +11,8 @@
 
 #include "egrl/Policy/GnnPolicy.h"
 #include "GnnPolicyImpl.h"
-#include "egrl/Policy/Features.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/Policy/Features.h"
 
 #include <cassert>
 #include <numeric>

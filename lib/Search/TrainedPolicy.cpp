@@ -45,8 +45,7 @@ public:
 
     std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
     policy->bind(problem);
-    Placement placement =
-        policy->mostLikelyFitted(context.evaluator.problem());
+    Placement placement = policy->mostLikelyFitted(context.evaluator.problem());
 
     std::string trained =
         "trained on " + std::to_string(loaded.metadata.corpus.size()) +

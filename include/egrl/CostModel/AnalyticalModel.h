@@ -141,6 +141,9 @@ private:
   struct Rates {
     double read = 0, stream = 0, ring = 0;
     uint32_t touches = 0;
+    /// ring x stream: what a byte beyond the ring's size costs the ring
+    /// terms (set by the constructor from the others).
+    double ringStream = 0;
   };
   std::vector<Rates> weightRates, activationRates;
   /// The start-up latency of a layer's traffic, by the set of levels it
