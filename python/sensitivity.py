@@ -128,50 +128,46 @@ def main():
                         help="the model believes nnpi-1000, the simulator "
                         "measures the changed chip")
     args = parser.parse_args()
+
     if args.mismatch:
-        return mismatch(args)
+        def cell(model, chip, out):
+            # The model believes nnpi-1000; the simulator measures `chip`.
+            believed = run_bench(args, model, NOMINAL, out,
+                                 extra=["--sim-target=" + chip,
+                                        "--seed-from=model"])
+            ilp, best = ilp_and_best_search(believed)
+            truth = run_bench(args, model, chip, out,
+                              strategies=["ilp"])[0]["latency_s"]
+            return "%+.1f%% / %+.1f%%" % (100 * (ilp / best - 1),
+                                          100 * (ilp / truth - 1))
+        models, rows = sweep(args, mismatch_variants(), cell)
+        header = ["chip the simulator measures"] + [
+            "%s: search / ilp told the truth" % m for m in models]
+    else:
+        def cell(model, chip, out):
+            ilp, best = ilp_and_best_search(run_bench(args, model, chip, out))
+            return "%+.2f%%" % (100 * (ilp / best - 1))
+        models, rows = sweep(args, variants(), cell)
+        header = ["chip (model and simulator alike)"] + models
 
-    with open(os.path.join(ROOT, "targets", "nnpi-1000.json")) as f:
-        nominal = json.load(f)
-    models = args.models.split(",")
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for label, change in variants():
-            target = copy.deepcopy(nominal)
-            target["name"] = "nnpi-1000 (" + label + ")"
-            change(target)
-            path = os.path.join(tmp, "target.json")
-            with open(path, "w") as f:
-                json.dump(target, f)
-            cells = []
-            for model in models:
-                print("sensitivity: %s, %s" % (label, model), file=sys.stderr,
-                      flush=True)
-                runs = run_bench(args, model, path, os.path.join(tmp, "out"))
-                ilp = [r["latency_s"] for r in runs if r["strategy"] == "ilp"]
-                search = {}
-                for r in runs:
-                    if r["strategy"] != "ilp":
-                        search.setdefault(r["strategy"], []).append(
-                            r["latency_s"])
-                best = min(median(v) for v in search.values())
-                cells.append("%+.2f%%" % (100 * (ilp[0] / best - 1)))
-            rows.append((label, cells))
-
-    print("| chip (model and simulator alike) | " + " | ".join(models) + " |")
+    print("| " + " | ".join(header) + " |")
     print("|---|" + "---:|" * len(models))
     for label, cells in rows:
         print("| %s | %s |" % (label, " | ".join(cells)))
 
 
-def mismatch(args):
-    nominal_path = os.path.join(ROOT, "targets", "nnpi-1000.json")
-    with open(nominal_path) as f:
+NOMINAL = os.path.join(ROOT, "targets", "nnpi-1000.json")
+
+
+def sweep(args, changes, cell):
+    """Rows of `cell(model, chip JSON path, scratch dir)`, one per change of
+    the nominal target and one cell per model."""
+    with open(NOMINAL) as f:
         nominal = json.load(f)
     models = args.models.split(",")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for label, change in mismatch_variants():
+        for label, change in changes:
             chip = copy.deepcopy(nominal)
             chip["name"] = "nnpi-1000 (" + label + ")"
             change(chip)
@@ -182,30 +178,19 @@ def mismatch(args):
             for model in models:
                 print("sensitivity: %s, %s" % (label, model), file=sys.stderr,
                       flush=True)
-                out = os.path.join(tmp, "out")
-                believed = run_bench(args, model, nominal_path, out,
-                                     extra=["--sim-target=" + path,
-                                            "--seed-from=model"])
-                ilp = [r["latency_s"] for r in believed
-                       if r["strategy"] == "ilp"][0]
-                search = {}
-                for r in believed:
-                    if r["strategy"] != "ilp":
-                        search.setdefault(r["strategy"], []).append(
-                            r["latency_s"])
-                best = min(median(v) for v in search.values())
-                told = run_bench(args, model, path, out, strategies=["ilp"])
-                truth = told[0]["latency_s"]
-                cells.append("%+.1f%% / %+.1f%%" % (100 * (ilp / best - 1),
-                                                    100 * (ilp / truth - 1)))
+                cells.append(cell(model, path, os.path.join(tmp, "out")))
             rows.append((label, cells))
+    return models, rows
 
-    print("| chip the simulator measures | " +
-          " | ".join("%s: search / ilp told the truth" % m for m in models) +
-          " |")
-    print("|---|" + "---:|" * len(models))
-    for label, cells in rows:
-        print("| %s | %s |" % (label, " | ".join(cells)))
+
+def ilp_and_best_search(runs):
+    """The ilp placement's latency and the best search's median."""
+    ilp = [r["latency_s"] for r in runs if r["strategy"] == "ilp"][0]
+    search = {}
+    for r in runs:
+        if r["strategy"] != "ilp":
+            search.setdefault(r["strategy"], []).append(r["latency_s"])
+    return ilp, min(median(v) for v in search.values())
 
 
 if __name__ == "__main__":
