@@ -38,7 +38,8 @@ CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
   CapacityReport report;
   llvm::SmallVector<int64_t, 8> weightsUsed(problem.numLevels(), 0);
 
-  // Weights first, in program order: each stays resident for the whole run.
+  // Weights first, in visiting order (rectify(): program order): each stays
+  // resident for the whole run.
   for (unsigned k = 0; k < n; ++k) {
     const unsigned i = weightAt(k);
     int64_t bytes = problem.weightBytes[i];
@@ -66,7 +67,7 @@ CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
     weightsUsed[level] += bytes;
   }
 
-  // Then activations, in program order, over their live ranges. Rows of
+  // Then activations, in visiting order, over their live ranges. Rows of
   // levels that hold everything are never read or written.
   std::vector<int64_t> &cellStore = threadScratch().cells;
   cellStore.resize(size_t(problem.numLevels()) * n);
