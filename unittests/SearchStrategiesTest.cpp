@@ -171,6 +171,29 @@ TEST(Ilp, EqualsBruteForceWhenWeightsOutgrowTheRing) {
   expectIlpOptimalOnBruteForce(problem, "three levels, 100 B ring");
 }
 
+TEST(Ilp, EqualsBruteForceWhenTheWindowHoldsAWeightLargerThanTheRing) {
+  // A weight larger than the 100 B ring in the middle level after a small
+  // one: the window term from the small one's reader counts the large one
+  // at its own rate (NodeCost::windowSeconds), and must bind at the optimum
+  // for some of these sizes, so the MILP's window rows must count it too.
+  for (int64_t small : {40, 80})
+    for (int64_t large : {500, 700, 900}) {
+      WorkloadGraph graph;
+      graph.name = "window";
+      graph.nodes = {test::makeNode("n0", 1, small, 10),
+                     test::makeNode("n1", 1, large, 10, {0}),
+                     test::makeNode("n2", 1, small + 10, 10, {1}),
+                     test::makeNode("n3", 1, 1700 - large, 10, {2})};
+      graph.nodes[3].isGraphOutput = true;
+      ASSERT_FALSE(bool(graph.verify()));
+      Target target = test::threeLevelTarget();
+      Problem problem(graph, target);
+      std::string what = "window, " + std::to_string(small) + " B then " +
+                         std::to_string(large) + " B";
+      expectIlpOptimalOnBruteForce(problem, what.c_str());
+    }
+}
+
 TEST(Ilp, SharedWeightsHostInputsAndWeightlessNodes) {
   // b reads a's weights (at a's level), a reads a graph input (always from
   // the slowest level), c has no weights; the fast level holds a few of the

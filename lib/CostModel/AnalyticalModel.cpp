@@ -84,8 +84,10 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   ring = double(config->ringBytes);
   ringSpb = activationRates[slowest].read;
   for (std::vector<Rates> *table : {&weightRates, &activationRates})
-    for (Rates &rates : *table)
+    for (Rates &rates : *table) {
       rates.ringStream = rates.ring * rates.stream;
+      rates.largeWindow = ring * (rates.ringStream - rates.ring * ringSpb);
+    }
 }
 
 AnalyticalModel AnalyticalModel::withoutPrefetch() const {
@@ -117,6 +119,10 @@ AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
     const double excess = b > ring ? b - ring : 0.0;
     cost.streamBytes += (b - excess) * rates.ring;
     cost.excessSeconds += excess * rates.ringStream;
+    // In the window term all of such a tensor at its own rate (Y_i): a
+    // ring's worth less what B_i counted of it at r (0 for the backing
+    // store's, whose rate is r).
+    cost.windowSeconds += excess > 0 ? rates.largeWindow : 0.0;
     touched |= bytes > 0 ? rates.touches : 0;
     return b * rates.read;
   };
@@ -175,7 +181,8 @@ AnalyticalModel::step(const NodeCost &cost, unsigned i,
           std::max(state.clock,
                    state.windowStart +
                        (state.windowBytes + cost.streamBytes - ring) * ringSpb +
-                       (state.windowExcess + cost.excessSeconds));
+                       (state.windowExcess + cost.excessSeconds) +
+                       (state.windowSeconds + cost.windowSeconds));
     state.end =
         std::max(state.end, state.clock + problem().target().layerOverhead);
   }
@@ -184,9 +191,11 @@ AnalyticalModel::step(const NodeCost &cost, unsigned i,
     state.windowStart = start;
     state.windowBytes = cost.streamBytes;
     state.windowExcess = cost.excessSeconds;
+    state.windowSeconds = cost.windowSeconds;
   } else {
     state.windowBytes += cost.streamBytes;
     state.windowExcess += cost.excessSeconds;
+    state.windowSeconds += cost.windowSeconds;
   }
 }
 
@@ -205,14 +214,15 @@ MaxPlusMatrix AnalyticalModel::stepMatrix(const NodeCost &cost,
     m.at[E][E] = std::max(cost.seconds, ringTerm + overhead);
     m.at[E][G] = cost.streamSeconds + overhead;
     if (readers[i]) {
-      m.at[G][W] = ringTerm;
-      m.at[E][W] = ringTerm + overhead;
+      m.at[G][W] = ringTerm + cost.windowSeconds;
+      m.at[E][W] = ringTerm + cost.windowSeconds + overhead;
     }
   } else {
     m.at[E][E] = cost.seconds;
     m.at[G][G] = 0;
   }
-  const double ringSeconds = cost.streamBytes * ringSpb + cost.excessSeconds;
+  const double ringSeconds =
+      cost.streamBytes * ringSpb + cost.excessSeconds + cost.windowSeconds;
   if (readers[i])
     m.at[W][E] = ringSeconds;
   else
@@ -306,7 +316,8 @@ void AnalyticalModel::Session::refresh(unsigned i) {
   NodeCost &old = costs[i];
   if (cost.seconds == old.seconds && cost.streamSeconds == old.streamSeconds &&
       cost.streamBytes == old.streamBytes &&
-      cost.excessSeconds == old.excessSeconds)
+      cost.excessSeconds == old.excessSeconds &&
+      cost.windowSeconds == old.windowSeconds)
     return;
   old = cost;
   chain.set(i, model.stepMatrix(cost, i));

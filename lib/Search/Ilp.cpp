@@ -240,6 +240,12 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
     std::vector<std::pair<int, double>> terms;
   };
   std::vector<Linear> streamTime(n), ringTime(n);
+  // The window term's per-node part, B_i(x) r + X_i(x) + Y_i(x)
+  // (NodeCost::windowSeconds): ringTime plus, for a tensor larger than the
+  // ring, its ring's worth at its level's stream rate less at r. Only built
+  // (largeTensor) for nodes with such a tensor; elsewhere it is ringTime.
+  std::vector<Linear> windowTime(n);
+  std::vector<uint8_t> largeTensor(n, 0);
   // Per node: the column t_i of max(C_i, M_i), or -1 when it is the
   // constant constantTime[i].
   std::vector<int> timeVar(n, -1);
@@ -299,12 +305,31 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
                              (excess > 0 ? stream(l) * excess / bytes : 0.0)
                        : 0.0;
       };
+      // Y of the window term: what the ring terms counted of a tensor larger
+      // than the ring at r, at the level's own stream rate instead.
+      const bool large = prefetch && double(bytes) > ringBytes;
+      auto window = [&](unsigned l) {
+        bool counted = weights ? model.streams(l) : l == slowest;
+        if (!counted || !large)
+          return 0.0;
+        double own =
+            weights ? model.streamSecondsPerByte(l) : model.secondsPerByte(l);
+        return ringBytes * (own - ringSpb);
+      };
       const double backing = spb(slowest);
       double largest = backing;
       backingSeconds += bytes * backing;
       if (prefetch) {
+        // The node's first such tensor: the window part so far is ringTime.
+        if (large && !largeTensor[i]) {
+          windowTime[i] = ringTime[i];
+          largeTensor[i] = 1;
+        }
         streamTime[i].constant += stream(slowest) * kSecondsToUnits;
         ringTime[i].constant += ring(slowest) * kSecondsToUnits;
+        if (largeTensor[i])
+          windowTime[i].constant +=
+              (ring(slowest) + window(slowest)) * kSecondsToUnits;
       }
       for (unsigned l = 0; l < slowest; ++l) {
         if (vars[l] < 0)
@@ -318,6 +343,11 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
           streamTime[i].terms.push_back({vars[l], d * kSecondsToUnits});
         if (double d = ring(l) - ring(slowest); d != 0)
           ringTime[i].terms.push_back({vars[l], d * kSecondsToUnits});
+        if (!largeTensor[i])
+          continue;
+        if (double d = ring(l) + window(l) - ring(slowest) - window(slowest);
+            d != 0)
+          windowTime[i].terms.push_back({vars[l], d * kSecondsToUnits});
       }
       largestSeconds += bytes * largest;
     };
@@ -350,9 +380,12 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
       backingSeconds += fixedLatency;
     largestSeconds += largestLatency;
     if (prefetch) {
-      streamTime[i].constant += hostSeconds * kSecondsToUnits;
-      ringTime[i].constant +=
+      const double hostRing =
           problem.hostInputBytes[i] * ringSpb * kSecondsToUnits;
+      streamTime[i].constant += hostSeconds * kSecondsToUnits;
+      ringTime[i].constant += hostRing;
+      if (largeTensor[i])
+        windowTime[i].constant += hostRing;
     }
     const double compute = model.computeSeconds(i);
     if (cols.empty() || compute >= largestSeconds) {
@@ -427,8 +460,9 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
     std::vector<std::pair<int, double>> streamTerms;
     // Per node: B_j(x) r as terms and a constant (the window row below sums
     // them from the previous weight-reading node).
-    std::vector<std::vector<std::pair<int, double>>> ringTerms(n);
-    std::vector<double> ringConstant(n, 0);
+    std::vector<std::vector<std::pair<int, double>>> ringTerms(n),
+        windowTerms(n);
+    std::vector<double> ringConstant(n, 0), windowConstant(n, 0);
     std::vector<int> ends(n, -1);
     int previousClock = -1, previousReader = -1;
     for (unsigned i = 0; i < n; ++i) {
@@ -472,19 +506,26 @@ std::optional<Milp> buildMilp(const AnalyticalModel &model,
         };
         double streamConstant = asTerms(streamTime[i], "s", i, streamTerms);
         ringConstant[i] = asTerms(ringTime[i], "b", i, ringTerms[i]);
+        if (largeTensor[i]) {
+          windowConstant[i] = asTerms(windowTime[i], "y", i, windowTerms[i]);
+        } else {
+          windowTerms[i] = ringTerms[i];
+          windowConstant[i] = ringConstant[i];
+        }
         addClockRow(previousClock, streamTerms, streamConstant);
         addClockRow(previousEnd, ringTerms[i], ringConstant[i] - ringUnits);
         if (model.readsWeights(i) && previousReader >= 0) {
           // The window from the previous weight-reading node k:
-          // g_i >= e_{k-1} + (B_k + ... + B_i - ring) r. Consecutive
-          // readers' windows do not overlap, so this stays linear in size.
+          // g_i >= e_{k-1} + (B_k + ... + B_i - ring) r + X_k + ... + X_i
+          // + Y_k + ... + Y_i. Consecutive readers' windows do not overlap,
+          // so this stays linear in size.
           const unsigned k = unsigned(previousReader);
           std::vector<std::pair<int, double>> window;
           double constant = -ringUnits;
           for (unsigned j = k; j <= i; ++j) {
-            window.insert(window.end(), ringTerms[j].begin(),
-                          ringTerms[j].end());
-            constant += ringConstant[j];
+            window.insert(window.end(), windowTerms[j].begin(),
+                          windowTerms[j].end());
+            constant += windowConstant[j];
           }
           addClockRow(k ? ends[k - 1] : -1, window, constant);
         }

@@ -57,6 +57,12 @@ public:
     /// their own level's stream rate: they pass through the ring while
     /// their layer runs. The ring terms are (B_i - ring) r + X_i.
     double excessSeconds = 0;
+    /// Y_i: of the same tensors, their ring's worth at their own level's
+    /// stream rate less at r (<= 0; an exact 0 when every tensor fits the
+    /// ring, and for the backing store's): in the window term a tensor
+    /// larger than the ring counts all its bytes at its own rate, B_i r +
+    /// X_i + Y_i.
+    double windowSeconds = 0;
   };
   NodeCost nodeCost(const Placement &placement, unsigned i) const;
   /// Seconds spent moving node `i`'s tensors (M_i), no capacity check.
@@ -120,7 +126,7 @@ private:
   /// it).
   struct Recursion {
     double end = 0, clock = 0, windowStart = 0, windowBytes = 0,
-           windowExcess = 0;
+           windowExcess = 0, windowSeconds = 0;
     bool window = false;
   };
   /// Advances `state` over node i.
@@ -142,8 +148,10 @@ private:
     double read = 0, stream = 0, ring = 0;
     uint32_t touches = 0;
     /// ring x stream: what a byte beyond the ring's size costs the ring
-    /// terms (set by the constructor from the others).
-    double ringStream = 0;
+    /// terms; and what the window term adds for a tensor larger than the
+    /// ring, the ring's bytes at the stream rate less at r (Y_i). Both set
+    /// by the constructor from the others.
+    double ringStream = 0, largeWindow = 0;
   };
   std::vector<Rates> weightRates, activationRates;
   /// The start-up latency of a layer's traffic, by the set of levels it
