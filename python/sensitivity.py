@@ -32,6 +32,14 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+def scale_compute(factor):
+    """A change of the target's MAC and vector rates by `factor`."""
+    def change(t):
+        t["compute"]["mac_per_s"] *= factor
+        t["compute"]["vector_ops_per_s"] *= factor
+    return change
+
+
 # (label, change to the target JSON). Ranges are plausible chips of this
 # class, chosen before looking at any result: a ring from a quarter to four
 # times the nominal 4 MiB, DMA tiles from 16 to 256 KiB, a runtime without
@@ -54,12 +62,6 @@ def variants():
                     level["bandwidth_bytes_per_s"] *= factor
         return change
 
-    def scale_compute(factor):
-        def change(t):
-            t["compute"]["mac_per_s"] *= factor
-            t["compute"]["vector_ops_per_s"] *= factor
-        return change
-
     return [
         ("nominal", lambda t: None),
         ("ring 1 MiB", sim(["prefetch", "ring_bytes"], 1 << 20)),
@@ -78,12 +80,6 @@ def mismatch_variants():
     def dram_fraction(value):
         def change(t):
             t["sim"]["levels"]["dram"]["sustained_fraction"] = value
-        return change
-
-    def scale_compute(factor):
-        def change(t):
-            t["compute"]["mac_per_s"] *= factor
-            t["compute"]["vector_ops_per_s"] *= factor
         return change
 
     return ([("DRAM sustains %g (0.8)" % f, dram_fraction(f))
