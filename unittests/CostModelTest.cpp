@@ -11,6 +11,8 @@
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/CostModel/SimConfig.h"
 
+#include <random>
+
 using namespace egrl;
 
 namespace {
@@ -76,27 +78,119 @@ TEST(AnalyticalModel, RectifiesWeightsFirstInProgramOrder) {
   EXPECT_DOUBLE_EQ(result.latency, 32.6);
 }
 
-TEST(AnalyticalModel, RectifyInOrderKeepsWhatItVisitsFirst) {
+/// Every tensor of `nodes` nodes: weights in `weightOrder`, then outputs
+/// in `outputOrder` (empty: program order).
+std::vector<TensorRef> tensorsInOrder(unsigned nodes,
+                                      std::vector<unsigned> weightOrder,
+                                      std::vector<unsigned> outputOrder,
+                                      bool outputsFirst = false) {
+  auto fill = [&](std::vector<unsigned> &order) {
+    if (order.empty())
+      for (unsigned i = 0; i < nodes; ++i)
+        order.push_back(i);
+  };
+  fill(weightOrder);
+  fill(outputOrder);
+  std::vector<TensorRef> tensors;
+  for (bool weights : {!outputsFirst, outputsFirst})
+    for (unsigned i : weights ? weightOrder : outputOrder)
+      tensors.push_back({i, weights});
+  return tensors;
+}
+
+TEST(AnalyticalModel, FitInOrderKeepsWhatItVisitsFirst) {
   WorkloadGraph graph = chain();
   Target target = test::idealTarget(250);
   Problem problem(graph, target);
   // Visiting n1's weights first keeps its 200 B and demotes n0's 100 B,
   // the reverse of program order (RectifiesWeightsFirstInProgramOrder).
   Placement reversed(2, kFast);
-  CapacityReport report = rectifyInOrder(problem, reversed, {1, 0}, {1, 0});
+  CapacityReport report =
+      fitInOrder(problem, reversed, tensorsInOrder(2, {1, 0}, {1, 0}));
   EXPECT_FALSE(report.valid);
+  EXPECT_EQ(report.demotedTensors, 2u);
+  EXPECT_EQ(report.overflowBytes, 150);
   EXPECT_EQ(reversed[0].weights, kSlow);
   EXPECT_EQ(reversed[1].weights, kFast);
   // n1's 10 B output fits beside the 200 B; n0's 50 B, live with it, no
   // longer does.
   EXPECT_EQ(reversed[1].output, kFast);
   EXPECT_EQ(reversed[0].output, kSlow);
-  // Empty orders are rectify()'s program order.
+  // Activations first: both outputs (60 B at once) keep the fast level, and
+  // then only n0's 100 B of weights fit beside them (n1's would make 260 B).
+  Placement outputsFirst(2, kFast);
+  fitInOrder(problem, outputsFirst, tensorsInOrder(2, {}, {}, true));
+  EXPECT_EQ(outputsFirst[0], (NodePlacement{kFast, kFast}));
+  EXPECT_EQ(outputsFirst[1], (NodePlacement{kSlow, kFast}));
+  // Program order with the weights first is rectify(), report included.
   Placement inOrder(2, kFast), plain(2, kFast);
-  rectifyInOrder(problem, inOrder, {}, {});
-  rectify(problem, plain);
+  CapacityReport ordered =
+      fitInOrder(problem, inOrder, tensorsInOrder(2, {}, {}));
+  CapacityReport rectified = rectify(problem, plain);
   EXPECT_EQ(inOrder, plain);
+  EXPECT_EQ(ordered.valid, rectified.valid);
+  EXPECT_EQ(ordered.overflowBytes, rectified.overflowBytes);
+  EXPECT_EQ(ordered.demotedTensors, rectified.demotedTensors);
   EXPECT_EQ(plain[0].weights, kFast);
+}
+
+TEST(AnalyticalModel, FitInOrderIsRectifyInProgramOrderOnRandomGraphs) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    WorkloadGraph graph = test::randomGraph(40, seed);
+    Target target = test::nnpiTarget();
+    Problem problem(graph, target);
+    std::mt19937_64 rng(seed);
+    Placement random(problem.numNodes(), 0);
+    for (NodePlacement &node : random.nodes)
+      node = {uint8_t(rng() % 3), uint8_t(rng() % 3)};
+    Placement ordered = random, plain = random;
+    CapacityReport a = fitInOrder(problem, ordered,
+                                  tensorsInOrder(problem.numNodes(), {}, {}));
+    CapacityReport b = rectify(problem, plain);
+    EXPECT_EQ(ordered, plain) << "seed " << seed;
+    EXPECT_EQ(a.valid, b.valid) << "seed " << seed;
+    EXPECT_EQ(a.overflowBytes, b.overflowBytes) << "seed " << seed;
+  }
+}
+
+TEST(AnalyticalModel, PromoteIntoSpareRoomFillsInTheGivenOrder) {
+  WorkloadGraph graph = chain();
+  Target target = test::idealTarget(250);
+  Problem problem(graph, target);
+  // From all-slow, n1's 200 B of weights go first and fill the fast level
+  // beyond n0's 100 B; n1's 10 B output fits beside them, n0's 50 B output
+  // (live with n1's) does not: 200 + 50 + 10 > 250.
+  Placement byN1(2, kSlow);
+  EXPECT_EQ(
+      promoteIntoSpareRoom(problem, byN1, tensorsInOrder(2, {1, 0}, {1, 0})),
+      2u);
+  EXPECT_EQ(byN1[1], (NodePlacement{kFast, kFast}));
+  EXPECT_EQ(byN1[0], (NodePlacement{kSlow, kSlow}));
+  // In program order n0's 100 B go first, n1's 200 B no longer fit, and
+  // both outputs fit beside n0's weights: 100 + 50 + 10 <= 250.
+  Placement inOrder(2, kSlow);
+  EXPECT_EQ(promoteIntoSpareRoom(problem, inOrder, tensorsInOrder(2, {}, {})),
+            3u);
+  EXPECT_EQ(inOrder[0], (NodePlacement{kFast, kFast}));
+  EXPECT_EQ(inOrder[1], (NodePlacement{kSlow, kFast}));
+  // Tensors the order leaves out stay where they are.
+  Placement onlyN0(2, kSlow);
+  EXPECT_EQ(promoteIntoSpareRoom(problem, onlyN0, {{0, true}}), 1u);
+  EXPECT_EQ(onlyN0[0], (NodePlacement{kFast, kSlow}));
+  EXPECT_EQ(onlyN0[1], (NodePlacement{kSlow, kSlow}));
+  // Every result fits as it is.
+  for (const Placement &promoted : {byN1, inOrder, onlyN0}) {
+    Placement check = promoted;
+    EXPECT_TRUE(rectify(problem, check).valid);
+    EXPECT_EQ(check, promoted);
+  }
+  // Nothing to gain: a placement already in the fastest level stays.
+  Target roomy = test::idealTarget(1000);
+  Problem roomyProblem(graph, roomy);
+  Placement fast(2, kFast);
+  EXPECT_EQ(promoteIntoSpareRoom(roomyProblem, fast, tensorsInOrder(2, {}, {})),
+            0u);
+  EXPECT_EQ(fast, Placement(2, kFast));
 }
 
 TEST(AnalyticalModel, ActivationsOnlyOccupyTheirLiveRange) {

@@ -65,11 +65,12 @@ TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
   GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
   policy.bind(problem);
   const unsigned fast = 0;
-  // Where the most likely placement fits, nothing moves (but the canonical
-  // weight level of nodes without weights, as rectify() sets it).
-  Placement canonical = policy.mostLikely();
-  EXPECT_TRUE(rectify(problem, canonical).valid);
-  EXPECT_EQ(policy.mostLikelyFitted(problem), canonical);
+  // Where everything fits, the room left over takes every tensor: the
+  // fast level (and the canonical weight level of nodes without weights,
+  // as rectify() sets it).
+  Placement allFast(problem.numNodes(), fast);
+  EXPECT_TRUE(rectify(problem, allFast).valid);
+  EXPECT_EQ(policy.mostLikelyFitted(problem), allFast);
 
   // A fast level that holds a fifth of the weights the policy asks it for.
   Placement wanted = policy.mostLikely();
@@ -84,8 +85,14 @@ TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
   Placement check = fitted;
   EXPECT_TRUE(rectify(chip, check).valid);
   EXPECT_EQ(check, fitted);
-  // Every weight demoted from the fast level did not fit beside the ones
-  // the policy is surer of.
+  // Activations are fitted first: every weight demoted from the fast level
+  // did not fit beside them and the weights the policy is surer of.
+  int64_t fastWeights = 0;
+  for (unsigned i = 0; i < chip.numNodes(); ++i)
+    if (fitted[i].weights == fast)
+      fastWeights += chip.weightBytes[i];
+  const int64_t activationPeak =
+      peakResidentBytes(chip, fitted)[fast] - fastWeights;
   std::vector<float> logp = policy.logProbabilities();
   auto confidence = [&](unsigned i) { return logp[size_t(i) * 2 * 2 + fast]; };
   unsigned demoted = 0;
@@ -100,10 +107,29 @@ TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
           (confidence(j) > confidence(i) ||
            (confidence(j) == confidence(i) && j < i)))
         surer += chip.weightBytes[j];
-    EXPECT_GT(surer + chip.weightBytes[i], chip.usableBytes[fast])
+    EXPECT_GT(surer + activationPeak + chip.weightBytes[i],
+              chip.usableBytes[fast])
         << "node " << i;
   }
   EXPECT_GT(demoted, 0u);
+  // A fast level that holds exactly the activations the policy wants there:
+  // they all keep it, and no weight displaces them.
+  Placement outputsOnly = wanted;
+  for (NodePlacement &node : outputsOnly.nodes)
+    node.weights = 1;
+  Target justActivations =
+      test::twoLevelTarget(peakResidentBytes(chip, outputsOnly)[fast]);
+  Problem activationChip(graph, justActivations);
+  Placement keeps = policy.mostLikelyFitted(activationChip);
+  for (unsigned i = 0; i < chip.numNodes(); ++i)
+    if (wanted[i].output == fast && chip.outputBytes[i] > 0)
+      EXPECT_EQ(keeps[i].output, fast) << "node " << i;
+  // The room left over holds none of the weights outside the fast level.
+  const int64_t peak = peakResidentBytes(chip, fitted)[fast];
+  for (unsigned i = 0; i < chip.numNodes(); ++i)
+    if (chip.hasWeights(i) && fitted[i].weights != fast)
+      EXPECT_GT(peak + chip.weightBytes[i], chip.usableBytes[fast])
+          << "node " << i;
 }
 
 TEST(GnnPolicy, ReinforceMovesProbabilityTowardsRewardedActions) {

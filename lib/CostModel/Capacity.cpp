@@ -27,21 +27,16 @@ OccupancyScratch &threadScratch() {
 }
 } // namespace
 
-namespace {
-/// rectify() with the k-th weight and activation visited given by
-/// `weightAt(k)` and `outputAt(k)`: inlined, so program order (every
-/// evaluation's) pays nothing for the orders policies use.
-template <typename WeightAt, typename OutputAt>
-CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
-                               WeightAt weightAt, OutputAt outputAt) {
+// Every evaluation rectifies: this is fitInOrder() in program order with the
+// weights first, written for speed (a row's peak so far skips range scans,
+// levels that hold everything are never scanned).
+CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
   CapacityReport report;
   llvm::SmallVector<int64_t, 8> weightsUsed(problem.numLevels(), 0);
 
-  // Weights first, in visiting order (rectify(): program order): each stays
-  // resident for the whole run.
-  for (unsigned k = 0; k < n; ++k) {
-    const unsigned i = weightAt(k);
+  // Weights first, in program order: each stays resident for the whole run.
+  for (unsigned i = 0; i < n; ++i) {
     int64_t bytes = problem.weightBytes[i];
     if (bytes == 0) {
       placement[i].weights = slowest;
@@ -67,7 +62,7 @@ CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
     weightsUsed[level] += bytes;
   }
 
-  // Then activations, in visiting order, over their live ranges. Rows of
+  // Then activations, in program order, over their live ranges. Rows of
   // levels that hold everything are never read or written.
   std::vector<int64_t> &cellStore = threadScratch().cells;
   cellStore.resize(size_t(problem.numLevels()) * n);
@@ -82,8 +77,7 @@ CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
     if (!holdsEverything[level])
       std::fill_n(cells + size_t(level) * n, n, int64_t(0));
   }
-  for (unsigned k = 0; k < n; ++k) {
-    const unsigned i = outputAt(k);
+  for (unsigned i = 0; i < n; ++i) {
     int64_t bytes = problem.outputBytes[i];
     if (bytes == 0)
       continue;
@@ -134,26 +128,120 @@ CapacityReport rectifyVisiting(const Problem &problem, Placement &placement,
   }
   return report;
 }
+
+namespace {
+/// What a placement holds, tensor by tensor: weights per level, activations
+/// per level and step, and each row's peak, which stays an upper bound when
+/// an activation leaves a row (fits() is then conservative, never wrong).
+class Occupancy {
+public:
+  explicit Occupancy(const Problem &problem)
+      : problem(problem), n(problem.numNodes()),
+        weightsUsed(problem.numLevels(), 0), rowMax(problem.numLevels(), 0),
+        cells(size_t(problem.numLevels()) * problem.numNodes(), 0) {}
+
+  int64_t bytes(TensorRef t) const {
+    return t.weights ? problem.weightBytes[t.node]
+                     : problem.outputBytes[t.node];
+  }
+  bool fits(TensorRef t, unsigned level) const {
+    if (problem.holdsEverything[level])
+      return true;
+    const int64_t limit =
+        problem.usableBytes[level] - weightsUsed[level] - bytes(t);
+    if (t.weights)
+      return rowMax[level] <= limit;
+    if (limit < 0)
+      return false; // Cells are >= 0 and the range is never empty.
+    if (rowMax[level] <= limit)
+      return true;
+    const int64_t *row = cells.data() + size_t(level) * n;
+    return std::none_of(row + t.node, row + problem.lastUse[t.node] + 1,
+                        [&](int64_t c) { return c > limit; });
+  }
+  void add(TensorRef t, unsigned level, int64_t sign = 1) {
+    const int64_t b = sign * bytes(t);
+    if (t.weights) {
+      weightsUsed[level] += b;
+      return;
+    }
+    int64_t *row = cells.data() + size_t(level) * n;
+    for (unsigned step = t.node; step <= problem.lastUse[t.node]; ++step) {
+      row[step] += b;
+      rowMax[level] = std::max(rowMax[level], row[step]);
+    }
+  }
+  void remove(TensorRef t, unsigned level) { add(t, level, -1); }
+
+private:
+  const Problem &problem;
+  const unsigned n;
+  std::vector<int64_t> weightsUsed, rowMax, cells;
+};
+
+uint8_t &levelOf(Placement &placement, TensorRef t) {
+  return t.weights ? placement[t.node].weights : placement[t.node].output;
+}
 } // namespace
 
-CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
-  auto inProgramOrder = [](unsigned k) { return k; };
-  return rectifyVisiting(problem, placement, inProgramOrder, inProgramOrder);
+CapacityReport egrl::fitInOrder(const Problem &problem, Placement &placement,
+                                llvm::ArrayRef<TensorRef> order) {
+  assert(order.size() == size_t(2) * problem.numNodes() &&
+         "the order names every tensor");
+  const unsigned slowest = problem.slowestLevel();
+  CapacityReport report;
+  Occupancy occupancy(problem);
+  for (TensorRef t : order) {
+    const int64_t bytes = occupancy.bytes(t);
+    if (bytes == 0) {
+      if (t.weights)
+        levelOf(placement, t) = slowest; // Canonical, as rectify() sets it.
+      continue;
+    }
+    unsigned level = levelOf(placement, t);
+    bool fits = occupancy.fits(t, level);
+    while (level < slowest && !fits)
+      fits = occupancy.fits(t, ++level);
+    if (level != levelOf(placement, t)) {
+      report.valid = false;
+      report.overflowBytes += bytes;
+      ++report.demotedTensors;
+      levelOf(placement, t) = level;
+    } else if (!fits) {
+      report.overflowBytes += bytes;
+    }
+    if (!fits) {
+      report.valid = false;
+      report.backingStoreOverflow = true;
+    }
+    occupancy.add(t, level);
+  }
+  return report;
 }
 
-CapacityReport egrl::rectifyInOrder(const Problem &problem,
+unsigned egrl::promoteIntoSpareRoom(const Problem &problem,
                                     Placement &placement,
-                                    llvm::ArrayRef<unsigned> weightOrder,
-                                    llvm::ArrayRef<unsigned> outputOrder) {
-  const unsigned n = problem.numNodes();
-  assert((weightOrder.empty() || weightOrder.size() == n) &&
-         (outputOrder.empty() || outputOrder.size() == n) &&
-         "an order names every node");
-  (void)n;
-  auto in = [](llvm::ArrayRef<unsigned> order) {
-    return [order](unsigned k) { return order.empty() ? k : order[k]; };
-  };
-  return rectifyVisiting(problem, placement, in(weightOrder), in(outputOrder));
+                                    llvm::ArrayRef<TensorRef> order) {
+  Occupancy occupancy(problem);
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    for (bool weights : {true, false})
+      occupancy.add({i, weights}, levelOf(placement, {i, weights}));
+  unsigned moved = 0;
+  for (TensorRef t : order) {
+    if (occupancy.bytes(t) == 0)
+      continue;
+    const unsigned from = levelOf(placement, t);
+    for (unsigned level = 0; level < from; ++level) {
+      if (!occupancy.fits(t, level))
+        continue;
+      occupancy.remove(t, from);
+      occupancy.add(t, level);
+      levelOf(placement, t) = level;
+      ++moved;
+      break;
+    }
+  }
+  return moved;
 }
 
 std::vector<int64_t> egrl::peakResidentBytes(const Problem &problem,

@@ -156,23 +156,47 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
   const unsigned n = impl->numNodes, levels = impl->levels;
   assert(chip.numNodes() == n && chip.numLevels() == levels &&
          "the chip of the bound graph");
-  // Most confident first; ties in program order, so the order is the
-  // program order when the policy is equally sure of everything.
-  auto byConfidence = [&](unsigned decision) {
-    std::vector<float> confidence(n);
-    for (unsigned i = 0; i < n; ++i) {
-      uint8_t level =
-          decision == 0 ? placement[i].weights : placement[i].output;
-      confidence[i] = logp[(size_t(i) * 2 + decision) * levels + level];
-    }
-    std::vector<unsigned> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](unsigned a, unsigned b) {
-      return confidence[a] > confidence[b];
-    });
+  auto levelOf = [&](unsigned i, unsigned decision) -> unsigned {
+    return decision == 0 ? placement[i].weights : placement[i].output;
+  };
+  auto probability = [&](unsigned i, unsigned decision, unsigned level) {
+    return std::exp(logp[(size_t(i) * 2 + decision) * levels + level]);
+  };
+  // Activations first, then weights, each by `score`, highest first (ties
+  // in program order). An activation in a slower level costs its write and
+  // every read, and no prefetch hides them, while a weight's fetch streams
+  // ahead of its layer: when both cannot have the fast level, activations
+  // keep it. (Weights first, as rectify() visits them, placed a held-out
+  // BERT-base's activations in DRAM behind weights that filled SRAM and LLC.)
+  auto byScore = [&](auto score) {
+    std::vector<std::pair<float, TensorRef>> scored;
+    for (bool weights : {false, true})
+      for (unsigned i = 0; i < n; ++i)
+        scored.push_back({score(i, weights ? 0u : 1u), TensorRef{i, weights}});
+    std::stable_sort(
+        scored.begin(), scored.end(), [](const auto &a, const auto &b) {
+          return a.second.weights != b.second.weights ? !a.second.weights
+                                                      : a.first > b.first;
+        });
+    std::vector<TensorRef> order;
+    for (const auto &entry : scored)
+      order.push_back(entry.second);
     return order;
   };
-  rectifyInOrder(chip, placement, byConfidence(0), byConfidence(1));
+  // Most confident first: what it is least sure of is demoted first.
+  auto confidence = [&](unsigned i, unsigned decision) {
+    return probability(i, decision, levelOf(i, decision));
+  };
+  fitInOrder(chip, placement, byScore(confidence));
+  // Room left over goes first to what the policy most wants faster than it
+  // got (the probability of the faster levels).
+  auto wantsFaster = [&](unsigned i, unsigned decision) {
+    float sum = 0;
+    for (unsigned level = 0; level < levelOf(i, decision); ++level)
+      sum += probability(i, decision, level);
+    return sum;
+  };
+  promoteIntoSpareRoom(chip, placement, byScore(wantsFaster));
   return placement;
 }
 

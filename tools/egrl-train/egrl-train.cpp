@@ -12,7 +12,9 @@
 // that graph's elite placements found so far (weighted likelihood,
 // GnnPolicy::updateOn). The policy's own most likely placement is measured
 // every round too: it is what `strategy=policy` uses, and a good one joins
-// the elites. Nothing imitates a model-based placement. docs/training.md.
+// the elites. Nothing imitates a model-based placement unless
+// --seed-from=model makes the measured native, greedy and ilp placements
+// each graph's first elites. docs/training.md.
 //
 // All randomness is seeded per (seed, round, graph) and evaluation batches
 // are recorded in index order, so a seed gives the same policy for any
@@ -102,6 +104,18 @@ static cl::opt<double> imitationWeight(
     "imitation-weight", cl::init(1.0),
     cl::desc("Scale of the self-imitation step's weights (default: 1)"),
     cl::cat(trainCategory));
+static cl::opt<std::string> seedFrom(
+    "seed-from", cl::init("none"),
+    cl::desc("What each graph's elites start from: none (only what the "
+             "policy samples, the default), native, or model (the best of "
+             "native, greedy and ilp, planned on --target and measured on "
+             "the evaluator like any sample)"),
+    cl::cat(trainCategory));
+static cl::opt<double>
+    timeLimit("time-limit", cl::init(10),
+              cl::desc("Seconds ilp may plan each graph with "
+                       "--seed-from=model (default: 10)"),
+              cl::cat(trainCategory));
 static cl::opt<unsigned> hidden("hidden", cl::init(64),
                                 cl::desc("GNN hidden units (default: 64)"),
                                 cl::cat(trainCategory));
@@ -247,6 +261,7 @@ json trainingOptions(const tools::EvaluationSetup &setup) {
           {"batch", batch.getValue()},
           {"elites", elites.getValue()},
           {"imitation_weight", imitationWeight.getValue()},
+          {"seed_from", seedFrom.getValue()},
           {"hidden", hidden.getValue()},
           {"layers", layers.getValue()},
           {"learning_rate", learningRate.getValue()},
@@ -265,8 +280,9 @@ void writeFile(llvm::StringRef path, llvm::StringRef text) {
 /// checkpoint holds.
 class Trainer {
 public:
-  explicit Trainer(const tools::EvaluationSetup &setup)
-      : setup(setup), policy(policyConfig(), setup.chip.numLevels()) {
+  Trainer(const tools::EvaluationSetup &setup, SeedFrom seedFromKind)
+      : setup(setup), seedFromKind(seedFromKind),
+        policy(policyConfig(), setup.chip.numLevels()) {
     for (const std::string &file : corpusFiles())
       addGraph(file);
   }
@@ -275,7 +291,8 @@ public:
   /// these options.
   void resumeFrom(llvm::StringRef path);
   /// Measures each graph's native placement once (the reward's reference),
-  /// or takes it from the checkpoint so a resumed run scores alike.
+  /// or takes it from the checkpoint so a resumed run scores alike; with
+  /// --seed-from, measures the seeds too and makes them the first elites.
   void measureNative();
   /// One round over the corpus in a seeded order.
   void trainRound();
@@ -325,6 +342,7 @@ private:
   }
 
   const tools::EvaluationSetup &setup;
+  const SeedFrom seedFromKind;
   std::vector<GraphState> graphs;
   std::vector<std::string> names;
   GnnPolicy policy;
@@ -420,8 +438,30 @@ void Trainer::measureNative() {
       known.push_back(
           {"native", nativePlacement(*graph.model->problem), native});
     }
+    const bool fresh = known.empty();
+    if (fresh && seedFromKind != SeedFrom::None) {
+      // The seeds join the elites as measured samples would; a resumed run
+      // has them in its checkpoint's elites already.
+      graph.context->options.seedFrom = seedFromKind;
+      graph.context->options.timeLimitSeconds = timeLimit;
+      auto seeds = seedPlacements(*graph.context, *graph.tracker);
+      if (!seeds)
+        die(graph.model->name + ": " + llvm::toString(seeds.takeError()));
+      known = std::move(*seeds);
+    }
     graph.reward.emplace(*graph.tracker, *graph.model->problem, known);
     graph.nativeLatency = graph.reward->nativeLatency();
+    if (fresh && !known.empty()) {
+      std::vector<Placement> placements;
+      std::vector<EvalResult> results;
+      std::vector<double> rewards;
+      for (const SeedPlacement &s : known) {
+        placements.push_back(s.placement);
+        results.push_back(s.result);
+        rewards.push_back((*graph.reward)(s.result));
+      }
+      updateElites(graph, placements, results, rewards);
+    }
   }
 }
 
@@ -631,7 +671,10 @@ static int trainMain(int argc, char **argv) {
       tools::resolveSetup(evaluation);
   if (!setup)
     die(llvm::toString(setup.takeError()));
-  Trainer trainer(*setup);
+  std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+  if (!seedFromKind)
+    die("--seed-from must be none, native or model, not '" + seedFrom + "'");
+  Trainer trainer(*setup, *seedFromKind);
   if (!resume.empty())
     trainer.resumeFrom(resume);
   trainer.measureNative();

@@ -33,12 +33,30 @@ struct CapacityReport {
 /// weights get their weight level set to the slowest level (canonical form).
 CapacityReport rectify(const Problem &problem, Placement &placement);
 
-/// rectify() visiting weights in `weightOrder` and then activations in
-/// `outputOrder` (permutations of the nodes; empty: program order), so the
-/// tensors visited first keep their levels and the last are demoted.
-CapacityReport rectifyInOrder(const Problem &problem, Placement &placement,
-                              llvm::ArrayRef<unsigned> weightOrder,
-                              llvm::ArrayRef<unsigned> outputOrder);
+/// A node's weights or its output.
+struct TensorRef {
+  unsigned node;
+  bool weights;
+};
+
+/// Makes `placement` fit as rectify() does, but visiting the tensors in
+/// `order` (each of the 2 x numNodes tensors once, weights and activations
+/// mixed as the caller likes): each takes the fastest level at or below its
+/// own that still holds it beside those visited before, so the first keep
+/// their levels and the last are demoted. Weights, resident all run, count
+/// against an activation's whole live range, and an activation against a
+/// weight at its peak. Program order with all weights first is rectify().
+CapacityReport fitInOrder(const Problem &problem, Placement &placement,
+                          llvm::ArrayRef<TensorRef> order);
+
+/// Moves tensors of a placement that fits into room its faster levels have
+/// left, in `order` (as in fitInOrder; tensors it leaves out stay), each to
+/// the fastest level that still holds it. Tensors already placed stay, so
+/// the result fits too. Returns how many moved. A tensor in a faster level
+/// never slows a node of this chip family down, and a compiler knows its
+/// levels' sizes: this needs no measurement and no cost model.
+unsigned promoteIntoSpareRoom(const Problem &problem, Placement &placement,
+                              llvm::ArrayRef<TensorRef> order);
 
 /// An error when even the backing store cannot hold the graph (every tensor
 /// in the slowest level), so no placement can be valid.

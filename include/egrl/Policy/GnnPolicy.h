@@ -62,8 +62,10 @@ public:
   Placement mostLikely();
   /// mostLikely() made to fit `chip`: when it does not, the decisions the
   /// policy is least sure of (lowest probability of their level) are demoted
-  /// first, rather than the last in program order as rectify() would. This
-  /// is what `strategy=policy` places.
+  /// first, rather than the last in program order as rectify() would. Then
+  /// room its faster levels have left takes the tensors the policy most
+  /// wants there (promoteIntoSpareRoom). This is what `strategy=policy`
+  /// places.
   Placement mostLikelyFitted(const Problem &chip);
   /// Log-probabilities, row-major [node][decision (0 weights, 1 output)]
   /// [level]: the prior a Boltzmann chromosome can be seeded from.
