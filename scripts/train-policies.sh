@@ -14,12 +14,14 @@ names=("$@")
 [[ ${#names[@]} -gt 0 ]] ||
   names=(nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1000-dram40)
 mkdir -p "$build/train" "$root/policies"
+# Taken once: the policies this script writes would make later ones "-dirty".
+revision=$(cd "$root" && git describe --always --dirty)
 for name in "${names[@]}"; do
   sim=()
   [[ $name != nnpi-1000 ]] && sim=(--sim-target="$name")
   (cd "$root" && "$build/bin/egrl-train" --corpus=corpus --target=nnpi-1000 \
     "${sim[@]}" --evaluator=nnpi-sim --budget="$budget" --seed=0 \
     --output="policies/$name.json" --curves="$build/train/$name" --progress=false \
-    --revision="$(git describe --always --dirty)")
+    --revision="$revision")
   /usr/bin/python3 "$root/python/plot_training.py" "$build/train/$name" >/dev/null
 done
