@@ -193,6 +193,22 @@ TEST(AnalyticalModel, PromoteIntoSpareRoomFillsInTheGivenOrder) {
   EXPECT_EQ(fast, Placement(2, kFast));
 }
 
+TEST(AnalyticalModel, UseSpareRoomTakesActivationsFirstAndLeavesOverflowAlone) {
+  WorkloadGraph graph = chain();
+  Target target = test::idealTarget(250);
+  Problem problem(graph, target);
+  // Activations first: both outputs (60 B live at once), then n0's 100 B of
+  // weights; n1's 200 B no longer fit.
+  Placement slow(2, kSlow);
+  EXPECT_EQ(useSpareRoom(problem, slow), 3u);
+  EXPECT_EQ(slow[0], (NodePlacement{kFast, kFast}));
+  EXPECT_EQ(slow[1], (NodePlacement{kSlow, kFast}));
+  // A placement that does not fit is the capacity rules' business: unchanged.
+  Placement overflowing(2, kFast);
+  EXPECT_EQ(useSpareRoom(problem, overflowing), 0u);
+  EXPECT_EQ(overflowing, Placement(2, kFast));
+}
+
 TEST(AnalyticalModel, ActivationsOnlyOccupyTheirLiveRange) {
   // Three 60 B outputs, each read only by the next node: two are live at
   // once, so 120 B suffice although they add up to 180 B.

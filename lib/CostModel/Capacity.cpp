@@ -244,6 +244,18 @@ unsigned egrl::promoteIntoSpareRoom(const Problem &problem,
   return moved;
 }
 
+unsigned egrl::useSpareRoom(const Problem &problem, Placement &placement) {
+  Placement fitted = placement;
+  if (!rectify(problem, fitted).valid)
+    return 0;
+  std::vector<TensorRef> order;
+  order.reserve(size_t(2) * problem.numNodes());
+  for (bool weights : {false, true})
+    for (unsigned i = 0; i < problem.numNodes(); ++i)
+      order.push_back({i, weights});
+  return promoteIntoSpareRoom(problem, placement, order);
+}
+
 std::vector<int64_t> egrl::peakResidentBytes(const Problem &problem,
                                              const Placement &placement) {
   const unsigned n = problem.numNodes();

@@ -91,6 +91,11 @@ struct EgrlConfig {
   /// A local sample that does not fit makes room (makeRoom) by demoting up
   /// to this many tensors, as `anneal` does.
   unsigned localEvictions = 4;
+  /// Every sample that fits the chip moves tensors into the room its faster
+  /// levels leave (useSpareRoom) before it is measured: on this chip family
+  /// a faster level never slows a node down, so placements that leave room
+  /// unused are dominated, and the rule costs no measurement.
+  bool useSpareRoom = true;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
   /// Per-decision epsilon-greedy exploration of GNN samples, decayed
@@ -143,7 +148,10 @@ enum Purpose : unsigned {
   InitBoltzmann
 };
 
+/// A generation in which fewer than one in kStaleShare placements is new is
+/// stale; kMaxStaleGenerations stale generations in a row end the search.
 constexpr unsigned kMaxStaleGenerations = 50;
+constexpr unsigned kStaleShare = 8;
 
 // --- Trained-policy prior (strategy=policy refinement) -------------------
 // SearchOptions::prior: the GNN members start as clones of a trained
@@ -451,9 +459,14 @@ public:
                    (config.epsilonEnd - config.epsilonStart) * progressShare +
                    boost);
       // The learner's samples first: they are measured first.
+      auto spareRoom = [&](Placement &p) {
+        if (config.useSpareRoom)
+          useSpareRoom(chip, p);
+      };
       for (Placement &p : learner->actor().sample(
                config.learnerRollouts,
                streamSeed(seed, LearnerSample, generation, 0))) {
+        spareRoom(p);
         batch.push_back(std::move(p));
         kinds.push_back(Kind::Learner);
         keys.push_back(placementKey(problem, batch.back()));
@@ -463,8 +476,10 @@ public:
         const Member &member = population[k];
         uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
         if (member.gnn) {
-          batch.push_back(
-              std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]));
+          Placement p =
+              std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]);
+          spareRoom(p);
+          batch.push_back(std::move(p));
         } else if (member.kind == Kind::Local) {
           // A local step is worth measuring only when it is new and fits.
           std::mt19937_64 sampler(sampleSeed);
@@ -474,6 +489,7 @@ public:
             if (!makeRoom(chip, championPlacement, p, config.localEvictions,
                           sampler))
               continue;
+            spareRoom(p);
             std::string key = placementKey(problem, p);
             if (!cache.count(key) && !llvm::is_contained(keys, key))
               break;
@@ -481,7 +497,9 @@ public:
           batch.push_back(std::move(p));
         } else {
           std::mt19937_64 sampler(sampleSeed);
-          batch.push_back(member.chromosome->sample(problem, sampler));
+          Placement p = member.chromosome->sample(problem, sampler);
+          spareRoom(p);
+          batch.push_back(std::move(p));
         }
         kinds.push_back(member.kind);
         keys.push_back(placementKey(problem, batch.back()));
@@ -494,7 +512,8 @@ public:
         boost = std::min(1.0, std::max(0.02, boost * 2));
       else
         boost /= 2;
-      staleGenerations = freshCount == 0 ? staleGenerations + 1 : 0;
+      staleGenerations =
+          freshCount * kStaleShare < batch.size() ? staleGenerations + 1 : 0;
 
       GenerationPoint point;
       point.generation = generation;
@@ -525,8 +544,9 @@ public:
       progress.update(generation, tracker.used(), speedup());
       if (truncated || tracker.exhausted())
         break; // Budget spent.
-      // Nothing new for this long even at epsilon 1: the reachable space
-      // is exhausted (tiny graphs).
+      // Hardly anything new for this long even at epsilon 1: the reachable
+      // space is exhausted (small graphs, or ones that fit on chip, where
+      // using the spare room leaves few distinct placements).
       if (staleGenerations >= kMaxStaleGenerations) {
         exhaustedSpace = true;
         break;
@@ -594,7 +614,8 @@ public:
         std::to_string(learner->steps()) + " learner steps (" +
         learner->name().str() + "); champion: " + kindName(champion) +
         (exhaustedSpace
-             ? "; stopped: no new placement in " +
+             ? "; stopped: fewer than 1 in " + std::to_string(kStaleShare) +
+                   " placements new in " +
                    std::to_string(kMaxStaleGenerations) + " generations"
              : "");
     return result;

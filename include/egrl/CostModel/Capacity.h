@@ -58,6 +58,11 @@ CapacityReport fitInOrder(const Problem &problem, Placement &placement,
 unsigned promoteIntoSpareRoom(const Problem &problem, Placement &placement,
                               llvm::ArrayRef<TensorRef> order);
 
+/// promoteIntoSpareRoom() of a placement that fits, in program order with
+/// activations first (as GnnPolicy::mostLikelyFitted ranks them); a placement
+/// that does not fit is left alone. Returns how many tensors moved.
+unsigned useSpareRoom(const Problem &problem, Placement &placement);
+
 /// An error when even the backing store cannot hold the graph (every tensor
 /// in the slowest level), so no placement can be valid.
 llvm::Error checkFitsTarget(const Problem &problem);
