@@ -91,10 +91,13 @@ struct EgrlConfig {
   /// A local sample that does not fit makes room (makeRoom) by demoting up
   /// to this many tensors, as `anneal` does.
   unsigned localEvictions = 4;
-  /// Every sample that fits the chip moves tensors into the room its faster
-  /// levels leave (useSpareRoom) before it is measured: on this chip family
-  /// a faster level never slows a node down, so placements that leave room
-  /// unused are dominated, and the rule costs no measurement.
+  /// Every sample that fits the chip, but a local member's, moves tensors
+  /// into the room its faster levels leave (useSpareRoom) before it is
+  /// measured: on this chip family a faster level never slows a node down,
+  /// so placements that leave room unused are dominated, and the rule costs
+  /// no measurement. Local members search the champion's neighbourhood as it
+  /// is, so placements the rule would fill stay reachable (a simulator's
+  /// DMA order can favour one by a hair).
   bool useSpareRoom = true;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
@@ -489,7 +492,6 @@ public:
             if (!makeRoom(chip, championPlacement, p, config.localEvictions,
                           sampler))
               continue;
-            spareRoom(p);
             std::string key = placementKey(problem, p);
             if (!cache.count(key) && !llvm::is_contained(keys, key))
               break;
