@@ -451,6 +451,10 @@ public:
       freshCount = fresh.size();
       return freshResults.size() == fresh.size();
     };
+    auto spareRoom = [&](Placement &p) {
+      if (config.useSpareRoom)
+        useSpareRoom(chip, p);
+    };
     while (!tracker.exhausted()) {
       std::vector<Placement> batch;
       std::vector<Kind> kinds;
@@ -462,10 +466,6 @@ public:
                    (config.epsilonEnd - config.epsilonStart) * progressShare +
                    boost);
       // The learner's samples first: they are measured first.
-      auto spareRoom = [&](Placement &p) {
-        if (config.useSpareRoom)
-          useSpareRoom(chip, p);
-      };
       for (Placement &p : learner->actor().sample(
                config.learnerRollouts,
                streamSeed(seed, LearnerSample, generation, 0))) {
