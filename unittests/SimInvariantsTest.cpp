@@ -145,7 +145,7 @@ TEST(SimInvariants, AFasterLevelNeverMakesAValidPlacementSlower) {
         // The room left over filled (egrl's samples, strategy=policy): many
         // faster moves at once, each within the tolerance below.
         Placement filled = placement;
-        if (useSpareRoom(problem, filled) > 0) {
+        if (useSpareRoom(problem, filled, rng) > 0) {
           double after = sim->simulate(filled);
           worstFill = std::max(worstFill, after / before - 1);
           EXPECT_LE(after, before * 1.002) << graphName(g) << ": spare room";
@@ -209,7 +209,7 @@ TEST(SimInvariants, UsingTheSpareRoomNeverSlowsAnyBundledChip) {
           }
         rectify(problem, placement);
         Placement filled = placement;
-        if (useSpareRoom(problem, filled) == 0)
+        if (useSpareRoom(problem, filled, rng) == 0)
           continue;
         EXPECT_LE(model.evaluate(filled).latency,
                   model.evaluate(placement).latency * (1 + 1e-12))

@@ -244,15 +244,17 @@ unsigned egrl::promoteIntoSpareRoom(const Problem &problem,
   return moved;
 }
 
-unsigned egrl::useSpareRoom(const Problem &problem, Placement &placement) {
+unsigned egrl::useSpareRoom(const Problem &problem, Placement &placement,
+                            std::mt19937_64 &rng) {
   Placement fitted = placement;
   if (!rectify(problem, fitted).valid)
     return 0;
   std::vector<TensorRef> order;
   order.reserve(size_t(2) * problem.numNodes());
-  for (bool weights : {false, true})
-    for (unsigned i = 0; i < problem.numNodes(); ++i)
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    for (bool weights : {false, true})
       order.push_back({i, weights});
+  std::shuffle(order.begin(), order.end(), rng);
   return promoteIntoSpareRoom(problem, placement, order);
 }
 

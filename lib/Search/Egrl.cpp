@@ -92,12 +92,12 @@ struct EgrlConfig {
   /// to this many tensors, as `anneal` does.
   unsigned localEvictions = 4;
   /// Every sample that fits the chip, but a local member's, moves tensors
-  /// into the room its faster levels leave (useSpareRoom) before it is
-  /// measured: on this chip family a faster level never slows a node down,
-  /// so placements that leave room unused are dominated, and the rule costs
-  /// no measurement. Local members search the champion's neighbourhood as it
-  /// is, so placements the rule would fill stay reachable (a simulator's
-  /// DMA order can favour one by a hair).
+  /// into the room its faster levels leave (useSpareRoom, in a random order)
+  /// before it is measured: on this chip family a faster level never slows a
+  /// node down, so placements that leave room unused are dominated, and the
+  /// rule costs no measurement. Local members search the champion's
+  /// neighbourhood as it is, so placements the rule would fill stay reachable
+  /// (a simulator's DMA order can favour one by a hair).
   bool useSpareRoom = true;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
@@ -148,7 +148,8 @@ enum Purpose : unsigned {
   Select,
   Train,
   LearnerInit,
-  InitBoltzmann
+  InitBoltzmann,
+  FillOrder
 };
 
 /// A generation in which fewer than one in kStaleShare placements is new is
@@ -451,11 +452,14 @@ public:
       freshCount = fresh.size();
       return freshResults.size() == fresh.size();
     };
+    // Each generation fills in orders of its own, drawn on this thread.
+    std::mt19937_64 fillOrder;
     auto spareRoom = [&](Placement &p) {
       if (config.useSpareRoom)
-        useSpareRoom(chip, p);
+        useSpareRoom(chip, p, fillOrder);
     };
     while (!tracker.exhausted()) {
+      fillOrder.seed(streamSeed(seed, FillOrder, generation, 0));
       std::vector<Placement> batch;
       std::vector<Kind> kinds;
       std::vector<std::string> keys;

@@ -17,6 +17,8 @@
 
 #include "llvm/ADT/ArrayRef.h"
 
+#include <random>
+
 namespace egrl {
 
 struct CapacityReport {
@@ -58,10 +60,11 @@ CapacityReport fitInOrder(const Problem &problem, Placement &placement,
 unsigned promoteIntoSpareRoom(const Problem &problem, Placement &placement,
                               llvm::ArrayRef<TensorRef> order);
 
-/// promoteIntoSpareRoom() of a placement that fits, in program order with
-/// activations first (as GnnPolicy::mostLikelyFitted ranks them); a placement
-/// that does not fit is left alone. Returns how many tensors moved.
-unsigned useSpareRoom(const Problem &problem, Placement &placement);
+/// promoteIntoSpareRoom() of a placement that fits, in an order drawn from
+/// `rng` (a fixed order would always give the room to the same tensors); a
+/// placement that does not fit is left alone. Returns how many tensors moved.
+unsigned useSpareRoom(const Problem &problem, Placement &placement,
+                      std::mt19937_64 &rng);
 
 /// An error when even the backing store cannot hold the graph (every tensor
 /// in the slowest level), so no placement can be valid.
