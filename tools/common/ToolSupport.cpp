@@ -148,6 +148,15 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
   return std::move(instance);
 }
 
+llvm::Expected<SeedFrom>
+egrl::tools::parseSeedFromOption(llvm::StringRef value) {
+  if (std::optional<SeedFrom> from = parseSeedFrom(value))
+    return *from;
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "--seed-from must be none, native or model, not '" + value + "'");
+}
+
 void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
                                cl::OptionCategory &category) {
   // Option names and descriptions are StringRefs: they must outlive main.

@@ -13,6 +13,7 @@
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Evaluator.h"
+#include "egrl/Search/Strategy.h"
 #include "egrl/Target/Target.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -62,6 +63,10 @@ struct ModelInstance {
 /// synthetic:NODES:SEED. `setup` must outlive the result.
 llvm::Expected<std::unique_ptr<ModelInstance>>
 loadModelInstance(llvm::StringRef spec, const EvaluationSetup &setup);
+
+/// The value of a tool's --seed-from (none, native or model), or an error
+/// naming the option and the value.
+llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 
 /// Renames `option` to `name` and keeps its current name as an alias in
 /// `category`. An option a linked library registered under `name` (libLLVM

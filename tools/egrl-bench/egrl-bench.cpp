@@ -174,9 +174,9 @@ static int benchMain(int argc, char **argv) {
   const Target &chip = setup.chip;
   const std::optional<Target> &simChip = setup.simChip;
   const std::string &evaluatorName = setup.evaluatorName;
-  std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
   if (!seedFromKind)
-    die("--seed-from must be none, native or model, not '" + seedFrom + "'");
+    die(llvm::toString(seedFromKind.takeError()));
   std::vector<uint64_t> budgetList = parseBudgets();
 
   llvm::SmallVector<llvm::StringRef> names;

@@ -671,9 +671,9 @@ static int trainMain(int argc, char **argv) {
       tools::resolveSetup(evaluation);
   if (!setup)
     die(llvm::toString(setup.takeError()));
-  std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
   if (!seedFromKind)
-    die("--seed-from must be none, native or model, not '" + seedFrom + "'");
+    die(llvm::toString(seedFromKind.takeError()));
   Trainer trainer(*setup, *seedFromKind);
   if (!resume.empty())
     trainer.resumeFrom(resume);
