@@ -35,7 +35,32 @@ TEST(Features, OneRowPerNodeInRangeWithKindOneHot) {
     kinds += row[f];
   EXPECT_EQ(kinds, 1.0f);
   EXPECT_EQ(row[unsigned(Feature::KindPool)], 1.0f);
-  EXPECT_FLOAT_EQ(row[unsigned(Feature::Position)], 7.0f / 50);
+}
+
+TEST(Features, WeightPressureIsOneValuePerGraphAndGrowsAsFastMemoryShrinks) {
+  WorkloadGraph graph = test::randomGraph(40, 5);
+  Target sizes = test::twoLevelTarget(1);
+  Problem sized(graph, sizes);
+  int64_t allWeights = 0;
+  for (int64_t bytes : sized.weightBytes)
+    allWeights += bytes;
+  ASSERT_GT(allWeights, 0);
+  auto pressureOn = [&](int64_t fastBytes) {
+    Target target = test::twoLevelTarget(fastBytes);
+    Problem problem(graph, target);
+    std::vector<float> features = computeNodeFeatures(problem);
+    const float first = features[unsigned(Feature::WeightPressure)];
+    for (unsigned i = 1; i < problem.numNodes(); ++i)
+      EXPECT_EQ(features[size_t(i) * kNumNodeFeatures +
+                         unsigned(Feature::WeightPressure)],
+                first);
+    return first;
+  };
+  // Weights that fill a fast level exactly: log2(1 + 1) / 4.
+  EXPECT_NEAR(pressureOn(allWeights), 0.25f, 1e-6);
+  EXPECT_LT(pressureOn(allWeights * 4), pressureOn(allWeights));
+  EXPECT_GT(pressureOn(allWeights / 4), pressureOn(allWeights));
+  EXPECT_EQ(pressureOn(allWeights / 1000), 1.0f); // At most 1.
 }
 
 TEST(GnnPolicy, SamplingIsSeededAndCoversTheLevels) {
@@ -58,13 +83,23 @@ TEST(GnnPolicy, SamplingIsSeededAndCoversTheLevels) {
               1e-5);
 }
 
-TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
+TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihoodPerByte) {
   WorkloadGraph graph = test::randomGraph(60, 4);
   Target roomy = test::twoLevelTarget(int64_t(1) << 40);
   Problem problem(graph, roomy);
   GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
   policy.bind(problem);
   const unsigned fast = 0;
+  // A policy that asks for some weights and activations in the fast level,
+  // whatever its random start: a few likelihood steps towards a placement
+  // that has every other weight and every third activation there.
+  Placement some(problem.numNodes(), 1);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    some[i].weights = i % 2 == 0 ? fast : 1;
+    some[i].output = i % 3 == 0 ? fast : 1;
+  }
+  for (int step = 0; step < 20; ++step)
+    policy.updateOn({some}, {1.0});
   // Where everything fits, the room left over takes every tensor: the
   // fast level (and the canonical weight level of nodes without weights,
   // as rectify() sets it).
@@ -86,7 +121,8 @@ TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
   EXPECT_TRUE(rectify(chip, check).valid);
   EXPECT_EQ(check, fitted);
   // Activations are fitted first: every weight demoted from the fast level
-  // did not fit beside them and the weights the policy is surer of.
+  // did not fit beside them and the weights whose demotion would cost the
+  // policy more log-likelihood per byte.
   int64_t fastWeights = 0;
   for (unsigned i = 0; i < chip.numNodes(); ++i)
     if (fitted[i].weights == fast)
@@ -94,20 +130,23 @@ TEST(GnnPolicy, MostLikelyFittedDemotesTheLeastSureFirst) {
   const int64_t activationPeak =
       peakResidentBytes(chip, fitted)[fast] - fastWeights;
   std::vector<float> logp = policy.logProbabilities();
-  auto confidence = [&](unsigned i) { return logp[size_t(i) * 2 * 2 + fast]; };
+  auto lossPerByte = [&](unsigned i) {
+    const float *row = logp.data() + size_t(i) * 2 * 2;
+    return float((row[fast] - row[1]) / double(chip.weightBytes[i]));
+  };
   unsigned demoted = 0;
   for (unsigned i = 0; i < chip.numNodes(); ++i) {
     if (wanted[i].weights != fast || fitted[i].weights == fast ||
         !chip.hasWeights(i))
       continue;
     ++demoted;
-    int64_t surer = 0;
+    int64_t keptFirst = 0;
     for (unsigned j = 0; j < chip.numNodes(); ++j)
       if (fitted[j].weights == fast && chip.hasWeights(j) &&
-          (confidence(j) > confidence(i) ||
-           (confidence(j) == confidence(i) && j < i)))
-        surer += chip.weightBytes[j];
-    EXPECT_GT(surer + activationPeak + chip.weightBytes[i],
+          (lossPerByte(j) > lossPerByte(i) ||
+           (lossPerByte(j) == lossPerByte(i) && j < i)))
+        keptFirst += chip.weightBytes[j];
+    EXPECT_GT(keptFirst + activationPeak + chip.weightBytes[i],
               chip.usableBytes[fast])
         << "node " << i;
   }

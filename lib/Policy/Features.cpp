@@ -31,6 +31,16 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
   for (double c : problem.computeSeconds)
     maxCompute = std::max(maxCompute, c);
   auto log2p = [](double x) { return std::log2(1.0 + x); };
+  // Whether fast memory is scarce is a property of the graph, not of a
+  // node: the same layer belongs on chip in a small model and may not in
+  // a large one.
+  double allWeights = 0, fasterBytes = 0;
+  for (unsigned i = 0; i < n; ++i)
+    allWeights += double(problem.weightBytes[i]);
+  for (unsigned level = 0; level < slowest; ++level)
+    fasterBytes += double(problem.usableBytes[level]);
+  const double weightPressure =
+      std::min(1.0, log2p(allWeights / std::max(fasterBytes, 1.0)) / 4);
 
   for (unsigned i = 0; i < n; ++i) {
     const Node &node = graph.nodes[i];
@@ -62,8 +72,8 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
         std::tanh(std::log((slowMemory + 1e-30) / (compute + 1e-30))));
     set(Feature::WeightTimeShare, weightsRead * slowSpb / slowTime);
     set(Feature::OutputTimeShare, output * slowSpb / slowTime);
+    set(Feature::WeightPressure, weightPressure);
     set(Feature::LiveRange, double(problem.lastUse[i] - i) / n);
-    set(Feature::Position, double(i) / n);
     set(Feature::FanIn, std::min(1.0, node.producers.size() / 4.0));
     set(Feature::FanOut, std::min(1.0, problem.consumers[i].size() / 4.0));
     set(Feature::IsGraphOutput, node.isGraphOutput);

@@ -183,11 +183,22 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
       order.push_back(entry.second);
     return order;
   };
-  // Most confident first: what it is least sure of is demoted first.
-  auto confidence = [&](unsigned i, unsigned decision) {
-    return probability(i, decision, levelOf(i, decision));
+  // What the policy loses, in log-likelihood per byte, when the tensor is
+  // denied its level: log p(its level) - log p(the likeliest slower level).
+  // Highest first: the fit keeps the placement as likely under the policy
+  // as a knapsack's ratio rule can when not everything fits.
+  const unsigned slowest = levels - 1;
+  auto lossPerByte = [&](unsigned i, unsigned decision) {
+    const unsigned level = levelOf(i, decision);
+    const int64_t bytes =
+        decision == 0 ? chip.weightBytes[i] : chip.outputBytes[i];
+    if (level == slowest || bytes == 0)
+      return 0.0f; // Always fits (the backing store), or holds nothing.
+    const float *row = logp.data() + (size_t(i) * 2 + decision) * levels;
+    const float slower = *std::max_element(row + level + 1, row + levels);
+    return float((row[level] - slower) / double(bytes));
   };
-  fitInOrder(chip, placement, byScore(confidence));
+  fitInOrder(chip, placement, byScore(lossPerByte));
   // Room left over goes first to what the policy most wants faster than it
   // got (the probability of the faster levels).
   auto wantsFaster = [&](unsigned i, unsigned decision) {
