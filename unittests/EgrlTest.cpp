@@ -268,9 +268,6 @@ TEST(EgrlStrategy, StartsSmallAndSearchesAroundTheChampion) {
   // Native, the learner's 8 samples and a first population of 8; then 16.
   EXPECT_EQ(result.generations[0].evaluations, 17u);
   EXPECT_LE(result.generations[1].evaluations, 17u + 8 + 16);
-  for (const GenerationPoint &g : result.generations)
-    llvm::errs() << g.champion << " " << g.evaluations << " " << g.bestSoFar
-                 << "\n";
   // The population improves on what the learner samples: some champion
   // after the first generation is a population member's. (Members centred
   // on the champion, "local", produced every such champion when this test
