@@ -246,6 +246,7 @@ CORPUS = {
     "googlenet": (_tv("googlenet", aux_logits=False),
                   "torchvision googlenet (inception branches; no auxiliary classifiers), 224"),
     "vgg11": (_tv("vgg11"), "torchvision vgg11 (124 M of its 133 M weights in 3 FC layers), 224"),
+    "vgg16": (_tv("vgg16"), "torchvision vgg16 (13 convs, then vgg11's FC layers), 224"),
     "alexnet": (_tv("alexnet"), "torchvision alexnet, 224"),
     "efficientnet_b0": (_tv("efficientnet_b0"), "torchvision efficientnet_b0 (MBConv + squeeze-excitation, SiLU), 224"),
     "efficientnet_b1": (_tv("efficientnet_b1", 240), "torchvision efficientnet_b1, 240"),
@@ -262,14 +263,17 @@ CORPUS = {
     "bert_6x512_s384": (_bert(6, 512, 8, 384), "BertModel 6 x 512, 8 heads, seq 384"),
     "bert_medium": (_bert(8, 512, 8, 128), "BertModel 8 x 512, 8 heads, seq 128"),
     "bert_large_s384": (_bert(24, 1024, 16, 384), "BertModel 24 x 1024, 16 heads, seq 384 (BERT-large)"),
+    "bert_large_s128": (_bert(24, 1024, 16, 128), "BertModel 24 x 1024, 16 heads, seq 128 (BERT-large, short sequence)"),
     # GPT-style decoders (pre-LN, causal, tied LM head)
     "gpt_tiny": (_gpt(2, 128, 4, 64, vocab=8192), "GPTModel 2 x 128, 4 heads, seq 64, vocab 8192"),
     "gpt2_6l": (_gpt(6, 768, 12, 128), "GPTModel 6 x 768, 12 heads, seq 128, vocab 50257 (GPT-2 small at half depth)"),
     "gpt2_medium_8l": (_gpt(8, 1024, 16, 256), "GPTModel 8 x 1024, 16 heads, seq 256 (GPT-2 medium at a third of its depth)"),
+    "gpt2_medium_12l_s128": (_gpt(12, 1024, 16, 128), "GPTModel 12 x 1024, 16 heads, seq 128 (GPT-2 medium at half depth)"),
     # Vision transformers (conv patch embedding + pre-LN encoder)
     "vit_tiny_16": (_vit(12, 192, 3, 16), "VisionTransformer 12 x 192, 3 heads, patch 16, 224 (197 tokens)"),
     "vit_small_16": (_vit(12, 384, 6, 16), "VisionTransformer 12 x 384, 6 heads, patch 16, 224"),
     "vit_8x512_32": (_vit(8, 512, 8, 32), "VisionTransformer 8 x 512, 8 heads, patch 32, 224 (50 tokens)"),
+    "vit_l_32": (_vit(24, 1024, 16, 32), "VisionTransformer 24 x 1024, 16 heads, patch 32, 224 (ViT-L/32, 50 tokens)"),
 }
 
 # Models the corpus must never contain (bundled, or held out for zero-shot
