@@ -81,6 +81,34 @@ TEST_F(PolicyFileTest, RoundTripGivesTheSameLogProbabilities) {
   EXPECT_EQ(loaded->policy->mostLikely(), policy->mostLikely());
 }
 
+TEST_F(PolicyFileTest, ConditionedPolicyRoundTripsAndDecodesAlike) {
+  GnnPolicyConfig config;
+  config.hidden = 16;
+  config.layers = 2;
+  config.conditioned = true;
+  GnnPolicy conditioned(config, problem.numLevels());
+  conditioned.bind(problem);
+  Placement some = conditioned.sample(1, 3).front();
+  conditioned.updateOnMasked({some}, {1.0}, 5);
+  json text = json::parse(policyFileText(conditioned, metadataFor(target)));
+  EXPECT_EQ(text["gnn"]["conditioned"], true);
+  // Unconditioned files keep their keys (and bytes) as before.
+  EXPECT_FALSE(document["gnn"].contains("conditioned"));
+  llvm::Expected<LoadedPolicy> loaded = parsePolicyFile(text.dump(), "c.json");
+  ASSERT_TRUE(bool(loaded)) << llvm::toString(loaded.takeError());
+  EXPECT_TRUE(loaded->metadata.conditioned);
+  EXPECT_TRUE(loaded->policy->config().conditioned);
+  loaded->policy->bind(problem);
+  EXPECT_EQ(loaded->policy->mostLikelyFitted(problem),
+            conditioned.mostLikelyFitted(problem));
+  // Without the flag, the file's context layer is a tensor too many.
+  json unflagged = text;
+  unflagged["gnn"].erase("conditioned");
+  std::string message = errorOf(parsePolicyFile(unflagged.dump(), "c.json"));
+  EXPECT_NE(message.find("c.json: corrupt policy file: has"), std::string::npos)
+      << message;
+}
+
 TEST_F(PolicyFileTest, MissingFileIsNamed) {
   std::string message = errorOf(loadPolicyFile(tempPath("absent.json")));
   EXPECT_NE(message.find("cannot read policy file '"), std::string::npos)

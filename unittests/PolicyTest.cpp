@@ -171,6 +171,79 @@ TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihoodPerByte) {
           << "node " << i;
 }
 
+TEST(GnnPolicy, ConditionedNetworkWithNothingDecidedIsTheUnconditionedOne) {
+  // The context layer is registered last, so a seed initialises every other
+  // parameter alike, and with nothing decided it adds nothing: a
+  // conditioned policy samples as an unconditioned one of its seed.
+  WorkloadGraph graph = test::randomGraph(30, 5);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  GnnPolicyConfig plainConfig, conditionedConfig;
+  conditionedConfig.conditioned = true;
+  GnnPolicy plain(plainConfig, problem.numLevels()),
+      conditioned(conditionedConfig, problem.numLevels());
+  plain.bind(problem);
+  conditioned.bind(problem);
+  EXPECT_EQ(plain.logProbabilities(), conditioned.logProbabilities());
+  EXPECT_EQ(plain.sample(3, 9), conditioned.sample(3, 9));
+  EXPECT_EQ(conditioned.numParameters(),
+            plain.numParameters() +
+                size_t(plainConfig.hidden) * GnnPolicy::contextColumns(3));
+  // Masked imitation trains only conditioned policies.
+  Placement slow(problem.numNodes(), 2);
+  EXPECT_EQ(plain.updateOnMasked({slow}, {1.0}, 1), 0.0);
+  EXPECT_EQ(plain.logProbabilities(), conditioned.logProbabilities());
+  EXPECT_NE(conditioned.updateOnMasked({slow}, {1.0}, 1), 0.0);
+  EXPECT_NE(plain.logProbabilities(), conditioned.logProbabilities());
+}
+
+TEST(GnnPolicy, ConditionedDecodingKeepsDecisionsThatDependOnEachOther) {
+  // A chain of identical layers and two placements that put every other
+  // layer's weights in the fast level, out of phase. Each layer is as
+  // likely in either level, so a policy that decides every layer at once
+  // cannot tell which to take; one that reads the decisions already made
+  // can, and decodes one of the two whole.
+  WorkloadGraph graph;
+  graph.name = "alternating";
+  const unsigned n = 12;
+  for (unsigned i = 0; i < n; ++i)
+    graph.nodes.push_back(test::makeNode("l" + std::to_string(i), 1000, 100, 10,
+                                         i ? std::vector<unsigned>{i - 1}
+                                           : std::vector<unsigned>{}));
+  graph.nodes[0].hostInputElements = 10;
+  graph.nodes[0].hostInputElementBytes = 4;
+  graph.nodes.back().isGraphOutput = true;
+  // The fast level holds half the weights, no more: the fit keeps a
+  // decoded half as it is.
+  Target half = test::twoLevelTarget(100 * n / 2);
+  Problem problem(graph, half);
+  const unsigned fast = 0, slow = 1;
+  Placement even(n, slow), odd(n, slow);
+  for (unsigned i = 0; i < n; ++i)
+    (i % 2 == 0 ? even : odd)[i].weights = fast;
+
+  auto train = [&](GnnPolicy &policy) {
+    policy.bind(problem);
+    for (uint64_t step = 0; step < 300; ++step) {
+      policy.updateOn({even, odd}, {1.0, 1.0});
+      policy.updateOnMasked({even, odd}, {1.0, 1.0}, step);
+    }
+  };
+  GnnPolicyConfig config;
+  config.conditioned = true;
+  GnnPolicy conditioned(config, problem.numLevels());
+  train(conditioned);
+  Placement decoded = conditioned.mostLikelyFitted(problem);
+  EXPECT_TRUE(decoded == even || decoded == odd);
+
+  // Trained on the same placements, the unconditioned policy sits between
+  // them and its own decisions do not alternate.
+  GnnPolicy plain(GnnPolicyConfig{}, problem.numLevels());
+  train(plain);
+  Placement atOnce = plain.mostLikelyFitted(problem);
+  EXPECT_FALSE(atOnce == even || atOnce == odd);
+}
+
 TEST(GnnPolicy, ReinforceMovesProbabilityTowardsRewardedActions) {
   WorkloadGraph graph = test::randomGraph(20, 4);
   Target target = test::nnpiTarget();

@@ -14,7 +14,9 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Features.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -30,7 +32,8 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   torch::set_num_threads(1);
   torch::manual_seed(config.seed);
   impl->net =
-      detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers, numLevels);
+      detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers, numLevels,
+                     config.conditioned ? contextColumns(numLevels) : 0);
   // The optimiser is made on the first step (Impl::adam()): population
   // members that are only sampled and varied never need one.
 }
@@ -90,7 +93,102 @@ void GnnPolicy::bind(const Problem &problem) {
   }
   impl->decisionMask =
       torch::from_blob(mask.data(), {int64_t(n), 2}, torch::kFloat32).clone();
+  impl->weightBytes.assign(problem.weightBytes.begin(),
+                           problem.weightBytes.end());
+  impl->usableBytes.assign(problem.usableBytes.begin(),
+                           problem.usableBytes.end());
 }
+
+unsigned GnnPolicy::contextColumns(unsigned numLevels) {
+  // The level of each decision (one-hot, weights then output) and the fill
+  // of every level but the slowest.
+  return 3 * numLevels - 1;
+}
+
+namespace {
+/// A decision's level, or kUndecided.
+constexpr int kUndecided = -1;
+
+/// The decisions-so-far input of a conditioned policy from `levels`
+/// ([node][decision], kUndecided where not decided): [nodes, columns].
+torch::Tensor decidedColumns(const GnnPolicy::Impl &impl,
+                             llvm::ArrayRef<int> levels) {
+  const unsigned n = impl.numNodes, numLevels = impl.levels;
+  const unsigned columns = GnnPolicy::contextColumns(numLevels);
+  std::vector<float> rows(size_t(n) * columns, 0.0f);
+  // How full each faster level is with the weights decided for it: the
+  // graph-wide budget a per-node decision cannot see otherwise.
+  std::vector<double> fill(numLevels, 0.0);
+  for (unsigned i = 0; i < n; ++i)
+    if (levels[2 * i] != kUndecided)
+      fill[levels[2 * i]] += impl.weightBytes[i];
+  for (unsigned i = 0; i < n; ++i) {
+    float *row = rows.data() + size_t(i) * columns;
+    for (unsigned d = 0; d < 2; ++d)
+      if (levels[2 * i + d] != kUndecided)
+        row[d * numLevels + levels[2 * i + d]] = 1.0f;
+    for (unsigned l = 0; l + 1 < numLevels; ++l)
+      row[2 * numLevels + l] =
+          float(std::min(2.0, fill[l] / std::max(impl.usableBytes[l], 1.0)));
+  }
+  return torch::from_blob(rows.data(), {int64_t(n), int64_t(columns)},
+                          torch::kFloat32)
+      .clone();
+}
+
+/// MaskGIT-style decoding of a conditioned policy: in each of `rounds`
+/// rounds, the undecided decisions the policy is surest of are fixed at
+/// their likeliest level (a cosine schedule: few at first, when least is
+/// known), and the next round reads them. Returns, per decision, the
+/// log-probabilities of the round that fixed it ([node][decision][level]).
+std::vector<float> decodeInRounds(GnnPolicy::Impl &impl, unsigned rounds) {
+  torch::NoGradGuard noGrad;
+  const unsigned n = impl.numNodes, levels = impl.levels;
+  std::vector<int> decided(size_t(n) * 2, kUndecided);
+  std::vector<float> rows(size_t(n) * 2 * levels, 0.0f);
+  std::vector<unsigned> open;
+  const float *mask = impl.decisionMask.data_ptr<float>();
+  for (unsigned k = 0; k < 2 * n; ++k)
+    if (mask[k] > 0)
+      open.push_back(k);
+  const size_t total = open.size();
+  bool first = true;
+  for (unsigned round = 0; round < rounds && !open.empty(); ++round) {
+    torch::Tensor logp =
+        torch::log_softmax(impl.net->forward(impl.features, impl.adjacency,
+                                             decidedColumns(impl, decided)),
+                           -1)
+            .contiguous();
+    const float *all = logp.data_ptr<float>();
+    if (first) // Decisions that do not exist keep the first round's rows.
+      std::copy(all, all + rows.size(), rows.begin());
+    first = false;
+    const double doneAfter =
+        1.0 - std::cos(M_PI / 2 * double(round + 1) / rounds);
+    size_t toFix = round + 1 == rounds ? open.size()
+                                       : size_t(std::ceil(doneAfter * total)) -
+                                             (total - open.size());
+    toFix = std::clamp<size_t>(toFix, 1, open.size());
+    auto confidence = [&](unsigned k) {
+      const float *row = all + size_t(k) * levels;
+      return *std::max_element(row, row + levels);
+    };
+    std::stable_sort(open.begin(), open.end(), [&](unsigned a, unsigned b) {
+      return confidence(a) > confidence(b);
+    });
+    for (size_t j = 0; j < toFix; ++j) {
+      const unsigned k = open[j];
+      const float *row = all + size_t(k) * levels;
+      std::copy(row, row + levels, rows.begin() + size_t(k) * levels);
+      decided[k] = int(std::max_element(row, row + levels) - row);
+    }
+    open.erase(open.begin(), open.begin() + toFix);
+    // Program order again for the next round's ties.
+    std::sort(open.begin(), open.end());
+  }
+  return rows;
+}
+} // namespace
 
 std::vector<float> GnnPolicy::logProbabilities() {
   if (!impl->cachedLogp.empty())
@@ -137,9 +235,10 @@ std::vector<Placement> GnnPolicy::sample(unsigned count, uint64_t seed,
   return placements;
 }
 
-Placement GnnPolicy::mostLikely() {
-  std::vector<float> logp = logProbabilities();
-  const unsigned n = impl->numNodes, levels = impl->levels;
+namespace {
+/// The likeliest level of every decision of `logp` ([node][decision][level]).
+Placement argmaxPlacement(llvm::ArrayRef<float> logp, unsigned n,
+                          unsigned levels) {
   Placement placement(n, levels - 1);
   for (unsigned i = 0; i < n; ++i)
     for (unsigned d = 0; d < 2; ++d) {
@@ -149,11 +248,23 @@ Placement GnnPolicy::mostLikely() {
     }
   return placement;
 }
+} // namespace
+
+Placement GnnPolicy::mostLikely() {
+  return argmaxPlacement(logProbabilities(), impl->numNodes, impl->levels);
+}
 
 Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
-  Placement placement = mostLikely();
-  std::vector<float> logp = logProbabilities();
   const unsigned n = impl->numNodes, levels = impl->levels;
+  // Sixteen rounds of the cosine schedule fix 0.5% of the decisions in the
+  // first round, up to 10% in the last: a decision reads most of those
+  // fixed before it, and no more than a tenth are fixed unseen by each
+  // other (with eight, a chain of layers that must alternate does not).
+  constexpr unsigned kDecodingRounds = 16;
+  std::vector<float> logp = impl->config.conditioned
+                                ? decodeInRounds(*impl, kDecodingRounds)
+                                : logProbabilities();
+  Placement placement = argmaxPlacement(logp, n, levels);
   assert(chip.numNodes() == n && chip.numLevels() == levels &&
          "the chip of the bound graph");
   auto levelOf = [&](unsigned i, unsigned decision) -> unsigned {
@@ -267,6 +378,61 @@ double GnnPolicy::updateOn(llvm::ArrayRef<Placement> placements,
   return weightedStep(*impl, tensor, weights);
 }
 
+double GnnPolicy::updateOnMasked(llvm::ArrayRef<Placement> placements,
+                                 llvm::ArrayRef<double> weights,
+                                 uint64_t seed) {
+  if (!impl->config.conditioned || placements.empty() ||
+      placements.size() != weights.size())
+    return 0;
+  const unsigned n = impl->numNodes;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const float *exists = impl->decisionMask.data_ptr<float>();
+  torch::Tensor loss = torch::zeros({});
+  for (size_t k = 0; k < placements.size(); ++k) {
+    assert(placements[k].size() == n && "placement of the bound graph");
+    // Hidden share from MaskGIT's cosine schedule: often most, sometimes
+    // nearly none, so every decoding round has examples.
+    const double hiddenShare = std::cos(M_PI / 2 * unit(rng));
+    std::vector<int> given(size_t(n) * 2, kUndecided);
+    std::vector<int64_t> targets(size_t(n) * 2);
+    std::vector<float> hidden(size_t(n) * 2, 0.0f);
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned d = 0; d < 2; ++d) {
+        const size_t index = size_t(i) * 2 + d;
+        const int level =
+            d == 0 ? placements[k][i].weights : placements[k][i].output;
+        targets[index] = level;
+        if (exists[index] == 0)
+          continue;
+        if (unit(rng) < hiddenShare)
+          hidden[index] = 1.0f;
+        else
+          given[index] = level;
+      }
+    torch::Tensor logp =
+        torch::log_softmax(impl->net->forward(impl->features, impl->adjacency,
+                                              decidedColumns(*impl, given)),
+                           -1); // [n, 2, L]
+    torch::Tensor chosen =
+        logp.gather(
+                2,
+                torch::tensor(targets, torch::kInt64).view({int64_t(n), 2, 1}))
+            .squeeze(2);
+    torch::Tensor mask =
+        torch::from_blob(hidden.data(), {int64_t(n), 2}, torch::kFloat32)
+            .clone();
+    loss = loss - weights[k] * (chosen * mask).sum();
+  }
+  loss = loss / double(placements.size());
+  impl->adam().zero_grad();
+  loss.backward();
+  torch::nn::utils::clip_grad_norm_(impl->net->parameters(), 5.0);
+  impl->adam().step();
+  impl->cachedLogp.clear();
+  return loss.item<double>();
+}
+
 std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {
   auto copy = std::make_unique<GnnPolicy>(impl->config, impl->levels);
   copy->copyParametersFrom(*this);
@@ -274,6 +440,8 @@ std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {
   copy->impl->features = impl->features;
   copy->impl->adjacency = impl->adjacency;
   copy->impl->decisionMask = impl->decisionMask;
+  copy->impl->weightBytes = impl->weightBytes;
+  copy->impl->usableBytes = impl->usableBytes;
   copy->impl->numNodes = impl->numNodes;
   copy->impl->cachedLogp = impl->cachedLogp;
   return copy;

@@ -43,19 +43,33 @@ struct ResidualGcnLayers {
 };
 
 struct GcnNetImpl : torch::nn::Module {
+  /// `contextColumns` > 0 adds the input layer of a conditioned policy
+  /// (GnnPolicyConfig::conditioned), registered last so that every other
+  /// parameter is initialised as in an unconditioned network of the seed.
   GcnNetImpl(unsigned features, unsigned hidden, unsigned layers,
-             unsigned levels)
+             unsigned levels, unsigned contextColumns = 0)
       : input(register_module("input", torch::nn::Linear(features, hidden))),
         weightHead(
             register_module("weight_head", torch::nn::Linear(hidden, levels))),
         outputHead(
             register_module("output_head", torch::nn::Linear(hidden, levels))) {
     gcn.registerIn(*this, hidden, layers);
+    if (contextColumns)
+      context = register_module(
+          "context",
+          torch::nn::Linear(
+              torch::nn::LinearOptions(contextColumns, hidden).bias(false)));
   }
 
-  /// Returns logits [nodes, 2, levels].
-  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj) {
-    torch::Tensor h = torch::tanh(input->forward(x));
+  /// Returns logits [nodes, 2, levels]. `decided` [nodes, context columns]
+  /// describes the decisions made so far (conditioned networks only); an
+  /// undefined or all-zero one is "nothing decided yet".
+  torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &adj,
+                        const torch::Tensor &decided = {}) {
+    torch::Tensor pre = input->forward(x);
+    if (context && decided.defined())
+      pre = pre + context->forward(decided);
+    torch::Tensor h = torch::tanh(pre);
     for (size_t l = 0; l < gcn.size(); ++l)
       h = gcn.step(l, h, torch::mm(adj, h));
     return torch::stack({weightHead->forward(h), outputHead->forward(h)}, 1);
@@ -63,6 +77,7 @@ struct GcnNetImpl : torch::nn::Module {
 
   torch::nn::Linear input, weightHead, outputHead;
   ResidualGcnLayers gcn;
+  torch::nn::Linear context{nullptr};
 };
 TORCH_MODULE(GcnNet);
 
@@ -86,6 +101,9 @@ struct GnnPolicy::Impl {
   /// Masks per node: 1 where a decision matters (weightless nodes have no
   /// weight decision; empty outputs no output decision).
   torch::Tensor decisionMask;
+  /// Of the bound graph, for the context of a conditioned policy: each
+  /// node's own weight bytes, and each level's usable bytes.
+  std::vector<double> weightBytes, usableBytes;
   unsigned numNodes = 0;
   /// Actions of the last sample() call: [count, nodes, 2].
   torch::Tensor lastActions;

@@ -50,6 +50,7 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
   metadata.featureVersion = kFeatureVersion;
   metadata.hidden = policy.config().hidden;
   metadata.layers = policy.config().layers;
+  metadata.conditioned = policy.config().conditioned;
   assert(metadata.levels.size() == policy.numLevels() &&
          "one level name per level");
   // Ordered: the file reads top-down, format and metadata before numbers.
@@ -59,24 +60,27 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
     parameters.push_back({{"name", tensor.name},
                           {"shape", tensor.shape},
                           {"values", tensor.values}});
-  ordered document = {
-      {"format", kFormatName},
-      {"format_version", metadata.formatVersion},
-      {"feature_version", metadata.featureVersion},
-      {"levels", metadata.levels},
-      {"gnn", {{"hidden", metadata.hidden}, {"layers", metadata.layers}}},
-      {"target", metadata.target},
-      {"sim_target",
-       metadata.simTarget.empty() ? ordered() : ordered(metadata.simTarget)},
-      {"evaluator", metadata.evaluator},
-      {"corpus", metadata.corpus},
-      {"evaluations", metadata.evaluations},
-      {"training_seconds", metadata.trainingSeconds},
-      {"seed", metadata.seed},
-      {"date", metadata.date},
-      {"revision", metadata.revision},
-      {"command", metadata.command},
-      {"parameters", std::move(parameters)}};
+  ordered gnn = {{"hidden", metadata.hidden}, {"layers", metadata.layers}};
+  if (metadata.conditioned)
+    gnn["conditioned"] = true;
+  ordered document = {{"format", kFormatName},
+                      {"format_version", metadata.formatVersion},
+                      {"feature_version", metadata.featureVersion},
+                      {"levels", metadata.levels},
+                      {"gnn", std::move(gnn)},
+                      {"target", metadata.target},
+                      {"sim_target", metadata.simTarget.empty()
+                                         ? ordered()
+                                         : ordered(metadata.simTarget)},
+                      {"evaluator", metadata.evaluator},
+                      {"corpus", metadata.corpus},
+                      {"evaluations", metadata.evaluations},
+                      {"training_seconds", metadata.trainingSeconds},
+                      {"seed", metadata.seed},
+                      {"date", metadata.date},
+                      {"revision", metadata.revision},
+                      {"command", metadata.command},
+                      {"parameters", std::move(parameters)}};
   return document.dump(1) + "\n";
 }
 
@@ -136,6 +140,7 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                            "4096 and gnn.layers 1 to 64");
     meta.hidden = unsigned(*hidden);
     meta.layers = unsigned(*layers);
+    meta.conditioned = document.at("gnn").value("conditioned", false);
     meta.target = document.at("target").get<std::string>();
     if (!document.at("sim_target").is_null())
       meta.simTarget = document.at("sim_target").get<std::string>();
@@ -161,6 +166,7 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     GnnPolicyConfig config;
     config.hidden = meta.hidden;
     config.layers = meta.layers;
+    config.conditioned = meta.conditioned;
     config.seed = meta.seed;
     loaded.policy = std::make_unique<GnnPolicy>(config, meta.levels.size());
     if (llvm::Error err = loaded.policy->importParameters(tensors))

@@ -168,6 +168,7 @@ void shapeLikePrior(GnnPolicyConfig &config, const GnnPolicy *prior) {
     return;
   config.hidden = prior->config().hidden;
   config.layers = prior->config().layers;
+  config.conditioned = prior->config().conditioned;
 }
 
 /// GNN member `index` of the initial population.

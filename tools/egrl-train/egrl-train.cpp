@@ -123,6 +123,13 @@ static cl::opt<unsigned> layers("layers", cl::init(3),
                                 cl::desc("GNN graph-convolution layers "
                                          "(default: 3)"),
                                 cl::cat(trainCategory));
+static cl::opt<bool> conditioned(
+    "conditioned", cl::init(false),
+    cl::desc("Train a conditioned policy: it also reads the decisions made "
+             "so far, learns them by masked imitation of each graph's "
+             "elites, and strategy=policy decodes it in rounds "
+             "(docs/policy.md; default: false)"),
+    cl::cat(trainCategory));
 static cl::opt<double> learningRate("learning-rate", cl::init(3e-3),
                                     cl::desc("Adam step size (default: 3e-3)"),
                                     cl::cat(trainCategory));
@@ -264,6 +271,7 @@ json trainingOptions(const tools::EvaluationSetup &setup) {
           {"seed_from", seedFrom.getValue()},
           {"hidden", hidden.getValue()},
           {"layers", layers.getValue()},
+          {"conditioned", conditioned.getValue()},
           {"learning_rate", learningRate.getValue()},
           {"target", setup.chip.name},
           {"sim_target", setup.simChip ? setup.simChip->name : ""},
@@ -324,6 +332,7 @@ private:
     GnnPolicyConfig config;
     config.hidden = hidden;
     config.layers = layers;
+    config.conditioned = conditioned;
     config.learningRate = learningRate;
     config.seed = seed;
     return config;
@@ -529,6 +538,11 @@ LossPoint Trainer::trainOn(GraphState &graph, unsigned index) {
           std::clamp((elite.reward - graph.baseline) * scale, 0.1, 3.0));
     }
     out.imitationLoss = policy.updateOn(targets, weights);
+    // A conditioned policy also learns each elite's decisions from the
+    // rest of it: what mostLikelyFitted()'s later rounds read.
+    if (conditioned)
+      out.imitationLoss += policy.updateOnMasked(
+          targets, weights, streamSeed(seed, round, index) ^ 0x6d61736bULL);
   }
   graph.baseline = 0.9 * graph.baseline + 0.1 * mean;
   graph.spread = 0.9 * graph.spread + 0.1 * std::sqrt(var);

@@ -28,6 +28,13 @@ struct GnnPolicyConfig {
   /// Weight of the entropy bonus in the policy-gradient loss.
   double entropyWeight = 0.01;
   uint64_t seed = 0;
+  /// A conditioned policy also reads the decisions made so far (each
+  /// tensor's level where decided, and how full each faster level is with
+  /// decided weights), so that one decision can depend on the others:
+  /// mostLikelyFitted() decodes it in rounds, most confident decisions
+  /// first, and updateOnMasked() trains it. Sampling (and so pg and egrl)
+  /// reads it with nothing decided.
+  bool conditioned = false;
 };
 
 /// One parameter tensor by name, row-major: what a policy file stores
@@ -60,12 +67,15 @@ public:
                                 double epsilon = 0);
   /// The most likely level of every tensor.
   Placement mostLikely();
-  /// mostLikely() made to fit `chip`: when it does not, the decisions the
-  /// policy is least sure of (lowest probability of their level) are demoted
-  /// first, rather than the last in program order as rectify() would. Then
-  /// room its faster levels have left takes the tensors the policy most
-  /// wants there (promoteIntoSpareRoom). This is what `strategy=policy`
-  /// places.
+  /// mostLikely() made to fit `chip`: when it does not, the decisions that
+  /// cost the policy the least log-likelihood per byte are demoted first,
+  /// rather than the last in program order as rectify() would. Then room
+  /// its faster levels have left takes the tensors the policy most wants
+  /// there (promoteIntoSpareRoom). A conditioned policy decides in rounds
+  /// instead of at once: each round fixes the most confident of the
+  /// undecided decisions, and the next round reads them (MaskGIT's
+  /// decoding); the fit uses each decision's distribution from the round
+  /// that fixed it. This is what `strategy=policy` places.
   Placement mostLikelyFitted(const Problem &chip);
   /// Log-probabilities, row-major [node][decision (0 weights, 1 output)]
   /// [level]: the prior a Boltzmann chromosome can be seeded from.
@@ -80,6 +90,16 @@ public:
   /// loss.
   double updateOn(llvm::ArrayRef<Placement> placements,
                   llvm::ArrayRef<double> weights);
+  /// One step of masked imitation for a conditioned policy (no-op
+  /// otherwise): each placement has a random share of its decisions hidden
+  /// (cosine schedule, seeded), the rest given as decided, and the step
+  /// maximises weight x the log-likelihood of the hidden ones. Returns the
+  /// loss.
+  double updateOnMasked(llvm::ArrayRef<Placement> placements,
+                        llvm::ArrayRef<double> weights, uint64_t seed);
+  /// Columns of the decisions-so-far input of a conditioned policy on
+  /// `numLevels` levels.
+  static unsigned contextColumns(unsigned numLevels);
 
   /// A copy with the same parameters and bound graph (a fresh optimiser).
   std::unique_ptr<GnnPolicy> clone() const;

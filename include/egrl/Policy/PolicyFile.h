@@ -30,6 +30,9 @@ struct PolicyMetadata {
   /// The target's level names, in its order: what the heads' outputs mean.
   std::vector<std::string> levels;
   unsigned hidden = 0, layers = 0;
+  /// GnnPolicyConfig::conditioned: the file then holds the "context" input
+  /// layer; written only when true, so other files keep their bytes.
+  bool conditioned = false;
   std::string target;
   /// The chip it was measured on when not `target`; empty for none.
   std::string simTarget;
