@@ -323,17 +323,6 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
 }
 
 namespace {
-/// One clipped Adam step on `loss`; the policy's cached log-probabilities
-/// are stale after it. Returns the loss.
-double descend(GnnPolicy::Impl &impl, const torch::Tensor &loss) {
-  impl.adam().zero_grad();
-  loss.backward();
-  torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
-  impl.adam().step();
-  impl.cachedLogp.clear();
-  return loss.item<double>();
-}
-
 /// Loss of a batch of actions [count, nodes, 2] weighted per sample: the
 /// REINFORCE and the weighted-likelihood steps differ only in where the
 /// actions and weights come from.
@@ -355,7 +344,7 @@ double weightedStep(GnnPolicy::Impl &impl, const torch::Tensor &actions,
       impl.decisionMask.sum().clamp_min(1);
   torch::Tensor loss =
       -(w * sampleLogp).mean() - impl.config.entropyWeight * entropy;
-  return descend(impl, loss);
+  return impl.descend(loss);
 }
 } // namespace
 
@@ -430,7 +419,7 @@ double GnnPolicy::updateOnMasked(llvm::ArrayRef<Placement> placements,
             .clone();
     loss = loss - weights[k] * (chosen * mask).sum();
   }
-  return descend(*impl, loss / double(placements.size()));
+  return impl->descend(loss / double(placements.size()));
 }
 
 std::unique_ptr<GnnPolicy> GnnPolicy::clone() const {

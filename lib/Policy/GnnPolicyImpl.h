@@ -98,6 +98,17 @@ struct GnnPolicy::Impl {
           net->parameters(), torch::optim::AdamOptions(config.learningRate));
     return *optimizer;
   }
+  /// One clipped Adam step of the actor on `loss` (every learner's actor
+  /// step); the cached log-probabilities are stale after it. Returns the
+  /// loss.
+  double descend(const torch::Tensor &loss) {
+    adam().zero_grad();
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(net->parameters(), 5.0);
+    adam().step();
+    cachedLogp.clear();
+    return loss.item<double>();
+  }
   /// Masks per node: 1 where a decision matters (weightless nodes have no
   /// weight decision; empty outputs no output decision).
   torch::Tensor decisionMask;

@@ -165,12 +165,7 @@ double SacLearner::train(const ReplayBuffer &buffer, std::mt19937_64 &rng) {
         critics->q1->forward(impl.features, impl.adjacency, actions),
         critics->q2->forward(impl.features, impl.adjacency, actions));
     torch::Tensor loss = -q.mean() - config.alpha * entropy;
-    impl.adam().zero_grad();
-    loss.backward();
-    torch::nn::utils::clip_grad_norm_(impl.net->parameters(), 5.0);
-    impl.adam().step();
-    policy.parametersChanged();
-    lossSum += loss.item<double>();
+    lossSum += impl.descend(loss);
     ++totalSteps;
   }
   return lossSum / std::max(1u, config.criticSteps + config.actorSteps);
