@@ -3,42 +3,22 @@
 // egrl-train --corpus=corpus --target=nnpi-1000 --evaluator=nnpi-sim \
 //     --budget=40000 --output=policies/nnpi-1000.json
 //
-// Reinforcement learning against the evaluator's measurements: rounds over
-// the corpus in a seeded order; on each graph the shared policy samples a
-// batch, the evaluator measures it, and the policy takes a REINFORCE step
-// with a per-graph baseline (graphs differ in how much placement can gain,
-// so one baseline for all would favour the easy ones) on the paper's reward
-// (speedup^2 - 1 over native, NativeReward), then a self-imitation step on
-// that graph's elite placements found so far (weighted likelihood,
-// GnnPolicy::updateOn). The policy's own most likely placement is measured
-// every round too: it is what `strategy=policy` uses, and a good one joins
-// the elites. Nothing imitates a model-based placement unless
-// --seed-from=model makes the measured native, greedy and ilp placements
-// each graph's first elites. docs/training.md.
-//
-// All randomness is seeded per (seed, round, graph) and evaluation batches
-// are recorded in index order, so a seed gives the same policy for any
-// --threads; checkpoints hold everything a round boundary needs (network,
-// Adam state, baselines, elites, curves), so a resumed run ends where the
-// uninterrupted one would.
+// The command line, the budget loop, progress, checkpoint and curve files
+// around egrl::CorpusTrainer (egrl/Policy/CorpusTrainer.h), which holds the
+// training algorithm. docs/training.md.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ToolSupport.h"
 
-#include "egrl/CostModel/Capacity.h"
 #include "egrl/Distributed/Mpi.h"
-#include "egrl/Policy/GnnPolicy.h"
+#include "egrl/Policy/CorpusTrainer.h"
 #include "egrl/Policy/PolicyFile.h"
-#include "egrl/Search/Strategy.h"
 #include "egrl/Support/Output.h"
 
-#include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Base64.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -49,9 +29,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <limits>
-#include <random>
 
 using namespace egrl;
 namespace cl = llvm::cl;
@@ -177,49 +154,6 @@ namespace {
   std::exit(1);
 }
 
-/// A placement worth imitating, with what it measured.
-struct Elite {
-  Placement placement; ///< Rectified (canonical: equal placements compare so).
-  double reward = 0;
-  double latency = 0;
-};
-
-/// Everything training keeps per graph.
-struct GraphState {
-  std::unique_ptr<tools::ModelInstance> model;
-  std::unique_ptr<SearchContext> context;
-  std::unique_ptr<EvaluationTracker> tracker;
-  std::optional<NativeReward> reward;
-  /// Evaluations of earlier sessions (a resumed run's tracker starts at 0).
-  uint64_t evaluationsBefore = 0;
-  double nativeLatency = 0;
-  /// Running mean and spread of this graph's rewards: its own baseline.
-  bool haveBaseline = false;
-  double baseline = 0, spread = 1;
-  double bestLatency = 0; ///< Best valid measured, 0 for none.
-  std::vector<Elite> elites;
-
-  uint64_t evaluations() const { return evaluationsBefore + tracker->used(); }
-  double bestSpeedup() const {
-    return bestLatency > 0 ? nativeLatency / bestLatency : 0;
-  }
-};
-
-struct CurvePoint {
-  uint64_t round, evaluations;
-  std::string graph;
-  uint64_t graphEvaluations;
-  double bestSpeedup, policySpeedup;
-};
-struct LossPoint {
-  uint64_t round, evaluations;
-  double reinforceLoss, imitationLoss, meanReward, meanBestSpeedup;
-};
-
-uint64_t streamSeed(uint64_t base, uint64_t round, uint64_t graph) {
-  return mixSeed(mixSeed(base, round), graph);
-}
-
 std::vector<std::string> corpusFiles() {
   std::vector<std::string> files(graphArgs.begin(), graphArgs.end());
   if (!corpusDir.empty()) {
@@ -246,37 +180,13 @@ std::vector<std::string> corpusFiles() {
   return files;
 }
 
-json placementJSON(const Placement &placement) {
-  json out = json::array();
-  for (const NodePlacement &node : placement.nodes)
-    out.push_back({node.weights, node.output});
-  return out;
-}
-
-Placement placementFrom(const json &levels) {
-  Placement placement(unsigned(levels.size()), 0);
-  for (size_t i = 0; i < levels.size(); ++i) {
-    placement[i].weights = levels[i].at(0).get<uint8_t>();
-    placement[i].output = levels[i].at(1).get<uint8_t>();
-  }
-  return placement;
-}
-
-/// Training options a checkpoint must agree with to be resumed.
-json trainingOptions(const tools::EvaluationSetup &setup) {
-  return {{"seed", seed.getValue()},
-          {"batch", batch.getValue()},
-          {"elites", elites.getValue()},
-          {"imitation_weight", imitationWeight.getValue()},
-          {"seed_from", seedFrom.getValue()},
-          {"hidden", hidden.getValue()},
-          {"layers", layers.getValue()},
-          {"conditioned", conditioned.getValue()},
-          {"learning_rate", learningRate.getValue()},
-          {"target", setup.chip.name},
-          {"sim_target", setup.simChip ? setup.simChip->name : ""},
-          {"evaluator", setup.evaluatorName},
-          {"granularity", evaluation.granularity.getValue()}};
+/// What else a checkpoint must agree with besides the training options.
+std::string runDescription(const tools::EvaluationSetup &setup) {
+  json run = {{"target", setup.chip.name},
+              {"sim_target", setup.simChip ? setup.simChip->name : ""},
+              {"evaluator", setup.evaluatorName},
+              {"granularity", evaluation.granularity.getValue()}};
+  return run.dump();
 }
 
 void writeFile(llvm::StringRef path, llvm::StringRef text) {
@@ -284,379 +194,39 @@ void writeFile(llvm::StringRef path, llvm::StringRef text) {
     die("cannot write '" + path + "': " + llvm::toString(std::move(err)));
 }
 
-/// One training run: the corpus, the shared policy and everything a
-/// checkpoint holds.
-class Trainer {
-public:
-  Trainer(const tools::EvaluationSetup &setup, SeedFrom seedFromKind)
-      : setup(setup), seedFromKind(seedFromKind),
-        policy(policyConfig(), setup.chip.numLevels()) {
-    for (const std::string &file : corpusFiles())
-      addGraph(file);
-  }
+/// The models behind the corpus, which the trainer only refers to.
+using Corpus = std::vector<std::unique_ptr<tools::ModelInstance>>;
 
-  /// Restores a checkpoint written by saveCheckpoint() for this corpus and
-  /// these options.
-  void resumeFrom(llvm::StringRef path);
-  /// Measures each graph's native placement once (the reward's reference),
-  /// or takes it from the checkpoint so a resumed run scores alike; with
-  /// --seed-from, measures the seeds too and makes them the first elites.
-  void measureNative();
-  /// One round over the corpus in a seeded order.
-  void trainRound();
-  void saveCheckpoint(llvm::StringRef path, double seconds) const;
-  void savePolicy(double seconds, const std::string &command) const;
-  void writeCurves(llvm::StringRef prefix) const;
-
-  uint64_t rounds() const { return round; }
-  double secondsBefore() const { return earlierSeconds; }
-  size_t numGraphs() const { return graphs.size(); }
-  uint64_t totalEvaluations() const {
-    uint64_t total = 0;
-    for (const GraphState &graph : graphs)
-      total += graph.evaluations();
-    return total;
+Corpus loadCorpus(const tools::EvaluationSetup &setup) {
+  Corpus corpus;
+  for (const std::string &file : corpusFiles()) {
+    auto model = tools::loadModelInstance(file, setup);
+    if (!model)
+      die(file + ": " + llvm::toString(model.takeError()));
+    corpus.push_back(std::move(*model));
   }
-  double meanBestSpeedup() const {
-    double sum = 0;
-    for (const GraphState &graph : graphs)
-      sum += graph.bestSpeedup();
-    return sum / graphs.size();
-  }
-  double lastMeanReward() const {
-    return lossPoints.empty() ? 0 : lossPoints.back().meanReward;
-  }
-
-private:
-  static GnnPolicyConfig policyConfig() {
-    GnnPolicyConfig config;
-    config.hidden = hidden;
-    config.layers = layers;
-    config.conditioned = conditioned;
-    config.learningRate = learningRate;
-    config.seed = seed;
-    return config;
-  }
-  void addGraph(const std::string &file);
-  /// One graph's step of a round; returns its losses and mean reward.
-  LossPoint trainOn(GraphState &graph, unsigned index);
-  void updateElites(GraphState &graph, llvm::ArrayRef<Placement> placements,
-                    llvm::ArrayRef<EvalResult> results,
-                    llvm::ArrayRef<double> rewards);
-  std::vector<std::string> levelNames() const {
-    std::vector<std::string> names;
-    for (const MemoryLevel &level : setup.chip.levels)
-      names.push_back(level.name);
-    return names;
-  }
-
-  const tools::EvaluationSetup &setup;
-  const SeedFrom seedFromKind;
-  std::vector<GraphState> graphs;
-  std::vector<std::string> names;
-  GnnPolicy policy;
-  uint64_t round = 0;
-  double earlierSeconds = 0;
-  std::vector<CurvePoint> curvePoints;
-  std::vector<LossPoint> lossPoints;
-};
-
-void Trainer::addGraph(const std::string &file) {
-  auto model = tools::loadModelInstance(file, setup);
-  if (!model)
-    die(file + ": " + llvm::toString(model.takeError()));
-  if (llvm::is_contained(names, (*model)->name))
-    die("two corpus graphs are called '" + (*model)->name + "'");
-  names.push_back((*model)->name);
-  GraphState state;
-  state.model = std::move(*model);
-  tools::ModelInstance &m = *state.model;
-  state.context = std::make_unique<SearchContext>(
-      SearchContext{*m.problem, *m.model, *m.evaluator, {}});
-  // Training spends the budget over all graphs; each tracker only
-  // measures batches in index order on the threads.
-  state.context->options.budget = std::numeric_limits<uint64_t>::max();
-  state.context->options.threads = threads;
-  state.tracker = std::make_unique<EvaluationTracker>(*state.context);
-  graphs.push_back(std::move(state));
+  return corpus;
 }
 
-void Trainer::resumeFrom(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    die("cannot read checkpoint '" + path +
-        "': " + buffer.getError().message());
-  json state = json::parse((*buffer)->getBuffer().begin(),
-                           (*buffer)->getBuffer().end(), nullptr, false);
-  if (state.is_discarded() ||
-      state.value("format", "") != "egrl-train-checkpoint")
-    die(path + ": not an egrl-train checkpoint");
-  try {
-    if (state.at("options") != trainingOptions(setup))
-      die(path + ": written with other training options: " +
-          state.at("options").dump() +
-          ", this run: " + trainingOptions(setup).dump());
-    if (state.at("corpus").get<std::vector<std::string>>() != names)
-      die(path + ": written for another corpus: " + state.at("corpus").dump());
-    auto loaded = parsePolicyFile(state.at("policy").dump(), path);
-    if (!loaded)
-      die(llvm::toString(loaded.takeError()));
-    policy.copyParametersFrom(*loaded->policy);
-    std::vector<char> adam;
-    if (llvm::Error err =
-            llvm::decodeBase64(state.at("adam").get<std::string>(), adam))
-      die(path + ": " + llvm::toString(std::move(err)));
-    if (llvm::Error err =
-            policy.setOptimizerState(llvm::StringRef(adam.data(), adam.size())))
-      die(path + ": " + llvm::toString(std::move(err)));
-    round = state.at("round").get<uint64_t>();
-    earlierSeconds = state.at("seconds").get<double>();
-    const json &saved = state.at("graphs");
-    for (size_t g = 0; g < graphs.size(); ++g) {
-      const json &s = saved.at(g);
-      GraphState &graph = graphs[g];
-      graph.evaluationsBefore = s.at("evaluations").get<uint64_t>();
-      graph.nativeLatency = s.at("native_latency").get<double>();
-      graph.haveBaseline = s.at("have_baseline").get<bool>();
-      graph.baseline = s.at("baseline").get<double>();
-      graph.spread = s.at("spread").get<double>();
-      graph.bestLatency = s.at("best_latency").get<double>();
-      for (const json &e : s.at("elites"))
-        graph.elites.push_back({placementFrom(e.at("placement")),
-                                e.at("reward").get<double>(),
-                                e.at("latency").get<double>()});
-    }
-    for (const json &c : state.at("curves"))
-      curvePoints.push_back(
-          {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
-    for (const json &l : state.at("losses"))
-      lossPoints.push_back(
-          {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
-  } catch (const json::exception &e) {
-    die(path + ": corrupt checkpoint: " + e.what());
-  }
-}
-
-void Trainer::measureNative() {
-  for (GraphState &graph : graphs) {
-    std::vector<SeedPlacement> known;
-    if (graph.nativeLatency > 0) {
-      EvalResult native;
-      native.latency = graph.nativeLatency;
-      native.valid = true;
-      known.push_back(
-          {"native", nativePlacement(*graph.model->problem), native});
-    }
-    const bool fresh = known.empty();
-    if (fresh && seedFromKind != SeedFrom::None) {
-      // The seeds join the elites as measured samples would; a resumed run
-      // has them in its checkpoint's elites already.
-      graph.context->options.seedFrom = seedFromKind;
-      graph.context->options.timeLimitSeconds = timeLimit;
-      auto seeds = seedPlacements(*graph.context, *graph.tracker);
-      if (!seeds)
-        die(graph.model->name + ": " + llvm::toString(seeds.takeError()));
-      known = std::move(*seeds);
-    }
-    graph.reward.emplace(*graph.tracker, *graph.model->problem, known);
-    graph.nativeLatency = graph.reward->nativeLatency();
-    if (fresh && !known.empty()) {
-      std::vector<Placement> placements;
-      std::vector<EvalResult> results;
-      std::vector<double> rewards;
-      for (const SeedPlacement &s : known) {
-        placements.push_back(s.placement);
-        results.push_back(s.result);
-        rewards.push_back((*graph.reward)(s.result));
-      }
-      updateElites(graph, placements, results, rewards);
-    }
-  }
-}
-
-void Trainer::trainRound() {
-  std::vector<unsigned> order(graphs.size());
-  for (unsigned g = 0; g < order.size(); ++g)
-    order[g] = g;
-  std::mt19937_64 shuffle(streamSeed(seed, round, ~0ULL));
-  std::shuffle(order.begin(), order.end(), shuffle);
-  LossPoint sum{round, 0, 0, 0, 0, 0};
-  for (unsigned g : order) {
-    LossPoint step = trainOn(graphs[g], g);
-    sum.reinforceLoss += step.reinforceLoss / graphs.size();
-    sum.imitationLoss += step.imitationLoss / graphs.size();
-    sum.meanReward += step.meanReward / graphs.size();
-  }
-  sum.evaluations = totalEvaluations();
-  sum.meanBestSpeedup = meanBestSpeedup();
-  lossPoints.push_back(sum);
-  ++round;
-}
-
-LossPoint Trainer::trainOn(GraphState &graph, unsigned index) {
-  LossPoint out{round, 0, 0, 0, 0, 0};
-  policy.bind(*graph.model->problem);
-  // The batch, then the policy's own most likely placement (what
-  // strategy=policy would place), measured together.
-  std::vector<Placement> placements =
-      policy.sample(batch, streamSeed(seed, round, index));
-  placements.push_back(policy.mostLikelyFitted(graph.model->measured()));
-  std::vector<EvalResult> results = graph.tracker->evaluateBatch(placements);
-  std::vector<double> rewards;
-  for (const EvalResult &r : results)
-    rewards.push_back((*graph.reward)(r));
-
-  // REINFORCE on the samples against this graph's running baseline.
-  double mean = 0, var = 0;
-  for (unsigned k = 0; k < batch; ++k)
-    mean += rewards[k] / batch;
-  for (unsigned k = 0; k < batch; ++k)
-    var += (rewards[k] - mean) * (rewards[k] - mean) / batch;
-  if (!graph.haveBaseline) {
-    graph.haveBaseline = true;
-    graph.baseline = mean;
-    graph.spread = std::sqrt(var);
-  }
-  const double scale = 1.0 / (graph.spread + 1e-6);
-  std::vector<double> advantages;
-  for (unsigned k = 0; k < batch; ++k)
-    advantages.push_back(
-        std::clamp((rewards[k] - graph.baseline) * scale, -3.0, 3.0));
-  out.reinforceLoss = policy.update(advantages);
-  out.meanReward = mean;
-
-  updateElites(graph, placements, results, rewards);
-  // Self-imitation: elites that beat the baseline pull hardest; every
-  // elite keeps a small pull so the policy's mode settles on them.
-  if (!graph.elites.empty() && imitationWeight > 0) {
-    std::vector<Placement> targets;
-    std::vector<double> weights;
-    for (const Elite &elite : graph.elites) {
-      targets.push_back(elite.placement);
-      weights.push_back(
-          imitationWeight *
-          std::clamp((elite.reward - graph.baseline) * scale, 0.1, 3.0));
-    }
-    out.imitationLoss = policy.updateOn(targets, weights);
-    // A conditioned policy also learns each elite's decisions from the
-    // rest of it: what mostLikelyFitted()'s later rounds read.
-    if (conditioned)
-      out.imitationLoss += policy.updateOnMasked(
-          targets, weights, streamSeed(seed, round, index) ^ 0x6d61736bULL);
-  }
-  graph.baseline = 0.9 * graph.baseline + 0.1 * mean;
-  graph.spread = 0.9 * graph.spread + 0.1 * std::sqrt(var);
-
-  // What strategy=policy would place: the most likely placement, fitted
-  // by confidence (its measured latency).
-  curvePoints.push_back({round, totalEvaluations(), graph.model->name,
-                         graph.evaluations(), graph.bestSpeedup(),
-                         graph.nativeLatency / results.back().latency});
-  return out;
-}
-
-void Trainer::updateElites(GraphState &graph,
-                           llvm::ArrayRef<Placement> placements,
-                           llvm::ArrayRef<EvalResult> results,
-                           llvm::ArrayRef<double> rewards) {
-  // The best distinct valid placements measured on this graph.
-  for (size_t k = 0; k < results.size(); ++k) {
-    if (!results[k].valid)
-      continue;
-    if (graph.bestLatency == 0 || results[k].latency < graph.bestLatency)
-      graph.bestLatency = results[k].latency;
-    if (elites == 0)
-      continue;
-    Placement canonical = placements[k];
-    rectify(graph.model->measured(), canonical);
-    if (llvm::any_of(graph.elites,
-                     [&](const Elite &e) { return e.placement == canonical; }))
-      continue;
-    graph.elites.push_back({canonical, rewards[k], results[k].latency});
-    std::stable_sort(
-        graph.elites.begin(), graph.elites.end(),
-        [](const Elite &a, const Elite &b) { return a.reward > b.reward; });
-    if (graph.elites.size() > elites)
-      graph.elites.pop_back();
-  }
-}
-
-void Trainer::saveCheckpoint(llvm::StringRef path, double seconds) const {
-  json state;
-  state["format"] = "egrl-train-checkpoint";
-  state["version"] = 1;
-  state["options"] = trainingOptions(setup);
-  state["corpus"] = names;
+void savePolicy(const CorpusTrainer &trainer,
+                const tools::EvaluationSetup &setup, double seconds,
+                const std::string &command) {
   PolicyMetadata metadata;
-  metadata.levels = levelNames();
-  state["policy"] = json::parse(policyFileText(policy, metadata));
-  state["adam"] = llvm::encodeBase64(policy.optimizerState());
-  state["round"] = round;
-  state["seconds"] = seconds;
-  json saved = json::array();
-  for (const GraphState &graph : graphs) {
-    json e = json::array();
-    for (const Elite &elite : graph.elites)
-      e.push_back({{"placement", placementJSON(elite.placement)},
-                   {"reward", elite.reward},
-                   {"latency", elite.latency}});
-    saved.push_back({{"evaluations", graph.evaluations()},
-                     {"native_latency", graph.nativeLatency},
-                     {"have_baseline", graph.haveBaseline},
-                     {"baseline", graph.baseline},
-                     {"spread", graph.spread},
-                     {"best_latency", graph.bestLatency},
-                     {"elites", std::move(e)}});
-  }
-  state["graphs"] = std::move(saved);
-  json c = json::array(), l = json::array();
-  for (const CurvePoint &p : curvePoints)
-    c.push_back({p.round, p.evaluations, p.graph, p.graphEvaluations,
-                 p.bestSpeedup, p.policySpeedup});
-  for (const LossPoint &p : lossPoints)
-    l.push_back({p.round, p.evaluations, p.reinforceLoss, p.imitationLoss,
-                 p.meanReward, p.meanBestSpeedup});
-  state["curves"] = std::move(c);
-  state["losses"] = std::move(l);
-  writeFile(path, state.dump() + "\n");
-}
-
-void Trainer::savePolicy(double seconds, const std::string &command) const {
-  PolicyMetadata metadata;
-  metadata.levels = levelNames();
+  metadata.levels = trainer.levelNames();
   metadata.target = setup.chip.name;
   if (setup.simChip)
     metadata.simTarget = setup.simChip->name;
   metadata.evaluator = setup.evaluatorName;
-  metadata.corpus = names;
-  metadata.evaluations = totalEvaluations();
+  metadata.corpus = trainer.graphNames();
+  metadata.evaluations = trainer.totalEvaluations();
   metadata.trainingSeconds = seconds;
   metadata.seed = seed;
   metadata.date = utcNow();
   metadata.revision =
       revision.empty() ? sourceRevision().str() : revision.getValue();
   metadata.command = command;
-  if (llvm::Error err = savePolicyFile(output, policy, metadata))
+  if (llvm::Error err = savePolicyFile(output, trainer.policy(), metadata))
     die(llvm::toString(std::move(err)));
-}
-
-void Trainer::writeCurves(llvm::StringRef prefix) const {
-  std::string graphsCsv = "round,evaluations,graph,graph_evaluations,"
-                          "best_speedup,policy_speedup\n";
-  for (const CurvePoint &p : curvePoints)
-    graphsCsv += llvm::formatv("{0},{1},{2},{3},{4:f5},{5:f5}\n", p.round,
-                               p.evaluations, p.graph, p.graphEvaluations,
-                               p.bestSpeedup, p.policySpeedup)
-                     .str();
-  std::string lossesCsv = "round,evaluations,reinforce_loss,imitation_loss,"
-                          "mean_reward,mean_best_speedup\n";
-  for (const LossPoint &p : lossPoints)
-    lossesCsv += llvm::formatv("{0},{1},{2:e},{3:e},{4:f5},{5:f5}\n", p.round,
-                               p.evaluations, p.reinforceLoss, p.imitationLoss,
-                               p.meanReward, p.meanBestSpeedup)
-                     .str();
-  writeFile((prefix + "-graphs.csv").str(), graphsCsv);
-  writeFile((prefix + "-losses.csv").str(), lossesCsv);
 }
 
 } // namespace
@@ -688,10 +258,38 @@ static int trainMain(int argc, char **argv) {
   llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
   if (!seedFromKind)
     die(llvm::toString(seedFromKind.takeError()));
-  Trainer trainer(*setup, *seedFromKind);
-  if (!resume.empty())
-    trainer.resumeFrom(resume);
-  trainer.measureNative();
+  CorpusTrainerOptions options;
+  options.policy.hidden = hidden;
+  options.policy.layers = layers;
+  options.policy.conditioned = conditioned;
+  options.policy.learningRate = learningRate;
+  options.seed = seed;
+  options.batch = batch;
+  options.elites = elites;
+  options.imitationWeight = imitationWeight;
+  options.seedFrom = *seedFromKind;
+  options.timeLimitSeconds = timeLimit;
+  options.threads = threads;
+  options.runDescription = runDescription(*setup);
+  std::vector<std::string> levels;
+  for (const MemoryLevel &level : setup->chip.levels)
+    levels.push_back(level.name);
+  const Corpus corpus = loadCorpus(*setup);
+  CorpusTrainer trainer(options, levels);
+  for (const auto &m : corpus)
+    if (llvm::Error err = trainer.addGraph(m->name, *m->problem, m->measured(),
+                                           *m->model, *m->evaluator))
+      die(llvm::toString(std::move(err)));
+  if (!resume.empty()) {
+    auto buffer = llvm::MemoryBuffer::getFile(resume, /*IsText=*/true);
+    if (!buffer)
+      die("cannot read checkpoint '" + resume +
+          "': " + buffer.getError().message());
+    if (llvm::Error err = trainer.resume((*buffer)->getBuffer(), resume))
+      die(llvm::toString(std::move(err)));
+  }
+  if (llvm::Error err = trainer.measureNative())
+    die(llvm::toString(std::move(err)));
 
   llvm::errs() << "egrl-train: " << trainer.numGraphs() << " graphs on "
                << setup->chip.name
@@ -718,7 +316,7 @@ static int trainMain(int argc, char **argv) {
   while (trainer.totalEvaluations() + roundCost <= budget) {
     trainer.trainRound();
     if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
-      trainer.saveCheckpoint(checkpointFile, seconds());
+      writeFile(checkpointFile, trainer.checkpointText(seconds()));
 
     auto now = std::chrono::steady_clock::now();
     if (progress && now - lastProgress >= std::chrono::seconds(1)) {
@@ -737,10 +335,12 @@ static int trainMain(int argc, char **argv) {
   }
   const double total = seconds();
   if (checkpointEvery > 0)
-    trainer.saveCheckpoint(checkpointFile, total);
-  trainer.savePolicy(total, command);
-  if (!curves.empty())
-    trainer.writeCurves(curves);
+    writeFile(checkpointFile, trainer.checkpointText(total));
+  savePolicy(trainer, *setup, total, command);
+  if (!curves.empty()) {
+    writeFile(curves + "-graphs.csv", trainer.graphCurvesCsv());
+    writeFile(curves + "-losses.csv", trainer.lossCurvesCsv());
+  }
   llvm::errs() << llvm::format(
       "egrl-train: wrote %s: %llu rounds, %llu evaluations, %.1f s, mean "
       "best %.3fx native over %zu graphs\n",

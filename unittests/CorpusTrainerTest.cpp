@@ -1,0 +1,158 @@
+//===- CorpusTrainerTest.cpp - egrl-train's training algorithm ------------===//
+
+#include "egrl/Policy/CorpusTrainer.h"
+#include "TestUtil.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace egrl;
+using json = nlohmann::json;
+
+namespace {
+
+/// Two small graphs on nnpi-1000, each measured by its analytical model.
+struct Corpus {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graphs[2] = {test::randomGraph(30, 3),
+                             test::randomGraph(24, 4)};
+  Problem problems[2] = {{graphs[0], target}, {graphs[1], target}};
+  AnalyticalModel models[2] = {AnalyticalModel(problems[0]),
+                               AnalyticalModel(problems[1])};
+
+  std::vector<std::string> levels() const {
+    std::vector<std::string> names;
+    for (const MemoryLevel &level : target.levels)
+      names.push_back(level.name);
+    return names;
+  }
+  /// A trainer of `options` on the first `count` graphs.
+  std::unique_ptr<CorpusTrainer> trainer(const CorpusTrainerOptions &options,
+                                         unsigned count = 2) const {
+    auto trainer = std::make_unique<CorpusTrainer>(options, levels());
+    for (unsigned g = 0; g < count; ++g)
+      EXPECT_FALSE(bool(trainer->addGraph("g" + std::to_string(g), problems[g],
+                                          problems[g], models[g], models[g])));
+    return trainer;
+  }
+};
+
+CorpusTrainerOptions smallOptions() {
+  CorpusTrainerOptions options;
+  options.policy.hidden = 8;
+  options.policy.layers = 1;
+  options.seed = 11;
+  options.batch = 4;
+  options.elites = 2;
+  options.runDescription = R"({"target": "nnpi-1000"})";
+  return options;
+}
+
+/// What must agree between two runs that should be the same: parameters,
+/// per-graph baselines, elites and evaluations, and the curves.
+json stateOf(const CorpusTrainer &trainer) {
+  json state = json::parse(trainer.checkpointText(0));
+  return {state["policy"]["parameters"], state["graphs"], state["curves"],
+          state["losses"], state["round"]};
+}
+
+std::string errorOf(llvm::Error err) {
+  EXPECT_TRUE(bool(err));
+  return llvm::toString(std::move(err));
+}
+
+} // namespace
+
+TEST(CorpusTrainer, CountsEveryEvaluationAndLearns) {
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  auto trainer = corpus.trainer(options);
+  ASSERT_FALSE(bool(trainer->measureNative()));
+  EXPECT_EQ(trainer->totalEvaluations(), 2u) << "one native each";
+  json before = stateOf(*trainer)[0];
+  for (unsigned round = 0; round < 3; ++round)
+    trainer->trainRound();
+  EXPECT_EQ(trainer->rounds(), 3u);
+  // Per graph and round: the batch and the policy's own placement.
+  EXPECT_EQ(trainer->totalEvaluations(), 2u + 3 * 2 * (options.batch + 1));
+  EXPECT_NE(stateOf(*trainer)[0], before) << "the policy took steps";
+  EXPECT_GT(trainer->meanBestSpeedup(), 0.0);
+  EXPECT_EQ(llvm::count(trainer->graphCurvesCsv(), '\n'), 1 + 3 * 2)
+      << "a header and a row per round and graph";
+  EXPECT_EQ(llvm::count(trainer->lossCurvesCsv(), '\n'), 1 + 3);
+}
+
+TEST(CorpusTrainer, SameRunForAnyThreadCount) {
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  auto one = corpus.trainer(options);
+  options.threads = 2;
+  auto two = corpus.trainer(options);
+  for (CorpusTrainer *trainer : {one.get(), two.get()}) {
+    ASSERT_FALSE(bool(trainer->measureNative()));
+    for (unsigned round = 0; round < 3; ++round)
+      trainer->trainRound();
+  }
+  EXPECT_EQ(stateOf(*one), stateOf(*two));
+}
+
+TEST(CorpusTrainer, ResumedRunEndsWhereTheUninterruptedOneDoes) {
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  auto whole = corpus.trainer(options);
+  ASSERT_FALSE(bool(whole->measureNative()));
+  for (unsigned round = 0; round < 4; ++round)
+    whole->trainRound();
+
+  auto first = corpus.trainer(options);
+  ASSERT_FALSE(bool(first->measureNative()));
+  first->trainRound();
+  first->trainRound();
+  const std::string checkpoint = first->checkpointText(12.5);
+
+  auto resumed = corpus.trainer(options);
+  ASSERT_FALSE(bool(resumed->resume(checkpoint, "ckpt")));
+  ASSERT_FALSE(bool(resumed->measureNative()));
+  EXPECT_EQ(resumed->rounds(), 2u);
+  EXPECT_EQ(resumed->secondsBefore(), 12.5);
+  resumed->trainRound();
+  resumed->trainRound();
+  EXPECT_EQ(stateOf(*resumed), stateOf(*whole));
+  EXPECT_EQ(resumed->totalEvaluations(), whole->totalEvaluations());
+}
+
+TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  auto trainer = corpus.trainer(options);
+  ASSERT_FALSE(bool(trainer->measureNative()));
+  trainer->trainRound();
+  const std::string checkpoint = trainer->checkpointText(1);
+
+  EXPECT_NE(
+      errorOf(trainer->addGraph("g0", corpus.problems[0], corpus.problems[0],
+                                corpus.models[0], corpus.models[0]))
+          .find("two corpus graphs are called 'g0'"),
+      std::string::npos);
+
+  CorpusTrainerOptions otherSeed = options;
+  otherSeed.seed = 12;
+  EXPECT_NE(errorOf(corpus.trainer(otherSeed)->resume(checkpoint, "ckpt"))
+                .find("ckpt: written with other training options"),
+            std::string::npos);
+  CorpusTrainerOptions otherChip = options;
+  otherChip.runDescription = R"({"target": "edge-small"})";
+  EXPECT_NE(errorOf(corpus.trainer(otherChip)->resume(checkpoint, "ckpt"))
+                .find("other training options"),
+            std::string::npos);
+  EXPECT_NE(errorOf(corpus.trainer(options, 1)->resume(checkpoint, "ckpt"))
+                .find("ckpt: written for another corpus"),
+            std::string::npos);
+  EXPECT_NE(errorOf(corpus.trainer(options)->resume("{}", "ckpt"))
+                .find("not an egrl-train checkpoint"),
+            std::string::npos);
+  json cut = json::parse(checkpoint);
+  cut.erase("graphs");
+  EXPECT_NE(errorOf(corpus.trainer(options)->resume(cut.dump(), "ckpt"))
+                .find("ckpt: corrupt checkpoint"),
+            std::string::npos);
+}
