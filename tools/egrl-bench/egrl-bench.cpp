@@ -66,12 +66,12 @@ static cl::opt<std::string>
     budgets("budgets", cl::init("1000"),
             cl::desc("Comma-separated evaluation budgets (default: 1000)"),
             cl::cat(benchCategory));
-static cl::opt<std::string>
-    seedFrom("seed-from", cl::init("none"),
-             cl::desc("What searches (anneal, ea, random) may start from: "
-                      "none (model-free, the default), native, or model "
-                      "(the best of native, greedy and ilp)"),
-             cl::cat(benchCategory));
+static cl::opt<std::string> seedFrom(
+    "seed-from", cl::init("none"),
+    cl::desc("What searches (anneal, ea, random, egrl) may start from: "
+             "none (model-free, the default), native, or model "
+             "(the best of native, greedy and ilp)"),
+    cl::cat(benchCategory));
 // --target, --sim-target, --evaluator, --granularity, --function, --retries.
 static tools::EvaluationOptions evaluation(benchCategory);
 static cl::opt<unsigned> repeats(
@@ -105,8 +105,9 @@ static cl::opt<std::string>
            cl::cat(benchCategory));
 static cl::opt<bool>
     progress("progress", cl::init(false),
-             cl::desc("Print the progress of long searches (egrl) to stderr, "
-                      "at most once a second"),
+             cl::desc("Print the progress of long searches (egrl's "
+                      "generations, every other search's evaluations) to "
+                      "stderr, at most once a second"),
              cl::cat(benchCategory));
 static cl::opt<bool> plot("plot", cl::init(false),
                           cl::desc("Plot best-so-far latency against "

@@ -250,6 +250,24 @@ static int trainMain(int argc, char **argv) {
     die("--hidden and --layers must be positive");
   const std::string checkpointFile =
       checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
+  // The files are written after training: make their directories now, so a
+  // path that cannot be written fails before hours of training, not after.
+  std::vector<std::string> files = {output};
+  if (checkpointEvery > 0)
+    files.push_back(checkpointFile);
+  if (!curves.empty())
+    files.push_back(curves + "-graphs.csv");
+  for (llvm::StringRef file : files) {
+    llvm::StringRef dir = llvm::sys::path::parent_path(file);
+    if (dir.empty())
+      continue;
+    std::error_code ec = llvm::sys::fs::create_directories(dir);
+    if (!ec && !llvm::sys::fs::is_directory(dir))
+      ec = std::make_error_code(std::errc::not_a_directory);
+    if (ec)
+      die("cannot create directory '" + dir + "' for '" + file +
+          "': " + ec.message());
+  }
 
   llvm::Expected<tools::EvaluationSetup> setup =
       tools::resolveSetup(evaluation);
