@@ -70,7 +70,7 @@ TEST(CorpusTrainer, CountsEveryEvaluationAndLearns) {
   EXPECT_EQ(trainer->totalEvaluations(), 2u) << "one native each";
   json before = stateOf(*trainer)[0];
   for (unsigned round = 0; round < 3; ++round)
-    trainer->trainRound();
+    ASSERT_FALSE(bool(trainer->trainRound()));
   EXPECT_EQ(trainer->rounds(), 3u);
   // Per graph and round: the batch and the policy's own placement.
   EXPECT_EQ(trainer->totalEvaluations(), 2u + 3 * 2 * (options.batch + 1));
@@ -90,7 +90,7 @@ TEST(CorpusTrainer, SameRunForAnyThreadCount) {
   for (CorpusTrainer *trainer : {one.get(), two.get()}) {
     ASSERT_FALSE(bool(trainer->measureNative()));
     for (unsigned round = 0; round < 3; ++round)
-      trainer->trainRound();
+      ASSERT_FALSE(bool(trainer->trainRound()));
   }
   EXPECT_EQ(stateOf(*one), stateOf(*two));
 }
@@ -101,12 +101,12 @@ TEST(CorpusTrainer, ResumedRunEndsWhereTheUninterruptedOneDoes) {
   auto whole = corpus.trainer(options);
   ASSERT_FALSE(bool(whole->measureNative()));
   for (unsigned round = 0; round < 4; ++round)
-    whole->trainRound();
+    ASSERT_FALSE(bool(whole->trainRound()));
 
   auto first = corpus.trainer(options);
   ASSERT_FALSE(bool(first->measureNative()));
-  first->trainRound();
-  first->trainRound();
+  ASSERT_FALSE(bool(first->trainRound()));
+  ASSERT_FALSE(bool(first->trainRound()));
   const std::string checkpoint = first->checkpointText(12.5);
 
   auto resumed = corpus.trainer(options);
@@ -114,8 +114,8 @@ TEST(CorpusTrainer, ResumedRunEndsWhereTheUninterruptedOneDoes) {
   ASSERT_FALSE(bool(resumed->measureNative()));
   EXPECT_EQ(resumed->rounds(), 2u);
   EXPECT_EQ(resumed->secondsBefore(), 12.5);
-  resumed->trainRound();
-  resumed->trainRound();
+  ASSERT_FALSE(bool(resumed->trainRound()));
+  ASSERT_FALSE(bool(resumed->trainRound()));
   EXPECT_EQ(stateOf(*resumed), stateOf(*whole));
   EXPECT_EQ(resumed->totalEvaluations(), whole->totalEvaluations());
 }
@@ -125,7 +125,7 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   CorpusTrainerOptions options = smallOptions();
   auto trainer = corpus.trainer(options);
   ASSERT_FALSE(bool(trainer->measureNative()));
-  trainer->trainRound();
+  ASSERT_FALSE(bool(trainer->trainRound()));
   const std::string checkpoint = trainer->checkpointText(1);
 
   EXPECT_NE(
@@ -155,4 +155,19 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   EXPECT_NE(errorOf(corpus.trainer(options)->resume(cut.dump(), "ckpt"))
                 .find("ckpt: corrupt checkpoint"),
             std::string::npos);
+}
+
+TEST(CorpusTrainer, SaysWhenTrainingDiverges) {
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  options.policy.learningRate = 1e30;
+  auto trainer = corpus.trainer(options);
+  ASSERT_FALSE(bool(trainer->measureNative()));
+  std::string message;
+  for (unsigned round = 0; round < 5 && message.empty(); ++round)
+    if (llvm::Error err = trainer->trainRound())
+      message = llvm::toString(std::move(err));
+  EXPECT_NE(message.find("training diverged in round"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("a loss is not finite"), std::string::npos);
 }

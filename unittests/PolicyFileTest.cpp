@@ -6,7 +6,11 @@
 #include "egrl/Policy/Features.h"
 #include "egrl/Search/Strategy.h"
 
+#include "llvm/Support/FileSystem.h"
+
 #include <nlohmann/json.hpp>
+
+#include <limits>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -163,6 +167,36 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   EXPECT_NE(message.find("p.json: corrupt policy file:"), std::string::npos)
       << message;
   EXPECT_NE(message.find("levels"), std::string::npos) << message;
+}
+
+TEST_F(PolicyFileTest, ValuesThatAreNotFiniteFloatsAreCorrupt) {
+  // 1e300 would become float infinity, and a policy of infinities places
+  // like one of zeros, silently.
+  json huge = document;
+  huge["parameters"][0]["values"][0] = 1e300;
+  std::string message = errorOf(parsePolicyFile(huge.dump(), "p.json"));
+  EXPECT_NE(message.find("p.json: corrupt policy file: parameter '" +
+                         document["parameters"][0]["name"].get<std::string>() +
+                         "' holds 1.000000e+300, not a finite float"),
+            std::string::npos)
+      << message;
+
+  // What a diverged training run would save: refused, since JSON would
+  // write null and the file could not be loaded.
+  std::vector<ParameterTensor> tensors = policy->exportParameters();
+  tensors[1].values[0] = std::numeric_limits<float>::quiet_NaN();
+  GnnPolicyConfig config = policy->config();
+  GnnPolicy diverged(config, problem.numLevels());
+  ASSERT_FALSE(bool(diverged.importParameters(tensors)));
+  llvm::Error err =
+      savePolicyFile(tempPath("nan.json"), diverged, metadataFor(target));
+  ASSERT_TRUE(bool(err));
+  message = llvm::toString(std::move(err));
+  EXPECT_NE(message.find("not written: parameter '" + tensors[1].name +
+                         "' is not finite"),
+            std::string::npos)
+      << message;
+  EXPECT_FALSE(llvm::sys::fs::exists(tempPath("nan.json")));
 }
 
 TEST_F(PolicyFileTest, FeatureVersionMismatchNamesBothVersions) {

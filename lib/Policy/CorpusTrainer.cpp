@@ -277,7 +277,7 @@ llvm::Error CorpusTrainer::measureNative() {
   return llvm::Error::success();
 }
 
-void CorpusTrainer::trainRound() {
+llvm::Error CorpusTrainer::trainRound() {
   Impl &s = *impl;
   std::vector<unsigned> order(s.graphs.size());
   for (unsigned g = 0; g < order.size(); ++g)
@@ -287,6 +287,12 @@ void CorpusTrainer::trainRound() {
   LossPoint sum{s.round, 0, 0, 0, 0, 0};
   for (unsigned g : order) {
     LossPoint step = s.trainOn(s.graphs[g], g);
+    if (!std::isfinite(step.reinforceLoss) ||
+        !std::isfinite(step.imitationLoss))
+      return llvm::createStringError(
+          "training diverged in round " + std::to_string(s.round) +
+          " on graph '" + s.graphs[g].name +
+          "': a loss is not finite (a smaller learning rate may help)");
     sum.reinforceLoss += step.reinforceLoss / s.graphs.size();
     sum.imitationLoss += step.imitationLoss / s.graphs.size();
     sum.meanReward += step.meanReward / s.graphs.size();
@@ -295,6 +301,7 @@ void CorpusTrainer::trainRound() {
   sum.meanBestSpeedup = s.meanBestSpeedup();
   s.lossPoints.push_back(sum);
   ++s.round;
+  return llvm::Error::success();
 }
 
 LossPoint CorpusTrainer::Impl::trainOn(GraphState &graph, unsigned index) {

@@ -12,14 +12,18 @@
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <ctime>
+#include <limits>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -86,6 +90,12 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
 
 llvm::Error egrl::savePolicyFile(llvm::StringRef path, const GnnPolicy &policy,
                                  const PolicyMetadata &metadata) {
+  // JSON has no infinities or NaNs (nlohmann writes null), so such a file
+  // could not be loaded: refuse to write it.
+  for (const ParameterTensor &tensor : policy.exportParameters())
+    if (!llvm::all_of(tensor.values, [](float v) { return std::isfinite(v); }))
+      return error(path, "not written: parameter '" + tensor.name +
+                             "' is not finite (training diverged)");
   std::string text = policyFileText(policy, metadata);
   // Through a temporary file renamed into place: an interrupted run never
   // leaves half a file where a checkpoint or policy was.
@@ -160,7 +170,17 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
       ParameterTensor tensor;
       tensor.name = entry.at("name").get<std::string>();
       tensor.shape = entry.at("shape").get<std::vector<int64_t>>();
-      tensor.values = entry.at("values").get<std::vector<float>>();
+      // Read as double: a value beyond float's range would otherwise become
+      // infinity, and a policy of infinities places like one of zeros.
+      for (double value : entry.at("values").get<std::vector<double>>()) {
+        if (!std::isfinite(value) ||
+            std::fabs(value) > std::numeric_limits<float>::max())
+          return error(origin, "corrupt policy file: parameter '" +
+                                   tensor.name + "' holds " +
+                                   llvm::formatv("{0:e}", value).str() +
+                                   ", not a finite float");
+        tensor.values.push_back(float(value));
+      }
       tensors.push_back(std::move(tensor));
     }
     GnnPolicyConfig config;

@@ -19,6 +19,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -29,6 +30,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 using namespace egrl;
 namespace cl = llvm::cl;
@@ -172,6 +174,12 @@ std::vector<std::string> corpusFiles() {
   }
   llvm::SmallVector<llvm::StringRef> excluded;
   llvm::StringRef(exclude).split(excluded, ',', -1, false);
+  // A misspelt name would leave a held-out model in the corpus unnoticed.
+  for (llvm::StringRef name : excluded)
+    if (llvm::none_of(files, [&](const std::string &file) {
+          return llvm::sys::path::stem(file) == name;
+        }))
+      die("--exclude: no graph of the corpus is called '" + name + "'");
   llvm::erase_if(files, [&](const std::string &file) {
     return llvm::is_contained(excluded, llvm::sys::path::stem(file));
   });
@@ -248,6 +256,9 @@ static int trainMain(int argc, char **argv) {
     die("--batch must be at least 2 (a REINFORCE step needs a baseline)");
   if (hidden == 0 || layers == 0)
     die("--hidden and --layers must be positive");
+  if (!std::isfinite(learningRate) || learningRate <= 0)
+    die("--learning-rate must be a positive number, not " +
+        llvm::formatv("{0}", learningRate.getValue()).str());
   const std::string checkpointFile =
       checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
   // The files are written after training: make their directories now, so a
@@ -306,6 +317,14 @@ static int trainMain(int argc, char **argv) {
     if (llvm::Error err = trainer.resume((*buffer)->getBuffer(), resume))
       die(llvm::toString(std::move(err)));
   }
+  // A round needs batch + 1 evaluations per graph; a budget that cannot
+  // pay for one whole round more stops, so rounds are all alike.
+  const uint64_t roundCost = uint64_t(trainer.numGraphs()) * (batch + 1);
+  if (resume.empty() && budget < trainer.numGraphs() + roundCost)
+    die("--budget=" + llvm::Twine(budget.getValue()) +
+        " cannot pay for one round: " + llvm::Twine(trainer.numGraphs()) +
+        " graphs need one native measurement each and " +
+        llvm::Twine(roundCost) + " evaluations a round (--batch + 1 each)");
   if (llvm::Error err = trainer.measureNative())
     die(llvm::toString(std::move(err)));
 
@@ -328,11 +347,9 @@ static int trainMain(int argc, char **argv) {
   };
   auto lastProgress = start;
   const uint64_t startEvaluations = trainer.totalEvaluations();
-  // A round needs batch + 1 evaluations per graph; a budget that cannot
-  // pay for one whole round more stops, so rounds are all alike.
-  const uint64_t roundCost = uint64_t(trainer.numGraphs()) * (batch + 1);
   while (trainer.totalEvaluations() + roundCost <= budget) {
-    trainer.trainRound();
+    if (llvm::Error err = trainer.trainRound())
+      die(llvm::toString(std::move(err)));
     if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
       writeFile(checkpointFile, trainer.checkpointText(seconds()));
 
@@ -351,6 +368,11 @@ static int trainMain(int argc, char **argv) {
           double(budget - std::min<uint64_t>(budget, used)) / rate);
     }
   }
+  if (trainer.rounds() == 0)
+    die("--budget=" + llvm::Twine(budget.getValue()) + " was spent on " +
+        llvm::Twine(trainer.totalEvaluations()) +
+        " measurements of native and the seeds before a round; no policy "
+        "written");
   const double total = seconds();
   if (checkpointEvery > 0)
     writeFile(checkpointFile, trainer.checkpointText(total));

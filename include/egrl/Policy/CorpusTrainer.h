@@ -67,8 +67,10 @@ public:
   /// or takes it from the checkpoint so a resumed run scores alike; with
   /// seedFrom, measures the seeds too and makes them the first elites.
   llvm::Error measureNative();
-  /// One round over the corpus in a seeded order.
-  void trainRound();
+  /// One round over the corpus in a seeded order; an error when training
+  /// diverged (a loss that is not finite, as a too large learning rate
+  /// makes), naming the round and the graph.
+  llvm::Error trainRound();
 
   /// The checkpoint (JSON) of this round boundary, `seconds` of training
   /// in all.
