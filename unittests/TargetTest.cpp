@@ -89,6 +89,30 @@ TEST(Target, RejectsBadInput) {
   EXPECT_NE(errorOf(noCompute).find("compute"), std::string::npos);
 }
 
+TEST(Target, MisspeltFieldsAreErrors) {
+  // Each would otherwise be a silent default: f32 sizes, no layer
+  // overhead, no reserve.
+  std::string topLevel = kValid;
+  topLevel.replace(topLevel.find("\"compute\""), 9,
+                   "\"element_byte\": 1, \"compute\"");
+  EXPECT_NE(errorOf(topLevel).find(
+                "t.json: element_byte: unknown field (known: name, "
+                "description, element_bytes, compute, levels, sim)"),
+            std::string::npos)
+      << errorOf(topLevel);
+  std::string compute = kValid;
+  compute.replace(compute.find("\"vector_ops_per_s\""), 18,
+                  "\"layer_overhead\": 1e-6, \"vector_ops_per_s\"");
+  EXPECT_NE(errorOf(compute).find("compute.layer_overhead: unknown field"),
+            std::string::npos)
+      << errorOf(compute);
+  std::string level = kValid;
+  level.replace(level.find("\"reserved_bytes\""), 16, "\"reserve_bytes\"");
+  EXPECT_NE(errorOf(level).find("levels[1].reserve_bytes: unknown field"),
+            std::string::npos)
+      << errorOf(level);
+}
+
 TEST(Target, RejectsSizesAndRatesOutOfRange) {
   auto replaced = [](const char *from, const char *to) {
     std::string text = kValid;

@@ -60,18 +60,8 @@ struct SimReader {
 
   bool onlyKeys(const json &obj, const std::string &path,
                 std::initializer_list<const char *> allowed) {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      bool known = false;
-      for (const char *key : allowed)
-        known |= it.key() == key;
-      if (!known) {
-        std::string list;
-        for (const char *key : allowed)
-          list += (list.empty() ? "" : ", ") + std::string(key);
-        return fail(path + "." + it.key(),
-                    "unknown field (known: " + list + ")");
-      }
-    }
+    if (auto unknown = unknownField(obj, allowed))
+      return fail(path + "." + unknown->first, unknown->second);
     return true;
   }
 

@@ -2,6 +2,8 @@
 
 #include "egrl/Support/Json.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cmath>
 
 using namespace egrl;
@@ -71,6 +73,20 @@ std::optional<int64_t> egrl::exactInteger(const json &value, int64_t min,
       return std::nullopt;
     int64_t s = int64_t(v);
     return s >= min && s <= max ? std::optional<int64_t>(s) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<std::string, std::string>>
+egrl::unknownField(const json &object,
+                   std::initializer_list<const char *> allowed) {
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (llvm::is_contained(allowed, llvm::StringRef(it.key())))
+      continue;
+    std::string list;
+    for (const char *key : allowed)
+      list += (list.empty() ? "" : ", ") + std::string(key);
+    return std::make_pair(it.key(), "unknown field (known: " + list + ")");
   }
   return std::nullopt;
 }

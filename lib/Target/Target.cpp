@@ -118,7 +118,20 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     return makeError();
   }
 
+  // Unknown keys are errors, as in the sim section: a misspelt
+  // element_bytes or layer_overhead_s would silently be its default.
+  auto onlyKeys = [&](const json &object, const std::string &path,
+                      std::initializer_list<const char *> allowed) {
+    if (auto unknown = unknownField(object, allowed))
+      return reader.fail((path.empty() ? "" : path + ".") + unknown->first,
+                         unknown->second);
+    return true;
+  };
   Target target;
+  if (!onlyKeys(
+          root, "",
+          {"name", "description", "element_bytes", "compute", "levels", "sim"}))
+    return makeError();
   if (auto it = root.find("name"); it != root.end() && it->is_string())
     target.name = it->get<std::string>();
   else {
@@ -133,7 +146,9 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     reader.fail("compute", "missing (an object)");
     return makeError();
   }
-  if (!reader.rate(*compute, "mac_per_s", "compute", target.macRate) ||
+  if (!onlyKeys(*compute, "compute",
+                {"mac_per_s", "vector_ops_per_s", "layer_overhead_s"}) ||
+      !reader.rate(*compute, "mac_per_s", "compute", target.macRate) ||
       !reader.rate(*compute, "vector_ops_per_s", "compute",
                    target.vectorRate) ||
       !reader.seconds(*compute, "layer_overhead_s", "compute",
@@ -175,6 +190,10 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       reader.fail(path, "must be an object");
       return makeError();
     }
+    if (!onlyKeys(entry, path,
+                  {"name", "capacity_bytes", "reserved_bytes",
+                   "bandwidth_bytes_per_s", "address_space"}))
+      return makeError();
     MemoryLevel level;
     auto name = entry.find("name");
     if (name == entry.end() || !name->is_string() ||

@@ -16,7 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <string>
+#include <utility>
 
 namespace egrl {
 
@@ -32,6 +35,13 @@ llvm::Expected<nlohmann::json> parseJsonInput(llvm::StringRef text,
 /// with an integral value (1e3); nullopt for anything else (0.7, 2^64, "3").
 std::optional<int64_t> exactInteger(const nlohmann::json &value, int64_t min,
                                     int64_t max);
+
+/// The first key of `object` not in `allowed`, as "key", and the message
+/// "unknown field (known: a, b, c)"; nullopt when every key is known. A
+/// misspelt optional field would otherwise be a silent default.
+std::optional<std::pair<std::string, std::string>>
+unknownField(const nlohmann::json &object,
+             std::initializer_list<const char *> allowed);
 
 } // namespace egrl
 
