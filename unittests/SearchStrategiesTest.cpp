@@ -741,6 +741,30 @@ TEST(Seeding, SeededSearchesNeverLoseToTheirSeeds) {
   EXPECT_TRUE(runStrategy("greedy", problem, options).seeded.empty());
 }
 
+TEST(Seeding, AnIlpSeedStoppedByItsTimeLimitIsACaveat) {
+  // At its time limit ilp's incumbent depends on time and CBC's threads,
+  // and so does a search seeded from it: the search's result says so.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(300, 3);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.budget = 40;
+  options.seedFrom = SeedFrom::Model;
+  options.timeLimitSeconds = 0.001;
+  for (llvm::StringRef name : {"ea", "random", "anneal"}) {
+    SearchResult result = runStrategy(name, problem, options);
+    EXPECT_NE(result.caveat.find("seeded from "), std::string::npos)
+        << name.str() << ": " << result.caveat;
+    EXPECT_NE(result.caveat.find("ilp (time limit"), std::string::npos)
+        << name.str() << ": " << result.caveat;
+  }
+  // A proven ilp seed is no caveat.
+  WorkloadGraph small = test::randomGraph(25, 4);
+  Problem smallProblem(small, target);
+  options.timeLimitSeconds = 60;
+  EXPECT_EQ(runStrategy("anneal", smallProblem, options).caveat, "");
+}
+
 TEST(Seeding, ParsesItsNames) {
   for (SeedFrom from : {SeedFrom::None, SeedFrom::Native, SeedFrom::Model})
     EXPECT_EQ(parseSeedFrom(seedFromName(from)), from);

@@ -223,6 +223,7 @@ public:
 
     SearchResult result = tracker.finish();
     result.seeded = std::move(seeded);
+    result.caveat = seedsCaveat(*seeds);
     result.detail = llvm::formatv("{0} steps, {1} moves, from {2}", steps,
                                   moves, start.source)
                         .str();

@@ -611,6 +611,7 @@ public:
 
     SearchResult result = tracker.finish();
     result.seeded = describeSeeds(context.options.seedFrom, *optionSeeds);
+    result.caveat = seedsCaveat(*optionSeeds);
     result.generations = std::move(generations);
     result.detail =
         std::to_string(generation) + " generations of up to " +

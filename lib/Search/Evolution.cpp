@@ -103,6 +103,7 @@ public:
     result.detail = std::to_string(generation) + " generations of " +
                     std::to_string(kPopulation);
     result.seeded = describeSeeds(context.options.seedFrom, *seeds);
+    result.caveat = seedsCaveat(*seeds);
     return result;
   }
 };

@@ -57,6 +57,7 @@ public:
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
     result.seeded = describeSeeds(context.options.seedFrom, *seeds);
+    result.caveat = seedsCaveat(*seeds);
     return result;
   }
 };

@@ -34,8 +34,10 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
       llvm::Expected<SearchResult> planned = strategy->run(modelContext);
       if (!planned)
         return planned.takeError();
-      candidates.push_back(
-          {strategy->name().str(), std::move(planned->placement), {}});
+      candidates.push_back({strategy->name().str(),
+                            std::move(planned->placement),
+                            {},
+                            planned->caveat});
     }
   }
 
@@ -47,7 +49,10 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
     rectify(context.evaluator.problem(), candidate.placement);
     auto same = llvm::find(distinct, candidate.placement);
     if (same != distinct.end()) {
-      seeds[same - distinct.begin()].source += "=" + candidate.source;
+      SeedPlacement &earlier = seeds[same - distinct.begin()];
+      earlier.source += "=" + candidate.source;
+      if (earlier.caveat.empty())
+        earlier.caveat = candidate.caveat;
       continue;
     }
     distinct.push_back(candidate.placement);
@@ -78,4 +83,12 @@ std::string egrl::describeSeeds(SeedFrom from,
       out += " " + seed.source + (&seed == &seeds.back() ? ")" : ",");
   }
   return out;
+}
+
+std::string egrl::seedsCaveat(llvm::ArrayRef<SeedPlacement> seeds) {
+  for (const SeedPlacement &seed : seeds)
+    if (!seed.caveat.empty())
+      return "seeded from " + seed.source + " (" + seed.caveat +
+             "): the seed depends on time and threads";
+  return "";
 }

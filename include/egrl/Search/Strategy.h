@@ -206,6 +206,8 @@ struct SeedPlacement {
   std::string source;
   Placement placement; ///< Rectified by the evaluator's capacity rules.
   EvalResult result;
+  /// The planning strategy's caveat (ilp stopped at its time limit).
+  std::string caveat;
 };
 
 /// The placements `options.seedFrom` lets a search start from, each measured
@@ -218,6 +220,10 @@ llvm::Expected<std::vector<SeedPlacement>>
 seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
 /// SearchResult::seeded for a search that started from `seeds`.
 std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
+/// SearchResult::caveat for a search that started from `seeds`: set when a
+/// seed was planned with a caveat (ilp stopped at its time limit, so the
+/// seed, and what the search finds from it, depend on time and threads).
+std::string seedsCaveat(llvm::ArrayRef<SeedPlacement> seeds);
 
 /// The paper's reward for black-box searches: the native placement is
 /// measured once (one evaluation of the budget, unless `seeds` measured it
