@@ -61,6 +61,38 @@ TEST(WorkloadGraph, JsonRejectsBadIndicesAndDuplicates) {
   EXPECT_NE(load("[0, 0]").find("twice"), std::string::npos);
 }
 
+TEST(WorkloadGraph, JsonRejectsAmbiguousNamesAndEmptySharedWeights) {
+  // `second` is node b's JSON after its name; node a has no weights.
+  auto load = [](const std::string &header, const std::string &secondName,
+                 const std::string &second) {
+    std::string text =
+        R"({"format": "egrl-workload-graph", "version": 1, "name": "g", )" +
+        header + R"("nodes": [{"name": "a", "macs": 1, "vector_ops": 0,
+                       "weight_elements": 0, "weight_element_bytes": 1,
+                       "output_elements": 1, "output_element_bytes": 1,
+                       "producers": []},
+                      {"name": ")" +
+        secondName + R"(", "macs": 1, "vector_ops": 0,
+                       "weight_elements": 0, "weight_element_bytes": 1,
+                       "output_elements": 1, "output_element_bytes": 1,
+                       "producers": [0])" +
+        second + "}]}";
+    auto graph = WorkloadGraph::fromJSON(text, "g.json");
+    return graph ? std::string() : llvm::toString(graph.takeError());
+  };
+  EXPECT_EQ(load(R"("granularity": "op", )", "b", ""), "");
+  EXPECT_NE(load(R"("granularity": "bogus", )", "b", "")
+                .find("\"granularity\" must be \"fused\" or \"op\", not "
+                      "\"bogus\""),
+            std::string::npos);
+  EXPECT_NE(load("", "a", "").find("nodes 0 and 1 are both called 'a'"),
+            std::string::npos);
+  EXPECT_NE(load("", "b", R"(, "shared_weights": [0])")
+                .find("shared weight owner 0 has no weights"),
+            std::string::npos)
+      << load("", "b", R"(, "shared_weights": [0])");
+}
+
 TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
   WorkloadGraph graph;
   graph.name = "g";

@@ -296,8 +296,9 @@ llvm::Error egrl::checkFitsTarget(const Problem &problem) {
   int64_t peak = peakResidentBytes(problem, allSlowest)[slowest];
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
-      "the graph does not fit target '%s': with every tensor in its largest "
-      "level '%s' it needs %lld bytes at once, the level holds %lld",
+      "the graph does not fit target '%s': with every tensor in the backing "
+      "store (its slowest level, '%s') it needs %lld bytes at once, the "
+      "level holds %lld",
       problem.target().name.c_str(), level.name.c_str(), (long long)peak,
       (long long)problem.usableBytes[slowest]);
 }

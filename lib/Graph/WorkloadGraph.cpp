@@ -4,6 +4,7 @@
 #include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <nlohmann/json.hpp>
@@ -103,10 +104,14 @@ llvm::Error WorkloadGraph::verify() const {
       if (p >= i)
         return fail(i, "producer " + std::to_string(p) +
                            " does not come before the node");
-    for (unsigned owner : node.sharedWeights)
+    for (unsigned owner : node.sharedWeights) {
       if (owner >= i)
         return fail(i, "shared weight owner " + std::to_string(owner) +
                            " does not come before the node");
+      if (nodes[owner].weightElements == 0)
+        return fail(i, "shared weight owner " + std::to_string(owner) +
+                           " has no weights");
+    }
     if (!node.sharedWeightReadElements.empty()) {
       if (node.sharedWeightReadElements.size() != node.sharedWeights.size())
         return fail(i, "shared_weight_read_elements must have one entry per "
@@ -215,6 +220,9 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
   try {
     graph.name = root.at("name").get<std::string>();
     graph.granularity = root.value("granularity", "fused");
+    if (graph.granularity != "fused" && graph.granularity != "op")
+      return fail("\"granularity\" must be \"fused\" or \"op\", not \"" +
+                  graph.granularity + "\"");
     for (const json &entry : root.at("nodes")) {
       Node node;
       node.name = entry.at("name").get<std::string>();
@@ -290,6 +298,15 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
     }
   } catch (const json::exception &e) {
     return fail(std::string("bad graph field: ") + e.what());
+  }
+  // Reports and placements name nodes: two of one name are ambiguous.
+  llvm::StringMap<unsigned> firstOfName;
+  for (unsigned i = 0; i < graph.nodes.size(); ++i) {
+    auto [it, added] = firstOfName.try_emplace(graph.nodes[i].name, i);
+    if (!added)
+      return fail("nodes " + std::to_string(it->second) + " and " +
+                  std::to_string(i) + " are both called '" +
+                  graph.nodes[i].name + "'");
   }
   if (llvm::Error err = graph.verify())
     return std::move(err);

@@ -38,7 +38,7 @@
 // 20 KB): no placement can be valid, so it is an error, before any search.
 // RUN: echo '{"name": "tiny", "element_bytes": 1, "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "fast", "capacity_bytes": 1000, "bandwidth_bytes_per_s": 1e10}, {"name": "slow", "capacity_bytes": 20000, "bandwidth_bytes_per_s": 1e9}]}' > %t.tiny.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.tiny.json" 2>&1 | FileCheck %s --check-prefix=TOOBIG
-// TOOBIG: mlp.mlir:1:1: error: egrl-memory-placement: the graph does not fit target 'tiny': with every tensor in its largest level 'slow' it needs 41280 bytes at once, the level holds 20000
+// TOOBIG: mlp.mlir:1:1: error: egrl-memory-placement: the graph does not fit target 'tiny': with every tensor in the backing store (its slowest level, 'slow') it needs 41280 bytes at once, the level holds 20000
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%t.tiny.json --strategies=greedy 2>&1 | FileCheck %s --check-prefix=TOOBIG-BENCH
 // TOOBIG-BENCH: egrl-bench: error: mlp: the graph does not fit target 'tiny'
 

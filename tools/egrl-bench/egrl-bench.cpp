@@ -182,6 +182,8 @@ static int benchMain(int argc, char **argv) {
 
   llvm::SmallVector<llvm::StringRef> names;
   llvm::StringRef(strategies).split(names, ',', -1, false);
+  if (names.empty())
+    die("--strategies names none (see --help for the list)");
   std::vector<std::unique_ptr<Strategy>> searches;
   for (llvm::StringRef name : names) {
     auto strategy = createStrategy(name.trim());
