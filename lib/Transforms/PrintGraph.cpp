@@ -99,9 +99,12 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
           << "' (expected 'fused' or 'op')";
       return signalPassFailure();
     }
-    if (elementBytes < 0) {
+    // Graph JSON bounds an element at 64 bytes (WorkloadGraph::verify):
+    // a larger one would print a graph no tool reads back.
+    if (elementBytes < 0 || elementBytes > 64) {
       emitError(module.getLoc())
-          << "egrl-print-graph: element-bytes must be >= 0";
+          << "egrl-print-graph: element-bytes must be between 0 and 64, not "
+          << std::to_string(elementBytes);
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> funcs;

@@ -8,6 +8,10 @@
 // RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph="granularity=op element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=OP
 // RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph="json=true element-bytes=1" -o /dev/null | FileCheck %s --check-prefix=JSON
 // RUN: egrl-opt %S/../Inputs/tosa-net.mlir --egrl-print-graph -o /dev/null | FileCheck %s --check-prefix=TOSA
+// An element size the graph JSON cannot hold is an error, not a graph no
+// tool reads back.
+// RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph="json=true element-bytes=65" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYTES
+// BYTES: error: egrl-print-graph: element-bytes must be between 0 and 64, not 65
 // The pass leaves the IR alone.
 // RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph -o - | FileCheck %s --check-prefix=IR
 
