@@ -30,15 +30,22 @@ GnnPolicy::GnnPolicy(const GnnPolicyConfig &config, unsigned numLevels)
   // One thread: results stay bit-identical for a seed and searches use the
   // cores to evaluate placements instead.
   torch::set_num_threads(1);
+  std::lock_guard<std::mutex> lock(detail::torchInitMutex());
   torch::manual_seed(config.seed);
   impl->net =
       detail::GcnNet(kNumNodeFeatures, config.hidden, config.layers, numLevels,
                      config.conditioned ? contextColumns(numLevels) : 0);
+  impl->generatorAfterInit = at::detail::getDefaultCPUGenerator().get_state();
   // The optimiser is made on the first step (Impl::adam()): population
   // members that are only sampled and varied never need one.
 }
 
 GnnPolicy::~GnnPolicy() = default;
+
+std::mutex &egrl::detail::torchInitMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
 
 unsigned GnnPolicy::numLevels() const { return impl->levels; }
 

@@ -13,7 +13,15 @@
 
 #include <torch/torch.h>
 
+#include <mutex>
+
 namespace egrl::detail {
+
+/// LibTorch initialises parameters from its process-wide generator. Seeding
+/// it and building a network happen under this lock, so that passes running
+/// at once (nested modules on MLIR's threads) cannot draw from each other's
+/// stream and every seed gives the same network.
+std::mutex &torchInitMutex();
 
 /// The residual graph-convolution layers the policy and the SAC critics
 /// share: h <- LayerNorm(h + relu(W_l (A h))), with A h computed by the
@@ -89,6 +97,9 @@ struct GnnPolicy::Impl {
   GnnPolicyConfig config;
   unsigned levels;
   detail::GcnNet net{nullptr};
+  /// The generator's state right after `net` was initialised: a network
+  /// built next from the same seed (SAC's critics) continues from it.
+  torch::Tensor generatorAfterInit;
   std::unique_ptr<torch::optim::Adam> optimizer;
   torch::Tensor features, adjacency;
   /// The actor's Adam, made on first use.

@@ -55,8 +55,11 @@ struct SacLearner::Critics {
 SacLearner::SacLearner(const SacConfig &config, unsigned numLevels)
     : config(config), policy(config.policy, numLevels),
       critics(std::make_unique<Critics>()) {
-  // After the actor's constructor seeded torch: the critics' initial
-  // weights follow from the same seed.
+  // The critics' initial weights continue the actor's seeded stream, from
+  // where the actor's initialisation left it.
+  std::lock_guard<std::mutex> lock(detail::torchInitMutex());
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  generator.set_state(policy.internals().generatorAfterInit);
   unsigned inputs = kNumNodeFeatures + 2 * numLevels;
   critics->q1 = CriticNet(inputs, config.criticHidden, config.criticLayers);
   critics->q2 = CriticNet(inputs, config.criticHidden, config.criticLayers);
