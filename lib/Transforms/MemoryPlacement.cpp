@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -68,6 +69,24 @@ struct MemoryPlacementPass
         return fail(llvm::Twine(check.option) + "=" +
                     llvm::Twine(check.value) + ": must be at least " +
                     llvm::Twine(check.least) + check.unit);
+    // The files are written after the search: what would make them fail
+    // is said before it, so a long search is not thrown away.
+    if (!report.empty() && report == trace)
+      return fail("report= and trace= name the same file '" + report + "'");
+    if ((!report.empty() || !trace.empty()) && module->getParentOp())
+      return fail("report= and trace= with the pass on a nested module: "
+                  "every nested module's run would write the same file; "
+                  "run it on the top-level module (a module's own functions "
+                  "are what it places)");
+    for (auto [kind, file] : {std::pair<const char *, const std::string *>{
+                                  "report", &report.getValue()},
+                              {"trace", &trace.getValue()}}) {
+      llvm::StringRef dir = llvm::sys::path::parent_path(*file);
+      if (!file->empty() && *file != "-" && !dir.empty() &&
+          !llvm::sys::fs::is_directory(dir))
+        return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
+                    "': no directory '" + dir + "'");
+    }
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
                   "policy=FILE, or a shipped policy's name (nnpi-1000)");
@@ -110,6 +129,17 @@ struct MemoryPlacementPass
     std::string stoppedEarly;
     std::vector<PlacedFunction> placed;
     bool sawFunction = false;
+    // The pass places the functions of the module it runs on; say so for
+    // nested modules' functions rather than skip them silently.
+    for (auto nested : module.getOps<ModuleOp>())
+      if (llvm::any_of(nested.getOps<func::FuncOp>(),
+                       [](func::FuncOp f) { return !f.isExternal(); }))
+        emitWarning(nested.getLoc())
+            << "egrl: the functions of nested module "
+            << (nested.getSymName() ? "@" + nested.getSymName()->str()
+                                    : std::string("(unnamed)"))
+            << " are not placed: run the pass on it "
+               "(builtin.module(builtin.module(egrl-memory-placement)))";
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -224,13 +254,15 @@ struct MemoryPlacementPass
             *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
                                             : StringAttr()));
 
+    // Checked before the report is written, so a failing pass leaves no
+    // file behind.
+    if (!trace.empty() && placed.size() != 1)
+      return fail("trace= needs exactly one placed function, the module "
+                  "has " +
+                  llvm::Twine(placed.size()));
     if (!report.empty() && failed(writeReport(placed)))
       return fail("cannot write report '" + report + "'");
     if (!trace.empty()) {
-      if (placed.size() != 1)
-        return fail("trace= needs exactly one placed function, the module "
-                    "has " +
-                    llvm::Twine(placed.size()));
       if (llvm::Error err = writeTrace(placed.front()))
         return fail(llvm::toString(std::move(err)));
     }

@@ -56,9 +56,25 @@
 // RUN: not egrl-opt %S/../Inputs/dynamic.mlir --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes: result #0 has type 'tensor<?x16xf32>'
 
-// An unwritable report path.
-// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/nonexistent/dir/r.json" 2>&1 | FileCheck %s --check-prefix=REPORT
-// REPORT: error: egrl-memory-placement: cannot write report '/nonexistent/dir/r.json'
+// An unwritable report or trace path fails before the search (a search of
+// 10^9 evaluations would take hours), and writes nothing.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/nonexistent/dir/r.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=REPORT
+// REPORT: error: egrl-memory-placement: cannot write report '/nonexistent/dir/r.json': no directory '/nonexistent/dir'
+// RUN: rm -rf %t.out && mkdir %t.out
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/r.json trace=/nonexistent/t.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACE
+// TRACE: error: egrl-memory-placement: cannot write trace '/nonexistent/t.json': no directory '/nonexistent'
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/same.json trace=%t.out/same.json" 2>&1 | FileCheck %s --check-prefix=SAME
+// SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
+// RUN: not ls %t.out/r.json %t.out/same.json
+
+// Nested modules: on each of them the pass would write one report path; at
+// the top level their functions are not placed, and it says so.
+// RUN: echo 'module { module @inner { func.func @f(%x: tensor<8xf32>) -> tensor<8xf32> { return %x : tensor<8xf32> } } }' > %t.nested.mlir
+// RUN: not egrl-opt %t.nested.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{report=%t.out/n.json}))" 2>&1 | FileCheck %s --check-prefix=NESTEDREPORT
+// NESTEDREPORT: error: egrl-memory-placement: report= and trace= with the pass on a nested module
+// RUN: not egrl-opt %t.nested.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTED
+// NESTED: warning: egrl: the functions of nested module @inner are not placed: run the pass on it (builtin.module(builtin.module(egrl-memory-placement)))
+// NESTED: error: egrl-memory-placement: the module has no func.func with a body to place
 
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
