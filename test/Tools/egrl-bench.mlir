@@ -45,6 +45,21 @@
 // BADJSON: egrl-bench: error: {{.*}}malformed.json: malformed JSON
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=10,x 2>&1 | FileCheck %s --check-prefix=BUDGET
 // BUDGET: egrl-bench: error: --budgets: 'x' is not a positive integer
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=100,100 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: egrl-bench: error: --budgets: 100 is named twice
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=100,,200 2>&1 | FileCheck %s --check-prefix=EMPTYBUDGET
+// EMPTYBUDGET: egrl-bench: error: --budgets: '' is not a positive integer
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --repeats=0 2>&1 | FileCheck %s --check-prefix=REPEATS0
+// REPEATS0: egrl-bench: error: --repeats must be at least 1
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --time-limit=-1 2>&1 | FileCheck %s --check-prefix=TIMELIMIT
+// TIMELIMIT: egrl-bench: error: --time-limit must be at least 0 seconds
+// An --out that cannot be a directory fails before any search.
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=1000000000 --out=%s 2>&1 | FileCheck %s --check-prefix=OUTFILE
+// OUTFILE: egrl-bench: error: cannot create '{{.*}}egrl-bench.mlir': Not a directory
+// A run cut short (here: the evaluator died) says so in bench.json.
+// RUN: rm -rf %t.stopped
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=random --budgets=10 --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die' --out=%t.stopped > /dev/null 2>&1
+// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; print(r['stopped']); sys.exit('exited with status 4' not in r['stopped'])" %t.stopped/bench.json
 // --threads is the pass's threads=; --search-threads, its former name, still
 // works, and the placement is the same for any count.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --threads=2 2>/dev/null | FileCheck %s --check-prefix=THREADS

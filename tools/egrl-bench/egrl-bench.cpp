@@ -142,11 +142,13 @@ double median(std::vector<double> values) {
 std::vector<uint64_t> parseBudgets() {
   std::vector<uint64_t> out;
   llvm::SmallVector<llvm::StringRef> parts;
-  llvm::StringRef(budgets).split(parts, ',', -1, false);
+  llvm::StringRef(budgets).split(parts, ',', -1, /*KeepEmpty=*/true);
   for (llvm::StringRef part : parts) {
     uint64_t value;
     if (part.trim().getAsInteger(10, value) || value == 0)
       die("--budgets: '" + part + "' is not a positive integer");
+    if (llvm::is_contained(out, value))
+      die("--budgets: " + llvm::Twine(value) + " is named twice");
     out.push_back(value);
   }
   if (out.empty())
@@ -164,6 +166,19 @@ static int benchMain(int argc, char **argv) {
                               "egrl-bench: compare placement strategies\n");
   if (threads == 0)
     die("--threads must be at least 1");
+  if (repeats == 0)
+    die("--repeats must be at least 1 (the pass's repeats=)");
+  if (!(timeLimit >= 0))
+    die("--time-limit must be at least 0 seconds");
+  // The files are written after every search: a path that cannot be a
+  // directory fails now, not after hours of searching.
+  if (!outDir.empty()) {
+    std::error_code ec = llvm::sys::fs::create_directories(outDir);
+    if (!ec && !llvm::sys::fs::is_directory(outDir))
+      ec = std::make_error_code(std::errc::not_a_directory);
+    if (ec)
+      die("cannot create '" + outDir + "': " + ec.message());
+  }
 
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
@@ -363,8 +378,6 @@ static int benchMain(int argc, char **argv) {
   };
   if (outDir.empty())
     return exitCode();
-  if (std::error_code ec = llvm::sys::fs::create_directories(outDir))
-    die("cannot create '" + outDir + "': " + ec.message());
   json all = json::array();
   std::string csv = "model,strategy,budget,seed,latency_s,native_latency_s,"
                     "speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s\n";
@@ -397,6 +410,10 @@ static int benchMain(int argc, char **argv) {
                    {"seeded", run.result.seeded},
                    {"history", std::move(history)},
                    {"generations", std::move(generations)}});
+    // A run cut short by Ctrl-C or a dead evaluator says so, as the
+    // pass's report does.
+    if (!run.result.stopped.empty())
+      all.back()["stopped"] = run.result.stopped;
     if (!run.result.measurements.empty())
       all.back()["measurements"] = run.result.measurements;
     if (run.noiseFree > 0)
