@@ -897,6 +897,25 @@ private:
   uint64_t stopAt;
 };
 
+TEST(InterruptScope, ANewSearchForgetsAStopAnsweredBefore) {
+  // After a Ctrl-C stopped one placement, a process that goes on (the next
+  // input of --split-input-file, a compiler embedding the pass) must not
+  // stop every later search at its first evaluation.
+  requestStop(SIGINT);
+  EXPECT_EQ(stopSignal(), SIGINT);
+  {
+    InterruptScope scope;
+    EXPECT_EQ(stopSignal(), 0);
+    requestStop(SIGTERM);
+    {
+      // A nested scope belongs to the same search: the request stands.
+      InterruptScope inner;
+      EXPECT_EQ(stopSignal(), SIGTERM);
+    }
+  }
+  clearStopRequest();
+}
+
 TEST(EvaluationTracker, EverySearchStopsOnAStopRequestAndKeepsItsBest) {
   Target target = test::nnpiTarget();
   WorkloadGraph graph = test::randomGraph(40, 2);

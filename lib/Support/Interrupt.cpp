@@ -34,6 +34,11 @@ InterruptScope::InterruptScope() {
   std::lock_guard<std::mutex> lock(scopeMutex);
   if (scopes++)
     return;
+  // A stop asked of an earlier search was answered when it reported; this
+  // is a new one (the next input of --split-input-file, a compiler that
+  // embeds the pass and goes on), which a stale request would stop at its
+  // first evaluation.
+  requested.store(0);
   struct sigaction action = {};
   action.sa_handler = onStopSignal;
   sigemptyset(&action.sa_mask);

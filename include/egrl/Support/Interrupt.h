@@ -6,7 +6,9 @@
 // next evaluation (EvaluationTracker), an external evaluator gives up
 // waiting for its command, and the tools write their reports with the best
 // placement found and exit non-zero. The first signal also puts the
-// previous handlers back, so a second one ends the process as before.
+// previous handlers back, so a second one ends the process as before. An
+// outermost scope starts with no stop requested: the search a signal
+// stopped has reported, and a later one in the same process runs afresh.
 //
 //===----------------------------------------------------------------------===//
 
