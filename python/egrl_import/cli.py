@@ -40,7 +40,26 @@ def linalg_op_counts(text: str) -> dict:
 
 
 def _shape(s: str) -> list[int]:
-    return [int(d) for d in s.replace("x", ",").split(",") if d]
+    """A static shape: positive integers separated by ',' or 'x'."""
+    dims = s.replace("x", ",").split(",")
+    try:
+        shape = [int(d) for d in dims]
+    except ValueError:
+        shape = []
+    if not shape or any(d <= 0 for d in shape):
+        raise UnsupportedError(f"--input-shape: '{s}' is not a static shape (positive integers, e.g. 1,3,224,224)")
+    return shape
+
+
+def _check_output_path(option: str, path: str | None) -> None:
+    """A file the import will write: its directory must exist, and it must not be one."""
+    if not path or path == "-":
+        return
+    if os.path.isdir(path):
+        raise UnsupportedError(f"{option}: '{path}' is a directory")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise UnsupportedError(f"{option}: no directory '{parent}'")
 
 
 DEBIAN_PYTHON = "/usr/bin/python3"
@@ -151,6 +170,10 @@ def main(argv=None) -> int:
         return 2
     t0 = time.perf_counter()
     try:
+        # Written after the import: checked before it, so a slow import is
+        # not thrown away and nothing is left half-written.
+        _check_output_path("-o", a.output)
+        _check_output_path("--stats", a.stats)
         if a.source == "torch":
             module, inputs = _torch_model(a.model, a.input_shape, a.input_dtype)
             if a.export_onnx:
@@ -181,22 +204,35 @@ def main(argv=None) -> int:
 
             shapes = {}
             for item in a.input_shape:
-                name, _, shp = item.partition("=")
+                name, eq, shp = item.partition("=")
+                if not name or not eq:
+                    raise UnsupportedError(f"--input-shape: '{item}' is not NAME=SHAPE (e.g. input=1,3,224,224)")
                 shapes[name] = _shape(shp)
             r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights)
             stats = {"route": "onnx"}
     except UnsupportedError as e:
         print(f"egrl-import: error: {e}", file=sys.stderr)
         return 1
+    except RuntimeError as e:  # torch rejecting the inputs (a shape the model cannot take)
+        print(f"egrl-import: error: {a.model} cannot run on its inputs: {_first_sentence(str(e))}", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - t0
     text = r.text
-    if a.output:
-        tmp = a.output + ".tmp"
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, a.output)
-    else:
-        sys.stdout.write(text)
+    try:
+        if a.output:
+            tmp = a.output + ".tmp"
+            try:
+                with open(tmp, "w") as f:
+                    f.write(text)
+                os.replace(tmp, a.output)
+            finally:
+                if os.path.exists(tmp):
+                    os.remove(tmp)
+        else:
+            sys.stdout.write(text)
+    except OSError as e:
+        print(f"egrl-import: error: cannot write '{a.output}': {e.strerror or e}", file=sys.stderr)
+        return 1
     if a.stats:
         ops = linalg_op_counts(text)
         stats.update({"model": a.model, "weight_constants": r.resource_count,

@@ -87,6 +87,13 @@ class _OnnxImporter:
                 self.env[t.name] = arr.astype(np.int64) if arr.dtype.kind != "b" else arr
             else:
                 raise UnsupportedError(f"initializer '{t.name}' has unsupported dtype {arr.dtype}")
+        if not g.node:
+            raise UnsupportedError("the ONNX graph has no nodes: nothing to import")
+        inputs = [inp.name for inp in g.input if inp.name not in init_names]
+        unknown = sorted(set(self.input_shapes) - set(inputs))
+        if unknown:
+            raise UnsupportedError(f"--input-shape names {', '.join(repr(u) for u in unknown)}, not an input of "
+                                   f"the graph (its inputs: {', '.join(inputs) or 'none'})")
         args = []
         for inp in g.input:
             if inp.name in init_names:
@@ -603,5 +610,11 @@ def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forwa
     `inline_weights` writes real weight values (numerical tests only).
     """
     if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
-        model = onnx.load(model)
+        try:
+            model = onnx.load(model)
+        except OSError as e:
+            raise UnsupportedError(f"cannot read '{model}': {e.strerror or e}") from e
+        except Exception as e:  # protobuf's DecodeError and kin: not an ONNX file
+            raise UnsupportedError(f"'{model}' is not an ONNX model: {type(e).__name__}: "
+                                   f"{str(e).splitlines()[0] if str(e) else 'cannot parse it'}") from e
     return _OnnxImporter(model, input_shapes, func_name, inline_weights).run()

@@ -216,3 +216,44 @@ class OnnxGraphTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@support.needs_onnx
+class OnnxCliErrorTest(unittest.TestCase):
+    """User errors are one line on stderr and exit 1, never a traceback or a file."""
+
+    def run_cli(self, *args):
+        import subprocess
+        import sys
+        p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "onnx", *args],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+        return p.stderr
+
+    def test_files_that_are_not_models(self):
+        with tempfile.TemporaryDirectory() as d:
+            empty, garbage, out = (os.path.join(d, n) for n in ("empty.onnx", "garbage.onnx", "x.mlir"))
+            open(empty, "wb").close()
+            with open(garbage, "wb") as f:
+                f.write(bytes(range(256)) * 8)
+            self.assertIn("the ONNX graph has no nodes", self.run_cli(empty, "-o", out))
+            self.assertIn("is not an ONNX model", self.run_cli(garbage, "-o", out))
+            self.assertIn("cannot read", self.run_cli(os.path.join(d, "missing.onnx")))
+            self.assertIn("cannot read", self.run_cli(d))
+            self.assertEqual(sorted(os.listdir(d)), ["empty.onnx", "garbage.onnx"])
+
+    def test_bad_input_shapes_and_outputs(self):
+        m = _graph_model([helper.make_node("Relu", ["x"], ["y"], name="relu0")],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 8])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "dyn.onnx")
+            onnx.save(m, path)
+            self.assertIn("'1,-4' is not a static shape", self.run_cli(path, "--input-shape", "x=1,-4"))
+            self.assertIn("'x' is not NAME=SHAPE", self.run_cli(path, "--input-shape", "x"))
+            self.assertIn("names 'nosuch', not an input of the graph (its inputs: x)",
+                          self.run_cli(path, "--input-shape", "nosuch=1,8"))
+            self.assertIn("-o: no directory", self.run_cli(path, "-o", os.path.join(d, "no", "x.mlir")))
+            self.assertIn("is a directory", self.run_cli(path, "-o", d))
+            self.assertEqual(sorted(os.listdir(d)), ["dyn.onnx"])
