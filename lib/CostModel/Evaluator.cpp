@@ -6,6 +6,8 @@
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/CostModel/SimConfig.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cmath>
 #include <thread>
 
@@ -119,4 +121,24 @@ llvm::Expected<Target> egrl::loadSimTarget(llvm::StringRef nameOrPath,
   if (llvm::Error err = checkSimTarget(target, *chip))
     return std::move(err);
   return chip;
+}
+
+double egrl::medianOf(std::vector<double> values) {
+  if (values.empty())
+    return 0;
+  llvm::sort(values);
+  size_t m = values.size();
+  return m % 2 ? values[m / 2] : (values[m / 2 - 1] + values[m / 2]) / 2;
+}
+
+EvalResult Evaluator::evaluateMedian(const Placement &placement,
+                                     unsigned repeats) const {
+  EvalResult result = evaluate(placement);
+  if (repeats <= 1 || !std::isfinite(result.latency))
+    return result;
+  std::vector<double> measured = {result.latency};
+  for (unsigned k = 1; k < repeats; ++k)
+    measured.push_back(evaluateRepeat(placement, k).latency);
+  result.latency = medianOf(std::move(measured));
+  return result;
 }

@@ -125,11 +125,7 @@ void EvaluationTracker::record(const Placement &placement,
       ++evaluations;
       measured.push_back(context.evaluator.evaluateRepeat(placement, k).latency);
     }
-    std::vector<double> sorted = measured;
-    llvm::sort(sorted);
-    size_t m = sorted.size();
-    candidate.latency =
-        m % 2 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
+    candidate.latency = medianOf(measured);
     if (!beatsBest(candidate))
       return; // A lucky first measurement.
   }

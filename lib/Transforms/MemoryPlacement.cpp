@@ -199,7 +199,10 @@ struct MemoryPlacementPass
                         std::chrono::steady_clock::now() - start)
                         .count();
       entry.result = std::move(*result);
-      EvalResult native = measure.evaluate(nativePlacement(*entry.problem));
+      // As many measurements as the search's incumbent had: a noisy chip's
+      // native is otherwise one draw, and native itself can quote below 1x.
+      EvalResult native = measure.evaluateMedian(
+          nativePlacement(*entry.problem), unsigned(repeats));
       if (std::string why = measure.failure(); !why.empty()) {
         // The evaluator is gone (or was interrupted): native is reported
         // unmeasured, the best placement measured before is kept.

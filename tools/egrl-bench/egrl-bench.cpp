@@ -245,8 +245,11 @@ static int benchMain(int argc, char **argv) {
       localSim = std::move(*created);
       sim = localSim.get();
     }
-    nativeLatency[model] =
-        instance.evaluator->evaluate(nativePlacement(problem)).latency;
+    // As many measurements as a search's incumbent gets (--repeats).
+    nativeLatency[model] = instance.evaluator
+                               ->evaluateMedian(nativePlacement(problem),
+                                                std::max(1u, unsigned(repeats)))
+                               .latency;
     checkEvaluator("");
     llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                  << " nodes, native " << formatSeconds(nativeLatency[model])

@@ -28,6 +28,10 @@ struct EvalResult {
   int64_t overflowBytes = 0;
 };
 
+/// The median of `values` (the mean of the middle two for an even count);
+/// 0 for none.
+double medianOf(std::vector<double> values);
+
 class Evaluator {
 public:
   explicit Evaluator(const Problem &problem) : problemRef(problem) {}
@@ -55,6 +59,10 @@ public:
   virtual std::string failure() const { return {}; }
 
   const Problem &problem() const { return problemRef; }
+  /// `placement` measured `repeats` times (evaluate(), then
+  /// evaluateRepeat(1..)), with the median latency: a reference (native) as
+  /// trustworthy as incumbents kept by the median of as many.
+  EvalResult evaluateMedian(const Placement &placement, unsigned repeats) const;
 
 private:
   const Problem &problemRef;
