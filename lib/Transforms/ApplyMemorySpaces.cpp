@@ -181,9 +181,15 @@ struct ApplyMemorySpacesPass
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
     if (!sawPlacement) {
-      emitWarning(module.getLoc())
-          << "egrl-apply-memory-spaces: no op carries an #egrl.placement; run "
-             "--egrl-memory-placement (before --one-shot-bufferize) first";
+      // With require-all every buffer keeping the default space is an
+      // error, and here every one does.
+      InFlightDiagnostic diag = requireAll ? emitError(module.getLoc())
+                                           : emitWarning(module.getLoc());
+      diag << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
+              "run --egrl-memory-placement (before --one-shot-bufferize) "
+              "first";
+      if (requireAll)
+        signalPassFailure();
       return;
     }
     if (!sawMemrefs) {

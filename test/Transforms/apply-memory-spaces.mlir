@@ -38,6 +38,9 @@
 // Without a placement there is nothing to apply: a warning, the IR unchanged.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT
 // NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first
+// With require-all, every buffer keeping the default space is an error.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT-REQUIRED
+// NOPLACEMENT-REQUIRED: error: egrl-apply-memory-spaces: no op carries an #egrl.placement
 
 // Padded copies (tensor.pad bufferizes to an alloc and a copy) take their
 // source's level: the input image's is DRAM, where host inputs are read from.

@@ -141,7 +141,8 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
                 "--egrl-memory-placement and --one-shot-bufferize";
   let description = [{
     Run after `--egrl-memory-placement` and `--one-shot-bufferize`; a module
-    without placements gets a warning and is left as it is. For each op carrying an
+    without placements gets a warning (an error with `require-all`) and is
+    left as it is. For each op carrying an
     `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
     gets memory space `#egrl.mem<"output level">`, and the globals of the
     weights it reads get `#egrl.mem<"weights level">`. A padded copy (what
