@@ -150,6 +150,56 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   EXPECT_NE(errorOf(corpus.trainer(options)->resume("{}", "ckpt"))
                 .find("not an egrl-train checkpoint"),
             std::string::npos);
+  // Edited values: each would index past a tensor, wrap a count or be
+  // silently used.
+  auto edited = [&](auto edit) {
+    json state = json::parse(checkpoint);
+    edit(state);
+    return errorOf(corpus.trainer(options)->resume(state.dump(), "ckpt"));
+  };
+  EXPECT_NE(edited([](json &s) {
+              s["graphs"][0]["elites"][0]["placement"][0] = {7, 9};
+            }).find("an elite placement is not 30 pairs of levels below 3"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["graphs"][0]["elites"][0]["placement"].erase(0);
+            }).find("an elite placement is not 30 pairs"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["graphs"][1]["evaluations"] = -5;
+            }).find("graph 'g1': \"evaluations\" must be a positive integer"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) { s["round"] = -1; }).find("\"round\""),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["graphs"][0]["native_latency"] = 0;
+            }).find("latencies positive"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              json elite = s["graphs"][0]["elites"][0];
+              for (int k = 0; k < 3; ++k)
+                s["graphs"][0]["elites"].push_back(elite);
+            }).find("elites, --elites is 2"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["graphs"].push_back(s["graphs"][0]);
+            }).find("3 graph states for a corpus of 2"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["version"] = 99;
+            }).find("checkpoint version 99, this build reads version 1"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) { s["adam"] = ""; }).find("no optimizer state"),
+            std::string::npos);
+  std::string halfAdam = edited([](json &s) {
+    std::string adam = s["adam"];
+    s["adam"] = adam.substr(0, adam.size() / 2 / 4 * 4);
+  });
+  EXPECT_NE(halfAdam.find("bad optimizer state"), std::string::npos)
+      << halfAdam;
+  EXPECT_EQ(halfAdam.find("frame #"), std::string::npos)
+      << "no LibTorch backtrace: " << halfAdam;
+
   json cut = json::parse(checkpoint);
   cut.erase("graphs");
   EXPECT_NE(errorOf(corpus.trainer(options)->resume(cut.dump(), "ckpt"))

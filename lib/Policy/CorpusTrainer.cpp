@@ -12,6 +12,7 @@
 
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/PolicyFile.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Base64.h"
@@ -191,7 +192,17 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       state.value("format", "") != "egrl-train-checkpoint")
     return fail("not an egrl-train checkpoint");
   Impl &s = *impl;
+  // A checkpoint is a file a user can edit: every value that indexes or
+  // counts is checked before it is used (an elite with level 7 or too few
+  // nodes would index past the network's tensors).
+  auto finite = [](const json &value, double min) {
+    return value.is_number() && std::isfinite(value.get<double>()) &&
+           value.get<double>() >= min;
+  };
   try {
+    if (state.at("version") != 1)
+      return fail("checkpoint version " + state.at("version").dump() +
+                  ", this build reads version 1");
     if (state.at("options") != s.checkpointOptions())
       return fail(
           "written with other training options: " + state.at("options").dump() +
@@ -203,28 +214,72 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       return loaded.takeError();
     s.policy.copyParametersFrom(*loaded->policy);
     std::vector<char> adam;
+    if (state.at("adam").get<std::string>().empty())
+      return fail("corrupt checkpoint: no optimizer state (\"adam\")");
     if (llvm::Error err =
             llvm::decodeBase64(state.at("adam").get<std::string>(), adam))
-      return fail(llvm::toString(std::move(err)));
+      return fail("corrupt checkpoint: optimizer state: " +
+                  llvm::toString(std::move(err)));
     if (llvm::Error err = s.policy.setOptimizerState(
             llvm::StringRef(adam.data(), adam.size())))
       return fail(llvm::toString(std::move(err)));
-    s.round = state.at("round").get<uint64_t>();
+    constexpr int64_t kMany = int64_t(1) << 50;
+    auto round = exactInteger(state.at("round"), 0, kMany);
+    if (!round || !finite(state.at("seconds"), 0))
+      return fail("corrupt checkpoint: \"round\" and \"seconds\" must be "
+                  "non-negative");
+    s.round = uint64_t(*round);
     s.earlierSeconds = state.at("seconds").get<double>();
     const json &saved = state.at("graphs");
+    if (!saved.is_array() || saved.size() != s.graphs.size())
+      return fail("corrupt checkpoint: " +
+                  llvm::Twine(saved.is_array() ? saved.size() : 0) +
+                  " graph states for a corpus of " +
+                  llvm::Twine(s.graphs.size()));
     for (size_t g = 0; g < s.graphs.size(); ++g) {
       const json &entry = saved.at(g);
       GraphState &graph = s.graphs[g];
-      graph.evaluationsBefore = entry.at("evaluations").get<uint64_t>();
+      auto corrupt = [&](const llvm::Twine &what) {
+        return fail("corrupt checkpoint: graph '" + graph.name + "': " + what);
+      };
+      auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
+      if (!evaluations)
+        return corrupt("\"evaluations\" must be a positive integer");
+      if (!finite(entry.at("native_latency"), 0) ||
+          entry.at("native_latency").get<double>() <= 0 ||
+          !finite(entry.at("best_latency"), 0) ||
+          !finite(entry.at("spread"), 0) ||
+          !finite(entry.at("baseline"), -1e300))
+        return corrupt("latencies, baseline and spread must be finite, "
+                       "latencies positive and spread non-negative");
+      graph.evaluationsBefore = uint64_t(*evaluations);
       graph.nativeLatency = entry.at("native_latency").get<double>();
       graph.haveBaseline = entry.at("have_baseline").get<bool>();
       graph.baseline = entry.at("baseline").get<double>();
       graph.spread = entry.at("spread").get<double>();
       graph.bestLatency = entry.at("best_latency").get<double>();
-      for (const json &e : entry.at("elites"))
-        graph.elites.push_back({placementFrom(e.at("placement")),
+      const Problem &problem = graph.context->problem;
+      const json &elites = entry.at("elites");
+      if (elites.size() > s.options.elites)
+        return corrupt(llvm::Twine(elites.size()) + " elites, --elites is " +
+                       llvm::Twine(s.options.elites));
+      for (const json &e : elites) {
+        const json &levels = e.at("placement");
+        bool fits = levels.is_array() && levels.size() == problem.numNodes();
+        for (size_t i = 0; fits && i < levels.size(); ++i)
+          fits = levels[i].is_array() && levels[i].size() == 2 &&
+                 exactInteger(levels[i][0], 0, problem.numLevels() - 1) &&
+                 exactInteger(levels[i][1], 0, problem.numLevels() - 1);
+        if (!fits)
+          return corrupt(
+              "an elite placement is not " + llvm::Twine(problem.numNodes()) +
+              " pairs of levels below " + llvm::Twine(problem.numLevels()));
+        if (!finite(e.at("reward"), -1e300) || !finite(e.at("latency"), 0))
+          return corrupt("an elite's reward and latency must be finite");
+        graph.elites.push_back({placementFrom(levels),
                                 e.at("reward").get<double>(),
                                 e.at("latency").get<double>()});
+      }
     }
     for (const json &c : state.at("curves"))
       s.curvePoints.push_back(

@@ -577,6 +577,12 @@ llvm::Error GnnPolicy::setOptimizerState(llvm::StringRef bytes) {
     torch::serialize::InputArchive archive;
     archive.load_from(is);
     impl->adam().load(archive);
+  } catch (const c10::Error &e) {
+    // LibTorch's what() carries a C++ backtrace: the message is enough.
+    std::string message = e.what_without_backtrace();
+    return llvm::createStringError(
+        "bad optimizer state: " +
+        llvm::StringRef(message).split('\n').first.str());
   } catch (const std::exception &e) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "bad optimizer state: %s", e.what());

@@ -261,6 +261,9 @@ static int trainMain(int argc, char **argv) {
         llvm::formatv("{0}", learningRate.getValue()).str());
   const std::string checkpointFile =
       checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
+  if (!checkpointPath.empty() && checkpointEvery == 0)
+    die("--checkpoint names a file, but no checkpoint is written without "
+        "--checkpoint-every=N");
   // The files are written after training: make their directories now, so a
   // path that cannot be written fails before hours of training, not after.
   std::vector<std::string> files = {output};
@@ -275,6 +278,9 @@ static int trainMain(int argc, char **argv) {
     std::error_code ec = llvm::sys::fs::create_directories(dir);
     if (!ec && !llvm::sys::fs::is_directory(dir))
       ec = std::make_error_code(std::errc::not_a_directory);
+    // A read-only file system, or a directory not ours.
+    if (!ec)
+      ec = llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
     if (ec)
       die("cannot create directory '" + dir + "' for '" + file +
           "': " + ec.message());
@@ -327,6 +333,11 @@ static int trainMain(int argc, char **argv) {
         llvm::Twine(roundCost) + " evaluations a round (--batch + 1 each)");
   if (llvm::Error err = trainer.measureNative())
     die(llvm::toString(std::move(err)));
+  if (!resume.empty() && budget < trainer.totalEvaluations())
+    die("--budget=" + llvm::Twine(budget.getValue()) + " is below the " +
+        llvm::Twine(trainer.totalEvaluations()) +
+        " evaluations the checkpoint has spent; a resumed run's budget may "
+        "only grow");
 
   llvm::errs() << "egrl-train: " << trainer.numGraphs() << " graphs on "
                << setup->chip.name
