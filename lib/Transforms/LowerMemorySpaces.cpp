@@ -56,8 +56,10 @@ struct LowerMemorySpacesPass
     MLIRContext *ctx = &getContext();
     IntegerType i64 = IntegerType::get(ctx, 64);
     std::string unknown;
+    bool sawMemorySpace = false;
     AttrTypeReplacer replacer;
     replacer.addReplacement([&](MemAttr mem) -> std::optional<Attribute> {
+      sawMemorySpace = true;
       std::optional<unsigned> level = chip->findLevel(mem.getLevel());
       if (!level) {
         if (unknown.empty())
@@ -73,6 +75,18 @@ struct LowerMemorySpacesPass
       return fail("memory space #egrl.mem<\"" + unknown + "\"> names no level "
                   "of target '" + chip->name + "' (levels: " +
                   chip->levelNames() + ")");
+    // Placements that never became memory spaces would vanish here with
+    // the attributes that carry them.
+    bool sawPlacement = false;
+    module.walk([&](Operation *op) {
+      sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
+    });
+    if (sawPlacement && !sawMemorySpace)
+      emitWarning(module.getLoc())
+          << "egrl-lower-memory-spaces: the module has #egrl.placement "
+             "attributes but no #egrl.mem memory space, so the placement is "
+             "dropped; run --one-shot-bufferize and "
+             "--egrl-apply-memory-spaces before this pass";
     module.walk([](Operation *op) {
       op->removeAttr(EGRLDialect::getPlacementAttrName());
     });

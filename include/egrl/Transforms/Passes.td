@@ -192,7 +192,9 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
       --reconcile-unrealized-casts | mlir-translate --mlir-to-llvmir
     ```
 
-    A memory space naming a level the target does not have is an error.
+    A memory space naming a level the target does not have is an error. A
+    module with placements but no `#egrl.mem` memory space (apply was not
+    run) gets a warning: its placement is dropped.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
