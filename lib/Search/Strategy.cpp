@@ -169,7 +169,9 @@ SearchResult EvaluationTracker::finish() const {
   // The chip's capacity rules: what the evaluator rectified and measured.
   rectify(context.evaluator.problem(), out.placement);
   out.result = bestResult;
-  out.evaluations = evaluations;
+  // What was measured: after an evaluator failed, the rest of its batch
+  // was answered with nothing.
+  out.evaluations = evaluatorFailure.empty() ? evaluations : failedAt - 1;
   out.history = history;
   out.measurements = bestMeasurements;
   auto ofBudget = [&](uint64_t count) {

@@ -56,10 +56,11 @@
 // An --out that cannot be a directory fails before any search.
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=1000000000 --out=%s 2>&1 | FileCheck %s --check-prefix=OUTFILE
 // OUTFILE: egrl-bench: error: cannot create '{{.*}}egrl-bench.mlir': Not a directory
-// A run cut short (here: the evaluator died) says so in bench.json.
+// A run cut short (here: the evaluator died) says so in bench.json, and
+// counts the evaluations it measured (2), not the budget.
 // RUN: rm -rf %t.stopped
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=random --budgets=10 --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die' --out=%t.stopped > /dev/null 2>&1
-// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; print(r['stopped']); sys.exit('exited with status 4' not in r['stopped'])" %t.stopped/bench.json
+// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; print(r['stopped']); sys.exit('failed at evaluation 3 of 10' not in r['stopped'] or r['evaluations'] != 2)" %t.stopped/bench.json
 // --threads is the pass's threads=; --search-threads, its former name, still
 // works, and the placement is the same for any count.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --threads=2 2>/dev/null | FileCheck %s --check-prefix=THREADS
