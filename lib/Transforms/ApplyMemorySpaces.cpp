@@ -231,8 +231,16 @@ struct ApplyMemorySpacesPass
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
     llvm::DenseMap<Operation *, StringAttr> globalLevels;
+    // Buffers that came with a memory space of their own (another pass's
+    // integer space): the placement replaces it, and says so.
+    unsigned overridden = 0;
+    auto ownSpace = [](Type type) {
+      Attribute space = cast<MemRefType>(type).getMemorySpace();
+      return space && !isa<MemAttr>(space);
+    };
     for (auto [storage, level] : levels) {
       Attribute space = MemAttr::get(ctx, level);
+      overridden += ownSpace(storage->getResult(0).getType());
       if (auto get = dyn_cast<memref::GetGlobalOp>(storage)) {
         auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
             get, get.getNameAttr());
@@ -247,6 +255,11 @@ struct ApplyMemorySpacesPass
       }
       retype(storage->getResult(0), space, builder);
     }
+    if (overridden > 0)
+      emitWarning(module.getLoc())
+          << "egrl-apply-memory-spaces: " << overridden
+          << " placed buffers already had a memory space of their own; the "
+             "placement's #egrl.mem replaced it";
     // Every get_global of a retyped global must match its new type.
     module.walk([&](memref::GetGlobalOp get) {
       auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(

@@ -38,6 +38,10 @@
 // Without a placement there is nothing to apply: a warning, the IR unchanged.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT
 // NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first
+// Buffers that had a memory space of their own get the placement's, with a
+// warning.
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" 2>/dev/null | sed -e 's/memref<1x128xf32>/memref<1x128xf32, 5>/g' | egrl-opt --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNSPACE
+// OWNSPACE: warning: egrl-apply-memory-spaces: 1 placed buffers already had a memory space of their own; the placement's #egrl.mem replaced it
 // With require-all, every buffer keeping the default space is an error.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT-REQUIRED
 // NOPLACEMENT-REQUIRED: error: egrl-apply-memory-spaces: no op carries an #egrl.placement

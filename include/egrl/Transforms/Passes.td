@@ -153,7 +153,9 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     of ops that lost their placement to a pass run between placement and
     bufferization (elementwise fusion, `tosa-to-linalg`): the pass warns
     with their count, or fails with `require-all`. Run the placement last
-    before bufferization.
+    before bufferization. A placed buffer that already had a memory space
+    of its own (another pass's integer space) gets the placement's, with a
+    warning counting them.
 
     ```mlir
     %alloc = memref.alloc() : memref<1x8xf32, #egrl.mem<"sram">>
