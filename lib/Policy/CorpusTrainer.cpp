@@ -83,11 +83,23 @@ json placementJSON(const Placement &placement) {
   return out;
 }
 
-Placement placementFrom(const json &levels) {
-  Placement placement(unsigned(levels.size()), 0);
-  for (size_t i = 0; i < levels.size(); ++i) {
-    placement[i].weights = levels[i].at(0).get<uint8_t>();
-    placement[i].output = levels[i].at(1).get<uint8_t>();
+/// The placement placementJSON() wrote for `problem`, or nothing when it is
+/// not one pair of `problem`'s levels per node (an edited checkpoint).
+std::optional<Placement> placementFrom(const json &levels,
+                                       const Problem &problem) {
+  if (!levels.is_array() || levels.size() != problem.numNodes())
+    return std::nullopt;
+  const int64_t top = problem.numLevels() - 1;
+  Placement placement(problem.numNodes(), 0);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    if (!levels[i].is_array() || levels[i].size() != 2)
+      return std::nullopt;
+    std::optional<int64_t> weights = exactInteger(levels[i][0], 0, top);
+    std::optional<int64_t> output = exactInteger(levels[i][1], 0, top);
+    if (!weights || !output)
+      return std::nullopt;
+    placement[i].weights = uint8_t(*weights);
+    placement[i].output = uint8_t(*output);
   }
   return placement;
 }
@@ -203,21 +215,21 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
     if (state.at("version") != 1)
       return fail("checkpoint version " + state.at("version").dump() +
                   ", this build reads version 1");
-    if (state.at("options") != s.checkpointOptions())
-      return fail(
-          "written with other training options: " + state.at("options").dump() +
-          ", this run: " + s.checkpointOptions().dump());
+    const json options = s.checkpointOptions();
+    if (state.at("options") != options)
+      return fail("written with other training options: " +
+                  state.at("options").dump() + ", this run: " + options.dump());
     if (state.at("corpus").get<std::vector<std::string>>() != s.names)
       return fail("written for another corpus: " + state.at("corpus").dump());
     auto loaded = parsePolicyFile(state.at("policy").dump(), path);
     if (!loaded)
       return loaded.takeError();
     s.policy.copyParametersFrom(*loaded->policy);
-    std::vector<char> adam;
-    if (state.at("adam").get<std::string>().empty())
+    const std::string encodedAdam = state.at("adam").get<std::string>();
+    if (encodedAdam.empty())
       return fail("corrupt checkpoint: no optimizer state (\"adam\")");
-    if (llvm::Error err =
-            llvm::decodeBase64(state.at("adam").get<std::string>(), adam))
+    std::vector<char> adam;
+    if (llvm::Error err = llvm::decodeBase64(encodedAdam, adam))
       return fail("corrupt checkpoint: optimizer state: " +
                   llvm::toString(std::move(err)));
     if (llvm::Error err = s.policy.setOptimizerState(
@@ -264,19 +276,15 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
         return corrupt(llvm::Twine(elites.size()) + " elites, --elites is " +
                        llvm::Twine(s.options.elites));
       for (const json &e : elites) {
-        const json &levels = e.at("placement");
-        bool fits = levels.is_array() && levels.size() == problem.numNodes();
-        for (size_t i = 0; fits && i < levels.size(); ++i)
-          fits = levels[i].is_array() && levels[i].size() == 2 &&
-                 exactInteger(levels[i][0], 0, problem.numLevels() - 1) &&
-                 exactInteger(levels[i][1], 0, problem.numLevels() - 1);
-        if (!fits)
+        std::optional<Placement> placement =
+            placementFrom(e.at("placement"), problem);
+        if (!placement)
           return corrupt(
               "an elite placement is not " + llvm::Twine(problem.numNodes()) +
               " pairs of levels below " + llvm::Twine(problem.numLevels()));
         if (!finite(e.at("reward"), -1e300) || !finite(e.at("latency"), 0))
           return corrupt("an elite's reward and latency must be finite");
-        graph.elites.push_back({placementFrom(levels),
+        graph.elites.push_back({std::move(*placement),
                                 e.at("reward").get<double>(),
                                 e.at("latency").get<double>()});
       }
