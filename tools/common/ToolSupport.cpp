@@ -176,3 +176,12 @@ void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
       cl::desc(saver.save("The same as --" + name + " (its former name)")),
       cl::cat(category)));
 }
+
+std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return ec;
+  if (!llvm::sys::fs::is_directory(dir))
+    return std::make_error_code(std::errc::not_a_directory);
+  // A read-only file system, or a directory not ours.
+  return llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
+}

@@ -68,6 +68,11 @@ loadModelInstance(llvm::StringRef spec, const EvaluationSetup &setup);
 /// naming the option and the value.
 llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 
+/// Makes directory `dir` (and its parents) if missing, and checks that it is
+/// a directory this process can write into: what a tool checks before a
+/// long run whose files are written at the end.
+std::error_code makeOutputDirectory(llvm::StringRef dir);
+
 /// Renames `option` to `name` and keeps its current name as an alias in
 /// `category`. An option a linked library registered under `name` (libLLVM
 /// registers an unused `threads`) is moved out of the way first, so the

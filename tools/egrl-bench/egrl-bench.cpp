@@ -172,13 +172,9 @@ static int benchMain(int argc, char **argv) {
     die("--time-limit must be at least 0 seconds");
   // The files are written after every search: a path that cannot be a
   // directory fails now, not after hours of searching.
-  if (!outDir.empty()) {
-    std::error_code ec = llvm::sys::fs::create_directories(outDir);
-    if (!ec && !llvm::sys::fs::is_directory(outDir))
-      ec = std::make_error_code(std::errc::not_a_directory);
-    if (ec)
+  if (!outDir.empty())
+    if (std::error_code ec = tools::makeOutputDirectory(outDir))
       die("cannot create '" + outDir + "': " + ec.message());
-  }
 
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");

@@ -275,13 +275,7 @@ static int trainMain(int argc, char **argv) {
     llvm::StringRef dir = llvm::sys::path::parent_path(file);
     if (dir.empty())
       continue;
-    std::error_code ec = llvm::sys::fs::create_directories(dir);
-    if (!ec && !llvm::sys::fs::is_directory(dir))
-      ec = std::make_error_code(std::errc::not_a_directory);
-    // A read-only file system, or a directory not ours.
-    if (!ec)
-      ec = llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
-    if (ec)
+    if (std::error_code ec = tools::makeOutputDirectory(dir))
       die("cannot create directory '" + dir + "' for '" + file +
           "': " + ec.message());
   }
