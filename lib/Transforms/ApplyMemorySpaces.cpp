@@ -129,6 +129,14 @@ struct ApplyMemorySpacesPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
+    // Buffers left in the default space: a warning, or with require-all an
+    // error that fails the pass.
+    auto unplacedBuffers = [&]() {
+      if (!requireAll)
+        return emitWarning(module.getLoc());
+      signalPassFailure();
+      return emitError(module.getLoc());
+    };
     // Storage op -> level; the first op to claim a buffer decides.
     llvm::MapVector<Operation *, StringAttr> levels;
     bool sawMemrefs = false;
@@ -181,15 +189,11 @@ struct ApplyMemorySpacesPass
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
     if (!sawPlacement) {
-      // With require-all every buffer keeping the default space is an
-      // error, and here every one does.
-      InFlightDiagnostic diag = requireAll ? emitError(module.getLoc())
-                                           : emitWarning(module.getLoc());
-      diag << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
-              "run --egrl-memory-placement (before --one-shot-bufferize) "
-              "first";
-      if (requireAll)
-        signalPassFailure();
+      // Every buffer keeps the default space.
+      unplacedBuffers()
+          << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
+             "run --egrl-memory-placement (before --one-shot-bufferize) "
+             "first";
       return;
     }
     if (!sawMemrefs) {
@@ -285,16 +289,12 @@ struct ApplyMemorySpacesPass
       ++allocs;
       unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
     });
-    if (unplaced > 0) {
-      InFlightDiagnostic diag =
-          requireAll ? emitError(module.getLoc()) : emitWarning(module.getLoc());
-      diag << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
-           << " buffers that ops write have no #egrl.placement behind them "
-              "and keep the default memory space (run --egrl-memory-placement "
-              "after fusion and conversions, right before --one-shot-bufferize)";
-      if (requireAll)
-        return signalPassFailure();
-    }
+    if (unplaced > 0)
+      unplacedBuffers()
+          << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
+          << " buffers that ops write have no #egrl.placement behind them "
+             "and keep the default memory space (run --egrl-memory-placement "
+             "after fusion and conversions, right before --one-shot-bufferize)";
   }
 };
 } // namespace
