@@ -95,15 +95,12 @@ public:
     if (!seeds)
       return seeds.takeError();
     SeedPlacement start;
-    std::string seeded;
     if (!seeds->empty()) {
       start = seeds->front();
-      seeded = describeSeeds(context.options.seedFrom, *seeds);
     } else {
       start = {"native", nativePlacement(problem), {}};
       rectify(chip, start.placement);
       start.result = tracker.evaluate(start.placement);
-      seeded = seedFromName(context.options.seedFrom).str() + ": native";
     }
 
     std::vector<Tensor> tensors;
@@ -222,8 +219,10 @@ public:
     }
 
     SearchResult result = tracker.finish();
-    result.seeded = std::move(seeded);
-    result.caveat = seedsCaveat(*seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds);
+    // A local search needs a start: with no seeds it is native.
+    if (seeds->empty())
+      result.seeded += ": native";
     result.detail = llvm::formatv("{0} steps, {1} moves, from {2}", steps,
                                   moves, start.source)
                         .str();

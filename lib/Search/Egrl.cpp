@@ -610,8 +610,7 @@ public:
     }
 
     SearchResult result = tracker.finish();
-    result.seeded = describeSeeds(context.options.seedFrom, *optionSeeds);
-    result.caveat = seedsCaveat(*optionSeeds);
+    recordSeeds(result, context.options.seedFrom, *optionSeeds);
     result.generations = std::move(generations);
     result.detail =
         std::to_string(generation) + " generations of up to " +

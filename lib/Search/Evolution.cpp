@@ -102,8 +102,7 @@ public:
     SearchResult result = tracker.finish();
     result.detail = std::to_string(generation) + " generations of " +
                     std::to_string(kPopulation);
-    result.seeded = describeSeeds(context.options.seedFrom, *seeds);
-    result.caveat = seedsCaveat(*seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds);
     return result;
   }
 };

@@ -56,8 +56,7 @@ public:
     result.detail = std::to_string(next) + " random placements";
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
-    result.seeded = describeSeeds(context.options.seedFrom, *seeds);
-    result.caveat = seedsCaveat(*seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds);
     return result;
   }
 };

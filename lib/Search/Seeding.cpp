@@ -85,10 +85,13 @@ std::string egrl::describeSeeds(SeedFrom from,
   return out;
 }
 
-std::string egrl::seedsCaveat(llvm::ArrayRef<SeedPlacement> seeds) {
+void egrl::recordSeeds(SearchResult &result, SeedFrom from,
+                       llvm::ArrayRef<SeedPlacement> seeds) {
+  result.seeded = describeSeeds(from, seeds);
   for (const SeedPlacement &seed : seeds)
-    if (!seed.caveat.empty())
-      return "seeded from " + seed.source + " (" + seed.caveat +
-             "): the seed depends on time and threads";
-  return "";
+    if (!seed.caveat.empty()) {
+      result.caveat = "seeded from " + seed.source + " (" + seed.caveat +
+                      "): the seed depends on time and threads";
+      return;
+    }
 }

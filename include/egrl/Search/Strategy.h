@@ -220,10 +220,12 @@ llvm::Expected<std::vector<SeedPlacement>>
 seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
 /// SearchResult::seeded for a search that started from `seeds`.
 std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
-/// SearchResult::caveat for a search that started from `seeds`: set when a
-/// seed was planned with a caveat (ilp stopped at its time limit, so the
-/// seed, and what the search finds from it, depend on time and threads).
-std::string seedsCaveat(llvm::ArrayRef<SeedPlacement> seeds);
+/// Says in `result` what a search started from: `seeded`
+/// (describeSeeds()), and a `caveat` when a seed was planned with one (ilp
+/// stopped at its time limit, so the seed, and what the search finds from
+/// it, depend on time and threads). Every search that takes seeds calls it.
+void recordSeeds(SearchResult &result, SeedFrom from,
+                 llvm::ArrayRef<SeedPlacement> seeds);
 
 /// The paper's reward for black-box searches: the native placement is
 /// measured once (one evaluation of the budget, unless `seeds` measured it
