@@ -188,15 +188,19 @@ TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihoodPerByte) {
       test::twoLevelTarget(peakResidentBytes(chip, outputsOnly)[fast]);
   Problem activationChip(graph, justActivations);
   Placement keeps = policy.mostLikelyFitted(activationChip);
-  for (unsigned i = 0; i < chip.numNodes(); ++i)
-    if (wanted[i].output == fast && chip.outputBytes[i] > 0)
+  for (unsigned i = 0; i < chip.numNodes(); ++i) {
+    if (wanted[i].output == fast && chip.outputBytes[i] > 0) {
       EXPECT_EQ(keeps[i].output, fast) << "node " << i;
+    }
+  }
   // The room left over holds none of the weights outside the fast level.
   const int64_t peak = peakResidentBytes(chip, fitted)[fast];
-  for (unsigned i = 0; i < chip.numNodes(); ++i)
-    if (chip.hasWeights(i) && fitted[i].weights != fast)
+  for (unsigned i = 0; i < chip.numNodes(); ++i) {
+    if (chip.hasWeights(i) && fitted[i].weights != fast) {
       EXPECT_GT(peak + chip.weightBytes[i], chip.usableBytes[fast])
           << "node " << i;
+    }
+  }
 }
 
 TEST(GnnPolicy, ConditionedNetworkWithNothingDecidedIsTheUnconditionedOne) {

@@ -213,13 +213,10 @@ llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                         llvm::StringRef origin) {
   if (metadata.levels.size() == target.numLevels())
     return llvm::Error::success();
-  std::vector<std::string> names;
-  for (const MemoryLevel &level : target.levels)
-    names.push_back(level.name);
   return error(origin, "the policy places on " +
                            llvm::Twine(metadata.levels.size()) + " levels (" +
                            llvm::join(metadata.levels, ", ") + "), target '" +
                            target.name + "' has " +
                            llvm::Twine(target.numLevels()) + " (" +
-                           llvm::join(names, ", ") + ")");
+                           target.levelNames() + ")");
 }

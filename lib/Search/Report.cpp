@@ -32,8 +32,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.overflowBytes = result.result.overflowBytes;
   s.evaluations = result.evaluations;
   s.wallSeconds = wallSeconds;
-  for (const MemoryLevel &level : chip.target().levels)
-    s.levels.push_back(level.name);
+  s.levels = chip.target().levelNameList();
   LevelBytes bytes = bytesPerLevel(chip, result.placement);
   s.weightBytes = bytes.weights;
   s.activationBytes = bytes.activations;

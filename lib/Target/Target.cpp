@@ -27,14 +27,15 @@ std::optional<unsigned> Target::findLevel(llvm::StringRef levelName) const {
   return std::nullopt;
 }
 
+std::vector<std::string> Target::levelNameList() const {
+  std::vector<std::string> names;
+  for (const MemoryLevel &level : levels)
+    names.push_back(level.name);
+  return names;
+}
+
 std::string Target::levelNames() const {
-  std::string out;
-  for (const MemoryLevel &level : levels) {
-    if (!out.empty())
-      out += ", ";
-    out += level.name;
-  }
-  return out;
+  return llvm::join(levelNameList(), ", ");
 }
 
 namespace {

@@ -300,11 +300,8 @@ static int trainMain(int argc, char **argv) {
   options.timeLimitSeconds = timeLimit;
   options.threads = threads;
   options.runDescription = runDescription(*setup);
-  std::vector<std::string> levels;
-  for (const MemoryLevel &level : setup->chip.levels)
-    levels.push_back(level.name);
   const Corpus corpus = loadCorpus(*setup);
-  CorpusTrainer trainer(options, levels);
+  CorpusTrainer trainer(options, setup->chip.levelNameList());
   for (const auto &m : corpus)
     if (llvm::Error err = trainer.addGraph(m->name, *m->problem, m->measured(),
                                            *m->model, *m->evaluator))

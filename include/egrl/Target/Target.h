@@ -59,6 +59,8 @@ struct Target {
   unsigned slowestLevel() const { return levels.size() - 1; }
   /// Index of the level called `name`, or std::nullopt.
   std::optional<unsigned> findLevel(llvm::StringRef name) const;
+  /// The level names, fastest first.
+  std::vector<std::string> levelNameList() const;
   /// Comma-separated level names, fastest first (for diagnostics).
   std::string levelNames() const;
 
