@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
@@ -310,6 +311,7 @@ public:
 
 private:
   LogicalResult checkStaticShapes(Operation *op);
+  LogicalResult checkStraightLine(Operation *op);
   void visitCompute(Operation *op, ArrayRef<Value> dataOperands,
                     const llvm::SetVector<Value> &captured);
   WorkloadGraph finish();
@@ -346,6 +348,43 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
     if (failed(check(type, "result", i)))
       return failure();
   return success();
+}
+
+/// Control flow and calls hide compute the graph would cost as nothing: a
+/// loop of matmuls would be one memory-only node, a callee's weights would be
+/// placed apart from its caller's. Refused, with what to run first.
+LogicalResult GraphWalker::checkStraightLine(Operation *op) {
+  if (auto call = dyn_cast<CallOpInterface>(op)) {
+    // A call to a declaration is an opaque kernel: an unknown op. A call to a
+    // body in the module is compute the graph would not see.
+    auto callee = dyn_cast_or_null<CallableOpInterface>(call.resolveCallable());
+    if (!callee && isa<Value>(call.getCallableForCallee())) {
+      return emitError(op->getLoc())
+             << "egrl: '" << op->getName()
+             << "' calls a function not known before run time; only "
+                "straight-line inference graphs are supported";
+    }
+    if (callee && callee.getCallableRegion() &&
+        !callee.getCallableRegion()->empty()) {
+      return emitError(op->getLoc())
+             << "egrl: '" << op->getName()
+             << "' calls a function with a body, whose compute and weights "
+                "the placement would not see; inline it first (--inline)";
+    }
+    return success();
+  }
+  if (op->getNumRegions() == 0 || isa<linalg::LinalgOp>(op))
+    return success();
+  // Linalg and tensor ops with bodies (softmax, pad, generate) compute one
+  // element per iteration; the builder costs them from their shapes.
+  StringRef dialect = op->getName().getDialectNamespace();
+  if (dialect == "linalg" || dialect == "tensor")
+    return success();
+  return emitError(op->getLoc())
+         << "egrl: '" << op->getName()
+         << "' holds regions (control flow or a nested body) whose compute "
+            "the graph would not see; only straight-line inference graphs are "
+            "supported: unroll or lower it first";
 }
 
 FailureOr<WorkloadGraph> GraphWalker::build() {
@@ -426,7 +465,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       }
       continue;
     }
-    if (failed(checkStaticShapes(&op)))
+    if (failed(checkStaticShapes(&op)) || failed(checkStraightLine(&op)))
       return failure();
     // Constants and tensors (or buffers, memref.get_global) loaded from
     // globals (ml_program, IREE's util).

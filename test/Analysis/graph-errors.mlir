@@ -26,6 +26,47 @@ func.func @branches(%x: tensor<4xf32>, %c: i1) -> tensor<4xf32> {
 
 // -----
 
+func.func @loop(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  // expected-error@+1 {{egrl: 'scf.for' holds regions (control flow or a nested body) whose compute the graph would not see}}
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%h = %x) -> (tensor<8x8xf32>) {
+    %e = tensor.empty() : tensor<8x8xf32>
+    %m = linalg.matmul ins(%h, %w : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+    scf.yield %m : tensor<8x8xf32>
+  }
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+func.func @layer(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x8xf32>
+  %e = tensor.empty() : tensor<8x8xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %m : tensor<8x8xf32>
+}
+
+func.func @caller(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error@+1 {{egrl: 'func.call' calls a function with a body, whose compute and weights the placement would not see; inline it first (--inline)}}
+  %r = func.call @layer(%x) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+func.func private @kernel(tensor<8x8xf32>) -> tensor<8x8xf32>
+
+func.func @opaque_kernel(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // A call to a declaration is an opaque kernel, like an unknown op.
+  // expected-remark@+1 {{egrl: 'func.call' is not modelled; it becomes a memory-only node}}
+  %r = func.call @kernel(%x) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
 func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   // expected-remark@+1 {{egrl: 'foo.custom' is not modelled; it becomes a memory-only node (0 MACs, 0 vector ops)}}
   %0 = "foo.custom"(%x) : (tensor<4x16xf32>) -> tensor<4x16xf32>
