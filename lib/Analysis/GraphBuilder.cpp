@@ -17,10 +17,12 @@
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <limits>
@@ -80,7 +82,7 @@ bool isTosaElementwise(StringRef name) {
       "tosa.equal",       "tosa.erf",
       "tosa.exp",         "tosa.floor",
       "tosa.greater",     "tosa.greater_equal",
-      "tosa.int_div",     "tosa.log",
+      "tosa.intdiv",      "tosa.log",
       "tosa.logical_and", "tosa.logical_left_shift",
       "tosa.logical_not", "tosa.logical_or",
       "tosa.logical_right_shift", "tosa.logical_xor",
@@ -134,6 +136,87 @@ bool isGather(Operation *op) {
   return name == "tosa.gather" || name == "tensor.gather";
 }
 
+/// Whether the body yields `acc + (x * y)`, `acc` being the output's block
+/// argument, with casts allowed around the product: a multiply-accumulate,
+/// whatever else the body computes on the way. Linalg's elementwise fusion
+/// moves a dequantisation or a producer's activation into a matmul's or a
+/// convolution's body, which hides it from the contraction and convolution
+/// matchers; it still runs on the MAC array.
+bool accumulatesProducts(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1)
+    return false;
+  Operation *yield = op.getBlock()->getTerminator();
+  if (yield->getNumOperands() != 1)
+    return false;
+  Operation *add = yield->getOperand(0).getDefiningOp();
+  auto named = [](Operation *inner, StringRef a, StringRef b) {
+    return inner && (inner->getName().getStringRef() == a ||
+                     inner->getName().getStringRef() == b);
+  };
+  if (!named(add, "arith.addf", "arith.addi"))
+    return false;
+  Value acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
+  Value product;
+  if (add->getOperand(0) == acc)
+    product = add->getOperand(1);
+  else if (add->getOperand(1) == acc)
+    product = add->getOperand(0);
+  else
+    return false;
+  Operation *mul = product.getDefiningOp();
+  while (mul && mul->getNumOperands() == 1 && isa<CastOpInterface>(mul))
+    mul = mul->getOperand(0).getDefiningOp();
+  if (!named(mul, "arith.mulf", "arith.muli"))
+    return false;
+  // A product of two different inputs: a square (a variance's (x - mean)^2)
+  // is a reduction on the vector units.
+  auto inputsFeeding = [&](Value value) {
+    llvm::SmallBitVector inputs(op.getNumDpsInputs());
+    SmallVector<Value> work{value};
+    while (!work.empty()) {
+      Value next = work.pop_back_val();
+      if (auto arg = dyn_cast<BlockArgument>(next)) {
+        if (arg.getOwner() == op.getBlock() &&
+            arg.getArgNumber() < op.getNumDpsInputs())
+          inputs.set(arg.getArgNumber());
+      } else if (Operation *def = next.getDefiningOp();
+                 def && def->getBlock() == op.getBlock()) {
+        llvm::append_range(work, def->getOperands());
+      }
+    }
+    return inputs;
+  };
+  llvm::SmallBitVector lhs = inputsFeeding(mul->getOperand(0));
+  llvm::SmallBitVector rhs = inputsFeeding(mul->getOperand(1));
+  return lhs.any() && rhs.any() && lhs != rhs;
+}
+
+/// The kind of a multiply-accumulate the matchers did not name: a window
+/// (an input indexed by a sum of loops) makes a convolution, depthwise when
+/// no reduction loop indexes that input on its own (no sum over channels).
+NodeKind multiplyAccumulateKind(linalg::LinalgOp op) {
+  bool window = false;
+  bool reducesChannels = false;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    bool windowed = false;
+    bool reducedAlone = false;
+    for (AffineExpr expr : op.getMatchingIndexingMap(input).getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr))
+        reducedAlone |=
+            iterators[dim.getPosition()] == utils::IteratorType::reduction;
+      else if (!isa<AffineConstantExpr>(expr))
+        windowed = true;
+    }
+    window |= windowed;
+    reducesChannels |= windowed && reducedAlone;
+  }
+  if (window)
+    return reducesChannels ? NodeKind::Conv : NodeKind::DepthwiseConv;
+  return op.getNumParallelLoops() > 2 ? NodeKind::BatchMatmul
+                                      : NodeKind::Matmul;
+}
+
 OpCost linalgCost(linalg::LinalgOp op) {
   OpCost cost;
   StringRef name = op->getName().getStringRef();
@@ -155,12 +238,21 @@ OpCost linalgCost(linalg::LinalgOp op) {
     cost.macs = iterations;
     if (name.contains("depthwise"))
       cost.kind = NodeKind::DepthwiseConv;
+    else if (convolution && isa<linalg::GenericOp>(op.getOperation()))
+      cost.kind = multiplyAccumulateKind(op); // No name to tell depthwise.
     else if (convolution)
       cost.kind = NodeKind::Conv;
     else if (name.contains("batch") || op.getNumParallelLoops() > 2)
       cost.kind = NodeKind::BatchMatmul;
     else
       cost.kind = NodeKind::Matmul;
+    return cost;
+  }
+  if (accumulatesProducts(op)) {
+    // The other body ops ride along with the MACs, as the zero-point
+    // subtractions of a quantized matmul do.
+    cost.macs = iterations;
+    cost.kind = multiplyAccumulateKind(op);
     return cost;
   }
   cost.vectorOps = product({iterations, int64_t(std::max(1u, bodyOps))});

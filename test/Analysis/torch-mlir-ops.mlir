@@ -88,6 +88,17 @@ func.func @tosa_gather(%ids: tensor<1x8xi32>) -> tensor<1x8x64xf32> {
 
 // -----
 
+// TOSA's integer division is element-wise like its other arithmetic (it was
+// once listed under a misspelt name and became an unknown op).
+// CHECK-LABEL: egrl graph @tosa_intdiv: 1 nodes (fused), 0 MACs
+// CHECK-NEXT: #0 n0_intdiv kind=elementwise ops=1 macs=0 vops=32
+func.func @tosa_intdiv(%a: tensor<4x8xi32>, %b: tensor<4x8xi32>) -> tensor<4x8xi32> {
+  %q = tosa.intdiv %a, %b : (tensor<4x8xi32>, tensor<4x8xi32>) -> tensor<4x8xi32>
+  return %q : tensor<4x8xi32>
+}
+
+// -----
+
 // IREE's linalg.softmax is a reduction of 5 vector ops per element (max,
 // subtract, exp, sum, divide), not a memory-only node.
 // CHECK-LABEL: egrl graph @softmax: 1 nodes (fused), 0 MACs, weights 0 B
