@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 using namespace egrl;
 using json = nlohmann::json;
 
@@ -19,16 +21,12 @@ struct Corpus {
   AnalyticalModel models[2] = {AnalyticalModel(problems[0]),
                                AnalyticalModel(problems[1])};
 
-  std::vector<std::string> levels() const {
-    std::vector<std::string> names;
-    for (const MemoryLevel &level : target.levels)
-      names.push_back(level.name);
-    return names;
-  }
   /// A trainer of `options` on the first `count` graphs.
-  std::unique_ptr<CorpusTrainer> trainer(const CorpusTrainerOptions &options,
-                                         unsigned count = 2) const {
-    auto trainer = std::make_unique<CorpusTrainer>(options, levels());
+  std::unique_ptr<CorpusTrainer>
+  trainer(const CorpusTrainerOptions &options, unsigned count = 2,
+          std::optional<std::vector<std::string>> levels = {}) const {
+    auto trainer = std::make_unique<CorpusTrainer>(
+        options, levels.value_or(target.levelNameList()));
     for (unsigned g = 0; g < count; ++g)
       EXPECT_FALSE(bool(trainer->addGraph("g" + std::to_string(g), problems[g],
                                           problems[g], models[g], models[g])));
@@ -137,12 +135,32 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   CorpusTrainerOptions otherSeed = options;
   otherSeed.seed = 12;
   EXPECT_NE(errorOf(corpus.trainer(otherSeed)->resume(checkpoint, "ckpt"))
-                .find("ckpt: written with other training options"),
+                .find("ckpt: written with other training options: 'seed' is "
+                      "11 there, 12 here"),
             std::string::npos);
   CorpusTrainerOptions otherChip = options;
   otherChip.runDescription = R"({"target": "edge-small"})";
   EXPECT_NE(errorOf(corpus.trainer(otherChip)->resume(checkpoint, "ckpt"))
-                .find("other training options"),
+                .find("'target' is \"nnpi-1000\" there, \"edge-small\" here"),
+            std::string::npos);
+  // A chip edited under its old name: its description is compared, and
+  // named rather than printed whole.
+  CorpusTrainerOptions described = options, redescribed = options;
+  described.runDescription =
+      R"({"target": "nnpi-1000", "target_spec": {"a": 1}})";
+  redescribed.runDescription =
+      R"({"target": "nnpi-1000", "target_spec": {"a": 2}})";
+  auto describedTrainer = corpus.trainer(described);
+  ASSERT_FALSE(bool(describedTrainer->measureNative()));
+  EXPECT_EQ(errorOf(corpus.trainer(redescribed)
+                        ->resume(describedTrainer->checkpointText(0), "ckpt")),
+            "ckpt: written with other training options: 'target_spec' (the "
+            "chip's description differs)");
+  // Levels of other names: the checkpoint's network decides other levels.
+  EXPECT_NE(errorOf(corpus.trainer(options, 2, {{"l0", "l1", "l2"}})
+                        ->resume(checkpoint, "ckpt"))
+                .find("the checkpoint's policy places on levels sram, llc, "
+                      "dram, this run's target has l0, l1, l2"),
             std::string::npos);
   EXPECT_NE(errorOf(corpus.trainer(options, 1)->resume(checkpoint, "ckpt"))
                 .find("ckpt: written for another corpus"),

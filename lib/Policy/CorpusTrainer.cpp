@@ -15,6 +15,7 @@
 #include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -26,6 +27,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <set>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -216,14 +218,39 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       return fail("checkpoint version " + state.at("version").dump() +
                   ", this build reads version 1");
     const json options = s.checkpointOptions();
-    if (state.at("options") != options)
+    const json &written = state.at("options");
+    if (written != options) {
+      // Name what differs; a chip's whole description is too long to show.
+      std::set<std::string> keys;
+      for (const json *side : {&written, &options})
+        if (side->is_object())
+          for (auto it = side->begin(); it != side->end(); ++it)
+            keys.insert(it.key());
+      std::string differences;
+      for (const std::string &key : keys) {
+        json there = written.value(key, json()),
+             here = options.value(key, json());
+        if (there == here)
+          continue;
+        differences += differences.empty() ? "'" : "; '";
+        differences += key + "'";
+        differences +=
+            llvm::StringRef(key).ends_with("_spec")
+                ? " (the chip's description differs)"
+                : " is " + there.dump() + " there, " + here.dump() + " here";
+      }
       return fail("written with other training options: " +
-                  state.at("options").dump() + ", this run: " + options.dump());
+                  (differences.empty() ? written.dump() : differences));
+    }
     if (state.at("corpus").get<std::vector<std::string>>() != s.names)
       return fail("written for another corpus: " + state.at("corpus").dump());
     auto loaded = parsePolicyFile(state.at("policy").dump(), path);
     if (!loaded)
       return loaded.takeError();
+    if (loaded->metadata.levels != s.levels)
+      return fail("the checkpoint's policy places on levels " +
+                  llvm::join(loaded->metadata.levels, ", ") +
+                  ", this run's target has " + llvm::join(s.levels, ", "));
     s.policy.copyParametersFrom(*loaded->policy);
     const std::string encodedAdam = state.at("adam").get<std::string>();
     if (encodedAdam.empty())

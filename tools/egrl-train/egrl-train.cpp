@@ -190,8 +190,13 @@ std::vector<std::string> corpusFiles() {
 
 /// What else a checkpoint must agree with besides the training options.
 std::string runDescription(const tools::EvaluationSetup &setup) {
+  // The chips' whole descriptions, not only their names: a resumed run on a
+  // target edited under the same name would train on stale elites.
   json run = {{"target", setup.chip.name},
+              {"target_spec", json::parse(setup.chip.toJSON())},
               {"sim_target", setup.simChip ? setup.simChip->name : ""},
+              {"sim_target_spec",
+               setup.simChip ? json::parse(setup.simChip->toJSON()) : json()},
               {"evaluator", setup.evaluatorName},
               {"granularity", evaluation.granularity.getValue()}};
   return run.dump();
