@@ -27,7 +27,7 @@ import re
 import sys
 import time
 
-from .mlir import UnsupportedError
+from .mlir import UnsupportedError, one_line
 
 
 def linalg_op_counts(text: str) -> dict:
@@ -210,8 +210,8 @@ def main(argv=None) -> int:
                 shapes[name] = _shape(shp)
             r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights)
             stats = {"route": "onnx"}
-    except UnsupportedError as e:
-        print(f"egrl-import: error: {e}", file=sys.stderr)
+    except UnsupportedError as e:  # one line even when it quotes a model name with a newline
+        print(f"egrl-import: error: {one_line(str(e))}", file=sys.stderr)
         return 1
     except RuntimeError as e:  # torch rejecting the inputs (a shape the model cannot take)
         print(f"egrl-import: error: {a.model} cannot run on its inputs: {_first_sentence(str(e))}", file=sys.stderr)

@@ -55,7 +55,7 @@ def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", ti
     lines = []
     args = []
     for i, x in enumerate(inputs):
-        x = np.ascontiguousarray(x)
+        x = np.ascontiguousarray(x).reshape(np.shape(x))  # ascontiguousarray makes rank 0 rank 1
         dt = _DT[x.dtype]
         raw = x.astype(x.dtype.newbyteorder("<")).tobytes().hex().upper()
         lines.append(f'    %x{i} = arith.constant dense<"0x{raw}"> : {tensor_type(x.shape, dt)}')

@@ -22,7 +22,7 @@ import struct
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal"]
+__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal", "string_literal", "one_line"]
 
 
 
@@ -100,6 +100,29 @@ def _i64_vector(xs: Sequence[int]) -> str:
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE_IN_STRING = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _escape_char(m: re.Match) -> str:
+    c = m.group()
+    return {"\\": "\\\\", '"': '\\"', "\n": "\\n"}.get(c) or "\\%02X" % ord(c)
+
+
+def string_literal(s: str) -> str:
+    """`s` as an MLIR string literal: quotes, backslashes and newlines escaped,
+    other control characters as `\\XX` hex escapes (all the MLIR lexer takes).
+
+    Every string the emitter writes between quotes (locations) goes through
+    here: model names are arbitrary text (a node named 'a"b' or 'line\\n2').
+    """
+    return '"' + _UNSAFE_IN_STRING.sub(_escape_char, s) + '"'
+
+
+def one_line(s: str) -> str:
+    """`s` with control characters escaped as in string_literal: for comments
+    and one-line error messages that quote model names."""
+    return _CONTROL.sub(_escape_char, s)
 
 
 def sanitize(name: str) -> str:
@@ -144,7 +167,7 @@ class Emitter:
 
     def _emit(self, text: str, with_loc: bool = True) -> None:
         if with_loc and self.loc:
-            text += ' loc("' + self.loc.replace("\\", "\\\\").replace('"', '\\"') + '")'
+            text += f" loc({string_literal(self.loc)})"
         self._lines.append(text)
 
     def _map(self, ndims: int, results: Sequence[str]) -> str:
@@ -624,17 +647,21 @@ class Emitter:
         """torch.matmul semantics for static shapes.
 
         2-D x 2-D -> linalg.matmul; N-D x 2-D -> collapse leading dims,
-        linalg.matmul, expand; N-D x N-D (same batch dims) -> collapse batch
-        dims, linalg.batch_matmul, expand.
+        linalg.matmul, expand; N-D x N-D -> broadcast the batch dims (a
+        linalg.generic copy where one operand lacks them), collapse them,
+        linalg.batch_matmul, expand.  A 1-D operand is a row (left) or column
+        (right) whose unit dim is dropped from the result: 1-D x 1-D is rank 0.
         """
         if a.dtype != "f32" or b.dtype != "f32":
             raise UnsupportedError("matmul on non-f32 tensors is not supported")
-        if a.rank == 1:
-            r = self.matmul(self.reshape(a, (1, a.shape[0])), b)
-            return self.reshape(r, r.shape[:-2] + r.shape[-1:])
-        if b.rank == 1:
-            r = self.matmul(a, self.reshape(b, (b.shape[0], 1)))
-            return self.reshape(r, r.shape[:-1])
+        if a.rank == 0 or b.rank == 0:
+            raise UnsupportedError("matmul of a rank-0 tensor is not defined")
+        if a.rank == 1 or b.rank == 1:
+            a2 = self.reshape(a, (1, a.shape[0])) if a.rank == 1 else a
+            b2 = self.reshape(b, (b.shape[0], 1)) if b.rank == 1 else b
+            r = self.matmul(a2, b2)
+            drop = ({r.rank - 2} if a.rank == 1 else set()) | ({r.rank - 1} if b.rank == 1 else set())
+            return self.reshape(r, tuple(d for i, d in enumerate(r.shape) if i not in drop))
         if a.shape[-1] != b.shape[-2]:
             raise UnsupportedError(f"matmul: shapes {list(a.shape)} and {list(b.shape)} do not contract")
         if b.rank == 2:
@@ -646,11 +673,12 @@ class Emitter:
             v = Value(self._fresh(), (m, nn_), "f32")
             self._emit(f"{v.name} = linalg.matmul ins({a2.name}, {b.name} : {a2.type}, {b.type}) outs({init.name} : {init.type}) -> {v.type}")
             return self.reshape(v, lead + (nn_,)) if a.rank > 2 else v
-        if a.rank == 2:
-            a = self.reshape(a, (1,) * (b.rank - 2) + a.shape)
-        if a.shape[:-2] != b.shape[:-2]:
-            raise UnsupportedError(f"matmul: broadcasting batch dims {list(a.shape)} x {list(b.shape)} is not supported")
-        batch = a.shape[:-2]
+        try:
+            batch = self.broadcast_shape(a.shape[:-2], b.shape[:-2])
+        except UnsupportedError:
+            raise UnsupportedError(f"matmul: the batch dims of {list(a.shape)} and {list(b.shape)} do not broadcast") from None
+        a = self.broadcast_to(a, batch + a.shape[-2:])
+        b = self.broadcast_to(b, batch + b.shape[-2:])
         nb = math.prod(batch)
         a3 = self.reshape(a, (nb,) + a.shape[-2:])
         b3 = self.reshape(b, (nb,) + b.shape[-2:])
@@ -830,7 +858,7 @@ class Emitter:
     # -- module -------------------------------------------------------------
     def module(self, func_name: str, args: Sequence[Value], results: Sequence[Value], header: Sequence[str] = ()) -> str:
         """The whole module text: comments, map aliases, one func.func."""
-        out = [f"// {h}" if h else "//" for h in header]
+        out = [f"// {one_line(h)}" if h else "//" for h in header]
         out += [f"{alias} = {text}" for text, alias in self._maps.items()]
         sig = ", ".join(f"{a.name}: {a.type}" for a in args)
         rtypes = ", ".join(r.type for r in results)

@@ -15,20 +15,26 @@
 # initializers by `ConstantOfShape(<name>__SHAPE)` nodes; a float
 # ConstantOfShape with a known shape is treated as the weight it stands for,
 # named after its output.  Shapes are checked against onnx shape inference.
+#
+# Errors: any error raised while a node is lowered (ours, the Emitter's, or
+# a Python one from a lowering bug) is re-raised once, in run(), as an
+# UnsupportedError naming the node and its op type.
 # ---------------------------------------------------------------------------
 """Import an ONNX model into linalg-on-tensors MLIR."""
 
 from __future__ import annotations
 
-import sys
+import functools
 import math
+import os
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from .mlir import Emitter, UnsupportedError, Value
+from .mlir import Emitter, UnsupportedError, Value, one_line
 
 __all__ = ["import_onnx", "OnnxImportResult"]
 
@@ -64,14 +70,16 @@ class _OnnxImporter:
         self.func_name = func_name
         self.em = Emitter()
         self.env: dict[str, object] = {}
-        self.node = None
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
 
     def fail(self, what: str) -> UnsupportedError:
-        n = self.node
-        if n is None:
-            return UnsupportedError(what)
-        return UnsupportedError(f"ONNX node '{n.name or n.output[0]}' (op type {n.op_type}): {what}")
+        """An error about the node being lowered; run() adds the node's name
+        and op type (to this and to any other error its lowering raises)."""
+        return UnsupportedError(what)
+
+    @staticmethod
+    def where(node) -> str:
+        return f"ONNX node '{one_line(node.name or node.output[0])}' (op type {one_line(node.op_type)})"
 
     # -- driver -----------------------------------------------------------------
     def run(self) -> OnnxImportResult:
@@ -103,11 +111,25 @@ class _OnnxImporter:
             if dtype is None:
                 raise UnsupportedError(f"graph input '{inp.name}' has unsupported element type {tt.elem_type}")
             shape = self.input_shapes.get(inp.name)
-            if shape is None:
+            declared = tt.shape.dim if tt.HasField("shape") else None
+            if shape is not None:
+                if any(int(d) <= 0 for d in shape):
+                    raise UnsupportedError(f"the shape {list(shape)} given for graph input '{inp.name}' is not "
+                                           f"positive integers")
+                if declared is not None and len(shape) != len(declared):
+                    raise UnsupportedError(f"the shape {list(shape)} given for graph input '{inp.name}' has rank "
+                                           f"{len(shape)}; the input has rank {len(declared)}")
+            elif declared is None:
+                raise UnsupportedError(f"graph input '{inp.name}' has no shape; give it with "
+                                       f"--input-shape {inp.name}=...")
+            else:
                 shape = []
-                for i, d in enumerate(tt.shape.dim):
+                for i, d in enumerate(declared):
                     if d.HasField("dim_value") and d.dim_value > 0:
                         shape.append(d.dim_value)
+                    elif d.HasField("dim_value") and d.dim_value == 0:
+                        raise UnsupportedError(f"graph input '{inp.name}' has a zero-size dim {i} (an empty tensor): "
+                                               f"zero-size tensors are not supported")
                     elif i == 0:
                         # A symbolic batch dim: the paper's setting, batch 1.
                         shape.append(1)
@@ -124,16 +146,20 @@ class _OnnxImporter:
         self.inferred = self._infer_shapes(args)
 
         for node in g.node:
-            self.node = node
             self.em.loc = node.name or node.output[0]
-            outs = self._lower(node)
-            if not isinstance(outs, (tuple, list)):
-                outs = (outs,)
-            for name, val in zip(node.output, outs):
-                if name:
-                    self._check(name, val)
-                    self.env[name] = val
-        self.node = None
+            try:
+                outs = self._lower(node)
+                if not isinstance(outs, (tuple, list)):
+                    outs = (outs,)
+                for name, val in zip(node.output, outs):
+                    if name:
+                        self._check(name, val)
+                        self.env[name] = val
+            except UnsupportedError as e:  # the one place errors get the node's name and op type
+                raise UnsupportedError(f"{self.where(node)}: {e}") from e
+            except Exception as e:  # a lowering bug: still one line that names the node
+                first = str(e).splitlines()[0] if str(e) else ""
+                raise UnsupportedError(f"{self.where(node)}: internal error: {type(e).__name__}: {first}") from e
         self.em.loc = None
         results = []
         for out in g.output:
@@ -271,8 +297,8 @@ class _OnnxImporter:
                  "Neg": "neg", "Reciprocal": "reciprocal"}
         if op in unary:
             return em.unary(unary[op], self.tensor(node, 0))
-        if op in ("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min"):
-            return self._binary(node, op)
+        if op in _ARITH:
+            return self._arith(node, op)
         if op == "MaxPool":
             if len(node.output) > 1 and node.output[1]:
                 raise self.fail("the Indices output is not supported")
@@ -297,39 +323,40 @@ class _OnnxImporter:
             return em.max_pool2d(x, x.shape[2:], (1, 1), (0, 0, 0, 0))
         if op == "Flatten":
             x = self.tensor(node, 0)
-            axis = at.get("axis", 1) % (x.rank + 1) if x.rank else 0
+            axis = self._axis(at.get("axis", 1), x.rank, inclusive=True) if x.rank else 0
             return em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
         if op == "Reshape":
             return self._reshape(node, at)
         if op in ("Squeeze", "Unsqueeze"):
             x = self.tensor(node, 0)
-            axes = self._axes(node, at)
-            return em.reshape(x, _squeeze_shape(op, x.shape, axes))
+            return em.reshape(x, self._squeeze_shape(node, at, x.shape))
         if op == "Transpose":
             x = self.tensor(node, 0)
-            return em.transpose(x, at.get("perm", list(range(x.rank))[::-1]))
+            perm = [self._axis(p, x.rank, "perm entry") for p in at.get("perm", range(x.rank - 1, -1, -1))]
+            if sorted(perm) != list(range(x.rank)):
+                raise self.fail(f"perm {list(at['perm'])} is not a permutation of the {x.rank} dims")
+            return em.transpose(x, perm)
         if op == "Gemm":
             return self._gemm(node, at)
         if op == "MatMul":
             return em.matmul(self.tensor(node, 0), self.tensor(node, 1))
         if op == "Softmax":
             x = self.tensor(node, 0)
-            axis = at.get("axis", -1 if self.opset >= 13 else 1) % x.rank
+            axis = self._axis(at.get("axis", -1 if self.opset >= 13 else 1), x.rank)
             if self.opset >= 13 or axis == x.rank - 1:
                 return em.softmax(x, axis)
             flat = em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
             return em.reshape(em.softmax(flat, 1), x.shape)
         if op == "ReduceMean":
             x = self.tensor(node, 0)
-            axes = self._axes(node, at, default=list(range(x.rank)))
+            axes = [self._axis(a, x.rank, "axes entry") for a in self._axes(node, at, default=list(range(x.rank)))]
             r = em.reduce(x, axes, "mean")
             if at.get("keepdims", 1):
-                axes = [a % x.rank for a in axes]
                 r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
             return r
         if op == "LayerNormalization":
             x = self.tensor(node, 0)
-            axis = at.get("axis", -1) % x.rank
+            axis = self._axis(at.get("axis", -1), x.rank)
             if at.get("stash_type", 1) != 1 or any(node.output[1:]):
                 raise self.fail("only the normalised output is supported")
             return em.layer_norm(x, x.rank - axis, self.tensor(node, 1), self.tensor(node, 2), at.get("epsilon", 1e-5))
@@ -337,7 +364,7 @@ class _OnnxImporter:
             return self._gather(node, at)
         if op == "Concat":
             xs = [self.value(v) for v in ins if v is not None]
-            return em.concat(xs, at["axis"] % xs[0].rank)
+            return em.concat(xs, self._axis(at["axis"], xs[0].rank))
         if op == "Split":
             return self._split(node, at)
         if op == "Slice":
@@ -395,14 +422,60 @@ class _OnnxImporter:
             raise self.fail("axes are required")
         return default
 
-    def _binary(self, node, op):
-        a, b = self.operand(node, 0), self.operand(node, 1)
+    def _axis(self, axis, rank, what="axis", inclusive=False):
+        """A possibly negative axis of a rank-`rank` tensor, counted from 0;
+        `inclusive` allows `rank` itself (Flatten's axis)."""
+        axis, top = int(axis), rank + 1 if inclusive else rank
+        if not -rank <= axis < top:
+            raise self.fail(f"{what} {axis} is out of range for a rank-{rank} input")
+        return axis + rank if axis < 0 else axis
+
+    def _squeeze_shape(self, node, at, shape):
+        op = node.op_type
+        axes = self._axes(node, at, default=None if op == "Unsqueeze" else [])
+        rank = len(shape) + len(axes) if op == "Unsqueeze" else len(shape)
+        axes = [self._axis(a, rank, "axes entry") for a in axes]
+        if op == "Squeeze" and any(shape[a] != 1 for a in axes):
+            raise self.fail(f"cannot squeeze dims {axes} of shape {list(shape)} (not all 1)")
+        return _squeeze_shape(op, shape, axes)
+
+    def operands(self, node) -> list:
+        """Every input as a tensor, or as a Python float for a one-element
+        constant that does not raise the rank of the broadcast result."""
+        vals = [self.get(node, i) for i in range(len(node.input))]
+        if any(v is None for v in vals):
+            raise self.fail("an empty input name is not supported here")
+        one = lambda v: isinstance(v, np.ndarray) and v.size == 1
+        rank = max((len(v.shape) for v in vals if not one(v)), default=0)
+        return [float(v.reshape(-1)[0]) if one(v) and v.ndim <= rank else self.value(v) for v in vals]
+
+    def _arith(self, node, op):
+        """Add/Sub/Mul/Div/Pow of two inputs; Max/Min/Sum/Mean of one or more,
+        folded left to right (Mean then divides by their count).  Each step is
+        a broadcasting binary op; one input is the identity."""
+        xs = self.operands(node)
+        if op in _VARIADIC:
+            if not xs:
+                raise self.fail("at least one input is required")
+            if len(xs) == 1:
+                return self.get(node, 0)
+        elif len(xs) != 2:
+            raise self.fail(f"2 inputs expected, got {len(xs)}")
+        a, b = xs[0], xs[1]
         if op == "Pow" and not isinstance(b, Value) and b == 2.0 and isinstance(a, Value):
             return self.em.elementwise([a], lambda bb, n: bb.op(f"arith.mulf {n[0]}, {n[0]} : f32"))
-        kind = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "div", "Pow": "pow", "Max": "max", "Min": "min"}[op]
-        if not isinstance(a, Value) and not isinstance(b, Value):
-            raise self.fail("binary op on two scalars")
-        return self.em.binary(kind, a, b)
+        kind = _ARITH[op]
+        acc = xs[0]
+        for x in xs[1:]:
+            if isinstance(acc, Value) or isinstance(x, Value):
+                acc = self.em.binary(kind, acc, x)
+            elif kind in _SCALAR_ARITH:  # two one-element constants of a longer chain
+                acc = _SCALAR_ARITH[kind](acc, x)
+            else:
+                raise self.fail("binary op on two scalars")
+        if op == "Mean":
+            acc = self.em.binary("div", acc, float(len(xs)))
+        return acc
 
     def _pads(self, at, spatial, kernel, strides, dilations, in_hw):
         auto = at.get("auto_pad", b"NOTSET")
@@ -469,7 +542,7 @@ class _OnnxImporter:
         data, idx = self.get(node, 0), self.get(node, 1)
         axis = at.get("axis", 0)
         x = self.value(data)
-        axis %= x.rank
+        axis = self._axis(axis, x.rank)
         if isinstance(idx, np.ndarray) and idx.ndim <= 1 and idx.size >= 1:
             flat = [int(i) % x.shape[axis] for i in idx.reshape(-1)]
             if flat == list(range(flat[0], flat[0] + len(flat))):
@@ -483,7 +556,7 @@ class _OnnxImporter:
 
     def _split(self, node, at):
         x = self.tensor(node, 0)
-        axis = at.get("axis", 0) % x.rank
+        axis = self._axis(at.get("axis", 0), x.rank)
         if "split" in at:
             sizes = list(at["split"])
         elif len(node.input) > 1 and node.input[1]:
@@ -504,7 +577,7 @@ class _OnnxImporter:
         starts, ends = self.const(node, 1), self.const(node, 2)
         axes = self.const(node, 3)
         steps = self.const(node, 4)
-        axes = list(range(len(starts))) if axes is None else [int(a) % x.rank for a in axes]
+        axes = list(range(len(starts))) if axes is None else [self._axis(a, x.rank, "axes entry") for a in axes]
         steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
         offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank
         for a, st, en, sp in zip(axes, starts, ends, steps):
@@ -513,6 +586,12 @@ class _OnnxImporter:
             start, stop, step = slice(int(st), int(en), sp).indices(x.shape[a])
             offs[a], sizes[a], strides[a] = start, max(0, -(-(stop - start) // step)), step
         return self.em.extract_slice(x, offs, sizes, strides)
+
+
+_ARITH = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "div", "Pow": "pow",
+          "Max": "max", "Min": "min", "Sum": "add", "Mean": "add"}
+_VARIADIC = ("Max", "Min", "Sum", "Mean")
+_SCALAR_ARITH = {"add": lambda a, b: a + b, "max": max, "min": min}
 
 
 def _squeeze_shape(op, shape, axes):
@@ -527,13 +606,9 @@ def _squeeze_shape(op, shape, axes):
 
 
 # -- constant folding of shape arithmetic (all inputs compile-time) ----------------
-def _fold_unsqueeze(self, node, ins, at):
-    return ins[0].reshape(_squeeze_shape("Unsqueeze", ins[0].shape, self._axes(node, at)))
-
-
 def _fold_squeeze(self, node, ins, at):
-    axes = self._axes(node, at, default=[])
-    return ins[0].reshape(_squeeze_shape("Squeeze", ins[0].shape, axes))
+    """Squeeze and Unsqueeze."""
+    return ins[0].reshape(self._squeeze_shape(node, at, ins[0].shape))
 
 
 def _fold_slice(self, node, ins, at):
@@ -561,14 +636,15 @@ def _fold_trilu(self, node, ins, at):
 
 
 def _np_binary(fn):
+    """A binary numpy op; with more inputs (Max, Min, Sum), folded left to right."""
     def fold(self, node, ins, at):
-        r = fn(ins[0], ins[1])
+        r = np.asarray(functools.reduce(fn, ins))
         return r.astype(ins[0].dtype) if r.dtype.kind == "f" and ins[0].dtype.kind == "i" else r
     return fold
 
 
 _FOLD = {
-    "Unsqueeze": _fold_unsqueeze,
+    "Unsqueeze": _fold_squeeze,
     "Squeeze": _fold_squeeze,
     "Concat": lambda self, node, ins, at: np.concatenate([np.atleast_1d(x) for x in ins], axis=at["axis"]),
     "Gather": lambda self, node, ins, at: np.take(ins[0], ins[1], axis=at.get("axis", 0)),
@@ -596,6 +672,8 @@ _FOLD = {
     "Trilu": _fold_trilu,
     "Max": _np_binary(np.maximum),
     "Min": _np_binary(np.minimum),
+    "Sum": _np_binary(np.add),
+    "Mean": lambda self, node, ins, at: functools.reduce(np.add, ins) / len(ins),
     "Mod": _np_binary(np.mod),
     "Identity": lambda self, node, ins, at: ins[0],
 }
@@ -613,6 +691,11 @@ def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forwa
         try:
             model = onnx.load(model)
         except OSError as e:
+            # A missing external-data file raises with that file's name, not the model's.
+            data = e.filename if isinstance(e.filename, str) else None
+            if data and os.path.abspath(data) != os.path.abspath(os.fsdecode(model)):
+                raise UnsupportedError(f"cannot read '{data}', the external data of '{model}': "
+                                       f"{e.strerror or e}") from e
             raise UnsupportedError(f"cannot read '{model}': {e.strerror or e}") from e
         except Exception as e:  # protobuf's DecodeError and kin: not an ONNX file
             raise UnsupportedError(f"'{model}' is not an ONNX model: {type(e).__name__}: "

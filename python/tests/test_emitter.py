@@ -8,7 +8,7 @@ import math
 import unittest
 
 import support  # noqa: F401  (sets sys.path)
-from egrl_import.mlir import Emitter, UnsupportedError, float_literal, sanitize
+from egrl_import.mlir import Emitter, UnsupportedError, float_literal, one_line, sanitize, string_literal
 
 
 class LiteralTest(unittest.TestCase):
@@ -22,6 +22,21 @@ class LiteralTest(unittest.TestCase):
         self.assertEqual(sanitize("layer1.0.conv1.weight"), "layer1_0_conv1_weight")
         self.assertEqual(sanitize("0.weight"), "w_0_weight")
         self.assertEqual(sanitize("onnx::Conv_12"), "onnx__Conv_12")
+
+    def test_string_literals_escape_quotes_backslashes_and_control_characters(self):
+        self.assertEqual(string_literal('a"b\\c'), '"a\\"b\\\\c"')
+        self.assertEqual(string_literal("x\ny\tz\x01\x7f\u00fc"), '"x\\ny\\09z\\01\\7F\u00fc"')
+        self.assertEqual(one_line('a "q"\\ \nb\r'), 'a "q"\\ \\nb\\0D')
+
+    def test_locations_and_header_with_any_characters_parse(self):
+        em = Emitter()
+        x = em.new_arg(0, (2,), "f32")
+        em.loc = "".join(chr(c) for c in range(1, 128)) + " \u00fcn\u00ef"
+        y = em.unary("relu", x)
+        text = em.module("forward", [x], [y], header=["graph 'a\nb\rc'"])
+        self.assertIn("// graph 'a\\nb\\0Dc'", text)
+        out = support.mlir_opt(self, text, "-mlir-print-debuginfo")
+        self.assertIn("\\01\\02", out)  # mlir-opt prints the same characters back
 
 
 class ReshapeTest(unittest.TestCase):

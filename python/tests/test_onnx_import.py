@@ -214,6 +214,159 @@ class OnnxGraphTest(unittest.TestCase):
         support.run_numeric(self, r.text, [x], [ref])
 
 
+def _vi(name, shape, t=None):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT if t is None else t, shape)
+
+
+@support.needs_onnx
+class OnnxEdgeCaseTest(unittest.TestCase):
+    """Valid ONNX that once imported wrongly, failed internally or wrote unparseable MLIR."""
+
+    def error(self, model, shapes=None):
+        with self.assertRaises(UnsupportedError) as cm:
+            import_onnx(model, shapes)
+        msg = str(cm.exception)
+        self.assertNotIn("\n", msg)
+        return msg
+
+    def test_variadic_max_min_fold_every_input(self):
+        rng = np.random.default_rng(2)
+        a, b = rng.standard_normal((2, 3)).astype(np.float32), rng.standard_normal((3,)).astype(np.float32)
+        c = rng.standard_normal((2, 1)).astype(np.float32)
+        for op, fn in (("Max", np.maximum), ("Min", np.minimum)):
+            with self.subTest(op=op):
+                m = _graph_model([helper.make_node(op, ["a", "b", "c", "d"], ["y"], name="v0")],
+                                 [_vi("a", [2, 3]), _vi("b", [3]), _vi("c", [2, 1])], [_vi("y", None)],
+                                 [numpy_helper.from_array(np.array(0.25, np.float32), "d")])
+                r = import_onnx(m)
+                self.assertEqual(r.text.count("arith.maximumf" if op == "Max" else "arith.minimumf"), 3)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [a, b, c], [fn(fn(fn(a, b), c), np.float32(0.25))])
+
+    def test_sum_and_mean(self):
+        rng = np.random.default_rng(3)
+        a, b, c = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3), (3,), (2, 3)))
+        m = _graph_model([helper.make_node("Sum", ["a", "b", "c"], ["s"]),
+                          helper.make_node("Mean", ["a", "b", "c"], ["y"])],
+                         [_vi("a", [2, 3]), _vi("b", [3]), _vi("c", [2, 3])], [_vi("s", None), _vi("y", None)])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [a, b, c], [a + b + c, (a + b + c) / 3])
+
+    def test_rank0_input_runs(self):  # execute.run_forward once fed rank-0 inputs as rank 1
+        x, t = np.arange(4, dtype=np.float32).reshape(1, 4), np.array(1.5, np.float32)
+        m = _graph_model([helper.make_node("Mul", ["x", "t"], ["y"])], [_vi("x", [1, 4]), _vi("t", [])], [_vi("y", None)])
+        support.run_numeric(self, import_onnx(m).text, [x, t], [x * t])
+
+    def test_one_input_variadic_is_the_identity(self):
+        for op in ("Max", "Min", "Sum", "Mean"):
+            with self.subTest(op=op):
+                m = _graph_model([helper.make_node(op, ["a"], ["y"]), helper.make_node("Relu", ["y"], ["z"])],
+                                 [_vi("a", [1, 16])], [_vi("z", None)])
+                r = import_onnx(m)
+                self.assertIn("func.func @forward(%arg0: tensor<1x16xf32>) -> tensor<1x16xf32>", r.text)
+                self.assertEqual(r.text.count("linalg.generic"), 1)  # the Relu only
+
+    def test_variadic_folds_of_constants_use_every_input(self):
+        shapes = [numpy_helper.from_array(np.array(v, np.int64), n)
+                  for v, n in (([2, 1], "s0"), ([1, 3], "s1"), ([3, 2], "s2"))]
+        m = _graph_model([helper.make_node("Max", ["s0", "s1", "s2"], ["shape"]),
+                          helper.make_node("Reshape", ["x", "shape"], ["y"])],
+                         [_vi("x", [9])], [_vi("y", None)], shapes)
+        self.assertIn("-> tensor<3x3xf32>", import_onnx(m).text)
+
+    def test_negative_axes(self):
+        x = np.random.default_rng(4).standard_normal((1, 3, 4, 5)).astype(np.float32)
+        for axis, shape in ((-1, (12, 5)), (-3, (1, 60)), (4, (60, 1)), (0, (1, 60))):
+            with self.subTest(axis=axis):
+                m = _graph_model([helper.make_node("Flatten", ["x"], ["y"], axis=axis)],
+                                 [_vi("x", [1, 3, 4, 5])], [_vi("y", None)])
+                r = import_onnx(m)
+                self.assertIn(f"-> tensor<{shape[0]}x{shape[1]}xf32>", r.text)
+                support.mlir_opt(self, r.text)
+        m = _graph_model([helper.make_node("Flatten", ["x"], ["f"], axis=-2),
+                          helper.make_node("Softmax", ["f"], ["s"], axis=-2),
+                          helper.make_node("Unsqueeze", ["s", "ax"], ["u"]),
+                          helper.make_node("Transpose", ["u"], ["t"], perm=[2, 1, 0]),
+                          helper.make_node("Concat", ["t", "t"], ["y"], axis=-3)],
+                         [_vi("x", [1, 3, 4, 5])], [_vi("y", None)],
+                         [numpy_helper.from_array(np.array([-1], np.int64), "ax")])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        f = x.reshape(3, 20)
+        e = np.exp(f - f.max(0, keepdims=True))
+        s = (e / e.sum(0, keepdims=True))[:, :, None].transpose(2, 1, 0)
+        support.run_numeric(self, r.text, [x], [np.concatenate([s, s], 0)])
+        bad = _graph_model([helper.make_node("Flatten", ["x"], ["y"], axis=-5, name="fl0")],
+                           [_vi("x", [1, 3, 4, 5])], [_vi("y", None)])
+        self.assertIn("ONNX node 'fl0' (op type Flatten): axis -5 is out of range", self.error(bad))
+
+    def test_matmul_with_vectors_and_broadcast_batch_dims(self):
+        rng = np.random.default_rng(5)
+        v, w, u = (rng.standard_normal(s).astype(np.float32) for s in ((6,), (6, 4), (4,)))
+        m = _graph_model([helper.make_node("MatMul", ["v", "w"], ["vw"]),      # 1-D x 2-D -> [4]
+                          helper.make_node("MatMul", ["w", "u"], ["wu"]),      # 2-D x 1-D -> [6]
+                          helper.make_node("MatMul", ["vw", "u"], ["dot"])],   # 1-D x 1-D -> rank 0
+                         [_vi("v", [6]), _vi("w", [6, 4]), _vi("u", [4])],
+                         [_vi("vw", None), _vi("wu", None), _vi("dot", None)])
+        r = import_onnx(m)
+        self.assertIn("-> (tensor<4xf32>, tensor<6xf32>, tensor<f32>)", r.text)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [v, w, u], [v @ w, w @ u, np.array((v @ w) @ u)])
+        a, b = rng.standard_normal((2, 1, 4, 8)).astype(np.float32), rng.standard_normal((3, 8, 5)).astype(np.float32)
+        c = rng.standard_normal((4, 8)).astype(np.float32)
+        m = _graph_model([helper.make_node("MatMul", ["a", "b"], ["y"]), helper.make_node("MatMul", ["c", "b"], ["z"])],
+                         [_vi("a", [2, 1, 4, 8]), _vi("b", [3, 8, 5]), _vi("c", [4, 8])], [_vi("y", None), _vi("z", None)])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [a, b, c], [a @ b, c @ b])
+
+    def test_zero_size_dims_and_input_ranks(self):
+        m = _graph_model([helper.make_node("Relu", ["x"], ["y"])], [_vi("x", [1, 0, 4])], [_vi("y", None)])
+        msg = self.error(m)
+        self.assertIn("graph input 'x' has a zero-size dim 1", msg)
+        self.assertNotIn("dynamic", msg)
+        m = _graph_model([helper.make_node("Relu", ["x"], ["y"])], [_vi("x", ["N", "S", 4])], [_vi("y", None)])
+        self.assertIn("has rank 2; the input has rank 3", self.error(m, {"x": [1, 4]}))
+
+    def test_errors_while_lowering_name_the_node(self):
+        m = _graph_model([helper.make_node("Equal", ["ids", "zero"], ["y"], name="eq0")],
+                         [_vi("ids", [1, 4], TensorProto.INT64)], [_vi("y", None)],
+                         [numpy_helper.from_array(np.zeros((1, 4), np.int64), "zero")])
+        self.assertIn("ONNX node 'eq0' (op type Equal): comparison of i64 tensors", self.error(m))
+        m = _graph_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm0")],
+                         [_vi("x", [1, 10])], [_vi("y", None)], [numpy_helper.from_array(np.zeros((32, 4), np.float32), "w")])
+        self.assertIn("ONNX node 'mm0' (op type MatMul): matmul: shapes [1, 10] and [32, 4] do not contract", self.error(m))
+        m = _graph_model([helper.make_node("Concat", ["x", "x"], ["y"], name="cat0")],  # no axis attribute
+                         [_vi("x", [1, 10])], [_vi("y", None)])
+        self.assertIn("ONNX node 'cat0' (op type Concat): internal error: KeyError", self.error(m))
+
+    def test_names_with_control_characters_give_parseable_mlir(self):
+        m = _graph_model([helper.make_node("Relu", ["in\"put"], ["r"], name='node "a"\\b\nnewline\ttab\x01'),
+                          helper.make_node("Neg", ["r"], ["y"])],
+                         [_vi('in\"put', [1, 4])], [_vi("y", None)])
+        m.graph.name = "graph\nname"
+        r = import_onnx(m)
+        self.assertIn('loc("node \\"a\\"\\\\b\\nnewline\\09tab\\01")', r.text)
+        self.assertIn("graph 'graph\\nname'", r.text)
+        support.mlir_opt(self, r.text)
+        m.graph.node[1].op_type = "Nope"
+        m.graph.node[1].name = "bad\nname"
+        self.assertIn("ONNX node 'bad\\nname' (op type Nope)", self.error(m))
+
+    def test_missing_external_data_names_the_data_file(self):
+        w = numpy_helper.from_array(np.ones((64, 64), np.float32), "w")
+        m = _graph_model([helper.make_node("MatMul", ["x", "w"], ["y"])], [_vi("x", [1, 64])], [_vi("y", None)], [w])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            onnx.save_model(m, path, save_as_external_data=True, location="m.weights", size_threshold=0)
+            self.assertIn("dense_resource<w>", import_onnx(path).text)
+            os.remove(os.path.join(d, "m.weights"))
+            with self.assertRaises(UnsupportedError) as cm:
+                import_onnx(path)
+        self.assertIn(f"cannot read '{os.path.join(d, 'm.weights')}', the external data of '{path}'", str(cm.exception))
+
+
 if __name__ == "__main__":
     unittest.main()
 
@@ -257,3 +410,14 @@ class OnnxCliErrorTest(unittest.TestCase):
             self.assertIn("-o: no directory", self.run_cli(path, "-o", os.path.join(d, "no", "x.mlir")))
             self.assertIn("is a directory", self.run_cli(path, "-o", d))
             self.assertEqual(sorted(os.listdir(d)), ["dyn.onnx"])
+
+    def test_errors_are_one_line_whatever_the_names(self):
+        m = _graph_model([helper.make_node("Relu", ["x\ny"], ["y"])],
+                         [helper.make_tensor_value_info("x\ny", TensorProto.FLOAT, [1, 0])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "zero.onnx")
+            onnx.save(m, path)
+            err = self.run_cli(path)
+        self.assertEqual(err.count("\n"), 1, err)
+        self.assertIn("graph input 'x\\ny' has a zero-size dim 1", err)
