@@ -12,6 +12,8 @@
 
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLLOWERMEMORYSPACES
@@ -33,24 +35,52 @@ struct LowerMemorySpacesPass
       emitError(module.getLoc()) << "egrl-lower-memory-spaces: " << message;
       signalPassFailure();
     };
-    std::string name = target;
     auto record =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
-    if (name.empty()) {
-      if (!record)
+    // Each level's address space: from target= when given, else from the
+    // record (which holds them since the record has address_spaces), else
+    // from the bundled target the record names.
+    llvm::StringMap<unsigned> spaceOf;
+    std::string chipName, levelList;
+    if (target.empty() && record && record.getAddressSpaces()) {
+      chipName = record.getTarget().str();
+      for (auto [level, space] : llvm::zip_equal(
+               record.getLevels(), record.getAddressSpaces().asArrayRef())) {
+        StringRef levelName = cast<StringAttr>(level).getValue();
+        spaceOf[levelName] = unsigned(space);
+        levelList += (levelList.empty() ? "" : ", ") + levelName.str();
+      }
+    } else {
+      if (target.empty() && !record)
         return fail("the module has no #egrl.record (run "
                     "--egrl-memory-placement first) and no target= was given");
-      name = record.getTarget().str();
-    }
-    llvm::Expected<Target> chip = loadTarget(name);
-    if (!chip) {
-      if (target.empty()) {
-        // The record names the target, not the file it came from.
-        llvm::consumeError(chip.takeError());
-        return fail("the placement's target '" + name +
-                    "' is not bundled; give its file with target=");
+      std::string name = target.empty() ? record.getTarget().str() : target;
+      llvm::Expected<Target> chip = loadTarget(name);
+      if (!chip) {
+        if (target.empty()) {
+          // The record names the target, not the file it came from.
+          llvm::consumeError(chip.takeError());
+          return fail("the placement's target '" + name +
+                      "' is not bundled; give its file with target=");
+        }
+        return fail(llvm::toString(chip.takeError()));
       }
-      return fail(llvm::toString(chip.takeError()));
+      // A target of other levels than the placement's would map the
+      // placement's names by accident, or not at all.
+      if (record) {
+        std::vector<std::string> placedOn;
+        for (Attribute level : record.getLevels())
+          placedOn.push_back(cast<StringAttr>(level).getValue().str());
+        if (placedOn != chip->levelNameList())
+          return fail("the placement was made for levels " +
+                      llvm::join(placedOn, ", ") + " of target '" +
+                      record.getTarget().getValue() + "', target '" +
+                      chip->name + "' has " + chip->levelNames());
+      }
+      chipName = chip->name;
+      levelList = chip->levelNames();
+      for (const MemoryLevel &level : chip->levels)
+        spaceOf[level.name] = level.addressSpace;
     }
 
     MLIRContext *ctx = &getContext();
@@ -60,21 +90,22 @@ struct LowerMemorySpacesPass
     AttrTypeReplacer replacer;
     replacer.addReplacement([&](MemAttr mem) -> std::optional<Attribute> {
       sawMemorySpace = true;
-      std::optional<unsigned> level = chip->findLevel(mem.getLevel());
-      if (!level) {
+      auto space = spaceOf.find(mem.getLevel());
+      if (space == spaceOf.end()) {
         if (unknown.empty())
           unknown = mem.getLevel().str();
         return std::nullopt;
       }
-      return IntegerAttr::get(i64, chip->levels[*level].addressSpace);
+      return IntegerAttr::get(i64, space->second);
     });
     replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
                                           /*replaceLocs=*/false,
                                           /*replaceTypes=*/true);
     if (!unknown.empty())
-      return fail("memory space #egrl.mem<\"" + unknown + "\"> names no level "
-                  "of target '" + chip->name + "' (levels: " +
-                  chip->levelNames() + ")");
+      return fail("memory space #egrl.mem<\"" + unknown +
+                  "\"> names no level "
+                  "of target '" +
+                  chipName + "' (levels: " + levelList + ")");
     // Placements that never became memory spaces would vanish here with
     // the attributes that carry them.
     bool sawPlacement = false;

@@ -244,8 +244,11 @@ struct MemoryPlacementPass
 
     MLIRContext *ctx = &getContext();
     SmallVector<Attribute> levelNames;
-    for (const MemoryLevel &level : chip.levels)
+    SmallVector<int64_t> addressSpaces;
+    for (const MemoryLevel &level : chip.levels) {
       levelNames.push_back(StringAttr::get(ctx, level.name));
+      addressSpaces.push_back(level.addressSpace);
+    }
     module->setAttr(
         EGRLDialect::getRecordAttrName(),
         RecordAttr::get(
@@ -255,7 +258,8 @@ struct MemoryPlacementPass
             uint64_t(seed),
             simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
             *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
-                                            : StringAttr()));
+                                            : StringAttr(),
+            DenseI64ArrayAttr::get(ctx, addressSpaces)));
 
     // Checked before the report is written, so a failing pass leaves no
     // file behind.

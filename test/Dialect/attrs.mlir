@@ -1,12 +1,12 @@
 // RUN: egrl-opt %s -split-input-file -verify-diagnostics | FileCheck %s
 
 // Round trip of every egrl attribute.
-// CHECK: module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7>}
+// CHECK: module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7, address_spaces = [2, 1, 0]>}
 // CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "llc", output = "sram">}
 // CHECK: linalg.generic
 // CHECK-SAME: egrl.placement = #egrl.placement<node = 0, output = "sram">
 // CHECK: func.func @buffer(%{{.*}}: memref<4xf32, #egrl.mem<"sram">>)
-module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7>} {
+module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 7, address_spaces = [2, 1, 0]>} {
   func.func @placed(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
     %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0], [1.0, 2.0, 3.0, 4.0]]> : tensor<4x4xf32>
     %e = tensor.empty() : tensor<1x4xf32>
@@ -108,6 +108,18 @@ func.func @empty_space(%b: memref<4xf32, #egrl.mem<"">>) {
 
 // expected-error@+1 {{egrl.record names level "sram" twice}}
 module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", "sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {
+}
+
+// -----
+
+// expected-error@+1 {{egrl.record has 2 address spaces for 3 levels}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [2, 1]>} {
+}
+
+// -----
+
+// expected-error@+1 {{egrl.record address space -1 is not a 32-bit unsigned integer}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [-1]>} {
 }
 
 // -----

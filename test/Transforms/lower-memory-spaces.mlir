@@ -27,6 +27,19 @@
 // NORECORD: error: egrl-lower-memory-spaces: the module has no #egrl.record (run --egrl-memory-placement first) and no target= was given
 // RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces="target=nowhere" 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: error: egrl-lower-memory-spaces: unknown target 'nowhere'
-// A record naming a target that is a file, not a bundled name, needs it.
-// RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=RECORDFILE
+// The record holds the address spaces: a target given as a file needs no
+// target= when lowering, and a file named after a bundled target lowers
+// with its own spaces, not the bundled ones (nnpi-1000 has sram 2).
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=EXPLICIT
+// RUN: sed -e 's/"name": "sram",/"name": "sram", "address_space": 7,/' %S/../../targets/nnpi-1000.json > %t.nnpi-sram7.json
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.nnpi-sram7.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=SAMENAME
+// SAMENAME: memref<128x256xf32, 7>
+// A record without address spaces (written before they were recorded)
+// takes them from the target it names, which must then be bundled...
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>/dev/null | sed -e 's/, address_spaces = \[[0-9, ]*\]//' > %t.old-record.mlir
+// RUN: not egrl-opt %t.old-record.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=RECORDFILE
 // RECORDFILE: error: egrl-lower-memory-spaces: the placement's target 'toy' is not bundled; give its file with target=
+// RUN: egrl-opt %t.old-record.mlir --egrl-lower-memory-spaces="target=%t.toy-spaces.json" | FileCheck %s --check-prefix=EXPLICIT
+// ...and a target= of other levels than the placement's is an error.
+// RUN: not egrl-opt %t.old-record.mlir --egrl-lower-memory-spaces="target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=OTHERLEVELS
+// OTHERLEVELS: error: egrl-lower-memory-spaces: the placement was made for levels fast, slow of target 'toy', target 'nnpi-1000' has sram, llc, dram

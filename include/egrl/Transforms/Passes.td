@@ -182,8 +182,10 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
     (`levels[].address_space`; by default the backing store is 0 and the
     faster levels count up from it), and the `egrl.placement` and
     `egrl.record` attributes, which no backend knows, are removed. The
-    target is the one the module's `#egrl.record` names unless `target=` is
-    given. Then, for example:
+    address spaces are the ones the module's `#egrl.record` holds (its
+    target's, when the placement was made) unless `target=` is given, which
+    must have the record's levels; a record without them takes them from the
+    bundled target it names. Then, for example:
 
     ```sh
     egrl-opt model.mlir --egrl-memory-placement \

@@ -11,6 +11,8 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace egrl;
 
@@ -131,7 +133,8 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringAttr target, ArrayAttr levels,
                                  StringAttr strategy, StringAttr evaluator,
                                  StringAttr granularity, uint64_t seed,
-                                 StringAttr simTarget, StringAttr seedFrom) {
+                                 StringAttr simTarget, StringAttr seedFrom,
+                                 DenseI64ArrayAttr addressSpaces) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
   llvm::DenseSet<Attribute> seen;
@@ -156,6 +159,16 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << seedFrom;
   if (simTarget && simTarget.getValue().empty())
     return emitError() << "egrl.record sim_target must not be empty";
+  if (addressSpaces) {
+    if (addressSpaces.size() != int64_t(levels.size()))
+      return emitError() << "egrl.record has " << addressSpaces.size()
+                         << " address spaces for " << levels.size()
+                         << " levels";
+    for (int64_t space : addressSpaces.asArrayRef())
+      if (space < 0 || space > std::numeric_limits<unsigned>::max())
+        return emitError() << "egrl.record address space " << space
+                           << " is not a 32-bit unsigned integer";
+  }
   return success();
 }
 

@@ -53,7 +53,9 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     strategy, the evaluator it was measured on, the graph granularity and
     the seed; `sim_target` names the chip the evaluator measured on when it
     was not the target, and `seed_from` what the search started from when
-    it was not `none`.
+    it was not `none`. `address_spaces` holds each level's integer address
+    space (same order as `levels`), so `--egrl-lower-memory-spaces` needs no
+    target file, and cannot pick up another chip's file of the same name.
   }];
   let parameters = (ins
     "::mlir::StringAttr":$target,
@@ -63,7 +65,8 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     "::mlir::StringAttr":$granularity,
     "uint64_t":$seed,
     OptionalParameter<"::mlir::StringAttr">:$sim_target,
-    OptionalParameter<"::mlir::StringAttr">:$seed_from
+    OptionalParameter<"::mlir::StringAttr">:$seed_from,
+    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$address_spaces
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
