@@ -69,6 +69,16 @@ public:
         detail = blindDetail + ", scored without prefetch";
       }
     }
+    // Per-byte savings do not see every interaction (a weight promoted past
+    // a level that streams it faster, say): on chips the model rates so,
+    // native stays, as dp and ilp keep it when nothing beats it.
+    Placement native = nativePlacement(context.problem);
+    if (context.model.evaluateAndRectify(native).latency <
+        context.model.evaluateAndRectify(placement).latency) {
+      placement = std::move(native);
+      detail = "native placement (the model rates greedy's " + detail +
+               " slower)";
+    }
     EvaluationTracker tracker(context);
     tracker.evaluate(placement);
     SearchResult result = tracker.finish();

@@ -36,3 +36,11 @@
 // PG: remark: egrl: placed 2 nodes of @block on nnpi-1000 with pg (analytical): {{.*}}, valid
 // RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="strategy=ilp" 2>&1 | FileCheck %s --check-prefix=ILP
 // ILP: remark: egrl: placed 2 nodes of @block on nnpi-1000 with ilp (analytical)
+
+// Five levels (an HBM between the LLC and DRAM): greedy's per-byte moves are
+// rated slower than native on ResNet-50 at `op` on the model itself, so the
+// native placement stays (1.000x), as dp and ilp keep it.
+// RUN: egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="target=%S/../Inputs/five-levels.json granularity=op report=%t.five.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FIVE
+// FIVE: placed 176 nodes of @forward on five-levels with greedy (analytical): latency 650.7 us, 1.000x vs native (650.7 us), valid
+// RUN: FileCheck %s --check-prefix=FIVEREPORT --input-file=%t.five.json
+// FIVEREPORT: "detail": "native placement (the model rates greedy's
