@@ -279,8 +279,11 @@ public:
     if (!built)
       return greedyFallback("the MILP was not built");
     const Milp &milp = *built;
-    if (milp.columns.empty()) {
-      // Single-level target or nothing to place: every placement is equal.
+    if (llvm::none_of(milp.columns,
+                      [](const Milp::Column &c) { return c.integer; })) {
+      // Single-level target, nothing to place, or every tensor too large
+      // for any faster level: every placement is equal. (CBC does not
+      // search a model without integers, and returns no solution.)
       tracker.evaluate(start);
       SearchResult result = tracker.finish();
       result.detail = "optimal, proven (nothing to decide)";

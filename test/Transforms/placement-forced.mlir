@@ -1,0 +1,22 @@
+// A graph whose only activation (256 MiB) fits no faster level: nothing is
+// left to decide, and ilp says so instead of warning that CBC found no
+// solution (CBC does not search a model without integer columns).
+// RUN: egrl-opt %s --egrl-memory-placement="strategy=ilp report=%t.json" -o /dev/null 2>&1 | FileCheck %s --implicit-check-not=warning
+// CHECK: remark: egrl: placed 1 node of @forced on nnpi-1000 with ilp (analytical): {{.*}} valid
+// RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
+// REPORT: "detail": "optimal, proven (nothing to decide)"
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+func.func @forced(%x: tensor<1x64x1024x1024xf32>) -> tensor<1x64x1024x1024xf32> {
+  %e = tensor.empty() : tensor<1x64x1024x1024xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x64x1024x1024xf32>) outs(%e : tensor<1x64x1024x1024xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %t = math.tanh %i : f32
+    linalg.yield %t : f32
+  } -> tensor<1x64x1024x1024xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%a : tensor<1x64x1024x1024xf32>) outs(%e : tensor<1x64x1024x1024xf32>) {
+  ^bb0(%i: f32, %o: f32):
+    %t = math.exp %i : f32
+    linalg.yield %t : f32
+  } -> tensor<1x64x1024x1024xf32>
+  return %b : tensor<1x64x1024x1024xf32>
+}
