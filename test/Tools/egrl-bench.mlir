@@ -93,5 +93,10 @@
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%S/../Inputs/tiny-policy.json --budgets=1 --seeds=1 2>/dev/null | FileCheck %s --check-prefix=POLICY
 // POLICY: mlp{{ +}}native{{ +}}-{{ +}}4.116 us{{ +}}1.000x
 // POLICY-NEXT: mlp{{ +}}policy{{ +}}1{{ +}}{{[0-9.]+}} us{{ +}}{{[0-9.]+}}x{{ +}}-{{ +}}1/1{{ +}}1
-// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=policy 2>&1 | FileCheck %s --check-prefix=NOPOLICY
-// NOPOLICY: egrl-bench: error: mlp / policy: strategy 'policy' needs a policy file (policy=FILE; egrl-bench: --policy=FILE)
+// Checked before any search runs (nothing is printed for native first).
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy 2>&1 | FileCheck %s --check-prefix=NOPOLICY
+// NOPOLICY-NOT: native
+// NOPOLICY: egrl-bench: error: --strategies names policy: give its file with --policy=FILE
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies="native, policy" --policy=%t.none.json 2>&1 | FileCheck %s --check-prefix=POLICYFILE
+// POLICYFILE-NOT: native
+// POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json'

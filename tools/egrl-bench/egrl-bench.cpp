@@ -28,6 +28,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -200,6 +201,14 @@ static int benchMain(int argc, char **argv) {
     if (!strategy)
       die(llvm::toString(strategy.takeError()));
     searches.push_back(std::move(*strategy));
+  }
+  // Checked before any search, not when the policy's turn comes.
+  if (llvm::any_of(names,
+                   [](llvm::StringRef n) { return n.trim() == "policy"; })) {
+    if (policyFile.empty())
+      die("--strategies names policy: give its file with --policy=FILE");
+    if (!llvm::sys::fs::exists(resolvePolicyFile(policyFile)))
+      die("--policy: no policy file '" + policyFile + "'");
   }
   if (seeds == 0)
     die("--seeds must be at least 1");
