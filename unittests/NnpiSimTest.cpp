@@ -531,4 +531,46 @@ TEST(NnpiSim, ConfigErrorsNameTheField) {
             std::string::npos);
 }
 
+/// A target with `numLevels` levels (l0 fastest) and no sim section.
+Target manyLevelTarget(unsigned numLevels) {
+  std::string json = R"({"name": "many", "element_bytes": 1,
+    "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12},
+    "levels": [)";
+  for (unsigned l = 0; l < numLevels; ++l)
+    json += std::string(l ? ", " : "") + R"({"name": "l)" + std::to_string(l) +
+            R"(", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": )" +
+            std::to_string(int64_t(1e12) >> l) + "}";
+  auto target = Target::parse(json + "]}", "many.json");
+  EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  return std::move(*target);
+}
+
+TEST(NnpiSim, LevelLimitIsTheSimulatorsNotTheTargets) {
+  WorkloadGraph graph = test::randomGraph(20, 3);
+  // The analytical model takes every level count a target may have, with
+  // the sim section's defaults (it used to fail on 9 to 16 levels).
+  for (unsigned numLevels : {9u, 16u}) {
+    Target target = manyLevelTarget(numLevels);
+    auto config = SimConfig::fromTarget(target);
+    ASSERT_TRUE(bool(config)) << llvm::toString(config.takeError());
+    EXPECT_EQ(config->fabricLevel, int(numLevels) - 2);
+    Problem problem(graph, target);
+    auto model = createEvaluator("analytical", problem);
+    ASSERT_TRUE(bool(model)) << llvm::toString(model.takeError());
+    EXPECT_TRUE(
+        std::isfinite((*model)->evaluate(nativePlacement(problem)).latency));
+    // The simulator says what it cannot take, naming no sim field.
+    auto sim = createEvaluator("nnpi-sim", problem);
+    ASSERT_FALSE(bool(sim));
+    EXPECT_EQ(llvm::toString(sim.takeError()),
+              "target 'many' has " + std::to_string(numLevels) +
+                  " memory levels: the nnpi-sim simulator "
+                  "(evaluator=nnpi-sim, trace=) takes at most 8; "
+                  "evaluator=analytical takes targets of up to 16");
+  }
+  Target eight = manyLevelTarget(SimConfig::kMaxLevels);
+  Problem problem(graph, eight);
+  EXPECT_TRUE(bool(makeSim(problem)));
+}
+
 } // namespace

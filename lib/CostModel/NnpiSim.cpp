@@ -18,6 +18,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -35,8 +36,24 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Construction
 //===----------------------------------------------------------------------===//
 
+llvm::Error NnpiSim::checkLevels(const Target &target) {
+  // Checked here, not with the sim section: the limit is the simulator's
+  // (fixed-size per-level state in its event loop), not the target's.
+  if (target.numLevels() <= kMaxLevels)
+    return llvm::Error::success();
+  return llvm::createStringError(
+      "target '" + target.name + "' has " + std::to_string(target.numLevels()) +
+      " memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) "
+      "takes at most " +
+      std::to_string(kMaxLevels) +
+      "; evaluator=analytical takes targets of up to " +
+      std::to_string(Target::kMaxLevels));
+}
+
 llvm::Expected<std::unique_ptr<NnpiSim>>
 NnpiSim::create(const Problem &problem) {
+  if (llvm::Error err = checkLevels(problem.target()))
+    return std::move(err);
   auto cfg = SimConfig::fromTarget(problem.target());
   if (!cfg)
     return cfg.takeError();
@@ -47,6 +64,7 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
     : Evaluator(problem), cfg(std::move(config)) {
   const Target &target = problem.target();
   const unsigned numLevels = problem.numLevels();
+  assert(numLevels <= kMaxLevels && "create() checks the level count");
   const unsigned slowest = problem.slowestLevel();
   for (unsigned l = 0; l < numLevels; ++l) {
     capacity.push_back(cfg.sustainedBandwidth(target, l));

@@ -246,9 +246,6 @@ llvm::Error SimConfig::validate(const Target &target) const {
                                        ": " + what);
   };
   const unsigned numLevels = target.numLevels();
-  if (numLevels == 0 || numLevels > SimConfig::kMaxLevels)
-    return fail("levels", "the simulator supports 1 to " +
-                              std::to_string(SimConfig::kMaxLevels) + " memory levels");
   if (engines < 1 || engines > SimConfig::kMaxEngines)
     return fail("engines", "must be between 1 and " +
                                std::to_string(SimConfig::kMaxEngines) + " (got " +

@@ -174,8 +174,6 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     reader.fail("levels", "missing (a non-empty array)");
     return makeError();
   }
-  // Placements store a level in a byte; real hierarchies have a handful.
-  constexpr size_t kMaxLevels = 16;
   if (levels->size() > kMaxLevels) {
     reader.fail("levels", "has " + std::to_string(levels->size()) +
                               " entries; at most " +

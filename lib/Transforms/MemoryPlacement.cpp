@@ -118,6 +118,11 @@ struct MemoryPlacementPass
         return fail(llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
     }
+    // The trace is simulated whichever evaluator runs: say before the
+    // search, not after it, that the simulator cannot take the chip.
+    if (!trace.empty())
+      if (llvm::Error err = NnpiSim::checkLevels(simChip ? *simChip : chip))
+        return fail(llvm::toString(std::move(err)));
     auto strategyOr = createStrategy(strategy);
     if (!strategyOr)
       return fail(llvm::toString(strategyOr.takeError()));

@@ -18,6 +18,16 @@
 // RUN: not egrl-bench tiny_cnn --target=%S/../Inputs/bad-sim.json --strategies=greedy 2>&1 | FileCheck %s --check-prefix=BADSIM-BENCH
 // BADSIM-BENCH: egrl-bench: error: {{.*}}sim.engines
 
+// Targets may have up to 16 levels; the simulator takes at most 8. A
+// nine-level target without a sim section places on the analytical model,
+// and only the simulator's own uses of it fail, naming no sim field.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%S/../Inputs/nine-levels.json strategy=ilp" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NINE
+// NINE: remark: egrl: placed 2 nodes of @block on nine-levels with ilp (analytical): {{.*}}, valid
+// RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%S/../Inputs/nine-levels.json evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=NINE-SIM
+// RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%S/../Inputs/nine-levels.json trace=%t.nine.json" 2>&1 | FileCheck %s --check-prefix=NINE-SIM
+// NINE-SIM: error: egrl-memory-placement: target 'nine-levels' has 9 memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) takes at most 8; evaluator=analytical takes targets of up to 16
+// NINE-SIM-NOT: sim.levels
+
 // On a noisy chip with repeats=K, native (the reference every speed-up is
 // quoted against) is the median of K measurements too, as the incumbent
 // is: native placed by strategy=native is then 1.000x native, not one draw

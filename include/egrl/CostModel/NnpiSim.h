@@ -47,7 +47,11 @@ public:
   /// Reads the configuration from the problem's target.
   static llvm::Expected<std::unique_ptr<NnpiSim>>
   create(const Problem &problem);
-  /// `config` must pass validate(problem.target()).
+  /// An error unless the simulator takes `target`'s number of levels
+  /// (SimConfig::kMaxLevels; targets may have more for the analytical model).
+  static llvm::Error checkLevels(const Target &target);
+  /// `config` must pass validate(problem.target()), and the target
+  /// checkLevels().
   NnpiSim(const Problem &problem, SimConfig config);
 
   llvm::StringRef name() const override { return "nnpi-sim"; }

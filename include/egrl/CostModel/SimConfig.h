@@ -24,6 +24,8 @@ namespace egrl {
 /// Per-level vectors are indexed like Target::levels (fastest first).
 struct SimConfig {
   /// Limits of the simulator's fixed-size per-level and per-engine state.
+  /// The level limit is the simulator's alone (NnpiSim::checkLevels): the
+  /// analytical model reads this configuration for targets of up to 16.
   static constexpr unsigned kMaxLevels = 8;
   static constexpr unsigned kMaxEngines = 64;
 

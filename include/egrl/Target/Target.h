@@ -40,6 +40,9 @@ struct MemoryLevel {
 /// An accelerator target. Levels are kept sorted fastest first, so level 0 is
 /// the fastest and the last level is the backing store that demotion ends in.
 struct Target {
+  /// Placements store a level in a byte; real hierarchies have a handful.
+  static constexpr unsigned kMaxLevels = 16;
+
   std::string name;
   std::string description;
   std::vector<MemoryLevel> levels;
