@@ -63,7 +63,7 @@ std::string simError(const std::string &sim) {
                       "bandwidth_bytes_per_s": 10}],
           "sim": )" +
           sim + "}",
-      "bad");
+      "bad.json");
   EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
   auto cfg = SimConfig::fromTarget(*target);
   if (cfg)
@@ -131,7 +131,7 @@ TEST(NnpiSim, SerialGraphMatchesAnalyticalModelWithKnobsOff) {
 
 TEST(NnpiSim, TwoConcurrentTransfersOnOneLevelTakeTwiceAsLong) {
   // Two engines, one per layer (any compute asks for a single engine).
-  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
+  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1,
       "working_set_per_engine_bytes": 0, "prefetch": {"enabled": false},
       "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0}})");
   WorkloadGraph graph;
@@ -159,8 +159,9 @@ TEST(NnpiSim, TwoConcurrentTransfersOnOneLevelTakeTwiceAsLong) {
 }
 
 TEST(NnpiSim, LevelsAreSharedByDominantShare) {
-  // Two engines, one layer each; the DMA only streams (no ring).
-  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
+  // Two engines: a and b, without compute, take one each; the DMA only
+  // streams (no ring).
+  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1,
       "working_set_per_engine_bytes": 0,
       "prefetch": {"ring_bytes": 0, "tile_bytes": 10},
       "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
@@ -170,8 +171,9 @@ TEST(NnpiSim, LevelsAreSharedByDominantShare) {
   // a reads 900 B of weights from the fast level (9 s) and writes 100 B to
   // the slow one (10 s): 19 s alone, 47% of fast, 53% of slow. b's 200 B of
   // slow weights stream beside it: 20 s alone, all of slow and a fifth of
-  // fast (written into the ring and read back). c waits for a, computes
-  // 100 s (50 MACs at 0.5 MAC/s per engine) and reads a's output.
+  // fast (written into the ring and read back). c waits for a and for both
+  // engines (100 s of compute on one, 50 MACs at 0.5 MAC/s, asks for both)
+  // and computes 50 s.
   graph.nodes = {test::makeNode("a", 0, 900, 100),
                  test::makeNode("b", 0, 200, 0),
                  test::makeNode("c", 50, 0, 0, {0})};
@@ -182,8 +184,9 @@ TEST(NnpiSim, LevelsAreSharedByDominantShare) {
   placement[0].weights = kFast;
   // By dominant share both get half of the slow level: a runs at 0.5/0.53
   // = 0.95 of its speed and ends at 20 s (by raw bytes/s it would be
-  // weighted by its fast traffic and starved of slow). c then ends at 120.
-  EXPECT_DOUBLE_EQ(sim->simulate(placement), 120.0);
+  // weighted by its fast traffic and starved of slow). b, half done, then
+  // has all of slow and ends at 30 s; c ends at 80 s.
+  EXPECT_DOUBLE_EQ(sim->simulate(placement), 80.0);
   std::string trace;
   llvm::raw_string_ostream os(trace);
   sim->writeChromeTrace(placement, os);
@@ -199,17 +202,27 @@ TEST(NnpiSim, LevelsAreSharedByDominantShare) {
 }
 
 TEST(NnpiSim, IndependentLayersRunConcurrentlyOnSeparateEngines) {
-  Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1e9,
-      "prefetch": {"enabled": false})");
+  const std::string sim = R"("min_engine_work_s": 1,
+      "working_set_per_engine_bytes": 0, "prefetch": {"enabled": false},
+      "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
+                 "fast": {"sustained_fraction": 1, "access_latency_s": 0}})";
+  Target target = toyTarget(R"("engines": 2, )" + sim);
   WorkloadGraph graph;
   graph.name = "branches";
-  // 10 MACs on one of two engines (0.5 MAC/s each): 20 s.
-  graph.nodes = {test::makeNode("a", 10, 0, 0), test::makeNode("b", 10, 0, 0)};
+  // No compute, so one engine each: a reads 100 B of input from the slow
+  // level (10 s), b writes 1000 B to the fast one (10 s).
+  graph.nodes = {test::makeNode("a", 0, 0, 0), test::makeNode("b", 0, 0, 1000)};
+  graph.nodes[0].hostInputElements = 100;
+  graph.nodes[0].hostInputElementBytes = 1;
   Problem problem(graph, target);
-  EXPECT_DOUBLE_EQ(makeSim(problem)->simulate(Placement(2, kSlow)), 20.0);
+  EXPECT_DOUBLE_EQ(makeSim(problem)->simulate(Placement(2, kFast)), 10.0);
+  // On one engine they take turns.
+  Target one = toyTarget(R"("engines": 1, )" + sim);
+  Problem serial(graph, one);
+  EXPECT_DOUBLE_EQ(makeSim(serial)->simulate(Placement(2, kFast)), 20.0);
   graph.nodes[1].producers = {0};
   Problem chained(graph, target);
-  EXPECT_DOUBLE_EQ(makeSim(chained)->simulate(Placement(2, kSlow)), 40.0);
+  EXPECT_DOUBLE_EQ(makeSim(chained)->simulate(Placement(2, kFast)), 20.0);
 }
 
 /// n0 computes 100 MACs (100 s); n1 reads 200 B of weights that live in the
@@ -531,6 +544,38 @@ TEST(NnpiSim, ConfigErrorsNameTheField) {
             std::string::npos);
 }
 
+TEST(NnpiSim, ConfigTimesAndSustainedRatesAreBounded) {
+  // Errors name the file and the field.
+  EXPECT_EQ(simError(R"({"levels": {"dram": {"access_latency_s": 100}}})"),
+            "target 'bad' (bad.json): sim.levels.dram.access_latency_s: must "
+            "be between 0 and 1 s (got 100)");
+  // 1e300 s overflowed the models' sums: ilp found no solution.
+  EXPECT_NE(simError(R"({"levels": {"sram": {"access_latency_s": 1e300}}})")
+                .find("sim.levels.sram.access_latency_s: must be between 0 "
+                      "and 1 s (got 1e+300)"),
+            std::string::npos);
+  EXPECT_EQ(simError(R"({"levels": {"dram": {"access_latency_s": 1}}})"), "");
+  EXPECT_NE(simError(R"({"min_engine_work_s": 1e300})")
+                .find("sim.min_engine_work_s: must be between 0 and 1 s (got "
+                      "1e+300)"),
+            std::string::npos);
+  EXPECT_EQ(simError(R"({"min_engine_work_s": 1})"), "");
+  // Sustained bandwidths span no more than the target's peak rates may
+  // (1e8; this chip: 0.8 to 9.5 per second, sustained). A billionth of DRAM's 1
+  // B/s is not a chip: on nnpi-1000 it gave latencies of 32,730 s.
+  EXPECT_EQ(simError(R"({"levels": {"dram": {"sustained_fraction": 1e-9}}})"),
+            "target 'bad' (bad.json): sim.levels.dram.sustained_fraction: "
+            "level 'dram' sustains 1e-09 bytes/s (bandwidth_bytes_per_s x "
+            "sustained_fraction): compute rates and bandwidths span more than "
+            "1e8 (from 1e-09 to 9.5 per second)");
+  EXPECT_NE(simError(R"({"levels": {"sram": {"sustained_fraction": 1e-10}}})")
+                .find("sim.levels.sram.sustained_fraction: level 'sram' "
+                      "sustains 1e-09 bytes/s"),
+            std::string::npos);
+  EXPECT_EQ(simError(R"({"levels": {"dram": {"sustained_fraction": 1e-7}}})"),
+            "");
+}
+
 /// A target with `numLevels` levels (l0 fastest) and no sim section.
 Target manyLevelTarget(unsigned numLevels) {
   std::string json = R"({"name": "many", "element_bytes": 1,
@@ -563,7 +608,7 @@ TEST(NnpiSim, LevelLimitIsTheSimulatorsNotTheTargets) {
     auto sim = createEvaluator("nnpi-sim", problem);
     ASSERT_FALSE(bool(sim));
     EXPECT_EQ(llvm::toString(sim.takeError()),
-              "target 'many' has " + std::to_string(numLevels) +
+              "target 'many' (many.json) has " + std::to_string(numLevels) +
                   " memory levels: the nnpi-sim simulator "
                   "(evaluator=nnpi-sim, trace=) takes at most 8; "
                   "evaluator=analytical takes targets of up to 16");

@@ -42,7 +42,7 @@ llvm::Error NnpiSim::checkLevels(const Target &target) {
   if (target.numLevels() <= kMaxLevels)
     return llvm::Error::success();
   return llvm::createStringError(
-      "target '" + target.name + "' has " + std::to_string(target.numLevels()) +
+      target.describe() + " has " + std::to_string(target.numLevels()) +
       " memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) "
       "takes at most " +
       std::to_string(kMaxLevels) +

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -54,7 +55,7 @@ struct SimReader {
 
   bool fail(const std::string &path, const std::string &what) {
     if (error.empty())
-      error = "target '" + target.name + "': " + path + ": " + what;
+      error = target.describe() + ": " + path + ": " + what;
     return false;
   }
 
@@ -242,16 +243,26 @@ double SimConfig::transferRate(const Target &target, unsigned level) const {
 llvm::Error SimConfig::validate(const Target &target) const {
   auto fail = [&](const std::string &path, const std::string &what) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "target '" + target.name + "': sim." + path +
-                                       ": " + what);
+                                   target.describe() + ": sim." + path + ": " +
+                                       what);
   };
+  auto number = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g", value);
+    return std::string(text);
+  };
+  // As the target's layer_overhead_s: a second of start-up latency or of
+  // minimum work per engine is a typo, not a chip (access latencies of 100 s
+  // made a placement "2x" faster than native, 1e300 left ilp no solution).
+  constexpr double kMaxSeconds = 1;
   const unsigned numLevels = target.numLevels();
   if (engines < 1 || engines > SimConfig::kMaxEngines)
     return fail("engines", "must be between 1 and " +
                                std::to_string(SimConfig::kMaxEngines) + " (got " +
                                std::to_string(engines) + ")");
-  if (!(minEngineWorkSeconds >= 0))
-    return fail("min_engine_work_s", "must be >= 0");
+  if (!(minEngineWorkSeconds >= 0 && minEngineWorkSeconds <= kMaxSeconds))
+    return fail("min_engine_work_s", "must be between 0 and 1 s (got " +
+                                         number(minEngineWorkSeconds) + ")");
   if (workingSetPerEngineBytes < 0)
     return fail("working_set_per_engine_bytes", "must be >= 0");
   if (sustainedFraction.size() != numLevels ||
@@ -261,10 +272,30 @@ llvm::Error SimConfig::validate(const Target &target) const {
     const std::string &name = target.levels[l].name;
     if (!(sustainedFraction[l] > 0 && sustainedFraction[l] <= 1))
       return fail("levels." + name + ".sustained_fraction",
-                  "must be in (0, 1] (got " +
-                      std::to_string(sustainedFraction[l]) + ")");
-    if (!(accessLatency[l] >= 0))
-      return fail("levels." + name + ".access_latency_s", "must be >= 0");
+                  "must be in (0, 1] (got " + number(sustainedFraction[l]) +
+                      ")");
+    if (!(accessLatency[l] >= 0 && accessLatency[l] <= kMaxSeconds))
+      return fail("levels." + name + ".access_latency_s",
+                  "must be between 0 and 1 s (got " + number(accessLatency[l]) +
+                      ")");
+  }
+  // The models run on the sustained bandwidths, so they are held to the
+  // span the target's peak rates are (Target.cpp); only a sustained
+  // fraction can widen it, by lowering the slowest bandwidth.
+  std::vector<double> rates = {target.macRate, target.vectorRate};
+  unsigned slowestSustained = 0;
+  for (unsigned l = 0; l < numLevels; ++l) {
+    rates.push_back(sustainedBandwidth(target, l));
+    if (rates.back() < sustainedBandwidth(target, slowestSustained))
+      slowestSustained = l;
+  }
+  if (std::string span = rateSpanError(rates); !span.empty()) {
+    const MemoryLevel &level = target.levels[slowestSustained];
+    return fail(
+        "levels." + level.name + ".sustained_fraction",
+        "level '" + level.name + "' sustains " +
+            number(sustainedBandwidth(target, slowestSustained)) +
+            " bytes/s (bandwidth_bytes_per_s x sustained_fraction): " + span);
   }
   if (fabricLevel >= int(numLevels) ||
       (fabricLevel >= 0 && unsigned(fabricLevel) == numLevels - 1))

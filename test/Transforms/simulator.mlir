@@ -25,7 +25,7 @@
 // NINE: remark: egrl: placed 2 nodes of @block on nine-levels with ilp (analytical): {{.*}}, valid
 // RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%S/../Inputs/nine-levels.json evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=NINE-SIM
 // RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%S/../Inputs/nine-levels.json trace=%t.nine.json" 2>&1 | FileCheck %s --check-prefix=NINE-SIM
-// NINE-SIM: error: egrl-memory-placement: target 'nine-levels' has 9 memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) takes at most 8; evaluator=analytical takes targets of up to 16
+// NINE-SIM: error: egrl-memory-placement: target 'nine-levels' ({{.*}}nine-levels.json) has 9 memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) takes at most 8; evaluator=analytical takes targets of up to 16
 // NINE-SIM-NOT: sim.levels
 
 // On a noisy chip with repeats=K, native (the reference every speed-up is

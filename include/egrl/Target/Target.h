@@ -9,6 +9,7 @@
 #ifndef EGRL_TARGET_TARGET_H
 #define EGRL_TARGET_TARGET_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -45,6 +46,8 @@ struct Target {
 
   std::string name;
   std::string description;
+  /// Where it was read from (parse()'s origin, a file path), for errors.
+  std::string origin;
   std::vector<MemoryLevel> levels;
   /// Multiply-accumulates per second of the whole chip.
   double macRate = 0;
@@ -66,6 +69,9 @@ struct Target {
   std::vector<std::string> levelNameList() const;
   /// Comma-separated level names, fastest first (for diagnostics).
   std::string levelNames() const;
+  /// "target 'NAME' (ORIGIN)", or without the origin when there is none:
+  /// how errors about a parsed target name it and its file.
+  std::string describe() const;
 
   /// Parses a target from JSON text; `origin` names the source in errors.
   static llvm::Expected<Target> parse(llvm::StringRef json,
@@ -76,6 +82,13 @@ struct Target {
   /// precision): how a target travels to evaluator processes.
   std::string toJSON() const;
 };
+
+/// Compute rates and bandwidths (per second) may span at most this factor:
+/// the simulator's times must stay within what a double resolves.
+constexpr double kMaxRateSpan = 1e8;
+/// What is wrong with `rates` (compute rates and bandwidths, per second) if
+/// they span more than kMaxRateSpan, else the empty string.
+std::string rateSpanError(llvm::ArrayRef<double> rates);
 
 /// Resolves a target argument: an existing file path, or the name of a
 /// bundled target (`nnpi-1000` → `<targets dir>/nnpi-1000.json`). The bundled
