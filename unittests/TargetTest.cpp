@@ -183,6 +183,17 @@ TEST(Target, SimTargetNeedsTheSameLevelsAndElementSize) {
             "sim-target 'edge-small' has levels scratch, l2, lpddr, target "
             "'nnpi-1000' has sram, llc, dram: a chip and its model must have "
             "the same levels (names and count)");
+  // The same names in another order of bandwidth: the error says so, not
+  // that names or count differ.
+  Target swapped = nnpi;
+  swapped.name = "swapped";
+  std::swap(swapped.levels[0], swapped.levels[1]);
+  llvm::Error order = checkSimTarget(nnpi, swapped);
+  ASSERT_TRUE(bool(order));
+  EXPECT_EQ(llvm::toString(std::move(order)),
+            "sim-target 'swapped' orders its levels llc, sram, dram by "
+            "bandwidth (fastest first), target 'nnpi-1000' orders them sram, "
+            "llc, dram: a chip and its model must order their levels alike");
   Target fp16 = nnpi;
   fp16.name = "fp16";
   fp16.elementBytes = 2;

@@ -359,6 +359,18 @@ llvm::Error egrl::checkSimTarget(const Target &target,
   auto sameName = [](const MemoryLevel &a, const MemoryLevel &b) {
     return a.name == b.name;
   };
+  if (simTarget.levels.size() == target.levels.size() &&
+      !std::equal(target.levels.begin(), target.levels.end(),
+                  simTarget.levels.begin(), sameName) &&
+      std::is_permutation(target.levels.begin(), target.levels.end(),
+                          simTarget.levels.begin(), sameName))
+    // Names and count agree: what differs is the ranking, and a placement
+    // names levels by their rank.
+    return llvm::createStringError(
+        "sim-target '" + simTarget.name + "' orders its levels " +
+        simTarget.levelNames() + " by bandwidth (fastest first), target '" +
+        target.name + "' orders them " + target.levelNames() +
+        ": a chip and its model must order their levels alike");
   if (simTarget.levels.size() != target.levels.size() ||
       !std::equal(target.levels.begin(), target.levels.end(),
                   simTarget.levels.begin(), sameName))
