@@ -160,10 +160,10 @@ TEST(NnpiSim, TwoConcurrentTransfersOnOneLevelTakeTwiceAsLong) {
 
 TEST(NnpiSim, LevelsAreSharedByDominantShare) {
   // Two engines: a and b, without compute, take one each; the DMA only
-  // streams (no ring).
+  // streams (b issues at once, before a tile of its ring has landed).
   Target target = toyTarget(R"("engines": 2, "min_engine_work_s": 1,
       "working_set_per_engine_bytes": 0,
-      "prefetch": {"ring_bytes": 0, "tile_bytes": 10},
+      "prefetch": {"ring_bytes": 10, "tile_bytes": 10},
       "levels": {"slow": {"sustained_fraction": 1, "access_latency_s": 0},
                  "fast": {"sustained_fraction": 1, "access_latency_s": 0}})");
   WorkloadGraph graph;
@@ -269,8 +269,8 @@ TEST(NnpiSim, PrefetchThatDoesNotFitHidesOnlyPart) {
   // n1 at 112.2 s.
   EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 100, "tile_bytes": 10})"),
                    112.2);
-  // No ring: the weights stream only once n1 starts at 101, 20 s: 122 s,
-  // no better than no prefetch.
+  // No ring, no prefetch: n1 reads its weights itself, 122 s (a DMA through
+  // an empty ring took as long here, but not on every chip).
   EXPECT_DOUBLE_EQ(prefetchLatency(R"({"ring_bytes": 0, "tile_bytes": 10})"),
                    122.0);
   // Not enough compute to hide behind: n0 ends at 6 s, the fetch at 20 s,
@@ -505,6 +505,7 @@ TEST(NnpiSim, RegisteredAndConfiguredFromTheTarget) {
   ASSERT_TRUE(bool(defaults)) << llvm::toString(defaults.takeError());
   EXPECT_EQ(defaults->fabricLevel, -1);
   EXPECT_EQ(defaults->ringBytes, 0);
+  EXPECT_FALSE(defaults->prefetch); // No room for a ring.
   EXPECT_DOUBLE_EQ(defaults->sustainedFraction[toy.slowestLevel()], 0.8);
   // The bundled edge target parses too.
   auto edge = loadTarget("edge-small");
@@ -514,7 +515,8 @@ TEST(NnpiSim, RegisteredAndConfiguredFromTheTarget) {
 }
 
 TEST(NnpiSim, ConfigErrorsNameTheField) {
-  EXPECT_EQ(simError(R"({"prefetch": {"ring_bytes": 10}})"), "");
+  EXPECT_EQ(simError(R"({"prefetch": {"ring_bytes": 10, "tile_bytes": 10}})"),
+            "");
   EXPECT_NE(simError(R"({"prefetch": {"ring_bytes": 11}})")
                 .find("sim.prefetch.ring_bytes: the staging ring (11 bytes) "
                       "must fit in the reserved_bytes (10) of level 'sram'"),
@@ -542,6 +544,51 @@ TEST(NnpiSim, ConfigErrorsNameTheField) {
   EXPECT_NE(simError(R"({"contention": 1})")
                 .find("sim.contention: must be true or false"),
             std::string::npos);
+}
+
+TEST(NnpiSim, PrefetchNeedsARingOfATile) {
+  // The sram reserves 10 B, as simError's. By default the prefetch is on only
+  // when the ring has room for a tile; a 0-byte ring streamed every DRAM weight
+  // through the staging level, changing results against no prefetch.
+  auto prefetchOf = [](const std::string &sim) -> std::optional<bool> {
+    auto target = Target::parse(
+        R"({"name": "ring", "compute": {"mac_per_s": 1, "vector_ops_per_s": 1},
+            "levels": [{"name": "dram", "capacity_bytes": 100, "bandwidth_bytes_per_s": 1},
+                       {"name": "sram", "capacity_bytes": 100, "reserved_bytes": 10,
+                        "bandwidth_bytes_per_s": 10}])" +
+            (sim.empty() ? "" : R"(, "sim": )" + sim) + "}",
+        "ring.json");
+    EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+    auto cfg = SimConfig::fromTarget(*target);
+    if (!cfg) {
+      llvm::consumeError(cfg.takeError());
+      return std::nullopt;
+    }
+    return cfg->prefetch;
+  };
+  EXPECT_EQ(prefetchOf(""), false); // A 10 B ring, 64 KiB tiles.
+  EXPECT_EQ(prefetchOf(R"({"prefetch": {"tile_bytes": 10}})"), true);
+  EXPECT_EQ(prefetchOf(R"({"prefetch": {"tile_bytes": 11}})"), false);
+  EXPECT_EQ(prefetchOf(R"({"prefetch": {"ring_bytes": 0}})"), false);
+  EXPECT_EQ(prefetchOf(R"({"prefetch": {"enabled": false, "ring_bytes": 0}})"),
+            false);
+  // Asked for (enabled, or a ring of some bytes), a ring that cannot hold a
+  // tile is an error naming the fields.
+  EXPECT_EQ(simError(R"({"prefetch": {"enabled": true, "ring_bytes": 0}})"),
+            "target 'bad' (bad.json): sim.prefetch.ring_bytes: the prefetch "
+            "is enabled but its staging ring is 0 bytes: give ring_bytes of "
+            "at least one tile (tile_bytes 65536) out of the reserved_bytes "
+            "(10) of level 'sram', or set prefetch.enabled to false");
+  EXPECT_NE(simError(R"({"prefetch": {"enabled": true}})")
+                .find("sim.prefetch.ring_bytes: the staging ring (10 bytes) "
+                      "is smaller than one DMA tile (tile_bytes 65536)"),
+            std::string::npos);
+  EXPECT_NE(simError(R"({"prefetch": {"ring_bytes": 4, "tile_bytes": 5}})")
+                .find("sim.prefetch.ring_bytes: the staging ring (4 bytes) is "
+                      "smaller than one DMA tile (tile_bytes 5)"),
+            std::string::npos);
+  EXPECT_EQ(simError(R"({"prefetch": {"ring_bytes": 5, "tile_bytes": 5}})"),
+            "");
 }
 
 TEST(NnpiSim, ConfigTimesAndSustainedRatesAreBounded) {

@@ -50,17 +50,19 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
 }
 
 /// Three levels with capacities that make choices (sizes of synthetic
-/// graphs run from kilobytes to megabytes). The simulator's defaults
-/// describe the runtime: DRAM weights stream through an empty ring, i.e.
-/// while their layer runs. With `ringBytes`, the ring has that size (out of
-/// an SRAM reserve of its size), so weights are also fetched ahead.
+/// graphs run from kilobytes to megabytes). Without `ringBytes` the SRAM
+/// has no reserve for a staging ring, so there is no prefetch: layers read
+/// DRAM weights themselves. With `ringBytes`, the ring has that size (out of
+/// an SRAM reserve of its size, in 1 KB tiles), so weights are fetched
+/// ahead.
 Target tinyTarget(int64_t ringBytes = 0) {
   std::string sram = ringBytes > 0 ? std::to_string(800000 + ringBytes) +
                                          R"(, "reserved_bytes": )" +
                                          std::to_string(ringBytes)
                                    : "800000";
   std::string sim = ringBytes > 0 ? R"(, "sim": {"prefetch": {"ring_bytes": )" +
-                                        std::to_string(ringBytes) + "}}"
+                                        std::to_string(ringBytes) +
+                                        R"(, "tile_bytes": 1000}})"
                                   : "";
   std::string json = R"({"name": "tiny", "element_bytes": 1,
     "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
@@ -109,8 +111,8 @@ void expectIlpOptimalOnBruteForce(const Problem &problem, const char *what) {
 }
 
 TEST(Ilp, EqualsBruteForceOnTinyGraphs) {
-  // Weights streamed while their layer runs (the default empty ring), and
-  // fetched ahead through rings that hold a small or a large weight.
+  // No prefetch (no ring), and weights fetched ahead through rings that
+  // hold a small or a large weight.
   for (int64_t ring : {0, 20000, 400000}) {
     Target target = tinyTarget(ring);
     for (uint64_t seed : {4, 5, 6, 7, 8, 9}) {

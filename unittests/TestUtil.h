@@ -19,8 +19,8 @@ namespace egrl::test {
 /// fast 100 B/s with `fastCapacity` bytes, slow 10 B/s; 1 MAC/s; 1 s per
 /// layer; 1-byte elements.
 /// Without `sim`, the simulator's defaults describe its runtime (sustained
-/// fractions below 1, prefetch through an empty ring); `sim` is the body of
-/// a "sim" section.
+/// fractions below 1; prefetch only if `fastReserved` holds a 64 KiB tile);
+/// `sim` is the body of a "sim" section.
 inline Target twoLevelTarget(int64_t fastCapacity, int64_t fastReserved = 0,
                              const std::string &sim = "") {
   std::string json = R"({"name": "toy", "element_bytes": 1,
@@ -43,11 +43,12 @@ inline Target twoLevelTarget(int64_t fastCapacity, int64_t fastReserved = 0,
 /// with `ringBytes` > 0 the runtime streams slow weights through a ring of
 /// that size in the fast level, carved out of its reserve (the DMA reads the
 /// slow level at 10 B/s, a streamed weight is read from the ring at
-/// 100 B/s).
+/// 100 B/s), in tiles of a byte.
 inline Target idealTarget(int64_t fastCapacity, int64_t ringBytes = 0) {
-  std::string prefetch =
-      ringBytes > 0 ? R"({"ring_bytes": )" + std::to_string(ringBytes) + "}"
-                    : R"({"enabled": false})";
+  std::string prefetch = ringBytes > 0 ? R"({"ring_bytes": )" +
+                                             std::to_string(ringBytes) +
+                                             R"(, "tile_bytes": 1})"
+                                       : R"({"enabled": false})";
   return twoLevelTarget(fastCapacity + ringBytes, ringBytes,
                         R"("min_engine_work_s": 0, "prefetch": )" + prefetch +
                             R"(, "levels": {
@@ -80,7 +81,7 @@ inline Target threeLevelTarget() {
       {"name": "fast", "capacity_bytes": 1100, "reserved_bytes": 100,
        "bandwidth_bytes_per_s": 100}],
     "sim": {"min_engine_work_s": 0, "fabric_level": null,
-            "prefetch": {"ring_bytes": 100},
+            "prefetch": {"ring_bytes": 100, "tile_bytes": 1},
             "levels": {
               "slow": {"sustained_fraction": 1, "access_latency_s": 0},
               "mid": {"sustained_fraction": 1, "access_latency_s": 0},

@@ -28,6 +28,18 @@
 // NINE-SIM: error: egrl-memory-placement: target 'nine-levels' ({{.*}}nine-levels.json) has 9 memory levels: the nnpi-sim simulator (evaluator=nnpi-sim, trace=) takes at most 8; evaluator=analytical takes targets of up to 16
 // NINE-SIM-NOT: sim.levels
 
+// No room for a staging ring (no reserved_bytes, no sim section): no
+// prefetch, the same latencies and placement as with it switched off. A
+// prefetch through a 0-byte ring measured greedy's placement at 693.0 us
+// instead of 694.7 us; one asked for is an error naming the fields.
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="target=%S/../Inputs/two-level-nosim.json evaluator=nnpi-sim report=%t.nosim.json" -o /dev/null 2>/dev/null
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="target=%S/../Inputs/two-level-nopf.json evaluator=nnpi-sim report=%t.nopf.json" -o /dev/null 2>/dev/null
+// RUN: %python -c "import json,sys; a,b=[json.load(open(p))['functions'][0] for p in sys.argv[1:]]; assert (a['latency_s'],a['native_latency_s'],a['placement'])==(b['latency_s'],b['native_latency_s'],b['placement']), (a['latency_s'], b['latency_s']); print('no ring, no prefetch')" %t.nosim.json %t.nopf.json | FileCheck %s --check-prefix=NORING
+// NORING: no ring, no prefetch
+// RUN: sed -e 's/"enabled": false/"enabled": true/' %S/../Inputs/two-level-nopf.json > %t.ring0.json
+// RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=%t.ring0.json" 2>&1 | FileCheck %s --check-prefix=RING0
+// RING0: error: egrl-memory-placement: target 'two-level-nopf' ({{.*}}ring0.json): sim.prefetch.ring_bytes: the prefetch is enabled but its staging ring is 0 bytes: give ring_bytes of at least one tile (tile_bytes 65536) out of the reserved_bytes (0) of level 'sram', or set prefetch.enabled to false
+
 // On a noisy chip with repeats=K, native (the reference every speed-up is
 // quoted against) is the median of K measurements too, as the incumbent
 // is: native placed by strategy=native is then 1.000x native, not one draw
