@@ -313,9 +313,11 @@ public:
       Cbc_setParameter(m, "timeMode", "elapsed");
       // CBC's 100 + n: n threads in deterministic mode, so the placement
       // does not depend on which thread finds what first.
+      // CBC takes at most 99 this way (100 + 100 asserts in its threads).
       if (options.threads > 1)
-        Cbc_setParameter(m, "threads",
-                         std::to_string(100 + options.threads).c_str());
+        Cbc_setParameter(
+            m, "threads",
+            std::to_string(100 + std::min(options.threads, 99u)).c_str());
       // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six
       // or more levels into an SOS with an extra column, and then looks up
       // that column's name to map the MIP start: "ClpModel::getColumnName,

@@ -12,10 +12,13 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
+#include <limits>
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLMEMORYPLACEMENT
@@ -53,25 +56,47 @@ struct MemoryPlacementPass
       signalPassFailure();
     };
 
-    // Signed options, so that a negative number gets this message rather
-    // than the option parser's.
-    struct Least {
+    // Signed 64-bit options, so that a negative number or one past 32 bits
+    // gets this message rather than the option parser's or a wrap.
+    struct Range {
       const char *option;
-      int64_t value, least;
+      int64_t value, least, most;
       const char *unit;
     };
-    for (const Least &check :
-         {Least{"budget", budget, 1, " evaluation"},
-          Least{"threads", threads, 1, ""},
-          Least{"repeats", repeats, 1, " measurement"},
-          Least{"retries", retries, 0, ""}})
+    for (const Range &check :
+         {Range{"budget", budget, 1, std::numeric_limits<int64_t>::max(),
+                " evaluation"},
+          Range{"threads", threads, 1, SearchOptions::kMaxThreads, ""},
+          Range{"repeats", repeats, 1, SearchOptions::kMaxRepeats,
+                " measurement"},
+          Range{"retries", retries, 0, EvaluatorOptions::kMaxRetries, ""}}) {
       if (check.value < check.least)
         return fail(llvm::Twine(check.option) + "=" +
                     llvm::Twine(check.value) + ": must be at least " +
                     llvm::Twine(check.least) + check.unit);
+      if (check.value > check.most)
+        return fail(llvm::Twine(check.option) + "=" + llvm::Twine(check.value) +
+                    ": must be at most " + llvm::Twine(check.most));
+    }
+    if (!(timeLimit > 0) || !std::isfinite(timeLimit))
+      return fail("time-limit=" + llvm::formatv("{0}", double(timeLimit)) +
+                  ": must be a positive number of seconds");
     // The files are written after the search: what would make them fail
     // is said before it, so a long search is not thrown away.
-    if (!report.empty() && report == trace)
+    // Compared as absolute paths without dots (`a.json` and `./a.json`),
+    // and as files when both exist (links).
+    auto samePath = [](StringRef a, StringRef b) {
+      bool same = false;
+      if (!llvm::sys::fs::equivalent(a, b, same) && same)
+        return true;
+      SmallString<256> x(a), y(b);
+      for (SmallString<256> *path : {&x, &y}) {
+        llvm::sys::fs::make_absolute(*path);
+        llvm::sys::path::remove_dots(*path, /*remove_dot_dot=*/true);
+      }
+      return x == y;
+    };
+    if (!report.empty() && !trace.empty() && samePath(report, trace))
       return fail("report= and trace= name the same file '" + report + "'");
     if ((!report.empty() || !trace.empty()) && module->getParentOp())
       return fail("report= and trace= with the pass on a nested module: "

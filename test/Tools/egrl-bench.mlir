@@ -50,9 +50,11 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=100,,200 2>&1 | FileCheck %s --check-prefix=EMPTYBUDGET
 // EMPTYBUDGET: egrl-bench: error: --budgets: '' is not a positive integer
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --repeats=0 2>&1 | FileCheck %s --check-prefix=REPEATS0
-// REPEATS0: egrl-bench: error: --repeats must be at least 1
+// REPEATS0: egrl-bench: error: --repeats must be between 1 and 1000
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --time-limit=-1 2>&1 | FileCheck %s --check-prefix=TIMELIMIT
-// TIMELIMIT: egrl-bench: error: --time-limit must be at least 0 seconds
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --time-limit=0 2>&1 | FileCheck %s --check-prefix=TIMELIMIT
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --repeats=1001 2>&1 | FileCheck %s --check-prefix=REPEATS0
+// TIMELIMIT: egrl-bench: error: --time-limit must be a positive number of seconds
 // An --out that cannot be a directory fails before any search.
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=1000000000 --out=%s 2>&1 | FileCheck %s --check-prefix=OUTFILE
 // OUTFILE: egrl-bench: error: cannot create '{{.*}}egrl-bench.mlir': Not a directory
@@ -67,7 +69,7 @@
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --search-threads=1 2>/dev/null | FileCheck %s --check-prefix=THREADS
 // THREADS: mlp anneal 40 11.77 us
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --threads=0 2>&1 | FileCheck %s --check-prefix=THREADS0
-// THREADS0: egrl-bench: error: --threads must be at least 1
+// THREADS0: egrl-bench: error: --threads must be between 1 and 256
 
 // --plot draws best latency against evaluations into a PNG.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,ilp,random --budgets=20 --seeds=1 --target=%S/../Inputs/toy.json --out=%t.plot --plot 2>&1 | FileCheck %s --check-prefix=PLOT

@@ -65,6 +65,7 @@
 // TRACE: error: egrl-memory-placement: cannot write trace '/nonexistent/t.json': no directory '/nonexistent'
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/same.json trace=%t.out/same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
+// RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // RUN: not ls %t.out/r.json %t.out/same.json
 
 // Nested modules: on each of them the pass would write one report path; at
@@ -112,3 +113,15 @@
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="threads=0" 2>&1 | FileCheck %s --check-prefix=THREADS
 // THREADS: error: egrl-memory-placement: threads=0: must be at least 1
+// Upper bounds: options are 64-bit, and neither wraps at 32 bits nor runs
+// a billion native measurements.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="repeats=4294967297" 2>&1 | FileCheck %s --check-prefix=MANYREPEATS
+// MANYREPEATS: error: egrl-memory-placement: repeats=4294967297: must be at most 1000
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="threads=257" 2>&1 | FileCheck %s --check-prefix=MANYTHREADS
+// MANYTHREADS: error: egrl-memory-placement: threads=257: must be at most 256
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="retries=101" 2>&1 | FileCheck %s --check-prefix=MANYRETRIES
+// MANYRETRIES: error: egrl-memory-placement: retries=101: must be at most 100
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="time-limit=nan" 2>&1 | FileCheck %s --check-prefix=NANLIMIT
+// NANLIMIT: error: egrl-memory-placement: time-limit=nan: must be a positive number of seconds
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="time-limit=0" 2>&1 | FileCheck %s --check-prefix=ZEROLIMIT
+// ZEROLIMIT: error: egrl-memory-placement: time-limit=0.00: must be a positive number of seconds

@@ -88,6 +88,9 @@ egrl::tools::resolveSetup(const EvaluationOptions &options) {
   if (auto sim = SimConfig::fromTarget(setup.chip); !sim)
     return sim.takeError();
   setup.evaluatorName = options.evaluator;
+  if (options.retries > EvaluatorOptions::kMaxRetries)
+    return error("--retries must be at most " +
+                 llvm::Twine(EvaluatorOptions::kMaxRetries));
   setup.evaluatorOptions.retries = options.retries;
   if (!options.simTarget.empty()) {
     llvm::Expected<Target> sim =

@@ -41,6 +41,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 using namespace egrl;
@@ -164,12 +165,14 @@ static int benchMain(int argc, char **argv) {
   cl::HideUnrelatedOptions(benchCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "egrl-bench: compare placement strategies\n");
-  if (threads == 0)
-    die("--threads must be at least 1");
-  if (repeats == 0)
-    die("--repeats must be at least 1 (the pass's repeats=)");
-  if (!(timeLimit >= 0))
-    die("--time-limit must be at least 0 seconds");
+  if (threads == 0 || threads > SearchOptions::kMaxThreads)
+    die("--threads must be between 1 and " +
+        llvm::Twine(SearchOptions::kMaxThreads));
+  if (repeats == 0 || repeats > SearchOptions::kMaxRepeats)
+    die("--repeats must be between 1 and " +
+        llvm::Twine(SearchOptions::kMaxRepeats) + " (the pass's repeats=)");
+  if (!(timeLimit > 0) || !std::isfinite(timeLimit))
+    die("--time-limit must be a positive number of seconds");
   // The files are written after every search: a path that cannot be a
   // directory fails now, not after hours of searching.
   if (!outDir.empty())

@@ -80,6 +80,8 @@ struct EvaluatorOptions {
   /// `external:` only: how many times a command that died or did not answer
   /// in time is restarted (the graph sent again) before the evaluator fails.
   unsigned retries = 0;
+  /// Beyond this a flaky device is a broken one.
+  static constexpr unsigned kMaxRetries = 100;
 };
 /// Creates the evaluator called `name` for `problem`: the hook's when one is
 /// set (setEvaluatorFactory), else createLocalEvaluator's.

@@ -39,6 +39,12 @@ std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
 llvm::StringRef seedFromName(SeedFrom from);
 
 struct SearchOptions {
+  /// Limits of the options below that users set: more threads than any
+  /// machine of this kind has cores, or a median over more measurements
+  /// than noise needs, is a typo (repeats=10^9 measured native for minutes).
+  static constexpr unsigned kMaxThreads = 256;
+  static constexpr unsigned kMaxRepeats = 1000;
+
   /// Evaluations of the black-box evaluator a search may spend.
   uint64_t budget = 1000;
   uint64_t seed = 0;

@@ -62,11 +62,11 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"repeats", "repeats", "int64_t", /*default=*/"1",
            "Measure each new best placement K times in all (in the budget) "
            "and keep it by the median, for noisy evaluators; the report "
-           "lists the final placement's measurements (default: 1)">,
+           "lists the final placement's measurements (1 to 1000; default: 1)">,
     Option<"retries", "retries", "int64_t", /*default=*/"0",
            "external: evaluators: restart a command that died or timed out, "
            "and send the placement again, up to this many times before the "
-           "search stops with its best placement (default: 0)">,
+           "search stops with its best placement (0 to 100; default: 0)">,
     Option<"simTarget", "sim-target", "std::string", /*default=*/"\"\"",
            "The chip the evaluator measures on when it is not the target the "
            "model believes: a bundled name or a target JSON with the target's "
@@ -95,11 +95,12 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Write a Chrome/Perfetto trace of one inference of the placement "
            "on nnpi-sim to this path (one function per module)">,
     Option<"timeLimit", "time-limit", "double", /*default=*/"60",
-           "Seconds a solver strategy (ilp) may run (default: 60)">,
+           "Seconds a solver strategy (ilp) may run; positive and finite "
+           "(default: 60)">,
     Option<"threads", "threads", "int64_t", /*default=*/"1",
            "Threads a search may evaluate on (and CBC may use, in its "
-           "deterministic mode); the placement is the same for any count "
-           "(default: 1)">,
+           "deterministic mode, at most 99); the placement is the same for any "
+           "count (1 to 256; default: 1)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print the progress of long searches to stderr, at most once a "
            "second on a terminal and every ten seconds into a file: "
