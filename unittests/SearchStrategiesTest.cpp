@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <thread>
 
 using namespace egrl;
 
@@ -378,6 +379,30 @@ TEST(Ilp, TimeLimitWithPrefetch) {
       EXPECT_EQ(ilp.caveat.rfind("time limit", 0), 0u) << ilp.detail;
     }
   }
+}
+
+TEST(Ilp, StopsOnAStopRequestWhileCbcRuns) {
+  // CBC's root LP on 3,000 DRAM-bound nodes takes ~10 s; a Ctrl-C half a
+  // second in (while the model is built, or CBC runs) stops the child at
+  // once instead of at the 60-s limit, and the greedy start is the answer.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(3000, 1);
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.timeLimitSeconds = 60;
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    requestStop(SIGINT);
+  });
+  InterruptScope scope;
+  auto [ilp, seconds] = timedIlp(problem, options);
+  interrupter.join();
+  clearStopRequest();
+  EXPECT_LT(seconds, 8.0) << ilp.detail;
+  EXPECT_EQ(ilp.detail.rfind("interrupted: CBC was stopped", 0), 0u)
+      << ilp.detail;
+  EXPECT_EQ(ilp.stopped.rfind("interrupted by SIGINT", 0), 0u) << ilp.stopped;
+  EXPECT_TRUE(ilp.result.valid);
 }
 
 TEST(Ilp, TimeLimitCoversBuildingTheModel) {

@@ -24,6 +24,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/Milp.h"
 #include "egrl/Search/Strategy.h"
+#include "egrl/Support/Interrupt.h"
 
 #include "Cbc_C_Interface.h"
 
@@ -40,6 +41,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -126,6 +128,8 @@ static_assert(std::is_trivially_copyable_v<CbcAnswer>);
 struct CbcOutcome {
   /// CBC did not answer by the hard deadline and was stopped.
   bool stopped = false;
+  /// ... because a signal asked the search to stop (stopSignal()).
+  bool interrupted = false;
   CbcAnswer answer;
   std::vector<double> solution;
 };
@@ -147,8 +151,19 @@ CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
   }
   if (pid == 0) {
     // The child has only this thread; it leaves with _exit, so none of the
-    // parent's exit handlers or buffered output run twice.
+    // parent's exit handlers or buffered output run twice. It dies with the
+    // parent, takes signals as a plain process (not the parent's handler,
+    // which only sets a flag the child never reads), and holds no other
+    // file: an external evaluator's socket kept open here would keep the
+    // evaluator alive after the tool exits.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (getppid() == 1)
+      _exit(1); // The parent died before prctl().
     close(fds[0]);
+    close_range(3, unsigned(fds[1]) - 1, 0);
+    close_range(unsigned(fds[1]) + 1, ~0U, 0);
     CbcOutcome result = solve();
     std::string bytes(reinterpret_cast<const char *>(&result.answer),
                       sizeof(CbcAnswer));
@@ -173,6 +188,10 @@ CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
                     .count();
     if (left <= 0) {
       outcome.stopped = true;
+      break;
+    }
+    if (stopSignal()) { // Ctrl-C: the other searches stop within a step.
+      outcome.stopped = outcome.interrupted = true;
       break;
     }
     pollfd pfd{fds[0], POLLIN, 0};
@@ -374,7 +393,9 @@ public:
       predicted = context.model.evaluate(start).latency;
       // CBC does not always flag a limit that passed before it had even
       // evaluated the MIP start (its root LP is not interruptible).
-      if (outcome.stopped)
+      if (outcome.interrupted)
+        detail = "interrupted: CBC was stopped, greedy placement";
+      else if (outcome.stopped)
         detail = "time limit: CBC was stopped " + formatSeconds(grace) +
                  " after the limit, in its root LP, greedy placement";
       else if (answer.secondsLimitReached ||
