@@ -240,6 +240,16 @@ struct MemoryPlacementPass
         if (entry.result.stopped.empty())
           entry.result.stopped = "the evaluator failed: " + why;
       }
+      if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
+        // No placement was measured: annotating one would present an
+        // unmeasured guess as the best measured placement.
+        emitError(func.getLoc())
+            << "egrl-memory-placement: search stopped before it measured "
+               "any placement: "
+            << entry.result.stopped << "; nothing is annotated";
+        stoppedEarly = entry.result.stopped;
+        break;
+      }
       entry.summary = summarize(*entry.problem, measure, entry.result, native,
                                 strategy, seed, wall);
 
@@ -269,8 +279,11 @@ struct MemoryPlacementPass
       return fail("the module has no func.func with a body to place");
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to.
-    if (placed.empty())
+    if (placed.empty()) {
+      if (!stoppedEarly.empty())
+        signalPassFailure();
       return;
+    }
 
     MLIRContext *ctx = &getContext();
     SmallVector<Attribute> levelNames;

@@ -29,14 +29,17 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator=external:%t.missing-chip" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: egrl-memory-placement: external evaluator '{{.*}}missing-chip' exited with status 127 without answering
 
-// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GARBAGE
-// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast; the best placement measured is annotated
+// Nothing measured: no unmeasured placement is annotated, or reported.
+// RUN: rm -f %t.garbage.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
+// RUN: not ls %t.garbage.json
+// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast; nothing is annotated
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
 // DIE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 4 of 10 evaluations: external evaluator '{{.*}} die' exited with status 4 without answering
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
-// HANG: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
+// HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=soon not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT
 // TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, not 'soon'
