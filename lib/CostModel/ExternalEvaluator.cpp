@@ -237,6 +237,22 @@ ExternalEvaluator::exchange(const std::string &line) const {
                                    "' closed its output without answering");
   };
 
+  // One answer per request: whatever arrived since the last answer was not
+  // asked for. A command answering twice without ids would otherwise have
+  // its second answer paired with the next placement.
+  char unasked[4096];
+  for (ssize_t n;
+       (n = recv(socketFd, unasked, sizeof(unasked), MSG_DONTWAIT)) > 0;)
+    pending.append(unasked, size_t(n));
+  if (size_t first = pending.find_first_not_of(" \t\r\n");
+      first != std::string::npos)
+    return llvm::createStringError(
+        "external evaluator '" + command +
+        "' answered a line it was not asked for: " +
+        pending.substr(
+            first, std::min<size_t>(pending.find('\n', first) - first, 200)));
+  pending.clear();
+
   size_t sent = 0;
   while (sent < line.size()) {
     if (llvm::Error err = waitFor(POLLOUT, deadline, "read its input"))

@@ -29,6 +29,11 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator=external:%t.missing-chip" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: egrl-memory-placement: external evaluator '{{.*}}missing-chip' exited with status 127 without answering
 
+// One answer per request: a line that arrived before its request is an error,
+// not the next placement's latency.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py twice'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} twice' answered a line it was not asked for: {"latency": 1e-09};
+
 // Nothing measured: no unmeasured placement is annotated, or reported.
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
