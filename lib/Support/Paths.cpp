@@ -28,8 +28,10 @@ std::string egrl::coreLibraryDir() {
 
 std::string egrl::bundledDataDir(llvm::StringRef kind, const char *envVar,
                                  llvm::StringRef buildTreeDir) {
+  // An empty variable is unset (VAR= in a script), not the current
+  // directory.
   if (envVar)
-    if (const char *env = std::getenv(envVar))
+    if (const char *env = std::getenv(envVar); env && *env)
       return env;
   std::string libDir = coreLibraryDir();
   if (!libDir.empty()) {
@@ -57,7 +59,7 @@ std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
 }
 
 std::string egrl::policyLibraryPath() {
-  if (const char *env = std::getenv("EGRL_POLICY_LIBRARY"))
+  if (const char *env = std::getenv("EGRL_POLICY_LIBRARY"); env && *env)
     return env;
   std::string libDir = coreLibraryDir();
   if (!libDir.empty()) {

@@ -44,3 +44,8 @@
 // FIVE: placed 176 nodes of @forward on five-levels with greedy (analytical): latency 650.7 us, 1.000x vs native (650.7 us), valid
 // RUN: FileCheck %s --check-prefix=FIVEREPORT --input-file=%t.five.json
 // FIVEREPORT: "detail": "native placement (the model rates greedy's
+
+// An empty EGRL_TARGETS_DIR (VAR= in a script) is unset, not the current
+// directory: the bundled targets are still found.
+// RUN: env EGRL_TARGETS_DIR= egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement="target=edge-small" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EMPTYDIR
+// EMPTYDIR: remark: egrl: placed 2 nodes of @block on edge-small with greedy
