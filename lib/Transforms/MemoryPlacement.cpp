@@ -111,6 +111,9 @@ struct MemoryPlacementPass
           !llvm::sys::fs::is_directory(dir))
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
                     "': no directory '" + dir + "'");
+      if (!file->empty() && *file != "-" && llvm::sys::fs::is_directory(*file))
+        return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
+                    "': it is a directory");
     }
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
@@ -310,8 +313,10 @@ struct MemoryPlacementPass
       return fail("trace= needs exactly one placed function, the module "
                   "has " +
                   llvm::Twine(placed.size()));
-    if (!report.empty() && failed(writeReport(placed)))
-      return fail("cannot write report '" + report + "'");
+    if (!report.empty())
+      if (llvm::Error err = writeReport(placed))
+        return fail("cannot write report '" + report +
+                    "': " + llvm::toString(std::move(err)));
     if (!trace.empty()) {
       if (llvm::Error err = writeTrace(placed.front()))
         return fail(llvm::toString(std::move(err)));
@@ -359,7 +364,7 @@ struct MemoryPlacementPass
     }
   }
 
-  LogicalResult writeReport(const std::vector<PlacedFunction> &placed) {
+  llvm::Error writeReport(const std::vector<PlacedFunction> &placed) {
     std::vector<PlacementSummary> summaries;
     std::vector<const Problem *> problems;
     std::vector<const SearchResult *> results;
@@ -368,13 +373,8 @@ struct MemoryPlacementPass
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }
-    llvm::Error err = writeWholeFile(
-        report, reportJSON(summaries, problems, results) + "\n");
-    if (err) {
-      llvm::consumeError(std::move(err));
-      return failure();
-    }
-    return success();
+    return writeWholeFile(report,
+                          reportJSON(summaries, problems, results) + "\n");
   }
 };
 } // namespace

@@ -67,6 +67,8 @@
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
 // RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // RUN: not ls %t.out/r.json %t.out/same.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=REPORTDIR
+// REPORTDIR: error: egrl-memory-placement: cannot write report '{{.*}}.out': it is a directory
 
 // Nested modules: on each of them the pass would write one report path; at
 // the top level their functions are not placed, and it says so.
