@@ -76,8 +76,8 @@ public:
     if (context.model.evaluateAndRectify(native).latency <
         context.model.evaluateAndRectify(placement).latency) {
       placement = std::move(native);
-      detail = "native placement (the model rates greedy's " + detail +
-               " slower)";
+      detail = "native placement (the model rates it faster than greedy's: " +
+               detail + ")";
     }
     EvaluationTracker tracker(context);
     tracker.evaluate(placement);
