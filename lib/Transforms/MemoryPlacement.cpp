@@ -118,6 +118,12 @@ struct MemoryPlacementPass
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
                   "policy=FILE, or a shipped policy's name (nnpi-1000)");
+    // As seed-from= on a strategy without seeds: an option that does
+    // nothing says so, rather than look applied.
+    if (strategy != "policy" && !policyFile.empty())
+      emitWarning(module.getLoc())
+          << "egrl: policy=" << policyFile << " has no effect with strategy="
+          << strategy << " (only strategy=policy places with a policy)";
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =

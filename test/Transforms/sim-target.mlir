@@ -35,6 +35,8 @@
 // A strategy that takes no seeds warns that the option does nothing.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json seed-from=native" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEEDS
 // NOSEEDS: mlp.mlir:1:1: warning: egrl: greedy takes no seeds: seed-from=native has no effect
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPOLICY
+// NOPOLICY: warning: egrl: policy=nnpi-1000 has no effect with strategy=greedy (only strategy=policy places with a policy)
 
 // Errors.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=LEVELS
