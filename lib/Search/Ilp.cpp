@@ -331,8 +331,8 @@ public:
       // Wall time, not CPU time, so threads do not shorten the limit.
       Cbc_setParameter(m, "timeMode", "elapsed");
       // CBC's 100 + n: n threads in deterministic mode, so the placement
-      // does not depend on which thread finds what first.
-      // CBC takes at most 99 this way (100 + 100 asserts in its threads).
+      // does not depend on which thread finds what first; n is at most 99
+      // (100 + 100 asserts in CBC's threads).
       if (options.threads > 1)
         Cbc_setParameter(
             m, "threads",

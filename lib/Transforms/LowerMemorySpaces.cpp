@@ -37,6 +37,11 @@ struct LowerMemorySpacesPass
     };
     auto record =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
+    // The levels the placement was made for, fastest first.
+    std::vector<std::string> placedOn;
+    if (record)
+      for (Attribute level : record.getLevels())
+        placedOn.push_back(cast<StringAttr>(level).getValue().str());
     // Each level's address space: from target= when given, else from the
     // record (which holds them since the record has address_spaces), else
     // from the bundled target the record names.
@@ -44,12 +49,10 @@ struct LowerMemorySpacesPass
     std::string chipName, levelList;
     if (target.empty() && record && record.getAddressSpaces()) {
       chipName = record.getTarget().str();
-      for (auto [level, space] : llvm::zip_equal(
-               record.getLevels(), record.getAddressSpaces().asArrayRef())) {
-        StringRef levelName = cast<StringAttr>(level).getValue();
-        spaceOf[levelName] = unsigned(space);
-        levelList += (levelList.empty() ? "" : ", ") + levelName.str();
-      }
+      levelList = llvm::join(placedOn, ", ");
+      for (auto [level, space] :
+           llvm::zip_equal(placedOn, record.getAddressSpaces().asArrayRef()))
+        spaceOf[level] = unsigned(space);
     } else {
       if (target.empty() && !record)
         return fail("the module has no #egrl.record (run "
@@ -67,16 +70,11 @@ struct LowerMemorySpacesPass
       }
       // A target of other levels than the placement's would map the
       // placement's names by accident, or not at all.
-      if (record) {
-        std::vector<std::string> placedOn;
-        for (Attribute level : record.getLevels())
-          placedOn.push_back(cast<StringAttr>(level).getValue().str());
-        if (placedOn != chip->levelNameList())
-          return fail("the placement was made for levels " +
-                      llvm::join(placedOn, ", ") + " of target '" +
-                      record.getTarget().getValue() + "', target '" +
-                      chip->name + "' has " + chip->levelNames());
-      }
+      if (record && placedOn != chip->levelNameList())
+        return fail("the placement was made for levels " +
+                    llvm::join(placedOn, ", ") + " of target '" +
+                    record.getTarget().getValue() + "', target '" + chip->name +
+                    "' has " + chip->levelNames());
       chipName = chip->name;
       levelList = chip->levelNames();
       for (const MemoryLevel &level : chip->levels)
@@ -103,9 +101,8 @@ struct LowerMemorySpacesPass
                                           /*replaceTypes=*/true);
     if (!unknown.empty())
       return fail("memory space #egrl.mem<\"" + unknown +
-                  "\"> names no level "
-                  "of target '" +
-                  chipName + "' (levels: " + levelList + ")");
+                  "\"> names no level of target '" + chipName +
+                  "' (levels: " + levelList + ")");
     // Placements that never became memory spaces would vanish here with
     // the attributes that carry them.
     bool sawPlacement = false;

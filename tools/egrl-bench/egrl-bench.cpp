@@ -134,12 +134,6 @@ struct Run {
   std::exit(1);
 }
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
 std::vector<uint64_t> parseBudgets() {
   std::vector<uint64_t> out;
   llvm::SmallVector<llvm::StringRef> parts;
@@ -206,8 +200,9 @@ static int benchMain(int argc, char **argv) {
     searches.push_back(std::move(*strategy));
   }
   // Checked before any search, not when the policy's turn comes.
-  if (llvm::any_of(names,
-                   [](llvm::StringRef n) { return n.trim() == "policy"; })) {
+  if (llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
+        return search->name() == "policy";
+      })) {
     if (policyFile.empty())
       die("--strategies names policy: give its file with --policy=FILE");
     if (!llvm::sys::fs::exists(resolvePolicyFile(policyFile)))
@@ -253,10 +248,9 @@ static int benchMain(int argc, char **argv) {
       sim = localSim.get();
     }
     // As many measurements as a search's incumbent gets (--repeats).
-    nativeLatency[model] = instance.evaluator
-                               ->evaluateMedian(nativePlacement(problem),
-                                                std::max(1u, unsigned(repeats)))
-                               .latency;
+    nativeLatency[model] =
+        instance.evaluator->evaluateMedian(nativePlacement(problem), repeats)
+            .latency;
     checkEvaluator("");
     llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                  << " nodes, native " << formatSeconds(nativeLatency[model])
@@ -351,7 +345,7 @@ static int benchMain(int argc, char **argv) {
       ++j;
     }
     const Run &first = runs[i];
-    double med = median(latency);
+    double med = medianOf(latency);
     std::string gap = "-";
     if (ilpLatency.count(first.model)) {
       double percent = 100 * (med / ilpLatency[first.model] - 1);
@@ -373,7 +367,7 @@ static int benchMain(int argc, char **argv) {
         "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
         first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
         formatSeconds(med).c_str(), nativeLatency[first.model] / med,
-        gap.c_str(), valid, j - i, median(evals), median(wall));
+        gap.c_str(), valid, j - i, medianOf(evals), medianOf(wall));
     i = j;
   }
   for (const std::string &note : footnotes)
