@@ -1,7 +1,7 @@
 //===- NnpiSimRecorder.h - What one simulated run records for a trace -----===//
 //
-// Private to the simulator: the event loop (NnpiSim.cpp) fills it, the trace
-// writer (SimTrace.cpp) reads it.
+// Private to the simulator: the event loop (SimEventLoop.cpp) fills it, the
+// trace writer (SimTrace.cpp) reads it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +14,15 @@
 #include <vector>
 
 namespace egrl {
+
+/// What simulate() records: nothing (the hot path).
+struct NullSimRecorder {
+  static constexpr bool enabled = false;
+  void layer(unsigned, double, double, uint64_t) {}
+  void dma(unsigned, double, double, double, bool) {}
+  void rates(double, const double *, unsigned) {}
+  void ring(double, double) {}
+};
 
 /// What writeChromeTrace() needs from one run.
 struct NnpiSim::Recorder {

@@ -42,6 +42,8 @@ struct SimLowerBounds {
   }
 };
 
+template <unsigned NumLevels, typename RecorderT> class SimEventLoop;
+
 class NnpiSim : public Evaluator {
 public:
   /// Reads the configuration from the problem's target.
@@ -82,12 +84,11 @@ public:
   struct Recorder;
 
 private:
+  /// One inference (SimEventLoop.cpp), recording what `recorder` asks for.
   template <typename RecorderT>
   double run(const Placement &placement, RecorderT &recorder) const;
-  /// run() for `NumLevels` memory levels (0: the problem's count, known
-  /// only at run time).
-  template <unsigned NumLevels, typename RecorderT>
-  double runWithLevels(const Placement &placement, RecorderT &recorder) const;
+  /// The event loop reads the tables below.
+  template <unsigned NumLevels, typename RecorderT> friend class SimEventLoop;
 
   /// Adjacency lists flattened, so the event loop does not chase pointers.
   struct Csr {
