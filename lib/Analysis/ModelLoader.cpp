@@ -14,9 +14,9 @@
 using namespace mlir;
 using namespace egrl;
 
-llvm::Expected<WorkloadGraph> egrl::loadWorkloadGraph(llvm::StringRef path,
-                                                      Granularity granularity,
-                                                      llvm::StringRef function) {
+llvm::Expected<WorkloadGraph>
+egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
+                        llvm::StringRef function) {
   if (path.ends_with(".json"))
     return WorkloadGraph::load(path);
 
@@ -36,8 +36,8 @@ llvm::Expected<WorkloadGraph> egrl::loadWorkloadGraph(llvm::StringRef path,
                                    (message + diagnostics).str());
   };
 
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(path, sourceMgr,
-                                                           &context);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(path, sourceMgr, &context);
   if (!module)
     return fail(diagnostics.empty() ? "cannot read '" + path + "'"
                                     : llvm::Twine());
