@@ -161,6 +161,15 @@ struct MemoryPlacementPass
     if (!strategyOr)
       return fail(llvm::toString(strategyOr.takeError()));
     std::unique_ptr<Strategy> search = std::move(*strategyOr);
+    // native, greedy, dp and ilp measure their one placement: a budget or a
+    // seed asked for does nothing, and says so.
+    if (!search->dependsOnSeed() && (budget.hasValue() || seed.hasValue()))
+      emitWarning(module.getLoc())
+          << "egrl: " << (budget.hasValue() ? "budget=" : "seed=")
+          << (budget.hasValue() ? uint64_t(budget) : uint64_t(seed))
+          << " has no effect with strategy=" << strategy
+          << " (it measures its one placement; the searches are random, "
+             "anneal, ea, pg, egrl and egrl-sac)";
 
     // Ctrl-C or SIGTERM stop the search, not the compiler: the best
     // placement found so far is annotated and reported, then the pass fails.

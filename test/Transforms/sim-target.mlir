@@ -37,6 +37,13 @@
 // NOSEEDS: mlp.mlir:1:1: warning: egrl: greedy takes no seeds: seed-from=native has no effect
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY: warning: egrl: policy=nnpi-1000 has no effect with strategy=greedy (only strategy=policy places with a policy)
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=native budget=500" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOBUDGET
+// NOBUDGET: warning: egrl: budget=500 has no effect with strategy=native (it measures its one placement;
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ilp seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEED
+// NOSEED: warning: egrl: seed=3 has no effect with strategy=ilp
+// A search takes both without a word.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=20 seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SEARCH --allow-empty
+// SEARCH-NOT: has no effect
 
 // Errors.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=LEVELS
