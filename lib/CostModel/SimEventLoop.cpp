@@ -110,6 +110,8 @@ public:
   EGRL_SIM_INLINE double run();
 
 private:
+  EGRL_SIM_INLINE void startWhatCan();
+
   //--- Jobs and their speeds -----------------------------------------------
   EGRL_SIM_INLINE bool alone(const Job &job) const;
   EGRL_SIM_INLINE void countUsers(const Job &job, int delta);
@@ -851,15 +853,7 @@ double SimEventLoop<NumLevels, RecorderT>::run() {
   for (unsigned e = numEngines; e-- > 0;)
     s.freeSlots.push_back(uint8_t(e));
   planStreams();
-
-  dispatchReady();
-  dmaTryStart();
-  if (ratesDirty)
-    computeRates();
-  if (backgroundDirty)
-    updateBackground();
-  dmaPlanWake();
-  recordTraffic();
+  startWhatCan();
 
   double latency = 0;
   while (finished < n) {
@@ -883,18 +877,24 @@ double SimEventLoop<NumLevels, RecorderT>::run() {
     finishLayers();
     if (finished != finishedBefore)
       latency = t;
-
-    dispatchReady();
-    dmaTryStart();
-    dmaExtend();
-    if (ratesDirty)
-      computeRates();
-    if (backgroundDirty)
-      updateBackground();
-    dmaPlanWake();
-    recordTraffic();
+    startWhatCan();
   }
   return latency;
+}
+
+/// At time t, after its events: issues the layers and the DMA chunk that can
+/// start, then sets the speeds that changed and when the DMA wakes.
+template <unsigned NumLevels, typename RecorderT>
+void SimEventLoop<NumLevels, RecorderT>::startWhatCan() {
+  dispatchReady();
+  dmaTryStart();
+  dmaExtend();
+  if (ratesDirty)
+    computeRates();
+  if (backgroundDirty)
+    updateBackground();
+  dmaPlanWake();
+  recordTraffic();
 }
 
 template <typename RecorderT>
