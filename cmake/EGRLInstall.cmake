@@ -13,6 +13,13 @@ file(RELATIVE_PATH _egrl_libdir_from_bindir
 set(CMAKE_INSTALL_RPATH
   "\$ORIGIN/${_egrl_libdir_from_bindir}" "\$ORIGIN")
 set(CMAKE_INSTALL_RPATH_USE_LINK_PATH ON)
+# Where the build tree's bin/ and lib/ have that layout, link with the install
+# RPATH: otherwise CMake pads the build RPATH with empty entries, which the
+# loader reads as the current directory, to make room for it at install.
+if(_egrl_libdir_from_bindir STREQUAL "../lib"
+   AND NOT DEFINED CMAKE_BUILD_WITH_INSTALL_RPATH)
+  set(CMAKE_BUILD_WITH_INSTALL_RPATH ON)
+endif()
 # libEGRLCore finds share/egrl relative to its own directory (lib/Support/
 # Paths.cpp): "../share/egrl" in the usual layout.
 file(RELATIVE_PATH EGRL_DATADIR_FROM_LIBDIR

@@ -45,6 +45,15 @@ for f in "$prefix"/bin/egrl-* "$prefix"/lib/*.so; do
   [[ $runpath != *"$build"* && $runpath != *"$root"* ]] \
     || fail "$f has a build-tree RUNPATH: $runpath"
 done
+# An empty RUNPATH entry is the current directory to the loader: neither
+# installed nor build-tree binaries may have one (cmake/EGRLInstall.cmake).
+for f in "$prefix"/bin/egrl-* "$prefix"/lib/*.so "$build"/bin/egrl-* \
+  "$build"/lib/*.so; do
+  path=$(readelf -d "$f" 2>/dev/null \
+    | sed -n 's/.*R\(UN\)\{0,1\}PATH.*\[\(.*\)\]/\2/p' || true)
+  [[ -z $path || ( $path != :* && $path != *: && $path != *::* ) ]] \
+    || fail "$f has an empty RUNPATH entry (the current directory): $path"
+done
 if grep -rq -e "$build" -e "$root" "$prefix/lib/cmake"; then
   fail "the CMake package names the build tree"
 fi
