@@ -98,9 +98,10 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
     nodeComputeSeconds[i] = share.seconds;
   }
   // A node streaming only its own weights from `level` moves readBytes at
-  // this many seconds per byte: run()'s general formula (bytes summed over
-  // levels, the read time over the bytes, at least the staging write) with
-  // one nonzero term, which adds exact zeros. Worked out once, not per run.
+  // this many seconds per byte: the event loop's general formula
+  // (SimEventLoop::planStreams: bytes summed over levels, the read time over
+  // the bytes, at least the staging write) with one nonzero term, which adds
+  // exact zeros. Worked out once, not per run.
   soleSecondsPerByte.assign(size_t(n) * numLevels, 0);
   for (unsigned i = 0; i < n; ++i)
     for (unsigned l = cfg.stagingLevel + 1; l < numLevels; ++l)
@@ -109,7 +110,7 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
             std::max(readBytes[i] * secondsPerByte[l] / readBytes[i],
                      secondsPerByte[cfg.stagingLevel]);
   // The tiling rule's totals do not depend on the placement: sum them once,
-  // in the order run() used to.
+  // in the order the event loop used to.
   tiling.resize(n);
   if (cfg.workingSetPerEngineBytes > 0)
     for (unsigned i = 0; i < n; ++i) {

@@ -101,15 +101,16 @@ private:
 
   SimConfig cfg;
   Csr producers, sharedWeights, consumers;
-  /// Per node, producers.size(): run()'s count of unfinished producers
-  /// starts as a copy.
+  /// Per node, producers.size(): the event loop's count of unfinished
+  /// producers starts as a copy.
   std::vector<unsigned> numProducers;
   /// Per node, as doubles: weight bytes read, output bytes, host input bytes.
   std::vector<double> readBytes, outBytes, hostBytes;
   /// Bytes read from each shared weight, laid out like sharedWeights.list.
   std::vector<double> sharedReadBytes;
   /// Per node and level: seconds per byte of the DMA streaming the node's
-  /// own weights (and no shared ones) from that level (run()'s prefetch).
+  /// own weights (and no shared ones) from that level (the event loop's
+  /// prefetch).
   std::vector<double> soleSecondsPerByte;
   /// Per node: engines used and compute seconds on them.
   std::vector<unsigned> nodeEngines;
