@@ -20,6 +20,7 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 #else
 
 #include "MpiPool.h"
+#include "MpiWorker.h"
 
 #include "egrl/Support/Interrupt.h"
 
@@ -37,6 +38,41 @@ using namespace egrl::mpi::detail;
 bool egrl::mpi::available() { return true; }
 
 namespace {
+/// An evaluator whose measurements are made by the pool's workers.
+class PoolEvaluator : public Evaluator {
+public:
+  PoolEvaluator(const Problem &problem, Pool &pool, uint32_t id,
+                std::string evaluatorName)
+      : Evaluator(problem), pool(pool), id(id),
+        evaluatorName(std::move(evaluatorName)) {}
+  ~PoolEvaluator() override { pool.release(id); }
+
+  llvm::StringRef name() const override { return evaluatorName; }
+  EvalResult evaluate(const Placement &placement) const override {
+    return evaluateRepeat(placement, 0);
+  }
+  EvalResult evaluateRepeat(const Placement &placement,
+                            unsigned repeat) const override {
+    Pool::Item item{&placement, repeat};
+    return pool.measure(id, item).front();
+  }
+  /// The pool spreads the batch over its workers; `threads` is theirs to
+  /// use (each measures one placement at a time).
+  std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements,
+                                        unsigned threads) const override {
+    std::vector<Pool::Item> items;
+    for (const Placement &placement : placements)
+      items.push_back({&placement, 0});
+    return pool.measure(id, items);
+  }
+  std::string failure() const override { return pool.failure(); }
+
+private:
+  Pool &pool;
+  uint32_t id;
+  std::string evaluatorName;
+};
+
 /// Rank 0's pool while the workers wait for it.
 Pool *runningPool = nullptr;
 

@@ -11,15 +11,18 @@
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/Support/Interrupt.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <deque>
 #include <limits>
+#include <map>
 
 using namespace egrl;
 using namespace egrl::mpi::detail;
@@ -108,7 +111,7 @@ Pool::open(llvm::StringRef name, const Problem &problem,
     if (!worker.alive)
       continue;
     std::vector<char> data;
-    append(data, id);
+    appendValue(data, id);
     data.insert(data.end(), text.begin(), text.end());
     if (send(worker, std::move(data), kProblem)) {
       waiting[worker.rank] = &worker;
@@ -127,7 +130,7 @@ Pool::open(llvm::StringRef name, const Problem &problem,
       uint32_t got;
       auto it = waiting.find(message.source);
       if (message.tag != kReady || it == waiting.end() ||
-          !read(message.data, got) || got != id ||
+          !readValue(message.data, got) || got != id ||
           message.data.size() < sizeof(got) + 1)
         continue; // Late answers from dropped workers.
       std::string said(message.data.begin() + sizeof(got) + 1,
@@ -163,7 +166,7 @@ Pool::open(llvm::StringRef name, const Problem &problem,
 
 void Pool::releaseLocked(uint32_t id) {
   std::vector<char> data;
-  append(data, id);
+  appendValue(data, id);
   for (Worker &worker : workers)
     if (worker.alive)
       send(worker, data, kRelease);
@@ -221,7 +224,7 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
         const Placement &placement = *items[item].placement;
         std::vector<char> data;
         uint64_t ticket = nextTicket++;
-        append(data, EvalHeader{ticket, id, items[item].repeat});
+        appendValue(data, EvalHeader{ticket, id, items[item].repeat});
         for (const NodePlacement &node : placement.nodes) {
           data.push_back(char(node.weights));
           data.push_back(char(node.output));
@@ -238,7 +241,7 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
     if (receive(MPI_ANY_SOURCE, message)) {
       backoff.reset();
       ResultHeader header;
-      auto it = message.tag == kResult && read(message.data, header)
+      auto it = message.tag == kResult && readValue(message.data, header)
                     ? tickets.find(header.ticket)
                     : tickets.end();
       if (it == tickets.end())

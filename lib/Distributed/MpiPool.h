@@ -117,41 +117,6 @@ private:
   Clock::time_point lastLivenessCheck;
 };
 
-/// An evaluator whose measurements are made by the pool's workers.
-class PoolEvaluator : public Evaluator {
-public:
-  PoolEvaluator(const Problem &problem, Pool &pool, uint32_t id,
-                std::string evaluatorName)
-      : Evaluator(problem), pool(pool), id(id),
-        evaluatorName(std::move(evaluatorName)) {}
-  ~PoolEvaluator() override { pool.release(id); }
-
-  llvm::StringRef name() const override { return evaluatorName; }
-  EvalResult evaluate(const Placement &placement) const override {
-    return evaluateRepeat(placement, 0);
-  }
-  EvalResult evaluateRepeat(const Placement &placement,
-                            unsigned repeat) const override {
-    Pool::Item item{&placement, repeat};
-    return pool.measure(id, item).front();
-  }
-  /// The pool spreads the batch over its workers; `threads` is theirs to
-  /// use (each measures one placement at a time).
-  std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements,
-                                        unsigned threads) const override {
-    std::vector<Pool::Item> items;
-    for (const Placement &placement : placements)
-      items.push_back({&placement, 0});
-    return pool.measure(id, items);
-  }
-  std::string failure() const override { return pool.failure(); }
-
-private:
-  Pool &pool;
-  uint32_t id;
-  std::string evaluatorName;
-};
-
 /// EGRL_MPI_TIMEOUT seconds if set; else the external evaluator's timeout
 /// plus a minute, so that a worker's own timeout (a command that hangs) is
 /// reported by the worker as a failure rather than by rank 0 as a hang.

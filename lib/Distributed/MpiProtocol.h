@@ -1,5 +1,4 @@
-//===- MpiProtocol.h - What rank 0 and the workers send each other -*- C++
-//-*-===//
+//===- MpiProtocol.h - What rank 0 and its workers send --------*- C++ -*-===//
 //
 // Private to lib/Distributed: the messages of the MPI pool (their tags and
 // fixed headers), received whole by polling, and the back-off idle ranks
@@ -12,7 +11,9 @@
 #define EGRL_LIB_DISTRIBUTED_MPIPROTOCOL_H
 
 // The C API only: OpenMPI's C++ bindings need a library of their own.
+#ifndef OMPI_SKIP_MPICXX
 #define OMPI_SKIP_MPICXX 1
+#endif
 #include <mpi.h>
 
 #include <algorithm>
@@ -50,12 +51,13 @@ struct ResultHeader {
 };
 
 template <typename T>
-inline void append(std::vector<char> &out, const T &value) {
+inline void appendValue(std::vector<char> &out, const T &value) {
   const char *bytes = reinterpret_cast<const char *>(&value);
   out.insert(out.end(), bytes, bytes + sizeof(T));
 }
 
-template <typename T> inline bool read(const std::vector<char> &in, T &value) {
+template <typename T>
+inline bool readValue(const std::vector<char> &in, T &value) {
   if (in.size() < sizeof(T))
     return false;
   std::memcpy(&value, in.data(), sizeof(T));
@@ -118,10 +120,6 @@ inline bool receive(int source, Message &message) {
 inline double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-/// A worker rank's main: serves rank 0's messages until it says stop, then
-/// finalizes MPI. Returns the process's exit status.
-int serve(int rank);
 
 } // namespace egrl::mpi::detail
 

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MpiWorker.h"
 #include "MpiProtocol.h"
 
 #include "egrl/CostModel/Evaluator.h"
@@ -143,14 +144,14 @@ private:
 std::optional<Reply> WorkerState::handle(const Message &message) {
   uint32_t id = 0;
   if (message.tag == kRelease) {
-    if (read(message.data, id))
+    if (readValue(message.data, id))
       problems.erase(id);
     return std::nullopt;
   }
   if (message.tag == kProblem)
     return build(message);
   EvalHeader header;
-  if (message.tag != kEval || !read(message.data, header))
+  if (message.tag != kEval || !readValue(message.data, header))
     return std::nullopt;
   ++evaluations;
   if (fault.kind != Fault::None && evaluations > fault.after) {
@@ -164,12 +165,12 @@ std::optional<Reply> WorkerState::handle(const Message &message) {
 
 std::optional<Reply> WorkerState::build(const Message &message) {
   uint32_t id = 0;
-  if (!read(message.data, id))
+  if (!readValue(message.data, id))
     return std::nullopt;
   llvm::StringRef text(message.data.data() + sizeof(id),
                        message.data.size() - sizeof(id));
   Reply reply{kReady, {}};
-  append(reply.data, id);
+  appendValue(reply.data, id);
   llvm::Expected<WorkerProblem> built = buildProblem(text, rank);
   std::string said;
   if (built) {
@@ -224,7 +225,7 @@ Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
   if (!failure.empty())
     result.latency = std::numeric_limits<double>::infinity();
   Reply reply{kResult, {}};
-  append(reply.data, result);
+  appendValue(reply.data, result);
   reply.data.insert(reply.data.end(), failure.begin(), failure.end());
   return reply;
 }
