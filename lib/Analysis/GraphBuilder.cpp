@@ -27,7 +27,6 @@
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/StringSet.h"
 
-#include <limits>
 #include <map>
 #include <numeric>
 
@@ -338,7 +337,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
 /// captures: at most one per iteration (a lookup).
 int64_t iterationsOf(Operation *op) {
   if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
-    return product(linalgOp.getStaticLoopRanges());
+    return saturatingProduct(linalgOp.getStaticLoopRanges());
   int64_t most = 1;
   for (Value result : op->getResults())
     if (isa<RankedTensorType>(result.getType()))
@@ -380,8 +379,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   }
   NodeState &state = nodes[*target];
   state.node.numOps += 1;
-  state.node.macs = sum(state.node.macs, cost.macs);
-  state.node.vectorOps = sum(state.node.vectorOps, cost.vectorOps);
+  state.node.macs = saturatingSum(state.node.macs, cost.macs);
+  state.node.vectorOps = saturatingSum(state.node.vectorOps, cost.vectorOps);
 
   std::optional<unsigned> mostRead;
   int64_t mostReadBytes = -1;
@@ -398,13 +397,13 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));
-        int64_t readBytes = product({read, weights[id].elementBytes});
+        int64_t readBytes = saturatingProduct({read, weights[id].elementBytes});
         if (readBytes > mostReadBytes) {
           mostRead = id;
           mostReadBytes = readBytes;
         }
         int64_t &reads = state.weightReads[id];
-        reads = std::min(weights[id].elements, sum(reads, read));
+        reads = std::min(weights[id].elements, saturatingSum(reads, read));
       }
       break;
     case ValueInfo::Host:
@@ -445,7 +444,8 @@ WorkloadGraph GraphWalker::finish() {
   // Mixed element types in one tensor group are folded into an average
   // element size, so bytes stay exact at the IR's sizes.
   auto averageBytes = [](int64_t bytes, int64_t elements) {
-    return elements ? sum(bytes, elements / 2) / elements : int64_t(0);
+    return elements ? saturatingSum(bytes, elements / 2) / elements
+                    : int64_t(0);
   };
 
   for (unsigned i = 0, e = nodes.size(); i < e; ++i) {
@@ -459,15 +459,16 @@ WorkloadGraph GraphWalker::finish() {
     for (unsigned id : state.weightIds) {
       if (owner[id] < 0) {
         owner[id] = i;
-        node.weightElements = sum(node.weightElements, weights[id].elements);
-        node.weightReadElements =
-            sum(node.weightReadElements, state.weightReads.lookup(id));
-        weightBytes =
-            sum(weightBytes,
-                product({weights[id].elements, weights[id].elementBytes}));
+        node.weightElements =
+            saturatingSum(node.weightElements, weights[id].elements);
+        node.weightReadElements = saturatingSum(node.weightReadElements,
+                                                state.weightReads.lookup(id));
+        weightBytes = saturatingSum(
+            weightBytes, saturatingProduct(
+                             {weights[id].elements, weights[id].elementBytes}));
       } else {
         int64_t &read = sharedReads[owner[id]];
-        read = sum(read, state.weightReads.lookup(id));
+        read = saturatingSum(read, state.weightReads.lookup(id));
       }
     }
     node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
@@ -486,11 +487,13 @@ WorkloadGraph GraphWalker::finish() {
     int64_t hostBytes = 0;
     for (unsigned arg : state.hostArgs) {
       Value value = func.getArgument(arg);
-      node.hostInputElements = sum(node.hostInputElements, elementsOf(value));
-      hostBytes =
-          sum(hostBytes,
-              product({elementsOf(value),
-                       elementBytes(getElementTypeOrSelf(value.getType()))}));
+      node.hostInputElements =
+          saturatingSum(node.hostInputElements, elementsOf(value));
+      hostBytes = saturatingSum(
+          hostBytes,
+          saturatingProduct(
+              {elementsOf(value),
+               elementBytes(getElementTypeOrSelf(value.getType()))}));
     }
     node.hostInputElementBytes =
         averageBytes(hostBytes, node.hostInputElements);
@@ -501,11 +504,13 @@ WorkloadGraph GraphWalker::finish() {
       state.escaping.insert(state.lastResult);
     int64_t outputBytes = 0;
     for (Value value : state.escaping) {
-      node.outputElements = sum(node.outputElements, elementsOf(value));
-      outputBytes =
-          sum(outputBytes,
-              product({elementsOf(value),
-                       elementBytes(getElementTypeOrSelf(value.getType()))}));
+      node.outputElements =
+          saturatingSum(node.outputElements, elementsOf(value));
+      outputBytes = saturatingSum(
+          outputBytes,
+          saturatingProduct(
+              {elementsOf(value),
+               elementBytes(getElementTypeOrSelf(value.getType()))}));
     }
     node.outputElementBytes = averageBytes(outputBytes, node.outputElements);
     if (!state.escaping.empty()) {

@@ -104,7 +104,7 @@ static bool isTosaElementwise(StringRef name) {
 
 /// Saturates instead of overflowing; WorkloadGraph::verify() rejects
 /// absurd sizes with a diagnostic.
-int64_t product(ArrayRef<int64_t> values) {
+int64_t saturatingProduct(ArrayRef<int64_t> values) {
   int64_t result = 1;
   for (int64_t value : values)
     if (__builtin_mul_overflow(result, value, &result))
@@ -116,15 +116,15 @@ ArrayRef<int64_t> shapeOf(Value value) {
   return cast<ShapedType>(value.getType()).getShape();
 }
 
-/// Saturating, like product().
-int64_t sum(int64_t a, int64_t b) {
+/// Saturating, like saturatingProduct().
+int64_t saturatingSum(int64_t a, int64_t b) {
   int64_t result;
   return __builtin_add_overflow(a, b, &result)
              ? std::numeric_limits<int64_t>::max()
              : result;
 }
 
-int64_t elementsOf(Value value) { return product(shapeOf(value)); }
+int64_t elementsOf(Value value) { return saturatingProduct(shapeOf(value)); }
 
 /// Ops whose operand 0 is a table they gather rows from.
 bool isGather(Operation *op) {
@@ -216,7 +216,7 @@ static NodeKind multiplyAccumulateKind(linalg::LinalgOp op) {
 static OpCost linalgCost(linalg::LinalgOp op) {
   OpCost cost;
   StringRef name = op->getName().getStringRef();
-  int64_t iterations = product(op.getStaticLoopRanges());
+  int64_t iterations = saturatingProduct(op.getStaticLoopRanges());
   unsigned bodyOps = 0;
   bool hasMul = false;
   for (Operation &inner : op.getBlock()->without_terminator()) {
@@ -251,7 +251,8 @@ static OpCost linalgCost(linalg::LinalgOp op) {
     cost.kind = multiplyAccumulateKind(op);
     return cost;
   }
-  cost.vectorOps = product({iterations, int64_t(std::max(1u, bodyOps))});
+  cost.vectorOps =
+      saturatingProduct({iterations, int64_t(std::max(1u, bodyOps))});
   if (convolution || name.contains("pooling")) {
     cost.kind = NodeKind::Pool;
   } else if (op.getNumReductionLoops() > 0) {
@@ -276,27 +277,29 @@ static OpCost tosaCost(Operation *op) {
   if (name == "tosa.conv2d" || name == "tosa.conv3d") {
     // weight [OC, KH, KW, (KD,) IC]: each output element takes KH*KW*IC MACs.
     ArrayRef<int64_t> w = operandShape(1);
-    cost.macs = product({outElems, product(w.drop_front())});
+    cost.macs =
+        saturatingProduct({outElems, saturatingProduct(w.drop_front())});
     cost.kind = NodeKind::Conv;
   } else if (name == "tosa.depthwise_conv2d") {
     ArrayRef<int64_t> w = operandShape(1); // [KH, KW, C, M]
-    cost.macs = product({outElems, w[0], w[1]});
+    cost.macs = saturatingProduct({outElems, w[0], w[1]});
     cost.kind = NodeKind::DepthwiseConv;
   } else if (name == "tosa.transpose_conv2d") {
     ArrayRef<int64_t> w = operandShape(1); // [OC, KH, KW, IC]
-    cost.macs = product({elementsOf(op->getOperand(0)), w[0], w[1], w[2]});
+    cost.macs =
+        saturatingProduct({elementsOf(op->getOperand(0)), w[0], w[1], w[2]});
     cost.kind = NodeKind::Conv;
   } else if (name == "tosa.matmul") {
     ArrayRef<int64_t> a = operandShape(0); // [N, H, C]
-    cost.macs = product({outElems, a[2]});
+    cost.macs = saturatingProduct({outElems, a[2]});
     cost.kind = NodeKind::BatchMatmul;
   } else if (name == "tosa.fully_connected") {
-    cost.macs = product({outElems, operandShape(0).back()});
+    cost.macs = saturatingProduct({outElems, operandShape(0).back()});
     cost.kind = NodeKind::Matmul;
   } else if (name == "tosa.avg_pool2d" || name == "tosa.max_pool2d") {
     auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel");
-    cost.vectorOps =
-        product({outElems, kernel ? product(kernel.asArrayRef()) : 1});
+    cost.vectorOps = saturatingProduct(
+        {outElems, kernel ? saturatingProduct(kernel.asArrayRef()) : 1});
     cost.kind = NodeKind::Pool;
   } else if (name.starts_with("tosa.reduce_") || name == "tosa.argmax") {
     cost.vectorOps = elementsOf(op->getOperand(0));
@@ -333,7 +336,7 @@ OpCost costOf(Operation *op) {
   StringRef name = op->getName().getStringRef();
   if (name == "linalg.softmax") {
     // IREE's softmax: max, subtract, exp, sum and divide per element.
-    cost.vectorOps = product({5, elementsOf(op->getResult(0))});
+    cost.vectorOps = saturatingProduct({5, elementsOf(op->getResult(0))});
     cost.kind = NodeKind::Reduction;
     return cost;
   }

@@ -41,8 +41,8 @@ bool isGather(mlir::Operation *op);
 int64_t elementBytes(mlir::Type elementType);
 /// Saturating product and sum: WorkloadGraph::verify() rejects absurd sizes
 /// with a diagnostic instead of an overflow.
-int64_t product(llvm::ArrayRef<int64_t> values);
-int64_t sum(int64_t a, int64_t b);
+int64_t saturatingProduct(llvm::ArrayRef<int64_t> values);
+int64_t saturatingSum(int64_t a, int64_t b);
 /// The static shape of a shaped value, and its element count.
 llvm::ArrayRef<int64_t> shapeOf(mlir::Value value);
 int64_t elementsOf(mlir::Value value);
