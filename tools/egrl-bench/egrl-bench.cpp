@@ -60,9 +60,10 @@ static cl::opt<std::string>
                         "native,greedy; all: native, greedy, dp, ilp, "
                         "random, ea, anneal, pg, egrl, egrl-sac, policy)"),
                cl::cat(benchCategory));
-static cl::opt<unsigned> seeds("seeds", cl::init(3),
-                               cl::desc("Seeds 0..N-1 for each search (default: 3)"),
-                               cl::cat(benchCategory));
+static cl::opt<unsigned>
+    seeds("seeds", cl::init(3),
+          cl::desc("Seeds 0..N-1 for each search (default: 3)"),
+          cl::cat(benchCategory));
 static cl::opt<std::string>
     budgets("budgets", cl::init("1000"),
             cl::desc("Comma-separated evaluation budgets (default: 1000)"),
@@ -75,12 +76,12 @@ static cl::opt<std::string> seedFrom(
     cl::cat(benchCategory));
 // --target, --sim-target, --evaluator, --granularity, --function, --retries.
 static tools::EvaluationOptions evaluation(benchCategory);
-static cl::opt<unsigned> repeats(
-    "repeats", cl::init(1),
-    cl::desc("Measure each new best placement K times in all (in the "
-             "budget) and keep it by the median: for noisy evaluators "
-             "(default: 1)"),
-    cl::cat(benchCategory));
+static cl::opt<unsigned>
+    repeats("repeats", cl::init(1),
+            cl::desc("Measure each new best placement K times in all (in the "
+                     "budget) and keep it by the median: for noisy evaluators "
+                     "(default: 1)"),
+            cl::cat(benchCategory));
 static cl::opt<std::string>
     policyFile("policy", cl::init(""),
                cl::desc("Policy file the 'policy' strategy places with "
@@ -95,10 +96,10 @@ static cl::opt<unsigned>
                      "the pass's threads=; the same placements for any "
                      "count (default: 1)"),
             cl::cat(benchCategory));
-static cl::opt<double>
-    timeLimit("time-limit", cl::init(60),
-              cl::desc("Seconds a solver (ilp) may run per model (default: 60)"),
-              cl::cat(benchCategory));
+static cl::opt<double> timeLimit(
+    "time-limit", cl::init(60),
+    cl::desc("Seconds a solver (ilp) may run per model (default: 60)"),
+    cl::cat(benchCategory));
 static cl::opt<std::string>
     outDir("out", cl::init(""),
            cl::desc("Directory for bench.json and bench.csv (and bench.png); "
@@ -153,12 +154,18 @@ std::vector<uint64_t> parseBudgets() {
 
 } // namespace
 
-static int benchMain(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  tools::renameOption(threads, "threads", benchCategory);
-  cl::HideUnrelatedOptions(benchCategory);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "egrl-bench: compare placement strategies\n");
+namespace {
+/// Every run so far, with the references its rows are quoted against.
+struct Results {
+  std::vector<Run> runs;
+  std::map<std::string, double> nativeLatency, ilpLatency;
+  /// Why the benchmark stopped before its end (Ctrl-C, a dead evaluator).
+  std::string stoppedEarly;
+};
+
+/// Checks the options that need no model, so that a mistake fails before
+/// any search runs.
+void checkOptions() {
   if (threads == 0 || threads > SearchOptions::kMaxThreads)
     die("--threads must be between 1 and " +
         llvm::Twine(SearchOptions::kMaxThreads));
@@ -172,22 +179,15 @@ static int benchMain(int argc, char **argv) {
   if (!outDir.empty())
     if (std::error_code ec = tools::makeOutputDirectory(outDir))
       die("cannot create '" + outDir + "': " + ec.message());
-
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
-  llvm::Expected<tools::EvaluationSetup> setupOr =
-      tools::resolveSetup(evaluation);
-  if (!setupOr)
-    die(llvm::toString(setupOr.takeError()));
-  const tools::EvaluationSetup &setup = *setupOr;
-  const Target &chip = setup.chip;
-  const std::optional<Target> &simChip = setup.simChip;
-  const std::string &evaluatorName = setup.evaluatorName;
-  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
-  if (!seedFromKind)
-    die(llvm::toString(seedFromKind.takeError()));
-  std::vector<uint64_t> budgetList = parseBudgets();
+  if (seeds == 0)
+    die("--seeds must be at least 1");
+}
 
+/// The strategies --strategies names, with the policy file checked before
+/// any search, not when the policy's turn comes.
+std::vector<std::unique_ptr<Strategy>> resolveStrategies() {
   llvm::SmallVector<llvm::StringRef> names;
   llvm::StringRef(strategies).split(names, ',', -1, false);
   if (names.empty())
@@ -199,7 +199,6 @@ static int benchMain(int argc, char **argv) {
       die(llvm::toString(strategy.takeError()));
     searches.push_back(std::move(*strategy));
   }
-  // Checked before any search, not when the policy's turn comes.
   if (llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
         return search->name() == "policy";
       })) {
@@ -208,125 +207,138 @@ static int benchMain(int argc, char **argv) {
     if (!llvm::sys::fs::exists(resolvePolicyFile(policyFile)))
       die("--policy: no policy file '" + policyFile + "'");
   }
-  if (seeds == 0)
-    die("--seeds must be at least 1");
+  return searches;
+}
 
-  std::vector<Run> runs;
-  std::map<std::string, double> nativeLatency, ilpLatency;
-  // Ctrl-C or SIGTERM end the current search with its best placement; the
-  // table and files then hold the runs so far, and the exit code is 1.
-  InterruptScope interruptible;
-  std::string stoppedEarly;
-  for (const std::string &modelArg : models) {
-    if (!stoppedEarly.empty())
-      break;
-    auto instanceOr = tools::loadModelInstance(modelArg, setup);
-    if (!instanceOr)
-      die(llvm::toString(instanceOr.takeError()));
-    tools::ModelInstance &instance = **instanceOr;
-    const std::string &model = instance.name;
-    const Problem &problem = *instance.problem;
-    const AnalyticalModel &analytical = *instance.model;
-    auto checkEvaluator = [&](const std::string &during) {
-      if (std::string why = instance.evaluator->failure(); !why.empty()) {
-        // die() exits without unwinding: stop an external command first.
-        instance.evaluator.reset();
-        die(model + during + ": " + why);
-      }
-    };
-    // The simulator, for noise-free latencies; under the MPI pool
-    // (docs/scale-out.md) the measuring ones run on the workers, so a local
-    // one is made for this.
-    const NnpiSim *sim =
-        dynamic_cast<const NnpiSim *>(instance.evaluator.get());
-    std::unique_ptr<NnpiSim> localSim;
-    if (!sim && instance.evaluator->name() == "nnpi-sim") {
-      auto created = NnpiSim::create(instance.measured());
-      if (!created)
-        die(model + ": " + llvm::toString(created.takeError()));
-      localSim = std::move(*created);
-      sim = localSim.get();
+/// Runs every strategy, budget and seed on one model, adding to `results`;
+/// stops at the first search that was stopped early.
+void benchModel(const std::string &modelArg,
+                const tools::EvaluationSetup &setup,
+                llvm::ArrayRef<std::unique_ptr<Strategy>> searches,
+                llvm::ArrayRef<uint64_t> budgetList, SeedFrom seedFromKind,
+                Results &results) {
+  auto instanceOr = tools::loadModelInstance(modelArg, setup);
+  if (!instanceOr)
+    die(llvm::toString(instanceOr.takeError()));
+  tools::ModelInstance &instance = **instanceOr;
+  const std::string &model = instance.name;
+  const Problem &problem = *instance.problem;
+  const AnalyticalModel &analytical = *instance.model;
+  auto checkEvaluator = [&](const std::string &during) {
+    if (std::string why = instance.evaluator->failure(); !why.empty()) {
+      // die() exits without unwinding: stop an external command first.
+      instance.evaluator.reset();
+      die(model + during + ": " + why);
     }
-    // As many measurements as a search's incumbent gets (--repeats).
-    nativeLatency[model] =
-        instance.evaluator->evaluateMedian(nativePlacement(problem), repeats)
-            .latency;
-    checkEvaluator("");
-    llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
-                 << " nodes, native " << formatSeconds(nativeLatency[model])
-                 << " on " << instance.evaluator->name()
-                 << (simChip ? " (sim-target " + simChip->name + ")" : "")
-                 << "\n";
+  };
+  // The simulator, for noise-free latencies; under the MPI pool
+  // (docs/scale-out.md) the measuring ones run on the workers, so a local
+  // one is made for this.
+  const NnpiSim *sim = dynamic_cast<const NnpiSim *>(instance.evaluator.get());
+  std::unique_ptr<NnpiSim> localSim;
+  if (!sim && instance.evaluator->name() == "nnpi-sim") {
+    auto created = NnpiSim::create(instance.measured());
+    if (!created)
+      die(model + ": " + llvm::toString(created.takeError()));
+    localSim = std::move(*created);
+    sim = localSim.get();
+  }
+  // As many measurements as a search's incumbent gets (--repeats).
+  const double native =
+      instance.evaluator->evaluateMedian(nativePlacement(problem), repeats)
+          .latency;
+  results.nativeLatency[model] = native;
+  checkEvaluator("");
+  llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
+               << " nodes, native " << formatSeconds(native) << " on "
+               << instance.evaluator->name()
+               << (setup.simChip ? " (sim-target " + setup.simChip->name + ")"
+                                 : "")
+               << "\n";
 
-    for (auto &search : searches) {
-      for (uint64_t budget : budgetList) {
-        unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
-        for (uint64_t seed = 0; seed < numSeeds; ++seed) {
-          SearchContext context{problem, analytical, *instance.evaluator, {}};
-          context.options.budget = budget;
-          context.options.seed = seed;
-          context.options.threads = threads;
-          context.options.timeLimitSeconds = timeLimit;
-          context.options.seedFrom = *seedFromKind;
-          context.options.progress = progress;
-          context.options.progressLabel = search->name().str();
-          context.options.policyFile = policyFile;
-          context.options.repeats = std::max(1u, unsigned(repeats));
-          auto start = std::chrono::steady_clock::now();
-          auto result = search->run(context);
-          if (!result)
-            die(model + " / " + search->name() + ": " +
-                llvm::toString(result.takeError()));
-          if (!result->stopped.empty())
-            stoppedEarly = model + " / " + search->name().str() + ": " +
-                           result->stopped;
-          else
-            checkEvaluator(" / " + search->name().str());
-          Run run{model,  search->name().str(),     seed,
-                  budget, !search->dependsOnSeed(), std::move(*result),
-                  0};
-          run.wall = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count();
-          if (sim && sim->config().noiseStddev > 0)
-            run.noiseFree = sim->simulate(run.result.placement);
-          if (run.strategy == "ilp" && !ilpLatency.count(model))
-            ilpLatency[model] = run.result.result.latency;
-          llvm::errs() << llvm::format(
-              "  %-8s budget %-6llu seed %llu: %s (%.3fx vs native) "
-              "%s in %llu evaluations, %.2f s%s%s%s%s\n",
-              run.strategy.c_str(), (unsigned long long)budget,
-              (unsigned long long)seed,
-              formatSeconds(run.result.result.latency).c_str(),
-              nativeLatency[model] / run.result.result.latency,
-              run.result.result.valid ? "valid" : "INVALID",
-              (unsigned long long)run.result.evaluations, run.wall,
-              run.result.detail.empty() ? "" : "; ", run.result.detail.c_str(),
-              run.result.seeded.empty() ? "" : "; seed-from ",
-              run.result.seeded.c_str());
-          runs.push_back(std::move(run));
-          // A seedless strategy gives the same answer for every budget.
-          if (!search->dependsOnSeed() || !stoppedEarly.empty())
-            break;
-        }
+  std::string &stoppedEarly = results.stoppedEarly;
+  for (const std::unique_ptr<Strategy> &search : searches) {
+    for (uint64_t budget : budgetList) {
+      unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
+      for (uint64_t seed = 0; seed < numSeeds; ++seed) {
+        SearchContext context{problem, analytical, *instance.evaluator, {}};
+        context.options.budget = budget;
+        context.options.seed = seed;
+        context.options.threads = threads;
+        context.options.timeLimitSeconds = timeLimit;
+        context.options.seedFrom = seedFromKind;
+        context.options.progress = progress;
+        context.options.progressLabel = search->name().str();
+        context.options.policyFile = policyFile;
+        context.options.repeats = std::max(1u, unsigned(repeats));
+        auto start = std::chrono::steady_clock::now();
+        auto result = search->run(context);
+        if (!result)
+          die(model + " / " + search->name() + ": " +
+              llvm::toString(result.takeError()));
+        if (!result->stopped.empty())
+          stoppedEarly =
+              model + " / " + search->name().str() + ": " + result->stopped;
+        else
+          checkEvaluator(" / " + search->name().str());
+        Run run{model,  search->name().str(),     seed,
+                budget, !search->dependsOnSeed(), std::move(*result),
+                0};
+        run.wall = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+        if (sim && sim->config().noiseStddev > 0)
+          run.noiseFree = sim->simulate(run.result.placement);
+        if (run.strategy == "ilp" && !results.ilpLatency.count(model))
+          results.ilpLatency[model] = run.result.result.latency;
+        llvm::errs() << llvm::format(
+            "  %-8s budget %-6llu seed %llu: %s (%.3fx vs native) "
+            "%s in %llu evaluations, %.2f s%s%s%s%s\n",
+            run.strategy.c_str(), (unsigned long long)budget,
+            (unsigned long long)seed,
+            formatSeconds(run.result.result.latency).c_str(),
+            native / run.result.result.latency,
+            run.result.result.valid ? "valid" : "INVALID",
+            (unsigned long long)run.result.evaluations, run.wall,
+            run.result.detail.empty() ? "" : "; ", run.result.detail.c_str(),
+            run.result.seeded.empty() ? "" : "; seed-from ",
+            run.result.seeded.c_str());
+        results.runs.push_back(std::move(run));
+        // A seedless strategy gives the same answer for every budget.
         if (!search->dependsOnSeed() || !stoppedEarly.empty())
           break;
       }
-      if (!stoppedEarly.empty())
+      if (!search->dependsOnSeed() || !stoppedEarly.empty())
         break;
     }
+    if (!stoppedEarly.empty())
+      break;
   }
+}
 
-  // Summary: medians over seeds per (model, strategy, budget).
-  if (simChip || *seedFromKind != SeedFrom::None)
-    llvm::outs() << "\ntarget " << chip.name
-                 << (simChip ? ", sim-target " + simChip->name : "")
-                 << ", evaluator " << evaluatorName << ", seed-from "
+/// Latency's relative gap to ilp's placement of the same model, or NaN
+/// without an ilp run.
+double gapToIlp(const Results &results, const std::string &model,
+                double latency) {
+  auto ilp = results.ilpLatency.find(model);
+  return ilp == results.ilpLatency.end()
+             ? std::numeric_limits<double>::quiet_NaN()
+             : latency / ilp->second - 1;
+}
+
+/// The table on stdout: medians over seeds per (model, strategy, budget).
+void printTable(const Results &results, const tools::EvaluationSetup &setup,
+                SeedFrom seedFromKind) {
+  if (setup.simChip || seedFromKind != SeedFrom::None)
+    llvm::outs() << "\ntarget " << setup.chip.name
+                 << (setup.simChip ? ", sim-target " + setup.simChip->name : "")
+                 << ", evaluator " << setup.evaluatorName << ", seed-from "
                  << seedFrom << "\n";
   llvm::outs() << llvm::format("\n%-14s %-8s %8s %12s %9s %11s %6s %8s %9s\n",
                                "model", "strategy", "budget", "latency",
                                "vs native", "gap to ilp", "valid", "evals",
                                "wall s");
+  const std::vector<Run> &runs = results.runs;
   std::vector<std::string> footnotes;
   for (size_t i = 0; i < runs.size();) {
     size_t j = i;
@@ -347,8 +359,9 @@ static int benchMain(int argc, char **argv) {
     const Run &first = runs[i];
     double med = medianOf(latency);
     std::string gap = "-";
-    if (ilpLatency.count(first.model)) {
-      double percent = 100 * (med / ilpLatency[first.model] - 1);
+    if (double ratio = gapToIlp(results, first.model, med);
+        !std::isnan(ratio)) {
+      double percent = 100 * ratio;
       // Rounding noise of equal latencies is not a gap (no "-0.00%").
       if (std::abs(percent) < 0.005)
         percent = 0;
@@ -366,30 +379,24 @@ static int benchMain(int argc, char **argv) {
     llvm::outs() << llvm::format(
         "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
         first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
-        formatSeconds(med).c_str(), nativeLatency[first.model] / med,
+        formatSeconds(med).c_str(), results.nativeLatency.at(first.model) / med,
         gap.c_str(), valid, j - i, medianOf(evals), medianOf(wall));
     i = j;
   }
   for (const std::string &note : footnotes)
     llvm::outs() << "* " << note << "\n";
+}
 
-  auto exitCode = [&] {
-    if (stoppedEarly.empty())
-      return 0;
-    llvm::errs() << "egrl-bench: stopped early: " << stoppedEarly
-                 << "; the table and files hold the runs so far\n";
-    return 1;
-  };
-  if (outDir.empty())
-    return exitCode();
+/// bench.json (every run, with its history), bench.csv and, with --plot,
+/// bench.png in --out.
+void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
   json all = json::array();
   std::string csv = "model,strategy,budget,seed,latency_s,native_latency_s,"
                     "speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s\n";
-  for (const Run &run : runs) {
-    double latency = run.result.result.latency;
-    double gap = ilpLatency.count(run.model)
-                     ? latency / ilpLatency[run.model] - 1
-                     : std::numeric_limits<double>::quiet_NaN();
+  for (const Run &run : results.runs) {
+    const double latency = run.result.result.latency;
+    const double native = results.nativeLatency.at(run.model);
+    const double gap = gapToIlp(results, run.model, latency);
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
       history.push_back({p.evaluations, p.bestLatency, p.wallSeconds});
@@ -404,7 +411,7 @@ static int benchMain(int argc, char **argv) {
                    {"budget", run.budget},
                    {"seed", run.seed},
                    {"latency_s", latency},
-                   {"native_latency_s", nativeLatency[run.model]},
+                   {"native_latency_s", native},
                    {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
                    {"valid", run.result.result.valid},
                    {"evaluations", run.result.evaluations},
@@ -425,22 +432,22 @@ static int benchMain(int argc, char **argv) {
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
                          run.model, run.strategy, run.budget, run.seed, latency,
-                         nativeLatency[run.model],
-                         nativeLatency[run.model] / latency,
+                         native, native / latency,
                          std::isnan(gap) ? std::string()
                                          : llvm::formatv("{0:f6}", gap).str(),
                          run.result.result.valid ? 1 : 0,
                          run.result.evaluations, run.wall)
                .str();
   }
-  json document = {{"format", "egrl-bench"},
-                   {"version", 1},
-                   {"target", chip.name},
-                   {"sim_target", simChip ? json(simChip->name) : json()},
-                   {"seed_from", seedFrom.getValue()},
-                   {"evaluator", evaluatorName},
-                   {"granularity", evaluation.granularity.getValue()},
-                   {"runs", std::move(all)}};
+  json document = {
+      {"format", "egrl-bench"},
+      {"version", 1},
+      {"target", setup.chip.name},
+      {"sim_target", setup.simChip ? json(setup.simChip->name) : json()},
+      {"seed_from", seedFrom.getValue()},
+      {"evaluator", setup.evaluatorName},
+      {"granularity", evaluation.granularity.getValue()},
+      {"runs", std::move(all)}};
   llvm::SmallString<256> jsonPath(outDir), csvPath(outDir), pngPath(outDir);
   llvm::sys::path::append(jsonPath, "bench.json");
   llvm::sys::path::append(csvPath, "bench.csv");
@@ -468,7 +475,43 @@ static int benchMain(int argc, char **argv) {
           "): " + (error.empty() ? "exit code " + std::to_string(rc) : error));
     llvm::errs() << "egrl-bench: wrote " << pngPath << "\n";
   }
-  return exitCode();
+}
+} // namespace
+
+static int benchMain(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  tools::renameOption(threads, "threads", benchCategory);
+  cl::HideUnrelatedOptions(benchCategory);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "egrl-bench: compare placement strategies\n");
+  checkOptions();
+  llvm::Expected<tools::EvaluationSetup> setup =
+      tools::resolveSetup(evaluation);
+  if (!setup)
+    die(llvm::toString(setup.takeError()));
+  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
+  if (!seedFromKind)
+    die(llvm::toString(seedFromKind.takeError()));
+  std::vector<uint64_t> budgetList = parseBudgets();
+  std::vector<std::unique_ptr<Strategy>> searches = resolveStrategies();
+
+  // Ctrl-C or SIGTERM end the current search with its best placement; the
+  // table and files then hold the runs so far, and the exit code is 1.
+  InterruptScope interruptible;
+  Results results;
+  for (const std::string &modelArg : models) {
+    benchModel(modelArg, *setup, searches, budgetList, *seedFromKind, results);
+    if (!results.stoppedEarly.empty())
+      break;
+  }
+  printTable(results, *setup, *seedFromKind);
+  if (!outDir.empty())
+    writeFiles(results, *setup);
+  if (results.stoppedEarly.empty())
+    return 0;
+  llvm::errs() << "egrl-bench: stopped early: " << results.stoppedEarly
+               << "; the table and files hold the runs so far\n";
+  return 1;
 }
 
 // Under mpirun, rank 0 runs the tool and the other ranks measure for it.
