@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 
-from .mlir import tensor_type
+from .mlir import symbol_name, tensor_type
 
 LLVM_BIN = os.environ.get("EGRL_LLVM_BIN", "/usr/lib/llvm-22/bin")
 LLVM_LIB = os.path.join(os.path.dirname(LLVM_BIN), "lib")
@@ -62,7 +62,7 @@ def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", ti
         args.append((f"%x{i}", tensor_type(x.shape, dt)))
     rtypes = [tensor_type(s, "f32") for s in result_shapes]
     res = ", ".join(f"%y{i}" for i in range(len(rtypes)))
-    lines.append(f"    {res} = call @{func_name}({', '.join(a for a, _ in args)}) : "
+    lines.append(f"    {res} = call @{symbol_name(func_name)}({', '.join(a for a, _ in args)}) : "
                  f"({', '.join(t for _, t in args)}) -> ({', '.join(rtypes)})")
     for i, t in enumerate(rtypes):
         lines.append(f"    %c{i} = tensor.cast %y{i} : {t} to tensor<*xf32>")

@@ -125,6 +125,15 @@ def one_line(s: str) -> str:
     return _CONTROL.sub(_escape_char, s)
 
 
+_BARE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_$.]*")
+
+
+def symbol_name(name: str) -> str:
+    """`name` as an MLIR symbol reference: bare when it is an identifier
+    (@forward), else quoted (@"my-func")."""
+    return name if _BARE_ID.fullmatch(name) else string_literal(name)
+
+
 def sanitize(name: str) -> str:
     """A bare MLIR identifier (usable as a dense_resource key)."""
     s = _SAFE.sub("_", name.replace(".", "_"))
@@ -865,7 +874,7 @@ class Emitter:
         if len(results) != 1:
             rtypes = f"({rtypes})"
         out.append("module {")
-        out.append(f"  func.func @{func_name}({sig}) -> {rtypes} {{")
+        out.append(f"  func.func @{symbol_name(func_name)}({sig}) -> {rtypes} {{")
         for text in self._lines:
             for line in text.split("\n"):
                 out.append("    " + line)

@@ -368,7 +368,7 @@ class _OnnxImporter:
         if op == "Split":
             return self._split(node, at)
         if op == "Slice":
-            return self._slice(node)
+            return self._slice(node, at)
         if op == "Einsum":
             eq = at["equation"]
             return em.einsum(eq.decode() if isinstance(eq, bytes) else eq, [self.value(v) for v in ins])
@@ -562,8 +562,13 @@ class _OnnxImporter:
         elif len(node.input) > 1 and node.input[1]:
             sizes = [int(s) for s in self.const(node, 1)]
         else:
-            n = len(node.output)
-            sizes = [x.shape[axis] // n] * n
+            # ONNX's rule: chunks of ceil(dim / n), the last one smaller when
+            # the axis does not divide evenly (num_outputs, opset 18).
+            n = at.get("num_outputs", len(node.output))
+            chunk = -(-x.shape[axis] // n)
+            sizes = [chunk] * (n - 1) + [x.shape[axis] - chunk * (n - 1)]
+            if sizes[-1] <= 0:
+                raise self.fail(f"cannot split {x.shape[axis]} into {n} chunks of {chunk}")
         outs, off = [], 0
         for sz in sizes:
             offs, shp = [0] * x.rank, list(x.shape)
@@ -572,11 +577,14 @@ class _OnnxImporter:
             off += sz
         return tuple(outs)
 
-    def _slice(self, node):
+    def _slice(self, node, at):
         x = self.tensor(node, 0)
-        starts, ends = self.const(node, 1), self.const(node, 2)
-        axes = self.const(node, 3)
-        steps = self.const(node, 4)
+        if "starts" in at:  # opsets 1-9: attributes, no steps
+            starts, ends, axes, steps = at["starts"], at["ends"], at.get("axes"), None
+        else:
+            starts, ends = self.const(node, 1), self.const(node, 2)
+            axes = self.const(node, 3)
+            steps = self.const(node, 4)
         axes = list(range(len(starts))) if axes is None else [self._axis(a, x.rank, "axes entry") for a in axes]
         steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
         offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank

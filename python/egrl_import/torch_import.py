@@ -214,6 +214,10 @@ class _FxImporter:
 
     def _input_arg(self, node, args: list) -> None:
         """The function's next argument, for a placeholder fed by an example input."""
+        if len(args) >= len(self.inputs):
+            # An argument left at its default (forward(x, mask=None)): fx
+            # traced it as an input; the aten route runs the real call.
+            raise self.fail(f"forward takes more arguments than the {len(self.inputs)} example input(s)")
         t = self.inputs[len(args)]
         if t.dtype not in _DTYPES:
             raise self.fail(f"input dtype {t.dtype} is not supported")
@@ -669,6 +673,10 @@ def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
     """
     if isinstance(example_inputs, torch.Tensor):
         example_inputs = [example_inputs]
+    for x in example_inputs:
+        if not isinstance(x, torch.Tensor):
+            raise UnsupportedError(f"example inputs must be tensors, not {type(x).__name__} "
+                                   "(a forward taking a dict, a list or a number is not supported)")
     if trace not in TRACES:
         raise ValueError(f"trace must be one of {TRACES}, got {trace!r}")
     if trace in ("fx", "auto"):

@@ -301,6 +301,21 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                            [_vi("x", [1, 3, 4, 5])], [_vi("y", None)])
         self.assertIn("ONNX node 'fl0' (op type Flatten): axis -5 is out of range", self.error(bad))
 
+    def test_slice_attributes_of_old_opsets_and_uneven_split(self):
+        x = np.arange(2 * 8, dtype=np.float32).reshape(2, 8)
+        for opset in (7, 9):
+            with self.subTest(opset=opset):
+                m = _graph_model([helper.make_node("Slice", ["x"], ["y"], starts=[1, -6], ends=[2, 100],
+                                                   axes=[0, 1])],
+                                 [_vi("x", [2, 8])], [_vi("y", None)], opset=opset)
+                r = import_onnx(m)
+                support.run_numeric(self, r.text, [x], [x[1:2, -6:]])
+        # Opset 18's num_outputs: chunks of ceil(8 / 3), the last one smaller.
+        m = _graph_model([helper.make_node("Split", ["x"], ["a", "b", "c"], axis=1, num_outputs=3)],
+                         [_vi("x", [2, 8])], [_vi("a", None), _vi("b", None), _vi("c", None)], opset=18)
+        r = import_onnx(m)
+        support.run_numeric(self, r.text, [x], [x[:, 0:3], x[:, 3:6], x[:, 6:8]])
+
     def test_matmul_with_vectors_and_broadcast_batch_dims(self):
         rng = np.random.default_rng(5)
         v, w, u = (rng.standard_normal(s).astype(np.float32) for s in ((6,), (6, 4), (4,)))

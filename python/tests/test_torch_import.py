@@ -213,6 +213,32 @@ class UnsupportedOpTest(unittest.TestCase):
         self.assertIn("fx node 'cumsum'", str(cm.exception))
         self.assertIn("cumsum", str(cm.exception))
 
+    def test_arguments_left_at_their_default_and_inputs_that_are_not_tensors(self):
+        class Masked(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(8, 8)
+
+            def forward(self, x, mask=None):  # mask unused, as in many models
+                return self.fc(x)
+
+        # fx sees `mask` as an input it has no example for; auto takes aten.
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(Masked(), torch.randn(1, 8), trace="fx")
+        self.assertIn("more arguments than the 1 example input(s)", str(cm.exception))
+        r = import_module(Masked(), torch.randn(1, 8), trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("more arguments", r.fallback_reason)
+        for bad in ({"x": torch.randn(1, 8)}, 3):
+            with self.assertRaises(UnsupportedError) as cm:
+                import_module(Masked(), [bad])
+            self.assertIn("example inputs must be tensors", str(cm.exception))
+
+    def test_function_names_that_are_not_identifiers_are_quoted(self):
+        r = import_module(nn.Linear(4, 4), torch.randn(1, 4), func_name="my-func")
+        self.assertIn('func.func @"my-func"(', r.text)
+        support.mlir_opt(self, r.text)
+
     def test_untraceable_module(self):
         layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True)
         with self.assertRaises(UnsupportedError) as cm:
