@@ -103,6 +103,8 @@ private:
   /// Non-tensor values computed from run-time data, with the host inputs
   /// and activations they were read from (their dependences).
   llvm::DenseMap<Value, llvm::SmallVector<Value, 2>> runtimeScalars;
+  /// A bufferized op was met (and said so once).
+  bool warnedBuffers = false;
   std::vector<WeightInfo> weights;
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -163,6 +165,19 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
          << "' holds regions (control flow or a nested body) whose compute "
             "the graph would not see; only straight-line inference graphs are "
             "supported: unroll or lower it first";
+}
+
+/// A linalg op whose body reads its loop indices (linalg.index) into its one
+/// tensor result: with no data read, a compile-time table, not a fill.
+bool computesFromIndices(Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || op->getNumResults() != 1 ||
+      !isa<RankedTensorType>(op->getResult(0).getType()) ||
+      !cast<RankedTensorType>(op->getResult(0).getType()).hasStaticShape())
+    return false;
+  return llvm::any_of(
+      linalgOp.getBlock()->getOperations(),
+      [](Operation &inner) { return isa<linalg::IndexOp>(inner); });
 }
 
 FailureOr<WorkloadGraph> GraphWalker::build() {
@@ -245,6 +260,17 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
     if (failed(checkStaticShapes(&op)) || failed(checkStraightLine(&op)))
       return failure();
+    // Bufferized compute has no tensor results and is not in the graph:
+    // say so once, rather than leave a graph that looks placed.
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+        linalgOp && linalgOp.hasPureBufferSemantics() && !warnedBuffers) {
+      warnedBuffers = true;
+      emitWarning(op.getLoc())
+          << "egrl: '" << op.getName()
+          << "' computes on buffers (memref), not tensors; the placement "
+             "sees only tensor IR, so compute on buffers is not placed: run "
+             "it before bufferization (one-shot-bufferize)";
+    }
     // Constants and tensors (or buffers, memref.get_global) loaded from
     // globals (ml_program, IREE's util).
     if (isWeightSource(&op)) {
@@ -323,9 +349,19 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     if (!readsData) {
       // Computed from constants only (a transposed weight, a broadcast
       // bias, a filled buffer): a compiler folds it, so no node.
-      if (!folded.weightIds.empty())
+      if (!folded.weightIds.empty()) {
         for (Value result : op.getResults())
           info[result] = folded;
+      } else if (computesFromIndices(&op)) {
+        // An iota or a table computed from loop indices (torch.arange,
+        // positional encodings): folded, it is a constant tensor of its own.
+        Value result = op.getResult(0);
+        auto type = cast<RankedTensorType>(result.getType());
+        info[result].cls = ValueInfo::Weight;
+        info[result].weightIds.push_back(weights.size());
+        weights.push_back(
+            {type.getNumElements(), elementBytes(type.getElementType())});
+      }
       continue;
     }
     visitCompute(&op, dataOperands, capturedValues);

@@ -26,6 +26,11 @@ int64_t elementBytes(Type elementType) {
     return 8;
   if (auto complex = dyn_cast<ComplexType>(elementType))
     return 2 * elementBytes(complex.getElementType());
+  // A tensor of vectors: each element is the whole vector.
+  if (auto vector = dyn_cast<VectorType>(elementType))
+    return saturatingProduct(
+        {saturatingProduct(vector.getShape()),
+         elementBytes(vector.getElementType())});
   if (elementType.isIntOrFloat())
     return (elementType.getIntOrFloatBitWidth() + 7) / 8;
   return 4;

@@ -37,7 +37,8 @@ bool isBufferInit(mlir::Operation *op);
 /// Ops whose operand 0 is a table they gather rows from.
 bool isGather(mlir::Operation *op);
 
-/// Bytes of one element (sub-byte types round up; unknown types count 4).
+/// Bytes of one element (sub-byte types round up, a vector element is the
+/// whole vector; unknown types count 4).
 int64_t elementBytes(mlir::Type elementType);
 /// Saturating product and sum: WorkloadGraph::verify() rejects absurd sizes
 /// with a diagnostic instead of an overflow.
