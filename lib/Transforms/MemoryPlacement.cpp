@@ -296,10 +296,15 @@ struct MemoryPlacementPass
     if (!sawFunction)
       return fail("the module has no func.func with a body to place");
     // Nothing placed (already bufferized, say): the module keeps its record,
-    // which the memory spaces in it refer to.
+    // which the memory spaces in it refer to. The report says so, rather
+    // than leave an older run's file in place.
     if (placed.empty()) {
       if (!stoppedEarly.empty())
-        signalPassFailure();
+        return signalPassFailure();
+      if (!report.empty())
+        if (llvm::Error err = writeReport(placed))
+          return fail("cannot write report '" + report +
+                      "': " + llvm::toString(std::move(err)));
       return;
     }
 

@@ -30,6 +30,12 @@
 // AGAIN-NOT: computes on buffers
 // AGAIN: remark: egrl: @forward computes nothing to place
 // AGAIN: egrl.record = #egrl.record<target = "nnpi-1000"
+// Its report lists no function, and replaces an older run's file.
+// RUN: echo stale > %t.report.json
+// RUN: egrl-opt %t.buffers.mlir --egrl-memory-placement="report=%t.report.json" -o /dev/null 2>/dev/null
+// RUN: FileCheck %s --check-prefix=EMPTY --input-file=%t.report.json
+// EMPTY: "functions": []
+// EMPTY-NOT: stale
 
 // Every weight global of the bundled BERT-base (three embedding tables, the
 // position ids, every matmul's weights and biases) gets a memory space.
