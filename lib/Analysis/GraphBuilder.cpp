@@ -28,6 +28,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
+#include <tuple>
 #include <numeric>
 
 using namespace mlir;
@@ -105,6 +106,10 @@ private:
   llvm::DenseMap<Value, llvm::SmallVector<Value, 2>> runtimeScalars;
   /// A bufferized op was met (and said so once).
   bool warnedBuffers = false;
+  /// The weight of each operand-less weight source seen: (op name,
+  /// attributes, type) -> weight id.
+  std::map<std::tuple<const void *, const void *, const void *>, unsigned>
+      weightOfSource;
   std::vector<WeightInfo> weights;
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -277,10 +282,23 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       Value result = op.getResult(0);
       auto type = dyn_cast<ShapedType>(result.getType());
       if (type && type.hasStaticShape() && type.getNumElements() > 1) {
+        // The same constant or global loaded twice is one weight, as after
+        // CSE: ops without operands are equal when their name, attributes
+        // (uniqued) and type are.
+        unsigned id = weights.size();
+        if (op.getNumOperands() == 0) {
+          auto [it, inserted] = weightOfSource.try_emplace(
+              {op.getName().getAsOpaquePointer(),
+               op.getAttrDictionary().getAsOpaquePointer(),
+               type.getAsOpaquePointer()},
+              id);
+          id = it->second;
+        }
         info[result].cls = ValueInfo::Weight;
-        info[result].weightIds.push_back(weights.size());
-        weights.push_back(
-            {type.getNumElements(), elementBytes(type.getElementType())});
+        info[result].weightIds.push_back(id);
+        if (id == weights.size())
+          weights.push_back(
+              {type.getNumElements(), elementBytes(type.getElementType())});
       }
       continue;
     }

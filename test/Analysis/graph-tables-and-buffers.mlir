@@ -38,6 +38,22 @@ func.func @vectors(%x: tensor<2xvector<4xf32>>, %y: tensor<2xvector<4xf32>>) -> 
 
 // -----
 
+// The same constant twice is one weight, shared, as after CSE
+// (--canonicalize gives this graph too).
+// CHECK-LABEL: egrl graph @twice: 2 nodes (fused), 1024 MACs, weights 512 B
+// CHECK-NEXT: #0 n0_matmul kind=matmul ops=1 macs=512 vops=0 weights=512
+// CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 macs=512 vops=0 weights=0 out=256 host_in=128 in=[0] shared_weights=[0]
+func.func @twice(%x: tensor<4x8xf32>) -> tensor<4x16xf32> {
+  %w = arith.constant dense_resource<w> : tensor<8x16xf32>
+  %w2 = arith.constant dense_resource<w> : tensor<8x16xf32>
+  %e = tensor.empty() : tensor<4x16xf32>
+  %r = linalg.matmul ins(%x, %w : tensor<4x8xf32>, tensor<8x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %r2 = linalg.matmul ins(%x, %w2 : tensor<4x8xf32>, tensor<8x16xf32>) outs(%r : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %r2 : tensor<4x16xf32>
+}
+
+// -----
+
 // Compute on buffers is not in the graph: said once, where it starts.
 // WARN: [[@LINE+6]]:3: warning: egrl: 'linalg.matmul' computes on buffers (memref), not tensors; the placement sees only tensor IR, so compute on buffers is not placed: run it before bufferization (one-shot-bufferize)
 // WARN-NOT: computes on buffers
