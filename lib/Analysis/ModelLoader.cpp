@@ -53,6 +53,10 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
       return fail(path + ": several functions (" + names +
                   ", ...); say which one to use");
   }
+  if (!chosen && !function.empty() &&
+      module->lookupSymbol<func::FuncOp>(function))
+    return fail(path + ": function @" + function +
+                " is a declaration: it has no body to place");
   if (!chosen)
     return fail(path + ": " +
                 (function.empty() ? llvm::Twine("no func.func with a body")

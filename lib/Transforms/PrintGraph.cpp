@@ -113,8 +113,12 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
           (function.empty() || func.getSymName() == function))
         funcs.push_back(func);
     if (!function.empty() && funcs.empty()) {
+      auto declared = module.lookupSymbol<func::FuncOp>(function);
       emitError(module.getLoc())
-          << "egrl-print-graph: no function @" << function;
+          << "egrl-print-graph: "
+          << (declared ? "function @" + function +
+                             " is a declaration: it has no body to print"
+                       : "no function @" + function);
       return signalPassFailure();
     }
     if (funcs.empty()) {

@@ -39,6 +39,14 @@ from .mlir import Emitter, UnsupportedError, Value, one_line
 __all__ = ["import_onnx", "OnnxImportResult"]
 
 _ONNX_DTYPES = {onnx.TensorProto.FLOAT: "f32", onnx.TensorProto.INT64: "i64", onnx.TensorProto.INT32: "i32"}
+
+
+def _dtype_name(elem_type: int) -> str:
+    """ONNX's name of an element type (FLOAT16 for 10), or its number."""
+    try:
+        return onnx.TensorProto.DataType.Name(elem_type)
+    except ValueError:
+        return str(elem_type)
 _NP_DTYPES = {"f32": np.float32, "i64": np.int64, "i32": np.int32}
 
 
@@ -109,7 +117,8 @@ class _OnnxImporter:
             tt = inp.type.tensor_type
             dtype = _ONNX_DTYPES.get(tt.elem_type)
             if dtype is None:
-                raise UnsupportedError(f"graph input '{inp.name}' has unsupported element type {tt.elem_type}")
+                raise UnsupportedError(f"graph input '{inp.name}' has unsupported element type "
+                                       f"{_dtype_name(tt.elem_type)} (supported: FLOAT, INT64, INT32)")
             shape = self.input_shapes.get(inp.name)
             declared = tt.shape.dim if tt.HasField("shape") else None
             if shape is not None:

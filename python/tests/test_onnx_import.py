@@ -425,6 +425,12 @@ class OnnxCliErrorTest(unittest.TestCase):
             self.assertIn("-o: no directory", self.run_cli(path, "-o", os.path.join(d, "no", "x.mlir")))
             self.assertIn("is a directory", self.run_cli(path, "-o", d))
             self.assertEqual(sorted(os.listdir(d)), ["dyn.onnx"])
+        half = _graph_model([helper.make_node("Relu", ["x"], ["y"])],
+                            [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 8])],
+                            [helper.make_tensor_value_info("y", TensorProto.FLOAT16, None)])
+        with self.assertRaises(UnsupportedError) as cm:
+            import_onnx(half)
+        self.assertIn("unsupported element type FLOAT16 (supported: FLOAT, INT64, INT32)", str(cm.exception))
 
     def test_errors_are_one_line_whatever_the_names(self):
         m = _graph_model([helper.make_node("Relu", ["x\ny"], ["y"])],

@@ -101,6 +101,14 @@
 // TWO: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
+// A declaration is named as one, and a missing name as missing.
+// RUN: echo 'func.func private @decl(tensor<4xf32>) -> tensor<4xf32>' >> %t.two.mlir
+// RUN: not egrl-opt %t.two.mlir --egrl-print-graph="function=decl" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DECL
+// DECL: error: egrl-print-graph: function @decl is a declaration: it has no body to print
+// RUN: not egrl-opt %t.two.mlir --egrl-print-graph="function=nothere" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NONAME
+// NONAME: error: egrl-print-graph: no function @nothere
+// RUN: not egrl-bench --function=decl %t.two.mlir 2>&1 | FileCheck %s --check-prefix=BENCHDECL
+// BENCHDECL: error: {{.*}}: function @decl is a declaration: it has no body to place
 
 // A graph printed to stdout is all stdout holds (the IR only where -o says),
 // so `> g.json` is one JSON document.
