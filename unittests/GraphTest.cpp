@@ -100,6 +100,14 @@ TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
   llvm::Error err = graph.verify();
   ASSERT_TRUE(bool(err));
   EXPECT_NE(llvm::toString(std::move(err)).find("too large"), std::string::npos);
+  // An element wider than 64 bytes is named as such, not as an overflow.
+  graph.nodes = {test::makeNode("a", 1, 4, 1)};
+  graph.nodes[0].outputElementBytes = 128;
+  err = graph.verify();
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err))
+                .find("elements of 128 bytes: at most 64 are supported"),
+            std::string::npos);
 }
 
 TEST(WorkloadGraph, JsonErrors) {

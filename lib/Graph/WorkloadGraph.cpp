@@ -56,8 +56,7 @@ std::vector<std::vector<unsigned>> WorkloadGraph::computeConsumers() const {
   return consumers;
 }
 
-std::vector<std::vector<unsigned>>
-WorkloadGraph::computeWeightSharers() const {
+std::vector<std::vector<unsigned>> WorkloadGraph::computeWeightSharers() const {
   std::vector<std::vector<unsigned>> sharers(nodes.size());
   for (unsigned i = 0, e = nodes.size(); i < e; ++i)
     for (unsigned owner : nodes[i].sharedWeights)
@@ -67,24 +66,31 @@ WorkloadGraph::computeWeightSharers() const {
 
 llvm::Error WorkloadGraph::verify() const {
   auto fail = [&](unsigned i, const std::string &what) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "graph '%s', node %u ('%s'): %s",
-                                   name.c_str(), i, nodes[i].name.c_str(),
-                                   what.c_str());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "graph '%s', node %u ('%s'): %s",
+        name.c_str(), i, nodes[i].name.c_str(), what.c_str());
   };
   for (unsigned i = 0, e = nodes.size(); i < e; ++i) {
     const Node &node = nodes[i];
     if (node.macs < 0 || node.vectorOps < 0 || node.weightElements < 0 ||
         node.outputElements < 0 || node.hostInputElements < 0 ||
         node.weightElementBytes < 0 || node.outputElementBytes < 0 ||
-        node.weightReadElements < -1 ||
-        node.hostInputElementBytes < 0)
+        node.weightReadElements < -1 || node.hostInputElementBytes < 0)
       return fail(i, "negative size");
     // Sizes beyond a petabyte are overflowed arithmetic, not a model; keeping
     // them out lets the cost models add bytes without overflow checks.
-    constexpr int64_t kMaxBytes = int64_t(1) << 50, kMaxOps = int64_t(1) << 60;
+    constexpr int64_t kMaxBytes = int64_t(1) << 50, kMaxOps = int64_t(1) << 60,
+                      kMaxElementBytes = 64;
+    for (int64_t bytes : {node.weightElementBytes, node.outputElementBytes,
+                          node.hostInputElementBytes})
+      if (bytes > kMaxElementBytes)
+        return fail(i, "elements of " + std::to_string(bytes) +
+                           " bytes: at most " +
+                           std::to_string(kMaxElementBytes) +
+                           " are supported (a wide integer or vector element "
+                           "type?)");
     auto tooLarge = [&](int64_t elements, int64_t bytes) {
-      return bytes > 64 || elements > kMaxBytes / std::max<int64_t>(bytes, 1);
+      return elements > kMaxBytes / std::max<int64_t>(bytes, 1);
     };
     if (tooLarge(node.weightElements, node.weightElementBytes) ||
         tooLarge(node.outputElements, node.outputElementBytes) ||
@@ -212,9 +218,9 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                 "\"egrl-workload-graph\")");
   auto version = root.find("version");
   if (version == root.end() || *version != 1)
-    return fail("unsupported graph version " +
-                (version == root.end() ? std::string("(none)")
-                                       : version->dump()));
+    return fail("unsupported graph version " + (version == root.end()
+                                                    ? std::string("(none)")
+                                                    : version->dump()));
 
   WorkloadGraph graph;
   try {
@@ -250,8 +256,9 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
         std::optional<int64_t> value =
             exactInteger(*it, min, std::numeric_limits<int64_t>::max());
         if (!value)
-          badCount = std::string("\"") + key + "\" must be an integer >= " +
-                     std::to_string(min) + ", not " + it->dump();
+          badCount = std::string("\"") + key +
+                     "\" must be an integer >= " + std::to_string(min) +
+                     ", not " + it->dump();
         else
           out = *value;
       };
@@ -273,10 +280,12 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       if (!entry.contains("producers"))
         return fail("node '" + node.name + "': missing \"producers\"");
       if (llvm::Error err = readIndices(entry, "producers", node.producers))
-        return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
+        return fail("node '" + node.name +
+                    "': " + llvm::toString(std::move(err)));
       if (llvm::Error err =
               readIndices(entry, "shared_weights", node.sharedWeights))
-        return fail("node '" + node.name + "': " + llvm::toString(std::move(err)));
+        return fail("node '" + node.name +
+                    "': " + llvm::toString(std::move(err)));
       if (auto it = entry.find("shared_weight_read_elements");
           it != entry.end()) {
         if (!it->is_array())
