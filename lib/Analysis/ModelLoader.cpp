@@ -51,7 +51,7 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
       chosen = func;
     else if (function.empty())
       return fail(path + ": several functions (" + names +
-                  ", ...); say which one to use");
+                  ", ...); say which one to use with --function=NAME");
   }
   if (!chosen && !function.empty() &&
       module->lookupSymbol<func::FuncOp>(function))

@@ -142,12 +142,14 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     // Sizes that build the network: exact integers in a range a trained
     // policy has, so a corrupt file cannot ask for gigabytes of tensors.
     std::optional<int64_t> hidden =
-        exactInteger(document.at("gnn").at("hidden"), 1, 4096);
+        exactInteger(document.at("gnn").at("hidden"), 1, kMaxPolicyHidden);
     std::optional<int64_t> layers =
-        exactInteger(document.at("gnn").at("layers"), 1, 64);
+        exactInteger(document.at("gnn").at("layers"), 1, kMaxPolicyLayers);
     if (!hidden || !layers)
-      return error(origin, "corrupt policy file: gnn.hidden must be 1 to "
-                           "4096 and gnn.layers 1 to 64");
+      return error(origin, "corrupt policy file: gnn.hidden must be 1 to " +
+                               std::to_string(kMaxPolicyHidden) +
+                               " and gnn.layers 1 to " +
+                               std::to_string(kMaxPolicyLayers));
     meta.hidden = unsigned(*hidden);
     meta.layers = unsigned(*layers);
     meta.conditioned = document.at("gnn").value("conditioned", false);

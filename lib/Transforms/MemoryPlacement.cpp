@@ -71,9 +71,9 @@ struct MemoryPlacementPass
                 " measurement"},
           Range{"retries", retries, 0, EvaluatorOptions::kMaxRetries, ""}}) {
       if (check.value < check.least)
-        return fail(llvm::Twine(check.option) + "=" +
-                    llvm::Twine(check.value) + ": must be at least " +
-                    llvm::Twine(check.least) + check.unit);
+        return fail(llvm::Twine(check.option) + "=" + llvm::Twine(check.value) +
+                    ": must be at least " + llvm::Twine(check.least) +
+                    check.unit);
       if (check.value > check.most)
         return fail(llvm::Twine(check.option) + "=" + llvm::Twine(check.value) +
                     ": must be at most " + llvm::Twine(check.most));
@@ -83,20 +83,7 @@ struct MemoryPlacementPass
                   ": must be a positive number of seconds");
     // The files are written after the search: what would make them fail
     // is said before it, so a long search is not thrown away.
-    // Compared as absolute paths without dots (`a.json` and `./a.json`),
-    // and as files when both exist (links).
-    auto samePath = [](StringRef a, StringRef b) {
-      bool same = false;
-      if (!llvm::sys::fs::equivalent(a, b, same) && same)
-        return true;
-      SmallString<256> x(a), y(b);
-      for (SmallString<256> *path : {&x, &y}) {
-        llvm::sys::fs::make_absolute(*path);
-        llvm::sys::path::remove_dots(*path, /*remove_dot_dot=*/true);
-      }
-      return x == y;
-    };
-    if (!report.empty() && !trace.empty() && samePath(report, trace))
+    if (!report.empty() && !trace.empty() && isSameFile(report, trace))
       return fail("report= and trace= name the same file '" + report + "'");
     if ((!report.empty() || !trace.empty()) && module->getParentOp())
       return fail("report= and trace= with the pass on a nested module: "
@@ -122,8 +109,9 @@ struct MemoryPlacementPass
     // nothing says so, rather than look applied.
     if (strategy != "policy" && !policyFile.empty())
       emitWarning(module.getLoc())
-          << "egrl: policy=" << policyFile << " has no effect with strategy="
-          << strategy << " (only strategy=policy places with a policy)";
+          << "egrl: policy=" << policyFile
+          << " has no effect with strategy=" << strategy
+          << " (only strategy=policy places with a policy)";
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =
@@ -351,10 +339,11 @@ struct MemoryPlacementPass
       return sim.takeError();
     // A temporary file renamed into place: a reader (or a concurrent run
     // writing the same path) never sees half a file.
-    if (llvm::Error err = llvm::writeToOutput(trace, [&](llvm::raw_ostream &os) {
-          (*sim)->writeChromeTrace(entry.result.placement, os);
-          return llvm::Error::success();
-        }))
+    if (llvm::Error err =
+            llvm::writeToOutput(trace, [&](llvm::raw_ostream &os) {
+              (*sim)->writeChromeTrace(entry.result.placement, os);
+              return llvm::Error::success();
+            }))
       return llvm::createStringError("cannot write trace '" + trace +
                                      "': " + llvm::toString(std::move(err)));
     return llvm::Error::success();

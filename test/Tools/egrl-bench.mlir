@@ -35,6 +35,8 @@
 // SEEDFROM: egrl-bench: error: --seed-from must be none, native or model, not 'greedy'
 
 // Bad input: a clear error and a non-zero exit.
+// RUN: not egrl-bench synthetic:100000000:1 --strategies=native 2>&1 | FileCheck %s --check-prefix=HUGE
+// HUGE: egrl-bench: error: 'synthetic:100000000:1': at most 100000 synthetic nodes
 // RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL
 // NOMODEL: egrl-bench: error: no model 'no-such-model' (not a file, and not a bundled model: bert_base, mobilenet_v2, resnet101, resnet50, tiny_cnn)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY

@@ -116,6 +116,12 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
     if (nodesText.getAsInteger(10, nodes) || seedText.getAsInteger(10, seed) ||
         nodes == 0)
       return error("'" + spec + "': expected synthetic:NODES:SEED");
+    // Far beyond real graphs (thousands of nodes): larger ones only ran out
+    // of memory (10^8 nodes) or minutes (10^6).
+    constexpr unsigned kMaxSyntheticNodes = 100000;
+    if (nodes > kMaxSyntheticNodes)
+      return error("'" + spec + "': at most " +
+                   llvm::Twine(kMaxSyntheticNodes) + " synthetic nodes");
     graph = makeSyntheticGraph(nodes, seed);
     instance->name = "synthetic" + nodesText.str() + "-" + seedText.str();
   } else {

@@ -259,11 +259,21 @@ static int trainMain(int argc, char **argv) {
     die("--threads must be at least 1");
   if (batch < 2)
     die("--batch must be at least 2 (a REINFORCE step needs a baseline)");
-  if (hidden == 0 || layers == 0)
-    die("--hidden and --layers must be positive");
+  // A policy file holds at most these (what strategy=policy loads).
+  if (hidden == 0 || hidden > kMaxPolicyHidden)
+    die("--hidden must be between 1 and " + llvm::Twine(kMaxPolicyHidden));
+  if (layers == 0 || layers > kMaxPolicyLayers)
+    die("--layers must be between 1 and " + llvm::Twine(kMaxPolicyLayers));
   if (!std::isfinite(learningRate) || learningRate <= 0)
     die("--learning-rate must be a positive number, not " +
         llvm::formatv("{0}", learningRate.getValue()).str());
+  if (!std::isfinite(imitationWeight) || imitationWeight < 0)
+    die("--imitation-weight must be a number at least 0, not " +
+        llvm::formatv("{0}", imitationWeight.getValue()).str());
+  if (output.empty())
+    die("--output must name the policy file to write");
+  if (!(timeLimit > 0) || !std::isfinite(timeLimit))
+    die("--time-limit must be a positive number of seconds");
   const std::string checkpointFile =
       checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
   if (!checkpointPath.empty() && checkpointEvery == 0)
@@ -276,6 +286,26 @@ static int trainMain(int argc, char **argv) {
     files.push_back(checkpointFile);
   if (!curves.empty())
     files.push_back(curves + "-graphs.csv");
+  if (!curves.empty())
+    files.push_back(curves + "-losses.csv");
+  // No output may overwrite another or a graph trained on, nor may any but
+  // the checkpoint (which training resumes and goes on writing) overwrite
+  // the checkpoint resumed from.
+  for (size_t a = 0; a < files.size(); ++a) {
+    for (size_t b = a + 1; b < files.size(); ++b)
+      if (isSameFile(files[a], files[b]))
+        die("'" + files[a] +
+            "' would be written twice (--output, --checkpoint and --curves "
+            "name different files)");
+    std::vector<std::string> inputs(graphArgs.begin(), graphArgs.end());
+    if (!resume.empty() && files[a] != checkpointFile)
+      inputs.push_back(resume);
+    for (const std::string &input : inputs)
+      if (isSameFile(files[a], input))
+        die("'" + files[a] +
+            "' is an input of this run and would be "
+            "overwritten");
+  }
   for (llvm::StringRef file : files) {
     llvm::StringRef dir = llvm::sys::path::parent_path(file);
     if (dir.empty())

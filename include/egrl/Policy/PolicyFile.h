@@ -22,6 +22,10 @@ namespace egrl {
 
 /// Bumped when the layout of a policy file changes.
 constexpr unsigned kPolicyFormatVersion = 1;
+/// The network sizes a policy file may hold: a loader builds what a file
+/// asks for, so a corrupt one cannot ask for gigabytes; egrl-train trains
+/// within them.
+constexpr unsigned kMaxPolicyHidden = 4096, kMaxPolicyLayers = 64;
 
 struct PolicyMetadata {
   unsigned formatVersion = kPolicyFormatVersion;

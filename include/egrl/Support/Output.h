@@ -1,4 +1,5 @@
-//===- Output.h - Files the tools write ------------------------------------===//
+//===- Output.h - Files the tools write
+//------------------------------------===//
 
 #ifndef EGRL_SUPPORT_OUTPUT_H
 #define EGRL_SUPPORT_OUTPUT_H
@@ -11,6 +12,11 @@ namespace egrl {
 /// into place (llvm::writeToOutput), so a reader, a concurrent run or an
 /// interrupted one never sees half a file.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
+
+/// Whether two paths name one file: as files when both exist (links), else
+/// as absolute paths without dots (`a.json` and `./a.json`). For refusing an
+/// output that would overwrite another output or an input.
+bool isSameFile(llvm::StringRef a, llvm::StringRef b);
 
 } // namespace egrl
 
