@@ -56,7 +56,11 @@ public:
              : " sim-target " + loaded.metadata.simTarget);
     SearchResult result;
     if (context.options.budget <= 1) {
-      EvaluationTracker tracker(context);
+      // One placement, measured as often as native's reference is.
+      SearchContext once{problem, context.model, context.evaluator,
+                         context.options};
+      once.options.budget = std::max(1u, context.options.repeats);
+      EvaluationTracker tracker(once);
       tracker.evaluate(placement);
       result = tracker.finish();
       result.detail = "no search; policy " + trained;

@@ -158,6 +158,18 @@ struct MemoryPlacementPass
           << " has no effect with strategy=" << strategy
           << " (it measures its one placement; the searches are random, "
              "anneal, ea, pg, egrl and egrl-sac)";
+    // Native's reference is the median of `repeats` measurements: a strategy
+    // that measures one placement gets room for as many, and a search whose
+    // budget cannot re-measure its best that often says so.
+    if (!search->dependsOnSeed())
+      searchBudget = std::max<uint64_t>(searchBudget, uint64_t(repeats));
+    else if (searchBudget > 1 && searchBudget < uint64_t(repeats))
+      emitWarning(module.getLoc())
+          << "egrl: budget=" << searchBudget
+          << " is below repeats=" << int64_t(repeats)
+          << ": the best placement is measured fewer times than native's "
+             "reference (the median of "
+          << int64_t(repeats) << ")";
 
     // Ctrl-C or SIGTERM stop the search, not the compiler: the best
     // placement found so far is annotated and reported, then the pass fails.
