@@ -35,6 +35,14 @@
 // SEEDFROM: egrl-bench: error: --seed-from must be none, native or model, not 'greedy'
 
 // Bad input: a clear error and a non-zero exit.
+// An error after some runs keeps them: the table and the files are written.
+// RUN: rm -rf %t.keep
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir no-such-model --strategies=native --out=%t.keep 2>%t.keep.err | FileCheck %s --check-prefix=KEEP
+// KEEP: mlp native - {{.*}} 1.000x
+// RUN: FileCheck %s --check-prefix=KEEP-ERR --input-file=%t.keep.err
+// KEEP-ERR: egrl-bench: error: no model 'no-such-model' {{.*}}; the table and files hold the runs so far
+// RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.keep/bench.json
+// KEPT: "model": "mlp"
 // RUN: not egrl-bench synthetic:100000000:1 --strategies=native 2>&1 | FileCheck %s --check-prefix=HUGE
 // HUGE: egrl-bench: error: 'synthetic:100000000:1': at most 100000 synthetic nodes
 // RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL

@@ -211,25 +211,23 @@ std::vector<std::unique_ptr<Strategy>> resolveStrategies() {
 }
 
 /// Runs every strategy, budget and seed on one model, adding to `results`;
-/// stops at the first search that was stopped early.
-void benchModel(const std::string &modelArg,
-                const tools::EvaluationSetup &setup,
-                llvm::ArrayRef<std::unique_ptr<Strategy>> searches,
-                llvm::ArrayRef<uint64_t> budgetList, SeedFrom seedFromKind,
-                Results &results) {
+/// stops at the first search that was stopped early. Returns an error that
+/// ends the benchmark (the runs so far are kept), or an empty string.
+std::string benchModel(const std::string &modelArg,
+                       const tools::EvaluationSetup &setup,
+                       llvm::ArrayRef<std::unique_ptr<Strategy>> searches,
+                       llvm::ArrayRef<uint64_t> budgetList,
+                       SeedFrom seedFromKind, Results &results) {
   auto instanceOr = tools::loadModelInstance(modelArg, setup);
   if (!instanceOr)
-    die(llvm::toString(instanceOr.takeError()));
+    return llvm::toString(instanceOr.takeError());
   tools::ModelInstance &instance = **instanceOr;
   const std::string &model = instance.name;
   const Problem &problem = *instance.problem;
   const AnalyticalModel &analytical = *instance.model;
-  auto checkEvaluator = [&](const std::string &during) {
-    if (std::string why = instance.evaluator->failure(); !why.empty()) {
-      // die() exits without unwinding: stop an external command first.
-      instance.evaluator.reset();
-      die(model + during + ": " + why);
-    }
+  auto evaluatorFailure = [&](const std::string &during) -> std::string {
+    std::string why = instance.evaluator->failure();
+    return why.empty() ? why : model + during + ": " + why;
   };
   // The simulator, for noise-free latencies; under the MPI pool
   // (docs/scale-out.md) the measuring ones run on the workers, so a local
@@ -239,7 +237,7 @@ void benchModel(const std::string &modelArg,
   if (!sim && instance.evaluator->name() == "nnpi-sim") {
     auto created = NnpiSim::create(instance.measured());
     if (!created)
-      die(model + ": " + llvm::toString(created.takeError()));
+      return model + ": " + llvm::toString(created.takeError());
     localSim = std::move(*created);
     sim = localSim.get();
   }
@@ -247,8 +245,9 @@ void benchModel(const std::string &modelArg,
   const double native =
       instance.evaluator->evaluateMedian(nativePlacement(problem), repeats)
           .latency;
+  if (std::string failed = evaluatorFailure(""); !failed.empty())
+    return failed;
   results.nativeLatency[model] = native;
-  checkEvaluator("");
   llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                << " nodes, native " << formatSeconds(native) << " on "
                << instance.evaluator->name()
@@ -278,13 +277,15 @@ void benchModel(const std::string &modelArg,
         auto start = std::chrono::steady_clock::now();
         auto result = search->run(context);
         if (!result)
-          die(model + " / " + search->name() + ": " +
-              llvm::toString(result.takeError()));
+          return model + " / " + search->name().str() + ": " +
+                 llvm::toString(result.takeError());
         if (!result->stopped.empty())
           stoppedEarly =
               model + " / " + search->name().str() + ": " + result->stopped;
-        else
-          checkEvaluator(" / " + search->name().str());
+        else if (std::string failed =
+                     evaluatorFailure(" / " + search->name().str());
+                 !failed.empty())
+          return failed;
         Run run{model,  search->name().str(),     seed,
                 budget, !search->dependsOnSeed(), std::move(*result),
                 0};
@@ -318,6 +319,7 @@ void benchModel(const std::string &modelArg,
     if (!stoppedEarly.empty())
       break;
   }
+  return "";
 }
 
 /// Latency's relative gap to ilp's placement of the same model, or NaN
@@ -503,14 +505,25 @@ static int benchMain(int argc, char **argv) {
   // table and files then hold the runs so far, and the exit code is 1.
   InterruptScope interruptible;
   Results results;
+  std::string failed;
   for (const std::string &modelArg : models) {
-    benchModel(modelArg, *setup, searches, budgetList, *seedFromKind, results);
-    if (!results.stoppedEarly.empty())
+    failed = benchModel(modelArg, *setup, searches, budgetList, *seedFromKind,
+                        results);
+    if (!failed.empty() || !results.stoppedEarly.empty())
       break;
   }
+  // An error after some runs (a policy that does not fit, a second model
+  // that does not load) keeps them, as a stop does.
+  if (!failed.empty() && results.runs.empty())
+    die(failed);
   printTable(results, *setup, *seedFromKind);
   if (!outDir.empty())
     writeFiles(results, *setup);
+  if (!failed.empty()) {
+    llvm::WithColor::error(llvm::errs(), "egrl-bench")
+        << failed << "; the table and files hold the runs so far\n";
+    return 1;
+  }
   if (results.stoppedEarly.empty())
     return 0;
   llvm::errs() << "egrl-bench: stopped early: " << results.stoppedEarly
