@@ -98,7 +98,9 @@ static cl::opt<unsigned>
             cl::cat(benchCategory));
 static cl::opt<double> timeLimit(
     "time-limit", cl::init(60),
-    cl::desc("Seconds a solver (ilp) may run per model (default: 60)"),
+    cl::desc("Seconds a solver (ilp) may run each time it runs: once per "
+             "model for the ilp strategy, and once per search run with "
+             "--seed-from=model (default: 60)"),
     cl::cat(benchCategory));
 static cl::opt<std::string>
     outDir("out", cl::init(""),
