@@ -2,7 +2,9 @@
 
 #include "egrl/Policy/CorpusTrainer.h"
 #include "TestUtil.h"
+#include "egrl/Support/Interrupt.h"
 
+#include <csignal>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -77,6 +79,21 @@ TEST(CorpusTrainer, CountsEveryEvaluationAndLearns) {
   EXPECT_EQ(llvm::count(trainer->graphCurvesCsv(), '\n'), 1 + 3 * 2)
       << "a header and a row per round and graph";
   EXPECT_EQ(llvm::count(trainer->lossCurvesCsv(), '\n'), 1 + 3);
+}
+
+TEST(CorpusTrainer, AStopRequestEndsTheRoundWithAnError) {
+  // Ctrl-C leaves the trackers no budget: the round says it was cut short
+  // instead of learning from (or reading past) an empty batch.
+  Corpus corpus;
+  auto trainer = corpus.trainer(smallOptions());
+  ASSERT_FALSE(bool(trainer->measureNative()));
+  ASSERT_FALSE(bool(trainer->trainRound()));
+  InterruptScope scope;
+  requestStop(SIGINT);
+  EXPECT_NE(errorOf(trainer->trainRound()).find("was cut short"),
+            std::string::npos);
+  clearStopRequest();
+  EXPECT_EQ(trainer->rounds(), 1u);
 }
 
 TEST(CorpusTrainer, SameRunForAnyThreadCount) {

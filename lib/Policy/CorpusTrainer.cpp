@@ -122,7 +122,9 @@ struct CorpusTrainer::Impl {
   /// Training options a checkpoint must agree with to be resumed.
   json checkpointOptions() const;
   /// One graph's step of a round; returns its losses and mean reward.
-  LossPoint trainOn(GraphState &graph, unsigned index);
+  /// Nothing when the batch came back short: a stop request (Ctrl-C) left
+  /// the graph's tracker no budget, so there is nothing to learn from.
+  std::optional<LossPoint> trainOn(GraphState &graph, unsigned index);
   void updateElites(GraphState &graph, llvm::ArrayRef<Placement> placements,
                     llvm::ArrayRef<EvalResult> results,
                     llvm::ArrayRef<double> rewards);
@@ -376,7 +378,11 @@ llvm::Error CorpusTrainer::trainRound() {
   std::shuffle(order.begin(), order.end(), shuffle);
   LossPoint sum{s.round, 0, 0, 0, 0, 0};
   for (unsigned g : order) {
-    LossPoint step = s.trainOn(s.graphs[g], g);
+    std::optional<LossPoint> trained = s.trainOn(s.graphs[g], g);
+    if (!trained)
+      return llvm::createStringError("round " + std::to_string(s.round) +
+                                     " was cut short (a stop request)");
+    const LossPoint &step = *trained;
     if (!std::isfinite(step.reinforceLoss) ||
         !std::isfinite(step.imitationLoss))
       return llvm::createStringError(
@@ -394,7 +400,8 @@ llvm::Error CorpusTrainer::trainRound() {
   return llvm::Error::success();
 }
 
-LossPoint CorpusTrainer::Impl::trainOn(GraphState &graph, unsigned index) {
+std::optional<LossPoint> CorpusTrainer::Impl::trainOn(GraphState &graph,
+                                                      unsigned index) {
   const unsigned batch = options.batch;
   LossPoint out{round, 0, 0, 0, 0, 0};
   policy.bind(graph.context->problem);
@@ -404,6 +411,8 @@ LossPoint CorpusTrainer::Impl::trainOn(GraphState &graph, unsigned index) {
       policy.sample(batch, streamSeed(options.seed, round, index));
   placements.push_back(policy.mostLikelyFitted(*graph.measured));
   std::vector<EvalResult> results = graph.tracker->evaluateBatch(placements);
+  if (results.size() < placements.size())
+    return std::nullopt;
   std::vector<double> rewards;
   for (const EvalResult &r : results)
     rewards.push_back((*graph.reward)(r));

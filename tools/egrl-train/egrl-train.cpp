@@ -14,6 +14,7 @@
 #include "egrl/Distributed/Mpi.h"
 #include "egrl/Policy/CorpusTrainer.h"
 #include "egrl/Policy/PolicyFile.h"
+#include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -384,8 +385,23 @@ static int trainMain(int argc, char **argv) {
   };
   auto lastProgress = start;
   const uint64_t startEvaluations = trainer.totalEvaluations();
+  // Ctrl-C or SIGTERM cut the round short (its searches stop at their next
+  // evaluation): nothing of it is kept, and the last checkpoint is what a
+  // --resume goes on from. A second signal ends the process at once.
+  InterruptScope interruptible;
   while (trainer.totalEvaluations() + roundCost <= budget) {
-    if (llvm::Error err = trainer.trainRound())
+    llvm::Error err = trainer.trainRound();
+    if (int signal = stopSignal()) {
+      llvm::consumeError(std::move(err));
+      llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
+                   << " in round " << trainer.rounds() << "; no policy written";
+      if (checkpointEvery > 0 && llvm::sys::fs::exists(checkpointFile))
+        llvm::errs() << "; resume from the last checkpoint with --resume="
+                     << checkpointFile;
+      llvm::errs() << "\n";
+      return 1;
+    }
+    if (err)
       die(llvm::toString(std::move(err)));
     if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
       writeFile(checkpointFile, trainer.checkpointText(seconds()));
