@@ -43,6 +43,10 @@
 // KEEP-ERR: egrl-bench: error: no model 'no-such-model' {{.*}}; the table and files hold the runs so far
 // RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.keep/bench.json
 // KEPT: "model": "mlp"
+// A graph that takes no time on a target with no layer overhead has no
+// native latency to quote speed-ups against.
+// RUN: not egrl-bench %S/../Inputs/zero-work.json --target=%S/../Inputs/toy.json --strategies=native 2>&1 | FileCheck %s --check-prefix=ZERO
+// ZERO: egrl-bench: error: zero-work: native's latency is 0 on toy
 // RUN: not egrl-bench synthetic:100000000:1 --strategies=native 2>&1 | FileCheck %s --check-prefix=HUGE
 // HUGE: egrl-bench: error: 'synthetic:100000000:1': at most 100000 synthetic nodes
 // RUN: not egrl-bench no-such-model 2>&1 | FileCheck %s --check-prefix=NOMODEL

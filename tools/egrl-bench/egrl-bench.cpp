@@ -249,6 +249,11 @@ std::string benchModel(const std::string &modelArg,
           .latency;
   if (std::string failed = evaluatorFailure(""); !failed.empty())
     return failed;
+  // Every speed-up is quoted against it.
+  if (!(native > 0))
+    return model + ": native's latency is 0 on " + setup.chip.name +
+           ": nothing to quote speed-ups against (a graph with no work, on a "
+           "target with no layer overhead?)";
   results.nativeLatency[model] = native;
   llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                << " nodes, native " << formatSeconds(native) << " on "
