@@ -28,8 +28,8 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
-#include <tuple>
 #include <numeric>
+#include <tuple>
 
 using namespace mlir;
 using namespace egrl;
@@ -543,11 +543,7 @@ WorkloadGraph GraphWalker::finish() {
       Value value = func.getArgument(arg);
       node.hostInputElements =
           saturatingSum(node.hostInputElements, elementsOf(value));
-      hostBytes = saturatingSum(
-          hostBytes,
-          saturatingProduct(
-              {elementsOf(value),
-               elementBytes(getElementTypeOrSelf(value.getType()))}));
+      hostBytes = saturatingSum(hostBytes, bytesOf(value));
     }
     node.hostInputElementBytes =
         averageBytes(hostBytes, node.hostInputElements);
@@ -560,11 +556,7 @@ WorkloadGraph GraphWalker::finish() {
     for (Value value : state.escaping) {
       node.outputElements =
           saturatingSum(node.outputElements, elementsOf(value));
-      outputBytes = saturatingSum(
-          outputBytes,
-          saturatingProduct(
-              {elementsOf(value),
-               elementBytes(getElementTypeOrSelf(value.getType()))}));
+      outputBytes = saturatingSum(outputBytes, bytesOf(value));
     }
     node.outputElementBytes = averageBytes(outputBytes, node.outputElements);
     if (!state.escaping.empty()) {

@@ -28,9 +28,8 @@ int64_t elementBytes(Type elementType) {
     return 2 * elementBytes(complex.getElementType());
   // A tensor of vectors: each element is the whole vector.
   if (auto vector = dyn_cast<VectorType>(elementType))
-    return saturatingProduct(
-        {saturatingProduct(vector.getShape()),
-         elementBytes(vector.getElementType())});
+    return saturatingProduct({saturatingProduct(vector.getShape()),
+                              elementBytes(vector.getElementType())});
   if (elementType.isIntOrFloat())
     return (elementType.getIntOrFloatBitWidth() + 7) / 8;
   return 4;
@@ -130,6 +129,11 @@ int64_t saturatingSum(int64_t a, int64_t b) {
 }
 
 int64_t elementsOf(Value value) { return saturatingProduct(shapeOf(value)); }
+
+int64_t bytesOf(Value value) {
+  return saturatingProduct(
+      {elementsOf(value), elementBytes(getElementTypeOrSelf(value.getType()))});
+}
 
 /// Ops whose operand 0 is a table they gather rows from.
 bool isGather(Operation *op) {

@@ -47,6 +47,8 @@ int64_t saturatingSum(int64_t a, int64_t b);
 /// The static shape of a shaped value, and its element count.
 llvm::ArrayRef<int64_t> shapeOf(mlir::Value value);
 int64_t elementsOf(mlir::Value value);
+/// Its bytes: elements times element bytes (saturating).
+int64_t bytesOf(mlir::Value value);
 
 } // namespace egrl::detail
 
