@@ -182,6 +182,16 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   EXPECT_NE(errorOf(corpus.trainer(options, 1)->resume(checkpoint, "ckpt"))
                 .find("ckpt: written for another corpus"),
             std::string::npos);
+  // The same graphs in another order: per-graph state is kept in order.
+  auto reversed =
+      std::make_unique<CorpusTrainer>(options, corpus.target.levelNameList());
+  for (unsigned g : {1u, 0u})
+    EXPECT_FALSE(bool(reversed->addGraph("g" + std::to_string(g),
+                                         corpus.problems[g], corpus.problems[g],
+                                         corpus.models[g], corpus.models[g])));
+  EXPECT_NE(errorOf(reversed->resume(checkpoint, "ckpt"))
+                .find("ckpt: written for the same graphs in another order"),
+            std::string::npos);
   EXPECT_NE(errorOf(corpus.trainer(options)->resume("{}", "ckpt"))
                 .find("not an egrl-train checkpoint"),
             std::string::npos);

@@ -244,8 +244,20 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       return fail("written with other training options: " +
                   (differences.empty() ? written.dump() : differences));
     }
-    if (state.at("corpus").get<std::vector<std::string>>() != s.names)
+    std::vector<std::string> corpus =
+        state.at("corpus").get<std::vector<std::string>>();
+    if (corpus != s.names) {
+      std::vector<std::string> sortedThere = corpus, sortedHere = s.names;
+      llvm::sort(sortedThere);
+      llvm::sort(sortedHere);
+      // Per-graph state is kept in order: the same graphs in another order
+      // are not the same run.
+      if (sortedThere == sortedHere)
+        return fail("written for the same graphs in another order: give "
+                    "them in the checkpoint's order, " +
+                    state.at("corpus").dump());
       return fail("written for another corpus: " + state.at("corpus").dump());
+    }
     auto loaded = parsePolicyFile(state.at("policy").dump(), path);
     if (!loaded)
       return loaded.takeError();
