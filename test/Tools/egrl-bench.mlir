@@ -71,7 +71,7 @@
 // TIMELIMIT: egrl-bench: error: --time-limit must be a positive number of seconds
 // An --out that cannot be a directory fails before any search.
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=1000000000 --out=%s 2>&1 | FileCheck %s --check-prefix=OUTFILE
-// OUTFILE: egrl-bench: error: cannot create '{{.*}}egrl-bench.mlir': Not a directory
+// OUTFILE: egrl-bench: error: cannot write into directory '{{.*}}egrl-bench.mlir': Not a directory
 // A run cut short (here: the evaluator died) says so in bench.json, and
 // counts the evaluations it measured (2), not the budget.
 // RUN: rm -rf %t.stopped

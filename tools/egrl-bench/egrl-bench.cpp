@@ -180,7 +180,7 @@ void checkOptions() {
   // directory fails now, not after hours of searching.
   if (!outDir.empty())
     if (std::error_code ec = tools::makeOutputDirectory(outDir))
-      die("cannot create '" + outDir + "': " + ec.message());
+      die("cannot write into directory '" + outDir + "': " + ec.message());
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
   if (seeds == 0)

@@ -312,7 +312,7 @@ static int trainMain(int argc, char **argv) {
     if (dir.empty())
       continue;
     if (std::error_code ec = tools::makeOutputDirectory(dir))
-      die("cannot create directory '" + dir + "' for '" + file +
+      die("cannot write into directory '" + dir + "' for '" + file +
           "': " + ec.message());
   }
 
