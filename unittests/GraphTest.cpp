@@ -91,6 +91,14 @@ TEST(WorkloadGraph, JsonRejectsAmbiguousNamesAndEmptySharedWeights) {
                 .find("shared weight owner 0 has no weights"),
             std::string::npos)
       << load("", "b", R"(, "shared_weights": [0])");
+  // Shapes are whole dimensions (nlohmann would truncate 64.5 to 64).
+  EXPECT_EQ(load("", "b", R"(, "output_shape": [1, 64, 28])"), "");
+  EXPECT_NE(load("", "b", R"(, "output_shape": [64.5, 28])")
+                .find("\"output_shape\" holds 64.5, not a dimension"),
+            std::string::npos);
+  EXPECT_NE(load("", "b", R"(, "output_shape": 64)")
+                .find("\"output_shape\" must be an array"),
+            std::string::npos);
 }
 
 TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {

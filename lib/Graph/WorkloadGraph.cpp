@@ -302,7 +302,20 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
         }
       }
       node.isGraphOutput = entry.value("graph_output", false);
-      node.outputShape = entry.value("output_shape", std::vector<int64_t>{});
+      // Dimensions are exact integers, as counts are.
+      if (auto it = entry.find("output_shape"); it != entry.end()) {
+        if (!it->is_array())
+          return fail("node '" + node.name +
+                      "': \"output_shape\" must be an array");
+        for (const json &value : *it) {
+          std::optional<int64_t> dim =
+              exactInteger(value, 0, std::numeric_limits<int64_t>::max());
+          if (!dim)
+            return fail("node '" + node.name + "': \"output_shape\" holds " +
+                        value.dump() + ", not a dimension");
+          node.outputShape.push_back(*dim);
+        }
+      }
       graph.nodes.push_back(std::move(node));
     }
   } catch (const json::exception &e) {
