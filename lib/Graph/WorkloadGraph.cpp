@@ -200,6 +200,28 @@ static llvm::Error readIndices(const json &entry, const char *key,
   return llvm::Error::success();
 }
 
+/// Non-negative exact integers (`what`: an element count, a dimension), as
+/// counts are read; nothing when `key` is absent.
+static llvm::Error readIntegers(const json &entry, const char *key,
+                                const char *what, std::vector<int64_t> &out) {
+  auto it = entry.find(key);
+  if (it == entry.end())
+    return llvm::Error::success();
+  if (!it->is_array())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "\"%s\" must be an array", key);
+  for (const json &value : *it) {
+    std::optional<int64_t> integer =
+        exactInteger(value, 0, std::numeric_limits<int64_t>::max());
+    if (!integer)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "\"%s\" holds %s, not %s", key,
+                                     value.dump().c_str(), what);
+    out.push_back(*integer);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                                                       llvm::StringRef origin) {
   auto fail = [&](const std::string &what) {
@@ -286,36 +308,16 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
               readIndices(entry, "shared_weights", node.sharedWeights))
         return fail("node '" + node.name +
                     "': " + llvm::toString(std::move(err)));
-      if (auto it = entry.find("shared_weight_read_elements");
-          it != entry.end()) {
-        if (!it->is_array())
-          return fail("node '" + node.name +
-                      "': \"shared_weight_read_elements\" must be an array");
-        for (const json &value : *it) {
-          std::optional<int64_t> elements =
-              exactInteger(value, 0, std::numeric_limits<int64_t>::max());
-          if (!elements)
-            return fail("node '" + node.name +
-                        "': \"shared_weight_read_elements\" holds " +
-                        value.dump() + ", not an element count");
-          node.sharedWeightReadElements.push_back(*elements);
-        }
-      }
+      if (llvm::Error err =
+              readIntegers(entry, "shared_weight_read_elements",
+                           "an element count", node.sharedWeightReadElements))
+        return fail("node '" + node.name +
+                    "': " + llvm::toString(std::move(err)));
       node.isGraphOutput = entry.value("graph_output", false);
-      // Dimensions are exact integers, as counts are.
-      if (auto it = entry.find("output_shape"); it != entry.end()) {
-        if (!it->is_array())
-          return fail("node '" + node.name +
-                      "': \"output_shape\" must be an array");
-        for (const json &value : *it) {
-          std::optional<int64_t> dim =
-              exactInteger(value, 0, std::numeric_limits<int64_t>::max());
-          if (!dim)
-            return fail("node '" + node.name + "': \"output_shape\" holds " +
-                        value.dump() + ", not a dimension");
-          node.outputShape.push_back(*dim);
-        }
-      }
+      if (llvm::Error err = readIntegers(entry, "output_shape", "a dimension",
+                                         node.outputShape))
+        return fail("node '" + node.name +
+                    "': " + llvm::toString(std::move(err)));
       graph.nodes.push_back(std::move(node));
     }
   } catch (const json::exception &e) {
