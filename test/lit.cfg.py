@@ -77,4 +77,8 @@ tools = [
     "mlir-translate",
     ToolSubst("upstream-mlir-opt", upstream_mlir_opt),
 ]
+# bench/'s programs (EGRL_BUILD_BENCHMARKS): tests of their options.
+if config.egrl_benchmarks:
+    config.available_features.add("benchmarks")
+    tools.append("egrl-model-error")
 llvm_config.add_tool_substitutions(tools, tool_dirs)
