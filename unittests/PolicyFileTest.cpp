@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <limits>
 
 using namespace egrl;
@@ -121,9 +122,10 @@ TEST_F(PolicyFileTest, MissingFileIsNamed) {
 }
 
 TEST_F(PolicyFileTest, MalformedJsonAndOtherJsonAreNotPolicyFiles) {
-  EXPECT_EQ(errorOf(parsePolicyFile("{\"format\": ", "p.json"))
-                .rfind("p.json: not a policy file: malformed JSON at byte 12", 0),
-            0u);
+  EXPECT_EQ(
+      errorOf(parsePolicyFile("{\"format\": ", "p.json"))
+          .rfind("p.json: not a policy file: malformed JSON at byte 12", 0),
+      0u);
   EXPECT_EQ(errorOf(parsePolicyFile("{\"levels\": []}", "p.json")),
             "p.json: not a policy file (no \"format\": \"egrl-policy\")");
   // A format that is not a string aborted with a type_error.
@@ -167,6 +169,42 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   EXPECT_NE(message.find("p.json: corrupt policy file:"), std::string::npos)
       << message;
   EXPECT_NE(message.find("levels"), std::string::npos) << message;
+}
+
+TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {
+  // nlohmann's type errors name the type, not the field, and it reads -1 as
+  // an unsigned 2^32 - 1.
+  auto messageWith = [&](const std::function<void(json &)> &edit) {
+    json changed = document;
+    edit(changed);
+    return errorOf(parsePolicyFile(changed.dump(), "p.json"));
+  };
+  EXPECT_EQ(messageWith([](json &d) { d["target"] = 3; }),
+            "p.json: corrupt policy file: \"target\" must be a string, not 3");
+  EXPECT_EQ(messageWith([](json &d) { d["evaluations"] = -1; }),
+            "p.json: corrupt policy file: \"evaluations\" must be a "
+            "non-negative integer, not -1");
+  EXPECT_EQ(messageWith([](json &d) {
+              d["corpus"] = {"a", 1};
+            }),
+            "p.json: corrupt policy file: \"corpus\" must be a list of "
+            "strings, not a list");
+  EXPECT_EQ(messageWith([](json &d) { d["gnn"]["conditioned"] = "yes"; }),
+            "p.json: corrupt policy file: \"gnn.conditioned\" must be true or "
+            "false, not \"yes\"");
+  EXPECT_EQ(messageWith([](json &d) { d["gnn"] = 8; }),
+            "p.json: corrupt policy file: \"gnn\" must be an object");
+  EXPECT_EQ(messageWith([](json &d) { d.erase("date"); }),
+            "p.json: corrupt policy file: \"date\" is missing");
+  EXPECT_EQ(
+      messageWith([](json &d) { d["parameters"][2]["values"] = "none"; }),
+      "p.json: corrupt policy file: \"parameters[2].values\" must be a list "
+      "of numbers, not \"none\"");
+  EXPECT_EQ(messageWith([](json &d) { d["parameters"] = 1; }),
+            "p.json: corrupt policy file: \"parameters\" must be a list");
+  EXPECT_EQ(messageWith([](json &d) { d["feature_version"] = 4294967297; }),
+            "p.json: corrupt policy file: \"feature_version\" must be a "
+            "non-negative integer, not 4294967297");
 }
 
 TEST_F(PolicyFileTest, ValuesThatAreNotFiniteFloatsAreCorrupt) {

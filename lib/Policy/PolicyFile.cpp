@@ -35,6 +35,75 @@ llvm::Error error(llvm::StringRef origin, const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  (origin + ": " + message).str());
 }
+
+/// A field of a policy file that is missing or of the wrong kind; its
+/// message names the field ("gnn.hidden", "parameters[3].values").
+struct FieldError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <typename T> const char *kindOf();
+template <> const char *kindOf<std::string>() { return "a string"; }
+template <> const char *kindOf<bool>() { return "true or false"; }
+template <> const char *kindOf<double>() { return "a number"; }
+template <> const char *kindOf<unsigned>() { return "a non-negative integer"; }
+template <> const char *kindOf<uint64_t>() { return "a non-negative integer"; }
+template <> const char *kindOf<std::vector<std::string>>() {
+  return "a list of strings";
+}
+template <> const char *kindOf<std::vector<int64_t>>() {
+  return "a list of integers";
+}
+template <> const char *kindOf<std::vector<double>>() {
+  return "a list of numbers";
+}
+
+/// `value`, the field `name`, as T. nlohmann's own type errors name the
+/// type but not the field, and it reads -1 as an unsigned 2^32 - 1.
+template <typename T> T as(const json &value, const std::string &name) {
+  bool fits = true;
+  if constexpr (std::is_same_v<T, unsigned> || std::is_same_v<T, uint64_t>)
+    fits = value.is_number_unsigned() &&
+           value.get<uint64_t>() <= std::numeric_limits<T>::max();
+  if (fits) {
+    try {
+      return value.get<T>();
+    } catch (const json::type_error &) {
+    }
+  }
+  throw FieldError("\"" + name + "\" must be " + kindOf<T>() + ", not " +
+                   (value.is_primitive() ? value.dump()
+                    : value.is_array()   ? std::string("a list")
+                                         : std::string("an object")));
+}
+
+/// The member `key` of `object` (called `where` in messages).
+const json &member(const json &object, const std::string &key,
+                   const std::string &where = "") {
+  std::string name = where.empty() ? key : where + "." + key;
+  if (!object.is_object())
+    throw FieldError("\"" + where + "\" must be an object");
+  auto it = object.find(key);
+  if (it == object.end())
+    throw FieldError("\"" + name + "\" is missing");
+  return *it;
+}
+
+template <typename T>
+T read(const json &object, const std::string &key,
+       const std::string &where = "") {
+  return as<T>(member(object, key, where),
+               where.empty() ? key : where + "." + key);
+}
+
+/// An optional member: `otherwise` when absent.
+template <typename T>
+T readOr(const json &object, const std::string &key, T otherwise,
+         const std::string &where = "") {
+  if (!object.contains(key))
+    return otherwise;
+  return read<T>(object, key, where);
+}
 } // namespace
 
 llvm::StringRef egrl::sourceRevision() { return EGRL_SOURCE_REVISION; }
@@ -123,13 +192,13 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
   LoadedPolicy loaded;
   PolicyMetadata &meta = loaded.metadata;
   try {
-    meta.formatVersion = document.at("format_version").get<unsigned>();
+    meta.formatVersion = read<unsigned>(document, "format_version");
     if (meta.formatVersion != kPolicyFormatVersion)
       return error(origin, "policy file format version " +
                                llvm::Twine(meta.formatVersion) +
                                ", this build reads version " +
                                llvm::Twine(kPolicyFormatVersion));
-    meta.featureVersion = document.at("feature_version").get<unsigned>();
+    meta.featureVersion = read<unsigned>(document, "feature_version");
     if (meta.featureVersion != kFeatureVersion)
       return error(origin,
                    "policy computed on feature version " +
@@ -138,13 +207,14 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                        llvm::Twine(kFeatureVersion) +
                        " (include/egrl/Policy/Features.def); retrain it with "
                        "egrl-train");
-    meta.levels = document.at("levels").get<std::vector<std::string>>();
+    meta.levels = read<std::vector<std::string>>(document, "levels");
+    const json &gnn = member(document, "gnn");
     // Sizes that build the network: exact integers in a range a trained
     // policy has, so a corrupt file cannot ask for gigabytes of tensors.
     std::optional<int64_t> hidden =
-        exactInteger(document.at("gnn").at("hidden"), 1, kMaxPolicyHidden);
+        exactInteger(member(gnn, "hidden", "gnn"), 1, kMaxPolicyHidden);
     std::optional<int64_t> layers =
-        exactInteger(document.at("gnn").at("layers"), 1, kMaxPolicyLayers);
+        exactInteger(member(gnn, "layers", "gnn"), 1, kMaxPolicyLayers);
     if (!hidden || !layers)
       return error(origin, "corrupt policy file: gnn.hidden must be 1 to " +
                                std::to_string(kMaxPolicyHidden) +
@@ -152,29 +222,34 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                                std::to_string(kMaxPolicyLayers));
     meta.hidden = unsigned(*hidden);
     meta.layers = unsigned(*layers);
-    meta.conditioned = document.at("gnn").value("conditioned", false);
-    meta.target = document.at("target").get<std::string>();
-    if (!document.at("sim_target").is_null())
-      meta.simTarget = document.at("sim_target").get<std::string>();
-    meta.evaluator = document.at("evaluator").get<std::string>();
-    meta.corpus = document.at("corpus").get<std::vector<std::string>>();
-    meta.evaluations = document.at("evaluations").get<uint64_t>();
-    meta.trainingSeconds = document.value("training_seconds", 0.0);
-    meta.seed = document.value("seed", uint64_t(0));
-    meta.date = document.at("date").get<std::string>();
-    meta.revision = document.at("revision").get<std::string>();
-    meta.command = document.value("command", "");
+    meta.conditioned = readOr<bool>(gnn, "conditioned", false, "gnn");
+    meta.target = read<std::string>(document, "target");
+    if (!member(document, "sim_target").is_null())
+      meta.simTarget = read<std::string>(document, "sim_target");
+    meta.evaluator = read<std::string>(document, "evaluator");
+    meta.corpus = read<std::vector<std::string>>(document, "corpus");
+    meta.evaluations = read<uint64_t>(document, "evaluations");
+    meta.trainingSeconds = readOr<double>(document, "training_seconds", 0.0);
+    meta.seed = readOr<uint64_t>(document, "seed", 0);
+    meta.date = read<std::string>(document, "date");
+    meta.revision = read<std::string>(document, "revision");
+    meta.command = readOr<std::string>(document, "command", "");
     if (meta.levels.empty() || meta.levels.size() > 16)
       return error(origin, "corrupt policy file: 1 to 16 levels expected");
 
     std::vector<ParameterTensor> tensors;
-    for (const json &entry : document.at("parameters")) {
+    const json &parameters = member(document, "parameters");
+    if (!parameters.is_array())
+      throw FieldError("\"parameters\" must be a list");
+    for (size_t k = 0; k < parameters.size(); ++k) {
+      const json &entry = parameters[k];
+      const std::string where = "parameters[" + std::to_string(k) + "]";
       ParameterTensor tensor;
-      tensor.name = entry.at("name").get<std::string>();
-      tensor.shape = entry.at("shape").get<std::vector<int64_t>>();
+      tensor.name = read<std::string>(entry, "name", where);
+      tensor.shape = read<std::vector<int64_t>>(entry, "shape", where);
       // Read as double: a value beyond float's range would otherwise become
       // infinity, and a policy of infinities places like one of zeros.
-      for (double value : entry.at("values").get<std::vector<double>>()) {
+      for (double value : read<std::vector<double>>(entry, "values", where)) {
         if (!std::isfinite(value) ||
             std::fabs(value) > std::numeric_limits<float>::max())
           return error(origin, "corrupt policy file: parameter '" +
@@ -194,8 +269,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     if (llvm::Error err = loaded.policy->importParameters(tensors))
       return error(origin,
                    "corrupt policy file: " + llvm::toString(std::move(err)));
+  } catch (const FieldError &e) {
+    return error(origin, llvm::Twine("corrupt policy file: ") + e.what());
   } catch (const json::exception &e) {
-    // A missing key or a value of the wrong type: nlohmann names which.
     return error(origin, llvm::Twine("corrupt policy file: ") + e.what());
   }
   return std::move(loaded);
