@@ -261,7 +261,7 @@ TEST(Ilp, SolvesTargetsWithSixOrMoreLevels) {
       json += (l ? "," : "") + std::string(R"({"name": "l)") +
               std::to_string(l) + R"(", "capacity_bytes": )" +
               std::to_string(l + 1 == levels ? int64_t(1) << 40
-                                              : int64_t(200000) << l) +
+                                             : int64_t(200000) << l) +
               R"(, "bandwidth_bytes_per_s": )" +
               std::to_string(int64_t(1e12) >> l) + "}";
     json += "]}";
@@ -740,6 +740,52 @@ TEST(Seeding, WhatEachModeMeasures) {
   EXPECT_EQ(tracker.used(), 1u);
 }
 
+TEST(Seeding, ModelPlansAreReusedNotReplanned) {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(25, 7);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  CountingEvaluator counting(model);
+  SearchContext context{problem, model, counting, {}};
+  context.options.seedFrom = SeedFrom::Model;
+
+  // What seedPlacements plans itself is what planModelSeeds returns.
+  auto plans = planModelSeeds(context);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  ASSERT_EQ(plans->size(), 2u);
+  EXPECT_EQ((*plans)[0].source, "greedy");
+  EXPECT_EQ((*plans)[1].source, "ilp");
+  EXPECT_EQ((*plans)[0].placement, runStrategy("greedy", problem).placement);
+  auto measure = [&] {
+    EvaluationTracker tracker(context);
+    auto seeds = seedPlacements(context, tracker);
+    EXPECT_TRUE(bool(seeds)) << llvm::toString(seeds.takeError());
+    std::vector<std::pair<std::string, Placement>> out;
+    for (const SeedPlacement &seed : *seeds)
+      out.push_back({seed.source, seed.placement});
+    return out;
+  };
+  auto planned = measure();
+  context.options.modelPlans =
+      std::make_shared<const std::vector<SeedPlacement>>(*plans);
+  EXPECT_EQ(measure(), planned);
+
+  // Given plans are what it starts from: a plan of every tensor in the
+  // slowest level is measured as such.
+  std::vector<SeedPlacement> other = {
+      {"greedy", Placement(problem.numNodes(), problem.slowestLevel()), {}}};
+  context.options.modelPlans =
+      std::make_shared<const std::vector<SeedPlacement>>(other);
+  auto seeds = measure();
+  ASSERT_EQ(seeds.size(), 2u);
+  bool sawSlowest = false;
+  for (const auto &[source, placement] : seeds)
+    sawSlowest |=
+        source == "greedy" &&
+        placement == Placement(problem.numNodes(), problem.slowestLevel());
+  EXPECT_TRUE(sawSlowest);
+}
+
 TEST(Seeding, SeededSearchesNeverLoseToTheirSeeds) {
   Target target = test::nnpiTarget();
   WorkloadGraph graph = test::randomGraph(25, 4);
@@ -1044,10 +1090,9 @@ TEST(EvaluationTracker, HistoryHoldsValidPlacementsOnlyAndNeverRises) {
   AnalyticalModel model(problem);
   // A rectified placement that measures fastest comes first: it is the
   // result while nothing valid is found, but not a point of the history.
-  ScriptedEvaluator scripted(problem, {{1.0, false, 64},
-                                       {2.0, true, 0},
-                                       {1.5, true, 0},
-                                       {0.5, false, 64}});
+  ScriptedEvaluator scripted(
+      problem,
+      {{1.0, false, 64}, {2.0, true, 0}, {1.5, true, 0}, {0.5, false, 64}});
   SearchContext context{problem, model, scripted, {}};
   context.options.budget = 4;
   EvaluationTracker tracker(context);

@@ -23,21 +23,15 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
     return candidates;
   candidates.push_back({"native", nativePlacement(context.problem), {}});
   if (from == SeedFrom::Model) {
-    // Planned on the model alone: its one evaluation is the model's own.
-    SearchContext modelContext{
-        context.problem, context.model, context.model, {}};
-    modelContext.options.budget = 1;
-    modelContext.options.threads = context.options.threads;
-    modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
-    for (auto create : {createGreedyStrategy, createIlpStrategy}) {
-      std::unique_ptr<Strategy> strategy = create();
-      llvm::Expected<SearchResult> planned = strategy->run(modelContext);
-      if (!planned)
-        return planned.takeError();
-      candidates.push_back({strategy->name().str(),
-                            std::move(planned->placement),
-                            {},
-                            planned->caveat});
+    if (const auto &planned = context.options.modelPlans) {
+      candidates.insert(candidates.end(), planned->begin(), planned->end());
+    } else {
+      llvm::Expected<std::vector<SeedPlacement>> plans =
+          planModelSeeds(context);
+      if (!plans)
+        return plans.takeError();
+      for (SeedPlacement &plan : *plans)
+        candidates.push_back(std::move(plan));
     }
   }
 
@@ -69,6 +63,27 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
                      return a.result.latency < b.result.latency;
                    });
   return seeds;
+}
+
+llvm::Expected<std::vector<SeedPlacement>>
+egrl::planModelSeeds(const SearchContext &context) {
+  // Planned on the model alone: its one evaluation is the model's own.
+  SearchContext modelContext{context.problem, context.model, context.model, {}};
+  modelContext.options.budget = 1;
+  modelContext.options.threads = context.options.threads;
+  modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
+  std::vector<SeedPlacement> plans;
+  for (auto create : {createGreedyStrategy, createIlpStrategy}) {
+    std::unique_ptr<Strategy> strategy = create();
+    llvm::Expected<SearchResult> planned = strategy->run(modelContext);
+    if (!planned)
+      return planned.takeError();
+    plans.push_back({strategy->name().str(),
+                     std::move(planned->placement),
+                     {},
+                     planned->caveat});
+  }
+  return plans;
 }
 
 std::string egrl::describeSeeds(SeedFrom from,

@@ -38,6 +38,15 @@ enum class SeedFrom {
 std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
 llvm::StringRef seedFromName(SeedFrom from);
 
+struct SeedPlacement {
+  /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
+  std::string source;
+  Placement placement; ///< Rectified by the evaluator's capacity rules.
+  EvalResult result;
+  /// The planning strategy's caveat (ilp stopped at its time limit).
+  std::string caveat;
+};
+
 struct SearchOptions {
   /// Limits of the options below that users set: more threads than any
   /// machine of this kind has cores, or a median over more measurements
@@ -53,6 +62,10 @@ struct SearchOptions {
   double timeLimitSeconds = 60;
   /// Starting points a search may use (seedPlacements()).
   SeedFrom seedFrom = SeedFrom::None;
+  /// With seedFrom model: greedy's and ilp's placements already planned on
+  /// this context's model (planModelSeeds()), so that several runs on one
+  /// model solve the MILP once (egrl-bench). Null: each run plans them.
+  std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
   /// Names the search in progress lines (the strategy's name).
@@ -207,14 +220,6 @@ private:
 };
 
 /// A placement a search may start from, measured on the context's evaluator.
-struct SeedPlacement {
-  /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
-  std::string source;
-  Placement placement; ///< Rectified by the evaluator's capacity rules.
-  EvalResult result;
-  /// The planning strategy's caveat (ilp stopped at its time limit).
-  std::string caveat;
-};
 
 /// The placements `options.seedFrom` lets a search start from, each measured
 /// once through `tracker` (counted in the budget), best first: nothing for
@@ -224,6 +229,11 @@ struct SeedPlacement {
 /// out. Every search that takes seeds gets them here.
 llvm::Expected<std::vector<SeedPlacement>>
 seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
+/// The placements seed-from=model adds to native: greedy's and ilp's,
+/// planned on `context.model` (ilp within `timeLimitSeconds`, on
+/// `threads`), not measured and not rectified for the evaluator's chip.
+llvm::Expected<std::vector<SeedPlacement>>
+planModelSeeds(const SearchContext &context);
 /// SearchResult::seeded for a search that started from `seeds`.
 std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
 /// Says in `result` what a search started from: `seeded`
@@ -250,7 +260,6 @@ private:
   double referenceLatency = 0;
   int64_t totalBytes = 0;
 };
-
 
 class Strategy {
 public:
