@@ -305,6 +305,24 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     bool hasTensorResult = llvm::any_of(
         op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
     if (!hasTensorResult) {
+      // An op that returns nothing but reads an activation (a store into a
+      // global, a call to a sink) is a side effect the graph cannot place;
+      // say so once per op name rather than drop the read silently.
+      if (op.getNumResults() == 0 && options.remarkUnknownOps &&
+          llvm::any_of(op.getOperands(),
+                       [&](Value v) {
+                         auto it = info.find(v);
+                         return isa<RankedTensorType>(v.getType()) &&
+                                it != info.end() &&
+                                (it->second.cls == ValueInfo::Activation ||
+                                 it->second.cls == ValueInfo::Host);
+                       }) &&
+          remarked.insert(("sink " + op.getName().getStringRef()).str()).second)
+        emitRemark(op.getLoc())
+            << "egrl: '" << op.getName()
+            << "' reads a run-time tensor and returns nothing; the graph "
+               "does not see that read (only the function's results are "
+               "graph outputs)";
       // Scalars and shape queries are nothing to place, but a scalar
       // computed from run-time data is run-time data itself.
       if (llvm::any_of(op.getOperands(), isRuntimeData)) {

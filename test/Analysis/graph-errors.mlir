@@ -113,3 +113,20 @@ func.func @torch_in_body(%x: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// An op that reads an activation and returns nothing is a side effect the
+// graph cannot place: remarked once per op name, not dropped silently.
+ml_program.global private mutable @state(dense<0.0> : tensor<4x16xf32>) : tensor<4x16xf32>
+func.func @sink(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %e = tensor.empty() : tensor<4x16xf32>
+  %0 = linalg.exp ins(%x : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  // expected-remark@+1 {{egrl: 'ml_program.global_store' reads a run-time tensor and returns nothing; the graph does not see that read (only the function's results are graph outputs)}}
+  ml_program.global_store @state = %0 : tensor<4x16xf32>
+  ml_program.global_store @state = %x : tensor<4x16xf32>
+  // A scalar read back is data, not a sink.
+  %c0 = arith.constant 0 : index
+  %s = tensor.extract %0[%c0, %c0] : tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
