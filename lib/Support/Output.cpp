@@ -1,5 +1,4 @@
-//===- Output.cpp - Files the tools write
-//----------------------------------===//
+//===- Output.cpp - Files the tools write ---------------------------------===//
 
 #include "egrl/Support/Output.h"
 
@@ -7,6 +6,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
   return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
@@ -25,4 +27,26 @@ bool egrl::isSameFile(llvm::StringRef a, llvm::StringRef b) {
     llvm::sys::path::remove_dots(*path, /*remove_dot_dot=*/true);
   }
   return x == y;
+}
+
+bool egrl::isWrittenByThisProcess(llvm::StringRef path) {
+#ifdef __linux__
+  struct stat file;
+  if (::stat(path.str().c_str(), &file) != 0 || !S_ISREG(file.st_mode))
+    return false;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it("/proc/self/fd", ec), end;
+       it != end && !ec; it.increment(ec)) {
+    int fd;
+    if (llvm::sys::path::filename(it->path()).getAsInteger(10, fd))
+      continue;
+    struct stat open;
+    int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY || ::fstat(fd, &open) != 0)
+      continue;
+    if (open.st_dev == file.st_dev && open.st_ino == file.st_ino)
+      return true;
+  }
+#endif
+  return false;
 }

@@ -101,6 +101,10 @@ struct MemoryPlacementPass
       if (!file->empty() && *file != "-" && llvm::sys::fs::is_directory(*file))
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
                     "': it is a directory");
+      if (!file->empty() && *file != "-" && isWrittenByThisProcess(*file))
+        return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
+                    "': the tool already writes that file (its -o, or stdout "
+                    "redirected to it), and one would replace the other");
     }
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "

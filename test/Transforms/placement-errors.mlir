@@ -67,6 +67,18 @@
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
 // RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // RUN: not ls %t.out/r.json %t.out/same.json
+// A report into the file the tool writes the IR to (-o, or stdout
+// redirected) would replace the IR or be overwritten by it: refused before
+// the search. The upstream mlir-opt with the plugin is the same process.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/ir.json" -o %t.out/ir.json 2>&1 | FileCheck %s --check-prefix=OWN-OUTPUT
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="trace=%t.out/ir2.json" > %t.out/ir2.json 2>%t.out/ir2.err
+// RUN: FileCheck %s --check-prefix=OWN-OUTPUT-TRACE --input-file=%t.out/ir2.err
+// RUN: not upstream-mlir-opt %S/../Inputs/mlp.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{report=%t.out/ir3.json})" -o %t.out/ir3.json 2>&1 | FileCheck %s --check-prefix=OWN-OUTPUT
+// OWN-OUTPUT: error: egrl-memory-placement: cannot write report '{{.*}}.json': the tool already writes that file (its -o, or stdout redirected to it), and one would replace the other
+// OWN-OUTPUT-TRACE: error: egrl-memory-placement: cannot write trace '{{.*}}ir2.json': the tool already writes that file
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/own.json" -o %t.out/own.mlir
+// RUN: FileCheck %s --check-prefix=OWN-OK --input-file=%t.out/own.json
+// OWN-OK: "functions"
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=REPORTDIR
 // REPORTDIR: error: egrl-memory-placement: cannot write report '{{.*}}.out': it is a directory
 

@@ -1,5 +1,4 @@
-//===- Output.h - Files the tools write
-//------------------------------------===//
+//===- Output.h - Files the tools write -----------------------------------===//
 
 #ifndef EGRL_SUPPORT_OUTPUT_H
 #define EGRL_SUPPORT_OUTPUT_H
@@ -17,6 +16,12 @@ llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 /// as absolute paths without dots (`a.json` and `./a.json`). For refusing an
 /// output that would overwrite another output or an input.
 bool isSameFile(llvm::StringRef a, llvm::StringRef b);
+
+/// Whether `path` is a regular file this process has open for writing (on
+/// Linux; elsewhere false): a pass's output file that is also the tool's
+/// (mlir-opt's -o, or stdout redirected to it) would lose one of the two,
+/// since the tool writes through a descriptor it opened before the pass.
+bool isWrittenByThisProcess(llvm::StringRef path);
 
 } // namespace egrl
 
