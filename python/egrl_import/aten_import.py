@@ -51,6 +51,12 @@ class _LazyWeight:
         self.tensor, self.name, self.buffer = tensor, name, buffer
 
 
+def _first_line(e: Exception) -> str:
+    """An exception's message up to its first line break: torch's messages
+    go on to print whole tensors."""
+    return str(e).split("\n", 1)[0]
+
+
 def _target_name(fn) -> str:
     return str(fn) if isinstance(fn, torch._ops.OpOverload) else getattr(fn, "__name__", str(fn))
 
@@ -78,10 +84,20 @@ class _AtenImporter(_FxImporter):
             return functional_call(m, p, tuple(xs))
 
         try:
-            with torch.enable_grad(), _module_scopes(m):
-                gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
+            try:
+                with torch.enable_grad(), _module_scopes(m):
+                    gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
+            except Exception as e:
+                # Modules that keep their own references to their parameters
+                # (nn.LSTM's _flat_weights) hand fake tracing real tensors:
+                # trace them on the real example inputs instead, where those
+                # parameters become constants of the graph.
+                if "non-Fake Tensor" not in str(e):
+                    raise
+                with torch.enable_grad(), _module_scopes(m):
+                    gm = make_fx(fn, tracing_mode="real")(params, *self.inputs)
         except Exception as e:
-            raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {e}") from e
+            raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {_first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
             if node.op == "call_function" and not node.users and _inplace_functional(node.target) is None:
@@ -140,7 +156,7 @@ class _AtenImporter(_FxImporter):
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
-                if not isinstance(base, fx.Node) or getattr(base.target, "overloadpacket", None) in _VIEW_OPS:
+                if not isinstance(base, fx.Node) or (_is_view(base) and not _private_piece(base)):
                     raise self.fail("an in-place op on a view (the mutation would reach its base) is not supported")
                 target = inplace
             out = self._aten(target, a, kw)
@@ -181,7 +197,10 @@ class _AtenImporter(_FxImporter):
             flat = t.reshape(-1)
             if dt == "f32" and flat.numel() > 1 and not bool((flat == flat[0]).all()):
                 # A non-splat float constant (a causal mask): a weight of its own.
-                key = id(t)
+                # The same view of the same memory is one weight: traced on real
+                # inputs, an unrolled loop (nn.LSTM's time steps) reads a
+                # parameter through a new transpose at every step.
+                key = (t.storage().data_ptr(), t.storage_offset(), tuple(t.shape), tuple(t.stride()), t.dtype)
                 if key not in self.weights:
                     data = t.numpy() if self.inline_weights else None
                     self.weights[key] = self.em.weight(self.em.unique_resource(f"const_{self.node.name}"),
@@ -247,7 +266,7 @@ class _AtenImporter(_FxImporter):
             start, end, step = _get(a, kw, 2, "start", None), _get(a, kw, 3, "end", None), _get(a, kw, 4, "step", 1)
             end = None if end is not None and end >= 2 ** 62 else end
             return self._getitem(x, tuple([slice(None)] * d + [slice(start, end, step)]))
-        if op in (aten.split, aten.split_with_sizes):
+        if op in (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes):
             x = V(a[0])
             d = _get(a, kw, 2, "dim", 0) % x.rank
             sizes = a[1]
@@ -444,7 +463,29 @@ def _module_scopes(root: nn.Module):
 # Ops whose result aliases their first operand: an in-place op on one is refused.
 _VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, aten.t, aten.transpose, aten.permute,
              aten.expand, aten.unsqueeze, aten.squeeze, aten.select, aten.slice, aten.split, aten.split_with_sizes,
-             aten.unbind, aten.alias, aten.detach, aten.as_strided)
+             aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind, aten.alias, aten.detach, aten.as_strided)
+_SPLIT_OPS = (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind)
+
+
+def _split_piece(node) -> bool:
+    """Whether `node` takes one piece of a split's result list."""
+    return (node.target is operator.getitem and isinstance(node.args[0], fx.Node)
+            and getattr(node.args[0].target, "overloadpacket", None) in _SPLIT_OPS)
+
+
+def _is_view(node) -> bool:
+    """Whether `node`'s result aliases another tensor's memory."""
+    return getattr(node.target, "overloadpacket", None) in _VIEW_OPS or _split_piece(node)
+
+
+def _private_piece(node) -> bool:
+    """Whether `node` is a piece of a split whose input nothing else reads:
+    the pieces do not overlap, so an in-place op on one (nn.LSTM's gates,
+    split and activated in place) is seen by that piece's readers alone."""
+    if not _split_piece(node) or not isinstance(node.args[0].args[0], fx.Node):
+        return False
+    split = node.args[0]
+    return list(split.args[0].users) == [split]
 
 
 def _inplace_functional(fn):

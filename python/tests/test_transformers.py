@@ -144,6 +144,40 @@ class AtenRouteTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
             import_module(OnAView(), torch.randn(1, 2, 3), trace="aten")
 
+    def test_lstm_by_the_aten_route_on_real_inputs(self):
+        """nn.LSTM keeps its own references to its weights, which fake tracing
+        cannot replace: traced on the real inputs instead, its time steps are
+        unrolled and read each weight as one constant, not one per step."""
+        class Lstm(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm = nn.LSTM(16, 32, batch_first=True)
+
+            def forward(self, x):
+                return self.lstm(x)[0]
+
+        class SplitThenReadAgain(nn.Module):
+            def forward(self, x):
+                y = x * 1.0
+                a, b = torch.split(y, 2, dim=1)
+                a.mul_(2.0)
+                return y + 1.0
+
+        torch.manual_seed(0)
+        m, x = Lstm().eval(), torch.randn(1, 6, 16)
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        self.assertIn("LSTM is not supported", r.fallback_reason)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        # The recurrent weight (32x128 transposed) and its bias appear once.
+        constants = [line for line in r.text.splitlines()
+                     if "arith.constant dense" in line and ": tensor<32x128xf32>" in line]
+        self.assertEqual(len(constants), 1, [c[:80] for c in constants])
+        # A piece written in place while its split's input is read again
+        # would change what that read sees: refused.
+        with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
+            import_module(SplitThenReadAgain(), torch.randn(1, 4, 3), trace="aten")
+
     def test_einsum_in_the_fx_route(self):
         class E(nn.Module):
             def __init__(self):
