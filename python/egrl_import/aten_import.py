@@ -238,9 +238,11 @@ class _AtenImporter(_FxImporter):
         if op is aten._to_copy:
             x = V(a[0])
             dt = kw.get("dtype")
-            if dt is not None and _DTYPES_I1.get(dt) != x.dtype:
+            if dt is None:
+                return x
+            if dt not in _DTYPES_I1:
                 raise self.fail(f"casting {x.dtype} to {dt} is not supported")
-            return x
+            return em.cast(x, _DTYPES_I1[dt])
         if op is aten.t:
             return self._method("t", [V(a[0])], {})
         if op is aten.transpose:
@@ -324,10 +326,13 @@ class _AtenImporter(_FxImporter):
 
         # element-wise
         binops = {aten.add: "add", aten.sub: "sub", aten.mul: "mul", aten.div: "div", aten.pow: "pow",
-                  aten.maximum: "max", aten.minimum: "min"}
+                  aten.maximum: "max", aten.minimum: "min", aten.remainder: "remainder",
+                  aten.floor_divide: "floordiv"}
         if op in binops:
+            if op is aten.div and kw.get("rounding_mode") == "floor":
+                return self._binary("floordiv", a, kw)
             if op is aten.div and kw.get("rounding_mode"):
-                raise self.fail("division with a rounding mode is not supported")
+                raise self.fail("division with a rounding mode other than floor is not supported")
             return self._binary(binops[op], a, kw)
         if op is aten.rsub:  # other - alpha * self
             x = self.operand(a[0])

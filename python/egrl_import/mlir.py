@@ -92,6 +92,19 @@ def _ints(xs: Sequence[int]) -> str:
     return ", ".join(str(int(x)) for x in xs)
 
 
+# Integer element-wise ops and predicates (i64 tensors: ids, positions).
+_I64_BINARY = {"add": "arith.addi", "sub": "arith.subi", "mul": "arith.muli", "max": "arith.maxsi",
+               "min": "arith.minsi", "floordiv": "arith.floordivsi", "remainder": "arith.remsi"}
+_I64_PREDICATES = {"oeq": "eq", "une": "ne", "one": "ne", "olt": "slt", "ole": "sle", "ogt": "sgt", "oge": "sge"}
+
+
+def _integer_operands(*operands) -> bool:
+    """Whether an op's operands are i64 tensors and Python integers (at least one tensor)."""
+    tensors = [x for x in operands if isinstance(x, Value)]
+    return bool(tensors) and all(t.dtype == "i64" for t in tensors) and all(
+        isinstance(x, Value) or (isinstance(x, int) and not isinstance(x, bool)) for x in operands)
+
+
 def _i64_vector(xs: Sequence[int]) -> str:
     xs = [int(x) for x in xs]
     if all(x == xs[0] for x in xs):
@@ -318,13 +331,14 @@ class Emitter:
         off = len(out) - len(shape)
         return ["0" if (d == 1 and out[i + off] != 1) else f"d{i + off}" for i, d in enumerate(shape)]
 
-    def elementwise(self, operands: Sequence, fn: Callable[[Body, list[str]], str], out_dtype: str = "f32") -> Value:
-        """Broadcasting element-wise op; Python numbers become scalar constants."""
+    def elementwise(self, operands: Sequence, fn: Callable[[Body, list[str]], str], out_dtype: str = "f32",
+                    scalar_dtype: str = "f32") -> Value:
+        """Broadcasting element-wise op; Python numbers become scalar constants of `scalar_dtype`."""
         tensors = [x for x in operands if isinstance(x, Value)]
         if not tensors:
             raise UnsupportedError("element-wise op without a tensor operand")
         out = self.broadcast_shape(*[t.shape for t in tensors])
-        scalars = {i: self.scalar(x, "f32") for i, x in enumerate(operands) if not isinstance(x, Value)}
+        scalars = {i: self.scalar(x, scalar_dtype) for i, x in enumerate(operands) if not isinstance(x, Value)}
         ins = [(t, self._bcast_map(t.shape, out)) for t in tensors]
 
         def body(b: Body) -> str:
@@ -336,12 +350,38 @@ class Emitter:
 
     # -- element-wise helpers ----------------------------------------------
     def binary(self, op: str, a, b) -> Value:
-        """add/sub/mul/div/pow/max/min with broadcasting (f32)."""
+        """add/sub/mul/div/pow/max/min with broadcasting (f32); add/sub/mul/max/min of i64 tensors and
+        integers (position ids, offsets) too."""
+        if _integer_operands(a, b):
+            if op not in _I64_BINARY:
+                raise UnsupportedError(f"element-wise '{op}' on i64 tensors is not supported "
+                                       f"(i64: {', '.join(_I64_BINARY)})")
+            if op == "remainder":
+                zero = self.scalar(0, "i64")
+
+                def floor_mod(bb, n):
+                    # torch.remainder takes the divisor's sign: remsi's result, plus the divisor where
+                    # the two signs differ.
+                    r = bb.op(f"arith.remsi {n[0]}, {n[1]} : i64")
+                    nonzero = bb.op(f"arith.cmpi ne, {r}, {zero} : i64")
+                    r_neg = bb.op(f"arith.cmpi slt, {r}, {zero} : i64")
+                    d_neg = bb.op(f"arith.cmpi slt, {n[1]}, {zero} : i64")
+                    differ = bb.op(f"arith.xori {r_neg}, {d_neg} : i1")
+                    fix = bb.op(f"arith.andi {nonzero}, {differ} : i1")
+                    shifted = bb.op(f"arith.addi {r}, {n[1]} : i64")
+                    return bb.op(f"arith.select {fix}, {shifted}, {r} : i64")
+
+                return self.elementwise([a, b], floor_mod, "i64", "i64")
+            arith = _I64_BINARY[op]
+            return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : i64"), "i64", "i64")
         arith = {"add": "arith.addf", "sub": "arith.subf", "mul": "arith.mulf", "div": "arith.divf",
-                 "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf"}[op]
+                 "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf"}.get(op)
+        if arith is None:
+            raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
         for x in (a, b):
             if isinstance(x, Value) and x.dtype != "f32":
-                raise UnsupportedError(f"element-wise '{op}' on {x.dtype} tensors is not supported (f32 only)")
+                raise UnsupportedError(f"element-wise '{op}' on {x.dtype} tensors is not supported "
+                                       f"(f32, or i64 with i64 or integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
@@ -434,11 +474,31 @@ class Emitter:
         return self.elementwise([cond, a, b], lambda bb, n: bb.op(f"arith.select {n[0]}, {n[1]}, {n[2]} : f32"))
 
     def compare(self, pred: str, a, b) -> Value:
-        """f32 comparison (arith.cmpf predicate: oeq, one, olt, ole, ogt, oge) -> i1 tensor."""
+        """Comparison (arith.cmpf predicate: oeq, une, olt, ole, ogt, oge) of f32 tensors, or of i64 tensors
+        and integers (a padding mask, ids != 0: arith.cmpi) -> i1 tensor."""
+        if _integer_operands(a, b):
+            ipred = _I64_PREDICATES[pred]
+            return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpi {ipred}, {n[0]}, {n[1]} : i64"),
+                                    "i1", "i64")
         for x in (a, b):
             if isinstance(x, Value) and x.dtype != "f32":
-                raise UnsupportedError(f"comparison of {x.dtype} tensors is not supported (f32 only)")
+                raise UnsupportedError(f"comparison of {x.dtype} tensors is not supported "
+                                       f"(f32, or i64 with i64 or integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpf {pred}, {n[0]}, {n[1]} : f32"), "i1")
+
+    def cast(self, x: Value, dtype: str) -> Value:
+        """Element type conversion between f32, i64 and i1 (a mask as floats, ids as floats), as torch's
+        .to(dtype): f32 to i64 truncates toward zero, anything to i1 is != 0."""
+        if x.dtype == dtype:
+            return x
+        ops = {("i64", "f32"): "arith.sitofp", ("i1", "f32"): "arith.uitofp", ("f32", "i64"): "arith.fptosi",
+               ("i1", "i64"): "arith.extui"}
+        if (x.dtype, dtype) in ops:
+            conv = ops[(x.dtype, dtype)]
+            return self.elementwise([x], lambda b, n: b.op(f"{conv} {n[0]} : {x.dtype} to {dtype}"), dtype)
+        if dtype == "i1" and x.dtype in ("f32", "i64"):
+            return self.compare("une", x, 0.0 if x.dtype == "f32" else 0)
+        raise UnsupportedError(f"casting {x.dtype} to {dtype} is not supported")
 
     def broadcast_to(self, x: Value, shape: Sequence[int]) -> Value:
         """Numpy-style broadcast of x to `shape` (a linalg.generic copy)."""

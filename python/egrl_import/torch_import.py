@@ -249,7 +249,7 @@ class _FxImporter:
                 raise self.fail("internal error: lowering did not produce a tensor")
             if tuple(out.shape) != tuple(rec.shape):
                 raise self.fail(f"internal error: lowered shape {list(out.shape)} != traced shape {list(rec.shape)}")
-            if _DTYPES.get(rec.dtype) != out.dtype:
+            if _DTYPES_I1.get(rec.dtype) != out.dtype:
                 raise self.fail(f"internal error: lowered dtype {out.dtype} != traced dtype {rec.dtype}")
         elif isinstance(rec, (tuple, list)):
             if not isinstance(out, (tuple, list)) or len(out) != len(rec):
@@ -303,11 +303,14 @@ class _FxImporter:
         raise self.fail(f"expected a tensor operand, got {type(v).__name__}")
 
     def operand(self, v):
-        """A tensor Value, or a Python float for scalar operands."""
-        if isinstance(v, (int, float, bool)) and not isinstance(v, Value):
-            return float(v)
+        """A tensor Value, or a Python number for scalar operands: an int stays an int (an i64 tensor
+        plus an integer stays i64), anything else becomes a float."""
         if isinstance(v, _Const) and v.tensor.numel() == 1 and v.tensor.dim() == 0:
-            return float(v.tensor.item())
+            v = v.tensor.item()
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if isinstance(v, (float, bool)):
+            return float(v)
         return self.value(v)
 
     def param(self, mod: nn.Module, path: str, name: str) -> Value | None:

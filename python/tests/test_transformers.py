@@ -178,6 +178,34 @@ class AtenRouteTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
             import_module(SplitThenReadAgain(), torch.randn(1, 4, 3), trace="aten")
 
+    def test_integer_arithmetic_comparisons_and_casts(self):
+        """Ids are i64 at run time: a padding mask (ids != 0), shifted and wrapped positions
+        ((ids - 50) % 7, torch's floor remainder) and casts to float import as i64 / i1 element-wise
+        ops and match torch."""
+        class Ids(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(100, 8)
+
+            def forward(self, ids):
+                mask = (ids != 0).unsqueeze(-1).float()
+                pos = torch.maximum((ids - 50) % 7 * 3 + 1, ids // 1000)
+                return self.emb(ids) * mask + self.emb(pos) + (ids > 40).unsqueeze(-1).to(torch.float32)
+
+        class FloatRemainder(nn.Module):
+            def forward(self, x):
+                return x % 2.0
+
+        torch.manual_seed(0)
+        m, ids = Ids().eval(), torch.tensor([[0, 5, 99, 3, 0, 42, 7, 1, 57, 43]])
+        r = import_module(m, ids, trace="aten", inline_weights=True)
+        self.assertIn("arith.cmpi ne", r.text)
+        self.assertIn("arith.remsi", r.text)
+        self.assertIn("arith.uitofp", r.text)
+        support.run_numeric(self, r.text, [ids.numpy()], [_reference(m, [ids])])
+        with self.assertRaisesRegex(UnsupportedError, "'remainder' on f32 tensors is not supported"):
+            import_module(FloatRemainder(), torch.randn(1, 4), trace="aten")
+
     def test_einsum_in_the_fx_route(self):
         class E(nn.Module):
             def __init__(self):
