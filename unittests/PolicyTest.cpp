@@ -229,6 +229,46 @@ TEST(GnnPolicy, ConditionedNetworkWithNothingDecidedIsTheUnconditionedOne) {
   EXPECT_NE(plain.logProbabilities(), conditioned.logProbabilities());
 }
 
+TEST(GnnPolicy, MostLikelyFittedSpreadsDemotionsOfEqualScores) {
+  // A chain of identical layers all wanted in a fast level that holds half
+  // of their weights. The policy scores the layers away from the chain's
+  // ends alike; demoting the last of them in program order would put their
+  // slow fetches back to back. The demotions are spread instead: both
+  // halves of the chain lose some, and no two tied neighbours both.
+  WorkloadGraph graph;
+  graph.name = "identical-layers";
+  const unsigned n = 24;
+  for (unsigned i = 0; i < n; ++i)
+    graph.nodes.push_back(test::makeNode("l" + std::to_string(i), 1000, 100, 10,
+                                         i ? std::vector<unsigned>{i - 1}
+                                           : std::vector<unsigned>{}));
+  graph.nodes[0].hostInputElements = 10;
+  graph.nodes[0].hostInputElementBytes = 4;
+  graph.nodes.back().isGraphOutput = true;
+  Target half = test::twoLevelTarget(100 * n / 2);
+  Problem problem(graph, half);
+  const unsigned fast = 0;
+  GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
+  policy.bind(problem);
+  Placement allFast(n, fast);
+  for (int step = 0; step < 20; ++step)
+    policy.updateOn({allFast}, {1.0});
+  ASSERT_EQ(policy.mostLikely(), allFast);
+  Placement fitted = policy.mostLikelyFitted(problem);
+  std::vector<unsigned> demoted;
+  for (unsigned i = 0; i < n; ++i)
+    if (fitted[i].weights != fast)
+      demoted.push_back(i);
+  ASSERT_GE(demoted.size(), 4u);
+  EXPECT_LT(demoted.front(), n / 2);
+  EXPECT_GE(demoted.back(), n / 2);
+  // Near the chain's end the layers differ (the output is near). In
+  // program order the fit demoted layers 12 to 20, one block.
+  for (size_t k = 1; k < demoted.size() && demoted[k] < n - 4; ++k)
+    EXPECT_GT(demoted[k], demoted[k - 1] + 1)
+        << "layers " << demoted[k - 1] << " and " << demoted[k];
+}
+
 TEST(GnnPolicy, ConditionedDecodingKeepsDecisionsThatDependOnEachOther) {
   // A chain of identical layers and two placements that put every other
   // layer's weights in the fast level, out of phase. Each layer is as
@@ -351,9 +391,9 @@ TEST(Features, DocumentedInDocsPolicy) {
                    std::istreambuf_iterator<char>());
   // Each feature's row carries its index in the feature vector.
   for (auto [index, feature] : llvm::enumerate(featureList()))
-    EXPECT_NE(text.find("| " + std::to_string(index) + " | `" + feature.name +
-                        "` |"),
-              std::string::npos)
+    EXPECT_NE(
+        text.find("| " + std::to_string(index) + " | `" + feature.name + "` |"),
+        std::string::npos)
         << "row '| " << index << " | `" << feature.name
         << "` |' is missing from docs/policy.md";
 }

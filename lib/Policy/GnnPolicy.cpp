@@ -14,6 +14,8 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/Features.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -81,17 +83,14 @@ void GnnPolicy::bind(const Problem &problem) {
     for (unsigned j : neighbours[i]) {
       rowsIdx.push_back(i);
       colsIdx.push_back(j);
-      values.push_back(
-          float(1.0 / std::sqrt(double(neighbours[i].size()) *
-                                double(neighbours[j].size()))));
+      values.push_back(float(1.0 / std::sqrt(double(neighbours[i].size()) *
+                                             double(neighbours[j].size()))));
     }
-  torch::Tensor indices = torch::stack(
-      {torch::tensor(rowsIdx, torch::kInt64),
-       torch::tensor(colsIdx, torch::kInt64)});
-  impl->adjacency =
-      torch::sparse_coo_tensor(indices, torch::tensor(values),
-                               {int64_t(n), int64_t(n)})
-          .coalesce();
+  torch::Tensor indices = torch::stack({torch::tensor(rowsIdx, torch::kInt64),
+                                        torch::tensor(colsIdx, torch::kInt64)});
+  impl->adjacency = torch::sparse_coo_tensor(indices, torch::tensor(values),
+                                             {int64_t(n), int64_t(n)})
+                        .coalesce();
 
   std::vector<float> mask(size_t(n) * 2, 1.0f);
   for (unsigned i = 0; i < n; ++i) {
@@ -261,6 +260,42 @@ Placement GnnPolicy::mostLikely() {
   return argmaxPlacement(logProbabilities(), impl->numNodes, impl->levels);
 }
 
+namespace {
+/// Reorders each run of equal scores (of one kind of tensor) from program
+/// order into bit-reversed order of rank: 0, 8, 4, 12, 2, ... of 16. A
+/// policy scores the identical layers of a transformer alike, and the fit
+/// keeps the first of equals and demotes the last: in program order the
+/// demoted ones are the last layers', so their slow fetches come back to
+/// back with no compute between them for the prefetch to hide behind
+/// (docs/training.md). Spread over the run, every demoted tensor has kept
+/// ones around it.
+template <typename Entry> void spreadTies(std::vector<Entry> &scored) {
+  for (size_t begin = 0; begin < scored.size();) {
+    size_t end = begin + 1;
+    while (end < scored.size() && scored[end].first == scored[begin].first &&
+           scored[end].second.weights == scored[begin].second.weights)
+      ++end;
+    const size_t count = end - begin;
+    unsigned bits = 0;
+    while ((size_t(1) << bits) < count)
+      ++bits;
+    std::vector<std::pair<size_t, size_t>> byReversedRank;
+    for (size_t rank = 0; rank < count; ++rank) {
+      size_t reversed = 0;
+      for (unsigned bit = 0; bit < bits; ++bit)
+        if (rank & (size_t(1) << bit))
+          reversed |= size_t(1) << (bits - 1 - bit);
+      byReversedRank.push_back({reversed, rank});
+    }
+    llvm::sort(byReversedRank);
+    std::vector<Entry> run(scored.begin() + begin, scored.begin() + end);
+    for (size_t k = 0; k < count; ++k)
+      scored[begin + k] = run[byReversedRank[k].second];
+    begin = end;
+  }
+}
+} // namespace
+
 Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
   const unsigned n = impl->numNodes, levels = impl->levels;
   // Sixteen rounds of the cosine schedule fix 0.5% of the decisions in the
@@ -281,11 +316,12 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
     return std::exp(logp[(size_t(i) * 2 + decision) * levels + level]);
   };
   // Activations first, then weights, each by `score`, highest first (ties
-  // in program order). An activation in a slower level costs its write and
-  // every read, and no prefetch hides them, while a weight's fetch streams
-  // ahead of its layer: when both cannot have the fast level, activations
-  // keep it. (Weights first, as rectify() visits them, placed a held-out
-  // BERT-base's activations in DRAM behind weights that filled SRAM and LLC.)
+  // spread over the program, spreadTies()). An activation in a slower level
+  // costs its write and every read, and no prefetch hides them, while a
+  // weight's fetch streams ahead of its layer: when both cannot have the fast
+  // level, activations keep it. (Weights first, as rectify() visits them,
+  // placed a held-out BERT-base's activations in DRAM behind weights that
+  // filled SRAM and LLC.)
   auto byScore = [&](auto score) {
     std::vector<std::pair<float, TensorRef>> scored;
     for (bool weights : {false, true})
@@ -296,6 +332,7 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
           return a.second.weights != b.second.weights ? !a.second.weights
                                                       : a.first > b.first;
         });
+    spreadTies(scored);
     std::vector<TensorRef> order;
     for (const auto &entry : scored)
       order.push_back(entry.second);
