@@ -229,15 +229,10 @@ TEST(GnnPolicy, ConditionedNetworkWithNothingDecidedIsTheUnconditionedOne) {
   EXPECT_NE(plain.logProbabilities(), conditioned.logProbabilities());
 }
 
-TEST(GnnPolicy, MostLikelyFittedSpreadsDemotionsOfEqualScores) {
-  // A chain of identical layers all wanted in a fast level that holds half
-  // of their weights. The policy scores the layers away from the chain's
-  // ends alike; demoting the last of them in program order would put their
-  // slow fetches back to back. The demotions are spread instead: both
-  // halves of the chain lose some, and no two tied neighbours both.
+/// A chain of `n` identical layers (100 weights, 10 outputs each).
+WorkloadGraph identicalLayers(unsigned n) {
   WorkloadGraph graph;
   graph.name = "identical-layers";
-  const unsigned n = 24;
   for (unsigned i = 0; i < n; ++i)
     graph.nodes.push_back(test::makeNode("l" + std::to_string(i), 1000, 100, 10,
                                          i ? std::vector<unsigned>{i - 1}
@@ -245,6 +240,17 @@ TEST(GnnPolicy, MostLikelyFittedSpreadsDemotionsOfEqualScores) {
   graph.nodes[0].hostInputElements = 10;
   graph.nodes[0].hostInputElementBytes = 4;
   graph.nodes.back().isGraphOutput = true;
+  return graph;
+}
+
+TEST(GnnPolicy, MostLikelyFittedSpreadsDemotionsOfEqualScores) {
+  // A chain of identical layers all wanted in a fast level that holds half
+  // of their weights. The policy scores the layers away from the chain's
+  // ends alike; demoting the last of them in program order would put their
+  // slow fetches back to back. The demotions are spread instead: both
+  // halves of the chain lose some, and no two tied neighbours both.
+  const unsigned n = 24;
+  WorkloadGraph graph = identicalLayers(n);
   Target half = test::twoLevelTarget(100 * n / 2);
   Problem problem(graph, half);
   const unsigned fast = 0;
@@ -275,16 +281,8 @@ TEST(GnnPolicy, ConditionedDecodingKeepsDecisionsThatDependOnEachOther) {
   // likely in either level, so a policy that decides every layer at once
   // cannot tell which to take; one that reads the decisions already made
   // can, and decodes one of the two whole.
-  WorkloadGraph graph;
-  graph.name = "alternating";
   const unsigned n = 12;
-  for (unsigned i = 0; i < n; ++i)
-    graph.nodes.push_back(test::makeNode("l" + std::to_string(i), 1000, 100, 10,
-                                         i ? std::vector<unsigned>{i - 1}
-                                           : std::vector<unsigned>{}));
-  graph.nodes[0].hostInputElements = 10;
-  graph.nodes[0].hostInputElementBytes = 4;
-  graph.nodes.back().isGraphOutput = true;
+  WorkloadGraph graph = identicalLayers(n);
   // The fast level holds half the weights, no more: the fit keeps a
   // decoded half as it is.
   Target half = test::twoLevelTarget(100 * n / 2);

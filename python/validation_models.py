@@ -1,0 +1,27 @@
+# ---------------------------------------------------------------------------
+# Validation graphs for choices about trained policies (docs/policy.md): in
+# neither the training corpus (corpus/) nor the held-out test set (BERT-base,
+# ResNet-101, MobileNetV2), so a rule chosen with the held-out models in view
+# can be checked on graphs that played no part in choosing it. Transformers
+# of other depths and widths than the corpus's, each with more weights than
+# the chip holds on chip: where placing weights matters.
+# Import one with:
+#   PYTHONPATH=python /usr/bin/python3 python/egrl-import torch validation_models:bert_14x768 -o m.mlir
+# scripts/validate-fit.sh imports all of them and compares the shipped
+# policies with greedy on each.
+# ---------------------------------------------------------------------------
+"""Transformer graphs outside the corpus and the held-out set."""
+
+from egrl_import.corpus_models import _bert, _gpt, _vit
+
+bert_10x768 = _bert(10, 768, 12, 128)
+bert_14x768 = _bert(14, 768, 12, 128)
+bert_16x640 = _bert(16, 640, 10, 128)
+bert_18x1024 = _bert(18, 1024, 16, 128)
+gpt_12x768 = _gpt(12, 768, 12, 128)
+gpt_16x1024 = _gpt(16, 1024, 16, 128)
+vit_12x768_16 = _vit(12, 768, 12, 16)
+vit_16x1024_32 = _vit(16, 1024, 16, 32)
+
+NAMES = ["bert_10x768", "bert_14x768", "bert_16x640", "bert_18x1024", "gpt_12x768", "gpt_16x1024",
+         "vit_12x768_16", "vit_16x1024_32"]

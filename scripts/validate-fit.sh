@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The shipped policies against greedy on the validation graphs
+# (python/validation_models.py: transformers in neither the corpus nor the
+# held-out set), with no search, on nnpi-sim measuring each policy's chip:
+# how a rule about policies chosen with the held-out models in view fares on
+# graphs that played no part in choosing it (docs/policy.md). Imports the
+# graphs once into build/validation/ (about 2 min), then about 1 min.
+# Usage: scripts/validate-fit.sh [policy.json...]   (default: policies/*.json)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${EGRL_BUILD_DIR:-$root/build}
+out=$build/validation
+mkdir -p "$out"
+names=$(cd "$root/python" && /usr/bin/python3 -c 'import validation_models as v; print(" ".join(v.NAMES))')
+graphs=()
+for name in $names; do
+  [[ -f $out/$name.mlir ]] ||
+    PYTHONPATH="$root/python" /usr/bin/python3 "$root/python/egrl-import" torch \
+      "validation_models:$name" -o "$out/$name.mlir" 2>"$out/$name.import.log"
+  graphs+=("$out/$name.mlir")
+done
+policies=("$@")
+[[ ${#policies[@]} -gt 0 ]] || policies=("$root"/policies/*.json)
+echo "| policy | model | greedy | policy, no search | vs greedy |"
+echo "|---|---|---:|---:|---:|"
+for policy in "${policies[@]}"; do
+  name=$(basename "$policy" .json)
+  read -r target sim < <(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["target"], d["sim_target"] or "")' "$policy")
+  args=(--target="$target" --evaluator=nnpi-sim --policy="$policy")
+  [[ -n $sim ]] && args+=(--sim-target="$sim")
+  "$build/bin/egrl-bench" "${graphs[@]}" "${args[@]}" --strategies=greedy,policy \
+    --budgets=1 --seeds=1 --out="$out/$name" >"$out/$name.log" 2>&1
+  /usr/bin/python3 - "$out/$name/bench.json" "$name" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+latency = {(r["model"], r["strategy"]): r["latency_s"] for r in runs}
+for model in dict.fromkeys(r["model"] for r in runs):
+    g, p = latency[(model, "greedy")], latency[(model, "policy")]
+    print(f"| {sys.argv[2]} | {model} | {g * 1e6:.1f} us | {p * 1e6:.1f} us | {100 * (g / p - 1):+.2f}% |")
+PY
+done
