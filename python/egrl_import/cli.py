@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import os
 import re
@@ -122,12 +123,24 @@ def _torch_model(spec: str, input_shape, input_dtype):
             raise SystemExit(f"egrl-import: error: {e.args[0]}")
         except AttributeError as e:  # torchvision:NAME that torchvision lacks
             raise SystemExit(f"egrl-import: error: cannot build '{spec}': {e}")
-    if input_shape is not None:
-        dt = {"f32": torch.float32, "i64": torch.int64}[input_dtype]
-        inputs = [torch.zeros(_shape(input_shape), dtype=dt)]
+    if input_shape:
+        dtypes = input_dtype or ["f32"]
+        if len(dtypes) not in (1, len(input_shape)):
+            raise SystemExit(f"egrl-import: error: {len(dtypes)} --input-dtype for {len(input_shape)} --input-shape: "
+                             f"give one for all inputs or one per input")
+        dtypes = dtypes * len(input_shape) if len(dtypes) == 1 else dtypes
+        table = {"f32": torch.float32, "i64": torch.int64}
+        inputs = [torch.zeros(_shape(shape), dtype=table[dt]) for shape, dt in zip(input_shape, dtypes)]
+    elif input_dtype:
+        raise SystemExit("egrl-import: error: --input-dtype needs --input-shape")
     if inputs is None:
         raise SystemExit("egrl-import: error: --input-shape is required for this model (its factory returned a "
                          "module without example inputs; return (module, [inputs]) to make it optional)")
+    required = [n for n, prm in inspect.signature(module.forward).parameters.items()
+                if prm.default is prm.empty and prm.kind in (prm.POSITIONAL_ONLY, prm.POSITIONAL_OR_KEYWORD)]
+    if len(inputs) < len(required):
+        raise SystemExit(f"egrl-import: error: {type(module).__name__}.forward takes {len(required)} inputs "
+                         f"({', '.join(required)}), the example has {len(inputs)}: give --input-shape once per input")
     return module, inputs
 
 
@@ -136,9 +149,12 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="source", required=True)
     pt = sub.add_parser("torch", help="trace an nn.Module with torch.fx")
     pt.add_argument("model", help="bundled name, torchvision:NAME, corpus:NAME, or package.module:factory")
-    pt.add_argument("--input-shape", help="static input shape, e.g. 1,3,224,224; needed unless the model comes with "
-                                          "example inputs (bundled models, factories returning (module, [inputs]))")
-    pt.add_argument("--input-dtype", default="f32", choices=["f32", "i64"])
+    pt.add_argument("--input-shape", action="append", default=[],
+                    help="static shape of forward()'s next tensor input, e.g. 1,3,224,224; once per input, in order "
+                         "(ids, then a mask); needed unless the model comes with example inputs (bundled models, "
+                         "factories returning (module, [inputs]))")
+    pt.add_argument("--input-dtype", action="append", default=[], choices=["f32", "i64"],
+                    help="element type of the inputs: once for all (default f32), or once per --input-shape")
     pt.add_argument("--trace", default="auto", choices=["auto", "fx", "aten", "onnx"],
                     help="how the module becomes a graph: fx (torch.fx.symbolic_trace: module-level ops, module-path "
                          "locations), aten (make_fx on the example inputs: ATen ops; handles shape unpacking, einsum, "

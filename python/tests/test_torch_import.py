@@ -262,6 +262,35 @@ class UnsupportedOpTest(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
             self.assertIn("egrl-import: error: cannot load 'usernet:missing'", p.stderr)
 
+    def test_cli_takes_one_input_shape_per_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "twoinputs.py"), "w") as f:
+                f.write("import torch.nn as nn\n"
+                        "class M(nn.Module):\n"
+                        "    def __init__(self):\n"
+                        "        super().__init__()\n"
+                        "        self.emb = nn.Embedding(100, 16)\n"
+                        "    def forward(self, ids, mask):\n"
+                        "        return self.emb(ids) * mask.unsqueeze(-1)\n"
+                        "def make():\n"
+                        "    return M()\n")
+
+            def run(*flags):
+                return subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                       "twoinputs:make", *flags], capture_output=True, text=True, timeout=120, cwd=d)
+
+            p = run("--input-shape", "1,8", "--input-shape", "1,8", "--input-dtype", "i64", "--input-dtype", "f32")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("func.func @forward(%arg0: tensor<1x8xi64>, %arg1: tensor<1x8xf32>)", p.stdout)
+            p = run("--input-shape", "1,8", "--input-dtype", "i64")
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("M.forward takes 2 inputs (ids, mask), the example has 1: give --input-shape once per input",
+                          p.stderr)
+            p = run("--input-shape", "1,8", "--input-shape", "1,8", "--input-dtype", "i64", "--input-dtype", "f32",
+                    "--input-dtype", "f32")
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("3 --input-dtype for 2 --input-shape", p.stderr)
+
     def test_cli_reports_error_and_writes_nothing(self):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "x.mlir")
