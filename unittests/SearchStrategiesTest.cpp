@@ -685,13 +685,17 @@ TEST(Anneal, NeverWorseThanItsStart) {
   }
 }
 
-TEST(Seeding, WhatEachModeMeasures) {
+/// A 25-node random graph on nnpi-1000, measured by a counting evaluator.
+struct SeedingTest : ::testing::Test {
   Target target = test::nnpiTarget();
   WorkloadGraph graph = test::randomGraph(25, 7);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  CountingEvaluator counting(model);
+  Problem problem{graph, target};
+  AnalyticalModel model{problem};
+  CountingEvaluator counting{model};
   SearchContext context{problem, model, counting, {}};
+};
+
+TEST_F(SeedingTest, WhatEachModeMeasures) {
 
   auto seedsFor = [&](SeedFrom from) {
     context.options.seedFrom = from;
@@ -740,13 +744,7 @@ TEST(Seeding, WhatEachModeMeasures) {
   EXPECT_EQ(tracker.used(), 1u);
 }
 
-TEST(Seeding, ModelPlansAreReusedNotReplanned) {
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(25, 7);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  CountingEvaluator counting(model);
-  SearchContext context{problem, model, counting, {}};
+TEST_F(SeedingTest, ModelPlansAreReusedNotReplanned) {
   context.options.seedFrom = SeedFrom::Model;
 
   // What seedPlacements plans itself is what planModelSeeds returns.
