@@ -179,10 +179,12 @@ std::string WorkloadGraph::toJSON(int indent) const {
   return out.dump(indent, ' ', false, json::error_handler_t::replace);
 }
 
-/// Node indices: non-negative integers that fit an unsigned, nothing else
-/// (nlohmann would silently truncate 0.7 or 2^32).
-static llvm::Error readIndices(const json &entry, const char *key,
-                               std::vector<unsigned> &out) {
+/// The array `key` of `entry` into `out`, each element as `convert` reads
+/// it, or an error saying it is not `what`; nothing when `key` is absent.
+template <typename T, typename Convert>
+static llvm::Error readArray(const json &entry, const char *key,
+                             const char *what, Convert convert,
+                             std::vector<T> &out) {
   auto it = entry.find(key);
   if (it == entry.end())
     return llvm::Error::success();
@@ -190,36 +192,42 @@ static llvm::Error readIndices(const json &entry, const char *key,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "\"%s\" must be an array", key);
   for (const json &value : *it) {
-    if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
-        value.get<int64_t>() > int64_t(std::numeric_limits<unsigned>::max()))
+    std::optional<T> converted = convert(value);
+    if (!converted)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "\"%s\" holds %s, not a node index", key,
-                                     value.dump().c_str());
-    out.push_back(unsigned(value.get<int64_t>()));
+                                     "\"%s\" holds %s, not %s", key,
+                                     value.dump().c_str(), what);
+    out.push_back(*converted);
   }
   return llvm::Error::success();
 }
 
+/// Node indices: JSON integers that fit an unsigned, nothing else (nlohmann
+/// would silently truncate 0.7 or 2^32; unlike counts, 3.0 is no index).
+static llvm::Error readIndices(const json &entry, const char *key,
+                               std::vector<unsigned> &out) {
+  return readArray(
+      entry, key, "a node index",
+      [](const json &value) -> std::optional<unsigned> {
+        if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
+            value.get<int64_t>() >
+                int64_t(std::numeric_limits<unsigned>::max()))
+          return std::nullopt;
+        return unsigned(value.get<int64_t>());
+      },
+      out);
+}
+
 /// Non-negative exact integers (`what`: an element count, a dimension), as
-/// counts are read; nothing when `key` is absent.
+/// counts are read.
 static llvm::Error readIntegers(const json &entry, const char *key,
                                 const char *what, std::vector<int64_t> &out) {
-  auto it = entry.find(key);
-  if (it == entry.end())
-    return llvm::Error::success();
-  if (!it->is_array())
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "\"%s\" must be an array", key);
-  for (const json &value : *it) {
-    std::optional<int64_t> integer =
-        exactInteger(value, 0, std::numeric_limits<int64_t>::max());
-    if (!integer)
-      return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     "\"%s\" holds %s, not %s", key,
-                                     value.dump().c_str(), what);
-    out.push_back(*integer);
-  }
-  return llvm::Error::success();
+  return readArray(
+      entry, key, what,
+      [](const json &value) {
+        return exactInteger(value, 0, std::numeric_limits<int64_t>::max());
+      },
+      out);
 }
 
 llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
