@@ -162,12 +162,11 @@ struct MemoryPlacementPass
           << " has no effect with strategy=" << strategy
           << " (it measures its one placement; the searches are random, "
              "anneal, ea, pg, egrl and egrl-sac)";
-    // Native's reference is the median of `repeats` measurements: a strategy
-    // that measures one placement gets room for as many, and a search whose
-    // budget cannot re-measure its best that often says so.
-    if (!search->dependsOnSeed())
-      searchBudget = std::max<uint64_t>(searchBudget, uint64_t(repeats));
-    else if (searchBudget > 1 && searchBudget < uint64_t(repeats))
+    // Native's reference is the median of `repeats` measurements: a search
+    // whose budget cannot re-measure its best that often says so.
+    searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
+    if (search->dependsOnSeed() && searchBudget > 1 &&
+        searchBudget < uint64_t(repeats))
       emitWarning(module.getLoc())
           << "egrl: budget=" << searchBudget
           << " is below repeats=" << int64_t(repeats)

@@ -295,11 +295,8 @@ std::string benchModel(const std::string &modelArg,
       unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
       for (uint64_t seed = 0; seed < numSeeds; ++seed) {
         SearchContext context{problem, analytical, *instance.evaluator, {}};
-        // Native's reference is the median of --repeats measurements: a
-        // strategy that measures one placement gets room for as many.
-        context.options.budget = search->dependsOnSeed()
-                                     ? budget
-                                     : std::max<uint64_t>(budget, repeats);
+        // Native's reference is the median of --repeats measurements.
+        context.options.budget = search->budgetFor(budget, repeats);
         context.options.seed = seed;
         context.options.threads = threads;
         context.options.timeLimitSeconds = timeLimit;

@@ -13,6 +13,7 @@
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/Support/Interrupt.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -269,6 +270,13 @@ public:
   /// False for strategies whose result does not depend on the seed, so
   /// benchmarks run them once instead of once per seed.
   virtual bool dependsOnSeed() const { return true; }
+  /// The evaluations a run gets for `budget` when each best placement is
+  /// measured `repeats` times: a strategy that measures one placement gets
+  /// room for all of them, so that its latency is a median of as many
+  /// measurements as native's reference.
+  uint64_t budgetFor(uint64_t budget, uint64_t repeats) const {
+    return dependsOnSeed() ? budget : std::max(budget, repeats);
+  }
 };
 
 llvm::ArrayRef<llvm::StringRef> strategyNames();
