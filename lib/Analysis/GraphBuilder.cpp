@@ -111,6 +111,15 @@ private:
   std::map<std::tuple<const void *, const void *, const void *>, unsigned>
       weightOfSource;
   std::vector<WeightInfo> weights;
+  /// `value` is weight `id`, of `type`'s size; an id past the last is a new
+  /// weight.
+  void bindWeight(Value value, ShapedType type, unsigned id) {
+    info[value].cls = ValueInfo::Weight;
+    info[value].weightIds.push_back(id);
+    if (id == weights.size())
+      weights.push_back(
+          {type.getNumElements(), elementBytes(type.getElementType())});
+  }
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
 };
@@ -294,11 +303,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
               id);
           id = it->second;
         }
-        info[result].cls = ValueInfo::Weight;
-        info[result].weightIds.push_back(id);
-        if (id == weights.size())
-          weights.push_back(
-              {type.getNumElements(), elementBytes(type.getElementType())});
+        bindWeight(result, type, id);
       }
       continue;
     }
@@ -392,11 +397,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
         // An iota or a table computed from loop indices (torch.arange,
         // positional encodings): folded, it is a constant tensor of its own.
         Value result = op.getResult(0);
-        auto type = cast<RankedTensorType>(result.getType());
-        info[result].cls = ValueInfo::Weight;
-        info[result].weightIds.push_back(weights.size());
-        weights.push_back(
-            {type.getNumElements(), elementBytes(type.getElementType())});
+        bindWeight(result, cast<ShapedType>(result.getType()), weights.size());
       }
       continue;
     }
