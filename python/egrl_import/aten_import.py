@@ -156,7 +156,7 @@ class _AtenImporter(_FxImporter):
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
-                if not isinstance(base, fx.Node) or (_is_view(base) and not _private_piece(base)):
+                if not isinstance(base, fx.Node) or (_is_view(base) and not _private_view(base)):
                     raise self.fail("an in-place op on a view (the mutation would reach its base) is not supported")
                 target = inplace
             out = self._aten(target, a, kw)
@@ -493,6 +493,21 @@ def _private_piece(node) -> bool:
     return list(split.args[0].users) == [split]
 
 
+def _private_view(node) -> bool:
+    """Whether writing view `node` in place is seen by its own readers alone:
+    a private split piece, or a view whose source nothing else reads and
+    that is computed in the graph (not an input or a weight), itself private
+    (nn.MultiheadAttention fills detach(zeros_like(mask)) in place)."""
+    if _private_piece(node):
+        return True
+    if _split_piece(node):
+        return False
+    source = node.args[0] if node.args else None
+    if not isinstance(source, fx.Node) or source.op != "call_function" or list(source.users) != [node]:
+        return False
+    return not _is_view(source) or _private_view(source)
+
+
 def _inplace_functional(fn):
     """aten.relu_.default -> aten.relu.default (same overload name); None if not an in-place op."""
     if not isinstance(fn, torch._ops.OpOverload):
@@ -502,7 +517,8 @@ def _inplace_functional(fn):
         return None
     packet = getattr(aten, name[:-1], None)
     overload = getattr(packet, fn._overloadname, None) if packet is not None else None
-    return overload
+    # transpose_(x, 0, 1) is the default overload, transpose(x, 0, 1) the int one.
+    return overload if overload is not None or fn is not aten.transpose_.default else aten.transpose.int
 
 
 # Ops whose result depends only on their operand's shape: folded to constants.

@@ -99,6 +99,26 @@ def _export_onnx(module, inputs, opset: int, path: str) -> None:
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {str(e).splitlines()[0]}") from e
 
 
+def _module_and_inputs(spec: str, obj):
+    """A factory's result: a module, or (module, example inputs)."""
+    import torch
+
+    module, inputs = obj, None
+    if isinstance(obj, (tuple, list)):
+        if len(obj) != 2:
+            raise SystemExit(f"egrl-import: error: {spec}() returned a {type(obj).__name__} of {len(obj)}; return a module, or "
+                             "(module, [example inputs])")
+        module, inputs = obj
+        if isinstance(inputs, torch.Tensor):
+            inputs = [inputs]
+        if not isinstance(inputs, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in inputs):
+            raise SystemExit(f"egrl-import: error: {spec}()'s example inputs must be a tensor or a list of "
+                             f"tensors, not {type(inputs).__name__}")
+    if not isinstance(module, torch.nn.Module):
+        raise SystemExit(f"egrl-import: error: {spec}() returned {type(module).__name__}, not a torch.nn.Module")
+    return module, inputs
+
+
 def _torch_model(spec: str, input_shape, input_dtype):
     import torch
 
@@ -114,15 +134,19 @@ def _torch_model(spec: str, input_shape, input_dtype):
         except (ImportError, AttributeError) as e:
             raise SystemExit(f"egrl-import: error: cannot load '{spec}': {e} (the module must be importable "
                              f"from the current directory or PYTHONPATH, and define {fn_name}())")
-        obj = factory()
-        module, inputs = obj if isinstance(obj, tuple) else (obj, None)
+        try:
+            obj = factory()
+        except Exception as e:  # the user's code: any error, said in one line
+            raise SystemExit(f"egrl-import: error: {spec}() failed: {type(e).__name__}: {_first_sentence(str(e))}")
+        module, inputs = _module_and_inputs(spec, obj)
     else:
         try:
             module, inputs = models.build(spec)
         except KeyError as e:
             raise SystemExit(f"egrl-import: error: {e.args[0]}")
-        except AttributeError as e:  # torchvision:NAME that torchvision lacks
-            raise SystemExit(f"egrl-import: error: cannot build '{spec}': {e}")
+        except Exception as e:  # torchvision:NAME that torchvision lacks, or not a model (get_weight)
+            raise SystemExit(f"egrl-import: error: cannot build '{spec}': {type(e).__name__}: "
+                             f"{_first_sentence(str(e))}")
     if input_shape:
         dtypes = input_dtype or ["f32"]
         if len(dtypes) not in (1, len(input_shape)):

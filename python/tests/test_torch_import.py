@@ -291,6 +291,28 @@ class UnsupportedOpTest(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
             self.assertIn("3 --input-dtype for 2 --input-shape", p.stderr)
 
+    def test_cli_names_a_factory_that_fails_or_returns_no_module(self):
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "factories.py"), "w") as f:
+                f.write("import torch.nn as nn\n"
+                        "def boom():\n"
+                        "    raise ValueError('no weights here')\n"
+                        "def number():\n"
+                        "    return 42\n"
+                        "def one():\n"
+                        "    return (nn.ReLU(),)\n")
+            expected = {"factories:boom": "factories:boom() failed: ValueError: no weights here",
+                        "factories:number": "factories:number() returned int, not a torch.nn.Module",
+                        "factories:one": "factories:one() returned a tuple of 1; return a module, or",
+                        "torchvision:get_weight": "cannot build 'torchvision:get_weight': TypeError"}
+            for spec, message in expected.items():
+                p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                    spec, "--input-shape", "1,4"], capture_output=True, text=True, timeout=120,
+                                   cwd=d)
+                self.assertEqual(p.returncode, 1, spec)
+                self.assertIn(f"egrl-import: error: {message}", p.stderr)
+                self.assertNotIn("Traceback", p.stderr)
+
     def test_cli_reports_error_and_writes_nothing(self):
         with tempfile.TemporaryDirectory() as d:
             out = os.path.join(d, "x.mlir")

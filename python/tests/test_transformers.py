@@ -144,6 +144,65 @@ class AtenRouteTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
             import_module(OnAView(), torch.randn(1, 2, 3), trace="aten")
 
+    def test_writes_in_place_that_fx_cannot_follow(self):
+        """torch.fx keeps no aliases: an in-place write whose operand is read
+        again after it (a residual around nn.ReLU(inplace=True)) is refused by
+        the fx route, and --trace=auto imports it through the aten route with
+        torch's numbers. A write the fx route can follow (torchvision's ReLUs)
+        stays on it."""
+        class ReluInResidual(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 3, padding=1)
+                self.relu = nn.ReLU(inplace=True)
+
+            def forward(self, x):
+                y = self.conv(x)
+                return self.relu(y) + y
+
+        class ReluLast(ReluInResidual):
+            def forward(self, x):
+                return self.relu(self.conv(x)) * 2.0
+
+        torch.manual_seed(0)
+        m, x = ReluInResidual().eval(), torch.randn(1, 3, 5, 5)
+        with self.assertRaisesRegex(UnsupportedError, "writes 'conv' in place, and 'add' reads it after that"):
+            import_module(m, x, trace="fx")
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        self.assertEqual(import_module(ReluLast().eval(), x, trace="auto").route, "fx")
+
+    def test_in_place_transpose_and_padding_masks(self):
+        """transpose_ (nn.GRU with batch_first) changes a traced tensor's shape
+        after its node ran; a key-padding mask is filled in place through
+        detach(zeros_like(mask)), a view nothing else reads. Both import with
+        torch's numbers."""
+        class Gru(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.gru = nn.GRU(8, 16, batch_first=True)
+
+            def forward(self, x):
+                return self.gru(x)[0]
+
+        class PaddedAttention(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.att = nn.MultiheadAttention(16, 2, batch_first=True)
+
+            def forward(self, x, pad):
+                return self.att(x, x, x, key_padding_mask=pad > 0.5)[0]
+
+        torch.manual_seed(0)
+        m, x = Gru().eval(), torch.randn(1, 5, 8)
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        m, x, pad = PaddedAttention().eval(), torch.randn(1, 6, 16), torch.zeros(1, 6)
+        pad[0, 4:] = 1.0
+        r = import_module(m, [x, pad], trace="auto", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy(), pad.numpy()], [_reference(m, [x, pad])])
+
     def test_lstm_by_the_aten_route_on_real_inputs(self):
         """nn.LSTM keeps its own references to its weights, which fake tracing
         cannot replace: traced on the real inputs instead, its time steps are
