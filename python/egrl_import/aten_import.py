@@ -342,9 +342,18 @@ class _AtenImporter(_FxImporter):
             return em.binary("sub", self.operand(a[1]), x)
         unary = {aten.relu: "relu", aten.tanh: "tanh", aten.sigmoid: "sigmoid", aten.exp: "exp", aten.erf: "erf",
                  aten.sqrt: "sqrt", aten.rsqrt: "rsqrt", aten.neg: "neg", aten.reciprocal: "reciprocal",
-                 aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid"}
+                 aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid",
+                 aten.abs: "abs", aten.log: "log", aten.mish: "mish"}
         if op in unary:
             return em.unary(unary[op], V(a[0]))
+        if op is aten.leaky_relu:
+            return em.unary("leaky_relu", V(a[0]), slope=_get(a, kw, 1, "negative_slope", 0.01))
+        if op is aten.elu:
+            if _get(a, kw, 2, "scale", 1) != 1 or _get(a, kw, 3, "input_scale", 1) != 1:
+                raise self.fail("elu with a scale (selu) is not supported")
+            return em.unary("elu", V(a[0]), alpha=_get(a, kw, 1, "alpha", 1.0))
+        if op is aten.softplus:
+            return self._softplus(V(a[0]), _get(a, kw, 1, "beta", 1.0), _get(a, kw, 2, "threshold", 20.0))
         if op is aten.gelu:
             return em.unary("gelu", V(a[0]), approximate=kw.get("approximate", "none"))
         if op in (aten.clamp, aten.clip, aten.hardtanh):
@@ -368,8 +377,8 @@ class _AtenImporter(_FxImporter):
         # normalisation, reductions, softmax
         if op in (aten._softmax, aten.softmax):
             return em.softmax(V(a[0]), a[1])
-        if op is aten._log_softmax:
-            raise self.fail("log_softmax is not supported")
+        if op in (aten._log_softmax, aten.log_softmax):
+            return em.log_softmax(V(a[0]), a[1])
         if op is aten.native_layer_norm:
             x = V(a[0])
             w, b = a[2], a[3]

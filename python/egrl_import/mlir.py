@@ -385,8 +385,8 @@ class Emitter:
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
-        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, neg, silu, hardsigmoid,
-        hardswish."""
+        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, abs, neg, silu,
+        hardsigmoid, hardswish, leaky_relu(slope), elu(alpha), softplus(beta), mish."""
         if x.dtype != "f32":
             raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
         s = self.scalar
@@ -453,8 +453,36 @@ class Emitter:
                 if kind in ("silu", "hardswish"):
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
-        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt"):
+        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log"):
             fn = lambda b, n: b.op(f"math.{kind} {n[0]} : f32")
+        elif kind == "abs":
+            fn = lambda b, n: b.op(f"math.absf {n[0]} : f32")
+        elif kind in ("leaky_relu", "elu"):
+            # max(x, 0) + negative part: slope * min(x, 0), or alpha * (exp(min(x, 0)) - 1).
+            zero, one = s(0.0), s(1.0)
+            factor = s(kw["slope"] if kind == "leaky_relu" else kw["alpha"])
+
+            def fn(b, n):
+                pos = b.op(f"arith.maximumf {n[0]}, {zero} : f32")
+                neg = b.op(f"arith.minimumf {n[0]}, {zero} : f32")
+                if kind == "elu":
+                    neg = b.op(f"arith.subf {b.op(f'math.exp {neg} : f32')}, {one} : f32")
+                return b.op(f"arith.addf {pos}, {b.op(f'arith.mulf {neg}, {factor} : f32')} : f32")
+        elif kind in ("softplus", "mish"):
+            # softplus(x) = log1p(exp(beta x)) / beta, as max(y, 0) + log1p(exp(-|y|)) with y = beta x
+            # (no overflow); mish(x) = x * tanh(softplus(x)).
+            zero = s(0.0)
+            beta = s(kw.get("beta", 1.0))
+
+            def fn(b, n):
+                y = b.op(f"arith.mulf {n[0]}, {beta} : f32")
+                t = b.op(f"arith.negf {b.op(f'math.absf {y} : f32')} : f32")
+                t = b.op(f"math.log1p {b.op(f'math.exp {t} : f32')} : f32")
+                t = b.op(f"arith.addf {b.op(f'arith.maximumf {y}, {zero} : f32')}, {t} : f32")
+                t = b.op(f"arith.divf {t}, {beta} : f32")
+                if kind == "mish":
+                    t = b.op(f"arith.mulf {n[0]}, {b.op(f'math.tanh {t} : f32')} : f32")
+                return t
         elif kind == "neg":
             fn = lambda b, n: b.op(f"arith.negf {n[0]} : f32")
         elif kind == "reciprocal":
@@ -866,6 +894,19 @@ class Emitter:
         s = self.reduce(e, [dim], "sum")
         return self.generic([(e, all_d), (s, red)], x.shape, "f32", par,
                             lambda b: b.op(f"arith.divf {b.args[0]}, {b.args[1]} : f32"))
+
+    def log_softmax(self, x: Value, dim: int) -> Value:
+        """x - max - log(sum(exp(x - max))): finite where log(softmax) underflows."""
+        dim = dim % x.rank
+        all_d = [f"d{i}" for i in range(x.rank)]
+        red = [f"d{i}" for i in range(x.rank) if i != dim]
+        par = ["parallel"] * x.rank
+        m = self.reduce(x, [dim], "max")
+        shifted = self.generic([(x, all_d), (m, red)], x.shape, "f32", par,
+                               lambda b: b.op(f"arith.subf {b.args[0]}, {b.args[1]} : f32"))
+        total = self.reduce(self.unary("exp", shifted), [dim], "sum")
+        return self.generic([(shifted, all_d), (total, red)], x.shape, "f32", par,
+                            lambda b: b.op(f"arith.subf {b.args[0]}, {b.op(f'math.log {b.args[1]} : f32')} : f32"))
 
     def layer_norm(self, x: Value, ndims: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
         """Layer-norm over the last `ndims` dims: sum, variance, normalise."""

@@ -303,9 +303,14 @@ class _OnnxImporter:
                 hi = self._scalar(node, 2)
             return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
         unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
-                 "Neg": "neg", "Reciprocal": "reciprocal"}
+                 "Neg": "neg", "Reciprocal": "reciprocal", "Abs": "abs", "Log": "log", "Softplus": "softplus",
+                 "Mish": "mish"}
         if op in unary:
             return em.unary(unary[op], self.tensor(node, 0))
+        if op == "LeakyRelu":
+            return em.unary("leaky_relu", self.tensor(node, 0), slope=at.get("alpha", 0.01))
+        if op == "Elu":
+            return em.unary("elu", self.tensor(node, 0), alpha=at.get("alpha", 1.0))
         if op in _ARITH:
             return self._arith(node, op)
         if op == "MaxPool":
@@ -349,13 +354,14 @@ class _OnnxImporter:
             return self._gemm(node, at)
         if op == "MatMul":
             return em.matmul(self.tensor(node, 0), self.tensor(node, 1))
-        if op == "Softmax":
+        if op in ("Softmax", "LogSoftmax"):
             x = self.tensor(node, 0)
             axis = self._axis(at.get("axis", -1 if self.opset >= 13 else 1), x.rank)
+            softmax = em.softmax if op == "Softmax" else em.log_softmax
             if self.opset >= 13 or axis == x.rank - 1:
-                return em.softmax(x, axis)
+                return softmax(x, axis)
             flat = em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
-            return em.reshape(em.softmax(flat, 1), x.shape)
+            return em.reshape(softmax(flat, 1), x.shape)
         if op == "ReduceMean":
             x = self.tensor(node, 0)
             axes = [self._axis(a, x.rank, "axes entry") for a in self._axes(node, at, default=list(range(x.rank)))]

@@ -457,7 +457,24 @@ class _FxImporter:
             return em.embedding(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.Softmax):
             return em.softmax(x, mod.dim if mod.dim is not None else -1)
+        if isinstance(mod, nn.LogSoftmax):
+            return em.log_softmax(x, mod.dim if mod.dim is not None else -1)
+        if isinstance(mod, nn.LeakyReLU):
+            return em.unary("leaky_relu", x, slope=mod.negative_slope)
+        if isinstance(mod, nn.ELU):
+            return em.unary("elu", x, alpha=mod.alpha)
+        if isinstance(mod, nn.Softplus):
+            return self._softplus(x, mod.beta, mod.threshold)
+        if isinstance(mod, nn.Mish):
+            return em.unary("mish", x)
         raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
+
+    def _softplus(self, x: Value, beta, threshold) -> Value:
+        # torch returns x itself where beta * x > threshold; the stable form differs from it by
+        # under log1p(exp(-threshold)) / beta there (2e-9 at the default 20).
+        if threshold < 15:
+            raise self.fail(f"softplus with threshold {threshold} (below 15) is not supported")
+        return self.em.unary("softplus", x, beta=beta)
 
     def _conv_pads(self, padding, kernel, dilation):
         if padding == "valid":
@@ -515,9 +532,18 @@ class _FxImporter:
             return em.unary("gelu", self.value(a[0]), approximate=kw.get("approximate", "none"))
         unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
                  F.silu: "silu", F.hardsigmoid: "hardsigmoid", F.hardswish: "hardswish", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
-                 torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal"}
+                 torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal", torch.abs: "abs",
+                 operator.abs: "abs", torch.log: "log", F.mish: "mish"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))
+        if fn is F.leaky_relu:
+            return em.unary("leaky_relu", self.value(a[0]), slope=_arg(a, kw, 1, "negative_slope", 0.01))
+        if fn is F.elu:
+            return em.unary("elu", self.value(a[0]), alpha=_arg(a, kw, 1, "alpha", 1.0))
+        if fn is F.softplus:
+            return self._softplus(self.value(a[0]), _arg(a, kw, 1, "beta", 1.0), _arg(a, kw, 2, "threshold", 20.0))
+        if fn in (F.log_softmax, torch.log_softmax):
+            return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.dropout, torch.dropout, F.dropout2d):
             return self.value(a[0])
         if getattr(fn, "__module__", "") == "torchvision.ops.stochastic_depth" and fn.__name__ == "stochastic_depth":
@@ -598,10 +624,12 @@ class _FxImporter:
             return em.transpose(x, perm)
         if name == "relu":
             return em.unary("relu", x)
-        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf"):
+        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log"):
             return em.unary(name, x)
         if name == "softmax":
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+        if name == "log_softmax":
+            return em.log_softmax(x, _arg(a, kw, 1, "dim", -1))
         if name in ("clamp", "clip", "clamp_min", "clamp_max"):
             lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
             hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)

@@ -95,6 +95,20 @@ class OnnxExportTest(unittest.TestCase):
             self.assertIn(s, r.text)
         self.numeric(om, m, inp)
 
+    def test_more_activations_and_log_softmax(self):
+        from test_torch_import import Activations
+
+        torch.manual_seed(0)
+        m, inp = Activations().eval(), [torch.randn(2, 16)]
+        for opset in (13, 17):
+            om = self.export(m, inp, opset=opset)
+            ops = {n.op_type for n in om.graph.node}
+            self.assertTrue({"LeakyRelu", "Elu", "Softplus", "Abs", "Log", "LogSoftmax"} <= ops, ops)
+            r = import_onnx(om, inline_weights=True)
+            with torch.no_grad():
+                ref = m(*inp)
+            support.run_numeric(self, r.text, [i.numpy() for i in inp], [ref.numpy()], atol=2e-3, rtol=1e-5)
+
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")
         om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)

@@ -68,6 +68,22 @@ def _randomize(m):
     return m.eval()
 
 
+if support.HAVE_TORCH:
+    class Activations(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(16, 16)
+            self.leaky, self.elu, self.softplus = nn.LeakyReLU(0.2), nn.ELU(0.7), nn.Softplus(2.0)
+            self.mish, self.log_softmax = nn.Mish(), nn.LogSoftmax(-1)
+
+        def forward(self, x):
+            y = self.linear(x) * 50.0
+            a = (self.leaky(y) + self.elu(y) + self.softplus(y) + self.mish(y) + F.leaky_relu(y, 0.05)
+                 + F.elu(y) + F.softplus(y) + F.mish(y))
+            b = torch.abs(y) + y.abs() + torch.log(y.abs() + 1.0) + (y.abs() + 2.0).log()
+            return self.log_softmax(a + b) + F.log_softmax(y, dim=-1) + y.log_softmax(-1)
+
+
 @support.needs_torch
 class OpTranslationTest(unittest.TestCase):
     def check(self, module, inputs, expect=(), numeric=True, atol=1e-4):
@@ -97,6 +113,23 @@ class OpTranslationTest(unittest.TestCase):
                         "strides = dense<2> : vector<2xi64>}", "strides = dense<[2, 1]> : vector<2xi64>",
                         "dense_resource<w_0_weight> : tensor<8x3x3x3xf32>", "dense_resource<w_0_bias>"])
         self.assertEqual(r.text.count("tensor.pad"), 1)
+
+    def test_more_activations_and_log_softmax(self):
+        """LeakyReLU, ELU, Softplus, Mish, abs, log and log_softmax, as modules, functions and
+        methods, on both routes, with torch's numbers (log_softmax stays finite where
+        log(softmax) would underflow: inputs up to ~500 apart)."""
+        m = Activations()
+        x = torch.randn(2, 16)
+        for trace in ("fx", "aten"):
+            r = import_module(_randomize(m), x, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            support.mlir_opt(self, r.text)
+            for op in ("math.log1p", "math.absf", "math.log "):
+                self.assertIn(op, r.text)
+            with torch.no_grad():
+                ref = m(x)
+            self.assertTrue(bool(torch.isfinite(ref).all()))
+            support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
