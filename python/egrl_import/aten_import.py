@@ -318,8 +318,11 @@ class _AtenImporter(_FxImporter):
             stride, padding, dilation, transposed, _, groups = a[3:9]
             if transposed:
                 raise self.fail("transposed convolution is not supported")
+            if x.rank == 3:
+                return em.conv1d(x, w, V(b) if b is not None else None, stride[0], (padding[0], padding[0]),
+                                 dilation[0], groups)
             if x.rank != 4:
-                raise self.fail("only 2-D convolution is supported")
+                raise self.fail("only 1-D and 2-D convolution are supported")
             p = list(padding) * (2 if len(padding) == 1 else 1)
             return em.conv2d(x, w, V(b) if b is not None else None, tuple(stride) * (3 - len(stride)),
                              (p[0], p[1], p[0], p[1]), tuple(dilation) * (3 - len(dilation)), groups)
@@ -391,8 +394,14 @@ class _AtenImporter(_FxImporter):
                                  _get(a, kw, 4, "eps", 1e-5))
         if op is aten.native_batch_norm:  # (x, weight, bias, running_mean, running_var, training, momentum, eps)
             x, w, b, rm, rv, training = a[:6]
+            if training and rm is None and V(x).shape[0] == 1:
+                # Statistics of the batch, of one sample: per channel over its positions. This is
+                # how instance norm decomposes (the sample's channels viewed as a batch of one).
+                y = em.group_norm(V(x), V(x).shape[1], V(w) if w is not None else None,
+                                  V(b) if b is not None else None, a[7])
+                return (y, None, None)
             if training or rm is None:
-                raise self.fail("batch-norm in training mode is not supported")
+                raise self.fail("batch-norm with batch statistics (training mode) is not supported")
             y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
                               V(b) if b is not None else None, a[7])
             return (y, None, None)
@@ -411,6 +420,18 @@ class _AtenImporter(_FxImporter):
             return r
         if op is aten.embedding:
             return em.embedding(V(a[1]), V(a[0]))
+        if op is aten.native_group_norm:  # (x, weight, bias, N, C, HxW, groups, eps) -> (y, mean, rstd)
+            w, b = a[1], a[2]
+            y = em.group_norm(V(a[0]), a[6], V(w) if w is not None else None, V(b) if b is not None else None, a[7])
+            return (y, None, None)
+        if op in (aten.upsample_nearest1d, aten.upsample_nearest2d, aten.upsample_nearest3d):
+            return self._upsample(V(a[0]), "nearest")
+        if op in (aten.upsample_bilinear2d, aten.upsample_linear1d, aten.upsample_bicubic2d):
+            return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2])
+        if op is aten.repeat:
+            return em.tile(V(a[0]), list(a[1]))
+        if op is aten.constant_pad_nd:
+            return self._constant_pad(V(a[0]), a[1], _get(a, kw, 2, "value", 0) or 0)
 
         # pooling
         if op in (aten.max_pool2d_with_indices, aten.max_pool2d):

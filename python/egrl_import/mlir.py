@@ -685,6 +685,53 @@ class Emitter:
         self._emit(f"{v.name} = linalg.conv_2d_ngchw_gfchw {attrs} ins({xg.name}, {wg.name} : {xg.type}, {wg.type}) outs({ig.name} : {ig.type}) -> {v.type}")
         return self.collapse(v, [[0], [1, 2], [3], [4]])
 
+    def conv1d(self, x: Value, w: Value, bias: Value | None, stride: int, pads, dilation: int, groups: int) -> Value:
+        """NCL conv as a conv2d of height 1 (a compiler's usual lowering); pads = (left, right)."""
+        n, c, length = x.shape
+        f, cg, k = w.shape
+        x2 = self.expand(x, [[0], [1], [2, 3]], [n, c, 1, length])
+        w2 = self.expand(w, [[0], [1], [2, 3]], [f, cg, 1, k])
+        y = self.conv2d(x2, w2, bias, (1, stride), (0, pads[0], 0, pads[1]), (1, dilation), groups)
+        return self.collapse(y, [[0], [1], [2, 3]])
+
+    def group_norm(self, x: Value, groups: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
+        """Normalises each group of channels of NC... over its channels and positions, then the
+        per-channel affine: a layer-norm of x viewed as N x G x (C/G) x ..."""
+        n, c = x.shape[:2]
+        if c % groups:
+            raise UnsupportedError(f"group norm: {c} channels do not split into {groups} groups")
+        rest = list(x.shape[2:])
+        xg = self.expand(x, [[0], [1, 2]] + [[i + 1] for i in range(2, x.rank)], [n, groups, c // groups] + rest)
+        y = self.collapse(self.layer_norm(xg, x.rank - 1, None, None, eps),
+                          [[0], [1, 2]] + [[i + 1] for i in range(2, x.rank)])
+        if weight is None and bias is None:
+            return y
+        all_d = [f"d{i}" for i in range(x.rank)]
+        ins = [(y, all_d)] + [(p, ["d1"]) for p in (weight, bias) if p is not None]
+        return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank,
+                            lambda b: _scale_and_shift(b, b.args[0], b.args[1:], weight is not None,
+                                                       bias is not None))
+
+    def tile(self, x: Value, reps: Sequence[int]) -> Value:
+        """x repeated reps[i] times along dim i (torch's repeat, ONNX Tile; more reps than
+        dims prepend dims): broadcast along interleaved unit dims, then merge each pair."""
+        if len(reps) < x.rank:
+            raise UnsupportedError(f"repeat: {len(reps)} counts for a rank-{x.rank} tensor")
+        shape = [1] * (len(reps) - x.rank) + list(x.shape)
+        inter = self.reshape(x, [d for size in shape for d in (1, size)])
+        tiled = self.broadcast_to(inter, [d for r, size in zip(reps, shape) for d in (r, size)])
+        return self.reshape(tiled, [r * size for r, size in zip(reps, shape)])
+
+    def upsample_nearest(self, x: Value, scales: Sequence[int]) -> Value:
+        """Nearest-neighbour upsampling of the trailing dims by integer factors: output
+        position i reads input position i floordiv s (torch's and ONNX's nearest for an
+        integer factor)."""
+        lead = x.rank - len(scales)
+        dims = [f"d{i}" for i in range(x.rank)]
+        src = dims[:lead] + [f"d{lead + i} floordiv {s}" if s != 1 else dims[lead + i] for i, s in enumerate(scales)]
+        shape = tuple(x.shape[:lead]) + tuple(d * s for d, s in zip(x.shape[lead:], scales))
+        return self.generic([(x, src)], shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
+
     def _pool_geometry(self, x, kernel, stride, pads, dilation, ceil_mode):
         n, c, h, w = x.shape
         pt, pl, pb, pr = pads

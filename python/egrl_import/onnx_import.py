@@ -296,6 +296,15 @@ class _OnnxImporter:
                                  self.tensor(node, 2), at.get("epsilon", 1e-5))
         if op == "Relu":
             return em.unary("relu", self.tensor(node, 0))
+        if op == "InstanceNormalization":
+            x = self.tensor(node, 0)
+            return em.group_norm(x, x.shape[1], self.tensor(node, 1), self.tensor(node, 2), at.get("epsilon", 1e-5))
+        if op == "Pad":
+            return self._pad(node, at)
+        if op == "Tile":
+            return em.tile(self.tensor(node, 0), [int(r) for r in self.const(node, 1).reshape(-1)])
+        if op == "Resize":
+            return self._resize(node, at)
         if op == "Clip":
             lo, hi = at.get("min"), at.get("max")
             if self.opset >= 11:
@@ -509,13 +518,70 @@ class _OnnxImporter:
 
     def _conv(self, node, at):
         x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+        if x.rank == 3:
+            # 1-D: a 2-D convolution of height 1.
+            one = {"kernel_shape": [1] + list(at.get("kernel_shape", w.shape[2:]))}
+            for key in ("strides", "dilations"):
+                if key in at:
+                    one[key] = [1] + list(at[key])
+            if "pads" in at:
+                one["pads"] = [0, at["pads"][0], 0, at["pads"][1]]
+            x4 = self.em.expand(x, [[0], [1], [2, 3]], [x.shape[0], x.shape[1], 1, x.shape[2]])
+            w4 = self.em.expand(w, [[0], [1], [2, 3]], [w.shape[0], w.shape[1], 1, w.shape[2]])
+            k, s, d = one["kernel_shape"], one.get("strides", [1, 1]), one.get("dilations", [1, 1])
+            pads = self._pads({**at, **one}, 2, k, s, d, x4.shape[2:])
+            y = self.em.conv2d(x4, w4, b, s, pads, d, at.get("group", 1))
+            return self.em.collapse(y, [[0], [1], [2, 3]])
         if x.rank != 4:
-            raise self.fail(f"only 2-D convolution (rank-4 input) is supported, got rank {x.rank}")
+            raise self.fail(f"only 1-D and 2-D convolution (rank-3 or rank-4 input) are supported, got rank {x.rank}")
         k = tuple(at.get("kernel_shape", w.shape[2:]))
         s = tuple(at.get("strides", (1, 1)))
         d = tuple(at.get("dilations", (1, 1)))
         pads = self._pads(at, 2, k, s, d, x.shape[2:])
         return self.em.conv2d(x, w, b, s, pads, d, at.get("group", 1))
+
+    def _pad(self, node, at):
+        x = self.tensor(node, 0)
+        mode = at.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        if mode != "constant":
+            raise self.fail(f"mode '{mode}' is not supported (constant only)")
+        if self.opset >= 11:
+            pads = [int(p) for p in self.const(node, 1).reshape(-1)]
+            value = self._scalar(node, 2) if len(node.input) > 2 and node.input[2] else 0.0
+        else:
+            pads, value = list(at["pads"]), at.get("value", 0.0)
+        if len(node.input) > 3 and node.input[3]:
+            raise self.fail("pads on chosen axes are not supported")
+        if len(pads) != 2 * x.rank or any(p < 0 for p in pads):
+            raise self.fail(f"pads {pads} of a rank-{x.rank} input are not supported (non-negative, two per dim)")
+        return self.em.pad(x, pads[:x.rank], pads[x.rank:], value or 0.0)
+
+    def _resize(self, node, at):
+        """Nearest upsampling by integer factors, under the coordinate and rounding rules
+        that make it read input position i floordiv factor (torch's export among them)."""
+        x = self.tensor(node, 0)
+        text = lambda key, default: (lambda v: v.decode() if isinstance(v, bytes) else v)(at.get(key, default))
+        mode, ctm, rounding = text("mode", "nearest"), text("coordinate_transformation_mode", "half_pixel"), \
+            text("nearest_mode", "round_prefer_floor")
+        floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
+            ctm in ("half_pixel", "pytorch_half_pixel") and rounding in ("round_prefer_floor", "round_prefer_ceil"))
+        if mode != "nearest" or not floor_rule:
+            raise self.fail(f"mode '{mode}' with coordinate_transformation_mode '{ctm}' and nearest_mode "
+                            f"'{rounding}' is not supported (nearest, integer upscaling)")
+        sizes = self.const(node, 3) if len(node.input) > 3 and node.input[3] else None
+        if sizes is not None:
+            out = [int(v) for v in sizes.reshape(-1)]
+        else:
+            scales = self.const(node, 2 if self.opset >= 11 else 1)
+            out = [int(math.floor(d * float(f))) for d, f in zip(x.shape, scales.reshape(-1))]
+        if len(out) != x.rank or any(o % i for o, i in zip(out, x.shape)) or any(o < i for o, i in zip(out, x.shape)):
+            raise self.fail(f"resizing {list(x.shape)} to {out} is not supported (integer upscaling factors only)")
+        factors = [o // i for o, i in zip(out, x.shape)]
+        lead = next((i for i, f in enumerate(factors) if f != 1), x.rank)
+        if lead == x.rank:
+            return x
+        return self.em.upsample_nearest(x, factors[lead:])
 
     def _window(self, node, at, x):
         if x.rank != 4:

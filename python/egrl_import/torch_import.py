@@ -409,6 +409,21 @@ class _FxImporter:
             pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
             return em.conv2d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                              _pair(mod.stride), pads, _pair(mod.dilation), mod.groups)
+        if isinstance(mod, nn.Conv1d):
+            if mod.padding_mode != "zeros":
+                raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
+            pads = self._conv_pads((0, mod.padding[0]) if isinstance(mod.padding, tuple) else mod.padding,
+                                   (1, mod.kernel_size[0]), (1, mod.dilation[0]))
+            return em.conv1d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.stride[0],
+                             (pads[1], pads[3]), mod.dilation[0], mod.groups)
+        if isinstance(mod, nn.GroupNorm):
+            return em.group_norm(x, mod.num_groups, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                                 mod.eps)
+        if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
+            return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                                 mod.eps)
+        if isinstance(mod, nn.Upsample):
+            return self._upsample(x, mod.mode)
         if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
             if mod.training or not mod.track_running_stats or mod.running_mean is None:
                 raise self.fail("batch-norm without running statistics (training mode) is not supported")
@@ -468,6 +483,26 @@ class _FxImporter:
         if isinstance(mod, nn.Mish):
             return em.unary("mish", x)
         raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
+
+    def _upsample(self, x: Value, mode: str) -> Value:
+        """Nearest upsampling by the integer factors the traced output shows."""
+        out = tuple(self.results[self.node].shape)
+        if mode != "nearest":
+            raise self.fail(f"interpolation mode '{mode}' is not supported (nearest only)")
+        if len(out) != x.rank or any(o % i for o, i in zip(out[2:], x.shape[2:])) or out[:2] != x.shape[:2]:
+            raise self.fail(f"nearest resizing from {list(x.shape)} to {list(out)} is not supported "
+                            "(integer upscaling factors only)")
+        return self.em.upsample_nearest(x, [o // i for o, i in zip(out[2:], x.shape[2:])])
+
+    def _constant_pad(self, x: Value, pad, value) -> Value:
+        """F.pad / aten.constant_pad_nd: `pad` lists (low, high) from the last dim backwards."""
+        pad = list(pad)
+        if len(pad) % 2 or len(pad) // 2 > x.rank or any(p < 0 for p in pad):
+            raise self.fail(f"padding {pad} of a rank-{x.rank} tensor is not supported (non-negative pairs only)")
+        low, high = [0] * x.rank, [0] * x.rank
+        for k in range(len(pad) // 2):
+            low[x.rank - 1 - k], high[x.rank - 1 - k] = pad[2 * k], pad[2 * k + 1]
+        return self.em.pad(x, low, high, float(value))
 
     def _softplus(self, x: Value, beta, threshold) -> Value:
         # torch returns x itself where beta * x > threshold; the stable form differs from it by
@@ -542,6 +577,17 @@ class _FxImporter:
             return em.unary("elu", self.value(a[0]), alpha=_arg(a, kw, 1, "alpha", 1.0))
         if fn is F.softplus:
             return self._softplus(self.value(a[0]), _arg(a, kw, 1, "beta", 1.0), _arg(a, kw, 2, "threshold", 20.0))
+        if fn is F.interpolate:
+            return self._upsample(self.value(a[0]), _arg(a, kw, 3, "mode", "nearest"))
+        if fn is F.pad:
+            if _arg(a, kw, 2, "mode", "constant") != "constant":
+                raise self.fail(f"padding mode '{_arg(a, kw, 2, 'mode', 'constant')}' is not supported (constant only)")
+            return self._constant_pad(self.value(a[0]), _arg(a, kw, 1, "pad"), _arg(a, kw, 3, "value", 0.0) or 0.0)
+        if fn is F.group_norm:
+            w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
+            return self.em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),
+                                      self.value(w) if w is not None else None,
+                                      self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn in (F.log_softmax, torch.log_softmax):
             return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.dropout, torch.dropout, F.dropout2d):
@@ -630,6 +676,9 @@ class _FxImporter:
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
         if name == "log_softmax":
             return em.log_softmax(x, _arg(a, kw, 1, "dim", -1))
+        if name == "repeat":
+            reps = a[1] if len(a) == 2 and isinstance(a[1], (list, tuple)) else a[1:]
+            return em.tile(x, [int(r) for r in reps])
         if name in ("clamp", "clip", "clamp_min", "clamp_max"):
             lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
             hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)

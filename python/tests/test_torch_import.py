@@ -53,7 +53,7 @@ if support.HAVE_TORCH:
 
 def bad_model():
     """For the CLI test: a model with an op the importer does not know."""
-    return nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2))
+    return nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2, mode="bilinear"))
 
 
 def _randomize(m):
@@ -82,6 +82,34 @@ if support.HAVE_TORCH:
                  + F.elu(y) + F.softplus(y) + F.mish(y))
             b = torch.abs(y) + y.abs() + torch.log(y.abs() + 1.0) + (y.abs() + 2.0).log()
             return self.log_softmax(a + b) + F.log_softmax(y, dim=-1) + y.log_softmax(-1)
+
+
+if support.HAVE_TORCH:
+    class Sequence1d(nn.Module):
+        """Conv1d (strided; dilated and grouped), GroupNorm, constant padding."""
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv1d(4, 8, 5, stride=2, padding=2)
+            self.conv2 = nn.Conv1d(8, 8, 3, padding=2, dilation=2, groups=4)
+            self.norm = nn.GroupNorm(2, 8)
+
+        def forward(self, x):
+            return F.pad(self.norm(self.conv2(torch.relu(self.conv1(x)))), (1, 2), value=0.5)
+
+    class UNetBits(nn.Module):
+        """InstanceNorm2d, nearest upsampling (module, scale and size), group norm as a
+        function and a module, skip concatenation, padding, repeat."""
+        def __init__(self):
+            super().__init__()
+            self.down = nn.Conv2d(3, 8, 3, stride=2, padding=1)
+            self.inorm = nn.InstanceNorm2d(8, affine=True)
+            self.up = nn.Upsample(scale_factor=2)
+            self.norm = nn.GroupNorm(11, 11)
+
+        def forward(self, x):
+            z = torch.cat([self.up(self.inorm(self.down(x))), x], 1)
+            z = F.group_norm(z, 1) + F.interpolate(z[:, :, ::2, ::2], size=(8, 8)) + self.norm(z)
+            return F.pad(z, (1, 1, 2, 0)) + x[:, :1, :1, :1].repeat(1, 11, 10, 10)
 
 
 @support.needs_torch
@@ -130,6 +158,36 @@ class OpTranslationTest(unittest.TestCase):
                 ref = m(x)
             self.assertTrue(bool(torch.isfinite(ref).all()))
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
+
+    def test_conv1d_norms_upsampling_and_padding(self):
+        """Sequence and UNet building blocks on both routes, with torch's numbers; bilinear and
+        fractional resizing are refused by name."""
+        cases = ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)))
+        for trace in ("fx", "aten"):
+            for m, x in cases:
+                torch.manual_seed(0)
+                for p in m.parameters():
+                    nn.init.normal_(p, 0.0, 0.5)
+                r = import_module(m.eval(), x, trace=trace, inline_weights=True)
+                self.assertEqual(r.route, trace)
+                support.mlir_opt(self, r.text)
+                with torch.no_grad():
+                    ref = m(x)
+                support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()])
+
+        class Resize(nn.Module):
+            def __init__(self, **kw):
+                super().__init__()
+                self.kw = kw
+
+            def forward(self, x):
+                return F.interpolate(x, **self.kw)
+
+        for kw, message in (({"scale_factor": 2, "mode": "bilinear"}, "mode 'bilinear' is not supported"),
+                            ({"scale_factor": 1.5}, "integer upscaling factors only")):
+            for trace in ("fx", "aten"):
+                with self.assertRaisesRegex(UnsupportedError, message):
+                    import_module(Resize(**kw), torch.randn(1, 2, 4, 4), trace=trace)
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
