@@ -100,7 +100,7 @@ class _AtenImporter(_FxImporter):
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {_first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
-            if node.op == "call_function" and not node.users and _inplace_functional(node.target) is None:
+            if node.op == "call_function" and not node.users and not _writes_in_place(node.target):
                 gm.graph.erase_node(node)
         gm.recompile()
         self.gm = gm
@@ -117,6 +117,7 @@ class _AtenImporter(_FxImporter):
         names = list(params)
         args, results = [], []
         n_ph = 0
+        order = {n: i for i, n in enumerate(gm.graph.nodes)}
         for node in gm.graph.nodes:
             self.node = node
             scope = node.meta.get("egrl_scope")
@@ -144,6 +145,8 @@ class _AtenImporter(_FxImporter):
                 continue
             a = self.env_of(node.args)
             kw = self.env_of(node.kwargs)
+            if _writes_in_place(node.target) and not _has_value((a, kw)) and not _has_lazy((a, kw)):
+                self._check_constant_write(node, order)
             if isinstance(rec_val, torch.Tensor) and (
                     getattr(node.target, "overloadpacket", None) in _SHAPE_ONLY
                     or not _has_value((a, kw)) and not _has_lazy((a, kw))):
@@ -180,6 +183,46 @@ class _AtenImporter(_FxImporter):
                     self._check(o, r)
             return
         super()._check(out, rec)
+
+    def _check_constant_write(self, node, order) -> None:
+        """A constant written in place (a mask built by slice assignment: m[a:b] = k) is
+        folded from the traced run, which holds its final value. That is its value for
+        every reader only if nobody reads it, or a view of it, before this write."""
+        root = node.args[0]
+        while isinstance(root, fx.Node) and _is_view(root) and isinstance(root.args[0], fx.Node):
+            root = root.args[0]
+        aliases, stack = set(), [root]
+        while stack:
+            n = stack.pop()
+            if n not in aliases:
+                aliases.add(n)
+                stack.extend(u for u in n.users if _is_view(u) or _writes_in_place(u.target))
+        early = [u for n in aliases for u in n.users
+                 if u not in aliases and order[u] < order[node]]
+        if early:
+            raise self.fail(f"a constant is written in place after '{early[0].name}' read it; not supported")
+
+    def _index(self, x: Value, indices: list) -> Value:
+        """x[..., ids, ...] with one integer index tensor (a relative-position table read
+        through a constant index buffer): rows gathered as aten.embedding is."""
+        em = self.em
+        where = [i for i, t in enumerate(indices) if t is not None]
+        if len(where) != 1:
+            raise self.fail("indexing with several index tensors is not supported")
+        p, ids = where[0], indices[where[0]]
+        if isinstance(ids, _Const) and ids.tensor.dtype == torch.int64:
+            ids = _Const(torch.where(ids.tensor < 0, ids.tensor + x.shape[p], ids.tensor))
+        ids = self.value(ids)
+        if ids.dtype not in ("i64", "i32"):
+            raise self.fail(f"indexing with a {ids.dtype} tensor (a mask) is not supported")
+        xt = em.transpose(x, [p] + [i for i in range(x.rank) if i != p]) if p else x
+        rest = list(xt.shape[1:])
+        g = em.embedding(ids, em.reshape(xt, [xt.shape[0], math.prod(rest)]))
+        g = em.reshape(g, list(ids.shape) + rest)
+        if not p:
+            return g
+        k = ids.rank  # ids' dims go where the indexed dim was
+        return em.transpose(g, list(range(k, k + p)) + list(range(k)) + list(range(k + p, g.rank)))
 
     # -- operands ---------------------------------------------------------------
     def _fold(self, t: torch.Tensor):
@@ -428,6 +471,33 @@ class _AtenImporter(_FxImporter):
             return self._upsample(V(a[0]), "nearest")
         if op in (aten.upsample_bilinear2d, aten.upsample_linear1d, aten.upsample_bicubic2d):
             return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2])
+        if op is aten.as_strided:
+            # Taken only as the identity: a layout change that keeps every element where it
+            # was (adaptive pooling to 1 x 1 restriding its output), checked on the traced values.
+            x, base = V(a[0]), self.node.args[0]
+            before, after = self.results.get(base), self.results[self.node]
+            if (list(a[1]) != list(x.shape) or not isinstance(before, torch.Tensor)
+                    or not torch.equal(before, after)):
+                raise self.fail(f"as_strided to size {list(a[1])}, strides {list(a[2])} is not supported (only a "
+                                "layout change that keeps the elements in place)")
+            return x
+        if op is aten.index:
+            return self._index(V(a[0]), list(a[1]))
+        if op is aten.roll:
+            x = V(a[0])
+            shifts, dims = a[1], _get(a, kw, 2, "dims", [])
+            shifts = [shifts] if isinstance(shifts, int) else list(shifts)
+            dims = [dims] if isinstance(dims, int) else list(dims)
+            if len(dims) != len(shifts):
+                raise self.fail("roll over the flattened tensor is not supported (give dims)")
+            for shift, d in zip(shifts, dims):
+                d, size = d % x.rank, x.shape[d % x.rank]
+                shift %= size
+                if shift:
+                    head = [slice(None)] * d + [slice(size - shift, size)]
+                    tail = [slice(None)] * d + [slice(0, size - shift)]
+                    x = em.concat([self._getitem(x, tuple(head)), self._getitem(x, tuple(tail))], d)
+            return x
         if op is aten.repeat:
             return em.tile(V(a[0]), list(a[1]))
         if op is aten.constant_pad_nd:
@@ -536,6 +606,14 @@ def _private_view(node) -> bool:
     if not isinstance(source, fx.Node) or source.op != "call_function" or list(source.users) != [node]:
         return False
     return not _is_view(source) or _private_view(source)
+
+
+def _writes_in_place(fn) -> bool:
+    """aten.relu_, aten.fill_, aten.copy_, ...: an op that writes its first operand."""
+    if not isinstance(fn, torch._ops.OpOverload):
+        return False
+    name = fn.overloadpacket.__name__
+    return name.endswith("_") and not name.startswith("_")
 
 
 def _inplace_functional(fn):

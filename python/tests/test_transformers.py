@@ -203,6 +203,55 @@ class AtenRouteTest(unittest.TestCase):
         r = import_module(m, [x, pad], trace="auto", inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy(), pad.numpy()], [_reference(m, [x, pad])])
 
+    def test_swin_blocks_index_roll_and_slice_assigned_masks(self):
+        """torchvision's Swin: relative-position bias read through a constant index buffer
+        (aten.index), shifted windows (roll), an attention mask built by slice assignment
+        (fill_ on slices of a constant, once dropped by dead-code elimination: the mask
+        stayed zero), and a restrided pooled output (as_strided_). Imports with torch's
+        numbers; a constant read before it is written, and slice assignment into a run-time
+        tensor, are refused."""
+        import torchvision
+
+        torch.manual_seed(0)
+        m = torchvision.models.swin_transformer.SwinTransformer(
+            patch_size=[4, 4], embed_dim=16, depths=[2, 2], num_heads=[2, 2], window_size=[2, 2],
+            num_classes=10).eval()
+        x = torch.randn(1, 3, 32, 32)
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+
+        class Indexing(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = nn.Parameter(torch.randn(5, 3, 4))
+                self.register_buffer("ids", torch.tensor([[0, 2], [-1, 1]]))
+
+            def forward(self, x):
+                return x + self.table[:, self.ids].sum() + self.table[self.ids].mean(0).sum() + torch.roll(
+                    x, (1, -2), (1, 2))
+
+        class ReadBeforeWrite(nn.Module):
+            def forward(self, x):
+                mask = x.new_zeros((4, 4))
+                y = x + mask
+                mask[0:2] = 1.0
+                return y + mask
+
+        class WriteIntoInput(nn.Module):
+            def forward(self, x):
+                y = x * 2.0
+                y[:, 0] = 0.0
+                return y
+
+        m, x = Indexing().eval(), torch.randn(1, 4, 6)
+        r = import_module(m, x, trace="aten", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        with self.assertRaisesRegex(UnsupportedError, "a constant is written in place after 'add' read it"):
+            import_module(ReadBeforeWrite(), torch.randn(1, 4, 4), trace="aten")
+        with self.assertRaisesRegex(UnsupportedError, "fill_"):
+            import_module(WriteIntoInput(), torch.randn(1, 4, 4), trace="aten")
+
     def test_lstm_by_the_aten_route_on_real_inputs(self):
         """nn.LSTM keeps its own references to its weights, which fake tracing
         cannot replace: traced on the real inputs instead, its time steps are
