@@ -184,6 +184,16 @@ class _AtenImporter(_FxImporter):
             return
         super()._check(out, rec)
 
+    def _reduce(self, x: Value, dims, keepdim: bool, reduce_fn) -> Value:
+        """A reduction over `dims` (None or []: all), keeping them as size 1 with `keepdim`."""
+        if dims is None or dims == []:
+            dims = list(range(x.rank))
+        dims = [d % x.rank for d in ([dims] if isinstance(dims, int) else dims)]
+        r = reduce_fn(x, dims)
+        if keepdim:
+            r = self.em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
+        return r
+
     def _check_constant_write(self, node, order) -> None:
         """A constant written in place (a mask built by slice assignment: m[a:b] = k) is
         folded from the traced run, which holds its final value. That is its value for
@@ -448,19 +458,39 @@ class _AtenImporter(_FxImporter):
             y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
                               V(b) if b is not None else None, a[7])
             return (y, None, None)
-        if op in (aten.mean, aten.sum, aten.amax):
+        if op in (aten.mean, aten.sum, aten.amax, aten.amin):
+            kind = {aten.mean: "mean", aten.sum: "sum", aten.amax: "max", aten.amin: "min"}[op]
+            return self._reduce(V(a[0]), _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False),
+                                lambda x, dims: em.reduce(x, dims, kind))
+        if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim
+            if any(u.args[1] == 1 and u.users for u in self.node.users):
+                raise self.fail("the indices of a max/min over a dim are not supported (its values are)")
+            kind = "max" if op is aten.max else "min"
+            values = self._reduce(V(a[0]), a[1], _get(a, kw, 2, "keepdim", False),
+                                  lambda x, dims: em.reduce(x, dims, kind))
+            return (values, None)
+        if op in (aten.var, aten.std):
+            # var.correction(x, dim, correction=, keepdim=) or var.dim(x, dim, unbiased, keepdim)
+            if "correction" in self.node.target._overloadname:
+                correction = kw.get("correction", 1)
+                correction = 1 if correction is None else correction
+            else:
+                correction = 1 if _get(a, kw, 2, "unbiased", True) else 0
+            r = self._reduce(V(a[0]), _get(a, kw, 1, "dim"), kw.get("keepdim", _get(a, kw, 3, "keepdim", False)),
+                             lambda x, dims: em.variance(x, dims, correction))
+            return em.unary("sqrt", r) if op is aten.std else r
+        if op in (aten.linalg_vector_norm, aten.norm):  # (x, ord / p, dim, keepdim)
+            order = _get(a, kw, 1, "ord", None) if op is aten.linalg_vector_norm else _get(a, kw, 1, "p", None)
+            order = 2 if order is None else order
+            if order not in (1, 2):
+                raise self.fail(f"vector norm of order {order} is not supported (1 and 2 are)")
             x = V(a[0])
-            dims = _get(a, kw, 1, "dim")
-            if dims is None or dims == []:
-                dims = list(range(x.rank))
-            dims = [dims] if isinstance(dims, int) else list(dims)
-            keep = _get(a, kw, 2, "keepdim", False)
-            kind = {aten.mean: "mean", aten.sum: "sum", aten.amax: "max"}[op]
-            dims = [d % x.rank for d in dims]
-            r = em.reduce(x, dims, kind)
-            if keep:
-                r = em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
-            return r
+            x = em.unary("abs", x) if order == 1 else em.binary("mul", x, x)
+            r = self._reduce(x, _get(a, kw, 2, "dim"), _get(a, kw, 3, "keepdim", False),
+                             lambda x, dims: em.reduce(x, dims, "sum"))
+            return r if order == 1 else em.unary("sqrt", r)
+        if op is aten.flip:
+            return em.flip(V(a[0]), list(a[1]))
         if op is aten.embedding:
             return em.embedding(V(a[1]), V(a[0]))
         if op is aten.native_group_norm:  # (x, weight, bias, N, C, HxW, groups, eps) -> (y, mean, rstd)

@@ -915,12 +915,12 @@ class Emitter:
         return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank, body)
 
     def reduce(self, x: Value, dims: Sequence[int], kind: str) -> Value:
-        """sum / max / mean over `dims`; the result drops those dims."""
+        """sum / max / min / mean over `dims`; the result drops those dims."""
         dims = sorted(int(d) % x.rank for d in dims)
         keep = [i for i in range(x.rank) if i not in dims]
         out = tuple(x.shape[i] for i in keep)
-        init = self.fill(out, float("-inf") if kind == "max" else 0.0)
-        op = "arith.maximumf" if kind == "max" else "arith.addf"
+        init = self.fill(out, {"max": float("-inf"), "min": float("inf")}.get(kind, 0.0))
+        op = {"max": "arith.maximumf", "min": "arith.minimumf"}.get(kind, "arith.addf")
         its = ["reduction" if i in dims else "parallel" for i in range(x.rank)]
         r = self.generic([(x, [f"d{i}" for i in range(x.rank)])], out, "f32", its,
                          lambda b: b.op(f"{op} {b.args[0]}, {b.args[1]} : f32"),
@@ -928,6 +928,27 @@ class Emitter:
         if kind == "mean":
             r = self.binary("div", r, float(math.prod(x.shape[d] for d in dims)))
         return r
+
+    def variance(self, x: Value, dims: Sequence[int], correction: float) -> Value:
+        """sum((x - mean)^2) / (n - correction) over `dims` (dropped)."""
+        dims = sorted(int(d) % x.rank for d in dims)
+        keep = [f"d{i}" for i in range(x.rank) if i not in dims]
+        mean = self.reduce(x, dims, "mean")
+
+        def body(b: Body) -> str:
+            d = b.op(f"arith.subf {b.args[0]}, {b.args[1]} : f32")
+            return b.op(f"arith.addf {b.op(f'arith.mulf {d}, {d} : f32')}, {b.args[2]} : f32")
+
+        its = ["reduction" if i in dims else "parallel" for i in range(x.rank)]
+        sq = self.generic([(x, [f"d{i}" for i in range(x.rank)]), (mean, keep)], mean.shape, "f32", its, body,
+                          init=self.fill(mean.shape, 0.0), out_dims=keep)
+        return self.binary("div", sq, float(math.prod(x.shape[d] for d in dims) - correction))
+
+    def flip(self, x: Value, dims: Sequence[int]) -> Value:
+        """x reversed along `dims`: output position i reads size - 1 - i."""
+        dims = {int(d) % x.rank for d in dims}
+        src = [f"{x.shape[i] - 1} - d{i}" if i in dims else f"d{i}" for i in range(x.rank)]
+        return self.generic([(x, src)], x.shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
 
     def softmax(self, x: Value, dim: int) -> Value:
         """torch-mlir's decomposition: max, sub+exp, sum, div (4 generics)."""

@@ -252,6 +252,33 @@ class AtenRouteTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, "fill_"):
             import_module(WriteIntoInput(), torch.randn(1, 4, 4), trace="aten")
 
+    def test_variance_max_over_a_dim_norms_and_flip(self):
+        """var/std (each correction form), max/min values over a dim, amin, F.normalize and
+        p-norms, flip: torch's numbers; a max whose indices are used is refused by name."""
+        class Reductions(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.linear = nn.Linear(8, 8)
+
+            def forward(self, x):
+                y = self.linear(x)
+                a = (y.var(-1, keepdim=True) + y.std(dim=1, unbiased=False, keepdim=True)
+                     + torch.var(y, dim=(1, 2), correction=0, keepdim=True))
+                b = y.max(dim=-1, keepdim=True).values + torch.min(y, 1, keepdim=True)[0] + y.amin(-1, keepdim=True)
+                c = nn.functional.normalize(y, dim=-1) + torch.flip(y, (1, 2)) + y.norm(p=1, dim=-1, keepdim=True)
+                return a + b + c
+
+        class ArgMax(nn.Module):
+            def forward(self, x):
+                return x.max(dim=-1)[1].float()
+
+        torch.manual_seed(0)
+        m, x = Reductions().eval(), torch.randn(1, 5, 8)
+        r = import_module(m, x, trace="aten", inline_weights=True)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+        with self.assertRaisesRegex(UnsupportedError, "the indices of a max/min over a dim are not supported"):
+            import_module(ArgMax(), torch.randn(2, 5), trace="aten")
+
     def test_lstm_by_the_aten_route_on_real_inputs(self):
         """nn.LSTM keeps its own references to its weights, which fake tracing
         cannot replace: traced on the real inputs instead, its time steps are
