@@ -25,3 +25,10 @@ vit_16x1024_32 = _vit(16, 1024, 16, 32)
 
 NAMES = ["bert_10x768", "bert_14x768", "bert_16x640", "bert_18x1024", "gpt_12x768", "gpt_16x1024",
          "vit_12x768_16", "vit_16x1024_32"]
+
+# A second set: torchvision classifiers of families and sizes the corpus does
+# not hold, and a Swin transformer (windowed attention). One choice was made on
+# it with the transformers above: how refinement starts (docs/training.md). `scripts/validate-fit.sh --torchvision`
+# imports them as torchvision:NAME.
+TORCHVISION = ["swin_t", "convnext_tiny", "efficientnet_v2_s", "regnet_y_800mf", "mnasnet1_0", "vit_b_32",
+               "resnet152", "densenet169", "resnext101_32x8d"]

@@ -4,19 +4,29 @@
 # held-out set), with no search, on nnpi-sim measuring each policy's chip:
 # how a rule about policies chosen with the held-out models in view fares on
 # graphs that played no part in choosing it (docs/policy.md). Imports the
-# graphs once into build/validation/ (about 2 min), then about 1 min.
-# Usage: scripts/validate-fit.sh [policy.json...]   (default: policies/*.json)
+# graphs once into build/validation/validation_models/ (about 2 min), then
+# about 1 min.
+# With --torchvision, the same for validation_models.TORCHVISION instead:
+# torchvision models outside the corpus and the held-out set (about 1 min to
+# import); one choice was made on them with the transformers (docs/training.md,
+# "Starting the search from the policy").
+# Usage: scripts/validate-fit.sh [--torchvision] [policy.json...]   (default: policies/*.json)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
-out=$build/validation
+list=NAMES source=validation_models
+if [[ ${1:-} == --torchvision ]]; then
+  list=TORCHVISION source=torchvision
+  shift
+fi
+out=$build/validation/$source
 mkdir -p "$out"
-names=$(cd "$root/python" && /usr/bin/python3 -c 'import validation_models as v; print(" ".join(v.NAMES))')
+names=$(cd "$root/python" && /usr/bin/python3 -c "import validation_models as v; print(' '.join(v.$list))")
 graphs=()
 for name in $names; do
   [[ -f $out/$name.mlir ]] ||
     PYTHONPATH="$root/python" /usr/bin/python3 "$root/python/egrl-import" torch \
-      "validation_models:$name" -o "$out/$name.mlir" 2>"$out/$name.import.log"
+      "$source:$name" -o "$out/$name.mlir" 2>"$out/$name.import.log"
   graphs+=("$out/$name.mlir")
 done
 policies=("$@")

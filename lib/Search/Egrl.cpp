@@ -157,33 +157,6 @@ enum Purpose : unsigned {
 constexpr unsigned kMaxStaleGenerations = 50;
 constexpr unsigned kStaleShare = 8;
 
-// --- Trained-policy prior (strategy=policy refinement) -------------------
-// SearchOptions::prior: the GNN members start as clones of a trained
-// policy, all but the first mutated so the population is diverse; the
-// chromosomes seeded from them follow, and the learner starts from it.
-
-/// Networks made for the search get the prior's shape.
-void shapeLikePrior(GnnPolicyConfig &config, const GnnPolicy *prior) {
-  if (!prior)
-    return;
-  config.hidden = prior->config().hidden;
-  config.layers = prior->config().layers;
-  config.conditioned = prior->config().conditioned;
-}
-
-/// GNN member `index` of the initial population.
-std::unique_ptr<GnnPolicy> memberFromPrior(const GnnPolicy &prior,
-                                           const Problem &problem,
-                                           unsigned index, uint64_t seed,
-                                           const EgrlConfig &config) {
-  std::unique_ptr<GnnPolicy> member = prior.clone();
-  member->bind(problem);
-  if (index > 0)
-    member->mutate(config.gnnMutationFraction, config.gnnMutationScale, seed);
-  return member;
-}
-// -------------------------------------------------------------------------
-
 /// Identifies what an evaluator measures: the weight level of a node
 /// without weights does not matter.
 std::string placementKey(const Problem &problem, const Placement &placement) {
@@ -341,24 +314,18 @@ public:
 
     // Initial population: local members (centred on the champion), GNNs,
     // Boltzmann chromosomes seeded from their log-probabilities, and the
-    // seeds as sharp chromosomes. A trained policy (`prior`) starts the GNNs
-    // and the learner.
-    const GnnPolicy *prior = context.options.prior.get();
+    // seeds as sharp chromosomes.
     std::unique_ptr<Learner> learner;
     if (config.useSac) {
       SacConfig sacConfig = config.sac;
       sacConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
-      shapeLikePrior(sacConfig.policy, prior);
       learner = std::make_unique<SacLearner>(sacConfig, levels);
     } else {
       LearnerConfig learnerConfig = config.learner;
       learnerConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
-      shapeLikePrior(learnerConfig.policy, prior);
       learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
     }
     learner->bind(problem);
-    if (prior)
-      learner->actor().copyParametersFrom(*prior);
     const unsigned elites = eliteCount(config.population);
     // The population starts with `firstPopulation` members and doubles each
     // generation up to `size`, so the learner's first steps come sooner.
@@ -377,9 +344,7 @@ public:
       GnnPolicyConfig policyConfig = config.learner.policy;
       policyConfig.seed = streamSeed(seed, InitGnn, 0, k);
       Member member;
-      member.gnn =
-          prior ? memberFromPrior(*prior, problem, k, policyConfig.seed, config)
-                : std::make_unique<GnnPolicy>(policyConfig, levels);
+      member.gnn = std::make_unique<GnnPolicy>(policyConfig, levels);
       member.gnn->bind(problem);
       population.push_back(std::move(member));
     }

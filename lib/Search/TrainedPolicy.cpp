@@ -4,9 +4,10 @@
 // (egrl/Policy/PolicyFile.h), its most likely level for every tensor, made
 // to fit the evaluator's chip by demoting what the policy is least sure of
 // (GnnPolicy::mostLikelyFitted), and measured once. With a budget above one
-// evaluation it refines with `egrl` started from the policy
-// (SearchOptions::prior) and seeded with its placement, so the refinement
-// never returns anything slower than it.
+// evaluation it refines with `egrl` seeded with that placement, so the
+// refinement never returns anything slower than it. The search's networks
+// start fresh: started from the policy's, they kept the search near a
+// placement the policy got wrong on graphs it had not seen (docs/training.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,13 +69,12 @@ public:
       SearchContext refine{problem, context.model, context.evaluator,
                            context.options};
       refine.options.seedPlacements.push_back(std::move(placement));
-      refine.options.prior = std::move(policy);
       llvm::Expected<SearchResult> refined = createEgrlStrategy()->run(refine);
       if (!refined)
         return refined.takeError();
       result = std::move(*refined);
-      result.detail =
-          "refined by egrl from the policy (" + trained + "): " + result.detail;
+      result.detail = "refined by egrl seeded with the policy's placement (" +
+                      trained + "): " + result.detail;
     }
     result.policyFile = path;
     return result;

@@ -21,8 +21,6 @@
 
 namespace egrl {
 
-class GnnPolicy;
-
 struct HistoryPoint {
   uint64_t evaluations = 0;
   double bestLatency = 0;
@@ -86,10 +84,6 @@ struct SearchOptions {
   std::vector<Placement> seedPlacements;
   /// The policy file `policy` places with (egrl/Policy/PolicyFile.h).
   std::string policyFile;
-  /// A trained policy egrl refines from (strategy=policy with a budget):
-  /// its GNN members and its learner start from this network, and so the
-  /// chromosomes seeded from them. Null: random initialisation.
-  std::shared_ptr<const GnnPolicy> prior;
 };
 
 /// What a strategy works with. Model-based strategies (native, greedy, ilp)
