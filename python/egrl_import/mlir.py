@@ -950,31 +950,29 @@ class Emitter:
         src = [f"{x.shape[i] - 1} - d{i}" if i in dims else f"d{i}" for i in range(x.rank)]
         return self.generic([(x, src)], x.shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
 
+    def _with_reduced(self, x: Value, dim: int, r: Value, fn: Callable[[Body, str, str], str]) -> Value:
+        """fn(x, r) element-wise, with `r` (x reduced over `dim`) broadcast back along it."""
+        all_d = [f"d{i}" for i in range(x.rank)]
+        red = [f"d{i}" for i in range(x.rank) if i != dim]
+        return self.generic([(x, all_d), (r, red)], x.shape, "f32", ["parallel"] * x.rank,
+                            lambda b: fn(b, b.args[0], b.args[1]))
+
     def softmax(self, x: Value, dim: int) -> Value:
         """torch-mlir's decomposition: max, sub+exp, sum, div (4 generics)."""
         dim = dim % x.rank
-        all_d = [f"d{i}" for i in range(x.rank)]
-        red = [f"d{i}" for i in range(x.rank) if i != dim]
-        par = ["parallel"] * x.rank
-        m = self.reduce(x, [dim], "max")
-        e = self.generic([(x, all_d), (m, red)], x.shape, "f32", par,
-                         lambda b: b.op(f"math.exp {b.op(f'arith.subf {b.args[0]}, {b.args[1]} : f32')} : f32"))
-        s = self.reduce(e, [dim], "sum")
-        return self.generic([(e, all_d), (s, red)], x.shape, "f32", par,
-                            lambda b: b.op(f"arith.divf {b.args[0]}, {b.args[1]} : f32"))
+        e = self._with_reduced(x, dim, self.reduce(x, [dim], "max"),
+                               lambda b, v, m: b.op(f"math.exp {b.op(f'arith.subf {v}, {m} : f32')} : f32"))
+        return self._with_reduced(e, dim, self.reduce(e, [dim], "sum"),
+                                  lambda b, v, s: b.op(f"arith.divf {v}, {s} : f32"))
 
     def log_softmax(self, x: Value, dim: int) -> Value:
         """x - max - log(sum(exp(x - max))): finite where log(softmax) underflows."""
         dim = dim % x.rank
-        all_d = [f"d{i}" for i in range(x.rank)]
-        red = [f"d{i}" for i in range(x.rank) if i != dim]
-        par = ["parallel"] * x.rank
-        m = self.reduce(x, [dim], "max")
-        shifted = self.generic([(x, all_d), (m, red)], x.shape, "f32", par,
-                               lambda b: b.op(f"arith.subf {b.args[0]}, {b.args[1]} : f32"))
+        shifted = self._with_reduced(x, dim, self.reduce(x, [dim], "max"),
+                                     lambda b, v, m: b.op(f"arith.subf {v}, {m} : f32"))
         total = self.reduce(self.unary("exp", shifted), [dim], "sum")
-        return self.generic([(shifted, all_d), (total, red)], x.shape, "f32", par,
-                            lambda b: b.op(f"arith.subf {b.args[0]}, {b.op(f'math.log {b.args[1]} : f32')} : f32"))
+        return self._with_reduced(shifted, dim, total,
+                                  lambda b, v, t: b.op(f"arith.subf {v}, {b.op(f'math.log {t} : f32')} : f32"))
 
     def layer_norm(self, x: Value, ndims: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
         """Layer-norm over the last `ndims` dims: sum, variance, normalise."""
