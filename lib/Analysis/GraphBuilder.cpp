@@ -61,7 +61,7 @@ struct ValueInfo {
   llvm::SmallVector<unsigned, 2> weightIds; // Weight
   unsigned node = 0;                        // Activation
   Value root;                               // Activation: value written
-  unsigned argNumber = 0;                   // Host
+  Value hostValue;                          // Host: an argument, a state load
 };
 
 struct WeightInfo {
@@ -75,7 +75,7 @@ struct NodeState {
   /// Elements of each weight the node reads (all, unless only looked up).
   llvm::DenseMap<unsigned, int64_t> weightReads;
   llvm::SmallSetVector<unsigned, 4> producers;
-  llvm::SmallSetVector<unsigned, 2> hostArgs;
+  llvm::SmallSetVector<Value, 2> hostValues;
   llvm::SmallSetVector<Value, 2> escaping;
   Value lastResult;
   /// Ops of the node that read weights, with the weight each reads most of.
@@ -222,7 +222,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
     ValueInfo &vi = info[arg];
     vi.cls = ValueInfo::Host;
-    vi.argNumber = arg.getArgNumber();
+    vi.hostValue = arg;
   }
   // Data that flows in at run time: a tensor from the host or a node, or a
   // scalar computed from one (a function argument, an element read back).
@@ -285,8 +285,16 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
              "sees only tensor IR, so compute on buffers is not placed: run "
              "it before bufferization (one-shot-bufferize)";
     }
+    // State a global holds and the program changes (a KV cache in a mutable
+    // ml_program or util global) flows in at run time, as an argument does.
+    if (loadsMutableGlobal(&op)) {
+      ValueInfo &vi = info[op.getResult(0)];
+      vi.cls = ValueInfo::Host;
+      vi.hostValue = op.getResult(0);
+      continue;
+    }
     // Constants and tensors (or buffers, memref.get_global) loaded from
-    // globals (ml_program, IREE's util).
+    // immutable globals (ml_program, IREE's util).
     if (isWeightSource(&op)) {
       Value result = op.getResult(0);
       auto type = dyn_cast<ShapedType>(result.getType());
@@ -480,7 +488,7 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
       }
       break;
     case ValueInfo::Host:
-      state.hostArgs.insert(vi.argNumber);
+      state.hostValues.insert(vi.hostValue);
       break;
     case ValueInfo::Activation:
       if (vi.node != *target) {
@@ -558,8 +566,7 @@ WorkloadGraph GraphWalker::finish() {
     llvm::sort(node.producers);
 
     int64_t hostBytes = 0;
-    for (unsigned arg : state.hostArgs) {
-      Value value = func.getArgument(arg);
+    for (Value value : state.hostValues) {
       node.hostInputElements =
           saturatingSum(node.hostInputElements, elementsOf(value));
       hostBytes = saturatingSum(hostBytes, bytesOf(value));

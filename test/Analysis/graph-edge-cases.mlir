@@ -75,6 +75,26 @@ func.func @globals(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
 
 // -----
 
+// State the program changes (a KV cache in a mutable global) flows in at run
+// time, as an argument does: the transpose and the product are computed per
+// inference, not folded into a weight.
+// CHECK-LABEL: egrl graph @kvcache: 2 nodes (fused), 8192 MACs, weights 0 B
+// CHECK-NEXT: #0 n0_transpose kind=data_movement ops=1 macs=0 vops=0 weights=0 out=8192 host_in=8192 in=[]
+// CHECK-NEXT: #1 n1_batch_matmul kind=batch_matmul ops=1 macs=8192 vops=0 weights=0 out=128 host_in=64 in=[0]
+ml_program.global private mutable @kv(dense<0.0> : tensor<1x128x64xf32>) : tensor<1x128x64xf32>
+func.func @kvcache(%q: tensor<1x1x64xf32>) -> tensor<1x1x128xf32> {
+  %k = ml_program.global_load @kv : tensor<1x128x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64x128xf32>
+  %kt = linalg.transpose ins(%k : tensor<1x128x64xf32>) outs(%e : tensor<1x64x128xf32>) permutation = [0, 2, 1]
+  %e2 = tensor.empty() : tensor<1x1x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x1x128xf32>) -> tensor<1x1x128xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<1x1x64xf32>, tensor<1x64x128xf32>) outs(%f : tensor<1x1x128xf32>) -> tensor<1x1x128xf32>
+  return %s : tensor<1x1x128xf32>
+}
+
+// -----
+
 // Tied weights: an add reads one row of a table, a later matmul the whole of
 // it. The table is owned by the add (first reader), but each node is charged
 // for what it reads: the add 16 elements, the matmul all 256.

@@ -6,6 +6,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
@@ -59,7 +60,26 @@ static bool isTensorOfConstants(Operation *op) {
   });
 }
 
+bool egrl::loadsMutableGlobal(Operation *op) {
+  if (op->getNumOperands() != 0 || op->getNumResults() != 1)
+    return false;
+  for (NamedAttribute attr : op->getAttrs()) {
+    auto symbol = dyn_cast<SymbolRefAttr>(attr.getValue());
+    if (!symbol)
+      continue;
+    Operation *global = SymbolTable::lookupNearestSymbolFrom(op, symbol);
+    if (!global)
+      continue;
+    if (global->getName().getStringRef() == "memref.global")
+      return !global->hasAttr("constant");
+    return global->hasAttr("is_mutable");
+  }
+  return false;
+}
+
 bool egrl::isWeightSource(Operation *op) {
+  if (loadsMutableGlobal(op))
+    return false;
   if (op->hasTrait<OpTrait::ConstantLike>())
     return !isSplatInit(op);
   if (isTensorOfConstants(op))
@@ -86,7 +106,7 @@ Holds classify(Value value, unsigned depth,
   if (!isa<ShapedType>(value.getType()))
     return Holds::Nothing;
   Operation *def = value.getDefiningOp();
-  if (!def)
+  if (!def || loadsMutableGlobal(def))
     return Holds::Data;
   if (depth > 256)
     return Holds::Unknown;
@@ -141,8 +161,7 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (Attribute level : levels) {
     auto name = dyn_cast<StringAttr>(level);
     if (!name)
-      return emitError() << "egrl.record levels must be strings, got "
-                         << level;
+      return emitError() << "egrl.record levels must be strings, got " << level;
     if (name.getValue().empty())
       return emitError() << "egrl.record levels must not be empty";
     if (!seen.insert(name).second)
@@ -202,8 +221,7 @@ static LogicalResult verifyMemorySpaces(ModuleOp module, RecordAttr record) {
     auto check = [&](MemAttr mem) {
       if (known.contains(mem.getLevel()))
         return WalkResult::advance();
-      op->emitError() << "memory space " << mem
-                      << " is not a level of target '"
+      op->emitError() << "memory space " << mem << " is not a level of target '"
                       << record.getTarget().getValue()
                       << "' (levels: " << levelList(record) << ")";
       return WalkResult::interrupt();
@@ -229,17 +247,17 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
   if (attr.getName() == getRecordAttrName()) {
     auto record = dyn_cast<RecordAttr>(attr.getValue());
     if (!record)
-      return op->emitError() << "'" << getRecordAttrName()
-                             << "' must be an #egrl.record";
+      return op->emitError()
+             << "'" << getRecordAttrName() << "' must be an #egrl.record";
     auto module = dyn_cast<ModuleOp>(op);
     if (!module)
-      return op->emitError() << "'" << getRecordAttrName()
-                             << "' belongs on a builtin.module";
+      return op->emitError()
+             << "'" << getRecordAttrName() << "' belongs on a builtin.module";
     return verifyMemorySpaces(module, record);
   }
   if (attr.getName() != getPlacementAttrName())
-    return op->emitError() << "unknown egrl attribute '" << attr.getName().getValue()
-                           << "'";
+    return op->emitError() << "unknown egrl attribute '"
+                           << attr.getName().getValue() << "'";
 
   auto placement = dyn_cast<PlacementAttr>(attr.getValue());
   if (!placement)

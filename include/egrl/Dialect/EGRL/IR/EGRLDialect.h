@@ -21,6 +21,11 @@ namespace egrl {
 /// used only as output inits (a folded linalg.fill). The graph builder and
 /// the placement verifier share this rule.
 bool isWeightSource(mlir::Operation *op);
+/// True if `op` loads a global the program may change (a `mutable`
+/// ml_program.global or util.global, a memref.global that is not
+/// `constant`): state, such as a KV cache, that flows in at run time like an
+/// argument, not a weight.
+bool loadsMutableGlobal(mlir::Operation *op);
 } // namespace egrl
 
 #endif // EGRL_DIALECT_EGRL_IR_EGRLDIALECT_H
