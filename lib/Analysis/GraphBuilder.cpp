@@ -92,6 +92,7 @@ public:
 
 private:
   LogicalResult checkStaticShapes(Operation *op);
+  void remarkSubByteElements(Operation *op, Type elementType);
   LogicalResult checkStraightLine(Operation *op);
   void visitCompute(Operation *op, ArrayRef<Value> dataOperands,
                     const llvm::SetVector<Value> &captured);
@@ -127,7 +128,10 @@ private:
 LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
   auto check = [&](Type type, StringRef role, unsigned index) -> LogicalResult {
     auto shaped = dyn_cast<ShapedType>(type);
-    if (!shaped || shaped.hasStaticShape())
+    if (!shaped)
+      return success();
+    remarkSubByteElements(op, shaped.getElementType());
+    if (shaped.hasStaticShape())
       return success();
     // At the op's location, without the op (and its regions) after it.
     return emitError(op->getLoc())
@@ -142,6 +146,25 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
     if (failed(check(type, "result", i)))
       return failure();
   return success();
+}
+
+/// The graph counts whole bytes per element: an i4 or f4 tensor counts as
+/// one byte per element, twice what a chip that packs them holds. Said once
+/// per type, since a target's element_bytes (which overrides every element's
+/// size) may make it moot.
+void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {
+  if (!elementType.isIntOrFloat() || elementType.isInteger(1) ||
+      elementType.getIntOrFloatBitWidth() >= 8 || !options.remarkUnknownOps)
+    return;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << elementType;
+  if (remarked.insert("bits " + text).second)
+    emitRemark(op->getLoc())
+        << "egrl: " << text << " elements are counted as one byte each (the "
+        << "graph's sizes are whole bytes per element), so tensors of them "
+        << "count twice or more the bytes a chip that packs them holds; a "
+           "target's element_bytes sizes every element instead";
 }
 
 /// Control flow and calls hide compute the graph would cost as nothing: a
