@@ -55,6 +55,15 @@ TEST(Target, AddressSpacesCountFromTheBackingStore) {
   EXPECT_NE(errorOf(bad).find("levels[1].address_space: must be an integer"),
             std::string::npos)
       << errorOf(bad);
+  // sram given the backing store's default space: lowering would make the
+  // two levels one memory.
+  std::string shared = kValid;
+  shared.replace(shared.find("\"name\": \"sram\","), 15,
+                 "\"name\": \"sram\", \"address_space\": 0,");
+  EXPECT_NE(errorOf(shared).find("levels: 'sram' and 'dram' are both in "
+                                 "address space 0"),
+            std::string::npos)
+      << errorOf(shared);
 }
 
 TEST(Target, BundledTargetsLoad) {

@@ -85,8 +85,9 @@ struct Reader {
       return fail(path + "." + key, "must be a number");
     out = it->get<double>();
     if (!(out >= kMinRate && out <= kMaxRate))
-      return fail(path + "." + key, "must be between 1 and 1e18 per second (got " +
-                                        it->dump() + ")");
+      return fail(path + "." + key,
+                  "must be between 1 and 1e18 per second (got " + it->dump() +
+                      ")");
     return true;
   }
 
@@ -109,8 +110,7 @@ struct Reader {
              int64_t min, int64_t &out, bool required) {
     auto it = obj.find(key);
     if (it == obj.end())
-      return required ? fail(path + "." + key, "missing (a byte count)")
-                      : true;
+      return required ? fail(path + "." + key, "missing (a byte count)") : true;
     std::optional<int64_t> value = exactInteger(*it, min, kMaxBytes);
     if (!value)
       return fail(path + "." + key, "must be an integer between " +
@@ -185,9 +185,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     // from element counts must not overflow.
     std::optional<int64_t> bytes = exactInteger(*it, 1, 64);
     if (!bytes) {
-      reader.fail("element_bytes",
-                  "must be an integer between 1 and 64 (got " + it->dump() +
-                      ")");
+      reader.fail("element_bytes", "must be an integer between 1 and 64 (got " +
+                                       it->dump() + ")");
       return makeError();
     }
     target.elementBytes = *bytes;
@@ -273,6 +272,19 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
   for (size_t i = 0, n = target.levels.size(); i < n; ++i)
     if (target.levels[i].addressSpace == kDefaultAddressSpace)
       target.levels[i].addressSpace = unsigned(n - 1 - i);
+  // Lowering gives each level's buffers its address space: two levels in one
+  // would be one memory to the code generator.
+  for (size_t i = 0; i < target.levels.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (target.levels[i].addressSpace == target.levels[j].addressSpace) {
+        reader.fail("levels",
+                    "'" + target.levels[j].name + "' and '" +
+                        target.levels[i].name + "' are both in address space " +
+                        std::to_string(target.levels[i].addressSpace) +
+                        " (address_space, or its default: the levels count "
+                        "from 0 for the slowest); each level needs its own");
+        return makeError();
+      }
   // The sim section's sustained bandwidths are held to the same span
   // (SimConfig::validate).
   if (std::string span = rateSpanError({target.macRate, target.vectorRate,
@@ -318,10 +330,9 @@ std::string Target::toJSON() const {
 llvm::Expected<Target> Target::load(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer)
-    return llvm::createStringError(buffer.getError(),
-                                   "cannot read target file '%s': %s",
-                                   path.str().c_str(),
-                                   buffer.getError().message().c_str());
+    return llvm::createStringError(
+        buffer.getError(), "cannot read target file '%s': %s",
+        path.str().c_str(), buffer.getError().message().c_str());
   return parse((*buffer)->getBuffer(), path);
 }
 
@@ -349,8 +360,8 @@ llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
     return llvm::createStringError(
         "unknown target '" + nameOrPath +
         "': not a file, and not a bundled target (bundled in " +
-        bundledTargetsDir() + ": " +
-        llvm::join(bundledTargetNames(), ", ") + ")");
+        bundledTargetsDir() + ": " + llvm::join(bundledTargetNames(), ", ") +
+        ")");
   return Target::load(path);
 }
 
