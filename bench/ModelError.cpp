@@ -46,6 +46,11 @@ static llvm::cl::opt<std::string> granularityName(
     "granularity", llvm::cl::init("both"),
     llvm::cl::desc("Graph nodes: fused, op or both (the default)"),
     llvm::cl::cat(category));
+static llvm::cl::opt<std::string>
+    functionName("function", llvm::cl::init(""),
+                 llvm::cl::desc("The func.func of each .mlir model to use "
+                                "(default: the only one with a body)"),
+                 llvm::cl::cat(category));
 static llvm::cl::opt<unsigned>
     numRandom("random", llvm::cl::desc("Random valid placements per graph"),
               llvm::cl::init(200), llvm::cl::cat(category));
@@ -142,6 +147,7 @@ int main(int argc, char **argv) {
     die(llvm::toString(target.takeError()));
   setup.chip = std::move(*target);
   setup.evaluatorName = "analytical";
+  setup.function = functionName;
   auto greedy = createStrategy("greedy");
   if (!greedy)
     die(llvm::toString(greedy.takeError()));
@@ -160,6 +166,14 @@ int main(int argc, char **argv) {
         die((*instance)->name + ": " + llvm::toString(sim.takeError()));
       std::string name = (*instance)->name +
                          (granularity == Granularity::Op ? "-op" : "-fused");
+      // Errors are relative to the simulated latency: a chip that takes no
+      // time has none to compare with.
+      auto native = nativePlacement(problem);
+      rectify(problem, native);
+      if (!((*sim)->simulate(native) > 0))
+        die(name + ": native's simulated latency is 0 (a target with no "
+                   "layer overhead on a graph with no work?); errors relative "
+                   "to it are undefined");
       Row row;
       row.graph = name;
       row.nodes = problem.numNodes();

@@ -366,6 +366,12 @@ llvm::Error CorpusTrainer::measureNative() {
     }
     graph.reward.emplace(*graph.tracker, graph.context->problem, known);
     graph.nativeLatency = graph.reward->nativeLatency();
+    // Rewards are speed-ups over native.
+    if (!(graph.nativeLatency > 0))
+      return llvm::createStringError(
+          graph.name + ": native's latency is 0: nothing to measure speed-ups "
+                       "against (a graph with no work, on a target with no "
+                       "layer overhead?)");
     if (fresh && !known.empty()) {
       std::vector<Placement> placements;
       std::vector<EvalResult> results;
