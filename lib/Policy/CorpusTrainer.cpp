@@ -13,6 +13,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/Support/Json.h"
+#include "egrl/Support/Output.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -557,7 +558,7 @@ std::string CorpusTrainer::graphCurvesCsv() const {
                     "best_speedup,policy_speedup\n";
   for (const CurvePoint &p : impl->curvePoints)
     csv += llvm::formatv("{0},{1},{2},{3},{4:f5},{5:f5}\n", p.round,
-                         p.evaluations, p.graph, p.graphEvaluations,
+                         p.evaluations, csvField(p.graph), p.graphEvaluations,
                          p.bestSpeedup, p.policySpeedup)
                .str();
   return csv;

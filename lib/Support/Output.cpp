@@ -50,3 +50,15 @@ bool egrl::isWrittenByThisProcess(llvm::StringRef path) {
 #endif
   return false;
 }
+
+std::string egrl::csvField(llvm::StringRef text) {
+  if (text.find_first_of(",\"\r\n") == llvm::StringRef::npos)
+    return text.str();
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"')
+      quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}

@@ -120,3 +120,9 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies="native, policy" --policy=%t.none.json 2>&1 | FileCheck %s --check-prefix=POLICYFILE
 // POLICYFILE-NOT: native
 // POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json'
+
+// A model whose file name holds a comma and quotes is one CSV field.
+// RUN: rm -rf %t.csvname && mkdir -p %t.csvname && cp %S/../Inputs/mlp.mlir '%t.csvname/a,b "c".mlir'
+// RUN: egrl-bench '%t.csvname/a,b "c".mlir' --target=%S/../Inputs/toy.json --seeds=1 --out=%t.csvname 2>/dev/null >/dev/null
+// RUN: FileCheck %s --check-prefix=QUOTED < %t.csvname/bench.csv
+// QUOTED: "a,b ""c""",native,

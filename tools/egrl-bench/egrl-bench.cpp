@@ -469,8 +469,8 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       all.back()["noise_free_latency_s"] = run.noiseFree;
     csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                          "{10:f4}\n",
-                         run.model, run.strategy, run.budget, run.seed, latency,
-                         native, native / latency,
+                         csvField(run.model), run.strategy, run.budget,
+                         run.seed, latency, native, native / latency,
                          std::isnan(gap) ? std::string()
                                          : llvm::formatv("{0:f6}", gap).str(),
                          run.result.result.valid ? 1 : 0,

@@ -5,6 +5,8 @@
 
 #include "llvm/Support/Error.h"
 
+#include <string>
+
 namespace egrl {
 
 /// Writes `text` to `path` ("-" is stdout) through a temporary file renamed
@@ -22,6 +24,10 @@ bool isSameFile(llvm::StringRef a, llvm::StringRef b);
 /// (mlir-opt's -o, or stdout redirected to it) would lose one of the two,
 /// since the tool writes through a descriptor it opened before the pass.
 bool isWrittenByThisProcess(llvm::StringRef path);
+
+/// `text` as one CSV field (RFC 4180): quoted, with quotes doubled, when it
+/// holds a comma, a quote or a line break (a model's file name may).
+std::string csvField(llvm::StringRef text);
 
 } // namespace egrl
 
