@@ -116,6 +116,14 @@ TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
   EXPECT_NE(llvm::toString(std::move(err))
                 .find("elements of 128 bytes: at most 64 are supported"),
             std::string::npos);
+  // Elements of 0 bytes (an edited graph JSON) would be free to place.
+  graph.nodes = {test::makeNode("a", 1, 4, 1)};
+  graph.nodes[0].weightElementBytes = 0;
+  err = graph.verify();
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err))
+                .find("a tensor of elements with 0 bytes each"),
+            std::string::npos);
 }
 
 TEST(WorkloadGraph, JsonErrors) {

@@ -89,6 +89,12 @@ llvm::Error WorkloadGraph::verify() const {
                            std::to_string(kMaxElementBytes) +
                            " are supported (a wide integer or vector element "
                            "type?)");
+    // Elements of no bytes would make the tensor free to place anywhere.
+    if ((node.weightElements > 0 && node.weightElementBytes == 0) ||
+        (node.outputElements > 0 && node.outputElementBytes == 0) ||
+        (node.hostInputElements > 0 && node.hostInputElementBytes == 0))
+      return fail(i, "a tensor of elements with 0 bytes each (*_element_bytes "
+                     "must be at least 1 where there are elements)");
     auto tooLarge = [&](int64_t elements, int64_t bytes) {
       return elements > kMaxBytes / std::max<int64_t>(bytes, 1);
     };
