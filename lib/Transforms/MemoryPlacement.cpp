@@ -149,6 +149,17 @@ struct MemoryPlacementPass
     if (!trace.empty())
       if (llvm::Error err = NnpiSim::checkLevels(simChip ? *simChip : chip))
         return fail(llvm::toString(std::move(err)));
+    // A trace is of one function: several are refused before they are
+    // searched, not after (the check below counts those actually placed).
+    if (!trace.empty()) {
+      auto bodies =
+          llvm::count_if(module.getOps<func::FuncOp>(),
+                         [](func::FuncOp f) { return !f.isExternal(); });
+      if (bodies > 1)
+        return fail("trace= needs exactly one placed function, the module "
+                    "has " +
+                    llvm::Twine(bodies) + " with bodies");
+    }
     auto strategyOr = createStrategy(strategy);
     if (!strategyOr)
       return fail(llvm::toString(strategyOr.takeError()));

@@ -63,6 +63,10 @@
 // RUN: rm -rf %t.out && mkdir %t.out
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/r.json trace=/nonexistent/t.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACE
 // TRACE: error: egrl-memory-placement: cannot write trace '/nonexistent/t.json': no directory '/nonexistent'
+// A trace is of one function: two are refused before either is searched
+// (a budget that would take minutes shows it).
+// RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TWO
+// TWO: error: egrl-memory-placement: trace= needs exactly one placed function, the module has 2 with bodies
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/same.json trace=%t.out/same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
 // RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
