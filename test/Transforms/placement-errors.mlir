@@ -65,8 +65,8 @@
 // TRACE: error: egrl-memory-placement: cannot write trace '/nonexistent/t.json': no directory '/nonexistent'
 // A trace is of one function: two are refused before either is searched
 // (a budget that would take minutes shows it).
-// RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TWO
-// TWO: error: egrl-memory-placement: trace= needs exactly one placed function, the module has 2 with bodies
+// RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACETWO
+// TRACETWO: error: egrl-memory-placement: trace= needs exactly one placed function, the module has 2 with bodies
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/same.json trace=%t.out/same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
 // RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
@@ -113,7 +113,7 @@
 
 // JSON holds one graph: a module with two functions needs function=.
 // RUN: cat %S/../Inputs/mlp.mlir %S/../Inputs/tosa-net.mlir > %t.two.mlir
-// RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO
+// RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TRACETWO
 // TWO: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
