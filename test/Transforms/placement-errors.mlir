@@ -113,7 +113,7 @@
 
 // JSON holds one graph: a module with two functions needs function=.
 // RUN: cat %S/../Inputs/mlp.mlir %S/../Inputs/tosa-net.mlir > %t.two.mlir
-// RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TRACETWO
+// RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO
 // TWO: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
