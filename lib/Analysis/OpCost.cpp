@@ -16,6 +16,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 
@@ -141,25 +142,23 @@ bool isGather(Operation *op) {
   return name == "tosa.gather" || name == "tensor.gather";
 }
 
-/// Whether the body yields `acc + (x * y)`, `acc` being the output's block
-/// argument, with casts allowed around the product: a multiply-accumulate,
-/// whatever else the body computes on the way. Linalg's elementwise fusion
-/// moves a dequantisation or a producer's activation into a matmul's or a
-/// convolution's body, which hides it from the contraction and convolution
-/// matchers; it still runs on the MAC array.
-static bool accumulatesProducts(linalg::LinalgOp op) {
+/// The inputs feeding each factor of the product the body accumulates
+/// (yields `acc + x * y`, `acc` the output's block argument, casts allowed
+/// around the product), or nothing.
+static std::optional<std::pair<llvm::SmallBitVector, llvm::SmallBitVector>>
+accumulatedFactors(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1)
-    return false;
+    return std::nullopt;
   Operation *yield = op.getBlock()->getTerminator();
   if (yield->getNumOperands() != 1)
-    return false;
+    return std::nullopt;
   Operation *add = yield->getOperand(0).getDefiningOp();
   auto named = [](Operation *inner, StringRef a, StringRef b) {
     return inner && (inner->getName().getStringRef() == a ||
                      inner->getName().getStringRef() == b);
   };
   if (!named(add, "arith.addf", "arith.addi"))
-    return false;
+    return std::nullopt;
   Value acc = op.getMatchingBlockArgument(op.getDpsInitOperand(0));
   Value product;
   if (add->getOperand(0) == acc)
@@ -167,14 +166,12 @@ static bool accumulatesProducts(linalg::LinalgOp op) {
   else if (add->getOperand(1) == acc)
     product = add->getOperand(0);
   else
-    return false;
+    return std::nullopt;
   Operation *mul = product.getDefiningOp();
   while (mul && mul->getNumOperands() == 1 && isa<CastOpInterface>(mul))
     mul = mul->getOperand(0).getDefiningOp();
   if (!named(mul, "arith.mulf", "arith.muli"))
-    return false;
-  // A product of two different inputs: a square (a variance's (x - mean)^2)
-  // is a reduction on the vector units.
+    return std::nullopt;
   auto inputsFeeding = [&](Value value) {
     llvm::SmallBitVector inputs(op.getNumDpsInputs());
     SmallVector<Value> work{value};
@@ -191,9 +188,41 @@ static bool accumulatesProducts(linalg::LinalgOp op) {
     }
     return inputs;
   };
-  llvm::SmallBitVector lhs = inputsFeeding(mul->getOperand(0));
-  llvm::SmallBitVector rhs = inputsFeeding(mul->getOperand(1));
-  return lhs.any() && rhs.any() && lhs != rhs;
+  return std::make_pair(inputsFeeding(mul->getOperand(0)),
+                        inputsFeeding(mul->getOperand(1)));
+}
+
+/// Whether the accumulated product is a square: both factors read the same
+/// elements (the same input, or one tensor passed twice with the same
+/// indexing map). A variance's (x - mean)^2 is a reduction on the vector
+/// units, not work for the MAC array.
+static bool accumulatesSquares(linalg::LinalgOp op) {
+  auto factors = accumulatedFactors(op);
+  if (!factors || factors->first.none())
+    return false;
+  auto reads = [&](const llvm::SmallBitVector &inputs) {
+    llvm::SmallVector<std::pair<const void *, const void *>> out;
+    for (unsigned i : inputs.set_bits()) {
+      OpOperand *operand = op.getDpsInputOperand(i);
+      out.push_back({operand->get().getAsOpaquePointer(),
+                     op.getMatchingIndexingMap(operand).getAsOpaquePointer()});
+    }
+    llvm::sort(out);
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  return reads(factors->first) == reads(factors->second);
+}
+
+/// A multiply-accumulate of two different inputs, whatever else the body
+/// computes on the way: linalg's elementwise fusion moves a dequantisation
+/// or a producer's activation into a matmul's or a convolution's body, which
+/// hides it from the contraction and convolution matchers; it still runs on
+/// the MAC array.
+static bool accumulatesProducts(linalg::LinalgOp op) {
+  auto factors = accumulatedFactors(op);
+  return factors && factors->first.any() && factors->second.any() &&
+         !accumulatesSquares(op);
 }
 
 /// The kind of a multiply-accumulate the matchers did not name: a window
@@ -239,7 +268,7 @@ static OpCost linalgCost(linalg::LinalgOp op) {
   bool contraction = linalg::isaContractionOpInterface(op) ||
                      name == "linalg.quantized_matmul" ||
                      name == "linalg.quantized_batch_matmul";
-  if (contraction || (convolution && hasMul)) {
+  if ((contraction || (convolution && hasMul)) && !accumulatesSquares(op)) {
     cost.macs = iterations;
     if (name.contains("depthwise"))
       cost.kind = NodeKind::DepthwiseConv;

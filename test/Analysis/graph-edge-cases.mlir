@@ -158,6 +158,40 @@ func.func @fused_bodies(%x: tensor<4x16xf32>) -> (tensor<4x32xf32>, tensor<4xf32
 
 // -----
 
+// One tensor passed twice: with the same indexing map its product is a
+// square (a row's sum of squares, a reduction); with a transposed map it is
+// a Gram matrix, x * x^T (MACs).
+// CHECK-LABEL: egrl graph @same_tensor_twice: 2 nodes (fused), 1024 MACs
+// CHECK-NEXT: #0 n0_generic kind=reduction ops=1 macs=0 vops=256
+// CHECK-NEXT: #1 n1_generic kind=matmul ops=1 macs=1024
+#gA = affine_map<(m, n, k) -> (m, k)>
+#gB = affine_map<(m, n, k) -> (n, k)>
+#gC = affine_map<(m, n, k) -> (m, n)>
+#row = affine_map<(i, j) -> (i, j)>
+#rowsum = affine_map<(i, j) -> (i)>
+func.func @same_tensor_twice(%x: tensor<8x16xf32>) -> (tensor<8xf32>, tensor<8x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %er = tensor.empty() : tensor<8xf32>
+  %zr = linalg.fill ins(%zero : f32) outs(%er : tensor<8xf32>) -> tensor<8xf32>
+  %sq = linalg.generic {indexing_maps = [#row, #row, #rowsum], iterator_types = ["parallel", "reduction"]} ins(%x, %x : tensor<8x16xf32>, tensor<8x16xf32>) outs(%zr : tensor<8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %eg = tensor.empty() : tensor<8x8xf32>
+  %zg = linalg.fill ins(%zero : f32) outs(%eg : tensor<8x8xf32>) -> tensor<8x8xf32>
+  %gram = linalg.generic {indexing_maps = [#gA, #gB, #gC], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %x : tensor<8x16xf32>, tensor<8x16xf32>) outs(%zg : tensor<8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<8x8xf32>
+  return %sq, %gram : tensor<8xf32>, tensor<8x8xf32>
+}
+
+// -----
+
 // A depthwise convolution generalised, with an activation fused into its
 // input: no name says depthwise, the indexing maps do (no sum over channels).
 // CHECK-LABEL: egrl graph @generic_depthwise: 1 nodes (fused), 1152 MACs
