@@ -195,6 +195,12 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   EXPECT_NE(errorOf(corpus.trainer(options)->resume("{}", "ckpt"))
                 .find("not an egrl-train checkpoint"),
             std::string::npos);
+  // Cut short: the JSON error says where.
+  EXPECT_NE(errorOf(corpus.trainer(options)->resume(
+                        checkpoint.substr(0, checkpoint.size() / 2), "ckpt"))
+                .find("ckpt: not valid JSON (an egrl-train checkpoint cut "
+                      "short?): [json.exception.parse_error"),
+            std::string::npos);
   // Edited values: each would index past a tensor, wrap a count or be
   // silently used.
   auto edited = [&](auto edit) {

@@ -204,8 +204,16 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   auto fail = [&](const llvm::Twine &message) {
     return llvm::createStringError(path + ": " + message);
   };
-  json state = json::parse(text.begin(), text.end(), nullptr, false);
-  if (state.is_discarded() ||
+  json state;
+  try {
+    state = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error &e) {
+    // Truncated (a copy cut short) or edited: say where.
+    return fail(llvm::Twine("not valid JSON (an egrl-train checkpoint cut "
+                            "short?): ") +
+                e.what());
+  }
+  if (!state.is_object() ||
       state.value("format", "") != "egrl-train-checkpoint")
     return fail("not an egrl-train checkpoint");
   Impl &s = *impl;
