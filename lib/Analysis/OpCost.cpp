@@ -40,19 +40,14 @@ int64_t elementBytes(Type elementType) {
 /// Padding is absorbed by the consumer, as a compiler folds it into the
 /// consumer's address generation.
 bool isViewLike(Operation *op) {
-  static const llvm::StringSet<> names = {"tensor.expand_shape",
-                                          "tensor.collapse_shape",
-                                          "tensor.cast",
-                                          "tensor.reshape",
-                                          "tensor.bitcast",
-                                          "tensor.pad",
-                                          "tensor.extract_slice",
-                                          "tosa.reshape",
-                                          "tosa.pad",
-                                          "tosa.slice",
-                                          "tosa.identity",
-                                          "tosa.cast_shape",
-                                          "bufferization.to_tensor"};
+  static const llvm::StringSet<> names = {
+      "tensor.expand_shape", "tensor.collapse_shape",
+      "tensor.cast",         "tensor.reshape",
+      "tensor.bitcast",      "arith.bitcast",
+      "tensor.pad",          "tensor.extract_slice",
+      "tosa.reshape",        "tosa.pad",
+      "tosa.slice",          "tosa.identity",
+      "tosa.cast_shape",     "bufferization.to_tensor"};
   return names.contains(op->getName().getStringRef());
 }
 

@@ -192,6 +192,18 @@ func.func @same_tensor_twice(%x: tensor<8x16xf32>) -> (tensor<8xf32>, tensor<8x8
 
 // -----
 
+// arith.bitcast of a tensor reinterprets it in place, as tensor.bitcast
+// does: a view, not a node that copies.
+// CHECK-LABEL: egrl graph @bitcast_view: 1 nodes (fused), 0 MACs
+// CHECK-NEXT: #0 n0_addf kind=elementwise ops=1
+func.func @bitcast_view(%x: tensor<4x16xf32>) -> tensor<4x16xi32> {
+  %y = arith.addf %x, %x : tensor<4x16xf32>
+  %b = arith.bitcast %y : tensor<4x16xf32> to tensor<4x16xi32>
+  return %b : tensor<4x16xi32>
+}
+
+// -----
+
 // A depthwise convolution generalised, with an activation fused into its
 // input: no name says depthwise, the indexing maps do (no sum over channels).
 // CHECK-LABEL: egrl graph @generic_depthwise: 1 nodes (fused), 1152 MACs
