@@ -732,6 +732,31 @@ class Emitter:
         shape = tuple(x.shape[:lead]) + tuple(d * s for d, s in zip(x.shape[lead:], scales))
         return self.generic([(x, src)], shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
 
+    def conv_transpose2d(self, x: Value, w: Value, bias: Value | None, stride, padding, output_padding,
+                         dilation) -> Value:
+        """NCHW transposed convolution (weight IOHW, one group) as torch-mlir lowers it: the input
+        spread out by the stride (tensor.insert_slice into zeros), padded by what the kernel
+        overhangs, and a stride-1 convolution with the weight flipped and its channels swapped."""
+        n, c, h, wd = x.shape
+        ci, f, kh, kw = w.shape
+        if ci != c:
+            raise UnsupportedError(f"transposed conv: {c} input channels, weight {list(w.shape)}")
+        low = [dilation[i] * (k - 1) - padding[i] for i, k in enumerate((kh, kw))]
+        high = [low[i] + output_padding[i] for i in range(2)]
+        if min(low) < 0:
+            raise UnsupportedError(f"transposed conv: padding {list(padding)} beyond the kernel's reach is not "
+                                   "supported")
+        spread = (n, c, (h - 1) * stride[0] + 1, (wd - 1) * stride[1] + 1)
+        if stride[0] > 1 or stride[1] > 1:
+            zeros = self.fill(spread, 0.0)
+            v = Value(self._fresh(), spread, "f32")
+            self._emit(f"{v.name} = tensor.insert_slice {x.name} into {zeros.name}[0, 0, 0, 0] "
+                       f"[{_ints(x.shape)}] [1, 1, {stride[0]}, {stride[1]}] : {x.type} into {v.type}")
+            x = v
+        flipped = self.generic([(w, ["d1", "d0", f"{kh - 1} - d2", f"{kw - 1} - d3"])], (f, ci, kh, kw), "f32",
+                               ["parallel"] * 4, lambda b: b.args[0])
+        return self.conv2d(x, flipped, bias, (1, 1), (low[0], low[1], high[0], high[1]), tuple(dilation), 1)
+
     def _pool_geometry(self, x, kernel, stride, pads, dilation, ceil_mode):
         n, c, h, w = x.shape
         pt, pl, pb, pr = pads

@@ -286,6 +286,18 @@ class _OnnxImporter:
             return (ins[0],) + ((None,) if len(node.output) > 1 else ())
         if op == "Conv":
             return self._conv(node, at)
+        if op == "ConvTranspose":
+            x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+            if x.rank != 4 or at.get("group", 1) != 1 or "output_shape" in at:
+                raise self.fail("transposed convolution is supported in 2-D with one group and no output_shape")
+            auto = at.get("auto_pad", b"NOTSET")
+            if (auto.decode() if isinstance(auto, bytes) else auto) not in ("NOTSET", ""):
+                raise self.fail("auto_pad is not supported on ConvTranspose")
+            p = list(at.get("pads", [0, 0, 0, 0]))
+            if p[0] != p[2] or p[1] != p[3]:
+                raise self.fail(f"asymmetric pads {p} are not supported on ConvTranspose")
+            return em.conv_transpose2d(x, w, b, tuple(at.get("strides", (1, 1))), (p[0], p[1]),
+                                       tuple(at.get("output_padding", (0, 0))), tuple(at.get("dilations", (1, 1))))
         if op == "BatchNormalization":
             if at.get("training_mode", 0):
                 raise self.fail("training_mode=1 is not supported")

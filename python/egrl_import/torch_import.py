@@ -416,6 +416,12 @@ class _FxImporter:
                                    (1, mod.kernel_size[0]), (1, mod.dilation[0]))
             return em.conv1d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.stride[0],
                              (pads[1], pads[3]), mod.dilation[0], mod.groups)
+        if isinstance(mod, nn.ConvTranspose2d):
+            if mod.groups != 1 or mod.padding_mode != "zeros" or isinstance(mod.padding, str):
+                raise self.fail("transposed convolution is supported with one group and numeric zero padding")
+            return em.conv_transpose2d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                                       _pair(mod.stride), _pair(mod.padding), _pair(mod.output_padding),
+                                       _pair(mod.dilation))
         if isinstance(mod, nn.GroupNorm):
             return em.group_norm(x, mod.num_groups, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)

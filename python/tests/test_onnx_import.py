@@ -109,20 +109,21 @@ class OnnxExportTest(unittest.TestCase):
                 ref = m(*inp)
             support.run_numeric(self, r.text, [i.numpy() for i in inp], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
-    def test_conv1d_instance_norm_resize_and_pad(self):
-        from test_torch_import import Sequence1d, UNetBits
+    def test_conv1d_instance_norm_resize_pad_and_conv_transpose(self):
+        from test_torch_import import Decoder, Sequence1d, UNetBits
 
-        for m, x in ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8))):
+        seen = set()
+        for m, x in ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
+                     (Decoder(), torch.randn(1, 8, 5, 6))):
             torch.manual_seed(0)
             for p in m.parameters():
                 nn.init.normal_(p, 0.0, 0.5)
             m.eval()
             for opset in (11, 17):
                 om = self.export(m, [x], opset=opset)
-                ops = {n.op_type for n in om.graph.node}
-                self.assertTrue({"Conv", "InstanceNormalization", "Pad"} <= ops, ops)
+                seen |= {n.op_type for n in om.graph.node}
                 self.numeric(om, m, [x])
-        self.assertIn("Resize", ops)
+        self.assertTrue({"Conv", "InstanceNormalization", "Pad", "Resize", "Tile", "ConvTranspose"} <= seen, seen)
 
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")

@@ -96,6 +96,17 @@ if support.HAVE_TORCH:
         def forward(self, x):
             return F.pad(self.norm(self.conv2(torch.relu(self.conv1(x)))), (1, 2), value=0.5)
 
+    class Decoder(nn.Module):
+        """Transposed convolutions: strided, with output padding and no bias, dilated."""
+        def __init__(self):
+            super().__init__()
+            self.up1 = nn.ConvTranspose2d(8, 4, 4, stride=2, padding=1)
+            self.up2 = nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1, bias=False)
+            self.up3 = nn.ConvTranspose2d(3, 2, 3, dilation=2)
+
+        def forward(self, x):
+            return self.up3(torch.relu(self.up2(torch.relu(self.up1(x)))))
+
     class UNetBits(nn.Module):
         """InstanceNorm2d, nearest upsampling (module, scale and size), group norm as a
         function and a module, skip concatenation, padding, repeat."""
@@ -160,9 +171,10 @@ class OpTranslationTest(unittest.TestCase):
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
     def test_conv1d_norms_upsampling_and_padding(self):
-        """Sequence and UNet building blocks on both routes, with torch's numbers; bilinear and
-        fractional resizing are refused by name."""
-        cases = ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)))
+        """Sequence, UNet and decoder building blocks (transposed convolutions) on both routes,
+        with torch's numbers; bilinear and fractional resizing are refused by name."""
+        cases = ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
+                 (Decoder(), torch.randn(1, 8, 5, 6)))
         for trace in ("fx", "aten"):
             for m, x in cases:
                 torch.manual_seed(0)
