@@ -534,7 +534,9 @@ class _AtenImporter(_FxImporter):
         if op is aten.repeat:
             return em.tile(V(a[0]), list(a[1]))
         if op is aten.constant_pad_nd:
-            return self._constant_pad(V(a[0]), a[1], _get(a, kw, 2, "value", 0) or 0)
+            return self._pad(V(a[0]), a[1], "constant", _get(a, kw, 2, "value", 0))
+        if op in (aten.reflection_pad1d, aten.reflection_pad2d, aten.replication_pad1d, aten.replication_pad2d):
+            return self._pad(V(a[0]), a[1], "reflect" if "reflection" in op.__name__ else "replicate")
 
         # pooling
         if op in (aten.max_pool2d_with_indices, aten.max_pool2d):

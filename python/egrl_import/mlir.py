@@ -969,6 +969,35 @@ class Emitter:
                           init=self.fill(mean.shape, 0.0), out_dims=keep)
         return self.binary("div", sq, float(math.prod(x.shape[d] for d in dims) - correction))
 
+    def pad_from_edges(self, x: Value, low: Sequence[int], high: Sequence[int], mode: str) -> Value:
+        """Padding read from the tensor itself: "reflect" mirrors it about its edge (the edge not
+        repeated), "replicate" repeats the edge; a concat of slices per padded dim."""
+        for d in range(x.rank):
+            lo, hi, size = low[d], high[d], x.shape[d]
+            if not lo and not hi:
+                continue
+            if mode == "reflect" and max(lo, hi) >= size:
+                raise UnsupportedError(f"reflect padding of {max(lo, hi)} on a dim of size {size}")
+
+            def piece(start, count):
+                offsets, sizes = [0] * x.rank, list(x.shape)
+                offsets[d], sizes[d] = start, count
+                return self.extract_slice(x, offsets, sizes, [1] * x.rank)
+
+            parts = []
+            for count, first in ((lo, True), (hi, False)):
+                if not count:
+                    part = None
+                elif mode == "reflect":
+                    part = self.flip(piece(1 if first else size - 1 - count, count), [d])
+                else:
+                    reps = [1] * x.rank
+                    reps[d] = count
+                    part = self.tile(piece(0 if first else size - 1, 1), reps)
+                parts.append(part)
+            x = self.concat([p for p in (parts[0], x, parts[1]) if p is not None], d)
+        return x
+
     def flip(self, x: Value, dims: Sequence[int]) -> Value:
         """x reversed along `dims`: output position i reads size - 1 - i."""
         dims = {int(d) % x.rank for d in dims}

@@ -556,8 +556,8 @@ class _OnnxImporter:
         x = self.tensor(node, 0)
         mode = at.get("mode", b"constant")
         mode = mode.decode() if isinstance(mode, bytes) else mode
-        if mode != "constant":
-            raise self.fail(f"mode '{mode}' is not supported (constant only)")
+        if mode not in ("constant", "reflect", "edge"):
+            raise self.fail(f"mode '{mode}' is not supported (constant, reflect, edge)")
         if self.opset >= 11:
             pads = [int(p) for p in self.const(node, 1).reshape(-1)]
             value = self._scalar(node, 2) if len(node.input) > 2 and node.input[2] else 0.0
@@ -567,6 +567,9 @@ class _OnnxImporter:
             raise self.fail("pads on chosen axes are not supported")
         if len(pads) != 2 * x.rank or any(p < 0 for p in pads):
             raise self.fail(f"pads {pads} of a rank-{x.rank} input are not supported (non-negative, two per dim)")
+        if mode != "constant":
+            return self.em.pad_from_edges(x, pads[:x.rank], pads[x.rank:],
+                                          "reflect" if mode == "reflect" else "replicate")
         return self.em.pad(x, pads[:x.rank], pads[x.rank:], value or 0.0)
 
     def _resize(self, node, at):

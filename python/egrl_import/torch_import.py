@@ -428,6 +428,11 @@ class _FxImporter:
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
             return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
+        if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d,
+                            nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d)):
+            mode = ("reflect" if "Reflection" in type(mod).__name__
+                    else "replicate" if "Replication" in type(mod).__name__ else "constant")
+            return self._pad(x, mod.padding, mode, getattr(mod, "value", 0.0))
         if isinstance(mod, nn.Upsample):
             return self._upsample(x, mod.mode)
         if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
@@ -500,15 +505,20 @@ class _FxImporter:
                             "(integer upscaling factors only)")
         return self.em.upsample_nearest(x, [o // i for o, i in zip(out[2:], x.shape[2:])])
 
-    def _constant_pad(self, x: Value, pad, value) -> Value:
-        """F.pad / aten.constant_pad_nd: `pad` lists (low, high) from the last dim backwards."""
+    def _pad(self, x: Value, pad, mode: str = "constant", value=0.0) -> Value:
+        """F.pad and its aten forms: `pad` lists (low, high) from the last dim backwards;
+        constant, reflect or replicate."""
         pad = list(pad)
         if len(pad) % 2 or len(pad) // 2 > x.rank or any(p < 0 for p in pad):
             raise self.fail(f"padding {pad} of a rank-{x.rank} tensor is not supported (non-negative pairs only)")
+        if mode not in ("constant", "reflect", "replicate"):
+            raise self.fail(f"padding mode '{mode}' is not supported (constant, reflect, replicate)")
         low, high = [0] * x.rank, [0] * x.rank
         for k in range(len(pad) // 2):
             low[x.rank - 1 - k], high[x.rank - 1 - k] = pad[2 * k], pad[2 * k + 1]
-        return self.em.pad(x, low, high, float(value))
+        if mode != "constant":
+            return self.em.pad_from_edges(x, low, high, mode)
+        return self.em.pad(x, low, high, float(value or 0.0))
 
     def _softplus(self, x: Value, beta, threshold) -> Value:
         # torch returns x itself where beta * x > threshold; the stable form differs from it by
@@ -586,9 +596,8 @@ class _FxImporter:
         if fn is F.interpolate:
             return self._upsample(self.value(a[0]), _arg(a, kw, 3, "mode", "nearest"))
         if fn is F.pad:
-            if _arg(a, kw, 2, "mode", "constant") != "constant":
-                raise self.fail(f"padding mode '{_arg(a, kw, 2, 'mode', 'constant')}' is not supported (constant only)")
-            return self._constant_pad(self.value(a[0]), _arg(a, kw, 1, "pad"), _arg(a, kw, 3, "value", 0.0) or 0.0)
+            return self._pad(self.value(a[0]), _arg(a, kw, 1, "pad"), _arg(a, kw, 2, "mode", "constant"),
+                             _arg(a, kw, 3, "value", 0.0))
         if fn is F.group_norm:
             w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
             return self.em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),

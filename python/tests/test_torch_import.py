@@ -107,6 +107,18 @@ if support.HAVE_TORCH:
         def forward(self, x):
             return self.up3(torch.relu(self.up2(torch.relu(self.up1(x)))))
 
+    class EdgePadding(nn.Module):
+        """Reflect and replicate padding: modules and F.pad."""
+        def __init__(self):
+            super().__init__()
+            self.reflect, self.replicate = nn.ReflectionPad2d((1, 2, 2, 1)), nn.ReplicationPad2d(2)
+            self.conv = nn.Conv2d(3, 3, 3)
+
+        def forward(self, x):
+            y = self.replicate(self.conv(self.reflect(x)))[:, :, :6, :6]
+            z = F.pad(x, (2, 1, 1, 0), mode="reflect")[:, :, :6, :6]
+            return y + F.pad(x, (1, 1, 1, 1), mode="replicate")[:, :, :6, :6] + z * 2.0
+
     class UNetBits(nn.Module):
         """InstanceNorm2d, nearest upsampling (module, scale and size), group norm as a
         function and a module, skip concatenation, padding, repeat."""
@@ -174,7 +186,7 @@ class OpTranslationTest(unittest.TestCase):
         """Sequence, UNet and decoder building blocks (transposed convolutions) on both routes,
         with torch's numbers; bilinear and fractional resizing are refused by name."""
         cases = ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
-                 (Decoder(), torch.randn(1, 8, 5, 6)))
+                 (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6)))
         for trace in ("fx", "aten"):
             for m, x in cases:
                 torch.manual_seed(0)
