@@ -503,7 +503,7 @@ class _AtenImporter(_FxImporter):
         if op in (aten.upsample_nearest1d, aten.upsample_nearest2d, aten.upsample_nearest3d):
             return self._upsample(V(a[0]), "nearest")
         if op in (aten.upsample_bilinear2d, aten.upsample_linear1d, aten.upsample_bicubic2d):
-            return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2])
+            return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2], _get(a, kw, 2, "align_corners", False))
         if op is aten.as_strided:
             # Taken only as the identity: a layout change that keeps every element where it
             # was (adaptive pooling to 1 x 1 restriding its output), checked on the traced values.

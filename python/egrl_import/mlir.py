@@ -712,6 +712,42 @@ class Emitter:
                             lambda b: _scale_and_shift(b, b.args[0], b.args[1:], weight is not None,
                                                        bias is not None))
 
+    def upsample_linear(self, x: Value, scales: Sequence[int]) -> Value:
+        """(Bi)linear upsampling of the trailing dims by integer factors, align_corners=False (torch's
+        and ONNX's half-pixel rule), one dim at a time. Output k * s + j reads the input
+        replicate-padded by one at k + (2j + 1) floordiv s and the next position, weighted by a
+        per-phase pair of constants: the edge clamping falls out of the padding."""
+        lead = x.rank - len(scales)
+        for d, s in enumerate(scales, start=lead):
+            if s == 1:
+                continue
+            low, high = [0] * x.rank, [0] * x.rank
+            low[d] = high[d] = 1
+            xp = self.pad_from_edges(x, low, high, "replicate")
+            first, second = [], []
+            for j in range(s):
+                t = (2 * j + 1 - s) / (2 * s)  # the source's offset from input k (half-pixel)
+                first.append(-t if t < 0 else 1 - t)
+                second.append(1 + t if t < 0 else t)
+            wa, wb = self.dense(first, "f32"), self.dense(second, "f32")
+            n = x.shape[d]
+            dims = [f"d{i}" for i in range(x.rank + 1)]  # d{d}: k, d{x.rank}: j
+            k, j = dims[d], dims[x.rank]
+            at = lambda off: dims[:d] + [f"{k} + ({j} * 2 + 1) floordiv {s}" + off] + dims[d + 1:x.rank]
+            shape = list(x.shape) + [s]
+            y = self.generic([(xp, at("")), (xp, at(" + 1")), (wa, [j]), (wb, [j])], shape, "f32",
+                             ["parallel"] * (x.rank + 1),
+                             lambda b: b.op(f"arith.addf {b.op(f'arith.mulf {b.args[0]}, {b.args[2]} : f32')}, "
+                                            f"{b.op(f'arith.mulf {b.args[1]}, {b.args[3]} : f32')} : f32"),
+                             out_dims=dims[:x.rank] + [j])
+            # (..., n, ..., s) -> (..., n * s, ...): move the phase next to its position, merge.
+            order = list(range(d + 1)) + [x.rank] + list(range(d + 1, x.rank))
+            y = self.transpose(y, order)
+            out = list(x.shape)
+            out[d] = n * s
+            x = self.reshape(y, out)
+        return x
+
     def tile(self, x: Value, reps: Sequence[int]) -> Value:
         """x repeated reps[i] times along dim i (torch's repeat, ONNX Tile; more reps than
         dims prepend dims): broadcast along interleaved unit dims, then merge each pair."""

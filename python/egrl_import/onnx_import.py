@@ -581,9 +581,11 @@ class _OnnxImporter:
             text("nearest_mode", "round_prefer_floor")
         floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
             ctm in ("half_pixel", "pytorch_half_pixel") and rounding in ("round_prefer_floor", "round_prefer_ceil"))
-        if mode != "nearest" or not floor_rule:
+        linear = mode == "linear" and ctm in ("half_pixel", "pytorch_half_pixel")
+        if not linear and (mode != "nearest" or not floor_rule):
             raise self.fail(f"mode '{mode}' with coordinate_transformation_mode '{ctm}' and nearest_mode "
-                            f"'{rounding}' is not supported (nearest, integer upscaling)")
+                            f"'{rounding}' is not supported (nearest, or linear with half_pixel; integer "
+                            "upscaling)")
         sizes = self.const(node, 3) if len(node.input) > 3 and node.input[3] else None
         if sizes is not None:
             out = [int(v) for v in sizes.reshape(-1)]
@@ -596,6 +598,8 @@ class _OnnxImporter:
         lead = next((i for i, f in enumerate(factors) if f != 1), x.rank)
         if lead == x.rank:
             return x
+        if linear:
+            return self.em.upsample_linear(x, factors[lead:])
         return self.em.upsample_nearest(x, factors[lead:])
 
     def _window(self, node, at, x):

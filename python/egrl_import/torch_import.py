@@ -434,7 +434,7 @@ class _FxImporter:
                     else "replicate" if "Replication" in type(mod).__name__ else "constant")
             return self._pad(x, mod.padding, mode, getattr(mod, "value", 0.0))
         if isinstance(mod, nn.Upsample):
-            return self._upsample(x, mod.mode)
+            return self._upsample(x, mod.mode, mod.align_corners)
         if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
             if mod.training or not mod.track_running_stats or mod.running_mean is None:
                 raise self.fail("batch-norm without running statistics (training mode) is not supported")
@@ -495,15 +495,20 @@ class _FxImporter:
             return em.unary("mish", x)
         raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
 
-    def _upsample(self, x: Value, mode: str) -> Value:
-        """Nearest upsampling by the integer factors the traced output shows."""
+    def _upsample(self, x: Value, mode: str, align_corners=False) -> Value:
+        """Nearest or (bi)linear upsampling by the integer factors the traced output shows."""
         out = tuple(self.results[self.node].shape)
-        if mode != "nearest":
-            raise self.fail(f"interpolation mode '{mode}' is not supported (nearest only)")
+        if mode not in ("nearest", "bilinear", "linear"):
+            raise self.fail(f"interpolation mode '{mode}' is not supported (nearest, linear and bilinear)")
+        if mode != "nearest" and align_corners:
+            raise self.fail(f"{mode} interpolation with align_corners=True is not supported")
         if len(out) != x.rank or any(o % i for o, i in zip(out[2:], x.shape[2:])) or out[:2] != x.shape[:2]:
-            raise self.fail(f"nearest resizing from {list(x.shape)} to {list(out)} is not supported "
+            raise self.fail(f"{mode} resizing from {list(x.shape)} to {list(out)} is not supported "
                             "(integer upscaling factors only)")
-        return self.em.upsample_nearest(x, [o // i for o, i in zip(out[2:], x.shape[2:])])
+        factors = [o // i for o, i in zip(out[2:], x.shape[2:])]
+        if mode == "nearest":
+            return self.em.upsample_nearest(x, factors)
+        return self.em.upsample_linear(x, factors)
 
     def _pad(self, x: Value, pad, mode: str = "constant", value=0.0) -> Value:
         """F.pad and its aten forms: `pad` lists (low, high) from the last dim backwards;
@@ -594,7 +599,8 @@ class _FxImporter:
         if fn is F.softplus:
             return self._softplus(self.value(a[0]), _arg(a, kw, 1, "beta", 1.0), _arg(a, kw, 2, "threshold", 20.0))
         if fn is F.interpolate:
-            return self._upsample(self.value(a[0]), _arg(a, kw, 3, "mode", "nearest"))
+            return self._upsample(self.value(a[0]), _arg(a, kw, 3, "mode", "nearest"),
+                                  _arg(a, kw, 4, "align_corners", None))
         if fn is F.pad:
             return self._pad(self.value(a[0]), _arg(a, kw, 1, "pad"), _arg(a, kw, 2, "mode", "constant"),
                              _arg(a, kw, 3, "value", 0.0))

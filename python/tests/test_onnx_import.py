@@ -110,11 +110,12 @@ class OnnxExportTest(unittest.TestCase):
             support.run_numeric(self, r.text, [i.numpy() for i in inp], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
     def test_conv1d_instance_norm_resize_pad_and_conv_transpose(self):
-        from test_torch_import import Decoder, EdgePadding, Sequence1d, UNetBits
+        from test_torch_import import Bilinear, Decoder, EdgePadding, Sequence1d, UNetBits
 
         seen = set()
         for m, x in ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
-                     (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6))):
+                     (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6)),
+                     (Bilinear(), torch.randn(1, 3, 4, 6))):
             torch.manual_seed(0)
             for p in m.parameters():
                 nn.init.normal_(p, 0.0, 0.5)

@@ -53,7 +53,7 @@ if support.HAVE_TORCH:
 
 def bad_model():
     """For the CLI test: a model with an op the importer does not know."""
-    return nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2, mode="bilinear"))
+    return nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2, mode="bicubic"))
 
 
 def _randomize(m):
@@ -119,6 +119,17 @@ if support.HAVE_TORCH:
             z = F.pad(x, (2, 1, 1, 0), mode="reflect")[:, :, :6, :6]
             return y + F.pad(x, (1, 1, 1, 1), mode="replicate")[:, :, :6, :6] + z * 2.0
 
+    class Bilinear(nn.Module):
+        """(Bi)linear upsampling by integer factors, align_corners=False: module, size, scales."""
+        def __init__(self):
+            super().__init__()
+            self.up = nn.Upsample(scale_factor=2, mode="bilinear")
+            self.conv = nn.Conv2d(3, 3, 1)
+
+        def forward(self, x):
+            return (self.up(self.conv(x)) + F.interpolate(x, size=(8, 18), mode="bilinear")[..., :12]
+                    + F.interpolate(x, scale_factor=(2, 4), mode="bilinear")[..., :12])
+
     class UNetBits(nn.Module):
         """InstanceNorm2d, nearest upsampling (module, scale and size), group norm as a
         function and a module, skip concatenation, padding, repeat."""
@@ -183,10 +194,12 @@ class OpTranslationTest(unittest.TestCase):
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
     def test_conv1d_norms_upsampling_and_padding(self):
-        """Sequence, UNet and decoder building blocks (transposed convolutions) on both routes,
-        with torch's numbers; bilinear and fractional resizing are refused by name."""
+        """Sequence, UNet and decoder building blocks (transposed convolutions, edge padding,
+        bilinear upsampling) on both routes, with torch's numbers; bicubic, align_corners and
+        fractional resizing are refused by name."""
         cases = ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
-                 (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6)))
+                 (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6)),
+                 (Bilinear(), torch.randn(1, 3, 4, 6)))
         for trace in ("fx", "aten"):
             for m, x in cases:
                 torch.manual_seed(0)
@@ -207,7 +220,9 @@ class OpTranslationTest(unittest.TestCase):
             def forward(self, x):
                 return F.interpolate(x, **self.kw)
 
-        for kw, message in (({"scale_factor": 2, "mode": "bilinear"}, "mode 'bilinear' is not supported"),
+        for kw, message in (({"scale_factor": 2, "mode": "bicubic"}, "mode 'bicubic' is not supported"),
+                            ({"scale_factor": 2, "mode": "bilinear", "align_corners": True},
+                             "bilinear interpolation with align_corners=True is not supported"),
                             ({"scale_factor": 1.5}, "integer upscaling factors only")):
             for trace in ("fx", "aten"):
                 with self.assertRaisesRegex(UnsupportedError, message):

@@ -382,7 +382,7 @@ class AtenRouteTest(unittest.TestCase):
         support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
 
     def test_both_routes_failing_reports_both(self):
-        m = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2, mode="bilinear"))
+        m = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Upsample(scale_factor=2, mode="bicubic"))
         with self.assertRaises(UnsupportedError) as cm:
             import_module(m, torch.zeros(1, 3, 4, 4), trace="auto")
         self.assertIn("fx node", str(cm.exception))
