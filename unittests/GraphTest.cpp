@@ -138,6 +138,26 @@ TEST(WorkloadGraph, JsonErrors) {
   ASSERT_FALSE(bool(missing));
   EXPECT_NE(llvm::toString(missing.takeError()).find("missing \"macs\""),
             std::string::npos);
+  // A misspelt optional field would otherwise be its default, silently.
+  auto misspelt = WorkloadGraph::fromJSON(
+      R"({"format": "egrl-workload-graph", "version": 1, "name": "g",
+          "nodes": [{"name": "a", "macs": 1, "vector_ops": 0,
+                     "weight_elements": 0, "weight_element_bytes": 1,
+                     "output_elements": 1, "output_element_bytes": 1,
+                     "producers": [], "graph_ouput": true}]})",
+      "x.json");
+  ASSERT_FALSE(bool(misspelt));
+  EXPECT_NE(llvm::toString(misspelt.takeError())
+                .find("node 'a': \"graph_ouput\": unknown field"),
+            std::string::npos);
+  auto header = WorkloadGraph::fromJSON(
+      R"({"format": "egrl-workload-graph", "version": 1, "name": "g",
+          "granularty": "op", "nodes": []})",
+      "x.json");
+  ASSERT_FALSE(bool(header));
+  EXPECT_NE(llvm::toString(header.takeError())
+                .find("\"granularty\": unknown field"),
+            std::string::npos);
 }
 
 /// The error of loading one node with `field` set to `value` (or the

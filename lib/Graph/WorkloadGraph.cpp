@@ -258,6 +258,10 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                                                     ? std::string("(none)")
                                                     : version->dump()));
 
+  // A misspelt optional field ("graph_ouput") would be a silent default.
+  if (auto unknown = unknownField(
+          root, {"format", "version", "name", "granularity", "nodes"}))
+    return fail("\"" + unknown->first + "\": " + unknown->second);
   WorkloadGraph graph;
   try {
     graph.name = root.at("name").get<std::string>();
@@ -268,6 +272,16 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
     for (const json &entry : root.at("nodes")) {
       Node node;
       node.name = entry.at("name").get<std::string>();
+      if (auto unknown = unknownField(
+              entry,
+              {"name", "op", "loc", "kind", "num_ops", "macs", "vector_ops",
+               "weight_elements", "weight_element_bytes",
+               "weight_read_elements", "output_elements",
+               "output_element_bytes", "host_input_elements",
+               "host_input_element_bytes", "producers", "shared_weights",
+               "shared_weight_read_elements", "graph_output", "output_shape"}))
+        return fail("node '" + node.name + "': \"" + unknown->first +
+                    "\": " + unknown->second);
       node.opName = entry.value("op", "");
       node.location = entry.value("loc", "");
       auto kind = symbolizeNodeKind(entry.value("kind", "unknown"));
