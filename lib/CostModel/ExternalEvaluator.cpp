@@ -4,6 +4,8 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Support/Interrupt.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -63,11 +65,12 @@ llvm::Expected<double> ExternalEvaluator::timeoutFromEnvironment() {
     return 300.0;
   char *end = nullptr;
   double seconds = std::strtod(text, &end);
-  if (*end != '\0' || !(seconds > 0))
-    return llvm::createStringError("EGRL_EXTERNAL_TIMEOUT must be a positive "
-                                   "number of seconds, not '" +
-                                   llvm::Twine(text) + "'");
-  return std::min(seconds, maxTimeoutSeconds);
+  if (*end != '\0' || !(seconds > 0) || seconds > maxTimeoutSeconds)
+    return llvm::createStringError(
+        "EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, at most " +
+        llvm::formatv("{0}", int64_t(maxTimeoutSeconds)).str() + ", not '" +
+        llvm::Twine(text) + "'");
+  return seconds;
 }
 
 llvm::Expected<std::unique_ptr<ExternalEvaluator>>
@@ -137,18 +140,17 @@ llvm::Error ExternalEvaluator::start() const {
                       {"bandwidth_bytes_per_s", level.bandwidth}});
   // The graph's sizes are the IR's; a target may override the element size
   // (int8 on nnpi-1000), so the bytes egrl places are sent as well.
-  json header = {
-      {"egrl", "external-evaluator"},
-      {"version", 1},
-      {"target",
-       {{"name", target.name},
-        {"element_bytes",
-         target.elementBytes ? json(*target.elementBytes) : json()},
-        {"levels", levels}}},
-      {"node_bytes",
-       {{"weights", problem().weightBytes},
-        {"outputs", problem().outputBytes},
-        {"host_inputs", problem().hostInputBytes}}}};
+  json header = {{"egrl", "external-evaluator"},
+                 {"version", 1},
+                 {"target",
+                  {{"name", target.name},
+                   {"element_bytes",
+                    target.elementBytes ? json(*target.elementBytes) : json()},
+                   {"levels", levels}}},
+                 {"node_bytes",
+                  {{"weights", problem().weightBytes},
+                   {"outputs", problem().outputBytes},
+                   {"host_inputs", problem().hostInputBytes}}}};
   // The graph's own JSON text is spliced in, not parsed and dumped again.
   std::string hello = dumpJSON(header);
   hello.pop_back();
@@ -199,8 +201,8 @@ llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
     // thread) ends the wait within a quarter of a second.
     if (int signal = stopSignal())
       return llvm::createStringError("external evaluator '" + command +
-                                     "': interrupted by " +
-                                     signalName(signal) + " while waiting");
+                                     "': interrupted by " + signalName(signal) +
+                                     " while waiting");
     pollfd fd{socketFd, events, 0};
     int slice = std::min(millisecondsUntil(deadline), 250);
     int ready = poll(&fd, 1, slice);
@@ -319,9 +321,9 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
   while (!answer && restarts < retries && !stopSignal()) {
     ++restarts;
     std::string why = llvm::toString(answer.takeError());
-    llvm::errs() << "egrl: restarting external evaluator '" << command
-                 << "' (" << restarts << " of " << retries
-                 << " restarts): " << why << "\n";
+    llvm::errs() << "egrl: restarting external evaluator '" << command << "' ("
+                 << restarts << " of " << retries << " restarts): " << why
+                 << "\n";
     stop();
     pending.clear();
     if (llvm::Error err = start()) {

@@ -47,7 +47,9 @@
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=soon not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT
-// TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, not 'soon'
+// TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, at most 10000000, not 'soon'
+// RUN: env EGRL_EXTERNAL_TIMEOUT=1e8 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT-MAX
+// TIMEOUT-MAX: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, at most 10000000, not '1e8'
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: error: egrl-memory-placement: evaluator 'external:' needs a command
