@@ -187,14 +187,20 @@ accumulatedFactors(linalg::LinalgOp op) {
                         inputsFeeding(mul->getOperand(1)));
 }
 
-/// Whether the accumulated product is a square: both factors read the same
-/// elements (the same input, or one tensor passed twice with the same
-/// indexing map). A variance's (x - mean)^2 is a reduction on the vector
-/// units, not work for the MAC array.
-static bool accumulatesSquares(linalg::LinalgOp op) {
+/// What the body accumulates: nothing to speak of, the product of two
+/// different inputs (whatever else it computes on the way: linalg's
+/// elementwise fusion moves a dequantisation or a producer's activation into
+/// a matmul's or a convolution's body, which hides it from the contraction
+/// and convolution matchers; it still runs on the MAC array), or a square,
+/// both factors reading the same elements (the same input, or one tensor
+/// passed twice with the same indexing map): a variance's (x - mean)^2 is a
+/// reduction on the vector units, not work for the MAC array.
+enum class Accumulates { Other, Products, Squares };
+
+static Accumulates accumulatedProduct(linalg::LinalgOp op) {
   auto factors = accumulatedFactors(op);
   if (!factors || factors->first.none())
-    return false;
+    return Accumulates::Other;
   auto reads = [&](const llvm::SmallBitVector &inputs) {
     llvm::SmallVector<std::pair<const void *, const void *>> out;
     for (unsigned i : inputs.set_bits()) {
@@ -206,18 +212,9 @@ static bool accumulatesSquares(linalg::LinalgOp op) {
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   };
-  return reads(factors->first) == reads(factors->second);
-}
-
-/// A multiply-accumulate of two different inputs, whatever else the body
-/// computes on the way: linalg's elementwise fusion moves a dequantisation
-/// or a producer's activation into a matmul's or a convolution's body, which
-/// hides it from the contraction and convolution matchers; it still runs on
-/// the MAC array.
-static bool accumulatesProducts(linalg::LinalgOp op) {
-  auto factors = accumulatedFactors(op);
-  return factors && factors->first.any() && factors->second.any() &&
-         !accumulatesSquares(op);
+  if (reads(factors->first) == reads(factors->second))
+    return Accumulates::Squares;
+  return factors->second.any() ? Accumulates::Products : Accumulates::Other;
 }
 
 /// The kind of a multiply-accumulate the matchers did not name: a window
@@ -263,7 +260,9 @@ static OpCost linalgCost(linalg::LinalgOp op) {
   bool contraction = linalg::isaContractionOpInterface(op) ||
                      name == "linalg.quantized_matmul" ||
                      name == "linalg.quantized_batch_matmul";
-  if ((contraction || (convolution && hasMul)) && !accumulatesSquares(op)) {
+  const Accumulates accumulates = accumulatedProduct(op);
+  if ((contraction || (convolution && hasMul)) &&
+      accumulates != Accumulates::Squares) {
     cost.macs = iterations;
     if (name.contains("depthwise"))
       cost.kind = NodeKind::DepthwiseConv;
@@ -277,7 +276,7 @@ static OpCost linalgCost(linalg::LinalgOp op) {
       cost.kind = NodeKind::Matmul;
     return cost;
   }
-  if (accumulatesProducts(op)) {
+  if (accumulates == Accumulates::Products) {
     // The other body ops ride along with the MACs, as the zero-point
     // subtractions of a quantized matmul do.
     cost.macs = iterations;
