@@ -38,8 +38,8 @@ import torch.fx as fx
 import torch.nn as nn
 
 from .mlir import UnsupportedError, Value
-from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _is_tensorish, _has_value,
-                           TorchImportResult)
+from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name, _is_tensorish,
+                           _has_value, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -453,8 +453,9 @@ class _AtenImporter(_FxImporter):
             if training and rm is None and V(x).shape[0] == 1:
                 # Statistics of the batch, of one sample: per channel over its positions. This is
                 # how instance norm decomposes (the sample's channels viewed as a batch of one).
-                y = em.group_norm(V(x), V(x).shape[1], V(w) if w is not None else None,
-                                  V(b) if b is not None else None, a[7])
+                x = V(x)
+                y = em.group_norm(x, x.shape[1], V(w) if w is not None else None, V(b) if b is not None else None,
+                                  a[7])
                 return (y, None, None)
             if training or rm is None:
                 raise self.fail("batch-norm with batch statistics (training mode) is not supported")
@@ -645,19 +646,14 @@ def _private_view(node) -> bool:
 
 def _writes_in_place(fn) -> bool:
     """aten.relu_, aten.fill_, aten.copy_, ...: an op that writes its first operand."""
-    if not isinstance(fn, torch._ops.OpOverload):
-        return False
-    name = fn.overloadpacket.__name__
-    return name.endswith("_") and not name.startswith("_")
+    return isinstance(fn, torch._ops.OpOverload) and _inplace_name(fn.overloadpacket.__name__)
 
 
 def _inplace_functional(fn):
     """aten.relu_.default -> aten.relu.default (same overload name); None if not an in-place op."""
-    if not isinstance(fn, torch._ops.OpOverload):
+    if not _writes_in_place(fn) or fn.overloadpacket.__name__ in ("copy_", "fill_", "zero_"):
         return None
     name = fn.overloadpacket.__name__
-    if not name.endswith("_") or name.startswith("_") or name in ("copy_", "fill_", "zero_"):
-        return None
     packet = getattr(aten, name[:-1], None)
     overload = getattr(packet, fn._overloadname, None) if packet is not None else None
     # transpose_(x, 0, 1) is the default overload, transpose(x, 0, 1) the int one.

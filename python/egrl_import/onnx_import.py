@@ -256,7 +256,12 @@ class _OnnxImporter:
 
     @staticmethod
     def attrs(node) -> dict:
-        return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        """Attribute values; strings (auto_pad, mode, equation) as str, not bytes."""
+        def value(a):
+            v = onnx.helper.get_attribute_value(a)
+            return v.decode(errors="replace") if isinstance(v, bytes) else v
+
+        return {a.name: value(a) for a in node.attribute}
 
     # -- lowering ---------------------------------------------------------------------
     def _lower(self, node):
@@ -290,8 +295,7 @@ class _OnnxImporter:
             x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
             if x.rank != 4 or at.get("group", 1) != 1 or "output_shape" in at:
                 raise self.fail("transposed convolution is supported in 2-D with one group and no output_shape")
-            auto = at.get("auto_pad", b"NOTSET")
-            if (auto.decode() if isinstance(auto, bytes) else auto) not in ("NOTSET", ""):
+            if at.get("auto_pad", "NOTSET") not in ("NOTSET", ""):
                 raise self.fail("auto_pad is not supported on ConvTranspose")
             p = list(at.get("pads", [0, 0, 0, 0]))
             if p[0] != p[2] or p[1] != p[3]:
@@ -406,8 +410,7 @@ class _OnnxImporter:
         if op == "Slice":
             return self._slice(node, at)
         if op == "Einsum":
-            eq = at["equation"]
-            return em.einsum(eq.decode() if isinstance(eq, bytes) else eq, [self.value(v) for v in ins])
+            return em.einsum(at["equation"], [self.value(v) for v in ins])
         if op == "Expand":
             x = self.value(ins[0])
             shape = tuple(int(d) for d in self.const(node, 1))
@@ -514,8 +517,7 @@ class _OnnxImporter:
         return acc
 
     def _pads(self, at, spatial, kernel, strides, dilations, in_hw):
-        auto = at.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = at.get("auto_pad", "NOTSET")
         if auto in ("NOTSET", ""):
             p = list(at.get("pads", [0] * (2 * spatial)))
             return (p[0], p[1], p[2], p[3])
@@ -531,19 +533,12 @@ class _OnnxImporter:
     def _conv(self, node, at):
         x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
         if x.rank == 3:
-            # 1-D: a 2-D convolution of height 1.
-            one = {"kernel_shape": [1] + list(at.get("kernel_shape", w.shape[2:]))}
-            for key in ("strides", "dilations"):
-                if key in at:
-                    one[key] = [1] + list(at[key])
-            if "pads" in at:
-                one["pads"] = [0, at["pads"][0], 0, at["pads"][1]]
-            x4 = self.em.expand(x, [[0], [1], [2, 3]], [x.shape[0], x.shape[1], 1, x.shape[2]])
-            w4 = self.em.expand(w, [[0], [1], [2, 3]], [w.shape[0], w.shape[1], 1, w.shape[2]])
-            k, s, d = one["kernel_shape"], one.get("strides", [1, 1]), one.get("dilations", [1, 1])
-            pads = self._pads({**at, **one}, 2, k, s, d, x4.shape[2:])
-            y = self.em.conv2d(x4, w4, b, s, pads, d, at.get("group", 1))
-            return self.em.collapse(y, [[0], [1], [2, 3]])
+            # 1-D: its pads (auto_pad included) as those of a 2-D convolution of height 1.
+            k = at.get("kernel_shape", w.shape[2:])[0]
+            s, d = at.get("strides", [1])[0], at.get("dilations", [1])[0]
+            flat = {**at, **({"pads": [0, at["pads"][0], 0, at["pads"][1]]} if "pads" in at else {})}
+            pads = self._pads(flat, 2, (1, k), (1, s), (1, d), (1, x.shape[2]))
+            return self.em.conv1d(x, w, b, s, (pads[1], pads[3]), d, at.get("group", 1))
         if x.rank != 4:
             raise self.fail(f"only 1-D and 2-D convolution (rank-3 or rank-4 input) are supported, got rank {x.rank}")
         k = tuple(at.get("kernel_shape", w.shape[2:]))
@@ -554,8 +549,7 @@ class _OnnxImporter:
 
     def _pad(self, node, at):
         x = self.tensor(node, 0)
-        mode = at.get("mode", b"constant")
-        mode = mode.decode() if isinstance(mode, bytes) else mode
+        mode = at.get("mode", "constant")
         if mode not in ("constant", "reflect", "edge"):
             raise self.fail(f"mode '{mode}' is not supported (constant, reflect, edge)")
         if self.opset >= 11:
@@ -573,12 +567,12 @@ class _OnnxImporter:
         return self.em.pad(x, pads[:x.rank], pads[x.rank:], value or 0.0)
 
     def _resize(self, node, at):
-        """Nearest upsampling by integer factors, under the coordinate and rounding rules
-        that make it read input position i floordiv factor (torch's export among them)."""
+        """Upsampling by integer factors: nearest under the coordinate and rounding rules that
+        make it read input position i floordiv factor (torch's export among them), or linear
+        with half-pixel coordinates (align_corners=False)."""
         x = self.tensor(node, 0)
-        text = lambda key, default: (lambda v: v.decode() if isinstance(v, bytes) else v)(at.get(key, default))
-        mode, ctm, rounding = text("mode", "nearest"), text("coordinate_transformation_mode", "half_pixel"), \
-            text("nearest_mode", "round_prefer_floor")
+        mode, ctm = at.get("mode", "nearest"), at.get("coordinate_transformation_mode", "half_pixel")
+        rounding = at.get("nearest_mode", "round_prefer_floor")
         floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
             ctm in ("half_pixel", "pytorch_half_pixel") and rounding in ("round_prefer_floor", "round_prefer_ceil"))
         linear = mode == "linear" and ctm in ("half_pixel", "pytorch_half_pixel")

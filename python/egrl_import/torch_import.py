@@ -126,6 +126,12 @@ _ALIAS_MODULES = (nn.Identity, nn.Flatten, nn.Unflatten, nn.modules.dropout._Dro
 _DROPOUT_FUNCTIONS = (F.dropout, F.dropout1d, F.dropout2d, F.dropout3d, F.alpha_dropout, F.feature_alpha_dropout)
 
 
+def _inplace_name(name: str) -> bool:
+    """relu_, add_, transpose_: torch's names for ops that write their first
+    operand (a leading underscore marks a private op, not a write)."""
+    return name.endswith("_") and not name.startswith("_")
+
+
 def _function_inplace_flag(fn, args, kwargs) -> bool:
     """F.relu(x, inplace=True) and friends, by keyword or position."""
     try:
@@ -256,12 +262,12 @@ class _FxImporter:
             # Dropout at inference returns its input: nothing is written.
             inplace = getattr(mod, "inplace", False) is True and not isinstance(mod, _ALIAS_MODULES)
         elif node.op == "call_method":
-            inplace = node.target.endswith("_") and not node.target.startswith("_")
+            inplace = _inplace_name(node.target)
         elif node.op == "call_function":
             if node.target in _DROPOUT_FUNCTIONS:
                 return None
             name = getattr(node.target, "__name__", "")
-            inplace = (node.target in _INPLACE_OPERATORS or (name.endswith("_") and not name.startswith("_"))
+            inplace = (node.target in _INPLACE_OPERATORS or _inplace_name(name)
                        or _function_inplace_flag(node.target, node.args, node.kwargs))
         else:
             inplace = False
@@ -606,9 +612,9 @@ class _FxImporter:
                              _arg(a, kw, 3, "value", 0.0))
         if fn is F.group_norm:
             w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
-            return self.em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),
-                                      self.value(w) if w is not None else None,
-                                      self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
+            return em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),
+                                 self.value(w) if w is not None else None,
+                                 self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn in (F.log_softmax, torch.log_softmax):
             return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.dropout, torch.dropout, F.dropout2d):
