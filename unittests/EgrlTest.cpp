@@ -339,7 +339,7 @@ TEST(SacLearner, CriticsLearnTheRewardAndTheActorFollows) {
   auto level0 = [&] { return meanOutputFastest(learner.actor(), 20); };
   double before = level0();
   std::mt19937_64 rng(3);
-  for (unsigned g = 0; g < 40; ++g)
+  for (unsigned g = 0; g < 80; ++g)
     learner.train(buffer, rng);
   Placement fast(20, 0), slow(20, 0);
   for (unsigned i = 0; i < 20; ++i)

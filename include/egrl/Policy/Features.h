@@ -21,7 +21,7 @@ enum class Feature : unsigned {
 };
 
 /// Bumped whenever Features.def changes; saved policies record it.
-constexpr unsigned kFeatureVersion = 2;
+constexpr unsigned kFeatureVersion = 3;
 constexpr unsigned kNumNodeFeatures = unsigned(Feature::NumFeatures);
 
 struct FeatureInfo {
