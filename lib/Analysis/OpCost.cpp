@@ -383,10 +383,16 @@ OpCost costOf(Operation *op) {
     cost.kind = NodeKind::DataMovement;
     return cost;
   }
-  // A tensor of run-time scalars: written like a linalg.fill. A pad the
-  // builder materialises (one the function returns) is a copy.
-  if (name == "tensor.splat" || name == "tensor.from_elements" ||
-      name == "tensor.pad") {
+  // A tensor of run-time scalars: written like a linalg.fill.
+  if (name == "tensor.splat" || name == "tensor.from_elements") {
+    cost.kind = NodeKind::DataMovement;
+    cost.fusible = true;
+    return cost;
+  }
+  // Relayouts of one tensor, which move its data and compute nothing, as a
+  // transpose does: a pack (tiled, padded to whole tiles) or an unpack, and a
+  // pad the builder materialises (one the function returns).
+  if (isa<linalg::PackOp, linalg::UnPackOp>(op) || name == "tensor.pad") {
     cost.kind = NodeKind::DataMovement;
     cost.fusible = true;
     return cost;
