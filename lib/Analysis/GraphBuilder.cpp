@@ -25,6 +25,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <map>
@@ -217,6 +218,27 @@ bool computesFromIndices(Operation *op) {
       [](Operation &inner) { return isa<linalg::IndexOp>(inner); });
 }
 
+/// Whether the function returns `value`, directly or through views other
+/// than pads: a pad it returns has no consumer to fold into, so the padded
+/// tensor is written out (a pad of a pad is one write, by the outer pad).
+bool isReturnedThroughViews(Value value) {
+  Block *body = value.getParentBlock();
+  SmallVector<Value> work{value};
+  llvm::SmallPtrSet<Operation *, 4> seen;
+  while (!work.empty()) {
+    Value next = work.pop_back_val();
+    for (Operation *user : next.getUsers()) {
+      if (user->getBlock() != body || !seen.insert(user).second)
+        continue;
+      if (user->hasTrait<OpTrait::ReturnLike>())
+        return true;
+      if (isViewLike(user) && !isPad(user) && user->getOperand(0) == next)
+        llvm::append_range(work, user->getResults());
+    }
+  }
+  return false;
+}
+
 FailureOr<WorkloadGraph> GraphWalker::build() {
   if (func.isExternal()) {
     emitError(func.getLoc())
@@ -396,7 +418,8 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     addScalarSources(op.getOperands(), dataOperands);
     addScalarSources(capturedValues, dataOperands);
 
-    if (isViewLike(&op) && !dataOperands.empty()) {
+    if (isViewLike(&op) && !dataOperands.empty() &&
+        !(isPad(&op) && isReturnedThroughViews(op.getResult(0)))) {
       ValueInfo source = info.lookup(dataOperands.front());
       for (Value result : op.getResults())
         info[result] = source;

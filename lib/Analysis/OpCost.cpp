@@ -38,7 +38,8 @@ int64_t elementBytes(Type elementType) {
 
 /// Views and padding: no data is computed, the result aliases its source.
 /// Padding is absorbed by the consumer, as a compiler folds it into the
-/// consumer's address generation.
+/// consumer's address generation (the builder materialises a pad only when
+/// the function returns it: no consumer absorbs it then).
 bool isViewLike(Operation *op) {
   static const llvm::StringSet<> names = {
       "tensor.expand_shape", "tensor.collapse_shape",
@@ -49,6 +50,11 @@ bool isViewLike(Operation *op) {
       "tosa.slice",          "tosa.identity",
       "tosa.cast_shape",     "bufferization.to_tensor"};
   return names.contains(op->getName().getStringRef());
+}
+
+bool isPad(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  return name == "tensor.pad" || name == "tosa.pad";
 }
 
 bool isBufferInit(Operation *op) {
@@ -341,7 +347,7 @@ static OpCost tosaCost(Operation *op) {
     cost.kind = NodeKind::Elementwise;
     cost.fusible = true;
   } else if (name == "tosa.transpose" || name == "tosa.tile" ||
-             name == "tosa.reverse") {
+             name == "tosa.reverse" || name == "tosa.pad") {
     cost.kind = NodeKind::DataMovement;
     cost.fusible = true;
   } else if (name == "tosa.concat" || name == "tosa.gather" ||
@@ -379,6 +385,14 @@ OpCost costOf(Operation *op) {
   }
   // A tensor of run-time scalars: written like a linalg.fill.
   if (name == "tensor.splat" || name == "tensor.from_elements") {
+    cost.kind = NodeKind::DataMovement;
+    cost.fusible = true;
+    return cost;
+  }
+  // Relayouts of one tensor, which move its data and compute nothing, as a
+  // transpose does: a pack (tiled, padded to whole tiles) or an unpack, and a
+  // pad the builder materialises (one the function returns).
+  if (isa<linalg::PackOp, linalg::UnPackOp>(op) || name == "tensor.pad") {
     cost.kind = NodeKind::DataMovement;
     cost.fusible = true;
     return cost;

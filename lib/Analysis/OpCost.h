@@ -32,6 +32,8 @@ OpCost costOf(mlir::Operation *op);
 
 /// Views and padding: no data is computed, the result aliases its source.
 bool isViewLike(mlir::Operation *op);
+/// tensor.pad and tosa.pad (view-like, unless returned).
+bool isPad(mlir::Operation *op);
 /// tensor.empty and its kin: a destination, not data.
 bool isBufferInit(mlir::Operation *op);
 /// Ops whose operand 0 is a table they gather rows from.

@@ -66,7 +66,10 @@ struct LowerMemorySpacesPass
           return fail("the placement's target '" + name +
                       "' is not bundled; give its file with target=");
         }
-        return fail(llvm::toString(chip.takeError()));
+        // Of target=, nowhere in the IR: no location (MemoryPlacement.cpp).
+        emitError(UnknownLoc::get(&getContext()))
+            << "egrl-lower-memory-spaces: " << llvm::toString(chip.takeError());
+        return signalPassFailure();
       }
       // A target of other levels than the placement's would map the
       // placement's names by accident, or not at all.

@@ -51,7 +51,16 @@ struct MemoryPlacementPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // An option's value (and the file, chip or tool it names) is nowhere in
+    // the IR: such errors have no location, as upstream's pass-option errors
+    // (a parsed file's module is at `file:0:0`, a location of nothing).
+    Location noLoc = UnknownLoc::get(&getContext());
     auto fail = [&](const llvm::Twine &message) {
+      emitError(noLoc) << "egrl-memory-placement: " << message;
+      signalPassFailure();
+    };
+    // What the module holds is at the module.
+    auto failOnModule = [&](const llvm::Twine &message) {
       emitError(module.getLoc()) << "egrl-memory-placement: " << message;
       signalPassFailure();
     };
@@ -86,10 +95,11 @@ struct MemoryPlacementPass
     if (!report.empty() && !trace.empty() && isSameFile(report, trace))
       return fail("report= and trace= name the same file '" + report + "'");
     if ((!report.empty() || !trace.empty()) && module->getParentOp())
-      return fail("report= and trace= with the pass on a nested module: "
-                  "every nested module's run would write the same file; "
-                  "run it on the top-level module (a module's own functions "
-                  "are what it places)");
+      return failOnModule(
+          "report= and trace= with the pass on a nested module: "
+          "every nested module's run would write the same file; "
+          "run it on the top-level module (a module's own functions "
+          "are what it places)");
     for (auto [kind, file] : {std::pair<const char *, const std::string *>{
                                   "report", &report.getValue()},
                               {"trace", &trace.getValue()}}) {
@@ -112,10 +122,9 @@ struct MemoryPlacementPass
     // As seed-from= on a strategy without seeds: an option that does
     // nothing says so, rather than look applied.
     if (strategy != "policy" && !policyFile.empty())
-      emitWarning(module.getLoc())
-          << "egrl: policy=" << policyFile
-          << " has no effect with strategy=" << strategy
-          << " (only strategy=policy places with a policy)";
+      emitWarning(noLoc) << "egrl: policy=" << policyFile
+                         << " has no effect with strategy=" << strategy
+                         << " (only strategy=policy places with a policy)";
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =
@@ -156,9 +165,9 @@ struct MemoryPlacementPass
           llvm::count_if(module.getOps<func::FuncOp>(),
                          [](func::FuncOp f) { return !f.isExternal(); });
       if (bodies > 1)
-        return fail("trace= needs exactly one placed function, the module "
-                    "has " +
-                    llvm::Twine(bodies) + " with bodies");
+        return failOnModule("trace= needs exactly one placed function, the "
+                            "module has " +
+                            llvm::Twine(bodies) + " with bodies");
     }
     auto strategyOr = createStrategy(strategy);
     if (!strategyOr)
@@ -167,7 +176,7 @@ struct MemoryPlacementPass
     // native, greedy, dp and ilp measure their one placement: a budget or a
     // seed asked for does nothing, and says so.
     if (!search->dependsOnSeed() && (budget.hasValue() || seed.hasValue()))
-      emitWarning(module.getLoc())
+      emitWarning(noLoc)
           << "egrl: " << (budget.hasValue() ? "budget=" : "seed=")
           << (budget.hasValue() ? uint64_t(budget) : uint64_t(seed))
           << " has no effect with strategy=" << strategy
@@ -178,7 +187,7 @@ struct MemoryPlacementPass
     searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
     if (search->dependsOnSeed() && searchBudget > 1 &&
         searchBudget < uint64_t(repeats))
-      emitWarning(module.getLoc())
+      emitWarning(noLoc)
           << "egrl: budget=" << searchBudget
           << " is below repeats=" << int64_t(repeats)
           << ": the best placement is measured fewer times than native's "
@@ -308,7 +317,7 @@ struct MemoryPlacementPass
         break; // Later functions are not searched.
     }
     if (!sawFunction)
-      return fail("the module has no func.func with a body to place");
+      return failOnModule("the module has no func.func with a body to place");
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
     // than leave an older run's file in place.
@@ -344,9 +353,9 @@ struct MemoryPlacementPass
     // Checked before the report is written, so a failing pass leaves no
     // file behind.
     if (!trace.empty() && placed.size() != 1)
-      return fail("trace= needs exactly one placed function, the module "
-                  "has " +
-                  llvm::Twine(placed.size()));
+      return failOnModule("trace= needs exactly one placed function, the "
+                          "module has " +
+                          llvm::Twine(placed.size()));
     if (!report.empty())
       if (llvm::Error err = writeReport(placed))
         return fail("cannot write report '" + report +

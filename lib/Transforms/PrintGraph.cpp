@@ -92,17 +92,18 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Errors about the options have no location (MemoryPlacement.cpp).
+    Location noLoc = UnknownLoc::get(&getContext());
     auto kind = parseGranularity(granularity);
     if (!kind) {
-      emitError(module.getLoc())
-          << "egrl-print-graph: unknown granularity '" << granularity
-          << "' (expected 'fused' or 'op')";
+      emitError(noLoc) << "egrl-print-graph: unknown granularity '"
+                       << granularity << "' (expected 'fused' or 'op')";
       return signalPassFailure();
     }
     // Graph JSON bounds an element at 64 bytes (WorkloadGraph::verify):
     // a larger one would print a graph no tool reads back.
     if (elementBytes < 0 || elementBytes > 64) {
-      emitError(module.getLoc())
+      emitError(noLoc)
           << "egrl-print-graph: element-bytes must be between 0 and 64, not "
           << std::to_string(elementBytes);
       return signalPassFailure();
@@ -114,11 +115,12 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
         funcs.push_back(func);
     if (!function.empty() && funcs.empty()) {
       auto declared = module.lookupSymbol<func::FuncOp>(function);
-      emitError(module.getLoc())
-          << "egrl-print-graph: "
-          << (declared ? "function @" + function +
-                             " is a declaration: it has no body to print"
-                       : "no function @" + function);
+      emitError(noLoc) << "egrl-print-graph: function=" << function << ": "
+                       << (declared
+                               ? "@" + function +
+                                     " is a declaration: it has no body "
+                                     "to print"
+                               : "the module has no function @" + function);
       return signalPassFailure();
     }
     if (funcs.empty()) {
@@ -127,11 +129,10 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       return signalPassFailure();
     }
     if (json && funcs.size() > 1) {
-      emitError(module.getLoc())
-          << "egrl-print-graph: json=true prints one graph "
-             "but the module has "
-          << funcs.size() << " functions; choose one with "
-          << "function=NAME";
+      emitError(noLoc) << "egrl-print-graph: json=true prints one graph "
+                          "but the module has "
+                       << funcs.size() << " functions; choose one with "
+                       << "function=NAME";
       return signalPassFailure();
     }
     // Printed whole, then written through a temporary file renamed into
@@ -160,8 +161,8 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
     if (output == "-")
       printedToStdout = true;
     if (llvm::Error err = writeWholeFile(output, text)) {
-      emitError(module.getLoc()) << "egrl-print-graph: cannot write '" << output
-                                 << "': " << llvm::toString(std::move(err));
+      emitError(noLoc) << "egrl-print-graph: cannot write '" << output
+                       << "': " << llvm::toString(std::move(err));
       return signalPassFailure();
     }
     markAllAnalysesPreserved();

@@ -11,7 +11,7 @@
 // An element size the graph JSON cannot hold is an error, not a graph no
 // tool reads back.
 // RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph="json=true element-bytes=65" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYTES
-// BYTES: error: egrl-print-graph: element-bytes must be between 0 and 64, not 65
+// BYTES: <unknown>:0: error: egrl-print-graph: element-bytes must be between 0 and 64, not 65
 // The pass leaves the IR alone.
 // RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-print-graph -o - | FileCheck %s --check-prefix=IR
 

@@ -26,7 +26,7 @@
 // RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=NORECORD
 // NORECORD: error: egrl-lower-memory-spaces: the module has no #egrl.record (run --egrl-memory-placement first) and no target= was given
 // RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces="target=nowhere" 2>&1 | FileCheck %s --check-prefix=NOTARGET
-// NOTARGET: error: egrl-lower-memory-spaces: unknown target 'nowhere'
+// NOTARGET: <unknown>:0: error: egrl-lower-memory-spaces: unknown target 'nowhere'
 // The record holds the address spaces: a target given as a file needs no
 // target= when lowering, and a file named after a bundled target lowers
 // with its own spaces, not the bundled ones (nnpi-1000 has sram 2).
