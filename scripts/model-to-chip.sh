@@ -18,11 +18,12 @@ models=(bert_base resnet101)
 chips=(nnpi-1000 nnpi-1000-fastcompute nnpi-1000-dram40)
 pretrain=${MODEL_TO_CHIP_PRETRAIN:-20000}
 mkdir -p "$out"
+# Pre-trained on every run: a policy kept from an earlier build may hold
+# another feature version, or another model's graph.
 for model in "${models[@]}"; do
-  [[ -f $out/$model.json ]] ||
-    "$bin/egrl-train" "$model" --target=nnpi-1000 --evaluator=analytical \
-      --budget="$pretrain" --seed=0 --output="$out/$model.json" \
-      --progress=false 2>"$out/$model.train.log"
+  "$bin/egrl-train" "$model" --target=nnpi-1000 --evaluator=analytical \
+    --budget="$pretrain" --seed=0 --output="$out/$model.json" \
+    --progress=false 2>"$out/$model.train.log"
 done
 for chip in "${chips[@]}"; do
   mkdir -p "$out/$chip"
