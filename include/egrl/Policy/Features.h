@@ -20,7 +20,10 @@ enum class Feature : unsigned {
   NumFeatures
 };
 
-/// Bumped whenever Features.def changes; saved policies record it.
+/// Bumped whenever Features.def changes; saved policies record it. A bump
+/// also means retraining policies/ and test/Inputs/tiny-policy.json, and
+/// updating fuzz/regressions/policy/, whose inputs must get past this check
+/// to reach what they test.
 constexpr unsigned kFeatureVersion = 3;
 constexpr unsigned kNumNodeFeatures = unsigned(Feature::NumFeatures);
 
