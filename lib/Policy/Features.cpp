@@ -56,7 +56,7 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
   // such as a norm's scale do not hold the stream). A placement-free proxy of
   // the stream in docs/cost-model.md, which the per-node time shares miss: an
   // attention projection after the attention's batched matmuls hides where an
-  // FFN weight after an element-wise op does not.
+  // FFN weight right after another FFN weight does not.
   constexpr unsigned kMaxWindowNodes = 256;
   auto fetchHidden = [&](unsigned i, unsigned level) {
     if (fetchBytes[i] <= 0)
@@ -83,11 +83,9 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
     double inputs = double(problem.hostInputBytes[i]);
     for (unsigned p : node.producers)
       inputs += double(problem.outputBytes[p]);
-    double shared = 0;
-    for (int64_t bytes : problem.sharedReadBytes[i])
-      shared += double(bytes);
     double compute = problem.computeSeconds[i];
-    double slowMemory = (weightsRead + output + inputs + shared) * slowSpb;
+    // Byte counts are exact in a double, so the order of the sum is moot.
+    double slowMemory = (fetchBytes[i] + output + inputs) * slowSpb;
     double slowTime = std::max(compute, slowMemory) + 1e-30;
 
     set(Feature::LogMacs, log2p(double(node.macs)) / 40);
