@@ -64,40 +64,6 @@ TEST(Features, WeightPressureIsOneValuePerGraphAndGrowsAsFastMemoryShrinks) {
   EXPECT_EQ(pressureOn(allWeights / 1000), 1.0f); // At most 1.
 }
 
-TEST(Features, FetchHiddenSeesTheComputeBeforeTheNodeBackToTheLastWeights) {
-  // Two equal weighted layers, one right after another weighted layer and
-  // one after a weightless layer with much compute (an attention's batched
-  // matmuls before its output projection): the second's fetch has that
-  // compute to hide behind, the first only its own. A tiny weight (a norm's
-  // scale) in between does not end the window.
-  WorkloadGraph graph;
-  graph.nodes.push_back(test::makeNode("first", 100, 2000, 10));
-  graph.nodes.push_back(test::makeNode("after-weights", 100, 2000, 10, {0}));
-  graph.nodes.push_back(test::makeNode("attention", 5000, 0, 10, {1}));
-  graph.nodes.push_back(test::makeNode("norm", 10, 1, 10, {2}));
-  graph.nodes.push_back(test::makeNode("after-compute", 100, 2000, 10, {3}));
-  graph.nodes.push_back(test::makeNode("no-weights", 100, 0, 10, {4}));
-  graph.nodes.back().isGraphOutput = true;
-  Target target = test::threeLevelTarget();
-  Problem problem(graph, target);
-  std::vector<float> features = computeNodeFeatures(problem);
-  auto value = [&](unsigned node, Feature feature) {
-    return features[size_t(node) * kNumNodeFeatures + unsigned(feature)];
-  };
-  for (Feature f :
-       {Feature::SecondLevelFetchHidden, Feature::SlowestLevelFetchHidden}) {
-    EXPECT_LT(value(4, f), value(1, f) - 0.5f);
-    EXPECT_EQ(value(5, f), -1.0f) << "no weights, nothing to hide";
-    for (unsigned i = 0; i < problem.numNodes(); ++i) {
-      EXPECT_GE(value(i, f), -1.0f);
-      EXPECT_LE(value(i, f), 1.0f);
-    }
-  }
-  // The same weights fetched from the slower level take longer to hide.
-  EXPECT_GT(value(1, Feature::SlowestLevelFetchHidden),
-            value(1, Feature::SecondLevelFetchHidden));
-}
-
 TEST(GnnPolicy, SamplingIsSeededAndCoversTheLevels) {
   WorkloadGraph graph = test::randomGraph(30, 2);
   Target target = test::nnpiTarget();

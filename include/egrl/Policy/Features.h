@@ -24,7 +24,7 @@ enum class Feature : unsigned {
 /// also means retraining policies/ and test/Inputs/tiny-policy.json, and
 /// updating fuzz/regressions/policy/, whose inputs must get past this check
 /// to reach what they test.
-constexpr unsigned kFeatureVersion = 3;
+constexpr unsigned kFeatureVersion = 2;
 constexpr unsigned kNumNodeFeatures = unsigned(Feature::NumFeatures);
 
 struct FeatureInfo {
