@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
 #include <functional>
 #include <limits>
 
@@ -296,6 +297,33 @@ TEST_F(PolicyFileTest, StrategyPlacesOnceAndRefinementNeverLoses) {
   ASSERT_FALSE(bool(none));
   EXPECT_NE(llvm::toString(none.takeError()).find("policy=FILE"),
             std::string::npos);
+}
+
+TEST(CheckedInPolicyFiles, RecordThisBuildsFeatureVersion) {
+  // The shipped policies and the test inputs must be retrained when the
+  // features change; the fuzzer's policy regressions must get past the
+  // version check to reach the checks they were kept for.
+  std::vector<std::string> files = {EGRL_SOURCE_DIR
+                                    "/test/Inputs/tiny-policy.json"};
+  for (const char *dir : {"/policies", "/fuzz/regressions/policy"}) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator
+             it(EGRL_SOURCE_DIR + std::string(dir), ec),
+         end;
+         it != end && !ec; it.increment(ec))
+      if (llvm::StringRef(it->path()).ends_with(".json"))
+        files.push_back(it->path());
+  }
+  unsigned withVersion = 0;
+  for (const std::string &file : files) {
+    std::ifstream in(file);
+    json document = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object() || !document.contains("feature_version"))
+      continue; // A regression that is not a policy file at all.
+    ++withVersion;
+    EXPECT_EQ(document["feature_version"], kFeatureVersion) << file;
+  }
+  EXPECT_GE(withVersion, 7u) << "4 shipped, tiny-policy, 2 regressions";
 }
 
 } // namespace

@@ -23,7 +23,7 @@ enum class Feature : unsigned {
 /// Bumped whenever Features.def changes; saved policies record it. A bump
 /// also means retraining policies/ and test/Inputs/tiny-policy.json, and
 /// updating fuzz/regressions/policy/, whose inputs must get past this check
-/// to reach what they test.
+/// to reach what they test (unittests/PolicyFileTest.cpp checks all three).
 constexpr unsigned kFeatureVersion = 2;
 constexpr unsigned kNumNodeFeatures = unsigned(Feature::NumFeatures);
 
