@@ -102,6 +102,8 @@ private:
   func::FuncOp func;
   const GraphBuildOptions &options;
   GraphOpMap *opMap;
+  /// The module's globals, indexed once for every op that loads one.
+  SymbolTableCollection symbols;
   llvm::DenseMap<Value, ValueInfo> info;
   /// Non-tensor values computed from run-time data, with the host inputs
   /// and activations they were read from (their dependences).
@@ -332,7 +334,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
     // State a global holds and the program changes (a KV cache in a mutable
     // ml_program or util global) flows in at run time, as an argument does.
-    if (loadsMutableGlobal(&op)) {
+    if (loadsMutableGlobal(&op, &symbols)) {
       ValueInfo &vi = info[op.getResult(0)];
       vi.cls = ValueInfo::Host;
       vi.hostValue = op.getResult(0);
@@ -340,7 +342,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
     }
     // Constants and tensors (or buffers, memref.get_global) loaded from
     // immutable globals (ml_program, IREE's util).
-    if (isWeightSource(&op)) {
+    if (isWeightSource(&op, &symbols)) {
       Value result = op.getResult(0);
       auto type = dyn_cast<ShapedType>(result.getType());
       if (type && type.hasStaticShape() && type.getNumElements() > 1) {

@@ -60,14 +60,16 @@ static bool isTensorOfConstants(Operation *op) {
   });
 }
 
-bool egrl::loadsMutableGlobal(Operation *op) {
+bool egrl::loadsMutableGlobal(Operation *op, SymbolTableCollection *symbols) {
   if (op->getNumOperands() != 0 || op->getNumResults() != 1)
     return false;
   for (NamedAttribute attr : op->getAttrs()) {
     auto symbol = dyn_cast<SymbolRefAttr>(attr.getValue());
     if (!symbol)
       continue;
-    Operation *global = SymbolTable::lookupNearestSymbolFrom(op, symbol);
+    Operation *global = symbols
+                            ? symbols->lookupNearestSymbolFrom(op, symbol)
+                            : SymbolTable::lookupNearestSymbolFrom(op, symbol);
     if (!global)
       continue;
     if (global->getName().getStringRef() == "memref.global")
@@ -77,8 +79,8 @@ bool egrl::loadsMutableGlobal(Operation *op) {
   return false;
 }
 
-bool egrl::isWeightSource(Operation *op) {
-  if (loadsMutableGlobal(op))
+bool egrl::isWeightSource(Operation *op, SymbolTableCollection *symbols) {
+  if (loadsMutableGlobal(op, symbols))
     return false;
   if (op->hasTrait<OpTrait::ConstantLike>())
     return !isSplatInit(op);

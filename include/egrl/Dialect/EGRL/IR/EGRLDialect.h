@@ -6,6 +6,7 @@
 #include "mlir/IR/Attributes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Value.h"
 
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h.inc"
@@ -19,13 +20,18 @@ namespace egrl {
 /// util.global.load), or any other operand-less op making a tensor, except
 /// ops that only create an empty buffer (tensor.empty) and splat constants
 /// used only as output inits (a folded linalg.fill). The graph builder and
-/// the placement verifier share this rule.
-bool isWeightSource(mlir::Operation *op);
+/// the placement verifier share this rule. `symbols`, when given, caches the
+/// lookups of globals (see loadsMutableGlobal).
+bool isWeightSource(mlir::Operation *op,
+                    mlir::SymbolTableCollection *symbols = nullptr);
 /// True if `op` loads a global the program may change (a `mutable`
 /// ml_program.global or util.global, a memref.global that is not
 /// `constant`): state, such as a KV cache, that flows in at run time like an
-/// argument, not a weight.
-bool loadsMutableGlobal(mlir::Operation *op);
+/// argument, not a weight. Without `symbols` each call scans the symbol
+/// table for the global; a caller asking about every op of a module passes
+/// one collection, so that the module's globals are indexed once.
+bool loadsMutableGlobal(mlir::Operation *op,
+                        mlir::SymbolTableCollection *symbols = nullptr);
 } // namespace egrl
 
 #endif // EGRL_DIALECT_EGRL_IR_EGRLDIALECT_H
