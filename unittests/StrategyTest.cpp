@@ -1,4 +1,4 @@
-//===- StrategyTest.cpp - native and greedy -------------------------------===//
+//===- StrategyTest.cpp - native, greedy and keep -------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
@@ -85,6 +85,47 @@ TEST(Greedy, CloseToTheOptimumOnTinyGraphs) {
     EXPECT_GE(greedy.result.latency, optimum * (1 - 1e-12));
     EXPECT_LE(greedy.result.latency, optimum * 1.5) << "seed " << seed;
   }
+}
+
+TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 1, 600, 10),
+                 test::makeNode("b", 1, 600, 10, {0})};
+  Target target = test::twoLevelTarget(1000);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  auto keep = createStrategy("keep");
+  ASSERT_TRUE(bool(keep));
+  EXPECT_FALSE((*keep)->dependsOnSeed());
+
+  // Not native's placement (which keeps a's weights fast): b's.
+  Placement given(problem.numNodes(), 1);
+  given[0].output = given[1].output = 0;
+  given[1].weights = 0;
+  SearchContext context{problem, model, model, {}};
+  context.options.seedPlacements = {given};
+  auto result = (*keep)->run(context);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_EQ(result->evaluations, 1u);
+  EXPECT_EQ(result->placement, given);
+  EXPECT_DOUBLE_EQ(result->result.latency, model.evaluate(given).latency);
+
+  // Both weights fast (1200 B) do not fit 1000 B: an error, not a rectified
+  // placement measured in its stead.
+  given[0].weights = 0;
+  context.options.seedPlacements = {given};
+  auto overflow = (*keep)->run(context);
+  ASSERT_FALSE(bool(overflow));
+  std::string message = llvm::toString(overflow.takeError());
+  EXPECT_NE(message.find("does not fit the chip's fast"), std::string::npos)
+      << message;
+
+  context.options.seedPlacements.clear();
+  auto none = (*keep)->run(context);
+  ASSERT_FALSE(bool(none));
+  message = llvm::toString(none.takeError());
+  EXPECT_NE(message.find("was given 0"), std::string::npos) << message;
 }
 
 TEST(Strategy, UnknownNameListsTheKnownOnes) {

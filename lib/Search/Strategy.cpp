@@ -15,8 +15,8 @@ Strategy::~Strategy() = default;
 
 llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
   static const llvm::StringRef names[] = {
-      "native", "greedy", "dp",       "random", "ea",    "anneal",
-      "pg",     "egrl",   "egrl-sac", "ilp",    "policy"};
+      "native", "greedy", "dp",       "random", "ea",     "anneal",
+      "pg",     "egrl",   "egrl-sac", "ilp",    "policy", "keep"};
   return names;
 }
 
@@ -38,6 +38,8 @@ egrl::createStrategy(llvm::StringRef name) {
     return createEvolutionStrategy();
   if (name == "anneal")
     return createAnnealStrategy();
+  if (name == "keep")
+    return createKeepStrategy();
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();

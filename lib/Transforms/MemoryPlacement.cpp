@@ -129,14 +129,48 @@ struct MemoryPlacementPass
     // to refine it with is asked for.
     uint64_t searchBudget =
         strategy == "policy" && !budget.hasValue() ? 1 : uint64_t(budget);
-    auto granularityKind = parseGranularity(granularity);
+    // strategy=keep measures the placement the module carries: its graph
+    // must be the one it was placed on.
+    RecordAttr placedRecord =
+        module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
+    const bool keep = strategy == "keep";
+    if (keep && !placedRecord)
+      return failOnModule("strategy=keep measures the placement the module "
+                          "carries, and it carries none (no egrl.record): "
+                          "place it with another strategy first");
+    std::string graphGranularity = granularity;
+    if (keep) {
+      std::string placedAt = placedRecord.getGranularity().str();
+      if (granularity.hasValue() && granularity != placedAt)
+        return fail("strategy=keep with granularity=" + granularity +
+                    ": the module was placed at granularity '" + placedAt +
+                    "' (its egrl.record), whose node numbers its "
+                    "#egrl.placement attributes hold");
+      graphGranularity = placedAt;
+    }
+    auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
-      return fail("unknown granularity '" + granularity +
+      return fail("unknown granularity '" + graphGranularity +
                   "' (expected 'fused' or 'op')");
     llvm::Expected<Target> loaded = loadTarget(target);
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
+    if (keep) {
+      std::string placedLevels, levels;
+      for (Attribute level : placedRecord.getLevels())
+        placedLevels += (placedLevels.empty() ? "" : ", ") +
+                        cast<StringAttr>(level).getValue().str();
+      for (const MemoryLevel &level : chip.levels)
+        levels += (levels.empty() ? "" : ", ") + level.name;
+      if (placedLevels != levels)
+        return fail("strategy=keep: the module was placed for target '" +
+                    placedRecord.getTarget().getValue() + "' (levels " +
+                    placedLevels + "); target '" + chip.name + "' has levels " +
+                    levels +
+                    ": set target= to the chip it "
+                    "was placed for");
+    }
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
@@ -262,6 +296,13 @@ struct MemoryPlacementPass
       context.options.progress = progress;
       context.options.progressLabel = strategy;
       context.options.repeats = unsigned(repeats);
+      if (keep) {
+        FailureOr<Placement> given =
+            readPlacement(func, opMap, *entry.problem, chip);
+        if (failed(given))
+          return signalPassFailure();
+        context.options.seedPlacements.push_back(std::move(*given));
+      }
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
       if (!result)
@@ -343,8 +384,8 @@ struct MemoryPlacementPass
         RecordAttr::get(
             ctx, StringAttr::get(ctx, chip.name),
             ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
-            StringAttr::get(ctx, evaluator), StringAttr::get(ctx, granularity),
-            uint64_t(seed),
+            StringAttr::get(ctx, evaluator),
+            StringAttr::get(ctx, graphGranularity), uint64_t(seed),
             simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
             *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
                                             : StringAttr(),
@@ -406,6 +447,97 @@ struct MemoryPlacementPass
                   PlacementAttr::get(ctx, node, weights,
                                      levelName(placement[node].output)));
     }
+  }
+
+  /// The placement the ops' #egrl.placement attributes hold (strategy=keep),
+  /// checked against the graph: every op of a node placed, alike.
+  FailureOr<Placement> readPlacement(func::FuncOp func, const GraphOpMap &opMap,
+                                     const Problem &problem,
+                                     const Target &chip) {
+    auto levelOf = [&](StringAttr name) -> std::optional<uint8_t> {
+      for (unsigned level = 0; level < chip.levels.size(); ++level)
+        if (chip.levels[level].name == name.getValue())
+          return uint8_t(level);
+      return std::nullopt;
+    };
+    Placement placement(problem.numNodes(), problem.slowestLevel());
+    // The first op that gave each node's output and weights their level.
+    std::vector<Operation *> outputFrom(problem.numNodes(), nullptr);
+    std::vector<Operation *> weightsFrom(problem.numNodes(), nullptr);
+    auto take = [&](Operation *op, StringAttr name, unsigned node,
+                    bool weights) -> LogicalResult {
+      std::optional<uint8_t> level = levelOf(name);
+      const char *what = weights ? "weights" : "output";
+      if (!level)
+        return op->emitError()
+               << "strategy=keep: " << what << " level " << name
+               << " is not a level of target '" << chip.name << "'";
+      Operation *&first = weights ? weightsFrom[node] : outputFrom[node];
+      uint8_t &slot =
+          weights ? placement[node].weights : placement[node].output;
+      if (first && slot != *level) {
+        InFlightDiagnostic diag =
+            op->emitError()
+            << "strategy=keep: the " << what << " of node " << node
+            << " are placed in '" << name.getValue() << "' here and in '"
+            << chip.levels[slot].name
+            << "' by another op of it; one tensor has one level";
+        diag.attachNote(first->getLoc()) << "the other op";
+        return diag;
+      }
+      first = op;
+      slot = *level;
+      return success();
+    };
+    WalkResult walk = func.walk([&](Operation *op) {
+      auto inNode = opMap.nodeOf.find(op);
+      if (inNode == opMap.nodeOf.end())
+        return WalkResult::advance();
+      unsigned node = inNode->second;
+      auto attr =
+          op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
+      if (!attr) {
+        op->emitError() << "strategy=keep: this op of node " << node
+                        << " has no #egrl.placement (was the function "
+                           "changed, or only part of it placed?)";
+        return WalkResult::interrupt();
+      }
+      if (attr.getNode() != int64_t(node)) {
+        op->emitError() << "strategy=keep: #egrl.placement names node "
+                        << attr.getNode() << ", but the graph puts this op in "
+                        << "node " << node
+                        << ": the function changed after it was placed";
+        return WalkResult::interrupt();
+      }
+      if (failed(take(op, attr.getOutput(), node, /*weights=*/false)))
+        return WalkResult::interrupt();
+      auto owner = opMap.weightOwnerOf.find(op);
+      if (owner != opMap.weightOwnerOf.end()) {
+        if (!attr.getWeights()) {
+          op->emitError() << "strategy=keep: this op reads the weights of "
+                             "node "
+                          << owner->second
+                          << ", and its #egrl.placement gives them no level";
+          return WalkResult::interrupt();
+        }
+        if (failed(take(op, attr.getWeights(), owner->second,
+                        /*weights=*/true)))
+          return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+    for (unsigned node = 0; node < problem.numNodes(); ++node) {
+      const char *missing = !outputFrom[node] ? "output"
+                            : problem.hasWeights(node) && !weightsFrom[node]
+                                ? "weights"
+                                : nullptr;
+      if (missing)
+        return func.emitError() << "strategy=keep: no op gives node " << node
+                                << "'s " << missing << " a level";
+    }
+    return placement;
   }
 
   llvm::Error writeReport(const std::vector<PlacedFunction> &placed) {

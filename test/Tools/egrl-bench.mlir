@@ -57,6 +57,8 @@
 // NOMODEL: egrl-bench: error: no model 'no-such-model' (not a file, and not a bundled model: bert_base, mobilenet_v2, resnet101, resnet50, tiny_cnn)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY
 // NOSTRATEGY: egrl-bench: error: unknown strategy 'annealing'
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,keep 2>&1 | FileCheck %s --check-prefix=KEEPSTRATEGY
+// KEEPSTRATEGY: egrl-bench: error: --strategies names keep, which measures the placement a placed module carries: use egrl-opt --egrl-memory-placement=strategy=keep on it
 // RUN: not egrl-bench %S/../Inputs/dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC: dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes
 // RUN: not egrl-bench %S/../Inputs/malformed.json 2>&1 | FileCheck %s --check-prefix=BADJSON

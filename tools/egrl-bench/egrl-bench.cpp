@@ -197,6 +197,10 @@ std::vector<std::unique_ptr<Strategy>> resolveStrategies() {
     die("--strategies names none (see --help for the list)");
   std::vector<std::unique_ptr<Strategy>> searches;
   for (llvm::StringRef name : names) {
+    if (name.trim() == "keep")
+      die("--strategies names keep, which measures the placement a placed "
+          "module carries: use egrl-opt --egrl-memory-placement=strategy=keep "
+          "on it (egrl-bench places models itself)");
     auto strategy = createStrategy(name.trim());
     if (!strategy)
       die(llvm::toString(strategy.takeError()));

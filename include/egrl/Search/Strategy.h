@@ -293,6 +293,9 @@ std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();
 std::unique_ptr<Strategy> createEvolutionStrategy();
 std::unique_ptr<Strategy> createAnnealStrategy();
+/// Measures `options.seedPlacements[0]` as given (the placement the IR
+/// carries); not a search.
+std::unique_ptr<Strategy> createKeepStrategy();
 
 /// SplitMix64 finaliser: a generator seed for stream `index` of `seed`,
 /// decorrelated from its neighbours' (searches draw per-index streams so

@@ -49,8 +49,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
            "Placement strategy: native, greedy (the default), dp, ilp, random, "
-           "ea, anneal, pg, egrl, egrl-sac or policy (a trained policy file, "
-           "see policy=; docs/strategies.md)">,
+           "ea, anneal, pg, egrl, egrl-sac, policy (a trained policy file, "
+           "see policy=; docs/strategies.md), or keep (measure the "
+           "#egrl.placement the module already carries, edited or not)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON">,
@@ -73,7 +74,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
-           "'op'">,
+           "'op'; strategy=keep reads the placed module's by default">,
     Option<"policyFile", "policy", "std::string", /*default=*/"\"\"",
            "Policy file strategy=policy places with (trained by egrl-train; "
            "docs/policy.md), or the name of a shipped one (nnpi-1000: "

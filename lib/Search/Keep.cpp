@@ -1,0 +1,84 @@
+//===- Keep.cpp - Measure the placement the IR already carries ------------===//
+//
+// Not a search: `keep` measures the one placement it is given (egrl-opt
+// reads it from the module's #egrl.placement attributes, possibly edited by
+// hand since an earlier run), so an engineer can put a latency on a placement
+// of their own with the same evaluators, report and trace as a strategy's.
+// A placement that does not fit the chip is an error naming the level, not a
+// silently rectified (and so different) placement.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Strategy.h"
+
+using namespace egrl;
+
+namespace {
+
+class KeepStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "keep"; }
+  bool dependsOnSeed() const override { return false; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const std::vector<Placement> &given = context.options.seedPlacements;
+    if (given.size() != 1)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "keep measures the placement it is given, and was given %zu: "
+          "egrl-opt gives it the #egrl.placement attributes of a placed "
+          "module; egrl-bench's models carry none",
+          given.size());
+    const Placement &placement = given.front();
+    const Problem &chip = context.evaluator.problem();
+    if (placement.size() != chip.numNodes())
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "keep: the placement has %u nodes, the graph %u", placement.size(),
+          chip.numNodes());
+    for (const NodePlacement &node : placement.nodes)
+      if (node.weights >= chip.numLevels() || node.output >= chip.numLevels())
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "keep: the placement names level %u; the chip has %u",
+            std::max(node.weights, node.output), chip.numLevels());
+    if (llvm::Error err = checkFits(chip, placement))
+      return std::move(err);
+    EvaluationTracker tracker(context);
+    tracker.evaluate(placement);
+    return tracker.finish();
+  }
+
+private:
+  /// The capacity rule every evaluator applies (rectify), with the first
+  /// level over its usable bytes named.
+  static llvm::Error checkFits(const Problem &chip,
+                               const Placement &placement) {
+    Placement fitted = placement;
+    CapacityReport report = rectify(chip, fitted);
+    if (report.valid)
+      return llvm::Error::success();
+    std::vector<int64_t> peak = peakResidentBytes(chip, placement);
+    for (unsigned level = 0; level < chip.numLevels(); ++level)
+      if (peak[level] > chip.usableBytes[level])
+        return llvm::createStringError(
+            llvm::inconvertibleErrorCode(),
+            "keep: the placement does not fit the chip's %s: %s bytes "
+            "resident at its peak, %s usable; move tensors to a slower level",
+            chip.target().levels[level].name.c_str(),
+            std::to_string(peak[level]).c_str(),
+            std::to_string(chip.usableBytes[level]).c_str());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "keep: the placement does not fit the chip: %s bytes of %u tensors "
+        "would be demoted",
+        std::to_string(report.overflowBytes).c_str(), report.demotedTensors);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Strategy> egrl::createKeepStrategy() {
+  return std::make_unique<KeepStrategy>();
+}

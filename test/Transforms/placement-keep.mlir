@@ -1,0 +1,52 @@
+// strategy=keep measures the placement a module already carries, as placed
+// or edited by hand, with the evaluators, report and trace of a strategy.
+// test/Inputs/toy.json and mlp.mlir as in placement-toy.mlir: greedy keeps
+// node 0's weights fast and node 1's slow (11.77 us).
+
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy target=%S/../Inputs/toy.json" -o %t.placed.mlir
+// RUN: egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=KEPT
+// KEPT: remark: egrl: placed 2 nodes of @forward on toy with keep (analytical): latency 11.77 us, 1.000x vs native (11.77 us), valid; weights: fast 32.12 KiB slow 8.00 KiB
+// KEPT: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "keep", evaluator = "analytical", granularity = "fused"
+// KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">}
+// KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
+
+// Swapped by hand: node 0's 32896 B of weights come from the slow level,
+// node 1's 8192 B from the fast one:
+//   T0 = 32896/1e9 + 256/1e9 + 128/1e10 = 33.1648 us
+//   T1 = 8192/1e10 + 128/1e10 + 64/1e10 =  0.8384 us
+// RUN: sed -e 's/node = 0, weights = "fast"/node = 0, weights = "slow"/' -e 's/node = 1, weights = "slow"/node = 1, weights = "fast"/' %t.placed.mlir > %t.swapped.mlir
+// RUN: egrl-opt %t.swapped.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json report=%t.report.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SWAPPED
+// RUN: FileCheck %s --check-prefix=SWAPREPORT < %t.report.json
+// SWAPPED: with keep (analytical): latency 34 us, 0.346x vs native (11.77 us), valid; weights: fast 8.00 KiB slow 32.12 KiB
+// SWAPREPORT: "strategy": "keep"
+
+// Both weights fast (41088 B, and 192 B of activations) do not fit the 40000 B level: an error naming it, not a
+// rectified (and so different) placement.
+// RUN: sed -e 's/node = 1, weights = "slow"/node = 1, weights = "fast"/' %t.placed.mlir > %t.overflow.mlir
+// RUN: not egrl-opt %t.overflow.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// OVERFLOW: error: egrl-memory-placement: keep: the placement does not fit the chip's fast: 41280 bytes resident at its peak, 40000 usable; move tensors to a slower level
+
+// Two ops of node 0 (the matmul and its bias add) that disagree.
+// RUN: sed -e '0,/node = 0, weights = "fast"/s//node = 0, weights = "slow"/' %t.placed.mlir > %t.split.mlir
+// RUN: not egrl-opt %t.split.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=SPLIT
+// SPLIT: split.mlir:{{[0-9]+}}:{{[0-9]+}}: error: strategy=keep: the weights of node 0 are placed in 'fast' here and in 'slow' by another op of it; one tensor has one level
+// SPLIT: split.mlir:{{[0-9]+}}:{{[0-9]+}}: note: the other op
+
+// An op of a node without its attribute.
+// RUN: sed -e 's/ {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}//' %t.placed.mlir > %t.unplaced-op.mlir
+// RUN: not egrl-opt %t.unplaced-op.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NOATTR
+// NOATTR: error: strategy=keep: this op of node 1 has no #egrl.placement (was the function changed, or only part of it placed?)
+
+// A module never placed, a granularity other than the one placed at, and a
+// target with other levels.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NORECORD
+// NORECORD: error: egrl-memory-placement: strategy=keep measures the placement the module carries, and it carries none (no egrl.record): place it with another strategy first
+// RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep granularity=op target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// GRANULARITY: <unknown>:0: error: egrl-memory-placement: strategy=keep with granularity=op: the module was placed at granularity 'fused' (its egrl.record), whose node numbers its #egrl.placement attributes hold
+// RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=LEVELS
+// LEVELS: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (levels fast, slow); target 'nnpi-1000' has levels sram, llc, dram: set target= to the chip it was placed for
+
+// At op granularity the node numbers are the op graph's.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy granularity=op target=%S/../Inputs/toy.json" -o %t.op.mlir
+// RUN: egrl-opt %t.op.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPGRAPH
+// OPGRAPH: remark: egrl: placed 3 nodes of @forward on toy with keep (analytical)
