@@ -103,18 +103,18 @@ namespace {
 /// verifier does not judge.
 enum class Holds { Nothing, Weights, Data, Unknown };
 
-Holds classify(Value value, unsigned depth,
-               llvm::DenseMap<Value, Holds> &memo) {
+Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
+               SymbolTableCollection &symbols) {
   if (!isa<ShapedType>(value.getType()))
     return Holds::Nothing;
   Operation *def = value.getDefiningOp();
-  if (!def || loadsMutableGlobal(def))
+  if (!def || loadsMutableGlobal(def, &symbols))
     return Holds::Data;
   if (depth > 256)
     return Holds::Unknown;
   if (auto it = memo.find(value); it != memo.end())
     return it->second;
-  if (isWeightSource(def)) {
+  if (isWeightSource(def, &symbols)) {
     auto shaped = cast<ShapedType>(value.getType());
     return shaped.hasStaticShape() && shaped.getNumElements() > 1
                ? Holds::Weights
@@ -129,7 +129,7 @@ Holds classify(Value value, unsigned depth,
   getUsedValuesDefinedAbove(def->getRegions(), inputs);
   Holds result = Holds::Nothing;
   for (Value input : inputs) {
-    Holds held = classify(input, depth + 1, memo);
+    Holds held = classify(input, depth + 1, memo, symbols);
     if (held == Holds::Data || held == Holds::Unknown) {
       result = held;
       break;
@@ -145,9 +145,9 @@ Holds classify(Value value, unsigned depth,
 /// Whether `value` may hold weights (a constant tensor with more than one
 /// element, or computed from weights only, like a transposed constant):
 /// false only when it certainly does not.
-static bool mayBeWeightValue(Value value) {
-  llvm::DenseMap<Value, Holds> memo;
-  Holds held = classify(value, 0, memo);
+static bool mayBeWeightValue(Value value, llvm::DenseMap<Value, Holds> &memo,
+                             SymbolTableCollection &symbols) {
+  Holds held = classify(value, 0, memo, symbols);
   return held == Holds::Weights || held == Holds::Unknown;
 }
 
@@ -210,16 +210,52 @@ static std::string levelList(RecordAttr record) {
   return names;
 }
 
+/// An op whose #egrl.placement has `weights` must read weights.
+static LogicalResult verifyPlacedWeights(Operation *op,
+                                         llvm::DenseMap<Value, Holds> &memo,
+                                         SymbolTableCollection &symbols) {
+  auto placement =
+      op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
+  if (!placement || !placement.getWeights())
+    return success();
+  // After bufferization a folded weight is a buffer written by another op,
+  // so the rule is only checked on tensors.
+  if (llvm::any_of(op->getOperandTypes(),
+                   [](Type t) { return isa<MemRefType>(t); }))
+    return success();
+  // A lookup reads its table inside the body (tensor.extract).
+  llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
+  getUsedValuesDefinedAbove(op->getRegions(), read);
+  if (llvm::any_of(read,
+                   [&](Value v) { return mayBeWeightValue(v, memo, symbols); }))
+    return success();
+  return op->emitError()
+         << "#egrl.placement has 'weights' but the op reads no weights";
+}
+
 /// Every #egrl.mem in the module (types of values, globals, signatures)
-/// must name a level of the module's record.
-static LogicalResult verifyMemorySpaces(ModuleOp module, RecordAttr record) {
+/// must name a level of the module's record, and every placed op that says
+/// where its weights live must read some. Checked here, once per module with
+/// one symbol table and what each value holds classified once, in program
+/// order, rather than by each op's #egrl.placement: a lookup of a global
+/// scans the module, and each op would follow its chain of producers again.
+static LogicalResult verifyRecordedModule(ModuleOp module, RecordAttr record) {
   llvm::DenseSet<Attribute> known(record.getLevels().begin(),
                                   record.getLevels().end());
+  SymbolTableCollection symbols;
+  llvm::DenseMap<Value, Holds> holds;
   WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
     // A nested module with a record of its own is checked against that one.
     if (op != module.getOperation() && isa<ModuleOp>(op) &&
         op->hasAttr(EGRLDialect::getRecordAttrName()))
       return WalkResult::skip();
+    // One in a nested module without a record is an error of its own.
+    // The producers of its operands were visited before it.
+    for (Value result : op->getResults())
+      classify(result, 0, holds, symbols);
+    if (op->getParentOfType<ModuleOp>() == module &&
+        failed(verifyPlacedWeights(op, holds, symbols)))
+      return WalkResult::interrupt();
     auto check = [&](MemAttr mem) {
       if (known.contains(mem.getLevel()))
         return WalkResult::advance();
@@ -255,7 +291,7 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
     if (!module)
       return op->emitError()
              << "'" << getRecordAttrName() << "' belongs on a builtin.module";
-    return verifyMemorySpaces(module, record);
+    return verifyRecordedModule(module, record);
   }
   if (attr.getName() != getPlacementAttrName())
     return op->emitError() << "unknown egrl attribute '"
@@ -285,21 +321,11 @@ LogicalResult EGRLDialect::verifyOperationAttribute(Operation *op,
   };
   if (failed(checkLevel(placement.getOutput(), "output")))
     return failure();
-  if (StringAttr weights = placement.getWeights()) {
+  // That the op reads weights is checked with the module's record
+  // (verifyRecordedModule).
+  if (StringAttr weights = placement.getWeights())
     if (failed(checkLevel(weights, "weights")))
       return failure();
-    // After bufferization a folded weight is a buffer written by another op,
-    // so the rule is only checked on tensors.
-    bool onBuffers = llvm::any_of(op->getOperandTypes(),
-                                  [](Type t) { return isa<MemRefType>(t); });
-    // A lookup reads its table inside the body (tensor.extract).
-    llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
-    getUsedValuesDefinedAbove(op->getRegions(), read);
-    bool readsWeights = llvm::any_of(read, mayBeWeightValue);
-    if (!onBuffers && !readsWeights)
-      return op->emitError()
-             << "#egrl.placement has 'weights' but the op reads no weights";
-  }
   if (placement.getNode() < 0)
     return op->emitError() << "#egrl.placement node index must be >= 0";
   return success();
