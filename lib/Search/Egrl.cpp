@@ -127,13 +127,6 @@ struct EgrlConfig {
   }
 };
 
-uint64_t mixSeed(uint64_t seed, uint64_t index) {
-  uint64_t z = seed + 0x9e3779b97f4a7c15ULL * (index + 1);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
 /// A seed for one purpose, generation and member.
 uint64_t streamSeed(uint64_t seed, unsigned purpose, uint64_t generation,
                     uint64_t member) {
