@@ -79,8 +79,13 @@ struct NodeState {
   llvm::SmallSetVector<Value, 2> hostValues;
   llvm::SmallSetVector<Value, 2> escaping;
   Value lastResult;
-  /// Ops of the node that read weights, with the weight each reads most of.
-  llvm::SmallVector<std::pair<Operation *, unsigned>, 2> weightReaders;
+  /// Ops of the node that read weights, with the bytes of each weight they
+  /// read (the owners are known only once every node is built).
+  struct WeightReader {
+    Operation *op;
+    llvm::SmallVector<std::pair<unsigned, int64_t>, 2> reads;
+  };
+  llvm::SmallVector<WeightReader, 2> weightReaders;
 };
 
 class GraphWalker {
@@ -511,8 +516,7 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   state.node.macs = saturatingSum(state.node.macs, cost.macs);
   state.node.vectorOps = saturatingSum(state.node.vectorOps, cost.vectorOps);
 
-  std::optional<unsigned> mostRead;
-  int64_t mostReadBytes = -1;
+  NodeState::WeightReader reader{op, {}};
   for (Value operand : dataOperands) {
     const ValueInfo &vi = info.lookup(operand);
     switch (vi.cls) {
@@ -526,11 +530,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));
-        int64_t readBytes = saturatingProduct({read, weights[id].elementBytes});
-        if (readBytes > mostReadBytes) {
-          mostRead = id;
-          mostReadBytes = readBytes;
-        }
+        reader.reads.push_back(
+            {id, saturatingProduct({read, weights[id].elementBytes})});
         int64_t &reads = state.weightReads[id];
         reads = std::min(weights[id].elements, saturatingSum(reads, read));
       }
@@ -559,8 +560,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   }
   if (opMap)
     opMap->nodeOf[op] = *target;
-  if (mostRead)
-    state.weightReaders.push_back({op, *mostRead});
+  if (!reader.reads.empty())
+    state.weightReaders.push_back(std::move(reader));
 }
 
 WorkloadGraph GraphWalker::finish() {
@@ -601,9 +602,23 @@ WorkloadGraph GraphWalker::finish() {
       }
     }
     node.weightElementBytes = averageBytes(weightBytes, node.weightElements);
+    // An op's #egrl.placement has one weights level: its own node's, when it
+    // reads weights of its own (else no op would carry that node's level,
+    // and a shared weight's owner has ops of its own to say it), then the
+    // owner of the weight it reads most of.
     if (opMap)
-      for (auto [op, id] : state.weightReaders)
-        opMap->weightOwnerOf[op] = unsigned(owner[id]);
+      for (const NodeState::WeightReader &reader : state.weightReaders) {
+        auto better = [&](const std::pair<unsigned, int64_t> &a,
+                          const std::pair<unsigned, int64_t> &b) {
+          bool ownA = owner[a.first] == int(i), ownB = owner[b.first] == int(i);
+          return ownA != ownB ? ownA : a.second > b.second;
+        };
+        auto best = reader.reads.front();
+        for (const auto &read : reader.reads)
+          if (better(read, best))
+            best = read;
+        opMap->weightOwnerOf[reader.op] = unsigned(owner[best.first]);
+      }
     for (auto [ownerNode, read] : sharedReads) {
       node.sharedWeights.push_back(ownerNode);
       node.sharedWeightReadElements.push_back(

@@ -64,15 +64,16 @@ private:
       if (peak[level] > chip.usableBytes[level])
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),
-            "keep: the placement does not fit the chip's %s: %s bytes "
+            "keep: the placement does not fit level '%s' of %s: %s bytes "
             "resident at its peak, %s usable; move tensors to a slower level",
             chip.target().levels[level].name.c_str(),
-            std::to_string(peak[level]).c_str(),
+            chip.target().name.c_str(), std::to_string(peak[level]).c_str(),
             std::to_string(chip.usableBytes[level]).c_str());
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
-        "keep: the placement does not fit the chip: %s bytes of %u tensors "
-        "would be demoted",
+        "keep: the placement does not fit %s: %s bytes of %u tensors would "
+        "be demoted",
+        chip.target().name.c_str(),
         std::to_string(report.overflowBytes).c_str(), report.demotedTensors);
   }
 };

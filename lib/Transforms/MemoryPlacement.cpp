@@ -3,6 +3,7 @@
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
@@ -129,16 +130,18 @@ struct MemoryPlacementPass
     // to refine it with is asked for.
     uint64_t searchBudget =
         strategy == "policy" && !budget.hasValue() ? 1 : uint64_t(budget);
-    // strategy=keep measures the placement the module carries: its graph
-    // must be the one it was placed on.
+    // strategy=keep measures the placement the module carries, on the graph
+    // it was placed on and, unless told otherwise, on the chips its record
+    // names (not its evaluator: an external command is not run because an
+    // IR file names it).
+    const bool keep = strategy == "keep";
     RecordAttr placedRecord =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
-    const bool keep = strategy == "keep";
     if (keep && !placedRecord)
-      return failOnModule("strategy=keep measures the placement the module "
-                          "carries, and it carries none (no egrl.record): "
-                          "place it with another strategy first");
-    std::string graphGranularity = granularity;
+      return failOnModule(keepWithoutRecord(module));
+    std::string graphGranularity = granularity, targetName = target,
+                simTargetName = simTarget;
+    bool targetFromRecord = false, simTargetFromRecord = false;
     if (keep) {
       std::string placedAt = placedRecord.getGranularity().str();
       if (granularity.hasValue() && granularity != placedAt)
@@ -147,14 +150,32 @@ struct MemoryPlacementPass
                     "' (its egrl.record), whose node numbers its "
                     "#egrl.placement attributes hold");
       graphGranularity = placedAt;
+      targetFromRecord = !target.hasValue();
+      if (targetFromRecord)
+        targetName = placedRecord.getTarget().str();
+      simTargetFromRecord =
+          !simTarget.hasValue() && placedRecord.getSimTarget() &&
+          !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix);
+      if (simTargetFromRecord)
+        simTargetName = placedRecord.getSimTarget().str();
     }
+    // A chip named by the record, not the options, says where it came from.
+    auto fromRecord = [&](const char *option, const std::string &name,
+                          llvm::Error err) {
+      return "strategy=keep: the module was placed for " + std::string(option) +
+             " '" + name + "' (its egrl.record), which does not load (" +
+             llvm::toString(std::move(err)) + "); give its file with " +
+             option + "=FILE";
+    };
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
                   "' (expected 'fused' or 'op')");
-    llvm::Expected<Target> loaded = loadTarget(target);
+    llvm::Expected<Target> loaded = loadTarget(targetName);
     if (!loaded)
-      return fail(llvm::toString(loaded.takeError()));
+      return fail(targetFromRecord
+                      ? fromRecord("target", targetName, loaded.takeError())
+                      : llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
     if (keep) {
       std::string placedLevels, levels;
@@ -181,10 +202,14 @@ struct MemoryPlacementPass
                   "' (expected none, native or model)");
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
-    if (!simTarget.empty()) {
-      llvm::Expected<Target> sim = loadSimTarget(simTarget, chip, evaluator);
+    if (!simTargetName.empty()) {
+      llvm::Expected<Target> sim =
+          loadSimTarget(simTargetName, chip, evaluator);
       if (!sim)
-        return fail(llvm::toString(sim.takeError()));
+        return fail(
+            simTargetFromRecord
+                ? fromRecord("sim-target", simTargetName, sim.takeError())
+                : llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
     }
     // The trace is simulated whichever evaluator runs: say before the
@@ -305,6 +330,13 @@ struct MemoryPlacementPass
       }
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);
+      if (!result && keep) {
+        // What the IR holds does not fit: said at the function.
+        emitError(func.getLoc())
+            << "egrl-memory-placement: @" << func.getSymName() << ": "
+            << llvm::toString(result.takeError());
+        return signalPassFailure();
+      }
       if (!result)
         return fail(llvm::toString(result.takeError()));
       double wall = std::chrono::duration<double>(
@@ -365,6 +397,11 @@ struct MemoryPlacementPass
     if (placed.empty()) {
       if (!stoppedEarly.empty())
         return signalPassFailure();
+      if (keep)
+        return failOnModule(
+            "strategy=keep: no function of the module has a graph to measure "
+            "(bufferized already?): keep reads placements on tensors, before "
+            "--egrl-apply-memory-spaces");
       if (!report.empty())
         if (llvm::Error err = writeReport(placed))
           return fail("cannot write report '" + report +
@@ -372,6 +409,8 @@ struct MemoryPlacementPass
       return;
     }
 
+    // A kept placement keeps its record: the strategy, seed and chips it
+    // was made with, so that it can still be reproduced.
     MLIRContext *ctx = &getContext();
     SmallVector<Attribute> levelNames;
     SmallVector<int64_t> addressSpaces;
@@ -379,17 +418,18 @@ struct MemoryPlacementPass
       levelNames.push_back(StringAttr::get(ctx, level.name));
       addressSpaces.push_back(level.addressSpace);
     }
-    module->setAttr(
-        EGRLDialect::getRecordAttrName(),
-        RecordAttr::get(
-            ctx, StringAttr::get(ctx, chip.name),
-            ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
-            StringAttr::get(ctx, evaluator),
-            StringAttr::get(ctx, graphGranularity), uint64_t(seed),
-            simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
-            *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
-                                            : StringAttr(),
-            DenseI64ArrayAttr::get(ctx, addressSpaces)));
+    if (!keep)
+      module->setAttr(
+          EGRLDialect::getRecordAttrName(),
+          RecordAttr::get(
+              ctx, StringAttr::get(ctx, chip.name),
+              ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
+              StringAttr::get(ctx, evaluator),
+              StringAttr::get(ctx, graphGranularity), uint64_t(seed),
+              simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
+              *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
+                                              : StringAttr(),
+              DenseI64ArrayAttr::get(ctx, addressSpaces)));
 
     // Checked before the report is written, so a failing pass leaves no
     // file behind.
@@ -449,6 +489,21 @@ struct MemoryPlacementPass
     }
   }
 
+  /// Why strategy=keep has nothing to measure on a module without a record.
+  static std::string keepWithoutRecord(ModuleOp module) {
+    for (auto nested : module.getOps<ModuleOp>())
+      if (nested->hasAttr(EGRLDialect::getRecordAttrName()))
+        return "strategy=keep: the module carries no placement (no "
+               "egrl.record), its nested module " +
+               (nested.getSymName() ? "@" + nested.getSymName()->str()
+                                    : std::string("(unnamed)")) +
+               " does: run the pass on it "
+               "(builtin.module(builtin.module(egrl-memory-placement)))";
+    return "strategy=keep measures the placement the module carries, and it "
+           "carries none (no egrl.record): place it with another strategy "
+           "first";
+  }
+
   /// The placement the ops' #egrl.placement attributes hold (strategy=keep),
   /// checked against the graph: every op of a node placed, alike.
   FailureOr<Placement> readPlacement(func::FuncOp func, const GraphOpMap &opMap,
@@ -491,11 +546,18 @@ struct MemoryPlacementPass
     };
     WalkResult walk = func.walk([&](Operation *op) {
       auto inNode = opMap.nodeOf.find(op);
-      if (inNode == opMap.nodeOf.end())
-        return WalkResult::advance();
-      unsigned node = inNode->second;
       auto attr =
           op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
+      if (inNode == opMap.nodeOf.end()) {
+        if (!attr)
+          return WalkResult::advance();
+        // Its buffer would still get the level after bufferization.
+        op->emitError() << "strategy=keep: #egrl.placement on an op that "
+                           "belongs to no node of the graph (views, fills "
+                           "and folded constants are not placed); remove it";
+        return WalkResult::interrupt();
+      }
+      unsigned node = inNode->second;
       if (!attr) {
         op->emitError() << "strategy=keep: this op of node " << node
                         << " has no #egrl.placement (was the function "

@@ -6,7 +6,8 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy target=%S/../Inputs/toy.json" -o %t.placed.mlir
 // RUN: egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=KEPT
 // KEPT: remark: egrl: placed 2 nodes of @forward on toy with keep (analytical): latency 11.77 us, 1.000x vs native (11.77 us), valid; weights: fast 32.12 KiB slow 8.00 KiB
-// KEPT: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "keep", evaluator = "analytical", granularity = "fused"
+// The record still says how the placement was made.
+// KEPT: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused"
 // KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">}
 // KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
 
@@ -24,7 +25,7 @@
 // rectified (and so different) placement.
 // RUN: sed -e 's/node = 1, weights = "slow"/node = 1, weights = "fast"/' %t.placed.mlir > %t.overflow.mlir
 // RUN: not egrl-opt %t.overflow.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
-// OVERFLOW: error: egrl-memory-placement: keep: the placement does not fit the chip's fast: 41280 bytes resident at its peak, 40000 usable; move tensors to a slower level
+// OVERFLOW: overflow.mlir:4:3: error: egrl-memory-placement: @forward: keep: the placement does not fit level 'fast' of toy: 41280 bytes resident at its peak, 40000 usable; move tensors to a slower level
 
 // Two ops of node 0 (the matmul and its bias add) that disagree.
 // RUN: sed -e '0,/node = 0, weights = "fast"/s//node = 0, weights = "slow"/' %t.placed.mlir > %t.split.mlir
@@ -37,16 +38,42 @@
 // RUN: not egrl-opt %t.unplaced-op.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NOATTR
 // NOATTR: error: strategy=keep: this op of node 1 has no #egrl.placement (was the function changed, or only part of it placed?)
 
+// An attribute on an op outside every node (its buffer would get the level
+// after bufferization, unmeasured).
+// RUN: sed -e 's/linalg.transpose ins/linalg.transpose {egrl.placement = #egrl.placement<node = 0, output = "slow">} ins/' %t.placed.mlir > %t.outside.mlir
+// RUN: not egrl-opt %t.outside.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=OUTSIDE
+// OUTSIDE: error: strategy=keep: #egrl.placement on an op that belongs to no node of the graph (views, fills and folded constants are not placed); remove it
+
 // A module never placed, a granularity other than the one placed at, and a
 // target with other levels.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NORECORD
 // NORECORD: error: egrl-memory-placement: strategy=keep measures the placement the module carries, and it carries none (no egrl.record): place it with another strategy first
 // RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep granularity=op target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
 // GRANULARITY: <unknown>:0: error: egrl-memory-placement: strategy=keep with granularity=op: the module was placed at granularity 'fused' (its egrl.record), whose node numbers its #egrl.placement attributes hold
-// RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=LEVELS
+// RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=LEVELS
 // LEVELS: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (levels fast, slow); target 'nnpi-1000' has levels sram, llc, dram: set target= to the chip it was placed for
 
 // At op granularity the node numbers are the op graph's.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy granularity=op target=%S/../Inputs/toy.json" -o %t.op.mlir
 // RUN: egrl-opt %t.op.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPGRAPH
 // OPGRAPH: remark: egrl: placed 3 nodes of @forward on toy with keep (analytical)
+
+// Without target= (and sim-target=) keep measures on the chips the record
+// names; a chip from a file is not found by its name.
+// RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=RECORDTARGET
+// RECORDTARGET: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (its egrl.record), which does not load (unknown target 'toy': {{.*}}); give its file with target=FILE
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-1000-fastcompute evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o %t.mismatched.mlir
+// RUN: egrl-opt %t.mismatched.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RECORDCHIPS
+// RECORDCHIPS: on nnpi-1000-fastcompute with keep (nnpi-sim on nnpi-1000-dram40)
+
+// A bufferized module has no graph left to measure; a placed nested module
+// is placed by running the pass on it.
+// RUN: egrl-opt %t.placed.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.bufferized.mlir
+// RUN: not egrl-opt %t.bufferized.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=BUFFERIZED
+// BUFFERIZED: error: egrl-memory-placement: strategy=keep: no function of the module has a graph to measure (bufferized already?): keep reads placements on tensors, before --egrl-apply-memory-spaces
+// RUN: grep '^#' %t.placed.mlir > %t.nested.mlir
+// RUN: echo 'module {' >> %t.nested.mlir
+// RUN: grep -v '^#' %t.placed.mlir | sed -e 's/^module attributes/module @inner attributes/' >> %t.nested.mlir
+// RUN: echo '}' >> %t.nested.mlir
+// RUN: not egrl-opt %t.nested.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NESTED
+// NESTED: error: egrl-memory-placement: strategy=keep: the module carries no placement (no egrl.record), its nested module @inner does: run the pass on it (builtin.module(builtin.module(egrl-memory-placement)))

@@ -89,3 +89,33 @@ func.func @constant_lookup(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %r = linalg.add ins(%x, %p : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// An op that reads a weight another node owns and one of its own: its
+// #egrl.placement carries its own node's level (no other op would), and the
+// shared weight's level is its owner's ops'. The 64 KiB matrix does not fit
+// in "fast", the bias does. strategy=keep reads the placement back as placed.
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s --check-prefix=OWN
+// OWN-LABEL: func.func @own_and_shared
+// OWN: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "slow", output = "fast">}
+// OWN: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 1, weights = "fast", output = "slow">
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<256x256xf32, #egrl.mem<"slow">> = dense_resource<shared_w>
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<256xf32, #egrl.mem<"fast">> = dense_resource<own_b>
+// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | egrl-opt --egrl-memory-placement="strategy=keep target=%S/../Inputs/small-fast.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNKEPT
+// OWNKEPT: remark: egrl: placed 2 nodes of @own_and_shared on small-fast with keep (analytical)
+func.func @own_and_shared(%x: tensor<1x256xf32>, %y: tensor<256x256xf32>) -> (tensor<1x256xf32>, tensor<256x256xf32>) {
+  %w = arith.constant dense_resource<shared_w> : tensor<256x256xf32>
+  %b = arith.constant dense_resource<own_b> : tensor<256xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x256xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x256xf32>) -> tensor<1x256xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<1x256xf32>, tensor<256x256xf32>) outs(%f : tensor<1x256xf32>) -> tensor<1x256xf32>
+  %e2 = tensor.empty() : tensor<256x256xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y, %w, %b : tensor<256x256xf32>, tensor<256x256xf32>, tensor<256xf32>) outs(%e2 : tensor<256x256xf32>) {
+  ^bb0(%a: f32, %ww: f32, %bb: f32, %o: f32):
+    %m = arith.mulf %a, %ww : f32
+    %s = arith.addf %m, %bb : f32
+    linalg.yield %s : f32
+  } -> tensor<256x256xf32>
+  return %mm, %r : tensor<1x256xf32>, tensor<256x256xf32>
+}

@@ -29,9 +29,9 @@ struct GraphBuildOptions {
 struct GraphOpMap {
   /// Node of each op that belongs to one (views and inits belong to none).
   llvm::DenseMap<mlir::Operation *, unsigned> nodeOf;
-  /// For each op reading a weight, the node that owns it (the owner of the
-  /// largest one the op reads, when it reads several): a bias add fused into
-  /// one node may read a constant owned by another.
+  /// For each op reading a weight, the node that owns it: a bias add fused
+  /// into one node may read a constant owned by another. Of several, the
+  /// op's own node when it owns one of them, else the owner of the largest.
   llvm::DenseMap<mlir::Operation *, unsigned> weightOwnerOf;
 };
 
