@@ -54,7 +54,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "#egrl.placement the module already carries, edited or not)">,
     Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
-           "path to a target JSON">,
+           "path to a target JSON (strategy=keep: the placed module's)">,
     Option<"evaluator", "evaluator", "std::string",
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
@@ -70,7 +70,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"simTarget", "sim-target", "std::string", /*default=*/"\"\"",
            "The chip the evaluator measures on when it is not the target the "
            "model believes: a bundled name or a target JSON with the target's "
-           "levels (default: the target; docs/mismatch.md)">,
+           "levels (default: the target; strategy=keep: the placed module's; "
+           "docs/mismatch.md)">,
     Option<"granularity", "granularity", "std::string",
            /*default=*/"\"fused\"",
            "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
