@@ -1,7 +1,8 @@
 //===- MlirFuzzer.cpp - MLIR through graph building and the pass ----------===//
 //
 // What the pass does with a module, on the analytical model (greedy) and on
-// the simulator: anything but a diagnostic and a failed pass is a bug.
+// the simulator: anything but a diagnostic and a failed pass is a bug; and a
+// placement the pass annotated, strategy=keep must measure again.
 // Inputs the MLIR parser rejects never reach our code.
 //
 //===----------------------------------------------------------------------===//
@@ -37,15 +38,35 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, &context);
   if (!module)
     return 0;
+  // Pipelines of the module's own passes: a `builtin.module(...)` wrapper
+  // would nest them on the modules inside it.
   for (const char *pipeline :
-       {"builtin.module(egrl-memory-placement{budget=1})",
-        "builtin.module(egrl-memory-placement{evaluator=nnpi-sim "
-        "granularity=op budget=1},egrl-apply-memory-spaces)"}) {
+       {"egrl-memory-placement{budget=1}",
+        "egrl-memory-placement{evaluator=nnpi-sim granularity=op budget=1},"
+        "egrl-apply-memory-spaces"}) {
     OwningOpRef<ModuleOp> copy = module->clone();
     PassManager pm(&context);
     if (failed(parsePassPipeline(pipeline, pm)))
       abort(); // The pipeline itself is ours: it must parse.
     (void)pm.run(*copy);
   }
+  // What the pass annotates, strategy=keep reads back: when a placement
+  // succeeded, measuring it again must too.
+  OwningOpRef<ModuleOp> placed = module->clone();
+  PassManager place(&context), keep(&context);
+  if (failed(parsePassPipeline("egrl-memory-placement{budget=1}", place)) ||
+      failed(parsePassPipeline("egrl-memory-placement{strategy=keep}", keep)))
+    abort();
+  // So that every #egrl.placement after it is the pass's own.
+  placed->walk([](Operation *op) {
+    op->removeAttr(egrl::EGRLDialect::getPlacementAttrName());
+  });
+  bool annotated = false;
+  if (succeeded(place.run(*placed)))
+    placed->walk([&](Operation *op) {
+      annotated |= op->hasAttr(egrl::EGRLDialect::getPlacementAttrName());
+    });
+  if (annotated && failed(keep.run(*placed)))
+    abort();
   return 0;
 }

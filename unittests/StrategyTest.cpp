@@ -118,7 +118,7 @@ TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   auto overflow = (*keep)->run(context);
   ASSERT_FALSE(bool(overflow));
   std::string message = llvm::toString(overflow.takeError());
-  EXPECT_NE(message.find("does not fit the chip's fast"), std::string::npos)
+  EXPECT_NE(message.find("does not fit level 'fast'"), std::string::npos)
       << message;
 
   context.options.seedPlacements.clear();

@@ -367,7 +367,7 @@ struct MemoryPlacementPass
       entry.summary = summarize(*entry.problem, measure, entry.result, native,
                                 strategy, seed, wall);
 
-      annotate(opMap, *entry.problem, entry.result.placement, chip);
+      annotate(func, opMap, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.
       emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
       if (!entry.result.caveat.empty())
@@ -472,12 +472,18 @@ struct MemoryPlacementPass
     return getChildAnalysis<OpWorkloadGraph>(func);
   }
 
-  void annotate(const GraphOpMap &opMap, const Problem &problem,
+  /// Sets every placed op's #egrl.placement, after removing those of an
+  /// earlier placement (an op outside the new graph's nodes would otherwise
+  /// keep a stale level, which bufferization would still apply).
+  void annotate(func::FuncOp func, const GraphOpMap &opMap,
                 const Placement &placement, const Target &chip) {
     MLIRContext *ctx = &getContext();
     auto levelName = [&](unsigned level) {
       return StringAttr::get(ctx, chip.levels[level].name);
     };
+    func.walk([](Operation *op) {
+      op->removeAttr(EGRLDialect::getPlacementAttrName());
+    });
     for (auto [op, node] : opMap.nodeOf) {
       StringAttr weights;
       auto owner = opMap.weightOwnerOf.find(op);

@@ -43,6 +43,10 @@
 // RUN: sed -e 's/linalg.transpose ins/linalg.transpose {egrl.placement = #egrl.placement<node = 0, output = "slow">} ins/' %t.placed.mlir > %t.outside.mlir
 // RUN: not egrl-opt %t.outside.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=OUTSIDE
 // OUTSIDE: error: strategy=keep: #egrl.placement on an op that belongs to no node of the graph (views, fills and folded constants are not placed); remove it
+// Placing the module again removes it with the rest of the old placement.
+// RUN: egrl-opt %t.outside.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" | FileCheck %s --check-prefix=REPLACED
+// REPLACED-NOT: #egrl.placement<node = 0, output = "slow">
+// REPLACED: linalg.matmul {egrl.placement = #egrl.placement<node = 0
 
 // A module never placed, a granularity other than the one placed at, and a
 // target with other levels.
