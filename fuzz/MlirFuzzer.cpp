@@ -40,10 +40,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   // Pipelines of the module's own passes: a `builtin.module(...)` wrapper
   // would nest them on the modules inside it.
+  // The third measures the placement the input carries, as edited.
   for (const char *pipeline :
        {"egrl-memory-placement{budget=1}",
         "egrl-memory-placement{evaluator=nnpi-sim granularity=op budget=1},"
-        "egrl-apply-memory-spaces"}) {
+        "egrl-apply-memory-spaces",
+        "egrl-memory-placement{strategy=keep target=nnpi-1000}"}) {
     OwningOpRef<ModuleOp> copy = module->clone();
     PassManager pm(&context);
     if (failed(parsePassPipeline(pipeline, pm)))

@@ -32,7 +32,12 @@ case $name in
          cp -n "$root"/build/models/*.json "$corpus"/ || cp -n "$root"/corpus/*.json "$corpus"/ ;;
   placement) echo '{"nodes": [{"weights": "sram", "output": "llc"}, {"weights": "dram", "output": "dram"}, {"weights": "llc", "output": "sram"}]}' > "$corpus/seed.json" ;;
   policy) cp -n "$root"/test/Inputs/tiny-policy.json "$corpus"/ ;;
-  mlir) cp -n "$root"/test/Inputs/*.mlir "$root"/models/tiny_cnn.mlir "$corpus"/ ;;
+  mlir) cp -n "$root"/test/Inputs/*.mlir "$root"/models/tiny_cnn.mlir "$corpus"/
+        # Placed modules too, whose #egrl.placement strategy=keep reads.
+        for seed in models/tiny_cnn.mlir test/Inputs/mlp.mlir; do
+          "$root/build/bin/egrl-opt" "$root/$seed" --egrl-memory-placement \
+            -o "$corpus/placed-$(basename "$seed")" 2>/dev/null || true
+        done ;;
   *) echo "fuzz.sh: unknown fuzzer '$name'" >&2; exit 1 ;;
 esac
 export ASAN_OPTIONS=allow_user_poisoning=0:detect_leaks=0
