@@ -160,23 +160,27 @@ struct MemoryPlacementPass
       if (simTargetFromRecord)
         simTargetName = placedRecord.getSimTarget().str();
     }
-    // A chip named by the record, not the options, says where it came from.
-    auto fromRecord = [&](const char *option, const std::string &name,
-                          llvm::Error err) {
+    // A chip named by the record, not the options, is looked up among the
+    // bundled ones only: a name in an IR file is not a path to read.
+    auto notBundled = [&](const char *option, const std::string &name) {
+      if (llvm::is_contained(bundledTargetNames(), name))
+        return std::string();
       return "strategy=keep: the module was placed for " + std::string(option) +
-             " '" + name + "' (its egrl.record), which does not load (" +
-             llvm::toString(std::move(err)) + "); give its file with " +
+             " '" + name +
+             "' (its egrl.record), which is not a bundled target; give its "
+             "file with " +
              option + "=FILE";
     };
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
                   "' (expected 'fused' or 'op')");
+    if (targetFromRecord)
+      if (std::string why = notBundled("target", targetName); !why.empty())
+        return fail(why);
     llvm::Expected<Target> loaded = loadTarget(targetName);
     if (!loaded)
-      return fail(targetFromRecord
-                      ? fromRecord("target", targetName, loaded.takeError())
-                      : llvm::toString(loaded.takeError()));
+      return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
     if (keep) {
       std::string placedLevels, levels;
@@ -204,13 +208,14 @@ struct MemoryPlacementPass
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
     if (!simTargetName.empty()) {
+      if (simTargetFromRecord)
+        if (std::string why = notBundled("sim-target", simTargetName);
+            !why.empty())
+          return fail(why);
       llvm::Expected<Target> sim =
           loadSimTarget(simTargetName, chip, evaluator);
       if (!sim)
-        return fail(
-            simTargetFromRecord
-                ? fromRecord("sim-target", simTargetName, sim.takeError())
-                : llvm::toString(sim.takeError()));
+        return fail(llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
     }
     // The trace is simulated whichever evaluator runs: say before the

@@ -63,9 +63,9 @@
 // OPGRAPH: remark: egrl: placed 3 nodes of @forward on toy with keep (analytical)
 
 // Without target= (and sim-target=) keep measures on the chips the record
-// names; a chip from a file is not found by its name.
+// names, if bundled: a name in an IR file is not a path to read.
 // RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=RECORDTARGET
-// RECORDTARGET: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (its egrl.record), which does not load (unknown target 'toy': {{.*}}); give its file with target=FILE
+// RECORDTARGET: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (its egrl.record), which is not a bundled target; give its file with target=FILE
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-1000-fastcompute evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o %t.mismatched.mlir
 // RUN: egrl-opt %t.mismatched.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RECORDCHIPS
 // RECORDCHIPS: on nnpi-1000-fastcompute with keep (nnpi-sim on nnpi-1000-dram40)
