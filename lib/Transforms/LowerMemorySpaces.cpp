@@ -58,7 +58,12 @@ struct LowerMemorySpacesPass
         return fail("the module has no #egrl.record (run "
                     "--egrl-memory-placement first) and no target= was given");
       std::string name = target.empty() ? record.getTarget().str() : target;
-      llvm::Expected<Target> chip = loadTarget(name);
+      // A name from the record is looked up among the bundled targets only:
+      // a name in an IR file is not a path to read.
+      llvm::Expected<Target> chip =
+          target.empty() && !llvm::is_contained(bundledTargetNames(), name)
+              ? llvm::createStringError("not bundled")
+              : loadTarget(name);
       if (!chip) {
         if (target.empty()) {
           // The record names the target, not the file it came from.
