@@ -365,6 +365,10 @@ llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
   return Target::load(path);
 }
 
+bool egrl::isBundledTargetName(llvm::StringRef name) {
+  return llvm::is_contained(bundledTargetNames(), name);
+}
+
 llvm::Error egrl::checkSimTarget(const Target &target,
                                  const Target &simTarget) {
   auto sameName = [](const MemoryLevel &a, const MemoryLevel &b) {

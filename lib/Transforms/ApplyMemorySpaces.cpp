@@ -137,8 +137,20 @@ struct ApplyMemorySpacesPass
       signalPassFailure();
       return emitError(module.getLoc());
     };
-    // Storage op -> level; the first op to claim a buffer decides.
+    // Storage op -> level; the first op to claim a buffer decides, but for
+    // a weight's global the lowest-numbered node that reads it: the graph's
+    // owner of a shared weight (GraphOpMap::weightOwnerOf), whose every op
+    // reading it carries its level, while an op of a later node fused
+    // between the owner's ops carries its own node's.
     llvm::MapVector<Operation *, StringAttr> levels;
+    llvm::DenseMap<Operation *, int64_t> claimedBy;
+    auto claimWeight = [&](Operation *global, StringAttr level, int64_t node) {
+      auto [it, first] = claimedBy.try_emplace(global, node);
+      if (!first && it->second <= node)
+        return;
+      it->second = node;
+      levels[global] = level;
+    };
     bool sawMemrefs = false;
 
     module.walk([&](DestinationStyleOpInterface op) {
@@ -160,7 +172,7 @@ struct ApplyMemorySpacesPass
           collectWeightStorage(init.get(), storage);
           for (Operation *s : storage)
             if (isa<memref::GetGlobalOp>(s))
-              levels.insert({s, weights});
+              claimWeight(s, weights, placement.getNode());
         }
       if (weights) {
         // Inputs, and buffers the body reads from above (a lookup's table).
@@ -180,7 +192,10 @@ struct ApplyMemorySpacesPass
           });
           if (isWeight)
             for (Operation *s : storage)
-              levels.insert({s, weights});
+              if (isa<memref::GetGlobalOp>(s))
+                claimWeight(s, weights, placement.getNode());
+              else
+                levels.insert({s, weights});
         }
       }
     });

@@ -58,19 +58,13 @@ struct LowerMemorySpacesPass
         return fail("the module has no #egrl.record (run "
                     "--egrl-memory-placement first) and no target= was given");
       std::string name = target.empty() ? record.getTarget().str() : target;
-      // A name from the record is looked up among the bundled targets only:
-      // a name in an IR file is not a path to read.
-      llvm::Expected<Target> chip =
-          target.empty() && !llvm::is_contained(bundledTargetNames(), name)
-              ? llvm::createStringError("not bundled")
-              : loadTarget(name);
+      // The record names the target, not the file it came from, and a name
+      // from the IR is looked up among the bundled targets only.
+      if (target.empty() && !isBundledTargetName(name))
+        return fail("the placement's target '" + name +
+                    "' is not bundled; give its file with target=");
+      llvm::Expected<Target> chip = loadTarget(name);
       if (!chip) {
-        if (target.empty()) {
-          // The record names the target, not the file it came from.
-          llvm::consumeError(chip.takeError());
-          return fail("the placement's target '" + name +
-                      "' is not bundled; give its file with target=");
-        }
         // Of target=, nowhere in the IR: no location (MemoryPlacement.cpp).
         emitError(UnknownLoc::get(&getContext()))
             << "egrl-lower-memory-spaces: " << llvm::toString(chip.takeError());

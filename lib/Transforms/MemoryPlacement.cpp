@@ -163,7 +163,7 @@ struct MemoryPlacementPass
     // A chip named by the record, not the options, is looked up among the
     // bundled ones only: a name in an IR file is not a path to read.
     auto notBundled = [&](const char *option, const std::string &name) {
-      if (llvm::is_contained(bundledTargetNames(), name))
+      if (isBundledTargetName(name))
         return std::string();
       return "strategy=keep: the module was placed for " + std::string(option) +
              " '" + name +
@@ -183,19 +183,15 @@ struct MemoryPlacementPass
       return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
     if (keep) {
-      std::string placedLevels, levels;
+      std::vector<std::string> placedOn;
       for (Attribute level : placedRecord.getLevels())
-        placedLevels += (placedLevels.empty() ? "" : ", ") +
-                        cast<StringAttr>(level).getValue().str();
-      for (const MemoryLevel &level : chip.levels)
-        levels += (levels.empty() ? "" : ", ") + level.name;
-      if (placedLevels != levels)
+        placedOn.push_back(cast<StringAttr>(level).getValue().str());
+      if (placedOn != chip.levelNameList())
         return fail("strategy=keep: the module was placed for target '" +
                     placedRecord.getTarget().getValue() + "' (levels " +
-                    placedLevels + "); target '" + chip.name + "' has levels " +
-                    levels +
-                    ": set target= to the chip it "
-                    "was placed for");
+                    llvm::join(placedOn, ", ") + "); target '" + chip.name +
+                    "' has levels " + chip.levelNames() +
+                    ": set target= to the chip it was placed for");
     }
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.

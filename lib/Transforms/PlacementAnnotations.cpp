@@ -58,15 +58,16 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
     Operation *&first = weights ? weightsFrom[node] : outputFrom[node];
     uint8_t &slot = weights ? placement[node].weights : placement[node].output;
     if (first && slot != *level) {
-      InFlightDiagnostic diag =
-          op->emitError() << "strategy=keep: the " << what << " of node "
-                          << node << " are placed in '" << name.getValue()
-                          << "' here and in '" << chip.levels[slot].name
-                          << "' by another op of it; one tensor has one level";
+      InFlightDiagnostic diag = op->emitError()
+                                << "strategy=keep: the " << what << " of node "
+                                << node << " are placed in '" << name.getValue()
+                                << "' here and in '" << chip.levels[slot].name
+                                << "' by another op; one tensor has one level";
       diag.attachNote(first->getLoc()) << "the other op";
       return diag;
     }
-    first = op;
+    if (!first)
+      first = op;
     slot = *level;
     return success();
   };
@@ -100,6 +101,12 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
     if (failed(take(op, attr.getOutput(), node, /*weights=*/false)))
       return WalkResult::interrupt();
     auto owner = opMap.weightOwnerOf.find(op);
+    if (owner == opMap.weightOwnerOf.end() && attr.getWeights()) {
+      // Annotating would drop it: say so rather than measure without it.
+      op->emitError() << "strategy=keep: #egrl.placement gives weights a "
+                         "level, but this op reads no weights of the graph";
+      return WalkResult::interrupt();
+    }
     if (owner != opMap.weightOwnerOf.end()) {
       if (!attr.getWeights()) {
         op->emitError() << "strategy=keep: this op reads the weights of "

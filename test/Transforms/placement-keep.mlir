@@ -30,7 +30,7 @@
 // Two ops of node 0 (the matmul and its bias add) that disagree.
 // RUN: sed -e '0,/node = 0, weights = "fast"/s//node = 0, weights = "slow"/' %t.placed.mlir > %t.split.mlir
 // RUN: not egrl-opt %t.split.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=SPLIT
-// SPLIT: split.mlir:{{[0-9]+}}:{{[0-9]+}}: error: strategy=keep: the weights of node 0 are placed in 'fast' here and in 'slow' by another op of it; one tensor has one level
+// SPLIT: split.mlir:{{[0-9]+}}:{{[0-9]+}}: error: strategy=keep: the weights of node 0 are placed in 'fast' here and in 'slow' by another op; one tensor has one level
 // SPLIT: split.mlir:{{[0-9]+}}:{{[0-9]+}}: note: the other op
 
 // An op of a node without its attribute.

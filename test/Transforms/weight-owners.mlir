@@ -119,3 +119,31 @@ func.func @own_and_shared(%x: tensor<1x256xf32>, %y: tensor<256x256xf32>) -> (te
   } -> tensor<256x256xf32>
   return %mm, %r : tensor<1x256xf32>, tensor<256x256xf32>
 }
+
+// The bias is node 0's (its matmul and bias add are fused), but node 1's op,
+// which comes between them in program order, reads it first: after
+// bufferization its global still gets node 0's level, the one measured.
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<il_bias>
+// BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"slow">> = dense_resource<il_wc>
+func.func @interleaved(%x: tensor<1x128xf32>, %y: tensor<128x128xf32>) -> (tensor<1x128xf32>, tensor<128x128xf32>) {
+  %wa = arith.constant dense_resource<il_wa> : tensor<128x128xf32>
+  %wc = arith.constant dense_resource<il_wc> : tensor<128x128xf32>
+  %b = arith.constant dense_resource<il_bias> : tensor<128xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x128xf32>) -> tensor<1x128xf32>
+  %m0 = linalg.matmul ins(%x, %wa : tensor<1x128xf32>, tensor<128x128xf32>) outs(%f : tensor<1x128xf32>) -> tensor<1x128xf32>
+  %e2 = tensor.empty() : tensor<128x128xf32>
+  %r1 = linalg.generic {indexing_maps = [#id, #id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%y, %wc, %b : tensor<128x128xf32>, tensor<128x128xf32>, tensor<128xf32>) outs(%e2 : tensor<128x128xf32>) {
+  ^bb0(%a: f32, %c: f32, %bb: f32, %o: f32):
+    %m = arith.mulf %a, %c : f32
+    %s = arith.addf %m, %bb : f32
+    linalg.yield %s : f32
+  } -> tensor<128x128xf32>
+  %a0 = linalg.generic {indexing_maps = [#id, #col, #id], iterator_types = ["parallel", "parallel"]} ins(%m0, %b : tensor<1x128xf32>, tensor<128xf32>) outs(%e : tensor<1x128xf32>) {
+  ^bb0(%i: f32, %bb: f32, %o: f32):
+    %s = arith.addf %i, %bb : f32
+    linalg.yield %s : f32
+  } -> tensor<1x128xf32>
+  return %a0, %r1 : tensor<1x128xf32>, tensor<128x128xf32>
+}

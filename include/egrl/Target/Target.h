@@ -96,6 +96,9 @@ std::string rateSpanError(llvm::ArrayRef<double> rates);
 llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
 /// Names of the bundled targets (sorted), for --help and diagnostics.
 std::vector<std::string> bundledTargetNames();
+/// Whether `name` is a bundled target's: a name read from IR (a placement's
+/// record) is looked up among them only, never read as a path.
+bool isBundledTargetName(llvm::StringRef name);
 
 /// An error unless `simTarget` can be the chip behind a compiler whose model
 /// is `target`: the same memory levels (names, fastest first) and element

@@ -104,17 +104,17 @@ namespace {
 enum class Holds { Nothing, Weights, Data, Unknown };
 
 Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
-               SymbolTableCollection &symbols) {
+               SymbolTableCollection *symbols) {
   if (!isa<ShapedType>(value.getType()))
     return Holds::Nothing;
   Operation *def = value.getDefiningOp();
-  if (!def || loadsMutableGlobal(def, &symbols))
+  if (!def || loadsMutableGlobal(def, symbols))
     return Holds::Data;
   if (depth > 256)
     return Holds::Unknown;
   if (auto it = memo.find(value); it != memo.end())
     return it->second;
-  if (isWeightSource(def, &symbols)) {
+  if (isWeightSource(def, symbols)) {
     auto shaped = cast<ShapedType>(value.getType());
     return shaped.hasStaticShape() && shaped.getNumElements() > 1
                ? Holds::Weights
@@ -137,7 +137,10 @@ Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
     if (held == Holds::Weights)
       result = Holds::Weights;
   }
-  memo[value] = result;
+  // Unknown depends on where the walk started (its depth), so it is not kept
+  // for a value another walk may reach sooner.
+  if (result != Holds::Unknown)
+    memo[value] = result;
   return result;
 }
 } // namespace
@@ -146,7 +149,7 @@ Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
 /// element, or computed from weights only, like a transposed constant):
 /// false only when it certainly does not.
 static bool mayBeWeightValue(Value value, llvm::DenseMap<Value, Holds> &memo,
-                             SymbolTableCollection &symbols) {
+                             SymbolTableCollection *symbols) {
   Holds held = classify(value, 0, memo, symbols);
   return held == Holds::Weights || held == Holds::Unknown;
 }
@@ -210,10 +213,27 @@ static std::string levelList(RecordAttr record) {
   return names;
 }
 
+/// Whether every symbol table in `module` names its symbols uniquely.
+static bool hasUniqueSymbolNames(ModuleOp module) {
+  WalkResult walk = module->walk([](Operation *op) {
+    if (!op->hasTrait<OpTrait::SymbolTable>() || op->getNumRegions() != 1 ||
+        op->getRegion(0).empty())
+      return WalkResult::advance();
+    llvm::DenseSet<StringAttr> names;
+    for (Operation &child : op->getRegion(0).front())
+      if (auto name =
+              child.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+          name && !names.insert(name).second)
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
+}
+
 /// An op whose #egrl.placement has `weights` must read weights.
 static LogicalResult verifyPlacedWeights(Operation *op,
                                          llvm::DenseMap<Value, Holds> &memo,
-                                         SymbolTableCollection &symbols) {
+                                         SymbolTableCollection *symbols) {
   auto placement =
       op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
   if (!placement || !placement.getWeights())
@@ -242,17 +262,24 @@ static LogicalResult verifyPlacedWeights(Operation *op,
 static LogicalResult verifyRecordedModule(ModuleOp module, RecordAttr record) {
   llvm::DenseSet<Attribute> known(record.getLevels().begin(),
                                   record.getLevels().end());
-  SymbolTableCollection symbols;
+  // A SymbolTableCollection asserts (in builds with assertions) that names
+  // are unique, which the symbol table's own verifier checks only after
+  // this one: with a duplicate, each lookup scans instead.
+  SymbolTableCollection collection;
+  SymbolTableCollection *symbols =
+      hasUniqueSymbolNames(module) ? &collection : nullptr;
   llvm::DenseMap<Value, Holds> holds;
   WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
     // A nested module with a record of its own is checked against that one.
     if (op != module.getOperation() && isa<ModuleOp>(op) &&
         op->hasAttr(EGRLDialect::getRecordAttrName()))
       return WalkResult::skip();
+    // Classified in walk order, each from its operands' classes already
+    // known, as long as producers come first (blocks in dominance order);
+    // otherwise classify() follows the chain itself.
+    for (Value value : op->getResults())
+      classify(value, 0, holds, symbols);
     // One in a nested module without a record is an error of its own.
-    // The producers of its operands were visited before it.
-    for (Value result : op->getResults())
-      classify(result, 0, holds, symbols);
     if (op->getParentOfType<ModuleOp>() == module &&
         failed(verifyPlacedWeights(op, holds, symbols)))
       return WalkResult::interrupt();
