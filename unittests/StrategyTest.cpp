@@ -104,7 +104,7 @@ TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   given[0].output = given[1].output = 0;
   given[1].weights = 0;
   SearchContext context{problem, model, model, {}};
-  context.options.seedPlacements = {given};
+  context.options.givenPlacement = given;
   auto result = (*keep)->run(context);
   ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
   EXPECT_EQ(result->evaluations, 1u);
@@ -114,18 +114,18 @@ TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   // Both weights fast (1200 B) do not fit 1000 B: an error, not a rectified
   // placement measured in its stead.
   given[0].weights = 0;
-  context.options.seedPlacements = {given};
+  context.options.givenPlacement = given;
   auto overflow = (*keep)->run(context);
   ASSERT_FALSE(bool(overflow));
   std::string message = llvm::toString(overflow.takeError());
   EXPECT_NE(message.find("does not fit level 'fast'"), std::string::npos)
       << message;
 
-  context.options.seedPlacements.clear();
+  context.options.givenPlacement.reset();
   auto none = (*keep)->run(context);
   ASSERT_FALSE(bool(none));
   message = llvm::toString(none.takeError());
-  EXPECT_NE(message.find("was given 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("was given none"), std::string::npos) << message;
 }
 
 TEST(Strategy, UnknownNameListsTheKnownOnes) {

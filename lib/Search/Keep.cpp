@@ -22,15 +22,13 @@ public:
   bool dependsOnSeed() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
-    const std::vector<Placement> &given = context.options.seedPlacements;
-    if (given.size() != 1)
+    if (!context.options.givenPlacement)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          "keep measures the placement it is given, and was given %zu: "
+          "keep measures the placement it is given, and was given none: "
           "egrl-opt gives it the #egrl.placement attributes of a placed "
-          "module; egrl-bench's models carry none",
-          given.size());
-    const Placement &placement = given.front();
+          "module; egrl-bench's models carry none");
+    const Placement &placement = *context.options.givenPlacement;
     const Problem &chip = context.evaluator.problem();
     if (placement.size() != chip.numNodes())
       return llvm::createStringError(

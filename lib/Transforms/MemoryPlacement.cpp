@@ -328,7 +328,7 @@ struct MemoryPlacementPass
             readPlacement(func, opMap, *entry.problem, chip);
         if (failed(given))
           return signalPassFailure();
-        context.options.seedPlacements.push_back(std::move(*given));
+        context.options.givenPlacement = std::move(*given);
       }
       auto start = std::chrono::steady_clock::now();
       llvm::Expected<SearchResult> result = search->run(context);

@@ -82,6 +82,8 @@ struct SearchOptions {
   /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
   /// Empty: model-free.
   std::vector<Placement> seedPlacements;
+  /// The placement `keep` measures as given (the IR's #egrl.placement).
+  std::optional<Placement> givenPlacement;
   /// The policy file `policy` places with (egrl/Policy/PolicyFile.h).
   std::string policyFile;
 };
@@ -293,7 +295,7 @@ std::unique_ptr<Strategy> createDpStrategy();
 std::unique_ptr<Strategy> createRandomStrategy();
 std::unique_ptr<Strategy> createEvolutionStrategy();
 std::unique_ptr<Strategy> createAnnealStrategy();
-/// Measures `options.seedPlacements[0]` as given (the placement the IR
+/// Measures `options.givenPlacement` as given (the placement the IR
 /// carries); not a search.
 std::unique_ptr<Strategy> createKeepStrategy();
 
