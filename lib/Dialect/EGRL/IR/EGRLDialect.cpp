@@ -268,17 +268,21 @@ static LogicalResult verifyRecordedModule(ModuleOp module, RecordAttr record) {
   SymbolTableCollection collection;
   SymbolTableCollection *symbols =
       hasUniqueSymbolNames(module) ? &collection : nullptr;
+  // What every value holds, classified first in walk order, each from its
+  // operands' classes already known when their producers came first; a
+  // value whose chain runs through a later block is left to the checks
+  // below, by when that block's values are known (so block order does not
+  // change the verdict).
   llvm::DenseMap<Value, Holds> holds;
+  module->walk([&](Operation *op) {
+    for (Value value : op->getResults())
+      classify(value, 0, holds, symbols);
+  });
   WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
     // A nested module with a record of its own is checked against that one.
     if (op != module.getOperation() && isa<ModuleOp>(op) &&
         op->hasAttr(EGRLDialect::getRecordAttrName()))
       return WalkResult::skip();
-    // Classified in walk order, each from its operands' classes already
-    // known, as long as producers come first (blocks in dominance order);
-    // otherwise classify() follows the chain itself.
-    for (Value value : op->getResults())
-      classify(value, 0, holds, symbols);
     // One in a nested module without a record is an error of its own.
     if (op->getParentOfType<ModuleOp>() == module &&
         failed(verifyPlacedWeights(op, holds, symbols)))
