@@ -131,10 +131,6 @@ struct MemoryPlacementPass
     // to refine it with is asked for.
     uint64_t searchBudget =
         strategy == "policy" && !budget.hasValue() ? 1 : uint64_t(budget);
-    // strategy=keep measures the placement the module carries, on the graph
-    // it was placed on and, unless told otherwise, on the chips its record
-    // names (not its evaluator: an external command is not run because an
-    // IR file names it).
     const bool keep = strategy == "keep";
     RecordAttr placedRecord =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
@@ -142,57 +138,22 @@ struct MemoryPlacementPass
       return failOnModule(keepWithoutRecord(module));
     std::string graphGranularity = granularity, targetName = target,
                 simTargetName = simTarget;
-    bool targetFromRecord = false, simTargetFromRecord = false;
-    if (keep) {
-      std::string placedAt = placedRecord.getGranularity().str();
-      if (granularity.hasValue() && granularity != placedAt)
-        return fail("strategy=keep with granularity=" + granularity +
-                    ": the module was placed at granularity '" + placedAt +
-                    "' (its egrl.record), whose node numbers its "
-                    "#egrl.placement attributes hold");
-      graphGranularity = placedAt;
-      targetFromRecord = !target.hasValue();
-      if (targetFromRecord)
-        targetName = placedRecord.getTarget().str();
-      simTargetFromRecord =
-          !simTarget.hasValue() && placedRecord.getSimTarget() &&
-          !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix);
-      if (simTargetFromRecord)
-        simTargetName = placedRecord.getSimTarget().str();
-    }
-    // A chip named by the record, not the options, is looked up among the
-    // bundled ones only: a name in an IR file is not a path to read.
-    auto notBundled = [&](const char *option, const std::string &name) {
-      if (isBundledTargetName(name))
-        return std::string();
-      return "strategy=keep: the module was placed for " + std::string(option) +
-             " '" + name +
-             "' (its egrl.record), which is not a bundled target; give its "
-             "file with " +
-             option + "=FILE";
-    };
+    if (keep)
+      if (std::string why = keepSettings(placedRecord, graphGranularity,
+                                         targetName, simTargetName);
+          !why.empty())
+        return fail(why);
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
                   "' (expected 'fused' or 'op')");
-    if (targetFromRecord)
-      if (std::string why = notBundled("target", targetName); !why.empty())
-        return fail(why);
     llvm::Expected<Target> loaded = loadTarget(targetName);
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
-    if (keep) {
-      std::vector<std::string> placedOn;
-      for (Attribute level : placedRecord.getLevels())
-        placedOn.push_back(cast<StringAttr>(level).getValue().str());
-      if (placedOn != chip.levelNameList())
-        return fail("strategy=keep: the module was placed for target '" +
-                    placedRecord.getTarget().getValue() + "' (levels " +
-                    llvm::join(placedOn, ", ") + "); target '" + chip.name +
-                    "' has levels " + chip.levelNames() +
-                    ": set target= to the chip it was placed for");
-    }
+    if (keep)
+      if (std::string why = keptLevelsDiffer(placedRecord, chip); !why.empty())
+        return fail(why);
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
@@ -204,10 +165,6 @@ struct MemoryPlacementPass
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
     if (!simTargetName.empty()) {
-      if (simTargetFromRecord)
-        if (std::string why = notBundled("sim-target", simTargetName);
-            !why.empty())
-          return fail(why);
       llvm::Expected<Target> sim =
           loadSimTarget(simTargetName, chip, evaluator);
       if (!sim)
@@ -472,6 +429,59 @@ struct MemoryPlacementPass
     if (granularity == Granularity::Fused)
       return getChildAnalysis<FusedWorkloadGraph>(func);
     return getChildAnalysis<OpWorkloadGraph>(func);
+  }
+
+  /// strategy=keep measures the placement the module carries on the graph
+  /// it was placed on and, unless the options say otherwise, on the chips
+  /// its record names: bundled ones only (a name in an IR file is not a path
+  /// to read), and never the record's evaluator (an external command is not
+  /// run because an IR file names it). Fills in the granularity and chip
+  /// names to use; returns an error message, or "".
+  std::string keepSettings(RecordAttr record, std::string &graphGranularity,
+                           std::string &targetName,
+                           std::string &simTargetName) {
+    std::string placedAt = record.getGranularity().str();
+    if (granularity.hasValue() && granularity != placedAt)
+      return "strategy=keep with granularity=" + granularity +
+             ": the module was placed at granularity '" + placedAt +
+             "' (its egrl.record), whose node numbers its #egrl.placement "
+             "attributes hold";
+    graphGranularity = placedAt;
+    auto fromRecord = [](const char *option, StringAttr name,
+                         std::string &out) -> std::string {
+      if (!isBundledTargetName(name.getValue()))
+        return "strategy=keep: the module was placed for " +
+               std::string(option) + " '" + name.str() +
+               "' (its egrl.record), which is not a bundled target; give its "
+               "file with " +
+               option + "=FILE";
+      out = name.str();
+      return "";
+    };
+    if (!target.hasValue())
+      if (std::string why =
+              fromRecord("target", record.getTarget(), targetName);
+          !why.empty())
+        return why;
+    if (!simTarget.hasValue() && record.getSimTarget() &&
+        !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
+      return fromRecord("sim-target", record.getSimTarget(), simTargetName);
+    return "";
+  }
+
+  /// An error message when `chip` does not have the levels the placement
+  /// was made for (its attributes name levels), or "".
+  static std::string keptLevelsDiffer(RecordAttr record, const Target &chip) {
+    std::vector<std::string> placedOn;
+    for (Attribute level : record.getLevels())
+      placedOn.push_back(cast<StringAttr>(level).getValue().str());
+    if (placedOn == chip.levelNameList())
+      return "";
+    return "strategy=keep: the module was placed for target '" +
+           record.getTarget().str() + "' (levels " +
+           llvm::join(placedOn, ", ") + "); target '" + chip.name +
+           "' has levels " + chip.levelNames() +
+           ": set target= to the chip it was placed for";
   }
 
   /// Why strategy=keep has nothing to measure on a module without a record.
