@@ -147,7 +147,9 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     left as it is. For each op carrying an
     `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
     gets memory space `#egrl.mem<"output level">`, and the globals of the
-    weights it reads get `#egrl.mem<"weights level">`. A padded copy (what
+    weights it reads get `#egrl.mem<"weights level">` (a global several
+    nodes read gets the level of the lowest-numbered one, its owner in the
+    graph, whose level was measured). A padded copy (what
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
     padding into the consumer. Uses that need the original type receive a
     `memref.memory_space_cast`. Buffers of ops bufferization replaces by
