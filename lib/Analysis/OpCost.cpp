@@ -249,6 +249,17 @@ static NodeKind multiplyAccumulateKind(linalg::LinalgOp op) {
                                       : NodeKind::Matmul;
 }
 
+/// Whether a contraction has batch dimensions (loops all three operands
+/// share): a tiled matmul on packed operands (mmt4d) has more parallel loops
+/// than a matmul, but no batch.
+static bool hasBatchDims(linalg::LinalgOp op) {
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims))
+    return op.getNumParallelLoops() > 2;
+  return !dims->batch.empty();
+}
+
 static OpCost linalgCost(linalg::LinalgOp op) {
   OpCost cost;
   StringRef name = op->getName().getStringRef();
@@ -276,7 +287,7 @@ static OpCost linalgCost(linalg::LinalgOp op) {
       cost.kind = multiplyAccumulateKind(op); // No name to tell depthwise.
     else if (convolution)
       cost.kind = NodeKind::Conv;
-    else if (name.contains("batch") || op.getNumParallelLoops() > 2)
+    else if (name.contains("batch") || hasBatchDims(op))
       cost.kind = NodeKind::BatchMatmul;
     else
       cost.kind = NodeKind::Matmul;

@@ -225,3 +225,37 @@ func.func @generic_depthwise(%x: tensor<1x6x6x8xf32>) -> tensor<1x4x4x8xf32> {
   } -> tensor<1x4x4x8xf32>
   return %c : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// A contraction is batched when a loop indexes all three operands: the
+// attention's scores are; a linear layer on a 3-D activation, whose weight
+// has no batch loop, is a matmul with more rows.
+// CHECK-LABEL: egrl graph @contraction_kinds: 2 nodes (fused)
+// CHECK-NEXT: #0 n0_generic kind=batch_matmul
+// CHECK-NEXT: #1 n1_generic kind=matmul
+#qk_a = affine_map<(b, m, n, k) -> (b, m, k)>
+#qk_b = affine_map<(b, m, n, k) -> (b, k, n)>
+#qk_c = affine_map<(b, m, n, k) -> (b, m, n)>
+#lin_w = affine_map<(b, m, n, k) -> (k, n)>
+func.func @contraction_kinds(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>) -> tensor<2x4x16xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.generic {indexing_maps = [#qk_a, #qk_b, #qk_c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %kt : tensor<2x4x8xf32>, tensor<2x8x4xf32>) outs(%f : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x4xf32>
+  %e2 = tensor.empty() : tensor<2x4x16xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<2x4x16xf32>) -> tensor<2x4x16xf32>
+  %y = linalg.generic {indexing_maps = [#qk_a, #lin_w, #qk_c], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%s, %w : tensor<2x4x4xf32>, tensor<4x16xf32>) outs(%f2 : tensor<2x4x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %m : f32
+    linalg.yield %r : f32
+  } -> tensor<2x4x16xf32>
+  return %y : tensor<2x4x16xf32>
+}
