@@ -289,10 +289,7 @@ public:
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
     for (size_t k = 0; k < explicitSeeds.size(); ++k)
-      if (explicitSeeds[k].size() != problem.numNodes() ||
-          llvm::any_of(explicitSeeds[k].nodes, [&](const NodePlacement &n) {
-            return n.weights >= levels || n.output >= levels;
-          }))
+      if (!explicitSeeds[k].hasShape(problem.numNodes(), levels))
         return llvm::createStringError(
             llvm::inconvertibleErrorCode(),
             "egrl: seed placement %zu does not fit the graph (%u nodes, "

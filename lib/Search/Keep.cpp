@@ -30,17 +30,12 @@ public:
           "module; egrl-bench's models carry none");
     const Placement &placement = *context.options.givenPlacement;
     const Problem &chip = context.evaluator.problem();
-    if (placement.size() != chip.numNodes())
+    if (!placement.hasShape(chip.numNodes(), chip.numLevels()))
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
-          "keep: the placement has %u nodes, the graph %u", placement.size(),
-          chip.numNodes());
-    for (const NodePlacement &node : placement.nodes)
-      if (node.weights >= chip.numLevels() || node.output >= chip.numLevels())
-        return llvm::createStringError(
-            llvm::inconvertibleErrorCode(),
-            "keep: the placement names level %u; the chip has %u",
-            std::max(node.weights, node.output), chip.numLevels());
+          "keep: the placement does not fit the graph (%u nodes, levels "
+          "0..%u); it has %u nodes",
+          chip.numNodes(), chip.numLevels() - 1, placement.size());
     if (llvm::Error err = checkFits(chip, placement))
       return std::move(err);
     EvaluationTracker tracker(context);

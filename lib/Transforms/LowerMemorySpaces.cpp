@@ -40,8 +40,7 @@ struct LowerMemorySpacesPass
     // The levels the placement was made for, fastest first.
     std::vector<std::string> placedOn;
     if (record)
-      for (Attribute level : record.getLevels())
-        placedOn.push_back(cast<StringAttr>(level).getValue().str());
+      placedOn = levelNamesOf(record);
     // Each level's address space: from target= when given, else from the
     // record (which holds them since the record has address_spaces), else
     // from the bundled target the record names.

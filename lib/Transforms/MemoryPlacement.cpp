@@ -370,14 +370,14 @@ struct MemoryPlacementPass
 
     // A kept placement keeps its record: the strategy, seed and chips it
     // was made with, so that it can still be reproduced.
-    MLIRContext *ctx = &getContext();
-    SmallVector<Attribute> levelNames;
-    SmallVector<int64_t> addressSpaces;
-    for (const MemoryLevel &level : chip.levels) {
-      levelNames.push_back(StringAttr::get(ctx, level.name));
-      addressSpaces.push_back(level.addressSpace);
-    }
-    if (!keep)
+    if (!keep) {
+      MLIRContext *ctx = &getContext();
+      SmallVector<Attribute> levelNames;
+      SmallVector<int64_t> addressSpaces;
+      for (const MemoryLevel &level : chip.levels) {
+        levelNames.push_back(StringAttr::get(ctx, level.name));
+        addressSpaces.push_back(level.addressSpace);
+      }
       module->setAttr(
           EGRLDialect::getRecordAttrName(),
           RecordAttr::get(
@@ -389,6 +389,7 @@ struct MemoryPlacementPass
               *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
                                               : StringAttr(),
               DenseI64ArrayAttr::get(ctx, addressSpaces)));
+    }
 
     // Checked before the report is written, so a failing pass leaves no
     // file behind.
@@ -472,9 +473,7 @@ struct MemoryPlacementPass
   /// An error message when `chip` does not have the levels the placement
   /// was made for (its attributes name levels), or "".
   static std::string keptLevelsDiffer(RecordAttr record, const Target &chip) {
-    std::vector<std::string> placedOn;
-    for (Attribute level : record.getLevels())
-      placedOn.push_back(cast<StringAttr>(level).getValue().str());
+    std::vector<std::string> placedOn = levelNamesOf(record);
     if (placedOn == chip.levelNameList())
       return "";
     return "strategy=keep: the module was placed for target '" +

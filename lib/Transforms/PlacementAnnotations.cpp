@@ -8,8 +8,6 @@
 #include "egrl/Transforms/PlacementAnnotations.h"
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
 
-#include <optional>
-
 using namespace mlir;
 using namespace egrl;
 
@@ -37,19 +35,13 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
                                          const GraphOpMap &opMap,
                                          const Problem &problem,
                                          const Target &chip) {
-  auto levelOf = [&](StringAttr name) -> std::optional<uint8_t> {
-    for (unsigned level = 0; level < chip.levels.size(); ++level)
-      if (chip.levels[level].name == name.getValue())
-        return uint8_t(level);
-    return std::nullopt;
-  };
   Placement placement(problem.numNodes(), problem.slowestLevel());
   // The first op that gave each node's output and weights their level.
   std::vector<Operation *> outputFrom(problem.numNodes(), nullptr);
   std::vector<Operation *> weightsFrom(problem.numNodes(), nullptr);
   auto take = [&](Operation *op, StringAttr name, unsigned node,
                   bool weights) -> LogicalResult {
-    std::optional<uint8_t> level = levelOf(name);
+    std::optional<unsigned> level = chip.findLevel(name.getValue());
     const char *what = weights ? "weights" : "output";
     if (!level)
       return op->emitError()
@@ -68,7 +60,7 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
     }
     if (!first)
       first = op;
-    slot = *level;
+    slot = uint8_t(*level);
     return success();
   };
   WalkResult walk = func.walk([&](Operation *op) {

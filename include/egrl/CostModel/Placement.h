@@ -12,6 +12,8 @@
 
 #include "egrl/Target/Target.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +45,13 @@ struct Placement {
   const NodePlacement &operator[](unsigned i) const { return nodes[i]; }
   bool operator==(const Placement &other) const {
     return nodes == other.nodes;
+  }
+  /// Whether it places `numNodes` nodes on levels below `numLevels`.
+  bool hasShape(unsigned numNodes, unsigned numLevels) const {
+    return size() == numNodes &&
+           llvm::all_of(nodes, [&](const NodePlacement &n) {
+             return n.weights < numLevels && n.output < numLevels;
+           });
   }
 
   /// JSON: {"nodes": [{"weights": "llc", "output": "sram"}, ...]} with level

@@ -10,6 +10,7 @@
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
@@ -203,14 +204,16 @@ LogicalResult MemAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+std::vector<std::string> egrl::levelNamesOf(RecordAttr record) {
+  std::vector<std::string> names;
+  for (Attribute level : record.getLevels())
+    names.push_back(cast<StringAttr>(level).getValue().str());
+  return names;
+}
+
 /// "sram, llc, dram": the record's levels for diagnostics.
 static std::string levelList(RecordAttr record) {
-  std::string names;
-  llvm::raw_string_ostream os(names);
-  llvm::interleaveComma(record.getLevels(), os, [&](Attribute level) {
-    os << cast<StringAttr>(level).getValue();
-  });
-  return names;
+  return llvm::join(levelNamesOf(record), ", ");
 }
 
 /// Whether every symbol table in `module` names its symbols uniquely.

@@ -9,12 +9,17 @@
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Value.h"
 
+#include <string>
+#include <vector>
+
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "egrl/Dialect/EGRL/IR/EGRLAttrs.h.inc"
 
 namespace egrl {
+/// The level names a placement's record holds, fastest first.
+std::vector<std::string> levelNamesOf(RecordAttr record);
 /// True if `op` produces weight data from nothing: a constant, a load of a
 /// global (memref.get_global, ml_program.global_load, IREE's
 /// util.global.load), or any other operand-less op making a tensor, except
