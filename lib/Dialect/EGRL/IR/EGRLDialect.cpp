@@ -234,9 +234,9 @@ static bool hasUniqueSymbolNames(ModuleOp module) {
 }
 
 /// An op whose #egrl.placement has `weights` must read weights.
-static LogicalResult verifyPlacedWeights(Operation *op,
-                                         llvm::DenseMap<Value, Holds> &memo,
-                                         SymbolTableCollection *symbols) {
+static LogicalResult
+verifyPlacedWeights(Operation *op, llvm::DenseMap<Value, Holds> &memo,
+                    llvm::function_ref<SymbolTableCollection *()> classifyAll) {
   auto placement =
       op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
   if (!placement || !placement.getWeights())
@@ -246,6 +246,7 @@ static LogicalResult verifyPlacedWeights(Operation *op,
   if (llvm::any_of(op->getOperandTypes(),
                    [](Type t) { return isa<MemRefType>(t); }))
     return success();
+  SymbolTableCollection *symbols = classifyAll();
   // A lookup reads its table inside the body (tensor.extract).
   llvm::SetVector<Value> read(op->operand_begin(), op->operand_end());
   getUsedValuesDefinedAbove(op->getRegions(), read);
@@ -269,18 +270,27 @@ static LogicalResult verifyRecordedModule(ModuleOp module, RecordAttr record) {
   // are unique, which the symbol table's own verifier checks only after
   // this one: with a duplicate, each lookup scans instead.
   SymbolTableCollection collection;
-  SymbolTableCollection *symbols =
-      hasUniqueSymbolNames(module) ? &collection : nullptr;
-  // What every value holds, classified first in walk order, each from its
-  // operands' classes already known when their producers came first; a
-  // value whose chain runs through a later block is left to the checks
-  // below, by when that block's values are known (so block order does not
-  // change the verdict).
+  SymbolTableCollection *symbols = nullptr;
+  // What every value holds, classified in walk order before the first op
+  // that names a weights level is checked (a module with none pays
+  // nothing), each from its operands' classes already known when their
+  // producers came first; a value whose chain runs through a later block is
+  // left to the checks below, by when that block's values are known (so
+  // block order does not change the verdict).
   llvm::DenseMap<Value, Holds> holds;
-  module->walk([&](Operation *op) {
-    for (Value value : op->getResults())
-      classify(value, 0, holds, symbols);
-  });
+  bool classified = false;
+  auto classifyAll = [&]() -> SymbolTableCollection * {
+    if (classified)
+      return symbols;
+    classified = true;
+    if (hasUniqueSymbolNames(module))
+      symbols = &collection;
+    module->walk([&](Operation *op) {
+      for (Value value : op->getResults())
+        classify(value, 0, holds, symbols);
+    });
+    return symbols;
+  };
   WalkResult result = module->walk<WalkOrder::PreOrder>([&](Operation *op) {
     // A nested module with a record of its own is checked against that one.
     if (op != module.getOperation() && isa<ModuleOp>(op) &&
@@ -288,7 +298,7 @@ static LogicalResult verifyRecordedModule(ModuleOp module, RecordAttr record) {
       return WalkResult::skip();
     // One in a nested module without a record is an error of its own.
     if (op->getParentOfType<ModuleOp>() == module &&
-        failed(verifyPlacedWeights(op, holds, symbols)))
+        failed(verifyPlacedWeights(op, holds, classifyAll)))
       return WalkResult::interrupt();
     auto check = [&](MemAttr mem) {
       if (known.contains(mem.getLevel()))
