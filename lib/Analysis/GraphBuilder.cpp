@@ -353,12 +353,13 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       if (type && type.hasStaticShape() && type.getNumElements() > 1) {
         // The same constant or global loaded twice is one weight, as after
         // CSE: ops without operands are equal when their name, attributes
-        // (uniqued) and type are.
+        // (uniqued; an unregistered op's properties among them) and type
+        // are.
         unsigned id = weights.size();
         if (op.getNumOperands() == 0) {
           auto [it, inserted] = weightOfSource.try_emplace(
               {op.getName().getAsOpaquePointer(),
-               op.getAttrDictionary().getAsOpaquePointer(),
+               allAttributesOf(&op).getAsOpaquePointer(),
                type.getAsOpaquePointer()},
               id);
           id = it->second;

@@ -95,6 +95,31 @@ func.func @kvcache(%q: tensor<1x1x64xf32>) -> tensor<1x1x128xf32> {
 
 // -----
 
+// IREE's util globals in generic form (`--mlir-print-op-generic`), where an
+// unregistered op keeps its attributes as properties: two globals are two
+// weights, and the mutable one is state read at run time, not a weight.
+// CHECK-LABEL: egrl graph @generic_globals: 3 nodes (fused), 768 MACs, weights 512 B
+// CHECK-NEXT: #0 n0_matmul {{.*}} weights=256 out=16 host_in=16
+// CHECK-NEXT: #1 n1_matmul {{.*}} weights=256 out=16 host_in=0 in=[0]
+// CHECK-NEXT: #2 n2_matmul {{.*}} weights=0 out=16 host_in=256 in=[1]
+"util.global"() <{sym_name = "gw1", sym_visibility = "private", type = tensor<16x16xf32>, initial_value = dense<1.0> : tensor<16x16xf32>}> : () -> ()
+"util.global"() <{sym_name = "gw2", sym_visibility = "private", type = tensor<16x16xf32>, initial_value = dense<2.0> : tensor<16x16xf32>}> : () -> ()
+"util.global"() <{sym_name = "gkv", sym_visibility = "private", is_mutable, type = tensor<16x16xf32>, initial_value = dense<0.0> : tensor<16x16xf32>}> : () -> ()
+func.func @generic_globals(%x: tensor<1x16xf32>) -> tensor<1x16xf32> {
+  %w1 = "util.global.load"() <{global = @gw1}> : () -> tensor<16x16xf32>
+  %w2 = "util.global.load"() <{global = @gw2}> : () -> tensor<16x16xf32>
+  %kv = "util.global.load"() <{global = @gkv}> : () -> tensor<16x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %a = linalg.matmul ins(%x, %w1 : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %b = linalg.matmul ins(%a, %w2 : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  %c = linalg.matmul ins(%b, %kv : tensor<1x16xf32>, tensor<16x16xf32>) outs(%f : tensor<1x16xf32>) -> tensor<1x16xf32>
+  return %c : tensor<1x16xf32>
+}
+
+// -----
+
 // Tied weights: an add reads one row of a table, a later matmul the whole of
 // it. The table is owned by the add (first reader), but each node is charged
 // for what it reads: the add 16 elements, the matmul all 256.

@@ -61,10 +61,24 @@ static bool isTensorOfConstants(Operation *op) {
   });
 }
 
+DictionaryAttr egrl::allAttributesOf(Operation *op) {
+  DictionaryAttr attrs = op->getAttrDictionary();
+  if (op->isRegistered())
+    return attrs;
+  auto properties =
+      dyn_cast_or_null<DictionaryAttr>(op->getPropertiesAsAttribute());
+  if (!properties || properties.empty())
+    return attrs;
+  NamedAttrList merged(properties);
+  for (NamedAttribute attr : attrs)
+    merged.set(attr.getName(), attr.getValue());
+  return merged.getDictionary(op->getContext());
+}
+
 bool egrl::loadsMutableGlobal(Operation *op, SymbolTableCollection *symbols) {
   if (op->getNumOperands() != 0 || op->getNumResults() != 1)
     return false;
-  for (NamedAttribute attr : op->getAttrs()) {
+  for (NamedAttribute attr : allAttributesOf(op)) {
     auto symbol = dyn_cast<SymbolRefAttr>(attr.getValue());
     if (!symbol)
       continue;
@@ -75,7 +89,7 @@ bool egrl::loadsMutableGlobal(Operation *op, SymbolTableCollection *symbols) {
       continue;
     if (global->getName().getStringRef() == "memref.global")
       return !global->hasAttr("constant");
-    return global->hasAttr("is_mutable");
+    return bool(allAttributesOf(global).get("is_mutable"));
   }
   return false;
 }

@@ -37,6 +37,11 @@ bool isWeightSource(mlir::Operation *op,
 /// one collection, so that the module's globals are indexed once.
 bool loadsMutableGlobal(mlir::Operation *op,
                         mlir::SymbolTableCollection *symbols = nullptr);
+/// Every attribute `op` carries, the properties of an unregistered op
+/// included: in generic form (`"util.global.load"() <{global = @w}>`, as
+/// `--mlir-print-op-generic` writes) an unregistered op keeps its attributes
+/// as properties, which `Operation::getAttrs()` does not list.
+mlir::DictionaryAttr allAttributesOf(mlir::Operation *op);
 } // namespace egrl
 
 #endif // EGRL_DIALECT_EGRL_IR_EGRLDIALECT_H
