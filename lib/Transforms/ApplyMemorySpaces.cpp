@@ -16,6 +16,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/MapVector.h"
@@ -120,6 +121,56 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
     if (use.getOwner() != cast.getDefiningOp())
       use.set(cast);
   }
+}
+
+/// The level each global takes from the buffers that read it (`levels`):
+/// within a function the first claim decides (for a weight, its graph
+/// owner's). Each function is placed on its own, and bufferization gives
+/// equal constants of several functions one global; when their placements
+/// disagree, the global goes to the record's slowest level, which holds it
+/// whatever the other placements (any other choice may overfill a level of
+/// a function that planned without it there), and a warning says so.
+llvm::DenseMap<Operation *, StringAttr>
+levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
+                RecordAttr record, SymbolTableCollection &symbols) {
+  llvm::MapVector<Operation *, llvm::MapVector<Operation *, StringAttr>>
+      claims;
+  for (auto [storage, level] : levels) {
+    auto get = dyn_cast<memref::GetGlobalOp>(storage);
+    if (!get)
+      continue;
+    auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+        get, get.getNameAttr());
+    if (!global)
+      continue;
+    claims[global].insert(
+        {get->getParentOfType<FunctionOpInterface>(), level});
+  }
+  llvm::DenseMap<Operation *, StringAttr> result;
+  for (auto &[global, byFunction] : claims) {
+    StringAttr first = byFunction.front().second;
+    bool agree = llvm::all_of(
+        byFunction, [&](auto &claim) { return claim.second == first; });
+    if (agree || !record) {
+      result[global] = first;
+      continue;
+    }
+    auto slowest = cast<StringAttr>(record.getLevels().getValue().back());
+    InFlightDiagnostic warning = global->emitWarning();
+    warning << "egrl-apply-memory-spaces: '"
+            << cast<memref::GlobalOp>(global).getSymName()
+            << "' is read by functions placed apart that put it in "
+               "different levels (";
+    llvm::interleaveComma(byFunction, warning, [&](auto &claim) {
+      auto function = dyn_cast_or_null<SymbolOpInterface>(claim.first);
+      warning << "@" << (function ? function.getName() : "?") << ": "
+              << claim.second.getValue();
+    });
+    warning << "); it goes to the slowest level, '" << slowest.getValue()
+            << "', which holds it whatever the other placements";
+    result[global] = slowest;
+  }
+  return result;
 }
 
 struct ApplyMemorySpacesPass
@@ -249,7 +300,8 @@ struct ApplyMemorySpacesPass
 
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
-    llvm::DenseMap<Operation *, StringAttr> globalLevels;
+    llvm::DenseMap<Operation *, StringAttr> globalLevels =
+        levelsOfGlobals(levels, record, symbols);
     // Buffers that came with a memory space of their own (another pass's
     // integer space): the placement replaces it, and says so.
     unsigned overridden = 0;
@@ -265,8 +317,9 @@ struct ApplyMemorySpacesPass
             get, get.getNameAttr());
         if (!global)
           continue;
-        // A global shared by several ops takes the first one's level.
-        auto [it, inserted] = globalLevels.insert({global, level});
+        auto it = globalLevels.find(global);
+        if (it == globalLevels.end())
+          continue;
         space = MemAttr::get(ctx, it->second);
         MemRefType type = global.getType();
         global.setType(MemRefType::get(type.getShape(), type.getElementType(),
@@ -289,15 +342,24 @@ struct ApplyMemorySpacesPass
 
     // Buffers an op writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
-    // (fusion, a conversion). Silently defaulted, they would be a placement
+    // (fusion, a conversion), or bufferization replaced it by copies into a
+    // new buffer (tensor.concat, insert_slice into an empty tensor), which
+    // keep no attribute. Silently defaulted, they would be a placement
     // nobody asked for. (Buffers only read for their shape, as a pooling
-    // window, and copies bufferization made, as for concat, are not
-    // activations of the graph.)
+    // window, are not activations of the graph.)
+    auto writes = [](OpOperand &use) {
+      Operation *user = use.getOwner();
+      if (auto copy = dyn_cast<memref::CopyOp>(user))
+        return copy.getTarget() == use.get();
+      auto dps = dyn_cast<DestinationStyleOpInterface>(user);
+      return dps && dps.isDpsInit(&use);
+    };
     unsigned allocs = 0, unplaced = 0;
     module.walk([&](memref::AllocOp alloc) {
-      bool written = llvm::any_of(alloc->getUses(), [](OpOperand &use) {
-        auto dps = dyn_cast<DestinationStyleOpInterface>(use.getOwner());
-        return dps && dps.isDpsInit(&use);
+      bool written = llvm::any_of(alloc->getUses(), [&](OpOperand &use) {
+        if (auto subview = dyn_cast<memref::SubViewOp>(use.getOwner()))
+          return llvm::any_of(subview->getUses(), writes);
+        return writes(use);
       });
       if (!written)
         return;

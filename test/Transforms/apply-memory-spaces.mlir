@@ -74,6 +74,14 @@
 // RUN: egrl-opt %models/resnet50.mlir --linalg-fuse-elementwise-ops --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDFIRST --allow-empty
 // FUSEDFIRST-NOT: egrl-apply-memory-spaces
 
+// Bufferization replaces a concat (a node of the graph) by a new buffer and
+// copies, which keep no placement: the buffer keeps the default space and
+// is counted.
+// RUN: egrl-opt %S/../Inputs/concat.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=CONCAT
+// CONCAT: warning: egrl-apply-memory-spaces: 1 of 3 buffers that ops write have no #egrl.placement behind them
+// RUN: not egrl-opt %S/../Inputs/concat.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=CONCAT-REQUIRED
+// CONCAT-REQUIRED: error: egrl-apply-memory-spaces: 1 of 3 buffers
+
 // A TOSA model lowered to linalg first, then placed: every written buffer
 // gets its level.
 // RUN: egrl-opt %S/../Inputs/tosa-net.mlir --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor),egrl-memory-placement,one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces{require-all})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOSA

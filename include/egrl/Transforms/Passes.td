@@ -149,11 +149,14 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     gets memory space `#egrl.mem<"output level">`, and the globals of the
     weights it reads get `#egrl.mem<"weights level">` (a global several
     nodes read gets the level of the lowest-numbered one, its owner in the
-    graph, whose level was measured). A padded copy (what
+    graph, whose level was measured; a global several functions read, whose
+    placements put it in different levels, goes to the slowest level, with a
+    warning naming them: each function is placed on its own). A padded copy (what
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
     padding into the consumer. Uses that need the original type receive a
     `memref.memory_space_cast`. Buffers of ops bufferization replaces by
-    copies (`tensor.concat`) keep the default memory space, and so do those
+    copies (`tensor.concat`, `tensor.insert_slice` into an empty tensor)
+    keep the default memory space, and so do those
     of ops that lost their placement to a pass run between placement and
     bufferization (elementwise fusion, `tosa-to-linalg`): the pass warns
     with their count, or fails with `require-all`. Run the placement last
