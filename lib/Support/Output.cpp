@@ -8,6 +8,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <fcntl.h>
+#include <mutex>
 #include <sys/stat.h>
 
 llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
@@ -15,6 +16,20 @@ llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
     os << text;
     return llvm::Error::success();
   });
+}
+
+static std::mutex stdoutNoteLock;
+static std::string stdoutNote;
+
+void egrl::noteStdoutWrite(llvm::StringRef what) {
+  std::lock_guard<std::mutex> lock(stdoutNoteLock);
+  if (stdoutNote.empty())
+    stdoutNote = what.str();
+}
+
+std::string egrl::stdoutWrite() {
+  std::lock_guard<std::mutex> lock(stdoutNoteLock);
+  return stdoutNote;
 }
 
 bool egrl::isSameFile(llvm::StringRef a, llvm::StringRef b) {

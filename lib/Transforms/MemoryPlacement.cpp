@@ -413,6 +413,8 @@ struct MemoryPlacementPass
     auto sim = NnpiSim::create(entry.measured());
     if (!sim)
       return sim.takeError();
+    if (trace == "-")
+      noteStdoutWrite("the trace");
     // A temporary file renamed into place: a reader (or a concurrent run
     // writing the same path) never sees half a file.
     if (llvm::Error err =
@@ -507,6 +509,8 @@ struct MemoryPlacementPass
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }
+    if (report == "-")
+      noteStdoutWrite("the report");
     return writeWholeFile(report,
                           reportJSON(summaries, problems, results) + "\n");
   }

@@ -9,7 +9,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <atomic>
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLPRINTGRAPH
@@ -18,10 +17,6 @@ namespace egrl {
 
 using namespace mlir;
 using namespace egrl;
-
-static std::atomic<bool> printedToStdout{false};
-
-bool egrl::graphPrintedToStdout() { return printedToStdout; }
 
 namespace {
 
@@ -159,7 +154,7 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       }
     }
     if (output == "-")
-      printedToStdout = true;
+      noteStdoutWrite("the graph");
     if (llvm::Error err = writeWholeFile(output, text)) {
       emitError(noLoc) << "egrl-print-graph: cannot write '" << output
                        << "': " << llvm::toString(std::move(err));

@@ -136,6 +136,12 @@
 // RUN: FileCheck %s --check-prefix=STDOUT-NOTE < %t.note
 // STDOUT-JSON: nodes {{[1-9]}}
 // STDOUT-NOTE: egrl-opt: the graph went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
+// So is a report written to stdout (report=-).
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=-" > %t.report-stdout.json 2> %t.report-note
+// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1])); print('functions', len(r['functions']))" %t.report-stdout.json | FileCheck %s --check-prefix=REPORT-JSON
+// RUN: FileCheck %s --check-prefix=REPORT-NOTE < %t.report-note
+// REPORT-JSON: functions 1
+// REPORT-NOTE: egrl-opt: the report went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
 // Written to a file, the graph leaves stdout to the IR.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="json=true output=%t.g2.json" | FileCheck %s --check-prefix=IR-ONLY
 // IR-ONLY: func.func

@@ -1,6 +1,7 @@
 //===- egrl-opt.cpp - mlir-opt with the egrl dialect and passes -----------===//
 
 #include "egrl/Distributed/Mpi.h"
+#include "egrl/Support/Output.h"
 #include "egrl/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -35,15 +36,17 @@ static int optMain(int argc, char **argv) {
       "egrl optimizer driver: memory placement for inference graphs\n",
       registry);
 
-  bool printsGraph = false;
+  // Passes that may write to stdout: the graph, report=- and trace=-.
+  bool mayWriteStdout = false;
   for (int i = 1; i < argc; ++i)
-    printsGraph |= std::strstr(argv[i], "egrl-print-graph") != nullptr;
-  if (!printsGraph || outputGiven())
+    for (const char *writer : {"egrl-print-graph", "report=-", "trace=-"})
+      mayWriteStdout |= std::strstr(argv[i], writer) != nullptr;
+  if (!mayWriteStdout || outputGiven())
     return mlir::asMainReturnCode(mlir::MlirOptMain(
         argc, argv, inputFilename, outputFilename, registry));
 
-  // egrl-print-graph may write to stdout: the IR goes there only if the
-  // graph did not, so `> g.json` holds one document. It is held in a
+  // A pass may write to stdout: the IR goes there only if nothing else
+  // did, so `> g.json` holds one document. It is held in a
   // temporary file until the passes have run.
   llvm::SmallString<128> irPath;
   if (std::error_code ec =
@@ -56,9 +59,10 @@ static int optMain(int argc, char **argv) {
   if (mlir::failed(mlir::MlirOptMain(argc, argv, inputFilename, irPath.str(),
                                      registry)))
     return 1;
-  if (egrl::graphPrintedToStdout()) {
-    llvm::errs() << "egrl-opt: the graph went to stdout, so the IR is not "
-                    "printed there; -o FILE (or -o -) writes it\n";
+  if (std::string what = egrl::stdoutWrite(); !what.empty()) {
+    llvm::errs() << "egrl-opt: " << what
+                 << " went to stdout, so the IR is not printed there; -o FILE "
+                    "(or -o -) writes it\n";
     return 0;
   }
   auto ir = llvm::MemoryBuffer::getFile(irPath);

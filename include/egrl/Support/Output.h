@@ -14,6 +14,13 @@ namespace egrl {
 /// interrupted one never sees half a file.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 
+/// A pass writing `what` ("the graph", "the report") to stdout says so, and
+/// egrl-opt then leaves the IR out of stdout unless `-o` names where it
+/// goes, so that `> report.json` holds one document and nothing else.
+void noteStdoutWrite(llvm::StringRef what);
+/// What went to stdout ("" when nothing did): the first such note.
+std::string stdoutWrite();
+
 /// Whether two paths name one file: as files when both exist (links), else
 /// as absolute paths without dots (`a.json` and `./a.json`). For refusing an
 /// output that would overwrite another output or an input.
