@@ -5,6 +5,8 @@
 #include "llvm/ADT/STLExtras.h"
 
 #include <cmath>
+#include <set>
+#include <vector>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -41,8 +43,30 @@ llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
     return llvm::createStringError(
         "%s: nested more than %u levels deep at byte %zu",
         origin.str().c_str(), kMaxJsonDepth, *at);
+  // nlohmann keeps the last of a repeated key; in a hand-written file that
+  // is a merge or copy-paste mistake that silently changes the input, so it
+  // is an error, as an unknown field is.
+  std::vector<std::set<std::string>> keysOfOpenObjects;
+  std::optional<std::string> repeated;
+  auto noteKeys = [&](int, json::parse_event_t event, json &parsed) {
+    if (event == json::parse_event_t::object_start)
+      keysOfOpenObjects.emplace_back();
+    else if (event == json::parse_event_t::object_end &&
+             !keysOfOpenObjects.empty())
+      keysOfOpenObjects.pop_back();
+    else if (event == json::parse_event_t::key && !repeated &&
+             !keysOfOpenObjects.empty() &&
+             !keysOfOpenObjects.back().insert(parsed.get<std::string>()).second)
+      repeated = parsed.get<std::string>();
+    return true;
+  };
   try {
-    return json::parse(text.begin(), text.end());
+    json parsed = json::parse(text.begin(), text.end(), noteKeys);
+    if (repeated)
+      return llvm::createStringError(
+          "%s: field \"%s\" appears twice in one object (which one was meant?)",
+          origin.str().c_str(), repeated->c_str());
+    return parsed;
   } catch (const json::parse_error &e) {
     return llvm::createStringError("%s: malformed JSON at byte %zu: %s",
                                    origin.str().c_str(), e.byte, e.what());

@@ -27,6 +27,11 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/negative-capacity.json" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: egrl-memory-placement: {{.*}}negative-capacity.json: levels[0].capacity_bytes: must be an integer between 1 and 2^62 (got -4)
 
+// A field given twice (nlohmann would keep the last one silently).
+// RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9, "capacity_bytes": 1e12}]}' > %t.repeated.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.repeated.json" 2>&1 | FileCheck %s --check-prefix=REPEATED
+// REPEATED: error: egrl-memory-placement: {{.*}}repeated.json: field "capacity_bytes" appears twice in one object (which one was meant?)
+
 // A zero capacity and a negative bandwidth, and errors that do not dump
 // the whole module after them.
 // RUN: echo '{"name": "z", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 0, "bandwidth_bytes_per_s": 1e9}]}' > %t.zero-capacity.json
