@@ -612,8 +612,10 @@ TEST(NnpiSim, ConfigTimesAndSustainedRatesAreBounded) {
   // B/s is not a chip: on nnpi-1000 it gave latencies of 32,730 s.
   EXPECT_EQ(simError(R"({"levels": {"dram": {"sustained_fraction": 1e-9}}})"),
             "target 'bad' (bad.json): sim.levels.dram.sustained_fraction: "
-            "level 'dram' sustains 1e-09 bytes/s (bandwidth_bytes_per_s x "
-            "sustained_fraction): compute rates and bandwidths span more than "
+            "level 'dram' sustains 1e-09 bytes/s (bandwidth_bytes_per_s 1 x "
+            "sustained_fraction 1e-09, by default 0.8 for the slowest level, "
+            "0.95 for the fastest and 0.9 for others): compute rates and "
+            "bandwidths span more than "
             "1e8 (from 1e-09 to 9.5 per second)");
   EXPECT_NE(simError(R"({"levels": {"sram": {"sustained_fraction": 1e-10}}})")
                 .find("sim.levels.sram.sustained_fraction: level 'sram' "

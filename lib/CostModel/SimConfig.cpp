@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 using namespace egrl;
 using json = nlohmann::json;
@@ -97,6 +98,12 @@ struct SimReader {
     std::optional<int64_t> value = exactInteger(
         *it, 0,
         int64_t(std::min<uint64_t>(kFieldMax, uint64_t(int64_t(1) << 62))));
+    // A fraction is not a count; the field's own range (engines 1 to 64)
+    // is checked with the others in validate().
+    if (!value && it->is_number() &&
+        it->get<double>() != std::floor(it->get<double>()))
+      return fail(path + "." + key,
+                  "must be a whole number (got " + it->dump() + ")");
     if (!value)
       return fail(path + "." + key, "must be a whole number from 0 to " +
                                         std::to_string(std::min<uint64_t>(
@@ -259,9 +266,14 @@ llvm::Error SimConfig::validate(const Target &target) const {
                                    target.describe() + ": sim." + path + ": " +
                                        what);
   };
+  // The shortest text that reads back as `value`: 1.0000001 is not "1".
   auto number = [](double value) {
     char text[32];
-    std::snprintf(text, sizeof(text), "%g", value);
+    for (int digits = 6; digits <= 17; ++digits) {
+      std::snprintf(text, sizeof(text), "%.*g", digits, value);
+      if (std::strtod(text, nullptr) == value)
+        break;
+    }
     return std::string(text);
   };
   // As the target's layer_overhead_s: a second of start-up latency or of
@@ -308,7 +320,12 @@ llvm::Error SimConfig::validate(const Target &target) const {
         "levels." + level.name + ".sustained_fraction",
         "level '" + level.name + "' sustains " +
             number(sustainedBandwidth(target, slowestSustained)) +
-            " bytes/s (bandwidth_bytes_per_s x sustained_fraction): " + span);
+            " bytes/s (bandwidth_bytes_per_s " + number(level.bandwidth) +
+            " x sustained_fraction " +
+            number(sustainedFraction[slowestSustained]) +
+            ", by default 0.8 for the slowest level, 0.95 for the fastest and "
+            "0.9 for others): " +
+            span);
   }
   if (fabricLevel >= int(numLevels) ||
       (fabricLevel >= 0 && unsigned(fabricLevel) == numLevels - 1))

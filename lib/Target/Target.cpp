@@ -157,14 +157,23 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
           root, "",
           {"name", "description", "element_bytes", "compute", "levels", "sim"}))
     return makeError();
-  if (auto it = root.find("name"); it != root.end() && it->is_string())
-    target.name = it->get<std::string>();
-  else {
-    reader.fail("name", "missing (a string)");
+  // The record, remarks and reports name the chip by it.
+  if (auto it = root.find("name"); it == root.end()) {
+    reader.fail("name", "missing (a non-empty string)");
     return makeError();
+  } else if (!it->is_string() || it->get<std::string>().empty()) {
+    reader.fail("name", "must be a non-empty string (got " + it->dump() + ")");
+    return makeError();
+  } else {
+    target.name = it->get<std::string>();
   }
-  if (auto it = root.find("description"); it != root.end() && it->is_string())
+  if (auto it = root.find("description"); it != root.end()) {
+    if (!it->is_string()) {
+      reader.fail("description", "must be a string (got " + it->dump() + ")");
+      return makeError();
+    }
     target.description = it->get<std::string>();
+  }
 
   auto compute = root.find("compute");
   if (compute == root.end() || !compute->is_object()) {
@@ -218,9 +227,13 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       return makeError();
     MemoryLevel level;
     auto name = entry.find("name");
-    if (name == entry.end() || !name->is_string() ||
-        name->get<std::string>().empty()) {
+    if (name == entry.end()) {
       reader.fail(path + ".name", "missing (a non-empty string)");
+      return makeError();
+    }
+    if (!name->is_string() || name->get<std::string>().empty()) {
+      reader.fail(path + ".name",
+                  "must be a non-empty string (got " + name->dump() + ")");
       return makeError();
     }
     level.name = name->get<std::string>();

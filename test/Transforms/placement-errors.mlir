@@ -32,6 +32,15 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.repeated.json" 2>&1 | FileCheck %s --check-prefix=REPEATED
 // REPEATED: error: egrl-memory-placement: {{.*}}repeated.json: field "capacity_bytes" appears twice in one object (which one was meant?)
 
+// The record and remarks name the chip: an empty name is an error, and so is
+// a description that is not text.
+// RUN: echo '{"name": "", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.empty-name.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.empty-name.json" 2>&1 | FileCheck %s --check-prefix=EMPTYNAME
+// EMPTYNAME: error: egrl-memory-placement: {{.*}}empty-name.json: name: must be a non-empty string (got "")
+// RUN: echo '{"name": "d", "description": 42, "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.description.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.description.json" 2>&1 | FileCheck %s --check-prefix=DESCRIPTION
+// DESCRIPTION: error: egrl-memory-placement: {{.*}}description.json: description: must be a string (got 42)
+
 // A zero capacity and a negative bandwidth, and errors that do not dump
 // the whole module after them.
 // RUN: echo '{"name": "z", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 0, "bandwidth_bytes_per_s": 1e9}]}' > %t.zero-capacity.json
