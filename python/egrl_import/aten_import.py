@@ -111,7 +111,9 @@ class _AtenImporter(_FxImporter):
             with torch.no_grad():
                 rec.run(*flat)
         except Exception as e:
-            raise UnsupportedError(f"running the ATen graph of {type(m).__name__} failed: {e}") from e
+            # The first line: torch.fx appends the node and a traceback.
+            raise UnsupportedError(f"running the ATen graph of {type(m).__name__} failed: "
+                                   f"{(str(e).splitlines() or [''])[0]}") from e
         self.results = rec.results
 
         names = list(params)

@@ -198,7 +198,8 @@ class _FxImporter:
                 rec.run(*self.inputs)
         except Exception as e:
             raise UnsupportedError(f"running {type(self.module).__name__} on the example inputs "
-                                   f"{[list(t.shape) for t in self.inputs]} failed: {e}") from e
+                                   f"{[list(t.shape) for t in self.inputs]} failed: "
+                                   f"{(str(e).splitlines() or [''])[0]}") from e
         self.results = rec.results
         for tensor_name, t in list(self.gm.named_parameters()) + list(self.gm.named_buffers()):
             self.weight_names.setdefault(id(t), tensor_name)
