@@ -122,6 +122,9 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies="native, policy" --policy=%t.none.json 2>&1 | FileCheck %s --check-prefix=POLICYFILE
 // POLICYFILE-NOT: native
 // POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json'
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,policy --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=POLICYLEVELS
+// POLICYLEVELS-NOT: native
+// POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels, target 'toy' has 2 (fast, slow)
 
 // A model whose file name holds a comma and quotes is one CSV field.
 // RUN: rm -rf %t.csvname && mkdir -p %t.csvname && cp %S/../Inputs/mlp.mlir '%t.csvname/a,b "c".mlir'

@@ -23,6 +23,7 @@
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Support/Paths.h"
 
@@ -32,6 +33,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/WithColor.h"
@@ -190,7 +192,8 @@ void checkOptions() {
 
 /// The strategies --strategies names, with the policy file checked before
 /// any search, not when the policy's turn comes.
-std::vector<std::unique_ptr<Strategy>> resolveStrategies() {
+std::vector<std::unique_ptr<Strategy>>
+resolveStrategies(const Target &chip) {
   llvm::SmallVector<llvm::StringRef> names;
   llvm::StringRef(strategies).split(names, ',', -1, false);
   if (names.empty())
@@ -211,8 +214,23 @@ std::vector<std::unique_ptr<Strategy>> resolveStrategies() {
       })) {
     if (policyFile.empty())
       die("--strategies names policy: give its file with --policy=FILE");
-    if (!llvm::sys::fs::exists(resolvePolicyFile(policyFile)))
+    std::string path = resolvePolicyFile(policyFile);
+    if (!llvm::sys::fs::exists(path))
       die("--policy: no policy file '" + policyFile + "'");
+    // The levels it places on, read without LibTorch so that a policy for
+    // another chip stops the benchmark before the first search; anything
+    // else wrong with the file is reported when it loads.
+    if (auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true))
+      if (auto file = parseJsonInput((*text)->getBuffer(), path);
+          file && file->is_object() && file->contains("levels") &&
+          (*file)["levels"].is_array() &&
+          (*file)["levels"].size() != chip.numLevels())
+        die(path + ": the policy places on " +
+            std::to_string((*file)["levels"].size()) + " levels, target '" +
+            chip.name + "' has " + std::to_string(chip.numLevels()) + " (" +
+            chip.levelNames() + ")");
+      else if (!file)
+        llvm::consumeError(file.takeError());
   }
   return searches;
 }
@@ -535,7 +553,8 @@ static int benchMain(int argc, char **argv) {
   if (!seedFromKind)
     die(llvm::toString(seedFromKind.takeError()));
   std::vector<uint64_t> budgetList = parseBudgets();
-  std::vector<std::unique_ptr<Strategy>> searches = resolveStrategies();
+  std::vector<std::unique_ptr<Strategy>> searches =
+      resolveStrategies(setup->chip);
 
   // Ctrl-C or SIGTERM end the current search with its best placement; the
   // table and files then hold the runs so far, and the exit code is 1.
