@@ -227,8 +227,10 @@ struct MemoryPlacementPass
             << "egrl: the functions of nested module "
             << (nested.getSymName() ? "@" + nested.getSymName()->str()
                                     : std::string("(unnamed)"))
-            << " are not placed: run the pass on it "
-               "(builtin.module(builtin.module(egrl-memory-placement)))";
+            << " are not placed by this pass, which places the module it runs "
+               "on: unless the pipeline runs it on the nested module too "
+               "(builtin.module(builtin.module(egrl-memory-placement))), they "
+               "stay unplaced";
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;

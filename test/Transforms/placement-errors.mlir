@@ -109,7 +109,7 @@
 // RUN: not egrl-opt %t.nested.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{report=%t.out/n.json}))" 2>&1 | FileCheck %s --check-prefix=NESTEDREPORT
 // NESTEDREPORT: error: egrl-memory-placement: report= and trace= with the pass on a nested module
 // RUN: not egrl-opt %t.nested.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTED
-// NESTED: warning: egrl: the functions of nested module @inner are not placed: run the pass on it (builtin.module(builtin.module(egrl-memory-placement)))
+// NESTED: warning: egrl: the functions of nested module @inner are not placed by this pass, which places the module it runs on: unless the pipeline runs it on the nested module too (builtin.module(builtin.module(egrl-memory-placement))), they stay unplaced
 // NESTED: error: egrl-memory-placement: the module has no func.func with a body to place
 
 // pg loads LibTorch on first use; a missing policy library is an error.
