@@ -216,6 +216,13 @@ def main(argv=None) -> int:
         _check_output_path("--stats", a.stats)
         if a.source == "torch":
             module, inputs = _torch_model(a.model, a.input_shape, a.input_dtype)
+            user_factory = ":" in a.model and not a.model.startswith(("torchvision:", "corpus:"))
+            if user_factory and any(m.training for m in module.modules()):
+                # Every route imports the inference graph (.eval()); a user's
+                # factory that returned a training-mode module is told so,
+                # rather than have what it computes change silently.
+                print(f"egrl-import: note: {one_line(a.model)} is in training mode; it is imported for "
+                      "inference (.eval(): dropout off, batch-norm on its running statistics)", file=sys.stderr)
             if a.export_onnx:
                 _export_onnx(module, inputs, a.opset, a.export_onnx)
             if a.trace == "onnx":

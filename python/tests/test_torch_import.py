@@ -386,6 +386,10 @@ class UnsupportedOpTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=120, cwd=d)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("linalg.matmul", p.stdout)
+            # The factory's module is in training mode (nn.Module's default):
+            # imported for inference, with a note.
+            self.assertIn("egrl-import: note: usernet:make is in training mode; it is imported for inference",
+                          p.stderr)
             p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
                                 "usernet:missing", "--input-shape", "1,4"],
                                capture_output=True, text=True, timeout=120, cwd=d)
