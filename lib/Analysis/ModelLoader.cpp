@@ -64,9 +64,12 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
                                         " (functions: " + names + ")"));
   GraphBuildOptions options;
   options.granularity = granularity;
-  options.remarkUnknownOps = false;
   FailureOr<WorkloadGraph> graph = buildWorkloadGraph(chosen, options);
   if (failed(graph))
     return fail("");
+  // What the graph does not model (ops it knows nothing of, reads it does
+  // not see), as the pass remarks it: the tools' user is told too.
+  if (!diagnostics.empty())
+    llvm::errs() << diagnostics;
   return std::move(*graph);
 }

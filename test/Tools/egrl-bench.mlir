@@ -126,6 +126,10 @@
 // POLICYLEVELS-NOT: native
 // POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels, target 'toy' has 2 (fast, slow)
 
+// What the graph does not model is remarked as the pass remarks it.
+// RUN: egrl-bench %S/../Transforms/analysis-cache.mlir --strategies=greedy 2>&1 >/dev/null | FileCheck %s --check-prefix=UNMODELLED
+// UNMODELLED: analysis-cache.mlir:{{[0-9]+}}:{{[0-9]+}}: remark: egrl: 'foo.custom' is not modelled; it becomes a memory-only node
+
 // A model whose file name holds a comma and quotes is one CSV field.
 // RUN: rm -rf %t.csvname && mkdir -p %t.csvname && cp %S/../Inputs/mlp.mlir '%t.csvname/a,b "c".mlir'
 // RUN: egrl-bench '%t.csvname/a,b "c".mlir' --target=%S/../Inputs/toy.json --seeds=1 --out=%t.csvname 2>/dev/null >/dev/null
