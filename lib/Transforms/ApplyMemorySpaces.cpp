@@ -195,6 +195,8 @@ struct ApplyMemorySpacesPass
     // between the owner's ops carries its own node's.
     llvm::MapVector<Operation *, StringAttr> levels;
     llvm::DenseMap<Operation *, int64_t> claimedBy;
+    // The node whose op first wrote each output buffer.
+    llvm::DenseMap<Operation *, int64_t> outputWriter;
     auto claimWeight = [&](Operation *global, StringAttr level, int64_t node) {
       auto [it, first] = claimedBy.try_emplace(global, node);
       if (!first && it->second <= node)
@@ -210,9 +212,34 @@ struct ApplyMemorySpacesPass
       if (!placement || !op.hasPureBufferSemantics())
         return;
       sawMemrefs = true;
-      for (OpOperand &init : op.getDpsInitsMutable())
-        if (Operation *storage = storageOf(init.get()))
-          levels.insert({storage, placement.getOutput()});
+      for (OpOperand &init : op.getDpsInitsMutable()) {
+        Operation *storage = storageOf(init.get());
+        if (!storage) {
+          // Bufferization wrote the result in place into a buffer the
+          // function was given (its init was an argument).
+          if (isa<BlockArgument>(init.get()))
+            op->emitWarning()
+                << "egrl-apply-memory-spaces: the op writes its output "
+                   "into a buffer the function receives, so its placement's "
+                   "output level '"
+                << placement.getOutput().getValue() << "' is not applied";
+          continue;
+        }
+        auto [it, first] = levels.insert({storage, placement.getOutput()});
+        auto [owner, firstNode] =
+            outputWriter.try_emplace(storage, placement.getNode());
+        // In place into another node's output buffer (its init was that
+        // node's result): one buffer, and the first writer's level.
+        if (!first && it->second != placement.getOutput() &&
+            owner->second != placement.getNode())
+          op->emitWarning()
+              << "egrl-apply-memory-spaces: the op (node "
+              << placement.getNode()
+              << ") writes its output in place into node " << owner->second
+              << "'s buffer, which keeps that node's level '"
+              << it->second.getValue() << "', not '"
+              << placement.getOutput().getValue() << "'";
+      }
       StringAttr weights = placement.getWeights();
       // An init filled from a weight (a conv's bias broadcast into its
       // output buffer): the buffer is the output's, the globals behind it
@@ -370,8 +397,11 @@ struct ApplyMemorySpacesPass
       unplacedBuffers()
           << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
           << " buffers that ops write have no #egrl.placement behind them "
-             "and keep the default memory space (run --egrl-memory-placement "
-             "after fusion and conversions, right before --one-shot-bufferize)";
+             "and keep the default memory space: a pass between placement "
+             "and bufferization rewrote their ops (run --egrl-memory-placement "
+             "after fusion and conversions, right before --one-shot-bufferize), "
+             "or bufferization replaced them by copies (tensor.concat, "
+             "insert_slice into an empty tensor)";
   }
 };
 } // namespace

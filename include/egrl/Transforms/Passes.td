@@ -159,7 +159,10 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     keep the default memory space, and so do those
     of ops that lost their placement to a pass run between placement and
     bufferization (elementwise fusion, `tosa-to-linalg`): the pass warns
-    with their count, or fails with `require-all`. Run the placement last
+    with their count, or fails with `require-all`. An op whose init is
+    another node's output, or an argument of the function, is written in
+    place into that buffer, whose level stays that node's (or the
+    caller's): a warning at the op says its output level is not applied. Run the placement last
     before bufferization. A placed buffer that already had a memory space
     of its own (another pass's integer space) gets the placement's, with a
     warning counting them.
