@@ -15,6 +15,10 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: <unknown>:0: error: egrl-memory-placement: unknown target 'nnpi-9000': not a file, and not a bundled target (bundled in {{.*}}targets: edge-small, nnpi-1000, nnpi-1000-dram40, nnpi-1000-fastcompute, nnpi-1000-slowllc)
 
+// A directory named like a bundled target does not hide it.
+// RUN: rm -rf %t.cwd && mkdir -p %t.cwd/edge-small && cd %t.cwd && egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=edge-small" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIRNAME
+// DIRNAME: remark: egrl: placed {{.*}} on edge-small with greedy
+
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: error: egrl-memory-placement: cannot read target file '{{.*}}missing.json': No such file or directory
 
