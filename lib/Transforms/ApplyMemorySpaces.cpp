@@ -96,6 +96,28 @@ memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
   return copies == 1 ? found : memref::CopyOp();
 }
 
+/// The placement carried by the location of `alloc` or of a copy into it
+/// (PlacementAnnotations.cpp), or null.
+PlacementAttr placementOfWrites(memref::AllocOp alloc) {
+  if (PlacementAttr placed = placementOfLocation(alloc.getLoc()))
+    return placed;
+  auto fromCopies = [](Value target) -> PlacementAttr {
+    for (Operation *user : target.getUsers())
+      if (auto copy = dyn_cast<memref::CopyOp>(user);
+          copy && copy.getTarget() == target)
+        if (PlacementAttr placed = placementOfLocation(copy.getLoc()))
+          return placed;
+    return {};
+  };
+  if (PlacementAttr placed = fromCopies(alloc.getResult()))
+    return placed;
+  for (Operation *user : alloc->getUsers())
+    if (auto subview = dyn_cast<memref::SubViewOp>(user))
+      if (PlacementAttr placed = fromCopies(subview.getResult()))
+        return placed;
+  return {};
+}
+
 bool acceptsAnyMemorySpace(Operation *user) {
   return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
 }
@@ -305,6 +327,13 @@ struct ApplyMemorySpacesPass
     module.walk([&](memref::AllocOp alloc) {
       if (levels.count(alloc.getOperation()))
         return;
+      // The buffer of a placed op that bufferization replaced (a concat's
+      // allocation, or the copy an insert_slice became): its location says
+      // where the op's output was placed.
+      if (PlacementAttr placed = placementOfWrites(alloc)) {
+        levels.insert({alloc.getOperation(), placed.getOutput()});
+        return;
+      }
       memref::CopyOp copy = onlyCopyInto(alloc);
       if (!copy)
         return;
@@ -324,6 +353,10 @@ struct ApplyMemorySpacesPass
           levels.insert({alloc.getOperation(), it->second});
       }
     });
+
+    // The levels locations carried are applied: the locations are the
+    // user's again.
+    removePlacementLocations(module);
 
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
@@ -367,11 +400,9 @@ struct ApplyMemorySpacesPass
         retype(get.getResult(), global.getType().getMemorySpace(), builder);
     });
 
-    // Buffers an op writes that got no level: their op lost its
+    // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
-    // (fusion, a conversion), or bufferization replaced it by copies into a
-    // new buffer (tensor.concat, insert_slice into an empty tensor), which
-    // keep no attribute. Silently defaulted, they would be a placement
+    // (fusion, a conversion). Silently defaulted, they would be a placement
     // nobody asked for. (Buffers only read for their shape, as a pooling
     // window, are not activations of the graph.)
     auto writes = [](OpOperand &use) {
@@ -397,11 +428,8 @@ struct ApplyMemorySpacesPass
       unplacedBuffers()
           << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
           << " buffers that ops write have no #egrl.placement behind them "
-             "and keep the default memory space: a pass between placement "
-             "and bufferization rewrote their ops (run --egrl-memory-placement "
-             "after fusion and conversions, right before --one-shot-bufferize), "
-             "or bufferization replaced them by copies (tensor.concat, "
-             "insert_slice into an empty tensor)";
+             "and keep the default memory space (run --egrl-memory-placement "
+             "after fusion and conversions, right before --one-shot-bufferize)";
   }
 };
 } // namespace

@@ -119,6 +119,7 @@ struct LowerMemorySpacesPass
     module.walk([](Operation *op) {
       op->removeAttr(EGRLDialect::getPlacementAttrName());
     });
+    removePlacementLocations(module);
     module->removeAttr(EGRLDialect::getRecordAttrName());
   }
 };

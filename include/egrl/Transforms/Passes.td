@@ -144,28 +144,33 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
   let description = [{
     Run after `--egrl-memory-placement` and `--one-shot-bufferize`; a module
     without placements gets a warning (an error with `require-all`) and is
-    left as it is. For each op carrying an
-    `#egrl.placement`, the buffer it writes its output into (a `memref.alloc`)
-    gets memory space `#egrl.mem<"output level">`, and the globals of the
-    weights it reads get `#egrl.mem<"weights level">` (a global several
-    nodes read gets the level of the lowest-numbered one, its owner in the
-    graph, whose level was measured; a global several functions read, whose
-    placements put it in different levels, goes to the slowest level, with a
-    warning naming them: each function is placed on its own). A padded copy (what
+    left as it is. For each op carrying an `#egrl.placement`, the buffer it
+    writes its output into (a `memref.alloc`) gets memory space
+    `#egrl.mem<"output level">`, and the globals of the weights it reads get
+    `#egrl.mem<"weights level">` (a global several nodes read gets the level
+    of the lowest-numbered one, its owner in the graph, whose level was
+    measured; a global several functions read, whose placements put it in
+    different levels, goes to the slowest level, with a warning naming
+    them: each function is placed on its own). A padded copy (what
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
     padding into the consumer. Uses that need the original type receive a
-    `memref.memory_space_cast`. Buffers of ops bufferization replaces by
-    copies (`tensor.concat`, `tensor.insert_slice` into an empty tensor)
-    keep the default memory space, and so do those
-    of ops that lost their placement to a pass run between placement and
-    bufferization (elementwise fusion, `tosa-to-linalg`): the pass warns
-    with their count, or fails with `require-all`. An op whose init is
-    another node's output, or an argument of the function, is written in
-    place into that buffer, whose level stays that node's (or the
-    caller's): a warning at the op says its output level is not applied. Run the placement last
-    before bufferization. A placed buffer that already had a memory space
-    of its own (another pass's integer space) gets the placement's, with a
-    warning counting them.
+    `memref.memory_space_cast`.
+
+    An op bufferization replaces by an allocation and copies
+    (`tensor.concat`, `tensor.insert_slice`) loses its attributes but not
+    its location, where `--egrl-memory-placement` also put its placement, as
+    fused-location metadata (`loc(fused<#egrl.placement<...>>[...])`): its
+    buffer gets that level, and this pass removes the metadata from every
+    location. Buffers of ops that lost their placement to a pass run between
+    placement and bufferization (elementwise fusion, `tosa-to-linalg`) keep
+    the default memory space: the pass warns with their count, or fails
+    with `require-all`; run the placement last before bufferization. An op
+    whose init is another node's output, or an argument of the function, is
+    written in place into that buffer, whose level stays that node's (or the
+    caller's): a warning at the op says its output level is not applied. A
+    placed buffer that already had a memory space of its own (another
+    pass's integer space) gets the placement's, with a warning counting
+    them.
 
     ```mlir
     %alloc = memref.alloc() : memref<1x8xf32, #egrl.mem<"sram">>
