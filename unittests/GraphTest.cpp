@@ -190,7 +190,12 @@ TEST(WorkloadGraph, JsonRejectsHeadersOfTheWrongType) {
   // nlohmann keeps the last of a repeated key; the reader refuses it.
   EXPECT_NE(nodeError("", "", R"("format": "egrl-workload-graph", "version": 1,
                                   "version": 2)")
-                .find("field \"version\" appears twice in one object"),
+                .find("(top level): field \"version\" appears twice in one object"),
+            std::string::npos);
+  // In a node, with the node's place in the file.
+  EXPECT_NE(nodeError("", "", R"("format": "egrl-workload-graph", "version": 1,
+                                  "nodes": [{"name": "b", "name": "c"}], "x": 1)")
+                .find("nodes[0]: field \"name\" appears twice"),
             std::string::npos);
   // These aborted egrl-bench with an uncaught type_error.
   EXPECT_NE(nodeError("", "", R"("format": 7, "version": 1)")

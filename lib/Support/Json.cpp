@@ -37,35 +37,101 @@ static std::optional<size_t> tooDeepAt(llvm::StringRef text,
   return std::nullopt;
 }
 
+namespace {
+/// SAX handler that finds the first key repeated within one object, and
+/// where (`nodes[12]`), in one linear pass.
+struct RepeatedKeyFinder : nlohmann::json_sax<json> {
+  struct Open {
+    bool isObject;
+    size_t index = 0; // Of the next element, in an array.
+    std::string key;  // The last key read, in an object.
+    std::set<std::string> keys;
+  };
+  std::vector<Open> open;
+  std::optional<std::string> repeated;
+  std::string where;
+
+  /// A value starts: an array counts its elements.
+  void value() {
+    if (!open.empty() && !open.back().isObject)
+      ++open.back().index;
+  }
+  std::string path() const {
+    std::string text;
+    for (size_t i = 0; i + 1 < open.size(); ++i) {
+      if (open[i].isObject)
+        text += (text.empty() ? "" : ".") + open[i].key;
+      else
+        text += "[" + std::to_string(open[i].index - 1) + "]";
+    }
+    return text;
+  }
+  bool null() override { return value(), true; }
+  bool boolean(bool) override { return value(), true; }
+  bool number_integer(number_integer_t) override { return value(), true; }
+  bool number_unsigned(number_unsigned_t) override { return value(), true; }
+  bool number_float(number_float_t, const string_t &) override {
+    return value(), true;
+  }
+  bool string(string_t &) override { return value(), true; }
+  bool binary(binary_t &) override { return value(), true; }
+  bool start_object(std::size_t) override {
+    value();
+    open.push_back({true});
+    return true;
+  }
+  bool key(string_t &name) override {
+    Open &object = open.back();
+    object.key = name;
+    if (!repeated && !object.keys.insert(name).second) {
+      repeated = name;
+      where = path();
+    }
+    return true;
+  }
+  bool end_object() override {
+    open.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    value();
+    open.push_back({false});
+    return true;
+  }
+  bool end_array() override {
+    open.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string &,
+                   const nlohmann::detail::exception &) override {
+    return false;
+  }
+};
+} // namespace
+
 llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
                                           llvm::StringRef origin) {
   if (std::optional<size_t> at = tooDeepAt(text, kMaxJsonDepth))
     return llvm::createStringError(
         "%s: nested more than %u levels deep at byte %zu",
         origin.str().c_str(), kMaxJsonDepth, *at);
-  // nlohmann keeps the last of a repeated key; in a hand-written file that
-  // is a merge or copy-paste mistake that silently changes the input, so it
-  // is an error, as an unknown field is.
-  std::vector<std::set<std::string>> keysOfOpenObjects;
-  std::optional<std::string> repeated;
-  auto noteKeys = [&](int, json::parse_event_t event, json &parsed) {
-    if (event == json::parse_event_t::object_start)
-      keysOfOpenObjects.emplace_back();
-    else if (event == json::parse_event_t::object_end &&
-             !keysOfOpenObjects.empty())
-      keysOfOpenObjects.pop_back();
-    else if (event == json::parse_event_t::key && !repeated &&
-             !keysOfOpenObjects.empty() &&
-             !keysOfOpenObjects.back().insert(parsed.get<std::string>()).second)
-      repeated = parsed.get<std::string>();
-    return true;
-  };
   try {
-    json parsed = json::parse(text.begin(), text.end(), noteKeys);
-    if (repeated)
+    json parsed = json::parse(text.begin(), text.end());
+    // nlohmann keeps the last of a repeated key; in a hand-written file that
+    // is a merge or copy-paste mistake that silently changes the input, so
+    // it is an error, as an unknown field is. Checked by a second, SAX pass
+    // over text that parsed: a parse callback would make nlohmann rescan
+    // each parent container at every object's end (quadratic on a graph of
+    // many nodes).
+    RepeatedKeyFinder finder;
+    json::sax_parse(text.begin(), text.end(), &finder);
+    if (finder.repeated)
       return llvm::createStringError(
-          "%s: field \"%s\" appears twice in one object (which one was meant?)",
-          origin.str().c_str(), repeated->c_str());
+          "%s: %s: field \"%s\" appears twice in one object (which one was "
+          "meant?)",
+          origin.str().c_str(),
+          finder.where.empty() ? "(top level)" : finder.where.c_str(),
+          finder.repeated->c_str());
     return parsed;
   } catch (const json::parse_error &e) {
     return llvm::createStringError("%s: malformed JSON at byte %zu: %s",

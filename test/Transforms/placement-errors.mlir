@@ -34,7 +34,7 @@
 // A field given twice (nlohmann would keep the last one silently).
 // RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9, "capacity_bytes": 1e12}]}' > %t.repeated.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.repeated.json" 2>&1 | FileCheck %s --check-prefix=REPEATED
-// REPEATED: error: egrl-memory-placement: {{.*}}repeated.json: field "capacity_bytes" appears twice in one object (which one was meant?)
+// REPEATED: error: egrl-memory-placement: {{.*}}repeated.json: levels[0]: field "capacity_bytes" appears twice in one object (which one was meant?)
 
 // The record and remarks name the chip: an empty name is an error, and so is
 // a description that is not text.
