@@ -48,18 +48,40 @@ Operation *storageOf(Value value) {
   return nullptr;
 }
 
+/// For every allocation, the ops that write into it, directly or through
+/// views: copies (their target) and destination-style ops (their inits).
+llvm::DenseMap<Operation *, SmallVector<Operation *>>
+writersOfAllocations(ModuleOp module) {
+  llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
+  auto note = [&](Operation *writer, Value target) {
+    if (auto alloc = dyn_cast_or_null<memref::AllocOp>(storageOf(target)))
+      writers[alloc].push_back(writer);
+  };
+  module.walk([&](Operation *op) {
+    if (auto copy = dyn_cast<memref::CopyOp>(op))
+      note(op, copy.getTarget());
+    else if (auto dps = dyn_cast<DestinationStyleOpInterface>(op))
+      for (OpOperand &init : dps.getDpsInitsMutable())
+        note(op, init.get());
+  });
+  return writers;
+}
+
 /// Storage holding the weight read through `value`: the global itself, or a
 /// buffer a compiler-folded op (a transpose of a constant, which carries no
 /// placement) filled from globals, together with those globals.
-void collectWeightStorage(Value value, SmallVectorImpl<Operation *> &out,
-                          unsigned depth = 0) {
+void collectWeightStorage(
+    Value value,
+    const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers,
+    SmallVectorImpl<Operation *> &out, unsigned depth = 0) {
   Operation *storage = storageOf(value);
   if (!storage || depth > 4)
     return;
   out.push_back(storage);
   if (isa<memref::GetGlobalOp>(storage))
     return;
-  for (Operation *user : storage->getResult(0).getUsers()) {
+  // Its writers, through views (a transpose into an expanded view of it).
+  for (Operation *user : writers.lookup(storage)) {
     auto writer = dyn_cast<DestinationStyleOpInterface>(user);
     if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
       continue;
@@ -71,7 +93,7 @@ void collectWeightStorage(Value value, SmallVectorImpl<Operation *> &out,
     getUsedValuesDefinedAbove(writer->getRegions(), inputs);
     for (Value input : inputs)
       if (isa<MemRefType>(input.getType()))
-        collectWeightStorage(input, out, depth + 1);
+        collectWeightStorage(input, writers, out, depth + 1);
   }
 }
 
@@ -96,25 +118,36 @@ memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
   return copies == 1 ? found : memref::CopyOp();
 }
 
-/// The placement carried by the location of `alloc` or of a copy into it
-/// (PlacementAnnotations.cpp), or null.
-PlacementAttr placementOfWrites(memref::AllocOp alloc) {
+/// The value at the root of `value`'s views (a buffer, or an argument).
+Value viewRoot(Value value) {
+  for (unsigned depth = 0; depth < 16; ++depth) {
+    auto view = value.getDefiningOp<ViewLikeOpInterface>();
+    if (!view)
+      break;
+    value = view.getViewSource();
+  }
+  return value;
+}
+
+/// The record of the nearest module around `op` (or `op` itself) that has
+/// one: a nested module placed on its own has its own.
+RecordAttr recordOf(Operation *op) {
+  for (; op; op = op->getParentOp())
+    if (auto record =
+            op->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName()))
+      return record;
+  return {};
+}
+
+/// The placement carried by the location of `alloc` or of an op writing
+/// into it (PlacementAnnotations.cpp), or null.
+PlacementAttr placementOfWrites(memref::AllocOp alloc,
+                                llvm::ArrayRef<Operation *> writers) {
   if (PlacementAttr placed = placementOfLocation(alloc.getLoc()))
     return placed;
-  auto fromCopies = [](Value target) -> PlacementAttr {
-    for (Operation *user : target.getUsers())
-      if (auto copy = dyn_cast<memref::CopyOp>(user);
-          copy && copy.getTarget() == target)
-        if (PlacementAttr placed = placementOfLocation(copy.getLoc()))
-          return placed;
-    return {};
-  };
-  if (PlacementAttr placed = fromCopies(alloc.getResult()))
-    return placed;
-  for (Operation *user : alloc->getUsers())
-    if (auto subview = dyn_cast<memref::SubViewOp>(user))
-      if (PlacementAttr placed = fromCopies(subview.getResult()))
-        return placed;
+  for (Operation *writer : writers)
+    if (PlacementAttr placed = placementOfLocation(writer->getLoc()))
+      return placed;
   return {};
 }
 
@@ -149,12 +182,13 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
 /// within a function the first claim decides (for a weight, its graph
 /// owner's). Each function is placed on its own, and bufferization gives
 /// equal constants of several functions one global; when their placements
-/// disagree, the global goes to the record's slowest level, which holds it
-/// whatever the other placements (any other choice may overfill a level of
-/// a function that planned without it there), and a warning says so.
+/// disagree, the global goes to the slowest level of its module's record,
+/// which no function planned to fill with it (any other choice may overfill
+/// a level of a function that planned without it there), and a warning
+/// says so.
 llvm::DenseMap<Operation *, StringAttr>
 levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
-                RecordAttr record, SymbolTableCollection &symbols) {
+                SymbolTableCollection &symbols) {
   llvm::MapVector<Operation *, llvm::MapVector<Operation *, StringAttr>>
       claims;
   for (auto [storage, level] : levels) {
@@ -173,23 +207,30 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
     StringAttr first = byFunction.front().second;
     bool agree = llvm::all_of(
         byFunction, [&](auto &claim) { return claim.second == first; });
-    if (agree || !record) {
+    RecordAttr record = recordOf(global);
+    if (agree) {
       result[global] = first;
       continue;
     }
-    auto slowest = cast<StringAttr>(record.getLevels().getValue().back());
     InFlightDiagnostic warning = global->emitWarning();
     warning << "egrl-apply-memory-spaces: '"
             << cast<memref::GlobalOp>(global).getSymName()
-            << "' is read by functions placed apart that put it in "
+            << "' is used by functions placed apart that put it in "
                "different levels (";
     llvm::interleaveComma(byFunction, warning, [&](auto &claim) {
       auto function = dyn_cast_or_null<SymbolOpInterface>(claim.first);
       warning << "@" << (function ? function.getName() : "?") << ": "
               << claim.second.getValue();
     });
+    if (!record) {
+      warning << "); no #egrl.record says which level is slowest, so it "
+                 "keeps the first one's";
+      result[global] = first;
+      continue;
+    }
+    auto slowest = cast<StringAttr>(record.getLevels().getValue().back());
     warning << "); it goes to the slowest level, '" << slowest.getValue()
-            << "', which holds it whatever the other placements";
+            << "', which no function planned to fill with it";
     result[global] = slowest;
   }
   return result;
@@ -227,6 +268,8 @@ struct ApplyMemorySpacesPass
       levels[global] = level;
     };
     bool sawMemrefs = false;
+    llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
+        writersOfAllocations(module);
 
     module.walk([&](DestinationStyleOpInterface op) {
       auto placement =
@@ -238,8 +281,12 @@ struct ApplyMemorySpacesPass
         Operation *storage = storageOf(init.get());
         if (!storage) {
           // Bufferization wrote the result in place into a buffer the
-          // function was given (its init was an argument).
-          if (isa<BlockArgument>(init.get()))
+          // function was given (its init was an argument, or a view of
+          // one). A loop's iteration argument is its init's buffer, whose
+          // producer placed it.
+          auto arg = dyn_cast<BlockArgument>(viewRoot(init.get()));
+          if (arg && arg.getOwner()->isEntryBlock() &&
+              isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
             op->emitWarning()
                 << "egrl-apply-memory-spaces: the op writes its output "
                    "into a buffer the function receives, so its placement's "
@@ -269,7 +316,7 @@ struct ApplyMemorySpacesPass
       if (weights)
         for (OpOperand &init : op.getDpsInitsMutable()) {
           SmallVector<Operation *> storage;
-          collectWeightStorage(init.get(), storage);
+          collectWeightStorage(init.get(), writers, storage);
           for (Operation *s : storage)
             if (isa<memref::GetGlobalOp>(s))
               claimWeight(s, weights, placement.getNode());
@@ -284,7 +331,7 @@ struct ApplyMemorySpacesPass
           if (!isa<MemRefType>(input.getType()))
             continue;
           SmallVector<Operation *> storage;
-          collectWeightStorage(input, storage);
+          collectWeightStorage(input, writers, storage);
           // Only storage that ends in a global is a weight; other inputs
           // are activations placed by their producer.
           bool isWeight = llvm::any_of(storage, [](Operation *s) {
@@ -322,15 +369,14 @@ struct ApplyMemorySpacesPass
     // buffer is its source activation's and takes its level (a graph input's
     // is the slowest level, where host inputs are read from). Program order,
     // so a pad of a pad finds its source already placed.
-    auto record =
-        module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
     module.walk([&](memref::AllocOp alloc) {
       if (levels.count(alloc.getOperation()))
         return;
       // The buffer of a placed op that bufferization replaced (a concat's
       // allocation, or the copy an insert_slice became): its location says
       // where the op's output was placed.
-      if (PlacementAttr placed = placementOfWrites(alloc)) {
+      if (PlacementAttr placed =
+              placementOfWrites(alloc, writers.lookup(alloc))) {
         levels.insert({alloc.getOperation(), placed.getOutput()});
         return;
       }
@@ -341,7 +387,8 @@ struct ApplyMemorySpacesPass
       while (auto view = source.getDefiningOp<ViewLikeOpInterface>())
         source = view.getViewSource();
       if (isa<BlockArgument>(source)) {
-        if (record && !record.getLevels().empty())
+        if (RecordAttr record = recordOf(alloc);
+            record && !record.getLevels().empty())
           levels.insert(
               {alloc.getOperation(),
                cast<StringAttr>(record.getLevels().getValue().back())});
@@ -361,7 +408,7 @@ struct ApplyMemorySpacesPass
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
     llvm::DenseMap<Operation *, StringAttr> globalLevels =
-        levelsOfGlobals(levels, record, symbols);
+        levelsOfGlobals(levels, symbols);
     // Buffers that came with a memory space of their own (another pass's
     // integer space): the placement replaces it, and says so.
     unsigned overridden = 0;
@@ -405,21 +452,9 @@ struct ApplyMemorySpacesPass
     // (fusion, a conversion). Silently defaulted, they would be a placement
     // nobody asked for. (Buffers only read for their shape, as a pooling
     // window, are not activations of the graph.)
-    auto writes = [](OpOperand &use) {
-      Operation *user = use.getOwner();
-      if (auto copy = dyn_cast<memref::CopyOp>(user))
-        return copy.getTarget() == use.get();
-      auto dps = dyn_cast<DestinationStyleOpInterface>(user);
-      return dps && dps.isDpsInit(&use);
-    };
     unsigned allocs = 0, unplaced = 0;
     module.walk([&](memref::AllocOp alloc) {
-      bool written = llvm::any_of(alloc->getUses(), [&](OpOperand &use) {
-        if (auto subview = dyn_cast<memref::SubViewOp>(use.getOwner()))
-          return llvm::any_of(subview->getUses(), writes);
-        return writes(use);
-      });
-      if (!written)
+      if (!writers.count(alloc))
         return;
       ++allocs;
       unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());

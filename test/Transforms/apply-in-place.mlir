@@ -3,9 +3,12 @@
 // warning says so. The matmul (node 2) accumulates into node 0's output,
 // the last generic (node 3, placed by hand) into the function's argument %y.
 // RUN: egrl-opt %s --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s
-// CHECK: apply-in-place.mlir:[[# @LINE + 19]]:10: warning: egrl-apply-memory-spaces: the op (node 2) writes its output in place into node 0's buffer, which keeps that node's level 'dram', not 'sram'
-// CHECK: apply-in-place.mlir:[[# @LINE + 19]]:10: warning: egrl-apply-memory-spaces: the op writes its output into a buffer the function receives, so its placement's output level 'sram' is not applied
+// CHECK: apply-in-place.mlir:[[# @LINE + 22]]:10: warning: egrl-apply-memory-spaces: the op (node 2) writes its output in place into node 0's buffer, which keeps that node's level 'dram', not 'sram'
+// CHECK: apply-in-place.mlir:[[# @LINE + 22]]:10: warning: egrl-apply-memory-spaces: the op writes its output into a buffer the function receives, so its placement's output level 'sram' is not applied
 // CHECK-NOT: warning
+// RUN: egrl-opt %S/../Inputs/in-place-views.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=VIEWS
+// VIEWS: in-place-views.mlir:8:10: warning: egrl-apply-memory-spaces: the op writes its output into a buffer the function receives
+// VIEWS-NOT: warning
 
 #map = affine_map<(d0, d1) -> (d0, d1)>
 module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0>} {

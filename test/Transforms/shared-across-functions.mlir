@@ -6,10 +6,14 @@
 // w in the LLC.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:{{[0-9]+}}:{{[0-9]+}}: warning: egrl-apply-memory-spaces: '__constant_4096x4096xf32' is read by functions placed apart that put it in different levels (@small: sram, @big: llc); it goes to the slowest level, 'dram', which holds it whatever the other placements
+// WARN: shared-across-functions.mlir:{{[0-9]+}}:{{[0-9]+}}: warning: egrl-apply-memory-spaces: '__constant_4096x4096xf32' is used by functions placed apart that put it in different levels (@small: sram, @big: llc); it goes to the slowest level, 'dram', which no function planned to fill with it
 // WARN-NOT: warning
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"dram">> = dense_resource<w>
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32_0 : memref<4096x4096xf32, #egrl.mem<"sram">> = dense_resource<v>
+// The same in a nested module placed on its own: its own record decides.
+// RUN: egrl-opt %S/../Inputs/shared-nested.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement,one-shot-bufferize{bufferize-function-boundaries}),egrl-apply-memory-spaces)" 2>&1 | FileCheck %s --check-prefix=NESTED
+// NESTED: warning: {{.*}} (@small: sram, @big: llc); it goes to the slowest level, 'dram'
+// NESTED: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"dram">>
 // v, read by @big alone, keeps its level. With native the functions disagree
 // too (w in the LLC for @small, in DRAM for @big).
 // RUN: egrl-opt %s --egrl-memory-placement="strategy=native" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE
