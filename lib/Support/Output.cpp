@@ -21,10 +21,11 @@ llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
 static std::mutex stdoutNoteLock;
 static std::string stdoutNote;
 
-void egrl::noteStdoutWrite(llvm::StringRef what) {
+std::string egrl::claimStdout(llvm::StringRef what) {
   std::lock_guard<std::mutex> lock(stdoutNoteLock);
   if (stdoutNote.empty())
     stdoutNote = what.str();
+  return stdoutNote == what ? std::string() : stdoutNote;
 }
 
 std::string egrl::stdoutWrite() {

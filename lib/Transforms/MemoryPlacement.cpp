@@ -416,7 +416,9 @@ struct MemoryPlacementPass
     if (!sim)
       return sim.takeError();
     if (trace == "-")
-      noteStdoutWrite("the trace");
+      if (std::string holder = claimStdout("the trace"); !holder.empty())
+        return llvm::createStringError("stdout already holds " + holder +
+                                       "; give the trace a file");
     // A temporary file renamed into place: a reader (or a concurrent run
     // writing the same path) never sees half a file.
     if (llvm::Error err =
@@ -512,7 +514,9 @@ struct MemoryPlacementPass
       results.push_back(&entry.result);
     }
     if (report == "-")
-      noteStdoutWrite("the report");
+      if (std::string holder = claimStdout("the report"); !holder.empty())
+        return llvm::createStringError("stdout already holds " + holder +
+                                       "; give the report a file");
     return writeWholeFile(report,
                           reportJSON(summaries, problems, results) + "\n");
   }

@@ -154,7 +154,11 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       }
     }
     if (output == "-")
-      noteStdoutWrite("the graph");
+      if (std::string holder = claimStdout("the graph"); !holder.empty()) {
+        emitError(noLoc) << "egrl-print-graph: stdout already holds "
+                         << holder << "; give the graph a file (output=FILE)";
+        return signalPassFailure();
+      }
     if (llvm::Error err = writeWholeFile(output, text)) {
       emitError(noLoc) << "egrl-print-graph: cannot write '" << output
                        << "': " << llvm::toString(std::move(err));

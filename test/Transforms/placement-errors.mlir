@@ -160,6 +160,12 @@
 // RUN: FileCheck %s --check-prefix=REPORT-NOTE < %t.report-note
 // REPORT-JSON: functions 1
 // REPORT-NOTE: egrl-opt: the report went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
+// In MLIR's quoting of pass options too.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir '--egrl-memory-placement=report="-"' > %t.report-quoted.json 2>/dev/null
+// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1])); print('functions', len(r['functions']))" %t.report-quoted.json | FileCheck %s --check-prefix=REPORT-JSON
+// Two documents cannot share stdout.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph=json=true --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-DOCUMENTS
+// TWO-DOCUMENTS: error: egrl-memory-placement: cannot write report '-': stdout already holds the graph; give the report a file
 // Written to a file, the graph leaves stdout to the IR.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="json=true output=%t.g2.json" | FileCheck %s --check-prefix=IR-ONLY
 // IR-ONLY: func.func

@@ -36,10 +36,11 @@ static int optMain(int argc, char **argv) {
       "egrl optimizer driver: memory placement for inference graphs\n",
       registry);
 
-  // Passes that may write to stdout: the graph, report=- and trace=-.
+  // Passes that may write to stdout: the graph, report=- and trace=- (in
+  // any quoting of pass options: report="-", report={-}).
   bool mayWriteStdout = false;
   for (int i = 1; i < argc; ++i)
-    for (const char *writer : {"egrl-print-graph", "report=-", "trace=-"})
+    for (const char *writer : {"egrl-print-graph", "report=", "trace="})
       mayWriteStdout |= std::strstr(argv[i], writer) != nullptr;
   if (!mayWriteStdout || outputGiven())
     return mlir::asMainReturnCode(mlir::MlirOptMain(

@@ -14,10 +14,12 @@ namespace egrl {
 /// interrupted one never sees half a file.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 
-/// A pass writing `what` ("the graph", "the report") to stdout says so, and
-/// egrl-opt then leaves the IR out of stdout unless `-o` names where it
+/// A pass writing `what` ("the graph", "the report") to stdout claims it,
+/// and egrl-opt then leaves the IR out of stdout unless `-o` names where it
 /// goes, so that `> report.json` holds one document and nothing else.
-void noteStdoutWrite(llvm::StringRef what);
+/// Returns what already holds stdout when that is something else ("" when
+/// the claim is granted): two documents there would be one unreadable file.
+std::string claimStdout(llvm::StringRef what);
 /// What went to stdout ("" when nothing did): the first such note.
 std::string stdoutWrite();
 
