@@ -113,7 +113,7 @@ class _AtenImporter(_FxImporter):
         except Exception as e:
             # The first line: torch.fx appends the node and a traceback.
             raise UnsupportedError(f"running the ATen graph of {type(m).__name__} failed: "
-                                   f"{(str(e).splitlines() or [''])[0]}") from e
+                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
         self.results = rec.results
 
         names = list(params)

@@ -199,7 +199,7 @@ class _FxImporter:
         except Exception as e:
             raise UnsupportedError(f"running {type(self.module).__name__} on the example inputs "
                                    f"{[list(t.shape) for t in self.inputs]} failed: "
-                                   f"{(str(e).splitlines() or [''])[0]}") from e
+                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
         self.results = rec.results
         for tensor_name, t in list(self.gm.named_parameters()) + list(self.gm.named_buffers()):
             self.weight_names.setdefault(id(t), tensor_name)
