@@ -21,11 +21,15 @@ llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
 static std::mutex stdoutNoteLock;
 static std::string stdoutNote;
 
-std::string egrl::claimStdout(llvm::StringRef what) {
+std::string egrl::claimStdout(llvm::StringRef what, bool once) {
   std::lock_guard<std::mutex> lock(stdoutNoteLock);
-  if (stdoutNote.empty())
+  if (stdoutNote.empty()) {
     stdoutNote = what.str();
-  return stdoutNote == what ? std::string() : stdoutNote;
+    return "";
+  }
+  if (stdoutNote != what)
+    return stdoutNote;
+  return once ? "an earlier module's " + what.drop_front(4).str() : "";
 }
 
 std::string egrl::stdoutWrite() {

@@ -139,18 +139,6 @@ RecordAttr recordOf(Operation *op) {
   return {};
 }
 
-/// The placement carried by the location of `alloc` or of an op writing
-/// into it (PlacementAnnotations.cpp), or null.
-PlacementAttr placementOfWrites(memref::AllocOp alloc,
-                                llvm::ArrayRef<Operation *> writers) {
-  if (PlacementAttr placed = placementOfLocation(alloc.getLoc()))
-    return placed;
-  for (Operation *writer : writers)
-    if (PlacementAttr placed = placementOfLocation(writer->getLoc()))
-      return placed;
-  return {};
-}
-
 bool acceptsAnyMemorySpace(Operation *user) {
   return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
 }
@@ -372,14 +360,6 @@ struct ApplyMemorySpacesPass
     module.walk([&](memref::AllocOp alloc) {
       if (levels.count(alloc.getOperation()))
         return;
-      // The buffer of a placed op that bufferization replaced (a concat's
-      // allocation, or the copy an insert_slice became): its location says
-      // where the op's output was placed.
-      if (PlacementAttr placed =
-              placementOfWrites(alloc, writers.lookup(alloc))) {
-        levels.insert({alloc.getOperation(), placed.getOutput()});
-        return;
-      }
       memref::CopyOp copy = onlyCopyInto(alloc);
       if (!copy)
         return;
@@ -401,9 +381,6 @@ struct ApplyMemorySpacesPass
       }
     });
 
-    // The levels locations carried are applied: the locations are the
-    // user's again.
-    removePlacementLocations(module);
 
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
@@ -449,7 +426,9 @@ struct ApplyMemorySpacesPass
 
     // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
-    // (fusion, a conversion). Silently defaulted, they would be a placement
+    // (fusion, a conversion), or bufferization replaced it by copies into a
+    // new buffer (tensor.concat, insert_slice into an empty tensor), which
+    // keep no attribute. Silently defaulted, they would be a placement
     // nobody asked for. (Buffers only read for their shape, as a pooling
     // window, are not activations of the graph.)
     unsigned allocs = 0, unplaced = 0;
@@ -463,8 +442,11 @@ struct ApplyMemorySpacesPass
       unplacedBuffers()
           << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
           << " buffers that ops write have no #egrl.placement behind them "
-             "and keep the default memory space (run --egrl-memory-placement "
-             "after fusion and conversions, right before --one-shot-bufferize)";
+             "and keep the default memory space: a pass between placement "
+             "and bufferization rewrote their ops (run --egrl-memory-placement "
+             "after fusion and conversions, right before --one-shot-bufferize), "
+             "or bufferization replaced them by copies (tensor.concat, "
+             "insert_slice into an empty tensor)";
   }
 };
 } // namespace

@@ -119,7 +119,6 @@ struct LowerMemorySpacesPass
     module.walk([](Operation *op) {
       op->removeAttr(EGRLDialect::getPlacementAttrName());
     });
-    removePlacementLocations(module);
     module->removeAttr(EGRLDialect::getRecordAttrName());
   }
 };

@@ -416,7 +416,8 @@ struct MemoryPlacementPass
     if (!sim)
       return sim.takeError();
     if (trace == "-")
-      if (std::string holder = claimStdout("the trace"); !holder.empty())
+      if (std::string holder = claimStdout("the trace", /*once=*/true);
+          !holder.empty())
         return llvm::createStringError("stdout already holds " + holder +
                                        "; give the trace a file");
     // A temporary file renamed into place: a reader (or a concurrent run
@@ -514,7 +515,8 @@ struct MemoryPlacementPass
       results.push_back(&entry.result);
     }
     if (report == "-")
-      if (std::string holder = claimStdout("the report"); !holder.empty())
+      if (std::string holder = claimStdout("the report", /*once=*/true);
+          !holder.empty())
         return llvm::createStringError("stdout already holds " + holder +
                                        "; give the report a file");
     return writeWholeFile(report,

@@ -8,8 +8,6 @@
 #include "egrl/Transforms/PlacementAnnotations.h"
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
 
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-
 using namespace mlir;
 using namespace egrl;
 
@@ -22,22 +20,14 @@ void egrl::annotatePlacement(func::FuncOp func, const GraphOpMap &opMap,
   func.walk([](Operation *op) {
     op->removeAttr(EGRLDialect::getPlacementAttrName());
   });
-  removePlacementLocations(func);
   for (auto [op, node] : opMap.nodeOf) {
     StringAttr weights;
     auto owner = opMap.weightOwnerOf.find(op);
     if (owner != opMap.weightOwnerOf.end())
       weights = levelName(placement[owner->second].weights);
-    auto attr = PlacementAttr::get(ctx, node, weights,
-                                   levelName(placement[node].output));
-    op->setAttr(EGRLDialect::getPlacementAttrName(), attr);
-    // Bufferization keeps a linalg op with its attributes, but replaces
-    // other ops (tensor.concat, insert_slice) by an allocation and copies,
-    // which keep the op's location: the location carries the level to
-    // egrl-apply-memory-spaces.
-    if (!isa<linalg::LinalgOp>(op) &&
-        llvm::any_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>))
-      op->setLoc(withPlacement(op->getLoc(), attr));
+    op->setAttr(EGRLDialect::getPlacementAttrName(),
+                PlacementAttr::get(ctx, node, weights,
+                                   levelName(placement[node].output)));
   }
 }
 

@@ -166,6 +166,9 @@
 // Two documents cannot share stdout.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph=json=true --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-DOCUMENTS
 // TWO-DOCUMENTS: error: egrl-memory-placement: cannot write report '-': stdout already holds the graph; give the report a file
+// Nor can the reports of several modules.
+// RUN: not egrl-opt %S/../Inputs/two-chunks.mlir -split-input-file --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-REPORTS
+// TWO-REPORTS: error: egrl-memory-placement: cannot write report '-': stdout already holds an earlier module's report; give the report a file
 // Written to a file, the graph leaves stdout to the IR.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="json=true output=%t.g2.json" | FileCheck %s --check-prefix=IR-ONLY
 // IR-ONLY: func.func

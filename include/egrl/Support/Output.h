@@ -17,9 +17,11 @@ llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 /// A pass writing `what` ("the graph", "the report") to stdout claims it,
 /// and egrl-opt then leaves the IR out of stdout unless `-o` names where it
 /// goes, so that `> report.json` holds one document and nothing else.
-/// Returns what already holds stdout when that is something else ("" when
-/// the claim is granted): two documents there would be one unreadable file.
-std::string claimStdout(llvm::StringRef what);
+/// Returns what already holds stdout when that is something else, or with
+/// `once` anything at all ("" when the claim is granted): two documents
+/// there would be one unreadable file. A JSON report is one document; the
+/// text graph of several modules (-split-input-file) may follow itself.
+std::string claimStdout(llvm::StringRef what, bool once = false);
 /// What went to stdout ("" when nothing did): the first such note.
 std::string stdoutWrite();
 

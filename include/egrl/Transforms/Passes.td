@@ -156,15 +156,13 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     padding into the consumer. Uses that need the original type receive a
     `memref.memory_space_cast`.
 
-    An op bufferization replaces by an allocation and copies
-    (`tensor.concat`, `tensor.insert_slice`) loses its attributes but not
-    its location, where `--egrl-memory-placement` also put its placement, as
-    fused-location metadata (`loc(fused<#egrl.placement<...>>[...])`): its
-    buffer gets that level, and this pass removes the metadata from every
-    location. Buffers of ops that lost their placement to a pass run between
-    placement and bufferization (elementwise fusion, `tosa-to-linalg`) keep
-    the default memory space: the pass warns with their count, or fails
-    with `require-all`; run the placement last before bufferization. An op
+    Buffers of ops bufferization replaces by an allocation and copies
+    (`tensor.concat`, `tensor.insert_slice` into an empty tensor), which
+    keep no attributes, and of ops that lost their placement to a pass run
+    between placement and bufferization (elementwise fusion,
+    `tosa-to-linalg`) keep the default memory space: the pass warns with
+    their count, or fails with `require-all`; run the placement last before
+    bufferization. An op
     whose init is another node's output, or an argument of the function, is
     written in place into that buffer, whose level stays that node's (or the
     caller's): a warning at the op says its output level is not applied. A

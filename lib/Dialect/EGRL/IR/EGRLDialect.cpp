@@ -61,35 +61,6 @@ static bool isTensorOfConstants(Operation *op) {
   });
 }
 
-PlacementAttr egrl::placementOfLocation(Location loc) {
-  auto fused = dyn_cast<FusedLoc>(loc);
-  return fused ? dyn_cast_or_null<PlacementAttr>(fused.getMetadata())
-               : PlacementAttr();
-}
-
-Location egrl::withoutPlacement(Location loc) {
-  if (!placementOfLocation(loc))
-    return loc;
-  // FusedLoc::get folds a single location into itself.
-  return FusedLoc::get(loc.getContext(),
-                       cast<FusedLoc>(loc).getLocations());
-}
-
-Location egrl::withPlacement(Location loc, PlacementAttr placement) {
-  Location plain = withoutPlacement(loc);
-  return FusedLoc::get(loc.getContext(), {plain}, placement);
-}
-
-void egrl::removePlacementLocations(Operation *root) {
-  root->walk([](Operation *op) {
-    op->setLoc(withoutPlacement(op->getLoc()));
-    for (Region &region : op->getRegions())
-      for (Block &block : region)
-        for (BlockArgument arg : block.getArguments())
-          arg.setLoc(withoutPlacement(arg.getLoc()));
-  });
-}
-
 DictionaryAttr egrl::allAttributesOf(Operation *op) {
   DictionaryAttr attrs = op->getAttrDictionary();
   if (op->isRegistered())

@@ -37,19 +37,6 @@ bool isWeightSource(mlir::Operation *op,
 /// one collection, so that the module's globals are indexed once.
 bool loadsMutableGlobal(mlir::Operation *op,
                         mlir::SymbolTableCollection *symbols = nullptr);
-/// An op that bufferization replaces by new ops (tensor.concat becomes an
-/// allocation and copies) loses its #egrl.placement; the placement pass
-/// also puts it in the op's location, as a fused location's metadata, which
-/// the new ops inherit. `placementOfLocation` reads it back (null when there
-/// is none); `withoutPlacement` is the location without it.
-PlacementAttr placementOfLocation(mlir::Location loc);
-mlir::Location withoutPlacement(mlir::Location loc);
-/// `loc` carrying `placement` (replacing any it carried).
-mlir::Location withPlacement(mlir::Location loc, PlacementAttr placement);
-/// Removes the placements locations under `root` carry (of ops and of
-/// block arguments, which ops created from a placed op inherit).
-void removePlacementLocations(mlir::Operation *root);
-
 /// Every attribute `op` carries, the properties of an unregistered op
 /// included: in generic form (`"util.global.load"() <{global = @w}>`, as
 /// `--mlir-print-op-generic` writes) an unregistered op keeps its attributes
