@@ -48,14 +48,15 @@ Operation *storageOf(Value value) {
   return nullptr;
 }
 
-/// For every allocation, the ops that write into it, directly or through
-/// views: copies (their target) and destination-style ops (their inits).
+/// For every buffer (alloc, alloca, global), the ops that write into it,
+/// directly or through views: copies (their target) and destination-style
+/// ops (their inits).
 llvm::DenseMap<Operation *, SmallVector<Operation *>>
 writersOfAllocations(ModuleOp module) {
   llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
   auto note = [&](Operation *writer, Value target) {
-    if (auto alloc = dyn_cast_or_null<memref::AllocOp>(storageOf(target)))
-      writers[alloc].push_back(writer);
+    if (Operation *storage = storageOf(target))
+      writers[storage].push_back(writer);
   };
   module.walk([&](Operation *op) {
     if (auto copy = dyn_cast<memref::CopyOp>(op))
