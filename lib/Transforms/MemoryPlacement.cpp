@@ -113,6 +113,16 @@ struct MemoryPlacementPass
       if (!file->empty() && *file != "-" && llvm::sys::fs::is_directory(*file))
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
                     "': it is a directory");
+      // stdout already holds a document (the graph, or an earlier
+      // module's report): refused now, not after the search.
+      if (*file == "-")
+        if (std::string holder = stdoutWrite(); !holder.empty())
+          return fail(llvm::Twine("cannot write ") + kind +
+                      " '-': stdout already holds " +
+                      (holder == (llvm::Twine("the ") + kind).str()
+                           ? "an earlier module's " + std::string(kind)
+                           : holder) +
+                      "; give the " + kind + " a file");
       if (!file->empty() && *file != "-" && isWrittenByThisProcess(*file))
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
                     "': the tool already writes that file (its -o, or stdout "
