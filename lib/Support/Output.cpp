@@ -18,23 +18,34 @@ llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
   });
 }
 
-static std::mutex stdoutNoteLock;
-static std::string stdoutNote;
+static std::mutex stdoutLock;
+/// The kind of document stdout holds ("report"), or "".
+static std::string stdoutDocument;
 
-std::string egrl::claimStdout(llvm::StringRef what, bool once) {
-  std::lock_guard<std::mutex> lock(stdoutNoteLock);
-  if (stdoutNote.empty()) {
-    stdoutNote = what.str();
+static std::string conflictLocked(llvm::StringRef document, bool once) {
+  if (stdoutDocument.empty())
     return "";
-  }
-  if (stdoutNote != what)
-    return stdoutNote;
-  return once ? "an earlier module's " + what.drop_front(4).str() : "";
+  if (stdoutDocument != document)
+    return "the " + stdoutDocument;
+  return once ? "an earlier module's " + stdoutDocument : "";
+}
+
+std::string egrl::stdoutConflict(llvm::StringRef document, bool once) {
+  std::lock_guard<std::mutex> lock(stdoutLock);
+  return conflictLocked(document, once);
+}
+
+std::string egrl::claimStdout(llvm::StringRef document, bool once) {
+  std::lock_guard<std::mutex> lock(stdoutLock);
+  std::string conflict = conflictLocked(document, once);
+  if (conflict.empty())
+    stdoutDocument = document.str();
+  return conflict;
 }
 
 std::string egrl::stdoutWrite() {
-  std::lock_guard<std::mutex> lock(stdoutNoteLock);
-  return stdoutNote;
+  std::lock_guard<std::mutex> lock(stdoutLock);
+  return stdoutDocument.empty() ? "" : "the " + stdoutDocument;
 }
 
 bool egrl::isSameFile(llvm::StringRef a, llvm::StringRef b) {

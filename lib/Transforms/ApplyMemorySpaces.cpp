@@ -32,27 +32,31 @@ using namespace egrl;
 
 namespace {
 
-/// The op that created the storage behind `value`, looking through views.
-Operation *storageOf(Value value) {
+/// The value at the root of `value`'s views (a buffer, or an argument).
+Value viewRoot(Value value) {
   for (unsigned depth = 0; depth < 16; ++depth) {
-    Operation *def = value.getDefiningOp();
-    if (!def)
-      return nullptr;
-    if (isa<memref::AllocOp, memref::AllocaOp, memref::GetGlobalOp>(def))
-      return def;
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    auto view = value.getDefiningOp<ViewLikeOpInterface>();
     if (!view)
-      return nullptr;
+      break;
     value = view.getViewSource();
   }
-  return nullptr;
+  return value;
+}
+
+/// The op that created the storage behind `value`, looking through views.
+Operation *storageOf(Value value) {
+  Operation *def = viewRoot(value).getDefiningOp();
+  return isa_and_nonnull<memref::AllocOp, memref::AllocaOp,
+                         memref::GetGlobalOp>(def)
+             ? def
+             : nullptr;
 }
 
 /// For every buffer (alloc, alloca, global), the ops that write into it,
 /// directly or through views: copies (their target) and destination-style
 /// ops (their inits).
 llvm::DenseMap<Operation *, SmallVector<Operation *>>
-writersOfAllocations(ModuleOp module) {
+writersOfBuffers(ModuleOp module) {
   llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
   auto note = [&](Operation *writer, Value target) {
     if (Operation *storage = storageOf(target))
@@ -117,17 +121,6 @@ memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
     if (auto subview = dyn_cast<memref::SubViewOp>(user))
       visit(subview.getResult());
   return copies == 1 ? found : memref::CopyOp();
-}
-
-/// The value at the root of `value`'s views (a buffer, or an argument).
-Value viewRoot(Value value) {
-  for (unsigned depth = 0; depth < 16; ++depth) {
-    auto view = value.getDefiningOp<ViewLikeOpInterface>();
-    if (!view)
-      break;
-    value = view.getViewSource();
-  }
-  return value;
 }
 
 /// The record of the nearest module around `op` (or `op` itself) that has
@@ -196,7 +189,6 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
     StringAttr first = byFunction.front().second;
     bool agree = llvm::all_of(
         byFunction, [&](auto &claim) { return claim.second == first; });
-    RecordAttr record = recordOf(global);
     if (agree) {
       result[global] = first;
       continue;
@@ -211,6 +203,7 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
       warning << "@" << (function ? function.getName() : "?") << ": "
               << claim.second.getValue();
     });
+    RecordAttr record = recordOf(global);
     if (!record) {
       warning << "); no #egrl.record says which level is slowest, so it "
                  "keeps the first one's";
@@ -258,7 +251,7 @@ struct ApplyMemorySpacesPass
     };
     bool sawMemrefs = false;
     llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
-        writersOfAllocations(module);
+        writersOfBuffers(module);
 
     module.walk([&](DestinationStyleOpInterface op) {
       auto placement =
@@ -284,8 +277,8 @@ struct ApplyMemorySpacesPass
           continue;
         }
         auto [it, first] = levels.insert({storage, placement.getOutput()});
-        auto [owner, firstNode] =
-            outputWriter.try_emplace(storage, placement.getNode());
+        auto owner =
+            outputWriter.try_emplace(storage, placement.getNode()).first;
         // In place into another node's output buffer (its init was that
         // node's result): one buffer, and the first writer's level.
         if (!first && it->second != placement.getOutput() &&
@@ -364,9 +357,7 @@ struct ApplyMemorySpacesPass
       memref::CopyOp copy = onlyCopyInto(alloc);
       if (!copy)
         return;
-      Value source = copy.getSource();
-      while (auto view = source.getDefiningOp<ViewLikeOpInterface>())
-        source = view.getViewSource();
+      Value source = viewRoot(copy.getSource());
       if (isa<BlockArgument>(source)) {
         if (RecordAttr record = recordOf(alloc);
             record && !record.getLevels().empty())
@@ -381,7 +372,6 @@ struct ApplyMemorySpacesPass
           levels.insert({alloc.getOperation(), it->second});
       }
     });
-
 
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;

@@ -116,13 +116,10 @@ struct MemoryPlacementPass
       // stdout already holds a document (the graph, or an earlier
       // module's report): refused now, not after the search.
       if (*file == "-")
-        if (std::string holder = stdoutWrite(); !holder.empty())
+        if (std::string holder = stdoutConflict(kind, /*once=*/true);
+            !holder.empty())
           return fail(llvm::Twine("cannot write ") + kind +
-                      " '-': stdout already holds " +
-                      (holder == (llvm::Twine("the ") + kind).str()
-                           ? "an earlier module's " + std::string(kind)
-                           : holder) +
-                      "; give the " + kind + " a file");
+                      " '-': " + stdoutTaken(kind, holder));
       if (!file->empty() && *file != "-" && isWrittenByThisProcess(*file))
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
                     "': the tool already writes that file (its -o, or stdout "
@@ -426,10 +423,8 @@ struct MemoryPlacementPass
     if (!sim)
       return sim.takeError();
     if (trace == "-")
-      if (std::string holder = claimStdout("the trace", /*once=*/true);
-          !holder.empty())
-        return llvm::createStringError("stdout already holds " + holder +
-                                       "; give the trace a file");
+      if (llvm::Error err = claimStdoutFor("trace"))
+        return err;
     // A temporary file renamed into place: a reader (or a concurrent run
     // writing the same path) never sees half a file.
     if (llvm::Error err =
@@ -500,6 +495,22 @@ struct MemoryPlacementPass
            ": set target= to the chip it was placed for";
   }
 
+  /// "stdout already holds the graph; give the report a file".
+  static std::string stdoutTaken(llvm::StringRef document,
+                                 llvm::StringRef holder) {
+    return ("stdout already holds " + holder + "; give the " + document +
+            " a file")
+        .str();
+  }
+
+  /// Stdout for the report or the trace, one document per process.
+  static llvm::Error claimStdoutFor(llvm::StringRef document) {
+    std::string holder = claimStdout(document, /*once=*/true);
+    if (holder.empty())
+      return llvm::Error::success();
+    return llvm::createStringError(stdoutTaken(document, holder));
+  }
+
   /// Why strategy=keep has nothing to measure on a module without a record.
   static std::string keepWithoutRecord(ModuleOp module) {
     for (auto nested : module.getOps<ModuleOp>())
@@ -525,10 +536,8 @@ struct MemoryPlacementPass
       results.push_back(&entry.result);
     }
     if (report == "-")
-      if (std::string holder = claimStdout("the report", /*once=*/true);
-          !holder.empty())
-        return llvm::createStringError("stdout already holds " + holder +
-                                       "; give the report a file");
+      if (llvm::Error err = claimStdoutFor("report"))
+        return err;
     return writeWholeFile(report,
                           reportJSON(summaries, problems, results) + "\n");
   }

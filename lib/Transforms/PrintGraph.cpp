@@ -9,7 +9,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
-
 namespace egrl {
 #define GEN_PASS_DEF_EGRLPRINTGRAPH
 #include "egrl/Transforms/Passes.h.inc"
@@ -154,7 +153,8 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       }
     }
     if (output == "-")
-      if (std::string holder = claimStdout("the graph"); !holder.empty()) {
+      if (std::string holder = claimStdout("graph", /*once=*/false);
+          !holder.empty()) {
         emitError(noLoc) << "egrl-print-graph: stdout already holds "
                          << holder << "; give the graph a file (output=FILE)";
         return signalPassFailure();

@@ -14,15 +14,18 @@ namespace egrl {
 /// interrupted one never sees half a file.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 
-/// A pass writing `what` ("the graph", "the report") to stdout claims it,
-/// and egrl-opt then leaves the IR out of stdout unless `-o` names where it
-/// goes, so that `> report.json` holds one document and nothing else.
-/// Returns what already holds stdout when that is something else, or with
-/// `once` anything at all ("" when the claim is granted): two documents
-/// there would be one unreadable file. A JSON report is one document; the
-/// text graph of several modules (-split-input-file) may follow itself.
-std::string claimStdout(llvm::StringRef what, bool once = false);
-/// What went to stdout ("" when nothing did): the first such note.
+/// A pass writing a `document` ("graph", "report", "trace") to stdout claims
+/// it, and egrl-opt then leaves the IR out of stdout unless `-o` names where
+/// it goes, so that `> report.json` holds one document and nothing else.
+/// What already holds stdout that writing `document` there would collide
+/// with ("the graph", "an earlier module's report"; "" when nothing does):
+/// another document, or with `once` an earlier one of the same kind (a JSON
+/// report is one document; the text graph of several modules, as with
+/// -split-input-file, may follow itself).
+std::string stdoutConflict(llvm::StringRef document, bool once);
+/// stdoutConflict, and when there is none stdout is `document`'s.
+std::string claimStdout(llvm::StringRef document, bool once);
+/// What went to stdout ("the report"; "" when nothing did).
 std::string stdoutWrite();
 
 /// Whether two paths name one file: as files when both exist (links), else
