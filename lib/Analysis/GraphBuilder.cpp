@@ -68,6 +68,8 @@ struct ValueInfo {
 struct WeightInfo {
   int64_t elements;
   int64_t elementBytes;
+  /// The operand-less op it comes from (GraphOpMap::Weight::source).
+  std::tuple<const void *, const void *, const void *> source;
 };
 
 struct NodeState {
@@ -117,17 +119,18 @@ private:
   bool warnedBuffers = false;
   /// The weight of each operand-less weight source seen: (op name,
   /// attributes, type) -> weight id.
-  std::map<std::tuple<const void *, const void *, const void *>, unsigned>
-      weightOfSource;
+  using SourceKey = std::tuple<const void *, const void *, const void *>;
+  std::map<SourceKey, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
-  /// weight.
-  void bindWeight(Value value, ShapedType type, unsigned id) {
+  /// weight, from `source` when other functions can load it too.
+  void bindWeight(Value value, ShapedType type, unsigned id,
+                  SourceKey source = {}) {
     info[value].cls = ValueInfo::Weight;
     info[value].weightIds.push_back(id);
     if (id == weights.size())
       weights.push_back(
-          {type.getNumElements(), elementBytes(type.getElementType())});
+          {type.getNumElements(), elementBytes(type.getElementType()), source});
   }
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -356,15 +359,14 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
         // (uniqued; an unregistered op's properties among them) and type
         // are.
         unsigned id = weights.size();
+        SourceKey source;
         if (op.getNumOperands() == 0) {
-          auto [it, inserted] = weightOfSource.try_emplace(
-              {op.getName().getAsOpaquePointer(),
-               allAttributesOf(&op).getAsOpaquePointer(),
-               type.getAsOpaquePointer()},
-              id);
-          id = it->second;
+          source = {op.getName().getAsOpaquePointer(),
+                    allAttributesOf(&op).getAsOpaquePointer(),
+                    type.getAsOpaquePointer()};
+          id = weightOfSource.try_emplace(source, id).first->second;
         }
-        bindWeight(result, type, id);
+        bindWeight(result, type, id, source);
       }
       continue;
     }
@@ -655,6 +657,12 @@ WorkloadGraph GraphWalker::finish() {
     }
     graph.nodes.push_back(std::move(node));
   }
+  if (opMap)
+    for (unsigned id = 0, e = weights.size(); id < e; ++id)
+      if (owner[id] >= 0)
+        opMap->weights.push_back({weights[id].source, weights[id].elements,
+                                  weights[id].elementBytes,
+                                  unsigned(owner[id])});
   return graph;
 }
 

@@ -8,7 +8,7 @@ Problem::Problem(const WorkloadGraph &graph, const Target &target)
     : graphRef(&graph), targetRef(&target) {
   unsigned n = graph.size();
   auto bytes = [&](int64_t elements, int64_t irElementBytes) {
-    return elements * target.elementBytes.value_or(irElementBytes);
+    return tensorBytes(elements, irElementBytes);
   };
   weightBytes.resize(n);
   weightReadBytes.resize(n);

@@ -1,5 +1,7 @@
 //===- MemoryPlacement.cpp - The --egrl-memory-placement pass -------------===//
 
+#include "ResidentWeights.h"
+
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Capacity.h"
@@ -20,7 +22,9 @@
 
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <limits>
+#include <map>
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLMEMORYPLACEMENT
@@ -34,16 +38,54 @@ namespace {
 
 /// Everything placed for one function; kept until the report is written.
 struct PlacedFunction {
+  func::FuncOp func;
+  const GraphOpMap *opMap = nullptr;
   std::unique_ptr<WorkloadGraph> graph;
+  /// The target and sim-target less the room the module's other functions'
+  /// weights hold there while this one runs, when they hold any.
+  std::unique_ptr<Target> roomChip, roomSimChip;
   std::unique_ptr<Problem> problem;
   /// The graph on the sim-target, when there is one.
   std::unique_ptr<Problem> chipProblem;
+  /// The graph on the whole chip measured on, which the functions share.
+  std::unique_ptr<Problem> wholeProblem;
   SearchResult result;
   PlacementSummary summary;
+  double wallSeconds = 0;
+  /// Weight groups moved so that the module's functions fit together
+  /// ("n3_matmul sram -> llc, ..."), and the latency before.
+  std::string moved;
+  double searchedLatency = 0;
 
   /// What the placement was measured on, and whose capacity rules it meets.
   const Problem &measured() const {
     return chipProblem ? *chipProblem : *problem;
+  }
+
+  /// Builds the problems on `chip` and `simChip` (if any) less `held` bytes
+  /// of each level.
+  void setChips(const Target &chip, const std::optional<Target> &simChip,
+                llvm::ArrayRef<int64_t> held) {
+    auto lessHeld = [&](const Target &whole) {
+      auto room = std::make_unique<Target>(whole);
+      for (unsigned l = 0; l < room->levels.size() && l < held.size(); ++l) {
+        MemoryLevel &level = room->levels[l];
+        level.capacityBytes =
+            std::max(level.reservedBytes, level.capacityBytes - held[l]);
+      }
+      return room;
+    };
+    bool holds = llvm::any_of(held, [](int64_t bytes) { return bytes > 0; });
+    roomChip = holds ? lessHeld(chip) : nullptr;
+    roomSimChip = holds && simChip ? lessHeld(*simChip) : nullptr;
+    problem = std::make_unique<Problem>(*graph, holds ? *roomChip : chip);
+    chipProblem = nullptr;
+    if (simChip)
+      chipProblem =
+          std::make_unique<Problem>(*graph, holds ? *roomSimChip : *simChip);
+    if (!wholeProblem)
+      wholeProblem =
+          std::make_unique<Problem>(*graph, simChip ? *simChip : chip);
   }
 };
 
@@ -223,7 +265,9 @@ struct MemoryPlacementPass
     // placement found so far is annotated and reported, then the pass fails.
     InterruptScope interruptible;
     std::string stoppedEarly;
-    std::vector<PlacedFunction> placed;
+    // A deque: ResidentWeights keeps pointers to the placements.
+    std::deque<PlacedFunction> placed;
+    ResidentWeights resident;
     bool sawFunction = false;
     // The pass places the functions of the module it runs on; say so for
     // nested modules' functions rather than skip them silently.
@@ -255,15 +299,22 @@ struct MemoryPlacementPass
       }
 
       PlacedFunction entry;
+      entry.func = func;
+      entry.opMap = &opMap;
       entry.graph = std::make_unique<WorkloadGraph>(*graph);
-      entry.problem = std::make_unique<Problem>(*entry.graph, chip);
+      // The weights of the functions placed before stay resident while this
+      // one runs: it is placed in the room they leave. A kept placement is
+      // measured as it is, and checked with the others' below.
+      std::vector<int64_t> held(chip.numLevels(), 0);
+      if (!keep)
+        held = resident.heldByOthers(opMap.weights, chip.numLevels());
+      entry.setChips(chip, simChip, held);
       if (llvm::Error err = checkFitsTarget(*entry.problem)) {
         emitError(func.getLoc())
             << "egrl-memory-placement: " << llvm::toString(std::move(err));
         return signalPassFailure();
       }
       if (simChip) {
-        entry.chipProblem = std::make_unique<Problem>(*entry.graph, *simChip);
         if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
           emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
                                    << llvm::toString(std::move(err));
@@ -307,21 +358,11 @@ struct MemoryPlacementPass
       }
       if (!result)
         return fail(llvm::toString(result.takeError()));
-      double wall = std::chrono::duration<double>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+      entry.wallSeconds = std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - start)
+                              .count();
       entry.result = std::move(*result);
-      // As many measurements as the search's incumbent had: a noisy chip's
-      // native is otherwise one draw, and native itself can quote below 1x.
-      EvalResult native = measure.evaluateMedian(
-          nativePlacement(*entry.problem), unsigned(repeats));
-      if (std::string why = measure.failure(); !why.empty()) {
-        // The evaluator is gone (or was interrupted): native is reported
-        // unmeasured, the best placement measured before is kept.
-        native = EvalResult{0, false, 0};
-        if (entry.result.stopped.empty())
-          entry.result.stopped = "the evaluator failed: " + why;
-      }
+      EvalResult native = measureNative(entry, measure);
       if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
         // No placement was measured: annotating one would present an
         // unmeasured guess as the best measured placement.
@@ -333,11 +374,32 @@ struct MemoryPlacementPass
         break;
       }
       entry.summary = summarize(*entry.problem, measure, entry.result, native,
-                                strategy, seed, wall);
-
-      annotatePlacement(func, opMap, entry.result.placement, chip);
+                                strategy, seed, entry.wallSeconds);
+      if (!entry.result.stopped.empty())
+        stoppedEarly = entry.result.stopped;
+      placed.push_back(std::move(entry));
+      PlacedFunction &added = placed.back();
+      resident.add(func.getSymName(), *added.wholeProblem, opMap.weights,
+                   added.result.placement);
+      if (!stoppedEarly.empty())
+        break; // Later functions are not searched.
+    }
+    if (!sawFunction)
+      return failOnModule("the module has no func.func with a body to place");
+    if (failed(fitFunctionsTogether(placed, resident, chip, simChip)))
+      return signalPassFailure();
+    for (PlacedFunction &entry : placed) {
+      func::FuncOp func = entry.func;
+      annotatePlacement(func, *entry.opMap, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.
       emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
+      if (!entry.moved.empty())
+        emitWarning(func.getLoc())
+            << "egrl: @" << func.getSymName() << ": weights moved to slower "
+            << "levels after placement (" << entry.moved << "; it measured "
+            << formatSeconds(entry.searchedLatency)
+            << "), so that the module's functions fit together: each "
+               "function's weights stay resident while the others run";
       if (!entry.result.caveat.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << ": " << entry.result.caveat;
@@ -345,20 +407,13 @@ struct MemoryPlacementPass
         emitWarning(func.getLoc())
             << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
             << " has no effect";
-      if (!entry.result.stopped.empty()) {
+      if (!entry.result.stopped.empty())
         emitError(func.getLoc())
             << "egrl-memory-placement: search stopped early: "
             << entry.result.stopped
             << "; the best placement measured is annotated"
             << (report.empty() ? "" : " and reported");
-        stoppedEarly = entry.result.stopped;
-      }
-      placed.push_back(std::move(entry));
-      if (!stoppedEarly.empty())
-        break; // Later functions are not searched.
     }
-    if (!sawFunction)
-      return failOnModule("the module has no func.func with a body to place");
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
     // than leave an older run's file in place.
@@ -416,6 +471,95 @@ struct MemoryPlacementPass
     }
     if (!stoppedEarly.empty())
       return signalPassFailure();
+  }
+
+  /// Native's latency on the entry's chip, the speed-up's reference. Marks
+  /// the search stopped when the evaluator has failed.
+  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure) {
+    // As many measurements as the search's incumbent had: a noisy chip's
+    // native is otherwise one draw, and native itself can quote below 1x.
+    EvalResult native = measure.evaluateMedian(nativePlacement(*entry.problem),
+                                               unsigned(repeats));
+    if (std::string why = measure.failure(); !why.empty()) {
+      // The evaluator is gone (or was interrupted): native is reported
+      // unmeasured, the best placement measured before is kept.
+      native = EvalResult{0, false, 0};
+      if (entry.result.stopped.empty())
+        entry.result.stopped = "the evaluator failed: " + why;
+    }
+    return native;
+  }
+
+  /// Weights stay resident for the whole run, so the module's functions must
+  /// fit beside each other's weights (ResidentWeights). Each was placed in
+  /// the room the ones before it left; what still overflows is moved to
+  /// slower levels, and the functions that changed are measured again on
+  /// the room they have. Kept placements are only checked.
+  LogicalResult fitFunctionsTogether(std::deque<PlacedFunction> &placed,
+                                     ResidentWeights &resident,
+                                     const Target &chip,
+                                     const std::optional<Target> &simChip) {
+    if (placed.size() < 2)
+      return success();
+    ModuleOp module = getOperation();
+    if (strategy == "keep") {
+      if (std::string why = resident.overflow(); !why.empty())
+        return emitError(module.getLoc())
+               << "egrl-memory-placement: strategy=keep: the placements of "
+                  "the module's functions do not fit together: "
+               << why;
+      return success();
+    }
+    llvm::Expected<std::vector<ResidentWeights::Move>> moves =
+        resident.fitTogether();
+    if (!moves)
+      return emitError(module.getLoc())
+             << "egrl-memory-placement: " << llvm::toString(moves.takeError());
+    // Each node's weights from the level placed to the level given.
+    std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
+        placed.size());
+    for (const ResidentWeights::Move &move : *moves)
+      movedIn[move.function]
+          .try_emplace(move.node, move.from, move.to)
+          .first->second.second = move.to;
+    std::vector<std::vector<int64_t>> held;
+    for (unsigned f = 0; f < placed.size(); ++f)
+      held.push_back(resident.heldBesides(f));
+    for (unsigned f = 0; f < placed.size(); ++f) {
+      if (movedIn[f].empty())
+        continue;
+      PlacedFunction &entry = placed[f];
+      for (auto [node, levels] : movedIn[f])
+        entry.moved += (entry.moved.empty() ? "" : ", ") +
+                       entry.graph->nodes[node].name + " " +
+                       chip.levels[levels.first].name + " -> " +
+                       chip.levels[levels.second].name;
+      entry.searchedLatency = entry.result.result.latency;
+      entry.setChips(chip, simChip, held[f]);
+      EvaluatorOptions evaluatorOptions;
+      evaluatorOptions.retries = unsigned(retries);
+      auto evaluatorOr =
+          createEvaluator(evaluator, entry.measured(), evaluatorOptions);
+      if (!evaluatorOr)
+        return emitError(module.getLoc())
+               << "egrl-memory-placement: "
+               << llvm::toString(evaluatorOr.takeError());
+      const Evaluator &measure = **evaluatorOr;
+      // As the search measured its best: `repeats` times, the median kept.
+      entry.result.result = measure.evaluate(entry.result.placement);
+      entry.result.measurements = {entry.result.result.latency};
+      for (unsigned k = 1; k < unsigned(repeats); ++k)
+        entry.result.measurements.push_back(
+            measure.evaluateRepeat(entry.result.placement, k).latency);
+      if (entry.result.measurements.size() > 1)
+        entry.result.result.latency = medianOf(entry.result.measurements);
+      else
+        entry.result.measurements.clear();
+      EvalResult native = measureNative(entry, measure);
+      entry.summary = summarize(*entry.problem, measure, entry.result, native,
+                                strategy, seed, entry.wallSeconds);
+    }
+    return success();
   }
 
   llvm::Error writeTrace(const PlacedFunction &entry) {
@@ -526,7 +670,7 @@ struct MemoryPlacementPass
            "first";
   }
 
-  llvm::Error writeReport(const std::vector<PlacedFunction> &placed) {
+  llvm::Error writeReport(const std::deque<PlacedFunction> &placed) {
     std::vector<PlacementSummary> summaries;
     std::vector<const Problem *> problems;
     std::vector<const SearchResult *> results;

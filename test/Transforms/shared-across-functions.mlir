@@ -1,24 +1,55 @@
-// Each function is placed on its own, and bufferization gives the equal
-// constants of two functions one global. When their placements put it in
-// different levels, the global goes to the slowest level (no function's
-// placement can overfill it) and a warning at one of the constants names both.
-// Greedy on nnpi-1000: @small keeps w (16 MiB) in SRAM; @big keeps v there and
-// w in the LLC.
+// The functions of a module share the chip: each one's weights stay resident
+// while the others run, and a weight two functions read is one global after
+// bufferization, so it has one level.
+//
+// @small and @big share w. Placed on their own, greedy keeps w in SRAM for
+// @small and in the LLC for @big (v, 16 MiB, in SRAM). The pass gives w the
+// slower of the two, the LLC, in both, says that @small's placement changed,
+// and measures it again; the globals then need no repair.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:{{[0-9]+}}:{{[0-9]+}}: warning: egrl-apply-memory-spaces: '__constant_4096x4096xf32' is used by functions placed apart that put it in different levels (@small: sram, @big: llc); it goes to the slowest level, 'dram', which no function planned to fill with it
+// WARN: shared-across-functions.mlir:[[# @LINE + 43]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 29.49 us, {{.*}} weights: sram 0 B llc 16.00 MiB dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 42]]:1: warning: egrl: @small: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 4.774 us), so that the module's functions fit together: each function's weights stay resident while the others run
+// WARN: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
 // WARN-NOT: warning
-// CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"dram">> = dense_resource<w>
+// CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"llc">> = dense_resource<w>
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32_0 : memref<4096x4096xf32, #egrl.mem<"sram">> = dense_resource<v>
-// The same in a nested module placed on its own: its own record decides.
-// RUN: egrl-opt %S/../Inputs/shared-nested.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement,one-shot-bufferize{bufferize-function-boundaries}),egrl-apply-memory-spaces)" 2>&1 | FileCheck %s --check-prefix=NESTED
+//
+// Placed by hand so that they disagree (@small: sram, @big: llc), the global
+// goes to the slowest level (no function's placement can overfill it) and a
+// warning at one of the constants names both.
+// RUN: egrl-opt %S/../Inputs/shared-disagree.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=DISAGREE
+// DISAGREE: shared-disagree.mlir:{{[0-9]+}}:{{[0-9]+}}: warning: egrl-apply-memory-spaces: '__constant_4096x4096xf32' is used by functions placed apart that put it in different levels (@small: sram, @big: llc); it goes to the slowest level, 'dram', which no function planned to fill with it
+// DISAGREE-NOT: warning
+// DISAGREE-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"dram">> = dense_resource<w>
+// DISAGREE-DAG: memref.global "private" constant @__constant_4096x4096xf32_0 : memref<4096x4096xf32, #egrl.mem<"sram">> = dense_resource<v>
+// The same in a nested module: its own record decides.
+// RUN: egrl-opt %S/../Inputs/shared-nested.mlir --pass-pipeline="builtin.module(builtin.module(one-shot-bufferize{bufferize-function-boundaries}),egrl-apply-memory-spaces)" 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: warning: {{.*}} (@small: sram, @big: llc); it goes to the slowest level, 'dram'
 // NESTED: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"dram">>
-// v, read by @big alone, keeps its level. With native the functions disagree
-// too (w in the LLC for @small, in DRAM for @big).
-// RUN: egrl-opt %s --egrl-memory-placement="strategy=native" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE
-// NATIVE: warning: {{.*}} (@small: llc, @big: dram); it goes to the slowest level, 'dram'
-// NATIVE-NOT: warning
+//
+// Weights of their own: the function placed second is placed in the room the
+// first one's weights leave (8 MiB of SRAM; the report's usable bytes), so its
+// weight goes to the LLC and nothing has to move afterwards.
+// RUN: egrl-opt %S/../Inputs/resident-room.mlir --egrl-memory-placement="report=%t.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ROOM
+// RUN: FileCheck %s --input-file=%t.json --check-prefix=ROOM-REPORT
+// ROOM: remark: egrl: placed 1 node of @first {{.*}} weights: sram 16.00 MiB llc 0 B
+// ROOM: remark: egrl: placed 1 node of @second {{.*}} weights: sram 0 B llc 16.00 MiB
+// ROOM-NOT: warning
+// ROOM-REPORT: "function": "second"
+// ROOM-REPORT: "name": "sram"
+// ROOM-REPORT: "usable_bytes": 8388608
+// When the second function's weight would take the room the first one's
+// output needs while it runs, the weight moves to a slower level afterwards.
+// RUN: egrl-opt %S/../Inputs/resident-fixup.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=FIXUP
+// FIXUP: remark: egrl: placed 1 node of @first {{.*}} weights: sram 12.00 MiB llc 0 B dram 0 B; activations: sram 8.00 MiB
+// FIXUP: remark: egrl: placed 1 node of @second {{.*}} latency 19.9 us, {{.*}} weights: sram 0 B llc 10.00 MiB
+// FIXUP: warning: egrl: @second: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 8.827 us)
+// strategy=keep measures placements as they are, so ones that do not fit
+// together are an error.
+// RUN: not egrl-opt %S/../Inputs/resident-overfull.mlir --egrl-memory-placement=strategy=keep -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEEP
+// KEEP: resident-overfull.mlir:3:1: error: egrl-memory-placement: strategy=keep: the placements of the module's functions do not fit together: @first needs 32.25 MiB of level 'sram' (24.00 MiB usable), 16.00 MiB of it for other functions' weights, which stay resident while it runs
+// KEEP-NOT: remark
 
 func.func @small(%x: tensor<1x4096xf32>) -> tensor<1x4096xf32> {
   %w = arith.constant dense_resource<w> : tensor<4096x4096xf32>

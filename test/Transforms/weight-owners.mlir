@@ -1,14 +1,16 @@
 // A fused node may read a weight another node owns (one bias shared by two
 // layers): each op carries the level of the weight it reads, and after
-// bufferization each global gets its owner's level. On small-fast only one of
+// bufferization each global gets its owner's level. Each case is a module of
+// its own (-split-input-file), as the functions of one module share the chip
+// (shared-across-functions.mlir). On small-fast only one of
 // the two 16 KiB matrices fits in "fast"; greedy puts wa and the bias there.
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s
 // CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">}
 // CHECK: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">
 // CHECK: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
 // CHECK: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 1, weights = "fast", output = "fast">
 
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<bias>
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"slow">> = dense_resource<wb>
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<128x128xf32, #egrl.mem<"fast">> = dense_resource<wa>
@@ -16,7 +18,7 @@
 // 16,000 B fit in "fast" in @lookup's own placement).
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<1000x16xf32, #egrl.mem<"fast">> = dense_resource<table>
 // The result parses and verifies again (memory spaces name target levels).
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | egrl-opt -o /dev/null
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | egrl-opt -split-input-file -o /dev/null
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 #ids = affine_map<(d0, d1) -> (d0)>
@@ -42,6 +44,11 @@ func.func @forward(%x: tensor<1x128xf32>) -> tensor<1x128xf32> {
   return %cb : tensor<1x128xf32>
 }
 
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
 func.func @lookup(%tokens: tensor<4xi64>) -> tensor<4x16xf32> {
   %table = arith.constant dense_resource<table> : tensor<1000x16xf32>
   %e = tensor.empty() : tensor<4x16xf32>
@@ -55,6 +62,11 @@ func.func @lookup(%tokens: tensor<4xi64>) -> tensor<4x16xf32> {
   return %r : tensor<4x16xf32>
 }
 
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
 // torch-mlir's conv with bias: the bias is broadcast into the conv's output
 // buffer; after bufferization its global gets the conv's weight level.
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<16xf32, #egrl.mem<"fast">> = dense_resource<conv_bias>
@@ -72,6 +84,11 @@ func.func @conv_bias(%x: tensor<1x3x10x10xf32>) -> tensor<1x16x8x8xf32> {
   return %c : tensor<1x16x8x8xf32>
 }
 
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
 // A lookup with constant indices (BERT's position embeddings) folds into a
 // weight of its consumer; its table's global gets that level too.
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<512x16xf32, #egrl.mem<"fast">> = dense_resource<positions>
@@ -90,18 +107,23 @@ func.func @constant_lookup(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   return %r : tensor<4x16xf32>
 }
 
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
 // An op that reads a weight another node owns and one of its own: its
 // #egrl.placement carries its own node's level (no other op would), and the
 // shared weight's level is its owner's ops'. The 64 KiB matrix does not fit
 // in "fast", the bias does. strategy=keep reads the placement back as placed.
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s --check-prefix=OWN
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | FileCheck %s --check-prefix=OWN
 // OWN-LABEL: func.func @own_and_shared
 // OWN: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "slow", output = "fast">}
 // OWN: linalg.generic {{.*}}egrl.placement = #egrl.placement<node = 1, weights = "fast", output = "slow">
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=BUF
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<256x256xf32, #egrl.mem<"slow">> = dense_resource<shared_w>
 // BUF-DAG: memref.global "private" constant @{{.*}} : memref<256xf32, #egrl.mem<"fast">> = dense_resource<own_b>
-// RUN: egrl-opt %s --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | egrl-opt --egrl-memory-placement="strategy=keep target=%S/../Inputs/small-fast.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNKEPT
+// RUN: egrl-opt %s -split-input-file --egrl-memory-placement="target=%S/../Inputs/small-fast.json" | egrl-opt -split-input-file --egrl-memory-placement="strategy=keep target=%S/../Inputs/small-fast.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNKEPT
 // OWNKEPT: remark: egrl: placed 2 nodes of @own_and_shared on small-fast with keep (analytical)
 func.func @own_and_shared(%x: tensor<1x256xf32>, %y: tensor<256x256xf32>) -> (tensor<1x256xf32>, tensor<256x256xf32>) {
   %w = arith.constant dense_resource<shared_w> : tensor<256x256xf32>
@@ -120,6 +142,11 @@ func.func @own_and_shared(%x: tensor<1x256xf32>, %y: tensor<256x256xf32>) -> (te
   return %mm, %r : tensor<1x256xf32>, tensor<256x256xf32>
 }
 
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+#ids = affine_map<(d0, d1) -> (d0)>
 // The bias is node 0's (its matmul and bias add are fused), but node 1's op,
 // which comes between them in program order, reads it first: after
 // bufferization its global still gets node 0's level, the one measured.

@@ -14,6 +14,9 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <tuple>
+#include <vector>
+
 namespace egrl {
 
 enum class Granularity { Fused, Op };
@@ -33,6 +36,22 @@ struct GraphOpMap {
   /// into one node may read a constant owned by another. Of several, the
   /// op's own node when it owns one of them, else the owner of the largest.
   llvm::DenseMap<mlir::Operation *, unsigned> weightOwnerOf;
+
+  /// One weight of the graph as its module sees it, so that the placements
+  /// of several functions can be checked together: equal operand-less
+  /// sources (a constant, a load of an immutable global) in two functions are
+  /// one weight, as bufferization gives equal constants one global.
+  struct Weight {
+    /// The source op's name, attributes and type (uniqued); all null for a
+    /// weight no other function can read (computed, or loaded through an op
+    /// with operands).
+    std::tuple<const void *, const void *, const void *> source;
+    int64_t elements = 0;
+    int64_t elementBytes = 0;
+    /// The node whose weight level it takes.
+    unsigned owner = 0;
+  };
+  std::vector<Weight> weights;
 };
 
 /// Builds the graph of `func`. Reports errors (dynamic shapes, ops with

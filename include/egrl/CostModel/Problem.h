@@ -27,6 +27,11 @@ public:
   unsigned numLevels() const { return usableBytes.size(); }
   unsigned slowestLevel() const { return numLevels() - 1; }
   bool hasWeights(unsigned node) const { return weightBytes[node] > 0; }
+  /// Bytes of a tensor of `elements` on this target (its element size, else
+  /// the IR's).
+  int64_t tensorBytes(int64_t elements, int64_t irElementBytes) const {
+    return elements * targetRef->elementBytes.value_or(irElementBytes);
+  }
 
   // Per node.
   /// Resident bytes of the node's own weights (capacity).

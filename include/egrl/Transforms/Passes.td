@@ -31,6 +31,15 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            weights = "sram", output = "sram">} ins(%a, %w : ...) outs(...)
     ```
 
+    The functions of a module share the chip: weights stay resident for the
+    whole run, so each function is placed, in module order, in the room the
+    weights of the functions before it leave (the report's `usable_bytes`),
+    and a weight several functions read gets one level, the slowest they
+    chose. A weight that would still take room another function needs while
+    it runs (its activations) is moved to a slower level afterwards, the
+    function's placement measured again, and a warning says so.
+    `strategy=keep` only checks that the kept placements fit together.
+
     With `strategy=policy policy=FILE` (or `policy=nnpi-1000`, a shipped
     policy by name), a policy trained by `egrl-train` places the graph in one
     forward pass (its most likely levels, made to fit by the target's
@@ -150,8 +159,8 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     `#egrl.mem<"weights level">` (a global several nodes read gets the level
     of the lowest-numbered one, its owner in the graph, whose level was
     measured; a global several functions read, whose placements put it in
-    different levels, goes to the slowest level, with a warning naming
-    them: each function is placed on its own). A padded copy (what
+    different levels (placed by hand, or by separate runs), goes to the
+    slowest level, with a warning naming them). A padded copy (what
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
     padding into the consumer. Uses that need the original type receive a
     `memref.memory_space_cast`.

@@ -1,0 +1,110 @@
+//===- ResidentWeights.h - Weights of a module's functions share the chip -===//
+//
+// The pass places each function of a module on its own, but weights stay
+// resident for the whole run: while one function runs, every other function's
+// weights still hold their levels. So a level must hold, at every step of a
+// function, that function's own tensors plus the weights of the others it
+// does not read; and a weight two functions read (one global after
+// bufferization) has one level. ResidentWeights keeps that account: it says
+// how much room the functions placed so far leave the next one, and makes the
+// placements fit together afterwards.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_LIB_TRANSFORMS_RESIDENTWEIGHTS_H
+#define EGRL_LIB_TRANSFORMS_RESIDENTWEIGHTS_H
+
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/CostModel/Placement.h"
+#include "egrl/CostModel/Problem.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace egrl {
+
+class ResidentWeights {
+public:
+  /// A function placed: `problem` on the chip its placement must fit (the
+  /// whole chip, not the room left to it), `weights` from its GraphOpMap.
+  /// `placement` is the function's and fitTogether() may change it; both
+  /// must outlive this object.
+  void add(llvm::StringRef name, const Problem &problem,
+           const std::vector<GraphOpMap::Weight> &weights,
+           Placement &placement);
+
+  /// Bytes per level held by weights of the functions added so far that a
+  /// function reading `weights` does not read. A weight read by several
+  /// functions counts at the slowest of their levels (fitTogether() puts it
+  /// there).
+  std::vector<int64_t>
+  heldByOthers(const std::vector<GraphOpMap::Weight> &weights,
+               unsigned numLevels) const;
+
+  /// One weight group moved to a slower level so that the functions fit
+  /// together.
+  struct Move {
+    unsigned function;
+    unsigned node;
+    unsigned from, to;
+  };
+
+  /// Gives each weight several functions read the slowest of their levels,
+  /// then, while a function's tensors and the others' weights overfill a
+  /// level, moves a weight group there one level slower: of the function
+  /// added last that has one, the last in program order (functions added
+  /// first keep their room, as heldByOthers() gave it to them). Returns the
+  /// moves in order, or an error when even the backing store cannot hold
+  /// them all.
+  llvm::Expected<std::vector<Move>> fitTogether();
+
+  /// What fitTogether() would find first: "" when every function fits beside
+  /// the others' weights, else which function and level overflow, and by how
+  /// much.
+  std::string overflow() const;
+
+  /// The held bytes of function `f` (heldByOthers() of every other one).
+  std::vector<int64_t> heldBesides(unsigned f) const;
+
+  llvm::StringRef name(unsigned f) const { return functions[f].name; }
+
+private:
+  struct Function {
+    std::string name;
+    const Problem *problem;
+    Placement *placement;
+    /// The function's weights: module weight id, owner node, bytes.
+    struct Read {
+      unsigned id;
+      unsigned owner;
+      int64_t bytes;
+    };
+    std::vector<Read> reads;
+  };
+  std::vector<Function> functions;
+  /// Module weight ids of weights other functions may read.
+  std::map<std::tuple<const void *, const void *, const void *>, unsigned>
+      shared;
+  unsigned numWeights = 0;
+
+  /// Module weight id -> (function, owner node) of each reader.
+  std::vector<std::vector<std::pair<unsigned, unsigned>>> readersOf() const;
+  std::vector<int64_t> held(const std::vector<bool> &readByThis,
+                            unsigned numLevels, unsigned except) const;
+  /// Gives shared weights one level (the slowest); true if anything moved.
+  bool unify(std::vector<Move> &moves);
+  /// First function and level that overflow, with the bytes needed there.
+  struct Overflow {
+    unsigned function, level;
+    int64_t needed, usable;
+  };
+  std::optional<Overflow> firstOverflow() const;
+};
+
+} // namespace egrl
+
+#endif // EGRL_LIB_TRANSFORMS_RESIDENTWEIGHTS_H
