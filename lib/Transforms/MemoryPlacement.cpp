@@ -309,15 +309,23 @@ struct MemoryPlacementPass
       if (!keep)
         held = resident.heldByOthers(opMap.weights, chip.numLevels());
       entry.setChips(chip, simChip, held);
+      // When the backing store is short only beside earlier functions'
+      // weights, say so: the target alone would hold the graph.
+      std::string besides;
+      if (int64_t bytes = held[chip.slowestLevel()])
+        besides = ", beside " + formatBytes(bytes) +
+                  " of weights of the functions placed before it, which stay "
+                  "resident while it runs";
       if (llvm::Error err = checkFitsTarget(*entry.problem)) {
         emitError(func.getLoc())
-            << "egrl-memory-placement: " << llvm::toString(std::move(err));
+            << "egrl-memory-placement: " << llvm::toString(std::move(err))
+            << besides;
         return signalPassFailure();
       }
       if (simChip) {
         if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
           emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
-                                   << llvm::toString(std::move(err));
+                                   << llvm::toString(std::move(err)) << besides;
           return signalPassFailure();
         }
       }

@@ -8,8 +8,8 @@
 // and measures it again; the globals then need no repair.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:[[# @LINE + 43]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 29.49 us, {{.*}} weights: sram 0 B llc 16.00 MiB dram 0 B
-// WARN: shared-across-functions.mlir:[[# @LINE + 42]]:1: warning: egrl: @small: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 4.774 us), so that the module's functions fit together: each function's weights stay resident while the others run
+// WARN: shared-across-functions.mlir:[[# @LINE + 47]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 29.49 us, {{.*}} weights: sram 0 B llc 16.00 MiB dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 46]]:1: warning: egrl: @small: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 4.774 us), so that the module's functions fit together: each function's weights stay resident while the others run
 // WARN: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
 // WARN-NOT: warning
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"llc">> = dense_resource<w>
@@ -45,6 +45,10 @@
 // FIXUP: remark: egrl: placed 1 node of @first {{.*}} weights: sram 12.00 MiB llc 0 B dram 0 B; activations: sram 8.00 MiB
 // FIXUP: remark: egrl: placed 1 node of @second {{.*}} latency 19.9 us, {{.*}} weights: sram 0 B llc 10.00 MiB
 // FIXUP: warning: egrl: @second: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 8.827 us)
+// When even the backing store cannot hold a function beside the weights of
+// those before it, that is the error.
+// RUN: not egrl-opt %S/../Inputs/resident-backing.mlir --egrl-memory-placement="target=%S/../Inputs/small-backing.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BACKING
+// BACKING: resident-backing.mlir:13:1: error: egrl-memory-placement: the graph does not fit target 'small-backing': with every tensor in the backing store (its slowest level, 'slow') it needs 33024 bytes at once, the level holds 23616, beside 16.00 KiB of weights of the functions placed before it, which stay resident while it runs
 // strategy=keep measures placements as they are, so ones that do not fit
 // together are an error.
 // RUN: not egrl-opt %S/../Inputs/resident-overfull.mlir --egrl-memory-placement=strategy=keep -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEEP
