@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 using namespace egrl;
 using json = nlohmann::json;
 
@@ -79,10 +81,12 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   std::string out;
   llvm::raw_string_ostream os(out);
   os << "placed " << s.numNodes << (s.numNodes == 1 ? " node" : " nodes")
-     << " of @" << s.graph << " on "
-     << s.target << " with " << s.strategy << " (" << s.evaluator
-     << (s.simTarget.empty() ? "" : " on " + s.simTarget) << "): latency "
-     << formatSeconds(s.latency);
+     << " of @" << s.graph << " on " << s.target << " with " << s.strategy
+     << " (" << s.evaluator << (s.simTarget.empty() ? "" : " on " + s.simTarget)
+     << "): latency "
+     << (std::isfinite(s.latency)
+             ? formatSeconds(s.latency)
+             : std::string("unmeasured (the evaluator failed)"));
   if (s.measurements.size() > 1) {
     auto [low, high] =
         std::minmax_element(s.measurements.begin(), s.measurements.end());
@@ -95,9 +99,14 @@ std::string egrl::summaryText(const PlacementSummary &s) {
        << formatSeconds(s.nativeLatency) << "), ";
   else
     os << "native unmeasured, ";
-  os << (s.valid ? "valid"
-                 : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
-                       " overflowed)");
+  // A placement the evaluator never answered for was rectified, so it
+  // fits, but the evaluator did not say so.
+  if (!std::isfinite(s.latency))
+    os << "validity unmeasured";
+  else
+    os << (s.valid ? "valid"
+                   : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
+                         " overflowed)");
   os << "; weights:";
   for (size_t l = 0; l < s.levels.size(); ++l)
     os << " " << s.levels[l] << " " << formatBytes(s.weightBytes[l]);

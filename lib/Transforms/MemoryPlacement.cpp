@@ -52,10 +52,12 @@ struct PlacedFunction {
   SearchResult result;
   PlacementSummary summary;
   double wallSeconds = 0;
-  /// Weight groups moved so that the module's functions fit together
-  /// ("n3_matmul sram -> llc, ..."), and the latency before.
-  std::string moved;
-  double searchedLatency = 0;
+  /// Bytes of each level the other functions' weights hold while this one
+  /// runs, as its problems were built.
+  std::vector<int64_t> held;
+  /// The evaluator failed when the function was measured again after the
+  /// module's functions were fitted together.
+  bool remeasureFailed = false;
 
   /// What the placement was measured on, and whose capacity rules it meets.
   const Problem &measured() const {
@@ -83,6 +85,7 @@ struct PlacedFunction {
     if (simChip)
       chipProblem =
           std::make_unique<Problem>(*graph, holds ? *roomSimChip : *simChip);
+    this->held.assign(held.begin(), held.end());
     if (!wholeProblem)
       wholeProblem =
           std::make_unique<Problem>(*graph, simChip ? *simChip : chip);
@@ -401,13 +404,6 @@ struct MemoryPlacementPass
       annotatePlacement(func, *entry.opMap, entry.result.placement, chip);
       // Without the op attached: the summary is the message, not the IR.
       emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
-      if (!entry.moved.empty())
-        emitWarning(func.getLoc())
-            << "egrl: @" << func.getSymName() << ": weights moved to slower "
-            << "levels after placement (" << entry.moved << "; it measured "
-            << formatSeconds(entry.searchedLatency)
-            << "), so that the module's functions fit together: each "
-               "function's weights stay resident while the others run";
       if (!entry.result.caveat.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << ": " << entry.result.caveat;
@@ -415,12 +411,19 @@ struct MemoryPlacementPass
         emitWarning(func.getLoc())
             << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
             << " has no effect";
-      if (!entry.result.stopped.empty())
+      if (entry.remeasureFailed)
+        emitError(func.getLoc())
+            << "egrl-memory-placement: " << entry.result.stopped
+            << "; the placement is annotated"
+            << (report.empty() ? "" : " and reported") << " unmeasured";
+      else if (!entry.result.stopped.empty())
         emitError(func.getLoc())
             << "egrl-memory-placement: search stopped early: "
             << entry.result.stopped
             << "; the best placement measured is annotated"
             << (report.empty() ? "" : " and reported");
+      if (!entry.result.stopped.empty())
+        stoppedEarly = entry.result.stopped;
     }
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
@@ -516,34 +519,60 @@ struct MemoryPlacementPass
                << "egrl-memory-placement: strategy=keep: the placements of "
                   "the module's functions do not fit together: "
                << why;
-      return success();
     }
-    llvm::Expected<std::vector<ResidentWeights::Move>> moves =
-        resident.fitTogether();
-    if (!moves)
-      return emitError(module.getLoc())
-             << "egrl-memory-placement: " << llvm::toString(moves.takeError());
+    std::vector<ResidentWeights::Move> moves;
+    if (strategy != "keep") {
+      llvm::Expected<std::vector<ResidentWeights::Move>> fitted =
+          resident.fitTogether();
+      if (!fitted)
+        return emitError(module.getLoc()) << "egrl-memory-placement: "
+                                          << llvm::toString(fitted.takeError());
+      moves = std::move(*fitted);
+    }
     // Each node's weights from the level placed to the level given.
     std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
         placed.size());
-    for (const ResidentWeights::Move &move : *moves)
+    for (const ResidentWeights::Move &move : moves)
       movedIn[move.function]
           .try_emplace(move.node, move.from, move.to)
           .first->second.second = move.to;
     std::vector<std::vector<int64_t>> held;
     for (unsigned f = 0; f < placed.size(); ++f)
       held.push_back(resident.heldBesides(f));
+    // Every function is reported on the room it has beside the others'
+    // weights as placed in the end; where that is not the room it was
+    // placed in, it and native are measured again there.
     for (unsigned f = 0; f < placed.size(); ++f) {
-      if (movedIn[f].empty())
-        continue;
       PlacedFunction &entry = placed[f];
-      for (auto [node, levels] : movedIn[f])
-        entry.moved += (entry.moved.empty() ? "" : ", ") +
-                       entry.graph->nodes[node].name + " " +
-                       chip.levels[levels.first].name + " -> " +
-                       chip.levels[levels.second].name;
-      entry.searchedLatency = entry.result.result.latency;
+      if (movedIn[f].empty() && held[f] == entry.held)
+        continue;
+      if (!movedIn[f].empty()) {
+        std::string list;
+        for (auto [node, levels] : movedIn[f])
+          list += (list.empty() ? "" : ", ") + entry.graph->nodes[node].name +
+                  " " + chip.levels[levels.first].name + " -> " +
+                  chip.levels[levels.second].name;
+        std::string moved =
+            "weights moved to slower levels after placement so that the "
+            "module's functions fit together (each function's weights stay "
+            "resident while the others run): " +
+            list + "; it measured " +
+            formatSeconds(entry.result.result.latency) + " before";
+        entry.result.caveat +=
+            (entry.result.caveat.empty() ? "" : "; ") + moved;
+      }
+      entry.held = held[f];
       entry.setChips(chip, simChip, held[f]);
+      // Room the fit freed goes to the function's own activations, which
+      // no other function sees (a tensor in a faster level never slows a
+      // node of this chip family down); weights stay as fitted.
+      if (strategy != "keep") {
+        std::vector<TensorRef> activations;
+        for (unsigned node = 0; node < entry.graph->size(); ++node)
+          activations.push_back({node, /*weights=*/false});
+        promoteIntoSpareRoom(entry.measured(), entry.result.placement,
+                             activations);
+      }
       EvaluatorOptions evaluatorOptions;
       evaluatorOptions.retries = unsigned(retries);
       auto evaluatorOr =
@@ -564,6 +593,14 @@ struct MemoryPlacementPass
       else
         entry.result.measurements.clear();
       EvalResult native = measureNative(entry, measure);
+      if (std::string why = measure.failure(); !why.empty()) {
+        entry.remeasureFailed = true;
+        entry.result.stopped =
+            "the evaluator failed when @" + entry.func.getSymName().str() +
+            " was measured again on the room the other functions' weights "
+            "leave: " +
+            why;
+      }
       entry.summary = summarize(*entry.problem, measure, entry.result, native,
                                 strategy, seed, entry.wallSeconds);
     }

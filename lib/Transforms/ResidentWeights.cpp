@@ -143,19 +143,36 @@ ResidentWeights::fitTogether() {
   std::vector<Move> moves;
   unify(moves);
   while (std::optional<Overflow> over = firstOverflow()) {
-    // The group to move: of the function added last that has one in the
-    // level, the last in program order.
+    // The group to move: one no other function reads if there is one (a
+    // shared weight drags every reader's group with it), then of the
+    // function added last, the last in program order.
+    auto readers = readersOf();
+    auto isShared = [&](unsigned f, unsigned node) {
+      for (const Function::Read &read : functions[f].reads)
+        if (read.owner == node)
+          for (auto [g, other] : readers[read.id])
+            if (g != f)
+              return true;
+      return false;
+    };
     std::optional<Move> move;
-    for (unsigned f = functions.size(); f-- > 0 && !move;) {
+    bool moveIsShared = true;
+    for (unsigned f = functions.size(); f-- > 0 && moveIsShared;) {
       const Problem &problem = *functions[f].problem;
       if (over->level >= problem.slowestLevel())
-        break;
-      for (unsigned node = problem.numNodes(); node-- > 0;)
-        if (problem.hasWeights(node) &&
-            (*functions[f].placement)[node].weights == over->level) {
+        continue;
+      for (unsigned node = problem.numNodes(); node-- > 0;) {
+        if (!problem.hasWeights(node) ||
+            (*functions[f].placement)[node].weights != over->level)
+          continue;
+        bool shared = isShared(f, node);
+        if (!move || (moveIsShared && !shared)) {
           move = Move{f, node, over->level, over->level + 1};
-          break;
+          moveIsShared = shared;
+          if (!shared)
+            break;
         }
+      }
     }
     if (!move)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),

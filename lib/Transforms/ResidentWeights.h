@@ -55,11 +55,12 @@ public:
 
   /// Gives each weight several functions read the slowest of their levels,
   /// then, while a function's tensors and the others' weights overfill a
-  /// level, moves a weight group there one level slower: of the function
-  /// added last that has one, the last in program order (functions added
-  /// first keep their room, as heldByOthers() gave it to them). Returns the
-  /// moves in order, or an error when even the backing store cannot hold
-  /// them all.
+  /// level, moves a weight group there one level slower: one that no other
+  /// function reads if there is one (moving a shared weight moves every
+  /// reader's group), then of the function added last, the last in program
+  /// order (functions added first keep their room, as heldByOthers() gave
+  /// it to them). Returns the moves in order, or an error when even the
+  /// backing store cannot hold them all.
   llvm::Expected<std::vector<Move>> fitTogether();
 
   /// What fitTogether() would find first: "" when every function fits beside

@@ -8,8 +8,8 @@
 // and measures it again; the globals then need no repair.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:[[# @LINE + 47]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 29.49 us, {{.*}} weights: sram 0 B llc 16.00 MiB dram 0 B
-// WARN: shared-across-functions.mlir:[[# @LINE + 46]]:1: warning: egrl: @small: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 4.774 us), so that the module's functions fit together: each function's weights stay resident while the others run
+// WARN: shared-across-functions.mlir:[[# @LINE + 69]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 29.49 us, {{.*}} weights: sram 0 B llc 16.00 MiB dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 68]]:1: warning: egrl: greedy: weights moved to slower levels after placement so that the module's functions fit together (each function's weights stay resident while the others run): n0_matmul sram -> llc; it measured 4.774 us before
 // WARN: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
 // WARN-NOT: warning
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"llc">> = dense_resource<w>
@@ -44,7 +44,29 @@
 // RUN: egrl-opt %S/../Inputs/resident-fixup.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=FIXUP
 // FIXUP: remark: egrl: placed 1 node of @first {{.*}} weights: sram 12.00 MiB llc 0 B dram 0 B; activations: sram 8.00 MiB
 // FIXUP: remark: egrl: placed 1 node of @second {{.*}} latency 19.9 us, {{.*}} weights: sram 0 B llc 10.00 MiB
-// FIXUP: warning: egrl: @second: weights moved to slower levels after placement (n0_matmul sram -> llc; it measured 8.827 us)
+// FIXUP: warning: egrl: greedy: weights moved to slower levels after placement {{.*}}: n0_matmul sram -> llc; it measured 8.827 us before
+// A weight no other function reads moves first: @f1's w1, not the w0 of @f0
+// and @f2; the room that frees takes @f2's output. Each function is reported
+// on the room the others' weights leave it in the end (and native with it).
+// RUN: egrl-opt %S/../Inputs/resident-three.mlir --egrl-memory-placement="target=%S/../Inputs/small-fast.json report=%t.three.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=THREE
+// RUN: FileCheck %s --input-file=%t.three.json --check-prefix=THREE-REPORT
+// THREE: remark: egrl: placed 1 node of @f0 {{.*}} weights: fast 9.77 KiB slow 0 B; activations: fast 100 B slow 0 B
+// THREE: remark: egrl: placed 1 node of @f1 {{.*}} weights: fast 0 B slow 9.77 KiB; activations: fast 100 B slow 0 B
+// THREE: warning: {{.*}}: n0_matmul fast -> slow; it measured 1.2 us before
+// THREE: remark: egrl: placed 1 node of @f2 {{.*}} weights: fast 9.77 KiB slow 0 B; activations: fast 100 B slow 0 B
+// THREE-NOT: warning
+// THREE-REPORT: "function": "f1"
+// THREE-REPORT: "name": "fast"
+// THREE-REPORT: "usable_bytes": 10000
+// THREE-REPORT: "function": "f2"
+// THREE-REPORT: "name": "fast"
+// THREE-REPORT: "usable_bytes": 20000
+// A chip that stops answering when a function is measured again (after its
+// search, on the room the others leave) fails the pass, as during a search.
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/resident-three.mlir --egrl-memory-placement="target=%S/../Inputs/small-fast.json evaluator='external:%python %S/../Inputs/external-chip.py retired'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RETIRED
+// RETIRED: remark: egrl: placed 1 node of @f0 on small-fast with greedy (external): latency unmeasured (the evaluator failed), native unmeasured, validity unmeasured;
+// RETIRED: error: egrl-memory-placement: the evaluator failed when @f0 was measured again on the room the other functions' weights leave: external evaluator {{.*}} exited with status 3 without answering; the placement is annotated unmeasured
 // When even the backing store cannot hold a function beside the weights of
 // those before it, that is the error.
 // RUN: not egrl-opt %S/../Inputs/resident-backing.mlir --egrl-memory-placement="target=%S/../Inputs/small-backing.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BACKING

@@ -33,12 +33,16 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
 
     The functions of a module share the chip: weights stay resident for the
     whole run, so each function is placed, in module order, in the room the
-    weights of the functions before it leave (the report's `usable_bytes`),
-    and a weight several functions read gets one level, the slowest they
-    chose. A weight that would still take room another function needs while
-    it runs (its activations) is moved to a slower level afterwards, the
-    function's placement measured again, and a warning says so.
-    `strategy=keep` only checks that the kept placements fit together.
+    weights of the functions before it leave, and a weight several
+    functions read gets one level, the slowest they chose. Weights that
+    would still take room another function needs while it runs (its
+    activations) move to a slower level afterwards, those no other function
+    reads first, with a warning naming them; room that frees goes to the
+    function's activations. Each function is reported on the room the
+    others' weights leave it in the end (the report's `usable_bytes`), and
+    where that is not the room it was placed in, it and native are measured
+    again there. `strategy=keep` only checks that the kept placements fit
+    together.
 
     With `strategy=policy policy=FILE` (or `policy=nnpi-1000`, a shipped
     policy by name), a policy trained by `egrl-train` places the graph in one
