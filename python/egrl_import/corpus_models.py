@@ -256,6 +256,12 @@ CORPUS = {
     "regnet_x_400mf": (_tv("regnet_x_400mf"), "torchvision regnet_x_400mf (grouped convs), 224"),
     "regnet_y_400mf": (_tv("regnet_y_400mf"), "torchvision regnet_y_400mf (grouped convs + SE), 224"),
     "shufflenet_v2_x1_0": (_tv("shufflenet_v2_x1_0"), "torchvision shufflenet_v2_x1_0, fx-traceable blocks, 224"),
+    # Deep CNNs whose weights exceed SRAM and LLC together (added 2026-12-04:
+    # without them the policies placed ResNet-152 and ResNeXt-101 10-22%
+    # slower than greedy; docs/training.md)
+    "regnet_y_16gf": (_tv("regnet_y_16gf"), "torchvision regnet_y_16gf (84 M parameters, grouped convs + SE), 224"),
+    "efficientnet_v2_m": (_tv("efficientnet_v2_m"), "torchvision efficientnet_v2_m (54 M parameters, fused MBConv), 224"),
+    "convnext_base": (_tv("convnext_base"), "torchvision convnext_base (89 M parameters, 36 blocks), 224"),
     # BERT-style encoders (post-LN, embeddings, pooler), FFN = 4 x hidden
     "bert_tiny": (_bert(2, 128, 2, 128), "BertModel 2 layers x 128, 2 heads, seq 128"),
     "bert_mini": (_bert(4, 256, 4, 128), "BertModel 4 x 256, 4 heads, seq 128"),
