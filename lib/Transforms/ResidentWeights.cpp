@@ -83,8 +83,7 @@ std::vector<int64_t> ResidentWeights::heldBesides(unsigned f) const {
   return held(readByThis, functions[f].problem->numLevels(), f);
 }
 
-bool ResidentWeights::unify(std::vector<Move> &moves) {
-  bool movedAny = false;
+void ResidentWeights::unify(std::vector<Move> &moves) {
   auto readers = readersOf();
   // Moving a group may move another weight it holds: repeat until settled
   // (levels only get slower, so this ends).
@@ -103,11 +102,10 @@ bool ResidentWeights::unify(std::vector<Move> &moves) {
           continue;
         moves.push_back({f, node, entry.weights, slowest});
         entry.weights = uint8_t(slowest);
-        changed = movedAny = true;
+        changed = true;
       }
     }
   }
-  return movedAny;
 }
 
 std::optional<ResidentWeights::Overflow>

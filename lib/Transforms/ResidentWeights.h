@@ -68,10 +68,9 @@ public:
   /// much.
   std::string overflow() const;
 
-  /// The held bytes of function `f` (heldByOthers() of every other one).
+  /// Bytes per level held, while function `f` runs, by the weights of the
+  /// other functions that `f` does not read.
   std::vector<int64_t> heldBesides(unsigned f) const;
-
-  llvm::StringRef name(unsigned f) const { return functions[f].name; }
 
 private:
   struct Function {
@@ -94,10 +93,12 @@ private:
 
   /// Module weight id -> (function, owner node) of each reader.
   std::vector<std::vector<std::pair<unsigned, unsigned>>> readersOf() const;
+  /// Bytes per level of the weights of every function but `except` that
+  /// `readByThis` does not mark, each at the slowest level its readers chose.
   std::vector<int64_t> held(const std::vector<bool> &readByThis,
                             unsigned numLevels, unsigned except) const;
-  /// Gives shared weights one level (the slowest); true if anything moved.
-  bool unify(std::vector<Move> &moves);
+  /// Gives shared weights one level (the slowest), appending the moves.
+  void unify(std::vector<Move> &moves);
   /// First function and level that overflow, with the bytes needed there.
   struct Overflow {
     unsigned function, level;
