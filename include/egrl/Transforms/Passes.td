@@ -33,7 +33,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
 
     The functions of a module share the chip: weights stay resident for the
     whole run, so each function is placed, in module order, in the room the
-    weights of the functions before it leave, and a weight several
+    weights of the functions before it leave (the first one gets the room
+    first: put the function that matters most first), and a weight several
     functions read gets one level, the slowest they chose. Weights that
     would still take room another function needs while it runs (its
     activations) move to a slower level afterwards, those no other function
