@@ -592,10 +592,13 @@ struct MemoryPlacementPass
         entry.result.result.latency = medianOf(entry.result.measurements);
       else
         entry.result.measurements.clear();
+      // A search that stopped early (interrupted) says so first.
+      std::string stoppedBefore = entry.result.stopped;
       EvalResult native = measureNative(entry, measure);
       if (std::string why = measure.failure(); !why.empty()) {
         entry.remeasureFailed = true;
         entry.result.stopped =
+            (stoppedBefore.empty() ? "" : stoppedBefore + "; then ") +
             "the evaluator failed when @" + entry.func.getSymName().str() +
             " was measured again on the room the other functions' weights "
             "leave: " +
