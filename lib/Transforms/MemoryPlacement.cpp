@@ -190,11 +190,13 @@ struct MemoryPlacementPass
       return failOnModule(keepWithoutRecord(module));
     std::string graphGranularity = granularity, targetName = target,
                 simTargetName = simTarget;
+    // The record is in the module: what it says that the options or chips
+    // contradict is said at the module.
     if (keep)
       if (std::string why = keepSettings(placedRecord, graphGranularity,
                                          targetName, simTargetName);
           !why.empty())
-        return fail(why);
+        return failOnModule(why);
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
@@ -205,7 +207,7 @@ struct MemoryPlacementPass
     Target chip = std::move(*loaded);
     if (keep)
       if (std::string why = keptLevelsDiffer(placedRecord, chip); !why.empty())
-        return fail(why);
+        return failOnModule(why);
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)

@@ -123,10 +123,12 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       return signalPassFailure();
     }
     if (json && funcs.size() > 1) {
-      emitError(noLoc) << "egrl-print-graph: json=true prints one graph "
-                          "but the module has "
-                       << funcs.size() << " functions; choose one with "
-                       << "function=NAME";
+      // The functions are the module's: said at the module.
+      emitError(module.getLoc())
+          << "egrl-print-graph: json=true prints one graph "
+             "but the module has "
+          << funcs.size() << " functions; choose one with "
+          << "function=NAME";
       return signalPassFailure();
     }
     // Printed whole, then written through a temporary file renamed into

@@ -135,7 +135,7 @@
 // JSON holds one graph: a module with two functions needs function=.
 // RUN: cat %S/../Inputs/mlp.mlir %S/../Inputs/tosa-net.mlir > %t.two.mlir
 // RUN: not egrl-opt %t.two.mlir --egrl-print-graph=json=true -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO
-// TWO: <unknown>:0: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
+// TWO: two.mlir:0:0: error: egrl-print-graph: json=true prints one graph but the module has 2 functions; choose one with function=NAME
 // RUN: egrl-opt %t.two.mlir --egrl-print-graph="json=true function=tosa_net" -o /dev/null | FileCheck %s --check-prefix=ONE
 // ONE: "name": "tosa_net"
 // A declaration is named as one, and a missing name as missing.

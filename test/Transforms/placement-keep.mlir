@@ -53,9 +53,9 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=keep target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NORECORD
 // NORECORD: error: egrl-memory-placement: strategy=keep measures the placement the module carries, and it carries none (no egrl.record): place it with another strategy first
 // RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep granularity=op target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=GRANULARITY
-// GRANULARITY: <unknown>:0: error: egrl-memory-placement: strategy=keep with granularity=op: the module was placed at granularity 'fused' (its egrl.record), whose node numbers its #egrl.placement attributes hold
+// GRANULARITY: placed.mlir:{{[0-9]+}}:1: error: egrl-memory-placement: strategy=keep with granularity=op: the module was placed at granularity 'fused' (its egrl.record), whose node numbers its #egrl.placement attributes hold
 // RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=LEVELS
-// LEVELS: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (levels fast, slow); target 'nnpi-1000' has levels sram, llc, dram: set target= to the chip it was placed for
+// LEVELS: placed.mlir:{{[0-9]+}}:1: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (levels fast, slow); target 'nnpi-1000' has levels sram, llc, dram: set target= to the chip it was placed for
 
 // At op granularity the node numbers are the op graph's.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy granularity=op target=%S/../Inputs/toy.json" -o %t.op.mlir
@@ -65,7 +65,7 @@
 // Without target= (and sim-target=) keep measures on the chips the record
 // names, if bundled: a name in an IR file is not a path to read.
 // RUN: not egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=RECORDTARGET
-// RECORDTARGET: <unknown>:0: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (its egrl.record), which is not a bundled target; give its file with target=FILE
+// RECORDTARGET: placed.mlir:{{[0-9]+}}:1: error: egrl-memory-placement: strategy=keep: the module was placed for target 'toy' (its egrl.record), which is not a bundled target; give its file with target=FILE
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-1000-fastcompute evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o %t.mismatched.mlir
 // RUN: egrl-opt %t.mismatched.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RECORDCHIPS
 // RECORDCHIPS: on nnpi-1000-fastcompute with keep (nnpi-sim on nnpi-1000-dram40)
