@@ -2,6 +2,8 @@
 
 #include "egrl/Policy/Features.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -82,4 +84,18 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
     set(Feature(unsigned(Feature::KindConv) + unsigned(node.kind)), 1.0);
   }
   return features;
+}
+
+llvm::Error egrl::checkPolicyLevels(llvm::ArrayRef<std::string> policyLevels,
+                                    const Target &target,
+                                    llvm::StringRef origin) {
+  if (policyLevels.size() == target.numLevels())
+    return llvm::Error::success();
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      (origin + ": the policy places on " + llvm::Twine(policyLevels.size()) +
+       " levels (" + llvm::join(policyLevels, ", ") + "), target '" +
+       target.name + "' has " + llvm::Twine(target.numLevels()) + " (" +
+       target.levelNames() + ")")
+          .str());
 }

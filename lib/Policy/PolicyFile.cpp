@@ -289,12 +289,5 @@ llvm::Expected<LoadedPolicy> egrl::loadPolicyFile(llvm::StringRef path) {
 llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                         const Target &target,
                                         llvm::StringRef origin) {
-  if (metadata.levels.size() == target.numLevels())
-    return llvm::Error::success();
-  return error(origin, "the policy places on " +
-                           llvm::Twine(metadata.levels.size()) + " levels (" +
-                           llvm::join(metadata.levels, ", ") + "), target '" +
-                           target.name + "' has " +
-                           llvm::Twine(target.numLevels()) + " (" +
-                           target.levelNames() + ")");
+  return checkPolicyLevels(metadata.levels, target, origin);
 }

@@ -124,7 +124,7 @@
 // POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json'
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,policy --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=POLICYLEVELS
 // POLICYLEVELS-NOT: native
-// POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels, target 'toy' has 2 (fast, slow)
+// POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)
 
 // What the graph does not model is remarked as the pass remarks it.
 // RUN: egrl-bench %S/../Transforms/analysis-cache.mlir --strategies=greedy 2>&1 >/dev/null | FileCheck %s --check-prefix=UNMODELLED

@@ -20,6 +20,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Distributed/Mpi.h"
+#include "egrl/Policy/Features.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
@@ -220,17 +221,20 @@ resolveStrategies(const Target &chip) {
     // The levels it places on, read without LibTorch so that a policy for
     // another chip stops the benchmark before the first search; anything
     // else wrong with the file is reported when it loads.
-    if (auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true))
-      if (auto file = parseJsonInput((*text)->getBuffer(), path);
-          file && file->is_object() && file->contains("levels") &&
-          (*file)["levels"].is_array() &&
-          (*file)["levels"].size() != chip.numLevels())
-        die(path + ": the policy places on " +
-            std::to_string((*file)["levels"].size()) + " levels, target '" +
-            chip.name + "' has " + std::to_string(chip.numLevels()) + " (" +
-            chip.levelNames() + ")");
-      else if (!file)
+    if (auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true)) {
+      auto file = parseJsonInput((*text)->getBuffer(), path);
+      if (!file)
         llvm::consumeError(file.takeError());
+      else if (file->is_object() && file->contains("levels") &&
+               (*file)["levels"].is_array()) {
+        std::vector<std::string> levels;
+        for (const auto &level : (*file)["levels"])
+          levels.push_back(level.is_string() ? level.get<std::string>()
+                                             : level.dump());
+        if (llvm::Error err = checkPolicyLevels(levels, chip, path))
+          die(llvm::toString(std::move(err)));
+      }
+    }
   }
   return searches;
 }

@@ -11,6 +11,10 @@
 #include "egrl/CostModel/Problem.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
 
 namespace egrl {
 
@@ -35,6 +39,14 @@ llvm::ArrayRef<FeatureInfo> featureList();
 
 /// Row-major [numNodes x kNumNodeFeatures].
 std::vector<float> computeNodeFeatures(const Problem &problem);
+
+/// Whether a policy whose heads output `policyLevels` can place on `target`:
+/// the count must match, the names may differ (features are normalised to
+/// the target). The error names both lists, prefixed by `origin` (the
+/// policy file). Here, in the core, so a tool can check a policy file's
+/// levels without loading LibTorch.
+llvm::Error checkPolicyLevels(llvm::ArrayRef<std::string> policyLevels,
+                              const Target &target, llvm::StringRef origin);
 
 } // namespace egrl
 
