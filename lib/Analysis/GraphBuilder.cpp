@@ -69,7 +69,7 @@ struct WeightInfo {
   int64_t elements;
   int64_t elementBytes;
   /// The operand-less op it comes from (GraphOpMap::Weight::source).
-  std::tuple<const void *, const void *, const void *> source;
+  GraphOpMap::WeightSource source;
 };
 
 struct NodeState {
@@ -119,13 +119,12 @@ private:
   bool warnedBuffers = false;
   /// The weight of each operand-less weight source seen: (op name,
   /// attributes, type) -> weight id.
-  using SourceKey = std::tuple<const void *, const void *, const void *>;
-  std::map<SourceKey, unsigned> weightOfSource;
+  std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
   /// weight, from `source` when other functions can load it too.
   void bindWeight(Value value, ShapedType type, unsigned id,
-                  SourceKey source = {}) {
+                  GraphOpMap::WeightSource source = {}) {
     info[value].cls = ValueInfo::Weight;
     info[value].weightIds.push_back(id);
     if (id == weights.size())
@@ -359,7 +358,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
         // (uniqued; an unregistered op's properties among them) and type
         // are.
         unsigned id = weights.size();
-        SourceKey source;
+        GraphOpMap::WeightSource source;
         if (op.getNumOperands() == 0) {
           source = {op.getName().getAsOpaquePointer(),
                     allAttributesOf(&op).getAsOpaquePointer(),

@@ -132,13 +132,18 @@ double egrl::medianOf(std::vector<double> values) {
 }
 
 EvalResult Evaluator::evaluateMedian(const Placement &placement,
-                                     unsigned repeats) const {
+                                     unsigned repeats,
+                                     std::vector<double> *measured) const {
+  if (measured)
+    measured->clear();
   EvalResult result = evaluate(placement);
   if (repeats <= 1 || !std::isfinite(result.latency))
     return result;
-  std::vector<double> measured = {result.latency};
+  std::vector<double> latencies = {result.latency};
   for (unsigned k = 1; k < repeats; ++k)
-    measured.push_back(evaluateRepeat(placement, k).latency);
-  result.latency = medianOf(std::move(measured));
+    latencies.push_back(evaluateRepeat(placement, k).latency);
+  if (measured)
+    *measured = latencies;
+  result.latency = medianOf(std::move(latencies));
   return result;
 }

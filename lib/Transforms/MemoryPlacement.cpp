@@ -335,10 +335,7 @@ struct MemoryPlacementPass
         }
       }
       AnalyticalModel model(*entry.problem);
-      EvaluatorOptions evaluatorOptions;
-      evaluatorOptions.retries = unsigned(retries);
-      auto evaluatorOr =
-          createEvaluator(evaluator, entry.measured(), evaluatorOptions);
+      auto evaluatorOr = evaluatorFor(entry);
       if (!evaluatorOr)
         return fail(llvm::toString(evaluatorOr.takeError()));
       const Evaluator &measure = **evaluatorOr;
@@ -486,6 +483,14 @@ struct MemoryPlacementPass
       return signalPassFailure();
   }
 
+  /// The evaluator that measures `entry` on its chip.
+  llvm::Expected<std::unique_ptr<Evaluator>>
+  evaluatorFor(const PlacedFunction &entry) {
+    EvaluatorOptions evaluatorOptions;
+    evaluatorOptions.retries = unsigned(retries);
+    return createEvaluator(evaluator, entry.measured(), evaluatorOptions);
+  }
+
   /// Native's latency on the entry's chip, the speed-up's reference. Marks
   /// the search stopped when the evaluator has failed.
   EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure) {
@@ -515,15 +520,15 @@ struct MemoryPlacementPass
     if (placed.size() < 2)
       return success();
     ModuleOp module = getOperation();
-    if (strategy == "keep") {
+    const bool keep = strategy == "keep";
+    std::vector<ResidentWeights::Move> moves;
+    if (keep) {
       if (std::string why = resident.overflow(); !why.empty())
         return emitError(module.getLoc())
                << "egrl-memory-placement: strategy=keep: the placements of "
                   "the module's functions do not fit together: "
                << why;
-    }
-    std::vector<ResidentWeights::Move> moves;
-    if (strategy != "keep") {
+    } else {
       llvm::Expected<std::vector<ResidentWeights::Move>> fitted =
           resident.fitTogether();
       if (!fitted)
@@ -563,37 +568,27 @@ struct MemoryPlacementPass
         entry.result.caveat +=
             (entry.result.caveat.empty() ? "" : "; ") + moved;
       }
-      entry.held = held[f];
       entry.setChips(chip, simChip, held[f]);
       // Room the fit freed goes to the function's own activations, which
       // no other function sees (a tensor in a faster level never slows a
       // node of this chip family down); weights stay as fitted.
-      if (strategy != "keep") {
+      if (!keep) {
         std::vector<TensorRef> activations;
         for (unsigned node = 0; node < entry.graph->size(); ++node)
           activations.push_back({node, /*weights=*/false});
         promoteIntoSpareRoom(entry.measured(), entry.result.placement,
                              activations);
       }
-      EvaluatorOptions evaluatorOptions;
-      evaluatorOptions.retries = unsigned(retries);
-      auto evaluatorOr =
-          createEvaluator(evaluator, entry.measured(), evaluatorOptions);
+      auto evaluatorOr = evaluatorFor(entry);
       if (!evaluatorOr)
         return emitError(module.getLoc())
                << "egrl-memory-placement: "
                << llvm::toString(evaluatorOr.takeError());
       const Evaluator &measure = **evaluatorOr;
       // As the search measured its best: `repeats` times, the median kept.
-      entry.result.result = measure.evaluate(entry.result.placement);
-      entry.result.measurements = {entry.result.result.latency};
-      for (unsigned k = 1; k < unsigned(repeats); ++k)
-        entry.result.measurements.push_back(
-            measure.evaluateRepeat(entry.result.placement, k).latency);
-      if (entry.result.measurements.size() > 1)
-        entry.result.result.latency = medianOf(entry.result.measurements);
-      else
-        entry.result.measurements.clear();
+      entry.result.result =
+          measure.evaluateMedian(entry.result.placement, unsigned(repeats),
+                                 &entry.result.measurements);
       // A search that stopped early (interrupted) says so first.
       std::string stoppedBefore = entry.result.stopped;
       EvalResult native = measureNative(entry, measure);

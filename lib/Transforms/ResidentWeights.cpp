@@ -14,7 +14,7 @@ using namespace egrl;
 namespace {
 /// A source key of all nulls: a weight no other function can read.
 bool isPrivate(const GraphOpMap::Weight &weight) {
-  return weight.source == decltype(weight.source){};
+  return weight.source == GraphOpMap::WeightSource{};
 }
 } // namespace
 

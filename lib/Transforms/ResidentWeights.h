@@ -87,8 +87,7 @@ private:
   };
   std::vector<Function> functions;
   /// Module weight ids of weights other functions may read.
-  std::map<std::tuple<const void *, const void *, const void *>, unsigned>
-      shared;
+  std::map<GraphOpMap::WeightSource, unsigned> shared;
   unsigned numWeights = 0;
 
   /// Module weight id -> (function, owner node) of each reader.

@@ -41,11 +41,12 @@ struct GraphOpMap {
   /// of several functions can be checked together: equal operand-less
   /// sources (a constant, a load of an immutable global) in two functions are
   /// one weight, as bufferization gives equal constants one global.
+  /// The source op's name, attributes and type (uniqued).
+  using WeightSource = std::tuple<const void *, const void *, const void *>;
   struct Weight {
-    /// The source op's name, attributes and type (uniqued); all null for a
-    /// weight no other function can read (computed, or loaded through an op
-    /// with operands).
-    std::tuple<const void *, const void *, const void *> source;
+    /// All null for a weight no other function can read (computed, or
+    /// loaded through an op with operands).
+    WeightSource source;
     int64_t elements = 0;
     int64_t elementBytes = 0;
     /// The node whose weight level it takes.

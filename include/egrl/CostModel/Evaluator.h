@@ -61,8 +61,11 @@ public:
   const Problem &problem() const { return problemRef; }
   /// `placement` measured `repeats` times (evaluate(), then
   /// evaluateRepeat(1..)), with the median latency: a reference (native) as
-  /// trustworthy as incumbents kept by the median of as many.
-  EvalResult evaluateMedian(const Placement &placement, unsigned repeats) const;
+  /// trustworthy as incumbents kept by the median of as many. `measured`,
+  /// if given, gets every latency the median was taken of (none for one
+  /// measurement, or when the first failed).
+  EvalResult evaluateMedian(const Placement &placement, unsigned repeats,
+                            std::vector<double> *measured = nullptr) const;
 
 private:
   const Problem &problemRef;
