@@ -252,6 +252,20 @@ struct ApplyMemorySpacesPass
     bool sawMemrefs = false;
     llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
         writersOfBuffers(module);
+    // Buffers bufferization allocated in a level already: a placed concat's
+    // or insert_slice's, through --egrl-prepare-bufferization. They keep it,
+    // and an op writing into one in place is told so below.
+    constexpr int64_t kPreparedBuffer = -1;
+    bool sawPrepared = false;
+    module.walk([&](memref::AllocOp alloc) {
+      auto space = dyn_cast_or_null<MemAttr>(alloc.getType().getMemorySpace());
+      if (!space)
+        return;
+      sawPrepared = true;
+      levels.insert({alloc, space.getLevel()});
+      outputWriter.try_emplace(alloc, kPreparedBuffer);
+    });
+    sawMemrefs = sawPrepared;
 
     module.walk([&](DestinationStyleOpInterface op) {
       auto placement =
@@ -282,14 +296,19 @@ struct ApplyMemorySpacesPass
         // In place into another node's output buffer (its init was that
         // node's result): one buffer, and the first writer's level.
         if (!first && it->second != placement.getOutput() &&
-            owner->second != placement.getNode())
-          op->emitWarning()
-              << "egrl-apply-memory-spaces: the op (node "
-              << placement.getNode()
-              << ") writes its output in place into node " << owner->second
-              << "'s buffer, which keeps that node's level '"
-              << it->second.getValue() << "', not '"
-              << placement.getOutput().getValue() << "'";
+            owner->second != placement.getNode()) {
+          InFlightDiagnostic warning = op->emitWarning();
+          warning << "egrl-apply-memory-spaces: the op (node "
+                  << placement.getNode()
+                  << ") writes its output in place into ";
+          if (owner->second == kPreparedBuffer)
+            warning << "a concatenation's buffer, which keeps its level '";
+          else
+            warning << "node " << owner->second
+                    << "'s buffer, which keeps that node's level '";
+          warning << it->second.getValue() << "', not '"
+                  << placement.getOutput().getValue() << "'";
+        }
       }
       StringAttr weights = placement.getWeights();
       // An init filled from a weight (a conv's bias broadcast into its
@@ -319,16 +338,18 @@ struct ApplyMemorySpacesPass
           bool isWeight = llvm::any_of(storage, [](Operation *s) {
             return isa<memref::GetGlobalOp>(s);
           });
-          if (isWeight)
-            for (Operation *s : storage)
-              if (isa<memref::GetGlobalOp>(s))
-                claimWeight(s, weights, placement.getNode());
-              else
-                levels.insert({s, weights});
+          if (!isWeight)
+            continue;
+          for (Operation *s : storage) {
+            if (isa<memref::GetGlobalOp>(s))
+              claimWeight(s, weights, placement.getNode());
+            else
+              levels.insert({s, weights});
+          }
         }
       }
     });
-    bool sawPlacement = false;
+    bool sawPlacement = sawPrepared;
     module.walk([&](Operation *op) {
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
@@ -435,9 +456,11 @@ struct ApplyMemorySpacesPass
           << " buffers that ops write have no #egrl.placement behind them "
              "and keep the default memory space: a pass between placement "
              "and bufferization rewrote their ops (run --egrl-memory-placement "
-             "after fusion and conversions, right before --one-shot-bufferize), "
+             "after fusion and conversions, right before "
+             "--one-shot-bufferize), "
              "or bufferization replaced them by copies (tensor.concat, "
-             "insert_slice into an empty tensor)";
+             "insert_slice into an empty tensor): run "
+             "--egrl-prepare-bufferization before --one-shot-bufferize";
   }
 };
 } // namespace

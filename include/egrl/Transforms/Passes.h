@@ -4,7 +4,9 @@
 #define EGRL_TRANSFORMS_PASSES_H
 
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
 namespace egrl {

@@ -151,6 +151,41 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
   ];
 }
 
+def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
+                                    "::mlir::ModuleOp"> {
+  let summary = "Allocate the buffers of placed tensor.concat and "
+                "insert_slice ops in their level, right before "
+                "--one-shot-bufferize";
+  let description = [{
+    Run after `--egrl-memory-placement`, right before `--one-shot-bufferize`.
+    Bufferization replaces a `tensor.concat`, and a `tensor.insert_slice`
+    into an empty tensor (how torch-mlir writes `torch.cat`), by a new
+    allocation plus copies, and the op's `#egrl.placement` is lost with it.
+    This pass decomposes each placed concat into insert_slices (upstream's
+    decomposition) and turns the empty tensor a placed chain of inserts
+    fills into a `bufferization.alloc_tensor` whose `memory_space` is the
+    op's `#egrl.mem<"output level">`, so bufferization allocates the buffer
+    in that level; `--egrl-apply-memory-spaces` then counts it as placed.
+    Later inserts of a chain write into the same buffer in place.
+
+    A concat whose result leaves its function (returned, passed to a call,
+    yielded by a loop) is left as it is, with a warning counting them:
+    upstream bufferization cannot convert a buffer of another memory space
+    to the function's boundary type. Ops with dynamic shapes are left as
+    they are (the placement rejects them anyway).
+
+    ```mlir
+    %0 = bufferization.alloc_tensor() {memory_space = #egrl.mem<"sram">}
+        : tensor<1x16x8x8xf32>
+    %1 = tensor.insert_slice %a into %0[0, 0, 0, 0] [1, 8, 8, 8] [1, 1, 1, 1]
+        : tensor<1x8x8x8xf32> into tensor<1x16x8x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::egrl::EGRLDialect"];
+}
+
 def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
                                  "::mlir::ModuleOp"> {
   let summary = "Move placements onto memref memory spaces after "
@@ -172,14 +207,16 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
 
     Buffers of ops bufferization replaces by an allocation and copies
     (`tensor.concat`, `tensor.insert_slice` into an empty tensor), which
-    keep no attributes, and of ops that lost their placement to a pass run
-    between placement and bufferization (elementwise fusion,
-    `tosa-to-linalg`) keep the default memory space: the pass warns with
-    their count, or fails with `require-all`; run the placement last before
-    bufferization. An op
-    whose init is another node's output, or an argument of the function, is
-    written in place into that buffer, whose level stays that node's (or the
-    caller's): a warning at the op says its output level is not applied. A
+    keep no attributes, unless `--egrl-prepare-bufferization` ran before
+    bufferization (then they come allocated in their level and keep it),
+    and of ops that lost their placement to a pass run between placement
+    and bufferization (elementwise fusion, `tosa-to-linalg`) keep the
+    default memory space: the pass warns with their count, or fails with
+    `require-all`; run the placement last before bufferization. An op
+    whose init is another node's output (a concatenation's too), or an
+    argument of the function, is written in place into that buffer, whose
+    level stays that node's (or the caller's): a warning at the op says its
+    output level is not applied. A
     placed buffer that already had a memory space of its own (another
     pass's integer space) gets the placement's, with a warning counting
     them.
@@ -215,7 +252,7 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
     bundled target it names. Then, for example:
 
     ```sh
-    egrl-opt model.mlir --egrl-memory-placement \
+    egrl-opt model.mlir --egrl-memory-placement --egrl-prepare-bufferization \
       --one-shot-bufferize="bufferize-function-boundaries" \
       --egrl-apply-memory-spaces --egrl-lower-memory-spaces \
       --convert-linalg-to-loops --expand-strided-metadata --lower-affine \

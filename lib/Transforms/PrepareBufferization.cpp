@@ -1,0 +1,192 @@
+//===- PrepareBufferization.cpp - Levels for buffers bufferization makes --===//
+//
+// Bufferization replaces a tensor.concat, and an insert_slice into an empty
+// tensor, by a new allocation plus copies, and the op's #egrl.placement goes
+// with it. Right before bufferization this pass turns the empty tensor such
+// an op fills into a `bufferization.alloc_tensor` in the op's level, so the
+// allocation is made there; the level lives in the IR, not in metadata a
+// text round trip or a conversion could drop.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/Transforms/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace egrl {
+#define GEN_PASS_DEF_EGRLPREPAREBUFFERIZATION
+#include "egrl/Transforms/Passes.h.inc"
+} // namespace egrl
+
+using namespace mlir;
+using namespace egrl;
+
+namespace {
+
+/// Whether every use of `value` bufferizes into an op that reads or writes a
+/// buffer of any memory space, following views and the insert_slices that
+/// fill the same buffer. A value that leaves the function (a return, a call,
+/// a loop's yield) does not: bufferization would have to convert it to the
+/// boundary's type, which upstream cannot do for a buffer of another memory
+/// space under `bufferize-function-boundaries`.
+bool staysInsideOps(Value value, unsigned depth = 0) {
+  if (depth > 64)
+    return false;
+  for (OpOperand &use : value.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<linalg::LinalgOp, tensor::ExtractOp, tensor::DimOp,
+            tensor::ConcatOp, tensor::PadOp>(user))
+      continue;
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(user)) {
+      // As a source it is copied from; as the destination, the insert's
+      // result is the same buffer.
+      if (use.get() == insert.getSource())
+        continue;
+      if (!staysInsideOps(insert.getResult(), depth + 1))
+        return false;
+      continue;
+    }
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+            tensor::ExtractSliceOp, tensor::CastOp>(user)) {
+      if (!staysInsideOps(user->getResult(0), depth + 1))
+        return false;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+PlacementAttr placementOf(Operation *op) {
+  return op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
+}
+
+/// The insert_slice that writes into `value` (its destination), if any.
+tensor::InsertSliceOp nextInChain(Value value) {
+  for (OpOperand &use : value.getUses())
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(use.getOwner());
+        insert && use.get() == insert.getDest())
+      return insert;
+  return {};
+}
+
+/// The value holding the whole buffer a chain of insert_slices into `root`
+/// fills: the last insert of the chain.
+Value endOfChain(tensor::InsertSliceOp root) {
+  Value current = root.getResult();
+  while (tensor::InsertSliceOp next = nextInChain(current))
+    current = next.getResult();
+  return current;
+}
+
+struct PrepareBufferizationPass
+    : public egrl::impl::EGRLPrepareBufferizationBase<
+          PrepareBufferizationPass> {
+  using EGRLPrepareBufferizationBase::EGRLPrepareBufferizationBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    auto levelOf = [](Operation *op) -> StringAttr {
+      PlacementAttr placement = placementOf(op);
+      return placement ? placement.getOutput() : StringAttr();
+    };
+    auto isStatic = [](Value value) {
+      return cast<RankedTensorType>(value.getType()).hasStaticShape();
+    };
+    unsigned leaving = 0;
+    // Inserts into an empty tensor, each with the level of the buffer the
+    // chain it starts fills.
+    SmallVector<std::pair<tensor::InsertSliceOp, StringAttr>> roots;
+
+    // Concatenations become an empty tensor and insert_slices (upstream's
+    // decomposition), whose empty tensor is then allocated as below.
+    SmallVector<tensor::ConcatOp> concats;
+    module.walk([&](tensor::ConcatOp concat) {
+      if (levelOf(concat) && isStatic(concat.getResult()))
+        concats.push_back(concat);
+    });
+    OpBuilder builder(ctx);
+    for (tensor::ConcatOp concat : concats) {
+      if (!staysInsideOps(concat.getResult())) {
+        ++leaving;
+        continue;
+      }
+      builder.setInsertionPoint(concat);
+      FailureOr<SmallVector<Value>> parts = concat.decomposeOperation(builder);
+      if (failed(parts) || parts->size() != 1)
+        continue;
+      Value whole = parts->front();
+      StringAttr level = levelOf(concat);
+      concat.getResult().replaceAllUsesWith(whole);
+      concat.erase();
+      // Each input goes in by an insert_slice, a lone one too (it is a
+      // copy); anything else has no buffer to allocate.
+      auto root = whole.getDefiningOp<tensor::InsertSliceOp>();
+      if (!root)
+        continue;
+      while (auto previous =
+                 root.getDest().getDefiningOp<tensor::InsertSliceOp>())
+        root = previous;
+      roots.push_back({root, level});
+    }
+
+    // Placed inserts into an empty tensor. Later inserts of the chain write
+    // into the same buffer, in place.
+    module.walk([&](tensor::InsertSliceOp insert) {
+      StringAttr level = levelOf(insert);
+      if (!level || !insert.getDest().getDefiningOp<tensor::EmptyOp>() ||
+          !isStatic(insert.getResult()))
+        return;
+      if (!staysInsideOps(endOfChain(insert))) {
+        ++leaving;
+        return;
+      }
+      roots.push_back({insert, level});
+      // The chain's later inserts write into this buffer, as an op whose
+      // init is another node's output does (egrl-apply-memory-spaces).
+      auto rootNode = placementOf(insert).getNode();
+      for (Value current = insert.getResult();;) {
+        tensor::InsertSliceOp next = nextInChain(current);
+        if (!next)
+          break;
+        PlacementAttr placement = placementOf(next);
+        if (placement && placement.getNode() != rootNode &&
+            placement.getOutput() != level)
+          next.emitWarning()
+              << "egrl-prepare-bufferization: the insert (node "
+              << placement.getNode() << ") writes in place into node "
+              << rootNode << "'s buffer, which keeps that node's level '"
+              << level.getValue() << "', not '"
+              << placement.getOutput().getValue() << "'";
+        current = next.getResult();
+      }
+    });
+
+    for (auto [root, level] : roots) {
+      builder.setInsertionPoint(root);
+      auto alloc = bufferization::AllocTensorOp::create(
+          builder, root.getDest().getLoc(),
+          cast<RankedTensorType>(root.getResult().getType()), ValueRange());
+      alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
+      Operation *empty = root.getDest().getDefiningOp();
+      root.getDestMutable().assign(alloc.getResult());
+      // The empty tensor it replaced, unless something else reads it.
+      if (empty->use_empty())
+        empty->erase();
+    }
+    if (leaving > 0)
+      emitWarning(module.getLoc())
+          << "egrl-prepare-bufferization: " << leaving
+          << " placed concatenations (tensor.concat, or inserts into an "
+             "empty tensor) reach a return, a call, a loop or an op other "
+             "than linalg, tensor views, inserts, pads and extracts, so their "
+             "buffers keep the default memory space: upstream bufferization "
+             "cannot convert a buffer of another memory space at a function's "
+             "boundary";
+  }
+};
+} // namespace

@@ -1,0 +1,54 @@
+// Placed concats and inserts into an empty tensor are allocated in their
+// level: bufferization would otherwise replace them by a default-space
+// allocation and copies.
+// RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=PREPARED
+// PREPARED: concat-placed.mlir:16:11: warning: egrl-prepare-bufferization: the insert (node 6) writes in place into node 5's buffer, which keeps that node's level 'dram', not 'sram'
+// PREPARED: warning: egrl-prepare-bufferization: 1 placed concatenations (tensor.concat, or inserts into an empty tensor) reach a return
+// PREPARED: %[[CAT:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"llc">} : tensor<64x64xf32>
+// PREPARED-NEXT: %[[IN:.*]] = tensor.insert_slice %{{.*}} into %[[CAT]][0, 0] [64, 32] [1, 1] :
+// PREPARED-NEXT: tensor.insert_slice %{{.*}} into %[[IN]][0, 32] [64, 32] [1, 1] :
+// PREPARED: %[[CHAIN:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"dram">}
+// PREPARED-NEXT: tensor.insert_slice %{{.*}} into %[[CHAIN]][0, 0] [64, 32] [1, 1] {egrl.placement = #egrl.placement<node = 5, output = "dram">}
+// PREPARED: %[[ONE:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"llc">}
+// PREPARED-NEXT: tensor.insert_slice %{{.*}} into %[[ONE]][0, 0] [64, 64] [1, 1] :
+// The returned concat is left alone.
+// PREPARED: tensor.concat dim(1) {{.*}}node = 9
+
+// After bufferization each of those buffers is allocated in its level, and
+// egrl-apply-memory-spaces counts only the returned concat's as unplaced; an
+// op that overwrites a concat's buffer in place is told which level it keeps.
+// RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=APPLY-WARN
+// APPLY-WARN: concat-placed.mlir:13:10: warning: egrl-apply-memory-spaces: the op (node 4) writes its output in place into a concatenation's buffer, which keeps its level 'llc', not 'sram'
+// APPLY-WARN: warning: egrl-apply-memory-spaces: 1 of 8 buffers that ops write have no #egrl.placement behind them
+// RUN: FileCheck %s --check-prefix=APPLIED < %t.mlir
+// APPLIED: %[[CAT:.*]] = memref.alloc() {{.*}} : memref<64x64xf32, #egrl.mem<"llc">>
+// APPLIED: memref.copy %{{.*}}, %{{.*}} : memref<64x32xf32, #egrl.mem<"sram">> to memref<64x32xf32, strided<[64, 1]>, #egrl.mem<"llc">>
+// APPLIED: linalg.abs {{.*}} outs(%[[CAT]] : memref<64x64xf32, #egrl.mem<"llc">>)
+// APPLIED: memref.alloc() {{.*}} : memref<64x64xf32, #egrl.mem<"dram">>
+// APPLIED: memref.alloc() {{.*}} : memref<64x64xf32, #egrl.mem<"llc">>
+// APPLIED: memref.alloc() {{.*}} : memref<64x128xf32>{{$}}
+// The address spaces of the record, down to LLVM.
+// RUN: egrl-opt %t.mlir --egrl-lower-memory-spaces --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm --reconcile-unrealized-casts | FileCheck %s --check-prefix=LLVM
+// LLVM: llvm.func @cat
+// LLVM-NOT: memref.
+// LLVM: !llvm.ptr<1>
+
+// Placed by the pass, with no concat returned: every written buffer gets a
+// level, so require-all passes; without the new pass it does not.
+// RUN: egrl-opt %S/../Inputs/concat-inside.mlir --egrl-memory-placement --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALL --allow-empty
+// ALL-NOT: warning
+// ALL-NOT: error
+// RUN: not egrl-opt %S/../Inputs/concat-inside.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=WITHOUT
+// WITHOUT: error: egrl-apply-memory-spaces: 2 of 5 buffers that ops write have no #egrl.placement behind them {{.*}} or bufferization replaced them by copies (tensor.concat, insert_slice into an empty tensor): run --egrl-prepare-bufferization before --one-shot-bufferize
+
+// torch-mlir's cat (inserts into an empty tensor) returned through reshapes:
+// left alone, and said so; bufferization still succeeds.
+// RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-memory-placement --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=TORCH
+// TORCH: warning: egrl-prepare-bufferization: 1 placed concatenations
+
+// Running it twice changes nothing more; without placements it does nothing.
+// RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization -o %t.once.mlir 2>/dev/null
+// RUN: egrl-opt %t.once.mlir --egrl-prepare-bufferization 2>/dev/null | diff - %t.once.mlir
+// RUN: egrl-opt %S/../Inputs/concat.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=NONE
+// NONE-NOT: warning
+// NONE: tensor.concat
