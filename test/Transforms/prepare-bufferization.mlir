@@ -52,3 +52,7 @@
 // RUN: egrl-opt %S/../Inputs/concat.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=NONE
 // NONE-NOT: warning
 // NONE: tensor.concat
+
+// Upstream mlir-opt with the plugin runs the same pipeline.
+// RUN: upstream-mlir-opt %S/../Inputs/concat-inside.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{strategy=greedy},egrl-prepare-bufferization,one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces{require-all},egrl-lower-memory-spaces)" | FileCheck %s --check-prefix=PLUGIN
+// PLUGIN-COUNT-4: memref.alloc() {alignment = 64 : i64} : memref<64x128xf32, 2>
