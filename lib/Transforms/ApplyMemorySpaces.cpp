@@ -252,16 +252,25 @@ struct ApplyMemorySpacesPass
     bool sawMemrefs = false;
     llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
         writersOfBuffers(module);
-    // Buffers bufferization allocated in a level already: a placed concat's
-    // or insert_slice's, through --egrl-prepare-bufferization. They keep it,
-    // and an op writing into one in place is told so below.
+    // Buffers bufferization allocated in a level already and filled by
+    // copies into views of them: a placed concat's or insert chain's, through
+    // --egrl-prepare-bufferization. They keep it, and an op writing into one
+    // in place is told so below. (A buffer bufferization added for an op
+    // that could not write in place inherits the level too, but is written
+    // whole, by that op or a copy, and takes the op's level.)
     constexpr int64_t kPreparedBuffer = -1;
     bool sawPrepared = false;
     module.walk([&](memref::AllocOp alloc) {
       auto space = dyn_cast_or_null<MemAttr>(alloc.getType().getMemorySpace());
       if (!space)
         return;
+      bool filledInParts = llvm::any_of(writers.lookup(alloc), [&](auto *op) {
+        auto copy = dyn_cast<memref::CopyOp>(op);
+        return copy && copy.getTarget() != alloc.getResult();
+      });
       sawPrepared = true;
+      if (!filledInParts)
+        return;
       levels.insert({alloc, space.getLevel()});
       outputWriter.try_emplace(alloc, kPreparedBuffer);
     });

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLPREPAREBUFFERIZATION
@@ -26,38 +27,44 @@ using namespace egrl;
 
 namespace {
 
-/// Whether every use of `value` bufferizes into an op that reads or writes a
-/// buffer of any memory space, following views and the insert_slices that
-/// fill the same buffer. A value that leaves the function (a return, a call,
-/// a loop's yield) does not: bufferization would have to convert it to the
-/// boundary's type, which upstream cannot do for a buffer of another memory
-/// space under `bufferize-function-boundaries`.
-bool staysInsideOps(Value value, unsigned depth = 0) {
-  if (depth > 64)
-    return false;
+/// Whether every value that bufferizes into the buffer of `value` (or into a
+/// buffer that inherits its memory space) is used only by ops that accept a
+/// buffer of any memory space: followed through views, the inserts of a
+/// chain, ops that write into it in place (a linalg op's init) and pads
+/// (whose new buffer takes the source's space). A value that reaches a
+/// return, a call or a loop's or branch's yield does not: bufferization
+/// would have to convert it to the boundary's type, which upstream cannot
+/// do for a buffer of another memory space.
+bool staysInsideOps(Value value, llvm::SmallPtrSetImpl<Value> &visited) {
+  if (!visited.insert(value).second)
+    return true;
   for (OpOperand &use : value.getUses()) {
     Operation *user = use.getOwner();
-    if (isa<linalg::LinalgOp, tensor::ExtractOp, tensor::DimOp,
-            tensor::ConcatOp, tensor::PadOp>(user))
-      continue;
-    if (auto insert = dyn_cast<tensor::InsertSliceOp>(user)) {
+    Value sameBuffer;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(user)) {
+      if (linalgOp.isDpsInit(&use))
+        sameBuffer = linalgOp.getTiedOpResult(&use);
+    } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(user)) {
       // As a source it is copied from; as the destination, the insert's
       // result is the same buffer.
-      if (use.get() == insert.getSource())
-        continue;
-      if (!staysInsideOps(insert.getResult(), depth + 1))
-        return false;
-      continue;
+      if (use.get() == insert.getDest())
+        sameBuffer = insert.getResult();
+    } else if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                   tensor::ExtractSliceOp, tensor::CastOp, tensor::PadOp>(
+                   user)) {
+      sameBuffer = user->getResult(0);
+    } else if (!isa<tensor::ExtractOp, tensor::DimOp, tensor::ConcatOp>(user)) {
+      return false;
     }
-    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-            tensor::ExtractSliceOp, tensor::CastOp>(user)) {
-      if (!staysInsideOps(user->getResult(0), depth + 1))
-        return false;
-      continue;
-    }
-    return false;
+    if (sameBuffer && !staysInsideOps(sameBuffer, visited))
+      return false;
   }
   return true;
+}
+
+bool staysInsideOps(Value value) {
+  llvm::SmallPtrSet<Value, 16> visited;
+  return staysInsideOps(value, visited);
 }
 
 PlacementAttr placementOf(Operation *op) {
@@ -71,15 +78,6 @@ tensor::InsertSliceOp nextInChain(Value value) {
         insert && use.get() == insert.getDest())
       return insert;
   return {};
-}
-
-/// The value holding the whole buffer a chain of insert_slices into `root`
-/// fills: the last insert of the chain.
-Value endOfChain(tensor::InsertSliceOp root) {
-  Value current = root.getResult();
-  while (tensor::InsertSliceOp next = nextInChain(current))
-    current = next.getResult();
-  return current;
 }
 
 struct PrepareBufferizationPass
@@ -97,7 +95,9 @@ struct PrepareBufferizationPass
     auto isStatic = [](Value value) {
       return cast<RankedTensorType>(value.getType()).hasStaticShape();
     };
-    unsigned leaving = 0;
+    // Placed ops left as they are: their result leaves the ops that accept
+    // any memory space, or their shape is dynamic.
+    SmallVector<Operation *> leaving, dynamic;
     // Inserts into an empty tensor, each with the level of the buffer the
     // chain it starts fills.
     SmallVector<std::pair<tensor::InsertSliceOp, StringAttr>> roots;
@@ -106,13 +106,17 @@ struct PrepareBufferizationPass
     // decomposition), whose empty tensor is then allocated as below.
     SmallVector<tensor::ConcatOp> concats;
     module.walk([&](tensor::ConcatOp concat) {
-      if (levelOf(concat) && isStatic(concat.getResult()))
+      if (!levelOf(concat))
+        return;
+      if (isStatic(concat.getResult()))
         concats.push_back(concat);
+      else
+        dynamic.push_back(concat);
     });
     OpBuilder builder(ctx);
     for (tensor::ConcatOp concat : concats) {
       if (!staysInsideOps(concat.getResult())) {
-        ++leaving;
+        leaving.push_back(concat);
         continue;
       }
       builder.setInsertionPoint(concat);
@@ -138,11 +142,15 @@ struct PrepareBufferizationPass
     // into the same buffer, in place.
     module.walk([&](tensor::InsertSliceOp insert) {
       StringAttr level = levelOf(insert);
-      if (!level || !insert.getDest().getDefiningOp<tensor::EmptyOp>() ||
-          !isStatic(insert.getResult()))
+      if (!level || !insert.getDest().getDefiningOp<tensor::EmptyOp>())
         return;
-      if (!staysInsideOps(endOfChain(insert))) {
-        ++leaving;
+      if (!isStatic(insert.getResult())) {
+        dynamic.push_back(insert);
+        return;
+      }
+      // Every link of the chain, and what writes into it in place.
+      if (!staysInsideOps(insert.getResult())) {
+        leaving.push_back(insert);
         return;
       }
       roots.push_back({insert, level});
@@ -178,15 +186,24 @@ struct PrepareBufferizationPass
       if (empty->use_empty())
         empty->erase();
     }
-    if (leaving > 0)
-      emitWarning(module.getLoc())
-          << "egrl-prepare-bufferization: " << leaving
-          << " placed concatenations (tensor.concat, or inserts into an "
-             "empty tensor) reach a return, a call, a loop or an op other "
-             "than linalg, tensor views, inserts, pads and extracts, so their "
-             "buffers keep the default memory space: upstream bufferization "
-             "cannot convert a buffer of another memory space at a function's "
-             "boundary";
+    auto count = [](size_t n) {
+      return std::to_string(n) +
+             (n == 1 ? " placed concatenation" : " placed concatenations");
+    };
+    if (!leaving.empty())
+      leaving.front()->emitWarning()
+          << "egrl-prepare-bufferization: left in the default memory space, "
+          << count(leaving.size())
+          << " (tensor.concat, or inserts into an empty tensor) whose result "
+             "reaches a return, a call, a loop or an op other than linalg, "
+             "tensor views, inserts, pads and extracts: upstream "
+             "bufferization cannot convert a buffer of another memory space "
+             "at such a boundary (this is the first)";
+    if (!dynamic.empty())
+      dynamic.front()->emitWarning()
+          << "egrl-prepare-bufferization: left in the default memory space, "
+          << count(dynamic.size())
+          << " with dynamic shapes (this is the first)";
   }
 };
 } // namespace

@@ -3,7 +3,7 @@
 // allocation and copies.
 // RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=PREPARED
 // PREPARED: concat-placed.mlir:16:11: warning: egrl-prepare-bufferization: the insert (node 6) writes in place into node 5's buffer, which keeps that node's level 'dram', not 'sram'
-// PREPARED: warning: egrl-prepare-bufferization: 1 placed concatenations (tensor.concat, or inserts into an empty tensor) reach a return
+// PREPARED: concat-placed.mlir:20:12: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation (tensor.concat, or inserts into an empty tensor) whose result reaches a return
 // PREPARED: %[[CAT:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"llc">} : tensor<64x64xf32>
 // PREPARED-NEXT: %[[IN:.*]] = tensor.insert_slice %{{.*}} into %[[CAT]][0, 0] [64, 32] [1, 1] :
 // PREPARED-NEXT: tensor.insert_slice %{{.*}} into %[[IN]][0, 32] [64, 32] [1, 1] :
@@ -44,7 +44,7 @@
 // torch-mlir's cat (inserts into an empty tensor) returned through reshapes:
 // left alone, and said so; bufferization still succeeds.
 // RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-memory-placement --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=TORCH
-// TORCH: warning: egrl-prepare-bufferization: 1 placed concatenations
+// TORCH: torch-mlir-cat.mlir:16:17: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
 
 // Running it twice changes nothing more; without placements it does nothing.
 // RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization -o %t.once.mlir 2>/dev/null
@@ -56,3 +56,24 @@
 // Upstream mlir-opt with the plugin runs the same pipeline.
 // RUN: upstream-mlir-opt %S/../Inputs/concat-inside.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{strategy=greedy},egrl-prepare-bufferization,one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces{require-all},egrl-lower-memory-spaces)" | FileCheck %s --check-prefix=PLUGIN
 // PLUGIN-COUNT-4: memref.alloc() {alignment = 64 : i64} : memref<64x128xf32, 2>
+
+// Buffers that leave by ways other than the concat's own result: through a
+// pad, an op writing into it in place, a middle link of an insert chain.
+// Each is left alone with a warning at it, and bufferization succeeds.
+// RUN: egrl-opt %S/../Inputs/concat-boundaries.mlir -split-input-file --egrl-memory-placement=strategy=greedy --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=BOUNDARY
+// BOUNDARY: concat-boundaries.mlir:9:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation (tensor.concat, or inserts into an empty tensor) whose result reaches a return
+// BOUNDARY: concat-boundaries.mlir:22:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// BOUNDARY: concat-boundaries.mlir:32:9: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// BOUNDARY-NOT: error
+
+// Placed by hand: a concat overwritten in place inside a branch whose yield
+// leaves the function is left alone; bufferization's own buffer for an op
+// that cannot write into a concat in place inherits the concat's level, and
+// apply gives it the op's.
+// RUN: egrl-opt %S/../Inputs/concat-hand-placed.mlir -split-input-file --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=HAND
+// HAND: concat-hand-placed.mlir:11:10: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// HAND-LABEL: func.func @copied_for_an_op
+// HAND: %[[CAT:.*]] = memref.alloc() {{.*}} : memref<64x128xf32, #egrl.mem<"dram">>
+// HAND: %[[OWN:.*]] = memref.alloc() {{.*}} : memref<64x128xf32, #egrl.mem<"sram">>
+// HAND-NEXT: linalg.abs {{.*}} outs(%[[OWN]] :
+// HAND-NOT: in place into a concatenation's buffer
