@@ -32,3 +32,19 @@ NAMES = ["bert_10x768", "bert_14x768", "bert_16x640", "bert_18x1024", "gpt_12x76
 # imports them as torchvision:NAME.
 TORCHVISION = ["swin_t", "convnext_tiny", "efficientnet_v2_s", "regnet_y_800mf", "mnasnet1_0", "vit_b_32",
                "resnet152", "densenet169", "resnext101_32x8d"]
+
+# A third set, made on 2026-12-04 for one decision (an ensemble of the shipped
+# policies' seeds) before any policy was measured on it: torchvision models
+# and transformer shapes in none of the corpus, the held-out set and the two
+# sets above, most with more int8 weights than SRAM and LLC hold.
+# `scripts/validate-fit.sh --fresh` imports and compares them.
+bert_20x768 = _bert(20, 768, 12, 128)
+bert_8x1024 = _bert(8, 1024, 16, 128)
+bert_12x512_s256 = _bert(12, 512, 8, 256)
+gpt_24x768 = _gpt(24, 768, 12, 128)
+gpt_10x1280 = _gpt(10, 1280, 20, 128)
+vit_12x640_16 = _vit(12, 640, 10, 16)
+
+FRESH = ["bert_20x768", "bert_8x1024", "bert_12x512_s256", "gpt_24x768", "gpt_10x1280", "vit_12x640_16"]
+FRESH_TORCHVISION = ["wide_resnet101_2", "vgg19", "regnet_x_16gf", "efficientnet_b7", "swin_s", "convnext_small",
+                     "resnext101_64x4d", "maxvit_t"]

@@ -10,13 +10,22 @@
 # torchvision models outside the corpus and the held-out set (about 1 min to
 # import); one choice was made on them with the transformers (docs/training.md,
 # "Starting the search from the policy").
-# Usage: scripts/validate-fit.sh [--torchvision] [policy.json...]   (default: policies/*.json)
+# With --fresh or --fresh-torchvision, validation_models.FRESH (transformers)
+# or FRESH_TORCHVISION: a third set, made for the ensemble decision
+# (docs/policy.md), imported into the same directories.
+# Usage: scripts/validate-fit.sh [--torchvision|--fresh|--fresh-torchvision] [policy.json...]   (default: policies/*.json)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
 list=NAMES source=validation_models
 if [[ ${1:-} == --torchvision ]]; then
   list=TORCHVISION source=torchvision
+  shift
+elif [[ ${1:-} == --fresh ]]; then
+  list=FRESH source=validation_models
+  shift
+elif [[ ${1:-} == --fresh-torchvision ]]; then
+  list=FRESH_TORCHVISION source=torchvision
   shift
 fi
 out=$build/validation/$source
