@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Zero-shot table of trained policies on the held-out models (docs/training.md).
 # Usage: scripts/zero-shot.sh [policy.json...]   (default: policies/*.json)
+# Environment: ZERO_SHOT_BUDGETS (100,200,1000), ZERO_SHOT_SEEDS (3),
+# ZERO_SHOT_MODELS (the held-out three), ZERO_SHOT_OUT (build/zero-shot),
+# EGRL_BUILD_DIR.
 # For each policy, on bert_base, resnet101 and mobilenet_v2 (fused) on
 # nnpi-sim with the policy's own sim-target: native, greedy, the policy with
 # no search, strategy=policy refined after 100, 200 and 1000 evaluations, and
@@ -11,10 +14,13 @@ set -euo pipefail
 trap 'echo "zero-shot: failed; see $out/*.log" >&2' ERR
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
-out=$build/zero-shot
+out=${ZERO_SHOT_OUT:-$build/zero-shot}
 budgets=${ZERO_SHOT_BUDGETS:-100,200,1000}
 seeds=${ZERO_SHOT_SEEDS:-3}
-models=(bert_base resnet101 mobilenet_v2)
+# ZERO_SHOT_MODELS (space-separated names or files) replaces the held-out
+# three, e.g. with the fresh validation graphs scripts/validate-fit.sh --fresh
+# and --fresh-torchvision import (docs/training.md).
+read -r -a models <<<"${ZERO_SHOT_MODELS:-bert_base resnet101 mobilenet_v2}"
 policies=("$@")
 [[ ${#policies[@]} -gt 0 ]] || policies=("$root"/policies/*.json)
 dirs=()
