@@ -13,8 +13,10 @@
 // and the next population is the elites, the local members, tournament
 // offspring and a copy of the learner's actor. Local members are sharp
 // Boltzmann chromosomes re-centred on the best placement so far every
-// generation (ours, not the paper's): a local search around the champion,
-// which makes room for what it promotes before measuring. The population
+// generation (ours, not the paper's): a local search around the search's
+// own best (candidates, such as a trained policy's placement, can win but
+// are not searched around), which makes room for what it promotes before
+// measuring. The population
 // starts at `firstPopulation` members and doubles up to its size. The
 // fitness of a member is the paper's reward of its one sample. All
 // randomness comes from generators seeded by (seed, purpose, generation,
@@ -80,7 +82,8 @@ struct EgrlConfig {
   unsigned firstPopulation = 8;
   /// Share of the population re-centred on the best placement so far every
   /// generation (BoltzmannChromosome::centredOn): a local search around the
-  /// champion, started from native (or the best seed). Local slot j changes
+  /// search's best (candidates aside), started from native (or the best
+  /// seed). Local slot j changes
   /// about localChanges[j % size] decisions per sample.
   double localShare = 0.5;
   std::vector<double> localChanges = {1, 2, 3};
@@ -253,25 +256,30 @@ public:
     NativeReward reward(tracker, problem, *optionSeeds);
     ReplayBuffer buffer(config.bufferCapacity);
 
-    // The champion as the tracker sees it (same ordering), with its kind,
-    // and the best valid placement, which local members are centred on.
+    // The champion as the tracker sees it (same ordering), with its kind;
+    // and the centre local members search around: the best valid placement
+    // of the search and its seeds. Candidates (a trained policy's placement
+    // when refining) can be the champion, and so the result, but are never
+    // the centre: started from a placement the policy got wrong, the local
+    // members stayed in its basin (docs/training.md).
     const Problem &chip = context.evaluator.problem();
-    bool haveBest = true, bestValid = true;
+    bool bestValid = true;
     double bestLatency = reward.nativeLatency();
     Kind champion = Kind::Native;
-    Placement championPlacement = nativePlacement(problem);
-    rectify(chip, championPlacement);
+    double centreLatency = reward.nativeLatency();
+    Placement centre = nativePlacement(problem);
+    rectify(chip, centre);
     auto consider = [&](const EvalResult &r, Kind kind,
-                        const Placement &placement) {
-      bool better = !haveBest || (r.valid && !bestValid) ||
-                    (r.valid == bestValid && r.latency < bestLatency);
-      if (better) {
-        haveBest = true;
+                        const Placement &placement, bool candidate = false) {
+      if ((r.valid && !bestValid) ||
+          (r.valid == bestValid && r.latency < bestLatency)) {
         bestValid = r.valid;
         bestLatency = r.latency;
         champion = kind;
-        if (r.valid)
-          championPlacement = placement;
+      }
+      if (!candidate && r.valid && r.latency < centreLatency) {
+        centreLatency = r.latency;
+        centre = placement;
       }
     };
     auto speedup = [&] {
@@ -288,21 +296,32 @@ public:
     }
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
-    for (size_t k = 0; k < explicitSeeds.size(); ++k)
-      if (!explicitSeeds[k].hasShape(problem.numNodes(), levels))
-        return llvm::createStringError(
-            llvm::inconvertibleErrorCode(),
-            "egrl: seed placement %zu does not fit the graph (%u nodes, "
-            "levels 0..%u); it has %u nodes",
-            k, problem.numNodes(), levels - 1, explicitSeeds[k].size());
+    const std::vector<Placement> &candidates =
+        context.options.candidatePlacements;
+    for (const auto *given : {&explicitSeeds, &candidates})
+      for (size_t k = 0; k < given->size(); ++k)
+        if (!(*given)[k].hasShape(problem.numNodes(), levels))
+          return llvm::createStringError(
+              llvm::inconvertibleErrorCode(),
+              "egrl: %s placement %zu does not fit the graph (%u nodes, "
+              "levels 0..%u); it has %u nodes",
+              given == &candidates ? "candidate" : "seed", k,
+              problem.numNodes(), levels - 1, (*given)[k].size());
     std::vector<EvalResult> seedResults = tracker.evaluateBatch(explicitSeeds);
     for (size_t i = 0; i < seedResults.size(); ++i) {
       buffer.add(explicitSeeds[i], reward(seedResults[i]));
       consider(seedResults[i], Kind::Seed, explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
     }
+    std::vector<EvalResult> candidateResults =
+        tracker.evaluateBatch(candidates);
+    for (size_t i = 0; i < candidateResults.size(); ++i) {
+      buffer.add(candidates[i], reward(candidateResults[i]));
+      consider(candidateResults[i], Kind::Seed, candidates[i],
+               /*candidate=*/true);
+    }
 
-    // Initial population: local members (centred on the champion), GNNs,
+    // Initial population: local members (around the centre), GNNs,
     // Boltzmann chromosomes seeded from their log-probabilities, and the
     // seeds as sharp chromosomes.
     std::unique_ptr<Learner> learner;
@@ -341,12 +360,12 @@ public:
     unsigned decisions = 0;
     for (unsigned i = 0; i < problem.numNodes(); ++i)
       decisions += 1 + problem.hasWeights(i);
-    // A member centred on the champion (native at the start).
+    // A local member around the centre (native or the best seed at first).
     auto localMember = [&](unsigned slot) {
       Member member;
       member.kind = Kind::Local;
       member.chromosome = BoltzmannChromosome::centredOn(
-          championPlacement, problem, config.boltzmann,
+          centre, problem, config.boltzmann,
           config.localChanges[slot % config.localChanges.size()]);
       return member;
     };
@@ -449,8 +468,7 @@ public:
           Placement p;
           for (unsigned attempt = 0; attempt < config.localRedraws; ++attempt) {
             p = member.chromosome->sample(problem, sampler);
-            if (!makeRoom(chip, championPlacement, p, config.localEvictions,
-                          sampler))
+            if (!makeRoom(chip, centre, p, config.localEvictions, sampler))
               continue;
             std::string key = placementKey(problem, p);
             if (!cache.count(key) && !llvm::is_contained(keys, key))

@@ -4,10 +4,12 @@
 // (egrl/Policy/PolicyFile.h), its most likely level for every tensor, made
 // to fit the evaluator's chip by demoting what the policy is least sure of
 // (GnnPolicy::mostLikelyFitted), and measured once. With a budget above one
-// evaluation it refines with `egrl` seeded with that placement, so the
-// refinement never returns anything slower than it. The search's networks
-// start fresh: started from the policy's, they kept the search near a
-// placement the policy got wrong on graphs it had not seen (docs/training.md).
+// evaluation it refines with `egrl`, which measures that placement first as
+// a candidate for its result, so the refinement never returns anything
+// slower than it, but searches as it does cold: its networks start fresh
+// and its local members start from native. Started from the policy's
+// networks, or around its placement, the search stayed near a placement the
+// policy got wrong on graphs it had not seen (docs/training.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,12 +70,13 @@ public:
     } else {
       SearchContext refine{problem, context.model, context.evaluator,
                            context.options};
-      refine.options.seedPlacements.push_back(std::move(placement));
+      refine.options.candidatePlacements.push_back(std::move(placement));
       llvm::Expected<SearchResult> refined = createEgrlStrategy()->run(refine);
       if (!refined)
         return refined.takeError();
       result = std::move(*refined);
-      result.detail = "refined by egrl seeded with the policy's placement (" +
+      result.detail = "refined by egrl, with the policy's placement as a "
+                      "candidate (" +
                       trained + "): " + result.detail;
     }
     result.policyFile = path;

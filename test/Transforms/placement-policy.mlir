@@ -17,7 +17,7 @@
 // REFINED: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (nnpi-sim)
 // RUN: FileCheck %s --check-prefix=REFINEDREPORT < %t.refined.json
 // REFINEDREPORT-DAG: "evaluations": {{[0-9]+}},
-// REFINEDREPORT-DAG: "detail": "refined by egrl seeded with the policy's placement (trained on 2 graphs,
+// REFINEDREPORT-DAG: "detail": "refined by egrl, with the policy's placement as a candidate (trained on 2 graphs,
 
 // A shipped policy by name: policies/nnpi-1000.json here, share/egrl/policies
 // in an installed prefix (docs/embedding.md).

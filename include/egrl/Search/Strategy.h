@@ -82,6 +82,10 @@ struct SearchOptions {
   /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
   /// Empty: model-free.
   std::vector<Placement> seedPlacements;
+  /// Placements `egrl` measures first as candidates for its result (a
+  /// trained policy's, when refining), so the result is never slower than
+  /// them, without starting its search from them.
+  std::vector<Placement> candidatePlacements;
   /// The placement `keep` measures as given (the IR's #egrl.placement).
   std::optional<Placement> givenPlacement;
   /// The policy file `policy` places with (egrl/Policy/PolicyFile.h).
