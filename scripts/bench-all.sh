@@ -3,7 +3,9 @@
 # one command (about an hour and a half on the 2-core machine), and the
 # speed figures of docs/results/speeds.md and docs/scale-out.md:
 #   1. all strategies at 1k / 5k evaluations, model-free, fused, on the
-#      analytical model and on nnpi-sim (docs/results/{analytical,nnpi-sim});
+#      analytical model and on nnpi-sim (docs/results/{analytical,nnpi-sim}),
+#      and the shipped nnpi-1000 policy with no search and refining
+#      (.../policy);
 #   2. BERT-base at op granularity on nnpi-sim at 1k / 5k / 20k, model-free
 #      and model-seeded (docs/results/op);
 #   3. the mismatched chips (scripts/bench-mismatch.sh);
@@ -28,6 +30,12 @@ for evaluator in analytical nnpi-sim; do
     >"$root/docs/results/$evaluator/table.txt"
   /usr/bin/python3 "$root/python/evals_to_target.py" \
     "$root/docs/results/$evaluator/bench.json"
+  # The shipped policy with no search and refining (docs/results.md).
+  mkdir -p "$root/docs/results/$evaluator/policy"
+  "$bench" "${models[@]}" --evaluator=$evaluator \
+    --policy="$root/policies/nnpi-1000.json" --strategies=policy \
+    --budgets=1,1000,5000 --seeds=3 --out="$root/docs/results/$evaluator/policy" \
+    >"$root/docs/results/$evaluator/policy/table.txt"
 done
 mkdir -p "$root/docs/results/op/none" "$root/docs/results/op/model"
 "$bench" bert_base --granularity=op --evaluator=nnpi-sim --strategies=$all \
