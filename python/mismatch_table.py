@@ -3,10 +3,12 @@ per chip and model, native and greedy as % above ilp's placement, ilp's
 latency, and each search's median (seeds 0-2) at 1k / 5k evaluations as %
 against ilp (negative: faster than the model's optimum on that chip). Then
 the issue's check: where any search beats ilp by more than 1%, is egrl
-seeded at 1k at least as fast as pg and anneal at 5k?
+seeded at 1k at least as fast as pg and anneal at 5k? When DIR/<chip>/policy
+holds a run of the chip's shipped policy, a last column gives it with no
+search (budget 1) and refining at 1k / 5k.
 
 Usage: /usr/bin/python3 python/mismatch_table.py DIR
-(DIR/<chip>/<none|model>/bench.json; chips and models are those found.)
+(DIR/<chip>/<none|model|policy>/bench.json; chips and models are those found.)
 """
 import json
 import os
@@ -57,11 +59,14 @@ def main():
     header = ["sim-target", "model", "native", "greedy", "ilp"]
     header += ["%s %s 1k / 5k" % (s, "seeded" if f == "model" else "model-free")
                for s, f in SEARCHES]
+    with_policy = any(load(root, chip, "policy") for chip in chips(root))
+    if with_policy:
+        header.append("policy 1 / 1k / 5k")
     print("| " + " | ".join(header) + " |")
     print("|---|---|" + "---:|" * (len(header) - 2))
     checks = []
     for chip in chips(root):
-        data = {f: load(root, chip, f) for f in ("none", "model")}
+        data = {f: load(root, chip, f) for f in ("none", "model", "policy")}
         if not data["none"]:
             continue
         for i, (model, label) in enumerate(models(root, chip)):
@@ -83,6 +88,9 @@ def main():
                 for v in (one, five):
                     if v is not None:
                         best = min(best, v)
+            if with_policy:
+                cells.append(" / ".join(gap(latency("policy", "policy", b))
+                                        for b in (1, 1000, 5000)))
             print("| " + " | ".join(cells) + " |")
             if best < ilp * 0.99:
                 egrl1k = latency("egrl", "model", 1000)

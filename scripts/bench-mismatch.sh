@@ -3,7 +3,8 @@
 # anneal, pg and egrl at 1,000 and 5,000 evaluations (seeds 0-2; anneal and
 # egrl model-free and model-seeded, pg model-free: it takes no seeds) on the
 # simulator of the nominal chip and of each bundled mismatched sim-target,
-# with the compiler's model believing nnpi-1000 throughout.
+# with the compiler's model believing nnpi-1000 throughout; and, on the
+# bundled models, each chip's shipped policy with no search and refining.
 #
 # Usage: scripts/bench-mismatch.sh [OUT_DIR]   (default: docs/results/mismatch)
 # Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json} and
@@ -29,5 +30,14 @@ for chip in $chips; do
       --sim-target="$chip" --seed-from="$from" --strategies="$strategies" \
       --budgets=1000,5000 --seeds=3 --time-limit=10 --out="$dir" > "$dir/table.txt"
   done
+  # The chip's shipped policy (trained on the corpus, which holds none of the
+  # bundled models), with no search and refining; not on other models.
+  policy="$root/policies/$chip.json"
+  if [ -z "${MISMATCH_MODELS:-}" ] && [ -f "$policy" ]; then
+    mkdir -p "$out/$chip/policy"
+    "${EGRL_BENCH:-$build/bin/egrl-bench}" $models --target=nnpi-1000 --evaluator=nnpi-sim \
+      --sim-target="$chip" --policy="$policy" --strategies=policy \
+      --budgets=1,1000,5000 --seeds=3 --out="$out/$chip/policy" > "$out/$chip/policy/table.txt"
+  fi
 done
 /usr/bin/python3 "$root/python/mismatch_table.py" "$out"
