@@ -196,28 +196,41 @@ TEST(EgrlStrategy, ExactBudgetDeterministicForSeedAndThreads) {
   EXPECT_DOUBLE_EQ(one.result.latency, one.history.back().bestLatency);
 }
 
+/// egrl with greedy's placement of a 60-node graph given to it through
+/// `give` (as a seed or a candidate): 60 evaluations, never worse than that
+/// placement, which is the champion ("seed") when nothing beats it.
+/// Returns greedy's latency.
+double checkNeverWorseThanGreedysPlacement(
+    const Problem &problem,
+    llvm::function_ref<void(SearchOptions &, const Placement &)> give) {
+  AnalyticalModel model(problem);
+  SearchContext greedyContext{problem, model, model, {}};
+  auto greedy = createStrategy("greedy");
+  EXPECT_TRUE(bool(greedy));
+  auto given = (*greedy)->run(greedyContext);
+  EXPECT_TRUE(bool(given));
+  SearchOptions options;
+  options.budget = 60;
+  give(options, given->placement);
+  SearchResult result = runEgrl(problem, options);
+  EXPECT_EQ(result.evaluations, 60u);
+  EXPECT_LE(result.result.latency, given->result.latency * (1 + 1e-12));
+  EXPECT_FALSE(result.generations.empty());
+  if (!result.generations.empty() &&
+      result.result.latency == given->result.latency) {
+    EXPECT_EQ(result.generations.back().champion, "seed");
+  }
+  return given->result.latency;
+}
+
 TEST(EgrlStrategy, NeverWorseThanItsSeed) {
   WorkloadGraph graph = test::randomGraph(60, 8);
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  SearchContext greedyContext{problem, model, model, {}};
-  auto greedy = createStrategy("greedy");
-  ASSERT_TRUE(bool(greedy));
-  auto seedResult = (*greedy)->run(greedyContext);
-  ASSERT_TRUE(bool(seedResult));
-  SearchOptions options;
-  options.budget = 60;
-  options.seedPlacements = {seedResult->placement};
-  SearchResult result = runEgrl(problem, options);
-  EXPECT_EQ(result.evaluations, 60u);
-  EXPECT_LE(result.result.latency, seedResult->result.latency * (1 + 1e-12));
-  ASSERT_FALSE(result.generations.empty());
-  // Nothing in 60 evaluations beats greedy on a separable model: the
-  // champion is the seed.
-  if (result.result.latency == seedResult->result.latency) {
-    EXPECT_EQ(result.generations.back().champion, "seed");
-  }
+  checkNeverWorseThanGreedysPlacement(
+      problem, [](SearchOptions &options, const Placement &placement) {
+        options.seedPlacements = {placement};
+      });
 }
 
 TEST(EgrlStrategy, NeverWorseThanItsCandidate) {
@@ -226,58 +239,50 @@ TEST(EgrlStrategy, NeverWorseThanItsCandidate) {
   WorkloadGraph graph = test::randomGraph(60, 8);
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  SearchContext greedyContext{problem, model, model, {}};
-  auto greedy = createStrategy("greedy");
-  ASSERT_TRUE(bool(greedy));
-  auto candidate = (*greedy)->run(greedyContext);
-  ASSERT_TRUE(bool(candidate));
-  SearchOptions options;
-  options.budget = 60;
-  options.candidatePlacements = {candidate->placement};
-  SearchResult result = runEgrl(problem, options);
-  EXPECT_EQ(result.evaluations, 60u);
-  EXPECT_LE(result.result.latency, candidate->result.latency * (1 + 1e-12));
-  ASSERT_FALSE(result.generations.empty());
-  if (result.result.latency == candidate->result.latency) {
-    EXPECT_EQ(result.generations.back().champion, "seed");
-  }
+  double greedyLatency = checkNeverWorseThanGreedysPlacement(
+      problem, [](SearchOptions &options, const Placement &placement) {
+        options.candidatePlacements = {placement};
+      });
   // Cold, the same search does not reach greedy's placement in 60
   // evaluations on this graph: the candidate is what keeps the result.
   SearchOptions cold;
   cold.budget = 60;
-  EXPECT_GT(runEgrl(problem, cold).result.latency,
-            candidate->result.latency * (1 + 1e-9));
+  EXPECT_GT(runEgrl(problem, cold).result.latency, greedyLatency * (1 + 1e-9));
 }
 
-TEST(EgrlStrategy, RejectsACandidateOfAnotherGraph) {
+/// egrl given a placement of 7 nodes for a 10-node graph through `give`
+/// fails with an error naming `what` ("seed placement 0").
+void checkRejectsAPlacementOfAnotherGraph(
+    llvm::function_ref<void(SearchOptions &, Placement)> give,
+    llvm::StringRef what) {
   WorkloadGraph graph = test::randomGraph(10, 1);
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
   AnalyticalModel model(problem);
   SearchContext context{problem, model, model, {}};
-  context.options.candidatePlacements = {Placement(7, 0)};
+  give(context.options, Placement(7, 0));
   auto strategy = createStrategy("egrl");
   ASSERT_TRUE(bool(strategy));
   auto result = (*strategy)->run(context);
   ASSERT_FALSE(bool(result));
-  EXPECT_NE(llvm::toString(result.takeError()).find("candidate placement 0"),
+  EXPECT_NE(llvm::toString(result.takeError()).find(what.str()),
             std::string::npos);
 }
 
 TEST(EgrlStrategy, RejectsASeedOfAnotherGraph) {
-  WorkloadGraph graph = test::randomGraph(10, 1);
-  Target target = test::nnpiTarget();
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  SearchContext context{problem, model, model, {}};
-  context.options.seedPlacements = {Placement(7, 0)};
-  auto strategy = createStrategy("egrl");
-  ASSERT_TRUE(bool(strategy));
-  auto result = (*strategy)->run(context);
-  ASSERT_FALSE(bool(result));
-  EXPECT_NE(llvm::toString(result.takeError()).find("seed placement 0"),
-            std::string::npos);
+  checkRejectsAPlacementOfAnotherGraph(
+      [](SearchOptions &options, Placement placement) {
+        options.seedPlacements = {std::move(placement)};
+      },
+      "seed placement 0");
+}
+
+TEST(EgrlStrategy, RejectsACandidateOfAnotherGraph) {
+  checkRejectsAPlacementOfAnotherGraph(
+      [](SearchOptions &options, Placement placement) {
+        options.candidatePlacements = {std::move(placement)};
+      },
+      "candidate placement 0");
 }
 
 TEST(EgrlStrategy, FindsTheBruteForceOptimumOfTinyGraphs) {
