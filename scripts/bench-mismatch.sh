@@ -7,7 +7,8 @@
 # bundled models, each chip's shipped policy with no search and refining.
 #
 # Usage: scripts/bench-mismatch.sh [OUT_DIR]   (default: docs/results/mismatch)
-# Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json} and
+# Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json} (and
+# OUT_DIR/<chip>/policy/ for the chip's shipped policy) and
 # prints the table (python/mismatch_table.py). EGRL_BENCH runs another
 # egrl-bench binary (a snapshot, while developing); MISMATCH_MODELS and
 # MISMATCH_CHIPS (space-separated) replace the models and chips.
@@ -15,6 +16,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
 out=${1:-$root/docs/results/mismatch}
+bench=${EGRL_BENCH:-$build/bin/egrl-bench}
 models=${MISMATCH_MODELS:-resnet50 resnet101 bert_base}
 chips=${MISMATCH_CHIPS:-nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1000-dram40}
 for chip in $chips; do
@@ -26,16 +28,17 @@ for chip in $chips; do
     echo "== $chip, seed-from $from" >&2
     # ilp at 10 s: BERT-base's incumbent is the greedy warm start at 10 s
     # as at 60 s (docs/results.md), and anneal's model seeding runs it too.
-    "${EGRL_BENCH:-$build/bin/egrl-bench}" $models --target=nnpi-1000 --evaluator=nnpi-sim \
+    "$bench" $models --target=nnpi-1000 --evaluator=nnpi-sim \
       --sim-target="$chip" --seed-from="$from" --strategies="$strategies" \
       --budgets=1000,5000 --seeds=3 --time-limit=10 --out="$dir" > "$dir/table.txt"
   done
   # The chip's shipped policy (trained on the corpus, which holds none of the
-  # bundled models), with no search and refining; not on other models.
+  # bundled models), with no search and refining; not on MISMATCH_MODELS,
+  # which may be corpus graphs it trained on.
   policy="$root/policies/$chip.json"
   if [ -z "${MISMATCH_MODELS:-}" ] && [ -f "$policy" ]; then
     mkdir -p "$out/$chip/policy"
-    "${EGRL_BENCH:-$build/bin/egrl-bench}" $models --target=nnpi-1000 --evaluator=nnpi-sim \
+    "$bench" $models --target=nnpi-1000 --evaluator=nnpi-sim \
       --sim-target="$chip" --policy="$policy" --strategies=policy \
       --budgets=1,1000,5000 --seeds=3 --out="$out/$chip/policy" > "$out/$chip/policy/table.txt"
   fi

@@ -5,7 +5,7 @@
 # how a rule about policies chosen with the held-out models in view fares on
 # graphs that played no part in choosing it (docs/policy.md). Imports the
 # graphs once into build/validation/validation_models/ (about 2 min), then
-# about 1 min.
+# about 1 min; results in build/validation/results-<set>/.
 # With --torchvision, the same for validation_models.TORCHVISION instead:
 # torchvision models outside the corpus and the held-out set (about 1 min to
 # import); one choice was made on them with the transformers (docs/training.md,
@@ -28,15 +28,23 @@ elif [[ ${1:-} == --fresh-torchvision ]]; then
   list=FRESH_TORCHVISION source=torchvision
   shift
 fi
-out=$build/validation/$source
-mkdir -p "$out"
+# Graphs are imported once per source; results go under one directory per
+# set, so that the sets sharing a source do not overwrite each other's.
+graphsDir=$build/validation/$source
+out=$build/validation/results-$list
+mkdir -p "$graphsDir" "$out"
+trap 'echo "validate-fit: failed; see $graphsDir/*.import.log and $out/*.log" >&2' ERR
 names=$(cd "$root/python" && /usr/bin/python3 -c "import validation_models as v; print(' '.join(v.$list))")
 graphs=()
 for name in $names; do
-  [[ -f $out/$name.mlir ]] ||
+  # Imported to a temporary name, so a failed import leaves nothing a later
+  # run would take for done.
+  if [[ ! -f $graphsDir/$name.mlir ]]; then
     PYTHONPATH="$root/python" /usr/bin/python3 "$root/python/egrl-import" torch \
-      "$source:$name" -o "$out/$name.mlir" 2>"$out/$name.import.log"
-  graphs+=("$out/$name.mlir")
+      "$source:$name" -o "$graphsDir/$name.mlir.part" 2>"$graphsDir/$name.import.log"
+    mv "$graphsDir/$name.mlir.part" "$graphsDir/$name.mlir"
+  fi
+  graphs+=("$graphsDir/$name.mlir")
 done
 policies=("$@")
 [[ ${#policies[@]} -gt 0 ]] || policies=("$root"/policies/*.json)

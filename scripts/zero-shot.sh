@@ -4,17 +4,17 @@
 # Environment: ZERO_SHOT_BUDGETS (100,200,1000), ZERO_SHOT_SEEDS (3),
 # ZERO_SHOT_MODELS (the held-out three), ZERO_SHOT_OUT (build/zero-shot),
 # EGRL_BUILD_DIR.
-# For each policy, on bert_base, resnet101 and mobilenet_v2 (fused) on
-# nnpi-sim with the policy's own sim-target: native, greedy, the policy with
-# no search, strategy=policy refined after 100, 200 and 1000 evaluations, and
-# pg and egrl cold at the same budgets (median of 3 seeds). Writes
-# build/zero-shot/<policy>/{place,search}/bench.json and prints the table.
+# For each policy, on the models (by default bert_base, resnet101 and
+# mobilenet_v2, fused) on nnpi-sim with the policy's own sim-target: native,
+# greedy, the policy with no search, strategy=policy refined at each budget,
+# and pg and egrl cold at the same budgets (medians over the seeds). Writes
+# $out/<policy>/{place,search}/bench.json and prints the table.
 set -euo pipefail
-# A failing bench run shows its log instead of failing silently.
-trap 'echo "zero-shot: failed; see $out/*.log" >&2' ERR
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
 out=${ZERO_SHOT_OUT:-$build/zero-shot}
+# A failing bench run shows its log instead of failing silently.
+trap 'echo "zero-shot: failed; see $out/*.log" >&2' ERR
 budgets=${ZERO_SHOT_BUDGETS:-100,200,1000}
 seeds=${ZERO_SHOT_SEEDS:-3}
 # ZERO_SHOT_MODELS (space-separated names or files) replaces the held-out

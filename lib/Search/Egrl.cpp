@@ -48,7 +48,7 @@ using namespace egrl;
 
 namespace {
 
-enum class Kind { Native, Seed, Gnn, Boltzmann, Local, Learner };
+enum class Kind { Native, Seed, Candidate, Gnn, Boltzmann, Local, Learner };
 
 const char *kindName(Kind kind) {
   switch (kind) {
@@ -56,6 +56,8 @@ const char *kindName(Kind kind) {
     return "native";
   case Kind::Seed:
     return "seed";
+  case Kind::Candidate:
+    return "candidate";
   case Kind::Gnn:
     return "gnn";
   case Kind::Boltzmann:
@@ -248,7 +250,12 @@ public:
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
     // `seed-from` seeds come measured; explicit seeds (the API's
-    // seedPlacements, e.g. a trained policy's placement) are measured below.
+    // seedPlacements) and candidates (candidatePlacements, e.g. a trained
+    // policy's placement) are measured below, the candidates with room kept
+    // for them however many seeds and re-measurements come first.
+    const std::vector<Placement> &candidates =
+        context.options.candidatePlacements;
+    tracker.reserve(candidates.size());
     llvm::Expected<std::vector<SeedPlacement>> optionSeeds =
         seedPlacements(context, tracker);
     if (!optionSeeds)
@@ -296,8 +303,6 @@ public:
     }
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
-    const std::vector<Placement> &candidates =
-        context.options.candidatePlacements;
     for (const auto *given : {&explicitSeeds, &candidates})
       for (size_t k = 0; k < given->size(); ++k)
         if (!(*given)[k].hasShape(problem.numNodes(), levels))
@@ -313,11 +318,12 @@ public:
       consider(seedResults[i], Kind::Seed, explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
     }
+    tracker.release();
     std::vector<EvalResult> candidateResults =
         tracker.evaluateBatch(candidates);
     for (size_t i = 0; i < candidateResults.size(); ++i) {
       buffer.add(candidates[i], reward(candidateResults[i]));
-      consider(candidateResults[i], Kind::Seed, candidates[i],
+      consider(candidateResults[i], Kind::Candidate, candidates[i],
                /*candidate=*/true);
     }
 

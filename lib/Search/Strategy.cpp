@@ -120,9 +120,10 @@ void EvaluationTracker::record(const Placement &placement,
   if (context.options.repeats > 1 && std::isfinite(result.latency)) {
     // Measured again, in the budget, leaving room for the rest of a batch.
     measured.push_back(result.latency);
-    for (unsigned k = 1; k < context.options.repeats &&
-                         evaluations + unrecorded < context.options.budget &&
-                         !stoppedEarly();
+    for (unsigned k = 1;
+         k < context.options.repeats &&
+         evaluations + unrecorded + reserved < context.options.budget &&
+         !stoppedEarly();
          ++k) {
       ++evaluations;
       measured.push_back(context.evaluator.evaluateRepeat(placement, k).latency);

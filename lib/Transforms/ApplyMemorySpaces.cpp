@@ -249,7 +249,6 @@ struct ApplyMemorySpacesPass
       it->second = node;
       levels[global] = level;
     };
-    bool sawMemrefs = false;
     llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
         writersOfBuffers(module);
     // Buffers bufferization allocated in a level already and filled by
@@ -259,7 +258,9 @@ struct ApplyMemorySpacesPass
     // that could not write in place inherits the level too, but is written
     // whole, by that op or a copy, and takes the op's level.)
     constexpr int64_t kPreparedBuffer = -1;
-    bool sawPrepared = false;
+    // Any allocation in a level says placement and bufferization ran, even
+    // when no placed op is left (a module whose placed ops were concats).
+    bool sawLevelledBuffer = false;
     module.walk([&](memref::AllocOp alloc) {
       auto space = dyn_cast_or_null<MemAttr>(alloc.getType().getMemorySpace());
       if (!space)
@@ -268,13 +269,13 @@ struct ApplyMemorySpacesPass
         auto copy = dyn_cast<memref::CopyOp>(op);
         return copy && copy.getTarget() != alloc.getResult();
       });
-      sawPrepared = true;
+      sawLevelledBuffer = true;
       if (!filledInParts)
         return;
       levels.insert({alloc, space.getLevel()});
       outputWriter.try_emplace(alloc, kPreparedBuffer);
     });
-    sawMemrefs = sawPrepared;
+    bool sawMemrefs = sawLevelledBuffer;
 
     module.walk([&](DestinationStyleOpInterface op) {
       auto placement =
@@ -358,7 +359,7 @@ struct ApplyMemorySpacesPass
         }
       }
     });
-    bool sawPlacement = sawPrepared;
+    bool sawPlacement = sawLevelledBuffer;
     module.walk([&](Operation *op) {
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });

@@ -97,7 +97,7 @@ struct PrepareBufferizationPass
     };
     // Placed ops left as they are: their result leaves the ops that accept
     // any memory space, or their shape is dynamic.
-    SmallVector<Operation *> leaving, dynamic;
+    SmallVector<Operation *> leaving, dynamic, undecomposed;
     // Inserts into an empty tensor, each with the level of the buffer the
     // chain it starts fills.
     SmallVector<std::pair<tensor::InsertSliceOp, StringAttr>> roots;
@@ -121,8 +121,11 @@ struct PrepareBufferizationPass
       }
       builder.setInsertionPoint(concat);
       FailureOr<SmallVector<Value>> parts = concat.decomposeOperation(builder);
-      if (failed(parts) || parts->size() != 1)
+      if (failed(parts)) {
+        undecomposed.push_back(concat);
         continue;
+      }
+      assert(parts->size() == 1 && "a concat has one result");
       Value whole = parts->front();
       StringAttr level = levelOf(concat);
       concat.getResult().replaceAllUsesWith(whole);
@@ -181,6 +184,7 @@ struct PrepareBufferizationPass
           cast<RankedTensorType>(root.getResult().getType()), ValueRange());
       alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
       Operation *empty = root.getDest().getDefiningOp();
+      assert(empty && "a root inserts into an empty tensor");
       root.getDestMutable().assign(alloc.getResult());
       // The empty tensor it replaced, unless something else reads it.
       if (empty->use_empty())
@@ -188,15 +192,15 @@ struct PrepareBufferizationPass
     }
     auto count = [](size_t n) {
       return std::to_string(n) +
-             (n == 1 ? " placed concatenation" : " placed concatenations");
+             (n == 1 ? " placed concatenation" : " placed concatenations") +
+             " (tensor.concat, or inserts into an empty tensor)";
     };
     if (!leaving.empty())
       leaving.front()->emitWarning()
           << "egrl-prepare-bufferization: left in the default memory space, "
           << count(leaving.size())
-          << " (tensor.concat, or inserts into an empty tensor) whose result "
-             "reaches a return, a call, a loop or an op other than linalg, "
-             "tensor views, inserts, pads and extracts: upstream "
+          << " whose result reaches a return, a call, a loop or an op other "
+             "than linalg, tensor views, inserts, pads and extracts: upstream "
              "bufferization cannot convert a buffer of another memory space "
              "at such a boundary (this is the first)";
     if (!dynamic.empty())
@@ -204,6 +208,11 @@ struct PrepareBufferizationPass
           << "egrl-prepare-bufferization: left in the default memory space, "
           << count(dynamic.size())
           << " with dynamic shapes (this is the first)";
+    if (!undecomposed.empty())
+      undecomposed.front()->emitWarning()
+          << "egrl-prepare-bufferization: left in the default memory space, "
+          << count(undecomposed.size())
+          << " that upstream's decomposition declined (this is the first)";
   }
 };
 } // namespace

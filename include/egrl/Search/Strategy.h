@@ -114,7 +114,8 @@ struct GenerationPoint {
   double learnerBest = 0;    ///< Best of the learner's samples.
   double bestSoFar = 0;
   /// Which kind of member produced the best placement so far: native,
-  /// seed, gnn, boltzmann or learner.
+  /// seed, candidate (SearchOptions::candidatePlacements), gnn, boltzmann,
+  /// local or learner.
   std::string champion;
 };
 
@@ -181,9 +182,20 @@ public:
   /// outcome is the same for any thread count. Returns one result per
   /// evaluated placement (fewer than given when the budget runs out).
   std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
+  /// What evaluateBatch() may still measure: the budget left, less what
+  /// reserve() holds back.
   uint64_t remaining() const {
-    return exhausted() ? 0 : context.options.budget - evaluations;
+    if (exhausted())
+      return 0;
+    uint64_t left = context.options.budget - evaluations;
+    return left - std::min(reserved, left);
   }
+  /// Holds `count` evaluations back from batches and from re-measurements
+  /// of new incumbents until release(): for placements a search measures
+  /// after others but must not lose to them (egrl's candidates, when seeds
+  /// and repeats would otherwise spend a small budget first).
+  void reserve(uint64_t count) { reserved = count; }
+  void release() { reserved = 0; }
   /// The budget is spent, or the search must stop early (stoppedEarly()).
   bool exhausted() const {
     return evaluations >= context.options.budget || stoppedEarly();
@@ -213,6 +225,7 @@ private:
   /// Evaluated placements of a batch not yet recorded: re-measurements
   /// must leave them room in the budget.
   uint64_t unrecorded = 0;
+  uint64_t reserved = 0; ///< reserve()
   bool haveBest = false;
   Placement best;
   EvalResult bestResult;

@@ -168,13 +168,14 @@ def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
     in that level; `--egrl-apply-memory-spaces` then counts it as placed.
     Later inserts of a chain write into the same buffer in place.
 
-    A concat whose buffer leaves the ops that accept any memory space
-    (followed through views, the inserts of a chain, ops writing into it in
-    place and pads, whose buffer takes its space) to reach a return, a call,
-    a loop's or branch's yield, or any other op, is left as it is, with a
-    warning at the first counting them: upstream bufferization cannot
-    convert a buffer of another memory space at such a boundary. So are ops
-    with dynamic shapes (the placement rejects them anyway). A later insert
+    A concat (or chain of inserts) whose buffer leaves the ops that accept
+    any memory space (followed through views, the inserts of a chain, ops
+    writing into it in place and pads, whose buffer takes its space) to
+    reach a return, a call, a loop's or branch's yield, or any other op, is
+    left as it is, with a warning at the first counting them: upstream
+    bufferization cannot convert a buffer of another memory space at such a
+    boundary. So are ops with dynamic shapes (the placement rejects them
+    anyway), and concats upstream's decomposition declines. A later insert
     of a chain whose placement names another level gets a warning that its
     level is not applied, as an op writing into another node's buffer in
     place does.
