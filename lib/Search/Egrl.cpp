@@ -263,12 +263,14 @@ public:
     NativeReward reward(tracker, problem, *optionSeeds);
     ReplayBuffer buffer(config.bufferCapacity);
 
-    // The champion as the tracker sees it (same ordering), with its kind;
+    // The champion as the tracker judges it (EvaluationTracker::judgedLast:
+    // with repeats, an incumbent's median), with its kind, for the reports;
     // and the centre local members search around: the best valid placement
-    // of the search and its seeds. Candidates (a trained policy's placement
-    // when refining) can be the champion, and so the result, but are never
-    // the centre: started from a placement the policy got wrong, the local
-    // members stayed in its basin (docs/training.md).
+    // of the search and its seeds by first measurement (with repeats, a
+    // lucky one still draws the local search). Candidates (a trained
+    // policy's placement when refining) can be the champion, and so the
+    // result, but are never the centre: started from a placement the policy
+    // got wrong, the local members stayed in its basin (docs/training.md).
     const Problem &chip = context.evaluator.problem();
     bool bestValid = true;
     double bestLatency = reward.nativeLatency();
@@ -276,16 +278,17 @@ public:
     double centreLatency = reward.nativeLatency();
     Placement centre = nativePlacement(problem);
     rectify(chip, centre);
-    auto consider = [&](const EvalResult &r, Kind kind,
-                        const Placement &placement, bool candidate = false) {
-      if ((r.valid && !bestValid) ||
-          (r.valid == bestValid && r.latency < bestLatency)) {
-        bestValid = r.valid;
-        bestLatency = r.latency;
+    auto consider = [&](const EvalResult &measured, const EvalResult &judged,
+                        Kind kind, const Placement &placement,
+                        bool candidate = false) {
+      if ((judged.valid && !bestValid) ||
+          (judged.valid == bestValid && judged.latency < bestLatency)) {
+        bestValid = judged.valid;
+        bestLatency = judged.latency;
         champion = kind;
       }
-      if (!candidate && r.valid && r.latency < centreLatency) {
-        centreLatency = r.latency;
+      if (!candidate && measured.valid && measured.latency < centreLatency) {
+        centreLatency = measured.latency;
         centre = placement;
       }
     };
@@ -299,7 +302,7 @@ public:
     for (const SeedPlacement &s : *optionSeeds) {
       seeds.push_back(s.placement);
       buffer.add(s.placement, reward(s.result));
-      consider(s.result, Kind::Seed, s.placement);
+      consider(s.result, s.result, Kind::Seed, s.placement);
     }
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
@@ -315,7 +318,8 @@ public:
     std::vector<EvalResult> seedResults = tracker.evaluateBatch(explicitSeeds);
     for (size_t i = 0; i < seedResults.size(); ++i) {
       buffer.add(explicitSeeds[i], reward(seedResults[i]));
-      consider(seedResults[i], Kind::Seed, explicitSeeds[i]);
+      consider(seedResults[i], tracker.judgedLast()[i], Kind::Seed,
+               explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
     }
     tracker.release();
@@ -323,8 +327,8 @@ public:
         tracker.evaluateBatch(candidates);
     for (size_t i = 0; i < candidateResults.size(); ++i) {
       buffer.add(candidates[i], reward(candidateResults[i]));
-      consider(candidateResults[i], Kind::Candidate, candidates[i],
-               /*candidate=*/true);
+      consider(candidateResults[i], tracker.judgedLast()[i], Kind::Candidate,
+               candidates[i], /*candidate=*/true);
     }
 
     // Initial population: local members (around the centre), GNNs,
@@ -427,8 +431,8 @@ public:
       std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
       for (size_t j = 0; j < freshResults.size(); ++j) {
         cache.try_emplace(freshKeys[j], freshResults[j]);
-        consider(freshResults[j], kindOf(batch, keys, freshKeys[j], kinds),
-                 fresh[j]);
+        consider(freshResults[j], tracker.judgedLast()[j],
+                 kindOf(batch, keys, freshKeys[j], kinds), fresh[j]);
       }
       freshCount = fresh.size();
       return freshResults.size() == fresh.size();

@@ -76,6 +76,7 @@ EvaluationTracker::EvaluationTracker(const SearchContext &context)
 
 EvalResult EvaluationTracker::evaluate(const Placement &placement) {
   EvalResult result = context.evaluator.evaluate(placement);
+  judged.clear();
   record(placement, result);
   return result;
 }
@@ -88,6 +89,7 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   std::vector<EvalResult> results = context.evaluator.evaluateBatch(
       placements.take_front(count), context.options.threads);
   unrecorded = count;
+  judged.clear();
   for (size_t i = 0; i < count; ++i) {
     --unrecorded;
     record(placements[i], results[i]);
@@ -111,6 +113,7 @@ void EvaluationTracker::record(const Placement &placement,
     return !haveBest || (r.valid && !bestResult.valid) ||
            (r.valid == bestResult.valid && r.latency < bestResult.latency);
   };
+  judged.push_back(result);
   if (!beatsBest(result)) {
     progress.update(evaluations, haveBest ? bestResult.latency : 0);
     return;
@@ -129,6 +132,7 @@ void EvaluationTracker::record(const Placement &placement,
       measured.push_back(context.evaluator.evaluateRepeat(placement, k).latency);
     }
     candidate.latency = medianOf(measured);
+    judged.back() = candidate;
     if (!beatsBest(candidate))
       return; // A lucky first measurement.
   }

@@ -209,6 +209,12 @@ public:
     return stopSignal() != 0 || !evaluatorFailure.empty();
   }
   uint64_t used() const { return evaluations; }
+  /// The results of the last evaluate() or evaluateBatch() as the tracker
+  /// judged them: a new incumbent's latency is the median of its
+  /// re-measurements (repeats > 1), every other one its measurement. A
+  /// search that keeps its own best compares these, so that it agrees with
+  /// the result on which placement won.
+  llvm::ArrayRef<EvalResult> judgedLast() const { return judged; }
   /// Result with the best placement seen (rectified), its evaluation and
   /// the history.
   SearchResult finish() const;
@@ -225,7 +231,8 @@ private:
   /// Evaluated placements of a batch not yet recorded: re-measurements
   /// must leave them room in the budget.
   uint64_t unrecorded = 0;
-  uint64_t reserved = 0; ///< reserve()
+  uint64_t reserved = 0;          ///< reserve()
+  std::vector<EvalResult> judged; ///< judgedLast()
   bool haveBest = false;
   Placement best;
   EvalResult bestResult;
