@@ -12,7 +12,6 @@
 #include "egrl/Search/Strategy.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
 using namespace egrl;
 
@@ -287,11 +286,7 @@ TEST(EgrlStrategy, ReportsTheTrackersChampionUnderRepeats) {
   // lucky first measurement; egrl's history and champion must say the same
   // (they used first measurements, and could name a placement the result
   // is not, with a best-so-far the result does not have).
-  Target target = test::nnpiTarget();
-  nlohmann::json sim = nlohmann::json::parse(target.simSection);
-  sim["noise_stddev"] = 0.1;
-  sim["noise_seed"] = 5;
-  target.simSection = sim.dump();
+  Target target = test::noisyNnpiTarget(0.1, 5);
   WorkloadGraph graph = test::randomGraph(40, 6);
   Problem problem(graph, target);
   auto chip = NnpiSim::create(problem);

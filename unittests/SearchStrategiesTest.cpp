@@ -1023,11 +1023,7 @@ TEST(EvaluationTracker, EverySearchStopsOnAStopRequestAndKeepsItsBest) {
 namespace {
 
 TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
-  Target target = test::nnpiTarget();
-  nlohmann::json sim = nlohmann::json::parse(target.simSection);
-  sim["noise_stddev"] = 0.1;
-  sim["noise_seed"] = 3;
-  target.simSection = sim.dump();
+  Target target = test::noisyNnpiTarget(0.1, 3);
   WorkloadGraph graph = test::randomGraph(40, 2);
   Problem problem(graph, target);
   auto chip = NnpiSim::create(problem);

@@ -9,6 +9,7 @@
 #include "egrl/Target/Target.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <limits>
 #include <random>
@@ -124,6 +125,16 @@ inline Target nnpiTarget() {
   auto target = Target::load(EGRL_TARGETS_DIR "/nnpi-1000.json");
   EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
   return std::move(*target);
+}
+
+/// nnpi-1000 whose nnpi-sim measurements carry multiplicative noise.
+inline Target noisyNnpiTarget(double stddev, uint64_t seed) {
+  Target target = nnpiTarget();
+  nlohmann::json sim = nlohmann::json::parse(target.simSection);
+  sim["noise_stddev"] = stddev;
+  sim["noise_seed"] = seed;
+  target.simSection = sim.dump();
+  return target;
 }
 
 } // namespace egrl::test
