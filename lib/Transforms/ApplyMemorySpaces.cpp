@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Transforms/Passes.h"
+#include "egrl/Transforms/PlacementAnnotations.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -306,19 +307,13 @@ struct ApplyMemorySpacesPass
         // In place into another node's output buffer (its init was that
         // node's result): one buffer, and the first writer's level.
         if (!first && it->second != placement.getOutput() &&
-            owner->second != placement.getNode()) {
-          InFlightDiagnostic warning = op->emitWarning();
-          warning << "egrl-apply-memory-spaces: the op (node "
-                  << placement.getNode()
-                  << ") writes its output in place into ";
-          if (owner->second == kPreparedBuffer)
-            warning << "a concatenation's buffer, which keeps its level '";
-          else
-            warning << "node " << owner->second
-                    << "'s buffer, which keeps that node's level '";
-          warning << it->second.getValue() << "', not '"
-                  << placement.getOutput().getValue() << "'";
-        }
+            owner->second != placement.getNode())
+          warnOutputWrittenInPlace(op, "egrl-apply-memory-spaces",
+                                   placement.getNode(),
+                                   owner->second == kPreparedBuffer
+                                       ? std::nullopt
+                                       : std::optional<int64_t>(owner->second),
+                                   it->second, placement.getOutput());
       }
       StringAttr weights = placement.getWeights();
       // An init filled from a weight (a conv's bias broadcast into its

@@ -126,3 +126,18 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
   }
   return placement;
 }
+
+void egrl::warnOutputWrittenInPlace(mlir::Operation *op, llvm::StringRef pass,
+                                    int64_t node, std::optional<int64_t> owner,
+                                    mlir::StringAttr kept,
+                                    mlir::StringAttr wanted) {
+  mlir::InFlightDiagnostic warning = op->emitWarning();
+  warning << pass << ": the op (node " << node
+          << ") writes its output in place into ";
+  if (owner)
+    warning << "node " << *owner
+            << "'s buffer, which keeps that node's level '";
+  else
+    warning << "a concatenation's buffer, which keeps its level '";
+  warning << kept.getValue() << "', not '" << wanted.getValue() << "'";
+}

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Transforms/Passes.h"
+#include "egrl/Transforms/PlacementAnnotations.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -167,12 +168,9 @@ struct PrepareBufferizationPass
         PlacementAttr placement = placementOf(next);
         if (placement && placement.getNode() != rootNode &&
             placement.getOutput() != level)
-          next.emitWarning()
-              << "egrl-prepare-bufferization: the insert (node "
-              << placement.getNode() << ") writes in place into node "
-              << rootNode << "'s buffer, which keeps that node's level '"
-              << level.getValue() << "', not '"
-              << placement.getOutput().getValue() << "'";
+          warnOutputWrittenInPlace(next, "egrl-prepare-bufferization",
+                                   placement.getNode(), rootNode, level,
+                                   placement.getOutput());
         current = next.getResult();
       }
     });

@@ -2,7 +2,7 @@
 // level: bufferization would otherwise replace them by a default-space
 // allocation and copies.
 // RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=PREPARED
-// PREPARED: concat-placed.mlir:16:11: warning: egrl-prepare-bufferization: the insert (node 6) writes in place into node 5's buffer, which keeps that node's level 'dram', not 'sram'
+// PREPARED: concat-placed.mlir:16:11: warning: egrl-prepare-bufferization: the op (node 6) writes its output in place into node 5's buffer, which keeps that node's level 'dram', not 'sram'
 // PREPARED: concat-placed.mlir:20:12: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation (tensor.concat, or inserts into an empty tensor) whose result reaches a return
 // PREPARED: %[[CAT:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"llc">} : tensor<64x64xf32>
 // PREPARED-NEXT: %[[IN:.*]] = tensor.insert_slice %{{.*}} into %[[CAT]][0, 0] [64, 32] [1, 1] :

@@ -17,6 +17,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <optional>
+
 namespace egrl {
 
 /// Sets every placed op's #egrl.placement, after removing those of an
@@ -32,6 +34,14 @@ mlir::FailureOr<Placement> readPlacement(mlir::func::FuncOp func,
                                          const GraphOpMap &opMap,
                                          const Problem &problem,
                                          const Target &chip);
+
+/// Warns at `op` (node `node`, whose placement wants output level `wanted`)
+/// that it writes its output in place into a buffer that keeps level
+/// `kept`: node `owner`'s, or, without `owner`, a concatenation's. `pass`
+/// names the pass that noticed.
+void warnOutputWrittenInPlace(mlir::Operation *op, llvm::StringRef pass,
+                              int64_t node, std::optional<int64_t> owner,
+                              mlir::StringAttr kept, mlir::StringAttr wanted);
 
 } // namespace egrl
 
