@@ -12,7 +12,7 @@
 # "Starting the search from the policy").
 # With --fresh or --fresh-torchvision, validation_models.FRESH (transformers)
 # or FRESH_TORCHVISION: a third set, made for the ensemble decision
-# (docs/policy.md), imported into the same directories.
+# (docs/training.md), imported into the same directories.
 # Usage: scripts/validate-fit.sh [--torchvision|--fresh|--fresh-torchvision] [policy.json...]   (default: policies/*.json)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
