@@ -510,9 +510,10 @@ struct MemoryPlacementPass
 
   /// Weights stay resident for the whole run, so the module's functions must
   /// fit beside each other's weights (ResidentWeights). Each was placed in
-  /// the room the ones before it left; what still overflows is moved to
-  /// slower levels, and the functions that changed are measured again on
-  /// the room they have. Kept placements are only checked.
+  /// the room the ones before it left; a weight several read takes the level
+  /// the first gave it, what still overflows is moved to slower levels, and the
+  /// functions that changed are measured again on the room they have. Kept
+  /// placements are only checked.
   LogicalResult fitFunctionsTogether(std::deque<PlacedFunction> &placed,
                                      ResidentWeights &resident,
                                      const Target &chip,
@@ -543,6 +544,10 @@ struct MemoryPlacementPass
       movedIn[move.function]
           .try_emplace(move.node, move.from, move.to)
           .first->second.second = move.to;
+    for (auto &moved : movedIn) // Moved and back again: not moved.
+      for (auto it = moved.begin(); it != moved.end();)
+        it = it->second.first == it->second.second ? moved.erase(it)
+                                                   : std::next(it);
     std::vector<std::vector<int64_t>> held;
     for (unsigned f = 0; f < placed.size(); ++f)
       held.push_back(resident.heldBesides(f));
@@ -560,9 +565,10 @@ struct MemoryPlacementPass
                   " " + chip.levels[levels.first].name + " -> " +
                   chip.levels[levels.second].name;
         std::string moved =
-            "weights moved to slower levels after placement so that the "
-            "module's functions fit together (each function's weights stay "
-            "resident while the others run): " +
+            "weights moved after placement so that the module's functions "
+            "fit together (each function's weights stay resident while the "
+            "others run, and a weight several read has the level the first "
+            "gave it): " +
             list + "; it measured " +
             formatSeconds(entry.result.result.latency) + " before";
         entry.result.caveat +=

@@ -50,12 +50,14 @@ std::vector<int64_t> ResidentWeights::held(const std::vector<bool> &readByThis,
   std::vector<int64_t> bytes(numLevels, 0);
   std::vector<int> level(numWeights, -1);
   std::vector<int64_t> size(numWeights, 0);
+  // A shared weight holds the level its first reader gave it (fitTogether()
+  // gives every reader that level).
   for (unsigned f = 0; f < functions.size(); ++f) {
     if (f == except)
       continue;
     for (const Function::Read &read : functions[f].reads) {
-      level[read.id] = std::max<int>(
-          level[read.id], (*functions[f].placement)[read.owner].weights);
+      if (level[read.id] < 0)
+        level[read.id] = (*functions[f].placement)[read.owner].weights;
       size[read.id] = read.bytes;
     }
   }
@@ -83,10 +85,30 @@ std::vector<int64_t> ResidentWeights::heldBesides(unsigned f) const {
   return held(readByThis, functions[f].problem->numLevels(), f);
 }
 
-void ResidentWeights::unify(std::vector<Move> &moves) {
+void ResidentWeights::unify(std::vector<Move> &moves, bool toFirstReader) {
   auto readers = readersOf();
-  // Moving a group may move another weight it holds: repeat until settled
-  // (levels only get slower, so this ends).
+  auto moveTo = [&](unsigned f, unsigned node, unsigned level) {
+    NodePlacement &entry = (*functions[f].placement)[node];
+    if (entry.weights == level)
+      return false;
+    moves.push_back({f, node, entry.weights, level});
+    entry.weights = uint8_t(level);
+    return true;
+  };
+  // The first function placed got the room first: the others read a weight
+  // it placed where it put it (readers are in the order functions were
+  // added).
+  if (toFirstReader)
+    for (const auto &weightReaders : readers)
+      for (size_t r = 1; r < weightReaders.size(); ++r)
+        moveTo(weightReaders[r].first, weightReaders[r].second,
+               (*functions[weightReaders[0].first]
+                     .placement)[weightReaders[0].second]
+                   .weights);
+  // A group holding several shared weights, or moved by fitTogether(), may
+  // disagree with another reader: the slowest wins, and moving a group may
+  // move another weight it holds, so repeat until settled (levels only get
+  // slower here, so this ends).
   for (bool changed = true; changed;) {
     changed = false;
     for (const auto &weightReaders : readers) {
@@ -96,14 +118,8 @@ void ResidentWeights::unify(std::vector<Move> &moves) {
       for (auto [f, node] : weightReaders)
         slowest = std::max<unsigned>(slowest,
                                      (*functions[f].placement)[node].weights);
-      for (auto [f, node] : weightReaders) {
-        NodePlacement &entry = (*functions[f].placement)[node];
-        if (entry.weights == slowest)
-          continue;
-        moves.push_back({f, node, entry.weights, slowest});
-        entry.weights = uint8_t(slowest);
-        changed = true;
-      }
+      for (auto [f, node] : weightReaders)
+        changed |= moveTo(f, node, slowest);
     }
   }
 }
@@ -139,7 +155,7 @@ std::string ResidentWeights::overflow() const {
 llvm::Expected<std::vector<ResidentWeights::Move>>
 ResidentWeights::fitTogether() {
   std::vector<Move> moves;
-  unify(moves);
+  unify(moves, /*toFirstReader=*/true);
   while (std::optional<Overflow> over = firstOverflow()) {
     // The group to move: one no other function reads if there is one (a
     // shared weight drags every reader's group with it), then of the
@@ -179,7 +195,7 @@ ResidentWeights::fitTogether() {
     (*functions[move->function].placement)[move->node].weights =
         uint8_t(move->to);
     moves.push_back(*move);
-    unify(moves);
+    unify(moves, /*toFirstReader=*/false);
   }
   return moves;
 }

@@ -39,13 +39,13 @@ public:
 
   /// Bytes per level held by weights of the functions added so far that a
   /// function reading `weights` does not read. A weight read by several
-  /// functions counts at the slowest of their levels (fitTogether() puts it
-  /// there).
+  /// functions counts at the level the first of them gave it (fitTogether()
+  /// puts it there).
   std::vector<int64_t>
   heldByOthers(const std::vector<GraphOpMap::Weight> &weights,
                unsigned numLevels) const;
 
-  /// One weight group moved to a slower level so that the functions fit
+  /// One weight group moved to another level so that the functions fit
   /// together.
   struct Move {
     unsigned function;
@@ -53,13 +53,14 @@ public:
     unsigned from, to;
   };
 
-  /// Gives each weight several functions read the slowest of their levels,
-  /// then, while a function's tensors and the others' weights overfill a
-  /// level, moves a weight group there one level slower: one that no other
-  /// function reads if there is one (moving a shared weight moves every
-  /// reader's group), then of the function added last, the last in program
-  /// order (functions added first keep their room, as heldByOthers() gave
-  /// it to them). Returns the moves in order, or an error when even the
+  /// Gives each weight several functions read the level the first of them
+  /// (in the order added) chose, the slowest where a group holding several
+  /// such weights disagrees, then, while a function's tensors and the others'
+  /// weights overfill a level, moves a weight group there one level slower: one
+  /// that no other function reads if there is one (moving a shared weight moves
+  /// every reader's group), then of the function added last, the last in
+  /// program order (functions added first keep their room, as heldByOthers()
+  /// gave it to them). Returns the moves in order, or an error when even the
   /// backing store cannot hold them all.
   llvm::Expected<std::vector<Move>> fitTogether();
 
@@ -93,11 +94,12 @@ private:
   /// Module weight id -> (function, owner node) of each reader.
   std::vector<std::vector<std::pair<unsigned, unsigned>>> readersOf() const;
   /// Bytes per level of the weights of every function but `except` that
-  /// `readByThis` does not mark, each at the slowest level its readers chose.
+  /// `readByThis` does not mark, each at the level its first reader chose.
   std::vector<int64_t> held(const std::vector<bool> &readByThis,
                             unsigned numLevels, unsigned except) const;
-  /// Gives shared weights one level (the slowest), appending the moves.
-  void unify(std::vector<Move> &moves);
+  /// Gives shared weights one level, appending the moves: the first
+  /// reader's if `toFirstReader`, then the slowest any reader has.
+  void unify(std::vector<Move> &moves, bool toFirstReader);
   /// First function and level that overflow, with the bytes needed there.
   struct Overflow {
     unsigned function, level;

@@ -35,9 +35,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     whole run, so each function is placed, in module order, in the room the
     weights of the functions before it leave (the first one gets the room
     first: put the function that matters most first), and a weight several
-    functions read gets one level, the slowest they chose. Weights that
-    would still take room another function needs while it runs (its
-    activations) move to a slower level afterwards, those no other function
+    functions read gets one level, the one the first of them chose.
+    Weights that would still take room another function needs while it runs
+    move to a slower level afterwards, those no other function
     reads first, with a warning naming them; room that frees goes to the
     function's activations. Each function is reported on the room the
     others' weights leave it in the end (the report's `usable_bytes`), and
