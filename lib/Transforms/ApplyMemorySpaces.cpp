@@ -359,11 +359,23 @@ struct ApplyMemorySpacesPass
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
     if (!sawPlacement) {
+      // A module with nothing to place (no buffer is written: it computes
+      // nothing) has nothing to apply either.
+      unsigned writtenBuffers = 0;
+      module.walk([&](Operation *op) {
+        writtenBuffers += isa<memref::AllocOp, memref::AllocaOp>(op);
+      });
+      if (!writtenBuffers)
+        return;
       // Every buffer keeps the default space.
       unplacedBuffers()
           << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
              "run --egrl-memory-placement (before --one-shot-bufferize) "
-             "first";
+             "first (it places nothing where no node computes); "
+          << writtenBuffers << " written buffer"
+          << (writtenBuffers == 1 ? "" : "s")
+          << (writtenBuffers == 1 ? " keeps" : " keep")
+          << " the default memory space";
       return;
     }
     if (!sawMemrefs) {

@@ -25,6 +25,25 @@ using namespace egrl;
 
 namespace {
 
+/// Whether anything in the module is egrl's: a memory space, a placement.
+bool hasEgrlContent(ModuleOp module) {
+  bool found = false;
+  AttrTypeWalker walker;
+  walker.addWalk([&](MemAttr) { found = true; });
+  walker.addWalk([&](PlacementAttr) { found = true; });
+  module.walk([&](Operation *op) {
+    walker.walk(op->getAttrDictionary());
+    for (Type type : op->getResultTypes())
+      walker.walk(type);
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument argument : block.getArguments())
+          walker.walk(argument.getType());
+    return found ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return found;
+}
+
 struct LowerMemorySpacesPass
     : public egrl::impl::EGRLLowerMemorySpacesBase<LowerMemorySpacesPass> {
   using EGRLLowerMemorySpacesBase::EGRLLowerMemorySpacesBase;
@@ -53,6 +72,10 @@ struct LowerMemorySpacesPass
            llvm::zip_equal(placedOn, record.getAddressSpaces().asArrayRef()))
         spaceOf[level] = unsigned(space);
     } else {
+      // Nothing was placed (a module with nothing to place gets no
+      // record) and nothing here is egrl's: nothing to lower.
+      if (target.empty() && !record && !hasEgrlContent(module))
+        return;
       if (target.empty() && !record)
         return fail("the module has no #egrl.record (run "
                     "--egrl-memory-placement first) and no target= was given");

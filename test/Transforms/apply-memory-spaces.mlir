@@ -45,7 +45,13 @@
 
 // Without a placement there is nothing to apply: a warning, the IR unchanged.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT
-// NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first
+// NOPLACEMENT: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; run --egrl-memory-placement (before --one-shot-bufferize) first (it places nothing where no node computes); 4 written buffers keep the default memory space
+// A module with nothing to place writes no buffer: the whole pipeline to
+// LLVM IR passes it through with no warning and no error.
+// RUN: egrl-opt %S/../Inputs/nothing-to-place.mlir --egrl-memory-placement --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces --convert-to-llvm --reconcile-unrealized-casts -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTHING
+// NOTHING: remark: egrl: @identity computes nothing to place
+// NOTHING: remark: egrl: @scalars computes nothing to place
+// NOTHING-NOT: {{warning|error}}
 // Buffers that had a memory space of their own get the placement's, with a
 // warning.
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" 2>/dev/null | sed -e 's/memref<1x128xf32>/memref<1x128xf32, 5>/g' | egrl-opt --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNSPACE

@@ -18,12 +18,17 @@
 // EXPLICIT-DAG: memref<128x256xf32, 5>
 // EXPLICIT-DAG: memref<64x128xf32>
 
-// Without a placement there is no target to take the address spaces from.
+// Without a placement there is no target to take the address spaces from;
+// a module with nothing of egrl's in it has nothing to lower and passes
+// through unchanged.
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=UNPLACED
+// UNPLACED-NOT: {{warning|error}}
+// UNPLACED: linalg.matmul
 // Without egrl-apply-memory-spaces the placement never became memory
 // spaces: lowering would drop it, and says so.
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-lower-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOAPPLY
 // NOAPPLY: warning: egrl-lower-memory-spaces: the module has #egrl.placement attributes but no #egrl.mem memory space, so the placement is dropped
-// RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=NORECORD
+// RUN: not egrl-opt %S/../Inputs/mem-without-record.mlir --egrl-lower-memory-spaces 2>&1 | FileCheck %s --check-prefix=NORECORD
 // NORECORD: error: egrl-lower-memory-spaces: the module has no #egrl.record (run --egrl-memory-placement first) and no target= was given
 // RUN: not egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-lower-memory-spaces="target=nowhere" 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: <unknown>:0: error: egrl-lower-memory-spaces: unknown target 'nowhere'

@@ -261,14 +261,17 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
     egrl-opt model.mlir --egrl-memory-placement --egrl-prepare-bufferization \
       --one-shot-bufferize="bufferize-function-boundaries" \
       --egrl-apply-memory-spaces --egrl-lower-memory-spaces \
-      --convert-linalg-to-loops --expand-strided-metadata --lower-affine \
+      --convert-linalg-to-loops --convert-math-to-libm --expand-strided-metadata --lower-affine \
       --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm \
       --reconcile-unrealized-casts | mlir-translate --mlir-to-llvmir
     ```
 
-    A memory space naming a level the target does not have is an error. A
-    module with placements but no `#egrl.mem` memory space (apply was not
-    run) gets a warning: its placement is dropped.
+    (`--convert-math-to-libm` turns `math.erf` of a GELU, and other math
+    ops LLVM IR has no intrinsic for, into libm calls.) A memory space
+    naming a level the target does not have is an error. A module with
+    placements but no `#egrl.mem` memory space (apply was not run) gets a
+    warning: its placement is dropped. A module with nothing of egrl's in it
+    (its functions had nothing to place) passes through unchanged.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
