@@ -777,6 +777,8 @@ _FOLD = {
     "Sum": _np_binary(np.add),
     "Mean": lambda self, node, ins, at: functools.reduce(np.add, ins) / len(ins),
     "Mod": _np_binary(np.mod),
+    # ONNX's Pow has its base's type (an attention scale d ** -0.5 on a float d).
+    "Pow": lambda self, node, ins, at: np.power(ins[0], ins[1]).astype(ins[0].dtype),
     "Identity": lambda self, node, ins, at: ins[0],
 }
 

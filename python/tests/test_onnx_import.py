@@ -306,6 +306,14 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("x", [9])], [_vi("y", None)], shapes)
         self.assertIn("-> tensor<3x3xf32>", import_onnx(m).text)
 
+    def test_pow_of_constants_folds(self):  # attention's scale, d ** -0.5, as torch.onnx exports it
+        x = np.random.default_rng(5).standard_normal((2, 16)).astype(np.float32)
+        consts = [numpy_helper.from_array(np.array(16.0, np.float32), "d"),
+                  numpy_helper.from_array(np.array(-0.5, np.float32), "e")]
+        m = _graph_model([helper.make_node("Pow", ["d", "e"], ["s"]), helper.make_node("Mul", ["x", "s"], ["y"])],
+                         [_vi("x", [2, 16])], [_vi("y", None)], consts)
+        support.run_numeric(self, import_onnx(m).text, [x], [x * np.float32(0.25)])
+
     def test_negative_axes(self):
         x = np.random.default_rng(4).standard_normal((1, 3, 4, 5)).astype(np.float32)
         for axis, shape in ((-1, (12, 5)), (-3, (1, 60)), (4, (60, 1)), (0, (1, 60))):
