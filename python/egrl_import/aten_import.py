@@ -73,12 +73,27 @@ class _AtenImporter(_FxImporter):
         from torch.nn.utils.stateless import functional_call
 
         m = self.module.eval()
-        named = dict(m.named_parameters())
-        buffers = dict(m.named_buffers())  # all of them: fake tracing cannot read real tensors
-        named.update(buffers)
+        # Every name of every parameter and buffer: a tied weight (an LM head
+        # that is the embedding table) has two, and functional_call replaces
+        # names, so the one named_parameters() leaves out would stay a real
+        # tensor and become a constant of its own.
+        named, buffers = {}, {}
+        for path, mod in m.named_modules():
+            prefix = f"{path}." if path else ""
+            for k, t in mod._parameters.items():
+                if t is not None:
+                    named[prefix + k] = t
+            for k, t in mod._buffers.items():
+                if t is not None:
+                    named[prefix + k] = buffers[prefix + k] = t
         # Parameters must require grad (see the banner), buffers must not (batch-norm
-        # statistics); copies, so the module is untouched.
-        params = {k: t.detach().clone().requires_grad_(k not in buffers) for k, t in named.items()}
+        # statistics); copies, so the module is untouched. A tied weight's names
+        # share one copy.
+        copies = {}
+        params = {k: copies.setdefault(id(t), t.detach().clone().requires_grad_(k not in buffers))
+                  for k, t in named.items()}
+        for k, t in named.items():  # a tied weight is named as the fx route names it: first name
+            self.weight_names.setdefault(id(t), k)
 
         def fn(p, *xs):
             return functional_call(m, p, tuple(xs))

@@ -116,6 +116,28 @@ class AtenRouteTest(unittest.TestCase):
         self.assertEqual(a.resources, f.resources)
         support.run_numeric(self, a.text, [x.numpy() for x in inp], [_reference(m, inp)])
 
+    def test_tied_weights_are_one_weight_on_the_aten_route(self):
+        """An LM head whose weight *is* the embedding table (`lm.weight =
+        tok.weight`) reads the one table, as on the fx route; it was once a
+        second, transposed constant."""
+        class Tied(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok = nn.Embedding(50, 8)
+                self.ln = nn.LayerNorm(8)
+                self.lm = nn.Linear(8, 50, bias=False)
+                self.lm.weight = self.tok.weight
+
+            def forward(self, ids):
+                return self.lm(self.ln(self.tok(ids)))
+
+        torch.manual_seed(0)
+        m, ids = Tied().eval(), torch.randint(0, 50, (1, 6))
+        r = import_module(m, ids, trace="aten", inline_weights=True)
+        self.assertEqual(r.resources, import_module(m, ids).resources)
+        self.assertNotIn("dense_resource<const", r.text)
+        support.run_numeric(self, r.text, [ids.numpy()], [_reference(m, [ids])])
+
     def test_inplace_ops(self):
         """relu_/add_ (torchvision's inplace=True) lower functionally; their input's later readers see the result."""
         class Inplace(nn.Module):
