@@ -146,6 +146,12 @@
 // NONAME: <unknown>:0: error: egrl-print-graph: function=nothere: the module has no function @nothere
 // RUN: not egrl-bench --function=decl %t.two.mlir 2>&1 | FileCheck %s --check-prefix=BENCHDECL
 // BENCHDECL: error: {{.*}}: function @decl is a declaration: it has no body to place
+// The tools name the file once, and an MLIR diagnostic keeps its own error:.
+// RUN: not egrl-train %t.two.mlir --budget=10 --output=%t.p.json 2>&1 | FileCheck %s --check-prefix=TRAIN-TWO
+// TRAIN-TWO: egrl-train: error: {{[^ ]*}}.two.mlir: several functions
+// RUN: echo 'func.func @dyn(%x: tensor<?x4xf32>) -> tensor<?x4xf32> { return %x : tensor<?x4xf32> }' > %t.dyn.mlir
+// RUN: not egrl-bench %t.dyn.mlir --strategies=greedy 2>&1 | FileCheck %s --check-prefix=BENCH-DYN
+// BENCH-DYN: egrl-bench: {{.*}}dyn.mlir:1:{{[0-9]+}}: error: egrl needs static shapes
 
 // A graph printed to stdout is all stdout holds (the IR only where -o says),
 // so `> g.json` is one JSON document.

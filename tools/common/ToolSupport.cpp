@@ -12,6 +12,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/StringSaver.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace egrl;
 using namespace egrl::tools;
@@ -193,4 +194,14 @@ std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
     return std::make_error_code(std::errc::not_a_directory);
   // A read-only file system, or a directory not ours.
   return llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
+}
+
+void egrl::tools::die(llvm::StringRef tool, const llvm::Twine &message) {
+  std::string text = message.str();
+  llvm::StringRef firstLine = llvm::StringRef(text).split('\n').first;
+  if (firstLine.contains(": error: "))
+    llvm::errs() << tool << ": " << text << "\n";
+  else
+    llvm::WithColor::error(llvm::errs(), tool) << text << "\n";
+  std::exit(1);
 }

@@ -73,6 +73,10 @@ llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 /// long run whose files are written at the end.
 std::error_code makeOutputDirectory(llvm::StringRef dir);
 
+/// Prints `tool: error: message` and exits with 1; a message that is already
+/// an MLIR diagnostic (`file:3:5: error: ...`) keeps its own `error:`.
+[[noreturn]] void die(llvm::StringRef tool, const llvm::Twine &message);
+
 /// Renames `option` to `name` and keeps its current name as an alias in
 /// `category`. An option a linked library registered under `name` (libLLVM
 /// registers an unused `threads`) is moved out of the way first, so the

@@ -137,8 +137,7 @@ struct Run {
 };
 
 [[noreturn]] void die(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "egrl-bench") << message << "\n";
-  std::exit(1);
+  tools::die("egrl-bench", message);
 }
 
 std::vector<uint64_t> parseBudgets() {

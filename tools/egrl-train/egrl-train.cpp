@@ -153,8 +153,7 @@ static cl::opt<bool>
 namespace {
 
 [[noreturn]] void die(const llvm::Twine &message) {
-  llvm::WithColor::error(llvm::errs(), "egrl-train") << message << "\n";
-  std::exit(1);
+  tools::die("egrl-train", message);
 }
 
 std::vector<std::string> corpusFiles() {
@@ -215,8 +214,11 @@ Corpus loadCorpus(const tools::EvaluationSetup &setup) {
   Corpus corpus;
   for (const std::string &file : corpusFiles()) {
     auto model = tools::loadModelInstance(file, setup);
-    if (!model)
-      die(file + ": " + llvm::toString(model.takeError()));
+    if (!model) {
+      // Most loader errors name the file already.
+      std::string why = llvm::toString(model.takeError());
+      die(llvm::StringRef(why).starts_with(file) ? why : file + ": " + why);
+    }
     corpus.push_back(std::move(*model));
   }
   return corpus;
