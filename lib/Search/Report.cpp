@@ -156,6 +156,9 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       }
       nodes.push_back(std::move(entry));
     }
+    auto measuredOrNull = [](double value) {
+      return std::isfinite(value) && value > 0 ? json(value) : json();
+    };
     json history = json::array();
     for (const HistoryPoint &point : result.history)
       history.push_back({{"evaluations", point.evaluations},
@@ -169,8 +172,11 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
                   {"seed", s.seed},
                   {"nodes", s.numNodes},
                   {"latency_s", s.latency},
-                  {"native_latency_s", s.nativeLatency},
-                  {"speedup_vs_native", s.speedup()},
+                  // Unmeasured (an evaluator that failed): null, not 0.
+                  {"native_latency_s", measuredOrNull(s.nativeLatency)},
+                  {"speedup_vs_native", std::isfinite(s.latency)
+                                            ? measuredOrNull(s.speedup())
+                                            : json()},
                   {"valid", s.valid},
                   {"overflow_bytes", s.overflowBytes},
                   {"evaluations", s.evaluations},

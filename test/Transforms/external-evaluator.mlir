@@ -40,8 +40,12 @@
 // RUN: not ls %t.garbage.json
 // GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast; nothing is annotated
 
-// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die' report=%t.die.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
 // DIE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 4 of 10 evaluations: external evaluator '{{.*}} die' exited with status 4 without answering
+// The report holds what was measured; native, which the dead chip could not
+// measure, is null, not a latency of 0.
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['latency_s'] > 0, f['native_latency_s'], f['speedup_vs_native'])" %t.die.json | FileCheck %s --check-prefix=DIE-REPORT
+// DIE-REPORT: True None None
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
