@@ -501,6 +501,17 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         target = vi.node;
     }
   }
+  // A chain of inserts into one tensor (torch-mlir's torch.cat,
+  // tosa-to-linalg's concat) is one concatenation written in place into one
+  // buffer, as a tensor.concat is one node: each insert into the result of
+  // the one before, its only reader, joins that insert's node.
+  if (options.granularity == Granularity::Fused)
+    if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
+      if (insert.getDest().getDefiningOp<tensor::InsertSliceOp>() &&
+          insert.getDest().hasOneUse())
+        if (const ValueInfo &vi = info.lookup(insert.getDest());
+            vi.cls == ValueInfo::Activation)
+          target = vi.node;
   if (!target) {
     target = nodes.size();
     NodeState state;

@@ -3,11 +3,22 @@
 // RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-print-graph -o /dev/null | FileCheck %s
 // RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=PLACE
 
-// Each insert_slice copies one half of the concatenation.
-// CHECK: egrl graph @forward: 4 nodes (fused), 36864 MACs, weights 2304 B
+// The inserts fill one buffer in place, one concatenation as tensor.concat
+// would be: at `fused` granularity one node, whose output is the whole
+// tensor, written once; at `op` granularity each insert is a node.
+// CHECK: egrl graph @forward: 3 nodes (fused), 36864 MACs, weights 2304 B (2.25 KiB), peak live activations 8192 B
 // CHECK-NEXT: #0 n0_conv_2d_nchw_fchw kind=conv ops=1 macs=18432
 // CHECK-NEXT: #1 n1_conv_2d_nchw_fchw kind=conv ops=1 macs=18432
-// CHECK-NEXT: #2 n2_insert_slice kind=data_movement ops=1 macs=0 vops=0 weights=0 out=4096 host_in=0 in=[0] last_use=3
-// CHECK-NEXT: #3 n3_insert_slice kind=data_movement ops=1 macs=0 vops=0 weights=0 out=4096 host_in=0 in=[1, 2] last_use=3 graph_output
+// CHECK-NEXT: #2 n2_insert_slice kind=data_movement ops=2 macs=0 vops=0 weights=0 out=4096 host_in=0 in=[0, 1] last_use=2 graph_output
+// RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-print-graph=granularity=op -o /dev/null | FileCheck %s --check-prefix=OP
+// OP: 4 nodes (op)
+// OP: n2_insert_slice kind=data_movement ops=1 {{.*}} out=4096 host_in=0 in=[0]
+// OP-NEXT: n3_insert_slice kind=data_movement ops=1 {{.*}} in=[1, 2]
+// An insert into a tensor another op reads too cannot be written in place:
+// it starts a node of its own.
+// RUN: egrl-opt %S/../Inputs/insert-read-twice.mlir --egrl-print-graph -o /dev/null | FileCheck %s --check-prefix=TWICE
+// TWICE: 4 nodes (fused)
+// TWICE: n2_insert_slice kind=data_movement ops=1 {{.*}} in=[0]
+// TWICE-NEXT: n3_insert_slice kind=data_movement ops=1 {{.*}} in=[1, 2]
 
-// PLACE: remark: egrl: placed 4 nodes of @forward on nnpi-1000 with greedy (analytical): {{.*}}, valid
+// PLACE: remark: egrl: placed 3 nodes of @forward on nnpi-1000 with greedy (analytical): {{.*}}, valid
