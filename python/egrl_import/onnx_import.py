@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import os
 import sys
@@ -68,6 +69,8 @@ class _Weight:
     shape: tuple
     dtype: str = "f32"
     data: object = None  # numpy values, kept only for inline_weights
+    transpose_of: object = None  # the _Weight this one holds transposed (a tied LM head)
+    emitted: object = None  # its Value, once emitted
 
 
 class _OnnxImporter:
@@ -93,16 +96,20 @@ class _OnnxImporter:
     def run(self) -> OnnxImportResult:
         g = self.model.graph
         init_names = {t.name for t in g.initializer}
+        matrices = []
         for t in g.initializer:
             arr = numpy_helper.to_array(t)
             if arr.dtype == np.float32 and arr.ndim == 0:
                 self.env[t.name] = arr  # a scalar (clip bound, scale): not a weight
             elif arr.dtype == np.float32:
                 self.env[t.name] = _Weight(t.name, tuple(arr.shape), data=arr if self.inline_weights else None)
+                if arr.ndim == 2 and arr.size > 1:
+                    matrices.append((t.name, arr))
             elif arr.dtype.kind in "iub":
                 self.env[t.name] = arr.astype(np.int64) if arr.dtype.kind != "b" else arr
             else:
                 raise UnsupportedError(f"initializer '{t.name}' has unsupported dtype {arr.dtype}")
+        self._tie_transposed(matrices)
         if not g.node:
             raise UnsupportedError("the ONNX graph has no nodes: nothing to import")
         inputs = [inp.name for inp in g.input if inp.name not in init_names]
@@ -217,12 +224,42 @@ class _OnnxImporter:
             raise self.fail(f"input '{name}' is not defined")
         return self.env[name]
 
+    def _tie_transposed(self, matrices):
+        """torch.onnx exports a linear layer tied to an embedding table (an LM
+        head) as a second initializer holding the table transposed: it
+        becomes a transpose of the table, so the table is one weight, as the
+        torch routes import it. The table is the one with a name of its own
+        (`tok.weight`, not `onnx::MatMul_8`), else the first."""
+        by_content = {}
+        for name, arr in matrices:
+            by_content.setdefault((arr.shape, hashlib.sha1(arr.tobytes()).digest()), []).append((name, arr))
+        exported = lambda name: name.startswith(("onnx::", "onnx__"))
+        for name, arr in matrices:
+            t = np.ascontiguousarray(arr.T)
+            for other, other_arr in by_content.get((t.shape, hashlib.sha1(t.tobytes()).digest()), []):
+                a, b = self.env[name], self.env[other]
+                if other == name or a.transpose_of or b.transpose_of or not np.array_equal(other_arr, t):
+                    continue
+                if exported(name) and not exported(other):
+                    a.transpose_of = b
+                elif exported(other) and not exported(name):
+                    b.transpose_of = a
+                else:
+                    b.transpose_of = a  # `name` comes first
+                break
+
     def value(self, v) -> Value:
         """Materialise an operand as an SSA tensor."""
         if isinstance(v, Value):
             return v
         if isinstance(v, _Weight):
-            w = self.em.weight(self.em.unique_resource(v.name), v.shape, v.dtype, data=v.data)
+            if v.emitted is not None:
+                return v.emitted
+            if v.transpose_of is not None:
+                w = self.em.transpose(self.value(v.transpose_of), [1, 0])
+            else:
+                w = self.em.weight(self.em.unique_resource(v.name), v.shape, v.dtype, data=v.data)
+            v.emitted = w
             for k, x in self.env.items():  # later uses reuse the constant
                 if x is v:
                     self.env[k] = w

@@ -79,6 +79,26 @@ class OnnxExportTest(unittest.TestCase):
             ref = m(*inputs)
         support.run_numeric(self, r.text, [i.numpy() for i in inputs], [ref.numpy()], atol=atol)
 
+    def test_tied_lm_head_is_one_weight(self):
+        class Tied(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok = nn.Embedding(50, 8)
+                self.lm = nn.Linear(8, 50, bias=False)
+                self.lm.weight = self.tok.weight
+
+            def forward(self, ids):
+                return self.lm(torch.relu(self.tok(ids)))
+
+        torch.manual_seed(0)
+        m, ids = Tied().eval(), torch.randint(0, 50, (1, 6))
+        model = self.export(m, [ids])
+        self.assertEqual(len([t for t in model.graph.initializer if len(t.dims) == 2]), 2)  # table, table^T
+        r = import_onnx(model)
+        self.assertEqual(list(r.resources), ["tok_weight"])
+        self.assertIn("linalg.transpose", r.text)
+        self.numeric(model, m, [ids])
+
     def test_cnn_with_batchnorm(self):
         m, inp = models.build("tiny_cnn")
         m = _randomize(m)
