@@ -9,6 +9,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/xxhash.h"
 
 #include <nlohmann/json.hpp>
 
@@ -338,6 +339,13 @@ std::string Target::toJSON() const {
   if (!simSection.empty())
     root["sim"] = json::parse(simSection);
   return root.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string Target::digest() const {
+  Target chip = *this;
+  chip.description.clear();
+  return llvm::utohexstr(llvm::xxh3_64bits(chip.toJSON()), /*LowerCase=*/true,
+                         /*Width=*/16);
 }
 
 llvm::Expected<Target> Target::load(llvm::StringRef path) {

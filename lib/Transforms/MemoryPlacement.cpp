@@ -205,9 +205,15 @@ struct MemoryPlacementPass
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
     Target chip = std::move(*loaded);
-    if (keep)
+    if (keep) {
       if (std::string why = keptLevelsDiffer(placedRecord, chip); !why.empty())
         return failOnModule(why);
+      if (!target.hasValue())
+        if (std::string why =
+                keptChipDiffers("target", chip, placedRecord.getTargetDigest());
+            !why.empty())
+          return failOnModule(why);
+    }
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.
     if (auto sim = SimConfig::fromTarget(chip); !sim)
@@ -224,6 +230,11 @@ struct MemoryPlacementPass
       if (!sim)
         return fail(llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
+      if (keep && !simTarget.hasValue())
+        if (std::string why = keptChipDiffers(
+                "sim-target", *simChip, placedRecord.getSimTargetDigest());
+            !why.empty())
+          return failOnModule(why);
     }
     // The trace is simulated whichever evaluator runs: say before the
     // search, not after it, that the simulator cannot take the chip.
@@ -462,7 +473,10 @@ struct MemoryPlacementPass
               simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
               *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
                                               : StringAttr(),
-              DenseI64ArrayAttr::get(ctx, addressSpaces)));
+              DenseI64ArrayAttr::get(ctx, addressSpaces),
+              StringAttr::get(ctx, chip.digest()),
+              simChip ? StringAttr::get(ctx, simChip->digest())
+                      : StringAttr()));
     }
 
     // Checked before the report is written, so a failing pass leaves no
@@ -675,6 +689,20 @@ struct MemoryPlacementPass
         !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
       return fromRecord("sim-target", record.getSimTarget(), simTargetName);
     return "";
+  }
+
+  /// An error message when the bundled `chip` strategy=keep found by the
+  /// record's name is not the chip the placement was made for (an edited
+  /// copy of a bundled target that kept its name), or "".
+  static std::string keptChipDiffers(const char *option, const Target &chip,
+                                     StringAttr placedDigest) {
+    if (!placedDigest || placedDigest.getValue() == chip.digest())
+      return "";
+    return "strategy=keep: the module was placed for a " + std::string(option) +
+           " named '" + chip.name + "' that is not the bundled '" + chip.name +
+           "' (its egrl.record's digest " + placedDigest.str() +
+           ", the bundled one's " + chip.digest() +
+           "): give the file it was placed for with " + option + "=FILE";
   }
 
   /// An error message when `chip` does not have the levels the placement

@@ -69,6 +69,18 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-1000-fastcompute evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o %t.mismatched.mlir
 // RUN: egrl-opt %t.mismatched.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RECORDCHIPS
 // RECORDCHIPS: on nnpi-1000-fastcompute with keep (nnpi-sim on nnpi-1000-dram40)
+// An edited copy of a bundled target that kept its name is not the bundled
+// chip: the record's digests tell them apart, for target and sim-target.
+// RUN: sed -e 's/"bandwidth_bytes_per_s": 6.72e10/"bandwidth_bytes_per_s": 2.0e11/' %targets/nnpi-1000.json > %t.nnpi-1000.json
+// RUN: not cmp -s %targets/nnpi-1000.json %t.nnpi-1000.json
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.nnpi-1000.json" -o %t.copy.mlir
+// RUN: not egrl-opt %t.copy.mlir --egrl-memory-placement="strategy=keep" 2>&1 | FileCheck %s --check-prefix=COPY
+// COPY: error: egrl-memory-placement: strategy=keep: the module was placed for a target named 'nnpi-1000' that is not the bundled 'nnpi-1000' (its egrl.record's digest {{[0-9a-f]+}}, the bundled one's {{[0-9a-f]+}}): give the file it was placed for with target=FILE
+// RUN: egrl-opt %t.copy.mlir --egrl-memory-placement="strategy=keep target=%t.nnpi-1000.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=COPY-FILE
+// COPY-FILE: remark: egrl: placed {{.*}} on nnpi-1000 with keep
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=nnpi-sim sim-target=%t.nnpi-1000.json" -o %t.simcopy.mlir
+// RUN: not egrl-opt %t.simcopy.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=SIMCOPY
+// SIMCOPY: error: egrl-memory-placement: strategy=keep: the module was placed for a sim-target named 'nnpi-1000' that is not the bundled 'nnpi-1000'
 
 // A bufferized module has no graph left to measure; a placed nested module
 // is placed by running the pass on it.

@@ -16,7 +16,7 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=native target=%S/../Inputs/toy.json" 2>&1 | FileCheck %s --check-prefix=NATIVE
 
 // CHECK: remark: egrl: placed 2 nodes of @forward on toy with greedy (analytical): latency 11.77 us, 1.000x vs native (11.77 us), valid; weights: fast 32.12 KiB slow 8.00 KiB; activations: fast 192 B slow 0 B
-// CHECK: module attributes {egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [1, 0]>}
+// CHECK: module attributes {egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}">}
 // CHECK: linalg.transpose
 // CHECK-NOT: egrl.placement
 // CHECK-SAME: permutation

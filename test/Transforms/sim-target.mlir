@@ -7,7 +7,7 @@
 // its placement overflows and is rectified by the chip's capacity rules.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%S/../Inputs/small-fast.json report=%t.json" 2>&1 | FileCheck %s
 // CHECK: remark: egrl: placed 2 nodes of @forward on toy with greedy (analytical on small-fast): latency {{.*}}, INVALID (rectified, 32.12 KiB overflowed)
-// CHECK: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, sim_target = "small-fast", address_spaces = [1, 0]>
+// CHECK: egrl.record = #egrl.record<target = "toy", levels = ["fast", "slow"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, sim_target = "small-fast", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}", sim_target_digest = "{{[0-9a-f]+}}">
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
 // REPORT: "name": "fast",
 // REPORT: "usable_bytes": 20000,
@@ -25,7 +25,7 @@
 // seed-from: anneal starts from the best model-based placement and says so.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal seed-from=model budget=50 report=%t.seeded.json" 2>&1 | FileCheck %s --check-prefix=SEEDED
 // SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp
-// SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0]>
+// SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}">
 // RUN: FileCheck %s --check-prefix=SEEDED-REPORT --input-file=%t.seeded.json
 // SEEDED-REPORT: "evaluations": 50,
 // SEEDED-REPORT: "seeded": "model: native=greedy=ilp",

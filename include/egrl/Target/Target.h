@@ -81,6 +81,11 @@ struct Target {
   /// The JSON text parse() reads back into an equal target (doubles at full
   /// precision): how a target travels to evaluator processes.
   std::string toJSON() const;
+
+  /// A fingerprint of what the chip is (rates, levels, `sim` section; not
+  /// its description): 16 hex digits. Two targets of one name and different
+  /// digests are different chips.
+  std::string digest() const;
 };
 
 /// Compute rates and bandwidths (per second) may span at most this factor:

@@ -174,7 +174,9 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringAttr strategy, StringAttr evaluator,
                                  StringAttr granularity, uint64_t seed,
                                  StringAttr simTarget, StringAttr seedFrom,
-                                 DenseI64ArrayAttr addressSpaces) {
+                                 DenseI64ArrayAttr addressSpaces,
+                                 StringAttr targetDigest,
+                                 StringAttr simTargetDigest) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
   llvm::DenseSet<Attribute> seen;
@@ -198,6 +200,14 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << seedFrom;
   if (simTarget && simTarget.getValue().empty())
     return emitError() << "egrl.record sim_target must not be empty";
+  if (simTargetDigest && !simTarget)
+    return emitError() << "egrl.record has a sim_target_digest but no "
+                          "sim_target";
+  for (StringAttr digest : {targetDigest, simTargetDigest})
+    if (digest && (digest.size() != 16 ||
+                   !llvm::all_of(digest.getValue(), llvm::isHexDigit)))
+      return emitError() << "egrl.record digests are 16 hex digits, got "
+                         << digest;
   if (addressSpaces) {
     if (addressSpaces.size() != int64_t(levels.size()))
       return emitError() << "egrl.record has " << addressSpaces.size()

@@ -56,6 +56,10 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     it was not `none`. `address_spaces` holds each level's integer address
     space (same order as `levels`), so `--egrl-lower-memory-spaces` needs no
     target file, and cannot pick up another chip's file of the same name.
+    `target_digest` and `sim_target_digest` fingerprint the chips' contents
+    (`Target::digest`), so that `strategy=keep`, which finds a chip by the
+    name the record gives, can tell a bundled target from an edited copy
+    of it that kept its name.
   }];
   let parameters = (ins
     "::mlir::StringAttr":$target,
@@ -66,7 +70,9 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     "uint64_t":$seed,
     OptionalParameter<"::mlir::StringAttr">:$sim_target,
     OptionalParameter<"::mlir::StringAttr">:$seed_from,
-    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$address_spaces
+    OptionalParameter<"::mlir::DenseI64ArrayAttr">:$address_spaces,
+    OptionalParameter<"::mlir::StringAttr">:$target_digest,
+    OptionalParameter<"::mlir::StringAttr">:$sim_target_digest
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
