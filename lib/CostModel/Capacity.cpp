@@ -298,7 +298,8 @@ llvm::Error egrl::checkFitsTarget(const Problem &problem) {
       llvm::inconvertibleErrorCode(),
       "the graph does not fit target '%s': with every tensor in the backing "
       "store (its slowest level, '%s') it needs %lld bytes at once, the "
-      "level holds %lld",
+      "level holds %lld, and egrl needs it to hold the whole graph (native, "
+      "every placement's reference, keeps everything there)",
       problem.target().name.c_str(), level.name.c_str(), (long long)peak,
       (long long)problem.usableBytes[slowest]);
 }
