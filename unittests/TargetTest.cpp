@@ -96,6 +96,32 @@ TEST(Target, RejectsBadInput) {
   EXPECT_NE(errorOf(duplicate).find("duplicate level"), std::string::npos);
   std::string noCompute = R"({"name": "x", "levels": []})";
   EXPECT_NE(errorOf(noCompute).find("compute"), std::string::npos);
+  // Levels present but of the wrong type are not "missing".
+  const char *compute =
+      R"("compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e11})";
+  EXPECT_NE(errorOf(std::string(R"({"name": "x", )") + compute +
+                    R"(, "levels": {"dram": {}}})")
+                .find("levels: must be a non-empty array of levels (got "
+                      "object)"),
+            std::string::npos);
+  EXPECT_NE(errorOf(std::string(R"({"name": "x", )") + compute + "}")
+                .find("levels: missing (a non-empty array)"),
+            std::string::npos);
+}
+
+TEST(Target, DigestTellsChipsApartButNotDescriptions) {
+  auto chip = Target::parse(kValid, "t.json");
+  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
+  EXPECT_EQ(chip->digest().size(), 16u);
+  Target described = *chip;
+  described.description = "another description";
+  EXPECT_EQ(described.digest(), chip->digest());
+  std::string faster = kValid;
+  faster.replace(faster.find("1e10"), 4, "2e10");
+  auto edited = Target::parse(faster, "t.json");
+  ASSERT_TRUE(bool(edited));
+  EXPECT_EQ(edited->name, chip->name);
+  EXPECT_NE(edited->digest(), chip->digest());
 }
 
 TEST(Target, MisspeltFieldsAreErrors) {

@@ -204,7 +204,11 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
 
   auto levels = root.find("levels");
   if (levels == root.end() || !levels->is_array() || levels->empty()) {
-    reader.fail("levels", "missing (a non-empty array)");
+    reader.fail("levels", levels == root.end() ? "missing (a non-empty array)"
+                          : !levels->is_array()
+                              ? "must be a non-empty array of levels (got " +
+                                    std::string(levels->type_name()) + ")"
+                              : "must not be empty");
     return makeError();
   }
   if (levels->size() > kMaxLevels) {

@@ -4,6 +4,7 @@
 
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/NnpiSim.h"
 #include "egrl/CostModel/SimConfig.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Support/Paths.h"
@@ -100,6 +101,12 @@ egrl::tools::resolveSetup(const EvaluationOptions &options) {
       return sim.takeError();
     setup.simChip = std::move(*sim);
   }
+  // The simulator's own limits are the chip's, not any one model's: said
+  // once, before the models load.
+  if (setup.evaluatorName == "nnpi-sim")
+    if (llvm::Error err =
+            NnpiSim::checkLevels(setup.simChip ? *setup.simChip : setup.chip))
+      return std::move(err);
   setup.function = options.function;
   return std::move(setup);
 }
