@@ -607,13 +607,6 @@ TEST(NnpiSim, ConfigTimesAndSustainedRatesAreBounded) {
                       "1e+300)"),
             std::string::npos);
   EXPECT_EQ(simError(R"({"min_engine_work_s": 1})"), "");
-  // A working set of one byte re-read every weight once per input byte.
-  EXPECT_NE(simError(R"({"working_set_per_engine_bytes": 1})")
-                .find("sim.working_set_per_engine_bytes: must be 0 "
-                      "(unlimited) or at least 1024 bytes (got 1)"),
-            std::string::npos);
-  EXPECT_EQ(simError(R"({"working_set_per_engine_bytes": 0})"), "");
-  EXPECT_EQ(simError(R"({"working_set_per_engine_bytes": 1024})"), "");
   // Sustained bandwidths span no more than the target's peak rates may
   // (1e8; this chip: 0.8 to 9.5 per second, sustained). A billionth of DRAM's 1
   // B/s is not a chip: on nnpi-1000 it gave latencies of 32,730 s.

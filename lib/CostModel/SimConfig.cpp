@@ -288,14 +288,8 @@ llvm::Error SimConfig::validate(const Target &target) const {
   if (!(minEngineWorkSeconds >= 0 && minEngineWorkSeconds <= kMaxSeconds))
     return fail("min_engine_work_s", "must be between 0 and 1 s (got " +
                                          number(minEngineWorkSeconds) + ")");
-  // Below a KiB per engine is a typo, not a chip: one byte re-read every
-  // weight once per byte of input (a ResNet-50 of 366 s).
-  constexpr int64_t kMinWorkingSet = 1024;
-  if (workingSetPerEngineBytes != 0 &&
-      !(workingSetPerEngineBytes >= kMinWorkingSet))
-    return fail("working_set_per_engine_bytes",
-                "must be 0 (unlimited) or at least 1024 bytes (got " +
-                    std::to_string(workingSetPerEngineBytes) + ")");
+  if (workingSetPerEngineBytes < 0)
+    return fail("working_set_per_engine_bytes", "must be >= 0");
   if (sustainedFraction.size() != numLevels ||
       accessLatency.size() != numLevels)
     return fail("levels", "one entry per target level expected");
