@@ -203,7 +203,9 @@ SearchProgress::SearchProgress(const SearchContext &context,
       last(start) {}
 
 bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
-  if (!enabled)
+  // One measurement gives no rate to estimate the rest from, and strategies
+  // that measure one placement (ilp after a long solve) have no rest.
+  if (!enabled || evaluations < 2)
     return false;
   auto now = std::chrono::steady_clock::now();
   // A line a second on a terminal; in a log file, one every ten seconds.
