@@ -36,6 +36,11 @@ using namespace egrl;
 
 namespace {
 
+/// The pass's budget option when none is given (Passes.td's default), and
+/// the budget that then applies.
+constexpr int64_t kBudgetNotGiven = -1;
+constexpr int64_t kDefaultBudget = 1000;
+
 /// Everything placed for one function; kept until the report is written.
 struct PlacedFunction {
   func::FuncOp func;
@@ -119,8 +124,14 @@ struct MemoryPlacementPass
       int64_t value, least, most;
       const char *unit;
     };
+    // Options not given keep empty (or -1) defaults, not their values, so
+    // that a pipeline printed and parsed again, or built from the options
+    // struct, means what was written: strategy=policy measures once unless
+    // a budget is given, and keep reads the record unless a target is.
+    const bool budgetGiven = budget != kBudgetNotGiven;
+    const int64_t budgetValue = budgetGiven ? int64_t(budget) : kDefaultBudget;
     for (const Range &check :
-         {Range{"budget", budget, 1, std::numeric_limits<int64_t>::max(),
+         {Range{"budget", budgetValue, 1, std::numeric_limits<int64_t>::max(),
                 " evaluation"},
           Range{"threads", threads, 1, SearchOptions::kMaxThreads, ""},
           Range{"repeats", repeats, 1, SearchOptions::kMaxRepeats,
@@ -182,7 +193,7 @@ struct MemoryPlacementPass
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =
-        strategy == "policy" && !budget.hasValue() ? 1 : uint64_t(budget);
+        strategy == "policy" && !budgetGiven ? 1 : uint64_t(budgetValue);
     const bool keep = strategy == "keep";
     RecordAttr placedRecord =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
@@ -197,6 +208,10 @@ struct MemoryPlacementPass
                                          targetName, simTargetName);
           !why.empty())
         return failOnModule(why);
+    if (graphGranularity.empty())
+      graphGranularity = "fused";
+    if (targetName.empty())
+      targetName = "nnpi-1000";
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
@@ -208,7 +223,7 @@ struct MemoryPlacementPass
     if (keep) {
       if (std::string why = keptLevelsDiffer(placedRecord, chip); !why.empty())
         return failOnModule(why);
-      if (!target.hasValue())
+      if (target.empty())
         if (std::string why =
                 keptChipDiffers("target", chip, placedRecord.getTargetDigest());
             !why.empty())
@@ -230,7 +245,7 @@ struct MemoryPlacementPass
       if (!sim)
         return fail(llvm::toString(sim.takeError()));
       simChip = std::move(*sim);
-      if (keep && !simTarget.hasValue())
+      if (keep && simTarget.empty())
         if (std::string why = keptChipDiffers(
                 "sim-target", *simChip, placedRecord.getSimTargetDigest());
             !why.empty())
@@ -258,10 +273,10 @@ struct MemoryPlacementPass
     std::unique_ptr<Strategy> search = std::move(*strategyOr);
     // native, greedy, dp and ilp measure their one placement: a budget or a
     // seed asked for does nothing, and says so.
-    if (!search->dependsOnSeed() && (budget.hasValue() || seed.hasValue()))
+    if (!search->dependsOnSeed() && (budgetGiven || seed != 0))
       emitWarning(noLoc)
-          << "egrl: " << (budget.hasValue() ? "budget=" : "seed=")
-          << (budget.hasValue() ? uint64_t(budget) : uint64_t(seed))
+          << "egrl: " << (budgetGiven ? "budget=" : "seed=")
+          << (budgetGiven ? uint64_t(budgetValue) : uint64_t(seed))
           << " has no effect with strategy=" << strategy
           << " (it measures its one placement; the searches are random, "
              "anneal, ea, pg, egrl and egrl-sac)";
@@ -663,7 +678,7 @@ struct MemoryPlacementPass
                            std::string &targetName,
                            std::string &simTargetName) {
     std::string placedAt = record.getGranularity().str();
-    if (granularity.hasValue() && granularity != placedAt)
+    if (!granularity.empty() && granularity != placedAt)
       return "strategy=keep with granularity=" + granularity +
              ": the module was placed at granularity '" + placedAt +
              "' (its egrl.record), whose node numbers its #egrl.placement "
@@ -680,12 +695,12 @@ struct MemoryPlacementPass
       out = name.str();
       return "";
     };
-    if (!target.hasValue())
+    if (target.empty())
       if (std::string why =
               fromRecord("target", record.getTarget(), targetName);
           !why.empty())
         return why;
-    if (!simTarget.hasValue() && record.getSimTarget() &&
+    if (simTarget.empty() && record.getSimTarget() &&
         !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
       return fromRecord("sim-target", record.getSimTarget(), simTargetName);
     return "";

@@ -69,6 +69,17 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=nnpi-1000-fastcompute evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o %t.mismatched.mlir
 // RUN: egrl-opt %t.mismatched.mlir --egrl-memory-placement="strategy=keep evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RECORDCHIPS
 // RECORDCHIPS: on nnpi-1000-fastcompute with keep (nnpi-sim on nnpi-1000-dram40)
+// A pipeline as MLIR prints it (--dump-pass-pipeline, a crash reproducer, the
+// C++ options struct) spells out every option; those left at their defaults
+// still mean "not given": keep reads the record's chip and granularity, and
+// greedy does not warn of a budget or seed nobody asked for.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=edge-small" -o %t.edge.mlir
+// RUN: egrl-opt %t.edge.mlir --egrl-memory-placement=strategy=keep --dump-pass-pipeline -o /dev/null 2>&1 | FileCheck %s --check-prefix=PRINTED
+// PRINTED: egrl-memory-placement{budget=-1 {{.*}}granularity= {{.*}}seed=0 {{.*}}sim-target= strategy=keep target= {{.*}}}
+// RUN: egrl-opt %t.edge.mlir --pass-pipeline="builtin.module(egrl-memory-placement{budget=-1 evaluator=analytical granularity= seed=0 sim-target= strategy=keep target=})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPARSED
+// REPARSED: on edge-small with keep
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --pass-pipeline="builtin.module(egrl-memory-placement{budget=-1 seed=0 strategy=greedy target=})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPARSED-GREEDY --implicit-check-not=warning
+// REPARSED-GREEDY: on nnpi-1000 with greedy
 // An edited copy of a bundled target that kept its name is not the bundled
 // chip: the record's digests tell them apart, for target and sim-target.
 // RUN: sed -e 's/"bandwidth_bytes_per_s": 6.72e10/"bandwidth_bytes_per_s": 2.0e11/' %targets/nnpi-1000.json > %t.nnpi-1000.json

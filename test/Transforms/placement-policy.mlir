@@ -11,6 +11,10 @@
 // REPORT-DAG: "evaluations": 1,
 // REPORT-DAG: "policy": "{{.*}}tiny-policy.json"
 // REPORT-DAG: "detail": "no search; policy trained on 2 graphs,
+// So does the pipeline as MLIR prints it, every option spelt out: budget=-1
+// is no budget given, not a search of the default 1,000.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --pass-pipeline="builtin.module(egrl-memory-placement{budget=-1 granularity= strategy=policy policy=%S/../Inputs/tiny-policy.json report=%t.printed.json target=})" -o /dev/null
+// RUN: FileCheck %s --check-prefix=REPORT < %t.printed.json
 
 // With a budget it refines with egrl from the policy, on the simulator.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%S/../Inputs/tiny-policy.json evaluator=nnpi-sim budget=40 report=%t.refined.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFINED

@@ -66,7 +66,7 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "ea, anneal, pg, egrl, egrl-sac, policy (a trained policy file, "
            "see policy=; docs/strategies.md), or keep (measure the "
            "#egrl.placement the module already carries, edited or not)">,
-    Option<"target", "target", "std::string", /*default=*/"\"nnpi-1000\"",
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
            "path to a target JSON (strategy=keep: the placed module's)">,
     Option<"evaluator", "evaluator", "std::string",
@@ -87,14 +87,14 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "levels (default: the target; strategy=keep: the placed module's; "
            "docs/mismatch.md)">,
     Option<"granularity", "granularity", "std::string",
-           /*default=*/"\"fused\"",
+           /*default=*/"\"\"",
            "Graph nodes: 'fused' (a compiler's fusion groups, the default) or "
            "'op'; strategy=keep reads the placed module's by default">,
     Option<"policyFile", "policy", "std::string", /*default=*/"\"\"",
            "Policy file strategy=policy places with (trained by egrl-train; "
            "docs/policy.md), or the name of a shipped one (nnpi-1000: "
            "policies/*.json, installed in share/egrl/policies)">,
-    Option<"budget", "budget", "int64_t", /*default=*/"1000",
+    Option<"budget", "budget", "int64_t", /*default=*/"-1",
            "Evaluations a search strategy may spend (default: 1000; "
            "strategy=policy measures its placement once unless budget is "
            "given, and with budget above 1 refines it with egrl)">,
