@@ -8,6 +8,7 @@
 
 #include "egrl/Transforms/Passes.h"
 
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Tools/Plugins/DialectPlugin.h"
 #include "mlir/Tools/Plugins/PassPlugin.h"
 #include "llvm/Config/llvm-config.h"
@@ -15,14 +16,22 @@
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
-  return {MLIR_PLUGIN_API_VERSION, "EGRLPasses", LLVM_VERSION_STRING,
-          []() { egrl::registerEGRLPasses(); }};
+  return {MLIR_PLUGIN_API_VERSION, "EGRLPasses", LLVM_VERSION_STRING, []() {
+            // A driver that links egrl (egrl-opt, or one that embeds it)
+            // has the passes already: MLIR aborts when a pass name is
+            // registered again with the plugin's copy of the class.
+            if (!mlir::PassInfo::lookup("egrl-memory-placement"))
+              egrl::registerEGRLPasses();
+          }};
 }
 
 extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "EGRL", LLVM_VERSION_STRING,
           [](mlir::DialectRegistry *registry) {
-            registry->insert<egrl::EGRLDialect>();
+            // Likewise the dialect, registered by the driver itself.
+            if (!registry->getDialectAllocator(
+                    egrl::EGRLDialect::getDialectNamespace()))
+              registry->insert<egrl::EGRLDialect>();
           }};
 }

@@ -10,5 +10,11 @@
 // The dialect plugin lets upstream mlir-opt read placed IR back.
 // RUN: upstream-mlir-opt %t.egrl --load-dialect-plugin=%egrl_plugin | FileCheck %s
 
+// A driver that links egrl already (egrl-opt, or one embedding the passes)
+// may load the plugin too: its passes and dialect are not registered twice,
+// which MLIR would abort on.
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{strategy=greedy target=%targets/nnpi-1000.json})" -o %t.both 2>/dev/null
+// RUN: diff %t.both %t.egrl
+
 // CHECK: egrl.record = #egrl.record<target = "nnpi-1000"
 // CHECK: #egrl.placement<node = 1, weights = "sram", output = "sram">
