@@ -17,6 +17,9 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Paths.h"
 
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+
 using namespace egrl;
 
 namespace {
@@ -34,10 +37,19 @@ public:
           "--policy=FILE)");
     // A module of several functions loads the file once.
     if (!loaded.policy || loadedPath != path) {
-      llvm::Expected<LoadedPolicy> file =
-          loadPolicyFile(resolvePolicyFile(path));
-      if (!file)
+      std::string resolved = resolvePolicyFile(path);
+      llvm::Expected<LoadedPolicy> file = loadPolicyFile(resolved);
+      if (!file) {
+        // A name that is neither a file nor a shipped policy: say both.
+        if (!llvm::sys::fs::exists(resolved) &&
+            !llvm::StringRef(path).ends_with(".json"))
+          return llvm::createStringError(
+              llvm::inconvertibleErrorCode(),
+              "policy '%s' is not a file, nor a shipped policy (policies/: "
+              "%s)",
+              path.c_str(), llvm::join(shippedPolicyNames(), ", ").c_str());
         return file.takeError();
+      }
       loaded = std::move(*file);
       loadedPath = path;
     }

@@ -2,6 +2,7 @@
 
 #include "egrl/Support/Paths.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -56,6 +57,22 @@ std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
   if (llvm::sys::fs::exists(shipped))
     return std::string(shipped);
   return nameOrPath.str();
+}
+
+std::vector<std::string> egrl::jsonStemsIn(llvm::StringRef dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".json")
+      names.push_back(llvm::sys::path::stem(it->path()).str());
+  llvm::sort(names);
+  return names;
+}
+
+std::vector<std::string> egrl::shippedPolicyNames() {
+  return jsonStemsIn(
+      bundledDataDir("policies", "EGRL_POLICIES_DIR", EGRL_POLICIES_DIR));
 }
 
 std::string egrl::policyLibraryPath() {

@@ -366,14 +366,7 @@ static std::string bundledTargetsDir() {
 }
 
 std::vector<std::string> egrl::bundledTargetNames() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(bundledTargetsDir(), ec), end;
-       it != end && !ec; it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".json")
-      names.push_back(llvm::sys::path::stem(it->path()).str());
-  llvm::sort(names);
-  return names;
+  return jsonStemsIn(bundledTargetsDir());
 }
 
 llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {

@@ -367,11 +367,19 @@ struct ApplyMemorySpacesPass
       });
       if (!writtenBuffers)
         return;
-      // Every buffer keeps the default space.
+      // Every buffer keeps the default space. A module placed (it has the
+      // record) lost its placements to a pass in between.
+      bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());
       unplacedBuffers()
           << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
-             "run --egrl-memory-placement (before --one-shot-bufferize) "
-             "first (it places nothing where no node computes); "
+          << (placed ? "the module was placed (it has an #egrl.record), so a "
+                       "pass between placement and bufferization rewrote "
+                       "every placed op: run --egrl-memory-placement after "
+                       "fusion and conversions, right before "
+                       "--one-shot-bufferize; "
+                     : "run --egrl-memory-placement (before "
+                       "--one-shot-bufferize) first (it places nothing where "
+                       "no node computes); ")
           << writtenBuffers << " written buffer"
           << (writtenBuffers == 1 ? "" : "s")
           << (writtenBuffers == 1 ? " keeps" : " keep")

@@ -273,13 +273,20 @@ struct MemoryPlacementPass
     std::unique_ptr<Strategy> search = std::move(*strategyOr);
     // native, greedy, dp and ilp measure their one placement: a budget or a
     // seed asked for does nothing, and says so.
-    if (!search->dependsOnSeed() && (budgetGiven || seed != 0))
+    if (!search->dependsOnSeed() && (budgetGiven || seed != 0)) {
+      std::string given;
+      if (budgetGiven)
+        given = "budget=" + std::to_string(budgetValue);
+      if (seed != 0)
+        given += (given.empty() ? "seed=" : " and seed=") +
+                 std::to_string(uint64_t(seed));
       emitWarning(noLoc)
-          << "egrl: " << (budgetGiven ? "budget=" : "seed=")
-          << (budgetGiven ? uint64_t(budgetValue) : uint64_t(seed))
-          << " has no effect with strategy=" << strategy
+          << "egrl: " << given << (budgetGiven && seed != 0 ? " have" : " has")
+          << " no effect with strategy=" << strategy
           << " (it measures its one placement; the searches are random, "
-             "anneal, ea, pg, egrl and egrl-sac)";
+             "anneal, ea, pg, egrl and egrl-sac, and policy refines with a "
+             "budget)";
+    }
     // Native's reference is the median of `repeats` measurements: a search
     // whose budget cannot re-measure its best that often says so.
     searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
@@ -678,6 +685,9 @@ struct MemoryPlacementPass
                            std::string &targetName,
                            std::string &simTargetName) {
     std::string placedAt = record.getGranularity().str();
+    if (!granularity.empty() && !parseGranularity(granularity))
+      return "unknown granularity '" + granularity +
+             "' (expected 'fused' or 'op')";
     if (!granularity.empty() && granularity != placedAt)
       return "strategy=keep with granularity=" + granularity +
              ": the module was placed at granularity '" + placedAt +

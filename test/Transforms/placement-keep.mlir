@@ -80,6 +80,13 @@
 // REPARSED: on edge-small with keep
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --pass-pipeline="builtin.module(egrl-memory-placement{budget=-1 seed=0 strategy=greedy target=})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPARSED-GREEDY --implicit-check-not=warning
 // REPARSED-GREEDY: on nnpi-1000 with greedy
+// A misspelt granularity is named as such, not as another one.
+// RUN: not egrl-opt %t.edge.mlir --egrl-memory-placement="strategy=keep granularity=fuse" -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEEP-GRAN
+// KEEP-GRAN: error: egrl-memory-placement: unknown granularity 'fuse' (expected 'fused' or 'op')
+// A module that was placed (it has the record) but lost every placement to
+// a pass in between says so at apply (here the attributes are cut by hand).
+// RUN: sed -e 's/ {egrl.placement = #egrl.placement<[^>]*>}//g' -e 's/attrs = //g' %t.edge.mlir | egrl-opt --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=DROPPED
+// DROPPED: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement; the module was placed (it has an #egrl.record), so a pass between placement and bufferization rewrote every placed op
 // An edited copy of a bundled target that kept its name is not the bundled
 // chip: the record's digests tell them apart, for target and sim-target.
 // RUN: sed -e 's/"bandwidth_bytes_per_s": 6.72e10/"bandwidth_bytes_per_s": 2.0e11/' %targets/nnpi-1000.json > %t.nnpi-1000.json

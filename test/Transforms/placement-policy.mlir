@@ -28,7 +28,7 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYNAME
 // BYNAME: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (analytical): {{.*}}, valid; {{.*}}; policy nnpi-1000
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=NONAME
-// NONAME: error: egrl-memory-placement: cannot read policy file 'nnpi-9000': No such file or directory
+// NONAME: error: egrl-memory-placement: policy 'nnpi-9000' is not a file, nor a shipped policy (policies/: nnpi-1000, nnpi-1000-dram40, nnpi-1000-fastcompute, nnpi-1000-slowllc)
 
 // No policy file.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy" 2>&1 | FileCheck %s --check-prefix=NOFILE

@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
+#include <vector>
 
 namespace egrl {
 
@@ -32,6 +33,13 @@ std::string bundledDataDir(llvm::StringRef kind, const char *envVar,
 /// bundledDataDir("policies", "EGRL_POLICIES_DIR", …)). Anything else is
 /// returned unchanged, so the error that follows names what was given.
 std::string resolvePolicyFile(llvm::StringRef nameOrPath);
+
+/// The names of the shipped policies (`policies/*.json`), sorted.
+std::vector<std::string> shippedPolicyNames();
+
+/// The stems of the `*.json` files in `dir`, sorted (bundled targets,
+/// shipped policies).
+std::vector<std::string> jsonStemsIn(llvm::StringRef dir);
 
 /// libEGRLPolicy.so: EGRL_POLICY_LIBRARY if set; else the one next to
 /// libEGRLCore.so, if there is one; else the build-tree path compiled in.
