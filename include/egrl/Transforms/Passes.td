@@ -95,7 +95,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "docs/policy.md), or the name of a shipped one (nnpi-1000: "
            "policies/*.json, installed in share/egrl/policies)">,
     Option<"budget", "budget", "int64_t", /*default=*/"-1",
-           "Evaluations a search strategy may spend (default: 1000; "
+           "Evaluations a search strategy may spend (default: 1000, which a "
+           "printed pipeline spells budget=-1, not given; "
            "strategy=policy measures its placement once unless budget is "
            "given, and with budget above 1 refines it with egrl)">,
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
