@@ -146,6 +146,11 @@
 // NONAME: <unknown>:0: error: egrl-print-graph: function=nothere: the module has no function @nothere
 // RUN: not egrl-bench --function=decl %t.two.mlir 2>&1 | FileCheck %s --check-prefix=BENCHDECL
 // BENCHDECL: error: {{.*}}: function @decl is a declaration: it has no body to place
+// With report= egrl-opt holds the IR back until the passes have run; a chunk
+// that fails does not lose the others' IR (as with mlir-opt).
+// RUN: not egrl-opt %S/../Inputs/split-good-bad.mlir -split-input-file --egrl-memory-placement="report=%t.split.json" 2>/dev/null | FileCheck %s --check-prefix=SPLIT
+// SPLIT: module attributes {egrl.record
+// SPLIT-NEXT: func.func @good
 // The tools name the file once, and an MLIR diagnostic keeps its own error:.
 // RUN: not egrl-train %t.two.mlir --budget=10 --output=%t.p.json 2>&1 | FileCheck %s --check-prefix=TRAIN-TWO
 // TRAIN-TWO: egrl-train: error: {{[^ ]*}}.two.mlir: several functions

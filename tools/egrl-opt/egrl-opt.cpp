@@ -8,10 +8,10 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -38,42 +38,44 @@ static int optMain(int argc, char **argv) {
 
   // Passes that may write to stdout: the graph, report=- and trace=- (in
   // any quoting of pass options: report="-", report={-}).
+  // A crash reproducer names its pipeline in the file, not here.
   bool mayWriteStdout = false;
   for (int i = 1; i < argc; ++i)
-    for (const char *writer : {"egrl-print-graph", "report=", "trace="})
+    for (const char *writer :
+         {"egrl-print-graph", "report=", "trace=", "run-reproducer"})
       mayWriteStdout |= std::strstr(argv[i], writer) != nullptr;
   if (!mayWriteStdout || outputGiven())
     return mlir::asMainReturnCode(mlir::MlirOptMain(
         argc, argv, inputFilename, outputFilename, registry));
 
   // A pass may write to stdout: the IR goes there only if nothing else
-  // did, so `> g.json` holds one document. It is held in a
-  // temporary file until the passes have run.
-  llvm::SmallString<128> irPath;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("egrl-opt", "mlir", irPath)) {
-    llvm::errs() << "egrl-opt: cannot create a temporary file: "
-                 << ec.message() << "\n";
+  // did, so `> g.json` holds one document. It is held in memory until the
+  // passes have run; when one fails, what the others produced (the chunks
+  // of -split-input-file that passed) is still printed, as mlir-opt does.
+  llvm::InitLLVM initLLVM(argc, argv);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFilename, &errorMessage);
+  if (!input) {
+    llvm::errs() << errorMessage << "\n";
     return 1;
   }
-  llvm::FileRemover removeIr(irPath);
-  if (mlir::failed(mlir::MlirOptMain(argc, argv, inputFilename, irPath.str(),
-                                     registry)))
-    return 1;
+  std::string ir;
+  llvm::raw_string_ostream irStream(ir);
+  const bool failed = mlir::failed(
+      mlir::MlirOptMain(irStream, std::move(input), registry, config));
+  irStream.flush();
   if (std::string what = egrl::stdoutWrite(); !what.empty()) {
-    llvm::errs() << "egrl-opt: " << what
-                 << " went to stdout, so the IR is not printed there; -o FILE "
-                    "(or -o -) writes it\n";
-    return 0;
+    if (!failed)
+      llvm::errs() << "egrl-opt: " << what
+                   << " went to stdout, so the IR is not printed there; -o "
+                      "FILE (or -o -) writes it\n";
+    return failed ? 1 : 0;
   }
-  auto ir = llvm::MemoryBuffer::getFile(irPath);
-  if (!ir) {
-    llvm::errs() << "egrl-opt: cannot read back the IR: "
-                 << ir.getError().message() << "\n";
-    return 1;
-  }
-  llvm::outs() << (*ir)->getBuffer();
-  return 0;
+  llvm::outs() << ir;
+  return failed ? 1 : 0;
 }
 
 // Under mpirun, rank 0 runs the tool and the other ranks measure for it.
