@@ -497,8 +497,10 @@ struct MemoryPlacementPass
                                               : StringAttr(),
               DenseI64ArrayAttr::get(ctx, addressSpaces),
               StringAttr::get(ctx, chip.digest()),
-              simChip ? StringAttr::get(ctx, simChip->digest())
-                      : StringAttr()));
+              simChip ? StringAttr::get(ctx, simChip->digest()) : StringAttr(),
+              // The budget a search was given; none for one measurement.
+              search->dependsOnSeed() && searchBudget > 1 ? searchBudget
+                                                          : uint64_t(0)));
     }
 
     // Checked before the report is written, so a failing pass leaves no

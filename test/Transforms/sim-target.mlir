@@ -25,7 +25,7 @@
 // seed-from: anneal starts from the best model-based placement and says so.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal seed-from=model budget=50 report=%t.seeded.json" 2>&1 | FileCheck %s --check-prefix=SEEDED
 // SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp
-// SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}">
+// SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}", budget = 50>
 // RUN: FileCheck %s --check-prefix=SEEDED-REPORT --input-file=%t.seeded.json
 // SEEDED-REPORT: "evaluations": 50,
 // SEEDED-REPORT: "seeded": "model: native=greedy=ilp",

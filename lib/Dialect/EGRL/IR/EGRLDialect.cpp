@@ -176,7 +176,7 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringAttr simTarget, StringAttr seedFrom,
                                  DenseI64ArrayAttr addressSpaces,
                                  StringAttr targetDigest,
-                                 StringAttr simTargetDigest) {
+                                 StringAttr simTargetDigest, uint64_t budget) {
   if (levels.empty())
     return emitError() << "egrl.record needs at least one level";
   llvm::DenseSet<Attribute> seen;

@@ -59,7 +59,9 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     `target_digest` and `sim_target_digest` fingerprint the chips' contents
     (`Target::digest`), so that `strategy=keep`, which finds a chip by the
     name the record gives, can tell a bundled target from an edited copy
-    of it that kept its name.
+    of it that kept its name. `budget` is the evaluations a search was given
+    (absent for strategies that measure one placement), which with the seed
+    reproduces it.
   }];
   let parameters = (ins
     "::mlir::StringAttr":$target,
@@ -72,7 +74,8 @@ def EGRL_RecordAttr : EGRL_Attr<"Record", "record"> {
     OptionalParameter<"::mlir::StringAttr">:$seed_from,
     OptionalParameter<"::mlir::DenseI64ArrayAttr">:$address_spaces,
     OptionalParameter<"::mlir::StringAttr">:$target_digest,
-    OptionalParameter<"::mlir::StringAttr">:$sim_target_digest
+    OptionalParameter<"::mlir::StringAttr">:$sim_target_digest,
+    OptionalParameter<"uint64_t">:$budget
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
