@@ -354,6 +354,19 @@ struct ApplyMemorySpacesPass
         }
       }
     });
+    // Buffers an op (or a copy) writes, and those of them in no level.
+    // (Buffers only read for their shape, as a pooling window, are not
+    // activations of the graph.)
+    auto countWrittenBuffers = [&] {
+      unsigned written = 0, unplaced = 0;
+      module.walk([&](memref::AllocOp alloc) {
+        if (!writers.count(alloc))
+          return;
+        ++written;
+        unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
+      });
+      return std::make_pair(written, unplaced);
+    };
     bool sawPlacement = sawLevelledBuffer;
     module.walk([&](Operation *op) {
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
@@ -361,10 +374,7 @@ struct ApplyMemorySpacesPass
     if (!sawPlacement) {
       // A module with nothing to place (no buffer is written: it computes
       // nothing) has nothing to apply either.
-      unsigned writtenBuffers = 0;
-      module.walk([&](Operation *op) {
-        writtenBuffers += isa<memref::AllocOp, memref::AllocaOp>(op);
-      });
+      unsigned writtenBuffers = countWrittenBuffers().first;
       if (!writtenBuffers)
         return;
       // Every buffer keeps the default space. A module placed (it has the
@@ -380,9 +390,9 @@ struct ApplyMemorySpacesPass
                      : "run --egrl-memory-placement (before "
                        "--one-shot-bufferize) first (it places nothing where "
                        "no node computes); ")
-          << writtenBuffers << " written buffer"
-          << (writtenBuffers == 1 ? "" : "s")
-          << (writtenBuffers == 1 ? " keeps" : " keep")
+          << writtenBuffers
+          << (writtenBuffers == 1 ? " written buffer keeps"
+                                  : " written buffers keep")
           << " the default memory space";
       return;
     }
@@ -466,15 +476,8 @@ struct ApplyMemorySpacesPass
     // (fusion, a conversion), or bufferization replaced it by copies into a
     // new buffer (tensor.concat, insert_slice into an empty tensor), which
     // keep no attribute. Silently defaulted, they would be a placement
-    // nobody asked for. (Buffers only read for their shape, as a pooling
-    // window, are not activations of the graph.)
-    unsigned allocs = 0, unplaced = 0;
-    module.walk([&](memref::AllocOp alloc) {
-      if (!writers.count(alloc))
-        return;
-      ++allocs;
-      unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
-    });
+    // nobody asked for.
+    auto [allocs, unplaced] = countWrittenBuffers();
     if (unplaced > 0)
       unplacedBuffers()
           << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs

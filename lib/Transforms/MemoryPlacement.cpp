@@ -36,10 +36,8 @@ using namespace egrl;
 
 namespace {
 
-/// The pass's budget option when none is given (Passes.td's default), and
-/// the budget that then applies.
+/// The pass's budget option when none is given (Passes.td's default).
 constexpr int64_t kBudgetNotGiven = -1;
-constexpr int64_t kDefaultBudget = 1000;
 
 /// Everything placed for one function; kept until the report is written.
 struct PlacedFunction {
@@ -129,7 +127,8 @@ struct MemoryPlacementPass
     // struct, means what was written: strategy=policy measures once unless
     // a budget is given, and keep reads the record unless a target is.
     const bool budgetGiven = budget != kBudgetNotGiven;
-    const int64_t budgetValue = budgetGiven ? int64_t(budget) : kDefaultBudget;
+    const int64_t budgetValue =
+        budgetGiven ? int64_t(budget) : int64_t(SearchOptions().budget);
     for (const Range &check :
          {Range{"budget", budgetValue, 1, std::numeric_limits<int64_t>::max(),
                 " evaluation"},
@@ -211,7 +210,7 @@ struct MemoryPlacementPass
     if (graphGranularity.empty())
       graphGranularity = "fused";
     if (targetName.empty())
-      targetName = "nnpi-1000";
+      targetName = kDefaultTargetName;
     auto granularityKind = parseGranularity(graphGranularity);
     if (!granularityKind)
       return fail("unknown granularity '" + graphGranularity +
@@ -723,12 +722,13 @@ struct MemoryPlacementPass
   /// copy of a bundled target that kept its name), or "".
   static std::string keptChipDiffers(const char *option, const Target &chip,
                                      StringAttr placedDigest) {
-    if (!placedDigest || placedDigest.getValue() == chip.digest())
+    std::string bundled = chip.digest();
+    if (!placedDigest || placedDigest.getValue() == bundled)
       return "";
     return "strategy=keep: the module was placed for a " + std::string(option) +
            " named '" + chip.name + "' that is not the bundled '" + chip.name +
            "' (its egrl.record's digest " + placedDigest.str() +
-           ", the bundled one's " + chip.digest() +
+           ", the bundled one's " + bundled +
            "): give the file it was placed for with " + option + "=FILE";
   }
 

@@ -242,10 +242,8 @@ class _OnnxImporter:
                     continue
                 if exported(name) and not exported(other):
                     a.transpose_of = b
-                elif exported(other) and not exported(name):
+                else:  # `other` alone is exported, or `name` comes first
                     b.transpose_of = a
-                else:
-                    b.transpose_of = a  # `name` comes first
                 break
 
     def value(self, v) -> Value:

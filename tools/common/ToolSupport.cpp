@@ -47,7 +47,7 @@ llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
 } // namespace
 
 EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
-    : target("target", cl::init("nnpi-1000"),
+    : target("target", cl::init(kDefaultTargetName),
              cl::desc("Target: a bundled name (nnpi-1000, the default; "
                       "edge-small) or a JSON path"),
              cl::cat(category)),

@@ -101,6 +101,8 @@ std::string rateSpanError(llvm::ArrayRef<double> rates);
 llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
 /// Names of the bundled targets (sorted), for --help and diagnostics.
 std::vector<std::string> bundledTargetNames();
+/// The bundled target the pass and the tools place for when none is given.
+inline constexpr const char *kDefaultTargetName = "nnpi-1000";
 /// Whether `name` is a bundled target's: a name read from IR (a placement's
 /// record) is looked up among them only, never read as a path.
 bool isBundledTargetName(llvm::StringRef name);
