@@ -41,10 +41,25 @@
 // Bad input: a clear error and a non-zero exit.
 // An error after some runs keeps them: the table and the files are written.
 // RUN: rm -rf %t.keep
-// RUN: not egrl-bench %S/../Inputs/mlp.mlir no-such-model --strategies=native --out=%t.keep 2>%t.keep.err | FileCheck %s --check-prefix=KEEP
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir %S/../Inputs/dynamic.mlir --strategies=native --out=%t.keep 2>%t.keep.err | FileCheck %s --check-prefix=KEEP
 // KEEP: mlp native - {{.*}} 1.000x
 // RUN: FileCheck %s --check-prefix=KEEP-ERR --input-file=%t.keep.err
-// KEEP-ERR: egrl-bench: error: no model 'no-such-model' {{.*}}; the table and files hold the runs so far
+// KEEP-ERR: egrl-bench: {{.*}}dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes
+// KEEP-ERR-NOT: error:
+// KEEP-ERR: egrl-bench: the table and files hold the runs so far
+// A model that is not there is found before any run; so are two models of one
+// name, whose rows would merge (a model named twice would count as 2 seeds).
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir no-such-model --strategies=native 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: egrl-bench: error: no model 'no-such-model'
+// MISSING-NOT: mlp native
+// RUN: rm -rf %t.same && mkdir -p %t.same/a %t.same/b
+// RUN: cp %S/../Inputs/mlp.mlir %t.same/a/m.mlir && cp %S/../Inputs/resblock.mlir %t.same/b/m.mlir
+// RUN: not egrl-bench %t.same/a/m.mlir %t.same/b/m.mlir --strategies=native 2>&1 | FileCheck %s --check-prefix=SAMENAME
+// SAMENAME: egrl-bench: error: models '{{.*}}a/m.mlir' and '{{.*}}b/m.mlir' are both named 'm', and rows are keyed by name: rename one
+// RUN: not egrl-bench tiny_cnn tiny_cnn --strategies=native 2>&1 | FileCheck %s --check-prefix=MODELTWICE
+// MODELTWICE: egrl-bench: error: model 'tiny_cnn' is named twice
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,greedy,native 2>&1 | FileCheck %s --check-prefix=STRATEGYTWICE
+// STRATEGYTWICE: egrl-bench: error: --strategies: native is named twice
 // RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.keep/bench.json
 // KEPT: "model": "mlp"
 // A graph that takes no time on a target with no layer overhead has no

@@ -111,10 +111,26 @@ egrl::tools::resolveSetup(const EvaluationOptions &options) {
   return std::move(setup);
 }
 
+llvm::Expected<std::string> egrl::tools::modelName(llvm::StringRef spec) {
+  llvm::StringRef synthetic = spec;
+  if (synthetic.consume_front("synthetic:")) {
+    auto [nodesText, seedText] = synthetic.split(':');
+    return "synthetic" + nodesText.str() + "-" + seedText.str();
+  }
+  llvm::Expected<std::string> path = resolveModel(spec);
+  if (!path)
+    return path.takeError();
+  return llvm::sys::path::stem(*path).str();
+}
+
 llvm::Expected<std::unique_ptr<ModelInstance>>
 egrl::tools::loadModelInstance(llvm::StringRef spec,
                                const EvaluationSetup &setup) {
   auto instance = std::make_unique<ModelInstance>();
+  llvm::Expected<std::string> name = modelName(spec);
+  if (!name)
+    return name.takeError();
+  instance->name = std::move(*name);
   llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
   llvm::StringRef synthetic = spec;
   if (synthetic.consume_front("synthetic:")) {
@@ -131,12 +147,10 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
       return error("'" + spec + "': at most " +
                    llvm::Twine(kMaxSyntheticNodes) + " synthetic nodes");
     graph = makeSyntheticGraph(nodes, seed);
-    instance->name = "synthetic" + nodesText.str() + "-" + seedText.str();
   } else {
     llvm::Expected<std::string> path = resolveModel(spec);
     if (!path)
       return path.takeError();
-    instance->name = llvm::sys::path::stem(*path).str();
     graph = loadWorkloadGraph(*path, setup.granularity, setup.function);
   }
   if (!graph)
@@ -203,12 +217,16 @@ std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
   return llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
 }
 
-void egrl::tools::die(llvm::StringRef tool, const llvm::Twine &message) {
+void egrl::tools::printError(llvm::StringRef tool, const llvm::Twine &message) {
   std::string text = message.str();
   llvm::StringRef firstLine = llvm::StringRef(text).split('\n').first;
   if (firstLine.contains(": error: "))
     llvm::errs() << tool << ": " << text << "\n";
   else
     llvm::WithColor::error(llvm::errs(), tool) << text << "\n";
+}
+
+void egrl::tools::die(llvm::StringRef tool, const llvm::Twine &message) {
+  printError(tool, message);
   std::exit(1);
 }

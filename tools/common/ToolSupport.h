@@ -59,6 +59,10 @@ struct ModelInstance {
   }
 };
 
+/// The name a model goes by in tables and files: a file's stem, or
+/// syntheticNODES-SEED. An error when `spec` names no model file.
+llvm::Expected<std::string> modelName(llvm::StringRef spec);
+
 /// `spec` is a bundled model name, a .mlir or graph .json path, or
 /// synthetic:NODES:SEED. `setup` must outlive the result.
 llvm::Expected<std::unique_ptr<ModelInstance>>
@@ -73,8 +77,11 @@ llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 /// long run whose files are written at the end.
 std::error_code makeOutputDirectory(llvm::StringRef dir);
 
-/// Prints `tool: error: message` and exits with 1; a message that is already
-/// an MLIR diagnostic (`file:3:5: error: ...`) keeps its own `error:`.
+/// Prints `tool: error: message`; a message that is already an MLIR
+/// diagnostic (`file:3:5: error: ...`) keeps its own `error:`.
+void printError(llvm::StringRef tool, const llvm::Twine &message);
+
+/// printError(), then exits with 1.
 [[noreturn]] void die(llvm::StringRef tool, const llvm::Twine &message);
 
 /// Renames `option` to `name` and keeps its current name as an alias in

@@ -207,6 +207,11 @@ resolveStrategies(const Target &chip) {
     auto strategy = createStrategy(name.trim());
     if (!strategy)
       die(llvm::toString(strategy.takeError()));
+    // Rows are keyed by strategy: a second one would merge into the first.
+    if (llvm::any_of(searches, [&](const std::unique_ptr<Strategy> &search) {
+          return search->name() == (*strategy)->name();
+        }))
+      die("--strategies: " + name.trim() + " is named twice");
     searches.push_back(std::move(*strategy));
   }
   if (llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
@@ -561,6 +566,21 @@ static int benchMain(int argc, char **argv) {
 
   // Ctrl-C or SIGTERM end the current search with its best placement; the
   // table and files then hold the runs so far, and the exit code is 1.
+  // Rows are keyed by model name: two models of one name would merge.
+  std::map<std::string, std::string> modelNames;
+  for (const std::string &modelArg : models) {
+    llvm::Expected<std::string> name = tools::modelName(modelArg);
+    if (!name)
+      die(llvm::toString(name.takeError()));
+    auto [known, added] = modelNames.try_emplace(*name, modelArg);
+    if (!added)
+      die(known->second == modelArg
+              ? "model '" + modelArg + "' is named twice"
+              : "models '" + known->second + "' and '" + modelArg +
+                    "' are both named '" + *name +
+                    "', and rows are keyed by name: rename one");
+  }
+
   InterruptScope interruptible;
   Results results;
   std::string failed;
@@ -578,8 +598,8 @@ static int benchMain(int argc, char **argv) {
   if (!outDir.empty())
     writeFiles(results, *setup);
   if (!failed.empty()) {
-    llvm::WithColor::error(llvm::errs(), "egrl-bench")
-        << failed << "; the table and files hold the runs so far\n";
+    tools::printError("egrl-bench", failed);
+    llvm::errs() << "egrl-bench: the table and files hold the runs so far\n";
     return 1;
   }
   if (results.stoppedEarly.empty())
