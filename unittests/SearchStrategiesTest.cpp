@@ -1062,6 +1062,32 @@ TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
   }
 }
 
+TEST(EvaluationTracker, EverySearchCrownsOnlyPlacementsMeasuredKTimes) {
+  // A search's last batch used to fill the budget, so a best it found
+  // there was kept on one (maybe lucky) measurement: random's one batch of
+  // 256 never re-measured below that budget. Batches now leave room for
+  // one incumbent's re-measurements, and a placement the budget cannot
+  // measure K times never displaces one measured K times.
+  Target target = test::noisyNnpiTarget(0.1, 3);
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  auto chip = NnpiSim::create(problem);
+  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
+  AnalyticalModel model(problem);
+  for (const char *name : {"random", "ea", "anneal", "pg", "egrl"})
+    for (uint64_t budget : {7u, 60u, 200u}) {
+      SearchContext context{problem, model, **chip, {}};
+      context.options.budget = budget;
+      context.options.repeats = 3;
+      auto strategy = createStrategy(name);
+      ASSERT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
+      auto result = (*strategy)->run(context);
+      ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+      EXPECT_EQ(result->evaluations, budget) << name << " " << budget;
+      EXPECT_EQ(result->measurements.size(), 3u) << name << " " << budget;
+    }
+}
+
 /// Answers with a fixed list of results, in call order.
 class ScriptedEvaluator : public Evaluator {
 public:

@@ -416,7 +416,7 @@ public:
     uint64_t generation = 0;
     // Measures the placements of `batch` not measured before (a population
     // that converged samples the same ones again, and a chip's measurements
-    // are scarce); false when the budget cut it short.
+    // are scarce), as many as the tracker lets this batch measure.
     auto measure = [&](llvm::ArrayRef<Placement> batch,
                        llvm::ArrayRef<std::string> keys,
                        llvm::ArrayRef<Kind> kinds, size_t &freshCount) {
@@ -435,7 +435,6 @@ public:
                  kindOf(batch, keys, freshKeys[j], kinds), fresh[j]);
       }
       freshCount = fresh.size();
-      return freshResults.size() == fresh.size();
     };
     // Each generation fills in orders of its own, drawn on this thread.
     std::mt19937_64 fillOrder;
@@ -496,7 +495,10 @@ public:
       }
 
       size_t freshCount = 0;
-      const bool truncated = !measure(batch, keys, kinds, freshCount);
+      // A batch cut short leaves what it did not measure for the next
+      // generation: the budget is spent, or its last evaluations are kept
+      // for re-measuring a new incumbent (repeats).
+      measure(batch, keys, kinds, freshCount);
       // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
       if (freshCount * 4 < batch.size())
         boost = std::min(1.0, std::max(0.02, boost * 2));
@@ -532,7 +534,7 @@ public:
       generations.push_back(point);
       ++generation;
       progress.update(generation, tracker.used(), speedup());
-      if (truncated || tracker.exhausted())
+      if (tracker.exhausted())
         break; // Budget spent.
       // Hardly anything new for this long even at epsilon 1: the reachable
       // space is exhausted (small graphs, or ones that fit on chip, where
@@ -545,6 +547,8 @@ public:
       std::mt19937_64 trainRng(streamSeed(seed, Train, generation, 0));
       learner->observeRollouts(learnerRewards);
       learner->train(buffer, trainRng);
+      if (fitness.empty())
+        continue; // Only the learner's samples were measured.
 
       // Selection: elites unchanged, then tournament offspring.
       std::mt19937_64 rng(streamSeed(seed, Select, generation, 0));

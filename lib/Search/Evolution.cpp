@@ -74,8 +74,10 @@ public:
       }
       std::vector<EvalResult> results = tracker.evaluateBatch(batch);
       ++generation;
-      if (results.size() < kPopulation)
-        break; // Budget spent mid-generation.
+      // Budget spent mid-generation; a generation cut to leave room for
+      // re-measurements (repeats) goes on with the members it measured.
+      if (results.size() < kPopulation && tracker.exhausted())
+        break;
       std::vector<double> fitness;
       for (const EvalResult &r : results)
         fitness.push_back(reward(r));

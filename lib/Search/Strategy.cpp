@@ -135,6 +135,14 @@ void EvaluationTracker::record(const Placement &placement,
     judged.back() = candidate;
     if (!beatsBest(candidate))
       return; // A lucky first measurement.
+    // Out of budget before its K measurements: it may be lucky, and an
+    // incumbent that had its K stays (judged no better than it).
+    if (haveBest && measured.size() < context.options.repeats &&
+        bestMeasurements.size() == context.options.repeats &&
+        candidate.valid == bestResult.valid) {
+      judged.back().latency = bestResult.latency;
+      return;
+    }
   }
   haveBest = true;
   best = placement;

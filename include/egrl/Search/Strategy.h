@@ -76,7 +76,8 @@ struct SearchOptions {
   /// that measures best is measured K - 1 more times (in the budget) and
   /// kept only if the median still beats the incumbent's median, so noise
   /// does not crown a lucky measurement; the result's latency is that
-  /// median.
+  /// median. One the budget has no room left to measure K times never
+  /// displaces an incumbent measured K times.
   unsigned repeats = 1;
   /// Placements a population search starts from (model-based seeds); each
   /// is measured first (one evaluation) and seeds a sharp Boltzmann member.
@@ -183,11 +184,17 @@ public:
   /// evaluated placement (fewer than given when the budget runs out).
   std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
   /// What evaluateBatch() may still measure: the budget left, less what
-  /// reserve() holds back.
+  /// reserve() holds back, and with repeats K > 1 less the K - 1
+  /// re-measurements a new incumbent of the batch needs (while more than
+  /// that is left), so that the last batch can crown one; a search whose
+  /// batch was cut goes on while the budget is not exhausted.
   uint64_t remaining() const {
     if (exhausted())
       return 0;
     uint64_t left = context.options.budget - evaluations;
+    uint64_t confirmRoom = context.options.repeats - 1;
+    if (left > confirmRoom)
+      left -= confirmRoom;
     return left - std::min(reserved, left);
   }
   /// Holds `count` evaluations back from batches and from re-measurements
