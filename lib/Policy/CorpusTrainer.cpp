@@ -151,6 +151,7 @@ struct CorpusTrainer::Impl {
   double earlierSeconds = 0;
   std::vector<CurvePoint> curvePoints;
   std::vector<LossPoint> lossPoints;
+  std::vector<std::string> caveats;
 };
 
 json CorpusTrainer::Impl::checkpointOptions() const {
@@ -372,6 +373,10 @@ llvm::Error CorpusTrainer::measureNative() {
         return llvm::createStringError(graph.name + ": " +
                                        llvm::toString(seeds.takeError()));
       known = std::move(*seeds);
+      for (const SeedPlacement &seed : known)
+        if (!seed.caveat.empty())
+          impl->caveats.push_back(graph.name + ": " + seed.source + ": " +
+                                  seed.caveat);
     }
     graph.reward.emplace(*graph.tracker, graph.context->problem, known);
     graph.nativeLatency = graph.reward->nativeLatency();
@@ -586,6 +591,9 @@ std::string CorpusTrainer::lossCurvesCsv() const {
 const GnnPolicy &CorpusTrainer::policy() const { return impl->policy; }
 const std::vector<std::string> &CorpusTrainer::graphNames() const {
   return impl->names;
+}
+const std::vector<std::string> &CorpusTrainer::seedCaveats() const {
+  return impl->caveats;
 }
 const std::vector<std::string> &CorpusTrainer::levelNames() const {
   return impl->levels;

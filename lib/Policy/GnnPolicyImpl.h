@@ -113,7 +113,13 @@ struct GnnPolicy::Impl {
   /// step); the cached log-probabilities are stale after it. Returns the
   /// loss.
   double descend(const torch::Tensor &loss) {
-    adam().zero_grad();
+    // Gradients are dropped, not zeroed: a parameter this loss does not
+    // reach (a conditioned policy's context layer, in an unconditioned
+    // step) then has none, and Adam leaves it and its moments alone, as it
+    // does in a process that has not yet given it one (a resumed run).
+    for (torch::Tensor &parameter : net->parameters())
+      parameter.mutable_grad() = torch::Tensor();
+    adam();
     loss.backward();
     torch::nn::utils::clip_grad_norm_(net->parameters(), 5.0);
     adam().step();

@@ -12,9 +12,14 @@
 #include <sys/stat.h>
 
 llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
-  return llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
     os << text;
     return llvm::Error::success();
+  });
+  // Callers name the file they could not write; the error says only why.
+  return llvm::handleErrors(std::move(err), [](const llvm::FileError &e) {
+    return llvm::createStringError(e.convertToErrorCode(),
+                                   e.messageWithoutFileInfo());
   });
 }
 

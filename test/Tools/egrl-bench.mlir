@@ -93,6 +93,11 @@
 // An --out that cannot be a directory fails before any search.
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=1000000000 --out=%s 2>&1 | FileCheck %s --check-prefix=OUTFILE
 // OUTFILE: egrl-bench: error: cannot write into directory '{{.*}}egrl-bench.mlir': Not a directory
+// A directory no file can be made in fails before the runs too (access()
+// lets root through /proc).
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native --out=/proc 2>&1 | FileCheck %s --check-prefix=OUTPROC
+// OUTPROC: egrl-bench: error: cannot write into directory '/proc':
+// OUTPROC-NOT: mlp native
 // A run cut short (here: the evaluator died) says so in bench.json, and
 // counts the evaluations it measured (2), not the budget.
 // RUN: rm -rf %t.stopped

@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/StringSaver.h"
 #include "llvm/Support/WithColor.h"
 
@@ -213,8 +214,32 @@ std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
     return ec;
   if (!llvm::sys::fs::is_directory(dir))
     return std::make_error_code(std::errc::not_a_directory);
-  // A read-only file system, or a directory not ours.
-  return llvm::sys::fs::access(dir, llvm::sys::fs::AccessMode::Write);
+  // A read-only file system, a directory not ours, or one no file can be
+  // made in (/proc, even for root, whom access() lets through): try.
+  int fd;
+  llvm::SmallString<256> probe;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          dir + "/.egrl-write-test-%%%%%%", fd, probe))
+    return ec;
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  return llvm::sys::fs::remove(probe);
+}
+
+std::error_code tools::checkOutputFile(llvm::StringRef file) {
+  llvm::StringRef dir = llvm::sys::path::parent_path(file);
+  if (std::error_code ec = makeOutputDirectory(dir.empty() ? "." : dir))
+    return ec;
+  if (llvm::sys::fs::is_directory(file))
+    return std::make_error_code(std::errc::is_a_directory);
+  if (!llvm::sys::fs::exists(file))
+    return {};
+  // An existing file is written over at the end: it must open for writing
+  // (opened to append here, so that nothing in it changes yet).
+  int fd;
+  if (std::error_code ec = llvm::sys::fs::openFileForWrite(
+          file, fd, llvm::sys::fs::CD_OpenExisting, llvm::sys::fs::OF_Append))
+    return ec;
+  return llvm::sys::Process::SafelyCloseFileDescriptor(fd);
 }
 
 void egrl::tools::printError(llvm::StringRef tool, const llvm::Twine &message) {

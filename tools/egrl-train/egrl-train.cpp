@@ -32,6 +32,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 using namespace egrl;
 namespace cl = llvm::cl;
@@ -267,8 +268,10 @@ static int trainMain(int argc, char **argv) {
     die("--hidden must be between 1 and " + llvm::Twine(kMaxPolicyHidden));
   if (layers == 0 || layers > kMaxPolicyLayers)
     die("--layers must be between 1 and " + llvm::Twine(kMaxPolicyLayers));
-  if (!std::isfinite(learningRate) || learningRate <= 0)
-    die("--learning-rate must be a positive number, not " +
+  // Adam runs in float: a larger step overflows inside LibTorch.
+  if (!std::isfinite(learningRate) || learningRate <= 0 ||
+      learningRate > std::numeric_limits<float>::max())
+    die("--learning-rate must be a positive float (at most 3.4e38), not " +
         llvm::formatv("{0}", learningRate.getValue()).str());
   if (!std::isfinite(imitationWeight) || imitationWeight < 0)
     die("--imitation-weight must be a number at least 0, not " +
@@ -309,14 +312,9 @@ static int trainMain(int argc, char **argv) {
             "' is an input of this run and would be "
             "overwritten");
   }
-  for (llvm::StringRef file : files) {
-    llvm::StringRef dir = llvm::sys::path::parent_path(file);
-    if (dir.empty())
-      continue;
-    if (std::error_code ec = tools::makeOutputDirectory(dir))
-      die("cannot write into directory '" + dir + "' for '" + file +
-          "': " + ec.message());
-  }
+  for (llvm::StringRef file : files)
+    if (std::error_code ec = tools::checkOutputFile(file))
+      die("cannot write '" + file + "': " + ec.message());
 
   llvm::Expected<tools::EvaluationSetup> setup =
       tools::resolveSetup(evaluation);
@@ -360,15 +358,23 @@ static int trainMain(int argc, char **argv) {
         " cannot pay for one round: " + llvm::Twine(trainer.numGraphs()) +
         " graphs need one native measurement each and " +
         llvm::Twine(roundCost) + " evaluations a round (--batch + 1 each)");
+  // Training time counts native's measurements and the seeds' planning.
+  const auto start = std::chrono::steady_clock::now();
   if (llvm::Error err = trainer.measureNative())
     die(llvm::toString(std::move(err)));
+  for (const std::string &caveat : trainer.seedCaveats())
+    llvm::WithColor::warning(llvm::errs(), "egrl-train")
+        << caveat
+        << "; that seed depends on timing and --threads, and so may the "
+           "policy (a longer --time-limit may prove it)\n";
   if (!resume.empty() && budget < trainer.totalEvaluations())
     die("--budget=" + llvm::Twine(budget.getValue()) + " is below the " +
         llvm::Twine(trainer.totalEvaluations()) +
         " evaluations the checkpoint has spent; a resumed run's budget may "
         "only grow");
 
-  llvm::errs() << "egrl-train: " << trainer.numGraphs() << " graphs on "
+  llvm::errs() << "egrl-train: " << trainer.numGraphs()
+               << (trainer.numGraphs() == 1 ? " graph on " : " graphs on ")
                << setup->chip.name
                << (setup->simChip ? " (sim-target " + setup->simChip->name + ")"
                                   : std::string())
@@ -378,7 +384,6 @@ static int trainMain(int argc, char **argv) {
                                   : ", resumed at round " +
                                         std::to_string(trainer.rounds()))
                << "\n";
-  const auto start = std::chrono::steady_clock::now();
   auto seconds = [&] {
     return trainer.secondsBefore() +
            std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -438,10 +443,11 @@ static int trainMain(int argc, char **argv) {
   }
   llvm::errs() << llvm::format(
       "egrl-train: wrote %s: %llu rounds, %llu evaluations, %.1f s, mean "
-      "best %.3fx native over %zu graphs\n",
+      "best %.3fx native over %zu graph%s\n",
       output.c_str(), (unsigned long long)trainer.rounds(),
       (unsigned long long)trainer.totalEvaluations(), total,
-      trainer.meanBestSpeedup(), trainer.numGraphs());
+      trainer.meanBestSpeedup(), trainer.numGraphs(),
+      trainer.numGraphs() == 1 ? "" : "s");
   return 0;
 }
 

@@ -81,6 +81,10 @@ public:
 
   const GnnPolicy &policy() const;
   const std::vector<std::string> &graphNames() const;
+  /// With seedFrom model: "graph: ilp: why" for each seed planned with a
+  /// caveat (ilp stopped at its time limit, so its placement depends on
+  /// timing and threads, and so may the policy).
+  const std::vector<std::string> &seedCaveats() const;
   const std::vector<std::string> &levelNames() const;
   uint64_t rounds() const;
   /// Training seconds of the sessions before a resume.

@@ -11,7 +11,8 @@ namespace egrl {
 
 /// Writes `text` to `path` ("-" is stdout) through a temporary file renamed
 /// into place (llvm::writeToOutput), so a reader, a concurrent run or an
-/// interrupted one never sees half a file.
+/// interrupted one never sees half a file. The error says why, not which
+/// file: callers name it.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 
 /// A pass writing a `document` ("graph", "report", "trace") to stdout claims
