@@ -26,7 +26,7 @@ def read(path):
 
 
 def main(argv):
-    if len(argv) not in (2, 3):
+    if len(argv) not in (2, 3) or argv[1] in ("-h", "--help"):
         sys.exit(__doc__.strip())
     prefix = argv[1]
     out = argv[2] if len(argv) == 3 else prefix + ".png"

@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Base64.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/xxhash.h"
 
 #include <nlohmann/json.hpp>
 
@@ -201,6 +202,14 @@ llvm::Error CorpusTrainer::addGraph(std::string name, const Problem &problem,
   return llvm::Error::success();
 }
 
+/// What a checkpoint records of a graph besides its name, so that a resumed
+/// run refuses a graph whose contents changed under the same name.
+static std::string graphDigest(const GraphState &graph) {
+  return llvm::utohexstr(
+      llvm::xxh3_64bits(graph.context->problem.graph().toJSON(0)),
+      /*LowerCase=*/true, /*Width=*/16);
+}
+
 llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   auto fail = [&](const llvm::Twine &message) {
     return llvm::createStringError(path + ": " + message);
@@ -305,6 +314,12 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       auto corrupt = [&](const llvm::Twine &what) {
         return fail("corrupt checkpoint: graph '" + graph.name + "': " + what);
       };
+      // Checkpoints before 2026-12-04 hold no digest: names only.
+      if (entry.contains("digest") &&
+          entry.at("digest") != json(graphDigest(graph)))
+        return fail("graph '" + graph.name +
+                    "' is not the graph the checkpoint was written for: its "
+                    "contents changed under the same name");
       auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
       if (!evaluations)
         return corrupt("\"evaluations\" must be a positive integer");
@@ -545,7 +560,8 @@ std::string CorpusTrainer::checkpointText(double seconds) const {
       e.push_back({{"placement", placementJSON(elite.placement)},
                    {"reward", elite.reward},
                    {"latency", elite.latency}});
-    saved.push_back({{"evaluations", graph.evaluations()},
+    saved.push_back({{"digest", graphDigest(graph)},
+                     {"evaluations", graph.evaluations()},
                      {"native_latency", graph.nativeLatency},
                      {"have_baseline", graph.haveBaseline},
                      {"baseline", graph.baseline},

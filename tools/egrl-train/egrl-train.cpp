@@ -185,7 +185,9 @@ std::vector<std::string> corpusFiles() {
     return llvm::is_contained(excluded, llvm::sys::path::stem(file));
   });
   if (files.empty())
-    die("the corpus is empty: name graphs or --corpus=DIR (see --help)");
+    die(excluded.empty()
+            ? "the corpus is empty: name graphs or --corpus=DIR (see --help)"
+            : "the corpus is empty: --exclude left out every graph");
   return files;
 }
 
@@ -259,8 +261,9 @@ static int trainMain(int argc, char **argv) {
   std::string command = "egrl-train";
   for (int i = 1; i < argc; ++i)
     command += " " + std::string(argv[i]);
-  if (threads == 0)
-    die("--threads must be at least 1");
+  if (threads == 0 || threads > SearchOptions::kMaxThreads)
+    die("--threads must be between 1 and " +
+        llvm::Twine(SearchOptions::kMaxThreads));
   if (batch < 2)
     die("--batch must be at least 2 (a REINFORCE step needs a baseline)");
   // A policy file holds at most these (what strategy=policy loads).
@@ -290,6 +293,12 @@ static int trainMain(int argc, char **argv) {
   std::vector<std::string> files = {output};
   if (checkpointEvery > 0)
     files.push_back(checkpointFile);
+  // A prefix, not a directory: 'out/' would write 'out/-graphs.csv'.
+  if (!curves.empty() &&
+      llvm::sys::path::is_separator(curves.getValue().back()))
+    die("--curves takes a file prefix (out/run writes out/run-graphs.csv), "
+        "not a directory: '" +
+        curves + "'");
   if (!curves.empty())
     files.push_back(curves + "-graphs.csv");
   if (!curves.empty())
