@@ -4,7 +4,10 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Support/Interrupt.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <nlohmann/json.hpp>
 
@@ -50,6 +53,35 @@ std::string describeExit(const siginfo_t &info) {
   if (info.si_code == CLD_EXITED)
     return "exited with status " + std::to_string(info.si_status);
   return "was killed by signal " + std::to_string(info.si_status);
+}
+
+/// Whether a process of group `group` other than a zombie is running (on
+/// Linux, from /proc; elsewhere: assume so). The command may be a shell
+/// whose child outlives it, still cleaning up after SIGTERM.
+bool groupIsRunning(pid_t group) {
+  std::error_code ec;
+  llvm::sys::fs::directory_iterator it("/proc", ec), end;
+  if (ec)
+    return true;
+  for (; it != end && !ec; it.increment(ec)) {
+    llvm::StringRef name = llvm::sys::path::filename(it->path());
+    unsigned pid;
+    if (name.getAsInteger(10, pid))
+      continue;
+    auto stat = llvm::MemoryBuffer::getFileAsStream(it->path() + "/stat");
+    if (!stat)
+      continue;
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parens.
+    llvm::StringRef fields =
+        (*stat)->getBuffer().substr((*stat)->getBuffer().rfind(')') + 1);
+    llvm::SmallVector<llvm::StringRef, 4> parts;
+    fields.trim().split(parts, ' ', 3, false);
+    long pgrp;
+    if (parts.size() >= 3 && !parts[2].getAsInteger(10, pgrp) &&
+        pgrp == long(group) && parts[0] != "Z")
+      return true;
+  }
+  return false;
 }
 
 /// JSON text even when a name holds bytes that are not UTF-8 (paths in
@@ -208,6 +240,14 @@ llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
     int ready = poll(&fd, 1, slice);
     if (ready > 0)
       return llvm::Error::success();
+    if (ready == 0) {
+      // The command ended, but a process it started holds the socket open:
+      // no answer is coming, so do not wait for the timeout.
+      if (std::optional<siginfo_t> info = exitedWithin(0))
+        return llvm::createStringError("external evaluator '" + command + "' " +
+                                       describeExit(*info) +
+                                       " without answering");
+    }
     if ((ready < 0 && errno == EINTR) ||
         (ready == 0 && Clock::now() < deadline))
       continue;
@@ -378,12 +418,18 @@ void ExternalEvaluator::stop() const {
   // the group goes with it (what the shell left running). The command is
   // reaped last, so the group id stays its own until then. A command stuck
   // in the kernel is left behind rather than waited for.
-  if (!exitedWithin(1000)) {
+  bool exited = exitedWithin(1000).has_value();
+  if (!exited || groupIsRunning(child)) {
+    // Half a second for the whole group, not only the command: a shell
+    // ends at once on SIGTERM while the program it started cleans up.
     kill(-child, SIGTERM);
-    if (!exitedWithin(500)) {
-      kill(-child, SIGKILL);
+    auto deadline = Clock::now() + std::chrono::milliseconds(500);
+    while (Clock::now() < deadline &&
+           (!exitedWithin(0) || groupIsRunning(child)))
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    kill(-child, SIGKILL);
+    if (!exited)
       exitedWithin(2000);
-    }
   }
   kill(-child, SIGKILL);
   int status = 0;

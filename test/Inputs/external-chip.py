@@ -37,8 +37,24 @@ if mode == "retired":
     open(path, "w").write(str(started + 1))
     retired = started >= 3
 
+# Linger: ignores the end of its input, and takes 0.2 s to clean up on
+# SIGTERM (writing $EXTERNAL_CHIP_CLEANED when done), as a command that
+# releases a device would.
+if mode == "linger":
+    def clean_up(*_):
+        time.sleep(0.2)
+        open(os.environ["EXTERNAL_CHIP_CLEANED"], "w").close()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, clean_up)
+
 answered = 0
 for line in sys.stdin:
+    # Orphan: ends at its first request, leaving a process that holds its
+    # output open, so no answer and no end of output ever come.
+    if mode == "orphan":
+        import subprocess
+        subprocess.Popen(["sleep", "30"])
+        sys.exit(3)
     if retired:
         sys.exit(3)
     request = json.loads(line)
@@ -81,3 +97,5 @@ for line in sys.stdin:
               flush=True)
     except BrokenPipeError:
         sys.exit(0)  # egrl stopped listening (an interrupted search).
+if mode == "linger":
+    time.sleep(30)

@@ -50,6 +50,15 @@
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 
+// A command that ends while a process it started holds its output open is
+// reported as ended at once, not after the timeout.
+// RUN: env EGRL_EXTERNAL_TIMEOUT=20 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=5 evaluator='external:%python %S/../Inputs/external-chip.py orphan'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ORPHAN
+// ORPHAN: external evaluator '{{.*}} orphan' exited with status 3 without answering
+// A command that ignores the end of its input gets SIGTERM and half a second
+// to clean up, even behind a shell that forks it (the shell ends at once).
+// RUN: rm -f %t.cleaned
+// RUN: env EXTERNAL_CHIP_CLEANED=%t.cleaned egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=3 evaluator='external:%python %S/../Inputs/external-chip.py linger; true'" -o /dev/null
+// RUN: ls %t.cleaned
 // RUN: env EGRL_EXTERNAL_TIMEOUT=soon not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT
 // TIMEOUT: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, at most 10000000, not 'soon'
 // RUN: env EGRL_EXTERNAL_TIMEOUT=1e8 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TIMEOUT-MAX
