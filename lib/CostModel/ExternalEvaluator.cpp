@@ -384,7 +384,12 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
   };
   json reply = json::parse(*answer, nullptr, false);
   if (!reply.is_object())
-    return bad("expected a JSON object");
+    return bad(reply.is_discarded()
+                   // Valid JSON can still fail here: 1e400 overflows a
+                   // double, and NaN and Infinity are not JSON.
+                   ? "not JSON (numbers must be finite doubles: no NaN, "
+                     "Infinity or 1e400)"
+                   : "expected a JSON object");
   if (reply.value("error", json()).is_string())
     return bad("the command reported an error");
   if (reply.contains("id") && reply["id"] != json(id))

@@ -105,8 +105,12 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << "validity unmeasured";
   else
     os << (s.valid ? "valid"
-                   : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
-                         " overflowed)");
+           // Invalid with nothing over capacity: the evaluator refused it
+           // (an external command's "valid": false).
+           : s.overflowBytes == 0
+               ? "INVALID (the evaluator says the chip cannot run it as given)"
+               : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
+                     " overflowed)");
   os << "; weights:";
   for (size_t l = 0; l < s.levels.size(); ++l)
     os << " " << s.levels[l] << " " << formatBytes(s.weightBytes[l]);

@@ -93,8 +93,10 @@ for line in sys.stdin:
                              "\n" + json.dumps({"latency": 1e-9}) + "\n")
             sys.stdout.flush()
             continue
-        print(json.dumps({"id": request["id"], "latency": (1 + slow) * 1e-6}),
-              flush=True)
+        answer = {"id": request["id"], "latency": (1 + slow) * 1e-6}
+        if mode == "invalid":
+            answer["valid"] = False
+        print(json.dumps(answer), flush=True)
     except BrokenPipeError:
         sys.exit(0)  # egrl stopped listening (an interrupted search).
 if mode == "linger":

@@ -38,7 +38,7 @@
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
 // RUN: not ls %t.garbage.json
-// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': expected a JSON object in answer 0: latency: fast; nothing is annotated
+// GARBAGE: mlp.mlir:1:1: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} garbage': not JSON (numbers must be finite doubles: no NaN, Infinity or 1e400) in answer 0: latency: fast; nothing is annotated
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py die' report=%t.die.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=DIE
 // DIE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 4 of 10 evaluations: external evaluator '{{.*}} die' exited with status 4 without answering
@@ -50,6 +50,10 @@
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 
+// A placement the device says it cannot run is invalid for that reason, not
+// for an overflow egrl repaired.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py invalid'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSED
+// REFUSED: INVALID (the evaluator says the chip cannot run it as given)
 // A command that ends while a process it started holds its output open is
 // reported as ended at once, not after the timeout.
 // RUN: env EGRL_EXTERNAL_TIMEOUT=20 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=5 evaluator='external:%python %S/../Inputs/external-chip.py orphan'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ORPHAN
