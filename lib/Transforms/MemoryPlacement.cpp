@@ -368,8 +368,18 @@ struct MemoryPlacementPass
       }
       AnalyticalModel model(*entry.problem);
       auto evaluatorOr = evaluatorFor(entry);
-      if (!evaluatorOr)
+      if (!evaluatorOr && placed.empty())
         return fail(llvm::toString(evaluatorOr.takeError()));
+      if (!evaluatorOr) {
+        // A later function's command that does not start, or refuses its
+        // graph: said at the function, and the functions placed before it
+        // are still annotated and reported, as when a search stops early.
+        stoppedEarly = llvm::toString(evaluatorOr.takeError());
+        emitError(func.getLoc())
+            << "egrl-memory-placement: @" << func.getSymName() << ": "
+            << stoppedEarly << "; nothing is annotated for it";
+        break;
+      }
       const Evaluator &measure = **evaluatorOr;
 
       SearchContext context{*entry.problem, model, measure, {}};
@@ -621,6 +631,27 @@ struct MemoryPlacementPass
           activations.push_back({node, /*weights=*/false});
         promoteIntoSpareRoom(entry.measured(), entry.result.placement,
                              activations);
+      }
+      if (!entry.result.stopped.empty()) {
+        // Its evaluator failed, or a signal stopped the run: the command is
+        // not started again (it runs once per function), so the moved
+        // placement is annotated and reported unmeasured.
+        entry.remeasureFailed = true;
+        entry.result.result =
+            EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};
+        entry.result.measurements.clear();
+        entry.result.stopped += "; moved to fit beside the other functions' "
+                                "weights, it is not measured again";
+        // The summary of the moved placement: its bytes on the chip, the
+        // evaluator and native as the search had them.
+        AnalyticalModel chipBytes(entry.measured());
+        PlacementSummary moved =
+            summarize(*entry.problem, chipBytes, entry.result,
+                      EvalResult{entry.summary.nativeLatency, true, 0},
+                      strategy, seed, entry.wallSeconds);
+        moved.evaluator = entry.summary.evaluator;
+        entry.summary = std::move(moved);
+        continue;
       }
       auto evaluatorOr = evaluatorFor(entry);
       if (!evaluatorOr)

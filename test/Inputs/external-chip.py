@@ -21,7 +21,9 @@ nodes = hello["graph"]["nodes"]
 assert hello["target"]["element_bytes"] == 1
 assert hello["node_bytes"]["weights"] == [n["weight_elements"] for n in nodes]
 fastest = hello["target"]["levels"][0]["name"]
-if mode == "refuse":
+# refuse-second: refuses the graph of a function called second only.
+if mode == "refuse" or (mode == "refuse-second" and
+                        hello["graph"]["name"] == "second"):
     print(json.dumps({"error": "this chip has no %s" % fastest}), flush=True)
     sys.exit(0)
 print(json.dumps({"ready": True}), flush=True)
@@ -47,6 +49,12 @@ if mode == "linger":
         sys.exit(0)
     signal.signal(signal.SIGTERM, clean_up)
 
+# Every mode counts its starts in $EXTERNAL_CHIP_COUNT when it is set.
+if "EXTERNAL_CHIP_COUNT" in os.environ and mode != "retired":
+    path = os.environ["EXTERNAL_CHIP_COUNT"]
+    started = int(open(path).read()) if os.path.exists(path) else 0
+    open(path, "w").write(str(started + 1))
+
 answered = 0
 for line in sys.stdin:
     # Orphan: ends at its first request, leaving a process that holds its
@@ -66,7 +74,8 @@ for line in sys.stdin:
     if mode == "garbage":
         print("latency: fast", flush=True)
         continue
-    if mode == "die" and answered == 3:
+    if (mode == "die" or (mode == "die-second" and
+                          hello["graph"]["name"] == "second")) and answered == 3:
         sys.exit(4)
     # Flaky: the first run dies at its 4th answer; restarted, it works.
     if mode == "flaky" and answered == 3 and not os.path.exists(

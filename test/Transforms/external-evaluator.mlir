@@ -54,6 +54,23 @@
 // for an overflow egrl repaired.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py invalid'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSED
 // REFUSED: INVALID (the evaluator says the chip cannot run it as given)
+// A command that refuses a later function's graph: that function is named
+// where it is, and the functions before it are still annotated and reported.
+// RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="evaluator='external:%python %S/../Inputs/external-chip.py refuse-second' report=%t.second.json" 2>&1 | FileCheck %s --check-prefix=SECOND
+// SECOND-DAG: two-functions.mlir:6:1: error: egrl-memory-placement: @second: external evaluator '{{.*}}' refused the graph: this chip has no sram; nothing is annotated for it
+// SECOND-DAG: two-functions.mlir:2:1: remark: egrl: placed 1 node of @first
+// RUN: %python -c "import json,sys; print([f['function'] for f in json.load(open(sys.argv[1]))['functions']])" %t.second.json | FileCheck %s --check-prefix=SECOND-REPORT
+// SECOND-REPORT: ['first']
+// A command that fails in a later function is not started again when the
+// functions are fitted together: the moved placement is reported unmeasured.
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/resident-fixup.mlir --egrl-memory-placement="strategy=random budget=20 seed=1 evaluator='external:%python %S/../Inputs/external-chip.py die-second'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOT-AGAIN
+// NOT-AGAIN: resident-fixup.mlir:12:1: remark: egrl: placed 1 node of @second {{.*}}latency unmeasured (the evaluator failed)
+// NOT-AGAIN: resident-fixup.mlir:12:1: error: egrl-memory-placement: the evaluator failed at evaluation 4 of 20 evaluations: {{.*}} exited with status 4 without answering; moved to fit beside the other functions' weights, it is not measured again; the placement is annotated unmeasured
+// Started for @first, @second, and @first again on the room @second's
+// weights leave (it was 4: @second's failed command started again too).
+// RUN: cat %t.count | FileCheck %s --check-prefix=STARTED
+// STARTED: {{^}}3{{$}}
 // A command that ends while a process it started holds its output open is
 // reported as ended at once, not after the timeout.
 // RUN: env EGRL_EXTERNAL_TIMEOUT=20 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=5 evaluator='external:%python %S/../Inputs/external-chip.py orphan'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ORPHAN
