@@ -250,6 +250,9 @@ void SearchProgress::update(uint64_t evaluations, double bestLatency) {
       "%s: %llu/%llu evaluations, best %s, %.1f s elapsed, ETA %.1f s\n",
       strategy.c_str(), (unsigned long long)evaluations,
       (unsigned long long)budget,
-      bestLatency > 0 ? formatSeconds(bestLatency).c_str() : "none yet",
+      // Infinite: what a failed evaluator answered, not a measurement.
+      bestLatency > 0 && std::isfinite(bestLatency)
+          ? formatSeconds(bestLatency).c_str()
+          : "none yet",
       elapsed, eta);
 }

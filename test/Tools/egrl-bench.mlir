@@ -72,6 +72,9 @@
 // NOMODEL: egrl-bench: error: no model 'no-such-model' (not a file, and not a bundled model: bert_base, mobilenet_v2, resnet101, resnet50, tiny_cnn)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,annealing 2>&1 | FileCheck %s --check-prefix=NOSTRATEGY
 // NOSTRATEGY: egrl-bench: error: unknown strategy 'annealing'
+// NOSTRATEGY-NOT: keep
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=UNUSEDPOLICY
+// UNUSEDPOLICY: egrl-bench: warning: --policy has no effect: no strategy in --strategies places with it (add policy)
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,keep 2>&1 | FileCheck %s --check-prefix=KEEPSTRATEGY
 // KEEPSTRATEGY: egrl-bench: error: --strategies names keep, which measures the placement a placed module carries: use egrl-opt --egrl-memory-placement=strategy=keep on it
 // RUN: not egrl-bench %S/../Inputs/dynamic.mlir 2>&1 | FileCheck %s --check-prefix=DYNAMIC

@@ -205,8 +205,14 @@ resolveStrategies(const Target &chip) {
           "module carries: use egrl-opt --egrl-memory-placement=strategy=keep "
           "on it (egrl-bench places models itself)");
     auto strategy = createStrategy(name.trim());
-    if (!strategy)
-      die(llvm::toString(strategy.takeError()));
+    if (!strategy) {
+      llvm::consumeError(strategy.takeError());
+      std::string known;
+      for (llvm::StringRef n : strategyNames())
+        if (n != "keep") // The pass's; refused above.
+          known += (known.empty() ? "" : ", ") + n.str();
+      die("unknown strategy '" + name.trim() + "' (known: " + known + ")");
+    }
     // Rows are keyed by strategy: a second one would merge into the first.
     if (llvm::any_of(searches, [&](const std::unique_ptr<Strategy> &search) {
           return search->name() == (*strategy)->name();
@@ -239,6 +245,11 @@ resolveStrategies(const Target &chip) {
           die(llvm::toString(std::move(err)));
       }
     }
+  } else if (!policyFile.empty()) {
+    // As the pass warns about policy= without strategy=policy.
+    llvm::WithColor::warning(llvm::errs(), "egrl-bench")
+        << "--policy has no effect: no strategy in --strategies places with "
+           "it (add policy)\n";
   }
   return searches;
 }
