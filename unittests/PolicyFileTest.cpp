@@ -170,6 +170,17 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   EXPECT_NE(message.find("p.json: corrupt policy file:"), std::string::npos)
       << message;
   EXPECT_NE(message.find("levels"), std::string::npos) << message;
+
+  // Level names mean what each head's outputs are: one name per level.
+  json twice = document;
+  twice["levels"][1] = twice["levels"][0];
+  EXPECT_EQ(errorOf(parsePolicyFile(twice.dump(), "p.json")),
+            "p.json: corrupt policy file: level '" +
+                document["levels"][0].get<std::string>() + "' is named twice");
+  json unnamed = document;
+  unnamed["levels"][2] = "";
+  EXPECT_EQ(errorOf(parsePolicyFile(unnamed.dump(), "p.json")),
+            "p.json: corrupt policy file: level 2 has no name");
 }
 
 TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {

@@ -355,6 +355,12 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
                                 e.at("latency").get<double>()});
       }
     }
+    // Every round measures each graph at least once, after its native.
+    for (const GraphState &graph : s.graphs)
+      if (s.round >= graph.evaluationsBefore)
+        return fail("corrupt checkpoint: round " + llvm::Twine(s.round) +
+                    " after only " + llvm::Twine(graph.evaluationsBefore) +
+                    " evaluations of graph '" + graph.name + "'");
     for (const json &c : state.at("curves"))
       s.curvePoints.push_back(
           {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});

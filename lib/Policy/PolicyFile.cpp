@@ -236,6 +236,16 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     meta.command = readOr<std::string>(document, "command", "");
     if (meta.levels.empty() || meta.levels.size() > 16)
       return error(origin, "corrupt policy file: 1 to 16 levels expected");
+    // Targets name their levels uniquely; so did the one it was trained on.
+    for (size_t l = 0; l < meta.levels.size(); ++l) {
+      if (meta.levels[l].empty())
+        return error(origin, "corrupt policy file: level " + llvm::Twine(l) +
+                                 " has no name");
+      if (llvm::is_contained(llvm::ArrayRef(meta.levels).take_front(l),
+                             meta.levels[l]))
+        return error(origin, "corrupt policy file: level '" + meta.levels[l] +
+                                 "' is named twice");
+    }
 
     std::vector<ParameterTensor> tensors;
     const json &parameters = member(document, "parameters");
