@@ -14,7 +14,7 @@
 // LOG: egrl-bench: mlp: 2 nodes, native 11.77 us on analytical
 // LOG: greedy   budget 1000   seed 0: 11.77 us (1.000x vs native) valid in 1 evaluations
 
-// CSV: model,strategy,budget,seed,latency_s,native_latency_s,speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s
+// CSV: model,strategy,budget,seed,latency_s,native_latency_s,speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s,stopped
 // CSV-NEXT: mlp,native,1000,0,1.176960e-05,1.176960e-05,1.0000,,1,1,
 
 // --sim-target measures on another chip than the model's target, --seed-from
@@ -104,7 +104,11 @@
 // A run cut short (here: the evaluator died) says so in bench.json, and
 // counts the evaluations it measured (2), not the budget.
 // RUN: rm -rf %t.stopped
-// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=random --budgets=10 --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die' --out=%t.stopped > /dev/null 2>&1
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=random --budgets=10 --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die' --out=%t.stopped 2>/dev/null | FileCheck %s --check-prefix=STOPPED-TABLE
+// STOPPED-TABLE: mlp random* 10
+// STOPPED-TABLE: * mlp random: stopped early: the evaluator failed at evaluation 3 of 10 evaluations
+// RUN: FileCheck %s --check-prefix=STOPPED-CSV --input-file=%t.stopped/bench.csv
+// STOPPED-CSV: mlp,random,10,0,{{.*}},2,{{[0-9.]+}},"the evaluator failed at evaluation 3 of 10 evaluations: {{.*}}"
 // RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; print(r['stopped']); sys.exit('failed at evaluation 3 of 10' not in r['stopped'] or r['evaluations'] != 2)" %t.stopped/bench.json
 // --threads is the pass's threads=; --search-threads, its former name, still
 // works, and the placement is the same for any count.

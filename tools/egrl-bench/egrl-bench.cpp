@@ -423,7 +423,7 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
     size_t j = i;
     std::vector<double> latency, evals, wall;
     unsigned valid = 0;
-    std::string caveat;
+    std::string caveat, stopped;
     while (j < runs.size() && runs[j].model == runs[i].model &&
            runs[j].strategy == runs[i].strategy &&
            runs[j].budget == runs[i].budget) {
@@ -433,6 +433,8 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
       valid += runs[j].result.result.valid;
       if (caveat.empty())
         caveat = runs[j].result.caveat;
+      if (stopped.empty())
+        stopped = runs[j].result.stopped;
       ++j;
     }
     const Run &first = runs[i];
@@ -455,6 +457,13 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
       strategyText += "*";
       footnotes.push_back(first.model + " " + first.strategy + ": " + caveat);
     }
+    // So is a run cut short (Ctrl-C, a failed evaluator): its row is what
+    // it measured before.
+    if (!stopped.empty()) {
+      strategyText += strategyText.back() == '*' ? "" : "*";
+      footnotes.push_back(first.model + " " + first.strategy +
+                          ": stopped early: " + stopped);
+    }
     llvm::outs() << llvm::format(
         "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
         first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
@@ -471,7 +480,8 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
 void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
   json all = json::array();
   std::string csv = "model,strategy,budget,seed,latency_s,native_latency_s,"
-                    "speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s\n";
+                    "speedup_vs_native,gap_to_ilp,valid,evaluations,wall_s,"
+                    "stopped\n";
   for (const Run &run : results.runs) {
     const double latency = run.result.result.latency;
     const double native = results.nativeLatency.at(run.model);
@@ -508,15 +518,18 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       all.back()["measurements"] = run.result.measurements;
     if (run.noiseFree > 0)
       all.back()["noise_free_latency_s"] = run.noiseFree;
-    csv += llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
-                         "{10:f4}\n",
-                         csvField(run.model), run.strategy, run.budget,
-                         run.seed, latency, native, native / latency,
-                         std::isnan(gap) ? std::string()
-                                         : llvm::formatv("{0:f6}", gap).str(),
-                         run.result.result.valid ? 1 : 0,
-                         run.result.evaluations, run.wall)
-               .str();
+    csv +=
+        llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
+                      "{10:f4},{11}\n",
+                      csvField(run.model), run.strategy, run.budget, run.seed,
+                      latency, native, native / latency,
+                      std::isnan(gap) ? std::string()
+                                      : llvm::formatv("{0:f6}", gap).str(),
+                      run.result.result.valid ? 1 : 0, run.result.evaluations,
+                      run.wall,
+                      run.result.stopped.empty() ? std::string()
+                                                 : csvField(run.result.stopped))
+            .str();
   }
   json document = {
       {"format", "egrl-bench"},
