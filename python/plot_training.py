@@ -26,7 +26,10 @@ def read(path):
 
 
 def main(argv):
-    if len(argv) not in (2, 3) or argv[1] in ("-h", "--help"):
+    if len(argv) > 1 and argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return
+    if len(argv) not in (2, 3):
         sys.exit(__doc__.strip())
     prefix = argv[1]
     out = argv[2] if len(argv) == 3 else prefix + ".png"

@@ -241,9 +241,13 @@ llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
     if (ready > 0)
       return llvm::Error::success();
     if (ready == 0) {
-      // The command ended, but a process it started holds the socket open:
-      // no answer is coming, so do not wait for the timeout.
-      if (std::optional<siginfo_t> info = exitedWithin(0))
+      // The command failed (a status other than 0, or a signal), but a
+      // process it started holds the socket open: no answer is coming, so
+      // do not wait for the timeout. One that exits 0 may have handed the
+      // protocol to a child (setsid), which is waited for as before.
+      std::optional<siginfo_t> info = exitedWithin(0);
+      if (info && !(info->si_code == CLD_EXITED && info->si_status == 0) &&
+          poll(&fd, 1, 0) == 0)
         return llvm::createStringError("external evaluator '" + command + "' " +
                                        describeExit(*info) +
                                        " without answering");
@@ -431,7 +435,7 @@ void ExternalEvaluator::stop() const {
     auto deadline = Clock::now() + std::chrono::milliseconds(500);
     while (Clock::now() < deadline &&
            (!exitedWithin(0) || groupIsRunning(child)))
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     kill(-child, SIGKILL);
     if (!exited)
       exitedWithin(2000);

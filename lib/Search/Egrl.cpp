@@ -255,7 +255,11 @@ public:
     // for them however many seeds and re-measurements come first.
     const std::vector<Placement> &candidates =
         context.options.candidatePlacements;
-    tracker.reserve(candidates.size());
+    // With repeats a candidate needs its re-measurements too, or it could
+    // not displace a seed measured K times.
+    tracker.reserve(candidates.empty()
+                        ? 0
+                        : candidates.size() + context.options.repeats - 1);
     llvm::Expected<std::vector<SeedPlacement>> optionSeeds =
         seedPlacements(context, tracker);
     if (!optionSeeds)

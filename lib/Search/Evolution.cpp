@@ -88,7 +88,7 @@ public:
       };
       std::vector<BoltzmannChromosome> next;
       next.reserve(kPopulation);
-      for (unsigned e = 0; e < elites; ++e)
+      for (unsigned e = 0; e < elites && e < order.size(); ++e)
         next.push_back(population[order[e]]);
       while (next.size() < kPopulation) {
         BoltzmannChromosome child = population[tournament()];

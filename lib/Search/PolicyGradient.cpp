@@ -46,7 +46,7 @@ public:
           count, context.options.seed * 1000003ULL + round++);
       std::vector<EvalResult> results = tracker.evaluateBatch(batch);
       if (results.size() < 2)
-        break; // One sample has no baseline to learn from.
+        continue; // One sample has no baseline to learn from.
       std::vector<double> rewards;
       for (const EvalResult &r : results)
         rewards.push_back(reward(r));

@@ -198,9 +198,11 @@ SearchResult EvaluationTracker::finish() const {
     out.stopped = "interrupted by " + signalName(signal) + " after " +
                   ofBudget(evaluatorFailure.empty() ? evaluations
                                                     : failedAt - 1);
-  else if (!evaluatorFailure.empty())
+  else if (!evaluatorFailure.empty()) {
     out.stopped = "the evaluator failed at evaluation " + ofBudget(failedAt) +
                   ": " + evaluatorFailure;
+    out.evaluatorFailed = true;
+  }
   return out;
 }
 

@@ -632,10 +632,10 @@ struct MemoryPlacementPass
         promoteIntoSpareRoom(entry.measured(), entry.result.placement,
                              activations);
       }
-      if (!entry.result.stopped.empty()) {
-        // Its evaluator failed, or a signal stopped the run: the command is
-        // not started again (it runs once per function), so the moved
-        // placement is annotated and reported unmeasured.
+      if (entry.result.evaluatorFailed) {
+        // Its evaluator failed: the command is not started again (it runs
+        // once per function), so the moved placement is annotated and
+        // reported unmeasured.
         entry.remeasureFailed = true;
         entry.result.result =
             EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};

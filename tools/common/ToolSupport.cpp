@@ -226,20 +226,16 @@ std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
 }
 
 std::error_code tools::checkOutputFile(llvm::StringRef file) {
+  if (file == "-")
+    return {};
+  // Files are written to a temporary one renamed into place
+  // (writeWholeFile): what must be writable is the directory.
   llvm::StringRef dir = llvm::sys::path::parent_path(file);
   if (std::error_code ec = makeOutputDirectory(dir.empty() ? "." : dir))
     return ec;
   if (llvm::sys::fs::is_directory(file))
     return std::make_error_code(std::errc::is_a_directory);
-  if (!llvm::sys::fs::exists(file))
-    return {};
-  // An existing file is written over at the end: it must open for writing
-  // (opened to append here, so that nothing in it changes yet).
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::openFileForWrite(
-          file, fd, llvm::sys::fs::CD_OpenExisting, llvm::sys::fs::OF_Append))
-    return ec;
-  return llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  return {};
 }
 
 void egrl::tools::printError(llvm::StringRef tool, const llvm::Twine &message) {

@@ -77,9 +77,10 @@ llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 /// long run whose files are written at the end.
 std::error_code makeOutputDirectory(llvm::StringRef dir);
 
-/// Checks, before a long run, that `file` can be written at its end: its
-/// directory as makeOutputDirectory() does, and that it is not a directory
-/// and, if it exists, opens for writing. Changes nothing in it.
+/// Checks, before a long run, that `file` can be written at its end (by
+/// writeWholeFile, which renames a temporary file into place): its
+/// directory as makeOutputDirectory() does, and that it is not a directory.
+/// "-" (stdout) passes.
 std::error_code checkOutputFile(llvm::StringRef file);
 
 /// Prints `tool: error: message`; a message that is already an MLIR

@@ -143,6 +143,8 @@ struct SearchResult {
   /// the evaluator failing; empty when it did not. The placement is still
   /// the best one measured.
   std::string stopped;
+  /// The evaluator failed (not a signal): it is not asked again.
+  bool evaluatorFailed = false;
   /// The policy file a trained-policy strategy placed with; else empty.
   std::string policyFile;
 };
