@@ -968,6 +968,54 @@ private:
   uint64_t stopAt;
 };
 
+/// Like an MPI pool stopped by a signal mid-batch: after the request, the
+/// placements no worker answered (here every other one) come back infinite,
+/// while others in the same batch were measured.
+class PartlyAnsweringEvaluator : public Evaluator {
+public:
+  PartlyAnsweringEvaluator(const AnalyticalModel &model, uint64_t stopAt)
+      : Evaluator(model.problem()), model(model), stopAt(stopAt) {}
+  llvm::StringRef name() const override { return "partly-answering"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    uint64_t call = ++calls;
+    if (call == stopAt)
+      requestStop(SIGINT);
+    if (call > stopAt && call % 2 == 0)
+      return {std::numeric_limits<double>::infinity(), false, 0};
+    ++answered;
+    return model.evaluate(placement);
+  }
+  mutable std::atomic<uint64_t> calls{0}, answered{0};
+
+private:
+  const AnalyticalModel &model;
+  uint64_t stopAt;
+};
+
+TEST(EvaluationTracker, CountsOnlyWhatAnInterruptedEvaluatorAnswered) {
+  // An MPI run stopped by Ctrl-C counted the placements sent but never
+  // answered as measured ("after 500 of 500 evaluations" for ~350), and a
+  // pass whose only evaluation was unanswered annotated it as measured.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  PartlyAnsweringEvaluator evaluator(model, 100);
+  SearchContext context{problem, model, evaluator, {}};
+  context.options.budget = 1000;
+  auto strategy = createStrategy("random");
+  ASSERT_TRUE(bool(strategy));
+  auto result = (*strategy)->run(context);
+  clearStopRequest();
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_LT(evaluator.answered.load(), evaluator.calls.load());
+  EXPECT_EQ(result->evaluations, evaluator.answered.load());
+  EXPECT_EQ(result->stopped, "interrupted by SIGINT after " +
+                                 std::to_string(evaluator.answered.load()) +
+                                 " of 1000 evaluations");
+  EXPECT_TRUE(std::isfinite(result->result.latency));
+}
+
 TEST(InterruptScope, ANewSearchForgetsAStopAnsweredBefore) {
   // After a Ctrl-C stopped one placement, a process that goes on (the next
   // input of --split-input-file, a compiler embedding the pass) must not

@@ -100,12 +100,22 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
 void EvaluationTracker::record(const Placement &placement,
                                const EvalResult &result) {
   ++evaluations;
-  // A failed evaluator answers every later call with an infinite latency;
-  // there is nothing left to search with. (Batches are recorded after they
-  // are measured, so the first infinite answer says which one failed.)
-  if (evaluatorFailure.empty() && !std::isfinite(result.latency)) {
-    evaluatorFailure = context.evaluator.failure();
-    failedAt = evaluations;
+  // A failed or interrupted evaluator answers what it did not measure with
+  // an infinite latency: not a measurement. There is nothing left to search
+  // with. (Batches are recorded after they are measured, so the first
+  // infinite answer says which one failed; an MPI pool's later items may
+  // still have been answered, by other workers.)
+  // (A model's own infinity, on rates too small to compute with, is a
+  // measurement.)
+  if (!std::isfinite(result.latency)) {
+    std::string failure = context.evaluator.failure();
+    if (stopSignal() != 0 || !failure.empty()) {
+      ++unanswered;
+      if (failedAt == 0) {
+        evaluatorFailure = failure;
+        failedAt = evaluations;
+      }
+    }
   }
   // An invalid placement is only kept until a valid one shows up: the
   // rectified version of it is what the compiler would run.
@@ -184,9 +194,9 @@ SearchResult EvaluationTracker::finish() const {
   // The chip's capacity rules: what the evaluator rectified and measured.
   rectify(context.evaluator.problem(), out.placement);
   out.result = bestResult;
-  // What was measured: after an evaluator failed, the rest of its batch
-  // was answered with nothing.
-  out.evaluations = evaluatorFailure.empty() ? evaluations : failedAt - 1;
+  // What was measured: after an evaluator failed or a signal, the rest of
+  // its batch (or what no MPI worker answered) was answered with nothing.
+  out.evaluations = evaluations - unanswered;
   out.history = history;
   out.measurements = bestMeasurements;
   auto ofBudget = [&](uint64_t count) {
@@ -196,8 +206,7 @@ SearchResult EvaluationTracker::finish() const {
   // A signal first: it also breaks off an external evaluator's wait.
   if (int signal = stopSignal())
     out.stopped = "interrupted by " + signalName(signal) + " after " +
-                  ofBudget(evaluatorFailure.empty() ? evaluations
-                                                    : failedAt - 1);
+                  ofBudget(out.evaluations);
   else if (!evaluatorFailure.empty()) {
     out.stopped = "the evaluator failed at evaluation " + ofBudget(failedAt) +
                   ": " + evaluatorFailure;

@@ -237,6 +237,8 @@ private:
   uint64_t evaluations = 0;
   std::string evaluatorFailure;
   uint64_t failedAt = 0; ///< The evaluation that failed, counting from 1.
+  /// Evaluations a failed or interrupted evaluator did not answer.
+  uint64_t unanswered = 0;
   /// Evaluated placements of a batch not yet recorded: re-measurements
   /// must leave them room in the budget.
   uint64_t unrecorded = 0;
