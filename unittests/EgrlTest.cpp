@@ -44,11 +44,7 @@ Target tinyTarget() {
 SearchResult runEgrl(const Problem &problem, SearchOptions options) {
   AnalyticalModel model(problem);
   SearchContext context{problem, model, model, std::move(options)};
-  auto strategy = createStrategy("egrl");
-  EXPECT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
-  auto result = (*strategy)->run(context);
-  EXPECT_TRUE(bool(result)) << llvm::toString(result.takeError());
-  return std::move(*result);
+  return test::runSearch("egrl", context);
 }
 
 TEST(ReplayBuffer, RingOverwritesOldestAndSamplesDeterministically) {

@@ -41,13 +41,10 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
   AnalyticalModel model(problem);
   CountingEvaluator counting(model);
   SearchContext context{problem, model, counting, options};
-  auto strategy = createStrategy(name);
-  EXPECT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
-  auto result = (*strategy)->run(context);
-  EXPECT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  SearchResult result = test::runSearch(name, context);
   if (evaluatorCalls)
     *evaluatorCalls = counting.calls;
-  return std::move(*result);
+  return result;
 }
 
 /// Three levels with capacities that make choices (sizes of synthetic
@@ -1003,17 +1000,14 @@ TEST(EvaluationTracker, CountsOnlyWhatAnInterruptedEvaluatorAnswered) {
   PartlyAnsweringEvaluator evaluator(model, 100);
   SearchContext context{problem, model, evaluator, {}};
   context.options.budget = 1000;
-  auto strategy = createStrategy("random");
-  ASSERT_TRUE(bool(strategy));
-  auto result = (*strategy)->run(context);
+  SearchResult result = test::runSearch("random", context);
   clearStopRequest();
-  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
   EXPECT_LT(evaluator.answered.load(), evaluator.calls.load());
-  EXPECT_EQ(result->evaluations, evaluator.answered.load());
-  EXPECT_EQ(result->stopped, "interrupted by SIGINT after " +
-                                 std::to_string(evaluator.answered.load()) +
-                                 " of 1000 evaluations");
-  EXPECT_TRUE(std::isfinite(result->result.latency));
+  EXPECT_EQ(result.evaluations, evaluator.answered.load());
+  EXPECT_EQ(result.stopped, "interrupted by SIGINT after " +
+                                std::to_string(evaluator.answered.load()) +
+                                " of 1000 evaluations");
+  EXPECT_TRUE(std::isfinite(result.result.latency));
 }
 
 TEST(InterruptScope, ANewSearchForgetsAStopAnsweredBefore) {
@@ -1130,13 +1124,9 @@ TEST(EvaluationTracker, EverySearchCrownsOnlyPlacementsMeasuredKTimes) {
         SearchContext context{problem, model, **chip, {}};
         context.options.budget = budget;
         context.options.repeats = repeats;
-        auto strategy = createStrategy(name);
-        ASSERT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
-        auto result = (*strategy)->run(context);
-        ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
-        EXPECT_EQ(result->evaluations, budget) << name << " " << budget;
-        EXPECT_EQ(result->measurements.size(), repeats)
-            << name << " " << budget;
+        SearchResult result = test::runSearch(name, context);
+        EXPECT_EQ(result.evaluations, budget) << name << " " << budget;
+        EXPECT_EQ(result.measurements.size(), repeats) << name << " " << budget;
       }
 }
 

@@ -6,6 +6,7 @@
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Graph/WorkloadGraph.h"
+#include "egrl/Search/Strategy.h"
 #include "egrl/Target/Target.h"
 
 #include <gtest/gtest.h>
@@ -135,6 +136,23 @@ inline Target noisyNnpiTarget(double stddev, uint64_t seed) {
   sim["noise_seed"] = seed;
   target.simSection = sim.dump();
   return target;
+}
+
+/// Runs strategy `name` in `context`; a strategy that cannot be made or run
+/// is a test failure (and an empty result).
+inline SearchResult runSearch(llvm::StringRef name,
+                              const SearchContext &context) {
+  auto strategy = createStrategy(name);
+  if (!strategy) {
+    ADD_FAILURE() << llvm::toString(strategy.takeError());
+    return {};
+  }
+  auto result = (*strategy)->run(context);
+  if (!result) {
+    ADD_FAILURE() << name.str() << ": " << llvm::toString(result.takeError());
+    return {};
+  }
+  return std::move(*result);
 }
 
 } // namespace egrl::test
