@@ -58,6 +58,8 @@ struct GraphState {
   double baseline = 0, spread = 1;
   double bestLatency = 0; ///< Best valid measured, 0 for none.
   std::vector<Elite> elites;
+  /// graphDigest() of the graph, which does not change while it trains.
+  std::string digest;
 
   uint64_t evaluations() const { return evaluationsBefore + tracker->used(); }
   double bestSpeedup() const {
@@ -180,6 +182,18 @@ CorpusTrainer::CorpusTrainer(const CorpusTrainerOptions &options,
 
 CorpusTrainer::~CorpusTrainer() = default;
 
+/// What a checkpoint records of a graph besides its name, so that a resumed
+/// run refuses a graph whose contents changed under the same name.
+/// Locations are left out: an .mlir file without explicit ones locates its
+/// ops by the path it was given, and the same graph may come from elsewhere.
+static std::string graphDigest(const WorkloadGraph &graph) {
+  json contents = json::parse(graph.toJSON(0));
+  for (json &node : contents["nodes"])
+    node.erase("loc");
+  return llvm::utohexstr(llvm::xxh3_64bits(contents.dump()),
+                         /*LowerCase=*/true, /*Width=*/16);
+}
+
 llvm::Error CorpusTrainer::addGraph(std::string name, const Problem &problem,
                                     const Problem &measured,
                                     const AnalyticalModel &model,
@@ -191,6 +205,7 @@ llvm::Error CorpusTrainer::addGraph(std::string name, const Problem &problem,
   GraphState state;
   state.name = std::move(name);
   state.measured = &measured;
+  state.digest = graphDigest(problem.graph());
   state.context = std::make_unique<SearchContext>(
       SearchContext{problem, model, evaluator, {}});
   // Training spends the budget over all graphs; each tracker only
@@ -200,18 +215,6 @@ llvm::Error CorpusTrainer::addGraph(std::string name, const Problem &problem,
   state.tracker = std::make_unique<EvaluationTracker>(*state.context);
   impl->graphs.push_back(std::move(state));
   return llvm::Error::success();
-}
-
-/// What a checkpoint records of a graph besides its name, so that a resumed
-/// run refuses a graph whose contents changed under the same name.
-/// Locations are left out: an .mlir file without explicit ones locates its
-/// ops by the path it was given, and the same graph may come from elsewhere.
-static std::string graphDigest(const GraphState &graph) {
-  json contents = json::parse(graph.context->problem.graph().toJSON(0));
-  for (json &node : contents["nodes"])
-    node.erase("loc");
-  return llvm::utohexstr(llvm::xxh3_64bits(contents.dump()),
-                         /*LowerCase=*/true, /*Width=*/16);
 }
 
 llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
@@ -319,8 +322,7 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
         return fail("corrupt checkpoint: graph '" + graph.name + "': " + what);
       };
       // Checkpoints before 2026-12-04 hold no digest: names only.
-      if (entry.contains("digest") &&
-          entry.at("digest") != json(graphDigest(graph)))
+      if (entry.contains("digest") && entry.at("digest") != json(graph.digest))
         return fail("graph '" + graph.name +
                     "' is not the graph the checkpoint was written for: its "
                     "contents changed under the same name");
@@ -570,7 +572,7 @@ std::string CorpusTrainer::checkpointText(double seconds) const {
       e.push_back({{"placement", placementJSON(elite.placement)},
                    {"reward", elite.reward},
                    {"latency", elite.latency}});
-    saved.push_back({{"digest", graphDigest(graph)},
+    saved.push_back({{"digest", graph.digest},
                      {"evaluations", graph.evaluations()},
                      {"native_latency", graph.nativeLatency},
                      {"have_baseline", graph.haveBaseline},

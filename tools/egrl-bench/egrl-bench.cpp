@@ -588,8 +588,6 @@ static int benchMain(int argc, char **argv) {
   std::vector<std::unique_ptr<Strategy>> searches =
       resolveStrategies(setup->chip);
 
-  // Ctrl-C or SIGTERM end the current search with its best placement; the
-  // table and files then hold the runs so far, and the exit code is 1.
   // Rows are keyed by model name: two models of one name would merge.
   std::map<std::string, std::string> modelNames;
   for (const std::string &modelArg : models) {
@@ -605,6 +603,8 @@ static int benchMain(int argc, char **argv) {
                     "', and rows are keyed by name: rename one");
   }
 
+  // Ctrl-C or SIGTERM end the current search with its best placement; the
+  // table and files then hold the runs so far, and the exit code is 1.
   InterruptScope interruptible;
   Results results;
   std::string failed;
