@@ -5,7 +5,9 @@
 # how a rule about policies chosen with the held-out models in view fares on
 # graphs that played no part in choosing it (docs/policy.md). Imports the
 # graphs once into build/validation/validation_models/ (about 2 min), then
-# about 1 min; results in build/validation/results-<set>/.
+# about 1 min; results in build/validation/results-<set>/ (under
+# $EGRL_VALIDATION_RESULTS instead when set: scripts/train-policies.sh keeps
+# each seed's apart).
 # With --torchvision, the same for validation_models.TORCHVISION instead:
 # torchvision models outside the corpus and the held-out set (about 1 min to
 # import); one choice was made on them with the transformers (docs/training.md,
@@ -31,7 +33,7 @@ fi
 # Graphs are imported once per source; results go under one directory per
 # set, so that the sets sharing a source do not overwrite each other's.
 graphsDir=$build/validation/$source
-out=$build/validation/results-$list
+out=${EGRL_VALIDATION_RESULTS:-$build/validation}/results-$list
 mkdir -p "$graphsDir" "$out"
 trap 'echo "validate-fit: failed; see $graphsDir/*.import.log and $out/*.log" >&2' ERR
 names=$(cd "$root/python" && /usr/bin/python3 -c "import validation_models as v; print(' '.join(v.$list))")
