@@ -1130,6 +1130,47 @@ TEST(EvaluationTracker, EverySearchCrownsOnlyPlacementsMeasuredKTimes) {
       }
 }
 
+TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {
+  // The pass quotes speed-ups against native and measures it only when the
+  // search did not: native as the search measured it must be exactly what
+  // evaluateMedian(native, repeats) measures, or absent.
+  Target target = test::noisyNnpiTarget(0.1, 3);
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  auto chip = NnpiSim::create(problem);
+  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
+  AnalyticalModel model(problem);
+  Placement native = nativePlacement(problem);
+  for (unsigned repeats : {1u, 3u}) {
+    EvalResult expected = (*chip)->evaluateMedian(native, repeats);
+    // Black-box searches measure native first (their reward's reference).
+    for (const char *name : {"native", "ea", "anneal", "pg", "egrl"}) {
+      SearchContext context{problem, model, **chip, {}};
+      context.options.budget = 50;
+      context.options.repeats = repeats;
+      SearchResult result = test::runSearch(name, context);
+      ASSERT_TRUE(result.native.has_value()) << name << " " << repeats;
+      EXPECT_EQ(result.native->latency, expected.latency) << name;
+      EXPECT_EQ(result.native->valid, expected.valid) << name;
+    }
+    // Greedy measures only its own placement, which is not native here.
+    SearchContext context{problem, model, **chip, {}};
+    context.options.budget = 1;
+    context.options.repeats = repeats;
+    SearchResult greedy = test::runSearch("greedy", context);
+    ASSERT_FALSE(greedy.placement == native);
+    EXPECT_FALSE(greedy.native.has_value());
+  }
+  // Measured once when repeats is 2 (the budget had no room for the second
+  // measurement), native is not handed on.
+  SearchContext context{problem, model, **chip, {}};
+  context.options.budget = 1;
+  context.options.repeats = 2;
+  SearchResult once = test::runSearch("native", context);
+  EXPECT_EQ(once.evaluations, 1u);
+  EXPECT_FALSE(once.native.has_value());
+}
+
 /// Answers with a fixed list of results, in call order.
 class ScriptedEvaluator : public Evaluator {
 public:

@@ -72,7 +72,8 @@ llvm::StringRef egrl::seedFromName(SeedFrom from) {
 
 EvaluationTracker::EvaluationTracker(const SearchContext &context)
     : context(context), start(std::chrono::steady_clock::now()),
-      progress(context, context.options.progressLabel) {}
+      progress(context, context.options.progressLabel),
+      native(nativePlacement(context.problem)) {}
 
 EvalResult EvaluationTracker::evaluate(const Placement &placement) {
   EvalResult result = context.evaluator.evaluate(placement);
@@ -124,6 +125,12 @@ void EvaluationTracker::record(const Placement &placement,
            (r.valid == bestResult.valid && r.latency < bestResult.latency);
   };
   judged.push_back(result);
+  // Native measured once is its measurement when repeats is 1; otherwise
+  // only a new best is measured `repeats` times (below).
+  bool isNative =
+      !nativeResult && std::isfinite(result.latency) && placement == native;
+  if (isNative && context.options.repeats <= 1)
+    nativeResult = result;
   if (!beatsBest(result)) {
     progress.update(evaluations, haveBest ? bestResult.latency : 0);
     return;
@@ -143,6 +150,9 @@ void EvaluationTracker::record(const Placement &placement,
     }
     candidate.latency = medianOf(measured);
     judged.back() = candidate;
+    if (isNative && measured.size() == context.options.repeats &&
+        llvm::all_of(measured, [](double l) { return std::isfinite(l); }))
+      nativeResult = candidate;
     if (!beatsBest(candidate))
       return; // A lucky first measurement.
     // Out of budget before its K measurements: it may be lucky, and an
@@ -199,6 +209,7 @@ SearchResult EvaluationTracker::finish() const {
   out.evaluations = evaluations - unanswered;
   out.history = history;
   out.measurements = bestMeasurements;
+  out.native = nativeResult;
   auto ofBudget = [&](uint64_t count) {
     return std::to_string(count) + " of " +
            std::to_string(context.options.budget) + " evaluations";

@@ -414,7 +414,10 @@ struct MemoryPlacementPass
                               std::chrono::steady_clock::now() - start)
                               .count();
       entry.result = std::move(*result);
-      EvalResult native = measureNative(entry, measure);
+      // Native as the search measured it, if it did: on a chip whose
+      // measurements are scarce, not one more.
+      EvalResult native = entry.result.native ? *entry.result.native
+                                              : measureNative(entry, measure);
       if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
         // No placement was measured: annotating one would present an
         // unmeasured guess as the best measured placement.

@@ -139,6 +139,10 @@ struct SearchResult {
   /// With SearchOptions::repeats > 1: every measurement of the placement
   /// (`result.latency` is their median).
   std::vector<double> measurements;
+  /// The native placement as the search measured it, when it did so as
+  /// often as its best (`repeats` times, the median kept): the speed-up's
+  /// reference, which a caller then need not measure again on a scarce chip.
+  std::optional<EvalResult> native;
   /// Why the search ended before its budget: a signal (SIGINT, SIGTERM) or
   /// the evaluator failing; empty when it did not. The placement is still
   /// the best one measured.
@@ -244,6 +248,10 @@ private:
   uint64_t unrecorded = 0;
   uint64_t reserved = 0;          ///< reserve()
   std::vector<EvalResult> judged; ///< judgedLast()
+  /// The native placement, and its measurement once it has `repeats`
+  /// (SearchResult::native).
+  Placement native;
+  std::optional<EvalResult> nativeResult;
   bool haveBest = false;
   Placement best;
   EvalResult bestResult;
