@@ -282,14 +282,10 @@ TEST(EgrlStrategy, ReportsTheTrackersChampionUnderRepeats) {
   // lucky first measurement; egrl's history and champion must say the same
   // (they used first measurements, and could name a placement the result
   // is not, with a best-so-far the result does not have).
-  Target target = test::noisyNnpiTarget(0.1, 5);
-  WorkloadGraph graph = test::randomGraph(40, 6);
-  Problem problem(graph, target);
-  auto chip = NnpiSim::create(problem);
-  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
-  AnalyticalModel model(problem);
+  test::NoisyChip noisy(0.1, 5, 40, 6);
+  ASSERT_TRUE(noisy.chip);
   for (uint64_t seed = 0; seed < 6; ++seed) {
-    SearchContext context{problem, model, **chip, {}};
+    SearchContext context = noisy.context();
     context.options.budget = 120;
     context.options.repeats = 3;
     context.options.seed = seed;

@@ -1065,23 +1065,19 @@ TEST(EvaluationTracker, EverySearchStopsOnAStopRequestAndKeepsItsBest) {
 namespace {
 
 TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
-  Target target = test::noisyNnpiTarget(0.1, 3);
-  WorkloadGraph graph = test::randomGraph(40, 2);
-  Problem problem(graph, target);
-  auto chip = NnpiSim::create(problem);
-  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
-  Placement native = nativePlacement(problem);
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  ASSERT_TRUE(noisy.chip);
+  Placement native = nativePlacement(noisy.problem);
   // Repeat 0 is evaluate(); each repeat is its own, reproducible draw.
-  EXPECT_EQ((*chip)->evaluateRepeat(native, 0).latency,
-            (*chip)->evaluate(native).latency);
-  EXPECT_NE((*chip)->evaluateRepeat(native, 1).latency,
-            (*chip)->evaluate(native).latency);
-  EXPECT_EQ((*chip)->evaluateRepeat(native, 2).latency,
-            (*chip)->evaluateRepeat(native, 2).latency);
+  EXPECT_EQ(noisy.chip->evaluateRepeat(native, 0).latency,
+            noisy.chip->evaluate(native).latency);
+  EXPECT_NE(noisy.chip->evaluateRepeat(native, 1).latency,
+            noisy.chip->evaluate(native).latency);
+  EXPECT_EQ(noisy.chip->evaluateRepeat(native, 2).latency,
+            noisy.chip->evaluateRepeat(native, 2).latency);
 
-  AnalyticalModel model(problem);
   for (unsigned repeats : {1u, 5u}) {
-    SearchContext context{problem, model, **chip, {}};
+    SearchContext context = noisy.context();
     context.options.budget = 300;
     context.options.repeats = repeats;
     auto strategy = createStrategy("random");
@@ -1100,7 +1096,7 @@ TEST(EvaluationTracker, RepeatsKeepAnIncumbentByItsMedian) {
     EXPECT_EQ(result->result.latency, sorted[2]);
     for (unsigned k = 1; k < 5; ++k)
       EXPECT_EQ(result->measurements[k],
-                (*chip)->evaluateRepeat(result->placement, k).latency);
+                noisy.chip->evaluateRepeat(result->placement, k).latency);
   }
 }
 
@@ -1110,18 +1106,14 @@ TEST(EvaluationTracker, EverySearchCrownsOnlyPlacementsMeasuredKTimes) {
   // 256 never re-measured below that budget. Batches now leave room for
   // one incumbent's re-measurements, and a placement the budget cannot
   // measure K times never displaces one measured K times.
-  Target target = test::noisyNnpiTarget(0.1, 3);
-  WorkloadGraph graph = test::randomGraph(40, 2);
-  Problem problem(graph, target);
-  auto chip = NnpiSim::create(problem);
-  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
-  AnalyticalModel model(problem);
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  ASSERT_TRUE(noisy.chip);
   // Budgets that leave a last generation of one or two members (ea's
   // population is 32; it read elites past the members measured).
   for (const char *name : {"random", "ea", "anneal", "pg", "egrl"})
     for (unsigned repeats : {2u, 3u})
       for (uint64_t budget : {7u, 28u, 60u, 64u, 72u, 90u, 200u}) {
-        SearchContext context{problem, model, **chip, {}};
+        SearchContext context = noisy.context();
         context.options.budget = budget;
         context.options.repeats = repeats;
         SearchResult result = test::runSearch(name, context);
@@ -1134,18 +1126,14 @@ TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {
   // The pass quotes speed-ups against native and measures it only when the
   // search did not: native as the search measured it must be exactly what
   // evaluateMedian(native, repeats) measures, or absent.
-  Target target = test::noisyNnpiTarget(0.1, 3);
-  WorkloadGraph graph = test::randomGraph(40, 2);
-  Problem problem(graph, target);
-  auto chip = NnpiSim::create(problem);
-  ASSERT_TRUE(bool(chip)) << llvm::toString(chip.takeError());
-  AnalyticalModel model(problem);
-  Placement native = nativePlacement(problem);
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  ASSERT_TRUE(noisy.chip);
+  Placement native = nativePlacement(noisy.problem);
   for (unsigned repeats : {1u, 3u}) {
-    EvalResult expected = (*chip)->evaluateMedian(native, repeats);
+    EvalResult expected = noisy.chip->evaluateMedian(native, repeats);
     // Black-box searches measure native first (their reward's reference).
     for (const char *name : {"native", "ea", "anneal", "pg", "egrl"}) {
-      SearchContext context{problem, model, **chip, {}};
+      SearchContext context = noisy.context();
       context.options.budget = 50;
       context.options.repeats = repeats;
       SearchResult result = test::runSearch(name, context);
@@ -1154,7 +1142,7 @@ TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {
       EXPECT_EQ(result.native->valid, expected.valid) << name;
     }
     // Greedy measures only its own placement, which is not native here.
-    SearchContext context{problem, model, **chip, {}};
+    SearchContext context = noisy.context();
     context.options.budget = 1;
     context.options.repeats = repeats;
     SearchResult greedy = test::runSearch("greedy", context);
@@ -1163,7 +1151,7 @@ TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {
   }
   // Measured once when repeats is 2 (the budget had no room for the second
   // measurement), native is not handed on.
-  SearchContext context{problem, model, **chip, {}};
+  SearchContext context = noisy.context();
   context.options.budget = 1;
   context.options.repeats = 2;
   SearchResult once = test::runSearch("native", context);

@@ -4,6 +4,7 @@
 #define EGRL_UNITTESTS_TESTUTIL_H
 
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Graph/WorkloadGraph.h"
 #include "egrl/Search/Strategy.h"
@@ -137,6 +138,34 @@ inline Target noisyNnpiTarget(double stddev, uint64_t seed) {
   target.simSection = sim.dump();
   return target;
 }
+
+/// A random graph on nnpi-1000 whose simulator's measurements are noisy:
+/// the setup of the tests of repeated measurements. Not copyable: the
+/// problem refers to the graph and the target.
+struct NoisyChip {
+  NoisyChip(double stddev, uint64_t noiseSeed, unsigned numNodes,
+            uint64_t graphSeed)
+      : target(noisyNnpiTarget(stddev, noiseSeed)),
+        graph(randomGraph(numNodes, graphSeed)), problem(graph, target),
+        model(problem) {
+    auto created = NnpiSim::create(problem);
+    if (!created) {
+      ADD_FAILURE() << llvm::toString(created.takeError());
+      return;
+    }
+    chip = std::move(*created);
+  }
+  NoisyChip(const NoisyChip &) = delete;
+  NoisyChip &operator=(const NoisyChip &) = delete;
+  /// A search context measuring on the noisy chip, default options.
+  SearchContext context() const { return {problem, model, *chip, {}}; }
+
+  Target target;
+  WorkloadGraph graph;
+  Problem problem;
+  AnalyticalModel model;
+  std::unique_ptr<NnpiSim> chip;
+};
 
 /// Runs strategy `name` in `context`; a strategy that cannot be made or run
 /// is a test failure (and an empty result).
