@@ -1008,6 +1008,9 @@ TEST(EvaluationTracker, CountsOnlyWhatAnInterruptedEvaluatorAnswered) {
                                 std::to_string(evaluator.answered.load()) +
                                 " of 1000 evaluations");
   EXPECT_TRUE(std::isfinite(result.result.latency));
+  // random's detail counts what was measured, not what it drew.
+  EXPECT_EQ(result.detail,
+            std::to_string(evaluator.answered.load()) + " random placements");
 }
 
 TEST(InterruptScope, ANewSearchForgetsAStopAnsweredBefore) {

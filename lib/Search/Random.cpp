@@ -11,6 +11,7 @@
 
 #include "egrl/Search/Strategy.h"
 
+#include <cmath>
 #include <random>
 
 using namespace egrl;
@@ -42,7 +43,7 @@ public:
       return seeds.takeError();
     // Large enough to keep threads busy, small enough to bound memory.
     constexpr uint64_t kBatch = 256;
-    uint64_t next = 0;
+    uint64_t next = 0, measured = 0;
     while (!tracker.exhausted()) {
       uint64_t count = std::min(kBatch, tracker.remaining());
       std::vector<Placement> batch;
@@ -50,10 +51,14 @@ public:
       for (uint64_t k = 0; k < count; ++k)
         batch.push_back(randomPlacement(context.problem,
                                         mixSeed(context.options.seed, next++)));
-      tracker.evaluateBatch(batch);
+      // After a signal or an evaluator failure the rest of the batch is
+      // answered with nothing: drawn, not measured.
+      for (const EvalResult &r : tracker.evaluateBatch(batch))
+        if (std::isfinite(r.latency) || !tracker.stoppedEarly())
+          ++measured;
     }
     SearchResult result = tracker.finish();
-    result.detail = std::to_string(next) + " random placements";
+    result.detail = std::to_string(measured) + " random placements";
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
     recordSeeds(result, context.options.seedFrom, *seeds);
