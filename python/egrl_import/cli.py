@@ -276,9 +276,13 @@ def main(argv=None) -> int:
                 if os.path.exists(tmp):
                     os.remove(tmp)
         else:
+            if sys.stdout is None:  # started with standard output closed
+                raise OSError(0, "standard output is closed")
             sys.stdout.write(text)
+            sys.stdout.flush()
     except OSError as e:
-        print(f"egrl-import: error: cannot write '{a.output}': {e.strerror or e}", file=sys.stderr)
+        where = f"'{a.output}'" if a.output else "standard output"
+        print(f"egrl-import: error: cannot write {where}: {e.strerror or e}", file=sys.stderr)
         return 1
     if a.stats:
         ops = linalg_op_counts(text)

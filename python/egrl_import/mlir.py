@@ -1100,12 +1100,13 @@ class Emitter:
 
         return self.generic(ins, x.shape, "f32", ["parallel"] * nd, norm_body)
 
-    def embedding(self, ids: Value, table: Value) -> Value:
+    def embedding(self, ids: Value, table: Value, wrap_negative: bool = False) -> Value:
         """Row gather as torch-mlir lowers aten.embedding.
 
         A linalg.generic over ids.shape + [dim] whose body index_casts the id
         and reads the table with tensor.extract; the table is captured from
         above (not an `ins` operand), exactly as torch-mlir emits it.
+        `wrap_negative` reads row id + rows for a negative id (ONNX Gather).
         """
         if ids.dtype not in ("i64", "i32"):
             raise UnsupportedError(f"embedding indices must be integer, got {ids.dtype}")
@@ -1116,6 +1117,12 @@ class Emitter:
 
         def body(b: Body) -> str:
             i = b.op(f"arith.index_cast {b.args[0]} : {ids.dtype} to index")
+            if wrap_negative:
+                zero = b.op("arith.constant 0 : index")
+                rows = b.op(f"arith.constant {table.shape[0]} : index")
+                negative = b.op(f"arith.cmpi slt, {i}, {zero} : index")
+                wrapped = b.op(f"arith.addi {i}, {rows} : index")
+                i = b.op(f"arith.select {negative}, {wrapped}, {i} : index")
             j = b.op(f"linalg.index {r} : index")
             return b.op(f"tensor.extract {table.name}[{i}, {j}] : {table.type}")
 

@@ -90,15 +90,22 @@ class _OnnxImporter:
 
     @staticmethod
     def where(node) -> str:
-        return f"ONNX node '{one_line(node.name or node.output[0])}' (op type {one_line(node.op_type)})"
+        name = node.name or (node.output[0] if node.output else "")
+        what = f"ONNX node '{one_line(name)}'" if name else "an unnamed ONNX node"
+        return f"{what} (op type {one_line(node.op_type)})"
 
     # -- driver -----------------------------------------------------------------
     def run(self) -> OnnxImportResult:
         g = self.model.graph
         init_names = {t.name for t in g.initializer}
+        self.init_protos = {t.name: t for t in g.initializer}
         matrices = []
         for t in g.initializer:
-            arr = numpy_helper.to_array(t)
+            try:
+                arr = numpy_helper.to_array(t)
+            except Exception as e:  # short raw_data, a short external-data file
+                first = str(e).splitlines()[0] if str(e) else type(e).__name__
+                raise UnsupportedError(f"initializer '{one_line(t.name)}' cannot be read: {first}") from e
             if arr.dtype == np.float32 and arr.ndim == 0:
                 self.env[t.name] = arr  # a scalar (clip bound, scale): not a weight
             elif arr.dtype == np.float32:
@@ -112,6 +119,10 @@ class _OnnxImporter:
         self._tie_transposed(matrices)
         if not g.node:
             raise UnsupportedError("the ONNX graph has no nodes: nothing to import")
+        if not g.output:
+            raise UnsupportedError("the ONNX graph has no outputs: nothing to import")
+        for node in g.node:
+            self._check_attributes(node)
         inputs = [inp.name for inp in g.input if inp.name not in init_names]
         unknown = sorted(set(self.input_shapes) - set(inputs))
         if unknown:
@@ -129,9 +140,9 @@ class _OnnxImporter:
             shape = self.input_shapes.get(inp.name)
             declared = tt.shape.dim if tt.HasField("shape") else None
             if shape is not None:
-                if any(int(d) <= 0 for d in shape):
+                if any(int(d) <= 0 or int(d) >= 2**63 for d in shape):
                     raise UnsupportedError(f"the shape {list(shape)} given for graph input '{inp.name}' is not "
-                                           f"positive integers")
+                                           f"positive integers below 2^63")
                 if declared is not None and len(shape) != len(declared):
                     raise UnsupportedError(f"the shape {list(shape)} given for graph input '{inp.name}' has rank "
                                            f"{len(shape)}; the input has rank {len(declared)}")
@@ -189,6 +200,17 @@ class _OnnxImporter:
         res = {k: v[0] for k, v in self.em.resources.items()}
         return OnnxImportResult(text, len(res), sum(math.prod(s) for s in res.values()), res)
 
+    def _check_attributes(self, node):
+        """What ONNX's own shape inference would divide by, or index with,
+        checked first: a zero stride kills the process (SIGFPE) in it."""
+        if not any(node.output):
+            raise UnsupportedError(f"{self.where(node)}: the node has no outputs")
+        at = self.attrs(node)
+        for name in ("strides", "dilations", "kernel_shape"):
+            values = at.get(name)
+            if isinstance(values, (list, tuple)) and any(int(v) <= 0 for v in values):
+                raise UnsupportedError(f"{self.where(node)}: {name} {list(values)} must be positive")
+
     def _infer_shapes(self, args) -> dict:
         """Static shapes from onnx shape inference, for cross-checking."""
         m = onnx.ModelProto()
@@ -210,6 +232,9 @@ class _OnnxImporter:
         return shapes
 
     def _check(self, name, val):
+        if isinstance(val, Value) and any(d <= 0 for d in val.shape):
+            raise self.fail(f"output '{name}' would have shape {list(val.shape)}: zero-size and negative dims "
+                            "are not supported (do the node's attributes fit its input?)")
         if isinstance(val, Value):
             want = self.inferred.get(name)
             if want is not None and tuple(want) != tuple(val.shape):
@@ -285,6 +310,10 @@ class _OnnxImporter:
         v = self.get(node, i)
         if v is None:
             return None
+        if isinstance(v, _Weight) and v.name in self.init_protos:
+            # A float initializer (Resize's scales, once a tool such as
+            # onnx-simplifier turned their Constant into one).
+            return numpy_helper.to_array(self.init_protos[v.name])
         if not isinstance(v, np.ndarray):
             raise self.fail(f"input {i} ('{node.input[i]}') must be a compile-time constant")
         return v
@@ -340,6 +369,11 @@ class _OnnxImporter:
         if op == "BatchNormalization":
             if at.get("training_mode", 0):
                 raise self.fail("training_mode=1 is not supported")
+            if any(node.output[1:]):
+                raise self.fail("the training form (which also outputs running statistics) is not supported: "
+                                "export the model in inference mode (model.eval())")
+            if not at.get("spatial", 1):
+                raise self.fail("spatial=0 (statistics per element, not per channel) is not supported")
             x = self.tensor(node, 0)
             if x.rank < 2:
                 raise self.fail("batch-norm input must have a channel dim")
@@ -353,7 +387,10 @@ class _OnnxImporter:
         if op == "Pad":
             return self._pad(node, at)
         if op == "Tile":
-            return em.tile(self.tensor(node, 0), [int(r) for r in self.const(node, 1).reshape(-1)])
+            repeats = [int(r) for r in self.const(node, 1).reshape(-1)]
+            if any(r <= 0 for r in repeats):
+                raise self.fail(f"repeats {repeats} must be positive")
+            return em.tile(self.tensor(node, 0), repeats)
         if op == "Resize":
             return self._resize(node, at)
         if op == "Clip":
@@ -423,8 +460,12 @@ class _OnnxImporter:
             flat = em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
             return em.reshape(softmax(flat, 1), x.shape)
         if op == "ReduceMean":
+            if at.get("noop_with_empty_axes", 0):
+                raise self.fail("noop_with_empty_axes=1 is not supported")
             x = self.tensor(node, 0)
             axes = [self._axis(a, x.rank, "axes entry") for a in self._axes(node, at, default=list(range(x.rank)))]
+            if len(set(axes)) != len(axes):
+                raise self.fail(f"axes {self._axes(node, at)} name a dim twice")
             r = em.reduce(x, axes, "mean")
             if at.get("keepdims", 1):
                 r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
@@ -434,12 +475,28 @@ class _OnnxImporter:
             axis = self._axis(at.get("axis", -1), x.rank)
             if at.get("stash_type", 1) != 1 or any(node.output[1:]):
                 raise self.fail("only the normalised output is supported")
-            return em.layer_norm(x, x.rank - axis, self.tensor(node, 1), self.tensor(node, 2), at.get("epsilon", 1e-5))
+            norm = tuple(x.shape[axis:])
+            params = []
+            for i, what in ((1, "scale"), (2, "bias")):
+                p = self.tensor(node, i)
+                if p is not None and tuple(p.shape) != norm:
+                    stripped = tuple(p.shape)[next((k for k, d in enumerate(p.shape) if d != 1), len(p.shape)):]
+                    if stripped != norm[len(norm) - len(stripped):] or math.prod(p.shape) != math.prod(norm):
+                        raise self.fail(f"{what} of shape {list(p.shape)} for normalised shape {list(norm)} is "
+                                        "not supported (it must have the normalised shape)")
+                    p = em.reshape(p, norm)
+                params.append(p)
+            return em.layer_norm(x, x.rank - axis, params[0], params[1], at.get("epsilon", 1e-5))
         if op == "Gather":
             return self._gather(node, at)
         if op == "Concat":
             xs = [self.value(v) for v in ins if v is not None]
-            return em.concat(xs, self._axis(at["axis"], xs[0].rank))
+            axis = self._axis(at["axis"], xs[0].rank)
+            shapes = [list(v.shape) for v in xs]
+            if any(len(sh) != len(shapes[0]) or any(a != b for k, (a, b) in enumerate(zip(sh, shapes[0])) if k != axis)
+                   for sh in shapes):
+                raise self.fail(f"inputs of shapes {shapes} do not concatenate on axis {axis}")
+            return em.concat(xs, axis)
         if op == "Split":
             return self._split(node, at)
         if op == "Slice":
@@ -555,6 +612,8 @@ class _OnnxImporter:
         auto = at.get("auto_pad", "NOTSET")
         if auto in ("NOTSET", ""):
             p = list(at.get("pads", [0] * (2 * spatial)))
+            if len(p) != 2 * spatial:
+                raise self.fail(f"pads {p} must have {2 * spatial} entries (a begin and an end per spatial dim)")
             return (p[0], p[1], p[2], p[3])
         if auto == "VALID":
             return (0, 0, 0, 0)
@@ -567,6 +626,8 @@ class _OnnxImporter:
 
     def _conv(self, node, at):
         x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+        if b is not None and tuple(b.shape) != (w.shape[0],):
+            raise self.fail(f"bias of shape {list(b.shape)} for {w.shape[0]} output channels")
         if x.rank == 3:
             # 1-D: its pads (auto_pad included) as those of a 2-D convolution of height 1.
             k = at.get("kernel_shape", w.shape[2:])[0]
@@ -577,6 +638,8 @@ class _OnnxImporter:
         if x.rank != 4:
             raise self.fail(f"only 1-D and 2-D convolution (rank-3 or rank-4 input) are supported, got rank {x.rank}")
         k = tuple(at.get("kernel_shape", w.shape[2:]))
+        if k != tuple(w.shape[2:]):
+            raise self.fail(f"kernel_shape {list(k)} differs from the weight's {list(w.shape[2:])}")
         s = tuple(at.get("strides", (1, 1)))
         d = tuple(at.get("dilations", (1, 1)))
         pads = self._pads(at, 2, k, s, d, x.shape[2:])
@@ -634,6 +697,8 @@ class _OnnxImporter:
     def _window(self, node, at, x):
         if x.rank != 4:
             raise self.fail("only 2-D pooling (rank-4 input) is supported")
+        if "kernel_shape" not in at:
+            raise self.fail("kernel_shape is required")
         k = tuple(at["kernel_shape"])
         s = tuple(at.get("strides", (1, 1)))
         pads = self._pads(at, 2, k, s, tuple(at.get("dilations", (1, 1))), x.shape[2:])
@@ -673,6 +738,9 @@ class _OnnxImporter:
         x = self.value(data)
         axis = self._axis(axis, x.rank)
         if isinstance(idx, np.ndarray) and idx.ndim <= 1 and idx.size >= 1:
+            bad = [int(i) for i in idx.reshape(-1) if not -x.shape[axis] <= int(i) < x.shape[axis]]
+            if bad:
+                raise self.fail(f"index {bad[0]} is out of range for axis {axis} of size {x.shape[axis]}")
             flat = [int(i) % x.shape[axis] for i in idx.reshape(-1)]
             if flat == list(range(flat[0], flat[0] + len(flat))):
                 offs, sizes = [0] * x.rank, list(x.shape)
@@ -681,7 +749,7 @@ class _OnnxImporter:
         if axis != 0 or x.rank != 2:
             raise self.fail("Gather is only supported as an embedding lookup (2-D data, axis 0) "
                             "or with a scalar / contiguous constant index")
-        return self.em.embedding(self.value(idx), x)
+        return self.em.embedding(self.value(idx), x, wrap_negative=True)
 
     def _split(self, node, at):
         x = self.tensor(node, 0)
@@ -698,6 +766,9 @@ class _OnnxImporter:
             sizes = [chunk] * (n - 1) + [x.shape[axis] - chunk * (n - 1)]
             if sizes[-1] <= 0:
                 raise self.fail(f"cannot split {x.shape[axis]} into {n} chunks of {chunk}")
+        if any(sz <= 0 for sz in sizes) or sum(sizes) != x.shape[axis]:
+            raise self.fail(f"split sizes {sizes} do not cover axis {axis} of size {x.shape[axis]} "
+                            "(positive, summing to it)")
         outs, off = [], 0
         for sz in sizes:
             offs, shp = [0] * x.rank, list(x.shape)
@@ -718,7 +789,9 @@ class _OnnxImporter:
         steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
         offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank
         for a, st, en, sp in zip(axes, starts, ends, steps):
-            if sp <= 0:
+            if sp == 0:
+                raise self.fail("a slice step of 0 is invalid")
+            if sp < 0:
                 raise self.fail("negative slice steps are not supported")
             start, stop, step = slice(int(st), int(en), sp).indices(x.shape[a])
             offs[a], sizes[a], strides[a] = start, max(0, -(-(stop - start) // step)), step

@@ -199,7 +199,7 @@ def _graph_model(nodes, inputs, outputs, inits=(), opset=13):
 class OnnxGraphTest(unittest.TestCase):
     def test_unsupported_op_names_node_and_type(self):
         m = _graph_model([helper.make_node("Relu", ["x"], ["r"], name="relu0"),
-                          helper.make_node("Resize", ["r", "", "scales"], ["y"], name="up0", mode="nearest")],
+                          helper.make_node("Resize", ["r", "", "scales"], ["y"], name="up0", mode="cubic")],
                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 4, 4])],
                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
                          [numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
@@ -419,6 +419,68 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         m = _graph_model([helper.make_node("Concat", ["x", "x"], ["y"], name="cat0")],  # no axis attribute
                          [_vi("x", [1, 10])], [_vi("y", None)])
         self.assertIn("ONNX node 'cat0' (op type Concat): internal error: KeyError", self.error(m))
+
+    def test_invalid_nodes_are_errors_not_crashes_or_wrong_graphs(self):
+        # Each of these crashed the importer (a zero stride: SIGFPE inside
+        # ONNX's shape inference), or imported with exit 0 into a graph that
+        # computes something else or that egrl-opt cannot parse.
+        x4 = [_vi("x", [1, 2, 3, 3])]
+        w = numpy_helper.from_array(np.zeros((4, 2, 1, 1), np.float32), "w")
+        cases = [
+            (_graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="p", kernel_shape=[1, 1], strides=[0, 0])],
+                          x4, [_vi("y", None)]), "ONNX node 'p' (op type MaxPool): strides [0, 0] must be positive"),
+            (_graph_model([helper.make_node("Conv", ["x", "w", "b"], ["y"], name="c")], x4, [_vi("y", None)],
+                          [w, numpy_helper.from_array(np.zeros(3, np.float32), "b")]),
+             "ONNX node 'c' (op type Conv): bias of shape [3] for 4 output channels"),
+            (_graph_model([helper.make_node("BatchNormalization", ["x", "s", "s", "s", "s"], ["y", "m", "v"], name="bn")],
+                          x4, [_vi("y", None)], [numpy_helper.from_array(np.ones(2, np.float32), "s")], opset=13),
+             "ONNX node 'bn' (op type BatchNormalization): the training form"),
+            (_graph_model([helper.make_node("ReduceMean", ["x"], ["y"], name="r", axes=[1, -3])], x4, [_vi("y", None)]),
+             "ONNX node 'r' (op type ReduceMean): axes [1, -3] name a dim twice"),
+            (_graph_model([helper.make_node("Gather", ["x", "i"], ["y"], name="g", axis=1)], x4, [_vi("y", None)],
+                          [numpy_helper.from_array(np.array(7, np.int64), "i")]),
+             "ONNX node 'g' (op type Gather): index 7 is out of range for axis 1 of size 2"),
+            (_graph_model([helper.make_node("Split", ["x"], ["a", "b"], name="s", axis=2, split=[1, 1])], x4,
+                          [_vi("a", None)]),
+             "ONNX node 's' (op type Split): split sizes [1, 1] do not cover axis 2 of size 3"),
+            (_graph_model([helper.make_node("Concat", ["x", "v"], ["y"], name="k", axis=0)], x4, [_vi("y", None)],
+                          [numpy_helper.from_array(np.zeros(3, np.float32), "v")], opset=13),
+             "ONNX node 'k' (op type Concat): inputs of shapes [[1, 2, 3, 3], [3]] do not concatenate"),
+            (_graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="big", kernel_shape=[5, 5])], x4,
+                          [_vi("y", None)]),
+             "ONNX node 'big' (op type MaxPool): output 'y' would have shape [1, 2, -1, -1]"),
+            (_graph_model([helper.make_node("Relu", ["x"], [])], x4, [_vi("x", None)]),
+             "an unnamed ONNX node (op type Relu): the node has no outputs"),
+            (_graph_model([helper.make_node("Relu", ["x"], ["y"])], x4, []),
+             "the ONNX graph has no outputs"),
+        ]
+        for model, message in cases:
+            with self.subTest(message=message):
+                self.assertIn(message, self.error(model))
+
+    def test_gather_wraps_negative_runtime_indices(self):
+        # ONNX allows indices in [-n, n): -1 is the last row, as numpy reads it.
+        table = np.arange(15, dtype=np.float32).reshape(5, 3)
+        m = _graph_model([helper.make_node("Gather", ["E", "ids"], ["y"])],
+                         [_vi("ids", [3], TensorProto.INT64)], [_vi("y", None)],
+                         [numpy_helper.from_array(table, "E")])
+        r = import_onnx(m, inline_weights=True)
+        ids = np.array([-1, -5, 2], np.int64)
+        support.run_numeric(self, r.text, [ids], [table[ids]])
+
+    def test_resize_scales_may_be_an_initializer(self):
+        # onnx-simplifier turns Resize's Constant scales into an initializer:
+        # still a compile-time constant, and not a weight.
+        scales = np.array([1, 1, 2, 2], np.float32)
+        as_initializer = _graph_model([helper.make_node("Resize", ["x", "", "sc"], ["y"], mode="nearest")],
+                                      [_vi("x", [1, 2, 3, 4])], [_vi("y", None)],
+                                      [numpy_helper.from_array(scales, "sc")])
+        as_constant = _graph_model([helper.make_node("Constant", [], ["sc"], value=numpy_helper.from_array(scales)),
+                                    helper.make_node("Resize", ["x", "", "sc"], ["y"], mode="nearest")],
+                                   [_vi("x", [1, 2, 3, 4])], [_vi("y", None)])
+        r = import_onnx(as_initializer)
+        self.assertEqual(r.resource_count, 0)
+        self.assertEqual(r.text, import_onnx(as_constant).text)
 
     def test_names_with_control_characters_give_parseable_mlir(self):
         m = _graph_model([helper.make_node("Relu", ["in\"put"], ["r"], name='node "a"\\b\nnewline\ttab\x01'),
