@@ -210,6 +210,8 @@ def main(argv=None) -> int:
         return 2
     t0 = time.perf_counter()
     try:
+        if not a.func_name:
+            raise UnsupportedError("--func-name: '' is not a function name (it is empty)")
         # Written after the import: checked before it, so a slow import is
         # not thrown away and nothing is left half-written.
         _check_output_path("-o", a.output)
@@ -251,9 +253,12 @@ def main(argv=None) -> int:
 
             shapes = {}
             for item in a.input_shape:
-                name, eq, shp = item.partition("=")
+                # The last '=': input names may hold one, shapes never do.
+                name, eq, shp = item.rpartition("=")
                 if not name or not eq:
                     raise UnsupportedError(f"--input-shape: '{item}' is not NAME=SHAPE (e.g. input=1,3,224,224)")
+                if name in shapes:
+                    raise UnsupportedError(f"--input-shape: '{name}' is given twice")
                 shapes[name] = _shape(shp)
             r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights)
             stats = {"route": "onnx"}

@@ -550,6 +550,9 @@ class OnnxCliErrorTest(unittest.TestCase):
                           self.run_cli(path, "--input-shape", "nosuch=1,8"))
             self.assertIn("-o: no directory", self.run_cli(path, "-o", os.path.join(d, "no", "x.mlir")))
             self.assertIn("is a directory", self.run_cli(path, "-o", d))
+            self.assertIn("'x' is given twice", self.run_cli(path, "--input-shape", "x=1,8", "--input-shape", "x=2,8"))
+            self.assertIn("below 2^63", self.run_cli(path, "--input-shape", "x=99999999999999999999,8"))
+            self.assertIn("--func-name: '' is not a function name", self.run_cli(path, "--func-name", ""))
             self.assertEqual(sorted(os.listdir(d)), ["dyn.onnx"])
         half = _graph_model([helper.make_node("Relu", ["x"], ["y"])],
                             [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 8])],
