@@ -214,19 +214,6 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
             "supported: unroll or lower it first";
 }
 
-/// A linalg op whose body reads its loop indices (linalg.index) into its one
-/// tensor result: with no data read, a compile-time table, not a fill.
-bool computesFromIndices(Operation *op) {
-  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || op->getNumResults() != 1 ||
-      !isa<RankedTensorType>(op->getResult(0).getType()) ||
-      !cast<RankedTensorType>(op->getResult(0).getType()).hasStaticShape())
-    return false;
-  return llvm::any_of(
-      linalgOp.getBlock()->getOperations(),
-      [](Operation &inner) { return isa<linalg::IndexOp>(inner); });
-}
-
 /// Whether the function returns `value`, directly or through views other
 /// than pads: a pad it returns has no consumer to fold into, so the padded
 /// tensor is written out (a pad of a pad is one write, by the outer pad).
@@ -456,9 +443,12 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       if (!folded.weightIds.empty()) {
         for (Value result : op.getResults())
           info[result] = folded;
-      } else if (computesFromIndices(&op)) {
+      } else if (computesFromIndices(&op) &&
+                 cast<ShapedType>(op.getResult(0).getType()).getNumElements() >
+                     1) {
         // An iota or a table computed from loop indices (torch.arange,
-        // positional encodings): folded, it is a constant tensor of its own.
+        // positional encodings, a causal mask): folded, it is a constant
+        // tensor of its own.
         Value result = op.getResult(0);
         bindWeight(result, cast<ShapedType>(result.getType()), weights.size());
       }

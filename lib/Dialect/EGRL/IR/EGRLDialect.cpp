@@ -110,6 +110,21 @@ bool egrl::isWeightSource(Operation *op, SymbolTableCollection *symbols) {
          name != "tensor.empty" && name != "bufferization.alloc_tensor";
 }
 
+bool egrl::computesFromIndices(Operation *op) {
+  if (op->getNumResults() != 1)
+    return false;
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  if (op->getName().getStringRef() == "tensor.generate")
+    return true; // Its body computes each element from the element's indices.
+  // Only a linalg op's body may hold linalg.index (its verifier says so).
+  return op->getNumRegions() == 1 && !op->getRegion(0).empty() &&
+         llvm::any_of(op->getRegion(0).front(), [](Operation &inner) {
+           return inner.getName().getStringRef() == "linalg.index";
+         });
+}
+
 namespace {
 /// What a value holds, by the rules of the graph builder (docs/graph.md):
 /// weights, data that flows in at run time, or nothing (buffers that only
@@ -152,6 +167,10 @@ Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
     if (held == Holds::Weights)
       result = Holds::Weights;
   }
+  // An iota or a table computed from indices alone is a weight of its own.
+  if (result == Holds::Nothing && computesFromIndices(def) &&
+      cast<ShapedType>(value.getType()).getNumElements() > 1)
+    result = Holds::Weights;
   // Unknown depends on where the walk started (its depth), so it is not kept
   // for a value another walk may reach sooner.
   if (result != Holds::Unknown)

@@ -29,6 +29,12 @@ std::vector<std::string> levelNamesOf(RecordAttr record);
 /// lookups of globals (see loadsMutableGlobal).
 bool isWeightSource(mlir::Operation *op,
                     mlir::SymbolTableCollection *symbols = nullptr);
+/// True if `op` makes a static tensor from its loop indices alone: a linalg
+/// op whose body reads linalg.index (an iota, a causal mask, positional
+/// encodings) or a tensor.generate. Read from nothing at run time, it folds
+/// to a constant tensor of its own, a weight; the graph builder and the
+/// placement verifier share this rule too.
+bool computesFromIndices(mlir::Operation *op);
 /// True if `op` loads a global the program may change (a `mutable`
 /// ml_program.global or util.global, a memref.global that is not
 /// `constant`): state, such as a KV cache, that flows in at run time like an
