@@ -288,8 +288,10 @@ struct MemoryPlacementPass
     }
     // Native's reference is the median of `repeats` measurements: a search
     // whose budget cannot re-measure its best that often says so.
+    // (A policy with no search, budget 1, measures its placement K times.)
     searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
-    if (search->dependsOnSeed() && searchBudget > 1 &&
+    bool placesWithoutSearch = strategy == "policy" && searchBudget <= 1;
+    if (search->dependsOnSeed() && !placesWithoutSearch &&
         searchBudget < uint64_t(repeats))
       emitWarning(noLoc)
           << "egrl: budget=" << searchBudget

@@ -58,3 +58,10 @@
 // NOISY-BENCH-ONE: resnet50 policy 1 {{.*}} 3
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=2 repeats=3 evaluator=nnpi-sim target=%S/../Inputs/nnpi-1000-noisy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOISY-FEW
 // NOISY-FEW: warning: egrl: budget=2 is below repeats=3: the best placement is measured fewer times than native's reference (the median of 3)
+// So at budget 1 (it did not say so), and not for a policy with no search,
+// which measures its one placement K times.
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=1 repeats=3 evaluator=nnpi-sim target=%S/../Inputs/nnpi-1000-noisy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOISY-FEWEST
+// NOISY-FEWEST: warning: egrl: budget=1 is below repeats=3
+// RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 repeats=3 evaluator=nnpi-sim target=%S/../Inputs/nnpi-1000-noisy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOISY-POLICY
+// NOISY-POLICY-NOT: is below repeats
+// NOISY-POLICY: with policy (nnpi-sim): latency {{.*}} (median of 3,
