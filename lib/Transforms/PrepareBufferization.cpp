@@ -1,9 +1,10 @@
 //===- PrepareBufferization.cpp - Levels for buffers bufferization makes --===//
 //
 // Bufferization replaces a tensor.concat, and an insert_slice into an empty
-// tensor, by a new allocation plus copies, and the op's #egrl.placement goes
-// with it. Right before bufferization this pass turns the empty tensor such
-// an op fills into a `bufferization.alloc_tensor` in the op's level, so the
+// tensor, by a new allocation plus copies, and rebuilds a linalg.softmax
+// without its attributes; either way the op's #egrl.placement is lost.
+// Right before bufferization this pass turns the empty tensor such an op
+// fills into a `bufferization.alloc_tensor` in the op's level, so the
 // allocation is made there; the level lives in the IR, not in metadata a
 // text round trip or a conversion could drop.
 //
@@ -175,6 +176,34 @@ struct PrepareBufferizationPass
       }
     });
 
+    // linalg.softmax bufferizes into a new op without its attributes, so
+    // the buffer it writes gets no level: its empty init becomes an
+    // allocation in the op's level, as a concatenation's does.
+    SmallVector<std::pair<linalg::SoftmaxOp, StringAttr>> softmaxes;
+    module.walk([&](linalg::SoftmaxOp softmax) {
+      StringAttr level = levelOf(softmax);
+      auto empty = softmax.getOutput().getDefiningOp<tensor::EmptyOp>();
+      if (!level || !empty || !empty->hasOneUse())
+        return;
+      if (!isStatic(softmax.getResult()[0]))
+        dynamic.push_back(softmax);
+      else if (!staysInsideOps(softmax.getResult()[0]))
+        leaving.push_back(softmax);
+      else
+        softmaxes.push_back({softmax, level});
+    });
+    for (auto [softmax, level] : softmaxes) {
+      builder.setInsertionPoint(softmax);
+      Operation *empty = softmax.getOutput().getDefiningOp();
+      auto alloc = bufferization::AllocTensorOp::create(
+          builder, empty->getLoc(),
+          cast<RankedTensorType>(softmax.getResult()[0].getType()),
+          ValueRange());
+      alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
+      softmax.getOutputMutable().assign(alloc.getResult());
+      empty->erase();
+    }
+
     for (auto [root, level] : roots) {
       builder.setInsertionPoint(root);
       auto alloc = bufferization::AllocTensorOp::create(
@@ -189,9 +218,9 @@ struct PrepareBufferizationPass
         empty->erase();
     }
     auto count = [](size_t n) {
-      return std::to_string(n) +
-             (n == 1 ? " placed concatenation" : " placed concatenations") +
-             " (tensor.concat, or inserts into an empty tensor)";
+      return std::to_string(n) + (n == 1 ? " placed op" : " placed ops") +
+             " whose bufferization allocates anew (tensor.concat, inserts into "
+             "an empty tensor, linalg.softmax)";
     };
     if (!leaving.empty())
       leaving.front()->emitWarning()

@@ -3,7 +3,7 @@
 // allocation and copies.
 // RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization 2>&1 | FileCheck %s --check-prefix=PREPARED
 // PREPARED: concat-placed.mlir:16:11: warning: egrl-prepare-bufferization: the op (node 6) writes its output in place into node 5's buffer, which keeps that node's level 'dram', not 'sram'
-// PREPARED: concat-placed.mlir:20:12: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation (tensor.concat, or inserts into an empty tensor) whose result reaches a return
+// PREPARED: concat-placed.mlir:20:12: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew (tensor.concat, inserts into an empty tensor, linalg.softmax) whose result reaches a return
 // PREPARED: %[[CAT:.*]] = bufferization.alloc_tensor() {memory_space = #egrl.mem<"llc">} : tensor<64x64xf32>
 // PREPARED-NEXT: %[[IN:.*]] = tensor.insert_slice %{{.*}} into %[[CAT]][0, 0] [64, 32] [1, 1] :
 // PREPARED-NEXT: tensor.insert_slice %{{.*}} into %[[IN]][0, 32] [64, 32] [1, 1] :
@@ -44,7 +44,7 @@
 // torch-mlir's cat (inserts into an empty tensor) returned through reshapes:
 // left alone, and said so; bufferization still succeeds.
 // RUN: egrl-opt %S/../Inputs/torch-mlir-cat.mlir --egrl-memory-placement --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=TORCH
-// TORCH: torch-mlir-cat.mlir:16:17: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// TORCH: torch-mlir-cat.mlir:16:17: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew
 
 // Running it twice changes nothing more; without placements it does nothing.
 // RUN: egrl-opt %S/../Inputs/concat-placed.mlir --egrl-prepare-bufferization -o %t.once.mlir 2>/dev/null
@@ -61,9 +61,9 @@
 // pad, an op writing into it in place, a middle link of an insert chain.
 // Each is left alone with a warning at it, and bufferization succeeds.
 // RUN: egrl-opt %S/../Inputs/concat-boundaries.mlir -split-input-file --egrl-memory-placement=strategy=greedy --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=BOUNDARY
-// BOUNDARY: concat-boundaries.mlir:9:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation (tensor.concat, or inserts into an empty tensor) whose result reaches a return
-// BOUNDARY: concat-boundaries.mlir:22:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
-// BOUNDARY: concat-boundaries.mlir:32:9: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// BOUNDARY: concat-boundaries.mlir:9:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew (tensor.concat, inserts into an empty tensor, linalg.softmax) whose result reaches a return
+// BOUNDARY: concat-boundaries.mlir:22:8: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew
+// BOUNDARY: concat-boundaries.mlir:32:9: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew
 // BOUNDARY-NOT: error
 
 // Placed by hand: a concat overwritten in place inside a branch whose yield
@@ -71,7 +71,7 @@
 // that cannot write into a concat in place inherits the concat's level, and
 // apply gives it the op's.
 // RUN: egrl-opt %S/../Inputs/concat-hand-placed.mlir -split-input-file --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=HAND
-// HAND: concat-hand-placed.mlir:11:10: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed concatenation
+// HAND: concat-hand-placed.mlir:11:10: warning: egrl-prepare-bufferization: left in the default memory space, 1 placed op whose bufferization allocates anew
 // HAND-LABEL: func.func @copied_for_an_op
 // HAND: %[[CAT:.*]] = memref.alloc() {{.*}} : memref<64x128xf32, #egrl.mem<"dram">>
 // HAND: %[[OWN:.*]] = memref.alloc() {{.*}} : memref<64x128xf32, #egrl.mem<"sram">>

@@ -154,9 +154,9 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
 
 def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
                                     "::mlir::ModuleOp"> {
-  let summary = "Allocate the buffers of placed tensor.concat and "
-                "insert_slice ops in their level, right before "
-                "--one-shot-bufferize";
+  let summary = "Allocate the buffers of placed tensor.concat, "
+                "insert_slice and linalg.softmax ops in their level, right "
+                "before --one-shot-bufferize";
   let description = [{
     Run after `--egrl-memory-placement`, right before `--one-shot-bufferize`.
     Bufferization replaces a `tensor.concat`, and a `tensor.insert_slice`
@@ -167,9 +167,11 @@ def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
     fills into a `bufferization.alloc_tensor` whose `memory_space` is the
     op's `#egrl.mem<"output level">`, so bufferization allocates the buffer
     in that level; `--egrl-apply-memory-spaces` then counts it as placed.
-    Later inserts of a chain write into the same buffer in place.
+    Later inserts of a chain write into the same buffer in place. A placed
+    `linalg.softmax`, which bufferization rebuilds without its attributes,
+    gets the same allocation for its empty init.
 
-    A concat (or chain of inserts) whose buffer leaves the ops that accept
+    A concat (or chain of inserts, or softmax) whose buffer leaves the ops that accept
     any memory space (followed through views, the inserts of a chain, ops
     writing into it in place and pads, whose buffer takes its space) to
     reach a return, a call, a loop's or branch's yield, or any other op, is
