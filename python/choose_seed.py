@@ -53,16 +53,15 @@ def main(argv):
             sys.exit(f"choose_seed: seed {seed} was measured on other graphs "
                      f"than seed {candidates[0][0]}")
 
-    def key(candidate):
-        seed, by_model = candidate
+    def score(by_model):
+        """Graphs within 2% of greedy, and the mean shortfall (<= 0)."""
         within = sum(g >= -2.0 for g in by_model.values())
         shortfall = sum(min(g, 0.0) for g in by_model.values()) / len(by_model)
-        return (-within, -shortfall, seed)
+        return within, shortfall
 
-    ranked = sorted(candidates, key=key)
-    for seed, by_model in ranked:
-        within = sum(g >= -2.0 for g in by_model.values())
-        shortfall = sum(min(g, 0.0) for g in by_model.values()) / len(by_model)
+    scored = [(seed, by_model, *score(by_model)) for seed, by_model in candidates]
+    ranked = sorted(scored, key=lambda c: (-c[2], -c[3], c[0]))
+    for seed, by_model, within, shortfall in ranked:
         worst = min(by_model, key=by_model.get)
         print(f"seed {seed}: {within} of {len(by_model)} within 2% of greedy, "
               f"mean shortfall {shortfall:.2f}%, worst {by_model[worst]:+.2f}% "

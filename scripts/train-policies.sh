@@ -38,13 +38,13 @@ for name in "${names[@]}"; do
       --revision="$revision")
     /usr/bin/python3 "$root/python/plot_training.py" "$dir/$name" >/dev/null
     [[ ${#seeds[@]} -gt 1 ]] || break
+    # validate-fit.sh's flag for each set, and the list it writes results as.
     results=()
-    for set in "" --torchvision --fresh --fresh-torchvision; do
+    for set in :NAMES --torchvision:TORCHVISION --fresh:FRESH \
+      --fresh-torchvision:FRESH_TORCHVISION; do
       EGRL_VALIDATION_RESULTS=$dir/validation \
-        "$root/scripts/validate-fit.sh" $set "$dir/$name.json" >/dev/null
-    done
-    for list in NAMES TORCHVISION FRESH FRESH_TORCHVISION; do
-      results+=("$dir/validation/results-$list/$name/bench.json")
+        "$root/scripts/validate-fit.sh" ${set%%:*} "$dir/$name.json" >/dev/null
+      results+=("$dir/validation/results-${set#*:}/$name/bench.json")
     done
     candidates+=("$seed=$(IFS=,; echo "${results[*]}")")
   done

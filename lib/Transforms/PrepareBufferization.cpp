@@ -100,9 +100,10 @@ struct PrepareBufferizationPass
     // Placed ops left as they are: their result leaves the ops that accept
     // any memory space, or their shape is dynamic.
     SmallVector<Operation *> leaving, dynamic, undecomposed;
-    // Inserts into an empty tensor, each with the level of the buffer the
-    // chain it starts fills.
-    SmallVector<std::pair<tensor::InsertSliceOp, StringAttr>> roots;
+    // Operands that read an empty tensor whose buffer bufferization will
+    // allocate (a chain of inserts' destination, a softmax's init), each
+    // with the level of that buffer.
+    SmallVector<std::pair<OpOperand *, StringAttr>> inits;
 
     // Concatenations become an empty tensor and insert_slices (upstream's
     // decomposition), whose empty tensor is then allocated as below.
@@ -140,7 +141,7 @@ struct PrepareBufferizationPass
       while (auto previous =
                  root.getDest().getDefiningOp<tensor::InsertSliceOp>())
         root = previous;
-      roots.push_back({root, level});
+      inits.push_back({&root.getDestMutable(), level});
     }
 
     // Placed inserts into an empty tensor. Later inserts of the chain write
@@ -158,7 +159,7 @@ struct PrepareBufferizationPass
         leaving.push_back(insert);
         return;
       }
-      roots.push_back({insert, level});
+      inits.push_back({&insert.getDestMutable(), level});
       // The chain's later inserts write into this buffer, as an op whose
       // init is another node's output does (egrl-apply-memory-spaces).
       auto rootNode = placementOf(insert).getNode();
@@ -179,7 +180,6 @@ struct PrepareBufferizationPass
     // linalg.softmax bufferizes into a new op without its attributes, so
     // the buffer it writes gets no level: its empty init becomes an
     // allocation in the op's level, as a concatenation's does.
-    SmallVector<std::pair<linalg::SoftmaxOp, StringAttr>> softmaxes;
     module.walk([&](linalg::SoftmaxOp softmax) {
       StringAttr level = levelOf(softmax);
       auto empty = softmax.getOutput().getDefiningOp<tensor::EmptyOp>();
@@ -190,29 +190,18 @@ struct PrepareBufferizationPass
       else if (!staysInsideOps(softmax.getResult()[0]))
         leaving.push_back(softmax);
       else
-        softmaxes.push_back({softmax, level});
+        inits.push_back({&softmax.getOutputMutable(), level});
     });
-    for (auto [softmax, level] : softmaxes) {
-      builder.setInsertionPoint(softmax);
-      Operation *empty = softmax.getOutput().getDefiningOp();
+
+    for (auto [init, level] : inits) {
+      Operation *empty = init->get().getDefiningOp();
+      assert(empty && "an init reads an empty tensor");
+      builder.setInsertionPoint(init->getOwner());
       auto alloc = bufferization::AllocTensorOp::create(
           builder, empty->getLoc(),
-          cast<RankedTensorType>(softmax.getResult()[0].getType()),
-          ValueRange());
+          cast<RankedTensorType>(init->get().getType()), ValueRange());
       alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
-      softmax.getOutputMutable().assign(alloc.getResult());
-      empty->erase();
-    }
-
-    for (auto [root, level] : roots) {
-      builder.setInsertionPoint(root);
-      auto alloc = bufferization::AllocTensorOp::create(
-          builder, root.getDest().getLoc(),
-          cast<RankedTensorType>(root.getResult().getType()), ValueRange());
-      alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
-      Operation *empty = root.getDest().getDefiningOp();
-      assert(empty && "a root inserts into an empty tensor");
-      root.getDestMutable().assign(alloc.getResult());
+      init->assign(alloc.getResult());
       // The empty tensor it replaced, unless something else reads it.
       if (empty->use_empty())
         empty->erase();

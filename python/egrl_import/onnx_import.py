@@ -232,10 +232,10 @@ class _OnnxImporter:
         return shapes
 
     def _check(self, name, val):
-        if isinstance(val, Value) and any(d <= 0 for d in val.shape):
-            raise self.fail(f"output '{name}' would have shape {list(val.shape)}: zero-size and negative dims "
-                            "are not supported (do the node's attributes fit its input?)")
         if isinstance(val, Value):
+            if any(d <= 0 for d in val.shape):
+                raise self.fail(f"output '{name}' would have shape {list(val.shape)}: zero-size and negative dims "
+                                "are not supported (do the node's attributes fit its input?)")
             want = self.inferred.get(name)
             if want is not None and tuple(want) != tuple(val.shape):
                 raise self.fail(f"internal error: lowered shape {list(val.shape)} != inferred shape {list(want)} for '{name}'")
