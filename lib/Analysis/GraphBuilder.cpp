@@ -304,8 +304,17 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
 
   for (Operation &op : func.getBody().front()) {
     if (op.hasTrait<OpTrait::ReturnLike>()) {
-      for (Value v : op.getOperands()) {
+      for (auto [index, v] : llvm::enumerate(op.getOperands())) {
         auto it = info.find(v);
+        // A result computed from constants only is folded, as a compiler
+        // would: no node writes it, so say so rather than drop it quietly.
+        if (it != info.end() && it->second.cls == ValueInfo::Weight &&
+            remarked.insert("returned constant").second)
+          emitWarning(op.getLoc())
+              << "egrl: result #" << index
+              << " is computed from constants only (a compiler folds it): "
+                 "no graph node writes it, so it is not placed, and the "
+                 "constants only it reads are not counted";
         if (it == info.end() || it->second.cls != ValueInfo::Activation)
           continue;
         nodes[it->second.node].node.isGraphOutput = true;

@@ -474,9 +474,11 @@ struct ApplyMemorySpacesPass
     // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
     // (fusion, a conversion), or bufferization replaced it by copies into a
-    // new buffer (tensor.concat, insert_slice into an empty tensor), which
-    // keep no attribute. Silently defaulted, they would be a placement
-    // nobody asked for.
+    // new buffer (tensor.concat, insert_slice into an empty tensor,
+    // linalg.softmax), which keep no attribute. Whether
+    // --egrl-prepare-bufferization ran is not known here, so the message
+    // names what it does and what it cannot do. Silently defaulted, they would
+    // be a placement nobody asked for.
     auto [allocs, unplaced] = countWrittenBuffers();
     if (unplaced > 0)
       unplacedBuffers()
@@ -487,8 +489,10 @@ struct ApplyMemorySpacesPass
              "after fusion and conversions, right before "
              "--one-shot-bufferize), "
              "or bufferization replaced them by copies (tensor.concat, "
-             "insert_slice into an empty tensor): run "
-             "--egrl-prepare-bufferization before --one-shot-bufferize";
+             "insert_slice into an empty tensor, linalg.softmax): "
+             "--egrl-prepare-bufferization before --one-shot-bufferize "
+             "allocates those in their level, except a concatenation the "
+             "function returns, which keeps the default memory space";
   }
 };
 } // namespace

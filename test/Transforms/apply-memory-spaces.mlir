@@ -73,7 +73,7 @@
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=SUPPORTED --allow-empty
 // SUPPORTED-NOT: egrl-apply-memory-spaces
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDAFTER
-// FUSEDAFTER: warning: egrl-apply-memory-spaces: 35 of 125 buffers that ops write have no #egrl.placement behind them and keep the default memory space: a pass between placement and bufferization rewrote their ops (run --egrl-memory-placement after fusion and conversions, right before --one-shot-bufferize), or bufferization replaced them by copies (tensor.concat, insert_slice into an empty tensor)
+// FUSEDAFTER: warning: egrl-apply-memory-spaces: 35 of 125 buffers that ops write have no #egrl.placement behind them and keep the default memory space: a pass between placement and bufferization rewrote their ops (run --egrl-memory-placement after fusion and conversions, right before --one-shot-bufferize), or bufferization replaced them by copies (tensor.concat, insert_slice into an empty tensor, linalg.softmax)
 // RUN: not egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REQUIRED
 // REQUIRED: error: egrl-apply-memory-spaces: 35 of 125 buffers
 // Fused first, then placed: nothing is left without a level.

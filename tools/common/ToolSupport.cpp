@@ -49,8 +49,8 @@ llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
 
 EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
     : target("target", cl::init(kDefaultTargetName),
-             cl::desc("Target: a bundled name (nnpi-1000, the default; "
-                      "edge-small) or a JSON path"),
+             cl::desc("Target: a bundled name (targets/*.json: nnpi-1000, "
+                      "the default, nnpi-1000-*, edge-small) or a JSON path"),
              cl::cat(category)),
       simTarget("sim-target", cl::init(""),
                 cl::desc("The chip the evaluator measures on when it is not "

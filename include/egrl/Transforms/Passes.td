@@ -67,8 +67,10 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "see policy=; docs/strategies.md), or keep (measure the "
            "#egrl.placement the module already carries, edited or not)">,
     Option<"target", "target", "std::string", /*default=*/"\"\"",
-           "Target: a bundled name (nnpi-1000, the default; edge-small) or a "
-           "path to a target JSON (strategy=keep: the placed module's)">,
+           "Target: a bundled name (targets/*.json, installed in "
+           "share/egrl/targets: nnpi-1000, the default, its mismatched "
+           "variants nnpi-1000-*, edge-small) or a path to a target JSON "
+           "(strategy=keep: the placed module's)">,
     Option<"evaluator", "evaluator", "std::string",
            /*default=*/"\"analytical\"",
            "Evaluator the strategy is measured on: analytical (the default), "
@@ -264,13 +266,16 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
     egrl-opt model.mlir --egrl-memory-placement --egrl-prepare-bufferization \
       --one-shot-bufferize="bufferize-function-boundaries" \
       --egrl-apply-memory-spaces --egrl-lower-memory-spaces \
-      --convert-linalg-to-loops --convert-math-to-libm --expand-strided-metadata --lower-affine \
+      --convert-linalg-to-loops --convert-math-to-llvm --convert-math-to-libm \
+      --expand-strided-metadata --lower-affine \
       --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm \
       --reconcile-unrealized-casts | mlir-translate --mlir-to-llvmir
     ```
 
-    (`--convert-math-to-libm` turns `math.erf` of a GELU, and other math
-    ops LLVM IR has no intrinsic for, into libm calls.) A memory space
+    (`--convert-math-to-llvm` turns `math.rsqrt` of a normalisation into
+    LLVM's square root, before `--convert-math-to-libm` would call
+    `rsqrtf`, which libm does not have; the latter turns `math.erf` of a
+    GELU, and other math ops LLVM IR has no intrinsic for, into libm calls.) A memory space
     naming a level the target does not have is an error. A module with
     placements but no `#egrl.mem` memory space (apply was not run) gets a
     warning: its placement is dropped. A module with nothing of egrl's in it
