@@ -60,9 +60,11 @@ function(egrl_install_package)
     FILES_MATCHING PATTERN "*.inc" PATTERN "CMakeFiles" EXCLUDE)
 
   # Data the libraries and tools find relative to libEGRLCore.so.
-  file(GLOB targets "${PROJECT_SOURCE_DIR}/targets/*.json")
+  # CONFIGURE_DEPENDS: a file added to targets/, models/, policies/ or docs/
+  # is installed by the next build, without re-running cmake by hand.
+  file(GLOB targets CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/targets/*.json")
   install(FILES ${targets} DESTINATION ${EGRL_INSTALL_DATADIR}/targets)
-  file(GLOB models "${PROJECT_SOURCE_DIR}/models/*.mlir")
+  file(GLOB models CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/models/*.mlir")
   install(FILES ${models} "${PROJECT_SOURCE_DIR}/models/README.md"
     DESTINATION ${EGRL_INSTALL_DATADIR}/models)
   # The graph JSONs egrl-opt writes at build time (models/CMakeLists.txt).
@@ -72,7 +74,7 @@ function(egrl_install_package)
   # egrl-train's training corpus (--corpus=<prefix>/share/egrl/corpus).
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/corpus/"
     DESTINATION ${EGRL_INSTALL_DATADIR}/corpus)
-  file(GLOB policies "${PROJECT_SOURCE_DIR}/policies/*.json")
+  file(GLOB policies CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/policies/*.json")
   install(FILES ${policies} "${PROJECT_SOURCE_DIR}/policies/README.md"
     DESTINATION ${EGRL_INSTALL_DATADIR}/policies)
 
@@ -81,7 +83,7 @@ function(egrl_install_package)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/python/egrl_import"
     DESTINATION ${EGRL_INSTALL_DATADIR}/python
     PATTERN "__pycache__" EXCLUDE)
-  file(GLOB scripts "${PROJECT_SOURCE_DIR}/python/*.py")
+  file(GLOB scripts CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/python/*.py")
   install(FILES ${scripts} "${PROJECT_SOURCE_DIR}/python/README.md"
     DESTINATION ${EGRL_INSTALL_DATADIR}/python)
   install(PROGRAMS "${PROJECT_SOURCE_DIR}/python/egrl-import"
@@ -94,7 +96,7 @@ function(egrl_install_package)
     DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME egrl-import)
 
   # Documentation, with the dialect and pass reference tblgen'd in this build.
-  file(GLOB docs "${PROJECT_SOURCE_DIR}/docs/*.md" "${PROJECT_SOURCE_DIR}/docs/*.png")
+  file(GLOB docs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/docs/*.md" "${PROJECT_SOURCE_DIR}/docs/*.png")
   install(FILES ${docs} "${PROJECT_SOURCE_DIR}/README.md"
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
   install(FILES "${PROJECT_BINARY_DIR}/docs/Dialects/EGRLDialect.md"

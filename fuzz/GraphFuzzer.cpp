@@ -29,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   AnalyticalModel model(problem);
   model.evaluate(nativePlacement(problem));
   SearchContext context{problem, model, model, {}};
-  if (auto result = createGreedyStrategy()->run(context); !result)
+  if (auto result = llvm::cantFail(createStrategy("greedy"))->run(context);
+      !result)
     llvm::consumeError(result.takeError());
   if (auto chip = NnpiSim::create(problem))
     (*chip)->evaluate(nativePlacement(problem));

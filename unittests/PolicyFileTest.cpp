@@ -282,7 +282,7 @@ TEST_F(PolicyFileTest, StrategyPlacesOnceAndRefinementNeverLoses) {
   std::string path = tempPath("strategy.json");
   ASSERT_FALSE(bool(savePolicyFile(path, *policy, metadataFor(target))));
   AnalyticalModel model(problem);
-  std::unique_ptr<Strategy> strategy = createTrainedPolicyStrategy();
+  std::unique_ptr<Strategy> strategy = llvm::cantFail(createStrategy("policy"));
 
   SearchContext context{problem, model, model, {}};
   context.options.budget = 1;

@@ -898,7 +898,7 @@ TEST(SimTarget, TheEvaluatorMeasuresTheChipNotTheModel) {
   // Greedy fills the SRAM the model believes in; the chip has half of it.
   auto measure = createEvaluator("analytical", chipProblem);
   SearchContext context{problem, model, **measure, {}};
-  auto greedy = createGreedyStrategy()->run(context);
+  auto greedy = llvm::cantFail(createStrategy("greedy"))->run(context);
   ASSERT_TRUE(bool(greedy));
   EXPECT_FALSE(greedy->result.valid);
   EXPECT_GT(greedy->result.overflowBytes, 0);
@@ -935,11 +935,50 @@ TEST(Boltzmann, SamplingFollowsPriorsAndOperatorsKeepShape) {
   }
 }
 
-TEST(SearchStrategies, Registered) {
-  for (llvm::StringRef name : {"ilp", "dp", "random", "ea", "anneal"}) {
+TEST(SearchStrategies, EveryNameCreatesItsStrategy) {
+  std::vector<std::string> names = strategyNames();
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  // The core's own and libEGRLPolicy.so's, known before it is loaded.
+  for (const char *expected :
+       {"anneal", "dp", "ea", "egrl", "egrl-sac", "greedy", "ilp", "keep",
+        "native", "pg", "policy", "random"})
+    EXPECT_TRUE(llvm::is_contained(names, expected)) << expected;
+  for (const std::string &name : names) {
     auto strategy = createStrategy(name);
     ASSERT_TRUE(bool(strategy)) << llvm::toString(strategy.takeError());
     EXPECT_EQ((*strategy)->name(), name);
+  }
+}
+
+TEST(SearchStrategies, EveryStrategyKeepsToItsBudgetAndItsSeed) {
+  // Every registered strategy, so that a new one is held to the contract
+  // without a test naming it: the budget is never exceeded, the placement
+  // fits the chip, the same seed gives the same placement, and the history
+  // never rises. keep (a placement given) and policy (a policy file) need
+  // inputs of their own and are tested apart.
+  WorkloadGraph graph = test::randomGraph(30, 11);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  for (const std::string &name : strategyNames()) {
+    if (name == "keep" || name == "policy")
+      continue;
+    SearchContext context{problem, model, model, {}};
+    context.options.budget = 40;
+    context.options.seed = 3;
+    SearchResult first = test::runSearch(name, context);
+    SearchResult second = test::runSearch(name, context);
+    EXPECT_GE(first.evaluations, 1u) << name;
+    EXPECT_LE(first.evaluations, 40u) << name;
+    EXPECT_TRUE(first.result.valid) << name;
+    Placement rectified = first.placement;
+    EXPECT_TRUE(rectify(problem, rectified).valid) << name;
+    EXPECT_TRUE(rectified == first.placement) << name;
+    EXPECT_TRUE(first.placement == second.placement) << name;
+    EXPECT_EQ(first.result.latency, second.result.latency) << name;
+    for (size_t k = 1; k < first.history.size(); ++k)
+      EXPECT_LE(first.history[k].bestLatency, first.history[k - 1].bestLatency)
+          << name;
   }
 }
 
@@ -1123,6 +1162,33 @@ TEST(EvaluationTracker, EverySearchCrownsOnlyPlacementsMeasuredKTimes) {
         EXPECT_EQ(result.evaluations, budget) << name << " " << budget;
         EXPECT_EQ(result.measurements.size(), repeats) << name << " " << budget;
       }
+}
+
+TEST(NativeReward, ReferenceIsNativesMedianUnderRepeats) {
+  // The reward's reference used to be native's first measurement, one noisy
+  // sample, while the result and the pass quote native's median.
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  ASSERT_TRUE(noisy.chip);
+  Placement native = nativePlacement(noisy.problem);
+  EvalResult first = noisy.chip->evaluate(native);
+  EvalResult median = noisy.chip->evaluateMedian(native, 3);
+  ASSERT_NE(first.latency, median.latency); // Else the test shows nothing.
+  for (SeedFrom from : {SeedFrom::None, SeedFrom::Native}) {
+    SearchContext context = noisy.context();
+    context.options.budget = 50;
+    context.options.repeats = 3;
+    context.options.seedFrom = from;
+    EvaluationTracker tracker(context);
+    auto seeds = seedPlacements(context, tracker);
+    ASSERT_TRUE(bool(seeds)) << llvm::toString(seeds.takeError());
+    NativeReward reward(tracker, noisy.problem, *seeds);
+    EXPECT_EQ(reward.nativeLatency(), median.latency);
+    EXPECT_EQ(tracker.used(), 3u);
+    if (from == SeedFrom::Native) {
+      ASSERT_EQ(seeds->size(), 1u);
+      EXPECT_EQ(seeds->front().result.latency, median.latency);
+    }
+  }
 }
 
 TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {

@@ -150,12 +150,6 @@ AnalyticalModel::NodeCost AnalyticalModel::nodeCost(const Placement &placement,
   return cost;
 }
 
-double AnalyticalModel::memorySeconds(const Placement &placement,
-                                      unsigned i) const {
-  NodeCost ignored;
-  return moveSeconds(placement, i, ignored);
-}
-
 LLVM_ATTRIBUTE_ALWAYS_INLINE void
 AnalyticalModel::step(const NodeCost &cost, unsigned i,
                       Recursion &state) const {

@@ -11,8 +11,6 @@
 
 #ifndef EGRL_HAVE_MPI
 
-bool egrl::mpi::available() { return false; }
-
 int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
   return toolMain(argc, argv);
 }
@@ -34,8 +32,6 @@ int egrl::mpi::runTool(int argc, char **argv, int (*toolMain)(int, char **)) {
 
 using namespace egrl;
 using namespace egrl::mpi::detail;
-
-bool egrl::mpi::available() { return true; }
 
 namespace {
 /// An evaluator whose measurements are made by the pool's workers.

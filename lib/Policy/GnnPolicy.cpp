@@ -543,8 +543,6 @@ size_t GnnPolicy::numParameters() const {
   return total;
 }
 
-void GnnPolicy::parametersChanged() { impl->cachedLogp.clear(); }
-
 std::vector<ParameterTensor> GnnPolicy::exportParameters() const {
   std::vector<ParameterTensor> out;
   for (const auto &item : impl->net->named_parameters()) {

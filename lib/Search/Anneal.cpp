@@ -232,6 +232,6 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createAnnealStrategy() {
-  return std::make_unique<AnnealStrategy>();
-}
+static StrategyRegistration registration("anneal", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<AnnealStrategy>());
+});

@@ -205,6 +205,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createDpStrategy() {
-  return std::make_unique<DpStrategy>();
-}
+static StrategyRegistration registration("dp", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<DpStrategy>());
+});

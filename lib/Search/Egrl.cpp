@@ -1,7 +1,7 @@
 //===- Egrl.cpp - Evolutionary Graph Reinforcement Learning ---------------===//
 //
-// The paper's algorithm (PAPER.md, "Algorithm"): a population mixing GNN
-// policies and Boltzmann chromosomes evolves by elitism, tournament
+// The paper's algorithm (Khadka et al., ICLR 2021, section 3): a population
+// mixing GNN policies and Boltzmann chromosomes evolves by elitism, tournament
 // selection, crossover and mutation, while an off-policy learner trains a
 // GNN actor from a replay buffer fed by every evaluation, and its actor
 // migrates into the population every generation.
@@ -650,10 +650,11 @@ private:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createEgrlStrategy() {
-  return std::make_unique<EgrlStrategy>(/*useSac=*/false);
-}
-
-std::unique_ptr<Strategy> egrl::createEgrlSacStrategy() {
-  return std::make_unique<EgrlStrategy>(/*useSac=*/true);
-}
+static StrategyRegistration registration("egrl", [] {
+  return std::unique_ptr<Strategy>(
+      std::make_unique<EgrlStrategy>(/*useSac=*/false));
+});
+static StrategyRegistration sacRegistration("egrl-sac", [] {
+  return std::unique_ptr<Strategy>(
+      std::make_unique<EgrlStrategy>(/*useSac=*/true));
+});

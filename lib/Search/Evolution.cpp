@@ -111,6 +111,6 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createEvolutionStrategy() {
-  return std::make_unique<EvolutionStrategy>();
-}
+static StrategyRegistration registration("ea", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<EvolutionStrategy>());
+});

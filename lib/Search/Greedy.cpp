@@ -175,6 +175,6 @@ private:
 };
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createGreedyStrategy() {
-  return std::make_unique<GreedyStrategy>();
-}
+static StrategyRegistration registration("greedy", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<GreedyStrategy>());
+});

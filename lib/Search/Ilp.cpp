@@ -273,7 +273,7 @@ public:
     // The greedy placement warm-starts CBC and is the fallback when CBC
     // finds nothing in time. It is computed on the model, not measured.
     SearchContext modelContext{problem, context.model, context.model, {}};
-    auto greedy = createGreedyStrategy()->run(modelContext);
+    auto greedy = llvm::cantFail(createStrategy("greedy"))->run(modelContext);
     if (!greedy)
       return greedy.takeError();
     Placement start = greedy->placement;
@@ -446,6 +446,6 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createIlpStrategy() {
-  return std::make_unique<IlpStrategy>();
-}
+static StrategyRegistration registration("ilp", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<IlpStrategy>());
+});

@@ -73,6 +73,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createKeepStrategy() {
-  return std::make_unique<KeepStrategy>();
-}
+static StrategyRegistration registration("keep", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<KeepStrategy>());
+});

@@ -40,6 +40,6 @@ public:
 };
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createNativeStrategy() {
-  return std::make_unique<NativeStrategy>();
-}
+static StrategyRegistration registration("native", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<NativeStrategy>());
+});

@@ -70,20 +70,6 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createPolicyGradientStrategy() {
-  return std::make_unique<PolicyGradientStrategy>();
-}
-
-/// Entry point of libEGRLPolicy.so (lib/Search/PolicyLoader.cpp).
-extern "C" LLVM_ATTRIBUTE_VISIBILITY_DEFAULT egrl::Strategy *
-egrlCreatePolicyStrategy(const char *name) {
-  if (llvm::StringRef(name) == "pg")
-    return createPolicyGradientStrategy().release();
-  if (llvm::StringRef(name) == "egrl")
-    return createEgrlStrategy().release();
-  if (llvm::StringRef(name) == "egrl-sac")
-    return createEgrlSacStrategy().release();
-  if (llvm::StringRef(name) == "policy")
-    return createTrainedPolicyStrategy().release();
-  return nullptr;
-}
+static StrategyRegistration registration("pg", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<PolicyGradientStrategy>());
+});

@@ -68,6 +68,6 @@ public:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createRandomStrategy() {
-  return std::make_unique<RandomStrategy>();
-}
+static StrategyRegistration registration("random", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<RandomStrategy>());
+});

@@ -52,10 +52,14 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
     distinct.push_back(candidate.placement);
     seeds.push_back(std::move(candidate));
   }
-  std::vector<EvalResult> results = tracker.evaluateBatch(distinct);
-  seeds.resize(results.size());
-  for (size_t k = 0; k < results.size(); ++k)
-    seeds[k].result = results[k];
+  tracker.evaluateBatch(distinct);
+  // As the tracker judged them: with repeats K > 1 a seed that became the
+  // incumbent is the median of its K measurements, so seeds rank, and
+  // native serves as the reward's reference, as the result will.
+  llvm::ArrayRef<EvalResult> judged = tracker.judgedLast();
+  seeds.resize(judged.size());
+  for (size_t k = 0; k < judged.size(); ++k)
+    seeds[k].result = judged[k];
   std::stable_sort(seeds.begin(), seeds.end(),
                    [](const SeedPlacement &a, const SeedPlacement &b) {
                      if (a.result.valid != b.result.valid)
@@ -73,15 +77,15 @@ egrl::planModelSeeds(const SearchContext &context) {
   modelContext.options.threads = context.options.threads;
   modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
   std::vector<SeedPlacement> plans;
-  for (auto create : {createGreedyStrategy, createIlpStrategy}) {
-    std::unique_ptr<Strategy> strategy = create();
-    llvm::Expected<SearchResult> planned = strategy->run(modelContext);
+  for (llvm::StringRef name : {"greedy", "ilp"}) {
+    llvm::Expected<std::unique_ptr<Strategy>> strategy = createStrategy(name);
+    if (!strategy)
+      return strategy.takeError();
+    llvm::Expected<SearchResult> planned = (*strategy)->run(modelContext);
     if (!planned)
       return planned.takeError();
-    plans.push_back({strategy->name().str(),
-                     std::move(planned->placement),
-                     {},
-                     planned->caveat});
+    plans.push_back(
+        {name.str(), std::move(planned->placement), {}, planned->caveat});
   }
   return plans;
 }

@@ -1,45 +1,82 @@
 //===- Strategy.cpp - Strategy registry and evaluation bookkeeping --------===//
 
 #include "egrl/Search/Strategy.h"
+#include "PolicyLoader.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Report.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <set>
 
 using namespace egrl;
 
 Strategy::~Strategy() = default;
 
-llvm::ArrayRef<llvm::StringRef> egrl::strategyNames() {
-  static const llvm::StringRef names[] = {
-      "native", "greedy", "dp",       "random", "ea",     "anneal",
-      "pg",     "egrl",   "egrl-sac", "ilp",    "policy", "keep"};
+namespace {
+/// Name -> factory, filled by StrategyRegistration objects when the core
+/// (and later libEGRLPolicy.so) is loaded. A map keeps the names sorted.
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, StrategyRegistration::Factory, std::less<>> factories;
+};
+Registry &registry() {
+  static Registry instance;
+  return instance;
+}
+StrategyRegistration::Factory registered(llvm::StringRef name) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  auto it = r.factories.find(name);
+  return it == r.factories.end() ? nullptr : it->second;
+}
+} // namespace
+
+StrategyRegistration::StrategyRegistration(llvm::StringRef name,
+                                           Factory factory) {
+  Registry &r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  // The first registration stays: the policy library loaded twice (linked,
+  // and again by path) registers the same strategies again.
+  r.factories.emplace(name.str(), factory);
+}
+
+llvm::ArrayRef<llvm::StringRef> egrl::policyLibraryStrategyNames() {
+  static const llvm::StringRef names[] = {"egrl", "egrl-sac", "pg", "policy"};
   return names;
+}
+
+std::vector<std::string> egrl::strategyNames() {
+  std::set<std::string> names;
+  {
+    Registry &r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (const auto &entry : r.factories)
+      names.insert(entry.first);
+  }
+  for (llvm::StringRef name : policyLibraryStrategyNames())
+    names.insert(name.str());
+  return {names.begin(), names.end()};
 }
 
 llvm::Expected<std::unique_ptr<Strategy>>
 egrl::createStrategy(llvm::StringRef name) {
-  if (name == "native")
-    return createNativeStrategy();
-  if (name == "greedy")
-    return createGreedyStrategy();
-  if (name == "pg" || name == "egrl" || name == "egrl-sac" || name == "policy")
-    return createPolicyStrategy(name);
-  if (name == "ilp")
-    return createIlpStrategy();
-  if (name == "dp")
-    return createDpStrategy();
-  if (name == "random")
-    return createRandomStrategy();
-  if (name == "ea")
-    return createEvolutionStrategy();
-  if (name == "anneal")
-    return createAnnealStrategy();
-  if (name == "keep")
-    return createKeepStrategy();
+  if (StrategyRegistration::Factory factory = registered(name))
+    return factory();
+  if (llvm::is_contained(policyLibraryStrategyNames(), name)) {
+    if (llvm::Error error = loadPolicyLibrary(name))
+      return std::move(error);
+    if (StrategyRegistration::Factory factory = registered(name))
+      return factory();
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the policy library has no strategy '%s'",
+                                   name.str().c_str());
+  }
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();
@@ -187,9 +224,15 @@ NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
   auto native = llvm::find_if(seeds, [](const SeedPlacement &s) {
     return llvm::StringRef(s.source).split('=').first == "native";
   });
-  referenceLatency = native != seeds.end()
-                         ? native->result.latency
-                         : tracker.evaluate(nativePlacement(problem)).latency;
+  if (native != seeds.end()) {
+    referenceLatency = native->result.latency;
+  } else {
+    tracker.evaluate(nativePlacement(problem));
+    // As the tracker judged it: with repeats K > 1 the first placement
+    // measured is the incumbent, measured K times, and the median is a
+    // steadier reference on a noisy chip than its first measurement.
+    referenceLatency = tracker.judgedLast().front().latency;
+  }
   for (unsigned i = 0; i < problem.numNodes(); ++i)
     totalBytes += problem.weightBytes[i] + problem.outputBytes[i];
 }

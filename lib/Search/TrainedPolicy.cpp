@@ -83,7 +83,10 @@ public:
       SearchContext refine{problem, context.model, context.evaluator,
                            context.options};
       refine.options.candidatePlacements.push_back(std::move(placement));
-      llvm::Expected<SearchResult> refined = createEgrlStrategy()->run(refine);
+      llvm::Expected<std::unique_ptr<Strategy>> egrl = createStrategy("egrl");
+      if (!egrl)
+        return egrl.takeError();
+      llvm::Expected<SearchResult> refined = (*egrl)->run(refine);
       if (!refined)
         return refined.takeError();
       result = std::move(*refined);
@@ -102,6 +105,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<Strategy> egrl::createTrainedPolicyStrategy() {
-  return std::make_unique<TrainedPolicyStrategy>();
-}
+static StrategyRegistration registration("policy", [] {
+  return std::unique_ptr<Strategy>(std::make_unique<TrainedPolicyStrategy>());
+});

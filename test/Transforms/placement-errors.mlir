@@ -4,7 +4,7 @@
 // module's made-up `mlp.mlir:0:0`; what the module holds is at the module.
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=annealing" 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: <unknown>:0: error: egrl-memory-placement: unknown strategy 'annealing' (known: native, greedy
+// STRATEGY: <unknown>:0: error: egrl-memory-placement: unknown strategy 'annealing' (known: anneal, dp, ea, egrl, egrl-sac, greedy, ilp, keep, native, pg, policy, random)
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=oscilloscope" 2>&1 | FileCheck %s --check-prefix=EVALUATOR
 // EVALUATOR: <unknown>:0: error: egrl-memory-placement: unknown evaluator 'oscilloscope' (known: analytical

@@ -65,8 +65,6 @@ public:
     double windowSeconds = 0;
   };
   NodeCost nodeCost(const Placement &placement, unsigned i) const;
-  /// Seconds spent moving node `i`'s tensors (M_i), no capacity check.
-  double memorySeconds(const Placement &placement, unsigned i) const;
   /// T_i, no capacity check.
   double nodeSeconds(const Placement &placement, unsigned i) const {
     return nodeCost(placement, i).seconds;

@@ -18,9 +18,6 @@
 
 namespace egrl::mpi {
 
-/// Whether this build has MPI (CMake found it).
-bool available();
-
 /// A tool's main under MPI. Rank 0 (or any process without MPI, or alone
 /// in its job) runs `toolMain`, with the pool installed when there are
 /// workers; the other ranks serve evaluations until rank 0 is done. Returns

@@ -1,6 +1,6 @@
 //===- Boltzmann.h - Stateless per-node softmax policies for evolution ----===//
 //
-// A Boltzmann chromosome (PAPER.md, "Boltzmann chromosome") is a policy
+// A Boltzmann chromosome (Khadka et al., ICLR 2021, section 3) is a policy
 // with no network: for every node and each of its two decisions (weight
 // level, output level) a prior vector over the memory levels and a
 // temperature; an action is drawn from softmax(prior / T). Sampling costs

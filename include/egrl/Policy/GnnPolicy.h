@@ -131,8 +131,6 @@ public:
   /// lib/Policy that train the network directly (SacLearner).
   struct Impl;
   Impl &internals() { return *impl; }
-  /// Forget cached log-probabilities after changing the network directly.
-  void parametersChanged();
 
 private:
   std::unique_ptr<Impl> impl;

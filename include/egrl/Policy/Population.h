@@ -16,7 +16,7 @@
 
 namespace egrl {
 
-/// The paper's defaults (PAPER.md, "Evolution").
+/// The paper's defaults (Khadka et al., ICLR 2021; docs/strategies.md, "egrl").
 struct PopulationConfig {
   unsigned size = 20;
   double eliteFraction = 0.1;

@@ -1,6 +1,6 @@
 //===- SacLearner.h - Discrete soft actor-critic over the graph -----------===//
 //
-// The paper's learner (PAPER.md, "RL learner"): twin Q critics, each a GNN
+// The paper's learner (Khadka et al., ICLR 2021): twin Q critics, each a GNN
 // over the node features concatenated with the one-hot levels a placement
 // chose, pooled over the graph (max and mean) into an MLP that predicts the
 // placement's reward; a GNN actor (GnnPolicy) trained to maximise the

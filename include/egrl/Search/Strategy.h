@@ -2,7 +2,7 @@
 //
 // graph + evaluator + budget + seed -> placement + history. Strategies only
 // propose: capacity rules live in the evaluator (egrl/CostModel/Capacity.h).
-// A new strategy is one new file plus one line in createStrategy().
+// A new strategy is one new file that registers it (StrategyRegistration).
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +41,8 @@ struct SeedPlacement {
   /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
   std::string source;
   Placement placement; ///< Rectified by the evaluator's capacity rules.
+  /// As the tracker judged it: with repeats K > 1, the median of K
+  /// measurements if it was a new best when measured.
   EvalResult result;
   /// The planning strategy's caveat (ilp stopped at its time limit).
   std::string caveat;
@@ -259,8 +261,6 @@ private:
   std::vector<HistoryPoint> history;
 };
 
-/// A placement a search may start from, measured on the context's evaluator.
-
 /// The placements `options.seedFrom` lets a search start from, each measured
 /// once through `tracker` (counted in the budget), best first: nothing for
 /// none; the native placement for native; native, greedy and ilp (planned
@@ -284,9 +284,10 @@ void recordSeeds(SearchResult &result, SeedFrom from,
                  llvm::ArrayRef<SeedPlacement> seeds);
 
 /// The paper's reward for black-box searches: the native placement is
-/// measured once (one evaluation of the budget, unless `seeds` measured it
-/// already) and every result is scored as speedup^2 - 1 against it, below
-/// -1 when invalid (egrl::reward).
+/// measured first (one evaluation of the budget, and with repeats K > 1 the
+/// K - 1 re-measurements of a first incumbent, unless `seeds` measured it
+/// already), its median is the reference, and every result is scored as
+/// speedup^2 - 1 against it, below -1 when invalid (egrl::reward).
 class NativeReward {
 public:
   NativeReward(EvaluationTracker &tracker, const Problem &problem,
@@ -318,29 +319,27 @@ public:
   }
 };
 
-llvm::ArrayRef<llvm::StringRef> strategyNames();
+/// Every strategy's name, sorted: those registered, and those of
+/// libEGRLPolicy.so before it is loaded.
+std::vector<std::string> strategyNames();
+/// The strategy registered as `name`, loading libEGRLPolicy.so first for
+/// the strategies that live there.
 llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
 
-// Factories, one per strategy file.
-std::unique_ptr<Strategy> createNativeStrategy();
-std::unique_ptr<Strategy> createGreedyStrategy();
-/// Strategies that need LibTorch (`pg`) live in libEGRLPolicy.so, loaded on
-/// first use; EGRL_POLICY_LIBRARY in the environment overrides its path.
-llvm::Expected<std::unique_ptr<Strategy>>
-createPolicyStrategy(llvm::StringRef name);
-/// Defined in libEGRLPolicy.so; other code goes through createStrategy().
-std::unique_ptr<Strategy> createPolicyGradientStrategy();
-std::unique_ptr<Strategy> createEgrlStrategy();
-std::unique_ptr<Strategy> createEgrlSacStrategy();
-std::unique_ptr<Strategy> createTrainedPolicyStrategy();
-std::unique_ptr<Strategy> createIlpStrategy();
-std::unique_ptr<Strategy> createDpStrategy();
-std::unique_ptr<Strategy> createRandomStrategy();
-std::unique_ptr<Strategy> createEvolutionStrategy();
-std::unique_ptr<Strategy> createAnnealStrategy();
-/// Measures `options.givenPlacement` as given (the placement the IR
-/// carries); not a search.
-std::unique_ptr<Strategy> createKeepStrategy();
+/// A strategy file registers its strategy with one static object:
+///   static StrategyRegistration registration(
+///       "anneal", [] { return std::unique_ptr<Strategy>(new Anneal); });
+/// so a new strategy is one new file (and its line in lib/CMakeLists.txt).
+/// Strategies that need LibTorch live in libEGRLPolicy.so, which the core
+/// loads on first use (its registrations run then; EGRL_POLICY_LIBRARY in
+/// the environment overrides its path): their names must also be in
+/// policyLibraryStrategyNames(), so that the core knows them unloaded.
+class StrategyRegistration {
+public:
+  using Factory = std::unique_ptr<Strategy> (*)();
+  StrategyRegistration(llvm::StringRef name, Factory factory);
+};
+llvm::ArrayRef<llvm::StringRef> policyLibraryStrategyNames();
 
 /// SplitMix64 finaliser: a generator seed for stream `index` of `seed`,
 /// decorrelated from its neighbours' (searches draw per-index streams so
