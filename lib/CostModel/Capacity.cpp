@@ -179,9 +179,6 @@ private:
   std::vector<int64_t> weightsUsed, rowMax, cells;
 };
 
-uint8_t &levelOf(Placement &placement, TensorRef t) {
-  return t.weights ? placement[t.node].weights : placement[t.node].output;
-}
 } // namespace
 
 CapacityReport egrl::fitInOrder(const Problem &problem, Placement &placement,

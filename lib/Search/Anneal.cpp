@@ -69,16 +69,6 @@ constexpr unsigned kAttempts = 256;
 /// Weight of one measurement in running averages (about the last 20).
 constexpr double kRunningWeight = 0.05;
 
-/// A node's weights or its output.
-struct Tensor {
-  unsigned node;
-  bool weights;
-};
-
-uint8_t &levelOf(Placement &placement, Tensor t) {
-  return t.weights ? placement[t.node].weights : placement[t.node].output;
-}
-
 class AnnealStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "anneal"; }
@@ -103,7 +93,7 @@ public:
       start.result = tracker.evaluate(start.placement);
     }
 
-    std::vector<Tensor> tensors;
+    std::vector<TensorRef> tensors;
     for (unsigned i = 0; i < problem.numNodes(); ++i) {
       if (problem.hasWeights(i))
         tensors.push_back({i, true});

@@ -177,7 +177,7 @@ bool makeRoom(const Problem &chip, const Placement &from, Placement &placement,
   if (rectify(chip, fitted).valid)
     return true;
   auto level = [&](unsigned i, bool weights) -> uint8_t & {
-    return weights ? placement[i].weights : placement[i].output;
+    return levelOf(placement, {i, weights});
   };
   auto fromLevel = [&](unsigned i, bool weights) {
     return weights ? from[i].weights : from[i].output;

@@ -41,6 +41,11 @@ struct TensorRef {
   bool weights;
 };
 
+/// The level `placement` gives tensor `t`.
+inline uint8_t &levelOf(Placement &placement, TensorRef t) {
+  return t.weights ? placement[t.node].weights : placement[t.node].output;
+}
+
 /// Makes `placement` fit as rectify() does, but visiting the tensors in
 /// `order` (each of the 2 x numNodes tensors once, weights and activations
 /// mixed as the caller likes): each takes the fastest level at or below its
