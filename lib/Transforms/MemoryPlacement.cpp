@@ -1,5 +1,6 @@
 //===- MemoryPlacement.cpp - The --egrl-memory-placement pass -------------===//
 
+#include "KeptPlacement.h"
 #include "ResidentWeights.h"
 
 #include "egrl/Analysis/GraphBuilder.h"
@@ -203,8 +204,11 @@ struct MemoryPlacementPass
     // The record is in the module: what it says that the options or chips
     // contradict is said at the module.
     if (keep)
-      if (std::string why = keepSettings(placedRecord, graphGranularity,
-                                         targetName, simTargetName);
+      if (std::string why =
+              keepSettings(placedRecord,
+                           {granularity.getValue(), target.getValue(),
+                            simTarget.getValue(), evaluator.getValue()},
+                           graphGranularity, targetName, simTargetName);
           !why.empty())
         return failOnModule(why);
     if (graphGranularity.empty())
@@ -712,75 +716,6 @@ struct MemoryPlacementPass
     return getChildAnalysis<OpWorkloadGraph>(func);
   }
 
-  /// strategy=keep measures the placement the module carries on the graph
-  /// it was placed on and, unless the options say otherwise, on the chips
-  /// its record names: bundled ones only (a name in an IR file is not a path
-  /// to read), and never the record's evaluator (an external command is not
-  /// run because an IR file names it). Fills in the granularity and chip
-  /// names to use; returns an error message, or "".
-  std::string keepSettings(RecordAttr record, std::string &graphGranularity,
-                           std::string &targetName,
-                           std::string &simTargetName) {
-    std::string placedAt = record.getGranularity().str();
-    if (!granularity.empty() && !parseGranularity(granularity))
-      return "unknown granularity '" + granularity +
-             "' (expected 'fused' or 'op')";
-    if (!granularity.empty() && granularity != placedAt)
-      return "strategy=keep with granularity=" + granularity +
-             ": the module was placed at granularity '" + placedAt +
-             "' (its egrl.record), whose node numbers its #egrl.placement "
-             "attributes hold";
-    graphGranularity = placedAt;
-    auto fromRecord = [](const char *option, StringAttr name,
-                         std::string &out) -> std::string {
-      if (!isBundledTargetName(name.getValue()))
-        return "strategy=keep: the module was placed for " +
-               std::string(option) + " '" + name.str() +
-               "' (its egrl.record), which is not a bundled target; give its "
-               "file with " +
-               option + "=FILE";
-      out = name.str();
-      return "";
-    };
-    if (target.empty())
-      if (std::string why =
-              fromRecord("target", record.getTarget(), targetName);
-          !why.empty())
-        return why;
-    if (simTarget.empty() && record.getSimTarget() &&
-        !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
-      return fromRecord("sim-target", record.getSimTarget(), simTargetName);
-    return "";
-  }
-
-  /// An error message when the bundled `chip` strategy=keep found by the
-  /// record's name is not the chip the placement was made for (an edited
-  /// copy of a bundled target that kept its name), or "".
-  static std::string keptChipDiffers(const char *option, const Target &chip,
-                                     StringAttr placedDigest) {
-    std::string bundled = chip.digest();
-    if (!placedDigest || placedDigest.getValue() == bundled)
-      return "";
-    return "strategy=keep: the module was placed for a " + std::string(option) +
-           " named '" + chip.name + "' that is not the bundled '" + chip.name +
-           "' (its egrl.record's digest " + placedDigest.str() +
-           ", the bundled one's " + bundled +
-           "): give the file it was placed for with " + option + "=FILE";
-  }
-
-  /// An error message when `chip` does not have the levels the placement
-  /// was made for (its attributes name levels), or "".
-  static std::string keptLevelsDiffer(RecordAttr record, const Target &chip) {
-    std::vector<std::string> placedOn = levelNamesOf(record);
-    if (placedOn == chip.levelNameList())
-      return "";
-    return "strategy=keep: the module was placed for target '" +
-           record.getTarget().str() + "' (levels " +
-           llvm::join(placedOn, ", ") + "); target '" + chip.name +
-           "' has levels " + chip.levelNames() +
-           ": set target= to the chip it was placed for";
-  }
-
   /// "stdout already holds the graph; give the report a file".
   static std::string stdoutTaken(llvm::StringRef document,
                                  llvm::StringRef holder) {
@@ -795,21 +730,6 @@ struct MemoryPlacementPass
     if (holder.empty())
       return llvm::Error::success();
     return llvm::createStringError(stdoutTaken(document, holder));
-  }
-
-  /// Why strategy=keep has nothing to measure on a module without a record.
-  static std::string keepWithoutRecord(ModuleOp module) {
-    for (auto nested : module.getOps<ModuleOp>())
-      if (nested->hasAttr(EGRLDialect::getRecordAttrName()))
-        return "strategy=keep: the module carries no placement (no "
-               "egrl.record), its nested module " +
-               (nested.getSymName() ? "@" + nested.getSymName()->str()
-                                    : std::string("(unnamed)")) +
-               " does: run the pass on it "
-               "(builtin.module(builtin.module(egrl-memory-placement)))";
-    return "strategy=keep measures the placement the module carries, and it "
-           "carries none (no egrl.record): place it with another strategy "
-           "first";
   }
 
   llvm::Error writeReport(const std::deque<PlacedFunction> &placed) {
