@@ -36,6 +36,7 @@ import operator
 import torch
 import torch.fx as fx
 import torch.nn as nn
+from torch.overrides import TorchFunctionMode
 
 from .mlir import UnsupportedError, Value
 from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name, _is_tensorish,
@@ -62,13 +63,10 @@ def _target_name(fn) -> str:
 
 
 class _AtenImporter(_FxImporter):
-    def fail(self, what: str) -> UnsupportedError:
-        n = self.node
-        if n is None:
-            return UnsupportedError(what)
-        return UnsupportedError(f"aten node '{n.name}' ({n.op} {_target_name(n.target)}): {what}")
+    def where(self, n: fx.Node) -> str:
+        return f"aten node '{n.name}' ({n.op} {_target_name(n.target)})"
 
-    def run(self) -> TorchImportResult:
+    def _run(self) -> TorchImportResult:
         from torch.fx.experimental.proxy_tensor import make_fx
         from torch.nn.utils.stateless import functional_call
 
@@ -100,7 +98,7 @@ class _AtenImporter(_FxImporter):
 
         try:
             try:
-                with torch.enable_grad(), _module_scopes(m):
+                with torch.enable_grad(), _module_scopes(m), _RepeatInterleaveByCount():
                     gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
             except Exception as e:
                 # Modules that keep their own references to their parameters
@@ -109,9 +107,15 @@ class _AtenImporter(_FxImporter):
                 # parameters become constants of the graph.
                 if "non-Fake Tensor" not in str(e):
                     raise
-                with torch.enable_grad(), _module_scopes(m):
+                with torch.enable_grad(), _module_scopes(m), _RepeatInterleaveByCount():
                     gm = make_fx(fn, tracing_mode="real")(params, *self.inputs)
         except Exception as e:
+            if type(e).__name__ == "DynamicOutputShapeException":
+                op = _first_line(e)
+                hint = " (repeat_interleave with a tensor of repeats; an integer count is supported)" \
+                    if "repeat_interleave" in op else ""
+                raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
+                                       f"on tensor values{hint}: not supported") from e
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {_first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
@@ -419,7 +423,8 @@ class _AtenImporter(_FxImporter):
         unary = {aten.relu: "relu", aten.tanh: "tanh", aten.sigmoid: "sigmoid", aten.exp: "exp", aten.erf: "erf",
                  aten.sqrt: "sqrt", aten.rsqrt: "rsqrt", aten.neg: "neg", aten.reciprocal: "reciprocal",
                  aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid",
-                 aten.abs: "abs", aten.log: "log", aten.mish: "mish"}
+                 aten.abs: "abs", aten.log: "log", aten.mish: "mish",
+                 aten.sin: "sin", aten.cos: "cos"}
         if op in unary:
             return em.unary(unary[op], V(a[0]))
         if op is aten.leaky_relu:
@@ -578,19 +583,49 @@ class _AtenImporter(_FxImporter):
         raise self.fail("ATen op is not supported")
 
 
+class _RepeatInterleaveByCount(TorchFunctionMode):
+    """repeat_interleave with an integer count (grouped-query attention's
+    k.repeat_interleave(n_rep, dim=1), torch.repeat_interleave(x, n, dim)) traced
+    as unsqueeze + expand + reshape.  ATen's own form makes a tensor of counts and
+    calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
+    cannot trace it.  A tensor of repeats is left to ATen (and stays an error)."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func in (torch.repeat_interleave, torch.Tensor.repeat_interleave):
+            y = _repeat_interleave_by_count(*args, **kwargs)
+            if y is not NotImplemented:
+                return y
+        return func(*args, **kwargs)
+
+
+def _repeat_interleave_by_count(x, repeats=None, dim=None, *, output_size=None):
+    """x's elements each repeated `repeats` times along `dim` (the flattened x without one),
+    or NotImplemented for a tensor of repeats."""
+    if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 0:
+        return NotImplemented
+    if dim is None:
+        x, dim = x.reshape(-1), 0
+    d = dim % x.dim()
+    shape = list(x.shape)
+    y = x.unsqueeze(d + 1).expand(*shape[:d + 1], repeats, *shape[d + 1:])
+    return y.reshape(*shape[:d], shape[d] * repeats, *shape[d + 1:])
+
+
 @contextlib.contextmanager
 def _module_scopes(root: nn.Module):
-    """Tags each node make_fx creates with the path of the innermost module
-    running (meta "egrl_scope"), as the fx route's _ScopeTracer does, so ops
-    get locations like loc("layers.0.self_attn/bmm").  Forward hooks keep a
-    stack of paths; the tracer's create_node is wrapped while tracing."""
+    """Tags each node make_fx creates with the path and type of the innermost
+    module running (meta "egrl_scope", "egrl_scope_type"), as the fx route's
+    _ScopeTracer does, so ops get locations like loc("layers.0.self_attn/bmm")
+    and errors name the module.  Forward hooks keep a stack of (path, type);
+    the tracer's create_node is wrapped while tracing."""
     from torch.fx.experimental.proxy_tensor import PythonKeyTracer
 
-    stack: list[str] = []
+    stack: list[tuple[str, str]] = []
 
     def enter(path):
-        def hook(_module, _args):
-            stack.append(path)  # returns None: the arguments stay as they are
+        def hook(module, _args):
+            stack.append((path, type(module).__name__))  # returns None: the arguments stay as they are
         return hook
 
     def leave(_module, _args, _output):
@@ -606,7 +641,7 @@ def _module_scopes(root: nn.Module):
     def create_node(self, *args, **kwargs):
         node = original(self, *args, **kwargs)
         if stack:
-            node.meta["egrl_scope"] = stack[-1]
+            node.meta["egrl_scope"], node.meta["egrl_scope_type"] = stack[-1]
         return node
 
     PythonKeyTracer.create_node = create_node

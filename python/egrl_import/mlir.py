@@ -385,7 +385,7 @@ class Emitter:
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
-        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, abs, neg, silu,
+        """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, sin, cos, abs, neg, silu,
         hardsigmoid, hardswish, leaky_relu(slope), elu(alpha), softplus(beta), mish."""
         if x.dtype != "f32":
             raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
@@ -453,7 +453,7 @@ class Emitter:
                 if kind in ("silu", "hardswish"):
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
-        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log"):
+        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log", "sin", "cos"):
             fn = lambda b, n: b.op(f"math.{kind} {n[0]} : f32")
         elif kind == "abs":
             fn = lambda b, n: b.op(f"math.absf {n[0]} : f32")

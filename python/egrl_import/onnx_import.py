@@ -401,7 +401,7 @@ class _OnnxImporter:
             return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
         unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
                  "Neg": "neg", "Reciprocal": "reciprocal", "Abs": "abs", "Log": "log", "Softplus": "softplus",
-                 "Mish": "mish"}
+                 "Mish": "mish", "Sin": "sin", "Cos": "cos"}
         if op in unary:
             return em.unary(unary[op], self.tensor(node, 0))
         if op == "LeakyRelu":
@@ -752,8 +752,10 @@ class _OnnxImporter:
         return self.em.embedding(self.value(idx), x, wrap_negative=True)
 
     def _split(self, node, at):
-        x = self.tensor(node, 0)
-        axis = self._axis(at.get("axis", 0), x.rank)
+        x = self.get(node, 0)
+        if not isinstance(x, np.ndarray):
+            x = self.tensor(node, 0)
+        axis = self._axis(at.get("axis", 0), len(x.shape))
         if "split" in at:
             sizes = list(at["split"])
         elif len(node.input) > 1 and node.input[1]:
@@ -769,6 +771,8 @@ class _OnnxImporter:
         if any(sz <= 0 for sz in sizes) or sum(sizes) != x.shape[axis]:
             raise self.fail(f"split sizes {sizes} do not cover axis {axis} of size {x.shape[axis]} "
                             "(positive, summing to it)")
+        if isinstance(x, np.ndarray):  # shape arithmetic (repeat_interleave's counts): folded
+            return tuple(np.split(x, np.cumsum(sizes)[:-1], axis))
         outs, off = [], 0
         for sz in sizes:
             offs, shp = [0] * x.rank, list(x.shape)

@@ -68,10 +68,10 @@ class _ScopeTracer(fx.Tracer):
 
     def __init__(self):
         super().__init__()
-        self.scope: list[str] = []
+        self.scope: list[tuple[str, str]] = []  # (module path, module type)
 
     def call_module(self, m, forward, args, kwargs):
-        self.scope.append(self.path_of_module(m))
+        self.scope.append((self.path_of_module(m), type(m).__name__))
         try:
             return super().call_module(m, forward, args, kwargs)
         finally:
@@ -79,8 +79,8 @@ class _ScopeTracer(fx.Tracer):
 
     def create_proxy(self, *args, **kwargs):
         proxy = super().create_proxy(*args, **kwargs)
-        if self.scope:
-            proxy.node.meta.setdefault("egrl_scope", self.scope[-1])
+        if self.scope and "egrl_scope" not in proxy.node.meta:
+            proxy.node.meta["egrl_scope"], proxy.node.meta["egrl_scope_type"] = self.scope[-1]
         return proxy
 
 
@@ -174,17 +174,33 @@ class _FxImporter:
 
     # -- errors ---------------------------------------------------------------
     def fail(self, what: str) -> UnsupportedError:
+        """An error about the node being lowered, naming it and where in the model it is."""
         n = self.node
         if n is None:
             return UnsupportedError(what)
+        e = UnsupportedError(f"{self.where(n)}{_in_module(n)}: {what}")
+        e.names_node = True
+        return e
+
+    def where(self, n: fx.Node) -> str:
         tgt = n.target if isinstance(n.target, str) else getattr(n.target, "__name__", str(n.target))
         extra = ""
         if n.op == "call_module":
             extra = f" ({type(self.gm.get_submodule(n.target)).__name__})"
-        return UnsupportedError(f"fx node '{n.name}' ({n.op} {tgt}{extra}): {what}")
+        return f"fx node '{n.name}' ({n.op} {tgt}{extra})"
 
     # -- driver ---------------------------------------------------------------
     def run(self) -> TorchImportResult:
+        try:
+            return self._run()
+        except UnsupportedError as e:
+            # An error the emitter raised while lowering a node (adaptive pooling's uneven
+            # windows, an op on i64 tensors) names the node too.
+            if self.node is None or getattr(e, "names_node", False):
+                raise
+            raise self.fail(str(e)) from e
+
+    def _run(self) -> TorchImportResult:
         self.module.eval()
         try:
             tracer = _ScopeTracer()
@@ -596,7 +612,7 @@ class _FxImporter:
         unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
                  F.silu: "silu", F.hardsigmoid: "hardsigmoid", F.hardswish: "hardswish", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
                  torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal", torch.abs: "abs",
-                 operator.abs: "abs", torch.log: "log", F.mish: "mish"}
+                 operator.abs: "abs", torch.log: "log", F.mish: "mish", torch.sin: "sin", torch.cos: "cos"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))
         if fn is F.leaky_relu:
@@ -671,7 +687,7 @@ class _FxImporter:
             if kw.get("dtype") not in (None, torch.float32 if x.dtype == "f32" else torch.int64):
                 raise self.fail("changing the dtype is not supported")
             return em.fill(x.shape, fill, x.dtype)
-        if fn in (torch.unsqueeze, torch.squeeze):
+        if fn in (torch.unsqueeze, torch.squeeze, torch.repeat_interleave):
             return self._method(fn.__name__, a, kw)
         name = getattr(fn, "__qualname__", getattr(fn, "__name__", str(fn)))
         mod = getattr(fn, "__module__", None) or ""
@@ -679,7 +695,7 @@ class _FxImporter:
 
     def _method(self, name: str, a, kw):
         em = self.em
-        if name in ("add", "sub", "mul", "div", "add_", "mul_", "div_", "sub_"):
+        if name in ("add", "sub", "mul", "div", "pow", "add_", "mul_", "div_", "sub_", "pow_"):
             return self._binary(name.rstrip("_"), a, kw)
         x = self.value(a[0])
         if name in ("contiguous", "float", "clone", "detach") and (name != "float" or x.dtype == "f32"):
@@ -698,7 +714,7 @@ class _FxImporter:
             return em.transpose(x, perm)
         if name == "relu":
             return em.unary("relu", x)
-        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log"):
+        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log", "sin", "cos"):
             return em.unary(name, x)
         if name == "softmax":
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
@@ -707,6 +723,8 @@ class _FxImporter:
         if name == "repeat":
             reps = a[1] if len(a) == 2 and isinstance(a[1], (list, tuple)) else a[1:]
             return em.tile(x, [int(r) for r in reps])
+        if name == "repeat_interleave":
+            return self._repeat_interleave(x, _arg(a, kw, 1, "repeats"), _arg(a, kw, 2, "dim"))
         if name in ("clamp", "clip", "clamp_min", "clamp_max"):
             lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
             hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)
@@ -733,7 +751,7 @@ class _FxImporter:
         raise self.fail(f"tensor method '{name}' is not supported")
 
     def _binary(self, op, a, kw):
-        lhs, rhs = a[0], _arg(a, kw, 1, "other")
+        lhs, rhs = a[0], _arg(a, kw, 1, "exponent" if op == "pow" else "other")
         alpha = kw.get("alpha", 1)
         l, r = self.operand(lhs), self.operand(rhs)
         if not isinstance(l, Value) and not isinstance(r, Value):
@@ -743,6 +761,22 @@ class _FxImporter:
         if op == "div" and kw.get("rounding_mode"):
             raise self.fail("division with a rounding mode is not supported")
         return self.em.binary(op, l, r)
+
+    def _repeat_interleave(self, x: Value, repeats, dim) -> Value:
+        """Each element repeated `repeats` times along `dim` (grouped-query attention's
+        k.repeat_interleave(n_rep, dim=1)), as unsqueeze + expand + reshape; without a dim,
+        over the flattened tensor."""
+        if not isinstance(repeats, int) or isinstance(repeats, bool):
+            raise self.fail("repeat_interleave with a tensor of repeats is not supported (its output shape "
+                            "depends on the tensor's values); give an integer")
+        if repeats < 1:
+            raise self.fail(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
+        if dim is None:
+            x, dim = self._flatten(x), 0
+        d = dim % x.rank
+        head, tail = x.shape[:d + 1], x.shape[d + 1:]
+        y = self.em.broadcast_to(self.em.reshape(x, head + (1,) + tail), head + (repeats,) + tail)
+        return self.em.reshape(y, x.shape[:d] + (x.shape[d] * repeats,) + tail)
 
     def _transpose(self, x: Value, d0: int, d1: int) -> Value:
         perm = list(range(x.rank))
@@ -825,6 +859,16 @@ class _FxImporter:
                 shape.insert(p, 1)
             y = self.em.reshape(y, shape)
         return y
+
+
+def _in_module(n: fx.Node) -> str:
+    """" in module 'block.1' (Inner)" for a node traced inside a submodule's forward; "" at the
+    top level and for a call_module node, whose target is its path."""
+    scope = n.meta.get("egrl_scope")
+    if not scope or n.op == "call_module" and n.target == scope:
+        return ""
+    kind = n.meta.get("egrl_scope_type")
+    return f" in module '{scope}'" + (f" ({kind})" if kind else "")
 
 
 def _contains(a, kinds) -> bool:

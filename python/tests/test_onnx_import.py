@@ -146,6 +146,25 @@ class OnnxExportTest(unittest.TestCase):
                 self.numeric(om, m, [x])
         self.assertTrue({"Conv", "InstanceNormalization", "Pad", "Resize", "Tile", "ConvTranspose"} <= seen, seen)
 
+    def test_sin_cos_and_repeat_interleave(self):
+        """Sin and Cos (a timestep embedding of run-time data) and repeat_interleave by an
+        integer (grouped-query attention: Expand + Reshape on shapes that Split and Where
+        compute from constants, folded), with torch's numbers."""
+        from test_torch_import import GroupedKV, Sinusoidal
+
+        torch.manual_seed(0)
+        for m, inputs, ops in ((Sinusoidal(), [torch.tensor([37.0]), torch.randn(1, 16) * 3], {"Sin", "Cos"}),
+                               (GroupedKV(), [torch.randn(1, 4, 16)], {"Split", "Where", "Expand"})):
+            m.eval()
+            om = self.export(m, inputs, opset=17)
+            self.assertTrue(ops <= {n.op_type for n in om.graph.node})
+            r = import_onnx(om, inline_weights=True)
+            support.mlir_opt(self, r.text)
+            with torch.no_grad():
+                ref = m(*inputs)
+            refs = ref if isinstance(ref, tuple) else (ref,)
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [t.numpy() for t in refs])
+
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")
         om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)

@@ -8,6 +8,7 @@
 # ---------------------------------------------------------------------------
 """Tests of egrl_import.torch_import."""
 
+import math
 import os
 import subprocess
 import sys
@@ -82,6 +83,35 @@ if support.HAVE_TORCH:
                  + F.elu(y) + F.softplus(y) + F.mish(y))
             b = torch.abs(y) + y.abs() + torch.log(y.abs() + 1.0) + (y.abs() + 2.0).log()
             return self.log_softmax(a + b) + F.log_softmax(y, dim=-1) + y.log_softmax(-1)
+
+
+if support.HAVE_TORCH:
+    class Sinusoidal(nn.Module):
+        """sin and cos of run-time data, as functions and methods: a diffusion UNet's timestep
+        embedding (frequencies from constants, the timestep an input) and rotary angles."""
+        def __init__(self):
+            super().__init__()
+            self.linear = nn.Linear(16, 16)
+
+        def forward(self, t, x):
+            freqs = torch.exp(-math.log(10000.0) * torch.arange(8, dtype=torch.float32) / 8)
+            a = t[:, None] * freqs[None]
+            emb = self.linear(torch.cat([torch.cos(a), torch.sin(a)], -1))
+            return emb + x.sin() * x.cos()
+
+    class GroupedKV(nn.Module):
+        """Grouped-query attention's K/V heads repeated with repeat_interleave (method and function,
+        with a dim; the function without one repeats the flattened tensor)."""
+        def __init__(self):
+            super().__init__()
+            self.k = nn.Linear(16, 8, bias=False)
+            self.v = nn.Linear(16, 8, bias=False)
+
+        def forward(self, x):
+            k = self.k(x).view(1, 4, 2, 4).transpose(1, 2)
+            v = self.v(x).view(1, 4, 2, 4).transpose(1, 2)
+            kv = k.repeat_interleave(2, dim=1) + torch.repeat_interleave(v, 2, -3)
+            return kv.flatten(1), torch.repeat_interleave(v[0, 0, :2], repeats=3)
 
 
 if support.HAVE_TORCH:
@@ -192,6 +222,63 @@ class OpTranslationTest(unittest.TestCase):
                 ref = m(x)
             self.assertTrue(bool(torch.isfinite(ref).all()))
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
+
+    def test_sin_and_cos(self):
+        """torch.sin/torch.cos and the .sin()/.cos() methods on run-time data, on both routes,
+        as math.sin / math.cos generics, with torch's numbers."""
+        torch.manual_seed(0)
+        m, inputs = Sinusoidal().eval(), [torch.tensor([37.0]), torch.randn(1, 16) * 3]
+        with torch.no_grad():
+            ref = m(*inputs)
+        for trace in ("fx", "aten"):
+            r = import_module(m, inputs, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertEqual(r.text.count("math.sin "), 2)
+            self.assertEqual(r.text.count("math.cos "), 2)
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [ref.numpy()])
+
+    def test_repeat_interleave_by_an_integer(self):
+        """repeat_interleave with an integer count, as grouped-query attention repeats K/V heads:
+        unsqueeze + expand + reshape on both routes, with torch's numbers. A tensor of repeats
+        (an output shape that depends on data) is an error that says so."""
+        torch.manual_seed(0)
+        m, x = GroupedKV().eval(), torch.randn(1, 4, 16)
+        with torch.no_grad():
+            ref = m(x)
+        for trace in ("fx", "aten"):
+            r = import_module(m, x, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertIn("tensor<1x2x1x4x4xf32>", r.text)  # the unsqueezed heads, expanded
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
+        class TensorRepeats(nn.Module):
+            def forward(self, x, counts):
+                return x.repeat_interleave(counts, dim=1)
+
+        inputs = [torch.randn(1, 3), torch.tensor([1, 2, 1])]
+        for trace, message in (("fx", "fx node 'repeat_interleave' .*: repeat_interleave with a tensor of repeats "
+                                      "is not supported \\(its output shape depends on the tensor's values\\)"),
+                               ("aten", "the output shape of aten.repeat_interleave.Tensor depends on tensor values "
+                                        "\\(repeat_interleave with a tensor of repeats")):
+            with self.assertRaisesRegex(UnsupportedError, message):
+                import_module(TensorRepeats(), inputs, trace=trace)
+
+    def test_pow_as_method_function_and_operator(self):
+        """x.pow(2) (python/README.md lists pow among the methods), torch.pow with the exponent by
+        keyword, and **, on both routes, with torch's numbers."""
+        class Powers(nn.Module):
+            def forward(self, x):
+                return x.pow(2) + x.abs().pow(0.5) + torch.pow(x, exponent=3) - x ** 2
+
+        m, x = Powers(), torch.randn(2, 8)
+        for trace in ("fx", "aten"):
+            r = import_module(m, x, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertEqual(r.text.count("math.powf"), 4)
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [x.numpy()], [m(x).numpy()])
 
     def test_conv1d_norms_upsampling_and_padding(self):
         """Sequence, UNet and decoder building blocks (transposed convolutions, edge padding,
@@ -342,6 +429,46 @@ class UnsupportedOpTest(unittest.TestCase):
             import_module(M(), torch.randn(1, 5))
         self.assertIn("fx node 'cumsum'", str(cm.exception))
         self.assertIn("cumsum", str(cm.exception))
+
+    def test_errors_name_the_module_path(self):
+        """An unsupported op inside a submodule's forward is named with the module's path and type
+        on both routes (the ONNX route's node names have it: /block/block.1/CumSum), and so is
+        a node whose lowering fails in the emitter (adaptive pooling's uneven windows)."""
+        class Inner(nn.Module):
+            def forward(self, x):
+                return torch.cumsum(x, -1)
+
+        class Outer(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.block = nn.Sequential(nn.Linear(8, 8), Inner())
+
+            def forward(self, x):
+                return self.block(x)
+
+        class Adaptive(nn.Module):
+            def forward(self, x):
+                return F.adaptive_avg_pool2d(x, 3)
+
+        cases = ((Outer(), torch.randn(1, 8), {
+                     "fx": "fx node 'cumsum' (call_function cumsum) in module 'block.1' (Inner): function ",
+                     "aten": "aten node 'cumsum' (call_function aten.cumsum.default) in module 'block.1' (Inner): "
+                             "ATen op is not supported"}),
+                 (Adaptive(), torch.randn(1, 4, 8, 8), {
+                     "fx": "fx node 'adaptive_avg_pool2d' (call_function adaptive_avg_pool2d): adaptive average "
+                           "pooling 8x8 -> 3x3 needs uneven windows",
+                     "aten": "aten node '_adaptive_avg_pool2d' (call_function aten._adaptive_avg_pool2d.default): "
+                             "adaptive average pooling 8x8 -> 3x3 needs uneven windows"}))
+        for m, x, messages in cases:
+            for trace, message in messages.items():
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(m.eval(), x, trace=trace)
+                self.assertIn(message, str(cm.exception))
+                self.assertNotIn("\n", str(cm.exception))
+        # A module's own node is named by its path already: no "in module".
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(nn.Sequential(nn.Sequential(bad_model())), torch.randn(1, 3, 4, 4))
+        self.assertIn("fx node '_0_0_1' (call_module 0.0.1 (Upsample)): ", str(cm.exception))
 
     def test_arguments_left_at_their_default_and_inputs_that_are_not_tensors(self):
         class Masked(nn.Module):
