@@ -39,6 +39,7 @@
 #include "egrl/Search/Strategy.h"
 
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -104,6 +105,16 @@ struct EgrlConfig {
   /// neighbourhood as it is, so placements the rule would fill stay reachable
   /// (a simulator's DMA order can favour one by a hair).
   bool useSpareRoom = true;
+  /// A sample that overflows the chip gets the paper's penalty (reward
+  /// below -1, by the bytes that overflow) from the capacity rules, which
+  /// know it without a measurement: it enters the cache and the replay
+  /// buffer, but spends none of the budget. The paper measured such
+  /// mappings; on a chip with little on-chip memory most early samples
+  /// overflow, and measuring them left half the budget to learn nothing.
+  bool scoreOverflows = true;
+  /// Bounds the extra compute: after this many overflowing samples per
+  /// evaluation of the budget, overflowing samples are measured again.
+  uint64_t maxUnmeasuredOverflowsPerEvaluation = 10;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
   /// Per-decision epsilon-greedy exploration of GNN samples, decayed
@@ -412,6 +423,10 @@ public:
     }
 
     std::unordered_map<std::string, EvalResult> cache;
+    // Overflowing samples scored without a measurement (scoreOverflows).
+    uint64_t unmeasuredOverflows = 0;
+    const uint64_t maxUnmeasuredOverflows =
+        config.maxUnmeasuredOverflowsPerEvaluation * context.options.budget;
     double boost = 0;
     unsigned staleGenerations = 0;
     bool exhaustedSpace = false;
@@ -426,11 +441,28 @@ public:
                        llvm::ArrayRef<Kind> kinds, size_t &freshCount) {
       std::vector<Placement> fresh;
       std::vector<std::string> freshKeys;
+      size_t scored = 0;
       for (size_t i = 0; i < batch.size(); ++i) {
-        if (!cache.count(keys[i]) && !llvm::is_contained(freshKeys, keys[i])) {
-          fresh.push_back(batch[i]);
-          freshKeys.push_back(keys[i]);
+        if (cache.count(keys[i]) || llvm::is_contained(freshKeys, keys[i]))
+          continue;
+        if (config.scoreOverflows &&
+            unmeasuredOverflows < maxUnmeasuredOverflows) {
+          Placement fitted = batch[i];
+          CapacityReport fit = rectify(chip, fitted);
+          if (!fit.valid) {
+            EvalResult known;
+            known.valid = false;
+            known.latency = std::numeric_limits<double>::infinity();
+            known.overflowBytes = fit.overflowBytes;
+            cache.try_emplace(keys[i], known);
+            consider(known, known, kinds[i], batch[i]);
+            ++unmeasuredOverflows;
+            ++scored;
+            continue;
+          }
         }
+        fresh.push_back(batch[i]);
+        freshKeys.push_back(keys[i]);
       }
       std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
       for (size_t j = 0; j < freshResults.size(); ++j) {
@@ -438,7 +470,7 @@ public:
         consider(freshResults[j], tracker.judgedLast()[j],
                  kindOf(batch, keys, freshKeys[j], kinds), fresh[j]);
       }
-      freshCount = fresh.size();
+      freshCount = fresh.size() + scored;
     };
     // Each generation fills in orders of its own, drawn on this thread.
     std::mt19937_64 fillOrder;
