@@ -13,6 +13,7 @@
 """Transformer graphs outside the corpus and the held-out set."""
 
 from egrl_import.corpus_models import _bert, _gpt, _vit
+from egrl_import.modern_models import audio_encoder, diffusion_unet, llama, t5_encoder
 
 bert_10x768 = _bert(10, 768, 12, 128)
 bert_14x768 = _bert(14, 768, 12, 128)
@@ -48,3 +49,15 @@ vit_12x640_16 = _vit(12, 640, 10, 16)
 FRESH = ["bert_20x768", "bert_8x1024", "bert_12x512_s256", "gpt_24x768", "gpt_10x1280", "vit_12x640_16"]
 FRESH_TORCHVISION = ["wide_resnet101_2", "vgg19", "regnet_x_16gf", "efficientnet_b7", "swin_s", "convnext_small",
                      "resnext101_64x4d", "maxvit_t"]
+
+# A fourth set, made on 2026-12-04 after a sweep of modern architectures:
+# families the corpus holds none of (python/egrl_import/modern_models.py),
+# at sizes whose weights or activations exceed what the chip holds on chip.
+# `scripts/validate-fit.sh --modern` imports and compares them.
+llama_6x1024_gqa = llama(8000, 1024, 6, 16, 4, 2816, 128)
+llama_32x512_gqa = llama(32000, 512, 32, 8, 2, 1408, 256)
+t5_4x1024 = t5_encoder(32000, 1024, 4, 16, 4096, 256)
+whisper_6x1024 = audio_encoder(80, 1000, 1024, 6, 16)
+unet_128 = diffusion_unet(128, 128)
+
+MODERN = ["llama_6x1024_gqa", "llama_32x512_gqa", "t5_4x1024", "whisper_6x1024", "unet_128"]

@@ -15,7 +15,10 @@
 # With --fresh or --fresh-torchvision, validation_models.FRESH (transformers)
 # or FRESH_TORCHVISION: a third set, made for the ensemble decision
 # (docs/training.md), imported into the same directories.
-# Usage: scripts/validate-fit.sh [--torchvision|--fresh|--fresh-torchvision] [policy.json...]   (default: policies/*.json)
+# With --modern, validation_models.MODERN: families the corpus holds none of
+# (LLaMA-style decoders, a T5 encoder, Whisper's audio encoder, a diffusion
+# UNet; python/egrl_import/modern_models.py), about 2 min to import.
+# Usage: scripts/validate-fit.sh [--torchvision|--fresh|--fresh-torchvision|--modern] [policy.json...]   (default: policies/*.json)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
@@ -28,6 +31,9 @@ elif [[ ${1:-} == --fresh ]]; then
   shift
 elif [[ ${1:-} == --fresh-torchvision ]]; then
   list=FRESH_TORCHVISION source=torchvision
+  shift
+elif [[ ${1:-} == --modern ]]; then
+  list=MODERN source=validation_models
   shift
 fi
 # Graphs are imported once per source; results go under one directory per
