@@ -356,25 +356,6 @@ TEST(EgrlStrategy, FindsTheBruteForceOptimumOfTinyGraphs) {
   }
 }
 
-/// Counts the measurements of placements that overflow the chip.
-class OverflowCountingEvaluator : public Evaluator {
-public:
-  explicit OverflowCountingEvaluator(const AnalyticalModel &model)
-      : Evaluator(model.problem()), model(model) {}
-  llvm::StringRef name() const override { return "overflow-counting"; }
-  EvalResult evaluate(const Placement &placement) const override {
-    EvalResult result = model.evaluate(placement);
-    ++measured;
-    if (!result.valid)
-      ++overflowing;
-    return result;
-  }
-  mutable std::atomic<uint64_t> measured{0}, overflowing{0};
-
-private:
-  const AnalyticalModel &model;
-};
-
 TEST(EgrlStrategy, SpendsNoMeasurementOnAPlacementThatOverflows) {
   // Most early samples overflow a chip whose on-chip levels fill up; the
   // capacity rules score them (the paper's penalty) without the chip, so
@@ -383,12 +364,12 @@ TEST(EgrlStrategy, SpendsNoMeasurementOnAPlacementThatOverflows) {
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
   AnalyticalModel model(problem);
-  OverflowCountingEvaluator chip(model);
+  test::CountingEvaluator chip(model);
   SearchContext context{problem, model, chip, {}};
   context.options.budget = 400;
   SearchResult result = test::runSearch("egrl", context);
   EXPECT_EQ(result.evaluations, 400u);
-  EXPECT_EQ(chip.measured.load(), 400u);
+  EXPECT_EQ(chip.calls.load(), 400u);
   EXPECT_EQ(chip.overflowing.load(), 0u);
   EXPECT_TRUE(result.result.valid);
 }

@@ -18,22 +18,7 @@ using namespace egrl;
 
 namespace {
 
-/// Counts every call, to check budgets against the evaluator itself rather
-/// than against the strategy's own bookkeeping.
-class CountingEvaluator : public Evaluator {
-public:
-  explicit CountingEvaluator(const AnalyticalModel &model)
-      : Evaluator(model.problem()), model(model) {}
-  llvm::StringRef name() const override { return "counting"; }
-  EvalResult evaluate(const Placement &placement) const override {
-    ++calls;
-    return model.evaluate(placement);
-  }
-  mutable std::atomic<uint64_t> calls{0};
-
-private:
-  const AnalyticalModel &model;
-};
+using test::CountingEvaluator;
 
 SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
                          SearchOptions options = {},

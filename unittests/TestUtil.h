@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <limits>
 #include <random>
 
@@ -165,6 +166,27 @@ struct NoisyChip {
   Problem problem;
   AnalyticalModel model;
   std::unique_ptr<NnpiSim> chip;
+};
+
+/// The analytical model, counting every call and those that overflow, to
+/// check budgets against the evaluator itself rather than against the
+/// strategy's own bookkeeping.
+class CountingEvaluator : public Evaluator {
+public:
+  explicit CountingEvaluator(const AnalyticalModel &model)
+      : Evaluator(model.problem()), model(model) {}
+  llvm::StringRef name() const override { return "counting"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    EvalResult result = model.evaluate(placement);
+    ++calls;
+    if (!result.valid)
+      ++overflowing;
+    return result;
+  }
+  mutable std::atomic<uint64_t> calls{0}, overflowing{0};
+
+private:
+  const AnalyticalModel &model;
 };
 
 /// Runs strategy `name` in `context`; a strategy that cannot be made or run
