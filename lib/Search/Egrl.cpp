@@ -243,21 +243,20 @@ struct Member {
   }
 };
 
-class EgrlStrategy : public Strategy {
+/// One run of the algorithm: its state, and a method for each step of a
+/// generation, so that run() reads as the paper's loop.
+class EgrlSearch {
 public:
-  explicit EgrlStrategy(bool useSac) : useSac(useSac) {}
-  llvm::StringRef name() const override { return useSac ? "egrl-sac" : "egrl"; }
-
-  llvm::Expected<SearchResult> run(const SearchContext &context) override {
-    const Problem &problem = context.problem;
-    const uint64_t seed = context.options.seed;
-    EgrlConfig config;
+  EgrlSearch(const SearchContext &context, bool useSac, llvm::StringRef name)
+      : context(context), problem(context.problem),
+        chip(context.evaluator.problem()), seed(context.options.seed),
+        levels(problem.numLevels()), tracker(context),
+        progress(context, name) {
     config.useSac = useSac;
-    const unsigned size = config.population.size;
-    const unsigned levels = problem.numLevels();
-    EvaluationTracker tracker(context);
     tracker.reportProgressElsewhere(); // Generations, below.
-    SearchProgress progress(context, name());
+  }
+
+  llvm::Expected<SearchResult> run() {
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
     // `seed-from` seeds come measured; explicit seeds (the API's
@@ -271,52 +270,113 @@ public:
     tracker.reserve(candidates.empty()
                         ? 0
                         : candidates.size() + context.options.repeats - 1);
-    llvm::Expected<std::vector<SeedPlacement>> optionSeeds =
+    llvm::Expected<std::vector<SeedPlacement>> measuredSeeds =
         seedPlacements(context, tracker);
-    if (!optionSeeds)
-      return optionSeeds.takeError();
-    NativeReward reward(tracker, problem, *optionSeeds);
-    ReplayBuffer buffer(config.bufferCapacity);
-
-    // The champion as the tracker judges it (EvaluationTracker::judgedLast:
-    // with repeats, an incumbent's median), with its kind, for the reports;
-    // and the centre local members search around: the best valid placement
-    // of the search and its seeds by first measurement (with repeats, a
-    // lucky one still draws the local search). Candidates (a trained
-    // policy's placement when refining) can be the champion, and so the
-    // result, but are never the centre: started from a placement the policy
-    // got wrong, the local members stayed in its basin (docs/training.md).
-    const Problem &chip = context.evaluator.problem();
-    bool bestValid = true;
-    double bestLatency = reward.nativeLatency();
-    Kind champion = Kind::Native;
-    double centreLatency = reward.nativeLatency();
-    Placement centre = nativePlacement(problem);
+    if (!measuredSeeds)
+      return measuredSeeds.takeError();
+    optionSeeds = std::move(*measuredSeeds);
+    reward.emplace(tracker, problem, optionSeeds);
+    // The champion as the tracker judges it starts as native, and so does
+    // the centre the local members search around (see consider()).
+    bestLatency = reward->nativeLatency();
+    centreLatency = reward->nativeLatency();
+    centre = nativePlacement(problem);
     rectify(chip, centre);
-    auto consider = [&](const EvalResult &measured, const EvalResult &judged,
-                        Kind kind, const Placement &placement,
-                        bool candidate = false) {
-      if ((judged.valid && !bestValid) ||
-          (judged.valid == bestValid && judged.latency < bestLatency)) {
-        bestValid = judged.valid;
-        bestLatency = judged.latency;
-        champion = kind;
-      }
-      if (!candidate && measured.valid && measured.latency < centreLatency) {
-        centreLatency = measured.latency;
-        centre = placement;
-      }
-    };
-    auto speedup = [&] {
-      return bestValid && bestLatency > 0 ? reward.nativeLatency() / bestLatency
-                                          : 0.0;
-    };
+    if (llvm::Error error = measureStarts())
+      return std::move(error);
+    buildPopulation();
 
-    // Seeds are measured as given, so the result is never worse than them.
-    std::vector<Placement> seeds;
-    for (const SeedPlacement &s : *optionSeeds) {
+    maxUnmeasuredOverflows =
+        config.maxUnmeasuredOverflowsPerEvaluation * context.options.budget;
+    while (!tracker.exhausted()) {
+      fillOrder.seed(streamSeed(seed, FillOrder, generation, 0));
+      Batch batch = sampleGeneration();
+      // A batch cut short leaves what it did not measure for the next
+      // generation: the budget is spent, or its last evaluations are kept
+      // for re-measuring a new incumbent (repeats).
+      size_t freshCount = measure(batch);
+      // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
+      if (freshCount * 4 < batch.placements.size())
+        boost = std::min(1.0, std::max(0.02, boost * 2));
+      else
+        boost /= 2;
+      staleGenerations = freshCount * kStaleShare < batch.placements.size()
+                             ? staleGenerations + 1
+                             : 0;
+      std::vector<double> fitness, learnerRewards;
+      recordGeneration(batch, fitness, learnerRewards);
+      ++generation;
+      progress.update(generation, tracker.used(), speedup());
+      if (tracker.exhausted())
+        break; // Budget spent.
+      // Hardly anything new for this long even at epsilon 1: the reachable
+      // space is exhausted (small graphs, or ones that fit on chip, where
+      // using the spare room leaves few distinct placements).
+      if (staleGenerations >= kMaxStaleGenerations) {
+        exhaustedSpace = true;
+        break;
+      }
+
+      std::mt19937_64 trainRng(streamSeed(seed, Train, generation, 0));
+      learner->observeRollouts(learnerRewards);
+      learner->train(buffer, trainRng);
+      if (fitness.empty())
+        continue; // Only the learner's samples were measured.
+      population = breed(fitness);
+    }
+    return finish();
+  }
+
+private:
+  /// A generation's samples: the learner's first, then one per member.
+  struct Batch {
+    std::vector<Placement> placements;
+    std::vector<Kind> kinds;
+    std::vector<std::string> keys;
+    size_t rollouts = 0;
+
+    void add(Placement placement, Kind kind, const Problem &problem) {
+      keys.push_back(placementKey(problem, placement));
+      placements.push_back(std::move(placement));
+      kinds.push_back(kind);
+    }
+  };
+
+  /// The champion as the tracker judged it (EvaluationTracker::judgedLast:
+  /// with repeats, an incumbent's median), with its kind, for the reports;
+  /// and the centre local members search around: the best valid placement
+  /// of the search and its seeds by first measurement (with repeats, a
+  /// lucky one still draws the local search). Candidates (a trained
+  /// policy's placement when refining) can be the champion, and so the
+  /// result, but are never the centre: started from a placement the policy
+  /// got wrong, the local members stayed in its basin (docs/training.md).
+  void consider(const EvalResult &measured, const EvalResult &judged,
+                Kind kind, const Placement &placement, bool candidate = false) {
+    if ((judged.valid && !bestValid) ||
+        (judged.valid == bestValid && judged.latency < bestLatency)) {
+      bestValid = judged.valid;
+      bestLatency = judged.latency;
+      champion = kind;
+    }
+    if (!candidate && measured.valid && measured.latency < centreLatency) {
+      centreLatency = measured.latency;
+      centre = placement;
+    }
+  }
+
+  double speedup() const {
+    return bestValid && bestLatency > 0 ? reward->nativeLatency() / bestLatency
+                                        : 0.0;
+  }
+
+  /// Seeds, explicit seeds and candidates, measured as given, so the result
+  /// is never worse than them.
+  llvm::Error measureStarts() {
+    const std::vector<Placement> &candidates =
+        context.options.candidatePlacements;
+    for (const SeedPlacement &s : optionSeeds) {
       seeds.push_back(s.placement);
-      buffer.add(s.placement, reward(s.result));
+      buffer.add(s.placement, (*reward)(s.result));
       consider(s.result, s.result, Kind::Seed, s.placement);
     }
     const std::vector<Placement> &explicitSeeds =
@@ -332,7 +392,7 @@ public:
               problem.numNodes(), levels - 1, (*given)[k].size());
     std::vector<EvalResult> seedResults = tracker.evaluateBatch(explicitSeeds);
     for (size_t i = 0; i < seedResults.size(); ++i) {
-      buffer.add(explicitSeeds[i], reward(seedResults[i]));
+      buffer.add(explicitSeeds[i], (*reward)(seedResults[i]));
       consider(seedResults[i], tracker.judgedLast()[i], Kind::Seed,
                explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
@@ -341,15 +401,33 @@ public:
     std::vector<EvalResult> candidateResults =
         tracker.evaluateBatch(candidates);
     for (size_t i = 0; i < candidateResults.size(); ++i) {
-      buffer.add(candidates[i], reward(candidateResults[i]));
+      buffer.add(candidates[i], (*reward)(candidateResults[i]));
       consider(candidateResults[i], tracker.judgedLast()[i], Kind::Candidate,
                candidates[i], /*candidate=*/true);
     }
+    return llvm::Error::success();
+  }
 
-    // Initial population: local members (around the centre), GNNs,
-    // Boltzmann chromosomes seeded from their log-probabilities, and the
-    // seeds as sharp chromosomes.
-    std::unique_ptr<Learner> learner;
+  /// How many of a population of `popSize` are local members.
+  unsigned localCount(unsigned popSize) const {
+    unsigned wanted = unsigned(std::lround(config.localShare * popSize));
+    return std::min(wanted, popSize > elites + 1 ? popSize - elites - 1 : 0);
+  }
+
+  /// A local member around the centre (native or the best seed at first).
+  Member localMember(unsigned slot) const {
+    Member member;
+    member.kind = Kind::Local;
+    member.chromosome = BoltzmannChromosome::centredOn(
+        centre, problem, config.boltzmann,
+        config.localChanges[slot % config.localChanges.size()]);
+    return member;
+  }
+
+  /// The learner, and the initial population: local members (around the
+  /// centre), GNNs, Boltzmann chromosomes seeded from their
+  /// log-probabilities, and the seeds as sharp chromosomes.
+  void buildPopulation() {
     if (config.useSac) {
       SacConfig sacConfig = config.sac;
       sacConfig.policy.seed = streamSeed(seed, LearnerInit, 0, 0);
@@ -360,20 +438,16 @@ public:
       learner = std::make_unique<OffPolicyLearner>(learnerConfig, levels);
     }
     learner->bind(problem);
-    const unsigned elites = eliteCount(config.population);
+    elites = eliteCount(config.population);
     // The population starts with `firstPopulation` members and doubles each
-    // generation up to `size`, so the learner's first steps come sooner.
-    const unsigned firstSize =
+    // generation up to its size, so the learner's first steps come sooner.
+    const unsigned size = config.population.size;
+    firstSize =
         config.firstPopulation ? std::min(size, config.firstPopulation) : size;
-    auto localCount = [&](unsigned popSize) {
-      unsigned wanted = unsigned(std::lround(config.localShare * popSize));
-      return std::min(wanted, popSize > elites + 1 ? popSize - elites - 1 : 0);
-    };
-    const unsigned localSlots = localCount(firstSize);
+    localSlots = localCount(firstSize);
     const unsigned others = firstSize - localSlots;
-    const unsigned numGnn = std::max(
+    numGnn = std::max(
         1u, std::min(others, unsigned(std::lround(config.gnnShare * others))));
-    std::vector<Member> population;
     for (unsigned k = 0; k < numGnn; ++k) {
       GnnPolicyConfig policyConfig = config.learner.policy;
       policyConfig.seed = streamSeed(seed, InitGnn, 0, k);
@@ -385,15 +459,6 @@ public:
     unsigned decisions = 0;
     for (unsigned i = 0; i < problem.numNodes(); ++i)
       decisions += 1 + problem.hasWeights(i);
-    // A local member around the centre (native or the best seed at first).
-    auto localMember = [&](unsigned slot) {
-      Member member;
-      member.kind = Kind::Local;
-      member.chromosome = BoltzmannChromosome::centredOn(
-          centre, problem, config.boltzmann,
-          config.localChanges[slot % config.localChanges.size()]);
-      return member;
-    };
     const unsigned slots = others - numGnn;
     const unsigned seedSlots = std::min<unsigned>(seeds.size(), slots);
     for (unsigned slot = 0; slot < localSlots; ++slot)
@@ -421,225 +486,212 @@ public:
       }
       population.push_back(std::move(member));
     }
+  }
 
-    std::unordered_map<std::string, EvalResult> cache;
-    // Overflowing samples scored without a measurement (scoreOverflows).
-    uint64_t unmeasuredOverflows = 0;
-    const uint64_t maxUnmeasuredOverflows =
-        config.maxUnmeasuredOverflowsPerEvaluation * context.options.budget;
-    double boost = 0;
-    unsigned staleGenerations = 0;
-    bool exhaustedSpace = false;
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::vector<GenerationPoint> generations;
-    uint64_t generation = 0;
-    // Measures the placements of `batch` not measured before (a population
-    // that converged samples the same ones again, and a chip's measurements
-    // are scarce), as many as the tracker lets this batch measure.
-    auto measure = [&](llvm::ArrayRef<Placement> batch,
-                       llvm::ArrayRef<std::string> keys,
-                       llvm::ArrayRef<Kind> kinds, size_t &freshCount) {
-      std::vector<Placement> fresh;
-      std::vector<std::string> freshKeys;
-      size_t scored = 0;
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (cache.count(keys[i]) || llvm::is_contained(freshKeys, keys[i]))
-          continue;
-        if (config.scoreOverflows &&
-            unmeasuredOverflows < maxUnmeasuredOverflows) {
-          Placement fitted = batch[i];
-          CapacityReport fit = rectify(chip, fitted);
-          if (!fit.valid) {
-            EvalResult known;
-            known.valid = false;
-            known.latency = std::numeric_limits<double>::infinity();
-            known.overflowBytes = fit.overflowBytes;
-            cache.try_emplace(keys[i], known);
-            consider(known, known, kinds[i], batch[i]);
-            ++unmeasuredOverflows;
-            ++scored;
-            continue;
-          }
-        }
-        fresh.push_back(batch[i]);
-        freshKeys.push_back(keys[i]);
-      }
-      std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
-      for (size_t j = 0; j < freshResults.size(); ++j) {
-        cache.try_emplace(freshKeys[j], freshResults[j]);
-        consider(freshResults[j], tracker.judgedLast()[j],
-                 kindOf(batch, keys, freshKeys[j], kinds), fresh[j]);
-      }
-      freshCount = fresh.size() + scored;
-    };
-    // Each generation fills in orders of its own, drawn on this thread.
-    std::mt19937_64 fillOrder;
-    auto spareRoom = [&](Placement &p) {
-      if (config.useSpareRoom)
-        useSpareRoom(chip, p, fillOrder);
-    };
-    while (!tracker.exhausted()) {
-      fillOrder.seed(streamSeed(seed, FillOrder, generation, 0));
-      std::vector<Placement> batch;
-      std::vector<Kind> kinds;
-      std::vector<std::string> keys;
-      double progressShare =
-          double(tracker.used()) / double(context.options.budget);
-      double epsilon = std::min(
-          1.0, config.epsilonStart +
-                   (config.epsilonEnd - config.epsilonStart) * progressShare +
-                   boost);
-      // The learner's samples first: they are measured first.
-      for (Placement &p : learner->actor().sample(
-               config.learnerRollouts,
-               streamSeed(seed, LearnerSample, generation, 0))) {
-        spareRoom(p);
-        batch.push_back(std::move(p));
-        kinds.push_back(Kind::Learner);
-        keys.push_back(placementKey(problem, batch.back()));
-      }
-      const size_t rollouts = batch.size();
-      for (unsigned k = 0; k < population.size(); ++k) {
-        const Member &member = population[k];
-        uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
-        if (member.gnn) {
-          Placement p =
-              std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]);
-          spareRoom(p);
-          batch.push_back(std::move(p));
-        } else if (member.kind == Kind::Local) {
-          // A local step is worth measuring only when it is new and fits.
-          std::mt19937_64 sampler(sampleSeed);
-          Placement p;
-          for (unsigned attempt = 0; attempt < config.localRedraws; ++attempt) {
-            p = member.chromosome->sample(problem, sampler);
-            if (!makeRoom(chip, centre, p, config.localEvictions, sampler))
-              continue;
-            std::string key = placementKey(problem, p);
-            if (!cache.count(key) && !llvm::is_contained(keys, key))
-              break;
-          }
-          batch.push_back(std::move(p));
-        } else {
-          std::mt19937_64 sampler(sampleSeed);
-          Placement p = member.chromosome->sample(problem, sampler);
-          spareRoom(p);
-          batch.push_back(std::move(p));
-        }
-        kinds.push_back(member.kind);
-        keys.push_back(placementKey(problem, batch.back()));
-      }
+  /// Every sample but a local member's moves tensors into the spare room,
+  /// in this generation's order.
+  void spareRoom(Placement &p) {
+    if (config.useSpareRoom)
+      useSpareRoom(chip, p, fillOrder);
+  }
 
-      size_t freshCount = 0;
-      // A batch cut short leaves what it did not measure for the next
-      // generation: the budget is spent, or its last evaluations are kept
-      // for re-measuring a new incumbent (repeats).
-      measure(batch, keys, kinds, freshCount);
-      // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
-      if (freshCount * 4 < batch.size())
-        boost = std::min(1.0, std::max(0.02, boost * 2));
-      else
-        boost /= 2;
-      staleGenerations =
-          freshCount * kStaleShare < batch.size() ? staleGenerations + 1 : 0;
-
-      GenerationPoint point;
-      point.generation = generation;
-      std::vector<double> fitness, learnerRewards;
-      for (size_t i = 0; i < batch.size(); ++i) {
-        auto known = cache.find(keys[i]);
-        if (known == cache.end())
-          break; // Cut short by the budget.
-        const EvalResult &result = known->second;
-        double r = reward(result);
-        buffer.add(batch[i], r);
-        if (i < rollouts)
-          learnerRewards.push_back(r);
-        else
-          fitness.push_back(r);
-        if (!result.valid)
-          continue;
-        bool fromLearner = kinds[i] == Kind::Learner;
-        double &part = fromLearner ? point.learnerBest : point.populationBest;
-        if (part == 0 || result.latency < part)
-          part = result.latency;
-      }
-      point.evaluations = tracker.used();
-      point.bestSoFar = bestValid ? bestLatency : 0;
-      point.champion = kindName(champion);
-      generations.push_back(point);
-      ++generation;
-      progress.update(generation, tracker.used(), speedup());
-      if (tracker.exhausted())
-        break; // Budget spent.
-      // Hardly anything new for this long even at epsilon 1: the reachable
-      // space is exhausted (small graphs, or ones that fit on chip, where
-      // using the spare room leaves few distinct placements).
-      if (staleGenerations >= kMaxStaleGenerations) {
-        exhaustedSpace = true;
-        break;
-      }
-
-      std::mt19937_64 trainRng(streamSeed(seed, Train, generation, 0));
-      learner->observeRollouts(learnerRewards);
-      learner->train(buffer, trainRng);
-      if (fitness.empty())
-        continue; // Only the learner's samples were measured.
-
-      // Selection: elites unchanged, then tournament offspring.
-      std::mt19937_64 rng(streamSeed(seed, Select, generation, 0));
-      std::vector<unsigned> order = rankByFitness(fitness);
-      std::vector<Member> next;
-      for (unsigned e = 0; e < elites && e < order.size(); ++e)
-        next.push_back(population[order[e]].copy());
-      const unsigned nextSize = std::min<unsigned>(size, 2 * population.size());
-      for (unsigned slot = 0, e = localCount(nextSize); slot < e; ++slot)
-        next.push_back(localMember(slot));
-      // The learner's actor takes the last slot.
-      while (next.size() + 1 < nextSize) {
-        const Member &first = population[tournamentSelect(
-            fitness, config.population.tournamentSize, rng)];
-        Member child;
-        uint64_t childIndex = next.size();
-        if (unit(rng) < config.population.crossoverProbability) {
-          const Member &second = population[tournamentSelect(
-              fitness, config.population.tournamentSize, rng)];
-          child = crossover(first, second, problem,
-                            streamSeed(seed, Cross, generation, childIndex),
-                            config);
-        } else {
-          child = first.copy();
-          child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
-        }
-        if (unit(rng) < config.population.mutationProbability) {
-          uint64_t mutateSeed =
-              streamSeed(seed, Mutate, generation, childIndex);
-          if (child.gnn) {
-            child.gnn->mutate(config.gnnMutationFraction,
-                              config.gnnMutationScale, mutateSeed);
-          } else {
-            std::mt19937_64 mutator(mutateSeed);
-            child.chromosome->mutate(mutator);
-          }
-          child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
-        }
-        next.push_back(std::move(child));
-      }
-      Member migrant;
-      migrant.kind = Kind::Learner;
-      migrant.gnn = learner->actor().clone();
-      next.push_back(std::move(migrant));
-      population = std::move(next);
+  /// The learner's samples, then one per member of the population.
+  Batch sampleGeneration() {
+    Batch batch;
+    double progressShare =
+        double(tracker.used()) / double(context.options.budget);
+    double epsilon = std::min(
+        1.0, config.epsilonStart +
+                 (config.epsilonEnd - config.epsilonStart) * progressShare +
+                 boost);
+    // The learner's samples first: they are measured first.
+    for (Placement &p :
+         learner->actor().sample(config.learnerRollouts,
+                                 streamSeed(seed, LearnerSample, generation, 0))) {
+      spareRoom(p);
+      batch.add(std::move(p), Kind::Learner, problem);
     }
+    batch.rollouts = batch.placements.size();
+    for (unsigned k = 0; k < population.size(); ++k) {
+      const Member &member = population[k];
+      uint64_t sampleSeed = streamSeed(seed, Sample, generation, k);
+      Placement p;
+      if (member.gnn) {
+        p = std::move(member.gnn->sample(1, sampleSeed, epsilon)[0]);
+        spareRoom(p);
+      } else if (member.kind == Kind::Local) {
+        // A local step is worth measuring only when it is new and fits.
+        std::mt19937_64 sampler(sampleSeed);
+        for (unsigned attempt = 0; attempt < config.localRedraws; ++attempt) {
+          p = member.chromosome->sample(problem, sampler);
+          if (!makeRoom(chip, centre, p, config.localEvictions, sampler))
+            continue;
+          std::string key = placementKey(problem, p);
+          if (!cache.count(key) && !llvm::is_contained(batch.keys, key))
+            break;
+        }
+      } else {
+        std::mt19937_64 sampler(sampleSeed);
+        p = member.chromosome->sample(problem, sampler);
+        spareRoom(p);
+      }
+      batch.add(std::move(p), member.kind, problem);
+    }
+    return batch;
+  }
 
+  /// Measures the placements of `batch` not measured before (a population
+  /// that converged samples the same ones again, and a chip's measurements
+  /// are scarce), as many as the tracker lets this batch measure; those
+  /// that overflow get their reward from the capacity rules
+  /// (EgrlConfig::scoreOverflows). Returns how many were new.
+  size_t measure(const Batch &batch) {
+    std::vector<Placement> fresh;
+    std::vector<std::string> freshKeys;
+    size_t scored = 0;
+    for (size_t i = 0; i < batch.placements.size(); ++i) {
+      const std::string &key = batch.keys[i];
+      if (cache.count(key) || llvm::is_contained(freshKeys, key))
+        continue;
+      if (config.scoreOverflows &&
+          unmeasuredOverflows < maxUnmeasuredOverflows) {
+        Placement fitted = batch.placements[i];
+        CapacityReport fit = rectify(chip, fitted);
+        if (!fit.valid) {
+          EvalResult known;
+          known.valid = false;
+          known.latency = std::numeric_limits<double>::infinity();
+          known.overflowBytes = fit.overflowBytes;
+          cache.try_emplace(key, known);
+          consider(known, known, batch.kinds[i], batch.placements[i]);
+          ++unmeasuredOverflows;
+          ++scored;
+          continue;
+        }
+      }
+      fresh.push_back(batch.placements[i]);
+      freshKeys.push_back(key);
+    }
+    std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
+    for (size_t j = 0; j < freshResults.size(); ++j) {
+      cache.try_emplace(freshKeys[j], freshResults[j]);
+      consider(freshResults[j], tracker.judgedLast()[j],
+               kindOf(batch.placements, batch.keys, freshKeys[j], batch.kinds),
+               fresh[j]);
+    }
+    return fresh.size() + scored;
+  }
+
+  /// Rewards into the replay buffer, the members' fitness and the learner's
+  /// rewards, and the generation's point of the history.
+  void recordGeneration(const Batch &batch, std::vector<double> &fitness,
+                        std::vector<double> &learnerRewards) {
+    GenerationPoint point;
+    point.generation = generation;
+    for (size_t i = 0; i < batch.placements.size(); ++i) {
+      auto known = cache.find(batch.keys[i]);
+      if (known == cache.end())
+        break; // Cut short by the budget.
+      const EvalResult &result = known->second;
+      double r = (*reward)(result);
+      buffer.add(batch.placements[i], r);
+      if (i < batch.rollouts)
+        learnerRewards.push_back(r);
+      else
+        fitness.push_back(r);
+      if (!result.valid)
+        continue;
+      bool fromLearner = batch.kinds[i] == Kind::Learner;
+      double &part = fromLearner ? point.learnerBest : point.populationBest;
+      if (part == 0 || result.latency < part)
+        part = result.latency;
+    }
+    point.evaluations = tracker.used();
+    point.bestSoFar = bestValid ? bestLatency : 0;
+    point.champion = kindName(champion);
+    generations.push_back(point);
+  }
+
+  /// The next population: elites unchanged, local members around the
+  /// centre, tournament offspring (crossover, mutation), and the learner's
+  /// actor in the last slot.
+  std::vector<Member> breed(const std::vector<double> &fitness) {
+    std::mt19937_64 rng(streamSeed(seed, Select, generation, 0));
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    std::vector<unsigned> order = rankByFitness(fitness);
+    std::vector<Member> next;
+    for (unsigned e = 0; e < elites && e < order.size(); ++e)
+      next.push_back(population[order[e]].copy());
+    const unsigned nextSize =
+        std::min<unsigned>(config.population.size, 2 * population.size());
+    for (unsigned slot = 0, e = localCount(nextSize); slot < e; ++slot)
+      next.push_back(localMember(slot));
+    while (next.size() + 1 < nextSize) {
+      const Member &first = population[tournamentSelect(
+          fitness, config.population.tournamentSize, rng)];
+      Member child;
+      uint64_t childIndex = next.size();
+      if (unit(rng) < config.population.crossoverProbability) {
+        const Member &second = population[tournamentSelect(
+            fitness, config.population.tournamentSize, rng)];
+        child = crossover(first, second,
+                          streamSeed(seed, Cross, generation, childIndex));
+      } else {
+        child = first.copy();
+        child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
+      }
+      if (unit(rng) < config.population.mutationProbability) {
+        uint64_t mutateSeed = streamSeed(seed, Mutate, generation, childIndex);
+        if (child.gnn) {
+          child.gnn->mutate(config.gnnMutationFraction, config.gnnMutationScale,
+                            mutateSeed);
+        } else {
+          std::mt19937_64 mutator(mutateSeed);
+          child.chromosome->mutate(mutator);
+        }
+        child.kind = child.gnn ? Kind::Gnn : Kind::Boltzmann;
+      }
+      next.push_back(std::move(child));
+    }
+    Member migrant;
+    migrant.kind = Kind::Learner;
+    migrant.gnn = learner->actor().clone();
+    next.push_back(std::move(migrant));
+    return next;
+  }
+
+  /// GNN x GNN crosses weights; any pair with a chromosome crosses
+  /// chromosomes, a GNN parent converted through its log-probabilities.
+  Member crossover(const Member &a, const Member &b, uint64_t crossSeed) const {
+    Member child;
+    if (a.gnn && b.gnn) {
+      child.kind = Kind::Gnn;
+      child.gnn = GnnPolicy::crossover(*a.gnn, *b.gnn, crossSeed);
+      return child;
+    }
+    auto asChromosome = [&](const Member &m) {
+      if (m.chromosome)
+        return *m.chromosome;
+      return BoltzmannChromosome::fromLogProbabilities(
+          problem.numNodes(), problem.numLevels(), m.gnn->logProbabilities(),
+          config.boltzmann);
+    };
+    std::mt19937_64 rng(crossSeed);
+    child.kind = Kind::Boltzmann;
+    child.chromosome =
+        BoltzmannChromosome::crossover(asChromosome(a), asChromosome(b), rng);
+    return child;
+  }
+
+  SearchResult finish() {
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, *optionSeeds);
+    recordSeeds(result, context.options.seedFrom, optionSeeds);
     result.generations = std::move(generations);
     result.detail =
         std::to_string(generation) + " generations of up to " +
-        std::to_string(size) + " (" + std::to_string(firstSize) +
-        " at start: " + std::to_string(numGnn) + " GNN, " +
-        std::to_string(localSlots) + " local) + " +
+        std::to_string(config.population.size) + " (" +
+        std::to_string(firstSize) + " at start: " + std::to_string(numGnn) +
+        " GNN, " + std::to_string(localSlots) + " local) + " +
         std::to_string(config.learnerRollouts) + " learner samples, " +
         std::to_string(learner->steps()) + " learner steps (" +
         learner->name().str() + "); champion: " + kindName(champion) +
@@ -651,33 +703,54 @@ public:
     return result;
   }
 
+  const SearchContext &context;
+  const Problem &problem;
+  /// What the evaluator measures: its capacity rules are the chip's.
+  const Problem &chip;
+  const uint64_t seed;
+  const unsigned levels;
+  EgrlConfig config;
+  EvaluationTracker tracker;
+  SearchProgress progress;
+  std::vector<SeedPlacement> optionSeeds;
+  std::optional<NativeReward> reward;
+  ReplayBuffer buffer{config.bufferCapacity};
+
+  bool bestValid = true;
+  double bestLatency = 0;
+  Kind champion = Kind::Native;
+  double centreLatency = 0;
+  Placement centre;
+
+  std::vector<Placement> seeds;
+  std::unique_ptr<Learner> learner;
+  unsigned elites = 0, firstSize = 0, localSlots = 0, numGnn = 0;
+  std::vector<Member> population;
+
+  /// Every placement measured or scored, by key.
+  std::unordered_map<std::string, EvalResult> cache;
+  /// Overflowing samples scored without a measurement (scoreOverflows).
+  uint64_t unmeasuredOverflows = 0, maxUnmeasuredOverflows = 0;
+  double boost = 0;
+  unsigned staleGenerations = 0;
+  bool exhaustedSpace = false;
+  std::vector<GenerationPoint> generations;
+  uint64_t generation = 0;
+  /// Each generation fills in orders of its own, drawn on this thread.
+  std::mt19937_64 fillOrder;
+};
+
+class EgrlStrategy : public Strategy {
+public:
+  explicit EgrlStrategy(bool useSac) : useSac(useSac) {}
+  llvm::StringRef name() const override { return useSac ? "egrl-sac" : "egrl"; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    return EgrlSearch(context, useSac, name()).run();
+  }
+
 private:
   bool useSac;
-
-  /// GNN x GNN crosses weights; any pair with a chromosome crosses
-  /// chromosomes, a GNN parent converted through its log-probabilities.
-  static Member crossover(const Member &a, const Member &b,
-                          const Problem &problem, uint64_t seed,
-                          const EgrlConfig &config) {
-    Member child;
-    if (a.gnn && b.gnn) {
-      child.kind = Kind::Gnn;
-      child.gnn = GnnPolicy::crossover(*a.gnn, *b.gnn, seed);
-      return child;
-    }
-    auto asChromosome = [&](const Member &m) {
-      if (m.chromosome)
-        return *m.chromosome;
-      return BoltzmannChromosome::fromLogProbabilities(
-          problem.numNodes(), problem.numLevels(), m.gnn->logProbabilities(),
-          config.boltzmann);
-    };
-    std::mt19937_64 rng(seed);
-    child.kind = Kind::Boltzmann;
-    child.chromosome =
-        BoltzmannChromosome::crossover(asChromosome(a), asChromosome(b), rng);
-    return child;
-  }
 };
 
 } // namespace
