@@ -250,8 +250,7 @@ public:
   EgrlSearch(const SearchContext &context, bool useSac, llvm::StringRef name)
       : context(context), problem(context.problem),
         chip(context.evaluator.problem()), seed(context.options.seed),
-        levels(problem.numLevels()), tracker(context),
-        progress(context, name) {
+        levels(problem.numLevels()), tracker(context), progress(context, name) {
     config.useSac = useSac;
     tracker.reportProgressElsewhere(); // Generations, below.
   }
@@ -350,8 +349,8 @@ private:
   /// policy's placement when refining) can be the champion, and so the
   /// result, but are never the centre: started from a placement the policy
   /// got wrong, the local members stayed in its basin (docs/training.md).
-  void consider(const EvalResult &measured, const EvalResult &judged,
-                Kind kind, const Placement &placement, bool candidate = false) {
+  void consider(const EvalResult &measured, const EvalResult &judged, Kind kind,
+                const Placement &placement, bool candidate = false) {
     if ((judged.valid && !bestValid) ||
         (judged.valid == bestValid && judged.latency < bestLatency)) {
       bestValid = judged.valid;
@@ -505,9 +504,9 @@ private:
                  (config.epsilonEnd - config.epsilonStart) * progressShare +
                  boost);
     // The learner's samples first: they are measured first.
-    for (Placement &p :
-         learner->actor().sample(config.learnerRollouts,
-                                 streamSeed(seed, LearnerSample, generation, 0))) {
+    for (Placement &p : learner->actor().sample(
+             config.learnerRollouts,
+             streamSeed(seed, LearnerSample, generation, 0))) {
       spareRoom(p);
       batch.add(std::move(p), Kind::Learner, problem);
     }
