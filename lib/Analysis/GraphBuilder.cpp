@@ -304,17 +304,25 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
 
   for (Operation &op : func.getBody().front()) {
     if (op.hasTrait<OpTrait::ReturnLike>()) {
+      // Results that are constants or computed from constants only are
+      // folded, as a compiler would: no node writes them, so say so rather
+      // than drop them quietly.
+      SmallVector<std::string> constantResults;
       for (auto [index, v] : llvm::enumerate(op.getOperands())) {
         auto it = info.find(v);
-        // A result computed from constants only is folded, as a compiler
-        // would: no node writes it, so say so rather than drop it quietly.
-        if (it != info.end() && it->second.cls == ValueInfo::Weight &&
-            remarked.insert("returned constant").second)
-          emitWarning(op.getLoc())
-              << "egrl: result #" << index
-              << " is computed from constants only (a compiler folds it): "
-                 "no graph node writes it, so it is not placed, and the "
-                 "constants only it reads are not counted";
+        if (it != info.end() && it->second.cls == ValueInfo::Weight)
+          constantResults.push_back("#" + std::to_string(index));
+      }
+      if (!constantResults.empty())
+        emitWarning(op.getLoc())
+            << "egrl: result" << (constantResults.size() > 1 ? "s " : " ")
+            << llvm::join(constantResults, ", ")
+            << (constantResults.size() > 1 ? " are" : " is")
+            << " a constant or computed from constants only (a compiler "
+               "folds it): no graph node writes it, so it is not placed, and "
+               "the constants only it reads are not counted";
+      for (Value v : op.getOperands()) {
+        auto it = info.find(v);
         if (it == info.end() || it->second.cls != ValueInfo::Activation)
           continue;
         nodes[it->second.node].node.isGraphOutput = true;

@@ -344,11 +344,12 @@ private:
   /// The champion as the tracker judged it (EvaluationTracker::judgedLast:
   /// with repeats, an incumbent's median), with its kind, for the reports;
   /// and the centre local members search around: the best valid placement
-  /// of the search and its seeds by first measurement (with repeats, a
-  /// lucky one still draws the local search). Candidates (a trained
-  /// policy's placement when refining) can be the champion, and so the
-  /// result, but are never the centre: started from a placement the policy
-  /// got wrong, the local members stayed in its basin (docs/training.md).
+  /// of the search by first measurement (with repeats, a lucky one still
+  /// draws the local search) and of its seeds as the tracker judged them.
+  /// Candidates (a trained policy's placement when refining) can be the
+  /// champion, and so the result, but are never the centre: started from a
+  /// placement the policy got wrong, the local members stayed in its basin
+  /// (docs/training.md).
   void consider(const EvalResult &measured, const EvalResult &judged, Kind kind,
                 const Placement &placement, bool candidate = false) {
     if ((judged.valid && !bestValid) ||

@@ -4,6 +4,7 @@
 #include "PolicyLoader.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Report.h"
+#include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
@@ -73,9 +74,11 @@ egrl::createStrategy(llvm::StringRef name) {
       return std::move(error);
     if (StrategyRegistration::Factory factory = registered(name))
       return factory();
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "the policy library has no strategy '%s'",
-                                   name.str().c_str());
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "strategy '%s' needs the LibTorch policy library, and %s registered "
+        "no such strategy (set EGRL_POLICY_LIBRARY to libEGRLPolicy.so)",
+        name.str().c_str(), policyLibraryPath().c_str());
   }
   std::string known;
   for (llvm::StringRef n : strategyNames())

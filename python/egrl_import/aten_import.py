@@ -599,13 +599,18 @@ class _RepeatInterleaveByCount(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
-def _repeat_interleave_by_count(x, repeats=None, dim=None, *, output_size=None):
-    """x's elements each repeated `repeats` times along `dim` (the flattened x without one),
-    or NotImplemented for a tensor of repeats."""
-    if not isinstance(repeats, int) or isinstance(repeats, bool) or repeats < 0:
+def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
+    """input's elements each repeated `repeats` times along `dim` (the flattened input
+    without one), or NotImplemented for a tensor of repeats."""
+    if not isinstance(repeats, int) or isinstance(repeats, bool):
         return NotImplemented
+    if repeats < 1:
+        raise UnsupportedError(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
+    x = input
     if dim is None:
         x, dim = x.reshape(-1), 0
+    if not -x.dim() <= dim < x.dim():
+        raise UnsupportedError(f"repeat_interleave along dim {dim} of a rank-{x.dim()} tensor")
     d = dim % x.dim()
     shape = list(x.shape)
     y = x.unsqueeze(d + 1).expand(*shape[:d + 1], repeats, *shape[d + 1:])

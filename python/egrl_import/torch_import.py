@@ -688,6 +688,9 @@ class _FxImporter:
                 raise self.fail("changing the dtype is not supported")
             return em.fill(x.shape, fill, x.dtype)
         if fn in (torch.unsqueeze, torch.squeeze, torch.repeat_interleave):
+            if not a and "input" in kw:  # torch.repeat_interleave(input=x, ...)
+                kw = dict(kw)
+                a = (kw.pop("input"),)
             return self._method(fn.__name__, a, kw)
         name = getattr(fn, "__qualname__", getattr(fn, "__name__", str(fn)))
         mod = getattr(fn, "__module__", None) or ""
@@ -773,6 +776,8 @@ class _FxImporter:
             raise self.fail(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
         if dim is None:
             x, dim = self._flatten(x), 0
+        if not -x.rank <= dim < x.rank:
+            raise self.fail(f"repeat_interleave along dim {dim} of a rank-{x.rank} tensor")
         d = dim % x.rank
         head, tail = x.shape[:d + 1], x.shape[d + 1:]
         y = self.em.broadcast_to(self.em.reshape(x, head + (1,) + tail), head + (repeats,) + tail)

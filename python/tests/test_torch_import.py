@@ -265,6 +265,26 @@ class OpTranslationTest(unittest.TestCase):
             with self.assertRaisesRegex(UnsupportedError, message):
                 import_module(TensorRepeats(), inputs, trace=trace)
 
+        # Zero repeats (an empty tensor) and a dim the tensor does not have are errors on
+        # both routes, not a crash or a silently wrapped dim; input= by keyword works.
+        class Repeats(nn.Module):
+            def __init__(self, repeats, dim):
+                super().__init__()
+                self.repeats, self.dim = repeats, dim
+
+            def forward(self, x):
+                return torch.cat([x, torch.repeat_interleave(input=x, repeats=self.repeats, dim=self.dim)], dim=1)
+
+        x = torch.randn(2, 3)
+        for trace in ("fx", "aten"):
+            for repeats, dim, message in ((0, 1, "repeat_interleave with 0 repeats"),
+                                          (2, 5, "Dimension out of range|repeat_interleave along dim 5 of a "
+                                                 "rank-2 tensor")):
+                with self.assertRaisesRegex(UnsupportedError, message):
+                    import_module(Repeats(repeats, dim), x, trace=trace)
+            r = import_module(Repeats(2, 1), x, trace=trace, inline_weights=True)
+            support.run_numeric(self, r.text, [x.numpy()], [Repeats(2, 1)(x).numpy()])
+
     def test_pow_as_method_function_and_operator(self):
         """x.pow(2) (python/README.md lists pow among the methods), torch.pow with the exponent by
         keyword, and **, on both routes, with torch's numbers."""

@@ -119,6 +119,12 @@
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY: error: egrl-memory-placement: strategy 'pg' needs the LibTorch policy library: cannot load {{.*}}missing.so
+// A library that loads but is not the policy library (here the plugin) names
+// itself and what to set; egrl-bench says the same, not "unknown strategy".
+// RUN: env EGRL_POLICY_LIBRARY=%egrl_plugin not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=20" 2>&1 | FileCheck %s --check-prefix=NOTPOLICY
+// NOTPOLICY: error: egrl-memory-placement: strategy 'egrl' needs the LibTorch policy library, and {{.*}}libEGRLPlugin.so registered no such strategy (set EGRL_POLICY_LIBRARY to libEGRLPolicy.so)
+// RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=20 --out=%t.bench 2>&1 | FileCheck %s --check-prefix=BENCHNOPOLICY
+// BENCHNOPOLICY: egrl-bench: error: strategy 'egrl' needs the LibTorch policy library: cannot load {{.*}}missing.so
 
 // A search needs at least one evaluation.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=random budget=0" 2>&1 | FileCheck %s --check-prefix=BUDGET

@@ -205,6 +205,10 @@ resolveStrategies(const Target &chip) {
           "module carries: use egrl-opt --egrl-memory-placement=strategy=keep "
           "on it (egrl-bench places models itself)");
     auto strategy = createStrategy(name.trim());
+    // A known name that could not be made (its library did not load) says
+    // why; an unknown one lists the names.
+    if (!strategy && llvm::is_contained(strategyNames(), name.trim().str()))
+      die(llvm::toString(strategy.takeError()));
     if (!strategy) {
       llvm::consumeError(strategy.takeError());
       std::string known;
