@@ -222,6 +222,4 @@ public:
 
 } // namespace
 
-static StrategyRegistration registration("anneal", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<AnnealStrategy>());
-});
+static RegisterStrategy<AnnealStrategy> registration("anneal");

@@ -205,6 +205,4 @@ private:
 
 } // namespace
 
-static StrategyRegistration registration("dp", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<DpStrategy>());
-});
+static RegisterStrategy<DpStrategy> registration("dp");

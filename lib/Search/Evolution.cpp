@@ -111,6 +111,4 @@ public:
 
 } // namespace
 
-static StrategyRegistration registration("ea", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<EvolutionStrategy>());
-});
+static RegisterStrategy<EvolutionStrategy> registration("ea");

@@ -175,6 +175,4 @@ private:
 };
 } // namespace
 
-static StrategyRegistration registration("greedy", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<GreedyStrategy>());
-});
+static RegisterStrategy<GreedyStrategy> registration("greedy");

@@ -446,6 +446,4 @@ public:
 
 } // namespace
 
-static StrategyRegistration registration("ilp", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<IlpStrategy>());
-});
+static RegisterStrategy<IlpStrategy> registration("ilp");

@@ -73,6 +73,4 @@ private:
 
 } // namespace
 
-static StrategyRegistration registration("keep", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<KeepStrategy>());
-});
+static RegisterStrategy<KeepStrategy> registration("keep");

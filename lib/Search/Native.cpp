@@ -40,6 +40,4 @@ public:
 };
 } // namespace
 
-static StrategyRegistration registration("native", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<NativeStrategy>());
-});
+static RegisterStrategy<NativeStrategy> registration("native");

@@ -70,6 +70,4 @@ public:
 
 } // namespace
 
-static StrategyRegistration registration("pg", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<PolicyGradientStrategy>());
-});
+static RegisterStrategy<PolicyGradientStrategy> registration("pg");

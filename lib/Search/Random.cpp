@@ -68,6 +68,4 @@ public:
 
 } // namespace
 
-static StrategyRegistration registration("random", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<RandomStrategy>());
-});
+static RegisterStrategy<RandomStrategy> registration("random");

@@ -105,6 +105,4 @@ private:
 
 } // namespace
 
-static StrategyRegistration registration("policy", [] {
-  return std::unique_ptr<Strategy>(std::make_unique<TrainedPolicyStrategy>());
-});
+static RegisterStrategy<TrainedPolicyStrategy> registration("policy");

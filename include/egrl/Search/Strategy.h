@@ -327,9 +327,9 @@ std::vector<std::string> strategyNames();
 llvm::Expected<std::unique_ptr<Strategy>> createStrategy(llvm::StringRef name);
 
 /// A strategy file registers its strategy with one static object:
-///   static StrategyRegistration registration(
-///       "anneal", [] { return std::unique_ptr<Strategy>(new Anneal); });
-/// so a new strategy is one new file (and its line in lib/CMakeLists.txt).
+///   static RegisterStrategy<AnnealStrategy> registration("anneal");
+/// (or a StrategyRegistration with a factory of its own), so a new strategy
+/// is one new file (and its line in lib/CMakeLists.txt).
 /// Strategies that need LibTorch live in libEGRLPolicy.so, which the core
 /// loads on first use (its registrations run then; EGRL_POLICY_LIBRARY in
 /// the environment overrides its path): their names must also be in
@@ -338,6 +338,13 @@ class StrategyRegistration {
 public:
   using Factory = std::unique_ptr<Strategy> (*)();
   StrategyRegistration(llvm::StringRef name, Factory factory);
+};
+/// Registers a strategy made by T's default constructor.
+template <typename T> struct RegisterStrategy : StrategyRegistration {
+  explicit RegisterStrategy(llvm::StringRef name)
+      : StrategyRegistration(name, [] {
+          return std::unique_ptr<Strategy>(std::make_unique<T>());
+        }) {}
 };
 llvm::ArrayRef<llvm::StringRef> policyLibraryStrategyNames();
 
