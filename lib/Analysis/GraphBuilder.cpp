@@ -460,9 +460,7 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
       if (!folded.weightIds.empty()) {
         for (Value result : op.getResults())
           info[result] = folded;
-      } else if (computesFromIndices(&op) &&
-                 cast<ShapedType>(op.getResult(0).getType()).getNumElements() >
-                     1) {
+      } else if (computesFromIndices(&op)) {
         // An iota or a table computed from loop indices (torch.arange,
         // positional encodings, a causal mask): folded, it is a constant
         // tensor of its own.

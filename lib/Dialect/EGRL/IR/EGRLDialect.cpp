@@ -114,7 +114,7 @@ bool egrl::computesFromIndices(Operation *op) {
   if (op->getNumResults() != 1)
     return false;
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!type || !type.hasStaticShape())
+  if (!type || !type.hasStaticShape() || type.getNumElements() <= 1)
     return false;
   if (op->getName().getStringRef() == "tensor.generate")
     return true; // Its body computes each element from the element's indices.
@@ -168,8 +168,7 @@ Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
       result = Holds::Weights;
   }
   // An iota or a table computed from indices alone is a weight of its own.
-  if (result == Holds::Nothing && computesFromIndices(def) &&
-      cast<ShapedType>(value.getType()).getNumElements() > 1)
+  if (result == Holds::Nothing && computesFromIndices(def))
     result = Holds::Weights;
   // Unknown depends on where the walk started (its depth), so it is not kept
   // for a value another walk may reach sooner.

@@ -29,11 +29,12 @@ std::vector<std::string> levelNamesOf(RecordAttr record);
 /// lookups of globals (see loadsMutableGlobal).
 bool isWeightSource(mlir::Operation *op,
                     mlir::SymbolTableCollection *symbols = nullptr);
-/// True if `op` makes a static tensor from its loop indices alone: a linalg
-/// op whose body reads linalg.index (an iota, a causal mask, positional
-/// encodings) or a tensor.generate. Read from nothing at run time, it folds
-/// to a constant tensor of its own, a weight; the graph builder and the
-/// placement verifier share this rule too.
+/// True if `op` makes a static tensor of more than one element from its loop
+/// indices alone: a linalg op whose body reads linalg.index (an iota, a
+/// causal mask, positional encodings) or a tensor.generate. Read from nothing
+/// at run time, it folds to a constant tensor of its own, a weight (one
+/// element is a scalar, as a one-element constant is); the graph builder and
+/// the placement verifier share this rule.
 bool computesFromIndices(mlir::Operation *op);
 /// True if `op` loads a global the program may change (a `mutable`
 /// ml_program.global or util.global, a memref.global that is not
