@@ -40,7 +40,7 @@ from torch.overrides import TorchFunctionMode
 
 from .mlir import UnsupportedError, Value
 from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name, _is_tensorish,
-                           _has_value, TorchImportResult)
+                           _has_value, _repeat_interleave_dim, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -604,14 +604,10 @@ def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=No
     without one), or NotImplemented for a tensor of repeats."""
     if not isinstance(repeats, int) or isinstance(repeats, bool):
         return NotImplemented
-    if repeats < 1:
-        raise UnsupportedError(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
     x = input
     if dim is None:
         x, dim = x.reshape(-1), 0
-    if not -x.dim() <= dim < x.dim():
-        raise UnsupportedError(f"repeat_interleave along dim {dim} of a rank-{x.dim()} tensor")
-    d = dim % x.dim()
+    d = _repeat_interleave_dim(repeats, dim, x.dim())
     shape = list(x.shape)
     y = x.unsqueeze(d + 1).expand(*shape[:d + 1], repeats, *shape[d + 1:])
     return y.reshape(*shape[:d], shape[d] * repeats, *shape[d + 1:])

@@ -772,13 +772,9 @@ class _FxImporter:
         if not isinstance(repeats, int) or isinstance(repeats, bool):
             raise self.fail("repeat_interleave with a tensor of repeats is not supported (its output shape "
                             "depends on the tensor's values); give an integer")
-        if repeats < 1:
-            raise self.fail(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
         if dim is None:
             x, dim = self._flatten(x), 0
-        if not -x.rank <= dim < x.rank:
-            raise self.fail(f"repeat_interleave along dim {dim} of a rank-{x.rank} tensor")
-        d = dim % x.rank
+        d = _repeat_interleave_dim(repeats, dim, x.rank)
         head, tail = x.shape[:d + 1], x.shape[d + 1:]
         y = self.em.broadcast_to(self.em.reshape(x, head + (1,) + tail), head + (repeats,) + tail)
         return self.em.reshape(y, x.shape[:d] + (x.shape[d] * repeats,) + tail)
@@ -864,6 +860,17 @@ class _FxImporter:
                 shape.insert(p, 1)
             y = self.em.reshape(y, shape)
         return y
+
+
+def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
+    """The dim an integer-count repeat_interleave of a rank-`rank` tensor repeats along,
+    from 0; zero repeats (an empty tensor) and a dim the tensor lacks are errors.  Shared
+    by both routes (the aten route rewrites the call while make_fx traces it)."""
+    if repeats < 1:
+        raise UnsupportedError(f"repeat_interleave with {repeats} repeats (an empty tensor) is not supported")
+    if not -rank <= dim < rank:
+        raise UnsupportedError(f"repeat_interleave along dim {dim} of a rank-{rank} tensor")
+    return dim % rank
 
 
 def _in_module(n: fx.Node) -> str:
