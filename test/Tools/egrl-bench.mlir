@@ -138,6 +138,22 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --plot 2>&1 | FileCheck %s --check-prefix=PLOT-NO-OUT
 // PLOT-NO-OUT: egrl-bench: error: --plot needs --out=DIR to write bench.png into
 
+// --placements writes each run's placement and the model's nodes to
+// bench.json; python/placement_diff.py lists the tensors two runs placed
+// differently. On small-fast native overflows and anneal moves the second
+// matmul's 8 KiB of weights on chip.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --sim-target=%S/../Inputs/small-fast.json --strategies=native,anneal --budgets=30 --seeds=1 --placements --out=%t.pl >/dev/null 2>&1
+// RUN: %python %egrl_src/python/placement_diff.py %t.pl/bench.json mlp anneal native | FileCheck %s --check-prefix=DIFF
+// DIFF: mlp: anneal budget 30 seed 0 (34.0 us) against native (41.4 us): 1 tensor on other levels
+// DIFF: | 1 | n1_matmul | {{.*}}mlp.mlir:{{[0-9]+}}:{{[0-9]+}} | weights | 8.0 KiB | fast | slow |
+// DIFF: slow -> fast: 8.0 KiB
+// RUN: not %python %egrl_src/python/placement_diff.py %t.pl/bench.json mlp pg native 2>&1 | FileCheck %s --check-prefix=DIFF-NONE
+// DIFF-NONE: placement_diff: no run of mlp matches 'pg'
+// RUN: not %python %egrl_src/python/placement_diff.py %t.dir/bench.json mlp greedy native 2>&1 | FileCheck %s --check-prefix=DIFF-NOPL
+// DIFF-NOPL: placement_diff: the runs have no placements: run egrl-bench with --placements
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --placements 2>&1 | FileCheck %s --check-prefix=PL-NO-OUT
+// PL-NO-OUT: egrl-bench: error: --placements needs --out=DIR to write them into bench.json
+
 // --policy: the policy strategy's placement (budget 1: no search) beside native.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%S/../Inputs/tiny-policy.json --budgets=1 --seeds=1 2>/dev/null | FileCheck %s --check-prefix=POLICY
 // POLICY: mlp{{ +}}native{{ +}}-{{ +}}4.116 us{{ +}}1.000x

@@ -117,6 +117,13 @@ static cl::opt<bool>
                       "generations, every other search's evaluations) to "
                       "stderr, at most once a second"),
              cl::cat(benchCategory));
+static cl::opt<bool> placements(
+    "placements", cl::init(false),
+    cl::desc("Write each run's best placement to bench.json (needs --out): "
+             "the level of every node's weights and output, and each "
+             "model's node names and sizes once; "
+             "python/placement_diff.py compares two runs"),
+    cl::cat(benchCategory));
 static cl::opt<bool> plot("plot", cl::init(false),
                           cl::desc("Plot best-so-far latency against "
                                    "evaluations to <out>/bench.png (needs "
@@ -164,6 +171,8 @@ namespace {
 struct Results {
   std::vector<Run> runs;
   std::map<std::string, double> nativeLatency, ilpLatency;
+  /// With --placements, per model: its levels and nodes (names, sizes).
+  std::map<std::string, json> graphs;
   /// Why the benchmark stopped before its end (Ctrl-C, a dead evaluator).
   std::string stoppedEarly;
 };
@@ -186,6 +195,8 @@ void checkOptions() {
       die("cannot write into directory '" + outDir + "': " + ec.message());
   if (plot && outDir.empty())
     die("--plot needs --out=DIR to write bench.png into");
+  if (placements && outDir.empty())
+    die("--placements needs --out=DIR to write them into bench.json");
   if (seeds == 0)
     die("--seeds must be at least 1");
 }
@@ -258,6 +269,22 @@ resolveStrategies(const Target &chip) {
   return searches;
 }
 
+/// What a run's placement in bench.json refers to (--placements): the
+/// levels, and per node its name, location and sizes, in the graph's order.
+json graphJson(const Problem &problem) {
+  json levels = json::array(), nodes = json::array();
+  for (const MemoryLevel &level : problem.target().levels)
+    levels.push_back(level.name);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    const Node &node = problem.graph().nodes[i];
+    nodes.push_back({{"name", node.name},
+                     {"loc", node.location},
+                     {"weight_bytes", problem.weightBytes[i]},
+                     {"output_bytes", problem.outputBytes[i]}});
+  }
+  return {{"levels", std::move(levels)}, {"nodes", std::move(nodes)}};
+}
+
 /// Runs every strategy, budget and seed on one model, adding to `results`;
 /// stops at the first search that was stopped early. Returns an error that
 /// ends the benchmark (the runs so far are kept), or an empty string.
@@ -301,6 +328,8 @@ std::string benchModel(const std::string &modelArg,
            ": nothing to quote speed-ups against (a graph with no work, on a "
            "target with no layer overhead?)";
   results.nativeLatency[model] = native;
+  if (placements)
+    results.graphs[model] = graphJson(problem);
   llvm::errs() << "egrl-bench: " << model << ": " << problem.numNodes()
                << " nodes, native " << formatSeconds(native) << " on "
                << instance.evaluator->name()
@@ -522,6 +551,9 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       all.back()["measurements"] = run.result.measurements;
     if (run.noiseFree > 0)
       all.back()["noise_free_latency_s"] = run.noiseFree;
+    if (placements)
+      all.back()["placement"] =
+          json::parse(run.result.placement.toJSON(setup.chip))["nodes"];
     csv +=
         llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
                       "{10:f4},{11}\n",
@@ -544,6 +576,8 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       {"evaluator", setup.evaluatorName},
       {"granularity", evaluation.granularity.getValue()},
       {"runs", std::move(all)}};
+  if (placements)
+    document["graphs"] = results.graphs;
   llvm::SmallString<256> jsonPath(outDir), csvPath(outDir), pngPath(outDir);
   llvm::sys::path::append(jsonPath, "bench.json");
   llvm::sys::path::append(csvPath, "bench.csv");
