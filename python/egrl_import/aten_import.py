@@ -39,8 +39,8 @@ import torch.nn as nn
 from torch.overrides import TorchFunctionMode
 
 from .mlir import UnsupportedError, Value
-from .torch_import import (_Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name, _is_tensorish,
-                           _has_value, _repeat_interleave_dim, TorchImportResult)
+from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
+                           _is_tensorish, _has_value, _repeat_interleave_dim, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -305,10 +305,20 @@ class _AtenImporter(_FxImporter):
 
         # views and copies
         if op in (aten.view, aten._unsafe_view, aten.reshape, aten._reshape_alias):
-            return self._reshape(V(a[0]), a[1])
+            return self._reshape(a[0] if isinstance(a[0], _Complex) else V(a[0]), a[1])
         if op in (aten.clone, aten.contiguous, aten.alias, aten.detach, aten.lift_fresh_copy, aten.lift_fresh,
                   aten.dropout, aten.feature_dropout):
-            return V(a[0])
+            return a[0] if isinstance(a[0], _Complex) else V(a[0])
+        if op is aten.view_as_complex:
+            return self._view_as_complex(V(a[0]))
+        if op is aten.view_as_real:
+            if not isinstance(a[0], _Complex):
+                raise self.fail("view_as_real of a tensor that is not complex")
+            return a[0].pairs
+        if op is aten.pixel_shuffle:
+            return em.depth_to_space(V(a[0]), a[1])
+        if op is aten.pixel_unshuffle:
+            return em.space_to_depth(V(a[0]), a[1])
         if op is aten._to_copy:
             x = V(a[0])
             dt = kw.get("dtype")
@@ -517,6 +527,8 @@ class _AtenImporter(_FxImporter):
             return r if order == 1 else em.unary("sqrt", r)
         if op is aten.flip:
             return em.flip(V(a[0]), list(a[1]))
+        if op is aten.cumsum:
+            return self._cumsum(V(a[0]), a[1], _get(a, kw, 2, "dtype"))
         if op is aten.embedding:
             return em.embedding(V(a[1]), V(a[0]))
         if op is aten.native_group_norm:  # (x, weight, bias, N, C, HxW, groups, eps) -> (y, mean, rstd)

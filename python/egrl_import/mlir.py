@@ -758,6 +758,84 @@ class Emitter:
         tiled = self.broadcast_to(inter, [d for r, size in zip(reps, shape) for d in (r, size)])
         return self.reshape(tiled, [r * size for r, size in zip(reps, shape)])
 
+    def depth_to_space(self, x: Value, r: int, mode: str = "CRD") -> Value:
+        """(*, C r r, H, W) -> (*, C, H r, W r) as reshape + transpose + reshape: torch's pixel_shuffle
+        and ONNX DepthToSpace in mode CRD (channel c's r x r block is channels c r r ...), or in
+        ONNX's default DCR (block offset (i, j) is channels (i r + j) C ...)."""
+        if x.rank < 3 or r < 1 or x.shape[-3] % (r * r):
+            raise UnsupportedError(f"depth to space by {r} of shape {list(x.shape)}: the channels must divide "
+                                   f"into {r}x{r} blocks")
+        k, lead = x.rank - 3, list(x.shape[:-3])
+        c, h, w = x.shape[-3] // (r * r), x.shape[-2], x.shape[-1]
+        if mode == "CRD":  # (c, i, j, h, w) -> (c, h, i, w, j)
+            y, perm = self.reshape(x, lead + [c, r, r, h, w]), [k, k + 3, k + 1, k + 4, k + 2]
+        else:  # DCR: (i, j, c, h, w) -> (c, h, i, w, j)
+            y, perm = self.reshape(x, lead + [r, r, c, h, w]), [k + 2, k + 3, k, k + 4, k + 1]
+        y = self.transpose(y, list(range(k)) + perm)
+        return self.reshape(y, lead + [c, h * r, w * r])
+
+    def space_to_depth(self, x: Value, r: int, mode: str = "CRD") -> Value:
+        """(*, C, H r, W r) -> (*, C r r, H, W), the inverse of depth_to_space: torch's pixel_unshuffle
+        (CRD: channel c's r x r block becomes channels c r r ...) or ONNX SpaceToDepth (DCR: block
+        offset (i, j) becomes channels (i r + j) C ...)."""
+        if x.rank < 3 or r < 1 or x.shape[-2] % r or x.shape[-1] % r:
+            raise UnsupportedError(f"space to depth by {r} of shape {list(x.shape)}: the height and width "
+                                   f"must divide by {r}")
+        k, lead = x.rank - 3, list(x.shape[:-3])
+        c, h, w = x.shape[-3], x.shape[-2] // r, x.shape[-1] // r
+        y = self.reshape(x, lead + [c, h, r, w, r])  # (c, h, i, w, j)
+        perm = [k, k + 2, k + 4, k + 1, k + 3] if mode == "CRD" else [k + 2, k + 4, k, k + 1, k + 3]
+        y = self.transpose(y, list(range(k)) + perm)
+        return self.reshape(y, lead + [c * r * r, h, w])
+
+    def cumsum(self, x: Value, dim: int, exclusive: bool = False, reverse: bool = False) -> Value:
+        """Cumulative sum along `dim` (f32 or i64): one linalg.generic with an extra reduction dim j
+        over `dim`'s positions; output i adds input j where j <= i (j < i when `exclusive`; j >= i,
+        j > i when `reverse`: ONNX CumSum's attributes), compared on linalg.index values."""
+        if x.dtype not in ("f32", "i64"):
+            raise UnsupportedError(f"cumsum of {x.dtype} tensors is not supported (f32 or i64)")
+        dim, n = dim % x.rank, x.rank
+        pred = {(False, False): "ule", (True, False): "ult", (False, True): "uge", (True, True): "ugt"}[
+            (bool(exclusive), bool(reverse))]
+        dt, add = x.dtype, "arith.addf" if x.dtype == "f32" else "arith.addi"
+        zero = self.scalar(0.0 if dt == "f32" else 0, dt)
+        src = [f"d{n}" if i == dim else f"d{i}" for i in range(n)]
+
+        def body(b: Body) -> str:
+            j = b.op(f"linalg.index {n} : index")
+            i = b.op(f"linalg.index {dim} : index")
+            take = b.op(f"arith.cmpi {pred}, {j}, {i} : index")
+            v = b.op(f"arith.select {take}, {b.args[0]}, {zero} : {dt}")
+            return b.op(f"{add} {b.args[1]}, {v} : {dt}")
+
+        return self.generic([(x, src)], x.shape, dt, ["parallel"] * n + ["reduction"], body,
+                            init=self.fill(x.shape, 0.0 if dt == "f32" else 0, dt),
+                            out_dims=[f"d{i}" for i in range(n)])
+
+    def complex_mul(self, a: Value, b: Value) -> Value:
+        """Product of two complex tensors held as real ones with a trailing dim of 2 (real, imag),
+        broadcasting their complex shapes: (ac - bd, ad + bc), one element-wise generic over the
+        complex shape and the pair dim that reads both parts of each operand and picks a part by
+        the pair index."""
+        if a.dtype != "f32" or b.dtype != "f32" or a.shape[-1:] != (2,) or b.shape[-1:] != (2,):
+            raise UnsupportedError(f"complex product of {list(a.shape)} and {list(b.shape)}: expected f32 pairs")
+        out = self.broadcast_shape(a.shape[:-1], b.shape[:-1])
+        n = len(out)
+        part = lambda x, k: self._bcast_map(x.shape[:-1], out) + [str(k)]
+        ins = [(a, part(a, 0)), (a, part(a, 1)), (b, part(b, 0)), (b, part(b, 1))]
+
+        def body(bb: Body) -> str:
+            ar, ai, br, bi = bb.args[:4]
+            re = bb.op(f"arith.subf {bb.op(f'arith.mulf {ar}, {br} : f32')}, "
+                       f"{bb.op(f'arith.mulf {ai}, {bi} : f32')} : f32")
+            im = bb.op(f"arith.addf {bb.op(f'arith.mulf {ar}, {bi} : f32')}, "
+                       f"{bb.op(f'arith.mulf {ai}, {br} : f32')} : f32")
+            k = bb.op(f"linalg.index {n} : index")
+            first = bb.op(f"arith.cmpi eq, {k}, {bb.op('arith.constant 0 : index')} : index")
+            return bb.op(f"arith.select {first}, {re}, {im} : f32")
+
+        return self.generic(ins, out + (2,), "f32", ["parallel"] * (n + 1), body)
+
     def upsample_nearest(self, x: Value, scales: Sequence[int]) -> Value:
         """Nearest-neighbour upsampling of the trailing dims by integer factors: output
         position i reads input position i floordiv s (torch's and ONNX's nearest for an

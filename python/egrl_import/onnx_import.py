@@ -513,6 +513,20 @@ class _OnnxImporter:
         if op in ("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"):
             pred = {"Equal": "oeq", "Less": "olt", "LessOrEqual": "ole", "Greater": "ogt", "GreaterOrEqual": "oge"}[op]
             return em.compare(pred, self.operand(node, 0), self.operand(node, 1))
+        if op == "CumSum":
+            x, axis = self.tensor(node, 0), self.const(node, 1)
+            if axis.size != 1:
+                raise self.fail(f"axis must be one value, got shape {list(axis.shape)}")
+            return em.cumsum(x, self._axis(axis.reshape(-1)[0], x.rank), bool(at.get("exclusive", 0)),
+                             bool(at.get("reverse", 0)))
+        if op in ("DepthToSpace", "SpaceToDepth"):
+            x = self.tensor(node, 0)
+            mode = at.get("mode", "DCR") if op == "DepthToSpace" else "DCR"
+            if x.rank != 4 or mode not in ("DCR", "CRD") or "blocksize" not in at:
+                raise self.fail(f"a rank-4 input, a blocksize and mode DCR or CRD are supported, got rank {x.rank}, "
+                                f"mode '{mode}'")
+            move = em.depth_to_space if op == "DepthToSpace" else em.space_to_depth
+            return move(x, int(at["blocksize"]), mode)
         if op == "Cast":
             x = ins[0]
             if isinstance(x, (Value, _Weight)) and _ONNX_DTYPES.get(at["to"]) == x.dtype:

@@ -59,6 +59,28 @@ class _Const:
     tensor: torch.Tensor
 
 
+@dataclass(frozen=True)
+class _Complex:
+    """A run-time complex tensor (torch.view_as_complex of rotary embeddings) held as the real
+    tensor `pairs`, its shape plus a trailing dim of 2: (real, imag)."""
+
+    pairs: Value
+
+    @property
+    def shape(self) -> tuple:
+        return self.pairs.shape[:-1]
+
+
+# What a complex tensor may go through; anything else is refused naming the op.
+_COMPLEX_OPS = ("view_as_complex, view_as_real, complex times complex or real, complex plus or minus complex, "
+                "view/reshape")
+
+
+def _is_complex(v) -> bool:
+    """A run-time complex tensor or a complex constant (a folded slice of a torch.polar buffer)."""
+    return isinstance(v, _Complex) or isinstance(v, _Const) and v.tensor.is_complex()
+
+
 class _ScopeTracer(fx.Tracer):
     """symbolic_trace that tags each node with its enclosing module path.
 
@@ -339,6 +361,8 @@ class _FxImporter:
             return [v]
         if isinstance(v, _Const):
             return [self.value(v)]
+        if isinstance(v, _Complex):
+            raise self.fail("a complex result is not supported (return torch.view_as_real of it)")
         if isinstance(v, (tuple, list)):
             return [x for e in v for x in self._flatten_out(e)]
         if isinstance(v, dict):
@@ -346,6 +370,10 @@ class _FxImporter:
         raise self.fail(f"unsupported output of type {type(v).__name__}")
 
     def _check(self, out, rec):
+        if isinstance(rec, torch.Tensor) and rec.is_complex():
+            if not isinstance(out, _Complex) or out.shape != tuple(rec.shape):
+                raise self.fail(f"internal error: lowered {out} != traced complex tensor of shape {list(rec.shape)}")
+            return
         if isinstance(rec, torch.Tensor):
             if not isinstance(out, Value):
                 raise self.fail("internal error: lowering did not produce a tensor")
@@ -402,6 +430,8 @@ class _FxImporter:
             if dt is None:
                 raise self.fail(f"constant of dtype {t.dtype} is not supported")
             return self.em.dense(t.numpy(), dt)
+        if isinstance(v, _Complex):
+            raise self.fail(f"complex tensors are not supported by this op (complex: {_COMPLEX_OPS})")
         raise self.fail(f"expected a tensor operand, got {type(v).__name__}")
 
     def operand(self, v):
@@ -414,6 +444,71 @@ class _FxImporter:
         if isinstance(v, (float, bool)):
             return float(v)
         return self.value(v)
+
+    def _pairs(self, v) -> Value:
+        """A complex operand as its (real, imag) pairs: a run-time one's, or a constant's (the
+        complex64 buffer of rotary frequencies, sliced and viewed) as a weight of its own."""
+        if isinstance(v, _Complex):
+            return v.pairs
+        t = v.tensor if isinstance(v, _Const) else None
+        if t is None or t.dtype != torch.complex64:
+            raise self.fail(f"a complex operand of type {t.dtype if t is not None else type(v).__name__} is not "
+                            "supported (complex64 tensors)")
+        pairs = torch.view_as_real(t.resolve_conj())
+        key = (pairs.storage().data_ptr(), pairs.storage_offset(), tuple(pairs.shape), tuple(pairs.stride()))
+        if key not in self.weights:
+            data = pairs.numpy() if self.inline_weights else None
+            self.weights[key] = self.em.weight(self.em.unique_resource(f"const_{self.node.name}"), pairs.shape,
+                                               data=data)
+            self.kept_buffers += pairs.numel()
+        return self.weights[key]
+
+    def _complex_binary(self, op: str, lhs, rhs) -> _Complex:
+        """mul of complex and complex (or real) tensors, add/sub of two complex ones, on (real, imag)
+        pairs: the rotary embedding's xq_ * freqs_cis."""
+        if op not in ("mul", "add", "sub") or isinstance(lhs, complex) or isinstance(rhs, complex):
+            raise self.fail(f"'{op}' of complex tensors is not supported (complex: {_COMPLEX_OPS})")
+        if _is_complex(lhs) and _is_complex(rhs):
+            a, b = self._pairs(lhs), self._pairs(rhs)
+            if op == "mul":
+                return _Complex(self.em.complex_mul(a, b))
+            return _Complex(self.em.binary(op, a, b))
+        if op != "mul":
+            raise self.fail(f"'{op}' of a complex and a real operand is not supported (complex: {_COMPLEX_OPS})")
+        c, r = (lhs, rhs) if _is_complex(lhs) else (rhs, lhs)
+        r = self.operand(r)
+        if isinstance(r, Value):  # scales both parts: a trailing unit dim broadcasts over them
+            r = self.em.reshape(r, r.shape + (1,))
+        return _Complex(self.em.binary("mul", self._pairs(c), r))
+
+    def _view_as_complex(self, x: Value) -> _Complex:
+        if x.dtype != "f32" or x.shape[-1:] != (2,):
+            raise self.fail(f"view_as_complex of a {x.dtype} tensor of shape {list(x.shape)} (f32, last dim 2)")
+        return _Complex(x)
+
+    def _complex_method(self, name: str, a, kw):
+        """A tensor method of a run-time complex tensor: views keep the pair dim last."""
+        c = a[0]
+        if name in ("view", "reshape"):
+            shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
+            return self._reshape(c, shape or kw.get("shape"))
+        if name in ("contiguous", "clone", "detach"):
+            return c
+        raise self.fail(f"tensor method '{name}' of a complex tensor is not supported (complex: {_COMPLEX_OPS})")
+
+    def _cast(self, x: Value, dtype) -> Value:
+        """x as torch dtype `dtype` (.float(), .long(), .type_as(other))."""
+        if dtype not in _DTYPES_I1:
+            raise self.fail(f"casting {x.dtype} to {dtype} is not supported")
+        return self.em.cast(x, _DTYPES_I1[dtype])
+
+    def _cumsum(self, x: Value, dim: int, dtype=None) -> Value:
+        """torch.cumsum: integers and booleans sum as int64, as torch does."""
+        if dtype is not None:
+            x = self._cast(x, dtype)
+        elif x.dtype == "i1":
+            x = self.em.cast(x, "i64")
+        return self.em.cumsum(x, dim)
 
     def param(self, mod: nn.Module, path: str, name: str) -> Value | None:
         t = getattr(mod, name, None)
@@ -516,6 +611,10 @@ class _FxImporter:
             return self._softplus(x, mod.beta, mod.threshold)
         if isinstance(mod, nn.Mish):
             return em.unary("mish", x)
+        if isinstance(mod, nn.PixelShuffle):
+            return em.depth_to_space(x, mod.upscale_factor)
+        if isinstance(mod, nn.PixelUnshuffle):
+            return em.space_to_depth(x, mod.downscale_factor)
         raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
 
     def _upsample(self, x: Value, mode: str, align_corners=False) -> Value:
@@ -666,12 +765,25 @@ class _FxImporter:
             return self._max_pool(self.value(a[0]), _arg(a, kw, 1, "kernel_size"), _arg(a, kw, 2, "stride"),
                                   _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
                                   _arg(a, kw, 5, "ceil_mode", False), _arg(a, kw, 6, "return_indices", False))
+        if fn is torch.view_as_complex:
+            return self._view_as_complex(self.value(a[0]))
+        if fn is torch.view_as_real:
+            if not isinstance(a[0], _Complex):
+                raise self.fail("view_as_real of a tensor that is not complex")
+            return a[0].pairs
+        if fn is torch.pixel_shuffle:
+            return em.depth_to_space(self.value(a[0]), _arg(a, kw, 1, "upscale_factor"))
+        if fn is torch.pixel_unshuffle:
+            return em.space_to_depth(self.value(a[0]), _arg(a, kw, 1, "downscale_factor"))
+        if fn is torch.cumsum:
+            return self._cumsum(self.value(a[0]), _arg(a, kw, 1, "dim"), kw.get("dtype"))
         if fn is torch.transpose:
             return self._transpose(self.value(a[0]), a[1], a[2])
         if fn is torch.permute:
             return em.transpose(self.value(a[0]), _arg(a, kw, 1, "dims"))
         if fn is torch.reshape:
-            return self._reshape(self.value(a[0]), _arg(a, kw, 1, "shape"))
+            x = a[0] if isinstance(a[0], _Complex) else self.value(a[0])
+            return self._reshape(x, _arg(a, kw, 1, "shape"))
         if fn in (torch.cat, torch.concat):
             xs = [self.value(x) for x in a[0]]
             return em.concat(xs, _arg(a, kw, 1, "dim", 0) % xs[0].rank)
@@ -700,9 +812,20 @@ class _FxImporter:
         em = self.em
         if name in ("add", "sub", "mul", "div", "pow", "add_", "mul_", "div_", "sub_", "pow_"):
             return self._binary(name.rstrip("_"), a, kw)
+        if isinstance(a[0], _Complex):
+            return self._complex_method(name, a, kw)
         x = self.value(a[0])
-        if name in ("contiguous", "float", "clone", "detach") and (name != "float" or x.dtype == "f32"):
+        if name in ("contiguous", "clone", "detach"):
             return x
+        if name in ("float", "long"):
+            return self._cast(x, torch.float32 if name == "float" else torch.int64)
+        if name == "type_as":
+            other = a[1]
+            dtype = other.tensor.dtype if isinstance(other, _Const) else next(
+                (t for t, d in _DTYPES_I1.items() if d == self.value(other).dtype), None)
+            return self._cast(x, dtype)
+        if name == "cumsum":
+            return self._cumsum(x, _arg(a, kw, 1, "dim"), kw.get("dtype"))
         if name in ("view", "reshape"):
             shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
             return self._reshape(x, shape or kw.get("shape"))
@@ -756,6 +879,10 @@ class _FxImporter:
     def _binary(self, op, a, kw):
         lhs, rhs = a[0], _arg(a, kw, 1, "exponent" if op == "pow" else "other")
         alpha = kw.get("alpha", 1)
+        if _is_complex(lhs) or _is_complex(rhs):
+            if alpha != 1:
+                raise self.fail(f"'{op}' of complex tensors with alpha={alpha} is not supported")
+            return self._complex_binary(op, lhs, rhs)
         l, r = self.operand(lhs), self.operand(rhs)
         if not isinstance(l, Value) and not isinstance(r, Value):
             raise self.fail("binary op on two scalars")
@@ -786,6 +913,8 @@ class _FxImporter:
         return self.em.transpose(x, perm)
 
     def _reshape(self, x: Value, shape) -> Value:
+        if isinstance(x, _Complex):  # the pairs keep their trailing dim
+            return _Complex(self._reshape(x.pairs, [int(s) for s in shape] + [2]))
         shape = [int(s) for s in shape]
         if shape.count(-1) > 1:
             raise self.fail("reshape with more than one -1")
@@ -895,7 +1024,7 @@ def _contains(a, kinds) -> bool:
 
 
 def _has_value(a) -> bool:
-    return _contains(a, Value)
+    return _contains(a, (Value, _Complex))
 
 
 TRACES = ("auto", "fx", "aten")

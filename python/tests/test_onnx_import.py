@@ -129,6 +129,29 @@ class OnnxExportTest(unittest.TestCase):
                 ref = m(*inp)
             support.run_numeric(self, r.text, [i.numpy() for i in inp], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
+    def test_pixel_shuffle_unshuffle_and_cumsum(self):
+        """torch.onnx's exports at opset 17: pixel_shuffle as DepthToSpace (mode CRD), pixel_unshuffle
+        as Reshape + Transpose + Reshape, cumsum as CumSum with a constant axis (on f32 data and on an
+        int64 mask, HF-style position ids read through Gather); equal to torch."""
+        from test_torch_import import CumulativeSums, PixelShuffles
+
+        torch.manual_seed(0)
+        cases = ((PixelShuffles(), [torch.randn(1, 3, 5, 5)], {"DepthToSpace"}),
+                 (CumulativeSums(), [torch.randn(1, 5, 7), torch.tensor([[1, 1, 0, 1, 0, 0, 1]]),
+                                     torch.tensor([[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0]])], {"CumSum", "Gather"}))
+        for m, inp, ops in cases:
+            m = _randomize(m)
+            om = self.export(m, inp, opset=17)
+            self.assertTrue(ops <= {n.op_type for n in om.graph.node}, [n.op_type for n in om.graph.node])
+            if "DepthToSpace" in ops:
+                self.assertEqual({helper.get_attribute_value(a) for n in om.graph.node if n.op_type == "DepthToSpace"
+                                  for a in n.attribute if a.name == "mode"}, {b"CRD"})
+            r = import_onnx(om, inline_weights=True)
+            support.mlir_opt(self, r.text)
+            with torch.no_grad():
+                ref = m(*inp)
+            support.run_numeric(self, r.text, [i.numpy() for i in inp], [t.numpy() for t in ref])
+
     def test_conv1d_instance_norm_resize_pad_and_conv_transpose(self):
         from test_torch_import import Bilinear, Decoder, EdgePadding, Sequence1d, UNetBits
 
@@ -476,6 +499,49 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         for model, message in cases:
             with self.subTest(message=message):
                 self.assertIn(message, self.error(model))
+
+    def test_depth_to_space_space_to_depth_and_cumsum_attributes(self):
+        """DepthToSpace in both modes (DCR, ONNX's default, and CRD), SpaceToDepth, and CumSum with
+        its exclusive and reverse attributes and a negative axis, equal to numpy; CumSum's axis must
+        be a compile-time constant."""
+        x = np.arange(1 * 8 * 2 * 3, dtype=np.float32).reshape(1, 8, 2, 3)
+        dcr = x.reshape(1, 2, 2, 2, 2, 3).transpose(0, 3, 4, 1, 5, 2).reshape(1, 2, 4, 6)
+        crd = x.reshape(1, 2, 2, 2, 2, 3).transpose(0, 1, 4, 2, 5, 3).reshape(1, 2, 4, 6)
+        y = np.arange(1 * 2 * 4 * 6, dtype=np.float32).reshape(1, 2, 4, 6)
+        s2d = y.reshape(1, 2, 2, 2, 3, 2).transpose(0, 3, 5, 1, 2, 4).reshape(1, 8, 2, 3)
+        m = _graph_model([helper.make_node("DepthToSpace", ["x"], ["dcr"], blocksize=2),
+                          helper.make_node("DepthToSpace", ["x"], ["crd"], blocksize=2, mode="CRD"),
+                          helper.make_node("SpaceToDepth", ["y"], ["s2d"], blocksize=2)],
+                         [_vi("x", [1, 8, 2, 3]), _vi("y", [1, 2, 4, 6])], [_vi("dcr", None), _vi("crd", None),
+                                                                            _vi("s2d", None)])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x, y], [dcr, crd, s2d])
+
+        v = np.random.default_rng(6).standard_normal((3, 5)).astype(np.float32)
+        ids = np.array([[1, 0, 1, 1, 0]], np.int64)
+        axis = lambda a: numpy_helper.from_array(np.array(a, np.int32), f"axis{a}")
+        m = _graph_model([helper.make_node("CumSum", ["v", "axis-1"], ["plain"]),
+                          helper.make_node("CumSum", ["v", "axis0"], ["excl"], exclusive=1),
+                          helper.make_node("CumSum", ["v", "axis-1"], ["rev"], reverse=1),
+                          helper.make_node("CumSum", ["v", "axis0"], ["both"], exclusive=1, reverse=1),
+                          helper.make_node("CumSum", ["ids", "axis-1"], ["pos"]),
+                          helper.make_node("Mul", ["pos", "ids"], ["posm"]),
+                          helper.make_node("Gather", ["table", "posm"], ["emb"])],
+                         [_vi("v", [3, 5]), _vi("ids", [1, 5], TensorProto.INT64)],
+                         [_vi(n, None) for n in ("plain", "excl", "rev", "both", "emb")],
+                         [axis(-1), axis(0), numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(4, 3),
+                                                                      "table")])
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        rev = lambda a, k: np.flip(np.cumsum(np.flip(a, k), k), k)
+        table = np.arange(12, dtype=np.float32).reshape(4, 3)
+        support.run_numeric(self, r.text, [v, ids], [np.cumsum(v, -1), np.cumsum(v, 0) - v, rev(v, -1),
+                                                     rev(v, 0) - v, table[np.cumsum(ids, -1) * ids]])
+        m = _graph_model([helper.make_node("CumSum", ["v", "a"], ["y"], name="cs0")],
+                         [_vi("v", [3, 5]), _vi("a", [], TensorProto.INT64)], [_vi("y", None)])
+        self.assertIn("ONNX node 'cs0' (op type CumSum): input 1 ('a') must be a compile-time constant",
+                      self.error(m))
 
     def test_gather_wraps_negative_runtime_indices(self):
         # ONNX allows indices in [-n, n): -1 is the last row, as numpy reads it.

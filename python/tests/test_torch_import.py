@@ -115,6 +115,113 @@ if support.HAVE_TORCH:
 
 
 if support.HAVE_TORCH:
+    class PixelShuffles(nn.Module):
+        """Sub-pixel convolution: nn.PixelShuffle / nn.PixelUnshuffle and the functions."""
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 12, 3, padding=1)
+            self.shuffle, self.unshuffle = nn.PixelShuffle(2), nn.PixelUnshuffle(3)
+
+        def forward(self, x):
+            y = self.shuffle(self.conv(x))                       # 1x3x10x10
+            z = F.pixel_unshuffle(torch.relu(y), 2)              # 1x12x5x5
+            return self.unshuffle(y[:, :, 1:, 1:]), F.pixel_shuffle(z, 2) + y
+
+    class CumulativeSums(nn.Module):
+        """torch.cumsum / .cumsum on run-time data: floats along any dim, and HF-style position ids
+        (mask.cumsum(1) * mask) from an integer mask (read through an embedding) and a float one."""
+        def __init__(self):
+            super().__init__()
+            self.pos = nn.Embedding(8, 4)
+
+        def forward(self, x, mask, fmask):
+            positions = mask.cumsum(1) * mask
+            return (torch.cumsum(x, 1), x.cumsum(-1), self.pos(positions) + self.pos(torch.cumsum(mask, dim=-1)),
+                    fmask.cumsum(1) * fmask)
+
+    def precompute_freqs_cis(dim: int, end: int, theta: float = 10000.0):
+        """Meta's LLaMA (llama/model.py): the rotary frequencies as a complex64 table."""
+        freqs = 1.0 / (theta ** (torch.arange(0, dim, 2)[: (dim // 2)].float() / dim))
+        t = torch.arange(end, device=freqs.device)
+        freqs = torch.outer(t, freqs).float()
+        return torch.polar(torch.ones_like(freqs), freqs)  # complex64
+
+    def reshape_for_broadcast(freqs_cis, x):  # Meta's, verbatim
+        ndim = x.ndim
+        assert 0 <= 1 < ndim
+        assert freqs_cis.shape == (x.shape[1], x.shape[-1])
+        shape = [d if i == 1 or i == ndim - 1 else 1 for i, d in enumerate(x.shape)]
+        return freqs_cis.view(*shape)
+
+    def apply_rotary_emb(xq, xk, freqs_cis):  # Meta's, verbatim
+        xq_ = torch.view_as_complex(xq.float().reshape(*xq.shape[:-1], -1, 2))
+        xk_ = torch.view_as_complex(xk.float().reshape(*xk.shape[:-1], -1, 2))
+        freqs_cis = reshape_for_broadcast(freqs_cis, xq_)
+        xq_out = torch.view_as_real(xq_ * freqs_cis).flatten(3)
+        xk_out = torch.view_as_real(xk_ * freqs_cis).flatten(3)
+        return xq_out.type_as(xq), xk_out.type_as(xk)
+
+    def apply_rotary_emb_traceable(xq, xk, freqs_cis):
+        """Meta's apply_rotary_emb without unpacking shapes (`*xq.shape[:-1]`), which torch.fx cannot
+        trace: the same complex ops."""
+        xq_ = torch.view_as_complex(xq.float().reshape(xq.shape[0], xq.shape[1], xq.shape[2], -1, 2))
+        xk_ = torch.view_as_complex(xk.float().reshape(xk.shape[0], xk.shape[1], xk.shape[2], -1, 2))
+        freqs_cis = freqs_cis.view(1, freqs_cis.shape[0], 1, freqs_cis.shape[1])
+        xq_out = torch.view_as_real(xq_ * freqs_cis).flatten(3)
+        xk_out = torch.view_as_real(xk_ * freqs_cis).flatten(3)
+        return xq_out.type_as(xq), xk_out.type_as(xk)
+
+    class RMSNorm(nn.Module):  # Meta's
+        def __init__(self, dim: int, eps: float = 1e-6):
+            super().__init__()
+            self.eps = eps
+            self.weight = nn.Parameter(torch.ones(dim))
+
+        def _norm(self, x):
+            return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+
+        def forward(self, x):
+            return self._norm(x.float()).type_as(x) * self.weight
+
+    class LlamaBlock(nn.Module):
+        """Meta's LLaMA TransformerBlock at a small size (start_pos 0, no KV cache): RMSNorm,
+        attention with complex rotary embeddings (the complex64 freqs_cis table sliced to the
+        sequence), SwiGLU. `meta` unpacks shapes and calls Meta's apply_rotary_emb as written
+        (the aten route only); else the traceable variant (both routes). The causal mask is a
+        buffer: torch.fx folds no float tensor computed in forward."""
+        def __init__(self, dim=32, n_heads=4, seqlen=6, meta=False):
+            super().__init__()
+            self.n_heads, self.head_dim, self.seqlen, self.meta = n_heads, dim // n_heads, seqlen, meta
+            self.wq, self.wk, self.wv, self.wo = (nn.Linear(dim, dim, bias=False) for _ in range(4))
+            self.w1, self.w3 = nn.Linear(dim, 3 * dim, bias=False), nn.Linear(dim, 3 * dim, bias=False)
+            self.w2 = nn.Linear(3 * dim, dim, bias=False)
+            self.attention_norm, self.ffn_norm = RMSNorm(dim), RMSNorm(dim)
+            self.register_buffer("freqs_cis", precompute_freqs_cis(self.head_dim, 2 * seqlen), persistent=False)
+            self.register_buffer("mask", torch.full((1, 1, seqlen, seqlen), float("-inf")).triu(1), persistent=False)
+
+        def attention(self, x):
+            if self.meta:
+                bsz, seqlen, _ = x.shape
+                rope = apply_rotary_emb
+            else:
+                bsz, seqlen, rope = 1, self.seqlen, apply_rotary_emb_traceable
+            freqs_cis = self.freqs_cis[0:seqlen]
+            xq = self.wq(x).view(bsz, seqlen, self.n_heads, self.head_dim)
+            xk = self.wk(x).view(bsz, seqlen, self.n_heads, self.head_dim)
+            xv = self.wv(x).view(bsz, seqlen, self.n_heads, self.head_dim)
+            xq, xk = rope(xq, xk, freqs_cis=freqs_cis)
+            xq, keys, values = xq.transpose(1, 2), xk.transpose(1, 2), xv.transpose(1, 2)
+            scores = torch.matmul(xq, keys.transpose(2, 3)) / math.sqrt(self.head_dim) + self.mask
+            scores = F.softmax(scores.float(), dim=-1).type_as(xq)
+            output = torch.matmul(scores, values).transpose(1, 2).contiguous().view(bsz, seqlen, -1)
+            return self.wo(output)
+
+        def forward(self, x):
+            h = x + self.attention(self.attention_norm(x))
+            return h + self.w2(F.silu(self.w1(self.ffn_norm(h))) * self.w3(self.ffn_norm(h)))
+
+
+if support.HAVE_TORCH:
     class Sequence1d(nn.Module):
         """Conv1d (strided; dilated and grouped), GroupNorm, constant padding."""
         def __init__(self):
@@ -285,6 +392,146 @@ class OpTranslationTest(unittest.TestCase):
             r = import_module(Repeats(2, 1), x, trace=trace, inline_weights=True)
             support.run_numeric(self, r.text, [x.numpy()], [Repeats(2, 1)(x).numpy()])
 
+    def test_pixel_shuffle_and_unshuffle(self):
+        """nn.PixelShuffle / nn.PixelUnshuffle and F.pixel_shuffle / F.pixel_unshuffle on both routes:
+        reshape + linalg.transpose + reshape (no arithmetic), with torch's numbers."""
+        torch.manual_seed(0)
+        m, x = PixelShuffles().eval(), torch.randn(1, 3, 5, 5)
+        with torch.no_grad():
+            ref = m(x)
+        for trace in ("fx", "aten"):
+            r = import_module(m, x, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertEqual(r.text.count("permutation = [0, 1, 4, 2, 5, 3]"), 2)  # shuffles
+            self.assertEqual(r.text.count("permutation = [0, 1, 3, 5, 2, 4]"), 2)  # unshuffles
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
+    def test_cumsum_on_run_time_data(self):
+        """cumsum of run-time f32, i64 and boolean tensors on both routes: a linalg.generic with a
+        reduction dim that adds input j to output i where j <= i (linalg.index compared), with
+        torch's numbers; int64 sums for integer and boolean inputs, as torch gives."""
+        torch.manual_seed(0)
+        m = CumulativeSums().eval()
+        inputs = [torch.randn(1, 5, 7), torch.tensor([[1, 1, 0, 1, 0, 0, 1]]),
+                  torch.tensor([[1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0]])]
+        with torch.no_grad():
+            ref = m(*inputs)
+        for trace in ("fx", "aten"):
+            r = import_module(m, inputs, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertEqual(r.text.count("arith.cmpi ule"), 5)
+            self.assertIn("arith.addi", r.text)  # the integer sums
+            self.assertIn('iterator_types = ["parallel", "parallel", "reduction"]', r.text)
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [t.numpy() for t in ref])
+
+        class FromIds(nn.Module):  # position ids from token ids: a boolean mask's cumsum is int64
+            def __init__(self):
+                super().__init__()
+                self.pos = nn.Embedding(8, 4)
+
+            def forward(self, ids):
+                mask = ids != 0
+                return self.pos(torch.cumsum(mask, 1) * mask.long() + 1)
+
+        m, ids = FromIds().eval(), torch.tensor([[5, 3, 0, 9, 0, 2]])
+        r = import_module(m, ids, trace="aten", inline_weights=True)
+        self.assertIn("arith.extui", r.text)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [ids.numpy()], [m(ids).numpy()])
+
+    def test_complex_rotary_embeddings(self):
+        """view_as_complex / view_as_real, complex products (run-time by a complex64 buffer sliced and
+        viewed, run-time by run-time, by a real tensor and a number), complex sums and views, on both
+        routes as real tensors with a trailing (real, imag) dim: the buffer is a weight of that shape.
+        Other ops on complex tensors, and a complex result, are errors naming the node."""
+        class Rotary(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("freqs_cis", precompute_freqs_cis(8, 16), persistent=False)
+
+            def forward(self, x):
+                c = torch.view_as_complex(x.float().reshape(1, 6, 2, 4, 2))
+                rotated = c * self.freqs_cis[:6].view(1, 6, 1, 4)
+                mixed = (rotated + c * c - c * x[..., ::2] * 0.5).view(1, 6, 8)
+                return torch.view_as_real(rotated).flatten(3).type_as(x), torch.view_as_real(mixed)
+
+        torch.manual_seed(0)
+        m, x = Rotary().eval(), torch.randn(1, 6, 2, 8)
+        with torch.no_grad():
+            ref = m(x)
+        for trace in ("fx", "aten"):
+            r = import_module(m, x, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, trace)
+            self.assertEqual(list(r.resources.values()), [(1, 6, 1, 4, 2)])  # freqs_cis[:6] as pairs
+            self.assertEqual(r.kept_buffer_count, 48)
+            self.assertNotIn("complex", r.text)
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
+        class Unsupported(nn.Module):
+            def __init__(self, what):
+                super().__init__()
+                self.what = what
+
+            def forward(self, x):
+                c = torch.view_as_complex(x.reshape(1, 6, 2, 4, 2))
+                if self.what == "abs":
+                    return torch.abs(c)
+                if self.what == "exp":
+                    return torch.view_as_real(c.exp())
+                if self.what == "sub":
+                    return torch.view_as_real(c - 1.0)
+                return c * c
+
+        x = torch.randn(1, 6, 2, 8)
+        for what, messages in (
+                ("abs", {"fx": "(call_function abs): complex tensors are not supported by this op",
+                         "aten": "(call_function aten.abs.default): complex tensors are not "
+                                 "supported by this op (complex: view_as_complex, view_as_real, "}),
+                ("exp", {"fx": "fx node 'exp' (call_method exp): tensor method 'exp' of a complex tensor is not",
+                         "aten": "aten node 'exp' (call_function aten.exp.default): complex tensors are not"}),
+                ("sub", {"fx": "fx node 'sub' (call_function sub): 'sub' of a complex and a real operand is not",
+                         "aten": "aten node 'sub' (call_function aten.sub.Tensor): 'sub' of a complex and a real"}),
+                ("result", {"fx": "a complex result is not supported (return torch.view_as_real of it)",
+                            "aten": "a complex result is not supported"})):
+            for trace, message in messages.items():
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(Unsupported(what), x, trace=trace)
+                self.assertIn(message, str(cm.exception))
+        # torch.onnx cannot export complex ops: the --trace onnx route says so in one line.
+        from egrl_import import cli
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+            cli._export_onnx(m, [x], 17, os.path.join(d, "m.onnx"))
+        self.assertIn("torch.onnx.export failed: UnsupportedOperatorError: Exporting the operator "
+                      "'aten::view_as_complex' to ONNX opset version 17 is not supported", str(cm.exception))
+        self.assertNotIn("\n", str(cm.exception))
+
+    def test_llama_block_with_complex_rope(self):
+        """A Meta-style LLaMA block (RMSNorm, attention with complex rotary embeddings, SwiGLU) with
+        random weights imports end to end on both routes and equals torch; Meta's own
+        apply_rotary_emb (shape unpacking: `*xq.shape[:-1]`) fails in torch.fx, and --trace auto
+        takes the aten route."""
+        torch.manual_seed(0)
+        x = torch.randn(1, 6, 32)
+        for meta, traces in ((False, ("fx", "aten")), (True, ("auto",))):
+            m = LlamaBlock(meta=meta).eval()
+            for p in m.parameters():
+                nn.init.normal_(p, 0.0, 0.3)
+            with torch.no_grad():
+                ref = m(x)
+            for trace in traces:
+                r = import_module(m, x, trace=trace, inline_weights=True)
+                self.assertEqual(r.route, "aten" if meta else trace)
+                self.assertEqual(r.parameter_count, 4 * 32 * 32 + 3 * 96 * 32 + 2 * 32)
+                self.assertEqual(r.resource_elements, r.parameter_count + r.kept_buffer_count)
+                self.assertEqual(r.kept_buffer_count, 36 + 6 * 4 * 2)  # the mask, freqs_cis[:6] as pairs
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-4)
+            if meta:
+                self.assertIn("torch.fx cannot trace LlamaBlock", r.fallback_reason)
+
     def test_pow_as_method_function_and_operator(self):
         """x.pow(2) (python/README.md lists pow among the methods), torch.pow with the exponent by
         keyword, and **, on both routes, with torch's numbers."""
@@ -443,20 +690,20 @@ class UnsupportedOpTest(unittest.TestCase):
     def test_unsupported_function(self):
         class M(nn.Module):
             def forward(self, x):
-                return torch.cumsum(x, 1)
+                return torch.cumprod(x, 1)
 
         with self.assertRaises(UnsupportedError) as cm:
             import_module(M(), torch.randn(1, 5))
-        self.assertIn("fx node 'cumsum'", str(cm.exception))
-        self.assertIn("cumsum", str(cm.exception))
+        self.assertIn("fx node 'cumprod'", str(cm.exception))
+        self.assertIn("cumprod", str(cm.exception))
 
     def test_errors_name_the_module_path(self):
         """An unsupported op inside a submodule's forward is named with the module's path and type
-        on both routes (the ONNX route's node names have it: /block/block.1/CumSum), and so is
+        on both routes (ONNX node names carry it: /block/block.1/...), and so is
         a node whose lowering fails in the emitter (adaptive pooling's uneven windows)."""
         class Inner(nn.Module):
             def forward(self, x):
-                return torch.cumsum(x, -1)
+                return torch.cumprod(x, -1)
 
         class Outer(nn.Module):
             def __init__(self):
@@ -471,8 +718,8 @@ class UnsupportedOpTest(unittest.TestCase):
                 return F.adaptive_avg_pool2d(x, 3)
 
         cases = ((Outer(), torch.randn(1, 8), {
-                     "fx": "fx node 'cumsum' (call_function cumsum) in module 'block.1' (Inner): function ",
-                     "aten": "aten node 'cumsum' (call_function aten.cumsum.default) in module 'block.1' (Inner): "
+                     "fx": "fx node 'cumprod' (call_function cumprod) in module 'block.1' (Inner): function ",
+                     "aten": "aten node 'cumprod' (call_function aten.cumprod.default) in module 'block.1' (Inner): "
                              "ATen op is not supported"}),
                  (Adaptive(), torch.randn(1, 4, 8, 8), {
                      "fx": "fx node 'adaptive_avg_pool2d' (call_function adaptive_avg_pool2d): adaptive average "
