@@ -404,6 +404,27 @@ TEST(EgrlStrategy, StartsSmallAndSearchesAroundTheChampion) {
   EXPECT_LT(result.result.latency, 0.6 * native.latency);
 }
 
+TEST(EgrlStrategy, LocalSearchCentreWalksThroughSlowerPlacements) {
+  // Most local steps from a good placement are slower; early in the budget,
+  // at a high temperature, the centre takes some of them (anneal's
+  // Metropolis test), so the local search can leave the first basin it
+  // climbs into. The best placement is still the result.
+  WorkloadGraph graph = test::randomGraph(60, 8);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  SearchOptions options;
+  options.budget = 400;
+  SearchResult result = runEgrl(problem, options);
+  llvm::StringRef detail(result.detail);
+  size_t at = detail.find("centre walked to ");
+  ASSERT_NE(at, llvm::StringRef::npos) << result.detail;
+  unsigned walked = 0;
+  ASSERT_FALSE(detail.drop_front(at + 17).consumeInteger(10, walked));
+  EXPECT_GT(walked, 0u) << result.detail;
+  ASSERT_FALSE(result.history.empty());
+  EXPECT_EQ(result.history.back().bestLatency, result.result.latency);
+}
+
 TEST(EgrlStrategy, ReportCarriesPerGenerationHistory) {
   WorkloadGraph graph = test::randomGraph(30, 2);
   Target target = test::nnpiTarget();

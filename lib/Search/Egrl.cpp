@@ -12,11 +12,12 @@
 // (placement, reward) goes into the buffer, the learner takes its steps,
 // and the next population is the elites, the local members, tournament
 // offspring and a copy of the learner's actor. Local members are sharp
-// Boltzmann chromosomes re-centred on the best placement so far every
-// generation (ours, not the paper's): a local search around the search's
-// own best (candidates, such as a trained policy's placement, can win but
-// are not searched around), which makes room for what it promotes before
-// measuring. The population
+// Boltzmann chromosomes re-centred every generation (ours, not the
+// paper's) on a walk that takes every better placement the search finds
+// and, as `anneal` does, sometimes its local members' best worse one: a
+// local search that can leave a basin (candidates, such as a trained
+// policy's placement, can win but are not searched around), which makes
+// room for what it promotes before measuring. The population
 // starts at `firstPopulation` members and doubles up to its size. The
 // fitness of a member is the paper's reward of its one sample. All
 // randomness comes from generators seeded by (seed, purpose, generation,
@@ -83,10 +84,9 @@ struct EgrlConfig {
   /// Members of the first generation; the population doubles every
   /// generation up to `population.size` (0: full from the start).
   unsigned firstPopulation = 8;
-  /// Share of the population re-centred on the best placement so far every
-  /// generation (BoltzmannChromosome::centredOn): a local search around the
-  /// search's best (candidates aside), started from native (or the best
-  /// seed). Local slot j changes
+  /// Share of the population re-centred on the walk's placement every
+  /// generation (BoltzmannChromosome::centredOn): a local search started
+  /// from native (or the best seed). Local slot j changes
   /// about localChanges[j % size] decisions per sample.
   double localShare = 0.5;
   std::vector<double> localChanges = {1, 2, 3};
@@ -97,6 +97,19 @@ struct EgrlConfig {
   /// A local sample that does not fit makes room (makeRoom) by demoting up
   /// to this many tensors, as `anneal` does.
   unsigned localEvictions = 4;
+  /// The centre walks (walkCentre): any placement measured faster than the
+  /// centre becomes it at once; after a generation that found none, the
+  /// fastest of the local members' slower samples becomes it with the
+  /// Metropolis probability exp(-slow-down / T), the slow-down relative to
+  /// native's latency and T falling geometrically over the budget from
+  /// walkStartTemperature to walkEndTemperature times the typical slow-down
+  /// of a local step (a running geometric mean, walkPriorSlowdown before any
+  /// is measured): `anneal`'s schedule. Without it the local members only
+  /// climb from the best placement found, and a corpus graph's seeded search
+  /// stalled in the model's basin (docs/mismatch.md).
+  bool walkCentre = true;
+  double walkStartTemperature = 1, walkEndTemperature = 0.01;
+  double walkPriorSlowdown = 0.01;
   /// Every sample that fits the chip, but a local member's, moves tensors
   /// into the room its faster levels leave (useSpareRoom, in a random order)
   /// before it is measured: on this chip family a faster level never slows a
@@ -158,8 +171,12 @@ enum Purpose : unsigned {
   Train,
   LearnerInit,
   InitBoltzmann,
-  FillOrder
+  FillOrder,
+  Walk
 };
+
+/// Weight of one local step in walkCentre()'s running mean (as `anneal`'s).
+constexpr double kWalkRunningWeight = 0.05;
 
 /// A generation in which fewer than one in kStaleShare placements is new is
 /// stale; kMaxStaleGenerations stale generations in a row end the search.
@@ -294,6 +311,7 @@ public:
       // generation: the budget is spent, or its last evaluations are kept
       // for re-measuring a new incumbent (repeats).
       size_t freshCount = measure(batch);
+      walkCentre();
       // Adaptive exploration: mostly repeats raise epsilon, new ones lower it.
       if (freshCount * 4 < batch.placements.size())
         boost = std::min(1.0, std::max(0.02, boost * 2));
@@ -343,9 +361,10 @@ private:
 
   /// The champion as the tracker judged it (EvaluationTracker::judgedLast:
   /// with repeats, an incumbent's median), with its kind, for the reports;
-  /// and the centre local members search around: the best valid placement
-  /// of the search by first measurement (with repeats, a lucky one still
-  /// draws the local search) and of its seeds as the tracker judged them.
+  /// and the centre local members search around: a valid placement measured
+  /// faster than the centre (by first measurement: with repeats, a lucky
+  /// one still draws the local search; seeds as the tracker judged them),
+  /// or a local member's slower one that walkCentre() takes.
   /// Candidates (a trained policy's placement when refining) can be the
   /// champion, and so the result, but are never the centre: started from a
   /// placement the policy got wrong, the local members stayed in its basin
@@ -361,7 +380,40 @@ private:
     if (!candidate && measured.valid && measured.latency < centreLatency) {
       centreLatency = measured.latency;
       centre = placement;
+      centreMoved = true;
+    } else if (config.walkCentre && kind == Kind::Local && measured.valid &&
+               std::isfinite(measured.latency)) {
+      double slowdown =
+          (measured.latency - centreLatency) / reward->nativeLatency();
+      if (slowdown > 0)
+        logSlowdown += kWalkRunningWeight * (std::log(slowdown) - logSlowdown);
+      if (!slowerStep || measured.latency < slowerStep->second)
+        slowerStep = std::make_pair(placement, measured.latency);
     }
+  }
+
+  /// After a generation that moved the centre to no faster placement, the
+  /// Metropolis test on the fastest slower local step (EgrlConfig::walkCentre).
+  void walkCentre() {
+    if (config.walkCentre && !centreMoved && slowerStep) {
+      double progressShare =
+          double(tracker.used()) / double(context.options.budget);
+      double temperature =
+          std::exp(logSlowdown) * config.walkStartTemperature *
+          std::pow(config.walkEndTemperature / config.walkStartTemperature,
+                   progressShare);
+      double slowdown =
+          (slowerStep->second - centreLatency) / reward->nativeLatency();
+      std::mt19937_64 rng(streamSeed(seed, Walk, generation, 0));
+      if (std::uniform_real_distribution<double>(0, 1)(rng) <
+          std::exp(-slowdown / temperature)) {
+        centre = std::move(slowerStep->first);
+        centreLatency = slowerStep->second;
+        ++slowerCentres;
+      }
+    }
+    centreMoved = false;
+    slowerStep.reset();
   }
 
   double speedup() const {
@@ -694,7 +746,9 @@ private:
         " GNN, " + std::to_string(localSlots) + " local) + " +
         std::to_string(config.learnerRollouts) + " learner samples, " +
         std::to_string(learner->steps()) + " learner steps (" +
-        learner->name().str() + "); champion: " + kindName(champion) +
+        learner->name().str() + "); centre walked to " +
+        std::to_string(slowerCentres) +
+        " slower placements; champion: " + kindName(champion) +
         (exhaustedSpace
              ? "; stopped: fewer than 1 in " + std::to_string(kStaleShare) +
                    " placements new in " +
@@ -721,6 +775,13 @@ private:
   Kind champion = Kind::Native;
   double centreLatency = 0;
   Placement centre;
+  /// walkCentre()'s state: whether this generation moved the centre to a
+  /// faster placement, the fastest slower local step, and the running mean
+  /// of log slow-downs of local steps.
+  bool centreMoved = false;
+  std::optional<std::pair<Placement, double>> slowerStep;
+  double logSlowdown = std::log(config.walkPriorSlowdown);
+  unsigned slowerCentres = 0; ///< Slower steps the walk took, for `detail`.
 
   std::vector<Placement> seeds;
   std::unique_ptr<Learner> learner;
