@@ -381,7 +381,7 @@ private:
       centreLatency = measured.latency;
       centre = placement;
       centreMoved = true;
-    } else if (config.walkCentre && kind == Kind::Local && measured.valid &&
+    } else if (walks() && kind == Kind::Local && measured.valid &&
                std::isfinite(measured.latency)) {
       double slowdown =
           (measured.latency - centreLatency) / reward->nativeLatency();
@@ -392,10 +392,17 @@ private:
     }
   }
 
+  /// Slow-downs are relative to native's latency: an evaluator that answers
+  /// native with 0 or nothing measurable leaves the centre climbing only.
+  bool walks() const {
+    double native = reward->nativeLatency();
+    return config.walkCentre && native > 0 && std::isfinite(native);
+  }
+
   /// After a generation that moved the centre to no faster placement, the
   /// Metropolis test on the fastest slower local step (EgrlConfig::walkCentre).
   void walkCentre() {
-    if (config.walkCentre && !centreMoved && slowerStep) {
+    if (walks() && !centreMoved && slowerStep) {
       double progressShare =
           double(tracker.used()) / double(context.options.budget);
       double temperature =
