@@ -31,18 +31,13 @@
 // drawn on the calling thread and K depends only on measured outcomes, so
 // the result is the same for any `threads`.
 //
-// Energies are latencies relative to the start's. The temperature falls
-// geometrically with the evaluations spent, from kStartTemperature to
-// kEndTemperature times the typical slow-down of a move (the geometric mean
-// of those measured so far): a typical worse move passes with probability
-// 1/e at the start and e^-100 at the end. Slow-downs range from 0.1% (a
-// tensor of a 400-node graph) to 50% (one of 3 nodes), so a fixed scale
-// fits no graph size; this one follows what the walk measures. The
-// constants were chosen on synthetic graphs, not on the bundled models.
+// Energies are latencies relative to the start's; the test and its cooling
+// schedule are MetropolisSchedule's (egrl/Search/Metropolis.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/Search/Metropolis.h"
 #include "egrl/Search/Strategy.h"
 
 #include "llvm/ADT/DenseSet.h"
@@ -56,17 +51,12 @@ using namespace egrl;
 
 namespace {
 
-/// Temperatures in units of the typical slow-down of a move.
-constexpr double kStartTemperature = 1;
-constexpr double kEndTemperature = 0.01;
-/// The typical relative slow-down assumed before any is measured.
-constexpr double kPriorWorse = 0.01;
 constexpr double kSwapProbability = 0.2;
 /// Residents a move may demote to make room for the tensor it moves.
 constexpr unsigned kMaxEvictions = 4;
 constexpr unsigned kMaxBatch = 16;
 constexpr unsigned kAttempts = 256;
-/// Weight of one measurement in running averages (about the last 20).
+/// Weight of one measurement in the pass rate's running mean.
 constexpr double kRunningWeight = 0.05;
 
 class AnnealStrategy : public Strategy {
@@ -166,15 +156,12 @@ public:
     double energy = start.result.latency;
     const double scale = std::isfinite(energy) && energy > 0 ? energy : 1.0;
     double passRate = 1;
-    // Geometric mean of the relative slow-downs measured so far.
-    double logWorse = std::log(kPriorWorse);
+    MetropolisSchedule schedule;
     uint64_t steps = 0, moves = 0;
     const double budget = double(context.options.budget);
     while (!tracker.exhausted() && !tensors.empty() && levels > 1) {
       double progress = double(tracker.used()) / budget;
-      double temperature =
-          std::exp(logWorse) * kStartTemperature *
-          std::pow(kEndTemperature / kStartTemperature, progress);
+      double temperature = schedule.temperature(progress);
       uint64_t k =
           passRate * kMaxBatch > 1 ? uint64_t(1 / passRate) : kMaxBatch;
       k = std::clamp<uint64_t>(k, 1, tracker.remaining());
@@ -191,9 +178,8 @@ public:
         bool pass = false;
         if (r.valid && std::isfinite(r.latency)) {
           double delta = (r.latency - energy) / scale;
-          pass = delta <= 0 || draws[j] < std::exp(-delta / temperature);
-          if (delta > 0)
-            logWorse += kRunningWeight * (std::log(delta) - logWorse);
+          pass = MetropolisSchedule::passes(delta, temperature, draws[j]);
+          schedule.observe(delta);
         }
         passRate += kRunningWeight * (double(pass) - passRate);
         if (pass && (!chosen || r.latency < results[*chosen].latency))

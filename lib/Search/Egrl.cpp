@@ -37,6 +37,7 @@
 #include "egrl/Policy/Population.h"
 #include "egrl/Policy/ReplayBuffer.h"
 #include "egrl/Policy/SacLearner.h"
+#include "egrl/Search/Metropolis.h"
 #include "egrl/Search/Strategy.h"
 
 #include <cmath>
@@ -99,17 +100,13 @@ struct EgrlConfig {
   unsigned localEvictions = 4;
   /// The centre walks (walkCentre): any placement measured faster than the
   /// centre becomes it at once; after a generation that found none, the
-  /// fastest of the local members' slower samples becomes it with the
-  /// Metropolis probability exp(-slow-down / T), the slow-down relative to
-  /// native's latency and T falling geometrically over the budget from
-  /// walkStartTemperature to walkEndTemperature times the typical slow-down
-  /// of a local step (a running geometric mean, walkPriorSlowdown before any
-  /// is measured): `anneal`'s schedule. Without it the local members only
-  /// climb from the best placement found, and a corpus graph's seeded search
-  /// stalled in the model's basin (docs/mismatch.md).
+  /// fastest of the local members' slower samples becomes it if it passes
+  /// `anneal`'s Metropolis test (MetropolisSchedule), its slow-down relative
+  /// to native's latency and the typical one that of the local steps.
+  /// Without it the local members only climb from the best placement found,
+  /// and a corpus graph's seeded search stalled in the model's basin
+  /// (docs/mismatch.md).
   bool walkCentre = true;
-  double walkStartTemperature = 1, walkEndTemperature = 0.01;
-  double walkPriorSlowdown = 0.01;
   /// Every sample that fits the chip, but a local member's, moves tensors
   /// into the room its faster levels leave (useSpareRoom, in a random order)
   /// before it is measured: on this chip family a faster level never slows a
@@ -174,9 +171,6 @@ enum Purpose : unsigned {
   FillOrder,
   Walk
 };
-
-/// Weight of one local step in walkCentre()'s running mean (as `anneal`'s).
-constexpr double kWalkRunningWeight = 0.05;
 
 /// A generation in which fewer than one in kStaleShare placements is new is
 /// stale; kMaxStaleGenerations stale generations in a row end the search.
@@ -383,10 +377,8 @@ private:
       centreMoved = true;
     } else if (walks() && kind == Kind::Local && measured.valid &&
                std::isfinite(measured.latency)) {
-      double slowdown =
-          (measured.latency - centreLatency) / reward->nativeLatency();
-      if (slowdown > 0)
-        logSlowdown += kWalkRunningWeight * (std::log(slowdown) - logSlowdown);
+      walkSchedule.observe((measured.latency - centreLatency) /
+                           reward->nativeLatency());
       if (!slowerStep || measured.latency < slowerStep->second)
         slowerStep = std::make_pair(placement, measured.latency);
     }
@@ -405,15 +397,12 @@ private:
     if (walks() && !centreMoved && slowerStep) {
       double progressShare =
           double(tracker.used()) / double(context.options.budget);
-      double temperature =
-          std::exp(logSlowdown) * config.walkStartTemperature *
-          std::pow(config.walkEndTemperature / config.walkStartTemperature,
-                   progressShare);
       double slowdown =
           (slowerStep->second - centreLatency) / reward->nativeLatency();
       std::mt19937_64 rng(streamSeed(seed, Walk, generation, 0));
-      if (std::uniform_real_distribution<double>(0, 1)(rng) <
-          std::exp(-slowdown / temperature)) {
+      if (MetropolisSchedule::passes(
+              slowdown, walkSchedule.temperature(progressShare),
+              std::uniform_real_distribution<double>(0, 1)(rng))) {
         centre = std::move(slowerStep->first);
         centreLatency = slowerStep->second;
         ++slowerCentres;
@@ -783,11 +772,11 @@ private:
   double centreLatency = 0;
   Placement centre;
   /// walkCentre()'s state: whether this generation moved the centre to a
-  /// faster placement, the fastest slower local step, and the running mean
-  /// of log slow-downs of local steps.
+  /// faster placement, the fastest slower local step, and the schedule that
+  /// learns the typical slow-down of local steps.
   bool centreMoved = false;
   std::optional<std::pair<Placement, double>> slowerStep;
-  double logSlowdown = std::log(config.walkPriorSlowdown);
+  MetropolisSchedule walkSchedule;
   unsigned slowerCentres = 0; ///< Slower steps the walk took, for `detail`.
 
   std::vector<Placement> seeds;
