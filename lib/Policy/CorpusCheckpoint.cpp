@@ -1,0 +1,290 @@
+//===- CorpusCheckpoint.cpp - egrl-train's checkpoints --------------------===//
+//
+// A checkpoint holds everything a round boundary needs (network, Adam state,
+// baselines, elites, curves), so a resumed run ends where the uninterrupted
+// one would. It is a file a user can edit: resume() checks every value that
+// indexes or counts before using it. docs/training.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "CorpusTrainerImpl.h"
+
+#include "egrl/Policy/PolicyFile.h"
+#include "egrl/Support/Json.h"
+
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Base64.h"
+#include "llvm/Support/xxhash.h"
+
+#include <cmath>
+#include <set>
+
+using namespace egrl;
+using namespace egrl::corpus_training;
+using json = nlohmann::json;
+
+namespace {
+
+json placementJSON(const Placement &placement) {
+  json out = json::array();
+  for (const NodePlacement &node : placement.nodes)
+    out.push_back({node.weights, node.output});
+  return out;
+}
+
+/// The placement placementJSON() wrote for `problem`, or nothing when it is
+/// not one pair of `problem`'s levels per node (an edited checkpoint).
+std::optional<Placement> placementFrom(const json &levels,
+                                       const Problem &problem) {
+  if (!levels.is_array() || levels.size() != problem.numNodes())
+    return std::nullopt;
+  const int64_t top = problem.numLevels() - 1;
+  Placement placement(problem.numNodes(), 0);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    if (!levels[i].is_array() || levels[i].size() != 2)
+      return std::nullopt;
+    std::optional<int64_t> weights = exactInteger(levels[i][0], 0, top);
+    std::optional<int64_t> output = exactInteger(levels[i][1], 0, top);
+    if (!weights || !output)
+      return std::nullopt;
+    placement[i].weights = uint8_t(*weights);
+    placement[i].output = uint8_t(*output);
+  }
+  return placement;
+}
+
+} // namespace
+
+/// What a checkpoint records of a graph besides its name, so that a resumed
+/// run refuses a graph whose contents changed under the same name.
+/// Locations are left out: an .mlir file without explicit ones locates its
+/// ops by the path it was given, and the same graph may come from elsewhere.
+std::string corpus_training::graphDigest(const WorkloadGraph &graph) {
+  json contents = json::parse(graph.toJSON(0));
+  for (json &node : contents["nodes"])
+    node.erase("loc");
+  return llvm::utohexstr(llvm::xxh3_64bits(contents.dump()),
+                         /*LowerCase=*/true, /*Width=*/16);
+}
+
+json CorpusTrainer::Impl::checkpointOptions() const {
+  json out = json::parse(options.runDescription, nullptr, false);
+  if (!out.is_object())
+    out = json::object();
+  const GnnPolicyConfig &config = options.policy;
+  out.update({{"seed", options.seed},
+              {"batch", options.batch},
+              {"elites", options.elites},
+              {"imitation_weight", options.imitationWeight},
+              {"seed_from", seedFromName(options.seedFrom).str()},
+              {"hidden", config.hidden},
+              {"layers", config.layers},
+              {"conditioned", config.conditioned},
+              {"learning_rate", config.learningRate}});
+  return out;
+}
+
+llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
+  auto fail = [&](const llvm::Twine &message) {
+    return llvm::createStringError(path + ": " + message);
+  };
+  json state;
+  try {
+    state = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error &e) {
+    // Truncated (a copy cut short) or edited: say where.
+    return fail(llvm::Twine("not valid JSON (an egrl-train checkpoint cut "
+                            "short?): ") +
+                e.what());
+  }
+  if (!state.is_object() ||
+      state.value("format", "") != "egrl-train-checkpoint")
+    return fail("not an egrl-train checkpoint");
+  Impl &s = *impl;
+  // A checkpoint is a file a user can edit: every value that indexes or
+  // counts is checked before it is used (an elite with level 7 or too few
+  // nodes would index past the network's tensors).
+  auto finite = [](const json &value, double min) {
+    return value.is_number() && std::isfinite(value.get<double>()) &&
+           value.get<double>() >= min;
+  };
+  try {
+    if (state.at("version") != 1)
+      return fail("checkpoint version " + state.at("version").dump() +
+                  ", this build reads version 1");
+    const json options = s.checkpointOptions();
+    const json &written = state.at("options");
+    if (written != options) {
+      // Name what differs; a chip's whole description is too long to show.
+      std::set<std::string> keys;
+      for (const json *side : {&written, &options})
+        if (side->is_object())
+          for (auto it = side->begin(); it != side->end(); ++it)
+            keys.insert(it.key());
+      std::string differences;
+      for (const std::string &key : keys) {
+        json there = written.value(key, json()),
+             here = options.value(key, json());
+        if (there == here)
+          continue;
+        differences += differences.empty() ? "'" : "; '";
+        differences += key + "'";
+        differences +=
+            llvm::StringRef(key).ends_with("_spec")
+                ? " (the chip's description differs)"
+                : " is " + there.dump() + " there, " + here.dump() + " here";
+      }
+      return fail("written with other training options: " +
+                  (differences.empty() ? written.dump() : differences));
+    }
+    std::vector<std::string> corpus =
+        state.at("corpus").get<std::vector<std::string>>();
+    if (corpus != s.names) {
+      std::vector<std::string> sortedThere = corpus, sortedHere = s.names;
+      llvm::sort(sortedThere);
+      llvm::sort(sortedHere);
+      // Per-graph state is kept in order: the same graphs in another order
+      // are not the same run.
+      if (sortedThere == sortedHere)
+        return fail("written for the same graphs in another order: give "
+                    "them in the checkpoint's order, " +
+                    state.at("corpus").dump());
+      return fail("written for another corpus: " + state.at("corpus").dump());
+    }
+    auto loaded = parsePolicyFile(state.at("policy").dump(), path);
+    if (!loaded)
+      return loaded.takeError();
+    if (loaded->metadata.levels != s.levels)
+      return fail("the checkpoint's policy places on levels " +
+                  llvm::join(loaded->metadata.levels, ", ") +
+                  ", this run's target has " + llvm::join(s.levels, ", "));
+    s.policy.copyParametersFrom(*loaded->policy);
+    const std::string encodedAdam = state.at("adam").get<std::string>();
+    if (encodedAdam.empty())
+      return fail("corrupt checkpoint: no optimizer state (\"adam\")");
+    std::vector<char> adam;
+    if (llvm::Error err = llvm::decodeBase64(encodedAdam, adam))
+      return fail("corrupt checkpoint: optimizer state: " +
+                  llvm::toString(std::move(err)));
+    if (llvm::Error err = s.policy.setOptimizerState(
+            llvm::StringRef(adam.data(), adam.size())))
+      return fail(llvm::toString(std::move(err)));
+    constexpr int64_t kMany = int64_t(1) << 50;
+    auto round = exactInteger(state.at("round"), 0, kMany);
+    if (!round || !finite(state.at("seconds"), 0))
+      return fail("corrupt checkpoint: \"round\" and \"seconds\" must be "
+                  "non-negative");
+    s.round = uint64_t(*round);
+    s.earlierSeconds = state.at("seconds").get<double>();
+    const json &saved = state.at("graphs");
+    if (!saved.is_array() || saved.size() != s.graphs.size())
+      return fail("corrupt checkpoint: " +
+                  llvm::Twine(saved.is_array() ? saved.size() : 0) +
+                  " graph states for a corpus of " +
+                  llvm::Twine(s.graphs.size()));
+    for (size_t g = 0; g < s.graphs.size(); ++g) {
+      const json &entry = saved.at(g);
+      GraphState &graph = s.graphs[g];
+      auto corrupt = [&](const llvm::Twine &what) {
+        return fail("corrupt checkpoint: graph '" + graph.name + "': " + what);
+      };
+      // Checkpoints before 2026-12-04 hold no digest: names only.
+      if (entry.contains("digest") && entry.at("digest") != json(graph.digest))
+        return fail("graph '" + graph.name +
+                    "' is not the graph the checkpoint was written for: its "
+                    "contents changed under the same name");
+      auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
+      if (!evaluations)
+        return corrupt("\"evaluations\" must be a positive integer");
+      if (!finite(entry.at("native_latency"), 0) ||
+          entry.at("native_latency").get<double>() <= 0 ||
+          !finite(entry.at("best_latency"), 0) ||
+          !finite(entry.at("spread"), 0) ||
+          !finite(entry.at("baseline"), -1e300))
+        return corrupt("latencies, baseline and spread must be finite, "
+                       "latencies positive and spread non-negative");
+      graph.evaluationsBefore = uint64_t(*evaluations);
+      graph.nativeLatency = entry.at("native_latency").get<double>();
+      graph.haveBaseline = entry.at("have_baseline").get<bool>();
+      graph.baseline = entry.at("baseline").get<double>();
+      graph.spread = entry.at("spread").get<double>();
+      graph.bestLatency = entry.at("best_latency").get<double>();
+      const Problem &problem = graph.context->problem;
+      const json &elites = entry.at("elites");
+      if (elites.size() > s.options.elites)
+        return corrupt(llvm::Twine(elites.size()) + " elites, --elites is " +
+                       llvm::Twine(s.options.elites));
+      for (const json &e : elites) {
+        std::optional<Placement> placement =
+            placementFrom(e.at("placement"), problem);
+        if (!placement)
+          return corrupt(
+              "an elite placement is not " + llvm::Twine(problem.numNodes()) +
+              " pairs of levels below " + llvm::Twine(problem.numLevels()));
+        if (!finite(e.at("reward"), -1e300) || !finite(e.at("latency"), 0))
+          return corrupt("an elite's reward and latency must be finite");
+        graph.elites.push_back({std::move(*placement),
+                                e.at("reward").get<double>(),
+                                e.at("latency").get<double>()});
+      }
+    }
+    // Every round measures each graph at least once, after its native.
+    for (const GraphState &graph : s.graphs)
+      if (s.round >= graph.evaluationsBefore)
+        return fail("corrupt checkpoint: round " + llvm::Twine(s.round) +
+                    " after only " + llvm::Twine(graph.evaluationsBefore) +
+                    " evaluations of graph '" + graph.name + "'");
+    for (const json &c : state.at("curves"))
+      s.curvePoints.push_back(
+          {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
+    for (const json &l : state.at("losses"))
+      s.lossPoints.push_back(
+          {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
+  } catch (const json::exception &e) {
+    return fail(llvm::Twine("corrupt checkpoint: ") + e.what());
+  }
+  return llvm::Error::success();
+}
+
+std::string CorpusTrainer::checkpointText(double seconds) const {
+  const Impl &s = *impl;
+  json state;
+  state["format"] = "egrl-train-checkpoint";
+  state["version"] = 1;
+  state["options"] = s.checkpointOptions();
+  state["corpus"] = s.names;
+  PolicyMetadata metadata;
+  metadata.levels = s.levels;
+  state["policy"] = json::parse(policyFileText(s.policy, metadata));
+  state["adam"] = llvm::encodeBase64(s.policy.optimizerState());
+  state["round"] = s.round;
+  state["seconds"] = seconds;
+  json saved = json::array();
+  for (const GraphState &graph : s.graphs) {
+    json e = json::array();
+    for (const Elite &elite : graph.elites)
+      e.push_back({{"placement", placementJSON(elite.placement)},
+                   {"reward", elite.reward},
+                   {"latency", elite.latency}});
+    saved.push_back({{"digest", graph.digest},
+                     {"evaluations", graph.evaluations()},
+                     {"native_latency", graph.nativeLatency},
+                     {"have_baseline", graph.haveBaseline},
+                     {"baseline", graph.baseline},
+                     {"spread", graph.spread},
+                     {"best_latency", graph.bestLatency},
+                     {"elites", std::move(e)}});
+  }
+  state["graphs"] = std::move(saved);
+  json c = json::array(), l = json::array();
+  for (const CurvePoint &p : s.curvePoints)
+    c.push_back({p.round, p.evaluations, p.graph, p.graphEvaluations,
+                 p.bestSpeedup, p.policySpeedup});
+  for (const LossPoint &p : s.lossPoints)
+    l.push_back({p.round, p.evaluations, p.reinforceLoss, p.imitationLoss,
+                 p.meanReward, p.meanBestSpeedup});
+  state["curves"] = std::move(c);
+  state["losses"] = std::move(l);
+  return state.dump() + "\n";
+}
