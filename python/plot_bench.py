@@ -12,7 +12,11 @@ import json
 import statistics
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError as e:  # The pyenv python3 on PATH has no Debian packages.
+    sys.exit(f"plot_bench.py: error: {sys.executable} cannot import matplotlib ({e}); "
+             "run it with Debian's /usr/bin/python3 (package python3-matplotlib)")
 
 matplotlib.use("Agg")  # Files only: no display on build machines.
 import matplotlib.pyplot as plt  # noqa: E402

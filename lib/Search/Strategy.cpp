@@ -83,9 +83,14 @@ egrl::createStrategy(llvm::StringRef name) {
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();
+  // "strategy=greedy,target=x" reaches here as one name: say why.
+  const char *hint = name.contains('=')
+                         ? "; pass options are separated by spaces, not "
+                           "commas: \"strategy=greedy target=...\""
+                         : "";
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "unknown strategy '%s' (known: %s)",
-                                 name.str().c_str(), known.c_str());
+                                 "unknown strategy '%s' (known: %s)%s",
+                                 name.str().c_str(), known.c_str(), hint);
 }
 
 std::optional<SeedFrom> egrl::parseSeedFrom(llvm::StringRef name) {

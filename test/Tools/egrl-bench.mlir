@@ -39,14 +39,26 @@
 // SEEDFROM: egrl-bench: error: --seed-from must be none, native or model, not 'greedy'
 
 // Bad input: a clear error and a non-zero exit.
-// An error after some runs keeps them: the table and the files are written.
+// Every model is loaded and checked before any is measured: one that cannot
+// load fails the run at once, wherever it stands in the list, and nothing is
+// measured or written.
 // RUN: rm -rf %t.keep
-// RUN: not egrl-bench %S/../Inputs/mlp.mlir %S/../Inputs/dynamic.mlir --strategies=native --out=%t.keep 2>%t.keep.err | FileCheck %s --check-prefix=KEEP
-// KEEP: mlp native - {{.*}} 1.000x
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir %S/../Inputs/dynamic.mlir --strategies=native --out=%t.keep > %t.keep.out 2>%t.keep.err
 // RUN: FileCheck %s --check-prefix=KEEP-ERR --input-file=%t.keep.err
 // KEEP-ERR: egrl-bench: {{.*}}dynamic.mlir:4:8: error: 'tensor.cast' op egrl needs static shapes
-// KEEP-ERR-NOT: error:
-// KEEP-ERR: egrl-bench: the table and files hold the runs so far
+// KEEP-ERR-NOT: egrl-bench: mlp:
+// RUN: not grep mlp %t.keep.out
+// RUN: not test -e %t.keep/bench.json
+// An error found while measuring (here native's latency of 0) keeps the runs
+// before it: the table and the files are written.
+// RUN: rm -rf %t.kept
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir %S/../Inputs/zero-work.json --target=%S/../Inputs/toy.json --strategies=native --out=%t.kept 2>%t.kept.err | FileCheck %s --check-prefix=KEEP
+// KEEP: mlp native - {{.*}} 1.000x
+// RUN: FileCheck %s --check-prefix=KEPT-ERR --input-file=%t.kept.err
+// KEPT-ERR: egrl-bench: error: zero-work: native's latency is 0 on toy
+// KEPT-ERR: egrl-bench: the table and files hold the runs so far
+// RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.kept/bench.json
+// KEPT: "model": "mlp"
 // A model that is not there is found before any run; so are two models of one
 // name, whose rows would merge (a model named twice would count as 2 seeds).
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir no-such-model --strategies=native 2>&1 | FileCheck %s --check-prefix=MISSING
@@ -60,8 +72,6 @@
 // MODELTWICE: egrl-bench: error: model 'tiny_cnn' is named twice
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,greedy,native 2>&1 | FileCheck %s --check-prefix=STRATEGYTWICE
 // STRATEGYTWICE: egrl-bench: error: --strategies: native is named twice
-// RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.keep/bench.json
-// KEPT: "model": "mlp"
 // A graph that takes no time on a target with no layer overhead has no
 // native latency to quote speed-ups against.
 // RUN: not egrl-bench %S/../Inputs/zero-work.json --target=%S/../Inputs/toy.json --strategies=native 2>&1 | FileCheck %s --check-prefix=ZERO

@@ -5,6 +5,9 @@
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=annealing" 2>&1 | FileCheck %s --check-prefix=STRATEGY
 // STRATEGY: <unknown>:0: error: egrl-memory-placement: unknown strategy 'annealing' (known: anneal, dp, ea, egrl, egrl-sac, greedy, ilp, keep, native, pg, policy, random)
+// Options run together with commas reach the strategy as one name: say why.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy,target=edge-small" 2>&1 | FileCheck %s --check-prefix=COMMAS
+// COMMAS: error: egrl-memory-placement: unknown strategy 'greedy,target=edge-small' (known: {{.*}}); pass options are separated by spaces, not commas: "strategy=greedy target=..."
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=oscilloscope" 2>&1 | FileCheck %s --check-prefix=EVALUATOR
 // EVALUATOR: <unknown>:0: error: egrl-memory-placement: unknown evaluator 'oscilloscope' (known: analytical

@@ -41,6 +41,12 @@
 // NOBUDGET: warning: egrl: budget=500 has no effect with strategy=native (it measures its one placement;
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ilp seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEED
 // NOSEED: warning: egrl: seed=3 has no effect with strategy=ilp
+// A policy with no budget is one forward pass: its seed does nothing either;
+// with a budget, egrl refines it and the seed drives that.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
+// POLICYSEED: warning: egrl: seed=4 has no effect with strategy=policy and no budget (one forward pass; budget=N refines it with egrl, which the seed drives)
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=20" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEARCH
+// POLICYSEARCH-NOT: has no effect
 // A search takes both without a word.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=20 seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SEARCH --allow-empty
 // SEARCH-NOT: has no effect

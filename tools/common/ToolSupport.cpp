@@ -127,6 +127,17 @@ llvm::Expected<std::string> egrl::tools::modelName(llvm::StringRef spec) {
 llvm::Expected<std::unique_ptr<ModelInstance>>
 egrl::tools::loadModelInstance(llvm::StringRef spec,
                                const EvaluationSetup &setup) {
+  auto instance = loadModelGraph(spec, setup);
+  if (!instance)
+    return instance.takeError();
+  if (llvm::Error err = attachEvaluator(**instance, setup))
+    return std::move(err);
+  return instance;
+}
+
+llvm::Expected<std::unique_ptr<ModelInstance>>
+egrl::tools::loadModelGraph(llvm::StringRef spec,
+                            const EvaluationSetup &setup) {
   auto instance = std::make_unique<ModelInstance>();
   llvm::Expected<std::string> name = modelName(spec);
   if (!name)
@@ -171,13 +182,18 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
       return error(instance->name +
                    ": sim-target: " + llvm::toString(std::move(err)));
   }
-  instance->model = std::make_unique<AnalyticalModel>(*instance->problem);
-  auto evaluator = createEvaluator(setup.evaluatorName, instance->measured(),
+  return std::move(instance);
+}
+
+llvm::Error egrl::tools::attachEvaluator(ModelInstance &instance,
+                                         const EvaluationSetup &setup) {
+  instance.model = std::make_unique<AnalyticalModel>(*instance.problem);
+  auto evaluator = createEvaluator(setup.evaluatorName, instance.measured(),
                                    setup.evaluatorOptions);
   if (!evaluator)
     return evaluator.takeError();
-  instance->evaluator = std::move(*evaluator);
-  return std::move(instance);
+  instance.evaluator = std::move(*evaluator);
+  return llvm::Error::success();
 }
 
 llvm::Expected<SeedFrom>

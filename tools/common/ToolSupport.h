@@ -68,6 +68,18 @@ llvm::Expected<std::string> modelName(llvm::StringRef spec);
 llvm::Expected<std::unique_ptr<ModelInstance>>
 loadModelInstance(llvm::StringRef spec, const EvaluationSetup &setup);
 
+/// loadModelInstance's first half: the graph and its problems, checked
+/// against the chips, without the model and evaluator. What a tool checks
+/// of every model before it measures any, so that a model that cannot load
+/// fails the run at once rather than after the others' searches.
+llvm::Expected<std::unique_ptr<ModelInstance>>
+loadModelGraph(llvm::StringRef spec, const EvaluationSetup &setup);
+
+/// loadModelInstance's second half: the analytical model and the evaluator
+/// of a graph loadModelGraph() loaded.
+llvm::Error attachEvaluator(ModelInstance &instance,
+                            const EvaluationSetup &setup);
+
 /// The value of a tool's --seed-from (none, native or model), or an error
 /// naming the option and the value.
 llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);

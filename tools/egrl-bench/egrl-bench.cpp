@@ -288,15 +288,13 @@ json graphJson(const Problem &problem) {
 /// Runs every strategy, budget and seed on one model, adding to `results`;
 /// stops at the first search that was stopped early. Returns an error that
 /// ends the benchmark (the runs so far are kept), or an empty string.
-std::string benchModel(const std::string &modelArg,
+std::string benchModel(tools::ModelInstance &instance,
                        const tools::EvaluationSetup &setup,
                        llvm::ArrayRef<std::unique_ptr<Strategy>> searches,
                        llvm::ArrayRef<uint64_t> budgetList,
                        SeedFrom seedFromKind, Results &results) {
-  auto instanceOr = tools::loadModelInstance(modelArg, setup);
-  if (!instanceOr)
-    return llvm::toString(instanceOr.takeError());
-  tools::ModelInstance &instance = **instanceOr;
+  if (llvm::Error err = tools::attachEvaluator(instance, setup))
+    return llvm::toString(std::move(err));
   const std::string &model = instance.name;
   const Problem &problem = *instance.problem;
   const AnalyticalModel &analytical = *instance.model;
@@ -643,17 +641,29 @@ static int benchMain(int argc, char **argv) {
 
   // Ctrl-C or SIGTERM end the current search with its best placement; the
   // table and files then hold the runs so far, and the exit code is 1.
+  // Every model's graph is built and checked against the chips before any
+  // is measured: a model that cannot load (dynamic shapes, too large for the
+  // chip) fails the run before the others' searches, not after them.
+  std::vector<std::unique_ptr<tools::ModelInstance>> instances;
+  for (const std::string &modelArg : models) {
+    auto instance = tools::loadModelGraph(modelArg, *setup);
+    if (!instance)
+      die(llvm::toString(instance.takeError()));
+    instances.push_back(std::move(*instance));
+  }
+
   InterruptScope interruptible;
   Results results;
   std::string failed;
-  for (const std::string &modelArg : models) {
-    failed = benchModel(modelArg, *setup, searches, budgetList, *seedFromKind,
-                        results);
+  for (std::unique_ptr<tools::ModelInstance> &instance : instances) {
+    failed = benchModel(*instance, *setup, searches, budgetList,
+                        *seedFromKind, results);
+    instance.reset(); // Its graph, model and evaluator are done with.
     if (!failed.empty() || !results.stoppedEarly.empty())
       break;
   }
-  // An error after some runs (a policy that does not fit, a second model
-  // that does not load) keeps them, as a stop does.
+  // An error after some runs (a policy that does not fit, an evaluator that
+  // does not start) keeps them, as a stop does.
   if (!failed.empty() && results.runs.empty())
     die(failed);
   printTable(results, *setup, *seedFromKind);
