@@ -41,6 +41,14 @@
 // NOBUDGET: warning: egrl: budget=500 has no effect with strategy=native (it measures its one placement;
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ilp seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEED
 // NOSEED: warning: egrl: seed=3 has no effect with strategy=ilp
+// A policy trained for another chip of as many levels places, and says so;
+// on its own chip (target and sim-target alike) it says nothing.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 target=edge-small" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERCHIP
+// OTHERCHIP: mlp.mlir:1:1: warning: egrl: policy: the policy was trained for target nnpi-1000, this placement is for target edge-small: a transfer across chips (budget=N refines it on this one)
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERSIM
+// OTHERSIM: warning: egrl: policy: the policy was trained for target nnpi-1000 measured on nnpi-1000-slowllc, this placement is for target nnpi-1000:
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc sim-target=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNCHIP
+// OWNCHIP-NOT: warning
 // A policy with no budget is one forward pass: its seed does nothing either;
 // with a budget, egrl refines it and the seed drives that.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
