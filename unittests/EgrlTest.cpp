@@ -28,6 +28,26 @@ double meanOutputFastest(GnnPolicy &actor, unsigned nodes) {
   return sum;
 }
 
+/// Off-policy data whose best placements are known: `count` uniformly random
+/// placements of `nodes` nodes on 3 levels, each rewarded `perOutput` for
+/// every output in level 0 (the fastest).
+ReplayBuffer uniformPlacements(unsigned nodes, unsigned count,
+                               double perOutput) {
+  ReplayBuffer buffer(1000);
+  std::mt19937_64 data(2);
+  std::uniform_int_distribution<int> level(0, 2);
+  for (unsigned k = 0; k < count; ++k) {
+    Placement p(nodes, 0);
+    double r = 0;
+    for (unsigned i = 0; i < nodes; ++i) {
+      p[i] = {uint8_t(level(data)), uint8_t(level(data))};
+      r += (p[i].output == 0) * perOutput;
+    }
+    buffer.add(p, r);
+  }
+  return buffer;
+}
+
 /// Three levels with capacities that make choices on tiny synthetic graphs.
 Target tinyTarget() {
   std::string json = R"({"name": "tiny", "element_bytes": 1,
@@ -147,18 +167,7 @@ TEST(Learner, ImitatesTheBetterPlacementsOfTheBuffer) {
   OffPolicyLearner learner(config, 3);
   learner.bind(problem);
   // Off-policy data: uniform placements, rewarded by outputs in level 0.
-  ReplayBuffer buffer(1000);
-  std::mt19937_64 data(2);
-  std::uniform_int_distribution<int> level(0, 2);
-  for (unsigned k = 0; k < 200; ++k) {
-    Placement p(20, 0);
-    double r = 0;
-    for (unsigned i = 0; i < 20; ++i) {
-      p[i] = {uint8_t(level(data)), uint8_t(level(data))};
-      r += p[i].output == 0;
-    }
-    buffer.add(p, r);
-  }
+  ReplayBuffer buffer = uniformPlacements(20, 200, 1.0);
   auto level0 = [&] { return meanOutputFastest(learner.actor(), 20); };
   double before = level0();
   std::mt19937_64 rng(3);
@@ -467,18 +476,7 @@ TEST(SacLearner, CriticsLearnTheRewardAndTheActorFollows) {
   SacLearner learner(config, 3);
   learner.bind(problem);
   // Reward: the share of outputs in level 0.
-  ReplayBuffer buffer(1000);
-  std::mt19937_64 data(2);
-  std::uniform_int_distribution<int> level(0, 2);
-  for (unsigned k = 0; k < 300; ++k) {
-    Placement p(20, 0);
-    double r = 0;
-    for (unsigned i = 0; i < 20; ++i) {
-      p[i] = {uint8_t(level(data)), uint8_t(level(data))};
-      r += (p[i].output == 0) / 20.0;
-    }
-    buffer.add(p, r);
-  }
+  ReplayBuffer buffer = uniformPlacements(20, 300, 1.0 / 20);
   auto level0 = [&] { return meanOutputFastest(learner.actor(), 20); };
   double before = level0();
   std::mt19937_64 rng(3);
