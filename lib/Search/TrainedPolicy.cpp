@@ -58,20 +58,24 @@ public:
             checkPolicyFitsTarget(loaded.metadata, problem.target(), path))
       return std::move(err);
     // Another chip of as many levels is allowed (features are normalised to
-    // the target's sizes), but it is a transfer across chips, which the
-    // user should know of rather than take for the policy's own chip.
+    // the target's sizes), but placing it with no search is a transfer
+    // across chips, which the user should know of rather than take for the
+    // policy's own chip. (Refined, the result is a search on this chip.)
+    // Chips are told apart by name: a copy under another name counts.
     const PolicyMetadata &meta = loaded.metadata;
     const std::string &target = problem.target().name;
     const std::string &measuredOn = context.evaluator.problem().target().name;
     std::string otherChip;
-    if (meta.target != target ||
-        (meta.simTarget.empty() ? meta.target : meta.simTarget) != measuredOn)
+    if (context.options.budget <= 1 &&
+        (meta.target != target ||
+         (meta.simTarget.empty() ? meta.target : meta.simTarget) != measuredOn))
       otherChip =
           "the policy was trained for target " + meta.target +
           (meta.simTarget.empty() ? "" : " measured on " + meta.simTarget) +
           ", this placement is for target " + target +
           (measuredOn == target ? "" : " measured on " + measuredOn) +
-          ": a transfer across chips (budget=N refines it on this one)";
+          ": if that is another chip, a transfer across chips (budget=N "
+          "refines it on this one)";
 
     std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
     policy->bind(problem);
@@ -111,9 +115,8 @@ public:
     }
     result.policyFile = path;
     if (!otherChip.empty())
-      result.caveat = result.caveat.empty()
-                          ? otherChip
-                          : result.caveat + "; " + otherChip;
+      result.caveat =
+          result.caveat.empty() ? otherChip : result.caveat + "; " + otherChip;
     return result;
   }
 

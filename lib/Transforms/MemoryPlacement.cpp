@@ -190,15 +190,15 @@ struct MemoryPlacementPass
       emitWarning(noLoc) << "egrl: policy=" << policyFile
                          << " has no effect with strategy=" << strategy
                          << " (only strategy=policy places with a policy)";
-    if (strategy == "policy" && !budgetGiven && seed != 0)
-      emitWarning(noLoc) << "egrl: seed=" << uint64_t(seed)
-                         << " has no effect with strategy=policy and no "
-                            "budget (one forward pass; budget=N refines it "
-                            "with egrl, which the seed drives)";
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     uint64_t searchBudget =
         strategy == "policy" && !budgetGiven ? 1 : uint64_t(budgetValue);
+    if (strategy == "policy" && searchBudget <= 1 && seed != 0)
+      emitWarning(noLoc) << "egrl: seed=" << uint64_t(seed)
+                         << " has no effect with strategy=policy and no "
+                            "budget (one forward pass; budget=N refines it "
+                            "with egrl, which the seed drives)";
     const bool keep = strategy == "keep";
     RecordAttr placedRecord =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());

@@ -44,17 +44,21 @@
 // A policy trained for another chip of as many levels places, and says so;
 // on its own chip (target and sim-target alike) it says nothing.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 target=edge-small" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERCHIP
-// OTHERCHIP: mlp.mlir:1:1: warning: egrl: policy: the policy was trained for target nnpi-1000, this placement is for target edge-small: a transfer across chips (budget=N refines it on this one)
+// OTHERCHIP: mlp.mlir:1:1: warning: egrl: policy: the policy was trained for target nnpi-1000, this placement is for target edge-small: if that is another chip, a transfer across chips (budget=N refines it on this one)
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERSIM
 // OTHERSIM: warning: egrl: policy: the policy was trained for target nnpi-1000 measured on nnpi-1000-slowllc, this placement is for target nnpi-1000:
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc sim-target=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNCHIP
 // OWNCHIP-NOT: warning
+// Refined, the result is a search on this chip: no warning.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 target=edge-small budget=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFINEDOTHER
+// REFINEDOTHER-NOT: warning
 // A policy with no budget is one forward pass: its seed does nothing either;
 // with a budget, egrl refines it and the seed drives that.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
 // POLICYSEED: warning: egrl: seed=4 has no effect with strategy=policy and no budget (one forward pass; budget=N refines it with egrl, which the seed drives)
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=20" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEARCH
 // POLICYSEARCH-NOT: has no effect
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
 // A search takes both without a word.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=20 seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SEARCH --allow-empty
 // SEARCH-NOT: has no effect

@@ -294,7 +294,7 @@ std::string benchModel(tools::ModelInstance &instance,
                        llvm::ArrayRef<uint64_t> budgetList,
                        SeedFrom seedFromKind, Results &results) {
   if (llvm::Error err = tools::attachEvaluator(instance, setup))
-    return llvm::toString(std::move(err));
+    return instance.name + ": " + llvm::toString(std::move(err));
   const std::string &model = instance.name;
   const Problem &problem = *instance.problem;
   const AnalyticalModel &analytical = *instance.model;
@@ -486,7 +486,10 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
     std::string strategyText = first.strategy;
     if (!caveat.empty()) {
       strategyText += "*";
-      footnotes.push_back(first.model + " " + first.strategy + ": " + caveat);
+      std::string footnote = first.model + " " + first.strategy + ": " + caveat;
+      // One per reason: a caveat of every budget's row is said once.
+      if (!llvm::is_contained(footnotes, footnote))
+        footnotes.push_back(std::move(footnote));
     }
     // So is a run cut short (Ctrl-C, a failed evaluator): its row is what
     // it measured before.
@@ -639,11 +642,10 @@ static int benchMain(int argc, char **argv) {
                     "', and rows are keyed by name: rename one");
   }
 
-  // Ctrl-C or SIGTERM end the current search with its best placement; the
-  // table and files then hold the runs so far, and the exit code is 1.
   // Every model's graph is built and checked against the chips before any
   // is measured: a model that cannot load (dynamic shapes, too large for the
-  // chip) fails the run before the others' searches, not after them.
+  // chip) fails the run before the others' searches, not after them. (Ctrl-C
+  // while loading ends the process at once: nothing is measured yet.)
   std::vector<std::unique_ptr<tools::ModelInstance>> instances;
   for (const std::string &modelArg : models) {
     auto instance = tools::loadModelGraph(modelArg, *setup);
@@ -652,12 +654,14 @@ static int benchMain(int argc, char **argv) {
     instances.push_back(std::move(*instance));
   }
 
+  // Ctrl-C or SIGTERM end the current search with its best placement; the
+  // table and files then hold the runs so far, and the exit code is 1.
   InterruptScope interruptible;
   Results results;
   std::string failed;
   for (std::unique_ptr<tools::ModelInstance> &instance : instances) {
-    failed = benchModel(*instance, *setup, searches, budgetList,
-                        *seedFromKind, results);
+    failed = benchModel(*instance, *setup, searches, budgetList, *seedFromKind,
+                        results);
     instance.reset(); // Its graph, model and evaluator are done with.
     if (!failed.empty() || !results.stoppedEarly.empty())
       break;
