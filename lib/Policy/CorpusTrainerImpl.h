@@ -11,7 +11,7 @@
 
 #include "egrl/Policy/CorpusTrainer.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <string>
