@@ -41,16 +41,19 @@ fi
 graphsDir=$build/validation/$source
 out=${EGRL_VALIDATION_RESULTS:-$build/validation}/results-$list
 mkdir -p "$graphsDir" "$out"
-trap 'echo "validate-fit: failed; see $graphsDir/*.import.log and $out/*.log" >&2' ERR
+trap 'echo "validate-fit: failed; see $graphsDir/*.import*.log and $out/*.log" >&2' ERR
 names=$(cd "$root/python" && /usr/bin/python3 -c "import validation_models as v; print(' '.join(v.$list))")
 graphs=()
 for name in $names; do
-  # Imported to a temporary name, so a failed import leaves nothing a later
-  # run would take for done.
+  # Imported to a temporary name of this process, so a failed import leaves
+  # nothing a later run would take for done, and two runs side by side
+  # (scripts/train-policies.sh for two chips) never write one file together:
+  # each renames a whole import into place.
   if [[ ! -f $graphsDir/$name.mlir ]]; then
     PYTHONPATH="$root/python" /usr/bin/python3 "$root/python/egrl-import" torch \
-      "$source:$name" -o "$graphsDir/$name.mlir.part" 2>"$graphsDir/$name.import.log"
-    mv "$graphsDir/$name.mlir.part" "$graphsDir/$name.mlir"
+      "$source:$name" -o "$graphsDir/$name.mlir.part$$" 2>"$graphsDir/$name.import$$.log"
+    mv "$graphsDir/$name.import$$.log" "$graphsDir/$name.import.log"
+    mv "$graphsDir/$name.mlir.part$$" "$graphsDir/$name.mlir"
   fi
   graphs+=("$graphsDir/$name.mlir")
 done
