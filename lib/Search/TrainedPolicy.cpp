@@ -24,6 +24,26 @@ using namespace egrl;
 
 namespace {
 
+/// Another chip of as many levels is allowed (features are normalised to the
+/// target's sizes), but placing it with no search is a transfer across
+/// chips, which the user should know of rather than take for the policy's
+/// own chip; refined, the result is a search on this chip. Chips are told
+/// apart by name: a copy under another name counts. Empty on its own chip.
+std::string otherChipCaveat(const PolicyMetadata &meta,
+                            const std::string &target,
+                            const std::string &measuredOn) {
+  const std::string &trainedOn =
+      meta.simTarget.empty() ? meta.target : meta.simTarget;
+  if (meta.target == target && trainedOn == measuredOn)
+    return "";
+  return "the policy was trained for target " + meta.target +
+         (meta.simTarget.empty() ? "" : " measured on " + meta.simTarget) +
+         ", this placement is for target " + target +
+         (measuredOn == target ? "" : " measured on " + measuredOn) +
+         ": if that is another chip, a transfer across chips (budget=N "
+         "refines it on this one)";
+}
+
 class TrainedPolicyStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "policy"; }
@@ -57,26 +77,6 @@ public:
     if (llvm::Error err =
             checkPolicyFitsTarget(loaded.metadata, problem.target(), path))
       return std::move(err);
-    // Another chip of as many levels is allowed (features are normalised to
-    // the target's sizes), but placing it with no search is a transfer
-    // across chips, which the user should know of rather than take for the
-    // policy's own chip. (Refined, the result is a search on this chip.)
-    // Chips are told apart by name: a copy under another name counts.
-    const PolicyMetadata &meta = loaded.metadata;
-    const std::string &target = problem.target().name;
-    const std::string &measuredOn = context.evaluator.problem().target().name;
-    std::string otherChip;
-    if (context.options.budget <= 1 &&
-        (meta.target != target ||
-         (meta.simTarget.empty() ? meta.target : meta.simTarget) != measuredOn))
-      otherChip =
-          "the policy was trained for target " + meta.target +
-          (meta.simTarget.empty() ? "" : " measured on " + meta.simTarget) +
-          ", this placement is for target " + target +
-          (measuredOn == target ? "" : " measured on " + measuredOn) +
-          ": if that is another chip, a transfer across chips (budget=N "
-          "refines it on this one)";
-
     std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
     policy->bind(problem);
     Placement placement = policy->mostLikelyFitted(context.evaluator.problem());
@@ -98,6 +98,9 @@ public:
       tracker.evaluate(placement);
       result = tracker.finish();
       result.detail = "no search; policy " + trained;
+      result.caveat =
+          otherChipCaveat(loaded.metadata, problem.target().name,
+                          context.evaluator.problem().target().name);
     } else {
       SearchContext refine{problem, context.model, context.evaluator,
                            context.options};
@@ -114,9 +117,6 @@ public:
                       trained + "): " + result.detail;
     }
     result.policyFile = path;
-    if (!otherChip.empty())
-      result.caveat =
-          result.caveat.empty() ? otherChip : result.caveat + "; " + otherChip;
     return result;
   }
 
