@@ -424,11 +424,12 @@ TEST(EgrlStrategy, LocalSearchCentreWalksThroughSlowerPlacements) {
   SearchOptions options;
   options.budget = 400;
   SearchResult result = runEgrl(problem, options);
-  llvm::StringRef detail(result.detail);
-  size_t at = detail.find("centre walked to ");
+  llvm::StringRef detail(result.detail), prefix("centre walked to ");
+  size_t at = detail.find(prefix);
   ASSERT_NE(at, llvm::StringRef::npos) << result.detail;
   unsigned walked = 0;
-  ASSERT_FALSE(detail.drop_front(at + 17).consumeInteger(10, walked));
+  ASSERT_FALSE(
+      detail.drop_front(at + prefix.size()).consumeInteger(10, walked));
   EXPECT_GT(walked, 0u) << result.detail;
   ASSERT_FALSE(result.history.empty());
   EXPECT_EQ(result.history.back().bestLatency, result.result.latency);
