@@ -200,13 +200,28 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
     }
     return success();
   }
-  if (op->getNumRegions() == 0 || isa<linalg::LinalgOp>(op))
+  if (op->getNumRegions() == 0)
     return success();
   // Linalg and tensor ops with bodies (softmax, pad, generate) compute one
-  // element per iteration; the builder costs them from their shapes.
+  // element per iteration; the builder costs them from their shapes and the
+  // body's op count, so the body must be straight-line too: a loop or a call
+  // in it would be costed as one op per element.
   StringRef dialect = op->getName().getDialectNamespace();
-  if (dialect == "linalg" || dialect == "tensor")
-    return success();
+  if (isa<linalg::LinalgOp>(op) || dialect == "linalg" || dialect == "tensor") {
+    WalkResult nested = op->walk([&](Operation *inner) {
+      if (inner == op ||
+          (inner->getNumRegions() == 0 && !isa<CallOpInterface>(inner)))
+        return WalkResult::advance();
+      emitError(inner->getLoc())
+          << "egrl: '" << inner->getName() << "' in the body of '"
+          << op->getName()
+          << "' is control flow or a call whose compute the graph would "
+             "count as one op per element; only straight-line bodies are "
+             "supported: unroll or lower it first";
+      return WalkResult::interrupt();
+    });
+    return failure(nested.wasInterrupted());
+  }
   return emitError(op->getLoc())
          << "egrl: '" << op->getName()
          << "' holds regions (control flow or a nested body) whose compute "

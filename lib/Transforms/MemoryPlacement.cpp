@@ -476,7 +476,9 @@ struct MemoryPlacementPass
             << "egrl-memory-placement: search stopped early: "
             << entry.result.stopped
             << "; the best placement measured is annotated"
-            << (report.empty() ? "" : " and reported");
+            << (report.empty() ? "" : " and reported")
+            << " (the pass fails, so egrl-opt writes no output: "
+               "--mlir-print-ir-after-failure prints the annotated module)";
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;
     }

@@ -41,6 +41,43 @@ func.func @loop(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>) -> tensor<8x8xf32> {
 
 // -----
 
+// A loop in an elementwise body would be costed as one op per element.
+#id = affine_map<(d0) -> (d0)>
+func.func @body_loop(%a: tensor<64xf32>) -> tensor<64xf32> {
+  %e = tensor.empty() : tensor<64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%a : tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %cn = arith.constant 1000000 : index
+    // expected-error@+1 {{egrl: 'scf.for' in the body of 'linalg.generic' is control flow or a call whose compute the graph would count as one op per element}}
+    %s = scf.for %i = %c0 to %cn step %c1 iter_args(%acc = %x) -> f32 {
+      %m = arith.mulf %acc, %acc : f32
+      scf.yield %m : f32
+    }
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
+}
+
+// -----
+
+func.func private @scalar_kernel(f32) -> f32
+
+#id = affine_map<(d0) -> (d0)>
+func.func @body_call(%a: tensor<64xf32>) -> tensor<64xf32> {
+  %e = tensor.empty() : tensor<64xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%a : tensor<64xf32>) outs(%e : tensor<64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    // expected-error@+1 {{egrl: 'func.call' in the body of 'linalg.generic' is control flow or a call}}
+    %s = func.call @scalar_kernel(%x) : (f32) -> f32
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
+}
+
+// -----
+
 func.func @layer(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %w = arith.constant dense<1.0> : tensor<8x8xf32>
   %e = tensor.empty() : tensor<8x8xf32>
