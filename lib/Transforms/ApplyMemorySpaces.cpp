@@ -375,8 +375,20 @@ struct ApplyMemorySpacesPass
       // A module with nothing to place (no buffer is written: it computes
       // nothing) has nothing to apply either.
       unsigned writtenBuffers = countWrittenBuffers().first;
-      if (!writtenBuffers)
+      if (!writtenBuffers) {
+        // Or it is not bufferized yet, and was not placed either.
+        bool computesOnTensors = false;
+        module.walk([&](DestinationStyleOpInterface op) {
+          computesOnTensors |= op.hasPureTensorSemantics();
+        });
+        if (computesOnTensors)
+          unplacedBuffers()
+              << "egrl-apply-memory-spaces: no op carries an "
+                 "#egrl.placement and the module still computes on tensors: "
+                 "run --egrl-memory-placement, then --one-shot-bufferize, "
+                 "before this pass";
         return;
+      }
       // Every buffer keeps the default space. A module placed (it has the
       // record) lost its placements to a pass in between.
       bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());

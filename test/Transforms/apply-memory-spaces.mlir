@@ -59,6 +59,11 @@
 // With require-all, every buffer keeping the default space is an error.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPLACEMENT-REQUIRED
 // NOPLACEMENT-REQUIRED: error: egrl-apply-memory-spaces: no op carries an #egrl.placement
+// Neither placed nor bufferized: said, and an error with require-all.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNPLACED-TENSORS
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNPLACED-TENSORS-REQUIRED
+// UNPLACED-TENSORS: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement and the module still computes on tensors: run --egrl-memory-placement, then --one-shot-bufferize, before this pass
+// UNPLACED-TENSORS-REQUIRED: error: egrl-apply-memory-spaces: no op carries an #egrl.placement and the module still computes on tensors
 
 // Padded copies (tensor.pad bufferizes to an alloc and a copy) take their
 // source's level: the input image's is DRAM, where host inputs are read from.
