@@ -29,17 +29,25 @@ namespace {
 /// chips, which the user should know of rather than take for the policy's
 /// own chip; refined, the result is a search on this chip. Chips are told
 /// apart by name: a copy under another name counts. Empty on its own chip.
-std::string otherChipCaveat(const PolicyMetadata &meta,
-                            const std::string &target,
+std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
                             const std::string &measuredOn) {
   const std::string &trainedOn =
       meta.simTarget.empty() ? meta.target : meta.simTarget;
-  if (meta.target == target && trainedOn == measuredOn)
+  // Levels named otherwise say another chip too, even under one target name
+  // (a policy file whose levels were renamed).
+  std::string policyLevels = llvm::join(meta.levels, ", ");
+  bool sameLevels = policyLevels == target.levelNames();
+  if (meta.target == target.name && trainedOn == measuredOn && sameLevels)
     return "";
+  auto levels = [&](const std::string &names) {
+    return sameLevels ? std::string() : " (levels " + names + ")";
+  };
   return "the policy was trained for target " + meta.target +
+         levels(policyLevels) +
          (meta.simTarget.empty() ? "" : " measured on " + meta.simTarget) +
-         ", this placement is for target " + target +
-         (measuredOn == target ? "" : " measured on " + measuredOn) +
+         ", this placement is for target " + target.name +
+         levels(target.levelNames()) +
+         (measuredOn == target.name ? "" : " measured on " + measuredOn) +
          ": if that is another chip, a transfer across chips (budget=N "
          "refines it on this one)";
 }
@@ -99,7 +107,7 @@ public:
       result = tracker.finish();
       result.detail = "no search; policy " + trained;
       result.caveat =
-          otherChipCaveat(loaded.metadata, problem.target().name,
+          otherChipCaveat(loaded.metadata, problem.target(),
                           context.evaluator.problem().target().name);
     } else {
       SearchContext refine{problem, context.model, context.evaluator,

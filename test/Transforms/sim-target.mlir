@@ -44,7 +44,11 @@
 // A policy trained for another chip of as many levels places, and says so;
 // on its own chip (target and sim-target alike) it says nothing.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 target=edge-small" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERCHIP
-// OTHERCHIP: mlp.mlir:1:1: warning: egrl: policy: the policy was trained for target nnpi-1000, this placement is for target edge-small: if that is another chip, a transfer across chips (budget=N refines it on this one)
+// OTHERCHIP: mlp.mlir:1:1: warning: egrl: policy: the policy was trained for target nnpi-1000 (levels sram, llc, dram), this placement is for target edge-small (levels scratch, l2, lpddr): if that is another chip, a transfer across chips (budget=N refines it on this one)
+// Levels named otherwise under the same target name say so too.
+// RUN: %python -c "import json, sys; d = json.load(open(sys.argv[1])); d['levels'] = ['a', 'b', 'c']; json.dump(d, open(sys.argv[2], 'w'))" %egrl_src/policies/nnpi-1000.json %t.renamed.json
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.renamed.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=RENAMED
+// RENAMED: warning: egrl: policy: the policy was trained for target nnpi-1000 (levels a, b, c), this placement is for target nnpi-1000 (levels sram, llc, dram): if that is another chip
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERSIM
 // OTHERSIM: warning: egrl: policy: the policy was trained for target nnpi-1000 measured on nnpi-1000-slowllc, this placement is for target nnpi-1000:
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc sim-target=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNCHIP
