@@ -106,8 +106,6 @@ T readOr(const json &object, const std::string &key, T otherwise,
 }
 } // namespace
 
-llvm::StringRef egrl::sourceRevision() { return EGRL_SOURCE_REVISION; }
-
 std::string egrl::utcNow() {
   std::time_t now = std::time(nullptr);
   std::tm utc;

@@ -143,7 +143,7 @@ static cl::opt<std::string> curves(
 static cl::opt<std::string> revision(
     "revision", cl::init(""),
     cl::desc("Source revision to record in the policy file (default: git "
-             "describe of the configured build)"),
+             "describe of the source when egrl-train was built)"),
     cl::cat(trainCategory));
 static cl::opt<bool>
     progress("progress", cl::init(true),

@@ -77,7 +77,8 @@ llvm::Expected<LoadedPolicy> loadPolicyFile(llvm::StringRef path);
 llvm::Error checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                   const Target &target, llvm::StringRef origin);
 
-/// The source revision this build was configured from (git describe).
+/// The source revision this build was built from (git describe, read at
+/// every build).
 llvm::StringRef sourceRevision();
 /// Now, as ISO 8601 UTC ("2026-12-02T01:30:00Z").
 std::string utcNow();
