@@ -449,14 +449,11 @@ class _AtenImporter(_FxImporter):
             return em.unary("gelu", V(a[0]), approximate=kw.get("approximate", "none"))
         if op in (aten.clamp, aten.clip, aten.hardtanh):
             d = (-1.0, 1.0) if op is aten.hardtanh else (None, None)
-            lo, hi = _get(a, kw, 1, "min", d[0]), _get(a, kw, 2, "max", d[1])
-            if isinstance(lo, (Value, _Const)) or isinstance(hi, (Value, _Const)):
-                raise self.fail("clamp with tensor bounds is not supported")
-            return em.unary("clamp", V(a[0]), lo=lo, hi=hi)
+            return self._clamp(a[0], _get(a, kw, 1, "min", d[0]), _get(a, kw, 2, "max", d[1]))
         if op is aten.clamp_min:
-            return em.unary("clamp", V(a[0]), lo=a[1])
+            return self._clamp(a[0], a[1], None)
         if op is aten.clamp_max:
-            return em.unary("clamp", V(a[0]), hi=a[1])
+            return self._clamp(a[0], None, a[1])
         if op is aten.where:
             return em.select(V(a[0]), self.operand(a[1]), self.operand(a[2]))
         if op is aten.masked_fill:
@@ -496,7 +493,12 @@ class _AtenImporter(_FxImporter):
             return (y, None, None)
         if op in (aten.mean, aten.sum, aten.amax, aten.amin):
             kind = {aten.mean: "mean", aten.sum: "sum", aten.amax: "max", aten.amin: "min"}[op]
-            return self._reduce(V(a[0]), _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False),
+            x = V(a[0])
+            if kw.get("dtype") is not None:  # x.sum(dtype=...): the sum is of x cast, as torch computes it
+                x = self._cast(x, kw["dtype"])
+            elif op is aten.sum and x.dtype == "i1":  # booleans sum as int64, as torch does
+                x = em.cast(x, "i64")
+            return self._reduce(x, _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False),
                                 lambda x, dims: em.reduce(x, dims, kind))
         if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim
             if any(u.args[1] == 1 and u.users for u in self.node.users):

@@ -201,6 +201,8 @@ class Emitter:
 
     def scalar(self, value, dtype: str = "f32") -> str:
         """A cached scalar `arith.constant` (0.0, -inf, epsilon, ...)."""
+        if isinstance(value, Value):  # a tensor where an op's lowering takes a number (an importer's gap)
+            raise UnsupportedError(f"a tensor ({value.type}) where a number is expected is not supported")
         if dtype.startswith("f"):
             lit = float_literal(value)
         else:
@@ -1054,15 +1056,26 @@ class Emitter:
         return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank, body)
 
     def reduce(self, x: Value, dims: Sequence[int], kind: str) -> Value:
-        """sum / max / min / mean over `dims`; the result drops those dims."""
+        """sum / max / min / mean over `dims` of an f32 tensor; sum / max / min of an i64 one (token
+        counts: arith.addi, maxsi, minsi). The result drops those dims."""
+        if x.dtype == "i64" and kind in ("sum", "max", "min"):
+            dt = "i64"
+            init_value = {"max": -2**63, "min": 2**63 - 1}.get(kind, 0)
+            op = {"max": "arith.maxsi", "min": "arith.minsi"}.get(kind, "arith.addi")
+        elif x.dtype == "f32":
+            dt = "f32"
+            init_value = {"max": float("-inf"), "min": float("inf")}.get(kind, 0.0)
+            op = {"max": "arith.maximumf", "min": "arith.minimumf"}.get(kind, "arith.addf")
+        else:
+            raise UnsupportedError(f"'{kind}' reduction of {x.dtype} tensors is not supported "
+                                   "(f32; sum, max and min of i64)")
         dims = sorted(int(d) % x.rank for d in dims)
         keep = [i for i in range(x.rank) if i not in dims]
         out = tuple(x.shape[i] for i in keep)
-        init = self.fill(out, {"max": float("-inf"), "min": float("inf")}.get(kind, 0.0))
-        op = {"max": "arith.maximumf", "min": "arith.minimumf"}.get(kind, "arith.addf")
+        init = self.fill(out, init_value, dt)
         its = ["reduction" if i in dims else "parallel" for i in range(x.rank)]
-        r = self.generic([(x, [f"d{i}" for i in range(x.rank)])], out, "f32", its,
-                         lambda b: b.op(f"{op} {b.args[0]}, {b.args[1]} : f32"),
+        r = self.generic([(x, [f"d{i}" for i in range(x.rank)])], out, dt, its,
+                         lambda b: b.op(f"{op} {b.args[0]}, {b.args[1]} : {dt}"),
                          init=init, out_dims=[f"d{i}" for i in keep])
         if kind == "mean":
             r = self.binary("div", r, float(math.prod(x.shape[d] for d in dims)))

@@ -97,6 +97,7 @@ class _OnnxImporter:
     # -- driver -----------------------------------------------------------------
     def run(self) -> OnnxImportResult:
         g = self.model.graph
+        self._check_single_assignment(g)
         init_names = {t.name for t in g.initializer}
         self.init_protos = {t.name: t for t in g.initializer}
         matrices = []
@@ -200,9 +201,56 @@ class _OnnxImporter:
         res = {k: v[0] for k, v in self.em.resources.items()}
         return OnnxImportResult(text, len(res), sum(math.prod(s) for s in res.values()), res)
 
+    def _check_single_assignment(self, g):
+        """ONNX graphs are in SSA form: each name is defined once, by a graph input, an
+        initializer or a node output. An initializer may share a graph input's name: it is
+        that input's default value (IR version 4 on; before, every initializer had to be an
+        input), imported as the weight it is, so it must be a value of the input's type."""
+        defined = {}  # name -> what defines it
+        for inp in g.input:
+            if inp.name in defined:
+                raise UnsupportedError(f"graph input '{one_line(inp.name)}' is declared twice (an ONNX graph "
+                                       "defines each name once)")
+            defined[inp.name] = f"graph input '{one_line(inp.name)}'"
+        inputs = {inp.name: inp for inp in g.input}
+        inits = set()
+        for t in g.initializer:
+            if t.name in inits:
+                raise UnsupportedError(f"initializer '{one_line(t.name)}' is given twice (an ONNX graph defines "
+                                       "each name once)")
+            inits.add(t.name)
+            if t.name in inputs:
+                self._check_default(inputs[t.name], t)
+            else:
+                defined[t.name] = f"initializer '{one_line(t.name)}'"
+        for node in g.node:
+            for name in node.output:
+                if not name:  # an optional output left out
+                    continue
+                if name in defined:
+                    raise UnsupportedError(f"{self.where(node)}: its output '{one_line(name)}' is already defined "
+                                           f"by {defined[name]} (an ONNX graph defines each name once)")
+                defined[name] = self.where(node)
+
+    @staticmethod
+    def _check_default(inp, t):
+        """An initializer sharing graph input `inp`'s name (its default value) has the type `inp` declares."""
+        tt = inp.type.tensor_type
+        declared = [d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim] \
+            if tt.HasField("shape") else None
+        dims = list(t.dims)
+        if (tt.elem_type and tt.elem_type != t.data_type or declared is not None and (
+                len(declared) != len(dims) or any(d is not None and d != e for d, e in zip(declared, dims)))):
+            shown = "?" if declared is None else [d if d is not None else "?" for d in declared]
+            raise UnsupportedError(f"graph input '{one_line(inp.name)}' is declared {_dtype_name(tt.elem_type)} "
+                                   f"{shown}, but its initializer (its default value) is "
+                                   f"{_dtype_name(t.data_type)} {dims}")
+
     def _check_attributes(self, node):
         """What ONNX's own shape inference would divide by, or index with,
-        checked first: a zero stride kills the process (SIGFPE) in it."""
+        checked first: a zero stride kills the process (SIGFPE) in it. Pads are
+        non-negative wherever they are read (Conv, ConvTranspose, pooling): only
+        Pad's may be negative (they crop), and Pad checks its own."""
         if not any(node.output):
             raise UnsupportedError(f"{self.where(node)}: the node has no outputs")
         at = self.attrs(node)
@@ -210,6 +258,11 @@ class _OnnxImporter:
             values = at.get(name)
             if isinstance(values, (list, tuple)) and any(int(v) <= 0 for v in values):
                 raise UnsupportedError(f"{self.where(node)}: {name} {list(values)} must be positive")
+        if node.op_type != "Pad":
+            for name in ("pads", "output_padding"):
+                values = at.get(name)
+                if isinstance(values, (list, tuple)) and any(int(v) < 0 for v in values):
+                    raise UnsupportedError(f"{self.where(node)}: {name} {list(values)} must be non-negative")
 
     def _infer_shapes(self, args) -> dict:
         """Static shapes from onnx shape inference, for cross-checking."""

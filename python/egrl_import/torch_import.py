@@ -221,6 +221,14 @@ class _FxImporter:
             if self.node is None or getattr(e, "names_node", False):
                 raise
             raise self.fail(str(e)) from e
+        except Exception as e:
+            # A lowering bug (a Python error in this importer or the emitter): still one line
+            # naming the node, as the ONNX importer gives, and with trace="auto" the aten route
+            # tries the module.
+            if self.node is None:
+                raise
+            first = next((l for l in str(e).splitlines() if l.strip()), "")
+            raise self.fail(f"internal error: {type(e).__name__}: {first}") from e
 
     def _run(self) -> TorchImportResult:
         self.module.eval()
@@ -228,8 +236,9 @@ class _FxImporter:
             tracer = _ScopeTracer()
             graph = tracer.trace(self.module)
             self.gm = fx.GraphModule(tracer.root, graph, type(self.module).__name__)
-        except Exception as e:  # fx.proxy.TraceError and friends
-            raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: {e}") from e
+        except Exception as e:  # fx.proxy.TraceError and friends (torch's TypeErrors list signatures: one line)
+            raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: "
+                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
         rec = _Recorder(self.gm)
         try:
             with torch.no_grad():
@@ -510,6 +519,21 @@ class _FxImporter:
             x = self.em.cast(x, "i64")
         return self.em.cumsum(x, dim)
 
+    def _clamp(self, x, lo, hi) -> Value:
+        """clamp / clip / clamp_min / clamp_max / hardtanh: number bounds in one generic; a tensor
+        bound (run-time or constant, broadcasting as torch does) as element-wise maximum with the
+        lower bound, then minimum with the upper one, as torch defines it."""
+        x = self.value(x)
+        lo = None if lo is None else self.operand(lo)
+        hi = None if hi is None else self.operand(hi)
+        if not isinstance(lo, Value) and not isinstance(hi, Value):
+            return self.em.unary("clamp", x, lo=lo, hi=hi)
+        if lo is not None:
+            x = self.em.binary("max", x, lo)
+        if hi is not None:
+            x = self.em.binary("min", x, hi)
+        return x
+
     def param(self, mod: nn.Module, path: str, name: str) -> Value | None:
         t = getattr(mod, name, None)
         if t is None:
@@ -705,7 +729,11 @@ class _FxImporter:
         if fn in (F.hardtanh, torch.clamp, torch.clip):
             lo_name, hi_name = ("min_val", "max_val") if fn is F.hardtanh else ("min", "max")
             d = (-1.0, 1.0) if fn is F.hardtanh else (None, None)
-            return em.unary("clamp", self.value(a[0]), lo=_arg(a, kw, 1, lo_name, d[0]), hi=_arg(a, kw, 2, hi_name, d[1]))
+            return self._clamp(a[0], _arg(a, kw, 1, lo_name, d[0]), _arg(a, kw, 2, hi_name, d[1]))
+        if fn is torch.clamp_min:
+            return self._clamp(a[0], _arg(a, kw, 1, "min"), None)
+        if fn is torch.clamp_max:
+            return self._clamp(a[0], None, _arg(a, kw, 1, "max"))
         if fn is F.gelu:
             return em.unary("gelu", self.value(a[0]), approximate=kw.get("approximate", "none"))
         unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
@@ -853,10 +881,9 @@ class _FxImporter:
             return self._repeat_interleave(x, _arg(a, kw, 1, "repeats"), _arg(a, kw, 2, "dim"))
         if name in ("clamp", "clip", "clamp_min", "clamp_max"):
             lo = _arg(a, kw, 1, "min") if name != "clamp_max" else None
-            hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (a[1] if name == "clamp_max" else None)
-            if isinstance(lo, (Value, _Const)) or isinstance(hi, (Value, _Const)):
-                raise self.fail("clamp with tensor bounds is not supported")
-            return em.unary("clamp", x, lo=lo, hi=hi)
+            hi = _arg(a, kw, 2, "max") if name in ("clamp", "clip") else (_arg(a, kw, 1, "max")
+                                                                           if name == "clamp_max" else None)
+            return self._clamp(x, lo, hi)
         if name == "masked_fill":
             return em.select(self.value(a[1]), self.operand(_arg(a, kw, 2, "value")), x)
         if name in ("matmul", "bmm", "mm"):

@@ -500,6 +500,88 @@ class OnnxEdgeCaseTest(unittest.TestCase):
             with self.subTest(message=message):
                 self.assertIn(message, self.error(model))
 
+    def test_negative_pads_are_errors_wherever_pads_are_read(self):
+        # Conv's pads of -1 imported into a tensor.pad with negative low/high, which
+        # nothing can lower. ONNX's pads are >= 0 except Pad's, which crop (and Pad
+        # refuses them with its own message).
+        x3, x4 = [_vi("x", [1, 2, 6])], [_vi("x", [1, 2, 6, 6])]
+        w1 = numpy_helper.from_array(np.ones((2, 2, 3), np.float32), "w")
+        w2 = numpy_helper.from_array(np.ones((2, 2, 3, 3), np.float32), "w")
+        cases = [
+            (_graph_model([helper.make_node("Conv", ["x", "w"], ["y"], name="c", pads=[-1, -1, -1, -1])], x4,
+                          [_vi("y", None)], [w2]), "ONNX node 'c' (op type Conv): pads [-1, -1, -1, -1] must be "
+                                                  "non-negative"),
+            (_graph_model([helper.make_node("Conv", ["x", "w"], ["y"], name="c1", pads=[1, -1])], x3,
+                          [_vi("y", None)], [w1]), "ONNX node 'c1' (op type Conv): pads [1, -1] must be non-negative"),
+            (_graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="t", pads=[-1, 0, -1, 0])], x4,
+                          [_vi("y", None)], [w2]), "ONNX node 't' (op type ConvTranspose): pads [-1, 0, -1, 0] must "
+                                                  "be non-negative"),
+            (_graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="t2", strides=[2, 2],
+                                            output_padding=[-1, 0])], x4, [_vi("y", None)], [w2]),
+             "ONNX node 't2' (op type ConvTranspose): output_padding [-1, 0] must be non-negative"),
+            (_graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="m", kernel_shape=[3, 3],
+                                            pads=[0, 0, -1, 0])], x4, [_vi("y", None)]),
+             "ONNX node 'm' (op type MaxPool): pads [0, 0, -1, 0] must be non-negative"),
+            (_graph_model([helper.make_node("AveragePool", ["x"], ["y"], name="a", kernel_shape=[2, 2],
+                                            pads=[-1, -1, 0, 0])], x4, [_vi("y", None)]),
+             "ONNX node 'a' (op type AveragePool): pads [-1, -1, 0, 0] must be non-negative"),
+            (_graph_model([helper.make_node("Pad", ["x", "p"], ["y"], name="p")], x3, [_vi("y", None)],
+                          [numpy_helper.from_array(np.array([0, 0, -1, 0, 0, 1], np.int64), "p")]),
+             "ONNX node 'p' (op type Pad): pads [0, 0, -1, 0, 0, 1] of a rank-3 input are not supported "
+             "(non-negative, two per dim)"),
+        ]
+        for model, message in cases:
+            with self.subTest(message=message):
+                self.assertEqual(self.error(model), message)
+        # Pads of zero and more still import (and compute what numpy does).
+        x = np.random.default_rng(6).standard_normal((1, 2, 6, 6)).astype(np.float32)
+        m = _graph_model([helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 0, 1, 0])], x4, [_vi("y", None)], [w2])
+        r = import_onnx(m, inline_weights=True)
+        self.assertIn("tensor.pad %arg0 low[0, 0, 1, 0] high[0, 0, 1, 0]", r.text)
+        xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (0, 0)))
+        ref = np.stack([sum(xp[:, :, i:i + 6, j:j + 4] for i in range(3) for j in range(3)).sum(1)] * 2, 1)
+        support.run_numeric(self, r.text, [x], [ref])
+
+    def test_graphs_that_break_single_assignment_are_errors(self):
+        # Two nodes writing one name, and two graph inputs of one name, imported
+        # silently (the later definition won). An initializer may share a graph
+        # input's name: it is the input's default value (IR version 4 on; before,
+        # every initializer was also an input), imported as the weight.
+        x, y = [_vi("x", [2, 3])], [_vi("y", None)]
+        ones = numpy_helper.from_array(np.ones((2, 3), np.float32), "w")
+        cases = [
+            (_graph_model([helper.make_node("Relu", ["x"], ["y"], name="r"),
+                           helper.make_node("Exp", ["x"], ["y"], name="e")], x, y),
+             "ONNX node 'e' (op type Exp): its output 'y' is already defined by ONNX node 'r' (op type Relu) "
+             "(an ONNX graph defines each name once)"),
+            (_graph_model([helper.make_node("Split", ["x"], ["a", "a"], name="s", axis=0),
+                           helper.make_node("Relu", ["a"], ["y"])], x, y),
+             "ONNX node 's' (op type Split): its output 'a' is already defined by ONNX node 's' (op type Split)"),
+            (_graph_model([helper.make_node("Relu", ["x"], ["y"])], x + [_vi("x", [2, 3])], y),
+             "graph input 'x' is declared twice (an ONNX graph defines each name once)"),
+            (_graph_model([helper.make_node("Relu", ["x"], ["x"], name="r")], x, [_vi("x", None)]),
+             "ONNX node 'r' (op type Relu): its output 'x' is already defined by graph input 'x'"),
+            (_graph_model([helper.make_node("Relu", ["x"], ["w"], name="r"), helper.make_node("Add", ["x", "w"], ["y"])],
+                          x, y, [ones]), "ONNX node 'r' (op type Relu): its output 'w' is already defined by "
+                                         "initializer 'w'"),
+            (_graph_model([helper.make_node("Add", ["x", "w"], ["y"])], x, y, [ones, ones]),
+             "initializer 'w' is given twice (an ONNX graph defines each name once)"),
+            (_graph_model([helper.make_node("Add", ["x", "w"], ["y"])], x + [_vi("w", [1, 3])], y, [ones]),
+             "graph input 'w' is declared FLOAT [1, 3], but its initializer (its default value) is FLOAT [2, 3]"),
+        ]
+        for model, message in cases:
+            with self.subTest(message=message):
+                self.assertIn(message, self.error(model))
+        a = np.random.default_rng(7).standard_normal((2, 3)).astype(np.float32)
+        for ir_version in (3, 8):
+            with self.subTest(ir_version=ir_version):
+                m = _graph_model([helper.make_node("Add", ["x", "w"], ["y"])], x + [_vi("w", ["N", 3])], y, [ones])
+                m.ir_version = ir_version
+                r = import_onnx(m, inline_weights=True)
+                self.assertIn("func.func @forward(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32>", r.text)
+                self.assertEqual(r.resources, {"w": (2, 3)})
+                support.run_numeric(self, r.text, [a], [a + 1])
+
     def test_depth_to_space_space_to_depth_and_cumsum_attributes(self):
         """DepthToSpace in both modes (DCR, ONNX's default, and CRD), SpaceToDepth, and CumSum with
         its exclusive and reverse attributes and a negative axis, equal to numpy; CumSum's axis must

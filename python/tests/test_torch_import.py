@@ -547,6 +547,73 @@ class OpTranslationTest(unittest.TestCase):
             support.mlir_opt(self, r.text)
             support.run_numeric(self, r.text, [x.numpy()], [m(x).numpy()])
 
+    def test_clamp_with_tensor_bounds(self):
+        """clamp / clip / clamp_min / clamp_max with tensor bounds (run-time inputs, a 0-d run-time
+        tensor, buffers, a bound larger than x that broadcasts the result as torch does) on both
+        routes: element-wise maximum then minimum, with torch's numbers. torch.clamp(x, min=lo)
+        once crashed the fx route with a Python TypeError, so the aten route never ran."""
+        class Clamps(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(8, 8)
+                self.register_buffer("floor", torch.linspace(-0.5, 0.0, 8))
+                self.register_buffer("big", torch.randn(3, 8) * 0.3)
+
+            def forward(self, x, lo, s):
+                y = self.lin(x)
+                return (torch.clamp(y, min=lo), torch.clamp(y, max=lo + 1.0), torch.clip(y, lo, lo + 0.5),
+                        y.clamp(min=lo), y.clamp_min(self.floor), y.clamp_max(s), torch.clamp_min(y, s),
+                        torch.clamp_max(y, 0.1), torch.clamp(y[:1], min=self.big), torch.clamp(y, -0.2, 0.2))
+
+        torch.manual_seed(0)
+        m = Clamps().eval()
+        inputs = [torch.randn(2, 8), torch.randn(1, 8) * 0.3, torch.tensor(0.05)]
+        with torch.no_grad():
+            ref = m(*inputs)
+        self.assertEqual(tuple(ref[8].shape), (3, 8))
+        for trace in ("fx", "aten", "auto"):
+            r = import_module(m, inputs, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, "aten" if trace == "aten" else "fx")
+            self.assertEqual(r.text.count("arith.maximumf"), 7)
+            self.assertEqual(r.text.count("arith.minimumf"), 5)
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [t.numpy() for t in ref])
+
+    def test_integer_sums(self):
+        """sum of i64 (and boolean) tensors, with and without keepdim, amax / amin / max over a dim
+        of i64 tensors, and sum(dtype=float32): integer reductions (arith.addi, maxsi, minsi), with
+        torch's numbers. They once failed with "internal error: lowered dtype f32 != traced dtype
+        torch.int64"; the mean of an i64 tensor (ONNX ReduceMean allows one) is refused by name."""
+        class IntSums(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(8, 8)
+
+            def forward(self, x, ids):
+                return (self.lin(x) + ids.sum(dim=1, keepdim=True).float(), ids.sum().float(),
+                        (ids > 0).sum(-1).float(), ids.amax(1).float(), ids.amin(0).float(),
+                        torch.max(ids, 1)[0].float(), ids.sum(1, dtype=torch.float32))
+
+        torch.manual_seed(0)
+        m = IntSums().eval()
+        inputs = [torch.randn(2, 8), torch.randint(-5, 5, (2, 8))]
+        with torch.no_grad():
+            ref = m(*inputs)
+        for trace in ("aten", "auto"):  # fx has no sum
+            r = import_module(m, inputs, trace=trace, inline_weights=True)
+            self.assertEqual(r.route, "aten")
+            self.assertEqual(r.text.count("arith.addi"), 3)
+            self.assertEqual(r.text.count("arith.maxsi"), 2)
+            self.assertEqual(r.text.count("arith.minsi"), 1)
+            self.assertIn("arith.constant -9223372036854775808 : i64", r.text)  # amax's initial value
+            support.mlir_opt(self, r.text)
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [t.numpy() for t in ref])
+        from egrl_import.mlir import Emitter
+        em = Emitter()
+        with self.assertRaisesRegex(UnsupportedError, "^'mean' reduction of i64 tensors is not supported "
+                                                      "\\(f32; sum, max and min of i64\\)$"):
+            em.reduce(em.new_arg(0, (2, 3), "i64"), [1], "mean")
+
     def test_conv1d_norms_upsampling_and_padding(self):
         """Sequence, UNet and decoder building blocks (transposed convolutions, edge padding,
         bilinear upsampling) on both routes, with torch's numbers; bicubic, align_corners and
@@ -757,6 +824,38 @@ class UnsupportedOpTest(unittest.TestCase):
             with self.assertRaises(UnsupportedError) as cm:
                 import_module(Masked(), [bad])
             self.assertIn("example inputs must be tensors", str(cm.exception))
+
+    def test_numbers_given_as_tensors_and_lowering_bugs_are_one_line_errors(self):
+        """A run-time tensor where a lowering takes a number (leaky_relu's slope) is an error naming
+        the node, not a Python TypeError; so is any other Python error while a node is lowered (a
+        bug in the importer), on either route, and with --trace auto the aten route still runs."""
+        class Slope(nn.Module):
+            def forward(self, x, s):
+                return F.leaky_relu(x, s)
+
+        inputs = [torch.randn(2, 8), torch.tensor(0.1)]
+        with self.assertRaises(UnsupportedError) as cm:
+            import_module(Slope(), inputs, trace="fx")
+        self.assertEqual(str(cm.exception), "fx node 'leaky_relu' (call_function leaky_relu): a tensor "
+                                            "(tensor<f32>) where a number is expected is not supported")
+
+        from unittest import mock
+        from egrl_import.torch_import import _FxImporter
+        m, x = nn.Sequential(nn.Linear(4, 4), nn.ReLU()), torch.randn(1, 4)
+        with mock.patch.object(_FxImporter, "_module", side_effect=TypeError("boom\nsecond line")):
+            with self.assertRaises(UnsupportedError) as cm:
+                import_module(m, x, trace="fx")
+            self.assertEqual(str(cm.exception), "fx node '_0' (call_module 0 (Linear)): internal error: "
+                                                "TypeError: boom")
+            r = import_module(m, x, trace="auto")
+            self.assertEqual(r.route, "aten")
+            self.assertIn("internal error: TypeError: boom", r.fallback_reason)
+        with mock.patch("egrl_import.mlir.Emitter.unary", side_effect=KeyError("k")):
+            with self.assertRaises(UnsupportedError) as cm:
+                import_module(m, x, trace="auto")
+        self.assertEqual(str(cm.exception), "fx node '_1' (call_module 1 (ReLU)): internal error: KeyError: 'k' "
+                                            "(the aten route failed too: aten node 'relu' (call_function "
+                                            "aten.relu.default) in module '1' (ReLU): internal error: KeyError: 'k')")
 
     def test_function_names_that_are_not_identifiers_are_quoted(self):
         r = import_module(nn.Linear(4, 4), torch.randn(1, 4), func_name="my-func")
