@@ -11,6 +11,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <set>
@@ -283,16 +284,32 @@ SearchProgress::SearchProgress(const SearchContext &context,
       budget(context.options.budget), start(std::chrono::steady_clock::now()),
       last(start) {}
 
+double egrl::progressIntervalSeconds() {
+  static const double interval = [] {
+    double otherwise = llvm::errs().is_displayed() ? 1 : 10;
+    const char *text = std::getenv("EGRL_PROGRESS_SECONDS");
+    if (!text || !*text)
+      return otherwise;
+    char *end = nullptr;
+    double seconds = std::strtod(text, &end);
+    if (*end == '\0' && seconds >= 0 && seconds <= 86400)
+      return seconds;
+    llvm::errs() << "warning: EGRL_PROGRESS_SECONDS must be a number of "
+                    "seconds from 0 to 86400, not '"
+                 << text << "'; progress lines come every "
+                 << llvm::format("%g", otherwise) << " s\n";
+    return otherwise;
+  }();
+  return interval;
+}
+
 bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   // One measurement gives no rate to estimate the rest from, and strategies
   // that measure one placement (ilp after a long solve) have no rest.
   if (!enabled || evaluations < 2)
     return false;
   auto now = std::chrono::steady_clock::now();
-  // A line a second on a terminal; in a log file, one every ten seconds.
-  static const auto interval = std::chrono::seconds(
-      llvm::errs().is_displayed() ? 1 : 10);
-  if (now - last < interval)
+  if (now - last < std::chrono::duration<double>(progressIntervalSeconds()))
     return false;
   last = now;
   elapsed = std::chrono::duration<double>(now - start).count();

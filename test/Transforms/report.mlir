@@ -39,3 +39,16 @@
 // ONE: remark: egrl: placed 1 node of @one on nnpi-1000
 // Totals sum every tensor of a level; the peak is what must fit at once.
 // ONE-SAME: ; activations: sram 8 B llc 0 B dram 0 B; peak resident: sram 8 B llc 0 B dram 0 B
+
+// Progress lines while a search runs (EGRL_PROGRESS_SECONDS=0: every update,
+// so a short search prints them); progress=false silences them.
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS
+// PROGRESS: egrl: generation 1, {{[0-9]+}}/60 evaluations, best {{[0-9.]+}}x native, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=anneal budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ANNEAL
+// PROGRESS-ANNEAL: anneal: 2/60 evaluations, best {{[0-9.]+}} us, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
+// QUIET-NOT: evaluations,
+// By default a log file gets no line from a search this short.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
+// RUN: env EGRL_PROGRESS_SECONDS=soon egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADINTERVAL
+// BADINTERVAL: warning: EGRL_PROGRESS_SECONDS must be a number of seconds from 0 to 86400, not 'soon'; progress lines come every 10 s

@@ -115,7 +115,8 @@ static cl::opt<bool>
     progress("progress", cl::init(false),
              cl::desc("Print the progress of long searches (egrl's "
                       "generations, every other search's evaluations) to "
-                      "stderr, at most once a second"),
+                      "stderr, once a second on a terminal, every ten seconds "
+                      "into a file (EGRL_PROGRESS_SECONDS=S sets it)"),
              cl::cat(benchCategory));
 static cl::opt<bool> placements(
     "placements", cl::init(false),

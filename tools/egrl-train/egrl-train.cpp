@@ -14,6 +14,7 @@
 #include "egrl/Distributed/Mpi.h"
 #include "egrl/Policy/CorpusTrainer.h"
 #include "egrl/Policy/PolicyFile.h"
+#include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
 
@@ -148,7 +149,9 @@ static cl::opt<std::string> revision(
 static cl::opt<bool>
     progress("progress", cl::init(true),
              cl::desc("Print round, evaluations, mean best speed-up and an "
-                      "ETA to stderr, at most once a second (default: true)"),
+                      "ETA to stderr, once a second on a terminal, every ten "
+                      "seconds into a file (EGRL_PROGRESS_SECONDS=S sets it) "
+                      "(default: true)"),
              cl::cat(trainCategory));
 
 namespace {
@@ -423,7 +426,8 @@ static int trainMain(int argc, char **argv) {
       writeFile(checkpointFile, trainer.checkpointText(seconds()));
 
     auto now = std::chrono::steady_clock::now();
-    if (progress && now - lastProgress >= std::chrono::seconds(1)) {
+    if (progress && now - lastProgress >= std::chrono::duration<double>(
+                                              progressIntervalSeconds())) {
       lastProgress = now;
       uint64_t used = trainer.totalEvaluations();
       double session = seconds() - trainer.secondsBefore();

@@ -72,7 +72,7 @@ struct SearchOptions {
   /// Names the search in progress lines (the strategy's name).
   std::string progressLabel = "search";
   /// Population searches (egrl) print generation, evaluations, best
-  /// speed-up and an ETA to stderr, at most once a second.
+  /// speed-up and an ETA to stderr, one line per progressIntervalSeconds().
   bool progress = false;
   /// Measurements of each new incumbent (1: one). With K > 1 a placement
   /// that measures best is measured K - 1 more times (in the budget) and
@@ -155,9 +155,14 @@ struct SearchResult {
   std::string policyFile;
 };
 
-/// Throttled progress of a long search on stderr (SearchOptions::progress):
-/// at most one line a second on a terminal, one every ten seconds when
-/// stderr is a file, so short searches print nothing.
+/// Seconds between progress lines on stderr: EGRL_PROGRESS_SECONDS if set (0
+/// prints every update), else one on a terminal and ten into a file, so that
+/// short searches print nothing and logs stay short. A value that is not a
+/// number of seconds from 0 to 86400 is said once and the default kept.
+double progressIntervalSeconds();
+
+/// Throttled progress of a long search on stderr (SearchOptions::progress),
+/// at most one line per progressIntervalSeconds().
 class SearchProgress {
 public:
   SearchProgress(const SearchContext &context, llvm::StringRef strategy);
@@ -168,7 +173,7 @@ public:
   void disable() { enabled = false; }
 
 private:
-  /// Whether a line is due (at most one a second); then the elapsed
+  /// Whether a line is due (one per interval); then the elapsed
   /// seconds and the ETA.
   bool due(uint64_t evaluations, double &elapsed, double &eta);
 

@@ -121,7 +121,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "count (1 to 256; default: 1)">,
     Option<"progress", "progress", "bool", /*default=*/"true",
            "Print the progress of long searches to stderr, at most once a "
-           "second on a terminal and every ten seconds into a file: "
+           "second on a terminal and every ten seconds into a file "
+           "(EGRL_PROGRESS_SECONDS=S sets it): "
            "evaluations, best latency, ETA (egrl: its generation and best "
            "speed-up) (default: true)">,
   ];
