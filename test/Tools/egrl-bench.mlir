@@ -4,6 +4,9 @@
 // RUN: FileCheck %s --check-prefix=LOG --input-file=%t.log
 // RUN: FileCheck %s --check-prefix=CSV --input-file=%t.dir/bench.csv
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['target']=='toy' and len(d['runs'])==4, d" %t.dir/bench.json
+// History and generations are rows; bench.json names their columns.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=40 --target=%S/../Inputs/toy.json --seeds=1 --out=%t.rows > /dev/null 2>&1
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['runs'][0]; assert d['history_fields']==['evaluations','best_latency_s','wall_s'] and d['generation_fields'][-1]=='champion', d; assert r['history'] and all(len(h)==len(d['history_fields']) for h in r['history']), r; assert r['generations'] and all(len(g)==len(d['generation_fields']) for g in r['generations']), r" %t.rows/bench.json
 
 // CHECK: model{{ +}}strategy{{ +}}budget{{ +}}latency{{ +}}vs native{{ +}}gap to ilp{{ +}}valid{{ +}}evals{{ +}}wall s
 // CHECK-NEXT: mlp{{ +}}native{{ +}}-{{ +}}11.77 us{{ +}}1.000x{{ +}}-{{ +}}1/1

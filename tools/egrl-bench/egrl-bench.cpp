@@ -524,8 +524,7 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
       history.push_back({p.evaluations, p.bestLatency, p.wallSeconds});
-    // [generation, evaluations, population best, learner best, best so
-    // far, champion kind] per generation of a population search.
+    // Rows of generation_fields, per generation of a population search.
     json generations = json::array();
     for (const GenerationPoint &g : run.result.generations)
       generations.push_back({g.generation, g.evaluations, g.populationBest,
@@ -577,6 +576,13 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       {"seed_from", seedFrom.getValue()},
       {"evaluator", setup.evaluatorName},
       {"granularity", evaluation.granularity.getValue()},
+      // Each run's history and generations are arrays of rows (compact:
+      // long runs have thousands); these name the rows' columns, as the
+      // pass's report names its fields.
+      {"history_fields", {"evaluations", "best_latency_s", "wall_s"}},
+      {"generation_fields",
+       {"generation", "evaluations", "population_best_latency_s",
+        "learner_best_latency_s", "best_latency_s", "champion"}},
       {"runs", std::move(all)}};
   if (placements)
     document["graphs"] = results.graphs;
