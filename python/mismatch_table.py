@@ -1,7 +1,8 @@
-"""The table of docs/mismatch.md from scripts/bench-mismatch.sh's output:
-per chip and model, native and greedy as % above ilp's placement, ilp's
+"""The tables of docs/mismatch.md from scripts/bench-mismatch.sh's output:
+per chip and model, native, greedy and dp as % above ilp's placement, ilp's
 latency, and each search's median (seeds 0-2) at 1k / 5k evaluations as %
-against ilp (negative: faster than the model's optimum on that chip). Then
+against ilp (negative: faster than the model's optimum on that chip); then
+the weaker searches (random, ea) in a second table, when they were run. Then
 the issue's check: where any search beats ilp by more than 1%, is egrl
 seeded at 1k at least as fast as pg and anneal at 5k? When DIR/<chip>/policy
 holds a run of the chip's shipped policy, a last column gives it with no
@@ -21,6 +22,12 @@ LABELS = {"resnet50": "ResNet-50", "resnet101": "ResNet-101",
           "bert_base": "BERT-base"}
 SEARCHES = [("anneal", "none"), ("anneal", "model"), ("pg", "none"),
             ("egrl", "none"), ("egrl", "model")]
+OTHER_SEARCHES = [("random", "none"), ("random", "model"), ("ea", "none"),
+                  ("ea", "model")]
+
+
+def search_label(strategy, start):
+    return "%s %s 1k / 5k" % (strategy, "seeded" if start == "model" else "model-free")
 
 
 def chips(root):
@@ -56,15 +63,15 @@ def load(root, chip, start):
 
 def main():
     root = sys.argv[1]
-    header = ["sim-target", "model", "native", "greedy", "ilp"]
-    header += ["%s %s 1k / 5k" % (s, "seeded" if f == "model" else "model-free")
-               for s, f in SEARCHES]
+    header = ["sim-target", "model", "native", "greedy", "dp", "ilp"]
+    header += [search_label(s, f) for s, f in SEARCHES]
     with_policy = any(load(root, chip, "policy") for chip in chips(root))
     if with_policy:
         header.append("policy 1 / 1k / 5k")
     print("| " + " | ".join(header) + " |")
     print("|---|---|" + "---:|" * (len(header) - 2))
     checks = []
+    others = []
     for chip in chips(root):
         data = {f: load(root, chip, f) for f in ("none", "model", "policy")}
         if not data["none"]:
@@ -78,16 +85,23 @@ def main():
                 return None
             ilp = latency("ilp", "none")
             gap = lambda v: "–" if v is None else "%+.2f%%" % (100 * (v / ilp - 1))
-            cells = ["`%s`" % chip if i == 0 else "", label,
-                     gap(latency("native", "none")), gap(latency("greedy", "none")),
+            first = "`%s`" % chip if i == 0 else ""
+            cells = [first, label, gap(latency("native", "none")),
+                     gap(latency("greedy", "none")), gap(latency("dp", "none")),
                      "%.1f µs" % (ilp * 1e6)]
             best = ilp
-            for strategy, start in SEARCHES:
-                one, five = latency(strategy, start, 1000), latency(strategy, start, 5000)
-                cells.append("%s / %s" % (gap(one), gap(five)))
+            def both(strategy, start):
+                nonlocal best
+                one, five = (latency(strategy, start, 1000),
+                             latency(strategy, start, 5000))
                 for v in (one, five):
                     if v is not None:
                         best = min(best, v)
+                return "%s / %s" % (gap(one), gap(five))
+            cells += [both(s, f) for s, f in SEARCHES]
+            other = [first, label] + [both(s, f) for s, f in OTHER_SEARCHES]
+            if any(cell != "– / –" for cell in other[2:]):
+                others.append(other)
             if with_policy:
                 cells.append(" / ".join(gap(latency("policy", "policy", b))
                                         for b in (1, 1000, 5000)))
@@ -102,6 +116,13 @@ def main():
                                   label, chip, 100 * (best / ilp - 1), gap(egrl1k),
                                   gap(rivals[0]), gap(rivals[1]), gap(rivals[2]),
                                   "met" if ok else "NOT met"))
+    if others:
+        print("\nThe other searches, as % against ilp's placement:\n")
+        header = ["sim-target", "model"] + [search_label(s, f) for s, f in OTHER_SEARCHES]
+        print("| " + " | ".join(header) + " |")
+        print("|---|---|" + "---:|" * (len(header) - 2))
+        for row in others:
+            print("| " + " | ".join(row) + " |")
     if checks:
         print("\nWhere a search beats ilp by more than 1% (egrl seeded at 1,000 "
               "evaluations against pg and anneal at 5,000):\n")

@@ -4,7 +4,8 @@
 Usage: /usr/bin/python3 python/zero_shot_table.py NAME=DIR...
 
 DIR holds place/bench.json (native, greedy, policy at budget 1) and
-search/bench.json (policy, pg, egrl at several budgets and seeds). Cells are
+search/bench.json (policy, pg, egrl, and anneal when it was run, at several
+budgets and seeds). Cells are
 speed-ups over native on the measuring chip, medians over seeds; the
 "vs greedy" column is the policy's own placement against greedy's.
 """
@@ -37,6 +38,9 @@ def main(argv):
                 run["latency_s"])
         found = sorted({b for (_, s, b) in cells if s == "pg"})
         budgets = budgets or found
+        searches = ["policy", "pg", "egrl"]
+        if any(s == "anneal" for (_, s, _) in cells):
+            searches.append("anneal")
         for model in dict.fromkeys(r["model"] for r in place["runs"]):
             def speedup(strategy, budget):
                 values = cells.get((model, strategy, budget))
@@ -48,15 +52,16 @@ def main(argv):
             row = [name, model, search.get("sim_target") or "-",
                    f"{native[model] * 1e6:.1f} us", f"{greedy:.3f}x",
                    f"{zero:.3f}x", f"{100 * (zero / greedy - 1):+.2f}%"]
-            for strategy in ("policy", "pg", "egrl"):
+            for strategy in searches:
                 for budget in budgets:
                     value = speedup(strategy, budget)
                     row.append("-" if value is None else f"{value:.3f}x")
             rows.append(row)
     head = ["policy", "model", "sim-target", "native", "greedy",
             "policy, no search", "vs greedy"]
-    for strategy in ("policy+egrl", "pg", "egrl"):
-        head += [f"{strategy} {b}" for b in budgets]
+    for strategy in searches:
+        label = "policy+egrl" if strategy == "policy" else strategy
+        head += [f"{label} {b}" for b in budgets]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for row in rows:

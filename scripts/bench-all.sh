@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Every figure of docs/results.md, docs/mismatch.md and docs/training.md, in
-# one command (about an hour and a half on the 2-core machine), and the
-# speed figures of docs/results/speeds.md and docs/scale-out.md:
+# The tables of docs/results.md, the bundled models' tables of
+# docs/mismatch.md and the zero-shot and model-to-chip tables of
+# docs/training.md, in one command (about an hour and a half on the 2-core
+# machine), and the speed figures of docs/results/speeds.md and
+# docs/scale-out.md:
 #   1. all strategies at 1k / 5k evaluations, model-free, fused, on the
 #      analytical model and on nnpi-sim (docs/results/{analytical,nnpi-sim}),
-#      and the shipped nnpi-1000 policy with no search and refining
-#      (.../policy);
+#      the searches that take seeds model-seeded from 100 to 5k (.../seeded),
+#      the shipped nnpi-1000 policy with no search and refining (.../policy),
+#      and egrl beside egrl-sac, the paper's learner (.../sac);
 #   2. BERT-base at op granularity on nnpi-sim at 1k / 5k / 20k, model-free
 #      and model-seeded (docs/results/op);
 #   3. the mismatched chips (scripts/bench-mismatch.sh);
 #   4. noisy measurements (scripts/bench-noise.sh);
-#   5. the shipped policies zero-shot (scripts/zero-shot.sh);
-#   6. model-to-chip transfer (scripts/model-to-chip.sh);
+#   5. the shipped policies zero-shot (scripts/zero-shot.sh,
+#      docs/results/zero-shot);
+#   6. model-to-chip transfer (scripts/model-to-chip.sh,
+#      docs/results/model-to-chip);
 #   7. the evaluators' speeds (scripts/bench-speeds.sh, docs/results/speeds.md);
 #   8. the MPI pool's throughput, when mpirun is there
 #      (scripts/bench-scale-out.sh, docs/scale-out.md).
@@ -30,6 +35,22 @@ for evaluator in analytical nnpi-sim; do
     >"$root/docs/results/$evaluator/table.txt"
   /usr/bin/python3 "$root/python/evals_to_target.py" \
     "$root/docs/results/$evaluator/bench.json"
+  # Seeded from the model's placements: never slower than the best of them?
+  mkdir -p "$root/docs/results/$evaluator/seeded"
+  "$bench" "${models[@]}" --evaluator=$evaluator --seed-from=model \
+    --strategies=ilp,random,ea,anneal,egrl --budgets=100,200,500,1000,5000 \
+    --seeds=3 --out="$root/docs/results/$evaluator/seeded" \
+    >"$root/docs/results/$evaluator/seeded/table.txt"
+  /usr/bin/python3 "$root/python/seeded_check.py" \
+    "$root/docs/results/$evaluator/bench.json" \
+    "$root/docs/results/$evaluator/seeded/bench.json"
+  # The learner egrl ships against the paper's discrete SAC (strategies.md).
+  mkdir -p "$root/docs/results/$evaluator/sac"
+  "$bench" bert_base --evaluator=$evaluator --strategies=egrl,egrl-sac \
+    --budgets=1000 --seeds=3 --out="$root/docs/results/$evaluator/sac" \
+    >"$root/docs/results/$evaluator/sac/table.txt"
+  /usr/bin/python3 "$root/python/evals_to_target.py" \
+    "$root/docs/results/$evaluator/sac/bench.json"
   # The shipped policy with no search and refining (docs/results.md); it was
   # trained on nnpi-sim, and on the analytical model it is measured there.
   mkdir -p "$root/docs/results/$evaluator/policy"
@@ -43,13 +64,15 @@ mkdir -p "$root/docs/results/op/none" "$root/docs/results/op/model"
   --budgets=1000,5000,20000 --seeds=3 --out="$root/docs/results/op/none" \
   --plot >"$root/docs/results/op/none/table.txt"
 "$bench" bert_base --granularity=op --evaluator=nnpi-sim --seed-from=model \
-  --strategies=ilp,anneal,egrl --budgets=1000,5000,20000 --seeds=3 \
+  --strategies=ilp,random,ea,anneal,egrl --budgets=100,200,500,1000,5000,20000 --seeds=3 \
   --out="$root/docs/results/op/model" --plot >"$root/docs/results/op/model/table.txt"
 /usr/bin/python3 "$root/python/evals_to_target.py" "$root/docs/results/op/none/bench.json"
+/usr/bin/python3 "$root/python/seeded_check.py" "$root/docs/results/op/none/bench.json" \
+  "$root/docs/results/op/model/bench.json"
 EGRL_BENCH=$bench "$root/scripts/bench-mismatch.sh"
 EGRL_BENCH=$bench "$root/scripts/bench-noise.sh"
-"$root/scripts/zero-shot.sh"
-"$root/scripts/model-to-chip.sh"
+ZERO_SHOT_OUT="$root/docs/results/zero-shot" "$root/scripts/zero-shot.sh"
+MODEL_TO_CHIP_OUT="$root/docs/results/model-to-chip" "$root/scripts/model-to-chip.sh"
 "$root/scripts/bench-speeds.sh"
 if command -v mpirun >/dev/null; then
   "$root/scripts/bench-scale-out.sh"

@@ -1,15 +1,17 @@
 #!/bin/sh
-# The table of docs/mismatch.md: native, greedy, ilp, and the searches
-# anneal, pg and egrl at 1,000 and 5,000 evaluations (seeds 0-2; anneal and
-# egrl model-free and model-seeded, pg model-free: it takes no seeds) on the
-# simulator of the nominal chip and of each bundled mismatched sim-target,
-# with the compiler's model believing nnpi-1000 throughout; and, on the
-# bundled models, each chip's shipped policy with no search and refining.
+# The tables of docs/mismatch.md: every strategy (native, greedy, dp, ilp,
+# and the searches random, ea, anneal, pg and egrl at 100 to 5,000
+# evaluations, seeds 0-2; random, ea, anneal and egrl model-free and
+# model-seeded, pg model-free: it takes no seeds) on the simulator of the
+# nominal chip and of each bundled mismatched sim-target, with the compiler's
+# model believing nnpi-1000 throughout; and, on the bundled models, each
+# chip's shipped policy with no search and refining.
 #
 # Usage: scripts/bench-mismatch.sh [OUT_DIR]   (default: docs/results/mismatch)
-# Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json} (and
-# OUT_DIR/<chip>/policy/ for the chip's shipped policy) and
-# prints the table (python/mismatch_table.py). EGRL_BENCH runs another
+# Writes OUT_DIR/<chip>/<seed-from>/{table.txt,bench.csv,bench.json,bench.png}
+# (and OUT_DIR/<chip>/policy/ for the chip's shipped policy) and prints the
+# tables (python/mismatch_table.py) and the check that seeded searches are
+# never slower than the best model-based placement (python/seeded_check.py). EGRL_BENCH runs another
 # egrl-bench binary (a snapshot, while developing); MISMATCH_MODELS and
 # MISMATCH_CHIPS (space-separated) replace the models and chips.
 set -eu
@@ -22,7 +24,7 @@ chips=${MISMATCH_CHIPS:-nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1
 for chip in $chips; do
   for from in none model; do
     # Seedless strategies do not depend on seed-from: run them once.
-    if [ "$from" = none ]; then strategies=native,greedy,ilp,anneal,pg,egrl; else strategies=ilp,anneal,egrl; fi
+    if [ "$from" = none ]; then strategies=native,greedy,dp,ilp,random,ea,anneal,pg,egrl; else strategies=ilp,random,ea,anneal,egrl; fi
     dir="$out/$chip/$from"
     mkdir -p "$dir"
     echo "== $chip, seed-from $from" >&2
@@ -30,7 +32,8 @@ for chip in $chips; do
     # as at 60 s (docs/results.md), and anneal's model seeding runs it too.
     "$bench" $models --target=nnpi-1000 --evaluator=nnpi-sim \
       --sim-target="$chip" --seed-from="$from" --strategies="$strategies" \
-      --budgets=1000,5000 --seeds=3 --time-limit=10 --out="$dir" > "$dir/table.txt"
+      --budgets=100,200,500,1000,5000 --seeds=3 --time-limit=10 --out="$dir" \
+      --plot > "$dir/table.txt"
   done
   # The chip's shipped policy (trained on the corpus, which holds none of the
   # bundled models), with no search and refining; not on MISMATCH_MODELS,
@@ -44,3 +47,4 @@ for chip in $chips; do
   fi
 done
 /usr/bin/python3 "$root/python/mismatch_table.py" "$out"
+/usr/bin/python3 "$root/python/seeded_check.py" "$out"/*/none/bench.json "$out"/*/model/bench.json

@@ -5,17 +5,18 @@
 # compiler's analytical model of nnpi-1000 (cheap: no chip measurement), then
 # egrl searches nnpi-sim of each chip started from that policy
 # (strategy=policy with a budget: warm) and from scratch (egrl: cold), at
-# several budgets, seeds 0-2. Writes build/model-to-chip/ and prints the
-# table (python/transfer_table.py) and a plot of best latency against chip
-# measurements, warm and cold (build/model-to-chip/<chip>/bench.png).
+# several budgets, seeds 0-2. Writes MODEL_TO_CHIP_OUT (default
+# build/model-to-chip/) and prints the table (python/transfer_table.py) and a
+# plot of best latency against chip measurements, warm and cold
+# (<chip>/<model>/bench.png there).
 # Usage: scripts/model-to-chip.sh   (EGRL_BIN: another bin directory)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${EGRL_BUILD_DIR:-$root/build}
 bin=${EGRL_BIN:-$build/bin}
-out=$build/model-to-chip
+out=${MODEL_TO_CHIP_OUT:-$build/model-to-chip}
 models=(bert_base resnet101)
-chips=(nnpi-1000 nnpi-1000-fastcompute nnpi-1000-dram40)
+chips=(nnpi-1000 nnpi-1000-fastcompute nnpi-1000-slowllc nnpi-1000-dram40)
 pretrain=${MODEL_TO_CHIP_PRETRAIN:-20000}
 mkdir -p "$out"
 # Pre-trained on every run: a policy kept from an earlier build may hold

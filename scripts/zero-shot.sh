@@ -7,7 +7,8 @@
 # For each policy, on the models (by default bert_base, resnet101 and
 # mobilenet_v2, fused) on nnpi-sim with the policy's own sim-target: native,
 # greedy, the policy with no search, strategy=policy refined at each budget,
-# and pg and egrl cold at the same budgets (medians over the seeds). Writes
+# and the model-free searches pg, egrl and anneal (from native) cold at the
+# same budgets (medians over the seeds). Writes
 # $out/<policy>/{place,search}/bench.json and prints the table.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,7 +36,7 @@ for policy in "${policies[@]}"; do
     --strategies=native,greedy,policy --budgets=1 --seeds=1 --out="$out/$name/place" \
     >"$out/$name.place.log" 2>&1
   "$build/bin/egrl-bench" "${models[@]}" "${common[@]}" \
-    --strategies=policy,pg,egrl --budgets="$budgets" --seeds="$seeds" --out="$out/$name/search" \
+    --strategies=policy,pg,egrl,anneal --budgets="$budgets" --seeds="$seeds" --out="$out/$name/search" \
     >"$out/$name.search.log" 2>&1
   dirs+=("$name=$out/$name")
   echo "zero-shot: $name done (logs: $out/$name.*.log)" >&2

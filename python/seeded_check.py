@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""Is every model-seeded search at least as fast as the best model-based
+placement? (Issue 9: "never slower than the best model-based placement at any
+budget >= 100".)
+
+Reads egrl-bench's bench.json files. The model-based placements are the runs
+of native, greedy, dp and ilp, as measured on the evaluator (and sim-target)
+of their file; the seeded runs are those of files written with
+--seed-from=model. Seeded searches start from native, greedy and ilp, so only
+a dp placement faster than those three can be missed; each seed's run counts,
+not the median. Prints one line per (chip, model, strategy): the best
+model-based placement and the slowest seeded run at each budget against it,
+then per strategy how many (chip, model, budget) cells at a budget of 100 or
+more hold a slower run. A report: it exits 0 either way.
+
+Usage: /usr/bin/python3 python/seeded_check.py BENCH_JSON...
+"""
+import json
+import sys
+from collections import defaultdict
+
+MODEL_BASED = ("native", "greedy", "dp", "ilp")
+MIN_BUDGET = 100
+# Latencies are deterministic; this absorbs printing and summation order only.
+TOLERANCE = 1e-9
+
+
+def main(paths):
+    if not paths:
+        sys.exit(__doc__.strip())
+    best = {}  # (chip, model) -> (latency, strategy)
+    seeded = defaultdict(list)  # (chip, model, strategy, budget) -> latencies
+    for path in paths:
+        with open(path) as f:
+            document = json.load(f)
+        chip = document.get("sim_target") or document["target"]
+        chip += " (%s)" % document["evaluator"]
+        for run in document["runs"]:
+            if not run["valid"]:
+                continue
+            key = (chip, run["model"])
+            if run["strategy"] in MODEL_BASED:
+                if key not in best or run["latency_s"] < best[key][0]:
+                    best[key] = (run["latency_s"], run["strategy"])
+            elif document.get("seed_from") == "model":
+                seeded[key + (run["strategy"], run["budget"])].append(
+                    run["latency_s"])
+    lines = defaultdict(list)
+    failures = defaultdict(int)
+    cells = defaultdict(int)
+    for (chip, model, strategy, budget), values in sorted(seeded.items()):
+        if (chip, model) not in best or budget < MIN_BUDGET:
+            continue
+        reference = best[(chip, model)][0]
+        worst = max(values)
+        slower = worst > reference * (1 + TOLERANCE)
+        failures[strategy] += slower
+        cells[strategy] += 1
+        lines[(chip, model, strategy)].append(
+            "%d: %+.2f%%%s" % (budget, 100 * (worst / reference - 1),
+                               " SLOWER" if slower else ""))
+    if not cells:
+        sys.exit("seeded_check: no seeded run at a budget of %d or more beside "
+                 "a model-based one" % MIN_BUDGET)
+    for (chip, model, strategy), row in lines.items():
+        latency, source = best[(chip, model)]
+        print("- %s, %s, %s seeded (slowest seed at each budget, against %s's "
+              "%.1f us): %s" % (chip, model, strategy, source, latency * 1e6,
+                                ", ".join(row)))
+    print()
+    for strategy in sorted(cells):
+        print("%s seeded: %d of %d (chip, model, budget) cells have a run "
+              "slower than the best model-based placement" % (
+                  strategy, failures[strategy], cells[strategy]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
