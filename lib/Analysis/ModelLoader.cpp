@@ -27,11 +27,30 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
   context.allowUnregisteredDialects();
 
-  std::string diagnostics;
-  llvm::raw_string_ostream os(diagnostics);
+  // Errors become the returned error; remarks and warnings (what the graph
+  // does not model) go to stderr as they are, so that a remark is not
+  // printed as part of an error.
+  std::string diagnostics, notes;
+  llvm::raw_string_ostream os(diagnostics), notesOs(notes);
   llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler notesHandler(sourceMgr, &context, notesOs);
   SourceMgrDiagnosticHandler handler(sourceMgr, &context, os);
+  ScopedDiagnosticHandler split(&context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      return failure(); // To `handler`.
+    notesHandler.emitDiagnostic(diag.getLocation(), diag.str(),
+                                diag.getSeverity());
+    for (Diagnostic &note : diag.getNotes())
+      notesHandler.emitDiagnostic(note.getLocation(), note.str(),
+                                  note.getSeverity());
+    return success();
+  });
+  auto flushNotes = [&] {
+    llvm::errs() << notes;
+    notes.clear();
+  };
   auto fail = [&](const llvm::Twine &message) {
+    flushNotes();
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    (message + diagnostics).str());
   };
@@ -69,7 +88,6 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
     return fail("");
   // What the graph does not model (ops it knows nothing of, reads it does
   // not see), as the pass remarks it: the tools' user is told too.
-  if (!diagnostics.empty())
-    llvm::errs() << diagnostics;
+  flushNotes();
   return std::move(*graph);
 }

@@ -191,3 +191,8 @@
 // RUN: egrl-bench '%t.csvname/a,b "c".mlir' --target=%S/../Inputs/toy.json --seeds=1 --out=%t.csvname 2>/dev/null >/dev/null
 // RUN: FileCheck %s --check-prefix=QUOTED < %t.csvname/bench.csv
 // QUOTED: "a,b ""c""",native,
+
+// A remark met before an error is printed as a remark, not inside the error.
+// RUN: not egrl-bench %S/../Inputs/unknown-op-then-loop.mlir --strategies=greedy 2>&1 | FileCheck %s --check-prefix=REMARK-THEN-ERROR
+// REMARK-THEN-ERROR: {{^}}{{.*}}unknown-op-then-loop.mlir:3:8: remark: egrl: 'foo.bar' is not modelled
+// REMARK-THEN-ERROR: egrl-bench: {{.*}}unknown-op-then-loop.mlir:4:8: error: egrl: 'foo.loop' holds regions
