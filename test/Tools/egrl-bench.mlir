@@ -194,5 +194,5 @@
 
 // A remark met before an error is printed as a remark, not inside the error.
 // RUN: not egrl-bench %S/../Inputs/unknown-op-then-loop.mlir --strategies=greedy 2>&1 | FileCheck %s --check-prefix=REMARK-THEN-ERROR
-// REMARK-THEN-ERROR: {{^}}{{.*}}unknown-op-then-loop.mlir:3:8: remark: egrl: 'foo.bar' is not modelled
+// REMARK-THEN-ERROR: {{^}}/{{.*}}unknown-op-then-loop.mlir:3:8: remark: egrl: 'foo.bar' is not modelled
 // REMARK-THEN-ERROR: egrl-bench: {{.*}}unknown-op-then-loop.mlir:4:8: error: egrl: 'foo.loop' holds regions
