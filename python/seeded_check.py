@@ -5,8 +5,9 @@ budget >= 100".)
 
 Reads egrl-bench's bench.json files. The model-based placements are the runs
 of native, greedy, dp and ilp, as measured on the evaluator (and sim-target)
-of their file; the seeded runs are those of files written with
---seed-from=model. Seeded searches start from native, greedy and ilp, so only
+of their file (same target, sim-target, evaluator and granularity); the
+seeded runs are those of files written with --seed-from=model, an invalid one
+counting as slower. Seeded searches start from native, greedy and ilp, so only
 a dp placement faster than those three can be missed; each seed's run counts,
 not the median. Prints one line per (chip, model, strategy): the best
 model-based placement and the slowest seeded run at each budget against it,
@@ -33,18 +34,22 @@ def main(paths):
     for path in paths:
         with open(path) as f:
             document = json.load(f)
-        chip = document.get("sim_target") or document["target"]
-        chip += " (%s)" % document["evaluator"]
+        # One chip and problem: the model's target, the chip measured, the
+        # evaluator and the granularity (a fused and an op graph differ).
+        chip = "%s%s (%s, %s)" % (
+            document["target"],
+            " on " + document["sim_target"] if document.get("sim_target") else "",
+            document["evaluator"], document.get("granularity", "fused"))
         for run in document["runs"]:
-            if not run["valid"]:
-                continue
             key = (chip, run["model"])
             if run["strategy"] in MODEL_BASED:
-                if key not in best or run["latency_s"] < best[key][0]:
+                if run["valid"] and (key not in best
+                                     or run["latency_s"] < best[key][0]):
                     best[key] = (run["latency_s"], run["strategy"])
             elif document.get("seed_from") == "model":
-                seeded[key + (run["strategy"], run["budget"])].append(
-                    run["latency_s"])
+                # An invalid seeded result is slower than any valid one.
+                latency = run["latency_s"] if run["valid"] else float("inf")
+                seeded[key + (run["strategy"], run["budget"])].append(latency)
     lines = defaultdict(list)
     failures = defaultdict(int)
     cells = defaultdict(int)

@@ -26,10 +26,17 @@ def main(argv):
         sys.exit(__doc__.strip())
     budgets = None
     rows = []
+    loaded = []
     for arg in argv[1:]:
         name, _, directory = arg.partition("=")
-        place = load(f"{directory}/place/bench.json")
-        search = load(f"{directory}/search/bench.json")
+        loaded.append((name, load(f"{directory}/place/bench.json"),
+                       load(f"{directory}/search/bench.json")))
+    # One set of columns for every row: anneal's when any directory ran it.
+    searches = ["policy", "pg", "egrl"]
+    if any(run["strategy"] == "anneal"
+           for _, _, search in loaded for run in search["runs"]):
+        searches.append("anneal")
+    for name, place, search in loaded:
         cells = defaultdict(list)
         native = {}
         for run in place["runs"] + search["runs"]:
@@ -38,9 +45,6 @@ def main(argv):
                 run["latency_s"])
         found = sorted({b for (_, s, b) in cells if s == "pg"})
         budgets = budgets or found
-        searches = ["policy", "pg", "egrl"]
-        if any(s == "anneal" for (_, s, _) in cells):
-            searches.append("anneal")
         for model in dict.fromkeys(r["model"] for r in place["runs"]):
             def speedup(strategy, budget):
                 values = cells.get((model, strategy, budget))
