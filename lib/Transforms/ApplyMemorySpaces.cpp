@@ -372,11 +372,14 @@ struct ApplyMemorySpacesPass
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
     if (!sawPlacement) {
+      // A module placed (it has the record) lost its placements to a pass
+      // in between.
+      bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());
       // A module with nothing to place (no buffer is written: it computes
       // nothing) has nothing to apply either.
       unsigned writtenBuffers = countWrittenBuffers().first;
       if (!writtenBuffers) {
-        // Or it is not bufferized yet, and was not placed either.
+        // Or it is not bufferized yet.
         bool computesOnTensors = false;
         module.walk([&](DestinationStyleOpInterface op) {
           computesOnTensors |= op.hasPureTensorSemantics();
@@ -385,13 +388,16 @@ struct ApplyMemorySpacesPass
           unplacedBuffers()
               << "egrl-apply-memory-spaces: no op carries an "
                  "#egrl.placement and the module still computes on tensors: "
-                 "run --egrl-memory-placement, then --one-shot-bufferize, "
-                 "before this pass";
+              << (placed ? "it was placed (it has an #egrl.record), but a "
+                           "pass since rewrote every placed op; run "
+                           "--egrl-memory-placement after fusion and "
+                           "conversions, then --one-shot-bufferize, before "
+                           "this pass"
+                         : "run --egrl-memory-placement, then "
+                           "--one-shot-bufferize, before this pass");
         return;
       }
-      // Every buffer keeps the default space. A module placed (it has the
-      // record) lost its placements to a pass in between.
-      bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());
+      // Every buffer keeps the default space.
       unplacedBuffers()
           << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
           << (placed ? "the module was placed (it has an #egrl.record), so a "

@@ -477,7 +477,7 @@ struct MemoryPlacementPass
             << entry.result.stopped
             << "; the best placement measured is annotated"
             << (report.empty() ? "" : " and reported")
-            << " (the pass fails, so egrl-opt writes no output: "
+            << " (the pass fails, so egrl-opt or mlir-opt writes no output: "
                "--mlir-print-ir-after-failure prints the annotated module)";
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;

@@ -64,6 +64,10 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNPLACED-TENSORS-REQUIRED
 // UNPLACED-TENSORS: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement and the module still computes on tensors: run --egrl-memory-placement, then --one-shot-bufferize, before this pass
 // UNPLACED-TENSORS-REQUIRED: error: egrl-apply-memory-spaces: no op carries an #egrl.placement and the module still computes on tensors
+// Placed, then every placed op rewritten by a pass (here: the attributes
+// dropped), before bufferization: said so.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" 2>/dev/null | sed -e 's/egrl.placement = #egrl.placement<[^>]*>/dropped/' | egrl-opt --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOST-TENSORS
+// LOST-TENSORS: warning: egrl-apply-memory-spaces: no op carries an #egrl.placement and the module still computes on tensors: it was placed (it has an #egrl.record), but a pass since rewrote every placed op
 
 // Padded copies (tensor.pad bufferizes to an alloc and a copy) take their
 // source's level: the input image's is DRAM, where host inputs are read from.

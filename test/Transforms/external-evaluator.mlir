@@ -101,7 +101,7 @@
 // stopped (its pid file names a process that is gone), and the exit code is 1.
 // RUN: rm -f %t.pid %t.interrupted.json
 // RUN: env EXTERNAL_CHIP_PID=%t.pid not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=100000 evaluator='external:%python %S/../Inputs/external-chip.py interrupt' report=%t.interrupted.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=INTERRUPT
-// INTERRUPT: error: egrl-memory-placement: search stopped early: interrupted by SIGINT after {{[0-9]+}} of 100000 evaluations; the best placement measured is annotated and reported (the pass fails, so egrl-opt writes no output: --mlir-print-ir-after-failure prints the annotated module)
+// INTERRUPT: error: egrl-memory-placement: search stopped early: interrupted by SIGINT after {{[0-9]+}} of 100000 evaluations; the best placement measured is annotated and reported (the pass fails, so egrl-opt or mlir-opt writes no output: --mlir-print-ir-after-failure prints the annotated module)
 // RUN: FileCheck %s --check-prefix=INTERRUPT-REPORT --input-file=%t.interrupted.json
 // INTERRUPT-REPORT: "stopped": "interrupted by SIGINT after
 // RUN: sh -c '! kill -0 $(cat %t.pid) 2>/dev/null'
