@@ -38,7 +38,7 @@ import torch.fx as fx
 import torch.nn as nn
 from torch.overrides import TorchFunctionMode
 
-from .mlir import UnsupportedError, Value
+from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
                            _is_tensorish, _has_value, _repeat_interleave_dim, TorchImportResult)
 
@@ -50,12 +50,6 @@ class _LazyWeight:
 
     def __init__(self, tensor: torch.Tensor, name: str, buffer: bool):
         self.tensor, self.name, self.buffer = tensor, name, buffer
-
-
-def _first_line(e: Exception) -> str:
-    """An exception's message up to its first line break: torch's messages
-    go on to print whole tensors."""
-    return str(e).split("\n", 1)[0]
 
 
 def _target_name(fn) -> str:
@@ -111,12 +105,12 @@ class _AtenImporter(_FxImporter):
                     gm = make_fx(fn, tracing_mode="real")(params, *self.inputs)
         except Exception as e:
             if type(e).__name__ == "DynamicOutputShapeException":
-                op = _first_line(e)
+                op = first_line(e)
                 hint = " (repeat_interleave with a tensor of repeats; an integer count is supported)" \
                     if "repeat_interleave" in op else ""
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
                                        f"on tensor values{hint}: not supported") from e
-            raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {_first_line(e)}") from e
+            raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
             if node.op == "call_function" and not node.users and not _writes_in_place(node.target):
@@ -132,7 +126,7 @@ class _AtenImporter(_FxImporter):
         except Exception as e:
             # The first line: torch.fx appends the node and a traceback.
             raise UnsupportedError(f"running the ATen graph of {type(m).__name__} failed: "
-                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
+                                   f"{first_line(e)}") from e
         self.results = rec.results
 
         names = list(params)

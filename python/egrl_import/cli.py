@@ -28,7 +28,7 @@ import re
 import sys
 import time
 
-from .mlir import UnsupportedError, one_line
+from .mlir import UnsupportedError, first_line, one_line
 
 
 def linalg_op_counts(text: str) -> dict:
@@ -96,7 +96,7 @@ def _export_onnx(module, inputs, opset: int, path: str) -> None:
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
-            raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {str(e).splitlines()[0]}") from e
+            raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
 
 
 def _module_and_inputs(spec: str, obj):

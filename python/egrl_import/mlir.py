@@ -22,7 +22,7 @@ import struct
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal", "string_literal", "one_line"]
+__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal", "string_literal", "one_line", "first_line"]
 
 
 
@@ -136,6 +136,12 @@ def one_line(s: str) -> str:
     """`s` with control characters escaped as in string_literal: for comments
     and one-line error messages that quote model names."""
     return _CONTROL.sub(_escape_char, s)
+
+
+def first_line(error: BaseException, otherwise: str = "") -> str:
+    """The first non-blank line of an exception's message: torch appends
+    signatures, nodes and tracebacks below it, and errors here are one line."""
+    return next((line for line in str(error).splitlines() if line.strip()), otherwise)
 
 
 _BARE_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_$.]*")

@@ -35,7 +35,7 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
-from .mlir import Emitter, UnsupportedError, Value, one_line
+from .mlir import Emitter, UnsupportedError, Value, first_line, one_line
 
 __all__ = ["import_onnx", "OnnxImportResult"]
 
@@ -105,8 +105,8 @@ class _OnnxImporter:
             try:
                 arr = numpy_helper.to_array(t)
             except Exception as e:  # short raw_data, a short external-data file
-                first = str(e).splitlines()[0] if str(e) else type(e).__name__
-                raise UnsupportedError(f"initializer '{one_line(t.name)}' cannot be read: {first}") from e
+                raise UnsupportedError(f"initializer '{one_line(t.name)}' cannot be read: "
+                                       f"{first_line(e, type(e).__name__)}") from e
             if arr.dtype == np.float32 and arr.ndim == 0:
                 self.env[t.name] = arr  # a scalar (clip bound, scale): not a weight
             elif arr.dtype == np.float32:
@@ -186,8 +186,8 @@ class _OnnxImporter:
             except UnsupportedError as e:  # the one place errors get the node's name and op type
                 raise UnsupportedError(f"{self.where(node)}: {e}") from e
             except Exception as e:  # a lowering bug: still one line that names the node
-                first = str(e).splitlines()[0] if str(e) else ""
-                raise UnsupportedError(f"{self.where(node)}: internal error: {type(e).__name__}: {first}") from e
+                raise UnsupportedError(f"{self.where(node)}: internal error: {type(e).__name__}: "
+                                       f"{first_line(e)}") from e
         self.em.loc = None
         results = []
         for out in g.output:
@@ -982,5 +982,5 @@ def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forwa
             raise UnsupportedError(f"cannot read '{model}': {e.strerror or e}") from e
         except Exception as e:  # protobuf's DecodeError and kin: not an ONNX file
             raise UnsupportedError(f"'{model}' is not an ONNX model: {type(e).__name__}: "
-                                   f"{str(e).splitlines()[0] if str(e) else 'cannot parse it'}") from e
+                                   f"{first_line(e, 'cannot parse it')}") from e
     return _OnnxImporter(model, input_shapes, func_name, inline_weights).run()

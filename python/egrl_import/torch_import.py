@@ -30,7 +30,7 @@ import torch.fx as fx
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .mlir import Emitter, UnsupportedError, Value, sanitize
+from .mlir import Emitter, UnsupportedError, Value, first_line, sanitize
 
 __all__ = ["import_module", "TorchImportResult"]
 
@@ -227,7 +227,7 @@ class _FxImporter:
             # tries the module.
             if self.node is None:
                 raise
-            first = next((l for l in str(e).splitlines() if l.strip()), "")
+            first = first_line(e)
             raise self.fail(f"internal error: {type(e).__name__}: {first}") from e
 
     def _run(self) -> TorchImportResult:
@@ -238,7 +238,7 @@ class _FxImporter:
             self.gm = fx.GraphModule(tracer.root, graph, type(self.module).__name__)
         except Exception as e:  # fx.proxy.TraceError and friends (torch's TypeErrors list signatures: one line)
             raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: "
-                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
+                                   f"{first_line(e)}") from e
         rec = _Recorder(self.gm)
         try:
             with torch.no_grad():
@@ -246,7 +246,7 @@ class _FxImporter:
         except Exception as e:
             raise UnsupportedError(f"running {type(self.module).__name__} on the example inputs "
                                    f"{[list(t.shape) for t in self.inputs]} failed: "
-                                   f"{next((l for l in str(e).splitlines() if l.strip()), '')}") from e
+                                   f"{first_line(e)}") from e
         self.results = rec.results
         for tensor_name, t in list(self.gm.named_parameters()) + list(self.gm.named_buffers()):
             self.weight_names.setdefault(id(t), tensor_name)
