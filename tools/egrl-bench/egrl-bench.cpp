@@ -510,6 +510,25 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
     llvm::outs() << "* " << note << "\n";
 }
 
+/// Each run's history and generations are written as rows (compact: long
+/// runs have thousands), whose columns bench.json names with these lists;
+/// the rows below follow them. A latency of 0 is none (nothing valid, or no
+/// learner sample), which the pass's report writes as null.
+const json kHistoryFields = {"evaluations", "best_latency_s", "wall_s"};
+json historyRow(const HistoryPoint &p) {
+  return {p.evaluations, p.bestLatency, p.wallSeconds};
+}
+const json kGenerationFields = {"generation",
+                                "evaluations",
+                                "population_best_latency_s",
+                                "learner_best_latency_s",
+                                "best_latency_s",
+                                "champion"};
+json generationRow(const GenerationPoint &g) {
+  return {g.generation,  g.evaluations, g.populationBest,
+          g.learnerBest, g.bestSoFar,   g.champion};
+}
+
 /// bench.json (every run, with its history), bench.csv and, with --plot,
 /// bench.png in --out.
 void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
@@ -523,12 +542,11 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     const double gap = gapToIlp(results, run.model, latency);
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
-      history.push_back({p.evaluations, p.bestLatency, p.wallSeconds});
-    // Rows of generation_fields, per generation of a population search.
+      history.push_back(historyRow(p));
+    // Per generation of a population search.
     json generations = json::array();
     for (const GenerationPoint &g : run.result.generations)
-      generations.push_back({g.generation, g.evaluations, g.populationBest,
-                             g.learnerBest, g.bestSoFar, g.champion});
+      generations.push_back(generationRow(g));
     all.push_back({{"model", run.model},
                    {"strategy", run.strategy},
                    {"budget", run.budget},
@@ -576,13 +594,8 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       {"seed_from", seedFrom.getValue()},
       {"evaluator", setup.evaluatorName},
       {"granularity", evaluation.granularity.getValue()},
-      // Each run's history and generations are arrays of rows (compact:
-      // long runs have thousands); these name the rows' columns, as the
-      // pass's report names its fields.
-      {"history_fields", {"evaluations", "best_latency_s", "wall_s"}},
-      {"generation_fields",
-       {"generation", "evaluations", "population_best_latency_s",
-        "learner_best_latency_s", "best_latency_s", "champion"}},
+      {"history_fields", kHistoryFields},
+      {"generation_fields", kGenerationFields},
       {"runs", std::move(all)}};
   if (placements)
     document["graphs"] = results.graphs;
