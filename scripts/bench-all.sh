@@ -21,7 +21,9 @@
 #   7. the evaluators' speeds (scripts/bench-speeds.sh, docs/results/speeds.md);
 #   8. the MPI pool's throughput, when mpirun is there
 #      (scripts/bench-scale-out.sh, docs/scale-out.md).
-# Each step prints its table; plots are bench.png beside each bench.json.
+# Each step prints its table; plots (bench.png) sit beside the bench.json of
+# the runs with --plot (the model-free tables, op, the mismatched chips,
+# model-to-chip).
 # Usage: scripts/bench-all.sh   (EGRL_BIN: another bin directory)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
