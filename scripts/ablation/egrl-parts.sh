@@ -57,7 +57,8 @@ for chip in analytical nnpi-sim fastcompute op; do
   for variant in "${variants[@]}"; do
     # shellcheck disable=SC2086
     echo "$variant: $(/usr/bin/python3 "$root/python/evals_to_target.py" \
-      "$out/$variant/$chip/bench.json" ${best[$chip]} | grep '^| [a-z]' | tr '\n' ' ')"
+      "$out/$variant/$chip/bench.json" ${best[$chip]} 2>/dev/null |
+      grep '^| [a-z0-9_]* (' | tr '\n' ' ')"
   done
 done
 if [[ -n ${ABLATION_CORPUS:-} ]]; then
