@@ -58,7 +58,7 @@ for chip in analytical nnpi-sim fastcompute op; do
     # shellcheck disable=SC2086
     echo "$variant: $(/usr/bin/python3 "$root/python/evals_to_target.py" \
       "$out/$variant/$chip/bench.json" ${best[$chip]} 2>/dev/null |
-      grep '^| [a-z0-9_]* (' | tr '\n' ' ')"
+      grep '^| [a-z0-9_]* ([0-9]' | tr '\n' ' ')"
   done
 done
 if [[ -n ${ABLATION_CORPUS:-} ]]; then
