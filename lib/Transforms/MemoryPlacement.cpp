@@ -194,7 +194,8 @@ struct MemoryPlacementPass
     // to refine it with is asked for.
     uint64_t searchBudget =
         strategy == "policy" && !budgetGiven ? 1 : uint64_t(budgetValue);
-    if (strategy == "policy" && searchBudget <= 1 && seed != 0)
+    const bool placesWithoutSearch = strategy == "policy" && searchBudget <= 1;
+    if (placesWithoutSearch && seed != 0)
       emitWarning(noLoc) << "egrl: seed=" << uint64_t(seed)
                          << " has no effect with strategy=policy and no "
                             "budget (one forward pass; budget=N refines it "
@@ -299,7 +300,6 @@ struct MemoryPlacementPass
     // whose budget cannot re-measure its best that often says so.
     // (A policy with no search, budget 1, measures its placement K times.)
     searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
-    bool placesWithoutSearch = strategy == "policy" && searchBudget <= 1;
     if (search->dependsOnSeed() && !placesWithoutSearch &&
         searchBudget < uint64_t(repeats))
       emitWarning(noLoc)
