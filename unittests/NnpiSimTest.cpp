@@ -330,13 +330,48 @@ TEST(NnpiSim, ActivationsOverflowingTheWorkingSetAreReRead) {
     Problem problem(graph, target);
     Placement placement(2, kFast);
     placement[1].weights = kSlow;
-    return makeSim(problem)->simulate(placement);
+    return std::make_pair(
+        makeSim(problem)->simulate(placement),
+        AnalyticalModel(problem).latencyIgnoringCapacity(placement));
   };
   // a writes 80 B (0.8 s); b reads 120 B (12 s) and 80 B (0.8 s).
-  EXPECT_DOUBLE_EQ(latency(0), 13.6);
-  EXPECT_DOUBLE_EQ(latency(100), 13.6 + 1.6);
+  EXPECT_DOUBLE_EQ(latency(0).first, 13.6);
+  EXPECT_DOUBLE_EQ(latency(100).first, 13.6 + 1.6);
   // A working set that holds the inputs: no re-read.
-  EXPECT_DOUBLE_EQ(latency(200), 13.6);
+  EXPECT_DOUBLE_EQ(latency(200).first, 13.6);
+  // The compiler's model charges the same re-reads (EngineRule.h).
+  for (int64_t workingSet : {0, 100, 200})
+    EXPECT_DOUBLE_EQ(latency(workingSet).second, latency(workingSet).first);
+}
+
+TEST(NnpiSim, TilingReReadsMatchTheAnalyticalModel) {
+  // The serial graphs of SerialGraphMatchesAnalyticalModelWithKnobsOff with
+  // a working set their layers outgrow: the model re-reads what the
+  // simulator does, in the same loop order.
+  Target target = test::nnpiTarget();
+  for (uint64_t seed : {5, 6}) {
+    WorkloadGraph graph = test::randomGraph(120, seed);
+    Problem problem(graph, target);
+    SimConfig cfg = analyticalKnobs(target);
+    cfg.workingSetPerEngineBytes = 2000;
+    AnalyticalModel model(problem, cfg);
+    NnpiSim sim(problem, cfg);
+    ASSERT_TRUE(model.rereads());
+    AnalyticalModel once = model.withoutRereads();
+    std::mt19937 rng(3);
+    std::vector<Placement> placements = {
+        nativePlacement(problem), Placement(problem.numNodes(), 0),
+        Placement(problem.numNodes(), problem.slowestLevel())};
+    for (int i = 0; i < 20; ++i)
+      placements.push_back(randomPlacement(problem.numNodes(), rng));
+    unsigned reread = 0;
+    for (const Placement &placement : placements) {
+      double expected = model.evaluate(placement).latency;
+      EXPECT_NEAR(sim.evaluate(placement).latency, expected, 1e-9 * expected);
+      reread += once.evaluate(placement).latency < expected;
+    }
+    EXPECT_EQ(reread, placements.size());
+  }
 }
 
 TEST(NnpiSim, EngineRule) {

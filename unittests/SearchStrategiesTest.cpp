@@ -37,16 +37,25 @@ SearchResult runStrategy(llvm::StringRef name, const Problem &problem,
 /// has no reserve for a staging ring, so there is no prefetch: layers read
 /// DRAM weights themselves. With `ringBytes`, the ring has that size (out of
 /// an SRAM reserve of its size, in 1 KB tiles), so weights are fetched
-/// ahead.
-Target tinyTarget(int64_t ringBytes = 0) {
+/// ahead. With `workingSet`, the chip has one engine with that working set,
+/// so layers whose operands both outgrow half of it re-read one.
+Target tinyTarget(int64_t ringBytes = 0, int64_t workingSet = 0) {
   std::string sram = ringBytes > 0 ? std::to_string(800000 + ringBytes) +
                                          R"(, "reserved_bytes": )" +
                                          std::to_string(ringBytes)
                                    : "800000";
-  std::string sim = ringBytes > 0 ? R"(, "sim": {"prefetch": {"ring_bytes": )" +
-                                        std::to_string(ringBytes) +
-                                        R"(, "tile_bytes": 1000}})"
-                                  : "";
+  std::vector<std::string> simFields;
+  if (ringBytes > 0)
+    simFields.push_back(R"("prefetch": {"ring_bytes": )" +
+                        std::to_string(ringBytes) + R"(, "tile_bytes": 1000})");
+  if (workingSet > 0)
+    simFields.push_back(R"("engines": 1, "working_set_per_engine_bytes": )" +
+                        std::to_string(workingSet));
+  std::string sim;
+  for (const std::string &field : simFields)
+    sim += (sim.empty() ? R"(, "sim": {)" : ", ") + field;
+  if (!sim.empty())
+    sim += "}";
   std::string json = R"({"name": "tiny", "element_bytes": 1,
     "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
                 "layer_overhead_s": 1e-6},
@@ -109,6 +118,26 @@ TEST(Ilp, EqualsBruteForceOnTinyGraphs) {
       }
     }
   }
+}
+
+TEST(Ilp, EqualsBruteForceWhenLayersReReadTheirTiles) {
+  // Tiling re-reads make a node's memory time the smaller of two sums; the
+  // MILP picks the loop order with a binary. With and without prefetch.
+  unsigned tiled = 0;
+  for (int64_t ring : {0, 20000}) {
+    Target target = tinyTarget(ring, /*workingSet=*/20000);
+    for (uint64_t seed : {4, 5, 6, 7, 8, 9}) {
+      WorkloadGraph graph = test::randomGraph(4, seed);
+      Problem problem(graph, target);
+      AnalyticalModel model(problem);
+      for (unsigned i = 0; i < problem.numNodes(); ++i)
+        tiled += model.tiling(i).needed;
+      std::string what =
+          "seed " + std::to_string(seed) + ", ring " + std::to_string(ring);
+      expectIlpOptimalOnBruteForce(problem, what.c_str());
+    }
+  }
+  EXPECT_GT(tiled, 4u) << "the graphs must re-read for this to test it";
 }
 
 TEST(Ilp, EqualsBruteForceWhenPrefetchDecides) {

@@ -4,6 +4,7 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/EngineRule.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Compiler.h"
 
 #include <algorithm>
@@ -40,6 +41,7 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   weightRates.resize(numLevels);
   activationRates.resize(numLevels);
   latencyOf.assign(1, 0);
+  tiles.resize(problem.numNodes());
   if (!config) {
     // The target's peak figures, as the model was before it read the
     // runtime's description.
@@ -49,8 +51,19 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
     return;
   }
   const Target &target = problem.target();
-  for (double chipSeconds : problem.computeSeconds)
-    compute.push_back(engineShare(*config, chipSeconds).seconds);
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    EngineShare share = engineShare(*config, problem.computeSeconds[i]);
+    compute.push_back(share.seconds);
+    // The totals summed as NnpiSim sums them.
+    double weightTotal = 0;
+    weightTotal += double(problem.weightReadBytes[i]);
+    for (int64_t bytes : problem.sharedReadBytes[i])
+      weightTotal += double(bytes);
+    double inputTotal = double(problem.hostInputBytes[i]);
+    for (unsigned producer : problem.graph().nodes[i].producers)
+      inputTotal += double(problem.outputBytes[producer]);
+    tiles[i] = tilingOf(*config, share.engines, inputTotal, weightTotal);
+  }
   // The rate of a transfer alone, the simulator's definition: what the chip
   // sustains, and for the backing store also what the fabric does.
   for (unsigned l = 0; l < numLevels; ++l) {
@@ -100,6 +113,16 @@ AnalyticalModel AnalyticalModel::withoutPrefetch() const {
   return plain;
 }
 
+bool AnalyticalModel::rereads() const {
+  return llvm::any_of(tiles, [](const Tiling &tile) { return tile.needed; });
+}
+
+AnalyticalModel AnalyticalModel::withoutRereads() const {
+  AnalyticalModel plain = *this;
+  plain.tiles.assign(tiles.size(), Tiling());
+  return plain;
+}
+
 // Inlined into the recursion's loop so that the model's rates stay in
 // registers across nodes.
 LLVM_ATTRIBUTE_ALWAYS_INLINE double
@@ -138,7 +161,29 @@ AnalyticalModel::moveSeconds(const Placement &placement, unsigned i,
   for (size_t k = 0; k < owners.size(); ++k)
     seconds +=
         move(weights[placement[owners[k]].weights], p.sharedReadBytes[i][k]);
+  if (LLVM_UNLIKELY(tiles[i].needed))
+    seconds += rereadSeconds(placement, i);
   return seconds + latencyOf[touched];
+}
+
+double AnalyticalModel::rereadSeconds(const Placement &placement,
+                                      unsigned i) const {
+  // The layer re-reads an operand from where it lives (a streamed weight
+  // from its home level: the ring holds one pass), at the level's own rate,
+  // in the cheaper loop order; the levels are ones it touches already, so
+  // the start-up latency is unchanged.
+  const Problem &p = problem();
+  auto spb = [&](unsigned level) { return activationRates[level].read; };
+  double inputs = double(p.hostInputBytes[i]) * spb(p.slowestLevel());
+  for (unsigned producer : p.graph().nodes[i].producers)
+    inputs += double(p.outputBytes[producer]) * spb(placement[producer].output);
+  double weights = double(p.weightReadBytes[i]) * spb(placement[i].weights);
+  const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
+  for (size_t k = 0; k < owners.size(); ++k)
+    weights +=
+        double(p.sharedReadBytes[i][k]) * spb(placement[owners[k]].weights);
+  return std::min(tiles[i].inputPasses * inputs,
+                  tiles[i].weightPasses * weights);
 }
 
 AnalyticalModel::NodeCost AnalyticalModel::nodeCost(const Placement &placement,

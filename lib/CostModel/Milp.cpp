@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <set>
 
 using namespace egrl;
@@ -81,6 +82,8 @@ private:
   bool addNodeTimes();
   void addTerm(unsigned i, NodeTime &node, const std::vector<int> &vars,
                int64_t bytes, bool weights);
+  void addRereadTerm(Linear &term, double &largest, double passes,
+                     const std::vector<int> &vars, int64_t bytes);
 
   //--- Objective -------------------------------------------------------------
   void addSumObjective();
@@ -204,10 +207,33 @@ bool MilpBuilder::addNodeTimes() {
       if (largeTensor[i])
         windowTime[i].constant += hostRing;
     }
+    // Tiling re-reads: the smaller of two terms linear in x (inputs, weights
+    // at their own level's rate), each a constant less savings.
+    const Tiling &tile = model.tiling(i);
+    Linear reread[2];
+    double rereadLargest[2] = {0, 0};
+    if (tile.needed) {
+      addRereadTerm(reread[0], rereadLargest[0], tile.inputPasses, {},
+                    problem.hostInputBytes[i]);
+      for (unsigned p : graph.nodes[i].producers)
+        addRereadTerm(reread[0], rereadLargest[0], tile.inputPasses,
+                      milp.outputVar[p], problem.outputBytes[p]);
+      addRereadTerm(reread[1], rereadLargest[1], tile.weightPasses,
+                    milp.weightVar[i], problem.weightReadBytes[i]);
+      for (size_t k = 0; k < owners.size(); ++k)
+        addRereadTerm(reread[1], rereadLargest[1], tile.weightPasses,
+                      milp.weightVar[owners[k]], problem.sharedReadBytes[i][k]);
+      node.largestSeconds += std::min(rereadLargest[0], rereadLargest[1]);
+    }
     const double compute = model.computeSeconds(i);
     if (cols.empty() || compute >= node.largestSeconds) {
       // Nothing node i touches can change max(C_i, M_i).
-      constantTime[i] = std::max(compute, node.backingSeconds);
+      constantTime[i] = std::max(
+          compute,
+          node.backingSeconds +
+              (tile.needed ? std::min(reread[0].constant, reread[1].constant) /
+                                 kSecondsToUnits
+                           : 0.0));
       continue;
     }
     // t_i + sum (M_i's change) * x - lambda_i >= M_i(all in the backing
@@ -234,9 +260,57 @@ bool MilpBuilder::addNodeTimes() {
         milp.addRow(latencyCols, latencyCoefs, 'G', tensor.constant);
       }
     }
-    milp.addRow(cols, coefs, 'G', node.backingSeconds * kSecondsToUnits);
+    if (!tile.needed) {
+      milp.addRow(cols, coefs, 'G', node.backingSeconds * kSecondsToUnits);
+      continue;
+    }
+    // t_i >= M_i(x) + min(A(x), B(x)): a binary z_i picks the loop order;
+    // each row holds when z_i picks it and is slack by at most the larger
+    // term's maximum otherwise.
+    const int z = milp.addColumn("z" + std::to_string(i), 0, 1, 0, true);
+    const double bigM =
+        std::max(rereadLargest[0], rereadLargest[1]) * kSecondsToUnits;
+    for (int order = 0; order < 2; ++order) {
+      std::map<int, double> row;
+      for (size_t k = 0; k < cols.size(); ++k)
+        row[cols[k]] += coefs[k];
+      for (auto [col, saving] : reread[order].terms)
+        row[col] += saving;
+      row[z] += order == 0 ? bigM : -bigM;
+      std::vector<int> rowCols;
+      std::vector<double> rowCoefs;
+      for (auto [col, coef] : row) {
+        rowCols.push_back(col);
+        rowCoefs.push_back(coef);
+      }
+      milp.addRow(rowCols, rowCoefs, 'G',
+                  node.backingSeconds * kSecondsToUnits +
+                      reread[order].constant - (order == 0 ? 0.0 : bigM));
+    }
   }
   return true;
+}
+
+/// Adds `passes` re-reads of a tensor of `bytes` that lives in the level
+/// `vars` choose to `term` (in units): its cost with the tensor in the
+/// backing store, less a saving per faster level, at the level's own rate.
+/// `largest` grows by its most expensive level's cost in seconds.
+void MilpBuilder::addRereadTerm(Linear &term, double &largest, double passes,
+                                const std::vector<int> &vars, int64_t bytes) {
+  if (bytes <= 0 || passes <= 0)
+    return;
+  const double b = passes * double(bytes);
+  const double backing = model.secondsPerByte(slowest);
+  double most = backing;
+  term.constant += b * backing * kSecondsToUnits;
+  for (unsigned l = 0; l < vars.size(); ++l) {
+    if (vars[l] < 0)
+      continue;
+    most = std::max(most, model.secondsPerByte(l));
+    term.terms.push_back(
+        {vars[l], b * (backing - model.secondsPerByte(l)) * kSecondsToUnits});
+  }
+  largest += b * most;
 }
 
 /// Adds a tensor node i reads or writes to its time row (`cols`, `coefs`),

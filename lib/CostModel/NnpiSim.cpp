@@ -122,13 +122,7 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
       double inputTotal = hostBytes[i];
       for (unsigned producer : producers[i])
         inputTotal += outBytes[producer];
-      double half = 0.5 * double(cfg.workingSetPerEngineBytes) * nodeEngines[i];
-      Tiling &tile = tiling[i];
-      tile.needed = inputTotal > half && weightTotal > half;
-      if (tile.needed) {
-        tile.inputPasses = std::ceil(weightTotal / half) - 1;
-        tile.weightPasses = std::ceil(inputTotal / half) - 1;
-      }
+      tiling[i] = tilingOf(cfg, nodeEngines[i], inputTotal, weightTotal);
     }
 }
 

@@ -518,7 +518,7 @@ void SimEventLoop<NumLevels, RecorderT>::dispatch(unsigned i) {
 template <unsigned NumLevels, typename RecorderT>
 void SimEventLoop<NumLevels, RecorderT>::addTilingTraffic(unsigned i,
                                                           double *bytes) const {
-  const NnpiSim::Tiling &tile = sim.tiling[i];
+  const Tiling &tile = sim.tiling[i];
   if (!tile.needed)
     return;
   llvm::ArrayRef<uint32_t> inputs = sim.producers[i],

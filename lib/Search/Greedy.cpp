@@ -22,6 +22,12 @@
 // bundled models the first is kept, at the MILP's optimum (within 0.01%
 // on BERT-base at op granularity).
 //
+// Tiling re-reads make a node's memory time the smaller of two sums (its
+// inputs re-read, or its weights), so moving one operand saves nothing
+// until that order becomes the cheaper one, and per-byte savings miss it.
+// So where layers re-read, greedy also runs scored without the re-reads
+// (each operand read once) and keeps what the model prefers.
+//
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Search/Strategy.h"
@@ -58,15 +64,26 @@ public:
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     std::string detail;
     Placement placement = place(context.model, detail);
-    if (context.model.prefetches()) {
-      // Scored without the prefetch term too (the file comment says why);
-      // kept only when the model prefers it.
+    // Scored without the prefetch term or the tiling re-reads too (the file
+    // comment says why); each kept only when the model prefers it.
+    std::vector<std::pair<AnalyticalModel, const char *>> blindModels;
+    if (context.model.prefetches())
+      blindModels.push_back(
+          {context.model.withoutPrefetch(), "scored without prefetch"});
+    if (context.model.rereads()) {
+      blindModels.push_back(
+          {context.model.withoutRereads(), "scored without re-reads"});
+      if (context.model.prefetches())
+        blindModels.push_back({context.model.withoutPrefetch().withoutRereads(),
+                               "scored without prefetch or re-reads"});
+    }
+    for (const auto &[blindModel, how] : blindModels) {
       std::string blindDetail;
-      Placement blind = place(context.model.withoutPrefetch(), blindDetail);
+      Placement blind = place(blindModel, blindDetail);
       if (context.model.latencyIgnoringCapacity(blind) <
           context.model.latencyIgnoringCapacity(placement)) {
         placement = std::move(blind);
-        detail = blindDetail + ", scored without prefetch";
+        detail = blindDetail + ", " + how;
       }
     }
     // Per-byte savings do not see every interaction (a weight promoted past

@@ -3,7 +3,8 @@
 // Nodes run one after another in program order; node i takes
 // T_i = overhead + max(C_i, M_i), with C_i its compute on the engines it gets
 // and M_i the time to move its weights, inputs and output at the sustained
-// rate of the levels they live in. When the runtime prefetches, weights in a
+// rate of the levels they live in, and to re-read the operand its tiling
+// re-reads (EngineRule.h). When the runtime prefetches, weights in a
 // level slower than the staging ring are streamed into the ring ahead of
 // their readers by one DMA engine, which shares the backing store with the
 // layers' own traffic there, and a node also waits for that stream
@@ -16,6 +17,7 @@
 #ifndef EGRL_COSTMODEL_ANALYTICALMODEL_H
 #define EGRL_COSTMODEL_ANALYTICALMODEL_H
 
+#include "egrl/CostModel/EngineRule.h"
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/CostModel/SimConfig.h"
 #include "egrl/Support/SegmentTrees.h"
@@ -107,8 +109,16 @@ public:
   double ringSecondsPerByte() const { return ringSpb; }
   /// Whether node `i` reads weights (its own or shared ones).
   bool readsWeights(unsigned i) const { return readers[i]; }
+  /// How node `i` is tiled: its re-reads add the smaller of inputPasses x
+  /// its inputs' and weightPasses x its weights' seconds per byte at their
+  /// levels (a weight's at its own level, not the ring's) to M_i.
+  const Tiling &tiling(unsigned i) const { return tiles[i]; }
   /// The same chip with layers reading every weight from its level.
   AnalyticalModel withoutPrefetch() const;
+  /// Whether some node's tiling re-reads an operand.
+  bool rereads() const;
+  /// The same chip with every operand read once (no tiling re-reads).
+  AnalyticalModel withoutRereads() const;
 
   class Session;
 
@@ -118,6 +128,8 @@ private:
   /// M_i; adds S_i and B_i to `cost`.
   double moveSeconds(const Placement &placement, unsigned i,
                      NodeCost &cost) const;
+  /// The part of M_i that node i's tiling re-reads.
+  double rereadSeconds(const Placement &placement, unsigned i) const;
   /// The prefetch recursion after a node: its end e_i, the stream's clock
   /// g_i, and the start of the last weight-reading node so far with the
   /// stream's bytes and excess seconds since it (B_j and X_j summed from
@@ -135,9 +147,10 @@ private:
   /// recursion in O(log n).
   MaxPlusMatrix stepMatrix(const NodeCost &cost, unsigned i) const;
 
-  /// Per node: C_i, and whether it reads weights.
+  /// Per node: C_i, whether it reads weights, and its tiling.
   std::vector<double> compute;
   std::vector<uint8_t> readers;
+  std::vector<Tiling> tiles;
   /// What a byte in a level costs a node, per level: its layer's read, the
   /// stream's seconds (S_i), whether the ring counts it (B_i), and the level
   /// the layer reads it from (a bit, for the start-up latency). Tables

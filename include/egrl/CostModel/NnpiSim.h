@@ -15,6 +15,7 @@
 #ifndef EGRL_COSTMODEL_NNPISIM_H
 #define EGRL_COSTMODEL_NNPISIM_H
 
+#include "egrl/CostModel/EngineRule.h"
 #include "egrl/CostModel/Evaluator.h"
 #include "egrl/CostModel/SimConfig.h"
 
@@ -115,13 +116,8 @@ private:
   /// Per node: engines used and compute seconds on them.
   std::vector<unsigned> nodeEngines;
   std::vector<double> nodeComputeSeconds;
-  /// Per node, the placement-independent half of the tiling rule: whether
-  /// both operands overflow half the working set, and the extra passes over
-  /// the inputs or the weights that would cost.
-  struct Tiling {
-    bool needed = false;
-    double inputPasses = 0, weightPasses = 0;
-  };
+  /// Per node, the placement-independent half of the tiling rule
+  /// (EngineRule.h).
   std::vector<Tiling> tiling;
   /// Per level: sustained bandwidth (bytes/s), the resources a transfer
   /// to/from it consumes (itself, plus the fabric for DRAM) and the rate of
