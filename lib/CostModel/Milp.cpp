@@ -82,8 +82,9 @@ private:
   bool addNodeTimes();
   void addTerm(unsigned i, NodeTime &node, const std::vector<int> &vars,
                int64_t bytes, bool weights);
-  void addRereadTerm(Linear &term, double &largest, double passes,
-                     const std::vector<int> &vars, int64_t bytes);
+  void addRereadTerm(Linear &term, double &largest, double &smallest,
+                     double passes, const std::vector<int> &vars,
+                     int64_t bytes);
 
   //--- Objective -------------------------------------------------------------
   void addSumObjective();
@@ -211,18 +212,21 @@ bool MilpBuilder::addNodeTimes() {
     // at their own level's rate), each a constant less savings.
     const Tiling &tile = model.tiling(i);
     Linear reread[2];
-    double rereadLargest[2] = {0, 0};
+    double rereadLargest[2] = {0, 0}, rereadSmallest[2] = {0, 0};
     if (tile.needed) {
-      addRereadTerm(reread[0], rereadLargest[0], tile.inputPasses, {},
-                    problem.hostInputBytes[i]);
+      addRereadTerm(reread[0], rereadLargest[0], rereadSmallest[0],
+                    tile.inputPasses, {}, problem.hostInputBytes[i]);
       for (unsigned p : graph.nodes[i].producers)
-        addRereadTerm(reread[0], rereadLargest[0], tile.inputPasses,
-                      milp.outputVar[p], problem.outputBytes[p]);
-      addRereadTerm(reread[1], rereadLargest[1], tile.weightPasses,
-                    milp.weightVar[i], problem.weightReadBytes[i]);
+        addRereadTerm(reread[0], rereadLargest[0], rereadSmallest[0],
+                      tile.inputPasses, milp.outputVar[p],
+                      problem.outputBytes[p]);
+      addRereadTerm(reread[1], rereadLargest[1], rereadSmallest[1],
+                    tile.weightPasses, milp.weightVar[i],
+                    problem.weightReadBytes[i]);
       for (size_t k = 0; k < owners.size(); ++k)
-        addRereadTerm(reread[1], rereadLargest[1], tile.weightPasses,
-                      milp.weightVar[owners[k]], problem.sharedReadBytes[i][k]);
+        addRereadTerm(reread[1], rereadLargest[1], rereadSmallest[1],
+                      tile.weightPasses, milp.weightVar[owners[k]],
+                      problem.sharedReadBytes[i][k]);
       node.largestSeconds += std::min(rereadLargest[0], rereadLargest[1]);
     }
     const double compute = model.computeSeconds(i);
@@ -265,12 +269,14 @@ bool MilpBuilder::addNodeTimes() {
       continue;
     }
     // t_i >= M_i(x) + min(A(x), B(x)): a binary z_i picks the loop order;
-    // each row holds when z_i picks it and is slack by at most the larger
-    // term's maximum otherwise.
+    // the other order's row is relaxed by the most its term can exceed the
+    // chosen one's, so it never binds.
     const int z = milp.addColumn("z" + std::to_string(i), 0, 1, 0, true);
-    const double bigM =
-        std::max(rereadLargest[0], rereadLargest[1]) * kSecondsToUnits;
+    const double relax[2] = {
+        std::max(0.0, rereadLargest[0] - rereadSmallest[1]) * kSecondsToUnits,
+        std::max(0.0, rereadLargest[1] - rereadSmallest[0]) * kSecondsToUnits};
     for (int order = 0; order < 2; ++order) {
+      const double bigM = relax[order];
       std::map<int, double> row;
       for (size_t k = 0; k < cols.size(); ++k)
         row[cols[k]] += coefs[k];
@@ -294,23 +300,27 @@ bool MilpBuilder::addNodeTimes() {
 /// Adds `passes` re-reads of a tensor of `bytes` that lives in the level
 /// `vars` choose to `term` (in units): its cost with the tensor in the
 /// backing store, less a saving per faster level, at the level's own rate.
-/// `largest` grows by its most expensive level's cost in seconds.
-void MilpBuilder::addRereadTerm(Linear &term, double &largest, double passes,
-                                const std::vector<int> &vars, int64_t bytes) {
+/// `largest` and `smallest` grow by its dearest and cheapest level's cost in
+/// seconds.
+void MilpBuilder::addRereadTerm(Linear &term, double &largest, double &smallest,
+                                double passes, const std::vector<int> &vars,
+                                int64_t bytes) {
   if (bytes <= 0 || passes <= 0)
     return;
   const double b = passes * double(bytes);
   const double backing = model.secondsPerByte(slowest);
-  double most = backing;
+  double most = backing, least = backing;
   term.constant += b * backing * kSecondsToUnits;
   for (unsigned l = 0; l < vars.size(); ++l) {
     if (vars[l] < 0)
       continue;
     most = std::max(most, model.secondsPerByte(l));
+    least = std::min(least, model.secondsPerByte(l));
     term.terms.push_back(
         {vars[l], b * (backing - model.secondsPerByte(l)) * kSecondsToUnits});
   }
   largest += b * most;
+  smallest += b * least;
 }
 
 /// Adds a tensor node i reads or writes to its time row (`cols`, `coefs`),

@@ -18,7 +18,12 @@
 //                     from the slowest level) at the model's rate of its
 //                     level (streamed weights at the staging level's), plus
 //                     lambda_i >= the start-up latency of each tensor's
-//                     level (a row per tensor whose level decides it)
+//                     level (a row per tensor whose level decides it);
+//                     a node whose tiling re-reads (EngineRule.h) adds
+//                     min(A_i(x), B_i(x)), its inputs' or its weights'
+//                     re-reads at their levels' own rates: two rows, one
+//                     per loop order, and a binary z_i relaxing the one
+//                     not chosen by the most its term can exceed the other
 //   W_l = sum_i weightBytes_i x[w_i][l]
 //                     weight bytes resident in on-chip level l (continuous,
 //                     0 <= W_l <= usableBytes[l]; one equality row)
