@@ -92,6 +92,17 @@ SimConfig analyticalKnobs(const Target &target) {
   return *cfg;
 }
 
+/// Native, all fastest, all slowest and 20 random placements.
+std::vector<Placement> samplePlacements(const Problem &problem) {
+  std::mt19937 rng(3);
+  std::vector<Placement> placements = {
+      nativePlacement(problem), Placement(problem.numNodes(), 0),
+      Placement(problem.numNodes(), problem.slowestLevel())};
+  for (int i = 0; i < 20; ++i)
+    placements.push_back(randomPlacement(problem.numNodes(), rng));
+  return placements;
+}
+
 TEST(NnpiSim, SerialGraphMatchesAnalyticalModelWithKnobsOff) {
   Target target = test::nnpiTarget();
   WorkloadGraph chain = test::randomGraph(120, 5);
@@ -111,12 +122,7 @@ TEST(NnpiSim, SerialGraphMatchesAnalyticalModelWithKnobsOff) {
     // contention back on changes nothing.
     cfg.contention = true;
     NnpiSim sharing(problem, cfg);
-    std::mt19937 rng(3);
-    std::vector<Placement> placements = {
-        nativePlacement(problem), Placement(problem.numNodes(), 0),
-        Placement(problem.numNodes(), problem.slowestLevel())};
-    for (int i = 0; i < 20; ++i)
-      placements.push_back(randomPlacement(problem.numNodes(), rng));
+    std::vector<Placement> placements = samplePlacements(problem);
     for (const Placement &placement : placements) {
       EvalResult expected = model.evaluate(placement);
       for (const NnpiSim *evaluator : {&sim, &sharing}) {
@@ -345,9 +351,10 @@ TEST(NnpiSim, ActivationsOverflowingTheWorkingSetAreReRead) {
 }
 
 TEST(NnpiSim, TilingReReadsMatchTheAnalyticalModel) {
-  // The serial graphs of SerialGraphMatchesAnalyticalModelWithKnobsOff with
-  // a working set their layers outgrow: the model re-reads what the
-  // simulator does, in the same loop order.
+  // Random graphs with every layer on the whole chip (so they run serially,
+  // as in SerialGraphMatchesAnalyticalModelWithKnobsOff) and a working set
+  // their layers outgrow: the model re-reads what the simulator does, in
+  // the same loop order.
   Target target = test::nnpiTarget();
   for (uint64_t seed : {5, 6}) {
     WorkloadGraph graph = test::randomGraph(120, seed);
@@ -358,12 +365,7 @@ TEST(NnpiSim, TilingReReadsMatchTheAnalyticalModel) {
     NnpiSim sim(problem, cfg);
     ASSERT_TRUE(model.rereads());
     AnalyticalModel once = model.withoutRereads();
-    std::mt19937 rng(3);
-    std::vector<Placement> placements = {
-        nativePlacement(problem), Placement(problem.numNodes(), 0),
-        Placement(problem.numNodes(), problem.slowestLevel())};
-    for (int i = 0; i < 20; ++i)
-      placements.push_back(randomPlacement(problem.numNodes(), rng));
+    std::vector<Placement> placements = samplePlacements(problem);
     unsigned reread = 0;
     for (const Placement &placement : placements) {
       double expected = model.evaluate(placement).latency;
