@@ -20,7 +20,9 @@
 #      docs/results/model-to-chip);
 #   7. the evaluators' speeds (scripts/bench-speeds.sh, docs/results/speeds.md);
 #   8. the MPI pool's throughput, when mpirun is there
-#      (scripts/bench-scale-out.sh, docs/scale-out.md).
+#      (scripts/bench-scale-out.sh, docs/scale-out.md);
+#   9. chips written outside the bundled family (bench/chips/*.json) on
+#      the bundled models, model-free (docs/results/other-chips).
 # Each step prints its table; plots (bench.png) sit beside the bench.json of
 # the runs with --plot (the model-free tables, op, the mismatched chips,
 # model-to-chip).
@@ -87,3 +89,11 @@ MODEL_TO_CHIP_OUT="$root/docs/results/model-to-chip" "$root/scripts/model-to-chi
 if command -v mpirun >/dev/null; then
   "$root/scripts/bench-scale-out.sh"
 fi
+for chip in "$root"/bench/chips/*.json; do
+  out="$root/docs/results/other-chips/$(basename "$chip" .json)"
+  mkdir -p "$out"
+  "$bench" resnet50 bert_base mobilenet_v2 --target="$chip" --evaluator=nnpi-sim \
+    --strategies=native,greedy,ilp,anneal,pg,egrl --budgets=1000,5000 --seeds=3 \
+    --time-limit=60 --out="$out" >"$out/table.txt"
+  /usr/bin/python3 "$root/python/evals_to_target.py" "$out/bench.json"
+done
