@@ -1004,8 +1004,12 @@ class Emitter:
             out = out.replace("...", ell)
         sizes = {}
         for t, x in zip(ins, xs):
-            if len(t) != x.rank or len(set(t)) != len(t):
-                raise UnsupportedError(f"einsum '{equation}': operand subscripts '{t}' vs shape {list(x.shape)}")
+            if len(set(t)) != len(t):
+                raise UnsupportedError(f"einsum '{equation}': operand subscripts '{t}' repeat an index "
+                                       "(a diagonal), which is not supported")
+            if len(t) != x.rank:
+                raise UnsupportedError(f"einsum '{equation}': operand subscripts '{t}' name {len(t)} dimensions, "
+                                       f"the operand has {x.rank} (shape {list(x.shape)})")
             for c, d in zip(t, x.shape):
                 if sizes.setdefault(c, d) != d:
                     raise UnsupportedError(f"einsum '{equation}': index '{c}' has sizes {sizes[c]} and {d}")

@@ -520,6 +520,15 @@ class OnnxTransformerOpsTest(unittest.TestCase):
                                np.einsum(eq, x, other), [numpy_helper.from_array(other, "w")])
         self.run_graph([helper.make_node("Einsum", ["x"], ["y"], equation="bij->jb")], x, np.einsum("bij->jb", x))
 
+    def test_einsum_unsupported_says_why(self):
+        x = np.zeros((3, 3, 3), np.float32)
+        for eq, why in (("bii->bi", "repeat an index"), ("bi->b", "name 2 dimensions, the operand has 3")):
+            with self.subTest(eq):
+                m = _graph([helper.make_node("Einsum", ["x"], ["y"], equation=eq)],
+                           [_f32("x", list(x.shape))], [_f32("y", None)], (), 14)
+                with self.assertRaisesRegex(UnsupportedError, why):
+                    import_onnx(m, inline_weights=True)
+
     def test_expand_where_equal(self):
         rng = np.random.default_rng(1)
         x = rng.standard_normal((1, 4, 4)).astype(np.float32)
