@@ -232,6 +232,15 @@ class _FxImporter:
 
     def _run(self) -> TorchImportResult:
         self.module.eval()
+        # torch.fx names one placeholder per parameter of forward; with *args it fails deep
+        # inside code generation ("code() argument 13 must be str"), so say what it is.
+        try:
+            params = inspect.signature(self.module.forward).parameters.values()
+        except (TypeError, ValueError):
+            params = []
+        if any(p.kind == inspect.Parameter.VAR_POSITIONAL for p in params):
+            raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: its forward(*args) "
+                                   "takes a variable number of inputs (the aten route takes them)")
         try:
             tracer = _ScopeTracer()
             graph = tracer.trace(self.module)

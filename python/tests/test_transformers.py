@@ -379,6 +379,24 @@ class AtenRouteTest(unittest.TestCase):
         self.assertEqual(r.route, "fx")
         support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
 
+    def test_forward_with_star_args(self):
+        """fx says why it cannot take forward(*args); the aten route imports it."""
+        class Star(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 4)
+
+            def forward(self, *args):
+                return self.l(args[0]) + args[1]
+
+        m, xs = Star().eval(), (torch.randn(1, 4), torch.randn(1, 4))
+        with self.assertRaisesRegex(UnsupportedError, r"forward\(\*args\) takes a variable number of inputs"):
+            import_module(m, xs, trace="fx")
+        r = import_module(m, xs, inline_weights=True, trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("forward(*args)", r.fallback_reason)
+        support.run_numeric(self, r.text, [x.numpy() for x in xs], [_reference(m, list(xs))])
+
     def test_fx_route_einsum_clamp_where_masked_fill(self):
         """Without shape unpacking, the same ingredients import through fx."""
         class Block(nn.Module):
