@@ -270,19 +270,26 @@ bool MilpBuilder::addNodeTimes() {
     }
     // t_i >= M_i(x) + min(A(x), B(x)): a binary z_i picks the loop order;
     // the other order's row is relaxed by the most its term can exceed the
-    // chosen one's, so it never binds.
-    const int z = milp.addColumn("z" + std::to_string(i), 0, 1, 0, true);
+    // chosen one's, so it never binds. An order that is the cheaper one for
+    // every placement needs neither the binary nor the other row.
     const double relax[2] = {
         std::max(0.0, rereadLargest[0] - rereadSmallest[1]) * kSecondsToUnits,
         std::max(0.0, rereadLargest[1] - rereadSmallest[0]) * kSecondsToUnits};
+    const bool fixedOrder = relax[0] == 0 || relax[1] == 0;
+    const int z = fixedOrder
+                      ? -1
+                      : milp.addColumn("z" + std::to_string(i), 0, 1, 0, true);
     for (int order = 0; order < 2; ++order) {
+      if (fixedOrder && relax[order] != 0)
+        continue;
       const double bigM = relax[order];
       std::map<int, double> row;
       for (size_t k = 0; k < cols.size(); ++k)
         row[cols[k]] += coefs[k];
       for (auto [col, saving] : reread[order].terms)
         row[col] += saving;
-      row[z] += order == 0 ? bigM : -bigM;
+      if (z >= 0)
+        row[z] += order == 0 ? bigM : -bigM;
       std::vector<int> rowCols;
       std::vector<double> rowCoefs;
       for (auto [col, coef] : row) {

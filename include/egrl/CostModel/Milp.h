@@ -24,6 +24,8 @@
 //                     re-reads at their levels' own rates: two rows, one
 //                     per loop order, and a binary z_i relaxing the one
 //                     not chosen by the most its term can exceed the other
+//                     (one row and no binary when an order is the cheaper
+//                     one for every placement)
 //   W_l = sum_i weightBytes_i x[w_i][l]
 //                     weight bytes resident in on-chip level l (continuous,
 //                     0 <= W_l <= usableBytes[l]; one equality row)
