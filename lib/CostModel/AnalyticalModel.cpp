@@ -54,15 +54,7 @@ AnalyticalModel::AnalyticalModel(const Problem &problem,
   for (unsigned i = 0; i < problem.numNodes(); ++i) {
     EngineShare share = engineShare(*config, problem.computeSeconds[i]);
     compute.push_back(share.seconds);
-    // The totals summed as NnpiSim sums them.
-    double weightTotal = 0;
-    weightTotal += double(problem.weightReadBytes[i]);
-    for (int64_t bytes : problem.sharedReadBytes[i])
-      weightTotal += double(bytes);
-    double inputTotal = double(problem.hostInputBytes[i]);
-    for (unsigned producer : problem.graph().nodes[i].producers)
-      inputTotal += double(problem.outputBytes[producer]);
-    tiles[i] = tilingOf(*config, share.engines, inputTotal, weightTotal);
+    tiles[i] = tilingOf(*config, problem, i, share.engines);
   }
   // The rate of a transfer alone, the simulator's definition: what the chip
   // sustains, and for the backing store also what the fabric does.

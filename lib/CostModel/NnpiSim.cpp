@@ -109,21 +109,10 @@ NnpiSim::NnpiSim(const Problem &problem, SimConfig config)
         soleSecondsPerByte[size_t(i) * numLevels + l] =
             std::max(readBytes[i] * secondsPerByte[l] / readBytes[i],
                      secondsPerByte[cfg.stagingLevel]);
-  // The tiling rule's totals do not depend on the placement: sum them once,
-  // in the order the event loop used to.
+  // The tiling rule's half that does not depend on the placement, once.
   tiling.resize(n);
-  if (cfg.workingSetPerEngineBytes > 0)
-    for (unsigned i = 0; i < n; ++i) {
-      double weightTotal = 0;
-      weightTotal += readBytes[i];
-      for (uint32_t k = sharedWeights.start[i]; k < sharedWeights.start[i + 1];
-           ++k)
-        weightTotal += sharedReadBytes[k];
-      double inputTotal = hostBytes[i];
-      for (unsigned producer : producers[i])
-        inputTotal += outBytes[producer];
-      tiling[i] = tilingOf(cfg, nodeEngines[i], inputTotal, weightTotal);
-    }
+  for (unsigned i = 0; i < n; ++i)
+    tiling[i] = tilingOf(cfg, problem, i, nodeEngines[i]);
 }
 
 //===----------------------------------------------------------------------===//

@@ -12,6 +12,7 @@
 #ifndef EGRL_COSTMODEL_ENGINERULE_H
 #define EGRL_COSTMODEL_ENGINERULE_H
 
+#include "egrl/CostModel/Problem.h"
 #include "egrl/CostModel/SimConfig.h"
 
 #include <algorithm>
@@ -48,14 +49,22 @@ struct Tiling {
   double inputPasses = 0, weightPasses = 0;
 };
 
-/// The tiling of a layer on `engines` engines that reads `inputBytes` of
-/// activations (graph inputs included) and `weightBytes` of weights (shared
-/// ones included).
-inline Tiling tilingOf(const SimConfig &cfg, unsigned engines,
-                       double inputBytes, double weightBytes) {
+/// The tiling of node `node` of `problem` on `engines` engines: its inputs
+/// are the activations it reads (graph inputs included), its weights the
+/// bytes it reads of its own and shared ones. Summed in one order for the
+/// simulator and the model, so that both decide alike to the last bit.
+inline Tiling tilingOf(const SimConfig &cfg, const Problem &problem,
+                       unsigned node, unsigned engines) {
   Tiling tile;
   if (cfg.workingSetPerEngineBytes <= 0)
     return tile;
+  double weightBytes = 0;
+  weightBytes += double(problem.weightReadBytes[node]);
+  for (int64_t bytes : problem.sharedReadBytes[node])
+    weightBytes += double(bytes);
+  double inputBytes = double(problem.hostInputBytes[node]);
+  for (unsigned producer : problem.graph().nodes[node].producers)
+    inputBytes += double(problem.outputBytes[producer]);
   const double half = 0.5 * double(cfg.workingSetPerEngineBytes) * engines;
   tile.needed = inputBytes > half && weightBytes > half;
   if (tile.needed) {
