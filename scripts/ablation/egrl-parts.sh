@@ -13,15 +13,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mkdir -p "${1:-$root/build/ablation}" && cd "${1:-$root/build/ablation}" && pwd)
-src=$out/src
-if [[ ! -d $src ]]; then
-  git -C "$root" worktree add --detach "$src" HEAD >/dev/null
-  git -C "$src" apply "$root/scripts/ablation/egrl-parts.patch"
-fi
-[[ -f $src/build/build.ninja ]] || cmake -G Ninja -S "$src" -B "$src/build" \
-  -DCMAKE_BUILD_TYPE=Release -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
-ninja -C "$src/build" egrl-bench >/dev/null
-bench=$src/build/bin/egrl-bench
+source "$root/scripts/ablation/patched-bench.sh"
+patched_bench egrl-parts.patch
 declare -A switches=(
   [shipped]="" [no-learner]="EGRL_ABLATE_NO_LEARNER=1"
   [no-spare-room]="EGRL_ABLATE_NO_SPARE_ROOM=1"

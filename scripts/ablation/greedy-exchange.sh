@@ -14,15 +14,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mkdir -p "${1:-$root/build/ablation-greedy}" && cd "${1:-$root/build/ablation-greedy}" && pwd)
-src=$out/src
-if [[ ! -d $src ]]; then
-  git -C "$root" worktree add --detach "$src" HEAD >/dev/null
-  git -C "$src" apply "$root/scripts/ablation/greedy-exchange.patch"
-fi
-[[ -f $src/build/build.ninja ]] || cmake -G Ninja -S "$src" -B "$src/build" \
-  -DCMAKE_BUILD_TYPE=Release -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
-ninja -C "$src/build" egrl-bench >/dev/null
-bench=$src/build/bin/egrl-bench
+source "$root/scripts/ablation/patched-bench.sh"
+patched_bench greedy-exchange.patch
 models=(resnet50 resnet101 bert_base mobilenet_v2)
 for chip in edge-small "$root/bench/chips/scratch-4m.json"; do
   for exchange in "" 1; do
