@@ -87,6 +87,27 @@ TEST(Greedy, CloseToTheOptimumOnTinyGraphs) {
   }
 }
 
+TEST(Greedy, ExchangesALargeTensorForTheSmallerOneThatGotThereFirst) {
+  // On an ideal chip b's weights (600 B) save 54 s in the fast level, 0.09
+  // s per byte; a's (1000 B) save 70 s, since its compute (30 s) hides all
+  // but 100 - 30 of its read, 0.07 s per byte. Per-byte savings put b
+  // first and then a no longer fits; a alone is the optimum, which only an
+  // exchange (a up, b down) reaches.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("b", 1, 600, 1),
+                 test::makeNode("a", 30, 1000, 1, {0})};
+  Target target = test::idealTarget(1010);
+  Problem problem(graph, target);
+  SearchResult greedy = runStrategy("greedy", problem);
+  EXPECT_TRUE(greedy.result.valid);
+  EXPECT_EQ(greedy.placement[1].weights, 0u) << greedy.detail;
+  EXPECT_EQ(greedy.placement[0].weights, 1u) << greedy.detail;
+  EXPECT_NEAR(greedy.result.latency, test::bruteForceOptimum(problem), 1e-9);
+  EXPECT_NE(greedy.detail.find("1 exchange"), std::string::npos)
+      << greedy.detail;
+}
+
 TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   WorkloadGraph graph;
   graph.name = "g";

@@ -328,10 +328,16 @@ bool AnalyticalModel::Session::hasRoom(unsigned level, int64_t bytes,
              problem.usableBytes[level];
 }
 
+int64_t AnalyticalModel::Session::overflow(unsigned level) const {
+  if (problem.holdsEverything[level])
+    return 0;
+  return std::max<int64_t>(0, occupancy[level].max() -
+                                  int64_t(problem.usableBytes[level]));
+}
+
 bool AnalyticalModel::Session::fits() const {
   for (unsigned level = 0; level < problem.numLevels(); ++level)
-    if (!problem.holdsEverything[level] &&
-        occupancy[level].max() > problem.usableBytes[level])
+    if (overflow(level) > 0)
       return false;
   return true;
 }

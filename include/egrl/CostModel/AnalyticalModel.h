@@ -189,6 +189,8 @@ public:
   bool fits() const;
   /// Moves node `i`'s tensors; returns the new latency.
   double set(unsigned i, NodePlacement np);
+  /// Bytes by which `level` overflows at its fullest step (0 when it fits).
+  int64_t overflow(unsigned level) const;
   /// Whether `bytes` more fit in `level` during steps [first, last].
   bool hasRoom(unsigned level, int64_t bytes, unsigned first,
                unsigned last) const;
