@@ -194,7 +194,7 @@ public:
         improveByExchanges(context.model, placement, kMaxExchangeTrials);
     if (exchanges)
       detail += ", " + std::to_string(exchanges) +
-                (exchanges == 1 ? " exchange" : " exchanges") + " after it";
+                (exchanges == 1 ? " local move" : " local moves") + " after it";
     // Per-byte savings do not see every interaction (a weight promoted past
     // a level that streams it faster, say): on chips the model rates so,
     // native stays, as dp and ilp keep it when nothing beats it.
