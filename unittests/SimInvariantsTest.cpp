@@ -70,28 +70,6 @@ Placement greedyPlacement(const Problem &problem) {
   return result ? result->placement : Placement(problem.numNodes(), 0);
 }
 
-/// One tensor of a node: its weights or its output.
-struct Tensor {
-  unsigned node;
-  bool weights;
-};
-
-uint8_t &levelOf(Placement &placement, Tensor tensor) {
-  NodePlacement &np = placement[tensor.node];
-  return tensor.weights ? np.weights : np.output;
-}
-
-std::vector<Tensor> tensorsOf(const Problem &problem) {
-  std::vector<Tensor> tensors;
-  for (unsigned i = 0; i < problem.numNodes(); ++i) {
-    if (problem.weightBytes[i] > 0)
-      tensors.push_back({i, true});
-    if (problem.outputBytes[i] > 0)
-      tensors.push_back({i, false});
-  }
-  return tensors;
-}
-
 /// A valid placement: random levels, rectified.
 Placement randomValid(const Problem &problem, std::mt19937_64 &rng) {
   Placement placement(problem.numNodes(), 0);
@@ -105,7 +83,7 @@ Placement randomValid(const Problem &problem, std::mt19937_64 &rng) {
 /// The greedy placement with a few tensors demoted, rectified: the region
 /// searches seeded from a model explore.
 Placement nearGreedy(const Problem &problem, const Placement &greedy,
-                     llvm::ArrayRef<Tensor> tensors, std::mt19937_64 &rng) {
+                     llvm::ArrayRef<TensorRef> tensors, std::mt19937_64 &rng) {
   Placement placement = greedy;
   for (unsigned k = 0, moves = 1 + rng() % 4; k < moves; ++k) {
     uint8_t &level = levelOf(placement, tensors[rng() % tensors.size()]);
@@ -125,7 +103,7 @@ TEST(SimInvariants, AFasterLevelNeverMakesAValidPlacementSlower) {
     ASSERT_TRUE(sim);
     const double allFastest = sim->lowerBounds().allFastest;
     const double bound = sim->lowerBounds().bound();
-    std::vector<Tensor> tensors = tensorsOf(problem);
+    std::vector<TensorRef> tensors = tensorsOf(problem);
     Placement greedy = greedyPlacement(problem);
     std::mt19937_64 rng(7);
     unsigned placements = 0, moves = 0;
@@ -152,7 +130,7 @@ TEST(SimInvariants, AFasterLevelNeverMakesAValidPlacementSlower) {
         }
         // Two moves of a random tensor to a random faster level.
         for (unsigned k = 0; k < 2; ++k) {
-          Tensor tensor = tensors[rng() % tensors.size()];
+          TensorRef tensor = tensors[rng() % tensors.size()];
           Placement moved = placement;
           uint8_t &level = levelOf(moved, tensor);
           if (level == 0)

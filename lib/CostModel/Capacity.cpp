@@ -30,6 +30,17 @@ OccupancyScratch &threadScratch() {
 // Every evaluation rectifies: this is fitInOrder() in program order with the
 // weights first, written for speed (a row's peak so far skips range scans,
 // levels that hold everything are never scanned).
+std::vector<TensorRef> egrl::tensorsOf(const Problem &problem) {
+  std::vector<TensorRef> tensors;
+  for (unsigned i = 0; i < problem.numNodes(); ++i) {
+    if (problem.hasWeights(i))
+      tensors.push_back({i, true});
+    if (problem.outputBytes[i] > 0)
+      tensors.push_back({i, false});
+  }
+  return tensors;
+}
+
 CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
   CapacityReport report;

@@ -83,13 +83,7 @@ public:
       start.result = tracker.evaluate(start.placement);
     }
 
-    std::vector<TensorRef> tensors;
-    for (unsigned i = 0; i < problem.numNodes(); ++i) {
-      if (problem.hasWeights(i))
-        tensors.push_back({i, true});
-      if (problem.outputBytes[i] > 0)
-        tensors.push_back({i, false});
-    }
+    std::vector<TensorRef> tensors = tensorsOf(problem);
     const unsigned levels = problem.numLevels();
 
     std::mt19937_64 rng(mixSeed(context.options.seed, 0));

@@ -38,6 +38,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
 
 #include <queue>
@@ -64,12 +65,6 @@ struct Move {
   }
 };
 
-/// One tensor the exchanges may move: a node's weights or its output.
-struct Tensor {
-  unsigned node;
-  bool weights;
-};
-
 /// First-improvement exchanges on the model (the file comment says why).
 /// Each pass tries, for every tensor and every faster level, the move alone
 /// and, when that overflows, the move with one resident of that level
@@ -86,22 +81,13 @@ unsigned improveByExchanges(const AnalyticalModel &model, Placement &placement,
   };
   if (!session.fits())
     return finish(0);
-  std::vector<Tensor> tensors;
-  for (unsigned i = 0; i < problem.numNodes(); ++i) {
-    if (problem.weightBytes[i] > 0)
-      tensors.push_back({i, true});
-    if (problem.outputBytes[i] > 0)
-      tensors.push_back({i, false});
-  }
-  auto levelOf = [&](const Tensor &t) {
-    const NodePlacement &np = session.placement()[t.node];
-    return t.weights ? np.weights : np.output;
-  };
-  auto bytesOf = [&](const Tensor &t) {
+  const std::vector<TensorRef> tensors = tensorsOf(problem);
+  auto levelNow = [&](TensorRef t) { return levelOf(session.placement(), t); };
+  auto bytesOf = [&](TensorRef t) {
     return int64_t(t.weights ? problem.weightBytes[t.node]
                              : problem.outputBytes[t.node]);
   };
-  auto moveTo = [&](const Tensor &t, uint8_t level) {
+  auto moveTo = [&](TensorRef t, uint8_t level) {
     NodePlacement np = session.placement()[t.node];
     (t.weights ? np.weights : np.output) = level;
     return session.set(t.node, np);
@@ -114,8 +100,8 @@ unsigned improveByExchanges(const AnalyticalModel &model, Placement &placement,
   uint64_t trials = 0;
   for (bool improved = true; improved && trials < maxTrials;) {
     improved = false;
-    for (const Tensor &t : tensors) {
-      const uint8_t from = levelOf(t);
+    for (TensorRef t : tensors) {
+      const uint8_t from = levelNow(t);
       for (uint8_t level = 0; level < from && trials < maxTrials; ++level) {
         ++trials;
         double latency = moveTo(t, level);
@@ -131,8 +117,8 @@ unsigned improveByExchanges(const AnalyticalModel &model, Placement &placement,
         bool exchanged = false;
         if (!session.fits() && latency < best * (1 - 1e-12)) {
           const int64_t overflow = session.overflow(level);
-          for (const Tensor &r : tensors) {
-            if (levelOf(r) != level || bytesOf(r) < overflow ||
+          for (TensorRef r : tensors) {
+            if (levelNow(r) != level || bytesOf(r) < overflow ||
                 (r.node == t.node && r.weights == t.weights))
               continue;
             for (unsigned down = level + 1; down <= problem.slowestLevel() &&

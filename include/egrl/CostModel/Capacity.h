@@ -45,6 +45,13 @@ struct TensorRef {
 inline uint8_t &levelOf(Placement &placement, TensorRef t) {
   return t.weights ? placement[t.node].weights : placement[t.node].output;
 }
+inline uint8_t levelOf(const Placement &placement, TensorRef t) {
+  return t.weights ? placement[t.node].weights : placement[t.node].output;
+}
+
+/// The tensors that occupy memory, in program order: each node's weights,
+/// if it has any, then its output, if it has bytes.
+std::vector<TensorRef> tensorsOf(const Problem &problem);
 
 /// Makes `placement` fit as rectify() does, but visiting the tensors in
 /// `order` (each of the 2 x numNodes tensors once, weights and activations
