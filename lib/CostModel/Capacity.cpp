@@ -151,10 +151,7 @@ public:
         weightsUsed(problem.numLevels(), 0), rowMax(problem.numLevels(), 0),
         cells(size_t(problem.numLevels()) * problem.numNodes(), 0) {}
 
-  int64_t bytes(TensorRef t) const {
-    return t.weights ? problem.weightBytes[t.node]
-                     : problem.outputBytes[t.node];
-  }
+  int64_t bytes(TensorRef t) const { return tensorBytes(problem, t); }
   bool fits(TensorRef t, unsigned level) const {
     if (problem.holdsEverything[level])
       return true;

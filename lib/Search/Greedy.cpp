@@ -53,6 +53,8 @@ struct Move {
   bool weights;
   uint8_t level;
 
+  TensorRef tensor() const { return {node, weights}; }
+
   /// Max-heap order with deterministic tie-breaks.
   bool operator<(const Move &other) const {
     if (savedPerByte != other.savedPerByte)
@@ -64,6 +66,14 @@ struct Move {
     return level > other.level;
   }
 };
+
+/// The session's placement of `t`'s node with `t` moved to `level`.
+NodePlacement movedTo(const AnalyticalModel::Session &session, TensorRef t,
+                      uint8_t level) {
+  NodePlacement np = session.placement()[t.node];
+  (t.weights ? np.weights : np.output) = level;
+  return np;
+}
 
 /// First-improvement exchanges on the model (the file comment says why).
 /// Each pass tries, for every tensor and every faster level, the move alone
@@ -83,19 +93,11 @@ unsigned improveByExchanges(const AnalyticalModel &model, Placement &placement,
     return finish(0);
   const std::vector<TensorRef> tensors = tensorsOf(problem);
   auto levelNow = [&](TensorRef t) { return levelOf(session.placement(), t); };
-  auto bytesOf = [&](TensorRef t) {
-    return int64_t(t.weights ? problem.weightBytes[t.node]
-                             : problem.outputBytes[t.node]);
-  };
   auto moveTo = [&](TensorRef t, uint8_t level) {
-    NodePlacement np = session.placement()[t.node];
-    (t.weights ? np.weights : np.output) = level;
-    return session.set(t.node, np);
+    return session.set(t.node, movedTo(session, t, level));
   };
   double best = session.latency();
-  auto better = [&](double latency) {
-    return session.fits() && latency < best * (1 - 1e-12);
-  };
+  auto faster = [&](double latency) { return latency < best * (1 - 1e-12); };
   unsigned kept = 0;
   uint64_t trials = 0;
   for (bool improved = true; improved && trials < maxTrials;) {
@@ -105,35 +107,29 @@ unsigned improveByExchanges(const AnalyticalModel &model, Placement &placement,
       for (uint8_t level = 0; level < from && trials < maxTrials; ++level) {
         ++trials;
         double latency = moveTo(t, level);
-        if (better(latency)) {
-          best = latency;
-          improved = true;
-          ++kept;
-          break;
-        }
+        bool keep = session.fits() && faster(latency);
         // Demoting a resident as well only slows the model down, so pairs
         // are for a move that would be faster if it fitted, and only a
         // resident at least as large as the overflow can make room.
-        bool exchanged = false;
-        if (!session.fits() && latency < best * (1 - 1e-12)) {
+        if (!keep && !session.fits() && faster(latency)) {
           const int64_t overflow = session.overflow(level);
-          for (TensorRef r : tensors) {
-            if (levelNow(r) != level || bytesOf(r) < overflow ||
+          for (size_t k = 0; k < tensors.size() && !keep; ++k) {
+            TensorRef r = tensors[k];
+            if (levelNow(r) != level || tensorBytes(problem, r) < overflow ||
                 (r.node == t.node && r.weights == t.weights))
               continue;
-            for (unsigned down = level + 1; down <= problem.slowestLevel() &&
-                                            !exchanged && trials < maxTrials;
+            for (unsigned down = level + 1;
+                 down <= problem.slowestLevel() && !keep && trials < maxTrials;
                  ++down) {
               ++trials;
               latency = moveTo(r, down);
-              exchanged = better(latency);
+              keep = session.fits() && faster(latency);
             }
-            if (exchanged)
-              break;
-            moveTo(r, level);
+            if (!keep)
+              moveTo(r, level);
           }
         }
-        if (exchanged) {
+        if (keep) {
           best = latency;
           improved = true;
           ++kept;
@@ -212,17 +208,13 @@ private:
                                      Placement(n, problem.slowestLevel()));
 
     auto bytesOf = [&](const Move &m) {
-      return m.weights ? problem.weightBytes[m.node]
-                       : problem.outputBytes[m.node];
+      return tensorBytes(problem, m.tensor());
     };
     auto currentLevel = [&](const Move &m) {
-      const NodePlacement &np = session.placement()[m.node];
-      return m.weights ? np.weights : np.output;
+      return levelOf(session.placement(), m.tensor());
     };
     auto moved = [&](const Move &m) {
-      NodePlacement np = session.placement()[m.node];
-      (m.weights ? np.weights : np.output) = m.level;
-      return np;
+      return movedTo(session, m.tensor(), m.level);
     };
     // Latency saved by the move, measured by trying it on the session.
     auto saving = [&](const Move &m) {

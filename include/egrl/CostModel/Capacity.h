@@ -49,6 +49,11 @@ inline uint8_t levelOf(const Placement &placement, TensorRef t) {
   return t.weights ? placement[t.node].weights : placement[t.node].output;
 }
 
+/// The bytes tensor `t` occupies in whichever level holds it.
+inline int64_t tensorBytes(const Problem &problem, TensorRef t) {
+  return t.weights ? problem.weightBytes[t.node] : problem.outputBytes[t.node];
+}
+
 /// The tensors that occupy memory, in program order: each node's weights,
 /// if it has any, then its output, if it has bytes.
 std::vector<TensorRef> tensorsOf(const Problem &problem);
