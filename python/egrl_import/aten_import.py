@@ -40,7 +40,7 @@ from torch.overrides import TorchFunctionMode
 
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
-                           _is_tensorish, _has_value, _repeat_interleave_dim, TorchImportResult)
+                           _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -402,11 +402,12 @@ class _AtenImporter(_FxImporter):
             if x.rank == 3:
                 return em.conv1d(x, w, V(b) if b is not None else None, stride[0], (padding[0], padding[0]),
                                  dilation[0], groups)
-            if x.rank != 4:
-                raise self.fail("only 1-D and 2-D convolution are supported")
-            p = list(padding) * (2 if len(padding) == 1 else 1)
-            return em.conv2d(x, w, V(b) if b is not None else None, tuple(stride) * (3 - len(stride)),
-                             (p[0], p[1], p[0], p[1]), tuple(dilation) * (3 - len(dilation)), groups)
+            if x.rank not in (4, 5):
+                raise self.fail("only 1-D, 2-D and 3-D convolution are supported")
+            n = x.rank - 2
+            p = _ntuple(padding, n)
+            return em.conv(x, w, V(b) if b is not None else None, _ntuple(stride, n), p + p, _ntuple(dilation, n),
+                           groups)
 
         # element-wise
         binops = {aten.add: "add", aten.sub: "sub", aten.mul: "mul", aten.div: "div", aten.pow: "pow",
@@ -570,23 +571,26 @@ class _AtenImporter(_FxImporter):
             return self._pad(V(a[0]), a[1], "reflect" if "reflection" in op.__name__ else "replicate")
 
         # pooling
-        if op in (aten.max_pool2d_with_indices, aten.max_pool2d):
+        # (the op's own dimensionality, 2 or 3, is in its name)
+        if op in (aten.max_pool2d_with_indices, aten.max_pool2d, aten.max_pool3d_with_indices, aten.max_pool3d):
             x = V(a[0])
-            y = self._max_pool(x, a[1], _get(a, kw, 2, "stride"), _get(a, kw, 3, "padding", 0),
-                               _get(a, kw, 4, "dilation", 1), _get(a, kw, 5, "ceil_mode", False))
-            return (y, None) if op is aten.max_pool2d_with_indices else y
-        if op is aten.avg_pool2d:
-            from .torch_import import _pair
+            y = self._max_pool(x, 3 if "3d" in op.__name__ else 2, a[1], _get(a, kw, 2, "stride"),
+                               _get(a, kw, 3, "padding", 0), _get(a, kw, 4, "dilation", 1),
+                               _get(a, kw, 5, "ceil_mode", False))
+            return (y, None) if op in (aten.max_pool2d_with_indices, aten.max_pool3d_with_indices) else y
+        if op in (aten.avg_pool2d, aten.avg_pool3d):
             x = V(a[0])
-            k = _pair(a[1])
+            n = 3 if op is aten.avg_pool3d else 2
+            k = _ntuple(a[1], n)
             stride = _get(a, kw, 2, "stride") or k
-            p = _pair(_get(a, kw, 3, "padding", 0))
+            p = _ntuple(_get(a, kw, 3, "padding", 0), n)
             if _get(a, kw, 6, "divisor_override") is not None:
                 raise self.fail("divisor_override is not supported")
-            return em.avg_pool2d(x, k, _pair(stride), (p[0], p[1], p[0], p[1]), _get(a, kw, 4, "ceil_mode", False),
-                                 _get(a, kw, 5, "count_include_pad", True))
-        if op in (aten._adaptive_avg_pool2d, aten.adaptive_avg_pool2d):
-            return self._adaptive_avg(V(a[0]), a[1])
+            return em.avg_pool(x, k, _ntuple(stride, n), p + p, _get(a, kw, 4, "ceil_mode", False),
+                               _get(a, kw, 5, "count_include_pad", True))
+        if op in (aten._adaptive_avg_pool2d, aten.adaptive_avg_pool2d, aten._adaptive_avg_pool3d,
+                  aten.adaptive_avg_pool3d):
+            return self._adaptive_avg(V(a[0]), a[1], 3 if "3d" in op.__name__ else 2)
 
         raise self.fail("ATen op is not supported")
 

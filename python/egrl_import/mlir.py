@@ -112,6 +112,17 @@ def _i64_vector(xs: Sequence[int]) -> str:
     return f"dense<[{_ints(xs)}]> : vector<{len(xs)}xi64>"
 
 
+def _windows(out_dims: Sequence[str], kernel_dims: Sequence[str], stride, dilation) -> list[str]:
+    """The input positions a sliding window reads: out * stride + kernel * dilation, per spatial dim."""
+    return [f"{o if s == 1 else f'{o} * {s}'} + {k if d == 1 else f'{k} * {d}'}"
+            for o, k, s, d in zip(out_dims, kernel_dims, stride, dilation)]
+
+
+def _multiply_accumulate(b: "Body") -> str:
+    t = b.op(f"arith.mulf {b.args[0]}, {b.args[1]} : f32")
+    return b.op(f"arith.addf {b.args[2]}, {t} : f32")
+
+
 _SAFE = re.compile(r"[^A-Za-z0-9_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE_IN_STRING = re.compile(r'[\x00-\x1f\x7f"\\]')
@@ -657,41 +668,57 @@ class Emitter:
     def _out_size(size, k, stride, dilation, pad_total):
         return (size + pad_total - dilation * (k - 1) - 1) // stride + 1
 
-    def conv2d(self, x: Value, w: Value, bias: Value | None, stride, pads, dilation, groups: int) -> Value:
-        """NCHW conv; pads = (top, left, bottom, right). torch-mlir's form."""
-        n, c, h, wd = x.shape
-        f, cg, kh, kw = w.shape
+    def conv(self, x: Value, w: Value, bias: Value | None, stride, pads, dilation, groups: int) -> Value:
+        """NCHW or NCDHW conv; pads = the low pads then the high ones per spatial dim ((top, left,
+        bottom, right) in 2-D). torch-mlir's form: named ops, except a grouped 3-D conv (linalg has
+        no NCDHW grouped op), which is the 2-D grouped op's loops as a linalg.generic."""
+        sp = x.rank - 2
+        if sp not in (2, 3) or w.rank != x.rank:
+            raise UnsupportedError(f"conv: input {list(x.shape)} with weight {list(w.shape)}: only 1-D, 2-D and "
+                                   "3-D convolution is supported")
+        n, c, *size = x.shape
+        f, cg, *k = w.shape
         if c != cg * groups or f % groups:
             raise UnsupportedError(f"conv: {c} input channels, weight {list(w.shape)}, groups={groups} are inconsistent")
-        pt, pl, pb, pr = pads
-        oh = self._out_size(h, kh, stride[0], dilation[0], pt + pb)
-        ow = self._out_size(wd, kw, stride[1], dilation[1], pl + pr)
-        if oh <= 0 or ow <= 0:
+        lo, hi = list(pads[:sp]), list(pads[sp:])
+        osize = [self._out_size(size[i], k[i], stride[i], dilation[i], lo[i] + hi[i]) for i in range(sp)]
+        if min(osize) <= 0:
             raise UnsupportedError(f"conv: empty output for input {list(x.shape)}")
         if any(pads):
-            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb, pr], 0.0)
-        out = (n, f, oh, ow)
+            x = self.pad(x, [0, 0] + lo, [0, 0] + hi, 0.0)
+        out = (n, f, *osize)
         if bias is not None:
-            init = self.generic([(bias, ["d1"])], out, "f32", ["parallel"] * 4, lambda b: b.args[0])
+            init = self.generic([(bias, ["d1"])], out, "f32", ["parallel"] * x.rank, lambda b: b.args[0])
         else:
             init = self.fill(out, 0.0)
         attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
+        letters = "hw" if sp == 2 else "dhw"
         if groups == 1:
             v = Value(self._fresh(), out, "f32")
-            self._emit(f"{v.name} = linalg.conv_2d_nchw_fchw {attrs} ins({x.name}, {w.name} : {x.type}, {w.type}) outs({init.name} : {init.type}) -> {v.type}")
+            self._emit(f"{v.name} = linalg.conv_{sp}d_nc{letters}_fc{letters} {attrs} ins({x.name}, {w.name} : {x.type}, {w.type}) outs({init.name} : {init.type}) -> {v.type}")
             return v
         if groups == c == f:
-            w2 = self.collapse(w, [[0, 1], [2], [3]])
+            w2 = self.collapse(w, [[0, 1]] + [[i] for i in range(2, w.rank)])
             v = Value(self._fresh(), out, "f32")
-            self._emit(f"{v.name} = linalg.depthwise_conv_2d_nchw_chw {attrs} ins({x.name}, {w2.name} : {x.type}, {w2.type}) outs({init.name} : {init.type}) -> {v.type}")
+            self._emit(f"{v.name} = linalg.depthwise_conv_{sp}d_nc{letters}_c{letters} {attrs} ins({x.name}, {w2.name} : {x.type}, {w2.type}) outs({init.name} : {init.type}) -> {v.type}")
             return v
         g = groups
-        xg = self.expand(x, [[0], [1, 2], [3], [4]], [n, g, c // g, x.shape[2], x.shape[3]])
-        wg = self.expand(w, [[0, 1], [2], [3], [4]], [g, f // g, cg, kh, kw])
-        ig = self.expand(init, [[0], [1, 2], [3], [4]], [n, g, f // g, oh, ow])
-        v = Value(self._fresh(), ig.shape, "f32")
-        self._emit(f"{v.name} = linalg.conv_2d_ngchw_gfchw {attrs} ins({xg.name}, {wg.name} : {xg.type}, {wg.type}) outs({ig.name} : {ig.type}) -> {v.type}")
-        return self.collapse(v, [[0], [1, 2], [3], [4]])
+        split = [[0], [1, 2]] + [[i] for i in range(3, x.rank + 1)]
+        xg = self.expand(x, split, [n, g, c // g] + list(x.shape[2:]))
+        wg = self.expand(w, [[0, 1]] + [[i] for i in range(2, w.rank + 1)], [g, f // g, cg] + k)
+        ig = self.expand(init, split, [n, g, f // g] + osize)
+        if sp == 2:
+            v = Value(self._fresh(), ig.shape, "f32")
+            self._emit(f"{v.name} = linalg.conv_2d_ngchw_gfchw {attrs} ins({xg.name}, {wg.name} : {xg.type}, {wg.type}) outs({ig.name} : {ig.type}) -> {v.type}")
+        else:
+            # Loops n, g, f, the output positions, then c and the kernel positions (reductions).
+            o, r = [f"d{3 + i}" for i in range(sp)], [f"d{4 + sp + i}" for i in range(sp)]
+            ch = f"d{3 + sp}"
+            v = self.generic([(xg, ["d0", "d1", ch] + _windows(o, r, stride, dilation)),
+                              (wg, ["d1", "d2", ch] + r)], ig.shape, "f32",
+                             ["parallel"] * (3 + sp) + ["reduction"] * (1 + sp), _multiply_accumulate, init=ig,
+                             out_dims=["d0", "d1", "d2"] + o)
+        return self.collapse(v, split)
 
     def conv1d(self, x: Value, w: Value, bias: Value | None, stride: int, pads, dilation: int, groups: int) -> Value:
         """NCL conv as a conv2d of height 1 (a compiler's usual lowering); pads = (left, right)."""
@@ -699,7 +726,7 @@ class Emitter:
         f, cg, k = w.shape
         x2 = self.expand(x, [[0], [1], [2, 3]], [n, c, 1, length])
         w2 = self.expand(w, [[0], [1], [2, 3]], [f, cg, 1, k])
-        y = self.conv2d(x2, w2, bias, (1, stride), (0, pads[0], 0, pads[1]), (1, dilation), groups)
+        y = self.conv(x2, w2, bias, (1, stride), (0, pads[0], 0, pads[1]), (1, dilation), groups)
         return self.collapse(y, [[0], [1], [2, 3]])
 
     def group_norm(self, x: Value, groups: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
@@ -877,13 +904,17 @@ class Emitter:
             x = v
         flipped = self.generic([(w, ["d1", "d0", f"{kh - 1} - d2", f"{kw - 1} - d3"])], (f, ci, kh, kw), "f32",
                                ["parallel"] * 4, lambda b: b.args[0])
-        return self.conv2d(x, flipped, bias, (1, 1), (low[0], low[1], high[0], high[1]), tuple(dilation), 1)
+        return self.conv(x, flipped, bias, (1, 1), (low[0], low[1], high[0], high[1]), tuple(dilation), 1)
 
     def _pool_geometry(self, x, kernel, stride, pads, dilation, ceil_mode):
-        n, c, h, w = x.shape
-        pt, pl, pb, pr = pads
+        """Output shape and the extra high padding ceil_mode's last windows need; pads as conv's."""
+        sp = x.rank - 2
+        if sp not in (2, 3) or len(kernel) != sp:
+            raise UnsupportedError(f"{len(kernel)}-D pooling of a rank-{x.rank} input is not supported (batched 2-D "
+                                   "and 3-D pooling)")
         outs, extra = [], []
-        for size, k, s, d, lo, hi in ((h, kernel[0], stride[0], dilation[0], pt, pb), (w, kernel[1], stride[1], dilation[1], pl, pr)):
+        for i in range(sp):
+            size, k, s, d, lo, hi = x.shape[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[sp + i]
             span = size + lo + hi - d * (k - 1) - 1
             o = span // s + 1
             if ceil_mode:
@@ -893,45 +924,61 @@ class Emitter:
             need = (o - 1) * s + d * (k - 1) + 1 - (size + lo + hi)
             outs.append(o)
             extra.append(max(need, 0))
-        return (n, c, outs[0], outs[1]), extra
+        return tuple(x.shape[:2]) + tuple(outs), extra
 
-    def max_pool2d(self, x: Value, kernel, stride, pads, dilation=(1, 1), ceil_mode=False) -> Value:
-        """tensor.pad with -inf + linalg.pooling_nchw_max."""
+    def max_pool(self, x: Value, kernel, stride, pads, dilation=None, ceil_mode=False) -> Value:
+        """tensor.pad with -inf + linalg.pooling_nchw_max (2-D) or its NCDHW generic (3-D)."""
+        sp = x.rank - 2
+        dilation = dilation or (1,) * sp
         out, extra = self._pool_geometry(x, kernel, stride, pads, dilation, ceil_mode)
-        pt, pl, pb, pr = pads
         if any(pads) or any(extra):
-            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb + extra[0], pr + extra[1]], float("-inf"))
+            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + [h + e for h, e in zip(pads[sp:], extra)],
+                         float("-inf"))
         init = self.fill(out, float("-inf"))
-        return self._pool("linalg.pooling_nchw_max", x, init, kernel, stride, dilation)
+        return self._pool("max", x, init, kernel, stride, dilation)
 
-    def _pool(self, opname, x, init, kernel, stride, dilation) -> Value:
+    def _pool(self, kind, x, init, kernel, stride, dilation) -> Value:
+        """linalg.pooling_nchw_{max,sum}; in 3-D, where linalg has no NCDHW pooling op, the same
+        loops as a linalg.generic (the window's shape an unread tensor.empty operand, as in the
+        named ops, so it still matches the convolution interface)."""
         k = self.empty(tuple(kernel), "f32")
+        sp = x.rank - 2
+        if sp == 3:
+            o, r = [f"d{2 + i}" for i in range(sp)], [f"d{2 + sp + i}" for i in range(sp)]
+            op = "arith.maximumf" if kind == "max" else "arith.addf"
+            return self.generic([(x, ["d0", "d1"] + _windows(o, r, stride, dilation)), (k, r)], init.shape, "f32",
+                                ["parallel"] * (2 + sp) + ["reduction"] * sp,
+                                lambda b: b.op(f"{op} {b.args[0]}, {b.args[2]} : f32"), init=init,
+                                out_dims=["d0", "d1"] + o)
         v = Value(self._fresh(), init.shape, "f32")
         attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
-        self._emit(f"{v.name} = {opname} {attrs} ins({x.name}, {k.name} : {x.type}, {k.type}) outs({init.name} : {init.type}) -> {v.type}")
+        self._emit(f"{v.name} = linalg.pooling_nchw_{kind} {attrs} ins({x.name}, {k.name} : {x.type}, {k.type}) outs({init.name} : {init.type}) -> {v.type}")
         return v
 
-    def avg_pool2d(self, x: Value, kernel, stride, pads=(0, 0, 0, 0), ceil_mode=False, count_include_pad=True) -> Value:
-        """linalg.pooling_nchw_sum + a divide by the window size."""
+    def avg_pool(self, x: Value, kernel, stride, pads=None, ceil_mode=False, count_include_pad=True) -> Value:
+        """The sum pooling of max_pool's form + a divide by the window size."""
+        sp = x.rank - 2
+        pads = pads or (0,) * (2 * sp)
         if any(pads) and not count_include_pad:
             raise UnsupportedError("average pooling with padding and count_include_pad=False is not supported")
-        out, extra = self._pool_geometry(x, kernel, stride, pads, (1, 1), ceil_mode)
+        out, extra = self._pool_geometry(x, kernel, stride, pads, (1,) * sp, ceil_mode)
         if any(extra):
             raise UnsupportedError("average pooling with ceil_mode windows past the edge is not supported")
-        pt, pl, pb, pr = pads
         if any(pads):
-            x = self.pad(x, [0, 0, pt, pl], [0, 0, pb, pr], 0.0)
+            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + list(pads[sp:]), 0.0)
         init = self.fill(out, 0.0)
-        s = self._pool("linalg.pooling_nchw_sum", x, init, kernel, stride, (1, 1))
-        return self.binary("div", s, float(kernel[0] * kernel[1]))
+        s = self._pool("sum", x, init, kernel, stride, (1,) * sp)
+        return self.binary("div", s, float(math.prod(kernel)))
 
-    def adaptive_avg_pool2d(self, x: Value, out_hw) -> Value:
-        h, w = x.shape[2:]
-        oh, ow = out_hw
-        if h % oh or w % ow:
-            raise UnsupportedError(f"adaptive average pooling {h}x{w} -> {oh}x{ow} needs uneven windows (not supported)")
-        k = (h // oh, w // ow)
-        return self.avg_pool2d(x, k, k)
+    def adaptive_avg_pool(self, x: Value, out_size) -> Value:
+        size = x.shape[2:]
+        if len(out_size) != len(size):
+            raise UnsupportedError(f"adaptive average pooling of {list(x.shape)} to {list(out_size)}")
+        if any(i % o for i, o in zip(size, out_size)):
+            raise UnsupportedError(f"adaptive average pooling {'x'.join(map(str, size))} -> "
+                                   f"{'x'.join(map(str, out_size))} needs uneven windows (not supported)")
+        k = tuple(i // o for i, o in zip(size, out_size))
+        return self.avg_pool(x, k, k)
 
     # -- matmul family ------------------------------------------------------
     def matmul(self, a: Value, b: Value) -> Value:

@@ -470,21 +470,21 @@ class _OnnxImporter:
                 raise self.fail("storage_order=1 is not supported")
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
-            return em.max_pool2d(x, k, s, pads, tuple(at.get("dilations", (1, 1))), bool(at.get("ceil_mode", 0)))
+            return em.max_pool(x, k, s, pads, tuple(at.get("dilations", (1,) * len(k))), bool(at.get("ceil_mode", 0)))
         if op == "AveragePool":
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
-            return em.avg_pool2d(x, k, s, pads, bool(at.get("ceil_mode", 0)), bool(at.get("count_include_pad", 0)))
+            return em.avg_pool(x, k, s, pads, bool(at.get("ceil_mode", 0)), bool(at.get("count_include_pad", 0)))
         if op == "GlobalAveragePool":
             x = self.tensor(node, 0)
-            if x.rank != 4:
-                raise self.fail("only 2-D (NCHW) global pooling is supported")
-            return em.adaptive_avg_pool2d(x, (1, 1))
+            if x.rank not in (4, 5):
+                raise self.fail("only 2-D and 3-D (NCHW, NCDHW) global pooling is supported")
+            return em.adaptive_avg_pool(x, (1,) * (x.rank - 2))
         if op == "GlobalMaxPool":
             x = self.tensor(node, 0)
-            if x.rank != 4:
-                raise self.fail("only 2-D (NCHW) global pooling is supported")
-            return em.max_pool2d(x, x.shape[2:], (1, 1), (0, 0, 0, 0))
+            if x.rank not in (4, 5):
+                raise self.fail("only 2-D and 3-D (NCHW, NCDHW) global pooling is supported")
+            return em.max_pool(x, x.shape[2:], (1,) * (x.rank - 2), (0,) * (2 * x.rank - 4))
         if op == "Flatten":
             x = self.tensor(node, 0)
             axis = self._axis(at.get("axis", 1), x.rank, inclusive=True) if x.rank else 0
@@ -681,15 +681,15 @@ class _OnnxImporter:
             p = list(at.get("pads", [0] * (2 * spatial)))
             if len(p) != 2 * spatial:
                 raise self.fail(f"pads {p} must have {2 * spatial} entries (a begin and an end per spatial dim)")
-            return (p[0], p[1], p[2], p[3])
+            return tuple(p)
         if auto == "VALID":
-            return (0, 0, 0, 0)
+            return (0,) * (2 * spatial)
         tot = []
-        for i in range(2):
+        for i in range(spatial):
             out = -(-in_hw[i] // strides[i])
             tot.append(max(0, (out - 1) * strides[i] + dilations[i] * (kernel[i] - 1) + 1 - in_hw[i]))
         lo = [t // 2 if auto == "SAME_UPPER" else t - t // 2 for t in tot]
-        return (lo[0], lo[1], tot[0] - lo[0], tot[1] - lo[1])
+        return tuple(lo) + tuple(t - lo_ for t, lo_ in zip(tot, lo))
 
     def _conv(self, node, at):
         x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
@@ -702,15 +702,17 @@ class _OnnxImporter:
             flat = {**at, **({"pads": [0, at["pads"][0], 0, at["pads"][1]]} if "pads" in at else {})}
             pads = self._pads(flat, 2, (1, k), (1, s), (1, d), (1, x.shape[2]))
             return self.em.conv1d(x, w, b, s, (pads[1], pads[3]), d, at.get("group", 1))
-        if x.rank != 4:
-            raise self.fail(f"only 1-D and 2-D convolution (rank-3 or rank-4 input) are supported, got rank {x.rank}")
+        if x.rank not in (4, 5):
+            raise self.fail(f"only 1-D, 2-D and 3-D convolution (rank-3 to rank-5 input) are supported, got rank "
+                            f"{x.rank}")
+        n = x.rank - 2
         k = tuple(at.get("kernel_shape", w.shape[2:]))
         if k != tuple(w.shape[2:]):
             raise self.fail(f"kernel_shape {list(k)} differs from the weight's {list(w.shape[2:])}")
-        s = tuple(at.get("strides", (1, 1)))
-        d = tuple(at.get("dilations", (1, 1)))
-        pads = self._pads(at, 2, k, s, d, x.shape[2:])
-        return self.em.conv2d(x, w, b, s, pads, d, at.get("group", 1))
+        s = tuple(at.get("strides", (1,) * n))
+        d = tuple(at.get("dilations", (1,) * n))
+        pads = self._pads(at, n, k, s, d, x.shape[2:])
+        return self.em.conv(x, w, b, s, pads, d, at.get("group", 1))
 
     def _pad(self, node, at):
         x = self.tensor(node, 0)
@@ -762,13 +764,16 @@ class _OnnxImporter:
         return self.em.upsample_nearest(x, factors[lead:])
 
     def _window(self, node, at, x):
-        if x.rank != 4:
-            raise self.fail("only 2-D pooling (rank-4 input) is supported")
+        if x.rank not in (4, 5):
+            raise self.fail("only 2-D and 3-D pooling (rank-4 or rank-5 input) is supported")
         if "kernel_shape" not in at:
             raise self.fail("kernel_shape is required")
+        n = x.rank - 2
         k = tuple(at["kernel_shape"])
-        s = tuple(at.get("strides", (1, 1)))
-        pads = self._pads(at, 2, k, s, tuple(at.get("dilations", (1, 1))), x.shape[2:])
+        if len(k) != n:
+            raise self.fail(f"kernel_shape {list(k)} for a rank-{x.rank} input")
+        s = tuple(at.get("strides", (1,) * n))
+        pads = self._pads(at, n, k, s, tuple(at.get("dilations", (1,) * n)), x.shape[2:])
         return k, s, pads
 
     def _reshape(self, node, at):

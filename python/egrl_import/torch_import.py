@@ -175,6 +175,12 @@ def _pair(v) -> tuple:
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
 
+def _ntuple(v, n: int) -> tuple:
+    """torch's int-or-sequence window argument as n ints (a one-element list repeats, as ATen's int[n] does)."""
+    v = tuple(v) if isinstance(v, (tuple, list)) else (v,)
+    return v * n if len(v) == 1 else v
+
+
 def _arg(args, kwargs, i, name, default=None):
     if len(args) > i:
         return args[i]
@@ -554,12 +560,12 @@ class _FxImporter:
     def _module(self, mod: nn.Module, path: str, a, kw):
         em = self.em
         x = self.value(a[0]) if a else None
-        if isinstance(mod, nn.Conv2d):
+        if isinstance(mod, (nn.Conv2d, nn.Conv3d)):
             if mod.padding_mode != "zeros":
                 raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
             pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
-            return em.conv2d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
-                             _pair(mod.stride), pads, _pair(mod.dilation), mod.groups)
+            return em.conv(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                           tuple(mod.stride), pads, tuple(mod.dilation), mod.groups)
         if isinstance(mod, nn.Conv1d):
             if mod.padding_mode != "zeros":
                 raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
@@ -586,7 +592,7 @@ class _FxImporter:
             return self._pad(x, mod.padding, mode, getattr(mod, "value", 0.0))
         if isinstance(mod, nn.Upsample):
             return self._upsample(x, mod.mode, mod.align_corners)
-        if isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
+        if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
             if mod.training or not mod.track_running_stats or mod.running_mean is None:
                 raise self.fail("batch-norm without running statistics (training mode) is not supported")
             return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
@@ -611,18 +617,17 @@ class _FxImporter:
             return x
         if isinstance(mod, nn.Flatten):
             return self._flatten(x, mod.start_dim, mod.end_dim)
-        if isinstance(mod, nn.MaxPool2d):
-            return self._max_pool(x, mod.kernel_size, mod.stride, mod.padding, mod.dilation, mod.ceil_mode,
-                                  mod.return_indices)
-        if isinstance(mod, nn.AvgPool2d):
+        if isinstance(mod, (nn.MaxPool2d, nn.MaxPool3d)):
+            return self._max_pool(x, _spatial_dims(mod), mod.kernel_size, mod.stride, mod.padding, mod.dilation,
+                                  mod.ceil_mode, mod.return_indices)
+        if isinstance(mod, (nn.AvgPool2d, nn.AvgPool3d)):
             if mod.divisor_override:
                 raise self.fail("divisor_override is not supported")
-            k = _pair(mod.kernel_size)
-            p = _pair(mod.padding)
-            return em.avg_pool2d(x, k, _pair(mod.stride or k), (p[0], p[1], p[0], p[1]), mod.ceil_mode,
-                                 mod.count_include_pad)
-        if isinstance(mod, nn.AdaptiveAvgPool2d):
-            return self._adaptive_avg(x, mod.output_size)
+            n = _spatial_dims(mod)
+            k, p = _ntuple(mod.kernel_size, n), _ntuple(mod.padding, n)
+            return em.avg_pool(x, k, _ntuple(mod.stride or k, n), p + p, mod.ceil_mode, mod.count_include_pad)
+        if isinstance(mod, (nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)):
+            return self._adaptive_avg(x, mod.output_size, _spatial_dims(mod))
         if isinstance(mod, nn.Linear):
             return em.linear(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"))
         if isinstance(mod, nn.LayerNorm):
@@ -688,27 +693,30 @@ class _FxImporter:
         return self.em.unary("softplus", x, beta=beta)
 
     def _conv_pads(self, padding, kernel, dilation):
+        """The low pads then the high ones per spatial dim (kernel has one entry per dim)."""
+        n = len(kernel)
         if padding == "valid":
-            return (0, 0, 0, 0)
-        k, d = _pair(kernel), _pair(dilation)
+            return (0,) * (2 * n)
+        k, d = _ntuple(kernel, n), _ntuple(dilation, n)
         if padding == "same":
-            tot = [d[i] * (k[i] - 1) for i in range(2)]
-            return (tot[0] // 2, tot[1] // 2, tot[0] - tot[0] // 2, tot[1] - tot[1] // 2)
-        p = _pair(padding)
-        return (p[0], p[1], p[0], p[1])
+            tot = [d[i] * (k[i] - 1) for i in range(n)]
+            return tuple(t // 2 for t in tot) + tuple(t - t // 2 for t in tot)
+        p = _ntuple(padding, n)
+        return p + p
 
-    def _max_pool(self, x, kernel, stride, padding, dilation, ceil_mode, return_indices=False):
+    def _max_pool(self, x, n, kernel, stride, padding, dilation, ceil_mode, return_indices=False):
+        """n-D max pooling (n = 2 or 3, the op's own dimensionality, not the input's)."""
         if return_indices:
             raise self.fail("max-pool return_indices is not supported")
-        k = _pair(kernel)
-        s = _pair(stride) if stride not in (None, ()) else k
-        p = _pair(padding)
-        return self.em.max_pool2d(x, k, s, (p[0], p[1], p[0], p[1]), _pair(dilation), bool(ceil_mode))
+        k = _ntuple(kernel, n)
+        s = _ntuple(stride, n) if stride not in (None, (), []) else k
+        p = _ntuple(padding, n)
+        return self.em.max_pool(x, k, s, p + p, _ntuple(dilation, n), bool(ceil_mode))
 
-    def _adaptive_avg(self, x, size):
-        size = _pair(size)
+    def _adaptive_avg(self, x, size, n=2):
+        size = _ntuple(size, n)
         size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(size))
-        return self.em.adaptive_avg_pool2d(x, size)
+        return self.em.adaptive_avg_pool(x, size)
 
     def _flatten(self, x: Value, start=0, end=-1):
         if x.rank == 0:
@@ -796,11 +804,12 @@ class _FxImporter:
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
             return em.embedding(self.value(a[0]), self.value(a[1]))
-        if fn is F.adaptive_avg_pool2d:
-            return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"))
-        if fn is F.max_pool2d:
-            return self._max_pool(self.value(a[0]), _arg(a, kw, 1, "kernel_size"), _arg(a, kw, 2, "stride"),
-                                  _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
+        if fn in (F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
+            return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"),
+                                      3 if fn is F.adaptive_avg_pool3d else 2)
+        if fn in (F.max_pool2d, F.max_pool3d):
+            return self._max_pool(self.value(a[0]), 3 if fn is F.max_pool3d else 2, _arg(a, kw, 1, "kernel_size"),
+                                  _arg(a, kw, 2, "stride"), _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
                                   _arg(a, kw, 5, "ceil_mode", False), _arg(a, kw, 6, "return_indices", False))
         if fn is torch.view_as_complex:
             return self._view_as_complex(self.value(a[0]))
@@ -1036,6 +1045,11 @@ def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
     if not -rank <= dim < rank:
         raise UnsupportedError(f"repeat_interleave along dim {dim} of a rank-{rank} tensor")
     return dim % rank
+
+
+def _spatial_dims(mod: nn.Module) -> int:
+    """2 for a *2d pooling module, 3 for a *3d one (from its type: its arguments may be one int)."""
+    return 3 if type(mod).__name__.endswith("3d") else 2
 
 
 def _in_module(n: fx.Node) -> str:
