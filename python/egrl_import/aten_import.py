@@ -573,6 +573,8 @@ class _AtenImporter(_FxImporter):
         # pooling
         # (the op's own dimensionality, 2 or 3, is in its name)
         if op in (aten.max_pool2d_with_indices, aten.max_pool2d, aten.max_pool3d_with_indices, aten.max_pool3d):
+            if any(u.args[1] == 1 and u.users for u in self.node.users):
+                raise self.fail("the indices of a max-pool are not supported (its values are)")
             x = V(a[0])
             y = self._max_pool(x, 3 if "3d" in op.__name__ else 2, a[1], _get(a, kw, 2, "stride"),
                                _get(a, kw, 3, "padding", 0), _get(a, kw, 4, "dilation", 1),

@@ -169,6 +169,24 @@ class OnnxExportTest(unittest.TestCase):
                 self.numeric(om, m, [x])
         self.assertTrue({"Conv", "InstanceNormalization", "Pad", "Resize", "Tile", "ConvTranspose"} <= seen, seen)
 
+    def test_conv3d_batchnorm_and_3d_pooling(self):
+        """torch's export of the 3-D test module: Conv (plain, depthwise, grouped),
+        BatchNormalization, MaxPool (ceil_mode), AveragePool, GlobalAveragePool on NCDHW."""
+        from test_torch_import import Video3d
+
+        m, inp = _randomize(Video3d(same=False)), [torch.randn(1, 4, 5, 9, 8)]
+        om = self.export(m, inp, training=torch.onnx.TrainingMode.PRESERVE)
+        ops = {n.op_type for n in om.graph.node}
+        self.assertTrue({"Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool"} <= ops, ops)
+        r = import_onnx(om, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        for s in ("linalg.conv_3d_ncdhw_fcdhw", "linalg.depthwise_conv_3d_ncdhw_cdhw", "math.rsqrt"):
+            self.assertIn(s, r.text)
+        self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()) + 2 * m.bn.num_features)
+        with torch.no_grad():
+            ref = m(*inp)
+        support.run_numeric(self, r.text, [i.numpy() for i in inp], [t.numpy() for t in ref])
+
     def test_sin_cos_and_repeat_interleave(self):
         """Sin and Cos (a timestep embedding of run-time data) and repeat_interleave by an
         integer (grouped-query attention: Expand + Reshape on shapes that Split and Where
@@ -444,6 +462,37 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         self.assertNotIn("dynamic", msg)
         m = _graph_model([helper.make_node("Relu", ["x"], ["y"])], [_vi("x", ["N", "S", 4])], [_vi("y", None)])
         self.assertIn("has rank 2; the input has rank 3", self.error(m, {"x": [1, 4]}))
+
+    def test_3d_conv_auto_pad_global_max_pool_and_what_stays_unsupported(self):
+        """A 3-D Conv with auto_pad SAME_UPPER and strides, and GlobalMaxPool on NCDHW, equal to
+        torch; 4-D spatial Conv and pooling and a 3-D ConvTranspose are one-line errors."""
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((1, 2, 5, 6, 7)).astype(np.float32)
+        w = rng.standard_normal((3, 2, 3, 3, 2)).astype(np.float32)
+        m = _graph_model([helper.make_node("Conv", ["x", "w"], ["c"], strides=[2, 2, 1], auto_pad="SAME_UPPER"),
+                          helper.make_node("GlobalMaxPool", ["c"], ["y"])],
+                         [_vi("x", [1, 2, 5, 6, 7])], [_vi("c", None), _vi("y", None)],
+                         [numpy_helper.from_array(w, "w")])
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        # SAME_UPPER: total pads 2, 1, 1 (the odd one at the end).
+        c = torch.nn.functional.conv3d(torch.nn.functional.pad(torch.from_numpy(x), (0, 1, 0, 1, 1, 1)),
+                                       torch.from_numpy(w), stride=(2, 2, 1)).numpy()
+        self.assertEqual(c.shape, (1, 3, 3, 3, 7))
+        support.run_numeric(self, r.text, [x], [c, c.max(axis=(2, 3, 4), keepdims=True)])
+
+        x6 = [_vi("x", [1, 2, 3, 3, 3, 3])]
+        m = _graph_model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv4d")], x6, [_vi("y", None)],
+                         [numpy_helper.from_array(np.zeros((2, 2, 1, 1, 1, 1), np.float32), "w")])
+        self.assertIn("ONNX node 'conv4d' (op type Conv): only 1-D, 2-D and 3-D convolution", self.error(m))
+        m = _graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool4d", kernel_shape=[2, 2, 2, 2])],
+                         x6, [_vi("y", None)])
+        self.assertIn("ONNX node 'pool4d' (op type MaxPool): only 2-D and 3-D pooling", self.error(m))
+        m = _graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up3d")],
+                         [_vi("x", [1, 2, 3, 3, 3])], [_vi("y", None)],
+                         [numpy_helper.from_array(np.zeros((2, 2, 2, 2, 2), np.float32), "w")])
+        self.assertIn("ONNX node 'up3d' (op type ConvTranspose): transposed convolution is supported in 2-D",
+                      self.error(m))
 
     def test_errors_while_lowering_name_the_node(self):
         # i64 against i64 compares (a padding mask); i64 against f32 does not.

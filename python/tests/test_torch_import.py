@@ -282,12 +282,33 @@ if support.HAVE_TORCH:
             z = F.group_norm(z, 1) + F.interpolate(z[:, :, ::2, ::2], size=(8, 8)) + self.norm(z)
             return F.pad(z, (1, 1, 2, 0)) + x[:, :1, :1, :1].repeat(1, 11, 10, 10)
 
+    class Video3d(nn.Module):
+        """3-D conv (strided, padded, with bias; depthwise and dilated; grouped), BatchNorm3d and
+        3-D pooling (max with padding and ceil_mode, avg with padding, adaptive with a None
+        size, and their functions). `same=False` spells the depthwise padding out, as
+        torch.onnx 1.13 cannot export padding="same"."""
+        def __init__(self, same=True):
+            super().__init__()
+            self.conv = nn.Conv3d(4, 8, 3, stride=(1, 2, 2), padding=1)
+            self.bn = nn.BatchNorm3d(8)
+            self.dw = nn.Conv3d(8, 8, 3, padding="same" if same else (1, 2, 1), dilation=(1, 2, 1), groups=8,
+                                bias=False)
+            self.grouped = nn.Conv3d(8, 4, (1, 3, 3), padding=(0, 1, 1), groups=2)
+            self.maxpool = nn.MaxPool3d(3, stride=2, padding=1, ceil_mode=True)
+            self.avgpool = nn.AvgPool3d((1, 2, 2), padding=(0, 1, 1))
+            self.adaptive = nn.AdaptiveAvgPool3d((1, None, 1))
+
+        def forward(self, x):
+            y = self.grouped(self.dw(F.relu(self.bn(self.conv(x)))))
+            z = F.max_pool3d(y, 2, 1)
+            return self.adaptive(self.avgpool(self.maxpool(y))), F.adaptive_avg_pool3d(z, 1)
+
 
 @support.needs_torch
 class OpTranslationTest(unittest.TestCase):
-    def check(self, module, inputs, expect=(), numeric=True, atol=1e-4):
+    def check(self, module, inputs, expect=(), numeric=True, atol=1e-4, trace="auto"):
         module = _randomize(module)
-        r = import_module(module, inputs)
+        r = import_module(module, inputs, trace=trace)
         for s in expect:
             self.assertIn(s, r.text)
         support.mlir_opt(self, r.text)
@@ -297,7 +318,7 @@ class OpTranslationTest(unittest.TestCase):
         self.assertEqual(r.kept_buffer_count, bn)
         self.assertNotIn("num_batches_tracked", r.text)
         if numeric:
-            ri = import_module(module, inputs, inline_weights=True)
+            ri = import_module(module, inputs, inline_weights=True, trace=trace)
             with torch.no_grad():
                 ref = module(*inputs)
             refs = ref if isinstance(ref, tuple) else (ref,)
@@ -656,6 +677,21 @@ class OpTranslationTest(unittest.TestCase):
                    ["linalg.depthwise_conv_2d_nchw_chw", "tensor<8x1x3x3xf32> into tensor<8x3x3xf32>",
                     "linalg.conv_2d_ngchw_gfchw"])
 
+    def test_conv3d_batchnorm3d_and_3d_pooling(self):
+        """Video-model ops on both routes: the named 3-D convolutions, a grouped one and 3-D
+        pooling as linalg.generic window ops (no NCDHW named op), batch-norm on 5-D."""
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Video3d(), [torch.randn(1, 4, 5, 9, 8)], trace=trace, expect=[
+                    "linalg.conv_3d_ncdhw_fcdhw {dilations = dense<1> : vector<3xi64>, strides = dense<[1, 2, 2]> "
+                    ": vector<3xi64>}", "linalg.depthwise_conv_3d_ncdhw_cdhw",
+                    "tensor<8x1x3x3x3xf32> into tensor<8x3x3x3xf32>", "math.rsqrt", "0xFF800000",
+                    "(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2 * 2 + d5, d3 * 2 + d6, d4 * 2 + d7)",
+                    "(d0, d1, d6, d3 + d7, d4 + d8, d5 + d9)"])
+                self.assertEqual(r.route, trace)
+                self.assertNotIn("pooling_", r.text)
+                self.assertEqual(r.text.count("linalg.conv_3d_ncdhw_fcdhw"), 1)
+
     def test_batchnorm_relu_relu6_residual(self):
         class Block(nn.Module):
             def __init__(self):
@@ -856,6 +892,33 @@ class UnsupportedOpTest(unittest.TestCase):
         self.assertEqual(str(cm.exception), "fx node '_1' (call_module 1 (ReLU)): internal error: KeyError: 'k' "
                                             "(the aten route failed too: aten node 'relu' (call_function "
                                             "aten.relu.default) in module '1' (ReLU): internal error: KeyError: 'k')")
+
+    def test_3d_forms_still_unsupported_are_one_line_errors(self):
+        """Transposed 3-D convolution, max-pool indices, uneven adaptive windows and an unbatched
+        input to a 3-D pooling module (which a 2-D pooling over its last dims would get wrong)."""
+        class Indices(nn.Module):
+            def forward(self, x):
+                return F.max_pool3d(x, 2, return_indices=True)[1].float()
+
+        cases = ((nn.Sequential(nn.ConvTranspose3d(2, 2, 3)), torch.randn(1, 2, 3, 3, 3), {
+                     "fx": "module type torch.nn.modules.conv.ConvTranspose3d is not supported",
+                     "aten": "transposed convolution is supported in 2-D with one group"}),
+                 (Indices(), torch.randn(1, 2, 4, 4, 4), {
+                     "fx": "function torch.nn.functional.max_pool3d_with_indices is not supported",
+                     "aten": "the indices of a max-pool are not supported (its values are)"}),
+                 (nn.AdaptiveAvgPool3d(3), torch.randn(1, 2, 4, 6, 6), {
+                     "fx": "adaptive average pooling 4x6x6 -> 3x3x3 needs uneven windows",
+                     "aten": "adaptive average pooling 4x6x6 -> 3x3x3 needs uneven windows"}),
+                 (nn.MaxPool3d(2), torch.randn(2, 4, 4, 4), {
+                     "fx": "3-D pooling of a rank-4 input is not supported",
+                     "aten": "3-D pooling of a rank-4 input is not supported"}))
+        for m, x, messages in cases:
+            for trace, message in messages.items():
+                with self.subTest(m=type(m).__name__, trace=trace):
+                    with self.assertRaises(UnsupportedError) as cm:
+                        import_module(m.eval(), x, trace=trace)
+                    self.assertIn(message, str(cm.exception))
+                    self.assertNotIn("\n", str(cm.exception))
 
     def test_function_names_that_are_not_identifiers_are_quoted(self):
         r = import_module(nn.Linear(4, 4), torch.randn(1, 4), func_name="my-func")
