@@ -6,7 +6,8 @@
 #
 # MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
 # tiny_cnn), a transformer of models.TRANSFORMERS (gpt2_stack, mha_encoder,
-# torch_encoder, ...), `torchvision:NAME`, `corpus:NAME` (a training-corpus model,
+# torch_encoder, ...), `torchvision:NAME` (`torchvision:video.r3d_18`: a video model, on
+# a 1x3x16x112x112 clip), `corpus:NAME` (a training-corpus model,
 # egrl_import/corpus_models.py), or `package.module:factory` where factory()
 # returns an nn.Module or (nn.Module, [example inputs]).  --trace picks the
 # route: fx (torch.fx), aten (make_fx, egrl_import/aten_import.py), onnx
@@ -172,7 +173,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="egrl-import", description="Import PyTorch / ONNX models as linalg-on-tensors MLIR.")
     sub = p.add_subparsers(dest="source", required=True)
     pt = sub.add_parser("torch", help="trace an nn.Module with torch.fx")
-    pt.add_argument("model", help="bundled name, torchvision:NAME, corpus:NAME, or package.module:factory")
+    pt.add_argument("model", help="bundled name, torchvision:NAME (torchvision:video.NAME for the video models), "
+                    "corpus:NAME, or package.module:factory")
     pt.add_argument("--input-shape", action="append", default=[],
                     help="static shape of forward()'s next tensor input, e.g. 1,3,224,224; once per input, in order "
                          "(ids, then a mask); needed unless the model comes with example inputs (bundled models, "

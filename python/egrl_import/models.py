@@ -285,10 +285,16 @@ TRANSFORMERS = {
 
 # -- registry ---------------------------------------------------------------------
 def _torchvision(name):
+    """torchvision.models.NAME, or one of its subpackages' (video.r3d_18), untrained, with an input
+    of its family: a 1x3x16x112x112 clip for the video models, a 1x3x224x224 image otherwise."""
     def build():
         import torchvision
 
-        return getattr(torchvision.models, name)(weights=None), [torch.randn(1, 3, 224, 224)]
+        factory = torchvision.models
+        for part in name.split("."):
+            factory = getattr(factory, part)
+        shape = (1, 3, 16, 112, 112) if name.startswith("video.") else (1, 3, 224, 224)
+        return factory(weights=None), [torch.randn(*shape)]
     return build
 
 

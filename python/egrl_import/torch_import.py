@@ -793,6 +793,18 @@ class _FxImporter:
         if fn is torch.einsum:
             ops = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list)) else a[1:]
             return em.einsum(a[0], [self.value(x) for x in ops])
+        if fn in (F.conv1d, F.conv2d, F.conv3d):
+            # A subclass of nn.Conv3d that fx traces into (torchvision's video Conv3DSimple) reaches
+            # the function: the module's lowering, its padding spelled as torch's functions take it.
+            x, w, b = self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "bias")
+            b = self.value(b) if b is not None else None
+            n = w.rank - 2
+            stride, dilation = _ntuple(_arg(a, kw, 3, "stride", 1), n), _ntuple(_arg(a, kw, 5, "dilation", 1), n)
+            pads = self._conv_pads(_arg(a, kw, 4, "padding", 0), w.shape[2:], dilation)
+            groups = _arg(a, kw, 6, "groups", 1)
+            if n == 1:
+                return em.conv1d(x, w, b, stride[0], pads, dilation[0], groups)
+            return em.conv(x, w, b, stride, pads, dilation, groups)
         if fn is F.linear:
             b = _arg(a, kw, 2, "bias")
             return em.linear(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None)

@@ -282,6 +282,10 @@ if support.HAVE_TORCH:
             z = F.group_norm(z, 1) + F.interpolate(z[:, :, ::2, ::2], size=(8, 8)) + self.norm(z)
             return F.pad(z, (1, 1, 2, 0)) + x[:, :1, :1, :1].repeat(1, 11, 10, 10)
 
+    class Conv3dSubclass(nn.Conv3d):
+        """As torchvision's video Conv3DSimple: not a torch.nn leaf, so fx traces into its
+        forward and sees F.conv3d."""
+
     class Video3d(nn.Module):
         """3-D conv (strided, padded, with bias; depthwise and dilated; grouped), BatchNorm3d and
         3-D pooling (max with padding and ceil_mode, avg with padding, adaptive with a None
@@ -293,7 +297,7 @@ if support.HAVE_TORCH:
             self.bn = nn.BatchNorm3d(8)
             self.dw = nn.Conv3d(8, 8, 3, padding="same" if same else (1, 2, 1), dilation=(1, 2, 1), groups=8,
                                 bias=False)
-            self.grouped = nn.Conv3d(8, 4, (1, 3, 3), padding=(0, 1, 1), groups=2)
+            self.grouped = Conv3dSubclass(8, 4, (1, 3, 3), padding=(0, 1, 1), groups=2)
             self.maxpool = nn.MaxPool3d(3, stride=2, padding=1, ceil_mode=True)
             self.avgpool = nn.AvgPool3d((1, 2, 2), padding=(0, 1, 1))
             self.adaptive = nn.AdaptiveAvgPool3d((1, None, 1))
@@ -692,6 +696,23 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertNotIn("pooling_", r.text)
                 self.assertEqual(r.text.count("linalg.conv_3d_ncdhw_fcdhw"), 1)
 
+    def test_conv_functions(self):
+        """F.conv1d/2d/3d (subclasses of the conv modules reach them on fx) lower as the modules do."""
+        class Functions(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c1, self.c2 = nn.Conv1d(2, 4, 3), nn.Conv2d(2, 2, 3, groups=2, bias=False)
+                self.c3 = nn.Conv3d(2, 2, (1, 3, 3), stride=(1, 2, 1))
+
+            def forward(self, x):
+                y = F.conv1d(x.flatten(2), self.c1.weight, self.c1.bias, padding="same", dilation=2)
+                z = F.conv2d(x.mean(2), self.c2.weight, None, 1, 1, 1, 2)
+                return y, z, F.conv3d(x, self.c3.weight, self.c3.bias, stride=(1, 2, 1), padding=(0, 1, 0))
+
+        self.check(Functions(), [torch.randn(1, 2, 2, 5, 6)], trace="fx",
+                   expect=["loc(\"conv3d\")", "linalg.conv_3d_ncdhw_fcdhw", "linalg.depthwise_conv_2d_nchw_chw",
+                           "dense_resource<c1_weight>"])
+
     def test_batchnorm_relu_relu6_residual(self):
         class Block(nn.Module):
             def __init__(self):
@@ -1035,6 +1056,18 @@ class ModelTest(unittest.TestCase):
         bn = sum(2 * x.num_features for x in m.modules() if isinstance(x, nn.BatchNorm2d))
         self.assertEqual(r.resource_elements, 25_557_032 + bn)
         self.assertEqual(r.text.count("linalg.conv_2d_nchw_fchw"), 53)
+
+    def test_torchvision_video_models_take_a_clip(self):
+        """torchvision:video.NAME builds the video models with a 1x3x16x112x112 clip; their
+        Conv3d subclasses import on fx (imported here on a smaller clip)."""
+        m, inp = models.build("torchvision:video.mc3_18")
+        self.assertEqual(tuple(inp[0].shape), (1, 3, 16, 112, 112))
+        r = import_module(m, torch.randn(1, 3, 2, 16, 16), trace="fx")
+        self.assertEqual(r.route, "fx")
+        self.assertEqual(r.text.count("linalg.conv_3d_ncdhw_fcdhw"), 20)
+        bn = sum(2 * x.num_features for x in m.modules() if isinstance(x, nn.BatchNorm3d))
+        self.assertEqual(r.resource_elements, r.parameter_count + bn)
+        self.assertEqual(r.parameter_count, sum(p.numel() for p in m.parameters()))
 
     def test_bert_layer_equals_torch_transformer_layer(self):
         torch.manual_seed(0)
