@@ -116,8 +116,9 @@ TEST(SimInvariants, AFasterLevelNeverMakesAValidPlacementSlower) {
         ++placements;
         // Not a strict bound under contention: traffic spread over two
         // levels can finish a hair sooner than all of it on one (0.3 ppm
-        // seen on MobileNetV2 at op granularity).
-        ASSERT_GE(before, allFastest * (1 - 1e-5))
+        // seen on MobileNetV2 at op granularity, 32 ppm on BERT-base at op
+        // granularity near greedy's placement).
+        ASSERT_GE(before, allFastest * (1 - 1e-4))
             << graphName(g) << ": " << (allFastest - before) / allFastest;
         ASSERT_GE(before, bound * (1 - 1e-12)) << graphName(g);
         // The room left over filled (egrl's samples, strategy=policy): many

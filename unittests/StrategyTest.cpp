@@ -108,6 +108,28 @@ TEST(Greedy, ExchangesALargeTensorForTheSmallerOneThatGotThereFirst) {
       << greedy.detail;
 }
 
+TEST(Greedy, BreaksTheModelsTiesForTheLayerWithLessSlack) {
+  // Both layers hide their 1000-B weight read from the slow level (100 s)
+  // behind compute, a's 300 s and b's 150 s, so the model rates a in the
+  // fast level exactly as b, and program order gives a the room. With
+  // compute twice as fast b's read shows (75 s < 100 s) and a's does not:
+  // greedy keeps b's weights fast, as fast on the model.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 300, 1000, 1),
+                 test::makeNode("b", 150, 1000, 1, {0})};
+  Target target = test::idealTarget(1010);
+  Problem problem(graph, target);
+  SearchResult greedy = runStrategy("greedy", problem);
+  EXPECT_TRUE(greedy.result.valid);
+  EXPECT_EQ(greedy.placement[1].weights, 0u) << greedy.detail;
+  EXPECT_EQ(greedy.placement[0].weights, 1u) << greedy.detail;
+  EXPECT_NEAR(greedy.result.latency, test::bruteForceOptimum(problem), 1e-9);
+  EXPECT_NE(greedy.detail.find("1 local move after it (1 breaking ties)"),
+            std::string::npos)
+      << greedy.detail;
+}
+
 TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   WorkloadGraph graph;
   graph.name = "g";
