@@ -209,6 +209,14 @@ class _AtenImporter(_FxImporter):
             r = self.em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
         return r
 
+    def _upsample_scales(self, a, kw, i):
+        """The scale factors of an upsample op: the list of its .vec overload (at `i`), or the
+        trailing scales_* numbers of its default one; None when not given."""
+        if self.node.target._overloadname == "vec":
+            return _get(a, kw, i, "scale_factors")
+        scales = list(a[i:]) + [kw[k] for k in ("scales", "scales_d", "scales_h", "scales_w") if k in kw]
+        return scales if any(f is not None for f in scales) else None
+
     def _check_constant_write(self, node, order) -> None:
         """A constant written in place (a mask built by slice assignment: m[a:b] = k) is
         folded from the traced run, which holds its final value. That is its value for
@@ -432,6 +440,15 @@ class _AtenImporter(_FxImporter):
                  aten.sin: "sin", aten.cos: "cos"}
         if op in unary:
             return em.unary(unary[op], V(a[0]))
+        if op is aten.prelu:
+            return self._prelu(V(a[0]), V(a[1]))
+        if op in (aten.argmax, aten.argmin):
+            return self._arg_reduce(V(a[0]), op.__name__[3:], _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False))
+        if op in (aten.zero, aten.fill):  # zero_ / fill_ with a number (their functional forms here)
+            value = self.operand(_get(a, kw, 1, "value")) if op is aten.fill else 0
+            if not isinstance(value, Value):
+                x = V(a[0])
+                return em.fill(x.shape, value, x.dtype)
         if op is aten.leaky_relu:
             return em.unary("leaky_relu", V(a[0]), slope=_get(a, kw, 1, "negative_slope", 0.01))
         if op is aten.elu:
@@ -532,10 +549,13 @@ class _AtenImporter(_FxImporter):
             w, b = a[1], a[2]
             y = em.group_norm(V(a[0]), a[6], V(w) if w is not None else None, V(b) if b is not None else None, a[7])
             return (y, None, None)
-        if op in (aten.upsample_nearest1d, aten.upsample_nearest2d, aten.upsample_nearest3d):
-            return self._upsample(V(a[0]), "nearest")
+        if op in (aten.upsample_nearest1d, aten.upsample_nearest2d, aten.upsample_nearest3d,
+                  aten._upsample_nearest_exact1d, aten._upsample_nearest_exact2d, aten._upsample_nearest_exact3d):
+            return self._upsample(V(a[0]), "nearest-exact" if "exact" in op.__name__ else "nearest",
+                                  scales=self._upsample_scales(a, kw, 2))
         if op in (aten.upsample_bilinear2d, aten.upsample_linear1d, aten.upsample_bicubic2d):
-            return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2], _get(a, kw, 2, "align_corners", False))
+            return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2], _get(a, kw, 2, "align_corners", False),
+                                  self._upsample_scales(a, kw, 3))
         if op is aten.as_strided:
             # Taken only as the identity: a layout change that keeps every element where it
             # was (adaptive pooling to 1 x 1 restriding its output), checked on the traced values.
@@ -718,7 +738,7 @@ def _writes_in_place(fn) -> bool:
 
 def _inplace_functional(fn):
     """aten.relu_.default -> aten.relu.default (same overload name); None if not an in-place op."""
-    if not _writes_in_place(fn) or fn.overloadpacket.__name__ in ("copy_", "fill_", "zero_"):
+    if not _writes_in_place(fn) or fn.overloadpacket.__name__ == "copy_":
         return None
     name = fn.overloadpacket.__name__
     packet = getattr(aten, name[:-1], None)

@@ -47,8 +47,10 @@ def available() -> bool:
     return bool(tool("mlir-opt") and tool("mlir-runner") and all(os.path.exists(p) for p in libs))
 
 
-def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", timeout: int = 120):
-    """Run @func_name(inputs) and return its f32 results as numpy arrays."""
+def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", timeout: int = 120,
+                result_dtypes=None):
+    """Run @func_name(inputs) and return its results as numpy arrays: f32, or the element types
+    `result_dtypes` gives per result ("f32" or "i64": argmax's indices)."""
     import numpy as np
 
     _DT = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}
@@ -60,16 +62,18 @@ def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", ti
         raw = x.astype(x.dtype.newbyteorder("<")).tobytes().hex().upper()
         lines.append(f'    %x{i} = arith.constant dense<"0x{raw}"> : {tensor_type(x.shape, dt)}')
         args.append((f"%x{i}", tensor_type(x.shape, dt)))
-    rtypes = [tensor_type(s, "f32") for s in result_shapes]
+    dtypes = list(result_dtypes or ["f32"] * len(result_shapes))
+    rtypes = [tensor_type(s, dt) for s, dt in zip(result_shapes, dtypes)]
     res = ", ".join(f"%y{i}" for i in range(len(rtypes)))
     lines.append(f"    {res} = call @{symbol_name(func_name)}({', '.join(a for a, _ in args)}) : "
                  f"({', '.join(t for _, t in args)}) -> ({', '.join(rtypes)})")
-    for i, t in enumerate(rtypes):
-        lines.append(f"    %c{i} = tensor.cast %y{i} : {t} to tensor<*xf32>")
-        lines.append(f"    %m{i} = bufferization.to_buffer %c{i} : tensor<*xf32> to memref<*xf32>")
-        lines.append(f"    call @printMemrefF32(%m{i}) : (memref<*xf32>) -> ()")
-    main = ("  func.func @main() {\n" + "\n".join(lines) + "\n    return\n  }\n"
-            "  func.func private @printMemrefF32(memref<*xf32>) attributes {llvm.emit_c_interface}\n}\n")
+    for i, (t, dt) in enumerate(zip(rtypes, dtypes)):
+        lines.append(f"    %c{i} = tensor.cast %y{i} : {t} to tensor<*x{dt}>")
+        lines.append(f"    %m{i} = bufferization.to_buffer %c{i} : tensor<*x{dt}> to memref<*x{dt}>")
+        lines.append(f"    call @printMemref{dt.upper()}(%m{i}) : (memref<*x{dt}>) -> ()")
+    main = ("  func.func @main() {\n" + "\n".join(lines) + "\n    return\n  }\n" + "".join(
+        f"  func.func private @printMemref{dt.upper()}(memref<*x{dt}>) attributes {{llvm.emit_c_interface}}\n"
+        for dt in sorted(set(dtypes))) + "}\n")
     body = text.rstrip()
     if not body.endswith("}"):
         raise ValueError("expected a module ending in '}'")
@@ -85,10 +89,10 @@ def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", ti
     if len(chunks) != len(result_shapes):
         raise RuntimeError(f"expected {len(result_shapes)} printed results, got:\n{out[:2000]}")
     results = []
-    for chunk, shape in zip(chunks, result_shapes):
+    for chunk, shape, dt in zip(chunks, result_shapes, dtypes):
         data = chunk.split("data =", 1)[1]
         nums = re.findall(r"[-+]?(?:nan|inf|\d+\.?\d*(?:e[-+]?\d+)?)", data)
-        results.append(np.array([float(n) for n in nums], np.float32).reshape(shape))
+        results.append(np.array([float(n) for n in nums], np.int64 if dt == "i64" else np.float32).reshape(shape))
     return results
 
 

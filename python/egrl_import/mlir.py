@@ -22,7 +22,8 @@ import struct
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal", "string_literal", "one_line", "first_line"]
+__all__ = ["Value", "Emitter", "UnsupportedError", "tensor_type", "float_literal", "string_literal", "one_line", "first_line",
+           "source_position"]
 
 
 
@@ -116,6 +117,69 @@ def _windows(out_dims: Sequence[str], kernel_dims: Sequence[str], stride, dilati
     """The input positions a sliding window reads: out * stride + kernel * dilation, per spatial dim."""
     return [f"{o if s == 1 else f'{o} * {s}'} + {k if d == 1 else f'{k} * {d}'}"
             for o, k, s, d in zip(out_dims, kernel_dims, stride, dilation)]
+
+
+def _positive_plus_scaled(b: "Body", x: str, negative_part: Callable[["Body", str], str], factor: str, zero: str) -> str:
+    """max(x, 0) + negative_part(min(x, 0)) * factor: the leaky-relu family's body (factor a scalar
+    or a block argument)."""
+    pos = b.op(f"arith.maximumf {x}, {zero} : f32")
+    neg = negative_part(b, b.op(f"arith.minimumf {x}, {zero} : f32"))
+    return b.op(f"arith.addf {pos}, {b.op(f'arith.mulf {neg}, {factor} : f32')} : f32")
+
+
+def _weighted_pair(b: "Body") -> str:
+    """a * wa + b * wb, the body of linear interpolation (operands a, b, wa, wb)."""
+    return b.op(f"arith.addf {b.op(f'arith.mulf {b.args[0]}, {b.args[2]} : f32')}, "
+                f"{b.op(f'arith.mulf {b.args[1]}, {b.args[3]} : f32')} : f32")
+
+
+def _floor_expr(d: str, a: int, b: int, c: int) -> str:
+    """The affine expression floor((d a + b) / c), reduced: `d2 floordiv 2`, `(d2 * 3 + 1) floordiv 8`."""
+    g = math.gcd(math.gcd(a, b), c)
+    a, b, c = a // g, b // g, c // g
+    if a == 0:
+        return str(b // c)
+    t = d if a == 1 else f"{d} * {a}"
+    if b:
+        t = f"{t} + {b}" if b > 0 else f"{t} - {-b}"
+    if c == 1:
+        return t
+    return f"{t} floordiv {c}" if t == d else f"({t}) floordiv {c}"
+
+
+def source_position(size: int, out: int, transform: str, scale=None, rounding: str | None = None) -> tuple:
+    """(out, a, b, c) for Emitter.resize: output position d of a dim of `size` resized to `out` is at
+    source position (d a + b) / c under an ONNX coordinate_transformation_mode (torch's nearest is
+    asymmetric, nearest-exact tf_half_pixel_for_nn, linear half_pixel or align_corners). `scale`
+    (a Fraction, out / size by default) is the ratio the coordinates use: torch's and ONNX's given
+    scale factor. For nearest, `rounding` (ONNX's nearest_mode) folds into the floor."""
+    from fractions import Fraction
+
+    r = 1 / Fraction(scale if scale is not None else Fraction(out, size))
+    rn, rd = r.numerator, r.denominator
+    if transform == "asymmetric":
+        a, b, c = rn, 0, rd
+    elif transform == "half_pixel" or transform == "pytorch_half_pixel" and out > 1:
+        a, b, c = 2 * rn, rn - rd, 2 * rd  # (d + 1/2) r - 1/2
+    elif transform == "tf_half_pixel_for_nn":
+        a, b, c = 2 * rn, rn, 2 * rd  # (d + 1/2) r
+    elif transform == "align_corners":
+        a, b, c = (size - 1, 0, out - 1) if out > 1 else (0, 0, 1)
+    elif transform == "pytorch_half_pixel":  # one output position
+        a, b, c = 0, 0, 1
+    else:
+        raise UnsupportedError(f"coordinate transformation '{transform}' is not supported")
+    if rounding in (None, "floor"):
+        pass
+    elif rounding == "ceil":
+        b += c - 1
+    elif rounding == "round_prefer_floor":  # ceil(s - 1/2)
+        a, b, c = 2 * a, 2 * b + c - 1, 2 * c
+    elif rounding == "round_prefer_ceil":  # floor(s + 1/2)
+        a, b, c = 2 * a, 2 * b + c, 2 * c
+    else:
+        raise UnsupportedError(f"nearest rounding '{rounding}' is not supported")
+    return out, a, b, c
 
 
 def _multiply_accumulate(b: "Body") -> str:
@@ -405,7 +469,8 @@ class Emitter:
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
         """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, sin, cos, abs, neg, silu,
-        hardsigmoid, hardswish, leaky_relu(slope), elu(alpha), softplus(beta), mish."""
+        hardsigmoid and hardswish (alpha, beta: ONNX's HardSigmoid slope and offset, torch's 1/6 and 1/2 by
+        default), leaky_relu(slope), elu(alpha), softplus(beta), mish."""
         if x.dtype != "f32":
             raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
         s = self.scalar
@@ -450,7 +515,17 @@ class Emitter:
         elif kind in ("sigmoid", "silu", "hardsigmoid", "hardswish"):
             # A gate, or x times its gate: silu = x * sigmoid(x) and, in
             # MobileNetV3, hardswish = x * hardsigmoid(x) = x * relu6(x + 3) / 6.
-            if kind.startswith("hard"):
+            alpha, beta = kw.get("alpha", 1.0 / 6.0), kw.get("beta", 0.5)
+            if kind.startswith("hard") and (abs(alpha - 1.0 / 6.0) > 1e-7 or beta != 0.5):
+                # ONNX HardSigmoid's own slope and offset: clamp(alpha x + beta, 0, 1).
+                zero, one, ca, cb = s(0.0), s(1.0), s(alpha), s(beta)
+
+                def gate(b, x):
+                    t = b.op(f"arith.mulf {x}, {ca} : f32")
+                    t = b.op(f"arith.addf {t}, {cb} : f32")
+                    t = b.op(f"arith.maximumf {t}, {zero} : f32")
+                    return b.op(f"arith.minimumf {t}, {one} : f32")
+            elif kind.startswith("hard"):  # torch's (and ONNX's default HardSwish) 1/6 and 1/2: relu6(x + 3) / 6
                 zero, three, six = s(0.0), s(3.0), s(6.0)
 
                 def gate(b, x):
@@ -481,12 +556,11 @@ class Emitter:
             zero, one = s(0.0), s(1.0)
             factor = s(kw["slope"] if kind == "leaky_relu" else kw["alpha"])
 
+            def negative_part(b, neg):
+                return b.op(f"arith.subf {b.op(f'math.exp {neg} : f32')}, {one} : f32") if kind == "elu" else neg
+
             def fn(b, n):
-                pos = b.op(f"arith.maximumf {n[0]}, {zero} : f32")
-                neg = b.op(f"arith.minimumf {n[0]}, {zero} : f32")
-                if kind == "elu":
-                    neg = b.op(f"arith.subf {b.op(f'math.exp {neg} : f32')}, {one} : f32")
-                return b.op(f"arith.addf {pos}, {b.op(f'arith.mulf {neg}, {factor} : f32')} : f32")
+                return _positive_plus_scaled(b, n[0], negative_part, factor, zero)
         elif kind in ("softplus", "mish"):
             # softplus(x) = log1p(exp(beta x)) / beta, as max(y, 0) + log1p(exp(-|y|)) with y = beta x
             # (no overflow); mish(x) = x * tanh(softplus(x)).
@@ -510,6 +584,25 @@ class Emitter:
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
         return self.elementwise([x], fn)
+
+    def prelu(self, x: Value, slope: Value) -> Value:
+        """max(x, 0) + slope * min(x, 0), leaky_relu's body with a tensor of slopes that broadcasts to
+        x (numpy's rules, one way: torch's per-channel weight shaped (C, 1, ...), ONNX PRelu's slope)."""
+        if x.dtype != "f32" or slope.dtype != "f32":
+            raise UnsupportedError(f"prelu of {x.dtype} with {slope.dtype} slopes is not supported (f32 only)")
+        try:
+            ok = self.broadcast_shape(x.shape, slope.shape) == x.shape
+        except UnsupportedError:
+            ok = False
+        if not ok:
+            raise UnsupportedError(f"prelu slopes of shape {list(slope.shape)} do not broadcast to the input's "
+                                   f"{list(x.shape)}")
+        zero = self.scalar(0.0)
+
+        def fn(b, n):
+            return _positive_plus_scaled(b, n[0], lambda _, neg: neg, n[1], zero)
+
+        return self.elementwise([x, slope], fn)
 
     def select(self, cond: Value, a, b) -> Value:
         """where(cond, a, b) with broadcasting; cond is i1, a/b f32 tensors or numbers."""
@@ -722,11 +815,15 @@ class Emitter:
 
     def conv1d(self, x: Value, w: Value, bias: Value | None, stride: int, pads, dilation: int, groups: int) -> Value:
         """NCL conv as a conv2d of height 1 (a compiler's usual lowering); pads = (left, right)."""
-        n, c, length = x.shape
         f, cg, k = w.shape
-        x2 = self.expand(x, [[0], [1], [2, 3]], [n, c, 1, length])
-        w2 = self.expand(w, [[0], [1], [2, 3]], [f, cg, 1, k])
-        y = self.conv(x2, w2, bias, (1, stride), (0, pads[0], 0, pads[1]), (1, dilation), groups)
+        return self._height_one(x, lambda x2: self.conv(x2, self.expand(w, [[0], [1], [2, 3]], [f, cg, 1, k]), bias,
+                                                        (1, stride), (0, pads[0], 0, pads[1]), (1, dilation), groups))
+
+    def _height_one(self, x: Value, op2d: Callable[[Value], Value]) -> Value:
+        """A 1-D op on NCL as its 2-D form over a height of 1: expand to NC1L, op2d, collapse back (1-D
+        convolution and pooling)."""
+        n, c, length = x.shape
+        y = op2d(self.expand(x, [[0], [1], [2, 3]], [n, c, 1, length]))
         return self.collapse(y, [[0], [1], [2, 3]])
 
     def group_norm(self, x: Value, groups: int, weight: Value | None, bias: Value | None, eps: float) -> Value:
@@ -771,10 +868,7 @@ class Emitter:
             at = lambda off: dims[:d] + [f"{k} + ({j} * 2 + 1) floordiv {s}" + off] + dims[d + 1:x.rank]
             shape = list(x.shape) + [s]
             y = self.generic([(xp, at("")), (xp, at(" + 1")), (wa, [j]), (wb, [j])], shape, "f32",
-                             ["parallel"] * (x.rank + 1),
-                             lambda b: b.op(f"arith.addf {b.op(f'arith.mulf {b.args[0]}, {b.args[2]} : f32')}, "
-                                            f"{b.op(f'arith.mulf {b.args[1]}, {b.args[3]} : f32')} : f32"),
-                             out_dims=dims[:x.rank] + [j])
+                             ["parallel"] * (x.rank + 1), _weighted_pair, out_dims=dims[:x.rank] + [j])
             # (..., n, ..., s) -> (..., n * s, ...): move the phase next to its position, merge.
             order = list(range(d + 1)) + [x.rank] + list(range(d + 1, x.rank))
             y = self.transpose(y, order)
@@ -788,6 +882,8 @@ class Emitter:
         dims prepend dims): broadcast along interleaved unit dims, then merge each pair."""
         if len(reps) < x.rank:
             raise UnsupportedError(f"repeat: {len(reps)} counts for a rank-{x.rank} tensor")
+        if len(reps) == x.rank and all(r == 1 for r in reps):
+            return x
         shape = [1] * (len(reps) - x.rank) + list(x.shape)
         inter = self.reshape(x, [d for size in shape for d in (1, size)])
         tiled = self.broadcast_to(inter, [d for r, size in zip(reps, shape) for d in (r, size)])
@@ -876,10 +972,57 @@ class Emitter:
         position i reads input position i floordiv s (torch's and ONNX's nearest for an
         integer factor)."""
         lead = x.rank - len(scales)
+        return self.resize(x, [None] * lead + [None if s == 1 else (d * s, 1, 0, s)
+                                               for d, s in zip(x.shape[lead:], scales)], "nearest")
+
+    def resize(self, x: Value, specs: Sequence, mode: str) -> Value:
+        """Resampling by any ratio: specs[i] is None (dim i kept) or (out, a, b, c), output position
+        d of dim i being at source position (d a + b) / c (source_position() gives them for each
+        coordinate rule). "nearest" reads the source position's floor: one generic whose input
+        map is `(d a + b) floordiv c` per dim. "linear" interpolates between the floor and the next
+        position, one dim at a time: a generic reading both through such maps, weighted by
+        constant vectors of the output positions' fractions (1 - f, f). Positions outside the input
+        read its edge (it is replicate-padded as far as they reach), which is torch's clamping
+        and ONNX's rule."""
+        if mode not in ("nearest", "linear"):
+            raise UnsupportedError(f"resize mode '{mode}' is not supported (nearest, linear)")
+        specs = [None if sp is None else tuple(int(v) for v in sp) for sp in specs]
+        if len(specs) != x.rank or any(sp is not None and (sp[0] < 1 or sp[3] < 1) for sp in specs):
+            raise UnsupportedError(f"resize of {list(x.shape)} with {specs}")
         dims = [f"d{i}" for i in range(x.rank)]
-        src = dims[:lead] + [f"d{lead + i} floordiv {s}" if s != 1 else dims[lead + i] for i, s in enumerate(scales)]
-        shape = tuple(x.shape[:lead]) + tuple(d * s for d, s in zip(x.shape[lead:], scales))
-        return self.generic([(x, src)], shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
+        linear = mode == "linear"
+
+        def padded(y, i, sp):
+            """y replicate-padded along dim i as far as dim i's source positions (and, linear, the next ones)
+            reach past its edges; the pad in front."""
+            out, a, b, c = sp
+            first, last = (b // c, ((out - 1) * a + b) // c) if a >= 0 else (((out - 1) * a + b) // c, b // c)
+            lo, hi = [0] * y.rank, [0] * y.rank
+            lo[i], hi[i] = max(0, -first), max(0, last + int(linear) - (y.shape[i] - 1))
+            return (self.pad_from_edges(y, lo, hi, "replicate") if lo[i] or hi[i] else y), lo[i]
+
+        if not linear:
+            src, shape = list(dims), list(x.shape)
+            for i, sp in enumerate(specs):
+                if sp is not None:
+                    x, lo = padded(x, i, sp)
+                    src[i], shape[i] = _floor_expr(dims[i], sp[1], sp[2] + lo * sp[3], sp[3]), sp[0]
+            return self.generic([(x, src)], shape, x.dtype, ["parallel"] * x.rank, lambda b: b.args[0])
+        if x.dtype != "f32":
+            raise UnsupportedError(f"linear resizing of {x.dtype} tensors is not supported (f32 only)")
+        for i, sp in enumerate(specs):
+            if sp is None:
+                continue
+            out, a, b, c = sp
+            xp, lo = padded(x, i, sp)
+            frac = [((d * a + b) % c) / c for d in range(out)]
+            w0, w1 = self.dense([1.0 - f for f in frac], "f32"), self.dense(frac, "f32")
+            at = lambda off: dims[:i] + [_floor_expr(dims[i], a, b + (lo + off) * c, c)] + dims[i + 1:]
+            shape = list(x.shape)
+            shape[i] = out
+            x = self.generic([(xp, at(0)), (xp, at(1)), (w0, [dims[i]]), (w1, [dims[i]])], shape, "f32",
+                             ["parallel"] * x.rank, _weighted_pair)
+        return x
 
     def conv_transpose2d(self, x: Value, w: Value, bias: Value | None, stride, padding, output_padding,
                          dilation) -> Value:
@@ -910,8 +1053,8 @@ class Emitter:
         """Output shape and the extra high padding ceil_mode's last windows need; pads as conv's."""
         sp = x.rank - 2
         if sp not in (2, 3) or len(kernel) != sp:
-            raise UnsupportedError(f"{len(kernel)}-D pooling of a rank-{x.rank} input is not supported (batched 2-D "
-                                   "and 3-D pooling)")
+            raise UnsupportedError(f"{len(kernel)}-D pooling of a rank-{x.rank} input is not supported (batched 1-D, "
+                                   "2-D and 3-D pooling)")
         outs, extra = [], []
         for i in range(sp):
             size, k, s, d, lo, hi = x.shape[2 + i], kernel[i], stride[i], dilation[i], pads[i], pads[sp + i]
@@ -927,9 +1070,13 @@ class Emitter:
         return tuple(x.shape[:2]) + tuple(outs), extra
 
     def max_pool(self, x: Value, kernel, stride, pads, dilation=None, ceil_mode=False) -> Value:
-        """tensor.pad with -inf + linalg.pooling_nchw_max (2-D) or its NCDHW generic (3-D)."""
+        """tensor.pad with -inf + linalg.pooling_nchw_max (2-D; 1-D over a height of 1) or its NCDHW
+        generic (3-D)."""
         sp = x.rank - 2
         dilation = dilation or (1,) * sp
+        if sp == 1 == len(kernel):
+            return self._height_one(x, lambda y: self.max_pool(y, (1, *kernel), (1, *stride), (0, pads[0], 0, pads[1]),
+                                                               (1, *dilation), ceil_mode))
         out, extra = self._pool_geometry(x, kernel, stride, pads, dilation, ceil_mode)
         if any(pads) or any(extra):
             x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + [h + e for h, e in zip(pads[sp:], extra)],
@@ -959,6 +1106,9 @@ class Emitter:
         """The sum pooling of max_pool's form + a divide by the window size."""
         sp = x.rank - 2
         pads = pads or (0,) * (2 * sp)
+        if sp == 1 == len(kernel):
+            return self._height_one(x, lambda y: self.avg_pool(y, (1, *kernel), (1, *stride), (0, pads[0], 0, pads[1]),
+                                                               ceil_mode, count_include_pad))
         if any(pads) and not count_include_pad:
             raise UnsupportedError("average pooling with padding and count_include_pad=False is not supported")
         out, extra = self._pool_geometry(x, kernel, stride, pads, (1,) * sp, ceil_mode)
@@ -1137,6 +1287,49 @@ class Emitter:
         if kind == "mean":
             r = self.binary("div", r, float(math.prod(x.shape[d] for d in dims)))
         return r
+
+    def arg_reduce(self, x: Value, dim: int, kind: str, last: bool = False) -> Value:
+        """The i64 index of the maximum (kind "max") or minimum ("min") along `dim`, which the result
+        drops (torch.argmax, ONNX ArgMax): one linalg.generic reduction with two outputs, the best value
+        so far and its index (linalg.index), replaced where the element is strictly better, so the
+        first of equal values wins (`last`: the last one, ONNX's select_last_index). As in torch, NaN
+        counts as the maximum and the minimum."""
+        if x.dtype not in ("f32", "i64") or kind not in ("max", "min") or x.rank == 0:
+            raise UnsupportedError(f"arg{kind} of a {x.dtype} tensor of rank {x.rank} is not supported (f32 or "
+                                   "i64, rank >= 1)")
+        dim = dim % x.rank
+        keep = [f"d{i}" for i in range(x.rank) if i != dim]
+        out = tuple(d for i, d in enumerate(x.shape) if i != dim)
+        dt = x.dtype
+        if dt == "f32":
+            start = float("-inf") if kind == "max" else float("inf")
+            pred = {("max", False): "ugt", ("max", True): "uge", ("min", False): "ult", ("min", True): "ule"}[
+                (kind, last)]
+        else:
+            start = -2**63 if kind == "max" else 2**63 - 1
+            pred = {("max", False): "sgt", ("max", True): "sge", ("min", False): "slt", ("min", True): "sle"}[
+                (kind, last)]
+        vinit, iinit = self.fill(out, start, dt), self.fill(out, 0, "i64")
+        b = Body(["%in", "%out", "%out_0"])
+        i = b.op(f"arith.index_cast {b.op(f'linalg.index {dim} : index')} : index to i64")
+        if dt == "f32":  # unordered: a NaN element wins, unless a NaN already has (ordered best)
+            better = b.op(f"arith.cmpf {pred}, %in, %out : f32")
+            better = b.op(f"arith.andi {better}, {b.op('arith.cmpf ord, %out, %out : f32')} : i1")
+        else:
+            better = b.op(f"arith.cmpi {pred}, %in, %out : i64")
+        v = b.op(f"arith.select {better}, %in, %out : {dt}")
+        k = b.op(f"arith.select {better}, {i}, %out_0 : i64")
+        name = self._fresh()
+        maps = [self._map(x.rank, [f"d{j}" for j in range(x.rank)]), self._map(x.rank, keep), self._map(x.rank, keep)]
+        its = ", ".join('"reduction"' if j == dim else '"parallel"' for j in range(x.rank))
+        values, indices = Value(f"{name}#0", out, dt), Value(f"{name}#1", out, "i64")
+        lines = [f"{name}:2 = linalg.generic {{indexing_maps = [{', '.join(maps)}], iterator_types = [{its}]}} "
+                 f"ins({x.name} : {x.type}) outs({vinit.name}, {iinit.name} : {vinit.type}, {iinit.type}) {{",
+                 f"^bb0(%in: {dt}, %out: {dt}, %out_0: i64):"]
+        lines += ["  " + line for line in b.lines]
+        lines.append(f"  linalg.yield {v}, {k} : {dt}, i64")
+        self._emit("\n".join(lines) + f"\n}} -> ({values.type}, {indices.type})")
+        return indices
 
     def variance(self, x: Value, dims: Sequence[int], correction: float) -> Value:
         """sum((x - mean)^2) / (n - correction) over `dims` (dropped)."""

@@ -457,6 +457,16 @@ class _OnnxImporter:
                  "Mish": "mish", "Sin": "sin", "Cos": "cos"}
         if op in unary:
             return em.unary(unary[op], self.tensor(node, 0))
+        if op in ("HardSigmoid", "HardSwish"):  # HardSwish is x * HardSigmoid(x) with alpha 1/6, beta 1/2
+            alpha, beta = (at.get("alpha", 0.2), at.get("beta", 0.5)) if op == "HardSigmoid" else (1 / 6, 0.5)
+            return em.unary(op.lower(), self.tensor(node, 0), alpha=alpha, beta=beta)
+        if op == "PRelu":
+            return em.prelu(self.tensor(node, 0), self.tensor(node, 1))
+        if op in ("ArgMax", "ArgMin"):
+            x = self.tensor(node, 0)
+            axis = self._axis(at.get("axis", 0), x.rank)
+            r = em.arg_reduce(x, axis, op[3:].lower(), bool(at.get("select_last_index", 0)))
+            return em.reshape(r, x.shape[:axis] + (1,) + x.shape[axis + 1:]) if at.get("keepdims", 1) else r
         if op == "LeakyRelu":
             return em.unary("leaky_relu", self.tensor(node, 0), slope=at.get("alpha", 0.01))
         if op == "Elu":
@@ -477,13 +487,13 @@ class _OnnxImporter:
             return em.avg_pool(x, k, s, pads, bool(at.get("ceil_mode", 0)), bool(at.get("count_include_pad", 0)))
         if op == "GlobalAveragePool":
             x = self.tensor(node, 0)
-            if x.rank not in (4, 5):
-                raise self.fail("only 2-D and 3-D (NCHW, NCDHW) global pooling is supported")
+            if x.rank not in (3, 4, 5):
+                raise self.fail("only 1-D, 2-D and 3-D (NCL, NCHW, NCDHW) global pooling is supported")
             return em.adaptive_avg_pool(x, (1,) * (x.rank - 2))
         if op == "GlobalMaxPool":
             x = self.tensor(node, 0)
-            if x.rank not in (4, 5):
-                raise self.fail("only 2-D and 3-D (NCHW, NCDHW) global pooling is supported")
+            if x.rank not in (3, 4, 5):
+                raise self.fail("only 1-D, 2-D and 3-D (NCL, NCHW, NCDHW) global pooling is supported")
             return em.max_pool(x, x.shape[2:], (1,) * (x.rank - 2), (0,) * (2 * x.rank - 4))
         if op == "Flatten":
             x = self.tensor(node, 0)
@@ -734,38 +744,53 @@ class _OnnxImporter:
         return self.em.pad(x, pads[:x.rank], pads[x.rank:], value or 0.0)
 
     def _resize(self, node, at):
-        """Upsampling by integer factors: nearest under the coordinate and rounding rules that
-        make it read input position i floordiv factor (torch's export among them), or linear
-        with half-pixel coordinates (align_corners=False)."""
+        """Resize to `sizes`, or by `scales`, nearest or linear, under every coordinate transformation but
+        tf_crop_and_resize and every nearest_mode. Integer upscaling keeps its own forms (nearest under
+        the rules that read position i floordiv factor, torch's export among them; linear half-pixel);
+        any other ratio is Emitter.resize, whose positions are the spec's, exact (the given scales
+        as the ratios of small integers they are)."""
+        from fractions import Fraction
+
+        from .mlir import source_position
+
         x = self.tensor(node, 0)
         mode, ctm = at.get("mode", "nearest"), at.get("coordinate_transformation_mode", "half_pixel")
         rounding = at.get("nearest_mode", "round_prefer_floor")
-        floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
-            ctm in ("half_pixel", "pytorch_half_pixel") and rounding in ("round_prefer_floor", "round_prefer_ceil"))
-        linear = mode == "linear" and ctm in ("half_pixel", "pytorch_half_pixel")
-        if not linear and (mode != "nearest" or not floor_rule):
-            raise self.fail(f"mode '{mode}' with coordinate_transformation_mode '{ctm}' and nearest_mode "
-                            f"'{rounding}' is not supported (nearest, or linear with half_pixel; integer "
-                            "upscaling)")
+        if mode not in ("nearest", "linear") or ctm == "tf_crop_and_resize" or at.get("antialias", 0) or "axes" in at:
+            raise self.fail(f"mode '{mode}' with coordinate_transformation_mode '{ctm}' is not supported (nearest "
+                            "or linear, without tf_crop_and_resize, antialias or axes)")
         sizes = self.const(node, 3) if len(node.input) > 3 and node.input[3] else None
         if sizes is not None:
             out = [int(v) for v in sizes.reshape(-1)]
+            scales = [Fraction(o, i) for o, i in zip(out, x.shape)]
         else:
-            scales = self.const(node, 2 if self.opset >= 11 else 1)
-            out = [int(math.floor(d * float(f))) for d, f in zip(x.shape, scales.reshape(-1))]
-        if len(out) != x.rank or any(o % i for o, i in zip(out, x.shape)) or any(o < i for o, i in zip(out, x.shape)):
-            raise self.fail(f"resizing {list(x.shape)} to {out} is not supported (integer upscaling factors only)")
-        factors = [o // i for o, i in zip(out, x.shape)]
-        lead = next((i for i, f in enumerate(factors) if f != 1), x.rank)
-        if lead == x.rank:
-            return x
-        if linear:
-            return self.em.upsample_linear(x, factors[lead:])
-        return self.em.upsample_nearest(x, factors[lead:])
+            given = [float(f) for f in self.const(node, 2 if self.opset >= 11 else 1).reshape(-1)]
+            out = [int(math.floor(d * f)) for d, f in zip(x.shape, given)]
+            scales = [Fraction(f).limit_denominator(1000) for f in given]
+            bad = [f for f, q in zip(given, scales) if q <= 0 or abs(float(q) - f) > 1e-6 * f]
+            if bad:
+                raise self.fail(f"scale {bad[0]} is not supported (a ratio of integers below 1000)")
+        if len(out) != x.rank or min(out) < 1:
+            raise self.fail(f"resizing {list(x.shape)} to {out} is not supported")
+        floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
+            ctm in ("half_pixel", "pytorch_half_pixel") and rounding in ("round_prefer_floor", "round_prefer_ceil"))
+        linear = mode == "linear"
+        if all(o % i == 0 and q == o // i for o, i, q in zip(out, x.shape, scales)) and (
+                floor_rule if not linear else ctm in ("half_pixel", "pytorch_half_pixel")):
+            factors = [o // i for o, i in zip(out, x.shape)]
+            lead = next((i for i, f in enumerate(factors) if f != 1), x.rank)
+            if lead == x.rank:
+                return x
+            if linear:
+                return self.em.upsample_linear(x, factors[lead:])
+            return self.em.upsample_nearest(x, factors[lead:])
+        specs = [None if o == i and q == 1 else source_position(i, o, ctm, q, None if linear else rounding)
+                 for i, o, q in zip(x.shape, out, scales)]
+        return self.em.resize(x, specs, mode)
 
     def _window(self, node, at, x):
-        if x.rank not in (4, 5):
-            raise self.fail("only 2-D and 3-D pooling (rank-4 or rank-5 input) is supported")
+        if x.rank not in (3, 4, 5):
+            raise self.fail("only 1-D, 2-D and 3-D pooling (rank-3 to rank-5 input) is supported")
         if "kernel_shape" not in at:
             raise self.fail("kernel_shape is required")
         n = x.rank - 2

@@ -30,7 +30,7 @@ import torch.fx as fx
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .mlir import Emitter, UnsupportedError, Value, first_line, sanitize
+from .mlir import Emitter, UnsupportedError, Value, first_line, sanitize, source_position
 
 __all__ = ["import_module", "TorchImportResult"]
 
@@ -591,7 +591,7 @@ class _FxImporter:
                     else "replicate" if "Replication" in type(mod).__name__ else "constant")
             return self._pad(x, mod.padding, mode, getattr(mod, "value", 0.0))
         if isinstance(mod, nn.Upsample):
-            return self._upsample(x, mod.mode, mod.align_corners)
+            return self._upsample(x, mod.mode, mod.align_corners, mod.scale_factor, mod.recompute_scale_factor)
         if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
             if mod.training or not mod.track_running_stats or mod.running_mean is None:
                 raise self.fail("batch-norm without running statistics (training mode) is not supported")
@@ -617,16 +617,13 @@ class _FxImporter:
             return x
         if isinstance(mod, nn.Flatten):
             return self._flatten(x, mod.start_dim, mod.end_dim)
-        if isinstance(mod, (nn.MaxPool2d, nn.MaxPool3d)):
+        if isinstance(mod, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
             return self._max_pool(x, _spatial_dims(mod), mod.kernel_size, mod.stride, mod.padding, mod.dilation,
                                   mod.ceil_mode, mod.return_indices)
-        if isinstance(mod, (nn.AvgPool2d, nn.AvgPool3d)):
-            if mod.divisor_override:
-                raise self.fail("divisor_override is not supported")
-            n = _spatial_dims(mod)
-            k, p = _ntuple(mod.kernel_size, n), _ntuple(mod.padding, n)
-            return em.avg_pool(x, k, _ntuple(mod.stride or k, n), p + p, mod.ceil_mode, mod.count_include_pad)
-        if isinstance(mod, (nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)):
+        if isinstance(mod, (nn.AvgPool1d, nn.AvgPool2d, nn.AvgPool3d)):
+            return self._avg_pool(x, _spatial_dims(mod), mod.kernel_size, mod.stride, mod.padding, mod.ceil_mode,
+                                  mod.count_include_pad, getattr(mod, "divisor_override", None))
+        if isinstance(mod, (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)):
             return self._adaptive_avg(x, mod.output_size, _spatial_dims(mod))
         if isinstance(mod, nn.Linear):
             return em.linear(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"))
@@ -641,6 +638,8 @@ class _FxImporter:
             return em.softmax(x, mod.dim if mod.dim is not None else -1)
         if isinstance(mod, nn.LogSoftmax):
             return em.log_softmax(x, mod.dim if mod.dim is not None else -1)
+        if isinstance(mod, nn.PReLU):
+            return self._prelu(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.LeakyReLU):
             return em.unary("leaky_relu", x, slope=mod.negative_slope)
         if isinstance(mod, nn.ELU):
@@ -655,20 +654,87 @@ class _FxImporter:
             return em.space_to_depth(x, mod.downscale_factor)
         raise self.fail(f"module type {type(mod).__module__}.{type(mod).__name__} is not supported")
 
-    def _upsample(self, x: Value, mode: str, align_corners=False) -> Value:
-        """Nearest or (bi)linear upsampling by the integer factors the traced output shows."""
+    def _upsample(self, x: Value, mode: str, align_corners=False, scales=None, recompute=None,
+                  antialias=False) -> Value:
+        """Nearest (and nearest-exact) or (bi)linear resizing to the size the traced output shows, with
+        torch's coordinates: the given scale factors unless recomputed (else in / out), half-pixel or
+        align_corners. Integer upscaling factors keep their own forms (upsample_nearest,
+        upsample_linear); any other ratio is Emitter.resize."""
         out = tuple(self.results[self.node].shape)
-        if mode not in ("nearest", "bilinear", "linear"):
-            raise self.fail(f"interpolation mode '{mode}' is not supported (nearest, linear and bilinear)")
-        if mode != "nearest" and align_corners:
-            raise self.fail(f"{mode} interpolation with align_corners=True is not supported")
-        if len(out) != x.rank or any(o % i for o, i in zip(out[2:], x.shape[2:])) or out[:2] != x.shape[:2]:
-            raise self.fail(f"{mode} resizing from {list(x.shape)} to {list(out)} is not supported "
-                            "(integer upscaling factors only)")
-        factors = [o // i for o, i in zip(out[2:], x.shape[2:])]
-        if mode == "nearest":
-            return self.em.upsample_nearest(x, factors)
-        return self.em.upsample_linear(x, factors)
+        if mode not in ("nearest", "nearest-exact", "bilinear", "linear"):
+            raise self.fail(f"interpolation mode '{mode}' is not supported (nearest, nearest-exact, linear and "
+                            "bilinear)")
+        if antialias:
+            raise self.fail(f"{mode} interpolation with antialias=True is not supported")
+        if len(out) != x.rank or out[:2] != x.shape[:2]:
+            raise self.fail(f"{mode} resizing from {list(x.shape)} to {list(out)} is not supported")
+        n, linear = x.rank - 2, mode in ("bilinear", "linear")
+        if recompute or scales is None or (isinstance(scales, (tuple, list)) and all(f is None for f in scales)):
+            scales = [None] * n
+        scales = list(scales) if isinstance(scales, (tuple, list)) else [scales] * n
+        sizes = list(zip(x.shape[2:], out[2:], scales))
+        if mode != "nearest-exact" and not (linear and align_corners) and all(
+                o % i == 0 and (f is None or f == o // i) for i, o, f in sizes):
+            factors = [o // i for i, o, _ in sizes]
+            return self.em.upsample_linear(x, factors) if linear else self.em.upsample_nearest(x, factors)
+        specs = []
+        for i, o, f in sizes:
+            scale = None if f is None else self._ratio(f)
+            if linear:
+                specs.append(None if o == i and f in (None, 1) else source_position(
+                    i, o, "align_corners" if align_corners else "half_pixel", scale))
+            elif o == i and mode == "nearest":  # torch copies such a dim
+                specs.append(None)
+            else:
+                sp = source_position(i, o, "asymmetric" if mode == "nearest" else "tf_half_pixel_for_nn", scale,
+                                     "floor")
+                self._check_nearest(i, o, f, mode, sp)
+                specs.append(sp)
+        return self.em.resize(x, [None, None] + specs, "linear" if linear else "nearest")
+
+    def _ratio(self, f):
+        """A scale factor as the ratio of small integers it is (1.5 = 3/2)."""
+        from fractions import Fraction
+
+        q = Fraction(float(f)).limit_denominator(1000)
+        if q <= 0 or abs(float(q) - float(f)) > 1e-6 * abs(float(f)):
+            raise self.fail(f"scale factor {f} is not supported (a ratio of integers below 1000)")
+        return q
+
+    def _check_nearest(self, size, out, f, mode, spec):
+        """torch computes nearest source positions in float32 (floor(d * scale)); the exact ones the map
+        reads must be the same."""
+        import numpy as np
+
+        scale = np.float32(1.0 / f) if f is not None else np.float32(size) / np.float32(out)
+        d = np.arange(out, dtype=np.float32) + (np.float32(0.5) if mode == "nearest-exact" else np.float32(0))
+        if mode == "nearest" and out == 2 * size:
+            theirs = np.arange(out) // 2
+        else:
+            theirs = np.minimum(np.floor(d * scale), size - 1).astype(np.int64)
+        _, a, b, c = spec
+        ours = np.clip((np.arange(out) * a + b) // c, 0, size - 1)
+        bad = np.nonzero(ours != theirs)[0]
+        if bad.size:
+            raise self.fail(f"{mode} resizing {size} -> {out}: torch's float32 source position of output {bad[0]} "
+                            f"({theirs[bad[0]]}) differs from the exact one ({ours[bad[0]]}); not supported")
+
+    def _prelu(self, x: Value, weight: Value) -> Value:
+        """torch's prelu: one slope, or one per channel (dim 1), its weight viewed as (C, 1, ...)."""
+        if weight.numel > 1 and x.rank >= 2:
+            if weight.shape != (x.shape[1],):
+                raise self.fail(f"prelu weight of shape {list(weight.shape)} for {x.shape[1]} channels")
+            weight = self.em.reshape(weight, (x.shape[1],) + (1,) * (x.rank - 2))
+        return self.em.prelu(x, weight)
+
+    def _arg_reduce(self, x: Value, kind: str, dim, keepdim: bool) -> Value:
+        """torch.argmax / argmin over a dim (i64); without a dim, over the flattened tensor."""
+        if dim is None:
+            r = self.em.arg_reduce(self._flatten(x), 0, kind)
+            return self.em.reshape(r, (1,) * x.rank) if keepdim else r
+        dim %= max(x.rank, 1)
+        r = self.em.arg_reduce(x, dim, kind)
+        return self.em.reshape(r, x.shape[:dim] + (1,) + x.shape[dim + 1:]) if keepdim else r
 
     def _pad(self, x: Value, pad, mode: str = "constant", value=0.0) -> Value:
         """F.pad and its aten forms: `pad` lists (low, high) from the last dim backwards;
@@ -712,6 +778,14 @@ class _FxImporter:
         s = _ntuple(stride, n) if stride not in (None, (), []) else k
         p = _ntuple(padding, n)
         return self.em.max_pool(x, k, s, p + p, _ntuple(dilation, n), bool(ceil_mode))
+
+    def _avg_pool(self, x, n, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override=None):
+        """n-D average pooling (n = 1, 2 or 3, the op's own dimensionality)."""
+        if divisor_override:
+            raise self.fail("divisor_override is not supported")
+        k, p = _ntuple(kernel, n), _ntuple(padding, n)
+        s = _ntuple(stride, n) if stride not in (None, (), []) else k
+        return self.em.avg_pool(x, k, s, p + p, bool(ceil_mode), bool(count_include_pad))
 
     def _adaptive_avg(self, x, size, n=2):
         size = _ntuple(size, n)
@@ -759,6 +833,11 @@ class _FxImporter:
                  operator.abs: "abs", torch.log: "log", F.mish: "mish", torch.sin: "sin", torch.cos: "cos"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))
+        if fn in (F.prelu, torch.prelu):
+            return self._prelu(self.value(a[0]), self.value(_arg(a, kw, 1, "weight")))
+        if fn in (torch.argmax, torch.argmin):
+            return self._arg_reduce(self.value(a[0]), fn.__name__[3:], _arg(a, kw, 1, "dim"),
+                                    _arg(a, kw, 2, "keepdim", False))
         if fn is F.leaky_relu:
             return em.unary("leaky_relu", self.value(a[0]), slope=_arg(a, kw, 1, "negative_slope", 0.01))
         if fn is F.elu:
@@ -767,7 +846,8 @@ class _FxImporter:
             return self._softplus(self.value(a[0]), _arg(a, kw, 1, "beta", 1.0), _arg(a, kw, 2, "threshold", 20.0))
         if fn is F.interpolate:
             return self._upsample(self.value(a[0]), _arg(a, kw, 3, "mode", "nearest"),
-                                  _arg(a, kw, 4, "align_corners", None))
+                                  _arg(a, kw, 4, "align_corners", None), _arg(a, kw, 2, "scale_factor"),
+                                  _arg(a, kw, 5, "recompute_scale_factor"), _arg(a, kw, 6, "antialias", False))
         if fn is F.pad:
             return self._pad(self.value(a[0]), _arg(a, kw, 1, "pad"), _arg(a, kw, 2, "mode", "constant"),
                              _arg(a, kw, 3, "value", 0.0))
@@ -816,13 +896,16 @@ class _FxImporter:
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
             return em.embedding(self.value(a[0]), self.value(a[1]))
-        if fn in (F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
-            return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"),
-                                      3 if fn is F.adaptive_avg_pool3d else 2)
-        if fn in (F.max_pool2d, F.max_pool3d):
-            return self._max_pool(self.value(a[0]), 3 if fn is F.max_pool3d else 2, _arg(a, kw, 1, "kernel_size"),
+        if fn in (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
+            return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"), _pool_dims(fn))
+        if fn in (F.max_pool1d, F.max_pool2d, F.max_pool3d):
+            return self._max_pool(self.value(a[0]), _pool_dims(fn), _arg(a, kw, 1, "kernel_size"),
                                   _arg(a, kw, 2, "stride"), _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
                                   _arg(a, kw, 5, "ceil_mode", False), _arg(a, kw, 6, "return_indices", False))
+        if fn in (F.avg_pool1d, F.avg_pool2d, F.avg_pool3d):
+            return self._avg_pool(self.value(a[0]), _pool_dims(fn), _arg(a, kw, 1, "kernel_size"),
+                                  _arg(a, kw, 2, "stride"), _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "ceil_mode", False),
+                                  _arg(a, kw, 5, "count_include_pad", True), _arg(a, kw, 6, "divisor_override"))
         if fn is torch.view_as_complex:
             return self._view_as_complex(self.value(a[0]))
         if fn is torch.view_as_real:
@@ -900,6 +983,8 @@ class _FxImporter:
             return em.unary("relu", x)
         if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log", "sin", "cos"):
             return em.unary(name, x)
+        if name in ("argmax", "argmin"):
+            return self._arg_reduce(x, name[3:], _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
         if name == "softmax":
             return em.softmax(x, _arg(a, kw, 1, "dim", -1))
         if name == "log_softmax":
@@ -1060,8 +1145,14 @@ def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
 
 
 def _spatial_dims(mod: nn.Module) -> int:
-    """2 for a *2d pooling module, 3 for a *3d one (from its type: its arguments may be one int)."""
-    return 3 if type(mod).__name__.endswith("3d") else 2
+    """1, 2 or 3 for a *1d, *2d or *3d pooling module (from its type: its arguments may be one int)."""
+    return _pool_dims(type(mod))
+
+
+def _pool_dims(fn) -> int:
+    """The dimensionality in a pooling module's or function's name (max_pool1d: 1); 2 by default."""
+    name = getattr(fn, "__name__", "")
+    return int(name[-2]) if name[-2:] in ("1d", "2d", "3d") else 2
 
 
 def _in_module(n: fx.Node) -> str:

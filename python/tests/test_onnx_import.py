@@ -487,7 +487,7 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         self.assertIn("ONNX node 'conv4d' (op type Conv): only 1-D, 2-D and 3-D convolution", self.error(m))
         m = _graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool4d", kernel_shape=[2, 2, 2, 2])],
                          x6, [_vi("y", None)])
-        self.assertIn("ONNX node 'pool4d' (op type MaxPool): only 2-D and 3-D pooling", self.error(m))
+        self.assertIn("ONNX node 'pool4d' (op type MaxPool): only 1-D, 2-D and 3-D pooling", self.error(m))
         m = _graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up3d")],
                          [_vi("x", [1, 2, 3, 3, 3])], [_vi("y", None)],
                          [numpy_helper.from_array(np.zeros((2, 2, 2, 2, 2), np.float32), "w")])

@@ -282,6 +282,36 @@ if support.HAVE_TORCH:
             z = F.group_norm(z, 1) + F.interpolate(z[:, :, ::2, ::2], size=(8, 8)) + self.norm(z)
             return F.pad(z, (1, 1, 2, 0)) + x[:, :1, :1, :1].repeat(1, 11, 10, 10)
 
+    class Resampling(nn.Module):
+        """Interpolation by any ratio: align_corners, sizes that are not multiples, fractional scale
+        factors (torch then uses 1 / factor, not in / out: 5 * 1.5 gives 7 positions 2/3 apart)."""
+        def __init__(self):
+            super().__init__()
+            self.up = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True)
+
+        def forward(self, x):
+            return (self.up(x), F.interpolate(x, size=(7, 9), mode="bilinear", align_corners=True),
+                    F.interpolate(x, size=(8, 4)), F.interpolate(x, scale_factor=1.5),
+                    F.interpolate(x, size=(7, 9), mode="bilinear"), F.interpolate(x, scale_factor=(1.5, 0.5),
+                                                                                  mode="bilinear"),
+                    F.interpolate(x, size=(3, 9), mode="nearest-exact"))
+
+    class Pool1dPReLUArgMax(nn.Module):
+        """1-D max / average / adaptive pooling (modules and functions), PReLU (per channel and one
+        slope), argmax / argmin (function and method, keepdim, no dim) as i64."""
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv1d(3, 4, 3)
+            self.act, self.act1 = nn.PReLU(4), nn.PReLU()
+            self.maxpool, self.avgpool = nn.MaxPool1d(3, 2, 1, ceil_mode=True), nn.AvgPool1d(2, padding=1)
+            self.adaptive = nn.AdaptiveAvgPool1d(2)
+
+        def forward(self, x):
+            y = self.act1(self.act(self.conv(x)))
+            a = self.adaptive(self.avgpool(self.maxpool(y)))
+            b = F.adaptive_avg_pool1d(F.avg_pool1d(F.max_pool1d(y, 2, 2), 2), 2) + F.prelu(a, self.act1.weight)
+            return a + b, y.argmax(1), torch.argmin(y, -1, keepdim=True), torch.argmax(y)
+
     class Conv3dSubclass(nn.Conv3d):
         """As torchvision's video Conv3DSimple: not a torch.nn leaf, so fx traces into its
         forward and sees F.conv3d."""
@@ -666,13 +696,73 @@ class OpTranslationTest(unittest.TestCase):
             def forward(self, x):
                 return F.interpolate(x, **self.kw)
 
-        for kw, message in (({"scale_factor": 2, "mode": "bicubic"}, "mode 'bicubic' is not supported"),
-                            ({"scale_factor": 2, "mode": "bilinear", "align_corners": True},
-                             "bilinear interpolation with align_corners=True is not supported"),
-                            ({"scale_factor": 1.5}, "integer upscaling factors only")):
-            for trace in ("fx", "aten"):
+        for kw, messages in (({"scale_factor": 2, "mode": "bicubic"}, ("mode 'bicubic' is not supported",) * 2),
+                             ({"scale_factor": 2, "mode": "bilinear", "antialias": True},
+                              ("bilinear interpolation with antialias=True is not supported",
+                               "_upsample_bilinear2d_aa.* ATen op is not supported"))):
+            for trace, message in zip(("fx", "aten"), messages):
                 with self.assertRaisesRegex(UnsupportedError, message):
                     import_module(Resize(**kw), torch.randn(1, 2, 4, 4), trace=trace)
+
+    def test_interpolation_by_any_ratio_and_align_corners(self):
+        """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
+        not integer multiples and by fractional scale factors (torch's coordinates: the given
+        factor, not in / out), on both routes: affine floordiv maps and weight vectors, torch's
+        numbers."""
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Resampling(), [torch.randn(1, 2, 5, 6)], trace=trace, expect=[
+                    "(d0, d1, (d2 * 4) floordiv 9, d3)", "(d0, d1, (d2 * 4 + 9) floordiv 9, d3)",  # align_corners 5 -> 10
+                    "(d0, d1, (d2 * 2) floordiv 3, (d3 * 2) floordiv 3)",  # nearest by 1.5
+                    "(d0, d1, (d2 * 5 + 6) floordiv 7, d3)",  # half-pixel 5 -> 7, after a pad of 1
+                    "dense<[0.0, 0.6666666666666666, 0.3333333333333333, 0.0, 0.6666666666666666, "
+                    "0.3333333333333333, 0.0]> : tensor<7xf32>"])
+                self.assertEqual(r.route, trace)
+
+    def test_1d_pooling_prelu_and_argmax(self):
+        """On both routes, equal to torch (argmax indices as i64), the PReLU slopes counted as weights."""
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Pool1dPReLUArgMax(), [torch.randn(1, 3, 13)], trace=trace, expect=[
+                    "linalg.pooling_nchw_max", "linalg.pooling_nchw_sum", "tensor<1x4x11xf32> into tensor<1x4x1x11xf32>",
+                    "dense_resource<act_weight> : tensor<4xf32>", "linalg.index", "-> (tensor<1x11xf32>, tensor<1x11xi64>)"])
+                self.assertEqual(r.route, trace)
+                self.assertEqual(r.resources["act_weight"], (4,))
+                self.assertEqual(r.resources["act1_weight"], (1,))
+
+    def test_zero_and_fill_in_place_on_aten_and_topk_refused(self):
+        """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
+        on a view whose base is read after (slice assignment into a run-time tensor) they stay
+        refused, as every in-place op on a view; topk is refused on each route, in one line."""
+        class Zeroed(nn.Module):
+            def forward(self, x):
+                y = x * 2.0
+                z = y.clone()
+                z.zero_()
+                w = (x + 1.0).fill_(3.0)
+                return z + w + y
+
+        class IntoView(nn.Module):
+            def forward(self, x):
+                y = x * 2.0
+                y[:, 0].zero_()
+                return y
+
+        class TopK(nn.Module):
+            def forward(self, x):
+                return torch.topk(x, 2, -1).values
+
+        r = self.check(Zeroed(), [torch.randn(1, 3, 4)], trace="aten", expect=["linalg.fill"])
+        self.assertEqual(r.route, "aten")
+        for m, trace, message in (
+                (IntoView(), "aten", "aten node 'zero_' (call_function aten.zero_.default): an in-place op on a view"),
+                (TopK(), "fx", "fx node 'topk' (call_function topk): function torch._VariableFunctionsClass.topk is not supported"),
+                (TopK(), "aten", "aten node 'topk' (call_function aten.topk.default): ATen op is not supported")):
+            with self.subTest(m=type(m).__name__, trace=trace):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(m, torch.randn(1, 3, 4), trace=trace)
+                self.assertIn(message, str(cm.exception))
+                self.assertNotIn("\n", str(cm.exception))
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
