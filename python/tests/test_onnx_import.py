@@ -187,6 +187,35 @@ class OnnxExportTest(unittest.TestCase):
             ref = m(*inp)
         support.run_numeric(self, r.text, [i.numpy() for i in inp], [t.numpy() for t in ref])
 
+    def test_prelu_1d_pooling_argmax_hard_activations_and_any_ratio_resize(self):
+        """torch's exports of the test modules: PRelu (slopes counted as weights), MaxPool/AveragePool/
+        GlobalAveragePool on NCL, ArgMax/ArgMin (i64), HardSigmoid/HardSwish, and Resize with
+        align_corners, sizes that are not multiples and fractional scales: equal to torch."""
+        from test_torch_import import Pool1dPReLUArgMax, Resampling
+
+        class Hard(nn.Module):
+            def forward(self, x):
+                return nn.functional.hardswish(x) + nn.functional.hardsigmoid(x)
+
+        torch.manual_seed(0)
+        seen = set()
+        for m, x, opsets in ((Pool1dPReLUArgMax(), torch.randn(1, 3, 13), (13, 17)),
+                             (Hard(), torch.randn(1, 2, 9) * 4, (17,)), (Resampling(exact=False), torch.randn(1, 2, 5, 6), (11, 17))):
+            m = _randomize(m)
+            for opset in opsets:
+                with self.subTest(m=type(m).__name__, opset=opset):
+                    om = self.export(m, [x], opset=opset)
+                    seen |= {n.op_type for n in om.graph.node}
+                    r = import_onnx(om, inline_weights=True)
+                    support.mlir_opt(self, r.text)
+                    self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()))
+                    with torch.no_grad():
+                        ref = m(x)
+                    refs = ref if isinstance(ref, tuple) else (ref,)
+                    support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in refs])
+        self.assertTrue({"PRelu", "MaxPool", "AveragePool", "ArgMax", "ArgMin", "HardSwish", "HardSigmoid",
+                         "Resize"} <= seen, seen)
+
     def test_sin_cos_and_repeat_interleave(self):
         """Sin and Cos (a timestep embedding of run-time data) and repeat_interleave by an
         integer (grouped-query attention: Expand + Reshape on shapes that Split and Where
@@ -493,6 +522,51 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [numpy_helper.from_array(np.zeros((2, 2, 2, 2, 2), np.float32), "w")])
         self.assertIn("ONNX node 'up3d' (op type ConvTranspose): transposed convolution is supported in 2-D",
                       self.error(m))
+
+    def test_hard_sigmoid_prelu_argmax_and_resize_attributes(self):
+        """ONNX-only semantics against numpy: HardSigmoid's alpha and beta, PRelu's slope broadcast
+        one way, ArgMax/ArgMin with keepdims=0 and select_last_index on ties, Resize nearest under
+        half_pixel + round_prefer_ceil to sizes, linear asymmetric downsampling by 0.6; TopK stays a
+        one-line error."""
+        rng = np.random.default_rng(3)
+        x = rng.standard_normal((1, 2, 3, 5)).astype(np.float32)
+        slope = rng.standard_normal((3, 1)).astype(np.float32)
+        ties = np.array([[[1, 3, 3, 0], [2, 2, -1, 2], [0, 0, 0, 0]]], np.float32)
+        nodes = [helper.make_node("HardSigmoid", ["x"], ["hs"], alpha=0.3, beta=0.4),
+                 helper.make_node("PRelu", ["x", "slope"], ["pr"]),
+                 helper.make_node("ArgMax", ["t"], ["amax"], axis=-1, keepdims=0, select_last_index=1),
+                 helper.make_node("ArgMin", ["t"], ["amin"], axis=1),
+                 helper.make_node("Resize", ["x", "", "", "sizes"], ["near"], mode="nearest",
+                                  coordinate_transformation_mode="half_pixel", nearest_mode="round_prefer_ceil"),
+                 helper.make_node("Resize", ["x", "", "scales"], ["lin"], mode="linear",
+                                  coordinate_transformation_mode="asymmetric")]
+        inits = [numpy_helper.from_array(slope, "slope"),
+                 numpy_helper.from_array(np.array([1, 2, 7, 4], np.int64), "sizes"),
+                 numpy_helper.from_array(np.array([1, 1, 1, 0.6], np.float32), "scales")]
+        m = _graph_model(nodes, [_vi("x", [1, 2, 3, 5]), _vi("t", [1, 3, 4])],
+                         [_vi(n, None) for n in ("hs", "pr", "near", "lin")]
+                         + [_vi("amax", None, TensorProto.INT64), _vi("amin", None, TensorProto.INT64)], inits)
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resource_elements, 3)
+
+        def positions(size, out, src):  # ONNX's rule: source positions, clamped into the input
+            return np.clip(src(np.arange(out, dtype=np.float64)), 0, size - 1)
+
+        near_h = np.floor(positions(3, 7, lambda d: (d + 0.5) * 3 / 7 - 0.5) + 0.5).astype(int)
+        near_w = np.floor(positions(5, 4, lambda d: (d + 0.5) * 5 / 4 - 0.5) + 0.5).astype(int)
+        src = positions(5, 3, lambda d: d / 0.6)
+        lo = np.floor(src).astype(int)
+        hi, f = np.minimum(lo + 1, 4), src - lo
+        last = ties.shape[-1] - 1 - np.argmax(ties[..., ::-1], axis=-1)
+        support.run_numeric(self, r.text, [x, ties], [
+            np.clip(0.3 * x + 0.4, 0, 1), np.where(x < 0, x * slope, x), x[:, :, near_h][..., near_w],
+            (x[..., lo] * (1 - f) + x[..., hi] * f).astype(np.float32), last, np.argmin(ties, axis=1)[:, None]])
+
+        m = _graph_model([helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top")], [_vi("x", [1, 5])],
+                         [_vi("v", None), _vi("i", None, TensorProto.INT64)],
+                         [numpy_helper.from_array(np.array([2], np.int64), "k")])
+        self.assertEqual(self.error(m), "ONNX node 'top' (op type TopK): op type is not supported")
 
     def test_errors_while_lowering_name_the_node(self):
         # i64 against i64 compares (a padding mask); i64 against f32 does not.

@@ -285,16 +285,17 @@ if support.HAVE_TORCH:
     class Resampling(nn.Module):
         """Interpolation by any ratio: align_corners, sizes that are not multiples, fractional scale
         factors (torch then uses 1 / factor, not in / out: 5 * 1.5 gives 7 positions 2/3 apart)."""
-        def __init__(self):
+        def __init__(self, exact=True):  # torch 1.13 cannot export nearest-exact to ONNX
             super().__init__()
             self.up = nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True)
+            self.exact = exact
 
         def forward(self, x):
-            return (self.up(x), F.interpolate(x, size=(7, 9), mode="bilinear", align_corners=True),
-                    F.interpolate(x, size=(8, 4)), F.interpolate(x, scale_factor=1.5),
-                    F.interpolate(x, size=(7, 9), mode="bilinear"), F.interpolate(x, scale_factor=(1.5, 0.5),
-                                                                                  mode="bilinear"),
-                    F.interpolate(x, size=(3, 9), mode="nearest-exact"))
+            ys = (self.up(x), F.interpolate(x, size=(7, 9), mode="bilinear", align_corners=True),
+                  F.interpolate(x, size=(8, 4)), F.interpolate(x, scale_factor=1.5),
+                  F.interpolate(x, size=(7, 9), mode="bilinear"), F.interpolate(x, scale_factor=(1.5, 0.5),
+                                                                                mode="bilinear"))
+            return ys + (F.interpolate(x, size=(3, 9), mode="nearest-exact"),) if self.exact else ys
 
     class Pool1dPReLUArgMax(nn.Module):
         """1-D max / average / adaptive pooling (modules and functions), PReLU (per channel and one
