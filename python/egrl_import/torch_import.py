@@ -253,7 +253,7 @@ class _FxImporter:
             self.gm = fx.GraphModule(tracer.root, graph, type(self.module).__name__)
         except Exception as e:  # fx.proxy.TraceError and friends (torch's TypeErrors list signatures: one line)
             raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: "
-                                   f"{first_line(e)}") from e
+                                   f"{_unpacked(e, tracer) or first_line(e)}") from e
         rec = _Recorder(self.gm)
         try:
             with torch.no_grad():
@@ -1131,6 +1131,28 @@ class _FxImporter:
                 shape.insert(p, 1)
             y = self.em.reshape(y, shape)
         return y
+
+
+def _unpacked(error: Exception, tracer: fx.Tracer) -> str:
+    """What fx stopped at when forward unpacks a traced value (`out, (h, c) = self.lstm(x)`): on
+    this Python, torch 1.13's Proxy.__iter__ reads the caller's bytecode wrongly and fails with an
+    IndexError; "" for any other error."""
+    tb = error.__traceback__
+    proxy = None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "__iter__" and code.co_filename.endswith(("fx/proxy.py", "fx\\proxy.py")):
+            proxy = tb.tb_frame.f_locals.get("self")
+        tb = tb.tb_next
+    node = getattr(proxy, "node", None)
+    if not isinstance(error, IndexError) or node is None:
+        return ""
+    what = f"'{node.name}'"
+    if node.op == "call_module":
+        kind = type(tracer.root.get_submodule(node.target)).__name__
+        what = f"nn.{kind} '{node.target}'" if kind in ("LSTM", "GRU", "RNN") else f"'{node.target}' ({kind})"
+    return (f"forward unpacks the tuple that {what} returns, which torch.fx cannot follow (the aten route traces it "
+            "on the example inputs)")
 
 
 def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:

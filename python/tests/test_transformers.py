@@ -330,6 +330,21 @@ class AtenRouteTest(unittest.TestCase):
         constants = [line for line in r.text.splitlines()
                      if "arith.constant dense" in line and ": tensor<32x128xf32>" in line]
         self.assertEqual(len(constants), 1, [c[:80] for c in constants])
+        # Unpacking the module's tuple stops fx (on this Python, inside torch 1.13's Proxy.__iter__): the
+        # note says so, not "list index out of range".
+        class UnpackedGru(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.gru = nn.GRU(4, 8, batch_first=True)
+
+            def forward(self, x):
+                out, h = self.gru(x)
+                return out + h.transpose(0, 1)
+
+        r = import_module(UnpackedGru().eval(), torch.randn(1, 1, 4), trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("GRU", r.fallback_reason)
+        self.assertNotIn("list index out of range", r.fallback_reason)
         # A piece written in place while its split's input is read again
         # would change what that read sees: refused.
         with self.assertRaisesRegex(UnsupportedError, "in-place op on a view"):
