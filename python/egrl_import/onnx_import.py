@@ -480,11 +480,13 @@ class _OnnxImporter:
                 raise self.fail("storage_order=1 is not supported")
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
-            return em.max_pool(x, k, s, pads, tuple(at.get("dilations", (1,) * len(k))), bool(at.get("ceil_mode", 0)))
+            return self._ceil_windows(node, at, x, em.max_pool(x, k, s, pads, tuple(at.get("dilations", (1,) * len(k))),
+                                                               bool(at.get("ceil_mode", 0))))
         if op == "AveragePool":
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
-            return em.avg_pool(x, k, s, pads, bool(at.get("ceil_mode", 0)), bool(at.get("count_include_pad", 0)))
+            return self._ceil_windows(node, at, x, em.avg_pool(x, k, s, pads, bool(at.get("ceil_mode", 0)),
+                                                               bool(at.get("count_include_pad", 0))))
         if op == "GlobalAveragePool":
             x = self.tensor(node, 0)
             if x.rank not in (3, 4, 5):
@@ -787,6 +789,19 @@ class _OnnxImporter:
         specs = [None if o == i and q == 1 else source_position(i, o, ctm, q, None if linear else rounding)
                  for i, o, q in zip(x.shape, out, scales)]
         return self.em.resize(x, specs, mode)
+
+    def _ceil_windows(self, node, at, x, y):
+        """y, unless ceil_mode's last window starts in the padding: the spec (and torch) drop it, as
+        the lowering does, but ONNX 1.12's shape inference keeps it, so the graph's later shapes
+        disagree with the lowered ones; said in one line rather than as a shape mismatch."""
+        want = self.inferred.get(node.output[0])
+        if at.get("ceil_mode", 0) and want is not None and tuple(want) != y.shape:
+            dims = [i for i, (w, o) in enumerate(zip(want, y.shape)) if w == o + 1]
+            if dims and len(want) == y.rank:
+                raise self.fail(f"with ceil_mode the last window along dim {dims[0]} would start in the padding: "
+                                f"the spec and torch drop it (output {list(y.shape)}), this onnx's shape inference "
+                                f"keeps it ({list(want)}), so the graph's shapes disagree; not supported")
+        return y
 
     def _window(self, node, at, x):
         if x.rank not in (3, 4, 5):

@@ -568,6 +568,14 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [numpy_helper.from_array(np.array([2], np.int64), "k")])
         self.assertEqual(self.error(m), "ONNX node 'top' (op type TopK): op type is not supported")
 
+    def test_ceil_mode_window_starting_in_the_padding_is_a_one_line_error(self):
+        """MaxPool(2, 2, pads 1, ceil_mode) on 5x5: torch and the spec drop the last window (it would
+        start in the padding), onnx 1.12's shape inference keeps it: said by name, not a shape mismatch."""
+        m = _graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2],
+                                           pads=[1, 1, 1, 1], ceil_mode=1)], [_vi("x", [1, 1, 5, 5])], [_vi("y", None)])
+        self.assertIn("ONNX node 'pool' (op type MaxPool): with ceil_mode the last window along dim 2 would start in "
+                      "the padding", self.error(m))
+
     def test_errors_while_lowering_name_the_node(self):
         # i64 against i64 compares (a padding mask); i64 against f32 does not.
         m = _graph_model([helper.make_node("Equal", ["ids", "zero"], ["y"], name="eq0")],
