@@ -175,10 +175,15 @@ TEST(Target, RejectsSizesAndRatesOutOfRange) {
                      "\"name\": \"x\", \"element_bytes\": 4611686018427387904,")
                 .find("element_bytes: must be an integer between 1 and 64"),
             std::string::npos);
-  // Rates a double cannot keep apart in the simulator's clock.
-  EXPECT_NE(replaced("1e10}", "6.72}").find(
-                "rates and bandwidths span more than 1e8"),
-            std::string::npos);
+  // Rates a double cannot keep apart in the simulator's clock; the message
+  // names the slowest (a bandwidth in GB/s) and the fastest.
+  std::string span = replaced("1e10}", "6.72}");
+  EXPECT_NE(span.find("rates and bandwidths span more than 1e8 (from 6.72 "
+                      "(level 'dram' bandwidth_bytes_per_s) to "),
+            std::string::npos)
+      << span;
+  EXPECT_NE(span.find("bandwidths are in bytes per second"), std::string::npos)
+      << span;
   // Which level is fastest must not depend on the order of the file.
   EXPECT_NE(replaced("1e12}", "1e10}").find(
                 "levels[1].bandwidth_bytes_per_s: is level 'dram''s too"),

@@ -46,7 +46,8 @@ std::string Target::describe() const {
   return text;
 }
 
-std::string egrl::rateSpanError(llvm::ArrayRef<double> rates) {
+std::string egrl::rateSpanError(llvm::ArrayRef<double> rates,
+                                llvm::ArrayRef<std::string> names) {
   // Rates that span more than this make the simulator's times span more
   // than a double resolves: a DRAM at 6.72 B/s beside engines at 2.5e13
   // MAC/s left its event loop waiting for a wake-up that rounded to "now"
@@ -56,10 +57,16 @@ std::string egrl::rateSpanError(llvm::ArrayRef<double> rates) {
   auto [slowest, fastest] = std::minmax_element(rates.begin(), rates.end());
   if (!(*fastest > kMaxRateSpan * *slowest))
     return "";
-  char span[96];
-  std::snprintf(span, sizeof(span), "(from %g to %g per second)", *slowest,
-                *fastest);
-  return std::string("compute rates and bandwidths span more than 1e8 ") + span;
+  auto named = [&](const double *rate) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g", *rate);
+    size_t i = rate - rates.begin();
+    return std::string(text) + (i < names.size() ? " (" + names[i] + ")" : "");
+  };
+  return "compute rates and bandwidths span more than 1e8 (from " +
+         named(slowest) + " to " + named(fastest) +
+         " per second; bandwidths are in bytes per second, compute in MACs "
+         "and vector ops per second)";
 }
 
 namespace {
@@ -305,10 +312,14 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       }
   // The sim section's sustained bandwidths are held to the same span
   // (SimConfig::validate).
-  if (std::string span = rateSpanError({target.macRate, target.vectorRate,
-                                        target.levels.front().bandwidth,
-                                        target.levels.back().bandwidth});
-      !span.empty()) {
+  std::vector<double> rates = {target.macRate, target.vectorRate};
+  std::vector<std::string> rateNames = {"compute.mac_per_s",
+                                        "compute.vector_ops_per_s"};
+  for (const MemoryLevel &level : target.levels) {
+    rates.push_back(level.bandwidth);
+    rateNames.push_back("level '" + level.name + "' bandwidth_bytes_per_s");
+  }
+  if (std::string span = rateSpanError(rates, rateNames); !span.empty()) {
     reader.fail("<root>", span);
     return makeError();
   }

@@ -92,8 +92,11 @@ struct Target {
 /// the simulator's times must stay within what a double resolves.
 constexpr double kMaxRateSpan = 1e8;
 /// What is wrong with `rates` (compute rates and bandwidths, per second) if
-/// they span more than kMaxRateSpan, else the empty string.
-std::string rateSpanError(llvm::ArrayRef<double> rates);
+/// they span more than kMaxRateSpan, else the empty string; `names[i]`, when
+/// given, says where rates[i] comes from, so the message names the slowest
+/// and the fastest (a bandwidth written in GB/s is the usual cause).
+std::string rateSpanError(llvm::ArrayRef<double> rates,
+                          llvm::ArrayRef<std::string> names = {});
 
 /// Resolves a target argument: an existing file path, or the name of a
 /// bundled target (`nnpi-1000` → `<targets dir>/nnpi-1000.json`). The bundled
