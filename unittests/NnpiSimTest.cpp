@@ -647,13 +647,15 @@ TEST(NnpiSim, ConfigTimesAndSustainedRatesAreBounded) {
   // Sustained bandwidths span no more than the target's peak rates may
   // (1e8; this chip: 0.8 to 9.5 per second, sustained). A billionth of DRAM's 1
   // B/s is not a chip: on nnpi-1000 it gave latencies of 32,730 s.
-  EXPECT_EQ(simError(R"({"levels": {"dram": {"sustained_fraction": 1e-9}}})"),
-            "target 'bad' (bad.json): sim.levels.dram.sustained_fraction: "
-            "level 'dram' sustains 1e-09 bytes/s (bandwidth_bytes_per_s 1 x "
-            "sustained_fraction 1e-09, by default 0.8 for the slowest level, "
-            "0.95 for the fastest and 0.9 for others): compute rates and "
-            "bandwidths span more than "
-            "1e8 (from 1e-09 to 9.5 per second)");
+  EXPECT_EQ(
+      simError(R"({"levels": {"dram": {"sustained_fraction": 1e-9}}})"),
+      "target 'bad' (bad.json): sim.levels.dram.sustained_fraction: "
+      "level 'dram' sustains 1e-09 bytes/s (bandwidth_bytes_per_s 1 x "
+      "sustained_fraction 1e-09, by default 0.8 for the slowest level, "
+      "0.95 for the fastest and 0.9 for others): compute rates and "
+      "bandwidths span more than "
+      "1e8 (from 1e-09 to 9.5 per second; bandwidths are in bytes per second, "
+      "compute in MACs and vector ops per second)");
   EXPECT_NE(simError(R"({"levels": {"sram": {"sustained_fraction": 1e-10}}})")
                 .find("sim.levels.sram.sustained_fraction: level 'sram' "
                       "sustains 1e-09 bytes/s"),
