@@ -110,7 +110,10 @@ def main():
                 egrl1k = latency("egrl", "model", 1000)
                 rivals = [latency("pg", "none", 5000), latency("anneal", "none", 5000),
                           latency("anneal", "model", 5000)]
-                ok = egrl1k is not None and all(r is None or egrl1k <= r for r in rivals)
+                # Level within rounding: the same placement's latency can
+                # differ in its last bit between the runs that found it.
+                ok = egrl1k is not None and all(r is None or egrl1k <= r * (1 + 1e-9)
+                                                for r in rivals)
                 checks.append("%s on %s: best search %+.2f%% vs ilp; egrl seeded 1k %s, "
                               "pg 5k %s, anneal 5k %s / %s (seeded): %s" % (
                                   label, chip, 100 * (best / ilp - 1), gap(egrl1k),
