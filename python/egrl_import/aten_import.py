@@ -613,6 +613,10 @@ class _AtenImporter(_FxImporter):
         if op in (aten._adaptive_avg_pool2d, aten.adaptive_avg_pool2d, aten._adaptive_avg_pool3d,
                   aten.adaptive_avg_pool3d):
             return self._adaptive_avg(V(a[0]), a[1], 3 if "3d" in op.__name__ else 2)
+        if op in (aten.adaptive_max_pool2d, aten.adaptive_max_pool3d):
+            if any(u.args[1] == 1 and u.users for u in self.node.users):
+                raise self.fail("the indices of an adaptive max-pool are not supported (its values are)")
+            return (self._adaptive_max(V(a[0]), a[1], 3 if "3d" in op.__name__ else 2), None)
 
         raise self.fail("ATen op is not supported")
 

@@ -182,6 +182,13 @@ def source_position(size: int, out: int, transform: str, scale=None, rounding: s
     return out, a, b, c
 
 
+def _adaptive_windows(n: int, m: int) -> tuple[list[int], list[int]]:
+    """Starts and lengths of adaptive pooling's windows over a dim of size n pooled to m (torch's:
+    output i reads [floor(i n / m), ceil((i + 1) n / m)))."""
+    starts = [i * n // m for i in range(m)]
+    return starts, [-(-(i + 1) * n // m) - s for i, s in enumerate(starts)]
+
+
 def _multiply_accumulate(b: "Body") -> str:
     t = b.op(f"arith.mulf {b.args[0]}, {b.args[1]} : f32")
     return b.op(f"arith.addf {b.args[2]}, {t} : f32")
@@ -1121,14 +1128,96 @@ class Emitter:
         return self.binary("div", s, float(math.prod(kernel)))
 
     def adaptive_avg_pool(self, x: Value, out_size) -> Value:
-        size = x.shape[2:]
-        if len(out_size) != len(size):
-            raise UnsupportedError(f"adaptive average pooling of {list(x.shape)} to {list(out_size)}")
-        if any(i % o for i, o in zip(size, out_size)):
-            raise UnsupportedError(f"adaptive average pooling {'x'.join(map(str, size))} -> "
-                                   f"{'x'.join(map(str, out_size))} needs uneven windows (not supported)")
-        k = tuple(i // o for i, o in zip(size, out_size))
-        return self.avg_pool(x, k, k)
+        """torch's adaptive average pooling (see adaptive_pool)."""
+        return self.adaptive_pool(x, out_size, "avg")
+
+    def adaptive_max_pool(self, x: Value, out_size) -> Value:
+        """torch's adaptive max pooling, values only (see adaptive_pool)."""
+        return self.adaptive_pool(x, out_size, "max")
+
+    def adaptive_pool(self, x: Value, out_size, kind: str) -> Value:
+        """Adaptive pooling of NC + 1 to 3 spatial dims: output i of a dim of size n pooled to m
+        reads the window [floor(i n / m), ceil((i + 1) n / m)). Windows of one length at a
+        constant stride in every dim (sizes that divide, 8 -> 7, 7 -> 3) are avg_pool / max_pool
+        with that kernel and stride (a single window: stride = kernel); others are
+        _adaptive_generic."""
+        size = tuple(x.shape[2:])
+        out_size = tuple(int(o) for o in out_size)
+        if len(out_size) != len(size) or not 1 <= len(size) <= 3 or min(out_size) < 1:
+            raise UnsupportedError(f"adaptive {kind} pooling of {list(x.shape)} to {list(out_size)}")
+        windows = [_adaptive_windows(n, m) for n, m in zip(size, out_size)]
+        kernel, stride = [], []
+        for starts, lens in windows:
+            steps = {b - a for a, b in zip(starts, starts[1:])} or {lens[0]}
+            if len(set(lens)) > 1 or len(steps) > 1:
+                return self._adaptive_generic(x, out_size, windows, kind)
+            kernel.append(lens[0])
+            stride.append(steps.pop())
+        if kind == "avg":
+            return self.avg_pool(x, tuple(kernel), tuple(stride))
+        return self.max_pool(x, tuple(kernel), tuple(stride), (0,) * (2 * len(size)))
+
+    def _adaptive_generic(self, x: Value, out_size, windows, kind: str) -> Value:
+        """Adaptive pooling with windows of different lengths or starts: one linalg.generic over
+        (n, c, o..., k...) (k reduction, over the longest window) reading the input at
+        `(o * n) floordiv m + k`, a tensor.empty of the window shape as an unread operand (as the
+        pooling ops have); in a dim whose windows differ in length, a constant i64 vector of the
+        lengths (indexed by o) masks k >= length (0 or -inf added instead; the input is padded
+        where the longest window would read past the end). The average divides by each window's
+        own element count (the length vectors again, cast to f32)."""
+        sp, size = len(out_size), tuple(x.shape[2:])
+        o = [f"d{2 + j}" for j in range(sp)]
+        k = [f"d{2 + sp + j}" for j in range(sp)]
+        longest = tuple(max(lens) for _, lens in windows)
+        past = [starts[-1] + kl - n for (starts, _), kl, n in zip(windows, longest, size)]
+        neutral = 0.0 if kind == "avg" else float("-inf")
+        if any(p > 0 for p in past):
+            x = self.pad(x, [0] * x.rank, [0, 0] + [max(p, 0) for p in past], neutral)
+        reads = ["d0", "d1"] + [f"{_floor_expr(oj, n, 0, m)} + {kj}" for oj, kj, n, m in zip(o, k, size, out_size)]
+        vectors: dict[tuple, Value] = {}
+        masked = []  # (dim, lengths vector)
+        for j, (_, lens) in enumerate(windows):
+            if len(set(lens)) > 1:
+                if tuple(lens) not in vectors:
+                    vectors[tuple(lens)] = self.dense(lens, "i64")
+                masked.append((j, vectors[tuple(lens)]))
+        window = self.empty(longest, "f32")
+        out = tuple(x.shape[:2]) + out_size
+        init = self.fill(out, neutral)
+        fill_in = self.scalar(neutral)
+
+        def body(b: Body) -> str:
+            valid = None
+            for i, (j, _) in enumerate(masked):
+                kk = b.op(f"arith.index_cast {b.op(f'linalg.index {2 + sp + j} : index')} : index to i64")
+                ok = b.op(f"arith.cmpi slt, {kk}, {b.args[2 + i]} : i64")
+                valid = ok if valid is None else b.op(f"arith.andi {valid}, {ok} : i1")
+            v = b.args[0] if valid is None else b.op(f"arith.select {valid}, {b.args[0]}, {fill_in} : f32")
+            op = "arith.addf" if kind == "avg" else "arith.maximumf"
+            return b.op(f"{op} {b.args[-1]}, {v} : f32")
+
+        pooled = self.generic([(x, reads), (window, k)] + [(vec, [o[j]]) for j, vec in masked], out, "f32",
+                              ["parallel"] * (2 + sp) + ["reduction"] * sp, body, init=init,
+                              out_dims=["d0", "d1"] + o)
+        if kind == "max":
+            return pooled
+        fixed = float(math.prod(longest[j] for j in range(sp) if j not in {m for m, _ in masked}))
+        if not masked:
+            return self.binary("div", pooled, fixed)
+        dims = [f"d{i}" for i in range(2 + sp)]
+        scale = self.scalar(fixed) if fixed != 1.0 else None
+
+        def divide(b: Body) -> str:
+            count = None
+            for i in range(len(masked)):
+                f = b.op(f"arith.sitofp {b.args[1 + i]} : i64 to f32")
+                count = f if count is None else b.op(f"arith.mulf {count}, {f} : f32")
+            if scale is not None:
+                count = b.op(f"arith.mulf {count}, {scale} : f32")
+            return b.op(f"arith.divf {b.args[0]}, {count} : f32")
+
+        return self.generic([(pooled, dims)] + [(vec, [dims[2 + j]]) for j, vec in masked], out, "f32",
+                            ["parallel"] * (2 + sp), divide)
 
     # -- matmul family ------------------------------------------------------
     def matmul(self, a: Value, b: Value) -> Value:

@@ -408,6 +408,8 @@ class _OnnxImporter:
             return (ins[0],) + ((None,) if len(node.output) > 1 else ())
         if op == "Conv":
             return self._conv(node, at)
+        if op in ("LSTM", "GRU"):
+            return self._rnn(node, at)
         if op == "ConvTranspose":
             x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
             if x.rank != 4 or at.get("group", 1) != 1 or "output_shape" in at:
@@ -600,6 +602,134 @@ class _OnnxImporter:
         raise self.fail("op type is not supported")
 
     # -- op helpers -------------------------------------------------------------------
+    def _rnn(self, node, at):
+        """ONNX LSTM (gates iofc) and GRU (zrh, either linear_before_reset) with the default
+        activations, unrolled over the time steps as the aten route unrolls nn.LSTM / nn.GRU: per
+        direction, the W and R slices transposed once (W, R, B stay the initializers' weights), then
+        per step x_t @ W^T + Wb and h @ R^T + Rb (linalg.matmul + bias generics), the gates sliced
+        out, sigmoid / tanh and the state update; forward, reverse or bidirectional, layout 0
+        ([seq, batch, ...]) or 1 ([batch, seq, ...]). Y, Y_h, Y_c are built only where the graph
+        reads them."""
+        em, op = self.em, node.op_type
+        lstm = op == "LSTM"
+        gates = 4 if lstm else 3
+        if at.get("clip") is not None:
+            raise self.fail("clip is not supported")
+        if lstm and at.get("input_forget", 0):
+            raise self.fail("input_forget is not supported")
+        if lstm and self.get(node, 7) is not None:
+            raise self.fail("peepholes (input P) are not supported")
+        if self.get(node, 4) is not None:
+            raise self.fail("sequence_lens is not supported (every sequence runs the full length)")
+        direction = at.get("direction", "forward")
+        dirs = {"forward": [False], "reverse": [True], "bidirectional": [False, True]}.get(direction)
+        if dirs is None:
+            raise self.fail(f"direction '{direction}' is not supported")
+        default = (["Sigmoid", "Tanh", "Tanh"] if lstm else ["Sigmoid", "Tanh"]) * len(dirs)
+        acts = at.get("activations")
+        if acts is not None and [a.decode() if isinstance(a, bytes) else a for a in acts] != default:
+            raise self.fail(f"activations {list(acts)} are not supported (only the default {default[:len(default) // len(dirs)]})")
+        if acts is not None and (at.get("activation_alpha") or at.get("activation_beta")):
+            raise self.fail("activation_alpha / activation_beta are not supported")
+        layout = at.get("layout", 0)
+        lbr = at.get("linear_before_reset", 0)
+        x, w, r = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+        b = self.tensor(node, 3)
+        if x.rank != 3 or x.dtype != "f32":
+            raise self.fail(f"input of shape {list(x.shape)} ({x.dtype}): a rank-3 f32 sequence is expected")
+        steps, batch = (x.shape[0], x.shape[1]) if layout == 0 else (x.shape[1], x.shape[0])
+        hidden = at.get("hidden_size", r.shape[-1])
+        nd = len(dirs)
+        if w.shape != (nd, gates * hidden, x.shape[2]) or r.shape != (nd, gates * hidden, hidden) or (
+                b is not None and b.shape != (nd, 2 * gates * hidden)):
+            raise self.fail(f"weights W {list(w.shape)}, R {list(r.shape)}" + (f", B {list(b.shape)}" if b else "")
+                            + f" do not fit {nd} direction(s), hidden size {hidden}, input size {x.shape[2]}")
+
+        def initial(i):
+            v = self.get(node, i)
+            if v is None or isinstance(v, np.ndarray) and not v.any():  # torch's zeros: a fill, not a constant
+                return [em.fill((batch, hidden), 0.0) for _ in dirs]
+            v = self.value(v)
+            if layout == 1:
+                v = em.transpose(v, [1, 0, 2])
+            return [em.extract_slice(v, [d, 0, 0], [1, batch, hidden], [1, 1, 1], [0]) for d in range(nd)]
+
+        def rows(m, d, lo, n):  # rows [lo, lo + n) of direction d's matrix (or bias vector)
+            if m.rank == 3:
+                return em.extract_slice(m, [d, lo, 0], [1, n, m.shape[2]], [1, 1, 1], [0])
+            return em.extract_slice(m, [d, lo], [1, n], [1, 1], [0])
+
+        def gate(v, k):
+            return em.extract_slice(v, [0, k * hidden], [batch, hidden], [1, 1])
+
+        def affine(v, m, bias):
+            y = em.matmul(v, m)
+            return y if bias is None else em.binary("add", y, bias)
+
+        h0, c0 = initial(5), initial(6) if lstm else None
+        ys, hs, cs = [], [], []
+        for d, backward in enumerate(dirs):
+            H = gates * hidden
+            wt = em.transpose(rows(w, d, 0, H), [1, 0])
+            wb = rb = None
+            if b is not None:
+                wb, rb = rows(b, d, 0, H), rows(b, d, H, H)
+            if lstm or lbr:
+                rt = em.transpose(rows(r, d, 0, H), [1, 0])
+            else:  # (r * h) @ Rh^T: Rz, Rr and Rh apart
+                rt = em.transpose(rows(r, d, 0, 2 * hidden), [1, 0])
+                rht = em.transpose(rows(r, d, 2 * hidden, hidden), [1, 0])
+                rb, rbh = (rows(b, d, H, 2 * hidden), rows(b, d, H + 2 * hidden, hidden)) if b is not None else (None, None)
+            h, c = h0[d], (c0[d] if lstm else None)
+            out = [None] * steps
+            for t in (reversed(range(steps)) if backward else range(steps)):
+                xt = em.extract_slice(x, [t, 0, 0] if layout == 0 else [0, t, 0],
+                                      [1, batch, x.shape[2]] if layout == 0 else [batch, 1, x.shape[2]], [1, 1, 1],
+                                      [0] if layout == 0 else [1])
+                xg, hg = affine(xt, wt, wb), affine(h, rt, rb)
+                if lstm:
+                    g = em.binary("add", xg, hg)
+                    i, o, f = (em.unary("sigmoid", gate(g, k)) for k in range(3))
+                    c = em.binary("add", em.binary("mul", f, c), em.binary("mul", i, em.unary("tanh", gate(g, 3))))
+                    h = em.binary("mul", o, em.unary("tanh", c))
+                else:
+                    z = em.unary("sigmoid", em.binary("add", gate(xg, 0), gate(hg, 0)))
+                    rr = em.unary("sigmoid", em.binary("add", gate(xg, 1), gate(hg, 1)))
+                    if lbr:
+                        n = em.binary("add", gate(xg, 2), em.binary("mul", rr, gate(hg, 2)))
+                    else:
+                        n = em.binary("add", gate(xg, 2), affine(em.binary("mul", rr, h), rht, rbh))
+                    n = em.unary("tanh", n)
+                    h = em.binary("add", n, em.binary("mul", z, em.binary("sub", h, n)))
+                out[t] = h
+            ys.append(out)
+            hs.append(h)
+            cs.append(c)
+        used = self._used_names()
+        names = list(node.output) + [""] * 3
+        results = [None, None, None]
+        if names[0] in used:  # Y: [seq, dirs, batch, hidden] (layout 1: [batch, seq, dirs, hidden])
+            if layout == 0:
+                results[0] = em.concat([em.concat([em.reshape(ys[d][t], (1, 1, batch, hidden)) for d in range(nd)], 1)
+                                        for t in range(steps)], 0)
+            else:
+                results[0] = em.concat([em.concat([em.reshape(ys[d][t], (batch, 1, 1, hidden)) for d in range(nd)], 2)
+                                        for t in range(steps)], 1)
+        for k, states in ((1, hs), (2, cs)):
+            if names[k] in used and states[0] is not None:
+                if layout == 0:
+                    results[k] = em.concat([em.reshape(s, (1, batch, hidden)) for s in states], 0)
+                else:
+                    results[k] = em.concat([em.reshape(s, (batch, 1, hidden)) for s in states], 1)
+        return tuple(results[:len(node.output)])
+
+    def _used_names(self) -> set:
+        """Names some node or the graph output reads."""
+        if getattr(self, "_used", None) is None:
+            g = self.model.graph
+            self._used = {i for n in g.node for i in n.input} | {o.name for o in g.output}
+        return self._used
+
     def _constant(self, at):
         if "value" in at:
             arr = numpy_helper.to_array(at["value"])

@@ -625,6 +625,8 @@ class _FxImporter:
                                   mod.count_include_pad, getattr(mod, "divisor_override", None))
         if isinstance(mod, (nn.AdaptiveAvgPool1d, nn.AdaptiveAvgPool2d, nn.AdaptiveAvgPool3d)):
             return self._adaptive_avg(x, mod.output_size, _spatial_dims(mod))
+        if isinstance(mod, (nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d)):
+            return self._adaptive_max(x, mod.output_size, _spatial_dims(mod), mod.return_indices)
         if isinstance(mod, nn.Linear):
             return em.linear(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"))
         if isinstance(mod, nn.LayerNorm):
@@ -788,9 +790,12 @@ class _FxImporter:
         return self.em.avg_pool(x, k, s, p + p, bool(ceil_mode), bool(count_include_pad))
 
     def _adaptive_avg(self, x, size, n=2):
-        size = _ntuple(size, n)
-        size = tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(size))
-        return self.em.adaptive_avg_pool(x, size)
+        return self.em.adaptive_avg_pool(x, _adaptive_size(x, size, n))
+
+    def _adaptive_max(self, x, size, n=2, return_indices=False):
+        if return_indices:
+            raise self.fail("adaptive max-pool return_indices is not supported (its values are)")
+        return self.em.adaptive_max_pool(x, _adaptive_size(x, size, n))
 
     def _flatten(self, x: Value, start=0, end=-1):
         if x.rank == 0:
@@ -898,6 +903,9 @@ class _FxImporter:
             return em.embedding(self.value(a[0]), self.value(a[1]))
         if fn in (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
             return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"), _pool_dims(fn))
+        if fn in (F.adaptive_max_pool1d, F.adaptive_max_pool2d, F.adaptive_max_pool3d):
+            return self._adaptive_max(self.value(a[0]), _arg(a, kw, 1, "output_size"), _pool_dims(fn),
+                                      _arg(a, kw, 2, "return_indices", False))
         if fn in (F.max_pool1d, F.max_pool2d, F.max_pool3d):
             return self._max_pool(self.value(a[0]), _pool_dims(fn), _arg(a, kw, 1, "kernel_size"),
                                   _arg(a, kw, 2, "stride"), _arg(a, kw, 3, "padding", 0), _arg(a, kw, 4, "dilation", 1),
@@ -1169,6 +1177,12 @@ def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
 def _spatial_dims(mod: nn.Module) -> int:
     """1, 2 or 3 for a *1d, *2d or *3d pooling module (from its type: its arguments may be one int)."""
     return _pool_dims(type(mod))
+
+
+def _adaptive_size(x: Value, size, n: int) -> tuple:
+    """An adaptive pooling's output size, n dims (None keeps the input's)."""
+    size = _ntuple(size, n)
+    return tuple(x.shape[2 + i] if s is None else s for i, s in enumerate(size))
 
 
 def _pool_dims(fn) -> int:

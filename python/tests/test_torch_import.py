@@ -772,6 +772,37 @@ class OpTranslationTest(unittest.TestCase):
                    ["linalg.depthwise_conv_2d_nchw_chw", "tensor<8x1x3x3xf32> into tensor<8x3x3xf32>",
                     "linalg.conv_2d_ngchw_gfchw"])
 
+    def test_adaptive_pooling_with_uneven_windows(self):
+        """torch's windows [floor(i n / m), ceil((i + 1) n / m)) on both routes, equal to torch:
+        one length at one stride (8 -> 7) is the named pooling op; otherwise a window generic
+        reading `(o * n) floordiv m + k`, the input an operand (padded where the longest window
+        would pass the end), windows shorter than the longest masked through a lengths vector,
+        the average divided by each window's count; max (values) too, in 1-D, 2-D and 3-D."""
+        class Adaptive(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.avg = nn.AdaptiveAvgPool2d((3, 4))
+                self.max = nn.AdaptiveMaxPool2d((3, None))
+                self.avg3 = nn.AdaptiveAvgPool3d((2, 3, 7))
+
+            def forward(self, x, v):
+                return (self.avg(x), self.max(x), F.adaptive_avg_pool2d(x[:, :, :, :8], (4, 7)),
+                        F.adaptive_max_pool1d(x.flatten(2), 11), F.adaptive_avg_pool1d(x.flatten(2), 7),
+                        self.avg3(v), F.adaptive_max_pool3d(v, (3, 2, 4)))
+
+        x, v = torch.randn(1, 2, 5, 10), torch.randn(1, 2, 3, 5, 7)
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Adaptive(), [x, v], trace=trace, expect=[
+                    "-> (d0, d1, (d2 * 5) floordiv 3 + d4, (d3 * 5) floordiv 2 + d5)>",  # 5x10 -> 3x4
+                    "tensor<1x2x5x10xf32> to tensor<1x2x6x10xf32>", "dense<[2, 3, 2]> : tensor<3xi64>",
+                    "arith.cmpi slt", "arith.sitofp", "arith.divf",
+                    "linalg.pooling_nchw_sum {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(",
+                    " : tensor<1x2x5x8xf32>, tensor<2x2xf32>) outs(",  # 5x8 -> 4x7: windows of 2 at stride 1
+                    "-> (d0, d1, (d2 * 3) floordiv 2 + d5, (d3 * 5) floordiv 3 + d6, d4 + d7)>",
+                    "arith.maximumf %out"])
+                self.assertEqual(r.route, trace)
+
     def test_conv3d_batchnorm3d_and_3d_pooling(self):
         """Video-model ops on both routes: the named 3-D convolutions, a grouped one and 3-D
         pooling as linalg.generic window ops (no NCDHW named op), batch-norm on 5-D."""
@@ -915,7 +946,7 @@ class UnsupportedOpTest(unittest.TestCase):
     def test_errors_name_the_module_path(self):
         """An unsupported op inside a submodule's forward is named with the module's path and type
         on both routes (ONNX node names carry it: /block/block.1/...), and so is
-        a node whose lowering fails in the emitter (adaptive pooling's uneven windows)."""
+        a node whose lowering fails in the emitter (average pooling that leaves the padding out)."""
         class Inner(nn.Module):
             def forward(self, x):
                 return torch.cumprod(x, -1)
@@ -930,17 +961,17 @@ class UnsupportedOpTest(unittest.TestCase):
 
         class Adaptive(nn.Module):
             def forward(self, x):
-                return F.adaptive_avg_pool2d(x, 3)
+                return F.avg_pool2d(x, 3, padding=1, count_include_pad=False)
 
         cases = ((Outer(), torch.randn(1, 8), {
                      "fx": "fx node 'cumprod' (call_function cumprod) in module 'block.1' (Inner): function ",
                      "aten": "aten node 'cumprod' (call_function aten.cumprod.default) in module 'block.1' (Inner): "
                              "ATen op is not supported"}),
                  (Adaptive(), torch.randn(1, 4, 8, 8), {
-                     "fx": "fx node 'adaptive_avg_pool2d' (call_function adaptive_avg_pool2d): adaptive average "
-                           "pooling 8x8 -> 3x3 needs uneven windows",
-                     "aten": "aten node '_adaptive_avg_pool2d' (call_function aten._adaptive_avg_pool2d.default): "
-                             "adaptive average pooling 8x8 -> 3x3 needs uneven windows"}))
+                     "fx": "fx node 'avg_pool2d' (call_function avg_pool2d): average pooling with padding and "
+                           "count_include_pad=False is not supported",
+                     "aten": "aten node 'avg_pool2d' (call_function aten.avg_pool2d.default): average pooling with "
+                             "padding and count_include_pad=False is not supported"}))
         for m, x, messages in cases:
             for trace, message in messages.items():
                 with self.assertRaises(UnsupportedError) as cm:
@@ -1006,11 +1037,15 @@ class UnsupportedOpTest(unittest.TestCase):
                                             "aten.relu.default) in module '1' (ReLU): internal error: KeyError: 'k')")
 
     def test_3d_forms_still_unsupported_are_one_line_errors(self):
-        """Transposed 3-D convolution, max-pool indices, uneven adaptive windows and an unbatched
+        """Transposed 3-D convolution, max-pool and adaptive max-pool indices and an unbatched
         input to a 3-D pooling module (which a 2-D pooling over its last dims would get wrong)."""
         class Indices(nn.Module):
             def forward(self, x):
                 return F.max_pool3d(x, 2, return_indices=True)[1].float()
+
+        class AdaptiveIndices(nn.Module):
+            def forward(self, x):
+                return F.adaptive_max_pool3d(x, 3, return_indices=True)[1].float()
 
         cases = ((nn.Sequential(nn.ConvTranspose3d(2, 2, 3)), torch.randn(1, 2, 3, 3, 3), {
                      "fx": "module type torch.nn.modules.conv.ConvTranspose3d is not supported",
@@ -1018,9 +1053,9 @@ class UnsupportedOpTest(unittest.TestCase):
                  (Indices(), torch.randn(1, 2, 4, 4, 4), {
                      "fx": "function torch.nn.functional.max_pool3d_with_indices is not supported",
                      "aten": "the indices of a max-pool are not supported (its values are)"}),
-                 (nn.AdaptiveAvgPool3d(3), torch.randn(1, 2, 4, 6, 6), {
-                     "fx": "adaptive average pooling 4x6x6 -> 3x3x3 needs uneven windows",
-                     "aten": "adaptive average pooling 4x6x6 -> 3x3x3 needs uneven windows"}),
+                 (AdaptiveIndices(), torch.randn(1, 2, 4, 6, 6), {
+                     "fx": "function torch.nn.functional.adaptive_max_pool3d_with_indices is not supported",
+                     "aten": "the indices of an adaptive max-pool are not supported (its values are)"}),
                  (nn.MaxPool3d(2), torch.randn(2, 4, 4, 4), {
                      "fx": "3-D pooling of a rank-4 input is not supported",
                      "aten": "3-D pooling of a rank-4 input is not supported"}))
