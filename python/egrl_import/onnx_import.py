@@ -605,9 +605,10 @@ class _OnnxImporter:
     def _rnn(self, node, at):
         """ONNX LSTM (gates iofc) and GRU (zrh, either linear_before_reset) with the default
         activations, unrolled over the time steps as the aten route unrolls nn.LSTM / nn.GRU: per
-        direction, the W and R slices transposed once (W, R, B stay the initializers' weights), then
-        per step x_t @ W^T + Wb and h @ R^T + Rb (linalg.matmul + bias generics), the gates sliced
-        out, sigmoid / tanh and the state update; forward, reverse or bidirectional, layout 0
+        direction, the W and R slices transposed once (W, R, B stay the initializers' weights), the
+        input projection of every step X @ W^T + Wb in one linalg.matmul, then per step its slice,
+        h @ R^T + Rb (linalg.matmul + bias generic), the gates sliced out, sigmoid / tanh and the
+        state update; forward, reverse or bidirectional, layout 0
         ([seq, batch, ...]) or 1 ([batch, seq, ...]). Y, Y_h, Y_c are built only where the graph
         reads them."""
         em, op = self.em, node.op_type
@@ -627,8 +628,10 @@ class _OnnxImporter:
             raise self.fail(f"direction '{direction}' is not supported")
         default = (["Sigmoid", "Tanh", "Tanh"] if lstm else ["Sigmoid", "Tanh"]) * len(dirs)
         acts = at.get("activations")
-        if acts is not None and [a.decode() if isinstance(a, bytes) else a for a in acts] != default:
-            raise self.fail(f"activations {list(acts)} are not supported (only the default {default[:len(default) // len(dirs)]})")
+        acts = None if acts is None else [a.decode(errors="replace") if isinstance(a, bytes) else a for a in acts]
+        if acts is not None and acts != default:
+            raise self.fail(f"activations {acts} are not supported (only the default "
+                            f"{default[:len(default) // len(dirs)]})")
         if acts is not None and (at.get("activation_alpha") or at.get("activation_beta")):
             raise self.fail("activation_alpha / activation_beta are not supported")
         layout = at.get("layout", 0)
@@ -682,11 +685,12 @@ class _OnnxImporter:
                 rb, rbh = (rows(b, d, H, 2 * hidden), rows(b, d, H + 2 * hidden, hidden)) if b is not None else (None, None)
             h, c = h0[d], (c0[d] if lstm else None)
             out = [None] * steps
+            xp = affine(x, wt, wb)  # every step's input projection at once, as the aten route has it
             for t in (reversed(range(steps)) if backward else range(steps)):
-                xt = em.extract_slice(x, [t, 0, 0] if layout == 0 else [0, t, 0],
-                                      [1, batch, x.shape[2]] if layout == 0 else [batch, 1, x.shape[2]], [1, 1, 1],
+                xg = em.extract_slice(xp, [t, 0, 0] if layout == 0 else [0, t, 0],
+                                      [1, batch, H] if layout == 0 else [batch, 1, H], [1, 1, 1],
                                       [0] if layout == 0 else [1])
-                xg, hg = affine(xt, wt, wb), affine(h, rt, rb)
+                hg = affine(h, rt, rb)
                 if lstm:
                     g = em.binary("add", xg, hg)
                     i, o, f = (em.unary("sigmoid", gate(g, k)) for k in range(3))

@@ -99,6 +99,38 @@ class OnnxExportTest(unittest.TestCase):
         self.assertIn("linalg.transpose", r.text)
         self.numeric(model, m, [ids])
 
+    def test_lstm_and_gru_exports(self):
+        """torch's exports of nn.LSTM (batch_first: Transposes around the node; Y, Y_h and Y_c read)
+        and of a 2-layer bidirectional nn.GRU (linear_before_reset=1, batch 3) unroll per step (the
+        input projection of all steps one matmul per layer and direction, as on the aten route) and
+        equal torch; W, R and B stay weights named after their initializers, counted as the
+        module's parameters."""
+        class Rnn(nn.Module):
+            def __init__(self, cell, **kw):
+                super().__init__()
+                self.rnn = cell(4, 6, **kw)
+
+            def forward(self, x):
+                y, h = self.rnn(x)
+                return (y,) + (h if isinstance(h, tuple) else (h,))
+
+        for cell, kw, x, steps in ((nn.LSTM, dict(batch_first=True), torch.randn(1, 3, 4), 3),
+                                   (nn.GRU, dict(bidirectional=True, num_layers=2), torch.randn(2, 3, 4), 2 * 2 * 2)):
+            with self.subTest(cell=cell.__name__):
+                m = _randomize(Rnn(cell, **kw))
+                om = self.export(m, [x], opset=17)
+                self.assertIn(cell.__name__.upper(), {n.op_type for n in om.graph.node})
+                r = import_onnx(om)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()))
+                self.assertTrue(all(name.startswith(f"onnx__{cell.__name__.upper()}_") for name in r.resources))
+                layers = kw.get("num_layers", 1) * (2 if kw.get("bidirectional") else 1)
+                self.assertEqual(r.text.count("linalg.matmul"), layers + steps)  # X @ W^T; h @ R^T per step
+                ri = import_onnx(om, inline_weights=True)
+                with torch.no_grad():
+                    ref = m(x)
+                support.run_numeric(self, ri.text, [x.numpy()], [t.numpy() for t in ref])
+
     def test_cnn_with_batchnorm(self):
         m, inp = models.build("tiny_cnn")
         m = _randomize(m)
@@ -522,6 +554,67 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [numpy_helper.from_array(np.zeros((2, 2, 2, 2, 2), np.float32), "w")])
         self.assertIn("ONNX node 'up3d' (op type ConvTranspose): transposed convolution is supported in 2-D",
                       self.error(m))
+
+    def test_lstm_gru_attributes_against_numpy_and_what_stays_unsupported(self):
+        """ONNX-only forms against numpy: LSTM with layout=1 and initial_h / initial_c inputs, a
+        reverse GRU with linear_before_reset=0 (r applied before R_h) and no bias; clip, other
+        activations, peepholes, sequence_lens and input_forget are one-line errors naming the node."""
+        rng = np.random.default_rng(0)
+        sig = lambda v: 1 / (1 + np.exp(-v))
+        f32 = lambda *s: (rng.standard_normal(s) * 0.5).astype(np.float32)
+        hs, steps, batch, isz = 3, 4, 2, 5
+        x, w, r, b = f32(batch, steps, isz), f32(1, 4 * hs, isz), f32(1, 4 * hs, hs), f32(1, 8 * hs)
+        h0, c0 = f32(batch, 1, hs), f32(batch, 1, hs)
+        m = _graph_model([helper.make_node("LSTM", ["x", "w", "r", "b", "", "h0", "c0"], ["y", "yh", "yc"],
+                                           hidden_size=hs, layout=1)],
+                         [_vi("x", [batch, steps, isz]), _vi("h0", [batch, 1, hs]), _vi("c0", [batch, 1, hs])],
+                         [_vi("y", None), _vi("yh", None), _vi("yc", None)],
+                         [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (r, "r"), (b, "b"))], opset=14)
+        h, c, ys = h0[:, 0], c0[:, 0], []
+        for t in range(steps):
+            g = x[:, t] @ w[0].T + h @ r[0].T + b[0, :4 * hs] + b[0, 4 * hs:]
+            i, o, f, cc = (g[:, k * hs:(k + 1) * hs] for k in range(4))
+            c = sig(f) * c + sig(i) * np.tanh(cc)
+            h = sig(o) * np.tanh(c)
+            ys.append(h)
+        res = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, res.text)
+        self.assertEqual(res.resource_elements, w.size + r.size + b.size)
+        support.run_numeric(self, res.text, [x, h0, c0], [np.stack(ys, 1)[:, :, None], h[:, None], c[:, None]])
+
+        x, w, r = f32(steps, batch, isz), f32(1, 3 * hs, isz), f32(1, 3 * hs, hs)
+        m = _graph_model([helper.make_node("GRU", ["x", "w", "r"], ["y"], hidden_size=hs, direction="reverse")],
+                         [_vi("x", [steps, batch, isz])], [_vi("y", None)],
+                         [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (r, "r"))])
+        h, ys = np.zeros((batch, hs), np.float32), [None] * steps
+        for t in reversed(range(steps)):
+            xg = x[t] @ w[0].T
+            z = sig(xg[:, :hs] + h @ r[0, :hs].T)
+            rr = sig(xg[:, hs:2 * hs] + h @ r[0, hs:2 * hs].T)
+            n = np.tanh(xg[:, 2 * hs:] + (rr * h) @ r[0, 2 * hs:].T)
+            h = (1 - z) * n + z * h
+            ys[t] = h
+        res = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, res.text)
+        support.run_numeric(self, res.text, [x], [np.stack(ys)[:, None]])
+
+        inits = [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (r, "r"))]
+        for extra, inputs, message in (
+                (dict(clip=1.0), [], "clip is not supported"),
+                (dict(activations=["Relu", "Tanh"]), [], "activations ['Relu', 'Tanh'] are not supported"),
+                ({}, ["", "lens"], "sequence_lens is not supported")):
+            m = _graph_model([helper.make_node("GRU", ["x", "w", "r"] + inputs, ["y"], name="gru0", hidden_size=hs,
+                                               **extra)],
+                             [_vi("x", [steps, batch, isz])] + ([_vi("lens", [batch], TensorProto.INT32)] if inputs else []),
+                             [_vi("y", None)], inits)
+            self.assertIn(f"ONNX node 'gru0' (op type GRU): {message}", self.error(m))
+        w4, r4 = f32(1, 4 * hs, isz), f32(1, 4 * hs, hs)
+        for extra, inputs, message in ((dict(input_forget=1), [], "input_forget is not supported"),
+                                       ({}, ["", "", "", "", "p"], "peepholes (input P) are not supported")):
+            m = _graph_model([helper.make_node("LSTM", ["x", "w", "r"] + inputs, ["y"], name="lstm0", hidden_size=hs,
+                                               **extra)], [_vi("x", [steps, batch, isz])], [_vi("y", None)],
+                             [numpy_helper.from_array(a, n) for a, n in ((w4, "w"), (r4, "r"), (f32(1, 3 * hs), "p"))])
+            self.assertIn(f"ONNX node 'lstm0' (op type LSTM): {message}", self.error(m))
 
     def test_hard_sigmoid_prelu_argmax_and_resize_attributes(self):
         """ONNX-only semantics against numpy: HardSigmoid's alpha and beta, PRelu's slope broadcast
