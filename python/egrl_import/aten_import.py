@@ -171,15 +171,22 @@ class _AtenImporter(_FxImporter):
                 raise self.fail(f"unexpected fx op '{node.op}'")
             target = node.target
             inplace = _inplace_functional(target)
+            into = None
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
                 if not isinstance(base, fx.Node) or (_is_view(base) and not _private_view(base)):
-                    raise self.fail("an in-place op on a view (the mutation would reach its base) is not supported")
+                    into = _slice_written_into(node, order) if isinstance(base, fx.Node) else None
+                    if into is None:
+                        raise self.fail("an in-place op on a view (the mutation would reach its base) is not "
+                                        "supported")
                 target = inplace
             out = self._aten(target, a, kw)
             if inplace is not None:
                 self.env[node.args[0]] = out
+            if into is not None:  # the slice's base, updated: its later readers read that
+                base, chain = into
+                self.env[base] = self._insert_slice(out, chain, self.value(self.env[base]))
             self._check(out, rec_val)
             self.env[node] = out
         self.node = None
@@ -234,6 +241,19 @@ class _AtenImporter(_FxImporter):
                  if u not in aliases and order[u] < order[node]]
         if early:
             raise self.fail(f"a constant is written in place after '{early[0].name}' read it; not supported")
+
+    def _insert_slice(self, out: Value, chain, base: Value) -> Value:
+        """base with the slice that `chain` (aten.slice views, from base down) takes replaced by out."""
+        offsets, strides, shape = [0] * base.rank, [1] * base.rank, list(base.shape)
+        for view in chain:
+            d = _get(view.args, view.kwargs, 1, "dim", 0) % base.rank
+            start, end = _get(view.args, view.kwargs, 2, "start", None), _get(view.args, view.kwargs, 3, "end", None)
+            step = _get(view.args, view.kwargs, 4, "step", 1)
+            start, end, _ = slice(start, None if end is not None and end >= 2 ** 62 else end, step).indices(shape[d])
+            shape[d] = len(range(start, end, step))
+            offsets[d] += start * strides[d]
+            strides[d] *= step
+        return self.em.insert_slice(out, base, offsets, strides)
 
     def _index(self, x: Value, indices: list) -> Value:
         """x[..., ids, ...] with one integer index tensor (a relative-position table read
@@ -733,6 +753,30 @@ def _private_view(node) -> bool:
     if not isinstance(source, fx.Node) or source.op != "call_function" or list(source.users) != [node]:
         return False
     return not _is_view(source) or _private_view(source)
+
+
+def _slice_written_into(node, order):
+    """For an in-place op `node` on a slice (a chain of aten.slice views, x[:, 1::2]) of a tensor
+    base: (base, the chain from base down), when the write can be imported as base's updated
+    value (tensor.insert_slice) that base's later readers read; else None. So base must be a
+    tensor the graph computes afresh (not an input, a view, or an in-place op's result, whose
+    memory other nodes name), and no view of base or of a slice in the chain, and no other
+    in-place write to one, may come before the write (such a view, read after it, would hold
+    the old elements): Swin V2's qkv_bias.clone() with a slice zeroed."""
+    chain = [node.args[0]]
+    while getattr(chain[0].target, "overloadpacket", None) is aten.slice and chain[0].args \
+            and isinstance(chain[0].args[0], fx.Node) and _is_view(chain[0].args[0]):
+        chain.insert(0, chain[0].args[0])
+    base = chain[0].args[0] if chain[0].args else None
+    if (any(getattr(v.target, "overloadpacket", None) is not aten.slice for v in chain)
+            or not isinstance(base, fx.Node) or base.op != "call_function" or _is_view(base)
+            or _writes_in_place(base.target)):
+        return None
+    for owner, this in zip([base] + chain, chain + [node]):
+        for u in owner.users:
+            if u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]:
+                return None
+    return base, chain
 
 
 def _writes_in_place(fn) -> bool:

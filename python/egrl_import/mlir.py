@@ -751,6 +751,13 @@ class Emitter:
         )
         return v
 
+    def insert_slice(self, x: Value, into: Value, offsets, strides) -> Value:
+        """tensor.insert_slice of x (the slice's full shape) into `into`: `into` with that slice replaced."""
+        v = Value(self._fresh(), into.shape, into.dtype)
+        self._emit(f"{v.name} = tensor.insert_slice {x.name} into {into.name}[{_ints(offsets)}] [{_ints(x.shape)}] "
+                   f"[{_ints(strides)}] : {x.type} into {v.type}")
+        return v
+
     def concat(self, xs: Sequence[Value], dim: int) -> Value:
         if len(xs) == 1:
             return xs[0]

@@ -225,6 +225,60 @@ class AtenRouteTest(unittest.TestCase):
         r = import_module(m, [x, pad], trace="auto", inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy(), pad.numpy()], [_reference(m, [x, pad])])
 
+    def test_swin_v2_zeroes_a_slice_of_a_cloned_bias(self):
+        """torchvision's Swin V2 (qkv_bias.clone() with its middle third zeroed in place, read
+        after by linear) imports on the aten route and equals torch: an in-place op on a slice
+        (or a chain of slices) of a tensor the graph computes afresh is that tensor updated by
+        tensor.insert_slice, read by its later readers. A view of it taken before the write and
+        read after (which would hold the old elements), and a write into an input's slice, stay
+        refused in one line."""
+        import torchvision
+        from torchvision.models import swin_transformer as st
+
+        torch.manual_seed(0)
+        m = st.SwinTransformer(patch_size=[4, 4], embed_dim=16, depths=[1, 1], num_heads=[2, 2], window_size=[2, 2],
+                               num_classes=10, block=st.SwinTransformerBlockV2,
+                               downsample_layer=st.PatchMergingV2).eval()
+        x = torch.randn(1, 3, 16, 16)
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        self.assertIn("tensor.insert_slice", r.text)
+        self.assertEqual(r.resource_elements, r.parameter_count + r.kept_buffer_count)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
+
+        class Strided(nn.Module):
+            def forward(self, x):
+                y = x * 2.0
+                z = y.clone()
+                z[:, 1::2].zero_()
+                return z + y
+
+        class StaleView(nn.Module):
+            def forward(self, x):
+                z = (x * 2.0).clone()
+                v = z[:, 0:2]
+                z[:, 1:3].zero_()
+                return v + 1.0
+
+        class IntoInput(nn.Module):
+            def forward(self, x):
+                x[:, 1:3].zero_()
+                return x * 2.0
+
+        x = torch.randn(1, 4)
+        r = import_module(Strided(), x, trace="aten", inline_weights=True)
+        self.assertIn("tensor.insert_slice %", r.text)
+        self.assertIn("[0, 1] [1, 2] [1, 2] : tensor<1x2xf32> into tensor<1x4xf32>", r.text)
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(Strided(), [x])])
+        for m in (StaleView(), IntoInput()):
+            with self.subTest(m=type(m).__name__):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(m, x.clone(), trace="aten")
+                self.assertIn("an in-place op on a view (the mutation would reach its base) is not supported",
+                              str(cm.exception))
+                self.assertNotIn("\n", str(cm.exception))
+
     def test_swin_blocks_index_roll_and_slice_assigned_masks(self):
         """torchvision's Swin: relative-position bias read through a constant index buffer
         (aten.index), shifted windows (roll), an attention mask built by slice assignment
