@@ -1,8 +1,9 @@
 //===- StrategyTest.cpp - native, greedy and keep -------------------------===//
 
-#include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
 #include "TestUtil.h"
+#include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/LocalMoves.h"
 
 using namespace egrl;
 
@@ -127,6 +128,36 @@ TEST(Greedy, BreaksTheModelsTiesForTheLayerWithLessSlack) {
   expectGreedyGivesTheSecondLayerTheRoom(
       test::makeNode("a", 300, 1000, 1), test::makeNode("b", 150, 1000, 1),
       "1 local move after it (1 breaking ties)");
+}
+
+TEST(LocalMoves, BreakTheTieFromAnyOptimumAndLeaveAnOverflowAlone) {
+  // The two layers of BreaksTheModelsTiesForTheLayerWithLessSlack, started
+  // from the tied optimum that gives a the room (as CBC may return it to
+  // ilp): the local moves hand it to b, and the model's latency stays.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("a", 300, 1000, 1),
+                 test::makeNode("b", 150, 1000, 1, {0})};
+  Target target = test::idealTarget(1010);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement placement(problem.numNodes(), 0);
+  placement[1].weights = 1;
+  const double before = model.evaluate(placement).latency;
+  LocalMoves moves = improveByLocalMoves(model, placement);
+  EXPECT_EQ(moves.kept, 1u);
+  EXPECT_EQ(moves.tieBreaks, 1u);
+  EXPECT_EQ(placement[0].weights, 1u);
+  EXPECT_EQ(placement[1].weights, 0u);
+  EXPECT_NEAR(model.evaluate(placement).latency, before, 1e-9);
+  EXPECT_EQ(moves.describe(), ", 1 local move after it (1 breaking ties)");
+
+  // Both weights fast overflow the level: not a start to improve.
+  Placement overflowing(problem.numNodes(), 0);
+  LocalMoves none = improveByLocalMoves(model, overflowing);
+  EXPECT_EQ(none.kept, 0u);
+  EXPECT_EQ(overflowing, Placement(problem.numNodes(), 0));
+  EXPECT_EQ(none.describe(), "");
 }
 
 TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {

@@ -30,8 +30,9 @@
 //
 // Per-byte savings also fill a small level with the wrong tensors when one
 // large tensor is worth more than the several small ones that got there
-// first. So a first-improvement local search on the model follows: a tensor
-// moves to a faster level alone, or, where it does not fit, with one
+// first. So a first-improvement local search on the model follows
+// (improveByLocalMoves, CostModel/LocalMoves.h, which ilp ends with too): a
+// tensor moves to a faster level alone, or, where it does not fit, with one
 // resident of that level moved to a slower one; kept when the model gets
 // faster. On edge-small it takes BERT-base to the MILP's optimum and
 // MobileNetV2 from 3.2% to 1.5% above it.
@@ -50,9 +51,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/LocalMoves.h"
 #include "egrl/Search/Strategy.h"
 
-#include <algorithm>
 #include <queue>
 #include <string>
 
@@ -78,103 +79,6 @@ struct Move {
     return level > other.level;
   }
 };
-
-/// The session's placement of `t`'s node with `t` moved to `level`.
-NodePlacement movedTo(const AnalyticalModel::Session &session, TensorRef t,
-                      uint8_t level) {
-  NodePlacement np = session.placement()[t.node];
-  (t.weights ? np.weights : np.output) = level;
-  return np;
-}
-
-/// Moves the local search kept: all, and those that only broke a tie.
-struct LocalMoves {
-  unsigned kept = 0, tieBreaks = 0;
-};
-
-/// First-improvement exchanges on the model (the file comment says why).
-/// Each pass tries, for every tensor and every faster level, the move alone
-/// and, when that overflows, the move with one resident of that level
-/// demoted to any slower level; the first that fits and makes the model
-/// faster, or leaves it as fast and makes `tieBreak` faster, is kept.
-/// Passes repeat until none improves or `maxTrials` moves were scored, so a
-/// huge graph stays bounded.
-LocalMoves improveByExchanges(const AnalyticalModel &model,
-                              const AnalyticalModel &tieBreak,
-                              Placement &placement, uint64_t maxTrials) {
-  const Problem &problem = model.problem();
-  AnalyticalModel::Session session(model, std::move(placement));
-  AnalyticalModel::Session tieSession(tieBreak, session.placement());
-  LocalMoves moves;
-  auto finish = [&] {
-    placement = session.placement();
-    return moves;
-  };
-  if (!session.fits())
-    return finish();
-  const std::vector<TensorRef> tensors = tensorsOf(problem);
-  auto levelNow = [&](TensorRef t) { return levelOf(session.placement(), t); };
-  auto moveTo = [&](TensorRef t, uint8_t level) {
-    NodePlacement np = movedTo(session, t, level);
-    tieSession.set(t.node, np);
-    return session.set(t.node, np);
-  };
-  // `best` never rises, so ties cannot creep upwards by rounding.
-  double best = session.latency();
-  double bestTie = tieSession.latency();
-  auto faster = [&](double latency) { return latency < best * (1 - 1e-12); };
-  auto asFast = [&](double latency) {
-    return latency <= best * (1 + 1e-12) &&
-           tieSession.latency() < bestTie * (1 - 1e-9);
-  };
-  auto better = [&](double latency) {
-    return faster(latency) || asFast(latency);
-  };
-  uint64_t trials = 0;
-  for (bool improved = true; improved && trials < maxTrials;) {
-    improved = false;
-    for (TensorRef t : tensors) {
-      const uint8_t from = levelNow(t);
-      for (uint8_t level = 0; level < from && trials < maxTrials; ++level) {
-        ++trials;
-        double latency = moveTo(t, level);
-        bool keep = session.fits() && better(latency);
-        // Demoting a resident as well never speeds the model up, so pairs
-        // are for a move that would be better if it fitted, and only a
-        // resident at least as large as the overflow can make room.
-        if (!keep && !session.fits() && better(latency)) {
-          const int64_t overflow = session.overflow(level);
-          for (size_t k = 0; k < tensors.size() && !keep; ++k) {
-            TensorRef r = tensors[k];
-            if (levelNow(r) != level || tensorBytes(problem, r) < overflow ||
-                (r.node == t.node && r.weights == t.weights))
-              continue;
-            for (unsigned down = level + 1;
-                 down <= problem.slowestLevel() && !keep && trials < maxTrials;
-                 ++down) {
-              ++trials;
-              latency = moveTo(r, down);
-              keep = session.fits() && better(latency);
-            }
-            if (!keep)
-              moveTo(r, level);
-          }
-        }
-        if (keep) {
-          if (!faster(latency))
-            ++moves.tieBreaks;
-          best = std::min(best, latency);
-          bestTie = tieSession.latency();
-          improved = true;
-          ++moves.kept;
-          break;
-        }
-        moveTo(t, from);
-      }
-    }
-  }
-  return finish();
-}
 
 class GreedyStrategy : public Strategy {
 public:
@@ -206,14 +110,7 @@ public:
         detail = blindDetail + ", " + how;
       }
     }
-    LocalMoves moves = improveByExchanges(
-        context.model, context.model.withFasterCompute(kTieBreakComputeFactor),
-        placement, kMaxExchangeTrials);
-    if (moves.kept)
-      detail += ", " + std::to_string(moves.kept) +
-                (moves.kept == 1 ? " local move" : " local moves") +
-                " after it (" + std::to_string(moves.tieBreaks) +
-                " breaking ties)";
+    detail += improveByLocalMoves(context.model, placement).describe();
     // Per-byte savings do not see every interaction (a weight promoted past
     // a level that streams it faster, say): on chips the model rates so,
     // native stays, as dp and ilp keep it when nothing beats it.
@@ -232,15 +129,6 @@ public:
   }
 
 private:
-  /// Moves the exchanges may score in all (about 0.6 us each): the bundled
-  /// models need at most a third of it (BERT-base at op on edge-small), a
-  /// graph of thousands of nodes reaches it in a fraction of a second.
-  static constexpr uint64_t kMaxExchangeTrials = 250000;
-  /// Ties are broken on the same chip with compute this many times as fast
-  /// (the file comment says why); chosen before measuring, in the middle of
-  /// the compute and DRAM mismatches docs/mismatch.md sweeps.
-  static constexpr double kTieBreakComputeFactor = 2;
-
   /// The greedy placement on `model`; `detail` says what it did.
   static Placement place(const AnalyticalModel &model, std::string &detail) {
     const Problem &problem = model.problem();

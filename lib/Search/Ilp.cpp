@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/LocalMoves.h"
 #include "egrl/CostModel/Milp.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
@@ -426,6 +427,17 @@ public:
     Placement rectified = placement;
     if (!rectify(problem, rectified).valid)
       detail += "; solution needed rectification";
+    // CBC's optimum is one of the many placements the model rates alike;
+    // greedy's local moves break its ties the same way (and improve an
+    // incumbent), never slowing the model. Greedy's own placement, CBC's
+    // start, has none left.
+    if (answer.hasSolution) {
+      LocalMoves moves = improveByLocalMoves(context.model, placement);
+      if (moves.kept) {
+        detail += moves.describe();
+        predicted = context.model.evaluate(placement).latency;
+      }
+    }
 
     tracker.evaluate(placement);
     SearchResult result = tracker.finish();
