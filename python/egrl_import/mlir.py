@@ -1359,19 +1359,19 @@ class Emitter:
         return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank, body)
 
     def reduce(self, x: Value, dims: Sequence[int], kind: str) -> Value:
-        """sum / max / min / mean over `dims` of an f32 tensor; sum / max / min of an i64 one (token
-        counts: arith.addi, maxsi, minsi). The result drops those dims."""
-        if x.dtype == "i64" and kind in ("sum", "max", "min"):
+        """sum / prod / max / min / mean over `dims` of an f32 tensor; sum / prod / max / min of an i64
+        one (token counts: arith.addi, muli, maxsi, minsi). The result drops those dims."""
+        if x.dtype == "i64" and kind in ("sum", "prod", "max", "min"):
             dt = "i64"
-            init_value = {"max": -2**63, "min": 2**63 - 1}.get(kind, 0)
-            op = {"max": "arith.maxsi", "min": "arith.minsi"}.get(kind, "arith.addi")
+            init_value = {"max": -2**63, "min": 2**63 - 1, "prod": 1}.get(kind, 0)
+            op = {"max": "arith.maxsi", "min": "arith.minsi", "prod": "arith.muli"}.get(kind, "arith.addi")
         elif x.dtype == "f32":
             dt = "f32"
-            init_value = {"max": float("-inf"), "min": float("inf")}.get(kind, 0.0)
-            op = {"max": "arith.maximumf", "min": "arith.minimumf"}.get(kind, "arith.addf")
+            init_value = {"max": float("-inf"), "min": float("inf"), "prod": 1.0}.get(kind, 0.0)
+            op = {"max": "arith.maximumf", "min": "arith.minimumf", "prod": "arith.mulf"}.get(kind, "arith.addf")
         else:
             raise UnsupportedError(f"'{kind}' reduction of {x.dtype} tensors is not supported "
-                                   "(f32; sum, max and min of i64)")
+                                   "(f32; sum, prod, max and min of i64)")
         dims = sorted(int(d) % x.rank for d in dims)
         keep = [i for i in range(x.rank) if i not in dims]
         out = tuple(x.shape[i] for i in keep)

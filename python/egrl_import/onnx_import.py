@@ -526,17 +526,8 @@ class _OnnxImporter:
                 return softmax(x, axis)
             flat = em.reshape(x, (math.prod(x.shape[:axis]), math.prod(x.shape[axis:])))
             return em.reshape(softmax(flat, 1), x.shape)
-        if op == "ReduceMean":
-            if at.get("noop_with_empty_axes", 0):
-                raise self.fail("noop_with_empty_axes=1 is not supported")
-            x = self.tensor(node, 0)
-            axes = [self._axis(a, x.rank, "axes entry") for a in self._axes(node, at, default=list(range(x.rank)))]
-            if len(set(axes)) != len(axes):
-                raise self.fail(f"axes {self._axes(node, at)} name a dim twice")
-            r = em.reduce(x, axes, "mean")
-            if at.get("keepdims", 1):
-                r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
-            return r
+        if op in _REDUCTIONS:
+            return self._reduction(node, at, op)
         if op == "LayerNormalization":
             x = self.tensor(node, 0)
             axis = self._axis(at.get("axis", -1), x.rank)
@@ -602,6 +593,61 @@ class _OnnxImporter:
         raise self.fail("op type is not supported")
 
     # -- op helpers -------------------------------------------------------------------
+    def _reduction_axes(self, node, at, rank) -> list:
+        """The dims a Reduce* node reduces, sorted: its `axes` (the attribute, or the input that
+        replaced it: ReduceSum from opset 13, the others from 18); none given, or an empty list, means
+        every dim, or none with noop_with_empty_axes=1."""
+        raw = self._axes(node, at, default=[])
+        axes = [self._axis(a, rank, "axes entry") for a in raw]
+        if len(set(axes)) != len(axes):
+            raise self.fail(f"axes {raw} name a dim twice")
+        if not axes and not at.get("noop_with_empty_axes", 0):
+            axes = list(range(rank))
+        return sorted(axes)
+
+    def _reduction(self, node, at, op):
+        """ReduceSum / Mean / Max / Min / Prod as one reduction generic (Emitter.reduce; i64 too, but
+        Mean), and the composite ones around a sum, as the torch routes write p-norms: L1 = sum |x|,
+        L2 = sqrt(sum x*x), SumSquare = sum x*x, LogSum = log(sum x), LogSumExp = log(sum exp(x - m))
+        + m with m the maximum (torch's stable form; an infinite m taken as 0). Over no dims (an
+        empty axes with noop_with_empty_axes) each element is reduced alone. keepdims reshapes."""
+        em = self.em
+        x = self.tensor(node, 0)
+        axes = self._reduction_axes(node, at, x.rank)
+        kind = {"ReduceSum": "sum", "ReduceMean": "mean", "ReduceMax": "max", "ReduceMin": "min",
+                "ReduceProd": "prod"}.get(op, "sum")
+        shift = None
+        if op == "ReduceL1":
+            x = em.unary("abs", x)
+        elif op in ("ReduceL2", "ReduceSumSquare"):
+            x = em.binary("mul", x, x)
+        elif op == "ReduceLogSumExp":
+            if x.dtype != "f32":
+                raise self.fail(f"ReduceLogSumExp of {x.dtype} tensors is not supported (f32 only)")
+            m = em.reduce(x, axes, "max") if axes else x
+            inf, zero = em.scalar(float("inf")), em.scalar(0.0)
+
+            def finite(b, n):
+                is_inf = b.op(f"arith.cmpf oeq, {b.op(f'math.absf {n[0]} : f32')}, {inf} : f32")
+                return b.op(f"arith.select {is_inf}, {zero}, {n[0]} : f32")
+
+            shift = em.elementwise([m], finite)
+            kept = em.reshape(shift, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
+            x = em.elementwise([x, kept], lambda b, n: b.op(
+                f"math.exp {b.op(f'arith.subf {n[0]}, {n[1]} : f32')} : f32"))
+        if kind == "mean" and x.dtype != "f32":
+            raise self.fail(f"ReduceMean of {x.dtype} tensors is not supported (f32 only)")
+        r = em.reduce(x, axes, kind) if axes else x
+        if op == "ReduceL2":
+            r = em.unary("sqrt", r)
+        elif op in ("ReduceLogSum", "ReduceLogSumExp"):
+            r = em.unary("log", r)
+            if shift is not None:
+                r = em.binary("add", r, shift)
+        if at.get("keepdims", 1) and axes:
+            r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
+        return r
+
     def _rnn(self, node, at):
         """ONNX LSTM (gates iofc) and GRU (zrh, either linear_before_reset) with the default
         activations, unrolled over the time steps as the aten route unrolls nn.LSTM / nn.GRU: per
@@ -1103,6 +1149,31 @@ def _np_binary(fn):
     return fold
 
 
+_REDUCTIONS = ("ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+               "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp")
+
+
+def _fold_reduction(self, node, ins, at):
+    """A Reduce* of a compile-time array (ReduceProd of a Shape slice: the element count torch's
+    var/std exports divide by)."""
+    x = ins[0]
+    axes = tuple(self._reduction_axes(node, at, x.ndim))
+    keep = bool(at.get("keepdims", 1))
+    op = node.op_type
+    with np.errstate(all="ignore"):
+        if op in ("ReduceL1", "ReduceL2", "ReduceSumSquare"):
+            x = np.abs(x) if op == "ReduceL1" else x * x
+        if op == "ReduceLogSumExp":
+            x = np.exp(x)
+        fn = {"ReduceMean": np.mean, "ReduceMax": np.max, "ReduceMin": np.min, "ReduceProd": np.prod}.get(op, np.sum)
+        r = np.asarray(fn(x, axis=axes, keepdims=keep)) if axes or x.ndim == 0 else x
+        if op == "ReduceL2":
+            r = np.sqrt(r)
+        elif op in ("ReduceLogSum", "ReduceLogSumExp"):
+            r = np.log(r)
+    return r.astype(ins[0].dtype)
+
+
 _FOLD = {
     "Unsqueeze": _fold_squeeze,
     "Squeeze": _fold_squeeze,
@@ -1138,6 +1209,7 @@ _FOLD = {
     # ONNX's Pow has its base's type (an attention scale d ** -0.5 on a float d).
     "Pow": lambda self, node, ins, at: np.power(ins[0], ins[1]).astype(ins[0].dtype),
     "Identity": lambda self, node, ins, at: ins[0],
+    **{op: _fold_reduction for op in _REDUCTIONS},
 }
 
 

@@ -267,6 +267,33 @@ class OnnxExportTest(unittest.TestCase):
             refs = ref if isinstance(ref, tuple) else (ref,)
             support.run_numeric(self, r.text, [i.numpy() for i in inputs], [t.numpy() for t in refs])
 
+    def test_reductions_var_std_normalize_and_logsumexp(self):
+        """torch's exports of sum / amax / amin / max over dims, prod, p-norms, F.normalize (ReduceL2),
+        var / std (ReduceMean and a folded ReduceProd of the shape) and logsumexp equal torch, at
+        opset 11 (axes attributes) and 17 (ReduceSum's axes an input)."""
+        import torch.nn.functional as F
+
+        class Reductions(nn.Module):
+            def forward(self, x):
+                return (x.sum(1) + x.amax(1) - torch.amin(x, 1, keepdim=True).squeeze(1) + x.max(dim=1)[0],
+                        x.sum((2, 3), keepdim=True), x.prod(3), x.norm(p=1, dim=1) + x.norm(dim=1),
+                        F.normalize(x, dim=1), x.var(dim=1) + x.std(dim=(2, 3), keepdim=True).mean(1),
+                        torch.logsumexp(x, dim=2), x.sum())
+
+        torch.manual_seed(0)
+        m, inp = Reductions().eval(), [torch.randn(1, 3, 4, 5)]
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(*inp)]
+        for opset in (11, 17):
+            with self.subTest(opset=opset):
+                om = self.export(m, inp, opset=opset)
+                ops = {n.op_type for n in om.graph.node}
+                self.assertTrue({"ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
+                                 "ReduceLogSumExp"} <= ops, ops)
+                r = import_onnx(om, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [inp[0].numpy()], ref)
+
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")
         om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)
@@ -660,6 +687,48 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("v", None), _vi("i", None, TensorProto.INT64)],
                          [numpy_helper.from_array(np.array([2], np.int64), "k")])
         self.assertEqual(self.error(m), "ONNX node 'top' (op type TopK): op type is not supported")
+
+    def test_reduction_attributes_against_numpy(self):
+        """Reduce* corner cases: axes as an attribute (opset 11) or ReduceSum's input (13), keepdims=0,
+        no axes (every dim), noop_with_empty_axes=1 (each element alone), negative axes, ReduceSum and
+        ReduceMax of i64, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp of -inf rows; a dim named
+        twice is an error naming the node."""
+        rng = np.random.default_rng(7)
+        x = rng.uniform(0.5, 2.0, (2, 3, 4)).astype(np.float32)
+        ids = rng.integers(-5, 9, (2, 6)).astype(np.int64)
+        t = np.array([[-np.inf, -np.inf], [1.0, 2.0]], np.float32)
+        axes = numpy_helper.from_array(np.array([-1], np.int64), "ax")
+        empty = numpy_helper.from_array(np.zeros(0, np.int64), "none")
+        cases11 = [("ReduceSum", dict(axes=[0, 2], keepdims=0), x.sum((0, 2))),
+                   ("ReduceProd", dict(axes=[-1]), x.prod(-1, keepdims=True)),
+                   ("ReduceMin", {}, x.min(keepdims=True)),
+                   ("ReduceL1", dict(axes=[1], keepdims=0), np.abs(x).sum(1)),
+                   ("ReduceSumSquare", dict(axes=[1, 2]), (x * x).sum((1, 2), keepdims=True)),
+                   ("ReduceLogSum", dict(axes=[0], keepdims=0), np.log(x.sum(0))),
+                   ("ReduceMean", dict(axes=[2], keepdims=0), x.mean(2))]
+        for opset, nodes, inputs, feeds, refs, inits in (
+                (11, [helper.make_node(op, ["x"], [f"y{i}"], **kw) for i, (op, kw, _) in enumerate(cases11)]
+                 + [helper.make_node("ReduceLogSumExp", ["t"], ["lse"], axes=[1], keepdims=0)],
+                 [_vi("x", [2, 3, 4]), _vi("t", [2, 2])], [x, t],
+                 [ref for _, _, ref in cases11] + [np.array([-np.inf, np.log(np.exp(1) + np.exp(2))], np.float32)],
+                 []),
+                (13, [helper.make_node("ReduceSum", ["x", "ax"], ["s"], keepdims=0),
+                      helper.make_node("ReduceSum", ["x", "none"], ["all"]),
+                      helper.make_node("ReduceSum", ["x", "none"], ["same"], noop_with_empty_axes=1),
+                      helper.make_node("ReduceSum", ["ids", "ax"], ["isum"]),
+                      helper.make_node("ReduceMax", ["ids"], ["imax"], axes=[0], keepdims=0)],
+                 [_vi("x", [2, 3, 4]), _vi("ids", [2, 6], TensorProto.INT64)], [x, ids],
+                 [x.sum(-1), x.sum(keepdims=True), x, ids.sum(-1, keepdims=True), ids.max(0)], [axes, empty])):
+            with self.subTest(opset=opset):
+                outs = [o for n in nodes for o in n.output]
+                m = _graph_model(nodes, inputs, [_vi(o, None, TensorProto.INT64 if o.startswith("i") else None)
+                                                 for o in outs], inits, opset=opset)
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, feeds, [np.asarray(v, v.dtype) for v in refs], atol=1e-5)
+        m = _graph_model([helper.make_node("ReduceMax", ["x"], ["y"], name="rmax", axes=[1, -2])],
+                         [_vi("x", [2, 3, 4])], [_vi("y", None)], opset=11)
+        self.assertEqual(self.error(m), "ONNX node 'rmax' (op type ReduceMax): axes [1, -2] name a dim twice")
 
     def test_ceil_mode_window_starting_in_the_padding_is_a_one_line_error(self):
         """MaxPool(2, 2, pads 1, ceil_mode) on 5x5: torch and the spec drop the last window (it would

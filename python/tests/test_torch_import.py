@@ -667,7 +667,7 @@ class OpTranslationTest(unittest.TestCase):
         from egrl_import.mlir import Emitter
         em = Emitter()
         with self.assertRaisesRegex(UnsupportedError, "^'mean' reduction of i64 tensors is not supported "
-                                                      "\\(f32; sum, max and min of i64\\)$"):
+                                                      "\\(f32; sum, prod, max and min of i64\\)$"):
             em.reduce(em.new_arg(0, (2, 3), "i64"), [1], "mean")
 
     def test_conv1d_norms_upsampling_and_padding(self):
