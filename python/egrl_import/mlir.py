@@ -95,8 +95,16 @@ def _ints(xs: Sequence[int]) -> str:
 
 # Integer element-wise ops and predicates (i64 tensors: ids, positions).
 _I64_BINARY = {"add": "arith.addi", "sub": "arith.subi", "mul": "arith.muli", "max": "arith.maxsi",
-               "min": "arith.minsi", "floordiv": "arith.floordivsi", "remainder": "arith.remsi"}
+               "min": "arith.minsi", "floordiv": "arith.floordivsi", "remainder": "arith.remsi",
+               "truncdiv": "arith.divsi", "fmod": "arith.remsi"}
 _I64_PREDICATES = {"oeq": "eq", "une": "ne", "one": "ne", "olt": "slt", "ole": "sle", "ogt": "sgt", "oge": "sge"}
+
+
+def _described(x) -> str:
+    """An operand as an error message names it: 'an i64 tensor', 'the number 0.5'."""
+    if isinstance(x, Value):
+        return f"a{'n' if x.dtype[0] in 'if' else ''} {x.dtype} tensor"
+    return f"the {'integer' if isinstance(x, int) and not isinstance(x, bool) else 'number'} {x!r}"
 
 
 def _integer_operands(*operands) -> bool:
@@ -468,10 +476,9 @@ class Emitter:
                  "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf"}.get(op)
         if arith is None:
             raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
-        for x in (a, b):
-            if isinstance(x, Value) and x.dtype != "f32":
-                raise UnsupportedError(f"element-wise '{op}' on {x.dtype} tensors is not supported "
-                                       f"(f32, or i64 with i64 or integers)")
+        if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
+            raise UnsupportedError(f"element-wise '{op}' of {_described(a)} and {_described(b)} is not supported "
+                                   f"(f32 with f32 or numbers, or i64 with i64 or integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
@@ -612,38 +619,57 @@ class Emitter:
         return self.elementwise([x, slope], fn)
 
     def select(self, cond: Value, a, b) -> Value:
-        """where(cond, a, b) with broadcasting; cond is i1, a/b f32 tensors or numbers."""
+        """where(cond, a, b) with broadcasting; cond is i1, a/b f32 tensors or numbers, or integer
+        tensors of one type (i64, i32, i1) and integers."""
         if cond.dtype != "i1":
             raise UnsupportedError(f"select condition must be i1, got {cond.dtype}")
-        for x in (a, b):
-            if isinstance(x, Value) and x.dtype != "f32":
-                raise UnsupportedError(f"select on {x.dtype} values is not supported (f32 only)")
-        return self.elementwise([cond, a, b], lambda bb, n: bb.op(f"arith.select {n[0]}, {n[1]}, {n[2]} : f32"))
+        dts = {x.dtype for x in (a, b) if isinstance(x, Value)}
+        dt = dts.pop() if len(dts) == 1 else "f32"
+        if dts or dt != "f32" and not all(isinstance(x, Value) or isinstance(x, int) for x in (a, b)):
+            raise UnsupportedError(f"select between {_described(a)} and {_described(b)} is not supported (f32 "
+                                   "with f32 or numbers, or integer tensors of one type with integers)")
+        return self.elementwise([cond, a, b], lambda bb, n: bb.op(f"arith.select {n[0]}, {n[1]}, {n[2]} : {dt}"),
+                                dt, dt)
 
     def compare(self, pred: str, a, b) -> Value:
-        """Comparison (arith.cmpf predicate: oeq, une, olt, ole, ogt, oge) of f32 tensors, or of i64 tensors
-        and integers (a padding mask, ids != 0: arith.cmpi) -> i1 tensor."""
-        if _integer_operands(a, b):
-            ipred = _I64_PREDICATES[pred]
-            return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpi {ipred}, {n[0]}, {n[1]} : i64"),
-                                    "i1", "i64")
-        for x in (a, b):
-            if isinstance(x, Value) and x.dtype != "f32":
-                raise UnsupportedError(f"comparison of {x.dtype} tensors is not supported "
-                                       f"(f32, or i64 with i64 or integers)")
+        """Comparison (arith.cmpf predicate: oeq, une, olt, ole, ogt, oge) of f32 tensors and numbers, or
+        of integer tensors of one type (i64, i32, i1) and integers (a padding mask, ids != 0: arith.cmpi)
+        -> i1 tensor."""
+        dts = {x.dtype for x in (a, b) if isinstance(x, Value)}
+        if len(dts) == 1 and dts <= {"i64", "i32", "i1"} and all(
+                isinstance(x, Value) or isinstance(x, int) for x in (a, b)):
+            dt, ipred = dts.pop(), _I64_PREDICATES[pred]
+            return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpi {ipred}, {n[0]}, {n[1]} : {dt}"),
+                                    "i1", dt)
+        if dts != {"f32"}:
+            raise UnsupportedError(f"comparison of {_described(a)} with {_described(b)} is not supported (f32 "
+                                   "with f32 or numbers, or integer tensors of one type with integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpf {pred}, {n[0]}, {n[1]} : f32"), "i1")
 
+    def logical(self, kind: str, a: Value, b: Value | None = None) -> Value:
+        """not / and / or / xor of i1 masks (arith.xori with true, andi, ori, xori), broadcasting."""
+        for x in (a, b):
+            if x is not None and (not isinstance(x, Value) or x.dtype != "i1"):
+                raise UnsupportedError(f"logical '{kind}' of {_described(x)} is not supported (i1 masks)")
+        if kind == "not":
+            true = self.scalar(1, "i1")
+            return self.elementwise([a], lambda bb, n: bb.op(f"arith.xori {n[0]}, {true} : i1"), "i1")
+        op = {"and": "arith.andi", "or": "arith.ori", "xor": "arith.xori"}[kind]
+        return self.elementwise([a, b], lambda bb, n: bb.op(f"{op} {n[0]}, {n[1]} : i1"), "i1")
+
     def cast(self, x: Value, dtype: str) -> Value:
-        """Element type conversion between f32, i64 and i1 (a mask as floats, ids as floats), as torch's
-        .to(dtype): f32 to i64 truncates toward zero, anything to i1 is != 0."""
+        """Element type conversion between f32, i64, i32 and i1 (a mask as floats, ids as floats), as
+        torch's .to(dtype) and ONNX's Cast: f32 to an integer truncates toward zero, anything to i1 is
+        != 0, i1 to a number is 0 or 1."""
         if x.dtype == dtype:
             return x
-        ops = {("i64", "f32"): "arith.sitofp", ("i1", "f32"): "arith.uitofp", ("f32", "i64"): "arith.fptosi",
-               ("i1", "i64"): "arith.extui"}
+        ops = {("i64", "f32"): "arith.sitofp", ("i32", "f32"): "arith.sitofp", ("i1", "f32"): "arith.uitofp",
+               ("f32", "i64"): "arith.fptosi", ("f32", "i32"): "arith.fptosi", ("i1", "i64"): "arith.extui",
+               ("i1", "i32"): "arith.extui", ("i32", "i64"): "arith.extsi", ("i64", "i32"): "arith.trunci"}
         if (x.dtype, dtype) in ops:
             conv = ops[(x.dtype, dtype)]
             return self.elementwise([x], lambda b, n: b.op(f"{conv} {n[0]} : {x.dtype} to {dtype}"), dtype)
-        if dtype == "i1" and x.dtype in ("f32", "i64"):
+        if dtype == "i1" and x.dtype in ("f32", "i64", "i32"):
             return self.compare("une", x, 0.0 if x.dtype == "f32" else 0)
         raise UnsupportedError(f"casting {x.dtype} to {dtype} is not supported")
 

@@ -49,6 +49,14 @@ def _dtype_name(elem_type: int) -> str:
     except ValueError:
         return str(elem_type)
 _NP_DTYPES = {"f32": np.float32, "i64": np.int64, "i32": np.int32}
+_CAST_DTYPES = {**_ONNX_DTYPES, onnx.TensorProto.BOOL: "i1"}
+
+
+def _number(v: np.ndarray):
+    """A one-element constant as a Python number: an int if its dtype is an integer one (so an i64
+    tensor meets an integer, ids > 0, as on the torch routes), else a float."""
+    x = v.reshape(-1)[0]
+    return int(x) if v.dtype.kind in "iu" else float(x)
 
 
 @dataclass
@@ -353,10 +361,10 @@ class _OnnxImporter:
         return None if v is None else self.value(v)
 
     def operand(self, node, i):
-        """A tensor, or a Python float for a one-element constant."""
+        """A tensor, or a Python number for a one-element constant (_number)."""
         v = self.get(node, i)
         if isinstance(v, np.ndarray) and v.size == 1:
-            return float(v.reshape(-1)[0])
+            return _number(v)
         return self.value(v)
 
     def const(self, node, i) -> np.ndarray | None:
@@ -571,6 +579,13 @@ class _OnnxImporter:
         if op in ("Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual"):
             pred = {"Equal": "oeq", "Less": "olt", "LessOrEqual": "ole", "Greater": "ogt", "GreaterOrEqual": "oge"}[op]
             return em.compare(pred, self.operand(node, 0), self.operand(node, 1))
+        if op == "Not":
+            return em.logical("not", self.tensor(node, 0))
+        if op in ("And", "Or", "Xor"):
+            return em.logical(op.lower(), self.tensor(node, 0), self.tensor(node, 1))
+        if op == "Mod":
+            x, y = self.operands(node)
+            return em.binary("fmod" if at.get("fmod", 0) else "remainder", x, y)
         if op == "CumSum":
             x, axis = self.tensor(node, 0), self.const(node, 1)
             if axis.size != 1:
@@ -586,10 +601,10 @@ class _OnnxImporter:
             move = em.depth_to_space if op == "DepthToSpace" else em.space_to_depth
             return move(x, int(at["blocksize"]), mode)
         if op == "Cast":
-            x = ins[0]
-            if isinstance(x, (Value, _Weight)) and _ONNX_DTYPES.get(at["to"]) == x.dtype:
-                return x
-            raise self.fail("casting a runtime tensor to another dtype is not supported")
+            to = _CAST_DTYPES.get(at["to"])
+            if to is None:
+                raise self.fail(f"casting to {_dtype_name(at['to'])} is not supported (FLOAT, INT64, INT32, BOOL)")
+            return em.cast(self.tensor(node, 0), to)
         raise self.fail("op type is not supported")
 
     # -- op helpers -------------------------------------------------------------------
@@ -830,14 +845,14 @@ class _OnnxImporter:
         return _squeeze_shape(op, shape, axes)
 
     def operands(self, node) -> list:
-        """Every input as a tensor, or as a Python float for a one-element
+        """Every input as a tensor, or as a Python number (_number) for a one-element
         constant that does not raise the rank of the broadcast result."""
         vals = [self.get(node, i) for i in range(len(node.input))]
         if any(v is None for v in vals):
             raise self.fail("an empty input name is not supported here")
         one = lambda v: isinstance(v, np.ndarray) and v.size == 1
         rank = max((len(v.shape) for v in vals if not one(v)), default=0)
-        return [float(v.reshape(-1)[0]) if one(v) and v.ndim <= rank else self.value(v) for v in vals]
+        return [_number(v) if one(v) and v.ndim <= rank else self.value(v) for v in vals]
 
     def _arith(self, node, op):
         """Add/Sub/Mul/Div/Pow of two inputs; Max/Min/Sum/Mean of one or more,
@@ -855,6 +870,8 @@ class _OnnxImporter:
         if op == "Pow" and not isinstance(b, Value) and b == 2.0 and isinstance(a, Value):
             return self.em.elementwise([a], lambda bb, n: bb.op(f"arith.mulf {n[0]}, {n[0]} : f32"))
         kind = _ARITH[op]
+        if op == "Div" and any(isinstance(x, Value) and x.dtype != "f32" for x in xs):
+            kind = "truncdiv"  # ONNX's integer Div truncates, as C does
         acc = xs[0]
         for x in xs[1:]:
             if isinstance(acc, Value) or isinstance(x, Value):
@@ -1199,6 +1216,7 @@ _FOLD = {
     "Not": lambda self, node, ins, at: np.logical_not(ins[0]),
     "And": _np_binary(np.logical_and),
     "Or": _np_binary(np.logical_or),
+    "Xor": _np_binary(np.logical_xor),
     "Neg": lambda self, node, ins, at: -ins[0],
     "Trilu": _fold_trilu,
     "Max": _np_binary(np.maximum),

@@ -294,6 +294,32 @@ class OnnxExportTest(unittest.TestCase):
                 support.mlir_opt(self, r.text)
                 support.run_numeric(self, r.text, [inp[0].numpy()], ref)
 
+    def test_padding_mask_casts_and_integer_comparisons(self):
+        """A padding-mask text model as torch exports it (opset 17): ids != 0 and ids > 3 against integer
+        constants (Equal + Not, Greater), runtime Casts bool -> i64 / f32 / i32 and i32 -> f32, position ids
+        by CumSum of the mask, a Where on the scores, integer Div and Mod, sums of the mask; equals torch."""
+        class PadMask(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.tok, self.pos, self.q = nn.Embedding(20, 8), nn.Embedding(12, 8), nn.Linear(8, 8)
+
+            def forward(self, ids):
+                keep = ids != 0
+                pos = keep.long().cumsum(1) * keep.long()
+                x = self.tok(ids) + self.pos(pos)
+                scores = (self.q(x) @ x.transpose(1, 2)).masked_fill(~keep.unsqueeze(1), float("-inf"))
+                y = scores.softmax(-1) @ x
+                pooled = (y * keep.float().unsqueeze(-1)).sum(1) / keep.sum(1, keepdim=True).float()
+                return pooled + (ids > 3).int().sum(1, keepdim=True).float() + (ids // 2 % 3).float().mean(1, True)
+
+        torch.manual_seed(0)
+        m, ids = PadMask().eval(), torch.tensor([[5, 3, 9, 1, 0, 0, 0]])
+        model = self.export(m, [ids], opset=17)
+        self.assertTrue({"Cast", "Not", "Greater", "Equal", "Mod", "Where"} <= {n.op_type for n in model.graph.node})
+        r = import_onnx(model, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        self.numeric(model, m, [ids])
+
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")
         om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)
@@ -730,6 +756,45 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("x", [2, 3, 4])], [_vi("y", None)], opset=11)
         self.assertEqual(self.error(m), "ONNX node 'rmax' (op type ReduceMax): axes [1, -2] name a dim twice")
 
+    def test_runtime_casts_logic_and_integer_arithmetic_against_numpy(self):
+        """Cast of runtime tensors between FLOAT, INT64, INT32 and BOOL (float to integer truncates, to
+        bool is != 0); comparisons of i64 tensors with i64 tensors and integer constants; Not / And / Or /
+        Xor of runtime masks; Where between i64 values; integer Div (truncating) and Mod (fmod 0 and 1).
+        A cast to DOUBLE is a one-line error naming the node."""
+        rng = np.random.default_rng(9)
+        x = np.array([[-2.7, -0.5, 0.0, 0.4, 1.5, 3.9]], np.float32)
+        a = rng.integers(-7, 8, (1, 6)).astype(np.int64)
+        b = np.array([[3, -2, 5, 1, -4, 2]], np.int64)
+        T = TensorProto
+        cast = lambda i, o, to: helper.make_node("Cast", [i], [o], to=to)
+        nodes = [cast("x", "xi", T.INT64), cast("x", "xb", T.BOOL), cast("xb", "xbf", T.FLOAT),
+                 cast("a", "a32", T.INT32), cast("a32", "a32f", T.FLOAT), cast("a32", "a64", T.INT64),
+                 helper.make_node("Greater", ["a", "b"], ["gt"]), helper.make_node("Less", ["a", "zero"], ["neg"]),
+                 helper.make_node("Equal", ["a", "b"], ["eq"]), helper.make_node("Not", ["eq"], ["ne"]),
+                 helper.make_node("And", ["gt", "xb"], ["gt_and"]), helper.make_node("Or", ["neg", "eq"], ["or"]),
+                 helper.make_node("Xor", ["gt", "neg"], ["xor"]),
+                 helper.make_node("Concat", ["gt_and", "or", "xor", "ne"], ["masks"], axis=0),
+                 cast("masks", "mf", T.FLOAT),
+                 helper.make_node("Where", ["gt", "a", "b"], ["sel"]),
+                 helper.make_node("Div", ["a", "b"], ["quot"]),
+                 helper.make_node("Mod", ["a", "b"], ["mod"]), helper.make_node("Mod", ["a", "b"], ["fmod"], fmod=1)]
+        outs = [_vi("xi", None, T.INT64), _vi("xbf", None), _vi("a32f", None), _vi("a64", None, T.INT64),
+                _vi("mf", None), _vi("sel", None, T.INT64), _vi("quot", None, T.INT64), _vi("mod", None, T.INT64),
+                _vi("fmod", None, T.INT64)]
+        m = _graph_model(nodes, [_vi("x", [1, 6]), _vi("a", [1, 6], T.INT64), _vi("b", [1, 6], T.INT64)], outs,
+                         [numpy_helper.from_array(np.array(0, np.int64), "zero")])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        gt, neg, eq, xb = a > b, a < 0, a == b, x != 0
+        masks = np.concatenate([gt & xb, neg | eq, gt ^ neg, ~eq]).astype(np.float32)
+        support.run_numeric(self, r.text, [x, a, b], [
+            x.astype(np.int64), xb.astype(np.float32), a.astype(np.float32), a, masks, np.where(gt, a, b),
+            np.trunc(a / b).astype(np.int64), np.mod(a, b), np.fmod(a, b)])
+        m = _graph_model([helper.make_node("Cast", ["x"], ["y"], name="to_double", to=T.DOUBLE)], [_vi("x", [2])],
+                         [_vi("y", None, T.DOUBLE)])
+        self.assertEqual(self.error(m), "ONNX node 'to_double' (op type Cast): casting to DOUBLE is not supported "
+                                        "(FLOAT, INT64, INT32, BOOL)")
+
     def test_ceil_mode_window_starting_in_the_padding_is_a_one_line_error(self):
         """MaxPool(2, 2, pads 1, ceil_mode) on 5x5: torch and the spec drop the last window (it would
         start in the padding), onnx 1.12's shape inference keeps it: said by name, not a shape mismatch."""
@@ -747,7 +812,9 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         m = _graph_model([helper.make_node("Equal", ["ids", "zero"], ["y"], name="eq0")],
                          [_vi("ids", [1, 4], TensorProto.INT64)], [_vi("y", None)],
                          [numpy_helper.from_array(np.zeros((1, 4), np.float32), "zero")])
-        self.assertIn("ONNX node 'eq0' (op type Equal): comparison of i64 tensors is not supported", self.error(m))
+        self.assertEqual("ONNX node 'eq0' (op type Equal): comparison of an i64 tensor with an f32 tensor is not "
+                         "supported (f32 with f32 or numbers, or integer tensors of one type with integers)",
+                         self.error(m))
         m = _graph_model([helper.make_node("MatMul", ["x", "w"], ["y"], name="mm0")],
                          [_vi("x", [1, 10])], [_vi("y", None)], [numpy_helper.from_array(np.zeros((32, 4), np.float32), "w")])
         self.assertIn("ONNX node 'mm0' (op type MatMul): matmul: shapes [1, 10] and [32, 4] do not contract", self.error(m))
