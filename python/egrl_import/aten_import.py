@@ -457,9 +457,26 @@ class _AtenImporter(_FxImporter):
                  aten.sqrt: "sqrt", aten.rsqrt: "rsqrt", aten.neg: "neg", aten.reciprocal: "reciprocal",
                  aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid",
                  aten.abs: "abs", aten.log: "log", aten.mish: "mish",
-                 aten.sin: "sin", aten.cos: "cos"}
+                 aten.sin: "sin", aten.cos: "cos", aten.floor: "floor", aten.ceil: "ceil", aten.trunc: "trunc",
+                 aten.sign: "sign"}
         if op in unary:
             return em.unary(unary[op], V(a[0]))
+        if op is aten.round:
+            if kw.get("decimals", 0):
+                raise self.fail("round with decimals is not supported")
+            return em.unary("round", V(a[0]))
+        if op is aten.celu:
+            alpha = _get(a, kw, 1, "alpha", 1.0)
+            return em.unary("elu", V(a[0]), alpha=alpha, input_scale=1.0 / alpha)
+        if op in (aten.hardshrink, aten.softshrink):
+            lambd = _get(a, kw, 1, "lambd", 0.5)
+            return em.unary("shrink", V(a[0]), lambd=lambd, bias=lambd if op is aten.softshrink else 0.0)
+        if op is aten.log_sigmoid_forward:  # (output, buffer): the buffer is for the backward
+            return (em.unary("log_sigmoid", V(a[0])), None)
+        if op is aten.log_sigmoid:
+            return em.unary("log_sigmoid", V(a[0]))
+        if op is aten.glu:
+            return em.glu(V(a[0]), _get(a, kw, 1, "dim", -1))
         if op is aten.prelu:
             return self._prelu(V(a[0]), V(a[1]))
         if op in (aten.argmax, aten.argmin):
@@ -471,10 +488,9 @@ class _AtenImporter(_FxImporter):
                 return em.fill(x.shape, value, x.dtype)
         if op is aten.leaky_relu:
             return em.unary("leaky_relu", V(a[0]), slope=_get(a, kw, 1, "negative_slope", 0.01))
-        if op is aten.elu:
-            if _get(a, kw, 2, "scale", 1) != 1 or _get(a, kw, 3, "input_scale", 1) != 1:
-                raise self.fail("elu with a scale (selu) is not supported")
-            return em.unary("elu", V(a[0]), alpha=_get(a, kw, 1, "alpha", 1.0))
+        if op is aten.elu:  # (x, alpha, scale, input_scale): SELU is elu with torch's alpha and scale
+            return em.unary("elu", V(a[0]), alpha=_get(a, kw, 1, "alpha", 1.0), scale=_get(a, kw, 2, "scale", 1.0),
+                            input_scale=_get(a, kw, 3, "input_scale", 1.0))
         if op is aten.softplus:
             return self._softplus(V(a[0]), _get(a, kw, 1, "beta", 1.0), _get(a, kw, 2, "threshold", 20.0))
         if op is aten.gelu:

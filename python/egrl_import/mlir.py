@@ -484,7 +484,9 @@ class Emitter:
     def unary(self, kind: str, x: Value, **kw) -> Value:
         """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, sin, cos, abs, neg, silu,
         hardsigmoid and hardswish (alpha, beta: ONNX's HardSigmoid slope and offset, torch's 1/6 and 1/2 by
-        default), leaky_relu(slope), elu(alpha), softplus(beta), mish."""
+        default), leaky_relu(slope), elu(alpha, scale, input_scale: SELU and CELU too), softplus(beta), mish,
+        floor, ceil, round (half to even: math.roundeven), trunc, sign (0 at 0 and NaN, as torch), shrink
+        (lambd, bias: ONNX's Shrink; hardshrink is bias 0, softshrink bias lambd), log_sigmoid, softsign."""
         if x.dtype != "f32":
             raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
         s = self.scalar
@@ -561,20 +563,63 @@ class Emitter:
                 if kind in ("silu", "hardswish"):
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
-        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log", "sin", "cos"):
+        elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log", "sin", "cos", "floor", "ceil", "trunc"):
             fn = lambda b, n: b.op(f"math.{kind} {n[0]} : f32")
+        elif kind == "round":
+            fn = lambda b, n: b.op(f"math.roundeven {n[0]} : f32")
+        elif kind == "sign":
+            zero = s(0.0)
+
+            def fn(b, n):
+                pos = b.op(f"arith.uitofp {b.op(f'arith.cmpf ogt, {n[0]}, {zero} : f32')} : i1 to f32")
+                neg = b.op(f"arith.uitofp {b.op(f'arith.cmpf olt, {n[0]}, {zero} : f32')} : i1 to f32")
+                return b.op(f"arith.subf {pos}, {neg} : f32")
+        elif kind == "shrink":
+            # 0 where -lambd <= x <= lambd, else x - bias above, x + bias below (NaN passes).
+            zero, lo, hi, bias = s(0.0), s(-kw["lambd"]), s(kw["lambd"]), s(kw.get("bias", 0.0))
+
+            def fn(b, n):
+                inside = b.op(f"arith.andi {b.op(f'arith.cmpf oge, {n[0]}, {lo} : f32')}, "
+                              f"{b.op(f'arith.cmpf ole, {n[0]}, {hi} : f32')} : i1")
+                r = n[0]
+                if kw.get("bias", 0.0):
+                    above = b.op(f"arith.cmpf ogt, {n[0]}, {hi} : f32")
+                    r = b.op(f"arith.select {above}, {b.op(f'arith.subf {n[0]}, {bias} : f32')}, "
+                             f"{b.op(f'arith.addf {n[0]}, {bias} : f32')} : f32")
+                return b.op(f"arith.select {inside}, {zero}, {r} : f32")
+        elif kind == "log_sigmoid":  # min(x, 0) - log1p(exp(-|x|)), without overflow
+            zero = s(0.0)
+
+            def fn(b, n):
+                t = b.op(f"arith.negf {b.op(f'math.absf {n[0]} : f32')} : f32")
+                t = b.op(f"math.log1p {b.op(f'math.exp {t} : f32')} : f32")
+                return b.op(f"arith.subf {b.op(f'arith.minimumf {n[0]}, {zero} : f32')}, {t} : f32")
+        elif kind == "softsign":
+            one = s(1.0)
+
+            def fn(b, n):
+                t = b.op(f"arith.addf {b.op(f'math.absf {n[0]} : f32')}, {one} : f32")
+                return b.op(f"arith.divf {n[0]}, {t} : f32")
         elif kind == "abs":
             fn = lambda b, n: b.op(f"math.absf {n[0]} : f32")
         elif kind in ("leaky_relu", "elu"):
             # max(x, 0) + negative part: slope * min(x, 0), or alpha * (exp(min(x, 0)) - 1).
+            # elu's scale and input_scale (SELU, CELU): scale * (max(x, 0) + alpha (exp(min(x, 0) input_scale) - 1)).
             zero, one = s(0.0), s(1.0)
             factor = s(kw["slope"] if kind == "leaky_relu" else kw["alpha"])
+            scale, input_scale = kw.get("scale", 1.0), kw.get("input_scale", 1.0)
+            cscale, cinput = s(scale), s(input_scale)
 
             def negative_part(b, neg):
-                return b.op(f"arith.subf {b.op(f'math.exp {neg} : f32')}, {one} : f32") if kind == "elu" else neg
+                if kind != "elu":
+                    return neg
+                if input_scale != 1.0:
+                    neg = b.op(f"arith.mulf {neg}, {cinput} : f32")
+                return b.op(f"arith.subf {b.op(f'math.exp {neg} : f32')}, {one} : f32")
 
             def fn(b, n):
-                return _positive_plus_scaled(b, n[0], negative_part, factor, zero)
+                r = _positive_plus_scaled(b, n[0], negative_part, factor, zero)
+                return b.op(f"arith.mulf {r}, {cscale} : f32") if scale != 1.0 else r
         elif kind in ("softplus", "mish"):
             # softplus(x) = log1p(exp(beta x)) / beta, as max(y, 0) + log1p(exp(-|y|)) with y = beta x
             # (no overflow); mish(x) = x * tanh(softplus(x)).
@@ -598,6 +643,27 @@ class Emitter:
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
         return self.elementwise([x], fn)
+
+    def glu(self, x: Value, dim: int) -> Value:
+        """torch's GLU: the first half of `dim` times the sigmoid of the second (two tensor.extract_slice
+        halves, one element-wise generic)."""
+        dim %= x.rank
+        if x.shape[dim] % 2:
+            raise UnsupportedError(f"glu: dim {dim} of {list(x.shape)} is odd (it must split into two halves)")
+        half = list(x.shape)
+        half[dim] //= 2
+        offset = [0] * x.rank
+        offset[dim] = half[dim]
+        a = self.extract_slice(x, [0] * x.rank, half, [1] * x.rank)
+        g = self.extract_slice(x, offset, half, [1] * x.rank)
+        one = self.scalar(1.0)
+
+        def fn(b, n):
+            t = b.op(f"math.exp {b.op(f'arith.negf {n[1]} : f32')} : f32")
+            t = b.op(f"arith.divf {one}, {b.op(f'arith.addf {t}, {one} : f32')} : f32")
+            return b.op(f"arith.mulf {n[0]}, {t} : f32")
+
+        return self.elementwise([a, g], fn)
 
     def prelu(self, x: Value, slope: Value) -> Value:
         """max(x, 0) + slope * min(x, 0), leaky_relu's body with a tensor of slopes that broadcasts to

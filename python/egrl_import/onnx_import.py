@@ -464,7 +464,8 @@ class _OnnxImporter:
             return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
         unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
                  "Neg": "neg", "Reciprocal": "reciprocal", "Abs": "abs", "Log": "log", "Softplus": "softplus",
-                 "Mish": "mish", "Sin": "sin", "Cos": "cos"}
+                 "Mish": "mish", "Sin": "sin", "Cos": "cos", "Floor": "floor", "Ceil": "ceil", "Round": "round",
+                 "Sign": "sign", "Softsign": "softsign"}
         if op in unary:
             return em.unary(unary[op], self.tensor(node, 0))
         if op in ("HardSigmoid", "HardSwish"):  # HardSwish is x * HardSigmoid(x) with alpha 1/6, beta 1/2
@@ -481,6 +482,14 @@ class _OnnxImporter:
             return em.unary("leaky_relu", self.tensor(node, 0), slope=at.get("alpha", 0.01))
         if op == "Elu":
             return em.unary("elu", self.tensor(node, 0), alpha=at.get("alpha", 1.0))
+        if op == "Selu":
+            return em.unary("elu", self.tensor(node, 0), alpha=at.get("alpha", 1.67326319217681884765625),
+                            scale=at.get("gamma", 1.05070102214813232421875))
+        if op == "Celu":
+            alpha = at.get("alpha", 1.0)
+            return em.unary("elu", self.tensor(node, 0), alpha=alpha, input_scale=1.0 / alpha)
+        if op == "Shrink":
+            return em.unary("shrink", self.tensor(node, 0), lambd=at.get("lambd", 0.5), bias=at.get("bias", 0.0))
         if op in _ARITH:
             return self._arith(node, op)
         if op == "MaxPool":

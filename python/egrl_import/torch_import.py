@@ -171,6 +171,10 @@ def _is_tensorish(r) -> bool:
     return False
 
 
+# torch's SELU constants (ONNX Selu's alpha and gamma defaults are these in float32).
+_SELU = dict(alpha=1.6732632423543772848170429916717, scale=1.0507009873554804934193349852946)
+
+
 def _pair(v) -> tuple:
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 
@@ -646,6 +650,18 @@ class _FxImporter:
             return em.unary("leaky_relu", x, slope=mod.negative_slope)
         if isinstance(mod, nn.ELU):
             return em.unary("elu", x, alpha=mod.alpha)
+        if isinstance(mod, nn.SELU):
+            return em.unary("elu", x, **_SELU)
+        if isinstance(mod, nn.CELU):
+            return em.unary("elu", x, alpha=mod.alpha, input_scale=1.0 / mod.alpha)
+        if isinstance(mod, (nn.Hardshrink, nn.Softshrink)):
+            return em.unary("shrink", x, lambd=mod.lambd, bias=mod.lambd if isinstance(mod, nn.Softshrink) else 0.0)
+        if isinstance(mod, nn.LogSigmoid):
+            return em.unary("log_sigmoid", x)
+        if isinstance(mod, nn.Softsign):
+            return em.unary("softsign", x)
+        if isinstance(mod, nn.GLU):
+            return em.glu(x, mod.dim)
         if isinstance(mod, nn.Softplus):
             return self._softplus(x, mod.beta, mod.threshold)
         if isinstance(mod, nn.Mish):
@@ -835,9 +851,25 @@ class _FxImporter:
         unary = {torch.tanh: "tanh", F.tanh: "tanh", torch.sigmoid: "sigmoid", F.sigmoid: "sigmoid",
                  F.silu: "silu", F.hardsigmoid: "hardsigmoid", F.hardswish: "hardswish", torch.exp: "exp", torch.erf: "erf", torch.sqrt: "sqrt", torch.rsqrt: "rsqrt",
                  torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal", torch.abs: "abs",
-                 operator.abs: "abs", torch.log: "log", F.mish: "mish", torch.sin: "sin", torch.cos: "cos"}
+                 operator.abs: "abs", torch.log: "log", F.mish: "mish", torch.sin: "sin", torch.cos: "cos",
+                 torch.floor: "floor", torch.ceil: "ceil", torch.trunc: "trunc", torch.fix: "trunc",
+                 torch.sign: "sign", F.logsigmoid: "log_sigmoid", F.softsign: "softsign"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))
+        if fn is torch.round:
+            if kw.get("decimals", 0):
+                raise self.fail("round with decimals is not supported")
+            return em.unary("round", self.value(a[0]))
+        if fn in (F.selu, torch.selu):
+            return em.unary("elu", self.value(a[0]), **_SELU)
+        if fn in (F.celu, torch.celu):
+            alpha = _arg(a, kw, 1, "alpha", 1.0)
+            return em.unary("elu", self.value(a[0]), alpha=alpha, input_scale=1.0 / alpha)
+        if fn in (F.hardshrink, F.softshrink, torch.hardshrink):
+            lambd = _arg(a, kw, 1, "lambd", 0.5)
+            return em.unary("shrink", self.value(a[0]), lambd=lambd, bias=lambd if fn is F.softshrink else 0.0)
+        if fn is F.glu:
+            return em.glu(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.prelu, torch.prelu):
             return self._prelu(self.value(a[0]), self.value(_arg(a, kw, 1, "weight")))
         if fn in (torch.argmax, torch.argmin):
@@ -989,8 +1021,17 @@ class _FxImporter:
             return em.transpose(x, perm)
         if name == "relu":
             return em.unary("relu", x)
-        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log", "sin", "cos"):
+        if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log", "sin", "cos", "floor",
+                    "ceil", "trunc", "sign", "reciprocal"):
             return em.unary(name, x)
+        if name == "fix":
+            return em.unary("trunc", x)
+        if name == "round":
+            if kw.get("decimals", 0):
+                raise self.fail("round with decimals is not supported")
+            return em.unary("round", x)
+        if name == "hardshrink":
+            return em.unary("shrink", x, lambd=_arg(a, kw, 1, "lambd", 0.5))
         if name in ("argmax", "argmin"):
             return self._arg_reduce(x, name[3:], _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
         if name == "softmax":

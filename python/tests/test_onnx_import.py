@@ -161,6 +161,16 @@ class OnnxExportTest(unittest.TestCase):
                 ref = m(*inp)
             support.run_numeric(self, r.text, [i.numpy() for i in inp], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
+    def test_rounding_sign_selu_celu_shrink_and_glu(self):
+        """torch's exports (Floor, Ceil, Round, Sign, Selu, Celu, hardshrink / softshrink as Where and
+        Cast, logsigmoid, Softsign, GLU as Split + Sigmoid + Mul) equal torch."""
+        from test_torch_import import ROUNDING_INPUT, Rounding
+
+        m = Rounding(trunc=False).eval()
+        model = self.export(m, [ROUNDING_INPUT], opset=13)
+        self.assertTrue({"Floor", "Ceil", "Round", "Sign", "Selu", "Celu"} <= {n.op_type for n in model.graph.node})
+        self.numeric(model, m, [ROUNDING_INPUT])
+
     def test_pixel_shuffle_unshuffle_and_cumsum(self):
         """torch.onnx's exports at opset 17: pixel_shuffle as DepthToSpace (mode CRD), pixel_unshuffle
         as Reshape + Transpose + Reshape, cumsum as CumSum with a constant axis (on f32 data and on an
@@ -794,6 +804,24 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("y", None, T.DOUBLE)])
         self.assertEqual(self.error(m), "ONNX node 'to_double' (op type Cast): casting to DOUBLE is not supported "
                                         "(FLOAT, INT64, INT32, BOOL)")
+
+    def test_shrink_selu_celu_round_and_sign_attributes(self):
+        """ONNX-only attributes against numpy: Shrink with a bias other than lambd, Selu's alpha and gamma,
+        Celu's alpha; Round's ties to even, Sign (0 at 0), Softsign."""
+        x = np.array([[-2.5, -1.5, -0.6, -0.5, 0.0, 0.5, 0.7, 1.5, 2.5, -3.2]], np.float32)
+        nodes = [helper.make_node("Shrink", ["x"], ["sh"], lambd=0.6, bias=0.2),
+                 helper.make_node("Selu", ["x"], ["se"], alpha=2.0, gamma=0.5),
+                 helper.make_node("Celu", ["x"], ["ce"], alpha=0.7),
+                 helper.make_node("Round", ["x"], ["ro"]), helper.make_node("Sign", ["x"], ["sg"]),
+                 helper.make_node("Softsign", ["x"], ["ss"])]
+        m = _graph_model(nodes, [_vi("x", [1, 10])], [_vi(n.output[0], None) for n in nodes])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x], [
+            np.where(x < -0.6, x + 0.2, np.where(x > 0.6, x - 0.2, 0)).astype(np.float32),
+            np.where(x > 0, 0.5 * x, 0.5 * 2.0 * (np.exp(x) - 1)).astype(np.float32),
+            (np.maximum(x, 0) + np.minimum(0, 0.7 * (np.exp(x / 0.7) - 1))).astype(np.float32),
+            np.round(x), np.sign(x), x / (1 + np.abs(x))])
 
     def test_ceil_mode_window_starting_in_the_padding_is_a_one_line_error(self):
         """MaxPool(2, 2, pads 1, ceil_mode) on 5x5: torch and the spec drop the last window (it would

@@ -70,6 +70,31 @@ def _randomize(m):
 
 
 if support.HAVE_TORCH:
+    class Rounding(nn.Module):
+        """floor / ceil / round / trunc / sign / reciprocal as functions and methods; SELU, CELU,
+        Hardshrink, Softshrink, LogSigmoid, Softsign and GLU as modules and functions (trunc=False
+        leaves trunc out: torch 1.13 cannot export it to ONNX)."""
+
+        def __init__(self, trunc=True):
+            super().__init__()
+            self.trunc = trunc
+            self.acts = nn.ModuleList([nn.SELU(), nn.CELU(0.5), nn.Hardshrink(0.3), nn.Softshrink(0.4),
+                                       nn.LogSigmoid(), nn.Softsign()])
+            self.glu = nn.GLU(1)
+
+        def forward(self, x):
+            r = (torch.floor(x) + x.ceil() * 2 + torch.round(x) * 3 + x.round() * 5 + x.sign()
+                 + torch.sign(x) * 11 + (x.abs() + 1).reciprocal() + torch.ceil(x) + x.floor())
+            if self.trunc:
+                r = r + torch.trunc(x) * 7 + x.trunc() + torch.fix(x) * 13
+            for act in self.acts:
+                r = r + act(x)
+            r = r + F.selu(x) + F.celu(x, 2.0) + F.hardshrink(x, 0.2) + F.softshrink(x) + F.logsigmoid(x) + F.softsign(x)
+            return torch.cat([r, self.glu(x), F.glu(x, -1)], 1)
+
+    ROUNDING_INPUT = torch.tensor([[-2.5, -1.5, -0.5, 0.0, 0.5, 1.5, 2.5, 0.3, -0.3, 0.2, -0.4, 3.7, -3.7, 0.45, -9.0,
+                                    9.0]] * 2) * torch.tensor([[1.0], [0.9]])
+
     class Activations(nn.Module):
         def __init__(self):
             super().__init__()
@@ -385,6 +410,16 @@ class OpTranslationTest(unittest.TestCase):
                 ref = m(x)
             self.assertTrue(bool(torch.isfinite(ref).all()))
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
+
+    def test_rounding_sign_selu_celu_shrink_logsigmoid_softsign_and_glu(self):
+        """On both routes, equal to torch: round is half to even (math.roundeven), sign is 0 at 0,
+        SELU / CELU are elu's generic with a scale / input scale, GLU two slices and one generic."""
+        m = Rounding()
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(m, [ROUNDING_INPUT], trace=trace, expect=[
+                    "math.floor", "math.ceil", "math.roundeven", "math.trunc", "math.log1p", "tensor.extract_slice"])
+                self.assertEqual(r.route, trace)
 
     def test_sin_and_cos(self):
         """torch.sin/torch.cos and the .sin()/.cos() methods on run-time data, on both routes,
@@ -734,7 +769,8 @@ class OpTranslationTest(unittest.TestCase):
     def test_zero_and_fill_in_place_on_aten_and_topk_refused(self):
         """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
         on a view whose base is read after (slice assignment into a run-time tensor) they stay
-        refused, as every in-place op on a view; topk is refused on each route, in one line."""
+        refused, as every in-place op on a view; topk and round(decimals=) are refused on each route, in one
+        line."""
         class Zeroed(nn.Module):
             def forward(self, x):
                 y = x * 2.0
@@ -753,12 +789,19 @@ class OpTranslationTest(unittest.TestCase):
             def forward(self, x):
                 return torch.topk(x, 2, -1).values
 
+        class Round1(nn.Module):
+            def forward(self, x):
+                return x.round(decimals=1)
+
         r = self.check(Zeroed(), [torch.randn(1, 3, 4)], trace="aten", expect=["linalg.fill"])
         self.assertEqual(r.route, "aten")
         for m, trace, message in (
                 (IntoView(), "aten", "aten node 'zero_' (call_function aten.zero_.default): an in-place op on a view"),
                 (TopK(), "fx", "fx node 'topk' (call_function topk): function torch._VariableFunctionsClass.topk is not supported"),
-                (TopK(), "aten", "aten node 'topk' (call_function aten.topk.default): ATen op is not supported")):
+                (TopK(), "aten", "aten node 'topk' (call_function aten.topk.default): ATen op is not supported"),
+                (Round1(), "fx", "fx node 'round_1' (call_method round): round with decimals is not supported"),
+                (Round1(), "aten", "aten node 'round_1' (call_function aten.round.decimals): round with decimals is not "
+                                   "supported")):
             with self.subTest(m=type(m).__name__, trace=trace):
                 with self.assertRaises(UnsupportedError) as cm:
                     import_module(m, torch.randn(1, 3, 4), trace=trace)
