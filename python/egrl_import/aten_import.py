@@ -423,10 +423,8 @@ class _AtenImporter(_FxImporter):
             b = a[2]
             stride, padding, dilation, transposed, _, groups = a[3:9]
             if transposed:
-                if x.rank != 4 or groups != 1:
-                    raise self.fail("transposed convolution is supported in 2-D with one group")
-                return em.conv_transpose2d(x, w, V(b) if b is not None else None, tuple(stride), tuple(padding),
-                                           tuple(a[7]), tuple(dilation))
+                return self._conv_transpose(x, w, V(b) if b is not None else None, stride, padding, a[7], groups,
+                                            dilation)
             if x.rank == 3:
                 return em.conv1d(x, w, V(b) if b is not None else None, stride[0], (padding[0], padding[0]),
                                  dilation[0], groups)

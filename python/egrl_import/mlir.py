@@ -1130,30 +1130,55 @@ class Emitter:
                              ["parallel"] * x.rank, _weighted_pair)
         return x
 
-    def conv_transpose2d(self, x: Value, w: Value, bias: Value | None, stride, padding, output_padding,
-                         dilation) -> Value:
-        """NCHW transposed convolution (weight IOHW, one group) as torch-mlir lowers it: the input
-        spread out by the stride (tensor.insert_slice into zeros), padded by what the kernel
-        overhangs, and a stride-1 convolution with the weight flipped and its channels swapped."""
-        n, c, h, wd = x.shape
-        ci, f, kh, kw = w.shape
-        if ci != c:
-            raise UnsupportedError(f"transposed conv: {c} input channels, weight {list(w.shape)}")
-        low = [dilation[i] * (k - 1) - padding[i] for i, k in enumerate((kh, kw))]
-        high = [low[i] + output_padding[i] for i in range(2)]
-        if min(low) < 0:
-            raise UnsupportedError(f"transposed conv: padding {list(padding)} beyond the kernel's reach is not "
+    def conv_transpose(self, x: Value, w: Value, bias: Value | None, stride, pads, output_padding, dilation,
+                       groups: int = 1) -> Value:
+        """NCHW or NCDHW transposed convolution (weight C_in x C_out/groups x K...) as torch-mlir lowers
+        it: the input spread out by the stride (tensor.insert_slice into zeros), padded by what the kernel
+        overhangs, and a stride-1 convolution (grouped as the transposed one is) with the weight flipped
+        and its channels swapped within each group; pads = the low pads then the high ones per spatial
+        dim (torch's padding twice; ONNX's pads)."""
+        sp = x.rank - 2
+        if sp not in (2, 3) or w.rank != x.rank:
+            raise UnsupportedError(f"transposed conv: input {list(x.shape)} with weight {list(w.shape)}: only 1-D, "
+                                   "2-D and 3-D transposed convolution is supported")
+        n, c, *size = x.shape
+        ci, fo, *k = w.shape
+        if ci != c or c % groups:
+            raise UnsupportedError(f"transposed conv: {c} input channels, weight {list(w.shape)}, groups={groups} "
+                                   "are inconsistent")
+        reach = [dilation[i] * (k[i] - 1) for i in range(sp)]
+        low = [reach[i] - pads[i] for i in range(sp)]
+        high = [reach[i] - pads[sp + i] + output_padding[i] for i in range(sp)]
+        if min(low + high) < 0:
+            raise UnsupportedError(f"transposed conv: padding {list(pads[:sp])} beyond the kernel's reach is not "
                                    "supported")
-        spread = (n, c, (h - 1) * stride[0] + 1, (wd - 1) * stride[1] + 1)
-        if stride[0] > 1 or stride[1] > 1:
+        if any(s > 1 for s in stride):
+            spread = (n, c) + tuple((size[i] - 1) * stride[i] + 1 for i in range(sp))
             zeros = self.fill(spread, 0.0)
             v = Value(self._fresh(), spread, "f32")
-            self._emit(f"{v.name} = tensor.insert_slice {x.name} into {zeros.name}[0, 0, 0, 0] "
-                       f"[{_ints(x.shape)}] [1, 1, {stride[0]}, {stride[1]}] : {x.type} into {v.type}")
+            self._emit(f"{v.name} = tensor.insert_slice {x.name} into {zeros.name}[{_ints([0] * x.rank)}] "
+                       f"[{_ints(x.shape)}] [1, 1, {_ints(stride)}] : {x.type} into {v.type}")
             x = v
-        flipped = self.generic([(w, ["d1", "d0", f"{kh - 1} - d2", f"{kw - 1} - d3"])], (f, ci, kh, kw), "f32",
-                               ["parallel"] * 4, lambda b: b.args[0])
-        return self.conv(x, flipped, bias, (1, 1), (low[0], low[1], high[0], high[1]), tuple(dilation), 1)
+        cg = c // groups
+        group = "d0" if fo == 1 else f"(d0 floordiv {fo})"
+        channels = (["d1", "d0"] if groups == 1 else
+                    [f"{group} * {cg} + d1" if cg > 1 else f"{group} + d1", "0" if fo == 1 else f"d0 mod {fo}"])
+        flipped = self.generic([(w, channels + [f"{k[i] - 1} - d{2 + i}" for i in range(sp)])],
+                               (fo * groups, cg, *k), "f32", ["parallel"] * w.rank, lambda b: b.args[0])
+        return self.conv(x, flipped, bias, (1,) * sp, low + high, tuple(dilation), groups)
+
+    def conv_transpose2d(self, x: Value, w: Value, bias: Value | None, stride, padding, output_padding,
+                         dilation, groups: int = 1) -> Value:
+        """NCHW transposed convolution with torch's symmetric padding (conv_transpose)."""
+        return self.conv_transpose(x, w, bias, stride, tuple(padding) * 2, output_padding, dilation, groups)
+
+    def conv_transpose1d(self, x: Value, w: Value, bias: Value | None, stride: int, pads, output_padding: int,
+                         dilation: int, groups: int = 1) -> Value:
+        """NCL transposed convolution as the 2-D one over a height of 1 (as conv1d); pads = (left, right)."""
+        ci, fo, k = w.shape
+        return self._height_one(x, lambda x2: self.conv_transpose(
+            x2, self.expand(w, [[0], [1], [2, 3]], [ci, fo, 1, k]), bias, (1, stride), (0, pads[0], 0, pads[1]),
+            (0, output_padding), (1, dilation), groups))
 
     def _pool_geometry(self, x, kernel, stride, pads, dilation, ceil_mode):
         """Output shape and the extra high padding ceil_mode's last windows need; pads as conv's."""

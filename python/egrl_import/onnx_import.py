@@ -420,15 +420,21 @@ class _OnnxImporter:
             return self._rnn(node, at)
         if op == "ConvTranspose":
             x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
-            if x.rank != 4 or at.get("group", 1) != 1 or "output_shape" in at:
-                raise self.fail("transposed convolution is supported in 2-D with one group and no output_shape")
+            n = x.rank - 2
+            if n not in (1, 2, 3) or w.rank != x.rank:
+                raise self.fail(f"transposed convolution of a rank-{x.rank} input with a rank-{w.rank} weight is not "
+                                "supported (1-D, 2-D and 3-D)")
+            if "output_shape" in at:
+                raise self.fail("output_shape is not supported on ConvTranspose (give pads and output_padding)")
             if at.get("auto_pad", "NOTSET") not in ("NOTSET", ""):
                 raise self.fail("auto_pad is not supported on ConvTranspose")
-            p = list(at.get("pads", [0, 0, 0, 0]))
-            if p[0] != p[2] or p[1] != p[3]:
-                raise self.fail(f"asymmetric pads {p} are not supported on ConvTranspose")
-            return em.conv_transpose2d(x, w, b, tuple(at.get("strides", (1, 1))), (p[0], p[1]),
-                                       tuple(at.get("output_padding", (0, 0))), tuple(at.get("dilations", (1, 1))))
+            p = tuple(at.get("pads", (0,) * (2 * n)))
+            stride, out_pad, dil = (tuple(at.get(k, (d,) * n)) for k, d in (("strides", 1), ("output_padding", 0),
+                                                                         ("dilations", 1)))
+            group = at.get("group", 1)
+            if n == 1:
+                return em.conv_transpose1d(x, w, b, stride[0], p, out_pad[0], dil[0], group)
+            return em.conv_transpose(x, w, b, stride, p, out_pad, dil, group)
         if op == "BatchNormalization":
             if at.get("training_mode", 0):
                 raise self.fail("training_mode=1 is not supported")

@@ -577,12 +577,11 @@ class _FxImporter:
                                    (1, mod.kernel_size[0]), (1, mod.dilation[0]))
             return em.conv1d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.stride[0],
                              (pads[1], pads[3]), mod.dilation[0], mod.groups)
-        if isinstance(mod, nn.ConvTranspose2d):
-            if mod.groups != 1 or mod.padding_mode != "zeros" or isinstance(mod.padding, str):
-                raise self.fail("transposed convolution is supported with one group and numeric zero padding")
-            return em.conv_transpose2d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
-                                       _pair(mod.stride), _pair(mod.padding), _pair(mod.output_padding),
-                                       _pair(mod.dilation))
+        if isinstance(mod, (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)):
+            if mod.padding_mode != "zeros" or isinstance(mod.padding, str):
+                raise self.fail("transposed convolution is supported with numeric zero padding")
+            return self._conv_transpose(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                                        mod.stride, mod.padding, mod.output_padding, mod.groups, mod.dilation)
         if isinstance(mod, nn.GroupNorm):
             return em.group_norm(x, mod.num_groups, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
@@ -754,6 +753,20 @@ class _FxImporter:
         r = self.em.arg_reduce(x, dim, kind)
         return self.em.reshape(r, x.shape[:dim] + (1,) + x.shape[dim + 1:]) if keepdim else r
 
+    def _conv_transpose(self, x: Value, w: Value, bias, stride, padding, output_padding, groups, dilation):
+        """ConvTranspose1d/2d/3d and their functions and aten form (the op's dimensionality is the
+        weight's): 1-D as the 2-D op over a height of 1, as conv1d."""
+        n = w.rank - 2
+        if x.rank != w.rank:
+            raise self.fail(f"transposed convolution of a rank-{x.rank} input with a rank-{w.rank} weight is not "
+                            "supported (batched inputs only)")
+        stride, padding, output_padding, dilation = (_ntuple(v, n) for v in (stride, padding, output_padding,
+                                                                             dilation))
+        if n == 1:
+            return self.em.conv_transpose1d(x, w, bias, stride[0], (padding[0], padding[0]), output_padding[0],
+                                            dilation[0], groups)
+        return self.em.conv_transpose(x, w, bias, stride, padding + padding, output_padding, dilation, groups)
+
     def _pad(self, x: Value, pad, mode: str = "constant", value=0.0) -> Value:
         """F.pad and its aten forms: `pad` lists (low, high) from the last dim backwards;
         constant, reflect or replicate."""
@@ -922,6 +935,12 @@ class _FxImporter:
             if n == 1:
                 return em.conv1d(x, w, b, stride[0], pads, dilation[0], groups)
             return em.conv(x, w, b, stride, pads, dilation, groups)
+        if fn in (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d):
+            b = _arg(a, kw, 2, "bias")
+            return self._conv_transpose(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None,
+                                        _arg(a, kw, 3, "stride", 1), _arg(a, kw, 4, "padding", 0),
+                                        _arg(a, kw, 5, "output_padding", 0), _arg(a, kw, 6, "groups", 1),
+                                        _arg(a, kw, 7, "dilation", 1))
         if fn is F.linear:
             b = _arg(a, kw, 2, "bias")
             return em.linear(self.value(a[0]), self.value(a[1]), self.value(b) if b is not None else None)

@@ -195,12 +195,12 @@ class OnnxExportTest(unittest.TestCase):
             support.run_numeric(self, r.text, [i.numpy() for i in inp], [t.numpy() for t in ref])
 
     def test_conv1d_instance_norm_resize_pad_and_conv_transpose(self):
-        from test_torch_import import Bilinear, Decoder, EdgePadding, Sequence1d, UNetBits
+        from test_torch_import import Bilinear, Decoder, EdgePadding, GroupedDecoder, Sequence1d, UNetBits
 
         seen = set()
         for m, x in ((Sequence1d(), torch.randn(1, 4, 20)), (UNetBits(), torch.randn(1, 3, 8, 8)),
                      (Decoder(), torch.randn(1, 8, 5, 6)), (EdgePadding(), torch.randn(1, 3, 5, 6)),
-                     (Bilinear(), torch.randn(1, 3, 4, 6))):
+                     (Bilinear(), torch.randn(1, 3, 4, 6)), (GroupedDecoder(), torch.randn(1, 4, 7))):
             torch.manual_seed(0)
             for p in m.parameters():
                 nn.init.normal_(p, 0.0, 0.5)
@@ -589,7 +589,8 @@ class OnnxEdgeCaseTest(unittest.TestCase):
 
     def test_3d_conv_auto_pad_global_max_pool_and_what_stays_unsupported(self):
         """A 3-D Conv with auto_pad SAME_UPPER and strides, and GlobalMaxPool on NCDHW, equal to
-        torch; 4-D spatial Conv and pooling and a 3-D ConvTranspose are one-line errors."""
+        torch; a ConvTranspose with asymmetric pads equals torch's output cropped; 4-D spatial Conv and
+        pooling and a ConvTranspose with output_shape are one-line errors."""
         rng = np.random.default_rng(0)
         x = rng.standard_normal((1, 2, 5, 6, 7)).astype(np.float32)
         w = rng.standard_normal((3, 2, 3, 3, 2)).astype(np.float32)
@@ -612,11 +613,20 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         m = _graph_model([helper.make_node("MaxPool", ["x"], ["y"], name="pool4d", kernel_shape=[2, 2, 2, 2])],
                          x6, [_vi("y", None)])
         self.assertIn("ONNX node 'pool4d' (op type MaxPool): only 1-D, 2-D and 3-D pooling", self.error(m))
-        m = _graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up3d")],
+        x4 = rng.standard_normal((1, 4, 3, 5)).astype(np.float32)
+        w4 = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+        m = _graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[2, 2], pads=[0, 2, 1, 0],
+                                           group=2, output_padding=[1, 0])],
+                         [_vi("x", [1, 4, 3, 5])], [_vi("y", None)], [numpy_helper.from_array(w4, "w")])
+        r = import_onnx(m, inline_weights=True)
+        full = torch.nn.functional.conv_transpose2d(torch.from_numpy(x4), torch.from_numpy(w4), stride=2, groups=2,
+                                                    output_padding=(1, 0)).numpy()
+        support.run_numeric(self, r.text, [x4], [full[:, :, 0:full.shape[2] - 1, 2:]])
+        m = _graph_model([helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up3d", output_shape=[4, 4, 4])],
                          [_vi("x", [1, 2, 3, 3, 3])], [_vi("y", None)],
                          [numpy_helper.from_array(np.zeros((2, 2, 2, 2, 2), np.float32), "w")])
-        self.assertIn("ONNX node 'up3d' (op type ConvTranspose): transposed convolution is supported in 2-D",
-                      self.error(m))
+        self.assertEqual("ONNX node 'up3d' (op type ConvTranspose): output_shape is not supported on ConvTranspose "
+                         "(give pads and output_padding)", self.error(m))
 
     def test_lstm_gru_attributes_against_numpy_and_what_stays_unsupported(self):
         """ONNX-only forms against numpy: LSTM with layout=1 and initial_h / initial_c inputs, a

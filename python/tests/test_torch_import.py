@@ -269,6 +269,22 @@ if support.HAVE_TORCH:
         def forward(self, x):
             return self.up3(torch.relu(self.up2(torch.relu(self.up1(x)))))
 
+    class GroupedDecoder(nn.Module):
+        """Transposed convolutions in 1-D (module and function), grouped and depthwise in 2-D, grouped
+        and strided in 3-D (an NCL input; the 2-D and 3-D ones on views of it)."""
+        def __init__(self):
+            super().__init__()
+            self.up1 = nn.ConvTranspose1d(4, 6, 4, stride=2, padding=1, output_padding=1, groups=2)
+            self.w1 = nn.Parameter(torch.randn(6, 3, 2))
+            self.up2 = nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, dilation=2, groups=2, bias=False)
+            self.dw = nn.ConvTranspose2d(4, 4, 2, stride=2, groups=4)
+            self.up3 = nn.ConvTranspose3d(4, 4, 2, stride=(1, 2, 2), groups=2)
+
+        def forward(self, x):
+            y = torch.relu(F.conv_transpose1d(self.up1(x), self.w1, groups=2))
+            z = self.dw(self.up2(y.reshape(1, 6, 2, -1)))
+            return self.up3(z.unsqueeze(2).repeat(1, 1, 2, 1, 1))
+
     class EdgePadding(nn.Module):
         """Reflect and replicate padding: modules and F.pad."""
         def __init__(self):
@@ -808,6 +824,26 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertIn(message, str(cm.exception))
                 self.assertNotIn("\n", str(cm.exception))
 
+    def test_transposed_convolution_in_1d_and_3d_and_grouped(self):
+        """ConvTranspose1d (module and F.conv_transpose1d, over a height of 1), grouped and depthwise
+        ConvTranspose2d, a grouped strided ConvTranspose3d, on both routes, equal torch: the flipped
+        weight's generic reads channel (o floordiv C_out/g) * C_in/g + i, o mod C_out/g; padding
+        beyond the kernel's reach stays a one-line error."""
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(GroupedDecoder(), [torch.randn(1, 4, 7)], trace=trace, expect=[
+                    "linalg.conv_2d_ngchw_gfchw", "linalg.depthwise_conv_2d_nchw_chw", "(d0 floordiv 3) * 2 + d1",
+                    "(d0 + d1, 0, 1 - d2, 1 - d3)", "tensor<1x4x1x7xf32> into tensor<1x4x1x13xf32>"])
+                self.assertEqual(r.route, trace)
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(nn.Sequential(nn.ConvTranspose2d(2, 2, 2, padding=2)).eval(), torch.randn(1, 2, 5, 5),
+                                  trace=trace)
+                self.assertIn("transposed conv: padding [2, 2] beyond the kernel's reach is not supported",
+                              str(cm.exception))
+                self.assertNotIn("\n", str(cm.exception))
+
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
                           nn.Conv2d(4, 4, 3, padding="same", groups=1))
@@ -1080,8 +1116,8 @@ class UnsupportedOpTest(unittest.TestCase):
                                             "aten.relu.default) in module '1' (ReLU): internal error: KeyError: 'k')")
 
     def test_3d_forms_still_unsupported_are_one_line_errors(self):
-        """Transposed 3-D convolution, max-pool and adaptive max-pool indices and an unbatched
-        input to a 3-D pooling module (which a 2-D pooling over its last dims would get wrong)."""
+        """Max-pool and adaptive max-pool indices and an unbatched input to a 3-D pooling module
+        (which a 2-D pooling over its last dims would get wrong)."""
         class Indices(nn.Module):
             def forward(self, x):
                 return F.max_pool3d(x, 2, return_indices=True)[1].float()
@@ -1090,10 +1126,7 @@ class UnsupportedOpTest(unittest.TestCase):
             def forward(self, x):
                 return F.adaptive_max_pool3d(x, 3, return_indices=True)[1].float()
 
-        cases = ((nn.Sequential(nn.ConvTranspose3d(2, 2, 3)), torch.randn(1, 2, 3, 3, 3), {
-                     "fx": "module type torch.nn.modules.conv.ConvTranspose3d is not supported",
-                     "aten": "transposed convolution is supported in 2-D with one group"}),
-                 (Indices(), torch.randn(1, 2, 4, 4, 4), {
+        cases = ((Indices(), torch.randn(1, 2, 4, 4, 4), {
                      "fx": "function torch.nn.functional.max_pool3d_with_indices is not supported",
                      "aten": "the indices of a max-pool are not supported (its values are)"}),
                  (AdaptiveIndices(), torch.randn(1, 2, 4, 6, 6), {
