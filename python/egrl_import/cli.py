@@ -7,7 +7,7 @@
 # MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
 # tiny_cnn), a transformer of models.TRANSFORMERS (gpt2_stack, mha_encoder,
 # torch_encoder, ...), `torchvision:NAME` (`torchvision:video.r3d_18`: a video model, on
-# a 1x3x16x112x112 clip), `corpus:NAME` (a training-corpus model,
+# the clip its weights document), `corpus:NAME` (a training-corpus model,
 # egrl_import/corpus_models.py), or `package.module:factory` where factory()
 # returns an nn.Module or (nn.Module, [example inputs]).  --trace picks the
 # route: fx (torch.fx), aten (make_fx, egrl_import/aten_import.py), onnx

@@ -286,16 +286,34 @@ TRANSFORMERS = {
 # -- registry ---------------------------------------------------------------------
 def _torchvision(name):
     """torchvision.models.NAME, or one of its subpackages' (video.r3d_18), untrained, with an input
-    of its family: a 1x3x16x112x112 clip for the video models, a 1x3x224x224 image otherwise."""
+    of its family: a 1x3x224x224 image, or for a video model the clip its weights document
+    (_video_clip)."""
     def build():
         import torchvision
 
         factory = torchvision.models
         for part in name.split("."):
             factory = getattr(factory, part)
-        shape = (1, 3, 16, 112, 112) if name.startswith("video.") else (1, 3, 224, 224)
+        shape = _video_clip(factory) if name.startswith("video.") else (1, 3, 224, 224)
         return factory(weights=None), [torch.randn(*shape)]
     return build
+
+
+def _video_clip(factory) -> tuple:
+    """1 x 3 x T x H x W for a torchvision video model: H x W its weights' transforms crop to
+    (112 x 112 for the video ResNets, 224 x 224 for S3D and MViT), T 16 frames (the clip their
+    accuracies are measured on; MViT's temporal position embedding is built for 16), or the weights'
+    min_temporal_size if larger. 1x3x16x112x112 when the weights say nothing."""
+    import torchvision
+
+    try:
+        weights = torchvision.models.get_model_weights(factory).DEFAULT
+        crop = list(weights.transforms().crop_size)
+        frames = max(16, int(weights.meta.get("min_temporal_size") or 0))
+    except Exception:  # a model without registered weights
+        return (1, 3, 16, 112, 112)
+    h, w = (crop * 2)[:2]
+    return (1, 3, frames, h, w)
 
 
 def _bert_base():

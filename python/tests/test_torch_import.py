@@ -1260,8 +1260,15 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(r.text.count("linalg.conv_2d_nchw_fchw"), 53)
 
     def test_torchvision_video_models_take_a_clip(self):
-        """torchvision:video.NAME builds the video models with a 1x3x16x112x112 clip; their
-        Conv3d subclasses import on fx (imported here on a smaller clip)."""
+        """torchvision:video.NAME builds the video models on the clip their weights document
+        (1x3x16x112x112 for the video ResNets, 16 frames of 224x224 for S3D and MViT, which fail on
+        112); their Conv3d subclasses import on fx (imported here on a smaller clip)."""
+        from egrl_import.models import _video_clip
+        import torchvision.models.video as video
+
+        self.assertEqual([_video_clip(f) for f in (video.r3d_18, video.r2plus1d_18, video.s3d, video.mvit_v1_b,
+                                                   video.mvit_v2_s)],
+                         [(1, 3, 16, 112, 112)] * 2 + [(1, 3, 16, 224, 224)] * 3)
         m, inp = models.build("torchvision:video.mc3_18")
         self.assertEqual(tuple(inp[0].shape), (1, 3, 16, 112, 112))
         r = import_module(m, torch.randn(1, 3, 2, 16, 16), trace="fx")
