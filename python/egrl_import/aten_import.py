@@ -579,6 +579,9 @@ class _AtenImporter(_FxImporter):
             return self._cumsum(V(a[0]), a[1], _get(a, kw, 2, "dtype"))
         if op is aten.embedding:
             return em.embedding(V(a[1]), V(a[0]))
+        if op is aten.gather:  # (x, dim, index, sparse_grad)
+            x = V(a[0])
+            return em.gather(x, a[1] % max(x.rank, 1), V(a[2]))
         if op is aten.native_group_norm:  # (x, weight, bias, N, C, HxW, groups, eps) -> (y, mean, rstd)
             w, b = a[1], a[2]
             y = em.group_norm(V(a[0]), a[6], V(w) if w is not None else None, V(b) if b is not None else None, a[7])

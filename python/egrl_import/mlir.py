@@ -1682,6 +1682,30 @@ class Emitter:
 
         return self.generic([(ids, [f"d{i}" for i in range(r)])], out, "f32", ["parallel"] * (r + 1), body)
 
+    def gather(self, x: Value, dim: int, index: Value, wrap_negative: bool = False) -> Value:
+        """torch.gather / ONNX GatherElements: out[i...] = x[i...] with dim `dim` replaced by
+        index[i...]; index may be smaller than x in the other dims. A linalg.generic over the index's
+        shape reading x with tensor.extract (x captured from above, as embedding's table is);
+        `wrap_negative` reads index + size for a negative index (ONNX)."""
+        if index.dtype not in ("i64", "i32"):
+            raise UnsupportedError(f"gather indices must be integer, got {index.dtype}")
+        if index.rank != x.rank or any(i > s for k, (i, s) in enumerate(zip(index.shape, x.shape)) if k != dim):
+            raise UnsupportedError(f"gather: index of shape {list(index.shape)} for input {list(x.shape)} along dim "
+                                   f"{dim} (the same rank, no larger in the other dims)")
+
+        def body(b: Body) -> str:
+            i = b.op(f"arith.index_cast {b.args[0]} : {index.dtype} to index")
+            if wrap_negative:
+                zero = b.op("arith.constant 0 : index")
+                size = b.op(f"arith.constant {x.shape[dim]} : index")
+                negative = b.op(f"arith.cmpi slt, {i}, {zero} : index")
+                i = b.op(f"arith.select {negative}, {b.op(f'arith.addi {i}, {size} : index')}, {i} : index")
+            at = [i if k == dim else b.op(f"linalg.index {k} : index") for k in range(x.rank)]
+            return b.op(f"tensor.extract {x.name}[{', '.join(at)}] : {x.type}")
+
+        return self.generic([(index, [f"d{k}" for k in range(x.rank)])], index.shape, x.dtype,
+                            ["parallel"] * x.rank, body)
+
     # -- module -------------------------------------------------------------
     def module(self, func_name: str, args: Sequence[Value], results: Sequence[Value], header: Sequence[str] = ()) -> str:
         """The whole module text: comments, map aliases, one func.func."""

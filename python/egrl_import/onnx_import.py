@@ -570,6 +570,9 @@ class _OnnxImporter:
             return em.layer_norm(x, x.rank - axis, params[0], params[1], at.get("epsilon", 1e-5))
         if op == "Gather":
             return self._gather(node, at)
+        if op == "GatherElements":
+            x, index = self.tensor(node, 0), self.tensor(node, 1)
+            return em.gather(x, self._axis(at.get("axis", 0), x.rank), index, wrap_negative=True)
         if op == "Concat":
             xs = [self.value(v) for v in ins if v is not None]
             axis = self._axis(at["axis"], xs[0].rank)

@@ -975,6 +975,9 @@ class _FxImporter:
             return em.depth_to_space(self.value(a[0]), _arg(a, kw, 1, "upscale_factor"))
         if fn is torch.pixel_unshuffle:
             return em.space_to_depth(self.value(a[0]), _arg(a, kw, 1, "downscale_factor"))
+        if fn is torch.gather:
+            x = self.value(a[0])
+            return self.em.gather(x, _arg(a, kw, 1, "dim") % max(x.rank, 1), self.value(_arg(a, kw, 2, "index")))
         if fn is torch.cumsum:
             return self._cumsum(self.value(a[0]), _arg(a, kw, 1, "dim"), kw.get("dtype"))
         if fn is torch.transpose:
@@ -1026,6 +1029,8 @@ class _FxImporter:
             return self._cast(x, dtype)
         if name == "cumsum":
             return self._cumsum(x, _arg(a, kw, 1, "dim"), kw.get("dtype"))
+        if name == "gather":
+            return em.gather(x, _arg(a, kw, 1, "dim") % max(x.rank, 1), self.value(_arg(a, kw, 2, "index")))
         if name in ("view", "reshape"):
             shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
             return self._reshape(x, shape or kw.get("shape"))

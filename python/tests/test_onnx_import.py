@@ -330,6 +330,20 @@ class OnnxExportTest(unittest.TestCase):
         support.mlir_opt(self, r.text)
         self.numeric(model, m, [ids])
 
+    def test_gather_elements_export(self):
+        """torch's export of gather with run-time indices (GatherElements) equals torch."""
+        from test_torch_import import Gathers
+
+        x, idx = torch.randn(2, 5), torch.tensor([[4, 0, 2], [1, 1, 3]])
+        model = self.export(Gathers(), [x, idx], opset=13)
+        self.assertIn("GatherElements", {n.op_type for n in model.graph.node})
+        self.numeric(model, Gathers(), [x, idx])
+        # ONNX's negative indices count from the end of the axis.
+        m = _graph_model([helper.make_node("GatherElements", ["x", "i"], ["y"], axis=0)],
+                         [_vi("x", [3, 2]), _vi("i", [2, 2], TensorProto.INT64)], [_vi("y", None)])
+        xs, i = np.arange(6, dtype=np.float32).reshape(3, 2), np.array([[-1, 0], [1, -3]], np.int64)
+        support.run_numeric(self, import_onnx(m).text, [xs, i], [np.take_along_axis(xs, i % 3, 0)])
+
     def test_light_variant_gives_the_same_ir(self):
         m, inp = models.build("tiny_cnn")
         om = self.export(_randomize(m), inp, training=torch.onnx.TrainingMode.PRESERVE)

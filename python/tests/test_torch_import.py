@@ -285,6 +285,11 @@ if support.HAVE_TORCH:
             z = self.dw(self.up2(y.reshape(1, 6, 2, -1)))
             return self.up3(z.unsqueeze(2).repeat(1, 1, 2, 1, 1))
 
+    class Gathers(nn.Module):
+        """gather with run-time indices: the argmax's, and an index input (method and function)."""
+        def forward(self, x, idx):
+            return x.gather(-1, x.argmax(-1, keepdim=True)) + torch.gather(x, 1, idx)
+
     class EdgePadding(nn.Module):
         """Reflect and replicate padding: modules and F.pad."""
         def __init__(self):
@@ -843,6 +848,22 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertIn("transposed conv: padding [2, 2] beyond the kernel's reach is not supported",
                               str(cm.exception))
                 self.assertNotIn("\n", str(cm.exception))
+
+    def test_gather_with_run_time_indices(self):
+        """x.gather / torch.gather with run-time indices (an argmax's, an input) on both routes and
+        torch.take_along_dim on aten (expand + gather) equal torch: one generic over the index's
+        shape reading x with tensor.extract."""
+        x, idx = torch.randn(2, 5), torch.tensor([[4, 0, 2], [1, 1, 3]])
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Gathers(), [x, idx], trace=trace, expect=["tensor.extract"])
+                self.assertEqual(r.route, trace)
+
+        class TakeAlongDim(nn.Module):
+            def forward(self, x, idx):
+                return torch.take_along_dim(x, idx, 1)
+
+        self.check(TakeAlongDim(), [x, idx], trace="aten")
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
