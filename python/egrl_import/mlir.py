@@ -1273,7 +1273,8 @@ class Emitter:
         kernel, stride = [], []
         for starts, lens in windows:
             steps = {b - a for a, b in zip(starts, starts[1:])} or {lens[0]}
-            if len(set(lens)) > 1 or len(steps) > 1:
+            # Windows that repeat (a size-1 dim pooled to 3: stride 0) are no pooling op's.
+            if len(set(lens)) > 1 or len(steps) > 1 or 0 in steps:
                 return self._adaptive_generic(x, out_size, windows, kind)
             kernel.append(lens[0])
             stride.append(steps.pop())

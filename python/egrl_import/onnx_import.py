@@ -429,8 +429,10 @@ class _OnnxImporter:
             if at.get("auto_pad", "NOTSET") not in ("NOTSET", ""):
                 raise self.fail("auto_pad is not supported on ConvTranspose")
             p = tuple(at.get("pads", (0,) * (2 * n)))
-            stride, out_pad, dil = (tuple(at.get(k, (d,) * n)) for k, d in (("strides", 1), ("output_padding", 0),
-                                                                         ("dilations", 1)))
+            if len(p) != 2 * n:
+                raise self.fail(f"pads {list(p)} must have {2 * n} entries (a begin and an end per spatial dim)")
+            stride, out_pad, dil = (self._per_dim(at, k, n, d) for k, d in (("strides", 1), ("output_padding", 0),
+                                                                           ("dilations", 1)))
             group = at.get("group", 1)
             if n == 1:
                 return em.conv_transpose1d(x, w, b, stride[0], p, out_pad[0], dil[0], group)
@@ -717,6 +719,8 @@ class _OnnxImporter:
         lbr = at.get("linear_before_reset", 0)
         x, w, r = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
         b = self.tensor(node, 3)
+        if w is None or r is None:
+            raise self.fail("needs the weights W and R")
         if x.rank != 3 or x.dtype != "f32":
             raise self.fail(f"input of shape {list(x.shape)} ({x.dtype}): a rank-3 f32 sequence is expected")
         steps, batch = (x.shape[0], x.shape[1]) if layout == 0 else (x.shape[1], x.shape[0])
@@ -732,6 +736,9 @@ class _OnnxImporter:
             if v is None or isinstance(v, np.ndarray) and not v.any():  # torch's zeros: a fill, not a constant
                 return [em.fill((batch, hidden), 0.0) for _ in dirs]
             v = self.value(v)
+            want = (nd, batch, hidden) if layout == 0 else (batch, nd, hidden)
+            if v.shape != want:
+                raise self.fail(f"initial state '{node.input[i]}' of shape {list(v.shape)}: {list(want)} expected")
             if layout == 1:
                 v = em.transpose(v, [1, 0, 2])
             return [em.extract_slice(v, [d, 0, 0], [1, batch, hidden], [1, 1, 1], [0]) for d in range(nd)]
@@ -981,12 +988,17 @@ class _OnnxImporter:
             out = [int(v) for v in sizes.reshape(-1)]
             scales = [Fraction(o, i) for o, i in zip(out, x.shape)]
         else:
-            given = [float(f) for f in self.const(node, 2 if self.opset >= 11 else 1).reshape(-1)]
-            out = [int(math.floor(d * f)) for d, f in zip(x.shape, given)]
+            index = 2 if self.opset >= 11 else 1
+            if len(node.input) <= index or not node.input[index]:
+                raise self.fail("needs scales or sizes")
+            given = [float(f) for f in self.const(node, index).reshape(-1)]
             scales = [Fraction(f).limit_denominator(1000) for f in given]
             bad = [f for f, q in zip(given, scales) if q <= 0 or abs(float(q) - f) > 1e-6 * f]
             if bad:
                 raise self.fail(f"scale {bad[0]} is not supported (a ratio of integers below 1000)")
+            # From the ratio the float32 scale stands for: floor(10 x 0.7f) in double is 6, where torch,
+            # ONNX's shape inference and runtimes give 7.
+            out = [int(math.floor(d * q)) for d, q in zip(x.shape, scales)]
         if len(out) != x.rank or min(out) < 1:
             raise self.fail(f"resizing {list(x.shape)} to {out} is not supported")
         floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
@@ -1027,9 +1039,16 @@ class _OnnxImporter:
         k = tuple(at["kernel_shape"])
         if len(k) != n:
             raise self.fail(f"kernel_shape {list(k)} for a rank-{x.rank} input")
-        s = tuple(at.get("strides", (1,) * n))
-        pads = self._pads(at, n, k, s, tuple(at.get("dilations", (1,) * n)), x.shape[2:])
+        s = self._per_dim(at, "strides", n, 1)
+        pads = self._pads(at, n, k, s, self._per_dim(at, "dilations", n, 1), x.shape[2:])
         return k, s, pads
+
+    def _per_dim(self, at, name, n, default):
+        """Attribute `name`, one value per spatial dim (`default` each when absent)."""
+        v = tuple(at.get(name, (default,) * n))
+        if len(v) != n:
+            raise self.fail(f"{name} {list(v)} must have {n} entries (one per spatial dim)")
+        return v
 
     def _reshape(self, node, at):
         x = self.tensor(node, 0)
@@ -1209,6 +1228,13 @@ def _fold_reduction(self, node, ins, at):
     return r.astype(ins[0].dtype)
 
 
+def _truncating_div(a, b):
+    """ONNX's integer Div, which truncates towards zero as the run-time lowering (arith.divsi) does;
+    numpy's // floors."""
+    q = a // b
+    return q + ((a % b != 0) & ((a < 0) != (b < 0))).astype(q.dtype)
+
+
 _FOLD = {
     "Unsqueeze": _fold_squeeze,
     "Squeeze": _fold_squeeze,
@@ -1219,7 +1245,7 @@ _FOLD = {
     "Add": _np_binary(np.add),
     "Sub": _np_binary(np.subtract),
     "Mul": _np_binary(np.multiply),
-    "Div": lambda self, node, ins, at: (ins[0] // ins[1]) if ins[0].dtype.kind == "i" else ins[0] / ins[1],
+    "Div": lambda self, node, ins, at: _truncating_div(ins[0], ins[1]) if ins[0].dtype.kind == "i" else ins[0] / ins[1],
     "Equal": _np_binary(np.equal),
     "Where": lambda self, node, ins, at: np.where(ins[0], ins[1], ins[2]),
     "Reshape": lambda self, node, ins, at: ins[0].reshape([int(d) if d != 0 else ins[0].shape[i] for i, d in enumerate(ins[1])]),
@@ -1241,7 +1267,8 @@ _FOLD = {
     "Min": _np_binary(np.minimum),
     "Sum": _np_binary(np.add),
     "Mean": lambda self, node, ins, at: functools.reduce(np.add, ins) / len(ins),
-    "Mod": _np_binary(np.mod),
+    # fmod=1: the dividend's sign (C's fmod), else the divisor's, as the run-time lowering does.
+    "Mod": lambda self, node, ins, at: (np.fmod if at.get("fmod", 0) else np.mod)(ins[0], ins[1]),
     # ONNX's Pow has its base's type (an attention scale d ** -0.5 on a float d).
     "Pow": lambda self, node, ins, at: np.power(ins[0], ins[1]).astype(ins[0].dtype),
     "Identity": lambda self, node, ins, at: ins[0],

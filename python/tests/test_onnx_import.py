@@ -462,6 +462,52 @@ class OnnxGraphTest(unittest.TestCase):
         ref = np.clip(xp.reshape(1, 2, 3, 2, 3, 2).max(axis=(3, 5)), 0.0, 0.5)
         support.run_numeric(self, r.text, [x], [ref])
 
+    def test_review_findings_folded_integer_division_resize_sizes_and_malformed_nodes(self):
+        """Found by review: folded integer Div truncates and Mod honours fmod as the run-time lowering
+        does; a float32 scale (0.7f) sizes the output as torch and ONNX do (7 of 10, not 6); and
+        malformed nodes are one-line errors, not internal ones."""
+        a = np.array([-7, 7, -7, 7, -6, 5], np.int64)
+        b = np.array([2, -2, -2, 2, 4, -3], np.int64)
+        for op, kw, want in (("Div", {}, np.trunc(a / b).astype(np.int64)), ("Mod", {"fmod": 1}, np.fmod(a, b)),
+                             ("Mod", {}, np.mod(a, b))):
+            with self.subTest(op=op, **kw):
+                m = _graph_model([helper.make_node(op, ["ca", "cb"], ["q"], **kw),
+                                  helper.make_node("Cast", ["q"], ["f"], to=TensorProto.FLOAT),
+                                  helper.make_node("Add", ["x", "f"], ["y"])],
+                                 [helper.make_tensor_value_info("x", TensorProto.FLOAT, [6])],
+                                 [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                                 [numpy_helper.from_array(a, "ca"), numpy_helper.from_array(b, "cb")])
+                r = import_onnx(m)
+                support.run_numeric(self, r.text, [np.zeros(6, np.float32)], [want.astype(np.float32)])
+        x = np.random.default_rng(2).standard_normal((1, 1, 10, 10)).astype(np.float32)
+        m = _graph_model([helper.make_node("Resize", ["x", "", "s"], ["y"], mode="nearest",
+                                           coordinate_transformation_mode="asymmetric", nearest_mode="floor")],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 10, 10])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                         [numpy_helper.from_array(np.array([1, 1, 0.7, 0.7], np.float32), "s")])
+        r = import_onnx(m)
+        idx = np.floor(np.arange(7) / np.float64(np.float32(0.7))).astype(int)
+        support.run_numeric(self, r.text, [x], [x[:, :, idx][:, :, :, idx]])
+        w = numpy_helper.from_array(np.zeros((4, 2, 3, 3), np.float32), "w")
+        cases = [
+            ("pads [1, 1] must have 4 entries",
+             [helper.make_node("ConvTranspose", ["x", "w"], ["y"], pads=[1, 1])], [1, 4, 3, 3], [w]),
+            ("needs scales or sizes", [helper.make_node("Resize", ["x", "", ""], ["y"])], [1, 1, 2, 2], []),
+            ("dilations [2, 2] must have 1 entries",
+             [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2], dilations=[2, 2])], [1, 1, 6], []),
+            ("needs the weights W and R",
+             [helper.make_node("LSTM", ["x", "W", ""], ["y"], hidden_size=2)], [3, 1, 4],
+             [numpy_helper.from_array(np.zeros((1, 8, 4), np.float32), "W")]),
+        ]
+        for expected, nodes, shape, inits in cases:
+            with self.subTest(expected=expected):
+                m = _graph_model(nodes, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+                                 [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_onnx(m)
+                self.assertIn(expected, str(cm.exception))
+                self.assertNotIn("internal error", str(cm.exception))
+
 
 def _vi(name, shape, t=None):
     return helper.make_tensor_value_info(name, TensorProto.FLOAT if t is None else t, shape)

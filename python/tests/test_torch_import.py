@@ -888,7 +888,8 @@ class OpTranslationTest(unittest.TestCase):
             def forward(self, x, v):
                 return (self.avg(x), self.max(x), F.adaptive_avg_pool2d(x[:, :, :, :8], (4, 7)),
                         F.adaptive_max_pool1d(x.flatten(2), 11), F.adaptive_avg_pool1d(x.flatten(2), 7),
-                        self.avg3(v), F.adaptive_max_pool3d(v, (3, 2, 4)))
+                        self.avg3(v), F.adaptive_max_pool3d(v, (3, 2, 4)),
+                        F.adaptive_avg_pool2d(x[:, :, :1, :4], (3, 2)))  # a size-1 dim pooled to 3
 
         x, v = torch.randn(1, 2, 5, 10), torch.randn(1, 2, 3, 5, 7)
         for trace in ("fx", "aten"):
