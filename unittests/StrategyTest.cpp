@@ -130,6 +130,33 @@ TEST(Greedy, BreaksTheModelsTiesForTheLayerWithLessSlack) {
       "1 local move after it (1 breaking ties)");
 }
 
+TEST(LocalMoves, AlternateLevelsAlongAChainOfLargeActivations) {
+  // a -> b -> c -> d, a, b and c each writing 1000 B that the next reads;
+  // the fast level holds one of them while two are live. b in it saves 180
+  // s (its write and its read, 90 s each), a or c 130 s (a's write and c's
+  // read are partly hidden behind 60 s of compute). The optimum holds a and
+  // c, never live together. From b alone, a pair (a up, b down) is slower,
+  // and only promoting b's consumer c into the room b leaves as well gets
+  // there: one move of three tensors.
+  WorkloadGraph graph;
+  graph.name = "chain";
+  graph.nodes = {
+      test::makeNode("a", 60, 0, 1000), test::makeNode("b", 1, 0, 1000, {0}),
+      test::makeNode("c", 1, 0, 1000, {1}), test::makeNode("d", 60, 0, 1, {2})};
+  Target target = test::idealTarget(1010);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement placement(problem.numNodes(), 1);
+  placement[1].output = placement[3].output = 0;
+  LocalMoves moves = improveByLocalMoves(model, placement);
+  EXPECT_EQ(moves.kept, 1u);
+  EXPECT_EQ(placement[0].output, 0u);
+  EXPECT_EQ(placement[1].output, 1u);
+  EXPECT_EQ(placement[2].output, 0u);
+  EXPECT_NEAR(model.evaluate(placement).latency,
+              test::bruteForceOptimum(problem), 1e-9);
+}
+
 TEST(LocalMoves, BreakTheTieFromAnyOptimumAndLeaveAnOverflowAlone) {
   // The two layers of BreaksTheModelsTiesForTheLayerWithLessSlack, started
   // from the tied optimum that gives a the room (as CBC may return it to

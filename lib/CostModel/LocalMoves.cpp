@@ -76,6 +76,25 @@ LocalMoves egrl::improveByLocalMoves(const AnalyticalModel &model,
               ++trials;
               latency = moveTo(r, down);
               keep = session.fits() && better(latency);
+              // A demoted activation frees its level for its consumers'
+              // outputs too: along a chain of large activations (an
+              // attention's scores, then its softmax's stages) the optimum
+              // alternates levels, which no pair reaches.
+              for (size_t c = 0;
+                   !keep && !r.weights &&
+                   c < problem.consumers[r.node].size() && trials < maxTrials;
+                   ++c) {
+                TensorRef u{problem.consumers[r.node][c], false};
+                const uint8_t uFrom = levelNow(u);
+                if (uFrom <= level || tensorBytes(problem, u) == 0 ||
+                    (u.node == t.node && !t.weights))
+                  continue;
+                ++trials;
+                latency = moveTo(u, level);
+                keep = session.fits() && better(latency);
+                if (!keep)
+                  moveTo(u, uFrom);
+              }
             }
             if (!keep)
               moveTo(r, level);

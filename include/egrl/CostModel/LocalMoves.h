@@ -49,9 +49,12 @@ constexpr uint64_t kMaxLocalMoveTrials = 250000;
 /// Improves `placement` (which must fit; one that does not is left as it
 /// is) on `model`. Each pass tries, for every tensor and every faster level,
 /// the move alone and, when that overflows, the move with one resident of
-/// that level at least as large as the overflow demoted to any slower level;
-/// the first that fits and makes the model faster, or leaves it as fast and
-/// makes model.withFasterCompute(kTieBreakComputeFactor) faster, is kept.
+/// that level at least as large as the overflow demoted to any slower level,
+/// and, when the resident is an activation, that with one of its consumers'
+/// outputs promoted into the room it leaves (a chain of large activations
+/// whose optimum alternates levels); the first that fits and makes the model
+/// faster, or leaves it as fast and makes
+/// model.withFasterCompute(kTieBreakComputeFactor) faster, is kept.
 /// Passes repeat until none is kept or `maxTrials` moves were scored.
 LocalMoves improveByLocalMoves(const AnalyticalModel &model,
                                Placement &placement,
