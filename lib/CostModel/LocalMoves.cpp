@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/LocalMoves.h"
+#include "egrl/Support/Interrupt.h"
 
 #include <algorithm>
 
@@ -52,9 +53,13 @@ LocalMoves egrl::improveByLocalMoves(const AnalyticalModel &model,
     return faster(latency) || asFast(latency);
   };
   uint64_t trials = 0;
-  for (bool improved = true; improved && trials < maxTrials;) {
+  // A Ctrl-C (Interrupt.h) ends the search at the next tensor: what was
+  // kept fits, and the strategy's own check reports the stop.
+  for (bool improved = true; improved && trials < maxTrials && !stopSignal();) {
     improved = false;
     for (TensorRef t : tensors) {
+      if (stopSignal())
+        break;
       const uint8_t from = levelNow(t);
       for (uint8_t level = 0; level < from && trials < maxTrials; ++level) {
         ++trials;

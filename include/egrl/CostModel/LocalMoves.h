@@ -55,7 +55,8 @@ constexpr uint64_t kMaxLocalMoveTrials = 250000;
 /// whose optimum alternates levels); the first that fits and makes the model
 /// faster, or leaves it as fast and makes
 /// model.withFasterCompute(kTieBreakComputeFactor) faster, is kept.
-/// Passes repeat until none is kept or `maxTrials` moves were scored.
+/// Passes repeat until none is kept, `maxTrials` moves were scored or a stop
+/// was requested (Interrupt.h).
 LocalMoves improveByLocalMoves(const AnalyticalModel &model,
                                Placement &placement,
                                uint64_t maxTrials = kMaxLocalMoveTrials);
