@@ -27,9 +27,6 @@ OccupancyScratch &threadScratch() {
 }
 } // namespace
 
-// Every evaluation rectifies: this is fitInOrder() in program order with the
-// weights first, written for speed (a row's peak so far skips range scans,
-// levels that hold everything are never scanned).
 std::vector<TensorRef> egrl::tensorsOf(const Problem &problem) {
   std::vector<TensorRef> tensors;
   for (unsigned i = 0; i < problem.numNodes(); ++i) {
@@ -41,6 +38,9 @@ std::vector<TensorRef> egrl::tensorsOf(const Problem &problem) {
   return tensors;
 }
 
+// Every evaluation rectifies: this is fitInOrder() in program order with the
+// weights first, written for speed (a row's peak so far skips range scans,
+// levels that hold everything are never scanned).
 CapacityReport egrl::rectify(const Problem &problem, Placement &placement) {
   const unsigned n = problem.numNodes(), slowest = problem.slowestLevel();
   CapacityReport report;

@@ -53,6 +53,29 @@ LocalMoves egrl::improveByLocalMoves(const AnalyticalModel &model,
     return faster(latency) || asFast(latency);
   };
   uint64_t trials = 0;
+  // With activation `r` demoted out of `level`, promotes one of its
+  // consumers' outputs into the room it leaves, if that is better and fits
+  // (`t`, the tensor the move is for, excepted). Along a chain of large
+  // activations (an attention's scores, then its softmax's stages) the
+  // optimum alternates levels, which no pair reaches.
+  auto promoteAConsumer = [&](TensorRef r, uint8_t level, TensorRef t,
+                              double &latency) {
+    for (unsigned consumer : problem.consumers[r.node]) {
+      TensorRef u{consumer, false};
+      const uint8_t uFrom = levelNow(u);
+      if (trials >= maxTrials)
+        return false;
+      if (uFrom <= level || tensorBytes(problem, u) == 0 ||
+          (u.node == t.node && !t.weights))
+        continue;
+      ++trials;
+      latency = moveTo(u, level);
+      if (session.fits() && better(latency))
+        return true;
+      moveTo(u, uFrom);
+    }
+    return false;
+  };
   // A Ctrl-C (Interrupt.h) ends the search at the next tensor: what was
   // kept fits, and the strategy's own check reports the stop.
   for (bool improved = true; improved && trials < maxTrials && !stopSignal();) {
@@ -81,25 +104,8 @@ LocalMoves egrl::improveByLocalMoves(const AnalyticalModel &model,
               ++trials;
               latency = moveTo(r, down);
               keep = session.fits() && better(latency);
-              // A demoted activation frees its level for its consumers'
-              // outputs too: along a chain of large activations (an
-              // attention's scores, then its softmax's stages) the optimum
-              // alternates levels, which no pair reaches.
-              for (size_t c = 0;
-                   !keep && !r.weights &&
-                   c < problem.consumers[r.node].size() && trials < maxTrials;
-                   ++c) {
-                TensorRef u{problem.consumers[r.node][c], false};
-                const uint8_t uFrom = levelNow(u);
-                if (uFrom <= level || tensorBytes(problem, u) == 0 ||
-                    (u.node == t.node && !t.weights))
-                  continue;
-                ++trials;
-                latency = moveTo(u, level);
-                keep = session.fits() && better(latency);
-                if (!keep)
-                  moveTo(u, uFrom);
-              }
+              if (!keep && !r.weights)
+                keep = promoteAConsumer(r, level, t, latency);
             }
             if (!keep)
               moveTo(r, level);
