@@ -175,10 +175,6 @@ def _is_tensorish(r) -> bool:
 _SELU = dict(alpha=1.6732632423543772848170429916717, scale=1.0507009873554804934193349852946)
 
 
-def _pair(v) -> tuple:
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-
-
 def _ntuple(v, n: int) -> tuple:
     """torch's int-or-sequence window argument as n ints (a one-element list repeats, as ATen's int[n] does)."""
     v = tuple(v) if isinstance(v, (tuple, list)) else (v,)
@@ -947,7 +943,7 @@ class _FxImporter:
         if fn is F.layer_norm:
             shape = _arg(a, kw, 1, "normalized_shape")
             w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
-            return em.layer_norm(self.value(a[0]), len(_pair(shape)) if not isinstance(shape, int) else 1,
+            return em.layer_norm(self.value(a[0]), len(_ntuple(shape, 1)),
                                  self.value(w) if w is not None else None,
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
