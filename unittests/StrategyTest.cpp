@@ -157,6 +157,35 @@ TEST(LocalMoves, AlternateLevelsAlongAChainOfLargeActivations) {
               test::bruteForceOptimum(problem), 1e-9);
 }
 
+TEST(LocalMoves, DemoteSeveralResidentsForOneLargeWeight) {
+  // Three compute-bound layers' weights (350 B each: 35 s from the slow
+  // level behind 30 s of compute) fill the fast level; a memory-bound
+  // layer's 1000-B weight (100 s slow, 10 s fast) waits in the slow one.
+  // No single resident frees the 950 B it needs, so neither a move nor a
+  // pair gets it there: only demoting all three (5 s each) for its 90 s.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("s1", 30, 350, 1),
+                 test::makeNode("s2", 30, 350, 1, {0}),
+                 test::makeNode("s3", 30, 350, 1, {1}),
+                 test::makeNode("big", 1, 1000, 1, {2})};
+  Target target = test::idealTarget(1100);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement placement(problem.numNodes(), 0);
+  placement[3].weights = 1;
+  const double before = model.evaluate(placement).latency;
+  LocalMoves moves = improveByLocalMoves(model, placement);
+  EXPECT_EQ(moves.kept, 1u);
+  EXPECT_EQ(placement[3].weights, 0u);
+  for (unsigned node : {0u, 1u, 2u})
+    EXPECT_EQ(placement[node].weights, 1u) << node;
+  EXPECT_TRUE(model.evaluate(placement).valid);
+  EXPECT_NEAR(model.evaluate(placement).latency, before - 75, 0.1);
+  EXPECT_NEAR(model.evaluate(placement).latency,
+              test::bruteForceOptimum(problem), 1e-9);
+}
+
 TEST(LocalMoves, BreakTheTieFromAnyOptimumAndLeaveAnOverflowAlone) {
   // The two layers of BreaksTheModelsTiesForTheLayerWithLessSlack, started
   // from the tied optimum that gives a the room (as CBC may return it to

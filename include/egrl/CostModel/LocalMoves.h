@@ -2,8 +2,9 @@
 //
 // The model-based strategies' last step (greedy after its per-byte pass, ilp
 // after CBC): first-improvement moves of one tensor, or one tensor and a
-// resident it displaces, kept when the model gets faster, or stays as fast
-// and a chip with faster compute than the model believes gets faster. The
+// resident it displaces (or several, when one is not enough), kept when the
+// model gets faster, or stays as fast and a chip with faster compute than
+// the model believes gets faster. The
 // second rule breaks the model's ties, which are many (a tensor whose
 // layer's compute hides its traffic costs the same in any level that keeps
 // it hidden), towards the layers with the least slack: docs/strategies.md,
@@ -54,7 +55,11 @@ constexpr uint64_t kMaxLocalMoveTrials = 250000;
 /// outputs promoted into the room it leaves (a chain of large activations
 /// whose optimum alternates levels); the first that fits and makes the model
 /// faster, or leaves it as fast and makes
-/// model.withFasterCompute(kTieBreakComputeFactor) faster, is kept.
+/// model.withFasterCompute(kTieBreakComputeFactor) faster, is kept. When a
+/// pass keeps nothing, one more tries each move with as many residents
+/// demoted as it takes, least loss per byte first (a weight several times
+/// the size of the ones in the level); only then does the search stop. So
+/// the result is never slower on the model than without those moves.
 /// Passes repeat until none is kept, `maxTrials` moves were scored or a stop
 /// was requested (Interrupt.h).
 LocalMoves improveByLocalMoves(const AnalyticalModel &model,
