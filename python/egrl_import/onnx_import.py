@@ -625,6 +625,8 @@ class _OnnxImporter:
             if to is None:
                 raise self.fail(f"casting to {_dtype_name(at['to'])} is not supported (FLOAT, INT64, INT32, BOOL)")
             return em.cast(self.tensor(node, 0), to)
+        if op in _QUANTIZED:
+            return self._quantized(node, at)
         raise self.fail("op type is not supported")
 
     # -- op helpers -------------------------------------------------------------------
@@ -925,8 +927,8 @@ class _OnnxImporter:
         lo = [t // 2 if auto == "SAME_UPPER" else t - t // 2 for t in tot]
         return tuple(lo) + tuple(t - lo_ for t, lo_ in zip(tot, lo))
 
-    def _conv(self, node, at):
-        x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
+    def _conv(self, node, at, operands=None):
+        x, w, b = operands or (self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2))
         if b is not None and tuple(b.shape) != (w.shape[0],):
             raise self.fail(f"bias of shape {list(b.shape)} for {w.shape[0]} output channels")
         if x.rank == 3:
@@ -1147,10 +1149,217 @@ class _OnnxImporter:
             offs[a], sizes[a], strides[a] = start, max(0, -(-(stop - start) // step)), step
         return self.em.extract_slice(x, offs, sizes, strides)
 
+    # -- quantization -----------------------------------------------------------------
+    # QDQ (QuantizeLinear / DequantizeLinear) and the operator-oriented QLinearConv /
+    # QLinearMatMul, by the ONNX spec, with constant quantization parameters (per-tensor, or
+    # per-axis). On a constant (int8 weights, an int32 bias, a float weight torch's fake-quant
+    # export quantizes) the op is folded here, and a dequantized constant becomes a weight of
+    # the quantized tensor's shape named after its initializer, so the pass sees it once with
+    # its element count. On activations Q and DQ are element-wise generics on signless i8
+    # (whether it holds int8 or uint8 is the ONNX type, read where the value is extended);
+    # the QLinear ops are dequantize -> f32 conv / matmul -> quantize, so the IR computes in
+    # f32 between Q/DQ points (the spec's integer accumulation, within f32 rounding).
+    _qtypes = None  # ONNX element type of each quantized tensor these lowerings produce
+    _qorigin = None  # a folded QuantizeLinear's output -> the initializer it quantized
+    _inferred_types = None
+
+    def _quant_state(self):
+        if self._qtypes is None:
+            self._qtypes, self._qorigin = {}, {}
+        return self._qtypes, self._qorigin
+
+    def _elem_type(self, name):
+        """ONNX element type of tensor `name`: the one a quantized lowering gave it, an
+        initializer's, or ONNX type inference's (None if unknown)."""
+        qtypes, _ = self._quant_state()
+        if name in qtypes:
+            return qtypes[name]
+        if name in self.init_protos:
+            return self.init_protos[name].data_type
+        if self._inferred_types is None:
+            self._inferred_types = {}
+            try:
+                g = onnx.shape_inference.infer_shapes(self.model).graph
+            except Exception:  # a fallback only: what the graph declares
+                g = self.model.graph
+            for vi in list(g.input) + list(g.value_info) + list(g.output):
+                if vi.type.tensor_type.elem_type:
+                    self._inferred_types[vi.name] = vi.type.tensor_type.elem_type
+        return self._inferred_types.get(name)
+
+    def _quant_type(self, node, zi, xi=None, default=None, int32=False):
+        """The integer type of a quantized tensor: that of the zero point (input zi) if given
+        (the spec gives the tensor and its zero point one type), else input xi's, else
+        `default`."""
+        t = self._elem_type(node.input[zi]) if self.get(node, zi) is not None else None
+        if t is None and xi is not None:
+            t = self._elem_type(node.input[xi])
+        t = t or default
+        if t is None:
+            raise self.fail(f"cannot tell the integer type of '{node.input[xi]}' (give a zero point)")
+        if t not in _QRANGE or t == onnx.TensorProto.INT32 and not int32:
+            raise self.fail(f"quantized type {_QTYPE_NAMES.get(t) or _dtype_name(t)} is not supported "
+                            f"(INT8, UINT8{', INT32' if int32 else ''})")
+        return t
+
+    def _quant_params(self, node, si, zi, shape, axis):
+        """(scale, zero point, axis): float32 and int64 arrays of one element (per-tensor, axis
+        None) or of shape[axis] elements (per-axis; `axis` None where only per-tensor is
+        allowed). An absent zero point is 0."""
+        for i in (si, zi):
+            v = self.get(node, i)
+            if v is not None and not isinstance(v, np.ndarray) and not (
+                    isinstance(v, _Weight) and v.name in self.init_protos):
+                raise self.fail(f"the run-time {'scale' if i == si else 'zero point'} '{node.input[i]}' is not "
+                                "supported (quantization parameters must be constants)")
+        scale = self.const(node, si)
+        if scale is None:
+            raise self.fail("a scale is required")
+        if scale.dtype != np.float32:
+            raise self.fail(f"a scale of dtype {scale.dtype} is not supported (FLOAT)")
+        zp = self.const(node, zi)
+        zp = np.zeros(scale.shape, np.int64) if zp is None else zp
+        if zp.dtype.kind not in "iu":
+            raise self.fail(f"a zero point of dtype {zp.dtype} is not supported (an integer type)")
+        if scale.ndim > 1 or zp.shape != scale.shape and not zp.size == scale.size == 1:
+            raise self.fail(f"scale of shape {list(scale.shape)} with zero point of shape {list(zp.shape)}: "
+                            "per-tensor (one value) or per-axis (1-D, of one shape) parameters are supported")
+        scale, zp = scale.reshape(-1), zp.reshape(-1).astype(np.int64)
+        if scale.size == 1:
+            return scale, zp, None
+        if axis is None:
+            raise self.fail(f"the scale '{node.input[si]}' has {scale.size} values; this one must be a single "
+                            "value (per-tensor)" + (" before opset 13" if node.op_type.endswith("Linear") else ""))
+        a = self._axis(axis, len(shape))
+        if scale.size != shape[a]:
+            raise self.fail(f"the scale '{node.input[si]}' has {scale.size} values for axis {a} of size {shape[a]}")
+        return scale, zp, a
+
+    @staticmethod
+    def _along(arr, a, rank):
+        """A per-axis parameter shaped to broadcast along axis a of a rank-`rank` tensor."""
+        return arr.reshape(()) if a is None else arr.reshape((-1,) + (1,) * (rank - 1 - a))
+
+    def _q_operand(self, arr, a, rank, dtype):
+        """A parameter in an element-wise body: a scalar constant (per-tensor) or a tensor."""
+        if a is None:
+            return self.em.scalar(arr.reshape(-1)[0].item(), dtype)
+        return self.em.dense(self._along(arr, a, rank), dtype)
+
+    def _quantize(self, node, x, scale, zp, a, qt):
+        """QuantizeLinear of a run-time tensor: saturate(roundeven(x / scale) + zp) as i8."""
+        em = self.em
+        if x.dtype == "i32":  # opset 13 quantizes int32 too, dividing as floats
+            x = em.cast(x, "f32")
+        if x.dtype != "f32":
+            raise self.fail(f"quantizing a {x.dtype} tensor is not supported (FLOAT, INT32)")
+        lo, hi = (em.scalar(float(v)) for v in _QRANGE[qt])
+        params = [self._q_operand(scale, a, x.rank, "f32"), self._q_operand(zp.astype(np.float32), a, x.rank, "f32")]
+
+        def fn(b, n):
+            it = iter(n[1:])
+            s, z = [next(it) if isinstance(p, Value) else p for p in params]
+            y = b.op(f"math.roundeven {b.op(f'arith.divf {n[0]}, {s} : f32')} : f32")
+            y = b.op(f"arith.addf {y}, {z} : f32")
+            y = b.op(f"arith.minimumf {b.op(f'arith.maximumf {y}, {lo} : f32')}, {hi} : f32")
+            return b.op(f"arith.trunci {b.op(f'arith.fptosi {y} : f32 to i32')} : i32 to i8")
+
+        return em.elementwise([x] + [p for p in params if isinstance(p, Value)], fn, "i8")
+
+    def _dequantize(self, node, i, scale, zp, a, qt):
+        """DequantizeLinear of input i: (x - zp) * scale. A constant is folded into a weight (a
+        one-element one into a scalar); a run-time i8 / i32 tensor is extended (by its ONNX
+        signedness) to i32, less zp, converted and scaled in one generic."""
+        x = self.get(node, i)
+        if isinstance(x, np.ndarray):
+            if x.dtype.kind not in "iu":
+                raise self.fail(f"input '{node.input[i]}' holds {x.dtype} values, not integers")
+            data = ((x - self._along(zp, a, x.ndim)).astype(np.float32)
+                    * self._along(scale, a, x.ndim)).astype(np.float32)
+            if x.ndim == 0:
+                return data
+            _, origin = self._quant_state()
+            name = origin.get(node.input[i], node.input[i])
+            return _Weight(name, tuple(x.shape), data=data if self.inline_weights else None)
+        x = self.value(x)
+        want = "i32" if qt == onnx.TensorProto.INT32 else "i8"
+        if x.dtype != want:
+            raise self.fail(f"input '{node.input[i]}' is a {x.dtype} tensor; {_dtype_name(qt)} ({want}) expected")
+        em = self.em
+        params = [self._q_operand(scale, a, x.rank, "f32")]
+        if zp.any():
+            params.append(self._q_operand(zp, a, x.rank, "i32"))
+        ext = "arith.extui" if qt == onnx.TensorProto.UINT8 else "arith.extsi"
+
+        def fn(b, n):
+            it = iter(n[1:])
+            s, *z = [next(it) if isinstance(p, Value) else p for p in params]
+            v = n[0] if want == "i32" else b.op(f"{ext} {n[0]} : i8 to i32")
+            if z:
+                v = b.op(f"arith.subi {v}, {z[0]} : i32")
+            return b.op(f"arith.mulf {b.op(f'arith.sitofp {v} : i32 to f32')}, {s} : f32")
+
+        return em.elementwise([x] + [p for p in params if isinstance(p, Value)], fn, "f32")
+
+    def _quantized(self, node, at):
+        op, T = node.op_type, onnx.TensorProto
+        qtypes, origin = self._quant_state()
+        if at.get("block_size", 0):
+            raise self.fail(f"block_size {at['block_size']} (blocked quantization) is not supported (per-tensor "
+                            "or per-axis)")
+        shape = lambda i: tuple(self.get(node, i).shape)
+        axis = at.get("axis", 1) if self.opset >= 13 else None
+        if op == "QuantizeLinear":
+            out = at.get("output_dtype", 0)
+            qt = self._quant_type(node, 2, default=out or T.UINT8)
+            if out and out != qt:
+                raise self.fail(f"output_dtype {_QTYPE_NAMES.get(out) or _dtype_name(out)} differs from the zero "
+                                f"point's type {_dtype_name(qt)}")
+            s, z, a = self._quant_params(node, 1, 2, shape(0), axis)
+            qtypes[node.output[0]] = qt
+            x = self.get(node, 0)
+            if isinstance(x, np.ndarray) or isinstance(x, _Weight) and x.name in self.init_protos:
+                x = self.const(node, 0)  # folded: a weight's int8 values, dequantized by the next node
+                origin[node.output[0]] = node.input[0]
+                q = np.rint(x.astype(np.float32) / self._along(s, a, x.ndim)) + self._along(z, a, x.ndim)
+                return np.clip(q, *_QRANGE[qt]).astype(np.int64)
+            return self._quantize(node, self.value(x), s, z, a, qt)
+        if op == "DequantizeLinear":
+            qt = self._quant_type(node, 2, 0, int32=True)
+            s, z, a = self._quant_params(node, 1, 2, shape(0), axis)
+            return self._dequantize(node, 0, s, z, a, qt)
+        # QLinearConv / QLinearMatMul: x (a), its scale and zero point, w (b), its scale and zero
+        # point, y's scale and zero point, and QLinearConv's int32 bias B (scale x_scale * w_scale).
+        conv = op == "QLinearConv"
+        xs, xz, xa = self._quant_params(node, 1, 2, shape(0), None if conv else -2)  # a: per-row
+        ws, wz, wa = self._quant_params(node, 4, 5, shape(3), 0 if conv else -1)  # per out channel / column
+        ys, yz, _ = self._quant_params(node, 6, 7, (), None)
+        x = self.value(self._dequantize(node, 0, xs, xz, xa, self._quant_type(node, 2, 0)))
+        w = self.value(self._dequantize(node, 3, ws, wz, wa, self._quant_type(node, 5, 3)))
+        yt = self._quant_type(node, 7, default=T.UINT8)
+        if conv:
+            b = None
+            if self.get(node, 8) is not None:
+                if not isinstance(self.get(node, 8), np.ndarray):
+                    raise self.fail(f"a run-time bias '{node.input[8]}' is not supported (a constant is expected)")
+                b = self.value(self._dequantize(node, 8, (xs * ws).astype(np.float32), np.zeros_like(wz), wa,
+                                                T.INT32))
+            y = self._conv(node, at, (x, w, b))
+        else:
+            y = self.em.matmul(x, w)
+        qtypes[node.output[0]] = yt
+        return self._quantize(node, y, ys, yz, None, yt)
+
 
 _ARITH = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "div", "Pow": "pow",
           "Max": "max", "Min": "min", "Sum": "add", "Mean": "add"}
 _VARIADIC = ("Max", "Min", "Sum", "Mean")
+_QUANTIZED = ("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul")
+_QRANGE = {onnx.TensorProto.INT8: (-128, 127), onnx.TensorProto.UINT8: (0, 255),
+           onnx.TensorProto.INT32: (-2**31, 2**31 - 1)}
+# Types newer than onnx 1.12, which names them by number only.
+_QTYPE_NAMES = {17: "FLOAT8E4M3FN", 18: "FLOAT8E4M3FNUZ", 19: "FLOAT8E5M2", 20: "FLOAT8E5M2FNUZ", 21: "UINT4",
+                22: "INT4"}
 _SCALAR_ARITH = {"add": lambda a, b: a + b, "max": max, "min": min}
 
 
