@@ -1196,3 +1196,210 @@ class OnnxCliErrorTest(unittest.TestCase):
             err = self.run_cli(path)
         self.assertEqual(err.count("\n"), 1, err)
         self.assertIn("graph input 'x\\ny' has a zero-size dim 1", err)
+
+
+def _quantize(x, scale, zp, lo, hi):
+    """QuantizeLinear by the spec: saturate(round_half_even(x / scale) + zp)."""
+    return np.clip(np.rint(x / scale) + zp, lo, hi)
+
+
+def _dequantize(q, scale, zp):
+    """DequantizeLinear by the spec: (q - zp) * scale."""
+    return (q - zp).astype(np.float32) * scale
+
+
+def _init(name, values, dtype):
+    return numpy_helper.from_array(np.array(values, dtype), name)
+
+
+@support.needs_onnx
+class OnnxQuantizedTest(unittest.TestCase):
+    """QDQ and operator-oriented int8 graphs against numpy implementations of the ONNX spec."""
+
+    def error(self, model):
+        with self.assertRaises(UnsupportedError) as cm:
+            import_onnx(model)
+        msg = str(cm.exception)
+        self.assertNotIn("\n", msg)
+        self.assertNotIn("internal error", msg)
+        return msg
+
+    def test_conv_with_int8_weights_and_int32_bias_through_dequantize_linear(self):
+        """ONNX Runtime's QDQ form of a conv: the activation quantized to uint8 and back, per-channel
+        int8 weights and an int32 bias (scale x_scale * w_scale) through DequantizeLinear. The
+        dequantized constants are the two weights, with the initializers' names and element counts
+        (no i8 constant, no scale tensor as a weight)."""
+        rng = np.random.default_rng(0)
+        w = rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+        ws = (rng.random(4) * 0.01 + 0.001).astype(np.float32)
+        xs, xz = np.float32(0.03), np.uint8(120)
+        bias = rng.integers(-3000, 3000, 4).astype(np.int32)
+        nodes = [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+                 helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
+                 helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wd"], axis=0),
+                 helper.make_node("DequantizeLinear", ["b", "bs"], ["bd"], axis=0),
+                 helper.make_node("Conv", ["xd", "wd", "bd"], ["y"], pads=[1, 1, 1, 1])]
+        inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(ws, "ws"), _init("wz", [0] * 4, np.int8),
+                 numpy_helper.from_array(bias, "b"), numpy_helper.from_array(xs * ws, "bs"),
+                 _init("xs", xs, np.float32), _init("xz", xz, np.uint8)]
+        m = _graph_model(nodes, [_vi("x", [1, 3, 6, 6])], [_vi("y", None)], inits)
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resources, {"w": (4, 3, 3, 3), "b": (4,)})
+        self.assertEqual(r.resource_elements, w.size + bias.size)
+        self.assertNotIn("xi8>", r.text.split("linalg.conv_2d")[1])  # the conv reads f32 weights
+        x = rng.standard_normal((1, 3, 6, 6)).astype(np.float32)
+        xd = _dequantize(_quantize(x, xs, int(xz), 0, 255), xs, int(xz))
+        wd = _dequantize(w.astype(np.int64), ws[:, None, None, None], 0)
+        bd = bias.astype(np.float32) * (xs * ws)
+        ref = torch.nn.functional.conv2d(torch.tensor(xd), torch.tensor(wd), torch.tensor(bd), padding=1).numpy()
+        support.run_numeric(self, import_onnx(m, inline_weights=True).text, [x], [ref], atol=1e-5)
+
+    def test_quantize_rounds_half_to_even_and_saturates_per_tensor_and_per_axis(self):
+        """Exact integer results (read through DequantizeLinear with scale 1): ties round to even,
+        values past the type's range saturate, an absent zero point means uint8 and 0, per-axis
+        scales and zero points follow `axis` (negative too), and opset 10's per-tensor form."""
+        half = np.float32(0.5)  # x / 0.5 is exact, so the ties are ties
+        x = np.array([[0.25, 0.75, -0.25, -0.75, 1.25, 63.9, 64.2, 200.0],
+                      [-64.3, -100.0, 0.0, 0.26, -0.24, 1.75, 2.25, 127.75]], np.float32)
+        one = _init("one", 1.0, np.float32)
+        cases = [  # (name, Q inputs, Q attributes, extra initializers, reference of the integers)
+            ("int8", ["x", "half", "z8"], {}, [_init("z8", 0, np.int8)], _quantize(x, half, 0, -128, 127)),
+            ("uint8 zp 5", ["x", "half", "zu"], {}, [_init("zu", 5, np.uint8)], _quantize(x, half, 5, 0, 255)),
+            ("default uint8", ["x", "half"], {}, [], _quantize(x, half, 0, 0, 255)),
+            ("per-axis 0", ["x", "s2", "z2"], {"axis": 0},
+             [_init("s2", [0.5, 0.25], np.float32), _init("z2", [-3, 7], np.int8)],
+             _quantize(x, np.array([[0.5], [0.25]], np.float32), np.array([[-3], [7]]), -128, 127)),
+            ("per-axis -1", ["x", "s8", "z8u"], {"axis": -1},
+             [_init("s8", [0.5, 1, 0.25, 2, 0.5, 4, 0.125, 1], np.float32),
+              _init("z8u", [0, 1, 2, 3, 250, 5, 6, 128], np.uint8)],
+             _quantize(x, np.array([0.5, 1, 0.25, 2, 0.5, 4, 0.125, 1], np.float32),
+                       np.array([0, 1, 2, 3, 250, 5, 6, 128]), 0, 255)),
+        ]
+        for name, q_in, q_at, inits, want in cases:
+            for opset in ((10, 13) if "per-axis" not in name else (13,)):
+                with self.subTest(name, opset=opset):
+                    nodes = [helper.make_node("QuantizeLinear", q_in, ["q"], **q_at),
+                             helper.make_node("DequantizeLinear", ["q", "one"], ["ints"]),
+                             helper.make_node("DequantizeLinear", ["q"] + q_in[1:], ["y"], **q_at)]
+                    m = _graph_model(nodes, [_vi("x", [2, 8])], [_vi("ints", None), _vi("y", None)],
+                                     [_init("half", half, np.float32), one] + inits, opset=opset)
+                    r = import_onnx(m)
+                    support.mlir_opt(self, r.text)
+                    self.assertEqual(r.resource_count, 0)
+                    scale = numpy_helper.to_array(next(i for i in m.graph.initializer if i.name == q_in[1]))
+                    zp = 0 if len(q_in) < 3 else numpy_helper.to_array(
+                        next(i for i in m.graph.initializer if i.name == q_in[2])).astype(np.int64)
+                    if scale.size > 1:
+                        shape = (-1, 1) if q_at["axis"] == 0 else (1, -1)
+                        scale, zp = scale.reshape(shape), zp.reshape(shape)
+                    support.run_numeric(self, r.text, [x], [want.astype(np.float32), _dequantize(want, scale, zp)],
+                                        atol=0, rtol=0)
+
+    def test_dequantize_of_int32_and_of_uint8_activations_and_folded_float_weights(self):
+        """DequantizeLinear of a run-time int32 tensor (as biases are stored); of uint8 values above
+        127 (extended unsigned); a float weight quantized and dequantized (torch's fake-quant
+        export) folds into one weight holding the dequantized values."""
+        rng = np.random.default_rng(1)
+        ints = np.array([[-70000, -1, 0, 3, 2**20, 123456]], np.int32)
+        w = rng.standard_normal((6, 5)).astype(np.float32)
+        ws = np.float32(0.02)
+        nodes = [helper.make_node("DequantizeLinear", ["i", "s"], ["di"]),
+                 helper.make_node("QuantizeLinear", ["x", "s", "zu"], ["q"]),
+                 helper.make_node("DequantizeLinear", ["q", "s", "zu"], ["dq"]),
+                 helper.make_node("QuantizeLinear", ["w", "ws", "z8"], ["wq"]),
+                 helper.make_node("DequantizeLinear", ["wq", "ws", "z8"], ["wd"]),
+                 helper.make_node("MatMul", ["dq", "wd"], ["y"])]
+        m = _graph_model(nodes, [_vi("i", [1, 6], TensorProto.INT32), _vi("x", [1, 6])],
+                         [_vi("di", None), _vi("y", None)],
+                         [_init("s", 0.25, np.float32), _init("zu", 10, np.uint8), numpy_helper.from_array(w, "w"),
+                          _init("ws", ws, np.float32), _init("z8", 0, np.int8)])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resources, {"w": (6, 5)})
+        x = np.array([[-3.0, 0.0, 20.0, 50.0, 61.3, 100.0]], np.float32)  # 50 -> 210: above int8's range
+        dq = _dequantize(_quantize(x, np.float32(0.25), 10, 0, 255), np.float32(0.25), 10)
+        wd = _dequantize(_quantize(w, ws, 0, -128, 127), ws, 0)
+        support.run_numeric(self, import_onnx(m, inline_weights=True).text, [ints, x],
+                            [ints.astype(np.float32) * np.float32(0.25), dq @ wd], atol=1e-4)
+
+    def test_qlinear_conv_and_qlinear_matmul_against_the_integer_spec(self):
+        """QLinearConv (uint8 input, per-channel int8 weights, int32 bias, uint8 output) and
+        QLinearMatMul (int8 activations, per-column uint8 weights) lowered as dequantize -> f32 op ->
+        quantize equal the spec's integer accumulation rescaled, within one step where f32
+        rounding meets a tie; the weights are weights of the quantized tensors' element counts."""
+        rng = np.random.default_rng(2)
+        T = TensorProto
+        xs, xz, ys, yz = np.float32(0.02), 128, np.float32(0.05), 100
+        w = rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+        ws = (rng.random(4) * 0.01 + 0.002).astype(np.float32)
+        bias = rng.integers(-500, 500, 4).astype(np.int32)
+        conv = _graph_model(
+            [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+             helper.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["yq"],
+                              name="qconv", pads=[1, 1, 1, 1], strides=[2, 2]),
+             helper.make_node("DequantizeLinear", ["yq", "one"], ["y"])],
+            [_vi("x", [1, 3, 7, 7])], [_vi("y", None)],
+            [_init("xs", xs, np.float32), _init("xz", xz, np.uint8), numpy_helper.from_array(w, "w"),
+             numpy_helper.from_array(ws, "ws"), _init("wz", [0] * 4, np.int8), _init("ys", ys, np.float32),
+             _init("yz", yz, np.uint8), numpy_helper.from_array(bias, "b"), _init("one", 1.0, np.float32)])
+        x = rng.standard_normal((1, 3, 7, 7)).astype(np.float32)
+        xq = _quantize(x, xs, xz, 0, 255)
+        acc = torch.nn.functional.conv2d(torch.tensor(xq - xz, dtype=torch.float64),
+                                         torch.tensor(w, dtype=torch.float64), padding=1, stride=2).numpy()
+        acc += bias[None, :, None, None]  # exact integers
+        ref = _quantize(acc * (np.float64(xs) * ws[None, :, None, None].astype(np.float64) / np.float64(ys)) + 0,
+                        1, yz, 0, 255)
+        a_s, bs = np.float32(0.04), (rng.random(5) * 0.02 + 0.01).astype(np.float32)
+        b = rng.integers(0, 256, (6, 5)).astype(np.uint8)
+        bz = rng.integers(100, 156, 5).astype(np.uint8)
+        mm = _graph_model(
+            [helper.make_node("QuantizeLinear", ["a", "as", "az"], ["aq"]),
+             helper.make_node("QLinearMatMul", ["aq", "as", "az", "b", "bs", "bz", "ys", "yz8"], ["yq"], name="qmm"),
+             helper.make_node("DequantizeLinear", ["yq", "one"], ["y"])],
+            [_vi("a", [2, 3, 6])], [_vi("y", None)],
+            [_init("as", a_s, np.float32), _init("az", -5, np.int8), numpy_helper.from_array(b, "b"),
+             numpy_helper.from_array(bs, "bs"), numpy_helper.from_array(bz, "bz"), _init("ys", ys, np.float32),
+             _init("yz8", 3, np.int8), _init("one", 1.0, np.float32)])
+        a = rng.standard_normal((2, 3, 6)).astype(np.float32)
+        aq = _quantize(a, a_s, -5, -128, 127)
+        mm_acc = (aq + 5) @ (b.astype(np.float64) - bz)
+        mm_ref = _quantize(mm_acc * (np.float64(a_s) * bs.astype(np.float64) / np.float64(ys)), 1, 3, -128, 127)
+        for model, inp, want, weights in ((conv, x, ref, {"w": (4, 3, 3, 3), "b": (4,)}), (mm, a, mm_ref, {"b": (6, 5)})):
+            with self.subTest(model.graph.node[1].op_type):
+                r = import_onnx(model)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resources, weights)
+                got = support.execute.run_forward(import_onnx(model, inline_weights=True).text, [inp], [want.shape])[0]
+                self.assertLessEqual(np.abs(got - want).max(), 1)
+                self.assertGreater((got == want).mean(), 0.95)
+
+    def test_unsupported_quantized_forms_are_one_line_errors_naming_the_node(self):
+        T = TensorProto
+        x = _vi("x", [1, 4])
+        cases = [
+            ("ONNX node 'q0' (op type QuantizeLinear): the run-time scale 's' is not supported (quantization "
+             "parameters must be constants)",
+             [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q0")], [x, _vi("s", [])], [], 13),
+            ("ONNX node 'q1' (op type QuantizeLinear): quantized type FLOAT8E4M3FN is not supported (INT8, UINT8)",
+             [helper.make_node("QuantizeLinear", ["x", "one"], ["y"], name="q1", output_dtype=17)], [x], [], 13),
+            ("ONNX node 'q2' (op type QuantizeLinear): block_size 2 (blocked quantization) is not supported",
+             [helper.make_node("QuantizeLinear", ["x", "one"], ["y"], name="q2", block_size=2)], [x], [], 13),
+            ("ONNX node 'q3' (op type QuantizeLinear): the scale 's4' has 4 values; this one must be a single "
+             "value (per-tensor) before opset 13",
+             [helper.make_node("QuantizeLinear", ["x", "s4"], ["y"], name="q3")], [x],
+             [_init("s4", [1, 2, 3, 4], np.float32)], 10),
+            ("ONNX node 'q4' (op type QuantizeLinear): the scale 's4' has 4 values for axis 0 of size 1",
+             [helper.make_node("QuantizeLinear", ["x", "s4"], ["y"], name="q4", axis=0)], [x],
+             [_init("s4", [1, 2, 3, 4], np.float32)], 13),
+            ("ONNX node 'dq' (op type DequantizeLinear): quantized type INT16 is not supported",
+             [helper.make_node("DequantizeLinear", ["i", "one"], ["y"], name="dq")], [x],
+             [_init("i", [1, 2], np.int16)], 13),
+            ("ONNX node 'dyn' (op type DynamicQuantizeLinear): op type is not supported",
+             [helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "ys", "yz"], name="dyn")], [x], [], 13),
+        ]
+        for expected, nodes, inputs, inits, opset in cases:
+            with self.subTest(expected=expected[:40]):
+                m = _graph_model(nodes, inputs, [_vi("y", None, T.UINT8)],
+                                 [_init("one", 1.0, np.float32)] + inits, opset=opset)
+                self.assertIn(expected, self.error(m))
