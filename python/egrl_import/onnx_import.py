@@ -620,6 +620,8 @@ class _OnnxImporter:
                                 f"mode '{mode}'")
             move = em.depth_to_space if op == "DepthToSpace" else em.space_to_depth
             return move(x, int(at["blocksize"]), mode)
+        if op == "Cast" and at.get("to") in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8):
+            return self._quantized_cast(node, at)
         if op == "Cast":
             to = _CAST_DTYPES.get(at["to"])
             if to is None:
@@ -1300,6 +1302,17 @@ class _OnnxImporter:
             return b.op(f"arith.mulf {b.op(f'arith.sitofp {v} : i32 to f32')}, {s} : f32")
 
         return em.elementwise([x] + [p for p in params if isinstance(p, Value)], fn, "f32")
+
+    def _quantized_cast(self, node, at):
+        """Cast of an i8 tensor to INT8 or UINT8 (torch's quantized export casts every
+        QuantizeLinear output to its type): the same bits, as ONNX's C-style cast wraps; only the
+        recorded signedness changes."""
+        x = self.tensor(node, 0)
+        if x.dtype != "i8":
+            raise self.fail(f"casting a {x.dtype} tensor to {_dtype_name(at['to'])} is not supported (only between "
+                            "INT8 and UINT8)")
+        self._quant_state()[0][node.output[0]] = at["to"]
+        return x
 
     def _quantized(self, node, at):
         op, T = node.op_type, onnx.TensorProto

@@ -1403,3 +1403,57 @@ class OnnxQuantizedTest(unittest.TestCase):
                 m = _graph_model(nodes, inputs, [_vi("y", None, T.UINT8)],
                                  [_init("one", 1.0, np.float32)] + inits, opset=opset)
                 self.assertIn(expected, self.error(m))
+
+    def test_torch_quantized_and_fake_quantized_exports_equal_torch(self):
+        """torch's own int8 models through torch.onnx.export (opset 13): an eager-mode post-training
+        quantized conv + linear (QuantizeLinear, a Cast of its output to UINT8, DequantizeLinear,
+        int8 weights and int32 biases as Constants through DequantizeLinear) and a fake-quantized
+        one (QAT's form: a float weight through QuantizeLinear per channel). Both equal torch; the
+        weights are the float model's parameters, counted once."""
+        import torch.ao.quantization as tq
+
+        class Net(nn.Module):
+            def __init__(self, fake):
+                super().__init__()
+                self.fake = fake
+                self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()
+                self.conv, self.fc = nn.Conv2d(3, 4, 3, padding=1), nn.Linear(4 * 6 * 6, 5)
+                self.register_buffer("ws", torch.rand(4) * 0.01 + 0.002)
+
+            def forward(self, x):
+                if self.fake:
+                    x = torch.fake_quantize_per_tensor_affine(x, 0.02, 128, 0, 255)
+                    w = torch.fake_quantize_per_channel_affine(self.conv.weight, self.ws,
+                                                               torch.zeros(4, dtype=torch.int32), 0, -128, 127)
+                    y = torch.relu(nn.functional.conv2d(x, w, self.conv.bias, padding=1))
+                    y = torch.fake_quantize_per_tensor_affine(y, 0.01, 0, 0, 255)
+                    return self.fc(torch.flatten(y, 1))
+                y = torch.relu(self.conv(self.q(x)))
+                return self.dq(self.fc(torch.flatten(y, 1)))
+
+        torch.manual_seed(0)
+        x = torch.randn(1, 3, 6, 6)
+        for fake in (False, True):
+            with self.subTest(fake=fake):
+                m = _randomize(Net(fake))
+                params = sum(p.numel() for p in m.parameters())
+                if not fake:
+                    m.qconfig = tq.get_default_qconfig("fbgemm")
+                    with warnings.catch_warnings():  # fbgemm's qconfig uses reduce_range, which warns
+                        warnings.simplefilter("ignore")
+                        tq.prepare(m, inplace=True)
+                    for _ in range(4):
+                        m(torch.randn(1, 3, 6, 6))
+                    tq.convert(m, inplace=True)
+                with tempfile.TemporaryDirectory() as d, warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    torch.onnx.export(m, (x,), os.path.join(d, "q.onnx"), opset_version=13)
+                    om = onnx.load(os.path.join(d, "q.onnx"))
+                self.assertIn("QuantizeLinear", {n.op_type for n in om.graph.node})
+                r = import_onnx(om)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_elements, params)
+                self.assertEqual(len(r.resources), 4)
+                with torch.no_grad():
+                    ref = m(x).numpy()
+                support.run_numeric(self, import_onnx(om, inline_weights=True).text, [x.numpy()], [ref], atol=1e-5)
