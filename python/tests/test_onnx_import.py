@@ -1329,7 +1329,6 @@ class OnnxQuantizedTest(unittest.TestCase):
         quantize equal the spec's integer accumulation rescaled, within one step where f32
         rounding meets a tie; the weights are weights of the quantized tensors' element counts."""
         rng = np.random.default_rng(2)
-        T = TensorProto
         xs, xz, ys, yz = np.float32(0.02), 128, np.float32(0.05), 100
         w = rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
         ws = (rng.random(4) * 0.01 + 0.002).astype(np.float32)
