@@ -643,10 +643,8 @@ class _AtenImporter(_FxImporter):
             k = _ntuple(a[1], n)
             stride = _get(a, kw, 2, "stride") or k
             p = _ntuple(_get(a, kw, 3, "padding", 0), n)
-            if _get(a, kw, 6, "divisor_override") is not None:
-                raise self.fail("divisor_override is not supported")
             return em.avg_pool(x, k, _ntuple(stride, n), p + p, _get(a, kw, 4, "ceil_mode", False),
-                               _get(a, kw, 5, "count_include_pad", True))
+                               _get(a, kw, 5, "count_include_pad", True), _get(a, kw, 6, "divisor_override"))
         if op in (aten._adaptive_avg_pool2d, aten.adaptive_avg_pool2d, aten._adaptive_avg_pool3d,
                   aten.adaptive_avg_pool3d):
             return self._adaptive_avg(V(a[0]), a[1], 3 if "3d" in op.__name__ else 2)

@@ -950,6 +950,36 @@ class Emitter:
                             lambda b: _scale_and_shift(b, b.args[0], b.args[1:], weight is not None,
                                                        bias is not None))
 
+    def local_response_norm(self, x: Value, size: int, alpha: float, beta: float, k: float, before: int) -> Value:
+        """Local response normalisation across the channels of NC...: x / (k + alpha / size * s)^beta,
+        s the sum of squares over channels [c - before, c - before + size) within the input (torch's
+        before = size // 2, ONNX's (size - 1) // 2: they differ for an even size). The channels
+        zero-padded, one generic summing the window's squares (a reduction dim over an unread window
+        tensor.empty, as the pooling generics have), one element-wise generic."""
+        if x.rank < 3 or size < 1:
+            raise UnsupportedError(f"local response norm of size {size} on {list(x.shape)}: an N x C x ... input "
+                                   "and a positive size are expected")
+        lo, hi = [0] * x.rank, [0] * x.rank
+        lo[1], hi[1] = before, size - 1 - before
+        xp = self.pad(x, lo, hi, 0.0) if size > 1 else x
+        dims = [f"d{i}" for i in range(x.rank)]
+        j = f"d{x.rank}"
+        window = self.empty((size,), "f32")
+
+        def square_sum(b: Body) -> str:
+            return b.op(f"arith.addf {b.args[2]}, {b.op(f'arith.mulf {b.args[0]}, {b.args[0]} : f32')} : f32")
+
+        s = self.generic([(xp, [dims[0], f"d1 + {j}"] + dims[2:]), (window, [j])], x.shape, "f32",
+                         ["parallel"] * x.rank + ["reduction"], square_sum, init=self.fill(x.shape, 0.0),
+                         out_dims=dims)
+        scale, shift, power = self.scalar(alpha / size), self.scalar(k), self.scalar(beta)
+
+        def normalise(b: Body) -> str:
+            d = b.op(f"arith.addf {b.op(f'arith.mulf {b.args[1]}, {scale} : f32')}, {shift} : f32")
+            return b.op(f"arith.divf {b.args[0]}, {b.op(f'math.powf {d}, {power} : f32')} : f32")
+
+        return self.generic([(x, dims), (s, dims)], x.shape, "f32", ["parallel"] * x.rank, normalise)
+
     def upsample_linear(self, x: Value, scales: Sequence[int]) -> Value:
         """(Bi)linear upsampling of the trailing dims by integer factors, align_corners=False (torch's
         and ONNX's half-pixel rule), one dim at a time. Output k * s + j reads the input
@@ -1233,23 +1263,56 @@ class Emitter:
         self._emit(f"{v.name} = linalg.pooling_nchw_{kind} {attrs} ins({x.name}, {k.name} : {x.type}, {k.type}) outs({init.name} : {init.type}) -> {v.type}")
         return v
 
-    def avg_pool(self, x: Value, kernel, stride, pads=None, ceil_mode=False, count_include_pad=True) -> Value:
-        """The sum pooling of max_pool's form + a divide by the window size."""
+    def avg_pool(self, x: Value, kernel, stride, pads=None, ceil_mode=False, count_include_pad=True,
+                 divisor=None) -> Value:
+        """The sum pooling of max_pool's form (zero padding) + a divide: by `divisor` if given (torch's
+        divisor_override), else by the number of window positions that count, torch's and ONNX's rule:
+        the input's, plus the padding's with count_include_pad, never ceil_mode's overhang past the
+        padding. Where that differs between windows, the dividing generic computes it from linalg.index
+        (per dim min(o s - lo + k, end) - max(o s - lo, start)), so it is no weight."""
         sp = x.rank - 2
         pads = pads or (0,) * (2 * sp)
         if sp == 1 == len(kernel):
             return self._height_one(x, lambda y: self.avg_pool(y, (1, *kernel), (1, *stride), (0, pads[0], 0, pads[1]),
-                                                               ceil_mode, count_include_pad))
-        if any(pads) and not count_include_pad:
-            raise UnsupportedError("average pooling with padding and count_include_pad=False is not supported")
+                                                               ceil_mode, count_include_pad, divisor))
         out, extra = self._pool_geometry(x, kernel, stride, pads, (1,) * sp, ceil_mode)
-        if any(extra):
-            raise UnsupportedError("average pooling with ceil_mode windows past the edge is not supported")
-        if any(pads):
-            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + list(pads[sp:]), 0.0)
+        size = x.shape[2:]
+        if any(pads) or any(extra):
+            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + [h + e for h, e in zip(pads[sp:], extra)], 0.0)
         init = self.fill(out, 0.0)
         s = self._pool("sum", x, init, kernel, stride, (1,) * sp)
-        return self.binary("div", s, float(math.prod(kernel)))
+        if divisor:
+            return self.binary("div", s, float(divisor))
+        varying, fixed = [], 1
+        for j in range(sp):
+            k, st, lo = kernel[j], stride[j], pads[j]
+            first, end = (-lo, size[j] + pads[sp + j]) if count_include_pad else (0, size[j])
+            counts = {min(o * st - lo + k, end) - max(o * st - lo, first) for o in range(out[2 + j])}
+            if len(counts) == 1:
+                fixed *= counts.pop()
+            else:
+                varying.append((j, k, st, lo, first, end))
+        if not varying:
+            return self.binary("div", s, float(fixed))
+        c = lambda v: self.scalar(v, "index")
+        consts = [(c(st), c(k - lo), c(end), c(-lo), c(first)) for _, k, st, lo, first, end in varying]
+        scale = self.scalar(float(fixed)) if fixed != 1 else None
+
+        def divide(b: Body) -> str:
+            count = None
+            for (j, *_), (st, k_lo, end, neg_lo, first) in zip(varying, consts):
+                at = b.op(f"arith.muli {b.op(f'linalg.index {2 + j} : index')}, {st} : index")
+                hi = b.op(f"arith.minsi {b.op(f'arith.addi {at}, {k_lo} : index')}, {end} : index")
+                lo = b.op(f"arith.maxsi {b.op(f'arith.addi {at}, {neg_lo} : index')}, {first} : index")
+                n = b.op(f"arith.subi {hi}, {lo} : index")
+                count = n if count is None else b.op(f"arith.muli {count}, {n} : index")
+            f = b.op(f"arith.sitofp {b.op(f'arith.index_cast {count} : index to i64')} : i64 to f32")
+            if scale is not None:
+                f = b.op(f"arith.mulf {f}, {scale} : f32")
+            return b.op(f"arith.divf {b.args[0]}, {f} : f32")
+
+        dims = [f"d{i}" for i in range(2 + sp)]
+        return self.generic([(s, dims)], out, "f32", ["parallel"] * (2 + sp), divide)
 
     def adaptive_avg_pool(self, x: Value, out_size) -> Value:
         """torch's adaptive average pooling (see adaptive_pool)."""

@@ -418,6 +418,8 @@ class _OnnxImporter:
             return self._conv(node, at)
         if op in ("LSTM", "GRU"):
             return self._rnn(node, at)
+        if op == "If":
+            return self._if(node, at)
         if op == "ConvTranspose":
             x, w, b = self.tensor(node, 0), self.tensor(node, 1), self.tensor(node, 2)
             n = x.rank - 2
@@ -455,6 +457,12 @@ class _OnnxImporter:
         if op == "InstanceNormalization":
             x = self.tensor(node, 0)
             return em.group_norm(x, x.shape[1], self.tensor(node, 1), self.tensor(node, 2), at.get("epsilon", 1e-5))
+        if op == "LRN":
+            if "size" not in at:
+                raise self.fail("size is required")
+            size = at["size"]  # the spec's window: floor((size - 1) / 2) channels before, the rest after
+            return em.local_response_norm(self.tensor(node, 0), size, at.get("alpha", 1e-4), at.get("beta", 0.75),
+                                          at.get("bias", 1.0), (size - 1) // 2)
         if op == "Pad":
             return self._pad(node, at)
         if op == "Tile":
@@ -816,6 +824,34 @@ class _OnnxImporter:
                 else:
                     results[k] = em.concat([em.reshape(s, (batch, 1, hidden)) for s in states], 1)
         return tuple(results[:len(node.output)])
+
+    def _if(self, node, at):
+        """If on a condition folded at import time (torch.onnx writes one where it cannot see that a
+        dim it squeezes has size 1: F.local_response_norm's export): the taken branch's nodes are
+        lowered in place and its outputs are the If's. A run-time condition is refused."""
+        cond = self.get(node, 0)
+        if not isinstance(cond, np.ndarray) or cond.size != 1:
+            raise self.fail("a condition computed at run time is not supported (only one folded at import time)")
+        which = "then_branch" if bool(cond.reshape(-1)[0]) else "else_branch"
+        branch = at.get(which)
+        if branch is None or branch.initializer or len(branch.output) != len(node.output):
+            raise self.fail(f"the {which} must be a graph without initializers and with the If's "
+                            f"{len(node.output)} output(s)")
+        loc = self.em.loc
+        for inner in branch.node:
+            self.em.loc = inner.name or inner.output[0]
+            try:
+                self._check_attributes(inner)
+                outs = self._lower(inner)
+                outs = outs if isinstance(outs, (tuple, list)) else (outs,)
+                for name, val in zip(inner.output, outs):
+                    if name:
+                        self._check(name, val)
+                        self.env[name] = val
+            except UnsupportedError as e:
+                raise self.fail(f"in its {which}, {self.where(inner)}: {e}") from e
+        self.em.loc = loc
+        return tuple(self.env[o.name] for o in branch.output)
 
     def _used_names(self) -> set:
         """Names some node or the graph output reads."""

@@ -584,6 +584,8 @@ class _FxImporter:
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
             return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
+        if isinstance(mod, nn.LocalResponseNorm):
+            return em.local_response_norm(x, mod.size, mod.alpha, mod.beta, mod.k, mod.size // 2)
         if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d,
                             nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d)):
             mode = ("reflect" if "Reflection" in type(mod).__name__
@@ -808,11 +810,9 @@ class _FxImporter:
 
     def _avg_pool(self, x, n, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override=None):
         """n-D average pooling (n = 1, 2 or 3, the op's own dimensionality)."""
-        if divisor_override:
-            raise self.fail("divisor_override is not supported")
         k, p = _ntuple(kernel, n), _ntuple(padding, n)
         s = _ntuple(stride, n) if stride not in (None, (), []) else k
-        return self.em.avg_pool(x, k, s, p + p, bool(ceil_mode), bool(count_include_pad))
+        return self.em.avg_pool(x, k, s, p + p, bool(ceil_mode), bool(count_include_pad), divisor_override)
 
     def _adaptive_avg(self, x, size, n=2):
         return self.em.adaptive_avg_pool(x, _adaptive_size(x, size, n))
@@ -902,6 +902,10 @@ class _FxImporter:
             return em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),
                                  self.value(w) if w is not None else None,
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
+        if fn is F.local_response_norm:
+            size = _arg(a, kw, 1, "size")
+            return em.local_response_norm(self.value(a[0]), size, _arg(a, kw, 2, "alpha", 1e-4),
+                                          _arg(a, kw, 3, "beta", 0.75), _arg(a, kw, 4, "k", 1.0), size // 2)
         if fn in (F.log_softmax, torch.log_softmax):
             return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.dropout, torch.dropout, F.dropout2d):

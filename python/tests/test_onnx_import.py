@@ -387,6 +387,42 @@ class OnnxExportTest(unittest.TestCase):
         om = self.export(m, inp)
         self.assertEqual(import_onnx(om).text, import_onnx(om).text)
 
+    def test_average_pooling_not_counting_padding_and_ceil_mode(self):
+        """torch's exports (opset 11 and 13) of average pooling with count_include_pad=False and
+        ceil_mode in 1-D, 2-D and 3-D (count_include_pad=True exports as Pad + AveragePool with
+        ceil_mode's pads) equal torch."""
+        from test_torch_import import AvgPools
+
+        m, x = AvgPools(torch_only=False), torch.randn(1, 2, 8, 9)
+        with torch.no_grad():
+            ref = m(x)
+        for opset in (11, 13):
+            with self.subTest(opset=opset):
+                om = self.export(m, [x], opset=opset)
+                self.assertEqual({n.attribute[0].i for n in om.graph.node if n.op_type == "AveragePool"
+                                  and n.attribute[0].name == "ceil_mode"}, {0, 1})
+                r = import_onnx(om, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
+    def test_local_response_norm_export_with_a_folded_if(self):
+        """torch.onnx writes local_response_norm as Mul, Pad, AveragePool and an If (a squeeze of a
+        dim it cannot see is 1) on a condition folded at import: the taken branch is inlined; equal
+        to torch at opset 11 and 13."""
+        from test_torch_import import LocalResponseNorms
+
+        m, x = LocalResponseNorms(), torch.randn(1, 7, 4, 5) * 2
+        with torch.no_grad():
+            ref = m(x)
+        for opset in (11, 13):
+            with self.subTest(opset=opset):
+                om = self.export(m, [x], opset=opset)
+                self.assertIn("If", {n.op_type for n in om.graph.node})
+                r = import_onnx(om, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_count, 0)
+                support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
 
 def _graph_model(nodes, inputs, outputs, inits=(), opset=13):
     g = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
@@ -1131,6 +1167,76 @@ class OnnxEdgeCaseTest(unittest.TestCase):
             with self.assertRaises(UnsupportedError) as cm:
                 import_onnx(path)
         self.assertIn(f"cannot read '{os.path.join(d, 'm.weights')}', the external data of '{path}'", str(cm.exception))
+
+    def test_average_pool_attributes_against_numpy(self):
+        """AveragePool's default count_include_pad=0 with asymmetric pads and with auto_pad
+        SAME_UPPER (what TF converters write), and count_include_pad=1 with ceil_mode's last window
+        past the pads (the pads counted, the overhang not), in 1-D and 2-D, against numpy."""
+        def ref(x, k, s, lo, hi, ceil, counted):
+            out = x
+            for j in range(len(k)):  # one spatial dim at a time (the divisor is a product)
+                n, d = out.shape[2 + j], 2 + j
+                span = n + lo[j] + hi[j] - k[j]
+                o = (-(-span // s[j]) if ceil else span // s[j]) + 1
+                if ceil and (o - 1) * s[j] >= n + lo[j]:
+                    o -= 1
+                first, end = (-lo[j], n + hi[j]) if counted else (0, n)
+                parts = []
+                for i in range(o):
+                    a = i * s[j] - lo[j]
+                    window = np.take(out, range(max(a, 0), min(a + k[j], n)), axis=d)
+                    parts.append(window.sum(axis=d, keepdims=True) / (min(a + k[j], end) - max(a, first)))
+                out = np.concatenate(parts, axis=d)
+            return out.astype(np.float32)
+
+        rng = np.random.default_rng(4)
+        for shape, attrs, lo, hi, counted in (
+                ([1, 2, 7, 8], dict(kernel_shape=[3, 3], strides=[2, 2], pads=[0, 1, 1, 2]), [0, 1], [1, 2], False),
+                ([1, 2, 7, 8], dict(kernel_shape=[3, 2], strides=[2, 3], auto_pad="SAME_UPPER"), [1, 0], [1, 1], False),
+                ([1, 2, 7, 8], dict(kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1,
+                                    count_include_pad=1), [1, 1], [1, 1], True),
+                ([1, 3, 10], dict(kernel_shape=[4], strides=[3], pads=[2, 1], ceil_mode=1), [2], [1], False)):
+            with self.subTest(**attrs):
+                x = rng.standard_normal(shape).astype(np.float32)
+                m = _graph_model([helper.make_node("AveragePool", ["x"], ["y"], **attrs)], [_vi("x", shape)],
+                                 [_vi("y", None)])
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_count, 0)
+                ceil = bool(attrs.get("ceil_mode"))
+                support.run_numeric(self, r.text, [x], [ref(x, attrs["kernel_shape"], attrs["strides"], lo, hi, ceil,
+                                                            counted)])
+
+    def test_lrn_against_numpy(self):
+        """ONNX LRN (the ONNX zoo's AlexNet, CaffeNet, GoogLeNet, ZFNet): the window is
+        floor((size - 1) / 2) channels before and ceil((size - 1) / 2) after (torch's is the other way
+        round for an even size), alpha / size, bias, beta; odd and even sizes, rank 3 and 4, against
+        numpy; an If on a run-time condition is a one-line error."""
+        def ref(x, size, alpha, beta, bias):
+            out, c = np.empty_like(x), x.shape[1]
+            for i in range(c):
+                lo, hi = max(0, i - (size - 1) // 2), min(c - 1, i + -(-(size - 1) // 2))
+                out[:, i] = x[:, i] / (bias + alpha / size * (x[:, lo:hi + 1] ** 2).sum(1)) ** beta
+            return out
+
+        rng = np.random.default_rng(5)
+        for shape, attrs in (([1, 6, 3, 4], dict(size=5, alpha=0.3, beta=0.75, bias=2.0)),
+                             ([1, 6, 3, 4], dict(size=4, alpha=0.5, beta=0.6)), ([1, 5, 7], dict(size=2, alpha=0.4)),
+                             ([1, 3, 2, 2], dict(size=1))):
+            with self.subTest(**attrs):
+                x = (rng.standard_normal(shape) * 2).astype(np.float32)
+                m = _graph_model([helper.make_node("LRN", ["x"], ["y"], **attrs)], [_vi("x", shape)], [_vi("y", None)])
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_count, 0)
+                support.run_numeric(self, r.text, [x], [ref(x, attrs["size"], attrs.get("alpha", 1e-4),
+                                                            attrs.get("beta", 0.75), attrs.get("bias", 1.0))])
+        branch = helper.make_graph([helper.make_node("Relu", ["x"], ["r"])], "b", [], [_vi("r", None)])
+        m = _graph_model([helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
+                          helper.make_node("Greater", ["s", "zero"], ["c"]),
+                          helper.make_node("If", ["c"], ["y"], name="if0", then_branch=branch, else_branch=branch)],
+                         [_vi("x", [2, 3])], [_vi("y", None)], [numpy_helper.from_array(np.array(0.0, np.float32), "zero")])
+        self.assertIn("ONNX node 'if0' (op type If): a condition computed at run time is not supported", self.error(m))
 
 
 if __name__ == "__main__":

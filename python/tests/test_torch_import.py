@@ -385,6 +385,44 @@ if support.HAVE_TORCH:
             return self.adaptive(self.avgpool(self.maxpool(y))), F.adaptive_avg_pool3d(z, 1)
 
 
+if support.HAVE_TORCH:
+    class AvgPools(nn.Module):
+        """Average pooling whose divisor differs between windows: padding not counted, ceil_mode's
+        last windows past the padding (counted up to the padding's end, or only inside the input), in
+        1-D, 2-D and 3-D, modules and functions; with `torch_only`, divisor_override (torch.onnx 1.13
+        cannot export it) and a ceil_mode window that would start in the padding, dropped (onnx 1.12's
+        shape inference keeps it)."""
+        def __init__(self, torch_only=True):
+            super().__init__()
+            self.torch_only = torch_only
+            self.excl = nn.AvgPool2d(3, 2, 1, count_include_pad=False)
+            self.ceil = nn.AvgPool2d(3, 2, 1, ceil_mode=True)
+            self.ceil_excl = nn.AvgPool2d((3, 2), (2, 3), (1, 1), ceil_mode=True, count_include_pad=False)
+            self.pool1d = nn.AvgPool1d(3, 2, 1, ceil_mode=True, count_include_pad=False)
+            self.pool3d = nn.AvgPool3d((1, 3, 3), 2, (0, 1, 1), ceil_mode=True, count_include_pad=False)
+
+        def forward(self, x):
+            ys = (self.excl(x), self.ceil(x), self.ceil_excl(x), self.pool1d(x.flatten(2)),
+                  self.pool3d(x.unsqueeze(2)), F.avg_pool2d(x[..., :8], 2, 2, 1, ceil_mode=True, count_include_pad=False),
+                  F.avg_pool1d(x.mean(2), 2, 2, ceil_mode=True))
+            if self.torch_only:
+                ys += (F.avg_pool2d(x, 3, 2, 1, divisor_override=5),
+                       F.avg_pool2d(x, 2, 2, 1, ceil_mode=True, count_include_pad=False))  # 9 wide: 5 windows, not 6
+            return ys
+
+    class LocalResponseNorms(nn.Module):
+        """nn.LocalResponseNorm of an odd and an even size (torch's window: size // 2 channels before,
+        the rest after) and F.local_response_norm on 3-D and 5-D inputs; alphas large enough that a
+        window off by one channel shows."""
+        def __init__(self):
+            super().__init__()
+            self.lrn, self.even = nn.LocalResponseNorm(5, 0.3, 0.75, 2.0), nn.LocalResponseNorm(4, 0.5)
+
+        def forward(self, x):
+            return (self.lrn(x), self.even(x), F.local_response_norm(x.flatten(2), 3, 0.5, 0.6, 1.5),
+                    F.local_response_norm(x.unsqueeze(2), 2, alpha=0.4))
+
+
 @support.needs_torch
 class OpTranslationTest(unittest.TestCase):
     def check(self, module, inputs, expect=(), numeric=True, atol=1e-4, trace="auto"):
@@ -1022,6 +1060,30 @@ class OpTranslationTest(unittest.TestCase):
                         "dense<[[0, 1, 2, 3, 4, 5, 6, 7]]> : tensor<1x8xi64>"])
         self.assertNotIn("position_ids", r.text)
 
+    def test_average_pooling_not_counting_padding_ceil_mode_and_divisor_override(self):
+        """Each window divided by the positions torch counts (not the padding with
+        count_include_pad=False; never ceil_mode's overhang past the padding), computed from
+        linalg.index in the dividing generic, so no weight; on both routes, equal to torch."""
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(AvgPools(), [torch.randn(1, 2, 8, 9)], trace=trace, expect=[
+                    "linalg.pooling_nchw_sum", "arith.minsi", "arith.maxsi", "arith.index_cast", "arith.divf"])
+                self.assertEqual(r.route, trace)
+                self.assertEqual(r.resource_count, 0)
+
+    def test_local_response_norm(self):
+        """nn.LocalResponseNorm and F.local_response_norm: on fx the emitter's form (channels
+        zero-padded, a window generic summing squares, math.powf), on aten the ATen ops
+        local_response_norm is written in (pad, avg_pool3d, pow); equal to torch, no weights."""
+        x = torch.randn(1, 7, 4, 5) * 2
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(LocalResponseNorms(), [x], trace=trace, expect=["math.powf", "tensor.pad"])
+                self.assertEqual(r.route, trace)
+                self.assertEqual(r.resource_count, 0)
+                if trace == "fx":
+                    self.assertIn("(d0, d1 + d4, d2, d3)", r.text)
+
 
 @support.needs_torch
 class UnsupportedOpTest(unittest.TestCase):
@@ -1047,7 +1109,7 @@ class UnsupportedOpTest(unittest.TestCase):
     def test_errors_name_the_module_path(self):
         """An unsupported op inside a submodule's forward is named with the module's path and type
         on both routes (ONNX node names carry it: /block/block.1/...), and so is
-        a node whose lowering fails in the emitter (average pooling that leaves the padding out)."""
+        a node whose lowering fails in the emitter (a transposed conv padded beyond the kernel's reach)."""
         class Inner(nn.Module):
             def forward(self, x):
                 return torch.cumprod(x, -1)
@@ -1061,18 +1123,22 @@ class UnsupportedOpTest(unittest.TestCase):
                 return self.block(x)
 
         class Adaptive(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(4, 2, 3, 3))
+
             def forward(self, x):
-                return F.avg_pool2d(x, 3, padding=1, count_include_pad=False)
+                return F.conv_transpose2d(x, self.w, padding=3)
 
         cases = ((Outer(), torch.randn(1, 8), {
                      "fx": "fx node 'cumprod' (call_function cumprod) in module 'block.1' (Inner): function ",
                      "aten": "aten node 'cumprod' (call_function aten.cumprod.default) in module 'block.1' (Inner): "
                              "ATen op is not supported"}),
                  (Adaptive(), torch.randn(1, 4, 8, 8), {
-                     "fx": "fx node 'avg_pool2d' (call_function avg_pool2d): average pooling with padding and "
-                           "count_include_pad=False is not supported",
-                     "aten": "aten node 'avg_pool2d' (call_function aten.avg_pool2d.default): average pooling with "
-                             "padding and count_include_pad=False is not supported"}))
+                     "fx": "fx node 'conv_transpose2d' (call_function conv_transpose2d): transposed conv: padding "
+                           "[3, 3] beyond the kernel's reach is not supported",
+                     "aten": "aten node 'convolution' (call_function aten.convolution.default): transposed conv: "
+                             "padding [3, 3] beyond the kernel's reach is not supported"}))
         for m, x, messages in cases:
             for trace, message in messages.items():
                 with self.assertRaises(UnsupportedError) as cm:
