@@ -472,6 +472,20 @@ class _OnnxImporter:
             return em.tile(self.tensor(node, 0), repeats)
         if op == "Resize":
             return self._resize(node, at)
+        if op == "Upsample":
+            return self._upsample(node, at)
+        if op == "ImageScaler":  # experimental (opsets 1-9), in early ONNX-zoo models: scale x + bias[c]
+            x = self.tensor(node, 0)
+            bias = np.asarray(at.get("bias", []), np.float32)
+            if x.rank < 2 or bias.size not in (0, x.shape[1]):
+                raise self.fail(f"bias of {bias.size} values for input {list(x.shape)}: one per channel expected")
+            y = em.binary("mul", x, float(at.get("scale", 1.0))) if at.get("scale", 1.0) != 1.0 else x
+            if not bias.size:
+                return y
+            shape = (1, x.shape[1]) + (1,) * (x.rank - 2)  # a weight, as the model's parameters are
+            b = _Weight(f"{node.name or node.output[0]}_bias", shape,
+                        data=bias.reshape(shape) if self.inline_weights else None)
+            return em.binary("add", y, self.value(b))
         if op == "Clip":
             lo, hi = at.get("min"), at.get("max")
             if self.opset >= 11:
@@ -1015,8 +1029,6 @@ class _OnnxImporter:
         as the ratios of small integers they are)."""
         from fractions import Fraction
 
-        from .mlir import source_position
-
         x = self.tensor(node, 0)
         mode, ctm = at.get("mode", "nearest"), at.get("coordinate_transformation_mode", "half_pixel")
         rounding = at.get("nearest_mode", "round_prefer_floor")
@@ -1039,6 +1051,12 @@ class _OnnxImporter:
             # From the ratio the float32 scale stands for: floor(10 x 0.7f) in double is 6, where torch,
             # ONNX's shape inference and runtimes give 7.
             out = [int(math.floor(d * q)) for d, q in zip(x.shape, scales)]
+        return self._resized(x, out, scales, mode, ctm, rounding)
+
+    def _resized(self, x, out, scales, mode, ctm, rounding):
+        """x resized to `out` by `scales` (Fractions), under Resize's attributes (_resize, _upsample)."""
+        from .mlir import source_position
+
         if len(out) != x.rank or min(out) < 1:
             raise self.fail(f"resizing {list(x.shape)} to {out} is not supported")
         floor_rule = (ctm == "asymmetric" and rounding == "floor") or (
@@ -1056,6 +1074,29 @@ class _OnnxImporter:
         specs = [None if o == i and q == 1 else source_position(i, o, ctm, q, None if linear else rounding)
                  for i, o, q in zip(x.shape, out, scales)]
         return self.em.resize(x, specs, mode)
+
+    def _upsample(self, node, at):
+        """Upsample (opsets 7 to 9, deprecated for Resize): Resize-10's semantics, its successor's
+        (asymmetric coordinates, nearest rounding down; linear interpolates there too, which is not
+        torch's half-pixel rule), scales an attribute (opset 7) or input 1 (9). Output size
+        floor(size x scale)."""
+        from fractions import Fraction
+
+        x = self.tensor(node, 0)
+        mode = at.get("mode", "nearest")
+        if mode not in ("nearest", "linear"):
+            raise self.fail(f"mode '{mode}' is not supported (nearest or linear)")
+        given = at.get("scales") if self.opset < 9 else self.const(node, 1)
+        if given is None:
+            raise self.fail("needs scales")
+        given = [float(f) for f in np.asarray(given).reshape(-1)]
+        scales = [Fraction(f).limit_denominator(1000) for f in given]
+        bad = [f for f, q in zip(given, scales) if q < 1 or abs(float(q) - f) > 1e-6 * f]
+        if bad or len(given) != x.rank:
+            raise self.fail(f"scales {given} are not supported (one per dim, ratios of integers below 1000, "
+                            "at least 1)")
+        out = [int(math.floor(d * q)) for d, q in zip(x.shape, scales)]
+        return self._resized(x, out, scales, mode, "asymmetric", "floor")
 
     def _ceil_windows(self, node, at, x, y):
         """y, unless ceil_mode's last window starts in the padding: the spec (and torch) drop it, as

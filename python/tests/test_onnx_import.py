@@ -1238,6 +1238,55 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("x", [2, 3])], [_vi("y", None)], [numpy_helper.from_array(np.array(0.0, np.float32), "zero")])
         self.assertIn("ONNX node 'if0' (op type If): a condition computed at run time is not supported", self.error(m))
 
+    def test_upsample_and_image_scaler(self):
+        """Upsample (deprecated): scales an attribute at opset 7, an input at opset 9, Resize-10's
+        semantics (asymmetric coordinates; nearest rounds down, linear interpolates there, clamped at the
+        edge) against numpy, integer and fractional factors; torch's opset-9 export of nearest
+        upsampling equals torch. ImageScaler (experimental, not in onnx 1.12's schemas, which still
+        checks a model of it): scale x + bias[c], the bias one weight."""
+        def ref(x, scales, mode):
+            for axis, f in enumerate(scales):
+                n = x.shape[axis]
+                src = np.arange(int(np.floor(n * f))) / f
+                i0 = np.minimum(np.floor(src).astype(int), n - 1)
+                if mode == "nearest":
+                    x = np.take(x, i0, axis)
+                    continue
+                w = (src - np.floor(src)).reshape([-1 if a == axis else 1 for a in range(x.ndim)])
+                x = np.take(x, i0, axis) * (1 - w) + np.take(x, np.minimum(i0 + 1, n - 1), axis) * w
+            return x.astype(np.float32)
+
+        rng = np.random.default_rng(6)
+        x = rng.standard_normal((1, 2, 3, 4)).astype(np.float32)
+        for opset, mode, scales in ((7, "nearest", [1, 1, 2, 3]), (7, "linear", [1, 1, 2, 1.5]),
+                                    (9, "nearest", [1, 1, 1.5, 2.5]), (9, "linear", [1, 1, 3, 2])):
+            with self.subTest(opset=opset, mode=mode, scales=scales):
+                if opset == 7:
+                    node, inits = helper.make_node("Upsample", ["x"], ["y"], mode=mode, scales=scales), []
+                else:
+                    node = helper.make_node("Upsample", ["x", "s"], ["y"], mode=mode)
+                    inits = [numpy_helper.from_array(np.array(scales, np.float32), "s")]
+                m = _graph_model([node], [_vi("x", [1, 2, 3, 4])], [_vi("y", None)], inits, opset=opset)
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_count, 0)
+                support.run_numeric(self, r.text, [x], [ref(x, scales, mode)])
+        up = torch.nn.Upsample(scale_factor=2)
+        with tempfile.TemporaryDirectory() as d, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(up, (torch.from_numpy(x),), os.path.join(d, "up.onnx"), opset_version=9)
+            om = onnx.load(os.path.join(d, "up.onnx"))
+        self.assertIn("Upsample", {n.op_type for n in om.graph.node})
+        support.run_numeric(self, import_onnx(om).text, [x], [up(torch.from_numpy(x)).numpy()])
+
+        m = _graph_model([helper.make_node("ImageScaler", ["x"], ["s"], name="scaler", scale=0.5, bias=[1.0, -2.0]),
+                          helper.make_node("Relu", ["s"], ["y"])], [_vi("x", [1, 2, 3, 4])], [_vi("y", [1, 2, 3, 4])], opset=7)
+        onnx.checker.check_model(m)
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resources, {"scaler_bias": (1, 2, 1, 1)})
+        support.run_numeric(self, r.text, [x], [np.maximum(0.5 * x + np.array([1, -2], np.float32)[:, None, None], 0)])
+
 
 if __name__ == "__main__":
     unittest.main()
