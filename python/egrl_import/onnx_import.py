@@ -416,7 +416,7 @@ class _OnnxImporter:
             return (ins[0],) + ((None,) if len(node.output) > 1 else ())
         if op == "Conv":
             return self._conv(node, at)
-        if op in ("LSTM", "GRU"):
+        if op in ("LSTM", "GRU", "RNN"):
             return self._rnn(node, at)
         if op == "If":
             return self._if(node, at)
@@ -710,8 +710,8 @@ class _OnnxImporter:
         return r
 
     def _rnn(self, node, at):
-        """ONNX LSTM (gates iofc) and GRU (zrh, either linear_before_reset) with the default
-        activations, unrolled over the time steps as the aten route unrolls nn.LSTM / nn.GRU: per
+        """ONNX LSTM (gates iofc), GRU (zrh, either linear_before_reset) and RNN (Tanh or Relu) with the
+        default activations, unrolled over the time steps as the aten route unrolls nn.LSTM / nn.GRU: per
         direction, the W and R slices transposed once (W, R, B stay the initializers' weights), the
         input projection of every step X @ W^T + Wb in one linalg.matmul, then per step its slice,
         h @ R^T + Rb (linalg.matmul + bias generic), the gates sliced out, sigmoid / tanh and the
@@ -720,7 +720,7 @@ class _OnnxImporter:
         reads them."""
         em, op = self.em, node.op_type
         lstm = op == "LSTM"
-        gates = 4 if lstm else 3
+        gates = {"LSTM": 4, "GRU": 3, "RNN": 1}[op]
         if at.get("clip") is not None:
             raise self.fail("clip is not supported")
         if lstm and at.get("input_forget", 0):
@@ -733,9 +733,11 @@ class _OnnxImporter:
         dirs = {"forward": [False], "reverse": [True], "bidirectional": [False, True]}.get(direction)
         if dirs is None:
             raise self.fail(f"direction '{direction}' is not supported")
-        default = (["Sigmoid", "Tanh", "Tanh"] if lstm else ["Sigmoid", "Tanh"]) * len(dirs)
+        default = {"LSTM": ["Sigmoid", "Tanh", "Tanh"], "GRU": ["Sigmoid", "Tanh"], "RNN": ["Tanh"]}[op] * len(dirs)
         acts = at.get("activations")
         acts = None if acts is None else [a.decode(errors="replace") if isinstance(a, bytes) else a for a in acts]
+        if op == "RNN" and acts is not None and len(acts) == len(dirs) and set(acts) <= {"Tanh", "Relu"}:
+            default = acts  # nn.RNN(nonlinearity="relu") exports Relu
         if acts is not None and acts != default:
             raise self.fail(f"activations {acts} are not supported (only the default "
                             f"{default[:len(default) // len(dirs)]})")
@@ -789,7 +791,7 @@ class _OnnxImporter:
             wb = rb = None
             if b is not None:
                 wb, rb = rows(b, d, 0, H), rows(b, d, H, H)
-            if lstm or lbr:
+            if op != "GRU" or lbr:
                 rt = em.transpose(rows(r, d, 0, H), [1, 0])
             else:  # (r * h) @ Rh^T: Rz, Rr and Rh apart
                 rt = em.transpose(rows(r, d, 0, 2 * hidden), [1, 0])
@@ -808,6 +810,8 @@ class _OnnxImporter:
                     i, o, f = (em.unary("sigmoid", gate(g, k)) for k in range(3))
                     c = em.binary("add", em.binary("mul", f, c), em.binary("mul", i, em.unary("tanh", gate(g, 3))))
                     h = em.binary("mul", o, em.unary("tanh", c))
+                elif op == "RNN":
+                    h = em.unary(default[d].lower(), em.binary("add", xg, hg))
                 else:
                     z = em.unary("sigmoid", em.binary("add", gate(xg, 0), gate(hg, 0)))
                     rr = em.unary("sigmoid", em.binary("add", gate(xg, 1), gate(hg, 1)))

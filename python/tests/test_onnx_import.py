@@ -423,6 +423,28 @@ class OnnxExportTest(unittest.TestCase):
                 self.assertEqual(r.resource_count, 0)
                 support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
 
+    def test_rnn_exports(self):
+        """torch's exports of nn.RNN (tanh; a 2-layer bidirectional relu one, batch_first) are ONNX RNN
+        nodes (activations Tanh / Relu), unrolled as LSTM and GRU are; W, R and B stay weights,
+        counted as the module's parameters; equal to torch at opsets 11 and 17."""
+        from test_torch_import import Rnn
+
+        for kw, x in ((dict(), torch.randn(3, 1, 4)),
+                      (dict(nonlinearity="relu", num_layers=2, bidirectional=True, batch_first=True),
+                       torch.randn(2, 3, 4))):
+            m = _randomize(Rnn(**kw))
+            with torch.no_grad():
+                ref = m(x)
+            for opset in (11, 17):
+                with self.subTest(opset=opset, **kw):
+                    om = self.export(m, [x], opset=opset)
+                    self.assertIn("RNN", {n.op_type for n in om.graph.node})
+                    r = import_onnx(om)
+                    support.mlir_opt(self, r.text)
+                    self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()))
+                    ri = import_onnx(om, inline_weights=True)
+                    support.run_numeric(self, ri.text, [x.numpy()], [t.numpy() for t in ref])
+
 
 def _graph_model(nodes, inputs, outputs, inits=(), opset=13):
     g = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
@@ -1286,6 +1308,62 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         support.mlir_opt(self, r.text)
         self.assertEqual(r.resources, {"scaler_bias": (1, 2, 1, 1)})
         support.run_numeric(self, r.text, [x], [np.maximum(0.5 * x + np.array([1, -2], np.float32)[:, None, None], 0)])
+
+    def test_rnn_attributes_against_numpy(self):
+        """ONNX-only RNN forms against numpy: layout=1 with initial_h, a reverse Relu one without
+        bias, a bidirectional one with a Tanh and a Relu direction; other activations and clip are
+        one-line errors naming the node."""
+        rng = np.random.default_rng(7)
+        f32 = lambda *s: (rng.standard_normal(s) * 0.5).astype(np.float32)
+        hs, steps, batch, isz = 3, 4, 2, 5
+        acts = {"Tanh": np.tanh, "Relu": lambda v: np.maximum(v, 0)}
+
+        def ref(x, w, r, b, h0, names, backward):  # x [steps, batch, in]; per direction
+            ys = []
+            for d, name in enumerate(names):
+                h, out = h0[d], [None] * steps
+                for t in (reversed(range(steps)) if backward[d] else range(steps)):
+                    bias = 0 if b is None else b[d, :hs] + b[d, hs:]
+                    h = acts[name](x[t] @ w[d].T + h @ r[d].T + bias)
+                    out[t] = h
+                ys.append(np.stack(out))
+            return np.stack(ys, 1), np.stack([y[-1] if not bw else y[0] for y, bw in zip(ys, backward)])
+
+        cases = (dict(layout=1), dict(direction="reverse", activations=["Relu"]),
+                 dict(direction="bidirectional", activations=["Tanh", "Relu"]))
+        for attrs in cases:
+            with self.subTest(**attrs):
+                nd = 2 if attrs.get("direction") == "bidirectional" else 1
+                x, w, r = f32(steps, batch, isz), f32(nd, hs, isz), f32(nd, hs, hs)
+                b = None if attrs.get("direction") == "reverse" else f32(nd, 2 * hs)
+                h0 = f32(nd, batch, hs) if attrs.get("layout") else np.zeros((nd, batch, hs), np.float32)
+                y, hn = ref(x, w, r, b, h0, attrs.get("activations", ["Tanh"] * nd),
+                            [False, True] if nd == 2 else [attrs.get("direction") == "reverse"])
+                inits = [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (r, "r"))]
+                inputs, feed = ["x", "w", "r"], []
+                if b is not None:
+                    inputs.append("b")
+                    inits.append(numpy_helper.from_array(b, "b"))
+                if attrs.get("layout"):
+                    inputs += ["", "h0"]
+                    feed = [h0.transpose(1, 0, 2)]
+                    x_in, y, hn = x.transpose(1, 0, 2), y.transpose(2, 0, 1, 3), hn.transpose(1, 0, 2)
+                else:
+                    x_in = x
+                m = _graph_model([helper.make_node("RNN", inputs, ["y", "yh"], hidden_size=hs, **attrs)],
+                                 [_vi("x", list(x_in.shape))] + ([_vi("h0", list(feed[0].shape))] if feed else []),
+                                 [_vi("y", None), _vi("yh", None)], inits, opset=14)  # layout: opset 14
+                res = import_onnx(m, inline_weights=True)
+                support.mlir_opt(self, res.text)
+                self.assertEqual(res.resource_elements, w.size + r.size + (0 if b is None else b.size))
+                support.run_numeric(self, res.text, [x_in] + feed, [y, hn])
+        x, w, r = f32(steps, batch, isz), f32(1, hs, isz), f32(1, hs, hs)
+        for extra, message in ((dict(activations=["Sigmoid"]), "activations ['Sigmoid'] are not supported"),
+                               (dict(clip=1.0), "clip is not supported")):
+            m = _graph_model([helper.make_node("RNN", ["x", "w", "r"], ["y"], name="rnn0", hidden_size=hs, **extra)],
+                             [_vi("x", [steps, batch, isz])], [_vi("y", None)],
+                             [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (r, "r"))])
+            self.assertIn(f"ONNX node 'rnn0' (op type RNN): {message}", self.error(m))
 
 
 if __name__ == "__main__":

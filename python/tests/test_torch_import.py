@@ -422,6 +422,17 @@ if support.HAVE_TORCH:
             return (self.lrn(x), self.even(x), F.local_response_norm(x.flatten(2), 3, 0.5, 0.6, 1.5),
                     F.local_response_norm(x.unsqueeze(2), 2, alpha=0.4))
 
+    class Rnn(nn.Module):
+        """nn.RNN (tanh or relu, layers, bidirectional, batch_first as given): its output and final
+        state, the module's tuple unpacked (which stops fx)."""
+        def __init__(self, **kw):
+            super().__init__()
+            self.rnn = nn.RNN(4, 6, **kw)
+
+        def forward(self, x):
+            y, h = self.rnn(x)
+            return y, h
+
 
 @support.needs_torch
 class OpTranslationTest(unittest.TestCase):
@@ -1083,6 +1094,29 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertEqual(r.resource_count, 0)
                 if trace == "fx":
                     self.assertIn("(d0, d1 + d4, d2, d3)", r.text)
+
+    def test_rnn_tanh_and_relu_by_the_aten_route(self):
+        """nn.RNN stops fx (the note names it) and takes the aten route as nn.LSTM / nn.GRU do: traced
+        on the real inputs, rnn_tanh / rnn_relu unrolled into addmm + tanh / relu per step; forward
+        and bidirectional, 2 layers, batch_first; each weight one constant, equal to torch."""
+        torch.manual_seed(0)
+        for kw, x in ((dict(), torch.randn(3, 1, 4)),
+                      (dict(nonlinearity="relu", num_layers=2, bidirectional=True, batch_first=True),
+                       torch.randn(2, 3, 4))):
+            with self.subTest(**kw):
+                m = Rnn(**kw).eval()
+                for p in m.parameters():
+                    nn.init.uniform_(p, -0.5, 0.5)
+                r = import_module(m, x, trace="auto", inline_weights=True)
+                self.assertEqual(r.route, "aten")
+                self.assertIn("forward unpacks the tuple that nn.RNN 'rnn' returns", r.fallback_reason)
+                self.assertIn("math.tanh" if not kw else "arith.maximumf", r.text)
+                support.mlir_opt(self, r.text)
+                with torch.no_grad():
+                    ref = m(x)
+                support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+                r = import_module(m, x, trace="aten")
+                self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()))
 
 
 @support.needs_torch
