@@ -584,6 +584,11 @@ class _FxImporter:
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
             return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
+        if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d)) and mod.track_running_stats \
+                and not mod.training:
+            # Eval mode normalises with the running statistics, as batch-norm in eval does.
+            return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
+                                 self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.LocalResponseNorm):
             return em.local_response_norm(x, mod.size, mod.alpha, mod.beta, mod.k, mod.size // 2)
         if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d,

@@ -1118,6 +1118,30 @@ class OpTranslationTest(unittest.TestCase):
                 r = import_module(m, x, trace="aten")
                 self.assertEqual(r.resource_elements, sum(p.numel() for p in m.parameters()))
 
+    def test_instance_norm_with_running_statistics_in_eval(self):
+        """InstanceNorm with track_running_stats=True in eval mode normalises with its running
+        statistics: batch-norm's lowering on fx (the statistics kept buffers, equal to torch). The
+        aten route stays refused: ATen's instance_norm writes the averaged statistics back into the
+        buffers (copy_) even in eval."""
+        m = nn.Sequential(nn.Conv2d(3, 4, 1), nn.InstanceNorm2d(4, affine=True, track_running_stats=True),
+                          nn.Flatten(2), nn.InstanceNorm1d(4, track_running_stats=True))
+        torch.manual_seed(0)
+        for norm in (m[1], m[3]):
+            norm.running_mean.uniform_(-0.5, 0.5)
+            norm.running_var.uniform_(0.5, 2.0)
+        m.eval()
+        x = torch.randn(1, 3, 5, 5)
+        r = import_module(m, x, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        self.assertEqual(r.kept_buffer_count, 16)
+        self.assertEqual(r.resource_elements, r.parameter_count + 16)
+        self.assertNotIn("num_batches_tracked", r.text)
+        support.mlir_opt(self, r.text)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [x.numpy()], [m(x).numpy()])
+        with self.assertRaisesRegex(UnsupportedError, r"aten node 'copy_' .*ATen op is not supported"):
+            import_module(m, x, trace="aten")
+
 
 @support.needs_torch
 class UnsupportedOpTest(unittest.TestCase):
