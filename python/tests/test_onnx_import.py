@@ -1366,10 +1366,6 @@ class OnnxEdgeCaseTest(unittest.TestCase):
             self.assertIn(f"ONNX node 'rnn0' (op type RNN): {message}", self.error(m))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 @support.needs_onnx
 class OnnxCliErrorTest(unittest.TestCase):
     """User errors are one line on stderr and exit 1, never a traceback or a file."""
@@ -1689,3 +1685,7 @@ class OnnxQuantizedTest(unittest.TestCase):
                 with torch.no_grad():
                     ref = m(x).numpy()
                 support.run_numeric(self, import_onnx(om, inline_weights=True).text, [x.numpy()], [ref], atol=1e-5)
+
+
+if __name__ == "__main__":
+    unittest.main()
