@@ -2588,26 +2588,27 @@ module {
       %b7 = arith.addf %b6, %in_4 : f32
       linalg.yield %b7 : f32
     } -> tensor<1x128x768xf32> loc("encoder.layers.11.norm2")
-    %1367 = tensor.extract_slice %1366[0, 0, 0] [1, 1, 768] [1, 1, 1] : tensor<1x128x768xf32> to tensor<1x768xf32> loc("getitem_36")
-    %1368 = arith.constant dense_resource<pooler_weight> : tensor<768x768xf32> loc("pooler")
-    %1369 = arith.constant dense_resource<pooler_bias> : tensor<768xf32> loc("pooler")
-    %1370 = tensor.empty() : tensor<768x768xf32> loc("pooler")
-    %1371 = linalg.transpose ins(%1368 : tensor<768x768xf32>) outs(%1370 : tensor<768x768xf32>) permutation = [1, 0] loc("pooler")
-    %1372 = tensor.empty() : tensor<1x768xf32> loc("pooler")
-    %1373 = linalg.fill ins(%21 : f32) outs(%1372 : tensor<1x768xf32>) -> tensor<1x768xf32> loc("pooler")
-    %1374 = linalg.matmul ins(%1367, %1371 : tensor<1x768xf32>, tensor<768x768xf32>) outs(%1373 : tensor<1x768xf32>) -> tensor<1x768xf32> loc("pooler")
-    %1375 = tensor.empty() : tensor<1x768xf32> loc("pooler")
-    %1376 = linalg.generic {indexing_maps = [#map5, #map6, #map5], iterator_types = ["parallel", "parallel"]} ins(%1374, %1369 : tensor<1x768xf32>, tensor<768xf32>) outs(%1375 : tensor<1x768xf32>) {
+    %1367 = tensor.extract_slice %1366[0, 0, 0] [1, 1, 768] [1, 1, 1] : tensor<1x128x768xf32> to tensor<1x1x768xf32> loc("getitem_36")
+    %1368 = tensor.collapse_shape %1367 [[0], [1, 2]] : tensor<1x1x768xf32> into tensor<1x768xf32> loc("getitem_36")
+    %1369 = arith.constant dense_resource<pooler_weight> : tensor<768x768xf32> loc("pooler")
+    %1370 = arith.constant dense_resource<pooler_bias> : tensor<768xf32> loc("pooler")
+    %1371 = tensor.empty() : tensor<768x768xf32> loc("pooler")
+    %1372 = linalg.transpose ins(%1369 : tensor<768x768xf32>) outs(%1371 : tensor<768x768xf32>) permutation = [1, 0] loc("pooler")
+    %1373 = tensor.empty() : tensor<1x768xf32> loc("pooler")
+    %1374 = linalg.fill ins(%21 : f32) outs(%1373 : tensor<1x768xf32>) -> tensor<1x768xf32> loc("pooler")
+    %1375 = linalg.matmul ins(%1368, %1372 : tensor<1x768xf32>, tensor<768x768xf32>) outs(%1374 : tensor<1x768xf32>) -> tensor<1x768xf32> loc("pooler")
+    %1376 = tensor.empty() : tensor<1x768xf32> loc("pooler")
+    %1377 = linalg.generic {indexing_maps = [#map5, #map6, #map5], iterator_types = ["parallel", "parallel"]} ins(%1375, %1370 : tensor<1x768xf32>, tensor<768xf32>) outs(%1376 : tensor<1x768xf32>) {
     ^bb0(%in: f32, %in_1: f32, %out: f32):
       %b0 = arith.addf %in, %in_1 : f32
       linalg.yield %b0 : f32
     } -> tensor<1x768xf32> loc("pooler")
-    %1377 = tensor.empty() : tensor<1x768xf32> loc("pooler_activation")
-    %1378 = linalg.generic {indexing_maps = [#map5, #map5], iterator_types = ["parallel", "parallel"]} ins(%1376 : tensor<1x768xf32>) outs(%1377 : tensor<1x768xf32>) {
+    %1378 = tensor.empty() : tensor<1x768xf32> loc("pooler_activation")
+    %1379 = linalg.generic {indexing_maps = [#map5, #map5], iterator_types = ["parallel", "parallel"]} ins(%1377 : tensor<1x768xf32>) outs(%1378 : tensor<1x768xf32>) {
     ^bb0(%in: f32, %out: f32):
       %b0 = math.tanh %in : f32
       linalg.yield %b0 : f32
     } -> tensor<1x768xf32> loc("pooler_activation")
-    return %1378 : tensor<1x768xf32>
+    return %1379 : tensor<1x768xf32>
   }
 }

@@ -837,6 +837,18 @@ class Emitter:
         shape = tuple(s for i, s in enumerate(sizes) if i not in drop_dims)
         if tuple(offsets) == (0,) * x.rank and tuple(sizes) == x.shape and not drop_dims:
             return x
+        if drop_dims and 1 in shape:
+            # Which unit dims a rank-reducing slice drops is left for its users to infer when the
+            # result keeps some (x[:, :, 0] of a 1x2x8x9 tensor: 1x2x9), and upstream's memref
+            # lowering infers the wrong ones (mlir-opt 22 then fails, or computes wrong values):
+            # slice at full rank, then collapse each dropped dim into the kept dim after it.
+            full = self.extract_slice(x, offsets, sizes, strides)
+            kept = [i for i in range(len(sizes)) if i not in drop_dims]
+            groups = [[i] for i in kept]
+            for d in drop_dims:
+                later = [k for k, i in enumerate(kept) if i > d]
+                groups[later[0] if later else -1].append(d)
+            return self.collapse(full, [sorted(g) for g in groups])
         v = Value(self._fresh(), shape, x.dtype)
         self._emit(
             f"{v.name} = tensor.extract_slice {x.name}[{_ints(offsets)}] [{_ints(sizes)}] [{_ints(strides)}] : {x.type} to {v.type}"

@@ -455,6 +455,18 @@ class OpTranslationTest(unittest.TestCase):
             support.run_numeric(self, ri.text, [i.numpy() for i in inputs], [t.numpy() for t in refs], atol=atol)
         return r
 
+    def test_slice_that_drops_one_unit_dim_and_keeps_another(self):
+        """x[:, :, 0] of a 1x2x8x9 tensor keeps the batch's unit dim: emitted as a full-rank slice and
+        a collapse_shape, since upstream's memref lowering of the rank-reducing slice dropped the wrong
+        unit dim (mlir-opt 22 failed, or computed wrong values)."""
+
+        class Pick(nn.Module):
+            def forward(self, x):
+                return x[:, :, 0] * 2 + x[:, :, 1]
+
+        for trace in ("fx", "aten"):
+            self.check(Pick(), [torch.randn(1, 2, 8, 9)], ["tensor.collapse_shape"], trace=trace)
+
     def test_conv_padding_bias_stride_dilation(self):
         m = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=2, dilation=2),
                           nn.Conv2d(8, 4, (1, 3), stride=(2, 1), bias=False))
