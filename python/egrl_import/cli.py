@@ -193,6 +193,11 @@ def main(argv=None) -> int:
     po.add_argument("--input-shape", action="append", default=[], metavar="NAME=SHAPE",
                     help="static shape of a graph input (repeatable); a symbolic first (batch) "
                          "dim becomes 1, with a note on stderr; other symbolic dims need this")
+    po.add_argument("--fold-qdq", action="store_true",
+                    help="import a quantized graph as the float graph it quantizes (QuantizeLinear -> "
+                         "DequantizeLinear on activations pass values on; QLinearConv / QLinearMatMul compute on "
+                         "their dequantized weights): what a chip that folds requantization into its layers runs, "
+                         "for placement; the numbers are the float model's")
     for sp in (pt, po):
         sp.add_argument("-o", "--output", help="output .mlir file (default: stdout)")
         sp.add_argument("--func-name", default="forward")
@@ -262,7 +267,7 @@ def main(argv=None) -> int:
                 if name in shapes:
                     raise UnsupportedError(f"--input-shape: '{name}' is given twice")
                 shapes[name] = _shape(shp)
-            r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights)
+            r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights, fold_qdq=a.fold_qdq)
             stats = {"route": "onnx"}
     except UnsupportedError as e:  # one line even when it quotes a model name with a newline
         print(f"egrl-import: error: {one_line(str(e))}", file=sys.stderr)

@@ -82,9 +82,11 @@ class _Weight:
 
 
 class _OnnxImporter:
-    def __init__(self, model: onnx.ModelProto, input_shapes: dict | None, func_name: str, inline_weights: bool):
+    def __init__(self, model: onnx.ModelProto, input_shapes: dict | None, func_name: str, inline_weights: bool,
+                 fold_qdq: bool = False):
         self.model = model
         self.inline_weights = inline_weights
+        self.fold_qdq = fold_qdq
         self.input_shapes = dict(input_shapes or {})
         self.func_name = func_name
         self.em = Emitter()
@@ -1330,7 +1332,10 @@ class _OnnxImporter:
         return self.em.dense(self._along(arr, a, rank), dtype)
 
     def _quantize(self, node, x, scale, zp, a, qt):
-        """QuantizeLinear of a run-time tensor: saturate(roundeven(x / scale) + zp) as i8."""
+        """QuantizeLinear of a run-time tensor: saturate(roundeven(x / scale) + zp) as i8; with
+        fold_qdq, x itself."""
+        if self.fold_qdq and x.dtype == "f32":
+            return x
         em = self.em
         if x.dtype == "i32":  # opset 13 quantizes int32 too, dividing as floats
             x = em.cast(x, "f32")
@@ -1365,6 +1370,8 @@ class _OnnxImporter:
             name = origin.get(node.input[i], node.input[i])
             return _Weight(name, tuple(x.shape), data=data if self.inline_weights else None)
         x = self.value(x)
+        if self.fold_qdq and x.dtype == "f32":  # what a folded QuantizeLinear left
+            return x
         want = "i32" if qt == onnx.TensorProto.INT32 else "i8"
         if x.dtype != want:
             raise self.fail(f"input '{node.input[i]}' is a {x.dtype} tensor; {_dtype_name(qt)} ({want}) expected")
@@ -1389,6 +1396,8 @@ class _OnnxImporter:
         QuantizeLinear output to its type): the same bits, as ONNX's C-style cast wraps; only the
         recorded signedness changes."""
         x = self.tensor(node, 0)
+        if self.fold_qdq and x.dtype == "f32":  # a folded QuantizeLinear's output
+            return x
         if x.dtype != "i8":
             raise self.fail(f"casting a {x.dtype} tensor to {_dtype_name(at['to'])} is not supported (only between "
                             "INT8 and UINT8)")
@@ -1580,12 +1589,17 @@ _FOLD = {
 
 
 def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forward",
-                inline_weights: bool = False) -> OnnxImportResult:
+                inline_weights: bool = False, fold_qdq: bool = False) -> OnnxImportResult:
     """Lower an onnx.ModelProto (or a path) to MLIR; see the module banner.
 
     `input_shapes` maps graph input names to static shapes (needed only when
     an input has a dynamic dim other than the batch dim, which becomes 1).
     `inline_weights` writes real weight values (numerical tests only).
+    `fold_qdq` imports a quantized graph as the float graph it quantizes: a
+    QuantizeLinear on an activation passes it on, the DequantizeLinear after
+    it too, and the QLinear ops compute on their dequantized weights. That is
+    the graph a chip that folds requantization into its layers runs, for
+    placement; its numbers are the float model's, not the quantized one's.
     """
     if isinstance(model, (str, bytes)) or hasattr(model, "__fspath__"):
         try:
@@ -1600,4 +1614,4 @@ def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forwa
         except Exception as e:  # protobuf's DecodeError and kin: not an ONNX file
             raise UnsupportedError(f"'{model}' is not an ONNX model: {type(e).__name__}: "
                                    f"{first_line(e, 'cannot parse it')}") from e
-    return _OnnxImporter(model, input_shapes, func_name, inline_weights).run()
+    return _OnnxImporter(model, input_shapes, func_name, inline_weights, fold_qdq).run()

@@ -1686,6 +1686,50 @@ class OnnxQuantizedTest(unittest.TestCase):
                     ref = m(x).numpy()
                 support.run_numeric(self, import_onnx(om, inline_weights=True).text, [x.numpy()], [ref], atol=1e-5)
 
+    def test_fold_qdq_imports_the_float_graph_a_quantized_one_quantizes(self):
+        """With fold_qdq (`--fold-qdq`) a QDQ conv and a QLinearConv import as the float conv on the
+        dequantized weights: no i8 tensor and no element-wise Q/DQ work, the float graph's generics, the
+        same weights, the float numbers."""
+        rng = np.random.default_rng(4)
+        w = rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+        ws = (rng.random(4) * 0.01 + 0.002).astype(np.float32)
+        bias = rng.integers(-500, 500, 4).astype(np.int32)
+        xs, xz, ys, yz = np.float32(0.02), 128, np.float32(0.05), 100
+        params = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(ws, "ws"), _init("wz", [0] * 4, np.int8),
+                  numpy_helper.from_array(bias, "b"), _init("xs", xs, np.float32), _init("xz", xz, np.uint8)]
+        qdq = _graph_model(
+            [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+             helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"]),
+             helper.make_node("DequantizeLinear", ["w", "ws", "wz"], ["wd"], axis=0),
+             helper.make_node("DequantizeLinear", ["b", "bs"], ["bd"], axis=0),
+             helper.make_node("Conv", ["xd", "wd", "bd"], ["y"], pads=[1, 1, 1, 1])],
+            [_vi("x", [1, 3, 6, 6])], [_vi("y", None)], params + [numpy_helper.from_array(xs * ws, "bs")])
+        qlinear = _graph_model(
+            [helper.make_node("QuantizeLinear", ["x", "xs", "xz"], ["xq"]),
+             helper.make_node("QLinearConv", ["xq", "xs", "xz", "w", "ws", "wz", "ys", "yz", "b"], ["yq"],
+                              pads=[1, 1, 1, 1]),
+             helper.make_node("DequantizeLinear", ["yq", "ys", "yz"], ["y"])],
+            [_vi("x", [1, 3, 6, 6])], [_vi("y", None)],
+            params + [_init("ys", ys, np.float32), _init("yz", yz, np.uint8)])
+        wd = w.astype(np.float32) * ws[:, None, None, None]
+        bd = bias.astype(np.float32) * (xs * ws)
+        conv = _graph_model([helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1])],
+                            [_vi("x", [1, 3, 6, 6])], [_vi("y", None)],
+                            [numpy_helper.from_array(wd, "w"), numpy_helper.from_array(bd, "b")])
+        x = rng.standard_normal((1, 3, 6, 6)).astype(np.float32)
+        ref = torch.nn.functional.conv2d(torch.tensor(x), torch.tensor(wd), torch.tensor(bd), padding=1).numpy()
+        float_generics = import_onnx(conv).text.count("linalg.generic")
+        for name, model in (("QDQ", qdq), ("QLinearConv", qlinear)):
+            with self.subTest(name):
+                r = import_onnx(model, fold_qdq=True)
+                support.mlir_opt(self, r.text)
+                self.assertNotIn("i8>", r.text)
+                self.assertEqual(r.text.count("linalg.generic"), float_generics)
+                self.assertEqual(r.resources, {"w": (4, 3, 3, 3), "b": (4,)})
+                support.run_numeric(self, import_onnx(model, inline_weights=True, fold_qdq=True).text, [x], [ref],
+                                    atol=1e-4)
+                self.assertIn("i8>", import_onnx(model).text)  # without it, the int8 semantics
+
 
 if __name__ == "__main__":
     unittest.main()
