@@ -186,6 +186,36 @@ TEST(LocalMoves, DemoteSeveralResidentsForOneLargeWeight) {
               test::bruteForceOptimum(problem), 1e-9);
 }
 
+TEST(LocalMoves, DemoteResidentsOfEachMomentTheLevelIsFullest) {
+  // A 600-B weight of a memory-bound layer (60 s slow, 6 s fast) would fill
+  // the 900-B fast level beside an early 400-B activation and a late 500-B
+  // one, never live together, whose layers hide their traffic (the early
+  // one's wholly, the late one's but 5 s a side). The cheaper per byte, the
+  // early one, frees nothing while the late moment is the fullest; only
+  // after the late one goes is the early moment the fullest, and it must go
+  // too.
+  WorkloadGraph graph;
+  graph.name = "g";
+  graph.nodes = {test::makeNode("p1", 300, 0, 400),
+                 test::makeNode("c1", 300, 0, 1, {0}),
+                 test::makeNode("p2", 45, 0, 500, {1}),
+                 test::makeNode("c2", 45, 0, 1, {2}),
+                 test::makeNode("big", 1, 600, 1, {3})};
+  Target target = test::idealTarget(900);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement placement(problem.numNodes(), 0);
+  placement[4].weights = 1;
+  LocalMoves moves = improveByLocalMoves(model, placement);
+  EXPECT_EQ(moves.kept, 1u);
+  EXPECT_EQ(placement[4].weights, 0u);
+  EXPECT_EQ(placement[0].output, 1u);
+  EXPECT_EQ(placement[2].output, 1u);
+  EXPECT_TRUE(model.evaluate(placement).valid);
+  EXPECT_NEAR(model.evaluate(placement).latency,
+              test::bruteForceOptimum(problem), 1e-9);
+}
+
 TEST(LocalMoves, BreakTheTieFromAnyOptimumAndLeaveAnOverflowAlone) {
   // The two layers of BreaksTheModelsTiesForTheLayerWithLessSlack, started
   // from the tied optimum that gives a the room (as CBC may return it to

@@ -214,19 +214,27 @@ bool LocalSearch::makeRoom(TensorRef t, uint8_t level, double &latency) {
                      return a.lossPerByte < b.lossPerByte;
                    });
   // A resident that is not live when the level is fullest frees nothing
-  // there, so it stays.
+  // there, so it waits: once the residents of that moment are gone, another
+  // moment is the fullest (a weight holds its level all the time), and the
+  // scan starts again from the cheapest left.
   std::vector<Candidate> demoted;
-  for (size_t k = 0;
-       k < candidates.size() && session.overflow(level) > 0 && !outOfTrials();
-       ++k) {
-    const int64_t overflow = session.overflow(level);
-    ++trials;
-    double after = moveTo(candidates[k].r, candidates[k].down);
-    if (session.overflow(level) < overflow) {
-      latency = after;
-      demoted.push_back(candidates[k]);
-    } else {
-      moveTo(candidates[k].r, level);
+  for (bool freed = true; freed && session.overflow(level) > 0;) {
+    freed = false;
+    for (auto it = candidates.begin(); it != candidates.end() && !freed;) {
+      if (outOfTrials())
+        break;
+      const int64_t overflow = session.overflow(level);
+      ++trials;
+      double after = moveTo(it->r, it->down);
+      if (session.overflow(level) < overflow) {
+        latency = after;
+        demoted.push_back(*it);
+        it = candidates.erase(it);
+        freed = true;
+      } else {
+        moveTo(it->r, level);
+        ++it;
+      }
     }
   }
   if (keeps(latency))
