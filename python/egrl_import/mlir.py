@@ -1242,35 +1242,38 @@ class Emitter:
             extra.append(max(need, 0))
         return tuple(x.shape[:2]) + tuple(outs), extra
 
-    def max_pool(self, x: Value, kernel, stride, pads, dilation=None, ceil_mode=False) -> Value:
+    def max_pool(self, x: Value, kernel, stride, pads, dilation=None, ceil_mode=False, unsigned=False) -> Value:
         """tensor.pad with -inf + linalg.pooling_nchw_max (2-D; 1-D over a height of 1) or its NCDHW
-        generic (3-D)."""
+        generic (3-D). On i8 (quantized values, which only move) the padding is the type's least
+        value and the order signed, or with `unsigned` (UINT8) unsigned, which linalg's NCHW op
+        lacks: that one is the generic form."""
         sp = x.rank - 2
         dilation = dilation or (1,) * sp
         if sp == 1 == len(kernel):
             return self._height_one(x, lambda y: self.max_pool(y, (1, *kernel), (1, *stride), (0, pads[0], 0, pads[1]),
-                                                               (1, *dilation), ceil_mode))
+                                                               (1, *dilation), ceil_mode, unsigned))
         out, extra = self._pool_geometry(x, kernel, stride, pads, dilation, ceil_mode)
+        least = float("-inf") if x.dtype == "f32" else 0 if unsigned else -2 ** (int(x.dtype[1:]) - 1)
         if any(pads) or any(extra):
-            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + [h + e for h, e in zip(pads[sp:], extra)],
-                         float("-inf"))
-        init = self.fill(out, float("-inf"))
-        return self._pool("max", x, init, kernel, stride, dilation)
+            x = self.pad(x, [0, 0] + list(pads[:sp]), [0, 0] + [h + e for h, e in zip(pads[sp:], extra)], least)
+        init = self.fill(out, least, x.dtype)
+        return self._pool("max", x, init, kernel, stride, dilation, unsigned)
 
-    def _pool(self, kind, x, init, kernel, stride, dilation) -> Value:
-        """linalg.pooling_nchw_{max,sum}; in 3-D, where linalg has no NCDHW pooling op, the same
-        loops as a linalg.generic (the window's shape an unread tensor.empty operand, as in the
-        named ops, so it still matches the convolution interface)."""
+    def _pool(self, kind, x, init, kernel, stride, dilation, unsigned=False) -> Value:
+        """linalg.pooling_nchw_{max,sum}; in 3-D, where linalg has no NCDHW pooling op, and for an
+        unsigned max, the same loops as a linalg.generic (the window's shape an unread tensor.empty
+        operand, as in the named ops, so it still matches the convolution interface)."""
         k = self.empty(tuple(kernel), "f32")
         sp = x.rank - 2
-        if sp == 3:
+        if sp == 3 or unsigned:
             o, r = [f"d{2 + i}" for i in range(sp)], [f"d{2 + sp + i}" for i in range(sp)]
-            op = "arith.maximumf" if kind == "max" else "arith.addf"
-            return self.generic([(x, ["d0", "d1"] + _windows(o, r, stride, dilation)), (k, r)], init.shape, "f32",
+            op = {"f32": {"max": "arith.maximumf", "sum": "arith.addf"}}.get(
+                x.dtype, {"max": "arith.maxui" if unsigned else "arith.maxsi", "sum": "arith.addi"})[kind]
+            return self.generic([(x, ["d0", "d1"] + _windows(o, r, stride, dilation)), (k, r)], init.shape, x.dtype,
                                 ["parallel"] * (2 + sp) + ["reduction"] * sp,
-                                lambda b: b.op(f"{op} {b.args[0]}, {b.args[2]} : f32"), init=init,
+                                lambda b: b.op(f"{op} {b.args[0]}, {b.args[2]} : {x.dtype}"), init=init,
                                 out_dims=["d0", "d1"] + o)
-        v = Value(self._fresh(), init.shape, "f32")
+        v = Value(self._fresh(), init.shape, x.dtype)
         attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
         self._emit(f"{v.name} = linalg.pooling_nchw_{kind} {attrs} ins({x.name}, {k.name} : {x.type}, {k.type}) outs({init.name} : {init.type}) -> {v.type}")
         return v

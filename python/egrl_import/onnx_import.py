@@ -193,6 +193,7 @@ class _OnnxImporter:
                     if name:
                         self._check(name, val)
                         self.env[name] = val
+                self._pass_quant_type(node, outs)
             except UnsupportedError as e:  # the one place errors get the node's name and op type
                 raise UnsupportedError(f"{self.where(node)}: {e}") from e
             except Exception as e:  # a lowering bug: still one line that names the node
@@ -393,11 +394,17 @@ class _OnnxImporter:
     # -- lowering ---------------------------------------------------------------------
     def _lower(self, node):
         op = node.op_type
-        if node.domain not in ("", "ai.onnx"):
+        if node.domain not in ("", "ai.onnx") and not (node.domain == "com.microsoft" and op in _MS_QLINEAR):
             raise self.fail(f"custom domain '{node.domain}' is not supported")
         at = self.attrs(node)
         em = self.em
         ins = [self.get(node, i) for i in range(len(node.input))]
+        int8 = next((node.input[i] for i, x in enumerate(ins) if isinstance(x, Value) and x.dtype == "i8"), None)
+        if int8 is not None and (op not in _ON_INT8 or op == "Resize" and at.get("mode", "nearest") != "nearest"):
+            # Quantized values only move (or are clamped, by their type's order): arithmetic on
+            # them would compute on the integers, not on what they stand for.
+            raise self.fail(f"input '{int8}' is an INT8 / UINT8 tensor, which this op does not take here (data "
+                            "movement, MaxPool, Clip, Relu and the quantized ops do; dequantize it first)")
         if op in _FOLD and all(x is None or isinstance(x, np.ndarray) for x in ins):
             return np.asarray(_FOLD[op](self, node, ins, at))  # numpy scalars (np.take of a 0-d index) too
         if op == "Constant":
@@ -454,6 +461,10 @@ class _OnnxImporter:
                 raise self.fail("batch-norm input must have a channel dim")
             return em.batch_norm(x, self.tensor(node, 3), self.tensor(node, 4), self.tensor(node, 1),
                                  self.tensor(node, 2), at.get("epsilon", 1e-5))
+        if op == "Relu" and int8:
+            return self._int8_clamp(node, 0, None)
+        if op == "Relu" and node.input[0] in self._quant_state()[2]:  # max(q, 0) on the integers
+            return em.unary("clamp", self.tensor(node, 0), lo=self._folded_number(node, 0))
         if op == "Relu":
             return em.unary("relu", self.tensor(node, 0))
         if op == "InstanceNormalization":
@@ -493,6 +504,9 @@ class _OnnxImporter:
             if self.opset >= 11:
                 lo = self._scalar(node, 1)
                 hi = self._scalar(node, 2)
+            if int8:
+                return self._int8_clamp(node, lo, hi)
+            lo, hi = self._folded_number(node, lo), self._folded_number(node, hi)
             return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
         unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
                  "Neg": "neg", "Reciprocal": "reciprocal", "Abs": "abs", "Log": "log", "Softplus": "softplus",
@@ -532,22 +546,20 @@ class _OnnxImporter:
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
             return self._ceil_windows(node, at, x, em.max_pool(x, k, s, pads, tuple(at.get("dilations", (1,) * len(k))),
-                                                               bool(at.get("ceil_mode", 0))))
+                                                               bool(at.get("ceil_mode", 0)), self._unsigned(node)))
         if op == "AveragePool":
             x = self.tensor(node, 0)
             k, s, pads = self._window(node, at, x)
             return self._ceil_windows(node, at, x, em.avg_pool(x, k, s, pads, bool(at.get("ceil_mode", 0)),
                                                                bool(at.get("count_include_pad", 0))))
         if op == "GlobalAveragePool":
-            x = self.tensor(node, 0)
-            if x.rank not in (3, 4, 5):
-                raise self.fail("only 1-D, 2-D and 3-D (NCL, NCHW, NCDHW) global pooling is supported")
-            return em.adaptive_avg_pool(x, (1,) * (x.rank - 2))
+            return self._global_avg_pool(self.tensor(node, 0))
         if op == "GlobalMaxPool":
             x = self.tensor(node, 0)
             if x.rank not in (3, 4, 5):
                 raise self.fail("only 1-D, 2-D and 3-D (NCL, NCHW, NCDHW) global pooling is supported")
-            return em.max_pool(x, x.shape[2:], (1,) * (x.rank - 2), (0,) * (2 * x.rank - 4))
+            return em.max_pool(x, x.shape[2:], (1,) * (x.rank - 2), (0,) * (2 * x.rank - 4),
+                               unsigned=self._unsigned(node))
         if op == "Flatten":
             x = self.tensor(node, 0)
             axis = self._axis(at.get("axis", 1), x.rank, inclusive=True) if x.rank else 0
@@ -600,13 +612,7 @@ class _OnnxImporter:
             x, index = self.tensor(node, 0), self.tensor(node, 1)
             return em.gather(x, self._axis(at.get("axis", 0), x.rank), index, wrap_negative=True)
         if op == "Concat":
-            xs = [self.value(v) for v in ins if v is not None]
-            axis = self._axis(at["axis"], xs[0].rank)
-            shapes = [list(v.shape) for v in xs]
-            if any(len(sh) != len(shapes[0]) or any(a != b for k, (a, b) in enumerate(zip(sh, shapes[0])) if k != axis)
-                   for sh in shapes):
-                raise self.fail(f"inputs of shapes {shapes} do not concatenate on axis {axis}")
-            return em.concat(xs, axis)
+            return self._concat([v for v in ins if v is not None], at)
         if op == "Split":
             return self._split(node, at)
         if op == "Slice":
@@ -653,6 +659,8 @@ class _OnnxImporter:
             return em.cast(self.tensor(node, 0), to)
         if op in _QUANTIZED:
             return self._quantized(node, at)
+        if op in _MS_QLINEAR:
+            return self._ms_qlinear(node, at)
         raise self.fail("op type is not supported")
 
     # -- op helpers -------------------------------------------------------------------
@@ -1008,6 +1016,20 @@ class _OnnxImporter:
         pads = self._pads(at, n, k, s, d, x.shape[2:])
         return self.em.conv(x, w, b, s, pads, d, at.get("group", 1))
 
+    def _global_avg_pool(self, x):
+        if x.rank not in (3, 4, 5):
+            raise self.fail("only 1-D, 2-D and 3-D (NCL, NCHW, NCDHW) global pooling is supported")
+        return self.em.adaptive_avg_pool(x, (1,) * (x.rank - 2))
+
+    def _concat(self, ins, at):
+        xs = [self.value(v) for v in ins]
+        axis = self._axis(at["axis"], xs[0].rank)
+        shapes = [list(v.shape) for v in xs]
+        if any(len(sh) != len(shapes[0]) or any(a != b for k, (a, b) in enumerate(zip(sh, shapes[0])) if k != axis)
+               for sh in shapes):
+            raise self.fail(f"inputs of shapes {shapes} do not concatenate on axis {axis}")
+        return self.em.concat(xs, axis)
+
     def _pad(self, node, at):
         x = self.tensor(node, 0)
         mode = at.get("mode", "constant")
@@ -1018,6 +1040,7 @@ class _OnnxImporter:
             value = self._scalar(node, 2) if len(node.input) > 2 and node.input[2] else 0.0
         else:
             pads, value = list(at["pads"]), at.get("value", 0.0)
+        value = self._folded_number(node, value)
         if len(node.input) > 3 and node.input[3]:
             raise self.fail("pads on chosen axes are not supported")
         if len(pads) != 2 * x.rank or any(p < 0 for p in pads):
@@ -1246,17 +1269,18 @@ class _OnnxImporter:
     # f32 between Q/DQ points (the spec's integer accumulation, within f32 rounding).
     _qtypes = None  # ONNX element type of each quantized tensor these lowerings produce
     _qorigin = None  # a folded QuantizeLinear's output -> the initializer it quantized
+    _qfolded = None  # with fold_qdq, a quantized tensor left in float -> its (scale, zero point, axis)
     _inferred_types = None
 
     def _quant_state(self):
         if self._qtypes is None:
-            self._qtypes, self._qorigin = {}, {}
-        return self._qtypes, self._qorigin
+            self._qtypes, self._qorigin, self._qfolded = {}, {}, {}
+        return self._qtypes, self._qorigin, self._qfolded
 
     def _elem_type(self, name):
         """ONNX element type of tensor `name`: the one a quantized lowering gave it, an
         initializer's, or ONNX type inference's (None if unknown)."""
-        qtypes, _ = self._quant_state()
+        qtypes = self._quant_state()[0]
         if name in qtypes:
             return qtypes[name]
         if name in self.init_protos:
@@ -1335,6 +1359,7 @@ class _OnnxImporter:
         """QuantizeLinear of a run-time tensor: saturate(roundeven(x / scale) + zp) as i8; with
         fold_qdq, x itself."""
         if self.fold_qdq and x.dtype == "f32":
+            self._quant_state()[2][node.output[0]] = (scale, zp, a)
             return x
         em = self.em
         if x.dtype == "i32":  # opset 13 quantizes int32 too, dividing as floats
@@ -1366,7 +1391,7 @@ class _OnnxImporter:
                     * self._along(scale, a, x.ndim)).astype(np.float32)
             if x.ndim == 0:
                 return data
-            _, origin = self._quant_state()
+            _, origin, _ = self._quant_state()
             name = origin.get(node.input[i], node.input[i])
             return _Weight(name, tuple(x.shape), data=data if self.inline_weights else None)
         x = self.value(x)
@@ -1406,7 +1431,7 @@ class _OnnxImporter:
 
     def _quantized(self, node, at):
         op, T = node.op_type, onnx.TensorProto
-        qtypes, origin = self._quant_state()
+        qtypes, origin, _ = self._quant_state()
         if at.get("block_size", 0):
             raise self.fail(f"block_size {at['block_size']} (blocked quantization) is not supported (per-tensor "
                             "or per-axis)")
@@ -1453,11 +1478,96 @@ class _OnnxImporter:
         qtypes[node.output[0]] = yt
         return self._quantize(node, y, ys, yz, None, yt)
 
+    def _ms_qlinear(self, node, at):
+        """ONNX Runtime's QLinearAdd / QLinearMul (A, its scale and zero point, B, its, C's),
+        QLinearGlobalAveragePool (X, its, Y's) and QLinearConcat (Y's, then X, its scale and zero
+        point per input): per-tensor parameters, dequantize -> the float op -> quantize, as the
+        QLinear ops of the ONNX domain."""
+        op, n = node.op_type, len(node.input)
+        if op == "QLinearConcat":
+            if n < 5 or (n - 2) % 3:
+                raise self.fail(f"{n} inputs: Y's scale and zero point, then a tensor, its scale and zero point "
+                                "per input expected")
+            groups, out = [(i, i + 1, i + 2) for i in range(2, n, 3)], (0, 1)
+        elif op == "QLinearGlobalAveragePool":
+            if at.get("channels_last", 0):
+                raise self.fail("channels_last=1 is not supported (NCHW)")
+            groups, out = [(0, 1, 2)], (3, 4)
+        else:
+            groups, out = [(0, 1, 2), (3, 4, 5)], (6, 7)
+        xs = []
+        for xi, si, zi in groups:
+            s, z, _ = self._quant_params(node, si, zi, (), None)
+            x = self._dequantize(node, xi, s, z, None, self._quant_type(node, zi, xi))
+            xs.append(_number(x) if isinstance(x, np.ndarray) else self.value(x))  # a scalar constant
+        ys, yz, _ = self._quant_params(node, *out, (), None)
+        yt = self._quant_type(node, out[1], groups[0][0])
+        if op == "QLinearGlobalAveragePool":
+            y = self._global_avg_pool(xs[0])
+        elif op == "QLinearConcat":
+            y = self._concat(xs, at)
+        else:
+            y = self.em.binary("add" if op == "QLinearAdd" else "mul", *xs)
+        self._quant_state()[0][node.output[0]] = yt
+        return self._quantize(node, y, ys, yz, None, yt)
+
+    def _unsigned(self, node) -> bool:
+        """Whether input 0, an i8 tensor, holds UINT8 values (else INT8, or not i8)."""
+        x = self.get(node, 0)
+        return isinstance(x, Value) and x.dtype == "i8" and self._elem_type(node.input[0]) == onnx.TensorProto.UINT8
+
+    def _int8_clamp(self, node, lo, hi):
+        """Clip (Relu: lo 0) of an INT8 / UINT8 tensor: integer bounds, compared in its type's order."""
+        x, kind = self.tensor(node, 0), "ui" if self._unsigned(node) else "si"
+        bounds = [(f"arith.{m}{kind}", self.em.scalar(int(v), "i8")) for m, v in (("max", lo), ("min", hi))
+                  if v is not None]
+
+        def fn(b, n):
+            r = n[0]
+            for op, c in bounds:
+                r = b.op(f"{op} {r}, {c} : i8")
+            return r
+
+        return self.em.elementwise([x], fn, "i8")
+
+    def _pass_quant_type(self, node, outs):
+        """An i8 output of an op that moves i8 values holds its input's type (INT8 or UINT8); with
+        fold_qdq, the output of such an op on a quantized tensor left in float is one too."""
+        qtypes, _, folded = self._quant_state()
+        src = next((i for i in node.input if isinstance(self.env.get(i), Value) and self.env[i].dtype == "i8"), None)
+        for name, val in zip(node.output, outs):
+            if src is not None and isinstance(val, Value) and val.dtype == "i8" and name and name not in qtypes:
+                t = self._elem_type(src)
+                if t is not None:
+                    qtypes[name] = t
+        was = next((folded[i] for i in node.input if i in folded), None)
+        if was is not None and node.op_type in _ON_INT8 and node.op_type not in _QUANTIZED + _MS_QLINEAR:
+            for name in node.output:
+                folded.setdefault(name, was)
+
+    def _folded_number(self, node, v):
+        """A number an op applies to input 0 (Clip's bounds, Pad's value): with fold_qdq on a quantized
+        tensor left in float, the value the integer v stands for, (v - zero point) * scale."""
+        was = self._quant_state()[2].get(node.input[0])
+        if v is None or was is None:
+            return v
+        scale, zp, a = was
+        if a is not None:
+            raise self.fail(f"input '{node.input[0]}' is quantized per axis: its {node.op_type} values cannot be "
+                            "dequantized to one number (with --fold-qdq)")
+        return float((np.float32(v) - np.float32(zp[0])) * scale[0])
+
 
 _ARITH = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "div", "Pow": "pow",
           "Max": "max", "Min": "min", "Sum": "add", "Mean": "add"}
 _VARIADIC = ("Max", "Min", "Sum", "Mean")
 _QUANTIZED = ("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul")
+# ONNX Runtime's operator-oriented int8 ops (com.microsoft domain, as its quantize_static writes).
+_MS_QLINEAR = ("QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearConcat")
+# Ops that take an INT8 / UINT8 (i8) tensor: they move its values, or compare them in its order.
+_ON_INT8 = ("Identity", "Dropout", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split",
+            "Slice", "DepthToSpace", "SpaceToDepth", "Resize", "MaxPool", "GlobalMaxPool", "Pad", "Clip", "Relu",
+            "Shape", "Cast") + _QUANTIZED + _MS_QLINEAR
 _QRANGE = {onnx.TensorProto.INT8: (-128, 127), onnx.TensorProto.UINT8: (0, 255),
            onnx.TensorProto.INT32: (-2**31, 2**31 - 1)}
 # Types newer than onnx 1.12, which names them by number only.

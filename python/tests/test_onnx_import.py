@@ -1730,6 +1730,97 @@ class OnnxQuantizedTest(unittest.TestCase):
                                     atol=1e-4)
                 self.assertIn("i8>", import_onnx(model).text)  # without it, the int8 semantics
 
+    def test_int8_tensors_move_pool_pad_and_clamp_in_their_types_order(self):
+        """ONNX Runtime's QOperator graphs move quantized tensors between the QLinear ops: MaxPool
+        (padding below the type's range), Pad with the zero point, Clip and Relu (integer bounds),
+        Transpose, Reshape, Slice, Concat and GlobalMaxPool on INT8 and UINT8 values, compared in
+        the type's order (uint8 200 above 100), equal numpy on the integers. With fold_qdq the same
+        graph is float ops on x, Pad's value and Clip's bounds the numbers they stand for."""
+        rng = np.random.default_rng(5)
+        x = (rng.standard_normal((1, 3, 5, 5)) * 4).astype(np.float32)
+
+        def graph(ints, pool, pad, clip, relu):  # the ops on integers (or floats), in numpy
+            p = np.pad(ints, [(0, 0), (0, 0), (1, 1), (1, 1)], constant_values=pool)
+            m = p[:, :, :6, :6].reshape(1, 3, 3, 2, 3, 2).max(axis=(3, 5))  # MaxPool 2x2, stride 2, pads 1
+            m = np.clip(np.pad(m, [(0, 0), (0, 0), (0, 1), (1, 0)], constant_values=pad), *clip)
+            m = np.maximum(m, relu) if relu is not None else m
+            t = m.transpose(0, 2, 3, 1).reshape(1, -1, 3)[:, 1:10]
+            return np.concatenate([t, t[:, ::2]], axis=1), m.max(axis=(2, 3), keepdims=True)
+
+        for qt, zp, s, clip, relu in ((np.uint8, 128, 0.05, (100, 200), None), (np.int8, -3, 0.04, (-100, 90), 0)):
+            with self.subTest(qt.__name__):
+                lo, hi = (0, 255) if qt == np.uint8 else (-128, 127)
+                nodes = [helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+                         helper.make_node("MaxPool", ["q"], ["m"], kernel_shape=[2, 2], strides=[2, 2],
+                                          pads=[1, 1, 1, 1]),
+                         helper.make_node("Pad", ["m", "pads", "z"], ["p"]),
+                         helper.make_node("Clip", ["p", "lo", "hi"], ["c"]),
+                         helper.make_node("Relu" if relu is not None else "Identity", ["c"], ["r"]),
+                         helper.make_node("Transpose", ["r"], ["t"], perm=[0, 2, 3, 1]),
+                         helper.make_node("Reshape", ["t", "shape"], ["f"]),
+                         helper.make_node("Slice", ["f", "st", "en", "ax"], ["sl"]),
+                         helper.make_node("Slice", ["sl", "st0", "en", "ax", "two"], ["rev"]),
+                         helper.make_node("Concat", ["sl", "rev"], ["cat"], axis=1),
+                         helper.make_node("GlobalMaxPool", ["r"], ["g"]),
+                         helper.make_node("DequantizeLinear", ["cat", "s", "z"], ["y"]),
+                         helper.make_node("DequantizeLinear", ["g", "s", "z"], ["gy"])]
+                inits = [_init("s", s, np.float32), _init("z", zp, qt), _init("pads", [0, 0, 0, 1, 0, 0, 1, 0], np.int64),
+                         _init("lo", clip[0], qt), _init("hi", clip[1], qt), _init("shape", [1, -1, 3], np.int64),
+                         _init("st", [1], np.int64), _init("en", [10], np.int64), _init("ax", [1], np.int64),
+                         _init("st0", [0], np.int64), _init("two", [2], np.int64)]
+                m = _graph_model(nodes, [_vi("x", [1, 3, 5, 5])], [_vi("y", None), _vi("gy", None)], inits, opset=14)
+                ints = _quantize(x, np.float32(s), zp, lo, hi)
+                want = [_dequantize(v, np.float32(s), zp) for v in graph(ints, lo, zp, clip, relu)]
+                fold = graph(x, -np.inf, 0.0, [(c - zp) * np.float32(s) for c in clip],
+                             None if relu is None else (relu - zp) * np.float32(s))
+                for fold_qdq, ref in ((False, want), (True, fold)):
+                    r = import_onnx(m, fold_qdq=fold_qdq)
+                    support.mlir_opt(self, r.text)
+                    self.assertEqual("i8>" in r.text, not fold_qdq)
+                    support.run_numeric(self, r.text, [x], ref, atol=1e-5)
+
+    def test_onnx_runtime_qlinear_add_mul_global_average_pool_and_concat(self):
+        """ONNX Runtime's com.microsoft QLinearAdd, QLinearMul (a constant uint8 operand, folded to a
+        weight), QLinearGlobalAveragePool and QLinearConcat, as its quantize_static writes them: equal
+        numpy's dequantize -> float op -> quantize (within one step at an f32 tie); with fold_qdq, the
+        float ops on x and y."""
+        rng = np.random.default_rng(6)
+        x, y = rng.standard_normal((2, 1, 3, 4, 4)).astype(np.float32)
+        c = rng.integers(0, 256, (1, 3, 1, 1)).astype(np.uint8)
+        p = {"x": (0.02, 128), "y": (0.03, 100), "a": (0.05, 120), "c": (0.01, 50), "m": (0.04, 130),
+             "g": (0.02, 110), "o": (0.06, 128)}
+        ms = lambda op, ins, out, **kw: helper.make_node(op, ins, [out], domain="com.microsoft", **kw)
+        qp = lambda k: [k + "s", k + "z"]
+        nodes = [helper.make_node("QuantizeLinear", ["x"] + qp("x"), ["xq"]),
+                 helper.make_node("QuantizeLinear", ["y"] + qp("y"), ["yq"]),
+                 ms("QLinearAdd", ["xq"] + qp("x") + ["yq"] + qp("y") + qp("a"), "aq"),
+                 ms("QLinearMul", ["aq"] + qp("a") + ["c"] + qp("c") + qp("m"), "mq"),
+                 ms("QLinearGlobalAveragePool", ["mq"] + qp("m") + qp("g"), "gq"),
+                 ms("QLinearConcat", qp("o") + ["xq"] + qp("x") + ["aq"] + qp("a"), "oq", axis=1),
+                 helper.make_node("DequantizeLinear", ["gq"] + qp("g"), ["g"]),
+                 helper.make_node("DequantizeLinear", ["oq"] + qp("o"), ["o"])]
+        inits = [numpy_helper.from_array(c, "c")] + [
+            t for k, (sc, z) in p.items() for t in (_init(k + "s", sc, np.float32), _init(k + "z", z, np.uint8))]
+        g = helper.make_graph(nodes, "g", [_vi("x", [1, 3, 4, 4]), _vi("y", [1, 3, 4, 4])],
+                              [_vi("g", None), _vi("o", None)], inits)
+        m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13), helper.make_opsetid("com.microsoft", 1)])
+        qdq = lambda v, k: _dequantize(_quantize(v, np.float32(p[k][0]), p[k][1], 0, 255), np.float32(p[k][0]), p[k][1])
+        a = qdq(qdq(x, "x") + qdq(y, "y"), "a")
+        mm = qdq(a * _dequantize(c, np.float32(p["c"][0]), p["c"][1]), "m")
+        want = [qdq(mm.mean(axis=(2, 3), keepdims=True), "g"), qdq(np.concatenate([qdq(x, "x"), a], axis=1), "o")]
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.resources, {"c": (1, 3, 1, 1)})
+        got = support.execute.run_forward(import_onnx(m, inline_weights=True).text, [x, y], [w.shape for w in want])
+        for gv, wv, k in zip(got, want, "go"):
+            self.assertLessEqual(np.abs(gv - wv).max(), p[k][0] * 1.01)
+            self.assertGreater(np.isclose(gv, wv, atol=1e-6).mean(), 0.95)
+        cd = _dequantize(c, np.float32(p["c"][0]), p["c"][1])
+        fold = [((x + y) * cd).mean(axis=(2, 3), keepdims=True), np.concatenate([x, x + y], axis=1)]
+        r = import_onnx(m, inline_weights=True, fold_qdq=True)
+        self.assertNotIn("i8>", r.text)
+        support.run_numeric(self, r.text, [x, y], fold, atol=1e-5)
+
 
 if __name__ == "__main__":
     unittest.main()
