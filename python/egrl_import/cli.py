@@ -232,6 +232,18 @@ def main(argv=None) -> int:
                 # rather than have what it computes change silently.
                 print(f"egrl-import: note: {one_line(a.model)} is in training mode; it is imported for "
                       "inference (.eval(): dropout off, batch-norm on its running statistics)", file=sys.stderr)
+            if a.trace == "auto":
+                from .torch_import import quantized_part
+
+                part = quantized_part(module)
+                if part is not None:  # only torch.onnx.export reads quantized modules
+                    missing = _require("onnx")
+                    if missing:
+                        print(missing, file=sys.stderr)
+                        return 2
+                    print(f"egrl-import: note: {one_line(a.model)} is quantized ({part}); used the onnx route "
+                          "(torch.onnx.export)", file=sys.stderr)
+                    a.trace = "onnx"
             if a.export_onnx:
                 _export_onnx(module, inputs, a.opset, a.export_onnx)
             if a.trace == "onnx":

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from .mlir import Emitter, UnsupportedError, Value, first_line, sanitize, source_position
 
-__all__ = ["import_module", "TorchImportResult"]
+__all__ = ["import_module", "quantized_part", "TorchImportResult"]
 
 _DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
 _DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}  # constants may also be boolean masks
@@ -1287,6 +1287,22 @@ def _has_value(a) -> bool:
 
 
 TRACES = ("auto", "fx", "aten")
+# Where torch keeps quantized (converted), QAT and observer modules: ops on quantized tensors and
+# packed int8 weights, which neither route lowers.
+_QUANTIZED_MODULES = ("torch.ao.nn.quantized", "torch.nn.quantized", "torch.ao.nn.intrinsic.quantized",
+                      "torch.nn.intrinsic.quantized", "torch.ao.nn.qat", "torch.nn.qat", "torch.ao.nn.intrinsic.qat",
+                      "torch.nn.intrinsic.qat", "torch.ao.quantization.fake_quantize",
+                      "torch.ao.quantization.observer")
+
+
+def quantized_part(module: nn.Module) -> str | None:
+    """'path' (Type) of the first quantized, QAT or fake-quant submodule of `module`, else None."""
+    for path, m in module.named_modules():
+        kind = type(m).__module__
+        if kind.startswith(_QUANTIZED_MODULES):
+            return f"'{path or '(root)'}' ({kind}.{type(m).__name__})"
+    return None
+
 
 
 def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
@@ -1310,6 +1326,11 @@ def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
                                    "(a forward taking a dict, a list or a number is not supported)")
     if trace not in TRACES:
         raise ValueError(f"trace must be one of {TRACES}, got {trace!r}")
+    part = quantized_part(module)
+    if part is not None:
+        raise UnsupportedError(f"{type(module).__name__} is quantized ({part}): the fx and aten routes import float "
+                               "models; --trace onnx imports it (torch.onnx.export's QuantizeLinear / "
+                               "DequantizeLinear graph)")
     if trace in ("fx", "auto"):
         try:
             return _FxImporter(module, example_inputs, func_name, inline_weights).run()

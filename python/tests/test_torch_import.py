@@ -1166,6 +1166,53 @@ class UnsupportedOpTest(unittest.TestCase):
         self.assertIn("call_module 1", msg)
         self.assertIn("Upsample", msg)
 
+    def test_quantized_modules_are_refused_naming_them_and_auto_takes_the_onnx_route(self):
+        """An eager-mode quantized model (convert) and a QAT one (prepare_qat: fake-quant modules)
+        are one-line errors on the fx and aten routes, naming the quantized module and --trace onnx;
+        the CLI's default --trace auto imports them through torch.onnx.export, with a note."""
+        factory = ("import torch, torch.nn as nn, torch.ao.quantization as tq\n"
+                   "def make(qat=False):\n"
+                   "    torch.backends.quantized.engine = next(e for e in ('qnnpack', 'fbgemm')\n"
+                   "                                           if e in torch.backends.quantized.supported_engines)\n"
+                   "    m = nn.Sequential(tq.QuantStub(), nn.Conv2d(3, 4, 3), nn.ReLU(), tq.DeQuantStub())\n"
+                   "    m.qconfig = tq.get_default_qat_qconfig(torch.backends.quantized.engine, 0) if qat else \\\n"
+                   "        tq.get_default_qconfig(torch.backends.quantized.engine)\n"
+                   "    (tq.prepare_qat if qat else tq.prepare)(m.train(qat), inplace=True)\n"
+                   "    m(torch.randn(1, 3, 6, 6))\n"
+                   "    if qat:\n"
+                   "        m.apply(tq.disable_observer)\n"
+                   "        return m.eval(), [torch.randn(1, 3, 6, 6)]\n"
+                   "    return tq.convert(m.eval()), [torch.randn(1, 3, 6, 6)]\n"
+                   "def make_qat():\n"
+                   "    return make(True)\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "qnet.py"), "w") as f:
+                f.write(factory)
+            sys.path.insert(0, d)
+            try:
+                import qnet
+                for name, want in (("make", "'0' (torch.ao.nn.quantized.modules.Quantize)"),
+                                   ("make_qat", "'0.activation_post_process' (torch.ao.quantization.fake_quantize.")):
+                    m, ins = getattr(qnet, name)()
+                    for trace in ("fx", "aten", "auto"):
+                        with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
+                            import_module(m, ins, trace=trace)
+                        self.assertNotIn("\n", str(cm.exception))
+                        self.assertIn(f"Sequential is quantized ({want}", str(cm.exception))
+                        self.assertIn("--trace onnx imports it", str(cm.exception))
+            finally:
+                sys.path.remove(d)
+                sys.modules.pop("qnet", None)
+            if not support.HAVE_ONNX:
+                return
+            for name in ("make", "make_qat"):
+                p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                    f"qnet:{name}"], capture_output=True, text=True, timeout=120, cwd=d)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(f"egrl-import: note: qnet:{name} is quantized (", p.stderr)
+                self.assertIn("used the onnx route", p.stderr)
+                self.assertIn("linalg.conv_2d_nchw_fchw", p.stdout)
+
     def test_unsupported_function(self):
         class M(nn.Module):
             def forward(self, x):
