@@ -130,6 +130,29 @@ TEST(Greedy, BreaksTheModelsTiesForTheLayerWithLessSlack) {
       "1 local move after it (1 breaking ties)");
 }
 
+/// A graph on test::idealTarget(fastCapacity), for the local moves' tests:
+/// `start` is every tensor in the fast level (0) or every one in the slow.
+struct LocalMovesCase {
+  LocalMovesCase(std::vector<Node> nodes, int64_t fastCapacity, uint8_t start)
+      : graph(makeGraph(std::move(nodes))),
+        target(test::idealTarget(fastCapacity)), problem(graph, target),
+        model(problem), placement(problem.numNodes(), start) {}
+  static WorkloadGraph makeGraph(std::vector<Node> nodes) {
+    WorkloadGraph graph;
+    graph.name = "g";
+    graph.nodes = std::move(nodes);
+    return graph;
+  }
+  double latency() const { return model.evaluate(placement).latency; }
+  LocalMoves improve() { return improveByLocalMoves(model, placement); }
+
+  WorkloadGraph graph;
+  Target target;
+  Problem problem;
+  AnalyticalModel model;
+  Placement placement;
+};
+
 TEST(LocalMoves, AlternateLevelsAlongAChainOfLargeActivations) {
   // a -> b -> c -> d, a, b and c each writing 1000 B that the next reads;
   // the fast level holds one of them while two are live. b in it saves 180
@@ -138,23 +161,18 @@ TEST(LocalMoves, AlternateLevelsAlongAChainOfLargeActivations) {
   // c, never live together. From b alone, a pair (a up, b down) is slower,
   // and only promoting b's consumer c into the room b leaves as well gets
   // there: one move of three tensors.
-  WorkloadGraph graph;
-  graph.name = "chain";
-  graph.nodes = {
-      test::makeNode("a", 60, 0, 1000), test::makeNode("b", 1, 0, 1000, {0}),
-      test::makeNode("c", 1, 0, 1000, {1}), test::makeNode("d", 60, 0, 1, {2})};
-  Target target = test::idealTarget(1010);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  Placement placement(problem.numNodes(), 1);
-  placement[1].output = placement[3].output = 0;
-  LocalMoves moves = improveByLocalMoves(model, placement);
+  LocalMovesCase c({test::makeNode("a", 60, 0, 1000),
+                    test::makeNode("b", 1, 0, 1000, {0}),
+                    test::makeNode("c", 1, 0, 1000, {1}),
+                    test::makeNode("d", 60, 0, 1, {2})},
+                   1010, 1);
+  c.placement[1].output = c.placement[3].output = 0;
+  LocalMoves moves = c.improve();
   EXPECT_EQ(moves.kept, 1u);
-  EXPECT_EQ(placement[0].output, 0u);
-  EXPECT_EQ(placement[1].output, 1u);
-  EXPECT_EQ(placement[2].output, 0u);
-  EXPECT_NEAR(model.evaluate(placement).latency,
-              test::bruteForceOptimum(problem), 1e-9);
+  EXPECT_EQ(c.placement[0].output, 0u);
+  EXPECT_EQ(c.placement[1].output, 1u);
+  EXPECT_EQ(c.placement[2].output, 0u);
+  EXPECT_NEAR(c.latency(), test::bruteForceOptimum(c.problem), 1e-9);
 }
 
 TEST(LocalMoves, DemoteSeveralResidentsForOneLargeWeight) {
@@ -163,27 +181,21 @@ TEST(LocalMoves, DemoteSeveralResidentsForOneLargeWeight) {
   // layer's 1000-B weight (100 s slow, 10 s fast) waits in the slow one.
   // No single resident frees the 950 B it needs, so neither a move nor a
   // pair gets it there: only demoting all three (5 s each) for its 90 s.
-  WorkloadGraph graph;
-  graph.name = "g";
-  graph.nodes = {test::makeNode("s1", 30, 350, 1),
-                 test::makeNode("s2", 30, 350, 1, {0}),
-                 test::makeNode("s3", 30, 350, 1, {1}),
-                 test::makeNode("big", 1, 1000, 1, {2})};
-  Target target = test::idealTarget(1100);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  Placement placement(problem.numNodes(), 0);
-  placement[3].weights = 1;
-  const double before = model.evaluate(placement).latency;
-  LocalMoves moves = improveByLocalMoves(model, placement);
+  LocalMovesCase c({test::makeNode("s1", 30, 350, 1),
+                    test::makeNode("s2", 30, 350, 1, {0}),
+                    test::makeNode("s3", 30, 350, 1, {1}),
+                    test::makeNode("big", 1, 1000, 1, {2})},
+                   1100, 0);
+  c.placement[3].weights = 1;
+  const double before = c.latency();
+  LocalMoves moves = c.improve();
   EXPECT_EQ(moves.kept, 1u);
-  EXPECT_EQ(placement[3].weights, 0u);
+  EXPECT_EQ(c.placement[3].weights, 0u);
   for (unsigned node : {0u, 1u, 2u})
-    EXPECT_EQ(placement[node].weights, 1u) << node;
-  EXPECT_TRUE(model.evaluate(placement).valid);
-  EXPECT_NEAR(model.evaluate(placement).latency, before - 75, 0.1);
-  EXPECT_NEAR(model.evaluate(placement).latency,
-              test::bruteForceOptimum(problem), 1e-9);
+    EXPECT_EQ(c.placement[node].weights, 1u) << node;
+  EXPECT_TRUE(c.model.evaluate(c.placement).valid);
+  EXPECT_NEAR(c.latency(), before - 75, 0.1);
+  EXPECT_NEAR(c.latency(), test::bruteForceOptimum(c.problem), 1e-9);
 }
 
 TEST(LocalMoves, DemoteResidentsOfEachMomentTheLevelIsFullest) {
@@ -194,55 +206,44 @@ TEST(LocalMoves, DemoteResidentsOfEachMomentTheLevelIsFullest) {
   // early one, frees nothing while the late moment is the fullest; only
   // after the late one goes is the early moment the fullest, and it must go
   // too.
-  WorkloadGraph graph;
-  graph.name = "g";
-  graph.nodes = {test::makeNode("p1", 300, 0, 400),
-                 test::makeNode("c1", 300, 0, 1, {0}),
-                 test::makeNode("p2", 45, 0, 500, {1}),
-                 test::makeNode("c2", 45, 0, 1, {2}),
-                 test::makeNode("big", 1, 600, 1, {3})};
-  Target target = test::idealTarget(900);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  Placement placement(problem.numNodes(), 0);
-  placement[4].weights = 1;
-  LocalMoves moves = improveByLocalMoves(model, placement);
+  LocalMovesCase c({test::makeNode("p1", 300, 0, 400),
+                    test::makeNode("c1", 300, 0, 1, {0}),
+                    test::makeNode("p2", 45, 0, 500, {1}),
+                    test::makeNode("c2", 45, 0, 1, {2}),
+                    test::makeNode("big", 1, 600, 1, {3})},
+                   900, 0);
+  c.placement[4].weights = 1;
+  LocalMoves moves = c.improve();
   EXPECT_EQ(moves.kept, 1u);
-  EXPECT_EQ(placement[4].weights, 0u);
-  EXPECT_EQ(placement[0].output, 1u);
-  EXPECT_EQ(placement[2].output, 1u);
-  EXPECT_TRUE(model.evaluate(placement).valid);
-  EXPECT_NEAR(model.evaluate(placement).latency,
-              test::bruteForceOptimum(problem), 1e-9);
+  EXPECT_EQ(c.placement[4].weights, 0u);
+  EXPECT_EQ(c.placement[0].output, 1u);
+  EXPECT_EQ(c.placement[2].output, 1u);
+  EXPECT_TRUE(c.model.evaluate(c.placement).valid);
+  EXPECT_NEAR(c.latency(), test::bruteForceOptimum(c.problem), 1e-9);
 }
 
 TEST(LocalMoves, BreakTheTieFromAnyOptimumAndLeaveAnOverflowAlone) {
   // The two layers of BreaksTheModelsTiesForTheLayerWithLessSlack, started
   // from the tied optimum that gives a the room (as CBC may return it to
   // ilp): the local moves hand it to b, and the model's latency stays.
-  WorkloadGraph graph;
-  graph.name = "g";
-  graph.nodes = {test::makeNode("a", 300, 1000, 1),
-                 test::makeNode("b", 150, 1000, 1, {0})};
-  Target target = test::idealTarget(1010);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  Placement placement(problem.numNodes(), 0);
-  placement[1].weights = 1;
-  const double before = model.evaluate(placement).latency;
-  LocalMoves moves = improveByLocalMoves(model, placement);
+  LocalMovesCase c({test::makeNode("a", 300, 1000, 1),
+                    test::makeNode("b", 150, 1000, 1, {0})},
+                   1010, 0);
+  c.placement[1].weights = 1;
+  const double before = c.latency();
+  LocalMoves moves = c.improve();
   EXPECT_EQ(moves.kept, 1u);
   EXPECT_EQ(moves.tieBreaks, 1u);
-  EXPECT_EQ(placement[0].weights, 1u);
-  EXPECT_EQ(placement[1].weights, 0u);
-  EXPECT_NEAR(model.evaluate(placement).latency, before, 1e-9);
+  EXPECT_EQ(c.placement[0].weights, 1u);
+  EXPECT_EQ(c.placement[1].weights, 0u);
+  EXPECT_NEAR(c.latency(), before, 1e-9);
   EXPECT_EQ(moves.describe(), ", 1 local move after it (1 breaking ties)");
 
   // Both weights fast overflow the level: not a start to improve.
-  Placement overflowing(problem.numNodes(), 0);
-  LocalMoves none = improveByLocalMoves(model, overflowing);
+  Placement overflowing(c.problem.numNodes(), 0);
+  LocalMoves none = improveByLocalMoves(c.model, overflowing);
   EXPECT_EQ(none.kept, 0u);
-  EXPECT_EQ(overflowing, Placement(problem.numNodes(), 0));
+  EXPECT_EQ(overflowing, Placement(c.problem.numNodes(), 0));
   EXPECT_EQ(none.describe(), "");
 }
 
