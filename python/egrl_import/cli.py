@@ -196,7 +196,8 @@ def main(argv=None) -> int:
     po.add_argument("--fold-qdq", action="store_true",
                     help="import a quantized graph as the float graph it quantizes (QuantizeLinear -> "
                          "DequantizeLinear on activations pass values on; QLinearConv / QLinearMatMul compute on "
-                         "their dequantized weights): what a chip that folds requantization into its layers runs, "
+                         "their dequantized weights; DynamicQuantizeLinear passes values on with scale 1, "
+                         "MatMulInteger / ConvInteger compute on their weights less the zero points): what a chip that folds requantization into its layers runs, "
                          "for placement; the numbers are the float model's")
     for sp in (pt, po):
         sp.add_argument("-o", "--output", help="output .mlir file (default: stdout)")

@@ -197,9 +197,10 @@ def _adaptive_windows(n: int, m: int) -> tuple[list[int], list[int]]:
     return starts, [-(-(i + 1) * n // m) - s for i, s in enumerate(starts)]
 
 
-def _multiply_accumulate(b: "Body") -> str:
-    t = b.op(f"arith.mulf {b.args[0]}, {b.args[1]} : f32")
-    return b.op(f"arith.addf {b.args[2]}, {t} : f32")
+def _multiply_accumulate(b: "Body", dtype: str = "f32") -> str:
+    kind = "f" if dtype.startswith("f") else "i"
+    t = b.op(f"arith.mul{kind} {b.args[0]}, {b.args[1]} : {dtype}")
+    return b.op(f"arith.add{kind} {b.args[2]}, {t} : {dtype}")
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_]")
@@ -326,7 +327,8 @@ class Emitter:
         else:
             import numpy as np
 
-            raw = np.ascontiguousarray(data, dtype="<f4").reshape(v.shape).tobytes().hex().upper()
+            raw = np.ascontiguousarray(data, dtype="<i4" if dtype == "i32" else "<f4").reshape(v.shape)
+            raw = raw.tobytes().hex().upper()
             self._emit(f'{v.name} = arith.constant dense<"0x{raw}"> : {v.type}')
         return v
 
@@ -882,8 +884,10 @@ class Emitter:
     def conv(self, x: Value, w: Value, bias: Value | None, stride, pads, dilation, groups: int) -> Value:
         """NCHW or NCDHW conv; pads = the low pads then the high ones per spatial dim ((top, left,
         bottom, right) in 2-D). torch-mlir's form: named ops, except a grouped 3-D conv (linalg has
-        no NCDHW grouped op), which is the 2-D grouped op's loops as a linalg.generic."""
+        no NCDHW grouped op), which is the 2-D grouped op's loops as a linalg.generic. f32, or i32
+        operands accumulating in i32 (ONNX's ConvInteger, its zero points already subtracted)."""
         sp = x.rank - 2
+        dt = self._product_dtype("conv", x, w)
         if sp not in (2, 3) or w.rank != x.rank:
             raise UnsupportedError(f"conv: input {list(x.shape)} with weight {list(w.shape)}: only 1-D, 2-D and "
                                    "3-D convolution is supported")
@@ -896,21 +900,21 @@ class Emitter:
         if min(osize) <= 0:
             raise UnsupportedError(f"conv: empty output for input {list(x.shape)}")
         if any(pads):
-            x = self.pad(x, [0, 0] + lo, [0, 0] + hi, 0.0)
+            x = self.pad(x, [0, 0] + lo, [0, 0] + hi, 0)
         out = (n, f, *osize)
         if bias is not None:
-            init = self.generic([(bias, ["d1"])], out, "f32", ["parallel"] * x.rank, lambda b: b.args[0])
+            init = self.generic([(bias, ["d1"])], out, dt, ["parallel"] * x.rank, lambda b: b.args[0])
         else:
-            init = self.fill(out, 0.0)
+            init = self.fill(out, 0, dt)
         attrs = f"{{dilations = {_i64_vector(dilation)}, strides = {_i64_vector(stride)}}}"
         letters = "hw" if sp == 2 else "dhw"
         if groups == 1:
-            v = Value(self._fresh(), out, "f32")
+            v = Value(self._fresh(), out, dt)
             self._emit(f"{v.name} = linalg.conv_{sp}d_nc{letters}_fc{letters} {attrs} ins({x.name}, {w.name} : {x.type}, {w.type}) outs({init.name} : {init.type}) -> {v.type}")
             return v
         if groups == c == f:
             w2 = self.collapse(w, [[0, 1]] + [[i] for i in range(2, w.rank)])
-            v = Value(self._fresh(), out, "f32")
+            v = Value(self._fresh(), out, dt)
             self._emit(f"{v.name} = linalg.depthwise_conv_{sp}d_nc{letters}_c{letters} {attrs} ins({x.name}, {w2.name} : {x.type}, {w2.type}) outs({init.name} : {init.type}) -> {v.type}")
             return v
         g = groups
@@ -919,15 +923,16 @@ class Emitter:
         wg = self.expand(w, [[0, 1]] + [[i] for i in range(2, w.rank + 1)], [g, f // g, cg] + k)
         ig = self.expand(init, split, [n, g, f // g] + osize)
         if sp == 2:
-            v = Value(self._fresh(), ig.shape, "f32")
+            v = Value(self._fresh(), ig.shape, dt)
             self._emit(f"{v.name} = linalg.conv_2d_ngchw_gfchw {attrs} ins({xg.name}, {wg.name} : {xg.type}, {wg.type}) outs({ig.name} : {ig.type}) -> {v.type}")
         else:
             # Loops n, g, f, the output positions, then c and the kernel positions (reductions).
             o, r = [f"d{3 + i}" for i in range(sp)], [f"d{4 + sp + i}" for i in range(sp)]
             ch = f"d{3 + sp}"
             v = self.generic([(xg, ["d0", "d1", ch] + _windows(o, r, stride, dilation)),
-                              (wg, ["d1", "d2", ch] + r)], ig.shape, "f32",
-                             ["parallel"] * (3 + sp) + ["reduction"] * (1 + sp), _multiply_accumulate, init=ig,
+                              (wg, ["d1", "d2", ch] + r)], ig.shape, dt,
+                             ["parallel"] * (3 + sp) + ["reduction"] * (1 + sp),
+                             lambda b: _multiply_accumulate(b, dt), init=ig,
                              out_dims=["d0", "d1", "d2"] + o)
         return self.collapse(v, split)
 
@@ -1423,6 +1428,14 @@ class Emitter:
                             ["parallel"] * (2 + sp), divide)
 
     # -- matmul family ------------------------------------------------------
+    @staticmethod
+    def _product_dtype(what: str, a: Value, b: Value) -> str:
+        """The element type of a matmul / conv of a and b: both f32, or both i32."""
+        if a.dtype != b.dtype or a.dtype not in ("f32", "i32"):
+            raise UnsupportedError(f"{what} of {a.dtype} and {b.dtype} tensors is not supported (f32, or i32 "
+                                   "for integer products)")
+        return a.dtype
+
     def matmul(self, a: Value, b: Value) -> Value:
         """torch.matmul semantics for static shapes.
 
@@ -1430,10 +1443,10 @@ class Emitter:
         linalg.matmul, expand; N-D x N-D -> broadcast the batch dims (a
         linalg.generic copy where one operand lacks them), collapse them,
         linalg.batch_matmul, expand.  A 1-D operand is a row (left) or column
-        (right) whose unit dim is dropped from the result: 1-D x 1-D is rank 0.
+        (right) whose unit dim is dropped from the result: 1-D x 1-D is rank 0. f32, or i32
+        operands accumulating in i32 (ONNX's MatMulInteger, its zero points already subtracted).
         """
-        if a.dtype != "f32" or b.dtype != "f32":
-            raise UnsupportedError("matmul on non-f32 tensors is not supported")
+        dt = self._product_dtype("matmul", a, b)
         if a.rank == 0 or b.rank == 0:
             raise UnsupportedError("matmul of a rank-0 tensor is not defined")
         if a.rank == 1 or b.rank == 1:
@@ -1449,8 +1462,8 @@ class Emitter:
             a2 = self.reshape(a, (math.prod(lead), a.shape[-1])) if a.rank > 2 else a
             m, k = a2.shape
             nn_ = b.shape[1]
-            init = self.fill((m, nn_), 0.0)
-            v = Value(self._fresh(), (m, nn_), "f32")
+            init = self.fill((m, nn_), 0, dt)
+            v = Value(self._fresh(), (m, nn_), dt)
             self._emit(f"{v.name} = linalg.matmul ins({a2.name}, {b.name} : {a2.type}, {b.type}) outs({init.name} : {init.type}) -> {v.type}")
             return self.reshape(v, lead + (nn_,)) if a.rank > 2 else v
         try:
@@ -1463,8 +1476,8 @@ class Emitter:
         a3 = self.reshape(a, (nb,) + a.shape[-2:])
         b3 = self.reshape(b, (nb,) + b.shape[-2:])
         out = (nb, a.shape[-2], b.shape[-1])
-        init = self.fill(out, 0.0)
-        v = Value(self._fresh(), out, "f32")
+        init = self.fill(out, 0, dt)
+        v = Value(self._fresh(), out, dt)
         self._emit(f"{v.name} = linalg.batch_matmul ins({a3.name}, {b3.name} : {a3.type}, {b3.type}) outs({init.name} : {init.type}) -> {v.type}")
         return self.reshape(v, batch + out[1:])
 

@@ -659,6 +659,8 @@ class _OnnxImporter:
             return em.cast(self.tensor(node, 0), to)
         if op in _QUANTIZED:
             return self._quantized(node, at)
+        if op in _INTEGER:
+            return self._integer(node, at)
         if op in _MS_QLINEAR:
             return self._ms_qlinear(node, at)
         raise self.fail("op type is not supported")
@@ -1357,7 +1359,8 @@ class _OnnxImporter:
 
     def _quantize(self, node, x, scale, zp, a, qt):
         """QuantizeLinear of a run-time tensor: saturate(roundeven(x / scale) + zp) as i8; with
-        fold_qdq, x itself."""
+        fold_qdq, x itself. scale and zp are constants, or rank-0 f32 tensors computed at run time
+        (DynamicQuantizeLinear's)."""
         if self.fold_qdq and x.dtype == "f32":
             self._quant_state()[2][node.output[0]] = (scale, zp, a)
             return x
@@ -1367,7 +1370,8 @@ class _OnnxImporter:
         if x.dtype != "f32":
             raise self.fail(f"quantizing a {x.dtype} tensor is not supported (FLOAT, INT32)")
         lo, hi = (em.scalar(float(v)) for v in _QRANGE[qt])
-        params = [self._q_operand(scale, a, x.rank, "f32"), self._q_operand(zp.astype(np.float32), a, x.rank, "f32")]
+        params = [p if isinstance(p, Value) else self._q_operand(p.astype(np.float32), a, x.rank, "f32")
+                  for p in (scale, zp)]
 
         def fn(b, n):
             it = iter(n[1:])
@@ -1511,6 +1515,138 @@ class _OnnxImporter:
         self._quant_state()[0][node.output[0]] = yt
         return self._quantize(node, y, ys, yz, None, yt)
 
+    # -- dynamic quantization ---------------------------------------------------------
+    # ONNX Runtime's quantize_dynamic: DynamicQuantizeLinear quantizes an activation to UINT8 with a
+    # scale and zero point computed from its range at run time; MatMulInteger / ConvInteger take it
+    # and int8 weights with their zero points and accumulate in int32; a Cast to float and a Mul by
+    # the product of the two scales (a Mul node of the run-time and the constant one) follow. Each
+    # integer input less its zero point is i32 (a constant one folded into a weight named after its
+    # initializer), the product an i32 linalg.matmul / conv. With fold_qdq DynamicQuantizeLinear
+    # passes x on with scale 1 and zero point 0 and the products take the weights less their zero
+    # points in f32: the Cast is then a no-op and the Mul scales by the weight's scale alone, which
+    # gives the float product with the dequantized weights.
+    _qweights = None  # (initializer, zero point, dtype) -> the weight an integer product reads
+
+    def _integer(self, node, at):
+        op = node.op_type
+        if op == "DynamicQuantizeLinear":
+            return self._dynamic_quantize(node)
+        if op == "MatMulInteger":  # a's zero point per row, b's per column
+            return self.em.matmul(self._integer_operand(node, 0, 2, -2), self._integer_operand(node, 1, 3, -1))
+        x, w = self._integer_operand(node, 0, 2, None), self._integer_operand(node, 1, 3, 0)  # w's per out channel
+        return self._conv(node, at, (x, w, None))
+
+    def _dynamic_quantize(self, node):
+        """DynamicQuantizeLinear of f32 x: y UINT8, its scale (max - min) / 255 and zero point
+        saturate(roundeven(0 - min / scale)) over x's range widened to hold 0, as rank-0 tensors
+        computed at run time (an all-zero x has scale 1, as ONNX Runtime has it: the spec's would
+        be 0). With fold_qdq, x with scale 1 and zero point 0: a quantized tensor standing for
+        itself."""
+        x, T = self.tensor(node, 0), onnx.TensorProto
+        if x.dtype != "f32":
+            raise self.fail(f"quantizing a {x.dtype} tensor is not supported (FLOAT)")
+        qtypes, _, folded = self._quant_state()
+        if self.fold_qdq:
+            folded[node.output[0]] = (np.ones(1, np.float32), np.zeros(1, np.int64), None)
+            return x, np.array(1.0, np.float32), np.array(0, np.int64)
+        em = self.em
+        lo, hi = (em.reduce(x, range(x.rank), k) if x.rank else x for k in ("min", "max"))
+        zero, one, top = em.scalar(0.0), em.scalar(1.0), em.scalar(255.0)
+
+        def scale(b, n):
+            lo, hi = b.op(f"arith.minimumf {n[0]}, {zero} : f32"), b.op(f"arith.maximumf {n[1]}, {zero} : f32")
+            s = b.op(f"arith.divf {b.op(f'arith.subf {hi}, {lo} : f32')}, {top} : f32")
+            return b.op(f"arith.select {b.op(f'arith.cmpf oeq, {lo}, {hi} : f32')}, {one}, {s} : f32")
+
+        def zero_point(b, n):
+            lo = b.op(f"arith.minimumf {n[0]}, {zero} : f32")
+            z = b.op(f"arith.subf {zero}, {b.op(f'arith.divf {lo}, {n[1]} : f32')} : f32")
+            z = b.op(f"arith.minimumf {b.op(f'arith.maximumf {z}, {zero} : f32')}, {top} : f32")
+            return b.op(f"math.roundeven {z} : f32")
+
+        s = em.elementwise([lo, hi], scale)
+        zf = em.elementwise([lo, s], zero_point)
+        y = self._quantize(node, x, s, zf, None, T.UINT8)
+        z = em.elementwise([zf], lambda b, n: b.op(
+            f"arith.trunci {b.op(f'arith.fptosi {n[0]} : f32 to i32')} : i32 to i8"), "i8")
+        for name in node.output[::2]:  # y and its zero point
+            qtypes[name] = T.UINT8
+        return y, s, z
+
+    def _integer_operand(self, node, xi, zi, axis):
+        """Input xi of MatMulInteger / ConvInteger less its zero point (input zi: per-tensor, of the
+        spec's broadcasting shape, or 1-D along `axis`, None where only per-tensor is allowed), as
+        the product accumulates it: i32, extended by its ONNX type; a constant is folded into a
+        weight of its shape named after its initializer, one for every product reading it with that
+        zero point. With fold_qdq, f32: a constant's integers less the zero point, a folded
+        activation as the integers it stands for (x / scale: x itself after DynamicQuantizeLinear)."""
+        em, x, zp, name = self.em, self.get(node, xi), self.get(node, zi), node.input[xi]
+        if x is None:
+            raise self.fail(f"input {xi} is required")
+        _, origin, folded = self._quant_state()
+        if self.fold_qdq and isinstance(x, Value) and x.dtype == "f32":
+            if name not in folded:
+                raise self.fail(f"input '{name}' is a float tensor, not a quantized one")
+            scale, _, a = folded[name]
+            if a is not None:
+                raise self.fail(f"input '{name}' is quantized per axis: its integers cannot be recovered from "
+                                "the float tensor (with --fold-qdq)")
+            return x if scale[0] == 1 else em.binary("div", x, float(scale[0]))
+        qt = self._quant_type(node, zi, xi)
+        shape = tuple(x.shape)
+        if zp is not None:
+            zname = node.input[zi]
+            if not (isinstance(zp, np.ndarray) and zp.dtype.kind in "iu" or isinstance(zp, Value) and zp.dtype == "i8"):
+                raise self.fail(f"the zero point '{zname}' must be an INT8 / UINT8 tensor")
+            zshape = tuple(zp.shape)
+            if math.prod(zshape) == 1:  # per-tensor
+                zshape = ()
+            elif len(zshape) == 1:
+                if axis is None:
+                    raise self.fail(f"the zero point '{zname}' has {zshape[0]} values; this one must be a single "
+                                    "value (per-tensor)")
+                a = self._axis(axis, len(shape))
+                if zshape[0] != shape[a]:
+                    raise self.fail(f"the zero point '{zname}' has {zshape[0]} values for axis {a} of size "
+                                    f"{shape[a]}")
+                zshape = self._along(np.zeros(zshape), a, len(shape)).shape
+            if len(zshape) > len(shape) or any(z not in (1, d) for z, d in zip(zshape[::-1], shape[::-1])):
+                raise self.fail(f"the zero point '{zname}' of shape {list(zp.shape)} does not broadcast to input "
+                                f"'{name}' of shape {list(shape)}")
+            zp = zp.reshape(zshape) if isinstance(zp, np.ndarray) else em.reshape(zp, zshape)
+        if isinstance(x, np.ndarray):
+            if isinstance(zp, Value):
+                raise self.fail(f"the run-time zero point '{node.input[zi]}' of the constant '{name}' is not "
+                                "supported")
+            z = np.zeros((), np.int64) if zp is None else zp.astype(np.int64)
+            dt = "f32" if self.fold_qdq else "i32"
+            data = (x.astype(np.int64) - z).astype(np.float32 if self.fold_qdq else np.int32)
+            if x.ndim == 0:
+                return self.value(data)
+            if self._qweights is None:
+                self._qweights = {}
+            key = (name, z.shape, z.tobytes(), dt)
+            if key not in self._qweights:
+                self._qweights[key] = self.value(_Weight(origin.get(name, name), shape, dt,
+                                                         data=data if self.inline_weights else None))
+            return self._qweights[key]
+        x = self.value(x)
+        if x.dtype != "i8":
+            raise self.fail(f"input '{name}' is a {x.dtype} tensor; {_dtype_name(qt)} (i8) expected")
+        ext = "arith.extui" if qt == onnx.TensorProto.UINT8 else "arith.extsi"
+        runtime = isinstance(zp, Value)
+        ops = [x] + ([zp] if runtime else [] if zp is None or not zp.any() else
+                     [int(zp) if zp.ndim == 0 else em.dense(zp, "i32")])
+
+        def fn(b, n):
+            v = b.op(f"{ext} {n[0]} : i8 to i32")
+            if len(n) == 1:
+                return v
+            z = b.op(f"{ext} {n[1]} : i8 to i32") if runtime else n[1]
+            return b.op(f"arith.subi {v}, {z} : i32")
+
+        return em.elementwise(ops, fn, "i32", scalar_dtype="i32")
+
     def _unsigned(self, node) -> bool:
         """Whether input 0, an i8 tensor, holds UINT8 values (else INT8, or not i8)."""
         x = self.get(node, 0)
@@ -1541,7 +1677,7 @@ class _OnnxImporter:
                 if t is not None:
                     qtypes[name] = t
         was = next((folded[i] for i in node.input if i in folded), None)
-        if was is not None and node.op_type in _ON_INT8 and node.op_type not in _QUANTIZED + _MS_QLINEAR:
+        if was is not None and node.op_type in _ON_INT8 and node.op_type not in _QUANTIZED + _MS_QLINEAR + _INTEGER:
             for name in node.output:
                 folded.setdefault(name, was)
 
@@ -1564,10 +1700,12 @@ _VARIADIC = ("Max", "Min", "Sum", "Mean")
 _QUANTIZED = ("QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul")
 # ONNX Runtime's operator-oriented int8 ops (com.microsoft domain, as its quantize_static writes).
 _MS_QLINEAR = ("QLinearAdd", "QLinearMul", "QLinearGlobalAveragePool", "QLinearConcat")
+# Dynamic quantization (ONNX Runtime's quantize_dynamic): run-time activation parameters, integer products.
+_INTEGER = ("DynamicQuantizeLinear", "MatMulInteger", "ConvInteger")
 # Ops that take an INT8 / UINT8 (i8) tensor: they move its values, or compare them in its order.
 _ON_INT8 = ("Identity", "Dropout", "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Split",
             "Slice", "DepthToSpace", "SpaceToDepth", "Resize", "MaxPool", "GlobalMaxPool", "Pad", "Clip", "Relu",
-            "Shape", "Cast") + _QUANTIZED + _MS_QLINEAR
+            "Shape", "Cast") + _QUANTIZED + _MS_QLINEAR + _INTEGER
 _QRANGE = {onnx.TensorProto.INT8: (-128, 127), onnx.TensorProto.UINT8: (0, 255),
            onnx.TensorProto.INT32: (-2**31, 2**31 - 1)}
 # Types newer than onnx 1.12, which names them by number only.
@@ -1707,7 +1845,11 @@ def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forwa
     `inline_weights` writes real weight values (numerical tests only).
     `fold_qdq` imports a quantized graph as the float graph it quantizes: a
     QuantizeLinear on an activation passes it on, the DequantizeLinear after
-    it too, and the QLinear ops compute on their dequantized weights. That is
+    it too, and the QLinear ops compute on their dequantized weights;
+    DynamicQuantizeLinear passes x on with scale 1 and zero point 0, and
+    MatMulInteger / ConvInteger compute in f32 on their weights less the
+    zero points (the Mul by the scales after them completes the float
+    product). That is
     the graph a chip that folds requantization into its layers runs, for
     placement; its numbers are the float model's, not the quantized one's.
     """

@@ -1441,6 +1441,44 @@ def _init(name, values, dtype):
     return numpy_helper.from_array(np.array(values, dtype), name)
 
 
+def _dynamic_quantize(x):
+    """DynamicQuantizeLinear by the spec: x's range widened to hold 0, scale (max - min) / 255 (1 for
+    an all-zero x, as ONNX Runtime has it), zero point saturate(round(0 - min / scale))."""
+    lo, hi = np.minimum(x.min(), np.float32(0)), np.maximum(x.max(), np.float32(0))
+    scale = np.float32(1) if lo == hi else (hi - lo) / np.float32(255)
+    zp = np.rint(np.clip(np.float32(0) - lo / scale, 0, 255))
+    return _quantize(x, scale, zp, 0, 255), scale, zp
+
+
+def _ort_matmul(nodes, inits, x, w, ws, wz, out, bias=None):
+    """ONNX Runtime's quantize_dynamic form of MatMul(x, W) (+ bias), with its names: x quantized
+    once by DynamicQuantizeLinear, W an int8 initializer with its scale and zero point,
+    MatMulInteger, Cast to float, Mul by the product of the two scales (a Mul node), Add."""
+    if not any(n.op_type == "DynamicQuantizeLinear" and n.input[0] == x for n in nodes):
+        nodes.append(helper.make_node("DynamicQuantizeLinear", [x], [f"{x}_quantized", f"{x}_scale",
+                                                                    f"{x}_zero_point"], name=f"{x}_QuantizeLinear"))
+    wn, mm = f"{out}_W", f"{out}_mm" if bias is not None else out
+    inits += [numpy_helper.from_array(w, f"{wn}_quantized"), _init(f"{wn}_scale", ws, np.float32),
+              _init(f"{wn}_zero_point", wz, np.int8)]
+    nodes += [helper.make_node("MatMulInteger", [f"{x}_quantized", f"{wn}_quantized", f"{x}_zero_point",
+                                                 f"{wn}_zero_point"], [f"{mm}_output_quantized"], name=f"{out}_quant"),
+              helper.make_node("Cast", [f"{mm}_output_quantized"], [f"{mm}_cast_output"], to=TensorProto.FLOAT),
+              helper.make_node("Mul", [f"{x}_scale", f"{wn}_scale"], [f"{out}_quant_scales_mul:0"]),
+              helper.make_node("Mul", [f"{mm}_cast_output", f"{out}_quant_scales_mul:0"], [mm])]
+    if bias is not None:
+        inits.append(numpy_helper.from_array(bias, f"{out}_bias"))
+        nodes.append(helper.make_node("Add", [mm, f"{out}_bias"], [out]))
+
+
+def _ort_matmul_ref(x, w, ws, wz, bias=None):
+    """The spec's numbers for _ort_matmul: the int32 accumulation (exact, in int64 here) and the
+    float result."""
+    q, s, z = _dynamic_quantize(x)
+    acc = (q.astype(np.int64) - z.astype(np.int64)) @ (w.astype(np.int64) - np.asarray(wz, np.int64))
+    y = acc.astype(np.float32) * (s * np.asarray(ws, np.float32))
+    return (y if bias is None else y + bias), acc
+
+
 @support.needs_onnx
 class OnnxQuantizedTest(unittest.TestCase):
     """QDQ and operator-oriented int8 graphs against numpy implementations of the ONNX spec."""
@@ -1623,8 +1661,6 @@ class OnnxQuantizedTest(unittest.TestCase):
             ("ONNX node 'dq' (op type DequantizeLinear): quantized type INT16 is not supported",
              [helper.make_node("DequantizeLinear", ["i", "one"], ["y"], name="dq")], [x],
              [_init("i", [1, 2], np.int16)], 13),
-            ("ONNX node 'dyn' (op type DynamicQuantizeLinear): op type is not supported",
-             [helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "ys", "yz"], name="dyn")], [x], [], 13),
         ]
         for expected, nodes, inputs, inits, opset in cases:
             with self.subTest(expected=expected[:40]):
@@ -1820,6 +1856,196 @@ class OnnxQuantizedTest(unittest.TestCase):
         r = import_onnx(m, inline_weights=True, fold_qdq=True)
         self.assertNotIn("i8>", r.text)
         support.run_numeric(self, r.text, [x, y], fold, atol=1e-5)
+
+    def test_dynamic_quantize_linear_by_the_spec(self):
+        """DynamicQuantizeLinear's y, scale and zero point computed at run time (rank-0 tensors): the
+        spec's (y and the zero point exactly), read through DequantizeLinear with scale 1, for a mixed-sign x, an
+        all-positive and an all-negative one (the range widened to hold 0) and an all-zero one."""
+        rng = np.random.default_rng(7)
+        nodes = [helper.make_node("DynamicQuantizeLinear", ["x"], ["q", "s", "z"]),
+                 helper.make_node("DequantizeLinear", ["q", "one"], ["qi"]),
+                 helper.make_node("DequantizeLinear", ["z", "one"], ["zi"])]
+        m = _graph_model(nodes, [_vi("x", [2, 3, 5])], [_vi("qi", None), _vi("s", None), _vi("zi", None)],
+                         [_init("one", 1.0, np.float32)])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertIn("-> (tensor<2x3x5xf32>, tensor<f32>, tensor<f32>)", r.text)
+        x = rng.standard_normal((2, 3, 5)).astype(np.float32) * 3
+        for name, v in (("mixed", x), ("positive", np.abs(x) + 1), ("negative", -np.abs(x) - 0.5),
+                        ("zero", np.zeros_like(x))):
+            with self.subTest(name):
+                q, s, z = _dynamic_quantize(v)
+                # rtol: mlir-runner prints 6 significant digits (the integers are exact within it)
+                support.run_numeric(self, r.text, [v], [q, np.array(s), np.array(z, np.float32)], atol=0, rtol=1e-5)
+
+    def test_matmul_integer_mlp_and_attention_as_onnx_runtime_writes_them(self):
+        """ONNX Runtime's dynamic quantization of a 2-layer MLP (per-tensor weight zero points) and of
+        an attention block (shared activation quantization for Q, K, V; per-column weight zero points
+        and scales; the scores as a MatMulInteger of two run-time quantized tensors, batched):
+        the int32 accumulations exactly the spec's, the results within f32 rounding; each int8
+        weight is one weight of its element count (a per-column scale, which a Mul reads, one too)."""
+        rng = np.random.default_rng(8)
+        ints = lambda *shape: rng.integers(-128, 128, shape).astype(np.int8)
+        w1, w2 = ints(8, 16), ints(16, 4)
+        b1, b2 = (rng.standard_normal(n).astype(np.float32) for n in (16, 4))
+        nodes, inits = [], []
+        _ort_matmul(nodes, inits, "x", w1, 0.01, 3, "h", b1)
+        nodes.append(helper.make_node("Relu", ["h"], ["hr"]))
+        _ort_matmul(nodes, inits, "hr", w2, 0.02, -5, "y", b2)
+        mlp = _graph_model(nodes, [_vi("x", [2, 3, 8])], [_vi("y", None), _vi("h_mm_cast_output", None)], inits)
+        x = rng.standard_normal((2, 3, 8)).astype(np.float32)
+        h, acc1 = _ort_matmul_ref(x, w1, 0.01, 3, b1)
+        y, _ = _ort_matmul_ref(np.maximum(h, 0), w2, 0.02, -5, b2)
+
+        d = 8
+        wq, wk, wv = ints(d, d), ints(d, d), ints(d, d)
+        zs = {k: rng.integers(-10, 10, d).astype(np.int8) for k in "qkv"}
+        ss = {k: (rng.random(d) * 0.01 + 0.005).astype(np.float32) for k in "qkv"}
+        bs = {k: rng.standard_normal(d).astype(np.float32) for k in "qkv"}
+        nodes, inits = [], []
+        for k, w in zip("qkv", (wq, wk, wv)):
+            _ort_matmul(nodes, inits, "a", w, ss[k], zs[k], k, bs[k])
+        nodes += [helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 2, 1]),
+                  helper.make_node("DynamicQuantizeLinear", ["q"], ["qq", "qs", "qz"]),
+                  helper.make_node("DynamicQuantizeLinear", ["kt"], ["kq", "ks", "kz"]),
+                  helper.make_node("MatMulInteger", ["qq", "kq", "qz", "kz"], ["si"]),
+                  helper.make_node("Cast", ["si"], ["sf"], to=TensorProto.FLOAT),
+                  helper.make_node("Mul", ["qs", "ks"], ["qks"]),
+                  helper.make_node("Mul", ["sf", "qks"], ["scores"]),
+                  helper.make_node("Softmax", ["scores"], ["p"], axis=-1),
+                  helper.make_node("MatMul", ["p", "v"], ["o"])]
+        attn = _graph_model(nodes, [_vi("a", [2, 5, d])], [_vi("o", None), _vi("sf", None)], inits)
+        a = rng.standard_normal((2, 5, d)).astype(np.float32)
+        q, k, v = (_ort_matmul_ref(a, w, ss[n], zs[n], bs[n])[0] for n, w in zip("qkv", (wq, wk, wv)))
+        (kq, ks, kz), (qq, qs, qz) = _dynamic_quantize(k.transpose(0, 2, 1)), _dynamic_quantize(q)
+        sacc = (qq - qz).astype(np.int64) @ (kq - kz).astype(np.int64)
+        p = np.exp(sacc.astype(np.float32) * (qs * ks))
+        o = (p / p.sum(-1, keepdims=True)) @ v
+        for name, m, inp, want, exact, weights in (
+                ("mlp", mlp, x, y, acc1, {"h_W_quantized": (8, 16), "h_bias": (16,), "y_W_quantized": (16, 4),
+                                          "y_bias": (4,)}),
+                ("attention", attn, a, o, sacc, {**{f"{n}_W_quantized": (d, d) for n in "qkv"},
+                                                 **{f"{n}_W_scale": (d,) for n in "qkv"},
+                                                 **{f"{n}_bias": (d,) for n in "qkv"}})):
+            with self.subTest(name):
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resources, weights)
+                self.assertIn("linalg.matmul ins", r.text)
+                self.assertIn("xi32>) outs", r.text.split("linalg.matmul ins")[1].split("\n")[0])
+                got, acc = support.execute.run_forward(import_onnx(m, inline_weights=True).text, [inp],
+                                                       [want.shape, exact.shape])
+                np.testing.assert_array_equal(acc, exact.astype(np.float32))
+                np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+    def test_conv_integer_against_the_integer_spec(self):
+        """ConvInteger (uint8 x with its run-time zero point from DynamicQuantizeLinear, int8 weights
+        with a zero point per output channel; padded with 0 after the zero points are subtracted, as
+        ONNX's reference and ONNX Runtime have it; a grouped one too) in i32, then Cast and Mul by the
+        scales: the accumulation exact, the result within f32 rounding."""
+        rng = np.random.default_rng(9)
+        x = rng.standard_normal((1, 4, 7, 7)).astype(np.float32)
+        xq, xs, xz = _dynamic_quantize(x)
+        for group in (1, 2, 4):
+            with self.subTest(group=group):
+                w = rng.integers(-128, 128, (4, 4 // group, 3, 3)).astype(np.int8)
+                wz = rng.integers(-20, 20, 4).astype(np.int8)
+                nodes = [helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
+                         helper.make_node("ConvInteger", ["xq", "w", "xz", "wz"], ["ci"], pads=[1, 1, 1, 1],
+                                          strides=[2, 2], group=group),
+                         helper.make_node("Cast", ["ci"], ["cf"], to=TensorProto.FLOAT),
+                         helper.make_node("Mul", ["xs", "ws"], ["s"]),
+                         helper.make_node("Mul", ["cf", "s"], ["y"])]
+                m = _graph_model(nodes, [_vi("x", [1, 4, 7, 7])], [_vi("y", None), _vi("cf", None)],
+                                 [numpy_helper.from_array(w, "w"), _init("wz", wz, np.int8), _init("ws", 0.01, np.float32)])
+                r = import_onnx(m)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resources, {"w": w.shape})
+                acc = torch.nn.functional.conv2d(torch.tensor(xq - xz, dtype=torch.float64),
+                                                 torch.tensor(w.astype(np.float64) - wz[:, None, None, None]),
+                                                 padding=1, stride=2, groups=group).numpy()
+                got, gacc = support.execute.run_forward(import_onnx(m, inline_weights=True).text, [x],
+                                                        [acc.shape, acc.shape])
+                np.testing.assert_array_equal(gacc, acc.astype(np.float32))
+                np.testing.assert_allclose(got, acc.astype(np.float32) * (xs * np.float32(0.01)), rtol=1e-5)
+
+    def test_fold_qdq_imports_dynamic_quantization_as_the_float_graph(self):
+        """With fold_qdq, ONNX Runtime's dynamic pattern is the float model on the dequantized weights:
+        DynamicQuantizeLinear passes x on (scale 1, zero point 0), MatMulInteger / ConvInteger compute
+        in f32 on the weights less their zero points, so the Mul by (1 x the weight's scale) gives the
+        float product; no integer tensor, the float model's weight elements, its generics plus that
+        Mul, and its numbers within f32 rounding."""
+        rng = np.random.default_rng(10)
+        w1, w2 = (rng.integers(-128, 128, s).astype(np.int8) for s in ((8, 16), (16, 4)))
+        z2 = rng.integers(-9, 9, 4).astype(np.int8)
+        b1, b2 = (rng.standard_normal(n).astype(np.float32) for n in (16, 4))
+        wc = rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+        nodes, inits = [], []
+        _ort_matmul(nodes, inits, "x", w1, 0.01, 3, "h", b1)
+        nodes.append(helper.make_node("Relu", ["h"], ["hr"]))
+        _ort_matmul(nodes, inits, "hr", w2, 0.02, z2, "y", b2)
+        mlp = _graph_model(nodes, [_vi("x", [2, 8])], [_vi("y", None)], inits)
+        d1, d2 = (w1 - np.float32(3)) * np.float32(0.01), (w2 - z2.astype(np.float32)) * np.float32(0.02)
+        mlp_float = _graph_model(
+            [helper.make_node("MatMul", ["x", "w1"], ["m1"]), helper.make_node("Add", ["m1", "b1"], ["h"]),
+             helper.make_node("Relu", ["h"], ["hr"]), helper.make_node("MatMul", ["hr", "w2"], ["m2"]),
+             helper.make_node("Add", ["m2", "b2"], ["y"])], [_vi("x", [2, 8])], [_vi("y", None)],
+            [numpy_helper.from_array(v, n) for v, n in ((d1, "w1"), (b1, "b1"), (d2, "w2"), (b2, "b2"))])
+        conv = _graph_model(
+            [helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
+             helper.make_node("ConvInteger", ["xq", "w", "xz", "wz"], ["ci"], pads=[1, 1, 1, 1]),
+             helper.make_node("Cast", ["ci"], ["cf"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", ["xs", "ws"], ["s"]), helper.make_node("Mul", ["cf", "s"], ["y"])],
+            [_vi("x", [1, 3, 6, 6])], [_vi("y", None)],
+            [numpy_helper.from_array(wc, "w"), _init("wz", [1, -2, 0, 5], np.int8), _init("ws", 0.03, np.float32)])
+        dc = (wc - np.array([1, -2, 0, 5], np.float32)[:, None, None, None]) * np.float32(0.03)
+        conv_float = _graph_model([helper.make_node("Conv", ["x", "w"], ["y"], pads=[1, 1, 1, 1])],
+                                  [_vi("x", [1, 3, 6, 6])], [_vi("y", None)], [numpy_helper.from_array(dc, "w")])
+        x = rng.standard_normal((2, 8)).astype(np.float32)
+        xc = rng.standard_normal((1, 3, 6, 6)).astype(np.float32)
+        mlp_ref = np.maximum(x @ d1 + b1, 0) @ d2 + b2
+        conv_ref = torch.nn.functional.conv2d(torch.tensor(xc), torch.tensor(dc), padding=1).numpy()
+        for name, m, fm, inp, ref, products in (("mlp", mlp, mlp_float, x, mlp_ref, 2),
+                                                ("conv", conv, conv_float, xc, conv_ref, 1)):
+            with self.subTest(name):
+                r, f = import_onnx(m, fold_qdq=True), import_onnx(fm)
+                support.mlir_opt(self, r.text)
+                self.assertNotIn("i8>", r.text)
+                self.assertNotIn("i32>", r.text)
+                self.assertEqual(r.resource_elements, f.resource_elements)
+                self.assertEqual(r.text.count("linalg.generic"), f.text.count("linalg.generic") + products)
+                support.run_numeric(self, import_onnx(m, inline_weights=True, fold_qdq=True).text, [inp], [ref],
+                                    atol=1e-5, rtol=1e-4)
+
+    def test_unsupported_integer_product_forms_are_one_line_errors(self):
+        T = TensorProto
+        x = _vi("x", [1, 4, 3, 3])
+        dq = helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"])
+        w = numpy_helper.from_array(np.ones((2, 4, 1, 1), np.int8), "w")
+        cases = [
+            ("ONNX node 'ci' (op type ConvInteger): the zero point 'z4' has 4 values; this one must be a single "
+             "value (per-tensor)",
+             [dq, helper.make_node("ConvInteger", ["xq", "w", "z4"], ["y"], name="ci")],
+             [w, _init("z4", [1, 2, 3, 4], np.uint8)]),
+            ("ONNX node 'ci' (op type ConvInteger): the zero point 'wz' has 3 values for axis 0 of size 2",
+             [dq, helper.make_node("ConvInteger", ["xq", "w", "xz", "wz"], ["y"], name="ci")],
+             [w, _init("wz", [1, 2, 3], np.int8)]),
+            ("ONNX node 'mi' (op type MatMulInteger): the run-time zero point 'xz' of the constant 'm' is not "
+             "supported",
+             [dq, helper.make_node("MatMulInteger", ["xq", "m", "xz", "xz"], ["y"], name="mi")],
+             [numpy_helper.from_array(np.ones((3, 2), np.uint8), "m")]),
+            ("ONNX node 'mi' (op type MatMulInteger): quantized type FLOAT is not supported (INT8, UINT8)",
+             [helper.make_node("MatMulInteger", ["x", "m"], ["y"], name="mi")],
+             [numpy_helper.from_array(np.ones((3, 2), np.int8), "m")]),
+            ("ONNX node 'mi' (op type MatMulInteger): the zero point 'bz' of shape [2, 2] does not broadcast to "
+             "input 'm' of shape [3, 2]",
+             [dq, helper.make_node("MatMulInteger", ["xq", "m", "xz", "bz"], ["y"], name="mi")],
+             [numpy_helper.from_array(np.ones((3, 2), np.int8), "m"), _init("bz", [[1, 2], [3, 4]], np.int8)]),
+        ]
+        for expected, nodes, inits in cases:
+            with self.subTest(expected=expected[:60]):
+                m = _graph_model(nodes, [x], [_vi("y", None, T.INT32)], inits)
+                self.assertIn(expected, self.error(m))
 
 
 if __name__ == "__main__":
