@@ -725,12 +725,17 @@ class Emitter:
         op = {"and": "arith.andi", "or": "arith.ori", "xor": "arith.xori"}[kind]
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{op} {n[0]}, {n[1]} : i1"), "i1")
 
-    def cast(self, x: Value, dtype: str) -> Value:
+    def cast(self, x: Value, dtype: str, unsigned: bool = False) -> Value:
         """Element type conversion between f32, i64, i32 and i1 (a mask as floats, ids as floats), as
         torch's .to(dtype) and ONNX's Cast: f32 to an integer truncates toward zero, anything to i1 is
-        != 0, i1 to a number is 0 or 1."""
+        != 0, i1 to a number is 0 or 1. An i8 tensor (quantized values; `unsigned` for UINT8) widens
+        to i32 first."""
         if x.dtype == dtype:
             return x
+        if x.dtype == "i8" and dtype in ("f32", "i32", "i64"):
+            ext = "arith.extui" if unsigned else "arith.extsi"
+            x = self.elementwise([x], lambda b, n: b.op(f"{ext} {n[0]} : i8 to i32"), "i32")
+            return self.cast(x, dtype)
         ops = {("i64", "f32"): "arith.sitofp", ("i32", "f32"): "arith.sitofp", ("i1", "f32"): "arith.uitofp",
                ("f32", "i64"): "arith.fptosi", ("f32", "i32"): "arith.fptosi", ("i1", "i64"): "arith.extui",
                ("i1", "i32"): "arith.extui", ("i32", "i64"): "arith.extsi", ("i64", "i32"): "arith.trunci"}

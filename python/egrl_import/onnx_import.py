@@ -656,7 +656,10 @@ class _OnnxImporter:
             to = _CAST_DTYPES.get(at["to"])
             if to is None:
                 raise self.fail(f"casting to {_dtype_name(at['to'])} is not supported (FLOAT, INT64, INT32, BOOL)")
-            return em.cast(self.tensor(node, 0), to)
+            x = self.tensor(node, 0)
+            # Quantized values: the ONNX type says how they widen.
+            unsigned = x.dtype == "i8" and self._elem_type(node.input[0]) == onnx.TensorProto.UINT8
+            return em.cast(x, to, unsigned)
         if op in _QUANTIZED:
             return self._quantized(node, at)
         if op in _INTEGER:

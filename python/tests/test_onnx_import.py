@@ -2048,5 +2048,21 @@ class OnnxQuantizedTest(unittest.TestCase):
                 self.assertIn(expected, self.error(m))
 
 
+    def test_cast_of_quantized_values_to_numbers_widens_by_their_type(self):
+        """Cast of a QuantizeLinear output to FLOAT or INT32 gives its integers: sign-extended for
+        INT8, zero-extended for UINT8 (200 stays 200, not -56)."""
+        x = np.array([[-3.0, -0.4, 0.0, 0.6, 2.5, 9.0]], np.float32)
+        for qt, zp, lo, hi in ((np.int8, -10, -128, 127), (np.uint8, 120, 0, 255)):
+            for to, dtype in ((onnx.TensorProto.FLOAT, "f32"), (onnx.TensorProto.INT32, "i32")):
+                with self.subTest(qt=qt.__name__, to=dtype):
+                    m = _graph_model([helper.make_node("QuantizeLinear", ["x", "s", "z"], ["q"]),
+                                      helper.make_node("Cast", ["q"], ["c"], to=to),
+                                      helper.make_node("Cast", ["c"], ["y"], to=onnx.TensorProto.FLOAT)],
+                                     [_vi("x", [1, 6])], [_vi("y", None)],
+                                     [_init("s", 0.05, np.float32), _init("z", zp, qt)])
+                    want = _quantize(x, np.float32(0.05), zp, lo, hi).astype(np.float32)
+                    support.run_numeric(self, import_onnx(m).text, [x], [want], atol=0)
+
+
 if __name__ == "__main__":
     unittest.main()
