@@ -908,6 +908,46 @@ TEST(Boltzmann, CentredOnAPlacementSamplesIt) {
   EXPECT_LT(perSample, 1.3);
 }
 
+TEST(Portfolio, MeasuresGreedyOnEachPlausibleModelAndKeepsTheFastest) {
+  // The chip's DRAM sustains half what the model believes: one of the
+  // portfolio's models is that chip, so its greedy placement is among those
+  // measured, and nothing measured is slower than greedy's own.
+  Target believed = tinyTarget();
+  Target chip = believed;
+  chip.name = "tiny-slow-dram";
+  chip.levels[2].bandwidth /= 2;
+  WorkloadGraph graph = test::randomGraph(60, 2);
+  Problem problem(graph, believed), chipProblem(graph, chip);
+  AnalyticalModel model(problem), chipModel(chipProblem);
+  auto measure = createEvaluator("analytical", chipProblem);
+  ASSERT_TRUE(bool(measure)) << llvm::toString(measure.takeError());
+  SearchContext context{problem, model, **measure, {}};
+  context.options.budget = 1; // Every plan is measured all the same.
+  auto greedy = llvm::cantFail(createStrategy("greedy"))->run(context);
+  auto portfolio = llvm::cantFail(createStrategy("portfolio"))->run(context);
+  ASSERT_TRUE(bool(greedy) && bool(portfolio));
+  SearchContext told{chipProblem, chipModel, **measure, {}};
+  auto greedyToldTheTruth = llvm::cantFail(createStrategy("greedy"))->run(told);
+  ASSERT_TRUE(bool(greedyToldTheTruth));
+  EXPECT_LT(greedyToldTheTruth->result.latency, greedy->result.latency);
+  EXPECT_LE(portfolio->result.latency, greedyToldTheTruth->result.latency);
+  EXPECT_GT(portfolio->evaluations, 1u);
+  EXPECT_LE(portfolio->evaluations, 1u + 2 * (believed.numLevels() + 1));
+  EXPECT_NE(portfolio->detail.find("distinct greedy placements measured; "
+                                   "the fastest planned on"),
+            std::string::npos)
+      << portfolio->detail;
+
+  // On the chip the model describes, greedy's placement is among those
+  // measured: never slower than it.
+  auto nominal = createEvaluator("analytical", problem);
+  SearchContext same{problem, model, **nominal, {}};
+  auto onItsOwnChip = llvm::cantFail(createStrategy("portfolio"))->run(same);
+  ASSERT_TRUE(bool(onItsOwnChip));
+  EXPECT_LE(onItsOwnChip->result.latency,
+            model.evaluate(greedy->placement).latency);
+}
+
 TEST(SimTarget, TheEvaluatorMeasuresTheChipNotTheModel) {
   // The model believes `tiny`; the chip has a tenth of its DRAM bandwidth
   // and half its SRAM. Strategies plan on the model and are measured (and

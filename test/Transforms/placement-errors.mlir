@@ -4,7 +4,7 @@
 // module's made-up `mlp.mlir:0:0`; what the module holds is at the module.
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=annealing" 2>&1 | FileCheck %s --check-prefix=STRATEGY
-// STRATEGY: <unknown>:0: error: egrl-memory-placement: unknown strategy 'annealing' (known: anneal, dp, ea, egrl, egrl-sac, greedy, ilp, keep, native, pg, policy, random)
+// STRATEGY: <unknown>:0: error: egrl-memory-placement: unknown strategy 'annealing' (known: anneal, dp, ea, egrl, egrl-sac, greedy, ilp, keep, native, pg, policy, portfolio, random)
 // Options run together with commas reach the strategy as one name: say why.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy,target=edge-small" 2>&1 | FileCheck %s --check-prefix=COMMAS
 // COMMAS: error: egrl-memory-placement: unknown strategy 'greedy,target=edge-small' (known: {{.*}}); pass options are separated by spaces, not commas: "strategy=greedy target=..."

@@ -38,7 +38,7 @@
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY: warning: egrl: policy=nnpi-1000 has no effect with strategy=greedy (only strategy=policy places with a policy)
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=native budget=500" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOBUDGET
-// NOBUDGET: warning: egrl: budget=500 has no effect with strategy=native (it measures its one placement;
+// NOBUDGET: warning: egrl: budget=500 has no effect with strategy=native (it measures the placements it plans, not a search's;
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ilp seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEED
 // NOSEED: warning: egrl: seed=3 has no effect with strategy=ilp
 // A policy trained for another chip of as many levels places, and says so;

@@ -62,7 +62,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
   let dependentDialects = ["::egrl::EGRLDialect"];
   let options = [
     Option<"strategy", "strategy", "std::string", /*default=*/"\"greedy\"",
-           "Placement strategy: native, greedy (the default), dp, ilp, random, "
+           "Placement strategy: native, greedy (the default), dp, ilp, "
+           "portfolio (greedy on the target and on it with each rate halved "
+           "and doubled, each measured), random, "
            "ea, anneal, pg, egrl, egrl-sac, policy (a trained policy file, "
            "see policy=; docs/strategies.md), or keep (measure the "
            "#egrl.placement the module already carries, edited or not)">,

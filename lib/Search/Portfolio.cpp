@@ -1,0 +1,109 @@
+//===- Portfolio.cpp - Greedy on plausible models of the chip, measured ---===//
+//
+// A compiler's model gets a chip's structure right more often than its
+// rates: a DRAM that sustains half its peak under load, a newer part with
+// twice the compute (docs/mismatch.md). Measured, the placements search
+// finds on such chips are those greedy plans on the model with one rate
+// halved or doubled. So this strategy plans greedy on the target and on
+// each variant with one rate (the compute rates, or one level's bandwidth)
+// halved and doubled, measures each distinct placement once, and keeps the
+// fastest: model-based placement for a chip the model may not describe, in
+// at most 1 + 4 (levels + 1) measurements. On a chip the model describes it
+// is greedy's placement, measured once more than greedy measures it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/Search/Strategy.h"
+
+#include <cstdio>
+
+using namespace egrl;
+
+namespace {
+
+/// The target with one rate scaled: the compute rates (`level` none) or one
+/// level's bandwidth.
+Target scaled(const Target &target, std::optional<unsigned> level,
+              double factor) {
+  Target variant = target;
+  if (level) {
+    variant.levels[*level].bandwidth *= factor;
+  } else {
+    variant.macRate *= factor;
+    variant.vectorRate *= factor;
+  }
+  return variant;
+}
+
+class PortfolioStrategy : public Strategy {
+public:
+  llvm::StringRef name() const override { return "portfolio"; }
+  bool dependsOnSeed() const override { return false; }
+
+  llvm::Expected<SearchResult> run(const SearchContext &context) override {
+    const Problem &problem = context.problem;
+    const Target &target = problem.target();
+    std::vector<Placement> placements;
+    std::vector<std::string> plannedOn;
+    auto plan = [&](const Problem &believed, const AnalyticalModel &model,
+                    std::string what) -> llvm::Error {
+      SearchContext modelContext{believed, model, model, {}};
+      auto greedy =
+          llvm::cantFail(createStrategy("greedy"))->run(modelContext);
+      if (!greedy)
+        return greedy.takeError();
+      // Variants that plan the same placement are measured once.
+      if (llvm::is_contained(placements, greedy->placement))
+        return llvm::Error::success();
+      placements.push_back(std::move(greedy->placement));
+      plannedOn.push_back(std::move(what));
+      return llvm::Error::success();
+    };
+    if (llvm::Error error = plan(problem, context.model, "the target"))
+      return std::move(error);
+    for (double factor : {0.5, 2.0}) {
+      char times[16];
+      std::snprintf(times, sizeof(times), " x%g", factor);
+      for (unsigned l = 0; l <= target.numLevels(); ++l) {
+        std::optional<unsigned> level;
+        if (l < target.numLevels())
+          level = l;
+        Target variant = scaled(target, level, factor);
+        Problem believed(problem.graph(), variant);
+        AnalyticalModel model(believed);
+        std::string what =
+            (level ? target.levels[*level].name + " bandwidth" : "compute") +
+            times;
+        if (llvm::Error error = plan(believed, model, what))
+          return std::move(error);
+      }
+    }
+
+    // Every plan is measured, whatever the budget: like greedy's one
+    // placement, they are the strategy's answer, not a search's steps.
+    SearchContext measuring = context;
+    measuring.options.budget =
+        std::max<uint64_t>(context.options.budget,
+                           placements.size() * context.options.repeats);
+    EvaluationTracker tracker(measuring);
+    tracker.evaluateBatch(placements);
+    llvm::ArrayRef<EvalResult> measured = tracker.judgedLast();
+    size_t fastest = 0;
+    for (size_t i = 1; i < measured.size(); ++i)
+      if (measured[i].valid &&
+          (!measured[fastest].valid ||
+           measured[i].latency < measured[fastest].latency))
+        fastest = i;
+    SearchResult result = tracker.finish();
+    result.detail = std::to_string(placements.size()) +
+                    " distinct greedy placements measured";
+    if (!measured.empty())
+      result.detail += "; the fastest planned on " + plannedOn[fastest];
+    return result;
+  }
+};
+
+} // namespace
+
+static RegisterStrategy<PortfolioStrategy> registration("portfolio");
