@@ -61,7 +61,8 @@ static cl::opt<std::string>
     strategies("strategies", cl::init("native,greedy"),
                cl::desc("Comma-separated strategies to compare (default: "
                         "native,greedy; all: native, greedy, dp, ilp, "
-                        "random, ea, anneal, pg, egrl, egrl-sac, policy)"),
+                        "portfolio, random, ea, anneal, pg, egrl, egrl-sac, "
+                        "policy)"),
                cl::cat(benchCategory));
 static cl::opt<unsigned>
     seeds("seeds", cl::init(3),
