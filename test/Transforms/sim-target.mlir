@@ -85,3 +85,14 @@
 // EXTERNAL: error: egrl-memory-placement: sim-target needs a built-in evaluator (analytical or nnpi-sim): an external evaluator measures its own chip
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="seed-from=ilp" 2>&1 | FileCheck %s --check-prefix=SEEDFROM
 // SEEDFROM: <unknown>:0: error: egrl-memory-placement: unknown seed-from 'ilp' (expected none, native or model)
+
+// portfolio plans greedy on the target and on it with each rate halved and
+// doubled, and measures them: on the chip with 2.5x the compute the plan for
+// twice the compute is the fastest, faster than greedy's own.
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="evaluator=nnpi-sim sim-target=nnpi-1000-fastcompute report=%t.greedy.json" -o /dev/null 2>/dev/null
+// RUN: egrl-opt %models/bert_base.mlir --egrl-memory-placement="strategy=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-fastcompute report=%t.portfolio.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORTFOLIO
+// PORTFOLIO: with portfolio (nnpi-sim on nnpi-1000-fastcompute): latency
+// RUN: FileCheck %s --check-prefix=PORTFOLIO-REPORT --input-file=%t.portfolio.json
+// PORTFOLIO-REPORT: distinct greedy placements measured; the fastest planned on compute x2
+// RUN: %python -c "import json,sys; g,p=[json.load(open(f))['functions'][0] for f in sys.argv[1:]]; assert p['latency_s'] < g['latency_s'], (g['latency_s'], p['latency_s']); print('portfolio faster')" %t.greedy.json %t.portfolio.json | FileCheck %s --check-prefix=PORTFOLIO-FASTER
+// PORTFOLIO-FASTER: portfolio faster
