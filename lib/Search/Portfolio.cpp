@@ -96,7 +96,11 @@ public:
            measured[i].latency < measured[fastest].latency))
         fastest = i;
     SearchResult result = tracker.finish();
-    result.detail = std::to_string(placements.size()) +
+    // Fewer are measured only when a stop was requested.
+    result.detail = (measured.size() < placements.size()
+                         ? std::to_string(measured.size()) + " of "
+                         : std::string()) +
+                    std::to_string(placements.size()) +
                     " distinct greedy placements measured";
     if (!measured.empty())
       result.detail += "; the fastest planned on " + plannedOn[fastest];
