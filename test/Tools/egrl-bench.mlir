@@ -217,3 +217,9 @@
 // Without a model-based run beside the seeded ones there is nothing to check.
 // RUN: not %python %egrl_src/python/seeded_check.py %t.sc/model/bench.json 2>&1 | FileCheck %s --check-prefix=SEEDED-NONE
 // SEEDED-NONE: seeded_check: no seeded run at a budget of 100 or more beside a model-based one
+
+// python/portfolio_table.py: portfolio against ilp and the best search median.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=ilp,portfolio --seeds=1 --out=%t.pt/plan > /dev/null 2>&1
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=anneal --budgets=20,40 --seeds=3 --out=%t.pt/none > /dev/null 2>&1
+// RUN: %python %egrl_src/python/portfolio_table.py %t.pt/plan/bench.json %t.pt/none/bench.json | FileCheck %s --check-prefix=PORTFOLIO-TABLE
+// PORTFOLIO-TABLE: | `toy` | mlp | {{[0-9.]+}} µs | +0.00% ({{[0-9]+}}; the target) | {{[-+][0-9.]+}}% (anneal none {{20|40}}) |
