@@ -938,6 +938,19 @@ TEST(Portfolio, MeasuresGreedyOnEachPlausibleModelAndKeepsTheFastest) {
             std::string::npos)
       << portfolio->detail;
 
+  // seed-from=portfolio starts a search from the same plans (and native
+  // and ilp's): never slower than the portfolio, whatever the budget left.
+  context.options.seedFrom = SeedFrom::Portfolio;
+  context.options.budget = 30;
+  auto seeded = llvm::cantFail(createStrategy("anneal"))->run(context);
+  ASSERT_TRUE(bool(seeded)) << llvm::toString(seeded.takeError());
+  EXPECT_LE(seeded->result.latency, portfolio->result.latency);
+  EXPECT_EQ(seeded->seeded.rfind("portfolio: ", 0), 0u) << seeded->seeded;
+  EXPECT_NE(seeded->seeded.find("greedy on "), std::string::npos)
+      << seeded->seeded;
+  EXPECT_EQ(parseSeedFrom("portfolio"), SeedFrom::Portfolio);
+  EXPECT_EQ(seedFromName(SeedFrom::Portfolio), "portfolio");
+
   // On the chip the model describes, greedy's placement is among those
   // measured: never slower than it.
   auto nominal = createEvaluator("analytical", problem);

@@ -17,6 +17,7 @@
 #include "egrl/Search/Strategy.h"
 
 #include <cstdio>
+#include <cstring>
 
 using namespace egrl;
 
@@ -42,44 +43,13 @@ public:
   bool dependsOnSeed() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
-    const Problem &problem = context.problem;
-    const Target &target = problem.target();
+    llvm::Expected<std::vector<SeedPlacement>> plans =
+        portfolioPlans(context.problem, context.model);
+    if (!plans)
+      return plans.takeError();
     std::vector<Placement> placements;
-    std::vector<std::string> plannedOn;
-    auto plan = [&](const Problem &believed, const AnalyticalModel &model,
-                    std::string what) -> llvm::Error {
-      SearchContext modelContext{believed, model, model, {}};
-      auto greedy =
-          llvm::cantFail(createStrategy("greedy"))->run(modelContext);
-      if (!greedy)
-        return greedy.takeError();
-      // Variants that plan the same placement are measured once.
-      if (llvm::is_contained(placements, greedy->placement))
-        return llvm::Error::success();
-      placements.push_back(std::move(greedy->placement));
-      plannedOn.push_back(std::move(what));
-      return llvm::Error::success();
-    };
-    if (llvm::Error error = plan(problem, context.model, "the target"))
-      return std::move(error);
-    for (double factor : {0.5, 2.0}) {
-      char times[16];
-      std::snprintf(times, sizeof(times), " x%g", factor);
-      for (unsigned l = 0; l <= target.numLevels(); ++l) {
-        std::optional<unsigned> level;
-        if (l < target.numLevels())
-          level = l;
-        Target variant = scaled(target, level, factor);
-        Problem believed(problem.graph(), variant);
-        AnalyticalModel model(believed);
-        std::string what =
-            (level ? target.levels[*level].name + " bandwidth" : "compute") +
-            times;
-        if (llvm::Error error = plan(believed, model, what))
-          return std::move(error);
-      }
-    }
-
+    for (const SeedPlacement &plan : *plans)
+      placements.push_back(plan.placement);
     // Every plan is measured, whatever the budget: like greedy's one
     // placement, they are the strategy's answer, not a search's steps.
     SearchContext measuring = context;
@@ -103,11 +73,56 @@ public:
                     std::to_string(placements.size()) +
                     " distinct greedy placements measured";
     if (!measured.empty())
-      result.detail += "; the fastest planned on " + plannedOn[fastest];
+      result.detail +=
+          "; the fastest planned on " +
+          (fastest == 0
+               ? std::string("the target")
+               : (*plans)[fastest].source.substr(std::strlen("greedy on ")));
     return result;
   }
 };
 
 } // namespace
+
+llvm::Expected<std::vector<SeedPlacement>>
+egrl::portfolioPlans(const Problem &problem, const AnalyticalModel &model) {
+  const Target &target = problem.target();
+  std::vector<SeedPlacement> plans;
+  auto plan = [&](const Problem &believed, const AnalyticalModel &planModel,
+                  std::string source) -> llvm::Error {
+    SearchContext modelContext{believed, planModel, planModel, {}};
+    auto greedy = llvm::cantFail(createStrategy("greedy"))->run(modelContext);
+    if (!greedy)
+      return greedy.takeError();
+    // Variants that plan the same placement are measured once.
+    if (llvm::any_of(plans, [&](const SeedPlacement &earlier) {
+          return earlier.placement == greedy->placement;
+        }))
+      return llvm::Error::success();
+    plans.push_back({std::move(source), std::move(greedy->placement), {}, {}});
+    return llvm::Error::success();
+  };
+  if (llvm::Error error = plan(problem, model, "greedy"))
+    return std::move(error);
+  for (double factor : {0.5, 2.0}) {
+    char times[16];
+    std::snprintf(times, sizeof(times), " x%g", factor);
+    for (unsigned l = 0; l <= target.numLevels(); ++l) {
+      std::optional<unsigned> level;
+      if (l < target.numLevels())
+        level = l;
+      Target variant = scaled(target, level, factor);
+      Problem believed(problem.graph(), variant);
+      AnalyticalModel variantModel(believed);
+      std::string source =
+          "greedy on " +
+          (level ? target.levels[*level].name + " bandwidth" : "compute") +
+          times;
+      if (llvm::Error error = plan(believed, variantModel, std::move(source)))
+        return std::move(error);
+    }
+  }
+  return plans;
+}
 
 static RegisterStrategy<PortfolioStrategy> registration("portfolio");

@@ -22,7 +22,7 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
   if (from == SeedFrom::None || context.problem.numNodes() == 0)
     return candidates;
   candidates.push_back({"native", nativePlacement(context.problem), {}});
-  if (from == SeedFrom::Model) {
+  if (from == SeedFrom::Model || from == SeedFrom::Portfolio) {
     if (const auto &planned = context.options.modelPlans) {
       candidates.insert(candidates.end(), planned->begin(), planned->end());
     } else {
@@ -86,6 +86,15 @@ egrl::planModelSeeds(const SearchContext &context) {
       return planned.takeError();
     plans.push_back(
         {name.str(), std::move(planned->placement), {}, planned->caveat});
+  }
+  if (context.options.seedFrom == SeedFrom::Portfolio) {
+    llvm::Expected<std::vector<SeedPlacement>> variants =
+        portfolioPlans(context.problem, context.model);
+    if (!variants)
+      return variants.takeError();
+    // The first is greedy's own, planned above.
+    for (size_t k = 1; k < variants->size(); ++k)
+      plans.push_back(std::move((*variants)[k]));
   }
   return plans;
 }

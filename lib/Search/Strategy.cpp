@@ -101,6 +101,8 @@ std::optional<SeedFrom> egrl::parseSeedFrom(llvm::StringRef name) {
     return SeedFrom::Native;
   if (name == "model")
     return SeedFrom::Model;
+  if (name == "portfolio")
+    return SeedFrom::Portfolio;
   return std::nullopt;
 }
 
@@ -112,6 +114,8 @@ llvm::StringRef egrl::seedFromName(SeedFrom from) {
     return "native";
   case SeedFrom::Model:
     return "model";
+  case SeedFrom::Portfolio:
+    return "portfolio";
   }
   llvm_unreachable("unknown SeedFrom");
 }

@@ -245,7 +245,7 @@ struct MemoryPlacementPass
     std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
     if (!seedFromKind)
       return fail("unknown seed-from '" + seedFrom +
-                  "' (expected none, native or model)");
+                  "' (expected none, native, model or portfolio)");
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
     if (!simTargetName.empty()) {

@@ -39,7 +39,7 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --sim-target=nnpi-1000 2>&1 | FileCheck %s --check-prefix=SIM-LEVELS
 // SIM-LEVELS: egrl-bench: error: sim-target 'nnpi-1000' has levels sram, llc, dram, target 'toy' has fast, slow
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --seed-from=greedy 2>&1 | FileCheck %s --check-prefix=SEEDFROM
-// SEEDFROM: egrl-bench: error: --seed-from must be none, native or model, not 'greedy'
+// SEEDFROM: egrl-bench: error: --seed-from must be none, native, model or portfolio, not 'greedy'
 
 // Bad input: a clear error and a non-zero exit.
 // Every model is loaded and checked before any is measured: one that cannot

@@ -84,7 +84,7 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:cat sim-target=nnpi-1000-slowllc" 2>&1 | FileCheck %s --check-prefix=EXTERNAL
 // EXTERNAL: error: egrl-memory-placement: sim-target needs a built-in evaluator (analytical or nnpi-sim): an external evaluator measures its own chip
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="seed-from=ilp" 2>&1 | FileCheck %s --check-prefix=SEEDFROM
-// SEEDFROM: <unknown>:0: error: egrl-memory-placement: unknown seed-from 'ilp' (expected none, native or model)
+// SEEDFROM: <unknown>:0: error: egrl-memory-placement: unknown seed-from 'ilp' (expected none, native, model or portfolio)
 
 // portfolio plans greedy on the target and on it with each rate halved and
 // doubled, and measures them: on the chip with 2.5x the compute the plan for

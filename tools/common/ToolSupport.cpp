@@ -202,7 +202,8 @@ egrl::tools::parseSeedFromOption(llvm::StringRef value) {
     return *from;
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
-      "--seed-from must be none, native or model, not '" + value + "'");
+      "--seed-from must be none, native, model or portfolio, not '" + value +
+          "'");
 }
 
 void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,

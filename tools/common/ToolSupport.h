@@ -80,8 +80,8 @@ loadModelGraph(llvm::StringRef spec, const EvaluationSetup &setup);
 llvm::Error attachEvaluator(ModelInstance &instance,
                             const EvaluationSetup &setup);
 
-/// The value of a tool's --seed-from (none, native or model), or an error
-/// naming the option and the value.
+/// The value of a tool's --seed-from (none, native, model or portfolio), or an
+/// error naming the option and the value.
 llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);
 
 /// Makes directory `dir` (and its parents) if missing, and checks that it is

@@ -75,8 +75,9 @@ static cl::opt<std::string>
 static cl::opt<std::string> seedFrom(
     "seed-from", cl::init("none"),
     cl::desc("What searches (anneal, ea, random, egrl) may start from: "
-             "none (model-free, the default), native, or model "
-             "(the best of native, greedy and ilp)"),
+             "none (model-free, the default), native, model "
+             "(the best of native, greedy and ilp), or portfolio (those "
+             "and strategy=portfolio's plans)"),
     cl::cat(benchCategory));
 // --target, --sim-target, --evaluator, --granularity, --function, --retries.
 static tools::EvaluationOptions evaluation(benchCategory);
@@ -341,21 +342,28 @@ std::string benchModel(tools::ModelInstance &instance,
   // the model, outside their wall times (the MILP alone can take the whole
   // --time-limit).
   std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
-  if (seedFromKind == SeedFrom::Model &&
+  if ((seedFromKind == SeedFrom::Model ||
+       seedFromKind == SeedFrom::Portfolio) &&
       llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
         return search->dependsOnSeed();
       })) {
     SearchContext context{problem, analytical, *instance.evaluator, {}};
     context.options.threads = threads;
     context.options.timeLimitSeconds = timeLimit;
+    context.options.seedFrom = seedFromKind;
     auto start = std::chrono::steady_clock::now();
     llvm::Expected<std::vector<SeedPlacement>> plans = planModelSeeds(context);
+    const std::string mode = seedFromName(seedFromKind).str();
     if (!plans)
-      return model + " / seed-from model: " + llvm::toString(plans.takeError());
+      return model + " / seed-from " + mode + ": " +
+             llvm::toString(plans.takeError());
     modelPlans =
         std::make_shared<const std::vector<SeedPlacement>>(std::move(*plans));
-    llvm::errs() << "egrl-bench: " << model
-                 << ": planned greedy and ilp for --seed-from=model in "
+    llvm::errs() << "egrl-bench: " << model << ": planned greedy and ilp"
+                 << (seedFromKind == SeedFrom::Portfolio
+                         ? " and portfolio's variants"
+                         : "")
+                 << " for --seed-from=" << mode << " in "
                  << llvm::format("%.2f",
                                  std::chrono::duration<double>(
                                      std::chrono::steady_clock::now() - start)

@@ -89,9 +89,10 @@ static cl::opt<double> imitationWeight(
 static cl::opt<std::string> seedFrom(
     "seed-from", cl::init("none"),
     cl::desc("What each graph's elites start from: none (only what the "
-             "policy samples, the default), native, or model (the best of "
+             "policy samples, the default), native, model (the best of "
              "native, greedy and ilp, planned on --target and measured on "
-             "the evaluator like any sample)"),
+             "the evaluator like any sample), or portfolio (those and "
+             "strategy=portfolio's plans)"),
     cl::cat(trainCategory));
 static cl::opt<double>
     timeLimit("time-limit", cl::init(10),

@@ -33,6 +33,9 @@ enum class SeedFrom {
   None,   ///< Nothing chosen for it: a model-free search.
   Native, ///< The native placement (the vendor compiler's, not the model's).
   Model,  ///< The model-based placements: native, greedy and ilp.
+  /// Those and portfolio's: greedy on the model with each rate halved and
+  /// doubled (portfolioPlans()).
+  Portfolio,
 };
 std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
 llvm::StringRef seedFromName(SeedFrom from);
@@ -63,9 +66,10 @@ struct SearchOptions {
   double timeLimitSeconds = 60;
   /// Starting points a search may use (seedPlacements()).
   SeedFrom seedFrom = SeedFrom::None;
-  /// With seedFrom model: greedy's and ilp's placements already planned on
-  /// this context's model (planModelSeeds()), so that several runs on one
-  /// model solve the MILP once (egrl-bench). Null: each run plans them.
+  /// With seedFrom model (or portfolio): greedy's and ilp's placements (and
+  /// portfolio's) already planned on this context's model (planModelSeeds()),
+  /// so that several runs on one model solve the MILP once (egrl-bench).
+  /// Null: each run plans them.
   std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
   /// Called whenever the best placement improves (progress output).
   std::function<void(const HistoryPoint &)> onImprovement;
@@ -279,6 +283,13 @@ seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
 /// `threads`), not measured and not rectified for the evaluator's chip.
 llvm::Expected<std::vector<SeedPlacement>>
 planModelSeeds(const SearchContext &context);
+/// Greedy planned on `model` and on it with one rate (the compute rates, or
+/// one level's bandwidth) halved and doubled, each distinct placement once,
+/// greedy's own first (source "greedy", then "greedy on dram bandwidth x0.5"
+/// and so on): what strategy=portfolio measures and seed-from=portfolio adds.
+/// Not measured and not rectified for the evaluator's chip.
+llvm::Expected<std::vector<SeedPlacement>>
+portfolioPlans(const Problem &problem, const AnalyticalModel &model);
 /// SearchResult::seeded for a search that started from `seeds`.
 std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
 /// Says in `result` what a search started from: `seeded`
