@@ -76,8 +76,21 @@ egrl::planModelSeeds(const SearchContext &context) {
   modelContext.options.budget = 1;
   modelContext.options.threads = context.options.threads;
   modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
+  // With portfolio, its first plan is greedy's own: planned once.
+  std::vector<SeedPlacement> variants;
+  if (context.options.seedFrom == SeedFrom::Portfolio) {
+    llvm::Expected<std::vector<SeedPlacement>> portfolio =
+        portfolioPlans(context.problem, context.model);
+    if (!portfolio)
+      return portfolio.takeError();
+    variants = std::move(*portfolio);
+  }
   std::vector<SeedPlacement> plans;
   for (llvm::StringRef name : {"greedy", "ilp"}) {
+    if (name == "greedy" && !variants.empty()) {
+      plans.push_back(std::move(variants.front()));
+      continue;
+    }
     llvm::Expected<std::unique_ptr<Strategy>> strategy = createStrategy(name);
     if (!strategy)
       return strategy.takeError();
@@ -87,15 +100,8 @@ egrl::planModelSeeds(const SearchContext &context) {
     plans.push_back(
         {name.str(), std::move(planned->placement), {}, planned->caveat});
   }
-  if (context.options.seedFrom == SeedFrom::Portfolio) {
-    llvm::Expected<std::vector<SeedPlacement>> variants =
-        portfolioPlans(context.problem, context.model);
-    if (!variants)
-      return variants.takeError();
-    // The first is greedy's own, planned above.
-    for (size_t k = 1; k < variants->size(); ++k)
-      plans.push_back(std::move((*variants)[k]));
-  }
+  for (size_t k = 1; k < variants.size(); ++k)
+    plans.push_back(std::move(variants[k]));
   return plans;
 }
 

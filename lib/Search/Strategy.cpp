@@ -106,6 +106,10 @@ std::optional<SeedFrom> egrl::parseSeedFrom(llvm::StringRef name) {
   return std::nullopt;
 }
 
+llvm::StringRef egrl::seedFromChoices() {
+  return "none, native, model or portfolio";
+}
+
 llvm::StringRef egrl::seedFromName(SeedFrom from) {
   switch (from) {
   case SeedFrom::None:

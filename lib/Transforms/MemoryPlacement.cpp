@@ -244,8 +244,8 @@ struct MemoryPlacementPass
       return fail(llvm::toString(sim.takeError()));
     std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
     if (!seedFromKind)
-      return fail("unknown seed-from '" + seedFrom +
-                  "' (expected none, native, model or portfolio)");
+      return fail("unknown seed-from '" + seedFrom + "' (expected " +
+                  seedFromChoices() + ")");
     // The chip the evaluator measures on, when it is not the model's target.
     std::optional<Target> simChip;
     if (!simTargetName.empty()) {

@@ -200,10 +200,9 @@ llvm::Expected<SeedFrom>
 egrl::tools::parseSeedFromOption(llvm::StringRef value) {
   if (std::optional<SeedFrom> from = parseSeedFrom(value))
     return *from;
-  return llvm::createStringError(
-      llvm::inconvertibleErrorCode(),
-      "--seed-from must be none, native, model or portfolio, not '" + value +
-          "'");
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "--seed-from must be " + seedFromChoices() +
+                                     ", not '" + value + "'");
 }
 
 void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,

@@ -39,6 +39,9 @@ enum class SeedFrom {
 };
 std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
 llvm::StringRef seedFromName(SeedFrom from);
+/// "none, native, model or portfolio": what parseSeedFrom() takes, for
+/// errors about a value it refused.
+llvm::StringRef seedFromChoices();
 
 struct SeedPlacement {
   /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
