@@ -30,7 +30,7 @@ import torch.fx as fx
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .mlir import Emitter, UnsupportedError, Value, first_line, sanitize, source_position
+from .mlir import Emitter, UnsupportedError, Value, first_line, source_position
 
 __all__ = ["import_module", "quantized_part", "TorchImportResult"]
 
