@@ -100,24 +100,205 @@ struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
   using Base::Base;
 
-  void runOnOperation() override {
-    ModuleOp module = getOperation();
-    // An option's value (and the file, chip or tool it names) is nowhere in
-    // the IR: such errors have no location, as upstream's pass-option errors
-    // (a parsed file's module is at `file:0:0`, a location of nothing).
-    Location noLoc = UnknownLoc::get(&getContext());
-    auto fail = [&](const llvm::Twine &message) {
-      emitError(noLoc) << "egrl-memory-placement: " << message;
-      signalPassFailure();
-    };
-    // What the module holds is at the module.
-    auto failOnModule = [&](const llvm::Twine &message) {
-      emitError(module.getLoc()) << "egrl-memory-placement: " << message;
-      signalPassFailure();
-    };
+  /// The options, the chips and the strategy, resolved and checked before
+  /// any function is searched.
+  struct Settings {
+    bool budgetGiven = false;
+    /// What the strategy is given: 1 for a policy with no budget.
+    uint64_t searchBudget = 1;
+    bool keep = false;
+    /// The module's record of an earlier placement, if any.
+    RecordAttr placedRecord;
+    std::string granularityName;
+    Granularity granularity = Granularity::Fused;
+    Target chip;
+    /// The chip the evaluator measures on, when it is not the model's target.
+    std::optional<Target> simChip;
+    SeedFrom seedFrom = SeedFrom::None;
+    std::unique_ptr<Strategy> search;
+  };
 
-    // Signed 64-bit options, so that a negative number or one past 32 bits
-    // gets this message rather than the option parser's or a wrap.
+  /// What the loop over the module's functions does after one.
+  enum class Next { Continue, Stop, Fail };
+
+  /// An option's value (and the file, chip or tool it names) is nowhere in
+  /// the IR: such errors have no location, as upstream's pass-option errors
+  /// (a parsed file's module is at `file:0:0`, a location of nothing).
+  LogicalResult fail(const llvm::Twine &message) {
+    emitError(UnknownLoc::get(&getContext()))
+        << "egrl-memory-placement: " << message;
+    signalPassFailure();
+    return failure();
+  }
+
+  /// What the module holds is at the module.
+  LogicalResult failOnModule(const llvm::Twine &message) {
+    emitError(getOperation().getLoc()) << "egrl-memory-placement: " << message;
+    signalPassFailure();
+    return failure();
+  }
+
+  InFlightDiagnostic warn() {
+    return emitWarning(UnknownLoc::get(&getContext()));
+  }
+
+  void runOnOperation() override {
+    FailureOr<Settings> settings = resolveSettings();
+    if (failed(settings))
+      return;
+    // Ctrl-C or SIGTERM stop the search, not the compiler: the best
+    // placement found so far is annotated and reported, then the pass fails.
+    InterruptScope interruptible;
+    std::string stoppedEarly;
+    // A deque: ResidentWeights keeps pointers to the placements.
+    std::deque<PlacedFunction> placed;
+    ResidentWeights resident;
+    ModuleOp module = getOperation();
+    warnAboutNestedModules();
+    bool sawFunction = false;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (func.isExternal())
+        continue;
+      sawFunction = true;
+      Next next =
+          placeFunction(func, *settings, placed, resident, stoppedEarly);
+      if (next == Next::Fail)
+        return signalPassFailure();
+      if (next == Next::Stop)
+        break;
+    }
+    if (!sawFunction) {
+      (void)failOnModule("the module has no func.func with a body to place");
+      return;
+    }
+    if (failed(fitFunctionsTogether(placed, resident, settings->chip,
+                                    settings->simChip)))
+      return signalPassFailure();
+    annotateAndSay(placed, *settings, stoppedEarly);
+    // Nothing placed (already bufferized, say): the module keeps its record,
+    // which the memory spaces in it refer to. The report says so, rather
+    // than leave an older run's file in place.
+    if (placed.empty()) {
+      if (!stoppedEarly.empty())
+        return signalPassFailure();
+      if (settings->keep) {
+        (void)failOnModule(
+            "strategy=keep: no function of the module has a graph to measure "
+            "(bufferized already?): keep reads placements on tensors, before "
+            "--egrl-apply-memory-spaces");
+        return;
+      }
+      if (!report.empty())
+        if (llvm::Error err = writeReport(placed))
+          (void)fail("cannot write report '" + report +
+                     "': " + llvm::toString(std::move(err)));
+      return;
+    }
+    // A kept placement keeps its record: the strategy, seed and chips it
+    // was made with, so that it can still be reproduced.
+    if (!settings->keep)
+      recordSettings(*settings);
+    // Checked before the report is written, so a failing pass leaves no
+    // file behind.
+    if (!trace.empty() && placed.size() != 1) {
+      (void)failOnModule("trace= needs exactly one placed function, the "
+                         "module has " +
+                         llvm::Twine(placed.size()));
+      return;
+    }
+    if (!report.empty())
+      if (llvm::Error err = writeReport(placed)) {
+        (void)fail("cannot write report '" + report +
+                   "': " + llvm::toString(std::move(err)));
+        return;
+      }
+    if (!trace.empty())
+      if (llvm::Error err = writeTrace(placed.front())) {
+        (void)fail(llvm::toString(std::move(err)));
+        return;
+      }
+    if (!stoppedEarly.empty())
+      return signalPassFailure();
+  }
+
+  /// Checks the numeric options and the output files, loads the chips and
+  /// the record, and makes the strategy: everything that can be refused is
+  /// refused here, before a long search.
+  FailureOr<Settings> resolveSettings() {
+    if (failed(checkNumericOptions()) || failed(checkOutputFiles()))
+      return failure();
+    Settings settings;
+    settings.budgetGiven = budget != kBudgetNotGiven;
+    const uint64_t budgetValue =
+        settings.budgetGiven ? uint64_t(budget) : SearchOptions().budget;
+    if (strategy == "policy" && policyFile.empty())
+      return fail("strategy=policy needs a policy file: set the option "
+                  "policy=FILE, or a shipped policy's name (nnpi-1000)");
+    // As seed-from= on a strategy without seeds: an option that does
+    // nothing says so, rather than look applied.
+    if (strategy != "policy" && !policyFile.empty())
+      warn() << "egrl: policy=" << policyFile
+             << " has no effect with strategy=" << strategy
+             << " (only strategy=policy places with a policy)";
+    // A trained policy is one forward pass, measured once, unless a budget
+    // to refine it with is asked for.
+    settings.searchBudget =
+        strategy == "policy" && !settings.budgetGiven ? 1 : budgetValue;
+    const bool placesWithoutSearch =
+        strategy == "policy" && settings.searchBudget <= 1;
+    if (placesWithoutSearch && seed != 0)
+      warn() << "egrl: seed=" << uint64_t(seed)
+             << " has no effect with strategy=policy and no "
+                "budget (one forward pass; budget=N refines it "
+                "with egrl, which the seed drives)";
+    if (failed(resolveChips(settings)))
+      return failure();
+    std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
+    if (!seedFromKind)
+      return fail("unknown seed-from '" + seedFrom + "' (expected " +
+                  seedFromChoices() + ")");
+    settings.seedFrom = *seedFromKind;
+    if (!trace.empty() && failed(checkTraceable(settings)))
+      return failure();
+    auto strategyOr = createStrategy(strategy);
+    if (!strategyOr)
+      return fail(llvm::toString(strategyOr.takeError()));
+    settings.search = std::move(*strategyOr);
+    // native, greedy, dp and ilp measure their one placement: a budget or a
+    // seed asked for does nothing, and says so.
+    if (!settings.search->dependsOnSeed() &&
+        (settings.budgetGiven || seed != 0)) {
+      std::string given;
+      if (settings.budgetGiven)
+        given = "budget=" + std::to_string(budgetValue);
+      if (seed != 0)
+        given += (given.empty() ? "seed=" : " and seed=") +
+                 std::to_string(uint64_t(seed));
+      warn() << "egrl: " << given
+             << (settings.budgetGiven && seed != 0 ? " have" : " has")
+             << " no effect with strategy=" << strategy
+             << " (it measures the placements it plans, not a search's; the "
+                "searches are random, anneal, ea, pg, egrl and egrl-sac, and "
+                "policy refines with a budget)";
+    }
+    // Native's reference is the median of `repeats` measurements: a search
+    // whose budget cannot re-measure its best that often says so.
+    // (A policy with no search, budget 1, measures its placement K times.)
+    settings.searchBudget =
+        settings.search->budgetFor(settings.searchBudget, uint64_t(repeats));
+    if (settings.search->dependsOnSeed() && !placesWithoutSearch &&
+        settings.searchBudget < uint64_t(repeats))
+      warn() << "egrl: budget=" << settings.searchBudget
+             << " is below repeats=" << int64_t(repeats)
+             << ": the best placement is measured fewer times than native's "
+                "reference (the median of "
+             << int64_t(repeats) << ")";
+    return settings;
+  }
+
+  /// Signed 64-bit options, so that a negative number or one past 32 bits
+  /// gets this message rather than the option parser's or a wrap.
+  LogicalResult checkNumericOptions() {
     struct Range {
       const char *option;
       int64_t value, least, most;
@@ -127,9 +308,9 @@ struct MemoryPlacementPass
     // that a pipeline printed and parsed again, or built from the options
     // struct, means what was written: strategy=policy measures once unless
     // a budget is given, and keep reads the record unless a target is.
-    const bool budgetGiven = budget != kBudgetNotGiven;
-    const int64_t budgetValue =
-        budgetGiven ? int64_t(budget) : int64_t(SearchOptions().budget);
+    const int64_t budgetValue = budget != kBudgetNotGiven
+                                    ? int64_t(budget)
+                                    : int64_t(SearchOptions().budget);
     for (const Range &check :
          {Range{"budget", budgetValue, 1, std::numeric_limits<int64_t>::max(),
                 " evaluation"},
@@ -148,11 +329,15 @@ struct MemoryPlacementPass
     if (!(timeLimit > 0) || !std::isfinite(timeLimit))
       return fail("time-limit=" + llvm::formatv("{0}", double(timeLimit)) +
                   ": must be a positive number of seconds");
-    // The files are written after the search: what would make them fail
-    // is said before it, so a long search is not thrown away.
+    return success();
+  }
+
+  /// The files are written after the search: what would make them fail
+  /// is said before it, so a long search is not thrown away.
+  LogicalResult checkOutputFiles() {
     if (!report.empty() && !trace.empty() && isSameFile(report, trace))
       return fail("report= and trace= name the same file '" + report + "'");
-    if ((!report.empty() || !trace.empty()) && module->getParentOp())
+    if ((!report.empty() || !trace.empty()) && getOperation()->getParentOp())
       return failOnModule(
           "report= and trace= with the pass on a nested module: "
           "every nested module's run would write the same file; "
@@ -181,145 +366,99 @@ struct MemoryPlacementPass
                     "': the tool already writes that file (its -o, or stdout "
                     "redirected to it), and one would replace the other");
     }
-    if (strategy == "policy" && policyFile.empty())
-      return fail("strategy=policy needs a policy file: set the option "
-                  "policy=FILE, or a shipped policy's name (nnpi-1000)");
-    // As seed-from= on a strategy without seeds: an option that does
-    // nothing says so, rather than look applied.
-    if (strategy != "policy" && !policyFile.empty())
-      emitWarning(noLoc) << "egrl: policy=" << policyFile
-                         << " has no effect with strategy=" << strategy
-                         << " (only strategy=policy places with a policy)";
-    // A trained policy is one forward pass, measured once, unless a budget
-    // to refine it with is asked for.
-    uint64_t searchBudget =
-        strategy == "policy" && !budgetGiven ? 1 : uint64_t(budgetValue);
-    const bool placesWithoutSearch = strategy == "policy" && searchBudget <= 1;
-    if (placesWithoutSearch && seed != 0)
-      emitWarning(noLoc) << "egrl: seed=" << uint64_t(seed)
-                         << " has no effect with strategy=policy and no "
-                            "budget (one forward pass; budget=N refines it "
-                            "with egrl, which the seed drives)";
-    const bool keep = strategy == "keep";
-    RecordAttr placedRecord =
+    return success();
+  }
+
+  /// The granularity, target and sim-target: the options', or with
+  /// strategy=keep the record's where the options say nothing, which the
+  /// options and chips given must not contradict.
+  LogicalResult resolveChips(Settings &settings) {
+    ModuleOp module = getOperation();
+    settings.keep = strategy == "keep";
+    settings.placedRecord =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
-    if (keep && !placedRecord)
+    if (settings.keep && !settings.placedRecord)
       return failOnModule(keepWithoutRecord(module));
-    std::string graphGranularity = granularity, targetName = target,
-                simTargetName = simTarget;
+    std::string targetName = target, simTargetName = simTarget;
+    settings.granularityName = granularity;
     // The record is in the module: what it says that the options or chips
     // contradict is said at the module.
-    if (keep)
+    if (settings.keep)
       if (std::string why =
-              keepSettings(placedRecord,
+              keepSettings(settings.placedRecord,
                            {granularity.getValue(), target.getValue(),
                             simTarget.getValue(), evaluator.getValue()},
-                           graphGranularity, targetName, simTargetName);
+                           settings.granularityName, targetName, simTargetName);
           !why.empty())
         return failOnModule(why);
-    if (graphGranularity.empty())
-      graphGranularity = "fused";
+    if (settings.granularityName.empty())
+      settings.granularityName = "fused";
     if (targetName.empty())
       targetName = kDefaultTargetName;
-    auto granularityKind = parseGranularity(graphGranularity);
+    auto granularityKind = parseGranularity(settings.granularityName);
     if (!granularityKind)
-      return fail("unknown granularity '" + graphGranularity +
+      return fail("unknown granularity '" + settings.granularityName +
                   "' (expected 'fused' or 'op')");
+    settings.granularity = *granularityKind;
     llvm::Expected<Target> loaded = loadTarget(targetName);
     if (!loaded)
       return fail(llvm::toString(loaded.takeError()));
-    Target chip = std::move(*loaded);
-    if (keep) {
-      if (std::string why = keptLevelsDiffer(placedRecord, chip); !why.empty())
+    settings.chip = std::move(*loaded);
+    if (settings.keep) {
+      if (std::string why =
+              keptLevelsDiffer(settings.placedRecord, settings.chip);
+          !why.empty())
         return failOnModule(why);
       if (target.empty())
         if (std::string why =
-                keptChipDiffers("target", chip, placedRecord.getTargetDigest());
+                keptChipDiffers("target", settings.chip,
+                                settings.placedRecord.getTargetDigest());
             !why.empty())
           return failOnModule(why);
     }
     // The simulator section is checked whichever evaluator runs, so a broken
     // target fails the same way everywhere.
-    if (auto sim = SimConfig::fromTarget(chip); !sim)
+    if (auto sim = SimConfig::fromTarget(settings.chip); !sim)
       return fail(llvm::toString(sim.takeError()));
-    std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);
-    if (!seedFromKind)
-      return fail("unknown seed-from '" + seedFrom + "' (expected " +
-                  seedFromChoices() + ")");
-    // The chip the evaluator measures on, when it is not the model's target.
-    std::optional<Target> simChip;
-    if (!simTargetName.empty()) {
-      llvm::Expected<Target> sim =
-          loadSimTarget(simTargetName, chip, evaluator);
-      if (!sim)
-        return fail(llvm::toString(sim.takeError()));
-      simChip = std::move(*sim);
-      if (keep && simTarget.empty())
-        if (std::string why = keptChipDiffers(
-                "sim-target", *simChip, placedRecord.getSimTargetDigest());
-            !why.empty())
-          return failOnModule(why);
-    }
-    // The trace is simulated whichever evaluator runs: say before the
-    // search, not after it, that the simulator cannot take the chip.
-    if (!trace.empty())
-      if (llvm::Error err = NnpiSim::checkLevels(simChip ? *simChip : chip))
-        return fail(llvm::toString(std::move(err)));
-    // A trace is of one function: several are refused before they are
-    // searched, not after (the check below counts those actually placed).
-    if (!trace.empty()) {
-      auto bodies =
-          llvm::count_if(module.getOps<func::FuncOp>(),
-                         [](func::FuncOp f) { return !f.isExternal(); });
-      if (bodies > 1)
-        return failOnModule("trace= needs exactly one placed function, the "
-                            "module has " +
-                            llvm::Twine(bodies) + " with bodies");
-    }
-    auto strategyOr = createStrategy(strategy);
-    if (!strategyOr)
-      return fail(llvm::toString(strategyOr.takeError()));
-    std::unique_ptr<Strategy> search = std::move(*strategyOr);
-    // native, greedy, dp and ilp measure their one placement: a budget or a
-    // seed asked for does nothing, and says so.
-    if (!search->dependsOnSeed() && (budgetGiven || seed != 0)) {
-      std::string given;
-      if (budgetGiven)
-        given = "budget=" + std::to_string(budgetValue);
-      if (seed != 0)
-        given += (given.empty() ? "seed=" : " and seed=") +
-                 std::to_string(uint64_t(seed));
-      emitWarning(noLoc)
-          << "egrl: " << given << (budgetGiven && seed != 0 ? " have" : " has")
-          << " no effect with strategy=" << strategy
-          << " (it measures the placements it plans, not a search's; the "
-             "searches are random, anneal, ea, pg, egrl and egrl-sac, and "
-             "policy refines with a budget)";
-    }
-    // Native's reference is the median of `repeats` measurements: a search
-    // whose budget cannot re-measure its best that often says so.
-    // (A policy with no search, budget 1, measures its placement K times.)
-    searchBudget = search->budgetFor(searchBudget, uint64_t(repeats));
-    if (search->dependsOnSeed() && !placesWithoutSearch &&
-        searchBudget < uint64_t(repeats))
-      emitWarning(noLoc)
-          << "egrl: budget=" << searchBudget
-          << " is below repeats=" << int64_t(repeats)
-          << ": the best placement is measured fewer times than native's "
-             "reference (the median of "
-          << int64_t(repeats) << ")";
+    if (simTargetName.empty())
+      return success();
+    llvm::Expected<Target> sim =
+        loadSimTarget(simTargetName, settings.chip, evaluator);
+    if (!sim)
+      return fail(llvm::toString(sim.takeError()));
+    settings.simChip = std::move(*sim);
+    if (settings.keep && simTarget.empty())
+      if (std::string why =
+              keptChipDiffers("sim-target", *settings.simChip,
+                              settings.placedRecord.getSimTargetDigest());
+          !why.empty())
+        return failOnModule(why);
+    return success();
+  }
 
-    // Ctrl-C or SIGTERM stop the search, not the compiler: the best
-    // placement found so far is annotated and reported, then the pass fails.
-    InterruptScope interruptible;
-    std::string stoppedEarly;
-    // A deque: ResidentWeights keeps pointers to the placements.
-    std::deque<PlacedFunction> placed;
-    ResidentWeights resident;
-    bool sawFunction = false;
-    // The pass places the functions of the module it runs on; say so for
-    // nested modules' functions rather than skip them silently.
-    for (auto nested : module.getOps<ModuleOp>())
+  /// The trace is simulated whichever evaluator runs, of one function: say
+  /// before the search, not after it, that the simulator cannot take the
+  /// chip or that the module has several (the check after the search
+  /// counts those actually placed).
+  LogicalResult checkTraceable(const Settings &settings) {
+    if (llvm::Error err = NnpiSim::checkLevels(
+            settings.simChip ? *settings.simChip : settings.chip))
+      return fail(llvm::toString(std::move(err)));
+    ModuleOp module = getOperation();
+    auto bodies =
+        llvm::count_if(module.getOps<func::FuncOp>(),
+                       [](func::FuncOp f) { return !f.isExternal(); });
+    if (bodies > 1)
+      return failOnModule("trace= needs exactly one placed function, the "
+                          "module has " +
+                          llvm::Twine(bodies) + " with bodies");
+    return success();
+  }
+
+  /// The pass places the functions of the module it runs on; say so for
+  /// nested modules' functions rather than skip them silently.
+  void warnAboutNestedModules() {
+    for (auto nested : getOperation().getOps<ModuleOp>())
       if (llvm::any_of(nested.getOps<func::FuncOp>(),
                        [](func::FuncOp f) { return !f.isExternal(); }))
         emitWarning(nested.getLoc())
@@ -330,139 +469,147 @@ struct MemoryPlacementPass
                "on: unless the pipeline runs it on the nested module too "
                "(builtin.module(builtin.module(egrl-memory-placement))), they "
                "stay unplaced";
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      sawFunction = true;
-      const WorkloadGraphAnalysis &analysis =
-          workloadGraphOf(func, *granularityKind);
-      const WorkloadGraph *graph = analysis.graph();
-      if (!graph)
-        return signalPassFailure();
-      const GraphOpMap &opMap = analysis.opMap();
-      if (graph->size() == 0) {
-        emitRemark(func.getLoc())
-            << "egrl: @" << func.getSymName() << " computes nothing to place";
-        continue;
-      }
+  }
 
-      PlacedFunction entry;
-      entry.func = func;
-      entry.opMap = &opMap;
-      entry.graph = std::make_unique<WorkloadGraph>(*graph);
-      // The weights of the functions placed before stay resident while this
-      // one runs: it is placed in the room they leave. A kept placement is
-      // measured as it is, and checked with the others' below.
-      std::vector<int64_t> held(chip.numLevels(), 0);
-      if (!keep)
-        held = resident.heldByOthers(opMap.weights, chip.numLevels());
-      entry.setChips(chip, simChip, held);
-      // When the backing store is short only beside earlier functions'
-      // weights, say so: the target alone would hold the graph.
-      std::string besides;
-      if (int64_t bytes = held[chip.slowestLevel()])
-        besides = ", beside " + formatBytes(bytes) +
-                  " of weights of the functions placed before it, which stay "
-                  "resident while it runs";
-      if (llvm::Error err = checkFitsTarget(*entry.problem)) {
-        emitError(func.getLoc())
-            << "egrl-memory-placement: " << llvm::toString(std::move(err))
-            << besides;
-        return signalPassFailure();
-      }
-      if (simChip) {
-        if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
-          emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
-                                   << llvm::toString(std::move(err)) << besides;
-          return signalPassFailure();
-        }
-      }
-      AnalyticalModel model(*entry.problem);
-      auto evaluatorOr = evaluatorFor(entry);
-      if (!evaluatorOr && placed.empty())
-        return fail(llvm::toString(evaluatorOr.takeError()));
-      if (!evaluatorOr) {
-        // A later function's command that does not start, or refuses its
-        // graph: said at the function, and the functions placed before it
-        // are still annotated and reported, as when a search stops early.
-        stoppedEarly = llvm::toString(evaluatorOr.takeError());
-        emitError(func.getLoc())
-            << "egrl-memory-placement: @" << func.getSymName() << ": "
-            << stoppedEarly << "; nothing is annotated for it";
-        break;
-      }
-      const Evaluator &measure = **evaluatorOr;
-
-      SearchContext context{*entry.problem, model, measure, {}};
-      context.options.budget = searchBudget;
-      context.options.policyFile = policyFile;
-      context.options.seed = seed;
-      context.options.timeLimitSeconds = timeLimit;
-      context.options.threads = unsigned(threads);
-      context.options.seedFrom = *seedFromKind;
-      context.options.progress = progress;
-      context.options.progressLabel = strategy;
-      context.options.repeats = unsigned(repeats);
-      if (keep) {
-        FailureOr<Placement> given =
-            readPlacement(func, opMap, *entry.problem, chip);
-        if (failed(given))
-          return signalPassFailure();
-        context.options.givenPlacement = std::move(*given);
-      }
-      auto start = std::chrono::steady_clock::now();
-      llvm::Expected<SearchResult> result = search->run(context);
-      if (!result && keep) {
-        // What the IR holds does not fit: said at the function.
-        emitError(func.getLoc())
-            << "egrl-memory-placement: @" << func.getSymName() << ": "
-            << llvm::toString(result.takeError());
-        return signalPassFailure();
-      }
-      if (!result)
-        return fail(llvm::toString(result.takeError()));
-      entry.wallSeconds = std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
-      entry.result = std::move(*result);
-      // Native as the search measured it, if it did: on a chip whose
-      // measurements are scarce, not one more.
-      EvalResult native = entry.result.native ? *entry.result.native
-                                              : measureNative(entry, measure);
-      if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
-        // No placement was measured: annotating one would present an
-        // unmeasured guess as the best measured placement.
-        emitError(func.getLoc())
-            << "egrl-memory-placement: search stopped before it measured "
-               "any placement: "
-            << entry.result.stopped << "; nothing is annotated";
-        stoppedEarly = entry.result.stopped;
-        break;
-      }
-      entry.summary = summarize(*entry.problem, measure, entry.result, native,
-                                strategy, seed, entry.wallSeconds);
-      if (!entry.result.stopped.empty())
-        stoppedEarly = entry.result.stopped;
-      placed.push_back(std::move(entry));
-      PlacedFunction &added = placed.back();
-      resident.add(func.getSymName(), *added.wholeProblem, opMap.weights,
-                   added.result.placement);
-      if (!stoppedEarly.empty())
-        break; // Later functions are not searched.
+  /// Searches (or reads, with keep) one function's placement, in the room
+  /// the functions placed before it leave, and adds it to `placed`.
+  Next placeFunction(func::FuncOp func, const Settings &settings,
+                     std::deque<PlacedFunction> &placed,
+                     ResidentWeights &resident, std::string &stoppedEarly) {
+    const WorkloadGraphAnalysis &analysis =
+        workloadGraphOf(func, settings.granularity);
+    const WorkloadGraph *graph = analysis.graph();
+    if (!graph)
+      return Next::Fail;
+    const GraphOpMap &opMap = analysis.opMap();
+    if (graph->size() == 0) {
+      emitRemark(func.getLoc())
+          << "egrl: @" << func.getSymName() << " computes nothing to place";
+      return Next::Continue;
     }
-    if (!sawFunction)
-      return failOnModule("the module has no func.func with a body to place");
-    if (failed(fitFunctionsTogether(placed, resident, chip, simChip)))
-      return signalPassFailure();
+    const Target &chip = settings.chip;
+    PlacedFunction entry;
+    entry.func = func;
+    entry.opMap = &opMap;
+    entry.graph = std::make_unique<WorkloadGraph>(*graph);
+    // The weights of the functions placed before stay resident while this
+    // one runs: it is placed in the room they leave. A kept placement is
+    // measured as it is, and checked with the others' below.
+    std::vector<int64_t> held(chip.numLevels(), 0);
+    if (!settings.keep)
+      held = resident.heldByOthers(opMap.weights, chip.numLevels());
+    entry.setChips(chip, settings.simChip, held);
+    // When the backing store is short only beside earlier functions'
+    // weights, say so: the target alone would hold the graph.
+    std::string besides;
+    if (int64_t bytes = held[chip.slowestLevel()])
+      besides = ", beside " + formatBytes(bytes) +
+                " of weights of the functions placed before it, which stay "
+                "resident while it runs";
+    if (llvm::Error err = checkFitsTarget(*entry.problem)) {
+      emitError(func.getLoc())
+          << "egrl-memory-placement: " << llvm::toString(std::move(err))
+          << besides;
+      return Next::Fail;
+    }
+    if (settings.simChip)
+      if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
+        emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
+                                 << llvm::toString(std::move(err)) << besides;
+        return Next::Fail;
+      }
+    AnalyticalModel model(*entry.problem);
+    auto evaluatorOr = evaluatorFor(entry);
+    if (!evaluatorOr && placed.empty()) {
+      (void)fail(llvm::toString(evaluatorOr.takeError()));
+      return Next::Fail;
+    }
+    if (!evaluatorOr) {
+      // A later function's command that does not start, or refuses its
+      // graph: said at the function, and the functions placed before it
+      // are still annotated and reported, as when a search stops early.
+      stoppedEarly = llvm::toString(evaluatorOr.takeError());
+      emitError(func.getLoc())
+          << "egrl-memory-placement: @" << func.getSymName() << ": "
+          << stoppedEarly << "; nothing is annotated for it";
+      return Next::Stop;
+    }
+    const Evaluator &measure = **evaluatorOr;
+
+    SearchContext context{*entry.problem, model, measure, {}};
+    context.options.budget = settings.searchBudget;
+    context.options.policyFile = policyFile;
+    context.options.seed = seed;
+    context.options.timeLimitSeconds = timeLimit;
+    context.options.threads = unsigned(threads);
+    context.options.seedFrom = settings.seedFrom;
+    context.options.progress = progress;
+    context.options.progressLabel = strategy;
+    context.options.repeats = unsigned(repeats);
+    if (settings.keep) {
+      FailureOr<Placement> given =
+          readPlacement(func, opMap, *entry.problem, chip);
+      if (failed(given))
+        return Next::Fail;
+      context.options.givenPlacement = std::move(*given);
+    }
+    auto start = std::chrono::steady_clock::now();
+    llvm::Expected<SearchResult> result = settings.search->run(context);
+    if (!result && settings.keep) {
+      // What the IR holds does not fit: said at the function.
+      emitError(func.getLoc())
+          << "egrl-memory-placement: @" << func.getSymName() << ": "
+          << llvm::toString(result.takeError());
+      return Next::Fail;
+    }
+    if (!result) {
+      (void)fail(llvm::toString(result.takeError()));
+      return Next::Fail;
+    }
+    entry.wallSeconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    entry.result = std::move(*result);
+    // Native as the search measured it, if it did: on a chip whose
+    // measurements are scarce, not one more.
+    EvalResult native = entry.result.native ? *entry.result.native
+                                            : measureNative(entry, measure);
+    if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
+      // No placement was measured: annotating one would present an
+      // unmeasured guess as the best measured placement.
+      emitError(func.getLoc())
+          << "egrl-memory-placement: search stopped before it measured "
+             "any placement: "
+          << entry.result.stopped << "; nothing is annotated";
+      stoppedEarly = entry.result.stopped;
+      return Next::Stop;
+    }
+    entry.summary = summarize(*entry.problem, measure, entry.result, native,
+                              strategy, seed, entry.wallSeconds);
+    if (!entry.result.stopped.empty())
+      stoppedEarly = entry.result.stopped;
+    placed.push_back(std::move(entry));
+    PlacedFunction &added = placed.back();
+    resident.add(func.getSymName(), *added.wholeProblem, opMap.weights,
+                 added.result.placement);
+    // After a stop, later functions are not searched.
+    return stoppedEarly.empty() ? Next::Continue : Next::Stop;
+  }
+
+  /// Annotates each placement and says at its function what it measured,
+  /// and what the user should know about it.
+  void annotateAndSay(std::deque<PlacedFunction> &placed,
+                      const Settings &settings, std::string &stoppedEarly) {
     for (PlacedFunction &entry : placed) {
       func::FuncOp func = entry.func;
-      annotatePlacement(func, *entry.opMap, entry.result.placement, chip);
+      annotatePlacement(func, *entry.opMap, entry.result.placement,
+                        settings.chip);
       // Without the op attached: the summary is the message, not the IR.
       emitRemark(func.getLoc()) << "egrl: " << summaryText(entry.summary);
       if (!entry.result.caveat.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << ": " << entry.result.caveat;
-      if (*seedFromKind != SeedFrom::None && entry.result.seeded.empty())
+      if (settings.seedFrom != SeedFrom::None && entry.result.seeded.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
             << " has no effect";
@@ -482,70 +629,38 @@ struct MemoryPlacementPass
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;
     }
-    // Nothing placed (already bufferized, say): the module keeps its record,
-    // which the memory spaces in it refer to. The report says so, rather
-    // than leave an older run's file in place.
-    if (placed.empty()) {
-      if (!stoppedEarly.empty())
-        return signalPassFailure();
-      if (keep)
-        return failOnModule(
-            "strategy=keep: no function of the module has a graph to measure "
-            "(bufferized already?): keep reads placements on tensors, before "
-            "--egrl-apply-memory-spaces");
-      if (!report.empty())
-        if (llvm::Error err = writeReport(placed))
-          return fail("cannot write report '" + report +
-                      "': " + llvm::toString(std::move(err)));
-      return;
-    }
-
-    // A kept placement keeps its record: the strategy, seed and chips it
-    // was made with, so that it can still be reproduced.
-    if (!keep) {
-      MLIRContext *ctx = &getContext();
-      SmallVector<Attribute> levelNames;
-      SmallVector<int64_t> addressSpaces;
-      for (const MemoryLevel &level : chip.levels) {
-        levelNames.push_back(StringAttr::get(ctx, level.name));
-        addressSpaces.push_back(level.addressSpace);
-      }
-      module->setAttr(
-          EGRLDialect::getRecordAttrName(),
-          RecordAttr::get(
-              ctx, StringAttr::get(ctx, chip.name),
-              ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
-              StringAttr::get(ctx, evaluator),
-              StringAttr::get(ctx, graphGranularity), uint64_t(seed),
-              simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
-              *seedFromKind != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
-                                              : StringAttr(),
-              DenseI64ArrayAttr::get(ctx, addressSpaces),
-              StringAttr::get(ctx, chip.digest()),
-              simChip ? StringAttr::get(ctx, simChip->digest()) : StringAttr(),
-              // The budget a search was given; none for one measurement.
-              search->dependsOnSeed() && searchBudget > 1 ? searchBudget
-                                                          : uint64_t(0)));
-    }
-
-    // Checked before the report is written, so a failing pass leaves no
-    // file behind.
-    if (!trace.empty() && placed.size() != 1)
-      return failOnModule("trace= needs exactly one placed function, the "
-                          "module has " +
-                          llvm::Twine(placed.size()));
-    if (!report.empty())
-      if (llvm::Error err = writeReport(placed))
-        return fail("cannot write report '" + report +
-                    "': " + llvm::toString(std::move(err)));
-    if (!trace.empty()) {
-      if (llvm::Error err = writeTrace(placed.front()))
-        return fail(llvm::toString(std::move(err)));
-    }
-    if (!stoppedEarly.empty())
-      return signalPassFailure();
   }
 
+  /// The module's record: the strategy, seed and chips the placement was
+  /// made with, so that it can be reproduced (and kept).
+  void recordSettings(const Settings &settings) {
+    MLIRContext *ctx = &getContext();
+    const Target &chip = settings.chip;
+    const std::optional<Target> &simChip = settings.simChip;
+    SmallVector<Attribute> levelNames;
+    SmallVector<int64_t> addressSpaces;
+    for (const MemoryLevel &level : chip.levels) {
+      levelNames.push_back(StringAttr::get(ctx, level.name));
+      addressSpaces.push_back(level.addressSpace);
+    }
+    getOperation()->setAttr(
+        EGRLDialect::getRecordAttrName(),
+        RecordAttr::get(
+            ctx, StringAttr::get(ctx, chip.name),
+            ArrayAttr::get(ctx, levelNames), StringAttr::get(ctx, strategy),
+            StringAttr::get(ctx, evaluator),
+            StringAttr::get(ctx, settings.granularityName), uint64_t(seed),
+            simChip ? StringAttr::get(ctx, simChip->name) : StringAttr(),
+            settings.seedFrom != SeedFrom::None ? StringAttr::get(ctx, seedFrom)
+                                                : StringAttr(),
+            DenseI64ArrayAttr::get(ctx, addressSpaces),
+            StringAttr::get(ctx, chip.digest()),
+            simChip ? StringAttr::get(ctx, simChip->digest()) : StringAttr(),
+            // The budget a search was given; none for one measurement.
+            settings.search->dependsOnSeed() && settings.searchBudget > 1
+                ? settings.searchBudget
+                : uint64_t(0)));
+  }
   /// The evaluator that measures `entry` on its chip.
   llvm::Expected<std::unique_ptr<Evaluator>>
   evaluatorFor(const PlacedFunction &entry) {
