@@ -219,155 +219,216 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
   return result;
 }
 
+/// The node of a buffer bufferization allocated in a level already and
+/// filled by copies into views of it (a placed concat's or insert chain's,
+/// through --egrl-prepare-bufferization).
+constexpr int64_t kPreparedBuffer = -1;
+
+/// The level each storage op (an alloc, a get_global) takes, as the placed
+/// ops say, and what the walks saw.
+struct LevelAssignment {
+  /// Storage op -> level; the first op to claim a buffer decides, but for a
+  /// weight's global the lowest-numbered node that reads it: the graph's
+  /// owner of a shared weight (GraphOpMap::weightOwnerOf), whose every op
+  /// reading it carries its level, while an op of a later node fused
+  /// between the owner's ops carries its own node's.
+  llvm::MapVector<Operation *, StringAttr> levels;
+  llvm::DenseMap<Operation *, int64_t> claimedBy;
+  /// The node whose op first wrote each output buffer.
+  llvm::DenseMap<Operation *, int64_t> outputWriter;
+  llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
+  /// Any allocation in a level says placement and bufferization ran, even
+  /// when no placed op is left (a module whose placed ops were concats).
+  bool sawLevelledBuffer = false;
+  bool sawMemrefs = false;
+
+  void claimWeight(Operation *global, StringAttr level, int64_t node) {
+    auto [it, first] = claimedBy.try_emplace(global, node);
+    if (!first && it->second <= node)
+      return;
+    it->second = node;
+    levels[global] = level;
+  }
+};
+
 struct ApplyMemorySpacesPass
     : public egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass> {
   using EGRLApplyMemorySpacesBase::EGRLApplyMemorySpacesBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    MLIRContext *ctx = &getContext();
-    // Buffers left in the default space: a warning, or with require-all an
-    // error that fails the pass.
-    auto unplacedBuffers = [&]() {
-      if (!requireAll)
-        return emitWarning(module.getLoc());
-      signalPassFailure();
-      return emitError(module.getLoc());
-    };
-    // Storage op -> level; the first op to claim a buffer decides, but for
-    // a weight's global the lowest-numbered node that reads it: the graph's
-    // owner of a shared weight (GraphOpMap::weightOwnerOf), whose every op
-    // reading it carries its level, while an op of a later node fused
-    // between the owner's ops carries its own node's.
-    llvm::MapVector<Operation *, StringAttr> levels;
-    llvm::DenseMap<Operation *, int64_t> claimedBy;
-    // The node whose op first wrote each output buffer.
-    llvm::DenseMap<Operation *, int64_t> outputWriter;
-    auto claimWeight = [&](Operation *global, StringAttr level, int64_t node) {
-      auto [it, first] = claimedBy.try_emplace(global, node);
-      if (!first && it->second <= node)
-        return;
-      it->second = node;
-      levels[global] = level;
-    };
-    llvm::DenseMap<Operation *, SmallVector<Operation *>> writers =
-        writersOfBuffers(module);
-    // Buffers bufferization allocated in a level already and filled by
-    // copies into views of them: a placed concat's or insert chain's, through
-    // --egrl-prepare-bufferization. They keep it, and an op writing into one
-    // in place is told so below. (A buffer bufferization added for an op
-    // that could not write in place inherits the level too, but is written
-    // whole, by that op or a copy, and takes the op's level.)
-    constexpr int64_t kPreparedBuffer = -1;
-    // Any allocation in a level says placement and bufferization ran, even
-    // when no placed op is left (a module whose placed ops were concats).
-    bool sawLevelledBuffer = false;
-    module.walk([&](memref::AllocOp alloc) {
-      auto space = dyn_cast_or_null<MemAttr>(alloc.getType().getMemorySpace());
-      if (!space)
-        return;
-      bool filledInParts = llvm::any_of(writers.lookup(alloc), [&](auto *op) {
-        auto copy = dyn_cast<memref::CopyOp>(op);
-        return copy && copy.getTarget() != alloc.getResult();
-      });
-      sawLevelledBuffer = true;
-      if (!filledInParts)
-        return;
-      levels.insert({alloc, space.getLevel()});
-      outputWriter.try_emplace(alloc, kPreparedBuffer);
-    });
-    bool sawMemrefs = sawLevelledBuffer;
-
+    LevelAssignment assigned;
+    assigned.writers = writersOfBuffers(module);
+    levelPreparedBuffers(assigned);
+    assigned.sawMemrefs = assigned.sawLevelledBuffer;
     module.walk([&](DestinationStyleOpInterface op) {
       auto placement =
           op->getAttrOfType<PlacementAttr>(EGRLDialect::getPlacementAttrName());
       if (!placement || !op.hasPureBufferSemantics())
         return;
-      sawMemrefs = true;
-      for (OpOperand &init : op.getDpsInitsMutable()) {
-        Operation *storage = storageOf(init.get());
-        if (!storage) {
-          // Bufferization wrote the result in place into a buffer the
-          // function was given (its init was an argument, or a view of
-          // one). A loop's iteration argument is its init's buffer, whose
-          // producer placed it.
-          auto arg = dyn_cast<BlockArgument>(viewRoot(init.get()));
-          if (arg && arg.getOwner()->isEntryBlock() &&
-              isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-            op->emitWarning()
-                << "egrl-apply-memory-spaces: the op writes its output "
-                   "into a buffer the function receives, so its placement's "
-                   "output level '"
-                << placement.getOutput().getValue() << "' is not applied";
-          continue;
-        }
-        auto [it, first] = levels.insert({storage, placement.getOutput()});
-        auto owner =
-            outputWriter.try_emplace(storage, placement.getNode()).first;
-        // In place into another node's output buffer (its init was that
-        // node's result): one buffer, and the first writer's level.
-        if (!first && it->second != placement.getOutput() &&
-            owner->second != placement.getNode())
-          warnOutputWrittenInPlace(op, "egrl-apply-memory-spaces",
-                                   placement.getNode(),
-                                   owner->second == kPreparedBuffer
-                                       ? std::nullopt
-                                       : std::optional<int64_t>(owner->second),
-                                   it->second, placement.getOutput());
-      }
-      StringAttr weights = placement.getWeights();
-      // An init filled from a weight (a conv's bias broadcast into its
-      // output buffer): the buffer is the output's, the globals behind it
-      // are weights.
-      if (weights)
-        for (OpOperand &init : op.getDpsInitsMutable()) {
-          SmallVector<Operation *> storage;
-          collectWeightStorage(init.get(), writers, storage);
-          for (Operation *s : storage)
-            if (isa<memref::GetGlobalOp>(s))
-              claimWeight(s, weights, placement.getNode());
-        }
-      if (weights) {
-        // Inputs, and buffers the body reads from above (a lookup's table).
-        llvm::SetVector<Value> inputs;
-        for (OpOperand *input : op.getDpsInputOperands())
-          inputs.insert(input->get());
-        getUsedValuesDefinedAbove(op->getRegions(), inputs);
-        for (Value input : inputs) {
-          if (!isa<MemRefType>(input.getType()))
-            continue;
-          SmallVector<Operation *> storage;
-          collectWeightStorage(input, writers, storage);
-          // Only storage that ends in a global is a weight; other inputs
-          // are activations placed by their producer.
-          bool isWeight = llvm::any_of(storage, [](Operation *s) {
-            return isa<memref::GetGlobalOp>(s);
-          });
-          if (!isWeight)
-            continue;
-          for (Operation *s : storage) {
-            if (isa<memref::GetGlobalOp>(s))
-              claimWeight(s, weights, placement.getNode());
-            else
-              levels.insert({s, weights});
-          }
-        }
-      }
+      assigned.sawMemrefs = true;
+      claimOutputs(op, placement, assigned);
+      if (placement.getWeights())
+        claimWeights(op, placement, assigned);
     });
-    // Buffers an op (or a copy) writes, and those of them in no level.
-    // (Buffers only read for their shape, as a pooling window, are not
-    // activations of the graph.)
-    auto countWrittenBuffers = [&] {
-      unsigned written = 0, unplaced = 0;
-      module.walk([&](memref::AllocOp alloc) {
-        if (!writers.count(alloc))
-          return;
-        ++written;
-        unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
-      });
-      return std::make_pair(written, unplaced);
-    };
-    bool sawPlacement = sawLevelledBuffer;
+    if (!placedAnything(assigned))
+      return;
+    levelPaddedCopies(assigned);
+    retypeStorage(assigned);
+    // Buffers an op (or a copy) writes that got no level: their op lost its
+    // #egrl.placement to a pass between placement and bufferization
+    // (fusion, a conversion), or bufferization replaced it by copies into a
+    // new buffer (tensor.concat, insert_slice into an empty tensor,
+    // linalg.softmax), which keep no attribute. Whether
+    // --egrl-prepare-bufferization ran is not known here, so the message
+    // names what it does and what it cannot do. Silently defaulted, they would
+    // be a placement nobody asked for.
+    auto [allocs, unplaced] = countWrittenBuffers(assigned.writers);
+    if (unplaced > 0)
+      unplacedBuffers()
+          << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
+          << " buffers that ops write have no #egrl.placement behind them "
+             "and keep the default memory space: a pass between placement "
+             "and bufferization rewrote their ops (run --egrl-memory-placement "
+             "after fusion and conversions, right before "
+             "--one-shot-bufferize), "
+             "or bufferization replaced them by copies (tensor.concat, "
+             "insert_slice into an empty tensor, linalg.softmax): "
+             "--egrl-prepare-bufferization before --one-shot-bufferize "
+             "allocates those in their level, except a concatenation the "
+             "function returns, which keeps the default memory space";
+  }
+
+  /// Buffers left in the default space: a warning, or with require-all an
+  /// error that fails the pass.
+  InFlightDiagnostic unplacedBuffers() {
+    if (!requireAll)
+      return emitWarning(getOperation().getLoc());
+    signalPassFailure();
+    return emitError(getOperation().getLoc());
+  }
+
+  /// Buffers bufferization allocated in a level already and filled by
+  /// copies into views of them: a placed concat's or insert chain's, through
+  /// --egrl-prepare-bufferization. They keep it, and an op writing into one
+  /// in place is told so (claimOutputs). (A buffer bufferization added for
+  /// an op that could not write in place inherits the level too, but is
+  /// written whole, by that op or a copy, and takes the op's level.)
+  void levelPreparedBuffers(LevelAssignment &assigned) {
+    getOperation().walk([&](memref::AllocOp alloc) {
+      auto space = dyn_cast_or_null<MemAttr>(alloc.getType().getMemorySpace());
+      if (!space)
+        return;
+      bool filledInParts =
+          llvm::any_of(assigned.writers.lookup(alloc), [&](auto *op) {
+            auto copy = dyn_cast<memref::CopyOp>(op);
+            return copy && copy.getTarget() != alloc.getResult();
+          });
+      assigned.sawLevelledBuffer = true;
+      if (!filledInParts)
+        return;
+      assigned.levels.insert({alloc, space.getLevel()});
+      assigned.outputWriter.try_emplace(alloc, kPreparedBuffer);
+    });
+  }
+
+  /// The buffers a placed op writes take its output level.
+  void claimOutputs(DestinationStyleOpInterface op, PlacementAttr placement,
+                    LevelAssignment &assigned) {
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      Operation *storage = storageOf(init.get());
+      if (!storage) {
+        // Bufferization wrote the result in place into a buffer the
+        // function was given (its init was an argument, or a view of
+        // one). A loop's iteration argument is its init's buffer, whose
+        // producer placed it.
+        auto arg = dyn_cast<BlockArgument>(viewRoot(init.get()));
+        if (arg && arg.getOwner()->isEntryBlock() &&
+            isa<FunctionOpInterface>(arg.getOwner()->getParentOp()))
+          op->emitWarning()
+              << "egrl-apply-memory-spaces: the op writes its output "
+                 "into a buffer the function receives, so its placement's "
+                 "output level '"
+              << placement.getOutput().getValue() << "' is not applied";
+        continue;
+      }
+      auto [it, first] =
+          assigned.levels.insert({storage, placement.getOutput()});
+      auto owner =
+          assigned.outputWriter.try_emplace(storage, placement.getNode()).first;
+      // In place into another node's output buffer (its init was that
+      // node's result): one buffer, and the first writer's level.
+      if (!first && it->second != placement.getOutput() &&
+          owner->second != placement.getNode())
+        warnOutputWrittenInPlace(op, "egrl-apply-memory-spaces",
+                                 placement.getNode(),
+                                 owner->second == kPreparedBuffer
+                                     ? std::nullopt
+                                     : std::optional<int64_t>(owner->second),
+                                 it->second, placement.getOutput());
+    }
+  }
+
+  /// The globals (and the buffers filled from them) a placed op reads as
+  /// weights take its weight level.
+  void claimWeights(DestinationStyleOpInterface op, PlacementAttr placement,
+                    LevelAssignment &assigned) {
+    StringAttr weights = placement.getWeights();
+    // An init filled from a weight (a conv's bias broadcast into its
+    // output buffer): the buffer is the output's, the globals behind it
+    // are weights.
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      SmallVector<Operation *> storage;
+      collectWeightStorage(init.get(), assigned.writers, storage);
+      for (Operation *s : storage)
+        if (isa<memref::GetGlobalOp>(s))
+          assigned.claimWeight(s, weights, placement.getNode());
+    }
+    // Inputs, and buffers the body reads from above (a lookup's table).
+    llvm::SetVector<Value> inputs;
+    for (OpOperand *input : op.getDpsInputOperands())
+      inputs.insert(input->get());
+    getUsedValuesDefinedAbove(op->getRegions(), inputs);
+    for (Value input : inputs) {
+      if (!isa<MemRefType>(input.getType()))
+        continue;
+      SmallVector<Operation *> storage;
+      collectWeightStorage(input, assigned.writers, storage);
+      // Only storage that ends in a global is a weight; other inputs
+      // are activations placed by their producer.
+      bool isWeight = llvm::any_of(
+          storage, [](Operation *s) { return isa<memref::GetGlobalOp>(s); });
+      if (!isWeight)
+        continue;
+      for (Operation *s : storage) {
+        if (isa<memref::GetGlobalOp>(s))
+          assigned.claimWeight(s, weights, placement.getNode());
+        else
+          assigned.levels.insert({s, weights});
+      }
+    }
+  }
+
+  /// Buffers an op (or a copy) writes, and those of them in no level.
+  /// (Buffers only read for their shape, as a pooling window, are not
+  /// activations of the graph.)
+  std::pair<unsigned, unsigned> countWrittenBuffers(
+      const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers) {
+    unsigned written = 0, unplaced = 0;
+    getOperation().walk([&](memref::AllocOp alloc) {
+      if (!writers.count(alloc))
+        return;
+      ++written;
+      unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
+    });
+    return std::make_pair(written, unplaced);
+  }
+
+  /// Whether the module holds placed buffers to give levels to; if not, says
+  /// why (not placed, placements lost, not bufferized) and returns false.
+  bool placedAnything(const LevelAssignment &assigned) {
+    ModuleOp module = getOperation();
+    bool sawPlacement = assigned.sawLevelledBuffer;
     module.walk([&](Operation *op) {
       sawPlacement |= op->hasAttr(EGRLDialect::getPlacementAttrName());
     });
@@ -377,7 +438,7 @@ struct ApplyMemorySpacesPass
       bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());
       // A module with nothing to place (no buffer is written: it computes
       // nothing) has nothing to apply either.
-      unsigned writtenBuffers = countWrittenBuffers().first;
+      unsigned writtenBuffers = countWrittenBuffers(assigned.writers).first;
       if (!writtenBuffers) {
         // Or it is not bufferized yet.
         bool computesOnTensors = false;
@@ -395,7 +456,7 @@ struct ApplyMemorySpacesPass
                            "this pass"
                          : "run --egrl-memory-placement, then "
                            "--one-shot-bufferize, before this pass");
-        return;
+        return false;
       }
       // Every buffer keeps the default space.
       unplacedBuffers()
@@ -412,21 +473,25 @@ struct ApplyMemorySpacesPass
           << (writtenBuffers == 1 ? " written buffer keeps"
                                   : " written buffers keep")
           << " the default memory space";
-      return;
+      return false;
     }
-    if (!sawMemrefs) {
+    if (!assigned.sawMemrefs) {
       emitError(module.getLoc())
           << "egrl-apply-memory-spaces: the placed ops still "
              "work on tensors; run --one-shot-bufferize first";
-      return signalPassFailure();
+      signalPassFailure();
+      return false;
     }
+    return true;
+  }
 
-    // Padded copies: the graph folds padding into the consumer, so such a
-    // buffer is its source activation's and takes its level (a graph input's
-    // is the slowest level, where host inputs are read from). Program order,
-    // so a pad of a pad finds its source already placed.
-    module.walk([&](memref::AllocOp alloc) {
-      if (levels.count(alloc.getOperation()))
+  /// Padded copies: the graph folds padding into the consumer, so such a
+  /// buffer is its source activation's and takes its level (a graph input's
+  /// is the slowest level, where host inputs are read from). Program order,
+  /// so a pad of a pad finds its source already placed.
+  void levelPaddedCopies(LevelAssignment &assigned) {
+    getOperation().walk([&](memref::AllocOp alloc) {
+      if (assigned.levels.count(alloc.getOperation()))
         return;
       memref::CopyOp copy = onlyCopyInto(alloc);
       if (!copy)
@@ -435,22 +500,28 @@ struct ApplyMemorySpacesPass
       if (isa<BlockArgument>(source)) {
         if (RecordAttr record = recordOf(alloc);
             record && !record.getLevels().empty())
-          levels.insert(
+          assigned.levels.insert(
               {alloc.getOperation(),
                cast<StringAttr>(record.getLevels().getValue().back())});
         return;
       }
       if (Operation *storage = storageOf(source)) {
-        auto it = levels.find(storage);
-        if (it != levels.end())
-          levels.insert({alloc.getOperation(), it->second});
+        auto it = assigned.levels.find(storage);
+        if (it != assigned.levels.end())
+          assigned.levels.insert({alloc.getOperation(), it->second});
       }
     });
+  }
 
+  /// Gives each storage op (and each global behind a get_global) its
+  /// level's #egrl.mem memory space, and its uses the new type.
+  void retypeStorage(const LevelAssignment &assigned) {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
     OpBuilder builder(ctx);
     SymbolTableCollection symbols;
     llvm::DenseMap<Operation *, StringAttr> globalLevels =
-        levelsOfGlobals(levels, symbols);
+        levelsOfGlobals(assigned.levels, symbols);
     // Buffers that came with a memory space of their own (another pass's
     // integer space): the placement replaces it, and says so.
     unsigned overridden = 0;
@@ -458,7 +529,7 @@ struct ApplyMemorySpacesPass
       Attribute space = cast<MemRefType>(type).getMemorySpace();
       return space && !isa<MemAttr>(space);
     };
-    for (auto [storage, level] : levels) {
+    for (auto [storage, level] : assigned.levels) {
       Attribute space = MemAttr::get(ctx, level);
       overridden += ownSpace(storage->getResult(0).getType());
       if (auto get = dyn_cast<memref::GetGlobalOp>(storage)) {
@@ -488,29 +559,6 @@ struct ApplyMemorySpacesPass
       if (global && globalLevels.count(global))
         retype(get.getResult(), global.getType().getMemorySpace(), builder);
     });
-
-    // Buffers an op (or a copy) writes that got no level: their op lost its
-    // #egrl.placement to a pass between placement and bufferization
-    // (fusion, a conversion), or bufferization replaced it by copies into a
-    // new buffer (tensor.concat, insert_slice into an empty tensor,
-    // linalg.softmax), which keep no attribute. Whether
-    // --egrl-prepare-bufferization ran is not known here, so the message
-    // names what it does and what it cannot do. Silently defaulted, they would
-    // be a placement nobody asked for.
-    auto [allocs, unplaced] = countWrittenBuffers();
-    if (unplaced > 0)
-      unplacedBuffers()
-          << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
-          << " buffers that ops write have no #egrl.placement behind them "
-             "and keep the default memory space: a pass between placement "
-             "and bufferization rewrote their ops (run --egrl-memory-placement "
-             "after fusion and conversions, right before "
-             "--one-shot-bufferize), "
-             "or bufferization replaced them by copies (tensor.concat, "
-             "insert_slice into an empty tensor, linalg.softmax): "
-             "--egrl-prepare-bufferization before --one-shot-bufferize "
-             "allocates those in their level, except a concatenation the "
-             "function returns, which keeps the default memory space";
   }
 };
 } // namespace
