@@ -274,6 +274,7 @@ struct ApplyMemorySpacesPass
     if (!placedAnything(assigned))
       return;
     levelPaddedCopies(assigned);
+    levelSplatBuffers(assigned);
     retypeStorage(assigned);
     // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
@@ -510,6 +511,31 @@ struct ApplyMemorySpacesPass
         if (it != assigned.levels.end())
           assigned.levels.insert({alloc.getOperation(), it->second});
       }
+    });
+  }
+
+  /// Buffers only filled with one value (linalg.fill) and only read: a
+  /// splat, such as a recurrent layer's zero initial state, which the graph
+  /// counts as free (a compiler folds or broadcasts it), so no placement
+  /// names a level for it. It goes to the slowest level, as constants the
+  /// graph does not count and graph inputs do, and takes no room the
+  /// placement counted on in a faster one.
+  void levelSplatBuffers(LevelAssignment &assigned) {
+    getOperation().walk([&](memref::AllocOp alloc) {
+      if (assigned.levels.count(alloc.getOperation()))
+        return;
+      auto writers = assigned.writers.find(alloc);
+      if (writers == assigned.writers.end() || writers->second.empty() ||
+          !llvm::all_of(writers->second, [&](Operation *op) {
+            auto fill = dyn_cast<linalg::FillOp>(op);
+            return fill && fill.getOutputs().front() == alloc.getResult();
+          }))
+        return;
+      if (RecordAttr record = recordOf(alloc);
+          record && !record.getLevels().empty())
+        assigned.levels.insert(
+            {alloc.getOperation(),
+             cast<StringAttr>(record.getLevels().getValue().back())});
     });
   }
 

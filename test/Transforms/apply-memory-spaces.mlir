@@ -106,3 +106,12 @@
 // RUN: egrl-opt %S/../Inputs/tosa-net.mlir --pass-pipeline="builtin.module(func.func(tosa-to-linalg-named,tosa-to-linalg,tosa-to-arith,tosa-to-tensor),egrl-memory-placement,one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces{require-all})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TOSA
 // TOSA: remark: egrl: placed 3 nodes of @tosa_net
 // TOSA-NOT: egrl-apply-memory-spaces
+
+// A buffer only filled with one value and only read (a splat the graph counts
+// as free, as an LSTM's zero initial state) goes to the slowest level, as
+// graph inputs do: no warning, and require-all holds.
+// RUN: egrl-opt %S/../Inputs/splat-input.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all 2>&1 | FileCheck %s --check-prefix=SPLAT
+// SPLAT-NOT: warning
+// SPLAT: %[[STATE:.*]] = memref.alloc() {{.*}} : memref<4x64xf32, #egrl.mem<"slow">>
+// SPLAT-NEXT: linalg.fill ins(%{{.*}} : f32) outs(%[[STATE]] : memref<4x64xf32, #egrl.mem<"slow">>)
+// SPLAT: linalg.add {egrl.placement = {{.*}}} ins(%{{.*}}, %[[STATE]] : {{.*}}, memref<4x64xf32, #egrl.mem<"slow">>)

@@ -217,7 +217,10 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     different levels (placed by hand, or by separate runs), goes to the
     slowest level, with a warning naming them). A padded copy (what
     `tensor.pad` bufferizes to) takes its source's level, as the graph folds
-    padding into the consumer. Uses that need the original type receive a
+    padding into the consumer. A buffer only filled with one value
+    (`linalg.fill`) and only read, a splat such as a recurrent layer's zero
+    initial state, which the graph counts as free, goes to the slowest
+    level. Uses that need the original type receive a
     `memref.memory_space_cast`.
 
     Buffers of ops bufferization replaces by an allocation and copies
