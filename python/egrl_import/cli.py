@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import inspect
 import json
@@ -84,20 +85,70 @@ def _first_sentence(text: str) -> str:
     return line.split(". ")[0][:200]
 
 
-def _export_onnx(module, inputs, opset: int, path: str) -> None:
-    """torch.onnx.export (TorchScript tracing) of the module on its example inputs."""
+def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool = False) -> None:
+    """torch.onnx.export (TorchScript tracing) of the module on its example inputs.
+
+    A trace records the branch of a data-dependent `if` its example input takes: torch's warning that a
+    tensor became a Python bool is passed on, with where, since the graph may lack the other branch.
+    `distinct_weights`: the export merges initializers of equal values, so an untrained model's
+    deep-copied layers (nn.TransformerEncoder's) or its LayerNorm / BatchNorm constants would import as
+    one weight; each float parameter and buffer then gets a distinct first element while it is exported
+    (tensors the module ties stay one). Only for an import that writes no weight values."""
+    import contextlib
     import warnings
 
     import torch
 
     module.eval()
-    # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with contextlib.ExitStack() as stack:
+        if distinct_weights:
+            stack.enter_context(_distinct_first_elements(module))
+        # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
+    # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's).
+    libraries = tuple(os.path.dirname(m.__file__) + os.sep for m in _loaded("torch", "torchvision"))
+    said = set()
+    for w in caught:
+        if (issubclass(w.category, torch.jit.TracerWarning) and "Python boolean" in str(w.message)
+                and not os.path.abspath(w.filename).startswith(libraries)):
+            where = f"{w.filename}:{w.lineno}"
+            if where not in said:
+                said.add(where)
+                print(f"egrl-import: warning: {where}: the ONNX trace turned a tensor into a Python bool: if the "
+                      "model branches on a tensor's value there, the graph holds only the branch the example "
+                      "input took (the fx and aten routes refuse data-dependent control flow)", file=sys.stderr)
+
+
+def _loaded(*names):
+    """The modules of these names that are imported."""
+    return [sys.modules[n] for n in names if n in sys.modules]
+
+
+@contextlib.contextmanager
+def _distinct_first_elements(module):
+    """Sets each float parameter's and buffer's first element to a value no other has, and restores them."""
+    import torch
+
+    saved, seen = [], set()
+    try:
+        with torch.no_grad():
+            for t in list(module.parameters()) + list(module.buffers()):
+                if not t.is_floating_point() or t.numel() == 0 or id(t) in seen:
+                    continue
+                seen.add(id(t))
+                first = (0,) * t.dim()
+                saved.append((t, first, t[first].clone()))
+                t[first] = 1000.0 + 0.5 * len(saved)
+        yield
+    finally:
+        with torch.no_grad():
+            for t, first, value in saved:
+                t[first] = value
 
 
 def _module_and_inputs(spec: str, obj):
@@ -252,10 +303,15 @@ def main(argv=None) -> int:
 
                 from .onnx_import import import_onnx
 
+                from .torch_import import quantized_part
+
+                # Equal weights stay apart unless their values are written (merged, they compute the same);
+                # a file the user asked for keeps the values, so the import reads another export.
+                distinct = not a.inline_weights and quantized_part(module) is None
                 with tempfile.TemporaryDirectory() as tmp:
-                    path = a.export_onnx or os.path.join(tmp, "model.onnx")
-                    if not a.export_onnx:
-                        _export_onnx(module, inputs, a.opset, path)
+                    path = a.export_onnx if a.export_onnx and not distinct else os.path.join(tmp, "model.onnx")
+                    if path != a.export_onnx:
+                        _export_onnx(module, inputs, a.opset, path, distinct_weights=distinct)
                     r = import_onnx(path, None, a.func_name, inline_weights=a.inline_weights)
                 stats = {"route": "onnx", "opset": a.opset,
                          "parameters": sum(p.numel() for p in module.parameters())}

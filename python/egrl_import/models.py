@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import torch
@@ -295,7 +296,11 @@ def _torchvision(name):
         for part in name.split("."):
             factory = getattr(factory, part)
         shape = _video_clip(factory) if name.startswith("video.") else (1, 3, 224, 224)
-        return factory(weights=None), [torch.randn(*shape)]
+        # Segmentation and detection models load a pretrained backbone unless told not to.
+        untrained = {"weights": None}
+        if "weights_backbone" in inspect.signature(factory).parameters:
+            untrained["weights_backbone"] = None
+        return factory(**untrained), [torch.randn(*shape)]
     return build
 
 

@@ -1483,6 +1483,15 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(r.resource_elements, r.parameter_count + bn)
         self.assertEqual(r.parameter_count, sum(p.numel() for p in m.parameters()))
 
+    def test_torchvision_segmentation_models_build_without_a_download(self):
+        """Segmentation (and detection) builders load a pretrained backbone unless weights_backbone=None:
+        torchvision:NAME builds them untrained, as every other, with no network."""
+        from unittest import mock
+
+        with mock.patch("torch.hub.load_state_dict_from_url", side_effect=AssertionError("downloads")):
+            m, _ = models.build("torchvision:segmentation.lraspp_mobilenet_v3_large")
+        self.assertEqual(type(m).__name__, "LRASPP")
+
     def test_bert_layer_equals_torch_transformer_layer(self):
         torch.manual_seed(0)
         ours = models.BertEncoderLayer(d_model=32, nhead=4, dim_feedforward=64, dropout=0.0).eval()
