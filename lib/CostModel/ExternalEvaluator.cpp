@@ -33,6 +33,8 @@ using namespace egrl;
 using json = nlohmann::json;
 
 namespace {
+/// The latencies an answer may give, in seconds.
+constexpr double kLeastLatencySeconds = 1e-15, kMostLatencySeconds = 1e7;
 /// An answer longer than this is not a latency: the command is broken.
 constexpr size_t maxAnswerBytes = 1 << 20;
 /// About 115 days: longer is "no limit", and still a representable deadline.
@@ -398,10 +400,13 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
     return bad("the command reported an error");
   if (reply.contains("id") && reply["id"] != json(id))
     return bad("expected \"id\": " + std::to_string(id));
+  // A femtosecond or months are units gone wrong, not a measurement, and
+  // their ratios to other latencies overflow a speed-up.
   const json latency = reply.value("latency", json());
   if (!latency.is_number() || !std::isfinite(latency.get<double>()) ||
-      latency.get<double>() <= 0)
-    return bad("expected \"latency\": a positive number of seconds");
+      !(latency.get<double>() >= kLeastLatencySeconds) ||
+      latency.get<double>() > kMostLatencySeconds)
+    return bad("expected \"latency\": a number of seconds from 1e-15 to 1e7");
   const json valid = reply.value("valid", json(true));
   if (!valid.is_boolean())
     return bad("\"valid\" must be true or false");

@@ -105,6 +105,8 @@ for line in sys.stdin:
         answer = {"id": request["id"], "latency": (1 + slow) * 1e-6}
         if mode == "invalid":
             answer["valid"] = False
+        if mode == "absurd" and answered == 2:  # seconds taken for microseconds, twice over
+            answer["latency"] = 1e300
         print(json.dumps(answer), flush=True)
     except BrokenPipeError:
         sys.exit(0)  # egrl stopped listening (an interrupted search).

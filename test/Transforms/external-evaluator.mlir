@@ -42,6 +42,11 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py twice'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
 // TWICE: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} twice' answered a line it was not asked for: {"latency": 1e-09};
 
+// A latency no chip measures (1e300 s: units gone wrong) is an error, not a
+// speed-up of infinity.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py absurd'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ABSURD
+// ABSURD: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} absurd': expected "latency": a number of seconds from 1e-15 to 1e7 in answer 1: {"id": 1, "latency": 1e+300}
+
 // Nothing measured: no unmeasured placement is annotated, or reported.
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
