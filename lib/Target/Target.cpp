@@ -408,6 +408,16 @@ llvm::Error egrl::checkSimTarget(const Target &target,
   auto sameName = [](const MemoryLevel &a, const MemoryLevel &b) {
     return a.name == b.name;
   };
+  // Two chips of one name (a target copied and edited) are told apart by
+  // the files they came from.
+  auto label = [&](llvm::StringRef kind, const Target &chip) {
+    std::string text = (kind + " '" + chip.name + "'").str();
+    if (target.name == simTarget.name && !chip.origin.empty())
+      text += " (" + chip.origin + ")";
+    return text;
+  };
+  const std::string simLabel = label("sim-target", simTarget),
+                    targetLabel = label("target", target);
   if (simTarget.levels.size() == target.levels.size() &&
       !std::equal(target.levels.begin(), target.levels.end(),
                   simTarget.levels.begin(), sameName) &&
@@ -416,17 +426,16 @@ llvm::Error egrl::checkSimTarget(const Target &target,
     // Names and count agree: what differs is the ranking, and a placement
     // names levels by their rank.
     return llvm::createStringError(
-        "sim-target '" + simTarget.name + "' orders its levels " +
-        simTarget.levelNames() + " by bandwidth (fastest first), target '" +
-        target.name + "' orders them " + target.levelNames() +
+        simLabel + " orders its levels " + simTarget.levelNames() +
+        " by bandwidth (fastest first), " + targetLabel + " orders them " +
+        target.levelNames() +
         ": a chip and its model must order their levels alike");
   if (simTarget.levels.size() != target.levels.size() ||
       !std::equal(target.levels.begin(), target.levels.end(),
                   simTarget.levels.begin(), sameName))
     return llvm::createStringError(
-        "sim-target '" + simTarget.name + "' has levels " +
-        simTarget.levelNames() + ", target '" + target.name + "' has " +
-        target.levelNames() +
+        simLabel + " has levels " + simTarget.levelNames() + ", " +
+        targetLabel + " has " + target.levelNames() +
         ": a chip and its model must have the same levels (names and count)");
   auto bytes = [](const Target &t) {
     return t.elementBytes ? std::to_string(*t.elementBytes)
@@ -434,8 +443,8 @@ llvm::Error egrl::checkSimTarget(const Target &target,
   };
   if (simTarget.elementBytes != target.elementBytes)
     return llvm::createStringError(
-        "sim-target '" + simTarget.name + "' has element_bytes " +
-        bytes(simTarget) + ", target '" + target.name + "' has " +
-        bytes(target) + ": a chip and its model must size tensors alike");
+        simLabel + " has element_bytes " + bytes(simTarget) + ", " +
+        targetLabel + " has " + bytes(target) +
+        ": a chip and its model must size tensors alike");
   return llvm::Error::success();
 }

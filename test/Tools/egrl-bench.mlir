@@ -100,6 +100,10 @@
 // TWICE: egrl-bench: error: --budgets: 100 is named twice
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=100,,200 2>&1 | FileCheck %s --check-prefix=EMPTYBUDGET
 // EMPTYBUDGET: egrl-bench: error: --budgets: '' is not a positive integer
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --budgets=99999999999999999999 2>&1 | FileCheck %s --check-prefix=HUGEBUDGET
+// HUGEBUDGET: egrl-bench: error: --budgets: '99999999999999999999' is too large (at most 18446744073709551615)
+// RUN: not egrl-bench synthetic:0:1 2>&1 | FileCheck %s --check-prefix=NONODES
+// NONODES: egrl-bench: error: 'synthetic:0:1': a synthetic graph needs at least 1 node
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --repeats=0 2>&1 | FileCheck %s --check-prefix=REPEATS0
 // REPEATS0: egrl-bench: error: --repeats must be between 1 and 1000
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --time-limit=-1 2>&1 | FileCheck %s --check-prefix=TIMELIMIT

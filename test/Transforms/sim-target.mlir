@@ -77,6 +77,10 @@
 // RUN: sed -e 's/"name": "toy"/"name": "toy-fp16"/' -e 's/"element_bytes": 1/"element_bytes": 2/' %S/../Inputs/toy.json > %t.fp16.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%t.fp16.json" 2>&1 | FileCheck %s --check-prefix=BYTES
 // BYTES: error: egrl-memory-placement: sim-target 'toy-fp16' has element_bytes 2, target 'toy' has 1: a chip and its model must size tensors alike
+// Two chips of one name (a target copied and edited) are told apart by file.
+// RUN: sed -e 's/"element_bytes": 1/"element_bytes": 2/' %S/../Inputs/toy.json > %t.toy-copy.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%t.toy-copy.json" 2>&1 | FileCheck %s --check-prefix=SAMENAME
+// SAMENAME: error: egrl-memory-placement: sim-target 'toy' ({{.*}}toy-copy.json) has element_bytes 2, target 'toy' ({{.*}}Inputs{{/|\\}}toy.json) has 1
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="sim-target=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: error: egrl-memory-placement: sim-target: unknown target 'nnpi-9000': not a file, and not a bundled target
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="sim-target=%S/../Inputs/bad-sim.json" 2>&1 | FileCheck %s --check-prefix=BADSIM

@@ -149,9 +149,10 @@ egrl::tools::loadModelGraph(llvm::StringRef spec,
     auto [nodesText, seedText] = synthetic.split(':');
     unsigned nodes;
     uint64_t seed;
-    if (nodesText.getAsInteger(10, nodes) || seedText.getAsInteger(10, seed) ||
-        nodes == 0)
+    if (nodesText.getAsInteger(10, nodes) || seedText.getAsInteger(10, seed))
       return error("'" + spec + "': expected synthetic:NODES:SEED");
+    if (nodes == 0)
+      return error("'" + spec + "': a synthetic graph needs at least 1 node");
     // Far beyond real graphs (thousands of nodes): larger ones only ran out
     // of memory (10^8 nodes) or minutes (10^6).
     constexpr unsigned kMaxSyntheticNodes = 100000;

@@ -156,7 +156,12 @@ std::vector<uint64_t> parseBudgets() {
   llvm::StringRef(budgets).split(parts, ',', -1, /*KeepEmpty=*/true);
   for (llvm::StringRef part : parts) {
     uint64_t value;
-    if (part.trim().getAsInteger(10, value) || value == 0)
+    llvm::StringRef digits = part.trim();
+    if (!digits.empty() && llvm::all_of(digits, llvm::isDigit) &&
+        digits.getAsInteger(10, value))
+      die("--budgets: '" + part + "' is too large (at most " +
+          llvm::Twine(std::numeric_limits<uint64_t>::max()) + ")");
+    if (digits.getAsInteger(10, value) || value == 0)
       die("--budgets: '" + part + "' is not a positive integer");
     if (llvm::is_contained(out, value))
       die("--budgets: " + llvm::Twine(value) + " is named twice");
