@@ -99,6 +99,26 @@ public:
   FailureOr<WorkloadGraph> build();
 
 private:
+  /// The function has one block and static argument shapes; its arguments
+  /// are the host inputs.
+  LogicalResult checkSignature();
+  LogicalResult rejectTorchIR();
+  /// Adds what one op of the body means to the graph.
+  LogicalResult visit(Operation &op);
+  void visitReturn(Operation &op);
+  void visitWeightSource(Operation &op);
+  void visitWithoutTensorResults(Operation &op);
+  /// An op computed from constants only is folded, as a compiler would:
+  /// its results are constants and it is no node. False if it reads data.
+  bool foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
+                      const llvm::SetVector<Value> &captured);
+  /// Data that flows in at run time: a tensor from the host or a node, or
+  /// a scalar computed from one (a function argument, an element read
+  /// back).
+  bool isRuntimeTensor(Value value) const;
+  bool isRuntimeData(Value value) const;
+  /// The tensors behind run-time scalars among `values`, added to `out`.
+  void addScalarSources(ValueRange values, SmallVectorImpl<Value> &out) const;
   LogicalResult checkStaticShapes(Operation *op);
   void remarkSubByteElements(Operation *op, Type elementType);
   LogicalResult checkStraightLine(Operation *op);
@@ -251,57 +271,42 @@ bool isReturnedThroughViews(Value value) {
 }
 
 FailureOr<WorkloadGraph> GraphWalker::build() {
-  if (func.isExternal()) {
-    emitError(func.getLoc())
-        << "egrl: function '" << func.getSymName() << "' has no body to place";
+  if (failed(checkSignature()) || failed(rejectTorchIR()))
     return failure();
-  }
-  if (!func.getBody().hasOneBlock()) {
-    emitError(func.getLoc()) << "egrl: function '" << func.getSymName()
-                             << "' has control flow (several blocks); only "
-                                "straight-line inference graphs are supported";
-    return failure();
-  }
+  for (Operation &op : func.getBody().front())
+    if (failed(visit(op)))
+      return failure();
+  return finish();
+}
 
+LogicalResult GraphWalker::checkSignature() {
+  if (func.isExternal())
+    return emitError(func.getLoc()) << "egrl: function '" << func.getSymName()
+                                    << "' has no body to place";
+  if (!func.getBody().hasOneBlock())
+    return emitError(func.getLoc())
+           << "egrl: function '" << func.getSymName()
+           << "' has control flow (several blocks); only straight-line "
+              "inference graphs are supported";
   for (BlockArgument arg : func.getArguments()) {
     auto shaped = dyn_cast<ShapedType>(arg.getType());
     if (!shaped) {
       runtimeScalars.try_emplace(arg);
       continue;
     }
-    if (!shaped.hasStaticShape()) {
-      emitError(arg.getLoc())
-          << "egrl needs static shapes: argument #" << arg.getArgNumber()
-          << " of '" << func.getSymName() << "' has type " << arg.getType()
-          << "; specialise the model to one input shape first";
-      return failure();
-    }
+    if (!shaped.hasStaticShape())
+      return emitError(arg.getLoc())
+             << "egrl needs static shapes: argument #" << arg.getArgNumber()
+             << " of '" << func.getSymName() << "' has type " << arg.getType()
+             << "; specialise the model to one input shape first";
     ValueInfo &vi = info[arg];
     vi.cls = ValueInfo::Host;
     vi.hostValue = arg;
   }
-  // Data that flows in at run time: a tensor from the host or a node, or a
-  // scalar computed from one (a function argument, an element read back).
-  auto isRuntimeTensor = [&](Value value) {
-    auto it = info.find(value);
-    return it != info.end() && (it->second.cls == ValueInfo::Host ||
-                                it->second.cls == ValueInfo::Activation);
-  };
-  auto isRuntimeData = [&](Value value) {
-    return runtimeScalars.count(value) || isRuntimeTensor(value);
-  };
-  // The tensors behind run-time scalars among `values`, added to `out`.
-  auto addScalarSources = [&](auto &&values, SmallVectorImpl<Value> &out) {
-    for (Value value : values) {
-      auto it = runtimeScalars.find(value);
-      if (it == runtimeScalars.end())
-        continue;
-      for (Value source : it->second)
-        if (!llvm::is_contained(out, source))
-          out.push_back(source);
-    }
-  };
+  return success();
+}
 
+LogicalResult GraphWalker::rejectTorchIR() {
   // Unconverted torch IR, also inside regions, is not silently skipped.
   WalkResult torchIR = func.walk([&](Operation *op) {
     StringRef dialect = op->getName().getDialectNamespace();
@@ -314,179 +319,216 @@ FailureOr<WorkloadGraph> GraphWalker::build() {
            "pipeline or torch-backend-to-tosa-backend-pipeline)";
     return WalkResult::interrupt();
   });
-  if (torchIR.wasInterrupted())
-    return failure();
+  return failure(torchIR.wasInterrupted());
+}
 
-  for (Operation &op : func.getBody().front()) {
-    if (op.hasTrait<OpTrait::ReturnLike>()) {
-      // Results that are constants or computed from constants only are
-      // folded, as a compiler would: no node writes them, so say so rather
-      // than drop them quietly.
-      SmallVector<std::string> constantResults;
-      for (auto [index, v] : llvm::enumerate(op.getOperands())) {
-        auto it = info.find(v);
-        if (it != info.end() && it->second.cls == ValueInfo::Weight)
-          constantResults.push_back("#" + std::to_string(index));
-      }
-      if (!constantResults.empty())
-        emitWarning(op.getLoc())
-            << "egrl: result" << (constantResults.size() > 1 ? "s " : " ")
-            << llvm::join(constantResults, ", ")
-            << (constantResults.size() > 1 ? " are" : " is")
-            << " a constant or computed from constants only (a compiler "
-               "folds it): no graph node writes it, so it is not placed, and "
-               "the constants only it reads are not counted";
-      for (Value v : op.getOperands()) {
-        auto it = info.find(v);
-        if (it == info.end() || it->second.cls != ValueInfo::Activation)
-          continue;
-        nodes[it->second.node].node.isGraphOutput = true;
-        nodes[it->second.node].escaping.insert(it->second.root);
-      }
-      continue;
-    }
-    if (failed(checkStaticShapes(&op)) || failed(checkStraightLine(&op)))
-      return failure();
-    // Bufferized compute has no tensor results and is not in the graph:
-    // say so once, rather than leave a graph that looks placed.
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
-        linalgOp && linalgOp.hasPureBufferSemantics() && !warnedBuffers) {
-      warnedBuffers = true;
-      emitWarning(op.getLoc())
-          << "egrl: '" << op.getName()
-          << "' computes on buffers (memref), not tensors; the placement "
-             "sees only tensor IR, so compute on buffers is not placed: run "
-             "it before bufferization (one-shot-bufferize)";
-    }
-    // State a global holds and the program changes (a KV cache in a mutable
-    // ml_program or util global) flows in at run time, as an argument does.
-    if (loadsMutableGlobal(&op, &symbols)) {
-      ValueInfo &vi = info[op.getResult(0)];
-      vi.cls = ValueInfo::Host;
-      vi.hostValue = op.getResult(0);
-      continue;
-    }
-    // Constants and tensors (or buffers, memref.get_global) loaded from
-    // immutable globals (ml_program, IREE's util).
-    if (isWeightSource(&op, &symbols)) {
-      Value result = op.getResult(0);
-      auto type = dyn_cast<ShapedType>(result.getType());
-      if (type && type.hasStaticShape() && type.getNumElements() > 1) {
-        // The same constant or global loaded twice is one weight, as after
-        // CSE: ops without operands are equal when their name, attributes
-        // (uniqued; an unregistered op's properties among them) and type
-        // are.
-        unsigned id = weights.size();
-        GraphOpMap::WeightSource source;
-        if (op.getNumOperands() == 0) {
-          source = {op.getName().getAsOpaquePointer(),
-                    allAttributesOf(&op).getAsOpaquePointer(),
-                    type.getAsOpaquePointer()};
-          id = weightOfSource.try_emplace(source, id).first->second;
-        }
-        bindWeight(result, type, id, source);
-      }
-      continue;
-    }
-    bool hasTensorResult = llvm::any_of(
-        op.getResultTypes(), [](Type t) { return isa<RankedTensorType>(t); });
-    if (!hasTensorResult) {
-      // An op that returns nothing but reads an activation (a store into a
-      // global, a call to a sink) is a side effect the graph cannot place;
-      // say so once per op name rather than drop the read silently.
-      if (op.getNumResults() == 0 && options.remarkUnknownOps &&
-          llvm::any_of(op.getOperands(),
-                       [&](Value v) {
-                         auto it = info.find(v);
-                         return isa<RankedTensorType>(v.getType()) &&
-                                it != info.end() &&
-                                (it->second.cls == ValueInfo::Activation ||
-                                 it->second.cls == ValueInfo::Host);
-                       }) &&
-          remarked.insert(("sink " + op.getName().getStringRef()).str()).second)
-        emitRemark(op.getLoc())
-            << "egrl: '" << op.getName()
-            << "' reads a run-time tensor and returns nothing; the graph "
-               "does not see that read (only the function's results are "
-               "graph outputs)";
-      // Scalars and shape queries are nothing to place, but a scalar
-      // computed from run-time data is run-time data itself.
-      if (llvm::any_of(op.getOperands(), isRuntimeData)) {
-        SmallVector<Value, 2> sources;
-        for (Value operand : op.getOperands())
-          if (isRuntimeTensor(operand) && !llvm::is_contained(sources, operand))
-            sources.push_back(operand);
-        addScalarSources(op.getOperands(), sources);
-        for (Value result : op.getResults())
-          runtimeScalars[result] = sources;
-      }
-      continue;
-    }
+bool GraphWalker::isRuntimeTensor(Value value) const {
+  auto it = info.find(value);
+  return it != info.end() && (it->second.cls == ValueInfo::Host ||
+                              it->second.cls == ValueInfo::Activation);
+}
 
-    if (isBufferInit(&op))
-      continue;
+bool GraphWalker::isRuntimeData(Value value) const {
+  return runtimeScalars.count(value) || isRuntimeTensor(value);
+}
 
-    // Data the op reads: every tensor operand, including destination-style
-    // inits (an init may be an accumulator or a broadcast bias).
-    // Memref arguments count too (bufferization.to_tensor reads them).
-    SmallVector<Value> dataOperands;
-    for (Value operand : op.getOperands())
-      if (isa<RankedTensorType>(operand.getType()) || info.count(operand))
-        dataOperands.push_back(operand);
-    // Tensors a body reads from above count too: an embedding lookup is a
-    // linalg.generic whose body does tensor.extract from the table.
-    llvm::SetVector<Value> capturedValues;
-    getUsedValuesDefinedAbove(op.getRegions(), capturedValues);
-    for (Value captured : capturedValues)
-      if (isa<RankedTensorType>(captured.getType()) &&
-          !llvm::is_contained(dataOperands, captured))
-        dataOperands.push_back(captured);
-    // A scalar read back from an activation makes its producer a producer
-    // of this op too.
-    addScalarSources(op.getOperands(), dataOperands);
-    addScalarSources(capturedValues, dataOperands);
-
-    if (isViewLike(&op) && !dataOperands.empty() &&
-        !(isPad(&op) && isReturnedThroughViews(op.getResult(0)))) {
-      ValueInfo source = info.lookup(dataOperands.front());
-      for (Value result : op.getResults())
-        info[result] = source;
+void GraphWalker::addScalarSources(ValueRange values,
+                                   SmallVectorImpl<Value> &out) const {
+  for (Value value : values) {
+    auto it = runtimeScalars.find(value);
+    if (it == runtimeScalars.end())
       continue;
-    }
-
-    // A scalar argument filled into a tensor is run-time data, not a
-    // constant to fold.
-    bool readsData = llvm::any_of(op.getOperands(), isRuntimeData) ||
-                     llvm::any_of(capturedValues, isRuntimeData);
-    ValueInfo folded;
-    folded.cls = ValueInfo::Weight;
-    for (Value operand : dataOperands) {
-      const ValueInfo &vi = info.lookup(operand);
-      if (vi.cls == ValueInfo::Activation || vi.cls == ValueInfo::Host)
-        readsData = true;
-      else if (vi.cls == ValueInfo::Weight)
-        for (unsigned id : vi.weightIds)
-          if (!llvm::is_contained(folded.weightIds, id))
-            folded.weightIds.push_back(id);
-    }
-    if (!readsData) {
-      // Computed from constants only (a transposed weight, a broadcast
-      // bias, a filled buffer): a compiler folds it, so no node.
-      if (!folded.weightIds.empty()) {
-        for (Value result : op.getResults())
-          info[result] = folded;
-      } else if (computesFromIndices(&op)) {
-        // An iota or a table computed from loop indices (torch.arange,
-        // positional encodings, a causal mask): folded, it is a constant
-        // tensor of its own.
-        Value result = op.getResult(0);
-        bindWeight(result, cast<ShapedType>(result.getType()), weights.size());
-      }
-      continue;
-    }
-    visitCompute(&op, dataOperands, capturedValues);
+    for (Value source : it->second)
+      if (!llvm::is_contained(out, source))
+        out.push_back(source);
   }
-  return finish();
+}
+
+LogicalResult GraphWalker::visit(Operation &op) {
+  if (op.hasTrait<OpTrait::ReturnLike>()) {
+    visitReturn(op);
+    return success();
+  }
+  if (failed(checkStaticShapes(&op)) || failed(checkStraightLine(&op)))
+    return failure();
+  // Bufferized compute has no tensor results and is not in the graph:
+  // say so once, rather than leave a graph that looks placed.
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+      linalgOp && linalgOp.hasPureBufferSemantics() && !warnedBuffers) {
+    warnedBuffers = true;
+    emitWarning(op.getLoc())
+        << "egrl: '" << op.getName()
+        << "' computes on buffers (memref), not tensors; the placement "
+           "sees only tensor IR, so compute on buffers is not placed: run "
+           "it before bufferization (one-shot-bufferize)";
+  }
+  // State a global holds and the program changes (a KV cache in a mutable
+  // ml_program or util global) flows in at run time, as an argument does.
+  if (loadsMutableGlobal(&op, &symbols)) {
+    ValueInfo &vi = info[op.getResult(0)];
+    vi.cls = ValueInfo::Host;
+    vi.hostValue = op.getResult(0);
+    return success();
+  }
+  if (isWeightSource(&op, &symbols)) {
+    visitWeightSource(op);
+    return success();
+  }
+  if (llvm::none_of(op.getResultTypes(),
+                    [](Type t) { return isa<RankedTensorType>(t); })) {
+    visitWithoutTensorResults(op);
+    return success();
+  }
+  if (isBufferInit(&op))
+    return success();
+
+  // Data the op reads: every tensor operand, including destination-style
+  // inits (an init may be an accumulator or a broadcast bias).
+  // Memref arguments count too (bufferization.to_tensor reads them).
+  SmallVector<Value> dataOperands;
+  for (Value operand : op.getOperands())
+    if (isa<RankedTensorType>(operand.getType()) || info.count(operand))
+      dataOperands.push_back(operand);
+  // Tensors a body reads from above count too: an embedding lookup is a
+  // linalg.generic whose body does tensor.extract from the table.
+  llvm::SetVector<Value> capturedValues;
+  getUsedValuesDefinedAbove(op.getRegions(), capturedValues);
+  for (Value captured : capturedValues)
+    if (isa<RankedTensorType>(captured.getType()) &&
+        !llvm::is_contained(dataOperands, captured))
+      dataOperands.push_back(captured);
+  // A scalar read back from an activation makes its producer a producer
+  // of this op too.
+  addScalarSources(op.getOperands(), dataOperands);
+  addScalarSources(capturedValues.getArrayRef(), dataOperands);
+
+  if (isViewLike(&op) && !dataOperands.empty() &&
+      !(isPad(&op) && isReturnedThroughViews(op.getResult(0)))) {
+    ValueInfo source = info.lookup(dataOperands.front());
+    for (Value result : op.getResults())
+      info[result] = source;
+    return success();
+  }
+  if (!foldIfConstant(op, dataOperands, capturedValues))
+    visitCompute(&op, dataOperands, capturedValues);
+  return success();
+}
+
+void GraphWalker::visitReturn(Operation &op) {
+  // Results that are constants or computed from constants only are
+  // folded, as a compiler would: no node writes them, so say so rather
+  // than drop them quietly.
+  SmallVector<std::string> constantResults;
+  for (auto [index, v] : llvm::enumerate(op.getOperands())) {
+    auto it = info.find(v);
+    if (it != info.end() && it->second.cls == ValueInfo::Weight)
+      constantResults.push_back("#" + std::to_string(index));
+  }
+  if (!constantResults.empty())
+    emitWarning(op.getLoc())
+        << "egrl: result" << (constantResults.size() > 1 ? "s " : " ")
+        << llvm::join(constantResults, ", ")
+        << (constantResults.size() > 1 ? " are" : " is")
+        << " a constant or computed from constants only (a compiler "
+           "folds it): no graph node writes it, so it is not placed, and "
+           "the constants only it reads are not counted";
+  for (Value v : op.getOperands()) {
+    auto it = info.find(v);
+    if (it == info.end() || it->second.cls != ValueInfo::Activation)
+      continue;
+    nodes[it->second.node].node.isGraphOutput = true;
+    nodes[it->second.node].escaping.insert(it->second.root);
+  }
+}
+
+void GraphWalker::visitWeightSource(Operation &op) {
+  // Constants and tensors (or buffers, memref.get_global) loaded from
+  // immutable globals (ml_program, IREE's util).
+  Value result = op.getResult(0);
+  auto type = dyn_cast<ShapedType>(result.getType());
+  if (!type || !type.hasStaticShape() || type.getNumElements() <= 1)
+    return;
+  // The same constant or global loaded twice is one weight, as after
+  // CSE: ops without operands are equal when their name, attributes
+  // (uniqued; an unregistered op's properties among them) and type
+  // are.
+  unsigned id = weights.size();
+  GraphOpMap::WeightSource source;
+  if (op.getNumOperands() == 0) {
+    source = {op.getName().getAsOpaquePointer(),
+              allAttributesOf(&op).getAsOpaquePointer(),
+              type.getAsOpaquePointer()};
+    id = weightOfSource.try_emplace(source, id).first->second;
+  }
+  bindWeight(result, type, id, source);
+}
+
+void GraphWalker::visitWithoutTensorResults(Operation &op) {
+  // An op that returns nothing but reads an activation (a store into a
+  // global, a call to a sink) is a side effect the graph cannot place;
+  // say so once per op name rather than drop the read silently.
+  if (op.getNumResults() == 0 && options.remarkUnknownOps &&
+      llvm::any_of(op.getOperands(),
+                   [&](Value v) {
+                     auto it = info.find(v);
+                     return isa<RankedTensorType>(v.getType()) &&
+                            it != info.end() &&
+                            (it->second.cls == ValueInfo::Activation ||
+                             it->second.cls == ValueInfo::Host);
+                   }) &&
+      remarked.insert(("sink " + op.getName().getStringRef()).str()).second)
+    emitRemark(op.getLoc())
+        << "egrl: '" << op.getName()
+        << "' reads a run-time tensor and returns nothing; the graph "
+           "does not see that read (only the function's results are "
+           "graph outputs)";
+  // Scalars and shape queries are nothing to place, but a scalar
+  // computed from run-time data is run-time data itself.
+  if (llvm::none_of(op.getOperands(),
+                    [&](Value v) { return isRuntimeData(v); }))
+    return;
+  SmallVector<Value, 2> sources;
+  for (Value operand : op.getOperands())
+    if (isRuntimeTensor(operand) && !llvm::is_contained(sources, operand))
+      sources.push_back(operand);
+  addScalarSources(op.getOperands(), sources);
+  for (Value result : op.getResults())
+    runtimeScalars[result] = sources;
+}
+
+bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
+                                 const llvm::SetVector<Value> &captured) {
+  // A scalar argument filled into a tensor is run-time data, not a
+  // constant to fold.
+  auto runtime = [&](Value v) { return isRuntimeData(v); };
+  bool readsData = llvm::any_of(op.getOperands(), runtime) ||
+                   llvm::any_of(captured, runtime);
+  ValueInfo folded;
+  folded.cls = ValueInfo::Weight;
+  for (Value operand : dataOperands) {
+    const ValueInfo &vi = info.lookup(operand);
+    if (vi.cls == ValueInfo::Activation || vi.cls == ValueInfo::Host)
+      readsData = true;
+    else if (vi.cls == ValueInfo::Weight)
+      for (unsigned id : vi.weightIds)
+        if (!llvm::is_contained(folded.weightIds, id))
+          folded.weightIds.push_back(id);
+  }
+  if (readsData)
+    return false;
+  // Computed from constants only (a transposed weight, a broadcast
+  // bias, a filled buffer): a compiler folds it, so no node.
+  if (!folded.weightIds.empty()) {
+    for (Value result : op.getResults())
+      info[result] = folded;
+  } else if (computesFromIndices(&op)) {
+    // An iota or a table computed from loop indices (torch.arange,
+    // positional encodings, a causal mask): folded, it is a constant
+    // tensor of its own.
+    Value result = op.getResult(0);
+    bindWeight(result, cast<ShapedType>(result.getType()), weights.size());
+  }
+  return true;
 }
 
 /// How many elements one execution of `op` can read from a tensor its body
