@@ -33,6 +33,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 using namespace egrl;
@@ -252,19 +253,8 @@ void savePolicy(const CorpusTrainer &trainer,
     die(llvm::toString(std::move(err)));
 }
 
-} // namespace
-
-static int trainMain(int argc, char **argv) {
-  llvm::InitLLVM init(argc, argv);
-  tools::renameOption(threads, "threads", trainCategory);
-  cl::HideUnrelatedOptions(trainCategory);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "egrl-train: train one GNN placement policy on a corpus of graphs by "
-      "reinforcement learning against an evaluator\n");
-  std::string command = "egrl-train";
-  for (int i = 1; i < argc; ++i)
-    command += " " + std::string(argv[i]);
+/// The numeric options and their combinations; dies on the first wrong one.
+void checkOptions() {
   if (threads == 0 || threads > SearchOptions::kMaxThreads)
     die("--threads must be between 1 and " +
         llvm::Twine(SearchOptions::kMaxThreads));
@@ -287,13 +277,14 @@ static int trainMain(int argc, char **argv) {
     die("--output must name the policy file to write");
   if (!(timeLimit > 0) || !std::isfinite(timeLimit))
     die("--time-limit must be a positive number of seconds");
-  const std::string checkpointFile =
-      checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
   if (!checkpointPath.empty() && checkpointEvery == 0)
     die("--checkpoint names a file, but no checkpoint is written without "
         "--checkpoint-every=N");
-  // The files are written after training: make their directories now, so a
-  // path that cannot be written fails before hours of training, not after.
+}
+
+/// The files are written after training: make their directories now, so a
+/// path that cannot be written fails before hours of training, not after.
+void checkOutputFiles(const std::string &checkpointFile) {
   std::vector<std::string> files = {output};
   if (checkpointEvery > 0)
     files.push_back(checkpointFile);
@@ -328,14 +319,12 @@ static int trainMain(int argc, char **argv) {
   for (llvm::StringRef file : files)
     if (std::error_code ec = tools::checkOutputFile(file))
       die("cannot write '" + file + "': " + ec.message());
+}
 
-  llvm::Expected<tools::EvaluationSetup> setup =
-      tools::resolveSetup(evaluation);
-  if (!setup)
-    die(llvm::toString(setup.takeError()));
-  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
-  if (!seedFromKind)
-    die(llvm::toString(seedFromKind.takeError()));
+/// The trainer with the corpus's graphs, resumed from --resume if given.
+std::unique_ptr<CorpusTrainer> makeTrainer(const tools::EvaluationSetup &setup,
+                                           SeedFrom seedFromKind,
+                                           const Corpus &corpus) {
   CorpusTrainerOptions options;
   options.policy.hidden = hidden;
   options.policy.layers = layers;
@@ -345,24 +334,100 @@ static int trainMain(int argc, char **argv) {
   options.batch = batch;
   options.elites = elites;
   options.imitationWeight = imitationWeight;
-  options.seedFrom = *seedFromKind;
+  options.seedFrom = seedFromKind;
   options.timeLimitSeconds = timeLimit;
   options.threads = threads;
-  options.runDescription = runDescription(*setup);
-  const Corpus corpus = loadCorpus(*setup);
-  CorpusTrainer trainer(options, setup->chip.levelNameList());
+  options.runDescription = runDescription(setup);
+  auto trainer =
+      std::make_unique<CorpusTrainer>(options, setup.chip.levelNameList());
   for (const auto &m : corpus)
-    if (llvm::Error err = trainer.addGraph(m->name, *m->problem, m->measured(),
-                                           *m->model, *m->evaluator))
+    if (llvm::Error err = trainer->addGraph(m->name, *m->problem, m->measured(),
+                                            *m->model, *m->evaluator))
       die(llvm::toString(std::move(err)));
-  if (!resume.empty()) {
-    auto buffer = llvm::MemoryBuffer::getFile(resume, /*IsText=*/true);
-    if (!buffer)
-      die("cannot read checkpoint '" + resume +
-          "': " + buffer.getError().message());
-    if (llvm::Error err = trainer.resume((*buffer)->getBuffer(), resume))
+  if (resume.empty())
+    return trainer;
+  auto buffer = llvm::MemoryBuffer::getFile(resume, /*IsText=*/true);
+  if (!buffer)
+    die("cannot read checkpoint '" + resume +
+        "': " + buffer.getError().message());
+  if (llvm::Error err = trainer->resume((*buffer)->getBuffer(), resume))
+    die(llvm::toString(std::move(err)));
+  return trainer;
+}
+
+/// Trains round after round while the budget pays for one more; says how
+/// it goes every progress interval. False if a signal cut it short (under
+/// the caller's InterruptScope).
+bool trainRounds(CorpusTrainer &trainer, uint64_t roundCost,
+                 const std::string &checkpointFile,
+                 const std::function<double()> &seconds) {
+  auto lastProgress = std::chrono::steady_clock::now();
+  const uint64_t startEvaluations = trainer.totalEvaluations();
+  while (trainer.totalEvaluations() + roundCost <= budget) {
+    llvm::Error err = trainer.trainRound();
+    if (int signal = stopSignal()) {
+      llvm::consumeError(std::move(err));
+      llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
+                   << " in round " << trainer.rounds() << "; no policy written";
+      if (checkpointEvery > 0 && llvm::sys::fs::exists(checkpointFile))
+        llvm::errs() << "; resume from the last checkpoint with --resume="
+                     << checkpointFile;
+      llvm::errs() << "\n";
+      return false;
+    }
+    if (err)
       die(llvm::toString(std::move(err)));
+    if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
+      writeFile(checkpointFile, trainer.checkpointText(seconds()));
+
+    auto now = std::chrono::steady_clock::now();
+    if (!progress || now - lastProgress < std::chrono::duration<double>(
+                                              progressIntervalSeconds()))
+      continue;
+    lastProgress = now;
+    uint64_t used = trainer.totalEvaluations();
+    double session = seconds() - trainer.secondsBefore();
+    double rate = (used - startEvaluations) / std::max(session, 1e-9);
+    llvm::errs() << llvm::format(
+        "egrl-train: round %llu, %llu/%llu evaluations, mean best %.3fx "
+        "native, mean reward %.3f, %.0f s elapsed, ETA %.0f s\n",
+        (unsigned long long)trainer.rounds(), (unsigned long long)used,
+        (unsigned long long)budget.getValue(), trainer.meanBestSpeedup(),
+        trainer.lastMeanReward(), seconds(),
+        double(budget - std::min<uint64_t>(budget, used)) / rate);
   }
+  return true;
+}
+
+} // namespace
+
+static int trainMain(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  tools::renameOption(threads, "threads", trainCategory);
+  cl::HideUnrelatedOptions(trainCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "egrl-train: train one GNN placement policy on a corpus of graphs by "
+      "reinforcement learning against an evaluator\n");
+  std::string command = "egrl-train";
+  for (int i = 1; i < argc; ++i)
+    command += " " + std::string(argv[i]);
+  checkOptions();
+  const std::string checkpointFile =
+      checkpointPath.empty() ? output + ".checkpoint" : checkpointPath;
+  checkOutputFiles(checkpointFile);
+
+  llvm::Expected<tools::EvaluationSetup> setup =
+      tools::resolveSetup(evaluation);
+  if (!setup)
+    die(llvm::toString(setup.takeError()));
+  llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
+  if (!seedFromKind)
+    die(llvm::toString(seedFromKind.takeError()));
+  const Corpus corpus = loadCorpus(*setup);
+  std::unique_ptr<CorpusTrainer> trainerOwner =
+      makeTrainer(*setup, *seedFromKind, corpus);
+  CorpusTrainer &trainer = *trainerOwner;
   // A round needs batch + 1 evaluations per graph; a budget that cannot
   // pay for one whole round more stops, so rounds are all alike.
   const uint64_t roundCost = uint64_t(trainer.numGraphs()) * (batch + 1);
@@ -403,45 +468,12 @@ static int trainMain(int argc, char **argv) {
                                          start)
                .count();
   };
-  auto lastProgress = start;
-  const uint64_t startEvaluations = trainer.totalEvaluations();
   // Ctrl-C or SIGTERM cut the round short (its searches stop at their next
   // evaluation): nothing of it is kept, and the last checkpoint is what a
   // --resume goes on from. A second signal ends the process at once.
   InterruptScope interruptible;
-  while (trainer.totalEvaluations() + roundCost <= budget) {
-    llvm::Error err = trainer.trainRound();
-    if (int signal = stopSignal()) {
-      llvm::consumeError(std::move(err));
-      llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
-                   << " in round " << trainer.rounds() << "; no policy written";
-      if (checkpointEvery > 0 && llvm::sys::fs::exists(checkpointFile))
-        llvm::errs() << "; resume from the last checkpoint with --resume="
-                     << checkpointFile;
-      llvm::errs() << "\n";
-      return 1;
-    }
-    if (err)
-      die(llvm::toString(std::move(err)));
-    if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
-      writeFile(checkpointFile, trainer.checkpointText(seconds()));
-
-    auto now = std::chrono::steady_clock::now();
-    if (progress && now - lastProgress >= std::chrono::duration<double>(
-                                              progressIntervalSeconds())) {
-      lastProgress = now;
-      uint64_t used = trainer.totalEvaluations();
-      double session = seconds() - trainer.secondsBefore();
-      double rate = (used - startEvaluations) / std::max(session, 1e-9);
-      llvm::errs() << llvm::format(
-          "egrl-train: round %llu, %llu/%llu evaluations, mean best %.3fx "
-          "native, mean reward %.3f, %.0f s elapsed, ETA %.0f s\n",
-          (unsigned long long)trainer.rounds(), (unsigned long long)used,
-          (unsigned long long)budget.getValue(), trainer.meanBestSpeedup(),
-          trainer.lastMeanReward(), seconds(),
-          double(budget - std::min<uint64_t>(budget, used)) / rate);
-    }
-  }
+  if (!trainRounds(trainer, roundCost, checkpointFile, seconds))
+    return 1;
   if (trainer.rounds() == 0)
     die("--budget=" + llvm::Twine(budget.getValue()) + " was spent on " +
         llvm::Twine(trainer.totalEvaluations()) +
