@@ -243,6 +243,111 @@ std::string formatSeconds(double seconds) {
   return buffer;
 }
 
+/// Solves `milp` with CBC within `solveLimit` seconds from the `warm`
+/// start, on `threads` threads (deterministically): CBC's answer and its
+/// solution, if any.
+CbcOutcome runCbc(const Milp &milp, llvm::ArrayRef<std::pair<int, double>> warm,
+                  double solveLimit, unsigned threads) {
+  std::unique_ptr<Cbc_Model, CbcDeleter> cbc(Cbc_newModel());
+  Cbc_Model *m = cbc.get();
+  loadMilp(m, milp);
+  Cbc_setObjSense(m, 1);
+  // Quiet: CBC's driver prints through its own handlers otherwise.
+  Cbc_setLogLevel(m, 0);
+  Cbc_setParameter(m, "log", "0");
+  Cbc_setParameter(m, "slog", "0");
+  Cbc_setMaximumSeconds(m, solveLimit);
+  Cbc_setParameter(m, "sec", std::to_string(solveLimit).c_str());
+  // Stop when the incumbent is proven within kRelativeGap of the optimum.
+  Cbc_setAllowableFractionGap(m, kRelativeGap);
+  Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
+  // Wall time, not CPU time, so threads do not shorten the limit.
+  Cbc_setParameter(m, "timeMode", "elapsed");
+  // CBC's 100 + n: n threads in deterministic mode, so the placement
+  // does not depend on which thread finds what first; n is at most 99
+  // (100 + 100 asserts in CBC's threads).
+  if (threads > 1)
+    Cbc_setParameter(m, "threads",
+                     std::to_string(100 + std::min(threads, 99u)).c_str());
+  // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six
+  // or more levels into an SOS with an extra column, and then looks up
+  // that column's name to map the MIP start: "ClpModel::getColumnName,
+  // Illegal index", no solution. Plain preprocessing keeps the columns
+  // (and measured as fast on the bundled models).
+  Cbc_setParameter(m, "preprocess", "on");
+  std::vector<int> warmCols;
+  std::vector<double> warmValues;
+  for (auto [col, value] : warm) {
+    warmCols.push_back(col);
+    warmValues.push_back(value);
+  }
+  if (!warmCols.empty())
+    Cbc_setMIPStartI(m, int(warmCols.size()), warmCols.data(),
+                     warmValues.data());
+
+  Cbc_solve(m);
+
+  CbcOutcome outcome;
+  CbcAnswer &answer = outcome.answer;
+  const double *best = Cbc_bestSolution(m);
+  answer.hasSolution = best != nullptr;
+  if (best)
+    outcome.solution.assign(best, best + milp.columns.size());
+  answer.objective = Cbc_getObjValue(m);
+  answer.bestPossible = Cbc_getBestPossibleObjValue(m);
+  answer.provenOptimal = Cbc_isProvenOptimal(m);
+  answer.secondsLimitReached = Cbc_isSecondsLimitReached(m);
+  answer.status = Cbc_status(m);
+  answer.secondaryStatus = Cbc_secondaryStatus(m);
+  return outcome;
+}
+
+/// The placement CBC's outcome gives (greedy's `start` when it found none),
+/// its latency on the model, and what the outcome says: proven, a gap, or
+/// why there is no solution. `grace` is how long after the limit CBC was
+/// stopped; `pastLimit` that the time limit has passed.
+std::string readOutcome(const Problem &problem, const AnalyticalModel &model,
+                        const Milp &milp, const CbcOutcome &outcome,
+                        const Placement &start, double grace, bool pastLimit,
+                        Placement &placement, double &predicted) {
+  const CbcAnswer &answer = outcome.answer;
+  const double toSeconds = 1.0 / Milp::kSecondsToUnits;
+  std::string detail;
+  if (!answer.hasSolution) {
+    placement = start;
+    predicted = model.evaluate(start).latency;
+    // CBC does not always flag a limit that passed before it had even
+    // evaluated the MIP start (its root LP is not interruptible).
+    if (outcome.interrupted)
+      detail = "interrupted: CBC was stopped, greedy placement";
+    else if (outcome.stopped)
+      detail = "time limit: CBC was stopped " + formatSeconds(grace) +
+               " after the limit, in its root LP, greedy placement";
+    else if (answer.secondsLimitReached || pastLimit)
+      detail = "time limit: no incumbent from CBC, greedy placement";
+    else
+      detail = "CBC found no solution, greedy placement";
+  } else {
+    placement = milpPlacement(problem, milp, outcome.solution.data());
+    double objective = answer.objective * toSeconds + milp.constantSeconds;
+    double bound = answer.bestPossible * toSeconds + milp.constantSeconds;
+    predicted = objective;
+    double gap =
+        objective > 0 ? std::max(0.0, objective - bound) / objective : 0.0;
+    if (answer.provenOptimal)
+      detail = gap <= 1e-12
+                   ? "optimal, proven (gap 0)"
+                   : "optimal within a proven gap of " + formatPercent(gap);
+    else if (answer.secondsLimitReached)
+      detail = "time limit: incumbent, gap " + formatPercent(gap);
+    else
+      detail = "stopped (status " + std::to_string(answer.status) + "/" +
+               std::to_string(answer.secondaryStatus) + "): incumbent, gap " +
+               formatPercent(gap);
+  }
+  return detail;
+}
+
 class IlpStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "ilp"; }
@@ -315,60 +420,8 @@ public:
     if (!(solveLimit > 0))
       return greedyFallback("the MILP was built but not solved");
     std::vector<std::pair<int, double>> warm = milpStartValues(milp, start);
-    auto solve = [&]() {
-      std::unique_ptr<Cbc_Model, CbcDeleter> cbc(Cbc_newModel());
-      Cbc_Model *m = cbc.get();
-      loadMilp(m, milp);
-      Cbc_setObjSense(m, 1);
-      // Quiet: CBC's driver prints through its own handlers otherwise.
-      Cbc_setLogLevel(m, 0);
-      Cbc_setParameter(m, "log", "0");
-      Cbc_setParameter(m, "slog", "0");
-      Cbc_setMaximumSeconds(m, solveLimit);
-      Cbc_setParameter(m, "sec", std::to_string(solveLimit).c_str());
-      // Stop when the incumbent is proven within kRelativeGap of the optimum.
-      Cbc_setAllowableFractionGap(m, kRelativeGap);
-      Cbc_setParameter(m, "ratioGap", std::to_string(kRelativeGap).c_str());
-      // Wall time, not CPU time, so threads do not shorten the limit.
-      Cbc_setParameter(m, "timeMode", "elapsed");
-      // CBC's 100 + n: n threads in deterministic mode, so the placement
-      // does not depend on which thread finds what first; n is at most 99
-      // (100 + 100 asserts in CBC's threads).
-      if (options.threads > 1)
-        Cbc_setParameter(
-            m, "threads",
-            std::to_string(100 + std::min(options.threads, 99u)).c_str());
-      // CBC 2.10's default preprocessing ("sos") turns a one-hot row of six
-      // or more levels into an SOS with an extra column, and then looks up
-      // that column's name to map the MIP start: "ClpModel::getColumnName,
-      // Illegal index", no solution. Plain preprocessing keeps the columns
-      // (and measured as fast on the bundled models).
-      Cbc_setParameter(m, "preprocess", "on");
-      std::vector<int> warmCols;
-      std::vector<double> warmValues;
-      for (auto [col, value] : warm) {
-        warmCols.push_back(col);
-        warmValues.push_back(value);
-      }
-      if (!warmCols.empty())
-        Cbc_setMIPStartI(m, int(warmCols.size()), warmCols.data(),
-                         warmValues.data());
-
-      Cbc_solve(m);
-
-      CbcOutcome outcome;
-      CbcAnswer &answer = outcome.answer;
-      const double *best = Cbc_bestSolution(m);
-      answer.hasSolution = best != nullptr;
-      if (best)
-        outcome.solution.assign(best, best + milp.columns.size());
-      answer.objective = Cbc_getObjValue(m);
-      answer.bestPossible = Cbc_getBestPossibleObjValue(m);
-      answer.provenOptimal = Cbc_isProvenOptimal(m);
-      answer.secondsLimitReached = Cbc_isSecondsLimitReached(m);
-      answer.status = Cbc_status(m);
-      answer.secondaryStatus = Cbc_secondaryStatus(m);
-      return outcome;
+    auto solve = [&] {
+      return runCbc(milp, warm, solveLimit, options.threads);
     };
     // CBC stops itself at the limit once it branches; the grace covers
     // handing back its incumbent. Past it, the solve is stopped.
@@ -385,43 +438,11 @@ public:
     }
     const CbcAnswer &answer = outcome.answer;
 
-    const double toSeconds = 1.0 / Milp::kSecondsToUnits;
-    std::string detail;
     Placement placement;
     double predicted = 0;
-    if (!answer.hasSolution) {
-      placement = start;
-      predicted = context.model.evaluate(start).latency;
-      // CBC does not always flag a limit that passed before it had even
-      // evaluated the MIP start (its root LP is not interruptible).
-      if (outcome.interrupted)
-        detail = "interrupted: CBC was stopped, greedy placement";
-      else if (outcome.stopped)
-        detail = "time limit: CBC was stopped " + formatSeconds(grace) +
-                 " after the limit, in its root LP, greedy placement";
-      else if (answer.secondsLimitReached ||
-               elapsed() >= options.timeLimitSeconds)
-        detail = "time limit: no incumbent from CBC, greedy placement";
-      else
-        detail = "CBC found no solution, greedy placement";
-    } else {
-      placement = milpPlacement(problem, milp, outcome.solution.data());
-      double objective = answer.objective * toSeconds + milp.constantSeconds;
-      double bound = answer.bestPossible * toSeconds + milp.constantSeconds;
-      predicted = objective;
-      double gap =
-          objective > 0 ? std::max(0.0, objective - bound) / objective : 0.0;
-      if (answer.provenOptimal)
-        detail = gap <= 1e-12
-                     ? "optimal, proven (gap 0)"
-                     : "optimal within a proven gap of " + formatPercent(gap);
-      else if (answer.secondsLimitReached)
-        detail = "time limit: incumbent, gap " + formatPercent(gap);
-      else
-        detail = "stopped (status " + std::to_string(answer.status) + "/" +
-                 std::to_string(answer.secondaryStatus) + "): incumbent, gap " +
-                 formatPercent(gap);
-    }
+    std::string detail = readOutcome(
+        problem, context.model, milp, outcome, start, grace,
+        elapsed() >= options.timeLimitSeconds, placement, predicted);
     // The placement satisfies the rows; rectify() would only move it if
     // rounding of CBC's values crossed a capacity by a fraction of a byte.
     Placement rectified = placement;
