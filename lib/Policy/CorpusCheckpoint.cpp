@@ -54,6 +54,115 @@ std::optional<Placement> placementFrom(const json &levels,
   return placement;
 }
 
+/// Counts a checkpoint may hold: far past any run, short of overflow.
+constexpr int64_t kMany = int64_t(1) << 50;
+
+llvm::Error checkpointError(llvm::StringRef path, const llvm::Twine &message) {
+  return llvm::createStringError(path + ": " + message);
+}
+
+/// A number, finite and at least `min`.
+bool finiteAtLeast(const json &value, double min) {
+  return value.is_number() && std::isfinite(value.get<double>()) &&
+         value.get<double>() >= min;
+}
+
+/// The options `written` and `options` give differently, named (a chip's
+/// whole description is too long to show); empty if none.
+std::string optionDifferences(const json &written, const json &options) {
+  std::set<std::string> keys;
+  for (const json *side : {&written, &options})
+    if (side->is_object())
+      for (auto it = side->begin(); it != side->end(); ++it)
+        keys.insert(it.key());
+  std::string differences;
+  for (const std::string &key : keys) {
+    json there = written.value(key, json()), here = options.value(key, json());
+    if (there == here)
+      continue;
+    differences += differences.empty() ? "'" : "; '";
+    differences += key + "'";
+    differences +=
+        llvm::StringRef(key).ends_with("_spec")
+            ? " (the chip's description differs)"
+            : " is " + there.dump() + " there, " + here.dump() + " here";
+  }
+  return differences;
+}
+
+/// Per-graph state is kept in order: the same graphs in another order are
+/// not the same run.
+llvm::Error checkSameCorpus(const json &state,
+                            const std::vector<std::string> &names,
+                            llvm::StringRef path) {
+  std::vector<std::string> corpus =
+      state.at("corpus").get<std::vector<std::string>>();
+  if (corpus == names)
+    return llvm::Error::success();
+  std::vector<std::string> sortedThere = corpus, sortedHere = names;
+  llvm::sort(sortedThere);
+  llvm::sort(sortedHere);
+  if (sortedThere == sortedHere)
+    return checkpointError(
+        path, "written for the same graphs in another order: give them in "
+              "the checkpoint's order, " +
+                  state.at("corpus").dump());
+  return checkpointError(path, "written for another corpus: " +
+                                   state.at("corpus").dump());
+}
+
+/// One graph's baseline, spread, latencies and elites, each checked before
+/// it is used: a checkpoint is a file a user can edit.
+llvm::Error restoreGraph(const json &entry, unsigned maxElites,
+                         corpus_training::GraphState &graph,
+                         llvm::StringRef path) {
+  auto corrupt = [&](const llvm::Twine &what) {
+    return checkpointError(path, "corrupt checkpoint: graph '" + graph.name +
+                                     "': " + what);
+  };
+  // Checkpoints before 2026-12-04 hold no digest: names only.
+  if (entry.contains("digest") && entry.at("digest") != json(graph.digest))
+    return checkpointError(path, "graph '" + graph.name +
+                                     "' is not the graph the checkpoint was "
+                                     "written for: its contents changed "
+                                     "under the same name");
+  auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
+  if (!evaluations)
+    return corrupt("\"evaluations\" must be a positive integer");
+  if (!finiteAtLeast(entry.at("native_latency"), 0) ||
+      entry.at("native_latency").get<double>() <= 0 ||
+      !finiteAtLeast(entry.at("best_latency"), 0) ||
+      !finiteAtLeast(entry.at("spread"), 0) ||
+      !finiteAtLeast(entry.at("baseline"), -1e300))
+    return corrupt("latencies, baseline and spread must be finite, "
+                   "latencies positive and spread non-negative");
+  graph.evaluationsBefore = uint64_t(*evaluations);
+  graph.nativeLatency = entry.at("native_latency").get<double>();
+  graph.haveBaseline = entry.at("have_baseline").get<bool>();
+  graph.baseline = entry.at("baseline").get<double>();
+  graph.spread = entry.at("spread").get<double>();
+  graph.bestLatency = entry.at("best_latency").get<double>();
+  const Problem &problem = graph.context->problem;
+  const json &elites = entry.at("elites");
+  if (elites.size() > maxElites)
+    return corrupt(llvm::Twine(elites.size()) + " elites, --elites is " +
+                   llvm::Twine(maxElites));
+  for (const json &e : elites) {
+    std::optional<Placement> placement =
+        placementFrom(e.at("placement"), problem);
+    if (!placement)
+      return corrupt(
+          "an elite placement is not " + llvm::Twine(problem.numNodes()) +
+          " pairs of levels below " + llvm::Twine(problem.numLevels()));
+    if (!finiteAtLeast(e.at("reward"), -1e300) ||
+        !finiteAtLeast(e.at("latency"), 0))
+      return corrupt("an elite's reward and latency must be finite");
+    graph.elites.push_back({std::move(*placement), e.at("reward").get<double>(),
+                            e.at("latency").get<double>()});
+  }
+  return llvm::Error::success();
+}
+
 } // namespace
 
 /// What a checkpoint records of a graph besides its name, so that a resumed
@@ -87,7 +196,7 @@ json CorpusTrainer::Impl::checkpointOptions() const {
 
 llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   auto fail = [&](const llvm::Twine &message) {
-    return llvm::createStringError(path + ": " + message);
+    return checkpointError(path, message);
   };
   json state;
   try {
@@ -105,74 +214,22 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   // A checkpoint is a file a user can edit: every value that indexes or
   // counts is checked before it is used (an elite with level 7 or too few
   // nodes would index past the network's tensors).
-  auto finite = [](const json &value, double min) {
-    return value.is_number() && std::isfinite(value.get<double>()) &&
-           value.get<double>() >= min;
-  };
   try {
     if (state.at("version") != 1)
       return fail("checkpoint version " + state.at("version").dump() +
                   ", this build reads version 1");
-    const json options = s.checkpointOptions();
     const json &written = state.at("options");
-    if (written != options) {
-      // Name what differs; a chip's whole description is too long to show.
-      std::set<std::string> keys;
-      for (const json *side : {&written, &options})
-        if (side->is_object())
-          for (auto it = side->begin(); it != side->end(); ++it)
-            keys.insert(it.key());
-      std::string differences;
-      for (const std::string &key : keys) {
-        json there = written.value(key, json()),
-             here = options.value(key, json());
-        if (there == here)
-          continue;
-        differences += differences.empty() ? "'" : "; '";
-        differences += key + "'";
-        differences +=
-            llvm::StringRef(key).ends_with("_spec")
-                ? " (the chip's description differs)"
-                : " is " + there.dump() + " there, " + here.dump() + " here";
-      }
+    if (const json options = s.checkpointOptions(); written != options) {
+      std::string differences = optionDifferences(written, options);
       return fail("written with other training options: " +
                   (differences.empty() ? written.dump() : differences));
     }
-    std::vector<std::string> corpus =
-        state.at("corpus").get<std::vector<std::string>>();
-    if (corpus != s.names) {
-      std::vector<std::string> sortedThere = corpus, sortedHere = s.names;
-      llvm::sort(sortedThere);
-      llvm::sort(sortedHere);
-      // Per-graph state is kept in order: the same graphs in another order
-      // are not the same run.
-      if (sortedThere == sortedHere)
-        return fail("written for the same graphs in another order: give "
-                    "them in the checkpoint's order, " +
-                    state.at("corpus").dump());
-      return fail("written for another corpus: " + state.at("corpus").dump());
-    }
-    auto loaded = parsePolicyFile(state.at("policy").dump(), path);
-    if (!loaded)
-      return loaded.takeError();
-    if (loaded->metadata.levels != s.levels)
-      return fail("the checkpoint's policy places on levels " +
-                  llvm::join(loaded->metadata.levels, ", ") +
-                  ", this run's target has " + llvm::join(s.levels, ", "));
-    s.policy.copyParametersFrom(*loaded->policy);
-    const std::string encodedAdam = state.at("adam").get<std::string>();
-    if (encodedAdam.empty())
-      return fail("corrupt checkpoint: no optimizer state (\"adam\")");
-    std::vector<char> adam;
-    if (llvm::Error err = llvm::decodeBase64(encodedAdam, adam))
-      return fail("corrupt checkpoint: optimizer state: " +
-                  llvm::toString(std::move(err)));
-    if (llvm::Error err = s.policy.setOptimizerState(
-            llvm::StringRef(adam.data(), adam.size())))
-      return fail(llvm::toString(std::move(err)));
-    constexpr int64_t kMany = int64_t(1) << 50;
+    if (llvm::Error err = checkSameCorpus(state, s.names, path))
+      return err;
+    if (llvm::Error err = s.restorePolicy(state, path))
+      return err;
     auto round = exactInteger(state.at("round"), 0, kMany);
-    if (!round || !finite(state.at("seconds"), 0))
+    if (!round || !finiteAtLeast(state.at("seconds"), 0))
       return fail("corrupt checkpoint: \"round\" and \"seconds\" must be "
                   "non-negative");
     s.round = uint64_t(*round);
@@ -183,52 +240,10 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
                   llvm::Twine(saved.is_array() ? saved.size() : 0) +
                   " graph states for a corpus of " +
                   llvm::Twine(s.graphs.size()));
-    for (size_t g = 0; g < s.graphs.size(); ++g) {
-      const json &entry = saved.at(g);
-      GraphState &graph = s.graphs[g];
-      auto corrupt = [&](const llvm::Twine &what) {
-        return fail("corrupt checkpoint: graph '" + graph.name + "': " + what);
-      };
-      // Checkpoints before 2026-12-04 hold no digest: names only.
-      if (entry.contains("digest") && entry.at("digest") != json(graph.digest))
-        return fail("graph '" + graph.name +
-                    "' is not the graph the checkpoint was written for: its "
-                    "contents changed under the same name");
-      auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
-      if (!evaluations)
-        return corrupt("\"evaluations\" must be a positive integer");
-      if (!finite(entry.at("native_latency"), 0) ||
-          entry.at("native_latency").get<double>() <= 0 ||
-          !finite(entry.at("best_latency"), 0) ||
-          !finite(entry.at("spread"), 0) ||
-          !finite(entry.at("baseline"), -1e300))
-        return corrupt("latencies, baseline and spread must be finite, "
-                       "latencies positive and spread non-negative");
-      graph.evaluationsBefore = uint64_t(*evaluations);
-      graph.nativeLatency = entry.at("native_latency").get<double>();
-      graph.haveBaseline = entry.at("have_baseline").get<bool>();
-      graph.baseline = entry.at("baseline").get<double>();
-      graph.spread = entry.at("spread").get<double>();
-      graph.bestLatency = entry.at("best_latency").get<double>();
-      const Problem &problem = graph.context->problem;
-      const json &elites = entry.at("elites");
-      if (elites.size() > s.options.elites)
-        return corrupt(llvm::Twine(elites.size()) + " elites, --elites is " +
-                       llvm::Twine(s.options.elites));
-      for (const json &e : elites) {
-        std::optional<Placement> placement =
-            placementFrom(e.at("placement"), problem);
-        if (!placement)
-          return corrupt(
-              "an elite placement is not " + llvm::Twine(problem.numNodes()) +
-              " pairs of levels below " + llvm::Twine(problem.numLevels()));
-        if (!finite(e.at("reward"), -1e300) || !finite(e.at("latency"), 0))
-          return corrupt("an elite's reward and latency must be finite");
-        graph.elites.push_back({std::move(*placement),
-                                e.at("reward").get<double>(),
-                                e.at("latency").get<double>()});
-      }
-    }
+    for (size_t g = 0; g < s.graphs.size(); ++g)
+      if (llvm::Error err =
+              restoreGraph(saved.at(g), s.options.elites, s.graphs[g], path))
+        return err;
     // Every round measures each graph at least once, after its native.
     for (const GraphState &graph : s.graphs)
       if (s.round >= graph.evaluationsBefore)
@@ -244,6 +259,32 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   } catch (const json::exception &e) {
     return fail(llvm::Twine("corrupt checkpoint: ") + e.what());
   }
+  return llvm::Error::success();
+}
+
+llvm::Error CorpusTrainer::Impl::restorePolicy(const json &state,
+                                               llvm::StringRef path) {
+  Impl &s = *this;
+  auto loaded = parsePolicyFile(state.at("policy").dump(), path);
+  if (!loaded)
+    return loaded.takeError();
+  if (loaded->metadata.levels != s.levels)
+    return checkpointError(path, "the checkpoint's policy places on levels " +
+                                     llvm::join(loaded->metadata.levels, ", ") +
+                                     ", this run's target has " +
+                                     llvm::join(s.levels, ", "));
+  s.policy.copyParametersFrom(*loaded->policy);
+  const std::string encodedAdam = state.at("adam").get<std::string>();
+  if (encodedAdam.empty())
+    return checkpointError(path,
+                           "corrupt checkpoint: no optimizer state (\"adam\")");
+  std::vector<char> adam;
+  if (llvm::Error err = llvm::decodeBase64(encodedAdam, adam))
+    return checkpointError(path, "corrupt checkpoint: optimizer state: " +
+                                     llvm::toString(std::move(err)));
+  if (llvm::Error err =
+          s.policy.setOptimizerState(llvm::StringRef(adam.data(), adam.size())))
+    return checkpointError(path, llvm::toString(std::move(err)));
   return llvm::Error::success();
 }
 

@@ -87,6 +87,9 @@ struct CorpusTrainer::Impl {
 
   /// Training options a checkpoint must agree with to be resumed.
   nlohmann::json checkpointOptions() const;
+  /// The policy's parameters and Adam's state from a checkpoint (read at
+  /// `path`), which must place on this run's levels.
+  llvm::Error restorePolicy(const nlohmann::json &state, llvm::StringRef path);
   /// One graph's step of a round; returns its losses and mean reward.
   /// Nothing when the batch came back short: a stop request (Ctrl-C) left
   /// the graph's tracker no budget, so there is nothing to learn from.
