@@ -82,55 +82,71 @@ tensor::InsertSliceOp nextInChain(Value value) {
   return {};
 }
 
+/// The placed op's output level, if it is placed.
+StringAttr outputLevelOf(Operation *op) {
+  PlacementAttr placement = placementOf(op);
+  return placement ? placement.getOutput() : StringAttr();
+}
+
+bool hasStaticShape(Value value) {
+  return cast<RankedTensorType>(value.getType()).hasStaticShape();
+}
+
+/// What the pass found: the buffers it will allocate in a level, and the
+/// placed ops it leaves as they are.
+struct Preparation {
+  /// Operands that read an empty tensor whose buffer bufferization will
+  /// allocate (a chain of inserts' destination, a softmax's init), each
+  /// with the level of that buffer.
+  SmallVector<std::pair<OpOperand *, StringAttr>> inits;
+  /// Placed ops left as they are: their result leaves the ops that accept
+  /// any memory space, their shape is dynamic, or upstream's decomposition
+  /// declined them.
+  SmallVector<Operation *> leaving, dynamic, undecomposed;
+};
+
 struct PrepareBufferizationPass
     : public egrl::impl::EGRLPrepareBufferizationBase<
           PrepareBufferizationPass> {
   using EGRLPrepareBufferizationBase::EGRLPrepareBufferizationBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    MLIRContext *ctx = &getContext();
-    auto levelOf = [](Operation *op) -> StringAttr {
-      PlacementAttr placement = placementOf(op);
-      return placement ? placement.getOutput() : StringAttr();
-    };
-    auto isStatic = [](Value value) {
-      return cast<RankedTensorType>(value.getType()).hasStaticShape();
-    };
-    // Placed ops left as they are: their result leaves the ops that accept
-    // any memory space, or their shape is dynamic.
-    SmallVector<Operation *> leaving, dynamic, undecomposed;
-    // Operands that read an empty tensor whose buffer bufferization will
-    // allocate (a chain of inserts' destination, a softmax's init), each
-    // with the level of that buffer.
-    SmallVector<std::pair<OpOperand *, StringAttr>> inits;
+    Preparation prep;
+    decomposeConcats(prep);
+    collectInsertChains(prep);
+    collectSoftmaxes(prep);
+    allocateInits(prep);
+    warnAboutOpsLeft(prep);
+  }
 
-    // Concatenations become an empty tensor and insert_slices (upstream's
-    // decomposition), whose empty tensor is then allocated as below.
+  /// Concatenations become an empty tensor and insert_slices (upstream's
+  /// decomposition), whose empty tensor is then allocated as an insert
+  /// chain's.
+  void decomposeConcats(Preparation &prep) {
     SmallVector<tensor::ConcatOp> concats;
-    module.walk([&](tensor::ConcatOp concat) {
-      if (!levelOf(concat))
+    getOperation().walk([&](tensor::ConcatOp concat) {
+      if (!outputLevelOf(concat))
         return;
-      if (isStatic(concat.getResult()))
+      if (hasStaticShape(concat.getResult()))
         concats.push_back(concat);
       else
-        dynamic.push_back(concat);
+        prep.dynamic.push_back(concat);
     });
-    OpBuilder builder(ctx);
+    OpBuilder builder(&getContext());
     for (tensor::ConcatOp concat : concats) {
       if (!staysInsideOps(concat.getResult())) {
-        leaving.push_back(concat);
+        prep.leaving.push_back(concat);
         continue;
       }
       builder.setInsertionPoint(concat);
       FailureOr<SmallVector<Value>> parts = concat.decomposeOperation(builder);
       if (failed(parts)) {
-        undecomposed.push_back(concat);
+        prep.undecomposed.push_back(concat);
         continue;
       }
       assert(parts->size() == 1 && "a concat has one result");
       Value whole = parts->front();
-      StringAttr level = levelOf(concat);
+      StringAttr level = outputLevelOf(concat);
       concat.getResult().replaceAllUsesWith(whole);
       concat.erase();
       // Each input goes in by an insert_slice, a lone one too (it is a
@@ -141,25 +157,27 @@ struct PrepareBufferizationPass
       while (auto previous =
                  root.getDest().getDefiningOp<tensor::InsertSliceOp>())
         root = previous;
-      inits.push_back({&root.getDestMutable(), level});
+      prep.inits.push_back({&root.getDestMutable(), level});
     }
+  }
 
-    // Placed inserts into an empty tensor. Later inserts of the chain write
-    // into the same buffer, in place.
-    module.walk([&](tensor::InsertSliceOp insert) {
-      StringAttr level = levelOf(insert);
+  /// Placed inserts into an empty tensor. Later inserts of the chain write
+  /// into the same buffer, in place.
+  void collectInsertChains(Preparation &prep) {
+    getOperation().walk([&](tensor::InsertSliceOp insert) {
+      StringAttr level = outputLevelOf(insert);
       if (!level || !insert.getDest().getDefiningOp<tensor::EmptyOp>())
         return;
-      if (!isStatic(insert.getResult())) {
-        dynamic.push_back(insert);
+      if (!hasStaticShape(insert.getResult())) {
+        prep.dynamic.push_back(insert);
         return;
       }
       // Every link of the chain, and what writes into it in place.
       if (!staysInsideOps(insert.getResult())) {
-        leaving.push_back(insert);
+        prep.leaving.push_back(insert);
         return;
       }
-      inits.push_back({&insert.getDestMutable(), level});
+      prep.inits.push_back({&insert.getDestMutable(), level});
       // The chain's later inserts write into this buffer, as an op whose
       // init is another node's output does (egrl-apply-memory-spaces).
       auto rootNode = placementOf(insert).getNode();
@@ -176,58 +194,69 @@ struct PrepareBufferizationPass
         current = next.getResult();
       }
     });
+  }
 
-    // linalg.softmax bufferizes into a new op without its attributes, so
-    // the buffer it writes gets no level: its empty init becomes an
-    // allocation in the op's level, as a concatenation's does.
-    module.walk([&](linalg::SoftmaxOp softmax) {
-      StringAttr level = levelOf(softmax);
+  /// linalg.softmax bufferizes into a new op without its attributes, so
+  /// the buffer it writes gets no level: its empty init becomes an
+  /// allocation in the op's level, as a concatenation's does.
+  void collectSoftmaxes(Preparation &prep) {
+    getOperation().walk([&](linalg::SoftmaxOp softmax) {
+      StringAttr level = outputLevelOf(softmax);
       auto empty = softmax.getOutput().getDefiningOp<tensor::EmptyOp>();
       if (!level || !empty || !empty->hasOneUse())
         return;
-      if (!isStatic(softmax.getResult()[0]))
-        dynamic.push_back(softmax);
+      if (!hasStaticShape(softmax.getResult()[0]))
+        prep.dynamic.push_back(softmax);
       else if (!staysInsideOps(softmax.getResult()[0]))
-        leaving.push_back(softmax);
+        prep.leaving.push_back(softmax);
       else
-        inits.push_back({&softmax.getOutputMutable(), level});
+        prep.inits.push_back({&softmax.getOutputMutable(), level});
     });
+  }
 
-    for (auto [init, level] : inits) {
+  /// Each init's empty tensor becomes a bufferization.alloc_tensor in its
+  /// level.
+  void allocateInits(const Preparation &prep) {
+    OpBuilder builder(&getContext());
+    for (auto [init, level] : prep.inits) {
       Operation *empty = init->get().getDefiningOp();
       assert(empty && "an init reads an empty tensor");
       builder.setInsertionPoint(init->getOwner());
       auto alloc = bufferization::AllocTensorOp::create(
           builder, empty->getLoc(),
           cast<RankedTensorType>(init->get().getType()), ValueRange());
-      alloc.setMemorySpaceAttr(MemAttr::get(ctx, level));
+      alloc.setMemorySpaceAttr(MemAttr::get(&getContext(), level));
       init->assign(alloc.getResult());
       // The empty tensor it replaced, unless something else reads it.
       if (empty->use_empty())
         empty->erase();
     }
+  }
+
+  /// One warning per reason at the first op left, with how many.
+  void warnAboutOpsLeft(const Preparation &prep) {
     auto count = [](size_t n) {
       return std::to_string(n) + (n == 1 ? " placed op" : " placed ops") +
              " whose bufferization allocates anew (tensor.concat, inserts into "
              "an empty tensor, linalg.softmax)";
     };
-    if (!leaving.empty())
-      leaving.front()->emitWarning()
+    if (!prep.leaving.empty())
+      prep.leaving.front()->emitWarning()
           << "egrl-prepare-bufferization: left in the default memory space, "
-          << count(leaving.size())
+          << count(prep.leaving.size())
           << " whose result reaches a return, a call, a loop or an op other "
              "than linalg, tensor views, inserts, pads and extracts: upstream "
              "bufferization cannot convert a buffer of another memory space "
              "at such a boundary (this is the first)";
-    if (!dynamic.empty())
-      dynamic.front()->emitWarning()
+    if (!prep.dynamic.empty())
+      prep.dynamic.front()->emitWarning()
           << "egrl-prepare-bufferization: left in the default memory space, "
-          << count(dynamic.size())
+          << count(prep.dynamic.size())
           << " with dynamic shapes (this is the first)";
-    if (!undecomposed.empty())
-      undecomposed.front()->emitWarning()
+    if (!prep.undecomposed.empty())
+      prep.undecomposed.front()->emitWarning()
           << "egrl-prepare-bufferization: left in the default memory space, "
-          << count(undecomposed.size())
+          << count(prep.undecomposed.size())
           << " that upstream's decomposition declined (this is the first)";
   }
 };
