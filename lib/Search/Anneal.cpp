@@ -59,6 +59,90 @@ constexpr unsigned kAttempts = 256;
 /// Weight of one measurement in the pass rate's running mean.
 constexpr double kRunningWeight = 0.05;
 
+/// Proposes neighbours of a placement that fit the chip: one tensor to
+/// another level (making room by demoting random residents) or two tensors
+/// swapped; a move measured from the current placement is not proposed
+/// again until the walk moves on (forgetTried()).
+class MoveProposer {
+public:
+  MoveProposer(const Problem &chip, std::vector<TensorRef> tensors,
+               unsigned levels, std::mt19937_64 &rng)
+      : chip(chip), tensors(std::move(tensors)), levels(levels), rng(rng),
+        pick(0, this->tensors.empty() ? 0 : this->tensors.size() - 1),
+        otherLevel(0, levels > 1 ? levels - 2 : 0) {}
+
+  bool empty() const { return tensors.empty(); }
+  void forgetTried() { tried.clear(); }
+
+  Placement propose(const Placement &from) {
+    Placement next = from;
+    for (unsigned attempt = 0; attempt < kAttempts; ++attempt) {
+      next = from;
+      size_t a = pick(rng);
+      const bool swap = tensors.size() > 1 && unit(rng) < kSwapProbability;
+      uint64_t key;
+      if (swap) {
+        size_t b = pick(rng);
+        if (levelOf(next, tensors[a]) == levelOf(next, tensors[b]))
+          continue;
+        std::swap(levelOf(next, tensors[a]), levelOf(next, tensors[b]));
+        uint64_t pair =
+            uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b);
+        key = pair * 2 + 1;
+      } else {
+        unsigned to = otherLevel(rng);
+        if (to >= levelOf(next, tensors[a]))
+          ++to;
+        levelOf(next, tensors[a]) = to;
+        key = (uint64_t(a) * levels + to) * 2;
+      }
+      if (tried.contains(key))
+        continue;
+      Placement fitted = next;
+      if (rectify(chip, fitted).valid) {
+        tried.insert(key);
+        return next;
+      }
+      if (!swap && makeRoom(next, a))
+        return next;
+    }
+    rectify(chip, next);
+    return next;
+  }
+
+private:
+  /// A level that is full: demotes random residents of tensor `a`'s level
+  /// one level, at most kMaxEvictions, until it fits; false if it does not.
+  bool makeRoom(Placement &next, size_t a) {
+    unsigned to = levelOf(next, tensors[a]);
+    if (to == chip.slowestLevel())
+      return false;
+    std::vector<size_t> residents;
+    for (size_t t = 0; t < tensors.size(); ++t)
+      if (t != a && levelOf(next, tensors[t]) == to)
+        residents.push_back(t);
+    std::shuffle(residents.begin(), residents.end(), rng);
+    residents.resize(std::min<size_t>(residents.size(), kMaxEvictions));
+    for (size_t evicted : residents) {
+      levelOf(next, tensors[evicted]) = to + 1;
+      Placement fitted = next;
+      if (rectify(chip, fitted).valid)
+        return true;
+    }
+    return false;
+  }
+
+  const Problem &chip;
+  const std::vector<TensorRef> tensors;
+  const unsigned levels;
+  std::mt19937_64 &rng;
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  std::uniform_int_distribution<size_t> pick;
+  std::uniform_int_distribution<unsigned> otherLevel;
+  /// Moves measured from the current placement since it was taken.
+  llvm::DenseSet<uint64_t> tried;
+};
+
 class AnnealStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "anneal"; }
@@ -83,68 +167,10 @@ public:
       start.result = tracker.evaluate(start.placement);
     }
 
-    std::vector<TensorRef> tensors = tensorsOf(problem);
     const unsigned levels = problem.numLevels();
-
     std::mt19937_64 rng(mixSeed(context.options.seed, 0));
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    std::uniform_int_distribution<size_t> pick(
-        0, tensors.empty() ? 0 : tensors.size() - 1);
-    std::uniform_int_distribution<unsigned> otherLevel(
-        0, levels > 1 ? levels - 2 : 0);
-    // Moves measured from the current placement since it was taken: not
-    // proposed again until the walk moves on.
-    llvm::DenseSet<uint64_t> tried;
-    auto propose = [&](const Placement &from) {
-      Placement next = from;
-      for (unsigned attempt = 0; attempt < kAttempts; ++attempt) {
-        next = from;
-        size_t a = pick(rng);
-        const bool swap = tensors.size() > 1 && unit(rng) < kSwapProbability;
-        uint64_t key;
-        if (swap) {
-          size_t b = pick(rng);
-          if (levelOf(next, tensors[a]) == levelOf(next, tensors[b]))
-            continue;
-          std::swap(levelOf(next, tensors[a]), levelOf(next, tensors[b]));
-          uint64_t pair =
-              uint64_t(std::min(a, b)) * tensors.size() + std::max(a, b);
-          key = pair * 2 + 1;
-        } else {
-          unsigned to = otherLevel(rng);
-          if (to >= levelOf(next, tensors[a]))
-            ++to;
-          levelOf(next, tensors[a]) = to;
-          key = (uint64_t(a) * levels + to) * 2;
-        }
-        if (tried.contains(key))
-          continue;
-        Placement fitted = next;
-        if (rectify(chip, fitted).valid) {
-          tried.insert(key);
-          return next;
-        }
-        // A level that is full: demote random residents one level, at most
-        // kMaxEvictions, until the tensor fits.
-        unsigned to = levelOf(next, tensors[a]);
-        if (swap || to == chip.slowestLevel())
-          continue;
-        std::vector<size_t> residents;
-        for (size_t t = 0; t < tensors.size(); ++t)
-          if (t != a && levelOf(next, tensors[t]) == to)
-            residents.push_back(t);
-        std::shuffle(residents.begin(), residents.end(), rng);
-        residents.resize(std::min<size_t>(residents.size(), kMaxEvictions));
-        for (size_t evicted : residents) {
-          levelOf(next, tensors[evicted]) = to + 1;
-          fitted = next;
-          if (rectify(chip, fitted).valid)
-            return next;
-        }
-      }
-      rectify(chip, next);
-      return next;
-    };
+    MoveProposer proposer(chip, tensorsOf(problem), levels, rng);
 
     Placement current = start.placement;
     double energy = start.result.latency;
@@ -153,7 +179,7 @@ public:
     MetropolisSchedule schedule;
     uint64_t steps = 0, moves = 0;
     const double budget = double(context.options.budget);
-    while (!tracker.exhausted() && !tensors.empty() && levels > 1) {
+    while (!tracker.exhausted() && !proposer.empty() && levels > 1) {
       double progress = double(tracker.used()) / budget;
       double temperature = schedule.temperature(progress);
       uint64_t k =
@@ -162,7 +188,7 @@ public:
       std::vector<Placement> batch;
       std::vector<double> draws;
       for (uint64_t j = 0; j < k; ++j) {
-        batch.push_back(propose(current));
+        batch.push_back(proposer.propose(current));
         draws.push_back(unit(rng));
       }
       std::vector<EvalResult> results = tracker.evaluateBatch(batch);
@@ -182,7 +208,7 @@ public:
       ++steps;
       if (chosen) {
         current = std::move(batch[*chosen]);
-        tried.clear();
+        proposer.forgetTried();
         energy = results[*chosen].latency;
         ++moves;
       }
