@@ -10,6 +10,7 @@
 #include "egrl/Target/Target.h"
 #include "egrl/Transforms/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/StringExtras.h"
@@ -139,10 +140,32 @@ struct LowerMemorySpacesPass
              "attributes but no #egrl.mem memory space, so the placement is "
              "dropped; run --one-shot-bufferize and "
              "--egrl-apply-memory-spaces before this pass";
+    freeThroughDefaultSpace(module);
     module.walk([](Operation *op) {
       op->removeAttr(EGRLDialect::getPlacementAttrName());
     });
     module->removeAttr(EGRLDialect::getRecordAttrName());
+  }
+
+  /// Upstream's finalize-memref-to-llvm frees a buffer of another address
+  /// space by passing its pointer to `free`, which takes a default-space
+  /// pointer, and fails ('llvm.call' op operand type mismatch); it
+  /// allocates one with `malloc` and an addrspacecast. So a dealloc
+  /// (upstream's buffer-deallocation passes, run before this one) frees
+  /// the buffer cast back to the default space, as it was allocated.
+  static void freeThroughDefaultSpace(ModuleOp module) {
+    OpBuilder builder(module.getContext());
+    module.walk([&](memref::DeallocOp dealloc) {
+      auto type = dyn_cast<MemRefType>(dealloc.getMemref().getType());
+      if (!type || !type.getMemorySpace())
+        return;
+      builder.setInsertionPoint(dealloc);
+      auto generic = MemRefType::get(type.getShape(), type.getElementType(),
+                                     type.getLayout(), Attribute());
+      Value cast = memref::MemorySpaceCastOp::create(
+          builder, dealloc.getLoc(), generic, dealloc.getMemref());
+      dealloc.getMemrefMutable().assign(cast);
+    });
   }
 };
 

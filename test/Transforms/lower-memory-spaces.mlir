@@ -12,6 +12,17 @@
 // LLVM: define {{.*}} @forward(
 // LLVM: ptr addrspace(2)
 
+// With upstream's buffer deallocation (before this pass) every buffer is
+// freed through the default address space, as it was allocated: upstream's
+// finalize-memref-to-llvm passes an addrspace(2) pointer to free, which
+// takes a default one, and fails ('llvm.call' op operand type mismatch).
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --ownership-based-buffer-deallocation --canonicalize --buffer-deallocation-simplification --bufferization-lower-deallocations --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=FREE
+// FREE: %[[BUFFER:.*]] = memref.alloc() {{.*}} : memref<1x128xf32, 2>
+// FREE: %[[GENERIC:.*]] = memref.memory_space_cast %[[BUFFER]] : memref<1x128xf32, 2> to memref<1x128xf32>
+// FREE-NEXT: memref.dealloc %[[GENERIC]] : memref<1x128xf32>
+// RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --ownership-based-buffer-deallocation --canonicalize --buffer-deallocation-simplification --bufferization-lower-deallocations --egrl-lower-memory-spaces --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm --reconcile-unrealized-casts 2>/dev/null | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=FREE-LLVM
+// FREE-LLVM: call void @free(ptr
+
 // A target may give its levels other address spaces.
 // RUN: sed -e 's/"name": "fast",/"name": "fast", "address_space": 5,/' %S/../Inputs/toy.json > %t.toy-spaces.json
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces="target=%t.toy-spaces.json" 2>/dev/null | FileCheck %s --check-prefix=EXPLICIT

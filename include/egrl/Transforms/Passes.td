@@ -287,6 +287,17 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
     placements but no `#egrl.mem` memory space (apply was not run) gets a
     warning: its placement is dropped. A module with nothing of egrl's in it
     (its functions had nothing to place) passes through unchanged.
+
+    That pipeline frees no buffer. Upstream's buffer deallocation
+    (`--ownership-based-buffer-deallocation --canonicalize
+    --buffer-deallocation-simplification --bufferization-lower-deallocations`)
+    goes before this pass: each `memref.dealloc` of a buffer in a non-zero
+    address space then frees it cast back to the default space, as
+    `--finalize-memref-to-llvm` allocates it (`malloc`, then an
+    addrspacecast); upstream's lowering would pass the addrspace pointer to
+    `free`, which takes a default one, and fail (`'llvm.call' op operand
+    type mismatch`). Run after this pass, the deallocation passes meet that
+    failure.
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"\"",
