@@ -143,15 +143,17 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
                       {"sim_target", metadata.simTarget.empty()
                                          ? ordered()
                                          : ordered(metadata.simTarget)},
-                      {"evaluator", metadata.evaluator},
-                      {"corpus", metadata.corpus},
-                      {"evaluations", metadata.evaluations},
-                      {"training_seconds", metadata.trainingSeconds},
-                      {"seed", metadata.seed},
-                      {"date", metadata.date},
-                      {"revision", metadata.revision},
-                      {"command", metadata.command},
-                      {"parameters", std::move(parameters)}};
+                      {"evaluator", metadata.evaluator}};
+  if (metadata.granularity != "fused")
+    document["granularity"] = metadata.granularity;
+  document["corpus"] = metadata.corpus;
+  document["evaluations"] = metadata.evaluations;
+  document["training_seconds"] = metadata.trainingSeconds;
+  document["seed"] = metadata.seed;
+  document["date"] = metadata.date;
+  document["revision"] = metadata.revision;
+  document["command"] = metadata.command;
+  document["parameters"] = std::move(parameters);
   return document.dump(1) + "\n";
 }
 
@@ -225,6 +227,12 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     if (!member(document, "sim_target").is_null())
       meta.simTarget = read<std::string>(document, "sim_target");
     meta.evaluator = read<std::string>(document, "evaluator");
+    meta.granularity =
+        readOr<std::string>(document, "granularity", std::string("fused"));
+    if (meta.granularity != "fused" && meta.granularity != "op")
+      return error(origin, "corrupt policy file: granularity must be "
+                           "\"fused\" or \"op\", not '" +
+                               meta.granularity + "'");
     meta.corpus = read<std::vector<std::string>>(document, "corpus");
     meta.evaluations = read<uint64_t>(document, "evaluations");
     meta.trainingSeconds = readOr<double>(document, "training_seconds", 0.0);

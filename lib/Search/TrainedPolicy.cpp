@@ -109,6 +109,15 @@ public:
       result.caveat =
           otherChipCaveat(loaded.metadata, problem.target(),
                           context.evaluator.problem().target().name);
+      // Nodes of another granularity are not the nodes it learned on.
+      if (problem.graph().granularity != loaded.metadata.granularity)
+        result.caveat += (result.caveat.empty() ? "" : "; ") +
+                         std::string("the policy was trained on ") +
+                         loaded.metadata.granularity +
+                         " graphs, this graph is at granularity " +
+                         problem.graph().granularity +
+                         ": its nodes are not those the policy learned on "
+                         "(budget=N refines it)";
     } else {
       SearchContext refine{problem, context.model, context.evaluator,
                            context.options};

@@ -12,6 +12,7 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
+#include "egrl/Support/Paths.h"
 #include "egrl/Transforms/Passes.h"
 #include "egrl/Transforms/PlacementAnnotations.h"
 
@@ -233,7 +234,8 @@ struct MemoryPlacementPass
         settings.budgetGiven ? uint64_t(budget) : SearchOptions().budget;
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
-                  "policy=FILE, or a shipped policy's name (nnpi-1000)");
+                  "policy=FILE, or a shipped policy's name (" +
+                  llvm::join(shippedPolicyNames(), ", ") + ")");
     // As seed-from= on a strategy without seeds: an option that does
     // nothing says so, rather than look applied.
     if (strategy != "policy" && !policyFile.empty())

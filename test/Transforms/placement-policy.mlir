@@ -27,12 +27,23 @@
 // in an installed prefix (docs/embedding.md).
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYNAME
 // BYNAME: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (analytical): {{.*}}, valid; {{.*}}; policy nnpi-1000
+// A policy trained on fused graphs placing an op-granularity graph says so;
+// one trained at op granularity (the file's "granularity") does not.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 granularity=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// GRANULARITY: warning: egrl: policy: the policy was trained on fused graphs, this graph is at granularity op: its nodes are not those the policy learned on (budget=N refines it)
+// RUN: sed -e 's/"corpus":/"granularity": "op", "corpus":/' %S/../Inputs/tiny-policy.json > %t.op-policy.json
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.op-policy.json granularity=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPPOLICY
+// OPPOLICY-NOT: warning
+// OPPOLICY: remark: egrl: placed
+// RUN: sed -e 's/"corpus":/"granularity": "layer", "corpus":/' %S/../Inputs/tiny-policy.json > %t.bad-granularity.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.bad-granularity.json" 2>&1 | FileCheck %s --check-prefix=BADGRANULARITY
+// BADGRANULARITY: error: egrl-memory-placement: {{.*}}bad-granularity.json: corrupt policy file: granularity must be "fused" or "op", not 'layer'
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-9000" 2>&1 | FileCheck %s --check-prefix=NONAME
 // NONAME: error: egrl-memory-placement: policy 'nnpi-9000' is not a file, nor a shipped policy (policies/: nnpi-1000, nnpi-1000-dram40, nnpi-1000-fastcompute, nnpi-1000-slowllc)
 
 // No policy file.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy" 2>&1 | FileCheck %s --check-prefix=NOFILE
-// NOFILE: <unknown>:0: error: egrl-memory-placement: strategy=policy needs a policy file: set the option policy=FILE
+// NOFILE: <unknown>:0: error: egrl-memory-placement: strategy=policy needs a policy file: set the option policy=FILE, or a shipped policy's name (nnpi-1000, nnpi-1000-dram40, nnpi-1000-fastcompute, nnpi-1000-slowllc)
 
 // A missing file.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.absent.json" 2>&1 | FileCheck %s --check-prefix=MISSING

@@ -241,6 +241,7 @@ void savePolicy(const CorpusTrainer &trainer,
   if (setup.simChip)
     metadata.simTarget = setup.simChip->name;
   metadata.evaluator = setup.evaluatorName;
+  metadata.granularity = evaluation.granularity;
   metadata.corpus = trainer.graphNames();
   metadata.evaluations = trainer.totalEvaluations();
   metadata.trainingSeconds = seconds;

@@ -41,6 +41,9 @@ struct PolicyMetadata {
   /// The chip it was measured on when not `target`; empty for none.
   std::string simTarget;
   std::string evaluator;
+  /// The granularity of the graphs it was trained on ("fused" or "op");
+  /// written only when not fused, so other files keep their bytes.
+  std::string granularity = "fused";
   /// Names of the graphs it was trained on.
   std::vector<std::string> corpus;
   uint64_t evaluations = 0;
