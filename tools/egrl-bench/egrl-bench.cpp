@@ -526,8 +526,8 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
 
 /// Each run's history and generations are written as rows (compact: long
 /// runs have thousands), whose columns bench.json names with these lists;
-/// the rows below follow them. A latency of 0 is none (nothing valid, or no
-/// learner sample), which the pass's report writes as null.
+/// the rows below follow them. A generation's latency of 0 is none
+/// (nothing valid, or no learner sample): null, as in the pass's report.
 const json kHistoryFields = {"evaluations", "best_latency_s", "wall_s"};
 json historyRow(const HistoryPoint &p) {
   return {p.evaluations, p.bestLatency, p.wallSeconds};
@@ -539,8 +539,10 @@ const json kGenerationFields = {"generation",
                                 "best_latency_s",
                                 "champion"};
 json generationRow(const GenerationPoint &g) {
-  return {g.generation,  g.evaluations, g.populationBest,
-          g.learnerBest, g.bestSoFar,   g.champion};
+  auto latency = [](double value) { return value > 0 ? json(value) : json(); };
+  return {
+      g.generation,           g.evaluations,        latency(g.populationBest),
+      latency(g.learnerBest), latency(g.bestSoFar), g.champion};
 }
 
 /// bench.json (every run, with its history), bench.csv and, with --plot,
@@ -567,6 +569,7 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
                    {"seed", run.seed},
                    {"latency_s", latency},
                    {"native_latency_s", native},
+                   {"speedup_vs_native", native / latency},
                    {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
                    {"valid", run.result.result.valid},
                    {"evaluations", run.result.evaluations},
