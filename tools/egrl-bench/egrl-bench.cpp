@@ -459,7 +459,7 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
                  << (setup.simChip ? ", sim-target " + setup.simChip->name : "")
                  << ", evaluator " << setup.evaluatorName << ", seed-from "
                  << seedFrom << "\n";
-  llvm::outs() << llvm::format("\n%-14s %-8s %8s %12s %9s %11s %6s %8s %9s\n",
+  llvm::outs() << llvm::format("\n%-14s %-10s %6s %12s %9s %11s %6s %8s %9s\n",
                                "model", "strategy", "budget", "latency",
                                "vs native", "gap to ilp", "valid", "evals",
                                "wall s");
@@ -514,7 +514,7 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
                           ": stopped early: " + stopped);
     }
     llvm::outs() << llvm::format(
-        "%-14s %-8s %8s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
+        "%-14s %-10s %6s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
         first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
         formatSeconds(med).c_str(), results.nativeLatency.at(first.model) / med,
         gap.c_str(), valid, j - i, medianOf(evals), medianOf(wall));
