@@ -139,6 +139,7 @@ struct MemoryPlacementPass
     return failure();
   }
 
+  /// A warning about an option, which has no location either.
   InFlightDiagnostic warn() {
     return emitWarning(UnknownLoc::get(&getContext()));
   }
