@@ -134,6 +134,15 @@ RecordAttr recordOf(Operation *op) {
   return {};
 }
 
+/// The slowest level of the placement around `op` (its record's last), where
+/// graph inputs and what the graph does not count live; null without one.
+StringAttr slowestLevelOf(Operation *op) {
+  RecordAttr record = recordOf(op);
+  if (!record || record.getLevels().empty())
+    return {};
+  return cast<StringAttr>(record.getLevels().getValue().back());
+}
+
 bool acceptsAnyMemorySpace(Operation *user) {
   return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
 }
@@ -204,14 +213,13 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
       warning << "@" << (function ? function.getName() : "?") << ": "
               << claim.second.getValue();
     });
-    RecordAttr record = recordOf(global);
-    if (!record) {
+    StringAttr slowest = slowestLevelOf(global);
+    if (!slowest) {
       warning << "); no #egrl.record says which level is slowest, so it "
                  "keeps the first one's";
       result[global] = first;
       continue;
     }
-    auto slowest = cast<StringAttr>(record.getLevels().getValue().back());
     warning << "); it goes to the slowest level, '" << slowest.getValue()
             << "', which no function planned to fill with it";
     result[global] = slowest;
@@ -499,11 +507,8 @@ struct ApplyMemorySpacesPass
         return;
       Value source = viewRoot(copy.getSource());
       if (isa<BlockArgument>(source)) {
-        if (RecordAttr record = recordOf(alloc);
-            record && !record.getLevels().empty())
-          assigned.levels.insert(
-              {alloc.getOperation(),
-               cast<StringAttr>(record.getLevels().getValue().back())});
+        if (StringAttr slowest = slowestLevelOf(alloc))
+          assigned.levels.insert({alloc.getOperation(), slowest});
         return;
       }
       if (Operation *storage = storageOf(source)) {
@@ -531,11 +536,8 @@ struct ApplyMemorySpacesPass
             return fill && fill.getOutputs().front() == alloc.getResult();
           }))
         return;
-      if (RecordAttr record = recordOf(alloc);
-          record && !record.getLevels().empty())
-        assigned.levels.insert(
-            {alloc.getOperation(),
-             cast<StringAttr>(record.getLevels().getValue().back())});
+      if (StringAttr slowest = slowestLevelOf(alloc))
+        assigned.levels.insert({alloc.getOperation(), slowest});
     });
   }
 
