@@ -470,11 +470,8 @@ void GraphWalker::visitWithoutTensorResults(Operation &op) {
   if (op.getNumResults() == 0 && options.remarkUnknownOps &&
       llvm::any_of(op.getOperands(),
                    [&](Value v) {
-                     auto it = info.find(v);
                      return isa<RankedTensorType>(v.getType()) &&
-                            it != info.end() &&
-                            (it->second.cls == ValueInfo::Activation ||
-                             it->second.cls == ValueInfo::Host);
+                            isRuntimeTensor(v);
                    }) &&
       remarked.insert(("sink " + op.getName().getStringRef()).str()).second)
     emitRemark(op.getLoc())
