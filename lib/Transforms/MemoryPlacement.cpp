@@ -104,7 +104,6 @@ struct MemoryPlacementPass
   /// The options, the chips and the strategy, resolved and checked before
   /// any function is searched.
   struct Settings {
-    bool budgetGiven = false;
     /// What the strategy is given: 1 for a policy with no budget.
     uint64_t searchBudget = 1;
     bool keep = false;
@@ -137,6 +136,16 @@ struct MemoryPlacementPass
     emitError(getOperation().getLoc()) << "egrl-memory-placement: " << message;
     signalPassFailure();
     return failure();
+  }
+
+  /// Options not given keep empty (or -1) defaults, not their values, so
+  /// that a pipeline printed and parsed again, or built from the options
+  /// struct, means what was written: strategy=policy measures once unless
+  /// a budget is given, and keep reads the record unless a target is.
+  bool budgetGiven() const { return budget != kBudgetNotGiven; }
+  /// The budget given, or the searches' default.
+  int64_t budgetOrDefault() const {
+    return budgetGiven() ? int64_t(budget) : int64_t(SearchOptions().budget);
   }
 
   /// A warning about an option, which has no location either.
@@ -230,9 +239,8 @@ struct MemoryPlacementPass
     if (failed(checkNumericOptions()) || failed(checkOutputFiles()))
       return failure();
     Settings settings;
-    settings.budgetGiven = budget != kBudgetNotGiven;
-    const uint64_t budgetValue =
-        settings.budgetGiven ? uint64_t(budget) : SearchOptions().budget;
+    // Checked to be at least 1 (checkNumericOptions).
+    const uint64_t budgetValue = uint64_t(budgetOrDefault());
     if (strategy == "policy" && policyFile.empty())
       return fail("strategy=policy needs a policy file: set the option "
                   "policy=FILE, or a shipped policy's name (" +
@@ -246,7 +254,7 @@ struct MemoryPlacementPass
     // A trained policy is one forward pass, measured once, unless a budget
     // to refine it with is asked for.
     settings.searchBudget =
-        strategy == "policy" && !settings.budgetGiven ? 1 : budgetValue;
+        strategy == "policy" && !budgetGiven() ? 1 : budgetValue;
     const bool placesWithoutSearch =
         strategy == "policy" && settings.searchBudget <= 1;
     if (placesWithoutSearch && seed != 0)
@@ -269,16 +277,15 @@ struct MemoryPlacementPass
     settings.search = std::move(*strategyOr);
     // native, greedy, dp and ilp measure their one placement: a budget or a
     // seed asked for does nothing, and says so.
-    if (!settings.search->dependsOnSeed() &&
-        (settings.budgetGiven || seed != 0)) {
+    if (!settings.search->dependsOnSeed() && (budgetGiven() || seed != 0)) {
       std::string given;
-      if (settings.budgetGiven)
+      if (budgetGiven())
         given = "budget=" + std::to_string(budgetValue);
       if (seed != 0)
         given += (given.empty() ? "seed=" : " and seed=") +
                  std::to_string(uint64_t(seed));
       warn() << "egrl: " << given
-             << (settings.budgetGiven && seed != 0 ? " have" : " has")
+             << (budgetGiven() && seed != 0 ? " have" : " has")
              << " no effect with strategy=" << strategy
              << " (it measures the placements it plans, not a search's; the "
                 "searches are random, anneal, ea, pg, egrl and egrl-sac, and "
@@ -307,16 +314,9 @@ struct MemoryPlacementPass
       int64_t value, least, most;
       const char *unit;
     };
-    // Options not given keep empty (or -1) defaults, not their values, so
-    // that a pipeline printed and parsed again, or built from the options
-    // struct, means what was written: strategy=policy measures once unless
-    // a budget is given, and keep reads the record unless a target is.
-    const int64_t budgetValue = budget != kBudgetNotGiven
-                                    ? int64_t(budget)
-                                    : int64_t(SearchOptions().budget);
     for (const Range &check :
-         {Range{"budget", budgetValue, 1, std::numeric_limits<int64_t>::max(),
-                " evaluation"},
+         {Range{"budget", budgetOrDefault(), 1,
+                std::numeric_limits<int64_t>::max(), " evaluation"},
           Range{"threads", threads, 1, SearchOptions::kMaxThreads, ""},
           Range{"repeats", repeats, 1, SearchOptions::kMaxRepeats,
                 " measurement"},
