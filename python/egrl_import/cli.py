@@ -94,7 +94,6 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
     deep-copied layers (nn.TransformerEncoder's) or its LayerNorm / BatchNorm constants would import as
     one weight; each float parameter and buffer then gets a distinct first element while it is exported
     (tensors the module ties stay one). Only for an import that writes no weight values."""
-    import contextlib
     import warnings
 
     import torch
