@@ -17,11 +17,20 @@
 #include "egrl/Search/Strategy.h"
 
 #include <cstdio>
-#include <cstring>
 
 using namespace egrl;
 
 namespace {
+
+/// A greedy placement and the chip it was planned on: "the target" or the
+/// rate that differs from it ("compute x2", "dram bandwidth x0.5").
+struct BeliefPlan {
+  std::string belief;
+  Placement placement;
+};
+
+llvm::Expected<std::vector<BeliefPlan>>
+planOnBeliefs(const Problem &problem, const AnalyticalModel &model);
 
 /// The target with one rate scaled: the compute rates (`level` none) or one
 /// level's bandwidth.
@@ -43,12 +52,12 @@ public:
   bool dependsOnSeed() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
-    llvm::Expected<std::vector<SeedPlacement>> plans =
-        portfolioPlans(context.problem, context.model);
+    llvm::Expected<std::vector<BeliefPlan>> plans =
+        planOnBeliefs(context.problem, context.model);
     if (!plans)
       return plans.takeError();
     std::vector<Placement> placements;
-    for (const SeedPlacement &plan : *plans)
+    for (const BeliefPlan &plan : *plans)
       placements.push_back(plan.placement);
     // Every plan is measured, whatever the budget: like greedy's one
     // placement, they are the strategy's answer, not a search's steps.
@@ -75,34 +84,34 @@ public:
     if (!measured.empty())
       result.detail +=
           "; the fastest planned on " +
-          (fastest == 0
-               ? std::string("the target")
-               : (*plans)[fastest].source.substr(std::strlen("greedy on ")));
+          (fastest == 0 ? std::string("the target") : (*plans)[fastest].belief);
     return result;
   }
 };
 
 } // namespace
 
-llvm::Expected<std::vector<SeedPlacement>>
-egrl::portfolioPlans(const Problem &problem, const AnalyticalModel &model) {
+namespace {
+
+llvm::Expected<std::vector<BeliefPlan>>
+planOnBeliefs(const Problem &problem, const AnalyticalModel &model) {
   const Target &target = problem.target();
-  std::vector<SeedPlacement> plans;
+  std::vector<BeliefPlan> plans;
   auto plan = [&](const Problem &believed, const AnalyticalModel &planModel,
-                  std::string source) -> llvm::Error {
+                  std::string belief) -> llvm::Error {
     SearchContext modelContext{believed, planModel, planModel, {}};
     auto greedy = llvm::cantFail(createStrategy("greedy"))->run(modelContext);
     if (!greedy)
       return greedy.takeError();
     // Variants that plan the same placement are measured once.
-    if (llvm::any_of(plans, [&](const SeedPlacement &earlier) {
+    if (llvm::any_of(plans, [&](const BeliefPlan &earlier) {
           return earlier.placement == greedy->placement;
         }))
       return llvm::Error::success();
-    plans.push_back({std::move(source), std::move(greedy->placement), {}, {}});
+    plans.push_back({std::move(belief), std::move(greedy->placement)});
     return llvm::Error::success();
   };
-  if (llvm::Error error = plan(problem, model, "greedy"))
+  if (llvm::Error error = plan(problem, model, "the target"))
     return std::move(error);
   for (double factor : {0.5, 2.0}) {
     char times[16];
@@ -114,15 +123,31 @@ egrl::portfolioPlans(const Problem &problem, const AnalyticalModel &model) {
       Target variant = scaled(target, level, factor);
       Problem believed(problem.graph(), variant);
       AnalyticalModel variantModel(believed);
-      std::string source =
-          "greedy on " +
+      std::string belief =
           (level ? target.levels[*level].name + " bandwidth" : "compute") +
           times;
-      if (llvm::Error error = plan(believed, variantModel, std::move(source)))
+      if (llvm::Error error = plan(believed, variantModel, std::move(belief)))
         return std::move(error);
     }
   }
   return plans;
+}
+
+} // namespace
+
+llvm::Expected<std::vector<SeedPlacement>>
+egrl::portfolioPlans(const Problem &problem, const AnalyticalModel &model) {
+  llvm::Expected<std::vector<BeliefPlan>> plans = planOnBeliefs(problem, model);
+  if (!plans)
+    return plans.takeError();
+  std::vector<SeedPlacement> seeds;
+  for (BeliefPlan &plan : *plans)
+    seeds.push_back(
+        {seeds.empty() ? std::string("greedy") : "greedy on " + plan.belief,
+         std::move(plan.placement),
+         {},
+         {}});
+  return seeds;
 }
 
 static RegisterStrategy<PortfolioStrategy> registration("portfolio");
