@@ -257,7 +257,7 @@ TEST(Keep, MeasuresTheGivenPlacementOnceAndRefusesOneThatDoesNotFit) {
   AnalyticalModel model(problem);
   auto keep = createStrategy("keep");
   ASSERT_TRUE(bool(keep));
-  EXPECT_FALSE((*keep)->dependsOnSeed());
+  EXPECT_FALSE((*keep)->searches());
 
   // Not native's placement (which keeps a's weights fast): b's.
   Placement given(problem.numNodes(), 1);

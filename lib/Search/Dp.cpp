@@ -89,7 +89,7 @@ constexpr unsigned kBuckets = 4096;
 class DpStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "dp"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     if (context.options.budget == 0)

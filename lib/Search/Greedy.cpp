@@ -83,7 +83,7 @@ struct Move {
 class GreedyStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "greedy"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     std::string detail;

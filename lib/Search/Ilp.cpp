@@ -351,7 +351,7 @@ std::string readOutcome(const Problem &problem, const AnalyticalModel &model,
 class IlpStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "ilp"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const Clock::time_point started = Clock::now();

@@ -19,7 +19,7 @@ namespace {
 class KeepStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "keep"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     if (!context.options.givenPlacement)

@@ -31,7 +31,7 @@ namespace {
 class NativeStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "native"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     EvaluationTracker tracker(context);
     tracker.evaluate(nativePlacement(context.problem));

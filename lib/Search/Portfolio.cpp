@@ -49,7 +49,7 @@ Target scaled(const Target &target, std::optional<unsigned> level,
 class PortfolioStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "portfolio"; }
-  bool dependsOnSeed() const override { return false; }
+  bool searchesAt(uint64_t) const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     llvm::Expected<std::vector<BeliefPlan>> plans =

@@ -55,6 +55,8 @@ std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
 class TrainedPolicyStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "policy"; }
+  /// One forward pass at budget 1; egrl refines it with more.
+  bool searchesAt(uint64_t budget) const override { return budget > 1; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const std::string &path = context.options.policyFile;

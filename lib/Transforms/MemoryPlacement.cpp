@@ -277,7 +277,7 @@ struct MemoryPlacementPass
     settings.search = std::move(*strategyOr);
     // native, greedy, dp and ilp measure their one placement: a budget or a
     // seed asked for does nothing, and says so.
-    if (!settings.search->dependsOnSeed() && (budgetGiven() || seed != 0)) {
+    if (!settings.search->searches() && (budgetGiven() || seed != 0)) {
       std::string given;
       if (budgetGiven())
         given = "budget=" + std::to_string(budgetValue);
@@ -296,7 +296,7 @@ struct MemoryPlacementPass
     // (A policy with no search, budget 1, measures its placement K times.)
     settings.searchBudget =
         settings.search->budgetFor(settings.searchBudget, uint64_t(repeats));
-    if (settings.search->dependsOnSeed() && !placesWithoutSearch &&
+    if (settings.search->searchesAt(settings.searchBudget) &&
         settings.searchBudget < uint64_t(repeats))
       warn() << "egrl: budget=" << settings.searchBudget
              << " is below repeats=" << int64_t(repeats)
@@ -660,7 +660,8 @@ struct MemoryPlacementPass
             StringAttr::get(ctx, chip.digest()),
             simChip ? StringAttr::get(ctx, simChip->digest()) : StringAttr(),
             // The budget a search was given; none for one measurement.
-            settings.search->dependsOnSeed() && settings.searchBudget > 1
+            settings.search->searchesAt(settings.searchBudget) &&
+                    settings.searchBudget > 1
                 ? settings.searchBudget
                 : uint64_t(0)));
   }

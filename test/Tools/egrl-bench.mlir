@@ -175,6 +175,11 @@
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%S/../Inputs/tiny-policy.json --budgets=1 --seeds=1 2>/dev/null | FileCheck %s --check-prefix=POLICY
 // POLICY: mlp{{ +}}native{{ +}}-{{ +}}4.116 us{{ +}}1.000x
 // POLICY-NEXT: mlp{{ +}}policy{{ +}}1{{ +}}{{[0-9.]+}} us{{ +}}{{[0-9.]+}}x{{ +}}-{{ +}}1/1{{ +}}1
+// With no search the seed does nothing, so budget 1 runs once whatever --seeds;
+// a budget that refines runs once per seed.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=policy --policy=%S/../Inputs/tiny-policy.json --budgets=1,4 --seeds=3 2>/dev/null | FileCheck %s --check-prefix=POLICY-SEEDS
+// POLICY-SEEDS: mlp{{ +}}policy{{ +}}1{{ +}}{{[0-9.]+}} us{{ +}}{{[0-9.]+}}x{{ +}}-{{ +}}1/1{{ +}}1
+// POLICY-SEEDS-NEXT: mlp{{ +}}policy{{ +}}4{{ +}}{{[0-9.]+}} us{{ +}}{{[0-9.]+}}x{{ +}}-{{ +}}3/3{{ +}}4
 // Checked before any search runs (nothing is printed for native first).
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY-NOT: native

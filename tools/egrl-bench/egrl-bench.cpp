@@ -350,7 +350,7 @@ std::string benchModel(tools::ModelInstance &instance,
   if ((seedFromKind == SeedFrom::Model ||
        seedFromKind == SeedFrom::Portfolio) &&
       llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
-        return search->dependsOnSeed();
+        return search->searches();
       })) {
     SearchContext context{problem, analytical, *instance.evaluator, {}};
     context.options.threads = threads;
@@ -379,7 +379,8 @@ std::string benchModel(tools::ModelInstance &instance,
   std::string &stoppedEarly = results.stoppedEarly;
   for (const std::unique_ptr<Strategy> &search : searches) {
     for (uint64_t budget : budgetList) {
-      unsigned numSeeds = search->dependsOnSeed() ? seeds : 1;
+      const bool searching = search->searchesAt(budget);
+      unsigned numSeeds = searching ? seeds : 1;
       for (uint64_t seed = 0; seed < numSeeds; ++seed) {
         SearchContext context{problem, analytical, *instance.evaluator, {}};
         // Native's reference is the median of --repeats measurements.
@@ -405,8 +406,8 @@ std::string benchModel(tools::ModelInstance &instance,
                      evaluatorFailure(" / " + search->name().str());
                  !failed.empty())
           return failed;
-        Run run{model,  search->name().str(),     seed,
-                budget, !search->dependsOnSeed(), std::move(*result),
+        Run run{model,  search->name().str(), seed,
+                budget, !search->searches(),  std::move(*result),
                 0};
         run.wall = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
@@ -428,11 +429,11 @@ std::string benchModel(tools::ModelInstance &instance,
             run.result.seeded.empty() ? "" : "; seed-from ",
             run.result.seeded.c_str());
         results.runs.push_back(std::move(run));
-        // A seedless strategy gives the same answer for every budget.
-        if (!search->dependsOnSeed() || !stoppedEarly.empty())
+        if (!searching || !stoppedEarly.empty())
           break;
       }
-      if (!search->dependsOnSeed() || !stoppedEarly.empty())
+      // One that never searches gives the same answer for every budget.
+      if (!search->searches() || !stoppedEarly.empty())
         break;
     }
     if (!stoppedEarly.empty())

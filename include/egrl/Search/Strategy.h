@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -326,15 +327,24 @@ public:
   virtual ~Strategy();
   virtual llvm::StringRef name() const = 0;
   virtual llvm::Expected<SearchResult> run(const SearchContext &context) = 0;
-  /// False for strategies whose result does not depend on the seed, so
-  /// benchmarks run them once instead of once per seed.
-  virtual bool dependsOnSeed() const { return true; }
+  /// Whether a run with `budget` evaluations searches, so that its result
+  /// depends on the seed. False for strategies that measure the placements
+  /// they plan (native, greedy, dp, ilp, portfolio, keep) and for a trained
+  /// policy with no search (budget 1): benchmarks run those once, not once
+  /// per seed.
+  virtual bool searchesAt(uint64_t /*budget*/) const { return true; }
+  /// Whether some budget makes it search; false: the same result for every
+  /// seed and budget.
+  bool searches() const {
+    return searchesAt(std::numeric_limits<uint64_t>::max());
+  }
   /// The evaluations a run gets for `budget` when each best placement is
   /// measured `repeats` times: a strategy that measures one placement gets
   /// room for all of them, so that its latency is a median of as many
-  /// measurements as native's reference.
+  /// measurements as native's reference. (A trained policy measures its
+  /// placement that often itself at budget 1.)
   uint64_t budgetFor(uint64_t budget, uint64_t repeats) const {
-    return dependsOnSeed() ? budget : std::max(budget, repeats);
+    return searches() ? budget : std::max(budget, repeats);
   }
 };
 
