@@ -2,6 +2,7 @@
 
 #include "egrl/Policy/CorpusTrainer.h"
 #include "TestUtil.h"
+#include "egrl/Policy/PolicyFile.h"
 #include "egrl/Support/Interrupt.h"
 
 #include <csignal>
@@ -199,7 +200,16 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
   EXPECT_NE(errorOf(corpus.trainer(options)->resume(
                         checkpoint.substr(0, checkpoint.size() / 2), "ckpt"))
                 .find("ckpt: not valid JSON (an egrl-train checkpoint cut "
-                      "short?): [json.exception.parse_error"),
+                      "short?): malformed JSON at byte"),
+            std::string::npos);
+  // As every JSON input: a number past double range is an error, not an
+  // exception.
+  EXPECT_NE(errorOf(corpus.trainer(options)->resume(
+                        "{\"format\": \"egrl-train-checkpoint\", "
+                        "\"version\": 1e400}",
+                        "ckpt"))
+                .find("ckpt: not valid JSON (an egrl-train checkpoint cut "
+                      "short?): [json.exception.out_of_range.406]"),
             std::string::npos);
   // Edited values: each would index past a tensor, wrap a count or be
   // silently used.
@@ -241,6 +251,32 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
             }).find("checkpoint version 99, this build reads version 1"),
             std::string::npos);
   EXPECT_NE(edited([](json &s) { s["adam"] = ""; }).find("no optimizer state"),
+            std::string::npos);
+  // Curve rows are counts and numbers: a float or negative count is not
+  // converted (undefined for 1e300, a wrap for -1).
+  EXPECT_NE(edited([](json &s) {
+              s["curves"][0][1] = 1e300;
+            }).find("a row of \"curves\" is not round, evaluations"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["losses"][0][0] = -1;
+            }).find("a row of \"losses\" is not round"),
+            std::string::npos);
+  EXPECT_NE(edited([](json &s) {
+              s["losses"][0] = {1, 2};
+            }).find("a row of \"losses\""),
+            std::string::npos);
+  // The network stored in the checkpoint is the one its options describe.
+  // (A whole policy file of another shape: copying its tensors crashed.)
+  GnnPolicyConfig deeper = options.policy;
+  deeper.layers = 2;
+  PolicyMetadata deeperMetadata;
+  deeperMetadata.levels = corpus.target.levelNameList();
+  std::string deeperPolicy = policyFileText(
+      GnnPolicy(deeper, corpus.target.numLevels()), deeperMetadata);
+  EXPECT_NE(edited([&](json &s) { s["policy"] = json::parse(deeperPolicy); })
+                .find("corrupt checkpoint: its policy has hidden 8, 2 layers, "
+                      "its options hidden 8, 1 layers"),
             std::string::npos);
   std::string halfAdam = edited([](json &s) {
     std::string adam = s["adam"];

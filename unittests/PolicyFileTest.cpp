@@ -181,6 +181,30 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   unnamed["levels"][2] = "";
   EXPECT_EQ(errorOf(parsePolicyFile(unnamed.dump(), "p.json")),
             "p.json: corrupt policy file: level 2 has no name");
+
+  // The network is built before its parameters are read: a shape whose
+  // convolutions alone are gigabytes is refused first, as is one past the
+  // limits on each size.
+  json huge = document;
+  huge["gnn"]["hidden"] = 4096;
+  huge["gnn"]["layers"] = 64;
+  message = errorOf(parsePolicyFile(huge.dump(), "p.json"));
+  EXPECT_NE(message.find("p.json: corrupt policy file: gnn.hidden must be 1 "
+                         "to 4096, gnn.layers 1 to 64 and hidden² × layers "
+                         "at most 16777216 (hidden 4096 and 64 layers ask "
+                         "for 1073741824)"),
+            std::string::npos)
+      << message;
+  huge["gnn"]["layers"] = 65;
+  message = errorOf(parsePolicyFile(huge.dump(), "p.json"));
+  EXPECT_NE(message.find("at most 16777216"), std::string::npos) << message;
+  EXPECT_EQ(message.find("ask for"), std::string::npos) << message;
+  json manyLevels = document;
+  manyLevels["levels"] = json::array();
+  for (unsigned l = 0; l <= Target::kMaxLevels; ++l)
+    manyLevels["levels"].push_back("level" + std::to_string(l));
+  EXPECT_EQ(errorOf(parsePolicyFile(manyLevels.dump(), "p.json")),
+            "p.json: corrupt policy file: 1 to 16 levels expected");
 }
 
 TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {

@@ -18,6 +18,8 @@
 #include "llvm/Support/xxhash.h"
 
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <set>
 
 using namespace egrl;
@@ -59,6 +61,26 @@ constexpr int64_t kMany = int64_t(1) << 50;
 
 llvm::Error checkpointError(llvm::StringRef path, const llvm::Twine &message) {
   return llvm::createStringError(path + ": " + message);
+}
+
+/// Entry `k` of a curve row as a count, or nullopt.
+std::optional<uint64_t> countAt(const json &row, size_t k) {
+  if (!row.is_array() || k >= row.size())
+    return std::nullopt;
+  std::optional<int64_t> count = exactInteger(row[k], 0, kMany);
+  return count ? std::optional<uint64_t>(uint64_t(*count)) : std::nullopt;
+}
+
+/// Entry `k` of a curve row as a number (a NaN was written as null), or
+/// nullopt.
+std::optional<double> numberAt(const json &row, size_t k) {
+  if (!row.is_array() || k >= row.size())
+    return std::nullopt;
+  if (row[k].is_null())
+    return std::numeric_limits<double>::quiet_NaN();
+  if (!row[k].is_number())
+    return std::nullopt;
+  return row[k].get<double>();
 }
 
 /// A number, finite and at least `min`.
@@ -198,15 +220,12 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   auto fail = [&](const llvm::Twine &message) {
     return checkpointError(path, message);
   };
-  json state;
-  try {
-    state = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error &e) {
-    // Truncated (a copy cut short) or edited: say where.
-    return fail(llvm::Twine("not valid JSON (an egrl-train checkpoint cut "
-                            "short?): ") +
-                e.what());
-  }
+  // Truncated (a copy cut short) or edited: say where.
+  llvm::Expected<json> parsed = parseJsonInput(
+      text, "not valid JSON (an egrl-train checkpoint cut short?)");
+  if (!parsed)
+    return fail(llvm::toString(parsed.takeError()));
+  json state = std::move(*parsed);
   if (!state.is_object() ||
       state.value("format", "") != "egrl-train-checkpoint")
     return fail("not an egrl-train checkpoint");
@@ -250,12 +269,30 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
         return fail("corrupt checkpoint: round " + llvm::Twine(s.round) +
                     " after only " + llvm::Twine(graph.evaluationsBefore) +
                     " evaluations of graph '" + graph.name + "'");
-    for (const json &c : state.at("curves"))
-      s.curvePoints.push_back(
-          {c.at(0), c.at(1), c.at(2), c.at(3), c.at(4), c.at(5)});
-    for (const json &l : state.at("losses"))
-      s.lossPoints.push_back(
-          {l.at(0), l.at(1), l.at(2), l.at(3), l.at(4), l.at(5)});
+    for (const json &c : state.at("curves")) {
+      auto round = countAt(c, 0), evaluations = countAt(c, 1),
+           graphEvaluations = countAt(c, 3);
+      auto best = numberAt(c, 4), policy = numberAt(c, 5);
+      if (!c.is_array() || c.size() != 6 || !c[2].is_string() || !round ||
+          !evaluations || !graphEvaluations || !best || !policy)
+        return fail("corrupt checkpoint: a row of \"curves\" is not round, "
+                    "evaluations, graph, its evaluations and two speed-ups: " +
+                    c.dump());
+      s.curvePoints.push_back({*round, *evaluations, c[2].get<std::string>(),
+                               *graphEvaluations, *best, *policy});
+    }
+    for (const json &l : state.at("losses")) {
+      auto round = countAt(l, 0), evaluations = countAt(l, 1);
+      std::optional<double> numbers[4] = {numberAt(l, 2), numberAt(l, 3),
+                                          numberAt(l, 4), numberAt(l, 5)};
+      if (l.size() != 6 || !round || !evaluations ||
+          !llvm::all_of(numbers, [](auto x) { return x.has_value(); }))
+        return fail("corrupt checkpoint: a row of \"losses\" is not round, "
+                    "evaluations and four numbers: " +
+                    l.dump());
+      s.lossPoints.push_back({*round, *evaluations, *numbers[0], *numbers[1],
+                              *numbers[2], *numbers[3]});
+    }
   } catch (const json::exception &e) {
     return fail(llvm::Twine("corrupt checkpoint: ") + e.what());
   }
@@ -273,6 +310,20 @@ llvm::Error CorpusTrainer::Impl::restorePolicy(const json &state,
                                      llvm::join(loaded->metadata.levels, ", ") +
                                      ", this run's target has " +
                                      llvm::join(s.levels, ", "));
+  // The options compared above are the run's; the network stored beside
+  // them is checked too, since its parameters are copied tensor by tensor.
+  const GnnPolicyConfig &config = s.options.policy;
+  const PolicyMetadata &stored = loaded->metadata;
+  if (stored.hidden != config.hidden || stored.layers != config.layers ||
+      stored.conditioned != config.conditioned)
+    return checkpointError(
+        path, "corrupt checkpoint: its policy has hidden " +
+                  llvm::Twine(stored.hidden) + ", " +
+                  llvm::Twine(stored.layers) + " layers" +
+                  (stored.conditioned ? ", conditioned" : "") +
+                  ", its options hidden " + llvm::Twine(config.hidden) + ", " +
+                  llvm::Twine(config.layers) + " layers" +
+                  (config.conditioned ? ", conditioned" : ""));
   s.policy.copyParametersFrom(*loaded->policy);
   const std::string encodedAdam = state.at("adam").get<std::string>();
   if (encodedAdam.empty())

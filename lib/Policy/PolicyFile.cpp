@@ -173,6 +173,22 @@ llvm::Error egrl::savePolicyFile(llvm::StringRef path, const GnnPolicy &policy,
   return llvm::Error::success();
 }
 
+std::string egrl::policyShapeProblem(uint64_t hidden, uint64_t layers) {
+  std::string limits = "gnn.hidden must be 1 to " +
+                       std::to_string(kMaxPolicyHidden) + ", gnn.layers 1 to " +
+                       std::to_string(kMaxPolicyLayers) +
+                       " and hidden² × layers at most " +
+                       std::to_string(kMaxPolicyConvolutionWeights);
+  if (hidden < 1 || hidden > kMaxPolicyHidden || layers < 1 ||
+      layers > kMaxPolicyLayers)
+    return limits;
+  if (hidden * hidden * layers > kMaxPolicyConvolutionWeights)
+    return limits + " (hidden " + std::to_string(hidden) + " and " +
+           std::to_string(layers) + " layers ask for " +
+           std::to_string(hidden * hidden * layers) + ")";
+  return "";
+}
+
 llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                                                    llvm::StringRef origin) {
   llvm::Expected<json> parsed = parseJsonInput(text, origin);
@@ -216,10 +232,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     std::optional<int64_t> layers =
         exactInteger(member(gnn, "layers", "gnn"), 1, kMaxPolicyLayers);
     if (!hidden || !layers)
-      return error(origin, "corrupt policy file: gnn.hidden must be 1 to " +
-                               std::to_string(kMaxPolicyHidden) +
-                               " and gnn.layers 1 to " +
-                               std::to_string(kMaxPolicyLayers));
+      return error(origin, "corrupt policy file: " + policyShapeProblem(0, 0));
+    if (std::string problem = policyShapeProblem(*hidden, *layers);
+        !problem.empty())
+      return error(origin, "corrupt policy file: " + problem);
     meta.hidden = unsigned(*hidden);
     meta.layers = unsigned(*layers);
     meta.conditioned = readOr<bool>(gnn, "conditioned", false, "gnn");
@@ -240,8 +256,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     meta.date = read<std::string>(document, "date");
     meta.revision = read<std::string>(document, "revision");
     meta.command = readOr<std::string>(document, "command", "");
-    if (meta.levels.empty() || meta.levels.size() > 16)
-      return error(origin, "corrupt policy file: 1 to 16 levels expected");
+    if (meta.levels.empty() || meta.levels.size() > Target::kMaxLevels)
+      return error(origin, "corrupt policy file: 1 to " +
+                               llvm::Twine(Target::kMaxLevels) +
+                               " levels expected");
     // Targets name their levels uniquely; so did the one it was trained on.
     for (size_t l = 0; l < meta.levels.size(); ++l) {
       if (meta.levels[l].empty())

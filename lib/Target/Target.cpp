@@ -260,8 +260,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
         !reader.rate(entry, "bandwidth_bytes_per_s", path, level.bandwidth))
       return makeError();
     if (auto space = entry.find("address_space"); space != entry.end()) {
-      // LLVM's address spaces are 24-bit.
-      std::optional<int64_t> value = exactInteger(*space, 0, (1 << 24) - 1);
+      std::optional<int64_t> value =
+          exactInteger(*space, 0, Target::kMaxAddressSpace);
       if (!value) {
         reader.fail(path + ".address_space",
                     "must be an integer between 0 and 2^24 - 1 (got " +

@@ -118,8 +118,15 @@ module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", "l
 
 // -----
 
-// expected-error@+1 {{egrl.record address space -1 is not a 32-bit unsigned integer}}
+// expected-error@+1 {{egrl.record address space -1 is not between 0 and 2^24 - 1 (LLVM's address spaces)}}
 module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [-1]>} {
+}
+
+// -----
+
+// A space past 24 bits would become address space 0 in LLVM IR.
+// expected-error@+1 {{egrl.record address space 16777216 is not between 0 and 2^24 - 1 (LLVM's address spaces)}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [16777216]>} {
 }
 
 // -----

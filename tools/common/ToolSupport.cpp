@@ -135,15 +135,10 @@ egrl::tools::loadModelInstance(llvm::StringRef spec,
   return instance;
 }
 
-llvm::Expected<std::unique_ptr<ModelInstance>>
-egrl::tools::loadModelGraph(llvm::StringRef spec,
-                            const EvaluationSetup &setup) {
-  auto instance = std::make_unique<ModelInstance>();
-  llvm::Expected<std::string> name = modelName(spec);
-  if (!name)
-    return name.takeError();
-  instance->name = std::move(*name);
-  llvm::Expected<WorkloadGraph> graph = WorkloadGraph();
+/// The graph `spec` names: synthetic:NODES:SEED, or a model file or bundled
+/// name loaded at the setup's granularity.
+static llvm::Expected<WorkloadGraph>
+loadGraphSpec(llvm::StringRef spec, const EvaluationSetup &setup) {
   llvm::StringRef synthetic = spec;
   if (synthetic.consume_front("synthetic:")) {
     auto [nodesText, seedText] = synthetic.split(':');
@@ -159,13 +154,23 @@ egrl::tools::loadModelGraph(llvm::StringRef spec,
     if (nodes > kMaxSyntheticNodes)
       return error("'" + spec + "': at most " +
                    llvm::Twine(kMaxSyntheticNodes) + " synthetic nodes");
-    graph = makeSyntheticGraph(nodes, seed);
-  } else {
-    llvm::Expected<std::string> path = resolveModel(spec);
-    if (!path)
-      return path.takeError();
-    graph = loadWorkloadGraph(*path, setup.granularity, setup.function);
+    return makeSyntheticGraph(nodes, seed);
   }
+  llvm::Expected<std::string> path = resolveModel(spec);
+  if (!path)
+    return path.takeError();
+  return loadWorkloadGraph(*path, setup.granularity, setup.function);
+}
+
+llvm::Expected<std::unique_ptr<ModelInstance>>
+egrl::tools::loadModelGraph(llvm::StringRef spec,
+                            const EvaluationSetup &setup) {
+  auto instance = std::make_unique<ModelInstance>();
+  llvm::Expected<std::string> name = modelName(spec);
+  if (!name)
+    return name.takeError();
+  instance->name = std::move(*name);
+  llvm::Expected<WorkloadGraph> graph = loadGraphSpec(spec, setup);
   if (!graph)
     return graph.takeError();
   if (graph->size() == 0)

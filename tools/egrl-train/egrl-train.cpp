@@ -162,7 +162,8 @@ namespace {
   tools::die("egrl-train", message);
 }
 
-std::vector<std::string> corpusFiles() {
+/// The graphs named and those --corpus holds, before --exclude.
+std::vector<std::string> listedGraphFiles() {
   std::vector<std::string> files(graphArgs.begin(), graphArgs.end());
   if (!corpusDir.empty()) {
     if (!llvm::sys::fs::is_directory(corpusDir))
@@ -178,6 +179,11 @@ std::vector<std::string> corpusFiles() {
     llvm::sort(found);
     files.insert(files.end(), found.begin(), found.end());
   }
+  return files;
+}
+
+std::vector<std::string> corpusFiles() {
+  std::vector<std::string> files = listedGraphFiles();
   llvm::SmallVector<llvm::StringRef> excluded;
   llvm::StringRef(exclude).split(excluded, ',', -1, false);
   // A misspelt name would leave a held-out model in the corpus unnoticed.
@@ -259,13 +265,18 @@ void checkOptions() {
   if (threads == 0 || threads > SearchOptions::kMaxThreads)
     die("--threads must be between 1 and " +
         llvm::Twine(SearchOptions::kMaxThreads));
-  if (batch < 2)
-    die("--batch must be at least 2 (a REINFORCE step needs a baseline)");
+  // Samples of one graph are held together, as are its elites.
+  constexpr unsigned maxBatch = 1 << 16;
+  if (batch < 2 || batch > maxBatch)
+    die("--batch must be between 2 (a REINFORCE step needs a baseline) "
+        "and " +
+        llvm::Twine(maxBatch));
+  if (elites > maxBatch)
+    die("--elites must be at most " + llvm::Twine(maxBatch));
   // A policy file holds at most these (what strategy=policy loads).
-  if (hidden == 0 || hidden > kMaxPolicyHidden)
-    die("--hidden must be between 1 and " + llvm::Twine(kMaxPolicyHidden));
-  if (layers == 0 || layers > kMaxPolicyLayers)
-    die("--layers must be between 1 and " + llvm::Twine(kMaxPolicyLayers));
+  if (std::string problem = policyShapeProblem(hidden, layers);
+      !problem.empty())
+    die("--hidden and --layers: " + problem);
   // Adam runs in float: a larger step overflows inside LibTorch.
   if (!std::isfinite(learningRate) || learningRate <= 0 ||
       learningRate > std::numeric_limits<float>::max())
@@ -299,16 +310,17 @@ void checkOutputFiles(const std::string &checkpointFile) {
     files.push_back(curves + "-graphs.csv");
   if (!curves.empty())
     files.push_back(curves + "-losses.csv");
-  // No output may overwrite another or a graph trained on, nor may any but
-  // the checkpoint (which training resumes and goes on writing) overwrite
-  // the checkpoint resumed from.
+  // No output may overwrite another or a graph of the corpus (left out or
+  // not), nor may any but the checkpoint (which training resumes and goes on
+  // writing) overwrite the checkpoint resumed from.
+  const std::vector<std::string> graphFiles = listedGraphFiles();
   for (size_t a = 0; a < files.size(); ++a) {
     for (size_t b = a + 1; b < files.size(); ++b)
       if (isSameFile(files[a], files[b]))
         die("'" + files[a] +
             "' would be written twice (--output, --checkpoint and --curves "
             "name different files)");
-    std::vector<std::string> inputs(graphArgs.begin(), graphArgs.end());
+    std::vector<std::string> inputs = graphFiles;
     if (!resume.empty() && files[a] != checkpointFile)
       inputs.push_back(resume);
     for (const std::string &input : inputs)
@@ -431,7 +443,8 @@ static int trainMain(int argc, char **argv) {
   CorpusTrainer &trainer = *trainerOwner;
   // A round needs batch + 1 evaluations per graph; a budget that cannot
   // pay for one whole round more stops, so rounds are all alike.
-  const uint64_t roundCost = uint64_t(trainer.numGraphs()) * (batch + 1);
+  const uint64_t roundCost =
+      uint64_t(trainer.numGraphs()) * (uint64_t(batch) + 1);
   if (resume.empty() && budget < trainer.numGraphs() + roundCost)
     die("--budget=" + llvm::Twine(budget.getValue()) +
         " cannot pay for one round: " + llvm::Twine(trainer.numGraphs()) +

@@ -23,9 +23,15 @@ namespace egrl {
 /// Bumped when the layout of a policy file changes.
 constexpr unsigned kPolicyFormatVersion = 1;
 /// The network sizes a policy file may hold: a loader builds what a file
-/// asks for, so a corrupt one cannot ask for gigabytes; egrl-train trains
-/// within them.
+/// asks for before it reads the parameters, so the graph convolutions'
+/// hidden² × layers weights are bounded too (2^24 floats, 64 MiB: hidden
+/// 1024 with 16 layers, 4096 with one) and a corrupt file cannot ask for
+/// gigabytes; egrl-train trains within them.
 constexpr unsigned kMaxPolicyHidden = 4096, kMaxPolicyLayers = 64;
+constexpr uint64_t kMaxPolicyConvolutionWeights = uint64_t(1) << 24;
+/// An empty string when a network of this shape may be built, else what
+/// is wrong with it (the three limits above).
+std::string policyShapeProblem(uint64_t hidden, uint64_t layers);
 
 struct PolicyMetadata {
   unsigned formatVersion = kPolicyFormatVersion;

@@ -43,6 +43,8 @@ struct MemoryLevel {
 struct Target {
   /// Placements store a level in a byte; real hierarchies have a handful.
   static constexpr unsigned kMaxLevels = 16;
+  /// LLVM's address spaces are 24-bit (a larger one becomes 0 silently).
+  static constexpr unsigned kMaxAddressSpace = (1u << 24) - 1;
 
   std::string name;
   std::string description;

@@ -1,6 +1,7 @@
 //===- EGRLDialect.cpp - egrl dialect, attributes and verifiers -----------===//
 
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+#include "egrl/Target/Target.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -232,9 +233,10 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << " address spaces for " << levels.size()
                          << " levels";
     for (int64_t space : addressSpaces.asArrayRef())
-      if (space < 0 || space > std::numeric_limits<unsigned>::max())
+      if (space < 0 || space > Target::kMaxAddressSpace)
         return emitError() << "egrl.record address space " << space
-                           << " is not a 32-bit unsigned integer";
+                           << " is not between 0 and 2^24 - 1 (LLVM's "
+                              "address spaces)";
   }
   return success();
 }
