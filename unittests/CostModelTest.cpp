@@ -596,6 +596,16 @@ TEST(Placement, JsonRoundTripAndErrors) {
   ASSERT_FALSE(bool(numbers));
   EXPECT_NE(llvm::toString(numbers.takeError()).find("node 0: expected"),
             std::string::npos);
+  auto missing =
+      Placement::fromJSON(R"({"nodes": [{"weights": "sram"}]})", target, 1);
+  ASSERT_FALSE(bool(missing));
+  EXPECT_EQ(llvm::toString(missing.takeError()),
+            "placement: node 0: missing \"output\"");
+  auto number = Placement::fromJSON(
+      R"({"nodes": [{"weights": 0, "output": "sram"}]})", target, 1);
+  ASSERT_FALSE(bool(number));
+  EXPECT_EQ(llvm::toString(number.takeError()),
+            "placement: node 0: \"weights\" must be a level name, not 0");
   auto deep = Placement::fromJSON(std::string(1000, '['), target, 3);
   ASSERT_FALSE(bool(deep));
   EXPECT_NE(llvm::toString(deep.takeError()).find("nested more than 64"),

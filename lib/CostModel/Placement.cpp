@@ -42,8 +42,11 @@ llvm::Expected<Placement> Placement::fromJSON(llvm::StringRef text,
     for (const char *key : {"weights", "output"}) {
       const json &field = list[i].value(key, json());
       if (!field.is_string())
-        return fail("node " + std::to_string(i) + ": missing \"" + key +
-                    "\"");
+        return fail("node " + std::to_string(i) + ": " +
+                    (field.is_null()
+                         ? std::string("missing \"") + key + "\""
+                         : std::string("\"") + key +
+                               "\" must be a level name, not " + field.dump()));
       auto level = target.findLevel(field.get<std::string>());
       if (!level)
         return fail("node " + std::to_string(i) + ": unknown level '" +

@@ -76,12 +76,9 @@ const char *kindName(Kind kind) {
 struct EgrlConfig {
   PopulationConfig population;
   /// Share of the initial non-local members that are GNN policies; the rest
-  /// are Boltzmann chromosomes seeded from their log-probabilities.
+  /// are Boltzmann chromosomes seeded from their log-probabilities (priors
+  /// drawn from U(0.1, 10) as in `ea` measured worse: docs/strategies.md).
   double gnnShare = 0.5;
-  /// Share of the initial Boltzmann chromosomes seeded from a GNN; the
-  /// others draw priors and temperatures from U(0.1, 10) as in `ea`, which
-  /// keeps the population diverse.
-  double seededBoltzmannShare = 1;
   /// Members of the first generation; the population doubles every
   /// generation up to `population.size` (0: full from the start).
   unsigned firstPopulation = 8;
@@ -127,9 +124,6 @@ struct EgrlConfig {
   uint64_t maxUnmeasuredOverflowsPerEvaluation = 10;
   /// Placements the learner's actor samples itself each generation.
   unsigned learnerRollouts = 8;
-  /// Per-decision epsilon-greedy exploration of GNN samples, decayed
-  /// linearly over the budget from start to end.
-  double epsilonStart = 0, epsilonEnd = 0;
   /// GNN mutation: this share of the weights gets N(0, (scale x rms)^2).
   double gnnMutationFraction = 0.05;
   double gnnMutationScale = 0.2;
@@ -144,7 +138,6 @@ struct EgrlConfig {
   /// population's and its own samples), two passes per generation.
   static LearnerConfig defaultLearner(unsigned generationSize) {
     LearnerConfig config;
-    config.weighting = LearnerConfig::Weighting::Signed;
     config.recentShare = 1;
     config.recentWindow = generationSize;
     config.batchSize = generationSize;
@@ -167,7 +160,7 @@ enum Purpose : unsigned {
   Select,
   Train,
   LearnerInit,
-  InitBoltzmann,
+  Unused, // Was the draw of unseeded chromosomes; kept so streams stay.
   FillOrder,
   Walk
 };
@@ -520,17 +513,12 @@ private:
         member.chromosome = BoltzmannChromosome::centredOn(
             seeds[slot - (slots - seedSlots)], problem, config.boltzmann,
             /*expectedChanges=*/0.02 * decisions);
-      } else if (slot < config.seededBoltzmannShare * (slots - seedSlots)) {
+      } else {
         member.kind = Kind::Boltzmann;
         member.chromosome = BoltzmannChromosome::fromLogProbabilities(
             problem.numNodes(), levels,
             population[slot % numGnn].gnn->logProbabilities(),
             config.boltzmann);
-      } else {
-        member.kind = Kind::Boltzmann;
-        std::mt19937_64 init(streamSeed(seed, InitBoltzmann, 0, slot));
-        member.chromosome.emplace(problem.numNodes(), levels, config.boltzmann,
-                                  init);
       }
       population.push_back(std::move(member));
     }
@@ -546,12 +534,9 @@ private:
   /// The learner's samples, then one per member of the population.
   Batch sampleGeneration() {
     Batch batch;
-    double progressShare =
-        double(tracker.used()) / double(context.options.budget);
-    double epsilon = std::min(
-        1.0, config.epsilonStart +
-                 (config.epsilonEnd - config.epsilonStart) * progressShare +
-                 boost);
+    // Per-decision epsilon-greedy exploration of GNN samples: `boost`, which
+    // rises while generations mostly repeat placements.
+    double epsilon = std::min(1.0, boost);
     // The learner's samples first: they are measured first.
     for (Placement &p : learner->actor().sample(
              config.learnerRollouts,

@@ -30,28 +30,16 @@ struct LearnerConfig {
   /// Experiences per gradient step, and steps per call of train().
   unsigned batchSize = 32;
   unsigned stepsPerGeneration = 4;
-  /// Weights of the likelihood step from standardised advantages A:
-  /// Exponential is AWR, min(exp(A / beta), maxWeight), always positive;
-  /// Signed uses A itself (clipped to +-maxAdvantage), an off-policy
-  /// policy gradient without importance ratios that also pushes away from
-  /// worse-than-average placements.
-  /// SelfImitation (Oh et al. 2018) imitates only what beats the learner:
-  /// weights clip((reward - V) / std, 0, maxAdvantage), V the mean reward
-  /// of the actor's own last rollouts (observeRollouts()).
-  enum class Weighting { Exponential, Signed, SelfImitation };
-  Weighting weighting = Weighting::Signed;
-  double beta = 0.3;
-  double maxWeight = 20.0;
+  /// The likelihood step weighs each placement by its standardised
+  /// advantage A, clipped to +-maxAdvantage: an off-policy policy gradient
+  /// without importance ratios that also pushes away from worse-than-average
+  /// placements. (AWR's exp(A / beta) and self-imitation of the best K
+  /// measured worse: docs/strategies.md, "Learner".)
   double maxAdvantage = 3.0;
   /// Share of each minibatch drawn from the `recentWindow` newest
   /// experiences (the last generation), the rest uniformly from all.
   double recentShare = 0;
   unsigned recentWindow = 24;
-  /// When non-zero, minibatches are drawn from the `topK` best experiences
-  /// only (prioritised self-imitation), not from the whole buffer.
-  unsigned topK = 0;
-  /// observeRollouts() also takes a REINFORCE step on the rollouts.
-  bool onPolicyStep = true;
   /// No step before the buffer holds this many experiences.
   unsigned warmup = 16;
 };
@@ -83,8 +71,7 @@ public:
   GnnPolicy &actor() override { return policy; }
 
   /// One on-policy REINFORCE step on the actor's own samples (standardised
-  /// advantages, when `onPolicyStep`); they also set the baseline V of
-  /// self-imitation.
+  /// advantages).
   double observeRollouts(llvm::ArrayRef<double> rewards) override;
   /// `stepsPerGeneration` steps on minibatches drawn from `buffer`.
   double train(const ReplayBuffer &buffer, std::mt19937_64 &rng) override;
@@ -94,8 +81,6 @@ private:
   LearnerConfig config;
   GnnPolicy policy;
   uint64_t totalSteps = 0;
-  bool haveBaseline = false;
-  double baseline = 0;
 };
 
 } // namespace egrl
