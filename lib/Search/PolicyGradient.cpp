@@ -38,7 +38,7 @@ public:
     policy.bind(problem);
 
     constexpr unsigned kBatch = 8;
-    unsigned round = 0;
+    unsigned round = 0, updates = 0;
     double lastLoss = 0;
     while (tracker.remaining() > 0) {
       unsigned count = unsigned(std::min<uint64_t>(kBatch, tracker.remaining()));
@@ -60,9 +60,10 @@ public:
       for (double r : rewards)
         advantages.push_back((r - mean) * scale);
       lastLoss = policy.update(advantages);
+      ++updates;
     }
     SearchResult result = tracker.finish();
-    result.detail = std::to_string(round) + " policy updates, last loss " +
+    result.detail = std::to_string(updates) + " policy updates, last loss " +
                     std::to_string(lastLoss);
     return result;
   }

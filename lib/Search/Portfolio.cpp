@@ -8,7 +8,7 @@
 // each variant with one rate (the compute rates, or one level's bandwidth)
 // halved and doubled, measures each distinct placement once, and keeps the
 // fastest: model-based placement for a chip the model may not describe, in
-// at most 1 + 4 (levels + 1) measurements. On a chip the model describes it
+// at most 1 + 2 (levels + 1) measurements. On a chip the model describes it
 // is greedy's placement, measured once more than greedy measures it.
 //
 //===----------------------------------------------------------------------===//

@@ -1,9 +1,9 @@
 //===- ToolSupport.h - What egrl-bench and egrl-train share ---------------===//
 //
 // The options that say what placements are measured on (target, sim-target,
-// evaluator, granularity, function) with the pass's meanings, and loading a
-// model (bundled name, .mlir, graph JSON, synthetic:NODES:SEED) into a
-// problem and an evaluator: one implementation for every tool.
+// evaluator, granularity, function, retries) with the pass's meanings, and
+// loading a model (bundled name, .mlir, graph JSON, synthetic:NODES:SEED)
+// into a problem and an evaluator: one implementation for every tool.
 //
 //===----------------------------------------------------------------------===//
 

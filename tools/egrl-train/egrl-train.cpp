@@ -57,7 +57,7 @@ static cl::opt<std::string>
             cl::desc("Comma-separated graph names (file stems) to leave out "
                      "of the corpus (default: none)"),
             cl::cat(trainCategory));
-// --target, --sim-target, --evaluator, --granularity, --function.
+// --target, --sim-target, --evaluator, --granularity, --function, --retries.
 static tools::EvaluationOptions evaluation(trainCategory);
 static cl::opt<uint64_t>
     budget("budget", cl::init(40000),

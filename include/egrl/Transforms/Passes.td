@@ -49,7 +49,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     policy by name), a policy trained by `egrl-train` places the graph in one
     forward pass (its most likely levels, made to fit by the target's
     capacity rules) and is measured once; an explicit `budget=N` above 1
-    refines with `egrl` seeded with that placement (docs/policy.md).
+    refines with `egrl`, which measures that placement first as a candidate
+    for its answer (docs/policy.md).
 
     With `sim-target=CHIP`, the evaluator measures on another chip with the
     target's levels, while the model-based strategies keep believing
