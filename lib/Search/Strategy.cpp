@@ -94,36 +94,6 @@ egrl::createStrategy(llvm::StringRef name) {
                                  name.str().c_str(), known.c_str(), hint);
 }
 
-std::optional<SeedFrom> egrl::parseSeedFrom(llvm::StringRef name) {
-  if (name == "none")
-    return SeedFrom::None;
-  if (name == "native")
-    return SeedFrom::Native;
-  if (name == "model")
-    return SeedFrom::Model;
-  if (name == "portfolio")
-    return SeedFrom::Portfolio;
-  return std::nullopt;
-}
-
-llvm::StringRef egrl::seedFromChoices() {
-  return "none, native, model or portfolio";
-}
-
-llvm::StringRef egrl::seedFromName(SeedFrom from) {
-  switch (from) {
-  case SeedFrom::None:
-    return "none";
-  case SeedFrom::Native:
-    return "native";
-  case SeedFrom::Model:
-    return "model";
-  case SeedFrom::Portfolio:
-    return "portfolio";
-  }
-  llvm_unreachable("unknown SeedFrom");
-}
-
 EvaluationTracker::EvaluationTracker(const SearchContext &context)
     : context(context), start(std::chrono::steady_clock::now()),
       progress(context, context.options.progressLabel),

@@ -145,3 +145,9 @@ module attributes {egrl.record = #egrl.record<target = "nnpi-1000", levels = ["s
     }
   }
 }
+
+// -----
+
+// expected-error@+1 {{egrl.record seed_from must be one of none, native, model or portfolio, got "ilp"}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, seed_from = "ilp">} {
+}

@@ -27,6 +27,10 @@
 // SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp
 // SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}", budget = 50>
 // RUN: FileCheck %s --check-prefix=SEEDED-REPORT --input-file=%t.seeded.json
+// Every seed-from the pass takes is one its record can be read back with.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=random seed-from=portfolio budget=5" -o %t.portfolio.mlir 2>/dev/null
+// RUN: egrl-opt %t.portfolio.mlir --egrl-memory-placement=strategy=keep 2>&1 | FileCheck %s --check-prefix=PORTFOLIO-RECORD
+// PORTFOLIO-RECORD: seed_from = "portfolio"
 // SEEDED-REPORT: "evaluations": 50,
 // SEEDED-REPORT: "seeded": "model: native=greedy=ilp",
 // Model-free anneal starts from native.

@@ -11,6 +11,7 @@
 
 #include "egrl/CostModel/AnalyticalModel.h"
 #include "egrl/CostModel/Evaluator.h"
+#include "egrl/Search/SeedFrom.h"
 #include "egrl/Support/Interrupt.h"
 
 #include <algorithm>
@@ -27,22 +28,6 @@ struct HistoryPoint {
   double bestLatency = 0;
   double wallSeconds = 0;
 };
-
-/// What a search may start from, so that model-free and model-seeded runs
-/// are one option apart (docs/strategies.md, "Seeding").
-enum class SeedFrom {
-  None,   ///< Nothing chosen for it: a model-free search.
-  Native, ///< The native placement (the vendor compiler's, not the model's).
-  Model,  ///< The model-based placements: native, greedy and ilp.
-  /// Those and portfolio's: greedy on the model with each rate halved and
-  /// doubled (portfolioPlans()).
-  Portfolio,
-};
-std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name);
-llvm::StringRef seedFromName(SeedFrom from);
-/// "none, native, model or portfolio": what parseSeedFrom() takes, for
-/// errors about a value it refused.
-llvm::StringRef seedFromChoices();
 
 struct SeedPlacement {
   /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.

@@ -1,6 +1,7 @@
 //===- EGRLDialect.cpp - egrl dialect, attributes and verifiers -----------===//
 
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
+#include "egrl/Search/SeedFrom.h"
 #include "egrl/Target/Target.h"
 
 #include "mlir/IR/Builders.h"
@@ -212,11 +213,9 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "egrl.record granularity must be \"fused\" or "
                           "\"op\", got "
                        << granularity;
-  if (seedFrom &&
-      !llvm::is_contained({"none", "native", "model"}, seedFrom.getValue()))
-    return emitError() << "egrl.record seed_from must be \"none\", "
-                          "\"native\" or \"model\", got "
-                       << seedFrom;
+  if (seedFrom && !parseSeedFrom(seedFrom.getValue()))
+    return emitError() << "egrl.record seed_from must be one of "
+                       << seedFromChoices() << ", got " << seedFrom;
   if (simTarget && simTarget.getValue().empty())
     return emitError() << "egrl.record sim_target must not be empty";
   if (simTargetDigest && !simTarget)
