@@ -498,7 +498,8 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // A scalar argument filled into a tensor is run-time data, not a
   // constant to fold.
   auto runtime = [&](Value v) { return isRuntimeData(v); };
-  bool readsData = llvm::any_of(op.getOperands(), runtime) ||
+  bool readsData = producesRuntimeData(&op) ||
+                   llvm::any_of(op.getOperands(), runtime) ||
                    llvm::any_of(captured, runtime);
   ValueInfo folded;
   folded.cls = ValueInfo::Weight;

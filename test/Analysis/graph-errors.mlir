@@ -104,6 +104,21 @@ func.func @opaque_kernel(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
 
 // -----
 
+func.func private @next_frame() -> tensor<8x8xf32>
+
+// One with no operands makes run-time data, not a constant: what reads it
+// is compute (it was folded away, and the function placed nothing).
+func.func @opaque_source(%w: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-remark@+1 {{egrl: 'func.call' is not modelled; it becomes a memory-only node}}
+  %x = func.call @next_frame() : () -> tensor<8x8xf32>
+  %c = arith.constant dense<2.0> : tensor<8x8xf32>
+  %e = tensor.empty() : tensor<8x8xf32>
+  %m = linalg.matmul ins(%x, %c : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %m : tensor<8x8xf32>
+}
+
+// -----
+
 func.func @unknown(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
   // expected-remark@+1 {{egrl: 'foo.custom' is not modelled; it becomes a memory-only node (0 MACs, 0 vector ops)}}
   %0 = "foo.custom"(%x) : (tensor<4x16xf32>) -> tensor<4x16xf32>

@@ -9,7 +9,9 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/StringExtras.h"
@@ -96,6 +98,14 @@ bool egrl::loadsMutableGlobal(Operation *op, SymbolTableCollection *symbols) {
   return false;
 }
 
+bool egrl::producesRuntimeData(Operation *op) {
+  if (isa<CallOpInterface>(op))
+    return true;
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  return effects && (effects.hasEffect<MemoryEffects::Write>() ||
+                     effects.hasEffect<MemoryEffects::Allocate>());
+}
+
 bool egrl::isWeightSource(Operation *op, SymbolTableCollection *symbols) {
   if (loadsMutableGlobal(op, symbols))
     return false;
@@ -105,6 +115,8 @@ bool egrl::isWeightSource(Operation *op, SymbolTableCollection *symbols) {
     return !onlyInitialisesOutputs(op->getResult(0));
   if (op->getName().getStringRef() == "memref.get_global")
     return true;
+  if (producesRuntimeData(op))
+    return false;
   StringRef name = op->getName().getStringRef();
   return op->getNumOperands() == 0 && op->getNumRegions() == 0 &&
          op->getNumResults() == 1 &&

@@ -20,11 +20,16 @@
 namespace egrl {
 /// The level names a placement's record holds, fastest first.
 std::vector<std::string> levelNamesOf(RecordAttr record);
+/// True if `op` is a call (an opaque kernel, such as one that reads the next
+/// frame) or declares that it writes or allocates: what it makes is run-time
+/// data, even from no operands, never a value a compiler folds.
+bool producesRuntimeData(mlir::Operation *op);
 /// True if `op` produces weight data from nothing: a constant, a load of a
 /// global (memref.get_global, ml_program.global_load, IREE's
 /// util.global.load), or any other operand-less op making a tensor, except
-/// ops that only create an empty buffer (tensor.empty) and splat constants
-/// used only as output inits (a folded linalg.fill). The graph builder and
+/// ops that only create an empty buffer (tensor.empty), splat constants
+/// used only as output inits (a folded linalg.fill) and producesRuntimeData
+/// ops. The graph builder and
 /// the placement verifier share this rule. `symbols`, when given, caches the
 /// lookups of globals (see loadsMutableGlobal).
 bool isWeightSource(mlir::Operation *op,
