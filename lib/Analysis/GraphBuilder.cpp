@@ -564,13 +564,21 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
   // A chain of inserts into one tensor (torch-mlir's torch.cat,
   // tosa-to-linalg's concat) is one concatenation written in place into one
   // buffer, as a tensor.concat is one node: each insert into the result of
-  // the one before, its only reader, joins that insert's node.
+  // the one before, its only reader, joins that insert's node, unless the
+  // slice it inserts is computed after that node (nodes read only earlier
+  // nodes): then it starts a node of its own.
+  auto producedBy = [&](unsigned node) {
+    return llvm::all_of(dataOperands, [&](Value operand) {
+      const ValueInfo &vi = info.lookup(operand);
+      return vi.cls != ValueInfo::Activation || vi.node <= node;
+    });
+  };
   if (options.granularity == Granularity::Fused)
     if (auto insert = dyn_cast<tensor::InsertSliceOp>(op))
       if (insert.getDest().getDefiningOp<tensor::InsertSliceOp>() &&
           insert.getDest().hasOneUse())
         if (const ValueInfo &vi = info.lookup(insert.getDest());
-            vi.cls == ValueInfo::Activation)
+            vi.cls == ValueInfo::Activation && producedBy(vi.node))
           target = vi.node;
   if (!target) {
     target = nodes.size();

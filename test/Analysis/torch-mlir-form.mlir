@@ -20,5 +20,10 @@
 // TWICE: 4 nodes (fused)
 // TWICE: n2_insert_slice kind=data_movement ops=1 {{.*}} in=[0]
 // TWICE-NEXT: n3_insert_slice kind=data_movement ops=1 {{.*}} in=[1, 2]
+// Nor can it join the chain's node when the slice it inserts is computed
+// after that node (a node reads only earlier nodes): it was refused with
+// "producer 2 does not come before the node".
+// RUN: egrl-opt %S/../Inputs/insert-after-later-slice.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=LATER
+// LATER: remark: egrl: placed 4 nodes of @f
 
 // PLACE: remark: egrl: placed 3 nodes of @forward on nnpi-1000 with greedy (analytical): {{.*}}, valid
