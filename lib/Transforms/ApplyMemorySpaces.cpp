@@ -75,13 +75,15 @@ writersOfBuffers(ModuleOp module) {
 
 /// Storage holding the weight read through `value`: the global itself, or a
 /// buffer a compiler-folded op (a transpose of a constant, which carries no
-/// placement) filled from globals, together with those globals.
+/// placement) filled from globals, together with those globals. A global the
+/// program changes (a KV cache) is state that flows in at run time, as the
+/// graph has it, not a weight.
 void collectWeightStorage(
     Value value,
     const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers,
     SmallVectorImpl<Operation *> &out, unsigned depth = 0) {
   Operation *storage = storageOf(value);
-  if (!storage || depth > 4)
+  if (!storage || depth > 4 || loadsMutableGlobal(storage))
     return;
   out.push_back(storage);
   if (isa<memref::GetGlobalOp>(storage))

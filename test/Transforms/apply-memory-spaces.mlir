@@ -115,3 +115,10 @@
 // SPLAT: %[[STATE:.*]] = memref.alloc() {{.*}} : memref<4x64xf32, #egrl.mem<"slow">>
 // SPLAT-NEXT: linalg.fill ins(%{{.*}} : f32) outs(%[[STATE]] : memref<4x64xf32, #egrl.mem<"slow">>)
 // SPLAT: linalg.add {egrl.placement = {{.*}}} ins(%{{.*}}, %[[STATE]] : {{.*}}, memref<4x64xf32, #egrl.mem<"slow">>)
+
+// A mutable global (a KV cache) is state that flows in at run time, as the
+// graph counts it, not a weight: it keeps its space while the constant the
+// same op reads takes the weights' level (the cache went to SRAM with it).
+// RUN: egrl-opt %S/../Inputs/mutable-global.mlir --egrl-memory-placement="granularity=op progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=MUTABLE
+// MUTABLE: memref.global "private" constant @{{.*}} : memref<4x4xf32, #egrl.mem<"sram">>
+// MUTABLE: memref.global "private" @kv : memref<4x4xf32> =
