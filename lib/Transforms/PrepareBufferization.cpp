@@ -43,9 +43,11 @@ bool staysInsideOps(Value value, llvm::SmallPtrSetImpl<Value> &visited) {
   for (OpOperand &use : value.getUses()) {
     Operation *user = use.getOwner();
     Value sameBuffer;
-    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(user)) {
-      if (linalgOp.isDpsInit(&use))
-        sameBuffer = linalgOp.getTiedOpResult(&use);
+    if (isa<linalg::LinalgOp, linalg::SoftmaxOp>(user)) {
+      // linalg.softmax is no LinalgOp, but reads and writes as one.
+      auto dps = cast<DestinationStyleOpInterface>(user);
+      if (dps.isDpsInit(&use))
+        sameBuffer = dps.getTiedOpResult(&use);
     } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(user)) {
       // As a source it is copied from; as the destination, the insert's
       // result is the same buffer.
@@ -198,12 +200,14 @@ struct PrepareBufferizationPass
 
   /// linalg.softmax bufferizes into a new op without its attributes, so
   /// the buffer it writes gets no level: its empty init becomes an
-  /// allocation in the op's level, as a concatenation's does.
+  /// allocation in the op's level, as a concatenation's does. (An empty
+  /// other ops read too, as after CSE, stays theirs: the softmax gets its
+  /// own allocation.)
   void collectSoftmaxes(Preparation &prep) {
     getOperation().walk([&](linalg::SoftmaxOp softmax) {
       StringAttr level = outputLevelOf(softmax);
       auto empty = softmax.getOutput().getDefiningOp<tensor::EmptyOp>();
-      if (!level || !empty || !empty->hasOneUse())
+      if (!level || !empty)
         return;
       if (!hasStaticShape(softmax.getResult()[0]))
         prep.dynamic.push_back(softmax);

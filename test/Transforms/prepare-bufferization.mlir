@@ -77,3 +77,11 @@
 // HAND: %[[OWN:.*]] = memref.alloc() {{.*}} : memref<64x128xf32, #egrl.mem<"sram">>
 // HAND-NEXT: linalg.abs {{.*}} outs(%[[OWN]] :
 // HAND-NOT: in place into a concatenation's buffer
+
+// A softmax whose empty init other ops use too (CSE merges equal empties)
+// gets its own allocation, and one read by another softmax stays inside
+// ops: both were left in the default space without a word.
+// RUN: egrl-opt %S/../Inputs/softmax-shared-init.mlir --egrl-memory-placement="granularity=op progress=false" --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all 2>&1 | FileCheck %s --check-prefix=SHARED
+// SHARED-NOT: warning
+// SHARED: linalg.softmax dimension(1) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
+// SHARED: linalg.softmax dimension(0) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
