@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -33,6 +34,10 @@ int64_t elementBytes(Type elementType) {
                               elementBytes(vector.getElementType())});
   if (elementType.isIntOrFloat())
     return (elementType.getIntOrFloatBitWidth() + 7) / 8;
+  // TOSA's quantized tensors (!quant.uniform<i8:f32, ...>) hold their
+  // storage type.
+  if (auto quantized = dyn_cast<quant::QuantizedType>(elementType))
+    return (quantized.getStorageTypeIntegralWidth() + 7) / 8;
   return 4;
 }
 
