@@ -158,6 +158,18 @@ TEST(WorkloadGraph, JsonErrors) {
   EXPECT_NE(llvm::toString(header.takeError())
                 .find("\"granularty\": unknown field"),
             std::string::npos);
+  // nlohmann iterates an object's values: its keys were ignored.
+  auto keyed = WorkloadGraph::fromJSON(
+      R"({"format": "egrl-workload-graph", "version": 1, "name": "g",
+          "nodes": {"x": {"name": "a", "macs": 1, "vector_ops": 0,
+                     "weight_elements": 0, "weight_element_bytes": 1,
+                     "output_elements": 1, "output_element_bytes": 1,
+                     "producers": []}}})",
+      "x.json");
+  ASSERT_FALSE(bool(keyed));
+  EXPECT_NE(llvm::toString(keyed.takeError())
+                .find("\"nodes\" must be an array of nodes"),
+            std::string::npos);
 }
 
 /// The error of loading one node with `field` set to `value` (or the

@@ -46,14 +46,19 @@ int64_t elementBytes(Type elementType) {
 /// consumer's address generation (the builder materialises a pad only when
 /// the function returns it: no consumer absorbs it then).
 bool isViewLike(Operation *op) {
-  static const llvm::StringSet<> names = {
-      "tensor.expand_shape", "tensor.collapse_shape",
-      "tensor.cast",         "tensor.reshape",
-      "tensor.bitcast",      "arith.bitcast",
-      "tensor.pad",          "tensor.extract_slice",
-      "tosa.reshape",        "tosa.pad",
-      "tosa.slice",          "tosa.identity",
-      "tosa.cast_shape",     "bufferization.to_tensor"};
+  static const llvm::StringSet<> names = {"tensor.expand_shape",
+                                          "tensor.collapse_shape",
+                                          "tensor.cast",
+                                          "tensor.reshape",
+                                          "tensor.bitcast",
+                                          "arith.bitcast",
+                                          "tensor.pad",
+                                          "tensor.extract_slice",
+                                          "tosa.reshape",
+                                          "tosa.pad",
+                                          "tosa.slice",
+                                          "tosa.identity",
+                                          "bufferization.to_tensor"};
   return names.contains(op->getName().getStringRef());
 }
 
@@ -347,9 +352,6 @@ static OpCost tosaCost(Operation *op) {
     ArrayRef<int64_t> a = operandShape(0); // [N, H, C]
     cost.macs = saturatingProduct({outElems, a[2]});
     cost.kind = NodeKind::BatchMatmul;
-  } else if (name == "tosa.fully_connected") {
-    cost.macs = saturatingProduct({outElems, operandShape(0).back()});
-    cost.kind = NodeKind::Matmul;
   } else if (name == "tosa.avg_pool2d" || name == "tosa.max_pool2d") {
     auto kernel = op->getAttrOfType<DenseI64ArrayAttr>("kernel");
     cost.vectorOps = saturatingProduct(

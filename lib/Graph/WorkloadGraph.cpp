@@ -137,14 +137,23 @@ llvm::Error WorkloadGraph::verify() const {
   }
   // Also bound the whole graph, so that sums of byte counts cannot overflow
   // either, even at a target's element size of up to 64 bytes.
-  constexpr int64_t kMaxTotalElements = int64_t(1) << 50;
-  int64_t total = 0;
+  // The same for operations (each node's are at most 2^60).
+  constexpr int64_t kMaxTotalElements = int64_t(1) << 50,
+                    kMaxTotalOps = int64_t(1) << 61;
+  int64_t total = 0, macs = 0, vectorOps = 0;
   for (const Node &node : nodes) {
     total += node.weightElements + node.outputElements + node.hostInputElements;
     if (total > kMaxTotalElements)
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "graph '%s': its tensors hold over 2^50 elements in all",
+          name.c_str());
+    macs += node.macs;
+    vectorOps += node.vectorOps;
+    if (macs > kMaxTotalOps || vectorOps > kMaxTotalOps)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "graph '%s': its nodes compute over 2^61 operations in all",
           name.c_str());
   }
   return llvm::Error::success();
@@ -262,6 +271,8 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
   if (auto unknown = unknownField(
           root, {"format", "version", "name", "granularity", "nodes"}))
     return fail("\"" + unknown->first + "\": " + unknown->second);
+  if (!root.contains("nodes") || !root.at("nodes").is_array())
+    return fail("\"nodes\" must be an array of nodes");
   WorkloadGraph graph;
   try {
     graph.name = root.at("name").get<std::string>();

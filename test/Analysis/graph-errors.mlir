@@ -143,6 +143,33 @@ func.func @huge(%x: tensor<100000x100000x100000x100000xf32>) -> tensor<100000x10
 
 // -----
 
+// A constant of 2^64 elements: its count wrapped to 0, and it was dropped as
+// a scalar.
+// expected-error@+1 {{egrl: graph 'huge_constant', node 0 ('n0_add'): tensor or compute sizes too large}}
+func.func @huge_constant(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense<1.0> : tensor<4294967296x4294967296xf32>
+  %s = tensor.extract_slice %w[0, 0] [2, 2] [1, 1] : tensor<4294967296x4294967296xf32> to tensor<2x2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %r = linalg.add ins(%x, %s : tensor<2x2xf32>, tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %r : tensor<2x2xf32>
+}
+
+// -----
+
+// Nodes of 2^60 MACs each, whose sum wrapped (printed as a negative count).
+// expected-error@+1 {{egrl: graph 'many_macs': its nodes compute over 2^61 operations in all}}
+func.func @many_macs(%x: tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32> {
+  %e0 = tensor.empty() : tensor<1048576x1048576xf32>
+  %m0 = linalg.matmul ins(%x, %x : tensor<1048576x1048576xf32>, tensor<1048576x1048576xf32>) outs(%e0 : tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32>
+  %e1 = tensor.empty() : tensor<1048576x1048576xf32>
+  %m1 = linalg.matmul ins(%m0, %x : tensor<1048576x1048576xf32>, tensor<1048576x1048576xf32>) outs(%e1 : tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32>
+  %e2 = tensor.empty() : tensor<1048576x1048576xf32>
+  %m2 = linalg.matmul ins(%m1, %x : tensor<1048576x1048576xf32>, tensor<1048576x1048576xf32>) outs(%e2 : tensor<1048576x1048576xf32>) -> tensor<1048576x1048576xf32>
+  return %m2 : tensor<1048576x1048576xf32>
+}
+
+// -----
+
 // Unconverted torch-dialect IR is not silently skipped.
 func.func @torch_ir(%arg0: tensor<1x16xf32>) -> tensor<1x16xf32> {
   // expected-error@+1 {{egrl: 'torch_c.from_builtin_tensor' is torch-dialect IR, not linalg or TOSA: lower the model first}}

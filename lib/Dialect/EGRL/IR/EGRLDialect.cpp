@@ -124,11 +124,19 @@ bool egrl::isWeightSource(Operation *op, SymbolTableCollection *symbols) {
          name != "tensor.empty" && name != "bufferization.alloc_tensor";
 }
 
-bool egrl::computesFromIndices(Operation *op) {
-  if (op->getNumResults() != 1)
+bool egrl::holdsSeveralElements(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasStaticShape())
     return false;
-  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!type || !type.hasStaticShape() || type.getNumElements() <= 1)
+  ArrayRef<int64_t> shape = shaped.getShape();
+  return llvm::all_of(shape, [](int64_t d) { return d >= 1; }) &&
+         llvm::any_of(shape, [](int64_t d) { return d > 1; });
+}
+
+bool egrl::computesFromIndices(Operation *op) {
+  if (op->getNumResults() != 1 ||
+      !isa<RankedTensorType>(op->getResult(0).getType()) ||
+      !holdsSeveralElements(op->getResult(0).getType()))
     return false;
   if (op->getName().getStringRef() == "tensor.generate")
     return true; // Its body computes each element from the element's indices.
@@ -159,10 +167,8 @@ Holds classify(Value value, unsigned depth, llvm::DenseMap<Value, Holds> &memo,
   if (auto it = memo.find(value); it != memo.end())
     return it->second;
   if (isWeightSource(def, symbols)) {
-    auto shaped = cast<ShapedType>(value.getType());
-    return shaped.hasStaticShape() && shaped.getNumElements() > 1
-               ? Holds::Weights
-               : Holds::Nothing;
+    return holdsSeveralElements(value.getType()) ? Holds::Weights
+                                                 : Holds::Nothing;
   }
   StringRef name = def->getName().getStringRef();
   if (name == "tensor.empty" || name == "bufferization.alloc_tensor")

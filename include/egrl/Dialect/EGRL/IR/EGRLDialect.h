@@ -34,6 +34,9 @@ bool producesRuntimeData(mlir::Operation *op);
 /// lookups of globals (see loadsMutableGlobal).
 bool isWeightSource(mlir::Operation *op,
                     mlir::SymbolTableCollection *symbols = nullptr);
+/// True if `type` has a static shape of more than one element (its element
+/// count is not computed, so a shape past 2^63 elements cannot wrap).
+bool holdsSeveralElements(mlir::Type type);
 /// True if `op` makes a static tensor of more than one element from its loop
 /// indices alone: a linalg op whose body reads linalg.index (an iota, a
 /// causal mask, positional encodings) or a tensor.generate. Read from nothing
