@@ -50,10 +50,27 @@ struct LowerMemorySpacesPass
   using EGRLLowerMemorySpacesBase::EGRLLowerMemorySpacesBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
+    // A nested module placed on its own (its own #egrl.record, as the
+    // verifier allows) is lowered with its record first, innermost first;
+    // target= names the outer module's chip.
+    SmallVector<ModuleOp> placedApart;
+    getOperation().walk([&](ModuleOp inner) {
+      if (inner != getOperation() &&
+          inner->hasAttr(EGRLDialect::getRecordAttrName()))
+        placedApart.push_back(inner);
+    });
+    for (ModuleOp inner : placedApart)
+      if (failed(lowerModule(inner, "")))
+        return signalPassFailure();
+    if (failed(lowerModule(getOperation(), target)))
+      signalPassFailure();
+  }
+
+  /// Lowers `module` with its record, or with `target` when given.
+  LogicalResult lowerModule(ModuleOp module, StringRef target) {
     auto fail = [&](const Twine &message) {
       emitError(module.getLoc()) << "egrl-lower-memory-spaces: " << message;
-      signalPassFailure();
+      return failure();
     };
     auto record =
         module->getAttrOfType<RecordAttr>(EGRLDialect::getRecordAttrName());
@@ -76,11 +93,12 @@ struct LowerMemorySpacesPass
       // Nothing was placed (a module with nothing to place gets no
       // record) and nothing here is egrl's: nothing to lower.
       if (target.empty() && !record && !hasEgrlContent(module))
-        return;
+        return success();
       if (target.empty() && !record)
         return fail("the module has no #egrl.record (run "
                     "--egrl-memory-placement first) and no target= was given");
-      std::string name = target.empty() ? record.getTarget().str() : target;
+      std::string name =
+          target.empty() ? record.getTarget().str() : target.str();
       // The record names the target, not the file it came from, and a name
       // from the IR is looked up among the bundled targets only.
       if (target.empty() && !isBundledTargetName(name))
@@ -91,7 +109,7 @@ struct LowerMemorySpacesPass
         // Of target=, nowhere in the IR: no location (MemoryPlacement.cpp).
         emitError(UnknownLoc::get(&getContext()))
             << "egrl-lower-memory-spaces: " << llvm::toString(chip.takeError());
-        return signalPassFailure();
+        return failure();
       }
       // A target of other levels than the placement's would map the
       // placement's names by accident, or not at all.
@@ -145,6 +163,7 @@ struct LowerMemorySpacesPass
       op->removeAttr(EGRLDialect::getPlacementAttrName());
     });
     module->removeAttr(EGRLDialect::getRecordAttrName());
+    return success();
   }
 
   /// Upstream's finalize-memref-to-llvm frees a buffer of another address

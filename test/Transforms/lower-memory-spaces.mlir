@@ -59,3 +59,13 @@
 // ...and a target= of other levels than the placement's is an error.
 // RUN: not egrl-opt %t.old-record.mlir --egrl-lower-memory-spaces="target=nnpi-1000" 2>&1 | FileCheck %s --check-prefix=OTHERLEVELS
 // OTHERLEVELS: error: egrl-lower-memory-spaces: the placement was made for levels fast, slow of target 'toy', target 'nnpi-1000' has sram, llc, dram
+
+// A nested module placed on its own chip is lowered with its own record
+// (the outer record's target, which lacks its levels, refused it), and its
+// record and placements go with it.
+// RUN: egrl-opt %S/../Inputs/nested-module.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{target=edge-small progress=false},one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces),egrl-memory-placement{progress=false},one-shot-bufferize{bufferize-function-boundaries},egrl-apply-memory-spaces,egrl-lower-memory-spaces)" 2>/dev/null | FileCheck %s --check-prefix=NESTED
+// NESTED: module @inner {
+// NESTED-NOT: egrl
+// NESTED: linalg.exp ins(%{{.*}}) outs(%{{.*}} : memref<4x4xf32, {{[0-9]+}}>)
+// NESTED: func.func @f
+// NESTED: linalg.exp ins(%{{.*}}) outs(%{{.*}} : memref<4x4xf32, {{[0-9]+}}>)
