@@ -285,7 +285,7 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       auto round = countAt(l, 0), evaluations = countAt(l, 1);
       std::optional<double> numbers[4] = {numberAt(l, 2), numberAt(l, 3),
                                           numberAt(l, 4), numberAt(l, 5)};
-      if (l.size() != 6 || !round || !evaluations ||
+      if (!l.is_array() || l.size() != 6 || !round || !evaluations ||
           !llvm::all_of(numbers, [](auto x) { return x.has_value(); }))
         return fail("corrupt checkpoint: a row of \"losses\" is not round, "
                     "evaluations and four numbers: " +

@@ -231,9 +231,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
         exactInteger(member(gnn, "hidden", "gnn"), 1, kMaxPolicyHidden);
     std::optional<int64_t> layers =
         exactInteger(member(gnn, "layers", "gnn"), 1, kMaxPolicyLayers);
-    if (!hidden || !layers)
-      return error(origin, "corrupt policy file: " + policyShapeProblem(0, 0));
-    if (std::string problem = policyShapeProblem(*hidden, *layers);
+    // A size that is no integer in range reads as 0, which is refused.
+    if (std::string problem =
+            policyShapeProblem(hidden.value_or(0), layers.value_or(0));
         !problem.empty())
       return error(origin, "corrupt policy file: " + problem);
     meta.hidden = unsigned(*hidden);

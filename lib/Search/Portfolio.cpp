@@ -22,8 +22,9 @@ using namespace egrl;
 
 namespace {
 
-/// A greedy placement and the chip it was planned on: "the target" or the
+/// A greedy placement and the chip it was planned on: kOnTarget or the
 /// rate that differs from it ("compute x2", "dram bandwidth x0.5").
+constexpr const char *kOnTarget = "the target";
 struct BeliefPlan {
   std::string belief;
   Placement placement;
@@ -82,9 +83,7 @@ public:
                     std::to_string(placements.size()) +
                     " distinct greedy placements measured";
     if (!measured.empty())
-      result.detail +=
-          "; the fastest planned on " +
-          (fastest == 0 ? std::string("the target") : (*plans)[fastest].belief);
+      result.detail += "; the fastest planned on " + (*plans)[fastest].belief;
     return result;
   }
 };
@@ -111,7 +110,7 @@ planOnBeliefs(const Problem &problem, const AnalyticalModel &model) {
     plans.push_back({std::move(belief), std::move(greedy->placement)});
     return llvm::Error::success();
   };
-  if (llvm::Error error = plan(problem, model, "the target"))
+  if (llvm::Error error = plan(problem, model, kOnTarget))
     return std::move(error);
   for (double factor : {0.5, 2.0}) {
     char times[16];
@@ -142,11 +141,11 @@ egrl::portfolioPlans(const Problem &problem, const AnalyticalModel &model) {
     return plans.takeError();
   std::vector<SeedPlacement> seeds;
   for (BeliefPlan &plan : *plans)
-    seeds.push_back(
-        {seeds.empty() ? std::string("greedy") : "greedy on " + plan.belief,
-         std::move(plan.placement),
-         {},
-         {}});
+    seeds.push_back({plan.belief == kOnTarget ? std::string("greedy")
+                                              : "greedy on " + plan.belief,
+                     std::move(plan.placement),
+                     {},
+                     {}});
   return seeds;
 }
 
