@@ -6,7 +6,10 @@
 // Right before bufferization this pass turns the empty tensor such an op
 // fills into a `bufferization.alloc_tensor` in the op's level, so the
 // allocation is made there; the level lives in the IR, not in metadata a
-// text round trip or a conversion could drop.
+// text round trip or a conversion could drop. A weight such an op copies in
+// (a class token concatenated to the patches) would be read by a copy with
+// no placement, so its global would keep the default space: it is copied by
+// a placed linalg.copy instead, whose weights level the global then takes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -90,6 +93,21 @@ StringAttr outputLevelOf(Operation *op) {
   return placement ? placement.getOutput() : StringAttr();
 }
 
+/// Whether `value` is (a view of) data that no placed op computes and no
+/// argument brings: a constant, a global, or an op the compiler folds from
+/// them, which the graph counts as a weight of the op reading it.
+bool isWeightData(Value value) {
+  while (Operation *producer = value.getDefiningOp()) {
+    if (placementOf(producer))
+      return false;
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp,
+             tensor::ExtractSliceOp>(producer))
+      return !isa<tensor::EmptyOp>(producer);
+    value = producer->getOperand(0);
+  }
+  return false;
+}
+
 bool hasStaticShape(Value value) {
   return cast<RankedTensorType>(value.getType()).hasStaticShape();
 }
@@ -101,6 +119,9 @@ struct Preparation {
   /// allocate (a chain of inserts' destination, a softmax's init), each
   /// with the level of that buffer.
   SmallVector<std::pair<OpOperand *, StringAttr>> inits;
+  /// Inserts of those buffers whose source is a weight, with the placement
+  /// of the op they stand for (the concat they came from, or themselves).
+  SmallVector<std::pair<tensor::InsertSliceOp, PlacementAttr>> weightInserts;
   /// Placed ops left as they are: their result leaves the ops that accept
   /// any memory space, their shape is dynamic, or upstream's decomposition
   /// declined them.
@@ -118,6 +139,7 @@ struct PrepareBufferizationPass
     collectInsertChains(prep);
     collectSoftmaxes(prep);
     allocateInits(prep);
+    copyWeightsByPlacedOps(prep);
     warnAboutOpsLeft(prep);
   }
 
@@ -148,7 +170,7 @@ struct PrepareBufferizationPass
       }
       assert(parts->size() == 1 && "a concat has one result");
       Value whole = parts->front();
-      StringAttr level = outputLevelOf(concat);
+      PlacementAttr placement = placementOf(concat);
       concat.getResult().replaceAllUsesWith(whole);
       concat.erase();
       // Each input goes in by an insert_slice, a lone one too (it is a
@@ -156,10 +178,14 @@ struct PrepareBufferizationPass
       auto root = whole.getDefiningOp<tensor::InsertSliceOp>();
       if (!root)
         continue;
-      while (auto previous =
-                 root.getDest().getDefiningOp<tensor::InsertSliceOp>())
+      for (;;) {
+        noteWeightInsert(root, placement, prep);
+        auto previous = root.getDest().getDefiningOp<tensor::InsertSliceOp>();
+        if (!previous)
+          break;
         root = previous;
-      prep.inits.push_back({&root.getDestMutable(), level});
+      }
+      prep.inits.push_back({&root.getDestMutable(), placement.getOutput()});
     }
   }
 
@@ -180,6 +206,7 @@ struct PrepareBufferizationPass
         return;
       }
       prep.inits.push_back({&insert.getDestMutable(), level});
+      noteWeightInsert(insert, placementOf(insert), prep);
       // The chain's later inserts write into this buffer, as an op whose
       // init is another node's output does (egrl-apply-memory-spaces).
       auto rootNode = placementOf(insert).getNode();
@@ -188,6 +215,8 @@ struct PrepareBufferizationPass
         if (!next)
           break;
         PlacementAttr placement = placementOf(next);
+        if (placement)
+          noteWeightInsert(next, placement, prep);
         if (placement && placement.getNode() != rootNode &&
             placement.getOutput() != level)
           warnOutputWrittenInPlace(next, "egrl-prepare-bufferization",
@@ -234,6 +263,39 @@ struct PrepareBufferizationPass
       // The empty tensor it replaced, unless something else reads it.
       if (empty->use_empty())
         empty->erase();
+    }
+  }
+
+  /// An insert of a placed buffer whose source is one of its node's weights.
+  static void noteWeightInsert(tensor::InsertSliceOp insert,
+                               PlacementAttr placement, Preparation &prep) {
+    if (placement.getWeights() && isWeightData(insert.getSource()))
+      prep.weightInserts.push_back({insert, placement});
+  }
+
+  /// Bufferized, such an insert is a copy with no placement, and the
+  /// weight's global would keep the default memory space whatever its
+  /// node's weights level. A placed linalg.copy into the slot (in place:
+  /// an extract_slice the insert puts back) reads it instead, and
+  /// egrl-apply-memory-spaces gives the global the placement's weights
+  /// level, as for any placed op's weights.
+  void copyWeightsByPlacedOps(const Preparation &prep) {
+    OpBuilder builder(&getContext());
+    for (auto [insert, placement] : prep.weightInserts) {
+      builder.setInsertionPoint(insert);
+      auto slot = tensor::ExtractSliceOp::create(
+          builder, insert.getLoc(), insert.getSourceType(), insert.getDest(),
+          insert.getMixedOffsets(), insert.getMixedSizes(),
+          insert.getMixedStrides());
+      auto copy = linalg::CopyOp::create(builder, insert.getLoc(),
+                                         insert.getSource(), slot.getResult());
+      copy->setAttr(EGRLDialect::getPlacementAttrName(), placement);
+      insert.getSourceMutable().assign(copy->getResult(0));
+      // The insert (of a chain) now reads the copy, not the weight.
+      if (PlacementAttr own = placementOf(insert))
+        insert->setAttr(EGRLDialect::getPlacementAttrName(),
+                        PlacementAttr::get(&getContext(), own.getNode(),
+                                           StringAttr(), own.getOutput()));
     }
   }
 

@@ -85,3 +85,21 @@
 // SHARED-NOT: warning
 // SHARED: linalg.softmax dimension(1) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
 // SHARED: linalg.softmax dimension(0) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
+
+// A constant the concatenation copies in is its node's weight: a placed
+// linalg.copy reads it, so its global takes the weights level (here edited
+// to another level than the output's), where bufferization's own copy would
+// have left it in the default space without a word, require-all or not.
+// RUN: egrl-opt %S/../Inputs/concat-weight.mlir --egrl-memory-placement=progress=false -o %t.weight.mlir 2>/dev/null
+// RUN: sed -e 's/weights = "sram"/weights = "llc"/' %t.weight.mlir | egrl-opt --egrl-prepare-bufferization | FileCheck %s --check-prefix=WEIGHT-PREPARED
+// WEIGHT-PREPARED-LABEL: func.func @concat
+// WEIGHT-PREPARED: %[[SLOT:.*]] = tensor.extract_slice %{{.*}}[0, 4, 0, 0] [1, 4, 8, 8] [1, 1, 1, 1]
+// WEIGHT-PREPARED-NEXT: %[[COPY:.*]] = linalg.copy {egrl.placement = #egrl.placement<node = 1, weights = "llc", output = "sram">} ins(%{{.*}} : tensor<1x4x8x8xf32>) outs(%[[SLOT]] :
+// WEIGHT-PREPARED-NEXT: tensor.insert_slice %[[COPY]] into
+// WEIGHT-PREPARED-LABEL: func.func @inserts
+// WEIGHT-PREPARED: linalg.copy {egrl.placement = #egrl.placement<node = 1, weights = "llc", output = "sram">} ins(%{{.*}} : tensor<4x8x8xf32>)
+// WEIGHT-PREPARED-NEXT: tensor.insert_slice %{{.*}} {egrl.placement = #egrl.placement<node = 1, output = "sram">}
+// RUN: sed -e 's/weights = "sram"/weights = "llc"/' %t.weight.mlir | egrl-opt --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all 2>&1 | FileCheck %s --check-prefix=WEIGHT
+// WEIGHT-NOT: warning
+// WEIGHT-DAG: memref.global "private" constant @__constant_4x8x8xf32 : memref<4x8x8xf32, #egrl.mem<"llc">>
+// WEIGHT-DAG: memref.global "private" constant @__constant_1x4x8x8xf32 : memref<1x4x8x8xf32, #egrl.mem<"llc">>

@@ -176,7 +176,11 @@ def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
     in that level; `--egrl-apply-memory-spaces` then counts it as placed.
     Later inserts of a chain write into the same buffer in place. A placed
     `linalg.softmax`, which bufferization rebuilds without its attributes,
-    gets the same allocation for its empty init.
+    gets the same allocation for its empty init. A constant such a
+    concat or chain inserts (its node's weight, which bufferization's copy
+    would leave in the default memory space) is copied into its slot by a
+    `linalg.copy` carrying the op's placement, so its global takes the
+    weights level.
 
     A concat (or chain of inserts, or softmax) whose buffer leaves the ops that accept
     any memory space (followed through views, the inserts of a chain, ops
