@@ -117,7 +117,7 @@ class _AtenImporter(_FxImporter):
                 gm.graph.erase_node(node)
         gm.recompile()
         self.gm = gm
-        rec = _Recorder(gm)
+        rec = _Recorder(gm, _written_nodes)
         # Copies: an in-place op of the graph must not reach the module's own tensors.
         flat = [named[k].detach().clone() for k in params] + [x.clone() for x in self.inputs]
         try:
@@ -169,6 +169,8 @@ class _AtenImporter(_FxImporter):
                 continue
             if node.op != "call_function":
                 raise self.fail(f"unexpected fx op '{node.op}'")
+            if self._unfold_before_write(node, rec.before.get(node, {}), order):
+                a = self.env_of(node.args)
             target = node.target
             inplace = _inplace_functional(target)
             into = None
@@ -241,6 +243,20 @@ class _AtenImporter(_FxImporter):
                  if u not in aliases and order[u] < order[node]]
         if early:
             raise self.fail(f"a constant is written in place after '{early[0].name}' read it; not supported")
+
+    def _unfold_before_write(self, node, before, order) -> bool:
+        """A constant (or a view of one) that an op with run-time operands writes in place
+        (nn.MultiheadAttention fills zeros_like(mask) by masked_fill_ with the mask) is folded
+        from the traced run, which holds its value after the write, computed from the example
+        input. The op reads it as it was before: the recorded copy from just before the write.
+        True if any operand changed."""
+        consts = [x for x in before if isinstance(self.env.get(x), _Const)]
+        if not consts:
+            return False
+        self._check_constant_write(node, order)
+        for x in consts:
+            self.env[x] = _Const(before[x])
+        return True
 
     def _insert_slice(self, out: Value, chain, base: Value) -> Value:
         """base with the slice that `chain` (aten.slice views, from base down) takes replaced by out."""
@@ -792,6 +808,20 @@ def _slice_written_into(node, order):
             if u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]:
                 return None
     return base, chain
+
+
+def _written_nodes(node) -> list:
+    """The nodes whose memory an in-place op `node` writes: its first operand and
+    the tensors that operand is a view of."""
+    if node.op != "call_function" or not _writes_in_place(node.target) or not node.args:
+        return []
+    chain, x = [], node.args[0]
+    while isinstance(x, fx.Node) and x not in chain:
+        chain.append(x)
+        if not _is_view(x) or not x.args:
+            break
+        x = x.args[0]
+    return chain
 
 
 def _writes_in_place(fn) -> bool:

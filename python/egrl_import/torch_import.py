@@ -107,13 +107,22 @@ class _ScopeTracer(fx.Tracer):
 
 
 class _Recorder(fx.Interpreter):
-    """Runs the graph once and keeps every node's result (shape + consts)."""
+    """Runs the graph once and keeps every node's result (shape + consts).
+    `written(n)` names the nodes whose memory node `n` writes in place; their
+    values just before the write are kept in `before[n]`, since the results
+    share memory with what later writes change."""
 
-    def __init__(self, gm):
+    def __init__(self, gm, written=None):
         super().__init__(gm)
         self.results: dict[fx.Node, Any] = {}
+        self.written = written
+        self.before: dict[fx.Node, dict[fx.Node, torch.Tensor]] = {}
 
     def run_node(self, n):
+        if self.written is not None:
+            targets = [x for x in self.written(n) if isinstance(self.env.get(x), torch.Tensor)]
+            if targets:
+                self.before[n] = {x: self.env[x].detach().clone() for x in targets}
         r = super().run_node(n)
         # A module's own tensors keep their identity (one constant each).
         self.results[n] = r if n.op in ("get_attr", "placeholder") else _as_it_was(r)

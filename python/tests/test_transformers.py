@@ -225,6 +225,11 @@ class AtenRouteTest(unittest.TestCase):
         pad[0, 4:] = 1.0
         r = import_module(m, [x, pad], trace="auto", inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy(), pad.numpy()], [_reference(m, [x, pad])])
+        # The mask is computed at run time: the traced run's mask, filled in place
+        # into zeros_like's memory, is not folded into the graph.
+        x2, pad2 = torch.randn(1, 6, 16), torch.zeros(1, 6)
+        pad2[0, :2] = 1.0
+        support.run_numeric(self, r.text, [x2.numpy(), pad2.numpy()], [_reference(m, [x2, pad2])])
 
     def test_swin_v2_zeroes_a_slice_of_a_cloned_bias(self):
         """torchvision's Swin V2 (qkv_bias.clone() with its middle third zeroed in place, read
