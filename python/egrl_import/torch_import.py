@@ -129,6 +129,22 @@ class _Recorder(fx.Interpreter):
         return r
 
 
+def _hooked_module(module: nn.Module):
+    """A description of the first module with a forward (pre-)hook, which torch.fx
+    leaves out of the graph, or None. weight_norm's and spectral_norm's pre-hooks only
+    recompute .weight, which the fx route reads after the traced run."""
+    from torch.nn.modules import module as module_mod
+    from torch.nn.utils.spectral_norm import SpectralNorm
+    from torch.nn.utils.weight_norm import WeightNorm
+    if getattr(module_mod, "_global_forward_hooks", None) or getattr(module_mod, "_global_forward_pre_hooks", None):
+        return "a global module hook (register_module_forward_hook)"
+    for name, m in module.named_modules():
+        pre = [h for h in m._forward_pre_hooks.values() if not isinstance(h, (WeightNorm, SpectralNorm))]
+        if m._forward_hooks or pre:
+            return f"module '{name}' ({type(m).__name__})" if name else "the module"
+    return None
+
+
 def _as_it_was(r):
     """`r` as its node left it: an in-place op later in the graph that changes
     a tensor's shape (transpose_, unsqueeze_) must not change the shape this
@@ -256,6 +272,10 @@ class _FxImporter:
         if any(p.kind == inspect.Parameter.VAR_POSITIONAL for p in params):
             raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: its forward(*args) "
                                    "takes a variable number of inputs (the aten route takes them)")
+        hooked = _hooked_module(self.module)
+        if hooked is not None:
+            raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: {hooked} has a forward "
+                                   "hook, which torch.fx leaves out of the graph (the aten route runs it)")
         try:
             tracer = _ScopeTracer()
             graph = tracer.trace(self.module)

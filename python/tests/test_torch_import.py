@@ -467,6 +467,31 @@ class OpTranslationTest(unittest.TestCase):
         for trace in ("fx", "aten"):
             self.check(Pick(), [torch.randn(1, 2, 8, 9)], ["tensor.collapse_shape"], trace=trace)
 
+    def test_forward_hooks_are_in_the_graph(self):
+        """torch.fx calls forward, not the module, so a forward hook that changes a module's
+        output would be left out: the fx route refuses such a module, naming it, and the aten
+        route (trace=auto) imports the hook with torch's numbers. weight_norm's pre-hook, which
+        only recomputes .weight, stays on the fx route."""
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1, self.fc2 = nn.Linear(16, 32), nn.Linear(32, 8)
+
+            def forward(self, x):
+                return self.fc2(torch.relu(self.fc1(x)))
+
+        m = Net().eval()
+        m.fc1.register_forward_hook(lambda mod, inputs, out: out * 2.0)
+        x = torch.randn(1, 16)
+        with self.assertRaisesRegex(UnsupportedError, "module 'fc1' \\(Linear\\) has a forward hook"):
+            import_module(m, [x], trace="fx")
+        r = self.check(m, [x])
+        self.assertEqual(r.route, "aten")
+        normed = Net().eval()
+        nn.utils.weight_norm(normed.fc1)
+        self.assertEqual(import_module(normed, [x]).route, "fx")
+
     def test_conv_padding_bias_stride_dilation(self):
         m = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=2, dilation=2),
                           nn.Conv2d(8, 4, (1, 3), stride=(2, 1), bias=False))
