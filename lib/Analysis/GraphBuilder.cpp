@@ -44,6 +44,15 @@ std::optional<Granularity> egrl::parseGranularity(llvm::StringRef name) {
   return std::nullopt;
 }
 
+bool egrl::isPlacedFunction(func::FuncOp func) {
+  if (func.isExternal())
+    return false;
+  if (!func.isPrivate())
+    return true;
+  Operation *table = SymbolTable::getNearestSymbolTable(func->getParentOp());
+  return !table || !SymbolTable::symbolKnownUseEmpty(func, table);
+}
+
 namespace {
 
 std::string locationString(Location loc) {
@@ -80,6 +89,9 @@ struct NodeState {
   llvm::SmallSetVector<unsigned, 4> producers;
   llvm::SmallSetVector<Value, 2> hostValues;
   llvm::SmallSetVector<Value, 2> escaping;
+  /// Results nothing reads: the op writes them all the same (bufferization
+  /// allocates their buffers in the node's level).
+  llvm::SmallVector<Value, 1> unread;
   Value lastResult;
   /// Ops of the node that read weights, with the bytes of each weight they
   /// read (the owners are known only once every node is built).
@@ -638,6 +650,8 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
     vi.node = *target;
     vi.root = result;
     state.lastResult = result;
+    if (result.use_empty())
+      state.unread.push_back(result);
   }
   if (opMap)
     opMap->nodeOf[op] = *target;
@@ -721,8 +735,11 @@ WorkloadGraph GraphWalker::finish() {
     node.hostInputElementBytes =
         averageBytes(hostBytes, node.hostInputElements);
 
-    // The node's output: the values other nodes (or the return) read; a
-    // node nobody reads still writes its last result.
+    // The node's output: the values other nodes (or the return) read, and
+    // results nothing reads (a multi-result op's unused one), which its ops
+    // write all the same; a node nobody reads still writes its last result.
+    for (Value value : state.unread)
+      state.escaping.insert(value);
     if (state.escaping.empty() && state.lastResult)
       state.escaping.insert(state.lastResult);
     int64_t outputBytes = 0;

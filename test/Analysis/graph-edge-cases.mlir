@@ -284,3 +284,31 @@ func.func @contraction_kinds(%q: tensor<2x4x8xf32>, %kt: tensor<2x8x4xf32>) -> t
   } -> tensor<2x4x16xf32>
   return %y : tensor<2x4x16xf32>
 }
+
+// -----
+
+// A result nothing reads is written all the same (bufferization allocates it
+// in the node's level): it is part of the node's output, beside the one read.
+// CHECK-LABEL: egrl graph @unread_result: 2 nodes (fused)
+// CHECK-NEXT: #0 n0_generic kind=elementwise ops=1 macs=0 vops=2048 weights=0 out=2048 host_in=1024 in=[] last_use=1
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#rows = affine_map<(d0, d1) -> (d0)>
+func.func @unread_result(%x: tensor<32x32xf32>) -> tensor<32xf32> {
+  %e = tensor.empty() : tensor<32x32xf32>
+  %e2 = tensor.empty() : tensor<32x32xf32>
+  %r:2 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%x : tensor<32x32xf32>) outs(%e, %e2 : tensor<32x32xf32>, tensor<32x32xf32>) {
+  ^bb0(%a: f32, %o: f32, %o2: f32):
+    %t = math.exp %a : f32
+    %u = math.log %a : f32
+    linalg.yield %t, %u : f32, f32
+  } -> (tensor<32x32xf32>, tensor<32x32xf32>)
+  %z = arith.constant 0.0 : f32
+  %e3 = tensor.empty() : tensor<32xf32>
+  %f3 = linalg.fill ins(%z : f32) outs(%e3 : tensor<32xf32>) -> tensor<32xf32>
+  %s = linalg.generic {indexing_maps = [#id, #rows], iterator_types = ["parallel", "reduction"]} ins(%r#1 : tensor<32x32xf32>) outs(%f3 : tensor<32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %t = arith.addf %a, %o : f32
+    linalg.yield %t : f32
+  } -> tensor<32xf32>
+  return %s : tensor<32xf32>
+}
