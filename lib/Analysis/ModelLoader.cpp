@@ -62,9 +62,15 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
                                     : llvm::Twine());
   func::FuncOp chosen;
   std::string names;
+  bool sawDead = false;
   for (auto func : module->getOps<func::FuncOp>()) {
+    // Named, any function with a body; else those that can run.
     if (func.isExternal())
       continue;
+    if (function.empty() && !isPlacedFunction(func)) {
+      sawDead = true;
+      continue;
+    }
     names += (names.empty() ? "" : ", ") + func.getSymName().str();
     if (!function.empty() ? func.getSymName() == function : !chosen)
       chosen = func;
@@ -77,10 +83,14 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
     return fail(path + ": function @" + function +
                 " is a declaration: it has no body to place");
   if (!chosen)
-    return fail(path + ": " +
-                (function.empty() ? llvm::Twine("no func.func with a body")
-                                  : "no function @" + function +
-                                        " (functions: " + names + ")"));
+    return fail(
+        path + ": " +
+        (function.empty()
+             ? llvm::Twine(sawDead ? "no func.func with a body but "
+                                     "private ones nothing calls "
+                                     "(name one with --function)"
+                                   : "no func.func with a body")
+             : "no function @" + function + " (functions: " + names + ")"));
   GraphBuildOptions options;
   options.granularity = granularity;
   FailureOr<WorkloadGraph> graph = buildWorkloadGraph(chosen, options);

@@ -166,10 +166,19 @@ struct MemoryPlacementPass
     ResidentWeights resident;
     ModuleOp module = getOperation();
     warnAboutNestedModules();
-    bool sawFunction = false;
+    bool sawFunction = false, sawDeadFunction = false;
     for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
+      if (!isPlacedFunction(func)) {
+        if (!func.isExternal()) {
+          sawDeadFunction = true;
+          emitWarning(func.getLoc())
+              << "egrl: @" << func.getSymName()
+              << " is private and nothing calls it, so it cannot run: not "
+                 "placed (--symbol-dce removes it; make it public to place "
+                 "it)";
+        }
         continue;
+      }
       sawFunction = true;
       Next next =
           placeFunction(func, *settings, placed, resident, stoppedEarly);
@@ -179,7 +188,11 @@ struct MemoryPlacementPass
         break;
     }
     if (!sawFunction) {
-      (void)failOnModule("the module has no func.func with a body to place");
+      (void)failOnModule(
+          sawDeadFunction
+              ? "the module has no func.func with a body to place but "
+                "private ones nothing calls"
+              : "the module has no func.func with a body to place");
       return;
     }
     if (failed(fitFunctionsTogether(placed, resident, settings->chip,
@@ -449,8 +462,7 @@ struct MemoryPlacementPass
       return fail(llvm::toString(std::move(err)));
     ModuleOp module = getOperation();
     auto bodies =
-        llvm::count_if(module.getOps<func::FuncOp>(),
-                       [](func::FuncOp f) { return !f.isExternal(); });
+        llvm::count_if(module.getOps<func::FuncOp>(), isPlacedFunction);
     if (bodies > 1)
       return failOnModule("trace= needs exactly one placed function, the "
                           "module has " +
@@ -462,8 +474,7 @@ struct MemoryPlacementPass
   /// nested modules' functions rather than skip them silently.
   void warnAboutNestedModules() {
     for (auto nested : getOperation().getOps<ModuleOp>())
-      if (llvm::any_of(nested.getOps<func::FuncOp>(),
-                       [](func::FuncOp f) { return !f.isExternal(); }))
+      if (llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
         emitWarning(nested.getLoc())
             << "egrl: the functions of nested module "
             << (nested.getSymName() ? "@" + nested.getSymName()->str()

@@ -69,6 +69,17 @@
 // A module with no function body to place.
 // RUN: echo 'func.func private @decl(tensor<4xf32>)' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=NOFUNC
 // NOFUNC: <stdin>:0:0: error: egrl-memory-placement: the module has no func.func with a body to place
+// A private function nothing calls cannot run: it is not placed (a warning
+// says so), and does not take the fast levels from the entry point; alone,
+// the module has nothing to place. egrl-bench takes the entry point.
+// RUN: egrl-opt %S/../Inputs/dead-private.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=DEAD
+// DEAD: dead-private.mlir:3:1: warning: egrl: @unused_helper is private and nothing calls it, so it cannot run: not placed (--symbol-dce removes it; make it public to place it)
+// DEAD-NOT: @unused_helper on
+// DEAD: remark: egrl: placed 2 nodes of @main on nnpi-1000 with greedy (analytical): {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
+// RUN: echo 'func.func private @f(%x: tensor<4xf32>) -> tensor<4xf32> { return %x : tensor<4xf32> }' | not egrl-opt --egrl-memory-placement 2>&1 | FileCheck %s --check-prefix=DEAD-ALONE
+// DEAD-ALONE: error: egrl-memory-placement: the module has no func.func with a body to place but private ones nothing calls
+// RUN: egrl-bench %S/../Inputs/dead-private.mlir --strategies=native 2>&1 | FileCheck %s --check-prefix=DEAD-BENCH
+// DEAD-BENCH: dead-private: 2 nodes
 // RUN: echo "" | not egrl-opt --egrl-print-graph 2>&1 | FileCheck %s --check-prefix=NOFUNC-PRINT
 // NOFUNC-PRINT: error: egrl-print-graph: the module has no func.func with a body to print
 

@@ -55,6 +55,12 @@ struct GraphOpMap {
   std::vector<Weight> weights;
 };
 
+/// Whether the placement places `func`: it has a body and can run, that is,
+/// it is public or something in its symbol table refers to it. A private
+/// function nothing calls is dead code (--symbol-dce removes it); placed
+/// first, its weights would take the fast levels from the entry point.
+bool isPlacedFunction(mlir::func::FuncOp func);
+
 /// Builds the graph of `func`. Reports errors (dynamic shapes, ops with
 /// regions it cannot see into that carry tensors) on the offending op and
 /// returns failure.
