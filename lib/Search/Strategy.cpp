@@ -4,6 +4,7 @@
 #include "PolicyLoader.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Report.h"
+#include "egrl/Support/OptionHint.h"
 #include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -84,14 +85,9 @@ egrl::createStrategy(llvm::StringRef name) {
   std::string known;
   for (llvm::StringRef n : strategyNames())
     known += (known.empty() ? "" : ", ") + n.str();
-  // "strategy=greedy,target=x" reaches here as one name: say why.
-  const char *hint = name.contains('=')
-                         ? "; pass options are separated by spaces, not "
-                           "commas: \"strategy=greedy target=...\""
-                         : "";
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "unknown strategy '%s' (known: %s)%s",
-                                 name.str().c_str(), known.c_str(), hint);
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(), "unknown strategy '%s' (known: %s)%s",
+      name.str().c_str(), known.c_str(), commaJoinedOptionsHint(name));
 }
 
 EvaluationTracker::EvaluationTracker(const SearchContext &context)

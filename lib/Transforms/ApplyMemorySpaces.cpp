@@ -294,20 +294,25 @@ struct ApplyMemorySpacesPass
     // --egrl-prepare-bufferization ran is not known here, so the message
     // names what it does and what it cannot do. Silently defaulted, they would
     // be a placement nobody asked for.
-    auto [allocs, unplaced] = countWrittenBuffers(assigned.writers);
-    if (unplaced > 0)
-      unplacedBuffers()
-          << "egrl-apply-memory-spaces: " << unplaced << " of " << allocs
-          << " buffers that ops write have no #egrl.placement behind them "
-             "and keep the default memory space: a pass between placement "
-             "and bufferization rewrote their ops (run --egrl-memory-placement "
-             "after fusion and conversions, right before "
-             "--one-shot-bufferize), "
-             "or bufferization replaced them by copies (tensor.concat, "
-             "insert_slice into an empty tensor, linalg.softmax): "
-             "--egrl-prepare-bufferization before --one-shot-bufferize "
-             "allocates those in their level, except a concatenation the "
-             "function returns, which keeps the default memory space";
+    WrittenBuffers count = countWrittenBuffers(assigned.writers);
+    if (count.unplaced == 0)
+      return;
+    InFlightDiagnostic diag = unplacedBuffers();
+    diag.attachNote(count.firstWriter->getLoc())
+        << "the first of them is written by this '"
+        << count.firstWriter->getName() << "'";
+    diag << "egrl-apply-memory-spaces: " << count.unplaced << " of "
+         << count.written
+         << " buffers that ops write have no #egrl.placement behind them "
+            "and keep the default memory space: a pass between placement "
+            "and bufferization rewrote their ops (run --egrl-memory-placement "
+            "after fusion and conversions, right before "
+            "--one-shot-bufferize), "
+            "or bufferization replaced them by copies (tensor.concat, "
+            "insert_slice into an empty tensor, linalg.softmax): "
+            "--egrl-prepare-bufferization before --one-shot-bufferize "
+            "allocates those in their level, except a concatenation the "
+            "function returns, which keeps the default memory space";
   }
 
   /// Buffers left in the default space: a warning, or with require-all an
@@ -423,16 +428,28 @@ struct ApplyMemorySpacesPass
   /// Buffers an op (or a copy) writes, and those of them in no level.
   /// (Buffers only read for their shape, as a pooling window, are not
   /// activations of the graph.)
-  std::pair<unsigned, unsigned> countWrittenBuffers(
-      const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers) {
+  struct WrittenBuffers {
     unsigned written = 0, unplaced = 0;
+    /// The first buffer in no level, and the first op that writes it.
+    memref::AllocOp firstUnplaced;
+    Operation *firstWriter = nullptr;
+  };
+  WrittenBuffers countWrittenBuffers(
+      const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers) {
+    WrittenBuffers count;
     getOperation().walk([&](memref::AllocOp alloc) {
-      if (!writers.count(alloc))
+      auto it = writers.find(alloc);
+      if (it == writers.end())
         return;
-      ++written;
-      unplaced += !isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace());
+      ++count.written;
+      if (isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace()))
+        return;
+      if (count.unplaced++ == 0) {
+        count.firstUnplaced = alloc;
+        count.firstWriter = it->second.front();
+      }
     });
-    return std::make_pair(written, unplaced);
+    return count;
   }
 
   /// Whether the module holds placed buffers to give levels to; if not, says
@@ -449,7 +466,7 @@ struct ApplyMemorySpacesPass
       bool placed = module->hasAttr(EGRLDialect::getRecordAttrName());
       // A module with nothing to place (no buffer is written: it computes
       // nothing) has nothing to apply either.
-      unsigned writtenBuffers = countWrittenBuffers(assigned.writers).first;
+      unsigned writtenBuffers = countWrittenBuffers(assigned.writers).written;
       if (!writtenBuffers) {
         // Or it is not bufferized yet.
         bool computesOnTensors = false;

@@ -11,6 +11,7 @@
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/OptionHint.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Support/Paths.h"
 #include "egrl/Transforms/Passes.h"
@@ -362,6 +363,12 @@ struct MemoryPlacementPass
     for (auto [kind, file] : {std::pair<const char *, const std::string *>{
                                   "report", &report.getValue()},
                               {"trace", &trace.getValue()}}) {
+      // "report=r.json,strategy=dp" would write 'r.json,strategy=dp' and
+      // run the default strategy.
+      if (joinsOptionsByCommas(*file))
+        return fail(llvm::Twine(kind) + "=" + *file +
+                    ": a file name with '=' after a ',' is refused" +
+                    commaJoinedOptionsHint(*file));
       llvm::StringRef dir = llvm::sys::path::parent_path(*file);
       if (!file->empty() && *file != "-" && !dir.empty() &&
           !llvm::sys::fs::is_directory(dir))
@@ -414,7 +421,8 @@ struct MemoryPlacementPass
     auto granularityKind = parseGranularity(settings.granularityName);
     if (!granularityKind)
       return fail("unknown granularity '" + settings.granularityName +
-                  "' (expected 'fused' or 'op')");
+                  "' (expected 'fused' or 'op')" +
+                  commaJoinedOptionsHint(settings.granularityName));
     settings.granularity = *granularityKind;
     llvm::Expected<Target> loaded = loadTarget(targetName);
     if (!loaded)

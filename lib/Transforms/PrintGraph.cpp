@@ -2,6 +2,7 @@
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/Search/Report.h"
+#include "egrl/Support/OptionHint.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Transforms/Passes.h"
 
@@ -91,7 +92,8 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
     auto kind = parseGranularity(granularity);
     if (!kind) {
       emitError(noLoc) << "egrl-print-graph: unknown granularity '"
-                       << granularity << "' (expected 'fused' or 'op')";
+                       << granularity << "' (expected 'fused' or 'op')"
+                       << commaJoinedOptionsHint(granularity);
       return signalPassFailure();
     }
     // Graph JSON bounds an element at 64 bytes (WorkloadGraph::verify):

@@ -158,7 +158,10 @@ class _OnnxImporter(QuantizedLowerings):
             self.env[inp.name] = v
         self.inferred = self._infer_shapes(args)
 
-        for node in g.node:
+        live = _live_nodes(g)
+        for index, node in enumerate(g.node):
+            if index not in live:
+                continue
             self.em.loc = node.name or node.output[0]
             try:
                 outs = self._lower(node)
@@ -1361,6 +1364,29 @@ _FOLD = {
     "Identity": lambda self, node, ins, at: ins[0],
     **{op: _fold_reduction for op in _REDUCTIONS},
 }
+
+
+def _live_nodes(g) -> set:
+    """Indices of the nodes some graph output needs. A node whose outputs nothing reads
+    (an exporter's leftover) would otherwise be placed and take fast memory; ONNX
+    nodes have no side effects. The names a node's subgraphs (If, Loop) read count
+    as its inputs."""
+    def read(node):
+        names = list(node.input)
+        for attr in node.attribute:
+            for sub in list(attr.graphs) + ([attr.g] if attr.HasField("g") else []):
+                for inner in sub.node:
+                    names.extend(read(inner))
+        return names
+
+    needed = {out.name for out in g.output}
+    live = set()
+    for index in reversed(range(len(g.node))):  # ONNX lists nodes in topological order
+        node = g.node[index]
+        if any(name and name in needed for name in node.output):
+            live.add(index)
+            needed.update(read(node))
+    return live
 
 
 def import_onnx(model, input_shapes: dict | None = None, func_name: str = "forward",

@@ -129,6 +129,34 @@ class _Recorder(fx.Interpreter):
         return r
 
 
+def _fx_writes_in_place(gm, node) -> bool:
+    """Whether fx node `node` overwrites its first operand (relu_(x), x += y,
+    nn.ReLU(inplace=True)). Dropout at inference returns its input: nothing is written."""
+    if node.op == "call_module":
+        mod = gm.get_submodule(node.target)
+        return getattr(mod, "inplace", False) is True and not isinstance(mod, _ALIAS_MODULES)
+    if node.op == "call_method":
+        return bool(_inplace_name(node.target))
+    if node.op == "call_function":
+        if node.target in _DROPOUT_FUNCTIONS:
+            return False
+        name = getattr(node.target, "__name__", "")
+        return bool(node.target in _INPLACE_OPERATORS or _inplace_name(name)
+                    or _function_inplace_flag(node.target, node.args, node.kwargs))
+    return False
+
+
+def _eliminate_dead_code(gm) -> None:
+    """Drops what no result needs (`_ = self.unused(x)`), which would otherwise be placed and
+    take fast memory: nodes nothing reads, last first, except writes in place and calls torch.fx
+    marks impure (asserts). torch.fx's own pass would drop writes in place too."""
+    for node in reversed(list(gm.graph.nodes)):
+        if (node.op in ("call_module", "call_function", "call_method") and not node.users
+                and not node.is_impure() and not _fx_writes_in_place(gm, node)):
+            gm.graph.erase_node(node)
+    gm.recompile()
+
+
 def _hooked_module(module: nn.Module):
     """A description of the first module with a forward (pre-)hook, which torch.fx
     leaves out of the graph, or None. weight_norm's and spectral_norm's pre-hooks only
@@ -280,6 +308,7 @@ class _FxImporter:
             tracer = _ScopeTracer()
             graph = tracer.trace(self.module)
             self.gm = fx.GraphModule(tracer.root, graph, type(self.module).__name__)
+            _eliminate_dead_code(self.gm)
         except Exception as e:  # fx.proxy.TraceError and friends (torch's TypeErrors list signatures: one line)
             raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: "
                                    f"{_unpacked(e, tracer) or first_line(e)}") from e
@@ -349,22 +378,8 @@ class _FxImporter:
         see is refused (the aten route, which follows them, takes over with
         --trace=auto): a write to a view or alias, or one whose operand is
         read again after it."""
-        if node.op == "call_module":
-            mod = self.gm.get_submodule(node.target)
-            # Dropout at inference returns its input: nothing is written.
-            inplace = getattr(mod, "inplace", False) is True and not isinstance(mod, _ALIAS_MODULES)
-        elif node.op == "call_method":
-            inplace = _inplace_name(node.target)
-        elif node.op == "call_function":
-            if node.target in _DROPOUT_FUNCTIONS:
-                return None
-            name = getattr(node.target, "__name__", "")
-            inplace = (node.target in _INPLACE_OPERATORS or _inplace_name(name)
-                       or _function_inplace_flag(node.target, node.args, node.kwargs))
-        else:
-            inplace = False
         base = node.args[0] if node.args else None
-        if not inplace or not isinstance(base, fx.Node):
+        if not _fx_writes_in_place(self.gm, node) or not isinstance(base, fx.Node):
             return None
         what = f"it writes '{base.name}' in place"
         if (base.op == "call_method" and base.target in _ALIAS_METHODS

@@ -463,6 +463,23 @@ class OnnxGraphTest(unittest.TestCase):
             import_onnx(m)
         self.assertIn("ONNX node 'up0' (op type Resize)", str(cm.exception))
 
+    def test_nodes_no_output_needs_are_dropped(self):
+        """A node whose output nothing reads (an exporter's leftover) is not imported, so its
+        weights are not placed; one whose op is unsupported does not stop the import either."""
+        w = numpy_helper.from_array(np.ones((8, 8), np.float32), "w")
+        dead = numpy_helper.from_array(np.ones((8, 512), np.float32), "dead_w")
+        m = _graph_model([helper.make_node("MatMul", ["x", "dead_w"], ["unused"], name="leftover"),
+                          helper.make_node("Relu", ["unused"], ["unused2"]),
+                          helper.make_node("Resize", ["x", "", "s"], ["unused3"], mode="cubic"),
+                          helper.make_node("MatMul", ["x", "w"], ["y"], name="live")],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                         [w, dead, numpy_helper.from_array(np.array([1, 2], np.float32), "s")])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.text.count("linalg.matmul"), 1)
+        self.assertEqual(r.resource_elements, 64)
+
     def test_dynamic_dims(self):
         def model():
             return _graph_model([helper.make_node("Relu", ["x"], ["y"])],

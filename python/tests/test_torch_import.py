@@ -467,6 +467,27 @@ class OpTranslationTest(unittest.TestCase):
         for trace in ("fx", "aten"):
             self.check(Pick(), [torch.randn(1, 2, 8, 9)], ["tensor.collapse_shape"], trace=trace)
 
+    def test_dead_code_is_not_imported(self):
+        """What no result needs (`_ = self.unused(x)`) is dropped on both routes, so its weights
+        are not placed; a write in place whose result nothing reads is kept on fx."""
+
+        class Leftover(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc, self.unused = nn.Linear(16, 4), nn.Linear(16, 256)
+
+            def forward(self, x):
+                _ = torch.relu(self.unused(x))
+                return self.fc(x)
+
+        x = torch.randn(1, 16)
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(Leftover().eval(), [x], trace=trace)
+                support.mlir_opt(self, r.text)
+                self.assertEqual(r.resource_elements, 16 * 4 + 4)
+                self.assertEqual(r.text.count("linalg.matmul"), 1)
+
     def test_forward_hooks_are_in_the_graph(self):
         """torch.fx calls forward, not the module, so a forward hook that changes a module's
         output would be left out: the fx route refuses such a module, naming it, and the aten

@@ -8,6 +8,13 @@
 // Options run together with commas reach the strategy as one name: say why.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=greedy,target=edge-small" 2>&1 | FileCheck %s --check-prefix=COMMAS
 // COMMAS: error: egrl-memory-placement: unknown strategy 'greedy,target=edge-small' (known: {{.*}}); pass options are separated by spaces, not commas: "strategy=greedy target=..."
+// So do a file option's (which wrote 'r.json,strategy=dp' with greedy) and
+// a granularity, in both passes.
+// RUN: mkdir -p %t.commas && cd %t.commas && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=commas.json,strategy=dp" 2>&1 | FileCheck %s --check-prefix=COMMAS-FILE
+// RUN: not ls %t.commas/commas.json,strategy=dp
+// COMMAS-FILE: error: egrl-memory-placement: report=commas.json,strategy=dp: a file name with '=' after a ',' is refused; pass options are separated by spaces, not commas
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="granularity=op,json=true" 2>&1 | FileCheck %s --check-prefix=COMMAS-GRAPH
+// COMMAS-GRAPH: error: egrl-print-graph: unknown granularity 'op,json=true' (expected 'fused' or 'op'); pass options are separated by spaces, not commas
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=oscilloscope" 2>&1 | FileCheck %s --check-prefix=EVALUATOR
 // EVALUATOR: <unknown>:0: error: egrl-memory-placement: unknown evaluator 'oscilloscope' (known: analytical
