@@ -40,7 +40,7 @@
 // ALL-NOT: error
 // RUN: not egrl-opt %S/../Inputs/concat-inside.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=WITHOUT
 // WITHOUT: error: egrl-apply-memory-spaces: 2 of 5 buffers that ops write have no #egrl.placement behind them {{.*}} or bufferization replaced them by copies (tensor.concat, insert_slice into an empty tensor, linalg.softmax): --egrl-prepare-bufferization before --one-shot-bufferize allocates those in their level, except a concatenation the function returns
-// WITHOUT-NEXT: concat-inside.mlir:9:10: note: the first of them is written by this 'memref.copy'
+// WITHOUT: concat-inside.mlir:9:10: note: the first of them is written by this 'memref.copy'
 
 // torch-mlir's cat (inserts into an empty tensor) returned through reshapes:
 // left alone, and said so; bufferization still succeeds.
