@@ -299,12 +299,18 @@ llvm::Error egrl::checkFitsTarget(const Problem &problem) {
   const unsigned slowest = problem.slowestLevel();
   const MemoryLevel &level = problem.target().levels[slowest];
   int64_t peak = peakResidentBytes(problem, allSlowest)[slowest];
+  // A file's capacity may look ample: say what its reserve took.
+  std::string reserve =
+      level.reservedBytes > 0
+          ? " (capacity_bytes " + std::to_string(level.capacityBytes) +
+                " - reserved_bytes " + std::to_string(level.reservedBytes) + ")"
+          : "";
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       "the graph does not fit target '%s': with every tensor in the backing "
       "store (its slowest level, '%s') it needs %lld bytes at once, the "
-      "level holds %lld, and egrl needs it to hold the whole graph (native, "
-      "every placement's reference, keeps everything there)",
+      "level holds %lld%s, and egrl needs it to hold the whole graph "
+      "(native, every placement's reference, keeps everything there)",
       problem.target().name.c_str(), level.name.c_str(), (long long)peak,
-      (long long)problem.usableBytes[slowest]);
+      (long long)problem.usableBytes[slowest], reserve.c_str());
 }

@@ -304,6 +304,23 @@ llvm::Error SimConfig::validate(const Target &target) const {
                   "must be between 0 and 1 s (got " + number(accessLatency[l]) +
                       ")");
   }
+  // Levels are ranked by their peak rates (Target.cpp): a sustained fraction
+  // that reversed the ranking would make every "faster" move slower, and
+  // the fit, rectification and the staging ring go the wrong way.
+  for (unsigned l = 1; l < numLevels; ++l)
+    if (!(sustainedBandwidth(target, l - 1) > sustainedBandwidth(target, l))) {
+      const MemoryLevel &faster = target.levels[l - 1];
+      const MemoryLevel &slower = target.levels[l];
+      return fail("levels." + faster.name + ".sustained_fraction",
+                  "level '" + faster.name + "' sustains " +
+                      number(sustainedBandwidth(target, l - 1)) +
+                      " bytes/s (bandwidth_bytes_per_s x sustained_fraction), "
+                      "no more than the slower level '" +
+                      slower.name + "' (" +
+                      number(sustainedBandwidth(target, l)) +
+                      "): levels are ranked by bandwidth_bytes_per_s, and a "
+                      "faster level must also sustain more");
+    }
   // The models run on the sustained bandwidths, so they are held to the
   // span the target's peak rates are (Target.cpp); only a sustained
   // fraction can widen it, by lowering the slowest bandwidth.
@@ -332,23 +349,37 @@ llvm::Error SimConfig::validate(const Target &target) const {
     return fail("fabric_level",
                 "must be a level faster than the backing store '" +
                     target.levels.back().name + "'");
-  if (!(noiseStddev >= 0 && noiseStddev < 1))
-    return fail("noise_stddev", "must be in [0, 1)");
-  if (prefetch) {
-    if (numLevels < 2 || stagingLevel >= numLevels - 1)
-      return fail("prefetch.staging_level",
-                  "must be a level faster than the backing store '" +
-                      target.levels.back().name + "'");
+  // Beyond a quarter the draws are not measurements: a search keeps the
+  // luckiest of its draws, which at 0.5 were a twentieth of the latency
+  // (the floor below), reported as a 20x speed-up.
+  if (!(noiseStddev >= 0 && noiseStddev <= kMaxNoiseStddev))
+    return fail("noise_stddev", "must be between 0 and " +
+                                    number(kMaxNoiseStddev) +
+                                    " (a relative standard deviation; got " +
+                                    number(noiseStddev) + ")");
+  // The prefetch's values are checked switched off too: a wrong one is a
+  // typo, and turning the prefetch on should not reveal it.
+  if ((prefetch || numLevels >= 2) &&
+      (numLevels < 2 || stagingLevel >= numLevels - 1))
+    return fail("prefetch.staging_level",
+                "must be a level faster than the backing store '" +
+                    target.levels.back().name + "'");
+  if (ringBytes < 0)
+    return fail("prefetch.ring_bytes", "must be >= 0");
+  if (tileBytes <= 0)
+    return fail("prefetch.tile_bytes", "must be > 0");
+  if (stagingLevel < numLevels &&
+      ringBytes > target.levels[stagingLevel].reservedBytes) {
     const MemoryLevel &staging = target.levels[stagingLevel];
-    if (ringBytes > staging.reservedBytes)
-      return fail("prefetch.ring_bytes",
-                  "the staging ring (" + std::to_string(ringBytes) +
-                      " bytes) must fit in the reserved_bytes (" +
-                      std::to_string(staging.reservedBytes) + ") of level '" +
-                      staging.name +
-                      "', so that placements cannot use its space");
-    if (tileBytes <= 0)
-      return fail("prefetch.tile_bytes", "must be > 0");
+    return fail("prefetch.ring_bytes",
+                "the staging ring (" + std::to_string(ringBytes) +
+                    " bytes) must fit in the reserved_bytes (" +
+                    std::to_string(staging.reservedBytes) + ") of level '" +
+                    staging.name +
+                    "', so that placements cannot use its space");
+  }
+  if (prefetch) {
+    const MemoryLevel &staging = target.levels[stagingLevel];
     // The DMA moves whole tiles through the ring.
     if (ringBytes == 0)
       return fail("prefetch.ring_bytes",

@@ -102,8 +102,21 @@ struct RepeatedKeyFinder : nlohmann::json_sax<json> {
     open.pop_back();
     return true;
   }
-  bool parse_error(std::size_t, const std::string &,
+  /// Where the pass stopped: its byte, and the field whose value it was
+  /// reading (a number out of double range, which parse() reports with
+  /// neither).
+  size_t failedAt = 0;
+  std::string failedField;
+  bool parse_error(std::size_t position, const std::string &,
                    const nlohmann::detail::exception &) override {
+    failedAt = position;
+    // path() names the containers; the innermost one's element that failed
+    // has not started (value() did not count it).
+    failedField = path();
+    if (!open.empty())
+      failedField += open.back().isObject
+                         ? (failedField.empty() ? "" : ".") + open.back().key
+                         : "[" + std::to_string(open.back().index) + "]";
     return false;
   }
 };
@@ -136,8 +149,16 @@ llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
   } catch (const json::parse_error &e) {
     return llvm::createStringError("%s: malformed JSON at byte %zu: %s",
                                    origin.str().c_str(), e.byte, e.what());
+  } catch (const json::out_of_range &e) {
+    // A number outside double range (1e400): the SAX pass says where.
+    RepeatedKeyFinder finder;
+    json::sax_parse(text.begin(), text.end(), &finder);
+    return llvm::createStringError(
+        "%s: %s: a number outside the range of a double at byte %zu (%s)",
+        origin.str().c_str(),
+        finder.failedField.empty() ? "(top level)" : finder.failedField.c_str(),
+        finder.failedAt, e.what());
   } catch (const json::exception &e) {
-    // A number outside double range (1e400) is an out_of_range error.
     return llvm::createStringError("%s: %s", origin.str().c_str(), e.what());
   }
 }

@@ -70,6 +70,23 @@ std::string egrl::rateSpanError(llvm::ArrayRef<double> rates,
 }
 
 namespace {
+/// Whether a chip or level name can be printed in a remark, a report and an
+/// attribute as it is: a JSON string, not empty or only spaces, with no
+/// control characters (a newline would break the remarks' lines).
+bool isPrintableName(const nlohmann::json &value) {
+  if (!value.is_string())
+    return false;
+  const std::string &text = value.get_ref<const std::string &>();
+  return !llvm::StringRef(text).trim().empty() &&
+         llvm::none_of(text, [](char c) {
+           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+         });
+}
+
+constexpr const char *kNameRule =
+    "must be a string that is not empty or only spaces and has no control "
+    "characters";
+
 /// Collects the first error found while reading a target, with the JSON path
 /// of the offending field so the user can find it.
 struct Reader {
@@ -169,8 +186,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
   if (auto it = root.find("name"); it == root.end()) {
     reader.fail("name", "missing (a non-empty string)");
     return makeError();
-  } else if (!it->is_string() || it->get<std::string>().empty()) {
-    reader.fail("name", "must be a non-empty string (got " + it->dump() + ")");
+  } else if (!isPrintableName(*it)) {
+    reader.fail("name", std::string(kNameRule) + " (got " + it->dump() + ")");
     return makeError();
   } else {
     target.name = it->get<std::string>();
@@ -243,9 +260,9 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       reader.fail(path + ".name", "missing (a non-empty string)");
       return makeError();
     }
-    if (!name->is_string() || name->get<std::string>().empty()) {
+    if (!isPrintableName(*name)) {
       reader.fail(path + ".name",
-                  "must be a non-empty string (got " + name->dump() + ")");
+                  std::string(kNameRule) + " (got " + name->dump() + ")");
       return makeError();
     }
     level.name = name->get<std::string>();

@@ -50,7 +50,24 @@
 // a description that is not text.
 // RUN: echo '{"name": "", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.empty-name.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.empty-name.json" 2>&1 | FileCheck %s --check-prefix=EMPTYNAME
-// EMPTYNAME: error: egrl-memory-placement: {{.*}}empty-name.json: name: must be a non-empty string (got "")
+// EMPTYNAME: error: egrl-memory-placement: {{.*}}empty-name.json: name: must be a string that is not empty or only spaces and has no control characters (got "")
+// So is a level name that is only spaces or holds a newline (it broke the
+// remarks' lines).
+// RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "fast\n", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": 1e10}, {"name": " ", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.newline-name.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.newline-name.json" 2>&1 | FileCheck %s --check-prefix=NEWLINENAME
+// NEWLINENAME: error: egrl-memory-placement: {{.*}}newline-name.json: levels[0].name: must be a string that is not empty or only spaces and has no control characters (got "fast\n")
+// A number out of a double's range is named by its field and byte.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../../fuzz/regressions/target/defect1-number-out-of-range.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// OVERFLOW: error: egrl-memory-placement: {{.*}}defect1-number-out-of-range.json: compute.mac_per_s: a number outside the range of a double at byte 44
+// A sustained fraction may not reverse the levels' ranking: a move to a
+// "faster" level would be slower. The prefetch's values are checked when it
+// is off too.
+// RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "sram", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": 1e11}, {"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e10}], "sim": {"levels": {"sram": {"sustained_fraction": 0.05}}}}' > %t.reversed.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.reversed.json" 2>&1 | FileCheck %s --check-prefix=REVERSED
+// REVERSED: error: egrl-memory-placement: target 'd' ({{.*}}reversed.json): sim.levels.sram.sustained_fraction: level 'sram' sustains 5e+09 bytes/s (bandwidth_bytes_per_s x sustained_fraction), no more than the slower level 'dram' (8e+09): levels are ranked by bandwidth_bytes_per_s, and a faster level must also sustain more
+// RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "sram", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": 1e11}, {"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e10}], "sim": {"prefetch": {"enabled": false, "tile_bytes": 0}}}' > %t.prefetch-off.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.prefetch-off.json" 2>&1 | FileCheck %s --check-prefix=PREFETCHOFF
+// PREFETCHOFF: error: egrl-memory-placement: target 'd' ({{.*}}prefetch-off.json): sim.prefetch.tile_bytes: must be > 0
 // RUN: echo '{"name": "d", "description": 42, "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.description.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.description.json" 2>&1 | FileCheck %s --check-prefix=DESCRIPTION
 // DESCRIPTION: error: egrl-memory-placement: {{.*}}description.json: description: must be a string (got 42)

@@ -28,6 +28,9 @@ struct SimConfig {
   /// analytical model reads this configuration for targets of up to 16.
   static constexpr unsigned kMaxLevels = 8;
   static constexpr unsigned kMaxEngines = 64;
+  /// The largest noise_stddev: measurements 25% apart (one sigma) are
+  /// already a poor chip to search on.
+  static constexpr double kMaxNoiseStddev = 0.25;
 
   /// Compute engines (ICEs) of the chip; the target's MAC and vector rates
   /// are chip totals, split evenly among them.
