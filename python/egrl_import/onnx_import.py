@@ -28,6 +28,7 @@ import functools
 import hashlib
 import math
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -143,6 +144,12 @@ class _OnnxImporter(QuantizedLowerings):
                     elif d.HasField("dim_value") and d.dim_value == 0:
                         raise UnsupportedError(f"graph input '{inp.name}' has a zero-size dim {i} (an empty tensor): "
                                                f"zero-size tensors are not supported")
+                    elif i == 0 and _names_a_sequence(d.dim_param):
+                        # A seq-first layout (nn.GRU's default, ONNX RNNs' layout 0):
+                        # batch 1 would import one time step.
+                        raise UnsupportedError(
+                            f"graph input '{inp.name}' has a dynamic dim 0 ('{d.dim_param}'), which names a "
+                            f"sequence, not a batch; give static shapes with --input-shape {inp.name}=...")
                     elif i == 0:
                         # A symbolic batch dim: the paper's setting, batch 1.
                         shape.append(1)
@@ -1364,6 +1371,14 @@ _FOLD = {
     "Identity": lambda self, node, ins, at: ins[0],
     **{op: _fold_reduction for op in _REDUCTIONS},
 }
+
+
+def _names_a_sequence(dim_param: str) -> bool:
+    """Whether a symbolic dim's name says it counts steps of a sequence ('seq', 'seq_len',
+    'time', 'num_tokens', 'length'), not samples of a batch."""
+    words = re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1_\2", dim_param).lower())
+    return any(w in ("seq", "sequence", "time", "len", "length", "steps", "step", "tokens", "token", "frames")
+               for w in words)
 
 
 def _live_nodes(g) -> set:

@@ -500,6 +500,13 @@ class OnnxGraphTest(unittest.TestCase):
             r = import_onnx(m)
         self.assertIn("func.func @forward(%arg0: tensor<1x3x4xf32>)", r.text)
         self.assertIn("graph input 'x' has a symbolic batch dim ('N'); using batch 1", err.getvalue())
+        # A dim 0 named as a sequence (nn.GRU's seq-first layout) is no batch: batch 1 imported
+        # one time step of 35.
+        seq = _graph_model([helper.make_node("Relu", ["x"], ["y"])],
+                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["seq_len", 3, 4])],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+        with self.assertRaisesRegex(UnsupportedError, "dynamic dim 0 \\('seq_len'\\), which names a sequence"):
+            import_onnx(seq)
 
     def test_gemm_attributes_and_legacy_softmax(self):
         rng = np.random.default_rng(0)
