@@ -199,7 +199,10 @@ def _torch_model(spec: str, input_shape, input_dtype):
             raise SystemExit(f"egrl-import: error: cannot build '{spec}': {type(e).__name__}: "
                              f"{_first_sentence(str(e))}")
     if input_shape:
-        dtypes = input_dtype or ["f32"]
+        # Without --input-dtype, the factory's example inputs say which are token ids.
+        example = [{torch.int64: "i64", torch.int32: "i64"}.get(getattr(t, "dtype", None), "f32")
+                   for t in (inputs or [])]
+        dtypes = input_dtype or (example if len(example) == len(input_shape) else ["f32"])
         if len(dtypes) not in (1, len(input_shape)):
             raise SystemExit(f"egrl-import: error: {len(dtypes)} --input-dtype for {len(input_shape)} --input-shape: "
                              f"give one for all inputs or one per input")
@@ -230,7 +233,8 @@ def main(argv=None) -> int:
                          "(ids, then a mask); needed unless the model comes with example inputs (bundled models, "
                          "factories returning (module, [inputs]))")
     pt.add_argument("--input-dtype", action="append", default=[], choices=["f32", "i64"],
-                    help="element type of the inputs: once for all (default f32), or once per --input-shape")
+                    help="element type of the inputs: once for all, or once per --input-shape (default: the factory's "
+                         "example inputs' types, else f32)")
     pt.add_argument("--trace", default="auto", choices=["auto", "fx", "aten", "onnx"],
                     help="how the module becomes a graph: fx (torch.fx.symbolic_trace: module-level ops, module-path "
                          "locations), aten (make_fx on the example inputs: ATen ops; handles shape unpacking, einsum, "

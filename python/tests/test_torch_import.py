@@ -1437,11 +1437,20 @@ class UnsupportedOpTest(unittest.TestCase):
                         "    def forward(self, ids, mask):\n"
                         "        return self.emb(ids) * mask.unsqueeze(-1)\n"
                         "def make():\n"
-                        "    return M()\n")
+                        "    return M()\n"
+                        "def make_with_example():\n"
+                        "    import torch\n"
+                        "    return M(), [torch.zeros(1, 4, dtype=torch.int64), torch.ones(1, 4)]\n")
 
-            def run(*flags):
+            def run(*flags, factory="twoinputs:make"):
                 return subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
-                                       "twoinputs:make", *flags], capture_output=True, text=True, timeout=120, cwd=d)
+                                       factory, *flags], capture_output=True, text=True, timeout=120, cwd=d)
+
+            # Without --input-dtype, the factory's example inputs keep their types (token ids
+            # became float zeros, which the embedding refused with no word of --input-dtype).
+            p = run("--input-shape", "1,8", "--input-shape", "1,8", factory="twoinputs:make_with_example")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("func.func @forward(%arg0: tensor<1x8xi64>, %arg1: tensor<1x8xf32>)", p.stdout)
 
             p = run("--input-shape", "1,8", "--input-shape", "1,8", "--input-dtype", "i64", "--input-dtype", "f32")
             self.assertEqual(p.returncode, 0, p.stderr)
