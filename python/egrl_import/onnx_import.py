@@ -68,6 +68,11 @@ class _OnnxImporter(QuantizedLowerings):
         self.em = Emitter()
         self.env: dict[str, object] = {}
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13)
+        if self.opset > _NEWEST_OPSET:
+            print(f"egrl-import: note: the model's opset {self.opset} is newer than {_NEWEST_OPSET}, the newest the "
+                  f"importer was written against (onnx 1.12): an op whose inputs or attributes changed since "
+                  f"is refused where the importer sees the later form, and may be misread where it does not",
+                  file=sys.stderr)
 
     def fail(self, what: str) -> UnsupportedError:
         """An error about the node being lowered; run() adds the node's name
@@ -101,6 +106,12 @@ class _OnnxImporter(QuantizedLowerings):
                     matrices.append((t.name, arr))
             elif arr.dtype.kind in "iub":
                 self.env[t.name] = arr.astype(np.int64) if arr.dtype.kind != "b" else arr
+            elif arr.dtype == np.float16:
+                count = sum(1 for i in g.initializer if i.data_type == onnx.TensorProto.FLOAT16)
+                raise UnsupportedError(f"the model is float16 ({count} FLOAT16 initializers, '{t.name}' the first): "
+                                       "the importer reads float32 models (and int8 ones in QDQ or QLinear form); "
+                                       "export the model in float32, or convert it with onnxconverter-common's "
+                                       "float16 tools")
             else:
                 raise UnsupportedError(f"initializer '{t.name}' has unsupported dtype {arr.dtype}")
         self._tie_transposed(matrices)
@@ -1371,6 +1382,10 @@ _FOLD = {
     "Identity": lambda self, node, ins, at: ins[0],
     **{op: _fold_reduction for op in _REDUCTIONS},
 }
+
+
+# The newest opset this importer was written against (onnx 1.12, Debian's).
+_NEWEST_OPSET = 17
 
 
 def _names_a_sequence(dim_param: str) -> bool:

@@ -463,6 +463,24 @@ class OnnxGraphTest(unittest.TestCase):
             import_onnx(m)
         self.assertIn("ONNX node 'up0' (op type Resize)", str(cm.exception))
 
+    def test_float16_models_and_newer_opsets_are_said(self):
+        """A float16 model is refused as a whole, with what to do; an opset newer than the importer
+        knows imports with a note saying so."""
+        w = numpy_helper.from_array(np.ones((4, 4), np.float16), "w")
+        m = _graph_model([helper.make_node("MatMul", ["x", "w"], ["y"])],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [1, 4])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT16, None)], [w])
+        with self.assertRaisesRegex(UnsupportedError, "the model is float16 \\(1 FLOAT16 initializers, 'w' the "
+                                                      "first\\): the importer reads float32 models"):
+            import_onnx(m)
+        m = _graph_model([helper.make_node("Relu", ["x"], ["y"])],
+                         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], opset=21)
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            import_onnx(m)
+        self.assertIn("the model's opset 21 is newer than 17", err.getvalue())
+
     def test_nodes_no_output_needs_are_dropped(self):
         """A node whose output nothing reads (an exporter's leftover) is not imported, so its
         weights are not placed; one whose op is unsupported does not stop the import either."""
