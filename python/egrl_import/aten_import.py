@@ -715,7 +715,11 @@ def _module_scopes(root: nn.Module):
 
     def enter(path):
         def hook(module, _args):
-            stack.append((path, type(module).__name__))  # returns None: the arguments stay as they are
+            # torch.func's functional_call swaps a module that owns parameters for a
+            # "StatelessReplacer<Type>" subclass: the user wrote <Type>.
+            name = type(module).__name__
+            name = name[len("StatelessReplacer"):] if name.startswith("StatelessReplacer") else name
+            stack.append((path, name))  # returns None: the arguments stay as they are
         return hook
 
     def leave(_module, _args, _output):

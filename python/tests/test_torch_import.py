@@ -1293,7 +1293,17 @@ class UnsupportedOpTest(unittest.TestCase):
             def forward(self, x):
                 return F.conv_transpose2d(x, self.w, padding=3)
 
-        cases = ((Outer(), torch.randn(1, 8), {
+        class Owner(nn.Module):  # owns its parameter: torch.func swaps its class while tracing
+            def __init__(self):
+                super().__init__()
+                self.scale = nn.Parameter(torch.ones(8))
+
+            def forward(self, x):
+                return torch.cumprod(x * self.scale, 1)
+
+        cases = ((nn.Sequential(nn.Linear(8, 8), Owner()), torch.randn(1, 8), {
+                     "aten": "aten node 'cumprod' (call_function aten.cumprod.default) in module '1' (Owner): "}),
+                 (Outer(), torch.randn(1, 8), {
                      "fx": "fx node 'cumprod' (call_function cumprod) in module 'block.1' (Inner): function ",
                      "aten": "aten node 'cumprod' (call_function aten.cumprod.default) in module 'block.1' (Inner): "
                              "ATen op is not supported"}),
