@@ -479,7 +479,8 @@ struct MemoryPlacementPass
   }
 
   /// The pass places the functions of the module it runs on; say so for
-  /// nested modules' functions rather than skip them silently.
+  /// nested modules' and other containers' functions rather than skip them
+  /// silently.
   void warnAboutNestedModules() {
     for (auto nested : getOperation().getOps<ModuleOp>())
       if (llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
@@ -491,6 +492,22 @@ struct MemoryPlacementPass
                "on: unless the pipeline runs it on the nested module too "
                "(builtin.module(builtin.module(egrl-memory-placement))), they "
                "stay unplaced";
+    // Other containers (a gpu.module) hold kernels the pass does not see.
+    for (Operation &op : getOperation().getBody()->getOperations()) {
+      if (isa<func::FuncOp, ModuleOp>(op))
+        continue;
+      bool holdsBodies = false;
+      op.walk([&](func::FuncOp f) { holdsBodies |= !f.isExternal(); });
+      if (!holdsBodies)
+        continue;
+      auto symbol =
+          op.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+      emitWarning(op.getLoc())
+          << "egrl: the functions inside '" << op.getName() << "'"
+          << (symbol ? " @" + symbol.getValue().str() : std::string())
+          << " are not placed: the pass places the func.func ops of the "
+             "module it runs on";
+    }
   }
 
   /// Searches (or reads, with keep) one function's placement, in the room

@@ -153,6 +153,10 @@
 // RUN: not egrl-opt %t.nested.mlir --egrl-memory-placement -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: warning: egrl: the functions of nested module @inner are not placed by this pass, which places the module it runs on: unless the pipeline runs it on the nested module too (builtin.module(builtin.module(egrl-memory-placement))), they stay unplaced
 // NESTED: error: egrl-memory-placement: the module has no func.func with a body to place
+// So are a gpu.module's kernels (they were skipped without a word).
+// RUN: egrl-opt %S/../Inputs/gpu-module.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPUMODULE
+// GPUMODULE: gpu-module.mlir:3:1: warning: egrl: the functions inside 'gpu.module' @kernels are not placed: the pass places the func.func ops of the module it runs on
+// GPUMODULE: remark: egrl: placed 1 nodes of @outer
 
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
