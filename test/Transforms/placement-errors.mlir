@@ -156,7 +156,7 @@
 // So are a gpu.module's kernels (they were skipped without a word).
 // RUN: egrl-opt %S/../Inputs/gpu-module.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPUMODULE
 // GPUMODULE: gpu-module.mlir:3:1: warning: egrl: the functions inside 'gpu.module' @kernels are not placed: the pass places the func.func ops of the module it runs on
-// GPUMODULE: remark: egrl: placed 1 nodes of @outer
+// GPUMODULE: remark: egrl: placed 1 node of @outer
 
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY
