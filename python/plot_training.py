@@ -25,8 +25,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def read(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+    try:
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+    except OSError as e:
+        sys.exit(f"plot_training.py: error: cannot read {path}: {e.strerror} (egrl-train --curves=PREFIX writes "
+                 "PREFIX-graphs.csv and PREFIX-losses.csv)")
 
 
 def main(argv):
