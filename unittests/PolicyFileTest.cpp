@@ -158,6 +158,27 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
             std::string::npos)
       << message;
 
+  // A name given twice left another tensor at its initial values, silently.
+  json named = document;
+  named["parameters"][1]["name"] = named["parameters"][0]["name"];
+  named["parameters"][1]["shape"] = named["parameters"][0]["shape"];
+  named["parameters"][1]["values"] = named["parameters"][0]["values"];
+  message = errorOf(parsePolicyFile(named.dump(), "p.json"));
+  EXPECT_NE(message.find("p.json: corrupt policy file: parameter tensor '" +
+                         document["parameters"][0]["name"].get<std::string>() +
+                         "' is given twice"),
+            std::string::npos)
+      << message;
+
+  // A wrong element of a list is named.
+  json wrongValue = document;
+  wrongValue["parameters"][0]["values"][2] = nullptr;
+  message = errorOf(parsePolicyFile(wrongValue.dump(), "p.json"));
+  EXPECT_NE(message.find("\"parameters[0].values[2]\" must be a number, not "
+                         "null"),
+            std::string::npos)
+      << message;
+
   json truncated = document;
   truncated["parameters"][1]["values"].erase(
       truncated["parameters"][1]["values"].begin());

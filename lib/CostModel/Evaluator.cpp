@@ -95,6 +95,15 @@ egrl::createLocalEvaluator(llvm::StringRef name, const Problem &problem,
       return external.takeError();
     return std::unique_ptr<Evaluator>(std::move(*external));
   }
+  if (llvm::Error err = checkEvaluatorName(name))
+    return std::move(err);
+  llvm_unreachable("checkEvaluatorName accepts only the names above");
+}
+
+llvm::Error egrl::checkEvaluatorName(llvm::StringRef name) {
+  if (llvm::is_contained(evaluatorNames(), name) ||
+      name.starts_with(ExternalEvaluator::prefix))
+    return llvm::Error::success();
   std::string known;
   for (llvm::StringRef n : evaluatorNames())
     known += (known.empty() ? "" : ", ") + n.str();

@@ -372,7 +372,7 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                   graph.nodes[i].name + "'");
   }
   if (llvm::Error err = graph.verify())
-    return std::move(err);
+    return fail(llvm::toString(std::move(err)));
   return graph;
 }
 

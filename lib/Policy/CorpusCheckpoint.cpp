@@ -178,7 +178,8 @@ llvm::Error restoreGraph(const json &entry, unsigned maxElites,
           " pairs of levels below " + llvm::Twine(problem.numLevels()));
     if (!finiteAtLeast(e.at("reward"), -1e300) ||
         !finiteAtLeast(e.at("latency"), 0))
-      return corrupt("an elite's reward and latency must be finite");
+      return corrupt("an elite's reward must be a finite number and its "
+                     "latency a finite number of at least 0");
     graph.elites.push_back({std::move(*placement), e.at("reward").get<double>(),
                             e.at("latency").get<double>()});
   }

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <set>
 #include <sstream>
 
 using namespace egrl;
@@ -568,10 +569,15 @@ GnnPolicy::importParameters(llvm::ArrayRef<ParameterTensor> tensors) {
   if (tensors.size() != named.size())
     return fail("has " + llvm::Twine(tensors.size()) +
                 " parameter tensors, the network " + llvm::Twine(named.size()));
+  // As many tensors as the network, each named once: a name given twice
+  // would leave another tensor at its initial values.
+  std::set<std::string> seen;
   for (const ParameterTensor &tensor : tensors) {
     torch::Tensor *param = named.find(tensor.name);
     if (!param)
       return fail("unknown parameter tensor '" + tensor.name + "'");
+    if (!seen.insert(tensor.name).second)
+      return fail("parameter tensor '" + tensor.name + "' is given twice");
     std::vector<int64_t> want(param->sizes().begin(), param->sizes().end());
     auto shapeText = [](llvm::ArrayRef<int64_t> shape) {
       std::string text = "[";

@@ -71,10 +71,31 @@ template <typename T> T as(const json &value, const std::string &name) {
     } catch (const json::type_error &) {
     }
   }
+  auto shown = [](const json &v) {
+    return v.is_primitive() ? v.dump()
+           : v.is_array()   ? std::string("a list")
+                            : std::string("an object");
+  };
+  // A list of the wrong elements: name the first wrong one.
+  if constexpr (!std::is_arithmetic_v<T> && !std::is_same_v<T, std::string>)
+    if (value.is_array())
+      for (size_t i = 0; i < value.size(); ++i) {
+        const json &element = value[i];
+        constexpr bool strings = std::is_same_v<T, std::vector<std::string>>;
+        constexpr bool integers = std::is_same_v<T, std::vector<int64_t>>;
+        bool wrong = strings    ? !element.is_string()
+                     : integers ? !element.is_number_integer()
+                                : !element.is_number();
+        if (wrong)
+          throw FieldError("\"" + name + "[" + std::to_string(i) +
+                           "]\" must be " +
+                           (strings    ? "a string"
+                            : integers ? "an integer"
+                                       : "a number") +
+                           ", not " + shown(element));
+      }
   throw FieldError("\"" + name + "\" must be " + kindOf<T>() + ", not " +
-                   (value.is_primitive() ? value.dump()
-                    : value.is_array()   ? std::string("a list")
-                                         : std::string("an object")));
+                   shown(value));
 }
 
 /// The member `key` of `object` (called `where` in messages).

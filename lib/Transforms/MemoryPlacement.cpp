@@ -650,8 +650,9 @@ struct MemoryPlacementPass
             << "egrl: " << strategy << ": " << entry.result.caveat;
       if (settings.seedFrom != SeedFrom::None && entry.result.seeded.empty())
         emitWarning(func.getLoc())
-            << "egrl: " << strategy << " takes no seeds: seed-from=" << seedFrom
-            << " has no effect";
+            << "egrl: " << strategy
+            << (strategy == "policy" ? " without budget=" : "")
+            << " takes no seeds: seed-from=" << seedFrom << " has no effect";
       if (entry.remeasureFailed)
         emitError(func.getLoc())
             << "egrl-memory-placement: " << entry.result.stopped

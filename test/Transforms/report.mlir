@@ -45,6 +45,9 @@
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS
 // PROGRESS: egrl: generation 1, {{[0-9]+}}/60 evaluations, best {{[0-9.]+}}x native, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=anneal budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ANNEAL
+// egrl-bench's lines say which run they belong to.
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=60 --seeds=2 --progress 2>&1 >/dev/null | FileCheck %s --check-prefix=PROGRESS-BENCH
+// PROGRESS-BENCH: mlp anneal budget 60 seed 1: 2/60 evaluations
 // PROGRESS-ANNEAL: anneal: 2/60 evaluations, best {{[0-9.]+}} us, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
 // QUIET-NOT: evaluations,

@@ -66,9 +66,13 @@ EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
                   cl::desc("Graph nodes of .mlir models: 'fused' (the "
                            "default) or 'op'"),
                   cl::cat(category)),
-      function("function", cl::init(""),
-               cl::desc("Function to use in MLIR files with several"),
-               cl::cat(category)),
+      function(
+          "function", cl::init(""),
+          cl::desc(
+              "The function to use in every MLIR model (each must have it; "
+              "needed for a module of several; a graph JSON holds "
+              "one graph)"),
+          cl::cat(category)),
       retries("retries", cl::init(0),
               cl::desc("external: evaluators: restart a command that died or "
                        "timed out, and send the placement again, up to N "
@@ -91,6 +95,8 @@ egrl::tools::resolveSetup(const EvaluationOptions &options) {
   if (auto sim = SimConfig::fromTarget(setup.chip); !sim)
     return sim.takeError();
   setup.evaluatorName = options.evaluator;
+  if (llvm::Error err = checkEvaluatorName(setup.evaluatorName))
+    return error("--evaluator: " + llvm::toString(std::move(err)));
   if (options.retries > EvaluatorOptions::kMaxRetries)
     return error("--retries must be at most " +
                  llvm::Twine(EvaluatorOptions::kMaxRetries));

@@ -391,7 +391,10 @@ std::string benchModel(tools::ModelInstance &instance,
         context.options.seedFrom = seedFromKind;
         context.options.modelPlans = modelPlans;
         context.options.progress = progress;
-        context.options.progressLabel = search->name().str();
+        // Several models, strategies and seeds print progress: say whose.
+        context.options.progressLabel = model + " " + search->name().str() +
+                                        " budget " + std::to_string(budget) +
+                                        " seed " + std::to_string(seed);
         context.options.policyFile = policyFile;
         context.options.repeats = std::max(1u, unsigned(repeats));
         auto start = std::chrono::steady_clock::now();
@@ -617,6 +620,10 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       {"runs", std::move(all)}};
   if (placements)
     document["graphs"] = results.graphs;
+  // Which policy file the policy runs placed with, as the pass's report says.
+  if (llvm::any_of(results.runs,
+                   [](const Run &run) { return run.strategy == "policy"; }))
+    document["policy"] = policyFile.getValue();
   llvm::SmallString<256> jsonPath(outDir), csvPath(outDir), pngPath(outDir);
   llvm::sys::path::append(jsonPath, "bench.json");
   llvm::sys::path::append(csvPath, "bench.csv");

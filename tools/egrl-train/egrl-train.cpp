@@ -233,6 +233,19 @@ Corpus loadCorpus(const tools::EvaluationSetup &setup) {
       std::string why = llvm::toString(model.takeError());
       die(llvm::StringRef(why).starts_with(file) ? why : file + ": " + why);
     }
+    // A graph JSON keeps the granularity it was printed at, whatever
+    // --granularity says; the policy file records the flag, so they agree.
+    const std::string &granularity = (*model)->graph->granularity;
+    if (granularity != evaluation.granularity.getValue())
+      die(file + ": a graph at '" + granularity +
+          "' granularity (its JSON), and --granularity=" +
+          evaluation.granularity.getValue() +
+          ": a policy learns one granularity, which its file records (print "
+          "the graph again with --egrl-print-graph=\"granularity=" +
+          evaluation.granularity.getValue() +
+          " json=true\", or give "
+          "--granularity=" +
+          granularity + ")");
     corpus.push_back(std::move(*model));
   }
   return corpus;
@@ -376,22 +389,33 @@ bool trainRounds(CorpusTrainer &trainer, uint64_t roundCost,
                  const std::function<double()> &seconds) {
   auto lastProgress = std::chrono::steady_clock::now();
   const uint64_t startEvaluations = trainer.totalEvaluations();
+  // What holds this run's state: the checkpoint it resumed from, then the
+  // last one it wrote (a file at the checkpoint path may be another run's).
+  std::string lastCheckpoint = resume;
+  uint64_t lastCheckpointRound = trainer.rounds();
   while (trainer.totalEvaluations() + roundCost <= budget) {
     llvm::Error err = trainer.trainRound();
     if (int signal = stopSignal()) {
       llvm::consumeError(std::move(err));
       llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
                    << " in round " << trainer.rounds() << "; no policy written";
-      if (checkpointEvery > 0 && llvm::sys::fs::exists(checkpointFile))
-        llvm::errs() << "; resume from the last checkpoint with --resume="
-                     << checkpointFile;
+      if (!lastCheckpoint.empty())
+        llvm::errs() << "; resume from round " << lastCheckpointRound
+                     << " with --resume=" << lastCheckpoint;
+      else if (checkpointEvery > 0)
+        llvm::errs() << "; no checkpoint was written (the first comes after "
+                        "round "
+                     << checkpointEvery << ")";
       llvm::errs() << "\n";
       return false;
     }
     if (err)
       die(llvm::toString(std::move(err)));
-    if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0)
+    if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0) {
       writeFile(checkpointFile, trainer.checkpointText(seconds()));
+      lastCheckpoint = checkpointFile;
+      lastCheckpointRound = trainer.rounds();
+    }
 
     auto now = std::chrono::steady_clock::now();
     if (!progress || now - lastProgress < std::chrono::duration<double>(
@@ -452,8 +476,21 @@ static int trainMain(int argc, char **argv) {
         llvm::Twine(roundCost) + " evaluations a round (--batch + 1 each)");
   // Training time counts native's measurements and the seeds' planning.
   const auto start = std::chrono::steady_clock::now();
-  if (llvm::Error err = trainer.measureNative())
-    die(llvm::toString(std::move(err)));
+  // Ctrl-C or SIGTERM cut the round short (its searches stop at their next
+  // evaluation, a seed's CBC solve at its next check): nothing of it is
+  // kept, and the last checkpoint is what a --resume goes on from. A second
+  // signal ends the process at once.
+  InterruptScope interruptible;
+  llvm::Error measured = trainer.measureNative();
+  if (int signal = stopSignal()) {
+    llvm::consumeError(std::move(measured));
+    llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
+                 << " while measuring native and planning the seeds; no "
+                    "policy written\n";
+    return 1;
+  }
+  if (measured)
+    die(llvm::toString(std::move(measured)));
   for (const std::string &caveat : trainer.seedCaveats())
     llvm::WithColor::warning(llvm::errs(), "egrl-train")
         << caveat
@@ -482,10 +519,6 @@ static int trainMain(int argc, char **argv) {
                                          start)
                .count();
   };
-  // Ctrl-C or SIGTERM cut the round short (its searches stop at their next
-  // evaluation): nothing of it is kept, and the last checkpoint is what a
-  // --resume goes on from. A second signal ends the process at once.
-  InterruptScope interruptible;
   if (!trainRounds(trainer, roundCost, checkpointFile, seconds))
     return 1;
   if (trainer.rounds() == 0)

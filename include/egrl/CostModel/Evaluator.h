@@ -78,6 +78,10 @@ double reward(const EvalResult &result, double referenceLatency,
 
 /// Names accepted by createEvaluator(), besides `external:COMMAND`.
 llvm::ArrayRef<llvm::StringRef> evaluatorNames();
+
+/// An error naming the known evaluators unless createEvaluator() knows
+/// `name`: tools check their option once, before any model loads.
+llvm::Error checkEvaluatorName(llvm::StringRef name);
 /// How an evaluator copes with a flaky device.
 struct EvaluatorOptions {
   /// `external:` only: how many times a command that died or did not answer
