@@ -244,8 +244,8 @@ TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {
   EXPECT_EQ(messageWith([](json &d) {
               d["corpus"] = {"a", 1};
             }),
-            "p.json: corrupt policy file: \"corpus\" must be a list of "
-            "strings, not a list");
+            "p.json: corrupt policy file: \"corpus[1]\" must be a string, "
+            "not 1");
   EXPECT_EQ(messageWith([](json &d) { d["gnn"]["conditioned"] = "yes"; }),
             "p.json: corrupt policy file: \"gnn.conditioned\" must be true or "
             "false, not \"yes\"");
