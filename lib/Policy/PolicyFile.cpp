@@ -165,6 +165,10 @@ std::string egrl::policyFileText(const GnnPolicy &policy,
                                          ? ordered()
                                          : ordered(metadata.simTarget)},
                       {"evaluator", metadata.evaluator}};
+  if (!metadata.targetDigest.empty())
+    document["target_digest"] = metadata.targetDigest;
+  if (!metadata.simTargetDigest.empty())
+    document["sim_target_digest"] = metadata.simTargetDigest;
   if (metadata.granularity != "fused")
     document["granularity"] = metadata.granularity;
   document["corpus"] = metadata.corpus;
@@ -264,6 +268,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     if (!member(document, "sim_target").is_null())
       meta.simTarget = read<std::string>(document, "sim_target");
     meta.evaluator = read<std::string>(document, "evaluator");
+    meta.targetDigest =
+        readOr<std::string>(document, "target_digest", std::string());
+    meta.simTargetDigest =
+        readOr<std::string>(document, "sim_target_digest", std::string());
     meta.granularity =
         readOr<std::string>(document, "granularity", std::string("fused"));
     if (meta.granularity != "fused" && meta.granularity != "op")

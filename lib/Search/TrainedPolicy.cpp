@@ -28,17 +28,31 @@ namespace {
 /// target's sizes), but placing it with no search is a transfer across
 /// chips, which the user should know of rather than take for the policy's
 /// own chip; refined, the result is a search on this chip. Chips are told
-/// apart by name: a copy under another name counts. Empty on its own chip.
+/// apart by name (a copy under another name counts) and, where the file
+/// records them, by digest (a file edited under the same name counts too).
+/// Empty on its own chip.
 std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
-                            const std::string &measuredOn) {
+                            const Target &measured) {
+  const std::string &measuredOn = measured.name;
   const std::string &trainedOn =
       meta.simTarget.empty() ? meta.target : meta.simTarget;
+  const std::string &trainedOnDigest =
+      meta.simTarget.empty() ? meta.targetDigest : meta.simTargetDigest;
   // Levels named otherwise say another chip too, even under one target name
   // (a policy file whose levels were renamed).
   std::string policyLevels = llvm::join(meta.levels, ", ");
   bool sameLevels = policyLevels == target.levelNames();
-  if (meta.target == target.name && trainedOn == measuredOn && sameLevels)
-    return "";
+  if (meta.target == target.name && trainedOn == measuredOn && sameLevels) {
+    bool edited =
+        (!meta.targetDigest.empty() && meta.targetDigest != target.digest()) ||
+        (!trainedOnDigest.empty() && trainedOnDigest != measured.digest());
+    if (!edited)
+      return "";
+    return "the policy was trained for a chip named " + trainedOn +
+           " whose description differs from this one's (an edited file "
+           "under the same name?): if that is another chip, a transfer "
+           "across chips (budget=N refines it on this one)";
+  }
   auto levels = [&](const std::string &names) {
     return sameLevels ? std::string() : " (levels " + names + ")";
   };
@@ -108,9 +122,8 @@ public:
       tracker.evaluate(placement);
       result = tracker.finish();
       result.detail = "no search; policy " + trained;
-      result.caveat =
-          otherChipCaveat(loaded.metadata, problem.target(),
-                          context.evaluator.problem().target().name);
+      result.caveat = otherChipCaveat(loaded.metadata, problem.target(),
+                                      context.evaluator.problem().target());
       // Nodes of another granularity are not the nodes it learned on.
       if (problem.graph().granularity != loaded.metadata.granularity)
         result.caveat += (result.caveat.empty() ? "" : "; ") +

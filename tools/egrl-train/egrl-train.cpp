@@ -257,6 +257,9 @@ void savePolicy(const CorpusTrainer &trainer,
   PolicyMetadata metadata;
   metadata.levels = trainer.levelNames();
   metadata.target = setup.chip.name;
+  metadata.targetDigest = setup.chip.digest();
+  if (setup.simChip)
+    metadata.simTargetDigest = setup.simChip->digest();
   if (setup.simChip)
     metadata.simTarget = setup.simChip->name;
   metadata.evaluator = setup.evaluatorName;

@@ -47,6 +47,10 @@ struct PolicyMetadata {
   /// The chip it was measured on when not `target`; empty for none.
   std::string simTarget;
   std::string evaluator;
+  /// Target::digest() of `target` and of the sim-target: a chip file edited
+  /// under the same name is another chip. Empty in files written before
+  /// they were recorded (2026-12-06), which are told apart by name only.
+  std::string targetDigest, simTargetDigest;
   /// The granularity of the graphs it was trained on ("fused" or "op");
   /// written only when not fused, so other files keep their bytes.
   std::string granularity = "fused";
