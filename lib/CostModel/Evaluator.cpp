@@ -65,6 +65,17 @@ llvm::ArrayRef<llvm::StringRef> egrl::evaluatorNames() {
   return names;
 }
 
+/// The error for an evaluator name createLocalEvaluator does not know.
+static llvm::Error unknownEvaluator(llvm::StringRef name) {
+  std::string known;
+  for (llvm::StringRef n : evaluatorNames())
+    known += (known.empty() ? "" : ", ") + n.str();
+  known += ", external:COMMAND";
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "unknown evaluator '%s' (known: %s)",
+                                 name.str().c_str(), known.c_str());
+}
+
 llvm::Expected<std::unique_ptr<Evaluator>>
 egrl::createEvaluator(llvm::StringRef name, const Problem &problem,
                       const EvaluatorOptions &options) {
@@ -95,22 +106,14 @@ egrl::createLocalEvaluator(llvm::StringRef name, const Problem &problem,
       return external.takeError();
     return std::unique_ptr<Evaluator>(std::move(*external));
   }
-  if (llvm::Error err = checkEvaluatorName(name))
-    return std::move(err);
-  llvm_unreachable("checkEvaluatorName accepts only the names above");
+  return unknownEvaluator(name);
 }
 
 llvm::Error egrl::checkEvaluatorName(llvm::StringRef name) {
   if (llvm::is_contained(evaluatorNames(), name) ||
       name.starts_with(ExternalEvaluator::prefix))
     return llvm::Error::success();
-  std::string known;
-  for (llvm::StringRef n : evaluatorNames())
-    known += (known.empty() ? "" : ", ") + n.str();
-  known += ", external:COMMAND";
-  return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                 "unknown evaluator '%s' (known: %s)",
-                                 name.str().c_str(), known.c_str());
+  return unknownEvaluator(name);
 }
 
 llvm::Expected<Target> egrl::loadSimTarget(llvm::StringRef nameOrPath,

@@ -258,10 +258,10 @@ void savePolicy(const CorpusTrainer &trainer,
   metadata.levels = trainer.levelNames();
   metadata.target = setup.chip.name;
   metadata.targetDigest = setup.chip.digest();
-  if (setup.simChip)
-    metadata.simTargetDigest = setup.simChip->digest();
-  if (setup.simChip)
+  if (setup.simChip) {
     metadata.simTarget = setup.simChip->name;
+    metadata.simTargetDigest = setup.simChip->digest();
+  }
   metadata.evaluator = setup.evaluatorName;
   metadata.granularity = evaluation.granularity;
   metadata.corpus = trainer.graphNames();
