@@ -1372,4 +1372,171 @@ TEST(EvaluationTracker, HistoryHoldsValidPlacementsOnlyAndNeverRises) {
   EXPECT_DOUBLE_EQ(result.result.latency, 1.5);
 }
 
+/// Placements that differ (node 0's output level counts up) for scripted
+/// tests of the tracker.
+std::vector<Placement> distinctPlacements(const Problem &problem,
+                                          unsigned count) {
+  std::vector<Placement> out;
+  for (unsigned k = 0; k < count; ++k) {
+    Placement p(problem.numNodes(), problem.slowestLevel());
+    for (unsigned i = 0; i < problem.numNodes() && i < 8; ++i)
+      p[i].output = (k >> i) & 1 ? 0 : problem.slowestLevel();
+    out.push_back(p);
+  }
+  return out;
+}
+
+TEST(EvaluationTracker, RepeatsConfirmTheBatchsFastestNotTheFirst) {
+  // Re-measurements went to each placement that was fastest so far in
+  // index order: random's one batch crowned its first draw (the budget then
+  // had no room for the faster ones), and a search seeded from the model
+  // returned native when its budget was a few evaluations past the seeds.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  std::vector<Placement> batch = distinctPlacements(problem, 4);
+  // A deterministic chip: each placement always measures the same.
+  ScriptedEvaluator scripted(problem, {{5.0, true, 0},
+                                       {3.0, true, 0},
+                                       {4.0, true, 0},
+                                       {2.0, true, 0},
+                                       {2.0, true, 0},
+                                       {2.0, true, 0}});
+  SearchContext context{problem, model, scripted, {}};
+  context.options.budget = 6;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  EXPECT_EQ(tracker.remaining(), 4u);
+  tracker.evaluateBatch(batch);
+  SearchResult result = tracker.finish();
+  EXPECT_EQ(result.evaluations, 6u);
+  EXPECT_TRUE(result.placement == batch[3]);
+  EXPECT_DOUBLE_EQ(result.result.latency, 2.0);
+  EXPECT_EQ(result.measurements.size(), 3u);
+  // Crowned once its K measurements were in: after the batch and two more.
+  ASSERT_EQ(result.history.size(), 1u);
+  EXPECT_EQ(result.history[0].evaluations, 6u);
+  llvm::ArrayRef<EvalResult> judged = tracker.judgedLast();
+  ASSERT_EQ(judged.size(), 4u);
+  EXPECT_DOUBLE_EQ(judged[0].latency, 5.0);
+  EXPECT_DOUBLE_EQ(judged[3].latency, 2.0);
+}
+
+TEST(EvaluationTracker, AnIncumbentMeasuredAgainKeepsItsMedian) {
+  // ea samples its elites again: each lucky measurement of the incumbent
+  // started a new median of K, and the luckiest such median among dozens of
+  // measurements of one placement was reported.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  Placement p = distinctPlacements(problem, 2)[1];
+  ScriptedEvaluator scripted(problem, {{10.0, true, 0},
+                                       {11.0, true, 0},
+                                       {12.0, true, 0},
+                                       {6.0, true, 0},
+                                       {6.0, true, 0},
+                                       {6.0, true, 0}});
+  SearchContext context{problem, model, scripted, {}};
+  context.options.budget = 6;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  tracker.evaluate(p);
+  EXPECT_EQ(tracker.used(), 3u);
+  tracker.evaluate(p);
+  // Judged by its median, not measured again.
+  EXPECT_EQ(tracker.used(), 4u);
+  EXPECT_DOUBLE_EQ(tracker.judgedLast().front().latency, 11.0);
+  SearchResult result = tracker.finish();
+  EXPECT_DOUBLE_EQ(result.result.latency, 11.0);
+  EXPECT_EQ(result.measurements, (std::vector<double>{10.0, 11.0, 12.0}));
+  EXPECT_EQ(result.history.size(), 1u);
+}
+
+/// Answers `answers` measurements of the model's, then fails as an external
+/// command that died does: infinite latencies and a failure().
+class DyingEvaluator : public Evaluator {
+public:
+  DyingEvaluator(const AnalyticalModel &model, uint64_t answers)
+      : Evaluator(model.problem()), model(model), answers(answers) {}
+  llvm::StringRef name() const override { return "dying"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    if (++calls > answers)
+      return {std::numeric_limits<double>::infinity(), false, 0};
+    return model.evaluate(placement);
+  }
+  std::string failure() const override {
+    return calls > answers ? "exited with status 139" : "";
+  }
+  mutable std::atomic<uint64_t> calls{0};
+
+private:
+  const AnalyticalModel &model;
+  uint64_t answers;
+};
+
+TEST(EvaluationTracker, AFailedReMeasurementIsNotAMeasurement) {
+  // A chip that died while an incumbent was re-measured had the failed
+  // request counted as a measurement ("median of 3, ... to inf s", a null
+  // in measurements_s) and the dead chip asked again for every later
+  // incumbent of the batch (34 evaluations reported, 14 answered).
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  for (const char *name : {"random", "ea", "anneal", "egrl"})
+    for (uint64_t answers : {1u, 2u, 14u, 40u}) {
+      DyingEvaluator dying(model, answers);
+      SearchContext context{problem, model, dying, {}};
+      context.options.budget = 100;
+      context.options.repeats = 3;
+      SearchResult result = test::runSearch(name, context);
+      EXPECT_EQ(result.evaluations, answers) << name << " " << answers;
+      EXPECT_TRUE(result.evaluatorFailed) << name << " " << answers;
+      for (double l : result.measurements)
+        EXPECT_TRUE(std::isfinite(l)) << name << " " << answers;
+      EXPECT_TRUE(std::isfinite(result.result.latency))
+          << name << " " << answers;
+      if (result.history.empty())
+        continue;
+      EXPECT_LE(result.history.back().evaluations, answers) << name;
+      for (const GenerationPoint &g : result.generations)
+        EXPECT_LE(g.evaluations, answers) << name << " " << answers;
+    }
+}
+
+TEST(EvaluationTracker, SeededSearchesKeepTheFastestSeedUnderRepeats) {
+  // With seed-from=portfolio, repeats=3 and a budget a few past the seeds,
+  // searches returned native: the budget went on re-measuring each seed
+  // that was the fastest so far.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(40, 2);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  SearchContext planning{problem, model, model, {}};
+  planning.options.seedFrom = SeedFrom::Portfolio;
+  auto plans = planModelSeeds(planning);
+  ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
+  auto planned =
+      std::make_shared<const std::vector<SeedPlacement>>(std::move(*plans));
+  double fastestSeed = model.evaluate(nativePlacement(problem)).latency;
+  for (SeedPlacement plan : *planned) {
+    rectify(problem, plan.placement);
+    fastestSeed = std::min(fastestSeed, model.evaluate(plan.placement).latency);
+  }
+  size_t seeds = planned->size() + 1;
+  for (const char *name : {"random", "ea", "anneal", "egrl"})
+    for (uint64_t budget = 3; budget <= seeds + 3; ++budget) {
+      SearchContext context{problem, model, model, {}};
+      context.options.budget = budget;
+      context.options.repeats = 3;
+      context.options.seedFrom = SeedFrom::Portfolio;
+      context.options.modelPlans = planned;
+      SearchResult result = test::runSearch(name, context);
+      if (budget >= seeds + 2)
+        EXPECT_LE(result.result.latency, fastestSeed) << name << " " << budget;
+    }
+}
+
 } // namespace

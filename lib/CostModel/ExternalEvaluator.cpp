@@ -262,9 +262,16 @@ llvm::Error ExternalEvaluator::waitFor(short events, Clock::time_point deadline,
                                      llvm::Twine(std::strerror(errno)));
     char seconds[32];
     std::snprintf(seconds, sizeof(seconds), "%g", timeoutSeconds);
-    return llvm::createStringError("external evaluator '" + command +
-                                   "' did not " + doing + " within " + seconds +
-                                   " s (EGRL_EXTERNAL_TIMEOUT)");
+    // The usual cause of no answer: a program writing to a pipe buffers its
+    // output (Python, C stdio) until it exits.
+    bool reading = events == POLLIN;
+    return llvm::createStringError(
+        "external evaluator '" + command + "' did not " + doing + " within " +
+        seconds + " s (EGRL_EXTERNAL_TIMEOUT)" +
+        (reading ? "; does it flush its output after each line? (into a "
+                   "pipe, Python and C stdio buffer it: print(..., "
+                   "flush=True), fflush(stdout))"
+                 : ""));
   }
 }
 

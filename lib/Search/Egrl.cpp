@@ -170,18 +170,6 @@ enum Purpose : unsigned {
 constexpr unsigned kMaxStaleGenerations = 50;
 constexpr unsigned kStaleShare = 8;
 
-/// Identifies what an evaluator measures: the weight level of a node
-/// without weights does not matter.
-std::string placementKey(const Problem &problem, const Placement &placement) {
-  std::string key(size_t(placement.size()) * 2, '\0');
-  for (unsigned i = 0; i < placement.size(); ++i) {
-    key[2 * i] = char(problem.hasWeights(i) ? placement[i].weights
-                                            : problem.slowestLevel());
-    key[2 * i + 1] = char(placement[i].output);
-  }
-  return key;
-}
-
 /// Makes `placement` fit the chip the way `anneal` makes room: the tensors
 /// it moved to a faster level than `from` stay, and up to `maxEvictions`
 /// random other residents of those levels move one level slower, one at a

@@ -95,9 +95,19 @@ EvaluationTracker::EvaluationTracker(const SearchContext &context)
       progress(context, context.options.progressLabel),
       native(nativePlacement(context.problem)) {}
 
+std::string egrl::placementKey(const Problem &problem,
+                               const Placement &placement) {
+  std::string key(size_t(placement.size()) * 2, '\0');
+  for (unsigned i = 0; i < placement.size(); ++i) {
+    key[2 * i] = char(problem.hasWeights(i) ? placement[i].weights
+                                            : problem.slowestLevel());
+    key[2 * i + 1] = char(placement[i].output);
+  }
+  return key;
+}
+
 EvalResult EvaluationTracker::evaluate(const Placement &placement) {
   EvalResult result = context.evaluator.evaluate(placement);
-  judged.clear();
   record(placement, result);
   return result;
 }
@@ -109,17 +119,11 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   // recording in index order keeps the outcome independent of how.
   std::vector<EvalResult> results = context.evaluator.evaluateBatch(
       placements.take_front(count), context.options.threads);
-  unrecorded = count;
-  judged.clear();
-  for (size_t i = 0; i < count; ++i) {
-    --unrecorded;
-    record(placements[i], results[i]);
-  }
+  record(placements.take_front(count), results);
   return results;
 }
 
-void EvaluationTracker::record(const Placement &placement,
-                               const EvalResult &result) {
+bool EvaluationTracker::countAnswered(const EvalResult &result) {
   ++evaluations;
   // A failed or interrupted evaluator answers what it did not measure with
   // an infinite latency: not a measurement. There is nothing left to search
@@ -128,65 +132,123 @@ void EvaluationTracker::record(const Placement &placement,
   // still have been answered, by other workers.)
   // (A model's own infinity, on rates too small to compute with, is a
   // measurement.)
-  if (!std::isfinite(result.latency)) {
-    std::string failure = context.evaluator.failure();
-    if (stopSignal() != 0 || !failure.empty()) {
-      ++unanswered;
-      if (failedAt == 0) {
-        evaluatorFailure = failure;
-        failedAt = evaluations;
-      }
-    }
+  if (std::isfinite(result.latency))
+    return true;
+  std::string failure = context.evaluator.failure();
+  if (stopSignal() == 0 && failure.empty())
+    return true;
+  ++unanswered;
+  if (failedAt == 0) {
+    evaluatorFailure = failure;
+    failedAt = evaluations;
   }
-  // An invalid placement is only kept until a valid one shows up: the
-  // rectified version of it is what the compiler would run.
-  auto beatsBest = [&](const EvalResult &r) {
-    return !haveBest || (r.valid && !bestResult.valid) ||
-           (r.valid == bestResult.valid && r.latency < bestResult.latency);
-  };
-  judged.push_back(result);
-  // Native measured once is its measurement when repeats is 1; otherwise
-  // only a new best is measured `repeats` times (below).
-  bool isNative =
-      !nativeResult && std::isfinite(result.latency) && placement == native;
-  if (isNative && context.options.repeats <= 1)
-    nativeResult = result;
-  if (!beatsBest(result)) {
-    progress.update(evaluations, haveBest ? bestResult.latency : 0);
+  return false;
+}
+
+// An invalid placement is only kept until a valid one shows up: the
+// rectified version of it is what the compiler would run.
+bool EvaluationTracker::beatsBest(const EvalResult &r) const {
+  return !haveBest || (r.valid && !bestResult.valid) ||
+         (r.valid == bestResult.valid && r.latency < bestResult.latency);
+}
+
+void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
+                               llvm::ArrayRef<EvalResult> results) {
+  judged.assign(results.begin(), results.end());
+  unsigned repeats = context.options.repeats;
+  if (repeats <= 1) {
+    // Every measurement at face value, in order.
+    for (size_t i = 0; i < results.size(); ++i) {
+      bool answered = countAnswered(results[i]);
+      if (!nativeResult && answered && std::isfinite(results[i].latency) &&
+          placements[i] == native)
+        nativeResult = results[i];
+      if (answered && beatsBest(results[i]))
+        crown(placements[i], results[i], {});
+      else
+        progress.update(evaluations, haveBest ? bestResult.latency : 0);
+    }
     return;
   }
-  EvalResult candidate = result;
+  // Repeats K > 1: one measurement does not crown a placement. A placement
+  // measured K times before is judged by that median; of the others, the
+  // batch's fastest is measured until it has K and crowned if its median
+  // beats the incumbent. (Re-measuring every placement that was fastest so
+  // far in index order spent a small budget on the first seeds, and an
+  // incumbent sampled again started a new median each time it was lucky.)
+  std::optional<size_t> fastest;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!countAnswered(results[i]))
+      continue;
+    auto known = confirmed.find(placementKey(context.problem, placements[i]));
+    if (known != confirmed.end()) {
+      judged[i] = known->second;
+      continue;
+    }
+    const EvalResult &r = judged[i];
+    if (!fastest || (r.valid && !judged[*fastest].valid) ||
+        (r.valid == judged[*fastest].valid &&
+         r.latency < judged[*fastest].latency))
+      fastest = i;
+  }
+  if (fastest && beatsBest(judged[*fastest]))
+    confirm(placements[*fastest], judged[*fastest]);
+  // The others that measured faster than the incumbent once are judged no
+  // faster than it, as the result judges them.
+  for (size_t i = 0; i < judged.size(); ++i)
+    if (haveBest && fastest && i != *fastest &&
+        std::isfinite(judged[i].latency) && beatsBest(judged[i]) &&
+        judged[i].valid == bestResult.valid &&
+        !confirmed.count(placementKey(context.problem, placements[i])))
+      judged[i].latency = bestResult.latency;
+  progress.update(evaluations, haveBest ? bestResult.latency : 0);
+}
+
+void EvaluationTracker::confirm(const Placement &placement,
+                                EvalResult &judgedResult) {
+  unsigned repeats = context.options.repeats;
+  EvalResult candidate = judgedResult;
   std::vector<double> measured;
-  if (context.options.repeats > 1 && std::isfinite(result.latency)) {
-    // Measured again, in the budget, leaving room for the rest of a batch.
-    measured.push_back(result.latency);
+  if (std::isfinite(candidate.latency)) {
+    // Measured again, in the budget (less what reserve() holds back).
+    measured.push_back(candidate.latency);
     for (unsigned k = 1;
-         k < context.options.repeats &&
-         evaluations + unrecorded + reserved < context.options.budget &&
+         k < repeats && evaluations + reserved < context.options.budget &&
          !stoppedEarly();
          ++k) {
-      ++evaluations;
-      measured.push_back(context.evaluator.evaluateRepeat(placement, k).latency);
+      EvalResult again = context.evaluator.evaluateRepeat(placement, k);
+      if (!countAnswered(again))
+        break;
+      measured.push_back(again.latency);
     }
     candidate.latency = medianOf(measured);
-    judged.back() = candidate;
-    if (isNative && measured.size() == context.options.repeats &&
-        llvm::all_of(measured, [](double l) { return std::isfinite(l); }))
-      nativeResult = candidate;
+    judgedResult = candidate;
+    if (measured.size() == repeats) {
+      confirmed.emplace(placementKey(context.problem, placement), candidate);
+      if (!nativeResult && placement == native &&
+          llvm::all_of(measured, [](double l) { return std::isfinite(l); }))
+        nativeResult = candidate;
+    }
     if (!beatsBest(candidate))
       return; // A lucky first measurement.
     // Out of budget before its K measurements: it may be lucky, and an
     // incumbent that had its K stays (judged no better than it).
-    if (haveBest && measured.size() < context.options.repeats &&
-        bestMeasurements.size() == context.options.repeats &&
+    if (haveBest && measured.size() < repeats &&
+        bestMeasurements.size() == repeats &&
         candidate.valid == bestResult.valid) {
-      judged.back().latency = bestResult.latency;
+      judgedResult.latency = bestResult.latency;
       return;
     }
   }
+  crown(placement, candidate, std::move(measured));
+}
+
+void EvaluationTracker::crown(const Placement &placement,
+                              const EvalResult &result,
+                              std::vector<double> measured) {
   haveBest = true;
   best = placement;
-  bestResult = candidate;
+  bestResult = result;
   bestMeasurements = std::move(measured);
   double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -194,8 +256,8 @@ void EvaluationTracker::record(const Placement &placement,
   // The history (plots, evaluations-to-target) holds valid placements
   // only, so best-so-far never rises when a valid placement replaces a
   // rectified one that measured faster.
-  if (candidate.valid) {
-    history.push_back({evaluations, candidate.latency, wall});
+  if (result.valid) {
+    history.push_back({used(), result.latency, wall});
     if (context.options.onImprovement)
       context.options.onImprovement(history.back());
   }

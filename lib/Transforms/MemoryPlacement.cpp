@@ -560,7 +560,16 @@ struct MemoryPlacementPass
     AnalyticalModel model(*entry.problem);
     auto evaluatorOr = evaluatorFor(entry);
     if (!evaluatorOr && placed.empty()) {
-      (void)fail(llvm::toString(evaluatorOr.takeError()));
+      // An unknown name is the option's error; a command that does not
+      // start or refuses the graph is said at the function it was to
+      // measure.
+      std::string why = llvm::toString(evaluatorOr.takeError());
+      if (llvm::Error badName = checkEvaluatorName(evaluator)) {
+        llvm::consumeError(std::move(badName));
+        (void)fail(why);
+      } else {
+        emitError(func.getLoc()) << "egrl-memory-placement: " << why;
+      }
       return Next::Fail;
     }
     if (!evaluatorOr) {

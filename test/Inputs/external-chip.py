@@ -31,6 +31,10 @@ if mode == "refuse" or (mode == "refuse-second" and
                         hello["graph"]["name"] == "second"):
     print(json.dumps({"error": "this chip has no %s" % fastest}), flush=True)
     sys.exit(0)
+# silent: never answers, as a script that does not flush its output into a
+# pipe.
+if mode == "silent":
+    time.sleep(60)
 print(json.dumps({"ready": True}), flush=True)
 if mode == "hang":
     time.sleep(60)
@@ -108,6 +112,10 @@ for line in sys.stdin:
             sys.stdout.flush()
             continue
         answer = {"id": request["id"], "latency": (1 + slow) * 1e-6}
+        # drift: each measurement 10% slower than the one before, a chip
+        # whose measurements of one placement differ.
+        if mode == "drift":
+            answer["latency"] *= 1 + 0.1 * answered
         if mode == "invalid":
             answer["valid"] = False
         if mode == "absurd" and answered == 2:  # seconds taken for microseconds, twice over

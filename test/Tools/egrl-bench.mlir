@@ -5,6 +5,11 @@
 // RUN: FileCheck %s --check-prefix=CSV --input-file=%t.dir/bench.csv
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['target']=='toy' and len(d['runs'])==4, d" %t.dir/bench.json
 // History and generations are rows; bench.json names their columns.
+// Native's row is the reference every speed-up is quoted against, measured
+// once: on a chip whose measurements differ (each 10% slower than the last)
+// a second measurement of native read 0.800x "vs native".
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,greedy --repeats=3 --evaluator="external:%python %S/../Inputs/external-chip.py drift" --out=%t.drift 2>/dev/null | FileCheck %s --check-prefix=DRIFT
+// DRIFT: mlp native - 2.4 us 1.000x - 1/1 3
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=40 --target=%S/../Inputs/toy.json --seeds=1 --out=%t.rows > /dev/null 2>&1
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['runs'][0]; assert d['history_fields']==['evaluations','best_latency_s','wall_s'] and d['generation_fields'][-1]=='champion', d; assert r['history'] and all(len(h)==len(d['history_fields']) for h in r['history']), r; assert r['generations'] and all(len(g)==len(d['generation_fields']) for g in r['generations']), r" %t.rows/bench.json
 

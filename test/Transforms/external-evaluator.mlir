@@ -28,7 +28,7 @@
 
 // Every way the command can fail is an error that says what happened.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py refuse'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSE
-// REFUSE: error: egrl-memory-placement: external evaluator '{{.*}} refuse' refused the graph: this chip has no fast
+// REFUSE: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} refuse' refused the graph: this chip has no fast
 // REFUSE-NOT: see current operation
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py exit'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EXIT
@@ -62,6 +62,10 @@
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
+// A command that never answers its first line (a script whose output into a
+// pipe is buffered) is said at the function, with the usual cause.
+// RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py silent'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SILENT
+// SILENT: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} silent' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT); does it flush its output after each line? (into a pipe, Python and C stdio buffer it: print(..., flush=True), fflush(stdout))
 
 // A placement the device says it cannot run is invalid for that reason, not
 // for an overflow egrl repaired.

@@ -322,12 +322,55 @@ std::string benchModel(tools::ModelInstance &instance,
     localSim = std::move(*created);
     sim = localSim.get();
   }
-  // As many measurements as a search's incumbent gets (--repeats).
-  const double native =
-      instance.evaluator->evaluateMedian(nativePlacement(problem), repeats)
-          .latency;
+  // One run of `search` with `budget` and `seed`, timed.
+  auto runOnce =
+      [&](Strategy &search, uint64_t budget, uint64_t seed,
+          const std::shared_ptr<const std::vector<SeedPlacement>> &modelPlans)
+      -> llvm::Expected<Run> {
+    SearchContext context{problem, analytical, *instance.evaluator, {}};
+    // Native's reference is the median of --repeats measurements.
+    context.options.budget = search.budgetFor(budget, repeats);
+    context.options.seed = seed;
+    context.options.threads = threads;
+    context.options.timeLimitSeconds = timeLimit;
+    context.options.seedFrom = seedFromKind;
+    context.options.modelPlans = modelPlans;
+    context.options.progress = progress;
+    // Several models, strategies and seeds print progress: say whose.
+    context.options.progressLabel = model + " " + search.name().str() +
+                                    " budget " + std::to_string(budget) +
+                                    " seed " + std::to_string(seed);
+    context.options.policyFile = policyFile;
+    context.options.repeats = std::max(1u, unsigned(repeats));
+    auto start = std::chrono::steady_clock::now();
+    auto result = search.run(context);
+    if (!result)
+      return result.takeError();
+    Run run{model,  search.name().str(), seed,
+            budget, !search.searches(),  std::move(*result),
+            0};
+    run.wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    return run;
+  };
+  // Native, measured as often as a search's incumbent (--repeats), is the
+  // reference every speed-up is quoted against, and native's row: measured
+  // once, so that on a noisy chip the row reads 1.000x (a second
+  // measurement read 1.107x "vs native").
+  llvm::Expected<std::unique_ptr<Strategy>> nativeStrategy =
+      createStrategy("native");
+  if (!nativeStrategy)
+    return model + ": " + llvm::toString(nativeStrategy.takeError());
+  llvm::Expected<Run> nativeRun =
+      runOnce(**nativeStrategy, budgetList.front(), 0, nullptr);
+  if (!nativeRun)
+    return model + " / native: " + llvm::toString(nativeRun.takeError());
   if (std::string failed = evaluatorFailure(""); !failed.empty())
     return failed;
+  if (!nativeRun->result.stopped.empty())
+    return model + " / native: " + nativeRun->result.stopped;
+  const double native = nativeRun->result.result.latency;
   // Every speed-up is quoted against it.
   if (!(native > 0))
     return model + ": native's latency is 0 on " + setup.chip.name +
@@ -382,39 +425,22 @@ std::string benchModel(tools::ModelInstance &instance,
       const bool searching = search->searchesAt(budget);
       unsigned numSeeds = searching ? seeds : 1;
       for (uint64_t seed = 0; seed < numSeeds; ++seed) {
-        SearchContext context{problem, analytical, *instance.evaluator, {}};
-        // Native's reference is the median of --repeats measurements.
-        context.options.budget = search->budgetFor(budget, repeats);
-        context.options.seed = seed;
-        context.options.threads = threads;
-        context.options.timeLimitSeconds = timeLimit;
-        context.options.seedFrom = seedFromKind;
-        context.options.modelPlans = modelPlans;
-        context.options.progress = progress;
-        // Several models, strategies and seeds print progress: say whose.
-        context.options.progressLabel = model + " " + search->name().str() +
-                                        " budget " + std::to_string(budget) +
-                                        " seed " + std::to_string(seed);
-        context.options.policyFile = policyFile;
-        context.options.repeats = std::max(1u, unsigned(repeats));
-        auto start = std::chrono::steady_clock::now();
-        auto result = search->run(context);
-        if (!result)
+        llvm::Expected<Run> measured =
+            search->name() == "native"
+                ? Run(*nativeRun)
+                : runOnce(*search, budget, seed, modelPlans);
+        if (!measured)
           return model + " / " + search->name().str() + ": " +
-                 llvm::toString(result.takeError());
-        if (!result->stopped.empty())
+                 llvm::toString(measured.takeError());
+        Run run = std::move(*measured);
+        run.budget = budget;
+        if (!run.result.stopped.empty())
           stoppedEarly =
-              model + " / " + search->name().str() + ": " + result->stopped;
+              model + " / " + search->name().str() + ": " + run.result.stopped;
         else if (std::string failed =
                      evaluatorFailure(" / " + search->name().str());
                  !failed.empty())
           return failed;
-        Run run{model,  search->name().str(), seed,
-                budget, !search->searches(),  std::move(*result),
-                0};
-        run.wall = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
         if (sim && sim->config().noiseStddev > 0)
           run.noiseFree = sim->simulate(run.result.placement);
         if (run.strategy == "ilp" && !results.ilpLatency.count(model))

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -191,9 +192,9 @@ public:
   std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
   /// What evaluateBatch() may still measure: the budget left, less what
   /// reserve() holds back, and with repeats K > 1 less the K - 1
-  /// re-measurements a new incumbent of the batch needs (while more than
-  /// that is left), so that the last batch can crown one; a search whose
-  /// batch was cut goes on while the budget is not exhausted.
+  /// re-measurements the batch's new incumbent needs (while more than that
+  /// is left), so that the last batch can crown one; a search whose batch
+  /// was cut goes on while the budget is not exhausted.
   uint64_t remaining() const {
     if (exhausted())
       return 0;
@@ -221,19 +222,37 @@ public:
   bool stoppedEarly() const {
     return stopSignal() != 0 || !evaluatorFailure.empty();
   }
-  uint64_t used() const { return evaluations; }
+  /// Evaluations measured so far (answered: a failed evaluator's unanswered
+  /// requests are not measurements).
+  uint64_t used() const { return evaluations - unanswered; }
   /// The results of the last evaluate() or evaluateBatch() as the tracker
-  /// judged them: a new incumbent's latency is the median of its
-  /// re-measurements (repeats > 1), every other one its measurement. A
-  /// search that keeps its own best compares these, so that it agrees with
-  /// the result on which placement won.
+  /// judged them. With repeats K > 1: a placement measured K times is its
+  /// median, whenever it is measured again; the one placement of a batch
+  /// re-measured to K is its median; any other placement that measured
+  /// faster than the incumbent is judged no faster than it (one
+  /// measurement does not displace K). A search that keeps its own best
+  /// compares these, so that it agrees with the result on which placement
+  /// won.
   llvm::ArrayRef<EvalResult> judgedLast() const { return judged; }
   /// Result with the best placement seen (rectified), its evaluation and
   /// the history.
   SearchResult finish() const;
 
 private:
-  void record(const Placement &placement, const EvalResult &result);
+  /// Records a batch's measurements in index order (the outcome does not
+  /// depend on threads) into `judged`.
+  void record(llvm::ArrayRef<Placement> placements,
+              llvm::ArrayRef<EvalResult> results);
+  /// Counts one evaluation; false when it was not answered (the evaluator
+  /// failed, or a signal), which stops the search.
+  bool countAnswered(const EvalResult &result);
+  bool beatsBest(const EvalResult &result) const;
+  /// With repeats K > 1: measures `placement` until it has K measurements
+  /// (in the budget), judges it by their median, and crowns it if that
+  /// beats the incumbent.
+  void confirm(const Placement &placement, EvalResult &judgedResult);
+  void crown(const Placement &placement, const EvalResult &result,
+             std::vector<double> measured);
 
   const SearchContext &context;
   std::chrono::steady_clock::time_point start;
@@ -243,9 +262,6 @@ private:
   uint64_t failedAt = 0; ///< The evaluation that failed, counting from 1.
   /// Evaluations a failed or interrupted evaluator did not answer.
   uint64_t unanswered = 0;
-  /// Evaluated placements of a batch not yet recorded: re-measurements
-  /// must leave them room in the budget.
-  uint64_t unrecorded = 0;
   uint64_t reserved = 0;          ///< reserve()
   std::vector<EvalResult> judged; ///< judgedLast()
   /// The native placement, and its measurement once it has `repeats`
@@ -257,7 +273,17 @@ private:
   EvalResult bestResult;
   std::vector<double> bestMeasurements;
   std::vector<HistoryPoint> history;
+  /// With repeats K > 1: the placements measured K times (placementKey),
+  /// judged by their median from then on. A search that samples its
+  /// incumbent again (ea's elites) does not get to crown a lucky new median
+  /// of the same placement.
+  std::map<std::string, EvalResult> confirmed;
 };
+
+/// A placement as bytes (each node's weights level, or the slowest level for
+/// nodes without weights, and output level): equal for placements every
+/// evaluator measures alike.
+std::string placementKey(const Problem &problem, const Placement &placement);
 
 /// The placements `options.seedFrom` lets a search start from, each measured
 /// once through `tracker` (counted in the budget), best first: nothing for
