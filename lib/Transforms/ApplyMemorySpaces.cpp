@@ -22,6 +22,7 @@
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLAPPLYMEMORYSPACES
@@ -74,34 +75,40 @@ writersOfBuffers(ModuleOp module) {
 }
 
 /// Storage holding the weight read through `value`: the global itself, or a
-/// buffer a compiler-folded op (a transpose of a constant, which carries no
-/// placement) filled from globals, together with those globals. A global the
-/// program changes (a KV cache) is state that flows in at run time, as the
-/// graph has it, not a weight.
+/// buffer compiler-folded ops (a transpose of a constant, which carries no
+/// placement) filled from globals, together with those globals, however
+/// long the chain (Swin V2's position-bias MLP runs on a constant table:
+/// a chain cut at five ops left its first weights in the default space).
+/// A global the program changes (a KV cache) is state that flows in at run
+/// time, as the graph has it, not a weight.
 void collectWeightStorage(
     Value value,
     const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers,
-    SmallVectorImpl<Operation *> &out, unsigned depth = 0) {
-  Operation *storage = storageOf(value);
-  if (!storage || depth > 4 || loadsMutableGlobal(storage))
-    return;
-  out.push_back(storage);
-  if (isa<memref::GetGlobalOp>(storage))
-    return;
-  // Its writers, through views (a transpose into an expanded view of it).
-  for (Operation *user : writers.lookup(storage)) {
-    auto writer = dyn_cast<DestinationStyleOpInterface>(user);
-    if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
+    SmallVectorImpl<Operation *> &out) {
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  SmallVector<Value> worklist = {value};
+  while (!worklist.empty()) {
+    Operation *storage = storageOf(worklist.pop_back_val());
+    if (!storage || loadsMutableGlobal(storage) || !seen.insert(storage).second)
       continue;
-    // What it reads: its inputs and what its body reads from above (the
-    // table of a lookup with constant indices).
-    llvm::SetVector<Value> inputs;
-    for (OpOperand *input : writer.getDpsInputOperands())
-      inputs.insert(input->get());
-    getUsedValuesDefinedAbove(writer->getRegions(), inputs);
-    for (Value input : inputs)
-      if (isa<MemRefType>(input.getType()))
-        collectWeightStorage(input, writers, out, depth + 1);
+    out.push_back(storage);
+    if (isa<memref::GetGlobalOp>(storage))
+      continue;
+    // Its writers, through views (a transpose into an expanded view of it).
+    for (Operation *user : writers.lookup(storage)) {
+      auto writer = dyn_cast<DestinationStyleOpInterface>(user);
+      if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
+        continue;
+      // What it reads: its inputs and what its body reads from above (the
+      // table of a lookup with constant indices).
+      llvm::SetVector<Value> inputs;
+      for (OpOperand *input : writer.getDpsInputOperands())
+        inputs.insert(input->get());
+      getUsedValuesDefinedAbove(writer->getRegions(), inputs);
+      for (Value input : inputs)
+        if (isa<MemRefType>(input.getType()))
+          worklist.push_back(input);
+    }
   }
 }
 

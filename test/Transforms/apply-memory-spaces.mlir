@@ -122,3 +122,12 @@
 // RUN: egrl-opt %S/../Inputs/mutable-global.mlir --egrl-memory-placement="granularity=op progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=MUTABLE
 // MUTABLE: memref.global "private" constant @{{.*}} : memref<4x4xf32, #egrl.mem<"sram">>
 // MUTABLE: memref.global "private" @kv : memref<4x4xf32> =
+
+// Every global behind a weight computed by a long chain of folded ops takes
+// the weight's level (a chain cut at five ops left the table and the first
+// layer's weight in the default space while the report counted them on chip).
+// RUN: egrl-opt %S/../Inputs/folded-chain.mlir --egrl-memory-placement="strategy=greedy progress=false" --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=CHAIN
+// CHAIN-NOT: warning
+// CHAIN-DAG: memref.global "private" constant @{{.*}} : memref<49x2xf32, #egrl.mem<"sram">> = dense_resource<table>
+// CHAIN-DAG: memref.global "private" constant @{{.*}} : memref<64x2xf32, #egrl.mem<"sram">> = dense_resource<mlp_0_weight>
+// CHAIN-NOT: memref.alloc() {{.*}} : memref<{{[0-9x]+}}xf32>{{$}}
