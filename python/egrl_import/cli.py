@@ -80,9 +80,14 @@ def _require(*names: str) -> str | None:
     return None
 
 
-def _first_sentence(text: str) -> str:
+def _first_sentence(text: str, limit: int = 400) -> str:
+    """The first sentence of an exception's text, cut at a word (with "...") when it is longer than
+    `limit`: the end of a reason often says what failed ("... is not supported")."""
     line = text.splitlines()[0] if text else ""
-    return line.split(". ")[0][:200]
+    sentence = line.split(". ")[0]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0] + " ..."
 
 
 def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool = False) -> None:

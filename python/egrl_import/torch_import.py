@@ -412,7 +412,10 @@ class _FxImporter:
             raise self.fail(f"forward takes more arguments than the {len(self.inputs)} example input(s)")
         t = self.inputs[len(args)]
         if t.dtype not in _DTYPES:
-            raise self.fail(f"input dtype {t.dtype} is not supported")
+            # A boolean mask: the usual case, with a way around it.
+            hint = (" (pass the mask as int64 and turn it into one inside forward with .bool())"
+                    if t.dtype == torch.bool else "")
+            raise self.fail(f"input dtype {t.dtype} is not supported (float32, int64 and int32 are){hint}")
         v = self.em.new_arg(len(args), t.shape, _DTYPES[t.dtype])
         args.append(v)
         self.env[node] = v

@@ -611,6 +611,30 @@ class OpTranslationTest(unittest.TestCase):
             r = import_module(Repeats(2, 1), x, trace=trace, inline_weights=True)
             support.run_numeric(self, r.text, [x.numpy()], [Repeats(2, 1)(x).numpy()])
 
+    def test_boolean_input_is_refused_with_the_way_around_it(self):
+        """A boolean key-padding mask as a forward input: refused on both routes with the dtypes that are
+        supported and how to pass a mask (it said only "input dtype torch.bool is not supported")."""
+        class Masked(nn.Module):
+            def forward(self, x, mask):
+                return x.masked_fill(mask, 0.0)
+
+        x, mask = torch.randn(2, 4), torch.zeros(2, 4, dtype=torch.bool)
+        for trace in ("fx", "aten"):
+            with self.assertRaisesRegex(UnsupportedError, r"input dtype torch.bool is not supported \(float32, "
+                                        r"int64 and int32 are\) \(pass the mask as int64 .*\.bool\(\)\)"):
+                import_module(Masked(), (x, mask), trace=trace)
+
+    def test_long_reasons_are_cut_at_a_word(self):
+        """The fx-to-aten note cut its reason at 200 characters, mid-identifier, before 'is not supported'."""
+        from egrl_import.cli import _first_sentence
+        reason = ("fx node 'f' (call_function f) in module 'features.1.0.attn' (ShiftedWindowAttentionV2): "
+                  "function torchvision.models.swin_transformer._get_relative_position_bias is not supported")
+        self.assertEqual(_first_sentence(reason), reason)
+        long = " ".join(["word"] * 200)
+        cut = _first_sentence(long)
+        self.assertTrue(cut.endswith(" ...") and len(cut) <= 404, cut)
+        self.assertEqual(_first_sentence("First. Second."), "First")
+
     def test_pixel_shuffle_and_unshuffle(self):
         """nn.PixelShuffle / nn.PixelUnshuffle and F.pixel_shuffle / F.pixel_unshuffle on both routes:
         reshape + linalg.transpose + reshape (no arithmetic), with torch's numbers."""
