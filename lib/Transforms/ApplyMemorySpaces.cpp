@@ -319,7 +319,9 @@ struct ApplyMemorySpacesPass
             "insert_slice into an empty tensor, linalg.softmax): "
             "--egrl-prepare-bufferization before --one-shot-bufferize "
             "allocates those in their level, except a concatenation the "
-            "function returns, which keeps the default memory space";
+            "function returns, which keeps the default memory space; inserts "
+            "into a tensor computed from constants only (which no graph node "
+            "writes) keep it too";
   }
 
   /// Buffers left in the default space: a warning, or with require-all an

@@ -295,7 +295,9 @@ def EGRLLowerMemorySpaces : Pass<"egrl-lower-memory-spaces",
 
     That pipeline frees no buffer. Upstream's buffer deallocation
     (`--ownership-based-buffer-deallocation --canonicalize
-    --buffer-deallocation-simplification --bufferization-lower-deallocations`)
+    --buffer-deallocation-simplification --bufferization-lower-deallocations
+    --convert-bufferization-to-memref`, the last for the
+    `bufferization.clone` a returned argument or weight leaves)
     goes before this pass: each `memref.dealloc` of a buffer in a non-zero
     address space then frees it cast back to the default space, as
     `--finalize-memref-to-llvm` allocates it (`malloc`, then an
