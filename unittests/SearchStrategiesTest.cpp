@@ -1454,6 +1454,25 @@ TEST(EvaluationTracker, AnIncumbentMeasuredAgainKeepsItsMedian) {
   EXPECT_EQ(result.history.size(), 1u);
 }
 
+TEST(EvaluationTracker, RepeatsCallAPlacementValidOnlyIfEveryMeasurementDoes) {
+  // A chip that said once of K measurements that it could not run the
+  // placement: the result was reported valid by the other two.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  ScriptedEvaluator scripted(problem,
+                             {{1.0, true, 0}, {1.0, false, 0}, {1.0, true, 0}});
+  SearchContext context{problem, model, scripted, {}};
+  context.options.budget = 3;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  tracker.evaluate(distinctPlacements(problem, 1)[0]);
+  SearchResult result = tracker.finish();
+  EXPECT_EQ(result.measurements.size(), 3u);
+  EXPECT_FALSE(result.result.valid);
+}
+
 /// Answers `answers` measurements of the model's, then fails as an external
 /// command that died does: infinite latencies and a failure().
 class DyingEvaluator : public Evaluator {
@@ -1534,8 +1553,9 @@ TEST(EvaluationTracker, SeededSearchesKeepTheFastestSeedUnderRepeats) {
       context.options.seedFrom = SeedFrom::Portfolio;
       context.options.modelPlans = planned;
       SearchResult result = test::runSearch(name, context);
-      if (budget >= seeds + 2)
+      if (budget >= seeds + 2) {
         EXPECT_LE(result.result.latency, fastestSeed) << name << " " << budget;
+      }
     }
 }
 

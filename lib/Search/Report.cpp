@@ -94,7 +94,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
        << formatSeconds(*low) << " to " << formatSeconds(*high) << ")";
   }
   os << ", ";
-  if (s.nativeLatency > 0)
+  if (s.nativeLatency > 0 && !std::isfinite(s.latency))
+    os << "native " << formatSeconds(s.nativeLatency) << ", ";
+  else if (s.nativeLatency > 0)
     os << llvm::format("%.3f", s.speedup()) << "x vs native ("
        << formatSeconds(s.nativeLatency) << "), ";
   else
@@ -181,7 +183,8 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
                   {"speedup_vs_native", std::isfinite(s.latency)
                                             ? measuredOrNull(s.speedup())
                                             : json()},
-                  {"valid", s.valid},
+                  // Unmeasured: the evaluator did not say.
+                  {"valid", std::isfinite(s.latency) ? json(s.valid) : json()},
                   {"overflow_bytes", s.overflowBytes},
                   {"evaluations", s.evaluations},
                   {"wall_s", s.wallSeconds},

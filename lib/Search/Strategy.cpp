@@ -220,6 +220,11 @@ void EvaluationTracker::confirm(const Placement &placement,
       if (!countAnswered(again))
         break;
       measured.push_back(again.latency);
+      // Valid only if every measurement says so: a chip that could not run
+      // it once (an external command's "valid": false) cannot be trusted to.
+      candidate.valid = candidate.valid && again.valid;
+      candidate.overflowBytes =
+          std::max(candidate.overflowBytes, again.overflowBytes);
     }
     candidate.latency = medianOf(measured);
     judgedResult = candidate;

@@ -585,6 +585,9 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
   for (const Run &run : results.runs) {
     const double latency = run.result.result.latency;
     const double native = results.nativeLatency.at(run.model);
+    // A run that measured nothing (its evaluator failed at once): no
+    // latency, speed-up or validity, null and empty rather than inf and 0.
+    const bool measured = std::isfinite(latency);
     const double gap = gapToIlp(results, run.model, latency);
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
@@ -593,22 +596,23 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     json generations = json::array();
     for (const GenerationPoint &g : run.result.generations)
       generations.push_back(generationRow(g));
-    all.push_back({{"model", run.model},
-                   {"strategy", run.strategy},
-                   {"budget", run.budget},
-                   {"seed", run.seed},
-                   {"latency_s", latency},
-                   {"native_latency_s", native},
-                   {"speedup_vs_native", native / latency},
-                   {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
-                   {"valid", run.result.result.valid},
-                   {"evaluations", run.result.evaluations},
-                   {"wall_s", run.wall},
-                   {"detail", run.result.detail},
-                   {"caveat", run.result.caveat},
-                   {"seeded", run.result.seeded},
-                   {"history", std::move(history)},
-                   {"generations", std::move(generations)}});
+    all.push_back(
+        {{"model", run.model},
+         {"strategy", run.strategy},
+         {"budget", run.budget},
+         {"seed", run.seed},
+         {"latency_s", latency},
+         {"native_latency_s", native},
+         {"speedup_vs_native", measured ? json(native / latency) : json()},
+         {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
+         {"valid", measured ? json(run.result.result.valid) : json()},
+         {"evaluations", run.result.evaluations},
+         {"wall_s", run.wall},
+         {"detail", run.result.detail},
+         {"caveat", run.result.caveat},
+         {"seeded", run.result.seeded},
+         {"history", std::move(history)},
+         {"generations", std::move(generations)}});
     // A run cut short by Ctrl-C or a dead evaluator says so, as the
     // pass's report does.
     if (!run.result.stopped.empty())
@@ -620,18 +624,19 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     if (placements)
       all.back()["placement"] =
           json::parse(run.result.placement.toJSON(setup.chip))["nodes"];
-    csv +=
-        llvm::formatv("{0},{1},{2},{3},{4:e},{5:e},{6:f4},{7},{8},{9},"
-                      "{10:f4},{11}\n",
-                      csvField(run.model), run.strategy, run.budget, run.seed,
-                      latency, native, native / latency,
-                      std::isnan(gap) ? std::string()
-                                      : llvm::formatv("{0:f6}", gap).str(),
-                      run.result.result.valid ? 1 : 0, run.result.evaluations,
-                      run.wall,
-                      run.result.stopped.empty() ? std::string()
-                                                 : csvField(run.result.stopped))
-            .str();
+    csv += llvm::formatv(
+               "{0},{1},{2},{3},{4},{5:e},{6},{7},{8},{9},"
+               "{10:f4},{11}\n",
+               csvField(run.model), run.strategy, run.budget, run.seed,
+               measured ? llvm::formatv("{0:e}", latency).str() : "", native,
+               measured ? llvm::formatv("{0:f4}", native / latency).str() : "",
+               std::isnan(gap) ? std::string()
+                               : llvm::formatv("{0:f6}", gap).str(),
+               measured ? (run.result.result.valid ? "1" : "0") : "",
+               run.result.evaluations, run.wall,
+               run.result.stopped.empty() ? std::string()
+                                          : csvField(run.result.stopped))
+               .str();
   }
   json document = {
       {"format", "egrl-bench"},
