@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
 
 #include <cstdio>
@@ -67,22 +68,26 @@ public:
         std::max<uint64_t>(context.options.budget,
                            placements.size() * context.options.repeats);
     EvaluationTracker tracker(measuring);
-    tracker.evaluateBatch(placements);
-    llvm::ArrayRef<EvalResult> measured = tracker.judgedLast();
-    size_t fastest = 0;
-    for (size_t i = 1; i < measured.size(); ++i)
-      if (measured[i].valid &&
-          (!measured[fastest].valid ||
-           measured[i].latency < measured[fastest].latency))
-        fastest = i;
+    size_t measured = tracker.evaluateBatch(placements).size();
     SearchResult result = tracker.finish();
+    // The plan the result is (rectified, as the tracker keeps it): with
+    // repeats, the one re-measured, not the fastest single measurement.
+    size_t fastest = 0;
+    for (size_t i = 0; i < measured; ++i) {
+      Placement fitted = placements[i];
+      rectify(context.evaluator.problem(), fitted);
+      if (fitted == result.placement) {
+        fastest = i;
+        break;
+      }
+    }
     // Fewer are measured only when a stop was requested.
-    result.detail = (measured.size() < placements.size()
-                         ? std::to_string(measured.size()) + " of "
-                         : std::string()) +
-                    std::to_string(placements.size()) +
-                    " distinct greedy placements measured";
-    if (!measured.empty())
+    result.detail =
+        (measured < placements.size() ? std::to_string(measured) + " of "
+                                      : std::string()) +
+        std::to_string(placements.size()) +
+        " distinct greedy placements measured";
+    if (measured > 0)
       result.detail += "; the fastest planned on " + (*plans)[fastest].belief;
     return result;
   }
