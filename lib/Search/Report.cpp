@@ -30,6 +30,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.numNodes = problem.numNodes();
   s.latency = result.result.latency;
   s.nativeLatency = native.latency;
+  s.nativeValid = native.valid || !(native.latency > 0);
   s.valid = result.result.valid;
   s.overflowBytes = result.result.overflowBytes;
   s.evaluations = result.evaluations;
@@ -98,7 +99,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << "native " << formatSeconds(s.nativeLatency) << ", ";
   else if (s.nativeLatency > 0)
     os << llvm::format("%.3f", s.speedup()) << "x vs native ("
-       << formatSeconds(s.nativeLatency) << "), ";
+       << formatSeconds(s.nativeLatency)
+       << (s.nativeValid ? "" : ", which the chip could not run as given")
+       << "), ";
   else
     os << "native unmeasured, ";
   // A placement the evaluator never answered for was rectified, so it
@@ -170,29 +173,30 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
       history.push_back({{"evaluations", point.evaluations},
                          {"best_latency_s", point.bestLatency},
                          {"wall_s", point.wallSeconds}});
-    json entry = {{"function", s.graph},
-                  {"target", s.target},
-                  {"strategy", s.strategy},
-                  {"evaluator", s.evaluator},
-                  {"granularity", s.granularity},
-                  {"seed", s.seed},
-                  {"nodes", s.numNodes},
-                  {"latency_s", s.latency},
-                  // Unmeasured (an evaluator that failed): null, not 0.
-                  {"native_latency_s", measuredOrNull(s.nativeLatency)},
-                  {"speedup_vs_native", std::isfinite(s.latency)
-                                            ? measuredOrNull(s.speedup())
-                                            : json()},
-                  // Unmeasured: the evaluator did not say.
-                  {"valid", std::isfinite(s.latency) ? json(s.valid) : json()},
-                  {"overflow_bytes", s.overflowBytes},
-                  {"evaluations", s.evaluations},
-                  {"wall_s", s.wallSeconds},
-                  {"detail", s.detail},
-                  {"caveat", s.caveat},
-                  {"levels", std::move(levels)},
-                  {"history", std::move(history)},
-                  {"placement", std::move(nodes)}};
+    json entry = {
+        {"function", s.graph},
+        {"target", s.target},
+        {"strategy", s.strategy},
+        {"evaluator", s.evaluator},
+        {"granularity", s.granularity},
+        {"seed", s.seed},
+        {"nodes", s.numNodes},
+        {"latency_s", s.latency},
+        // Unmeasured (an evaluator that failed): null, not 0.
+        {"native_latency_s", measuredOrNull(s.nativeLatency)},
+        {"native_valid", s.nativeLatency > 0 ? json(s.nativeValid) : json()},
+        {"speedup_vs_native",
+         std::isfinite(s.latency) ? measuredOrNull(s.speedup()) : json()},
+        // Unmeasured: the evaluator did not say.
+        {"valid", std::isfinite(s.latency) ? json(s.valid) : json()},
+        {"overflow_bytes", s.overflowBytes},
+        {"evaluations", s.evaluations},
+        {"wall_s", s.wallSeconds},
+        {"detail", s.detail},
+        {"caveat", s.caveat},
+        {"levels", std::move(levels)},
+        {"history", std::move(history)},
+        {"placement", std::move(nodes)}};
     if (!s.simTarget.empty())
       entry["sim_target"] = s.simTarget;
     if (!s.seeded.empty())

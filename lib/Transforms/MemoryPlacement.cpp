@@ -828,7 +828,8 @@ struct MemoryPlacementPass
         AnalyticalModel chipBytes(entry.measured());
         PlacementSummary moved =
             summarize(*entry.problem, chipBytes, entry.result,
-                      EvalResult{entry.summary.nativeLatency, true, 0},
+                      EvalResult{entry.summary.nativeLatency,
+                                 entry.summary.nativeValid, 0},
                       strategy, seed, entry.wallSeconds);
         moved.evaluator = entry.summary.evaluator;
         entry.summary = std::move(moved);

@@ -70,7 +70,8 @@
 // A placement the device says it cannot run is invalid for that reason, not
 // for an overflow egrl repaired.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py invalid'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSED
-// REFUSED: INVALID (the evaluator says the chip cannot run it as given)
+// The speed-up's reference, native, could not run either: said beside it.
+// REFUSED: x vs native (2 us, which the chip could not run as given), INVALID (the evaluator says the chip cannot run it as given)
 // A command that refuses a later function's graph: that function is named
 // where it is, and the functions before it are still annotated and reported.
 // RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="evaluator='external:%python %S/../Inputs/external-chip.py refuse-second' report=%t.second.json" 2>&1 | FileCheck %s --check-prefix=SECOND

@@ -24,6 +24,9 @@ struct PlacementSummary {
   unsigned numNodes = 0;
   double latency = 0;
   double nativeLatency = 0;
+  /// The chip ran native as given (an external chip may say it cannot):
+  /// speed-ups are then quoted against a placement that cannot run.
+  bool nativeValid = true;
   bool valid = false;
   int64_t overflowBytes = 0;
   uint64_t evaluations = 0;
