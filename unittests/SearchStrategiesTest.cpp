@@ -1454,6 +1454,29 @@ TEST(EvaluationTracker, AnIncumbentMeasuredAgainKeepsItsMedian) {
   EXPECT_EQ(result.history.size(), 1u);
 }
 
+TEST(EvaluationTracker, ABatchsCopiesOfTheRemeasuredPlacementShareItsMedian) {
+  // A batch holding one placement twice (a converged population): both are
+  // judged by the median the tracker kept, not one by its first measurement.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(10, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  ScriptedEvaluator scripted(
+      problem,
+      {{2.0, true, 0}, {3.0, true, 0}, {4.0, true, 0}, {5.0, true, 0}});
+  SearchContext context{problem, model, scripted, {}};
+  context.options.budget = 4;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  Placement p = distinctPlacements(problem, 1)[0];
+  tracker.evaluateBatch({p, p});
+  llvm::ArrayRef<EvalResult> judged = tracker.judgedLast();
+  ASSERT_EQ(judged.size(), 2u);
+  EXPECT_DOUBLE_EQ(judged[0].latency, 4.0);
+  EXPECT_DOUBLE_EQ(judged[1].latency, 4.0);
+  EXPECT_DOUBLE_EQ(tracker.finish().result.latency, 4.0);
+}
+
 TEST(EvaluationTracker, RepeatsCallAPlacementValidOnlyIfEveryMeasurementDoes) {
   // A chip that said once of K measurements that it could not run the
   // placement: the result was reported valid by the other two.

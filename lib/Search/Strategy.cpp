@@ -193,14 +193,19 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
   }
   if (fastest && beatsBest(judged[*fastest]))
     confirm(placements[*fastest], judged[*fastest]);
-  // The others that measured faster than the incumbent once are judged no
-  // faster than it, as the result judges them.
-  for (size_t i = 0; i < judged.size(); ++i)
-    if (haveBest && fastest && i != *fastest &&
-        std::isfinite(judged[i].latency) && beatsBest(judged[i]) &&
-        judged[i].valid == bestResult.valid &&
-        !confirmed.count(placementKey(context.problem, placements[i])))
+  // The others: the same placement as the one just measured K times is
+  // judged by its median; any other that measured faster than the
+  // incumbent once is judged no faster than it, as the result judges it.
+  for (size_t i = 0; i < judged.size(); ++i) {
+    if (!fastest || i == *fastest || !std::isfinite(judged[i].latency))
+      continue;
+    auto known = confirmed.find(placementKey(context.problem, placements[i]));
+    if (known != confirmed.end())
+      judged[i] = known->second;
+    else if (haveBest && beatsBest(judged[i]) &&
+             judged[i].valid == bestResult.valid)
       judged[i].latency = bestResult.latency;
+  }
   progress.update(evaluations, haveBest ? bestResult.latency : 0);
 }
 
