@@ -105,10 +105,11 @@ public:
     auto consider = [&](Placement placement, std::string what) {
       double latency = context.model.evaluateAndRectify(placement).latency;
       // A tie on the model goes to the placement that keeps more bytes in
-      // faster levels, as greedy's and ilp's do: the model calls a fetch it
-      // hides free, a chip seldom does (an unrolled LSTM's recurrent weights
-      // in DRAM, read at every step, tied native on the model and measured
-      // 15-18% slower on nnpi-sim).
+      // faster levels: the model calls a fetch it hides free, a chip seldom
+      // does (an unrolled LSTM's recurrent weights in DRAM, read at every
+      // step, tied native on the model and measured 15-18% slower on
+      // nnpi-sim). Greedy's tie-break, the model with faster compute
+      // (LocalMoves.h), did not pick native there.
       uint64_t slowBytes = bytesTimesLevel(context.problem, placement);
       if (!haveBest || better(latency, bestLatency) ||
           (latency == bestLatency && slowBytes < bestSlowBytes)) {

@@ -147,9 +147,13 @@ bool EvaluationTracker::countAnswered(const EvalResult &result) {
 
 // An invalid placement is only kept until a valid one shows up: the
 // rectified version of it is what the compiler would run.
+static bool measuredBetter(const EvalResult &r, const EvalResult &than) {
+  return (r.valid && !than.valid) ||
+         (r.valid == than.valid && r.latency < than.latency);
+}
+
 bool EvaluationTracker::beatsBest(const EvalResult &r) const {
-  return !haveBest || (r.valid && !bestResult.valid) ||
-         (r.valid == bestResult.valid && r.latency < bestResult.latency);
+  return !haveBest || measuredBetter(r, bestResult);
 }
 
 void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
@@ -176,30 +180,30 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
   // beats the incumbent. (Re-measuring every placement that was fastest so
   // far in index order spent a small budget on the first seeds, and an
   // incumbent sampled again started a new median each time it was lucky.)
+  std::vector<std::string> keys;
+  for (const Placement &placement : placements)
+    keys.push_back(placementKey(context.problem, placement));
   std::optional<size_t> fastest;
   for (size_t i = 0; i < results.size(); ++i) {
     if (!countAnswered(results[i]))
       continue;
-    auto known = confirmed.find(placementKey(context.problem, placements[i]));
+    auto known = confirmed.find(keys[i]);
     if (known != confirmed.end()) {
       judged[i] = known->second;
       continue;
     }
-    const EvalResult &r = judged[i];
-    if (!fastest || (r.valid && !judged[*fastest].valid) ||
-        (r.valid == judged[*fastest].valid &&
-         r.latency < judged[*fastest].latency))
+    if (!fastest || measuredBetter(judged[i], judged[*fastest]))
       fastest = i;
   }
   if (fastest && beatsBest(judged[*fastest]))
-    confirm(placements[*fastest], judged[*fastest]);
+    confirm(placements[*fastest], keys[*fastest], judged[*fastest]);
   // The others: the same placement as the one just measured K times is
   // judged by its median; any other that measured faster than the
   // incumbent once is judged no faster than it, as the result judges it.
   for (size_t i = 0; i < judged.size(); ++i) {
     if (!fastest || i == *fastest || !std::isfinite(judged[i].latency))
       continue;
-    auto known = confirmed.find(placementKey(context.problem, placements[i]));
+    auto known = confirmed.find(keys[i]);
     if (known != confirmed.end())
       judged[i] = known->second;
     else if (haveBest && beatsBest(judged[i]) &&
@@ -210,6 +214,7 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
 }
 
 void EvaluationTracker::confirm(const Placement &placement,
+                                const std::string &key,
                                 EvalResult &judgedResult) {
   unsigned repeats = context.options.repeats;
   EvalResult candidate = judgedResult;
@@ -234,7 +239,7 @@ void EvaluationTracker::confirm(const Placement &placement,
     candidate.latency = medianOf(measured);
     judgedResult = candidate;
     if (measured.size() == repeats) {
-      confirmed.emplace(placementKey(context.problem, placement), candidate);
+      confirmed.emplace(key, candidate);
       if (!nativeResult && placement == native &&
           llvm::all_of(measured, [](double l) { return std::isfinite(l); }))
         nativeResult = candidate;

@@ -249,8 +249,9 @@ private:
   bool beatsBest(const EvalResult &result) const;
   /// With repeats K > 1: measures `placement` until it has K measurements
   /// (in the budget), judges it by their median, and crowns it if that
-  /// beats the incumbent.
-  void confirm(const Placement &placement, EvalResult &judgedResult);
+  /// beats the incumbent. `key` is its placementKey().
+  void confirm(const Placement &placement, const std::string &key,
+               EvalResult &judgedResult);
   void crown(const Placement &placement, const EvalResult &result,
              std::vector<double> measured);
 
