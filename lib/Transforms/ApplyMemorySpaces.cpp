@@ -304,7 +304,11 @@ struct ApplyMemorySpacesPass
     WrittenBuffers count = countWrittenBuffers(assigned.writers);
     if (count.unplaced == 0)
       return;
-    InFlightDiagnostic diag = unplacedBuffers();
+    // Said at the function that holds the first of them: a module's own
+    // location is file:0:0 when the module is implicit.
+    auto function = count.firstWriter->getParentOfType<FunctionOpInterface>();
+    InFlightDiagnostic diag = unplacedBuffers(
+        function ? function->getLoc() : getOperation().getLoc());
     diag.attachNote(count.firstWriter->getLoc())
         << "the first of them is written by this '"
         << count.firstWriter->getName() << "'";
@@ -326,11 +330,12 @@ struct ApplyMemorySpacesPass
 
   /// Buffers left in the default space: a warning, or with require-all an
   /// error that fails the pass.
-  InFlightDiagnostic unplacedBuffers() {
+  InFlightDiagnostic unplacedBuffers(std::optional<Location> at = {}) {
+    Location loc = at.value_or(getOperation().getLoc());
     if (!requireAll)
-      return emitWarning(getOperation().getLoc());
+      return emitWarning(loc);
     signalPassFailure();
-    return emitError(getOperation().getLoc());
+    return emitError(loc);
   }
 
   /// Buffers bufferization allocated in a level already and filled by

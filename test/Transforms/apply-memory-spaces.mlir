@@ -93,7 +93,7 @@
 // copies, which keep no placement: the buffer keeps the default space and
 // is counted.
 // RUN: egrl-opt %S/../Inputs/concat.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=CONCAT
-// CONCAT: warning: egrl-apply-memory-spaces: 1 of 3 buffers that ops write have no #egrl.placement behind them
+// CONCAT: concat.mlir:5:3: warning: egrl-apply-memory-spaces: 1 of 3 buffers that ops write have no #egrl.placement behind them
 // RUN: not egrl-opt %S/../Inputs/concat.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=CONCAT-REQUIRED
 // CONCAT-REQUIRED: error: egrl-apply-memory-spaces: 1 of 3 buffers
 
