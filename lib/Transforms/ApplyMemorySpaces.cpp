@@ -74,9 +74,9 @@ writersOfBuffers(ModuleOp module) {
   return writers;
 }
 
-/// Storage holding the weight read through `value`: the global itself, or a
-/// buffer compiler-folded ops (a transpose of a constant, which carries no
-/// placement) filled from globals, together with those globals, however
+/// Storage holding the weight read through `value`, first: the global
+/// itself, or a buffer compiler-folded ops (a transpose of a constant, which
+/// carries no placement) filled from globals; then those globals, however
 /// long the chain (Swin V2's position-bias MLP runs on a constant table:
 /// a chain cut at five ops left its first weights in the default space).
 /// A global the program changes (a KV cache) is state that flows in at run
@@ -258,6 +258,9 @@ struct LevelAssignment {
   /// when no placed op is left (a module whose placed ops were concats).
   bool sawLevelledBuffer = false;
   bool sawMemrefs = false;
+  /// Storage behind a weight a placed op reads through folded ops: the
+  /// globals a transpose of a constant reads, and the buffers between.
+  llvm::SetVector<Operation *> foldedSources;
 
   void claimWeight(Operation *global, StringAttr level, int64_t node) {
     auto [it, first] = claimedBy.try_emplace(global, node);
@@ -292,6 +295,7 @@ struct ApplyMemorySpacesPass
       return;
     levelPaddedCopies(assigned);
     levelSplatBuffers(assigned);
+    levelFoldedSources(assigned);
     retypeStorage(assigned);
     // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
@@ -430,12 +434,46 @@ struct ApplyMemorySpacesPass
           storage, [](Operation *s) { return isa<memref::GetGlobalOp>(s); });
       if (!isWeight)
         continue;
-      for (Operation *s : storage) {
-        if (isa<memref::GetGlobalOp>(s))
-          assigned.claimWeight(s, weights, placement.getNode());
-        else
-          assigned.levels.insert({s, weights});
-      }
+      // The op reads the first; the rest are what folded ops computed it
+      // from (a transpose's constant), levelled by levelFoldedSources().
+      Operation *read = storage.front();
+      if (isa<memref::GetGlobalOp>(read))
+        assigned.claimWeight(read, weights, placement.getNode());
+      else
+        assigned.levels.insert({read, weights});
+      assigned.foldedSources.insert(storage.begin() + 1, storage.end());
+    }
+  }
+
+  /// What folded ops compute a placed op's weight from (the constant a
+  /// transpose reads, and buffers between) goes to the slowest level, as
+  /// what the graph does not count does: the graph counts the folded
+  /// weight once, in the level of the buffer the op reads, and a compiler
+  /// that folds the transpose keeps only that. This pipeline folds nothing,
+  /// so the ops run at every inference, reading their sources from the
+  /// slowest level; with the sources in the weight's level too, a level
+  /// would hold those weights twice. A global some placed op reads directly
+  /// keeps that op's level.
+  void levelFoldedSources(LevelAssignment &assigned) {
+    SymbolTableCollection symbols;
+    auto globalOf = [&](Operation *storage) -> Operation * {
+      auto get = dyn_cast<memref::GetGlobalOp>(storage);
+      return get ? symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+                       get, get.getNameAttr())
+                 : nullptr;
+    };
+    llvm::SmallPtrSet<Operation *, 16> readDirectly;
+    for (auto &entry : assigned.levels)
+      if (Operation *global = globalOf(entry.first))
+        readDirectly.insert(global);
+    for (Operation *source : assigned.foldedSources) {
+      if (assigned.levels.count(source))
+        continue;
+      Operation *global = globalOf(source);
+      if (global && readDirectly.contains(global))
+        continue;
+      if (StringAttr slowest = slowestLevelOf(source))
+        assigned.levels.insert({source, slowest});
     }
   }
 

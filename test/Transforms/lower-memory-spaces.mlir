@@ -3,12 +3,16 @@
 // are dram 0, llc 1, sram 2; greedy puts the whole MLP in SRAM.
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=SPACES
 // SPACES-NOT: egrl
-// SPACES-DAG: memref.global "private" constant @{{.*}} : memref<128x256xf32, 2>
+// SPACES-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, 2>
+// The transposed weight in SRAM, the global it is transposed from in DRAM.
+// SPACES-DAG: memref.global "private" constant @{{.*}} : memref<128x256xf32> =
+// SPACES-DAG: memref.alloc() {{.*}} : memref<256x128xf32, 2>
 // SPACES-DAG: memref.alloc() {{.*}} : memref<1x128xf32, 2>
 // SPACES: memref.memory_space_cast %{{.*}} : memref<1x64xf32, 2> to memref<1x64xf32>
 
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces --convert-linalg-to-loops --expand-strided-metadata --lower-affine --convert-scf-to-cf --finalize-memref-to-llvm --convert-to-llvm --reconcile-unrealized-casts 2>/dev/null | mlir-translate --mlir-to-llvmir | FileCheck %s --check-prefix=LLVM
-// LLVM: @__constant_128x256xf32 = private addrspace(2) constant
+// LLVM-DAG: @__constant_128xf32 = private addrspace(2) constant
+// LLVM-DAG: @__constant_128x256xf32 = private constant
 // LLVM: define {{.*}} @forward(
 // LLVM: ptr addrspace(2)
 
@@ -32,7 +36,7 @@
 // A target may give its levels other address spaces.
 // RUN: sed -e 's/"name": "fast",/"name": "fast", "address_space": 5,/' %S/../Inputs/toy.json > %t.toy-spaces.json
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces="target=%t.toy-spaces.json" 2>/dev/null | FileCheck %s --check-prefix=EXPLICIT
-// EXPLICIT-DAG: memref<128x256xf32, 5>
+// EXPLICIT-DAG: memref<256x128xf32, 5>
 // EXPLICIT-DAG: memref<64x128xf32>
 
 // Without a placement there is no target to take the address spaces from;
@@ -55,7 +59,7 @@
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=EXPLICIT
 // RUN: sed -e 's/"name": "sram",/"name": "sram", "address_space": 7,/' %S/../../targets/nnpi-1000.json > %t.nnpi-sram7.json
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.nnpi-sram7.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces 2>/dev/null | FileCheck %s --check-prefix=SAMENAME
-// SAMENAME: memref<128x256xf32, 7>
+// SAMENAME: memref<256x128xf32, 7>
 // A record without address spaces (written before they were recorded)
 // takes them from the target it names, which must then be bundled...
 // RUN: egrl-opt %S/../Inputs/mlp-dense.mlir --egrl-memory-placement="target=%t.toy-spaces.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>/dev/null | sed -e 's/, address_spaces = \[[0-9, ]*\]//' > %t.old-record.mlir
