@@ -419,6 +419,7 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
     return bad("\"valid\" must be true or false");
   result.latency = latency.get<double>();
   result.valid = capacity.valid && valid.get<bool>();
+  result.refused = !valid.get<bool>();
   return result;
 }
 

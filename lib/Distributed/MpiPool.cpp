@@ -258,7 +258,9 @@ std::vector<EvalResult> Pool::measure(uint32_t id, llvm::ArrayRef<Item> items) {
         continue;
       }
       tickets.erase(it);
-      results[item] = {header.latency, header.valid != 0, header.overflowBytes};
+      results[item] = {header.latency, (header.flags & kResultValid) != 0,
+                       header.overflowBytes,
+                       (header.flags & kResultRefused) != 0};
       ++done;
       continue;
     }

@@ -47,8 +47,10 @@ struct ResultHeader {
   uint64_t ticket;
   double latency;
   int64_t overflowBytes;
-  uint64_t valid;
+  /// kResultValid and kResultRefused.
+  uint64_t flags;
 };
+inline constexpr uint64_t kResultValid = 1, kResultRefused = 2;
 
 template <typename T>
 inline void appendValue(std::vector<char> &out, const T &value) {

@@ -213,7 +213,8 @@ Reply WorkerState::evaluate(const Message &message, const EvalHeader &header) {
           header.repeat ? evaluator.evaluateRepeat(placement, header.repeat)
                         : evaluator.evaluate(placement);
       result.latency = measured.latency;
-      result.valid = measured.valid;
+      result.flags = (measured.valid ? kResultValid : 0) |
+                     (measured.refused ? kResultRefused : 0);
       result.overflowBytes = measured.overflowBytes;
       if (!std::isfinite(measured.latency)) {
         failure = evaluator.failure();

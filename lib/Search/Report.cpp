@@ -33,6 +33,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.nativeValid = native.valid || !(native.latency > 0);
   s.valid = result.result.valid;
   s.overflowBytes = result.result.overflowBytes;
+  s.refused = result.result.refused;
   s.evaluations = result.evaluations;
   s.wallSeconds = wallSeconds;
   s.levels = chip.target().levelNameList();
@@ -95,7 +96,7 @@ std::string egrl::summaryText(const PlacementSummary &s) {
        << formatSeconds(*low) << " to " << formatSeconds(*high) << ")";
   }
   os << ", ";
-  if (s.nativeLatency > 0 && !std::isfinite(s.latency))
+  if (s.nativeLatency > 0 && (!std::isfinite(s.latency) || s.refused))
     os << "native " << formatSeconds(s.nativeLatency) << ", ";
   else if (s.nativeLatency > 0)
     os << llvm::format("%.3f", s.speedup()) << "x vs native ("
@@ -110,9 +111,9 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << "validity unmeasured";
   else
     os << (s.valid ? "valid"
-           // Invalid with nothing over capacity: the evaluator refused it
-           // (an external command's "valid": false).
-           : s.overflowBytes == 0
+           // The evaluator refused it (an external command's "valid":
+           // false), rectified or not.
+           : s.refused || s.overflowBytes == 0
                ? "INVALID (the evaluator says the chip cannot run it as given)"
                : "INVALID (rectified, " + formatBytes(s.overflowBytes) +
                      " overflowed)");
@@ -185,11 +186,14 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
         // Unmeasured (an evaluator that failed): null, not 0.
         {"native_latency_s", measuredOrNull(s.nativeLatency)},
         {"native_valid", s.nativeLatency > 0 ? json(s.nativeValid) : json()},
-        {"speedup_vs_native",
-         std::isfinite(s.latency) ? measuredOrNull(s.speedup()) : json()},
+        // Unmeasured, or refused by the chip: no time to compare.
+        {"speedup_vs_native", std::isfinite(s.latency) && !s.refused
+                                  ? measuredOrNull(s.speedup())
+                                  : json()},
         // Unmeasured: the evaluator did not say.
         {"valid", std::isfinite(s.latency) ? json(s.valid) : json()},
         {"overflow_bytes", s.overflowBytes},
+        {"refused", s.refused},
         {"evaluations", s.evaluations},
         {"wall_s", s.wallSeconds},
         {"detail", s.detail},

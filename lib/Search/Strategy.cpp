@@ -146,10 +146,15 @@ bool EvaluationTracker::countAnswered(const EvalResult &result) {
 }
 
 // An invalid placement is only kept until a valid one shows up: the
-// rectified version of it is what the compiler would run.
+// rectified version of it is what the compiler would run. One the chip
+// refused ranks after every one it ran: the latency that came with the
+// refusal is no time.
 static bool measuredBetter(const EvalResult &r, const EvalResult &than) {
-  return (r.valid && !than.valid) ||
-         (r.valid == than.valid && r.latency < than.latency);
+  auto rank = [](const EvalResult &e) {
+    return e.valid ? 0 : e.refused ? 2 : 1;
+  };
+  return rank(r) < rank(than) ||
+         (rank(r) == rank(than) && r.latency < than.latency);
 }
 
 bool EvaluationTracker::beatsBest(const EvalResult &r) const {
@@ -233,6 +238,7 @@ void EvaluationTracker::confirm(const Placement &placement,
       // Valid only if every measurement says so: a chip that could not run
       // it once (an external command's "valid": false) cannot be trusted to.
       candidate.valid = candidate.valid && again.valid;
+      candidate.refused = candidate.refused || again.refused;
       candidate.overflowBytes =
           std::max(candidate.overflowBytes, again.overflowBytes);
     }

@@ -657,6 +657,13 @@ struct MemoryPlacementPass
       if (!entry.result.caveat.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy << ": " << entry.result.caveat;
+      // Ranked after every placement the chip ran: it refused them all.
+      if (entry.summary.refused)
+        emitWarning(func.getLoc())
+            << "egrl: " << strategy
+            << ": the chip refused the placement annotated here (and every "
+               "other one the search measured); its answer to a refusal is "
+               "no time, so no speed-up is quoted";
       if (settings.seedFrom != SeedFrom::None && entry.result.seeded.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy

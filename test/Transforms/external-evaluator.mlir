@@ -68,10 +68,14 @@
 // SILENT: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} silent' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT); does it flush its output after each line? (into a pipe, Python and C stdio buffer it: print(..., flush=True), fflush(stdout))
 
 // A placement the device says it cannot run is invalid for that reason, not
-// for an overflow egrl repaired.
-// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py invalid'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSED
-// The speed-up's reference, native, could not run either: said beside it.
-// REFUSED: x vs native (2 us, which the chip could not run as given), INVALID (the evaluator says the chip cannot run it as given)
+// for an overflow egrl repaired, and the latency that came with the refusal
+// is no time: no speed-up is quoted (one was, against native, refused too),
+// and a warning says so.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py invalid' report=%t.refused.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFUSED
+// REFUSED: latency 2 us, native 2 us, INVALID (the evaluator says the chip cannot run it as given)
+// REFUSED: warning: egrl: greedy: the chip refused the placement annotated here (and every other one the search measured); its answer to a refusal is no time, so no speed-up is quoted
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['valid'], f['refused'], f['speedup_vs_native'], f['native_valid'])" %t.refused.json | FileCheck %s --check-prefix=REFUSED-REPORT
+// REFUSED-REPORT: False True None False
 // A command that refuses a later function's graph: that function is named
 // where it is, and the functions before it are still annotated and reported.
 // RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="evaluator='external:%python %S/../Inputs/external-chip.py refuse-second' report=%t.second.json" 2>&1 | FileCheck %s --check-prefix=SECOND

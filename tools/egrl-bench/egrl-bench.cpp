@@ -445,14 +445,18 @@ std::string benchModel(tools::ModelInstance &instance,
           run.noiseFree = sim->simulate(run.result.placement);
         if (run.strategy == "ilp" && !results.ilpLatency.count(model))
           results.ilpLatency[model] = run.result.result.latency;
+        const EvalResult &outcome = run.result.result;
         llvm::errs() << llvm::format(
-            "  %-8s budget %-6llu seed %llu: %s (%.3fx vs native) "
+            "  %-8s budget %-6llu seed %llu: %s (%s) "
             "%s in %llu evaluations, %.2f s%s%s%s%s\n",
             run.strategy.c_str(), (unsigned long long)budget,
-            (unsigned long long)seed,
-            formatSeconds(run.result.result.latency).c_str(),
-            native / run.result.result.latency,
-            run.result.result.valid ? "valid" : "INVALID",
+            (unsigned long long)seed, formatSeconds(outcome.latency).c_str(),
+            outcome.refused
+                ? "refused by the chip: no time"
+                : llvm::formatv("{0:f3}x vs native", native / outcome.latency)
+                      .str()
+                      .c_str(),
+            outcome.valid ? "valid" : "INVALID",
             (unsigned long long)run.result.evaluations, run.wall,
             run.result.detail.empty() ? "" : "; ", run.result.detail.c_str(),
             run.result.seeded.empty() ? "" : "; seed-from ",
@@ -498,12 +502,16 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
   for (size_t i = 0; i < runs.size();) {
     size_t j = i;
     std::vector<double> latency, evals, wall;
-    unsigned valid = 0;
+    unsigned valid = 0, refused = 0;
     std::string caveat, stopped;
     while (j < runs.size() && runs[j].model == runs[i].model &&
            runs[j].strategy == runs[i].strategy &&
            runs[j].budget == runs[i].budget) {
-      latency.push_back(runs[j].result.result.latency);
+      // A refused placement's answer is no time (EvalResult::refused).
+      if (runs[j].result.result.refused)
+        ++refused;
+      else
+        latency.push_back(runs[j].result.result.latency);
       evals.push_back(double(runs[j].result.evaluations));
       wall.push_back(runs[j].wall);
       valid += runs[j].result.result.valid;
@@ -514,10 +522,11 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
       ++j;
     }
     const Run &first = runs[i];
+    const bool timed = !latency.empty();
     double med = medianOf(latency);
     std::string gap = "-";
     if (double ratio = gapToIlp(results, first.model, med);
-        !std::isnan(ratio)) {
+        timed && !std::isnan(ratio)) {
       double percent = 100 * ratio;
       // Rounding noise of equal latencies is not a gap (no "-0.00%").
       if (std::abs(percent) < 0.005)
@@ -543,10 +552,23 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
       footnotes.push_back(first.model + " " + first.strategy +
                           ": stopped early: " + stopped);
     }
+    // Placements the chip refused: the row is the median of the others.
+    if (refused > 0) {
+      strategyText += strategyText.back() == '*' ? "" : "*";
+      footnotes.push_back(first.model + " " + first.strategy + ": the chip " +
+                          "refused the result of " + std::to_string(refused) +
+                          " of " + std::to_string(j - i) +
+                          " runs (its answer is no time, left out)");
+    }
     llvm::outs() << llvm::format(
-        "%-14s %-10s %6s %12s %8.3fx %11s %3u/%-2zu %8.0f %9.3f\n",
+        "%-14s %-10s %6s %12s %9s %11s %3u/%-2zu %8.0f %9.3f\n",
         first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
-        formatSeconds(med).c_str(), results.nativeLatency.at(first.model) / med,
+        timed ? formatSeconds(med).c_str() : "refused",
+        timed ? llvm::formatv("{0:f3}x",
+                              results.nativeLatency.at(first.model) / med)
+                    .str()
+                    .c_str()
+              : "-",
         gap.c_str(), valid, j - i, medianOf(evals), medianOf(wall));
     i = j;
   }
@@ -588,7 +610,10 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     // A run that measured nothing (its evaluator failed at once): no
     // latency, speed-up or validity, null and empty rather than inf and 0.
     const bool measured = std::isfinite(latency);
-    const double gap = gapToIlp(results, run.model, latency);
+    // A placement the chip refused was answered, but with no time.
+    const bool timed = measured && !run.result.result.refused;
+    const double gap = timed ? gapToIlp(results, run.model, latency)
+                             : std::numeric_limits<double>::quiet_NaN();
     json history = json::array();
     for (const HistoryPoint &p : run.result.history)
       history.push_back(historyRow(p));
@@ -603,9 +628,10 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
          {"seed", run.seed},
          {"latency_s", latency},
          {"native_latency_s", native},
-         {"speedup_vs_native", measured ? json(native / latency) : json()},
+         {"speedup_vs_native", timed ? json(native / latency) : json()},
          {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
          {"valid", measured ? json(run.result.result.valid) : json()},
+         {"refused", run.result.result.refused},
          {"evaluations", run.result.evaluations},
          {"wall_s", run.wall},
          {"detail", run.result.detail},
@@ -629,7 +655,7 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
                "{10:f4},{11}\n",
                csvField(run.model), run.strategy, run.budget, run.seed,
                measured ? llvm::formatv("{0:e}", latency).str() : "", native,
-               measured ? llvm::formatv("{0:f4}", native / latency).str() : "",
+               timed ? llvm::formatv("{0:f4}", native / latency).str() : "",
                std::isnan(gap) ? std::string()
                                : llvm::formatv("{0:f6}", gap).str(),
                measured ? (run.result.result.valid ? "1" : "0") : "",

@@ -26,6 +26,10 @@ struct EvalResult {
   double latency = 0; ///< Seconds for one inference (after rectification).
   bool valid = false; ///< The placement fitted as given.
   int64_t overflowBytes = 0;
+  /// The evaluator said the chip cannot run it (an external command's
+  /// "valid": false): its latency is no time, and it ranks after every
+  /// placement the chip ran, rectified or not.
+  bool refused = false;
 };
 
 /// The median of `values` (the mean of the middle two for an even count);

@@ -29,6 +29,9 @@ struct PlacementSummary {
   bool nativeValid = true;
   bool valid = false;
   int64_t overflowBytes = 0;
+  /// The chip refused it (EvalResult::refused): its latency is no time, and
+  /// no speed-up is quoted.
+  bool refused = false;
   uint64_t evaluations = 0;
   double wallSeconds = 0;
   std::vector<std::string> levels;
