@@ -27,6 +27,9 @@ TOLERANCE = 1e-9
 
 
 def main(paths):
+    if paths and paths[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0
     if not paths:
         sys.exit(__doc__.strip())
     best = {}  # (chip, model) -> (latency, strategy)

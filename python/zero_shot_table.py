@@ -22,6 +22,9 @@ def load(path):
 
 
 def main(argv):
+    if len(argv) > 1 and argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return
     if len(argv) < 2:
         sys.exit(__doc__.strip())
     budgets = None
