@@ -125,6 +125,16 @@
 // MUTABLE: memref.global "private" constant @{{.*}} : memref<4x4xf32, #egrl.mem<"sram">>
 // MUTABLE: memref.global "private" @kv : memref<4x4xf32> =
 
+// A constant one function reads directly and another only transposes: the
+// global keeps the level of the op that reads it, with no warning of
+// functions that disagree, and the transposed copy takes its own op's level.
+// RUN: egrl-opt %S/../Inputs/tied-transposed.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=TIED
+// TIED-NOT: warning
+// TIED: memref.global "private" constant @{{.*}} : memref<64x64xf32, #egrl.mem<"fast">> = dense_resource<w>
+// TIED: func.func @transposed
+// TIED: memref.alloc() {{.*}} : memref<64x64xf32, #egrl.mem<"fast">>
+// TIED-NEXT: linalg.transpose
+
 // A weight computed by a long chain of folded ops from constants: the
 // buffer the placed op reads takes the weight's level, and everything behind
 // it (the globals and the buffers between) the slowest level, however long
