@@ -298,8 +298,10 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     // leave that ranking to the order of the file.
     for (const MemoryLevel &other : target.levels)
       if (other.bandwidth == level.bandwidth) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", level.bandwidth);
         reader.fail(path + ".bandwidth_bytes_per_s",
-                    "is level '" + other.name +
+                    std::string(value) + " is level '" + other.name +
                         "''s too: levels must have distinct bandwidths");
         return makeError();
       }
