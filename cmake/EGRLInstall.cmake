@@ -95,13 +95,24 @@ function(egrl_install_package)
   install(PROGRAMS "${PROJECT_BINARY_DIR}/egrl-import-installed"
     DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME egrl-import)
 
-  # Documentation, with the dialect and pass reference tblgen'd in this build.
+  # Documentation, with the dialect and pass reference tblgen'd in this build,
+  # laid out as in the source tree so the links between documents hold: the
+  # README above docs/, the figures' tables and plots (not their raw JSON and
+  # logs), and the READMEs of policies/, python/ and models/ they link to.
   file(GLOB docs CONFIGURE_DEPENDS "${PROJECT_SOURCE_DIR}/docs/*.md" "${PROJECT_SOURCE_DIR}/docs/*.png")
-  install(FILES ${docs} "${PROJECT_SOURCE_DIR}/README.md"
+  install(FILES "${PROJECT_SOURCE_DIR}/README.md"
     DESTINATION ${CMAKE_INSTALL_DOCDIR})
+  install(FILES ${docs} DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/docs/results"
+    DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
+    FILES_MATCHING PATTERN "*.md" PATTERN "*.png" PATTERN "*.txt" PATTERN "*.csv")
   install(FILES "${PROJECT_BINARY_DIR}/docs/Dialects/EGRLDialect.md"
     "${PROJECT_BINARY_DIR}/docs/Passes/EGRLPasses.md"
-    DESTINATION ${CMAKE_INSTALL_DOCDIR}/generated)
+    DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs/generated)
+  foreach(dir policies python models)
+    install(FILES "${PROJECT_SOURCE_DIR}/${dir}/README.md"
+      DESTINATION ${CMAKE_INSTALL_DOCDIR}/${dir})
+  endforeach()
 
   # find_package(EGRL): the exported targets and their dependencies.
   install(EXPORT EGRLTargets NAMESPACE EGRL::

@@ -36,7 +36,9 @@ for f in bin/egrl-opt bin/egrl-bench bin/egrl-train bin/egrl-import \
     lib/cmake/egrl/EGRLConfig.cmake lib/cmake/egrl/EGRLTargets.cmake \
     share/egrl/targets/nnpi-1000.json share/egrl/models/tiny_cnn.mlir \
     share/egrl/models/tiny_cnn-fused.json share/egrl/policies/nnpi-1000.json \
-    share/egrl/python/egrl_import/cli.py share/doc/egrl/generated/EGRLPasses.md; do
+    share/egrl/python/egrl_import/cli.py share/doc/egrl/docs/generated/EGRLPasses.md \
+    share/doc/egrl/README.md share/doc/egrl/docs/results/speeds.md \
+    share/doc/egrl/policies/README.md; do
   [[ -e $prefix/$f ]] || fail "not installed: $f"
 done
 # Nothing installed may point back into the build or source tree.
