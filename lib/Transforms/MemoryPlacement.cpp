@@ -301,9 +301,13 @@ struct MemoryPlacementPass
       warn() << "egrl: " << given
              << (budgetGiven() && seed != 0 ? " have" : " has")
              << " no effect with strategy=" << strategy
-             << " (it measures the placements it plans, not a search's; the "
-                "searches are random, anneal, ea, pg, egrl and egrl-sac, and "
-                "policy refines with a budget)";
+             << (strategy == "keep"
+                     ? " (it measures the placement the module carries, not a "
+                       "search's; "
+                     : " (it measures the placements it plans, not a "
+                       "search's; ")
+             << "the searches are random, anneal, ea, pg, egrl and egrl-sac, "
+                "and policy refines with a budget)";
     }
     // Native's reference is the median of `repeats` measurements: a search
     // whose budget cannot re-measure its best that often says so.

@@ -11,6 +11,10 @@
 // KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 0, weights = "fast", output = "fast">}
 // KEPT: linalg.matmul {egrl.placement = #egrl.placement<node = 1, weights = "slow", output = "fast">}
 
+// A budget asks keep for nothing, and the warning says what keep measures.
+// RUN: egrl-opt %t.placed.mlir --egrl-memory-placement="strategy=keep budget=7 target=%S/../Inputs/toy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEEPBUDGET
+// KEEPBUDGET: warning: egrl: budget=7 has no effect with strategy=keep (it measures the placement the module carries, not a search's;
+
 // Swapped by hand: node 0's 32896 B of weights come from the slow level,
 // node 1's 8192 B from the fast one:
 //   T0 = 32896/1e9 + 256/1e9 + 128/1e10 = 33.1648 us
