@@ -269,7 +269,7 @@ public:
     reward.emplace(tracker, problem, optionSeeds);
     // The champion as the tracker judges it starts as native, and so does
     // the centre the local members search around (see consider()).
-    bestLatency = reward->nativeLatency();
+    best = {reward->nativeLatency(), true, 0};
     centreLatency = reward->nativeLatency();
     centre = nativePlacement(problem);
     rectify(chip, centre);
@@ -346,10 +346,8 @@ private:
   /// (docs/training.md).
   void consider(const EvalResult &measured, const EvalResult &judged, Kind kind,
                 const Placement &placement, bool candidate = false) {
-    if ((judged.valid && !bestValid) ||
-        (judged.valid == bestValid && judged.latency < bestLatency)) {
-      bestValid = judged.valid;
-      bestLatency = judged.latency;
+    if (measuredBetter(judged, best)) {
+      best = judged;
       champion = kind;
     }
     if (!candidate && measured.valid && measured.latency < centreLatency) {
@@ -394,8 +392,9 @@ private:
   }
 
   double speedup() const {
-    return bestValid && bestLatency > 0 ? reward->nativeLatency() / bestLatency
-                                        : 0.0;
+    return best.valid && best.latency > 0
+               ? reward->nativeLatency() / best.latency
+               : 0.0;
   }
 
   /// Seeds, explicit seeds and candidates, measured as given, so the result
@@ -628,7 +627,7 @@ private:
         part = result.latency;
     }
     point.evaluations = tracker.used();
-    point.bestSoFar = bestValid ? bestLatency : 0;
+    point.bestSoFar = best.valid ? best.latency : 0;
     point.champion = kindName(champion);
     generations.push_back(point);
   }
@@ -739,8 +738,8 @@ private:
   std::optional<NativeReward> reward;
   ReplayBuffer buffer{config.bufferCapacity};
 
-  bool bestValid = true;
-  double bestLatency = 0;
+  /// The champion's measurement, as the tracker judged it.
+  EvalResult best{0, true, 0};
   Kind champion = Kind::Native;
   double centreLatency = 0;
   Placement centre;

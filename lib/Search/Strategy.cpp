@@ -147,14 +147,14 @@ bool EvaluationTracker::countAnswered(const EvalResult &result) {
 
 // An invalid placement is only kept until a valid one shows up: the
 // rectified version of it is what the compiler would run. One the chip
-// refused ranks after every one it ran: the latency that came with the
-// refusal is no time.
-static bool measuredBetter(const EvalResult &r, const EvalResult &than) {
-  auto rank = [](const EvalResult &e) {
-    return e.valid ? 0 : e.refused ? 2 : 1;
-  };
-  return rank(r) < rank(than) ||
-         (rank(r) == rank(than) && r.latency < than.latency);
+// refused ranks after every one it ran.
+static int standing(const EvalResult &e) {
+  return e.valid ? 0 : e.refused ? 2 : 1;
+}
+
+bool egrl::measuredBetter(const EvalResult &r, const EvalResult &than) {
+  return standing(r) < standing(than) ||
+         (standing(r) == standing(than) && r.latency < than.latency);
 }
 
 bool EvaluationTracker::beatsBest(const EvalResult &r) const {
@@ -212,7 +212,7 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
     if (known != confirmed.end())
       judged[i] = known->second;
     else if (haveBest && beatsBest(judged[i]) &&
-             judged[i].valid == bestResult.valid)
+             standing(judged[i]) == standing(bestResult))
       judged[i].latency = bestResult.latency;
   }
   progress.update(evaluations, haveBest ? bestResult.latency : 0);
@@ -256,7 +256,7 @@ void EvaluationTracker::confirm(const Placement &placement,
     // incumbent that had its K stays (judged no better than it).
     if (haveBest && measured.size() < repeats &&
         bestMeasurements.size() == repeats &&
-        candidate.valid == bestResult.valid) {
+        standing(candidate) == standing(bestResult)) {
       judgedResult.latency = bestResult.latency;
       return;
     }

@@ -281,6 +281,12 @@ private:
   std::map<std::string, EvalResult> confirmed;
 };
 
+/// Whether measurement `r` ranks before `than`: valid first, then placements
+/// the chip ran once rectified, then those it refused (EvalResult::refused:
+/// the latency that came with a refusal is no time); faster first within
+/// each. The one order of the tracker's result and of a search's champion.
+bool measuredBetter(const EvalResult &r, const EvalResult &than);
+
 /// A placement as bytes (each node's weights level, or the slowest level for
 /// nodes without weights, and output level): equal for placements every
 /// evaluator measures alike.
