@@ -179,6 +179,14 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
   }
 }
 
+/// The global a storage op loads, if it is a get_global.
+memref::GlobalOp globalOf(Operation *storage, SymbolTableCollection &symbols) {
+  auto get = dyn_cast<memref::GetGlobalOp>(storage);
+  return get ? symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+                   get, get.getNameAttr())
+             : memref::GlobalOp();
+}
+
 /// The level each global takes from the buffers that read it (`levels`):
 /// within a function the first claim decides (for a weight, its graph
 /// owner's). Each function is placed on its own, and bufferization gives
@@ -193,15 +201,11 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
   llvm::MapVector<Operation *, llvm::MapVector<Operation *, StringAttr>>
       claims;
   for (auto [storage, level] : levels) {
-    auto get = dyn_cast<memref::GetGlobalOp>(storage);
-    if (!get)
-      continue;
-    auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
-        get, get.getNameAttr());
+    memref::GlobalOp global = globalOf(storage, symbols);
     if (!global)
       continue;
     claims[global].insert(
-        {get->getParentOfType<FunctionOpInterface>(), level});
+        {storage->getParentOfType<FunctionOpInterface>(), level});
   }
   llvm::DenseMap<Operation *, StringAttr> result;
   for (auto &[global, byFunction] : claims) {
@@ -456,20 +460,14 @@ struct ApplyMemorySpacesPass
   /// keeps that op's level.
   void levelFoldedSources(LevelAssignment &assigned) {
     SymbolTableCollection symbols;
-    auto globalOf = [&](Operation *storage) -> Operation * {
-      auto get = dyn_cast<memref::GetGlobalOp>(storage);
-      return get ? symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
-                       get, get.getNameAttr())
-                 : nullptr;
-    };
     llvm::SmallPtrSet<Operation *, 16> readDirectly;
     for (auto &entry : assigned.levels)
-      if (Operation *global = globalOf(entry.first))
+      if (memref::GlobalOp global = globalOf(entry.first, symbols))
         readDirectly.insert(global);
     for (Operation *source : assigned.foldedSources) {
       if (assigned.levels.count(source))
         continue;
-      Operation *global = globalOf(source);
+      memref::GlobalOp global = globalOf(source, symbols);
       if (global && readDirectly.contains(global))
         continue;
       if (StringAttr slowest = slowestLevelOf(source))
