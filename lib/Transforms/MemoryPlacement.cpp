@@ -283,6 +283,7 @@ struct MemoryPlacementPass
       return fail("unknown seed-from '" + seedFrom + "' (expected " +
                   seedFromChoices() + ")");
     settings.seedFrom = *seedFromKind;
+    warnAboutUnusedLimits(settings.seedFrom);
     if (!trace.empty() && failed(checkTraceable(settings)))
       return failure();
     auto strategyOr = createStrategy(strategy);
@@ -322,6 +323,26 @@ struct MemoryPlacementPass
                 "reference (the median of "
              << int64_t(repeats) << ")";
     return settings;
+  }
+
+  /// time-limit= bounds ilp, which only strategy=ilp and the model's seeds
+  /// run; retries= restarts external commands. Set elsewhere they do nothing
+  /// and say so, as budget= does. Compared with the defaults rather than
+  /// asked whether they were given: a printed pipeline spells every option.
+  void warnAboutUnusedLimits(SeedFrom seedFromKind) {
+    bool solves = strategy == "ilp" || seedFromKind == SeedFrom::Model ||
+                  seedFromKind == SeedFrom::Portfolio;
+    if (double(timeLimit) != SearchOptions().timeLimitSeconds && !solves)
+      warn() << "egrl: time-limit=" << llvm::formatv("{0}", double(timeLimit))
+             << " has no effect with strategy=" << strategy
+             << " and seed-from=" << seedFrom
+             << " (it bounds ilp: strategy=ilp, or the seeds of "
+                "seed-from=model or portfolio)";
+    if (retries != 0 &&
+        !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
+      warn() << "egrl: retries=" << int64_t(retries)
+             << " has no effect with evaluator=" << evaluator
+             << " (it restarts the command of an external: evaluator)";
   }
 
   /// Signed 64-bit options, so that a negative number or one past 32 bits

@@ -10,6 +10,14 @@
 // a second measurement of native read 0.800x "vs native".
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,greedy --repeats=3 --evaluator="external:%python %S/../Inputs/external-chip.py drift" --out=%t.drift 2>/dev/null | FileCheck %s --check-prefix=DRIFT
 // DRIFT: mlp native - 2.4 us 1.000x - 1/1 3
+// Columns widen for what they hold: a model name past 14 characters keeps
+// every row's strategy under its heading. --retries and --time-limit that do
+// nothing here say so.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir %t.graph.json --strategies=native,greedy --target=%S/../Inputs/toy.json --retries=2 --time-limit=5 2>%t.noeffect > %t.table
+// RUN: %python -c "import sys; rows=[l for l in open(sys.argv[1]) if l.strip()]; cols={l.index(w) for l, w in zip(rows, ['strategy'] + [l.split()[1] for l in rows[1:]])}; assert len(rows) == 5 and len(cols) == 1, (cols, rows)" %t.table
+// RUN: FileCheck %s --check-prefix=NOEFFECT --input-file=%t.noeffect
+// NOEFFECT: egrl-bench: warning: --retries=2 has no effect with --evaluator=analytical (it restarts the command of an external: evaluator)
+// NOEFFECT: egrl-bench: warning: --time-limit has no effect: it bounds ilp, which neither --strategies nor --seed-from=none runs
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=40 --target=%S/../Inputs/toy.json --seeds=1 --out=%t.rows > /dev/null 2>&1
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['runs'][0]; assert d['history_fields']==['evaluations','best_latency_s','wall_s'] and d['generation_fields'][-1]=='champion', d; assert r['history'] and all(len(h)==len(d['history_fields']) for h in r['history']), r; assert r['generations'] and all(len(g)==len(d['generation_fields']) for g in r['generations']), r" %t.rows/bench.json
 

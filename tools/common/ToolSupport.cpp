@@ -4,6 +4,7 @@
 
 #include "egrl/Analysis/ModelLoader.h"
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/CostModel/SimConfig.h"
 #include "egrl/Graph/SyntheticGraph.h"
@@ -80,7 +81,8 @@ EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
               cl::cat(category)) {}
 
 llvm::Expected<EvaluationSetup>
-egrl::tools::resolveSetup(const EvaluationOptions &options) {
+egrl::tools::resolveSetup(const EvaluationOptions &options,
+                          llvm::StringRef tool) {
   EvaluationSetup setup;
   auto granularityKind = parseGranularity(options.granularity);
   if (!granularityKind)
@@ -101,6 +103,13 @@ egrl::tools::resolveSetup(const EvaluationOptions &options) {
     return error("--retries must be at most " +
                  llvm::Twine(EvaluatorOptions::kMaxRetries));
   setup.evaluatorOptions.retries = options.retries;
+  // As the pass's retries=: only a command can be restarted.
+  if (options.retries != 0 && !llvm::StringRef(setup.evaluatorName)
+                                   .starts_with(ExternalEvaluator::prefix))
+    llvm::WithColor::warning(llvm::errs(), tool)
+        << "--retries=" << options.retries
+        << " has no effect with --evaluator=" << setup.evaluatorName
+        << " (it restarts the command of an external: evaluator)\n";
   if (!options.simTarget.empty()) {
     llvm::Expected<Target> sim =
         loadSimTarget(options.simTarget, setup.chip, setup.evaluatorName);

@@ -41,7 +41,10 @@ struct EvaluationSetup {
   Granularity granularity = Granularity::Fused;
   std::string function;
 };
-llvm::Expected<EvaluationSetup> resolveSetup(const EvaluationOptions &options);
+/// Options that do nothing with the others given are warned about as
+/// `tool`.
+llvm::Expected<EvaluationSetup> resolveSetup(const EvaluationOptions &options,
+                                             llvm::StringRef tool);
 
 /// One model on the setup's target, ready to measure.
 struct ModelInstance {

@@ -493,10 +493,14 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
                  << (setup.simChip ? ", sim-target " + setup.simChip->name : "")
                  << ", evaluator " << setup.evaluatorName << ", seed-from "
                  << seedFrom << "\n";
-  llvm::outs() << llvm::format("\n%-14s %-10s %6s %12s %9s %11s %6s %8s %9s\n",
-                               "model", "strategy", "budget", "latency",
-                               "vs native", "gap to ilp", "valid", "evals",
-                               "wall s");
+  // Columns are at least these wide and widen for what they hold (a long
+  // model name, a budget of 1e8), so rows stay aligned; the first two are
+  // left-aligned.
+  using Row = std::array<std::string, 9>;
+  std::vector<Row> rows = {{"model", "strategy", "budget", "latency",
+                            "vs native", "gap to ilp", "valid", "evals",
+                            "wall s"}};
+  const std::array<size_t, 9> minWidths = {14, 10, 6, 12, 9, 11, 6, 8, 9};
   const std::vector<Run> &runs = results.runs;
   std::vector<std::string> footnotes;
   for (size_t i = 0; i < runs.size();) {
@@ -560,17 +564,33 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
                           " of " + std::to_string(j - i) +
                           " runs (its answer is no time, left out)");
     }
-    llvm::outs() << llvm::format(
-        "%-14s %-10s %6s %12s %9s %11s %3u/%-2zu %8.0f %9.3f\n",
-        first.model.c_str(), strategyText.c_str(), budgetText.c_str(),
-        timed ? formatSeconds(med).c_str() : "refused",
-        timed ? llvm::formatv("{0:f3}x",
-                              results.nativeLatency.at(first.model) / med)
-                    .str()
-                    .c_str()
-              : "-",
-        gap.c_str(), valid, j - i, medianOf(evals), medianOf(wall));
+    rows.push_back(
+        {first.model, strategyText, budgetText,
+         timed ? formatSeconds(med) : "refused",
+         timed ? llvm::formatv("{0:f3}x",
+                               results.nativeLatency.at(first.model) / med)
+                     .str()
+               : "-",
+         gap, llvm::formatv("{0,3}/{1,-2}", valid, j - i).str(),
+         llvm::formatv("{0:f0}", medianOf(evals)).str(),
+         llvm::formatv("{0:f3}", medianOf(wall)).str()});
     i = j;
+  }
+  std::array<size_t, 9> widths = minWidths;
+  for (const Row &row : rows)
+    for (size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], row[c].size());
+  llvm::outs() << "\n";
+  for (const Row &row : rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c > 0)
+        llvm::outs() << " ";
+      if (c < 2)
+        llvm::outs() << llvm::left_justify(row[c], widths[c]);
+      else
+        llvm::outs() << llvm::right_justify(row[c], widths[c]);
+    }
+    llvm::outs() << "\n";
   }
   for (const std::string &note : footnotes)
     llvm::outs() << "* " << note << "\n";
@@ -719,7 +739,7 @@ static int benchMain(int argc, char **argv) {
                               "egrl-bench: compare placement strategies\n");
   checkOptions();
   llvm::Expected<tools::EvaluationSetup> setup =
-      tools::resolveSetup(evaluation);
+      tools::resolveSetup(evaluation, "egrl-bench");
   if (!setup)
     die(llvm::toString(setup.takeError()));
   llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
@@ -728,6 +748,17 @@ static int benchMain(int argc, char **argv) {
   std::vector<uint64_t> budgetList = parseBudgets();
   std::vector<std::unique_ptr<Strategy>> searches =
       resolveStrategies(setup->chip);
+  // As the pass's time-limit=: it bounds ilp, run as a row or for seeds.
+  if (timeLimit != SearchOptions().timeLimitSeconds &&
+      *seedFromKind != SeedFrom::Model &&
+      *seedFromKind != SeedFrom::Portfolio &&
+      llvm::none_of(searches, [](const std::unique_ptr<Strategy> &search) {
+        return search->name() == "ilp";
+      }))
+    llvm::WithColor::warning(llvm::errs(), "egrl-bench")
+        << "--time-limit has no effect: it bounds ilp, which neither "
+           "--strategies nor --seed-from="
+        << seedFrom << " runs\n";
 
   // Rows are keyed by model name: two models of one name would merge.
   std::map<std::string, std::string> modelNames;

@@ -458,7 +458,7 @@ static int trainMain(int argc, char **argv) {
   checkOutputFiles(checkpointFile);
 
   llvm::Expected<tools::EvaluationSetup> setup =
-      tools::resolveSetup(evaluation);
+      tools::resolveSetup(evaluation, "egrl-train");
   if (!setup)
     die(llvm::toString(setup.takeError()));
   llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
