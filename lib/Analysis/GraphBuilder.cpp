@@ -153,6 +153,14 @@ private:
   /// attributes, type) -> weight id.
   std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
+  /// The folded copy of each weight (foldIfConstant), made on first use.
+  llvm::DenseMap<unsigned, unsigned> foldedCopies;
+  unsigned foldedCopyOf(unsigned id) {
+    auto [it, added] = foldedCopies.try_emplace(id, weights.size());
+    if (added)
+      weights.push_back({weights[id].elements, weights[id].elementBytes, {}});
+    return it->second;
+  }
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
   /// weight, from `source` when other functions can load it too.
   void bindWeight(Value value, ShapedType type, unsigned id,
@@ -527,7 +535,15 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   if (readsData)
     return false;
   // Computed from constants only (a transposed weight, a broadcast
-  // bias, a filled buffer): a compiler folds it, so no node.
+  // bias, a filled buffer): a compiler folds it, so no node. It reads
+  // folded copies of the weights, not the weights: a table read both
+  // directly and transposed (tied embeddings) is held twice, once as it is
+  // and once folded, where a weight only its fold reads is counted once, as
+  // its copy (its own global is not read, and the lowering leaves it in the
+  // slowest level). The copy has its source's size, and every fold of one
+  // weight shares it.
+  for (unsigned &id : folded.weightIds)
+    id = foldedCopyOf(id);
   if (!folded.weightIds.empty()) {
     for (Value result : op.getResults())
       info[result] = folded;

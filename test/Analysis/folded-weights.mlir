@@ -1,0 +1,48 @@
+// A weight computed from constants only (a transpose, the matmul weights of
+// every imported transformer) is folded: no node, and its reader reads a
+// folded copy of the constant. Read only through its folds, a constant counts
+// once (two transposes of one table, @folded_twice); read directly as well, it
+// counts twice, as the lowered module (and a compiler that folds the
+// transpose) holds it and its transpose: the tied embeddings of a GPT-2
+// (@tied, a lookup into the table and a head that reads it transposed).
+// RUN: egrl-opt %s --egrl-print-graph -o /dev/null | FileCheck %s
+
+// CHECK-LABEL: egrl graph @tied: 2 nodes (fused), 8192 MACs, weights 32768 B
+// CHECK-NEXT: #0 n0_generic kind=elementwise ops=1 macs=0 vops=256 weights=16384 (reads 512) out=512 host_in=16 in=[] last_use=1
+// CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 macs=8192 vops=0 weights=16384 out=512 host_in=0 in=[0] last_use=1 graph_output
+func.func @tied(%ids: tensor<2xindex>) -> tensor<2x64xf32> {
+  %table = arith.constant dense_resource<wte> : tensor<64x64xf32>
+  %e0 = tensor.empty() : tensor<2x64xf32>
+  %emb = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%ids : tensor<2xindex>) outs(%e0 : tensor<2x64xf32>) {
+  ^bb0(%id: index, %out: f32):
+    %j = linalg.index 1 : index
+    %v = tensor.extract %table[%id, %j] : tensor<64x64xf32>
+    linalg.yield %v : f32
+  } -> tensor<2x64xf32>
+  %et = tensor.empty() : tensor<64x64xf32>
+  %head = linalg.transpose ins(%table : tensor<64x64xf32>) outs(%et : tensor<64x64xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<2x64xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<2x64xf32>) -> tensor<2x64xf32>
+  %logits = linalg.matmul ins(%emb, %head : tensor<2x64xf32>, tensor<64x64xf32>) outs(%f1 : tensor<2x64xf32>) -> tensor<2x64xf32>
+  return %logits : tensor<2x64xf32>
+}
+
+// CHECK-LABEL: egrl graph @folded_twice: 2 nodes (fused), 8192 MACs, weights 16384 B
+// CHECK-NEXT: #0 n0_matmul kind=matmul ops=1 macs=4096 vops=0 weights=16384 out=256 host_in=256 in=[] last_use=1
+// CHECK-NEXT: #1 n1_matmul kind=matmul ops=1 macs=4096 vops=0 weights=0 out=256 host_in=0 in=[0] shared_weights=[0] last_use=1 graph_output
+func.func @folded_twice(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %w = arith.constant dense_resource<w> : tensor<64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %et1 = tensor.empty() : tensor<64x64xf32>
+  %wt1 = linalg.transpose ins(%w : tensor<64x64xf32>) outs(%et1 : tensor<64x64xf32>) permutation = [1, 0]
+  %e1 = tensor.empty() : tensor<1x64xf32>
+  %f1 = linalg.fill ins(%zero : f32) outs(%e1 : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m1 = linalg.matmul ins(%x, %wt1 : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f1 : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %et2 = tensor.empty() : tensor<64x64xf32>
+  %wt2 = linalg.transpose ins(%w : tensor<64x64xf32>) outs(%et2 : tensor<64x64xf32>) permutation = [1, 0]
+  %e2 = tensor.empty() : tensor<1x64xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m2 = linalg.matmul ins(%m1, %wt2 : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f2 : tensor<1x64xf32>) -> tensor<1x64xf32>
+  return %m2 : tensor<1x64xf32>
+}
