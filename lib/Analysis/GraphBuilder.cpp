@@ -132,6 +132,7 @@ private:
   /// The tensors behind run-time scalars among `values`, added to `out`.
   void addScalarSources(ValueRange values, SmallVectorImpl<Value> &out) const;
   LogicalResult checkStaticShapes(Operation *op);
+  void remarkElementCounting(Operation *op, ShapedType type);
   void remarkSubByteElements(Operation *op, Type elementType);
   LogicalResult checkStraightLine(Operation *op);
   void visitCompute(Operation *op, ArrayRef<Value> dataOperands,
@@ -180,7 +181,7 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
     auto shaped = dyn_cast<ShapedType>(type);
     if (!shaped)
       return success();
-    remarkSubByteElements(op, shaped.getElementType());
+    remarkElementCounting(op, shaped);
     if (shaped.hasStaticShape())
       return success();
     // At the op's location, without the op (and its regions) after it.
@@ -201,7 +202,24 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
 /// The graph counts whole bytes per element: an i4 or f4 tensor counts as
 /// one byte per element, twice what a chip that packs them holds. Said once
 /// per type, since a target's element_bytes (which overrides every element's
-/// size) may make it moot.
+/// size) may make it moot. Likewise a tensor encoding (sparse_tensor's):
+/// every element is counted, as if dense.
+void GraphWalker::remarkElementCounting(Operation *op, ShapedType type) {
+  if (auto tensor = dyn_cast<RankedTensorType>(type);
+      tensor && tensor.getEncoding() && options.remarkUnknownOps) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << tensor.getEncoding();
+    if (remarked.insert("encoding " + text).second)
+      emitRemark(op->getLoc())
+          << "egrl: tensors with encoding " << text
+          << " are counted as dense (every element of the shape, its bytes "
+             "and its MACs): the graph does not know what the encoding "
+             "stores";
+  }
+  remarkSubByteElements(op, type.getElementType());
+}
+
 void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {
   if (!elementType.isIntOrFloat() || elementType.isInteger(1) ||
       elementType.getIntOrFloatBitWidth() >= 8 || !options.remarkUnknownOps)
@@ -213,8 +231,8 @@ void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {
     emitRemark(op->getLoc())
         << "egrl: " << text << " elements are counted as one byte each (the "
         << "graph's sizes are whole bytes per element), so tensors of them "
-        << "count twice or more the bytes a chip that packs them holds; a "
-           "target's element_bytes sizes every element instead";
+        << "count more bytes than a chip that packs them holds (i4: twice); "
+           "a target's element_bytes sizes every element instead";
 }
 
 /// Control flow and calls hide compute the graph would cost as nothing: a

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 #include <optional>
@@ -32,12 +33,17 @@ int64_t elementBytes(Type elementType) {
   if (auto vector = dyn_cast<VectorType>(elementType))
     return saturatingProduct({saturatingProduct(vector.getShape()),
                               elementBytes(vector.getElementType())});
+  // Whole bytes, as stored: a power of two past a byte (i24 and tf32 take
+  // four, as LLVM lays them out).
+  auto storedBytes = [](unsigned bits) {
+    return int64_t(llvm::PowerOf2Ceil((bits + 7) / 8));
+  };
   if (elementType.isIntOrFloat())
-    return (elementType.getIntOrFloatBitWidth() + 7) / 8;
+    return storedBytes(elementType.getIntOrFloatBitWidth());
   // TOSA's quantized tensors (!quant.uniform<i8:f32, ...>) hold their
   // storage type.
   if (auto quantized = dyn_cast<quant::QuantizedType>(elementType))
-    return (quantized.getStorageTypeIntegralWidth() + 7) / 8;
+    return storedBytes(quantized.getStorageTypeIntegralWidth());
   return 4;
 }
 

@@ -82,6 +82,10 @@ DictionaryAttr egrl::allAttributesOf(Operation *op) {
 bool egrl::loadsMutableGlobal(Operation *op, SymbolTableCollection *symbols) {
   if (op->getNumOperands() != 0 || op->getNumResults() != 1)
     return false;
+  // A TOSA variable is state by definition (tosa.variable_write changes it),
+  // named by a string rather than a symbol reference.
+  if (op->getName().getStringRef() == "tosa.variable_read")
+    return true;
   for (NamedAttribute attr : allAttributesOf(op)) {
     auto symbol = dyn_cast<SymbolRefAttr>(attr.getValue());
     if (!symbol)
