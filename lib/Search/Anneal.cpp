@@ -154,8 +154,9 @@ public:
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
 
+    std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
-        seedPlacements(context, tracker);
+        seedPlacements(context, tracker, &unmeasuredSeeds);
     if (!seeds)
       return seeds.takeError();
     SeedPlacement start;
@@ -215,7 +216,7 @@ public:
     }
 
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, *seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
     // A local search needs a start: with no seeds it is native.
     if (seeds->empty())
       result.seeded += ": native";

@@ -262,7 +262,7 @@ public:
                         ? 0
                         : candidates.size() + context.options.repeats - 1);
     llvm::Expected<std::vector<SeedPlacement>> measuredSeeds =
-        seedPlacements(context, tracker);
+        seedPlacements(context, tracker, &unmeasuredSeeds);
     if (!measuredSeeds)
       return measuredSeeds.takeError();
     optionSeeds = std::move(*measuredSeeds);
@@ -705,7 +705,7 @@ private:
 
   SearchResult finish() {
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, optionSeeds);
+    recordSeeds(result, context.options.seedFrom, optionSeeds, unmeasuredSeeds);
     result.generations = std::move(generations);
     result.detail =
         std::to_string(generation) + " generations of up to " +
@@ -735,6 +735,8 @@ private:
   EvaluationTracker tracker;
   SearchProgress progress;
   std::vector<SeedPlacement> optionSeeds;
+  /// Seeds the budget left unmeasured (recordSeeds says so).
+  std::vector<std::string> unmeasuredSeeds;
   std::optional<NativeReward> reward;
   ReplayBuffer buffer{config.bufferCapacity};
 

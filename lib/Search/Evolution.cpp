@@ -45,8 +45,9 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
+    std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
-        seedPlacements(context, tracker);
+        seedPlacements(context, tracker, &unmeasuredSeeds);
     if (!seeds)
       return seeds.takeError();
     NativeReward reward(tracker, problem, *seeds);
@@ -104,7 +105,7 @@ public:
     SearchResult result = tracker.finish();
     result.detail = std::to_string(generation) + " generations of " +
                     std::to_string(kPopulation);
-    recordSeeds(result, context.options.seedFrom, *seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
     return result;
   }
 };

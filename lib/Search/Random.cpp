@@ -37,8 +37,9 @@ public:
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     EvaluationTracker tracker(context);
     // Seeds are measured first, so the result is never worse than them.
+    std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
-        seedPlacements(context, tracker);
+        seedPlacements(context, tracker, &unmeasuredSeeds);
     if (!seeds)
       return seeds.takeError();
     // Large enough to keep threads busy, small enough to bound memory.
@@ -61,7 +62,7 @@ public:
     result.detail = std::to_string(measured) + " random placements";
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
-    recordSeeds(result, context.options.seedFrom, *seeds);
+    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
     return result;
   }
 };

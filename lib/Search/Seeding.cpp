@@ -13,10 +13,13 @@
 
 #include <algorithm>
 
+#include "llvm/ADT/StringExtras.h"
+
 using namespace egrl;
 
 llvm::Expected<std::vector<SeedPlacement>>
-egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
+egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
+                     std::vector<std::string> *unmeasured) {
   std::vector<SeedPlacement> candidates;
   SeedFrom from = context.options.seedFrom;
   if (from == SeedFrom::None || context.problem.numNodes() == 0)
@@ -57,14 +60,15 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker) {
   // incumbent is the median of its K measurements, so seeds rank, and
   // native serves as the reward's reference, as the result will.
   llvm::ArrayRef<EvalResult> judged = tracker.judgedLast();
+  if (unmeasured)
+    for (size_t k = judged.size(); k < seeds.size(); ++k)
+      unmeasured->push_back(seeds[k].source);
   seeds.resize(judged.size());
   for (size_t k = 0; k < judged.size(); ++k)
     seeds[k].result = judged[k];
   std::stable_sort(seeds.begin(), seeds.end(),
                    [](const SeedPlacement &a, const SeedPlacement &b) {
-                     if (a.result.valid != b.result.valid)
-                       return a.result.valid;
-                     return a.result.latency < b.result.latency;
+                     return measuredBetter(a.result, b.result);
                    });
   return seeds;
 }
@@ -120,12 +124,26 @@ std::string egrl::describeSeeds(SeedFrom from,
 }
 
 void egrl::recordSeeds(SearchResult &result, SeedFrom from,
-                       llvm::ArrayRef<SeedPlacement> seeds) {
+                       llvm::ArrayRef<SeedPlacement> seeds,
+                       llvm::ArrayRef<std::string> unmeasured) {
   result.seeded = describeSeeds(from, seeds);
+  auto addCaveat = [&](const std::string &text) {
+    result.caveat += (result.caveat.empty() ? "" : "; ") + text;
+  };
   for (const SeedPlacement &seed : seeds)
     if (!seed.caveat.empty()) {
-      result.caveat = "seeded from " + seed.source + " (" + seed.caveat +
-                      "): the seed depends on time and threads";
-      return;
+      addCaveat("seeded from " + seed.source + " (" + seed.caveat +
+                "): the seed depends on time and threads");
+      break;
     }
+  // Seeds asked for and planned, but cut by the budget, say so: the result
+  // may be slower than one of them.
+  if (!unmeasured.empty())
+    addCaveat("the budget measured " + std::to_string(seeds.size()) +
+              " of the " + std::to_string(seeds.size() + unmeasured.size()) +
+              " distinct placements seed-from=" + seedFromName(from).str() +
+              " planned; not measured: " + llvm::join(unmeasured, ", ") +
+              " (a budget of at least " +
+              std::to_string(seeds.size() + unmeasured.size()) +
+              " measures them all)");
 }

@@ -297,9 +297,11 @@ std::string placementKey(const Problem &problem, const Placement &placement);
 /// none; the native placement for native; native, greedy and ilp (planned
 /// on `context.model`, ilp within `timeLimitSeconds`) for model, measuring a
 /// placement equal to an earlier one only once. Fewer when the budget runs
-/// out. Every search that takes seeds gets them here.
+/// out: the sources of those it could not measure go to `unmeasured`. Every
+/// search that takes seeds gets them here.
 llvm::Expected<std::vector<SeedPlacement>>
-seedPlacements(const SearchContext &context, EvaluationTracker &tracker);
+seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
+               std::vector<std::string> *unmeasured = nullptr);
 /// The placements seed-from=model adds to native: greedy's and ilp's,
 /// planned on `context.model` (ilp within `timeLimitSeconds`, on
 /// `threads`), not measured and not rectified for the evaluator's chip.
@@ -317,9 +319,11 @@ std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
 /// Says in `result` what a search started from: `seeded`
 /// (describeSeeds()), and a `caveat` when a seed was planned with one (ilp
 /// stopped at its time limit, so the seed, and what the search finds from
-/// it, depend on time and threads). Every search that takes seeds calls it.
+/// it, depend on time and threads), or when the budget left seeds
+/// `unmeasured`. Every search that takes seeds calls it.
 void recordSeeds(SearchResult &result, SeedFrom from,
-                 llvm::ArrayRef<SeedPlacement> seeds);
+                 llvm::ArrayRef<SeedPlacement> seeds,
+                 llvm::ArrayRef<std::string> unmeasured = {});
 
 /// The paper's reward for black-box searches: the native placement is
 /// measured first (one evaluation of the budget, and with repeats K > 1 the
