@@ -11,9 +11,9 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Search/Strategy.h"
 
-#include <algorithm>
-
 #include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
 
 using namespace egrl;
 

@@ -46,11 +46,11 @@ bool holdsSeveralElements(mlir::Type type);
 bool computesFromIndices(mlir::Operation *op);
 /// True if `op` loads a global the program may change (a `mutable`
 /// ml_program.global or util.global, a memref.global that is not
-/// `constant`, a tosa.variable_read): state, such as a KV cache, that flows in
-/// at run time like an
-/// argument, not a weight. Without `symbols` each call scans the symbol
-/// table for the global; a caller asking about every op of a module passes
-/// one collection, so that the module's globals are indexed once.
+/// `constant`, a tosa.variable_read): state, such as a KV cache, that flows
+/// in at run time like an argument, not a weight. Without `symbols` each
+/// call scans the symbol table for the global; a caller asking about every
+/// op of a module passes one collection, so that the module's globals are
+/// indexed once.
 bool loadsMutableGlobal(mlir::Operation *op,
                         mlir::SymbolTableCollection *symbols = nullptr);
 /// Every attribute `op` carries, the properties of an unregistered op
