@@ -27,6 +27,11 @@ config.substitutions.append(("%models", os.path.join(config.egrl_src_root, "mode
 config.substitutions.append(
     ("%egrl_plugin", os.path.join(config.egrl_lib_dir, "libEGRLPlugin.so")))
 config.substitutions.append(("%python", config.host_python))
+# mlir-runner's support libraries, for tests that run what they lower.
+config.substitutions.append(
+    ("%mlir_runner_libs", ",".join(
+        os.path.join(os.path.dirname(config.llvm_tools_dir), "lib", name)
+        for name in ("libmlir_c_runner_utils.so", "libmlir_runner_utils.so"))))
 
 # The MPI pool's tests (test/Distributed) need mpirun: as root (CI
 # containers) it must be told that is fine; --oversubscribe runs more ranks

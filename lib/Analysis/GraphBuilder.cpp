@@ -800,6 +800,10 @@ WorkloadGraph GraphWalker::finish() {
 
 } // namespace
 
+int64_t egrl::storedElementBytes(Type elementType) {
+  return elementBytes(elementType);
+}
+
 FailureOr<WorkloadGraph> egrl::buildWorkloadGraph(func::FuncOp func,
                                                   const GraphBuildOptions &opts,
                                                   GraphOpMap *opMap) {

@@ -8,6 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "egrl/Analysis/GraphBuilder.h"
+#include "egrl/Target/Target.h"
 #include "egrl/Transforms/Passes.h"
 #include "egrl/Transforms/PlacementAnnotations.h"
 
@@ -153,7 +155,17 @@ StringAttr slowestLevelOf(Operation *op) {
 }
 
 bool acceptsAnyMemorySpace(Operation *user) {
-  return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(user);
+  return isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp,
+             memref::LoadOp, memref::StoreOp>(user);
+}
+
+/// Views whose result must be in their source's memory space: they take the
+/// new space too (retype() follows them), so that a placed op reading a
+/// reshaped buffer, or a body loading from a table, reads it in its level
+/// rather than through a cast to the default space.
+bool isViewKeepingSpace(Operation *user) {
+  return isa<memref::ExpandShapeOp, memref::CollapseShapeOp, memref::SubViewOp>(
+      user);
 }
 
 /// Gives `value` memory space `space`, casting back for users that need the
@@ -169,6 +181,10 @@ void retype(Value value, Attribute space, OpBuilder &builder) {
   for (OpOperand &use : llvm::make_early_inc_range(value.getUses())) {
     if (acceptsAnyMemorySpace(use.getOwner()))
       continue;
+    if (isViewKeepingSpace(use.getOwner()) && use.getOperandNumber() == 0) {
+      retype(use.getOwner()->getResult(0), space, builder);
+      continue;
+    }
     if (!cast) {
       builder.setInsertionPointAfterValue(value);
       cast = memref::MemorySpaceCastOp::create(builder, value.getLoc(), oldType,
@@ -265,8 +281,12 @@ struct LevelAssignment {
   /// Storage behind a weight a placed op reads through folded ops: the
   /// globals a transpose of a constant reads, and the buffers between.
   llvm::SetVector<Operation *> foldedSources;
+  /// Storage that holds a weight a placed op reads: the globals, and the
+  /// buffers folded ops fill (checkWeightRoom() adds them up).
+  llvm::SetVector<Operation *> weightStorage;
 
   void claimWeight(Operation *global, StringAttr level, int64_t node) {
+    weightStorage.insert(global);
     auto [it, first] = claimedBy.try_emplace(global, node);
     if (!first && it->second <= node)
       return;
@@ -301,6 +321,8 @@ struct ApplyMemorySpacesPass
     levelSplatBuffers(assigned);
     levelFoldedSources(assigned);
     retypeStorage(assigned);
+    if (failed(checkWeightRoom(assigned)))
+      return signalPassFailure();
     // Buffers an op (or a copy) writes that got no level: their op lost its
     // #egrl.placement to a pass between placement and bufferization
     // (fusion, a conversion), or bufferization replaced it by copies into a
@@ -441,10 +463,12 @@ struct ApplyMemorySpacesPass
       // The op reads the first; the rest are what folded ops computed it
       // from (a transpose's constant), levelled by levelFoldedSources().
       Operation *read = storage.front();
-      if (isa<memref::GetGlobalOp>(read))
+      if (isa<memref::GetGlobalOp>(read)) {
         assigned.claimWeight(read, weights, placement.getNode());
-      else
+      } else {
         assigned.levels.insert({read, weights});
+        assigned.weightStorage.insert(read);
+      }
       assigned.foldedSources.insert(storage.begin() + 1, storage.end());
     }
   }
@@ -473,6 +497,120 @@ struct ApplyMemorySpacesPass
       if (StringAttr slowest = slowestLevelOf(source))
         assigned.levels.insert({source, slowest});
     }
+  }
+
+  /// The weights each level holds now, against the room the placement's
+  /// chip has there. The placement was checked against the graph's count,
+  /// which the lowered module can exceed (README, "Where in a pipeline"):
+  /// folds of one weight that CSE did not merge each fill a buffer, a weight
+  /// computed larger than its source counts at the source's size, and the
+  /// sources of folded weights sit uncounted in the slowest level. Weights
+  /// alone past a level's room are an overflow the report did not see, so
+  /// it is said (activations would only add to it). Checked where the record
+  /// names a bundled chip (its sizes are known here) whose description is the
+  /// one placed for.
+  LogicalResult checkWeightRoom(const LevelAssignment &assigned) {
+    // Per record (a nested module placed on its own has its own), per
+    // level: bytes, and the globals counted (two loads of one are one).
+    struct Held {
+      /// Elements, and their bytes at the IR's element sizes.
+      llvm::StringMap<std::pair<int64_t, int64_t>> bytes;
+      llvm::SmallPtrSet<Operation *, 16> globals;
+      Operation *where = nullptr;
+    };
+    llvm::MapVector<Attribute, Held> held;
+    SymbolTableCollection symbols;
+    // With what folded ops compute them from: levelFoldedSources() put
+    // those in the slowest level, beside its own weights.
+    llvm::SetVector<Operation *> storages = assigned.weightStorage;
+    storages.insert(assigned.foldedSources.begin(),
+                    assigned.foldedSources.end());
+    for (Operation *storage : storages) {
+      RecordAttr record = recordOf(storage);
+      if (!record)
+        continue;
+      Held &h = held[record];
+      if (!h.where)
+        h.where = storage;
+      // The level the storage ended in (retypeStorage() has run): a
+      // global's own, which functions that disagree send to the slowest.
+      MemRefType type;
+      if (isa<memref::GetGlobalOp>(storage)) {
+        memref::GlobalOp global = globalOf(storage, symbols);
+        if (!global || !h.globals.insert(global).second)
+          continue;
+        type = global.getType();
+      } else if (storage->getNumResults() == 1) {
+        type = dyn_cast<MemRefType>(storage->getResult(0).getType());
+      }
+      auto space =
+          type ? dyn_cast_or_null<MemAttr>(type.getMemorySpace()) : MemAttr();
+      if (!space || !type.hasStaticShape())
+        continue;
+      StringAttr level = space.getLevel();
+      auto &[elements, bytes] = h.bytes[level.getValue()];
+      elements += type.getNumElements();
+      bytes +=
+          type.getNumElements() * storedElementBytes(type.getElementType());
+    }
+    // A chip named by target= is checked against every placement; it is
+    // loaded once, and a file that cannot be read is an error.
+    std::optional<Target> given;
+    if (!target.empty()) {
+      llvm::Expected<Target> loaded = loadTarget(target);
+      if (!loaded) {
+        emitError(getOperation().getLoc())
+            << "egrl-apply-memory-spaces: target=" << target << ": "
+            << llvm::toString(loaded.takeError());
+        return failure();
+      }
+      given = std::move(*loaded);
+    }
+    for (auto &[recordAttr, h] : held) {
+      auto record = cast<RecordAttr>(recordAttr);
+      StringAttr name =
+          record.getSimTarget() ? record.getSimTarget() : record.getTarget();
+      StringAttr digest = record.getSimTarget() ? record.getSimTargetDigest()
+                                                : record.getTargetDigest();
+      std::optional<Target> chip = given;
+      if (!chip) {
+        if (!name || !isBundledTargetName(name.getValue()))
+          continue;
+        llvm::Expected<Target> bundled = loadTarget(name.getValue());
+        if (!bundled) {
+          llvm::consumeError(bundled.takeError());
+          continue;
+        }
+        // An edited copy under the bundled name has other sizes.
+        if (digest && digest.getValue() != bundled->digest())
+          continue;
+        chip = std::move(*bundled);
+      }
+      auto function = h.where->getParentOfType<FunctionOpInterface>();
+      for (const MemoryLevel &level : chip->levels) {
+        auto it = h.bytes.find(level.name);
+        if (it == h.bytes.end())
+          continue;
+        // The target's element size, where it has one, sizes every element.
+        auto [elements, irBytes] = it->second;
+        int64_t bytes =
+            chip->elementBytes ? elements * *chip->elementBytes : irBytes;
+        if (bytes > level.usableBytes())
+          emitWarning(function ? function->getLoc() : getOperation().getLoc())
+              << "egrl-apply-memory-spaces: level '" << level.name
+              << "' now holds " << bytes
+              << " bytes of weights (their globals and the buffers folded "
+                 "ops fill from them), more than the "
+              << level.usableBytes() << " it has on " << chip->name
+              << ", where the placement counted them as fitting: folded ops "
+                 "of one weight that were not merged (several transposes of "
+                 "it: run --cse before placement), a weight computed larger "
+                 "than its source (a broadcast, a tile, a dequantisation, "
+                 "counted at its source's size: fuse it into its reader), or "
+                 "the sources of folded weights in the slowest level";
+      }
+    }
+    return success();
   }
 
   /// Buffers an op (or a copy) writes, and those of them in no level.

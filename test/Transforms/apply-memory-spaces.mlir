@@ -4,7 +4,9 @@
 // Weights of node 0 (fast) and node 1 (slow). A matmul reads its weight
 // transposed: the transposed buffer takes the weight's level, and the global
 // the transpose reads (which a compiler folds away; the graph counts the
-// weight once) goes to the slowest level, so no level holds it twice.
+// weight once) goes to the slowest level, so no faster level holds it twice
+// (the slowest holds it twice when the weight's level is the slowest too: the
+// pass's room check counts both there).
 // CHECK-DAG: memref.global "private" constant @{{.*}} : memref<64x128xf32, #egrl.mem<"slow">> = dense_resource<w2>
 // CHECK-DAG: memref.global "private" constant @{{.*}} : memref<128xf32, #egrl.mem<"fast">> = dense_resource<b1>
 // CHECK-DAG: memref.global "private" constant @{{.*}} : memref<128x256xf32, #egrl.mem<"slow">> = dense_resource<w1>
@@ -145,3 +147,17 @@
 // CHAIN-DAG: memref.global "private" constant @{{.*}} : memref<49x2xf32, #egrl.mem<"dram">> = dense_resource<table>
 // CHAIN-DAG: memref.global "private" constant @{{.*}} : memref<64x2xf32, #egrl.mem<"dram">> = dense_resource<mlp_0_weight>
 // CHAIN-NOT: memref.alloc() {{.*}} : memref<{{[0-9x]+}}xf32>{{$}}
+
+// Four transposes of one weight are one weight to the graph (as after CSE) but
+// four buffers once bufferized: the weights the level now holds exceed its room
+// on the placement's chip, which the pass says; with --cse before placement
+// they are one buffer, and it fits.
+// RUN: egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=edge-small progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNMERGED
+// UNMERGED: shared-transposes.mlir:4:1: warning: egrl-apply-memory-spaces: level 'scratch' now holds 1179648 bytes of weights (their globals and the buffers folded ops fill from them), more than the 1048576 it has on edge-small, where the placement counted them as fitting: folded ops of one weight that were not merged (several transposes of it: run --cse before placement)
+// RUN: egrl-opt %S/../Inputs/shared-transposes.mlir --cse --egrl-memory-placement="target=edge-small progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=MERGED --allow-empty
+// MERGED-NOT: now holds
+// target= names the chip to check against (a placement for a target file is
+// checked only so); a file that cannot be read is an error.
+// RUN: egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=%targets/edge-small.json progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="target=%targets/edge-small.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNMERGED
+// RUN: not egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=edge-small progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="target=%t.none.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// NOTARGET: error: egrl-apply-memory-spaces: target={{.*}}none.json: cannot read target file

@@ -55,6 +55,10 @@ struct GraphOpMap {
   std::vector<Weight> weights;
 };
 
+/// Bytes the graph counts for one element of `elementType`, as stored
+/// (docs/graph.md): what other passes size buffers by.
+int64_t storedElementBytes(mlir::Type elementType);
+
 /// Whether the placement places `func`: it has a body and can run, that is,
 /// it is public or something in its symbol table refers to it. A private
 /// function nothing calls is dead code (--symbol-dce removes it); placed

@@ -225,8 +225,17 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     padding into the consumer. A buffer only filled with one value
     (`linalg.fill`) and only read, a splat such as a recurrent layer's zero
     initial state, which the graph counts as free, goes to the slowest
-    level. Uses that need the original type receive a
-    `memref.memory_space_cast`.
+    level. Views of a placed buffer (`memref.expand_shape`,
+    `collapse_shape`, `subview`) take its memory space; other uses that need
+    the original type receive a `memref.memory_space_cast`.
+
+    The weights each level then holds (globals, buffers that ops computed
+    from constants fill, and what those are computed from) are added up
+    and, where the record names a bundled target (or `target=` names the
+    chip), compared with the room the placement's chip has there: more is a
+    warning (folds of one weight
+    that CSE did not merge each fill a buffer; run `--cse` before
+    placement).
 
     Buffers of ops bufferization replaces by an allocation and copies
     (`tensor.concat`, `tensor.insert_slice` into an empty tensor), which
@@ -254,6 +263,11 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     Option<"requireAll", "require-all", "bool", /*default=*/"false",
            "Fail instead of warning when allocations keep the default memory "
            "space because no placed op writes them">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "Chip whose level sizes the weights each level holds are checked "
+           "against: a bundled name or a JSON path (default: the chip in the "
+           "module's #egrl.record when it is bundled; a placement for a "
+           "target file is checked only with this option)">,
   ];
 }
 
