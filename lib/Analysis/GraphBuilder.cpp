@@ -154,12 +154,18 @@ private:
   /// attributes, type) -> weight id.
   std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
-  /// The folded copy of each weight (foldIfConstant), made on first use.
+  /// The folded copy of each weight (foldIfConstant), made on first use;
+  /// the copy of a source other functions can load is theirs too.
   llvm::DenseMap<unsigned, unsigned> foldedCopies;
   unsigned foldedCopyOf(unsigned id) {
     auto [it, added] = foldedCopies.try_emplace(id, weights.size());
-    if (added)
-      weights.push_back({weights[id].elements, weights[id].elementBytes, {}});
+    if (added) {
+      GraphOpMap::WeightSource source = weights[id].source;
+      if (source != GraphOpMap::WeightSource{})
+        std::get<3>(source) = true;
+      weights.push_back(
+          {weights[id].elements, weights[id].elementBytes, source});
+    }
     return it->second;
   }
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
@@ -495,7 +501,7 @@ void GraphWalker::visitWeightSource(Operation &op) {
   if (op.getNumOperands() == 0) {
     source = {op.getName().getAsOpaquePointer(),
               allAttributesOf(&op).getAsOpaquePointer(),
-              type.getAsOpaquePointer()};
+              type.getAsOpaquePointer(), false};
     id = weightOfSource.try_emplace(source, id).first->second;
   }
   bindWeight(result, type, id, source);

@@ -21,6 +21,12 @@
 // Placed by hand so that they disagree (@small: sram, @big: llc), the global
 // goes to the slowest level (no function's placement can overfill it) and a
 // warning at one of the constants names both.
+// Functions that each transpose one weight share its folded copy, as they
+// share the weight: both keep it in SRAM (each counting its own, decode's went
+// to the LLC at six times its latency).
+// RUN: egrl-opt %S/../Inputs/shared-folded.mlir --egrl-memory-placement="progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FOLDED
+// FOLDED: placed 1 node of @prefill on nnpi-1000 {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
+// FOLDED: placed 1 node of @decode on nnpi-1000 {{.*}}: latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
 // RUN: egrl-opt %S/../Inputs/shared-disagree.mlir --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces 2>&1 | FileCheck %s --check-prefix=DISAGREE
 // DISAGREE: shared-disagree.mlir:{{[0-9]+}}:{{[0-9]+}}: warning: egrl-apply-memory-spaces: '__constant_4096x4096xf32' is used by functions placed apart that put it in different levels (@small: sram, @big: llc); it goes to the slowest level, 'dram', which no function planned to fill with it
 // DISAGREE-NOT: warning

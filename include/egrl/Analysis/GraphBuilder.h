@@ -41,11 +41,15 @@ struct GraphOpMap {
   /// of several functions can be checked together: equal operand-less
   /// sources (a constant, a load of an immutable global) in two functions are
   /// one weight, as bufferization gives equal constants one global.
-  /// The source op's name, attributes and type (uniqued).
-  using WeightSource = std::tuple<const void *, const void *, const void *>;
+  /// The source op's name, attributes and type (uniqued), and whether it is
+  /// the folded copy of that source (what a transpose of it reads: one
+  /// weight for every function that folds it, as a compiler that folds the
+  /// transpose keeps one constant).
+  using WeightSource =
+      std::tuple<const void *, const void *, const void *, bool>;
   struct Weight {
-    /// All null for a weight no other function can read (computed, or
-    /// loaded through an op with operands).
+    /// All null for a weight no other function can read (computed from
+    /// several weights, or loaded through an op with operands).
     WeightSource source;
     int64_t elements = 0;
     int64_t elementBytes = 0;
