@@ -10,10 +10,10 @@
 // again. The globals then need no repair.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:[[# @LINE + 70]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 76]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
 // WARN-NOT: warning
-// WARN: shared-across-functions.mlir:[[# @LINE + 76]]:1: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
-// WARN: shared-across-functions.mlir:[[# @LINE + 75]]:1: warning: egrl: greedy: weights moved after placement so that the module's functions fit together (each function's weights stay resident while the others run, and a weight several read has the level the first gave it): n0_matmul sram -> llc, n1_matmul llc -> sram; it measured 91.38 us before
+// WARN: shared-across-functions.mlir:[[# @LINE + 82]]:1: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 81]]:1: warning: egrl: greedy: weights moved after placement so that the module's functions fit together (each function's weights stay resident while the others run, and a weight several read has the level the first gave it): n0_matmul sram -> llc, n1_matmul llc -> sram; it measured 91.38 us before
 // WARN-NOT: warning
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"sram">> = dense_resource<w>
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32_0 : memref<4096x4096xf32, #egrl.mem<"llc">> = dense_resource<v>
