@@ -572,21 +572,48 @@ struct ApplyMemorySpacesPass
           record.getSimTarget() ? record.getSimTarget() : record.getTarget();
       StringAttr digest = record.getSimTarget() ? record.getSimTargetDigest()
                                                 : record.getTargetDigest();
+      auto function = h.where->getParentOfType<FunctionOpInterface>();
+      Location where = function ? function->getLoc() : getOperation().getLoc();
+      // Sizes this pass cannot know are said not checked, not skipped quietly.
+      auto unchecked = [&](const llvm::Twine &why) {
+        emitRemark(where) << "egrl-apply-memory-spaces: the weights each level "
+                             "holds are not checked against the room of "
+                          << (name ? name.getValue() : "the placement's chip")
+                          << ": " << why
+                          << "; give its file with target=FILE to check them";
+      };
       std::optional<Target> chip = given;
-      if (!chip) {
-        if (!name || !isBundledTargetName(name.getValue()))
+      if (chip) {
+        // Another chip's levels would be compared by accident, or not at all.
+        std::vector<std::string> placedOn;
+        for (Attribute level : record.getLevels())
+          placedOn.push_back(cast<StringAttr>(level).getValue().str());
+        if (placedOn != chip->levelNameList()) {
+          emitError(where) << "egrl-apply-memory-spaces: target=" << target
+                           << " has levels " << chip->levelNames()
+                           << ", the placement was made for levels "
+                           << llvm::join(placedOn, ", ") << " of "
+                           << record.getTarget().getValue();
+          return failure();
+        }
+      } else {
+        if (!name || !isBundledTargetName(name.getValue())) {
+          unchecked("it is not a bundled target");
           continue;
+        }
         llvm::Expected<Target> bundled = loadTarget(name.getValue());
         if (!bundled) {
-          llvm::consumeError(bundled.takeError());
+          unchecked(llvm::toString(bundled.takeError()));
           continue;
         }
         // An edited copy under the bundled name has other sizes.
-        if (digest && digest.getValue() != bundled->digest())
+        if (digest && digest.getValue() != bundled->digest()) {
+          unchecked("the placement was made for a chip of that name whose "
+                    "description differs from the bundled one");
           continue;
+        }
         chip = std::move(*bundled);
       }
-      auto function = h.where->getParentOfType<FunctionOpInterface>();
       for (const MemoryLevel &level : chip->levels) {
         auto it = h.bytes.find(level.name);
         if (it == h.bytes.end())
@@ -596,7 +623,7 @@ struct ApplyMemorySpacesPass
         int64_t bytes =
             chip->elementBytes ? elements * *chip->elementBytes : irBytes;
         if (bytes > level.usableBytes())
-          emitWarning(function ? function->getLoc() : getOperation().getLoc())
+          emitWarning(where)
               << "egrl-apply-memory-spaces: level '" << level.name
               << "' now holds " << bytes
               << " bytes of weights (their globals and the buffers folded "

@@ -161,3 +161,10 @@
 // RUN: egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=%targets/edge-small.json progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="target=%targets/edge-small.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNMERGED
 // RUN: not egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=edge-small progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="target=%t.none.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: error: egrl-apply-memory-spaces: target={{.*}}none.json: cannot read target file
+// target= of other levels than the placement's is an error (it would compare
+// levels by accident); a placement for a target file, without target=, is said
+// not checked rather than skipped quietly.
+// RUN: not egrl-opt %S/../Inputs/shared-transposes.mlir --egrl-memory-placement="target=edge-small progress=false" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="target=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERLEVELS
+// OTHERLEVELS: error: egrl-apply-memory-spaces: target=nnpi-1000 has levels sram, llc, dram, the placement was made for levels scratch, l2, lpddr of edge-small
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json" --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNCHECKED
+// UNCHECKED: remark: egrl-apply-memory-spaces: the weights each level holds are not checked against the room of toy: it is not a bundled target; give its file with target=FILE to check them
