@@ -25,7 +25,7 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
   if (from == SeedFrom::None || context.problem.numNodes() == 0)
     return candidates;
   candidates.push_back({"native", nativePlacement(context.problem), {}});
-  if (from == SeedFrom::Model || from == SeedFrom::Portfolio) {
+  if (plansModelSeeds(from)) {
     if (const auto &planned = context.options.modelPlans) {
       candidates.insert(candidates.end(), planned->begin(), planned->end());
     } else {
@@ -138,12 +138,12 @@ void egrl::recordSeeds(SearchResult &result, SeedFrom from,
     }
   // Seeds asked for and planned, but cut by the budget, say so: the result
   // may be slower than one of them.
-  if (!unmeasured.empty())
+  if (!unmeasured.empty()) {
+    std::string planned = std::to_string(seeds.size() + unmeasured.size());
     addCaveat("the budget measured " + std::to_string(seeds.size()) +
-              " of the " + std::to_string(seeds.size() + unmeasured.size()) +
+              " of the " + planned +
               " distinct placements seed-from=" + seedFromName(from).str() +
               " planned; not measured: " + llvm::join(unmeasured, ", ") +
-              " (a budget of at least " +
-              std::to_string(seeds.size() + unmeasured.size()) +
-              " measures them all)");
+              " (a budget of at least " + planned + " measures them all)");
+  }
 }

@@ -585,9 +585,7 @@ struct ApplyMemorySpacesPass
       std::optional<Target> chip = given;
       if (chip) {
         // Another chip's levels would be compared by accident, or not at all.
-        std::vector<std::string> placedOn;
-        for (Attribute level : record.getLevels())
-          placedOn.push_back(cast<StringAttr>(level).getValue().str());
+        std::vector<std::string> placedOn = levelNamesOf(record);
         if (placedOn != chip->levelNameList()) {
           emitError(where) << "egrl-apply-memory-spaces: target=" << target
                            << " has levels " << chip->levelNames()

@@ -330,8 +330,7 @@ struct MemoryPlacementPass
   /// and say so, as budget= does. Compared with the defaults rather than
   /// asked whether they were given: a printed pipeline spells every option.
   void warnAboutUnusedLimits(SeedFrom seedFromKind) {
-    bool solves = strategy == "ilp" || seedFromKind == SeedFrom::Model ||
-                  seedFromKind == SeedFrom::Portfolio;
+    bool solves = strategy == "ilp" || plansModelSeeds(seedFromKind);
     if (double(timeLimit) != SearchOptions().timeLimitSeconds && !solves)
       warn() << "egrl: time-limit=" << llvm::formatv("{0}", double(timeLimit))
              << " has no effect with strategy=" << strategy

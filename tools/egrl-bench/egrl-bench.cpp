@@ -390,8 +390,7 @@ std::string benchModel(tools::ModelInstance &instance,
   // the model, outside their wall times (the MILP alone can take the whole
   // --time-limit).
   std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
-  if ((seedFromKind == SeedFrom::Model ||
-       seedFromKind == SeedFrom::Portfolio) &&
+  if (plansModelSeeds(seedFromKind) &&
       llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
         return search->searches();
       })) {
@@ -750,8 +749,7 @@ static int benchMain(int argc, char **argv) {
       resolveStrategies(setup->chip);
   // As the pass's time-limit=: it bounds ilp, run as a row or for seeds.
   if (timeLimit != SearchOptions().timeLimitSeconds &&
-      *seedFromKind != SeedFrom::Model &&
-      *seedFromKind != SeedFrom::Portfolio &&
+      !plansModelSeeds(*seedFromKind) &&
       llvm::none_of(searches, [](const std::unique_ptr<Strategy> &search) {
         return search->name() == "ilp";
       }))

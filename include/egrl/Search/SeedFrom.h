@@ -49,6 +49,12 @@ inline std::optional<SeedFrom> parseSeedFrom(llvm::StringRef name) {
   return std::nullopt;
 }
 
+/// Whether seeds of `from` are planned on the compiler's model (greedy and
+/// ilp, ilp within the time limit): model and portfolio.
+inline bool plansModelSeeds(SeedFrom from) {
+  return from == SeedFrom::Model || from == SeedFrom::Portfolio;
+}
+
 /// "none, native, model or portfolio": what parseSeedFrom() takes, for
 /// errors about a value it refused.
 inline llvm::StringRef seedFromChoices() {
