@@ -111,7 +111,7 @@ egrl::createLocalEvaluator(llvm::StringRef name, const Problem &problem,
 
 llvm::Error egrl::checkEvaluatorName(llvm::StringRef name) {
   if (llvm::is_contained(evaluatorNames(), name) ||
-      name.starts_with(ExternalEvaluator::prefix))
+      ExternalEvaluator::names(name))
     return llvm::Error::success();
   return unknownEvaluator(name);
 }
@@ -119,7 +119,7 @@ llvm::Error egrl::checkEvaluatorName(llvm::StringRef name) {
 llvm::Expected<Target> egrl::loadSimTarget(llvm::StringRef nameOrPath,
                                            const Target &target,
                                            llvm::StringRef evaluatorName) {
-  if (evaluatorName.starts_with(ExternalEvaluator::prefix))
+  if (ExternalEvaluator::names(evaluatorName))
     return llvm::createStringError(
         "sim-target needs a built-in evaluator (analytical or nnpi-sim): an "
         "external evaluator measures its own chip");

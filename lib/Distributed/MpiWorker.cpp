@@ -69,7 +69,7 @@ struct WorkerProblem {
 /// `{rank}` and `{worker}` (rank - 1, counting cards from 0) in an
 /// external command select this worker's device.
 std::string substituteRank(llvm::StringRef name, int rank) {
-  if (!name.starts_with(ExternalEvaluator::prefix))
+  if (!ExternalEvaluator::names(name))
     return name.str();
   std::string out = name.str();
   auto replaceAll = [&](llvm::StringRef from, const std::string &to) {

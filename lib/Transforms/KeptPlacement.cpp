@@ -41,7 +41,7 @@ std::string egrl::keepSettings(RecordAttr record, const KeepOptions &given,
         !why.empty())
       return why;
   if (given.simTarget.empty() && record.getSimTarget() &&
-      !given.evaluator.starts_with(ExternalEvaluator::prefix))
+      !ExternalEvaluator::names(given.evaluator))
     return fromRecord("sim-target", record.getSimTarget(), simTargetName);
   return "";
 }

@@ -337,8 +337,7 @@ struct MemoryPlacementPass
              << " and seed-from=" << seedFrom
              << " (it bounds ilp: strategy=ilp, or the seeds of "
                 "seed-from=model or portfolio)";
-    if (retries != 0 &&
-        !llvm::StringRef(evaluator).starts_with(ExternalEvaluator::prefix))
+    if (retries != 0 && !ExternalEvaluator::names(evaluator))
       warn() << "egrl: retries=" << int64_t(retries)
              << " has no effect with evaluator=" << evaluator
              << " (it restarts the command of an external: evaluator)";

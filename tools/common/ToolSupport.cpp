@@ -104,8 +104,7 @@ egrl::tools::resolveSetup(const EvaluationOptions &options,
                  llvm::Twine(EvaluatorOptions::kMaxRetries));
   setup.evaluatorOptions.retries = options.retries;
   // As the pass's retries=: only a command can be restarted.
-  if (options.retries != 0 && !llvm::StringRef(setup.evaluatorName)
-                                   .starts_with(ExternalEvaluator::prefix))
+  if (options.retries != 0 && !ExternalEvaluator::names(setup.evaluatorName))
     llvm::WithColor::warning(llvm::errs(), tool)
         << "--retries=" << options.retries
         << " has no effect with --evaluator=" << setup.evaluatorName

@@ -29,6 +29,10 @@ class ExternalEvaluator : public Evaluator {
 public:
   /// Prefix of the evaluator name that selects this backend.
   static constexpr llvm::StringLiteral prefix = "external:";
+  /// Whether an evaluator name selects this backend (a command to run).
+  static bool names(llvm::StringRef evaluatorName) {
+    return evaluatorName.starts_with(prefix);
+  }
 
   /// Starts `command` and completes the handshake (the graph is sent, the
   /// command must answer {"ready": true}). Each answer may take at most
