@@ -135,12 +135,42 @@ struct PrepareBufferizationPass
 
   void runOnOperation() override {
     Preparation prep;
+    unshareEmptyInits();
     decomposeConcats(prep);
     collectInsertChains(prep);
     collectSoftmaxes(prep);
     allocateInits(prep);
     copyWeightsByPlacedOps(prep);
     warnAboutOpsLeft(prep);
+  }
+
+  /// Each placed op writes into an empty tensor of its own. CSE merges the
+  /// equal `tensor.empty` inits of a module into one, and bufferization then
+  /// writes every op that reads it in place into one buffer (BERT-base's
+  /// residual stream, all twelve layers, in the buffer of the first op
+  /// that claimed it), where the graph gives each node's output its own
+  /// tensor and level. A copy of the empty right before each further op
+  /// that reads it restores what the graph counts.
+  void unshareEmptyInits() {
+    SmallVector<OpOperand *> shared;
+    getOperation().walk([&](DestinationStyleOpInterface op) {
+      if (!placementOf(op))
+        return;
+      for (OpOperand &init : op.getDpsInitsMutable())
+        if (auto empty = init.get().getDefiningOp<tensor::EmptyOp>();
+            empty && !empty->hasOneUse())
+          shared.push_back(&init);
+    });
+    llvm::SmallPtrSet<Operation *, 16> keptFirstUse;
+    OpBuilder builder(&getContext());
+    for (OpOperand *init : shared) {
+      Operation *empty = init->get().getDefiningOp();
+      // The first placed op to read it keeps it.
+      if (keptFirstUse.insert(empty).second)
+        continue;
+      builder.setInsertionPoint(init->getOwner());
+      init->assign(builder.clone(*empty)->getResult(0));
+    }
   }
 
   /// Concatenations become an empty tensor and insert_slices (upstream's

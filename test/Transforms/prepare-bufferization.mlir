@@ -87,6 +87,18 @@
 // SHARED: linalg.softmax dimension(1) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
 // SHARED: linalg.softmax dimension(0) ins({{.*}}) outs(%{{.*}} : memref<4x8xf32, #egrl.mem<"sram">>)
 
+// Placed ops whose inits CSE merged into one tensor.empty each get an empty
+// of their own again: bufferization wrote all three in place into the first
+// one's buffer, in its level ('dram'), where each node's output has its own.
+// RUN: egrl-opt %S/../Inputs/shared-empty.mlir --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all 2>&1 | FileCheck %s --check-prefix=CSE
+// CSE-NOT: warning
+// CSE: %[[A:.*]] = memref.alloc() {{.*}} : memref<32x32xf32, #egrl.mem<"dram">>
+// CSE: outs(%[[A]] : {{.*}}node = 0
+// CSE: %[[B:.*]] = memref.alloc() {{.*}} : memref<32x32xf32, #egrl.mem<"sram">>
+// CSE: outs(%[[B]] : {{.*}}node = 1
+// CSE: %[[C:.*]] = memref.alloc() {{.*}} : memref<32x32xf32, #egrl.mem<"llc">>
+// CSE: outs(%[[C]] : {{.*}}node = 2
+
 // A constant the concatenation copies in is its node's weight: a placed
 // linalg.copy reads it, so its global takes the weights level (here edited
 // to another level than the output's), where bufferization's own copy would

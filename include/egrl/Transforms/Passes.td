@@ -180,7 +180,10 @@ def EGRLPrepareBufferization : Pass<"egrl-prepare-bufferization",
     concat or chain inserts (its node's weight, which bufferization's copy
     would leave in the default memory space) is copied into its slot by a
     `linalg.copy` carrying the op's placement, so its global takes the
-    weights level.
+    weights level. Placed ops that share one `tensor.empty` init (CSE
+    merges equal ones) each get a copy of it, so that bufferization gives
+    each its own buffer, as the graph counts each node's output, rather
+    than writing them all in place into the first one's.
 
     A concat (or chain of inserts, or softmax) whose buffer leaves the ops that accept
     any memory space (followed through views, the inserts of a chain, ops
