@@ -76,17 +76,77 @@ writersOfBuffers(ModuleOp module) {
   return writers;
 }
 
+using BufferWriters = llvm::DenseMap<Operation *, SmallVector<Operation *>>;
+
+/// The buffers `writer` reads: a copy's source; a destination-style op's
+/// inputs and what its body reads from above (the table of a lookup with
+/// constant indices).
+SmallVector<Value> buffersReadBy(Operation *writer) {
+  llvm::SetVector<Value> inputs;
+  if (auto copy = dyn_cast<memref::CopyOp>(writer)) {
+    inputs.insert(copy.getSource());
+  } else if (auto dps = dyn_cast<DestinationStyleOpInterface>(writer)) {
+    for (OpOperand *input : dps.getDpsInputOperands())
+      inputs.insert(input->get());
+    getUsedValuesDefinedAbove(writer->getRegions(), inputs);
+  }
+  SmallVector<Value> buffers;
+  for (Value input : inputs)
+    if (isa<MemRefType>(input.getType()))
+      buffers.push_back(input);
+  return buffers;
+}
+
+/// Whether the data behind `value` comes from constants only: a constant
+/// global, or a buffer every writer of which carries no placement (a fold
+/// a compiler makes once) and reads only such data. An argument, a mutable
+/// global or a placed op anywhere behind it makes it an activation: a named
+/// conv rebuilt as a linalg.generic by a pass after placement reads a
+/// weight, but computes from the activation.
+bool fromConstantsOnly(Value value, const BufferWriters &writers,
+                       llvm::DenseMap<Operation *, bool> &memo) {
+  Operation *storage = storageOf(value);
+  if (!storage)
+    return false;
+  if (isa<memref::GetGlobalOp>(storage))
+    return !loadsMutableGlobal(storage);
+  // Seen on the way here (an op that reads its own init): adds nothing.
+  if (auto known = memo.find(storage); known != memo.end())
+    return known->second;
+  memo[storage] = true;
+  auto written = writers.find(storage);
+  bool constant = written != writers.end();
+  if (constant)
+    for (Operation *writer : written->second) {
+      if (writer->hasAttr(EGRLDialect::getPlacementAttrName()) ||
+          !isa<memref::CopyOp, DestinationStyleOpInterface>(writer)) {
+        constant = false;
+        break;
+      }
+      for (Value read : buffersReadBy(writer))
+        if (storageOf(read) != storage &&
+            !fromConstantsOnly(read, writers, memo)) {
+          constant = false;
+          break;
+        }
+      if (!constant)
+        break;
+    }
+  memo[storage] = constant;
+  return constant;
+}
+
 /// Storage holding the weight read through `value`, first: the global
 /// itself, or a buffer compiler-folded ops (a transpose of a constant, which
 /// carries no placement) filled from globals; then those globals, however
 /// long the chain (Swin V2's position-bias MLP runs on a constant table:
 /// a chain cut at five ops left its first weights in the default space).
 /// A global the program changes (a KV cache) is state that flows in at run
-/// time, as the graph has it, not a weight.
-void collectWeightStorage(
-    Value value,
-    const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers,
-    SmallVectorImpl<Operation *> &out) {
+/// time, as the graph has it, not a weight; so is what an op with no
+/// placement computes from an activation (fromConstantsOnly).
+void collectWeightStorage(Value value, const BufferWriters &writers,
+                          llvm::DenseMap<Operation *, bool> &memo,
+                          SmallVectorImpl<Operation *> &out) {
   llvm::SmallPtrSet<Operation *, 16> seen;
   SmallVector<Value> worklist = {value};
   while (!worklist.empty()) {
@@ -97,19 +157,16 @@ void collectWeightStorage(
     if (isa<memref::GetGlobalOp>(storage))
       continue;
     // Its writers, through views (a transpose into an expanded view of it).
-    for (Operation *user : writers.lookup(storage)) {
-      auto writer = dyn_cast<DestinationStyleOpInterface>(user);
-      if (!writer || writer->hasAttr(EGRLDialect::getPlacementAttrName()))
+    for (Operation *writer : writers.lookup(storage)) {
+      if (!isa<DestinationStyleOpInterface>(writer) ||
+          writer->hasAttr(EGRLDialect::getPlacementAttrName()))
         continue;
-      // What it reads: its inputs and what its body reads from above (the
-      // table of a lookup with constant indices).
-      llvm::SetVector<Value> inputs;
-      for (OpOperand *input : writer.getDpsInputOperands())
-        inputs.insert(input->get());
-      getUsedValuesDefinedAbove(writer->getRegions(), inputs);
-      for (Value input : inputs)
-        if (isa<MemRefType>(input.getType()))
-          worklist.push_back(input);
+      SmallVector<Value> reads = buffersReadBy(writer);
+      if (llvm::all_of(reads, [&](Value read) {
+            return storageOf(read) == storage ||
+                   fromConstantsOnly(read, writers, memo);
+          }))
+        worklist.append(reads.begin(), reads.end());
     }
   }
 }
@@ -273,7 +330,9 @@ struct LevelAssignment {
   llvm::DenseMap<Operation *, int64_t> claimedBy;
   /// The node whose op first wrote each output buffer.
   llvm::DenseMap<Operation *, int64_t> outputWriter;
-  llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
+  BufferWriters writers;
+  /// Buffers known to hold data computed from constants only, or not.
+  llvm::DenseMap<Operation *, bool> fromConstants;
   /// Any allocation in a level says placement and bufferization ran, even
   /// when no placed op is left (a module whose placed ops were concats).
   bool sawLevelledBuffer = false;
@@ -331,6 +390,7 @@ struct ApplyMemorySpacesPass
     // --egrl-prepare-bufferization ran is not known here, so the message
     // names what it does and what it cannot do. Silently defaulted, they would
     // be a placement nobody asked for.
+    warnAboutUnplacedWeights();
     WrittenBuffers count = countWrittenBuffers(assigned.writers);
     if (count.unplaced == 0)
       return;
@@ -356,6 +416,55 @@ struct ApplyMemorySpacesPass
             "function returns, which keeps the default memory space; inserts "
             "into a tensor computed from constants only (which no graph node "
             "writes) keep it too";
+  }
+
+  /// Weights (constant globals some op reads) left in the default space.
+  /// A pass that rebuilds placed ops (generalizing named convolutions)
+  /// drops their placements, but the new ops write into the buffers of
+  /// fills that kept theirs, so the count of written buffers hardly moves
+  /// while every weight they read stays in the default space.
+  void warnAboutUnplacedWeights() {
+    ModuleOp module = getOperation();
+    SymbolTableCollection symbols;
+    llvm::MapVector<memref::GlobalOp, Operation *> firstReaders;
+    module.walk([&](memref::GetGlobalOp get) {
+      auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
+          get, get.getNameAttr());
+      // A get_global nothing reads (a TOSA zero point) holds no weight.
+      if (!global || !global.getConstant() || get->use_empty())
+        return;
+      firstReaders.insert({global, *get->user_begin()});
+    });
+    unsigned unplaced = 0;
+    int64_t elements = 0, unplacedElements = 0;
+    Operation *firstReader = nullptr;
+    for (auto [global, reader] : firstReaders) {
+      int64_t size = global.getType().getNumElements();
+      elements += size;
+      if (global.getType().getMemorySpace())
+        continue;
+      unplacedElements += size;
+      if (unplaced++ == 0)
+        firstReader = reader;
+    }
+    if (unplaced == 0)
+      return;
+    auto function = firstReader->getParentOfType<FunctionOpInterface>();
+    InFlightDiagnostic diag =
+        unplacedBuffers(function ? function->getLoc() : module.getLoc());
+    diag.attachNote(firstReader->getLoc())
+        << "the first of them is read by this '" << firstReader->getName()
+        << "'";
+    diag << "egrl-apply-memory-spaces: " << unplaced << " of "
+         << firstReaders.size() << " weights (constant globals ops read; "
+         << unplacedElements << " of " << elements
+         << " elements) have no #egrl.placement behind them and keep the "
+            "default memory space: a pass between "
+            "placement and bufferization rebuilt the ops reading them "
+            "(generalizing named ops, fusion, a conversion; run "
+            "--egrl-memory-placement right before --one-shot-bufferize), or "
+            "tensor ops build a new tensor from them (a concat of weight "
+            "slices, a pad or insert on a weight)";
   }
 
   /// Buffers left in the default space: a warning, or with require-all an
@@ -439,7 +548,8 @@ struct ApplyMemorySpacesPass
     // are weights.
     for (OpOperand &init : op.getDpsInitsMutable()) {
       SmallVector<Operation *> storage;
-      collectWeightStorage(init.get(), assigned.writers, storage);
+      collectWeightStorage(init.get(), assigned.writers, assigned.fromConstants,
+                           storage);
       for (Operation *s : storage)
         if (isa<memref::GetGlobalOp>(s))
           assigned.claimWeight(s, weights, placement.getNode());
@@ -453,7 +563,8 @@ struct ApplyMemorySpacesPass
       if (!isa<MemRefType>(input.getType()))
         continue;
       SmallVector<Operation *> storage;
-      collectWeightStorage(input, assigned.writers, storage);
+      collectWeightStorage(input, assigned.writers, assigned.fromConstants,
+                           storage);
       // Only storage that ends in a global is a weight; other inputs
       // are activations placed by their producer.
       bool isWeight = llvm::any_of(

@@ -245,9 +245,10 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
     keep no attributes, unless `--egrl-prepare-bufferization` ran before
     bufferization (then they come allocated in their level and keep it),
     and of ops that lost their placement to a pass run between placement
-    and bufferization (elementwise fusion, `tosa-to-linalg`) keep the
-    default memory space: the pass warns with their count, or fails with
-    `require-all`; run the placement last before bufferization. An op
+    and bufferization (elementwise fusion, `tosa-to-linalg`, generalizing
+    named ops) keep the default memory space, and so do the weights (constant
+    globals) only such ops read: the pass warns with their counts, or fails
+    with `require-all`; run the placement last before bufferization. An op
     whose init is another node's output (a concatenation's too), or an
     argument of the function, is written in place into that buffer, whose
     level stays that node's (or the caller's): a warning at the op says its
@@ -264,8 +265,8 @@ def EGRLApplyMemorySpaces : Pass<"egrl-apply-memory-spaces",
                            "::egrl::EGRLDialect"];
   let options = [
     Option<"requireAll", "require-all", "bool", /*default=*/"false",
-           "Fail instead of warning when allocations keep the default memory "
-           "space because no placed op writes them">,
+           "Fail instead of warning when allocations or weights keep the "
+           "default memory space because no placed op writes or reads them">,
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "Chip whose level sizes the weights each level holds are checked "
            "against: a bundled name or a JSON path (default: the chip in the "
