@@ -430,9 +430,17 @@ LogicalResult GraphWalker::visit(Operation &op) {
   // inits (an init may be an accumulator or a broadcast bias).
   // Memref arguments count too (bufferization.to_tensor reads them).
   SmallVector<Value> dataOperands;
-  for (Value operand : op.getOperands())
-    if (isa<RankedTensorType>(operand.getType()) || info.count(operand))
-      dataOperands.push_back(operand);
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+  for (OpOperand &operand : op.getOpOperands()) {
+    // An input its body never reads is no data (elementwise fusion drops
+    // it, and a weight it held is not fetched).
+    if (linalgOp && linalgOp.isDpsInput(&operand) &&
+        !linalgOp.payloadUsesValueFromOperand(&operand))
+      continue;
+    Value value = operand.get();
+    if (isa<RankedTensorType>(value.getType()) || info.count(value))
+      dataOperands.push_back(value);
+  }
   // Tensors a body reads from above count too: an embedding lookup is a
   // linalg.generic whose body does tensor.extract from the table.
   llvm::SetVector<Value> capturedValues;

@@ -319,7 +319,10 @@ verifyPlacedWeights(Operation *op, llvm::DenseMap<Value, Holds> &memo,
                    [&](Value v) { return mayBeWeightValue(v, memo, symbols); }))
     return success();
   return op->emitError()
-         << "#egrl.placement has 'weights' but the op reads no weights";
+         << "#egrl.placement has 'weights' but the op reads no weights (a "
+            "pass run after --egrl-memory-placement removed what it read, "
+            "or the attribute was edited; run the placement after fusion "
+            "and conversions, right before --one-shot-bufferize)";
 }
 
 /// Every #egrl.mem in the module (types of values, globals, signatures)
