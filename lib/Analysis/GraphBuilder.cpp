@@ -21,6 +21,7 @@
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
@@ -51,6 +52,38 @@ bool egrl::isPlacedFunction(func::FuncOp func) {
     return true;
   Operation *table = SymbolTable::getNearestSymbolTable(func->getParentOp());
   return !table || !SymbolTable::symbolKnownUseEmpty(func, table);
+}
+
+void egrl::warnAboutComputeOutsideFuncs(ModuleOp module) {
+  for (Operation &op : module.getBody()->getOperations()) {
+    if (isa<func::FuncOp, ModuleOp>(op))
+      continue;
+    bool holdsCompute = false;
+    op.walk([&](Operation *inner) {
+      if (inner == &op)
+        return;
+      if (auto f = dyn_cast<func::FuncOp>(inner))
+        holdsCompute |= !f.isExternal();
+      else
+        holdsCompute |= llvm::any_of(inner->getResultTypes(), [](Type t) {
+          return isa<RankedTensorType>(t);
+        });
+    });
+    if (!holdsCompute)
+      continue;
+    auto symbol =
+        op.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+    std::string named =
+        "'" + op.getName().getStringRef().str() + "'" +
+        (symbol ? " @" + symbol.getValue().str() : std::string());
+    bool isFunction = isa<FunctionOpInterface>(op) ||
+                      op.getName().getStringRef().ends_with(".func");
+    emitWarning(op.getLoc())
+        << "egrl: "
+        << (isFunction ? named + " is not placed"
+                       : "the functions inside " + named + " are not placed")
+        << ": graphs are built from the func.func ops of the module";
+  }
 }
 
 namespace {

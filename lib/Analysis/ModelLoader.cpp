@@ -60,6 +60,7 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
   if (!module)
     return fail(diagnostics.empty() ? "cannot read '" + path + "'"
                                     : llvm::Twine());
+  warnAboutComputeOutsideFuncs(*module);
   func::FuncOp chosen;
   std::string names;
   bool sawDead = false;

@@ -188,6 +188,17 @@ struct MemoryPlacementPass
       if (next == Next::Stop)
         break;
     }
+    if (!sawFunction && module->getParentOp()) {
+      // A nested module placed on its own (runtime declarations beside the
+      // model's module) holds nothing to place: not a failure of the
+      // pipeline that places every module.
+      emitRemark(module.getLoc())
+          << "egrl: module "
+          << (module.getSymName() ? "@" + module.getSymName()->str()
+                                  : std::string("(unnamed)"))
+          << " has no func.func with a body: nothing to place";
+      return;
+    }
     if (!sawFunction) {
       (void)failOnModule(
           sawDeadFunction
@@ -492,12 +503,18 @@ struct MemoryPlacementPass
             settings.simChip ? *settings.simChip : settings.chip))
       return fail(llvm::toString(std::move(err)));
     ModuleOp module = getOperation();
-    auto bodies =
-        llvm::count_if(module.getOps<func::FuncOp>(), isPlacedFunction);
-    if (bodies > 1)
+    // A helper that computes nothing (a version number) is not placed.
+    auto placed = llvm::count_if(module.getOps<func::FuncOp>(), [&](auto f) {
+      if (!isPlacedFunction(f))
+        return false;
+      const WorkloadGraph *graph =
+          workloadGraphOf(f, settings.granularity).graph();
+      return !graph || graph->size() > 0;
+    });
+    if (placed > 1)
       return failOnModule("trace= needs exactly one placed function, the "
                           "module has " +
-                          llvm::Twine(bodies) + " with bodies");
+                          llvm::Twine(placed) + " that compute something");
     return success();
   }
 
@@ -506,7 +523,9 @@ struct MemoryPlacementPass
   /// silently.
   void warnAboutNestedModules() {
     for (auto nested : getOperation().getOps<ModuleOp>())
-      if (llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
+      // One with a record was placed already (earlier in the pipeline).
+      if (!nested->hasAttr(EGRLDialect::getRecordAttrName()) &&
+          llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
         emitWarning(nested.getLoc())
             << "egrl: the functions of nested module "
             << (nested.getSymName() ? "@" + nested.getSymName()->str()
@@ -515,22 +534,10 @@ struct MemoryPlacementPass
                "on: unless the pipeline runs it on the nested module too "
                "(builtin.module(builtin.module(egrl-memory-placement))), they "
                "stay unplaced";
-    // Other containers (a gpu.module) hold kernels the pass does not see.
-    for (Operation &op : getOperation().getBody()->getOperations()) {
-      if (isa<func::FuncOp, ModuleOp>(op))
-        continue;
-      bool holdsBodies = false;
-      op.walk([&](func::FuncOp f) { holdsBodies |= !f.isExternal(); });
-      if (!holdsBodies)
-        continue;
-      auto symbol =
-          op.getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
-      emitWarning(op.getLoc())
-          << "egrl: the functions inside '" << op.getName() << "'"
-          << (symbol ? " @" + symbol.getValue().str() : std::string())
-          << " are not placed: the pass places the func.func ops of the "
-             "module it runs on";
-    }
+    // Other containers (a gpu.module) hold kernels the pass does not see,
+    // and other functions (ml_program.func, IREE's util.func) compute what
+    // it does not place.
+    warnAboutComputeOutsideFuncs(getOperation());
   }
 
   /// Searches (or reads, with keep) one function's placement, in the room

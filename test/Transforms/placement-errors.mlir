@@ -125,7 +125,7 @@
 // A trace is of one function: two are refused before either is searched
 // (a budget that would take minutes shows it).
 // RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACETWO
-// TRACETWO: error: egrl-memory-placement: trace= needs exactly one placed function, the module has 2 with bodies
+// TRACETWO: error: egrl-memory-placement: trace= needs exactly one placed function, the module has 2 that compute something
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/same.json trace=%t.out/same.json" 2>&1 | FileCheck %s --check-prefix=SAME
 // SAME: error: egrl-memory-placement: report= and trace= name the same file '{{.*}}same.json'
 // RUN: cd %t.out && not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=same.json trace=./x/../same.json" 2>&1 | FileCheck %s --check-prefix=SAME
@@ -155,8 +155,25 @@
 // NESTED: error: egrl-memory-placement: the module has no func.func with a body to place
 // So are a gpu.module's kernels (they were skipped without a word).
 // RUN: egrl-opt %S/../Inputs/gpu-module.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPUMODULE
-// GPUMODULE: gpu-module.mlir:3:1: warning: egrl: the functions inside 'gpu.module' @kernels are not placed: the pass places the func.func ops of the module it runs on
+// GPUMODULE: gpu-module.mlir:3:1: warning: egrl: the functions inside 'gpu.module' @kernels are not placed: graphs are built from the func.func ops of the module
 // GPUMODULE: remark: egrl: placed 1 node of @outer
+// So is a model written as another function (ml_program.func, IREE's
+// util.func) beside a func.func: the pass and the tools placed the helper
+// alone without a word. A trace takes the one function that computes
+// something (a helper returning a version number does not).
+// RUN: egrl-opt %S/../Inputs/ml-program-func.mlir --egrl-memory-placement="progress=false trace=%t.out/ml.trace.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MLFUNC
+// MLFUNC: ml-program-func.mlir:3:1: warning: egrl: 'ml_program.func' @big is not placed: graphs are built from the func.func ops of the module
+// MLFUNC: remark: egrl: placed 1 node of @small
+// RUN: egrl-bench %S/../Inputs/ml-program-func.mlir --function=small --strategies=greedy --out=%t.mlbench 2>&1 | FileCheck %s --check-prefix=MLBENCH
+// MLBENCH: ml-program-func.mlir:3:1: warning: egrl: 'ml_program.func' @big is not placed
+// Placed module by module, a nested module of declarations has nothing to
+// place (a remark, not an error that stopped the pipeline), and a nested
+// module placed before the top level is not said to stay unplaced.
+// RUN: egrl-opt %S/../Inputs/nested-declarations.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false}),egrl-memory-placement{progress=false})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDDECL
+// NESTEDDECL: remark: egrl: placed 1 node of @g
+// NESTEDDECL: remark: egrl: module @runtime_decls has no func.func with a body: nothing to place
+// NESTEDDECL-NOT: stay unplaced
+// NESTEDDECL: remark: egrl: placed 1 node of @head
 
 // pg loads LibTorch on first use; a missing policy library is an error.
 // RUN: env EGRL_POLICY_LIBRARY=%t.missing.so not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=pg budget=20" 2>&1 | FileCheck %s --check-prefix=NOPOLICY

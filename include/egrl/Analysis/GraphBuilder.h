@@ -69,6 +69,13 @@ int64_t storedElementBytes(mlir::Type elementType);
 /// first, its weights would take the fast levels from the entry point.
 bool isPlacedFunction(mlir::func::FuncOp func);
 
+/// Warns at each top-level op of `module` other than a func.func or a nested
+/// module that computes on tensors (ml_program.func, IREE's util.func, a
+/// gpu.module's kernels): graphs are built from func.func ops only, and a
+/// model written as another function must not pass silently for a module
+/// that holds only its helpers.
+void warnAboutComputeOutsideFuncs(mlir::ModuleOp module);
+
 /// Builds the graph of `func`. Reports errors (dynamic shapes, ops with
 /// regions it cannot see into that carry tensors) on the offending op and
 /// returns failure.
