@@ -839,11 +839,18 @@ struct MemoryPlacementPass
         entry.result.caveat +=
             (entry.result.caveat.empty() ? "" : "; ") + moved;
       }
+      // Room the fit freed (weights moved out of a level, or the others
+      // holding less of one than when this function was placed) goes to the
+      // function's own activations, which no other function sees (a tensor
+      // in a faster level never slows a node of this chip family down);
+      // weights stay as fitted. Where nothing freed, the search's placement
+      // stays as measured: room it left unused is its own choice, as in a
+      // module of one function.
+      bool freedRoom = !movedIn[f].empty();
+      for (unsigned level = 0; level < held[f].size(); ++level)
+        freedRoom |= held[f][level] < entry.held[level];
       entry.setChips(chip, simChip, held[f]);
-      // Room the fit freed goes to the function's own activations, which
-      // no other function sees (a tensor in a faster level never slows a
-      // node of this chip family down); weights stay as fitted.
-      if (!keep) {
+      if (!keep && freedRoom) {
         std::vector<TensorRef> activations;
         for (unsigned node = 0; node < entry.graph->size(); ++node)
           activations.push_back({node, /*weights=*/false});
