@@ -5,6 +5,13 @@
 // CHECK: remark: egrl: placed 1 node of @forced on nnpi-1000 with ilp (analytical): {{.*}} valid
 // RUN: FileCheck %s --check-prefix=REPORT --input-file=%t.json
 // REPORT: "detail": "optimal, proven (nothing to decide)"
+// A graph that fits in the fastest level whole is placed there, proven
+// optimal without CBC: a 5,000-node chain that fits took CBC's root LP the
+// whole time limit (and then gave greedy's placement, unproven).
+// RUN: egrl-opt %egrl_src/models/tiny_cnn.mlir --egrl-memory-placement="strategy=ilp report=%t.fits.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FITS --implicit-check-not=warning
+// FITS: weights: sram 23.68 KiB llc 0 B dram 0 B; activations: sram 42.04 KiB llc 0 B dram 0 B
+// RUN: FileCheck %s --check-prefix=FITS-REPORT --input-file=%t.fits.json
+// FITS-REPORT: "detail": "optimal, proven (every tensor fits in the fastest level; no MILP to solve); model latency
 #id = affine_map<(a, b, c, d) -> (a, b, c, d)>
 func.func @forced(%x: tensor<1x64x1024x1024xf32>) -> tensor<1x64x1024x1024xf32> {
   %e = tensor.empty() : tensor<1x64x1024x1024xf32>

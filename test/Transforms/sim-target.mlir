@@ -38,9 +38,9 @@
 // FREE: ; seed-from none: native
 // Seeds the budget cannot measure are named (the result may be slower than
 // them); with room for all, nothing is said.
-// RUN: egrl-opt %egrl_src/models/tiny_cnn.mlir --egrl-memory-placement="strategy=anneal budget=2 seed-from=model evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTSEEDS
-// CUTSEEDS: warning: egrl: anneal: the budget measured 2 of the 3 distinct placements seed-from=model planned; not measured: ilp (a budget of at least 3 measures them all)
-// RUN: egrl-opt %egrl_src/models/tiny_cnn.mlir --egrl-memory-placement="strategy=anneal budget=3 seed-from=model evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=2 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTSEEDS
+// CUTSEEDS: warning: egrl: anneal: the budget measured 2 of the 5 distinct placements seed-from=portfolio planned; not measured: greedy on dram bandwidth x0.5, greedy on dram bandwidth x2, greedy on compute x2 (a budget of at least 5 measures them all)
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=5 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // ALLSEEDS-NOT: not measured
 // A strategy that takes no seeds warns that the option does nothing.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json seed-from=native" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEEDS
