@@ -22,6 +22,7 @@
 #include "mlir/Interfaces/CastInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SetVector.h"
@@ -274,6 +275,19 @@ void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {
            "a target's element_bytes sizes every element instead";
 }
 
+/// What to do about an op with regions the graph cannot see into.
+static std::string controlFlowAdvice(Operation *op) {
+  if (isa<LoopLikeOpInterface>(op))
+    return "unroll it first (an scf.for with constant bounds: "
+           "transform.loop.unroll through --transform-interpreter; an "
+           "affine.for: --affine-loop-unroll=unroll-full); a loop whose trip "
+           "count is known only at run time cannot be one graph";
+  if (isa<RegionBranchOpInterface>(op))
+    return "a branch taken at run time cannot be one graph: place each side "
+           "as a function of its own";
+  return "unroll or lower it first";
+}
+
 /// Control flow and calls hide compute the graph would cost as nothing: a
 /// loop of matmuls would be one memory-only node, a callee's weights would be
 /// placed apart from its caller's. Refused, with what to run first.
@@ -290,10 +304,20 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
     }
     if (callee && callee.getCallableRegion() &&
         !callee.getCallableRegion()->empty()) {
+      // --inline leaves these calls: say so rather than advise it again.
+      bool recursive = callee->isAncestor(op);
+      bool noInline = op->hasAttr("no_inline");
       return emitError(op->getLoc())
              << "egrl: '" << op->getName()
              << "' calls a function with a body, whose compute and weights "
-                "the placement would not see; inline it first (--inline)";
+                "the placement would not see; "
+             << (recursive ? "it is recursive, which --inline cannot inline: "
+                             "only straight-line inference graphs are "
+                             "supported"
+                 : noInline
+                     ? "it is marked no_inline, which --inline keeps: drop "
+                       "the attribute and inline it (--inline)"
+                     : "inline it first (--inline)");
     }
     return success();
   }
@@ -314,7 +338,8 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
           << op->getName()
           << "' is control flow or a call whose compute the graph would "
              "count as one op per element; only straight-line bodies are "
-             "supported: unroll or lower it first";
+             "supported: "
+          << controlFlowAdvice(inner);
       return WalkResult::interrupt();
     });
     return failure(nested.wasInterrupted());
@@ -323,7 +348,8 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
          << "egrl: '" << op->getName()
          << "' holds regions (control flow or a nested body) whose compute "
             "the graph would not see; only straight-line inference graphs are "
-            "supported: unroll or lower it first";
+            "supported: "
+         << controlFlowAdvice(op);
 }
 
 /// Whether the function returns `value`, directly or through views other

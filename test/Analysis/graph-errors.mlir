@@ -30,7 +30,7 @@ func.func @loop(%x: tensor<8x8xf32>, %w: tensor<8x8xf32>) -> tensor<8x8xf32> {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
-  // expected-error@+1 {{egrl: 'scf.for' holds regions (control flow or a nested body) whose compute the graph would not see}}
+  // expected-error@+1 {{egrl: 'scf.for' holds regions (control flow or a nested body) whose compute the graph would not see; only straight-line inference graphs are supported: unroll it first (an scf.for with constant bounds: transform.loop.unroll through --transform-interpreter}}
   %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%h = %x) -> (tensor<8x8xf32>) {
     %e = tensor.empty() : tensor<8x8xf32>
     %m = linalg.matmul ins(%h, %w : tensor<8x8xf32>, tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
@@ -88,6 +88,42 @@ func.func @layer(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
 func.func @caller(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
   // expected-error@+1 {{egrl: 'func.call' calls a function with a body, whose compute and weights the placement would not see; inline it first (--inline)}}
   %r = func.call @layer(%x) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+// A branch cannot be unrolled, and lowering it makes several blocks.
+func.func @branch(%x: tensor<8x8xf32>, %c: i1) -> tensor<8x8xf32> {
+  // expected-error@+1 {{'scf.if' holds regions (control flow or a nested body) whose compute the graph would not see; only straight-line inference graphs are supported: a branch taken at run time cannot be one graph: place each side as a function of its own}}
+  %r = scf.if %c -> (tensor<8x8xf32>) {
+    scf.yield %x : tensor<8x8xf32>
+  } else {
+    %e = tensor.empty() : tensor<8x8xf32>
+    %n = linalg.negf ins(%x : tensor<8x8xf32>) outs(%e : tensor<8x8xf32>) -> tensor<8x8xf32>
+    scf.yield %n : tensor<8x8xf32>
+  }
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+// Calls --inline leaves are not told to inline.
+func.func @recursive(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error@+1 {{calls a function with a body, whose compute and weights the placement would not see; it is recursive, which --inline cannot inline}}
+  %r = func.call @recursive(%x) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
+func.func private @kept(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  return %x : tensor<8x8xf32>
+}
+
+func.func @keeps_call(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  // expected-error@+1 {{it is marked no_inline, which --inline keeps: drop the attribute and inline it (--inline)}}
+  %r = func.call @kept(%x) {no_inline} : (tensor<8x8xf32>) -> tensor<8x8xf32>
   return %r : tensor<8x8xf32>
 }
 
