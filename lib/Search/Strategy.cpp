@@ -368,11 +368,17 @@ bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   auto now = std::chrono::steady_clock::now();
   if (now - last < std::chrono::duration<double>(progressIntervalSeconds()))
     return false;
-  last = now;
   elapsed = std::chrono::duration<double>(now - start).count();
-  eta = evaluations > 0 ? elapsed / double(evaluations) *
-                              double(budget - std::min(budget, evaluations))
-                        : 0;
+  // The rate since the last line, once there is one: evaluations of a
+  // large graph's search grow slower as it runs (a fuller replay buffer,
+  // more to train on), and the average since the start ran 20-40% low.
+  double perEvaluation = elapsed / double(evaluations);
+  if (lastEvaluations > 0 && evaluations > lastEvaluations)
+    perEvaluation = std::chrono::duration<double>(now - last).count() /
+                    double(evaluations - lastEvaluations);
+  eta = perEvaluation * double(budget - std::min(budget, evaluations));
+  last = now;
+  lastEvaluations = evaluations;
   return true;
 }
 

@@ -174,7 +174,9 @@ private:
   bool enabled;
   std::string strategy;
   uint64_t budget;
+  /// The start, and the last line printed with its evaluation count.
   std::chrono::steady_clock::time_point start, last;
+  uint64_t lastEvaluations = 0;
 };
 
 /// Counts evaluations, keeps the best valid placement and its history, and
