@@ -59,13 +59,12 @@ void egrl::warnAboutComputeOutsideFuncs(ModuleOp module) {
   for (Operation &op : module.getBody()->getOperations()) {
     if (isa<func::FuncOp, ModuleOp>(op))
       continue;
+    // Compute on tensors: an op other than a constant that makes one (a
+    // helper returning a constant, or shape functions, compute nothing
+    // the graph would place).
     bool holdsCompute = false;
     op.walk([&](Operation *inner) {
-      if (inner == &op)
-        return;
-      if (auto f = dyn_cast<func::FuncOp>(inner))
-        holdsCompute |= !f.isExternal();
-      else
+      if (inner != &op && !inner->hasTrait<OpTrait::ConstantLike>())
         holdsCompute |= llvm::any_of(inner->getResultTypes(), [](Type t) {
           return isa<RankedTensorType>(t);
         });

@@ -50,6 +50,19 @@ using namespace egrl;
 
 namespace {
 
+/// Whether the model charges a layer no less for any level than for the
+/// fastest: its read rates and start-up latencies, for activations and for
+/// weights (streamed ones through the ring), none below level 0's.
+bool fastestLevelDominates(const AnalyticalModel &model) {
+  for (unsigned l = 1; l < model.problem().numLevels(); ++l)
+    if (model.secondsPerByte(l) < model.secondsPerByte(0) ||
+        model.weightSecondsPerByte(l) < model.weightSecondsPerByte(0) ||
+        model.latencySeconds(l) < model.latencySeconds(0) ||
+        model.weightLatencySeconds(l) < model.weightLatencySeconds(0))
+      return false;
+  return true;
+}
+
 using Clock = std::chrono::steady_clock;
 /// Relative optimality gap (of the MILP objective, which leaves out the
 /// constant part of the latency) at which CBC may stop. Many tensors save
@@ -386,13 +399,16 @@ public:
 
     const double greedySeconds = elapsed();
     EvaluationTracker tracker(context);
-    // Every tensor fits in the fastest level: no placement does better on
-    // this chip family, where a faster level never slows a node down (the
-    // model is asked, not assumed), and CBC's root LP of a graph of
-    // thousands of nodes took the whole time limit to say so.
+    // Every tensor fits in the fastest level, and that level is no slower
+    // than any other in what a layer pays for it (rate and start-up
+    // latency, its own and a streamed weight's): then no placement does
+    // better, and CBC's root LP of a graph of thousands of nodes took the
+    // whole time limit to say so. (A chip whose SRAM starts up slower than
+    // its DRAM is no such chip: there a tensor in DRAM can shorten a layer.)
     Placement fastest(problem.numNodes(), 0);
     const double fastestLatency = context.model.evaluate(fastest).latency;
-    if (rectify(context.model.problem(), fastest).valid &&
+    if (fastestLevelDominates(context.model) &&
+        rectify(context.model.problem(), fastest).valid &&
         fastestLatency <= context.model.evaluate(start).latency) {
       tracker.evaluate(fastest);
       SearchResult result = tracker.finish();

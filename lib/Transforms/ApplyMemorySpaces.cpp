@@ -171,6 +171,33 @@ void collectWeightStorage(Value value, const BufferWriters &writers,
   }
 }
 
+/// The destination-style ops that read `buffer`, through views, as an input
+/// or from their body (a lookup's table).
+SmallVector<Operation *> computeOpsReading(Value buffer) {
+  SmallVector<Operation *> readers;
+  SmallVector<Value> worklist = {buffer};
+  while (!worklist.empty()) {
+    Value value = worklist.pop_back_val();
+    for (OpOperand &use : value.getUses()) {
+      Operation *user = use.getOwner();
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user);
+          view && view.getViewSource() == value) {
+        worklist.push_back(user->getResult(0));
+        continue;
+      }
+      auto dps = dyn_cast<DestinationStyleOpInterface>(user);
+      if (dps && dps.isDpsInput(&use)) {
+        readers.push_back(user);
+        continue;
+      }
+      if (!dps)
+        if (auto body = user->getParentOfType<DestinationStyleOpInterface>())
+          readers.push_back(body);
+    }
+  }
+  return readers;
+}
+
 /// The one memref.copy that writes into `alloc` (or into a subview of it),
 /// or null: tensor.pad bufferizes to an alloc filled with the padding value
 /// and one copy of its source into the interior.
@@ -426,26 +453,42 @@ struct ApplyMemorySpacesPass
   void warnAboutUnplacedWeights() {
     ModuleOp module = getOperation();
     SymbolTableCollection symbols;
-    llvm::MapVector<memref::GlobalOp, Operation *> firstReaders;
+    // Per constant global, the first compute op with no placement that
+    // reads it, and whether a placed one does. Only what compute ops read is
+    // a weight: not a constant a call receives or a function returns, nor
+    // a reshape's shape; and a global a placed op reads without it being a
+    // weight of its node (an input its body never reads) kept its space as
+    // the placement decided.
+    struct Readers {
+      Operation *firstUnplaced = nullptr;
+      bool placed = false;
+    };
+    llvm::MapVector<memref::GlobalOp, Readers> readers;
     module.walk([&](memref::GetGlobalOp get) {
       auto global = symbols.lookupNearestSymbolFrom<memref::GlobalOp>(
           get, get.getNameAttr());
-      // A get_global nothing reads (a TOSA zero point) holds no weight.
-      if (!global || !global.getConstant() || get->use_empty())
+      if (!global || !global.getConstant())
         return;
-      firstReaders.insert({global, *get->user_begin()});
+      for (Operation *reader : computeOpsReading(get.getResult())) {
+        Readers &seen = readers[global];
+        if (reader->hasAttr(EGRLDialect::getPlacementAttrName()))
+          seen.placed = true;
+        else if (!seen.firstUnplaced)
+          seen.firstUnplaced = reader;
+      }
     });
     unsigned unplaced = 0;
     int64_t elements = 0, unplacedElements = 0;
     Operation *firstReader = nullptr;
-    for (auto [global, reader] : firstReaders) {
+    for (auto &[global, seen] : readers) {
       int64_t size = global.getType().getNumElements();
       elements += size;
-      if (global.getType().getMemorySpace())
+      if (global.getType().getMemorySpace() || seen.placed ||
+          !seen.firstUnplaced)
         continue;
       unplacedElements += size;
       if (unplaced++ == 0)
-        firstReader = reader;
+        firstReader = seen.firstUnplaced;
     }
     if (unplaced == 0)
       return;
@@ -455,9 +498,9 @@ struct ApplyMemorySpacesPass
     diag.attachNote(firstReader->getLoc())
         << "the first of them is read by this '" << firstReader->getName()
         << "'";
-    diag << "egrl-apply-memory-spaces: " << unplaced << " of "
-         << firstReaders.size() << " weights (constant globals ops read; "
-         << unplacedElements << " of " << elements
+    diag << "egrl-apply-memory-spaces: " << unplaced << " of " << readers.size()
+         << " weights (constant globals compute ops read; " << unplacedElements
+         << " of " << elements
          << " elements) have no #egrl.placement behind them and keep the "
             "default memory space: a pass between "
             "placement and bufferization rebuilt the ops reading them "

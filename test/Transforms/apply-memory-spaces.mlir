@@ -86,7 +86,7 @@
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=SUPPORTED --allow-empty
 // SUPPORTED-NOT: egrl-apply-memory-spaces
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDAFTER
-// FUSEDAFTER: warning: egrl-apply-memory-spaces: 213 of 267 weights (constant globals ops read; 2154240 of 25610152 elements) have no #egrl.placement behind them and keep the default memory space
+// FUSEDAFTER: warning: egrl-apply-memory-spaces: 213 of 267 weights (constant globals compute ops read; 2154240 of 25610152 elements) have no #egrl.placement behind them and keep the default memory space
 // FUSEDAFTER: warning: egrl-apply-memory-spaces: 68 of 125 buffers that ops write have no #egrl.placement behind them and keep the default memory space: a pass between placement and bufferization rewrote their ops (run --egrl-memory-placement after fusion and conversions, right before --one-shot-bufferize), or bufferization replaced them by copies (tensor.concat, insert_slice into an empty tensor, linalg.softmax)
 // RUN: not egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-fuse-elementwise-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REQUIRED
 // REQUIRED: error: egrl-apply-memory-spaces: 213 of 267 weights
@@ -97,10 +97,10 @@
 // space. The weights are counted apart (they were taken for folded sources
 // of the next placed op, and sent to the slowest level, without a word).
 // RUN: not egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement --linalg-generalize-named-ops --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=GENERALIZED
-// GENERALIZED: error: egrl-apply-memory-spaces: 2 of 4 weights (constant globals ops read; 1152 of 1168 elements) have no #egrl.placement behind them
+// GENERALIZED: error: egrl-apply-memory-spaces: 2 of 4 weights (constant globals compute ops read; 1152 of 1168 elements) have no #egrl.placement behind them
 // GENERALIZED: note: the first of them is read by this 'linalg.generic'
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement --linalg-generalize-named-ops --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o /dev/null 2>&1 | FileCheck %s --check-prefix=GENERALIZED50
-// GENERALIZED50: warning: egrl-apply-memory-spaces: 54 of 267 weights (constant globals ops read; 25502912 of 25610152 elements)
+// GENERALIZED50: warning: egrl-apply-memory-spaces: 54 of 267 weights (constant globals compute ops read; 25502912 of 25610152 elements)
 
 // Fused first, then placed: nothing is left without a level.
 // RUN: egrl-opt %models/resnet50.mlir --linalg-fuse-elementwise-ops --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces="require-all" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FUSEDFIRST --allow-empty

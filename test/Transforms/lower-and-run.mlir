@@ -6,7 +6,7 @@
 // refuses calls) is added, and the module is lowered and run.
 // RUN: egrl-opt %s --egrl-memory-placement="granularity=op progress=false" -o %t.placed.mlir
 // RUN: %python -c "import sys; s = open(sys.argv[1]).read(); i = s.rstrip().rindex('}'); open(sys.argv[2], 'w').write(s[:i] + open(sys.argv[3]).read() + '}\n')" %t.placed.mlir %t.main.mlir %S/../Inputs/call-forward-main.mlir
-// RUN: egrl-opt %t.main.mlir --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces | FileCheck %s --check-prefix=VIEW
+// RUN: egrl-opt %t.main.mlir --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all | FileCheck %s --check-prefix=VIEW
 // VIEW: memref.expand_shape %{{.*}} : memref<4x8xf32, #egrl.mem<"sram">> into memref<2x2x8xf32, #egrl.mem<"sram">>
 // RUN: egrl-opt %t.main.mlir --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces --egrl-lower-memory-spaces --convert-linalg-to-loops --convert-math-to-llvm --convert-math-to-libm --expand-strided-metadata --lower-affine --convert-scf-to-cf --convert-vector-to-llvm --finalize-memref-to-llvm --convert-to-llvm --reconcile-unrealized-casts -o %t.llvm.mlir
 // RUN: mlir-runner %t.llvm.mlir -e main -entry-point-result=void -shared-libs=%mlir_runner_libs | FileCheck %s --check-prefix=OUT

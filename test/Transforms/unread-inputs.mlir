@@ -8,6 +8,10 @@
 // COUNT: remark: egrl: placed 1 node of @forward {{.*}}weights: sram 0 B llc 0 B dram 0 B
 // RUN: egrl-opt %s --egrl-memory-placement="progress=false" --linalg-fuse-elementwise-ops --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all 2>/dev/null | FileCheck %s --check-prefix=FUSED
 // FUSED: linalg.generic {{.*}} ins(%{{.*}} : memref<4x64xf32, {{.*}}>) outs(%{{.*}} : memref<4x64xf32, #egrl.mem<"sram">>) attrs = {egrl.placement = #egrl.placement<node = 0, output = "sram">}
+// Without fusion, the unread bias keeps the default space, and it is no
+// weight that lost its placement: require-all passes.
+// RUN: egrl-opt %s --egrl-memory-placement="progress=false" --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces=require-all -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNFUSED --allow-empty
+// UNFUSED-NOT: egrl-apply-memory-spaces
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #b = affine_map<(d0, d1) -> (d1)>
 func.func @forward(%x: tensor<4x64xf32>) -> tensor<4x64xf32> {
