@@ -198,10 +198,24 @@ SmallVector<Operation *> computeOpsReading(Value buffer) {
   return readers;
 }
 
+/// Calls `visit` with every buffer allocation in `root`: a heap one, or a
+/// stack one (--promote-buffers-to-stack run before this pass).
+template <typename Visit> void walkAllocations(Operation *root, Visit visit) {
+  root->walk([&](Operation *op) {
+    if (isa<memref::AllocOp, memref::AllocaOp>(op))
+      visit(op);
+  });
+}
+
+/// The memory space of an allocation's buffer.
+Attribute memorySpaceOf(Operation *alloc) {
+  return cast<MemRefType>(alloc->getResult(0).getType()).getMemorySpace();
+}
+
 /// The one memref.copy that writes into `alloc` (or into a subview of it),
 /// or null: tensor.pad bufferizes to an alloc filled with the padding value
 /// and one copy of its source into the interior.
-memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
+memref::CopyOp onlyCopyInto(Operation *alloc) {
   memref::CopyOp found;
   unsigned copies = 0;
   auto visit = [&](Value target) {
@@ -212,7 +226,7 @@ memref::CopyOp onlyCopyInto(memref::AllocOp alloc) {
         ++copies;
       }
   };
-  visit(alloc.getResult());
+  visit(alloc->getResult(0));
   for (Operation *user : alloc->getUsers())
     if (auto subview = dyn_cast<memref::SubViewOp>(user))
       visit(subview.getResult());
@@ -798,18 +812,18 @@ struct ApplyMemorySpacesPass
   struct WrittenBuffers {
     unsigned written = 0, unplaced = 0;
     /// The first buffer in no level, and the first op that writes it.
-    memref::AllocOp firstUnplaced;
+    Operation *firstUnplaced = nullptr;
     Operation *firstWriter = nullptr;
   };
   WrittenBuffers countWrittenBuffers(
       const llvm::DenseMap<Operation *, SmallVector<Operation *>> &writers) {
     WrittenBuffers count;
-    getOperation().walk([&](memref::AllocOp alloc) {
+    walkAllocations(getOperation(), [&](Operation *alloc) {
       auto it = writers.find(alloc);
       if (it == writers.end())
         return;
       ++count.written;
-      if (isa_and_nonnull<MemAttr>(alloc.getType().getMemorySpace()))
+      if (isa_and_nonnull<MemAttr>(memorySpaceOf(alloc)))
         return;
       if (count.unplaced++ == 0) {
         count.firstUnplaced = alloc;
@@ -885,8 +899,8 @@ struct ApplyMemorySpacesPass
   /// is the slowest level, where host inputs are read from). Program order,
   /// so a pad of a pad finds its source already placed.
   void levelPaddedCopies(LevelAssignment &assigned) {
-    getOperation().walk([&](memref::AllocOp alloc) {
-      if (assigned.levels.count(alloc.getOperation()))
+    walkAllocations(getOperation(), [&](Operation *alloc) {
+      if (assigned.levels.count(alloc))
         return;
       memref::CopyOp copy = onlyCopyInto(alloc);
       if (!copy)
@@ -894,13 +908,13 @@ struct ApplyMemorySpacesPass
       Value source = viewRoot(copy.getSource());
       if (isa<BlockArgument>(source)) {
         if (StringAttr slowest = slowestLevelOf(alloc))
-          assigned.levels.insert({alloc.getOperation(), slowest});
+          assigned.levels.insert({alloc, slowest});
         return;
       }
       if (Operation *storage = storageOf(source)) {
         auto it = assigned.levels.find(storage);
         if (it != assigned.levels.end())
-          assigned.levels.insert({alloc.getOperation(), it->second});
+          assigned.levels.insert({alloc, it->second});
       }
     });
   }
@@ -912,18 +926,18 @@ struct ApplyMemorySpacesPass
   /// graph does not count and graph inputs do, and takes no room the
   /// placement counted on in a faster one.
   void levelSplatBuffers(LevelAssignment &assigned) {
-    getOperation().walk([&](memref::AllocOp alloc) {
-      if (assigned.levels.count(alloc.getOperation()))
+    walkAllocations(getOperation(), [&](Operation *alloc) {
+      if (assigned.levels.count(alloc))
         return;
       auto writers = assigned.writers.find(alloc);
       if (writers == assigned.writers.end() || writers->second.empty() ||
           !llvm::all_of(writers->second, [&](Operation *op) {
             auto fill = dyn_cast<linalg::FillOp>(op);
-            return fill && fill.getOutputs().front() == alloc.getResult();
+            return fill && fill.getOutputs().front() == alloc->getResult(0);
           }))
         return;
       if (StringAttr slowest = slowestLevelOf(alloc))
-        assigned.levels.insert({alloc.getOperation(), slowest});
+        assigned.levels.insert({alloc, slowest});
     });
   }
 

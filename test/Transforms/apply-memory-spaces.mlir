@@ -79,6 +79,13 @@
 // PAD: memref.alloc() {alignment = 64 : i64} : memref<1x3x230x230xf32, #egrl.mem<"dram">>
 // PAD: memref.alloc() {alignment = 64 : i64} : memref<1x64x58x58xf32, #egrl.mem<"sram">>
 
+// Buffers promoted to the stack before this pass are levelled as heap ones:
+// a padded copy of the host input takes the slowest level (it kept the
+// default space, with no warning, require-all or not).
+// RUN: egrl-opt %S/../Inputs/resblock.mlir --egrl-memory-placement=progress=false --egrl-prepare-bufferization --one-shot-bufferize="bufferize-function-boundaries" --promote-buffers-to-stack=max-alloc-size-in-bytes=100000 --egrl-apply-memory-spaces=require-all 2>/dev/null | FileCheck %s --check-prefix=STACK
+// STACK: memref.alloca() {{.*}} : memref<1x8x18x18xf32, #egrl.mem<"dram">>
+// STACK-NOT: memref.alloca() {{.*}} : memref<{{[0-9x]*}}xf32>{{$}}
+
 // The supported position: placement right before bufferization, after
 // fusion. Placed first and fused after, the fused ops lose their placement
 // and their buffers keep the default memory space: a warning says how many,
