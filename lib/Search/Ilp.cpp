@@ -256,6 +256,14 @@ std::string formatSeconds(double seconds) {
   return buffer;
 }
 
+/// "; model latency X s": what the model predicts for the answer, to the
+/// digits the unit tests compare with its own evaluation.
+std::string modelLatencyNote(double seconds) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "; model latency %.9g s", seconds);
+  return buffer;
+}
+
 /// Solves `milp` with CBC within `solveLimit` seconds from the `warm`
 /// start, on `threads` threads (deterministically): CBC's answer and its
 /// solution, if any.
@@ -406,18 +414,17 @@ public:
     // whole time limit to say so. (A chip whose SRAM starts up slower than
     // its DRAM is no such chip: there a tensor in DRAM can shorten a layer.)
     Placement fastest(problem.numNodes(), 0);
-    const double fastestLatency = context.model.evaluate(fastest).latency;
     if (fastestLevelDominates(context.model) &&
-        rectify(context.model.problem(), fastest).valid &&
-        fastestLatency <= context.model.evaluate(start).latency) {
-      tracker.evaluate(fastest);
-      SearchResult result = tracker.finish();
-      char latency[64];
-      std::snprintf(latency, sizeof(latency), "%.9g s", fastestLatency);
-      result.detail = "optimal, proven (every tensor fits in the fastest "
-                      "level; no MILP to solve); model latency " +
-                      std::string(latency);
-      return result;
+        rectify(context.model.problem(), fastest).valid) {
+      const double fastestLatency = context.model.evaluate(fastest).latency;
+      if (fastestLatency <= context.model.evaluate(start).latency) {
+        tracker.evaluate(fastest);
+        SearchResult result = tracker.finish();
+        result.detail = "optimal, proven (every tensor fits in the fastest "
+                        "level; no MILP to solve)" +
+                        modelLatencyNote(fastestLatency);
+        return result;
+      }
     }
     std::optional<Milp> built = buildMilp(context.model, deadline);
     // The model could not be built in time, or building left CBC no time:
@@ -425,13 +432,11 @@ public:
     auto greedyFallback = [&](const std::string &why) {
       tracker.evaluate(start);
       SearchResult result = tracker.finish();
-      char latency[64];
-      std::snprintf(latency, sizeof(latency), "%.9g s",
-                    context.model.evaluate(start).latency);
       result.caveat = "time limit: " + why + " within " +
                       formatSeconds(options.timeLimitSeconds) +
                       ", greedy placement";
-      result.detail = result.caveat + "; model latency " + latency;
+      result.detail = result.caveat +
+                      modelLatencyNote(context.model.evaluate(start).latency);
       return result;
     };
     if (!built)
@@ -497,13 +502,12 @@ public:
     SearchResult result = tracker.finish();
     char numbers[256];
     std::snprintf(numbers, sizeof(numbers),
-                  "; model latency %.9g s; %zu columns, %zu rows (%u "
-                  "capacity), %zu nonzeros; greedy start %.3g s, model "
-                  "built in %.3g s",
-                  predicted, milp.columns.size(), milp.numRows(),
-                  milp.capacityRows, milp.numNonzeros(), greedySeconds,
+                  "; %zu columns, %zu rows (%u capacity), %zu nonzeros; "
+                  "greedy start %.3g s, model built in %.3g s",
+                  milp.columns.size(), milp.numRows(), milp.capacityRows,
+                  milp.numNonzeros(), greedySeconds,
                   readySeconds - greedySeconds);
-    result.detail = detail + numbers;
+    result.detail = detail + modelLatencyNote(predicted) + numbers;
     if (!answer.provenOptimal || !answer.hasSolution)
       result.caveat = detail;
     return result;

@@ -97,6 +97,10 @@ SmallVector<Value> buffersReadBy(Operation *writer) {
   return buffers;
 }
 
+bool writesFromConstantsOnly(Operation *writer, ArrayRef<Value> reads,
+                             Operation *storage, const BufferWriters &writers,
+                             llvm::DenseMap<Operation *, bool> &memo);
+
 /// Whether the data behind `value` comes from constants only: a constant
 /// global, or a buffer every writer of which carries no placement (a fold
 /// a compiler makes once) and reads only such data. An argument, a mutable
@@ -115,25 +119,28 @@ bool fromConstantsOnly(Value value, const BufferWriters &writers,
     return known->second;
   memo[storage] = true;
   auto written = writers.find(storage);
-  bool constant = written != writers.end();
-  if (constant)
-    for (Operation *writer : written->second) {
-      if (writer->hasAttr(EGRLDialect::getPlacementAttrName()) ||
-          !isa<memref::CopyOp, DestinationStyleOpInterface>(writer)) {
-        constant = false;
-        break;
-      }
-      for (Value read : buffersReadBy(writer))
-        if (storageOf(read) != storage &&
-            !fromConstantsOnly(read, writers, memo)) {
-          constant = false;
-          break;
-        }
-      if (!constant)
-        break;
-    }
+  bool constant =
+      written != writers.end() &&
+      llvm::all_of(written->second, [&](Operation *writer) {
+        return isa<memref::CopyOp, DestinationStyleOpInterface>(writer) &&
+               writesFromConstantsOnly(writer, buffersReadBy(writer), storage,
+                                       writers, memo);
+      });
   memo[storage] = constant;
   return constant;
+}
+
+/// Whether `writer`, filling `storage`, carries no placement and its
+/// `reads` are data computed from constants only (besides `storage` itself,
+/// an init it accumulates into).
+bool writesFromConstantsOnly(Operation *writer, ArrayRef<Value> reads,
+                             Operation *storage, const BufferWriters &writers,
+                             llvm::DenseMap<Operation *, bool> &memo) {
+  return !writer->hasAttr(EGRLDialect::getPlacementAttrName()) &&
+         llvm::all_of(reads, [&](Value read) {
+           return storageOf(read) == storage ||
+                  fromConstantsOnly(read, writers, memo);
+         });
 }
 
 /// Storage holding the weight read through `value`, first: the global
@@ -158,15 +165,11 @@ void collectWeightStorage(Value value, const BufferWriters &writers,
       continue;
     // Its writers, through views (a transpose into an expanded view of it).
     for (Operation *writer : writers.lookup(storage)) {
-      if (!isa<DestinationStyleOpInterface>(writer) ||
-          writer->hasAttr(EGRLDialect::getPlacementAttrName()))
+      if (!isa<DestinationStyleOpInterface>(writer))
         continue;
       SmallVector<Value> reads = buffersReadBy(writer);
-      if (llvm::all_of(reads, [&](Value read) {
-            return storageOf(read) == storage ||
-                   fromConstantsOnly(read, writers, memo);
-          }))
-        worklist.append(reads.begin(), reads.end());
+      if (writesFromConstantsOnly(writer, reads, storage, writers, memo))
+        llvm::append_range(worklist, reads);
     }
   }
 }
@@ -437,9 +440,7 @@ struct ApplyMemorySpacesPass
       return;
     // Said at the function that holds the first of them: a module's own
     // location is file:0:0 when the module is implicit.
-    auto function = count.firstWriter->getParentOfType<FunctionOpInterface>();
-    InFlightDiagnostic diag = unplacedBuffers(
-        function ? function->getLoc() : getOperation().getLoc());
+    InFlightDiagnostic diag = unplacedBuffers(functionLocOf(count.firstWriter));
     diag.attachNote(count.firstWriter->getLoc())
         << "the first of them is written by this '"
         << count.firstWriter->getName() << "'";
@@ -459,7 +460,7 @@ struct ApplyMemorySpacesPass
             "writes) keep it too";
   }
 
-  /// Weights (constant globals some op reads) left in the default space.
+  /// Weights (constant globals compute ops read) left in the default space.
   /// A pass that rebuilds placed ops (generalizing named convolutions)
   /// drops their placements, but the new ops write into the buffers of
   /// fills that kept theirs, so the count of written buffers hardly moves
@@ -506,9 +507,7 @@ struct ApplyMemorySpacesPass
     }
     if (unplaced == 0)
       return;
-    auto function = firstReader->getParentOfType<FunctionOpInterface>();
-    InFlightDiagnostic diag =
-        unplacedBuffers(function ? function->getLoc() : module.getLoc());
+    InFlightDiagnostic diag = unplacedBuffers(functionLocOf(firstReader));
     diag.attachNote(firstReader->getLoc())
         << "the first of them is read by this '" << firstReader->getName()
         << "'";
@@ -522,6 +521,13 @@ struct ApplyMemorySpacesPass
             "--egrl-memory-placement right before --one-shot-bufferize), or "
             "tensor ops build a new tensor from them (a concat of weight "
             "slices, a pad or insert on a weight)";
+  }
+
+  /// Where a diagnostic about `op` goes: its function (a module's own
+  /// location is file:0:0 when the module is implicit), else the module.
+  Location functionLocOf(Operation *op) {
+    auto function = op->getParentOfType<FunctionOpInterface>();
+    return function ? function->getLoc() : getOperation().getLoc();
   }
 
   /// Buffers left in the default space: a warning, or with require-all an
@@ -740,8 +746,7 @@ struct ApplyMemorySpacesPass
           record.getSimTarget() ? record.getSimTarget() : record.getTarget();
       StringAttr digest = record.getSimTarget() ? record.getSimTargetDigest()
                                                 : record.getTargetDigest();
-      auto function = h.where->getParentOfType<FunctionOpInterface>();
-      Location where = function ? function->getLoc() : getOperation().getLoc();
+      Location where = functionLocOf(h.where);
       // Sizes this pass cannot know are said not checked, not skipped quietly.
       auto unchecked = [&](const llvm::Twine &why) {
         emitRemark(where) << "egrl-apply-memory-spaces: the weights each level "

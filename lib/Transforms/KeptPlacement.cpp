@@ -4,6 +4,7 @@
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/ExternalEvaluator.h"
+#include "egrl/Transforms/PlacementAnnotations.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -73,8 +74,7 @@ std::string egrl::keepWithoutRecord(ModuleOp module) {
     if (nested->hasAttr(EGRLDialect::getRecordAttrName()))
       return "strategy=keep: the module carries no placement (no "
              "egrl.record), its nested module " +
-             (nested.getSymName() ? "@" + nested.getSymName()->str()
-                                  : std::string("(unnamed)")) +
+             moduleDisplayName(nested) +
              " does: run the pass on it "
              "(builtin.module(builtin.module(egrl-memory-placement)))";
   return "strategy=keep measures the placement the module carries, and it "

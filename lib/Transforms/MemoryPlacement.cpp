@@ -193,9 +193,7 @@ struct MemoryPlacementPass
       // model's module) holds nothing to place: not a failure of the
       // pipeline that places every module.
       emitRemark(module.getLoc())
-          << "egrl: module "
-          << (module.getSymName() ? "@" + module.getSymName()->str()
-                                  : std::string("(unnamed)"))
+          << "egrl: module " << moduleDisplayName(module)
           << " has no func.func with a body: nothing to place";
       return;
     }
@@ -528,8 +526,7 @@ struct MemoryPlacementPass
           llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
         emitWarning(nested.getLoc())
             << "egrl: the functions of nested module "
-            << (nested.getSymName() ? "@" + nested.getSymName()->str()
-                                    : std::string("(unnamed)"))
+            << moduleDisplayName(nested)
             << " are not placed by this pass, which places the module it runs "
                "on: unless the pipeline runs it on the nested module too "
                "(builtin.module(builtin.module(egrl-memory-placement))), they "

@@ -127,6 +127,11 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
   return placement;
 }
 
+std::string egrl::moduleDisplayName(mlir::ModuleOp module) {
+  return module.getSymName() ? "@" + module.getSymName()->str()
+                             : std::string("(unnamed)");
+}
+
 void egrl::warnOutputWrittenInPlace(mlir::Operation *op, llvm::StringRef pass,
                                     int64_t node, std::optional<int64_t> owner,
                                     mlir::StringAttr kept,

@@ -39,8 +39,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Weights that would still take room another function needs while it runs
     move to a slower level afterwards, those no other function
     reads first, with a warning naming them; room that frees goes to the
-    function's activations (room the search left unused stays so). Each function is reported on the room the
-    others' weights leave it in the end (the report's `usable_bytes`), and
+    function's activations (room the search left unused stays so). Each
+    function is reported on the room the others' weights leave it in the
+    end (the report's `usable_bytes`), and
     where that is not the room it was placed in, it and native are measured
     again there. `strategy=keep` only checks that the kept placements fit
     together.

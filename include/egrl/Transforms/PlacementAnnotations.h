@@ -43,6 +43,9 @@ void warnOutputWrittenInPlace(mlir::Operation *op, llvm::StringRef pass,
                               int64_t node, std::optional<int64_t> owner,
                               mlir::StringAttr kept, mlir::StringAttr wanted);
 
+/// "@name", or "(unnamed)": how messages name a nested module.
+std::string moduleDisplayName(mlir::ModuleOp module);
+
 } // namespace egrl
 
 #endif // EGRL_TRANSFORMS_PLACEMENTANNOTATIONS_H
