@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -151,9 +152,11 @@ struct CbcOutcome {
 /// Runs `solve` in a child process, so that it can be stopped: CBC does not
 /// interrupt its root LP, which on thousands of nodes outlasts any time
 /// limit. The child sends its answer and solution through a pipe; if they
-/// have not arrived by `hardDeadline`, the child is killed.
+/// have not arrived by `hardDeadline`, the child is killed. `whileWaiting`
+/// is called about once a second until then (progress lines).
 CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
-                        size_t numColumns, Clock::time_point hardDeadline) {
+                        size_t numColumns, Clock::time_point hardDeadline,
+                        const std::function<void()> &whileWaiting) {
   int fds[2];
   if (pipe(fds) != 0)
     return solve(); // No pipe: solve here, unstoppable as before.
@@ -208,6 +211,7 @@ CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
       outcome.stopped = outcome.interrupted = true;
       break;
     }
+    whileWaiting();
     pollfd pfd{fds[0], POLLIN, 0};
     int ready = poll(&pfd, 1, int(std::min<int64_t>(left, 1000)));
     if (ready <= 0)
@@ -469,10 +473,24 @@ public:
             ? deadline
             : deadline + std::chrono::duration_cast<Clock::duration>(
                              std::chrono::duration<double>(grace));
+    // CBC measures nothing while it solves, so the tracker's progress lines
+    // stop; a line about the solve says the tool is not stuck.
+    SearchProgress progress(context, options.progressLabel);
+    const std::string solving =
+        "CBC solving a MILP of " + std::to_string(milp.columns.size()) +
+        " columns and " + std::to_string(milp.numRows()) + " rows";
+    auto whileWaiting = [&] {
+      progress.waiting(solving, hardDeadline == Clock::time_point::max()
+                                    ? HUGE_VAL
+                                    : std::chrono::duration<double>(
+                                          hardDeadline - Clock::now())
+                                          .count());
+    };
     CbcOutcome outcome;
     {
       std::lock_guard<std::mutex> lock(cbcMutex());
-      outcome = solveInChild(solve, milp.columns.size(), hardDeadline);
+      outcome =
+          solveInChild(solve, milp.columns.size(), hardDeadline, whileWaiting);
     }
     const CbcAnswer &answer = outcome.answer;
 

@@ -11,6 +11,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -360,15 +361,21 @@ double egrl::progressIntervalSeconds() {
   return interval;
 }
 
+bool SearchProgress::dueByTime(double &elapsed) {
+  auto now = std::chrono::steady_clock::now();
+  if (!enabled ||
+      now - last < std::chrono::duration<double>(progressIntervalSeconds()))
+    return false;
+  elapsed = std::chrono::duration<double>(now - start).count();
+  return true;
+}
+
 bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   // One measurement gives no rate to estimate the rest from, and strategies
   // that measure one placement (ilp after a long solve) have no rest.
-  if (!enabled || evaluations < 2)
+  if (evaluations < 2 || !dueByTime(elapsed))
     return false;
   auto now = std::chrono::steady_clock::now();
-  if (now - last < std::chrono::duration<double>(progressIntervalSeconds()))
-    return false;
-  elapsed = std::chrono::duration<double>(now - start).count();
   // The rate since the last line, once there is one: evaluations of a
   // large graph's search grow slower as it runs (a fuller replay buffer,
   // more to train on), and the average since the start ran 20-40% low.
@@ -393,6 +400,20 @@ void SearchProgress::update(uint64_t generation, uint64_t evaluations,
       strategy.c_str(), (unsigned long long)generation,
       (unsigned long long)evaluations, (unsigned long long)budget, speedup,
       elapsed, eta);
+}
+
+void SearchProgress::waiting(llvm::StringRef activity,
+                             double secondsLeftAtMost) {
+  double elapsed;
+  if (!dueByTime(elapsed))
+    return;
+  last = std::chrono::steady_clock::now();
+  llvm::errs() << llvm::format("%s: %s, %.1f s elapsed", strategy.c_str(),
+                               activity.str().c_str(), elapsed);
+  if (std::isfinite(secondsLeftAtMost))
+    llvm::errs() << llvm::format(", at most %.1f s left",
+                                 std::max(0.0, secondsLeftAtMost));
+  llvm::errs() << "\n";
 }
 
 void SearchProgress::update(uint64_t evaluations, double bestLatency) {

@@ -50,7 +50,15 @@
 // PROGRESS-BENCH: mlp anneal budget 60 seed 1: 2/60 evaluations
 // PROGRESS-ANNEAL: anneal: 2/60 evaluations, best {{[0-9.]+}} us, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
+// ilp measures nothing while CBC solves: a line says what it is doing, and
+// how long the time limit (plus the grace to hand back an incumbent) allows.
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=ilp" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ILP
+// PROGRESS-ILP: ilp: CBC solving a MILP of {{[0-9]+}} columns and {{[0-9]+}} rows, {{[0-9.]+}} s elapsed, at most {{[0-9.]+}} s left
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=ilp time-limit=1e10" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ILP-NOLIMIT
+// PROGRESS-ILP-NOLIMIT: ilp: CBC solving a MILP of {{[0-9]+}} columns and {{[0-9]+}} rows, {{[0-9.]+}} s elapsed{{$}}
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=ilp progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
 // QUIET-NOT: evaluations,
+// QUIET-NOT: CBC solving
 // By default a log file gets no line from a search this short.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
 // RUN: env EGRL_PROGRESS_SECONDS=soon egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADINTERVAL

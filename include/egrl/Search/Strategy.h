@@ -164,12 +164,17 @@ public:
   void update(uint64_t generation, uint64_t evaluations, double speedup);
   /// Any search, from EvaluationTracker: evaluations and the best latency.
   void update(uint64_t evaluations, double bestLatency);
+  /// A step that measures nothing while it runs (ilp's solver): what it
+  /// does, and how long it may still take at most.
+  void waiting(llvm::StringRef activity, double secondsLeftAtMost);
   void disable() { enabled = false; }
 
 private:
   /// Whether a line is due (one per interval); then the elapsed
   /// seconds and the ETA.
   bool due(uint64_t evaluations, double &elapsed, double &eta);
+  /// Whether a line is due by time alone; then the elapsed seconds.
+  bool dueByTime(double &elapsed);
 
   bool enabled;
   std::string strategy;

@@ -129,7 +129,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "second on a terminal and every ten seconds into a file "
            "(EGRL_PROGRESS_SECONDS=S sets it): "
            "evaluations, best latency, ETA (egrl: its generation and best "
-           "speed-up) (default: true)">,
+           "speed-up; ilp: how long CBC has been solving) (default: "
+           "true)">,
   ];
 }
 
