@@ -756,7 +756,11 @@ struct ApplyMemorySpacesPass
                           << "; give its file with target=FILE to check them";
       };
       std::optional<Target> chip = given;
+      // A file of the same levels but other sizes is another chip: what
+      // overflows there was never counted as fitting.
+      bool otherChip = false;
       if (chip) {
+        otherChip = digest && digest.getValue() != chip->digest();
         // Another chip's levels would be compared by accident, or not at all.
         std::vector<std::string> placedOn = levelNamesOf(record);
         if (placedOn != chip->levelNameList()) {
@@ -793,19 +797,28 @@ struct ApplyMemorySpacesPass
         auto [elements, irBytes] = it->second;
         int64_t bytes =
             chip->elementBytes ? elements * *chip->elementBytes : irBytes;
-        if (bytes > level.usableBytes())
-          emitWarning(where)
-              << "egrl-apply-memory-spaces: level '" << level.name
-              << "' now holds " << bytes
-              << " bytes of weights (their globals and the buffers folded "
-                 "ops fill from them), more than the "
-              << level.usableBytes() << " it has on " << chip->name
-              << ", where the placement counted them as fitting: folded ops "
-                 "of one weight that were not merged (several transposes of "
-                 "it: run --cse before placement), a weight computed larger "
-                 "than its source (a broadcast, a tile, a dequantisation, "
-                 "counted at its source's size: fuse it into its reader), or "
-                 "the sources of folded weights in the slowest level";
+        if (bytes <= level.usableBytes())
+          continue;
+        InFlightDiagnostic warning = emitWarning(where);
+        warning << "egrl-apply-memory-spaces: level '" << level.name
+                << "' now holds " << bytes
+                << " bytes of weights (their globals and the buffers folded "
+                   "ops fill from them), more than the "
+                << level.usableBytes() << " it has on " << chip->name;
+        if (otherChip)
+          warning << ": target=" << target
+                  << " describes another chip than the placement was made "
+                     "for (digest "
+                  << chip->digest() << ", the placement's " << digest.getValue()
+                  << "); place for this file to fit it";
+        else
+          warning << ", where the placement counted them as fitting: folded "
+                     "ops of one weight that were not merged (several "
+                     "transposes of it: run --cse before placement), a weight "
+                     "computed larger than its source (a broadcast, a tile, a "
+                     "dequantisation, counted at its source's size: fuse it "
+                     "into its reader), or the sources of folded weights in "
+                     "the slowest level";
       }
     }
     return success();
