@@ -197,6 +197,23 @@ struct MemoryPlacementPass
           << " has no func.func with a body: nothing to place";
       return;
     }
+    if (!sawFunction &&
+        llvm::any_of(module.getOps<ModuleOp>(), holdsFunctionsToPlace)) {
+      // The model lives in nested modules, which the pipeline places by
+      // running the pass on them: a pipeline that places every module
+      // (builtin.module(egrl-memory-placement,
+      // builtin.module(egrl-memory-placement))) must not fail here.
+      emitRemark(module.getLoc())
+          << "egrl: the module has no func.func with a body of its own; "
+             "its nested modules' functions are placed where the pass runs "
+             "on them";
+      // Its report says it placed nothing, rather than leave an older one.
+      if (!report.empty())
+        if (llvm::Error err = writeReport(placed))
+          (void)fail("cannot write report '" + report +
+                     "': " + llvm::toString(std::move(err)));
+      return;
+    }
     if (!sawFunction) {
       (void)failOnModule(
           sawDeadFunction
@@ -386,12 +403,12 @@ struct MemoryPlacementPass
   LogicalResult checkOutputFiles() {
     if (!report.empty() && !trace.empty() && isSameFile(report, trace))
       return fail("report= and trace= name the same file '" + report + "'");
-    if ((!report.empty() || !trace.empty()) && getOperation()->getParentOp())
+    if ((!report.empty() || !trace.empty()) && !aloneAtItsDepth(getOperation()))
       return failOnModule(
-          "report= and trace= with the pass on a nested module: "
-          "every nested module's run would write the same file; "
-          "run it on the top-level module (a module's own functions "
-          "are what it places)");
+          "report= and trace= with the pass on nested modules: each nested "
+          "module's run would write the same file; give them where one run "
+          "writes them (the top-level module's own functions, or a nested "
+          "module with no other module beside it or its parents)");
     for (auto [kind, file] : {std::pair<const char *, const std::string *>{
                                   "report", &report.getValue()},
                               {"trace", &trace.getValue()}}) {
@@ -516,14 +533,31 @@ struct MemoryPlacementPass
     return success();
   }
 
+  /// Whether `module` is the only module run at its depth of the pipeline:
+  /// no module beside it, nor beside any module holding it. (Only the
+  /// blocks of its parents are read: the pass manager may be running on
+  /// the modules beside it.)
+  static bool aloneAtItsDepth(ModuleOp module) {
+    for (Operation *op = module; op->getParentOp(); op = op->getParentOp())
+      if (llvm::count_if(*op->getBlock(),
+                         [](Operation &o) { return isa<ModuleOp>(o); }) > 1)
+        return false;
+    return true;
+  }
+
+  /// A nested module with functions the pass would place, not placed yet
+  /// (one with a record was placed earlier in the pipeline).
+  static bool holdsFunctionsToPlace(ModuleOp nested) {
+    return !nested->hasAttr(EGRLDialect::getRecordAttrName()) &&
+           llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction);
+  }
+
   /// The pass places the functions of the module it runs on; say so for
   /// nested modules' and other containers' functions rather than skip them
   /// silently.
   void warnAboutNestedModules() {
     for (auto nested : getOperation().getOps<ModuleOp>())
-      // One with a record was placed already (earlier in the pipeline).
-      if (!nested->hasAttr(EGRLDialect::getRecordAttrName()) &&
-          llvm::any_of(nested.getOps<func::FuncOp>(), isPlacedFunction))
+      if (holdsFunctionsToPlace(nested))
         emitWarning(nested.getLoc())
             << "egrl: the functions of nested module "
             << moduleDisplayName(nested)
