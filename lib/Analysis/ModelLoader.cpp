@@ -92,6 +92,20 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
                                      "(name one with --function)"
                                    : "no func.func with a body")
              : "no function @" + function + " (functions: " + names + ")"));
+  // The pass places a module's functions together, each in the room those
+  // before it leave; a tool takes the one named alone, on the whole chip.
+  std::string others;
+  for (auto func : module->getOps<func::FuncOp>())
+    if (func != chosen && isPlacedFunction(func))
+      others += (others.empty() ? "@" : ", @") + func.getSymName().str();
+  if (!others.empty())
+    emitRemark(chosen.getLoc())
+        << "egrl: @" << chosen.getSymName()
+        << " is placed and measured alone, on the whole chip; the pass "
+           "places it beside the module's other functions ("
+        << others
+        << "), in the room the weights of those before it leave, so "
+           "their numbers can differ";
   GraphBuildOptions options;
   options.granularity = granularity;
   FailureOr<WorkloadGraph> graph = buildWorkloadGraph(chosen, options);

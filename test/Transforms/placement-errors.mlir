@@ -222,6 +222,10 @@
 // NONAME: <unknown>:0: error: egrl-print-graph: function=nothere: the module has no function @nothere
 // RUN: not egrl-bench --function=decl %t.two.mlir 2>&1 | FileCheck %s --check-prefix=BENCHDECL
 // BENCHDECL: error: {{.*}}: function @decl is a declaration: it has no body to place
+// A tool measures the function named alone on the whole chip, which the pass
+// shares among the module's functions: it says so.
+// RUN: egrl-bench %S/../Inputs/two-functions.mlir --function=second --strategies=native --out=%t.twobench 2>&1 | FileCheck %s --check-prefix=BENCHALONE
+// BENCHALONE: two-functions.mlir:6:1: remark: egrl: @second is placed and measured alone, on the whole chip; the pass places it beside the module's other functions (@first), in the room the weights of those before it leave, so their numbers can differ
 // With report= egrl-opt holds the IR back until the passes have run; a chunk
 // that fails does not lose the others' IR (as with mlir-opt).
 // RUN: not egrl-opt %S/../Inputs/split-good-bad.mlir -split-input-file --egrl-memory-placement="report=%t.split.json" 2>/dev/null | FileCheck %s --check-prefix=SPLIT
