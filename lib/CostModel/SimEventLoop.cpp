@@ -483,7 +483,8 @@ void SimEventLoop<NumLevels, RecorderT>::dispatch(unsigned i) {
           dma.settleProgress(t);
           dmaStreaming = true;
           countUsers(dma, +1);
-          ratesDirty = true;
+          // Without contention it keeps the full speed it had.
+          ratesDirty |= sim.cfg.contention;
           if constexpr (RecorderT::enabled) {
             double left = dma.work - dma.speed * (t - dma.since);
             double done = dmaChunk * (1 - left / dmaWork);
