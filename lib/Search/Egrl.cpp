@@ -346,7 +346,9 @@ private:
   /// (docs/training.md).
   void consider(const EvalResult &measured, const EvalResult &judged, Kind kind,
                 const Placement &placement, bool candidate = false) {
-    if (measuredBetter(judged, best)) {
+    // A candidate wins ties, as the tracker judges it (measureStarts()).
+    if (measuredBetter(judged, best) ||
+        (candidate && !measuredBetter(best, judged))) {
       best = judged;
       champion = kind;
     }
@@ -426,8 +428,13 @@ private:
       seeds.push_back(explicitSeeds[i]);
     }
     tracker.release();
+    // A candidate as fast as the best so far is the result: it is what the
+    // caller asked to be measured (a trained policy's placement), and where
+    // it ties with native it may hold more in faster levels.
+    tracker.preferOnTies(true);
     std::vector<EvalResult> candidateResults =
         tracker.evaluateBatch(candidates);
+    tracker.preferOnTies(false);
     for (size_t i = 0; i < candidateResults.size(); ++i) {
       buffer.add(candidates[i], (*reward)(candidateResults[i]));
       consider(candidateResults[i], tracker.judgedLast()[i], Kind::Candidate,

@@ -159,7 +159,8 @@ bool egrl::measuredBetter(const EvalResult &r, const EvalResult &than) {
 }
 
 bool EvaluationTracker::beatsBest(const EvalResult &r) const {
-  return !haveBest || measuredBetter(r, bestResult);
+  return !haveBest || measuredBetter(r, bestResult) ||
+         (tiesWin && !measuredBetter(bestResult, r));
 }
 
 void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,

@@ -73,6 +73,15 @@
 // RUN: egrl-opt %models/resnet50.mlir -o /dev/null --egrl-memory-placement="strategy=policy policy=%egrl_src/policies/nnpi-1000.json evaluator=nnpi-sim" 2>&1 | FileCheck %s --check-prefix=SHIPPED
 // SHIPPED: remark: egrl: placed 56 nodes of @forward on nnpi-1000 with policy (nnpi-sim): latency {{[0-9.]+}} us, {{[0-9.]+}}x vs native ({{[0-9.]+}} us), valid; weights: sram {{.*}}; policy {{.*}}policies/nnpi-1000.json
 
+// Where the policy's placement ties with native (a weight in SRAM or the LLC,
+// hidden by the prefetch alike), the refinement keeps the policy's: a second
+// function sharing that weight gets its level, and native's LLC cost @decode
+// 29.45 us against 4.774 us (outside tester s34).
+// RUN: egrl-opt %S/../Inputs/shared-folded.mlir -o /dev/null --egrl-memory-placement="strategy=policy policy=%egrl_src/policies/nnpi-1000.json evaluator=nnpi-sim budget=2 progress=false" 2>&1 | FileCheck %s --check-prefix=TIE
+// TIE: remark: egrl: placed 1 node of @prefill on nnpi-1000 with policy (nnpi-sim): latency 45.69 us, 1.000x vs native (45.69 us), valid; weights: sram 16.00 MiB
+// TIE-NOT: weights moved after placement
+// TIE: remark: egrl: placed 1 node of @decode on nnpi-1000 with policy (nnpi-sim): latency 4.774 us, 6.169x vs native
+
 // budget=2 is the policy with a guard: egrl measures native as its reference
 // and the policy's placement as a seed, and keeps the faster. With no budget
 // there is no search and no guard: the placement is measured as it is.

@@ -217,6 +217,12 @@ public:
   /// and repeats would otherwise spend a small budget first).
   void reserve(uint64_t count) { reserved = count; }
   void release() { reserved = 0; }
+  /// While on, a placement that measures as fast as the best (and as valid)
+  /// becomes the best: for a placement the caller prefers to whatever it
+  /// ties with (egrl's candidates: a trained policy's placement over native,
+  /// which differs where the two tie, and decides the level a weight another
+  /// function shares gets).
+  void preferOnTies(bool on) { tiesWin = on; }
   /// The budget is spent, or the search must stop early (stoppedEarly()).
   bool exhausted() const {
     return evaluations >= context.options.budget || stoppedEarly();
@@ -271,6 +277,7 @@ private:
   /// Evaluations a failed or interrupted evaluator did not answer.
   uint64_t unanswered = 0;
   uint64_t reserved = 0;          ///< reserve()
+  bool tiesWin = false;           ///< preferOnTies()
   std::vector<EvalResult> judged; ///< judgedLast()
   /// The native placement, and its measurement once it has `repeats`
   /// (SearchResult::native).
