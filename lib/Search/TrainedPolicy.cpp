@@ -20,6 +20,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 
+#include <cmath>
+
 using namespace egrl;
 
 namespace {
@@ -103,6 +105,17 @@ public:
       return std::move(err);
     std::shared_ptr<GnnPolicy> policy = loaded.policy->clone();
     policy->bind(problem);
+    // Parameters that are finite floats can still overflow the network
+    // (values near 3e38): every score NaN, and the fit would place in
+    // program order what looks like the policy's placement.
+    std::vector<float> logp = policy->logProbabilities();
+    if (llvm::any_of(logp, [](float v) { return std::isnan(v) || v > 0.5f; }))
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "policy %s: its log-probabilities on this graph are not finite "
+          "numbers (parameters so large that the network overflows): a "
+          "corrupt policy file",
+          path.c_str());
     Placement placement = policy->mostLikelyFitted(context.evaluator.problem());
 
     std::string trained =

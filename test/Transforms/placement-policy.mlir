@@ -58,6 +58,11 @@
 // RUN: sed -e 's/"hidden": 8/"hidden": 9/' %S/../Inputs/tiny-policy.json > %t.shape.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.shape.json" 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: error: egrl-memory-placement: {{.*}}shape.json: corrupt policy file: parameter '{{.*}}' has shape [8{{.*}}], the network needs [9
+// Finite parameters so large that the network overflows (every score NaN):
+// the fit would have placed in program order what looked like the policy's.
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); [p.update(values=[3e38]*len(p['values'])) for p in d['parameters'] if p['name'].endswith('head.weight')]; json.dump(d, open(sys.argv[2], 'w'))" %S/../Inputs/tiny-policy.json %t.overflow.json
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.overflow.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
+// OVERFLOW: error: egrl-memory-placement: policy {{.*}}overflow.json: its log-probabilities on this graph are not finite numbers (parameters so large that the network overflows): a corrupt policy file
 
 // A policy computed on other features.
 // RUN: sed -e 's/"feature_version": [0-9]*/"feature_version": 0/' %S/../Inputs/tiny-policy.json > %t.features.json
