@@ -1,6 +1,7 @@
 //===- TargetTest.cpp - Target JSON parsing and validation ----------------===//
 
 #include "TestUtil.h"
+#include "egrl/Support/ReadFile.h"
 
 using namespace egrl;
 
@@ -252,6 +253,26 @@ TEST(Target, MissingFileIsAnError) {
   auto unknown = loadTarget("no-such-target");
   ASSERT_FALSE(bool(unknown));
   EXPECT_NE(llvm::toString(unknown.takeError()).find("unknown target"),
+            std::string::npos);
+}
+
+// Inputs are read to their end or to a bound: a device that never ends
+// (/dev/zero) is an error, not a process that grows until it is killed, and
+// a procfs file, which reports size 0, is read whole.
+TEST(Target, InputsAreReadToABound) {
+  auto endless = readFileAtMost("/dev/zero", 3 << 20, "target file");
+  ASSERT_FALSE(bool(endless));
+  EXPECT_NE(llvm::toString(endless.takeError())
+                .find("cannot read target file '/dev/zero': larger than "
+                      "3145728 bytes, more than any target file holds"),
+            std::string::npos);
+  auto status = readFileAtMost("/proc/self/status", 1 << 20, "status");
+  ASSERT_TRUE(bool(status)) << llvm::toString(status.takeError());
+  EXPECT_NE(status->find("Name:"), std::string::npos);
+  auto missing = readFileAtMost("/nonexistent/x.json", 1 << 20, "graph file");
+  ASSERT_FALSE(bool(missing));
+  EXPECT_NE(llvm::toString(missing.takeError())
+                .find("cannot read graph file '/nonexistent/x.json': "),
             std::string::npos);
 }
 

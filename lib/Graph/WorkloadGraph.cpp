@@ -2,10 +2,10 @@
 
 #include "egrl/Graph/WorkloadGraph.h"
 #include "egrl/Support/Json.h"
+#include "egrl/Support/ReadFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -377,10 +377,9 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
 }
 
 llvm::Expected<WorkloadGraph> WorkloadGraph::load(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return llvm::createStringError(buffer.getError(), "cannot read '%s': %s",
-                                   path.str().c_str(),
-                                   buffer.getError().message().c_str());
-  return fromJSON((*buffer)->getBuffer(), path);
+  llvm::Expected<std::string> text =
+      readFileAtMost(path, uint64_t(8) << 30, "graph file");
+  if (!text)
+    return text.takeError();
+  return fromJSON(*text, path);
 }

@@ -11,12 +11,12 @@
 #include "egrl/Policy/Features.h"
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
+#include "egrl/Support/ReadFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -341,12 +341,13 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
 }
 
 llvm::Expected<LoadedPolicy> egrl::loadPolicyFile(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return llvm::createStringError(
-        buffer.getError(), "cannot read policy file '%s': %s",
-        path.str().c_str(), buffer.getError().message().c_str());
-  return parsePolicyFile((*buffer)->getBuffer(), path);
+  // The largest network a file may hold (hidden^2 x layers <= 2^24) is a
+  // few hundred MB of JSON.
+  llvm::Expected<std::string> text =
+      readFileAtMost(path, uint64_t(1) << 30, "policy file");
+  if (!text)
+    return text.takeError();
+  return parsePolicyFile(*text, path);
 }
 
 llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,

@@ -3,11 +3,11 @@
 #include "egrl/Target/Target.h"
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Paths.h"
+#include "egrl/Support/ReadFile.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/xxhash.h"
 
@@ -383,12 +383,11 @@ std::string Target::digest() const {
 }
 
 llvm::Expected<Target> Target::load(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-  if (!buffer)
-    return llvm::createStringError(
-        buffer.getError(), "cannot read target file '%s': %s",
-        path.str().c_str(), buffer.getError().message().c_str());
-  return parse((*buffer)->getBuffer(), path);
+  llvm::Expected<std::string> text =
+      readFileAtMost(path, uint64_t(64) << 20, "target file");
+  if (!text)
+    return text.takeError();
+  return parse(*text, path);
 }
 
 static std::string bundledTargetsDir() {

@@ -49,6 +49,10 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.absent.json" 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: <unknown>:0: error: egrl-memory-placement: cannot read policy file '{{.*}}absent.json': No such file or directory
 
+// A file that never ends is read to a bound, not until memory runs out.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=/dev/zero" 2>&1 | FileCheck %s --check-prefix=ENDLESS
+// ENDLESS: error: egrl-memory-placement: cannot read target file '/dev/zero': larger than 67108864 bytes, more than any target file holds
+
 // Corrupt files: not JSON, JSON of something else, a tensor of the wrong shape.
 // RUN: head -c 300 %S/../Inputs/tiny-policy.json > %t.cut.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.cut.json" 2>&1 | FileCheck %s --check-prefix=CUT

@@ -27,6 +27,7 @@
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Support/Paths.h"
+#include "egrl/Support/ReadFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -34,7 +35,6 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/WithColor.h"
@@ -254,8 +254,8 @@ resolveStrategies(const Target &chip) {
     // The levels it places on, read without LibTorch so that a policy for
     // another chip stops the benchmark before the first search; anything
     // else wrong with the file is reported when it loads.
-    if (auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true)) {
-      auto file = parseJsonInput((*text)->getBuffer(), path);
+    if (auto text = readFileAtMost(path, uint64_t(1) << 30, "policy file")) {
+      auto file = parseJsonInput(*text, path);
       if (!file)
         llvm::consumeError(file.takeError());
       else if (file->is_object() && file->contains("levels") &&

@@ -17,13 +17,13 @@
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
 #include "egrl/Support/Output.h"
+#include "egrl/Support/ReadFile.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -375,11 +375,11 @@ std::unique_ptr<CorpusTrainer> makeTrainer(const tools::EvaluationSetup &setup,
       die(llvm::toString(std::move(err)));
   if (resume.empty())
     return trainer;
-  auto buffer = llvm::MemoryBuffer::getFile(resume, /*IsText=*/true);
-  if (!buffer)
-    die("cannot read checkpoint '" + resume +
-        "': " + buffer.getError().message());
-  if (llvm::Error err = trainer->resume((*buffer)->getBuffer(), resume))
+  llvm::Expected<std::string> text =
+      readFileAtMost(resume, uint64_t(8) << 30, "checkpoint");
+  if (!text)
+    die(llvm::toString(text.takeError()));
+  if (llvm::Error err = trainer->resume(*text, resume))
     die(llvm::toString(std::move(err)));
   return trainer;
 }
