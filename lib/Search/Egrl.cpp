@@ -712,7 +712,8 @@ private:
 
   SearchResult finish() {
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, optionSeeds, unmeasuredSeeds);
+    recordSeeds(result, context.options.seedFrom, optionSeeds, unmeasuredSeeds,
+                context.options.candidatePlacements.size());
     result.generations = std::move(generations);
     result.detail =
         std::to_string(generation) + " generations of up to " +

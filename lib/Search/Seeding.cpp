@@ -125,7 +125,8 @@ std::string egrl::describeSeeds(SeedFrom from,
 
 void egrl::recordSeeds(SearchResult &result, SeedFrom from,
                        llvm::ArrayRef<SeedPlacement> seeds,
-                       llvm::ArrayRef<std::string> unmeasured) {
+                       llvm::ArrayRef<std::string> unmeasured,
+                       size_t alsoMeasured) {
   result.seeded = describeSeeds(from, seeds);
   auto addCaveat = [&](const std::string &text) {
     result.caveat += (result.caveat.empty() ? "" : "; ") + text;
@@ -144,6 +145,9 @@ void egrl::recordSeeds(SearchResult &result, SeedFrom from,
               " of the " + planned +
               " distinct placements seed-from=" + seedFromName(from).str() +
               " planned; not measured: " + llvm::join(unmeasured, ", ") +
-              " (a budget of at least " + planned + " measures them all)");
+              " (a budget of at least " +
+              std::to_string(seeds.size() + unmeasured.size() + alsoMeasured) +
+              " measures them all" +
+              (alsoMeasured ? " beside the candidate placements" : "") + ")");
   }
 }

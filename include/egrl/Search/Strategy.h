@@ -334,10 +334,13 @@ std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
 /// (describeSeeds()), and a `caveat` when a seed was planned with one (ilp
 /// stopped at its time limit, so the seed, and what the search finds from
 /// it, depend on time and threads), or when the budget left seeds
-/// `unmeasured`. Every search that takes seeds calls it.
+/// `unmeasured`; `alsoMeasured` placements the search measures besides
+/// them (egrl's candidates) count in the budget that caveat names. Every
+/// search that takes seeds calls it.
 void recordSeeds(SearchResult &result, SeedFrom from,
                  llvm::ArrayRef<SeedPlacement> seeds,
-                 llvm::ArrayRef<std::string> unmeasured = {});
+                 llvm::ArrayRef<std::string> unmeasured = {},
+                 size_t alsoMeasured = 0);
 
 /// The paper's reward for black-box searches: the native placement is
 /// measured first (one evaluation of the budget, and with repeats K > 1 the
