@@ -139,7 +139,7 @@ static cl::opt<std::string> resume(
 static cl::opt<std::string> curves(
     "curves", cl::init(""),
     cl::desc("Write PREFIX-graphs.csv (per graph and round: evaluations, best "
-             "speed-up so far, the policy's most likely placement, rectified) "
+             "speed-up so far, the policy's most likely placement, fitted) "
              "and PREFIX-losses.csv (per round: losses, mean reward); "
              "python/plot_training.py plots them"),
     cl::cat(trainCategory));
@@ -172,7 +172,10 @@ std::vector<std::string> listedGraphFiles() {
     std::error_code ec;
     for (llvm::sys::fs::directory_iterator it(corpusDir, ec), end;
          it != end && !ec; it.increment(ec))
-      if (llvm::sys::path::extension(it->path()) == ".json")
+      // Hidden files (an editor's, macOS's ._x.json) are no graphs, as a
+      // shell's *.json leaves them out.
+      if (llvm::sys::path::extension(it->path()) == ".json" &&
+          !llvm::sys::path::filename(it->path()).starts_with("."))
         found.push_back(it->path());
     if (ec)
       die("--corpus: cannot list '" + corpusDir + "': " + ec.message());
