@@ -137,6 +137,19 @@ public:
       result.detail = "no search; policy " + trained;
       result.caveat = otherChipCaveat(loaded.metadata, problem.target(),
                                       context.evaluator.problem().target());
+      // What it learned from (a model's latencies, a simulator's) is not
+      // what measures it now: a transfer too (an external evaluator's
+      // command may differ in its path alone).
+      llvm::StringRef trainedBy =
+          llvm::StringRef(loaded.metadata.evaluator).split(':').first;
+      if (!trainedBy.empty() && trainedBy != context.evaluator.name())
+        result.caveat +=
+            (result.caveat.empty() ? "" : "; ") +
+            ("the policy was trained measuring with " + trainedBy +
+             ", this placement is measured by " + context.evaluator.name() +
+             ": a transfer between evaluators (budget=N "
+             "refines it with this one)")
+                .str();
       // Nodes of another granularity are not the nodes it learned on.
       if (problem.graph().granularity != loaded.metadata.granularity)
         result.caveat += (result.caveat.empty() ? "" : "; ") +

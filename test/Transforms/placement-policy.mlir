@@ -27,9 +27,13 @@
 // in an installed prefix (docs/embedding.md).
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BYNAME
 // BYNAME: remark: egrl: placed 2 nodes of @forward on nnpi-1000 with policy (analytical): {{.*}}, valid; {{.*}}; policy nnpi-1000
+// It learned from the simulator's measurements: placing for the analytical
+// model is a transfer too, and it says so.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EVALUATOR
+// EVALUATOR: warning: egrl: policy: the policy was trained measuring with nnpi-sim, this placement is measured by analytical: a transfer between evaluators (budget=N refines it with this one)
 // A policy trained on fused graphs placing an op-granularity graph says so;
 // one trained at op granularity (the file's "granularity") does not.
-// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 granularity=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRANULARITY
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 granularity=op evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRANULARITY
 // GRANULARITY: warning: egrl: policy: the policy was trained on fused graphs, this graph is at granularity op: its nodes are not those the policy learned on (budget=N refines it)
 // RUN: sed -e 's/"corpus":/"granularity": "op", "corpus":/' %S/../Inputs/tiny-policy.json > %t.op-policy.json
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.op-policy.json granularity=op" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPPOLICY

@@ -72,7 +72,7 @@
 // RENAMED: warning: egrl: policy: the policy was trained for target nnpi-1000 (levels a, b, c), this placement is for target nnpi-1000 (levels sram, llc, dram): if that is another chip
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHERSIM
 // OTHERSIM: warning: egrl: policy: the policy was trained for target nnpi-1000 measured on nnpi-1000-slowllc, this placement is for target nnpi-1000:
-// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc sim-target=nnpi-1000-slowllc" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNCHIP
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000-slowllc sim-target=nnpi-1000-slowllc evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OWNCHIP
 // OWNCHIP-NOT: warning
 // Refined, the result is a search on this chip: no warning.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 target=edge-small budget=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REFINEDOTHER
