@@ -294,6 +294,25 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
       s.lossPoints.push_back({*round, *evaluations, *numbers[0], *numbers[1],
                               *numbers[2], *numbers[3]});
     }
+    // A round writes one row of losses and one row of curves per graph, in
+    // order: rows cut or a round edited would resume into broken curves
+    // and, since samples are seeded by round, another policy.
+    const uint64_t numGraphs = s.graphs.size();
+    bool rowsFit = s.lossPoints.size() == s.round &&
+                   s.curvePoints.size() == s.round * numGraphs;
+    for (size_t k = 0; rowsFit && k < s.lossPoints.size(); ++k)
+      rowsFit = s.lossPoints[k].round == k;
+    for (size_t k = 0; rowsFit && k < s.curvePoints.size(); ++k)
+      rowsFit = s.curvePoints[k].round == k / numGraphs;
+    if (!rowsFit)
+      return fail("corrupt checkpoint: round " + llvm::Twine(s.round) + " of " +
+                  llvm::Twine(numGraphs) + " graphs needs " +
+                  llvm::Twine(s.round) + " rows of \"losses\" and " +
+                  llvm::Twine(s.round * numGraphs) +
+                  " of \"curves\", one per round (and graph) in order; it "
+                  "has " +
+                  llvm::Twine(s.lossPoints.size()) + " and " +
+                  llvm::Twine(s.curvePoints.size()));
   } catch (const json::exception &e) {
     return fail(llvm::Twine("corrupt checkpoint: ") + e.what());
   }
