@@ -220,6 +220,12 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   message = errorOf(parsePolicyFile(huge.dump(), "p.json"));
   EXPECT_NE(message.find("at most 16777216"), std::string::npos) << message;
   EXPECT_EQ(message.find("ask for"), std::string::npos) << message;
+  // A size written as a string is said to be no integer, not out of range.
+  json quoted = document;
+  quoted["gnn"]["hidden"] = "64";
+  EXPECT_EQ(errorOf(parsePolicyFile(quoted.dump(), "p.json")),
+            "p.json: corrupt policy file: gnn.hidden must be an integer, not "
+            "\"64\"");
   json manyLevels = document;
   manyLevels["levels"] = json::array();
   for (unsigned l = 0; l <= Target::kMaxLevels; ++l)

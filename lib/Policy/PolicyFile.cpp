@@ -256,7 +256,13 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
         exactInteger(member(gnn, "hidden", "gnn"), 1, kMaxPolicyHidden);
     std::optional<int64_t> layers =
         exactInteger(member(gnn, "layers", "gnn"), 1, kMaxPolicyLayers);
-    // A size that is no integer in range reads as 0, which is refused.
+    // A size that is no integer in range reads as 0, which is refused; one
+    // that is no number at all is said as such.
+    for (const char *size : {"hidden", "layers"})
+      if (!member(gnn, size, "gnn").is_number())
+        return error(origin, std::string("corrupt policy file: gnn.") + size +
+                                 " must be an integer, not " +
+                                 member(gnn, size, "gnn").dump());
     if (std::string problem =
             policyShapeProblem(hidden.value_or(0), layers.value_or(0));
         !problem.empty())
