@@ -92,20 +92,21 @@ egrl::loadWorkloadGraph(llvm::StringRef path, Granularity granularity,
                                      "(name one with --function)"
                                    : "no func.func with a body")
              : "no function @" + function + " (functions: " + names + ")"));
-  // The pass places a module's functions together, each in the room those
+  // The pass places a module's functions in order, each in the room those
   // before it leave; a tool takes the one named alone, on the whole chip.
-  std::string others;
-  for (auto func : module->getOps<func::FuncOp>())
-    if (func != chosen && isPlacedFunction(func))
-      others += (others.empty() ? "@" : ", @") + func.getSymName().str();
-  if (!others.empty())
+  std::string before;
+  for (auto func : module->getOps<func::FuncOp>()) {
+    if (func == chosen)
+      break;
+    if (isPlacedFunction(func))
+      before += (before.empty() ? "@" : ", @") + func.getSymName().str();
+  }
+  if (!before.empty())
     emitRemark(chosen.getLoc())
         << "egrl: @" << chosen.getSymName()
         << " is placed and measured alone, on the whole chip; the pass "
-           "places it beside the module's other functions ("
-        << others
-        << "), in the room the weights of those before it leave, so "
-           "their numbers can differ";
+           "places it in the room the weights of the functions before it ("
+        << before << ") leave, so their numbers can differ";
   GraphBuildOptions options;
   options.granularity = granularity;
   FailureOr<WorkloadGraph> graph = buildWorkloadGraph(chosen, options);

@@ -216,7 +216,7 @@ public:
     }
 
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
+    recordSeeds(result, context.options, *seeds, unmeasuredSeeds);
     // A local search needs a start: with no seeds it is native.
     if (seeds->empty())
       result.seeded += ": native";

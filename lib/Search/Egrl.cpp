@@ -712,7 +712,7 @@ private:
 
   SearchResult finish() {
     SearchResult result = tracker.finish();
-    recordSeeds(result, context.options.seedFrom, optionSeeds, unmeasuredSeeds,
+    recordSeeds(result, context.options, optionSeeds, unmeasuredSeeds,
                 context.options.candidatePlacements.size());
     result.generations = std::move(generations);
     result.detail =

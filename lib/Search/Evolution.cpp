@@ -105,7 +105,7 @@ public:
     SearchResult result = tracker.finish();
     result.detail = std::to_string(generation) + " generations of " +
                     std::to_string(kPopulation);
-    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
+    recordSeeds(result, context.options, *seeds, unmeasuredSeeds);
     return result;
   }
 };

@@ -213,7 +213,11 @@ CbcOutcome solveInChild(const std::function<CbcOutcome()> &solve,
     }
     whileWaiting();
     pollfd pfd{fds[0], POLLIN, 0};
-    int ready = poll(&pfd, 1, int(std::min<int64_t>(left, 1000)));
+    // At least once a second, and as often as progress lines are asked for.
+    const int64_t wait = std::min<int64_t>(
+        {left, 1000,
+         std::max<int64_t>(10, int64_t(progressIntervalSeconds() * 1000))});
+    int ready = poll(&pfd, 1, int(wait));
     if (ready <= 0)
       continue; // Timeout (checked above) or EINTR.
     ssize_t n = read(fds[0], buffer, sizeof(buffer));

@@ -62,7 +62,7 @@ public:
     result.detail = std::to_string(measured) + " random placements";
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
-    recordSeeds(result, context.options.seedFrom, *seeds, unmeasuredSeeds);
+    recordSeeds(result, context.options, *seeds, unmeasuredSeeds);
     return result;
   }
 };

@@ -123,10 +123,11 @@ std::string egrl::describeSeeds(SeedFrom from,
   return out;
 }
 
-void egrl::recordSeeds(SearchResult &result, SeedFrom from,
+void egrl::recordSeeds(SearchResult &result, const SearchOptions &options,
                        llvm::ArrayRef<SeedPlacement> seeds,
                        llvm::ArrayRef<std::string> unmeasured,
                        size_t alsoMeasured) {
+  const SeedFrom from = options.seedFrom;
   result.seeded = describeSeeds(from, seeds);
   auto addCaveat = [&](const std::string &text) {
     result.caveat += (result.caveat.empty() ? "" : "; ") + text;
@@ -141,13 +142,16 @@ void egrl::recordSeeds(SearchResult &result, SeedFrom from,
   // may be slower than one of them.
   if (!unmeasured.empty()) {
     std::string planned = std::to_string(seeds.size() + unmeasured.size());
-    addCaveat("the budget measured " + std::to_string(seeds.size()) +
-              " of the " + planned +
-              " distinct placements seed-from=" + seedFromName(from).str() +
-              " planned; not measured: " + llvm::join(unmeasured, ", ") +
-              " (a budget of at least " +
-              std::to_string(seeds.size() + unmeasured.size() + alsoMeasured) +
-              " measures them all" +
-              (alsoMeasured ? " beside the candidate placements" : "") + ")");
+    addCaveat(
+        "the budget measured " + std::to_string(seeds.size()) + " of the " +
+        planned + " distinct placements seed-from=" + seedFromName(from).str() +
+        " planned; not measured: " + llvm::join(unmeasured, ", ") +
+        " (a budget of at least " +
+        // The best seed is measured `repeats` times to be crowned, and
+        // so is each candidate.
+        std::to_string(seeds.size() + unmeasured.size() +
+                       (options.repeats - 1) + alsoMeasured * options.repeats) +
+        " measures them all" +
+        (alsoMeasured ? " beside the candidate placements" : "") + ")");
   }
 }

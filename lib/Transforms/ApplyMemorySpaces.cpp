@@ -805,20 +805,23 @@ struct ApplyMemorySpacesPass
                 << " bytes of weights (their globals and the buffers folded "
                    "ops fill from them), more than the "
                 << level.usableBytes() << " it has on " << chip->name;
+        // The digest covers rates too: a file of other rates but the same
+        // room overflows for the usual causes.
         if (otherChip)
           warning << ": target=" << target
                   << " describes another chip than the placement was made "
                      "for (digest "
                   << chip->digest() << ", the placement's " << digest.getValue()
-                  << "); place for this file to fit it";
+                  << "): if its levels hold less, place for this file; if "
+                     "not, ";
         else
-          warning << ", where the placement counted them as fitting: folded "
-                     "ops of one weight that were not merged (several "
-                     "transposes of it: run --cse before placement), a weight "
-                     "computed larger than its source (a broadcast, a tile, a "
-                     "dequantisation, counted at its source's size: fuse it "
-                     "into its reader), or the sources of folded weights in "
-                     "the slowest level";
+          warning << ", where the placement counted them as fitting: ";
+        warning << "folded ops of one weight that were not merged (several "
+                   "transposes of it: run --cse before placement), a weight "
+                   "computed larger than its source (a broadcast, a tile, a "
+                   "dequantisation, counted at its source's size: fuse it "
+                   "into its reader), or the sources of folded weights in "
+                   "the slowest level";
       }
     }
     return success();

@@ -197,16 +197,15 @@ struct MemoryPlacementPass
           << " has no func.func with a body: nothing to place";
       return;
     }
-    if (!sawFunction &&
-        llvm::any_of(module.getOps<ModuleOp>(), holdsFunctionsToPlace)) {
+    if (!sawFunction && nestedModulesHoldFunctions(module)) {
       // The model lives in nested modules, which the pipeline places by
       // running the pass on them: a pipeline that places every module
       // (builtin.module(egrl-memory-placement,
       // builtin.module(egrl-memory-placement))) must not fail here.
       emitRemark(module.getLoc())
           << "egrl: the module has no func.func with a body of its own; "
-             "its nested modules' functions are placed where the pass runs "
-             "on them";
+             "the functions of the modules nested in it are placed where the "
+             "pass runs on them";
       // Its report says it placed nothing, rather than leave an older one.
       if (!report.empty())
         if (llvm::Error err = writeReport(placed))
@@ -543,6 +542,21 @@ struct MemoryPlacementPass
                          [](Operation &o) { return isa<ModuleOp>(o); }) > 1)
         return false;
     return true;
+  }
+
+  /// Whether a module nested in `module`, at any depth, holds a function
+  /// with a body, placed or not: then the model lives there, and the pass
+  /// runs on it (before or after this run) in a pipeline that places it.
+  static bool nestedModulesHoldFunctions(ModuleOp module) {
+    bool found = false;
+    module.walk([&](ModuleOp nested) {
+      if (nested != module &&
+          llvm::any_of(nested.getOps<func::FuncOp>(),
+                       [](func::FuncOp f) { return !f.isExternal(); }))
+        found = true;
+      return found ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    return found;
   }
 
   /// A nested module with functions the pass would place, not placed yet

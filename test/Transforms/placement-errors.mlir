@@ -152,12 +152,22 @@
 // NESTEDREPORT: error: egrl-memory-placement: report= and trace= with the pass on nested modules: each nested module's run would write the same file; give them where one run writes them (the top-level module's own functions, or a nested module with no other module beside it or its parents)
 // RUN: egrl-opt %S/../Inputs/nested-only.mlir --egrl-memory-placement="progress=false report=%t.nestedtop.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTED
 // NESTED: warning: egrl: the functions of nested module @first are not placed by this pass, which places the module it runs on: unless the pipeline runs it on the nested module too (builtin.module(builtin.module(egrl-memory-placement))), they stay unplaced
-// NESTED: remark: egrl: the module has no func.func with a body of its own; its nested modules' functions are placed where the pass runs on them
+// NESTED: remark: egrl: the module has no func.func with a body of its own; the functions of the modules nested in it are placed where the pass runs on them
 // RUN: FileCheck %s --check-prefix=NESTEDTOPREPORT < %t.nestedtop.json
 // NESTEDTOPREPORT: "functions": []
 // RUN: egrl-opt %S/../Inputs/nested-only.mlir --pass-pipeline="builtin.module(egrl-memory-placement{progress=false},builtin.module(egrl-memory-placement{progress=false}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDBOTH
 // NESTEDBOTH: remark: egrl: placed 1 node of @g
 // NESTEDBOTH: remark: egrl: placed 1 node of @h
+// Two modules deep, and with the nested modules placed first (or the
+// pipeline run again on its own output): the top-level run does not fail.
+// RUN: egrl-opt %S/../Inputs/nested-twice.mlir --pass-pipeline="builtin.module(egrl-memory-placement{progress=false},builtin.module(egrl-memory-placement{progress=false},builtin.module(egrl-memory-placement{progress=false})))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDTWICE
+// NESTEDTWICE: remark: egrl: the module has no func.func with a body of its own
+// NESTEDTWICE: remark: egrl: placed 1 node of @g
+// RUN: egrl-opt %S/../Inputs/nested-only.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false}),egrl-memory-placement{progress=false})" -o %t.nestedfirst.mlir 2>&1 | FileCheck %s --check-prefix=NESTEDFIRST
+// NESTEDFIRST: remark: egrl: placed 1 node of @g
+// NESTEDFIRST: remark: egrl: the module has no func.func with a body of its own
+// RUN: egrl-opt %t.nestedfirst.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDAGAIN
+// NESTEDAGAIN: remark: egrl: the module has no func.func with a body of its own
 // A nested module alone in its parent is one run: its report is written.
 // RUN: egrl-opt %S/../Inputs/nested-module.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false report=%t.nested1.json}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDONE
 // NESTEDONE: remark: egrl: placed 1 node of @g
@@ -225,7 +235,9 @@
 // A tool measures the function named alone on the whole chip, which the pass
 // shares among the module's functions: it says so.
 // RUN: egrl-bench %S/../Inputs/two-functions.mlir --function=second --strategies=native --out=%t.twobench 2>&1 | FileCheck %s --check-prefix=BENCHALONE
-// BENCHALONE: two-functions.mlir:6:1: remark: egrl: @second is placed and measured alone, on the whole chip; the pass places it beside the module's other functions (@first), in the room the weights of those before it leave, so their numbers can differ
+// BENCHALONE: two-functions.mlir:6:1: remark: egrl: @second is placed and measured alone, on the whole chip; the pass places it in the room the weights of the functions before it (@first) leave, so their numbers can differ
+// RUN: egrl-bench %S/../Inputs/two-functions.mlir --function=first --strategies=native --out=%t.twobench 2>&1 | FileCheck %s --check-prefix=BENCHFIRST --allow-empty
+// BENCHFIRST-NOT: measured alone
 // With report= egrl-opt holds the IR back until the passes have run; a chunk
 // that fails does not lose the others' IR (as with mlir-opt).
 // RUN: not egrl-opt %S/../Inputs/split-good-bad.mlir -split-input-file --egrl-memory-placement="report=%t.split.json" 2>/dev/null | FileCheck %s --check-prefix=SPLIT

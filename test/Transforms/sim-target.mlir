@@ -42,7 +42,12 @@
 // CUTSEEDS: warning: egrl: anneal: the budget measured 2 of the 5 distinct placements seed-from=portfolio planned; not measured: greedy on dram bandwidth x0.5, greedy on dram bandwidth x2, greedy on compute x2 (a budget of at least 5 measures them all)
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=5 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // ALLSEEDS-NOT: not measured
-// A refined policy measures its own placement too: the budget named counts it.
+// A refined policy measures its own placement too, and with repeats=K the
+// best seed and the candidate are measured K times: the budget named counts
+// them.
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=9 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTREPEATS
+// CUTREPEATS: (a budget of at least 10 measures them all beside the candidate placements)
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=10 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTPOLICY
 // CUTPOLICY: warning: egrl: policy: the budget measured 2 of the 5 distinct placements seed-from=portfolio planned; not measured: {{.*}} (a budget of at least 6 measures them all beside the candidate placements)
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=6 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty

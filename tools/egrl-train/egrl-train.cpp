@@ -378,8 +378,9 @@ std::unique_ptr<CorpusTrainer> makeTrainer(const tools::EvaluationSetup &setup,
       die(llvm::toString(std::move(err)));
   if (resume.empty())
     return trainer;
+  // The largest network with its Adam state is under 400 MB of base64.
   llvm::Expected<std::string> text =
-      readFileAtMost(resume, uint64_t(8) << 30, "checkpoint");
+      readFileAtMost(resume, uint64_t(2) << 30, "checkpoint");
   if (!text)
     die(llvm::toString(text.takeError()));
   if (llvm::Error err = trainer->resume(*text, resume))

@@ -334,10 +334,11 @@ std::string describeSeeds(SeedFrom from, llvm::ArrayRef<SeedPlacement> seeds);
 /// (describeSeeds()), and a `caveat` when a seed was planned with one (ilp
 /// stopped at its time limit, so the seed, and what the search finds from
 /// it, depend on time and threads), or when the budget left seeds
-/// `unmeasured`; `alsoMeasured` placements the search measures besides
-/// them (egrl's candidates) count in the budget that caveat names. Every
-/// search that takes seeds calls it.
-void recordSeeds(SearchResult &result, SeedFrom from,
+/// `unmeasured`; that caveat names the budget that measures them all, with
+/// `alsoMeasured` placements the search measures besides them (egrl's
+/// candidates) and `options.repeats`' re-measurements. Every search that
+/// takes seeds calls it.
+void recordSeeds(SearchResult &result, const SearchOptions &options,
                  llvm::ArrayRef<SeedPlacement> seeds,
                  llvm::ArrayRef<std::string> unmeasured = {},
                  size_t alsoMeasured = 0);
