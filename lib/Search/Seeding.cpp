@@ -80,6 +80,12 @@ egrl::planModelSeeds(const SearchContext &context) {
   modelContext.options.budget = 1;
   modelContext.options.threads = context.options.threads;
   modelContext.options.timeLimitSeconds = context.options.timeLimitSeconds;
+  // ilp's solve can take its whole time limit: its progress line says so,
+  // under the search's name (a one-evaluation plan prints no other line).
+  modelContext.options.progress = context.options.progress;
+  modelContext.options.progressLabel =
+      context.options.progressLabel +
+      ": planning seed-from=" + seedFromName(context.options.seedFrom).str();
   // With portfolio, its first plan is greedy's own: planned once.
   std::vector<SeedPlacement> variants;
   if (context.options.seedFrom == SeedFrom::Portfolio) {

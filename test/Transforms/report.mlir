@@ -56,6 +56,11 @@
 // PROGRESS-ILP: ilp: CBC solving a MILP of {{[0-9]+}} columns and {{[0-9]+}} rows, {{[0-9.]+}} s elapsed, at most {{[0-9.]+}} s left
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=ilp time-limit=1e10" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ILP-NOLIMIT
 // PROGRESS-ILP-NOLIMIT: ilp: CBC solving a MILP of {{[0-9]+}} columns and {{[0-9]+}} rows, {{[0-9.]+}} s elapsed{{$}}
+// So does the ilp a seeded search plans its seeds with, under its name.
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=20 seed-from=model" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PROGRESS-ILP-SEED
+// PROGRESS-ILP-SEED: anneal: planning seed-from=model: CBC solving a MILP of
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-bench %S/../../models/resnet50.mlir --strategies=anneal --budgets=20 --seed-from=model --progress --out=%t.seedbench 2>&1 >/dev/null | FileCheck %s --check-prefix=PROGRESS-ILP-SEED-BENCH
+// PROGRESS-ILP-SEED-BENCH: resnet50: planning seed-from=model: CBC solving a MILP of
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../../models/resnet50.mlir --egrl-memory-placement="strategy=ilp progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
 // QUIET-NOT: evaluations,
 // QUIET-NOT: CBC solving

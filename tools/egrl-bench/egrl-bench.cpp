@@ -398,6 +398,8 @@ std::string benchModel(tools::ModelInstance &instance,
     context.options.threads = threads;
     context.options.timeLimitSeconds = timeLimit;
     context.options.seedFrom = seedFromKind;
+    context.options.progress = progress;
+    context.options.progressLabel = instance.name;
     auto start = std::chrono::steady_clock::now();
     llvm::Expected<std::vector<SeedPlacement>> plans = planModelSeeds(context);
     const std::string mode = seedFromName(seedFromKind).str();
