@@ -95,6 +95,11 @@
 // TIE-NOT: weights moved after placement
 // TIE: remark: egrl: placed 1 node of @decode on nnpi-1000 with policy (nnpi-sim): latency 4.774 us, 6.169x vs native
 
+// A policy from a pipe is read once (egrl-bench's early look at its levels
+// read it first, and the load found it empty).
+// RUN: cat %egrl_src/policies/nnpi-1000.json | egrl-bench mobilenet_v2 --strategies=policy --policy=/dev/stdin --budgets=1 --evaluator=nnpi-sim --out=%t.pipe 2>&1 | FileCheck %s --check-prefix=PIPE
+// PIPE: policy   budget 1      seed 0: {{.*}} valid in 1 evaluations
+
 // budget=2 is the policy with a guard: egrl measures native as its reference
 // and the policy's placement as a seed, and keeps the faster. With no budget
 // there is no search and no guard: the placement is measured as it is.

@@ -253,8 +253,15 @@ resolveStrategies(const Target &chip) {
       die("--policy: no policy file '" + policyFile + "'");
     // The levels it places on, read without LibTorch so that a policy for
     // another chip stops the benchmark before the first search; anything
-    // else wrong with the file is reported when it loads.
-    if (auto text = readFileAtMost(path, uint64_t(1) << 30, "policy file")) {
+    // else wrong with the file is reported when it loads. A pipe (a shell's
+    // <(...)) can be read once: the load reads it.
+    auto text = llvm::sys::fs::is_regular_file(path)
+                    ? readFileAtMost(path, uint64_t(1) << 30, "policy file")
+                    : llvm::Expected<std::string>(llvm::createStringError(
+                          llvm::inconvertibleErrorCode(), "not peeked"));
+    if (!text) {
+      llvm::consumeError(text.takeError());
+    } else {
       auto file = parseJsonInput(*text, path);
       if (!file)
         llvm::consumeError(file.takeError());
