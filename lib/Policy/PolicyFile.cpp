@@ -259,10 +259,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     // A size that is no integer in range reads as 0, which is refused; one
     // that is no number at all is said as such.
     for (const char *size : {"hidden", "layers"})
-      if (!member(gnn, size, "gnn").is_number())
+      if (const json &value = member(gnn, size, "gnn"); !value.is_number())
         return error(origin, std::string("corrupt policy file: gnn.") + size +
-                                 " must be an integer, not " +
-                                 member(gnn, size, "gnn").dump());
+                                 " must be an integer, not " + value.dump());
     if (std::string problem =
             policyShapeProblem(hidden.value_or(0), layers.value_or(0));
         !problem.empty())
@@ -347,10 +346,8 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
 }
 
 llvm::Expected<LoadedPolicy> egrl::loadPolicyFile(llvm::StringRef path) {
-  // The largest network a file may hold (hidden^2 x layers <= 2^24) is a
-  // few hundred MB of JSON.
   llvm::Expected<std::string> text =
-      readFileAtMost(path, uint64_t(1) << 30, "policy file");
+      readFileAtMost(path, kMaxPolicyFileBytes, "policy file");
   if (!text)
     return text.takeError();
   return parsePolicyFile(*text, path);

@@ -362,8 +362,9 @@ double egrl::progressIntervalSeconds() {
   return interval;
 }
 
-bool SearchProgress::dueByTime(double &elapsed) {
-  auto now = std::chrono::steady_clock::now();
+bool SearchProgress::dueByTime(std::chrono::steady_clock::time_point &now,
+                               double &elapsed) {
+  now = std::chrono::steady_clock::now();
   if (!enabled ||
       now - last < std::chrono::duration<double>(progressIntervalSeconds()))
     return false;
@@ -374,9 +375,9 @@ bool SearchProgress::dueByTime(double &elapsed) {
 bool SearchProgress::due(uint64_t evaluations, double &elapsed, double &eta) {
   // One measurement gives no rate to estimate the rest from, and strategies
   // that measure one placement (ilp after a long solve) have no rest.
-  if (evaluations < 2 || !dueByTime(elapsed))
+  std::chrono::steady_clock::time_point now;
+  if (evaluations < 2 || !dueByTime(now, elapsed))
     return false;
-  auto now = std::chrono::steady_clock::now();
   // The rate since the last line, once there is one: evaluations of a
   // large graph's search grow slower as it runs (a fuller replay buffer,
   // more to train on), and the average since the start ran 20-40% low.
@@ -405,10 +406,11 @@ void SearchProgress::update(uint64_t generation, uint64_t evaluations,
 
 void SearchProgress::waiting(llvm::StringRef activity,
                              double secondsLeftAtMost) {
+  std::chrono::steady_clock::time_point now;
   double elapsed;
-  if (!dueByTime(elapsed))
+  if (!dueByTime(now, elapsed))
     return;
-  last = std::chrono::steady_clock::now();
+  last = now;
   llvm::errs() << llvm::format("%s: %s, %.1f s elapsed", strategy.c_str(),
                                activity.str().c_str(), elapsed);
   if (std::isfinite(secondsLeftAtMost))

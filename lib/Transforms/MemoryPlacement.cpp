@@ -207,10 +207,7 @@ struct MemoryPlacementPass
              "the functions of the modules nested in it are placed where the "
              "pass runs on them";
       // Its report says it placed nothing, rather than leave an older one.
-      if (!report.empty())
-        if (llvm::Error err = writeReport(placed))
-          (void)fail("cannot write report '" + report +
-                     "': " + llvm::toString(std::move(err)));
+      (void)writeReportIfAsked(placed);
       return;
     }
     if (!sawFunction) {
@@ -238,10 +235,7 @@ struct MemoryPlacementPass
             "--egrl-apply-memory-spaces");
         return;
       }
-      if (!report.empty())
-        if (llvm::Error err = writeReport(placed))
-          (void)fail("cannot write report '" + report +
-                     "': " + llvm::toString(std::move(err)));
+      (void)writeReportIfAsked(placed);
       return;
     }
     // A kept placement keeps its record: the strategy, seed and chips it
@@ -256,12 +250,8 @@ struct MemoryPlacementPass
                          llvm::Twine(placed.size()));
       return;
     }
-    if (!report.empty())
-      if (llvm::Error err = writeReport(placed)) {
-        (void)fail("cannot write report '" + report +
-                   "': " + llvm::toString(std::move(err)));
-        return;
-      }
+    if (failed(writeReportIfAsked(placed)))
+      return;
     if (!trace.empty())
       if (llvm::Error err = writeTrace(placed.front())) {
         (void)fail(llvm::toString(std::move(err)));
@@ -548,15 +538,16 @@ struct MemoryPlacementPass
   /// with a body, placed or not: then the model lives there, and the pass
   /// runs on it (before or after this run) in a pipeline that places it.
   static bool nestedModulesHoldFunctions(ModuleOp module) {
-    bool found = false;
-    module.walk([&](ModuleOp nested) {
-      if (nested != module &&
-          llvm::any_of(nested.getOps<func::FuncOp>(),
-                       [](func::FuncOp f) { return !f.isExternal(); }))
-        found = true;
-      return found ? WalkResult::interrupt() : WalkResult::advance();
-    });
-    return found;
+    return module
+        .walk([&](ModuleOp nested) {
+          return nested != module && llvm::any_of(nested.getOps<func::FuncOp>(),
+                                                  [](func::FuncOp f) {
+                                                    return !f.isExternal();
+                                                  })
+                     ? WalkResult::interrupt()
+                     : WalkResult::advance();
+        })
+        .wasInterrupted();
   }
 
   /// A nested module with functions the pass would place, not placed yet
@@ -992,6 +983,17 @@ struct MemoryPlacementPass
     if (holder.empty())
       return llvm::Error::success();
     return llvm::createStringError(stdoutTaken(document, holder));
+  }
+
+  /// Writes the report when report= asks for one; a file that cannot be
+  /// written fails the pass.
+  LogicalResult writeReportIfAsked(const std::deque<PlacedFunction> &placed) {
+    if (report.empty())
+      return success();
+    if (llvm::Error err = writeReport(placed))
+      return fail("cannot write report '" + report +
+                  "': " + llvm::toString(std::move(err)));
+    return success();
   }
 
   llvm::Error writeReport(const std::deque<PlacedFunction> &placed) {

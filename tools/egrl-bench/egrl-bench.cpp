@@ -255,13 +255,13 @@ resolveStrategies(const Target &chip) {
     // another chip stops the benchmark before the first search; anything
     // else wrong with the file is reported when it loads. A pipe (a shell's
     // <(...)) can be read once: the load reads it.
-    auto text = llvm::sys::fs::is_regular_file(path)
-                    ? readFileAtMost(path, uint64_t(1) << 30, "policy file")
-                    : llvm::Expected<std::string>(llvm::createStringError(
-                          llvm::inconvertibleErrorCode(), "not peeked"));
+    llvm::Expected<std::string> text =
+        llvm::sys::fs::is_regular_file(path)
+            ? readFileAtMost(path, kMaxPolicyFileBytes, "policy file")
+            : std::string();
     if (!text) {
       llvm::consumeError(text.takeError());
-    } else {
+    } else if (!text->empty()) {
       auto file = parseJsonInput(*text, path);
       if (!file)
         llvm::consumeError(file.takeError());

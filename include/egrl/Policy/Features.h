@@ -13,6 +13,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ std::vector<float> computeNodeFeatures(const Problem &problem);
 /// levels without loading LibTorch.
 llvm::Error checkPolicyLevels(llvm::ArrayRef<std::string> policyLevels,
                               const Target &target, llvm::StringRef origin);
+
+/// The largest policy file read (by its loader, and by a tool that checks
+/// its levels): the largest network one may hold is a few hundred MB of
+/// JSON, and an endless input (/dev/zero) must end.
+constexpr uint64_t kMaxPolicyFileBytes = uint64_t(1) << 30;
 
 } // namespace egrl
 

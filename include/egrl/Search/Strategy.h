@@ -173,8 +173,9 @@ private:
   /// Whether a line is due (one per interval); then the elapsed
   /// seconds and the ETA.
   bool due(uint64_t evaluations, double &elapsed, double &eta);
-  /// Whether a line is due by time alone; then the elapsed seconds.
-  bool dueByTime(double &elapsed);
+  /// Whether a line is due by time alone; then the time and the elapsed
+  /// seconds.
+  bool dueByTime(std::chrono::steady_clock::time_point &now, double &elapsed);
 
   bool enabled;
   std::string strategy;
