@@ -69,9 +69,11 @@ public:
   Placement mostLikely();
   /// mostLikely() made to fit `chip`: when it does not, the decisions that
   /// cost the policy the least log-likelihood per byte are demoted first,
-  /// rather than the last in program order as rectify() would. Then room
-  /// its faster levels have left takes the tensors the policy most wants
-  /// there (promoteIntoSpareRoom). A conditioned policy decides in rounds
+  /// rather than the last in program order as rectify() would; a second fit
+  /// by the log-likelihood each decision loses whole is kept instead when it
+  /// demotes fewer bytes (times levels). Then room its faster levels have
+  /// left takes the tensors the policy most wants there
+  /// (promoteIntoSpareRoom). A conditioned policy decides in rounds
   /// instead of at once: each round fixes the most confident of the
   /// undecided decisions, and the next round reads them (MaskGIT's
   /// decoding); the fit uses each decision's distribution from the round
