@@ -365,17 +365,29 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
     promoteIntoSpareRoom(chip, fitted, byScore(wantsFaster));
     return fitted;
   };
-  // Bytes the fit moved below the levels the policy chose, times the levels
-  // they fell.
-  auto demotedByteLevels = [&](const Placement &fitted) {
+  // What a demotion costs is the traffic it sends to a slower level, not
+  // the room it frees: the bytes one inference reads of a weight (all of a
+  // layer's, a few rows of an embedding table, and what the layers sharing
+  // it read) and an activation's write and reads.
+  std::vector<double> weightTraffic(n), outputTraffic(n);
+  for (unsigned j = 0; j < n; ++j) {
+    weightTraffic[j] += double(chip.weightReadBytes[j]);
+    const std::vector<unsigned> &owners = chip.graph().nodes[j].sharedWeights;
+    for (size_t k = 0; k < owners.size(); ++k)
+      weightTraffic[owners[k]] += double(chip.sharedReadBytes[j][k]);
+    outputTraffic[j] =
+        double(chip.outputBytes[j]) * double(1 + chip.consumers[j].size());
+  }
+  // The traffic the fit moved below the levels the policy chose, times the
+  // levels it fell.
+  auto demotedTraffic = [&](const Placement &fitted) {
     double sum = 0;
-    for (unsigned i = 0; i < n; ++i)
-      for (unsigned d = 0; d < 2; ++d) {
-        const int got = d == 0 ? fitted[i].weights : fitted[i].output;
-        const int chose = d == 0 ? wanted[i].weights : wanted[i].output;
-        if (got > chose)
-          sum += double(bytesOf(i, d)) * (got - chose);
-      }
+    for (unsigned i = 0; i < n; ++i) {
+      if (fitted[i].weights > wanted[i].weights)
+        sum += weightTraffic[i] * (fitted[i].weights - wanted[i].weights);
+      if (fitted[i].output > wanted[i].output)
+        sum += outputTraffic[i] * (fitted[i].output - wanted[i].output);
+    }
     return sum;
   };
   // Two orders, as for a knapsack: the loss per byte (the ratio rule, which
@@ -383,15 +395,14 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
   // and the loss of each decision whole (which keeps a large tensor the
   // ratio rule would demote for want of a few bytes, as a 4-layer MLP's
   // 16 MiB weights behind its 4 MiB ones and their activations). The fit
-  // that demotes fewer bytes wins; the ratio rule's on a tie.
+  // that demotes less traffic wins; the ratio rule's on a tie.
   Placement perByte = fitBy([&](unsigned i, unsigned d) {
     const int64_t bytes = bytesOf(i, d);
     return float(bytes == 0 ? 0.0 : loss(i, d) / double(bytes));
   });
   Placement whole =
       fitBy([&](unsigned i, unsigned d) { return float(loss(i, d)); });
-  return demotedByteLevels(whole) < demotedByteLevels(perByte) ? whole
-                                                               : perByte;
+  return demotedTraffic(whole) < demotedTraffic(perByte) ? whole : perByte;
 }
 
 namespace {
