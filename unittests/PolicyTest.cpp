@@ -256,6 +256,48 @@ TEST(GnnPolicy, MostLikelyFittedKeepsALargeWeightTheRatioRuleWouldDemote) {
   EXPECT_GE(fastWeights, 1600 + 400);
 }
 
+TEST(GnnPolicy, MostLikelyFittedWeighsADemotionByTheTrafficItMoves) {
+  // An embedding table of 4,000 bytes, of which a lookup reads 10, and two
+  // layers of 900 bytes read whole, all wanted in a fast level that holds
+  // the table or both layers. The policy is surest of the table, so the
+  // whole-loss fit keeps it and demotes 1,800 bytes of layers, fewer bytes
+  // than the ratio rule's fit, which demotes the table; but every inference
+  // reads the layers and 10 bytes of the table: the ratio rule's fit is
+  // kept.
+  WorkloadGraph graph;
+  graph.name = "lookup";
+  graph.nodes.push_back(test::makeNode("embed", 0, 4000, 10));
+  graph.nodes[0].weightReadElements = 10;
+  graph.nodes[0].hostInputElements = 10;
+  graph.nodes[0].hostInputElementBytes = 4;
+  graph.nodes.push_back(test::makeNode("fc0", 1000, 900, 10, {0}));
+  graph.nodes.push_back(test::makeNode("fc1", 1000, 900, 10, {1}));
+  graph.nodes.back().isGraphOutput = true;
+  Target roomy = test::twoLevelTarget(int64_t(1) << 40);
+  Problem problem(graph, roomy);
+  GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
+  policy.bind(problem);
+  const unsigned fast = 0;
+  Placement allFast(problem.numNodes(), fast), layersSlow = allFast;
+  layersSlow[1].weights = layersSlow[2].weights = 1;
+  for (int step = 0; step < 20; ++step)
+    policy.updateOn({allFast, layersSlow}, {1.0, 0.2});
+  ASSERT_EQ(policy.mostLikely(), allFast);
+  std::vector<float> logp = policy.logProbabilities();
+  auto lossOfWeights = [&](unsigned i) {
+    return logp[size_t(i) * 4 + fast] - logp[size_t(i) * 4 + 1];
+  };
+  ASSERT_GT(lossOfWeights(0), lossOfWeights(1));
+  ASSERT_GT(lossOfWeights(0), lossOfWeights(2));
+
+  Target tight = test::twoLevelTarget(4000 + 20);
+  Problem chip(graph, tight);
+  Placement fitted = policy.mostLikelyFitted(chip);
+  EXPECT_EQ(fitted[0].weights, 1u);
+  EXPECT_EQ(fitted[1].weights, fast);
+  EXPECT_EQ(fitted[2].weights, fast);
+}
+
 TEST(GnnPolicy, ConditionedNetworkWithNothingDecidedIsTheUnconditionedOne) {
   // The context layer is registered last, so a seed initialises every other
   // parameter alike, and with nothing decided it adds nothing: a
