@@ -71,7 +71,8 @@ public:
   /// cost the policy the least log-likelihood per byte are demoted first,
   /// rather than the last in program order as rectify() would; a second fit
   /// by the log-likelihood each decision loses whole is kept instead when it
-  /// demotes fewer bytes (times levels). Then room its faster levels have
+  /// demotes less traffic (bytes an inference reads or writes, times
+  /// levels). Then room its faster levels have
   /// left takes the tensors the policy most wants there
   /// (promoteIntoSpareRoom). A conditioned policy decides in rounds
   /// instead of at once: each round fixes the most confident of the
