@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 using namespace egrl;
@@ -111,6 +112,16 @@ TEST(GnnPolicy, SeedGivesTheSameNetworkWhenBuiltOnSeveralThreadsAtOnce) {
     EXPECT_EQ(together[seed], alone[seed]) << "seed " << seed;
 }
 
+/// Bytes of weights `placement` puts in `level`.
+int64_t weightBytesIn(const Problem &chip, const Placement &placement,
+                      unsigned level) {
+  int64_t bytes = 0;
+  for (unsigned i = 0; i < chip.numNodes(); ++i)
+    if (placement[i].weights == level)
+      bytes += chip.weightBytes[i];
+  return bytes;
+}
+
 TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihood) {
   WorkloadGraph graph = test::randomGraph(60, 4);
   Target roomy = test::twoLevelTarget(int64_t(1) << 40);
@@ -152,10 +163,7 @@ TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihood) {
   // did not fit beside them and the weights whose demotion would cost the
   // policy more log-likelihood, per byte or whole (whichever of the two
   // fits won).
-  int64_t fastWeights = 0;
-  for (unsigned i = 0; i < chip.numNodes(); ++i)
-    if (fitted[i].weights == fast)
-      fastWeights += chip.weightBytes[i];
+  const int64_t fastWeights = weightBytesIn(chip, fitted, fast);
   const int64_t activationPeak =
       peakResidentBytes(chip, fitted)[fast] - fastWeights;
   std::vector<float> logp = policy.logProbabilities();
@@ -212,6 +220,25 @@ TEST(GnnPolicy, MostLikelyFittedDemotesWhatCostsTheLeastLikelihood) {
   }
 }
 
+/// A policy bound to `problem` (two levels) that wants every tensor in the
+/// fast level and is less sure of the weights of the nodes `lessSure`: a few
+/// likelihood steps towards every tensor fast, and weaker ones towards those
+/// weights slow.
+std::unique_ptr<GnnPolicy>
+policyWantingAllFast(const Problem &problem,
+                     std::initializer_list<unsigned> lessSure) {
+  auto policy =
+      std::make_unique<GnnPolicy>(GnnPolicyConfig{}, problem.numLevels());
+  policy->bind(problem);
+  Placement allFast(problem.numNodes(), 0), someSlow = allFast;
+  for (unsigned i : lessSure)
+    someSlow[i].weights = 1;
+  for (int step = 0; step < 20; ++step)
+    policy->updateOn({allFast, someSlow}, {1.0, 0.2});
+  EXPECT_EQ(policy->mostLikely(), allFast);
+  return policy;
+}
+
 TEST(GnnPolicy, MostLikelyFittedKeepsALargeWeightTheRatioRuleWouldDemote) {
   // A 4-layer MLP whose weights (400, 1600, 1600 and 400 bytes) the policy
   // all wants in a fast level that holds the two small ones and one large
@@ -232,27 +259,17 @@ TEST(GnnPolicy, MostLikelyFittedKeepsALargeWeightTheRatioRuleWouldDemote) {
   graph.nodes.back().isGraphOutput = true;
   Target roomy = test::twoLevelTarget(int64_t(1) << 40);
   Problem problem(graph, roomy);
-  GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
-  policy.bind(problem);
   const unsigned fast = 0;
-  // Surest of the large weights: a few likelihood steps towards every
-  // tensor fast, and a few weaker ones towards the small weights slow.
-  Placement allFast(problem.numNodes(), fast), smallSlow = allFast;
-  smallSlow[0].weights = smallSlow[3].weights = 1;
-  for (int step = 0; step < 20; ++step)
-    policy.updateOn({allFast, smallSlow}, {1.0, 0.2});
-  ASSERT_EQ(policy.mostLikely(), allFast);
+  // Surest of the large weights.
+  std::unique_ptr<GnnPolicy> policy = policyWantingAllFast(problem, {0, 3});
 
   Target tight = test::twoLevelTarget(400 + 400 + 1600 + 10);
   Problem chip(graph, tight);
-  Placement fitted = policy.mostLikelyFitted(chip);
+  Placement fitted = policy->mostLikelyFitted(chip);
   Placement check = fitted;
   EXPECT_TRUE(rectify(chip, check).valid);
   EXPECT_EQ(check, fitted);
-  int64_t fastWeights = 0;
-  for (unsigned i = 0; i < chip.numNodes(); ++i)
-    if (fitted[i].weights == fast)
-      fastWeights += chip.weightBytes[i];
+  const int64_t fastWeights = weightBytesIn(chip, fitted, fast);
   EXPECT_GE(fastWeights, 1600 + 400);
 }
 
@@ -275,15 +292,9 @@ TEST(GnnPolicy, MostLikelyFittedWeighsADemotionByTheTrafficItMoves) {
   graph.nodes.back().isGraphOutput = true;
   Target roomy = test::twoLevelTarget(int64_t(1) << 40);
   Problem problem(graph, roomy);
-  GnnPolicy policy(GnnPolicyConfig{}, problem.numLevels());
-  policy.bind(problem);
   const unsigned fast = 0;
-  Placement allFast(problem.numNodes(), fast), layersSlow = allFast;
-  layersSlow[1].weights = layersSlow[2].weights = 1;
-  for (int step = 0; step < 20; ++step)
-    policy.updateOn({allFast, layersSlow}, {1.0, 0.2});
-  ASSERT_EQ(policy.mostLikely(), allFast);
-  std::vector<float> logp = policy.logProbabilities();
+  std::unique_ptr<GnnPolicy> policy = policyWantingAllFast(problem, {1, 2});
+  std::vector<float> logp = policy->logProbabilities();
   auto lossOfWeights = [&](unsigned i) {
     return logp[size_t(i) * 4 + fast] - logp[size_t(i) * 4 + 1];
   };
@@ -292,7 +303,7 @@ TEST(GnnPolicy, MostLikelyFittedWeighsADemotionByTheTrafficItMoves) {
 
   Target tight = test::twoLevelTarget(4000 + 20);
   Problem chip(graph, tight);
-  Placement fitted = policy.mostLikelyFitted(chip);
+  Placement fitted = policy->mostLikelyFitted(chip);
   EXPECT_EQ(fitted[0].weights, 1u);
   EXPECT_EQ(fitted[1].weights, fast);
   EXPECT_EQ(fitted[2].weights, fast);
