@@ -176,13 +176,7 @@ SimLowerBounds NnpiSim::lowerBounds() const {
   int64_t resident = 0, onChip = 0;
   double dramBytes = 0;
   // Every reader of a shared weight reads (its part of) it again.
-  std::vector<double> reads(p.numNodes(), 0);
-  for (unsigned i = 0; i < p.numNodes(); ++i) {
-    reads[i] += double(p.weightReadBytes[i]);
-    const std::vector<unsigned> &owners = p.graph().nodes[i].sharedWeights;
-    for (size_t k = 0; k < owners.size(); ++k)
-      reads[owners[k]] += double(p.sharedReadBytes[i][k]);
-  }
+  const std::vector<double> reads = p.weightReadsWithSharers();
   std::vector<std::pair<double, int64_t>> perByte;
   for (unsigned i = 0; i < p.numNodes(); ++i) {
     resident += p.weightBytes[i];

@@ -47,3 +47,14 @@ Problem::Problem(const WorkloadGraph &graph, const Target &target)
     holdsEverything.push_back(allBytes <= level.usableBytes());
   }
 }
+
+std::vector<double> Problem::weightReadsWithSharers() const {
+  std::vector<double> reads(numNodes(), 0);
+  for (unsigned i = 0; i < numNodes(); ++i) {
+    reads[i] += double(weightReadBytes[i]);
+    const std::vector<unsigned> &owners = graph().nodes[i].sharedWeights;
+    for (size_t k = 0; k < owners.size(); ++k)
+      reads[owners[k]] += double(sharedReadBytes[i][k]);
+  }
+  return reads;
+}

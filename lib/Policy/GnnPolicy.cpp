@@ -369,15 +369,11 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
   // the room it frees: the bytes one inference reads of a weight (all of a
   // layer's, a few rows of an embedding table, and what the layers sharing
   // it read) and an activation's write and reads.
-  std::vector<double> weightTraffic(n), outputTraffic(n);
-  for (unsigned j = 0; j < n; ++j) {
-    weightTraffic[j] += double(chip.weightReadBytes[j]);
-    const std::vector<unsigned> &owners = chip.graph().nodes[j].sharedWeights;
-    for (size_t k = 0; k < owners.size(); ++k)
-      weightTraffic[owners[k]] += double(chip.sharedReadBytes[j][k]);
+  const std::vector<double> weightTraffic = chip.weightReadsWithSharers();
+  std::vector<double> outputTraffic(n);
+  for (unsigned j = 0; j < n; ++j)
     outputTraffic[j] =
         double(chip.outputBytes[j]) * double(1 + chip.consumers[j].size());
-  }
   // The traffic the fit moved below the levels the policy chose, times the
   // levels it fell.
   auto demotedTraffic = [&](const Placement &fitted) {
@@ -400,9 +396,13 @@ Placement GnnPolicy::mostLikelyFitted(const Problem &chip) {
     const int64_t bytes = bytesOf(i, d);
     return float(bytes == 0 ? 0.0 : loss(i, d) / double(bytes));
   });
+  // Nothing to win when it demotes nothing that moves (everything fits).
+  const double perByteDemoted = demotedTraffic(perByte);
+  if (perByteDemoted == 0)
+    return perByte;
   Placement whole =
       fitBy([&](unsigned i, unsigned d) { return float(loss(i, d)); });
-  return demotedTraffic(whole) < demotedTraffic(perByte) ? whole : perByte;
+  return demotedTraffic(whole) < perByteDemoted ? whole : perByte;
 }
 
 namespace {

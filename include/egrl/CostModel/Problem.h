@@ -27,6 +27,9 @@ public:
   unsigned numLevels() const { return usableBytes.size(); }
   unsigned slowestLevel() const { return numLevels() - 1; }
   bool hasWeights(unsigned node) const { return weightBytes[node] > 0; }
+  /// Bytes one inference reads of each node's own weights: by the node and
+  /// by every node that shares them (weightReadBytes plus sharedReadBytes).
+  std::vector<double> weightReadsWithSharers() const;
   /// Bytes of a tensor of `elements` on this target (its element size, else
   /// the IR's).
   int64_t tensorBytes(int64_t elements, int64_t irElementBytes) const {
