@@ -13,6 +13,8 @@
 
 #include <atomic>
 #include <cmath>
+#include <mutex>
+#include <set>
 
 using namespace egrl;
 
@@ -381,6 +383,50 @@ TEST(EgrlStrategy, SpendsNoMeasurementOnAPlacementThatOverflows) {
   EXPECT_EQ(chip.calls.load(), 400u);
   EXPECT_EQ(chip.overflowing.load(), 0u);
   EXPECT_TRUE(result.result.valid);
+}
+
+/// The analytical model, keeping the keys of the placements it measured.
+class RecordingEvaluator : public Evaluator {
+public:
+  explicit RecordingEvaluator(const AnalyticalModel &model)
+      : Evaluator(model.problem()), model(model) {}
+  llvm::StringRef name() const override { return "recording"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    std::lock_guard<std::mutex> lock(mutex);
+    keys.push_back(placementKey(problem(), placement));
+    return model.evaluate(placement);
+  }
+  size_t distinct() const {
+    return std::set<std::string>(keys.begin(), keys.end()).size();
+  }
+  mutable std::vector<std::string> keys;
+
+private:
+  const AnalyticalModel &model;
+  mutable std::mutex mutex;
+};
+
+TEST(EgrlStrategy, MeasuresNoPlacementTwice) {
+  // Native (the reward's reference), the seeds and the candidate are
+  // measured before the first generation; a local step that changes
+  // nothing, or a member that samples one of them, costs no measurement.
+  // Small graphs, whose reachable space runs out, sample them most.
+  Target target = test::nnpiTarget();
+  for (uint64_t graphSeed : {1, 2, 3})
+    for (SeedFrom from : {SeedFrom::None, SeedFrom::Model}) {
+      WorkloadGraph graph = test::randomGraph(8, graphSeed);
+      Problem problem(graph, target);
+      AnalyticalModel model(problem);
+      RecordingEvaluator chip(model);
+      SearchContext context{problem, model, chip, {}};
+      context.options.budget = 60;
+      context.options.seedFrom = from;
+      context.options.candidatePlacements = {nativePlacement(problem)};
+      test::runSearch("egrl", context);
+      EXPECT_EQ(chip.distinct(), chip.keys.size())
+          << "graph " << graphSeed << ", seed-from "
+          << seedFromName(from).str();
+    }
 }
 
 TEST(EgrlStrategy, StartsSmallAndSearchesAroundTheChampion) {

@@ -684,7 +684,7 @@ double bestStart(SeedFrom from, const Problem &problem,
   AnalyticalModel model(problem);
   double best = evaluator.evaluate(nativePlacement(problem)).latency;
   if (from == SeedFrom::Model)
-    for (llvm::StringRef name : {"greedy", "ilp"}) {
+    for (llvm::StringRef name : {"greedy", "ilp", "dp"}) {
       SearchContext context{problem, model, evaluator, {}};
       auto strategy = createStrategy(name);
       auto result = (*strategy)->run(context);
@@ -757,10 +757,10 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
   EXPECT_EQ(native[0].source, "native");
   EXPECT_EQ(native[0].placement, nativePlacement(problem));
 
-  // Native, greedy and ilp, best first; equal placements measured once.
+  // Native, greedy, ilp and dp, best first; equal placements measured once.
   auto seeds = seedsFor(SeedFrom::Model);
   ASSERT_GE(seeds.size(), 2u);
-  ASSERT_LE(seeds.size(), 3u);
+  ASSERT_LE(seeds.size(), 4u);
   std::string sources;
   for (size_t k = 0; k < seeds.size(); ++k) {
     sources += seeds[k].source + " ";
@@ -771,7 +771,7 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
       EXPECT_FALSE(seeds[k - 1].placement == seeds[k].placement);
     }
   }
-  for (const char *name : {"native", "greedy", "ilp"})
+  for (const char *name : {"native", "greedy", "ilp", "dp"})
     EXPECT_NE(sources.find(name), std::string::npos) << sources;
   SearchResult greedy = runStrategy("greedy", problem);
   EXPECT_LE(seeds.front().result.latency, greedy.result.latency);
@@ -793,9 +793,11 @@ TEST_F(SeedingTest, ModelPlansAreReusedNotReplanned) {
   // What seedPlacements plans itself is what planModelSeeds returns.
   auto plans = planModelSeeds(context);
   ASSERT_TRUE(bool(plans)) << llvm::toString(plans.takeError());
-  ASSERT_EQ(plans->size(), 2u);
+  ASSERT_EQ(plans->size(), 3u);
   EXPECT_EQ((*plans)[0].source, "greedy");
   EXPECT_EQ((*plans)[1].source, "ilp");
+  EXPECT_EQ((*plans)[2].source, "dp");
+  EXPECT_EQ((*plans)[2].placement, runStrategy("dp", problem).placement);
   EXPECT_EQ((*plans)[0].placement, runStrategy("greedy", problem).placement);
   auto measure = [&] {
     EvaluationTracker tracker(context);
@@ -853,6 +855,35 @@ TEST(Seeding, SeededSearchesNeverLoseToTheirSeeds) {
   SearchOptions options;
   options.seedFrom = SeedFrom::Model;
   EXPECT_TRUE(runStrategy("greedy", problem, options).seeded.empty());
+}
+
+TEST(Seeding, DpIsAmongTheModelSeeds) {
+  // On this graph nnpi-sim measures dp's placement faster than greedy's and
+  // ilp's (the model's optimum): a search seeded from the model starts from
+  // it, within the four measurements of native, greedy, ilp and dp.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(25, 1);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  auto sim = createEvaluator("nnpi-sim", problem);
+  ASSERT_TRUE(bool(sim)) << llvm::toString(sim.takeError());
+  auto measured = [&](llvm::StringRef name) {
+    SearchContext context{problem, model, **sim, {}};
+    auto result = (*createStrategy(name))->run(context);
+    EXPECT_TRUE(bool(result));
+    return result->result.latency;
+  };
+  double dp = measured("dp");
+  ASSERT_LT(dp, std::min(measured("greedy"), measured("ilp")));
+  for (llvm::StringRef name : {"ea", "random", "anneal"}) {
+    SearchContext context{problem, model, **sim, {}};
+    context.options.budget = 4;
+    context.options.seedFrom = SeedFrom::Model;
+    auto result = (*createStrategy(name))->run(context);
+    ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+    EXPECT_LE(result->result.latency, dp) << name.str();
+    EXPECT_NE(result->seeded.find("dp"), std::string::npos) << result->seeded;
+  }
 }
 
 TEST(Seeding, AnIlpSeedStoppedByItsTimeLimitIsACaveat) {

@@ -428,17 +428,39 @@ private:
       seeds.push_back(explicitSeeds[i]);
     }
     tracker.release();
+    // What was measured before the first generation is known: a candidate
+    // equal to native or a seed, a local step that changes nothing, or a
+    // member that samples a seed, is not measured again.
+    auto known = [&](const Placement &placement, const EvalResult &result) {
+      cache.try_emplace(placementKey(problem, placement), result);
+    };
+    known(nativePlacement(problem), reward->nativeResult());
+    known(centre, reward->nativeResult());
+    for (const SeedPlacement &s : optionSeeds)
+      known(s.placement, s.result);
+    for (size_t i = 0; i < seedResults.size(); ++i)
+      known(explicitSeeds[i], seedResults[i]);
+    std::vector<Placement> newCandidates;
+    for (const Placement &candidate : candidates) {
+      auto measured = cache.find(placementKey(problem, candidate));
+      if (measured == cache.end())
+        newCandidates.push_back(candidate);
+      else
+        consider(measured->second, measured->second, Kind::Candidate, candidate,
+                 /*candidate=*/true);
+    }
     // A candidate as fast as the best so far is the result: it is what the
     // caller asked to be measured (a trained policy's placement), and where
     // it ties with native it may hold more in faster levels.
     tracker.preferOnTies(true);
     std::vector<EvalResult> candidateResults =
-        tracker.evaluateBatch(candidates);
+        tracker.evaluateBatch(newCandidates);
     tracker.preferOnTies(false);
     for (size_t i = 0; i < candidateResults.size(); ++i) {
-      buffer.add(candidates[i], (*reward)(candidateResults[i]));
+      buffer.add(newCandidates[i], (*reward)(candidateResults[i]));
       consider(candidateResults[i], tracker.judgedLast()[i], Kind::Candidate,
-               candidates[i], /*candidate=*/true);
+               newCandidates[i], /*candidate=*/true);
+      known(newCandidates[i], candidateResults[i]);
     }
     return llvm::Error::success();
   }

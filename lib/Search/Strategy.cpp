@@ -293,13 +293,13 @@ NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
     return llvm::StringRef(s.source).split('=').first == "native";
   });
   if (native != seeds.end()) {
-    referenceLatency = native->result.latency;
+    reference = native->result;
   } else {
     tracker.evaluate(nativePlacement(problem));
     // As the tracker judged it: with repeats K > 1 the first placement
     // measured is the incumbent, measured K times, and the median is a
     // steadier reference on a noisy chip than its first measurement.
-    referenceLatency = tracker.judgedLast().front().latency;
+    reference = tracker.judgedLast().front();
   }
   for (unsigned i = 0; i < problem.numNodes(); ++i)
     totalBytes += problem.weightBytes[i] + problem.outputBytes[i];

@@ -24,7 +24,7 @@
 
 // seed-from: anneal starts from the best model-based placement and says so.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal seed-from=model budget=50 report=%t.seeded.json" 2>&1 | FileCheck %s --check-prefix=SEEDED
-// SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp
+// SEEDED: with anneal (analytical): latency {{.*}}; seed-from model: native=greedy=ilp=dp
 // SEEDED: egrl.record = #egrl.record<{{.*}}seed = 0, seed_from = "model", address_spaces = [1, 0], target_digest = "{{[0-9a-f]+}}", budget = 50>
 // RUN: FileCheck %s --check-prefix=SEEDED-REPORT --input-file=%t.seeded.json
 // Every seed-from the pass takes is one its record can be read back with.
@@ -32,25 +32,25 @@
 // RUN: egrl-opt %t.portfolio.mlir --egrl-memory-placement=strategy=keep 2>&1 | FileCheck %s --check-prefix=PORTFOLIO-RECORD
 // PORTFOLIO-RECORD: seed_from = "portfolio"
 // SEEDED-REPORT: "evaluations": 50,
-// SEEDED-REPORT: "seeded": "model: native=greedy=ilp",
+// SEEDED-REPORT: "seeded": "model: native=greedy=ilp=dp",
 // Model-free anneal starts from native.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal budget=20" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FREE
 // FREE: ; seed-from none: native
 // Seeds the budget cannot measure are named (the result may be slower than
 // them); with room for all, nothing is said.
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=2 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTSEEDS
-// CUTSEEDS: warning: egrl: anneal: the budget measured 2 of the 5 distinct placements seed-from=portfolio planned; not measured: greedy on dram bandwidth x0.5, greedy on dram bandwidth x2, greedy on compute x2 (a budget of at least 5 measures them all)
-// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=5 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
+// CUTSEEDS: warning: egrl: anneal: the budget measured 2 of the 6 distinct placements seed-from=portfolio planned; not measured: dp, greedy on dram bandwidth x0.5, greedy on dram bandwidth x2, greedy on compute x2 (a budget of at least 6 measures them all)
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=anneal budget=6 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // ALLSEEDS-NOT: not measured
 // A refined policy measures its own placement too, and with repeats=K the
 // best seed and the candidate are measured K times: the budget named counts
 // them.
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=9 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTREPEATS
-// CUTREPEATS: (a budget of at least 10 measures them all beside the candidate placements)
-// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=10 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
+// CUTREPEATS: (a budget of at least 11 measures them all beside the candidate placements)
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=11 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTPOLICY
-// CUTPOLICY: warning: egrl: policy: the budget measured 2 of the 5 distinct placements seed-from=portfolio planned; not measured: {{.*}} (a budget of at least 6 measures them all beside the candidate placements)
-// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=6 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
+// CUTPOLICY: warning: egrl: policy: the budget measured 2 of the 6 distinct placements seed-from=portfolio planned; not measured: {{.*}} (a budget of at least 7 measures them all beside the candidate placements)
+// RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=7 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // A strategy that takes no seeds warns that the option does nothing.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json seed-from=native" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOSEEDS
 // NOSEEDS: mlp.mlir:1:1: warning: egrl: greedy takes no seeds: seed-from=native has no effect

@@ -76,7 +76,7 @@ static cl::opt<std::string> seedFrom(
     "seed-from", cl::init("none"),
     cl::desc("What searches (anneal, ea, random, egrl) may start from: "
              "none (model-free, the default), native, model "
-             "(the best of native, greedy and ilp), or portfolio (those "
+             "(the best of native, greedy, ilp and dp), or portfolio (those "
              "and strategy=portfolio's plans)"),
     cl::cat(benchCategory));
 // --target, --sim-target, --evaluator, --granularity, --function, --retries.
@@ -393,7 +393,7 @@ std::string benchModel(tools::ModelInstance &instance,
                                  : "")
                << "\n";
 
-  // --seed-from=model: greedy and ilp planned once for every seeded run of
+  // --seed-from=model: greedy, ilp and dp planned once for every seeded run of
   // the model, outside their wall times (the MILP alone can take the whole
   // --time-limit).
   std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
@@ -415,7 +415,7 @@ std::string benchModel(tools::ModelInstance &instance,
              llvm::toString(plans.takeError());
     modelPlans =
         std::make_shared<const std::vector<SeedPlacement>>(std::move(*plans));
-    llvm::errs() << "egrl-bench: " << model << ": planned greedy and ilp"
+    llvm::errs() << "egrl-bench: " << model << ": planned greedy, ilp and dp"
                  << (seedFromKind == SeedFrom::Portfolio
                          ? " and portfolio's variants"
                          : "")

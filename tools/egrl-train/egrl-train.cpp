@@ -91,7 +91,7 @@ static cl::opt<std::string> seedFrom(
     "seed-from", cl::init("none"),
     cl::desc("What each graph's elites start from: none (only what the "
              "policy samples, the default), native, model (the best of "
-             "native, greedy and ilp, planned on --target and measured on "
+             "native, greedy, ilp and dp, planned on --target and measured on "
              "the evaluator like any sample), or portfolio (those and "
              "strategy=portfolio's plans)"),
     cl::cat(trainCategory));

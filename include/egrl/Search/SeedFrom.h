@@ -21,7 +21,7 @@ namespace egrl {
 enum class SeedFrom {
   None,   ///< Nothing chosen for it: a model-free search.
   Native, ///< The native placement (the vendor compiler's, not the model's).
-  Model,  ///< The model-based placements: native, greedy and ilp.
+  Model,  ///< The model-based placements: native, greedy, ilp and dp.
   /// Those and portfolio's: greedy on the model with each rate halved and
   /// doubled (portfolioPlans()).
   Portfolio,

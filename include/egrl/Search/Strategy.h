@@ -89,10 +89,10 @@ struct SearchOptions {
   std::string policyFile;
 };
 
-/// What a strategy works with. Model-based strategies (native, greedy, ilp)
-/// reason on `model` and are measured on `evaluator`, which may be the same.
-/// `problem` is the graph on the compiler's target (what the model and the
-/// features believe); the evaluator measures on its own problem, which may
+/// What a strategy works with. Model-based strategies (native, greedy, dp,
+/// ilp) reason on `model` and are measured on `evaluator`, which may be the
+/// same. `problem` is the graph on the compiler's target (what the model and
+/// the features believe); the evaluator measures on its own problem, which may
 /// describe another chip with the same levels (a sim-target), and whose
 /// capacity rules are the ones placements must meet.
 struct SearchContext {
@@ -309,15 +309,15 @@ std::string placementKey(const Problem &problem, const Placement &placement);
 
 /// The placements `options.seedFrom` lets a search start from, each measured
 /// once through `tracker` (counted in the budget), best first: nothing for
-/// none; the native placement for native; native, greedy and ilp (planned
-/// on `context.model`, ilp within `timeLimitSeconds`) for model, measuring a
-/// placement equal to an earlier one only once. Fewer when the budget runs
-/// out: the sources of those it could not measure go to `unmeasured`. Every
-/// search that takes seeds gets them here.
+/// none; the native placement for native; native, greedy, ilp and dp
+/// (planned on `context.model`, ilp within `timeLimitSeconds`) for model,
+/// measuring a placement equal to an earlier one only once. Fewer when the
+/// budget runs out: the sources of those it could not measure go to
+/// `unmeasured`. Every search that takes seeds gets them here.
 llvm::Expected<std::vector<SeedPlacement>>
 seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
                std::vector<std::string> *unmeasured = nullptr);
-/// The placements seed-from=model adds to native: greedy's and ilp's,
+/// The placements seed-from=model adds to native: greedy's, ilp's and dp's,
 /// planned on `context.model` (ilp within `timeLimitSeconds`, on
 /// `threads`), not measured and not rectified for the evaluator's chip.
 llvm::Expected<std::vector<SeedPlacement>>
@@ -354,12 +354,14 @@ public:
   NativeReward(EvaluationTracker &tracker, const Problem &problem,
                llvm::ArrayRef<SeedPlacement> seeds = {});
   double operator()(const EvalResult &result) const {
-    return reward(result, referenceLatency, totalBytes);
+    return reward(result, reference.latency, totalBytes);
   }
-  double nativeLatency() const { return referenceLatency; }
+  double nativeLatency() const { return reference.latency; }
+  /// Native's measurement as the tracker judged it: the reference.
+  const EvalResult &nativeResult() const { return reference; }
 
 private:
-  double referenceLatency = 0;
+  EvalResult reference;
   int64_t totalBytes = 0;
 };
 

@@ -109,8 +109,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
            "Random seed, same seed, same placement (default: 0)">,
     Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",
            "What a search (anneal, ea, random, egrl) may start from: none (model-"
-           "free, the default), native, model (the best of native, greedy "
-           "and ilp, measured in the budget), or portfolio (those and "
+           "free, the default), native, model (the best of native, greedy, "
+           "ilp and dp, measured in the budget), or portfolio (those and "
            "strategy=portfolio's plans)">,
     Option<"report", "report", "std::string", /*default=*/"\"\"",
            "Write a JSON report of the placement to this path">,
