@@ -13,8 +13,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <mutex>
-#include <set>
 
 using namespace egrl;
 
@@ -385,27 +383,6 @@ TEST(EgrlStrategy, SpendsNoMeasurementOnAPlacementThatOverflows) {
   EXPECT_TRUE(result.result.valid);
 }
 
-/// The analytical model, keeping the keys of the placements it measured.
-class RecordingEvaluator : public Evaluator {
-public:
-  explicit RecordingEvaluator(const AnalyticalModel &model)
-      : Evaluator(model.problem()), model(model) {}
-  llvm::StringRef name() const override { return "recording"; }
-  EvalResult evaluate(const Placement &placement) const override {
-    std::lock_guard<std::mutex> lock(mutex);
-    keys.push_back(placementKey(problem(), placement));
-    return model.evaluate(placement);
-  }
-  size_t distinct() const {
-    return std::set<std::string>(keys.begin(), keys.end()).size();
-  }
-  mutable std::vector<std::string> keys;
-
-private:
-  const AnalyticalModel &model;
-  mutable std::mutex mutex;
-};
-
 TEST(EgrlStrategy, MeasuresNoPlacementTwice) {
   // Native (the reward's reference), the seeds and the candidate are
   // measured before the first generation; a local step that changes
@@ -417,13 +394,13 @@ TEST(EgrlStrategy, MeasuresNoPlacementTwice) {
       WorkloadGraph graph = test::randomGraph(8, graphSeed);
       Problem problem(graph, target);
       AnalyticalModel model(problem);
-      RecordingEvaluator chip(model);
+      test::CountingEvaluator chip(model);
       SearchContext context{problem, model, chip, {}};
       context.options.budget = 60;
       context.options.seedFrom = from;
       context.options.candidatePlacements = {nativePlacement(problem)};
       test::runSearch("egrl", context);
-      EXPECT_EQ(chip.distinct(), chip.keys.size())
+      EXPECT_EQ(chip.distinct(), chip.calls.load())
           << "graph " << graphSeed << ", seed-from "
           << seedFromName(from).str();
     }

@@ -15,7 +15,9 @@
 
 #include <atomic>
 #include <limits>
+#include <mutex>
 #include <random>
+#include <set>
 
 namespace egrl::test {
 
@@ -170,7 +172,7 @@ struct NoisyChip {
 
 /// The analytical model, counting every call and those that overflow, to
 /// check budgets against the evaluator itself rather than against the
-/// strategy's own bookkeeping.
+/// strategy's own bookkeeping, and keeping the placements' keys.
 class CountingEvaluator : public Evaluator {
 public:
   explicit CountingEvaluator(const AnalyticalModel &model)
@@ -181,12 +183,21 @@ public:
     ++calls;
     if (!result.valid)
       ++overflowing;
+    std::lock_guard<std::mutex> lock(keysMutex);
+    keys.push_back(placementKey(problem(), placement));
     return result;
+  }
+  /// How many distinct placements were measured.
+  size_t distinct() const {
+    std::lock_guard<std::mutex> lock(keysMutex);
+    return std::set<std::string>(keys.begin(), keys.end()).size();
   }
   mutable std::atomic<uint64_t> calls{0}, overflowing{0};
 
 private:
   const AnalyticalModel &model;
+  mutable std::mutex keysMutex;
+  mutable std::vector<std::string> keys;
 };
 
 /// Runs strategy `name` in `context`; a strategy that cannot be made or run
