@@ -406,6 +406,29 @@ TEST(EgrlStrategy, MeasuresNoPlacementTwice) {
     }
 }
 
+TEST(EgrlStrategy, ACandidateEqualToASeedKeepsTheSeedsMeasurement) {
+  // Seeded from the model, on the model: nothing beats greedy's placement
+  // (ilp's optimum here), and a candidate equal to it is not measured again
+  // but takes its measurement, and so wins the tie as a candidate.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(25, 4);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  test::CountingEvaluator chip(model);
+  SearchContext context{problem, model, chip, {}};
+  auto greedy = (*createStrategy("greedy"))->run(context);
+  ASSERT_TRUE(bool(greedy));
+  chip.calls = 0;
+  context.options.budget = 40;
+  context.options.seedFrom = SeedFrom::Model;
+  context.options.candidatePlacements = {greedy->placement};
+  SearchResult result = test::runSearch("egrl", context);
+  EXPECT_EQ(result.result.latency, greedy->result.latency);
+  EXPECT_NE(result.detail.find("champion: candidate"), std::string::npos)
+      << result.detail;
+  EXPECT_EQ(chip.calls.load(), 40u);
+}
+
 TEST(EgrlStrategy, StartsSmallAndSearchesAroundTheChampion) {
   // 60 nodes on nnpi-1000: the on-chip levels fill up, so a local step
   // into them has to make room.

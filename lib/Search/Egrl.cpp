@@ -434,8 +434,12 @@ private:
     auto known = [&](const Placement &placement, const EvalResult &result) {
       cache.try_emplace(placementKey(problem, placement), result);
     };
-    known(nativePlacement(problem), reward->nativeResult());
-    known(centre, reward->nativeResult());
+    // Native as asked for and as the chip's capacity rules fit it (the
+    // centre starts there; by now a faster seed may have moved it).
+    Placement native = nativePlacement(problem);
+    known(native, reward->nativeResult());
+    rectify(chip, native);
+    known(native, reward->nativeResult());
     for (const SeedPlacement &s : optionSeeds)
       known(s.placement, s.result);
     for (size_t i = 0; i < seedResults.size(); ++i)
