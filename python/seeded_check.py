@@ -9,10 +9,11 @@ of their file (same target, sim-target, evaluator and granularity); the
 seeded runs are those of files written with --seed-from=model, an invalid one
 counting as slower. Seeded searches start from native, greedy, ilp and dp
 (dp since 2026-12-07), so a slower run is a budget too small to measure them
-all, or a bug; each seed's run counts, not the median. Prints one line per (chip, model, strategy): the best
-model-based placement and the slowest seeded run at each budget against it,
-then per strategy how many (chip, model, budget) cells at a budget of 100 or
-more hold a slower run. A report: it exits 0 either way.
+all, or a bug; each seed's run counts, not the median. Prints one line per
+(chip, model, strategy): the best model-based placement and the slowest
+seeded run at each budget against it, then per strategy how many (chip,
+model, budget) cells at a budget of 100 or more hold a slower run. A report:
+it exits 0 either way.
 
 Usage: /usr/bin/python3 python/seeded_check.py BENCH_JSON...
 """

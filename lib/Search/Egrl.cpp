@@ -404,10 +404,22 @@ private:
   llvm::Error measureStarts() {
     const std::vector<Placement> &candidates =
         context.options.candidatePlacements;
+    // What is measured before the first generation is known: a candidate
+    // equal to native or a seed, a local step that changes nothing, or a
+    // member that samples a seed, is not measured again.
+    auto known = [&](const Placement &placement, const EvalResult &result) {
+      cache.try_emplace(placementKey(problem, placement), result);
+    };
+    // Native as asked for and as the chip's capacity rules fit it.
+    Placement native = nativePlacement(problem);
+    known(native, reward->nativeResult());
+    rectify(chip, native);
+    known(native, reward->nativeResult());
     for (const SeedPlacement &s : optionSeeds) {
       seeds.push_back(s.placement);
       buffer.add(s.placement, (*reward)(s.result));
       consider(s.result, s.result, Kind::Seed, s.placement);
+      known(s.placement, s.result);
     }
     const std::vector<Placement> &explicitSeeds =
         context.options.seedPlacements;
@@ -426,24 +438,9 @@ private:
       consider(seedResults[i], tracker.judgedLast()[i], Kind::Seed,
                explicitSeeds[i]);
       seeds.push_back(explicitSeeds[i]);
+      known(explicitSeeds[i], seedResults[i]);
     }
     tracker.release();
-    // What was measured before the first generation is known: a candidate
-    // equal to native or a seed, a local step that changes nothing, or a
-    // member that samples a seed, is not measured again.
-    auto known = [&](const Placement &placement, const EvalResult &result) {
-      cache.try_emplace(placementKey(problem, placement), result);
-    };
-    // Native as asked for and as the chip's capacity rules fit it (the
-    // centre starts there; by now a faster seed may have moved it).
-    Placement native = nativePlacement(problem);
-    known(native, reward->nativeResult());
-    rectify(chip, native);
-    known(native, reward->nativeResult());
-    for (const SeedPlacement &s : optionSeeds)
-      known(s.placement, s.result);
-    for (size_t i = 0; i < seedResults.size(); ++i)
-      known(explicitSeeds[i], seedResults[i]);
     std::vector<Placement> newCandidates;
     for (const Placement &candidate : candidates) {
       auto measured = cache.find(placementKey(problem, candidate));
