@@ -15,6 +15,7 @@
 #include "OpCost.h"
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -296,6 +297,16 @@ LogicalResult GraphWalker::checkStraightLine(Operation *op) {
     // body in the module is compute the graph would not see.
     auto callee = dyn_cast_or_null<CallableOpInterface>(call.resolveCallable());
     if (!callee && isa<Value>(call.getCallableForCallee())) {
+      // A func.constant names its function: canonicalisation turns the
+      // indirect call into a direct one, which --inline can then inline.
+      if (auto constant = cast<Value>(call.getCallableForCallee())
+                              .getDefiningOp<func::ConstantOp>())
+        return emitError(op->getLoc())
+               << "egrl: '" << op->getName() << "' calls "
+               << constant.getValueAttr()
+               << " through a func.constant, a call the graph would not see "
+                  "into: --canonicalize makes it a direct call, and --inline "
+                  "then inlines it";
       return emitError(op->getLoc())
              << "egrl: '" << op->getName()
              << "' calls a function not known before run time; only "

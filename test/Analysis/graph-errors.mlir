@@ -108,6 +108,21 @@ func.func @branch(%x: tensor<8x8xf32>, %c: i1) -> tensor<8x8xf32> {
 
 // -----
 
+func.func @kernel(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  return %x : tensor<8x8xf32>
+}
+
+// A callee named by a func.constant is known: canonicalisation makes the call
+// direct.
+func.func @through_constant(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
+  %f = func.constant @kernel : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  // expected-error@+1 {{egrl: 'func.call_indirect' calls @kernel through a func.constant, a call the graph would not see into: --canonicalize makes it a direct call, and --inline then inlines it}}
+  %r = func.call_indirect %f(%x) : (tensor<8x8xf32>) -> tensor<8x8xf32>
+  return %r : tensor<8x8xf32>
+}
+
+// -----
+
 // Calls --inline leaves are not told to inline.
 func.func @recursive(%x: tensor<8x8xf32>) -> tensor<8x8xf32> {
   // expected-error@+1 {{calls a function with a body, whose compute and weights the placement would not see; it is recursive, which --inline cannot inline}}
