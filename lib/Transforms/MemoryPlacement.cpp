@@ -1,6 +1,7 @@
 //===- MemoryPlacement.cpp - The --egrl-memory-placement pass -------------===//
 
 #include "KeptPlacement.h"
+#include "PassOutputs.h"
 #include "ResidentWeights.h"
 
 #include "egrl/Analysis/GraphBuilder.h"
@@ -422,10 +423,10 @@ struct MemoryPlacementPass
             !holder.empty())
           return fail(llvm::Twine("cannot write ") + kind +
                       " '-': " + stdoutTaken(kind, holder));
-      if (!file->empty() && *file != "-" && isWrittenByThisProcess(*file))
+      if (std::string clash = passOutputClash(*file, getOperation());
+          !clash.empty())
         return fail(llvm::Twine("cannot write ") + kind + " '" + *file +
-                    "': the tool already writes that file (its -o, or stdout "
-                    "redirected to it), and one would replace the other");
+                    "': " + clash);
     }
     return success();
   }
@@ -561,15 +562,23 @@ struct MemoryPlacementPass
   /// nested modules' and other containers' functions rather than skip them
   /// silently.
   void warnAboutNestedModules() {
-    for (auto nested : getOperation().getOps<ModuleOp>())
-      if (holdsFunctionsToPlace(nested))
-        emitWarning(nested.getLoc())
-            << "egrl: the functions of nested module "
-            << moduleDisplayName(nested)
-            << " are not placed by this pass, which places the module it runs "
-               "on: unless the pipeline runs it on the nested module too "
-               "(builtin.module(builtin.module(egrl-memory-placement))), they "
-               "stay unplaced";
+    // At any depth: a module inside a nested module is not placed either.
+    getOperation()->walk([&](ModuleOp nested) {
+      if (nested == getOperation() || !holdsFunctionsToPlace(nested))
+        return;
+      std::string pipeline = "egrl-memory-placement";
+      for (Operation *op = nested; op != getOperation().getOperation();
+           op = op->getParentOp())
+        if (isa<ModuleOp>(op))
+          pipeline = "builtin.module(" + pipeline + ")";
+      emitWarning(nested.getLoc())
+          << "egrl: the functions of nested module "
+          << moduleDisplayName(nested)
+          << " are not placed by this pass, which places the module it runs "
+             "on: unless the pipeline runs it on the nested module too "
+             "(builtin.module("
+          << pipeline << ")), they stay unplaced";
+    });
     // Other containers (a gpu.module) hold kernels the pass does not see,
     // and other functions (ml_program.func, IREE's util.func) compute what
     // it does not place.

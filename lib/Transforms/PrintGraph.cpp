@@ -1,5 +1,7 @@
 //===- PrintGraph.cpp - The --egrl-print-graph pass -----------------------===//
 
+#include "PassOutputs.h"
+
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Support/OptionHint.h"
@@ -155,6 +157,11 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       } else {
         printGraph(*graph, elementBytes, os);
       }
+    }
+    if (std::string clash = passOutputClash(output, module); !clash.empty()) {
+      emitError(noLoc) << "egrl-print-graph: cannot write '" << output
+                       << "': " << clash;
+      return signalPassFailure();
     }
     if (output == "-")
       if (std::string holder = claimStdout("graph", /*once=*/false);

@@ -139,6 +139,18 @@
 // RUN: not upstream-mlir-opt %S/../Inputs/mlp.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{report=%t.out/ir3.json})" -o %t.out/ir3.json 2>&1 | FileCheck %s --check-prefix=OWN-OUTPUT
 // OWN-OUTPUT: error: egrl-memory-placement: cannot write report '{{.*}}.json': the tool already writes that file (its -o, or stdout redirected to it), and one would replace the other
 // OWN-OUTPUT-TRACE: error: egrl-memory-placement: cannot write trace '{{.*}}ir2.json': the tool already writes that file
+// Nor into the file the IR was read from (the module's location names it),
+// nor a printed graph into either; the input keeps its bytes.
+// RUN: cp %S/../Inputs/mlp.mlir %t.out/in.mlir
+// RUN: cd %t.out && not egrl-opt in.mlir --egrl-memory-placement="report=./in.mlir" -o /dev/null 2>&1 | FileCheck %s --check-prefix=INPUT-REPORT
+// RUN: cd %t.out && not upstream-mlir-opt in.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{trace=%t.out/in.mlir})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=INPUT-TRACE
+// RUN: cd %t.out && not egrl-opt in.mlir --egrl-print-graph="output=in.mlir" -o /dev/null 2>&1 | FileCheck %s --check-prefix=INPUT-GRAPH
+// RUN: diff %S/../Inputs/mlp.mlir %t.out/in.mlir
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph="output=%t.out/g.mlir" -o %t.out/g.mlir 2>&1 | FileCheck %s --check-prefix=OWN-GRAPH
+// INPUT-REPORT: error: egrl-memory-placement: cannot write report './in.mlir': the IR was read from that file, which would be replaced
+// INPUT-TRACE: error: egrl-memory-placement: cannot write trace '{{.*}}in.mlir': the IR was read from that file
+// INPUT-GRAPH: error: egrl-print-graph: cannot write 'in.mlir': the IR was read from that file
+// OWN-GRAPH: error: egrl-print-graph: cannot write '{{.*}}g.mlir': the tool already writes that file
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/own.json" -o %t.out/own.mlir
 // RUN: FileCheck %s --check-prefix=OWN-OK --input-file=%t.out/own.json
 // OWN-OK: "functions"
@@ -163,6 +175,9 @@
 // RUN: egrl-opt %S/../Inputs/nested-twice.mlir --pass-pipeline="builtin.module(egrl-memory-placement{progress=false},builtin.module(egrl-memory-placement{progress=false},builtin.module(egrl-memory-placement{progress=false})))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDTWICE
 // NESTEDTWICE: remark: egrl: the module has no func.func with a body of its own
 // NESTEDTWICE: remark: egrl: placed 1 node of @g
+// A module two deep is named too, with the pipeline that reaches it.
+// RUN: egrl-opt %S/../Inputs/nested-twice.mlir --egrl-memory-placement="progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDDEEP
+// NESTEDDEEP: warning: egrl: the functions of nested module @inner are not placed by this pass, which places the module it runs on: unless the pipeline runs it on the nested module too (builtin.module(builtin.module(builtin.module(egrl-memory-placement)))), they stay unplaced
 // RUN: egrl-opt %S/../Inputs/nested-only.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false}),egrl-memory-placement{progress=false})" -o %t.nestedfirst.mlir 2>&1 | FileCheck %s --check-prefix=NESTEDFIRST
 // NESTEDFIRST: remark: egrl: placed 1 node of @g
 // NESTEDFIRST: remark: egrl: the module has no func.func with a body of its own

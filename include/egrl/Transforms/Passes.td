@@ -154,7 +154,8 @@ def EGRLPrintGraph : Pass<"egrl-print-graph", "::mlir::ModuleOp"> {
            "the placement pass uses the target's, 1 on nnpi-1000)">,
     Option<"output", "output", "std::string", /*default=*/"\"-\"",
            "Where to print (default '-': stdout; egrl-opt then prints the IR "
-           "only where -o names it)">,
+           "only where -o names it); the tool's -o file, or the file the IR "
+           "was read from, is refused">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "Only this function (JSON holds one graph, so a module with "
            "several functions needs it)">,
