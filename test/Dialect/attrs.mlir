@@ -124,6 +124,13 @@ module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], s
 
 // -----
 
+// Two levels in one address space would lower to one memory.
+// expected-error@+1 {{egrl.record puts levels "sram" and "llc" both in address space 2; each level needs its own}}
+module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram", "llc", "dram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [2, 2, 0]>} {
+}
+
+// -----
+
 // A space past 24 bits would become address space 0 in LLVM IR.
 // expected-error@+1 {{egrl.record address space 16777216 is not between 0 and 2^24 - 1 (LLVM's address spaces)}}
 module attributes {egrl.record = #egrl.record<target = "x", levels = ["sram"], strategy = "greedy", evaluator = "analytical", granularity = "fused", seed = 0, address_spaces = [16777216]>} {

@@ -253,11 +253,21 @@ LogicalResult RecordAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       return emitError() << "egrl.record has " << addressSpaces.size()
                          << " address spaces for " << levels.size()
                          << " levels";
-    for (int64_t space : addressSpaces.asArrayRef())
+    llvm::ArrayRef<int64_t> spaces = addressSpaces.asArrayRef();
+    for (auto [index, space] : llvm::enumerate(spaces)) {
       if (space < 0 || space > Target::kMaxAddressSpace)
         return emitError() << "egrl.record address space " << space
                            << " is not between 0 and 2^24 - 1 (LLVM's "
                               "address spaces)";
+      // Two levels in one address space would be one memory to the code
+      // generator, as a target file may not say either.
+      for (size_t earlier = 0; earlier < index; ++earlier)
+        if (spaces[earlier] == space)
+          return emitError()
+                 << "egrl.record puts levels " << levels[earlier] << " and "
+                 << levels[index] << " both in address space " << space
+                 << "; each level needs its own";
+    }
   }
   return success();
 }
