@@ -341,6 +341,13 @@ struct MemoryPlacementPass
     return settings;
   }
 
+  /// A number of seconds as a user would write it: 1e-300 is not 0.00.
+  static std::string secondsAsGiven(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%g", seconds);
+    return text;
+  }
+
   /// time-limit= bounds ilp, which only strategy=ilp and the model's seeds
   /// run; retries= restarts external commands. Set elsewhere they do nothing
   /// and say so, as budget= does. Compared with the defaults rather than
@@ -348,7 +355,7 @@ struct MemoryPlacementPass
   void warnAboutUnusedLimits(SeedFrom seedFromKind) {
     bool solves = strategy == "ilp" || plansModelSeeds(seedFromKind);
     if (double(timeLimit) != SearchOptions().timeLimitSeconds && !solves)
-      warn() << "egrl: time-limit=" << llvm::formatv("{0}", double(timeLimit))
+      warn() << "egrl: time-limit=" << secondsAsGiven(timeLimit)
              << " has no effect with strategy=" << strategy
              << " and seed-from=" << seedFrom
              << " (it bounds ilp: strategy=ilp, or the seeds of "
@@ -383,7 +390,7 @@ struct MemoryPlacementPass
                     ": must be at most " + llvm::Twine(check.most));
     }
     if (!(timeLimit > 0) || !std::isfinite(timeLimit))
-      return fail("time-limit=" + llvm::formatv("{0}", double(timeLimit)) +
+      return fail("time-limit=" + secondsAsGiven(timeLimit) +
                   ": must be a positive number of seconds");
     return success();
   }

@@ -304,4 +304,7 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="time-limit=nan" 2>&1 | FileCheck %s --check-prefix=NANLIMIT
 // NANLIMIT: error: egrl-memory-placement: time-limit=nan: must be a positive number of seconds
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="time-limit=0" 2>&1 | FileCheck %s --check-prefix=ZEROLIMIT
-// ZEROLIMIT: error: egrl-memory-placement: time-limit=0.00: must be a positive number of seconds
+// ZEROLIMIT: error: egrl-memory-placement: time-limit=0: must be a positive number of seconds
+// A tiny limit is said as given, not rounded to look like zero.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="time-limit=1e-300" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TINYLIMIT
+// TINYLIMIT: warning: egrl: time-limit=1e-300 has no effect with strategy=greedy

@@ -62,7 +62,7 @@
 // NOSEED: warning: egrl: seed=3 has no effect with strategy=ilp
 // time-limit= bounds ilp only; retries= restarts external commands only.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal budget=20 time-limit=5 retries=2" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOLIMITS
-// NOLIMITS: warning: egrl: time-limit=5.00 has no effect with strategy=anneal and seed-from=none (it bounds ilp: strategy=ilp, or the seeds of seed-from=model or portfolio)
+// NOLIMITS: warning: egrl: time-limit=5 has no effect with strategy=anneal and seed-from=none (it bounds ilp: strategy=ilp, or the seeds of seed-from=model or portfolio)
 // NOLIMITS: warning: egrl: retries=2 has no effect with evaluator=analytical (it restarts the command of an external: evaluator)
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=anneal budget=20 seed-from=model time-limit=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS --allow-empty
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=ilp time-limit=5" -o /dev/null 2>&1 | FileCheck %s --check-prefix=LIMITS --allow-empty
