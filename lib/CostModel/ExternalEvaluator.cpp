@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <limits>
 #include <poll.h>
+#include <set>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -105,6 +106,30 @@ llvm::Expected<double> ExternalEvaluator::timeoutFromEnvironment() {
         llvm::formatv("{0}", int64_t(maxTimeoutSeconds)).str() + ", not '" +
         llvm::Twine(text) + "'");
   return seconds;
+}
+
+namespace {
+/// The evaluators alive, for stopAll().
+std::mutex liveMutex;
+std::set<const ExternalEvaluator *> &liveEvaluators() {
+  static std::set<const ExternalEvaluator *> live;
+  return live;
+}
+} // namespace
+
+ExternalEvaluator::ExternalEvaluator(const Problem &problem,
+                                     std::string command, double timeoutSeconds,
+                                     unsigned retries)
+    : Evaluator(problem), command(std::move(command)),
+      timeoutSeconds(timeoutSeconds), retries(retries) {
+  std::lock_guard<std::mutex> lock(liveMutex);
+  liveEvaluators().insert(this);
+}
+
+void ExternalEvaluator::stopAll() {
+  std::lock_guard<std::mutex> lock(liveMutex);
+  for (const ExternalEvaluator *evaluator : liveEvaluators())
+    evaluator->stop();
 }
 
 llvm::Expected<std::unique_ptr<ExternalEvaluator>>
@@ -460,4 +485,10 @@ void ExternalEvaluator::stop() const {
   child = -1;
 }
 
-ExternalEvaluator::~ExternalEvaluator() { stop(); }
+ExternalEvaluator::~ExternalEvaluator() {
+  {
+    std::lock_guard<std::mutex> lock(liveMutex);
+    liveEvaluators().erase(this);
+  }
+  stop();
+}

@@ -121,9 +121,15 @@ llvm::Error CorpusTrainer::trainRound() {
   LossPoint sum{s.round, 0, 0, 0, 0, 0};
   for (unsigned g : order) {
     std::optional<LossPoint> trained = s.trainOn(s.graphs[g], g);
-    if (!trained)
-      return llvm::createStringError("round " + std::to_string(s.round) +
-                                     " was cut short (a stop request)");
+    if (!trained) {
+      // An evaluator that failed says why (its command, its exit); else a
+      // signal stopped the round.
+      std::string stopped = s.graphs[g].tracker->finish().stopped;
+      return llvm::createStringError(
+          "round " + std::to_string(s.round) + " was cut short on graph '" +
+          s.graphs[g].name +
+          "': " + (stopped.empty() ? std::string("a stop request") : stopped));
+    }
     const LossPoint &step = *trained;
     if (!std::isfinite(step.reinforceLoss) ||
         !std::isfinite(step.imitationLoss))

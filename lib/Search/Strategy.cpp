@@ -321,7 +321,10 @@ SearchResult EvaluationTracker::finish() const {
   out.history = history;
   out.measurements = bestMeasurements;
   out.native = nativeResult;
+  // A tracker without a budget (egrl-train's, per graph) counts alone.
   auto ofBudget = [&](uint64_t count) {
+    if (context.options.budget == std::numeric_limits<uint64_t>::max())
+      return std::to_string(count);
     return std::to_string(count) + " of " +
            std::to_string(context.options.budget) + " evaluations";
   };

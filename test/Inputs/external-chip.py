@@ -83,8 +83,11 @@ for line in sys.stdin:
     if mode == "garbage":
         print("latency: fast", flush=True)
         continue
+    # die [N]: exits at its (N+1)th request (N = 3 by default).
+    dies_after = int(sys.argv[2]) if mode == "die" and len(sys.argv) > 2 else 3
     if (mode == "die" or (mode == "die-second" and
-                          hello["graph"]["name"] == "second")) and answered == 3:
+                          hello["graph"]["name"] == "second")) and \
+            answered == dies_after:
         sys.exit(4)
     # Flaky: the first run dies at its 4th answer; restarted, it works.
     if mode == "flaky" and answered == 3 and not os.path.exists(

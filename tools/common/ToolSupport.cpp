@@ -285,5 +285,7 @@ void egrl::tools::printError(llvm::StringRef tool, const llvm::Twine &message) {
 
 void egrl::tools::die(llvm::StringRef tool, const llvm::Twine &message) {
   printError(tool, message);
+  // std::exit runs no destructor of the tool's evaluators.
+  ExternalEvaluator::stopAll();
   std::exit(1);
 }

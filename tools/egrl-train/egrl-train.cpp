@@ -416,8 +416,16 @@ bool trainRounds(CorpusTrainer &trainer, uint64_t roundCost,
       llvm::errs() << "\n";
       return false;
     }
-    if (err)
-      die(llvm::toString(std::move(err)));
+    if (err) {
+      std::string message = llvm::toString(std::move(err));
+      // The evaluator failed (or training diverged): the last checkpoint
+      // is where a run with the cause fixed goes on from.
+      if (!lastCheckpoint.empty())
+        message += "; no policy written; resume from round " +
+                   std::to_string(lastCheckpointRound) +
+                   " with --resume=" + lastCheckpoint;
+      die(message);
+    }
     if (checkpointEvery > 0 && trainer.rounds() % checkpointEvery == 0) {
       writeFile(checkpointFile, trainer.checkpointText(seconds()));
       lastCheckpoint = checkpointFile;

@@ -54,11 +54,14 @@ public:
   /// 1e7 (longer means no limit).
   static llvm::Expected<double> timeoutFromEnvironment();
 
+  /// Stops the command of every evaluator alive, as their destructors
+  /// would: for a tool that exits without unwinding (std::exit after an
+  /// error), so that no command is left running.
+  static void stopAll();
+
 private:
   ExternalEvaluator(const Problem &problem, std::string command,
-                    double timeoutSeconds, unsigned retries)
-      : Evaluator(problem), command(std::move(command)),
-        timeoutSeconds(timeoutSeconds), retries(retries) {}
+                    double timeoutSeconds, unsigned retries);
 
   // const: evaluate() restarts a command that died (retries).
   llvm::Error start() const;
