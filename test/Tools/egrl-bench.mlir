@@ -140,6 +140,15 @@
 // RUN: FileCheck %s --check-prefix=STOPPED-CSV --input-file=%t.stopped/bench.csv
 // STOPPED-CSV: mlp,random,10,0,{{.*}},2,{{[0-9.]+}},"the evaluator failed at evaluation 3 of 10 evaluations: {{.*}}"
 // RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; print(r['stopped']); sys.exit('failed at evaluation 3 of 10' not in r['stopped'] or r['evaluations'] != 2)" %t.stopped/bench.json
+// A run whose evaluator failed before answering (greedy, after native's one
+// measurement) has no latency: '-' in the table, empty in bench.csv, null in
+// bench.json; never 0 with an infinite speed-up.
+// RUN: rm -rf %t.unmeasured
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,greedy --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die 1' --out=%t.unmeasured 2>/dev/null | FileCheck %s --check-prefix=UNMEASURED
+// UNMEASURED: mlp greedy* - - - - 0/1 0
+// RUN: FileCheck %s --check-prefix=UNMEASURED-CSV --input-file=%t.unmeasured/bench.csv
+// UNMEASURED-CSV: mlp,greedy,1000,0,,{{[0-9.e+-]+}},,,,0,
+// RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; sys.exit(r['latency_s'] is not None or r['valid'] is not None or r['speedup_vs_native'] is not None)" %t.unmeasured/bench.json
 // --threads is the pass's threads=; --search-threads, its former name, still
 // works, and the placement is the same for any count.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --threads=2 2>/dev/null | FileCheck %s --check-prefix=THREADS

@@ -150,6 +150,13 @@ struct Run {
   tools::die("egrl-bench", message);
 }
 
+/// Whether a run has a measurement to show: one whose evaluator failed
+/// before answering has none (a model-based strategy's result is then its
+/// plan, with no latency).
+bool measuredAnything(const Run &run) {
+  return run.result.evaluations > 0 && std::isfinite(run.result.result.latency);
+}
+
 std::vector<uint64_t> parseBudgets() {
   std::vector<uint64_t> out;
   llvm::SmallVector<llvm::StringRef> parts;
@@ -514,13 +521,16 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
   for (size_t i = 0; i < runs.size();) {
     size_t j = i;
     std::vector<double> latency, evals, wall;
-    unsigned valid = 0, refused = 0;
+    unsigned valid = 0, refused = 0, unmeasured = 0;
     std::string caveat, stopped;
     while (j < runs.size() && runs[j].model == runs[i].model &&
            runs[j].strategy == runs[i].strategy &&
            runs[j].budget == runs[i].budget) {
-      // A refused placement's answer is no time (EvalResult::refused).
-      if (runs[j].result.result.refused)
+      // A refused placement's answer is no time (EvalResult::refused); a
+      // run that measured nothing has none either.
+      if (!measuredAnything(runs[j]))
+        ++unmeasured;
+      else if (runs[j].result.result.refused)
         ++refused;
       else
         latency.push_back(runs[j].result.result.latency);
@@ -574,7 +584,9 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
     }
     rows.push_back(
         {first.model, strategyText, budgetText,
-         timed ? formatSeconds(med) : "refused",
+         timed         ? formatSeconds(med)
+         : refused > 0 ? "refused"
+                       : "-",
          timed ? llvm::formatv("{0:f3}x",
                                results.nativeLatency.at(first.model) / med)
                      .str()
@@ -637,7 +649,7 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
     const double native = results.nativeLatency.at(run.model);
     // A run that measured nothing (its evaluator failed at once): no
     // latency, speed-up or validity, null and empty rather than inf and 0.
-    const bool measured = std::isfinite(latency);
+    const bool measured = measuredAnything(run);
     // A placement the chip refused was answered, but with no time.
     const bool timed = measured && !run.result.result.refused;
     const double gap = timed ? gapToIlp(results, run.model, latency)
@@ -654,7 +666,7 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
          {"strategy", run.strategy},
          {"budget", run.budget},
          {"seed", run.seed},
-         {"latency_s", latency},
+         {"latency_s", measured ? json(latency) : json()},
          {"native_latency_s", native},
          {"speedup_vs_native", timed ? json(native / latency) : json()},
          {"gap_to_ilp", std::isnan(gap) ? json() : json(gap)},
