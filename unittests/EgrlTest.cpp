@@ -287,6 +287,30 @@ TEST(EgrlStrategy, KeepsRoomForItsCandidate) {
   }
 }
 
+TEST(EgrlStrategy, NativeMeasuredByTheRewardIsNotListedUnmeasured) {
+  // Refining a candidate with seed-from=model and a budget that only has
+  // room for it, the seeds went unmeasured, and the caveat listed native among
+  // them although the reward had measured it (and it could be the result).
+  WorkloadGraph graph = test::randomGraph(30, 4);
+  Target target = test::nnpiTarget();
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  SearchOptions options;
+  options.seedFrom = SeedFrom::Model;
+  options.timeLimitSeconds = 5;
+  options.candidatePlacements = {nativePlacement(problem)};
+  options.candidatePlacements.front()[0].output = 0;
+  // With repeats=3 the candidate's room (3) takes the whole budget.
+  options.repeats = 3;
+  options.budget = 3;
+  SearchResult result = runEgrl(problem, options);
+  EXPECT_LE(result.evaluations, 3u);
+  EXPECT_TRUE(llvm::StringRef(result.caveat).contains("not measured: "))
+      << result.caveat;
+  EXPECT_FALSE(llvm::StringRef(result.caveat).contains("native"))
+      << result.caveat;
+}
+
 TEST(EgrlStrategy, ReportsTheTrackersChampionUnderRepeats) {
   // With repeats the tracker keeps an incumbent by its median and drops a
   // lucky first measurement; egrl's history and champion must say the same

@@ -1321,6 +1321,29 @@ TEST(NativeReward, ReferenceIsNativesMedianUnderRepeats) {
   }
 }
 
+TEST(EvaluationTracker, SaysWhenTheResultIsNotAMedian) {
+  // With repeats=3 and a budget of 1 the result was native's first noisy
+  // draw, quoted against native's median as a speed-up (an outside-style
+  // review read 1.054x for native's own placement): it says so now.
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  ASSERT_TRUE(noisy.chip);
+  for (const char *name : {"anneal", "ea", "egrl"})
+    for (uint64_t budget : {1u, 2u, 3u, 20u}) {
+      SearchContext context = noisy.context();
+      context.options.budget = budget;
+      context.options.repeats = 3;
+      SearchResult result = test::runSearch(name, context);
+      bool once = result.measurements.size() < 3;
+      EXPECT_EQ(once, budget < 3) << name << " " << budget;
+      EXPECT_EQ(
+          llvm::StringRef(result.caveat)
+              .contains(
+                  "of repeats=3 times (the budget left no room for more)"),
+          once)
+          << name << " " << budget << ": " << result.caveat;
+    }
+}
+
 TEST(EvaluationTracker, HandsOnNativeOnlyWhenMeasuredAsOftenAsItsBest) {
   // The pass quotes speed-ups against native and measures it only when the
   // search did not: native as the search measured it must be exactly what

@@ -267,6 +267,13 @@ public:
       return measuredSeeds.takeError();
     optionSeeds = std::move(*measuredSeeds);
     reward.emplace(tracker, problem, optionSeeds);
+    // The reward measures native when no seed is native: a seed the budget
+    // left out that is native's placement was measured after all.
+    llvm::erase_if(unmeasuredSeeds, [](const std::string &source) {
+      llvm::SmallVector<llvm::StringRef> names;
+      llvm::StringRef(source).split(names, '=');
+      return llvm::is_contained(names, "native");
+    });
     // The champion as the tracker judges it starts as native, and so does
     // the centre the local members search around (see consider()).
     best = {reward->nativeLatency(), true, 0};

@@ -320,6 +320,17 @@ SearchResult EvaluationTracker::finish() const {
   out.evaluations = evaluations - unanswered;
   out.history = history;
   out.measurements = bestMeasurements;
+  // With repeats K > 1 a result measured fewer times (the budget had no
+  // room for the rest) is one noisy draw, not a median: against native's
+  // median its speed-up is partly noise.
+  const unsigned repeats = context.options.repeats;
+  if (repeats > 1 && haveBest && bestResult.valid &&
+      bestMeasurements.size() < repeats)
+    out.caveat = "the result was measured " +
+                 std::to_string(bestMeasurements.size()) +
+                 " of repeats=" + std::to_string(repeats) +
+                 " times (the budget left no room for more): its latency is "
+                 "not a median";
   out.native = nativeResult;
   // A tracker without a budget (egrl-train's, per graph) counts alone.
   auto ofBudget = [&](uint64_t count) {

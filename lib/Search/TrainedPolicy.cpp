@@ -135,8 +135,11 @@ public:
       tracker.evaluate(placement);
       result = tracker.finish();
       result.detail = "no search; policy " + trained;
-      result.caveat = otherChipCaveat(loaded.metadata, problem.target(),
-                                      context.evaluator.problem().target());
+      std::string otherChip =
+          otherChipCaveat(loaded.metadata, problem.target(),
+                          context.evaluator.problem().target());
+      if (!otherChip.empty())
+        result.caveat += (result.caveat.empty() ? "" : "; ") + otherChip;
       // What it learned from (a model's latencies, a simulator's) is not
       // what measures it now: a transfer too (an external evaluator's
       // command may differ in its path alone).
