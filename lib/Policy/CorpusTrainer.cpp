@@ -90,6 +90,14 @@ llvm::Error CorpusTrainer::measureNative() {
     }
     graph.reward.emplace(*graph.tracker, graph.context->problem, known);
     graph.nativeLatency = graph.reward->nativeLatency();
+    // Rewards are speed-ups over native: a chip that will not run native's
+    // placement gives none (an evaluator that refuses everything trained a
+    // policy quietly, at 0.000x).
+    if (graph.reward->nativeResult().refused)
+      return llvm::createStringError(
+          graph.name + ": the evaluator refused native's placement (\"valid\": "
+                       "false): training needs native's latency on the chip, "
+                       "the reference of every reward");
     // Rewards are speed-ups over native.
     if (!(graph.nativeLatency > 0))
       return llvm::createStringError(
@@ -209,9 +217,13 @@ std::optional<LossPoint> CorpusTrainer::Impl::trainOn(GraphState &graph,
 
   // What strategy=policy would place: the most likely placement, fitted
   // by confidence (its measured latency).
-  curvePoints.push_back({round, totalEvaluations(), graph.name,
-                         graph.evaluations(), graph.bestSpeedup(),
-                         graph.nativeLatency / results.back().latency});
+  // A placement the chip refused has no time, so no speed-up (0, as
+  // bestSpeedup() has none before a valid placement).
+  const EvalResult &placed = results.back();
+  curvePoints.push_back(
+      {round, totalEvaluations(), graph.name, graph.evaluations(),
+       graph.bestSpeedup(),
+       placed.refused ? 0.0 : graph.nativeLatency / placed.latency});
   return out;
 }
 
@@ -281,6 +293,13 @@ uint64_t CorpusTrainer::totalEvaluations() const {
 }
 double CorpusTrainer::meanBestSpeedup() const {
   return impl->meanBestSpeedup();
+}
+std::vector<std::string> CorpusTrainer::graphsWithNothingValid() const {
+  std::vector<std::string> names;
+  for (const GraphState &graph : impl->graphs)
+    if (graph.bestLatency <= 0)
+      names.push_back(graph.name);
+  return names;
 }
 double CorpusTrainer::lastMeanReward() const {
   return impl->lossPoints.empty() ? 0 : impl->lossPoints.back().meanReward;

@@ -119,7 +119,10 @@ for line in sys.stdin:
         # whose measurements of one placement differ.
         if mode == "drift":
             answer["latency"] *= 1 + 0.1 * answered
-        if mode == "invalid":
+        # invalid-after-first: runs the first placement (native), then no
+        # other.
+        if mode == "invalid" or (mode == "invalid-after-first" and
+                                 answered > 1):
             answer["valid"] = False
         if mode == "absurd" and answered == 2:  # seconds taken for microseconds, twice over
             answer["latency"] = 1e300

@@ -19,6 +19,7 @@
 #include "egrl/Support/Output.h"
 #include "egrl/Support/ReadFile.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -541,6 +542,15 @@ static int trainMain(int argc, char **argv) {
         llvm::Twine(trainer.totalEvaluations()) +
         " measurements of native and the seeds before a round; no policy "
         "written");
+  // A chip that refused (or could not fit) every sample of a graph taught
+  // the policy nothing about it: said, not hidden in a mean of 0.000x.
+  if (std::vector<std::string> unlearned = trainer.graphsWithNothingValid();
+      !unlearned.empty())
+    llvm::WithColor::warning(llvm::errs(), "egrl-train")
+        << "no valid placement was measured on " << unlearned.size() << " of "
+        << trainer.numGraphs() << " graphs (" << llvm::join(unlearned, ", ")
+        << "): the chip refused or could not fit every sample, so the policy "
+           "learned nothing from them\n";
   const double total = seconds();
   if (checkpointEvery > 0)
     writeFile(checkpointFile, trainer.checkpointText(total));

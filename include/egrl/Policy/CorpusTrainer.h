@@ -94,6 +94,9 @@ public:
   uint64_t totalEvaluations() const;
   double meanBestSpeedup() const;
   double lastMeanReward() const;
+  /// Graphs no valid placement was measured on (every sample refused or
+  /// overflowing): the policy learned nothing from them.
+  std::vector<std::string> graphsWithNothingValid() const;
 
 private:
   struct Impl;
