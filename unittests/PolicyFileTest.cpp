@@ -226,6 +226,22 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
   EXPECT_EQ(errorOf(parsePolicyFile(quoted.dump(), "p.json")),
             "p.json: corrupt policy file: gnn.hidden must be an integer, not "
             "\"64\"");
+  // So is one with a fraction (it read as out of range).
+  json fractional = document;
+  fractional["gnn"]["hidden"] = 64.5;
+  EXPECT_EQ(errorOf(parsePolicyFile(fractional.dump(), "p.json")),
+            "p.json: corrupt policy file: gnn.hidden must be an integer, not "
+            "64.5");
+  // The evaluator it learned from is one egrl-train measures with.
+  json banana = document;
+  banana["evaluator"] = "banana";
+  EXPECT_EQ(errorOf(parsePolicyFile(banana.dump(), "p.json")),
+            "p.json: corrupt policy file: evaluator 'banana' is none "
+            "egrl-train measures with (analytical, nnpi-sim, "
+            "external:COMMAND)");
+  json external = document;
+  external["evaluator"] = "external:./measure.py";
+  EXPECT_TRUE(bool(parsePolicyFile(external.dump(), "p.json")));
   json manyLevels = document;
   manyLevels["levels"] = json::array();
   for (unsigned l = 0; l <= Target::kMaxLevels; ++l)

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "egrl/Policy/PolicyFile.h"
+#include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/Policy/Features.h"
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
@@ -259,7 +260,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     // A size that is no integer in range reads as 0, which is refused; one
     // that is no number at all is said as such.
     for (const char *size : {"hidden", "layers"})
-      if (const json &value = member(gnn, size, "gnn"); !value.is_number())
+      if (const json &value = member(gnn, size, "gnn");
+          !value.is_number() ||
+          (value.is_number_float() &&
+           value.get<double>() != std::floor(value.get<double>())))
         return error(origin, std::string("corrupt policy file: gnn.") + size +
                                  " must be an integer, not " + value.dump());
     if (std::string problem =
@@ -273,6 +277,12 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     if (!member(document, "sim_target").is_null())
       meta.simTarget = read<std::string>(document, "sim_target");
     meta.evaluator = read<std::string>(document, "evaluator");
+    if (!llvm::is_contained(evaluatorNames(), meta.evaluator) &&
+        !ExternalEvaluator::names(meta.evaluator))
+      return error(origin, "corrupt policy file: evaluator '" + meta.evaluator +
+                               "' is none egrl-train measures with (" +
+                               llvm::join(evaluatorNames(), ", ") +
+                               ", external:COMMAND)");
     meta.targetDigest =
         readOr<std::string>(document, "target_digest", std::string());
     meta.simTargetDigest =
