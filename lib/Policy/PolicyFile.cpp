@@ -277,7 +277,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     if (!member(document, "sim_target").is_null())
       meta.simTarget = read<std::string>(document, "sim_target");
     meta.evaluator = read<std::string>(document, "evaluator");
-    if (!llvm::is_contained(evaluatorNames(), meta.evaluator) &&
+    // Empty: not recorded (a checkpoint's policy, whose run records it).
+    if (!meta.evaluator.empty() &&
+        !llvm::is_contained(evaluatorNames(), meta.evaluator) &&
         !ExternalEvaluator::names(meta.evaluator))
       return error(origin, "corrupt policy file: evaluator '" + meta.evaluator +
                                "' is none egrl-train measures with (" +
