@@ -24,6 +24,8 @@ namespace {
 class PolicyGradientStrategy : public Strategy {
 public:
   llvm::StringRef name() const override { return "pg"; }
+  /// A GNN trained from scratch on the graph: a placement is not a policy.
+  bool takesSeeds() const override { return false; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     const Problem &problem = context.problem;

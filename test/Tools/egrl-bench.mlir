@@ -18,6 +18,12 @@
 // RUN: FileCheck %s --check-prefix=NOEFFECT --input-file=%t.noeffect
 // NOEFFECT: egrl-bench: warning: --retries=2 has no effect with --evaluator=analytical (it restarts the command of an external: evaluator)
 // NOEFFECT: egrl-bench: warning: --time-limit has no effect: it bounds ilp, which neither --strategies nor --seed-from=none runs
+// --seed-from with no strategy that takes seeds is said to do nothing, and
+// plans no seeds (ilp's time-limit bounds nothing then either).
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,greedy,pg --budgets=10 --seeds=1 --seed-from=model --time-limit=5 --target=%S/../Inputs/toy.json 2>&1 >/dev/null | FileCheck %s --check-prefix=NOSEEDS
+// NOSEEDS: egrl-bench: warning: --seed-from=model has no effect: no strategy in --strategies takes seeds (random, ea, anneal, egrl and egrl-sac do; pg and the model-based strategies do not)
+// NOSEEDS: egrl-bench: warning: --time-limit has no effect
+// NOSEEDS-NOT: planned greedy
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=40 --target=%S/../Inputs/toy.json --seeds=1 --out=%t.rows > /dev/null 2>&1
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); r=d['runs'][0]; assert d['history_fields']==['evaluations','best_latency_s','wall_s'] and d['generation_fields'][-1]=='champion', d; assert r['history'] and all(len(h)==len(d['history_fields']) for h in r['history']), r; assert r['generations'] and all(len(g)==len(d['generation_fields']) for g in r['generations']), r" %t.rows/bench.json
 

@@ -406,7 +406,7 @@ std::string benchModel(tools::ModelInstance &instance,
   std::shared_ptr<const std::vector<SeedPlacement>> modelPlans;
   if (plansModelSeeds(seedFromKind) &&
       llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
-        return search->searches();
+        return search->takesSeeds();
       })) {
     SearchContext context{problem, analytical, *instance.evaluator, {}};
     context.options.threads = threads;
@@ -768,9 +768,20 @@ static int benchMain(int argc, char **argv) {
   std::vector<uint64_t> budgetList = parseBudgets();
   std::vector<std::unique_ptr<Strategy>> searches =
       resolveStrategies(setup->chip);
+  // As the pass's seed-from=: strategies that take no seeds ignore it.
+  const bool seedsUsed =
+      llvm::any_of(searches, [](const std::unique_ptr<Strategy> &search) {
+        return search->takesSeeds();
+      });
+  if (*seedFromKind != SeedFrom::None && !seedsUsed)
+    llvm::WithColor::warning(llvm::errs(), "egrl-bench")
+        << "--seed-from=" << seedFrom
+        << " has no effect: no strategy in --strategies takes seeds (random, "
+           "ea, anneal, egrl and egrl-sac do; pg and the model-based "
+           "strategies do not)\n";
   // As the pass's time-limit=: it bounds ilp, run as a row or for seeds.
   if (timeLimit != SearchOptions().timeLimitSeconds &&
-      !plansModelSeeds(*seedFromKind) &&
+      !(plansModelSeeds(*seedFromKind) && seedsUsed) &&
       llvm::none_of(searches, [](const std::unique_ptr<Strategy> &search) {
         return search->name() == "ilp";
       }))

@@ -477,6 +477,13 @@ static int trainMain(int argc, char **argv) {
   llvm::Expected<SeedFrom> seedFromKind = tools::parseSeedFromOption(seedFrom);
   if (!seedFromKind)
     die(llvm::toString(seedFromKind.takeError()));
+  // As egrl-bench's: ilp runs only to plan the seeds of model or portfolio.
+  if (timeLimit != SearchOptions().timeLimitSeconds &&
+      !plansModelSeeds(*seedFromKind))
+    llvm::WithColor::warning(llvm::errs(), "egrl-train")
+        << "--time-limit has no effect: it bounds ilp, which only "
+           "--seed-from=model or portfolio runs (here --seed-from="
+        << seedFrom << ")\n";
   const Corpus corpus = loadCorpus(*setup);
   std::unique_ptr<CorpusTrainer> trainerOwner =
       makeTrainer(*setup, *seedFromKind, corpus);

@@ -381,6 +381,9 @@ public:
   bool searches() const {
     return searchesAt(std::numeric_limits<uint64_t>::max());
   }
+  /// Whether it starts from SearchOptions::seedFrom's placements when it
+  /// searches (pg learns from scratch and does not).
+  virtual bool takesSeeds() const { return searches(); }
   /// The evaluations a run gets for `budget` when each best placement is
   /// measured `repeats` times: a strategy that measures one placement gets
   /// room for all of them, so that its latency is a median of as many
