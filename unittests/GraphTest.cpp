@@ -218,6 +218,39 @@ TEST(WorkloadGraph, JsonRejectsHeadersOfTheWrongType) {
             std::string::npos);
 }
 
+TEST(WorkloadGraph, JsonNamesAreOneLineAndNotEmpty) {
+  // A node without a name was "[json.exception.out_of_range.403] key
+  // 'name' not found", with no node; empty and multi-line names loaded.
+  EXPECT_NE(nodeError("name", "\"\"")
+                .find("node #0: \"name\" must not be "
+                      "empty"),
+            std::string::npos);
+  EXPECT_NE(nodeError("name", "\"a\\nb\"")
+                .find("node #0: \"name\" must not hold a control character"),
+            std::string::npos);
+  EXPECT_NE(nodeError("name", "3")
+                .find("node #0: \"name\" must be a string, "
+                      "not 3"),
+            std::string::npos);
+  EXPECT_EQ(nodeError("name", "\"layer 1.ffn (é)\""), "");
+  auto unnamed = WorkloadGraph::fromJSON(
+      R"({"format": "egrl-workload-graph", "version": 1, "name": "g",
+          "nodes": [{"macs": 1}]})",
+      "x.json");
+  ASSERT_FALSE(bool(unnamed));
+  EXPECT_NE(
+      llvm::toString(unnamed.takeError()).find("node #0: missing \"name\""),
+      std::string::npos);
+  auto emptyGraph = WorkloadGraph::fromJSON(
+      R"({"format": "egrl-workload-graph", "version": 1, "name": "",
+          "nodes": []})",
+      "x.json");
+  ASSERT_FALSE(bool(emptyGraph));
+  EXPECT_NE(
+      llvm::toString(emptyGraph.takeError()).find("\"name\" must not be empty"),
+      std::string::npos);
+}
+
 TEST(WorkloadGraph, JsonCountsAreExactIntegers) {
   EXPECT_EQ(nodeError("weight_read_elements", "4"), "");
   EXPECT_EQ(nodeError("macs", "1e3"), "") << "an integral number is a count";

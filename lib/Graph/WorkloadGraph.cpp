@@ -275,6 +275,25 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
     return fail("\"nodes\" must be an array of nodes");
   WorkloadGraph graph;
   try {
+    // Names go into reports, tables and CSV: empty or multi-line ones would
+    // make rows nobody can tell apart or read back.
+    auto nameProblem = [](const json &value) -> std::string {
+      if (!value.is_string())
+        return "must be a string, not " + value.dump();
+      const std::string &text = value.get_ref<const std::string &>();
+      if (text.empty())
+        return "must not be empty";
+      if (llvm::any_of(text, [](char c) {
+            return (unsigned char)c < 0x20 || c == 0x7f;
+          }))
+        return "must not hold a control character (a line break?): " +
+               value.dump();
+      return "";
+    };
+    if (!root.contains("name"))
+      return fail("missing \"name\"");
+    if (std::string why = nameProblem(root.at("name")); !why.empty())
+      return fail("\"name\" " + why);
     graph.name = root.at("name").get<std::string>();
     graph.granularity = root.value("granularity", "fused");
     if (graph.granularity != "fused" && graph.granularity != "op")
@@ -282,6 +301,13 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
                   graph.granularity + "\"");
     for (const json &entry : root.at("nodes")) {
       Node node;
+      const std::string where = "node #" + std::to_string(graph.nodes.size());
+      if (!entry.is_object())
+        return fail(where + " must be an object, not " + entry.dump());
+      if (!entry.contains("name"))
+        return fail(where + ": missing \"name\"");
+      if (std::string why = nameProblem(entry.at("name")); !why.empty())
+        return fail(where + ": \"name\" " + why);
       node.name = entry.at("name").get<std::string>();
       if (auto unknown = unknownField(
               entry,
