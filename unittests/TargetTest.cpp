@@ -229,6 +229,7 @@ TEST(Target, SimTargetNeedsTheSameLevelsAndElementSize) {
   // that names or count differ.
   Target swapped = nnpi;
   swapped.name = "swapped";
+  swapped.origin = "chips/swapped.json";
   std::swap(swapped.levels[0], swapped.levels[1]);
   llvm::Error order = checkSimTarget(nnpi, swapped);
   ASSERT_TRUE(bool(order));
@@ -236,6 +237,13 @@ TEST(Target, SimTargetNeedsTheSameLevelsAndElementSize) {
             "sim-target 'swapped' orders its levels llc, sram, dram by "
             "bandwidth (fastest first), target 'nnpi-1000' orders them sram, "
             "llc, dram: a chip and its model must order their levels alike");
+  // A chip named otherwise than its file is found by the file.
+  swapped.origin = "chips/renamed.json";
+  llvm::Error renamed = checkSimTarget(nnpi, swapped);
+  ASSERT_TRUE(bool(renamed));
+  EXPECT_NE(llvm::toString(std::move(renamed))
+                .find("sim-target 'swapped' (chips/renamed.json) orders"),
+            std::string::npos);
   Target fp16 = nnpi;
   fp16.name = "fp16";
   fp16.elementBytes = 2;

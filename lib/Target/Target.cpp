@@ -427,10 +427,13 @@ llvm::Error egrl::checkSimTarget(const Target &target,
     return a.name == b.name;
   };
   // Two chips of one name (a target copied and edited) are told apart by
-  // the files they came from.
+  // the files they came from, and a chip whose name is not its file's is
+  // found by its file.
   auto label = [&](llvm::StringRef kind, const Target &chip) {
     std::string text = (kind + " '" + chip.name + "'").str();
-    if (target.name == simTarget.name && !chip.origin.empty())
+    if (!chip.origin.empty() &&
+        (target.name == simTarget.name ||
+         llvm::sys::path::stem(chip.origin) != chip.name))
       text += " (" + chip.origin + ")";
     return text;
   };

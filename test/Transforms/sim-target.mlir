@@ -99,10 +99,10 @@
 // The same names ranked otherwise by bandwidth (an SRAM slower than the LLC).
 // RUN: sed -e 's/"name": "nnpi-1000"/"name": "swapped"/' -e 's/6.8e12/5e11/' %targets/nnpi-1000.json > %t.swapped.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="sim-target=%t.swapped.json" 2>&1 | FileCheck %s --check-prefix=ORDER
-// ORDER: <unknown>:0: error: egrl-memory-placement: sim-target 'swapped' orders its levels llc, sram, dram by bandwidth (fastest first), target 'nnpi-1000' orders them sram, llc, dram: a chip and its model must order their levels alike
+// ORDER: <unknown>:0: error: egrl-memory-placement: sim-target 'swapped' ({{.*}}swapped.json) orders its levels llc, sram, dram by bandwidth (fastest first), target 'nnpi-1000' orders them sram, llc, dram: a chip and its model must order their levels alike
 // RUN: sed -e 's/"name": "toy"/"name": "toy-fp16"/' -e 's/"element_bytes": 1/"element_bytes": 2/' %S/../Inputs/toy.json > %t.fp16.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%t.fp16.json" 2>&1 | FileCheck %s --check-prefix=BYTES
-// BYTES: error: egrl-memory-placement: sim-target 'toy-fp16' has element_bytes 2, target 'toy' has 1: a chip and its model must size tensors alike
+// BYTES: error: egrl-memory-placement: sim-target 'toy-fp16' ({{.*}}fp16.json) has element_bytes 2, target 'toy' has 1: a chip and its model must size tensors alike
 // Two chips of one name (a target copied and edited) are told apart by file.
 // RUN: sed -e 's/"element_bytes": 1/"element_bytes": 2/' %S/../Inputs/toy.json > %t.toy-copy.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json sim-target=%t.toy-copy.json" 2>&1 | FileCheck %s --check-prefix=SAMENAME
