@@ -294,7 +294,6 @@ TEST(EgrlStrategy, NativeMeasuredByTheRewardIsNotListedUnmeasured) {
   WorkloadGraph graph = test::randomGraph(30, 4);
   Target target = test::nnpiTarget();
   Problem problem(graph, target);
-  AnalyticalModel model(problem);
   SearchOptions options;
   options.seedFrom = SeedFrom::Model;
   options.timeLimitSeconds = 5;
