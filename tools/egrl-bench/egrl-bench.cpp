@@ -254,7 +254,9 @@ resolveStrategies(const Target &chip) {
         return search->name() == "policy";
       })) {
     if (policyFile.empty())
-      die("--strategies names policy: give its file with --policy=FILE");
+      die("--strategies names policy: give its file with --policy=FILE, or "
+          "a shipped policy's name (" +
+          llvm::join(shippedPolicyNames(), ", ") + ")");
     std::string path = resolvePolicyFile(policyFile);
     if (!llvm::sys::fs::exists(path))
       die("--policy: no policy file '" + policyFile + "'");

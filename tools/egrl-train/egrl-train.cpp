@@ -478,8 +478,7 @@ static int trainMain(int argc, char **argv) {
   if (!seedFromKind)
     die(llvm::toString(seedFromKind.takeError()));
   // As egrl-bench's: ilp runs only to plan the seeds of model or portfolio.
-  if (timeLimit != SearchOptions().timeLimitSeconds &&
-      !plansModelSeeds(*seedFromKind))
+  if (timeLimit.getNumOccurrences() > 0 && !plansModelSeeds(*seedFromKind))
     llvm::WithColor::warning(llvm::errs(), "egrl-train")
         << "--time-limit has no effect: it bounds ilp, which only "
            "--seed-from=model or portfolio runs (here --seed-from="
