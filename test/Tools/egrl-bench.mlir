@@ -211,10 +211,10 @@
 // Checked before any search runs (nothing is printed for native first).
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy 2>&1 | FileCheck %s --check-prefix=NOPOLICY
 // NOPOLICY-NOT: native
-// NOPOLICY: egrl-bench: error: --strategies names policy: give its file with --policy=FILE
+// NOPOLICY: egrl-bench: error: --strategies names policy: give its file with --policy=FILE, or a shipped policy's name (nnpi-1000,
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies="native, policy" --policy=%t.none.json 2>&1 | FileCheck %s --check-prefix=POLICYFILE
 // POLICYFILE-NOT: native
-// POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json'
+// POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json', nor a shipped policy (nnpi-1000,
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,policy --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=POLICYLEVELS
 // POLICYLEVELS-NOT: native
 // POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)

@@ -259,7 +259,9 @@ resolveStrategies(const Target &chip) {
           llvm::join(shippedPolicyNames(), ", ") + ")");
     std::string path = resolvePolicyFile(policyFile);
     if (!llvm::sys::fs::exists(path))
-      die("--policy: no policy file '" + policyFile + "'");
+      die("--policy: no policy file '" + policyFile +
+          "', nor a shipped policy (" + llvm::join(shippedPolicyNames(), ", ") +
+          ")");
     // The levels it places on, read without LibTorch so that a policy for
     // another chip stops the benchmark before the first search; anything
     // else wrong with the file is reported when it loads. A pipe (a shell's
