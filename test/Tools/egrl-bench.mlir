@@ -215,6 +215,10 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies="native, policy" --policy=%t.none.json 2>&1 | FileCheck %s --check-prefix=POLICYFILE
 // POLICYFILE-NOT: native
 // POLICYFILE: egrl-bench: error: --policy: no policy file '{{.*}}none.json', nor a shipped policy (nnpi-1000,
+// A file with no levels is corrupt, not a policy of 0 levels.
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); d['levels']=[]; json.dump(d, open(sys.argv[2], 'w'))" %egrl_src/policies/nnpi-1000.json %t.nolevels.json
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=policy --policy=%t.nolevels.json --budgets=1 2>&1 | FileCheck %s --check-prefix=NOLEVELS
+// NOLEVELS: corrupt policy file: 1 to 16 levels expected
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,policy --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=POLICYLEVELS
 // POLICYLEVELS-NOT: native
 // POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)

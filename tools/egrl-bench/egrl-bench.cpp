@@ -276,8 +276,9 @@ resolveStrategies(const Target &chip) {
       auto file = parseJsonInput(*text, path);
       if (!file)
         llvm::consumeError(file.takeError());
+      // No levels at all is a corrupt file, which the load says.
       else if (file->is_object() && file->contains("levels") &&
-               (*file)["levels"].is_array()) {
+               (*file)["levels"].is_array() && !(*file)["levels"].empty()) {
         std::vector<std::string> levels;
         for (const auto &level : (*file)["levels"])
           levels.push_back(level.is_string() ? level.get<std::string>()
