@@ -92,13 +92,12 @@ llvm::Error CorpusTrainer::measureNative() {
     graph.nativeLatency = graph.reward->nativeLatency();
     // Rewards are speed-ups over native: a chip that will not run native's
     // placement gives none (an evaluator that refuses everything trained a
-    // policy quietly, at 0.000x).
+    // policy quietly, at 0.000x), nor does a latency of 0.
     if (graph.reward->nativeResult().refused)
       return llvm::createStringError(
           graph.name + ": the evaluator refused native's placement (\"valid\": "
                        "false): training needs native's latency on the chip, "
                        "the reference of every reward");
-    // Rewards are speed-ups over native.
     if (!(graph.nativeLatency > 0))
       return llvm::createStringError(
           graph.name + ": native's latency is 0: nothing to measure speed-ups "

@@ -268,11 +268,10 @@ public:
     optionSeeds = std::move(*measuredSeeds);
     reward.emplace(tracker, problem, optionSeeds);
     // The reward measures native when no seed is native: a seed the budget
-    // left out that is native's placement was measured after all.
+    // left out that is native's placement (named first, as NativeReward
+    // finds it) was measured after all.
     llvm::erase_if(unmeasuredSeeds, [](const std::string &source) {
-      llvm::SmallVector<llvm::StringRef> names;
-      llvm::StringRef(source).split(names, '=');
-      return llvm::is_contained(names, "native");
+      return llvm::StringRef(source).split('=').first == "native";
     });
     // The champion as the tracker judges it starts as native, and so does
     // the centre the local members search around (see consider()).

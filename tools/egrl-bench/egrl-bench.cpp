@@ -526,19 +526,19 @@ void printTable(const Results &results, const tools::EvaluationSetup &setup,
   for (size_t i = 0; i < runs.size();) {
     size_t j = i;
     std::vector<double> latency, evals, wall;
-    unsigned valid = 0, refused = 0, unmeasured = 0;
+    unsigned valid = 0, refused = 0;
     std::string caveat, stopped;
     while (j < runs.size() && runs[j].model == runs[i].model &&
            runs[j].strategy == runs[i].strategy &&
            runs[j].budget == runs[i].budget) {
       // A refused placement's answer is no time (EvalResult::refused); a
       // run that measured nothing has none either.
-      if (!measuredAnything(runs[j]))
-        ++unmeasured;
-      else if (runs[j].result.result.refused)
-        ++refused;
-      else
-        latency.push_back(runs[j].result.result.latency);
+      if (measuredAnything(runs[j])) {
+        if (runs[j].result.result.refused)
+          ++refused;
+        else
+          latency.push_back(runs[j].result.result.latency);
+      }
       evals.push_back(double(runs[j].result.evaluations));
       wall.push_back(runs[j].wall);
       valid += runs[j].result.result.valid;
