@@ -108,6 +108,38 @@ TEST(Target, RejectsBadInput) {
   EXPECT_NE(errorOf(std::string(R"({"name": "x", )") + compute + "}")
                 .find("levels: missing (a non-empty array)"),
             std::string::npos);
+  // So is a compute of the wrong type.
+  std::string computeArray = kValid;
+  const std::string rates = R"({"mac_per_s": 1e12, "vector_ops_per_s": 1e11})";
+  computeArray.replace(computeArray.find(rates), rates.size(), "[1e12, 1e11]");
+  EXPECT_NE(errorOf(computeArray)
+                .find("compute: must be an object of rates (got array)"),
+            std::string::npos)
+      << errorOf(computeArray);
+}
+
+TEST(Target, NamesPrintOnOneLineAndApart) {
+  // Names a remark would print broken, reordered, blank, or as two levels
+  // no one tells apart ("llc" and "llc "). Each was accepted.
+  auto renamed = [](const char *name) {
+    std::string chip = kValid;
+    chip.replace(chip.find("\"sram\""), 6, name);
+    return errorOf(chip);
+  };
+  for (const char *name :
+       {"\"s\u0085m\"", "\"s\u2028m\"", "\"s\u202em\"", "\"\u00a0\"",
+        "\"\u200b\"", "\"sram \"", "\" sram\"", "\"\\t\""})
+    EXPECT_NE(renamed(name).find("levels[1].name: must be a string that is "
+                                 "not empty or blank"),
+              std::string::npos)
+        << name << ": " << renamed(name);
+  EXPECT_NE(renamed("\"s\u2028m\"").find("U+2028"), std::string::npos);
+  EXPECT_NE(renamed("\"\u00a0\"").find("which is blank"), std::string::npos);
+  EXPECT_NE(renamed("\"sram \"").find("a space at its start or end"),
+            std::string::npos);
+  // Letters of any script, and inner spaces, are names.
+  for (const char *name : {"\"sräm\"", "\"片上 SRAM\"", "\"l 2\""})
+    EXPECT_EQ(renamed(name), "") << name;
 }
 
 TEST(Target, DigestTellsChipsApartButNotDescriptions) {

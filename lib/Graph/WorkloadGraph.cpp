@@ -280,15 +280,9 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
     auto nameProblem = [](const json &value) -> std::string {
       if (!value.is_string())
         return "must be a string, not " + value.dump();
-      const std::string &text = value.get_ref<const std::string &>();
-      if (text.empty())
-        return "must not be empty";
-      if (llvm::any_of(text, [](char c) {
-            return (unsigned char)c < 0x20 || c == 0x7f;
-          }))
-        return "must not hold a control character (a line break?): " +
-               value.dump();
-      return "";
+      std::string why = egrl::nameProblem(value.get_ref<const std::string &>(),
+                                          /*trimmed=*/false);
+      return why.empty() ? "" : why + ": " + value.dump();
     };
     if (!root.contains("name"))
       return fail("missing \"name\"");

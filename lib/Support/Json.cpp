@@ -3,6 +3,8 @@
 #include "egrl/Support/Json.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/ConvertUTF.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
 #include <set>
@@ -200,4 +202,43 @@ egrl::unknownField(const json &object,
     return std::make_pair(it.key(), "unknown field (known: " + list + ")");
   }
   return std::nullopt;
+}
+
+/// A character that breaks or reorders the line a name is printed on.
+static bool breaksTheLine(uint32_t c) {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+         c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/// A space of any script, zero-width ones and the byte-order mark included.
+static bool isSpace(uint32_t c) {
+  return c == ' ' || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200d) ||
+         c == 0x202f || c == 0x205f || c == 0x2060 || c == 0x3000 ||
+         c == 0xfeff;
+}
+
+std::string egrl::nameProblem(llvm::StringRef text, bool trimmed) {
+  if (text.empty())
+    return "is empty";
+  std::vector<uint32_t> chars;
+  const auto *next = reinterpret_cast<const llvm::UTF8 *>(text.begin());
+  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
+  while (next < end) {
+    llvm::UTF32 c;
+    if (llvm::convertUTF8Sequence(&next, end, &c, llvm::strictConversion) !=
+        llvm::conversionOK)
+      return "is not UTF-8";
+    chars.push_back(c);
+  }
+  if (auto bad = llvm::find_if(chars, breaksTheLine); bad != chars.end())
+    return llvm::formatv("holds the control character U+{0:X-4} (a line "
+                         "break?)",
+                         *bad)
+        .str();
+  if (trimmed && llvm::all_of(chars, isSpace))
+    return "is blank";
+  if (trimmed && (isSpace(chars.front()) || isSpace(chars.back())))
+    return "has a space at its start or end";
+  return "";
 }

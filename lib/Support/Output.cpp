@@ -27,7 +27,17 @@ static std::mutex stdoutLock;
 /// The kind of document stdout holds ("report"), or "".
 static std::string stdoutDocument;
 
+/// Whether the tool prints the IR to stdout (`-o -`).
+static bool irOnStdout = false;
+
+void egrl::noteIRGoesToStdout() {
+  std::lock_guard<std::mutex> lock(stdoutLock);
+  irOnStdout = true;
+}
+
 static std::string conflictLocked(llvm::StringRef document, bool once) {
+  if (once && irOnStdout)
+    return "the IR (-o -)";
   if (stdoutDocument.empty())
     return "";
   if (stdoutDocument != document)

@@ -70,22 +70,17 @@ std::string egrl::rateSpanError(llvm::ArrayRef<double> rates,
 }
 
 namespace {
-/// Whether a chip or level name can be printed in a remark, a report and an
-/// attribute as it is: a JSON string, not empty or only spaces, with no
-/// control characters (a newline would break the remarks' lines).
-bool isPrintableName(const nlohmann::json &value) {
+/// Why a chip or level name cannot be printed in a remark, a report and an
+/// attribute as it is, or "" (nameProblem, trimmed).
+std::string namingProblem(const nlohmann::json &value) {
   if (!value.is_string())
-    return false;
-  const std::string &text = value.get_ref<const std::string &>();
-  return !llvm::StringRef(text).trim().empty() &&
-         llvm::none_of(text, [](char c) {
-           return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-         });
+    return "is not a string";
+  return nameProblem(value.get_ref<const std::string &>(), /*trimmed=*/true);
 }
 
 constexpr const char *kNameRule =
-    "must be a string that is not empty or only spaces and has no control "
-    "characters";
+    "must be a string that is not empty or blank, has no space at either end "
+    "and no control characters";
 
 /// Collects the first error found while reading a target, with the JSON path
 /// of the offending field so the user can find it.
@@ -186,8 +181,9 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
   if (auto it = root.find("name"); it == root.end()) {
     reader.fail("name", "missing (a non-empty string)");
     return makeError();
-  } else if (!isPrintableName(*it)) {
-    reader.fail("name", std::string(kNameRule) + " (got " + it->dump() + ")");
+  } else if (std::string why = namingProblem(*it); !why.empty()) {
+    reader.fail("name", std::string(kNameRule) + " (got " + it->dump() +
+                            ", which " + why + ")");
     return makeError();
   } else {
     target.name = it->get<std::string>();
@@ -202,7 +198,10 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
 
   auto compute = root.find("compute");
   if (compute == root.end() || !compute->is_object()) {
-    reader.fail("compute", "missing (an object)");
+    reader.fail("compute", compute == root.end()
+                               ? "missing (an object)"
+                               : "must be an object of rates (got " +
+                                     std::string(compute->type_name()) + ")");
     return makeError();
   }
   if (!onlyKeys(*compute, "compute",
@@ -260,9 +259,9 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       reader.fail(path + ".name", "missing (a non-empty string)");
       return makeError();
     }
-    if (!isPrintableName(*name)) {
-      reader.fail(path + ".name",
-                  std::string(kNameRule) + " (got " + name->dump() + ")");
+    if (std::string why = namingProblem(*name); !why.empty()) {
+      reader.fail(path + ".name", std::string(kNameRule) + " (got " +
+                                      name->dump() + ", which " + why + ")");
       return makeError();
     }
     level.name = name->get<std::string>();
@@ -376,6 +375,8 @@ std::string Target::toJSON() const {
 }
 
 std::string Target::digest() const {
+  if (!wholeChipDigest.empty())
+    return wholeChipDigest;
   Target chip = *this;
   chip.description.clear();
   return llvm::utohexstr(llvm::xxh3_64bits(chip.toJSON()), /*LowerCase=*/true,

@@ -50,12 +50,12 @@
 // a description that is not text.
 // RUN: echo '{"name": "", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.empty-name.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.empty-name.json" 2>&1 | FileCheck %s --check-prefix=EMPTYNAME
-// EMPTYNAME: error: egrl-memory-placement: {{.*}}empty-name.json: name: must be a string that is not empty or only spaces and has no control characters (got "")
+// EMPTYNAME: error: egrl-memory-placement: {{.*}}empty-name.json: name: must be a string that is not empty or blank, has no space at either end and no control characters (got "", which is empty)
 // So is a level name that is only spaces or holds a newline (it broke the
 // remarks' lines).
 // RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "fast\n", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": 1e10}, {"name": " ", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.newline-name.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.newline-name.json" 2>&1 | FileCheck %s --check-prefix=NEWLINENAME
-// NEWLINENAME: error: egrl-memory-placement: {{.*}}newline-name.json: levels[0].name: must be a string that is not empty or only spaces and has no control characters (got "fast\n")
+// NEWLINENAME: error: egrl-memory-placement: {{.*}}newline-name.json: levels[0].name: must be a string that is not empty or blank, has no space at either end and no control characters (got "fast\n", which holds the control character U+000A (a line break?))
 // A number out of a double's range is named by its field and byte.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../../fuzz/regressions/target/defect1-number-out-of-range.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 // OVERFLOW: error: egrl-memory-placement: {{.*}}defect1-number-out-of-range.json: compute.mac_per_s: a number outside the range of a double at byte 44
@@ -271,19 +271,25 @@
 // RUN: %python -c "import json,sys; g=json.load(open(sys.argv[1])); print('nodes', len(g['nodes']))" %t.graph.json | FileCheck %s --check-prefix=STDOUT-JSON
 // RUN: FileCheck %s --check-prefix=STDOUT-NOTE < %t.note
 // STDOUT-JSON: nodes {{[1-9]}}
-// STDOUT-NOTE: egrl-opt: the graph went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
+// STDOUT-NOTE: egrl-opt: the graph went to stdout, so the IR is not printed there; -o FILE writes it
 // So is a report written to stdout (report=-).
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=-" > %t.report-stdout.json 2> %t.report-note
 // RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1])); print('functions', len(r['functions']))" %t.report-stdout.json | FileCheck %s --check-prefix=REPORT-JSON
 // RUN: FileCheck %s --check-prefix=REPORT-NOTE < %t.report-note
 // REPORT-JSON: functions 1
-// REPORT-NOTE: egrl-opt: the report went to stdout, so the IR is not printed there; -o FILE (or -o -) writes it
+// REPORT-NOTE: egrl-opt: the report went to stdout, so the IR is not printed there; -o FILE writes it
 // In MLIR's quoting of pass options too.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir '--egrl-memory-placement=report="-"' > %t.report-quoted.json 2>/dev/null
 // RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1])); print('functions', len(r['functions']))" %t.report-quoted.json | FileCheck %s --check-prefix=REPORT-JSON
 // Two documents cannot share stdout.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph=json=true --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-DOCUMENTS
 // TWO-DOCUMENTS: error: egrl-memory-placement: cannot write report '-': stdout already holds the graph; give the report a file
+// Nor can the report and the IR printed by `-o -` (the report came first,
+// the module after it, and neither reader could read the file).
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=anneal budget=10 report=-" -o - 2>&1 >/dev/null | FileCheck %s --check-prefix=IR-AND-REPORT
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="trace=-" -o - 2>&1 >/dev/null | FileCheck %s --check-prefix=IR-AND-TRACE
+// IR-AND-REPORT: error: egrl-memory-placement: cannot write report '-': stdout already holds the IR (-o -); give the report a file
+// IR-AND-TRACE: error: egrl-memory-placement: cannot write trace '-': stdout already holds the IR (-o -); give the trace a file
 // Nor can the reports of several modules.
 // RUN: not egrl-opt %S/../Inputs/two-chunks.mlir -split-input-file --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-REPORTS
 // TWO-REPORTS: error: egrl-memory-placement: cannot write report '-': stdout already holds an earlier module's report; give the report a file

@@ -44,6 +44,10 @@ static int optMain(int argc, char **argv) {
     for (const char *writer :
          {"egrl-print-graph", "report=", "trace=", "run-reproducer"})
       mayWriteStdout |= std::strstr(argv[i], writer) != nullptr;
+  // `-o -` puts the IR on stdout: a report=- or trace=- would make a second
+  // document there, which the pass refuses before it searches.
+  if (mayWriteStdout && outputGiven() && outputFilename == "-")
+    egrl::noteIRGoesToStdout();
   if (!mayWriteStdout || outputGiven())
     return mlir::asMainReturnCode(mlir::MlirOptMain(
         argc, argv, inputFilename, outputFilename, registry));
@@ -71,7 +75,7 @@ static int optMain(int argc, char **argv) {
     if (!failed)
       llvm::errs() << "egrl-opt: " << what
                    << " went to stdout, so the IR is not printed there; -o "
-                      "FILE (or -o -) writes it\n";
+                      "FILE writes it\n";
     return failed ? 1 : 0;
   }
   llvm::outs() << ir;

@@ -43,6 +43,16 @@ std::optional<std::pair<std::string, std::string>>
 unknownField(const nlohmann::json &object,
              std::initializer_list<const char *> allowed);
 
+/// Why `text`, a name read from a user's file (a chip's, a level's, a
+/// graph's, a node's), cannot be printed as it is in remarks, reports, CSV
+/// rows and attributes, or "" when it can: it is empty, or holds a control
+/// character of any script (a line break, U+0085), a line or paragraph
+/// separator, or a bidirectional control (which reorders the line it is
+/// printed on). With `trimmed`, also a name that is blank (spaces of any
+/// script, zero-width ones) or has spaces at either end (`"llc "` beside
+/// `"llc"` would be two levels no remark tells apart).
+std::string nameProblem(llvm::StringRef text, bool trimmed);
+
 } // namespace egrl
 
 #endif // EGRL_SUPPORT_JSON_H

@@ -26,6 +26,10 @@ llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 std::string stdoutConflict(llvm::StringRef document, bool once);
 /// stdoutConflict, and when there is none stdout is `document`'s.
 std::string claimStdout(llvm::StringRef document, bool once);
+/// The tool prints the IR to stdout (`-o -`): a document that must be alone
+/// there (`once`: the report, the trace) conflicts with it; the text graph,
+/// read beside the IR, does not.
+void noteIRGoesToStdout();
 /// What went to stdout ("the report"; "" when nothing did).
 std::string stdoutWrite();
 
