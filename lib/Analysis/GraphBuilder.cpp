@@ -258,6 +258,18 @@ void GraphWalker::remarkElementCounting(Operation *op, ShapedType type) {
              "stores";
   }
   remarkSubByteElements(op, type.getElementType());
+  Type element = type.getElementType();
+  if (egrl::detail::elementBytesGuessed(element) && options.remarkUnknownOps) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << element;
+    if (remarked.insert("guessed " + text).second)
+      emitRemark(op->getLoc())
+          << "egrl: " << text
+          << " elements have no size the graph knows and are counted as 4 "
+             "bytes each; a target's element_bytes sizes every element "
+             "instead";
+  }
 }
 
 void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {

@@ -47,6 +47,15 @@ int64_t elementBytes(Type elementType) {
   return 4;
 }
 
+bool elementBytesGuessed(Type elementType) {
+  if (auto complex = dyn_cast<ComplexType>(elementType))
+    return elementBytesGuessed(complex.getElementType());
+  if (auto vector = dyn_cast<VectorType>(elementType))
+    return elementBytesGuessed(vector.getElementType());
+  return !elementType.isIndex() && !elementType.isIntOrFloat() &&
+         !isa<quant::QuantizedType>(elementType);
+}
+
 /// Views and padding: no data is computed, the result aliases its source.
 /// Padding is absorbed by the consumer, as a compiler folds it into the
 /// consumer's address generation (the builder materialises a pad only when

@@ -42,6 +42,9 @@ bool isGather(mlir::Operation *op);
 /// Bytes of one element (sub-byte types round up, a vector element is the
 /// whole vector; unknown types count 4).
 int64_t elementBytes(mlir::Type elementType);
+/// Whether elementBytes() guessed (4 bytes) for a type it cannot size: a
+/// pointer, an opaque or another dialect's type.
+bool elementBytesGuessed(mlir::Type elementType);
 /// Saturating product and sum: WorkloadGraph::verify() rejects absurd sizes
 /// with a diagnostic instead of an overflow.
 int64_t saturatingProduct(llvm::ArrayRef<int64_t> values);

@@ -74,6 +74,17 @@ class _OnnxImporter(QuantizedLowerings):
                   f"is refused where the importer sees the later form, and may be misread where it does not",
                   file=sys.stderr)
 
+    @staticmethod
+    def _note_parameters_as_inputs(g, inputs):
+        """A file exported without its weights (torch.onnx.export(export_params=False)) has them as graph
+        inputs: they import as host inputs, and no weight is placed. Said, since the import succeeds."""
+        params = [n for n in inputs if n.rsplit(".", 1)[-1] in ("weight", "bias")]
+        if params and not g.initializer:
+            print(f"egrl-import: note: the graph has no initializers and {len(params)} of its {len(inputs)} inputs "
+                  f"are named like parameters ('{one_line(params[0])}'): exported without its weights "
+                  f"(export_params=False)? They import as inputs the host passes, so no weight is placed; "
+                  f"export with the weights to place them", file=sys.stderr)
+
     def fail(self, what: str) -> UnsupportedError:
         """An error about the node being lowered; run() adds the node's name
         and op type (to this and to any other error its lowering raises)."""
@@ -122,6 +133,7 @@ class _OnnxImporter(QuantizedLowerings):
         for node in g.node:
             self._check_attributes(node)
         inputs = [inp.name for inp in g.input if inp.name not in init_names]
+        self._note_parameters_as_inputs(g, inputs)
         unknown = sorted(set(self.input_shapes) - set(inputs))
         if unknown:
             raise UnsupportedError(f"--input-shape names {', '.join(repr(u) for u in unknown)}, not an input of "
@@ -1281,9 +1293,14 @@ def _fold_squeeze(self, node, ins, at):
 
 def _fold_slice(self, node, ins, at):
     x = ins[0]
-    starts, ends = ins[1], ins[2]
-    axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
-    steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+    if "starts" in at:  # opsets 1-9: attributes, no steps
+        starts, ends = at["starts"], at["ends"]
+        axes = at.get("axes", range(len(starts)))
+        steps = [1] * len(starts)
+    else:
+        starts, ends = ins[1], ins[2]
+        axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
+        steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
     sl = [slice(None)] * x.ndim
     for a, s, e, st in zip(axes, starts, ends, steps):
         sl[int(a)] = slice(int(s), int(e), int(st))

@@ -99,6 +99,37 @@ class OnnxExportTest(unittest.TestCase):
         self.assertIn("linalg.transpose", r.text)
         self.numeric(model, m, [ids])
 
+    def test_opset9_shape_slice_folds(self):
+        """Below opset 10 Slice takes starts and ends as attributes; a flatten's shape arithmetic
+        (Shape -> Slice -> Concat -> Reshape) folded only the input form and failed with an
+        internal IndexError."""
+        class Flat(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv2d(3, 8, 3)
+
+            def forward(self, x):
+                return self.c(x).flatten(2)
+
+        torch.manual_seed(0)
+        m, x = Flat().eval(), torch.randn(1, 3, 16, 16)
+        model = self.export(m, [x], opset=9)
+        self.assertIn("starts", {a.name for n in model.graph.node if n.op_type == "Slice" for a in n.attribute})
+        self.numeric(model, m, [x])
+
+    def test_export_without_params_is_noted(self):
+        """export_params=False makes the weights graph inputs: the import succeeds with no weight, and
+        says why."""
+        m, x = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)).eval(), torch.randn(1, 4)
+        for params, noted in ((False, True), (True, False)):
+            with self.subTest(export_params=params):
+                model = self.export(m, [x], export_params=params)
+                err = io.StringIO()
+                with contextlib.redirect_stderr(err):
+                    r = import_onnx(model)
+                self.assertEqual("exported without its weights" in err.getvalue(), noted, err.getvalue())
+                self.assertEqual(r.resource_count == 0, noted)
+
     def test_lstm_and_gru_exports(self):
         """torch's exports of nn.LSTM (batch_first: Transposes around the node; Y, Y_h and Y_c read)
         and of a 2-layer bidirectional nn.GRU (linear_before_reset=1, batch 3) unroll per step (the

@@ -21,3 +21,28 @@ func.func @packed(%x: tensor<1x128xi8>) -> tensor<1x64xi1> {
   } -> tensor<1x64xi1>
   return %b : tensor<1x64xi1>
 }
+
+// A type the graph cannot size (a pointer, another dialect's type) counts
+// four bytes an element, and says so once; complex f32 is sized, so quiet.
+// RUN: egrl-opt %s --egrl-print-graph -o /dev/null 2>&1 | FileCheck %s --check-prefix=GUESS
+// GUESS: remark: egrl: !llvm.ptr elements have no size the graph knows and are counted as 4 bytes each; a target's element_bytes sizes every element instead
+// GUESS-NOT: remark: egrl: !llvm.ptr
+// GUESS-NOT: complex<f32> elements have no size
+func.func @pointers(%x: tensor<16x!llvm.ptr>, %c: tensor<4xcomplex<f32>>) -> (tensor<16x!llvm.ptr>, tensor<4xcomplex<f32>>) {
+  %e = tensor.empty() : tensor<16x!llvm.ptr>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<16x!llvm.ptr>) outs(%e : tensor<16x!llvm.ptr>) {
+  ^bb0(%a: !llvm.ptr, %o: !llvm.ptr):
+    linalg.yield %a : !llvm.ptr
+  } -> tensor<16x!llvm.ptr>
+  %e2 = tensor.empty() : tensor<16x!llvm.ptr>
+  %r2 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%r : tensor<16x!llvm.ptr>) outs(%e2 : tensor<16x!llvm.ptr>) {
+  ^bb0(%a: !llvm.ptr, %o: !llvm.ptr):
+    linalg.yield %a : !llvm.ptr
+  } -> tensor<16x!llvm.ptr>
+  %e3 = tensor.empty() : tensor<4xcomplex<f32>>
+  %c2 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%c : tensor<4xcomplex<f32>>) outs(%e3 : tensor<4xcomplex<f32>>) {
+  ^bb0(%a: complex<f32>, %o: complex<f32>):
+    linalg.yield %a : complex<f32>
+  } -> tensor<4xcomplex<f32>>
+  return %r2, %c2 : tensor<16x!llvm.ptr>, tensor<4xcomplex<f32>>
+}
