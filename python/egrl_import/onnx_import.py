@@ -74,6 +74,26 @@ class _OnnxImporter(QuantizedLowerings):
                   f"is refused where the importer sees the later form, and may be misread where it does not",
                   file=sys.stderr)
 
+    def _named_dims_given(self, g, init_names):
+        """Symbolic dims (dim_param) sized by --input-shape: name -> (size, input). Inputs that share a
+        name (a batch 'b') share its size, which one --input-shape gives all of them."""
+        named = {}
+        for inp in g.input:
+            shape = self.input_shapes.get(inp.name)
+            tt = inp.type.tensor_type
+            if inp.name in init_names or shape is None or not tt.HasField("shape") or \
+                    len(shape) != len(tt.shape.dim):
+                continue
+            for d, size in zip(tt.shape.dim, shape):
+                if not d.dim_param:
+                    continue
+                earlier = named.setdefault(d.dim_param, (int(size), inp.name))
+                if earlier[0] != int(size):
+                    raise UnsupportedError(
+                        f"--input-shape gives the dim '{one_line(d.dim_param)}' two sizes: {earlier[0]} "
+                        f"('{earlier[1]}') and {int(size)} ('{inp.name}'); inputs that name one dim share it")
+        return named
+
     @staticmethod
     def _note_parameters_as_inputs(g, inputs):
         """A file exported without its weights (torch.onnx.export(export_params=False)) has them as graph
@@ -138,6 +158,7 @@ class _OnnxImporter(QuantizedLowerings):
         if unknown:
             raise UnsupportedError(f"--input-shape names {', '.join(repr(u) for u in unknown)}, not an input of "
                                    f"the graph (its inputs: {', '.join(inputs) or 'none'})")
+        named = self._named_dims_given(g, init_names)
         args = []
         for inp in g.input:
             if inp.name in init_names:
@@ -167,6 +188,9 @@ class _OnnxImporter(QuantizedLowerings):
                     elif d.HasField("dim_value") and d.dim_value == 0:
                         raise UnsupportedError(f"graph input '{inp.name}' has a zero-size dim {i} (an empty tensor): "
                                                f"zero-size tensors are not supported")
+                    elif d.dim_param in named:
+                        # The size --input-shape gave another input's dim of that name.
+                        shape.append(named[d.dim_param][0])
                     elif i == 0 and _names_a_sequence(d.dim_param):
                         # A seq-first layout (nn.GRU's default, ONNX RNNs' layout 0):
                         # batch 1 would import one time step.

@@ -130,6 +130,25 @@ class OnnxExportTest(unittest.TestCase):
                 self.assertEqual("exported without its weights" in err.getvalue(), noted, err.getvalue())
                 self.assertEqual(r.resource_count == 0, noted)
 
+    def test_inputs_sharing_a_symbolic_dim_share_its_size(self):
+        """Two inputs with one symbolic batch 'b': --input-shape on one sized only that one, the
+        other got batch 1, and the import failed at a distant Concat."""
+        class Two(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a, self.b = nn.Linear(8, 4), nn.Linear(6, 4)
+
+            def forward(self, x, y):
+                return torch.cat([self.a(x), self.b(y)], 1)
+
+        m = Two().eval()
+        model = self.export(m, [torch.randn(1, 8), torch.randn(1, 6)], input_names=["x", "y"],
+                            dynamic_axes={"x": {0: "b"}, "y": {0: "b"}})
+        r = import_onnx(model, input_shapes={"y": (3, 6)})
+        self.assertIn("tensor<3x8xf32>", r.text)
+        with self.assertRaisesRegex(Exception, "gives the dim 'b' two sizes: 3 .'x'. and 2 .'y'."):
+            import_onnx(model, input_shapes={"x": (3, 8), "y": (2, 6)})
+
     def test_lstm_and_gru_exports(self):
         """torch's exports of nn.LSTM (batch_first: Transposes around the node; Y, Y_h and Y_c read)
         and of a 2-layer bidirectional nn.GRU (linear_before_reset=1, batch 3) unroll per step (the
