@@ -93,6 +93,43 @@ void expectIlpOptimalOnBruteForce(const Problem &problem, const char *what) {
   EXPECT_EQ(ilp.evaluations, 1u);
 }
 
+TEST(Native, SpillsWeightsToTheSharedCache) {
+  // With HBM between the LLC and DRAM, "the level above the backing store"
+  // is HBM, off chip: native put every weight there, and searches quoted
+  // speed-ups against it. The shared cache is the chip's fabric level.
+  auto chipWith = [](const std::string &sim) {
+    std::string json = R"({"name": "hbm-chip", "element_bytes": 1,
+      "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e11},
+      "levels": [
+        {"name": "sram", "capacity_bytes": 1e9, "reserved_bytes": 1e6,
+         "bandwidth_bytes_per_s": 1e13},
+        {"name": "llc", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e12},
+        {"name": "hbm", "capacity_bytes": 1e10, "bandwidth_bytes_per_s": 2e11},
+        {"name": "dram", "capacity_bytes": 1e11,
+         "bandwidth_bytes_per_s": 5e10}])" +
+                       sim + "}";
+    auto target = Target::parse(json, "hbm-chip");
+    EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
+    return std::move(*target);
+  };
+  WorkloadGraph graph = test::randomGraph(30, 7);
+  for (auto [sim, level] : {std::pair<std::string, unsigned>{
+                                R"(, "sim": {"fabric_level": "llc"})", 1},
+                            // No fabric named: the level above the store.
+                            {"", 2},
+                            {R"(, "sim": {"fabric_level": null})", 2}}) {
+    Target chip = chipWith(sim);
+    Problem problem(graph, chip);
+    Placement native = nativePlacement(problem);
+    for (unsigned i = 0; i < problem.numNodes(); ++i) {
+      EXPECT_EQ(native[i].output, 0u) << sim;
+      if (problem.weightBytes[i] > 0) {
+        EXPECT_EQ(native[i].weights, level) << sim << " node " << i;
+      }
+    }
+  }
+}
+
 TEST(Ilp, EqualsBruteForceOnTinyGraphs) {
   // No prefetch (no ring), and weights fetched ahead through rings that
   // hold a small or a large weight.
@@ -1341,6 +1378,39 @@ TEST(EvaluationTracker, SaysWhenTheResultIsNotAMedian) {
                   "of repeats=3 times (the budget left no room for more)"),
           once)
           << name << " " << budget << ": " << result.caveat;
+    }
+}
+
+TEST(EvaluationTracker, SaysWhenAnInvalidResultIsNotAMedian) {
+  // A chip that runs nothing validly (an external command answering
+  // "valid": false): the best is invalid, and its latency was one draw all
+  // the same. `random` at budget 2 with repeats=3 said nothing of it.
+  struct RefusesAll : Evaluator {
+    explicit RefusesAll(const AnalyticalModel &model)
+        : Evaluator(model.problem()), model(model) {}
+    llvm::StringRef name() const override { return "refuses-all"; }
+    EvalResult evaluate(const Placement &placement) const override {
+      EvalResult result = model.evaluate(placement);
+      result.valid = false;
+      return result;
+    }
+    const AnalyticalModel &model;
+  };
+  test::NoisyChip noisy(0.1, 3, 40, 2);
+  RefusesAll chip(noisy.model);
+  for (const char *name : {"random", "anneal"})
+    for (uint64_t budget : {2u, 20u}) {
+      SearchContext context{noisy.problem, noisy.model, chip, {}};
+      context.options.budget = budget;
+      context.options.repeats = 3;
+      SearchResult result = test::runSearch(name, context);
+      EXPECT_FALSE(result.result.valid) << name;
+      EXPECT_EQ(llvm::StringRef(result.caveat).contains("of repeats=3 times"),
+                result.measurements.size() < 3)
+          << name << " " << budget << ": " << result.caveat;
+      if (budget == 2) {
+        EXPECT_LT(result.measurements.size(), 3u) << name;
+      }
     }
 }
 

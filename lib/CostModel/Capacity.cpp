@@ -310,7 +310,7 @@ llvm::Error egrl::checkFitsTarget(const Problem &problem) {
       "the graph does not fit target '%s': with every tensor in the backing "
       "store (its slowest level, '%s') it needs %lld bytes at once, the "
       "level holds %lld%s, and egrl needs it to hold the whole graph "
-      "(native, every placement's reference, keeps everything there)",
+      "(rectifying a placement moves there whatever fits nowhere faster)",
       problem.target().name.c_str(), level.name.c_str(), (long long)peak,
       (long long)problem.usableBytes[slowest], reserve.c_str());
 }

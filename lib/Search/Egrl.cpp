@@ -239,10 +239,13 @@ struct Member {
 /// generation, so that run() reads as the paper's loop.
 class EgrlSearch {
 public:
-  EgrlSearch(const SearchContext &context, bool useSac, llvm::StringRef name)
+  // Progress lines open with the caller's label, as every strategy's do:
+  // egrl-bench's names the model, budget and seed of the run.
+  EgrlSearch(const SearchContext &context, bool useSac)
       : context(context), problem(context.problem),
         chip(context.evaluator.problem()), seed(context.options.seed),
-        levels(problem.numLevels()), tracker(context), progress(context, name) {
+        levels(problem.numLevels()), tracker(context),
+        progress(context, context.options.progressLabel) {
     config.useSac = useSac;
     tracker.reportProgressElsewhere(); // Generations, below.
   }
@@ -814,7 +817,7 @@ public:
   llvm::StringRef name() const override { return useSac ? "egrl-sac" : "egrl"; }
 
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
-    return EgrlSearch(context, useSac, name()).run();
+    return EgrlSearch(context, useSac).run();
   }
 
 private:

@@ -4,20 +4,31 @@
 // they are produced and consumed back to back, and spills weights to the
 // large shared cache, leaving the fastest memory to the working set. It
 // allocates first-fit in program order. That is exactly: ask for outputs in
-// the fastest level and weights in the slowest on-chip level, then rectify.
+// the fastest level and weights in the shared cache, then rectify. The
+// shared cache is the chip's fabric level (`sim.fabric_level`, the LLC on
+// NNP-I, by default the level above the backing store): on a chip with HBM
+// between the LLC and DRAM, the level above the backing store is HBM, off
+// chip, and every weight would start there.
 //
 //===----------------------------------------------------------------------===//
 
 #include "egrl/CostModel/Capacity.h"
+#include "egrl/CostModel/SimConfig.h"
 #include "egrl/Search/Strategy.h"
 
 using namespace egrl;
 
 Placement egrl::nativePlacement(const Problem &problem) {
   unsigned slowest = problem.slowestLevel();
-  // With a single level everything lives there; with two, "the slowest
-  // on-chip level" is the fastest one.
+  // With a single level everything lives there; with two (no fabric level),
+  // the on-chip level is the fastest one.
   unsigned weightLevel = slowest == 0 ? 0 : slowest - 1;
+  // A target's sim section was checked when it was read.
+  llvm::Expected<SimConfig> sim = SimConfig::fromTarget(problem.target());
+  if (!sim)
+    llvm::consumeError(sim.takeError());
+  else if (sim->fabricLevel >= 0 && unsigned(sim->fabricLevel) < slowest)
+    weightLevel = unsigned(sim->fabricLevel);
   Placement placement(problem.numNodes(), slowest);
   for (NodePlacement &np : placement.nodes) {
     np.weights = weightLevel;

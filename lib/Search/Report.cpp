@@ -181,6 +181,10 @@ std::string egrl::reportJSON(const std::vector<PlacementSummary> &summaries,
         {"evaluator", s.evaluator},
         {"granularity", s.granularity},
         {"seed", s.seed},
+        // What a stop or a caveat is read against: an egrl run that stopped
+        // early, a result measured fewer than `repeats` times.
+        {"budget", s.budget ? json(s.budget) : json()},
+        {"repeats", s.repeats},
         {"nodes", s.numNodes},
         {"latency_s", s.latency},
         // Unmeasured (an evaluator that failed): null, not 0.

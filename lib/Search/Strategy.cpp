@@ -322,9 +322,10 @@ SearchResult EvaluationTracker::finish() const {
   out.measurements = bestMeasurements;
   // With repeats K > 1 a result measured fewer times (the budget had no
   // room for the rest) is one noisy draw, not a median: against native's
-  // median its speed-up is partly noise.
+  // median its speed-up is partly noise. An invalid result's latency is
+  // one draw too; a refused one (no latency) had nothing to repeat.
   const unsigned repeats = context.options.repeats;
-  if (repeats > 1 && haveBest && bestResult.valid &&
+  if (repeats > 1 && haveBest && std::isfinite(bestResult.latency) &&
       bestMeasurements.size() < repeats)
     out.caveat = "the result was measured " +
                  std::to_string(bestMeasurements.size()) +

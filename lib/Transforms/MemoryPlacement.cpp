@@ -77,6 +77,7 @@ struct PlacedFunction {
                 llvm::ArrayRef<int64_t> held) {
     auto lessHeld = [&](const Target &whole) {
       auto room = std::make_unique<Target>(whole);
+      room->wholeChipDigest = whole.digest();
       for (unsigned l = 0; l < room->levels.size() && l < held.size(); ++l) {
         MemoryLevel &level = room->levels[l];
         level.capacityBytes =
@@ -208,7 +209,7 @@ struct MemoryPlacementPass
              "the functions of the modules nested in it are placed where the "
              "pass runs on them";
       // Its report says it placed nothing, rather than leave an older one.
-      (void)writeReportIfAsked(placed);
+      (void)writeReportIfAsked(placed, *settings);
       return;
     }
     if (!sawFunction) {
@@ -236,7 +237,7 @@ struct MemoryPlacementPass
             "--egrl-apply-memory-spaces");
         return;
       }
-      (void)writeReportIfAsked(placed);
+      (void)writeReportIfAsked(placed, *settings);
       return;
     }
     // A kept placement keeps its record: the strategy, seed and chips it
@@ -251,7 +252,7 @@ struct MemoryPlacementPass
                          llvm::Twine(placed.size()));
       return;
     }
-    if (failed(writeReportIfAsked(placed)))
+    if (failed(writeReportIfAsked(placed, *settings)))
       return;
     if (!trace.empty())
       if (llvm::Error err = writeTrace(placed.front())) {
@@ -1003,21 +1004,28 @@ struct MemoryPlacementPass
 
   /// Writes the report when report= asks for one; a file that cannot be
   /// written fails the pass.
-  LogicalResult writeReportIfAsked(const std::deque<PlacedFunction> &placed) {
+  LogicalResult writeReportIfAsked(const std::deque<PlacedFunction> &placed,
+                                   const Settings &settings) {
     if (report.empty())
       return success();
-    if (llvm::Error err = writeReport(placed))
+    if (llvm::Error err = writeReport(placed, settings))
       return fail("cannot write report '" + report +
                   "': " + llvm::toString(std::move(err)));
     return success();
   }
 
-  llvm::Error writeReport(const std::deque<PlacedFunction> &placed) {
+  llvm::Error writeReport(const std::deque<PlacedFunction> &placed,
+                          const Settings &settings) {
     std::vector<PlacementSummary> summaries;
     std::vector<const Problem *> problems;
     std::vector<const SearchResult *> results;
     for (const PlacedFunction &entry : placed) {
       summaries.push_back(entry.summary);
+      summaries.back().budget =
+          settings.search->searchesAt(settings.searchBudget)
+              ? settings.searchBudget
+              : 0;
+      summaries.back().repeats = unsigned(repeats);
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);
     }

@@ -51,7 +51,7 @@
 // SIM-LOG: egrl-bench: mlp: 2 nodes, native 41.38 us on analytical (sim-target small-fast)
 // SIM-LOG-NEXT: egrl-bench: mlp: planned greedy, ilp and dp for --seed-from=model in {{[0-9.]+}} s
 // SIM-LOG: anneal {{.*}}; seed-from model: native=greedy=ilp=dp
-// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['sim_target']=='small-fast' and d['seed_from']=='model', d; assert [r['seeded'] for r in d['runs']]==['', '', 'model: native=greedy=ilp=dp'], d['runs']" %t.sim/bench.json
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['sim_target']=='small-fast' and d['seed_from']=='model', d; assert (d['repeats'], d['threads'], d['time_limit_s'])==(1, 1, 60), d; assert [r['seeded'] for r in d['runs']]==['', '', 'model: native=greedy=ilp=dp'], d['runs']" %t.sim/bench.json
 // Without a search that takes seeds nothing is planned.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --seed-from=model --strategies=native,greedy 2>&1 >/dev/null | FileCheck %s --check-prefix=NO-PLANS
 // NO-PLANS-NOT: planned

@@ -31,6 +31,13 @@
 // model is a transfer too, and it says so.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EVALUATOR
 // EVALUATOR: warning: egrl: policy: the policy was trained measuring with nnpi-sim, this placement is measured by analytical: a transfer between evaluators (budget=N refines it with this one)
+// A second function is placed in the room the first one's weights leave:
+// the same chip, not an edited one, so no transfer is announced.
+// RUN: egrl-opt %S/../Inputs/two-weighted-functions.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ROOM
+// ROOM: remark: egrl: placed 1 node of @encode
+// ROOM-NOT: warning
+// ROOM: remark: egrl: placed 1 node of @decode
+// ROOM-NOT: warning
 // A policy trained on fused graphs placing an op-granularity graph says so;
 // one trained at op granularity (the file's "granularity") does not.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 granularity=op evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GRANULARITY

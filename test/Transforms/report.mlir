@@ -28,6 +28,11 @@
 // CHECK: "strategy": "greedy",
 // CHECK: "valid": true
 
+// The budget and repeats a result is read against (null: greedy searches not).
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; assert f['budget'] is None and f['repeats']==1, f" %t.json
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=anneal budget=20 repeats=2 report=%t.anneal.json" -o /dev/null 2>/dev/null
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; assert f['budget']==20 and f['repeats']==2, f" %t.anneal.json
+
 // Concurrent runs writing one report leave a whole file (written to a
 // temporary file and renamed), never a mix of two.
 // RUN: rm -f %t.shared.json
@@ -48,6 +53,9 @@
 // egrl-bench's lines say which run they belong to.
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=60 --seeds=2 --progress 2>&1 >/dev/null | FileCheck %s --check-prefix=PROGRESS-BENCH
 // PROGRESS-BENCH: mlp anneal budget 60 seed 1: 2/60 evaluations
+// egrl's generation lines name the run too.
+// RUN: env EGRL_PROGRESS_SECONDS=0 egrl-bench %S/../Inputs/mlp.mlir --strategies=egrl --budgets=60 --seeds=2 --progress 2>&1 >/dev/null | FileCheck %s --check-prefix=PROGRESS-BENCH-EGRL
+// PROGRESS-BENCH-EGRL: mlp egrl budget 60 seed 1: generation 1, {{[0-9]+}}/60 evaluations
 // PROGRESS-ANNEAL: anneal: 2/60 evaluations, best {{[0-9.]+}} us, {{[0-9.]+}} s elapsed, ETA {{[0-9.]+}} s
 // RUN: env EGRL_PROGRESS_SECONDS=0 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=egrl budget=60 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=QUIET
 // ilp measures nothing while CBC solves: a line says what it is doing, and

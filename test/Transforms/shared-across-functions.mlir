@@ -79,7 +79,7 @@
 // When even the backing store cannot hold a function beside the weights of
 // those before it, that is the error.
 // RUN: not egrl-opt %S/../Inputs/resident-backing.mlir --egrl-memory-placement="target=%S/../Inputs/small-backing.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BACKING
-// BACKING: resident-backing.mlir:13:1: error: egrl-memory-placement: the graph does not fit target 'small-backing': with every tensor in the backing store (its slowest level, 'slow') it needs 33024 bytes at once, the level holds 23616, and egrl needs it to hold the whole graph (native, every placement's reference, keeps everything there), beside 16.00 KiB of weights of the functions placed before it, which stay resident while it runs
+// BACKING: resident-backing.mlir:13:1: error: egrl-memory-placement: the graph does not fit target 'small-backing': with every tensor in the backing store (its slowest level, 'slow') it needs 33024 bytes at once, the level holds 23616, and egrl needs it to hold the whole graph (rectifying a placement moves there whatever fits nowhere faster), beside 16.00 KiB of weights of the functions placed before it, which stay resident while it runs
 // strategy=keep measures placements as they are, so ones that do not fit
 // together are an error.
 // RUN: not egrl-opt %S/../Inputs/resident-overfull.mlir --egrl-memory-placement=strategy=keep -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEEP

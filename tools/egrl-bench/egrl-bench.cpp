@@ -717,6 +717,11 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
       {"seed_from", seedFrom.getValue()},
       {"evaluator", setup.evaluatorName},
       {"granularity", evaluation.granularity.getValue()},
+      // What the runs' results are read against (medians of `repeats`,
+      // ilp's limit); threads change no result.
+      {"repeats", unsigned(repeats)},
+      {"time_limit_s", double(timeLimit)},
+      {"threads", unsigned(threads)},
       {"history_fields", kHistoryFields},
       {"generation_fields", kGenerationFields},
       {"runs", std::move(all)}};

@@ -21,6 +21,11 @@ struct PlacementSummary {
   std::string evaluator;
   std::string granularity;
   uint64_t seed = 0;
+  /// The evaluations the search was given; 0 for a strategy that measures
+  /// the placements it plans (no search).
+  uint64_t budget = 0;
+  /// Each best placement measured this many times (SearchOptions::repeats).
+  unsigned repeats = 1;
   unsigned numNodes = 0;
   double latency = 0;
   double nativeLatency = 0;

@@ -88,6 +88,10 @@ struct Target {
   /// its description): 16 hex digits. Two targets of one name and different
   /// digests are different chips.
   std::string digest() const;
+  /// Set on a copy whose capacities were cut by what other functions keep
+  /// resident: the whole chip's digest, which digest() then returns, since
+  /// the copy is the same chip (a policy trained for it is not for another).
+  std::string wholeChipDigest;
 };
 
 /// Compute rates and bandwidths (per second) may span at most this factor:
