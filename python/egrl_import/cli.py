@@ -97,7 +97,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
     tensor became a Python bool is passed on, with where, since the graph may lack the other branch.
     `distinct_weights`: the export merges initializers of equal values, so an untrained model's
     deep-copied layers (nn.TransformerEncoder's) or its LayerNorm / BatchNorm constants would import as
-    one weight; each float parameter and buffer then gets a distinct first element while it is exported
+    one weight; each float parameter and buffer then gets distinct values while it is exported
     (tensors the module ties stay one). Only for an import that writes no weight values."""
     import warnings
 
@@ -106,7 +106,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
     module.eval()
     with contextlib.ExitStack() as stack:
         if distinct_weights:
-            stack.enter_context(_distinct_first_elements(module))
+            stack.enter_context(_distinct_values(module))
         # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
         caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")
@@ -134,25 +134,30 @@ def _loaded(*names):
 
 
 @contextlib.contextmanager
-def _distinct_first_elements(module):
-    """Sets each float parameter's and buffer's first element to a value no other has, and restores them."""
+def _distinct_values(module):
+    """Gives each float parameter and buffer values no other has, and restores them: seeded random values
+    in [0.5, 1.5) (positive, as a BatchNorm variance must be), and a first element no other tensor has.
+    The export folds slices of weights (nn.MultiheadAttention's K/V bias out of in_proj_bias) into
+    initializers of their own: with only the first element made distinct, two layers' zero K/V biases
+    were one weight."""
     import torch
 
     saved, seen = [], set()
+    values = torch.Generator().manual_seed(0)
     try:
         with torch.no_grad():
             for t in list(module.parameters()) + list(module.buffers()):
                 if not t.is_floating_point() or t.numel() == 0 or id(t) in seen:
                     continue
                 seen.add(id(t))
-                first = (0,) * t.dim()
-                saved.append((t, first, t[first].clone()))
-                t[first] = 1000.0 + 0.5 * len(saved)
+                saved.append((t, t.clone()))
+                t.copy_(torch.rand(t.shape, generator=values, dtype=t.dtype) + 0.5)
+                t[(0,) * t.dim()] = 1000.0 + 0.5 * len(saved)
         yield
     finally:
         with torch.no_grad():
-            for t, first, value in saved:
-                t[first] = value
+            for t, value in saved:
+                t.copy_(value)
 
 
 def _module_and_inputs(spec: str, obj):

@@ -721,7 +721,10 @@ class CliTest(unittest.TestCase):
             "    layer = nn.TransformerEncoderLayer(16, 2, 32, batch_first=True)\n"
             "    return nn.TransformerEncoder(layer, 2).eval(), [torch.randn(1, 4, 16)]\n"
             "def branch():\n"
-            "    return Branch().eval(), [torch.randn(1, 8)]\n")
+            "    return Branch().eval(), [torch.randn(1, 8)]\n"
+            "def seq2seq():\n"
+            "    m = nn.Transformer(16, 2, 1, 2, 32, batch_first=True)\n"
+            "    return m.eval(), [torch.randn(1, 5, 16), torch.randn(1, 3, 16)]\n")
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "usermodels.py"), "w") as f:
                 f.write(user)
@@ -736,6 +739,15 @@ class CliTest(unittest.TestCase):
             elements = {route: sorted(math.prod(int(d) for d in re.findall(r"(\d+)x", t)) for _, t in w)
                         for route, w in weights.items()}  # the onnx route holds some matrices transposed
             self.assertEqual(elements["onnx"], elements["aten"])
+            # The export folds each cross-attention's K/V bias out of in_proj_bias: with only a first
+            # element made distinct, the decoder layers' zero K/V biases were one weight.
+            counted = {}
+            for route in ("aten", "onnx"):
+                p = self.run_cli("torch", "usermodels:seq2seq", "--trace", route, cwd=tmp)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                found = set(re.findall(r"dense_resource<([^>]+)> : (tensor<[^>]+>)", p.stdout))
+                counted[route] = sum(math.prod(int(d) for d in re.findall(r"(\d+)x", t)) for _, t in found)
+            self.assertEqual(counted["onnx"], counted["aten"])
             p = self.run_cli("torch", "usermodels:branch", "--trace", "onnx", cwd=tmp)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(p.stderr.count("warning"), 1, p.stderr)
