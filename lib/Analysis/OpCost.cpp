@@ -12,7 +12,9 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MathExtras.h"
@@ -414,6 +416,21 @@ OpCost costOf(Operation *op) {
   if (name == "tensor.concat" || name == "tensor.insert_slice" ||
       name == "tensor.gather" || name == "tensor.scatter") {
     cost.kind = NodeKind::DataMovement;
+    return cost;
+  }
+  // One element per iteration of its straight-line body (the builder
+  // refuses loops and calls in it): what the body computes, beside reading
+  // elements and computing their indices, which a gather or a reverse does.
+  if (auto generate = dyn_cast<tensor::GenerateOp>(op)) {
+    int64_t computing = 0;
+    for (Operation &inner : generate.getBody().front().without_terminator())
+      if (!isa<tensor::ExtractOp, arith::ConstantOp>(inner) &&
+          llvm::none_of(inner.getResultTypes(),
+                        [](Type type) { return type.isIndex(); }))
+        ++computing;
+    cost.vectorOps =
+        saturatingProduct({elementsOf(generate.getResult()), computing});
+    cost.kind = computing == 0 ? NodeKind::DataMovement : NodeKind::Elementwise;
     return cost;
   }
   // A tensor of run-time scalars: written like a linalg.fill.
