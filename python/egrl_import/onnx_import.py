@@ -1281,13 +1281,18 @@ class _OnnxImporter(QuantizedLowerings):
         axes = list(range(len(starts))) if axes is None else [self._axis(a, x.rank, "axes entry") for a in axes]
         steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
         offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank
+        reversed_axes = []
         for a, st, en, sp in zip(axes, starts, ends, steps):
             if sp == 0:
                 raise self.fail("a slice step of 0 is invalid")
+            picked = range(*slice(int(st), int(en), sp).indices(x.shape[a]))
             if sp < 0:
-                raise self.fail("negative slice steps are not supported")
-            start, stop, step = slice(int(st), int(en), sp).indices(x.shape[a])
-            offs[a], sizes[a], strides[a] = start, max(0, -(-(stop - start) // step)), step
+                # torch.flip's export: the same elements, read from the axis reversed.
+                reversed_axes.append(a)
+                picked = range(x.shape[a] - 1 - picked.start, x.shape[a] - 1 - picked.stop, -sp)
+            offs[a], sizes[a], strides[a] = picked.start if len(picked) else 0, len(picked), abs(sp)
+        if reversed_axes:
+            x = self.em.flip(x, reversed_axes)
         return self.em.extract_slice(x, offs, sizes, strides)
 
 

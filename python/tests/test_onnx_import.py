@@ -149,6 +149,38 @@ class OnnxExportTest(unittest.TestCase):
         with self.assertRaisesRegex(Exception, "gives the dim 'b' two sizes: 3 .'x'. and 2 .'y'."):
             import_onnx(model, input_shapes={"x": (3, 8), "y": (2, 6)})
 
+    def test_negative_slice_steps(self):
+        """torch.flip exports as a Slice of step -1 (the fx and aten routes imported it, this route
+        refused it); any negative step reads the axis reversed."""
+        class Flip(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.c = nn.Conv2d(3, 4, 3)
+
+            def forward(self, x):
+                return torch.flip(self.c(x), [1, 3])
+
+        m, x = _randomize(Flip()).eval(), torch.randn(1, 3, 8, 8)
+        model = self.export(m, [x], opset=13)
+        self.numeric(model, m, [x])
+        for starts, ends, step in ((5, 0, -2), (-1, -100, -3), (7, 7, -1)):
+            with self.subTest(starts=starts, ends=ends, step=step):
+                const = lambda name, v: numpy_helper.from_array(np.array([v], np.int64), name=name)
+                graph = helper.make_graph(
+                    [helper.make_node("Slice", ["x", "s", "e", "a", "p"], ["y"])], "g",
+                    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 8])],
+                    [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                    initializer=[const("s", starts), const("e", ends), const("a", 1), const("p", step)])
+                model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+                xs = np.arange(16, dtype=np.float32).reshape(2, 8)
+                expected = xs[:, starts:ends:step]
+                if expected.size == 0:
+                    with self.assertRaises(Exception):
+                        import_onnx(model, inline_weights=True)
+                    continue
+                r = import_onnx(model, inline_weights=True)
+                support.run_numeric(self, r.text, [xs], [expected])
+
     def test_lstm_and_gru_exports(self):
         """torch's exports of nn.LSTM (batch_first: Transposes around the node; Y, Y_h and Y_c read)
         and of a 2-layer bidirectional nn.GRU (linear_before_reset=1, batch 3) unroll per step (the
