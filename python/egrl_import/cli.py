@@ -128,6 +128,16 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
                       "input took (the fx and aten routes refuse data-dependent control flow)", file=sys.stderr)
 
 
+def _half_precision_hint(message: str) -> str:
+    """What to do when torch failed for want of a float16 or bfloat16 CPU kernel ("not implemented
+    for 'Half'"): the recorded run and the exports run the model on the CPU."""
+    if not re.search(r"for '(Half|BFloat16)'|torch\.(bfloat16|float16)\b", message):
+        return ""
+    return ("; torch on the CPU lacks many float16 and bfloat16 kernels: import the model in float32 "
+            "(model.float(), float32 example inputs); a target's element_bytes sets the bytes per element "
+            "the chip stores")
+
+
 def _loaded(*names):
     """The modules of these names that are imported."""
     return [sys.modules[n] for n in names if n in sys.modules]
@@ -352,10 +362,11 @@ def main(argv=None) -> int:
             r = import_onnx(a.model, shapes, a.func_name, inline_weights=a.inline_weights, fold_qdq=a.fold_qdq)
             stats = {"route": "onnx"}
     except UnsupportedError as e:  # one line even when it quotes a model name with a newline
-        print(f"egrl-import: error: {one_line(str(e))}", file=sys.stderr)
+        print(f"egrl-import: error: {one_line(str(e))}{_half_precision_hint(str(e))}", file=sys.stderr)
         return 1
     except RuntimeError as e:  # torch rejecting the inputs (a shape the model cannot take)
-        print(f"egrl-import: error: {a.model} cannot run on its inputs: {_first_sentence(str(e))}", file=sys.stderr)
+        print(f"egrl-import: error: {a.model} cannot run on its inputs: {_first_sentence(str(e))}"
+              f"{_half_precision_hint(str(e))}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - t0
     text = r.text

@@ -702,6 +702,20 @@ class CliTest(unittest.TestCase):
             self.assertEqual(onnx.load(onnx_path).opset_import[0].version, 14)
 
 
+    def test_half_precision_model_gets_a_hint(self):
+        """torch on the CPU has no float16 kernel for most ops: the error was torch's alone."""
+        user = ("import torch, torch.nn as nn\n"
+                "def half():\n"
+                "    return nn.Sequential(nn.Linear(8, 8), nn.LayerNorm(8)).half().eval(), "
+                "[torch.randn(1, 8).half()]\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "halfmodels.py"), "w") as f:
+                f.write(user)
+            p = self.run_cli("torch", "halfmodels:half", cwd=tmp)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn("not implemented for 'Half'", p.stderr)
+            self.assertIn("import the model in float32 (model.float(), float32 example inputs)", p.stderr)
+
     @support.needs_onnx
     def test_onnx_route_keeps_equal_weights_apart_and_says_where_the_trace_branched(self):
         """torch.onnx.export merges initializers of equal values: an untrained nn.TransformerEncoder's
