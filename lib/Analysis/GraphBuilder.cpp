@@ -167,7 +167,25 @@ private:
   void addScalarSources(ValueRange values, SmallVectorImpl<Value> &out) const;
   LogicalResult checkStaticShapes(Operation *op);
   void remarkElementCounting(Operation *op, ShapedType type);
-  void remarkSubByteElements(Operation *op, Type elementType);
+  /// A remark at `op` naming `what` ("egrl: [tensors with encoding ]WHAT"
+  /// and what `explain` adds), once per `what` in a walk.
+  template <typename Printable, typename Explain>
+  void remarkOnce(Operation *op, StringRef prefix, Printable what,
+                  Explain explain) {
+    if (!options.remarkUnknownOps)
+      return;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << what;
+    if (!remarked.insert(prefix.str() + " " + text).second)
+      return;
+    InFlightDiagnostic remark = emitRemark(op->getLoc());
+    remark << "egrl: "
+           << (prefix.empty() ? std::string()
+                              : "tensors with " + prefix.str() + " ")
+           << text;
+    explain(remark);
+  }
   LogicalResult checkStraightLine(Operation *op);
   void visitCompute(Operation *op, ArrayRef<Value> dataOperands,
                     const llvm::SetVector<Value> &captured);
@@ -246,45 +264,27 @@ LogicalResult GraphWalker::checkStaticShapes(Operation *op) {
 /// every element is counted, as if dense.
 void GraphWalker::remarkElementCounting(Operation *op, ShapedType type) {
   if (auto tensor = dyn_cast<RankedTensorType>(type);
-      tensor && tensor.getEncoding() && options.remarkUnknownOps) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << tensor.getEncoding();
-    if (remarked.insert("encoding " + text).second)
-      emitRemark(op->getLoc())
-          << "egrl: tensors with encoding " << text
-          << " are counted as dense (every element of the shape, its bytes "
-             "and its MACs): the graph does not know what the encoding "
-             "stores";
-  }
-  remarkSubByteElements(op, type.getElementType());
+      tensor && tensor.getEncoding())
+    remarkOnce(op, "encoding", tensor.getEncoding(), [](auto &remark) {
+      remark << " are counted as dense (every element of the shape, its "
+                "bytes and its MACs): the graph does not know what the "
+                "encoding stores";
+    });
   Type element = type.getElementType();
-  if (egrl::detail::elementBytesGuessed(element) && options.remarkUnknownOps) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << element;
-    if (remarked.insert("guessed " + text).second)
-      emitRemark(op->getLoc())
-          << "egrl: " << text
-          << " elements have no size the graph knows and are counted as 4 "
-             "bytes each; a target's element_bytes sizes every element "
-             "instead";
-  }
-}
-
-void GraphWalker::remarkSubByteElements(Operation *op, Type elementType) {
-  if (!elementType.isIntOrFloat() || elementType.isInteger(1) ||
-      elementType.getIntOrFloatBitWidth() >= 8 || !options.remarkUnknownOps)
-    return;
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << elementType;
-  if (remarked.insert("bits " + text).second)
-    emitRemark(op->getLoc())
-        << "egrl: " << text << " elements are counted as one byte each (the "
-        << "graph's sizes are whole bytes per element), so tensors of them "
-        << "count more bytes than a chip that packs them holds (i4: twice); "
-           "a target's element_bytes sizes every element instead";
+  if (element.isIntOrFloat() && !element.isInteger(1) &&
+      element.getIntOrFloatBitWidth() < 8)
+    remarkOnce(op, "", element, [](auto &remark) {
+      remark << " elements are counted as one byte each (the graph's sizes "
+                "are whole bytes per element), so tensors of them count more "
+                "bytes than a chip that packs them holds (i4: twice); a "
+                "target's element_bytes sizes every element instead";
+    });
+  if (egrl::detail::elementBytesGuessed(element))
+    remarkOnce(op, "", element, [](auto &remark) {
+      remark << " elements have no size the graph knows and are counted as 4 "
+                "bytes each; a target's element_bytes sizes every element "
+                "instead";
+    });
 }
 
 /// What to do about an op with regions the graph cannot see into.
