@@ -117,6 +117,8 @@ TEST(Native, SpillsWeightsToTheSharedCache) {
                                 R"(, "sim": {"fabric_level": "llc"})", 1},
                             // No fabric named: the level above the store.
                             {"", 2},
+                            // Never the fastest level, the working set's.
+                            {R"(, "sim": {"fabric_level": "sram"})", 2},
                             {R"(, "sim": {"fabric_level": null})", 2}}) {
     Target chip = chipWith(sim);
     Problem problem(graph, chip);

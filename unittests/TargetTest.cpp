@@ -133,7 +133,10 @@ TEST(Target, NamesPrintOnOneLineAndApart) {
                                  "not empty or blank"),
               std::string::npos)
         << name << ": " << renamed(name);
-  EXPECT_NE(renamed("\"s\u2028m\"").find("U+2028"), std::string::npos);
+  EXPECT_NE(renamed("\"s\u2028m\"").find("U+2028 (a line break?)"),
+            std::string::npos);
+  EXPECT_NE(renamed("\"s\u061cm\"").find("the bidirectional control U+061C"),
+            std::string::npos);
   EXPECT_NE(renamed("\"\u00a0\"").find("which is blank"), std::string::npos);
   EXPECT_NE(renamed("\"sram \"").find("a space at its start or end"),
             std::string::npos);

@@ -420,13 +420,15 @@ OpCost costOf(Operation *op) {
   }
   // One element per iteration of its straight-line body (the builder
   // refuses loops and calls in it): what the body computes, beside reading
-  // elements and computing their indices, which a gather or a reverse does.
+  // elements and computing and checking their indices, which a gather or a
+  // reverse does.
   if (auto generate = dyn_cast<tensor::GenerateOp>(op)) {
+    auto isIndex = [](Type type) { return type.isIndex(); };
     int64_t computing = 0;
     for (Operation &inner : generate.getBody().front().without_terminator())
       if (!isa<tensor::ExtractOp, arith::ConstantOp>(inner) &&
-          llvm::none_of(inner.getResultTypes(),
-                        [](Type type) { return type.isIndex(); }))
+          llvm::none_of(inner.getResultTypes(), isIndex) &&
+          !llvm::all_of(inner.getOperandTypes(), isIndex))
         ++computing;
     cost.vectorOps =
         saturatingProduct({elementsOf(generate.getResult()), computing});

@@ -43,7 +43,7 @@
 // 1.411 ms; optimum 1.402 ms); the ResNets and MobileNetV2 reach the
 // optimum with either.
 //
-// The native placement (weights in the slowest on-chip level, activations
+// The native placement (weights in the shared cache, activations
 // first-fit from the fastest) is a candidate too, and the best candidate on
 // the model is kept. Every reserve lets the DP take part of the fastest
 // level for weights, which displaces activations; on activation-heavy

@@ -6,7 +6,8 @@
 // allocates first-fit in program order. That is exactly: ask for outputs in
 // the fastest level and weights in the shared cache, then rectify. The
 // shared cache is the chip's fabric level (`sim.fabric_level`, the LLC on
-// NNP-I, by default the level above the backing store): on a chip with HBM
+// NNP-I, by default the level above the backing store; never the fastest
+// level, which stays the working set's): on a chip with HBM
 // between the LLC and DRAM, the level above the backing store is HBM, off
 // chip, and every weight would start there.
 //
@@ -27,7 +28,7 @@ Placement egrl::nativePlacement(const Problem &problem) {
   llvm::Expected<SimConfig> sim = SimConfig::fromTarget(problem.target());
   if (!sim)
     llvm::consumeError(sim.takeError());
-  else if (sim->fabricLevel >= 0 && unsigned(sim->fabricLevel) < slowest)
+  else if (sim->fabricLevel >= 1 && unsigned(sim->fabricLevel) < slowest)
     weightLevel = unsigned(sim->fabricLevel);
   Placement placement(problem.numNodes(), slowest);
   for (NodePlacement &np : placement.nodes) {

@@ -204,11 +204,15 @@ egrl::unknownField(const json &object,
   return std::nullopt;
 }
 
-/// A character that breaks or reorders the line a name is printed on.
+/// A character that breaks the line a name is printed on.
 static bool breaksTheLine(uint32_t c) {
-  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
-         c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
-         (c >= 0x2066 && c <= 0x2069);
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
+}
+
+/// A bidirectional control, which reorders the line a name is printed on.
+static bool reordersTheLine(uint32_t c) {
+  return c == 0x061c || c == 0x200e || c == 0x200f ||
+         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 /// A space of any script, zero-width ones and the byte-order mark included.
@@ -235,6 +239,9 @@ std::string egrl::nameProblem(llvm::StringRef text, bool trimmed) {
     return llvm::formatv("holds the control character U+{0:X-4} (a line "
                          "break?)",
                          *bad)
+        .str();
+  if (auto bad = llvm::find_if(chars, reordersTheLine); bad != chars.end())
+    return llvm::formatv("holds the bidirectional control U+{0:X-4}", *bad)
         .str();
   if (trimmed && llvm::all_of(chars, isSpace))
     return "is blank";

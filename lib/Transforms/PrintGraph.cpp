@@ -164,7 +164,9 @@ struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
       return signalPassFailure();
     }
     if (output == "-")
-      if (std::string holder = claimStdout("graph", /*once=*/false);
+      // The JSON graph is one document, alone on stdout; the text graph of
+      // several modules may follow itself, and the IR (-o -).
+      if (std::string holder = claimStdout("graph", /*once=*/json);
           !holder.empty()) {
         emitError(noLoc) << "egrl-print-graph: stdout already holds "
                          << holder << "; give the graph a file (output=FILE)";

@@ -145,13 +145,15 @@ def _loaded(*names):
 
 @contextlib.contextmanager
 def _distinct_values(module):
-    """Gives each float parameter and buffer values no other has, and restores them: seeded random values
-    in [0.5, 1.5) (positive, as a BatchNorm variance must be), and a first element no other tensor has.
-    The export folds slices of weights (nn.MultiheadAttention's K/V bias out of in_proj_bias) into
-    initializers of their own: with only the first element made distinct, two layers' zero K/V biases
-    were one weight."""
+    """Gives each float parameter and buffer values no other has, and restores them. A parameter gets
+    seeded random values in [0.5, 1.5): the export folds slices of weights (nn.MultiheadAttention's K/V
+    bias out of in_proj_bias) into initializers of their own, and with only the first element made
+    distinct two layers' zero K/V biases were one weight. A buffer, which code may read to branch or to
+    size a tensor, keeps its values but for its first element; every tensor's first element is one no
+    other has. Restored in reverse, so tensors that share storage end as they began."""
     import torch
 
+    parameters = {id(p) for p in module.parameters()}
     saved, seen = [], set()
     values = torch.Generator().manual_seed(0)
     try:
@@ -160,14 +162,21 @@ def _distinct_values(module):
                 if not t.is_floating_point() or t.numel() == 0 or id(t) in seen:
                     continue
                 seen.add(id(t))
-                saved.append((t, t.clone()))
-                t.copy_(torch.rand(t.shape, generator=values, dtype=t.dtype) + 0.5)
-                t[(0,) * t.dim()] = 1000.0 + 0.5 * len(saved)
+                first = (0,) * t.dim()
+                if id(t) in parameters:
+                    saved.append((t, None, t.clone()))
+                    t.copy_(torch.rand(t.shape, generator=values, dtype=t.dtype) + 0.5)
+                else:
+                    saved.append((t, first, t[first].clone()))
+                t[first] = 1000.0 + 0.5 * len(saved)
         yield
     finally:
         with torch.no_grad():
-            for t, value in saved:
-                t.copy_(value)
+            for t, first, value in reversed(saved):
+                if first is None:
+                    t.copy_(value)
+                else:
+                    t[first] = value
 
 
 def _module_and_inputs(spec: str, obj):

@@ -1285,7 +1285,7 @@ class _OnnxImporter(QuantizedLowerings):
         for a, st, en, sp in zip(axes, starts, ends, steps):
             if sp == 0:
                 raise self.fail("a slice step of 0 is invalid")
-            picked = range(*slice(int(st), int(en), sp).indices(x.shape[a]))
+            picked = _onnx_slice_range(st, en, sp, x.shape[a])
             if sp < 0:
                 # torch.flip's export: the same elements, read from the axis reversed.
                 reversed_axes.append(a)
@@ -1320,6 +1320,19 @@ def _fold_squeeze(self, node, ins, at):
     return ins[0].reshape(self._squeeze_shape(node, at, ins[0].shape))
 
 
+def _onnx_slice_range(start, end, step, dim) -> range:
+    """The indices ONNX's Slice takes along an axis of `dim`: a negative start or end counts from the end,
+    then both are clamped, to [0, dim] for a positive step, and for a negative one the start to [0, dim - 1]
+    and the end to [-1, dim - 1] (Python's slice clamps a negative step's start to -1: an empty range
+    where ONNX takes element 0)."""
+    start, end = int(start), int(end)
+    start += dim if start < 0 else 0
+    end += dim if end < 0 else 0
+    if step > 0:
+        return range(min(max(start, 0), dim), min(max(end, 0), dim), step)
+    return range(min(max(start, 0), dim - 1), min(max(end, -1), dim - 1), step)
+
+
 def _fold_slice(self, node, ins, at):
     x = ins[0]
     if "starts" in at:  # opsets 1-9: attributes, no steps
@@ -1330,10 +1343,11 @@ def _fold_slice(self, node, ins, at):
         starts, ends = ins[1], ins[2]
         axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
         steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
-    sl = [slice(None)] * x.ndim
     for a, s, e, st in zip(axes, starts, ends, steps):
-        sl[int(a)] = slice(int(s), int(e), int(st))
-    return x[tuple(sl)]
+        if int(st) == 0:
+            raise self.fail("a slice step of 0 is invalid")
+        x = np.take(x, np.array(_onnx_slice_range(s, e, int(st), x.shape[int(a)]), np.int64), axis=int(a))
+    return x
 
 
 def _fold_cast(self, node, ins, at):

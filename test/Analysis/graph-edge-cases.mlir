@@ -317,7 +317,7 @@ func.func @unread_result(%x: tensor<32x32xf32>) -> tensor<32xf32> {
 
 // A tensor.generate computes its body once per element (it was a memory-only
 // node, its compute dropped); reading elements and computing their indices,
-// as a reverse does, is data movement.
+// and checking them, as a bounds-checked reverse does, is data movement.
 // CHECK-LABEL: egrl graph @generated
 // CHECK: n1_generate kind=elementwise ops=1 macs=0 vops=64 weights=0 out=64 host_in=0 in=[0]
 // CHECK: n2_generate kind=data_movement ops=1 macs=0 vops=0 weights=0 out=64 host_in=0 in=[1]
@@ -334,7 +334,9 @@ func.func @generated(%x: tensor<64xf32>) -> tensor<64xf32> {
   %r = tensor.generate {
   ^bb0(%i: index):
     %j = arith.subi %c63, %i : index
-    %v = tensor.extract %g[%j] : tensor<64xf32>
+    %in = arith.cmpi ult, %j, %c63 : index
+    %k = arith.select %in, %j, %c63 : index
+    %v = tensor.extract %g[%k] : tensor<64xf32>
     tensor.yield %v : f32
   } : tensor<64xf32>
   return %r : tensor<64xf32>

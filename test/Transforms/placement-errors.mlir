@@ -290,6 +290,9 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="trace=-" -o - 2>&1 >/dev/null | FileCheck %s --check-prefix=IR-AND-TRACE
 // IR-AND-REPORT: error: egrl-memory-placement: cannot write report '-': stdout already holds the IR (-o -); give the report a file
 // IR-AND-TRACE: error: egrl-memory-placement: cannot write trace '-': stdout already holds the IR (-o -); give the trace a file
+// So is the JSON graph; the text graph reads beside the IR (test/Analysis/print-graph.mlir).
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-print-graph=json=true -o - 2>&1 >/dev/null | FileCheck %s --check-prefix=IR-AND-GRAPH
+// IR-AND-GRAPH: error: egrl-print-graph: stdout already holds the IR (-o -); give the graph a file (output=FILE)
 // Nor can the reports of several modules.
 // RUN: not egrl-opt %S/../Inputs/two-chunks.mlir -split-input-file --egrl-memory-placement=report=- 2>&1 >/dev/null | FileCheck %s --check-prefix=TWO-REPORTS
 // TWO-REPORTS: error: egrl-memory-placement: cannot write report '-': stdout already holds an earlier module's report; give the report a file
