@@ -7,9 +7,9 @@
 // the fastest level and weights in the shared cache, then rectify. The
 // shared cache is the chip's fabric level (`sim.fabric_level`, the LLC on
 // NNP-I, by default the level above the backing store; never the fastest
-// level, which stays the working set's): on a chip with HBM
-// between the LLC and DRAM, the level above the backing store is HBM, off
-// chip, and every weight would start there.
+// level, which stays the working set's): on a chip with HBM between the LLC
+// and DRAM, the level above the backing store is the HBM, off chip, and
+// every weight would start there.
 //
 //===----------------------------------------------------------------------===//
 

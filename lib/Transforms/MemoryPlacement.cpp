@@ -1019,12 +1019,13 @@ struct MemoryPlacementPass
     std::vector<PlacementSummary> summaries;
     std::vector<const Problem *> problems;
     std::vector<const SearchResult *> results;
+    // The options as used, the same for every function.
+    const uint64_t searched = settings.search->searchesAt(settings.searchBudget)
+                                  ? settings.searchBudget
+                                  : 0;
     for (const PlacedFunction &entry : placed) {
       summaries.push_back(entry.summary);
-      summaries.back().budget =
-          settings.search->searchesAt(settings.searchBudget)
-              ? settings.searchBudget
-              : 0;
+      summaries.back().budget = searched;
       summaries.back().repeats = unsigned(repeats);
       problems.push_back(&entry.measured());
       results.push_back(&entry.result);

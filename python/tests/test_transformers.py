@@ -669,6 +669,15 @@ class CliTest(unittest.TestCase):
         return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300,
                               cwd=cwd)
 
+    @staticmethod
+    @contextlib.contextmanager
+    def user_module(name, source):
+        """A temporary directory holding the user's NAME.py, for run_cli(..., cwd=it)."""
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, f"{name}.py"), "w") as f:
+                f.write(source)
+            yield tmp
+
     def test_missing_torch_names_debian_python(self):
         for hide, args in (("torch", ["torch", "tiny_cnn"]), ("onnx", ["onnx", "x.onnx"])):
             with self.subTest(hide):
@@ -708,9 +717,7 @@ class CliTest(unittest.TestCase):
                 "def half():\n"
                 "    return nn.Sequential(nn.Linear(8, 8), nn.LayerNorm(8)).half().eval(), "
                 "[torch.randn(1, 8).half()]\n")
-        with tempfile.TemporaryDirectory() as tmp:
-            with open(os.path.join(tmp, "halfmodels.py"), "w") as f:
-                f.write(user)
+        with self.user_module("halfmodels", user) as tmp:
             p = self.run_cli("torch", "halfmodels:half", cwd=tmp)
             self.assertEqual(p.returncode, 1, p.stderr)
             self.assertIn("not implemented for 'Half'", p.stderr)
@@ -739,9 +746,7 @@ class CliTest(unittest.TestCase):
             "def seq2seq():\n"
             "    m = nn.Transformer(16, 2, 1, 2, 32, batch_first=True)\n"
             "    return m.eval(), [torch.randn(1, 5, 16), torch.randn(1, 3, 16)]\n")
-        with tempfile.TemporaryDirectory() as tmp:
-            with open(os.path.join(tmp, "usermodels.py"), "w") as f:
-                f.write(user)
+        with self.user_module("usermodels", user) as tmp:
             weights = {}
             for route in ("aten", "onnx"):
                 p = self.run_cli("torch", "usermodels:encoder", "--trace", route, cwd=tmp)
