@@ -1272,19 +1272,11 @@ class _OnnxImporter(QuantizedLowerings):
 
     def _slice(self, node, at):
         x = self.tensor(node, 0)
-        if "starts" in at:  # opsets 1-9: attributes, no steps
-            starts, ends, axes, steps = at["starts"], at["ends"], at.get("axes"), None
-        else:
-            starts, ends = self.const(node, 1), self.const(node, 2)
-            axes = self.const(node, 3)
-            steps = self.const(node, 4)
-        axes = list(range(len(starts))) if axes is None else [self._axis(a, x.rank, "axes entry") for a in axes]
-        steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
+        starts, ends, axes, steps = _slice_arguments(at, lambda i: self.const(node, i))
+        axes = [self._axis(a, x.rank, "axes entry") for a in axes]
         offs, sizes, strides = [0] * x.rank, list(x.shape), [1] * x.rank
         reversed_axes = []
         for a, st, en, sp in zip(axes, starts, ends, steps):
-            if sp == 0:
-                raise self.fail("a slice step of 0 is invalid")
             picked = _onnx_slice_range(st, en, sp, x.shape[a])
             if sp < 0:
                 # torch.flip's export: the same elements, read from the axis reversed.
@@ -1320,6 +1312,20 @@ def _fold_squeeze(self, node, ins, at):
     return ins[0].reshape(self._squeeze_shape(node, at, ins[0].shape))
 
 
+def _slice_arguments(at, operand):
+    """Slice's starts, ends, axes and steps: attributes at opsets 1-9 (no steps), inputs 1-4 since, where
+    `operand(i)` is input i's constant value, or None when it is absent."""
+    if "starts" in at:
+        starts, ends, axes, steps = at["starts"], at["ends"], at.get("axes"), None
+    else:
+        starts, ends, axes, steps = operand(1), operand(2), operand(3), operand(4)
+    axes = list(range(len(starts))) if axes is None else [int(a) for a in axes]
+    steps = [1] * len(starts) if steps is None else [int(s) for s in steps]
+    if 0 in steps:
+        raise UnsupportedError("a slice step of 0 is invalid")
+    return starts, ends, axes, steps
+
+
 def _onnx_slice_range(start, end, step, dim) -> range:
     """The indices ONNX's Slice takes along an axis of `dim`: a negative start or end counts from the end,
     then both are clamped, to [0, dim] for a positive step, and for a negative one the start to [0, dim - 1]
@@ -1335,18 +1341,9 @@ def _onnx_slice_range(start, end, step, dim) -> range:
 
 def _fold_slice(self, node, ins, at):
     x = ins[0]
-    if "starts" in at:  # opsets 1-9: attributes, no steps
-        starts, ends = at["starts"], at["ends"]
-        axes = at.get("axes", range(len(starts)))
-        steps = [1] * len(starts)
-    else:
-        starts, ends = ins[1], ins[2]
-        axes = ins[3] if len(ins) > 3 and ins[3] is not None else range(len(starts))
-        steps = ins[4] if len(ins) > 4 and ins[4] is not None else [1] * len(starts)
+    starts, ends, axes, steps = _slice_arguments(at, lambda i: ins[i] if i < len(ins) else None)
     for a, s, e, st in zip(axes, starts, ends, steps):
-        if int(st) == 0:
-            raise self.fail("a slice step of 0 is invalid")
-        x = np.take(x, np.array(_onnx_slice_range(s, e, int(st), x.shape[int(a)]), np.int64), axis=int(a))
+        x = np.take(x, np.array(_onnx_slice_range(s, e, st, x.shape[a]), np.int64), axis=a)
     return x
 
 
