@@ -208,16 +208,6 @@ class _AtenImporter(_FxImporter):
             return
         super()._check(out, rec)
 
-    def _reduce(self, x: Value, dims, keepdim: bool, reduce_fn) -> Value:
-        """A reduction over `dims` (None or []: all), keeping them as size 1 with `keepdim`."""
-        if dims is None or dims == []:
-            dims = list(range(x.rank))
-        dims = [d % x.rank for d in ([dims] if isinstance(dims, int) else dims)]
-        r = reduce_fn(x, dims)
-        if keepdim:
-            r = self.em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
-        return r
-
     def _upsample_scales(self, a, kw, i):
         """The scale factors of an upsample op: the list of its .vec overload (at `i`), or the
         trailing scales_* numbers of its default one; None when not given."""
@@ -284,14 +274,7 @@ class _AtenImporter(_FxImporter):
         ids = self.value(ids)
         if ids.dtype not in ("i64", "i32"):
             raise self.fail(f"indexing with a {ids.dtype} tensor (a mask) is not supported")
-        xt = em.transpose(x, [p] + [i for i in range(x.rank) if i != p]) if p else x
-        rest = list(xt.shape[1:])
-        g = em.embedding(ids, em.reshape(xt, [xt.shape[0], math.prod(rest)]))
-        g = em.reshape(g, list(ids.shape) + rest)
-        if not p:
-            return g
-        k = ids.rank  # ids' dims go where the indexed dim was
-        return em.transpose(g, list(range(k, k + p)) + list(range(k)) + list(range(k + p, g.rank)))
+        return em.take(x, p, ids)
 
     # -- operands ---------------------------------------------------------------
     def _fold(self, t: torch.Tensor):
@@ -453,7 +436,7 @@ class _AtenImporter(_FxImporter):
 
         # element-wise
         binops = {aten.add: "add", aten.sub: "sub", aten.mul: "mul", aten.div: "div", aten.pow: "pow",
-                  aten.maximum: "max", aten.minimum: "min", aten.remainder: "remainder",
+                  aten.maximum: "max", aten.minimum: "min", aten.atan2: "atan2", aten.remainder: "remainder",
                   aten.floor_divide: "floordiv"}
         if op in binops:
             if op is aten.div and kw.get("rounding_mode") == "floor":
@@ -562,6 +545,12 @@ class _AtenImporter(_FxImporter):
                 x = em.cast(x, "i64")
             return self._reduce(x, _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False),
                                 lambda x, dims: em.reduce(x, dims, kind))
+        if op is aten.prod:  # .default(x, dtype=) over everything, .dim_int(x, dim, keepdim, dtype=)
+            return self._prod(V(a[0]), _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False), kw.get("dtype"))
+        if op is aten.logsumexp:
+            return self._reduce(V(a[0]), a[1], _get(a, kw, 2, "keepdim", False), em.logsumexp)
+        if op in (aten.tril, aten.triu):
+            return em.triangle(V(a[0]), _get(a, kw, 1, "diagonal", 0), op is aten.triu)
         if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim
             if any(u.args[1] == 1 and u.users for u in self.node.users):
                 raise self.fail("the indices of a max/min over a dim are not supported (its values are)")
@@ -595,6 +584,14 @@ class _AtenImporter(_FxImporter):
             return self._cumsum(V(a[0]), a[1], _get(a, kw, 2, "dtype"))
         if op is aten.embedding:
             return em.embedding(V(a[1]), V(a[0]))
+        if op in (aten._embedding_bag, aten._embedding_bag_forward_only):
+            # (weight, indices, offsets, scale_grad_by_freq, mode, sparse, per_sample_weights,
+            # include_last_offset, padding_idx: -1 for none) -> (output, and three for the backward)
+            padding_idx = _get(a, kw, 8, "padding_idx", -1)
+            y = self._embedding_bag(V(a[1]), V(a[0]), a[2], _get(a, kw, 4, "mode", 0),
+                                    _get(a, kw, 6, "per_sample_weights"), _get(a, kw, 7, "include_last_offset", False),
+                                    None if padding_idx < 0 else padding_idx)
+            return (y, None, None, None)
         if op is aten.gather:  # (x, dim, index, sparse_grad)
             x = V(a[0])
             return em.gather(x, a[1] % max(x.rank, 1), V(a[2]))
@@ -621,6 +618,8 @@ class _AtenImporter(_FxImporter):
             return x
         if op is aten.index:
             return self._index(V(a[0]), list(a[1]))
+        if op is aten.index_select:
+            return em.take(V(a[0]), a[1], V(a[2]))
         if op is aten.roll:
             x = V(a[0])
             shifts, dims = a[1], _get(a, kw, 2, "dims", [])

@@ -450,7 +450,7 @@ class Emitter:
 
     # -- element-wise helpers ----------------------------------------------
     def binary(self, op: str, a, b) -> Value:
-        """add/sub/mul/div/pow/max/min with broadcasting (f32); add/sub/mul/max/min of i64 tensors and
+        """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min of i64 tensors and
         integers (position ids, offsets) too."""
         if _integer_operands(a, b):
             if op not in _I64_BINARY:
@@ -475,7 +475,7 @@ class Emitter:
             arith = _I64_BINARY[op]
             return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : i64"), "i64", "i64")
         arith = {"add": "arith.addf", "sub": "arith.subf", "mul": "arith.mulf", "div": "arith.divf",
-                 "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf"}.get(op)
+                 "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf", "atan2": "math.atan2"}.get(op)
         if arith is None:
             raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
         if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
@@ -1706,6 +1706,44 @@ class Emitter:
         return self._with_reduced(e, dim, self.reduce(e, [dim], "sum"),
                                   lambda b, v, s: b.op(f"arith.divf {v}, {s} : f32"))
 
+    def logsumexp(self, x: Value, dims: Sequence[int]) -> Value:
+        """log(sum(exp(x - m))) + m over `dims` (dropped), m the maximum: torch's stable form, an
+        infinite m taken as 0 (so a row of -inf gives -inf, not NaN). Over no dims each element
+        is its own (ONNX's noop_with_empty_axes)."""
+        if x.dtype != "f32":
+            raise UnsupportedError(f"logsumexp of {x.dtype} tensors is not supported (f32 only)")
+        dims = sorted(int(d) % x.rank for d in dims)
+        m = self.reduce(x, dims, "max") if dims else x
+        inf, zero = self.scalar(float("inf")), self.scalar(0.0)
+
+        def finite(b, n):
+            is_inf = b.op(f"arith.cmpf oeq, {b.op(f'math.absf {n[0]} : f32')}, {inf} : f32")
+            return b.op(f"arith.select {is_inf}, {zero}, {n[0]} : f32")
+
+        shift = self.elementwise([m], finite)
+        kept = self.reshape(shift, tuple(1 if i in dims else d for i, d in enumerate(x.shape)))
+        e = self.elementwise([x, kept], lambda b, n: b.op(
+            f"math.exp {b.op(f'arith.subf {n[0]}, {n[1]} : f32')} : f32"))
+        return self.binary("add", self.unary("log", self.reduce(e, dims, "sum") if dims else e), shift)
+
+    def triangle(self, x: Value, diagonal: int, upper: bool) -> Value:
+        """torch.tril / triu, ONNX Trilu, on the last two dims: element (i, j) kept where
+        j - i <= diagonal (lower) or >= diagonal (upper), else 0; one generic comparing
+        linalg.index values."""
+        if x.rank < 2 or x.dtype not in ("f32", "i64", "i32", "i1"):
+            raise UnsupportedError(f"tril / triu of a {x.dtype} tensor of rank {x.rank} is not supported (rank >= 2)")
+        zero = self.scalar(0.0 if x.dtype == "f32" else 0, x.dtype)
+        k = self.scalar(int(diagonal), "index")
+        pred = "sge" if upper else "sle"
+
+        def body(b: Body) -> str:
+            i, j = (b.op(f"linalg.index {d} : index") for d in (x.rank - 2, x.rank - 1))
+            keep = b.op(f"arith.cmpi {pred}, {b.op(f'arith.subi {j}, {i} : index')}, {k} : index")
+            return b.op(f"arith.select {keep}, {b.args[0]}, {zero} : {x.dtype}")
+
+        dims = [f"d{i}" for i in range(x.rank)]
+        return self.generic([(x, dims)], x.shape, x.dtype, ["parallel"] * x.rank, body)
+
     def log_softmax(self, x: Value, dim: int) -> Value:
         """x - max - log(sum(exp(x - max))): finite where log(softmax) underflows."""
         dim = dim % x.rank
@@ -1777,7 +1815,61 @@ class Emitter:
             j = b.op(f"linalg.index {r} : index")
             return b.op(f"tensor.extract {table.name}[{i}, {j}] : {table.type}")
 
-        return self.generic([(ids, [f"d{i}" for i in range(r)])], out, "f32", ["parallel"] * (r + 1), body)
+        return self.generic([(ids, [f"d{i}" for i in range(r)])], out, table.dtype, ["parallel"] * (r + 1), body)
+
+    def take(self, x: Value, dim: int, ids: Value, wrap_negative: bool = False) -> Value:
+        """x's slices along `dim` picked by integer `ids` of any rank, whose dims replace `dim`
+        (torch.index_select, x[:, ids], ONNX Gather): `dim` moved to the front, the rest flattened
+        into rows, an embedding lookup, then the dims put back."""
+        if ids.dtype not in ("i64", "i32"):
+            raise UnsupportedError(f"indexing with a {ids.dtype} tensor is not supported (integer indices)")
+        dim %= max(x.rank, 1)
+        xt = self.transpose(x, [dim] + [i for i in range(x.rank) if i != dim]) if dim else x
+        rest = list(xt.shape[1:])
+        g = self.embedding(ids, self.reshape(xt, [xt.shape[0], math.prod(rest)]), wrap_negative)
+        g = self.reshape(g, list(ids.shape) + rest)
+        if not dim:
+            return g
+        k = ids.rank  # ids' dims go where the indexed dim was
+        return self.transpose(g, list(range(k, k + dim)) + list(range(k)) + list(range(k + dim, g.rank)))
+
+    def bags(self, rows: Value, starts: Value, ends: Value, kind: str) -> Value:
+        """Bag b of the (N, D) rows is rows [starts[b], ends[b]) reduced by `kind` (sum, mean or max;
+        an empty bag is 0, as torch's embedding_bag gives): one linalg.generic over (b, d, j), j a
+        reduction over all N rows that takes row j where starts[b] <= j < ends[b] (linalg.index
+        compared, as cumsum's); the mean divides by max(count, 1)."""
+        if rows.rank != 2 or rows.dtype != "f32" or kind not in ("sum", "mean", "max"):
+            raise UnsupportedError(f"bags of {rows.dtype} rows of shape {list(rows.shape)} by '{kind}' are not "
+                                   "supported (2-D f32 rows; sum, mean or max)")
+        if starts.shape != ends.shape or starts.rank != 1 or {starts.dtype, ends.dtype} - {"i64"}:
+            raise UnsupportedError(f"bag bounds of shapes {list(starts.shape)} and {list(ends.shape)} (1-D i64)")
+        out = (starts.shape[0], rows.shape[1])
+        neutral = self.scalar(float("-inf") if kind == "max" else 0.0)
+        op = "arith.maximumf" if kind == "max" else "arith.addf"
+
+        def body(b: Body) -> str:
+            j = b.op(f"arith.index_cast {b.op('linalg.index 2 : index')} : index to i64")
+            inside = b.op(f"arith.andi {b.op(f'arith.cmpi sge, {j}, {b.args[1]} : i64')}, "
+                          f"{b.op(f'arith.cmpi slt, {j}, {b.args[2]} : i64')} : i1")
+            return b.op(f"{op} {b.args[3]}, {b.op(f'arith.select {inside}, {b.args[0]}, {neutral} : f32')} : f32")
+
+        r = self.generic([(rows, ["d2", "d1"]), (starts, ["d0"]), (ends, ["d0"])], out, "f32",
+                         ["parallel", "parallel", "reduction"], body,
+                         init=self.fill(out, float("-inf") if kind == "max" else 0.0), out_dims=["d0", "d1"])
+        if kind == "sum":
+            return r
+        one, zero = self.scalar(1, "i64"), self.scalar(0.0)
+
+        def finish(b: Body) -> str:
+            count = b.op(f"arith.subi {b.args[2]}, {b.args[1]} : i64")
+            if kind == "max":  # an empty bag is 0, not -inf
+                empty = b.op(f"arith.cmpi sle, {count}, {b.op('arith.constant 0 : i64')} : i64")
+                return b.op(f"arith.select {empty}, {zero}, {b.args[0]} : f32")
+            count = b.op(f"arith.sitofp {b.op(f'arith.maxsi {count}, {one} : i64')} : i64 to f32")
+            return b.op(f"arith.divf {b.args[0]}, {count} : f32")
+
+        return self.generic([(r, ["d0", "d1"]), (starts, ["d0"]), (ends, ["d0"])], out, "f32",
+                            ["parallel", "parallel"], finish)
 
     def gather(self, x: Value, dim: int, index: Value, wrap_negative: bool = False) -> Value:
         """torch.gather / ONNX GatherElements: out[i...] = x[i...] with dim `dim` replaced by

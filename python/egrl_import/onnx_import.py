@@ -640,6 +640,11 @@ class _OnnxImporter(QuantizedLowerings):
             return em.layer_norm(x, x.rank - axis, params[0], params[1], at.get("epsilon", 1e-5))
         if op == "Gather":
             return self._gather(node, at)
+        if op == "Trilu":
+            k = self.const(node, 1) if len(node.input) > 1 and node.input[1] else np.zeros(1, np.int64)
+            if k.size != 1:
+                raise self.fail(f"k must be one value, got shape {list(k.shape)}")
+            return em.triangle(self.tensor(node, 0), int(k.reshape(-1)[0]), bool(at.get("upper", 1)))
         if op == "GatherElements":
             x, index = self.tensor(node, 0), self.tensor(node, 1)
             return em.gather(x, self._axis(at.get("axis", 0), x.rank), index, wrap_negative=True)
@@ -720,34 +725,20 @@ class _OnnxImporter(QuantizedLowerings):
         axes = self._reduction_axes(node, at, x.rank)
         kind = {"ReduceSum": "sum", "ReduceMean": "mean", "ReduceMax": "max", "ReduceMin": "min",
                 "ReduceProd": "prod"}.get(op, "sum")
-        shift = None
         if op == "ReduceL1":
             x = em.unary("abs", x)
         elif op in ("ReduceL2", "ReduceSumSquare"):
             x = em.binary("mul", x, x)
-        elif op == "ReduceLogSumExp":
-            if x.dtype != "f32":
-                raise self.fail(f"ReduceLogSumExp of {x.dtype} tensors is not supported (f32 only)")
-            m = em.reduce(x, axes, "max") if axes else x
-            inf, zero = em.scalar(float("inf")), em.scalar(0.0)
-
-            def finite(b, n):
-                is_inf = b.op(f"arith.cmpf oeq, {b.op(f'math.absf {n[0]} : f32')}, {inf} : f32")
-                return b.op(f"arith.select {is_inf}, {zero}, {n[0]} : f32")
-
-            shift = em.elementwise([m], finite)
-            kept = em.reshape(shift, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
-            x = em.elementwise([x, kept], lambda b, n: b.op(
-                f"math.exp {b.op(f'arith.subf {n[0]}, {n[1]} : f32')} : f32"))
         if kind == "mean" and x.dtype != "f32":
             raise self.fail(f"ReduceMean of {x.dtype} tensors is not supported (f32 only)")
-        r = em.reduce(x, axes, kind) if axes else x
+        if op == "ReduceLogSumExp":
+            r = em.logsumexp(x, axes)
+        else:
+            r = em.reduce(x, axes, kind) if axes else x
         if op == "ReduceL2":
             r = em.unary("sqrt", r)
-        elif op in ("ReduceLogSum", "ReduceLogSumExp"):
+        elif op == "ReduceLogSum":
             r = em.unary("log", r)
-            if shift is not None:
-                r = em.binary("add", r, shift)
         if at.get("keepdims", 1) and axes:
             r = em.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
         return r
@@ -1221,7 +1212,8 @@ class _OnnxImporter(QuantizedLowerings):
         return y
 
     def _gather(self, node, at):
-        """Constant scalar / contiguous indices -> extract_slice; else embedding."""
+        """Constant scalar / contiguous indices -> extract_slice; else rows gathered as an embedding
+        is (Emitter.take: on 2-D data along axis 0, the embedding itself)."""
         data, idx = self.get(node, 0), self.get(node, 1)
         axis = at.get("axis", 0)
         x = self.value(data)
@@ -1235,10 +1227,7 @@ class _OnnxImporter(QuantizedLowerings):
                 offs, sizes = [0] * x.rank, list(x.shape)
                 offs[axis], sizes[axis] = flat[0], len(flat)
                 return self.em.extract_slice(x, offs, sizes, [1] * x.rank, [axis] if idx.ndim == 0 else [])
-        if axis != 0 or x.rank != 2:
-            raise self.fail("Gather is only supported as an embedding lookup (2-D data, axis 0) "
-                            "or with a scalar / contiguous constant index")
-        return self.em.embedding(self.value(idx), x, wrap_negative=True)
+        return self.em.take(x, axis, self.value(idx), wrap_negative=True)
 
     def _split(self, node, at):
         x = self.get(node, 0)

@@ -581,6 +581,42 @@ class _FxImporter:
             x = self.em.cast(x, "i64")
         return self.em.cumsum(x, dim)
 
+    def _embedding_bag(self, ids: Value, table: Value, offsets, mode, weights=None, include_last_offset=False,
+                       padding_idx=None) -> Value:
+        """nn.EmbeddingBag / F.embedding_bag / aten._embedding_bag: the rows an embedding reads,
+        reduced per bag by `mode` (sum, mean, max; ATen's 0, 1, 2), each first scaled by its
+        per-sample weight (sum only, as torch allows). A 2-D input, or offsets that cut the ids
+        into equal bags (ATen's form of one), is bags of one length: the rows reshaped and reduced;
+        other offsets, run-time or constant, are Emitter.bags."""
+        em = self.em
+        mode = ("sum", "mean", "max")[mode] if isinstance(mode, int) else mode
+        if padding_idx is not None:
+            raise self.fail("embedding_bag with padding_idx is not supported")
+        if ids.rank not in (1, 2) or ids.rank == 2 and offsets is not None:
+            raise self.fail(f"embedding_bag of rank-{ids.rank} indices{' with offsets' if offsets is not None else ''}"
+                            " is not supported (1-D with offsets, or 2-D without)")
+        rows = em.embedding(ids, table)
+        if weights is not None:
+            rows = em.binary("mul", rows, em.reshape(self.value(weights), ids.shape + (1,)))
+        if ids.rank == 1:
+            n = ids.shape[0]
+            if isinstance(offsets, _Const) and not include_last_offset:  # equal bags: ATen's 2-D ids
+                cuts = [int(o) for o in offsets.tensor.reshape(-1)]
+                length = cuts[1] - cuts[0] if len(cuts) > 1 else n
+                if length > 0 and n % length == 0 and cuts == list(range(0, n, length)):
+                    return em.reduce(em.reshape(rows, (len(cuts), length, table.shape[1])), [1], mode)
+            offsets = self.value(offsets)
+            offsets = em.cast(offsets, "i64") if offsets.dtype != "i64" else offsets
+            b = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
+            starts = em.extract_slice(offsets, [0], [b], [1])
+            if include_last_offset:  # the last offset ends the last bag (torch documents it as the ids' count)
+                ends = em.extract_slice(offsets, [1], [b], [1])
+            else:  # the last bag ends with the ids
+                last = em.dense([n], "i64")
+                ends = em.concat([em.extract_slice(offsets, [1], [b - 1], [1]), last], 0) if b > 1 else last
+            return em.bags(rows, starts, ends, mode)
+        return em.reduce(rows, [1], mode)
+
     def _clamp(self, x, lo, hi) -> Value:
         """clamp / clip / clamp_min / clamp_max / hardtanh: number bounds in one generic; a tensor
         bound (run-time or constant, broadcasting as torch does) as element-wise maximum with the
@@ -689,6 +725,12 @@ class _FxImporter:
             if mod.max_norm is not None:
                 raise self.fail("embedding max_norm is not supported")
             return em.embedding(x, self.param(mod, path, "weight"))
+        if isinstance(mod, nn.EmbeddingBag):
+            if mod.max_norm is not None:
+                raise self.fail("embedding_bag max_norm is not supported")
+            w = _arg(a, kw, 2, "per_sample_weights")
+            return self._embedding_bag(x, self.param(mod, path, "weight"), _arg(a, kw, 1, "offsets"), mod.mode, w,
+                                       mod.include_last_offset, mod.padding_idx)
         if isinstance(mod, nn.Softmax):
             return em.softmax(x, mod.dim if mod.dim is not None else -1)
         if isinstance(mod, nn.LogSoftmax):
@@ -1004,6 +1046,12 @@ class _FxImporter:
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
             return em.embedding(self.value(a[0]), self.value(a[1]))
+        if fn is F.embedding_bag:
+            if _arg(a, kw, 3, "max_norm") is not None:
+                raise self.fail("embedding_bag max_norm is not supported")
+            return self._embedding_bag(self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "offsets"),
+                                       _arg(a, kw, 6, "mode", "mean"), _arg(a, kw, 8, "per_sample_weights"),
+                                       _arg(a, kw, 9, "include_last_offset", False), _arg(a, kw, 10, "padding_idx"))
         if fn in (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d):
             return self._adaptive_avg(self.value(a[0]), _arg(a, kw, 1, "output_size"), _pool_dims(fn))
         if fn in (F.adaptive_max_pool1d, F.adaptive_max_pool2d, F.adaptive_max_pool3d):
@@ -1027,6 +1075,18 @@ class _FxImporter:
             return em.depth_to_space(self.value(a[0]), _arg(a, kw, 1, "upscale_factor"))
         if fn is torch.pixel_unshuffle:
             return em.space_to_depth(self.value(a[0]), _arg(a, kw, 1, "downscale_factor"))
+        if fn is torch.logsumexp:
+            return self._reduce(self.value(a[0]), _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False),
+                                self.em.logsumexp)
+        if fn is torch.prod:
+            return self._prod(self.value(a[0]), _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False),
+                              kw.get("dtype"))
+        if fn in (torch.tril, torch.triu):
+            return em.triangle(self.value(a[0]), _arg(a, kw, 1, "diagonal", 0), fn is torch.triu)
+        if fn in (torch.atan2, torch.arctan2):
+            return self._binary("atan2", a, kw)
+        if fn is torch.index_select:
+            return em.take(self.value(a[0]), _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
         if fn is torch.gather:
             x = self.value(a[0])
             return self.em.gather(x, _arg(a, kw, 1, "dim") % max(x.rank, 1), self.value(_arg(a, kw, 2, "index")))
@@ -1065,7 +1125,7 @@ class _FxImporter:
 
     def _method(self, name: str, a, kw):
         em = self.em
-        if name in ("add", "sub", "mul", "div", "pow", "add_", "mul_", "div_", "sub_", "pow_"):
+        if name in ("add", "sub", "mul", "div", "pow", "atan2", "add_", "mul_", "div_", "sub_", "pow_"):
             return self._binary(name.rstrip("_"), a, kw)
         if isinstance(a[0], _Complex):
             return self._complex_method(name, a, kw)
@@ -1083,6 +1143,14 @@ class _FxImporter:
             return self._cumsum(x, _arg(a, kw, 1, "dim"), kw.get("dtype"))
         if name == "gather":
             return em.gather(x, _arg(a, kw, 1, "dim") % max(x.rank, 1), self.value(_arg(a, kw, 2, "index")))
+        if name == "logsumexp":
+            return self._reduce(x, _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False), em.logsumexp)
+        if name == "prod":
+            return self._prod(x, _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False), kw.get("dtype"))
+        if name in ("tril", "triu"):
+            return em.triangle(x, _arg(a, kw, 1, "diagonal", 0), name == "triu")
+        if name == "index_select":
+            return em.take(x, _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
         if name in ("view", "reshape"):
             shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
             return self._reshape(x, shape or kw.get("shape"))
@@ -1203,14 +1271,26 @@ class _FxImporter:
             off += n
         return tuple(outs)
 
-    def _mean(self, x: Value, dims, keepdim: bool) -> Value:
-        if dims is None:
+    def _reduce(self, x: Value, dims, keepdim: bool, reduce_fn) -> Value:
+        """A reduction over `dims` (None or []: all), keeping them as size 1 with `keepdim`."""
+        if dims is None or dims == []:
             dims = list(range(x.rank))
         dims = [d % x.rank for d in ([dims] if isinstance(dims, int) else dims)]
-        r = self.em.reduce(x, dims, "mean")
+        r = reduce_fn(x, dims)
         if keepdim:
             r = self.em.reshape(r, tuple(1 if i in dims else s for i, s in enumerate(x.shape)))
         return r
+
+    def _mean(self, x: Value, dims, keepdim: bool) -> Value:
+        return self._reduce(x, dims, keepdim, lambda x, dims: self.em.reduce(x, dims, "mean"))
+
+    def _prod(self, x: Value, dims=None, keepdim: bool = False, dtype=None) -> Value:
+        """torch.prod over a dim or the whole tensor: integers and booleans multiply as int64, as torch's do."""
+        if dtype is not None:
+            x = self._cast(x, dtype)
+        elif x.dtype in ("i1", "i32"):
+            x = self.em.cast(x, "i64")
+        return self._reduce(x, dims, keepdim, lambda x, dims: self.em.reduce(x, dims, "prod"))
 
     def _getitem(self, base, idx):
         if isinstance(base, (tuple, list)):

@@ -389,6 +389,31 @@ class OnnxExportTest(unittest.TestCase):
                 support.mlir_opt(self, r.text)
                 support.run_numeric(self, r.text, [inp[0].numpy()], ref)
 
+    def test_index_select_and_run_time_trilu(self):
+        """torch's exports (opsets 14 and 17) of index_select by run-time and constant indices (Gather
+        along any axis), logsumexp, prod, and tril / triu of a run-time tensor (Trilu, from opset 14)
+        equal torch."""
+        from test_torch_import import IndexSelects
+
+        class Triangles(nn.Module):
+            def forward(self, x, ids):
+                y = x.index_select(2, ids % 3) * 2
+                return (torch.tril(y), y.triu(1), torch.triu(y, diagonal=-1), torch.logsumexp(y, 1),
+                        y.prod(1), IndexSelects()(x, ids)[0])
+
+        torch.manual_seed(0)
+        inp = [torch.randn(2, 5, 3), torch.tensor([2, 0, 1, 1])]
+        with torch.no_grad():
+            ref = [t.numpy() for t in Triangles()(*inp)]
+        for opset in (14, 17):
+            with self.subTest(opset=opset):
+                om = self.export(Triangles(), inp, opset=opset)
+                self.assertTrue({"Gather", "Trilu", "ReduceLogSumExp", "ReduceProd"}
+                                <= {n.op_type for n in om.graph.node})
+                r = import_onnx(om, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [t.numpy() for t in inp], ref)
+
     def test_padding_mask_casts_and_integer_comparisons(self):
         """A padding-mask text model as torch exports it (opset 17): ids != 0 and ids > 3 against integer
         constants (Equal + Not, Greater), runtime Casts bool -> i64 / f32 / i32 and i32 -> f32, position ids
@@ -1277,6 +1302,26 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         r = import_onnx(m, inline_weights=True)
         ids = np.array([-1, -5, 2], np.int64)
         support.run_numeric(self, r.text, [ids], [table[ids]])
+
+    def test_gather_along_any_axis_and_trilu_against_numpy(self):
+        # Gather along axis 1 by 2-D run-time indices (negative ones counting from the end) and by
+        # constant ones that are not contiguous; Trilu of a run-time tensor, lower and upper, with
+        # and without k, against numpy.
+        rng = np.random.default_rng(5)
+        x = rng.standard_normal((2, 4, 3)).astype(np.float32)
+        ids = np.array([[-1, 0], [2, -4]], np.int64)
+        nodes = [helper.make_node("Gather", ["x", "ids"], ["g"], axis=1),
+                 helper.make_node("Gather", ["x", "pick"], ["c"], axis=-1),
+                 helper.make_node("Trilu", ["x", "k"], ["lo"], upper=0),
+                 helper.make_node("Trilu", ["x"], ["up"])]
+        m = _graph_model(nodes, [_vi("x", [2, 4, 3]), _vi("ids", [2, 2], TensorProto.INT64)],
+                         [_vi(n, None) for n in ("g", "c", "lo", "up")],
+                         [numpy_helper.from_array(np.array([2, 0, 2], np.int64), "pick"),
+                          numpy_helper.from_array(np.array(-1, np.int64), "k")], opset=14)
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x, ids], [np.take(x, ids, axis=1), x[..., [2, 0, 2]], np.tril(x, -1),
+                                                      np.triu(x)])
 
     def test_resize_scales_may_be_an_initializer(self):
         # onnx-simplifier turns Resize's Constant scales into an initializer:

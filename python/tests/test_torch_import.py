@@ -290,6 +290,46 @@ if support.HAVE_TORCH:
         def forward(self, x, idx):
             return x.gather(-1, x.argmax(-1, keepdim=True)) + torch.gather(x, 1, idx)
 
+    class IndexSelects(nn.Module):
+        """index_select (function and method) by run-time indices along a middle and the last dim,
+        and by a constant index along the first."""
+        def forward(self, x, ids):
+            return (torch.index_select(x, 1, ids) * 2, x.index_select(-1, ids[1:3]),
+                    x.index_select(0, torch.tensor([1, 0, 1])))
+
+    class Bags(nn.Module):
+        """nn.EmbeddingBag in modes sum, mean and max on 1-D ids with run-time offsets (an empty bag
+        among them), constant offsets of unequal bags, include_last_offset, and 2-D ids (one bag per
+        row); F.embedding_bag with per-sample weights."""
+        def __init__(self):
+            super().__init__()
+            self.sum, self.mean = nn.EmbeddingBag(10, 4, mode="sum"), nn.EmbeddingBag(10, 4)
+            self.max = nn.EmbeddingBag(10, 4, mode="max")
+            self.last = nn.EmbeddingBag(10, 4, include_last_offset=True)
+            self.table = nn.Parameter(torch.randn(10, 4))
+
+        def forward(self, ids, offsets, rows, weights):
+            return (self.sum(ids, offsets) + self.mean(ids, offsets) + self.max(ids, offsets),
+                    self.sum(rows) + self.mean(rows) + self.max(rows),
+                    self.last(ids, torch.cat([offsets, torch.tensor([8])])),
+                    F.embedding_bag(ids, self.table, offsets, mode="sum", per_sample_weights=weights),
+                    self.sum(rows, per_sample_weights=weights.view(2, 4)[:, :3]),
+                    self.mean(ids, torch.tensor([0, 3, 6])))
+
+    class Reductions(nn.Module):
+        """logsumexp, prod (over dims and whole; of integers too), tril / triu with diagonals on
+        run-time tensors, and atan2, as functions and methods."""
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(6, 6)
+
+        def forward(self, x, ids):
+            y = self.fc(x)
+            return (torch.logsumexp(y, 1), y.logsumexp(-1, keepdim=True), torch.logsumexp(y * 50, (1, 2)),
+                    torch.prod(y, 1), y.prod(), y.prod(2, keepdim=True), ids.prod(1), torch.prod(ids),
+                    torch.tril(y), y.triu(1), torch.triu(y, diagonal=-1), y.tril(-2), torch.tril(ids, 1),
+                    torch.atan2(y, x), y.atan2(x * -1.0))
+
     class EdgePadding(nn.Module):
         """Reflect and replicate padding: modules and F.pad."""
         def __init__(self):
@@ -995,6 +1035,76 @@ class OpTranslationTest(unittest.TestCase):
                 return torch.take_along_dim(x, idx, 1)
 
         self.check(TakeAlongDim(), [x, idx], trace="aten")
+
+    def test_index_select(self):
+        """torch.index_select / .index_select by run-time and constant indices on both routes equal
+        torch: rows read as an embedding's are (tensor.extract), the indexed dim moved to the front
+        and back."""
+        x, ids = torch.randn(2, 5, 3), torch.tensor([2, 0, 1, 1])
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(IndexSelects(), [x, ids], trace=trace, expect=["tensor.extract"])
+                self.assertEqual(r.route, trace)
+
+    def test_embedding_bag(self):
+        """nn.EmbeddingBag and F.embedding_bag on both routes equal torch, with weights = parameters:
+        bags of one length (2-D ids, or ATen's equal constant offsets) as an embedding reshaped and
+        reduced, other offsets as one generic over (bag, dim, id) taking the ids between a bag's
+        offsets; an empty bag is 0. padding_idx and max_norm are one-line errors naming the node."""
+        torch.manual_seed(0)
+        inputs = [torch.tensor([1, 2, 4, 5, 4, 3, 2, 9]), torch.tensor([0, 2, 2, 5]),
+                  torch.tensor([[1, 2, 3], [4, 5, 6]]), torch.randn(8)]
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Bags(), inputs, trace=trace, expect=['iterator_types = ["parallel", "parallel", '
+                                                                    '"reduction"]'])
+                self.assertEqual(r.route, trace)
+                self.assertEqual(r.resource_elements, 5 * 40)
+
+        class Padded(nn.Module):
+            def __init__(self, **kw):
+                super().__init__()
+                self.bag = nn.EmbeddingBag(10, 4, **kw)
+
+            def forward(self, ids):
+                return self.bag(ids)
+
+        ids = torch.tensor([[1, 0, 3]])
+        for kw, trace, message in (
+                (dict(padding_idx=0), "fx", "fx node 'bag' (call_module bag (EmbeddingBag)): embedding_bag with "
+                                            "padding_idx is not supported"),
+                (dict(padding_idx=0), "aten", "aten node '_embedding_bag' (call_function aten._embedding_bag.default) "
+                                              "in module 'bag' (EmbeddingBag): embedding_bag with padding_idx is not "
+                                              "supported"),
+                (dict(max_norm=1.0), "fx", "fx node 'bag' (call_module bag (EmbeddingBag)): embedding_bag max_norm "
+                                           "is not supported"),
+                # ATen renormalises the table in place first: refused as such a write is.
+                (dict(max_norm=1.0), "aten", "aten node 'embedding_renorm_' (call_function "
+                                             "aten.embedding_renorm_.default) in module 'bag' (EmbeddingBag): an "
+                                             "in-place op on a view")):
+            with self.subTest(trace=trace, **kw):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(Padded(**kw), ids, trace=trace)
+                self.assertTrue(str(cm.exception).startswith(message), str(cm.exception))
+                self.assertNotIn("\n", str(cm.exception))
+
+    def test_logsumexp_prod_tril_triu_and_atan2(self):
+        """logsumexp (max + log(sum(exp(x - max))): finite on x * 50), prod over dims and whole (i64
+        too), tril / triu of run-time tensors with diagonals (one generic comparing linalg.index
+        values) and atan2 (math.atan2) on both routes equal torch."""
+        torch.manual_seed(0)
+        x, ids = torch.randn(2, 5, 6), torch.tensor([[1, 2, 3], [4, -5, 6]])
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Reductions(), [x, ids], trace=trace, expect=["math.atan2", "arith.muli"])
+                self.assertEqual(r.route, trace)
+                self.assertEqual(r.text.count("linalg.index"), 2 * 5)
+
+        class BooleanProd(nn.Module):  # booleans multiply as int64, as torch's do
+            def forward(self, ids):
+                return (ids > 2).prod(1), torch.logsumexp(ids.float(), 0)
+
+        self.check(BooleanProd(), [ids], trace="aten")
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
