@@ -200,14 +200,6 @@ class _AtenImporter(_FxImporter):
         return TorchImportResult(text, nparams, self.kept_buffers, len(res),
                                  sum(math.prod(s) for s in res.values()), res)
 
-    def _check(self, out, rec):
-        if isinstance(rec, (tuple, list)) and isinstance(out, (tuple, list)) and len(out) == len(rec):
-            for o, r in zip(out, rec):
-                if o is not None:  # unused extra results (layer-norm mean/rstd, pool indices)
-                    self._check(o, r)
-            return
-        super()._check(out, rec)
-
     def _upsample_scales(self, a, kw, i):
         """The scale factors of an upsample op: the list of its .vec overload (at `i`), or the
         trailing scales_* numbers of its default one; None when not given."""
@@ -549,6 +541,10 @@ class _AtenImporter(_FxImporter):
             return self._prod(V(a[0]), _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False), kw.get("dtype"))
         if op is aten.logsumexp:
             return self._reduce(V(a[0]), a[1], _get(a, kw, 2, "keepdim", False), em.logsumexp)
+        if op is aten.topk:  # (x, k, dim, largest, sorted) -> (values, indices)
+            return self._sort(V(a[0]), _get(a, kw, 2, "dim", -1), a[1], _get(a, kw, 3, "largest", True))
+        if op is aten.sort:  # .default(x, dim, descending), .stable(x, *, stable, dim, descending)
+            return self._sort(V(a[0]), _get(a, kw, 1, "dim", -1), None, _get(a, kw, 2, "descending", False))
         if op in (aten.tril, aten.triu):
             return em.triangle(V(a[0]), _get(a, kw, 1, "diagonal", 0), op is aten.triu)
         if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim

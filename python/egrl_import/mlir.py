@@ -1871,6 +1871,48 @@ class Emitter:
         return self.generic([(r, ["d0", "d1"]), (starts, ["d0"]), (ends, ["d0"])], out, "f32",
                             ["parallel", "parallel"], finish)
 
+    def sort(self, x: Value, dim: int, k: int, descending: bool, values: bool = True, indices: bool = False):
+        """The first `k` of x's elements along `dim` in sorted order (torch.sort, topk, argsort), as
+        (values, i64 indices), each None unless asked for. No sorting network: each element's rank,
+        the elements before it (greater, or smaller ascending; equal ones by position, so ties keep
+        their order, as a stable sort's), counted by one generic with a reduction over `dim`; then
+        output r of a generic reducing over `dim` picks the element of rank r. O(n^2) in the dim's
+        size; NaN compares as unordered (torch sorts it as the largest)."""
+        if x.dtype not in ("f32", "i64") or x.rank == 0 or not 1 <= k <= x.shape[dim % x.rank]:
+            raise UnsupportedError(f"sorting {k} of a {x.dtype} tensor of shape {list(x.shape)} is not supported "
+                                   "(f32 or i64, rank >= 1)")
+        dim, n, dt = dim % x.rank, x.rank, x.dtype
+        all_d = [f"d{i}" for i in range(n)]
+        other = [f"d{n}" if i == dim else f"d{i}" for i in range(n)]
+        kind, order = ("f", ("ogt" if descending else "olt")) if dt == "f32" else ("i", ("sgt" if descending else "slt"))
+        eq = "oeq" if dt == "f32" else "eq"
+
+        def rank(b: Body) -> str:
+            j, i = b.op(f"linalg.index {n} : index"), b.op(f"linalg.index {dim} : index")
+            ahead = b.op(f"arith.cmp{kind} {order}, {b.args[1]}, {b.args[0]} : {dt}")
+            tie = b.op(f"arith.andi {b.op(f'arith.cmp{kind} {eq}, {b.args[1]}, {b.args[0]} : {dt}')}, "
+                       f"{b.op(f'arith.cmpi ult, {j}, {i} : index')} : i1")
+            before = b.op(f"arith.extui {b.op(f'arith.ori {ahead}, {tie} : i1')} : i1 to i64")
+            return b.op(f"arith.addi {b.args[2]}, {before} : i64")
+
+        ranks = self.generic([(x, all_d), (x, other)], x.shape, "i64", ["parallel"] * n + ["reduction"], rank,
+                             init=self.fill(x.shape, 0, "i64"), out_dims=all_d)
+        shape = tuple(k if i == dim else d for i, d in enumerate(x.shape))
+
+        def pick(what: str):
+            def body(b: Body) -> str:
+                r = b.op(f"arith.index_cast {b.op(f'linalg.index {dim} : index')} : index to i64")
+                hit = b.op(f"arith.cmpi eq, {b.args[1]}, {r} : i64")
+                v = b.args[0] if what == "values" else b.op(
+                    f"arith.index_cast {b.op(f'linalg.index {n} : index')} : index to i64")
+                return b.op(f"arith.select {hit}, {v}, {b.args[2]} : {dt if what == 'values' else 'i64'}")
+
+            out_dt = dt if what == "values" else "i64"
+            return self.generic([(x, other), (ranks, other)], shape, out_dt, ["parallel"] * n + ["reduction"], body,
+                                init=self.fill(shape, 0, out_dt), out_dims=all_d)
+
+        return pick("values") if values else None, pick("indices") if indices else None
+
     def gather(self, x: Value, dim: int, index: Value, wrap_negative: bool = False) -> Value:
         """torch.gather / ONNX GatherElements: out[i...] = x[i...] with dim `dim` replaced by
         index[i...]; index may be smaller than x in the other dims. A linalg.generic over the index's

@@ -640,6 +640,15 @@ class _OnnxImporter(QuantizedLowerings):
             return em.layer_norm(x, x.rank - axis, params[0], params[1], at.get("epsilon", 1e-5))
         if op == "Gather":
             return self._gather(node, at)
+        if op == "TopK":  # k an attribute before opset 10, then a one-element input; ties by position
+            x = self.tensor(node, 0)
+            k = np.asarray(at["k"]) if len(node.input) < 2 else self.const(node, 1)
+            if k.size != 1:
+                raise self.fail(f"K must be one value, got shape {list(k.shape)}")
+            used, names = self._used_names(), list(node.output) + [""]
+            values, indices = em.sort(x, self._axis(at.get("axis", -1), x.rank), int(k.reshape(-1)[0]),
+                                      bool(at.get("largest", 1)), names[0] in used, names[1] in used)
+            return (values, indices)[:len(node.output)]
         if op == "Trilu":
             k = self.const(node, 1) if len(node.input) > 1 and node.input[1] else np.zeros(1, np.int64)
             if k.size != 1:

@@ -414,6 +414,26 @@ class OnnxExportTest(unittest.TestCase):
                 support.mlir_opt(self, r.text)
                 support.run_numeric(self, r.text, [t.numpy() for t in inp], ref)
 
+    def test_topk_sort_and_argsort_exports(self):
+        """torch's exports (opsets 11 and 17) of topk, sort and argsort (TopK nodes) equal torch."""
+        class Sorts(nn.Module):
+            def forward(self, x):
+                s = torch.sort(x, dim=1, descending=True)
+                t = x.topk(2, dim=0, largest=False)
+                return torch.topk(x, 3).values, s[0], s[1], x.argsort(-1), t[0], t.indices
+
+        torch.manual_seed(0)
+        inp = [torch.randn(3, 5, 6)]
+        with torch.no_grad():
+            ref = [t.numpy() for t in Sorts()(*inp)]
+        for opset in (11, 17):
+            with self.subTest(opset=opset):
+                om = self.export(Sorts(), inp, opset=opset)
+                self.assertIn("TopK", {n.op_type for n in om.graph.node})
+                r = import_onnx(om, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [inp[0].numpy()], ref)
+
     def test_padding_mask_casts_and_integer_comparisons(self):
         """A padding-mask text model as torch exports it (opset 17): ids != 0 and ids > 3 against integer
         constants (Equal + Not, Greater), runtime Casts bool -> i64 / f32 / i32 and i32 -> f32, position ids
@@ -962,8 +982,7 @@ class OnnxEdgeCaseTest(unittest.TestCase):
     def test_hard_sigmoid_prelu_argmax_and_resize_attributes(self):
         """ONNX-only semantics against numpy: HardSigmoid's alpha and beta, PRelu's slope broadcast
         one way, ArgMax/ArgMin with keepdims=0 and select_last_index on ties, Resize nearest under
-        half_pixel + round_prefer_ceil to sizes, linear asymmetric downsampling by 0.6; TopK stays a
-        one-line error."""
+        half_pixel + round_prefer_ceil to sizes, linear asymmetric downsampling by 0.6."""
         rng = np.random.default_rng(3)
         x = rng.standard_normal((1, 2, 3, 5)).astype(np.float32)
         slope = rng.standard_normal((3, 1)).astype(np.float32)
@@ -999,10 +1018,26 @@ class OnnxEdgeCaseTest(unittest.TestCase):
             np.clip(0.3 * x + 0.4, 0, 1), np.where(x < 0, x * slope, x), x[:, :, near_h][..., near_w],
             (x[..., lo] * (1 - f) + x[..., hi] * f).astype(np.float32), last, np.argmin(ties, axis=1)[:, None]])
 
-        m = _graph_model([helper.make_node("TopK", ["x", "k"], ["v", "i"], name="top")], [_vi("x", [1, 5])],
-                         [_vi("v", None), _vi("i", None, TensorProto.INT64)],
-                         [numpy_helper.from_array(np.array([2], np.int64), "k")])
-        self.assertEqual(self.error(m), "ONNX node 'top' (op type TopK): op type is not supported")
+    def test_topk_against_numpy(self):
+        # TopK's values and indices, largest and smallest, along the last and a middle axis (K an
+        # input from opset 10, an attribute before), equal to numpy's stable sorts; ties come in
+        # index order, as the spec says. An output nothing reads is not computed.
+        x = np.array([[[3, 1, 4, 1, 5], [9, 2, 6, 5, 3]], [[5, 8, 9, 7, 9], [3, 2, 3, 8, 4]]], np.float32)
+        nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"]),
+                 helper.make_node("TopK", ["x", "one"], ["lo", "li"], axis=1, largest=0)]
+        m = _graph_model(nodes, [_vi("x", [2, 2, 5])],
+                         [_vi("v", None), _vi("i", None, TensorProto.INT64), _vi("lo", None)],
+                         [numpy_helper.from_array(np.array([3], np.int64), "k"),
+                          numpy_helper.from_array(np.array([1], np.int64), "one")])
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        self.assertEqual(r.text.count("arith.index_cast"), 2 + 1 + 1)  # 3 picks' ranks, 1 index pick
+        order = np.argsort(-x, axis=-1, kind="stable")[..., :3]
+        support.run_numeric(self, r.text, [x], [np.take_along_axis(x, order, -1), order, np.sort(x, 1)[:, :1]])
+        m = _graph_model([helper.make_node("TopK", ["x"], ["v", "i"], k=2)], [_vi("x", [2, 2, 5])],
+                         [_vi("v", None)], opset=9)
+        r = import_onnx(m, inline_weights=True)
+        support.run_numeric(self, r.text, [x], [-np.sort(-x, -1)[..., :2]])
 
     def test_reduction_attributes_against_numpy(self):
         """Reduce* corner cases: axes as an attribute (opset 11) or ReduceSum's input (13), keepdims=0,

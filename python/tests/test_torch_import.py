@@ -330,6 +330,20 @@ if support.HAVE_TORCH:
                     torch.tril(y), y.triu(1), torch.triu(y, diagonal=-1), y.tril(-2), torch.tril(ids, 1),
                     torch.atan2(y, x), y.atan2(x * -1.0))
 
+    class Sorts(nn.Module):
+        """topk (largest and smallest, .values / .indices and by index), sort (descending, stable, of
+        i64 too) and argsort as functions and methods, along the last, a middle and the first dim."""
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(6, 6)
+
+        def forward(self, x, ids):
+            y = self.fc(x)
+            s = torch.sort(y, dim=1, descending=True)
+            t = y.topk(2, dim=0, largest=False)
+            return (torch.topk(y, 3).values, s[0], s[1], y.argsort(-1), t[0], t.indices, y.sort()[0],
+                    torch.argsort(ids, descending=True), torch.sort(y, stable=True, dim=1)[0], ids.sort(0)[0])
+
     class EdgePadding(nn.Module):
         """Reflect and replicate padding: modules and F.pad."""
         def __init__(self):
@@ -958,11 +972,11 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertEqual(r.resources["act_weight"], (4,))
                 self.assertEqual(r.resources["act1_weight"], (1,))
 
-    def test_zero_and_fill_in_place_on_aten_and_topk_refused(self):
+    def test_zero_and_fill_in_place_on_aten_and_cumprod_refused(self):
         """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
         on a view whose base is read after (slice assignment into a run-time tensor) they stay
-        refused, as every in-place op on a view; topk and round(decimals=) are refused on each route, in one
-        line."""
+        refused, as every in-place op on a view; cumprod and round(decimals=) are refused on each route, in
+        one line."""
         class Zeroed(nn.Module):
             def forward(self, x):
                 y = x * 2.0
@@ -977,9 +991,9 @@ class OpTranslationTest(unittest.TestCase):
                 y[:, 0].zero_()
                 return y
 
-        class TopK(nn.Module):
+        class CumProd(nn.Module):
             def forward(self, x):
-                return torch.topk(x, 2, -1).values
+                return torch.cumprod(x, -1)
 
         class Round1(nn.Module):
             def forward(self, x):
@@ -989,8 +1003,9 @@ class OpTranslationTest(unittest.TestCase):
         self.assertEqual(r.route, "aten")
         for m, trace, message in (
                 (IntoView(), "aten", "aten node 'zero_' (call_function aten.zero_.default): an in-place op on a view"),
-                (TopK(), "fx", "fx node 'topk' (call_function topk): function torch._VariableFunctionsClass.topk is not supported"),
-                (TopK(), "aten", "aten node 'topk' (call_function aten.topk.default): ATen op is not supported"),
+                (CumProd(), "fx", "fx node 'cumprod' (call_function cumprod): function "
+                                  "torch._VariableFunctionsClass.cumprod is not supported"),
+                (CumProd(), "aten", "aten node 'cumprod' (call_function aten.cumprod.default): ATen op is not supported"),
                 (Round1(), "fx", "fx node 'round_1' (call_method round): round with decimals is not supported"),
                 (Round1(), "aten", "aten node 'round_1' (call_function aten.round.decimals): round with decimals is not "
                                    "supported")):
@@ -1105,6 +1120,22 @@ class OpTranslationTest(unittest.TestCase):
                 return (ids > 2).prod(1), torch.logsumexp(ids.float(), 0)
 
         self.check(BooleanProd(), [ids], trace="aten")
+
+    def test_topk_sort_and_argsort(self):
+        """topk, sort and argsort on both routes equal torch (distinct values: ties come in index
+        order, as a stable sort's): each element's rank counted by one generic with a reduction over
+        the dim, then one generic per result read picking the element of each rank; a result
+        nothing reads is not computed."""
+        torch.manual_seed(0)
+        x, ids = torch.randn(3, 5, 6), torch.tensor([[5, 1, 9], [2, 7, 3]])
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = self.check(Sorts(), [x, ids], trace=trace)
+                self.assertEqual(r.route, trace)
+                # 8 sorts rank (2 linalg.index each); 6 pick values (1), 4 pick indices (2): the argsorts
+                # and the sort and topk whose indices are read.
+                self.assertEqual(r.text.count("arith.extui"), 8)
+                self.assertEqual(r.text.count("linalg.index"), 8 * 2 + 6 + 4 * 2)
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
