@@ -689,6 +689,84 @@ TEST(Evolution, BeatsRandomAtEqualBudget) {
   EXPECT_LT(ea, random);
 }
 
+TEST(EvaluationTracker, PgEaAndRandomMeasureNoPlacementTwice) {
+  // A logging evaluator saw pg send 300 placements of tiny_cnn, 95 of them
+  // distinct: a converged policy samples what it measured, and each repeat
+  // spent a measurement egrl and anneal would not. Native and the seeds
+  // count as measured too.
+  Target target = test::nnpiTarget();
+  for (uint64_t graphSeed : {1, 2})
+    for (const char *name : {"pg", "ea", "random"})
+      for (SeedFrom from : {SeedFrom::None, SeedFrom::Model}) {
+        WorkloadGraph graph = test::randomGraph(6, graphSeed);
+        Problem problem(graph, target);
+        AnalyticalModel model(problem);
+        test::CountingEvaluator chip(model);
+        SearchContext context{problem, model, chip, {}};
+        context.options.budget = 300;
+        context.options.seedFrom = from;
+        SearchResult result = test::runSearch(name, context);
+        EXPECT_EQ(chip.distinct(), chip.calls.load())
+            << name << ", graph " << graphSeed << ", seed-from "
+            << seedFromName(from).str();
+        EXPECT_EQ(result.evaluations, chip.calls.load()) << name;
+      }
+}
+
+TEST(EvaluationTracker, ASearchProposingOnlyWhatItMeasuredStops) {
+  // One node on a chip of three levels has at most nine placements: with a
+  // budget of a million, pg, ea and random stop once the last
+  // kMaxRepeatsInARow proposals were all measured before, and say so,
+  // instead of spinning without measuring.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(1, 3);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  for (const char *name : {"pg", "ea", "random"}) {
+    test::CountingEvaluator chip(model);
+    SearchContext context{problem, model, chip, {}};
+    context.options.budget = 1000000;
+    SearchResult result = test::runSearch(name, context);
+    EXPECT_LE(result.evaluations, 9u) << name;
+    EXPECT_EQ(result.evaluations, chip.calls.load()) << name;
+    EXPECT_NE(result.detail.find("; stopped: the last 1000 placements "
+                                 "proposed had all been measured before"),
+              std::string::npos)
+        << name << ": " << result.detail;
+    EXPECT_TRUE(result.stopped.empty()) << name << ": not an abnormal stop";
+  }
+}
+
+TEST(EvaluationTracker, AnsweredFromMemoryAsJudged) {
+  // evaluateBatchOnce() answers a placement measured before (in an earlier
+  // batch or earlier in the same one) with its result and no evaluation,
+  // and cuts the batch where its new placements outgrow the budget.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(5, 4);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  test::CountingEvaluator chip(model);
+  SearchContext context{problem, model, chip, {}};
+  context.options.budget = 3;
+  EvaluationTracker tracker(context);
+  Placement a(problem.numNodes(), problem.slowestLevel());
+  Placement b = a, c = a, d = a;
+  b[0].output = 0;
+  c[1].output = 0;
+  d[2].output = 0;
+  std::vector<EvalResult> first = tracker.evaluateBatchOnce({a, b, a});
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(chip.calls.load(), 2u);
+  EXPECT_EQ(first[2].latency, first[0].latency);
+  std::vector<EvalResult> second = tracker.evaluateBatchOnce({b, c, d, a});
+  ASSERT_EQ(second.size(), 2u) << "d does not fit the budget left";
+  EXPECT_EQ(second[0].latency, first[1].latency);
+  EXPECT_EQ(chip.calls.load(), 3u);
+  EXPECT_EQ(tracker.judgedLast().size(), 2u);
+  EXPECT_EQ(tracker.answeredFromMemory(), 2u);
+  EXPECT_TRUE(tracker.exhausted());
+}
+
 TEST(Anneal, HonoursBudgetDeterministicAnyThreadCount) {
   checkSeededSearch("anneal");
 }

@@ -8,7 +8,8 @@
 // (speedup^2 - 1 over the native placement when valid, below -1 when
 // not); measuring native first costs one evaluation of the budget. The
 // best `max(2, 10%)` members survive unchanged (and are re-sampled next
-// generation, so a lucky sample does not keep a bad policy alive); the
+// generation, so a lucky sample does not keep a bad policy alive; a
+// placement measured before is answered from memory, unmeasured); the
 // rest are offspring of size-3 tournament winners, crossed with a second
 // winner with p = 0.3 and mutated with p = 0.85.
 //
@@ -45,6 +46,7 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
+    tracker.rememberMeasurements();
     std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
         seedPlacements(context, tracker, &unmeasuredSeeds);
@@ -73,7 +75,7 @@ public:
         std::mt19937_64 sampler(mixSeed(seed, generation * kPopulation + k));
         batch.push_back(population[k].sample(problem, sampler));
       }
-      std::vector<EvalResult> results = tracker.evaluateBatch(batch);
+      std::vector<EvalResult> results = tracker.evaluateBatchOnce(batch);
       ++generation;
       // Budget spent mid-generation; a generation cut to leave room for
       // re-measurements (repeats) goes on with the members it measured.
@@ -104,7 +106,7 @@ public:
     }
     SearchResult result = tracker.finish();
     result.detail = std::to_string(generation) + " generations of " +
-                    std::to_string(kPopulation);
+                    std::to_string(kPopulation) + tracker.repeatingNote();
     recordSeeds(result, context.options, *seeds, unmeasuredSeeds);
     return result;
   }

@@ -3,7 +3,8 @@
 // The paper's `pg` baseline: no population. Each round samples a batch of
 // placements from the GNN policy (egrl/Policy/GnnPolicy.h), measures them on
 // the evaluator, and takes one REINFORCE step with the batch-mean reward as
-// baseline and normalised advantages. The reward is the paper's
+// baseline and normalised advantages; a sample measured before gets its
+// remembered reward without a measurement. The reward is the paper's
 // (speedup^2 - 1 over native when valid, below -1 when not). Measuring the
 // native placement first costs one evaluation of the budget.
 //
@@ -32,6 +33,7 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
+    tracker.rememberMeasurements();
     NativeReward reward(tracker, problem);
 
     GnnPolicyConfig config;
@@ -46,7 +48,7 @@ public:
       unsigned count = unsigned(std::min<uint64_t>(kBatch, tracker.remaining()));
       std::vector<Placement> batch = policy.sample(
           count, context.options.seed * 1000003ULL + round++);
-      std::vector<EvalResult> results = tracker.evaluateBatch(batch);
+      std::vector<EvalResult> results = tracker.evaluateBatchOnce(batch);
       if (results.size() < 2)
         continue; // One sample has no baseline to learn from.
       std::vector<double> rewards;
@@ -66,7 +68,7 @@ public:
     }
     SearchResult result = tracker.finish();
     result.detail = std::to_string(updates) + " policy updates, last loss " +
-                    std::to_string(lastLoss);
+                    std::to_string(lastLoss) + tracker.repeatingNote();
     return result;
   }
 };

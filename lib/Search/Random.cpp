@@ -5,7 +5,8 @@
 // slowest weight level), the best kept, after the seed placements
 // `seed-from` allows (none by default). Placement k is drawn from its own
 // generator seeded by (seed, k), and batches are recorded in index order,
-// so the result is the same for any thread count.
+// so the result is the same for any thread count. A placement drawn again
+// (a small graph, or few levels) is not measured again.
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +38,7 @@ public:
   llvm::Expected<SearchResult> run(const SearchContext &context) override {
     EvaluationTracker tracker(context);
     // Seeds are measured first, so the result is never worse than them.
+    tracker.rememberMeasurements();
     std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
         seedPlacements(context, tracker, &unmeasuredSeeds);
@@ -44,7 +46,7 @@ public:
       return seeds.takeError();
     // Large enough to keep threads busy, small enough to bound memory.
     constexpr uint64_t kBatch = 256;
-    uint64_t next = 0, measured = 0;
+    uint64_t next = 0, drawn = 0;
     while (!tracker.exhausted()) {
       uint64_t count = std::min(kBatch, tracker.remaining());
       std::vector<Placement> batch;
@@ -54,12 +56,15 @@ public:
                                         mixSeed(context.options.seed, next++)));
       // After a signal or an evaluator failure the rest of the batch is
       // answered with nothing: drawn, not measured.
-      for (const EvalResult &r : tracker.evaluateBatch(batch))
+      for (const EvalResult &r : tracker.evaluateBatchOnce(batch))
         if (std::isfinite(r.latency) || !tracker.stoppedEarly())
-          ++measured;
+          ++drawn;
     }
     SearchResult result = tracker.finish();
-    result.detail = std::to_string(measured) + " random placements";
+    result.detail = std::to_string(drawn) + " random placements";
+    if (uint64_t again = tracker.answeredFromMemory())
+      result.detail += " (" + std::to_string(again) + " drawn again)";
+    result.detail += tracker.repeatingNote();
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
     recordSeeds(result, context.options, *seeds, unmeasuredSeeds);

@@ -124,6 +124,66 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   return results;
 }
 
+std::vector<EvalResult>
+EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
+  rememberMeasurements();
+  // The longest prefix whose new placements the budget can measure; a
+  // placement twice in it is measured once.
+  const uint64_t room = remaining();
+  std::vector<std::string> keys;
+  std::vector<Placement> fresh;
+  std::vector<std::string> freshKeys;
+  for (const Placement &placement : placements) {
+    std::string key = placementKey(context.problem, placement);
+    bool known = remembered.count(key) || llvm::is_contained(freshKeys, key);
+    if (!known) {
+      if (fresh.size() == room)
+        break;
+      fresh.push_back(placement);
+      freshKeys.push_back(key);
+    }
+    keys.push_back(std::move(key));
+  }
+  std::vector<EvalResult> measured, judgedFresh;
+  if (!fresh.empty()) {
+    measured = evaluateBatch(fresh);
+    judgedFresh = judged;
+  }
+
+  std::vector<EvalResult> results;
+  std::vector<EvalResult> judgedAll;
+  size_t next = 0; // The next of `fresh` to come up in `keys`.
+  for (const std::string &key : keys) {
+    if (next < measured.size() && key == freshKeys[next]) {
+      results.push_back(measured[next]);
+      judgedAll.push_back(judgedFresh[next]);
+      ++next;
+      repeatsInARow = 0;
+      continue;
+    }
+    auto known = remembered.find(key);
+    if (known == remembered.end())
+      break; // New, and not measured: the evaluator stopped.
+    // Judged by its median once it has one (repeats).
+    auto median = confirmed.find(key);
+    const EvalResult &result =
+        median != confirmed.end() ? median->second : known->second;
+    results.push_back(result);
+    judgedAll.push_back(result);
+    ++fromMemory;
+    ++repeatsInARow;
+  }
+  judged = std::move(judgedAll);
+  return results;
+}
+
+std::string EvaluationTracker::repeatingNote() const {
+  if (!onlyRepeating())
+    return "";
+  return "; stopped: the last " + std::to_string(kMaxRepeatsInARow) +
+         " placements proposed had all been measured before";
+}
+
 bool EvaluationTracker::countAnswered(const EvalResult &result) {
   ++evaluations;
   // A failed or interrupted evaluator answers what it did not measure with
@@ -167,18 +227,31 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
                                llvm::ArrayRef<EvalResult> results) {
   judged.assign(results.begin(), results.end());
   unsigned repeats = context.options.repeats;
+  std::vector<std::string> keys;
+  if (repeats > 1 || remembering)
+    for (const Placement &placement : placements)
+      keys.push_back(placementKey(context.problem, placement));
+  std::vector<bool> answered(results.size(), false);
+  // What was answered, as it was judged (after any re-measurement).
+  auto remember = [&] {
+    if (remembering)
+      for (size_t i = 0; i < results.size(); ++i)
+        if (answered[i])
+          remembered.try_emplace(keys[i], judged[i]);
+  };
   if (repeats <= 1) {
     // Every measurement at face value, in order.
     for (size_t i = 0; i < results.size(); ++i) {
-      bool answered = countAnswered(results[i]);
-      if (!nativeResult && answered && std::isfinite(results[i].latency) &&
+      answered[i] = countAnswered(results[i]);
+      if (!nativeResult && answered[i] && std::isfinite(results[i].latency) &&
           placements[i] == native)
         nativeResult = results[i];
-      if (answered && beatsBest(results[i]))
+      if (answered[i] && beatsBest(results[i]))
         crown(placements[i], results[i], {});
       else
         progress.update(evaluations, haveBest ? bestResult.latency : 0);
     }
+    remember();
     return;
   }
   // Repeats K > 1: one measurement does not crown a placement. A placement
@@ -187,12 +260,10 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
   // beats the incumbent. (Re-measuring every placement that was fastest so
   // far in index order spent a small budget on the first seeds, and an
   // incumbent sampled again started a new median each time it was lucky.)
-  std::vector<std::string> keys;
-  for (const Placement &placement : placements)
-    keys.push_back(placementKey(context.problem, placement));
   std::optional<size_t> fastest;
   for (size_t i = 0; i < results.size(); ++i) {
-    if (!countAnswered(results[i]))
+    answered[i] = countAnswered(results[i]);
+    if (!answered[i])
       continue;
     auto known = confirmed.find(keys[i]);
     if (known != confirmed.end()) {
@@ -217,6 +288,7 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
              standing(judged[i]) == standing(bestResult))
       judged[i].latency = bestResult.latency;
   }
+  remember();
   progress.update(evaluations, haveBest ? bestResult.latency : 0);
 }
 

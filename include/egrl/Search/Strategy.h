@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace egrl {
 
@@ -198,6 +199,31 @@ public:
   /// outcome is the same for any thread count. Returns one result per
   /// evaluated placement (fewer than given when the budget runs out).
   std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
+  /// evaluateBatch() for searches that may propose a placement again (pg's
+  /// and ea's sampled policies, random draws on a small graph): what an
+  /// earlier call or this one measured is answered with the result the
+  /// tracker judged it by, without an evaluation, so that a repeat costs no
+  /// measurement (as in egrl and anneal, which keep their own). Returns one
+  /// result per placement of the longest prefix whose new placements fit
+  /// remaining(); judgedLast() matches it.
+  std::vector<EvalResult>
+  evaluateBatchOnce(llvm::ArrayRef<Placement> placements);
+  /// From now on every measured placement is remembered for
+  /// evaluateBatchOnce() (call it before measuring native and the seeds, so
+  /// that they are known too). Off by default: egrl-train's trackers have
+  /// no budget, and egrl and anneal keep caches of their own.
+  void rememberMeasurements() { remembering = true; }
+  /// evaluateBatchOnce() answered the last kMaxRepeatsInARow placements
+  /// from memory: the sampler proposes nothing new (it converged, or the
+  /// space is that small), and exhausted() ends the search.
+  bool onlyRepeating() const { return repeatsInARow >= kMaxRepeatsInARow; }
+  /// Placements evaluateBatchOnce() answered from memory.
+  uint64_t answeredFromMemory() const { return fromMemory; }
+  /// For a strategy's detail line: "; stopped: ..." after onlyRepeating(),
+  /// else empty.
+  std::string repeatingNote() const;
+  static constexpr uint64_t kMaxRepeatsInARow = 1000;
+
   /// What evaluateBatch() may still measure: the budget left, less what
   /// reserve() holds back, and with repeats K > 1 less the K - 1
   /// re-measurements the batch's new incumbent needs (while more than that
@@ -226,7 +252,8 @@ public:
   void preferOnTies(bool on) { tiesWin = on; }
   /// The budget is spent, or the search must stop early (stoppedEarly()).
   bool exhausted() const {
-    return evaluations >= context.options.budget || stoppedEarly();
+    return evaluations >= context.options.budget || stoppedEarly() ||
+           onlyRepeating();
   }
   /// For searches that print progress of their own (egrl's generations):
   /// the tracker's line (evaluations, best latency, ETA) is off.
@@ -294,6 +321,13 @@ private:
   /// incumbent again (ea's elites) does not get to crown a lucky new median
   /// of the same placement.
   std::map<std::string, EvalResult> confirmed;
+  /// rememberMeasurements(): what each placement measured since was judged
+  /// by (placementKey); how many placements evaluateBatchOnce() answered
+  /// from here, and how many of its last ones in a row.
+  bool remembering = false;
+  std::unordered_map<std::string, EvalResult> remembered;
+  uint64_t fromMemory = 0;
+  uint64_t repeatsInARow = 0;
 };
 
 /// Whether measurement `r` ranks before `than`: valid first, then placements
