@@ -11,15 +11,78 @@
 #include <mutex>
 #include <sys/stat.h>
 
+/// `ec` as an error that says why, not which file: callers name it.
+static llvm::Error why(std::error_code ec) {
+  return llvm::createStringError(ec, ec.message());
+}
+
+/// The stream's write error, if any, as an error; cleared, so that the
+/// stream's destructor does not abort the tool over it.
+static llvm::Error takeStreamError(llvm::raw_fd_ostream &os) {
+  if (!os.has_error())
+    return llvm::Error::success();
+  std::error_code ec = os.error();
+  os.clear_error();
+  return why(ec);
+}
+
+llvm::Error egrl::writeFileWith(
+    llvm::StringRef path,
+    llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write) {
+  if (path == "-")
+    return write(llvm::outs());
+  // A device or a pipe is written in place (a rename would replace it).
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file &&
+      status.type() != llvm::sys::fs::file_type::file_not_found) {
+    if (status.type() == llvm::sys::fs::file_type::directory_file)
+      return why(std::make_error_code(std::errc::is_a_directory));
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (ec)
+      return why(ec);
+    llvm::Error err = write(os);
+    os.close();
+    llvm::Error streamErr = takeStreamError(os);
+    if (err) {
+      llvm::consumeError(std::move(streamErr));
+      return err;
+    }
+    return streamErr;
+  }
+  // A file is written beside and renamed into place only once every byte
+  // got there, so a full disk keeps the file it would have replaced (a
+  // checkpoint to resume from), and no reader sees half a file.
+  llvm::Expected<llvm::sys::fs::TempFile> temp =
+      llvm::sys::fs::TempFile::create(path + ".temp-%%%%%%",
+                                      llvm::sys::fs::all_read |
+                                          llvm::sys::fs::all_write);
+  if (!temp)
+    return why(llvm::errorToErrorCode(temp.takeError()));
+  llvm::Error err = llvm::Error::success();
+  {
+    llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
+    err = write(os);
+    os.flush();
+    if (!err)
+      err = takeStreamError(os);
+    else
+      os.clear_error();
+  }
+  if (err) {
+    llvm::consumeError(temp->discard());
+    return err;
+  }
+  if (llvm::Error kept = temp->keep(path))
+    return why(llvm::errorToErrorCode(std::move(kept)));
+  return llvm::Error::success();
+}
+
 llvm::Error egrl::writeWholeFile(llvm::StringRef path, llvm::StringRef text) {
-  llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+  return writeFileWith(path, [&](llvm::raw_ostream &os) {
     os << text;
     return llvm::Error::success();
-  });
-  // Callers name the file they could not write; the error says only why.
-  return llvm::handleErrors(std::move(err), [](const llvm::FileError &e) {
-    return llvm::createStringError(e.convertToErrorCode(),
-                                   e.messageWithoutFileInfo());
   });
 }
 

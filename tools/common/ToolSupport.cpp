@@ -246,7 +246,10 @@ void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
 }
 
 std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
-  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+  // As mkdir -p makes them: what the umask leaves (LLVM's default is
+  // owner and group only).
+  if (std::error_code ec = llvm::sys::fs::create_directories(
+          dir, /*IgnoreExisting=*/true, llvm::sys::fs::all_all))
     return ec;
   if (!llvm::sys::fs::is_directory(dir))
     return std::make_error_code(std::errc::not_a_directory);

@@ -3,16 +3,25 @@
 #ifndef EGRL_SUPPORT_OUTPUT_H
 #define EGRL_SUPPORT_OUTPUT_H
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <string>
 
 namespace egrl {
 
-/// Writes `text` to `path` ("-" is stdout) through a temporary file renamed
-/// into place (llvm::writeToOutput), so a reader, a concurrent run or an
-/// interrupted one never sees half a file. The error says why, not which
-/// file: callers name it.
+/// Writes what `write` streams to `path` ("-" is stdout) through a temporary
+/// file renamed into place once every byte was written, so a reader, a
+/// concurrent run, an interrupted one or a full disk never leaves half a
+/// file (the old one stays). A device or a pipe (/dev/stderr) is written in
+/// place. Unlike llvm::writeToOutput, a write error (ENOSPC, EIO) is an
+/// error, not a renamed truncated file and an abort. The error says why,
+/// not which file: callers name it.
+llvm::Error
+writeFileWith(llvm::StringRef path,
+              llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write);
+/// writeFileWith() of `text`.
 llvm::Error writeWholeFile(llvm::StringRef path, llvm::StringRef text);
 
 /// A pass writing a `document` ("graph", "report", "trace") to stdout claims

@@ -1,0 +1,90 @@
+//===- OutputTest.cpp - Files the tools write -----------------------------===//
+
+#include "egrl/Support/Output.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <sys/resource.h>
+
+using namespace egrl;
+
+namespace {
+
+std::string readAll(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  return buffer ? (*buffer)->getBuffer().str() : "<unreadable>";
+}
+
+/// Files in `dir` (to see that no temporary is left behind).
+unsigned filesIn(llvm::StringRef dir) {
+  unsigned count = 0;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    ++count;
+  return count;
+}
+
+TEST(WriteWholeFile, AFailedWriteKeepsTheOldFileAndIsAnError) {
+  // A disk that filled while a checkpoint was written replaced the last good
+  // one with a truncated file and aborted naming no file (llvm::writeToOutput
+  // renames before it checks the stream). A file-size limit fails the write
+  // the way a full disk does (EFBIG instead of ENOSPC).
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));
+  llvm::SmallString<128> path(dir);
+  llvm::sys::path::append(path, "checkpoint.json");
+  ASSERT_FALSE(bool(writeWholeFile(path, "the last good checkpoint")));
+
+  struct rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  auto *oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  llvm::Error err = writeWholeFile(path, std::string(100000, 'x'));
+  setrlimit(RLIMIT_FSIZE, &saved);
+  std::signal(SIGXFSZ, oldHandler);
+
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err)).find("too large"),
+            std::string::npos);
+  EXPECT_EQ(readAll(path), "the last good checkpoint");
+  EXPECT_EQ(filesIn(dir), 1u) << "the temporary file is removed";
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(WriteWholeFile, ADeviceIsWrittenInPlaceAndItsErrorsReported) {
+  // A rename would have replaced /dev/full with a regular file (as root),
+  // and the write error was never seen: "wrote", exit 0.
+  if (!llvm::sys::fs::exists("/dev/full"))
+    GTEST_SKIP() << "no /dev/full";
+  llvm::Error err = writeWholeFile("/dev/full", "{}");
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err)).find("No space left"),
+            std::string::npos);
+  llvm::sys::fs::file_status status;
+  ASSERT_FALSE(llvm::sys::fs::status("/dev/full", status));
+  EXPECT_EQ(status.type(), llvm::sys::fs::file_type::character_file);
+  EXPECT_FALSE(bool(writeWholeFile("/dev/null", "{}")));
+}
+
+TEST(WriteWholeFile, ADirectoryIsNotAFile) {
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));
+  llvm::Error err = writeWholeFile(dir, "{}");
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err)).find("directory"),
+            std::string::npos);
+  EXPECT_TRUE(llvm::sys::fs::is_directory(dir));
+  llvm::sys::fs::remove_directories(dir);
+}
+
+} // namespace
