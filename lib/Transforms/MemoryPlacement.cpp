@@ -103,6 +103,33 @@ struct PlacedFunction {
 struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
   using Base::Base;
+  ~MemoryPlacementPass() override { releasePipelineOutputs(this); }
+
+  /// The pipeline's passes are all initialized before any runs: a file
+  /// another run of the pass in the pipeline writes too (one on a parent or
+  /// a nested module, or on this module again) is refused here, before
+  /// either searches. Runs of this one on modules side by side are refused
+  /// at the module (checkOutputFiles).
+  LogicalResult initialize(MLIRContext *context) override {
+    for (auto [kind, file] : {std::pair<const char *, const std::string *>{
+                                  "report", &report.getValue()},
+                              {"trace", &trace.getValue()}}) {
+      std::string other =
+          claimPipelineOutput(getThreadingSiblingOrThis(), kind, *file);
+      if (other.empty())
+        continue;
+      emitError(UnknownLoc::get(context))
+          << "egrl-memory-placement: " << kind << "=" << *file
+          << ": another egrl-memory-placement in the pipeline writes that "
+             "file too (its "
+          << other
+          << "=): a run on a module and one on a module nested in it, or "
+             "two runs on one module, would write one file, the later "
+             "replacing the earlier's; give each run its own file";
+      return failure();
+    }
+    return success();
+  }
 
   /// The options, the chips and the strategy, resolved and checked before
   /// any function is searched.
@@ -574,9 +601,10 @@ struct MemoryPlacementPass
     getOperation()->walk([&](ModuleOp nested) {
       if (nested == getOperation() || !holdsFunctionsToPlace(nested))
         return;
+      // From the top-level module, not the one this run is on: a run on a
+      // nested module would suggest its own pipeline.
       std::string pipeline = "egrl-memory-placement";
-      for (Operation *op = nested; op != getOperation().getOperation();
-           op = op->getParentOp())
+      for (Operation *op = nested; op->getParentOp(); op = op->getParentOp())
         if (isa<ModuleOp>(op))
           pipeline = "builtin.module(" + pipeline + ")";
       emitWarning(nested.getLoc())

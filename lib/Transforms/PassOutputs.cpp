@@ -4,11 +4,23 @@
 
 #include "egrl/Support/Output.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
+
+#include <mutex>
+#include <vector>
 
 using namespace mlir;
 
 namespace {
+
+/// A file a pass instance of a live pipeline will write.
+struct PipelineOutput {
+  const void *run;
+  std::string kind, path;
+};
+std::mutex pipelineOutputsLock;
+std::vector<PipelineOutput> pipelineOutputs;
 
 /// The files the locations of `module` and of its top-level operations name:
 /// where the parser read them (a file's module is at `file:0:0`, its ops
@@ -41,4 +53,31 @@ std::string egrl::passOutputClash(llvm::StringRef path, ModuleOp module) {
         isSameFile(path, file.getKey()))
       return "the IR was read from that file, which would be replaced";
   return "";
+}
+
+std::string egrl::claimPipelineOutput(const void *run, llvm::StringRef kind,
+                                      llvm::StringRef path) {
+  if (path.empty() || path == "-")
+    return "";
+  std::lock_guard<std::mutex> lock(pipelineOutputsLock);
+  bool claimed = false;
+  for (const PipelineOutput &output : pipelineOutputs) {
+    // A pipeline run again initializes its passes again.
+    if (output.run == run) {
+      claimed |= output.kind == kind && output.path == path;
+      continue;
+    }
+    if (isSameFile(path, output.path))
+      return output.kind;
+  }
+  if (!claimed)
+    pipelineOutputs.push_back({run, kind.str(), path.str()});
+  return "";
+}
+
+void egrl::releasePipelineOutputs(const void *run) {
+  std::lock_guard<std::mutex> lock(pipelineOutputsLock);
+  llvm::erase_if(pipelineOutputs, [&](const PipelineOutput &output) {
+    return output.run == run;
+  });
 }

@@ -20,6 +20,18 @@ namespace egrl {
 /// file the module's locations name); "" when it may. "-" and "" may.
 std::string passOutputClash(llvm::StringRef path, mlir::ModuleOp module);
 
+/// Claims `path` ("" and "-" are not claimed) as the `kind` ("report") file
+/// of `run`, a pass instance of a pipeline (its threading clones share the
+/// original's claims), when the pipeline is initialized, before any pass of
+/// it runs. Another instance's claim of the same file is a clash (a parent
+/// module's run and a nested one's, or two runs on one module: the later
+/// replaces the earlier's file); returns that claim's kind, "" when there is
+/// none.
+std::string claimPipelineOutput(const void *run, llvm::StringRef kind,
+                                llvm::StringRef path);
+/// Drops the claims of `run`, when it is destroyed with its pipeline.
+void releasePipelineOutputs(const void *run);
+
 } // namespace egrl
 
 #endif // EGRL_LIB_TRANSFORMS_PASSOUTPUTS_H

@@ -188,6 +188,23 @@
 // NESTEDONE: remark: egrl: placed 1 node of @g
 // RUN: FileCheck %s --check-prefix=NESTEDONEREPORT < %t.nested1.json
 // NESTEDONEREPORT: "function": "g"
+// A run on the top-level module and one on a nested module naming one file
+// (in either order, or as one's report and the other's trace): the later
+// would replace the earlier's. Refused before either searches; no file.
+// RUN: rm -f %t.parentnested.json
+// RUN: not egrl-opt %S/../Inputs/nested-module.mlir --pass-pipeline="builtin.module(egrl-memory-placement{progress=false report=%t.parentnested.json},builtin.module(egrl-memory-placement{progress=false report=%t.parentnested.json}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=PARENTNESTED
+// RUN: not upstream-mlir-opt %S/../Inputs/nested-module.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false trace=%t.parentnested.json}),egrl-memory-placement{progress=false report=%t.parentnested.json})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDPARENT
+// RUN: not test -e %t.parentnested.json
+// PARENTNESTED-NOT: remark
+// PARENTNESTED: error: egrl-memory-placement: report={{.*}}parentnested.json: another egrl-memory-placement in the pipeline writes that file too (its report=): a run on a module and one on a module nested in it, or two runs on one module, would write one file, the later replacing the earlier's; give each run its own file
+// PARENTNESTED-NOT: remark
+// NESTEDPARENT-NOT: remark
+// NESTEDPARENT: error: egrl-memory-placement: report={{.*}}parentnested.json: another egrl-memory-placement in the pipeline writes that file too (its trace=)
+// NESTEDPARENT-NOT: remark
+// A run on a nested module names the pipeline that reaches a module below
+// it from the top-level module, not from its own (which is the one run).
+// RUN: egrl-opt %S/../Inputs/nested-twice.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDDEPTH
+// NESTEDDEPTH: warning: egrl: the functions of nested module @inner are not placed by this pass, which places the module it runs on: unless the pipeline runs it on the nested module too (builtin.module(builtin.module(builtin.module(egrl-memory-placement)))), they stay unplaced
 // So are a gpu.module's kernels (they were skipped without a word).
 // RUN: egrl-opt %S/../Inputs/gpu-module.mlir --egrl-memory-placement=progress=false -o /dev/null 2>&1 | FileCheck %s --check-prefix=GPUMODULE
 // GPUMODULE: gpu-module.mlir:3:1: warning: egrl: the functions inside 'gpu.module' @kernels are not placed: graphs are built from the func.func ops of the module
