@@ -345,6 +345,31 @@ TEST_F(PolicyFileTest, LevelCountMismatchNamesCountsAndLevels) {
   EXPECT_FALSE(bool(checkPolicyFitsTarget(metadataFor(target), target, "p")));
 }
 
+// Heads are levels by position: the target's own level names in another
+// order are refused, not placed by position with a transfer warning.
+TEST_F(PolicyFileTest, LevelsInAnotherOrderAreRefused) {
+  ASSERT_EQ(target.levelNames(), "sram, llc, dram");
+  PolicyMetadata reversed = metadataFor(target);
+  reversed.levels = {"dram", "llc", "sram"};
+  EXPECT_EQ(llvm::toString(checkPolicyFitsTarget(reversed, target, "p.json")),
+            "p.json: the policy's levels (dram, llc, sram) are the levels of "
+            "target '" +
+                target.name +
+                "' (sram, llc, dram) in another order: its head 0 is 'dram', "
+                "the target's level 0 is 'sram'; heads place by position, "
+                "fastest first, so what it learned for 'dram' would go to "
+                "'sram'");
+  PolicyMetadata swapped = metadataFor(target);
+  swapped.levels = {"sram", "dram", "llc"};
+  EXPECT_NE(llvm::toString(checkPolicyFitsTarget(swapped, target, "p"))
+                .find("its head 1 is 'dram', the target's level 1 is 'llc'"),
+            std::string::npos);
+  // Other names (another chip of as many levels) still place.
+  PolicyMetadata renamed = metadataFor(target);
+  renamed.levels = {"scratch", "l2", "lpddr"};
+  EXPECT_FALSE(bool(checkPolicyFitsTarget(renamed, target, "p")));
+}
+
 TEST_F(PolicyFileTest, StrategyPlacesOnceAndRefinementNeverLoses) {
   std::string path = tempPath("strategy.json");
   ASSERT_FALSE(bool(savePolicyFile(path, *policy, metadataFor(target))));
