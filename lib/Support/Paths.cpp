@@ -47,16 +47,28 @@ std::string egrl::bundledDataDir(llvm::StringRef kind, const char *envVar,
   return buildTreeDir.str();
 }
 
-std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
-  if (nameOrPath.empty() || nameOrPath.ends_with(".json") ||
-      llvm::sys::fs::exists(nameOrPath))
+std::string egrl::resolveBundledName(llvm::StringRef nameOrPath,
+                                     llvm::StringRef dir,
+                                     llvm::StringRef extension) {
+  // The working directory does not change what a bundled name means: a
+  // build or output directory named after a model, or a file saved under a
+  // policy's name, was read instead of the bundled one.
+  if (nameOrPath.empty() || nameOrPath.ends_with(extension) ||
+      llvm::any_of(nameOrPath,
+                   [](char c) { return llvm::sys::path::is_separator(c); }))
     return nameOrPath.str();
-  llvm::SmallString<256> shipped(
-      bundledDataDir("policies", "EGRL_POLICIES_DIR", EGRL_POLICIES_DIR));
-  llvm::sys::path::append(shipped, nameOrPath + ".json");
-  if (llvm::sys::fs::exists(shipped))
-    return std::string(shipped);
+  llvm::SmallString<256> bundled(dir);
+  llvm::sys::path::append(bundled, nameOrPath + extension);
+  if (llvm::sys::fs::is_regular_file(bundled))
+    return std::string(bundled);
   return nameOrPath.str();
+}
+
+std::string egrl::resolvePolicyFile(llvm::StringRef nameOrPath) {
+  return resolveBundledName(
+      nameOrPath,
+      bundledDataDir("policies", "EGRL_POLICIES_DIR", EGRL_POLICIES_DIR),
+      ".json");
 }
 
 std::vector<std::string> egrl::jsonStemsIn(llvm::StringRef dir) {

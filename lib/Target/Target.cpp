@@ -400,16 +400,10 @@ std::vector<std::string> egrl::bundledTargetNames() {
 }
 
 llvm::Expected<Target> egrl::loadTarget(llvm::StringRef nameOrPath) {
-  // A directory of the bundled name in the working directory is not a
-  // target file; a plain name that is a file is.
-  if (nameOrPath.ends_with(".json") ||
-      (llvm::sys::fs::exists(nameOrPath) &&
-       !(llvm::sys::fs::is_directory(nameOrPath) &&
-         isBundledTargetName(nameOrPath))))
-    return Target::load(nameOrPath);
-  llvm::SmallString<256> path(bundledTargetsDir());
-  llvm::sys::path::append(path, nameOrPath + ".json");
-  if (!llvm::sys::fs::exists(path))
+  std::string path =
+      resolveBundledName(nameOrPath, bundledTargetsDir(), ".json");
+  if (path == nameOrPath && !nameOrPath.ends_with(".json") &&
+      !llvm::sys::fs::exists(nameOrPath))
     return llvm::createStringError(
         "unknown target '" + nameOrPath +
         "': not a file, and not a bundled target (bundled in " +

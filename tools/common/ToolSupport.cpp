@@ -27,14 +27,11 @@ llvm::Error error(const llvm::Twine &message) {
 }
 
 llvm::Expected<std::string> resolveModel(llvm::StringRef name) {
-  if (llvm::sys::fs::exists(name))
-    return name.str();
   std::string modelsDir =
       bundledDataDir("models", "EGRL_MODELS_DIR", EGRL_MODELS_DIR);
-  llvm::SmallString<256> bundled(modelsDir);
-  llvm::sys::path::append(bundled, name + ".mlir");
-  if (llvm::sys::fs::exists(bundled))
-    return std::string(bundled);
+  std::string path = resolveBundledName(name, modelsDir, ".mlir");
+  if (path != name || llvm::sys::fs::exists(name))
+    return path;
   std::vector<std::string> names;
   std::error_code ec;
   for (llvm::sys::fs::directory_iterator it(modelsDir, ec), end;

@@ -28,10 +28,20 @@ std::string coreLibraryDir();
 std::string bundledDataDir(llvm::StringRef kind, const char *envVar,
                            llvm::StringRef buildTreeDir);
 
-/// A policy argument: an existing file, or the name of a shipped policy
-/// (`nnpi-1000` → `<policies dir>/nnpi-1000.json`, the directory from
-/// bundledDataDir("policies", "EGRL_POLICIES_DIR", …)). Anything else is
-/// returned unchanged, so the error that follows names what was given.
+/// What a target, model or policy argument names, `dir` holding the bundled
+/// ones as `<name><extension>`: a bare name (no path separator, not ending
+/// in `extension`) of a bundled item is that item's file, whatever the
+/// working directory holds (a file or directory `./nnpi-1000` does not
+/// shadow the bundled `nnpi-1000`: `./nnpi-1000` names it). Anything else is
+/// a path and is returned unchanged, so the error that follows names what
+/// was given.
+std::string resolveBundledName(llvm::StringRef nameOrPath, llvm::StringRef dir,
+                               llvm::StringRef extension);
+
+/// A policy argument: the name of a shipped policy (`nnpi-1000` →
+/// `<policies dir>/nnpi-1000.json`, the directory from
+/// bundledDataDir("policies", "EGRL_POLICIES_DIR", …)) or a path, as
+/// resolveBundledName says.
 std::string resolvePolicyFile(llvm::StringRef nameOrPath);
 
 /// The names of the shipped policies (`policies/*.json`), sorted.

@@ -104,9 +104,10 @@ constexpr double kMaxRateSpan = 1e8;
 std::string rateSpanError(llvm::ArrayRef<double> rates,
                           llvm::ArrayRef<std::string> names = {});
 
-/// Resolves a target argument: an existing file path, or the name of a
-/// bundled target (`nnpi-1000` → `<targets dir>/nnpi-1000.json`). The bundled
-/// directory is EGRL_TARGETS_DIR unless the environment sets EGRL_TARGETS_DIR.
+/// Resolves a target argument: the name of a bundled target (`nnpi-1000` →
+/// `<targets dir>/nnpi-1000.json`, whatever the working directory holds) or
+/// a path (resolveBundledName). The bundled directory is EGRL_TARGETS_DIR
+/// unless the environment sets EGRL_TARGETS_DIR.
 llvm::Expected<Target> loadTarget(llvm::StringRef nameOrPath);
 /// Names of the bundled targets (sorted), for --help and diagnostics.
 std::vector<std::string> bundledTargetNames();
