@@ -995,13 +995,12 @@ struct MemoryPlacementPass
     if (trace == "-")
       if (llvm::Error err = claimStdoutFor("trace"))
         return err;
-    // A temporary file renamed into place: a reader (or a concurrent run
-    // writing the same path) never sees half a file.
-    if (llvm::Error err =
-            llvm::writeToOutput(trace, [&](llvm::raw_ostream &os) {
-              (*sim)->writeChromeTrace(entry.result.placement, os);
-              return llvm::Error::success();
-            }))
+    // A temporary file renamed into place once written whole: a reader (or
+    // a concurrent run writing the same path) never sees half a file.
+    if (llvm::Error err = writeFileWith(trace, [&](llvm::raw_ostream &os) {
+          (*sim)->writeChromeTrace(entry.result.placement, os);
+          return llvm::Error::success();
+        }))
       return llvm::createStringError("cannot write trace '" + trace +
                                      "': " + llvm::toString(std::move(err)));
     return llvm::Error::success();

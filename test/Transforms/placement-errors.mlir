@@ -122,6 +122,12 @@
 // RUN: rm -rf %t.out && mkdir %t.out
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=%t.out/r.json trace=/nonexistent/t.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACE
 // TRACE: error: egrl-memory-placement: cannot write trace '/nonexistent/t.json': no directory '/nonexistent'
+// A write that fails once written to (a full disk; /dev/full) is an error,
+// not a file reported written: both were said nothing of and exited 0.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=/dev/full" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL-REPORT
+// FULL-REPORT: error: egrl-memory-placement: cannot write report '/dev/full': No space left on device
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="trace=/dev/full evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL-TRACE
+// FULL-TRACE: error: egrl-memory-placement: cannot write trace '/dev/full': No space left on device
 // A trace is of one function: two are refused before either is searched
 // (a budget that would take minutes shows it).
 // RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACETWO
