@@ -10,6 +10,7 @@
 #include "egrl/Policy/PolicyFile.h"
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/Policy/Features.h"
+#include "egrl/Search/Strategy.h"
 #include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Support/ReadFile.h"
@@ -370,3 +371,13 @@ llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                         llvm::StringRef origin) {
   return checkPolicyLevels(metadata.levels, target, origin);
 }
+
+// What a tool checks of a policy file before its first search
+// (egrl/Search/Strategy.h): the load and level check strategy=policy does.
+static PolicyFileCheckRegistration policyFileCheck(
+    [](llvm::StringRef path, const Target &target) -> llvm::Error {
+      llvm::Expected<LoadedPolicy> loaded = loadPolicyFile(path);
+      if (!loaded)
+        return loaded.takeError();
+      return checkPolicyFitsTarget(loaded->metadata, target, path);
+    });

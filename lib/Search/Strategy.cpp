@@ -12,6 +12,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -53,6 +54,27 @@ StrategyRegistration::StrategyRegistration(llvm::StringRef name,
 llvm::ArrayRef<llvm::StringRef> egrl::policyLibraryStrategyNames() {
   static const llvm::StringRef names[] = {"egrl", "egrl-sac", "pg", "policy"};
   return names;
+}
+
+/// Set when libEGRLPolicy.so loads; the first registration stays, as for
+/// strategies.
+static std::atomic<PolicyFileCheckRegistration::Check> policyFileCheck;
+
+PolicyFileCheckRegistration::PolicyFileCheckRegistration(Check check) {
+  Check none = nullptr;
+  policyFileCheck.compare_exchange_strong(none, check);
+}
+
+llvm::Error egrl::checkPolicyFile(llvm::StringRef path, const Target &target) {
+  if (llvm::Error error = loadPolicyLibrary("policy"))
+    return error;
+  if (PolicyFileCheckRegistration::Check check = policyFileCheck.load())
+    return check(path, target);
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      "%s reads no policy files (set EGRL_POLICY_LIBRARY to "
+      "libEGRLPolicy.so)",
+      policyLibraryPath().c_str());
 }
 
 std::vector<std::string> egrl::strategyNames() {

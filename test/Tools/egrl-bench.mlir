@@ -81,6 +81,15 @@
 // KEPT-ERR: egrl-bench: the table and files hold the runs so far
 // RUN: FileCheck %s --check-prefix=KEPT --input-file=%t.kept/bench.json
 // KEPT: "model": "mlp"
+// A graph JSON keeps the granularity it was printed at (%t.graph.json is
+// fused): another --granularity is refused before any run, with egrl-train's
+// message, rather than measured fused and recorded as op in bench.json.
+// RUN: rm -rf %t.gran
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir %t.graph.json --granularity=op --target=%S/../Inputs/toy.json --strategies=greedy --seeds=1 --out=%t.gran > %t.gran.out 2>&1
+// RUN: FileCheck %s --check-prefix=GRANULARITY --input-file=%t.gran.out
+// GRANULARITY-NOT: mlp greedy
+// GRANULARITY: egrl-bench: error: {{.*}}graph.json: a graph at 'fused' granularity (its JSON), and --granularity=op: a benchmark runs at one granularity, which bench.json records (print the graph again with --egrl-print-graph="granularity=op json=true", or give --granularity=fused)
+// RUN: not test -e %t.gran/bench.json
 // A model that is not there is found before any run; so are two models of one
 // name, whose rows would merge (a model named twice would count as 2 seeds).
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir no-such-model --strategies=native 2>&1 | FileCheck %s --check-prefix=MISSING
@@ -94,6 +103,11 @@
 // MODELTWICE: egrl-bench: error: model 'tiny_cnn' is named twice
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,greedy,native 2>&1 | FileCheck %s --check-prefix=STRATEGYTWICE
 // STRATEGYTWICE: egrl-bench: error: --strategies: native is named twice
+// An empty item is refused, as --budgets refuses one: a name may be missing.
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=greedy,,native 2>&1 | FileCheck %s --check-prefix=EMPTYSTRATEGY
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=greedy, 2>&1 | FileCheck %s --check-prefix=EMPTYSTRATEGY
+// EMPTYSTRATEGY-NOT: mlp greedy
+// EMPTYSTRATEGY: egrl-bench: error: unknown strategy '' (known: anneal,
 // A graph that takes no time on a target with no layer overhead has no
 // native latency to quote speed-ups against.
 // RUN: not egrl-bench %S/../Inputs/zero-work.json --target=%S/../Inputs/toy.json --strategies=native 2>&1 | FileCheck %s --check-prefix=ZERO
@@ -168,6 +182,11 @@
 // PLOT: egrl-bench: wrote {{.*}}bench.png
 // RUN: %python -c "import sys; head=open(sys.argv[1],'rb').read(8); assert head==b'\x89PNG\r\n\x1a\n', head; print('png ok')" %t.plot/bench.png | FileCheck %s --check-prefix=PNG
 // PNG: png ok
+// A run into the same --out without --plot removes that plot: it would pass
+// for this run's.
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native --target=%S/../Inputs/toy.json --out=%t.plot 2>&1 | FileCheck %s --check-prefix=NOPLOT
+// NOPLOT-NOT: bench.png
+// RUN: not test -e %t.plot/bench.png
 
 // An ilp stopped by its time limit before proving optimality (BERT-base at op
 // granularity on edge-small takes CBC far longer than 0.2 s; on nnpi-1000 it
@@ -222,6 +241,16 @@
 // RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=native,policy --policy=nnpi-1000 2>&1 | FileCheck %s --check-prefix=POLICYLEVELS
 // POLICYLEVELS-NOT: native
 // POLICYLEVELS: egrl-bench: error: {{.*}}nnpi-1000.json: the policy places on 3 levels (sram, llc, dram), target 'toy' has 2 (fast, slow)
+// So is anything else that keeps the file from loading as the policy
+// strategy loads it: another feature version, a parameter of another shape.
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); d['feature_version']+=1; json.dump(d, open(sys.argv[2], 'w'))" %S/../Inputs/tiny-policy.json %t.feature.json
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%t.feature.json --budgets=1 2>&1 | FileCheck %s --check-prefix=POLICYFEATURE
+// POLICYFEATURE-NOT: native
+// POLICYFEATURE: egrl-bench: error: {{.*}}feature.json: policy computed on feature version {{[0-9]+}}, this build computes feature version
+// RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); p=d['parameters'][0]; p['shape']=p['shape'][::-1]; json.dump(d, open(sys.argv[2], 'w'))" %S/../Inputs/tiny-policy.json %t.shape.json
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --strategies=native,policy --policy=%t.shape.json --budgets=1 2>&1 | FileCheck %s --check-prefix=POLICYSHAPE
+// POLICYSHAPE-NOT: native
+// POLICYSHAPE: egrl-bench: error: {{.*}}shape.json: corrupt policy file: parameter '{{.*}}' has shape
 
 // What the graph does not model is remarked as the pass remarks it.
 // RUN: egrl-bench %S/../Transforms/analysis-cache.mlir --strategies=greedy 2>&1 >/dev/null | FileCheck %s --check-prefix=UNMODELLED

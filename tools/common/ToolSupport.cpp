@@ -62,7 +62,8 @@ EvaluationOptions::EvaluationOptions(cl::OptionCategory &category)
                 cl::cat(category)),
       granularity("granularity", cl::init("fused"),
                   cl::desc("Graph nodes of .mlir models: 'fused' (the "
-                           "default) or 'op'"),
+                           "default) or 'op'; a graph JSON must have been "
+                           "printed at it"),
                   cl::cat(category)),
       function(
           "function", cl::init(""),
@@ -211,6 +212,26 @@ llvm::Error egrl::tools::attachEvaluator(ModelInstance &instance,
     return evaluator.takeError();
   instance.evaluator = std::move(*evaluator);
   return llvm::Error::success();
+}
+
+llvm::Error egrl::tools::checkGraphGranularity(const ModelInstance &instance,
+                                               llvm::StringRef spec,
+                                               const EvaluationOptions &options,
+                                               llvm::StringRef why) {
+  const std::string &own = instance.graph->granularity;
+  const std::string &asked = options.granularity.getValue();
+  if (own == asked)
+    return llvm::Error::success();
+  // A synthetic graph has no MLIR to print again at the other granularity.
+  if (spec.starts_with("synthetic:"))
+    return error(spec + ": a synthetic graph is at '" + own +
+                 "' granularity, and --granularity=" + asked + ": " + why +
+                 " (give --granularity=" + own + ")");
+  return error(spec + ": a graph at '" + own +
+               "' granularity (its JSON), and --granularity=" + asked + ": " +
+               why + " (print the graph again with --egrl-print-graph=\"" +
+               "granularity=" + asked +
+               " json=true\", or give --granularity=" + own + ")");
 }
 
 llvm::Expected<SeedFrom>

@@ -83,6 +83,15 @@ loadModelGraph(llvm::StringRef spec, const EvaluationSetup &setup);
 llvm::Error attachEvaluator(ModelInstance &instance,
                             const EvaluationSetup &setup);
 
+/// A graph JSON keeps the granularity it was printed at, whatever
+/// --granularity says: an error naming `spec` when `instance`'s graph is at
+/// another granularity than `options` say, and `why` the tool needs them
+/// to agree.
+llvm::Error checkGraphGranularity(const ModelInstance &instance,
+                                  llvm::StringRef spec,
+                                  const EvaluationOptions &options,
+                                  llvm::StringRef why);
+
 /// The value of a tool's --seed-from (none, native, model or portfolio), or an
 /// error naming the option and the value.
 llvm::Expected<SeedFrom> parseSeedFromOption(llvm::StringRef value);

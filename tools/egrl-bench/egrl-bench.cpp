@@ -20,14 +20,11 @@
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Distributed/Mpi.h"
-#include "egrl/Policy/Features.h"
 #include "egrl/Search/Report.h"
 #include "egrl/Search/Strategy.h"
 #include "egrl/Support/Interrupt.h"
-#include "egrl/Support/Json.h"
 #include "egrl/Support/Output.h"
 #include "egrl/Support/Paths.h"
-#include "egrl/Support/ReadFile.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -130,7 +127,8 @@ static cl::opt<bool> placements(
 static cl::opt<bool> plot("plot", cl::init(false),
                           cl::desc("Plot best-so-far latency against "
                                    "evaluations to <out>/bench.png (needs "
-                                   "--out)"),
+                                   "--out; without it, an earlier run's "
+                                   "bench.png there is removed)"),
                           cl::cat(benchCategory));
 
 namespace {
@@ -220,10 +218,12 @@ void checkOptions() {
 /// any search, not when the policy's turn comes.
 std::vector<std::unique_ptr<Strategy>>
 resolveStrategies(const Target &chip) {
-  llvm::SmallVector<llvm::StringRef> names;
-  llvm::StringRef(strategies).split(names, ',', -1, false);
-  if (names.empty())
+  if (llvm::StringRef(strategies).trim().empty())
     die("--strategies names none (see --help for the list)");
+  // Empty items are kept, and refused as unknown names, as --budgets
+  // refuses them: "greedy,,native" may have lost a name.
+  llvm::SmallVector<llvm::StringRef> names;
+  llvm::StringRef(strategies).split(names, ',', -1, /*KeepEmpty=*/true);
   std::vector<std::unique_ptr<Strategy>> searches;
   for (llvm::StringRef name : names) {
     if (name.trim() == "keep")
@@ -262,31 +262,13 @@ resolveStrategies(const Target &chip) {
       die("--policy: no policy file '" + policyFile +
           "', nor a shipped policy (" + llvm::join(shippedPolicyNames(), ", ") +
           ")");
-    // The levels it places on, read without LibTorch so that a policy for
-    // another chip stops the benchmark before the first search; anything
-    // else wrong with the file is reported when it loads. A pipe (a shell's
-    // <(...)) can be read once: the load reads it.
-    llvm::Expected<std::string> text =
-        llvm::sys::fs::is_regular_file(path)
-            ? readFileAtMost(path, kMaxPolicyFileBytes, "policy file")
-            : std::string();
-    if (!text) {
-      llvm::consumeError(text.takeError());
-    } else if (!text->empty()) {
-      auto file = parseJsonInput(*text, path);
-      if (!file)
-        llvm::consumeError(file.takeError());
-      // No levels at all is a corrupt file, which the load says.
-      else if (file->is_object() && file->contains("levels") &&
-               (*file)["levels"].is_array() && !(*file)["levels"].empty()) {
-        std::vector<std::string> levels;
-        for (const auto &level : (*file)["levels"])
-          levels.push_back(level.is_string() ? level.get<std::string>()
-                                             : level.dump());
-        if (llvm::Error err = checkPolicyLevels(levels, chip, path))
-          die(llvm::toString(std::move(err)));
-      }
-    }
+    // Loaded as the policy strategy loads it (which --strategies made
+    // available), so that a file it cannot use stops the benchmark before
+    // the first search. A pipe (a shell's <(...)) can be read once: the
+    // strategy's load reads it.
+    if (llvm::sys::fs::is_regular_file(path))
+      if (llvm::Error err = checkPolicyFile(path, chip))
+        die(llvm::toString(std::move(err)));
   } else if (!policyFile.empty()) {
     // As the pass warns about policy= without strategy=policy.
     llvm::WithColor::warning(llvm::errs(), "egrl-bench")
@@ -745,6 +727,12 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
   }
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
                << "\n";
+  // An earlier run's plot would pass for this run's: it goes (a failed
+  // plot leaves none either).
+  if (std::error_code ec = llvm::sys::fs::remove(pngPath); ec && !plot)
+    llvm::WithColor::warning(llvm::errs(), "egrl-bench")
+        << "cannot remove " << pngPath
+        << ", an earlier run's plot: " << ec.message() << "\n";
   if (plot) {
     llvm::SmallString<256> script(
         bundledDataDir("python", nullptr, EGRL_SOURCE_DIR "/python"));
@@ -817,13 +805,18 @@ static int benchMain(int argc, char **argv) {
 
   // Every model's graph is built and checked against the chips before any
   // is measured: a model that cannot load (dynamic shapes, too large for the
-  // chip) fails the run before the others' searches, not after them. (Ctrl-C
-  // while loading ends the process at once: nothing is measured yet.)
+  // chip, a graph JSON at another granularity) fails the run before the
+  // others' searches, not after them. (Ctrl-C while loading ends the process
+  // at once: nothing is measured yet.)
   std::vector<std::unique_ptr<tools::ModelInstance>> instances;
   for (const std::string &modelArg : models) {
     auto instance = tools::loadModelGraph(modelArg, *setup);
     if (!instance)
       die(llvm::toString(instance.takeError()));
+    if (llvm::Error err = tools::checkGraphGranularity(
+            **instance, modelArg, evaluation,
+            "a benchmark runs at one granularity, which bench.json records"))
+      die(llvm::toString(std::move(err)));
     instances.push_back(std::move(*instance));
   }
 

@@ -237,19 +237,11 @@ Corpus loadCorpus(const tools::EvaluationSetup &setup) {
       std::string why = llvm::toString(model.takeError());
       die(llvm::StringRef(why).starts_with(file) ? why : file + ": " + why);
     }
-    // A graph JSON keeps the granularity it was printed at, whatever
-    // --granularity says; the policy file records the flag, so they agree.
-    const std::string &granularity = (*model)->graph->granularity;
-    if (granularity != evaluation.granularity.getValue())
-      die(file + ": a graph at '" + granularity +
-          "' granularity (its JSON), and --granularity=" +
-          evaluation.granularity.getValue() +
-          ": a policy learns one granularity, which its file records (print "
-          "the graph again with --egrl-print-graph=\"granularity=" +
-          evaluation.granularity.getValue() +
-          " json=true\", or give "
-          "--granularity=" +
-          granularity + ")");
+    // The policy file records --granularity, so the graphs must agree.
+    if (llvm::Error err = tools::checkGraphGranularity(
+            **model, file, evaluation,
+            "a policy learns one granularity, which its file records"))
+      die(llvm::toString(std::move(err)));
     corpus.push_back(std::move(*model));
   }
   return corpus;

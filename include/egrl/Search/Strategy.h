@@ -457,6 +457,19 @@ template <typename T> struct RegisterStrategy : StrategyRegistration {
 };
 llvm::ArrayRef<llvm::StringRef> policyLibraryStrategyNames();
 
+/// Loads policy file `path` as strategy=policy does (its format, feature
+/// version and network shapes) and checks that it places on `target`'s
+/// levels, loading libEGRLPolicy.so, which reads policy files: so that a
+/// tool refuses a file it cannot use before its first search, not when the
+/// policy's turn comes.
+llvm::Error checkPolicyFile(llvm::StringRef path, const Target &target);
+/// libEGRLPolicy.so provides checkPolicyFile() with one static object.
+class PolicyFileCheckRegistration {
+public:
+  using Check = llvm::Error (*)(llvm::StringRef path, const Target &target);
+  explicit PolicyFileCheckRegistration(Check check);
+};
+
 /// SplitMix64 finaliser: a generator seed for stream `index` of `seed`,
 /// decorrelated from its neighbours' (searches draw per-index streams so
 /// that their results do not depend on the thread count).
