@@ -694,22 +694,18 @@ TEST(EvaluationTracker, PgEaAndRandomMeasureNoPlacementTwice) {
   // distinct: a converged policy samples what it measured, and each repeat
   // spent a measurement egrl and anneal would not. Native and the seeds
   // count as measured too.
-  Target target = test::nnpiTarget();
   for (uint64_t graphSeed : {1, 2})
     for (const char *name : {"pg", "ea", "random"})
       for (SeedFrom from : {SeedFrom::None, SeedFrom::Model}) {
-        WorkloadGraph graph = test::randomGraph(6, graphSeed);
-        Problem problem(graph, target);
-        AnalyticalModel model(problem);
-        test::CountingEvaluator chip(model);
-        SearchContext context{problem, model, chip, {}};
+        test::CountedGraph setup(6, graphSeed);
+        SearchContext context = setup.context();
         context.options.budget = 300;
         context.options.seedFrom = from;
         SearchResult result = test::runSearch(name, context);
-        EXPECT_EQ(chip.distinct(), chip.calls.load())
+        EXPECT_EQ(setup.chip.distinct(), setup.chip.calls.load())
             << name << ", graph " << graphSeed << ", seed-from "
             << seedFromName(from).str();
-        EXPECT_EQ(result.evaluations, chip.calls.load()) << name;
+        EXPECT_EQ(result.evaluations, setup.chip.calls.load()) << name;
       }
 }
 
@@ -718,17 +714,13 @@ TEST(EvaluationTracker, ASearchProposingOnlyWhatItMeasuredStops) {
   // budget of a million, pg, ea and random stop once the last
   // kMaxRepeatsInARow proposals were all measured before, and say so,
   // instead of spinning without measuring.
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(1, 3);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
   for (const char *name : {"pg", "ea", "random"}) {
-    test::CountingEvaluator chip(model);
-    SearchContext context{problem, model, chip, {}};
+    test::CountedGraph setup(1, 3);
+    SearchContext context = setup.context();
     context.options.budget = 1000000;
     SearchResult result = test::runSearch(name, context);
     EXPECT_LE(result.evaluations, 9u) << name;
-    EXPECT_EQ(result.evaluations, chip.calls.load()) << name;
+    EXPECT_EQ(result.evaluations, setup.chip.calls.load()) << name;
     EXPECT_NE(result.detail.find("; stopped: the last 1000 placements "
                                  "proposed had all been measured before"),
               std::string::npos)
@@ -741,15 +733,12 @@ TEST(EvaluationTracker, AnsweredFromMemoryAsJudged) {
   // evaluateBatchOnce() answers a placement measured before (in an earlier
   // batch or earlier in the same one) with its result and no evaluation,
   // and cuts the batch where its new placements outgrow the budget.
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(5, 4);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  test::CountingEvaluator chip(model);
-  SearchContext context{problem, model, chip, {}};
+  test::CountedGraph setup(5, 4);
+  const test::CountingEvaluator &chip = setup.chip;
+  SearchContext context = setup.context();
   context.options.budget = 3;
   EvaluationTracker tracker(context);
-  Placement a(problem.numNodes(), problem.slowestLevel());
+  Placement a(setup.problem.numNodes(), setup.problem.slowestLevel());
   Placement b = a, c = a, d = a;
   b[0].output = 0;
   c[1].output = 0;

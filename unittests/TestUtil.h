@@ -200,6 +200,25 @@ private:
   mutable std::vector<std::string> keys;
 };
 
+/// A random graph on nnpi-1000 measured by a CountingEvaluator of its
+/// analytical model: the setup of the tests of what a search measures. Not
+/// copyable: the problem refers to the graph and the target.
+struct CountedGraph {
+  CountedGraph(unsigned numNodes, uint64_t graphSeed)
+      : target(nnpiTarget()), graph(randomGraph(numNodes, graphSeed)),
+        problem(graph, target), model(problem), chip(model) {}
+  CountedGraph(const CountedGraph &) = delete;
+  CountedGraph &operator=(const CountedGraph &) = delete;
+  /// A search context measuring on the counting chip, default options.
+  SearchContext context() const { return {problem, model, chip, {}}; }
+
+  Target target;
+  WorkloadGraph graph;
+  Problem problem;
+  AnalyticalModel model;
+  CountingEvaluator chip;
+};
+
 /// Runs strategy `name` in `context`; a strategy that cannot be made or run
 /// is a test failure (and an empty result).
 inline SearchResult runSearch(llvm::StringRef name,
