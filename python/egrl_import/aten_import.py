@@ -615,7 +615,8 @@ class _AtenImporter(_FxImporter):
         if op is aten.index:
             return self._index(V(a[0]), list(a[1]))
         if op is aten.index_select:
-            return em.take(V(a[0]), a[1], V(a[2]))
+            ids = V(a[2])  # a 0-d index keeps the dim (size 1), which take() drops, as ONNX Gather does
+            return em.take(V(a[0]), a[1], em.reshape(ids, [1]) if ids.rank == 0 else ids)
         if op is aten.roll:
             x = V(a[0])
             shifts, dims = a[1], _get(a, kw, 2, "dims", [])

@@ -1877,21 +1877,36 @@ class Emitter:
         the elements before it (greater, or smaller ascending; equal ones by position, so ties keep
         their order, as a stable sort's), counted by one generic with a reduction over `dim`; then
         output r of a generic reducing over `dim` picks the element of rank r. O(n^2) in the dim's
-        size; NaN compares as unordered (torch sorts it as the largest)."""
+        size. NaN is ordered as torch orders it: above every number (first descending, last
+        ascending) and equal to NaN (NaNs in index order), so the ranks are a permutation."""
         if x.dtype not in ("f32", "i64") or x.rank == 0 or not 1 <= k <= x.shape[dim % x.rank]:
             raise UnsupportedError(f"sorting {k} of a {x.dtype} tensor of shape {list(x.shape)} is not supported "
                                    "(f32 or i64, rank >= 1)")
         dim, n, dt = dim % x.rank, x.rank, x.dtype
         all_d = [f"d{i}" for i in range(n)]
         other = [f"d{n}" if i == dim else f"d{i}" for i in range(n)]
-        kind, order = ("f", ("ogt" if descending else "olt")) if dt == "f32" else ("i", ("sgt" if descending else "slt"))
-        eq = "oeq" if dt == "f32" else "eq"
+
+        def ahead_and_equal(b: Body, xj: str, xi: str):
+            """Whether xj sorts before xi, and whether they are equal (torch's order: NaN largest)."""
+            if dt == "i64":
+                return (b.op(f"arith.cmpi {'sgt' if descending else 'slt'}, {xj}, {xi} : i64"),
+                        b.op(f"arith.cmpi eq, {xj}, {xi} : i64"))
+            # Ordered compares alone are false both ways with a NaN: equal ranks, and ranks nobody holds.
+            nan_j, nan_i = (b.op(f"arith.cmpf uno, {v}, {v} : f32") for v in (xj, xi))
+            if descending:  # xj > xi, or xj NaN and xi not: ugt is true with either NaN, so xi must be a number
+                ahead = b.op(f"arith.andi {b.op(f'arith.cmpf ugt, {xj}, {xi} : f32')}, "
+                             f"{b.op(f'arith.cmpf ord, {xi}, {xi} : f32')} : i1")
+            else:  # xj < xi, or xi NaN and xj not
+                ahead = b.op(f"arith.andi {b.op(f'arith.cmpf ult, {xj}, {xi} : f32')}, "
+                             f"{b.op(f'arith.cmpf ord, {xj}, {xj} : f32')} : i1")
+            equal = b.op(f"arith.ori {b.op(f'arith.cmpf oeq, {xj}, {xi} : f32')}, "
+                         f"{b.op(f'arith.andi {nan_j}, {nan_i} : i1')} : i1")
+            return ahead, equal
 
         def rank(b: Body) -> str:
             j, i = b.op(f"linalg.index {n} : index"), b.op(f"linalg.index {dim} : index")
-            ahead = b.op(f"arith.cmp{kind} {order}, {b.args[1]}, {b.args[0]} : {dt}")
-            tie = b.op(f"arith.andi {b.op(f'arith.cmp{kind} {eq}, {b.args[1]}, {b.args[0]} : {dt}')}, "
-                       f"{b.op(f'arith.cmpi ult, {j}, {i} : index')} : i1")
+            ahead, equal = ahead_and_equal(b, b.args[1], b.args[0])
+            tie = b.op(f"arith.andi {equal}, {b.op(f'arith.cmpi ult, {j}, {i} : index')} : i1")
             before = b.op(f"arith.extui {b.op(f'arith.ori {ahead}, {tie} : i1')} : i1 to i64")
             return b.op(f"arith.addi {b.args[2]}, {before} : i64")
 

@@ -631,6 +631,10 @@ class _FxImporter:
                 return {0, 1}
         return read
 
+    def _index_select(self, x: Value, dim: int, ids: Value) -> Value:
+        """index_select: a 0-d index keeps the dim (size 1), which take() drops, as ONNX Gather does."""
+        return self.em.take(x, dim, self.em.reshape(ids, [1]) if ids.rank == 0 else ids)
+
     def _sort(self, x: Value, dim: int, k=None, descending: bool = False, argsort: bool = False):
         """torch.sort / topk ((values, indices), the first `k`) and argsort (indices), computing
         only the results something reads (Emitter.sort)."""
@@ -1119,7 +1123,7 @@ class _FxImporter:
         if fn is getattr and isinstance(a[0], tuple) and a[1] in ("values", "indices"):  # topk(...).values
             return a[0][("values", "indices").index(a[1])]
         if fn is torch.index_select:
-            return em.take(self.value(a[0]), _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
+            return self._index_select(self.value(a[0]), _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
         if fn is torch.gather:
             x = self.value(a[0])
             return self.em.gather(x, _arg(a, kw, 1, "dim") % max(x.rank, 1), self.value(_arg(a, kw, 2, "index")))
@@ -1188,7 +1192,7 @@ class _FxImporter:
             return self._sort(x, _arg(a, kw, 1, "dim", -1), None, _arg(a, kw, 2, "descending", False),
                               argsort=name == "argsort")
         if name == "index_select":
-            return em.take(x, _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
+            return self._index_select(x, _arg(a, kw, 1, "dim"), self.value(_arg(a, kw, 2, "index")))
         if name in ("view", "reshape"):
             shape = a[1] if len(a) == 2 and isinstance(a[1], (tuple, list, torch.Size)) else a[1:]
             return self._reshape(x, shape or kw.get("shape"))

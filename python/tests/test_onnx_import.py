@@ -1039,6 +1039,24 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         r = import_onnx(m, inline_weights=True)
         support.run_numeric(self, r.text, [x], [-np.sort(-x, -1)[..., :2]])
 
+    def test_topk_orders_nan_as_torch(self):
+        # The spec says nothing of NaN; TopK orders it as torch does (the largest, NaNs equal, so in
+        # index order, as the spec's ties): first when largest, last when smallest, against torch's
+        # stable sort. Ordered compares alone made up values and repeated indices.
+        import torch
+
+        nan = np.nan
+        x = np.array([[nan, 1, nan, 3, 2, nan, 1], [2, nan, -1, nan, 2, 0, 5]], np.float32)
+        nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"]),
+                 helper.make_node("TopK", ["x", "k"], ["lo", "li"], largest=0)]
+        m = _graph_model(nodes, [_vi("x", [2, 7])], [_vi("v", None), _vi("i", None, TensorProto.INT64),
+                                                      _vi("lo", None), _vi("li", None, TensorProto.INT64)],
+                         [numpy_helper.from_array(np.array([6], np.int64), "k")])
+        r = import_onnx(m, inline_weights=True)
+        support.mlir_opt(self, r.text)
+        big, small = (torch.sort(torch.from_numpy(x), dim=1, descending=d, stable=True) for d in (True, False))
+        support.run_numeric(self, r.text, [x], [t[:, :6].numpy() for t in (*big, *small)])
+
     def test_reduction_attributes_against_numpy(self):
         """Reduce* corner cases: axes as an attribute (opset 11) or ReduceSum's input (13), keepdims=0,
         no axes (every dim), noop_with_empty_axes=1 (each element alone), negative axes, ReduceSum and
@@ -1339,24 +1357,27 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         support.run_numeric(self, r.text, [ids], [table[ids]])
 
     def test_gather_along_any_axis_and_trilu_against_numpy(self):
-        # Gather along axis 1 by 2-D run-time indices (negative ones counting from the end) and by
-        # constant ones that are not contiguous; Trilu of a run-time tensor, lower and upper, with
-        # and without k, against numpy.
+        # Gather along axis 1 by 2-D run-time indices (negative ones counting from the end), by a 0-d
+        # one (the axis dropped, unlike torch's index_select) and by constant ones that are not
+        # contiguous; Trilu of a run-time tensor, lower and upper, with and without k, against numpy.
         rng = np.random.default_rng(5)
         x = rng.standard_normal((2, 4, 3)).astype(np.float32)
         ids = np.array([[-1, 0], [2, -4]], np.int64)
         nodes = [helper.make_node("Gather", ["x", "ids"], ["g"], axis=1),
                  helper.make_node("Gather", ["x", "pick"], ["c"], axis=-1),
                  helper.make_node("Trilu", ["x", "k"], ["lo"], upper=0),
-                 helper.make_node("Trilu", ["x"], ["up"])]
-        m = _graph_model(nodes, [_vi("x", [2, 4, 3]), _vi("ids", [2, 2], TensorProto.INT64)],
-                         [_vi(n, None) for n in ("g", "c", "lo", "up")],
+                 helper.make_node("Trilu", ["x"], ["up"]),
+                 helper.make_node("Gather", ["x", "one"], ["g0"], axis=1)]
+        m = _graph_model(nodes, [_vi("x", [2, 4, 3]), _vi("ids", [2, 2], TensorProto.INT64),
+                                 _vi("one", [], TensorProto.INT64)],
+                         [_vi(n, None) for n in ("g", "c", "lo", "up", "g0")],
                          [numpy_helper.from_array(np.array([2, 0, 2], np.int64), "pick"),
                           numpy_helper.from_array(np.array(-1, np.int64), "k")], opset=14)
         r = import_onnx(m, inline_weights=True)
         support.mlir_opt(self, r.text)
-        support.run_numeric(self, r.text, [x, ids], [np.take(x, ids, axis=1), x[..., [2, 0, 2]], np.tril(x, -1),
-                                                      np.triu(x)])
+        one = np.array(-3, np.int64)
+        support.run_numeric(self, r.text, [x, ids, one], [np.take(x, ids, axis=1), x[..., [2, 0, 2]], np.tril(x, -1),
+                                                           np.triu(x), x[:, 1]])
 
     def test_resize_scales_may_be_an_initializer(self):
         # onnx-simplifier turns Resize's Constant scales into an initializer:

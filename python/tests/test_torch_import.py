@@ -1061,6 +1061,17 @@ class OpTranslationTest(unittest.TestCase):
                 r = self.check(IndexSelects(), [x, ids], trace=trace, expect=["tensor.extract"])
                 self.assertEqual(r.route, trace)
 
+    def test_index_select_by_a_0d_index_keeps_the_dim(self):
+        """index_select by a 0-d index keeps the indexed dim (size 1), as torch does; ONNX Gather's
+        0-d index drops it."""
+        class ZeroD(nn.Module):
+            def forward(self, x, i):
+                return torch.index_select(x, 1, i) * 2, x.index_select(0, i), x.index_select(-1, i + 1)
+
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                self.assertEqual(self.check(ZeroD(), [torch.randn(2, 3), torch.tensor(1)], trace=trace).route, trace)
+
     def test_embedding_bag(self):
         """nn.EmbeddingBag and F.embedding_bag on both routes equal torch, with weights = parameters:
         bags of one length (2-D ids, or ATen's equal constant offsets) as an embedding reshaped and
@@ -1136,6 +1147,27 @@ class OpTranslationTest(unittest.TestCase):
                 # and the sort and topk whose indices are read.
                 self.assertEqual(r.text.count("arith.extui"), 8)
                 self.assertEqual(r.text.count("linalg.index"), 8 * 2 + 6 + 4 * 2)
+
+    def test_sorts_order_nan_as_torch(self):
+        """NaN sorts as torch's largest and equal to NaN (NaNs in index order): first descending, last
+        ascending, in topk's largest and not in its smallest; each sort's ranks a permutation (ordered
+        compares alone gave several elements one rank, and a 0 in the values). Rows with several NaNs
+        and ties; topk's indices only where torch's are unambiguous (its NaNs and ties are not in
+        index order)."""
+        nan = float("nan")
+
+        class NaNSorts(nn.Module):
+            def forward(self, x, y):
+                d, a, two = torch.sort(x, 1, descending=True), x.t().sort(0), x[:, :2].sort(1, True)
+                t = torch.topk(y, 2)
+                return (d[0], d[1], a[0], a[1], torch.argsort(x, dim=1), x.argsort(-1, True), x.topk(4)[0],
+                        x.topk(5, largest=False)[0], t[0], t[1], y.topk(3, 0, False).indices, two[0], two[1])
+
+        x = torch.tensor([[nan, 1.0, nan, 3.0, 2.0, nan, 1.0], [2.0, nan, -1.0, nan, 2.0, 0.0, 5.0]])
+        y = torch.tensor([[nan, 1.0, 4.0], [2.0, -3.0, nan], [0.5, nan, 7.0], [9.0, 8.0, -1.0]])
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                self.assertEqual(self.check(NaNSorts(), [x, y], trace=trace).route, trace)
 
     def test_depthwise_and_grouped_conv(self):
         m = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.Conv2d(8, 4, 1, groups=2),
