@@ -76,6 +76,25 @@ TEST(WriteWholeFile, ADeviceIsWrittenInPlaceAndItsErrorsReported) {
   EXPECT_FALSE(bool(writeWholeFile("/dev/null", "{}")));
 }
 
+TEST(WriteWholeFile, ThroughALinkTheFileItNamesIsReplaced) {
+  // The rename replaced the link itself with a regular file (as root, even
+  // /dev/stdout), and the file it named kept its old contents.
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));
+  llvm::SmallString<128> real(dir), link(dir);
+  llvm::sys::path::append(real, "real.json");
+  llvm::sys::path::append(link, "link.json");
+  ASSERT_FALSE(bool(writeWholeFile(real, "old")));
+  ASSERT_FALSE(llvm::sys::fs::create_link(real, link));
+  ASSERT_FALSE(bool(writeWholeFile(link, "new")));
+  EXPECT_EQ(readAll(real), "new");
+  llvm::sys::fs::file_status status;
+  ASSERT_FALSE(llvm::sys::fs::status(link, status, /*follow=*/false));
+  EXPECT_EQ(status.type(), llvm::sys::fs::file_type::symlink_file);
+  EXPECT_EQ(filesIn(dir), 2u);
+  llvm::sys::fs::remove_directories(dir);
+}
+
 TEST(WriteWholeFile, ADirectoryIsNotAFile) {
   llvm::SmallString<128> dir;
   ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));

@@ -756,6 +756,66 @@ TEST(EvaluationTracker, AnsweredFromMemoryAsJudged) {
   EXPECT_TRUE(tracker.exhausted());
 }
 
+/// Latencies by how many outputs are in the fastest level: none measure
+/// 5 us, one 4 us, and two 1 us once and 10 us on every repeat (a lucky
+/// first measurement).
+class ScriptedChip : public Evaluator {
+public:
+  explicit ScriptedChip(const Problem &problem) : Evaluator(problem) {}
+  llvm::StringRef name() const override { return "scripted"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    ++calls;
+    return {latencyOf(placement, /*repeat=*/0), true, 0};
+  }
+  EvalResult evaluateRepeat(const Placement &placement,
+                            unsigned k) const override {
+    ++calls;
+    return {latencyOf(placement, k), true, 0};
+  }
+  mutable std::atomic<uint64_t> calls{0};
+
+private:
+  static double latencyOf(const Placement &placement, unsigned repeat) {
+    unsigned fast = 0;
+    for (unsigned i = 0; i < placement.size(); ++i)
+      fast += placement[i].output == 0;
+    if (fast == 0)
+      return 5e-6;
+    if (fast == 1)
+      return 4e-6;
+    return repeat == 0 ? 1e-6 : 10e-6;
+  }
+};
+
+TEST(EvaluationTracker, WithRepeatsAPlacementCappedAtTheBestIsMeasuredAgain) {
+  // With repeats K > 1, a placement that measured faster than the incumbent
+  // once, in a batch whose fastest did not hold up on its repeats, is judged
+  // no faster than the incumbent. Remembered so, it could never be measured
+  // again nor confirmed: it is not remembered.
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(5, 4);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  ScriptedChip chip(problem);
+  SearchContext context{problem, model, chip, {}};
+  context.options.budget = 100;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  Placement slow(problem.numNodes(), problem.slowestLevel());
+  Placement faster = slow, lucky = slow;
+  faster[0].output = 0;
+  lucky[0].output = 0;
+  lucky[1].output = 0;
+  tracker.evaluateBatchOnce({slow});
+  tracker.evaluateBatchOnce({faster, lucky});
+  EXPECT_EQ(tracker.judgedLast()[0].latency, 5e-6) << "judged as the best";
+  EXPECT_EQ(tracker.judgedLast()[1].latency, 10e-6) << "lucky's median";
+  chip.calls = 0;
+  tracker.evaluateBatchOnce({faster, lucky});
+  EXPECT_EQ(chip.calls.load(), 3u) << "faster measured again, and confirmed";
+  EXPECT_EQ(tracker.finish().result.latency, 4e-6);
+}
+
 TEST(Anneal, HonoursBudgetDeterministicAnyThreadCount) {
   checkSeededSearch("anneal");
 }

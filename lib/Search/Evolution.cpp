@@ -8,8 +8,9 @@
 // (speedup^2 - 1 over the native placement when valid, below -1 when
 // not); measuring native first costs one evaluation of the budget. The
 // best `max(2, 10%)` members survive unchanged (and are re-sampled next
-// generation, so a lucky sample does not keep a bad policy alive; a
-// placement measured before is answered from memory, unmeasured); the
+// generation, so that one lucky placement does not keep a bad policy alive:
+// the policy must sample well again, though a placement it measured before
+// keeps that measurement); the
 // rest are offspring of size-3 tournament winners, crossed with a second
 // winner with p = 0.3 and mutated with p = 0.85.
 //

@@ -64,9 +64,9 @@ public:
     result.detail = std::to_string(drawn) + " random placements";
     if (uint64_t again = tracker.answeredFromMemory())
       result.detail += " (" + std::to_string(again) + " drawn again)";
-    result.detail += tracker.repeatingNote();
     if (!seeds->empty())
       result.detail += " after " + std::to_string(seeds->size()) + " seeds";
+    result.detail += tracker.repeatingNote();
     recordSeeds(result, context.options, *seeds, unmeasuredSeeds);
     return result;
   }

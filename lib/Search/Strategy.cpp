@@ -8,8 +8,10 @@
 #include "egrl/Support/Paths.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <atomic>
@@ -146,6 +148,14 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   return results;
 }
 
+/// What EvaluationTracker remembers a placement by: a collision of two
+/// of a search's placements is as likely as none matters (2^-128 a pair).
+static std::pair<uint64_t, uint64_t> digestOf(llvm::StringRef key) {
+  llvm::XXH128_hash_t hash =
+      llvm::xxh3_128bits(llvm::arrayRefFromStringRef(key));
+  return {hash.high64, hash.low64};
+}
+
 std::vector<EvalResult>
 EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   rememberMeasurements();
@@ -157,7 +167,8 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   std::vector<std::string> freshKeys;
   for (const Placement &placement : placements) {
     std::string key = placementKey(context.problem, placement);
-    bool known = remembered.count(key) || llvm::is_contained(freshKeys, key);
+    bool known =
+        remembered.count(digestOf(key)) || llvm::is_contained(freshKeys, key);
     if (!known) {
       if (fresh.size() == room)
         break;
@@ -183,7 +194,7 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
       repeatsInARow = 0;
       continue;
     }
-    auto known = remembered.find(key);
+    auto known = remembered.find(digestOf(key));
     if (known == remembered.end())
       break; // New, and not measured: the evaluator stopped.
     // Judged by its median once it has one (repeats).
@@ -254,12 +265,17 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
     for (const Placement &placement : placements)
       keys.push_back(placementKey(context.problem, placement));
   std::vector<bool> answered(results.size(), false);
-  // What was answered, as it was judged (after any re-measurement).
+  // What was answered, as it was judged (after any re-measurement); with
+  // repeats, not a placement judged no faster than the incumbent after one
+  // faster measurement: proposed again, it is measured again, so that it
+  // can still be confirmed.
   auto remember = [&] {
-    if (remembering)
-      for (size_t i = 0; i < results.size(); ++i)
-        if (answered[i])
-          remembered.try_emplace(keys[i], judged[i]);
+    if (!remembering)
+      return;
+    for (size_t i = 0; i < results.size(); ++i)
+      if (answered[i] &&
+          (judged[i].latency == results[i].latency || confirmed.count(keys[i])))
+        remembered.try_emplace(digestOf(keys[i]), judged[i]);
   };
   if (repeats <= 1) {
     // Every measurement at face value, in order.

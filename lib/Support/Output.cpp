@@ -31,15 +31,18 @@ llvm::Error egrl::writeFileWith(
     llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write) {
   if (path == "-")
     return write(llvm::outs());
-  // A device or a pipe is written in place (a rename would replace it).
+  // A device, a pipe, or what /dev and /proc name (/dev/stdout may be a
+  // file the shell opened) is written in place, appended to: a rename
+  // would replace it.
   llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(path, status) &&
-      status.type() != llvm::sys::fs::file_type::regular_file &&
-      status.type() != llvm::sys::fs::file_type::file_not_found) {
-    if (status.type() == llvm::sys::fs::file_type::directory_file)
-      return why(std::make_error_code(std::errc::is_a_directory));
+  bool exists = !llvm::sys::fs::status(path, status) &&
+                status.type() != llvm::sys::fs::file_type::file_not_found;
+  if (exists && status.type() == llvm::sys::fs::file_type::directory_file)
+    return why(std::make_error_code(std::errc::is_a_directory));
+  if (exists && (status.type() != llvm::sys::fs::file_type::regular_file ||
+                 path.starts_with("/dev/") || path.starts_with("/proc/"))) {
     std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
+    llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Append);
     if (ec)
       return why(ec);
     llvm::Error err = write(os);
@@ -51,11 +54,16 @@ llvm::Error egrl::writeFileWith(
     }
     return streamErr;
   }
+  // Through a symbolic link the file it names is replaced, not the link.
+  llvm::SmallString<256> file(path);
+  if (exists)
+    if (llvm::SmallString<256> real; !llvm::sys::fs::real_path(path, real))
+      file = real;
   // A file is written beside and renamed into place only once every byte
   // got there, so a full disk keeps the file it would have replaced (a
   // checkpoint to resume from), and no reader sees half a file.
   llvm::Expected<llvm::sys::fs::TempFile> temp =
-      llvm::sys::fs::TempFile::create(path + ".temp-%%%%%%",
+      llvm::sys::fs::TempFile::create(file + ".temp-%%%%%%",
                                       llvm::sys::fs::all_read |
                                           llvm::sys::fs::all_write);
   if (!temp)
@@ -74,7 +82,7 @@ llvm::Error egrl::writeFileWith(
     llvm::consumeError(temp->discard());
     return err;
   }
-  if (llvm::Error kept = temp->keep(path))
+  if (llvm::Error kept = temp->keep(file))
     return why(llvm::errorToErrorCode(std::move(kept)));
   return llvm::Error::success();
 }

@@ -6,6 +6,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
 
 #include <mutex>
 #include <vector>
@@ -58,6 +59,13 @@ std::string egrl::passOutputClash(llvm::StringRef path, ModuleOp module) {
 std::string egrl::claimPipelineOutput(const void *run, llvm::StringRef kind,
                                       llvm::StringRef path) {
   if (path.empty() || path == "-")
+    return "";
+  // A device or a pipe (/dev/null, /dev/stderr) is written to, not
+  // replaced: two runs may share it.
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) &&
+      status.type() != llvm::sys::fs::file_type::regular_file &&
+      status.type() != llvm::sys::fs::file_type::file_not_found)
     return "";
   std::lock_guard<std::mutex> lock(pipelineOutputsLock);
   bool claimed = false;

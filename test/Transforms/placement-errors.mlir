@@ -207,6 +207,10 @@
 // NESTEDPARENT-NOT: remark
 // NESTEDPARENT: error: egrl-memory-placement: report={{.*}}parentnested.json: another egrl-memory-placement in the pipeline writes that file too (its trace=)
 // NESTEDPARENT-NOT: remark
+// A device is written to, not replaced: two runs may share /dev/null.
+// RUN: egrl-opt %S/../Inputs/nested-module.mlir --pass-pipeline="builtin.module(egrl-memory-placement{progress=false report=/dev/null},builtin.module(egrl-memory-placement{progress=false report=/dev/null}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SHAREDDEVICE
+// SHAREDDEVICE-NOT: error
+// SHAREDDEVICE: remark: egrl: placed
 // A run on a nested module names the pipeline that reaches a module below
 // it from the top-level module, not from its own (which is the one run).
 // RUN: egrl-opt %S/../Inputs/nested-twice.mlir --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{progress=false}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NESTEDDEPTH

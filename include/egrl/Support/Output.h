@@ -14,10 +14,11 @@ namespace egrl {
 /// Writes what `write` streams to `path` ("-" is stdout) through a temporary
 /// file renamed into place once every byte was written, so a reader, a
 /// concurrent run, an interrupted one or a full disk never leaves half a
-/// file (the old one stays). A device or a pipe (/dev/stderr) is written in
-/// place. Unlike llvm::writeToOutput, a write error (ENOSPC, EIO) is an
-/// error, not a renamed truncated file and an abort. The error says why,
-/// not which file: callers name it.
+/// file (the old one stays); through a symbolic link, the file it names is
+/// replaced. A device, a pipe, or a path under /dev or /proc (/dev/stdout)
+/// is appended to in place. Unlike llvm::writeToOutput, a write error (ENOSPC,
+/// EIO) is an error, not a renamed truncated file and an abort. The error says
+/// why, not which file: callers name it.
 llvm::Error
 writeFileWith(llvm::StringRef path,
               llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write);
