@@ -187,6 +187,10 @@
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native --target=%S/../Inputs/toy.json --out=%t.plot 2>&1 | FileCheck %s --check-prefix=NOPLOT
 // NOPLOT-NOT: bench.png
 // RUN: not test -e %t.plot/bench.png
+// Only a file goes: a directory of that name is not the plot.
+// RUN: mkdir %t.plot/bench.png
+// RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native --target=%S/../Inputs/toy.json --out=%t.plot 2>&1 | FileCheck %s --check-prefix=NOPLOT
+// RUN: test -d %t.plot/bench.png
 
 // An ilp stopped by its time limit before proving optimality (BERT-base at op
 // granularity on edge-small takes CBC far longer than 0.2 s; on nnpi-1000 it

@@ -728,11 +728,17 @@ void writeFiles(const Results &results, const tools::EvaluationSetup &setup) {
   llvm::errs() << "egrl-bench: wrote " << jsonPath << " and " << csvPath
                << "\n";
   // An earlier run's plot would pass for this run's: it goes (a failed
-  // plot leaves none either).
-  if (std::error_code ec = llvm::sys::fs::remove(pngPath); ec && !plot)
-    llvm::WithColor::warning(llvm::errs(), "egrl-bench")
-        << "cannot remove " << pngPath
-        << ", an earlier run's plot: " << ec.message() << "\n";
+  // plot leaves none either). Only a file: remove() would take an empty
+  // directory of that name too.
+  llvm::sys::fs::file_status pngStatus;
+  bool earlierPlot =
+      !llvm::sys::fs::status(pngPath, pngStatus, /*follow=*/false) &&
+      pngStatus.type() != llvm::sys::fs::file_type::directory_file;
+  if (earlierPlot)
+    if (std::error_code ec = llvm::sys::fs::remove(pngPath); ec && !plot)
+      llvm::WithColor::warning(llvm::errs(), "egrl-bench")
+          << "cannot remove " << pngPath
+          << ", an earlier run's plot: " << ec.message() << "\n";
   if (plot) {
     llvm::SmallString<256> script(
         bundledDataDir("python", nullptr, EGRL_SOURCE_DIR "/python"));
