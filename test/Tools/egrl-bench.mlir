@@ -178,6 +178,7 @@
 // THREADS0: egrl-bench: error: --threads must be between 1 and 256
 
 // --plot draws best latency against evaluations into a PNG.
+// RUN: rm -rf %t.plot
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=native,ilp,random --budgets=20 --seeds=1 --target=%S/../Inputs/toy.json --out=%t.plot --plot 2>&1 | FileCheck %s --check-prefix=PLOT
 // PLOT: egrl-bench: wrote {{.*}}bench.png
 // RUN: %python -c "import sys; head=open(sys.argv[1],'rb').read(8); assert head==b'\x89PNG\r\n\x1a\n', head; print('png ok')" %t.plot/bench.png | FileCheck %s --check-prefix=PNG
