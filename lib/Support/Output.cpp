@@ -29,8 +29,14 @@ static llvm::Error takeStreamError(llvm::raw_fd_ostream &os) {
 llvm::Error egrl::writeFileWith(
     llvm::StringRef path,
     llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write) {
-  if (path == "-")
-    return write(llvm::outs());
+  if (path == "-") {
+    // Flushed and checked here: stdout's error would otherwise abort the
+    // tool at exit, naming no document.
+    if (llvm::Error err = write(llvm::outs()))
+      return err;
+    llvm::outs().flush();
+    return takeStreamError(llvm::outs());
+  }
   // A device, a pipe, or what /dev and /proc name (/dev/stdout may be a
   // file the shell opened) is written in place, appended to: a rename
   // would replace it.

@@ -128,6 +128,10 @@
 // FULL-REPORT: error: egrl-memory-placement: cannot write report '/dev/full': No space left on device
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="trace=/dev/full evaluator=nnpi-sim" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FULL-TRACE
 // FULL-TRACE: error: egrl-memory-placement: cannot write trace '/dev/full': No space left on device
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="report=-" -o /dev/null 2>%t.full-stdout.err >/dev/full
+// RUN: FileCheck %s --check-prefix=FULL-STDOUT --input-file=%t.full-stdout.err
+// FULL-STDOUT: error: egrl-memory-placement: cannot write report '-': No space left on device
+// FULL-STDOUT-NOT: LLVM ERROR
 // A trace is of one function: two are refused before either is searched
 // (a budget that would take minutes shows it).
 // RUN: not egrl-opt %S/../Inputs/two-functions.mlir --egrl-memory-placement="trace=%t.out/two.json strategy=anneal budget=1000000000" 2>&1 | FileCheck %s --check-prefix=TRACETWO
