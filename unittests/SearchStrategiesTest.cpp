@@ -689,13 +689,14 @@ TEST(Evolution, BeatsRandomAtEqualBudget) {
   EXPECT_LT(ea, random);
 }
 
-TEST(EvaluationTracker, PgEaAndRandomMeasureNoPlacementTwice) {
+TEST(EvaluationTracker, PgEaRandomAndAnnealMeasureNoPlacementTwice) {
   // A logging evaluator saw pg send 300 placements of tiny_cnn, 95 of them
   // distinct: a converged policy samples what it measured, and each repeat
-  // spent a measurement egrl and anneal would not. Native and the seeds
-  // count as measured too.
+  // spent a measurement egrl would not. anneal's walk came back to
+  // placements it had measured (the move back, a few moves later) and
+  // measured them again. Native and the seeds count as measured too.
   for (uint64_t graphSeed : {1, 2})
-    for (const char *name : {"pg", "ea", "random"})
+    for (const char *name : {"pg", "ea", "random", "anneal"})
       for (SeedFrom from : {SeedFrom::None, SeedFrom::Model}) {
         test::CountedGraph setup(6, graphSeed);
         SearchContext context = setup.context();
@@ -711,10 +712,11 @@ TEST(EvaluationTracker, PgEaAndRandomMeasureNoPlacementTwice) {
 
 TEST(EvaluationTracker, ASearchProposingOnlyWhatItMeasuredStops) {
   // One node on a chip of three levels has at most nine placements: with a
-  // budget of a million, pg, ea and random stop once the last
+  // budget of a million, pg, ea, random and anneal stop once the last
   // kMaxRepeatsInARow proposals were all measured before, and say so,
-  // instead of spinning without measuring.
-  for (const char *name : {"pg", "ea", "random"}) {
+  // instead of spinning without measuring (anneal's temperature follows
+  // measurements: a walk that only revisits would neither cool nor end).
+  for (const char *name : {"pg", "ea", "random", "anneal"}) {
     test::CountedGraph setup(1, 3);
     SearchContext context = setup.context();
     context.options.budget = 1000000;

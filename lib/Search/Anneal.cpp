@@ -21,6 +21,14 @@
 // chip with rules of its own) is rejected. Moves measured from the current
 // placement are not proposed again until the walk moves on.
 //
+// A placement is measured once: one the walk comes back to (its start
+// included) is answered from the tracker's memory, at no measurement, and
+// the Metropolis test runs on that answer as on a measurement. The schedule
+// follows measurements (tracker.used()), so the walk does not cool while it
+// only revisits; a walk whose last 1,000 proposals had all been measured
+// before (a graph that small, or stuck where every neighbour is known) ends
+// there, below its budget, and says so.
+//
 // Each step proposes K neighbours of the current placement, measures them
 // as one batch, and runs the Metropolis test on each against the current
 // energy; the passing neighbour with the lowest latency becomes current. K
@@ -153,6 +161,8 @@ public:
     EvaluationTracker tracker(context);
     if (problem.numNodes() == 0 || context.options.budget == 0)
       return tracker.finish();
+    // Before the start is measured: coming back to it costs nothing either.
+    tracker.rememberMeasurements();
 
     std::vector<std::string> unmeasuredSeeds;
     llvm::Expected<std::vector<SeedPlacement>> seeds =
@@ -180,7 +190,10 @@ public:
     MetropolisSchedule schedule;
     uint64_t steps = 0, moves = 0;
     const double budget = double(context.options.budget);
+    // exhausted() also ends a walk that proposes only what it measured.
     while (!tracker.exhausted() && !proposer.empty() && levels > 1) {
+      // Measurements spent: the walk cools by what it measures, not while
+      // it revisits, and reaches the final temperature as the budget ends.
       double progress = double(tracker.used()) / budget;
       double temperature = schedule.temperature(progress);
       uint64_t k =
@@ -192,7 +205,7 @@ public:
         batch.push_back(proposer.propose(current));
         draws.push_back(unit(rng));
       }
-      std::vector<EvalResult> results = tracker.evaluateBatch(batch);
+      std::vector<EvalResult> results = tracker.evaluateBatchOnce(batch);
       std::optional<size_t> chosen;
       for (size_t j = 0; j < results.size(); ++j) {
         const EvalResult &r = results[j];
@@ -223,6 +236,10 @@ public:
     result.detail = llvm::formatv("{0} steps, {1} moves, from {2}", steps,
                                   moves, start.source)
                         .str();
+    if (uint64_t again = tracker.answeredFromMemory())
+      result.detail +=
+          llvm::formatv(" ({0} revisits not measured again)", again).str();
+    result.detail += tracker.repeatingNote();
     return result;
   }
 };

@@ -199,18 +199,18 @@ public:
   /// evaluated placement (fewer than given when the budget runs out).
   std::vector<EvalResult> evaluateBatch(llvm::ArrayRef<Placement> placements);
   /// evaluateBatch() for searches that may propose a placement again (pg's
-  /// and ea's sampled policies, random draws on a small graph): what an
-  /// earlier call or this one measured is answered with the result the
-  /// tracker judged it by, without an evaluation, so that a repeat costs no
-  /// measurement (as in egrl and anneal, which keep their own). Returns one
-  /// result per placement of the longest prefix whose new placements fit
-  /// remaining(); judgedLast() matches it.
+  /// and ea's sampled policies, random draws on a small graph, anneal's walk
+  /// coming back): what an earlier call or this one measured is answered
+  /// with the result the tracker judged it by, without an evaluation, so
+  /// that a repeat costs no measurement (as in egrl, which keeps its own
+  /// cache). Returns one result per placement of the longest prefix whose
+  /// new placements fit remaining(); judgedLast() matches it.
   std::vector<EvalResult>
   evaluateBatchOnce(llvm::ArrayRef<Placement> placements);
   /// From now on every measured placement is remembered for
   /// evaluateBatchOnce() (call it before measuring native and the seeds, so
   /// that they are known too). Off by default: egrl-train's trackers have
-  /// no budget, and egrl and anneal keep caches of their own.
+  /// no budget, and egrl keeps a cache of its own.
   void rememberMeasurements() { remembering = true; }
   /// evaluateBatchOnce() answered the last kMaxRepeatsInARow placements
   /// from memory: the sampler proposes nothing new (it converged, or the
