@@ -286,6 +286,27 @@ TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {
             "non-negative integer, not 4294967297");
 }
 
+TEST_F(PolicyFileTest, MisspeltFieldsAreNamedNotIgnored) {
+  // "granulrity": "op" read as the default, fused: an op-level policy placed
+  // fused graphs with no word said.
+  auto messageWith = [&](const std::function<void(json &)> &edit) {
+    json changed = document;
+    edit(changed);
+    return errorOf(parsePolicyFile(changed.dump(), "p.json"));
+  };
+  std::string message = messageWith([](json &d) { d["granulrity"] = "op"; });
+  EXPECT_NE(message.find("p.json: corrupt policy file: \"granulrity\": "
+                         "unknown field (known: format, format_version"),
+            std::string::npos)
+      << message;
+  message = messageWith([](json &d) { d["gnn"]["conditoned"] = true; });
+  EXPECT_EQ(message, "p.json: corrupt policy file: \"gnn.conditoned\": "
+                     "unknown field (known: hidden, layers, conditioned)");
+  message = messageWith([](json &d) { d["parameters"][1]["shap"] = 1; });
+  EXPECT_EQ(message, "p.json: corrupt policy file: \"parameters[1].shap\": "
+                     "unknown field (known: name, shape, values)");
+}
+
 TEST_F(PolicyFileTest, ValuesThatAreNotFiniteFloatsAreCorrupt) {
   // 1e300 would become float infinity, and a policy of infinities places
   // like one of zeros, silently.
