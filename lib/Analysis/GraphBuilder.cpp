@@ -749,6 +749,9 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         int64_t read = std::min(weights[id].elements, elementsOf(operand));
         if (captured.contains(operand))
           read = std::min(read, iterationsOf(op));
+        // A loop nest over nothing (a batch of zero rows) reads nothing.
+        if (isa<linalg::LinalgOp>(op) && iterationsOf(op) == 0)
+          read = 0;
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));
