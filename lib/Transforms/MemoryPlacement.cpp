@@ -840,6 +840,28 @@ struct MemoryPlacementPass
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;
     }
+    sayModuleTotal(placed);
+  }
+
+  /// A module of several functions: their latencies added up beside
+  /// native's, each function run once, when every one was measured.
+  void sayModuleTotal(const std::deque<PlacedFunction> &placed) {
+    if (placed.size() < 2)
+      return;
+    double total = 0, nativeTotal = 0;
+    for (const PlacedFunction &entry : placed) {
+      const PlacementSummary &s = entry.summary;
+      if (!(s.latency > 0) || !std::isfinite(s.latency) || s.refused ||
+          !(s.nativeLatency > 0))
+        return;
+      total += s.latency;
+      nativeTotal += s.nativeLatency;
+    }
+    emitRemark(getOperation().getLoc())
+        << "egrl: the module's " << placed.size() << " functions, each run "
+        << "once: " << formatSeconds(total) << ", "
+        << llvm::formatv("{0:F3}", nativeTotal / total).str() << "x vs native ("
+        << formatSeconds(nativeTotal) << ")";
   }
 
   /// The module's record: the strategy, seed and chips the placement was

@@ -46,7 +46,9 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Its speed-up is quoted against native placed module-wide, as
     `strategy=native` places the module (native's placement of the function,
     measured in the room the other functions' native weights leave it), not
-    against native in the room this strategy's other functions leave.
+    against native in the room this strategy's other functions leave; a
+    remark at the module adds the functions' latencies up, each run once,
+    beside native's.
     `strategy=keep` only checks that the kept placements fit together.
 
     With `strategy=policy policy=FILE` (or `policy=nnpi-1000`, a shipped
