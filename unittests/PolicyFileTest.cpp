@@ -286,6 +286,27 @@ TEST_F(PolicyFileTest, FieldsOfTheWrongKindAreNamed) {
             "non-negative integer, not 4294967297");
 }
 
+TEST_F(PolicyFileTest, MisspeltFieldsAreNamedNotIgnored) {
+  // "granulrity": "op" read as the default, fused: an op-level policy placed
+  // fused graphs with no word said.
+  auto messageWith = [&](const std::function<void(json &)> &edit) {
+    json changed = document;
+    edit(changed);
+    return errorOf(parsePolicyFile(changed.dump(), "p.json"));
+  };
+  std::string message = messageWith([](json &d) { d["granulrity"] = "op"; });
+  EXPECT_NE(message.find("p.json: corrupt policy file: \"granulrity\": "
+                         "unknown field (known: format, format_version"),
+            std::string::npos)
+      << message;
+  message = messageWith([](json &d) { d["gnn"]["conditoned"] = true; });
+  EXPECT_EQ(message, "p.json: corrupt policy file: \"gnn.conditoned\": "
+                     "unknown field (known: hidden, layers, conditioned)");
+  message = messageWith([](json &d) { d["parameters"][1]["shap"] = 1; });
+  EXPECT_EQ(message, "p.json: corrupt policy file: \"parameters[1].shap\": "
+                     "unknown field (known: name, shape, values)");
+}
+
 TEST_F(PolicyFileTest, ValuesThatAreNotFiniteFloatsAreCorrupt) {
   // 1e300 would become float infinity, and a policy of infinities places
   // like one of zeros, silently.
@@ -345,26 +366,31 @@ TEST_F(PolicyFileTest, LevelCountMismatchNamesCountsAndLevels) {
   EXPECT_FALSE(bool(checkPolicyFitsTarget(metadataFor(target), target, "p")));
 }
 
-// Heads are levels by position: the target's own level names in another
-// order are refused, not placed by position with a transfer warning.
-TEST_F(PolicyFileTest, LevelsInAnotherOrderAreRefused) {
+// Heads are levels by speed rank, not by name: a chip naming its levels as
+// the policy's in another order (an LLC slower than DRAM) places by rank,
+// with a warning saying which head goes where (outside tester s40; it was
+// refused).
+TEST_F(PolicyFileTest, LevelsInAnotherOrderPlaceByRankAndSaySo) {
   ASSERT_EQ(target.levelNames(), "sram, llc, dram");
-  PolicyMetadata reversed = metadataFor(target);
-  reversed.levels = {"dram", "llc", "sram"};
-  EXPECT_EQ(llvm::toString(checkPolicyFitsTarget(reversed, target, "p.json")),
-            "p.json: the policy's levels (dram, llc, sram) are the levels of "
-            "target '" +
-                target.name +
-                "' (sram, llc, dram) in another order: its head 0 is 'dram', "
-                "the target's level 0 is 'sram'; heads place by position, "
-                "fastest first, so what it learned for 'dram' would go to "
-                "'sram'");
   PolicyMetadata swapped = metadataFor(target);
   swapped.levels = {"sram", "dram", "llc"};
-  EXPECT_NE(llvm::toString(checkPolicyFitsTarget(swapped, target, "p"))
-                .find("its head 1 is 'dram', the target's level 1 is 'llc'"),
-            std::string::npos);
-  // Other names (another chip of as many levels) still place.
+  EXPECT_FALSE(bool(checkPolicyFitsTarget(swapped, target, "p")));
+  std::string path = tempPath("swapped.json");
+  ASSERT_FALSE(bool(savePolicyFile(path, *policy, swapped)));
+  AnalyticalModel model(problem);
+  std::unique_ptr<Strategy> strategy = llvm::cantFail(createStrategy("policy"));
+  SearchContext context{problem, model, model, {}};
+  context.options.policyFile = path;
+  context.options.budget = 1;
+  llvm::Expected<SearchResult> result = strategy->run(context);
+  ASSERT_TRUE(bool(result)) << llvm::toString(result.takeError());
+  EXPECT_NE(result->caveat.find(
+                "its levels are this target's names in another order, and "
+                "heads place by speed rank, fastest first, not by name: what "
+                "it learned for 'dram' places in 'llc', the target's level 1"),
+            std::string::npos)
+      << result->caveat;
+  // Other names (another chip of as many levels) say nothing of heads.
   PolicyMetadata renamed = metadataFor(target);
   renamed.levels = {"scratch", "l2", "lpddr"};
   EXPECT_FALSE(bool(checkPolicyFitsTarget(renamed, target, "p")));

@@ -209,9 +209,17 @@ private:
   /// The folded copy of each weight (foldIfConstant), made on first use;
   /// the copy of a source other functions can load is theirs too.
   llvm::DenseMap<unsigned, unsigned> foldedCopies;
+  /// The folded copies made (foldedCopies' values).
+  llvm::DenseSet<unsigned> copies;
   unsigned foldedCopyOf(unsigned id) {
+    // A fold of a fold (a zero state times a transposed weight) reads the
+    // copy the first fold made: a compiler folds the chain into one
+    // constant. It made a copy of the copy, a third count of one weight.
+    if (copies.contains(id))
+      return id;
     auto [it, added] = foldedCopies.try_emplace(id, weights.size());
     if (added) {
+      copies.insert(it->second);
       GraphOpMap::WeightSource source = weights[id].source;
       if (source != GraphOpMap::WeightSource{})
         std::get<3>(source) = true;
@@ -749,6 +757,9 @@ void GraphWalker::visitCompute(Operation *op, ArrayRef<Value> dataOperands,
         int64_t read = std::min(weights[id].elements, elementsOf(operand));
         if (captured.contains(operand))
           read = std::min(read, iterationsOf(op));
+        // A loop nest over nothing (a batch of zero rows) reads nothing.
+        if (isa<linalg::LinalgOp>(op) && iterationsOf(op) == 0)
+          read = 0;
         // A gather reads one row of its table per output row.
         if (isGather(op) && operand == op->getOperand(0))
           read = std::min(read, elementsOf(op->getResult(0)));

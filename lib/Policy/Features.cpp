@@ -89,30 +89,11 @@ std::vector<float> egrl::computeNodeFeatures(const Problem &problem) {
 llvm::Error egrl::checkPolicyLevels(llvm::ArrayRef<std::string> policyLevels,
                                     const Target &target,
                                     llvm::StringRef origin) {
-  if (policyLevels.size() == target.numLevels()) {
-    // Heads are levels by position: the target's own names in another
-    // order claim a meaning the position-wise placement would not honour.
-    std::vector<std::string> ours(policyLevels.begin(), policyLevels.end()),
-        theirs;
-    for (const MemoryLevel &level : target.levels)
-      theirs.push_back(level.name);
-    if (ours == theirs || !std::is_permutation(ours.begin(), ours.end(),
-                                               theirs.begin(), theirs.end()))
-      return llvm::Error::success();
-    auto [head, level] =
-        std::mismatch(ours.begin(), ours.end(), theirs.begin());
-    size_t index = head - ours.begin();
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        (origin + ": the policy's levels (" + llvm::join(ours, ", ") +
-         ") are the levels of target '" + target.name + "' (" +
-         target.levelNames() + ") in another order: its head " +
-         llvm::Twine(index) + " is '" + *head + "', the target's level " +
-         llvm::Twine(index) + " is '" + *level +
-         "'; heads place by position, fastest first, so what it learned for '" +
-         *head + "' would go to '" + *level + "'")
-            .str());
-  }
+  // Heads are levels by speed rank, fastest first, whatever the levels are
+  // named: only their count must agree (names in another order are a
+  // transfer across chips, said when it places).
+  if (policyLevels.size() == target.numLevels())
+    return llvm::Error::success();
   return llvm::createStringError(
       llvm::inconvertibleErrorCode(),
       (origin + ": the policy places on " + llvm::Twine(policyLevels.size()) +

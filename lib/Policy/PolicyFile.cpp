@@ -235,6 +235,15 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
   LoadedPolicy loaded;
   PolicyMetadata &meta = loaded.metadata;
   try {
+    // A misspelt optional field ("granulrity": "op") would be a silent
+    // default; policyFileText() writes these.
+    if (auto unknown = unknownField(
+            document, {"format", "format_version", "feature_version", "levels",
+                       "gnn", "target", "sim_target", "evaluator",
+                       "target_digest", "sim_target_digest", "granularity",
+                       "corpus", "evaluations", "training_seconds", "seed",
+                       "date", "revision", "command", "parameters"}))
+      throw FieldError("\"" + unknown->first + "\": " + unknown->second);
     meta.formatVersion = read<unsigned>(document, "format_version");
     if (meta.formatVersion != kPolicyFormatVersion)
       return error(origin, "policy file format version " +
@@ -252,6 +261,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                        "egrl-train");
     meta.levels = read<std::vector<std::string>>(document, "levels");
     const json &gnn = member(document, "gnn");
+    if (!gnn.is_object())
+      throw FieldError("\"gnn\" must be an object");
+    if (auto unknown = unknownField(gnn, {"hidden", "layers", "conditioned"}))
+      throw FieldError("\"gnn." + unknown->first + "\": " + unknown->second);
     // Sizes that build the network: exact integers in a range a trained
     // policy has, so a corrupt file cannot ask for gigabytes of tensors.
     std::optional<int64_t> hidden =
@@ -325,6 +338,10 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     for (size_t k = 0; k < parameters.size(); ++k) {
       const json &entry = parameters[k];
       const std::string where = "parameters[" + std::to_string(k) + "]";
+      if (entry.is_object())
+        if (auto unknown = unknownField(entry, {"name", "shape", "values"}))
+          throw FieldError("\"" + where + "." + unknown->first +
+                           "\": " + unknown->second);
       ParameterTensor tensor;
       tensor.name = read<std::string>(entry, "name", where);
       tensor.shape = read<std::vector<int64_t>>(entry, "shape", where);

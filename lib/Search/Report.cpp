@@ -29,8 +29,7 @@ egrl::summarize(const Problem &problem, const Evaluator &evaluator,
   s.seed = seed;
   s.numNodes = problem.numNodes();
   s.latency = result.result.latency;
-  s.nativeLatency = native.latency;
-  s.nativeValid = native.valid || !(native.latency > 0);
+  s.setNative(native);
   s.valid = result.result.valid;
   s.overflowBytes = result.result.overflowBytes;
   s.refused = result.result.refused;

@@ -33,6 +33,26 @@ namespace {
 /// apart by name (a copy under another name counts) and, where the file
 /// records them, by digest (a file edited under the same name counts too).
 /// Empty on its own chip.
+/// When the policy's levels are the target's names in another order, which
+/// head places where: heads are levels by speed rank, not by name.
+std::string renamedHeads(llvm::ArrayRef<std::string> policyLevels,
+                         const Target &target) {
+  std::vector<std::string> names;
+  for (const MemoryLevel &level : target.levels)
+    names.push_back(level.name);
+  if (llvm::equal(policyLevels, names) ||
+      !std::is_permutation(policyLevels.begin(), policyLevels.end(),
+                           names.begin(), names.end()))
+    return "";
+  auto [head, level] =
+      std::mismatch(policyLevels.begin(), policyLevels.end(), names.begin());
+  return "; its levels are this target's names in another order, and heads "
+         "place by speed rank, fastest first, not by name: what it learned "
+         "for '" +
+         *head + "' places in '" + *level + "', the target's level " +
+         std::to_string(head - policyLevels.begin());
+}
+
 std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
                             const Target &measured) {
   const std::string &measuredOn = measured.name;
@@ -65,7 +85,8 @@ std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
          levels(target.levelNames()) +
          (measuredOn == target.name ? "" : " measured on " + measuredOn) +
          ": if that is another chip, a transfer across chips (budget=N "
-         "refines it on this one)";
+         "refines it on this one)" +
+         renamedHeads(meta.levels, target);
 }
 
 class TrainedPolicyStrategy : public Strategy {

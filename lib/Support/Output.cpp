@@ -26,16 +26,32 @@ static llvm::Error takeStreamError(llvm::raw_fd_ostream &os) {
   return why(ec);
 }
 
+/// Runs `write` into `os`, then flushes it (or closes it: a device's close
+/// error is then the stream's error, not an abort); the first error wins.
+static llvm::Error
+writeInto(llvm::raw_fd_ostream &os,
+          llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write,
+          bool close) {
+  llvm::Error err = write(os);
+  if (close)
+    os.close();
+  else
+    os.flush();
+  llvm::Error streamErr = takeStreamError(os);
+  if (err) {
+    llvm::consumeError(std::move(streamErr));
+    return err;
+  }
+  return streamErr;
+}
+
 llvm::Error egrl::writeFileWith(
     llvm::StringRef path,
     llvm::function_ref<llvm::Error(llvm::raw_ostream &)> write) {
   if (path == "-") {
     // Flushed and checked here: stdout's error would otherwise abort the
     // tool at exit, naming no document.
-    if (llvm::Error err = write(llvm::outs()))
-      return err;
-    llvm::outs().flush();
-    return takeStreamError(llvm::outs());
+    return writeInto(llvm::outs(), write, /*close=*/false);
   }
   // A device, a pipe, or what /dev and /proc name (/dev/stdout may be a
   // file the shell opened) is written in place, appended to: a rename
@@ -51,14 +67,7 @@ llvm::Error egrl::writeFileWith(
     llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_Append);
     if (ec)
       return why(ec);
-    llvm::Error err = write(os);
-    os.close();
-    llvm::Error streamErr = takeStreamError(os);
-    if (err) {
-      llvm::consumeError(std::move(streamErr));
-      return err;
-    }
-    return streamErr;
+    return writeInto(os, write, /*close=*/true);
   }
   // Through a symbolic link the file it names is replaced, not the link.
   llvm::SmallString<256> file(path);
@@ -77,12 +86,7 @@ llvm::Error egrl::writeFileWith(
   llvm::Error err = llvm::Error::success();
   {
     llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-    err = write(os);
-    os.flush();
-    if (!err)
-      err = takeStreamError(os);
-    else
-      os.clear_error();
+    err = writeInto(os, write, /*close=*/false);
   }
   if (err) {
     llvm::consumeError(temp->discard());

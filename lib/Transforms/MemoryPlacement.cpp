@@ -98,7 +98,50 @@ struct PlacedFunction {
       wholeProblem =
           std::make_unique<Problem>(*graph, simChip ? *simChip : chip);
   }
+
+  /// Moves the function into the room `finalHeld` leaves it once the
+  /// module's functions fit together. Room that frees (its weights moved
+  /// out of a level, or the others holding less of one than when it was
+  /// placed) goes to its own activations if `promote`: no other function
+  /// sees them, and a tensor in a faster level never slows a node of this
+  /// chip family down. Weights stay as fitted; where nothing freed, the
+  /// placement stays as measured (room it left unused is its own choice,
+  /// as in a module of one function). Returns whether the room changed.
+  bool moveToFinalRoom(const Target &chip, const std::optional<Target> &simChip,
+                       llvm::ArrayRef<int64_t> finalHeld, bool weightsMoved,
+                       bool promote) {
+    if (!weightsMoved && llvm::equal(finalHeld, held))
+      return false;
+    bool freedRoom = weightsMoved;
+    for (unsigned level = 0; level < finalHeld.size(); ++level)
+      freedRoom |= finalHeld[level] < held[level];
+    setChips(chip, simChip, finalHeld);
+    if (promote && freedRoom) {
+      std::vector<TensorRef> activations;
+      for (unsigned node = 0; node < graph->size(); ++node)
+        activations.push_back({node, /*weights=*/false});
+      promoteIntoSpareRoom(measured(), result.placement, activations);
+    }
+    return true;
+  }
 };
+
+/// Per function, each node whose weights fitTogether() moved: from the level
+/// placed to the level given. Moved and back again is not moved.
+static std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>>
+netMoves(llvm::ArrayRef<ResidentWeights::Move> moves, size_t numFunctions) {
+  std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
+      numFunctions);
+  for (const ResidentWeights::Move &move : moves)
+    movedIn[move.function]
+        .try_emplace(move.node, move.from, move.to)
+        .first->second.second = move.to;
+  for (auto &moved : movedIn)
+    for (auto it = moved.begin(); it != moved.end();)
+      it = it->second.first == it->second.second ? moved.erase(it)
+                                                 : std::next(it);
+  return movedIn;
+}
 
 struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
@@ -250,6 +293,7 @@ struct MemoryPlacementPass
     if (failed(fitFunctionsTogether(placed, resident, settings->chip,
                                     settings->simChip)))
       return signalPassFailure();
+    quoteAgainstNativeModule(placed, *settings);
     annotateAndSay(placed, *settings, stoppedEarly);
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
@@ -796,6 +840,28 @@ struct MemoryPlacementPass
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;
     }
+    sayModuleTotal(placed);
+  }
+
+  /// A module of several functions: their latencies added up beside
+  /// native's, each function run once, when every one was measured.
+  void sayModuleTotal(const std::deque<PlacedFunction> &placed) {
+    if (placed.size() < 2)
+      return;
+    double total = 0, nativeTotal = 0;
+    for (const PlacedFunction &entry : placed) {
+      const PlacementSummary &s = entry.summary;
+      if (!(s.latency > 0) || !std::isfinite(s.latency) || s.refused ||
+          !(s.nativeLatency > 0))
+        return;
+      total += s.latency;
+      nativeTotal += s.nativeLatency;
+    }
+    emitRemark(getOperation().getLoc())
+        << "egrl: the module's " << placed.size() << " functions, each run "
+        << "once: " << formatSeconds(total) << ", "
+        << llvm::formatv("{0:F3}", nativeTotal / total).str() << "x vs native ("
+        << formatSeconds(nativeTotal) << ")";
   }
 
   /// The module's record: the strategy, seed and chips the placement was
@@ -837,13 +903,16 @@ struct MemoryPlacementPass
     return createEvaluator(evaluator, entry.measured(), evaluatorOptions);
   }
 
-  /// Native's latency on the entry's chip, the speed-up's reference. Marks
-  /// the search stopped when the evaluator has failed.
-  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure) {
+  /// Native's latency on the entry's chip, the speed-up's reference:
+  /// `nativeOfModule`, or native placed in the entry's room. Marks the
+  /// search stopped when the evaluator has failed.
+  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure,
+                           const Placement *nativeOfModule = nullptr) {
     // As many measurements as the search's incumbent had: a noisy chip's
     // native is otherwise one draw, and native itself can quote below 1x.
-    EvalResult native = measure.evaluateMedian(nativePlacement(*entry.problem),
-                                               unsigned(repeats));
+    EvalResult native = measure.evaluateMedian(
+        nativeOfModule ? *nativeOfModule : nativePlacement(*entry.problem),
+        unsigned(repeats));
     if (std::string why = measure.failure(); !why.empty()) {
       // The evaluator is gone (or was interrupted): native is reported
       // unmeasured, the best placement measured before is kept.
@@ -883,27 +952,16 @@ struct MemoryPlacementPass
                                           << llvm::toString(fitted.takeError());
       moves = std::move(*fitted);
     }
-    // Each node's weights from the level placed to the level given.
-    std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
-        placed.size());
-    for (const ResidentWeights::Move &move : moves)
-      movedIn[move.function]
-          .try_emplace(move.node, move.from, move.to)
-          .first->second.second = move.to;
-    for (auto &moved : movedIn) // Moved and back again: not moved.
-      for (auto it = moved.begin(); it != moved.end();)
-        it = it->second.first == it->second.second ? moved.erase(it)
-                                                   : std::next(it);
+    auto movedIn = netMoves(moves, placed.size());
     std::vector<std::vector<int64_t>> held;
     for (unsigned f = 0; f < placed.size(); ++f)
       held.push_back(resident.heldBesides(f));
     // Every function is reported on the room it has beside the others'
     // weights as placed in the end; where that is not the room it was
-    // placed in, it and native are measured again there.
+    // placed in, it is measured again there (native is measured after, in
+    // native's own room: quoteAgainstNativeModule).
     for (unsigned f = 0; f < placed.size(); ++f) {
       PlacedFunction &entry = placed[f];
-      if (movedIn[f].empty() && held[f] == entry.held)
-        continue;
       if (!movedIn[f].empty()) {
         std::string list;
         for (auto [node, levels] : movedIn[f])
@@ -920,24 +978,9 @@ struct MemoryPlacementPass
         entry.result.caveat +=
             (entry.result.caveat.empty() ? "" : "; ") + moved;
       }
-      // Room the fit freed (weights moved out of a level, or the others
-      // holding less of one than when this function was placed) goes to the
-      // function's own activations, which no other function sees (a tensor
-      // in a faster level never slows a node of this chip family down);
-      // weights stay as fitted. Where nothing freed, the search's placement
-      // stays as measured: room it left unused is its own choice, as in a
-      // module of one function.
-      bool freedRoom = !movedIn[f].empty();
-      for (unsigned level = 0; level < held[f].size(); ++level)
-        freedRoom |= held[f][level] < entry.held[level];
-      entry.setChips(chip, simChip, held[f]);
-      if (!keep && freedRoom) {
-        std::vector<TensorRef> activations;
-        for (unsigned node = 0; node < entry.graph->size(); ++node)
-          activations.push_back({node, /*weights=*/false});
-        promoteIntoSpareRoom(entry.measured(), entry.result.placement,
-                             activations);
-      }
+      if (!entry.moveToFinalRoom(chip, simChip, held[f], !movedIn[f].empty(),
+                                 /*promote=*/!keep))
+        continue;
       if (entry.result.evaluatorFailed) {
         // Its evaluator failed: the command is not started again (it runs
         // once per function), so the moved placement is annotated and
@@ -972,7 +1015,6 @@ struct MemoryPlacementPass
                                  &entry.result.measurements);
       // A search that stopped early (interrupted) says so first.
       std::string stoppedBefore = entry.result.stopped;
-      EvalResult native = measureNative(entry, measure);
       if (std::string why = measure.failure(); !why.empty()) {
         entry.remeasureFailed = true;
         entry.result.stopped =
@@ -982,10 +1024,105 @@ struct MemoryPlacementPass
             "leave: " +
             why;
       }
-      entry.summary = summarize(*entry.problem, measure, entry.result, native,
-                                strategy, seed, entry.wallSeconds);
+      // Native is measured module-wide afterwards (quoteAgainstNativeModule).
+      entry.summary = summarize(
+          *entry.problem, measure, entry.result,
+          EvalResult{entry.summary.nativeLatency, entry.summary.nativeValid, 0},
+          strategy, seed, entry.wallSeconds);
     }
     return success();
+  }
+
+  /// In a module of several functions, each is quoted against native placed
+  /// module-wide, as strategy=native places the module: each function's
+  /// native placement in the room the native weights of the functions before
+  /// it leave, fitted together, measured in the room the others' native
+  /// weights leave it. Native in the room this placement's other functions
+  /// leave is no placement a native compiler makes: beside a strategy that
+  /// gave one function's weights the fast levels, it made every other
+  /// function's speed-up look larger than it is.
+  void quoteAgainstNativeModule(std::deque<PlacedFunction> &placed,
+                                const Settings &settings) {
+    if (placed.size() < 2)
+      return;
+    const Target &chip = settings.chip;
+    std::deque<PlacedFunction> natives;
+    ResidentWeights resident;
+    std::string cannot;
+    for (PlacedFunction &entry : placed) {
+      PlacedFunction &native = natives.emplace_back();
+      native.func = entry.func;
+      native.opMap = entry.opMap;
+      native.graph = std::make_unique<WorkloadGraph>(*entry.graph);
+      native.setChips(
+          chip, settings.simChip,
+          resident.heldByOthers(entry.opMap->weights, chip.numLevels()));
+      llvm::Error doesNotFit = checkFitsTarget(*native.problem);
+      if (!doesNotFit && native.chipProblem)
+        doesNotFit = checkFitsTarget(*native.chipProblem);
+      if (doesNotFit) {
+        cannot = "@" + entry.func.getSymName().str() + ": " +
+                 llvm::toString(std::move(doesNotFit));
+        break;
+      }
+      native.result.placement = nativePlacement(*native.problem);
+      resident.add(entry.func.getSymName(), *native.wholeProblem,
+                   entry.opMap->weights, native.result.placement);
+    }
+    if (cannot.empty()) {
+      llvm::Expected<std::vector<ResidentWeights::Move>> moves =
+          resident.fitTogether();
+      if (!moves) {
+        cannot = llvm::toString(moves.takeError());
+      } else {
+        auto movedIn = netMoves(*moves, natives.size());
+        for (unsigned f = 0; f < natives.size(); ++f)
+          natives[f].moveToFinalRoom(chip, settings.simChip,
+                                     resident.heldBesides(f),
+                                     !movedIn[f].empty(), /*promote=*/true);
+      }
+    }
+    for (unsigned f = 0; f < placed.size(); ++f) {
+      PlacedFunction &entry = placed[f];
+      // An evaluator that failed is not started again: a search's failure
+      // keeps native as the search had it, the measurement after the fit
+      // failed leaves it unmeasured.
+      if (entry.result.evaluatorFailed)
+        continue;
+      if (entry.remeasureFailed) {
+        entry.summary.setNative(EvalResult{0, false, 0});
+        continue;
+      }
+      if (!cannot.empty()) {
+        entry.summary.setNative(EvalResult{0, false, 0});
+        entry.result.caveat +=
+            (entry.result.caveat.empty() ? "" : "; ") +
+            ("no speed-up is quoted: native cannot place the module (" +
+             cannot + ")");
+        entry.summary.caveat = entry.result.caveat;
+        continue;
+      }
+      const PlacedFunction &native = natives[f];
+      // Native itself, in the same room: its own measurement.
+      if (native.result.placement == entry.result.placement &&
+          native.held == entry.held) {
+        entry.summary.setNative(entry.result.result);
+        continue;
+      }
+      auto evaluatorOr = evaluatorFor(native);
+      if (!evaluatorOr) {
+        entry.summary.setNative(EvalResult{0, false, 0});
+        if (entry.result.stopped.empty())
+          entry.result.stopped = llvm::toString(evaluatorOr.takeError());
+        else
+          llvm::consumeError(evaluatorOr.takeError());
+        entry.summary.stopped = entry.result.stopped;
+        continue;
+      }
+      entry.summary.setNative(
+          measureNative(entry, **evaluatorOr, &native.result.placement));
+      entry.summary.stopped = entry.result.stopped;
+    }
   }
 
   llvm::Error writeTrace(const PlacedFunction &entry) {

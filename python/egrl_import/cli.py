@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import inspect
 import json
 import os
 import re
+import stat
 import sys
 import time
 
@@ -251,6 +253,37 @@ def _torch_model(spec: str, input_shape, input_dtype):
     return module, inputs
 
 
+def write_output(path: str, text: str) -> None:
+    """Writes `text` to `path` as egrl's C++ tools do (lib/Support/Output.cpp).
+
+    A device, a pipe, or a path under /dev or /proc is written in place: a
+    rename would replace it (run as root, `-o /dev/null` made the machine's
+    /dev/null a regular file). A file is written beside and renamed into place
+    once written whole, so a failed write keeps the file it would have
+    replaced; through a symbolic link, the file it names is replaced and the
+    link stays.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory")
+    if st is not None and (not stat.S_ISREG(st.st_mode) or path.startswith(("/dev/", "/proc/"))):
+        with open(path, "a") as f:
+            f.write(text)
+        return
+    real = os.path.realpath(path) if st is not None else path
+    tmp = real + ".tmp"
+    try:
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, real)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="egrl-import", description="Import PyTorch / ONNX models as linalg-on-tensors MLIR.")
     sub = p.add_subparsers(dest="source", required=True)
@@ -381,14 +414,7 @@ def main(argv=None) -> int:
     text = r.text
     try:
         if a.output:
-            tmp = a.output + ".tmp"
-            try:
-                with open(tmp, "w") as f:
-                    f.write(text)
-                os.replace(tmp, a.output)
-            finally:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
+            write_output(a.output, text)
         else:
             if sys.stdout is None:  # started with standard output closed
                 raise OSError(0, "standard output is closed")
@@ -407,8 +433,11 @@ def main(argv=None) -> int:
         if a.stats == "-":
             print(out, file=sys.stderr)
         else:
-            with open(a.stats, "w") as f:
-                f.write(out + "\n")
+            try:
+                write_output(a.stats, out + "\n")
+            except OSError as e:
+                print(f"egrl-import: error: cannot write '{a.stats}': {e.strerror or e}", file=sys.stderr)
+                return 1
     return 0
 
 

@@ -10,9 +10,11 @@
 
 import math
 import os
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import unittest
 
 import support
@@ -1703,6 +1705,30 @@ class UnsupportedOpTest(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
             self.assertIn("egrl-import: error: fx node", p.stderr)
             self.assertFalse(os.path.exists(out))
+
+    def test_output_through_links_and_pipes_is_written_not_replaced(self):
+        """-o writes a pipe or a device in place and through a symbolic link: a rename over them made the
+        machine's /dev/null a regular file (run as root) and replaced a link (outside tester s40)."""
+        from egrl_import.cli import write_output
+        with tempfile.TemporaryDirectory() as d:
+            real, link = os.path.join(d, "real.mlir"), os.path.join(d, "link.mlir")
+            with open(real, "w") as f:
+                f.write("old\n")
+            os.symlink("real.mlir", link)
+            write_output(link, "new\n")
+            self.assertTrue(os.path.islink(link))
+            with open(real) as f:
+                self.assertEqual(f.read(), "new\n")
+            fifo = os.path.join(d, "pipe")
+            os.mkfifo(fifo)
+            got = []
+            reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+            reader.start()
+            write_output(fifo, "through the pipe\n")
+            reader.join(timeout=30)
+            self.assertEqual(got, ["through the pipe\n"])
+            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+            self.assertEqual(sorted(os.listdir(d)), ["link.mlir", "pipe", "real.mlir"])
 
 
 @support.needs_torch

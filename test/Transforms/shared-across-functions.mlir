@@ -116,3 +116,18 @@ func.func @big(%x: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
 // ASMEASURED: "best_latency_s": [[FIRST:[0-9.e-]+]],
 // ASMEASURED: "latency_s": [[FIRST]],
 // ASMEASURED: "function": "second",
+
+// Each function is quoted against native placed module-wide, as
+// strategy=native places the module, not against native in the room this
+// strategy's other functions leave: greedy puts @f1's weight in SRAM, which
+// leaves the LLC to @f2, whose native would then also have had it. Native in
+// that room quoted @f1 at 6.981x and @f2 at 1.000x (outside tester s39).
+// RUN: egrl-opt %S/../Inputs/three-heavy.mlir --egrl-memory-placement="strategy=greedy progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODULE-NATIVE
+// RUN: egrl-opt %S/../Inputs/three-heavy.mlir --egrl-memory-placement="strategy=native progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE-ITSELF
+// MODULE-NATIVE: @f1 on nnpi-1000 with greedy (analytical): latency 45.69 us, 1.000x vs native (45.69 us)
+// MODULE-NATIVE: @f2 on nnpi-1000 with greedy (analytical): latency 45.69 us, 6.981x vs native (319 us)
+// MODULE-NATIVE: @f3 on nnpi-1000 with greedy (analytical): latency 319 us, 1.000x vs native (319 us)
+// MODULE-NATIVE: remark: egrl: the module's 3 functions, each run once: 410.3 us, 1.666x vs native (683.6 us)
+// NATIVE-ITSELF: @f1 on nnpi-1000 with native (analytical): latency 45.69 us, 1.000x vs native (45.69 us)
+// NATIVE-ITSELF: @f2 on nnpi-1000 with native (analytical): latency 319 us, 1.000x vs native (319 us)
+// NATIVE-ITSELF: @f3 on nnpi-1000 with native (analytical): latency 319 us, 1.000x vs native (319 us)

@@ -43,11 +43,9 @@ std::vector<float> computeNodeFeatures(const Problem &problem);
 
 /// Whether a policy whose heads output `policyLevels` can place on `target`:
 /// the count must match, the names may differ (features are normalised to
-/// the target), but not be the target's own names in another order (heads
-/// are levels by position). The error names both lists, prefixed by
-/// `origin` (the
-/// policy file). Here, in the core, so a tool can check a policy file's
-/// levels without loading LibTorch.
+/// the target, and heads are levels by speed rank, fastest first). The error
+/// names both lists, prefixed by `origin` (the policy file). Here, in the
+/// core, so a tool can check a policy file's levels without loading LibTorch.
 llvm::Error checkPolicyLevels(llvm::ArrayRef<std::string> policyLevels,
                               const Target &target, llvm::StringRef origin);
 

@@ -51,6 +51,12 @@ struct PlacementSummary {
   std::string policyFile; ///< SearchResult::policyFile.
 
   double speedup() const { return latency > 0 ? nativeLatency / latency : 0; }
+  /// Quotes the placement against `native` (unmeasured when its latency is
+  /// not positive).
+  void setNative(const EvalResult &native) {
+    nativeLatency = native.latency;
+    nativeValid = native.valid || !(native.latency > 0);
+  }
 };
 
 /// `problem` is the graph on the compiler's target; bytes and capacities are

@@ -42,9 +42,14 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     function's activations (room the search left unused stays so). Each
     function is reported on the room the others' weights leave it in the
     end (the report's `usable_bytes`), and
-    where that is not the room it was placed in, it and native are measured
-    again there. `strategy=keep` only checks that the kept placements fit
-    together.
+    where that is not the room it was placed in, it is measured again there.
+    Its speed-up is quoted against native placed module-wide, as
+    `strategy=native` places the module (native's placement of the function,
+    measured in the room the other functions' native weights leave it), not
+    against native in the room this strategy's other functions leave; a
+    remark at the module adds the functions' latencies up, each run once,
+    beside native's.
+    `strategy=keep` only checks that the kept placements fit together.
 
     With `strategy=policy policy=FILE` (or `policy=nnpi-1000`, a shipped
     policy by name), a policy trained by `egrl-train` places the graph in one
