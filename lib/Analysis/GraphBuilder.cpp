@@ -655,6 +655,27 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   }
   if (readsData)
     return false;
+  // A fold that computes fewer bytes than it reads (a zero initial state
+  // times a weight, a lookup with constant indices into a larger table, a
+  // weight quantised to a narrower type) is a constant of its own, of its
+  // computed size, as a compiler materialises it: a copy of its sources
+  // would count a whole table for the rows it keeps.
+  int64_t sourceBytes = 0, resultBytes = 0;
+  for (unsigned id : folded.weightIds)
+    sourceBytes = saturatingSum(
+        sourceBytes,
+        saturatingProduct({weights[id].elements, weights[id].elementBytes}));
+  for (Value result : op.getResults())
+    if (isa<RankedTensorType>(result.getType()))
+      resultBytes = saturatingSum(resultBytes, bytesOf(result));
+  if (!folded.weightIds.empty() && resultBytes < sourceBytes) {
+    // One element is a scalar constant, as a splat's: no weight.
+    for (Value result : op.getResults())
+      if (auto type = dyn_cast<RankedTensorType>(result.getType());
+          type && elementsOf(result) > 1)
+        bindWeight(result, type, weights.size());
+    return true;
+  }
   // Computed from constants only (a transposed weight, a broadcast
   // bias, a filled buffer): a compiler folds it, so no node. It reads
   // folded copies of the weights, not the weights: a table read both
