@@ -860,7 +860,7 @@ struct MemoryPlacementPass
     emitRemark(getOperation().getLoc())
         << "egrl: the module's " << placed.size() << " functions, each run "
         << "once: " << formatSeconds(total) << ", "
-        << llvm::formatv("{0:F3}", nativeTotal / total).str() << "x vs native ("
+        << formatSpeedup(nativeTotal / total) << " vs native ("
         << formatSeconds(nativeTotal) << ")";
   }
 
