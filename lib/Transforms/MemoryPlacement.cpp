@@ -1140,6 +1140,18 @@ struct MemoryPlacementPass
         }))
       return llvm::createStringError("cannot write trace '" + trace +
                                      "': " + llvm::toString(std::move(err)));
+    // The trace is the simulator's run; the remark quoted another
+    // evaluator's latency, which can differ by tens of percent (the
+    // analytical model adds up layers the simulator overlaps).
+    std::string simulated =
+        formatSeconds((*sim)->evaluate(entry.result.placement).latency);
+    std::string quoted = formatSeconds(entry.result.result.latency);
+    if (evaluator != "nnpi-sim" && std::isfinite(entry.result.result.latency) &&
+        simulated != quoted)
+      emitRemark(func::FuncOp(entry.func).getLoc())
+          << "egrl: trace=" << trace << " is nnpi-sim's run of this placement, "
+          << simulated << "; the latency above is " << evaluator << "'s, "
+          << quoted;
     return llvm::Error::success();
   }
 
