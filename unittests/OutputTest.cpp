@@ -12,6 +12,7 @@
 #include <csignal>
 #include <string>
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace egrl;
 
@@ -92,6 +93,41 @@ TEST(WriteWholeFile, ThroughALinkTheFileItNamesIsReplaced) {
   ASSERT_FALSE(llvm::sys::fs::status(link, status, /*follow=*/false));
   EXPECT_EQ(status.type(), llvm::sys::fs::file_type::symlink_file);
   EXPECT_EQ(filesIn(dir), 2u);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(WriteWholeFile, ALinkToAFileNotThereYetStaysALink) {
+  // The first run's output through a link (out.json -> build/out.json):
+  // the link was replaced by a regular file (review of session 40).
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));
+  llvm::SmallString<128> real(dir), link(dir);
+  llvm::sys::path::append(real, "later.json");
+  llvm::sys::path::append(link, "link.json");
+  ASSERT_EQ(::symlink("later.json", link.c_str()), 0);
+  ASSERT_FALSE(bool(writeWholeFile(link, "first")));
+  EXPECT_EQ(readAll(real), "first");
+  llvm::sys::fs::file_status status;
+  ASSERT_FALSE(llvm::sys::fs::status(link, status, /*follow=*/false));
+  EXPECT_EQ(status.type(), llvm::sys::fs::file_type::symlink_file);
+  llvm::sys::fs::remove_directories(dir);
+}
+
+TEST(WriteWholeFile, AFileReplacedKeepsItsPermissions) {
+  // A private (0600) checkpoint became world-readable when replaced.
+  llvm::SmallString<128> dir;
+  ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("egrl-output", dir));
+  llvm::SmallString<128> file(dir);
+  llvm::sys::path::append(file, "private.json");
+  ASSERT_FALSE(bool(writeWholeFile(file, "old")));
+  ASSERT_FALSE(llvm::sys::fs::setPermissions(
+      file, llvm::sys::fs::owner_read | llvm::sys::fs::owner_write));
+  ASSERT_FALSE(bool(writeWholeFile(file, "new")));
+  llvm::sys::fs::file_status status;
+  ASSERT_FALSE(llvm::sys::fs::status(file, status));
+  EXPECT_EQ(status.permissions(),
+            llvm::sys::fs::owner_read | llvm::sys::fs::owner_write);
+  EXPECT_EQ(readAll(file), "new");
   llvm::sys::fs::remove_directories(dir);
 }
 
