@@ -30,9 +30,7 @@ namespace {
 /// head places where: heads are levels by speed rank, not by name.
 std::string renamedHeads(llvm::ArrayRef<std::string> policyLevels,
                          const Target &target) {
-  std::vector<std::string> names;
-  for (const MemoryLevel &level : target.levels)
-    names.push_back(level.name);
+  std::vector<std::string> names = target.levelNameList();
   if (llvm::equal(policyLevels, names) ||
       !std::is_permutation(policyLevels.begin(), policyLevels.end(),
                            names.begin(), names.end()))

@@ -73,6 +73,19 @@ struct PlacedFunction {
     return chipProblem ? *chipProblem : *problem;
   }
 
+  /// Whether the graph fits its room on the target and, when there is one,
+  /// on the sim-target (its error says "sim-target: ..."), as checked before
+  /// a function is placed.
+  llvm::Error checkFitsRoom() const {
+    if (llvm::Error err = checkFitsTarget(*problem))
+      return err;
+    if (chipProblem)
+      if (llvm::Error err = checkFitsTarget(*chipProblem))
+        return llvm::createStringError("sim-target: " +
+                                       llvm::toString(std::move(err)));
+    return llvm::Error::success();
+  }
+
   /// Builds the problems on `chip` and `simChip` (if any) less `held` bytes
   /// of each level.
   void setChips(const Target &chip, const std::optional<Target> &simChip,
@@ -710,18 +723,12 @@ struct MemoryPlacementPass
       besides = ", beside " + formatBytes(bytes) +
                 " of weights of the functions placed before it, which stay "
                 "resident while it runs";
-    if (llvm::Error err = checkFitsTarget(*entry.problem)) {
+    if (llvm::Error err = entry.checkFitsRoom()) {
       emitError(func.getLoc())
           << "egrl-memory-placement: " << llvm::toString(std::move(err))
           << besides;
       return Next::Fail;
     }
-    if (settings.simChip)
-      if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
-        emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
-                                 << llvm::toString(std::move(err)) << besides;
-        return Next::Fail;
-      }
     AnalyticalModel model(*entry.problem);
     auto evaluatorOr = evaluatorFor(entry);
     if (!evaluatorOr && placed.empty()) {
@@ -918,19 +925,22 @@ struct MemoryPlacementPass
     return createEvaluator(evaluator, entry.measured(), evaluatorOptions);
   }
 
-  /// Native's latency on the entry's chip, the speed-up's reference. Marks
-  /// the search stopped when the evaluator has failed.
-  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure) {
+  /// Native's latency on the entry's chip, the speed-up's reference: native
+  /// placed in the entry's room, or `placed` (native placed module-wide).
+  /// Marks the search stopped when the evaluator has failed, saying `when`.
+  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure,
+                           const Placement *placed = nullptr,
+                           llvm::StringRef when = "") {
     // As many measurements as the search's incumbent had: a noisy chip's
     // native is otherwise one draw, and native itself can quote below 1x.
-    EvalResult native = measure.evaluateMedian(nativePlacement(*entry.problem),
-                                               unsigned(repeats));
+    EvalResult native = measure.evaluateMedian(
+        placed ? *placed : nativePlacement(*entry.problem), unsigned(repeats));
     if (std::string why = measure.failure(); !why.empty()) {
       // The evaluator is gone (or was interrupted): native is reported
       // unmeasured, the best placement measured before is kept.
       native = EvalResult{0, false, 0};
       if (entry.result.stopped.empty())
-        entry.result.stopped = "the evaluator failed: " + why;
+        entry.result.stopped = "the evaluator failed" + when.str() + ": " + why;
     }
     return native;
   }
@@ -1006,11 +1016,9 @@ struct MemoryPlacementPass
         // The summary of the moved placement: its bytes on the chip, the
         // evaluator and native as the search had them.
         AnalyticalModel chipBytes(entry.measured());
-        PlacementSummary moved =
-            summarize(*entry.problem, chipBytes, entry.result,
-                      EvalResult{entry.summary.nativeLatency,
-                                 entry.summary.nativeValid, 0},
-                      strategy, seed, entry.wallSeconds);
+        PlacementSummary moved = summarize(
+            *entry.problem, chipBytes, entry.result,
+            entry.summary.nativeResult(), strategy, seed, entry.wallSeconds);
         moved.evaluator = entry.summary.evaluator;
         entry.summary = std::move(moved);
         continue;
@@ -1037,10 +1045,9 @@ struct MemoryPlacementPass
             why;
       }
       // Native is measured module-wide afterwards (quoteAgainstNativeModule).
-      entry.summary = summarize(
-          *entry.problem, measure, entry.result,
-          EvalResult{entry.summary.nativeLatency, entry.summary.nativeValid, 0},
-          strategy, seed, entry.wallSeconds);
+      entry.summary = summarize(*entry.problem, measure, entry.result,
+                                entry.summary.nativeResult(), strategy, seed,
+                                entry.wallSeconds);
     }
     return success();
   }
@@ -1072,15 +1079,11 @@ struct MemoryPlacementPass
       native.setChips(
           chip, settings.simChip,
           resident.heldByOthers(entry.opMap->weights, chip.numLevels()));
-      if (llvm::Error err = checkFitsTarget(*native.problem))
+      if (llvm::Error err = native.checkFitsRoom()) {
         cannot = "@" + entry.func.getSymName().str() + ": " +
                  llvm::toString(std::move(err));
-      else if (native.chipProblem)
-        if (llvm::Error err = checkFitsTarget(*native.chipProblem))
-          cannot = "@" + entry.func.getSymName().str() +
-                   ": sim-target: " + llvm::toString(std::move(err));
-      if (!cannot.empty())
         break;
+      }
       // As strategy=native's measurement makes it fit the chip measured.
       native.result.placement = nativePlacement(*native.problem);
       rectify(native.measured(), native.result.placement);
@@ -1122,28 +1125,21 @@ struct MemoryPlacementPass
         entry.summary.setNative(entry.result.result);
         continue;
       }
+      std::string when = " when native, placed module-wide, was measured "
+                         "for @" +
+                         entry.func.getSymName().str();
       auto evaluatorOr = evaluatorFor(native);
-      EvalResult measured{0, false, 0};
-      std::string why;
       if (!evaluatorOr) {
-        why = llvm::toString(evaluatorOr.takeError());
+        entry.summary.setNative(EvalResult{0, false, 0});
+        entry.result.stopped = "the evaluator failed" + when + ": " +
+                               llvm::toString(evaluatorOr.takeError());
       } else {
-        measured =
-            (*evaluatorOr)
-                ->evaluateMedian(native.result.placement, unsigned(repeats));
-        why = (*evaluatorOr)->failure();
+        entry.summary.setNative(measureNative(entry, **evaluatorOr,
+                                              &native.result.placement, when));
       }
-      if (!why.empty()) {
-        measured = EvalResult{0, false, 0};
-        entry.result.stopped =
-            "the evaluator failed when native, placed module-wide, was "
-            "measured for @" +
-            entry.func.getSymName().str() + ": " + why;
-        entry.summary.stopped = entry.result.stopped;
-        // Nothing more is measured.
-        stopped = true;
-      }
-      entry.summary.setNative(measured);
+      // After a failure nothing more is measured.
+      entry.summary.stopped = entry.result.stopped;
+      stopped = !entry.result.stopped.empty();
     }
   }
 

@@ -57,6 +57,8 @@ struct PlacementSummary {
     nativeLatency = native.latency;
     nativeValid = native.valid || !(native.latency > 0);
   }
+  /// The native quoted, as setNative() takes it.
+  EvalResult nativeResult() const { return {nativeLatency, nativeValid, 0}; }
 };
 
 /// `problem` is the graph on the compiler's target; bytes and capacities are
