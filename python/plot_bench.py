@@ -80,6 +80,9 @@ def main(argv):
         ax.set_xlabel("evaluations")
         ax.set_ylabel("best latency / native")
         ax.set_xscale("symlog")
+        # Evaluations start at 0: symlog's autoscale ran the axis into
+        # negative counts (outside tester s40).
+        ax.set_xlim(left=0)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()

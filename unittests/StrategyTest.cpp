@@ -4,6 +4,7 @@
 #include "TestUtil.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/LocalMoves.h"
+#include "egrl/Search/Report.h"
 
 using namespace egrl;
 
@@ -295,6 +296,17 @@ TEST(Strategy, UnknownNameListsTheKnownOnes) {
   EXPECT_NE(message.find("(known: anneal, dp, ea, egrl, egrl-sac, greedy"),
             std::string::npos)
       << message;
+}
+
+// A placement 0.03% slower than native printed "1.000x vs native" (outside
+// tester s40): more decimals until the ratio is not shown as 1.
+TEST(Report, SpeedupsOtherThanOneNeverPrintAsOne) {
+  EXPECT_EQ(formatSpeedup(1.0264), "1.026x");
+  EXPECT_EQ(formatSpeedup(1.0), "1.000x");
+  EXPECT_EQ(formatSpeedup(0.99973), "0.9997x");
+  EXPECT_EQ(formatSpeedup(1.00004), "1.00004x");
+  EXPECT_EQ(formatSpeedup(0.9999999), "1.000000x");
+  EXPECT_EQ(formatSpeedup(0.9994), "0.999x");
 }
 
 } // namespace

@@ -235,15 +235,6 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
   LoadedPolicy loaded;
   PolicyMetadata &meta = loaded.metadata;
   try {
-    // A misspelt optional field ("granulrity": "op") would be a silent
-    // default; policyFileText() writes these.
-    if (auto unknown = unknownField(
-            document, {"format", "format_version", "feature_version", "levels",
-                       "gnn", "target", "sim_target", "evaluator",
-                       "target_digest", "sim_target_digest", "granularity",
-                       "corpus", "evaluations", "training_seconds", "seed",
-                       "date", "revision", "command", "parameters"}))
-      throw FieldError("\"" + unknown->first + "\": " + unknown->second);
     meta.formatVersion = read<unsigned>(document, "format_version");
     if (meta.formatVersion != kPolicyFormatVersion)
       return error(origin, "policy file format version " +
@@ -259,6 +250,16 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
                        llvm::Twine(kFeatureVersion) +
                        " (include/egrl/Policy/Features.def); retrain it with "
                        "egrl-train");
+    // Checked after the versions (a newer layout may have fields this
+    // build does not know). A misspelt optional field ("granulrity": "op")
+    // would be a silent default; policyFileText() writes these.
+    if (auto unknown = unknownField(
+            document, {"format", "format_version", "feature_version", "levels",
+                       "gnn", "target", "sim_target", "evaluator",
+                       "target_digest", "sim_target_digest", "granularity",
+                       "corpus", "evaluations", "training_seconds", "seed",
+                       "date", "revision", "command", "parameters"}))
+      throw FieldError("\"" + unknown->first + "\": " + unknown->second);
     meta.levels = read<std::vector<std::string>>(document, "levels");
     const json &gnn = member(document, "gnn");
     if (!gnn.is_object())

@@ -4,6 +4,7 @@
 #include "egrl/CostModel/Capacity.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -66,6 +67,17 @@ std::string egrl::formatBytes(int64_t bytes) {
   return out;
 }
 
+std::string egrl::formatSpeedup(double ratio) {
+  for (int decimals = 3;; ++decimals) {
+    std::string text =
+        llvm::formatv(("{0:F" + std::to_string(decimals) + "}").c_str(), ratio)
+            .str();
+    bool looksLikeOne = ratio != 1 && llvm::StringRef(text).rtrim('0') == "1.";
+    if (!looksLikeOne || decimals == 6)
+      return text + "x";
+  }
+}
+
 std::string egrl::formatSeconds(double seconds) {
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -98,7 +110,7 @@ std::string egrl::summaryText(const PlacementSummary &s) {
   if (s.nativeLatency > 0 && (!std::isfinite(s.latency) || s.refused))
     os << "native " << formatSeconds(s.nativeLatency) << ", ";
   else if (s.nativeLatency > 0)
-    os << llvm::format("%.3f", s.speedup()) << "x vs native ("
+    os << formatSpeedup(s.speedup()) << " vs native ("
        << formatSeconds(s.nativeLatency)
        << (s.nativeValid ? "" : ", which the chip could not run as given")
        << "), ";

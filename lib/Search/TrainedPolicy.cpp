@@ -26,20 +26,11 @@ using namespace egrl;
 
 namespace {
 
-/// Another chip of as many levels is allowed (features are normalised to the
-/// target's sizes), but placing it with no search is a transfer across
-/// chips, which the user should know of rather than take for the policy's
-/// own chip; refined, the result is a search on this chip. Chips are told
-/// apart by name (a copy under another name counts) and, where the file
-/// records them, by digest (a file edited under the same name counts too).
-/// Empty on its own chip.
 /// When the policy's levels are the target's names in another order, which
 /// head places where: heads are levels by speed rank, not by name.
 std::string renamedHeads(llvm::ArrayRef<std::string> policyLevels,
                          const Target &target) {
-  std::vector<std::string> names;
-  for (const MemoryLevel &level : target.levels)
-    names.push_back(level.name);
+  std::vector<std::string> names = target.levelNameList();
   if (llvm::equal(policyLevels, names) ||
       !std::is_permutation(policyLevels.begin(), policyLevels.end(),
                            names.begin(), names.end()))
@@ -53,6 +44,13 @@ std::string renamedHeads(llvm::ArrayRef<std::string> policyLevels,
          std::to_string(head - policyLevels.begin());
 }
 
+/// Another chip of as many levels is allowed (features are normalised to the
+/// target's sizes), but placing it with no search is a transfer across
+/// chips, which the user should know of rather than take for the policy's
+/// own chip; refined, the result is a search on this chip. Chips are told
+/// apart by name (a copy under another name counts) and, where the file
+/// records them, by digest (a file edited under the same name counts too).
+/// Empty on its own chip.
 std::string otherChipCaveat(const PolicyMetadata &meta, const Target &target,
                             const Target &measured) {
   const std::string &measuredOn = measured.name;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <mutex>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /// `ec` as an error that says why, not which file: callers name it.
 static llvm::Error why(std::error_code ec) {
@@ -69,11 +70,24 @@ llvm::Error egrl::writeFileWith(
       return why(ec);
     return writeInto(os, write, /*close=*/true);
   }
-  // Through a symbolic link the file it names is replaced, not the link.
+  // Through a symbolic link the file it names is replaced, not the link;
+  // a link to a file not there yet (a first run) is written through too.
   llvm::SmallString<256> file(path);
-  if (exists)
+  if (exists) {
     if (llvm::SmallString<256> real; !llvm::sys::fs::real_path(path, real))
       file = real;
+  } else {
+    char target[4096];
+    ssize_t length = ::readlink(file.c_str(), target, sizeof(target));
+    if (length > 0 && size_t(length) < sizeof(target)) {
+      llvm::StringRef linked(target, size_t(length));
+      llvm::SmallString<256> resolved;
+      if (llvm::sys::path::is_relative(linked))
+        resolved = llvm::sys::path::parent_path(path);
+      llvm::sys::path::append(resolved, linked);
+      file = resolved;
+    }
+  }
   // A file is written beside and renamed into place only once every byte
   // got there, so a full disk keeps the file it would have replaced (a
   // checkpoint to resume from), and no reader sees half a file.
@@ -83,6 +97,9 @@ llvm::Error egrl::writeFileWith(
                                           llvm::sys::fs::all_write);
   if (!temp)
     return why(llvm::errorToErrorCode(temp.takeError()));
+  // A file replaced keeps its permissions (a private checkpoint stays so).
+  if (exists)
+    (void)llvm::sys::fs::setPermissions(temp->FD, status.permissions());
   llvm::Error err = llvm::Error::success();
   {
     llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);

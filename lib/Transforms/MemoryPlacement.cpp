@@ -65,10 +65,25 @@ struct PlacedFunction {
   /// The evaluator failed when the function was measured again after the
   /// module's functions were fitted together.
   bool remeasureFailed = false;
+  /// Quoted against native placed module-wide (quoteAgainstNativeModule).
+  bool nativeOfModule = false;
 
   /// What the placement was measured on, and whose capacity rules it meets.
   const Problem &measured() const {
     return chipProblem ? *chipProblem : *problem;
+  }
+
+  /// Whether the graph fits its room on the target and, when there is one,
+  /// on the sim-target (its error says "sim-target: ..."), as checked before
+  /// a function is placed.
+  llvm::Error checkFitsRoom() const {
+    if (llvm::Error err = checkFitsTarget(*problem))
+      return err;
+    if (chipProblem)
+      if (llvm::Error err = checkFitsTarget(*chipProblem))
+        return llvm::createStringError("sim-target: " +
+                                       llvm::toString(std::move(err)));
+    return llvm::Error::success();
   }
 
   /// Builds the problems on `chip` and `simChip` (if any) less `held` bytes
@@ -128,7 +143,7 @@ struct PlacedFunction {
 
 /// Per function, each node whose weights fitTogether() moved: from the level
 /// placed to the level given. Moved and back again is not moved.
-static std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>>
+std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>>
 netMoves(llvm::ArrayRef<ResidentWeights::Move> moves, size_t numFunctions) {
   std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
       numFunctions);
@@ -189,6 +204,8 @@ struct MemoryPlacementPass
     std::optional<Target> simChip;
     SeedFrom seedFrom = SeedFrom::None;
     std::unique_ptr<Strategy> search;
+    /// The module has more than one function to place.
+    bool severalFunctions = false;
   };
 
   /// What the loop over the module's functions does after one.
@@ -230,6 +247,7 @@ struct MemoryPlacementPass
     FailureOr<Settings> settings = resolveSettings();
     if (failed(settings))
       return;
+    settings->severalFunctions = functionsToPlace(*settings) > 1;
     // Ctrl-C or SIGTERM stop the search, not the compiler: the best
     // placement found so far is annotated and reported, then the pass fails.
     InterruptScope interruptible;
@@ -293,7 +311,8 @@ struct MemoryPlacementPass
     if (failed(fitFunctionsTogether(placed, resident, settings->chip,
                                     settings->simChip)))
       return signalPassFailure();
-    quoteAgainstNativeModule(placed, *settings);
+    quoteAgainstNativeModule(placed, *settings,
+                             !stoppedEarly.empty() || stopSignal() != 0);
     annotateAndSay(placed, *settings, stoppedEarly);
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
@@ -586,20 +605,24 @@ struct MemoryPlacementPass
     if (llvm::Error err = NnpiSim::checkLevels(
             settings.simChip ? *settings.simChip : settings.chip))
       return fail(llvm::toString(std::move(err)));
-    ModuleOp module = getOperation();
-    // A helper that computes nothing (a version number) is not placed.
-    auto placed = llvm::count_if(module.getOps<func::FuncOp>(), [&](auto f) {
+    int64_t placed = functionsToPlace(settings);
+    if (placed > 1)
+      return failOnModule("trace= needs exactly one placed function, the "
+                          "module has " +
+                          llvm::Twine(placed) + " that compute something");
+    return success();
+  }
+
+  /// The module's functions the pass places: a helper that computes nothing
+  /// (a version number) is not placed.
+  int64_t functionsToPlace(const Settings &settings) {
+    return llvm::count_if(getOperation().getOps<func::FuncOp>(), [&](auto f) {
       if (!isPlacedFunction(f))
         return false;
       const WorkloadGraph *graph =
           workloadGraphOf(f, settings.granularity).graph();
       return !graph || graph->size() > 0;
     });
-    if (placed > 1)
-      return failOnModule("trace= needs exactly one placed function, the "
-                          "module has " +
-                          llvm::Twine(placed) + " that compute something");
-    return success();
   }
 
   /// Whether `module` is the only module run at its depth of the pipeline:
@@ -700,18 +723,12 @@ struct MemoryPlacementPass
       besides = ", beside " + formatBytes(bytes) +
                 " of weights of the functions placed before it, which stay "
                 "resident while it runs";
-    if (llvm::Error err = checkFitsTarget(*entry.problem)) {
+    if (llvm::Error err = entry.checkFitsRoom()) {
       emitError(func.getLoc())
           << "egrl-memory-placement: " << llvm::toString(std::move(err))
           << besides;
       return Next::Fail;
     }
-    if (settings.simChip)
-      if (llvm::Error err = checkFitsTarget(*entry.chipProblem)) {
-        emitError(func.getLoc()) << "egrl-memory-placement: sim-target: "
-                                 << llvm::toString(std::move(err)) << besides;
-        return Next::Fail;
-      }
     AnalyticalModel model(*entry.problem);
     auto evaluatorOr = evaluatorFor(entry);
     if (!evaluatorOr && placed.empty()) {
@@ -774,9 +791,13 @@ struct MemoryPlacementPass
             .count();
     entry.result = std::move(*result);
     // Native as the search measured it, if it did: on a chip whose
-    // measurements are scarce, not one more.
+    // measurements are scarce, not one more. In a module of several
+    // functions, native is measured module-wide once they are all placed
+    // (quoteAgainstNativeModule).
     EvalResult native = entry.result.native ? *entry.result.native
-                                            : measureNative(entry, measure);
+                        : settings.severalFunctions
+                            ? EvalResult{0, false, 0}
+                            : measureNative(entry, measure);
     if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
       // No placement was measured: annotating one would present an
       // unmeasured guess as the best measured placement.
@@ -851,8 +872,9 @@ struct MemoryPlacementPass
     double total = 0, nativeTotal = 0;
     for (const PlacedFunction &entry : placed) {
       const PlacementSummary &s = entry.summary;
-      if (!(s.latency > 0) || !std::isfinite(s.latency) || s.refused ||
-          !(s.nativeLatency > 0))
+      if (!entry.nativeOfModule || !(s.latency > 0) ||
+          !std::isfinite(s.latency) || s.refused || !(s.nativeLatency > 0) ||
+          !s.nativeValid || !entry.result.stopped.empty())
         return;
       total += s.latency;
       nativeTotal += s.nativeLatency;
@@ -860,7 +882,7 @@ struct MemoryPlacementPass
     emitRemark(getOperation().getLoc())
         << "egrl: the module's " << placed.size() << " functions, each run "
         << "once: " << formatSeconds(total) << ", "
-        << llvm::formatv("{0:F3}", nativeTotal / total).str() << "x vs native ("
+        << formatSpeedup(nativeTotal / total) << " vs native ("
         << formatSeconds(nativeTotal) << ")";
   }
 
@@ -903,22 +925,22 @@ struct MemoryPlacementPass
     return createEvaluator(evaluator, entry.measured(), evaluatorOptions);
   }
 
-  /// Native's latency on the entry's chip, the speed-up's reference:
-  /// `nativeOfModule`, or native placed in the entry's room. Marks the
-  /// search stopped when the evaluator has failed.
+  /// Native's latency on the entry's chip, the speed-up's reference: native
+  /// placed in the entry's room, or `placed` (native placed module-wide).
+  /// Marks the search stopped when the evaluator has failed, saying `when`.
   EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure,
-                           const Placement *nativeOfModule = nullptr) {
+                           const Placement *placed = nullptr,
+                           llvm::StringRef when = "") {
     // As many measurements as the search's incumbent had: a noisy chip's
     // native is otherwise one draw, and native itself can quote below 1x.
     EvalResult native = measure.evaluateMedian(
-        nativeOfModule ? *nativeOfModule : nativePlacement(*entry.problem),
-        unsigned(repeats));
+        placed ? *placed : nativePlacement(*entry.problem), unsigned(repeats));
     if (std::string why = measure.failure(); !why.empty()) {
       // The evaluator is gone (or was interrupted): native is reported
       // unmeasured, the best placement measured before is kept.
       native = EvalResult{0, false, 0};
       if (entry.result.stopped.empty())
-        entry.result.stopped = "the evaluator failed: " + why;
+        entry.result.stopped = "the evaluator failed" + when.str() + ": " + why;
     }
     return native;
   }
@@ -994,11 +1016,9 @@ struct MemoryPlacementPass
         // The summary of the moved placement: its bytes on the chip, the
         // evaluator and native as the search had them.
         AnalyticalModel chipBytes(entry.measured());
-        PlacementSummary moved =
-            summarize(*entry.problem, chipBytes, entry.result,
-                      EvalResult{entry.summary.nativeLatency,
-                                 entry.summary.nativeValid, 0},
-                      strategy, seed, entry.wallSeconds);
+        PlacementSummary moved = summarize(
+            *entry.problem, chipBytes, entry.result,
+            entry.summary.nativeResult(), strategy, seed, entry.wallSeconds);
         moved.evaluator = entry.summary.evaluator;
         entry.summary = std::move(moved);
         continue;
@@ -1025,10 +1045,9 @@ struct MemoryPlacementPass
             why;
       }
       // Native is measured module-wide afterwards (quoteAgainstNativeModule).
-      entry.summary = summarize(
-          *entry.problem, measure, entry.result,
-          EvalResult{entry.summary.nativeLatency, entry.summary.nativeValid, 0},
-          strategy, seed, entry.wallSeconds);
+      entry.summary = summarize(*entry.problem, measure, entry.result,
+                                entry.summary.nativeResult(), strategy, seed,
+                                entry.wallSeconds);
     }
     return success();
   }
@@ -1040,9 +1059,10 @@ struct MemoryPlacementPass
   /// weights leave it. Native in the room this placement's other functions
   /// leave is no placement a native compiler makes: beside a strategy that
   /// gave one function's weights the fast levels, it made every other
-  /// function's speed-up look larger than it is.
+  /// function's speed-up look larger than it is. After a stop (a signal, an
+  /// evaluator that failed) nothing more is measured: native is unmeasured.
   void quoteAgainstNativeModule(std::deque<PlacedFunction> &placed,
-                                const Settings &settings) {
+                                const Settings &settings, bool stopped) {
     if (placed.size() < 2)
       return;
     const Target &chip = settings.chip;
@@ -1050,6 +1070,8 @@ struct MemoryPlacementPass
     ResidentWeights resident;
     std::string cannot;
     for (PlacedFunction &entry : placed) {
+      if (stopped || !cannot.empty())
+        break;
       PlacedFunction &native = natives.emplace_back();
       native.func = entry.func;
       native.opMap = entry.opMap;
@@ -1057,19 +1079,18 @@ struct MemoryPlacementPass
       native.setChips(
           chip, settings.simChip,
           resident.heldByOthers(entry.opMap->weights, chip.numLevels()));
-      llvm::Error doesNotFit = checkFitsTarget(*native.problem);
-      if (!doesNotFit && native.chipProblem)
-        doesNotFit = checkFitsTarget(*native.chipProblem);
-      if (doesNotFit) {
+      if (llvm::Error err = native.checkFitsRoom()) {
         cannot = "@" + entry.func.getSymName().str() + ": " +
-                 llvm::toString(std::move(doesNotFit));
+                 llvm::toString(std::move(err));
         break;
       }
+      // As strategy=native's measurement makes it fit the chip measured.
       native.result.placement = nativePlacement(*native.problem);
+      rectify(native.measured(), native.result.placement);
       resident.add(entry.func.getSymName(), *native.wholeProblem,
                    entry.opMap->weights, native.result.placement);
     }
-    if (cannot.empty()) {
+    if (!stopped && cannot.empty()) {
       llvm::Expected<std::vector<ResidentWeights::Move>> moves =
           resident.fitTogether();
       if (!moves) {
@@ -1082,46 +1103,43 @@ struct MemoryPlacementPass
                                      !movedIn[f].empty(), /*promote=*/true);
       }
     }
+    if (!cannot.empty())
+      emitWarning(getOperation().getLoc())
+          << "egrl: native cannot place the module (" << cannot
+          << "): no function's speed-up is quoted";
     for (unsigned f = 0; f < placed.size(); ++f) {
       PlacedFunction &entry = placed[f];
-      // An evaluator that failed is not started again: a search's failure
-      // keeps native as the search had it, the measurement after the fit
-      // failed leaves it unmeasured.
+      // A search's failed evaluator is not started again: native stays as
+      // that search had it (and no module total is said).
       if (entry.result.evaluatorFailed)
         continue;
-      if (entry.remeasureFailed) {
+      if (stopped || !cannot.empty() || entry.remeasureFailed) {
         entry.summary.setNative(EvalResult{0, false, 0});
-        continue;
-      }
-      if (!cannot.empty()) {
-        entry.summary.setNative(EvalResult{0, false, 0});
-        entry.result.caveat +=
-            (entry.result.caveat.empty() ? "" : "; ") +
-            ("no speed-up is quoted: native cannot place the module (" +
-             cannot + ")");
-        entry.summary.caveat = entry.result.caveat;
         continue;
       }
       const PlacedFunction &native = natives[f];
+      entry.nativeOfModule = true;
       // Native itself, in the same room: its own measurement.
       if (native.result.placement == entry.result.placement &&
           native.held == entry.held) {
         entry.summary.setNative(entry.result.result);
         continue;
       }
+      std::string when = " when native, placed module-wide, was measured "
+                         "for @" +
+                         entry.func.getSymName().str();
       auto evaluatorOr = evaluatorFor(native);
       if (!evaluatorOr) {
         entry.summary.setNative(EvalResult{0, false, 0});
-        if (entry.result.stopped.empty())
-          entry.result.stopped = llvm::toString(evaluatorOr.takeError());
-        else
-          llvm::consumeError(evaluatorOr.takeError());
-        entry.summary.stopped = entry.result.stopped;
-        continue;
+        entry.result.stopped = "the evaluator failed" + when + ": " +
+                               llvm::toString(evaluatorOr.takeError());
+      } else {
+        entry.summary.setNative(measureNative(entry, **evaluatorOr,
+                                              &native.result.placement, when));
       }
-      entry.summary.setNative(
-          measureNative(entry, **evaluatorOr, &native.result.placement));
+      // After a failure nothing more is measured.
       entry.summary.stopped = entry.result.stopped;
+      stopped = !entry.result.stopped.empty();
     }
   }
 
@@ -1140,6 +1158,18 @@ struct MemoryPlacementPass
         }))
       return llvm::createStringError("cannot write trace '" + trace +
                                      "': " + llvm::toString(std::move(err)));
+    // The trace is the simulator's run; the remark quoted another
+    // evaluator's latency, which can differ by tens of percent (the
+    // analytical model adds up layers the simulator overlaps).
+    std::string simulated =
+        formatSeconds((*sim)->evaluate(entry.result.placement).latency);
+    std::string quoted = formatSeconds(entry.result.result.latency);
+    if (evaluator != "nnpi-sim" && std::isfinite(entry.result.result.latency) &&
+        simulated != quoted)
+      emitRemark(func::FuncOp(entry.func).getLoc())
+          << "egrl: trace=" << trace << " is nnpi-sim's run of this placement, "
+          << simulated << "; the latency above is " << evaluator << "'s, "
+          << quoted;
     return llvm::Error::success();
   }
 

@@ -30,6 +30,7 @@ import os
 import re
 import stat
 import sys
+import tempfile
 import time
 
 from .mlir import UnsupportedError, first_line, one_line
@@ -260,8 +261,9 @@ def write_output(path: str, text: str) -> None:
     rename would replace it (run as root, `-o /dev/null` made the machine's
     /dev/null a regular file). A file is written beside and renamed into place
     once written whole, so a failed write keeps the file it would have
-    replaced; through a symbolic link, the file it names is replaced and the
-    link stays.
+    replaced; through a symbolic link (one whose file does not exist yet too),
+    the file it names is written and the link stays. A file replaced keeps its
+    permissions; a new one gets what the umask leaves.
     """
     try:
         st = os.stat(path)
@@ -273,11 +275,18 @@ def write_output(path: str, text: str) -> None:
         with open(path, "a") as f:
             f.write(text)
         return
-    real = os.path.realpath(path) if st is not None else path
-    tmp = real + ".tmp"
+    real = os.path.realpath(path)
+    if st is not None:
+        mode = stat.S_IMODE(st.st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(real) + ".temp-", dir=os.path.dirname(real))
     try:
-        with open(tmp, "w") as f:
+        with os.fdopen(fd, "w") as f:
             f.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, real)
     finally:
         if os.path.exists(tmp):

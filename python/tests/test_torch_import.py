@@ -1722,13 +1722,23 @@ class UnsupportedOpTest(unittest.TestCase):
             fifo = os.path.join(d, "pipe")
             os.mkfifo(fifo)
             got = []
-            reader = threading.Thread(target=lambda: got.append(open(fifo).read()))
+            reader = threading.Thread(target=lambda: got.append(open(fifo).read()), daemon=True)
             reader.start()
             write_output(fifo, "through the pipe\n")
             reader.join(timeout=30)
             self.assertEqual(got, ["through the pipe\n"])
             self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
             self.assertEqual(sorted(os.listdir(d)), ["link.mlir", "pipe", "real.mlir"])
+            # A link whose file does not exist yet (the first run) stays a link.
+            os.symlink("later.mlir", os.path.join(d, "dangling.mlir"))
+            write_output(os.path.join(d, "dangling.mlir"), "first\n")
+            self.assertTrue(os.path.islink(os.path.join(d, "dangling.mlir")))
+            with open(os.path.join(d, "later.mlir")) as f:
+                self.assertEqual(f.read(), "first\n")
+            # A file replaced keeps its permissions.
+            os.chmod(real, 0o600)
+            write_output(real, "private\n")
+            self.assertEqual(stat.S_IMODE(os.stat(real).st_mode), 0o600)
 
 
 @support.needs_torch

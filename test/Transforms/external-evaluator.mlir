@@ -93,11 +93,20 @@
 // RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][1]; assert f['function']=='second' and f['latency_s'] is None and f['speedup_vs_native'] is None and f['valid'] is None, f" %t.unmeasured.json
 // NOT-AGAIN: resident-fixup.mlir:12:1: remark: egrl: placed 1 node of @second {{.*}}latency unmeasured (the evaluator failed)
 // NOT-AGAIN: resident-fixup.mlir:12:1: error: egrl-memory-placement: the evaluator failed at evaluation 4 of 20 evaluations: {{.*}} exited with status 4 without answering; moved to fit beside the other functions' weights, it is not measured again; the placement is annotated and reported unmeasured
-// Started for @first, @second, @first again on the room @second's weights
-// leave, and @first's native on the room @second's native weights leave (the
-// speed-up's reference); @second's failed command is not started again.
+// Started for @first, @second, and @first again on the room @second's
+// weights leave (it was 4: @second's failed command started again too); after
+// that failure nothing more is measured, native placed module-wide included.
 // RUN: cat %t.count | FileCheck %s --check-prefix=STARTED
-// STARTED: {{^}}4{{$}}
+// STARTED: {{^}}3{{$}}
+// strategy=native is its own module-wide reference: each function is quoted
+// against its own measurement, with no command started for native (@first,
+// @second, and @first again on the room @second's weights leave).
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count egrl-opt %S/../Inputs/resident-fixup.mlir --egrl-memory-placement="strategy=native evaluator='external:%python %S/../Inputs/external-chip.py'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE-ITSELF
+// NATIVE-ITSELF: @first on nnpi-1000 with native (external): latency 2 us, 1.000x vs native (2 us)
+// NATIVE-ITSELF: @second on nnpi-1000 with native (external): latency 2 us, 1.000x vs native (2 us)
+// RUN: cat %t.count | FileCheck %s --check-prefix=NATIVE-STARTED
+// NATIVE-STARTED: {{^}}3{{$}}
 // A command that ends while a process it started holds its output open is
 // reported as ended at once, not after the timeout.
 // RUN: env EGRL_EXTERNAL_TIMEOUT=20 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=5 evaluator='external:%python %S/../Inputs/external-chip.py orphan'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ORPHAN

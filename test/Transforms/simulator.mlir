@@ -65,3 +65,10 @@
 // RUN: egrl-opt %models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 repeats=3 evaluator=nnpi-sim target=%S/../Inputs/nnpi-1000-noisy.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOISY-POLICY
 // NOISY-POLICY-NOT: is below repeats
 // NOISY-POLICY: with policy (nnpi-sim): latency {{.*}} (median of 3,
+
+// The trace is nnpi-sim's run; where the remark quotes another evaluator's
+// latency that differs (the analytical model adds up the two branches of a
+// concat the simulator overlaps), a remark says so (outside tester s40).
+// RUN: egrl-opt %S/../Inputs/concat.mlir --egrl-memory-placement="trace=%t.concat.json progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHER-EVALUATOR
+// OTHER-EVALUATOR: (analytical): latency 6.361 us
+// OTHER-EVALUATOR: remark: egrl: trace={{.*}}concat.json is nnpi-sim's run of this placement, 4.184 us; the latency above is analytical's, 6.361 us

@@ -86,8 +86,7 @@ llvm::Expected<LoadedPolicy> parsePolicyFile(llvm::StringRef text,
 llvm::Expected<LoadedPolicy> loadPolicyFile(llvm::StringRef path);
 
 /// An error when the policy cannot place on `target`: another number of
-/// levels, or the target's level names in another order (both level lists
-/// are named; checkPolicyLevels).
+/// levels (both level lists are named; checkPolicyLevels).
 llvm::Error checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                   const Target &target, llvm::StringRef origin);
 

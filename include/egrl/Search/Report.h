@@ -57,6 +57,8 @@ struct PlacementSummary {
     nativeLatency = native.latency;
     nativeValid = native.valid || !(native.latency > 0);
   }
+  /// The native quoted, as setNative() takes it.
+  EvalResult nativeResult() const { return {nativeLatency, nativeValid, 0}; }
 };
 
 /// `problem` is the graph on the compiler's target; bytes and capacities are
@@ -70,6 +72,9 @@ PlacementSummary summarize(const Problem &problem, const Evaluator &evaluator,
 std::string formatBytes(int64_t bytes);
 /// "123.4 us", "1.234 ms": latencies with four significant digits.
 std::string formatSeconds(double seconds);
+/// "1.026x": a speed-up with three decimals, more when three would print a
+/// ratio other than 1 as "1.000x" ("0.9997x": slower than native).
+std::string formatSpeedup(double ratio);
 
 /// One line: latency, speed-up vs native, validity, bytes per level.
 std::string summaryText(const PlacementSummary &summary);

@@ -23,7 +23,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     * `report=path.json` writes the same summary and the per-node placement
       as JSON;
     * `trace=run.json` writes a Chrome/Perfetto trace of one simulated
-      inference of the placement on `nnpi-sim` (open it in ui.perfetto.dev).
+      inference of the placement on `nnpi-sim` (open it in ui.perfetto.dev);
+      with another evaluator, a remark gives both latencies when they differ.
 
     ```mlir
     // egrl-opt --egrl-memory-placement="strategy=greedy target=nnpi-1000"
