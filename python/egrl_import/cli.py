@@ -6,8 +6,10 @@
 #
 # MODEL is a bundled name (resnet50, resnet101, mobilenet_v2, bert_base,
 # tiny_cnn), a transformer of models.TRANSFORMERS (gpt2_stack, mha_encoder,
-# torch_encoder, ...), `torchvision:NAME` (`torchvision:video.r3d_18`: a video model, on
-# the clip its weights document), `corpus:NAME` (a training-corpus model,
+# torch_encoder, ...), `torchvision:NAME` (without --input-shape, on the image
+# size its weights document: 1x3x299x299 for inception_v3, with a note, else
+# 1x3x224x224; `torchvision:video.r3d_18`: a video model, on the clip its
+# weights document), `corpus:NAME` (a training-corpus model,
 # egrl_import/corpus_models.py), or `package.module:factory` where factory()
 # returns an nn.Module or (nn.Module, [example inputs]).  --trace picks the
 # route: fx (torch.fx), aten (make_fx, egrl_import/aten_import.py), onnx
@@ -223,13 +225,21 @@ def _torch_model(spec: str, input_shape, input_dtype):
             raise SystemExit(f"egrl-import: error: {spec}() failed: {type(e).__name__}: {_first_sentence(str(e))}")
         module, inputs = _module_and_inputs(spec, obj)
     else:
+        # A torchvision classifier is built for the image it is imported on (a ViT's position embedding
+        # is sized for it): the explicit one, else the size its weights document (models._image_size).
+        first = _shape(input_shape[0]) if input_shape else None
+        image_size = tuple(first[2:]) if first and len(first) == 4 else None
         try:
-            module, inputs = models.build(spec)
+            module, inputs = models.build(spec, image_size=image_size)
         except KeyError as e:
             raise SystemExit(f"egrl-import: error: {e.args[0]}")
         except Exception as e:  # torchvision:NAME that torchvision lacks, or not a model (get_weight)
             raise SystemExit(f"egrl-import: error: cannot build '{spec}': {type(e).__name__}: "
                              f"{_first_sentence(str(e))}")
+        if (spec.startswith("torchvision:") and not spec.startswith("torchvision:video.") and not input_shape
+                and tuple(inputs[0].shape[2:]) != (224, 224)):
+            print(f"egrl-import: note: {one_line(spec)}: input {'x'.join(map(str, inputs[0].shape))}, the size its "
+                  "torchvision weights document (--input-shape to change)", file=sys.stderr)
     if input_shape:
         # Without --input-dtype, the factory's example inputs say which are token ids.
         example = [{torch.int64: "i64", torch.int32: "i64"}.get(getattr(t, "dtype", None), "f32")
@@ -302,7 +312,8 @@ def main(argv=None) -> int:
     pt.add_argument("--input-shape", action="append", default=[],
                     help="static shape of forward()'s next tensor input, e.g. 1,3,224,224; once per input, in order "
                          "(ids, then a mask); needed unless the model comes with example inputs (bundled models, "
-                         "factories returning (module, [inputs]))")
+                         "torchvision:NAME on the image size its weights document, e.g. 1,3,299,299 for "
+                         "inception_v3, factories returning (module, [inputs]))")
     pt.add_argument("--input-dtype", action="append", default=[], choices=["f32", "i64"],
                     help="element type of the inputs: once for all, or once per --input-shape (default: the factory's "
                          "example inputs' types, else f32)")

@@ -287,21 +287,47 @@ TRANSFORMERS = {
 # -- registry ---------------------------------------------------------------------
 def _torchvision(name):
     """torchvision.models.NAME, or one of its subpackages' (video.r3d_18), untrained, with an input
-    of its family: a 1x3x224x224 image, or for a video model the clip its weights document
-    (_video_clip)."""
-    def build():
+    of its family: an image of the size its weights document (_image_size: 1x3x299x299 for
+    inception_v3, 1x3x224x224 for most), or for a video model the clip its weights document
+    (_video_clip). image_size: another H x W (egrl-import's --input-shape); a ViT is built for the
+    size it is imported on, as torchvision builds it for its weights' size."""
+    def build(image_size=None):
         import torchvision
 
         factory = torchvision.models
         for part in name.split("."):
             factory = getattr(factory, part)
-        shape = _video_clip(factory) if name.startswith("video.") else (1, 3, 224, 224)
         # Segmentation and detection models load a pretrained backbone unless told not to.
         untrained = {"weights": None}
         if "weights_backbone" in inspect.signature(factory).parameters:
             untrained["weights_backbone"] = None
+        if name.startswith("video."):
+            shape = _video_clip(factory)
+        else:
+            h, w = image_size or _image_size(factory)
+            shape = (1, 3, h, w)
+            if getattr(factory, "__module__", "").endswith(".vision_transformer") and h == w:
+                untrained["image_size"] = h  # its position embedding is sized for one image size
         return factory(**untrained), [torch.randn(*shape)]
     return build
+
+
+def _image_size(factory) -> tuple:
+    """H x W a torchvision classifier's default weights' transforms crop to (299 x 299 for
+    inception_v3, 240 x 240 .. 600 x 600 for efficientnet_b1 .. b7, 518 x 518 for vit_h_14), read from
+    the weights enum's metadata (nothing is downloaded); 224 x 224 when the model has no registered
+    weights or they document no crop (segmentation, detection)."""
+    import torchvision
+
+    try:
+        weights = torchvision.models.get_model_weights(factory).DEFAULT
+        crop = [int(d) for d in weights.transforms().crop_size]
+    except Exception:  # no registered weights, or transforms without a crop size
+        return (224, 224)
+    if len(crop) not in (1, 2) or min(crop) <= 0:
+        return (224, 224)
+    h, w = (crop * 2)[:2]
+    return (h, w)
 
 
 def _video_clip(factory) -> tuple:
@@ -339,15 +365,17 @@ BUILTIN = {
 }
 
 
-def build(name: str):
+def build(name: str, image_size=None):
     """(module, example_inputs) for a builtin name, `torchvision:NAME` or
-    `corpus:NAME` (the training corpus, egrl_import.corpus_models)."""
+    `corpus:NAME` (the training corpus, egrl_import.corpus_models). image_size: (H, W) of the
+    image a `torchvision:NAME` classifier is built for and given (default: the size its weights
+    document, else 224 x 224); ignored for other names."""
     if name in BUILTIN:
         return BUILTIN[name]()
     if name in TRANSFORMERS:
         return TRANSFORMERS[name]()
     if name.startswith("torchvision:"):
-        return _torchvision(name.split(":", 1)[1])()
+        return _torchvision(name.split(":", 1)[1])(image_size)
     if name.startswith("corpus:"):
         from . import corpus_models
 

@@ -1781,6 +1781,50 @@ class ModelTest(unittest.TestCase):
         self.assertEqual(r.resource_elements, r.parameter_count + bn)
         self.assertEqual(r.parameter_count, sum(p.numel() for p in m.parameters()))
 
+    def test_torchvision_classifiers_take_the_image_their_weights_document(self):
+        """torchvision:NAME without --input-shape is built on the crop size its weights' transforms
+        document, read from the weights enum (no download): Inception-V3 on 299 x 299, not the 224 x 224
+        it was imported on silently (outside tester); 224 where the weights document no crop. A ViT is
+        built for the size it is given (its position embedding is sized for one): ViT-H/14 on 518."""
+        from unittest import mock
+
+        import torchvision.models as tv
+
+        from egrl_import.models import _image_size
+
+        sizes = {f: _image_size(f) for f in (tv.inception_v3, tv.efficientnet_b1, tv.efficientnet_b7, tv.vit_h_14,
+                                             tv.resnet50, tv.mobilenet_v2, tv.segmentation.fcn_resnet50, tv.get_weight)}
+        self.assertEqual(list(sizes.values()), [(299, 299), (240, 240), (600, 600), (518, 518)] + [(224, 224)] * 4)
+        with mock.patch("torch.hub.load_state_dict_from_url", side_effect=AssertionError("downloads")):
+            m, inp = models.build("torchvision:inception_v3")
+        self.assertEqual(tuple(inp[0].shape), (1, 3, 299, 299))
+        # ViT-H/14 (633 M parameters) is not built: what it would be built with is checked.
+        with mock.patch("torchvision.models.vision_transformer.VisionTransformer") as vit:
+            _, inp = models.build("torchvision:vit_h_14")
+        self.assertEqual(vit.call_args.kwargs["image_size"], 518)
+        self.assertEqual(tuple(inp[0].shape), (1, 3, 518, 518))
+        m, inp = models.build("torchvision:vit_b_32", image_size=(64, 64))
+        self.assertEqual((m.image_size, tuple(m.eval()(inp[0]).shape)), (64, (1, 1000)))
+
+    def test_cli_imports_a_torchvision_classifier_on_its_weights_image_size(self):
+        """egrl-import torch torchvision:efficientnet_b1 (weights for 240 x 240, the cheapest model whose
+        weights document another size than 224) imports a 240 x 240 input and says so; an explicit
+        --input-shape wins, with nothing said."""
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "m.mlir")
+            for extra, shape, note in (([], "1x3x240x240", True), (["--input-shape", "1,3,224,224"], "1x3x224x224",
+                                                                         False)):
+                p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                    "torchvision:efficientnet_b1", "-o", out, *extra],
+                                   capture_output=True, text=True, timeout=300)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                with open(out) as f:
+                    text = f.read()
+                self.assertEqual(text.split("func.func @forward(%arg0: tensor<", 1)[-1].split("xf32>", 1)[0], shape)
+                said = ("egrl-import: note: torchvision:efficientnet_b1: input 1x3x240x240, the size its torchvision "
+                        "weights document (--input-shape to change)")
+                self.assertEqual(said in p.stderr, note, p.stderr)
+
     def test_torchvision_segmentation_models_build_without_a_download(self):
         """Segmentation (and detection) builders load a pretrained backbone unless weights_backbone=None:
         torchvision:NAME builds them untrained, as every other, with no network."""
