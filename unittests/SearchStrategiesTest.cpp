@@ -818,6 +818,38 @@ TEST(EvaluationTracker, WithRepeatsAPlacementCappedAtTheBestIsMeasuredAgain) {
   EXPECT_EQ(tracker.finish().result.latency, 4e-6);
 }
 
+TEST(EvaluationTracker, WithRepeatsACopyInTheBatchDropsNoResult) {
+  // With repeats, a placement faster than the incumbent once but not the
+  // batch's fastest is not remembered (above). A copy of it later in the
+  // same batch was taken for a placement the evaluator had not answered,
+  // and the batch was cut there: the placements after it were measured and
+  // counted, but their results never reached the search (reviewer, s41).
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(5, 4);
+  Problem problem(graph, target);
+  AnalyticalModel model(problem);
+  ScriptedChip chip(problem);
+  SearchContext context{problem, model, chip, {}};
+  context.options.budget = 100;
+  context.options.repeats = 3;
+  EvaluationTracker tracker(context);
+  Placement slow(problem.numNodes(), problem.slowestLevel());
+  Placement faster = slow, lucky = slow, other = slow;
+  faster[0].output = 0;
+  lucky[0].output = 0;
+  lucky[1].output = 0;
+  other[2].output = 0;
+  tracker.evaluateBatchOnce({slow});
+  std::vector<EvalResult> results =
+      tracker.evaluateBatchOnce({faster, lucky, faster, other});
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(tracker.judgedLast().size(), 4u);
+  EXPECT_EQ(tracker.judgedLast()[2].latency, tracker.judgedLast()[0].latency)
+      << "the copy is judged as its first";
+  EXPECT_EQ(results[3].latency, 4e-6) << "other's own measurement";
+  EXPECT_EQ(tracker.answeredFromMemory(), 1u);
+}
+
 TEST(Anneal, HonoursBudgetDeterministicAnyThreadCount) {
   checkSeededSearch("anneal");
 }

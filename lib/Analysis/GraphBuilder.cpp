@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/CastInterfaces.h"
@@ -114,7 +115,14 @@ struct WeightInfo {
   int64_t elementBytes;
   /// The operand-less op it comes from (GraphOpMap::Weight::source).
   GraphOpMap::WeightSource source;
+  /// What it is, as an attribute equal in every function that has it (the
+  /// source op's name, attributes and type; a fold's key); null when no
+  /// other function can read it.
+  Attribute identity;
 };
+
+/// The first member of a fold's WeightSource: its second is the fold's key.
+static const char kFoldedConstant = 0;
 
 struct NodeState {
   Node node;
@@ -222,13 +230,22 @@ private:
     if (added) {
       copies.insert(it->second);
       GraphOpMap::WeightSource source = weights[id].source;
-      if (source != GraphOpMap::WeightSource{})
+      Attribute identity;
+      if (source != GraphOpMap::WeightSource{}) {
         std::get<3>(source) = true;
+        identity = ArrayAttr::get(
+            func.getContext(),
+            {weights[id].identity, UnitAttr::get(func.getContext())});
+      }
       weights.push_back(
-          {weights[id].elements, weights[id].elementBytes, source});
+          {weights[id].elements, weights[id].elementBytes, source, identity});
     }
     return it->second;
   }
+  GraphOpMap::WeightSource foldSource(Operation &op,
+                                      ArrayRef<Value> dataOperands,
+                                      const llvm::SetVector<Value> &captured,
+                                      unsigned resultNumber);
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
   /// weight, from `source` when other functions can load it too.
   void bindWeight(Value value, ShapedType type, unsigned id,
@@ -603,6 +620,82 @@ void GraphWalker::visitWeightSource(Operation &op) {
     id = weightOfSource.try_emplace(source, id).first->second;
   }
   bindWeight(result, type, id, source);
+  if (op.getNumOperands() == 0 && !weights[id].identity)
+    weights[id].identity = ArrayAttr::get(
+        op.getContext(), {op.getName().getIdentifier(), allAttributesOf(&op),
+                          TypeAttr::get(type)});
+}
+
+/// `op` in generic form, its values numbered from itself, so that equal ops
+/// in two places print alike (a function-wide numbering would not; what it
+/// reads from outside prints as an unknown value).
+static void printOnItsOwn(Operation &op, llvm::raw_ostream &os,
+                          bool elideLargeAttributes) {
+  OpPrintingFlags flags;
+  flags.printGenericOpForm();
+  if (elideLargeAttributes)
+    flags.elideLargeElementsAttrs(16);
+  AsmState state(&op, flags);
+  op.print(os, state);
+}
+
+/// An operand-less op as text: what a fold reads besides weights (a scalar
+/// constant, an empty init), or null when it has operands of its own.
+static Attribute operandlessText(Value value) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getNumOperands() != 0 || def->getNumRegions() != 0)
+    return {};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printOnItsOwn(*def, os, /*elideLargeAttributes=*/false);
+  return StringAttr::get(value.getContext(), text);
+}
+
+GraphOpMap::WeightSource
+GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
+                        const llvm::SetVector<Value> &captured,
+                        unsigned resultNumber) {
+  // Two folds compute the same constant when they are the same op (name,
+  // attributes, result types and regions, printed with its operands out of
+  // scope) of the same operands: each weight by its identity, anything
+  // else by its operand-less definition. Then they are one weight in a
+  // function (as after CSE) and across functions (as bufferization gives
+  // equal constants one global). Otherwise the fold is private.
+  MLIRContext *context = op.getContext();
+  SmallVector<Attribute> key;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  printOnItsOwn(op, os, /*elideLargeAttributes=*/true);
+  key.push_back(StringAttr::get(context, text));
+  key.push_back(allAttributesOf(&op));
+  key.push_back(IntegerAttr::get(IntegerType::get(context, 32), resultNumber));
+  auto describe = [&](Value value) -> Attribute {
+    const ValueInfo &vi = info.lookup(value);
+    if (vi.cls != ValueInfo::Weight)
+      return operandlessText(value);
+    SmallVector<Attribute> ids;
+    for (unsigned id : vi.weightIds) {
+      if (!weights[id].identity)
+        return {};
+      ids.push_back(weights[id].identity);
+    }
+    return ArrayAttr::get(context, ids);
+  };
+  for (Value operand : dataOperands) {
+    Attribute what = describe(operand);
+    if (!what)
+      return {};
+    key.push_back(what);
+  }
+  for (Value value : captured) {
+    Attribute what = describe(value);
+    if (!what)
+      return {};
+    key.push_back(what);
+  }
+  Attribute keyAttr = ArrayAttr::get(context, key);
+  return {&kFoldedConstant, keyAttr.getAsOpaquePointer(),
+          op.getResult(resultNumber).getType().getAsOpaquePointer(), false};
 }
 
 void GraphWalker::visitWithoutTensorResults(Operation &op) {
@@ -671,10 +764,21 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
       resultBytes = saturatingSum(resultBytes, bytesOf(result));
   if (!folded.weightIds.empty() && resultBytes < sourceBytes) {
     // One element is a scalar constant, as a splat's: no weight.
-    for (Value result : op.getResults())
+    for (OpResult result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType());
-          type && elementsOf(result) > 1)
-        bindWeight(result, type, weights.size());
+          type && elementsOf(result) > 1) {
+        GraphOpMap::WeightSource source =
+            foldSource(op, dataOperands, captured, result.getResultNumber());
+        bool shared = source != GraphOpMap::WeightSource{};
+        unsigned id = weights.size();
+        if (shared)
+          id = weightOfSource.try_emplace(source, id).first->second;
+        bool added = id == weights.size();
+        bindWeight(result, type, id, source);
+        if (added && shared)
+          weights[id].identity =
+              Attribute::getFromOpaquePointer(std::get<1>(source));
+      }
     return true;
   }
   // Computed from constants only (a transposed weight, a broadcast

@@ -23,11 +23,13 @@
 //
 // A placement is measured once: one the walk comes back to (its start
 // included) is answered from the tracker's memory, at no measurement, and
-// the Metropolis test runs on that answer as on a measurement. The schedule
-// follows measurements (tracker.used()), so the walk does not cool while it
-// only revisits; a walk whose last 1,000 proposals had all been measured
-// before (a graph that small, or stuck where every neighbour is known) ends
-// there, below its budget, and says so.
+// the Metropolis test runs on that answer as on a measurement. The schedule's
+// progress follows measurements (tracker.used()), so revisits do not advance
+// it; their slow-downs still enter the running mean the temperature is scaled
+// by, as any step's do (a walk circling known placements keeps rescaling
+// it, with no measurement spent); a walk whose last 1,000 proposals had all
+// been measured before (a graph that small, or stuck where every neighbour is
+// known) ends there, below its budget, and says so.
 //
 // Each step proposes K neighbours of the current placement, measures them
 // as one batch, and runs the Metropolis test on each against the current
@@ -192,8 +194,9 @@ public:
     const double budget = double(context.options.budget);
     // exhausted() also ends a walk that proposes only what it measured.
     while (!tracker.exhausted() && !proposer.empty() && levels > 1) {
-      // Measurements spent: the walk cools by what it measures, not while
-      // it revisits, and reaches the final temperature as the budget ends.
+      // Measurements spent: the schedule advances by what the walk
+      // measures, not while it revisits, and reaches its final stage as the
+      // budget ends (the slow-downs it is scaled by include revisits').
       double progress = double(tracker.used()) / budget;
       double temperature = schedule.temperature(progress);
       uint64_t k =

@@ -194,6 +194,20 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
       repeatsInARow = 0;
       continue;
     }
+    // A copy of a placement measured earlier in this batch is answered as
+    // that one was judged: with repeats, one judged no faster than the
+    // incumbent is not remembered, and must not read as unanswered.
+    llvm::ArrayRef<std::string> measuredKeys =
+        llvm::ArrayRef(freshKeys).take_front(next);
+    if (const std::string *first = llvm::find(measuredKeys, key);
+        first != measuredKeys.end()) {
+      const EvalResult &result = judgedFresh[first - measuredKeys.begin()];
+      results.push_back(result);
+      judgedAll.push_back(result);
+      ++fromMemory;
+      ++repeatsInARow;
+      continue;
+    }
     auto known = remembered.find(digestOf(key));
     if (known == remembered.end())
       break; // New, and not measured: the evaluator stopped.

@@ -67,3 +67,66 @@ func.func @fold_of_fold(%x: tensor<1x256xf32>) -> tensor<1x256xf32> {
   %h1 = linalg.matmul ins(%s, %t : tensor<1x256xf32>, tensor<256x256xf32>) outs(%h0 : tensor<1x256xf32>) -> tensor<1x256xf32>
   return %h1 : tensor<1x256xf32>
 }
+
+// A fold of the same size as its source read through another fold of the
+// same size (a transposed weight, and that scaled by a constant) reads the
+// copy every fold of the weight shares, not a copy of the copy (reviewer s41:
+// no test reached that rule once @fold_of_fold's first fold became smaller
+// than its source).
+// CHECK-LABEL: egrl graph @scaled_transpose: 2 nodes (fused), 8192 MACs, weights 16384 B
+func.func @scaled_transpose(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %w = arith.constant dense_resource<w> : tensor<64x64xf32>
+  %et = tensor.empty() : tensor<64x64xf32>
+  %wt = linalg.transpose ins(%w : tensor<64x64xf32>) outs(%et : tensor<64x64xf32>) permutation = [1, 0]
+  %two = arith.constant 2.0 : f32
+  %es = tensor.empty() : tensor<64x64xf32>
+  %ws = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%wt : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.mulf %v, %two : f32
+    linalg.yield %m : f32
+  } -> tensor<64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m = linalg.matmul ins(%x, %ws : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m2 = linalg.matmul ins(%m, %wt : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  return %m2 : tensor<1x64xf32>
+}
+
+// Two equal folds smaller than their source (a weight narrowed to f16 twice)
+// are one constant, as after CSE, as two equal transposes share one copy;
+// a different fold of the same weight (narrowed to bf16) is another
+// (reviewer s41: each narrowing counted a constant of its own).
+// CHECK-LABEL: egrl graph @narrowed_twice: 3 nodes (fused), 12288 MACs, weights 16384 B
+// CHECK-NEXT: #0 n0_matmul {{.*}}weights=8192 out
+// CHECK-NEXT: #1 n1_matmul {{.*}}weights=0 out{{.*}}shared_weights=[0]
+// CHECK-NEXT: #2 n2_matmul {{.*}}weights=8192 out
+func.func @narrowed_twice(%x: tensor<1x64xf16>, %y: tensor<1x64xbf16>) -> (tensor<1x64xf32>, tensor<1x64xf32>) {
+  %w = arith.constant dense_resource<w> : tensor<64x64xf32>
+  %e1 = tensor.empty() : tensor<64x64xf16>
+  %h1 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<64x64xf32>) outs(%e1 : tensor<64x64xf16>) {
+  ^bb0(%v: f32, %o: f16):
+    %t = arith.truncf %v : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<64x64xf16>
+  %e2 = tensor.empty() : tensor<64x64xf16>
+  %h2 = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<64x64xf32>) outs(%e2 : tensor<64x64xf16>) {
+  ^bb0(%v: f32, %o: f16):
+    %t = arith.truncf %v : f32 to f16
+    linalg.yield %t : f16
+  } -> tensor<64x64xf16>
+  %e3 = tensor.empty() : tensor<64x64xbf16>
+  %b = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%w : tensor<64x64xf32>) outs(%e3 : tensor<64x64xbf16>) {
+  ^bb0(%v: f32, %o: bf16):
+    %t = arith.truncf %v : f32 to bf16
+    linalg.yield %t : bf16
+  } -> tensor<64x64xbf16>
+  %zero = arith.constant 0.0 : f32
+  %eo = tensor.empty() : tensor<1x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%eo : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m1 = linalg.matmul ins(%x, %h1 : tensor<1x64xf16>, tensor<64x64xf16>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %x2 = arith.truncf %m1 : tensor<1x64xf32> to tensor<1x64xf16>
+  %m2 = linalg.matmul ins(%x2, %h2 : tensor<1x64xf16>, tensor<64x64xf16>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m3 = linalg.matmul ins(%y, %b : tensor<1x64xbf16>, tensor<64x64xbf16>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  return %m2, %m3 : tensor<1x64xf32>, tensor<1x64xf32>
+}

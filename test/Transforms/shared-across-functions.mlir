@@ -131,3 +131,12 @@ func.func @big(%x: tensor<64x4096xf32>) -> tensor<64x4096xf32> {
 // NATIVE-ITSELF: @f1 on nnpi-1000 with native (analytical): latency 45.69 us, 1.000x vs native (45.69 us)
 // NATIVE-ITSELF: @f2 on nnpi-1000 with native (analytical): latency 319 us, 1.000x vs native (319 us)
 // NATIVE-ITSELF: @f3 on nnpi-1000 with native (analytical): latency 319 us, 1.000x vs native (319 us)
+
+// A fold smaller than its source (a weight narrowed to f16 in both
+// functions, an autocast) is one constant to both, as the transposed weight
+// above is: both fit it in SRAM, and decode is not charged for a copy of its
+// own (reviewer s41: each function's narrowing was a constant of its own, and
+// decode's went to the LLC).
+// RUN: egrl-opt %S/../Inputs/shared-narrowed.mlir --egrl-memory-placement="progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NARROWED
+// NARROWED: placed 1 node of @prefill on nnpi-1000 {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
+// NARROWED: placed 1 node of @decode on nnpi-1000 {{.*}}: latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
