@@ -754,15 +754,24 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // weight quantised to a narrower type) is a constant of its own, of its
   // computed size, as a compiler materialises it: a copy of its sources
   // would count a whole table for the rows it keeps.
+  // Fewer elements too: a target that counts every element at its own size
+  // (element_bytes) would otherwise count a widened, narrowed fold (a
+  // weight broadcast twice and cast to i8) larger than its source.
   int64_t sourceBytes = 0, resultBytes = 0;
-  for (unsigned id : folded.weightIds)
+  int64_t sourceElements = 0, resultElements = 0;
+  for (unsigned id : folded.weightIds) {
     sourceBytes = saturatingSum(
         sourceBytes,
         saturatingProduct({weights[id].elements, weights[id].elementBytes}));
+    sourceElements = saturatingSum(sourceElements, weights[id].elements);
+  }
   for (Value result : op.getResults())
-    if (isa<RankedTensorType>(result.getType()))
+    if (isa<RankedTensorType>(result.getType())) {
       resultBytes = saturatingSum(resultBytes, bytesOf(result));
-  if (!folded.weightIds.empty() && resultBytes < sourceBytes) {
+      resultElements = saturatingSum(resultElements, elementsOf(result));
+    }
+  if (!folded.weightIds.empty() && resultBytes < sourceBytes &&
+      resultElements <= sourceElements) {
     // One element is a scalar constant, as a splat's: no weight.
     for (OpResult result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType());

@@ -14,6 +14,9 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
 
 using namespace egrl;
 
@@ -54,6 +57,32 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
     }
     distinct.push_back(candidate.placement);
     seeds.push_back(std::move(candidate));
+  }
+  // A budget that cannot measure every seed measures those the model rates
+  // fastest first (native among them), not native first: with repeats K a
+  // budget of K measured native alone, K times, where budgets of K - 1 and
+  // K + 1 measured greedy's placement (outside tester s41).
+  if (tracker.remaining() < distinct.size()) {
+    std::vector<double> predicted;
+    for (const Placement &placement : distinct) {
+      EvalResult onModel = context.model.evaluate(placement);
+      predicted.push_back(onModel.valid && std::isfinite(onModel.latency)
+                              ? onModel.latency
+                              : std::numeric_limits<double>::infinity());
+    }
+    std::vector<size_t> order(distinct.size());
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return predicted[a] < predicted[b];
+    });
+    std::vector<SeedPlacement> byModel;
+    std::vector<Placement> distinctByModel;
+    for (size_t k : order) {
+      byModel.push_back(std::move(seeds[k]));
+      distinctByModel.push_back(std::move(distinct[k]));
+    }
+    seeds = std::move(byModel);
+    distinct = std::move(distinctByModel);
   }
   tracker.evaluateBatch(distinct);
   // As the tracker judged them: with repeats K > 1 a seed that became the

@@ -130,3 +130,26 @@ func.func @narrowed_twice(%x: tensor<1x64xf16>, %y: tensor<1x64xbf16>) -> (tenso
   %m3 = linalg.matmul ins(%y, %b : tensor<1x64xbf16>, tensor<64x64xbf16>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
   return %m2, %m3 : tensor<1x64xf32>, tensor<1x64xf32>
 }
+
+// A fold with fewer bytes but more elements than its source (a weight
+// broadcast twice and cast to i8) is the copy at its source's size, as a
+// broadcast is: at one byte per element (every bundled target) a constant of
+// its computed size would count twice its source (outside tester s41).
+// RUN: egrl-opt %s --egrl-print-graph=element-bytes=1 -o /dev/null | FileCheck %s --check-prefix=ONEBYTE
+// CHECK-LABEL: egrl graph @widened_narrowed: 1 nodes (fused), 8192 MACs, weights 16384 B
+// ONEBYTE-LABEL: egrl graph @widened_narrowed: 1 nodes (fused), 8192 MACs, weights 4096 B
+func.func @widened_narrowed(%xi: tensor<1x128xi8>) -> tensor<1x64xi32> {
+  %w = arith.constant dense_resource<w> : tensor<64x64xf32>
+  %zi = arith.constant 0 : i32
+  %eq = tensor.empty() : tensor<2x64x64xi8>
+  %wq = linalg.generic {indexing_maps = [affine_map<(k, i, j) -> (i, j)>, affine_map<(k, i, j) -> (k, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%w : tensor<64x64xf32>) outs(%eq : tensor<2x64x64xi8>) {
+  ^bb0(%a: f32, %o: i8):
+    %q = arith.fptosi %a : f32 to i8
+    linalg.yield %q : i8
+  } -> tensor<2x64x64xi8>
+  %wc = tensor.collapse_shape %wq [[0, 1], [2]] : tensor<2x64x64xi8> into tensor<128x64xi8>
+  %e = tensor.empty() : tensor<1x64xi32>
+  %f = linalg.fill ins(%zi : i32) outs(%e : tensor<1x64xi32>) -> tensor<1x64xi32>
+  %m = linalg.matmul ins(%xi, %wc : tensor<1x128xi8>, tensor<128x64xi8>) outs(%f : tensor<1x64xi32>) -> tensor<1x64xi32>
+  return %m : tensor<1x64xi32>
+}
