@@ -215,32 +215,35 @@ private:
   /// attributes, type) -> weight id.
   std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
-  /// The folded copy of each weight (foldIfConstant), made on first use;
-  /// the copy of a source other functions can load is theirs too.
-  llvm::DenseMap<unsigned, unsigned> foldedCopies;
-  /// The folded copies made (foldedCopies' values).
-  llvm::DenseSet<unsigned> copies;
-  unsigned foldedCopyOf(unsigned id) {
-    // A fold of a fold (a zero state times a transposed weight) reads the
-    // copy the first fold made: a compiler folds the chain into one
-    // constant. It made a copy of the copy, a third count of one weight.
-    if (copies.contains(id))
-      return id;
-    auto [it, added] = foldedCopies.try_emplace(id, weights.size());
-    if (added) {
-      copies.insert(it->second);
-      GraphOpMap::WeightSource source = weights[id].source;
-      Attribute identity;
-      if (source != GraphOpMap::WeightSource{}) {
-        std::get<3>(source) = true;
-        identity = ArrayAttr::get(
-            func.getContext(),
-            {weights[id].identity, UnitAttr::get(func.getContext())});
-      }
+  /// The folded copies of weights other functions cannot load: (the fold
+  /// as text, the source's position in it, the source) -> copy.
+  std::map<std::tuple<const void *, unsigned, unsigned>, unsigned>
+      privateCopies;
+  /// The copy a fold (its key from foldSource, or null when private, then
+  /// its text) makes of its source at `position`, weight `id`: of the
+  /// source's size, one for equal folds.
+  unsigned foldedCopy(unsigned id, unsigned position, Attribute foldKey,
+                      Attribute foldText) {
+    MLIRContext *context = func.getContext();
+    GraphOpMap::WeightSource source;
+    Attribute identity;
+    unsigned copy = weights.size();
+    if (foldKey) {
+      identity = ArrayAttr::get(
+          context,
+          {foldKey, IntegerAttr::get(IntegerType::get(context, 32), position)});
+      source = {&kFoldedConstant, identity.getAsOpaquePointer(), nullptr, true};
+      copy = weightOfSource.try_emplace(source, copy).first->second;
+    } else {
+      copy =
+          privateCopies
+              .try_emplace({foldText.getAsOpaquePointer(), position, id}, copy)
+              .first->second;
+    }
+    if (copy == weights.size())
       weights.push_back(
           {weights[id].elements, weights[id].elementBytes, source, identity});
-    }
-    return it->second;
+    return copy;
   }
   GraphOpMap::WeightSource foldSource(Operation &op,
                                       ArrayRef<Value> dataOperands,
@@ -796,11 +799,25 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // directly and transposed (tied embeddings) is held twice, once as it is
   // and once folded, where a weight only its fold reads is counted once, as
   // its copy (its own global is not read, and the lowering leaves it in the
-  // slowest level). The copy has its source's size, and every fold of one
-  // weight shares it.
-  for (unsigned &id : folded.weightIds)
-    id = foldedCopyOf(id);
+  // slowest level). The copy has its source's size. Equal folds share it
+  // (as after CSE, and across functions); different folds of one weight (it
+  // transposed, and it scaled by two) are different constants, both held.
+  // A fold of a fold is a copy of the copy, which no node reads when only
+  // the last fold is read: a chain counts once.
   if (!folded.weightIds.empty()) {
+    GraphOpMap::WeightSource key =
+        foldSource(op, dataOperands, captured, /*resultNumber=*/0);
+    Attribute foldKey, foldText;
+    if (key != GraphOpMap::WeightSource{}) {
+      foldKey = Attribute::getFromOpaquePointer(std::get<1>(key));
+    } else {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      printOnItsOwn(op, os, /*elideLargeAttributes=*/false);
+      foldText = StringAttr::get(op.getContext(), text);
+    }
+    for (auto [position, id] : llvm::enumerate(folded.weightIds))
+      id = foldedCopy(id, position, foldKey, foldText);
     for (Value result : op.getResults())
       info[result] = folded;
   } else if (computesFromIndices(&op)) {

@@ -68,12 +68,14 @@ func.func @fold_of_fold(%x: tensor<1x256xf32>) -> tensor<1x256xf32> {
   return %h1 : tensor<1x256xf32>
 }
 
-// A fold of the same size as its source read through another fold of the
-// same size (a transposed weight, and that scaled by a constant) reads the
-// copy every fold of the weight shares, not a copy of the copy (reviewer s41:
-// no test reached that rule once @fold_of_fold's first fold became smaller
-// than its source).
-// CHECK-LABEL: egrl graph @scaled_transpose: 2 nodes (fused), 8192 MACs, weights 16384 B
+// Different folds of one weight are different constants, both held, as a
+// compiler folds them: a transposed weight and that scaled by two, both read
+// (outside tester s41: every fold of a weight shared one copy, so the lowered
+// module held twice what the placement counted); a chain of folds of which
+// only the last is read counts once (@scaled_transpose_only).
+// CHECK-LABEL: egrl graph @scaled_transpose: 2 nodes (fused), 8192 MACs, weights 32768 B
+// CHECK-NEXT: #0 n0_matmul {{.*}}weights=16384 out
+// CHECK-NEXT: #1 n1_matmul {{.*}}weights=16384 out
 func.func @scaled_transpose(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
   %w = arith.constant dense_resource<w> : tensor<64x64xf32>
   %et = tensor.empty() : tensor<64x64xf32>
@@ -91,6 +93,25 @@ func.func @scaled_transpose(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
   %m = linalg.matmul ins(%x, %ws : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
   %m2 = linalg.matmul ins(%m, %wt : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
   return %m2 : tensor<1x64xf32>
+}
+
+// CHECK-LABEL: egrl graph @scaled_transpose_only: 1 nodes (fused), 4096 MACs, weights 16384 B
+func.func @scaled_transpose_only(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %w = arith.constant dense_resource<w> : tensor<64x64xf32>
+  %et = tensor.empty() : tensor<64x64xf32>
+  %wt = linalg.transpose ins(%w : tensor<64x64xf32>) outs(%et : tensor<64x64xf32>) permutation = [1, 0]
+  %two = arith.constant 2.0 : f32
+  %es = tensor.empty() : tensor<64x64xf32>
+  %ws = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%wt : tensor<64x64xf32>) outs(%es : tensor<64x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.mulf %v, %two : f32
+    linalg.yield %m : f32
+  } -> tensor<64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x64xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m = linalg.matmul ins(%x, %ws : tensor<1x64xf32>, tensor<64x64xf32>) outs(%f : tensor<1x64xf32>) -> tensor<1x64xf32>
+  return %m : tensor<1x64xf32>
 }
 
 // Two equal folds smaller than their source (a weight narrowed to f16 twice)
