@@ -172,8 +172,8 @@ void egrl::recordSeeds(SearchResult &result, const SearchOptions &options,
   };
   for (const SeedPlacement &seed : seeds)
     if (!seed.caveat.empty()) {
-      addCaveat("seeded from " + seed.source + " (" + seed.caveat +
-                "): the seed depends on time and threads");
+      addCaveat("the seed " + seed.source + " (" + seed.caveat +
+                ") depends on time and threads, and so may the result");
       break;
     }
   // Seeds asked for and planned, but cut by the budget, say so: the result
