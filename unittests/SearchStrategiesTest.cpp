@@ -789,21 +789,29 @@ private:
   }
 };
 
-TEST(EvaluationTracker, WithRepeatsAPlacementCappedAtTheBestIsMeasuredAgain) {
+/// A tracker with repeats=3 on ScriptedChip, and the placement with no
+/// output in the fastest level (5 us).
+struct ScriptedRepeats : ::testing::Test {
+  Target target = test::nnpiTarget();
+  WorkloadGraph graph = test::randomGraph(5, 4);
+  Problem problem{graph, target};
+  AnalyticalModel model{problem};
+  ScriptedChip chip{problem};
+  SearchContext context = [this] {
+    SearchContext c{problem, model, chip, {}};
+    c.options.budget = 100;
+    c.options.repeats = 3;
+    return c;
+  }();
+  EvaluationTracker tracker{context};
+  Placement slow{problem.numNodes(), problem.slowestLevel()};
+};
+
+TEST_F(ScriptedRepeats, APlacementCappedAtTheBestIsMeasuredAgain) {
   // With repeats K > 1, a placement that measured faster than the incumbent
   // once, in a batch whose fastest did not hold up on its repeats, is judged
   // no faster than the incumbent. Remembered so, it could never be measured
   // again nor confirmed: it is not remembered.
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(5, 4);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  ScriptedChip chip(problem);
-  SearchContext context{problem, model, chip, {}};
-  context.options.budget = 100;
-  context.options.repeats = 3;
-  EvaluationTracker tracker(context);
-  Placement slow(problem.numNodes(), problem.slowestLevel());
   Placement faster = slow, lucky = slow;
   faster[0].output = 0;
   lucky[0].output = 0;
@@ -818,22 +826,12 @@ TEST(EvaluationTracker, WithRepeatsAPlacementCappedAtTheBestIsMeasuredAgain) {
   EXPECT_EQ(tracker.finish().result.latency, 4e-6);
 }
 
-TEST(EvaluationTracker, WithRepeatsACopyInTheBatchDropsNoResult) {
+TEST_F(ScriptedRepeats, ACopyInTheBatchDropsNoResult) {
   // With repeats, a placement faster than the incumbent once but not the
   // batch's fastest is not remembered (above). A copy of it later in the
   // same batch was taken for a placement the evaluator had not answered,
   // and the batch was cut there: the placements after it were measured and
   // counted, but their results never reached the search (reviewer, s41).
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(5, 4);
-  Problem problem(graph, target);
-  AnalyticalModel model(problem);
-  ScriptedChip chip(problem);
-  SearchContext context{problem, model, chip, {}};
-  context.options.budget = 100;
-  context.options.repeats = 3;
-  EvaluationTracker tracker(context);
-  Placement slow(problem.numNodes(), problem.slowestLevel());
   Placement faster = slow, lucky = slow, other = slow;
   faster[0].output = 0;
   lucky[0].output = 0;
