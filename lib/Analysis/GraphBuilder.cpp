@@ -215,15 +215,17 @@ private:
   /// attributes, type) -> weight id.
   std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
   std::vector<WeightInfo> weights;
-  /// The folded copies of weights other functions cannot load: (the fold
-  /// as text, the source's position in it, the source) -> copy.
-  std::map<std::tuple<const void *, unsigned, unsigned>, unsigned>
-      privateCopies;
+  /// The folded copies of weights other functions cannot load: (the
+  /// fold's private key, the source's position in it) -> copy.
+  std::map<std::pair<const void *, unsigned>, unsigned> privateCopies;
+  /// The constants of folds smaller than their sources that other functions
+  /// cannot make: the fold's private key -> weight.
+  llvm::DenseMap<const void *, unsigned> privateFolds;
   /// The copy a fold (its key from foldSource, or null when private, then
-  /// its text) makes of its source at `position`, weight `id`: of the
+  /// its private key) makes of its source at `position`, weight `id`: of the
   /// source's size, one for equal folds.
   unsigned foldedCopy(unsigned id, unsigned position, Attribute foldKey,
-                      Attribute foldText) {
+                      Attribute privateKey) {
     MLIRContext *context = func.getContext();
     GraphOpMap::WeightSource source;
     Attribute identity;
@@ -235,20 +237,22 @@ private:
       source = {&kFoldedConstant, identity.getAsOpaquePointer(), nullptr, true};
       copy = weightOfSource.try_emplace(source, copy).first->second;
     } else {
-      copy =
-          privateCopies
-              .try_emplace({foldText.getAsOpaquePointer(), position, id}, copy)
-              .first->second;
+      copy = privateCopies
+                 .try_emplace({privateKey.getAsOpaquePointer(), position}, copy)
+                 .first->second;
     }
     if (copy == weights.size())
       weights.push_back(
           {weights[id].elements, weights[id].elementBytes, source, identity});
     return copy;
   }
+  /// foldSource(), and when it is private (null), a key of `op` that
+  /// tells folds apart within this function only.
   GraphOpMap::WeightSource foldSource(Operation &op,
                                       ArrayRef<Value> dataOperands,
                                       const llvm::SetVector<Value> &captured,
-                                      unsigned resultNumber);
+                                      unsigned resultNumber,
+                                      Attribute *privateKey = nullptr);
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
   /// weight, from `source` when other functions can load it too.
   void bindWeight(Value value, ShapedType type, unsigned id,
@@ -657,7 +661,7 @@ static Attribute operandlessText(Value value) {
 GraphOpMap::WeightSource
 GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
                         const llvm::SetVector<Value> &captured,
-                        unsigned resultNumber) {
+                        unsigned resultNumber, Attribute *privateKey) {
   // Two folds compute the same constant when they are the same op (name,
   // attributes, result types and regions, printed with its operands out of
   // scope) of the same operands: each weight by its identity, anything
@@ -672,31 +676,38 @@ GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
   key.push_back(StringAttr::get(context, text));
   key.push_back(allAttributesOf(&op));
   key.push_back(IntegerAttr::get(IntegerType::get(context, 32), resultNumber));
+  // Within this function a value is also told by what it is here: a
+  // weight by its id, anything else by itself.
+  auto local = [&](uint64_t what) {
+    return IntegerAttr::get(IntegerType::get(context, 64), what);
+  };
+  bool shared = true;
   auto describe = [&](Value value) -> Attribute {
     const ValueInfo &vi = info.lookup(value);
-    if (vi.cls != ValueInfo::Weight)
-      return operandlessText(value);
+    if (vi.cls != ValueInfo::Weight) {
+      if (Attribute text = operandlessText(value))
+        return text;
+      shared = false;
+      return local(reinterpret_cast<uintptr_t>(value.getAsOpaquePointer()));
+    }
     SmallVector<Attribute> ids;
     for (unsigned id : vi.weightIds) {
       if (!weights[id].identity)
-        return {};
-      ids.push_back(weights[id].identity);
+        shared = false;
+      ids.push_back(weights[id].identity ? weights[id].identity : local(id));
     }
     return ArrayAttr::get(context, ids);
   };
-  for (Value operand : dataOperands) {
-    Attribute what = describe(operand);
-    if (!what)
-      return {};
-    key.push_back(what);
-  }
-  for (Value value : captured) {
-    Attribute what = describe(value);
-    if (!what)
-      return {};
-    key.push_back(what);
-  }
+  for (Value operand : dataOperands)
+    key.push_back(describe(operand));
+  for (Value value : captured)
+    key.push_back(describe(value));
   Attribute keyAttr = ArrayAttr::get(context, key);
+  if (!shared) {
+    if (privateKey)
+      *privateKey = keyAttr;
+    return {};
+  }
   return {&kFoldedConstant, keyAttr.getAsOpaquePointer(),
           op.getResult(resultNumber).getType().getAsOpaquePointer(), false};
 }
@@ -779,12 +790,16 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
     for (OpResult result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType());
           type && elementsOf(result) > 1) {
-        GraphOpMap::WeightSource source =
-            foldSource(op, dataOperands, captured, result.getResultNumber());
+        Attribute privateKey;
+        GraphOpMap::WeightSource source = foldSource(
+            op, dataOperands, captured, result.getResultNumber(), &privateKey);
         bool shared = source != GraphOpMap::WeightSource{};
         unsigned id = weights.size();
         if (shared)
           id = weightOfSource.try_emplace(source, id).first->second;
+        else
+          id = privateFolds.try_emplace(privateKey.getAsOpaquePointer(), id)
+                   .first->second;
         bool added = id == weights.size();
         bindWeight(result, type, id, source);
         if (added && shared)
@@ -805,19 +820,13 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // A fold of a fold is a copy of the copy, which no node reads when only
   // the last fold is read: a chain counts once.
   if (!folded.weightIds.empty()) {
+    Attribute foldKey, privateKey;
     GraphOpMap::WeightSource key =
-        foldSource(op, dataOperands, captured, /*resultNumber=*/0);
-    Attribute foldKey, foldText;
-    if (key != GraphOpMap::WeightSource{}) {
+        foldSource(op, dataOperands, captured, /*resultNumber=*/0, &privateKey);
+    if (key != GraphOpMap::WeightSource{})
       foldKey = Attribute::getFromOpaquePointer(std::get<1>(key));
-    } else {
-      std::string text;
-      llvm::raw_string_ostream os(text);
-      printOnItsOwn(op, os, /*elideLargeAttributes=*/false);
-      foldText = StringAttr::get(op.getContext(), text);
-    }
     for (auto [position, id] : llvm::enumerate(folded.weightIds))
-      id = foldedCopy(id, position, foldKey, foldText);
+      id = foldedCopy(id, position, foldKey, privateKey);
     for (Value result : op.getResults())
       info[result] = folded;
   } else if (computesFromIndices(&op)) {

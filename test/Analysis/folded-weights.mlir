@@ -174,3 +174,39 @@ func.func @widened_narrowed(%xi: tensor<1x128xi8>) -> tensor<1x64xi32> {
   %m = linalg.matmul ins(%xi, %wc : tensor<1x128xi8>, tensor<128x64xi8>) outs(%f : tensor<1x64xi32>) -> tensor<1x64xi32>
   return %m : tensor<1x64xi32>
 }
+
+// Folds of a weight no other function can make (a table computed from loop
+// indices) follow the same rule within the function: equal folds (two
+// transposes) share one copy, a different fold (it scaled by two) is another.
+// CHECK-LABEL: egrl graph @private_folds: 3 nodes (fused), 12288 MACs, weights 32768 B
+// CHECK-NEXT: #0 n0_matmul {{.*}}weights=16384 out
+// CHECK-NEXT: #1 n1_matmul {{.*}}weights=0 out{{.*}}shared_weights=[0]
+// CHECK-NEXT: #2 n2_matmul {{.*}}weights=16384 out
+func.func @private_folds(%x: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %table = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} outs(%e : tensor<64x64xf32>) {
+  ^bb0(%o: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i64
+    %f = arith.sitofp %ii : i64 to f32
+    linalg.yield %f : f32
+  } -> tensor<64x64xf32>
+  %e1 = tensor.empty() : tensor<64x64xf32>
+  %t1 = linalg.transpose ins(%table : tensor<64x64xf32>) outs(%e1 : tensor<64x64xf32>) permutation = [1, 0]
+  %e2 = tensor.empty() : tensor<64x64xf32>
+  %t2 = linalg.transpose ins(%table : tensor<64x64xf32>) outs(%e2 : tensor<64x64xf32>) permutation = [1, 0]
+  %two = arith.constant 2.0 : f32
+  %e3 = tensor.empty() : tensor<64x64xf32>
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%table : tensor<64x64xf32>) outs(%e3 : tensor<64x64xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %m = arith.mulf %v, %two : f32
+    linalg.yield %m : f32
+  } -> tensor<64x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %eo = tensor.empty() : tensor<1x64xf32>
+  %fo = linalg.fill ins(%zero : f32) outs(%eo : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m1 = linalg.matmul ins(%x, %t1 : tensor<1x64xf32>, tensor<64x64xf32>) outs(%fo : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m2 = linalg.matmul ins(%m1, %t2 : tensor<1x64xf32>, tensor<64x64xf32>) outs(%fo : tensor<1x64xf32>) -> tensor<1x64xf32>
+  %m3 = linalg.matmul ins(%m2, %s : tensor<1x64xf32>, tensor<64x64xf32>) outs(%fo : tensor<1x64xf32>) -> tensor<1x64xf32>
+  return %m3 : tensor<1x64xf32>
+}
