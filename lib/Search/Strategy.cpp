@@ -14,6 +14,7 @@
 #include "llvm/Support/xxhash.h"
 
 #include <algorithm>
+#include <cassert>
 #include <atomic>
 #include <cmath>
 #include <cstdlib>
@@ -162,19 +163,25 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   // The longest prefix whose new placements the budget can measure; a
   // placement twice in it is measured once.
   const uint64_t room = remaining();
+  constexpr size_t kRemembered = ~size_t(0);
+  // Per placement kept: its index in `fresh`, or kRemembered.
+  std::vector<size_t> freshIndex;
   std::vector<std::string> keys;
   std::vector<Placement> fresh;
   std::vector<std::string> freshKeys;
   for (const Placement &placement : placements) {
     std::string key = placementKey(context.problem, placement);
-    bool known =
-        remembered.count(digestOf(key)) || llvm::is_contained(freshKeys, key);
-    if (!known) {
-      if (fresh.size() == room)
-        break;
-      fresh.push_back(placement);
-      freshKeys.push_back(key);
+    size_t index = kRemembered;
+    if (!remembered.count(digestOf(key))) {
+      index = llvm::find(freshKeys, key) - freshKeys.begin();
+      if (index == freshKeys.size()) {
+        if (fresh.size() == room)
+          break;
+        fresh.push_back(placement);
+        freshKeys.push_back(key);
+      }
     }
+    freshIndex.push_back(index);
     keys.push_back(std::move(key));
   }
   std::vector<EvalResult> measured, judgedFresh;
@@ -186,33 +193,31 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   std::vector<EvalResult> results;
   std::vector<EvalResult> judgedAll;
   size_t next = 0; // The next of `fresh` to come up in `keys`.
-  for (const std::string &key : keys) {
-    if (next < measured.size() && key == freshKeys[next]) {
-      results.push_back(measured[next]);
-      judgedAll.push_back(judgedFresh[next]);
-      ++next;
-      repeatsInARow = 0;
-      continue;
-    }
-    // A copy of a placement measured earlier in this batch is answered as
-    // that one was judged: with repeats, one judged no faster than the
-    // incumbent is not remembered, and must not read as unanswered.
-    llvm::ArrayRef<std::string> measuredKeys =
-        llvm::ArrayRef(freshKeys).take_front(next);
-    if (const std::string *first = llvm::find(measuredKeys, key);
-        first != measuredKeys.end()) {
-      const EvalResult &result = judgedFresh[first - measuredKeys.begin()];
-      results.push_back(result);
-      judgedAll.push_back(result);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (size_t index = freshIndex[i]; index != kRemembered) {
+      if (index >= measured.size())
+        break; // New, and not measured: the evaluator stopped.
+      if (index == next) {
+        results.push_back(measured[index]);
+        judgedAll.push_back(judgedFresh[index]);
+        ++next;
+        repeatsInARow = 0;
+        continue;
+      }
+      // A copy of a placement measured earlier in this batch is answered as
+      // that one was judged: with repeats, one judged no faster than the
+      // incumbent is not remembered, and must not read as unanswered.
+      results.push_back(judgedFresh[index]);
+      judgedAll.push_back(judgedFresh[index]);
       ++fromMemory;
       ++repeatsInARow;
       continue;
     }
-    auto known = remembered.find(digestOf(key));
-    if (known == remembered.end())
-      break; // New, and not measured: the evaluator stopped.
+    // Remembered when the batch was cut, and nothing is forgotten.
+    auto known = remembered.find(digestOf(keys[i]));
+    assert(known != remembered.end());
     // Judged by its median once it has one (repeats).
-    auto median = confirmed.find(key);
+    auto median = confirmed.find(keys[i]);
     const EvalResult &result =
         median != confirmed.end() ? median->second : known->second;
     results.push_back(result);
