@@ -27,7 +27,6 @@
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallBitVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
@@ -35,7 +34,6 @@
 
 #include <map>
 #include <numeric>
-#include <tuple>
 
 using namespace mlir;
 using namespace egrl;
@@ -113,16 +111,11 @@ struct ValueInfo {
 struct WeightInfo {
   int64_t elements;
   int64_t elementBytes;
-  /// The operand-less op it comes from (GraphOpMap::Weight::source).
-  GraphOpMap::WeightSource source;
   /// What it is, as an attribute equal in every function that has it (the
   /// source op's name, attributes and type; a fold's key); null when no
-  /// other function can read it.
+  /// other function can read it (GraphOpMap::Weight::source).
   Attribute identity;
 };
-
-/// The first member of a fold's WeightSource: its second is the fold's key.
-static const char kFoldedConstant = 0;
 
 struct NodeState {
   Node node;
@@ -211,57 +204,55 @@ private:
   llvm::DenseMap<Value, llvm::SmallVector<Value, 2>> runtimeScalars;
   /// A bufferized op was met (and said so once).
   bool warnedBuffers = false;
-  /// The weight of each operand-less weight source seen: (op name,
-  /// attributes, type) -> weight id.
-  std::map<GraphOpMap::WeightSource, unsigned> weightOfSource;
+  /// The weight of each constant seen, by what it is (uniqued: an
+  /// operand-less source's identity, a fold's key), so that the same one met
+  /// twice is one weight, as after CSE.
+  llvm::DenseMap<const void *, unsigned> weightOf;
   std::vector<WeightInfo> weights;
-  /// The folded copies of weights other functions cannot load: (the
-  /// fold's private key, the source's position in it) -> copy.
-  std::map<std::pair<const void *, unsigned>, unsigned> privateCopies;
-  /// The constants of folds smaller than their sources that other functions
-  /// cannot make: the fold's private key -> weight.
-  llvm::DenseMap<const void *, unsigned> privateFolds;
-  /// The copy a fold (its key from foldSource, or null when private, then
-  /// its private key) makes of its source at `position`, weight `id`: of the
-  /// source's size, one for equal folds.
-  unsigned foldedCopy(unsigned id, unsigned position, Attribute foldKey,
-                      Attribute privateKey) {
+  /// What a fold computes (foldKey()): equal for equal folds, and `shared`
+  /// when other functions can compute it too.
+  struct FoldKey {
+    Attribute key;
+    bool shared;
+  };
+  FoldKey foldKey(Operation &op, ArrayRef<Value> dataOperands,
+                  const llvm::SetVector<Value> &captured);
+  /// `fold`'s key for one of its constants: a result, or the copy of one
+  /// of its sources.
+  FoldKey foldKeyAt(FoldKey fold, unsigned index) {
     MLIRContext *context = func.getContext();
-    GraphOpMap::WeightSource source;
-    Attribute identity;
-    unsigned copy = weights.size();
-    if (foldKey) {
-      identity = ArrayAttr::get(
-          context,
-          {foldKey, IntegerAttr::get(IntegerType::get(context, 32), position)});
-      source = {&kFoldedConstant, identity.getAsOpaquePointer(), nullptr, true};
-      copy = weightOfSource.try_emplace(source, copy).first->second;
-    } else {
-      copy = privateCopies
-                 .try_emplace({privateKey.getAsOpaquePointer(), position}, copy)
-                 .first->second;
-    }
-    if (copy == weights.size())
-      weights.push_back(
-          {weights[id].elements, weights[id].elementBytes, source, identity});
-    return copy;
+    fold.key = ArrayAttr::get(
+        context,
+        {fold.key, IntegerAttr::get(IntegerType::get(context, 32), index)});
+    return fold;
   }
-  /// foldSource(), and when it is private (null), a key of `op` that
-  /// tells folds apart within this function only.
-  GraphOpMap::WeightSource foldSource(Operation &op,
-                                      ArrayRef<Value> dataOperands,
-                                      const llvm::SetVector<Value> &captured,
-                                      unsigned resultNumber,
-                                      Attribute *privateKey = nullptr);
+  /// The weight a fold's constant `fold` is (one for equal keys), of
+  /// `elements` elements of `elementBytes`: made on first use.
+  unsigned foldedConstant(FoldKey fold, int64_t elements,
+                          int64_t elementBytes) {
+    unsigned id =
+        weightOf.try_emplace(fold.key.getAsOpaquePointer(), weights.size())
+            .first->second;
+    if (id == weights.size())
+      weights.push_back(
+          {elements, elementBytes, fold.shared ? fold.key : Attribute()});
+    return id;
+  }
+  /// The copy `fold` makes of its source at `position`, weight `id`: of the
+  /// source's size, one for equal folds.
+  unsigned foldedCopy(unsigned id, unsigned position, FoldKey fold) {
+    return foldedConstant(foldKeyAt(fold, position), weights[id].elements,
+                          weights[id].elementBytes);
+  }
   /// `value` is weight `id`, of `type`'s size; an id past the last is a new
-  /// weight, from `source` when other functions can load it too.
+  /// weight, `identity` when other functions can load it too.
   void bindWeight(Value value, ShapedType type, unsigned id,
-                  GraphOpMap::WeightSource source = {}) {
+                  Attribute identity = {}) {
     info[value].cls = ValueInfo::Weight;
     info[value].weightIds.push_back(id);
     if (id == weights.size())
       weights.push_back({saturatingProduct(type.getShape()),
-                         elementBytes(type.getElementType()), source});
+                         elementBytes(type.getElementType()), identity});
   }
   std::vector<NodeState> nodes;
   llvm::StringSet<> remarked;
@@ -619,18 +610,14 @@ void GraphWalker::visitWeightSource(Operation &op) {
   // (uniqued; an unregistered op's properties among them) and type
   // are.
   unsigned id = weights.size();
-  GraphOpMap::WeightSource source;
+  Attribute identity;
   if (op.getNumOperands() == 0) {
-    source = {op.getName().getAsOpaquePointer(),
-              allAttributesOf(&op).getAsOpaquePointer(),
-              type.getAsOpaquePointer(), false};
-    id = weightOfSource.try_emplace(source, id).first->second;
+    identity = ArrayAttr::get(op.getContext(),
+                              {op.getName().getIdentifier(),
+                               allAttributesOf(&op), TypeAttr::get(type)});
+    id = weightOf.try_emplace(identity.getAsOpaquePointer(), id).first->second;
   }
-  bindWeight(result, type, id, source);
-  if (op.getNumOperands() == 0 && !weights[id].identity)
-    weights[id].identity = ArrayAttr::get(
-        op.getContext(), {op.getName().getIdentifier(), allAttributesOf(&op),
-                          TypeAttr::get(type)});
+  bindWeight(result, type, id, identity);
 }
 
 /// `op` in generic form, its values numbered from itself, so that equal ops
@@ -658,16 +645,17 @@ static Attribute operandlessText(Value value) {
   return StringAttr::get(value.getContext(), text);
 }
 
-GraphOpMap::WeightSource
-GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
-                        const llvm::SetVector<Value> &captured,
-                        unsigned resultNumber, Attribute *privateKey) {
+GraphWalker::FoldKey
+GraphWalker::foldKey(Operation &op, ArrayRef<Value> dataOperands,
+                     const llvm::SetVector<Value> &captured) {
   // Two folds compute the same constant when they are the same op (name,
   // attributes, result types and regions, printed with its operands out of
   // scope) of the same operands: each weight by its identity, anything
   // else by its operand-less definition. Then they are one weight in a
   // function (as after CSE) and across functions (as bufferization gives
-  // equal constants one global). Otherwise the fold is private.
+  // equal constants one global). A fold of something only this function
+  // has (a weight computed from its loop indices, a scalar computed here)
+  // is told apart by that value itself, within the function only.
   MLIRContext *context = op.getContext();
   SmallVector<Attribute> key;
   std::string text;
@@ -675,7 +663,6 @@ GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
   printOnItsOwn(op, os, /*elideLargeAttributes=*/true);
   key.push_back(StringAttr::get(context, text));
   key.push_back(allAttributesOf(&op));
-  key.push_back(IntegerAttr::get(IntegerType::get(context, 32), resultNumber));
   // Within this function a value is also told by what it is here: a
   // weight by its id, anything else by itself.
   auto local = [&](uint64_t what) {
@@ -702,14 +689,7 @@ GraphWalker::foldSource(Operation &op, ArrayRef<Value> dataOperands,
     key.push_back(describe(operand));
   for (Value value : captured)
     key.push_back(describe(value));
-  Attribute keyAttr = ArrayAttr::get(context, key);
-  if (!shared) {
-    if (privateKey)
-      *privateKey = keyAttr;
-    return {};
-  }
-  return {&kFoldedConstant, keyAttr.getAsOpaquePointer(),
-          op.getResult(resultNumber).getType().getAsOpaquePointer(), false};
+  return {ArrayAttr::get(context, key), shared};
 }
 
 void GraphWalker::visitWithoutTensorResults(Operation &op) {
@@ -787,25 +767,14 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   if (!folded.weightIds.empty() && resultBytes < sourceBytes &&
       resultElements <= sourceElements) {
     // One element is a scalar constant, as a splat's: no weight.
+    FoldKey fold = foldKey(op, dataOperands, captured);
     for (OpResult result : op.getResults())
       if (auto type = dyn_cast<RankedTensorType>(result.getType());
-          type && elementsOf(result) > 1) {
-        Attribute privateKey;
-        GraphOpMap::WeightSource source = foldSource(
-            op, dataOperands, captured, result.getResultNumber(), &privateKey);
-        bool shared = source != GraphOpMap::WeightSource{};
-        unsigned id = weights.size();
-        if (shared)
-          id = weightOfSource.try_emplace(source, id).first->second;
-        else
-          id = privateFolds.try_emplace(privateKey.getAsOpaquePointer(), id)
-                   .first->second;
-        bool added = id == weights.size();
-        bindWeight(result, type, id, source);
-        if (added && shared)
-          weights[id].identity =
-              Attribute::getFromOpaquePointer(std::get<1>(source));
-      }
+          type && elementsOf(result) > 1)
+        bindWeight(result, type,
+                   foldedConstant(foldKeyAt(fold, result.getResultNumber()),
+                                  saturatingProduct(type.getShape()),
+                                  elementBytes(type.getElementType())));
     return true;
   }
   // Computed from constants only (a transposed weight, a broadcast
@@ -820,13 +789,9 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // A fold of a fold is a copy of the copy, which no node reads when only
   // the last fold is read: a chain counts once.
   if (!folded.weightIds.empty()) {
-    Attribute foldKey, privateKey;
-    GraphOpMap::WeightSource key =
-        foldSource(op, dataOperands, captured, /*resultNumber=*/0, &privateKey);
-    if (key != GraphOpMap::WeightSource{})
-      foldKey = Attribute::getFromOpaquePointer(std::get<1>(key));
+    FoldKey fold = foldKey(op, dataOperands, captured);
     for (auto [position, id] : llvm::enumerate(folded.weightIds))
-      id = foldedCopy(id, position, foldKey, privateKey);
+      id = foldedCopy(id, position, fold);
     for (Value result : op.getResults())
       info[result] = folded;
   } else if (computesFromIndices(&op)) {
@@ -1059,9 +1024,9 @@ WorkloadGraph GraphWalker::finish() {
   if (opMap)
     for (unsigned id = 0, e = weights.size(); id < e; ++id)
       if (owner[id] >= 0)
-        opMap->weights.push_back({weights[id].source, weights[id].elements,
-                                  weights[id].elementBytes,
-                                  unsigned(owner[id])});
+        opMap->weights.push_back(
+            {weights[id].identity.getAsOpaquePointer(), weights[id].elements,
+             weights[id].elementBytes, unsigned(owner[id])});
   return graph;
 }
 

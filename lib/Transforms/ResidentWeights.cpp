@@ -12,10 +12,8 @@
 using namespace egrl;
 
 namespace {
-/// A source key of all nulls: a weight no other function can read.
-bool isPrivate(const GraphOpMap::Weight &weight) {
-  return weight.source == GraphOpMap::WeightSource{};
-}
+/// A null source key: a weight no other function can read.
+bool isPrivate(const GraphOpMap::Weight &weight) { return !weight.source; }
 } // namespace
 
 void ResidentWeights::add(llvm::StringRef name, const Problem &problem,

@@ -14,7 +14,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
 
-#include <tuple>
 #include <vector>
 
 namespace egrl {
@@ -40,17 +39,15 @@ struct GraphOpMap {
   /// One weight of the graph as its module sees it, so that the placements
   /// of several functions can be checked together: equal operand-less
   /// sources (a constant, a load of an immutable global) in two functions are
-  /// one weight, as bufferization gives equal constants one global.
-  /// The source op's name, attributes and type (uniqued), and whether it is
-  /// the folded copy of that source (what a transpose of it reads: one
-  /// weight for every function that folds it, as a compiler that folds the
-  /// transpose keeps one constant).
-  using WeightSource =
-      std::tuple<const void *, const void *, const void *, bool>;
+  /// one weight, as bufferization gives equal constants one global, and so
+  /// are equal folds of them (a transpose of one weight in each).
+  /// What the weight is, uniqued: an attribute of its source op's name,
+  /// attributes and type, or of the fold that computes it.
+  using WeightSource = const void *;
   struct Weight {
-    /// All null for a weight no other function can read (computed from
-    /// several weights, or loaded through an op with operands).
-    WeightSource source;
+    /// Null for a weight no other function can read (loaded through an op
+    /// with operands, computed from loop indices or from such a weight).
+    WeightSource source = nullptr;
     int64_t elements = 0;
     int64_t elementBytes = 0;
     /// The node whose weight level it takes.
