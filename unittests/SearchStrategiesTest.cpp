@@ -763,7 +763,8 @@ TEST(EvaluationTracker, AnsweredFromMemoryAsJudged) {
 /// first measurement).
 class ScriptedChip : public Evaluator {
 public:
-  explicit ScriptedChip(const Problem &problem) : Evaluator(problem) {}
+  explicit ScriptedChip(const AnalyticalModel &model)
+      : Evaluator(model.problem()) {}
   llvm::StringRef name() const override { return "scripted"; }
   EvalResult evaluate(const Placement &placement) const override {
     ++calls;
@@ -792,19 +793,15 @@ private:
 /// A tracker with repeats=3 on ScriptedChip, and the placement with no
 /// output in the fastest level (5 us).
 struct ScriptedRepeats : ::testing::Test {
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(5, 4);
-  Problem problem{graph, target};
-  AnalyticalModel model{problem};
-  ScriptedChip chip{problem};
+  test::RandomGraphOn<ScriptedChip> setup{5, 4};
   SearchContext context = [this] {
-    SearchContext c{problem, model, chip, {}};
+    SearchContext c = setup.context();
     c.options.budget = 100;
     c.options.repeats = 3;
     return c;
   }();
   EvaluationTracker tracker{context};
-  Placement slow{problem.numNodes(), problem.slowestLevel()};
+  Placement slow{setup.problem.numNodes(), setup.problem.slowestLevel()};
 };
 
 TEST_F(ScriptedRepeats, APlacementCappedAtTheBestIsMeasuredAgain) {
@@ -820,9 +817,10 @@ TEST_F(ScriptedRepeats, APlacementCappedAtTheBestIsMeasuredAgain) {
   tracker.evaluateBatchOnce({faster, lucky});
   EXPECT_EQ(tracker.judgedLast()[0].latency, 5e-6) << "judged as the best";
   EXPECT_EQ(tracker.judgedLast()[1].latency, 10e-6) << "lucky's median";
-  chip.calls = 0;
+  setup.chip.calls = 0;
   tracker.evaluateBatchOnce({faster, lucky});
-  EXPECT_EQ(chip.calls.load(), 3u) << "faster measured again, and confirmed";
+  EXPECT_EQ(setup.chip.calls.load(), 3u)
+      << "faster measured again, and confirmed";
   EXPECT_EQ(tracker.finish().result.latency, 4e-6);
 }
 
@@ -928,12 +926,8 @@ TEST(Anneal, NeverWorseThanItsStart) {
 
 /// A 25-node random graph on nnpi-1000, measured by a counting evaluator.
 struct SeedingTest : ::testing::Test {
-  Target target = test::nnpiTarget();
-  WorkloadGraph graph = test::randomGraph(25, 7);
-  Problem problem{graph, target};
-  AnalyticalModel model{problem};
-  CountingEvaluator counting{model};
-  SearchContext context{problem, model, counting, {}};
+  test::CountedGraph setup{25, 7};
+  SearchContext context = setup.context();
 };
 
 TEST_F(SeedingTest, WhatEachModeMeasures) {
@@ -941,10 +935,10 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
   auto seedsFor = [&](SeedFrom from) {
     context.options.seedFrom = from;
     EvaluationTracker tracker(context);
-    uint64_t before = counting.calls;
+    uint64_t before = setup.chip.calls;
     auto seeds = seedPlacements(context, tracker);
     EXPECT_TRUE(bool(seeds)) << llvm::toString(seeds.takeError());
-    EXPECT_EQ(counting.calls - before, tracker.used());
+    EXPECT_EQ(setup.chip.calls - before, tracker.used());
     EXPECT_EQ(tracker.used(), seeds->size());
     return std::move(*seeds);
   };
@@ -953,7 +947,7 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
   auto native = seedsFor(SeedFrom::Native);
   ASSERT_EQ(native.size(), 1u);
   EXPECT_EQ(native[0].source, "native");
-  EXPECT_EQ(native[0].placement, nativePlacement(problem));
+  EXPECT_EQ(native[0].placement, nativePlacement(setup.problem));
 
   // Native, greedy, ilp and dp, best first; equal placements measured once.
   auto seeds = seedsFor(SeedFrom::Model);
@@ -963,7 +957,7 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
   for (size_t k = 0; k < seeds.size(); ++k) {
     sources += seeds[k].source + " ";
     EXPECT_EQ(seeds[k].result.latency,
-              model.evaluate(seeds[k].placement).latency);
+              setup.model.evaluate(seeds[k].placement).latency);
     if (k > 0) {
       EXPECT_LE(seeds[k - 1].result.latency, seeds[k].result.latency);
       EXPECT_FALSE(seeds[k - 1].placement == seeds[k].placement);
@@ -971,7 +965,7 @@ TEST_F(SeedingTest, WhatEachModeMeasures) {
   }
   for (const char *name : {"native", "greedy", "ilp", "dp"})
     EXPECT_NE(sources.find(name), std::string::npos) << sources;
-  SearchResult greedy = runStrategy("greedy", problem);
+  SearchResult greedy = runStrategy("greedy", setup.problem);
   EXPECT_LE(seeds.front().result.latency, greedy.result.latency);
   EXPECT_EQ(describeSeeds(SeedFrom::Model, seeds).rfind("model: ", 0), 0u);
 
@@ -995,8 +989,9 @@ TEST_F(SeedingTest, ModelPlansAreReusedNotReplanned) {
   EXPECT_EQ((*plans)[0].source, "greedy");
   EXPECT_EQ((*plans)[1].source, "ilp");
   EXPECT_EQ((*plans)[2].source, "dp");
-  EXPECT_EQ((*plans)[2].placement, runStrategy("dp", problem).placement);
-  EXPECT_EQ((*plans)[0].placement, runStrategy("greedy", problem).placement);
+  EXPECT_EQ((*plans)[2].placement, runStrategy("dp", setup.problem).placement);
+  EXPECT_EQ((*plans)[0].placement,
+            runStrategy("greedy", setup.problem).placement);
   auto measure = [&] {
     EvaluationTracker tracker(context);
     auto seeds = seedPlacements(context, tracker);
@@ -1014,16 +1009,18 @@ TEST_F(SeedingTest, ModelPlansAreReusedNotReplanned) {
   // Given plans are what it starts from: a plan of every tensor in the
   // slowest level is measured as such.
   std::vector<SeedPlacement> other = {
-      {"greedy", Placement(problem.numNodes(), problem.slowestLevel()), {}}};
+      {"greedy",
+       Placement(setup.problem.numNodes(), setup.problem.slowestLevel()),
+       {}}};
   context.options.modelPlans =
       std::make_shared<const std::vector<SeedPlacement>>(other);
   auto seeds = measure();
   ASSERT_EQ(seeds.size(), 2u);
   bool sawSlowest = false;
   for (const auto &[source, placement] : seeds)
-    sawSlowest |=
-        source == "greedy" &&
-        placement == Placement(problem.numNodes(), problem.slowestLevel());
+    sawSlowest |= source == "greedy" &&
+                  placement == Placement(setup.problem.numNodes(),
+                                         setup.problem.slowestLevel());
   EXPECT_TRUE(sawSlowest);
 }
 

@@ -200,24 +200,26 @@ private:
   mutable std::vector<std::string> keys;
 };
 
-/// A random graph on nnpi-1000 measured by a CountingEvaluator of its
+/// A random graph on nnpi-1000 measured by a `Chip` made from its
 /// analytical model: the setup of the tests of what a search measures. Not
 /// copyable: the problem refers to the graph and the target.
-struct CountedGraph {
-  CountedGraph(unsigned numNodes, uint64_t graphSeed)
+template <class Chip> struct RandomGraphOn {
+  RandomGraphOn(unsigned numNodes, uint64_t graphSeed)
       : target(nnpiTarget()), graph(randomGraph(numNodes, graphSeed)),
         problem(graph, target), model(problem), chip(model) {}
-  CountedGraph(const CountedGraph &) = delete;
-  CountedGraph &operator=(const CountedGraph &) = delete;
-  /// A search context measuring on the counting chip, default options.
+  RandomGraphOn(const RandomGraphOn &) = delete;
+  RandomGraphOn &operator=(const RandomGraphOn &) = delete;
+  /// A search context measuring on the chip, default options.
   SearchContext context() const { return {problem, model, chip, {}}; }
 
   Target target;
   WorkloadGraph graph;
   Problem problem;
   AnalyticalModel model;
-  CountingEvaluator chip;
+  Chip chip;
 };
+/// Measured by a CountingEvaluator.
+using CountedGraph = RandomGraphOn<CountingEvaluator>;
 
 /// Runs strategy `name` in `context`; a strategy that cannot be made or run
 /// is a test failure (and an empty result).
