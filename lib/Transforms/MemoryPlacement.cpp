@@ -1,12 +1,12 @@
 //===- MemoryPlacement.cpp - The --egrl-memory-placement pass -------------===//
 
 #include "KeptPlacement.h"
+#include "ModuleFunctions.h"
 #include "PassOutputs.h"
 #include "ResidentWeights.h"
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/CostModel/AnalyticalModel.h"
-#include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Search/Report.h"
@@ -28,7 +28,6 @@
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <map>
 
 namespace egrl {
 #define GEN_PASS_DEF_EGRLMEMORYPLACEMENT
@@ -42,121 +41,6 @@ namespace {
 
 /// The pass's budget option when none is given (Passes.td's default).
 constexpr int64_t kBudgetNotGiven = -1;
-
-/// Everything placed for one function; kept until the report is written.
-struct PlacedFunction {
-  func::FuncOp func;
-  const GraphOpMap *opMap = nullptr;
-  std::unique_ptr<WorkloadGraph> graph;
-  /// The target and sim-target less the room the module's other functions'
-  /// weights hold there while this one runs, when they hold any.
-  std::unique_ptr<Target> roomChip, roomSimChip;
-  std::unique_ptr<Problem> problem;
-  /// The graph on the sim-target, when there is one.
-  std::unique_ptr<Problem> chipProblem;
-  /// The graph on the whole chip measured on, which the functions share.
-  std::unique_ptr<Problem> wholeProblem;
-  SearchResult result;
-  PlacementSummary summary;
-  double wallSeconds = 0;
-  /// Bytes of each level the other functions' weights hold while this one
-  /// runs, as its problems were built.
-  std::vector<int64_t> held;
-  /// The evaluator failed when the function was measured again after the
-  /// module's functions were fitted together.
-  bool remeasureFailed = false;
-  /// Quoted against native placed module-wide (quoteAgainstNativeModule).
-  bool nativeOfModule = false;
-
-  /// What the placement was measured on, and whose capacity rules it meets.
-  const Problem &measured() const {
-    return chipProblem ? *chipProblem : *problem;
-  }
-
-  /// Whether the graph fits its room on the target and, when there is one,
-  /// on the sim-target (its error says "sim-target: ..."), as checked before
-  /// a function is placed.
-  llvm::Error checkFitsRoom() const {
-    if (llvm::Error err = checkFitsTarget(*problem))
-      return err;
-    if (chipProblem)
-      if (llvm::Error err = checkFitsTarget(*chipProblem))
-        return llvm::createStringError("sim-target: " +
-                                       llvm::toString(std::move(err)));
-    return llvm::Error::success();
-  }
-
-  /// Builds the problems on `chip` and `simChip` (if any) less `held` bytes
-  /// of each level.
-  void setChips(const Target &chip, const std::optional<Target> &simChip,
-                llvm::ArrayRef<int64_t> held) {
-    auto lessHeld = [&](const Target &whole) {
-      auto room = std::make_unique<Target>(whole);
-      room->wholeChipDigest = whole.digest();
-      for (unsigned l = 0; l < room->levels.size() && l < held.size(); ++l) {
-        MemoryLevel &level = room->levels[l];
-        level.capacityBytes =
-            std::max(level.reservedBytes, level.capacityBytes - held[l]);
-      }
-      return room;
-    };
-    bool holds = llvm::any_of(held, [](int64_t bytes) { return bytes > 0; });
-    roomChip = holds ? lessHeld(chip) : nullptr;
-    roomSimChip = holds && simChip ? lessHeld(*simChip) : nullptr;
-    problem = std::make_unique<Problem>(*graph, holds ? *roomChip : chip);
-    chipProblem = nullptr;
-    if (simChip)
-      chipProblem =
-          std::make_unique<Problem>(*graph, holds ? *roomSimChip : *simChip);
-    this->held.assign(held.begin(), held.end());
-    if (!wholeProblem)
-      wholeProblem =
-          std::make_unique<Problem>(*graph, simChip ? *simChip : chip);
-  }
-
-  /// Moves the function into the room `finalHeld` leaves it once the
-  /// module's functions fit together. Room that frees (its weights moved
-  /// out of a level, or the others holding less of one than when it was
-  /// placed) goes to its own activations if `promote`: no other function
-  /// sees them, and a tensor in a faster level never slows a node of this
-  /// chip family down. Weights stay as fitted; where nothing freed, the
-  /// placement stays as measured (room it left unused is its own choice,
-  /// as in a module of one function). Returns whether the room changed.
-  bool moveToFinalRoom(const Target &chip, const std::optional<Target> &simChip,
-                       llvm::ArrayRef<int64_t> finalHeld, bool weightsMoved,
-                       bool promote) {
-    if (!weightsMoved && llvm::equal(finalHeld, held))
-      return false;
-    bool freedRoom = weightsMoved;
-    for (unsigned level = 0; level < finalHeld.size(); ++level)
-      freedRoom |= finalHeld[level] < held[level];
-    setChips(chip, simChip, finalHeld);
-    if (promote && freedRoom) {
-      std::vector<TensorRef> activations;
-      for (unsigned node = 0; node < graph->size(); ++node)
-        activations.push_back({node, /*weights=*/false});
-      promoteIntoSpareRoom(measured(), result.placement, activations);
-    }
-    return true;
-  }
-};
-
-/// Per function, each node whose weights fitTogether() moved: from the level
-/// placed to the level given. Moved and back again is not moved.
-std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>>
-netMoves(llvm::ArrayRef<ResidentWeights::Move> moves, size_t numFunctions) {
-  std::vector<std::map<unsigned, std::pair<unsigned, unsigned>>> movedIn(
-      numFunctions);
-  for (const ResidentWeights::Move &move : moves)
-    movedIn[move.function]
-        .try_emplace(move.node, move.from, move.to)
-        .first->second.second = move.to;
-  for (auto &moved : movedIn)
-    for (auto it = moved.begin(); it != moved.end();)
-      it = it->second.first == it->second.second ? moved.erase(it)
-                                                 : std::next(it);
-  return movedIn;
-}
 
 struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
@@ -238,6 +122,11 @@ struct MemoryPlacementPass
     return budgetGiven() ? int64_t(budget) : int64_t(SearchOptions().budget);
   }
 
+  /// How a placement is measured, as the options say.
+  Measuring measuring() const {
+    return {evaluator, unsigned(retries), unsigned(repeats), strategy, seed};
+  }
+
   /// A warning about an option, which has no location either.
   InFlightDiagnostic warn() {
     return emitWarning(UnknownLoc::get(&getContext()));
@@ -308,11 +197,12 @@ struct MemoryPlacementPass
               : "the module has no func.func with a body to place");
       return;
     }
-    if (failed(fitFunctionsTogether(placed, resident, settings->chip,
-                                    settings->simChip)))
+    if (failed(fitFunctionsTogether(module, placed, resident, settings->chip,
+                                    settings->simChip, measuring())))
       return signalPassFailure();
-    quoteAgainstNativeModule(placed, *settings,
-                             !stoppedEarly.empty() || stopSignal() != 0);
+    quoteAgainstNativeModule(module, placed, settings->chip, settings->simChip,
+                             !stoppedEarly.empty() || stopSignal() != 0,
+                             measuring());
     annotateAndSay(placed, *settings, stoppedEarly);
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather
@@ -730,7 +620,7 @@ struct MemoryPlacementPass
       return Next::Fail;
     }
     AnalyticalModel model(*entry.problem);
-    auto evaluatorOr = evaluatorFor(entry);
+    auto evaluatorOr = measuring().evaluatorFor(entry);
     if (!evaluatorOr && placed.empty()) {
       // An unknown name is the option's error; a command that does not
       // start or refuses the graph is said at the function it was to
@@ -797,7 +687,7 @@ struct MemoryPlacementPass
     EvalResult native = entry.result.native ? *entry.result.native
                         : settings.severalFunctions
                             ? EvalResult{0, false, 0}
-                            : measureNative(entry, measure);
+                            : measuring().measureNative(entry, measure);
     if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
       // No placement was measured: annotating one would present an
       // unmeasured guess as the best measured placement.
@@ -917,232 +807,6 @@ struct MemoryPlacementPass
                 ? settings.searchBudget
                 : uint64_t(0)));
   }
-  /// The evaluator that measures `entry` on its chip.
-  llvm::Expected<std::unique_ptr<Evaluator>>
-  evaluatorFor(const PlacedFunction &entry) {
-    EvaluatorOptions evaluatorOptions;
-    evaluatorOptions.retries = unsigned(retries);
-    return createEvaluator(evaluator, entry.measured(), evaluatorOptions);
-  }
-
-  /// Native's latency on the entry's chip, the speed-up's reference: native
-  /// placed in the entry's room, or `placed` (native placed module-wide).
-  /// Marks the search stopped when the evaluator has failed, saying `when`.
-  EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure,
-                           const Placement *placed = nullptr,
-                           llvm::StringRef when = "") {
-    // As many measurements as the search's incumbent had: a noisy chip's
-    // native is otherwise one draw, and native itself can quote below 1x.
-    EvalResult native = measure.evaluateMedian(
-        placed ? *placed : nativePlacement(*entry.problem), unsigned(repeats));
-    if (std::string why = measure.failure(); !why.empty()) {
-      // The evaluator is gone (or was interrupted): native is reported
-      // unmeasured, the best placement measured before is kept.
-      native = EvalResult{0, false, 0};
-      if (entry.result.stopped.empty())
-        entry.result.stopped = "the evaluator failed" + when.str() + ": " + why;
-    }
-    return native;
-  }
-
-  /// Weights stay resident for the whole run, so the module's functions must
-  /// fit beside each other's weights (ResidentWeights). Each was placed in
-  /// the room the ones before it left; a weight several read takes the level
-  /// the first gave it, what still overflows is moved to slower levels, and the
-  /// functions that changed are measured again on the room they have. Kept
-  /// placements are only checked.
-  LogicalResult fitFunctionsTogether(std::deque<PlacedFunction> &placed,
-                                     ResidentWeights &resident,
-                                     const Target &chip,
-                                     const std::optional<Target> &simChip) {
-    if (placed.size() < 2)
-      return success();
-    ModuleOp module = getOperation();
-    const bool keep = strategy == "keep";
-    std::vector<ResidentWeights::Move> moves;
-    if (keep) {
-      if (std::string why = resident.overflow(); !why.empty())
-        return emitError(module.getLoc())
-               << "egrl-memory-placement: strategy=keep: the placements of "
-                  "the module's functions do not fit together: "
-               << why;
-    } else {
-      llvm::Expected<std::vector<ResidentWeights::Move>> fitted =
-          resident.fitTogether();
-      if (!fitted)
-        return emitError(module.getLoc()) << "egrl-memory-placement: "
-                                          << llvm::toString(fitted.takeError());
-      moves = std::move(*fitted);
-    }
-    auto movedIn = netMoves(moves, placed.size());
-    std::vector<std::vector<int64_t>> held;
-    for (unsigned f = 0; f < placed.size(); ++f)
-      held.push_back(resident.heldBesides(f));
-    // Every function is reported on the room it has beside the others'
-    // weights as placed in the end; where that is not the room it was
-    // placed in, it is measured again there (native is measured after, in
-    // native's own room: quoteAgainstNativeModule).
-    for (unsigned f = 0; f < placed.size(); ++f) {
-      PlacedFunction &entry = placed[f];
-      if (!movedIn[f].empty()) {
-        std::string list;
-        for (auto [node, levels] : movedIn[f])
-          list += (list.empty() ? "" : ", ") + entry.graph->nodes[node].name +
-                  " " + chip.levels[levels.first].name + " -> " +
-                  chip.levels[levels.second].name;
-        std::string moved =
-            "weights moved after placement so that the module's functions "
-            "fit together (each function's weights stay resident while the "
-            "others run, and a weight several read has the level the first "
-            "gave it): " +
-            list + "; it measured " +
-            formatSeconds(entry.result.result.latency) + " before";
-        entry.result.caveat +=
-            (entry.result.caveat.empty() ? "" : "; ") + moved;
-      }
-      if (!entry.moveToFinalRoom(chip, simChip, held[f], !movedIn[f].empty(),
-                                 /*promote=*/!keep))
-        continue;
-      if (entry.result.evaluatorFailed) {
-        // Its evaluator failed: the command is not started again (it runs
-        // once per function), so the moved placement is annotated and
-        // reported unmeasured.
-        entry.remeasureFailed = true;
-        entry.result.result =
-            EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};
-        entry.result.measurements.clear();
-        entry.result.stopped += "; moved to fit beside the other functions' "
-                                "weights, it is not measured again";
-        // The summary of the moved placement: its bytes on the chip, the
-        // evaluator and native as the search had them.
-        AnalyticalModel chipBytes(entry.measured());
-        PlacementSummary moved = summarize(
-            *entry.problem, chipBytes, entry.result,
-            entry.summary.nativeResult(), strategy, seed, entry.wallSeconds);
-        moved.evaluator = entry.summary.evaluator;
-        entry.summary = std::move(moved);
-        continue;
-      }
-      auto evaluatorOr = evaluatorFor(entry);
-      if (!evaluatorOr)
-        return emitError(module.getLoc())
-               << "egrl-memory-placement: "
-               << llvm::toString(evaluatorOr.takeError());
-      const Evaluator &measure = **evaluatorOr;
-      // As the search measured its best: `repeats` times, the median kept.
-      entry.result.result =
-          measure.evaluateMedian(entry.result.placement, unsigned(repeats),
-                                 &entry.result.measurements);
-      // A search that stopped early (interrupted) says so first.
-      std::string stoppedBefore = entry.result.stopped;
-      if (std::string why = measure.failure(); !why.empty()) {
-        entry.remeasureFailed = true;
-        entry.result.stopped =
-            (stoppedBefore.empty() ? "" : stoppedBefore + "; then ") +
-            "the evaluator failed when @" + entry.func.getSymName().str() +
-            " was measured again on the room the other functions' weights "
-            "leave: " +
-            why;
-      }
-      // Native is measured module-wide afterwards (quoteAgainstNativeModule).
-      entry.summary = summarize(*entry.problem, measure, entry.result,
-                                entry.summary.nativeResult(), strategy, seed,
-                                entry.wallSeconds);
-    }
-    return success();
-  }
-
-  /// In a module of several functions, each is quoted against native placed
-  /// module-wide, as strategy=native places the module: each function's
-  /// native placement in the room the native weights of the functions before
-  /// it leave, fitted together, measured in the room the others' native
-  /// weights leave it. Native in the room this placement's other functions
-  /// leave is no placement a native compiler makes: beside a strategy that
-  /// gave one function's weights the fast levels, it made every other
-  /// function's speed-up look larger than it is. After a stop (a signal, an
-  /// evaluator that failed) nothing more is measured: native is unmeasured.
-  void quoteAgainstNativeModule(std::deque<PlacedFunction> &placed,
-                                const Settings &settings, bool stopped) {
-    if (placed.size() < 2)
-      return;
-    const Target &chip = settings.chip;
-    std::deque<PlacedFunction> natives;
-    ResidentWeights resident;
-    std::string cannot;
-    for (PlacedFunction &entry : placed) {
-      if (stopped || !cannot.empty())
-        break;
-      PlacedFunction &native = natives.emplace_back();
-      native.func = entry.func;
-      native.opMap = entry.opMap;
-      native.graph = std::make_unique<WorkloadGraph>(*entry.graph);
-      native.setChips(
-          chip, settings.simChip,
-          resident.heldByOthers(entry.opMap->weights, chip.numLevels()));
-      if (llvm::Error err = native.checkFitsRoom()) {
-        cannot = "@" + entry.func.getSymName().str() + ": " +
-                 llvm::toString(std::move(err));
-        break;
-      }
-      // As strategy=native's measurement makes it fit the chip measured.
-      native.result.placement = nativePlacement(*native.problem);
-      rectify(native.measured(), native.result.placement);
-      resident.add(entry.func.getSymName(), *native.wholeProblem,
-                   entry.opMap->weights, native.result.placement);
-    }
-    if (!stopped && cannot.empty()) {
-      llvm::Expected<std::vector<ResidentWeights::Move>> moves =
-          resident.fitTogether();
-      if (!moves) {
-        cannot = llvm::toString(moves.takeError());
-      } else {
-        auto movedIn = netMoves(*moves, natives.size());
-        for (unsigned f = 0; f < natives.size(); ++f)
-          natives[f].moveToFinalRoom(chip, settings.simChip,
-                                     resident.heldBesides(f),
-                                     !movedIn[f].empty(), /*promote=*/true);
-      }
-    }
-    if (!cannot.empty())
-      emitWarning(getOperation().getLoc())
-          << "egrl: native cannot place the module (" << cannot
-          << "): no function's speed-up is quoted";
-    for (unsigned f = 0; f < placed.size(); ++f) {
-      PlacedFunction &entry = placed[f];
-      // A search's failed evaluator is not started again: native stays as
-      // that search had it (and no module total is said).
-      if (entry.result.evaluatorFailed)
-        continue;
-      if (stopped || !cannot.empty() || entry.remeasureFailed) {
-        entry.summary.setNative(EvalResult{0, false, 0});
-        continue;
-      }
-      const PlacedFunction &native = natives[f];
-      entry.nativeOfModule = true;
-      // Native itself, in the same room: its own measurement.
-      if (native.result.placement == entry.result.placement &&
-          native.held == entry.held) {
-        entry.summary.setNative(entry.result.result);
-        continue;
-      }
-      std::string when = " when native, placed module-wide, was measured "
-                         "for @" +
-                         entry.func.getSymName().str();
-      auto evaluatorOr = evaluatorFor(native);
-      if (!evaluatorOr) {
-        entry.summary.setNative(EvalResult{0, false, 0});
-        entry.result.stopped = "the evaluator failed" + when + ": " +
-                               llvm::toString(evaluatorOr.takeError());
-      } else {
-        entry.summary.setNative(measureNative(entry, **evaluatorOr,
-                                              &native.result.placement, when));
-      }
-      // After a failure nothing more is measured.
-      entry.summary.stopped = entry.result.stopped;
-      stopped = !entry.result.stopped.empty();
-    }
-  }
-
   llvm::Error writeTrace(const PlacedFunction &entry) {
     auto sim = NnpiSim::create(entry.measured());
     if (!sim)
