@@ -133,6 +133,7 @@ class _AtenImporter(_FxImporter):
         args, results = [], []
         n_ph = 0
         order = {n: i for i, n in enumerate(gm.graph.nodes)}
+        written_whole = {n for n in gm.graph.nodes if _copied_into(n)}
         for node in gm.graph.nodes:
             self.node = node
             scope = node.meta.get("egrl_scope")
@@ -162,6 +163,15 @@ class _AtenImporter(_FxImporter):
             kw = self.env_of(node.kwargs)
             if _writes_in_place(node.target) and not _has_value((a, kw)) and not _has_lazy((a, kw)):
                 self._check_constant_write(node, order)
+            if getattr(node.target, "overloadpacket", None) in _UNINITIALIZED and node in written_whole:
+                # Memory a decomposition writes element by element before reading it (circular
+                # padding: the input and its wrapped strips copied into slices): tensor.empty, not
+                # a constant of whatever the memory held when traced.
+                dtype = _DTYPES_I1.get(rec_val.dtype)
+                if dtype is None:
+                    raise self.fail(f"a tensor of dtype {rec_val.dtype} is not supported")
+                self.env[node] = self.em.empty(tuple(rec_val.shape), dtype)
+                continue
             if isinstance(rec_val, torch.Tensor) and (
                     getattr(node.target, "overloadpacket", None) in _SHAPE_ONLY
                     or not _has_value((a, kw)) and not _has_lazy((a, kw))):
@@ -174,6 +184,22 @@ class _AtenImporter(_FxImporter):
             target = node.target
             inplace = _inplace_functional(target)
             into = None
+            if target is aten.copy_.default:
+                # copy_(dst, src) into a slice of a tensor the graph computes: dst's new value is
+                # src, broadcast to dst's shape, and dst's base is updated as for relu_ on a slice.
+                into = _slice_written_into(node, order) if isinstance(node.args[0], fx.Node) else None
+                if into is None:
+                    raise self.fail("copy_ is supported only into slices of a tensor the graph computes")
+                dst = self.value(a[0])
+                src = self.value(a[1])
+                if src.dtype != dst.dtype:
+                    raise self.fail(f"copy_ of a {src.dtype} tensor into a {dst.dtype} one is not supported")
+                out = src if tuple(src.shape) == tuple(dst.shape) else self.em.broadcast_to(src, tuple(dst.shape))
+                base, chain = into
+                self.env[base] = self._insert_slice(out, chain, self.value(self.env[base]))
+                self._check(out, rec_val)
+                self.env[node] = out
+                continue
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
@@ -792,8 +818,9 @@ def _slice_written_into(node, order):
     value (tensor.insert_slice) that base's later readers read; else None. So base must be a
     tensor the graph computes afresh (not an input, a view, or an in-place op's result, whose
     memory other nodes name), and no view of base or of a slice in the chain, and no other
-    in-place write to one, may come before the write (such a view, read after it, would hold
-    the old elements): Swin V2's qkv_bias.clone() with a slice zeroed."""
+    in-place write to one, may come before the write and be read after it (it would hold the
+    old elements): Swin V2's qkv_bias.clone() with a slice zeroed, and circular padding, whose
+    copies read slices of the tensor they write (each read by its own copy_ only)."""
     chain = [node.args[0]]
     while getattr(chain[0].target, "overloadpacket", None) is aten.slice and chain[0].args \
             and isinstance(chain[0].args[0], fx.Node) and _is_view(chain[0].args[0]):
@@ -805,9 +832,27 @@ def _slice_written_into(node, order):
         return None
     for owner, this in zip([base] + chain, chain + [node]):
         for u in owner.users:
-            if u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]:
+            if (u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]
+                    and _read_after(u, order, order[node])):
                 return None
     return base, chain
+
+
+def _read_after(alias, order, when: int) -> bool:
+    """Whether `alias` (a view or an in-place op's result), or an alias made from it, has a
+    reader after position `when` of the graph."""
+    stack, seen = [alias], set()
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for u in n.users:
+            if order[u] > when:
+                return True
+            if _is_view(u) or _writes_in_place(u.target):
+                stack.append(u)
+    return False
 
 
 def _written_nodes(node) -> list:
@@ -838,6 +883,28 @@ def _inplace_functional(fn):
     overload = getattr(packet, fn._overloadname, None) if packet is not None else None
     # transpose_(x, 0, 1) is the default overload, transpose(x, 0, 1) the int one.
     return overload if overload is not None or fn is not aten.transpose_.default else aten.transpose.int
+
+
+# Ops that allocate memory without writing it.
+_UNINITIALIZED = (aten.new_empty, aten.empty_like, aten.empty)
+
+
+def _copied_into(node) -> bool:
+    """Whether `node` allocates memory (new_empty, empty_like) that aten.copy_ writes through
+    slices of it: how torch decomposes circular padding."""
+    if getattr(node.target, "overloadpacket", None) not in _UNINITIALIZED:
+        return False
+    stack, seen = list(node.users), set()
+    while stack:
+        u = stack.pop()
+        if u in seen:
+            continue
+        seen.add(u)
+        if u.target is aten.copy_.default and u.args and u.args[0] in seen | {node} and u.args[0] is not node:
+            return True
+        if getattr(u.target, "overloadpacket", None) is aten.slice:
+            stack.extend(u.users)
+    return False
 
 
 # Ops whose result depends only on their operand's shape: folded to constants.

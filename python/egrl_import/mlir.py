@@ -1658,13 +1658,16 @@ class Emitter:
 
     def pad_from_edges(self, x: Value, low: Sequence[int], high: Sequence[int], mode: str) -> Value:
         """Padding read from the tensor itself: "reflect" mirrors it about its edge (the edge not
-        repeated), "replicate" repeats the edge; a concat of slices per padded dim."""
+        repeated), "replicate" repeats the edge, "circular" wraps around (the low pad is the dim's
+        last elements); a concat of slices per padded dim."""
         for d in range(x.rank):
             lo, hi, size = low[d], high[d], x.shape[d]
             if not lo and not hi:
                 continue
             if mode == "reflect" and max(lo, hi) >= size:
                 raise UnsupportedError(f"reflect padding of {max(lo, hi)} on a dim of size {size}")
+            if mode == "circular" and max(lo, hi) > size:
+                raise UnsupportedError(f"circular padding of {max(lo, hi)} on a dim of size {size}")
 
             def piece(start, count):
                 offsets, sizes = [0] * x.rank, list(x.shape)
@@ -1677,6 +1680,8 @@ class Emitter:
                     part = None
                 elif mode == "reflect":
                     part = self.flip(piece(1 if first else size - 1 - count, count), [d])
+                elif mode == "circular":
+                    part = piece(size - count if first else 0, count)
                 else:
                     reps = [1] * x.rank
                     reps[d] = count

@@ -671,18 +671,16 @@ class _FxImporter:
         em = self.em
         x = self.value(a[0]) if a else None
         if isinstance(mod, (nn.Conv2d, nn.Conv3d)):
-            if mod.padding_mode != "zeros":
-                raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
             pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
+            x, pads = self._pad_for_conv(x, pads, mod.padding_mode)
             return em.conv(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                            tuple(mod.stride), pads, tuple(mod.dilation), mod.groups)
         if isinstance(mod, nn.Conv1d):
-            if mod.padding_mode != "zeros":
-                raise self.fail(f"padding_mode '{mod.padding_mode}' is not supported")
-            pads = self._conv_pads((0, mod.padding[0]) if isinstance(mod.padding, tuple) else mod.padding,
-                                   (1, mod.kernel_size[0]), (1, mod.dilation[0]))
+            pads = self._conv_pads(mod.padding[0] if isinstance(mod.padding, tuple) else mod.padding,
+                                   mod.kernel_size, mod.dilation)
+            x, pads = self._pad_for_conv(x, pads, mod.padding_mode)
             return em.conv1d(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.stride[0],
-                             (pads[1], pads[3]), mod.dilation[0], mod.groups)
+                             pads, mod.dilation[0], mod.groups)
         if isinstance(mod, (nn.ConvTranspose1d, nn.ConvTranspose2d, nn.ConvTranspose3d)):
             if mod.padding_mode != "zeros" or isinstance(mod.padding, str):
                 raise self.fail("transposed convolution is supported with numeric zero padding")
@@ -888,12 +886,12 @@ class _FxImporter:
 
     def _pad(self, x: Value, pad, mode: str = "constant", value=0.0) -> Value:
         """F.pad and its aten forms: `pad` lists (low, high) from the last dim backwards;
-        constant, reflect or replicate."""
+        constant, reflect, replicate or circular."""
         pad = list(pad)
         if len(pad) % 2 or len(pad) // 2 > x.rank or any(p < 0 for p in pad):
             raise self.fail(f"padding {pad} of a rank-{x.rank} tensor is not supported (non-negative pairs only)")
-        if mode not in ("constant", "reflect", "replicate"):
-            raise self.fail(f"padding mode '{mode}' is not supported (constant, reflect, replicate)")
+        if mode not in ("constant", "reflect", "replicate", "circular"):
+            raise self.fail(f"padding mode '{mode}' is not supported (constant, reflect, replicate, circular)")
         low, high = [0] * x.rank, [0] * x.rank
         for k in range(len(pad) // 2):
             low[x.rank - 1 - k], high[x.rank - 1 - k] = pad[2 * k], pad[2 * k + 1]
@@ -907,6 +905,19 @@ class _FxImporter:
         if threshold < 15:
             raise self.fail(f"softplus with threshold {threshold} (below 15) is not supported")
         return self.em.unary("softplus", x, beta=beta)
+
+    def _pad_for_conv(self, x: Value, pads, padding_mode: str):
+        """A convolution module's padding_mode other than zeros, as torch computes it: the input
+        padded from its own edges (reflect, replicate, circular), then the convolution unpadded.
+        `pads` are the low pads then the high ones of the trailing spatial dims."""
+        if padding_mode == "zeros":
+            return x, tuple(pads)
+        if padding_mode not in ("reflect", "replicate", "circular"):
+            raise self.fail(f"padding_mode '{padding_mode}' is not supported (zeros, reflect, replicate, circular)")
+        n = len(pads) // 2
+        lead = [0] * (x.rank - n)
+        x = self.em.pad_from_edges(x, lead + list(pads[:n]), lead + list(pads[n:]), padding_mode)
+        return x, (0,) * len(pads)
 
     def _conv_pads(self, padding, kernel, dilation):
         """The low pads then the high ones per spatial dim (kernel has one entry per dim)."""
