@@ -122,8 +122,47 @@ TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
   err = graph.verify();
   ASSERT_TRUE(bool(err));
   EXPECT_NE(llvm::toString(std::move(err))
-                .find("a tensor of elements with 0 bytes each"),
+                .find("a tensor of elements with less than 1 byte each"),
             std::string::npos);
+  // An average element size below one byte is no mix of stored elements.
+  graph.nodes[0].weightElementBytes = 0.5;
+  err = graph.verify();
+  ASSERT_TRUE(bool(err));
+  EXPECT_NE(llvm::toString(std::move(err))
+                .find("a tensor of elements with less than 1 byte each"),
+            std::string::npos);
+}
+
+// A node whose tensors mix element types has a fractional average element
+// size, kept through JSON, so its bytes are exact (rounded to whole bytes,
+// 80 elements of 2.2 bytes were 160 bytes, not 176).
+TEST(WorkloadGraph, FractionalElementSizesKeepExactBytes) {
+  auto graph = WorkloadGraph::fromJSON(R"({
+      "format": "egrl-workload-graph", "version": 1, "name": "g",
+      "granularity": "fused", "nodes": [{"name": "n", "macs": 0,
+      "vector_ops": 0, "weight_elements": 80, "weight_element_bytes": 2.2,
+      "output_elements": 16, "output_element_bytes": 4, "producers": []}]})",
+                                       "g.json");
+  ASSERT_TRUE(bool(graph)) << llvm::toString(graph.takeError());
+  Target target = test::nnpiTarget();
+  target.elementBytes.reset();
+  EXPECT_EQ(Problem(*graph, target).weightBytes[0], 176);
+  // Written back as it was read: the fraction, and whole sizes as integers.
+  std::string text = graph->toJSON(-1);
+  EXPECT_NE(text.find("\"weight_element_bytes\":2.2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"output_element_bytes\":4,"), std::string::npos)
+      << text;
+  for (const char *bad : {"\"2\"", "-1", "null"}) {
+    std::string edited = text;
+    edited.replace(edited.find("2.2"), 3, bad);
+    auto refused = WorkloadGraph::fromJSON(edited, "g.json");
+    ASSERT_FALSE(bool(refused)) << bad;
+    EXPECT_NE(llvm::toString(refused.takeError())
+                  .find("\"weight_element_bytes\" must be a number of bytes"),
+              std::string::npos)
+        << bad;
+  }
 }
 
 TEST(WorkloadGraph, JsonErrors) {

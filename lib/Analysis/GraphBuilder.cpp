@@ -933,13 +933,12 @@ WorkloadGraph GraphWalker::finish() {
   std::vector<int> owner(weights.size(), -1);
 
   // Mixed element types in one tensor group are folded into one average
-  // element size, rounded to whole bytes (a graph stores elements and a
-  // size): exact when the types agree, and within a percent for an int8
-  // layer's i32 bias, but 500 B of i8 and f32 in equal counts become 600 B.
-  // A target's element_bytes sizes every element alike instead.
+  // element size (a graph stores elements and a size), a fraction where the
+  // types mix, so that elements times it is their bytes. (Rounded to whole
+  // bytes, 500 B of i8 and f32 in equal counts became 600 B.) A target's
+  // element_bytes sizes every element alike instead.
   auto averageBytes = [](int64_t bytes, int64_t elements) {
-    return elements ? saturatingSum(bytes, elements / 2) / elements
-                    : int64_t(0);
+    return elements ? double(bytes) / double(elements) : 0.0;
   };
 
   for (unsigned i = 0, e = nodes.size(); i < e; ++i) {

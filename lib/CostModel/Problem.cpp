@@ -7,7 +7,7 @@ using namespace egrl;
 Problem::Problem(const WorkloadGraph &graph, const Target &target)
     : graphRef(&graph), targetRef(&target) {
   unsigned n = graph.size();
-  auto bytes = [&](int64_t elements, int64_t irElementBytes) {
+  auto bytes = [&](int64_t elements, double irElementBytes) {
     return tensorBytes(elements, irElementBytes);
   };
   weightBytes.resize(n);

@@ -9,8 +9,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 using namespace egrl;
 using json = nlohmann::json;
+
+/// An element size as a whole number where it is one (one element type), so
+/// that graphs of one type read as before; else the average's fraction.
+static json elementBytesJson(double bytes) {
+  if (bytes == std::floor(bytes) && std::abs(bytes) < 1e15)
+    return json(int64_t(bytes));
+  return json(bytes);
+}
 
 static constexpr std::pair<NodeKind, const char *> kNodeKindNames[] = {
     {NodeKind::Conv, "conv"},
@@ -81,22 +91,27 @@ llvm::Error WorkloadGraph::verify() const {
     // them out lets the cost models add bytes without overflow checks.
     constexpr int64_t kMaxBytes = int64_t(1) << 50, kMaxOps = int64_t(1) << 60,
                       kMaxElementBytes = 64;
-    for (int64_t bytes : {node.weightElementBytes, node.outputElementBytes,
-                          node.hostInputElementBytes})
+    for (double bytes : {node.weightElementBytes, node.outputElementBytes,
+                         node.hostInputElementBytes}) {
+      if (!std::isfinite(bytes))
+        return fail(i, "an element size that is not a finite number");
       if (bytes > kMaxElementBytes)
-        return fail(i, "elements of " + std::to_string(bytes) +
+        return fail(i, "elements of " + elementBytesJson(bytes).dump() +
                            " bytes: at most " +
                            std::to_string(kMaxElementBytes) +
                            " are supported (a wide integer or vector element "
                            "type?)");
-    // Elements of no bytes would make the tensor free to place anywhere.
-    if ((node.weightElements > 0 && node.weightElementBytes == 0) ||
-        (node.outputElements > 0 && node.outputElementBytes == 0) ||
-        (node.hostInputElements > 0 && node.hostInputElementBytes == 0))
-      return fail(i, "a tensor of elements with 0 bytes each (*_element_bytes "
-                     "must be at least 1 where there are elements)");
-    auto tooLarge = [&](int64_t elements, int64_t bytes) {
-      return elements > kMaxBytes / std::max<int64_t>(bytes, 1);
+    }
+    // Elements of no bytes would make the tensor free to place anywhere; an
+    // element is stored in one byte at least, so no average is below one.
+    if ((node.weightElements > 0 && node.weightElementBytes < 1) ||
+        (node.outputElements > 0 && node.outputElementBytes < 1) ||
+        (node.hostInputElements > 0 && node.hostInputElementBytes < 1))
+      return fail(i, "a tensor of elements with less than 1 byte each "
+                     "(*_element_bytes must be at least 1 where there are "
+                     "elements)");
+    auto tooLarge = [&](int64_t elements, double bytes) {
+      return double(elements) * std::max(bytes, 1.0) > double(kMaxBytes);
     };
     if (tooLarge(node.weightElements, node.weightElementBytes) ||
         tooLarge(node.outputElements, node.outputElementBytes) ||
@@ -176,12 +191,13 @@ std::string WorkloadGraph::toJSON(int indent) const {
         {"macs", node.macs},
         {"vector_ops", node.vectorOps},
         {"weight_elements", node.weightElements},
-        {"weight_element_bytes", node.weightElementBytes},
+        {"weight_element_bytes", elementBytesJson(node.weightElementBytes)},
         {"weight_read_elements", node.weightReadElements},
         {"output_elements", node.outputElements},
-        {"output_element_bytes", node.outputElementBytes},
+        {"output_element_bytes", elementBytesJson(node.outputElementBytes)},
         {"host_input_elements", node.hostInputElements},
-        {"host_input_element_bytes", node.hostInputElementBytes},
+        {"host_input_element_bytes",
+         elementBytesJson(node.hostInputElementBytes)},
         {"producers", node.producers},
         {"shared_weights", node.sharedWeights},
         {"shared_weight_read_elements", node.sharedWeightReadElements},
@@ -346,13 +362,31 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       count("num_ops", numOps, false, 1);
       count("macs", node.macs, true);
       count("vector_ops", node.vectorOps, true);
+      // An element size is an average (a fraction where a node's tensors mix
+      // element types): a finite number; validate() bounds it.
+      auto size = [&](const char *key, double &out, bool required) {
+        if (!badCount.empty())
+          return;
+        auto it = entry.find(key);
+        if (it == entry.end()) {
+          if (required)
+            badCount = std::string("missing \"") + key + "\"";
+          return;
+        }
+        if (!it->is_number() || !std::isfinite(it->get<double>()) ||
+            it->get<double>() < 0)
+          badCount = std::string("\"") + key +
+                     "\" must be a number of bytes >= 0, not " + it->dump();
+        else
+          out = it->get<double>();
+      };
       count("weight_elements", node.weightElements, true);
-      count("weight_element_bytes", node.weightElementBytes, true);
+      size("weight_element_bytes", node.weightElementBytes, true);
       count("weight_read_elements", node.weightReadElements, false, -1);
       count("output_elements", node.outputElements, true);
-      count("output_element_bytes", node.outputElementBytes, true);
+      size("output_element_bytes", node.outputElementBytes, true);
       count("host_input_elements", node.hostInputElements, false);
-      count("host_input_element_bytes", node.hostInputElementBytes, false);
+      size("host_input_element_bytes", node.hostInputElementBytes, false);
       if (!badCount.empty())
         return fail("node '" + node.name + "': " + badCount);
       if (numOps > std::numeric_limits<unsigned>::max())

@@ -24,8 +24,9 @@ namespace {
 
 void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
                 llvm::raw_ostream &os) {
-  auto bytes = [&](int64_t elements, int64_t irBytes) {
-    return elements * (elementBytes > 0 ? elementBytes : irBytes);
+  auto bytes = [&](int64_t elements, double irBytes) {
+    return elementBytes > 0 ? elements * elementBytes
+                            : bytesOfElements(elements, irBytes);
   };
   std::vector<unsigned> lastUse = graph.computeLastUse();
   int64_t macs = 0, weights = 0;

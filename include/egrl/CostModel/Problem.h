@@ -31,9 +31,11 @@ public:
   /// by every node that shares them (weightReadBytes plus sharedReadBytes).
   std::vector<double> weightReadsWithSharers() const;
   /// Bytes of a tensor of `elements` on this target (its element size, else
-  /// the IR's).
-  int64_t tensorBytes(int64_t elements, int64_t irElementBytes) const {
-    return elements * targetRef->elementBytes.value_or(irElementBytes);
+  /// the IR's average, bytesOfElements()).
+  int64_t tensorBytes(int64_t elements, double irElementBytes) const {
+    if (targetRef->elementBytes)
+      return elements * *targetRef->elementBytes;
+    return bytesOfElements(elements, irElementBytes);
   }
 
   // Per node.

@@ -14,6 +14,7 @@
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,13 @@ enum class NodeKind : uint8_t {
 llvm::StringRef stringifyNodeKind(NodeKind kind);
 std::optional<NodeKind> symbolizeNodeKind(llvm::StringRef name);
 
+/// Bytes of `elements` elements of `elementBytes` each, an average that may
+/// be a fraction (Node's *ElementBytes). A graph's tensors stay under 2^50
+/// bytes (WorkloadGraph::validate), so the product rounds to the exact sum.
+inline int64_t bytesOfElements(int64_t elements, double elementBytes) {
+  return std::llround(double(elements) * elementBytes);
+}
+
 /// One schedulable layer: an anchor op plus whatever a compiler fuses into it.
 struct Node {
   std::string name;     ///< Unique, readable (e.g. "n3_conv_2d_nchw_fchw").
@@ -48,11 +56,15 @@ struct Node {
   int64_t macs = 0;      ///< Multiply-accumulates.
   int64_t vectorOps = 0; ///< Element-wise / reduction operations.
 
-  /// Weights first used by this node (constants; element count and size of
-  /// one element in the IR). A constant used by several nodes is owned by the
-  /// first one in program order and listed in `sharedWeights` of the others.
+  /// Weights first used by this node (constants; element count and the
+  /// average bytes of one element in the IR). A constant used by several
+  /// nodes is owned by the first one in program order and listed in
+  /// `sharedWeights` of the others. Each *ElementBytes is an average: a whole
+  /// number when the node's tensors share an element type, a fraction where
+  /// they mix (int8 weights with an f32 scale), so that elements times it is
+  /// their bytes.
   int64_t weightElements = 0;
-  int64_t weightElementBytes = 0;
+  double weightElementBytes = 0;
   /// Elements of those weights one inference reads, -1 for all of them;
   /// fewer for lookups (an embedding gather reads one row per token).
   int64_t weightReadElements = -1;
@@ -61,10 +73,10 @@ struct Node {
   }
   /// Output activation(s) leaving the node.
   int64_t outputElements = 0;
-  int64_t outputElementBytes = 0;
+  double outputElementBytes = 0;
   /// Graph inputs (function arguments) this node reads from host memory.
   int64_t hostInputElements = 0;
-  int64_t hostInputElementBytes = 0;
+  double hostInputElementBytes = 0;
 
   /// Nodes whose outputs this node reads (distinct, ascending).
   std::vector<unsigned> producers;
