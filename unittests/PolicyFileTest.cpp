@@ -192,6 +192,25 @@ TEST_F(PolicyFileTest, WrongShapeAndMissingTensorsAreCorrupt) {
       << message;
   EXPECT_NE(message.find("levels"), std::string::npos) << message;
 
+  // A sim-target has a name (null when there is none); so has the target a
+  // policy that places was trained for, which warnings quote (a checkpoint's
+  // policy leaves it to its run's record).
+  json noSimName = document;
+  noSimName["sim_target"] = "";
+  EXPECT_EQ(
+      errorOf(parsePolicyFile(noSimName.dump(), "p.json"))
+          .rfind("p.json: corrupt policy file: \"sim_target\" is empty", 0),
+      0u);
+  json noTargetName = document;
+  noTargetName["target"] = "";
+  llvm::Expected<LoadedPolicy> noTarget =
+      parsePolicyFile(noTargetName.dump(), "p.json");
+  ASSERT_TRUE(bool(noTarget)) << llvm::toString(noTarget.takeError());
+  EXPECT_EQ(llvm::toString(checkPolicyFitsTarget(noTarget->metadata,
+                                                 test::nnpiTarget(), "p.json"))
+                .rfind("p.json: corrupt policy file: \"target\" is empty", 0),
+            0u);
+
   // Level names mean what each head's outputs are: one name per level.
   json twice = document;
   twice["levels"][1] = twice["levels"][0];

@@ -291,6 +291,9 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
     meta.target = read<std::string>(document, "target");
     if (!member(document, "sim_target").is_null())
       meta.simTarget = read<std::string>(document, "sim_target");
+    if (!member(document, "sim_target").is_null() && meta.simTarget.empty())
+      return error(origin, "corrupt policy file: \"sim_target\" is empty "
+                           "(null when it was trained on its target)");
     meta.evaluator = read<std::string>(document, "evaluator");
     // Empty: not recorded (a checkpoint's policy, whose run records it).
     if (!meta.evaluator.empty() &&
@@ -387,6 +390,12 @@ llvm::Expected<LoadedPolicy> egrl::loadPolicyFile(llvm::StringRef path) {
 llvm::Error egrl::checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                         const Target &target,
                                         llvm::StringRef origin) {
+  // egrl-train names the target in every policy file it writes (a
+  // checkpoint's policy leaves it to its run's record), and the warnings
+  // about another chip quote it.
+  if (metadata.target.empty())
+    return error(origin, "corrupt policy file: \"target\" is empty (the "
+                         "name of the target it was trained for)");
   return checkPolicyLevels(metadata.levels, target, origin);
 }
 

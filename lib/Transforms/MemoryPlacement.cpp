@@ -270,9 +270,10 @@ struct MemoryPlacementPass
         strategy == "policy" && settings.searchBudget <= 1;
     if (placesWithoutSearch && seed != 0)
       warn() << "egrl: seed=" << uint64_t(seed)
-             << " has no effect with strategy=policy and no "
-                "budget (one forward pass; budget=N refines it "
-                "with egrl, which the seed drives)";
+             << " has no effect with strategy=policy and "
+             << (budgetGiven() ? "budget=1" : "no budget")
+             << " (one forward pass; budget=N above 1 refines it with egrl, "
+                "which the seed drives)";
     if (failed(resolveChips(settings)))
       return failure();
     std::optional<SeedFrom> seedFromKind = parseSeedFrom(seedFrom);

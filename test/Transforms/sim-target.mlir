@@ -93,10 +93,12 @@
 // A policy with no budget is one forward pass: its seed does nothing either;
 // with a budget, egrl refines it and the seed drives that.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
-// POLICYSEED: warning: egrl: seed=4 has no effect with strategy=policy and no budget (one forward pass; budget=N refines it with egrl, which the seed drives)
+// POLICYSEED: warning: egrl: seed=4 has no effect with strategy=policy and no budget (one forward pass; budget=N above 1 refines it with egrl, which the seed drives)
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=20" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEARCH
 // POLICYSEARCH-NOT: has no effect
-// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYSEED
+// budget=1 is given, and is one forward pass too: the warning names it.
+// RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 seed=4 budget=1" -o /dev/null 2>&1 | FileCheck %s --check-prefix=POLICYBUDGET1
+// POLICYBUDGET1: warning: egrl: seed=4 has no effect with strategy=policy and budget=1 (one forward pass; budget=N above 1 refines it with egrl, which the seed drives)
 // A search takes both without a word.
 // RUN: egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=20 seed=3" -o /dev/null 2>&1 | FileCheck %s --check-prefix=SEARCH --allow-empty
 // SEARCH-NOT: has no effect

@@ -86,7 +86,8 @@ llvm::Expected<LoadedPolicy> parsePolicyFile(llvm::StringRef text,
 llvm::Expected<LoadedPolicy> loadPolicyFile(llvm::StringRef path);
 
 /// An error when the policy cannot place on `target`: another number of
-/// levels (both level lists are named; checkPolicyLevels).
+/// levels (both level lists are named; checkPolicyLevels), or no target
+/// named in its metadata.
 llvm::Error checkPolicyFitsTarget(const PolicyMetadata &metadata,
                                   const Target &target, llvm::StringRef origin);
 
