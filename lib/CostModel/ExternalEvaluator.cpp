@@ -218,10 +218,18 @@ llvm::Error ExternalEvaluator::start() const {
   if (!answer)
     return answer.takeError();
   json reply = json::parse(*answer, nullptr, false);
-  if (reply.is_object() && reply.value("error", json()).is_string())
+  if (reply.is_object() && reply.contains("error")) {
+    // {"ready": true, "error": {...}} is no readiness.
+    if (!reply["error"].is_string())
+      return llvm::createStringError(
+          "external evaluator '" + command +
+          "': \"error\" must be a string (why it refuses the graph) in its "
+          "answer to the graph: " +
+          answer->substr(0, 200));
     return llvm::createStringError(
         "external evaluator '" + command +
         "' refused the graph: " + reply["error"].get<std::string>());
+  }
   if (!reply.is_object() || reply.value("ready", json()) != json(true))
     return llvm::createStringError(
         "external evaluator '" + command +
@@ -428,8 +436,13 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
                    ? "not JSON (numbers must be finite doubles: no NaN, "
                      "Infinity or 1e400)"
                    : "expected a JSON object");
-  if (reply.value("error", json()).is_string())
-    return bad("the command reported an error");
+  // An "error" of any other type (an object, true, null) is still the
+  // command saying something went wrong: never a measurement to keep.
+  if (reply.contains("error"))
+    return bad(reply["error"].is_string()
+                   ? "the command reported an error"
+                   : "\"error\" must be a string (why the measurement "
+                     "failed)");
   if (reply.contains("id") && reply["id"] != json(id))
     return bad("expected \"id\": " + std::to_string(id));
   // A femtosecond or months are units gone wrong, not a measurement, and

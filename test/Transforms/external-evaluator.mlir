@@ -49,6 +49,24 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py absurd'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ABSURD
 // ABSURD: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} absurd': expected "latency": a number of seconds from 1e-15 to 1e7 in answer 1: {"id": 1, "latency": 1e+300}
 
+// An answer with an "error" stops the search, whatever the error's type: one
+// that is not a string is a broken answer, never a measurement (its 1 us
+// would have been the best).
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error string'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-STRING
+// ERROR-STRING: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error string': the command reported an error in answer 1: {"id": 1, "latency": 1e-06, "error": "ECC fault"}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error object' report=%t.error.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-OBJECT
+// ERROR-OBJECT: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error object': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": {"code": 17, "msg": "ECC fault"}}
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['evaluations'], f['latency_s'] > 1e-6)" %t.error.json | FileCheck %s --check-prefix=ERROR-REPORT
+// ERROR-REPORT: 1 True
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error true'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-TRUE
+// ERROR-TRUE: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error true': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": true}
+// A null "error" is no "no error": the field is a string or absent.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error null'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-NULL
+// ERROR-NULL: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error null': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": null}
+// The same holds for the answer to the graph: it is no readiness.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py ready-error'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=READY-ERROR
+// READY-ERROR: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} ready-error': "error" must be a string (why it refuses the graph) in its answer to the graph: {"ready": true, "error": null}
+
 // Nothing measured: no unmeasured placement is annotated, or reported.
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
