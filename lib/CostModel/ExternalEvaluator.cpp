@@ -3,6 +3,7 @@
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -91,6 +92,15 @@ bool groupIsRunning(pid_t group) {
 /// locations): those become U+FFFD instead of an exception.
 std::string dumpJSON(const json &value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// Why `answer`, which parsed, repeats a key, as every other JSON input egrl
+/// reads refuses it (parseJsonInput); empty when it does not.
+std::string repeatedKeyIn(llvm::StringRef answer) {
+  std::optional<RepeatedKey> twice = findRepeatedKey(answer);
+  if (!twice)
+    return "";
+  return (twice->where.empty() ? "" : twice->where + ": ") + twice->message();
 }
 } // namespace
 
@@ -218,6 +228,11 @@ llvm::Error ExternalEvaluator::start() const {
   if (!answer)
     return answer.takeError();
   json reply = json::parse(*answer, nullptr, false);
+  if (std::string twice = reply.is_object() ? repeatedKeyIn(*answer) : "";
+      !twice.empty())
+    return llvm::createStringError(
+        "external evaluator '" + command + "': " + twice +
+        " in its answer to the graph: " + answer->substr(0, 200));
   if (reply.is_object() && reply.contains("error")) {
     // {"ready": true, "error": {...}} is no readiness.
     if (!reply["error"].is_string())
@@ -436,6 +451,10 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
                    ? "not JSON (numbers must be finite doubles: no NaN, "
                      "Infinity or 1e400)"
                    : "expected a JSON object");
+  // nlohmann keeps the last of a repeated key: {"latency": 9e-6, "latency":
+  // 1e-6} would be taken as 1 us.
+  if (std::string twice = repeatedKeyIn(*answer); !twice.empty())
+    return bad(twice);
   // An "error" of any other type (an object, true, null) is still the
   // command saying something went wrong: never a measurement to keep.
   if (reply.contains("error"))

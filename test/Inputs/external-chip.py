@@ -35,6 +35,10 @@ if mode == "refuse" or (mode == "refuse-second" and
 if mode == "ready-error":
     print(json.dumps({"ready": True, "error": None}), flush=True)
     sys.exit(0)
+# ready-twice: "ready" twice in one answer, the last true.
+if mode == "ready-twice":
+    print('{"ready": false, "ready": true}', flush=True)
+    sys.exit(0)
 # silent: never answers, as a script that does not flush its output into a
 # pipe.
 if mode == "silent":
@@ -138,6 +142,14 @@ for line in sys.stdin:
                                "true": True,
                                "object": {"code": 17, "msg": "ECC fault"}
                                }[sys.argv[2]]
+        # repeat KEY: the second answer gives KEY twice, the last one what
+        # a measurement would say (json.dumps cannot repeat a key).
+        if mode == "repeat" and answered == 2:
+            first = {"latency": '"latency": 9e-06',
+                     "id": '"id": 999'}[sys.argv[2]]
+            print('{%s, "id": %d, "latency": 1e-06}' % (first, request["id"]),
+                  flush=True)
+            continue
         print(json.dumps(answer), flush=True)
     except BrokenPipeError:
         sys.exit(0)  # egrl stopped listening (an interrupted search).

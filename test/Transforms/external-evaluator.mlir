@@ -67,6 +67,15 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py ready-error'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=READY-ERROR
 // READY-ERROR: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} ready-error': "error" must be a string (why it refuses the graph) in its answer to the graph: {"ready": true, "error": null}
 
+// A key twice in one answer is an error, as in every JSON input egrl reads:
+// the last one (1 us here) would otherwise be taken silently.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py repeat latency'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPEAT-LATENCY
+// REPEAT-LATENCY: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} repeat latency': field "latency" appears twice in one object (which one was meant?) in answer 1: {"latency": 9e-06, "id": 1, "latency": 1e-06}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py repeat id'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPEAT-ID
+// REPEAT-ID: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} repeat id': field "id" appears twice in one object (which one was meant?) in answer 1: {"id": 999, "id": 1, "latency": 1e-06}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py ready-twice'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=READY-TWICE
+// READY-TWICE: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} ready-twice': field "ready" appears twice in one object (which one was meant?) in its answer to the graph: {"ready": false, "ready": true}
+
 // Nothing measured: no unmeasured placement is annotated, or reported.
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
