@@ -89,6 +89,19 @@
 // RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['latency_s'] > 0, f['native_latency_s'], f['speedup_vs_native'])" %t.die.json | FileCheck %s --check-prefix=DIE-REPORT
 // DIE-REPORT: True None None
 
+// A command that dies measuring native after a search that completed: the
+// search did not stop early, its placement is measured; native is not.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=1 seed=2 evaluator='external:%python %S/../Inputs/external-chip.py die 1' report=%t.native.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE-DIED --implicit-check-not="stopped early"
+// NATIVE-DIED: remark: egrl: placed 2 nodes of @forward on toy with random (external): latency 3 us, native unmeasured, valid;{{.*}}; stopped: the evaluator failed when native
+// NATIVE-DIED: error: egrl-memory-placement: the evaluator failed when native, the speed-up's reference, was measured after the search (which completed its 1 evaluation): external evaluator '{{.*}} die 1' exited with status 4 without answering; the placement is annotated and reported with no speed-up (the pass fails,
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['evaluations'], f['native_latency_s'], f['stopped'])" %t.native.json | FileCheck %s --check-prefix=NATIVE-DIED-REPORT
+// NATIVE-DIED-REPORT: 1 None the evaluator failed when native, the speed-up's reference, was measured after the search (which completed its 1 evaluation): external evaluator '{{.*}} die 1' exited with status 4 without answering
+// The same for native placed module-wide (the fourth command started, for
+// @encode's native, is the first that fails).
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/two-weighted-functions.mlir --egrl-memory-placement="strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py retired'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODULE-NATIVE-DIED --implicit-check-not="stopped early"
+// MODULE-NATIVE-DIED: two-weighted-functions.mlir:{{[0-9]+}}:1: error: egrl-memory-placement: the evaluator failed when native, placed module-wide, was measured for @encode: external evaluator '{{.*}} retired' exited with status 3 without answering; the placement is annotated with no speed-up (the pass fails,
+
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)
 // A command that never answers its first line (a script whose output into a
