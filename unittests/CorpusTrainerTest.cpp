@@ -8,6 +8,8 @@
 #include <csignal>
 #include <nlohmann/json.hpp>
 
+#include <limits>
+#include <memory>
 #include <optional>
 
 using namespace egrl;
@@ -61,6 +63,42 @@ std::string errorOf(llvm::Error err) {
   return llvm::toString(std::move(err));
 }
 
+/// Answers `answers` measurements of the model's, then fails as an external
+/// command that died does (infinite latencies, a failure()) and is sent
+/// nothing more. Every request sent counts in `sent`, which the graphs'
+/// evaluators share; `sentAtDeath` is its count when this one failed.
+class DyingEvaluator : public Evaluator {
+public:
+  DyingEvaluator(const AnalyticalModel &model, uint64_t answers, uint64_t &sent,
+                 uint64_t &sentAtDeath)
+      : Evaluator(model.problem()), model(model), answers(answers), sent(sent),
+        sentAtDeath(sentAtDeath) {}
+  llvm::StringRef name() const override { return "dying"; }
+  EvalResult evaluate(const Placement &placement) const override {
+    const EvalResult none{std::numeric_limits<double>::infinity(), false, 0};
+    if (dead)
+      return none;
+    ++sent;
+    if (answered == answers) {
+      dead = true;
+      sentAtDeath = sent;
+      return none;
+    }
+    ++answered;
+    return model.evaluate(placement);
+  }
+  std::string failure() const override {
+    return dead ? "exited with status 6" : "";
+  }
+
+private:
+  const AnalyticalModel &model;
+  uint64_t answers;
+  uint64_t &sent, &sentAtDeath;
+  mutable uint64_t answered = 0;
+  mutable bool dead = false;
+};
+
 } // namespace
 
 TEST(CorpusTrainer, CountsEveryEvaluationAndLearns) {
@@ -95,6 +133,62 @@ TEST(CorpusTrainer, AStopRequestEndsTheRoundWithAnError) {
             std::string::npos);
   clearStopRequest();
   EXPECT_EQ(trainer->rounds(), 1u);
+}
+
+TEST(CorpusTrainer, AFailedEvaluatorEndsTheRoundAtOnce) {
+  // A command that died mid-batch had the rest of its batch answered with
+  // no time: the round learnt from those answers and went on, the other
+  // graphs' commands measuring placements that were all thrown away once
+  // the next round found the dead one (and named that round).
+  Corpus corpus;
+  CorpusTrainerOptions options = smallOptions();
+  // Each graph dies in its turn, so that in one case the other graph comes
+  // after it in the round.
+  for (unsigned dying = 0; dying < 2; ++dying) {
+    uint64_t sent = 0, sentAtDeath = 0;
+    std::vector<std::unique_ptr<DyingEvaluator>> evaluators;
+    CorpusTrainer trainer(options, corpus.target.levelNameList());
+    for (unsigned g = 0; g < 2; ++g) {
+      // Native, round 0's batch and policy placement, then 2 of round 1's.
+      uint64_t answers = g == dying ? 1 + (options.batch + 1) + 2 : 1000;
+      evaluators.push_back(std::make_unique<DyingEvaluator>(
+          corpus.models[g], answers, sent, sentAtDeath));
+      ASSERT_FALSE(bool(trainer.addGraph(
+          "g" + std::to_string(g), corpus.problems[g], corpus.problems[g],
+          corpus.models[g], *evaluators.back())));
+    }
+    ASSERT_FALSE(bool(trainer.measureNative()));
+    ASSERT_FALSE(bool(trainer.trainRound()));
+    std::string message = errorOf(trainer.trainRound());
+    EXPECT_NE(message.find("round 1 was cut short on graph 'g" +
+                           std::to_string(dying) +
+                           "': the evaluator failed at evaluation 9: exited "
+                           "with status 6"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(sent, sentAtDeath) << "nothing is sent after the failure";
+    EXPECT_EQ(trainer.rounds(), 1u);
+  }
+}
+
+TEST(CorpusTrainer, AFailedNativeMeasurementEndsTraining) {
+  // A command that died measuring native left native infinite: the next
+  // graph's native was measured, and round 0's batches of the graphs before
+  // the dead one, before round 0 said the dead graph was cut short.
+  Corpus corpus;
+  uint64_t sent = 0, sentAtDeath = 0;
+  DyingEvaluator dying(corpus.models[0], 0, sent, sentAtDeath);
+  DyingEvaluator working(corpus.models[1], 1000, sent, sentAtDeath);
+  CorpusTrainer trainer(smallOptions(), corpus.target.levelNameList());
+  ASSERT_FALSE(bool(trainer.addGraph(
+      "g0", corpus.problems[0], corpus.problems[0], corpus.models[0], dying)));
+  ASSERT_FALSE(
+      bool(trainer.addGraph("g1", corpus.problems[1], corpus.problems[1],
+                            corpus.models[1], working)));
+  std::string message = errorOf(trainer.measureNative());
+  EXPECT_EQ(message, "g0: before the first round, measuring native: the "
+                     "evaluator failed at evaluation 1: exited with status 6");
+  EXPECT_EQ(sent, sentAtDeath) << "nothing is sent after the failure";
 }
 
 TEST(CorpusTrainer, SameRunForAnyThreadCount) {

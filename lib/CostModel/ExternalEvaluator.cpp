@@ -3,6 +3,7 @@
 #include "egrl/CostModel/ExternalEvaluator.h"
 #include "egrl/CostModel/Capacity.h"
 #include "egrl/Support/Interrupt.h"
+#include "egrl/Support/Json.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -91,6 +92,15 @@ bool groupIsRunning(pid_t group) {
 /// locations): those become U+FFFD instead of an exception.
 std::string dumpJSON(const json &value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+/// Why `answer`, which parsed, repeats a key, as every other JSON input egrl
+/// reads refuses it (parseJsonInput); empty when it does not.
+std::string repeatedKeyIn(llvm::StringRef answer) {
+  std::optional<RepeatedKey> twice = findRepeatedKey(answer);
+  if (!twice)
+    return "";
+  return (twice->where.empty() ? "" : twice->where + ": ") + twice->message();
 }
 } // namespace
 
@@ -218,10 +228,23 @@ llvm::Error ExternalEvaluator::start() const {
   if (!answer)
     return answer.takeError();
   json reply = json::parse(*answer, nullptr, false);
-  if (reply.is_object() && reply.value("error", json()).is_string())
+  if (std::string twice = reply.is_object() ? repeatedKeyIn(*answer) : "";
+      !twice.empty())
+    return llvm::createStringError(
+        "external evaluator '" + command + "': " + twice +
+        " in its answer to the graph: " + answer->substr(0, 200));
+  if (reply.is_object() && reply.contains("error")) {
+    // {"ready": true, "error": {...}} is no readiness.
+    if (!reply["error"].is_string())
+      return llvm::createStringError(
+          "external evaluator '" + command +
+          "': \"error\" must be a string (why it refuses the graph) in its "
+          "answer to the graph: " +
+          answer->substr(0, 200));
     return llvm::createStringError(
         "external evaluator '" + command +
         "' refused the graph: " + reply["error"].get<std::string>());
+  }
   if (!reply.is_object() || reply.value("ready", json()) != json(true))
     return llvm::createStringError(
         "external evaluator '" + command +
@@ -428,8 +451,17 @@ EvalResult ExternalEvaluator::evaluate(const Placement &placement) const {
                    ? "not JSON (numbers must be finite doubles: no NaN, "
                      "Infinity or 1e400)"
                    : "expected a JSON object");
-  if (reply.value("error", json()).is_string())
-    return bad("the command reported an error");
+  // nlohmann keeps the last of a repeated key: {"latency": 9e-6, "latency":
+  // 1e-6} would be taken as 1 us.
+  if (std::string twice = repeatedKeyIn(*answer); !twice.empty())
+    return bad(twice);
+  // An "error" of any other type (an object, true, null) is still the
+  // command saying something went wrong: never a measurement to keep.
+  if (reply.contains("error"))
+    return bad(reply["error"].is_string()
+                   ? "the command reported an error"
+                   : "\"error\" must be a string (why the measurement "
+                     "failed)");
   if (reply.contains("id") && reply["id"] != json(id))
     return bad("expected \"id\": " + std::to_string(id));
   // A femtosecond or months are units gone wrong, not a measurement, and

@@ -89,6 +89,16 @@ llvm::Error CorpusTrainer::measureNative() {
                                   seed.caveat);
     }
     graph.reward.emplace(*graph.tracker, graph.context->problem, known);
+    // A failed evaluator (or a signal) ends training here: the other graphs'
+    // commands measure nothing more that would be thrown away.
+    if (graph.tracker->stoppedEarly()) {
+      std::string stopped = graph.tracker->finish().stopped;
+      return llvm::createStringError(
+          graph.name + ": before the first round, measuring native" +
+          (fresh && impl->options.seedFrom != SeedFrom::None ? " and the seeds"
+                                                             : "") +
+          ": " + (stopped.empty() ? std::string("a stop request") : stopped));
+    }
     graph.nativeLatency = graph.reward->nativeLatency();
     // Rewards are speed-ups over native: a chip that will not run native's
     // placement gives none (an evaluator that refuses everything trained a
@@ -166,7 +176,10 @@ std::optional<LossPoint> CorpusTrainer::Impl::trainOn(GraphState &graph,
       policy.sample(batch, streamSeed(options.seed, round, index));
   placements.push_back(policy.mostLikelyFitted(*graph.measured));
   std::vector<EvalResult> results = graph.tracker->evaluateBatch(placements);
-  if (results.size() < placements.size())
+  // An evaluator that failed mid-batch answers the rest with no time: the
+  // round ends here, before the policy learns from those answers or another
+  // graph's command measures more placements that will be thrown away.
+  if (results.size() < placements.size() || graph.tracker->stoppedEarly())
     return std::nullopt;
   std::vector<double> rewards;
   for (const EvalResult &r : results)

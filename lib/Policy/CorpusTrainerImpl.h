@@ -91,8 +91,9 @@ struct CorpusTrainer::Impl {
   /// `path`), which must place on this run's levels.
   llvm::Error restorePolicy(const nlohmann::json &state, llvm::StringRef path);
   /// One graph's step of a round; returns its losses and mean reward.
-  /// Nothing when the batch came back short: a stop request (Ctrl-C) left
-  /// the graph's tracker no budget, so there is nothing to learn from.
+  /// Nothing when the batch came back short or unanswered: a stop request
+  /// (Ctrl-C) left the graph's tracker no budget, or its evaluator failed
+  /// during the batch, so there is nothing to learn from.
   std::optional<LossPoint> trainOn(GraphState &graph, unsigned index);
   void updateElites(GraphState &graph, llvm::ArrayRef<Placement> placements,
                     llvm::ArrayRef<EvalResult> results,

@@ -141,8 +141,10 @@ std::string egrl::summaryText(const PlacementSummary &s) {
     os << " " << s.levels[l] << " " << formatBytes(s.peakBytes[l]);
   if (!s.seeded.empty())
     os << "; seed-from " << s.seeded;
+  // Not "stopped early": a measurement after a completed search (native's)
+  // can fail too, and `stopped` says which.
   if (!s.stopped.empty())
-    os << "; stopped early: " << s.stopped;
+    os << "; stopped: " << s.stopped;
   if (!s.policyFile.empty())
     os << "; policy " << s.policyFile;
   return out;

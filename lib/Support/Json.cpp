@@ -138,15 +138,11 @@ llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
     // over text that parsed: a parse callback would make nlohmann rescan
     // each parent container at every object's end (quadratic on a graph of
     // many nodes).
-    RepeatedKeyFinder finder;
-    json::sax_parse(text.begin(), text.end(), &finder);
-    if (finder.repeated)
+    if (std::optional<RepeatedKey> twice = findRepeatedKey(text))
       return llvm::createStringError(
-          "%s: %s: field \"%s\" appears twice in one object (which one was "
-          "meant?)",
-          origin.str().c_str(),
-          finder.where.empty() ? "(top level)" : finder.where.c_str(),
-          finder.repeated->c_str());
+          "%s: %s: %s", origin.str().c_str(),
+          twice->where.empty() ? "(top level)" : twice->where.c_str(),
+          twice->message().c_str());
     return parsed;
   } catch (const json::parse_error &e) {
     return llvm::createStringError("%s: malformed JSON at byte %zu: %s",
@@ -163,6 +159,19 @@ llvm::Expected<json> egrl::parseJsonInput(llvm::StringRef text,
   } catch (const json::exception &e) {
     return llvm::createStringError("%s: %s", origin.str().c_str(), e.what());
   }
+}
+
+std::string RepeatedKey::message() const {
+  return "field \"" + key +
+         "\" appears twice in one object (which one was meant?)";
+}
+
+std::optional<RepeatedKey> egrl::findRepeatedKey(llvm::StringRef text) {
+  RepeatedKeyFinder finder;
+  json::sax_parse(text.begin(), text.end(), &finder);
+  if (!finder.repeated)
+    return std::nullopt;
+  return RepeatedKey{*finder.repeated, finder.where};
 }
 
 std::optional<int64_t> egrl::exactInteger(const json &value, int64_t min,

@@ -42,6 +42,15 @@ namespace {
 /// The pass's budget option when none is given (Passes.td's default).
 constexpr int64_t kBudgetNotGiven = -1;
 
+/// When native is measured after a search that completed: a failure then
+/// is not the search's, which measured all it meant to.
+std::string afterTheSearch(const SearchResult &result) {
+  return " when native, the speed-up's reference, was measured after the "
+         "search (which completed its " +
+         std::to_string(result.evaluations) +
+         (result.evaluations == 1 ? " evaluation)" : " evaluations)");
+}
+
 struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
   using Base::Base;
@@ -685,10 +694,12 @@ struct MemoryPlacementPass
     // measurements are scarce, not one more. In a module of several
     // functions, native is measured module-wide once they are all placed
     // (quoteAgainstNativeModule).
-    EvalResult native = entry.result.native ? *entry.result.native
-                        : settings.severalFunctions
-                            ? EvalResult{0, false, 0}
-                            : measuring().measureNative(entry, measure);
+    EvalResult native =
+        entry.result.native ? *entry.result.native
+        : settings.severalFunctions
+            ? EvalResult{0, false, 0}
+            : measuring().measureNative(entry, measure, nullptr,
+                                        afterTheSearch(entry.result));
     if (entry.result.evaluations == 0 && !entry.result.stopped.empty()) {
       // No placement was measured: annotating one would present an
       // unmeasured guess as the best measured placement.
@@ -741,6 +752,14 @@ struct MemoryPlacementPass
             << "egrl-memory-placement: " << entry.result.stopped
             << "; the placement is annotated"
             << (report.empty() ? "" : " and reported") << " unmeasured";
+      else if (entry.nativeFailed)
+        emitError(func.getLoc())
+            << "egrl-memory-placement: " << entry.result.stopped
+            << "; the placement is annotated"
+            << (report.empty() ? "" : " and reported")
+            << " with no speed-up (the pass fails, so egrl-opt or mlir-opt "
+               "writes no output: --mlir-print-ir-after-failure prints the "
+               "annotated module)";
       else if (!entry.result.stopped.empty())
         emitError(func.getLoc())
             << "egrl-memory-placement: search stopped early: "

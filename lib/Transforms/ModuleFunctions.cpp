@@ -102,8 +102,10 @@ EvalResult Measuring::measureNative(PlacedFunction &entry,
     // The evaluator is gone (or was interrupted): native is reported
     // unmeasured, the best placement measured before is kept.
     native = EvalResult{0, false, 0};
-    if (entry.result.stopped.empty())
+    if (entry.result.stopped.empty()) {
+      entry.nativeFailed = true;
       entry.result.stopped = "the evaluator failed" + when.str() + ": " + why;
+    }
   }
   return native;
 }
@@ -279,6 +281,7 @@ void egrl::quoteAgainstNativeModule(ModuleOp module,
     auto evaluatorOr = how.evaluatorFor(native);
     if (!evaluatorOr) {
       entry.summary.setNative(EvalResult{0, false, 0});
+      entry.nativeFailed = true;
       entry.result.stopped = "the evaluator failed" + when + ": " +
                              llvm::toString(evaluatorOr.takeError());
     } else {

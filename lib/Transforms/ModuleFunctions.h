@@ -56,6 +56,10 @@ struct PlacedFunction {
   bool remeasureFailed = false;
   /// Quoted against native placed module-wide (quoteAgainstNativeModule).
   bool nativeOfModule = false;
+  /// The search (and any measurement again) completed, and the evaluator
+  /// failed measuring native after it: the placement is measured, its
+  /// speed-up is not. Not a search that stopped early.
+  bool nativeFailed = false;
 
   /// What the placement was measured on, and whose capacity rules it meets.
   const Problem &measured() const {
@@ -101,10 +105,11 @@ struct Measuring {
 
   /// Native's latency on the entry's chip, the speed-up's reference: native
   /// placed in the entry's room, or `placed` (native placed module-wide).
-  /// Marks the search stopped when the evaluator has failed, saying `when`.
+  /// When the evaluator has failed, marks the entry stopped (nativeFailed,
+  /// unless its search had stopped already), saying `when` (" when native
+  /// ... was measured ...").
   EvalResult measureNative(PlacedFunction &entry, const Evaluator &measure,
-                           const Placement *placed = nullptr,
-                           llvm::StringRef when = "") const;
+                           const Placement *placed, llvm::StringRef when) const;
 };
 
 /// Weights stay resident for the whole run, so the module's functions must

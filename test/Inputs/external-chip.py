@@ -31,6 +31,14 @@ if mode == "refuse" or (mode == "refuse-second" and
                         hello["graph"]["name"] == "second"):
     print(json.dumps({"error": "this chip has no %s" % fastest}), flush=True)
     sys.exit(0)
+# ready-error: ready, with an "error" that is not a string beside it.
+if mode == "ready-error":
+    print(json.dumps({"ready": True, "error": None}), flush=True)
+    sys.exit(0)
+# ready-twice: "ready" twice in one answer, the last true.
+if mode == "ready-twice":
+    print('{"ready": false, "ready": true}', flush=True)
+    sys.exit(0)
 # silent: never answers, as a script that does not flush its output into a
 # pipe.
 if mode == "silent":
@@ -126,6 +134,22 @@ for line in sys.stdin:
             answer["valid"] = False
         if mode == "absurd" and answered == 2:  # seconds taken for microseconds, twice over
             answer["latency"] = 1e300
+        # error KIND: the second answer reports an error of type KIND, with
+        # the fastest latency of all beside it.
+        if mode == "error" and answered == 2:
+            answer["latency"] = 1e-6
+            answer["error"] = {"string": "ECC fault", "null": None,
+                               "true": True,
+                               "object": {"code": 17, "msg": "ECC fault"}
+                               }[sys.argv[2]]
+        # repeat KEY: the second answer gives KEY twice, the last one what
+        # a measurement would say (json.dumps cannot repeat a key).
+        if mode == "repeat" and answered == 2:
+            first = {"latency": '"latency": 9e-06',
+                     "id": '"id": 999'}[sys.argv[2]]
+            print('{%s, "id": %d, "latency": 1e-06}' % (first, request["id"]),
+                  flush=True)
+            continue
         print(json.dumps(answer), flush=True)
     except BrokenPipeError:
         sys.exit(0)  # egrl stopped listening (an interrupted search).

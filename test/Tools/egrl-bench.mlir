@@ -171,6 +171,10 @@
 // RUN: FileCheck %s --check-prefix=UNMEASURED-CSV --input-file=%t.unmeasured/bench.csv
 // UNMEASURED-CSV: mlp,greedy,1000,0,,{{[0-9.e+-]+}},,,,0,
 // RUN: %python -c "import json,sys; r=json.load(open(sys.argv[1]))['runs'][-1]; sys.exit(r['latency_s'] is not None or r['valid'] is not None or r['speedup_vs_native'] is not None)" %t.unmeasured/bench.json
+// Native is measured first, as every speed-up's reference: its failure says
+// so, not only the model's name.
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --target=%S/../Inputs/toy.json --strategies=greedy --seeds=1 --evaluator='external:%python %S/../Inputs/external-chip.py die 0' 2>&1 | FileCheck %s --check-prefix=NATIVE-DIED
+// NATIVE-DIED: egrl-bench: error: mlp / native (every speed-up's reference, measured before the searches): external evaluator '{{.*}} die 0' exited with status 4 without answering
 // --threads is the pass's threads=; --search-threads, its former name, still
 // works, and the placement is the same for any count.
 // RUN: egrl-bench %S/../Inputs/mlp.mlir --strategies=anneal --budgets=40 --seeds=1 --target=%S/../Inputs/toy.json --threads=2 2>/dev/null | FileCheck %s --check-prefix=THREADS

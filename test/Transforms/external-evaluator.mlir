@@ -49,6 +49,33 @@
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py absurd'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ABSURD
 // ABSURD: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} absurd': expected "latency": a number of seconds from 1e-15 to 1e7 in answer 1: {"id": 1, "latency": 1e+300}
 
+// An answer with an "error" stops the search, whatever the error's type: one
+// that is not a string is a broken answer, never a measurement (its 1 us
+// would have been the best).
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error string'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-STRING
+// ERROR-STRING: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error string': the command reported an error in answer 1: {"id": 1, "latency": 1e-06, "error": "ECC fault"}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error object' report=%t.error.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-OBJECT
+// ERROR-OBJECT: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error object': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": {"code": 17, "msg": "ECC fault"}}
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['evaluations'], f['latency_s'] > 1e-6)" %t.error.json | FileCheck %s --check-prefix=ERROR-REPORT
+// ERROR-REPORT: 1 True
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error true'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-TRUE
+// ERROR-TRUE: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error true': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": true}
+// A null "error" is no "no error": the field is a string or absent.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py error null'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERROR-NULL
+// ERROR-NULL: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} error null': "error" must be a string (why the measurement failed) in answer 1: {"id": 1, "latency": 1e-06, "error": null}
+// The same holds for the answer to the graph: it is no readiness.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py ready-error'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=READY-ERROR
+// READY-ERROR: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} ready-error': "error" must be a string (why it refuses the graph) in its answer to the graph: {"ready": true, "error": null}
+
+// A key twice in one answer is an error, as in every JSON input egrl reads:
+// the last one (1 us here) would otherwise be taken silently.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py repeat latency'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPEAT-LATENCY
+// REPEAT-LATENCY: error: egrl-memory-placement: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} repeat latency': field "latency" appears twice in one object (which one was meant?) in answer 1: {"latency": 9e-06, "id": 1, "latency": 1e-06}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=10 evaluator='external:%python %S/../Inputs/external-chip.py repeat id'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPEAT-ID
+// REPEAT-ID: search stopped early: the evaluator failed at evaluation 2 of 10 evaluations: external evaluator '{{.*}} repeat id': field "id" appears twice in one object (which one was meant?) in answer 1: {"id": 999, "id": 1, "latency": 1e-06}
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py ready-twice'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=READY-TWICE
+// READY-TWICE: mlp.mlir:{{[0-9]+}}:{{[0-9]+}}: error: egrl-memory-placement: external evaluator '{{.*}} ready-twice': field "ready" appears twice in one object (which one was meant?) in its answer to the graph: {"ready": false, "ready": true}
+
 // Nothing measured: no unmeasured placement is annotated, or reported.
 // RUN: rm -f %t.garbage.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py garbage' report=%t.garbage.json" 2>&1 | FileCheck %s --check-prefix=GARBAGE --implicit-check-not=egrl.placement
@@ -61,6 +88,19 @@
 // measure, is null, not a latency of 0.
 // RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['latency_s'] > 0, f['native_latency_s'], f['speedup_vs_native'])" %t.die.json | FileCheck %s --check-prefix=DIE-REPORT
 // DIE-REPORT: True None None
+
+// A command that dies measuring native after a search that completed: the
+// search did not stop early, its placement is measured; native is not.
+// RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json strategy=random budget=1 seed=2 evaluator='external:%python %S/../Inputs/external-chip.py die 1' report=%t.native.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NATIVE-DIED --implicit-check-not="stopped early"
+// NATIVE-DIED: remark: egrl: placed 2 nodes of @forward on toy with random (external): latency 3 us, native unmeasured, valid;{{.*}}; stopped: the evaluator failed when native
+// NATIVE-DIED: error: egrl-memory-placement: the evaluator failed when native, the speed-up's reference, was measured after the search (which completed its 1 evaluation): external evaluator '{{.*}} die 1' exited with status 4 without answering; the placement is annotated and reported with no speed-up (the pass fails,
+// RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][0]; print(f['evaluations'], f['native_latency_s'], f['stopped'])" %t.native.json | FileCheck %s --check-prefix=NATIVE-DIED-REPORT
+// NATIVE-DIED-REPORT: 1 None the evaluator failed when native, the speed-up's reference, was measured after the search (which completed its 1 evaluation): external evaluator '{{.*}} die 1' exited with status 4 without answering
+// The same for native placed module-wide (the fourth command started, for
+// @encode's native, is the first that fails).
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/two-weighted-functions.mlir --egrl-memory-placement="strategy=greedy evaluator='external:%python %S/../Inputs/external-chip.py retired'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MODULE-NATIVE-DIED --implicit-check-not="stopped early"
+// MODULE-NATIVE-DIED: two-weighted-functions.mlir:{{[0-9]+}}:1: error: egrl-memory-placement: the evaluator failed when native, placed module-wide, was measured for @encode: external evaluator '{{.*}} retired' exited with status 3 without answering; the placement is annotated with no speed-up (the pass fails,
 
 // RUN: env EGRL_EXTERNAL_TIMEOUT=0.5 not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/toy.json evaluator='external:%python %S/../Inputs/external-chip.py hang'" -o /dev/null 2>&1 | FileCheck %s --check-prefix=HANG
 // HANG: error: egrl-memory-placement: search stopped before it measured any placement: the evaluator failed at evaluation 1 of 1000 evaluations: external evaluator '{{.*}} hang' did not answer within 0.5 s (EGRL_EXTERNAL_TIMEOUT)

@@ -367,7 +367,12 @@ std::string benchModel(tools::ModelInstance &instance,
       runOnce(**nativeStrategy, budgetList.front(), 0, nullptr);
   if (!nativeRun)
     return model + " / native: " + llvm::toString(nativeRun.takeError());
-  if (std::string failed = evaluatorFailure(""); !failed.empty())
+  // Native is measured before any search: say so, or the failure reads as
+  // the model's, or as the first search's.
+  if (std::string failed = evaluatorFailure(
+          " / native (every speed-up's reference, measured before the "
+          "searches)");
+      !failed.empty())
     return failed;
   if (!nativeRun->result.stopped.empty())
     return model + " / native: " + nativeRun->result.stopped;

@@ -1,10 +1,13 @@
-//===- Json.h - Reading JSON files a user wrote ----------------------------===//
+//===- Json.h - Reading JSON files a user wrote
+//----------------------------===//
 //
-// Every JSON input (targets, graphs, placements, policy files, an external
-// evaluator's replies) comes through parseJsonInput, so that malformed text,
-// numbers outside double range and absurd nesting are errors, never
+// Every JSON input (targets, graphs, placements, policy files) comes through
+// parseJsonInput, so that malformed text, numbers outside double range,
+// absurd nesting and a key repeated in one object are errors, never
 // exceptions or a stack overflow in code that walks the tree recursively
-// (nlohmann's dump() and comparisons).
+// (nlohmann's dump() and comparisons). An external evaluator's answers, one
+// short line each, have messages of their own for text that does not parse
+// and are held to the rule on repeated keys with findRepeatedKey.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +33,21 @@ constexpr unsigned kMaxJsonDepth = 64;
 /// Parses `text`; errors start with `origin` and say where and what.
 llvm::Expected<nlohmann::json> parseJsonInput(llvm::StringRef text,
                                               llvm::StringRef origin);
+
+/// A key repeated within one object of a JSON text: nlohmann keeps the last
+/// one, which silently changes what the writer meant.
+struct RepeatedKey {
+  std::string key;
+  /// The object it is in ("nodes[12]"), empty at the top level.
+  std::string where;
+  /// `field "key" appears twice in one object (which one was meant?)`.
+  std::string message() const;
+};
+
+/// The first key `text` repeats within one object, if any. `text` must be
+/// JSON that parses; parseJsonInput checks this already, for text it must
+/// parse differently (an external evaluator's answers).
+std::optional<RepeatedKey> findRepeatedKey(llvm::StringRef text);
 
 /// `value` as an exact integer in [min, max]: a JSON integer, or a number
 /// with an integral value (1e3); nullopt for anything else (0.7, 2^64, "3").
