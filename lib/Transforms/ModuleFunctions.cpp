@@ -142,6 +142,7 @@ LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
   // weights as placed in the end; where that is not the room it was
   // placed in, it is measured again there (native is measured after, in
   // native's own room: quoteAgainstNativeModule).
+  std::string failedFor; // The function whose measurement again failed.
   for (unsigned f = 0; f < placed.size(); ++f) {
     PlacedFunction &entry = placed[f];
     if (!movedIn[f].empty()) {
@@ -162,16 +163,22 @@ LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
     if (!entry.moveToFinalRoom(chip, simChip, held[f], !movedIn[f].empty(),
                                /*promote=*/!keep))
       continue;
-    if (entry.result.evaluatorFailed) {
-      // Its evaluator failed: the command is not started again (it runs
-      // once per function), so the moved placement is annotated and
-      // reported unmeasured.
+    if (entry.result.evaluatorFailed || !failedFor.empty()) {
+      // Its evaluator failed (the command is not started again: it runs
+      // once per function), or another function's did when measured again
+      // (after a failure nothing more is measured): the moved placement is
+      // annotated and reported unmeasured.
       entry.remeasureFailed = true;
       entry.result.result =
           EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};
       entry.result.measurements.clear();
-      entry.result.stopped += "; moved to fit beside the other functions' "
-                              "weights, it is not measured again";
+      entry.result.stopped +=
+          (entry.result.stopped.empty() ? "" : "; ") +
+          std::string("moved to fit beside the other functions' weights, it "
+                      "is not measured again") +
+          (failedFor.empty() ? ""
+                             : " (the evaluator failed when @" + failedFor +
+                                   " was measured again)");
       // The summary of the moved placement: its bytes on the chip, the
       // evaluator and native as the search had them.
       AnalyticalModel chipBytes(entry.measured());
@@ -195,6 +202,7 @@ LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
     std::string stoppedBefore = entry.result.stopped;
     if (std::string why = measure.failure(); !why.empty()) {
       entry.remeasureFailed = true;
+      failedFor = entry.func.getSymName().str();
       entry.result.stopped =
           (stoppedBefore.empty() ? "" : stoppedBefore + "; then ") +
           "the evaluator failed when @" + entry.func.getSymName().str() +
@@ -217,6 +225,11 @@ void egrl::quoteAgainstNativeModule(ModuleOp module,
                                     bool stopped, const Measuring &how) {
   if (placed.size() < 2)
     return;
+  // A function measured again that failed is a stop too: nothing more is
+  // measured after it.
+  stopped |= llvm::any_of(placed, [](const PlacedFunction &entry) {
+    return entry.remeasureFailed;
+  });
   std::deque<PlacedFunction> natives;
   ResidentWeights resident;
   std::string cannot;
