@@ -116,21 +116,18 @@ TEST(WorkloadGraph, VerifyRejectsOverflowedSizes) {
   EXPECT_NE(llvm::toString(std::move(err))
                 .find("elements of 128 bytes: at most 64 are supported"),
             std::string::npos);
-  // Elements of 0 bytes (an edited graph JSON) would be free to place.
-  graph.nodes = {test::makeNode("a", 1, 4, 1)};
-  graph.nodes[0].weightElementBytes = 0;
-  err = graph.verify();
-  ASSERT_TRUE(bool(err));
-  EXPECT_NE(llvm::toString(std::move(err))
-                .find("a tensor of elements with less than 1 byte each"),
-            std::string::npos);
-  // An average element size below one byte is no mix of stored elements.
-  graph.nodes[0].weightElementBytes = 0.5;
-  err = graph.verify();
-  ASSERT_TRUE(bool(err));
-  EXPECT_NE(llvm::toString(std::move(err))
-                .find("a tensor of elements with less than 1 byte each"),
-            std::string::npos);
+  // Elements of 0 bytes (an edited graph JSON) would be free to place, and
+  // an average below one byte is no mix of stored elements.
+  for (double bytes : {0.0, 0.5}) {
+    graph.nodes = {test::makeNode("a", 1, 4, 1)};
+    graph.nodes[0].weightElementBytes = bytes;
+    err = graph.verify();
+    ASSERT_TRUE(bool(err));
+    EXPECT_NE(llvm::toString(std::move(err))
+                  .find("a tensor of elements with less than 1 byte each"),
+              std::string::npos)
+        << bytes;
+  }
 }
 
 // A node whose tensors mix element types has a fractional average element

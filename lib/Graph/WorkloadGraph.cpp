@@ -340,24 +340,31 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       // truncate 0.7 or 2^32, and converting 1e91 is undefined.
       int64_t numOps = 1;
       std::string badCount;
+      // The member `key`, or null when it is absent (an error if required)
+      // or an earlier member was bad.
+      auto field = [&](const char *key, bool required) -> const json * {
+        if (!badCount.empty())
+          return nullptr;
+        auto it = entry.find(key);
+        if (it != entry.end())
+          return &*it;
+        if (required)
+          badCount = std::string("missing \"") + key + "\"";
+        return nullptr;
+      };
       auto count = [&](const char *key, int64_t &out, bool required,
                        int64_t min = 0) {
-        if (!badCount.empty())
-          return;
-        auto it = entry.find(key);
-        if (it == entry.end()) {
-          if (required)
-            badCount = std::string("missing \"") + key + "\"";
-          return;
-        }
-        std::optional<int64_t> value =
-            exactInteger(*it, min, std::numeric_limits<int64_t>::max());
+        const json *value = field(key, required);
         if (!value)
+          return;
+        std::optional<int64_t> exact =
+            exactInteger(*value, min, std::numeric_limits<int64_t>::max());
+        if (!exact)
           badCount = std::string("\"") + key +
                      "\" must be an integer >= " + std::to_string(min) +
-                     ", not " + it->dump();
+                     ", not " + value->dump();
         else
-          out = *value;
+          out = *exact;
       };
       count("num_ops", numOps, false, 1);
       count("macs", node.macs, true);
@@ -365,20 +372,15 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       // An element size is an average (a fraction where a node's tensors mix
       // element types): a finite number; validate() bounds it.
       auto size = [&](const char *key, double &out, bool required) {
-        if (!badCount.empty())
+        const json *value = field(key, required);
+        if (!value)
           return;
-        auto it = entry.find(key);
-        if (it == entry.end()) {
-          if (required)
-            badCount = std::string("missing \"") + key + "\"";
-          return;
-        }
-        if (!it->is_number() || !std::isfinite(it->get<double>()) ||
-            it->get<double>() < 0)
+        if (!value->is_number() || !std::isfinite(value->get<double>()) ||
+            value->get<double>() < 0)
           badCount = std::string("\"") + key +
-                     "\" must be a number of bytes >= 0, not " + it->dump();
+                     "\" must be a number of bytes >= 0, not " + value->dump();
         else
-          out = it->get<double>();
+          out = value->get<double>();
       };
       count("weight_elements", node.weightElements, true);
       size("weight_element_bytes", node.weightElementBytes, true);
