@@ -206,12 +206,12 @@ struct MemoryPlacementPass
               : "the module has no func.func with a body to place");
       return;
     }
+    const bool stopped = !stoppedEarly.empty() || stopSignal() != 0;
     if (failed(fitFunctionsTogether(module, placed, resident, settings->chip,
-                                    settings->simChip, measuring())))
+                                    settings->simChip, stopped, measuring())))
       return signalPassFailure();
     quoteAgainstNativeModule(module, placed, settings->chip, settings->simChip,
-                             !stoppedEarly.empty() || stopSignal() != 0,
-                             measuring());
+                             stopped, measuring());
     annotateAndSay(placed, *settings, stoppedEarly);
     // Nothing placed (already bufferized, say): the module keeps its record,
     // which the memory spaces in it refer to. The report says so, rather

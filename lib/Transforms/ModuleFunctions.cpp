@@ -110,12 +110,11 @@ EvalResult Measuring::measureNative(PlacedFunction &entry,
   return native;
 }
 
-LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
-                                         std::deque<PlacedFunction> &placed,
-                                         ResidentWeights &resident,
-                                         const Target &chip,
-                                         const std::optional<Target> &simChip,
-                                         const Measuring &how) {
+LogicalResult
+egrl::fitFunctionsTogether(ModuleOp module, std::deque<PlacedFunction> &placed,
+                           ResidentWeights &resident, const Target &chip,
+                           const std::optional<Target> &simChip,
+                           bool searchStopped, const Measuring &how) {
   if (placed.size() < 2)
     return success();
   const bool keep = how.strategy == "keep";
@@ -143,6 +142,22 @@ LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
   // placed in, it is measured again there (native is measured after, in
   // native's own room: quoteAgainstNativeModule).
   std::string failedFor; // The function whose measurement again failed.
+  // A moved placement not measured again is annotated and reported
+  // unmeasured, `why` in its `stopped`: its bytes on the chip, the evaluator
+  // and native as the search had them.
+  auto leaveUnmeasured = [&](PlacedFunction &entry, const std::string &why) {
+    entry.remeasureFailed = true;
+    entry.result.result =
+        EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};
+    entry.result.measurements.clear();
+    entry.result.stopped += (entry.result.stopped.empty() ? "" : "; ") + why;
+    AnalyticalModel chipBytes(entry.measured());
+    PlacementSummary moved = summarize(
+        *entry.problem, chipBytes, entry.result, entry.summary.nativeResult(),
+        how.strategy, how.seed, entry.wallSeconds);
+    moved.evaluator = entry.summary.evaluator;
+    entry.summary = std::move(moved);
+  };
   for (unsigned f = 0; f < placed.size(); ++f) {
     PlacedFunction &entry = placed[f];
     if (!movedIn[f].empty()) {
@@ -163,37 +178,31 @@ LogicalResult egrl::fitFunctionsTogether(ModuleOp module,
     if (!entry.moveToFinalRoom(chip, simChip, held[f], !movedIn[f].empty(),
                                /*promote=*/!keep))
       continue;
-    if (entry.result.evaluatorFailed || !failedFor.empty()) {
-      // Its evaluator failed (the command is not started again: it runs
-      // once per function), or another function's did when measured again
-      // (after a failure nothing more is measured): the moved placement is
-      // annotated and reported unmeasured.
-      entry.remeasureFailed = true;
-      entry.result.result =
-          EvalResult{std::numeric_limits<double>::quiet_NaN(), false, 0};
-      entry.result.measurements.clear();
-      entry.result.stopped +=
-          (entry.result.stopped.empty() ? "" : "; ") +
-          std::string("moved to fit beside the other functions' weights, it "
-                      "is not measured again") +
-          (failedFor.empty() ? ""
-                             : " (the evaluator failed when @" + failedFor +
-                                   " was measured again)");
-      // The summary of the moved placement: its bytes on the chip, the
-      // evaluator and native as the search had them.
-      AnalyticalModel chipBytes(entry.measured());
-      PlacementSummary moved = summarize(
-          *entry.problem, chipBytes, entry.result, entry.summary.nativeResult(),
-          how.strategy, how.seed, entry.wallSeconds);
-      moved.evaluator = entry.summary.evaluator;
-      entry.summary = std::move(moved);
+    // Its evaluator failed (the command is not started again: it runs once
+    // per function), a search stopped, or another function's command failed
+    // when measured again: after a stop nothing more is measured.
+    if (entry.result.evaluatorFailed || searchStopped || !failedFor.empty()) {
+      std::string notAgain = "moved to fit beside the other functions' "
+                             "weights, it is not measured again";
+      if (!failedFor.empty())
+        notAgain += " (the evaluator failed when @" + failedFor +
+                    " was measured again)";
+      else if (searchStopped && !entry.result.evaluatorFailed)
+        notAgain += " (a search stopped)";
+      leaveUnmeasured(entry, notAgain);
       continue;
     }
     auto evaluatorOr = how.evaluatorFor(entry);
-    if (!evaluatorOr)
-      return emitError(module.getLoc())
-             << "egrl-memory-placement: "
-             << llvm::toString(evaluatorOr.takeError());
+    if (!evaluatorOr) {
+      // A command that does not start, or refuses the graph, fails as a
+      // measurement does: the functions are still annotated and reported.
+      failedFor = entry.func.getSymName().str();
+      leaveUnmeasured(entry, "the evaluator failed when @" + failedFor +
+                                 " was measured again on the room the other "
+                                 "functions' weights leave: " +
+                                 llvm::toString(evaluatorOr.takeError()));
+      continue;
+    }
     const Evaluator &measure = **evaluatorOr;
     // As the search measured its best: `repeats` times, the median kept.
     entry.result.result = measure.evaluateMedian(

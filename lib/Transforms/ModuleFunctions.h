@@ -116,14 +116,16 @@ struct Measuring {
 /// fit beside each other's weights (ResidentWeights). Each was placed in
 /// the room the ones before it left; a weight several read takes the level
 /// the first gave it, what still overflows is moved to slower levels, and the
-/// functions that changed are measured again on the room they have. Kept
-/// placements (strategy=keep) are only checked. Errors are said at `module`.
-mlir::LogicalResult fitFunctionsTogether(mlir::ModuleOp module,
-                                         std::deque<PlacedFunction> &placed,
-                                         ResidentWeights &resident,
-                                         const Target &chip,
-                                         const std::optional<Target> &simChip,
-                                         const Measuring &how);
+/// functions that changed are measured again on the room they have, unless
+/// `searchStopped` (a signal, an evaluator that failed) or a measurement
+/// again fails: after a stop nothing more is measured, and they are
+/// reported unmeasured. Kept placements (strategy=keep) are only checked.
+/// Errors are said at `module`.
+mlir::LogicalResult
+fitFunctionsTogether(mlir::ModuleOp module, std::deque<PlacedFunction> &placed,
+                     ResidentWeights &resident, const Target &chip,
+                     const std::optional<Target> &simChip, bool searchStopped,
+                     const Measuring &how);
 
 /// In a module of several functions, each is quoted against native placed
 /// module-wide, as strategy=native places the module: each function's

@@ -39,6 +39,17 @@ if mode == "ready-error":
 if mode == "ready-twice":
     print('{"ready": false, "ready": true}', flush=True)
     sys.exit(0)
+# Retired: the first three processes measure; later ones (counted in the
+# file $EXTERNAL_CHIP_COUNT) exit at their first request ("retired"), or
+# before they answer the graph ("retired-early", a chip that is gone).
+retired = False
+if mode in ("retired", "retired-early"):
+    path = os.environ["EXTERNAL_CHIP_COUNT"]
+    started = int(open(path).read()) if os.path.exists(path) else 0
+    open(path, "w").write(str(started + 1))
+    retired = started >= 3
+    if retired and mode == "retired-early":
+        sys.exit(3)
 # silent: never answers, as a script that does not flush its output into a
 # pipe.
 if mode == "silent":
@@ -47,14 +58,6 @@ print(json.dumps({"ready": True}), flush=True)
 if mode == "hang":
     time.sleep(60)
 
-# Retired: the first three processes measure; later ones (counted in the
-# file $EXTERNAL_CHIP_COUNT) exit at their first request.
-retired = False
-if mode == "retired":
-    path = os.environ["EXTERNAL_CHIP_COUNT"]
-    started = int(open(path).read()) if os.path.exists(path) else 0
-    open(path, "w").write(str(started + 1))
-    retired = started >= 3
 
 # Linger: ignores the end of its input, and takes 0.05 s to clean up on
 # SIGTERM (writing $EXTERNAL_CHIP_CLEANED when done), as a command that
@@ -67,7 +70,8 @@ if mode == "linger":
     signal.signal(signal.SIGTERM, clean_up)
 
 # Every mode counts its starts in $EXTERNAL_CHIP_COUNT when it is set.
-if "EXTERNAL_CHIP_COUNT" in os.environ and mode != "retired":
+if "EXTERNAL_CHIP_COUNT" in os.environ and mode not in ("retired",
+                                                        "retired-early"):
     path = os.environ["EXTERNAL_CHIP_COUNT"]
     started = int(open(path).read()) if os.path.exists(path) else 0
     open(path, "w").write(str(started + 1))

@@ -10,10 +10,10 @@
 // again. The globals then need no repair.
 // RUN: egrl-opt %s --egrl-memory-placement --one-shot-bufferize="bufferize-function-boundaries" --egrl-apply-memory-spaces -o %t.mlir 2>&1 | FileCheck %s --check-prefix=WARN
 // RUN: FileCheck %s --input-file=%t.mlir
-// WARN: shared-across-functions.mlir:[[# @LINE + 82]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 90]]:1: remark: egrl: placed 1 node of @small on nnpi-1000 with greedy (analytical): latency 4.774 us, {{.*}} weights: sram 16.00 MiB llc 0 B dram 0 B
 // WARN-NOT: warning
-// WARN: shared-across-functions.mlir:[[# @LINE + 88]]:1: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
-// WARN: shared-across-functions.mlir:[[# @LINE + 87]]:1: warning: egrl: greedy: weights moved after placement so that the module's functions fit together (each function's weights stay resident while the others run, and a weight several read has the level the first gave it): n0_matmul sram -> llc, n1_matmul llc -> sram; it measured 91.38 us before
+// WARN: shared-across-functions.mlir:[[# @LINE + 96]]:1: remark: egrl: placed 2 nodes of @big {{.*}} weights: sram 16.00 MiB llc 16.00 MiB dram 0 B
+// WARN: shared-across-functions.mlir:[[# @LINE + 95]]:1: warning: egrl: greedy: weights moved after placement so that the module's functions fit together (each function's weights stay resident while the others run, and a weight several read has the level the first gave it): n0_matmul sram -> llc, n1_matmul llc -> sram; it measured 91.38 us before
 // WARN-NOT: warning
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32 : memref<4096x4096xf32, #egrl.mem<"sram">> = dense_resource<w>
 // CHECK-DAG: memref.global "private" constant @__constant_4096x4096xf32_0 : memref<4096x4096xf32, #egrl.mem<"llc">> = dense_resource<v>
@@ -82,6 +82,14 @@
 // RETIRED: resident-three.mlir:11:1: error: egrl-memory-placement: moved to fit beside the other functions' weights, it is not measured again (the evaluator failed when @f0 was measured again); the placement is annotated unmeasured
 // RUN: cat %t.count | FileCheck %s --check-prefix=RETIRED-STARTS
 // RETIRED-STARTS: {{^}}4{{$}}
+// A chip gone before it answers the graph fails the same way: every function
+// is annotated and reported (the pass failed with nothing annotated).
+// RUN: rm -f %t.count
+// RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/resident-three.mlir --egrl-memory-placement="target=%S/../Inputs/small-fast.json evaluator='external:%python %S/../Inputs/external-chip.py retired-early' report=%t.gone.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GONE
+// GONE: resident-three.mlir:3:1: error: egrl-memory-placement: the evaluator failed when @f0 was measured again on the room the other functions' weights leave: external evaluator {{.*}} exited with status 3 {{.*}}; the placement is annotated and reported unmeasured
+// GONE: resident-three.mlir:11:1: error: egrl-memory-placement: moved to fit beside the other functions' weights, it is not measured again (the evaluator failed when @f0 was measured again); the placement is annotated and reported unmeasured
+// RUN: %python -c "import json,sys; print([f['function'] for f in json.load(open(sys.argv[1]))['functions']])" %t.gone.json | FileCheck %s --check-prefix=GONE-REPORT
+// GONE-REPORT: ['f0', 'f1', 'f2']
 // When even the backing store cannot hold a function beside the weights of
 // those before it, that is the error.
 // RUN: not egrl-opt %S/../Inputs/resident-backing.mlir --egrl-memory-placement="target=%S/../Inputs/small-backing.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BACKING

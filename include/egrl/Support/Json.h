@@ -1,5 +1,4 @@
-//===- Json.h - Reading JSON files a user wrote
-//----------------------------===//
+//===- Json.h - Reading JSON a user or a tool wrote -------------*- C++ -*-===//
 //
 // Every JSON input (targets, graphs, placements, policy files) comes through
 // parseJsonInput, so that malformed text, numbers outside double range,
