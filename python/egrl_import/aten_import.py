@@ -133,7 +133,6 @@ class _AtenImporter(_FxImporter):
         args, results = [], []
         n_ph = 0
         order = {n: i for i, n in enumerate(gm.graph.nodes)}
-        written_whole = {n for n in gm.graph.nodes if _copied_into(n)}
         for node in gm.graph.nodes:
             self.node = node
             scope = node.meta.get("egrl_scope")
@@ -163,15 +162,6 @@ class _AtenImporter(_FxImporter):
             kw = self.env_of(node.kwargs)
             if _writes_in_place(node.target) and not _has_value((a, kw)) and not _has_lazy((a, kw)):
                 self._check_constant_write(node, order)
-            if getattr(node.target, "overloadpacket", None) in _UNINITIALIZED and node in written_whole:
-                # Memory a decomposition writes element by element before reading it (circular
-                # padding: the input and its wrapped strips copied into slices): tensor.empty, not
-                # a constant of whatever the memory held when traced.
-                dtype = _DTYPES_I1.get(rec_val.dtype)
-                if dtype is None:
-                    raise self.fail(f"a tensor of dtype {rec_val.dtype} is not supported")
-                self.env[node] = self.em.empty(tuple(rec_val.shape), dtype)
-                continue
             if isinstance(rec_val, torch.Tensor) and (
                     getattr(node.target, "overloadpacket", None) in _SHAPE_ONLY
                     or not _has_value((a, kw)) and not _has_lazy((a, kw))):
@@ -184,22 +174,6 @@ class _AtenImporter(_FxImporter):
             target = node.target
             inplace = _inplace_functional(target)
             into = None
-            if target is aten.copy_.default:
-                # copy_(dst, src) into a slice of a tensor the graph computes: dst's new value is
-                # src, broadcast to dst's shape, and dst's base is updated as for relu_ on a slice.
-                into = _slice_written_into(node, order) if isinstance(node.args[0], fx.Node) else None
-                if into is None:
-                    raise self.fail("copy_ is supported only into slices of a tensor the graph computes")
-                dst = self.value(a[0])
-                src = self.value(a[1])
-                if src.dtype != dst.dtype:
-                    raise self.fail(f"copy_ of a {src.dtype} tensor into a {dst.dtype} one is not supported")
-                out = src if tuple(src.shape) == tuple(dst.shape) else self.em.broadcast_to(src, tuple(dst.shape))
-                base, chain = into
-                self.env[base] = self._insert_slice(out, chain, self.value(self.env[base]))
-                self._check(out, rec_val)
-                self.env[node] = out
-                continue
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
@@ -699,7 +673,8 @@ class _RepeatInterleaveByCount(TorchFunctionMode):
     k.repeat_interleave(n_rep, dim=1), torch.repeat_interleave(x, n, dim)) traced
     as unsqueeze + expand + reshape.  ATen's own form makes a tensor of counts and
     calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
-    cannot trace it.  A tensor of repeats is left to ATen (and stays an error)."""
+    cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
+    Also F.pad's edge modes as slices and a concatenation (pad_by_slices)."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -707,7 +682,63 @@ class _RepeatInterleaveByCount(TorchFunctionMode):
             y = _repeat_interleave_by_count(*args, **kwargs)
             if y is not NotImplemented:
                 return y
+        if func is torch.nn.functional.pad:
+            y = pad_by_slices(*args, modes=("circular", "reflect", "replicate"), **kwargs)
+            if y is not NotImplemented:
+                return y
         return func(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def circular_pad_by_slices():
+    """F.pad's circular mode as slices and a concatenation while torch.onnx.export
+    traces: torch 1.13's export of circular padding takes its slices from the wrong
+    ends (pad (3, 1) of [0, 1, 2, 3] exports as [2, 0, 1, 2, 3, 0, 1, 2], not
+    [1, 2, 3, 0, 1, 2, 3, 0]). F.pad itself is replaced, not every torch function
+    wrapped in a mode, so that the trace's warnings still name the model's own lines."""
+    original = torch.nn.functional.pad
+
+    def pad(input, pad, mode="constant", value=None):  # noqa: A002 (torch's names)
+        y = pad_by_slices(input, pad, mode, value, modes=("circular",))
+        return original(input, pad, mode=mode, value=value) if y is NotImplemented else y
+
+    torch.nn.functional.pad = pad
+    try:
+        yield
+    finally:
+        torch.nn.functional.pad = original
+
+
+def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa: A002 (torch's name)
+    """F.pad of `input` by slices of itself and one concatenation per padded dim, as
+    the fx route and the importer's own edge padding write it, for a mode in `modes`:
+    circular always (ATen writes it with copy_ into slices of an uninitialized tensor,
+    which imports as five full-size nodes per pad, and exports wrongly to ONNX), reflect
+    and replicate of three dims (ATen's reflection_pad3d / replication_pad3d). Else,
+    and for pads torch refuses or that crop, NotImplemented: F.pad itself runs."""
+    del value
+    if mode not in modes or mode != "circular" and len(pad) != 6:
+        return NotImplemented
+    if len(pad) % 2 or len(pad) // 2 > input.dim() or any(p < 0 for p in pad):
+        return NotImplemented
+    x = input
+    for k in range(len(pad) // 2):
+        d = x.dim() - 1 - k
+        lo, hi, size = pad[2 * k], pad[2 * k + 1], x.shape[d]
+        if max(lo, hi) > size or mode == "reflect" and max(lo, hi) >= size:
+            return NotImplemented  # torch's own error
+        if not lo and not hi:
+            continue
+        if mode == "circular":
+            low, high = x.narrow(d, size - lo, lo), x.narrow(d, 0, hi)
+        elif mode == "reflect":
+            low, high = x.narrow(d, 1, lo).flip(d), x.narrow(d, size - 1 - hi, hi).flip(d)
+        else:
+            edge = list(x.shape)
+            low = x.narrow(d, 0, 1).expand(*edge[:d], lo, *edge[d + 1:])
+            high = x.narrow(d, size - 1, 1).expand(*edge[:d], hi, *edge[d + 1:])
+        x = torch.cat([p for p, n in ((low, lo), (x, 1), (high, hi)) if n], d)
+    return x
 
 
 def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
@@ -818,9 +849,9 @@ def _slice_written_into(node, order):
     value (tensor.insert_slice) that base's later readers read; else None. So base must be a
     tensor the graph computes afresh (not an input, a view, or an in-place op's result, whose
     memory other nodes name), and no view of base or of a slice in the chain, and no other
-    in-place write to one, may come before the write and be read after it (it would hold the
-    old elements): Swin V2's qkv_bias.clone() with a slice zeroed, and circular padding, whose
-    copies read slices of the tensor they write (each read by its own copy_ only)."""
+    in-place write to one, may come before the write (such a view, read after it, would hold
+    the old elements), and no slice in the chain may be read after it (only base's later
+    readers read the update): Swin V2's qkv_bias.clone() with a slice zeroed."""
     chain = [node.args[0]]
     while getattr(chain[0].target, "overloadpacket", None) is aten.slice and chain[0].args \
             and isinstance(chain[0].args[0], fx.Node) and _is_view(chain[0].args[0]):
@@ -832,27 +863,13 @@ def _slice_written_into(node, order):
         return None
     for owner, this in zip([base] + chain, chain + [node]):
         for u in owner.users:
-            if (u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]
-                    and _read_after(u, order, order[node])):
+            if u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]:
+                return None
+            # A slice of the chain read after the write would read its old elements (only
+            # base's later readers read the update).
+            if owner is not base and u is not this and order[u] > order[node]:
                 return None
     return base, chain
-
-
-def _read_after(alias, order, when: int) -> bool:
-    """Whether `alias` (a view or an in-place op's result), or an alias made from it, has a
-    reader after position `when` of the graph."""
-    stack, seen = [alias], set()
-    while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        for u in n.users:
-            if order[u] > when:
-                return True
-            if _is_view(u) or _writes_in_place(u.target):
-                stack.append(u)
-    return False
 
 
 def _written_nodes(node) -> list:
@@ -883,28 +900,6 @@ def _inplace_functional(fn):
     overload = getattr(packet, fn._overloadname, None) if packet is not None else None
     # transpose_(x, 0, 1) is the default overload, transpose(x, 0, 1) the int one.
     return overload if overload is not None or fn is not aten.transpose_.default else aten.transpose.int
-
-
-# Ops that allocate memory without writing it.
-_UNINITIALIZED = (aten.new_empty, aten.empty_like, aten.empty)
-
-
-def _copied_into(node) -> bool:
-    """Whether `node` allocates memory (new_empty, empty_like) that aten.copy_ writes through
-    slices of it: how torch decomposes circular padding."""
-    if getattr(node.target, "overloadpacket", None) not in _UNINITIALIZED:
-        return False
-    stack, seen = list(node.users), set()
-    while stack:
-        u = stack.pop()
-        if u in seen:
-            continue
-        seen.add(u)
-        if u.target is aten.copy_.default and u.args and u.args[0] in seen | {node} and u.args[0] is not node:
-            return True
-        if getattr(u.target, "overloadpacket", None) is aten.slice:
-            stack.extend(u.users)
-    return False
 
 
 # Ops whose result depends only on their operand's shape: folded to constants.

@@ -115,6 +115,9 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
         caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")
+        # torch's export of circular padding is wrong: exported as the slices it means.
+        from .aten_import import circular_pad_by_slices
+        stack.enter_context(circular_pad_by_slices())
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError

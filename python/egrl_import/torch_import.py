@@ -699,8 +699,9 @@ class _FxImporter:
                                  self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.LocalResponseNorm):
             return em.local_response_norm(x, mod.size, mod.alpha, mod.beta, mod.k, mod.size // 2)
-        if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReplicationPad1d, nn.ReplicationPad2d,
-                            nn.ZeroPad2d, nn.ConstantPad1d, nn.ConstantPad2d)):
+        if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReflectionPad3d, nn.ReplicationPad1d,
+                            nn.ReplicationPad2d, nn.ReplicationPad3d, nn.ZeroPad2d, nn.ConstantPad1d,
+                            nn.ConstantPad2d, nn.ConstantPad3d)):
             mode = ("reflect" if "Reflection" in type(mod).__name__
                     else "replicate" if "Replication" in type(mod).__name__ else "constant")
             return self._pad(x, mod.padding, mode, getattr(mod, "value", 0.0))
