@@ -39,7 +39,10 @@ def describe(run):
 
 
 def mib(n):
-    return f"{n / 2**20:.2f} MiB" if n >= 2**20 else f"{n / 2**10:.1f} KiB"
+    """Bytes as the tools print them: MiB, KiB, or bytes under one KiB (not "0.0 KiB")."""
+    if n >= 2**20:
+        return f"{n / 2**20:.2f} MiB"
+    return f"{n / 2**10:.1f} KiB" if n >= 2**10 else f"{n} B"
 
 
 def diff(document, model, a, b):

@@ -73,7 +73,8 @@ def main(argv):
                 ys.append(statistics.median(values) / native if values else None)
             points = [(x, y) for x, y in zip(xs, ys) if y is not None]
             ax.step([p[0] for p in points], [p[1] for p in points], where="post",
-                    label=f"{strategy} (median of {len(group)} seeds)")
+                    label=f"{strategy} (median of {len(group)} seeds)" if len(group) > 1
+                    else f"{strategy} (one seed)")
         chip = bench.get("sim_target") or ""
         on = f" on {chip}" if chip and chip != bench["target"] else ""
         ax.set_title(f"{model} — {bench['target']}, {bench['evaluator']}{on}")

@@ -33,10 +33,22 @@ class PlotBenchTest(unittest.TestCase):
                 json.dump({"target": "t", "evaluator": "analytical", "runs": [native] + search}, f)
             self.assertEqual(plot_bench.main(["plot_bench.py", path, os.path.join(d, "bench.png")]), 0)
             self.assertTrue(os.path.getsize(os.path.join(d, "bench.png")) > 0)
-            left, right = plot_bench.plt.gcf().axes[0].get_xlim()
+            axes = plot_bench.plt.gcf().axes[0]
+            left, right = axes.get_xlim()
+            labels = [line.get_label() for line in axes.get_lines()]
             plot_bench.plt.close("all")
         self.assertEqual(left, 0)
         self.assertGreaterEqual(right, 100)
+        self.assertIn("anneal (median of 2 seeds)", labels)
+        # One seed is no median (outside tester s42).
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bench.json")
+            with open(path, "w") as f:
+                json.dump({"target": "t", "evaluator": "analytical", "runs": [native] + search[:1]}, f)
+            self.assertEqual(plot_bench.main(["plot_bench.py", path, os.path.join(d, "bench.png")]), 0)
+            labels = [line.get_label() for line in plot_bench.plt.gcf().axes[0].get_lines()]
+            plot_bench.plt.close("all")
+        self.assertIn("anneal (one seed)", labels)
 
 
 if __name__ == "__main__":
