@@ -181,15 +181,22 @@ egrl::fitFunctionsTogether(ModuleOp module, std::deque<PlacedFunction> &placed,
     // Its evaluator failed (the command is not started again: it runs once
     // per function), a search stopped, or another function's command failed
     // when measured again: after a stop nothing more is measured.
-    if (entry.result.evaluatorFailed || searchStopped || !failedFor.empty()) {
-      std::string notAgain = "moved to fit beside the other functions' "
-                             "weights, it is not measured again";
-      if (!failedFor.empty())
-        notAgain += " (the evaluator failed when @" + failedFor +
-                    " was measured again)";
-      else if (searchStopped && !entry.result.evaluatorFailed)
-        notAgain += " (a search stopped)";
-      leaveUnmeasured(entry, notAgain);
+    if (entry.result.evaluatorFailed) {
+      leaveUnmeasured(entry, "moved to fit beside the other functions' "
+                             "weights, it is not measured again");
+      continue;
+    }
+    if (searchStopped || !failedFor.empty()) {
+      // Its placement or its room changed (with strategy=keep, the room).
+      leaveUnmeasured(entry,
+                      "not measured again on the room the other functions' "
+                      "weights leave it (" +
+                          (failedFor.empty()
+                               ? std::string("nothing more is measured after "
+                                             "a stop")
+                               : "the evaluator failed when @" + failedFor +
+                                     " was measured again") +
+                          ")");
       continue;
     }
     auto evaluatorOr = how.evaluatorFor(entry);

@@ -79,7 +79,7 @@
 // After that failure nothing more is measured: @f1 and @f2, moved too, are
 // not measured again, nor is native module-wide (three searches and @f0's
 // failed measurement start four commands; six before, one per function).
-// RETIRED: resident-three.mlir:11:1: error: egrl-memory-placement: moved to fit beside the other functions' weights, it is not measured again (the evaluator failed when @f0 was measured again); the placement is annotated unmeasured
+// RETIRED: resident-three.mlir:11:1: error: egrl-memory-placement: not measured again on the room the other functions' weights leave it (the evaluator failed when @f0 was measured again); the placement is annotated unmeasured
 // RUN: cat %t.count | FileCheck %s --check-prefix=RETIRED-STARTS
 // RETIRED-STARTS: {{^}}4{{$}}
 // A chip gone before it answers the graph fails the same way: every function
@@ -87,7 +87,7 @@
 // RUN: rm -f %t.count
 // RUN: env EXTERNAL_CHIP_COUNT=%t.count not egrl-opt %S/../Inputs/resident-three.mlir --egrl-memory-placement="target=%S/../Inputs/small-fast.json evaluator='external:%python %S/../Inputs/external-chip.py retired-early' report=%t.gone.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GONE
 // GONE: resident-three.mlir:3:1: error: egrl-memory-placement: the evaluator failed when @f0 was measured again on the room the other functions' weights leave: external evaluator {{.*}} exited with status 3 {{.*}}; the placement is annotated and reported unmeasured
-// GONE: resident-three.mlir:11:1: error: egrl-memory-placement: moved to fit beside the other functions' weights, it is not measured again (the evaluator failed when @f0 was measured again); the placement is annotated and reported unmeasured
+// GONE: resident-three.mlir:11:1: error: egrl-memory-placement: not measured again on the room the other functions' weights leave it (the evaluator failed when @f0 was measured again); the placement is annotated and reported unmeasured
 // RUN: %python -c "import json,sys; print([f['function'] for f in json.load(open(sys.argv[1]))['functions']])" %t.gone.json | FileCheck %s --check-prefix=GONE-REPORT
 // GONE-REPORT: ['f0', 'f1', 'f2']
 // When even the backing store cannot hold a function beside the weights of
