@@ -177,6 +177,15 @@ class _AtenImporter(_FxImporter):
             if inplace is not None:
                 # relu_(x), add_(x, y), ...: the functional op, and x's later readers read its result.
                 base = node.args[0]
+                # t.mul_(2); t.add_(1) on a slice t: the second writes through the first's
+                # result, the same view; as a write into the view it would reach the base.
+                written = base
+                while isinstance(written, fx.Node) and _writes_in_place(written.target) and written.args:
+                    written = written.args[0]
+                if written is not base and isinstance(written, fx.Node) and _is_view(written) \
+                        and not _private_view(written):
+                    raise self.fail("an in-place op on a view (the mutation would reach its base) is not "
+                                    "supported")
                 if not isinstance(base, fx.Node) or (_is_view(base) and not _private_view(base)):
                     into = _slice_written_into(node, order) if isinstance(base, fx.Node) else None
                     if into is None:
@@ -689,22 +698,50 @@ class _RepeatInterleaveByCount(TorchFunctionMode):
         return func(*args, **kwargs)
 
 
+class _CountCircularPads(TorchFunctionMode):
+    """Counts F.pad's calls in circular mode, however F.pad was bound."""
+
+    def __init__(self):
+        super().__init__()
+        self.count = 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is torch.nn.functional.pad and _get(args, kwargs, 2, "mode", "constant") == "circular":
+            self.count += 1
+        return func(*args, **kwargs)
+
+
+def circular_pads(module, inputs) -> int:
+    """How many times one forward of `module` pads circularly."""
+    counter = _CountCircularPads()
+    with torch.no_grad(), counter:
+        module(*inputs)
+    return counter.count
+
+
 @contextlib.contextmanager
 def circular_pad_by_slices():
     """F.pad's circular mode as slices and a concatenation while torch.onnx.export
     traces: torch 1.13's export of circular padding takes its slices from the wrong
     ends (pad (3, 1) of [0, 1, 2, 3] exports as [2, 0, 1, 2, 3, 0, 1, 2], not
     [1, 2, 3, 0, 1, 2, 3, 0]). F.pad itself is replaced, not every torch function
-    wrapped in a mode, so that the trace's warnings still name the model's own lines."""
+    wrapped in a mode, so that the trace's warnings still name the model's own lines;
+    a code that bound F.pad before (from torch.nn.functional import pad) is not
+    reached, so the context yields a list whose length counts the pads replaced."""
     original = torch.nn.functional.pad
+    replaced = []
 
     def pad(input, pad, mode="constant", value=None):  # noqa: A002 (torch's names)
         y = pad_by_slices(input, pad, mode, value, modes=("circular",))
-        return original(input, pad, mode=mode, value=value) if y is NotImplemented else y
+        if y is NotImplemented:
+            return original(input, pad, mode=mode, value=value)
+        replaced.append(1)
+        return y
 
     torch.nn.functional.pad = pad
     try:
-        yield
+        yield replaced
     finally:
         torch.nn.functional.pad = original
 
@@ -719,13 +756,18 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
     del value
     if mode not in modes or mode != "circular" and len(pad) != 6:
         return NotImplemented
-    if len(pad) % 2 or len(pad) // 2 > input.dim() or any(p < 0 for p in pad):
+    # The shapes torch 1.13 pads in these modes (circular: batched, two dims
+    # more than the padded ones; reflect, replicate: one or two); else
+    # torch's own error.
+    if (len(pad) % 2 or any(p < 0 for p in pad)
+            or input.dim() - len(pad) // 2 not in ((2,) if mode == "circular" else (1, 2))):
         return NotImplemented
     x = input
     for k in range(len(pad) // 2):
         d = x.dim() - 1 - k
         lo, hi, size = pad[2 * k], pad[2 * k + 1], x.shape[d]
-        if max(lo, hi) > size or mode == "reflect" and max(lo, hi) >= size:
+        if (mode == "circular" and max(lo, hi) > size or mode == "reflect" and max(lo, hi) >= size
+                or size == 0):
             return NotImplemented  # torch's own error
         if not lo and not hi:
             continue
@@ -807,6 +849,14 @@ _VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, at
 _SPLIT_OPS = (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind)
 
 
+def _aliases(node) -> bool:
+    """Whether `node`'s result may alias its first operand's memory by the op's own schema
+    (view_as_complex, view_as_real, diagonal, ...: views _VIEW_OPS does not list)."""
+    schema = getattr(node.target, "_schema", None)
+    return bool(schema and schema.returns and schema.returns[0].alias_info is not None
+                and not schema.returns[0].alias_info.is_write)
+
+
 def _split_piece(node) -> bool:
     """Whether `node` takes one piece of a split's result list."""
     return (node.target is operator.getitem and isinstance(node.args[0], fx.Node)
@@ -863,7 +913,8 @@ def _slice_written_into(node, order):
         return None
     for owner, this in zip([base] + chain, chain + [node]):
         for u in owner.users:
-            if u is not this and (_is_view(u) or _writes_in_place(u.target)) and order[u] < order[node]:
+            if (u is not this and (_is_view(u) or _aliases(u) or _writes_in_place(u.target))
+                    and order[u] < order[node]):
                 return None
             # A slice of the chain read after the write would read its old elements (only
             # base's later readers read the update).

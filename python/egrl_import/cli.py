@@ -115,13 +115,20 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         # Not under no_grad: nn.MultiheadAttention would take its fused fast path, which does not export.
         caught = stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")
-        # torch's export of circular padding is wrong: exported as the slices it means.
-        from .aten_import import circular_pad_by_slices
-        stack.enter_context(circular_pad_by_slices())
+        # torch's export of circular padding is wrong: a model that pads circularly is
+        # exported with the slices it means (only then is F.pad replaced: a replaced F.pad
+        # is no function TorchScript can compile, which scripted helpers may need).
+        from .aten_import import circular_pad_by_slices, circular_pads
+        circular = circular_pads(module, inputs)
+        replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
+        if len(replaced) < circular:
+            raise UnsupportedError("the model pads circularly through a pad bound before the export (from "
+                                   "torch.nn.functional import pad), which torch 1.13 exports to ONNX wrongly: "
+                                   "import it with --trace fx or aten")
     # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's).
     libraries = tuple(os.path.dirname(m.__file__) + os.sep for m in _loaded("torch", "torchvision"))
     said = set()

@@ -370,13 +370,16 @@ if support.HAVE_TORCH:
             self.rep3d = nn.Conv3d(2, 2, 3, padding=(1, 1, 2), padding_mode="replicate")
             self.refl3d = nn.Conv3d(2, 2, 3, padding=1, padding_mode="reflect")
             self.pad3d = nn.ReflectionPad3d((1, 0, 2, 1, 0, 1))
+            # Replicate padding wider than the dim (depth 1 padded by 2): no limit in torch.
+            self.wide = nn.Conv3d(3, 2, (1, 3, 3), padding=(2, 1, 1), padding_mode="replicate")
 
         def forward(self, x):
             y = self.refl(self.circ(x))
             z = self.rep1d(x[:, :, 0])
             w = self.circ3d(x.unsqueeze(2).repeat(1, 1, 3, 1, 1))
             v = self.pad3d(self.refl3d(self.rep3d(w)))
-            return y + F.pad(x, (2, 1, 0, 3), mode="circular")[:, :, :5, :6], z, v
+            u = self.wide(x.unsqueeze(2))
+            return y + F.pad(input=x, pad=(2, 1, 0, 3), mode="circular")[:, :, :5, :6], z, v, u
 
     class Bilinear(nn.Module):
         """(Bi)linear upsampling by integer factors, align_corners=False: module, size, scales."""
@@ -957,7 +960,7 @@ class OpTranslationTest(unittest.TestCase):
                     # ATen's circular padding writes copy_ into slices of an uninitialized
                     # tensor, which imported as five full-size nodes per pad.
                     self.assertNotIn("tensor.insert_slice", r.text)
-                    self.assertEqual(r.text.count("tensor.concat"), 19, trace)
+                    self.assertEqual(r.text.count("tensor.concat"), 22, trace)
 
         class Resize(nn.Module):
             def __init__(self, **kw):
@@ -1000,6 +1003,18 @@ class OpTranslationTest(unittest.TestCase):
             cli._export_onnx(m, [x], 17, path)
             r = import_onnx(onnx.load(path), inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+
+        # A pad bound before the export is not replaced: refused, not exported wrongly.
+        bound_pad = F.pad
+
+        class BoundPad(nn.Module):
+            def forward(self, x):
+                return bound_pad(x, (1, 2), mode="circular") * 2.0
+
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+            cli._export_onnx(BoundPad(), [x[:, :, 0]], 17, os.path.join(d, "m.onnx"))
+        self.assertIn("pads circularly through a pad bound before the export", str(cm.exception))
+        self.assertIs(F.pad, torch._C._nn.pad)  # F.pad is restored
 
     def test_interpolation_by_any_ratio_and_align_corners(self):
         """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
@@ -1046,6 +1061,25 @@ class OpTranslationTest(unittest.TestCase):
                 y[:, 0].zero_()
                 return y
 
+        class ChainedWrites(nn.Module):
+            """Two in-place ops on one slice: the second writes through the first's result,
+            the same view (its write was lost from y: 1.0 off torch)."""
+            def forward(self, x):
+                y = x - 0.5
+                t = y[:, 0:2]
+                t.mul_(2.0)
+                t.add_(1.0)
+                return y * 1.0
+
+        class ComplexAlias(nn.Module):
+            """An alias by view_as_complex, which _VIEW_OPS does not list, taken before a write
+            to a slice and read after it (2.71 off torch)."""
+            def forward(self, x):
+                y = x.reshape(1, 3, 2, 2) - 0.5
+                c = torch.view_as_complex(y)
+                y[:, 0:2].relu_()
+                return torch.view_as_real(c) * 1.0
+
         class SliceReadAfter(nn.Module):
             """A slice of the chain written through, read after the write: its readers
             would read the old elements (imported, before 2026-12-07, 1.8 off torch)."""
@@ -1069,6 +1103,10 @@ class OpTranslationTest(unittest.TestCase):
                 (IntoView(), "aten", "aten node 'zero_' (call_function aten.zero_.default): an in-place op on a view"),
                 (SliceReadAfter(), "aten", "aten node 'relu_' (call_function aten.relu_.default): an in-place op on "
                                            "a view"),
+                (ChainedWrites(), "aten", "aten node 'add_' (call_function aten.add_.Tensor): an in-place op on a "
+                                          "view"),
+                (ComplexAlias(), "aten", "aten node 'relu_' (call_function aten.relu_.default): an in-place op on "
+                                         "a view"),
                 (CumProd(), "fx", "fx node 'cumprod' (call_function cumprod): function "
                                   "torch._VariableFunctionsClass.cumprod is not supported"),
                 (CumProd(), "aten", "aten node 'cumprod' (call_function aten.cumprod.default): ATen op is not supported"),
