@@ -97,8 +97,11 @@ std::string egrl::summaryText(const PlacementSummary &s) {
      << " of @" << s.graph << " on " << s.target << " with " << s.strategy
      << " (" << s.evaluator << (s.simTarget.empty() ? "" : " on " + s.simTarget)
      << "): latency "
-     << (std::isfinite(s.latency)
-             ? formatSeconds(s.latency)
+     << (std::isfinite(s.latency) ? formatSeconds(s.latency)
+         // The remark's "stopped: ..." says why (an evaluator that failed, a
+         // signal, a function not measured again after a stop).
+         : !s.stopped.empty()
+             ? std::string("unmeasured")
              : std::string("unmeasured (the evaluator failed)"));
   if (s.measurements.size() > 1) {
     auto [low, high] =

@@ -132,7 +132,7 @@
 // Unmeasured: no latency, speed-up or validity (valid was false, "cannot run").
 // RUN: %python -c "import json,sys; f=json.load(open(sys.argv[1]))['functions'][1]; assert f['function']=='second' and f['latency_s'] is None and f['speedup_vs_native'] is None and f['valid'] is None, f" %t.unmeasured.json
 // NOT-AGAIN: resident-fixup.mlir:4:1: error: egrl-memory-placement: not measured again on the room the other functions' weights leave it (nothing more is measured after a stop); the placement is annotated and reported unmeasured
-// NOT-AGAIN: resident-fixup.mlir:12:1: remark: egrl: placed 1 node of @second {{.*}}latency unmeasured (the evaluator failed)
+// NOT-AGAIN: resident-fixup.mlir:12:1: remark: egrl: placed 1 node of @second {{.*}}latency unmeasured, {{.*}}; stopped: the evaluator failed at evaluation 4
 // NOT-AGAIN: resident-fixup.mlir:12:1: error: egrl-memory-placement: the evaluator failed at evaluation 4 of 20 evaluations: {{.*}} exited with status 4 without answering; moved to fit beside the other functions' weights, it is not measured again; the placement is annotated and reported unmeasured
 // Started for @first and @second only: after that failure nothing more is
 // measured, @first on the room @second's weights leave and native placed
