@@ -747,27 +747,26 @@ struct MemoryPlacementPass
             << "egrl: " << strategy
             << (strategy == "policy" ? " without budget=" : "")
             << " takes no seeds: seed-from=" << seedFrom << " has no effect";
-      if (entry.remeasureFailed)
-        emitError(func.getLoc())
-            << "egrl-memory-placement: " << entry.result.stopped
-            << "; the placement is annotated"
-            << (report.empty() ? "" : " and reported") << " unmeasured";
-      else if (entry.nativeFailed)
-        emitError(func.getLoc())
-            << "egrl-memory-placement: " << entry.result.stopped
-            << "; the placement is annotated"
-            << (report.empty() ? "" : " and reported")
-            << " with no speed-up (the pass fails, so egrl-opt or mlir-opt "
-               "writes no output: --mlir-print-ir-after-failure prints the "
-               "annotated module)";
-      else if (!entry.result.stopped.empty())
-        emitError(func.getLoc())
-            << "egrl-memory-placement: search stopped early: "
-            << entry.result.stopped
-            << "; the best placement measured is annotated"
-            << (report.empty() ? "" : " and reported")
-            << " (the pass fails, so egrl-opt or mlir-opt writes no output: "
-               "--mlir-print-ir-after-failure prints the annotated module)";
+      if (!entry.result.stopped.empty()) {
+        // Left unmeasured after the functions were fitted together, measured
+        // but with no native to quote against, or a search stopped early.
+        const bool searchStopped =
+            !entry.remeasureFailed && !entry.nativeFailed;
+        InFlightDiagnostic error = emitError(func.getLoc());
+        error << "egrl-memory-placement: "
+              << (searchStopped ? "search stopped early: " : "")
+              << entry.result.stopped
+              << (searchStopped ? "; the best placement measured is annotated"
+                                : "; the placement is annotated")
+              << (report.empty() ? "" : " and reported");
+        if (entry.remeasureFailed)
+          error << " unmeasured";
+        else
+          error << (entry.nativeFailed ? " with no speed-up" : "")
+                << " (the pass fails, so egrl-opt or mlir-opt writes no "
+                   "output: --mlir-print-ir-after-failure prints the "
+                   "annotated module)";
+      }
       if (!entry.result.stopped.empty())
         stoppedEarly = entry.result.stopped;
     }

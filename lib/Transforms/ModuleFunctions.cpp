@@ -199,15 +199,21 @@ egrl::fitFunctionsTogether(ModuleOp module, std::deque<PlacedFunction> &placed,
                           ")");
       continue;
     }
+    // Whether the command fails to start or to measure, this function is
+    // the one after which nothing more is measured.
+    auto failedAgain = [&](const std::string &why) {
+      failedFor = entry.func.getSymName().str();
+      return "the evaluator failed when @" + failedFor +
+             " was measured again on the room the other functions' weights "
+             "leave: " +
+             why;
+    };
     auto evaluatorOr = how.evaluatorFor(entry);
     if (!evaluatorOr) {
       // A command that does not start, or refuses the graph, fails as a
       // measurement does: the functions are still annotated and reported.
-      failedFor = entry.func.getSymName().str();
-      leaveUnmeasured(entry, "the evaluator failed when @" + failedFor +
-                                 " was measured again on the room the other "
-                                 "functions' weights leave: " +
-                                 llvm::toString(evaluatorOr.takeError()));
+      leaveUnmeasured(entry,
+                      failedAgain(llvm::toString(evaluatorOr.takeError())));
       continue;
     }
     const Evaluator &measure = **evaluatorOr;
@@ -218,13 +224,9 @@ egrl::fitFunctionsTogether(ModuleOp module, std::deque<PlacedFunction> &placed,
     std::string stoppedBefore = entry.result.stopped;
     if (std::string why = measure.failure(); !why.empty()) {
       entry.remeasureFailed = true;
-      failedFor = entry.func.getSymName().str();
       entry.result.stopped =
           (stoppedBefore.empty() ? "" : stoppedBefore + "; then ") +
-          "the evaluator failed when @" + entry.func.getSymName().str() +
-          " was measured again on the room the other functions' weights "
-          "leave: " +
-          why;
+          failedAgain(why);
     }
     // Native is measured module-wide afterwards (quoteAgainstNativeModule).
     entry.summary = summarize(*entry.problem, measure, entry.result,
@@ -292,7 +294,8 @@ void egrl::quoteAgainstNativeModule(ModuleOp module,
     // that search had it (and no module total is said).
     if (entry.result.evaluatorFailed)
       continue;
-    if (stopped || !cannot.empty() || entry.remeasureFailed) {
+    // (A function left unmeasured made `stopped` hold, above.)
+    if (stopped || !cannot.empty()) {
       entry.summary.setNative(EvalResult{0, false, 0});
       continue;
     }

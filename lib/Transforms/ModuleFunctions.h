@@ -51,8 +51,8 @@ struct PlacedFunction {
   /// Bytes of each level the other functions' weights hold while this one
   /// runs, as its problems were built.
   std::vector<int64_t> held;
-  /// The evaluator failed when the function was measured again after the
-  /// module's functions were fitted together.
+  /// Left unmeasured after the module's functions were fitted together: its
+  /// measurement again failed, or after a stop it was not measured again.
   bool remeasureFailed = false;
   /// Quoted against native placed module-wide (quoteAgainstNativeModule).
   bool nativeOfModule = false;

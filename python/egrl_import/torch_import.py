@@ -1028,8 +1028,8 @@ class _FxImporter:
                                   _arg(a, kw, 4, "align_corners", None), _arg(a, kw, 2, "scale_factor"),
                                   _arg(a, kw, 5, "recompute_scale_factor"), _arg(a, kw, 6, "antialias", False))
         if fn is F.pad:
-            return self._pad(self.value(_arg(a, kw, 0, "input")), _arg(a, kw, 1, "pad"), _arg(a, kw, 2, "mode", "constant"),
-                             _arg(a, kw, 3, "value", 0.0))
+            return self._pad(self.value(_arg(a, kw, 0, "input")), _arg(a, kw, 1, "pad"),
+                             _arg(a, kw, 2, "mode", "constant"), _arg(a, kw, 3, "value", 0.0))
         if fn is F.group_norm:
             w, b = _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias")
             return em.group_norm(self.value(a[0]), _arg(a, kw, 1, "num_groups"),
