@@ -92,7 +92,7 @@ class _AtenImporter(_FxImporter):
 
         try:
             try:
-                with torch.enable_grad(), _module_scopes(m), _RepeatInterleaveByCount():
+                with torch.enable_grad(), _module_scopes(m), _TraceableForms():
                     gm = make_fx(fn, tracing_mode="fake")(params, *self.inputs)
             except Exception as e:
                 # Modules that keep their own references to their parameters
@@ -101,7 +101,7 @@ class _AtenImporter(_FxImporter):
                 # parameters become constants of the graph.
                 if "non-Fake Tensor" not in str(e):
                     raise
-                with torch.enable_grad(), _module_scopes(m), _RepeatInterleaveByCount():
+                with torch.enable_grad(), _module_scopes(m), _TraceableForms():
                     gm = make_fx(fn, tracing_mode="real")(params, *self.inputs)
         except Exception as e:
             if type(e).__name__ == "DynamicOutputShapeException":
@@ -677,25 +677,31 @@ class _AtenImporter(_FxImporter):
         raise self.fail("ATen op is not supported")
 
 
-class _RepeatInterleaveByCount(TorchFunctionMode):
-    """repeat_interleave with an integer count (grouped-query attention's
-    k.repeat_interleave(n_rep, dim=1), torch.repeat_interleave(x, n, dim)) traced
-    as unsqueeze + expand + reshape.  ATen's own form makes a tensor of counts and
-    calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
-    cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
-    Also F.pad's edge modes as slices and a concatenation (pad_by_slices)."""
+class _TraceableForms(TorchFunctionMode):
+    """Functions whose ATen form make_fx cannot trace, or that the importer does not
+    read, traced in another form that computes the same:
+    - repeat_interleave with an integer count (grouped-query attention's
+      k.repeat_interleave(n_rep, dim=1), torch.repeat_interleave(x, n, dim)) as
+      unsqueeze + expand + reshape.  ATen's own form makes a tensor of counts and
+      calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
+      cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
+    - F.pad's edge modes as slices and a concatenation (pad_by_slices).
+    - Sliding windows, Tensor.unfold and F.unfold (im2col), as one strided slice
+      per window position and a stack (unfold_by_slices, im2col_by_slices)."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         if func in (torch.repeat_interleave, torch.Tensor.repeat_interleave):
             y = _repeat_interleave_by_count(*args, **kwargs)
-            if y is not NotImplemented:
-                return y
-        if func is torch.nn.functional.pad:
+        elif func is torch.nn.functional.pad:
             y = pad_by_slices(*args, modes=("circular", "reflect", "replicate"), **kwargs)
-            if y is not NotImplemented:
-                return y
-        return func(*args, **kwargs)
+        elif func is torch.Tensor.unfold:
+            y = unfold_by_slices(*args, **kwargs)
+        elif func is torch.nn.functional.unfold:
+            y = im2col_by_slices(*args, **kwargs)
+        else:
+            y = NotImplemented
+        return func(*args, **kwargs) if y is NotImplemented else y
 
 
 class _CountCircularPads(TorchFunctionMode):
@@ -781,6 +787,49 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
             high = x.narrow(d, size - 1, 1).expand(*edge[:d], hi, *edge[d + 1:])
         x = torch.cat([p for p, n in ((low, lo), (x, 1), (high, hi)) if n], d)
     return x
+
+
+def unfold_by_slices(input, dimension, size, step):  # noqa: A002 (torch's names)
+    """Tensor.unfold: the windows of `size` elements, `step` apart, along `dimension`, as a
+    new last dim: one strided slice per position in the window (element j of every window)
+    and a stack.  NotImplemented where torch refuses the arguments (its own error)."""
+    if input.dim() == 0 or not -input.dim() <= dimension < input.dim() or step <= 0 or size <= 0:
+        return NotImplemented
+    d = dimension % input.dim()
+    if size > input.shape[d]:
+        return NotImplemented
+    n = (input.shape[d] - size) // step + 1
+    span = (n - 1) * step + 1
+    return torch.stack([_every(input.narrow(d, j, span), d, step) for j in range(size)], -1)
+
+
+def im2col_by_slices(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002 (torch's names)
+    """F.unfold (im2col) of a (batched) image: zero padding, one strided slice of the image
+    per kernel position, stacked after the channels and flattened as torch orders its
+    columns (channel-major, then the kernel's row and column; then the output positions).
+    NotImplemented where torch refuses the arguments (its own error)."""
+    def pair(v):
+        return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = map(pair, (kernel_size, dilation, padding, stride))
+    if (input.dim() not in (3, 4) or min(kh, kw, dh, dw, sh, sw) <= 0 or min(ph, pw) < 0
+            or 0 in input.shape[-3:]):
+        return NotImplemented
+    x = torch.nn.functional.pad(input, (pw, pw, ph, ph)) if ph or pw else input
+    oh = (x.shape[-2] - dh * (kh - 1) - 1) // sh + 1
+    ow = (x.shape[-1] - dw * (kw - 1) - 1) // sw + 1
+    if oh <= 0 or ow <= 0:
+        return NotImplemented
+    h, w = x.dim() - 2, x.dim() - 1
+    cols = [_every(_every(x.narrow(h, i * dh, (oh - 1) * sh + 1), h, sh).narrow(w, j * dw, (ow - 1) * sw + 1),
+                   w, sw)
+            for i in range(kh) for j in range(kw)]
+    y = torch.stack(cols, -3)  # (N,) C, kh * kw, oh, ow
+    return y.flatten(-4, -3).flatten(-2, -1)
+
+
+def _every(x, d, step):
+    """Every `step`-th element of x along dim d, from the first."""
+    return x if step == 1 else x[(slice(None),) * d + (slice(None, None, step),)]
 
 
 def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)

@@ -121,6 +121,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         from .aten_import import circular_pad_by_slices, circular_pads
         circular = circular_pads(module, inputs)
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
+        stack.enter_context(_unfold_on_nonnegative_dims())
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
@@ -141,6 +142,30 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
                 print(f"egrl-import: warning: {where}: the ONNX trace turned a tensor into a Python bool: if the "
                       "model branches on a tensor's value there, the graph holds only the branch the example "
                       "input took (the fx and aten routes refuse data-dependent control flow)", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _unfold_on_nonnegative_dims():
+    """torch 1.13 exports Tensor.unfold along a negative dim with the windows' positions and
+    their elements swapped (x.unfold(-1, 4, 2) of a (1, 3, 16) tensor: (1, 3, 4, 7), not
+    (1, 3, 7, 4)); along the same dim counted from the front it exports right.  The method
+    is replaced while the export traces: TorchScript resolves a Tensor method by its schema,
+    not through this attribute, so scripted helpers are not affected."""
+    import torch
+
+    original, own = torch.Tensor.unfold, torch.Tensor.__dict__.get("unfold")
+
+    def unfold(self, dimension, size, step):
+        return original(self, dimension % self.dim() if self.dim() else dimension, size, step)
+
+    torch.Tensor.unfold = unfold
+    try:
+        yield
+    finally:
+        if own is None:
+            del torch.Tensor.unfold
+        else:
+            torch.Tensor.unfold = own
 
 
 def _half_precision_hint(message: str) -> str:

@@ -1337,6 +1337,17 @@ def _onnx_slice_range(start, end, step, dim) -> range:
     return range(min(max(start, 0), dim - 1), min(max(end, -1), dim - 1), step)
 
 
+def _fold_gather(self, node, ins, at):
+    """Gather of constants (shapes, mostly), with the range check the run-time Gather has: torch 1.13
+    exports some ops of unbatched inputs as reading a shape's element it does not have."""
+    x, idx = ins
+    axis = self._axis(at.get("axis", 0), x.ndim)
+    bad = [int(i) for i in np.asarray(idx).reshape(-1) if not -x.shape[axis] <= int(i) < x.shape[axis]]
+    if bad:
+        raise self.fail(f"index {bad[0]} is out of range for axis {axis} of size {x.shape[axis]}")
+    return np.take(x, idx, axis=axis)
+
+
 def _fold_slice(self, node, ins, at):
     x = ins[0]
     starts, ends, axes, steps = _slice_arguments(at, lambda i: ins[i] if i < len(ins) else None)
@@ -1402,7 +1413,7 @@ _FOLD = {
     "Unsqueeze": _fold_squeeze,
     "Squeeze": _fold_squeeze,
     "Concat": lambda self, node, ins, at: np.concatenate([np.atleast_1d(x) for x in ins], axis=at["axis"]),
-    "Gather": lambda self, node, ins, at: np.take(ins[0], ins[1], axis=at.get("axis", 0)),
+    "Gather": _fold_gather,
     "Slice": _fold_slice,
     "Cast": _fold_cast,
     "Add": _np_binary(np.add),

@@ -978,6 +978,55 @@ class OpTranslationTest(unittest.TestCase):
                 with self.assertRaisesRegex(UnsupportedError, message):
                     import_module(Resize(**kw), torch.randn(1, 2, 4, 4), trace=trace)
 
+    def test_sliding_windows_import_as_strided_slices(self):
+        """Tensor.unfold (framing a sequence) and F.unfold (im2col) import on the aten route
+        (--trace auto falls back to it) as one strided slice per window position and a
+        stack, equal to torch for negative dims, steps longer than the window, dilation,
+        padding, stride and an unbatched image; --trace onnx equals torch too, where torch
+        1.13's own export of Tensor.unfold along a negative dim swaps the windows' axes."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Windows(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.frame = nn.Linear(4, 3)
+                self.patch = nn.Linear(2 * 6, 5)
+                self.unbatched = True
+
+            def forward(self, x, s):
+                frames = self.frame(s.unfold(-1, 4, 2))
+                sparse = s.unfold(2, 4, 5) + s.unfold(0, 2, 1).transpose(-1, -2)[..., :4].narrow(2, 0, 2)
+                cols = F.unfold(x, (2, 3), dilation=(2, 1), padding=(1, 0), stride=(1, 2))
+                unbatched = (F.unfold(x[0], 2, stride=2) * 2.0,) if self.unbatched else ()
+                return (frames, sparse, self.patch(cols.transpose(1, 2))) + unbatched
+
+        torch.manual_seed(0)
+        m = Windows().eval()
+        inputs = [torch.randn(1, 2, 5, 7), torch.randn(2, 3, 13)]
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(*inputs)]
+        r = import_module(m, inputs, trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        self.assertNotIn("im2col", r.text)
+        support.run_numeric(self, r.text, [i.numpy() for i in inputs], ref)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, inputs, 17, path)
+            # torch 1.13 exports F.unfold of an unbatched image as reading a 4th dim it lacks.
+            with self.assertRaisesRegex(UnsupportedError, "op type Gather.*index 3 is out of range for axis 0 "
+                                                          "of size 3$"):
+                import_onnx(onnx.load(path))
+            m.unbatched = False
+            cli._export_onnx(m, inputs, 17, path)
+            o = import_onnx(onnx.load(path), inline_weights=True)
+        support.run_numeric(self, o.text, [i.numpy() for i in inputs], ref[:3])
+        self.assertFalse("unfold" in torch.Tensor.__dict__)  # the export's replacement is undone
+        with self.assertRaisesRegex(UnsupportedError, "tensor method .unfold. is not supported"):
+            import_module(m, inputs, trace="fx")
+
     def test_circular_padding_exports_to_onnx_as_meant(self):
         """torch 1.13's ONNX export of circular padding takes its slices from the wrong ends;
         --trace onnx exports the slices it means (circular_pad_by_slices), so the ONNX route equals torch."""
