@@ -687,7 +687,9 @@ class _TraceableForms(TorchFunctionMode):
       cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
     - F.pad's edge modes as slices and a concatenation (pad_by_slices).
     - Sliding windows, Tensor.unfold and F.unfold (im2col), as one strided slice
-      per window position and a stack (unfold_by_slices, im2col_by_slices)."""
+      per window position and a stack (unfold_by_slices, im2col_by_slices).
+    - F.one_hot with num_classes, as ids compared with an arange: ATen's one_hot
+      reads the largest id to check it, which make_fx cannot trace."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -699,6 +701,8 @@ class _TraceableForms(TorchFunctionMode):
             y = unfold_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.unfold:
             y = im2col_by_slices(*args, **kwargs)
+        elif func is torch.nn.functional.one_hot:
+            y = _one_hot_by_comparison(*args, **kwargs)
         else:
             y = NotImplemented
         return func(*args, **kwargs) if y is NotImplemented else y
@@ -825,6 +829,18 @@ def im2col_by_slices(input, kernel_size, dilation=1, padding=0, stride=1):  # no
             for i in range(kh) for j in range(kw)]
     y = torch.stack(cols, -3)  # (N,) C, kh * kw, oh, ow
     return y.flatten(-4, -3).flatten(-2, -1)
+
+
+def _one_hot_by_comparison(tensor, num_classes=-1):
+    """F.one_hot(ids, n) as (ids[..., None] == arange(n)) in int64; without num_classes its
+    shape depends on the ids' values: refused with what to give."""
+    if not isinstance(num_classes, int) or num_classes < 0:
+        raise UnsupportedError("F.one_hot without num_classes has a shape that depends on the ids' values, "
+                               "which no static graph has: give num_classes")
+    if tensor.dtype != torch.int64:
+        return NotImplemented  # torch's own error
+    classes = torch.arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).to(torch.int64)
 
 
 def _every(x, d, step):

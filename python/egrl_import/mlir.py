@@ -1749,6 +1749,29 @@ class Emitter:
         dims = [f"d{i}" for i in range(x.rank)]
         return self.generic([(x, dims)], x.shape, x.dtype, ["parallel"] * x.rank, body)
 
+    def one_hot(self, ids: Value, depth: int, axis: int, off, on, dtype: str, wrap_negative: bool = False) -> Value:
+        """torch's F.one_hot, ONNX OneHot: `on` where the new dim `axis` (of `depth`) equals the id, else
+        `off`; one generic comparing linalg.index with the id.  An id outside [0, depth) (after adding
+        depth to a negative one when `wrap_negative`, as ONNX does) matches no index."""
+        if ids.dtype not in ("i64", "i32") or dtype not in ("f32", "i64", "i32", "i1"):
+            raise UnsupportedError(f"one-hot of {ids.dtype} ids into {dtype} values is not supported "
+                                   "(i64 or i32 ids; f32, i64, i32 or i1 values)")
+        shape = tuple(ids.shape[:axis]) + (depth,) + tuple(ids.shape[axis:])
+        hit, miss = self.scalar(on, dtype), self.scalar(off, dtype)
+        zero, n = self.scalar(0, ids.dtype), self.scalar(depth, ids.dtype)
+
+        def body(b: Body) -> str:
+            k = b.op(f"arith.index_cast {b.op(f'linalg.index {axis} : index')} : index to {ids.dtype}")
+            v = b.args[0]
+            if wrap_negative:
+                neg = b.op(f"arith.cmpi slt, {v}, {zero} : {ids.dtype}")
+                v = b.op(f"arith.select {neg}, {b.op(f'arith.addi {v}, {n} : {ids.dtype}')}, {v} : {ids.dtype}")
+            same = b.op(f"arith.cmpi eq, {v}, {k} : {ids.dtype}")
+            return b.op(f"arith.select {same}, {hit}, {miss} : {dtype}")
+
+        dims = [f"d{i}" for i in range(len(shape))]
+        return self.generic([(ids, dims[:axis] + dims[axis + 1:])], shape, dtype, ["parallel"] * len(shape), body)
+
     def log_softmax(self, x: Value, dim: int) -> Value:
         """x - max - log(sum(exp(x - max))): finite where log(softmax) underflows."""
         dim = dim % x.rank

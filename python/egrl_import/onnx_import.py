@@ -682,6 +682,18 @@ class _OnnxImporter(QuantizedLowerings):
         if op == "Mod":
             x, y = self.operands(node)
             return em.binary("fmod" if at.get("fmod", 0) else "remainder", x, y)
+        if op == "OneHot":  # ids outside [-depth, depth) match no index, as the spec says
+            ids, depth, values = self.tensor(node, 0), self.const(node, 1), self.const(node, 2)
+            if depth.size != 1 or values.size != 2:
+                raise self.fail(f"depth must be one value and values two, got shapes {list(depth.shape)} and "
+                                f"{list(values.shape)}")
+            dtype = {"f": "f32", "i": "i64", "b": "i1"}.get(values.dtype.kind)
+            if ids.dtype not in ("i64", "i32") or dtype is None:
+                raise self.fail(f"{ids.dtype} indices and {values.dtype} values are not supported (integer "
+                                "indices; float, integer or boolean values)")
+            off, on = values.reshape(-1).tolist()
+            return em.one_hot(ids, int(depth.reshape(-1)[0]), self._axis(at.get("axis", -1), ids.rank + 1),
+                              off, on, dtype, wrap_negative=True)
         if op == "CumSum":
             x, axis = self.tensor(node, 0), self.const(node, 1)
             if axis.size != 1:

@@ -1027,6 +1027,62 @@ class OpTranslationTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, "tensor method .unfold. is not supported"):
             import_module(m, inputs, trace="fx")
 
+    def test_one_hot_imports_as_a_comparison(self):
+        """F.one_hot with num_classes imports on the aten route (ATen's one_hot reads the largest id,
+        which make_fx cannot trace) and ONNX OneHot on the onnx route (any axis, its values, negative
+        ids counted from the end as the spec says), equal to torch; without num_classes the shape
+        depends on the ids: refused with what to give."""
+        import numpy as np
+        import onnx
+        from onnx import helper
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Tokens(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc = nn.Linear(7, 3)
+
+            def forward(self, ids):
+                return self.fc(F.one_hot(ids, 7).float()), F.one_hot(ids[0], num_classes=9) * 2
+
+        torch.manual_seed(0)
+        m, ids = Tokens().eval(), torch.tensor([[0, 6, 3, 3], [1, 2, 5, 4]])
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(ids)]
+        r = import_module(m, [ids], trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        support.run_numeric(self, r.text, [ids.numpy()], ref)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, [ids], 17, path)
+            self.assertIn("OneHot", [n.op_type for n in onnx.load(path).graph.node])
+            o = import_onnx(onnx.load(path), inline_weights=True)
+        support.run_numeric(self, o.text, [ids.numpy()], ref)
+
+        class Unsized(nn.Module):
+            def forward(self, ids):
+                return F.one_hot(ids)
+
+        with self.assertRaisesRegex(UnsupportedError, "F.one_hot without num_classes .* give num_classes"):
+            import_module(Unsized(), [ids], trace="aten")
+
+        # ONNX's own form: axis 1, float values (off -1, on 5), ids -4..3 of depth 4 (negative wrap).
+        node = helper.make_node("OneHot", ["ids", "depth", "values"], ["y"], axis=1)
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info("ids", onnx.TensorProto.INT64, [2, 4])],
+            [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2, 4, 4])],
+            [helper.make_tensor("depth", onnx.TensorProto.INT64, [], [4]),
+             helper.make_tensor("values", onnx.TensorProto.FLOAT, [2], [-1.0, 5.0])])
+        ids = np.array([[-4, -1, 0, 3], [2, -3, 1, 1]], np.int64)
+        expected = np.full((2, 4, 4), -1.0, np.float32)
+        for b in range(2):
+            for j in range(4):
+                expected[b, ids[b, j] % 4, j] = 5.0
+        o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), inline_weights=True)
+        support.run_numeric(self, o.text, [ids], [expected])
+
     def test_circular_padding_exports_to_onnx_as_meant(self):
         """torch 1.13's ONNX export of circular padding takes its slices from the wrong ends;
         --trace onnx exports the slices it means (circular_pad_by_slices), so the ONNX route equals torch."""
