@@ -710,6 +710,68 @@ TEST(EvaluationTracker, PgEaRandomAndAnnealMeasureNoPlacementTwice) {
       }
 }
 
+TEST(EvaluationTracker, PlacementsTheChipRunsAlikeAreOneMeasurement) {
+  // Every evaluator fits a placement to the chip's capacity before it
+  // measures it, so overflowing placements fitted alike are one run of the
+  // chip. An outside tester's logging evaluator saw random and ea send 300
+  // placements to a chip with no room on chip, all one placement once
+  // fitted, and 300 with 48 and 59 distinct on a small chip. Each is still
+  // answered with its own overflow, and the fitted placement proposed as it
+  // is, which fits, is valid and can be the best without a measurement.
+  Target small = test::nnpiTarget();
+  for (unsigned level = 0; level + 1 < small.levels.size(); ++level)
+    small.levels[level].capacityBytes =
+        small.levels[level].reservedBytes + 4096;
+  for (uint64_t graphSeed : {1, 2})
+    for (const char *name : {"pg", "ea", "random", "anneal"}) {
+      test::RandomGraphOn<test::CountingEvaluator> setup(small, 6, graphSeed);
+      SearchContext context = setup.context();
+      context.options.budget = 300;
+      SearchResult result = test::runSearch(name, context);
+      EXPECT_EQ(setup.chip.distinctRun(), setup.chip.calls.load())
+          << name << ", graph " << graphSeed;
+      EXPECT_EQ(result.evaluations, setup.chip.calls.load()) << name;
+    }
+
+  test::RandomGraphOn<test::CountingEvaluator> setup(small, 6, 1);
+  SearchContext context = setup.context();
+  context.options.budget = 10;
+  EvaluationTracker tracker(context);
+  const Problem &problem = setup.problem;
+  // Every tensor in the fastest level, and the same with one output too
+  // large for it in the slowest, where fitting the first puts it: both
+  // overflow, by different bytes, and are fitted alike.
+  Placement fastest(problem.numNodes(), 0);
+  Placement second = fastest;
+  unsigned node = 0;
+  while (node < problem.numNodes() && problem.outputBytes[node] <= 4096)
+    ++node;
+  ASSERT_LT(node, problem.numNodes()) << "an output too large for level 0";
+  second[node].output = problem.slowestLevel();
+  Placement fitted = fastest;
+  ASSERT_FALSE(rectify(problem, fitted).valid);
+  Placement fittedSecond = second;
+  rectify(problem, fittedSecond);
+  ASSERT_EQ(placementKey(problem, fitted), placementKey(problem, fittedSecond));
+  std::vector<EvalResult> results =
+      tracker.evaluateBatchOnce({fastest, second, fitted});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(setup.chip.calls.load(), 1u);
+  EXPECT_EQ(tracker.answeredFromMemory(), 2u);
+  EvalResult own = setup.model.evaluate(second);
+  EXPECT_FALSE(results[1].valid);
+  EXPECT_EQ(results[1].overflowBytes, own.overflowBytes);
+  EXPECT_NE(results[1].overflowBytes, results[0].overflowBytes);
+  EXPECT_EQ(results[1].latency, results[0].latency);
+  EXPECT_TRUE(results[2].valid);
+  EXPECT_EQ(results[2].overflowBytes, 0);
+  SearchResult best = tracker.finish();
+  EXPECT_TRUE(best.result.valid) << "the fitted placement, never measured as "
+                                    "proposed, is the best";
+  EXPECT_EQ(best.placement, fitted);
+  EXPECT_EQ(best.result.latency, results[0].latency);
+}
+
 TEST(EvaluationTracker, ASearchProposingOnlyWhatItMeasuredStops) {
   // One node on a chip of three levels has at most nine placements: with a
   // budget of a million, pg, ea, random and anneal stop once the last

@@ -4,6 +4,7 @@
 #define EGRL_UNITTESTS_TESTUTIL_H
 
 #include "egrl/CostModel/AnalyticalModel.h"
+#include "egrl/CostModel/Capacity.h"
 #include "egrl/CostModel/NnpiSim.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Graph/WorkloadGraph.h"
@@ -183,8 +184,11 @@ public:
     ++calls;
     if (!result.valid)
       ++overflowing;
+    Placement fitted = placement;
+    rectify(problem(), fitted);
     std::lock_guard<std::mutex> lock(keysMutex);
     keys.push_back(placementKey(problem(), placement));
+    fittedKeys.push_back(placementKey(problem(), fitted));
     return result;
   }
   /// How many distinct placements were measured.
@@ -192,12 +196,18 @@ public:
     std::lock_guard<std::mutex> lock(keysMutex);
     return std::set<std::string>(keys.begin(), keys.end()).size();
   }
+  /// How many distinct placements the chip ran: measured placements after
+  /// the capacity rules fitted them.
+  size_t distinctRun() const {
+    std::lock_guard<std::mutex> lock(keysMutex);
+    return std::set<std::string>(fittedKeys.begin(), fittedKeys.end()).size();
+  }
   mutable std::atomic<uint64_t> calls{0}, overflowing{0};
 
 private:
   const AnalyticalModel &model;
   mutable std::mutex keysMutex;
-  mutable std::vector<std::string> keys;
+  mutable std::vector<std::string> keys, fittedKeys;
 };
 
 /// A random graph on nnpi-1000 measured by a `Chip` made from its
@@ -205,7 +215,9 @@ private:
 /// copyable: the problem refers to the graph and the target.
 template <class Chip> struct RandomGraphOn {
   RandomGraphOn(unsigned numNodes, uint64_t graphSeed)
-      : target(nnpiTarget()), graph(randomGraph(numNodes, graphSeed)),
+      : RandomGraphOn(nnpiTarget(), numNodes, graphSeed) {}
+  RandomGraphOn(Target chipTarget, unsigned numNodes, uint64_t graphSeed)
+      : target(std::move(chipTarget)), graph(randomGraph(numNodes, graphSeed)),
         problem(graph, target), model(problem), chip(model) {}
   RandomGraphOn(const RandomGraphOn &) = delete;
   RandomGraphOn &operator=(const RandomGraphOn &) = delete;

@@ -149,6 +149,17 @@ EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
   return results;
 }
 
+EvaluationTracker::MeasurementKey
+EvaluationTracker::measurementKey(const Placement &placement) const {
+  Placement fitted = placement;
+  CapacityReport capacity = rectify(context.evaluator.problem(), fitted);
+  MeasurementKey key{placementKey(context.problem, fitted),
+                     capacity.overflowBytes, capacity.valid};
+  if (context.options.repeats > 1)
+    key.key.push_back(capacity.valid ? 'v' : 'f');
+  return key;
+}
+
 /// What EvaluationTracker remembers a placement by: a collision of two
 /// of a search's placements is as likely as none matters (2^-128 a pair).
 static std::pair<uint64_t, uint64_t> digestOf(llvm::StringRef key) {
@@ -169,8 +180,12 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   std::vector<std::string> keys;
   std::vector<Placement> fresh;
   std::vector<std::string> freshKeys;
+  // Each placement's own fit: answered from a measurement of another
+  // placement fitted alike, it keeps its own overflow and validity.
+  std::vector<MeasurementKey> own;
   for (const Placement &placement : placements) {
-    std::string key = placementKey(context.problem, placement);
+    own.push_back(measurementKey(placement));
+    std::string key = own.back().key;
     size_t index = kRemembered;
     if (!remembered.count(digestOf(key))) {
       index = llvm::find(freshKeys, key) - freshKeys.begin();
@@ -192,6 +207,20 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
 
   std::vector<EvalResult> results;
   std::vector<EvalResult> judgedAll;
+  auto answerFromMemory = [&](EvalResult result, size_t i) {
+    bool fitsNow = own[i].fits && !result.valid && !result.refused;
+    result.overflowBytes = own[i].overflowBytes;
+    result.valid = own[i].fits && !result.refused;
+    // The chip ran this placement when it ran an overflowing one fitted
+    // to it: proposed as it is, it fits, and may be the best so far (with
+    // repeats K > 1 the two have keys of their own).
+    if (fitsNow && beatsBest(result))
+      crown(placements[i], result, {});
+    results.push_back(result);
+    judgedAll.push_back(result);
+    ++fromMemory;
+    ++repeatsInARow;
+  };
   size_t next = 0; // The next of `fresh` to come up in `keys`.
   for (size_t i = 0; i < keys.size(); ++i) {
     if (size_t index = freshIndex[i]; index != kRemembered) {
@@ -207,10 +236,7 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
       // A copy of a placement measured earlier in this batch is answered as
       // that one was judged: with repeats, one judged no faster than the
       // incumbent is not remembered, and must not read as unanswered.
-      results.push_back(judgedFresh[index]);
-      judgedAll.push_back(judgedFresh[index]);
-      ++fromMemory;
-      ++repeatsInARow;
+      answerFromMemory(judgedFresh[index], i);
       continue;
     }
     // Remembered when the batch was cut, and nothing is forgotten.
@@ -218,12 +244,8 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
     assert(known != remembered.end());
     // Judged by its median once it has one (repeats).
     auto median = confirmed.find(keys[i]);
-    const EvalResult &result =
-        median != confirmed.end() ? median->second : known->second;
-    results.push_back(result);
-    judgedAll.push_back(result);
-    ++fromMemory;
-    ++repeatsInARow;
+    answerFromMemory(median != confirmed.end() ? median->second : known->second,
+                     i);
   }
   judged = std::move(judgedAll);
   return results;
@@ -282,7 +304,7 @@ void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
   std::vector<std::string> keys;
   if (repeats > 1 || remembering)
     for (const Placement &placement : placements)
-      keys.push_back(placementKey(context.problem, placement));
+      keys.push_back(measurementKey(placement).key);
   std::vector<bool> answered(results.size(), false);
   // What was answered, as it was judged (after any re-measurement); with
   // repeats, not a placement judged no faster than the incumbent after one

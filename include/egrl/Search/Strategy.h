@@ -203,8 +203,11 @@ public:
   /// coming back): what an earlier call or this one measured is answered
   /// with the result the tracker judged it by, without an evaluation, so
   /// that a repeat costs no measurement (as in egrl, which keeps its own
-  /// cache). Returns one result per placement of the longest prefix whose
-  /// new placements fit remaining(); judgedLast() matches it.
+  /// cache). A repeat is what the chip would run again (measurementKey()):
+  /// overflowing placements that the capacity rules fit alike are one
+  /// measurement, each answered with its own overflow. Returns one result
+  /// per placement of the longest prefix whose new placements fit
+  /// remaining(); judgedLast() matches it.
   std::vector<EvalResult>
   evaluateBatchOnce(llvm::ArrayRef<Placement> placements);
   /// From now on every measured placement is remembered for
@@ -289,11 +292,23 @@ private:
   bool beatsBest(const EvalResult &result) const;
   /// With repeats K > 1: measures `placement` until it has K measurements
   /// (in the budget), judges it by their median, and crowns it if that
-  /// beats the incumbent. `key` is its placementKey().
+  /// beats the incumbent. `key` is its measurementKey().
   void confirm(const Placement &placement, const std::string &key,
                EvalResult &judgedResult);
   void crown(const Placement &placement, const EvalResult &result,
              std::vector<double> measured);
+  /// What a measurement of a placement is remembered by: the placementKey of
+  /// what the chip runs (every evaluator fits a placement to the chip's
+  /// capacity before measuring it: lib/CostModel/Capacity.cpp); with
+  /// repeats K > 1 also whether it had to be fitted, since a median judges
+  /// one placement as proposed. Beside it, what is the placement's own: the
+  /// bytes it overflows by, and whether it fits.
+  struct MeasurementKey {
+    std::string key;
+    int64_t overflowBytes = 0;
+    bool fits = true;
+  };
+  MeasurementKey measurementKey(const Placement &placement) const;
 
   const SearchContext &context;
   std::chrono::steady_clock::time_point start;
@@ -315,13 +330,13 @@ private:
   EvalResult bestResult;
   std::vector<double> bestMeasurements;
   std::vector<HistoryPoint> history;
-  /// With repeats K > 1: the placements measured K times (placementKey),
+  /// With repeats K > 1: the placements measured K times (measurementKey),
   /// judged by their median from then on. A search that samples its
   /// incumbent again (ea's elites) does not get to crown a lucky new median
   /// of the same placement.
   std::map<std::string, EvalResult> confirmed;
   /// rememberMeasurements(): what each placement measured since was judged
-  /// by, under a 128-bit digest of its placementKey (the key is 2 bytes a
+  /// by, under a 128-bit digest of its measurementKey (the key is 2 bytes a
   /// node: 16 KB a measurement on an 8,000-node graph); how many placements
   /// evaluateBatchOnce() answered from here, and how many of its last ones
   /// in a row.
