@@ -32,6 +32,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <functional>
 #include <map>
 #include <numeric>
 
@@ -669,13 +670,28 @@ GraphWalker::foldKey(Operation &op, ArrayRef<Value> dataOperands,
     return IntegerAttr::get(IntegerType::get(context, 64), what);
   };
   bool shared = true;
-  auto describe = [&](Value value) -> Attribute {
+  std::function<Attribute(Value)> describe = [&](Value value) -> Attribute {
     const ValueInfo &vi = info.lookup(value);
     if (vi.cls != ValueInfo::Weight) {
       if (Attribute text = operandlessText(value))
         return text;
       shared = false;
       return local(reinterpret_cast<uintptr_t>(value.getAsOpaquePointer()));
+    }
+    // A view of a weight (a slice, a reshape) carries the weight's ids, as
+    // the whole weight is what must be resident; what a fold computes from
+    // it depends on the view too: two halves of a packed weight, each
+    // transposed, are two constants, not one.
+    if (Operation *view = value.getDefiningOp();
+        view && isViewLike(view) && view->getNumOperands() > 0) {
+      std::string viewText;
+      llvm::raw_string_ostream viewOs(viewText);
+      printOnItsOwn(*view, viewOs, /*elideLargeAttributes=*/true);
+      SmallVector<Attribute> parts = {StringAttr::get(context, viewText),
+                                      allAttributesOf(view)};
+      for (Value operand : view->getOperands())
+        parts.push_back(describe(operand));
+      return ArrayAttr::get(context, parts);
     }
     SmallVector<Attribute> ids;
     for (unsigned id : vi.weightIds) {
