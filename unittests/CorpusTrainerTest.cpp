@@ -327,9 +327,9 @@ TEST(CorpusTrainer, RefusesWhatDoesNotMatch) {
             std::string::npos);
   EXPECT_NE(edited([](json &s) { s["round"] = -1; }).find("\"round\""),
             std::string::npos);
-  EXPECT_NE(edited([](json &s) {
-              s["graphs"][0]["native_latency"] = 0;
-            }).find("latencies positive"),
+  EXPECT_NE(edited([](json &s) { s["graphs"][0]["native_latency"] = 0; })
+                .find("native's latency and the best one (0: none yet) at "
+                      "least 1e-15 s"),
             std::string::npos);
   EXPECT_NE(edited([](json &s) {
               json elite = s["graphs"][0]["elites"][0];

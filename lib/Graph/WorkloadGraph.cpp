@@ -416,7 +416,7 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
       graph.nodes.push_back(std::move(node));
     }
   } catch (const json::exception &e) {
-    return fail(std::string("bad graph field: ") + e.what());
+    return fail("bad graph field: " + describeJsonException(e));
   }
   // Reports and placements name nodes: two of one name are ambiguous.
   llvm::StringMap<unsigned> firstOfName;

@@ -84,6 +84,10 @@ std::optional<double> numberAt(const json &row, size_t k) {
 }
 
 /// A number, finite and at least `min`.
+/// The least latency a checkpoint holds, as an external evaluator's least
+/// answer: less is units gone wrong.
+constexpr double kLeastLatency = 1e-15;
+
 bool finiteAtLeast(const json &value, double min) {
   return value.is_number() && std::isfinite(value.get<double>()) &&
          value.get<double>() >= min;
@@ -151,13 +155,17 @@ llvm::Error restoreGraph(const json &entry, unsigned maxElites,
   auto evaluations = exactInteger(entry.at("evaluations"), 1, kMany);
   if (!evaluations)
     return corrupt("\"evaluations\" must be a positive integer");
-  if (!finiteAtLeast(entry.at("native_latency"), 0) ||
-      entry.at("native_latency").get<double>() <= 0 ||
+  // A femtosecond is units gone wrong, as in an evaluator's answer, and
+  // the speed-ups it would make (1e300x) are no measurement's.
+  if (!finiteAtLeast(entry.at("native_latency"), kLeastLatency) ||
       !finiteAtLeast(entry.at("best_latency"), 0) ||
+      (entry.at("best_latency").get<double>() != 0 &&
+       entry.at("best_latency").get<double>() < kLeastLatency) ||
       !finiteAtLeast(entry.at("spread"), 0) ||
       !finiteAtLeast(entry.at("baseline"), -1e300))
     return corrupt("latencies, baseline and spread must be finite, "
-                   "latencies positive and spread non-negative");
+                   "native's latency and the best one (0: none yet) at least "
+                   "1e-15 s and spread non-negative");
   graph.evaluationsBefore = uint64_t(*evaluations);
   graph.nativeLatency = entry.at("native_latency").get<double>();
   graph.haveBaseline = entry.at("have_baseline").get<bool>();
@@ -177,9 +185,9 @@ llvm::Error restoreGraph(const json &entry, unsigned maxElites,
           "an elite placement is not " + llvm::Twine(problem.numNodes()) +
           " pairs of levels below " + llvm::Twine(problem.numLevels()));
     if (!finiteAtLeast(e.at("reward"), -1e300) ||
-        !finiteAtLeast(e.at("latency"), 0))
+        !finiteAtLeast(e.at("latency"), kLeastLatency))
       return corrupt("an elite's reward must be a finite number and its "
-                     "latency a finite number of at least 0");
+                     "latency a finite number of at least 1e-15 s");
     graph.elites.push_back({std::move(*placement), e.at("reward").get<double>(),
                             e.at("latency").get<double>()});
   }
@@ -230,6 +238,13 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
   if (!state.is_object() ||
       state.value("format", "") != "egrl-train-checkpoint")
     return fail("not an egrl-train checkpoint");
+  // A field checkpointText() does not write is an edit this build cannot
+  // honour.
+  if (auto unknown = unknownField(
+          state, {"format", "version", "options", "corpus", "policy", "adam",
+                  "round", "seconds", "graphs", "curves", "losses"}))
+    return fail("corrupt checkpoint: field \"" + unknown->first +
+                "\": " + unknown->second);
   Impl &s = *impl;
   // A checkpoint is a file a user can edit: every value that indexes or
   // counts is checked before it is used (an elite with level 7 or too few
@@ -314,7 +329,7 @@ llvm::Error CorpusTrainer::resume(llvm::StringRef text, llvm::StringRef path) {
                   llvm::Twine(s.lossPoints.size()) + " and " +
                   llvm::Twine(s.curvePoints.size()));
   } catch (const json::exception &e) {
-    return fail(llvm::Twine("corrupt checkpoint: ") + e.what());
+    return fail("corrupt checkpoint: " + describeJsonException(e));
   }
   return llvm::Error::success();
 }

@@ -374,7 +374,7 @@ llvm::Expected<LoadedPolicy> egrl::parsePolicyFile(llvm::StringRef text,
   } catch (const FieldError &e) {
     return error(origin, llvm::Twine("corrupt policy file: ") + e.what());
   } catch (const json::exception &e) {
-    return error(origin, llvm::Twine("corrupt policy file: ") + e.what());
+    return error(origin, "corrupt policy file: " + describeJsonException(e));
   }
   return std::move(loaded);
 }

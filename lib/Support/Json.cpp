@@ -258,3 +258,17 @@ std::string egrl::nameProblem(llvm::StringRef text, bool trimmed) {
     return "has a space at its start or end";
   return "";
 }
+
+std::string egrl::describeJsonException(const json::exception &e) {
+  llvm::StringRef what = e.what();
+  // "[json.exception.<kind>.<id>] <message>"
+  if (what.starts_with("[json.exception.")) {
+    size_t close = what.find("] ");
+    if (close != llvm::StringRef::npos)
+      what = what.drop_front(close + 2);
+  }
+  llvm::StringRef key = what;
+  if (key.consume_front("key '") && key.consume_back("' not found"))
+    return ("field \"" + key + "\" is missing").str();
+  return what.str();
+}

@@ -52,7 +52,8 @@ FailureOr<Placement> egrl::readPlacement(func::FuncOp func,
     if (first && slot != *level) {
       InFlightDiagnostic diag = op->emitError()
                                 << "strategy=keep: the " << what << " of node "
-                                << node << " are placed in '" << name.getValue()
+                                << node << (weights ? " are" : " is")
+                                << " placed in '" << name.getValue()
                                 << "' here and in '" << chip.levels[slot].name
                                 << "' by another op; one tensor has one level";
       diag.attachNote(first->getLoc()) << "the other op";

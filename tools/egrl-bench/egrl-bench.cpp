@@ -71,7 +71,8 @@ static cl::opt<std::string>
             cl::cat(benchCategory));
 static cl::opt<std::string> seedFrom(
     "seed-from", cl::init("none"),
-    cl::desc("What searches (anneal, ea, random, egrl) may start from: "
+    cl::desc("What searches (anneal, ea, random, egrl, egrl-sac) may start "
+             "from: "
              "none (model-free, the default), native, model "
              "(the best of native, greedy, ilp and dp), or portfolio (those "
              "and strategy=portfolio's plans)"),

@@ -60,6 +60,12 @@ std::optional<std::pair<std::string, std::string>>
 unknownField(const nlohmann::json &object,
              std::initializer_list<const char *> allowed);
 
+/// What a JSON value's accessor threw, for a user who edited the file: the
+/// library's "[json.exception.out_of_range.403] key 'graphs' not found" as
+/// "field \"graphs\" is missing", and its other messages without their
+/// "[json.exception...]" tag ("type must be number, but is string").
+std::string describeJsonException(const nlohmann::json::exception &e);
+
 /// Why `text`, a name read from a user's file (a chip's, a level's, a
 /// graph's, a node's), cannot be printed as it is in remarks, reports, CSV
 /// rows and attributes, or "" when it can: it is empty, or holds a control

@@ -114,7 +114,8 @@ def EGRLMemoryPlacement : Pass<"egrl-memory-placement", "::mlir::ModuleOp"> {
     Option<"seed", "seed", "uint64_t", /*default=*/"0",
            "Random seed, same seed, same placement (default: 0)">,
     Option<"seedFrom", "seed-from", "std::string", /*default=*/"\"none\"",
-           "What a search (anneal, ea, random, egrl) may start from: none (model-"
+           "What a search (anneal, ea, random, egrl, egrl-sac) may start from: "
+           "none (model-"
            "free, the default), native, model (the best of native, greedy, "
            "ilp and dp, measured in the budget), or portfolio (those and "
            "strategy=portfolio's plans)">,
