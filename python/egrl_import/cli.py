@@ -122,6 +122,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         circular = circular_pads(module, inputs)
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
+        stack.enter_context(_floor_division_by_div())
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
@@ -166,6 +167,40 @@ def _unfold_on_nonnegative_dims():
             del torch.Tensor.unfold
         else:
             torch.Tensor.unfold = own
+
+
+@contextlib.contextmanager
+def _floor_division_by_div():
+    """torch 1.13 exports floor division (a // b, torch.floor_divide, Tensor.floor_divide) as a
+    truncating Div and Casts, as before torch 1.13 floor_divide was defined: -7 // 2 exports as -3,
+    not -4, for integers and floats alike.  torch.div(a, b, rounding_mode="floor") computes the same
+    and exports right (a Floor, or the integer quotient corrected where the signs differ), so it
+    stands in for these while the export traces.  Tensor.__floordiv__ and __rfloordiv__ call
+    torch.floor_divide; the in-place forms are replaced too."""
+    import torch
+
+    def floor_divide(input, other, *, out=None):  # noqa: A002 (torch's names)
+        return torch.div(input, other, rounding_mode="floor", out=out)
+
+    def floor_divide_method(self, other):
+        return torch.div(self, other, rounding_mode="floor")
+
+    def floor_divide_(self, other):
+        return self.div_(other, rounding_mode="floor")
+
+    replaced = [(torch, "floor_divide", floor_divide), (torch.Tensor, "floor_divide", floor_divide_method),
+                (torch.Tensor, "floor_divide_", floor_divide_), (torch.Tensor, "__ifloordiv__", floor_divide_)]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in replaced]
+    for owner, name, fn in replaced:
+        setattr(owner, name, fn)
+    try:
+        yield
+    finally:
+        for owner, name, own in saved:
+            if own is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, own)
 
 
 def _half_precision_hint(message: str) -> str:

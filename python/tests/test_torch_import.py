@@ -1121,6 +1121,38 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIn("pads circularly through a pad bound before the export", str(cm.exception))
         self.assertIs(F.pad, torch._C._nn.pad)  # F.pad is restored
 
+    def test_floor_division_exports_to_onnx_as_floor(self):
+        """torch 1.13 exports a // b, torch.floor_divide and Tensor.floor_divide(_) as a truncating
+        Div (-7 // 2 exported as -3, not -4; 1.0 off torch on integers and floats); the export
+        traces them as torch.div(rounding_mode="floor"), equal to torch, and restores them after."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class FloorDivisions(nn.Module):
+            def forward(self, a, b, x):
+                c = a.clone()
+                c //= b
+                d = a.clone().floor_divide_(3)
+                return (a // b, torch.floor_divide(a, b), a.floor_divide(b), a // 2, 7 // b, c, d, x // 0.7,
+                        x.floor_divide(-0.4))
+
+        m = FloorDivisions()
+        a = torch.tensor([[7, -7, 7, -7, 6, -6, 0, -1, 1, -20]])
+        b = torch.tensor([[2, 2, -2, -2, 3, 3, 5, 4, -4, 3]])
+        inputs = [a, b, torch.tensor([[-2.9, -1.3, -0.2, 0.0, 0.4], [1.1, 1.6, 2.2, 2.95, 3.3]])]
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(*inputs)]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, inputs, 17, path)
+            r = import_onnx(onnx.load(path), inline_weights=True)
+        support.run_numeric(self, r.text, [i.numpy() for i in inputs], ref, atol=0, rtol=0)
+        self.assertIs(torch.floor_divide, torch._C._VariableFunctions.floor_divide)  # restored
+        for name in ("floor_divide", "floor_divide_", "__ifloordiv__"):
+            self.assertNotIn(name, torch.Tensor.__dict__)
+
     def test_interpolation_by_any_ratio_and_align_corners(self):
         """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
         not integer multiples and by fractional scale factors (torch's coordinates: the given
