@@ -123,6 +123,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
         stack.enter_context(_floor_division_by_div())
+        stack.enter_context(_repeat_interleave_by_expand())
         try:
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
@@ -201,6 +202,42 @@ def _floor_division_by_div():
                 delattr(owner, name)
             else:
                 setattr(owner, name, own)
+
+
+@contextlib.contextmanager
+def _repeat_interleave_by_expand():
+    """repeat_interleave by an integer count (torch.repeat_interleave, Tensor.repeat_interleave) as
+    unsqueeze + expand + reshape, the aten route's form, while the export traces: torch 1.13 exports
+    it with a tensor of counts, which folds for an input of a static shape, but of a second
+    repeat_interleave on the first's result (grouped-query attention's K/V in a second layer) it
+    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  A tensor of repeats, zero
+    repeats or a dim the tensor lacks is left to torch."""
+    import torch
+
+    from .aten_import import _repeat_interleave_by_count
+
+    original = torch.repeat_interleave
+
+    def by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's names)
+        rank = 1 if dim is None else input.dim()
+        if (isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1
+                and isinstance(input, torch.Tensor) and (dim is None or -rank <= dim < rank)):
+            return _repeat_interleave_by_count(input, repeats, dim)
+        return original(input, repeats, dim, output_size=output_size)
+
+    def method(self, repeats=None, dim=None, *, output_size=None):
+        return by_count(self, repeats, dim, output_size=output_size)
+
+    own = torch.Tensor.__dict__.get("repeat_interleave")
+    torch.repeat_interleave, torch.Tensor.repeat_interleave = by_count, method
+    try:
+        yield
+    finally:
+        torch.repeat_interleave = original
+        if own is None:
+            del torch.Tensor.repeat_interleave
+        else:
+            torch.Tensor.repeat_interleave = own
 
 
 def _half_precision_hint(message: str) -> str:

@@ -1153,6 +1153,36 @@ class OpTranslationTest(unittest.TestCase):
         for name in ("floor_divide", "floor_divide_", "__ifloordiv__"):
             self.assertNotIn(name, torch.Tensor.__dict__)
 
+    def test_chained_repeat_interleave_exports_without_a_loop(self):
+        """A repeat_interleave of a repeat_interleave's result (grouped-query attention's K/V heads in
+        a second layer) exported as SplitToSequence + Loop, which the ONNX importer refuses; the export
+        traces an integer count as the aten route does (unsqueeze + expand + reshape), equal to torch,
+        torch.repeat_interleave and the method alike; the export's replacement is undone."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Chained(nn.Module):
+            def forward(self, k):
+                a = k.repeat_interleave(2, dim=1)
+                b = a[:, :2].repeat_interleave(2, dim=1)
+                return b * 1.5, torch.repeat_interleave(a[:, 1:], 3, -1), a.repeat_interleave(2)
+
+        torch.manual_seed(0)
+        m, k = Chained(), torch.randn(1, 2, 6, 4)
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(k)]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, [k], 17, path)
+            model = onnx.load(path)
+        self.assertFalse({"Loop", "SplitToSequence"} & {n.op_type for n in model.graph.node})
+        r = import_onnx(model, inline_weights=True)
+        support.run_numeric(self, r.text, [k.numpy()], ref)
+        self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
+        self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
+
     def test_interpolation_by_any_ratio_and_align_corners(self):
         """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
         not integer multiples and by fractional scale factors (torch's coordinates: the given
