@@ -775,7 +775,9 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
     x = input
     for k in range(len(pad) // 2):
         d = x.dim() - 1 - k
-        lo, hi, size = pad[2 * k], pad[2 * k + 1], x.shape[d]
+        # int(): while torch.onnx.export traces, a size is a tensor, and a comparison with it a
+        # tensor-valued bool, which the export reports as a branch on data (the shapes are static).
+        lo, hi, size = pad[2 * k], pad[2 * k + 1], int(x.shape[d])
         if (mode == "circular" and max(lo, hi) > size or mode == "reflect" and max(lo, hi) >= size
                 or size == 0):
             return NotImplemented  # torch's own error

@@ -132,12 +132,17 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
             raise UnsupportedError("the model pads circularly through a pad bound before the export (from "
                                    "torch.nn.functional import pad), which torch 1.13 exports to ONNX wrongly: "
                                    "import it with --trace fx or aten")
-    # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's).
+    # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's);
+    # the importer's own code the export runs in the model's place (pad_by_slices, the replacements
+    # above) is not the model's either (the bundled models in this package are).
     libraries = tuple(os.path.dirname(m.__file__) + os.sep for m in _loaded("torch", "torchvision"))
+    from . import aten_import
+    own = {os.path.abspath(f) for f in (__file__, aten_import.__file__)}
     said = set()
     for w in caught:
         if (issubclass(w.category, torch.jit.TracerWarning) and "Python boolean" in str(w.message)
-                and not os.path.abspath(w.filename).startswith(libraries)):
+                and not os.path.abspath(w.filename).startswith(libraries)
+                and os.path.abspath(w.filename) not in own):
             where = f"{w.filename}:{w.lineno}"
             if where not in said:
                 said.add(where)

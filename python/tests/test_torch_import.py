@@ -8,6 +8,8 @@
 # ---------------------------------------------------------------------------
 """Tests of egrl_import.torch_import."""
 
+import contextlib
+import io
 import math
 import os
 import stat
@@ -1103,11 +1105,27 @@ class OpTranslationTest(unittest.TestCase):
         m, x = Circular().eval(), torch.randn(1, 2, 5, 6)
         with torch.no_grad():
             ref = m(x)
-        with tempfile.TemporaryDirectory() as d:
+        err = io.StringIO()
+        with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err):
             path = os.path.join(d, "m.onnx")
             cli._export_onnx(m, [x], 17, path)
             r = import_onnx(onnx.load(path), inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy()], [t.numpy() for t in ref])
+        # The slices' shape checks are the importer's, not the model's branches: no warning (each
+        # circular pad was said to branch on a tensor, at aten_import.py).
+        self.assertEqual(err.getvalue(), "")
+
+        # Nor is the importer's own code reported when it does branch on a traced size.
+        from egrl_import import aten_import
+
+        class OwnBranch(nn.Module):
+            def forward(self, s):
+                return aten_import.unfold_by_slices(s, -1, 4, 2) * 2.0
+
+        err = io.StringIO()
+        with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err):
+            cli._export_onnx(OwnBranch(), [torch.randn(1, 3, 9)], 17, os.path.join(d, "m.onnx"))
+        self.assertEqual(err.getvalue(), "")
 
         # A pad bound before the export is not replaced: refused, not exported wrongly.
         bound_pad = F.pad
