@@ -311,6 +311,11 @@ class _AtenImporter(_FxImporter):
             return self.value(v)
         return super().operand(v)
 
+    def _flatten_out(self, v) -> list[Value]:
+        if isinstance(v, _LazyWeight):  # a parameter or buffer returned as it is (a detector's priors)
+            return [self.value(v)]
+        return super()._flatten_out(v)
+
     def _weight(self, t, qualname, buffer=False):
         self.weight_names.setdefault(id(t), qualname)
         return super()._weight(t, qualname, buffer)
