@@ -1201,6 +1201,89 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
         self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
 
+    def test_integer_ops_and_torch_type_promotion(self):
+        """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
+        size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
+        torch.div with rounding_mode "trunc" (and "floor" of integers) on both routes, and torch's
+        promotion of mixed element-wise operands: an i64 or boolean tensor with an f32 tensor or a
+        float number is cast to f32 (arith.sitofp / uitofp), integers divided are f32, a mask with
+        integers is i64. Each was refused ("'clamp' on i64 tensors is not supported (f32 only)",
+        "element-wise 'mul' of an f32 tensor and an i64 tensor is not supported", ...)."""
+        class Integers(nn.Module):
+            def forward(self, x, ids, mask):
+                clamped = ids.clamp(min=1, max=6) + torch.clamp(ids, max=4) - ids.clamp_min(2)
+                signs = -ids + ids.abs()
+                trunc = torch.div(ids, 3, rounding_mode="trunc") * 10 + torch.div(-ids, 3, rounding_mode="floor")
+                masked = x * mask.unsqueeze(-1)
+                scaled = torch.arange(3) * x.mean(1)
+                mixed = ids / 2 + ids * 0.5 + (1.0 - mask)
+                return (clamped, signs, trunc, masked, scaled, mixed, torch.div(x, 0.3, rounding_mode="trunc"),
+                        ids.clamp(min=0.5))
+
+        class Masks(nn.Module):  # comparisons: the aten route only
+            def forward(self, x, ids):
+                return (ids > 0) * 2 + ids, (ids > 0) * x[..., 0] + ids
+
+        x = torch.randn(2, 5, 3)
+        ids = torch.tensor([[0, 3, 7, -2, 9], [5, 1, -8, 4, 2]])
+        mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 0]])
+        for m, inputs, routes in ((Integers(), [x, ids, mask], ("fx", "aten")), (Masks(), [x, ids], ("aten",))):
+            with torch.no_grad():
+                ref = [t.numpy() for t in m(*inputs)]
+            for route in routes:
+                with self.subTest(model=type(m).__name__, route=route):
+                    r = import_module(m, inputs, trace=route)
+                    self.assertEqual(r.route, route)
+                    support.mlir_opt(self, r.text)
+                    support.run_numeric(self, r.text, [i.numpy() for i in inputs], ref)
+        r = import_module(Integers(), [x, ids, mask], trace="aten")
+        for op in ("arith.maxsi", "arith.minsi", "arith.sitofp", "arith.divsi", "math.trunc"):
+            self.assertIn(op, r.text)
+        # The onnx route: ONNX's Clip and Neg of INT64 by the spec (torch's export casts the rest). Not
+        # ids.clamp(min=0.5): torch 1.13 exports it as an INT64 Clip at 0, so the file computes that.
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(Integers(), [x, ids, mask], 17, path)
+            r = import_onnx(onnx.load(path))
+        with torch.no_grad():
+            ref = [t.numpy() for t in Integers()(x, ids, mask)]
+        support.run_numeric(self, r.text, [i.numpy() for i in (x, ids, mask)],
+                            ref[:-1] + [ids.clamp(min=0).numpy()])
+
+    def test_batch_norm_without_running_statistics_uses_the_batch(self):
+        """BatchNorm with track_running_stats=False normalises by the batch's own statistics in eval
+        mode too; it was refused as "(training mode)". Imported on fx and aten as a group norm of one
+        group per channel over the batch and positions (a batch of one: instance norm), equal to torch."""
+        class Norms(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(3, 4, 3)
+                self.bn = nn.BatchNorm2d(4, track_running_stats=False)
+                self.bn1 = nn.BatchNorm1d(4, affine=False, track_running_stats=False)
+
+            def forward(self, x):
+                y = self.conv(x)
+                return self.bn(y).relu(), self.bn1(y.flatten(2))
+
+        torch.manual_seed(0)
+        m = Norms().eval()
+        with torch.no_grad():
+            m.bn.weight.uniform_(0.5, 1.5)
+            m.bn.bias.uniform_(-0.5, 0.5)
+        for batch in (3, 1):
+            x = torch.randn(batch, 3, 6, 6)
+            with torch.no_grad():
+                ref = [t.numpy() for t in m(x)]
+            for route in ("fx", "aten"):
+                with self.subTest(batch=batch, route=route):
+                    r = import_module(m, [x], trace=route, inline_weights=True)
+                    support.run_numeric(self, r.text, [x.numpy()], ref)
+
     def test_interpolation_by_any_ratio_and_align_corners(self):
         """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
         not integer multiples and by fractional scale factors (torch's coordinates: the given
