@@ -125,7 +125,12 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         stack.enter_context(_floor_division_by_div())
         stack.enter_context(_repeat_interleave_by_expand())
         try:
-            torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
+            # PRESERVE on the module in eval mode exports the inference graph as EVAL does, but
+            # without EVAL's one extra pass, which folds each BatchNorm after a Conv into the Conv's
+            # weights: the graph keeps the BatchNorm's parameters and statistics, the weights the
+            # fx and aten routes have.
+            torch.onnx.export(module, tuple(inputs), path, opset_version=opset,
+                              training=torch.onnx.TrainingMode.PRESERVE)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
         if len(replaced) < circular:

@@ -1284,6 +1284,39 @@ class OpTranslationTest(unittest.TestCase):
                     r = import_module(m, [x], trace=route, inline_weights=True)
                     support.run_numeric(self, r.text, [x.numpy()], ref)
 
+    def test_onnx_export_keeps_batch_norm_weights(self):
+        """torch.onnx.export in EVAL mode folds each BatchNorm after a Conv into the Conv (the tester's
+        FPN: 9,278 weight elements on onnx, 9,502 on fx and aten: the BN parameters and statistics);
+        the route's export (PRESERVE, on the module in eval mode) keeps it, so the onnx route has the
+        weights of fx, as the README says, with torch's numbers."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        torch.manual_seed(0)
+        m = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(), nn.Conv2d(8, 4, 1, bias=False),
+                          nn.BatchNorm2d(4))
+        for bn in (m[1], m[4]):
+            bn.running_mean.uniform_(-0.5, 0.5)
+            bn.running_var.uniform_(0.5, 2.0)
+        m.eval()
+        x = torch.randn(1, 3, 8, 8)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, [x], 17, path, distinct_weights=True)
+            model = onnx.load(path)
+            self.assertEqual([n.op_type for n in model.graph.node].count("BatchNormalization"), 2)
+            blobless = import_onnx(model)
+            cli._export_onnx(m, [x], 17, path)
+            r = import_onnx(onnx.load(path), inline_weights=True)
+        fx = import_module(m, x, trace="fx")
+        self.assertEqual(blobless.resource_elements, fx.resource_elements)
+        self.assertEqual(blobless.resource_count, fx.resource_count)
+        self.assertFalse(m.training)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [x.numpy()], [m(x).numpy()])
+
     def test_interpolation_by_any_ratio_and_align_corners(self):
         """Bilinear with align_corners=True, nearest, nearest-exact and bilinear to sizes that are
         not integer multiples and by fractional scale factors (torch's coordinates: the given
