@@ -311,6 +311,11 @@ class _AtenImporter(_FxImporter):
             return self.value(v)
         return super().operand(v)
 
+    def _flatten_out(self, v) -> list[Value]:
+        if isinstance(v, _LazyWeight):  # a parameter or buffer returned as it is (a detector's priors)
+            return [self.value(v)]
+        return super()._flatten_out(v)
+
     def _weight(self, t, qualname, buffer=False):
         self.weight_names.setdefault(id(t), qualname)
         return super()._weight(t, qualname, buffer)
@@ -439,18 +444,14 @@ class _AtenImporter(_FxImporter):
         binops = {aten.add: "add", aten.sub: "sub", aten.mul: "mul", aten.div: "div", aten.pow: "pow",
                   aten.maximum: "max", aten.minimum: "min", aten.atan2: "atan2", aten.remainder: "remainder",
                   aten.floor_divide: "floordiv"}
-        if op in binops:
-            if op is aten.div and kw.get("rounding_mode") == "floor":
-                return self._binary("floordiv", a, kw)
-            if op is aten.div and kw.get("rounding_mode"):
-                raise self.fail("division with a rounding mode other than floor is not supported")
+        if op in binops:  # div's rounding_mode (floor, trunc) is read by _binary
             return self._binary(binops[op], a, kw)
         if op is aten.rsub:  # other - alpha * self
             x = self.operand(a[0])
             alpha = _get(a, kw, 2, "alpha", 1)
             if alpha != 1:
                 x = em.binary("mul", x, float(alpha))
-            return em.binary("sub", self.operand(a[1]), x)
+            return em.binary("sub", *em.promoted("sub", self.operand(a[1]), x))
         unary = {aten.relu: "relu", aten.tanh: "tanh", aten.sigmoid: "sigmoid", aten.exp: "exp", aten.erf: "erf",
                  aten.sqrt: "sqrt", aten.rsqrt: "rsqrt", aten.neg: "neg", aten.reciprocal: "reciprocal",
                  aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid",
@@ -525,15 +526,15 @@ class _AtenImporter(_FxImporter):
                                  _get(a, kw, 4, "eps", 1e-5))
         if op is aten.native_batch_norm:  # (x, weight, bias, running_mean, running_var, training, momentum, eps)
             x, w, b, rm, rv, training = a[:6]
-            if training and rm is None and V(x).shape[0] == 1:
-                # Statistics of the batch, of one sample: per channel over its positions. This is
-                # how instance norm decomposes (the sample's channels viewed as a batch of one).
-                x = V(x)
-                y = em.group_norm(x, x.shape[1], V(w) if w is not None else None, V(b) if b is not None else None,
-                                  a[7])
+            if training and rm is None:
+                # Statistics of the batch: per channel over the batch and its positions (batch-norm
+                # without running statistics, at inference too; instance norm decomposes so, its
+                # sample's channels viewed as a batch of one).
+                y = em.batch_statistics_norm(V(x), V(w) if w is not None else None,
+                                             V(b) if b is not None else None, a[7])
                 return (y, None, None)
             if training or rm is None:
-                raise self.fail("batch-norm with batch statistics (training mode) is not supported")
+                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
             y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
                               V(b) if b is not None else None, a[7])
             return (y, None, None)
@@ -775,7 +776,9 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
     x = input
     for k in range(len(pad) // 2):
         d = x.dim() - 1 - k
-        lo, hi, size = pad[2 * k], pad[2 * k + 1], x.shape[d]
+        # int(): while torch.onnx.export traces, a size is a tensor, and a comparison with it a
+        # tensor-valued bool, which the export reports as a branch on data (the shapes are static).
+        lo, hi, size = pad[2 * k], pad[2 * k + 1], int(x.shape[d])
         if (mode == "circular" and max(lo, hi) > size or mode == "reflect" and max(lo, hi) >= size
                 or size == 0):
             return NotImplemented  # torch's own error

@@ -122,20 +122,32 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         circular = circular_pads(module, inputs)
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
+        stack.enter_context(_floor_division_by_div())
+        stack.enter_context(_repeat_interleave_by_expand())
         try:
-            torch.onnx.export(module, tuple(inputs), path, opset_version=opset)
+            # PRESERVE on the module in eval mode exports the inference graph as EVAL does, but
+            # without EVAL's one extra pass, which folds each BatchNorm after a Conv into the Conv's
+            # weights: the graph keeps the BatchNorm's parameters and statistics, the weights the
+            # fx and aten routes have.
+            torch.onnx.export(module, tuple(inputs), path, opset_version=opset,
+                              training=torch.onnx.TrainingMode.PRESERVE)
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
         if len(replaced) < circular:
             raise UnsupportedError("the model pads circularly through a pad bound before the export (from "
                                    "torch.nn.functional import pad), which torch 1.13 exports to ONNX wrongly: "
                                    "import it with --trace fx or aten")
-    # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's).
+    # torch's and torchvision's own conversions are their shape checks (nn.MultiheadAttention's, ViT's);
+    # the importer's own code the export runs in the model's place (pad_by_slices, the replacements
+    # above) is not the model's either (the bundled models in this package are).
     libraries = tuple(os.path.dirname(m.__file__) + os.sep for m in _loaded("torch", "torchvision"))
+    from . import aten_import
+    own = {os.path.abspath(f) for f in (__file__, aten_import.__file__)}
     said = set()
     for w in caught:
         if (issubclass(w.category, torch.jit.TracerWarning) and "Python boolean" in str(w.message)
-                and not os.path.abspath(w.filename).startswith(libraries)):
+                and not os.path.abspath(w.filename).startswith(libraries)
+                and os.path.abspath(w.filename) not in own):
             where = f"{w.filename}:{w.lineno}"
             if where not in said:
                 said.add(where)
@@ -166,6 +178,76 @@ def _unfold_on_nonnegative_dims():
             del torch.Tensor.unfold
         else:
             torch.Tensor.unfold = own
+
+
+@contextlib.contextmanager
+def _floor_division_by_div():
+    """torch 1.13 exports floor division (a // b, torch.floor_divide, Tensor.floor_divide) as a
+    truncating Div and Casts, as before torch 1.13 floor_divide was defined: -7 // 2 exports as -3,
+    not -4, for integers and floats alike.  torch.div(a, b, rounding_mode="floor") computes the same
+    and exports right (a Floor, or the integer quotient corrected where the signs differ), so it
+    stands in for these while the export traces.  Tensor.__floordiv__ and __rfloordiv__ call
+    torch.floor_divide; the in-place forms are replaced too."""
+    import torch
+
+    def floor_divide(input, other, *, out=None):  # noqa: A002 (torch's names)
+        return torch.div(input, other, rounding_mode="floor", out=out)
+
+    def floor_divide_method(self, other):
+        return torch.div(self, other, rounding_mode="floor")
+
+    def floor_divide_(self, other):
+        return self.div_(other, rounding_mode="floor")
+
+    replaced = [(torch, "floor_divide", floor_divide), (torch.Tensor, "floor_divide", floor_divide_method),
+                (torch.Tensor, "floor_divide_", floor_divide_), (torch.Tensor, "__ifloordiv__", floor_divide_)]
+    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in replaced]
+    for owner, name, fn in replaced:
+        setattr(owner, name, fn)
+    try:
+        yield
+    finally:
+        for owner, name, own in saved:
+            if own is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, own)
+
+
+@contextlib.contextmanager
+def _repeat_interleave_by_expand():
+    """repeat_interleave by an integer count (torch.repeat_interleave, Tensor.repeat_interleave) as
+    unsqueeze + expand + reshape, the aten route's form, while the export traces: torch 1.13 exports
+    it with a tensor of counts, which folds for an input of a static shape, but of a second
+    repeat_interleave on the first's result (grouped-query attention's K/V in a second layer) it
+    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  A tensor of repeats, zero
+    repeats or a dim the tensor lacks is left to torch."""
+    import torch
+
+    from .aten_import import _repeat_interleave_by_count
+
+    original = torch.repeat_interleave
+
+    def by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's names)
+        rank = 1 if dim is None else input.dim()
+        if (isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1
+                and isinstance(input, torch.Tensor) and (dim is None or -rank <= dim < rank)):
+            return _repeat_interleave_by_count(input, repeats, dim)
+        return original(input, repeats, dim, output_size=output_size)
+
+    def method(self, repeats=None, dim=None, *, output_size=None):
+        return by_count(self, repeats, dim, output_size=output_size)
+
+    own = torch.Tensor.__dict__.get("repeat_interleave")
+    torch.repeat_interleave, torch.Tensor.repeat_interleave = by_count, method
+    try:
+        yield
+    finally:
+        torch.repeat_interleave = original
+        if own is None:
+            del torch.Tensor.repeat_interleave
+        else:
+            torch.Tensor.repeat_interleave = own
 
 
 def _half_precision_hint(message: str) -> str:

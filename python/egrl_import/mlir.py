@@ -449,6 +449,25 @@ class Emitter:
         return self.generic(ins, out, out_dtype, ["parallel"] * len(out), body)
 
     # -- element-wise helpers ----------------------------------------------
+    def promoted(self, op: str, *operands) -> list:
+        """The operands of a torch element-wise op converted as torch's type promotion does, for the
+        torch routes (ONNX's ops take one type and stay strict): an integer or boolean tensor (i64, i32,
+        i1) with an f32 tensor or a float number, or both divided ('div', true division), becomes f32
+        (arith.sitofp, a mask arith.uitofp: x * mask.unsqueeze(-1), torch.arange(n) * x.sum()); a
+        boolean or i32 tensor with an i64 one, or a mask with integers (mask * 2), becomes i64. Else
+        unchanged."""
+        tensors = [x for x in operands if isinstance(x, Value)]
+        dtypes = {t.dtype for t in tensors}
+        if not tensors or not dtypes <= {"f32", "i64", "i32", "i1"}:
+            return list(operands)
+        if "f32" in dtypes or op == "div" or any(isinstance(x, float) for x in operands):
+            target = "f32"
+        elif "i64" in dtypes or dtypes == {"i1"} and len(tensors) < len(operands):
+            target = "i64"
+        else:  # one integer type (i32 with i32, a mask with a mask): torch keeps it
+            return list(operands)
+        return [self.cast(x, target) if isinstance(x, Value) else x for x in operands]
+
     def binary(self, op: str, a, b) -> Value:
         """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min of i64 tensors and
         integers (position ids, offsets) too."""
@@ -476,6 +495,11 @@ class Emitter:
             return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : i64"), "i64", "i64")
         arith = {"add": "arith.addf", "sub": "arith.subf", "mul": "arith.mulf", "div": "arith.divf",
                  "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf", "atan2": "math.atan2"}.get(op)
+        if op == "truncdiv" and not any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
+            def trunc_div(bb, n):  # torch.div(rounding_mode="trunc") of floats: trunc(a / b)
+                return bb.op(f"math.trunc {bb.op(f'arith.divf {n[0]}, {n[1]} : f32')} : f32")
+
+            return self.elementwise([a, b], trunc_div)
         if arith is None:
             raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
         if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
@@ -489,8 +513,11 @@ class Emitter:
         default), leaky_relu(slope), elu(alpha, scale, input_scale: SELU and CELU too), softplus(beta), mish,
         floor, ceil, round (half to even: math.roundeven), trunc, sign (0 at 0 and NaN, as torch), shrink
         (lambd, bias: ONNX's Shrink; hardshrink is bias 0, softshrink bias lambd), log_sigmoid, softsign."""
+        if x.dtype == "i64" and kind in ("neg", "abs", "clamp"):
+            return self._integer_unary(kind, x, **kw)
         if x.dtype != "f32":
-            raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32 only)")
+            raise UnsupportedError(f"'{kind}' on {x.dtype} tensors is not supported (f32; neg, abs and clamp "
+                                   "on i64 too)")
         s = self.scalar
         if kind == "relu":
             zero = s(0.0)
@@ -645,6 +672,30 @@ class Emitter:
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
         return self.elementwise([x], fn)
+
+    def _integer_unary(self, kind: str, x: Value, **kw) -> Value:
+        """neg, abs, and clamp with integer bounds, of an i64 tensor (position ids clamped to a table's
+        size): arith.subi from 0, maxsi with the negation, maxsi / minsi with the bounds."""
+        zero = self.scalar(0, "i64")
+        if kind == "neg":
+            return self.elementwise([x], lambda b, n: b.op(f"arith.subi {zero}, {n[0]} : i64"), "i64")
+        if kind == "abs":
+            return self.elementwise([x], lambda b, n: b.op(
+                f"arith.maxsi {n[0]}, {b.op(f'arith.subi {zero}, {n[0]} : i64')} : i64"), "i64")
+        lo, hi = kw.get("lo"), kw.get("hi")
+        if not all(v is None or isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
+            raise UnsupportedError(f"clamp of an i64 tensor between {lo!r} and {hi!r} is not supported (integer "
+                                   "bounds)")
+        bounds = [(op, self.scalar(v, "i64")) for op, v in (("arith.maxsi", lo), ("arith.minsi", hi))
+                  if v is not None]
+
+        def fn(b, n):
+            r = n[0]
+            for op, v in bounds:
+                r = b.op(f"{op} {r}, {v} : i64")
+            return r
+
+        return self.elementwise([x], fn, "i64")
 
     def glu(self, x: Value, dim: int) -> Value:
         """torch's GLU: the first half of `dim` times the sigmoid of the second (two tensor.extract_slice
@@ -971,6 +1022,21 @@ class Emitter:
         return self.generic(ins, x.shape, "f32", ["parallel"] * x.rank,
                             lambda b: _scale_and_shift(b, b.args[0], b.args[1:], weight is not None,
                                                        bias is not None))
+
+    def batch_statistics_norm(self, x: Value, weight: Value | None, bias: Value | None, eps: float) -> Value:
+        """Batch norm by the batch's own statistics (BatchNorm without running statistics, at
+        inference too): each channel normalised over the batch and its positions, then the affine.
+        A group norm of one group per channel, of x with its batch moved beside the positions
+        (a batch of one is instance norm: no transpose)."""
+        if x.rank < 2:
+            raise UnsupportedError(f"batch-norm of a rank-{x.rank} tensor is not supported")
+        n, c = x.shape[:2]
+        if n == 1:
+            return self.group_norm(x, c, weight, bias, eps)
+        perm = [1, 0] + list(range(2, x.rank))
+        t = self.transpose(x, perm)  # C, N, ...
+        y = self.group_norm(self.reshape(t, (1, c, math.prod(t.shape[1:]))), c, weight, bias, eps)
+        return self.transpose(self.reshape(y, t.shape), perm)
 
     def local_response_norm(self, x: Value, size: int, alpha: float, beta: float, k: float, before: int) -> Value:
         """Local response normalisation across the channels of NC...: x / (k + alpha / size * s)^beta,

@@ -539,7 +539,10 @@ class _OnnxImporter(QuantizedLowerings):
             if int8:
                 return self._int8_clamp(node, lo, hi)
             lo, hi = self._folded_number(node, lo), self._folded_number(node, hi)
-            return em.unary("clamp", self.tensor(node, 0), lo=lo, hi=hi)
+            x = self.tensor(node, 0)
+            if x.dtype == "i64":  # the bounds are of the input's type
+                lo, hi = (None if v is None else int(v) for v in (lo, hi))
+            return em.unary("clamp", x, lo=lo, hi=hi)
         unary = {"Sigmoid": "sigmoid", "Tanh": "tanh", "Erf": "erf", "Sqrt": "sqrt", "Exp": "exp",
                  "Neg": "neg", "Reciprocal": "reciprocal", "Abs": "abs", "Log": "log", "Softplus": "softplus",
                  "Mish": "mish", "Sin": "sin", "Cos": "cos", "Floor": "floor", "Ceil": "ceil", "Round": "round",

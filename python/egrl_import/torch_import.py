@@ -652,6 +652,8 @@ class _FxImporter:
         lo = None if lo is None else self.operand(lo)
         hi = None if hi is None else self.operand(hi)
         if not isinstance(lo, Value) and not isinstance(hi, Value):
+            if x.dtype != "f32" and any(isinstance(v, float) for v in (lo, hi)):
+                x = self.em.cast(x, "f32")  # ids.clamp(min=0.5) is f32, as torch promotes
             return self.em.unary("clamp", x, lo=lo, hi=hi)
         if lo is not None:
             x = self.em.binary("max", x, lo)
@@ -708,8 +710,13 @@ class _FxImporter:
         if isinstance(mod, nn.Upsample):
             return self._upsample(x, mod.mode, mod.align_corners, mod.scale_factor, mod.recompute_scale_factor)
         if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
+            if not mod.training and mod.running_mean is None:
+                # Without running statistics (track_running_stats=False) it normalises by the
+                # batch's own statistics at inference too.
+                return em.batch_statistics_norm(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
+                                                mod.eps)
             if mod.training or not mod.track_running_stats or mod.running_mean is None:
-                raise self.fail("batch-norm without running statistics (training mode) is not supported")
+                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
             return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
                                  self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.ReLU):
@@ -1277,9 +1284,12 @@ class _FxImporter:
             raise self.fail("binary op on two scalars")
         if alpha != 1:
             r = self.em.binary("mul", r, float(alpha)) if isinstance(r, Value) else r * alpha
-        if op == "div" and kw.get("rounding_mode"):
-            raise self.fail("division with a rounding mode is not supported")
-        return self.em.binary(op, l, r)
+        if op == "div" and kw.get("rounding_mode") is not None:
+            rounding = {"floor": "floordiv", "trunc": "truncdiv"}.get(kw["rounding_mode"])
+            if rounding is None:
+                raise self.fail(f"division with rounding mode {kw['rounding_mode']!r} is not supported")
+            op = rounding
+        return self.em.binary(op, *self.em.promoted(op, l, r))
 
     def _repeat_interleave(self, x: Value, repeats, dim) -> Value:
         """Each element repeated `repeats` times along `dim` (grouped-query attention's

@@ -139,6 +139,29 @@ class AtenRouteTest(unittest.TestCase):
         self.assertNotIn("dense_resource<const", r.text)
         support.run_numeric(self, r.text, [ids.numpy()], [_reference(m, [ids])])
 
+    def test_a_returned_buffer_or_parameter_is_a_result_on_the_aten_route(self):
+        """A detector that returns its priors buffer (and a model returning a parameter) as they are:
+        the aten route failed with 'unsupported output of type _LazyWeight'; it returns the weight, as
+        the fx route does, named by its module path and counted once."""
+        class Detector(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.head = nn.Linear(4, 6)
+                self.register_buffer("priors", torch.rand(5, 4))
+
+            def forward(self, x):
+                B, N, _ = x.shape  # shape unpacking: fx cannot trace it
+                return self.head(x).view(B, N, 3, 2), self.priors, {"bias": self.head.bias}
+
+        torch.manual_seed(0)
+        m, x = Detector().eval(), torch.randn(1, 5, 4)
+        r = import_module(m, x, trace="aten", inline_weights=True)
+        self.assertEqual(sorted(r.resources), ["head_bias", "head_weight", "priors"])
+        self.assertEqual(r.resource_elements, 30 + 20)
+        with torch.no_grad():
+            ref = [x.numpy() for x in (m(x)[0], m.priors, m.head.bias)]
+        support.run_numeric(self, r.text, [x.numpy()], ref)
+
     def test_inplace_ops(self):
         """relu_/add_ (torchvision's inplace=True) lower functionally; their input's later readers see the result."""
         class Inplace(nn.Module):
