@@ -110,9 +110,16 @@ egrl::createLocalEvaluator(llvm::StringRef name, const Problem &problem,
 }
 
 llvm::Error egrl::checkEvaluatorName(llvm::StringRef name) {
-  if (llvm::is_contained(evaluatorNames(), name) ||
-      ExternalEvaluator::names(name))
+  if (llvm::is_contained(evaluatorNames(), name))
     return llvm::Error::success();
+  // An external evaluator without a command is a bad option, said before
+  // anything is placed, as any other.
+  if (ExternalEvaluator::names(name))
+    return name.drop_front(ExternalEvaluator::prefix.size()).trim().empty()
+               ? llvm::createStringError(
+                     "evaluator 'external:' needs a command, e.g. "
+                     "'external:./measure.py'")
+               : llvm::Error::success();
   return unknownEvaluator(name);
 }
 

@@ -164,7 +164,11 @@
 // TIMEOUT-MAX: error: egrl-memory-placement: EGRL_EXTERNAL_TIMEOUT must be a positive number of seconds, at most 10000000, not '1e8'
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="evaluator=external:" -o /dev/null 2>&1 | FileCheck %s --check-prefix=EMPTY
-// EMPTY: error: egrl-memory-placement: evaluator 'external:' needs a command
+// A bad option, said as every other is, before anything is placed: no
+// location (outside tester s43: it was said at the function).
+// EMPTY: <unknown>:0: error: egrl-memory-placement: evaluator 'external:' needs a command
+// RUN: not egrl-bench %S/../Inputs/mlp.mlir --evaluator="external: " 2>&1 | FileCheck %s --check-prefix=EMPTY-BENCH
+// EMPTY-BENCH: egrl-bench: error: --evaluator: evaluator 'external:' needs a command
 
 // SIGINT stops the search, not the compiler: the best placement measured so
 // far is annotated and reported with why the search stopped, the command is
