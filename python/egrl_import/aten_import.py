@@ -32,11 +32,14 @@ from __future__ import annotations
 import contextlib
 import math
 import operator
+import weakref
 
 import torch
 import torch.fx as fx
 import torch.nn as nn
+import torch.utils._pytree as pytree
 from torch.overrides import TorchFunctionMode
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
@@ -102,7 +105,7 @@ class _AtenImporter(_FxImporter):
                 if "non-Fake Tensor" not in str(e):
                     raise
                 with torch.enable_grad(), _module_scopes(m), _TraceableForms():
-                    gm = make_fx(fn, tracing_mode="real")(params, *self.inputs)
+                    gm = make_fx(fn, tracing_mode="real")(params, *[x.clone() for x in self.inputs])
         except Exception as e:
             if type(e).__name__ == "DynamicOutputShapeException":
                 op = first_line(e)
@@ -195,6 +198,8 @@ class _AtenImporter(_FxImporter):
             out = self._aten(target, a, kw)
             if inplace is not None:
                 self.env[node.args[0]] = out
+                if into is None:
+                    self._rederive_views(node, out, order)
             if into is not None:  # the slice's base, updated: its later readers read that
                 base, chain = into
                 self.env[base] = self._insert_slice(out, chain, self.value(self.env[base]))
@@ -248,6 +253,54 @@ class _AtenImporter(_FxImporter):
         for x in consts:
             self.env[x] = _Const(before[x])
         return True
+
+    def _rederive_views(self, node, out, order) -> None:
+        """After in-place op `node` wrote `out` into a tensor: a view of that tensor (x[:, :4],
+        x.t(), x.flatten(), select, a split piece, ... and views of views) taken before the write
+        and read after it reads the written elements, as in torch, so it is lowered again on the
+        updated tensor: a view's elements are its base's at fixed positions, the same function of
+        the new values as of the old. The nodes that name the written memory before the write
+        (earlier in-place results on it) name the update too. Before, such a view kept the values
+        from before the write (a skip sliced off a conv output ahead of nn.ReLU(inplace=True): 3.28
+        off torch). A write that changes no element (transpose_, unsqueeze_) leaves earlier views
+        as they are; a view of the tensor taken before it changed shape in place, read after a
+        later write, is refused."""
+        if _metadata_write(node.target):
+            return
+        names, x, reshaped = [], node.args[0], None
+        while isinstance(x, fx.Node):
+            names.append(x)
+            if not _writes_in_place(x.target) or not x.args:
+                break
+            if _metadata_write(x.target):  # the memory's name before it took out's shape
+                reshaped = x.args[0] if isinstance(x.args[0], fx.Node) else None
+                break
+            x = x.args[0]
+        for n in names[1:]:
+            self.env[n] = out
+        if reshaped is not None:
+            older = [reshaped]
+            while _writes_in_place(older[-1].target) and older[-1].args and isinstance(older[-1].args[0], fx.Node):
+                older.append(older[-1].args[0])
+            stale = _views_read_after(older, node, order, exclude=names)
+            if stale:
+                raise self.fail(f"'{stale[0].name}', a view taken before '{x.name}' changed the shape of the "
+                                f"tensor '{node.name}' writes in place, is read after the write; not supported")
+        needed = _views_read_after(names, node, order)
+        for view in sorted(needed, key=order.get):
+            self.node = view
+            scope = view.meta.get("egrl_scope")
+            self.em.loc = f"{scope}/{view.name}" if scope else view.name
+            if _writes_in_place(view.target) and not _metadata_write(view.target):
+                v = self.env[view.args[0]]  # an in-place result on a view names that view
+            else:
+                fn = _inplace_functional(view.target) or view.target
+                v = self._aten(fn, self.env_of(view.args), self.env_of(view.kwargs))
+                self._check(v, self.results[view])
+            self.env[view] = v
+        self.node = node
+        scope = node.meta.get("egrl_scope")
+        self.em.loc = f"{scope}/{node.name}" if scope else node.name
 
     def _insert_slice(self, out: Value, chain, base: Value) -> Value:
         """base with the slice that `chain` (aten.slice views, from base down) takes replaced by out."""
@@ -709,26 +762,180 @@ class _TraceableForms(TorchFunctionMode):
         return func(*args, **kwargs) if y is NotImplemented else y
 
 
-class _CountCircularPads(TorchFunctionMode):
-    """Counts F.pad's calls in circular mode, however F.pad was bound."""
+class _ExportChecks(TorchFunctionMode):
+    """One forward before torch.onnx.export, watching what its trace gets wrong:
+
+    - `circular`: F.pad's calls in circular mode, however F.pad was bound;
+    - `stale`: the first read of a tensor whose elements were written in place through another
+      tensor since it was made or last written through itself (a view taken before the write:
+      skip = x[:, :4]; relu_(x); skip * 2, or a base read after a write through a transposed
+      view), described in one line, or None. torch 1.13's export records such a read as of the
+      values before the write (3.28 off torch for the skip).
+
+    A tensor's memory is followed by its version counter, which it shares with its views and
+    which every write in place increments: a write counts as made through the operand it writes
+    (the first: x.relu_(), F.relu(x, inplace=True), x[i] = v, x += y), whose version is noted
+    after it; a tensor read at another version than noted was written through another name.
+    transpose_, unsqueeze_ and the like change no element: their increments are not counted."""
 
     def __init__(self):
         super().__init__()
-        self.count = 0
+        self.circular = 0
+        self.stale = None
+        self.noted = {}  # id(tensor) -> (weakref, elements' version, the function that made it)
+        self.writer = {}  # storage -> the function that last wrote its elements
+        self.shifts = {}  # storage -> version increments of writes that change no element
+        self.depth = 0  # calls being run
+        self.busy = False
+
+    def _entry(self, t):
+        e = self.noted.get(id(t))
+        return e if e is not None and e[0]() is t else None
+
+    def _elements_version(self, t):
+        v = _version(t)
+        return None if v is None else v - self.shifts.get(_storage_ptr(t), 0)
+
+    def _note(self, t, made=None, version=None):
+        try:
+            e = self._entry(t)
+            version = self._elements_version(t) if version is None else version
+            self.noted[id(t)] = (weakref.ref(t), version, made or (e[2] if e else None))
+        except TypeError:  # a tensor that takes no weak reference
+            pass
+
+    def read(self, t, reader: str) -> None:
+        e = self._entry(t)
+        if e is None:
+            self._note(t)
+        elif self.stale is None and e[1] != self._elements_version(t):
+            made = f"made by {e[2]} " if e[2] else ""
+            writer = self.writer.get(_storage_ptr(t))
+            by = f" by {writer}" if writer else ""
+            self.stale = (f"{reader} reads a tensor {made}after its memory was written in place{by} through "
+                          "another tensor (a view taken before the write, or the base of a view written "
+                          "through)")
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func is torch.nn.functional.pad and _get(args, kwargs, 2, "mode", "constant") == "circular":
-            self.count += 1
-        return func(*args, **kwargs)
+        if self.busy:  # this class's own look at a tensor (its version, its storage)
+            return func(*args, **kwargs)
+        return self.call(func, args, kwargs)
+
+    def call(self, func, args, kwargs):
+        self.busy = True
+        try:
+            name = _function_name(func)
+            if func is torch.nn.functional.pad and _get(args, kwargs, 2, "mode", "constant") == "circular":
+                self.circular += 1
+            tensors = [t for t in pytree.tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
+            if getattr(func, "__name__", None) != "__get__" and name.rsplit(".", 1)[-1] not in _METADATA:
+                for t in tensors:
+                    self.read(t, name)
+            versions = [_version(t) for t in tensors]
+        finally:
+            self.busy = False
+        self.depth += 1
+        try:
+            out = func(*args, **kwargs)
+        finally:
+            self.depth -= 1
+        self.busy = True
+        try:
+            first = args[0] if args else kwargs.get("input", kwargs.get("self"))
+            for t in (first, kwargs.get("out")):
+                changed = [v for u, v in zip(tensors, versions) if u is t and v is not None and v != _version(t)]
+                if changed:
+                    if name.rsplit(".", 1)[-1] in _METADATA_WRITES:
+                        key = _storage_ptr(t)
+                        self.shifts[key] = self.shifts.get(key, 0) + _version(t) - changed[0]
+                    else:
+                        self.writer[_storage_ptr(t)] = name
+                    self._note(t)
+            # An ATen view (seen by _UnseenOps) gets its base's version counter only after the
+            # Python dispatch returns: noted at its base's version.
+            schema = getattr(func, "_schema", None)
+            alias = (isinstance(func, torch._ops.OpOverload) and schema.returns
+                     and schema.returns[0].alias_info is not None and not schema.returns[0].alias_info.is_write
+                     and isinstance(first, torch.Tensor))
+            version = self._elements_version(first) if alias else None
+            for t in pytree.tree_flatten(out)[0]:
+                if isinstance(t, torch.Tensor) and not any(t is u for u in tensors):
+                    self._note(t, name, version)
+        finally:
+            self.busy = False
+        return out
 
 
-def circular_pads(module, inputs) -> int:
-    """How many times one forward of `module` pads circularly."""
-    counter = _CountCircularPads()
-    with torch.no_grad(), counter:
-        module(*inputs)
-    return counter.count
+# What reads a tensor's shape or type, not its elements (property getters are __get__).
+_METADATA = {"size", "dim", "ndimension", "numel", "nelement", "stride", "storage_offset",
+             "is_contiguous", "is_floating_point", "is_complex", "element_size", "__len__", "data_ptr"}
+# Writes in place that change a tensor's shape or strides, not its elements.
+_METADATA_WRITES = {"transpose_", "t_", "unsqueeze_", "squeeze_", "swapaxes_", "swapdims_", "as_strided_"}
+
+
+class _UnseenOps(TorchDispatchMode):
+    """The ATen ops that ran outside any call _ExportChecks saw, watched by it: torch 1.13
+    hands indexing by an integer, a slice or None (y[0], y[1:3]) to no TorchFunctionMode."""
+
+    def __init__(self, checks):
+        super().__init__()
+        self.checks = checks
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        with torch._C.DisableTorchFunction():
+            if self.checks.depth:
+                return func(*args, **(kwargs or {}))
+            return self.checks.call(func, args, kwargs or {})
+
+
+def _function_name(func) -> str:
+    if isinstance(func, torch._ops.OpOverload):
+        return f"aten.{func.overloadpacket.__name__}"
+    if getattr(func, "__name__", None) == "__get__":  # a property: Tensor.T
+        return f"Tensor.{getattr(func.__self__, '__name__', '?')}"
+    owner = getattr(func, "__objclass__", None) or getattr(func, "__self__", None)
+    name = getattr(func, "__name__", str(func))
+    if isinstance(owner, type):
+        return f"{'Tensor' if owner.__name__ == '_TensorBase' else owner.__name__}.{name}"
+    module = getattr(func, "__module__", None) or ""
+    return f"{'F' if module == 'torch.nn.functional' else 'torch'}.{name}"
+
+
+def _version(t) -> int | None:
+    try:
+        return t._version
+    except RuntimeError:  # an inference tensor
+        return None
+
+
+def _storage_ptr(t) -> int | None:
+    try:
+        return t.storage().data_ptr()
+    except (RuntimeError, NotImplementedError):
+        return None
+
+
+def export_checks(module, inputs) -> _ExportChecks:
+    """One forward of `module` on copies of its inputs (a write into an input must not reach
+    the ones the export traces), watched by _ExportChecks and _UnseenOps."""
+    def run(unseen: bool) -> _ExportChecks:
+        checks = _ExportChecks()
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(torch.no_grad())
+            stack.enter_context(checks)
+            if unseen:
+                stack.enter_context(_UnseenOps(checks))
+            out = module(*[x.clone() if isinstance(x, torch.Tensor) else x for x in inputs])
+            for t in pytree.tree_flatten(out)[0]:
+                if isinstance(t, torch.Tensor):
+                    checks.read(t, "the module's output")
+        return checks
+
+    try:
+        return run(True)
+    except Exception:  # an op Python dispatch cannot run (none known): the calls alone
+        return run(False)
 
 
 @contextlib.contextmanager
@@ -989,6 +1196,41 @@ def _slice_written_into(node, order):
             if owner is not base and u is not this and order[u] > order[node]:
                 return None
     return base, chain
+
+
+def _views_read_after(names, node, order, exclude=()) -> list:
+    """The views of the memory that `names` name (its views, views of those, in-place results on
+    them; not through `exclude`) taken before node `node` that are read after it, with the views
+    they are taken from."""
+    found, stack = {}, list(names)
+    seen = set(names) | set(exclude)
+    while stack:
+        n = stack.pop()
+        for u in n.users:
+            if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
+                continue
+            if _is_view(u) or _aliases(u) or _writes_in_place(u.target):
+                seen.add(u)
+                found[u] = n
+                stack.append(u)
+    needed = set()
+    for view in found:
+        if any(order[u] > order[node] for u in view.users):
+            while view in found and view not in needed:
+                needed.add(view)
+                view = found[view]
+    return list(needed)
+
+
+def _metadata_write(fn) -> bool:
+    """transpose_, unsqueeze_, as_strided_, ...: an in-place op that changes the tensor's shape
+    or strides, not its elements (its functional form is a view)."""
+    functional = _inplace_functional(fn)
+    if functional is None:
+        return False
+    schema = getattr(functional, "_schema", None)
+    return (functional.overloadpacket in _VIEW_OPS
+            or bool(schema and schema.returns and schema.returns[0].alias_info is not None))
 
 
 def _written_nodes(node) -> list:

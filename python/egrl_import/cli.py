@@ -118,8 +118,13 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         # torch's export of circular padding is wrong: a model that pads circularly is
         # exported with the slices it means (only then is F.pad replaced: a replaced F.pad
         # is no function TorchScript can compile, which scripted helpers may need).
-        from .aten_import import circular_pad_by_slices, circular_pads
-        circular = circular_pads(module, inputs)
+        from .aten_import import circular_pad_by_slices, export_checks
+        checks = export_checks(module, inputs)
+        if checks.stale:
+            raise UnsupportedError(f"{checks.stale}; torch 1.13's ONNX export keeps the values from before the "
+                                   "write there, a wrong answer: import it with --trace aten (or fx, which "
+                                   "refuses what it cannot follow)")
+        circular = checks.circular
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
         stack.enter_context(_floor_division_by_div())

@@ -216,6 +216,15 @@ def _function_inplace_flag(fn, args, kwargs) -> bool:
     return bound.arguments.get("inplace") is True
 
 
+def _tensors(r) -> list:
+    """The strided tensors in a recorded result (a tensor, or a tuple of them: chunk, split)."""
+    if isinstance(r, torch.Tensor):
+        return [r] if r.layout == torch.strided else []
+    if isinstance(r, (tuple, list)):
+        return [t for x in r for t in _tensors(x)]
+    return []
+
+
 def _is_tensorish(r) -> bool:
     if isinstance(r, torch.Tensor):
         return True
@@ -312,10 +321,23 @@ class _FxImporter:
         except Exception as e:  # fx.proxy.TraceError and friends (torch's TypeErrors list signatures: one line)
             raise UnsupportedError(f"torch.fx cannot trace {type(self.module).__name__}: "
                                    f"{_unpacked(e, tracer) or first_line(e)}") from e
+        for node in self.gm.graph.nodes:
+            base = node.args[0] if node.args else None
+            if isinstance(base, fx.Node) and base.op == "get_attr" and _fx_writes_in_place(self.gm, node):
+                # A write with run-time operands (else tracing ran it) into a module tensor or one
+                # made while tracing (torch.zeros(3, 4)): what tracing computed from that tensor
+                # (a view, m * 2) is a constant of the values before the write, and the recorded
+                # run would change the module's tensor.
+                self.node = node
+                raise self.fail(f"it writes '{base.target}', a tensor of the module or one made while tracing, "
+                                "in place; torch.fx does not follow the write (the aten route does: "
+                                "--trace=aten)")
+        self.node = None
         rec = _Recorder(self.gm)
         try:
             with torch.no_grad():
-                rec.run(*self.inputs)
+                # Copies: a write in place into an input (x.mul_(2)) must not reach the caller's tensor.
+                rec.run(*[t.clone() for t in self.inputs])
         except Exception as e:
             raise UnsupportedError(f"running {type(self.module).__name__} on the example inputs "
                                    f"{[list(t.shape) for t in self.inputs]} failed: "
@@ -391,7 +413,41 @@ class _FxImporter:
         if later:
             raise self.fail(f"{what}, and '{later[0].name}' reads it after that; torch.fx does not follow the "
                             "write (the aten route does: --trace=aten)")
+        stale = self._view_read_after(base, node, order)
+        if stale:
+            view, reader = stale
+            raise self.fail(f"{what}, and '{reader.name}' reads '{view.name}', a view of it taken before the "
+                            "write, after it; torch.fx does not follow the write (the aten route does: "
+                            "--trace=aten)")
         return base
+
+    def _view_read_after(self, base, node, order):
+        """(view, reader): a view of `base` (x[:, :4], x.t(), x.flatten(), views of views) taken
+        before the in-place op `node` that shares base's memory in the recorded run, and a node
+        that reads it after the write (a skip sliced off a conv output ahead of
+        nn.ReLU(inplace=True)), or None. The fx route would read it as it was before the write."""
+        def shares(v) -> bool:
+            ptrs = {t.storage().data_ptr() for t in _tensors(self.results.get(v))}
+            return bool(ptrs & {t.storage().data_ptr() for t in _tensors(self.results.get(base))} - {0})
+
+        stack, seen = [base], {base}
+        while stack:
+            n = stack.pop()
+            for u in n.users:
+                if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
+                    continue
+                seen.add(u)
+                if not (u.op == "call_method" and u.target in _ALIAS_METHODS
+                        or u.op == "call_function" and u.target in _ALIAS_FUNCTIONS
+                        or u.op == "call_module" and isinstance(self.gm.get_submodule(u.target), _ALIAS_MODULES)):
+                    continue
+                if not shares(u):  # a copy (reshape of a non-contiguous tensor, .float() of f64)
+                    continue
+                later = [r for r in u.users if order[r] > order[node]]
+                if later:
+                    return u, later[0]
+                stack.append(u)
+        return None
 
     def env_of(self, a):
         if isinstance(a, fx.Node):
