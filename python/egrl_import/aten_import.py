@@ -665,6 +665,9 @@ class _AtenImporter(_FxImporter):
         if op in (aten.upsample_bilinear2d, aten.upsample_linear1d, aten.upsample_bicubic2d):
             return self._upsample(V(a[0]), op.__name__.split("_")[1][:-2], _get(a, kw, 2, "align_corners", False),
                                   self._upsample_scales(a, kw, 3))
+        if op is aten.grid_sampler_2d:
+            modes, paddings = ("bilinear", "nearest", "bicubic"), ("zeros", "border", "reflection")
+            return self.em.grid_sample(V(a[0]), V(a[1]), modes[a[2]], paddings[a[3]], bool(a[4]))
         if op is aten.as_strided:
             # Taken only as the identity: a layout change that keeps every element where it
             # was (adaptive pooling to 1 x 1 restriding its output), checked on the traced values.
@@ -743,7 +746,9 @@ class _TraceableForms(TorchFunctionMode):
     - Sliding windows, Tensor.unfold and F.unfold (im2col), as one strided slice
       per window position and a stack (unfold_by_slices, im2col_by_slices).
     - F.one_hot with num_classes, as ids compared with an arange: ATen's one_hot
-      reads the largest id to check it, which make_fx cannot trace."""
+      reads the largest id to check it, which make_fx cannot trace.
+    - F.affine_grid of an image, as its constant base grid times theta: ATen's
+      affine_grid_generator is one op the importer does not read."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
@@ -757,6 +762,8 @@ class _TraceableForms(TorchFunctionMode):
             y = im2col_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.one_hot:
             y = _one_hot_by_comparison(*args, **kwargs)
+        elif func is torch.nn.functional.affine_grid:
+            y = _affine_grid_by_matmul(*args, **kwargs)
         else:
             y = NotImplemented
         return func(*args, **kwargs) if y is NotImplemented else y
@@ -1051,6 +1058,25 @@ def _one_hot_by_comparison(tensor, num_classes=-1):
         return NotImplemented  # torch's own error
     classes = torch.arange(num_classes, device=tensor.device)
     return (tensor.unsqueeze(-1) == classes).to(torch.int64)
+
+
+def _affine_grid_by_matmul(theta, size, align_corners=None):
+    """F.affine_grid(theta, (N, C, H, W)): the points (x, y, 1) of an H x W grid spanning [-1, 1]
+    (the corners' centres with align_corners, else their edges: torch's linspace scaled by
+    (steps - 1) / steps), times theta transposed: (N, H, W, 2). Else NotImplemented (5-D sizes)."""
+    if len(size) != 4 or theta.dim() != 3 or tuple(theta.shape[1:]) != (2, 3):
+        return NotImplemented
+    n, _, h, w = (int(v) for v in size)
+
+    def steps(count):
+        if count <= 1:
+            return torch.zeros(count, dtype=theta.dtype)
+        points = torch.linspace(-1.0, 1.0, count, dtype=theta.dtype)
+        return points if align_corners else points * ((count - 1) / count)
+
+    xs, ys = steps(w).view(1, w).expand(h, w), steps(h).view(h, 1).expand(h, w)
+    base = torch.stack([xs, ys, torch.ones(h, w, dtype=theta.dtype)], -1).reshape(1, h * w, 3)
+    return torch.matmul(base, theta.transpose(1, 2)).view(n, h, w, 2)
 
 
 def _every(x, d, step):

@@ -1838,6 +1838,74 @@ class Emitter:
         dims = [f"d{i}" for i in range(len(shape))]
         return self.generic([(ids, dims[:axis] + dims[axis + 1:])], shape, dtype, ["parallel"] * len(shape), body)
 
+    def grid_sample(self, x: Value, grid: Value, mode: str, padding: str, align_corners: bool) -> Value:
+        """F.grid_sample, ONNX GridSample: output (n, c, i, j) is x[n, c] sampled at the point
+        grid[n, i, j] = (x, y) in [-1, 1] (the corners' centres with align_corners, else the
+        corners' edges), bilinearly or at the nearest pixel (half to even, as torch); zeros
+        padding reads 0 outside the image, border padding clamps the point into it. One
+        generic over the output whose body reads x with tensor.extract (captured, as an
+        embedding's table), its indices clamped so that every read is in bounds and the
+        corners outside weighted by 0."""
+        if (x.rank != 4 or grid.rank != 4 or grid.shape[3] != 2 or grid.shape[0] != x.shape[0]
+                or x.dtype != "f32" or grid.dtype != "f32"):
+            raise UnsupportedError(f"grid_sample of a {x.type} by a grid {grid.type} is not supported (4-D f32 "
+                                   "input, N x H x W x 2 f32 grid)")
+        if mode not in ("bilinear", "nearest") or padding not in ("zeros", "border"):
+            raise UnsupportedError(f"grid_sample with mode '{mode}' and padding_mode '{padding}' is not supported "
+                                   "(bilinear or nearest; zeros or border)")
+        n, c, h, w = x.shape
+        ho, wo = grid.shape[1], grid.shape[2]
+        gx = self.extract_slice(grid, [0, 0, 0, 0], [n, ho, wo, 1], [1] * 4, drop_dims=[3])
+        gy = self.extract_slice(grid, [0, 0, 0, 1], [n, ho, wo, 1], [1] * 4, drop_dims=[3])
+        f = self.scalar
+        zero, one, half = f(0.0), f(1.0), f(0.5)
+
+        def body(b: Body) -> str:
+            def op(name, *args, ty="f32"):
+                return b.op(f"{name} {', '.join(args)} : {ty}")
+
+            def clamp(v, size):
+                return op("arith.minimumf", op("arith.maximumf", v, zero), f(size - 1.0))
+
+            def coordinate(g, size):
+                t = op("arith.addf", g, one)
+                if align_corners:  # ((g + 1) / 2) * (size - 1)
+                    t = op("arith.mulf", op("arith.mulf", t, half), f(size - 1.0))
+                else:  # ((g + 1) * size - 1) / 2
+                    t = op("arith.mulf", op("arith.subf", op("arith.mulf", t, f(float(size))), one), half)
+                return clamp(t, size) if padding == "border" else t
+
+            ix, iy = coordinate(b.args[0], w), coordinate(b.args[1], h)
+            batch, channel = (b.op(f"linalg.index {d} : index") for d in (0, 1))
+
+            def read(yf, xf):
+                """x at the integral point (yf, xf), 0 outside the image."""
+                inside, idx = None, []
+                for v, size in ((yf, h), (xf, w)):
+                    ok = op("arith.andi", b.op(f"arith.cmpf oge, {v}, {zero} : f32"),
+                            b.op(f"arith.cmpf ole, {v}, {f(size - 1.0)} : f32"), ty="i1")
+                    inside = ok if inside is None else op("arith.andi", inside, ok, ty="i1")
+                    whole = b.op(f"arith.fptosi {clamp(v, size)} : f32 to i64")
+                    idx.append(b.op(f"arith.index_cast {whole} : i64 to index"))
+                v = b.op(f"tensor.extract {x.name}[{batch}, {channel}, {idx[0]}, {idx[1]}] : {x.type}")
+                return b.op(f"arith.select {inside}, {v}, {zero} : f32")
+
+            if mode == "nearest":
+                return read(op("math.roundeven", iy), op("math.roundeven", ix))
+            x0, y0 = op("math.floor", ix), op("math.floor", iy)
+            x1, y1 = op("arith.addf", x0, one), op("arith.addf", y0, one)
+            wx1, wy1 = op("arith.subf", ix, x0), op("arith.subf", iy, y0)
+            wx0, wy0 = op("arith.subf", one, wx1), op("arith.subf", one, wy1)
+            total = None
+            for yy, wy in ((y0, wy0), (y1, wy1)):
+                for xx, wx in ((x0, wx0), (x1, wx1)):
+                    term = op("arith.mulf", read(yy, xx), op("arith.mulf", wy, wx))
+                    total = term if total is None else op("arith.addf", total, term)
+            return total
+
+        return self.generic([(gx, ["d0", "d2", "d3"]), (gy, ["d0", "d2", "d3"])], (n, c, ho, wo), "f32",
+                            ["parallel"] * 4, body)
+
     def log_softmax(self, x: Value, dim: int) -> Value:
         """x - max - log(sum(exp(x - max))): finite where log(softmax) underflows."""
         dim = dim % x.rank

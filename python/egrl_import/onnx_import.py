@@ -685,6 +685,9 @@ class _OnnxImporter(QuantizedLowerings):
         if op == "Mod":
             x, y = self.operands(node)
             return em.binary("fmod" if at.get("fmod", 0) else "remainder", x, y)
+        if op == "GridSample":
+            return em.grid_sample(self.tensor(node, 0), self.tensor(node, 1), at.get("mode", "bilinear"),
+                                  at.get("padding_mode", "zeros"), bool(at.get("align_corners", 0)))
         if op == "OneHot":  # ids outside [-depth, depth) match no index, as the spec says
             ids, depth, values = self.tensor(node, 0), self.const(node, 1), self.const(node, 2)
             if depth.size != 1 or values.size != 2:

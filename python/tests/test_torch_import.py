@@ -1085,6 +1085,56 @@ class OpTranslationTest(unittest.TestCase):
         o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), inline_weights=True)
         support.run_numeric(self, o.text, [ids], [expected])
 
+    def test_grid_sample_and_affine_grid(self):
+        """Spatial transformers and flow warping (RAFT): F.affine_grid (traced as its base grid times
+        theta) and F.grid_sample, bilinear or nearest, zeros or border padding, either align_corners,
+        equal to torch on the aten route (auto takes it) and, for a grid computed from the image, on
+        onnx (GridSample); reflection padding and bicubic sampling are refused by name."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Transformer(nn.Module):
+            def __init__(self, mode, padding, align_corners, flow=False):
+                super().__init__()
+                self.conv, self.loc, self.g = nn.Conv2d(3, 4, 3, padding=1), nn.Linear(4, 6), nn.Conv2d(4, 2, 1)
+                self.kw = {"mode": mode, "padding_mode": padding, "align_corners": align_corners}
+                self.flow = flow
+
+            def forward(self, x):
+                y = self.conv(x)
+                if self.flow:  # a flow field from the image itself, RAFT-like
+                    grid = torch.tanh(self.g(y)).permute(0, 2, 3, 1) * 1.2
+                else:
+                    theta = self.loc(y.mean((2, 3))).view(-1, 2, 3)
+                    grid = F.affine_grid(theta, [x.shape[0], 4, 5, 7], align_corners=self.kw["align_corners"]) * 1.3
+                return F.grid_sample(y, grid, **self.kw)
+
+        torch.manual_seed(0)
+        x = torch.randn(2, 3, 6, 8)
+        for mode, padding, align_corners in (("bilinear", "zeros", False), ("bilinear", "border", True),
+                                             ("nearest", "zeros", True), ("nearest", "border", False)):
+            with self.subTest(mode=mode, padding=padding, align_corners=align_corners):
+                m = Transformer(mode, padding, align_corners).eval()
+                with torch.no_grad():
+                    ref = m(x.clone()).numpy()
+                r = import_module(m, [x], trace="auto", inline_weights=True)
+                self.assertEqual(r.route, "aten")
+                support.run_numeric(self, r.text, [x.numpy()], [ref])
+                m = Transformer(mode, padding, align_corners, flow=True).eval()
+                with torch.no_grad():
+                    ref = m(x.clone()).numpy()
+                with tempfile.TemporaryDirectory() as d:
+                    path = os.path.join(d, "m.onnx")
+                    cli._export_onnx(m, [x], 17, path)
+                    o = import_onnx(onnx.load(path), inline_weights=True)
+                support.run_numeric(self, o.text, [x.numpy()], [ref])
+        for mode, padding in (("bilinear", "reflection"), ("bicubic", "zeros")):
+            with self.assertRaisesRegex(UnsupportedError, f"grid_sample with mode '{mode}' and padding_mode "
+                                                          f"'{padding}' is not supported"):
+                import_module(Transformer(mode, padding, False).eval(), [x], trace="aten")
+
     def test_circular_padding_exports_to_onnx_as_meant(self):
         """torch 1.13's ONNX export of circular padding takes its slices from the wrong ends;
         --trace onnx exports the slices it means (circular_pad_by_slices), so the ONNX route equals torch."""
