@@ -686,16 +686,22 @@ class Emitter:
         if not all(v is None or isinstance(v, int) and not isinstance(v, bool) for v in (lo, hi)):
             raise UnsupportedError(f"clamp of an i64 tensor between {lo!r} and {hi!r} is not supported (integer "
                                    "bounds)")
-        bounds = [(op, self.scalar(v, "i64")) for op, v in (("arith.maxsi", lo), ("arith.minsi", hi))
+        return self.clamp_integers(x, lo, hi)
+
+    def clamp_integers(self, x: Value, lo, hi, unsigned: bool = False) -> Value:
+        """x (an integer tensor) clamped between integer bounds (None: unbounded), compared in its
+        type's order (signed, or `unsigned`)."""
+        kind = "ui" if unsigned else "si"
+        bounds = [(f"arith.{m}{kind}", self.scalar(int(v), x.dtype)) for m, v in (("max", lo), ("min", hi))
                   if v is not None]
 
         def fn(b, n):
             r = n[0]
-            for op, v in bounds:
-                r = b.op(f"{op} {r}, {v} : i64")
+            for op, c in bounds:
+                r = b.op(f"{op} {r}, {c} : {x.dtype}")
             return r
 
-        return self.elementwise([x], fn, "i64")
+        return self.elementwise([x], fn, x.dtype)
 
     def glu(self, x: Value, dim: int) -> Value:
         """torch's GLU: the first half of `dim` times the sigmoid of the second (two tensor.extract_slice

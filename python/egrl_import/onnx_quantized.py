@@ -445,17 +445,7 @@ class QuantizedLowerings:
 
     def _int8_clamp(self, node, lo, hi):
         """Clip (Relu: lo 0) of an INT8 / UINT8 tensor: integer bounds, compared in its type's order."""
-        x, kind = self.tensor(node, 0), "ui" if self._unsigned(node) else "si"
-        bounds = [(f"arith.{m}{kind}", self.em.scalar(int(v), "i8")) for m, v in (("max", lo), ("min", hi))
-                  if v is not None]
-
-        def fn(b, n):
-            r = n[0]
-            for op, c in bounds:
-                r = b.op(f"{op} {r}, {c} : i8")
-            return r
-
-        return self.em.elementwise([x], fn, "i8")
+        return self.em.clamp_integers(self.tensor(node, 0), lo, hi, self._unsigned(node))
 
     def _pass_quant_type(self, node, outs):
         """An i8 output of an op that moves i8 values holds its input's type (INT8 or UINT8); with
