@@ -49,6 +49,17 @@ class PlotBenchTest(unittest.TestCase):
             labels = [line.get_label() for line in plot_bench.plt.gcf().axes[0].get_lines()]
             plot_bench.plt.close("all")
         self.assertIn("anneal (one seed)", labels)
+        self.assertEqual(axes.get_xscale(), "symlog")
+        # A search of a few evaluations gets a linear axis: a log one ticked only 0 and 10^0 (s43).
+        short = [dict(r, evaluations=4, budget=4, history=[[1, 2e-6], [3, 1.5e-6]]) for r in search]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "bench.json")
+            with open(path, "w") as f:
+                json.dump({"target": "t", "evaluator": "analytical", "runs": [native] + short}, f)
+            self.assertEqual(plot_bench.main(["plot_bench.py", path, os.path.join(d, "bench.png")]), 0)
+            scale = plot_bench.plt.gcf().axes[0].get_xscale()
+            plot_bench.plt.close("all")
+        self.assertEqual(scale, "linear")
 
 
 if __name__ == "__main__":
