@@ -1896,6 +1896,58 @@ private:
   uint64_t answers;
 };
 
+TEST(EvaluationTracker, PlacementsFittedAlikeShareOnlyAnsweredMeasurements) {
+  // A placement answered from the measurement of another fitted alike
+  // takes its validity from its own fit only when that measurement was
+  // answered: a copy of a failed one was crowned valid at no latency
+  // (review s43), the report's latency null. And native answered so is
+  // the speed-up's reference, not measured again after the search.
+  Target small = test::nnpiTarget();
+  for (unsigned level = 0; level + 1 < small.levels.size(); ++level)
+    small.levels[level].capacityBytes =
+        small.levels[level].reservedBytes + 4096;
+  WorkloadGraph graph = test::randomGraph(6, 1);
+  Problem problem(graph, small);
+  AnalyticalModel model(problem);
+  Placement fastest(problem.numNodes(), 0);
+  Placement fitted = fastest;
+  ASSERT_FALSE(rectify(problem, fitted).valid);
+  {
+    DyingEvaluator chip(model, 0);
+    SearchContext context{problem, model, chip, {}};
+    context.options.budget = 10;
+    EvaluationTracker tracker(context);
+    std::vector<EvalResult> results =
+        tracker.evaluateBatchOnce({fastest, fitted});
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_FALSE(std::isfinite(results[1].latency));
+    EXPECT_FALSE(results[1].valid);
+    SearchResult result = tracker.finish();
+    EXPECT_EQ(result.evaluations, 0u);
+    EXPECT_FALSE(result.result.valid);
+  }
+  // On a chip with no room for any tensor on chip, native is what the rules
+  // make of everything in the fastest level.
+  Placement native = nativePlacement(problem);
+  Placement nothingFits(problem.numNodes(), 0);
+  for (unsigned i = 0; i < problem.numNodes(); ++i)
+    nothingFits[i].weights = nothingFits[i].output = 0;
+  Placement fittedNative = nothingFits;
+  rectify(problem, fittedNative);
+  ASSERT_EQ(placementKey(problem, fittedNative), placementKey(problem, native));
+  {
+    test::RandomGraphOn<test::CountingEvaluator> setup(small, 6, 1);
+    SearchContext context = setup.context();
+    context.options.budget = 10;
+    EvaluationTracker tracker(context);
+    tracker.evaluateBatchOnce({nothingFits, native});
+    EXPECT_EQ(setup.chip.calls.load(), 1u);
+    SearchResult result = tracker.finish();
+    ASSERT_TRUE(result.native.has_value());
+    EXPECT_TRUE(result.native->valid);
+  }
+}
+
 TEST(EvaluationTracker, AFailedReMeasurementIsNotAMeasurement) {
   // A chip that died while an incumbent was re-measured had the failed
   // request counted as a measurement ("median of 3, ... to inf s", a null

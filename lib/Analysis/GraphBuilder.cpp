@@ -691,6 +691,11 @@ GraphWalker::foldKey(Operation &op, ArrayRef<Value> dataOperands,
                                       allAttributesOf(view)};
       for (Value operand : view->getOperands())
         parts.push_back(describe(operand));
+      // What its region reads from above: a pad's padding value.
+      llvm::SetVector<Value> padding;
+      getUsedValuesDefinedAbove(view->getRegions(), padding);
+      for (Value value : padding)
+        parts.push_back(describe(value));
       return ArrayAttr::get(context, parts);
     }
     SmallVector<Attribute> ids;
@@ -804,6 +809,23 @@ bool GraphWalker::foldIfConstant(Operation &op, ArrayRef<Value> dataOperands,
   // transposed, and it scaled by two) are different constants, both held.
   // A fold of a fold is a copy of the copy, which no node reads when only
   // the last fold is read: a chain counts once.
+  // A transpose undoing a transpose of a weight (W.T.contiguous() handed to
+  // F.linear, which transposes it back) is the weight itself, as
+  // canonicalization folds the pair: not a third constant beside W and W^T.
+  if (auto outer = dyn_cast<linalg::TransposeOp>(&op)) {
+    if (auto inner = outer.getInput().getDefiningOp<linalg::TransposeOp>()) {
+      ArrayRef<int64_t> first = inner.getPermutation(),
+                        second = outer.getPermutation();
+      bool undone = first.size() == second.size();
+      for (size_t i = 0; undone && i < second.size(); ++i)
+        undone = first[second[i]] == int64_t(i);
+      const ValueInfo &source = info.lookup(inner.getInput());
+      if (undone && source.cls == ValueInfo::Weight) {
+        info[outer->getResult(0)] = source;
+        return true;
+      }
+    }
+  }
   if (!folded.weightIds.empty()) {
     FoldKey fold = foldKey(op, dataOperands, captured);
     for (auto [position, id] : llvm::enumerate(folded.weightIds))

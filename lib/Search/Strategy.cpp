@@ -140,12 +140,19 @@ EvalResult EvaluationTracker::evaluate(const Placement &placement) {
 
 std::vector<EvalResult>
 EvaluationTracker::evaluateBatch(llvm::ArrayRef<Placement> placements) {
+  return measureAndRecord(placements, {});
+}
+
+std::vector<EvalResult>
+EvaluationTracker::measureAndRecord(llvm::ArrayRef<Placement> placements,
+                                    llvm::ArrayRef<std::string> keys) {
   size_t count = std::min<uint64_t>(placements.size(), remaining());
   // The evaluator spreads the batch (threads, or an MPI pool's workers);
   // recording in index order keeps the outcome independent of how.
   std::vector<EvalResult> results = context.evaluator.evaluateBatch(
       placements.take_front(count), context.options.threads);
-  record(placements.take_front(count), results);
+  record(placements.take_front(count), results,
+         keys.empty() ? keys : keys.take_front(count));
   return results;
 }
 
@@ -184,38 +191,47 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   // placement fitted alike, it keeps its own overflow and validity.
   std::vector<MeasurementKey> own;
   for (const Placement &placement : placements) {
-    own.push_back(measurementKey(placement));
-    std::string key = own.back().key;
+    MeasurementKey mine = measurementKey(placement);
     size_t index = kRemembered;
-    if (!remembered.count(digestOf(key))) {
-      index = llvm::find(freshKeys, key) - freshKeys.begin();
+    if (!remembered.count(digestOf(mine.key))) {
+      index = llvm::find(freshKeys, mine.key) - freshKeys.begin();
       if (index == freshKeys.size()) {
         if (fresh.size() == room)
           break;
         fresh.push_back(placement);
-        freshKeys.push_back(key);
+        freshKeys.push_back(mine.key);
       }
     }
     freshIndex.push_back(index);
-    keys.push_back(std::move(key));
+    keys.push_back(mine.key);
+    own.push_back(std::move(mine));
   }
   std::vector<EvalResult> measured, judgedFresh;
   if (!fresh.empty()) {
-    measured = evaluateBatch(fresh);
+    measured = measureAndRecord(fresh, freshKeys);
     judgedFresh = judged;
   }
 
   std::vector<EvalResult> results;
   std::vector<EvalResult> judgedAll;
   auto answerFromMemory = [&](EvalResult result, size_t i) {
-    bool fitsNow = own[i].fits && !result.valid && !result.refused;
-    result.overflowBytes = own[i].overflowBytes;
-    result.valid = own[i].fits && !result.refused;
-    // The chip ran this placement when it ran an overflowing one fitted
-    // to it: proposed as it is, it fits, and may be the best so far (with
-    // repeats K > 1 the two have keys of their own).
-    if (fitsNow && beatsBest(result))
-      crown(placements[i], result, {});
+    // A copy of a placement the evaluator did not answer (it failed, or a
+    // signal) is unanswered too: nothing of its own to add.
+    if (std::isfinite(result.latency)) {
+      bool fitsNow = own[i].fits && !result.valid && !result.refused;
+      result.overflowBytes = own[i].overflowBytes;
+      result.valid = own[i].fits && !result.refused;
+      // The chip ran this placement when it ran an overflowing one fitted
+      // to it: proposed as it is, it fits, and may be the best so far (with
+      // repeats K > 1 the two have keys of their own).
+      if (fitsNow && beatsBest(result))
+        crown(placements[i], result, {});
+      // Native's measurement, the speed-up's reference, as record() keeps
+      // it (with repeats K > 1 it is measured as proposed).
+      if (!nativeResult && context.options.repeats <= 1 &&
+          placements[i] == native)
+        nativeResult = result;
+    }
     results.push_back(result);
     judgedAll.push_back(result);
     ++fromMemory;
@@ -255,7 +271,8 @@ std::string EvaluationTracker::repeatingNote() const {
   if (!onlyRepeating())
     return "";
   return "; stopped: the last " + std::to_string(kMaxRepeatsInARow) +
-         " placements proposed had all been measured before";
+         " placements proposed had all been measured before (as the chip "
+         "runs them, fitted to its capacity)";
 }
 
 bool EvaluationTracker::countAnswered(const EvalResult &result) {
@@ -298,11 +315,12 @@ bool EvaluationTracker::beatsBest(const EvalResult &r) const {
 }
 
 void EvaluationTracker::record(llvm::ArrayRef<Placement> placements,
-                               llvm::ArrayRef<EvalResult> results) {
+                               llvm::ArrayRef<EvalResult> results,
+                               llvm::ArrayRef<std::string> knownKeys) {
   judged.assign(results.begin(), results.end());
   unsigned repeats = context.options.repeats;
-  std::vector<std::string> keys;
-  if (repeats > 1 || remembering)
+  std::vector<std::string> keys(knownKeys.begin(), knownKeys.end());
+  if (keys.empty() && (repeats > 1 || remembering))
     for (const Placement &placement : placements)
       keys.push_back(measurementKey(placement).key);
   std::vector<bool> answered(results.size(), false);

@@ -285,7 +285,12 @@ private:
   /// Records a batch's measurements in index order (the outcome does not
   /// depend on threads) into `judged`.
   void record(llvm::ArrayRef<Placement> placements,
-              llvm::ArrayRef<EvalResult> results);
+              llvm::ArrayRef<EvalResult> results,
+              llvm::ArrayRef<std::string> knownKeys = {});
+  /// evaluateBatch() of placements whose measurementKey()s the caller
+  /// knows (`keys`, or empty to compute them when needed).
+  std::vector<EvalResult> measureAndRecord(llvm::ArrayRef<Placement> placements,
+                                           llvm::ArrayRef<std::string> keys);
   /// Counts one evaluation; false when it was not answered (the evaluator
   /// failed, or a signal), which stops the search.
   bool countAnswered(const EvalResult &result);
