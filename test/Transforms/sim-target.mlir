@@ -33,7 +33,7 @@
 // PORTFOLIO-RECORD: seed_from = "portfolio"
 // Two nodes have few placements: anneal measures 12, each once, and stops
 // once it proposes nothing new, below its budget of 50, and says so.
-// SEEDED-REPORT: "detail": "{{.*}}; stopped: the last 1000 placements proposed had all been measured before",
+// SEEDED-REPORT: "detail": "{{.*}}; stopped: the last 1000 placements proposed had all been measured before (as the chip runs them, fitted to its capacity)",
 // SEEDED-REPORT-NEXT: "evaluations": 12,
 // SEEDED-REPORT: "seeded": "model: native=greedy=ilp=dp",
 // Model-free anneal starts from native.
