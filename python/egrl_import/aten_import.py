@@ -315,6 +315,23 @@ class _AtenImporter(_FxImporter):
             strides[d] *= step
         return self.em.insert_slice(out, base, offsets, strides)
 
+    def _unfold(self, x: Value, dimension: int, size: int, step: int) -> Value:
+        """x.unfold(dimension, size, step): the windows of `size` elements, `step` apart, along
+        `dimension`, as a new last dim: one strided slice per position in the window (element j
+        of every window) and a concatenation along the new dim."""
+        if x.rank == 0:
+            raise self.fail("unfold of a 0-dim tensor is not supported")
+        d = dimension % x.rank
+        shape, strides = list(x.shape), [1] * x.rank
+        shape[d], strides[d] = (x.shape[d] - size) // step + 1, step
+        pieces = []
+        for j in range(size):
+            offsets = [0] * x.rank
+            offsets[d] = j
+            piece = self.em.extract_slice(x, offsets, shape, strides)
+            pieces.append(self.em.reshape(piece, tuple(shape) + (1,)))
+        return self.em.concat(pieces, x.rank)
+
     def _index(self, x: Value, indices: list) -> Value:
         """x[..., ids, ...] with one integer index tensor (a relative-position table read
         through a constant index buffer): rows gathered as aten.embedding is."""
@@ -432,6 +449,8 @@ class _AtenImporter(_FxImporter):
             start, end, step = _get(a, kw, 2, "start", None), _get(a, kw, 3, "end", None), _get(a, kw, 4, "step", 1)
             end = None if end is not None and end >= 2 ** 62 else end
             return self._getitem(x, tuple([slice(None)] * d + [slice(start, end, step)]))
+        if op is aten.unfold:  # Tensor.unfold: the windows along a dim, a view in torch
+            return self._unfold(V(a[0]), a[1], a[2], a[3])
         if op in (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes):
             x = V(a[0])
             d = _get(a, kw, 2, "dim", 0) % x.rank
@@ -743,8 +762,11 @@ class _TraceableForms(TorchFunctionMode):
       calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
       cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
     - F.pad's edge modes as slices and a concatenation (pad_by_slices).
-    - Sliding windows, Tensor.unfold and F.unfold (im2col), as one strided slice
-      per window position and a stack (unfold_by_slices, im2col_by_slices).
+    - F.unfold (im2col), as one strided slice per kernel position and a stack
+      (im2col_by_slices).  Tensor.unfold is not rewritten: it is a view in torch,
+      and make_fx traces ATen's own unfold, which the importer lowers and
+      follows as a view (a stack would be a copy that a write in place to the
+      tensor, or through the windows, does not reach)
     - F.one_hot with num_classes, as ids compared with an arange: ATen's one_hot
       reads the largest id to check it, which make_fx cannot trace.
     - F.affine_grid of an image, as its constant base grid times theta: ATen's
@@ -756,8 +778,6 @@ class _TraceableForms(TorchFunctionMode):
             y = _repeat_interleave_by_count(*args, **kwargs)
         elif func is torch.nn.functional.pad:
             y = pad_by_slices(*args, modes=("circular", "reflect", "replicate"), **kwargs)
-        elif func is torch.Tensor.unfold:
-            y = unfold_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.unfold:
             y = im2col_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.one_hot:
@@ -1010,20 +1030,6 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
     return x
 
 
-def unfold_by_slices(input, dimension, size, step):  # noqa: A002 (torch's names)
-    """Tensor.unfold: the windows of `size` elements, `step` apart, along `dimension`, as a
-    new last dim: one strided slice per position in the window (element j of every window)
-    and a stack.  NotImplemented where torch refuses the arguments (its own error)."""
-    if input.dim() == 0 or not -input.dim() <= dimension < input.dim() or step <= 0 or size <= 0:
-        return NotImplemented
-    d = dimension % input.dim()
-    if size > input.shape[d]:
-        return NotImplemented
-    n = (input.shape[d] - size) // step + 1
-    span = (n - 1) * step + 1
-    return torch.stack([_every(input.narrow(d, j, span), d, step) for j in range(size)], -1)
-
-
 def im2col_by_slices(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002 (torch's names)
     """F.unfold (im2col) of a (batched) image: zero padding, one strided slice of the image
     per kernel position, stacked after the channels and flattened as torch orders its
@@ -1146,7 +1152,8 @@ def _module_scopes(root: nn.Module):
 # Ops whose result aliases their first operand: an in-place op on one is refused.
 _VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, aten.t, aten.transpose, aten.permute,
              aten.expand, aten.unsqueeze, aten.squeeze, aten.select, aten.slice, aten.split, aten.split_with_sizes,
-             aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind, aten.alias, aten.detach, aten.as_strided)
+             aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind, aten.alias, aten.detach, aten.as_strided,
+             aten.unfold)
 _SPLIT_OPS = (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind)
 
 

@@ -122,8 +122,9 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         checks = export_checks(module, inputs)
         if checks.stale:
             raise UnsupportedError(f"{checks.stale}; torch 1.13's ONNX export keeps the values from before the "
-                                   "write there, a wrong answer: import it with --trace aten (or fx, which "
-                                   "refuses what it cannot follow)")
+                                   "write there, a wrong answer: import it with --trace aten, which reads the "
+                                   "written values (a write through a view into its base only through a slice: "
+                                   "others it refuses), or fx, which refuses what it cannot follow")
         circular = checks.circular
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())

@@ -983,7 +983,7 @@ class OpTranslationTest(unittest.TestCase):
     def test_sliding_windows_import_as_strided_slices(self):
         """Tensor.unfold (framing a sequence) and F.unfold (im2col) import on the aten route
         (--trace auto falls back to it) as one strided slice per window position and a
-        stack, equal to torch for negative dims, steps longer than the window, dilation,
+        concatenation, equal to torch for negative dims, steps longer than the window, dilation,
         padding, stride and an unbatched image; --trace onnx equals torch too, where torch
         1.13's own export of Tensor.unfold along a negative dim swaps the windows' axes."""
         import onnx
@@ -1169,12 +1169,12 @@ class OpTranslationTest(unittest.TestCase):
         from egrl_import import aten_import
 
         class OwnBranch(nn.Module):
-            def forward(self, s):
-                return aten_import.unfold_by_slices(s, -1, 4, 2) * 2.0
+            def forward(self, x):
+                return aten_import.im2col_by_slices(x, 2, stride=2) * 2.0
 
         err = io.StringIO()
         with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err):
-            cli._export_onnx(OwnBranch(), [torch.randn(1, 3, 9)], 17, os.path.join(d, "m.onnx"))
+            cli._export_onnx(OwnBranch(), [torch.randn(1, 2, 6, 6)], 17, os.path.join(d, "m.onnx"))
         self.assertEqual(err.getvalue(), "")
 
         # A pad bound before the export is not replaced: refused, not exported wrongly.
@@ -1619,6 +1619,68 @@ class OpTranslationTest(unittest.TestCase):
                 o = import_onnx(os.path.join(d, "m.onnx"), inline_weights=True)
             with torch.no_grad():
                 support.run_numeric(self, o.text, [x.numpy()], [t.numpy() for t in m(x)])
+
+    def test_windows_of_unfold_are_a_view_of_their_tensor(self):
+        """Tensor.unfold is a view in torch: windows taken before an in-place write to their tensor
+        and read after it read the written values, and a write through the windows reaches the
+        tensor. The aten route traced unfold as slices and a stack, a copy, so both read the values
+        from before (w = y.unfold(1, 2, 2); y.relu_(); w * 1: 1.31 off torch; w = y.unfold(1, 3, 3);
+        w.mul_(2); y * 1: 1.41 off, on aten and auto). Now it lowers ATen's own unfold (strided
+        slices and a concatenation) and follows it as a view: the windows, and a view of them, are
+        lowered again on the written tensor; a write through windows whose tensor is read after it
+        is refused on aten (as through a transpose), and by the ONNX export, naming the read; a
+        write through windows that alone read their tensor imports."""
+        from egrl_import import cli
+
+        class Linear(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 6)
+
+        class UnfoldThenWrite(Linear):
+            def forward(self, x):
+                y = self.l(x)
+                w = y.unfold(1, 2, 2)
+                v = y.unfold(-1, 3, 1).transpose(-1, -2)
+                y.relu_()
+                return w * 1, v * 1
+
+        class WriteThroughUnfold(Linear):
+            def forward(self, x):
+                y = self.l(x)
+                w = y.unfold(1, 3, 3)
+                w.mul_(2)
+                return y * 1
+
+        class WriteThroughPrivateUnfold(Linear):
+            def forward(self, x):
+                w = self.l(x).unfold(1, 3, 3)
+                w.mul_(2)
+                return w * 1
+
+        torch.manual_seed(0)
+        x = torch.randn(2, 4)
+        for m in (UnfoldThenWrite().eval(), WriteThroughPrivateUnfold().eval()):
+            with self.subTest(type(m).__name__):
+                with torch.no_grad():
+                    ref = m(x.clone())
+                refs = [t.numpy() for t in (ref if isinstance(ref, tuple) else (ref,))]
+                r = import_module(m, x.clone(), trace="auto", inline_weights=True)
+                self.assertEqual(r.route, "aten")
+                self.assertIn("tensor.extract_slice", r.text)
+                support.run_numeric(self, r.text, [x.numpy()], refs)
+        m = WriteThroughUnfold().eval()
+        with self.assertRaisesRegex(UnsupportedError, "aten node 'mul_' .*: an in-place op on a view .the mutation "
+                                                      "would reach its base. is not supported"):
+            import_module(m, x.clone(), trace="aten")
+        if support.HAVE_ONNX:
+            for m, read in ((UnfoldThenWrite().eval(), "made by Tensor.unfold"), (m, "made by torch.linear")):
+                with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+                    cli._export_onnx(m, [x.clone()], 17, os.path.join(d, "m.onnx"))
+                self.assertIn(f"Tensor.mul reads a tensor {read} after its memory was written in place",
+                              str(cm.exception))
+                self.assertIn("import it with --trace aten, which reads the written values (a write through a "
+                              "view into its base only through a slice: others it refuses)", str(cm.exception))
 
     def test_transposed_convolution_in_1d_and_3d_and_grouped(self):
         """ConvTranspose1d (module and F.conv_transpose1d, over a height of 1), grouped and depthwise
