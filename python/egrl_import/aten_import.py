@@ -1090,10 +1090,12 @@ def _every(x, d, step):
     return x if step == 1 else x[(slice(None),) * d + (slice(None, None, step),)]
 
 
-def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
+def _repeat_interleave_by_count(input=None, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
     """input's elements each repeated `repeats` times along `dim` (the flattened input
-    without one), or NotImplemented for a tensor of repeats."""
-    if not isinstance(repeats, int) or isinstance(repeats, bool):
+    without one), or NotImplemented for any other call (a tensor of repeats, the one-argument
+    form repeat_interleave(counts)): the caller runs torch's own.  Zero repeats and a dim
+    the input lacks are errors (_repeat_interleave_dim)."""
+    if not isinstance(input, torch.Tensor) or not isinstance(repeats, int) or isinstance(repeats, bool):
         return NotImplemented
     x = input
     if dim is None:

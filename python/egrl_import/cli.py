@@ -137,6 +137,8 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
             # fx and aten routes have.
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset,
                               training=torch.onnx.TrainingMode.PRESERVE)
+        except UnsupportedError:  # the importer's own replacements' (repeat_interleave with 0 repeats)
+            raise
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
         if len(replaced) < circular:
@@ -226,26 +228,22 @@ def _repeat_interleave_by_expand():
     unsqueeze + expand + reshape, the aten route's form, while the export traces: torch 1.13 exports
     it with a tensor of counts, which folds for an input of a static shape, but of a second
     repeat_interleave on the first's result (grouped-query attention's K/V in a second layer) it
-    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  A tensor of repeats, zero
-    repeats or a dim the tensor lacks is left to torch."""
+    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  Which calls are replaced
+    is the aten route's decision (_repeat_interleave_by_count); every other call (a tensor of repeats,
+    the one-argument form torch.repeat_interleave(counts)) reaches torch with its arguments as given."""
     import torch
 
     from .aten_import import _repeat_interleave_by_count
 
-    original = torch.repeat_interleave
+    def by_count(original):
+        def repeat_interleave(*args, **kwargs):
+            y = _repeat_interleave_by_count(*args, **kwargs)
+            return original(*args, **kwargs) if y is NotImplemented else y
+        return repeat_interleave
 
-    def by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's names)
-        rank = 1 if dim is None else input.dim()
-        if (isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1
-                and isinstance(input, torch.Tensor) and (dim is None or -rank <= dim < rank)):
-            return _repeat_interleave_by_count(input, repeats, dim)
-        return original(input, repeats, dim, output_size=output_size)
-
-    def method(self, repeats=None, dim=None, *, output_size=None):
-        return by_count(self, repeats, dim, output_size=output_size)
-
-    own = torch.Tensor.__dict__.get("repeat_interleave")
-    torch.repeat_interleave, torch.Tensor.repeat_interleave = by_count, method
+    original, own = torch.repeat_interleave, torch.Tensor.__dict__.get("repeat_interleave")
+    torch.repeat_interleave = by_count(original)
+    torch.Tensor.repeat_interleave = by_count(torch.Tensor.repeat_interleave)
     try:
         yield
     finally:

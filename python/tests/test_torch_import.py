@@ -1251,6 +1251,41 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
         self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
 
+    def test_repeat_interleave_by_counts_exports_as_torch_does(self):
+        """The export's repeat_interleave replacement passes every call but an integer count to torch
+        as it was made: the one-argument form, torch.repeat_interleave(counts) (indices repeated by
+        counts), failed the export with a TypeError (the replacement called torch with (counts, None,
+        None)), which torch.onnx.export alone exports; a tensor of repeats by keyword, through the
+        method, exports too. Equal to torch on onnx; zero repeats is refused as on fx and aten."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Counts(nn.Module):
+            def forward(self, x):
+                idx = torch.repeat_interleave(torch.tensor([2, 1, 3]))
+                rows = x.repeat_interleave(repeats=torch.tensor([1, 2, 1]), dim=0)
+                return x[idx] * 2, rows + 1, torch.repeat_interleave(input=x, repeats=2, dim=1)
+
+        class Zero(nn.Module):
+            def forward(self, x):
+                return torch.repeat_interleave(x, 0, dim=1)
+
+        m, x = Counts(), torch.randn(3, 4)
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x)]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, [x], 17, path)
+            r = import_onnx(onnx.load(path), inline_weights=True)
+            support.run_numeric(self, r.text, [x.numpy()], ref)
+            with self.assertRaisesRegex(UnsupportedError, "^repeat_interleave with 0 repeats .an empty tensor. is "
+                                                          "not supported$"):
+                cli._export_onnx(Zero(), [x], 17, path)
+        self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
+        self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
+
     def test_integer_ops_and_torch_type_promotion(self):
         """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
         size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
