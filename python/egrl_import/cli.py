@@ -165,6 +165,24 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
 
 
 @contextlib.contextmanager
+def _patched(owner, name: str, fn):
+    """owner.name (a module's function, a class's method) is `fn` while the context runs, and is
+    restored in any case: an attribute owner had itself is set back, one it inherited (Tensor's
+    methods are torch._C._TensorBase's) is deleted again, so the inherited one shows through."""
+    own = owner.__dict__.get(name, _MISSING)
+    setattr(owner, name, fn)
+    try:
+        yield
+    finally:
+        if own is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)
+
+
+_MISSING = object()
+
+
 def _unfold_on_nonnegative_dims():
     """torch 1.13 exports Tensor.unfold along a negative dim with the windows' positions and
     their elements swapped (x.unfold(-1, 4, 2) of a (1, 3, 16) tensor: (1, 3, 4, 7), not
@@ -173,19 +191,12 @@ def _unfold_on_nonnegative_dims():
     not through this attribute, so scripted helpers are not affected."""
     import torch
 
-    original, own = torch.Tensor.unfold, torch.Tensor.__dict__.get("unfold")
+    original = torch.Tensor.unfold
 
     def unfold(self, dimension, size, step):
         return original(self, dimension % self.dim() if self.dim() else dimension, size, step)
 
-    torch.Tensor.unfold = unfold
-    try:
-        yield
-    finally:
-        if own is None:
-            del torch.Tensor.unfold
-        else:
-            torch.Tensor.unfold = own
+    return _patched(torch.Tensor, "unfold", unfold)
 
 
 @contextlib.contextmanager
@@ -207,19 +218,13 @@ def _floor_division_by_div():
     def floor_divide_(self, other):
         return self.div_(other, rounding_mode="floor")
 
-    replaced = [(torch, "floor_divide", floor_divide), (torch.Tensor, "floor_divide", floor_divide_method),
-                (torch.Tensor, "floor_divide_", floor_divide_), (torch.Tensor, "__ifloordiv__", floor_divide_)]
-    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in replaced]
-    for owner, name, fn in replaced:
-        setattr(owner, name, fn)
-    try:
+    with contextlib.ExitStack() as stack:
+        for owner, name, fn in ((torch, "floor_divide", floor_divide),
+                                (torch.Tensor, "floor_divide", floor_divide_method),
+                                (torch.Tensor, "floor_divide_", floor_divide_),
+                                (torch.Tensor, "__ifloordiv__", floor_divide_)):
+            stack.enter_context(_patched(owner, name, fn))
         yield
-    finally:
-        for owner, name, own in saved:
-            if own is None:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, own)
 
 
 @contextlib.contextmanager
@@ -241,17 +246,10 @@ def _repeat_interleave_by_expand():
             return original(*args, **kwargs) if y is NotImplemented else y
         return repeat_interleave
 
-    original, own = torch.repeat_interleave, torch.Tensor.__dict__.get("repeat_interleave")
-    torch.repeat_interleave = by_count(original)
-    torch.Tensor.repeat_interleave = by_count(torch.Tensor.repeat_interleave)
-    try:
+    with contextlib.ExitStack() as stack:
+        for owner in (torch, torch.Tensor):
+            stack.enter_context(_patched(owner, "repeat_interleave", by_count(owner.repeat_interleave)))
         yield
-    finally:
-        torch.repeat_interleave = original
-        if own is None:
-            del torch.Tensor.repeat_interleave
-        else:
-            torch.Tensor.repeat_interleave = own
 
 
 def _half_precision_hint(message: str) -> str:

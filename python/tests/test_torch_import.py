@@ -1251,6 +1251,42 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
         self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
 
+    def test_export_replacements_are_undone_whatever_happens(self):
+        """The export's stand-ins (unfold on a nonnegative dim, floor division by div, repeat_interleave
+        by expand) are each one cli._patched: the attribute is restored after the export, also when
+        the model raises while it is traced; an attribute the owner had itself is set back, one it
+        inherited (Tensor's methods) is deleted again."""
+        from egrl_import import cli
+
+        class Fails(nn.Module):
+            def forward(self, x):
+                y = x.unfold(-1, 2, 2) // 2 + x.repeat_interleave(2, dim=0).sum()
+                if torch.jit.is_tracing():  # the export's trace, not the check before it
+                    raise ValueError("the model fails")
+                return y
+
+        names = ("unfold", "floor_divide", "floor_divide_", "__ifloordiv__", "repeat_interleave")
+        with tempfile.TemporaryDirectory() as d, self.assertRaisesRegex(UnsupportedError, "the model fails"):
+            cli._export_onnx(Fails(), [torch.randn(2, 4)], 17, os.path.join(d, "m.onnx"))
+        self.assertFalse(set(names) & set(torch.Tensor.__dict__))
+        self.assertIs(torch.floor_divide, torch._C._VariableFunctions.floor_divide)
+        self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)
+
+        class Owner:
+            def own(self):
+                return "own"
+
+        class Heir(Owner):
+            pass
+
+        for owner, name in ((Owner, "own"), (Heir, "own")):
+            with self.assertRaises(KeyError):
+                with cli._patched(owner, name, lambda self: "patched"):
+                    self.assertEqual(Heir().own(), "patched")
+                    raise KeyError(name)
+            self.assertEqual(Heir().own(), "own")
+            self.assertEqual("own" in Heir.__dict__, False)
+
     def test_repeat_interleave_by_counts_exports_as_torch_does(self):
         """The export's repeat_interleave replacement passes every call but an integer count to torch
         as it was made: the one-argument form, torch.repeat_interleave(counts) (indices repeated by
