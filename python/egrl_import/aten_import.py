@@ -808,6 +808,7 @@ class _ExportChecks(TorchFunctionMode):
     def __init__(self):
         super().__init__()
         self.circular = 0
+        self.float_clamp = False  # a clamp of an integer tensor with bounds that make it float (_float_clamp)
         self.stale = None
         self.noted = {}  # id(tensor) -> (weakref, elements' version, the function that made it)
         self.writer = {}  # storage -> the function that last wrote its elements
@@ -855,6 +856,8 @@ class _ExportChecks(TorchFunctionMode):
             name = _function_name(func)
             if func is torch.nn.functional.pad and _get(args, kwargs, 2, "mode", "constant") == "circular":
                 self.circular += 1
+            if _float_clamp(func, args, kwargs) is not None:
+                self.float_clamp = True
             tensors = [t for t in pytree.tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
             if getattr(func, "__name__", None) != "__get__" and name.rsplit(".", 1)[-1] not in _METADATA:
                 for t in tensors:
@@ -892,6 +895,22 @@ class _ExportChecks(TorchFunctionMode):
         finally:
             self.busy = False
         return out
+
+
+_CLAMPS = {"clamp", "clip", "clamp_min", "clamp_max"}
+
+
+def _float_clamp(func, args, kwargs):
+    """For a call of torch's or Tensor's clamp, clip, clamp_min or clamp_max on an integer tensor whose
+    bounds promote it to a float type (ids.clamp(min=0.5): torch.result_type), that type; else None."""
+    if getattr(func, "__name__", None) not in _CLAMPS or isinstance(func, torch._ops.OpOverload):
+        return None
+    x = args[0] if args else kwargs.get("input")
+    if not isinstance(x, torch.Tensor) or x.is_floating_point() or x.is_complex():
+        return None
+    bounds = [b for b in list(args[1:]) + [kwargs.get("min"), kwargs.get("max")] if b is not None]
+    floats = [t for t in (torch.result_type(x, b) for b in bounds) if t.is_floating_point]
+    return floats[0] if floats else None
 
 
 # What reads a tensor's shape or type, not its elements (property getters are __get__).

@@ -129,6 +129,8 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
         stack.enter_context(_floor_division_by_div())
+        if checks.float_clamp:
+            stack.enter_context(_float_clamp_of_integers())
         stack.enter_context(_repeat_interleave_by_expand())
         try:
             # PRESERVE on the module in eval mode exports the inference graph as EVAL does, but
@@ -224,6 +226,37 @@ def _floor_division_by_div():
                                 (torch.Tensor, "floor_divide_", floor_divide_),
                                 (torch.Tensor, "__ifloordiv__", floor_divide_)):
             stack.enter_context(_patched(owner, name, fn))
+        yield
+
+
+@contextlib.contextmanager
+def _float_clamp_of_integers():
+    """torch 1.13 exports a clamp of an integer tensor with a float bound as an integer Clip at the
+    bound truncated, with an integer result: ids.clamp(min=0.5) of [0, 1, 2] exports as [0, 1, 2]
+    (INT64), where torch promotes the ids to float32 and gives [0.5, 1, 2].  While the export
+    traces, clamp, clip, clamp_min and clamp_max (torch's functions and Tensor's methods) of an
+    integer tensor whose bounds promote it to a float type clamp the tensor cast to that type first,
+    the clamp torch means (aten_import._float_clamp); every other call is passed on as made.  Only
+    for a model that calls such a clamp (seen by export_checks): a replaced torch.clamp is no
+    function TorchScript can compile, which scripted helpers may call."""
+    import torch
+
+    from .aten_import import _float_clamp
+
+    def floated(original):
+        def clamp(*args, **kwargs):
+            dtype = _float_clamp(original, args, kwargs)
+            if dtype is not None and args:
+                args = (args[0].to(dtype),) + args[1:]
+            elif dtype is not None:
+                kwargs = dict(kwargs, input=kwargs["input"].to(dtype))
+            return original(*args, **kwargs)
+        return clamp
+
+    with contextlib.ExitStack() as stack:
+        for owner in (torch, torch.Tensor):
+            for name in ("clamp", "clip", "clamp_min", "clamp_max"):
+                stack.enter_context(_patched(owner, name, floated(getattr(owner, name))))
         yield
 
 

@@ -1322,6 +1322,38 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
         self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
 
+    def test_integer_clamp_with_float_bounds_exports_as_torch_clamps(self):
+        """torch 1.13 exports ids.clamp(min=0.5) of int64 ids as an INT64 Clip at 0 with an integer
+        result; torch promotes the ids to float32 (0.5 for an id 0). The export now traces the clamp,
+        clip, clamp_min and clamp_max functions and methods of an integer tensor with a float bound as
+        the float clamp torch means (the ids cast first), so --trace onnx equals torch (it was 0.81
+        off); integer bounds stay an integer Clip, and the replacements are undone."""
+        import numpy as np
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Clamps(nn.Module):
+            def forward(self, ids, x):
+                return (ids.clamp(min=0.5) * x, torch.clamp(ids, 0.5, 3.5) * x, ids.clip(max=2.5) + x,
+                        torch.clamp_min(ids, 1.5) + x, ids.clamp_max(1.5) * x, torch.clip(input=ids, min=-0.5) + x,
+                        ids.clamp(min=1.0) + x, torch.clamp_max(ids, 2.5) * x, ids.clamp(2, 3))
+
+        torch.manual_seed(0)
+        m, inputs = Clamps(), [torch.tensor([[0, 1, 2, 3, 4, -1]]), torch.randn(1, 6)]
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(*inputs)]
+        self.assertEqual(ref[-1].dtype, np.int64)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, inputs, 17, path)
+            model = onnx.load(path)
+        r = import_onnx(model, inline_weights=True)
+        support.run_numeric(self, r.text, [t.numpy() for t in inputs], ref)
+        self.assertIs(torch.clamp, torch._C._VariableFunctions.clamp)
+        self.assertFalse({"clamp", "clip", "clamp_min", "clamp_max"} & set(torch.Tensor.__dict__))
+
     def test_integer_ops_and_torch_type_promotion(self):
         """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
         size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
@@ -1360,8 +1392,8 @@ class OpTranslationTest(unittest.TestCase):
         r = import_module(Integers(), [x, ids, mask], trace="aten")
         for op in ("arith.maxsi", "arith.minsi", "arith.sitofp", "arith.divsi", "math.trunc"):
             self.assertIn(op, r.text)
-        # The onnx route: ONNX's Clip and Neg of INT64 by the spec (torch's export casts the rest). Not
-        # ids.clamp(min=0.5): torch 1.13 exports it as an INT64 Clip at 0, so the file computes that.
+        # The onnx route: ONNX's Clip and Neg of INT64 by the spec (torch's export casts the rest);
+        # ids.clamp(min=0.5) too, which the export traces as the float clamp torch computes.
         import onnx
 
         from egrl_import import cli
@@ -1373,8 +1405,7 @@ class OpTranslationTest(unittest.TestCase):
             r = import_onnx(onnx.load(path))
         with torch.no_grad():
             ref = [t.numpy() for t in Integers()(x, ids, mask)]
-        support.run_numeric(self, r.text, [i.numpy() for i in (x, ids, mask)],
-                            ref[:-1] + [ids.clamp(min=0).numpy()])
+        support.run_numeric(self, r.text, [i.numpy() for i in (x, ids, mask)], ref)
 
     def test_batch_norm_without_running_statistics_uses_the_batch(self):
         """BatchNorm with track_running_stats=False normalises by the batch's own statistics in eval
