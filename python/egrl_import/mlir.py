@@ -500,6 +500,33 @@ class Emitter:
                 return bb.op(f"math.trunc {bb.op(f'arith.divf {n[0]}, {n[1]} : f32')} : f32")
 
             return self.elementwise([a, b], trunc_div)
+        if op == "floordiv" and not any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
+            zero, half, one = self.scalar(0.0), self.scalar(0.5), self.scalar(1.0)
+
+            def floor_div(bb, n):
+                # a // b of floats as torch computes it (c10's div_floor_floating), not floor(a / b),
+                # which rounds a / b first (-7 // 0.7: torch -11, floor(a / b) -10): the quotient of
+                # a less fmod(a, b), one less where fmod's sign differs from b's, floored (rounded up
+                # when more than half below); 0 with the sign of a / b; a / b for b = 0.
+                def f(text):
+                    return bb.op(f"{text} : f32")
+
+                x, y = n
+                quotient = f(f"arith.divf {x}, {y}")
+                mod = f(f"arith.remf {x}, {y}")
+                div = f(f"arith.divf {f(f'arith.subf {x}, {mod}')}, {y}")
+                differ = bb.op(f"arith.xori {f(f'arith.cmpf olt, {y}, {zero}')}, "
+                               f"{f(f'arith.cmpf olt, {mod}, {zero}')} : i1")
+                fix = bb.op(f"arith.andi {f(f'arith.cmpf une, {mod}, {zero}')}, {differ} : i1")
+                div = bb.op(f"arith.select {fix}, {f(f'arith.subf {div}, {one}')}, {div} : f32")
+                floor = f(f"math.floor {div}")
+                up = f(f"arith.cmpf ogt, {f(f'arith.subf {div}, {floor}')}, {half}")
+                floor = bb.op(f"arith.select {up}, {f(f'arith.addf {floor}, {one}')}, {floor} : f32")
+                signed_zero = f(f"math.copysign {zero}, {quotient}")
+                result = bb.op(f"arith.select {f(f'arith.cmpf une, {div}, {zero}')}, {floor}, {signed_zero} : f32")
+                return bb.op(f"arith.select {f(f'arith.cmpf oeq, {y}, {zero}')}, {quotient}, {result} : f32")
+
+            return self.elementwise([a, b], floor_div)
         if arith is None:
             raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
         if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):

@@ -1354,6 +1354,27 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.clamp, torch._C._VariableFunctions.clamp)
         self.assertFalse({"clamp", "clip", "clamp_min", "clamp_max"} & set(torch.Tensor.__dict__))
 
+    def test_floor_division_of_floats_on_the_aten_route(self):
+        """a // b, torch.floor_divide and torch.div(rounding_mode="floor") of f32 tensors import on the
+        aten route (and so auto) as torch computes them, exactly: they were refused ("element-wise
+        'floordiv' on f32 tensors is not supported"). torch's float floor division is not floor(a / b),
+        which rounds the quotient first (-7 // 0.7: torch -11, floor(a / b) -10; 2.1 // 0.7: 2, not 3):
+        the quotient of a less fmod(a, b), corrected where the signs differ; inf, nan and signed
+        zeros for b = 0 as torch."""
+        class FloorDivision(nn.Module):
+            def forward(self, x, y):
+                return (x // y, torch.floor_divide(x, 0.7), torch.div(x, y, rounding_mode="floor"), 3.0 // y,
+                        x // 0.0)
+
+        m = FloorDivision()
+        x = torch.tensor([[7.0, -7, 7, -7, 6, -6, 0, -1, 1, -20, 2.1, -0.0, 1e-8, -1e-8]])
+        y = torch.tensor([[2.0, 2, -2, -2, 3, 3, 5, 4, -4, 3, 0.7, 3, -2, 0.0]])
+        ref = [t.numpy() for t in m(x.clone(), y.clone())]
+        r = import_module(m, [x, y], trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("arith.remf", r.text)
+        support.run_numeric(self, r.text, [x.numpy(), y.numpy()], ref, atol=0, rtol=0)
+
     def test_integer_ops_and_torch_type_promotion(self):
         """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
         size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
