@@ -1375,6 +1375,32 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIn("arith.remf", r.text)
         support.run_numeric(self, r.text, [x.numpy(), y.numpy()], ref, atol=0, rtol=0)
 
+    def test_promotion_of_masks_and_i32_tensors_follows_torch(self):
+        """torch's promotion: a mask with an i32 tensor is i32 (refused before: "element-wise 'add' of an
+        i1 tensor and an i32 tensor"), and an i32 tensor with an i64 0-dim tensor stays i32, since a 0-dim
+        tensor decides only when its category is higher (it became i64: (i32 * 100000) * (ids.sum() * 5000) imported
+        as 7.35e10 where torch's i32 wraps); integers and i32 stay i32, a float number makes f32, a mask with
+        an i64 0-dim tensor is i64 (a higher category)."""
+        import numpy as np
+
+        class Promoted(nn.Module):
+            def forward(self, x, ids):
+                i32 = ids.to(torch.int32)
+                mask = ids > 2
+                wide = (i32 * 100000) * (ids.sum() * 5000)  # an i64 0-dim tensor: i32
+                return ((mask + i32) * 1.5 + x, wide.float(), (i32 + 2).float() * x, (mask * torch.tensor(2)) + x,
+                        (i32 * 0.5) + x)
+
+        x, ids = torch.randn(2, 5), torch.tensor([[0, 3, 7, -2, 9], [5, 1, -8, 4, 2]])
+        m = Promoted()
+        ref = [t.numpy() for t in m(x.clone(), ids.clone())]
+        self.assertEqual(ref[1][0, 2], np.float32(np.int64(7 * 100000 * 21 * 5000).astype(np.int32)))  # wraps
+        r = import_module(m, [x, ids], trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("arith.extui", r.text)  # the mask to i32
+        self.assertNotIn("i32 to i64", r.text)
+        support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+
     def test_integer_ops_and_torch_type_promotion(self):
         """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
         size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
