@@ -599,14 +599,17 @@ class _AtenImporter(_FxImporter):
         if op is aten.native_batch_norm:  # (x, weight, bias, running_mean, running_var, training, momentum, eps)
             x, w, b, rm, rv, training = a[:6]
             if training and rm is None:
-                # Statistics of the batch: per channel over the batch and its positions (batch-norm
-                # without running statistics, at inference too; instance norm decomposes so, its
-                # sample's channels viewed as a batch of one).
+                # Statistics of the batch, updating none: per channel over the batch and its
+                # positions (batch-norm without running statistics, at inference or in training
+                # mode; instance norm decomposes so, its sample's channels viewed as a batch of one).
                 y = em.batch_statistics_norm(V(x), V(w) if w is not None else None,
                                              V(b) if b is not None else None, a[7])
                 return (y, None, None)
-            if training or rm is None:
-                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
+            if training:
+                raise self.fail("batch-norm in training mode, which updates its running statistics, is not "
+                                "supported")
+            if rm is None or rv is None:
+                raise self.fail("batch-norm in eval mode without running statistics is not supported")
             y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
                               V(b) if b is not None else None, a[7])
             return (y, None, None)

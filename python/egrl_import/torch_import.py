@@ -766,13 +766,15 @@ class _FxImporter:
         if isinstance(mod, nn.Upsample):
             return self._upsample(x, mod.mode, mod.align_corners, mod.scale_factor, mod.recompute_scale_factor)
         if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
-            if not mod.training and mod.running_mean is None:
-                # Without running statistics (track_running_stats=False) it normalises by the
-                # batch's own statistics at inference too.
+            # As torch decides: the batch's own statistics in training mode and without running
+            # statistics (track_running_stats=False; at inference too), the running ones else; a
+            # training-mode batch-norm that tracks them also updates them, refused.
+            if mod.training and mod.track_running_stats:
+                raise self.fail("batch-norm in training mode, which updates its running statistics, is not "
+                                "supported")
+            if mod.training or mod.running_mean is None or mod.running_var is None:
                 return em.batch_statistics_norm(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                                 mod.eps)
-            if mod.training or not mod.track_running_stats or mod.running_mean is None:
-                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
             return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
                                  self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.ReLU):

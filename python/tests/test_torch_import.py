@@ -1483,6 +1483,49 @@ class OpTranslationTest(unittest.TestCase):
                     r = import_module(m, [x], trace=route, inline_weights=True)
                     support.run_numeric(self, r.text, [x.numpy()], ref)
 
+    def test_batch_norm_statistics_are_chosen_as_torch_chooses(self):
+        """fx imports a BatchNorm on the statistics torch uses, as aten does: one that stays in training mode
+        (its parent's train() leaves it so) without running statistics normalises by the batch and updates
+        nothing (fx refused it, "batch-norm updating its running statistics (training mode)", which was
+        wrong: it updates nothing); one whose track_running_stats was turned off after it was built,
+        in eval mode, uses the running statistics it has (fx refused it too). A training-mode one that
+        tracks them is refused on both routes as what it is, one that updates its running statistics."""
+        class Norm(nn.Module):
+            def __init__(self, bn):
+                super().__init__()
+                self.conv, self.bn = nn.Conv2d(3, 4, 3), bn
+
+            def forward(self, x):
+                return self.bn(self.conv(x)).relu()
+
+        class StaysTraining(Norm):
+            def train(self, mode=True):  # leaves its batch-norm in training mode
+                self.training = mode
+                self.conv.train(mode)
+                return self
+
+        torch.manual_seed(0)
+        untracked = nn.BatchNorm2d(4)
+        with torch.no_grad():
+            untracked.running_mean.uniform_(-0.5, 0.5)
+            untracked.running_var.uniform_(0.5, 1.5)
+        untracked.track_running_stats = False
+        x = torch.randn(3, 3, 6, 6)
+        for m in (StaysTraining(nn.BatchNorm2d(4, track_running_stats=False)).eval(), Norm(untracked).eval()):
+            bn = m.bn
+            with torch.no_grad():
+                ref = [m(x.clone()).numpy()]
+            for route in ("fx", "aten"):
+                with self.subTest(model=type(m).__name__, route=route):
+                    self.assertEqual(bn.training, type(m) is StaysTraining)
+                    r = import_module(m, [x], trace=route, inline_weights=True)
+                    self.assertEqual(r.route, route)
+                    support.run_numeric(self, r.text, [x.numpy()], ref)
+        for route in ("fx", "aten"):
+            with self.assertRaisesRegex(UnsupportedError, "batch-norm in training mode, which updates its running "
+                                                          "statistics, is not supported"):
+                import_module(StaysTraining(nn.BatchNorm2d(4)), [x], trace=route)
+
     def test_onnx_export_keeps_batch_norm_weights(self):
         """torch.onnx.export in EVAL mode folds each BatchNorm after a Conv into the Conv (the tester's
         FPN: 9,278 weight elements on onnx, 9,502 on fx and aten: the BN parameters and statistics);
