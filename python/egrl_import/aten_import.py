@@ -967,11 +967,12 @@ def _storage_ptr(t) -> int | None:
 
 def export_checks(module, inputs) -> _ExportChecks:
     """One forward of `module` on copies of its inputs (a write into an input must not reach
-    the ones the export traces), watched by _ExportChecks and _UnseenOps."""
+    the ones the export traces), watched by _ExportChecks and _UnseenOps. In the caller's grad
+    mode, the export's: a model can take another path without grad (nn.MultiheadAttention its
+    fused fast path), and the check must follow the path the export traces."""
     def run(unseen: bool) -> _ExportChecks:
         checks = _ExportChecks()
         with contextlib.ExitStack() as stack:
-            stack.enter_context(torch.no_grad())
             stack.enter_context(checks)
             if unseen:
                 stack.enter_context(_UnseenOps(checks))

@@ -1874,6 +1874,33 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertIn("import it with --trace aten, which reads the written values (a write through a "
                               "view into its base only through a slice: others it refuses)", str(cm.exception))
 
+    def test_export_checks_follow_the_path_the_export_traces(self):
+        """The check before the ONNX export ran the model under torch.no_grad(), the export with grad: a
+        model that takes another path without grad (nn.MultiheadAttention takes its fused fast path)
+        was checked on a path the export does not trace. Here the path with grad reads a view after a
+        write to its tensor, which torch 1.13 exports with the values from before it: the check saw
+        the other path and the export went on, 0.67 off torch; now it runs in the export's grad mode and
+        refuses it."""
+        from egrl_import import cli
+
+        class GradPath(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 6)
+
+            def forward(self, x):
+                y = self.l(x)
+                if not torch.is_grad_enabled():
+                    return y.relu() * 1
+                skip = y[:, :2]
+                y.relu_()
+                return skip * 1
+
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+            cli._export_onnx(GradPath(), [torch.randn(3, 4)], 17, os.path.join(d, "m.onnx"))
+        self.assertIn("Tensor.mul reads a tensor made by Tensor.__getitem__ after its memory was written in place "
+                      "by Tensor.relu_", str(cm.exception))
+
     def test_transposed_convolution_in_1d_and_3d_and_grouped(self):
         """ConvTranspose1d (module and F.conv_transpose1d, over a height of 1), grouped and depthwise
         ConvTranspose2d, a grouped strided ConvTranspose3d, on both routes, equal torch: the flipped
