@@ -43,7 +43,8 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
-                           _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, TorchImportResult)
+                           _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, aliases_taken_before,
+                           TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -1260,17 +1261,8 @@ def _views_read_after(names, node, order, exclude=()) -> list:
     """The views of the memory that `names` name (its views, views of those, in-place results on
     them; not through `exclude`) taken before node `node` that are read after it, with the views
     they are taken from."""
-    found, stack = {}, list(names)
-    seen = set(names) | set(exclude)
-    while stack:
-        n = stack.pop()
-        for u in n.users:
-            if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
-                continue
-            if _is_view(u) or _aliases(u) or _writes_in_place(u.target):
-                seen.add(u)
-                found[u] = n
-                stack.append(u)
+    found = aliases_taken_before(names, node, order,
+                                 lambda u: _is_view(u) or _aliases(u) or _writes_in_place(u.target), exclude)
     needed = set()
     for view in found:
         if any(order[u] > order[node] for u in view.users):

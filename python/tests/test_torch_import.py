@@ -1874,6 +1874,40 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertIn("import it with --trace aten, which reads the written values (a write through a "
                               "view into its base only through a slice: others it refuses)", str(cm.exception))
 
+    def test_one_walk_finds_the_views_taken_before_a_write(self):
+        """The fx route's check for a view read after a write (_view_read_after) and the aten route's
+        re-derivation of such views (_views_read_after) walked a tensor's aliases with two copies of
+        one loop; both call torch_import.aliases_taken_before: each alias taken before the write from
+        a name or an alias found (its first operand), with the node it was taken from, in the order
+        found, not through what the caller excludes, nor what is taken after the write."""
+        import operator
+
+        import torch.fx as fx
+
+        from egrl_import.torch_import import aliases_taken_before
+
+        def f(x):
+            y = x + 1
+            v = y.view(-1)
+            w = v[:2]
+            c = y * 2
+            t = y.t()
+            y.relu_()
+            after = y.view(-1)
+            return w, c, t, after
+
+        g = fx.symbolic_trace(f).graph
+        nodes = {n.name: n for n in g.nodes}
+        order = {n: i for i, n in enumerate(g.nodes)}
+
+        def is_alias(u):
+            return u.target in ("view", "t") or u.target is operator.getitem
+
+        found = aliases_taken_before([nodes["add"]], nodes["relu_"], order, is_alias)
+        self.assertEqual({u.name: n.name for u, n in found.items()}, {"view": "add", "getitem": "view", "t": "add"})
+        found = aliases_taken_before([nodes["add"]], nodes["relu_"], order, is_alias, exclude=[nodes["view"]])
+        self.assertEqual([u.name for u in found], ["t"])
+
     def test_export_checks_follow_the_path_the_export_traces(self):
         """The check before the ONNX export ran the model under torch.no_grad(), the export with grad: a
         model that takes another path without grad (nn.MultiheadAttention takes its fused fast path)
