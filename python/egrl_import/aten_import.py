@@ -43,7 +43,8 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
-                           _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, TorchImportResult)
+                           _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, aliases_taken_before,
+                           TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -315,6 +316,23 @@ class _AtenImporter(_FxImporter):
             strides[d] *= step
         return self.em.insert_slice(out, base, offsets, strides)
 
+    def _unfold(self, x: Value, dimension: int, size: int, step: int) -> Value:
+        """x.unfold(dimension, size, step): the windows of `size` elements, `step` apart, along
+        `dimension`, as a new last dim: one strided slice per position in the window (element j
+        of every window) and a concatenation along the new dim."""
+        if x.rank == 0:
+            raise self.fail("unfold of a 0-dim tensor is not supported")
+        d = dimension % x.rank
+        shape, strides = list(x.shape), [1] * x.rank
+        shape[d], strides[d] = (x.shape[d] - size) // step + 1, step
+        pieces = []
+        for j in range(size):
+            offsets = [0] * x.rank
+            offsets[d] = j
+            piece = self.em.extract_slice(x, offsets, shape, strides)
+            pieces.append(self.em.reshape(piece, tuple(shape) + (1,)))
+        return self.em.concat(pieces, x.rank)
+
     def _index(self, x: Value, indices: list) -> Value:
         """x[..., ids, ...] with one integer index tensor (a relative-position table read
         through a constant index buffer): rows gathered as aten.embedding is."""
@@ -432,6 +450,8 @@ class _AtenImporter(_FxImporter):
             start, end, step = _get(a, kw, 2, "start", None), _get(a, kw, 3, "end", None), _get(a, kw, 4, "step", 1)
             end = None if end is not None and end >= 2 ** 62 else end
             return self._getitem(x, tuple([slice(None)] * d + [slice(start, end, step)]))
+        if op is aten.unfold:  # Tensor.unfold: the windows along a dim, a view in torch
+            return self._unfold(V(a[0]), a[1], a[2], a[3])
         if op in (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes):
             x = V(a[0])
             d = _get(a, kw, 2, "dim", 0) % x.rank
@@ -580,14 +600,17 @@ class _AtenImporter(_FxImporter):
         if op is aten.native_batch_norm:  # (x, weight, bias, running_mean, running_var, training, momentum, eps)
             x, w, b, rm, rv, training = a[:6]
             if training and rm is None:
-                # Statistics of the batch: per channel over the batch and its positions (batch-norm
-                # without running statistics, at inference too; instance norm decomposes so, its
-                # sample's channels viewed as a batch of one).
+                # Statistics of the batch, updating none: per channel over the batch and its
+                # positions (batch-norm without running statistics, at inference or in training
+                # mode; instance norm decomposes so, its sample's channels viewed as a batch of one).
                 y = em.batch_statistics_norm(V(x), V(w) if w is not None else None,
                                              V(b) if b is not None else None, a[7])
                 return (y, None, None)
-            if training or rm is None:
-                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
+            if training:
+                raise self.fail("batch-norm in training mode, which updates its running statistics, is not "
+                                "supported")
+            if rm is None or rv is None:
+                raise self.fail("batch-norm in eval mode without running statistics is not supported")
             y = em.batch_norm(V(x), V(rm), V(rv), V(w) if w is not None else None,
                               V(b) if b is not None else None, a[7])
             return (y, None, None)
@@ -743,8 +766,11 @@ class _TraceableForms(TorchFunctionMode):
       calls repeat_interleave.Tensor, whose output shape depends on data: make_fx
       cannot trace it.  A tensor of repeats is left to ATen (and stays an error).
     - F.pad's edge modes as slices and a concatenation (pad_by_slices).
-    - Sliding windows, Tensor.unfold and F.unfold (im2col), as one strided slice
-      per window position and a stack (unfold_by_slices, im2col_by_slices).
+    - F.unfold (im2col), as one strided slice per kernel position and a stack
+      (im2col_by_slices).  Tensor.unfold is not rewritten: it is a view in torch,
+      and make_fx traces ATen's own unfold, which the importer lowers and
+      follows as a view (a stack would be a copy that a write in place to the
+      tensor, or through the windows, does not reach)
     - F.one_hot with num_classes, as ids compared with an arange: ATen's one_hot
       reads the largest id to check it, which make_fx cannot trace.
     - F.affine_grid of an image, as its constant base grid times theta: ATen's
@@ -756,8 +782,6 @@ class _TraceableForms(TorchFunctionMode):
             y = _repeat_interleave_by_count(*args, **kwargs)
         elif func is torch.nn.functional.pad:
             y = pad_by_slices(*args, modes=("circular", "reflect", "replicate"), **kwargs)
-        elif func is torch.Tensor.unfold:
-            y = unfold_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.unfold:
             y = im2col_by_slices(*args, **kwargs)
         elif func is torch.nn.functional.one_hot:
@@ -788,6 +812,7 @@ class _ExportChecks(TorchFunctionMode):
     def __init__(self):
         super().__init__()
         self.circular = 0
+        self.float_clamp = False  # a clamp of an integer tensor with bounds that make it float (_float_clamp)
         self.stale = None
         self.noted = {}  # id(tensor) -> (weakref, elements' version, the function that made it)
         self.writer = {}  # storage -> the function that last wrote its elements
@@ -835,6 +860,8 @@ class _ExportChecks(TorchFunctionMode):
             name = _function_name(func)
             if func is torch.nn.functional.pad and _get(args, kwargs, 2, "mode", "constant") == "circular":
                 self.circular += 1
+            if _float_clamp(func, args, kwargs) is not None:
+                self.float_clamp = True
             tensors = [t for t in pytree.tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
             if getattr(func, "__name__", None) != "__get__" and name.rsplit(".", 1)[-1] not in _METADATA:
                 for t in tensors:
@@ -872,6 +899,22 @@ class _ExportChecks(TorchFunctionMode):
         finally:
             self.busy = False
         return out
+
+
+_CLAMPS = {"clamp", "clip", "clamp_min", "clamp_max"}
+
+
+def _float_clamp(func, args, kwargs):
+    """For a call of torch's or Tensor's clamp, clip, clamp_min or clamp_max on an integer tensor whose
+    bounds promote it to a float type (ids.clamp(min=0.5): torch.result_type), that type; else None."""
+    if getattr(func, "__name__", None) not in _CLAMPS or isinstance(func, torch._ops.OpOverload):
+        return None
+    x = args[0] if args else kwargs.get("input")
+    if not isinstance(x, torch.Tensor) or x.is_floating_point() or x.is_complex():
+        return None
+    bounds = [b for b in list(args[1:]) + [kwargs.get("min"), kwargs.get("max")] if b is not None]
+    floats = [t for t in (torch.result_type(x, b) for b in bounds) if t.is_floating_point]
+    return floats[0] if floats else None
 
 
 # What reads a tensor's shape or type, not its elements (property getters are __get__).
@@ -925,11 +968,12 @@ def _storage_ptr(t) -> int | None:
 
 def export_checks(module, inputs) -> _ExportChecks:
     """One forward of `module` on copies of its inputs (a write into an input must not reach
-    the ones the export traces), watched by _ExportChecks and _UnseenOps."""
+    the ones the export traces), watched by _ExportChecks and _UnseenOps. In the caller's grad
+    mode, the export's: a model can take another path without grad (nn.MultiheadAttention its
+    fused fast path), and the check must follow the path the export traces."""
     def run(unseen: bool) -> _ExportChecks:
         checks = _ExportChecks()
         with contextlib.ExitStack() as stack:
-            stack.enter_context(torch.no_grad())
             stack.enter_context(checks)
             if unseen:
                 stack.enter_context(_UnseenOps(checks))
@@ -1010,20 +1054,6 @@ def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa
     return x
 
 
-def unfold_by_slices(input, dimension, size, step):  # noqa: A002 (torch's names)
-    """Tensor.unfold: the windows of `size` elements, `step` apart, along `dimension`, as a
-    new last dim: one strided slice per position in the window (element j of every window)
-    and a stack.  NotImplemented where torch refuses the arguments (its own error)."""
-    if input.dim() == 0 or not -input.dim() <= dimension < input.dim() or step <= 0 or size <= 0:
-        return NotImplemented
-    d = dimension % input.dim()
-    if size > input.shape[d]:
-        return NotImplemented
-    n = (input.shape[d] - size) // step + 1
-    span = (n - 1) * step + 1
-    return torch.stack([_every(input.narrow(d, j, span), d, step) for j in range(size)], -1)
-
-
 def im2col_by_slices(input, kernel_size, dilation=1, padding=0, stride=1):  # noqa: A002 (torch's names)
     """F.unfold (im2col) of a (batched) image: zero padding, one strided slice of the image
     per kernel position, stacked after the channels and flattened as torch orders its
@@ -1084,10 +1114,12 @@ def _every(x, d, step):
     return x if step == 1 else x[(slice(None),) * d + (slice(None, None, step),)]
 
 
-def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
+def _repeat_interleave_by_count(input=None, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
     """input's elements each repeated `repeats` times along `dim` (the flattened input
-    without one), or NotImplemented for a tensor of repeats."""
-    if not isinstance(repeats, int) or isinstance(repeats, bool):
+    without one), or NotImplemented for any other call (a tensor of repeats, the one-argument
+    form repeat_interleave(counts)): the caller runs torch's own.  Zero repeats and a dim
+    the input lacks are errors (_repeat_interleave_dim)."""
+    if not isinstance(input, torch.Tensor) or not isinstance(repeats, int) or isinstance(repeats, bool):
         return NotImplemented
     x = input
     if dim is None:
@@ -1146,7 +1178,8 @@ def _module_scopes(root: nn.Module):
 # Ops whose result aliases their first operand: an in-place op on one is refused.
 _VIEW_OPS = (aten.view, aten._unsafe_view, aten._reshape_alias, aten.reshape, aten.t, aten.transpose, aten.permute,
              aten.expand, aten.unsqueeze, aten.squeeze, aten.select, aten.slice, aten.split, aten.split_with_sizes,
-             aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind, aten.alias, aten.detach, aten.as_strided)
+             aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind, aten.alias, aten.detach, aten.as_strided,
+             aten.unfold)
 _SPLIT_OPS = (aten.split, aten.split_with_sizes, aten.unsafe_split, aten.unsafe_split_with_sizes, aten.unbind)
 
 
@@ -1228,17 +1261,8 @@ def _views_read_after(names, node, order, exclude=()) -> list:
     """The views of the memory that `names` name (its views, views of those, in-place results on
     them; not through `exclude`) taken before node `node` that are read after it, with the views
     they are taken from."""
-    found, stack = {}, list(names)
-    seen = set(names) | set(exclude)
-    while stack:
-        n = stack.pop()
-        for u in n.users:
-            if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
-                continue
-            if _is_view(u) or _aliases(u) or _writes_in_place(u.target):
-                seen.add(u)
-                found[u] = n
-                stack.append(u)
+    found = aliases_taken_before(names, node, order,
+                                 lambda u: _is_view(u) or _aliases(u) or _writes_in_place(u.target), exclude)
     needed = set()
     for view in found:
         if any(order[u] > order[node] for u in view.users):

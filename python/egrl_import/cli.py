@@ -122,12 +122,15 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         checks = export_checks(module, inputs)
         if checks.stale:
             raise UnsupportedError(f"{checks.stale}; torch 1.13's ONNX export keeps the values from before the "
-                                   "write there, a wrong answer: import it with --trace aten (or fx, which "
-                                   "refuses what it cannot follow)")
+                                   "write there, a wrong answer: import it with --trace aten, which reads the "
+                                   "written values (a write through a view into its base only through a slice: "
+                                   "others it refuses), or fx, which refuses what it cannot follow")
         circular = checks.circular
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
         stack.enter_context(_floor_division_by_div())
+        if checks.float_clamp:
+            stack.enter_context(_float_clamp_of_integers())
         stack.enter_context(_repeat_interleave_by_expand())
         try:
             # PRESERVE on the module in eval mode exports the inference graph as EVAL does, but
@@ -136,6 +139,8 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
             # fx and aten routes have.
             torch.onnx.export(module, tuple(inputs), path, opset_version=opset,
                               training=torch.onnx.TrainingMode.PRESERVE)
+        except UnsupportedError:  # the importer's own replacements' (repeat_interleave with 0 repeats)
+            raise
         except Exception as e:  # torch.onnx's errors are not UnsupportedError
             raise UnsupportedError(f"torch.onnx.export failed: {type(e).__name__}: {first_line(e)}") from e
         if len(replaced) < circular:
@@ -162,6 +167,24 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
 
 
 @contextlib.contextmanager
+def _patched(owner, name: str, fn):
+    """owner.name (a module's function, a class's method) is `fn` while the context runs, and is
+    restored in any case: an attribute owner had itself is set back, one it inherited (Tensor's
+    methods are torch._C._TensorBase's) is deleted again, so the inherited one shows through."""
+    own = owner.__dict__.get(name, _MISSING)
+    setattr(owner, name, fn)
+    try:
+        yield
+    finally:
+        if own is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)
+
+
+_MISSING = object()
+
+
 def _unfold_on_nonnegative_dims():
     """torch 1.13 exports Tensor.unfold along a negative dim with the windows' positions and
     their elements swapped (x.unfold(-1, 4, 2) of a (1, 3, 16) tensor: (1, 3, 4, 7), not
@@ -170,19 +193,12 @@ def _unfold_on_nonnegative_dims():
     not through this attribute, so scripted helpers are not affected."""
     import torch
 
-    original, own = torch.Tensor.unfold, torch.Tensor.__dict__.get("unfold")
+    original = torch.Tensor.unfold
 
     def unfold(self, dimension, size, step):
         return original(self, dimension % self.dim() if self.dim() else dimension, size, step)
 
-    torch.Tensor.unfold = unfold
-    try:
-        yield
-    finally:
-        if own is None:
-            del torch.Tensor.unfold
-        else:
-            torch.Tensor.unfold = own
+    return _patched(torch.Tensor, "unfold", unfold)
 
 
 @contextlib.contextmanager
@@ -204,19 +220,44 @@ def _floor_division_by_div():
     def floor_divide_(self, other):
         return self.div_(other, rounding_mode="floor")
 
-    replaced = [(torch, "floor_divide", floor_divide), (torch.Tensor, "floor_divide", floor_divide_method),
-                (torch.Tensor, "floor_divide_", floor_divide_), (torch.Tensor, "__ifloordiv__", floor_divide_)]
-    saved = [(owner, name, owner.__dict__.get(name)) for owner, name, _ in replaced]
-    for owner, name, fn in replaced:
-        setattr(owner, name, fn)
-    try:
+    with contextlib.ExitStack() as stack:
+        for owner, name, fn in ((torch, "floor_divide", floor_divide),
+                                (torch.Tensor, "floor_divide", floor_divide_method),
+                                (torch.Tensor, "floor_divide_", floor_divide_),
+                                (torch.Tensor, "__ifloordiv__", floor_divide_)):
+            stack.enter_context(_patched(owner, name, fn))
         yield
-    finally:
-        for owner, name, own in saved:
-            if own is None:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, own)
+
+
+@contextlib.contextmanager
+def _float_clamp_of_integers():
+    """torch 1.13 exports a clamp of an integer tensor with a float bound as an integer Clip at the
+    bound truncated, with an integer result: ids.clamp(min=0.5) of [0, 1, 2] exports as [0, 1, 2]
+    (INT64), where torch promotes the ids to float32 and gives [0.5, 1, 2].  While the export
+    traces, clamp, clip, clamp_min and clamp_max (torch's functions and Tensor's methods) of an
+    integer tensor whose bounds promote it to a float type clamp the tensor cast to that type first,
+    the clamp torch means (aten_import._float_clamp); every other call is passed on as made.  Only
+    for a model that calls such a clamp (seen by export_checks): a replaced torch.clamp is no
+    function TorchScript can compile, which scripted helpers may call."""
+    import torch
+
+    from .aten_import import _float_clamp
+
+    def floated(original):
+        def clamp(*args, **kwargs):
+            dtype = _float_clamp(original, args, kwargs)
+            if dtype is not None and args:
+                args = (args[0].to(dtype),) + args[1:]
+            elif dtype is not None:
+                kwargs = dict(kwargs, input=kwargs["input"].to(dtype))
+            return original(*args, **kwargs)
+        return clamp
+
+    with contextlib.ExitStack() as stack:
+        for owner in (torch, torch.Tensor):
+            for name in ("clamp", "clip", "clamp_min", "clamp_max"):
+                stack.enter_context(_patched(owner, name, floated(getattr(owner, name))))
+        yield
 
 
 @contextlib.contextmanager
@@ -225,34 +266,23 @@ def _repeat_interleave_by_expand():
     unsqueeze + expand + reshape, the aten route's form, while the export traces: torch 1.13 exports
     it with a tensor of counts, which folds for an input of a static shape, but of a second
     repeat_interleave on the first's result (grouped-query attention's K/V in a second layer) it
-    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  A tensor of repeats, zero
-    repeats or a dim the tensor lacks is left to torch."""
+    exports a SplitToSequence and a Loop, which the ONNX importer refuses.  Which calls are replaced
+    is the aten route's decision (_repeat_interleave_by_count); every other call (a tensor of repeats,
+    the one-argument form torch.repeat_interleave(counts)) reaches torch with its arguments as given."""
     import torch
 
     from .aten_import import _repeat_interleave_by_count
 
-    original = torch.repeat_interleave
+    def by_count(original):
+        def repeat_interleave(*args, **kwargs):
+            y = _repeat_interleave_by_count(*args, **kwargs)
+            return original(*args, **kwargs) if y is NotImplemented else y
+        return repeat_interleave
 
-    def by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's names)
-        rank = 1 if dim is None else input.dim()
-        if (isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1
-                and isinstance(input, torch.Tensor) and (dim is None or -rank <= dim < rank)):
-            return _repeat_interleave_by_count(input, repeats, dim)
-        return original(input, repeats, dim, output_size=output_size)
-
-    def method(self, repeats=None, dim=None, *, output_size=None):
-        return by_count(self, repeats, dim, output_size=output_size)
-
-    own = torch.Tensor.__dict__.get("repeat_interleave")
-    torch.repeat_interleave, torch.Tensor.repeat_interleave = by_count, method
-    try:
+    with contextlib.ExitStack() as stack:
+        for owner in (torch, torch.Tensor):
+            stack.enter_context(_patched(owner, "repeat_interleave", by_count(owner.repeat_interleave)))
         yield
-    finally:
-        torch.repeat_interleave = original
-        if own is None:
-            del torch.Tensor.repeat_interleave
-        else:
-            torch.Tensor.repeat_interleave = own
 
 
 def _half_precision_hint(message: str) -> str:

@@ -107,11 +107,14 @@ def _described(x) -> str:
     return f"the {'integer' if isinstance(x, int) and not isinstance(x, bool) else 'number'} {x!r}"
 
 
-def _integer_operands(*operands) -> bool:
-    """Whether an op's operands are i64 tensors and Python integers (at least one tensor)."""
-    tensors = [x for x in operands if isinstance(x, Value)]
-    return bool(tensors) and all(t.dtype == "i64" for t in tensors) and all(
-        isinstance(x, Value) or (isinstance(x, int) and not isinstance(x, bool)) for x in operands)
+def _integer_operands(*operands) -> str | None:
+    """The integer type of an op's operands when they are tensors of one type, i64 or i32, and Python
+    integers (at least one tensor); else None."""
+    types = {x.dtype for x in operands if isinstance(x, Value)}
+    if len(types) == 1 and types <= {"i64", "i32"} and all(
+            isinstance(x, Value) or (isinstance(x, int) and not isinstance(x, bool)) for x in operands):
+        return types.pop()
+    return None
 
 
 def _i64_vector(xs: Sequence[int]) -> str:
@@ -451,48 +454,55 @@ class Emitter:
     # -- element-wise helpers ----------------------------------------------
     def promoted(self, op: str, *operands) -> list:
         """The operands of a torch element-wise op converted as torch's type promotion does, for the
-        torch routes (ONNX's ops take one type and stay strict): an integer or boolean tensor (i64, i32,
-        i1) with an f32 tensor or a float number, or both divided ('div', true division), becomes f32
-        (arith.sitofp, a mask arith.uitofp: x * mask.unsqueeze(-1), torch.arange(n) * x.sum()); a
-        boolean or i32 tensor with an i64 one, or a mask with integers (mask * 2), becomes i64. Else
-        unchanged."""
+        torch routes (ONNX's ops take one type and stay strict). The result type is the widest of the
+        tensors with dims (i1 < i32 < i64 < f32); a 0-dim tensor, then a Python number, decides only
+        when its category (boolean, integer, float) is higher: so an integer or boolean tensor with an
+        f32 tensor or a float number becomes f32 (arith.sitofp, a mask arith.uitofp: x * mask.unsqueeze(-1),
+        torch.arange(n) * x.sum()), a mask with an i32 tensor i32 and with an i64 one or integers
+        (mask * 2) i64, while an i32 tensor stays i32 with an i64 0-dim tensor or an integer; integers
+        divided ('div', true division) are f32. Else unchanged."""
+        order = {"i1": 0, "i32": 1, "i64": 2, "f32": 3}
+        category = {"i1": 0, "i32": 1, "i64": 1, "f32": 2}
         tensors = [x for x in operands if isinstance(x, Value)]
-        dtypes = {t.dtype for t in tensors}
-        if not tensors or not dtypes <= {"f32", "i64", "i32", "i1"}:
+        if not tensors or not {t.dtype for t in tensors} <= set(order):
             return list(operands)
-        if "f32" in dtypes or op == "div" or any(isinstance(x, float) for x in operands):
+        target = None
+        for group in ([t.dtype for t in tensors if t.rank], [t.dtype for t in tensors if not t.rank],
+                      ["i1" if isinstance(x, bool) else "f32" if isinstance(x, float) else "i64"
+                       for x in operands if not isinstance(x, Value)]):
+            widest = max(group, key=order.get, default=None)
+            if widest is not None and (target is None or category[widest] > category[target]):
+                target = widest
+        if op == "div":
             target = "f32"
-        elif "i64" in dtypes or dtypes == {"i1"} and len(tensors) < len(operands):
-            target = "i64"
-        else:  # one integer type (i32 with i32, a mask with a mask): torch keeps it
-            return list(operands)
         return [self.cast(x, target) if isinstance(x, Value) else x for x in operands]
 
     def binary(self, op: str, a, b) -> Value:
-        """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min of i64 tensors and
-        integers (position ids, offsets) too."""
-        if _integer_operands(a, b):
+        """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min/... of i64 (or i32)
+        tensors and integers (position ids, offsets) too."""
+        it = _integer_operands(a, b)
+        if it:
             if op not in _I64_BINARY:
-                raise UnsupportedError(f"element-wise '{op}' on i64 tensors is not supported "
-                                       f"(i64: {', '.join(_I64_BINARY)})")
+                raise UnsupportedError(f"element-wise '{op}' on {it} tensors is not supported "
+                                       f"(integers: {', '.join(_I64_BINARY)})")
             if op == "remainder":
-                zero = self.scalar(0, "i64")
+                zero = self.scalar(0, it)
 
                 def floor_mod(bb, n):
                     # torch.remainder takes the divisor's sign: remsi's result, plus the divisor where
                     # the two signs differ.
-                    r = bb.op(f"arith.remsi {n[0]}, {n[1]} : i64")
-                    nonzero = bb.op(f"arith.cmpi ne, {r}, {zero} : i64")
-                    r_neg = bb.op(f"arith.cmpi slt, {r}, {zero} : i64")
-                    d_neg = bb.op(f"arith.cmpi slt, {n[1]}, {zero} : i64")
+                    r = bb.op(f"arith.remsi {n[0]}, {n[1]} : {it}")
+                    nonzero = bb.op(f"arith.cmpi ne, {r}, {zero} : {it}")
+                    r_neg = bb.op(f"arith.cmpi slt, {r}, {zero} : {it}")
+                    d_neg = bb.op(f"arith.cmpi slt, {n[1]}, {zero} : {it}")
                     differ = bb.op(f"arith.xori {r_neg}, {d_neg} : i1")
                     fix = bb.op(f"arith.andi {nonzero}, {differ} : i1")
-                    shifted = bb.op(f"arith.addi {r}, {n[1]} : i64")
-                    return bb.op(f"arith.select {fix}, {shifted}, {r} : i64")
+                    shifted = bb.op(f"arith.addi {r}, {n[1]} : {it}")
+                    return bb.op(f"arith.select {fix}, {shifted}, {r} : {it}")
 
-                return self.elementwise([a, b], floor_mod, "i64", "i64")
+                return self.elementwise([a, b], floor_mod, it, it)
             arith = _I64_BINARY[op]
-            return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : i64"), "i64", "i64")
+            return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : {it}"), it, it)
         arith = {"add": "arith.addf", "sub": "arith.subf", "mul": "arith.mulf", "div": "arith.divf",
                  "max": "arith.maximumf", "min": "arith.minimumf", "pow": "math.powf", "atan2": "math.atan2"}.get(op)
         if op == "truncdiv" and not any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
@@ -500,11 +510,38 @@ class Emitter:
                 return bb.op(f"math.trunc {bb.op(f'arith.divf {n[0]}, {n[1]} : f32')} : f32")
 
             return self.elementwise([a, b], trunc_div)
+        if op == "floordiv" and not any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
+            zero, half, one = self.scalar(0.0), self.scalar(0.5), self.scalar(1.0)
+
+            def floor_div(bb, n):
+                # a // b of floats as torch computes it (c10's div_floor_floating), not floor(a / b),
+                # which rounds a / b first (-7 // 0.7: torch -11, floor(a / b) -10): the quotient of
+                # a less fmod(a, b), one less where fmod's sign differs from b's, floored (rounded up
+                # when more than half below); 0 with the sign of a / b; a / b for b = 0.
+                def f(text):
+                    return bb.op(f"{text} : f32")
+
+                x, y = n
+                quotient = f(f"arith.divf {x}, {y}")
+                mod = f(f"arith.remf {x}, {y}")
+                div = f(f"arith.divf {f(f'arith.subf {x}, {mod}')}, {y}")
+                differ = bb.op(f"arith.xori {f(f'arith.cmpf olt, {y}, {zero}')}, "
+                               f"{f(f'arith.cmpf olt, {mod}, {zero}')} : i1")
+                fix = bb.op(f"arith.andi {f(f'arith.cmpf une, {mod}, {zero}')}, {differ} : i1")
+                div = bb.op(f"arith.select {fix}, {f(f'arith.subf {div}, {one}')}, {div} : f32")
+                floor = f(f"math.floor {div}")
+                up = f(f"arith.cmpf ogt, {f(f'arith.subf {div}, {floor}')}, {half}")
+                floor = bb.op(f"arith.select {up}, {f(f'arith.addf {floor}, {one}')}, {floor} : f32")
+                signed_zero = f(f"math.copysign {zero}, {quotient}")
+                result = bb.op(f"arith.select {f(f'arith.cmpf une, {div}, {zero}')}, {floor}, {signed_zero} : f32")
+                return bb.op(f"arith.select {f(f'arith.cmpf oeq, {y}, {zero}')}, {quotient}, {result} : f32")
+
+            return self.elementwise([a, b], floor_div)
         if arith is None:
             raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
         if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
             raise UnsupportedError(f"element-wise '{op}' of {_described(a)} and {_described(b)} is not supported "
-                                   f"(f32 with f32 or numbers, or i64 with i64 or integers)")
+                                   f"(f32 with f32 or numbers, or i64 or i32 with its own type or integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:

@@ -430,23 +430,16 @@ class _FxImporter:
             ptrs = {t.storage().data_ptr() for t in _tensors(self.results.get(v))}
             return bool(ptrs & {t.storage().data_ptr() for t in _tensors(self.results.get(base))} - {0})
 
-        stack, seen = [base], {base}
-        while stack:
-            n = stack.pop()
-            for u in n.users:
-                if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
-                    continue
-                seen.add(u)
-                if not (u.op == "call_method" and u.target in _ALIAS_METHODS
-                        or u.op == "call_function" and u.target in _ALIAS_FUNCTIONS
-                        or u.op == "call_module" and isinstance(self.gm.get_submodule(u.target), _ALIAS_MODULES)):
-                    continue
-                if not shares(u):  # a copy (reshape of a non-contiguous tensor, .float() of f64)
-                    continue
-                later = [r for r in u.users if order[r] > order[node]]
-                if later:
-                    return u, later[0]
-                stack.append(u)
+        def is_view(u) -> bool:
+            return bool((u.op == "call_method" and u.target in _ALIAS_METHODS
+                         or u.op == "call_function" and u.target in _ALIAS_FUNCTIONS
+                         or u.op == "call_module" and isinstance(self.gm.get_submodule(u.target), _ALIAS_MODULES))
+                        and shares(u))  # not a copy (reshape of a non-contiguous tensor, .float() of f64)
+
+        for u in aliases_taken_before([base], node, order, is_view):
+            later = [r for r in u.users if order[r] > order[node]]
+            if later:
+                return u, later[0]
         return None
 
     def env_of(self, a):
@@ -766,13 +759,15 @@ class _FxImporter:
         if isinstance(mod, nn.Upsample):
             return self._upsample(x, mod.mode, mod.align_corners, mod.scale_factor, mod.recompute_scale_factor)
         if isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
-            if not mod.training and mod.running_mean is None:
-                # Without running statistics (track_running_stats=False) it normalises by the
-                # batch's own statistics at inference too.
+            # As torch decides: the batch's own statistics in training mode and without running
+            # statistics (track_running_stats=False; at inference too), the running ones else; a
+            # training-mode batch-norm that tracks them also updates them, refused.
+            if mod.training and mod.track_running_stats:
+                raise self.fail("batch-norm in training mode, which updates its running statistics, is not "
+                                "supported")
+            if mod.training or mod.running_mean is None or mod.running_var is None:
                 return em.batch_statistics_norm(x, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                                 mod.eps)
-            if mod.training or not mod.track_running_stats or mod.running_mean is None:
-                raise self.fail("batch-norm updating its running statistics (training mode) is not supported")
             return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
                                  self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.ReLU):
@@ -1478,6 +1473,26 @@ def _unpacked(error: Exception, tracer: fx.Tracer) -> str:
         what = f"nn.{kind} '{node.target}'" if kind in ("LSTM", "GRU", "RNN") else f"'{node.target}' ({kind})"
     return (f"forward unpacks the tuple that {what} returns, which torch.fx cannot follow (the aten route traces it "
             "on the example inputs)")
+
+
+def aliases_taken_before(names, node, order, is_alias, exclude=()) -> dict:
+    """The aliases of the memory that the nodes `names` name, taken before node `node` (in `order`):
+    users u of a name or of an alias found, with it as first operand, for which is_alias(u), and so on
+    (not through `exclude`), each mapped to the node it was taken from, in the order found (a depth-first
+    walk). Shared by the fx route's check for a view read after a write and the aten route's
+    re-derivation of such views."""
+    found, stack = {}, list(names)
+    seen = set(names) | set(exclude)
+    while stack:
+        n = stack.pop()
+        for u in n.users:
+            if u in seen or order[u] >= order[node] or not u.args or u.args[0] is not n:
+                continue
+            if is_alias(u):
+                seen.add(u)
+                found[u] = n
+                stack.append(u)
+    return found
 
 
 def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:

@@ -983,7 +983,7 @@ class OpTranslationTest(unittest.TestCase):
     def test_sliding_windows_import_as_strided_slices(self):
         """Tensor.unfold (framing a sequence) and F.unfold (im2col) import on the aten route
         (--trace auto falls back to it) as one strided slice per window position and a
-        stack, equal to torch for negative dims, steps longer than the window, dilation,
+        concatenation, equal to torch for negative dims, steps longer than the window, dilation,
         padding, stride and an unbatched image; --trace onnx equals torch too, where torch
         1.13's own export of Tensor.unfold along a negative dim swaps the windows' axes."""
         import onnx
@@ -1169,12 +1169,12 @@ class OpTranslationTest(unittest.TestCase):
         from egrl_import import aten_import
 
         class OwnBranch(nn.Module):
-            def forward(self, s):
-                return aten_import.unfold_by_slices(s, -1, 4, 2) * 2.0
+            def forward(self, x):
+                return aten_import.im2col_by_slices(x, 2, stride=2) * 2.0
 
         err = io.StringIO()
         with tempfile.TemporaryDirectory() as d, contextlib.redirect_stderr(err):
-            cli._export_onnx(OwnBranch(), [torch.randn(1, 3, 9)], 17, os.path.join(d, "m.onnx"))
+            cli._export_onnx(OwnBranch(), [torch.randn(1, 2, 6, 6)], 17, os.path.join(d, "m.onnx"))
         self.assertEqual(err.getvalue(), "")
 
         # A pad bound before the export is not replaced: refused, not exported wrongly.
@@ -1251,6 +1251,156 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
         self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
 
+    def test_export_replacements_are_undone_whatever_happens(self):
+        """The export's stand-ins (unfold on a nonnegative dim, floor division by div, repeat_interleave
+        by expand) are each one cli._patched: the attribute is restored after the export, also when
+        the model raises while it is traced; an attribute the owner had itself is set back, one it
+        inherited (Tensor's methods) is deleted again."""
+        from egrl_import import cli
+
+        class Fails(nn.Module):
+            def forward(self, x):
+                y = x.unfold(-1, 2, 2) // 2 + x.repeat_interleave(2, dim=0).sum()
+                if torch.jit.is_tracing():  # the export's trace, not the check before it
+                    raise ValueError("the model fails")
+                return y
+
+        names = ("unfold", "floor_divide", "floor_divide_", "__ifloordiv__", "repeat_interleave")
+        with tempfile.TemporaryDirectory() as d, self.assertRaisesRegex(UnsupportedError, "the model fails"):
+            cli._export_onnx(Fails(), [torch.randn(2, 4)], 17, os.path.join(d, "m.onnx"))
+        self.assertFalse(set(names) & set(torch.Tensor.__dict__))
+        self.assertIs(torch.floor_divide, torch._C._VariableFunctions.floor_divide)
+        self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)
+
+        class Owner:
+            def own(self):
+                return "own"
+
+        class Heir(Owner):
+            pass
+
+        for owner, name in ((Owner, "own"), (Heir, "own")):
+            with self.assertRaises(KeyError):
+                with cli._patched(owner, name, lambda self: "patched"):
+                    self.assertEqual(Heir().own(), "patched")
+                    raise KeyError(name)
+            self.assertEqual(Heir().own(), "own")
+            self.assertEqual("own" in Heir.__dict__, False)
+
+    def test_repeat_interleave_by_counts_exports_as_torch_does(self):
+        """The export's repeat_interleave replacement passes every call but an integer count to torch
+        as it was made: the one-argument form, torch.repeat_interleave(counts) (indices repeated by
+        counts), failed the export with a TypeError (the replacement called torch with (counts, None,
+        None)), which torch.onnx.export alone exports; a tensor of repeats by keyword, through the
+        method, exports too. Equal to torch on onnx; zero repeats is refused as on fx and aten."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Counts(nn.Module):
+            def forward(self, x):
+                idx = torch.repeat_interleave(torch.tensor([2, 1, 3]))
+                rows = x.repeat_interleave(repeats=torch.tensor([1, 2, 1]), dim=0)
+                return x[idx] * 2, rows + 1, torch.repeat_interleave(input=x, repeats=2, dim=1)
+
+        class Zero(nn.Module):
+            def forward(self, x):
+                return torch.repeat_interleave(x, 0, dim=1)
+
+        m, x = Counts(), torch.randn(3, 4)
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x)]
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, [x], 17, path)
+            r = import_onnx(onnx.load(path), inline_weights=True)
+            support.run_numeric(self, r.text, [x.numpy()], ref)
+            with self.assertRaisesRegex(UnsupportedError, "^repeat_interleave with 0 repeats .an empty tensor. is "
+                                                          "not supported$"):
+                cli._export_onnx(Zero(), [x], 17, path)
+        self.assertIs(torch.repeat_interleave, torch._C._VariableFunctions.repeat_interleave)  # restored
+        self.assertNotIn("repeat_interleave", torch.Tensor.__dict__)
+
+    def test_integer_clamp_with_float_bounds_exports_as_torch_clamps(self):
+        """torch 1.13 exports ids.clamp(min=0.5) of int64 ids as an INT64 Clip at 0 with an integer
+        result; torch promotes the ids to float32 (0.5 for an id 0). The export now traces the clamp,
+        clip, clamp_min and clamp_max functions and methods of an integer tensor with a float bound as
+        the float clamp torch means (the ids cast first), so --trace onnx equals torch (it was 0.81
+        off); integer bounds stay an integer Clip, and the replacements are undone."""
+        import numpy as np
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class Clamps(nn.Module):
+            def forward(self, ids, x):
+                return (ids.clamp(min=0.5) * x, torch.clamp(ids, 0.5, 3.5) * x, ids.clip(max=2.5) + x,
+                        torch.clamp_min(ids, 1.5) + x, ids.clamp_max(1.5) * x, torch.clip(input=ids, min=-0.5) + x,
+                        ids.clamp(min=1.0) + x, torch.clamp_max(ids, 2.5) * x, ids.clamp(2, 3))
+
+        torch.manual_seed(0)
+        m, inputs = Clamps(), [torch.tensor([[0, 1, 2, 3, 4, -1]]), torch.randn(1, 6)]
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(*inputs)]
+        self.assertEqual(ref[-1].dtype, np.int64)
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            cli._export_onnx(m, inputs, 17, path)
+            model = onnx.load(path)
+        r = import_onnx(model, inline_weights=True)
+        support.run_numeric(self, r.text, [t.numpy() for t in inputs], ref)
+        self.assertIs(torch.clamp, torch._C._VariableFunctions.clamp)
+        self.assertFalse({"clamp", "clip", "clamp_min", "clamp_max"} & set(torch.Tensor.__dict__))
+
+    def test_floor_division_of_floats_on_the_aten_route(self):
+        """a // b, torch.floor_divide and torch.div(rounding_mode="floor") of f32 tensors import on the
+        aten route (and so auto) as torch computes them, exactly: they were refused ("element-wise
+        'floordiv' on f32 tensors is not supported"). torch's float floor division is not floor(a / b),
+        which rounds the quotient first (-7 // 0.7: torch -11, floor(a / b) -10; 2.1 // 0.7: 2, not 3):
+        the quotient of a less fmod(a, b), corrected where the signs differ; inf, nan and signed
+        zeros for b = 0 as torch."""
+        class FloorDivision(nn.Module):
+            def forward(self, x, y):
+                return (x // y, torch.floor_divide(x, 0.7), torch.div(x, y, rounding_mode="floor"), 3.0 // y,
+                        x // 0.0)
+
+        m = FloorDivision()
+        x = torch.tensor([[7.0, -7, 7, -7, 6, -6, 0, -1, 1, -20, 2.1, -0.0, 1e-8, -1e-8]])
+        y = torch.tensor([[2.0, 2, -2, -2, 3, 3, 5, 4, -4, 3, 0.7, 3, -2, 0.0]])
+        ref = [t.numpy() for t in m(x.clone(), y.clone())]
+        r = import_module(m, [x, y], trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("arith.remf", r.text)
+        support.run_numeric(self, r.text, [x.numpy(), y.numpy()], ref, atol=0, rtol=0)
+
+    def test_promotion_of_masks_and_i32_tensors_follows_torch(self):
+        """torch's promotion: a mask with an i32 tensor is i32 (refused before: "element-wise 'add' of an
+        i1 tensor and an i32 tensor"), and an i32 tensor with an i64 0-dim tensor stays i32, since a 0-dim
+        tensor decides only when its category is higher (it became i64: (i32 * 100000) * (ids.sum() * 5000) imported
+        as 7.35e10 where torch's i32 wraps); integers and i32 stay i32, a float number makes f32, a mask with
+        an i64 0-dim tensor is i64 (a higher category)."""
+        import numpy as np
+
+        class Promoted(nn.Module):
+            def forward(self, x, ids):
+                i32 = ids.to(torch.int32)
+                mask = ids > 2
+                wide = (i32 * 100000) * (ids.sum() * 5000)  # an i64 0-dim tensor: i32
+                return ((mask + i32) * 1.5 + x, wide.float(), (i32 + 2).float() * x, (mask * torch.tensor(2)) + x,
+                        (i32 * 0.5) + x)
+
+        x, ids = torch.randn(2, 5), torch.tensor([[0, 3, 7, -2, 9], [5, 1, -8, 4, 2]])
+        m = Promoted()
+        ref = [t.numpy() for t in m(x.clone(), ids.clone())]
+        self.assertEqual(ref[1][0, 2], np.float32(np.int64(7 * 100000 * 21 * 5000).astype(np.int32)))  # wraps
+        r = import_module(m, [x, ids], trace="auto")
+        self.assertEqual(r.route, "aten")
+        self.assertIn("arith.extui", r.text)  # the mask to i32
+        self.assertNotIn("i32 to i64", r.text)
+        support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+
     def test_integer_ops_and_torch_type_promotion(self):
         """clamp / clamp_min / clamp_max, neg and abs of i64 tensors (position ids clamped to a table's
         size: arith.maxsi / minsi, subi; a float bound makes the result f32 as torch promotes),
@@ -1289,8 +1439,8 @@ class OpTranslationTest(unittest.TestCase):
         r = import_module(Integers(), [x, ids, mask], trace="aten")
         for op in ("arith.maxsi", "arith.minsi", "arith.sitofp", "arith.divsi", "math.trunc"):
             self.assertIn(op, r.text)
-        # The onnx route: ONNX's Clip and Neg of INT64 by the spec (torch's export casts the rest). Not
-        # ids.clamp(min=0.5): torch 1.13 exports it as an INT64 Clip at 0, so the file computes that.
+        # The onnx route: ONNX's Clip and Neg of INT64 by the spec (torch's export casts the rest);
+        # ids.clamp(min=0.5) too, which the export traces as the float clamp torch computes.
         import onnx
 
         from egrl_import import cli
@@ -1302,8 +1452,7 @@ class OpTranslationTest(unittest.TestCase):
             r = import_onnx(onnx.load(path))
         with torch.no_grad():
             ref = [t.numpy() for t in Integers()(x, ids, mask)]
-        support.run_numeric(self, r.text, [i.numpy() for i in (x, ids, mask)],
-                            ref[:-1] + [ids.clamp(min=0).numpy()])
+        support.run_numeric(self, r.text, [i.numpy() for i in (x, ids, mask)], ref)
 
     def test_batch_norm_without_running_statistics_uses_the_batch(self):
         """BatchNorm with track_running_stats=False normalises by the batch's own statistics in eval
@@ -1333,6 +1482,49 @@ class OpTranslationTest(unittest.TestCase):
                 with self.subTest(batch=batch, route=route):
                     r = import_module(m, [x], trace=route, inline_weights=True)
                     support.run_numeric(self, r.text, [x.numpy()], ref)
+
+    def test_batch_norm_statistics_are_chosen_as_torch_chooses(self):
+        """fx imports a BatchNorm on the statistics torch uses, as aten does: one that stays in training mode
+        (its parent's train() leaves it so) without running statistics normalises by the batch and updates
+        nothing (fx refused it, "batch-norm updating its running statistics (training mode)", which was
+        wrong: it updates nothing); one whose track_running_stats was turned off after it was built,
+        in eval mode, uses the running statistics it has (fx refused it too). A training-mode one that
+        tracks them is refused on both routes as what it is, one that updates its running statistics."""
+        class Norm(nn.Module):
+            def __init__(self, bn):
+                super().__init__()
+                self.conv, self.bn = nn.Conv2d(3, 4, 3), bn
+
+            def forward(self, x):
+                return self.bn(self.conv(x)).relu()
+
+        class StaysTraining(Norm):
+            def train(self, mode=True):  # leaves its batch-norm in training mode
+                self.training = mode
+                self.conv.train(mode)
+                return self
+
+        torch.manual_seed(0)
+        untracked = nn.BatchNorm2d(4)
+        with torch.no_grad():
+            untracked.running_mean.uniform_(-0.5, 0.5)
+            untracked.running_var.uniform_(0.5, 1.5)
+        untracked.track_running_stats = False
+        x = torch.randn(3, 3, 6, 6)
+        for m in (StaysTraining(nn.BatchNorm2d(4, track_running_stats=False)).eval(), Norm(untracked).eval()):
+            bn = m.bn
+            with torch.no_grad():
+                ref = [m(x.clone()).numpy()]
+            for route in ("fx", "aten"):
+                with self.subTest(model=type(m).__name__, route=route):
+                    self.assertEqual(bn.training, type(m) is StaysTraining)
+                    r = import_module(m, [x], trace=route, inline_weights=True)
+                    self.assertEqual(r.route, route)
+                    support.run_numeric(self, r.text, [x.numpy()], ref)
+        for route in ("fx", "aten"):
+            with self.assertRaisesRegex(UnsupportedError, "batch-norm in training mode, which updates its running "
+                                                          "statistics, is not supported"):
+                import_module(StaysTraining(nn.BatchNorm2d(4)), [x], trace=route)
 
     def test_onnx_export_keeps_batch_norm_weights(self):
         """torch.onnx.export in EVAL mode folds each BatchNorm after a Conv into the Conv (the tester's
@@ -1619,6 +1811,129 @@ class OpTranslationTest(unittest.TestCase):
                 o = import_onnx(os.path.join(d, "m.onnx"), inline_weights=True)
             with torch.no_grad():
                 support.run_numeric(self, o.text, [x.numpy()], [t.numpy() for t in m(x)])
+
+    def test_windows_of_unfold_are_a_view_of_their_tensor(self):
+        """Tensor.unfold is a view in torch: windows taken before an in-place write to their tensor
+        and read after it read the written values, and a write through the windows reaches the
+        tensor. The aten route traced unfold as slices and a stack, a copy, so both read the values
+        from before (w = y.unfold(1, 2, 2); y.relu_(); w * 1: 1.31 off torch; w = y.unfold(1, 3, 3);
+        w.mul_(2); y * 1: 1.41 off, on aten and auto). Now it lowers ATen's own unfold (strided
+        slices and a concatenation) and follows it as a view: the windows, and a view of them, are
+        lowered again on the written tensor; a write through windows whose tensor is read after it
+        is refused on aten (as through a transpose), and by the ONNX export, naming the read; a
+        write through windows that alone read their tensor imports."""
+        from egrl_import import cli
+
+        class Linear(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 6)
+
+        class UnfoldThenWrite(Linear):
+            def forward(self, x):
+                y = self.l(x)
+                w = y.unfold(1, 2, 2)
+                v = y.unfold(-1, 3, 1).transpose(-1, -2)
+                y.relu_()
+                return w * 1, v * 1
+
+        class WriteThroughUnfold(Linear):
+            def forward(self, x):
+                y = self.l(x)
+                w = y.unfold(1, 3, 3)
+                w.mul_(2)
+                return y * 1
+
+        class WriteThroughPrivateUnfold(Linear):
+            def forward(self, x):
+                w = self.l(x).unfold(1, 3, 3)
+                w.mul_(2)
+                return w * 1
+
+        torch.manual_seed(0)
+        x = torch.randn(2, 4)
+        for m in (UnfoldThenWrite().eval(), WriteThroughPrivateUnfold().eval()):
+            with self.subTest(type(m).__name__):
+                with torch.no_grad():
+                    ref = m(x.clone())
+                refs = [t.numpy() for t in (ref if isinstance(ref, tuple) else (ref,))]
+                r = import_module(m, x.clone(), trace="auto", inline_weights=True)
+                self.assertEqual(r.route, "aten")
+                self.assertIn("tensor.extract_slice", r.text)
+                support.run_numeric(self, r.text, [x.numpy()], refs)
+        m = WriteThroughUnfold().eval()
+        with self.assertRaisesRegex(UnsupportedError, "aten node 'mul_' .*: an in-place op on a view .the mutation "
+                                                      "would reach its base. is not supported"):
+            import_module(m, x.clone(), trace="aten")
+        if support.HAVE_ONNX:
+            for m, read in ((UnfoldThenWrite().eval(), "made by Tensor.unfold"), (m, "made by torch.linear")):
+                with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+                    cli._export_onnx(m, [x.clone()], 17, os.path.join(d, "m.onnx"))
+                self.assertIn(f"Tensor.mul reads a tensor {read} after its memory was written in place",
+                              str(cm.exception))
+                self.assertIn("import it with --trace aten, which reads the written values (a write through a "
+                              "view into its base only through a slice: others it refuses)", str(cm.exception))
+
+    def test_one_walk_finds_the_views_taken_before_a_write(self):
+        """The fx route's check for a view read after a write (_view_read_after) and the aten route's
+        re-derivation of such views (_views_read_after) walked a tensor's aliases with two copies of
+        one loop; both call torch_import.aliases_taken_before: each alias taken before the write from
+        a name or an alias found (its first operand), with the node it was taken from, in the order
+        found, not through what the caller excludes, nor what is taken after the write."""
+        import operator
+
+        import torch.fx as fx
+
+        from egrl_import.torch_import import aliases_taken_before
+
+        def f(x):
+            y = x + 1
+            v = y.view(-1)
+            w = v[:2]
+            c = y * 2
+            t = y.t()
+            y.relu_()
+            after = y.view(-1)
+            return w, c, t, after
+
+        g = fx.symbolic_trace(f).graph
+        nodes = {n.name: n for n in g.nodes}
+        order = {n: i for i, n in enumerate(g.nodes)}
+
+        def is_alias(u):
+            return u.target in ("view", "t") or u.target is operator.getitem
+
+        found = aliases_taken_before([nodes["add"]], nodes["relu_"], order, is_alias)
+        self.assertEqual({u.name: n.name for u, n in found.items()}, {"view": "add", "getitem": "view", "t": "add"})
+        found = aliases_taken_before([nodes["add"]], nodes["relu_"], order, is_alias, exclude=[nodes["view"]])
+        self.assertEqual([u.name for u in found], ["t"])
+
+    def test_export_checks_follow_the_path_the_export_traces(self):
+        """The check before the ONNX export ran the model under torch.no_grad(), the export with grad: a
+        model that takes another path without grad (nn.MultiheadAttention takes its fused fast path)
+        was checked on a path the export does not trace. Here the path with grad reads a view after a
+        write to its tensor, which torch 1.13 exports with the values from before it: the check saw
+        the other path and the export went on, 0.67 off torch; now it runs in the export's grad mode and
+        refuses it."""
+        from egrl_import import cli
+
+        class GradPath(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.l = nn.Linear(4, 6)
+
+            def forward(self, x):
+                y = self.l(x)
+                if not torch.is_grad_enabled():
+                    return y.relu() * 1
+                skip = y[:, :2]
+                y.relu_()
+                return skip * 1
+
+        with tempfile.TemporaryDirectory() as d, self.assertRaises(UnsupportedError) as cm:
+            cli._export_onnx(GradPath(), [torch.randn(3, 4)], 17, os.path.join(d, "m.onnx"))
+        self.assertIn("Tensor.mul reads a tensor made by Tensor.__getitem__ after its memory was written in place "
+                      "by Tensor.relu_", str(cm.exception))
 
     def test_transposed_convolution_in_1d_and_3d_and_grouped(self):
         """ConvTranspose1d (module and F.conv_transpose1d, over a height of 1), grouped and depthwise
