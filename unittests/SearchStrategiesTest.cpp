@@ -1114,6 +1114,28 @@ TEST(Seeding, SeededSearchesNeverLoseToTheirSeeds) {
   EXPECT_TRUE(runStrategy("greedy", problem, options).seeded.empty());
 }
 
+TEST(Seeding, ABudgetSmallerThanTheSeedsMeasuresNativeAmongThem) {
+  // Native is the reward's reference, which every search measures: a
+  // budget too small for every seed measured the ones the model rates
+  // fastest, and then native beyond the budget (outside tester s43:
+  // seeded egrl, egrl-sac and ea at budget 2 sent the chip 3 placements).
+  Target target = test::nnpiTarget();
+  for (uint64_t graphSeed : {1, 2, 3})
+    for (const char *name : {"ea", "egrl", "anneal", "random"})
+      for (uint64_t budget : {1, 2, 3}) {
+        test::CountedGraph setup(12, graphSeed);
+        SearchContext context = setup.context();
+        context.options.budget = budget;
+        context.options.seedFrom = SeedFrom::Model;
+        SearchResult result = test::runSearch(name, context);
+        EXPECT_EQ(setup.chip.calls.load(), budget)
+            << name << ", budget " << budget << ", graph " << graphSeed;
+        EXPECT_EQ(result.evaluations, budget) << name;
+        EXPECT_TRUE(result.native.has_value())
+            << name << ": native measured in the budget, budget " << budget;
+      }
+}
+
 TEST(Seeding, DpIsAmongTheModelSeeds) {
   // On this graph nnpi-sim measures dp's placement faster than greedy's and
   // ilp's (the model's optimum): a search seeded from the model starts from
