@@ -1,44 +1,66 @@
 //===- ReadFile.cpp - Reading an input file with a bound on its size ------===//
 
 #include "egrl/Support/ReadFile.h"
+#include "egrl/Support/Interrupt.h"
 
-#include "llvm/Support/FileSystem.h"
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <system_error>
+#include <unistd.h>
 
 using namespace egrl;
 
 llvm::Expected<std::string> egrl::readFileAtMost(llvm::StringRef path,
                                                  uint64_t maxBytes,
                                                  llvm::StringRef what) {
-  auto cannot = [&](std::error_code error) {
-    return llvm::createStringError(error, "cannot read %s '%s': %s",
+  auto cannot = [&](int error) {
+    std::error_code code(error, std::generic_category());
+    return llvm::createStringError(code, "cannot read %s '%s': %s",
                                    what.str().c_str(), path.str().c_str(),
-                                   error.message().c_str());
+                                   code.message().c_str());
   };
-  llvm::Expected<llvm::sys::fs::file_t> file =
-      llvm::sys::fs::openNativeFileForRead(path);
-  if (!file)
-    return cannot(llvm::errorToErrorCode(file.takeError()));
+  // A pipe with no writer (a FIFO, a stalled mount) blocks in open() or
+  // read(): a stop signal ends the wait, where LLVM's file functions retry
+  // after every signal and a tool could only be killed (outside tester s43:
+  // a policy file that was a FIFO).
+  auto interrupted = [&] {
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "cannot read %s '%s': interrupted by %s while waiting for it",
+        what.str().c_str(), path.str().c_str(),
+        signalName(stopSignal()).c_str());
+  };
+  std::string name = path.str();
+  int fd;
+  while ((fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC)) < 0) {
+    if (errno != EINTR)
+      return cannot(errno);
+    if (stopSignal())
+      return interrupted();
+  }
   // A regular file's size sizes the buffer once; anything else is read in
   // chunks until it ends or passes the bound.
   std::string contents;
-  llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(*file, status) &&
-      status.type() == llvm::sys::fs::file_type::regular_file &&
-      status.getSize() <= maxBytes)
-    contents.reserve(status.getSize());
+  struct stat status;
+  if (::fstat(fd, &status) == 0 && S_ISREG(status.st_mode) &&
+      uint64_t(status.st_size) <= maxBytes)
+    contents.reserve(status.st_size);
   constexpr size_t kChunk = size_t(1) << 20;
   std::string chunk(kChunk, '\0');
   for (;;) {
-    llvm::Expected<size_t> read = llvm::sys::fs::readNativeFile(
-        *file, llvm::MutableArrayRef<char>(chunk.data(), chunk.size()));
-    if (!read) {
-      llvm::sys::fs::closeFile(*file);
-      return cannot(llvm::errorToErrorCode(read.takeError()));
+    ssize_t read = ::read(fd, chunk.data(), chunk.size());
+    if (read < 0) {
+      int error = errno;
+      if (error == EINTR && !stopSignal())
+        continue;
+      ::close(fd);
+      return error == EINTR ? interrupted() : cannot(error);
     }
-    if (*read == 0)
+    if (read == 0)
       break;
-    if (contents.size() + *read > maxBytes) {
-      llvm::sys::fs::closeFile(*file);
+    if (contents.size() + uint64_t(read) > maxBytes) {
+      ::close(fd);
       return llvm::createStringError(
           llvm::inconvertibleErrorCode(),
           "cannot read %s '%s': larger than %llu bytes, more than any %s "
@@ -46,8 +68,8 @@ llvm::Expected<std::string> egrl::readFileAtMost(llvm::StringRef path,
           what.str().c_str(), path.str().c_str(), (unsigned long long)maxBytes,
           what.str().c_str());
     }
-    contents.append(chunk.data(), *read);
+    contents.append(chunk.data(), size_t(read));
   }
-  llvm::sys::fs::closeFile(*file);
+  ::close(fd);
   return contents;
 }

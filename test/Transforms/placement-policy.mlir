@@ -113,3 +113,11 @@
 // bench.json names the policy file the runs placed with.
 // RUN: egrl-bench bert_base --evaluator=nnpi-sim --sim-target=nnpi-1000-dram40 --policy=%egrl_src/policies/nnpi-1000-dram40.json --strategies=policy --budgets=1,2 --seeds=1 --out=%t.guard > /dev/null 2>&1
 // RUN: %python -c "import json,sys; d=json.load(open(sys.argv[1])); r={x['budget']: x for x in d['runs']}; assert r[2]['evaluations'] == 2 and r[2]['latency_s'] <= min(r[2]['native_latency_s'], r[1]['latency_s']), r; assert d['policy'].endswith('policies/nnpi-1000-dram40.json'), d['policy']" %t.guard/bench.json
+
+// A policy path that blocks on open (a FIFO no one writes, a stalled
+// mount) ends at a stop signal with an error, as any wait does: LLVM's
+// file functions retried after every signal, and only SIGKILL ended the
+// pass (outside tester s43).
+// RUN: rm -f %t.fifo && mkfifo %t.fifo
+// RUN: not timeout --preserve-status -s TERM 1 egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="strategy=policy policy=%t.fifo" -o /dev/null 2>&1 | FileCheck %s --check-prefix=FIFO
+// FIFO: error: egrl-memory-placement: cannot read policy file '{{.*}}.fifo': interrupted by SIGTERM while waiting for it
