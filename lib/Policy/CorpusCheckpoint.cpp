@@ -133,8 +133,9 @@ llvm::Error checkSameCorpus(const json &state,
         path, "written for the same graphs in another order: give them in "
               "the checkpoint's order, " +
                   state.at("corpus").dump());
-  return checkpointError(path, "written for another corpus: " +
-                                   state.at("corpus").dump());
+  return checkpointError(
+      path, "written for another corpus: " + state.at("corpus").dump() +
+                ", this run's " + json(names).dump());
 }
 
 /// One graph's baseline, spread, latencies and elites, each checked before

@@ -745,7 +745,7 @@ struct MemoryPlacementPass
       if (settings.seedFrom != SeedFrom::None && entry.result.seeded.empty())
         emitWarning(func.getLoc())
             << "egrl: " << strategy
-            << (strategy == "policy" ? " without budget=" : "")
+            << (strategy == "policy" ? " with no search (budget=1)" : "")
             << " takes no seeds: seed-from=" << seedFrom << " has no effect";
       if (!entry.result.stopped.empty()) {
         // Left unmeasured after the functions were fitted together, measured

@@ -36,6 +36,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
 
 using namespace egrl;
 namespace cl = llvm::cl;
@@ -99,7 +100,7 @@ static cl::opt<std::string> seedFrom(
 static cl::opt<double>
     timeLimit("time-limit", cl::init(10),
               cl::desc("Seconds ilp may plan each graph with "
-                       "--seed-from=model (default: 10)"),
+                       "--seed-from=model or portfolio (default: 10)"),
               cl::cat(trainCategory));
 static cl::opt<unsigned> hidden("hidden", cl::init(64),
                                 cl::desc("GNN hidden units (default: 64)"),
@@ -230,6 +231,7 @@ using Corpus = std::vector<std::unique_ptr<tools::ModelInstance>>;
 
 Corpus loadCorpus(const tools::EvaluationSetup &setup) {
   Corpus corpus;
+  std::map<std::string, std::string> fileOf; // Graph name -> its file.
   for (const std::string &file : corpusFiles()) {
     auto model = tools::loadModelInstance(file, setup);
     if (!model) {
@@ -242,6 +244,12 @@ Corpus loadCorpus(const tools::EvaluationSetup &setup) {
             **model, file, evaluation,
             "a policy learns one granularity, which its file records"))
       die(llvm::toString(std::move(err)));
+    // A checkpoint and the policy file name graphs, so two of one name
+    // (a.json in --corpus and a.mlir given too) are one too many.
+    auto [earlier, added] = fileOf.try_emplace((*model)->name, file);
+    if (!added)
+      die("two corpus graphs are called '" + (*model)->name +
+          "': " + earlier->second + " and " + file);
     corpus.push_back(std::move(*model));
   }
   return corpus;
@@ -558,9 +566,10 @@ static int trainMain(int argc, char **argv) {
     writeFile(curves + "-losses.csv", trainer.lossCurvesCsv());
   }
   llvm::errs() << llvm::format(
-      "egrl-train: wrote %s: %llu rounds, %llu evaluations, %.1f s, mean "
+      "egrl-train: wrote %s: %llu round%s, %llu evaluations, %.1f s, mean "
       "best %.3fx native over %zu graph%s\n",
       output.c_str(), (unsigned long long)trainer.rounds(),
+      trainer.rounds() == 1 ? "" : "s",
       (unsigned long long)trainer.totalEvaluations(), total,
       trainer.meanBestSpeedup(), trainer.numGraphs(),
       trainer.numGraphs() == 1 ? "" : "s");
