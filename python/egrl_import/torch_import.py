@@ -1542,11 +1542,21 @@ _QUANTIZED_MODULES = ("torch.ao.nn.quantized", "torch.nn.quantized", "torch.ao.n
                       "torch.ao.quantization.observer")
 
 
+# Float placeholders of eager-mode quantization that torch keeps among the quantized modules:
+# FloatFunctional's add / add_relu / mul / cat / ... are torch.add, relu, ... on float tensors until
+# `convert` swaps them for QFunctional (QuantStub / DeQuantStub, identities until then, live in
+# torch.ao.quantization.stubs). A model holding them computes in float.
+_FLOAT_PLACEHOLDERS = ("FloatFunctional", "FXFloatFunctional")
+
+
 def quantized_part(module: nn.Module) -> str | None:
-    """'path' (Type) of the first quantized, QAT or fake-quant submodule of `module`, else None."""
+    """'path' (Type) of the first quantized, QAT or fake-quant submodule of `module`, else None
+    (a model prepared for eager-mode quantization but not converted, whose FloatFunctional,
+    QuantStub and DeQuantStub compute in float, is not quantized)."""
     for path, m in module.named_modules():
         kind = type(m).__module__
-        if kind.startswith(_QUANTIZED_MODULES):
+        if kind.startswith(_QUANTIZED_MODULES) and not (
+                kind.endswith(".functional_modules") and type(m).__name__ in _FLOAT_PLACEHOLDERS):
             return f"'{path or '(root)'}' ({kind}.{type(m).__name__})"
     return None
 

@@ -2061,6 +2061,74 @@ class UnsupportedOpTest(unittest.TestCase):
                 self.assertIn("used the onnx route", p.stderr)
                 self.assertIn("linalg.conv_2d_nchw_fchw", p.stdout)
 
+    def test_float_model_with_float_functional_and_stubs_is_not_quantized(self):
+        """A float model prepared for eager-mode quantization but not converted (QuantStub and
+        DeQuantStub, identities until then; FloatFunctional's add_relu / mul / cat, torch.add,
+        relu, ... until convert swaps them for QFunctional) imports as the float model it is: fx
+        and aten take it and equal torch, and --trace auto uses fx, not the onnx route whose export
+        merged its untrained batch-norms' equal statistics (844 weight elements for 892, and
+        batch-norm generics reading another constant's name)."""
+        import json
+
+        from egrl_import.torch_import import quantized_part
+
+        tq = torch.ao.quantization
+        factory = ("import torch, torch.nn as nn, torch.ao.quantization as tq\n"
+                   "class Net(nn.Module):\n"
+                   "    def __init__(self):\n"
+                   "        super().__init__()\n"
+                   "        self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()\n"
+                   "        self.c1 = nn.Conv2d(3, 8, 3, bias=False); self.b1 = nn.BatchNorm2d(8)\n"
+                   "        self.c2 = nn.Conv2d(8, 8, 3, bias=False); self.b2 = nn.BatchNorm2d(8)\n"
+                   "        self.fc = nn.Linear(16, 4)\n"
+                   "        self.add, self.mul = torch.ao.nn.quantized.FloatFunctional(), torch.nn.quantized.FloatFunctional()\n"
+                   "        self.cat = torch.ao.nn.quantized.FXFloatFunctional()\n"
+                   "    def forward(self, x):\n"
+                   "        x = torch.relu(self.b1(self.c1(self.q(x))))\n"
+                   "        y = self.add.add_relu(self.b2(self.c2(x)), x[:, :, 1:-1, 1:-1])\n"
+                   "        y = self.cat.cat([self.mul.mul(y, y), self.mul.add_scalar(y, 1.0)], 1)\n"
+                   "        return self.dq(self.fc(y.mean((2, 3))))\n"
+                   "def make():\n"
+                   "    torch.manual_seed(0)\n"
+                   "    return Net().eval(), [torch.randn(1, 3, 12, 12)]\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "ffnet.py"), "w") as f:
+                f.write(factory)
+            sys.path.insert(0, d)
+            try:
+                import ffnet
+                m, (x,) = ffnet.make()
+            finally:
+                sys.path.remove(d)
+                sys.modules.pop("ffnet", None)
+            self.assertIsNone(quantized_part(m))
+            with torch.no_grad():
+                ref = m(x.clone()).numpy()
+            weights = 216 + 576 + 4 * 16 + 16 * 4 + 4  # convs, batch-norms (with statistics), linear
+            for trace in ("fx", "aten"):
+                with self.subTest(trace=trace):
+                    r = import_module(m, [x.clone()], trace=trace, inline_weights=True)
+                    self.assertEqual(r.resource_elements, weights)
+                    support.run_numeric(self, r.text, [x.numpy()], [ref])
+            # A converted model still is quantized.
+            conv = nn.Sequential(tq.QuantStub(), nn.Conv2d(3, 4, 3), tq.DeQuantStub())
+            conv.qconfig = tq.default_qconfig
+            tq.prepare(conv.eval(), inplace=True)
+            conv(torch.randn(1, 3, 6, 6))
+            tq.convert(conv, inplace=True)
+            self.assertIn("torch.ao.nn.quantized.modules", quantized_part(conv))
+            routes = ("auto", "onnx") if support.HAVE_ONNX else ("auto",)
+            for trace in routes:
+                with self.subTest(cli=trace):
+                    p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                        "ffnet:make", "--trace", trace, "--stats", "-", "-o", os.devnull],
+                                       capture_output=True, text=True, timeout=120, cwd=d)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertNotIn("quantized", p.stderr)
+                    stats = json.loads(p.stderr.strip().splitlines()[-1])
+                    self.assertEqual(stats["route"], "fx" if trace == "auto" else "onnx")
+                    self.assertEqual(stats["weight_elements"], weights)
+
     def test_unsupported_function(self):
         class M(nn.Module):
             def forward(self, x):
