@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from .mlir import Emitter, UnsupportedError, Value, first_line, source_position
 
-__all__ = ["import_module", "quantized_part", "TorchImportResult"]
+__all__ = ["import_module", "quantized_part", "script_module", "TorchImportResult"]
 
 _DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
 _DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}  # constants may also be boolean masks
@@ -1562,6 +1562,15 @@ def quantized_part(module: nn.Module) -> str | None:
 
 
 
+def script_module(module: nn.Module) -> str | None:
+    """What a TorchScript module is (torch.jit.trace's or torch.jit.script's), else None: its
+    forward is TorchScript, which neither torch.fx nor make_fx traces; torch.onnx.export reads it."""
+    if not isinstance(module, torch.jit.ScriptModule):
+        return None
+    how = "torch.jit.trace" if isinstance(module, torch.jit.TracedModule) else "torch.jit.script"
+    return f"a TorchScript module ({how} of {module.original_name})"
+
+
 def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
                   inline_weights: bool = False, trace: str = "fx") -> TorchImportResult:
     """Trace `module` and lower it; see the module banner.
@@ -1588,6 +1597,11 @@ def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
         raise UnsupportedError(f"{type(module).__name__} is quantized ({part}): the fx and aten routes import float "
                                "models; --trace onnx imports it (torch.onnx.export's QuantizeLinear / "
                                "DequantizeLinear graph)")
+    script = script_module(module)
+    if script is not None:
+        raise UnsupportedError(f"{type(module).__name__} is {script}: the fx and aten routes trace Python code, "
+                               "not TorchScript; --trace onnx imports it (torch.onnx.export), or import the "
+                               "nn.Module it was made from")
     if trace in ("fx", "auto"):
         try:
             return _FxImporter(module, example_inputs, func_name, inline_weights).run()

@@ -2129,6 +2129,66 @@ class UnsupportedOpTest(unittest.TestCase):
                     self.assertEqual(stats["route"], "fx" if trace == "auto" else "onnx")
                     self.assertEqual(stats["weight_elements"], weights)
 
+    def test_torchscript_modules_take_the_onnx_route(self):
+        """A torch.jit.trace'd module (whose forward is a ScriptMethod, without a Python signature:
+        the CLI's arity check was a 32-line ValueError traceback) and a torch.jit.script'ed one are
+        one-line errors on the fx and aten routes, which trace Python code; --trace auto imports
+        them through torch.onnx.export with a note, equal to torch, and the arity check reads the
+        ScriptMethod's schema."""
+        import json
+
+        factory = ("import torch, torch.nn as nn\n"
+                   "def module():\n"
+                   "    torch.manual_seed(0)\n"
+                   "    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3)).eval()\n"
+                   "class Two(nn.Module):\n"
+                   "    def forward(self, a, b):\n"
+                   "        return a * b\n"
+                   "def make_traced():\n"
+                   "    return torch.jit.trace(module(), torch.randn(1, 3, 8, 8)), [torch.randn(1, 3, 8, 8)]\n"
+                   "def make_script():\n"
+                   "    return torch.jit.script(module()), [torch.randn(1, 3, 8, 8)]\n"
+                   "def make_two():\n"
+                   "    return torch.jit.trace(Two(), (torch.randn(2), torch.randn(2))), [torch.randn(2)]\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "jitnet.py"), "w") as f:
+                f.write(factory)
+            sys.path.insert(0, d)
+            try:
+                import jitnet
+                for name, how in (("make_traced", "torch.jit.trace"), ("make_script", "torch.jit.script")):
+                    m, ins = getattr(jitnet, name)()
+                    for trace in ("fx", "aten", "auto"):
+                        with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
+                            import_module(m, ins, trace=trace)
+                        self.assertNotIn("\n", str(cm.exception))
+                        self.assertIn(f"is a TorchScript module ({how} of Sequential): the fx and aten routes "
+                                      "trace Python code", str(cm.exception))
+                        self.assertIn("--trace onnx imports it", str(cm.exception))
+                    with torch.no_grad():
+                        ref = m(ins[0].clone()).numpy()
+                    if not support.HAVE_ONNX:
+                        continue
+                    out = os.path.join(d, name + ".mlir")
+                    p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                        f"jitnet:{name}", "--inline-weights", "-o", out, "--stats", "-"],
+                                       capture_output=True, text=True, timeout=120, cwd=d)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertIn(f"egrl-import: note: jitnet:{name} is a TorchScript module ({how} of "
+                                  "Sequential); used the onnx route (torch.onnx.export)", p.stderr)
+                    self.assertNotIn("Traceback", p.stderr)
+                    self.assertEqual(json.loads(p.stderr.strip().splitlines()[-1])["weight_elements"], 547)
+                    with open(out) as f:
+                        support.run_numeric(self, f.read(), [ins[0].numpy()], [ref])
+            finally:
+                sys.path.remove(d)
+                sys.modules.pop("jitnet", None)
+            p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                "jitnet:make_two", "--trace", "onnx"], capture_output=True, text=True, timeout=120, cwd=d)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(p.stderr, "egrl-import: error: TopLevelTracedModule.forward takes 2 inputs (a, b), the "
+                                       "example has 1: give --input-shape once per input\n")
+
     def test_unsupported_function(self):
         class M(nn.Module):
             def forward(self, x):
