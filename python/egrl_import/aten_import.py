@@ -610,13 +610,14 @@ class _AtenImporter(_FxImporter):
             return self._sort(V(a[0]), _get(a, kw, 1, "dim", -1), None, _get(a, kw, 2, "descending", False))
         if op in (aten.tril, aten.triu):
             return em.triangle(V(a[0]), _get(a, kw, 1, "diagonal", 0), op is aten.triu)
+        if op in (aten.max, aten.min) and len(a) == 1 and not kw:  # the whole tensor: rank 0, as amax over all dims
+            return em.reduce(V(a[0]), list(range(V(a[0]).rank)), "max" if op is aten.max else "min")
         if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim
-            if any(u.args[1] == 1 and u.users for u in self.node.users):
-                raise self.fail("the indices of a max/min over a dim are not supported (its values are)")
-            kind = "max" if op is aten.max else "min"
-            values = self._reduce(V(a[0]), a[1], _get(a, kw, 2, "keepdim", False),
-                                  lambda x, dims: em.reduce(x, dims, kind))
-            return (values, None)
+            kind, keepdim = ("max" if op is aten.max else "min"), _get(a, kw, 2, "keepdim", False)
+            values = self._reduce(V(a[0]), a[1], keepdim, lambda x, dims: em.reduce(x, dims, kind))
+            # The indices (as argmax / argmin: the first of equal values, NaN the largest) only if read.
+            read = any(u.args[1] == 1 and u.users for u in self.node.users)
+            return (values, self._arg_reduce(V(a[0]), kind, a[1], keepdim) if read else None)
         if op in (aten.var, aten.std):
             # var.correction(x, dim, correction=, keepdim=) or var.dim(x, dim, unbiased, keepdim)
             if "correction" in self.node.target._overloadname:

@@ -925,6 +925,22 @@ class _FxImporter:
             weight = self.em.reshape(weight, (x.shape[1],) + (1,) * (x.rank - 2))
         return self.em.prelu(x, weight)
 
+    def _max_min(self, kind: str, a, kw):
+        """torch.max / torch.min and the methods: of the whole tensor (a rank-0 result, as amax over
+        every dim), over a dim ((values, indices), each computed only if something reads it), or of
+        two tensors (element-wise, as torch.maximum / minimum)."""
+        dim = a[1] if len(a) > 1 and isinstance(a[1], int) else kw.get("dim")
+        if dim is None and (len(a) > 1 or "other" in kw):
+            return self._binary(kind, a, kw)
+        x = self.value(a[0])
+        if dim is None:
+            return self.em.reduce(x, list(range(x.rank)), kind)
+        keepdim = _arg(a, kw, 2, "keepdim", False)
+        read = self._read_results()
+        values = self._reduce(x, dim, keepdim, lambda x, dims: self.em.reduce(x, dims, kind)) if 0 in read else None
+        indices = self._arg_reduce(x, kind, dim, keepdim) if 1 in read else None
+        return (values, indices)
+
     def _arg_reduce(self, x: Value, kind: str, dim, keepdim: bool) -> Value:
         """torch.argmax / argmin over a dim (i64); without a dim, over the flattened tensor."""
         if dim is None:
@@ -1077,6 +1093,8 @@ class _FxImporter:
             return em.glu(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.prelu, torch.prelu):
             return self._prelu(self.value(a[0]), self.value(_arg(a, kw, 1, "weight")))
+        if fn in (torch.max, torch.min):
+            return self._max_min(fn.__name__, a, kw)
         if fn in (torch.argmax, torch.argmin):
             return self._arg_reduce(self.value(a[0]), fn.__name__[3:], _arg(a, kw, 1, "dim"),
                                     _arg(a, kw, 2, "keepdim", False))
@@ -1241,6 +1259,8 @@ class _FxImporter:
             return self._binary(name.rstrip("_"), a, kw)
         if isinstance(a[0], _Complex):
             return self._complex_method(name, a, kw)
+        if name in ("max", "min"):
+            return self._max_min(name, a, kw)
         x = self.value(a[0])
         if name in ("contiguous", "clone", "detach"):
             return x

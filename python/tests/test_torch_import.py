@@ -1393,6 +1393,36 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertEqual(r.resources["act_weight"], (4,))
                 self.assertEqual(r.resources["act1_weight"], (1,))
 
+    def test_whole_tensor_max_and_min(self):
+        """x.max() / x.min() / torch.max(x) of the whole tensor (a rank-0 result; fx: 'tensor method
+        'max' is not supported', aten: aten.max.default refused), of i64 too, the values and indices of
+        a max / min over a dim (fx refused both; aten, the indices) and torch.max of two tensors equal torch
+        on both routes."""
+        class MaxMin(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.linear = nn.Linear(6, 6)
+
+            def forward(self, x, ids):
+                y = self.linear(x)
+                smallest = torch.min(y, dim=1, keepdim=True)  # (values, indices): fx cannot unpack it
+                return (y.max(), torch.min(y), torch.max(y) - y.min() * 2, ids.max(), torch.min(ids),
+                        y.max(-1).values, y.max(dim=0)[1], smallest[0], smallest.indices, torch.max(y, y * -1))
+
+        torch.manual_seed(0)
+        m = MaxMin().eval()
+        x, ids = torch.randn(4, 6), torch.randint(-50, 50, (3, 5))
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x.clone(), ids.clone())]
+        self.assertEqual(ref[0].shape, ())
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, [x, ids], trace=trace, inline_weights=True)
+                self.assertEqual(r.route, trace)
+                self.assertIn("-> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<i64>, tensor<i64>, tensor<4xf32>, "
+                              "tensor<6xi64>, tensor<4x1xf32>, tensor<4x1xi64>, tensor<4x6xf32>)", r.text)
+                support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+
     def test_zero_and_fill_in_place_on_aten_and_cumprod_refused(self):
         """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
         on a view whose base is read after (slice assignment into a run-time tensor) they stay

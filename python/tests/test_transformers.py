@@ -359,7 +359,7 @@ class AtenRouteTest(unittest.TestCase):
 
     def test_variance_max_over_a_dim_norms_and_flip(self):
         """var/std (each correction form), max/min values over a dim, amin, F.normalize and
-        p-norms, flip: torch's numbers; a max whose indices are used is refused by name."""
+        p-norms, flip: torch's numbers; so are the indices of a max over a dim (argmax's)."""
         class Reductions(nn.Module):
             def __init__(self):
                 super().__init__()
@@ -381,8 +381,9 @@ class AtenRouteTest(unittest.TestCase):
         m, x = Reductions().eval(), torch.randn(1, 5, 8)
         r = import_module(m, x, trace="aten", inline_weights=True)
         support.run_numeric(self, r.text, [x.numpy()], [_reference(m, [x])])
-        with self.assertRaisesRegex(UnsupportedError, "the indices of a max/min over a dim are not supported"):
-            import_module(ArgMax(), torch.randn(2, 5), trace="aten")
+        x = torch.randn(2, 5)
+        r = import_module(ArgMax(), x, trace="aten")
+        support.run_numeric(self, r.text, [x.numpy()], [_reference(ArgMax(), [x.clone()])])
 
     def test_lstm_by_the_aten_route_on_real_inputs(self):
         """nn.LSTM keeps its own references to its weights, which fake tracing
