@@ -484,6 +484,8 @@ class _FxImporter:
         return flat
 
     def _flatten_out(self, v) -> list[Value]:
+        if v is None:  # `return y, None` (HF-style tuples): no result, as torch.onnx.export drops it
+            return []
         if isinstance(v, Value):
             return [v]
         if isinstance(v, _Const):

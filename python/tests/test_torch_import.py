@@ -1423,6 +1423,41 @@ class OpTranslationTest(unittest.TestCase):
                               "tensor<6xi64>, tensor<4x1xf32>, tensor<4x1xi64>, tensor<4x6xf32>)", r.text)
                 support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
 
+    def test_none_outputs_are_dropped(self):
+        """`return linear(x), None` and HF-style outputs holding None (a dict's, a list's) import with
+        the None left out, on fx and aten as on onnx (torch.onnx.export drops them); both were
+        'unsupported output of type NoneType'. Only None is no tensor at all."""
+        class WithNone(nn.Module):
+            def __init__(self, only_none=False):
+                super().__init__()
+                self.linear = nn.Linear(6, 4)
+                self.only_none = only_none
+
+            def forward(self, x):
+                if self.only_none:
+                    return None, (None,)
+                y = self.linear(x)
+                return y, None, {"hidden": None, "pooled": [y.mean(1), None]}
+
+        torch.manual_seed(0)
+        m, x = WithNone().eval(), torch.randn(3, 6)
+        with torch.no_grad():
+            y, _, rest = m(x.clone())
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, x, trace=trace, inline_weights=True)
+                self.assertIn("-> (tensor<3x4xf32>, tensor<3xf32>)", r.text)
+                support.run_numeric(self, r.text, [x.numpy()], [y.numpy(), rest["pooled"][0].numpy()])
+                with self.assertRaisesRegex(UnsupportedError, "the module returns no tensor"):
+                    import_module(WithNone(only_none=True), x, trace=trace)
+        if support.HAVE_ONNX:
+            from egrl_import import cli
+            from egrl_import.onnx_import import import_onnx
+            with tempfile.TemporaryDirectory() as d:
+                cli._export_onnx(m, [x], 17, os.path.join(d, "m.onnx"))
+                r = import_onnx(os.path.join(d, "m.onnx"))
+            self.assertIn("-> (tensor<3x4xf32>, tensor<3xf32>)", r.text)
+
     def test_zero_and_fill_in_place_on_aten_and_cumprod_refused(self):
         """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
         on a view whose base is read after (slice assignment into a run-time tensor) they stay
