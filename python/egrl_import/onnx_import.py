@@ -693,7 +693,11 @@ class _OnnxImporter(QuantizedLowerings):
             if depth.size != 1 or values.size != 2:
                 raise self.fail(f"depth must be one value and values two, got shapes {list(depth.shape)} and "
                                 f"{list(values.shape)}")
+            # The output has the values' element type: INT32 values (read as int64, as integer constants
+            # are) give i32, as the graph declares.
             dtype = {"f": "f32", "i": "i64", "b": "i1"}.get(values.dtype.kind)
+            if dtype == "i64" and self._elem_type(node.input[2]) == onnx.TensorProto.INT32:
+                dtype = "i32"
             if ids.dtype not in ("i64", "i32") or dtype is None:
                 raise self.fail(f"{ids.dtype} indices and {values.dtype} values are not supported (integer "
                                 "indices; float, integer or boolean values)")

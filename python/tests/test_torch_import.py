@@ -1031,9 +1031,9 @@ class OpTranslationTest(unittest.TestCase):
 
     def test_one_hot_imports_as_a_comparison(self):
         """F.one_hot with num_classes imports on the aten route (ATen's one_hot reads the largest id,
-        which make_fx cannot trace) and ONNX OneHot on the onnx route (any axis, its values, negative
-        ids counted from the end as the spec says), equal to torch; without num_classes the shape
-        depends on the ids: refused with what to give."""
+        which make_fx cannot trace) and ONNX OneHot on the onnx route (any axis, its values and their
+        element type, negative ids counted from the end as the spec says), equal to torch; without
+        num_classes the shape depends on the ids: refused with what to give."""
         import numpy as np
         import onnx
         from onnx import helper
@@ -1083,6 +1083,20 @@ class OpTranslationTest(unittest.TestCase):
             for j in range(4):
                 expected[b, ids[b, j] % 4, j] = 5.0
         o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), inline_weights=True)
+        support.run_numeric(self, o.text, [ids], [expected])
+        # INT32 values (ONNX's test_onehot_without_axis: off 2, on 5, a float depth 12) give an INT32
+        # output, as the graph declares; it was i64.
+        node = helper.make_node("OneHot", ["ids", "depth", "values"], ["y"])
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info("ids", onnx.TensorProto.INT64, [3])],
+            [helper.make_tensor_value_info("y", onnx.TensorProto.INT32, [3, 12])],
+            [helper.make_tensor("depth", onnx.TensorProto.FLOAT, [], [12.0]),
+             helper.make_tensor("values", onnx.TensorProto.INT32, [2], [2, 5])])
+        ids = np.array([0, 7, -1], np.int64)
+        expected = np.full((3, 12), 2, np.int32)
+        expected[[0, 1, 2], [0, 7, 11]] = 5
+        o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]), inline_weights=True)
+        self.assertIn("-> tensor<3x12xi32>", o.text)
         support.run_numeric(self, o.text, [ids], [expected])
 
     def test_grid_sample_and_affine_grid(self):
