@@ -1000,6 +1000,9 @@ class _OnnxImporter(QuantizedLowerings):
             raise self.fail("an empty input name is not supported here")
         one = lambda v: isinstance(v, np.ndarray) and v.size == 1
         rank = max((len(v.shape) for v in vals if not one(v)), default=0)
+        if any(isinstance(v, Value) and v.dtype == "i32" for v in vals):
+            # Integer constants, read as int64, join INT32 tensors as INT32 (ONNX's ops take one type).
+            vals = [v.astype(np.int32) if isinstance(v, np.ndarray) and v.dtype == np.int64 else v for v in vals]
         return [number(v) if one(v) and v.ndim <= rank else self.value(v) for v in vals]
 
     def _arith(self, node, op):
