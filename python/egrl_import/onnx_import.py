@@ -1113,7 +1113,8 @@ class _OnnxImporter(QuantizedLowerings):
         tf_crop_and_resize and every nearest_mode. Integer upscaling keeps its own forms (nearest under
         the rules that read position i floordiv factor, torch's export among them; linear half-pixel);
         any other ratio is Emitter.resize, whose positions are the spec's, exact (the given scales
-        as the ratios of small integers they are)."""
+        as the ratios of small integers they are); align_corners divides by the integer output length
+        less 1 also when scales are given, as torch does (ONNX's reference takes in * scale there)."""
         from fractions import Fraction
 
         x = self.tensor(node, 0)

@@ -343,6 +343,29 @@ class OnnxExportTest(unittest.TestCase):
         self.assertTrue({"PRelu", "MaxPool", "AveragePool", "ArgMax", "ArgMin", "HardSwish", "HardSigmoid",
                          "Resize"} <= seen, seen)
 
+    def test_resize_align_corners_with_scales_takes_the_integer_output_length(self):
+        """As python/README.md says: align_corners maps output i to i (in - 1) / (out - 1) with the
+        integer output length also when Resize is given scales, as torch computes it, so torch's export
+        of F.interpolate(scale_factor=0.6, align_corners=True) (Resize with scales; 7 * 0.6 = 4.2) equals
+        torch; ONNX's reference takes in * scale there (onnx/onnx#2462), so its conformance case
+        test_resize_downsample_scales_linear_align_corners gives 3.142857 where this gives 4."""
+        class Down(nn.Module):
+            def forward(self, x):
+                return nn.functional.interpolate(x, scale_factor=0.6, mode="bilinear", align_corners=True)
+
+        x = torch.randn(1, 2, 5, 7)
+        om = self.export(Down(), [x], opset=17)
+        self.assertEqual([n.op_type for n in om.graph.node if n.op_type == "Resize"], ["Resize"])
+        r = import_onnx(om, inline_weights=True)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [x.numpy()], [Down()(x.clone()).numpy()])
+        node = helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear",
+                                coordinate_transformation_mode="align_corners")
+        m = _graph_model([node], [_vi("x", [1, 1, 2, 4])], [_vi("y", [1, 1, 1, 2])],
+                         [numpy_helper.from_array(np.array([1, 1, 0.6, 0.6], np.float32), "scales")])
+        x = np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)
+        support.run_numeric(self, import_onnx(m).text, [x], [np.array([[[[1.0, 4.0]]]], np.float32)])
+
     def test_sin_cos_and_repeat_interleave(self):
         """Sin and Cos (a timestep embedding of run-time data) and repeat_interleave by an
         integer (grouped-query attention: Expand + Reshape on shapes that Split and Where
