@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import math
 import operator
+import os
 import weakref
 
 import torch
@@ -113,6 +114,11 @@ class _AtenImporter(_FxImporter):
                     if "repeat_interleave" in op else ""
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
                                        f"on tensor values{hint}: not supported") from e
+            kernel = _meta_kernel(e)
+            if kernel:  # torch's own shape function failed: name the op, not its internal error
+                raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: torch 1.13's fake-tensor kernel "
+                                       f"{kernel} fails on it ({type(e).__name__}: {first_line(e)}), so the aten "
+                                       "route cannot import it; --trace onnx may (torch.onnx.export)") from e
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
@@ -460,9 +466,9 @@ class _AtenImporter(_FxImporter):
             return self._flatten(V(a[0]), _get(a, kw, 1, "start_dim", 0), _get(a, kw, 2, "end_dim", -1))
 
         # matmul family
-        if op in (aten.mm, aten.bmm, aten.matmul):
+        if op in (aten.mm, aten.bmm, aten.matmul, aten.mv, aten.dot):  # mv, dot: matmul's 1-D forms
             return em.matmul(V(a[0]), V(a[1]))
-        if op in (aten.addmm, aten.baddbmm):
+        if op in (aten.addmm, aten.baddbmm, aten.addmv):
             y = em.matmul(V(a[1]), V(a[2]))
             beta, alpha = kw.get("beta", 1), kw.get("alpha", 1)
             if alpha != 1:
@@ -1083,6 +1089,17 @@ def _affine_grid_by_matmul(theta, size, align_corners=None):
 def _every(x, d, step):
     """Every `step`-th element of x along dim d, from the first."""
     return x if step == 1 else x[(slice(None),) * d + (slice(None, None, step),)]
+
+
+def _meta_kernel(e: BaseException) -> str | None:
+    """The fake-tensor (meta) kernel of torch's that raised `e` (torch 1.13's meta_cdist_forward
+    compares a None compute_mode: torch.cdist), the innermost torch/_meta_registrations.py frame
+    of its traceback; None if it came from elsewhere."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if f.filename.endswith(os.path.join("torch", "_meta_registrations.py")) and f.name.startswith("meta_")]
+    return frames[-1].name if frames else None
 
 
 def _repeat_interleave_by_count(input, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)
