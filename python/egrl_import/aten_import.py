@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import math
 import operator
+import os
 import weakref
 
 import torch
@@ -114,6 +115,11 @@ class _AtenImporter(_FxImporter):
                     if "repeat_interleave" in op else ""
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
                                        f"on tensor values{hint}: not supported") from e
+            kernel = _meta_kernel(e)
+            if kernel:  # torch's own shape function failed: name the op, not its internal error
+                raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: torch 1.13's fake-tensor kernel "
+                                       f"{kernel} fails on it ({type(e).__name__}: {first_line(e)}), so the aten "
+                                       "route cannot import it; --trace onnx may (torch.onnx.export)") from e
             raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {type(e).__name__}: {first_line(e)}") from e
         # Dead-code elimination that keeps in-place ops (fx's own treats them as pure).
         for node in reversed(list(gm.graph.nodes)):
@@ -480,9 +486,9 @@ class _AtenImporter(_FxImporter):
             return self._flatten(V(a[0]), _get(a, kw, 1, "start_dim", 0), _get(a, kw, 2, "end_dim", -1))
 
         # matmul family
-        if op in (aten.mm, aten.bmm, aten.matmul):
+        if op in (aten.mm, aten.bmm, aten.matmul, aten.mv, aten.dot):  # mv, dot: matmul's 1-D forms
             return em.matmul(V(a[0]), V(a[1]))
-        if op in (aten.addmm, aten.baddbmm):
+        if op in (aten.addmm, aten.baddbmm, aten.addmv):
             y = em.matmul(V(a[1]), V(a[2]))
             beta, alpha = kw.get("beta", 1), kw.get("alpha", 1)
             if alpha != 1:
@@ -633,13 +639,14 @@ class _AtenImporter(_FxImporter):
             return self._sort(V(a[0]), _get(a, kw, 1, "dim", -1), None, _get(a, kw, 2, "descending", False))
         if op in (aten.tril, aten.triu):
             return em.triangle(V(a[0]), _get(a, kw, 1, "diagonal", 0), op is aten.triu)
+        if op in (aten.max, aten.min) and len(a) == 1 and not kw:  # the whole tensor: rank 0, as amax over all dims
+            return em.reduce(V(a[0]), list(range(V(a[0]).rank)), "max" if op is aten.max else "min")
         if op in (aten.max, aten.min) and len(a) > 1 and isinstance(a[1], int):  # (values, indices) over a dim
-            if any(u.args[1] == 1 and u.users for u in self.node.users):
-                raise self.fail("the indices of a max/min over a dim are not supported (its values are)")
-            kind = "max" if op is aten.max else "min"
-            values = self._reduce(V(a[0]), a[1], _get(a, kw, 2, "keepdim", False),
-                                  lambda x, dims: em.reduce(x, dims, kind))
-            return (values, None)
+            kind, keepdim = ("max" if op is aten.max else "min"), _get(a, kw, 2, "keepdim", False)
+            values = self._reduce(V(a[0]), a[1], keepdim, lambda x, dims: em.reduce(x, dims, kind))
+            # The indices (as argmax / argmin: the first of equal values, NaN the largest) only if read.
+            read = any(u.args[1] == 1 and u.users for u in self.node.users)
+            return (values, self._arg_reduce(V(a[0]), kind, a[1], keepdim) if read else None)
         if op in (aten.var, aten.std):
             # var.correction(x, dim, correction=, keepdim=) or var.dim(x, dim, unbiased, keepdim)
             if "correction" in self.node.target._overloadname:
@@ -1112,6 +1119,17 @@ def _affine_grid_by_matmul(theta, size, align_corners=None):
 def _every(x, d, step):
     """Every `step`-th element of x along dim d, from the first."""
     return x if step == 1 else x[(slice(None),) * d + (slice(None, None, step),)]
+
+
+def _meta_kernel(e: BaseException) -> str | None:
+    """The fake-tensor (meta) kernel of torch's that raised `e` (torch 1.13's meta_cdist_forward
+    compares a None compute_mode: torch.cdist), the innermost torch/_meta_registrations.py frame
+    of its traceback; None if it came from elsewhere."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if f.filename.endswith(os.path.join("torch", "_meta_registrations.py")) and f.name.startswith("meta_")]
+    return frames[-1].name if frames else None
 
 
 def _repeat_interleave_by_count(input=None, repeats=None, dim=None, *, output_size=None):  # noqa: A002 (torch's name)

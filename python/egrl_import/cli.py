@@ -356,6 +356,21 @@ def _module_and_inputs(spec: str, obj):
     return module, inputs
 
 
+def _required_inputs(module) -> list:
+    """Names of the inputs `module.forward` cannot do without: its positional parameters without a
+    default. A TorchScript module's forward (torch.jit.trace's) is a ScriptMethod, without a Python
+    signature: they come from its schema (less `self`); none if neither says."""
+    try:
+        params = inspect.signature(module.forward).parameters.items()
+    except (ValueError, TypeError):
+        schema = getattr(module.forward, "schema", None)
+        if schema is None:
+            return []
+        return [arg.name for arg in schema.arguments[1:] if arg.default_value is None and not arg.kwarg_only]
+    return [n for n, prm in params
+            if prm.default is prm.empty and prm.kind in (prm.POSITIONAL_ONLY, prm.POSITIONAL_OR_KEYWORD)]
+
+
 def _torch_model(spec: str, input_shape, input_dtype):
     import torch
 
@@ -408,8 +423,7 @@ def _torch_model(spec: str, input_shape, input_dtype):
     if inputs is None:
         raise SystemExit("egrl-import: error: --input-shape is required for this model (its factory returned a "
                          "module without example inputs; return (module, [inputs]) to make it optional)")
-    required = [n for n, prm in inspect.signature(module.forward).parameters.items()
-                if prm.default is prm.empty and prm.kind in (prm.POSITIONAL_ONLY, prm.POSITIONAL_OR_KEYWORD)]
+    required = _required_inputs(module)
     if len(inputs) < len(required):
         raise SystemExit(f"egrl-import: error: {type(module).__name__}.forward takes {len(required)} inputs "
                          f"({', '.join(required)}), the example has {len(inputs)}: give --input-shape once per input")
@@ -522,15 +536,17 @@ def main(argv=None) -> int:
                 print(f"egrl-import: note: {one_line(a.model)} is in training mode; it is imported for "
                       "inference (.eval(): dropout off, batch-norm on its running statistics)", file=sys.stderr)
             if a.trace == "auto":
-                from .torch_import import quantized_part
+                from .torch_import import quantized_part, script_module
 
                 part = quantized_part(module)
-                if part is not None:  # only torch.onnx.export reads quantized modules
+                script = script_module(module)
+                if part is not None or script is not None:  # only torch.onnx.export reads these
                     missing = _require("onnx")
                     if missing:
                         print(missing, file=sys.stderr)
                         return 2
-                    print(f"egrl-import: note: {one_line(a.model)} is quantized ({part}); used the onnx route "
+                    what = f"quantized ({part})" if part is not None else script
+                    print(f"egrl-import: note: {one_line(a.model)} is {what}; used the onnx route "
                           "(torch.onnx.export)", file=sys.stderr)
                     a.trace = "onnx"
             if a.export_onnx:

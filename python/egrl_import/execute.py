@@ -50,7 +50,7 @@ def available() -> bool:
 def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", timeout: int = 120,
                 result_dtypes=None):
     """Run @func_name(inputs) and return its results as numpy arrays: f32, or the element types
-    `result_dtypes` gives per result ("f32" or "i64": argmax's indices)."""
+    `result_dtypes` gives per result ("f32", "i64": argmax's indices, or "i32")."""
     import numpy as np
 
     _DT = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}
@@ -92,7 +92,7 @@ def run_forward(text: str, inputs, result_shapes, func_name: str = "forward", ti
     for chunk, shape, dt in zip(chunks, result_shapes, dtypes):
         data = chunk.split("data =", 1)[1]
         nums = re.findall(r"[-+]?(?:nan|inf|\d+\.?\d*(?:e[-+]?\d+)?)", data)
-        results.append(np.array([float(n) for n in nums], np.int64 if dt == "i64" else np.float32).reshape(shape))
+        results.append(np.array([float(n) for n in nums], {"i64": np.int64, "i32": np.int32}.get(dt, np.float32)).reshape(shape))
     return results
 
 

@@ -478,13 +478,13 @@ class Emitter:
         return [self.cast(x, target) if isinstance(x, Value) else x for x in operands]
 
     def binary(self, op: str, a, b) -> Value:
-        """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min/... of i64 (or i32)
-        tensors and integers (position ids, offsets) too."""
-        it = _integer_operands(a, b)
+        """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min and the integer
+        divisions of i64 tensors and integers (position ids, offsets) too, and of i32 ones as of i64."""
+        it = _integer_operands(a, b)  # i64 or i32: the same ops, in that type
         if it:
             if op not in _I64_BINARY:
                 raise UnsupportedError(f"element-wise '{op}' on {it} tensors is not supported "
-                                       f"(integers: {', '.join(_I64_BINARY)})")
+                                       f"(i64 and i32: {', '.join(_I64_BINARY)})")
             if op == "remainder":
                 zero = self.scalar(0, it)
 
@@ -538,10 +538,13 @@ class Emitter:
 
             return self.elementwise([a, b], floor_div)
         if arith is None:
-            raise UnsupportedError(f"element-wise '{op}' on f32 tensors is not supported")
+            kinds = sorted({x.dtype for x in (a, b) if isinstance(x, Value)})  # named as they are
+            raise UnsupportedError(f"element-wise '{op}' on {' and '.join(kinds)} tensors is not supported"
+                                   + ("" if kinds == ["f32"] else " (integer tensors of one type, i64 or i32)"))
         if any(isinstance(x, Value) and x.dtype != "f32" for x in (a, b)):
             raise UnsupportedError(f"element-wise '{op}' of {_described(a)} and {_described(b)} is not supported "
-                                   f"(f32 with f32 or numbers, or i64 or i32 with its own type or integers)")
+                                   f"(f32 with f32 or numbers, or integer tensors of one type, i64 or i32, with "
+                                   f"integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"{arith} {n[0]}, {n[1]} : f32"))
 
     def unary(self, kind: str, x: Value, **kw) -> Value:
@@ -1683,10 +1686,11 @@ class Emitter:
 
     def reduce(self, x: Value, dims: Sequence[int], kind: str) -> Value:
         """sum / prod / max / min / mean over `dims` of an f32 tensor; sum / prod / max / min of an i64
-        one (token counts: arith.addi, muli, maxsi, minsi). The result drops those dims."""
-        if x.dtype == "i64" and kind in ("sum", "prod", "max", "min"):
-            dt = "i64"
-            init_value = {"max": -2**63, "min": 2**63 - 1, "prod": 1}.get(kind, 0)
+        one (token counts: arith.addi, muli, maxsi, minsi), max / min of an i32 one (torch sums int32 as
+        int64). The result drops those dims."""
+        if x.dtype == "i64" and kind in ("sum", "prod", "max", "min") or x.dtype == "i32" and kind in ("max", "min"):
+            dt, bits = x.dtype, int(x.dtype[1:])
+            init_value = {"max": -2**(bits - 1), "min": 2**(bits - 1) - 1, "prod": 1}.get(kind, 0)
             op = {"max": "arith.maxsi", "min": "arith.minsi", "prod": "arith.muli"}.get(kind, "arith.addi")
         elif x.dtype == "f32":
             dt = "f32"
@@ -1694,7 +1698,7 @@ class Emitter:
             op = {"max": "arith.maximumf", "min": "arith.minimumf", "prod": "arith.mulf"}.get(kind, "arith.addf")
         else:
             raise UnsupportedError(f"'{kind}' reduction of {x.dtype} tensors is not supported "
-                                   "(f32; sum, prod, max and min of i64)")
+                                   "(f32; sum, prod, max and min of i64; max and min of i32)")
         dims = sorted(int(d) % x.rank for d in dims)
         keep = [i for i in range(x.rank) if i not in dims]
         out = tuple(x.shape[i] for i in keep)

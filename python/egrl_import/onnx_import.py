@@ -693,7 +693,11 @@ class _OnnxImporter(QuantizedLowerings):
             if depth.size != 1 or values.size != 2:
                 raise self.fail(f"depth must be one value and values two, got shapes {list(depth.shape)} and "
                                 f"{list(values.shape)}")
+            # The output has the values' element type: INT32 values (read as int64, as integer constants
+            # are) give i32, as the graph declares.
             dtype = {"f": "f32", "i": "i64", "b": "i1"}.get(values.dtype.kind)
+            if dtype == "i64" and self._elem_type(node.input[2]) == onnx.TensorProto.INT32:
+                dtype = "i32"
             if ids.dtype not in ("i64", "i32") or dtype is None:
                 raise self.fail(f"{ids.dtype} indices and {values.dtype} values are not supported (integer "
                                 "indices; float, integer or boolean values)")
@@ -996,6 +1000,9 @@ class _OnnxImporter(QuantizedLowerings):
             raise self.fail("an empty input name is not supported here")
         one = lambda v: isinstance(v, np.ndarray) and v.size == 1
         rank = max((len(v.shape) for v in vals if not one(v)), default=0)
+        if any(isinstance(v, Value) and v.dtype == "i32" for v in vals):
+            # Integer constants, read as int64, join INT32 tensors as INT32 (ONNX's ops take one type).
+            vals = [v.astype(np.int32) if isinstance(v, np.ndarray) and v.dtype == np.int64 else v for v in vals]
         return [number(v) if one(v) and v.ndim <= rank else self.value(v) for v in vals]
 
     def _arith(self, node, op):
@@ -1106,7 +1113,8 @@ class _OnnxImporter(QuantizedLowerings):
         tf_crop_and_resize and every nearest_mode. Integer upscaling keeps its own forms (nearest under
         the rules that read position i floordiv factor, torch's export among them; linear half-pixel);
         any other ratio is Emitter.resize, whose positions are the spec's, exact (the given scales
-        as the ratios of small integers they are)."""
+        as the ratios of small integers they are); align_corners divides by the integer output length
+        less 1 also when scales are given, as torch does (ONNX's reference takes in * scale there)."""
         from fractions import Fraction
 
         x = self.tensor(node, 0)

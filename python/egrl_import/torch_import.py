@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from .mlir import Emitter, UnsupportedError, Value, first_line, source_position
 
-__all__ = ["import_module", "quantized_part", "TorchImportResult"]
+__all__ = ["import_module", "quantized_part", "script_module", "TorchImportResult"]
 
 _DTYPES = {torch.float32: "f32", torch.int64: "i64", torch.int32: "i32"}
 _DTYPES_I1 = {**_DTYPES, torch.bool: "i1"}  # constants may also be boolean masks
@@ -477,6 +477,8 @@ class _FxImporter:
         return flat
 
     def _flatten_out(self, v) -> list[Value]:
+        if v is None:  # `return y, None` (HF-style tuples): no result, as torch.onnx.export drops it
+            return []
         if isinstance(v, Value):
             return [v]
         if isinstance(v, _Const):
@@ -920,6 +922,22 @@ class _FxImporter:
             weight = self.em.reshape(weight, (x.shape[1],) + (1,) * (x.rank - 2))
         return self.em.prelu(x, weight)
 
+    def _max_min(self, kind: str, a, kw):
+        """torch.max / torch.min and the methods: of the whole tensor (a rank-0 result, as amax over
+        every dim), over a dim ((values, indices), each computed only if something reads it), or of
+        two tensors (element-wise, as torch.maximum / minimum)."""
+        dim = a[1] if len(a) > 1 and isinstance(a[1], int) else kw.get("dim")
+        if dim is None and (len(a) > 1 or "other" in kw):
+            return self._binary(kind, a, kw)
+        x = self.value(a[0])
+        if dim is None:
+            return self.em.reduce(x, list(range(x.rank)), kind)
+        keepdim = _arg(a, kw, 2, "keepdim", False)
+        read = self._read_results()
+        values = self._reduce(x, dim, keepdim, lambda x, dims: self.em.reduce(x, dims, kind)) if 0 in read else None
+        indices = self._arg_reduce(x, kind, dim, keepdim) if 1 in read else None
+        return (values, indices)
+
     def _arg_reduce(self, x: Value, kind: str, dim, keepdim: bool) -> Value:
         """torch.argmax / argmin over a dim (i64); without a dim, over the flattened tensor."""
         if dim is None:
@@ -1072,6 +1090,8 @@ class _FxImporter:
             return em.glu(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
         if fn in (F.prelu, torch.prelu):
             return self._prelu(self.value(a[0]), self.value(_arg(a, kw, 1, "weight")))
+        if fn in (torch.max, torch.min):
+            return self._max_min(fn.__name__, a, kw)
         if fn in (torch.argmax, torch.argmin):
             return self._arg_reduce(self.value(a[0]), fn.__name__[3:], _arg(a, kw, 1, "dim"),
                                     _arg(a, kw, 2, "keepdim", False))
@@ -1236,6 +1256,8 @@ class _FxImporter:
             return self._binary(name.rstrip("_"), a, kw)
         if isinstance(a[0], _Complex):
             return self._complex_method(name, a, kw)
+        if name in ("max", "min"):
+            return self._max_min(name, a, kw)
         x = self.value(a[0])
         if name in ("contiguous", "clone", "detach"):
             return x
@@ -1557,14 +1579,33 @@ _QUANTIZED_MODULES = ("torch.ao.nn.quantized", "torch.nn.quantized", "torch.ao.n
                       "torch.ao.quantization.observer")
 
 
+# Float placeholders of eager-mode quantization that torch keeps among the quantized modules:
+# FloatFunctional's add / add_relu / mul / cat / ... are torch.add, relu, ... on float tensors until
+# `convert` swaps them for QFunctional (QuantStub / DeQuantStub, identities until then, live in
+# torch.ao.quantization.stubs). A model holding them computes in float.
+_FLOAT_PLACEHOLDERS = ("FloatFunctional", "FXFloatFunctional")
+
+
 def quantized_part(module: nn.Module) -> str | None:
-    """'path' (Type) of the first quantized, QAT or fake-quant submodule of `module`, else None."""
+    """'path' (Type) of the first quantized, QAT or fake-quant submodule of `module`, else None
+    (a model prepared for eager-mode quantization but not converted, whose FloatFunctional,
+    QuantStub and DeQuantStub compute in float, is not quantized)."""
     for path, m in module.named_modules():
         kind = type(m).__module__
-        if kind.startswith(_QUANTIZED_MODULES):
+        if kind.startswith(_QUANTIZED_MODULES) and not (
+                kind.endswith(".functional_modules") and type(m).__name__ in _FLOAT_PLACEHOLDERS):
             return f"'{path or '(root)'}' ({kind}.{type(m).__name__})"
     return None
 
+
+
+def script_module(module: nn.Module) -> str | None:
+    """What a TorchScript module is (torch.jit.trace's or torch.jit.script's), else None: its
+    forward is TorchScript, which neither torch.fx nor make_fx traces; torch.onnx.export reads it."""
+    if not isinstance(module, torch.jit.ScriptModule):
+        return None
+    how = "torch.jit.trace" if isinstance(module, torch.jit.TracedModule) else "torch.jit.script"
+    return f"a TorchScript module ({how} of {module.original_name})"
 
 
 def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
@@ -1593,6 +1634,11 @@ def import_module(module: nn.Module, example_inputs, func_name: str = "forward",
         raise UnsupportedError(f"{type(module).__name__} is quantized ({part}): the fx and aten routes import float "
                                "models; --trace onnx imports it (torch.onnx.export's QuantizeLinear / "
                                "DequantizeLinear graph)")
+    script = script_module(module)
+    if script is not None:
+        raise UnsupportedError(f"{type(module).__name__} is {script}: the fx and aten routes trace Python code, "
+                               "not TorchScript; --trace onnx imports it (torch.onnx.export), or import the "
+                               "nn.Module it was made from")
     if trace in ("fx", "auto"):
         try:
             return _FxImporter(module, example_inputs, func_name, inline_weights).run()

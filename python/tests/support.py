@@ -47,12 +47,13 @@ def mlir_opt(test: unittest.TestCase, text: str, *flags: str) -> str:
 
 
 def run_numeric(test: unittest.TestCase, text: str, inputs, ref_outputs, atol=1e-4, rtol=1e-4):
-    """Execute the imported @forward and compare with reference outputs (f32, or i64 indices)."""
+    """Execute the imported @forward and compare with reference outputs (f32, or i64 / i32 integers)."""
     import numpy as np
 
     if not execute.available():
         test.skipTest("mlir-runner / runner-utils libraries not found")
-    dtypes = ["i64" if np.asarray(r).dtype == np.int64 else "f32" for r in ref_outputs]
+    dtypes = [{np.dtype(np.int64): "i64", np.dtype(np.int32): "i32"}.get(np.asarray(r).dtype, "f32")
+              for r in ref_outputs]
     outs = execute.run_forward(text, inputs, [r.shape for r in ref_outputs], result_dtypes=dtypes)
     for o, r in zip(outs, ref_outputs):
         np.testing.assert_allclose(o, r, atol=atol, rtol=rtol)

@@ -343,6 +343,29 @@ class OnnxExportTest(unittest.TestCase):
         self.assertTrue({"PRelu", "MaxPool", "AveragePool", "ArgMax", "ArgMin", "HardSwish", "HardSigmoid",
                          "Resize"} <= seen, seen)
 
+    def test_resize_align_corners_with_scales_takes_the_integer_output_length(self):
+        """As python/README.md says: align_corners maps output i to i (in - 1) / (out - 1) with the
+        integer output length also when Resize is given scales, as torch computes it, so torch's export
+        of F.interpolate(scale_factor=0.6, align_corners=True) (Resize with scales; 7 * 0.6 = 4.2) equals
+        torch; ONNX's reference takes in * scale there (onnx/onnx#2462), so its conformance case
+        test_resize_downsample_scales_linear_align_corners gives 3.142857 where this gives 4."""
+        class Down(nn.Module):
+            def forward(self, x):
+                return nn.functional.interpolate(x, scale_factor=0.6, mode="bilinear", align_corners=True)
+
+        x = torch.randn(1, 2, 5, 7)
+        om = self.export(Down(), [x], opset=17)
+        self.assertEqual([n.op_type for n in om.graph.node if n.op_type == "Resize"], ["Resize"])
+        r = import_onnx(om, inline_weights=True)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [x.numpy()], [Down()(x.clone()).numpy()])
+        node = helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear",
+                                coordinate_transformation_mode="align_corners")
+        m = _graph_model([node], [_vi("x", [1, 1, 2, 4])], [_vi("y", [1, 1, 1, 2])],
+                         [numpy_helper.from_array(np.array([1, 1, 0.6, 0.6], np.float32), "scales")])
+        x = np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)
+        support.run_numeric(self, import_onnx(m).text, [x], [np.array([[[[1.0, 4.0]]]], np.float32)])
+
     def test_sin_cos_and_repeat_interleave(self):
         """Sin and Cos (a timestep embedding of run-time data) and repeat_interleave by an
         integer (grouped-query attention: Expand + Reshape on shapes that Split and Where
@@ -1137,6 +1160,40 @@ class OnnxEdgeCaseTest(unittest.TestCase):
                          [_vi("y", None, T.DOUBLE)])
         self.assertEqual(self.error(m), "ONNX node 'to_double' (op type Cast): casting to DOUBLE is not supported "
                                         "(FLOAT, INT64, INT32, BOOL)")
+
+    def test_int32_arithmetic_against_numpy(self):
+        """INT32 element-wise arithmetic as INT64's, in i32: Add, Sub, Mul, Div (truncating), Mod (fmod 0
+        and 1: ONNX's test_mod_mixed_sign_int32), Max / Min (variadic), with INT32 constants (a scalar, a
+        tensor: read as int64, they join the INT32 operands) and a comparison. Add and Mul were 'of an i32
+        tensor and an i32 tensor is not supported', Mod and Div named the wrong type ('remainder' /
+        'truncdiv' on f32 tensors); an op without an integer form names the real type."""
+        T = TensorProto
+        a = np.array([[7, -7, 9, -9, 0, 5, -3, 2**30]], np.int32)
+        b = np.array([[2, 2, -4, -4, 3, 5, -3, 3]], np.int32)
+        binary = [("Add", {}, a + b), ("Sub", {}, a - b), ("Mul", {}, a * b),
+                  ("Div", {}, np.trunc(a / b).astype(np.int32)), ("Mod", {}, np.mod(a, b)),
+                  ("Mod", {"fmod": 1}, np.fmod(a, b))]
+        nodes = [helper.make_node(op, ["a", "b"], [f"y{i}"], **at) for i, (op, at, _) in enumerate(binary)]
+        nodes += [helper.make_node("Max", ["a", "b", "c"], ["mx"]), helper.make_node("Min", ["a", "b"], ["mn"]),
+                  helper.make_node("Mul", ["a", "two"], ["a2"]), helper.make_node("Add", ["a2", "c"], ["a2c"]),
+                  helper.make_node("Less", ["a2c", "b"], ["lt"]), helper.make_node("Where", ["lt", "a", "b"], ["sel"])]
+        c = np.arange(-4, 4, dtype=np.int32)
+        refs = [r for _, _, r in binary] + [np.maximum(np.maximum(a, b), c), np.minimum(a, b), a * 2 + c,
+                                            np.where(a * 2 + c < b, a, b)]
+        outs = [_vi(f"y{i}", None, T.INT32) for i in range(len(binary))] + [
+            _vi(n, None, T.INT32) for n in ("mx", "mn", "a2c", "sel")]
+        m = _graph_model(nodes, [_vi("a", [1, 8], T.INT32), _vi("b", [1, 8], T.INT32)], outs,
+                         [numpy_helper.from_array(np.array(2, np.int32), "two"), numpy_helper.from_array(c, "c")])
+        r = import_onnx(m)
+        self.assertIn("arith.divsi", r.text)
+        self.assertNotIn("i64", r.text.split("module {", 1)[1])
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [a, b], refs)
+        m = _graph_model([helper.make_node("Pow", ["a", "b"], ["y"], name="pow")],
+                         [_vi("a", [1, 8], T.INT32), _vi("b", [1, 8], T.INT32)], [_vi("y", None, T.INT32)])
+        self.assertEqual(self.error(m), "ONNX node 'pow' (op type Pow): element-wise 'pow' on i32 tensors is not "
+                                        "supported (i64 and i32: add, sub, mul, max, min, floordiv, remainder, "
+                                        "truncdiv, fmod)")
 
     def test_shrink_selu_celu_round_and_sign_attributes(self):
         """ONNX-only attributes against numpy: Shrink with a bias other than lambd, Selu's alpha and gamma,

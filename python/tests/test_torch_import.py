@@ -935,7 +935,7 @@ class OpTranslationTest(unittest.TestCase):
         from egrl_import.mlir import Emitter
         em = Emitter()
         with self.assertRaisesRegex(UnsupportedError, "^'mean' reduction of i64 tensors is not supported "
-                                                      "\\(f32; sum, prod, max and min of i64\\)$"):
+                                                      "\\(f32; sum, prod, max and min of i64; max and min of i32\\)$"):
             em.reduce(em.new_arg(0, (2, 3), "i64"), [1], "mean")
 
     def test_conv1d_norms_upsampling_and_padding(self):
@@ -1031,9 +1031,9 @@ class OpTranslationTest(unittest.TestCase):
 
     def test_one_hot_imports_as_a_comparison(self):
         """F.one_hot with num_classes imports on the aten route (ATen's one_hot reads the largest id,
-        which make_fx cannot trace) and ONNX OneHot on the onnx route (any axis, its values, negative
-        ids counted from the end as the spec says), equal to torch; without num_classes the shape
-        depends on the ids: refused with what to give."""
+        which make_fx cannot trace) and ONNX OneHot on the onnx route (any axis, its values and their
+        element type, negative ids counted from the end as the spec says), equal to torch; without
+        num_classes the shape depends on the ids: refused with what to give."""
         import numpy as np
         import onnx
         from onnx import helper
@@ -1083,6 +1083,20 @@ class OpTranslationTest(unittest.TestCase):
             for j in range(4):
                 expected[b, ids[b, j] % 4, j] = 5.0
         o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), inline_weights=True)
+        support.run_numeric(self, o.text, [ids], [expected])
+        # INT32 values (ONNX's test_onehot_without_axis: off 2, on 5, a float depth 12) give an INT32
+        # output, as the graph declares; it was i64.
+        node = helper.make_node("OneHot", ["ids", "depth", "values"], ["y"])
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info("ids", onnx.TensorProto.INT64, [3])],
+            [helper.make_tensor_value_info("y", onnx.TensorProto.INT32, [3, 12])],
+            [helper.make_tensor("depth", onnx.TensorProto.FLOAT, [], [12.0]),
+             helper.make_tensor("values", onnx.TensorProto.INT32, [2], [2, 5])])
+        ids = np.array([0, 7, -1], np.int64)
+        expected = np.full((3, 12), 2, np.int32)
+        expected[[0, 1, 2], [0, 7, 11]] = 5
+        o = import_onnx(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]), inline_weights=True)
+        self.assertIn("-> tensor<3x12xi32>", o.text)
         support.run_numeric(self, o.text, [ids], [expected])
 
     def test_grid_sample_and_affine_grid(self):
@@ -1584,6 +1598,104 @@ class OpTranslationTest(unittest.TestCase):
                 self.assertEqual(r.route, trace)
                 self.assertEqual(r.resources["act_weight"], (4,))
                 self.assertEqual(r.resources["act1_weight"], (1,))
+
+    def test_whole_tensor_max_and_min(self):
+        """x.max() / x.min() / torch.max(x) of the whole tensor (a rank-0 result; fx: 'tensor method
+        'max' is not supported', aten: aten.max.default refused), of i64 too, the values and indices of
+        a max / min over a dim (fx refused both; aten, the indices) and torch.max of two tensors equal torch
+        on both routes."""
+        class MaxMin(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.linear = nn.Linear(6, 6)
+
+            def forward(self, x, ids):
+                y = self.linear(x)
+                smallest = torch.min(y, dim=1, keepdim=True)  # (values, indices): fx cannot unpack it
+                return (y.max(), torch.min(y), torch.max(y) - y.min() * 2, ids.max(), torch.min(ids),
+                        y.max(-1).values, y.max(dim=0)[1], smallest[0], smallest.indices, torch.max(y, y * -1))
+
+        torch.manual_seed(0)
+        m = MaxMin().eval()
+        x, ids = torch.randn(4, 6), torch.randint(-50, 50, (3, 5))
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x.clone(), ids.clone())]
+        self.assertEqual(ref[0].shape, ())
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, [x, ids], trace=trace, inline_weights=True)
+                self.assertEqual(r.route, trace)
+                self.assertIn("-> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<i64>, tensor<i64>, tensor<4xf32>, "
+                              "tensor<6xi64>, tensor<4x1xf32>, tensor<4x1xi64>, tensor<4x6xf32>)", r.text)
+                support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+
+    def test_int32_tensor_arithmetic(self):
+        """int32 inputs keep their type through integer arithmetic, as torch computes it: `ids32 * 2`
+        (it was "'mul' of an i32 tensor and the integer 2 is not supported"), + - with tensors and
+        integers, torch.remainder, truncating division, maximum / minimum, a whole-tensor max, a
+        comparison; an embedding read through `ids32.long()`. fx and aten equal torch, in i32."""
+        class Ints(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.e = nn.Embedding(16, 4)
+
+            def forward(self, ids32, other, x):
+                h = self.e(ids32.long() + 3)
+                # (torch.remainder and comparisons: the aten route's; fx reads neither)
+                rem = torch.remainder(ids32 - 5, 3) if self.aten else ids32 - 5
+                return (h * x, ids32 * 2, ids32 + other - 1, rem,
+                        torch.div(ids32 - 5, other, rounding_mode="trunc"), torch.maximum(ids32, other),
+                        torch.minimum(ids32, other).max(), (ids32 > other).long() if self.aten else other.long())
+
+        torch.manual_seed(0)
+        m = Ints().eval()
+        inputs = [torch.tensor([[1, 2, 3, 9, 12]], dtype=torch.int32), torch.tensor([[2, -2, 3, 4, -5]], dtype=torch.int32),
+                  torch.randn(1, 5, 4)]
+        for trace in ("fx", "aten"):
+            m.aten = trace == "aten"
+            with torch.no_grad():
+                ref = [t.numpy() for t in m(*[t.clone() for t in inputs])]
+            self.assertEqual({str(r.dtype) for r in ref[1:7]}, {"int32"})
+            with self.subTest(trace=trace):
+                r = import_module(m, inputs, trace=trace, inline_weights=True)
+                self.assertIn("tensor<1x5xi32>, tensor<1x5xi32>, tensor<1x5xi32>, tensor<1x5xi32>, tensor<1x5xi32>, "
+                              "tensor<i32>, tensor<1x5xi64>)", r.text)
+                support.run_numeric(self, r.text, [t.numpy() for t in inputs], ref)
+
+    def test_none_outputs_are_dropped(self):
+        """`return linear(x), None` and HF-style outputs holding None (a dict's, a list's) import with
+        the None left out, on fx and aten as on onnx (torch.onnx.export drops them); both were
+        'unsupported output of type NoneType'. Only None is no tensor at all."""
+        class WithNone(nn.Module):
+            def __init__(self, only_none=False):
+                super().__init__()
+                self.linear = nn.Linear(6, 4)
+                self.only_none = only_none
+
+            def forward(self, x):
+                if self.only_none:
+                    return None, (None,)
+                y = self.linear(x)
+                return y, None, {"hidden": None, "pooled": [y.mean(1), None]}
+
+        torch.manual_seed(0)
+        m, x = WithNone().eval(), torch.randn(3, 6)
+        with torch.no_grad():
+            y, _, rest = m(x.clone())
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, x, trace=trace, inline_weights=True)
+                self.assertIn("-> (tensor<3x4xf32>, tensor<3xf32>)", r.text)
+                support.run_numeric(self, r.text, [x.numpy()], [y.numpy(), rest["pooled"][0].numpy()])
+                with self.assertRaisesRegex(UnsupportedError, "the module returns no tensor"):
+                    import_module(WithNone(only_none=True), x, trace=trace)
+        if support.HAVE_ONNX:
+            from egrl_import import cli
+            from egrl_import.onnx_import import import_onnx
+            with tempfile.TemporaryDirectory() as d:
+                cli._export_onnx(m, [x], 17, os.path.join(d, "m.onnx"))
+                r = import_onnx(os.path.join(d, "m.onnx"))
+            self.assertIn("-> (tensor<3x4xf32>, tensor<3xf32>)", r.text)
 
     def test_zero_and_fill_in_place_on_aten_and_cumprod_refused(self):
         """aten's zero_ and fill_ with a number are fills, read by the written tensor's later readers;
@@ -2375,6 +2487,134 @@ class UnsupportedOpTest(unittest.TestCase):
                 self.assertIn(f"egrl-import: note: qnet:{name} is quantized (", p.stderr)
                 self.assertIn("used the onnx route", p.stderr)
                 self.assertIn("linalg.conv_2d_nchw_fchw", p.stdout)
+
+    def test_float_model_with_float_functional_and_stubs_is_not_quantized(self):
+        """A float model prepared for eager-mode quantization but not converted (QuantStub and
+        DeQuantStub, identities until then; FloatFunctional's add_relu / mul / cat, torch.add,
+        relu, ... until convert swaps them for QFunctional) imports as the float model it is: fx
+        and aten take it and equal torch, and --trace auto uses fx, not the onnx route whose export
+        merged its untrained batch-norms' equal statistics (844 weight elements for 892, and
+        batch-norm generics reading another constant's name)."""
+        import json
+
+        from egrl_import.torch_import import quantized_part
+
+        tq = torch.ao.quantization
+        factory = ("import torch, torch.nn as nn, torch.ao.quantization as tq\n"
+                   "class Net(nn.Module):\n"
+                   "    def __init__(self):\n"
+                   "        super().__init__()\n"
+                   "        self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()\n"
+                   "        self.c1 = nn.Conv2d(3, 8, 3, bias=False); self.b1 = nn.BatchNorm2d(8)\n"
+                   "        self.c2 = nn.Conv2d(8, 8, 3, bias=False); self.b2 = nn.BatchNorm2d(8)\n"
+                   "        self.fc = nn.Linear(16, 4)\n"
+                   "        self.add, self.mul = torch.ao.nn.quantized.FloatFunctional(), torch.nn.quantized.FloatFunctional()\n"
+                   "        self.cat = torch.ao.nn.quantized.FXFloatFunctional()\n"
+                   "    def forward(self, x):\n"
+                   "        x = torch.relu(self.b1(self.c1(self.q(x))))\n"
+                   "        y = self.add.add_relu(self.b2(self.c2(x)), x[:, :, 1:-1, 1:-1])\n"
+                   "        y = self.cat.cat([self.mul.mul(y, y), self.mul.add_scalar(y, 1.0)], 1)\n"
+                   "        return self.dq(self.fc(y.mean((2, 3))))\n"
+                   "def make():\n"
+                   "    torch.manual_seed(0)\n"
+                   "    return Net().eval(), [torch.randn(1, 3, 12, 12)]\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "ffnet.py"), "w") as f:
+                f.write(factory)
+            sys.path.insert(0, d)
+            try:
+                import ffnet
+                m, (x,) = ffnet.make()
+            finally:
+                sys.path.remove(d)
+                sys.modules.pop("ffnet", None)
+            self.assertIsNone(quantized_part(m))
+            with torch.no_grad():
+                ref = m(x.clone()).numpy()
+            weights = 216 + 576 + 4 * 16 + 16 * 4 + 4  # convs, batch-norms (with statistics), linear
+            for trace in ("fx", "aten"):
+                with self.subTest(trace=trace):
+                    r = import_module(m, [x.clone()], trace=trace, inline_weights=True)
+                    self.assertEqual(r.resource_elements, weights)
+                    support.run_numeric(self, r.text, [x.numpy()], [ref])
+            # A converted model still is quantized.
+            conv = nn.Sequential(tq.QuantStub(), nn.Conv2d(3, 4, 3), tq.DeQuantStub())
+            conv.qconfig = tq.default_qconfig
+            tq.prepare(conv.eval(), inplace=True)
+            conv(torch.randn(1, 3, 6, 6))
+            tq.convert(conv, inplace=True)
+            self.assertIn("torch.ao.nn.quantized.modules", quantized_part(conv))
+            routes = ("auto", "onnx") if support.HAVE_ONNX else ("auto",)
+            for trace in routes:
+                with self.subTest(cli=trace):
+                    p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                        "ffnet:make", "--trace", trace, "--stats", "-", "-o", os.devnull],
+                                       capture_output=True, text=True, timeout=120, cwd=d)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertNotIn("quantized", p.stderr)
+                    stats = json.loads(p.stderr.strip().splitlines()[-1])
+                    self.assertEqual(stats["route"], "fx" if trace == "auto" else "onnx")
+                    self.assertEqual(stats["weight_elements"], weights)
+
+    def test_torchscript_modules_take_the_onnx_route(self):
+        """A torch.jit.trace'd module (whose forward is a ScriptMethod, without a Python signature:
+        the CLI's arity check was a 32-line ValueError traceback) and a torch.jit.script'ed one are
+        one-line errors on the fx and aten routes, which trace Python code; --trace auto imports
+        them through torch.onnx.export with a note, equal to torch, and the arity check reads the
+        ScriptMethod's schema."""
+        import json
+
+        factory = ("import torch, torch.nn as nn\n"
+                   "def module():\n"
+                   "    torch.manual_seed(0)\n"
+                   "    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 3)).eval()\n"
+                   "class Two(nn.Module):\n"
+                   "    def forward(self, a, b):\n"
+                   "        return a * b\n"
+                   "def make_traced():\n"
+                   "    return torch.jit.trace(module(), torch.randn(1, 3, 8, 8)), [torch.randn(1, 3, 8, 8)]\n"
+                   "def make_script():\n"
+                   "    return torch.jit.script(module()), [torch.randn(1, 3, 8, 8)]\n"
+                   "def make_two():\n"
+                   "    return torch.jit.trace(Two(), (torch.randn(2), torch.randn(2))), [torch.randn(2)]\n")
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "jitnet.py"), "w") as f:
+                f.write(factory)
+            sys.path.insert(0, d)
+            try:
+                import jitnet
+                for name, how in (("make_traced", "torch.jit.trace"), ("make_script", "torch.jit.script")):
+                    m, ins = getattr(jitnet, name)()
+                    for trace in ("fx", "aten", "auto"):
+                        with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
+                            import_module(m, ins, trace=trace)
+                        self.assertNotIn("\n", str(cm.exception))
+                        self.assertIn(f"is a TorchScript module ({how} of Sequential): the fx and aten routes "
+                                      "trace Python code", str(cm.exception))
+                        self.assertIn("--trace onnx imports it", str(cm.exception))
+                    with torch.no_grad():
+                        ref = m(ins[0].clone()).numpy()
+                    if not support.HAVE_ONNX:
+                        continue
+                    out = os.path.join(d, name + ".mlir")
+                    p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                        f"jitnet:{name}", "--inline-weights", "-o", out, "--stats", "-"],
+                                       capture_output=True, text=True, timeout=120, cwd=d)
+                    self.assertEqual(p.returncode, 0, p.stderr)
+                    self.assertIn(f"egrl-import: note: jitnet:{name} is a TorchScript module ({how} of "
+                                  "Sequential); used the onnx route (torch.onnx.export)", p.stderr)
+                    self.assertNotIn("Traceback", p.stderr)
+                    self.assertEqual(json.loads(p.stderr.strip().splitlines()[-1])["weight_elements"], 547)
+                    with open(out) as f:
+                        support.run_numeric(self, f.read(), [ins[0].numpy()], [ref])
+            finally:
+                sys.path.remove(d)
+                sys.modules.pop("jitnet", None)
+            p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                "jitnet:make_two", "--trace", "onnx"], capture_output=True, text=True, timeout=120, cwd=d)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(p.stderr, "egrl-import: error: TopLevelTracedModule.forward takes 2 inputs (a, b), the "
+                                       "example has 1: give --input-shape once per input\n")
 
     def test_unsupported_function(self):
         class M(nn.Module):
