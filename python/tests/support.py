@@ -5,9 +5,12 @@
 # ---------------------------------------------------------------------------
 """Import paths, optional-dependency skips, mlir-opt checks."""
 
+import contextlib
+import importlib
 import os
 import subprocess
 import sys
+import tempfile
 import unittest
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,3 +60,19 @@ def run_numeric(test: unittest.TestCase, text: str, inputs, ref_outputs, atol=1e
     outs = execute.run_forward(text, inputs, [r.shape for r in ref_outputs], result_dtypes=dtypes)
     for o, r in zip(outs, ref_outputs):
         np.testing.assert_allclose(o, r, atol=atol, rtol=rtol)
+
+
+@contextlib.contextmanager
+def factory_module(name: str, source: str):
+    """`source` written as a user's factory file `name`.py in a temporary directory, importable
+    while the context lasts: yields (the module, the directory), the directory also being where a
+    subprocess given `name:FACTORY` finds it."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, name + ".py"), "w") as f:
+            f.write(source)
+        sys.path.insert(0, d)
+        try:
+            yield importlib.import_module(name), d
+        finally:
+            sys.path.remove(d)
+            sys.modules.pop(name, None)

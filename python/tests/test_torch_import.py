@@ -2460,24 +2460,16 @@ class UnsupportedOpTest(unittest.TestCase):
                    "    return tq.convert(m.eval()), [torch.randn(1, 3, 6, 6)]\n"
                    "def make_qat():\n"
                    "    return make(True)\n")
-        with tempfile.TemporaryDirectory() as d:
-            with open(os.path.join(d, "qnet.py"), "w") as f:
-                f.write(factory)
-            sys.path.insert(0, d)
-            try:
-                import qnet
-                for name, want in (("make", "'0' (torch.ao.nn.quantized.modules.Quantize)"),
-                                   ("make_qat", "'0.activation_post_process' (torch.ao.quantization.fake_quantize.")):
-                    m, ins = getattr(qnet, name)()
-                    for trace in ("fx", "aten", "auto"):
-                        with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
-                            import_module(m, ins, trace=trace)
-                        self.assertNotIn("\n", str(cm.exception))
-                        self.assertIn(f"Sequential is quantized ({want}", str(cm.exception))
-                        self.assertIn("--trace onnx imports it", str(cm.exception))
-            finally:
-                sys.path.remove(d)
-                sys.modules.pop("qnet", None)
+        with support.factory_module("qnet", factory) as (qnet, d):
+            for name, want in (("make", "'0' (torch.ao.nn.quantized.modules.Quantize)"),
+                               ("make_qat", "'0.activation_post_process' (torch.ao.quantization.fake_quantize.")):
+                m, ins = getattr(qnet, name)()
+                for trace in ("fx", "aten", "auto"):
+                    with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
+                        import_module(m, ins, trace=trace)
+                    self.assertNotIn("\n", str(cm.exception))
+                    self.assertIn(f"Sequential is quantized ({want}", str(cm.exception))
+                    self.assertIn("--trace onnx imports it", str(cm.exception))
             if not support.HAVE_ONNX:
                 return
             for name in ("make", "make_qat"):
@@ -2518,16 +2510,8 @@ class UnsupportedOpTest(unittest.TestCase):
                    "def make():\n"
                    "    torch.manual_seed(0)\n"
                    "    return Net().eval(), [torch.randn(1, 3, 12, 12)]\n")
-        with tempfile.TemporaryDirectory() as d:
-            with open(os.path.join(d, "ffnet.py"), "w") as f:
-                f.write(factory)
-            sys.path.insert(0, d)
-            try:
-                import ffnet
-                m, (x,) = ffnet.make()
-            finally:
-                sys.path.remove(d)
-                sys.modules.pop("ffnet", None)
+        with support.factory_module("ffnet", factory) as (ffnet, d):
+            m, (x,) = ffnet.make()
             self.assertIsNone(quantized_part(m))
             with torch.no_grad():
                 ref = m(x.clone()).numpy()
@@ -2577,39 +2561,31 @@ class UnsupportedOpTest(unittest.TestCase):
                    "    return torch.jit.script(module()), [torch.randn(1, 3, 8, 8)]\n"
                    "def make_two():\n"
                    "    return torch.jit.trace(Two(), (torch.randn(2), torch.randn(2))), [torch.randn(2)]\n")
-        with tempfile.TemporaryDirectory() as d:
-            with open(os.path.join(d, "jitnet.py"), "w") as f:
-                f.write(factory)
-            sys.path.insert(0, d)
-            try:
-                import jitnet
-                for name, how in (("make_traced", "torch.jit.trace"), ("make_script", "torch.jit.script")):
-                    m, ins = getattr(jitnet, name)()
-                    for trace in ("fx", "aten", "auto"):
-                        with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
-                            import_module(m, ins, trace=trace)
-                        self.assertNotIn("\n", str(cm.exception))
-                        self.assertIn(f"is a TorchScript module ({how} of Sequential): the fx and aten routes "
-                                      "trace Python code", str(cm.exception))
-                        self.assertIn("--trace onnx imports it", str(cm.exception))
-                    with torch.no_grad():
-                        ref = m(ins[0].clone()).numpy()
-                    if not support.HAVE_ONNX:
-                        continue
-                    out = os.path.join(d, name + ".mlir")
-                    p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
-                                        f"jitnet:{name}", "--inline-weights", "-o", out, "--stats", "-"],
-                                       capture_output=True, text=True, timeout=120, cwd=d)
-                    self.assertEqual(p.returncode, 0, p.stderr)
-                    self.assertIn(f"egrl-import: note: jitnet:{name} is a TorchScript module ({how} of "
-                                  "Sequential); used the onnx route (torch.onnx.export)", p.stderr)
-                    self.assertNotIn("Traceback", p.stderr)
-                    self.assertEqual(json.loads(p.stderr.strip().splitlines()[-1])["weight_elements"], 547)
-                    with open(out) as f:
-                        support.run_numeric(self, f.read(), [ins[0].numpy()], [ref])
-            finally:
-                sys.path.remove(d)
-                sys.modules.pop("jitnet", None)
+        with support.factory_module("jitnet", factory) as (jitnet, d):
+            for name, how in (("make_traced", "torch.jit.trace"), ("make_script", "torch.jit.script")):
+                m, ins = getattr(jitnet, name)()
+                for trace in ("fx", "aten", "auto"):
+                    with self.subTest(name, trace=trace), self.assertRaises(UnsupportedError) as cm:
+                        import_module(m, ins, trace=trace)
+                    self.assertNotIn("\n", str(cm.exception))
+                    self.assertIn(f"is a TorchScript module ({how} of Sequential): the fx and aten routes "
+                                  "trace Python code", str(cm.exception))
+                    self.assertIn("--trace onnx imports it", str(cm.exception))
+                with torch.no_grad():
+                    ref = m(ins[0].clone()).numpy()
+                if not support.HAVE_ONNX:
+                    continue
+                out = os.path.join(d, name + ".mlir")
+                p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
+                                    f"jitnet:{name}", "--inline-weights", "-o", out, "--stats", "-"],
+                                   capture_output=True, text=True, timeout=120, cwd=d)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn(f"egrl-import: note: jitnet:{name} is a TorchScript module ({how} of "
+                              "Sequential); used the onnx route (torch.onnx.export)", p.stderr)
+                self.assertNotIn("Traceback", p.stderr)
+                self.assertEqual(json.loads(p.stderr.strip().splitlines()[-1])["weight_elements"], 547)
+                with open(out) as f:
+                    support.run_numeric(self, f.read(), [ins[0].numpy()], [ref])
             p = subprocess.run([sys.executable, os.path.join(support.PYTHON_DIR, "egrl-import"), "torch",
                                 "jitnet:make_two", "--trace", "onnx"], capture_output=True, text=True, timeout=120, cwd=d)
             self.assertEqual(p.returncode, 1)
