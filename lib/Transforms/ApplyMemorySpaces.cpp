@@ -13,11 +13,13 @@
 #include "egrl/Transforms/Passes.h"
 #include "egrl/Transforms/PlacementAnnotations.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -304,6 +306,17 @@ memref::GlobalOp globalOf(Operation *storage, SymbolTableCollection &symbols) {
              : memref::GlobalOp();
 }
 
+/// Whether `get` loads a splat constant, which the graph counts as free
+/// (a compiler folds or broadcasts it) and so as no weight.
+bool isSplatGlobal(Operation *get) {
+  SymbolTableCollection symbols;
+  memref::GlobalOp global = globalOf(get, symbols);
+  auto value = global ? dyn_cast_or_null<DenseElementsAttr>(
+                            global.getInitialValue().value_or(Attribute()))
+                      : DenseElementsAttr();
+  return value && value.isSplat();
+}
+
 /// The level each global takes from the buffers that read it (`levels`):
 /// within a function the first claim decides (for a weight, its graph
 /// owner's). Each function is placed on its own, and bufferization gives
@@ -388,7 +401,18 @@ struct LevelAssignment {
   /// buffers folded ops fill (checkWeightRoom() adds them up).
   llvm::SetVector<Operation *> weightStorage;
 
-  void claimWeight(Operation *global, StringAttr level, int64_t node) {
+  /// Every op's claim on each weight's global, to tell a hand edit that
+  /// disagrees with the owner's level (warnAboutConflictingWeightLevels).
+  struct WeightClaim {
+    Operation *op;
+    int64_t node;
+    StringAttr level;
+  };
+  llvm::MapVector<Operation *, SmallVector<WeightClaim>> weightClaims;
+
+  void claimWeight(Operation *global, StringAttr level, int64_t node,
+                   Operation *op) {
+    weightClaims[global].push_back({op, node, level});
     weightStorage.insert(global);
     auto [it, first] = claimedBy.try_emplace(global, node);
     if (!first && it->second <= node)
@@ -404,6 +428,17 @@ struct ApplyMemorySpacesPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // A target file that cannot be read is an error, whether or not there
+    // is anything placed to check against it.
+    if (!target.empty()) {
+      llvm::Expected<Target> loaded = loadTarget(target);
+      if (!loaded) {
+        emitError(module.getLoc())
+            << "egrl-apply-memory-spaces: target=" << target << ": "
+            << llvm::toString(loaded.takeError());
+        return signalPassFailure();
+      }
+    }
     LevelAssignment assigned;
     assigned.writers = writersOfBuffers(module);
     levelPreparedBuffers(assigned);
@@ -420,6 +455,7 @@ struct ApplyMemorySpacesPass
     });
     if (!placedAnything(assigned))
       return;
+    warnAboutConflictingWeightLevels(assigned);
     levelPaddedCopies(assigned);
     levelSplatBuffers(assigned);
     levelFoldedSources(assigned);
@@ -435,29 +471,132 @@ struct ApplyMemorySpacesPass
     // names what it does and what it cannot do. Silently defaulted, they would
     // be a placement nobody asked for.
     warnAboutUnplacedWeights();
+    warnAboutPlacedCalls();
     WrittenBuffers count = countWrittenBuffers(assigned.writers);
     if (count.unplaced == 0)
       return;
     // Said at the function that holds the first of them: a module's own
     // location is file:0:0 when the module is implicit.
     InFlightDiagnostic diag = unplacedBuffers(functionLocOf(count.firstWriter));
-    diag.attachNote(count.firstWriter->getLoc())
-        << "the first of them is written by this '"
-        << count.firstWriter->getName() << "'";
+    auto of = [&](UnplacedCause cause) {
+      return count.byCause[static_cast<unsigned>(cause)];
+    };
+    auto firstOf = [&](UnplacedCause cause) {
+      return count.firstByCause[static_cast<unsigned>(cause)];
+    };
+    bool onlyOther = of(UnplacedCause::Other) == count.unplaced;
+    if (onlyOther)
+      diag.attachNote(count.firstWriter->getLoc())
+          << "the first of them is written by this '"
+          << count.firstWriter->getName() << "'";
     diag << "egrl-apply-memory-spaces: " << count.unplaced << " of "
          << count.written
          << " buffers that ops write have no #egrl.placement behind them "
-            "and keep the default memory space: a pass between placement "
-            "and bufferization rewrote their ops (run --egrl-memory-placement "
-            "after fusion and conversions, right before "
-            "--one-shot-bufferize), "
-            "or bufferization replaced them by copies (tensor.concat, "
-            "insert_slice into an empty tensor, linalg.softmax): "
-            "--egrl-prepare-bufferization before --one-shot-bufferize "
-            "allocates those in their level, except a concatenation the "
-            "function returns, which keeps the default memory space; inserts "
-            "into a tensor computed from constants only (which no graph node "
-            "writes) keep it too";
+            "and keep the default memory space: ";
+    // Each cause the writers tell, with how many buffers it leaves.
+    StringRef separator = "";
+    auto clause = [&](UnplacedCause cause, StringRef kind) -> bool {
+      unsigned n = of(cause);
+      if (!n)
+        return false;
+      diag << separator << n << (n == 1 ? " is " : " are ");
+      separator = "; ";
+      if (!onlyOther)
+        diag.attachNote(firstOf(cause)->getLoc())
+            << "the first of the " << kind << " is written by this '"
+            << firstOf(cause)->getName() << "'";
+      return true;
+    };
+    if (clause(UnplacedCause::FunctionBoundary, "function-boundary copies"))
+      diag << "a copy of a function's argument (a pad of it): "
+              "--one-shot-bufferize ran without bufferize-function-boundaries, "
+              "so arguments reach the ops through bufferization.to_buffer and "
+              "what is built from them gets no level; run "
+              "--one-shot-bufferize=bufferize-function-boundaries";
+    if (clause(UnplacedCause::IndexTable, "tables"))
+      diag << "a table computed from indices only (a mask or a position "
+              "table: a tensor.generate or a linalg op with no inputs), which "
+              "the placement counts as a weight of the op that reads it, but "
+              "which is computed at run time into a buffer of its own that "
+              "no placed op writes (a known gap, README)";
+    if (clause(UnplacedCause::Generate, "tensor.generate buffers"))
+      diag << "written by a tensor.generate, which bufferizes to a "
+              "linalg.map that keeps no #egrl.placement (a known gap, README)";
+    if (of(UnplacedCause::Other) && !onlyOther) {
+      clause(UnplacedCause::Other, "other buffers");
+      diag << "otherwise unplaced: ";
+    }
+    if (of(UnplacedCause::Other))
+      diag
+          << "a pass between placement "
+             "and bufferization rewrote their ops (run --egrl-memory-placement "
+             "after fusion and conversions, right before "
+             "--one-shot-bufferize), "
+             "or bufferization replaced them by copies (tensor.concat, "
+             "insert_slice into an empty tensor, linalg.softmax): "
+             "--egrl-prepare-bufferization before --one-shot-bufferize "
+             "allocates those in their level, except a concatenation the "
+             "function returns, which keeps the default memory space; inserts "
+             "into a tensor computed from constants only (which no graph node "
+             "writes) keep it too";
+  }
+
+  /// Every op reading a shared weight carries its owner's level (the
+  /// lowest-numbered node that reads it), which is applied; an op that says
+  /// another (a hand edit of a later node's weights, which strategy=keep
+  /// rejects) is overruled, and a warning names both.
+  void warnAboutConflictingWeightLevels(const LevelAssignment &assigned) {
+    SymbolTableCollection symbols;
+    for (auto &[storage, claims] : assigned.weightClaims) {
+      const LevelAssignment::WeightClaim *owner = &claims.front();
+      for (const auto &claim : claims)
+        if (claim.node < owner->node)
+          owner = &claim;
+      auto other = llvm::find_if(claims, [&](const auto &claim) {
+        return claim.level != owner->level;
+      });
+      if (other == claims.end())
+        continue;
+      memref::GlobalOp global = globalOf(storage, symbols);
+      InFlightDiagnostic diag = emitWarning(other->op->getLoc());
+      diag << "egrl-apply-memory-spaces: this op's #egrl.placement (node "
+           << other->node << ") puts the weight";
+      if (global)
+        diag << " '" << global.getSymName() << "'";
+      diag << " in '" << other->level.getValue() << "', but node "
+           << owner->node << ", which owns it, puts it in '"
+           << owner->level.getValue()
+           << "': the owner's level is applied (every op reading a shared "
+              "weight must give the owner's level; strategy=keep rejects "
+              "this edit)";
+      diag.attachNote(owner->op->getLoc())
+          << "the owner's op, which puts it in '" << owner->level.getValue()
+          << "'";
+    }
+  }
+
+  /// A placed call's result is a buffer the callee allocates (or returns):
+  /// this pass retypes no function signature, so the level the placement
+  /// gave the result is not applied, and is said to be.
+  void warnAboutPlacedCalls() {
+    getOperation().walk([&](CallOpInterface call) {
+      auto placement = call->getAttrOfType<PlacementAttr>(
+          EGRLDialect::getPlacementAttrName());
+      if (!placement || !placement.getOutput() ||
+          !llvm::any_of(call->getResultTypes(),
+                        [](Type t) { return isa<MemRefType>(t); }))
+        return;
+      InFlightDiagnostic diag = unplacedBuffers(call->getLoc());
+      diag << "egrl-apply-memory-spaces: the placement gives this call's "
+              "result output level '"
+           << placement.getOutput().getValue()
+           << "', which cannot be applied: the result is a buffer the callee "
+              "allocates, which keeps the memory space of the callee's "
+              "signature";
+      if (auto callee =
+              dyn_cast_if_present<SymbolRefAttr>(call.getCallableForCallee()))
+        diag << " (" << callee << ")";
+    });
   }
 
   /// Weights (constant globals compute ops read) left in the default space.
@@ -521,6 +660,18 @@ struct ApplyMemorySpacesPass
             "--egrl-memory-placement right before --one-shot-bufferize), or "
             "tensor ops build a new tensor from them (a concat of weight "
             "slices, a pad or insert on a weight)";
+  }
+
+  /// Where a diagnostic about the whole module goes: its first function
+  /// (a module's own location is file:0:0 when the module is implicit), as
+  /// the placement pass reports, else the module.
+  Location firstFunctionLoc() {
+    Location loc = getOperation().getLoc();
+    getOperation().walk([&](FunctionOpInterface function) {
+      loc = function->getLoc();
+      return WalkResult::interrupt();
+    });
+    return loc;
   }
 
   /// Where a diagnostic about `op` goes: its function (a module's own
@@ -613,9 +764,21 @@ struct ApplyMemorySpacesPass
       SmallVector<Operation *> storage;
       collectWeightStorage(init.get(), assigned.writers, assigned.fromConstants,
                            storage);
+      // A non-splat constant as the init itself (a conv's bias in full):
+      // bufferization copies its global into the output buffer, and the
+      // graph counts the constant as the node's weight.
+      if (Operation *buffer = storageOf(init.get()))
+        for (Operation *writer : assigned.writers.lookup(buffer))
+          if (auto copy = dyn_cast<memref::CopyOp>(writer))
+            if (Operation *source = storageOf(copy.getSource());
+                source && isa<memref::GetGlobalOp>(source) &&
+                !loadsMutableGlobal(source) &&
+                !copy->hasAttr(EGRLDialect::getPlacementAttrName()) &&
+                !isSplatGlobal(source))
+              storage.push_back(source);
       for (Operation *s : storage)
         if (isa<memref::GetGlobalOp>(s))
-          assigned.claimWeight(s, weights, placement.getNode());
+          assigned.claimWeight(s, weights, placement.getNode(), op);
     }
     // Inputs, and buffers the body reads from above (a lookup's table).
     llvm::SetVector<Value> inputs;
@@ -638,7 +801,7 @@ struct ApplyMemorySpacesPass
       // from (a transpose's constant), levelled by levelFoldedSources().
       Operation *read = storage.front();
       if (isa<memref::GetGlobalOp>(read)) {
-        assigned.claimWeight(read, weights, placement.getNode());
+        assigned.claimWeight(read, weights, placement.getNode(), op);
       } else {
         assigned.levels.insert({read, weights});
         assigned.weightStorage.insert(read);
@@ -830,8 +993,64 @@ struct ApplyMemorySpacesPass
   /// Buffers an op (or a copy) writes, and those of them in no level.
   /// (Buffers only read for their shape, as a pooling window, are not
   /// activations of the graph.)
+  /// Why a written buffer got no level, where its writer tells.
+  enum class UnplacedCause {
+    /// A linalg op with no inputs and no placement that reads nothing but
+    /// its indices (a causal mask, a position table, a tensor.generate of
+    /// indices): the graph counts the table as a weight of the op reading
+    /// it, but it is computed at run time into a buffer of its own.
+    IndexTable,
+    /// A tensor.generate reading other tensors: bufferization turns it into
+    /// a linalg.map that keeps no #egrl.placement.
+    Generate,
+    /// A function's argument reached through bufferization.to_buffer: the
+    /// function boundaries were not bufferized.
+    FunctionBoundary,
+    /// Anything else: a rewritten op, or copies bufferization made.
+    Other,
+  };
+  static constexpr unsigned kCauses = 4;
+
+  /// Whether `value` comes from a function's argument through
+  /// bufferization.to_buffer (one-shot-bufferize without
+  /// bufferize-function-boundaries).
+  static bool fromUnbufferizedArgument(Value value) {
+    auto toBuffer = viewRoot(value).getDefiningOp<bufferization::ToBufferOp>();
+    return toBuffer && isa<BlockArgument>(toBuffer.getTensor());
+  }
+
+  static UnplacedCause causeOf(Operation *alloc,
+                               ArrayRef<Operation *> writers) {
+    // A pad of an argument: a fill and a copy of the argument's buffer.
+    for (Operation *writer : writers)
+      if (auto copy = dyn_cast<memref::CopyOp>(writer);
+          copy && fromUnbufferizedArgument(copy.getSource()))
+        return UnplacedCause::FunctionBoundary;
+    Operation *writer = writers.front();
+    auto linalgOp = dyn_cast<linalg::LinalgOp>(writer);
+    if (!linalgOp || writer->hasAttr(EGRLDialect::getPlacementAttrName()) ||
+        linalgOp.getNumDpsInputs() != 0 || writer->getNumRegions() != 1)
+      return UnplacedCause::Other;
+    llvm::SetVector<Value> above;
+    getUsedValuesDefinedAbove(writer->getRegions(), above);
+    bool readsBuffers = llvm::any_of(
+        above, [](Value v) { return isa<MemRefType>(v.getType()); });
+    bool readsIndices = false;
+    writer->walk([&](linalg::IndexOp index) {
+      // A pad's fill asks for indices it does not use.
+      readsIndices |= !index->use_empty();
+    });
+    if (!readsBuffers)
+      return readsIndices ? UnplacedCause::IndexTable : UnplacedCause::Other;
+    return isa<linalg::MapOp>(writer) ? UnplacedCause::Generate
+                                      : UnplacedCause::Other;
+  }
+
   struct WrittenBuffers {
     unsigned written = 0, unplaced = 0;
+    /// Per UnplacedCause, how many buffers and the first one's writer.
+    unsigned byCause[kCauses] = {};
+    Operation *firstByCause[kCauses] = {};
     /// The first buffer in no level, and the first op that writes it.
     Operation *firstUnplaced = nullptr;
     Operation *firstWriter = nullptr;
@@ -850,6 +1069,9 @@ struct ApplyMemorySpacesPass
         count.firstUnplaced = alloc;
         count.firstWriter = it->second.front();
       }
+      auto cause = static_cast<unsigned>(causeOf(alloc, it->second));
+      if (count.byCause[cause]++ == 0)
+        count.firstByCause[cause] = it->second.front();
     });
     return count;
   }
@@ -876,7 +1098,7 @@ struct ApplyMemorySpacesPass
           computesOnTensors |= op.hasPureTensorSemantics();
         });
         if (computesOnTensors)
-          unplacedBuffers()
+          unplacedBuffers(firstFunctionLoc())
               << "egrl-apply-memory-spaces: no op carries an "
                  "#egrl.placement and the module still computes on tensors: "
               << (placed ? "it was placed (it has an #egrl.record), but a "
@@ -888,8 +1110,28 @@ struct ApplyMemorySpacesPass
                            "--one-shot-bufferize, before this pass");
         return false;
       }
+      // Lowering ran already: it drops the placements and the record, and
+      // the buffers are in the target's integer address spaces.
+      bool lowered = false;
+      module.walk([&](Operation *op) {
+        Type type;
+        if (auto global = dyn_cast<memref::GlobalOp>(op))
+          type = global.getType();
+        else if (isa<memref::AllocOp, memref::AllocaOp>(op))
+          type = op->getResult(0).getType();
+        if (auto memref = dyn_cast_or_null<MemRefType>(type))
+          lowered |= isa_and_nonnull<IntegerAttr>(memref.getMemorySpace());
+      });
+      if (!placed && lowered) {
+        unplacedBuffers(firstFunctionLoc())
+            << "egrl-apply-memory-spaces: no op carries an #egrl.placement "
+               "and the buffers are in integer memory spaces already: "
+               "--egrl-lower-memory-spaces ran before this pass (it drops the "
+               "placements); run this pass before it";
+        return false;
+      }
       // Every buffer keeps the default space.
-      unplacedBuffers()
+      unplacedBuffers(firstFunctionLoc())
           << "egrl-apply-memory-spaces: no op carries an #egrl.placement; "
           << (placed ? "the module was placed (it has an #egrl.record), so a "
                        "pass between placement and bufferization rewrote "
@@ -909,6 +1151,40 @@ struct ApplyMemorySpacesPass
       emitError(module.getLoc())
           << "egrl-apply-memory-spaces: the placed ops still "
              "work on tensors; run --one-shot-bufferize first";
+      signalPassFailure();
+      return false;
+    }
+    // Placed ops on buffers in one module do not make up for placed ops
+    // still on tensors in another: a nested module placed on its own that
+    // bufferization skipped (one-shot-bufferize on the outer module only)
+    // keeps its placements on tensors, where no level can be applied.
+    Operation *onTensors = nullptr;
+    module.walk([&](Operation *op) {
+      if (!op->hasAttr(EGRLDialect::getPlacementAttrName()))
+        return WalkResult::advance();
+      auto isTensor = [](Type type) { return isa<TensorType>(type); };
+      if (llvm::any_of(op->getResultTypes(), isTensor) ||
+          llvm::any_of(op->getOperandTypes(), isTensor)) {
+        onTensors = op;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (onTensors) {
+      auto inner = onTensors->getParentOfType<ModuleOp>();
+      InFlightDiagnostic error = emitError(functionLocOf(onTensors));
+      error << "egrl-apply-memory-spaces: the placed ops";
+      if (inner && inner != module)
+        error << " of nested module "
+              << (inner.getSymName() ? "@" + inner.getSymName()->str()
+                                     : std::string("(unnamed)"));
+      error << " still work on tensors; run --one-shot-bufferize first"
+            << (inner && inner != module
+                    ? " (on that module too: bufferizing the outer module "
+                      "leaves a nested one on tensors)"
+                    : "");
+      error.attachNote(onTensors->getLoc())
+          << "the first of them is this '" << onTensors->getName() << "'";
       signalPassFailure();
       return false;
     }
