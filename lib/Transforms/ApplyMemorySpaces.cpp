@@ -401,18 +401,8 @@ struct LevelAssignment {
   /// buffers folded ops fill (checkWeightRoom() adds them up).
   llvm::SetVector<Operation *> weightStorage;
 
-  /// Every op's claim on each weight's global, to tell a hand edit that
-  /// disagrees with the owner's level (warnAboutConflictingWeightLevels).
-  struct WeightClaim {
-    Operation *op;
-    int64_t node;
-    StringAttr level;
-  };
-  llvm::MapVector<Operation *, SmallVector<WeightClaim>> weightClaims;
-
   void claimWeight(Operation *global, StringAttr level, int64_t node,
                    Operation *op) {
-    weightClaims[global].push_back({op, node, level});
     weightStorage.insert(global);
     auto [it, first] = claimedBy.try_emplace(global, node);
     if (!first && it->second <= node)
@@ -455,7 +445,6 @@ struct ApplyMemorySpacesPass
     });
     if (!placedAnything(assigned))
       return;
-    warnAboutConflictingWeightLevels(assigned);
     levelPaddedCopies(assigned);
     levelSplatBuffers(assigned);
     levelFoldedSources(assigned);
@@ -539,40 +528,6 @@ struct ApplyMemorySpacesPass
              "function returns, which keeps the default memory space; inserts "
              "into a tensor computed from constants only (which no graph node "
              "writes) keep it too";
-  }
-
-  /// Every op reading a shared weight carries its owner's level (the
-  /// lowest-numbered node that reads it), which is applied; an op that says
-  /// another (a hand edit of a later node's weights, which strategy=keep
-  /// rejects) is overruled, and a warning names both.
-  void warnAboutConflictingWeightLevels(const LevelAssignment &assigned) {
-    SymbolTableCollection symbols;
-    for (auto &[storage, claims] : assigned.weightClaims) {
-      const LevelAssignment::WeightClaim *owner = &claims.front();
-      for (const auto &claim : claims)
-        if (claim.node < owner->node)
-          owner = &claim;
-      auto other = llvm::find_if(claims, [&](const auto &claim) {
-        return claim.level != owner->level;
-      });
-      if (other == claims.end())
-        continue;
-      memref::GlobalOp global = globalOf(storage, symbols);
-      InFlightDiagnostic diag = emitWarning(other->op->getLoc());
-      diag << "egrl-apply-memory-spaces: this op's #egrl.placement (node "
-           << other->node << ") puts the weight";
-      if (global)
-        diag << " '" << global.getSymName() << "'";
-      diag << " in '" << other->level.getValue() << "', but node "
-           << owner->node << ", which owns it, puts it in '"
-           << owner->level.getValue()
-           << "': the owner's level is applied (every op reading a shared "
-              "weight must give the owner's level; strategy=keep rejects "
-              "this edit)";
-      diag.attachNote(owner->op->getLoc())
-          << "the owner's op, which puts it in '" << owner->level.getValue()
-          << "'";
-    }
   }
 
   /// A placed call's result is a buffer the callee allocates (or returns):
@@ -767,15 +722,31 @@ struct ApplyMemorySpacesPass
       // A non-splat constant as the init itself (a conv's bias in full):
       // bufferization copies its global into the output buffer, and the
       // graph counts the constant as the node's weight.
-      if (Operation *buffer = storageOf(init.get()))
-        for (Operation *writer : assigned.writers.lookup(buffer))
+      // Only a copy into the whole buffer, right before this op (no other
+      // writer between): a constant copied in after it, or into a slice of
+      // it, is another node's weight (a review of s43: a constant inserted
+      // into a matmul's result took the matmul's level).
+      if (Operation *buffer = storageOf(init.get())) {
+        auto writers = assigned.writers.lookup(buffer);
+        auto fillsForThisOp = [&](memref::CopyOp copy) {
+          if (copy.getTarget().getDefiningOp() != buffer ||
+              copy->getBlock() != op->getBlock() || !copy->isBeforeInBlock(op))
+            return false;
+          return llvm::none_of(writers, [&](Operation *other) {
+            return other != copy && other != op.getOperation() &&
+                   other->getBlock() == op->getBlock() &&
+                   copy->isBeforeInBlock(other) && other->isBeforeInBlock(op);
+          });
+        };
+        for (Operation *writer : writers)
           if (auto copy = dyn_cast<memref::CopyOp>(writer))
             if (Operation *source = storageOf(copy.getSource());
                 source && isa<memref::GetGlobalOp>(source) &&
                 !loadsMutableGlobal(source) &&
                 !copy->hasAttr(EGRLDialect::getPlacementAttrName()) &&
-                !isSplatGlobal(source))
+                !isSplatGlobal(source) && fillsForThisOp(copy))
               storage.push_back(source);
+      }
       for (Operation *s : storage)
         if (isa<memref::GetGlobalOp>(s))
           assigned.claimWeight(s, weights, placement.getNode(), op);
@@ -1158,9 +1129,13 @@ struct ApplyMemorySpacesPass
     // still on tensors in another: a nested module placed on its own that
     // bufferization skipped (one-shot-bufferize on the outer module only)
     // keeps its placements on tensors, where no level can be applied.
+    // Only nested modules: in the module itself an op bufferization left on
+    // tensors on purpose (allow-unknown-ops: an op it does not know) keeps
+    // the rest of the module's levels, as before.
     Operation *onTensors = nullptr;
     module.walk([&](Operation *op) {
-      if (!op->hasAttr(EGRLDialect::getPlacementAttrName()))
+      if (!op->hasAttr(EGRLDialect::getPlacementAttrName()) ||
+          op->getParentOfType<ModuleOp>() == module)
         return WalkResult::advance();
       auto isTensor = [](Type type) { return isa<TensorType>(type); };
       if (llvm::any_of(op->getResultTypes(), isTensor) ||
