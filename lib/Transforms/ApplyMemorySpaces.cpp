@@ -308,8 +308,7 @@ memref::GlobalOp globalOf(Operation *storage, SymbolTableCollection &symbols) {
 
 /// Whether `get` loads a splat constant, which the graph counts as free
 /// (a compiler folds or broadcasts it) and so as no weight.
-bool isSplatGlobal(Operation *get) {
-  SymbolTableCollection symbols;
+bool isSplatGlobal(Operation *get, SymbolTableCollection &symbols) {
   memref::GlobalOp global = globalOf(get, symbols);
   auto value = global ? dyn_cast_or_null<DenseElementsAttr>(
                             global.getInitialValue().value_or(Attribute()))
@@ -378,6 +377,8 @@ constexpr int64_t kPreparedBuffer = -1;
 /// The level each storage op (an alloc, a get_global) takes, as the placed
 /// ops say, and what the walks saw.
 struct LevelAssignment {
+  /// The module's symbol tables, indexed once for every global looked up.
+  SymbolTableCollection symbols;
   /// Storage op -> level; the first op to claim a buffer decides, but for a
   /// weight's global the lowest-numbered node that reads it: the graph's
   /// owner of a shared weight (GraphOpMap::weightOwnerOf), whose every op
@@ -742,9 +743,10 @@ struct ApplyMemorySpacesPass
           if (auto copy = dyn_cast<memref::CopyOp>(writer))
             if (Operation *source = storageOf(copy.getSource());
                 source && isa<memref::GetGlobalOp>(source) &&
-                !loadsMutableGlobal(source) &&
                 !copy->hasAttr(EGRLDialect::getPlacementAttrName()) &&
-                !isSplatGlobal(source) && fillsForThisOp(copy))
+                fillsForThisOp(copy) &&
+                !loadsMutableGlobal(source, &assigned.symbols) &&
+                !isSplatGlobal(source, assigned.symbols))
               storage.push_back(source);
       }
       for (Operation *s : storage)
