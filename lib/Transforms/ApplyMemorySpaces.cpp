@@ -379,6 +379,9 @@ constexpr int64_t kPreparedBuffer = -1;
 struct LevelAssignment {
   /// The module's symbol tables, indexed once for every global looked up.
   SymbolTableCollection symbols;
+  /// The chip target= names, loaded once: every placement's weights are
+  /// checked against it.
+  std::optional<Target> given;
   /// Storage op -> level; the first op to claim a buffer decides, but for a
   /// weight's global the lowest-numbered node that reads it: the graph's
   /// owner of a shared weight (GraphOpMap::weightOwnerOf), whose every op
@@ -402,8 +405,7 @@ struct LevelAssignment {
   /// buffers folded ops fill (checkWeightRoom() adds them up).
   llvm::SetVector<Operation *> weightStorage;
 
-  void claimWeight(Operation *global, StringAttr level, int64_t node,
-                   Operation *op) {
+  void claimWeight(Operation *global, StringAttr level, int64_t node) {
     weightStorage.insert(global);
     auto [it, first] = claimedBy.try_emplace(global, node);
     if (!first && it->second <= node)
@@ -419,6 +421,7 @@ struct ApplyMemorySpacesPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    LevelAssignment assigned;
     // A target file that cannot be read is an error, whether or not there
     // is anything placed to check against it.
     if (!target.empty()) {
@@ -429,8 +432,8 @@ struct ApplyMemorySpacesPass
             << llvm::toString(loaded.takeError());
         return signalPassFailure();
       }
+      assigned.given = std::move(*loaded);
     }
-    LevelAssignment assigned;
     assigned.writers = writersOfBuffers(module);
     levelPreparedBuffers(assigned);
     assigned.sawMemrefs = assigned.sawLevelledBuffer;
@@ -751,7 +754,7 @@ struct ApplyMemorySpacesPass
       }
       for (Operation *s : storage)
         if (isa<memref::GetGlobalOp>(s))
-          assigned.claimWeight(s, weights, placement.getNode(), op);
+          assigned.claimWeight(s, weights, placement.getNode());
     }
     // Inputs, and buffers the body reads from above (a lookup's table).
     llvm::SetVector<Value> inputs;
@@ -774,7 +777,7 @@ struct ApplyMemorySpacesPass
       // from (a transpose's constant), levelled by levelFoldedSources().
       Operation *read = storage.front();
       if (isa<memref::GetGlobalOp>(read)) {
-        assigned.claimWeight(read, weights, placement.getNode(), op);
+        assigned.claimWeight(read, weights, placement.getNode());
       } else {
         assigned.levels.insert({read, weights});
         assigned.weightStorage.insert(read);
@@ -863,19 +866,8 @@ struct ApplyMemorySpacesPass
       bytes +=
           type.getNumElements() * storedElementBytes(type.getElementType());
     }
-    // A chip named by target= is checked against every placement; it is
-    // loaded once, and a file that cannot be read is an error.
-    std::optional<Target> given;
-    if (!target.empty()) {
-      llvm::Expected<Target> loaded = loadTarget(target);
-      if (!loaded) {
-        emitError(getOperation().getLoc())
-            << "egrl-apply-memory-spaces: target=" << target << ": "
-            << llvm::toString(loaded.takeError());
-        return failure();
-      }
-      given = std::move(*loaded);
-    }
+    // A chip named by target= is checked against every placement.
+    const std::optional<Target> &given = assigned.given;
     for (auto &[recordAttr, h] : held) {
       auto record = cast<RecordAttr>(recordAttr);
       StringAttr name =
@@ -963,9 +955,6 @@ struct ApplyMemorySpacesPass
     return success();
   }
 
-  /// Buffers an op (or a copy) writes, and those of them in no level.
-  /// (Buffers only read for their shape, as a pooling window, are not
-  /// activations of the graph.)
   /// Why a written buffer got no level, where its writer tells.
   enum class UnplacedCause {
     /// A linalg op with no inputs and no placement that reads nothing but
@@ -1019,6 +1008,9 @@ struct ApplyMemorySpacesPass
                                       : UnplacedCause::Other;
   }
 
+  /// Buffers an op (or a copy) writes, and those of them in no level.
+  /// (Buffers only read for their shape, as a pooling window, are not
+  /// activations of the graph.)
   struct WrittenBuffers {
     unsigned written = 0, unplaced = 0;
     /// Per UnplacedCause, how many buffers and the first one's writer.
@@ -1150,16 +1142,12 @@ struct ApplyMemorySpacesPass
     if (onTensors) {
       auto inner = onTensors->getParentOfType<ModuleOp>();
       InFlightDiagnostic error = emitError(functionLocOf(onTensors));
-      error << "egrl-apply-memory-spaces: the placed ops";
-      if (inner && inner != module)
-        error << " of nested module "
-              << (inner.getSymName() ? "@" + inner.getSymName()->str()
-                                     : std::string("(unnamed)"));
-      error << " still work on tensors; run --one-shot-bufferize first"
-            << (inner && inner != module
-                    ? " (on that module too: bufferizing the outer module "
-                      "leaves a nested one on tensors)"
-                    : "");
+      error << "egrl-apply-memory-spaces: the placed ops of nested module "
+            << (inner.getSymName() ? "@" + inner.getSymName()->str()
+                                   : std::string("(unnamed)"))
+            << " still work on tensors; run --one-shot-bufferize first (on "
+               "that module too: bufferizing the outer module leaves a "
+               "nested one on tensors)";
       error.attachNote(onTensors->getLoc())
           << "the first of them is this '" << onTensors->getName() << "'";
       signalPassFailure();
