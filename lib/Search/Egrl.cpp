@@ -273,9 +273,7 @@ public:
     // The reward measures native when no seed is native: a seed the budget
     // left out that is native's placement (named first, as NativeReward
     // finds it) was measured after all.
-    llvm::erase_if(unmeasuredSeeds, [](const std::string &source) {
-      return llvm::StringRef(source).split('=').first == "native";
-    });
+    llvm::erase_if(unmeasuredSeeds, SeedPlacement::isNative);
     // The champion as the tracker judges it starts as native, and so does
     // the centre the local members search around (see consider()).
     best = {reward->nativeLatency(), true, 0};

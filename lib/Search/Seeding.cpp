@@ -92,10 +92,9 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
     // crowned by K measurements, and a budget of K would measure native
     // alone where the model's best seed was wanted (outside tester s41).
     size_t room = context.options.repeats <= 1 ? tracker.remaining() : 0;
-    auto isNative = [](const SeedPlacement &seed) {
-      return llvm::StringRef(seed.source).split('=').first == "native";
-    };
-    auto native = llvm::find_if(seeds, isNative);
+    auto native = llvm::find_if(seeds, [](const SeedPlacement &seed) {
+      return SeedPlacement::isNative(seed.source);
+    });
     if (room > 0 && native != seeds.end() &&
         size_t(native - seeds.begin()) >= room) {
       size_t at = native - seeds.begin();

@@ -459,7 +459,7 @@ void EvaluationTracker::crown(const Placement &placement,
 NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
                            llvm::ArrayRef<SeedPlacement> seeds) {
   auto native = llvm::find_if(seeds, [](const SeedPlacement &s) {
-    return llvm::StringRef(s.source).split('=').first == "native";
+    return SeedPlacement::isNative(s.source);
   });
   if (native != seeds.end()) {
     reference = native->result;

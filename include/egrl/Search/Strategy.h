@@ -33,6 +33,11 @@ struct HistoryPoint {
 struct SeedPlacement {
   /// "native", "greedy" or "ilp"; "greedy=ilp" when they agree.
   std::string source;
+  /// Whether `source` names native's placement (named first when it agrees
+  /// with others: "native=greedy").
+  static bool isNative(llvm::StringRef source) {
+    return source.split('=').first == "native";
+  }
   Placement placement; ///< Rectified by the evaluator's capacity rules.
   /// As the tracker judged it: with repeats K > 1, the median of K
   /// measurements if it was a new best when measured.
