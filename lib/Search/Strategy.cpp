@@ -184,11 +184,11 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
   constexpr size_t kRemembered = ~size_t(0);
   // Per placement kept: its index in `fresh`, or kRemembered.
   std::vector<size_t> freshIndex;
-  std::vector<std::string> keys;
   std::vector<Placement> fresh;
   std::vector<std::string> freshKeys;
-  // Each placement's own fit: answered from a measurement of another
-  // placement fitted alike, it keeps its own overflow and validity.
+  // Per placement kept, what it is remembered by, and its own fit: answered
+  // from a measurement of another placement fitted alike, it keeps its own
+  // overflow and validity.
   std::vector<MeasurementKey> own;
   for (const Placement &placement : placements) {
     MeasurementKey mine = measurementKey(placement);
@@ -203,7 +203,6 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
       }
     }
     freshIndex.push_back(index);
-    keys.push_back(mine.key);
     own.push_back(std::move(mine));
   }
   std::vector<EvalResult> measured, judgedFresh;
@@ -237,8 +236,8 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
     ++fromMemory;
     ++repeatsInARow;
   };
-  size_t next = 0; // The next of `fresh` to come up in `keys`.
-  for (size_t i = 0; i < keys.size(); ++i) {
+  size_t next = 0; // The next of `fresh` to come up in `own`.
+  for (size_t i = 0; i < own.size(); ++i) {
     if (size_t index = freshIndex[i]; index != kRemembered) {
       if (index >= measured.size())
         break; // New, and not measured: the evaluator stopped.
@@ -256,10 +255,10 @@ EvaluationTracker::evaluateBatchOnce(llvm::ArrayRef<Placement> placements) {
       continue;
     }
     // Remembered when the batch was cut, and nothing is forgotten.
-    auto known = remembered.find(digestOf(keys[i]));
+    auto known = remembered.find(digestOf(own[i].key));
     assert(known != remembered.end());
     // Judged by its median once it has one (repeats).
-    auto median = confirmed.find(keys[i]);
+    auto median = confirmed.find(own[i].key);
     answerFromMemory(median != confirmed.end() ? median->second : known->second,
                      i);
   }
