@@ -997,6 +997,25 @@ def export_checks(module, inputs) -> _ExportChecks:
 
 
 @contextlib.contextmanager
+def patched(owner, name: str, fn):
+    """owner.name (a module's function, a class's method) is `fn` while the context runs, and is
+    restored in any case: an attribute owner had itself is set back, one it inherited (Tensor's
+    methods are torch._C._TensorBase's) is deleted again, so the inherited one shows through."""
+    own = owner.__dict__.get(name, _MISSING)
+    setattr(owner, name, fn)
+    try:
+        yield
+    finally:
+        if own is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, own)
+
+
+_MISSING = object()
+
+
+@contextlib.contextmanager
 def circular_pad_by_slices():
     """F.pad's circular mode as slices and a concatenation while torch.onnx.export
     traces: torch 1.13's export of circular padding takes its slices from the wrong
@@ -1015,11 +1034,8 @@ def circular_pad_by_slices():
         replaced.append(1)
         return y
 
-    torch.nn.functional.pad = pad
-    try:
+    with patched(torch.nn.functional, "pad", pad):
         yield replaced
-    finally:
-        torch.nn.functional.pad = original
 
 
 def pad_by_slices(input, pad, mode="constant", value=None, *, modes=()):  # noqa: A002 (torch's name)

@@ -166,25 +166,6 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
                       "input took (the fx and aten routes refuse data-dependent control flow)", file=sys.stderr)
 
 
-@contextlib.contextmanager
-def _patched(owner, name: str, fn):
-    """owner.name (a module's function, a class's method) is `fn` while the context runs, and is
-    restored in any case: an attribute owner had itself is set back, one it inherited (Tensor's
-    methods are torch._C._TensorBase's) is deleted again, so the inherited one shows through."""
-    own = owner.__dict__.get(name, _MISSING)
-    setattr(owner, name, fn)
-    try:
-        yield
-    finally:
-        if own is _MISSING:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, own)
-
-
-_MISSING = object()
-
-
 def _unfold_on_nonnegative_dims():
     """torch 1.13 exports Tensor.unfold along a negative dim with the windows' positions and
     their elements swapped (x.unfold(-1, 4, 2) of a (1, 3, 16) tensor: (1, 3, 4, 7), not
@@ -193,12 +174,14 @@ def _unfold_on_nonnegative_dims():
     not through this attribute, so scripted helpers are not affected."""
     import torch
 
+    from .aten_import import patched
+
     original = torch.Tensor.unfold
 
     def unfold(self, dimension, size, step):
         return original(self, dimension % self.dim() if self.dim() else dimension, size, step)
 
-    return _patched(torch.Tensor, "unfold", unfold)
+    return patched(torch.Tensor, "unfold", unfold)
 
 
 @contextlib.contextmanager
@@ -210,6 +193,8 @@ def _floor_division_by_div():
     stands in for these while the export traces.  Tensor.__floordiv__ and __rfloordiv__ call
     torch.floor_divide; the in-place forms are replaced too."""
     import torch
+
+    from .aten_import import patched
 
     def floor_divide(input, other, *, out=None):  # noqa: A002 (torch's names)
         return torch.div(input, other, rounding_mode="floor", out=out)
@@ -225,7 +210,7 @@ def _floor_division_by_div():
                                 (torch.Tensor, "floor_divide", floor_divide_method),
                                 (torch.Tensor, "floor_divide_", floor_divide_),
                                 (torch.Tensor, "__ifloordiv__", floor_divide_)):
-            stack.enter_context(_patched(owner, name, fn))
+            stack.enter_context(patched(owner, name, fn))
         yield
 
 
@@ -241,7 +226,7 @@ def _float_clamp_of_integers():
     function TorchScript can compile, which scripted helpers may call."""
     import torch
 
-    from .aten_import import _float_clamp
+    from .aten_import import _float_clamp, patched
 
     def floated(original):
         def clamp(*args, **kwargs):
@@ -256,7 +241,7 @@ def _float_clamp_of_integers():
     with contextlib.ExitStack() as stack:
         for owner in (torch, torch.Tensor):
             for name in ("clamp", "clip", "clamp_min", "clamp_max"):
-                stack.enter_context(_patched(owner, name, floated(getattr(owner, name))))
+                stack.enter_context(patched(owner, name, floated(getattr(owner, name))))
         yield
 
 
@@ -271,7 +256,7 @@ def _repeat_interleave_by_expand():
     the one-argument form torch.repeat_interleave(counts)) reaches torch with its arguments as given."""
     import torch
 
-    from .aten_import import _repeat_interleave_by_count
+    from .aten_import import _repeat_interleave_by_count, patched
 
     def by_count(original):
         def repeat_interleave(*args, **kwargs):
@@ -281,7 +266,7 @@ def _repeat_interleave_by_expand():
 
     with contextlib.ExitStack() as stack:
         for owner in (torch, torch.Tensor):
-            stack.enter_context(_patched(owner, "repeat_interleave", by_count(owner.repeat_interleave)))
+            stack.enter_context(patched(owner, "repeat_interleave", by_count(owner.repeat_interleave)))
         yield
 
 

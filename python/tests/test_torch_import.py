@@ -1267,10 +1267,10 @@ class OpTranslationTest(unittest.TestCase):
 
     def test_export_replacements_are_undone_whatever_happens(self):
         """The export's stand-ins (unfold on a nonnegative dim, floor division by div, repeat_interleave
-        by expand) are each one cli._patched: the attribute is restored after the export, also when
-        the model raises while it is traced; an attribute the owner had itself is set back, one it
-        inherited (Tensor's methods) is deleted again."""
-        from egrl_import import cli
+        by expand, circular padding) are each one aten_import.patched: the attribute is restored after
+        the export, also when the model raises while it is traced; an attribute the owner had itself is
+        set back, one it inherited (Tensor's methods) is deleted again."""
+        from egrl_import import aten_import, cli
 
         class Fails(nn.Module):
             def forward(self, x):
@@ -1295,7 +1295,7 @@ class OpTranslationTest(unittest.TestCase):
 
         for owner, name in ((Owner, "own"), (Heir, "own")):
             with self.assertRaises(KeyError):
-                with cli._patched(owner, name, lambda self: "patched"):
+                with aten_import.patched(owner, name, lambda self: "patched"):
                     self.assertEqual(Heir().own(), "patched")
                     raise KeyError(name)
             self.assertEqual(Heir().own(), "own")
