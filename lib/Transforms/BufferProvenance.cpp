@@ -29,9 +29,8 @@ Operation *egrl::storageOf(Value value) {
              : nullptr;
 }
 
-llvm::DenseMap<Operation *, SmallVector<Operation *>>
-egrl::writersOfBuffers(ModuleOp module) {
-  llvm::DenseMap<Operation *, SmallVector<Operation *>> writers;
+BufferWriters egrl::writersOfBuffers(ModuleOp module) {
+  BufferWriters writers;
   auto note = [&](Operation *writer, Value target) {
     if (Operation *storage = storageOf(target))
       writers[storage].push_back(writer);

@@ -29,14 +29,13 @@ mlir::Value viewRoot(mlir::Value value);
 /// The op that created the storage behind `value`, looking through views.
 mlir::Operation *storageOf(mlir::Value value);
 
+using BufferWriters =
+    llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>;
+
 /// For every buffer (alloc, alloca, global), the ops that write into it,
 /// directly or through views: copies (their target) and destination-style
 /// ops (their inits).
-llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>
-writersOfBuffers(mlir::ModuleOp module);
-
-using BufferWriters =
-    llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Operation *>>;
+BufferWriters writersOfBuffers(mlir::ModuleOp module);
 
 /// Storage holding the weight read through `value`, first: the global
 /// itself, or a buffer compiler-folded ops (a transpose of a constant, which
