@@ -406,6 +406,35 @@ TEST(EgrlStrategy, SpendsNoMeasurementOnAPlacementThatOverflows) {
   EXPECT_TRUE(result.result.valid);
 }
 
+TEST(EgrlStrategy, ARunOfPlacementsFittedAlikeIsMeasuredOnce) {
+  // On a chip with hardly any room on chip nearly every sample overflows,
+  // and past the overflows scored without the chip, samples fitted alike
+  // were all measured: an outside tester's chip (s44) ran 200 measurements
+  // of 48 placements, and a 3-node graph searched for a minute. What the
+  // chip runs is measured once, and a search with nothing new stops.
+  std::string json = R"({"name": "cramped", "element_bytes": 1,
+    "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
+                "layer_overhead_s": 1e-6},
+    "levels": [
+      {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
+      {"name": "llc", "capacity_bytes": 4096, "bandwidth_bytes_per_s": 1e10},
+      {"name": "sram", "capacity_bytes": 16, "bandwidth_bytes_per_s": 1e11}]})";
+  auto target = Target::parse(json, "cramped");
+  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  for (const char *name : {"egrl", "egrl-sac"})
+    for (uint64_t budget : {100, 2000}) {
+      test::RandomGraphOn<test::CountingEvaluator> setup(*target, 6, 1);
+      SearchContext context = setup.context();
+      context.options.budget = budget;
+      SearchResult result = test::runSearch(name, context);
+      EXPECT_EQ(setup.chip.distinctRun(), setup.chip.calls.load())
+          << name << ", budget " << budget;
+      // Before: 2,000 generations and more of samples fitted alike.
+      EXPECT_LT(result.generations.size(), 500u)
+          << name << ", budget " << budget;
+    }
+}
+
 TEST(EgrlStrategy, MeasuresNoPlacementTwice) {
   // Native (the reward's reference), the seeds and the candidate are
   // measured before the first generation; a local step that changes

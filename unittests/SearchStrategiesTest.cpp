@@ -1136,6 +1136,34 @@ TEST(Seeding, ABudgetSmallerThanTheSeedsMeasuresNativeAmongThem) {
       }
 }
 
+TEST(Seeding, WithRepeatsTheSeedsAndNativeStayInTheBudget) {
+  // With repeats K > 1 the best seed is crowned by K measurements; a budget
+  // they spent left the reward's native reference to be measured past it
+  // (outside tester s44: seeded ea, egrl and egrl-sac at budget=3 repeats=2
+  // sent the chip 4 placements, and named native unmeasured).
+  Target target = test::nnpiTarget();
+  for (const char *name : {"ea", "egrl", "egrl-sac"})
+    for (unsigned repeats : {2u, 3u})
+      for (uint64_t budget = 1; budget <= 6; ++budget) {
+        test::CountedGraph setup(12, 2);
+        SearchContext context = setup.context();
+        context.options.budget = budget;
+        context.options.repeats = repeats;
+        context.options.seedFrom = SeedFrom::Model;
+        SearchResult result = test::runSearch(name, context);
+        EXPECT_LE(setup.chip.calls.load(), budget)
+            << name << ", budget " << budget << ", repeats " << repeats;
+        EXPECT_LE(result.evaluations, budget) << name;
+        // The caveat names what was not measured, and only that.
+        bool nativeMeasured = result.native.has_value();
+        bool namedUnmeasured =
+            result.caveat.find("not measured:") != std::string::npos &&
+            result.caveat.find("native") != std::string::npos;
+        EXPECT_FALSE(nativeMeasured && namedUnmeasured)
+            << name << ", budget " << budget << ": " << result.caveat;
+      }
+}
+
 TEST(Seeding, DpIsAmongTheModelSeeds) {
   // On this graph nnpi-sim measures dp's placement faster than greedy's and
   // ilp's (the model's optimum): a search seeded from the model starts from

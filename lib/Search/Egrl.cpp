@@ -44,6 +44,7 @@
 #include <limits>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -270,10 +271,11 @@ public:
       return measuredSeeds.takeError();
     optionSeeds = std::move(*measuredSeeds);
     reward.emplace(tracker, problem, optionSeeds);
-    // The reward measures native when no seed is native: a seed the budget
-    // left out that is native's placement (named first, as NativeReward
-    // finds it) was measured after all.
-    llvm::erase_if(unmeasuredSeeds, SeedPlacement::isNative);
+    // The reward measures native when no seed is native and the budget has
+    // room: a seed the budget left out that is native's placement (named
+    // first, as NativeReward finds it) was measured after all.
+    if (reward->measuredNative())
+      llvm::erase_if(unmeasuredSeeds, SeedPlacement::isNative);
     // The champion as the tracker judges it starts as native, and so does
     // the centre the local members search around (see consider()).
     best = {reward->nativeLatency(), true, 0};
@@ -601,11 +603,13 @@ private:
   /// that converged samples the same ones again, and a chip's measurements
   /// are scarce), as many as the tracker lets this batch measure; those
   /// that overflow get their reward from the capacity rules
-  /// (EgrlConfig::scoreOverflows). Returns how many were new.
+  /// (EgrlConfig::scoreOverflows). A placement the chip would run as one
+  /// it ran before (fitted alike) is answered from the tracker's memory.
+  /// Returns how many were new to the chip.
   size_t measure(const Batch &batch) {
     std::vector<Placement> fresh;
     std::vector<std::string> freshKeys;
-    size_t scored = 0;
+    size_t scoredNew = 0;
     for (size_t i = 0; i < batch.placements.size(); ++i) {
       const std::string &key = batch.keys[i];
       if (cache.count(key) || llvm::is_contained(freshKeys, key))
@@ -622,21 +626,32 @@ private:
           cache.try_emplace(key, known);
           consider(known, known, batch.kinds[i], batch.placements[i]);
           ++unmeasuredOverflows;
-          ++scored;
+          // New only if the chip would run something new: on a chip with
+          // little room most samples fit alike, and counted as new they
+          // kept a 3-node graph searching for a minute (outside tester
+          // s44).
+          if (fittedSeen.insert(placementKey(problem, fitted)).second)
+            ++scoredNew;
           continue;
         }
       }
       fresh.push_back(batch.placements[i]);
       freshKeys.push_back(key);
     }
-    std::vector<EvalResult> freshResults = tracker.evaluateBatch(fresh);
+    // Keyed by what the chip runs, not by the sample: once overflowing
+    // samples are measured, those fitted alike were sent again (outside
+    // tester s44: 200 measurements of 48 placements).
+    const uint64_t answeredBefore = tracker.answeredFromMemory();
+    std::vector<EvalResult> freshResults = tracker.evaluateBatchOnce(fresh);
     for (size_t j = 0; j < freshResults.size(); ++j) {
       cache.try_emplace(freshKeys[j], freshResults[j]);
+      fittedSeen.insert(freshKeys[j]);
       consider(freshResults[j], tracker.judgedLast()[j],
                kindOf(batch.placements, batch.keys, freshKeys[j], batch.kinds),
                fresh[j]);
     }
-    return fresh.size() + scored;
+    return freshResults.size() -
+           size_t(tracker.answeredFromMemory() - answeredBefore) + scoredNew;
   }
 
   /// Rewards into the replay buffer, the members' fitness and the learner's
@@ -798,6 +813,9 @@ private:
 
   /// Every placement measured or scored, by key.
   std::unordered_map<std::string, EvalResult> cache;
+  /// What the chip would run (placements fitted to its capacity) of the
+  /// samples scored or measured: measure()'s count of new ones.
+  std::unordered_set<std::string> fittedSeen;
   /// Overflowing samples scored without a measurement (scoreOverflows).
   uint64_t unmeasuredOverflows = 0, maxUnmeasuredOverflows = 0;
   double boost = 0;

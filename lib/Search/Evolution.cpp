@@ -54,6 +54,10 @@ public:
     if (!seeds)
       return seeds.takeError();
     NativeReward reward(tracker, problem, *seeds);
+    // A native seed the budget left out was measured by the reward after
+    // all, if the budget had room for it.
+    if (reward.measuredNative())
+      llvm::erase_if(unmeasuredSeeds, SeedPlacement::isNative);
 
     std::mt19937_64 rng(mixSeed(seed, ~0ULL));
     BoltzmannConfig config;

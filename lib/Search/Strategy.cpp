@@ -462,6 +462,11 @@ NativeReward::NativeReward(EvaluationTracker &tracker, const Problem &problem,
   });
   if (native != seeds.end()) {
     reference = native->result;
+  } else if (tracker.remaining() == 0 && !seeds.empty()) {
+    // Measured past the budget, native cost a chip measurement the budget
+    // did not have (outside tester s44: budget=3 repeats=2 sent 4).
+    reference = seeds.front().result;
+    nativeMeasured = false;
   } else {
     tracker.evaluate(nativePlacement(problem));
     // As the tracker judged it: with repeats K > 1 the first placement

@@ -53,9 +53,10 @@
 // ALLSEEDS-NOT: not measured
 // A refined policy measures its own placement too, and with repeats=K the
 // best seed and the candidate are measured K times: the budget named counts
-// them.
+// them. Native, left out by the seeds, is not measured in the candidate's
+// room either (it was, until 2026-12-08).
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=9 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTREPEATS
-// CUTREPEATS: (a budget of at least 10 measures them all beside the candidate placements)
+// CUTREPEATS: not measured: {{.*}}native (a budget of at least 11 measures them all beside the candidate placements)
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=11 repeats=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ALLSEEDS --allow-empty
 // RUN: egrl-opt %egrl_src/models/resnet50.mlir --egrl-memory-placement="strategy=policy policy=nnpi-1000 budget=3 seed-from=portfolio evaluator=nnpi-sim sim-target=nnpi-1000-dram40 progress=false" -o /dev/null 2>&1 | FileCheck %s --check-prefix=CUTPOLICY
 // CUTPOLICY: warning: egrl: policy: the budget measured 2 of the 6 distinct placements seed-from=portfolio planned; not measured: dp, {{.*}} (a budget of at least 7 measures them all beside the candidate placements)

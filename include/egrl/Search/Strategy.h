@@ -408,7 +408,10 @@ void recordSeeds(SearchResult &result, const SearchOptions &options,
 /// measured first (one evaluation of the budget, and with repeats K > 1 the
 /// K - 1 re-measurements of a first incumbent, unless `seeds` measured it
 /// already), its median is the reference, and every result is scored as
-/// speedup^2 - 1 against it, below -1 when invalid (egrl::reward).
+/// speedup^2 - 1 against it, below -1 when invalid (egrl::reward). When the
+/// seeds spent the budget (with repeats K > 1 the best is crowned by K
+/// measurements) native is not measured past it: the fastest seed is the
+/// reference, and nothing is left to score against it.
 class NativeReward {
 public:
   NativeReward(EvaluationTracker &tracker, const Problem &problem,
@@ -419,10 +422,14 @@ public:
   double nativeLatency() const { return reference.latency; }
   /// Native's measurement as the tracker judged it: the reference.
   const EvalResult &nativeResult() const { return reference; }
+  /// Whether the reference is native's measurement (a seed's, or this
+  /// one's), not the fastest seed's standing in for it.
+  bool measuredNative() const { return nativeMeasured; }
 
 private:
   EvalResult reference;
   int64_t totalBytes = 0;
+  bool nativeMeasured = true;
 };
 
 class Strategy {
