@@ -462,6 +462,7 @@ static int trainMain(int argc, char **argv) {
       argc, argv,
       "egrl-train: train one GNN placement policy on a corpus of graphs by "
       "reinforcement learning against an evaluator\n");
+  tools::refuseRepeatedOptions("egrl-train", trainCategory);
   std::string command = "egrl-train";
   for (int i = 1; i < argc; ++i)
     command += " " + std::string(argv[i]);
