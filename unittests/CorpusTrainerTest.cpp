@@ -191,6 +191,53 @@ TEST(CorpusTrainer, AFailedNativeMeasurementEndsTraining) {
   EXPECT_EQ(sent, sentAtDeath) << "nothing is sent after the failure";
 }
 
+TEST(CorpusTrainer, CountsTheSeedsMeasurementsBeforeMeasuringAny) {
+  // egrl-train measured native and the seeds, then found that the budget
+  // left no room for a round (outside tester s44): planSeeds() says what
+  // measureNative() will spend while nothing has been sent to the chip.
+  Corpus corpus;
+  for (SeedFrom from : {SeedFrom::None, SeedFrom::Native, SeedFrom::Model,
+                        SeedFrom::Portfolio}) {
+    SCOPED_TRACE(seedFromName(from).str());
+    CorpusTrainerOptions options = smallOptions();
+    options.seedFrom = from;
+    uint64_t sent = 0, sentAtDeath = 0;
+    std::vector<std::unique_ptr<DyingEvaluator>> evaluators;
+    CorpusTrainer trainer(options, corpus.target.levelNameList());
+    for (unsigned g = 0; g < 2; ++g) {
+      evaluators.push_back(std::make_unique<DyingEvaluator>(
+          corpus.models[g], 1000, sent, sentAtDeath));
+      ASSERT_FALSE(bool(trainer.addGraph(
+          "g" + std::to_string(g), corpus.problems[g], corpus.problems[g],
+          corpus.models[g], *evaluators.back())));
+    }
+    llvm::Expected<uint64_t> planned = trainer.planSeeds();
+    ASSERT_TRUE(bool(planned)) << llvm::toString(planned.takeError());
+    EXPECT_EQ(sent, 0u) << "planning measures nothing";
+    EXPECT_EQ(trainer.totalEvaluations(), 0u);
+    if (plansModelSeeds(from))
+      EXPECT_GT(*planned, 2u) << "seeds besides native on these graphs";
+    else
+      EXPECT_EQ(*planned, 2u) << "native alone, on each graph";
+    ASSERT_FALSE(bool(trainer.measureNative()));
+    EXPECT_EQ(trainer.totalEvaluations(), *planned);
+    EXPECT_EQ(sent, *planned);
+    // Measured from the plans made, not planned again: the same elites as
+    // a trainer that planned and measured in one go.
+    auto unplanned = corpus.trainer(options);
+    ASSERT_FALSE(bool(unplanned->measureNative()));
+    EXPECT_EQ(stateOf(*unplanned), stateOf(trainer));
+    // A resumed run has native and the seeds from its checkpoint.
+    auto resumed = corpus.trainer(options);
+    ASSERT_FALSE(bool(trainer.trainRound()));
+    llvm::Error restored = resumed->resume(trainer.checkpointText(0), "ckpt");
+    ASSERT_FALSE(bool(restored)) << llvm::toString(std::move(restored));
+    llvm::Expected<uint64_t> again = resumed->planSeeds();
+    ASSERT_TRUE(bool(again));
+    EXPECT_EQ(*again, 0u);
+  }
+}
+
 TEST(CorpusTrainer, SameRunForAnyThreadCount) {
   Corpus corpus;
   CorpusTrainerOptions options = smallOptions();

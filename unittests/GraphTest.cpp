@@ -259,9 +259,10 @@ TEST(WorkloadGraph, JsonNamesAreOneLineAndNotEmpty) {
   // 'name' not found", with no node; empty and multi-line names loaded.
   EXPECT_NE(nodeError("name", "\"\"").find("node #0: \"name\" is empty"),
             std::string::npos);
-  EXPECT_NE(nodeError("name", "\"a\\nb\"")
-                .find("node #0: \"name\" holds the control character"),
-            std::string::npos);
+  EXPECT_NE(
+      nodeError("name", "\"a\\nb\"")
+          .find("node #0: \"name\" holds U+000A (a line break): \"a\\nb\""),
+      std::string::npos);
   EXPECT_NE(nodeError("name", "3")
                 .find("node #0: \"name\" must be a string, "
                       "not 3"),

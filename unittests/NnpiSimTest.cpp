@@ -598,6 +598,16 @@ TEST(NnpiSim, ConfigErrorsNameTheField) {
   EXPECT_NE(simError(R"({"levels": {"hbm": {}}})")
                 .find("sim.levels.hbm: unknown level 'hbm'"),
             std::string::npos);
+  // A name no level has is quoted with its control characters escaped.
+  EXPECT_NE(simError(R"({"fabric_level": "dr\u007fam"})")
+                .find("sim.fabric_level: unknown level 'dr\\u007fam'"),
+            std::string::npos)
+      << simError(R"({"fabric_level": "dr\u007fam"})");
+  EXPECT_NE(simError(R"({"engines": "tw\u0085"})")
+                .find("sim.engines: must be a whole number from 0 to "
+                      "4294967295 (got \"tw\\u0085\")"),
+            std::string::npos)
+      << simError(R"({"engines": "tw\u0085"})");
   EXPECT_NE(simError(R"({"levels": {"dram": {"sustained_fraction": 1.5}}})")
                 .find("sim.levels.dram.sustained_fraction: must be in (0, 1]"),
             std::string::npos);

@@ -133,7 +133,7 @@ TEST(Target, NamesPrintOnOneLineAndApart) {
                                  "not empty or blank"),
               std::string::npos)
         << name << ": " << renamed(name);
-  EXPECT_NE(renamed("\"s\u2028m\"").find("U+2028 (a line break?)"),
+  EXPECT_NE(renamed("\"s\u2028m\"").find("U+2028 (a line break)"),
             std::string::npos);
   EXPECT_NE(renamed("\"s\u061cm\"").find("the bidirectional control U+061C"),
             std::string::npos);
@@ -143,6 +143,71 @@ TEST(Target, NamesPrintOnOneLineAndApart) {
   // Letters of any script, and inner spaces, are names.
   for (const char *name : {"\"sräm\"", "\"片上 SRAM\"", "\"l 2\""})
     EXPECT_EQ(renamed(name), "") << name;
+}
+
+TEST(Target, MessagesShowControlCharactersEscaped) {
+  // DEL and U+0085 were quoted raw, so a terminal showed "sram" with
+  // nothing to see, and TAB, NUL and DEL were called line breaks (outside
+  // tester s44).
+  auto renamed = [](const char *name) {
+    std::string chip = kValid;
+    chip.replace(chip.find("\"sram\""), 6, name);
+    return errorOf(chip);
+  };
+  struct Case {
+    const char *json, *shown, *why;
+  };
+  for (const Case &c : {
+           Case{R"("s\u0000m")", R"("s\u0000m")",
+                "U+0000 (a control character)"},
+           Case{R"("s\tm")", R"("s\tm")", "U+0009 (a control character)"},
+           Case{R"("s\nm")", R"("s\nm")", "U+000A (a line break)"},
+           Case{R"("s\rm")", R"("s\rm")", "U+000D (a line break)"},
+           Case{R"("s\u007fm")", R"("s\u007fm")",
+                "U+007F (a control character)"},
+           Case{"\"s\x7fm\"", R"("s\u007fm")", "U+007F (a control character)"},
+           Case{R"("s\u0085m")", R"("s\u0085m")", "U+0085 (a line break)"},
+           Case{"\"s\u0085m\"", R"("s\u0085m")", "U+0085 (a line break)"},
+           Case{R"("s\u009fm")", R"("s\u009fm")",
+                "U+009F (a control character)"},
+           Case{"\"s\u2029m\"", R"("s\u2029m")", "U+2029 (a line break)"},
+           Case{"\"s\u202em\"", R"("s\u202em")",
+                "the bidirectional control U+202E"},
+       }) {
+    std::string message = renamed(c.json);
+    EXPECT_NE(message.find("(got " + std::string(c.shown) + ", which holds " +
+                           c.why + ")"),
+              std::string::npos)
+        << c.json << ": " << message;
+    // Nothing of the name reaches the message unescaped: here, where the
+    // rest of the name is ASCII, the message is printable ASCII throughout.
+    for (unsigned char byte : message)
+      EXPECT_TRUE(byte >= 0x20 && byte < 0x7f) << c.json << ": " << message;
+  }
+}
+
+TEST(Target, ABandwidthThatIsNoNumberSaysTheRangeAndWhatWasGiven) {
+  // "must be a number", where a capacity said its range and what it got.
+  std::string chip = kValid;
+  chip.replace(chip.find("1e12}"), 4, "\"5e12\"");
+  EXPECT_NE(errorOf(chip).find("levels[1].bandwidth_bytes_per_s: must be a "
+                               "number between 1 and 1e18 per second (got "
+                               "\"5e12\")"),
+            std::string::npos)
+      << errorOf(chip);
+  std::string compute = kValid;
+  compute.replace(compute.find("1e11}"), 4, "true");
+  EXPECT_NE(errorOf(compute).find("compute.vector_ops_per_s: must be a number "
+                                  "between 1 and 1e18 per second (got true)"),
+            std::string::npos)
+      << errorOf(compute);
+  std::string overhead = kValid;
+  overhead.replace(overhead.find("1e11}"), 4,
+                   "1e11, \"layer_overhead_s\": \"1us\"");
+  EXPECT_NE(errorOf(overhead).find("compute.layer_overhead_s: must be a number "
+                                   "between 0 and 1 s (got \"1us\")"),
+            std::string::npos)
+      << errorOf(overhead);
 }
 
 TEST(Target, DigestTellsChipsApartButNotDescriptions) {
@@ -198,14 +263,15 @@ TEST(Target, RejectsSizesAndRatesOutOfRange) {
   // A fractional byte count is not silently truncated.
   EXPECT_NE(replaced("1e6", "3.7").find("capacity_bytes: must be an integer"),
             std::string::npos);
-  EXPECT_NE(replaced("1e12, \"vector", "1e-320, \"vector")
-                .find("mac_per_s: must be between 1 and 1e18 per second"),
-            std::string::npos);
+  EXPECT_NE(
+      replaced("1e12, \"vector", "1e-320, \"vector")
+          .find("mac_per_s: must be a number between 1 and 1e18 per second"),
+      std::string::npos);
   // Outside double range: an error, not an uncaught exception.
   EXPECT_NE(replaced("1e12, \"vector", "1e400, \"vector").find("t.json: "),
             std::string::npos);
   EXPECT_NE(replaced("1e11}", "1e11, \"layer_overhead_s\": 1e308}")
-                .find("layer_overhead_s: must be between 0 and 1 s"),
+                .find("layer_overhead_s: must be a number between 0 and 1 s"),
             std::string::npos);
   EXPECT_NE(replaced("\"name\": \"x\",",
                      "\"name\": \"x\", \"element_bytes\": 4611686018427387904,")

@@ -78,7 +78,7 @@ struct SimReader {
       return true;
     if (!it->is_number())
       return fail(path + "." + key,
-                  "must be a number (got " + it->dump() + ")");
+                  "must be a number (got " + quotedForMessage(*it) + ")");
     double value = it->get<double>();
     if (!std::isfinite(value))
       return fail(path + "." + key, "must be finite");
@@ -103,12 +103,12 @@ struct SimReader {
     if (!value && it->is_number() &&
         it->get<double>() != std::floor(it->get<double>()))
       return fail(path + "." + key,
-                  "must be a whole number (got " + it->dump() + ")");
+                  "must be a whole number (got " + quotedForMessage(*it) + ")");
     if (!value)
       return fail(path + "." + key, "must be a whole number from 0 to " +
                                         std::to_string(std::min<uint64_t>(
                                             kFieldMax, uint64_t(1) << 62)) +
-                                        " (got " + it->dump() + ")");
+                                        " (got " + quotedForMessage(*it) + ")");
     out = IntT(*value);
     return true;
   }
@@ -130,7 +130,8 @@ struct SimReader {
                   "must be a level name (one of " + target.levelNames() + ")");
     auto index = target.findLevel(value.get<std::string>());
     if (!index)
-      return fail(path, "unknown level '" + value.get<std::string>() +
+      return fail(path, "unknown level '" +
+                            escapedForMessage(value.get<std::string>()) +
                             "' (levels: " + target.levelNames() + ")");
     out = *index;
     return true;

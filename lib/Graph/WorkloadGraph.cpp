@@ -298,7 +298,7 @@ llvm::Expected<WorkloadGraph> WorkloadGraph::fromJSON(llvm::StringRef text,
         return "must be a string, not " + value.dump();
       std::string why = egrl::nameProblem(value.get_ref<const std::string &>(),
                                           /*trimmed=*/false);
-      return why.empty() ? "" : why + ": " + value.dump();
+      return why.empty() ? "" : why + ": " + quotedForMessage(value);
     };
     if (!root.contains("name"))
       return fail("missing \"name\"");

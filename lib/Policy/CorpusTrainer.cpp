@@ -18,6 +18,7 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <random>
 
 using namespace egrl;
@@ -60,6 +61,46 @@ llvm::Error CorpusTrainer::addGraph(std::string name, const Problem &problem,
   state.tracker = std::make_unique<EvaluationTracker>(*state.context);
   impl->graphs.push_back(std::move(state));
   return llvm::Error::success();
+}
+
+llvm::Expected<uint64_t> CorpusTrainer::planSeeds() {
+  uint64_t measurements = 0;
+  for (GraphState &graph : impl->graphs) {
+    // A checkpoint restored native's latency and the seeds, as elites.
+    if (graph.nativeLatency > 0)
+      continue;
+    SearchContext &context = *graph.context;
+    std::vector<Placement> candidates = {nativePlacement(context.problem)};
+    if (plansModelSeeds(impl->options.seedFrom) &&
+        context.problem.numNodes() > 0) {
+      if (!context.options.modelPlans) {
+        context.options.seedFrom = impl->options.seedFrom;
+        context.options.timeLimitSeconds = impl->options.timeLimitSeconds;
+        llvm::Expected<std::vector<SeedPlacement>> plans =
+            planModelSeeds(context);
+        if (!plans)
+          return llvm::createStringError(graph.name + ": " +
+                                         llvm::toString(plans.takeError()));
+        // seedPlacements() measures these rather than plan them again.
+        context.options.modelPlans =
+            std::make_shared<const std::vector<SeedPlacement>>(
+                std::move(*plans));
+      }
+      for (const SeedPlacement &plan : *context.options.modelPlans)
+        candidates.push_back(plan.placement);
+    }
+    // As seedPlacements() measures them: fitted to the chip, each distinct
+    // placement once (CorpusTrainerTest checks the count against what
+    // measureNative() spends). Without seeds, native alone.
+    std::vector<Placement> distinct;
+    for (Placement &placement : candidates) {
+      rectify(context.evaluator.problem(), placement);
+      if (!llvm::is_contained(distinct, placement))
+        distinct.push_back(std::move(placement));
+    }
+    measurements += distinct.size();
+  }
+  return measurements;
 }
 
 llvm::Error CorpusTrainer::measureNative() {

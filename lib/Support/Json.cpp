@@ -244,11 +244,15 @@ std::string egrl::nameProblem(llvm::StringRef text, bool trimmed) {
       return "is not UTF-8";
     chars.push_back(c);
   }
-  if (auto bad = llvm::find_if(chars, breaksTheLine); bad != chars.end())
-    return llvm::formatv("holds the control character U+{0:X-4} (a line "
-                         "break?)",
-                         *bad)
+  if (auto bad = llvm::find_if(chars, breaksTheLine); bad != chars.end()) {
+    // LF, CR, NEL and the two separators end a line (the JSON escape \n,
+    // or text pasted from another system); TAB, NUL or DEL do not.
+    const bool lineBreak = *bad == '\n' || *bad == '\r' || *bad == 0x85 ||
+                           *bad == 0x2028 || *bad == 0x2029;
+    return llvm::formatv("holds U+{0:X-4} ({1})", *bad,
+                         lineBreak ? "a line break" : "a control character")
         .str();
+  }
   if (auto bad = llvm::find_if(chars, reordersTheLine); bad != chars.end())
     return llvm::formatv("holds the bidirectional control U+{0:X-4}", *bad)
         .str();
@@ -257,6 +261,39 @@ std::string egrl::nameProblem(llvm::StringRef text, bool trimmed) {
   if (trimmed && (isSpace(chars.front()) || isSpace(chars.back())))
     return "has a space at its start or end";
   return "";
+}
+
+std::string egrl::escapedForMessage(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto *next = reinterpret_cast<const llvm::UTF8 *>(text.begin());
+  const auto *end = reinterpret_cast<const llvm::UTF8 *>(text.end());
+  while (next < end) {
+    const llvm::UTF8 *start = next;
+    llvm::UTF32 c;
+    if (llvm::convertUTF8Sequence(&next, end, &c, llvm::strictConversion) !=
+        llvm::conversionOK) {
+      // Not UTF-8 (which a parsed file's strings are): the byte in hex.
+      out += llvm::formatv("\\x{0:x-2}", unsigned(*start)).str();
+      next = start + 1;
+      continue;
+    }
+    if (breaksTheLine(c) || reordersTheLine(c))
+      out += llvm::formatv("\\u{0:x-4}", c).str();
+    else
+      out.append(reinterpret_cast<const char *>(start), next - start);
+  }
+  return out;
+}
+
+std::string egrl::quotedForMessage(const json &value) {
+  // dump() escapes the C0 controls, and writes nothing else outside
+  // strings but ASCII punctuation, digits and letters: every character
+  // escaped here is inside a string, where \uXXXX is its JSON escape. The
+  // parser accepts UTF-8 only; the replacement keeps a value built
+  // otherwise from throwing in the middle of an error message.
+  return escapedForMessage(value.dump(-1, ' ', /*ensure_ascii=*/false,
+                                      json::error_handler_t::replace));
 }
 
 std::string egrl::describeJsonException(const json::exception &e) {

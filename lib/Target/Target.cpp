@@ -101,13 +101,13 @@ struct Reader {
     auto it = obj.find(key);
     if (it == obj.end())
       return fail(path + "." + key, "missing (a positive number)");
-    if (!it->is_number())
-      return fail(path + "." + key, "must be a number");
-    out = it->get<double>();
+    // A number in a string ("5e12") is refused as any other value out of
+    // range is, saying the range and what was given.
+    out = it->is_number() ? it->get<double>() : NAN;
     if (!(out >= kMinRate && out <= kMaxRate))
       return fail(path + "." + key,
-                  "must be between 1 and 1e18 per second (got " + it->dump() +
-                      ")");
+                  "must be a number between 1 and 1e18 per second (got " +
+                      quotedForMessage(*it) + ")");
     return true;
   }
 
@@ -116,12 +116,10 @@ struct Reader {
     auto it = obj.find(key);
     if (it == obj.end())
       return true;
-    if (!it->is_number())
-      return fail(path + "." + key, "must be a number");
-    out = it->get<double>();
+    out = it->is_number() ? it->get<double>() : NAN;
     if (!(out >= 0 && out <= kMaxSeconds))
-      return fail(path + "." + key,
-                  "must be between 0 and 1 s (got " + it->dump() + ")");
+      return fail(path + "." + key, "must be a number between 0 and 1 s (got " +
+                                        quotedForMessage(*it) + ")");
     return true;
   }
 
@@ -133,9 +131,9 @@ struct Reader {
       return required ? fail(path + "." + key, "missing (a byte count)") : true;
     std::optional<int64_t> value = exactInteger(*it, min, kMaxBytes);
     if (!value)
-      return fail(path + "." + key, "must be an integer between " +
-                                        std::to_string(min) +
-                                        " and 2^62 (got " + it->dump() + ")");
+      return fail(path + "." + key,
+                  "must be an integer between " + std::to_string(min) +
+                      " and 2^62 (got " + quotedForMessage(*it) + ")");
     out = *value;
     return true;
   }
@@ -182,15 +180,16 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     reader.fail("name", "missing (a non-empty string)");
     return makeError();
   } else if (std::string why = namingProblem(*it); !why.empty()) {
-    reader.fail("name", std::string(kNameRule) + " (got " + it->dump() +
-                            ", which " + why + ")");
+    reader.fail("name", std::string(kNameRule) + " (got " +
+                            quotedForMessage(*it) + ", which " + why + ")");
     return makeError();
   } else {
     target.name = it->get<std::string>();
   }
   if (auto it = root.find("description"); it != root.end()) {
     if (!it->is_string()) {
-      reader.fail("description", "must be a string (got " + it->dump() + ")");
+      reader.fail("description",
+                  "must be a string (got " + quotedForMessage(*it) + ")");
       return makeError();
     }
     target.description = it->get<std::string>();
@@ -219,7 +218,7 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     std::optional<int64_t> bytes = exactInteger(*it, 1, 64);
     if (!bytes) {
       reader.fail("element_bytes", "must be an integer between 1 and 64 (got " +
-                                       it->dump() + ")");
+                                       quotedForMessage(*it) + ")");
       return makeError();
     }
     target.elementBytes = *bytes;
@@ -261,7 +260,8 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
     }
     if (std::string why = namingProblem(*name); !why.empty()) {
       reader.fail(path + ".name", std::string(kNameRule) + " (got " +
-                                      name->dump() + ", which " + why + ")");
+                                      quotedForMessage(*name) + ", which " +
+                                      why + ")");
       return makeError();
     }
     level.name = name->get<std::string>();
@@ -281,7 +281,7 @@ llvm::Expected<Target> Target::parse(llvm::StringRef text,
       if (!value) {
         reader.fail(path + ".address_space",
                     "must be an integer between 0 and 2^24 - 1 (got " +
-                        space->dump() + ")");
+                        quotedForMessage(*space) + ")");
         return makeError();
       }
       level.addressSpace = unsigned(*value);

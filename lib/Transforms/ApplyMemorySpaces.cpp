@@ -10,6 +10,7 @@
 
 #include "ApplyMemorySpacesDiagnostics.h"
 #include "BufferProvenance.h"
+#include "RepeatedOptions.h"
 
 #include "egrl/Target/Target.h"
 #include "egrl/Transforms/Passes.h"
@@ -140,7 +141,25 @@ struct ApplyMemorySpacesPass
     : public egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass> {
   using EGRLApplyMemorySpacesBase::EGRLApplyMemorySpacesBase;
 
+  /// Notes the options given more than once, which runOnOperation()
+  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    givenTwice = optionsGivenTwice(target);
+    return success();
+  }
+  std::vector<std::string> givenTwice;
+
   void runOnOperation() override {
+    // Of the options, nowhere in the IR: no location (MemoryPlacement.cpp).
+    if (!givenTwice.empty()) {
+      emitError(UnknownLoc::get(&getContext()))
+          << "egrl-apply-memory-spaces: " << givenTwiceMessage(givenTwice);
+      return signalPassFailure();
+    }
     ModuleOp module = getOperation();
     LevelAssignment assigned;
     ApplyMemorySpacesDiagnostics diagnostics(module, target, requireAll,

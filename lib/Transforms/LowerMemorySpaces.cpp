@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RepeatedOptions.h"
+
 #include "egrl/Dialect/EGRL/IR/EGRLDialect.h"
 #include "egrl/Target/Target.h"
 #include "egrl/Transforms/Passes.h"
@@ -49,7 +51,25 @@ struct LowerMemorySpacesPass
     : public egrl::impl::EGRLLowerMemorySpacesBase<LowerMemorySpacesPass> {
   using EGRLLowerMemorySpacesBase::EGRLLowerMemorySpacesBase;
 
+  /// Notes the options given more than once, which runOnOperation()
+  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    givenTwice = optionsGivenTwice(target);
+    return success();
+  }
+  std::vector<std::string> givenTwice;
+
   void runOnOperation() override {
+    // Of the options, nowhere in the IR: no location (MemoryPlacement.cpp).
+    if (!givenTwice.empty()) {
+      emitError(UnknownLoc::get(&getContext()))
+          << "egrl-lower-memory-spaces: " << givenTwiceMessage(givenTwice);
+      return signalPassFailure();
+    }
     // A nested module placed on its own (its own #egrl.record, as the
     // verifier allows) is lowered with its record first, innermost first;
     // target= names the outer module's chip.

@@ -3,6 +3,7 @@
 #include "KeptPlacement.h"
 #include "ModuleFunctions.h"
 #include "PassOutputs.h"
+#include "RepeatedOptions.h"
 #include "ResidentWeights.h"
 
 #include "egrl/Analysis/GraphBuilder.h"
@@ -55,6 +56,19 @@ struct MemoryPlacementPass
     : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
   using Base::Base;
   ~MemoryPlacementPass() override { releasePipelineOutputs(this); }
+
+  /// Notes the options given more than once, which resolveSettings()
+  /// refuses: counted here, as they are parsed, since a clone of this pass
+  /// (a pass manager's, for its threads) has the values but not the counts,
+  /// and copies this note with the rest of the pass.
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    givenTwice = optionsGivenTwice(target);
+    return success();
+  }
 
   /// The pipeline's passes are all initialized before any runs: a file
   /// another run of the pass in the pipeline writes too (one on a parent or
@@ -256,6 +270,9 @@ struct MemoryPlacementPass
   /// the record, and makes the strategy: everything that can be refused is
   /// refused here, before a long search.
   FailureOr<Settings> resolveSettings() {
+    // "target=a target=b" is ambiguous, as a key twice in a JSON file is.
+    if (!givenTwice.empty())
+      return fail(givenTwiceMessage(givenTwice));
     if (failed(checkNumericOptions()) || failed(checkOutputFiles()))
       return failure();
     Settings settings;
@@ -913,5 +930,9 @@ struct MemoryPlacementPass
     return writeWholeFile(report,
                           reportJSON(summaries, problems, results) + "\n");
   }
+
+  /// The options the pass's option string gave more than once
+  /// (initializeOptions).
+  std::vector<std::string> givenTwice;
 };
 } // namespace

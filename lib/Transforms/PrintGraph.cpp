@@ -1,6 +1,7 @@
 //===- PrintGraph.cpp - The --egrl-print-graph pass -----------------------===//
 
 #include "PassOutputs.h"
+#include "RepeatedOptions.h"
 
 #include "egrl/Analysis/GraphBuilder.h"
 #include "egrl/Search/Report.h"
@@ -88,10 +89,26 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
 struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
   using Base::Base;
 
+  /// Notes the options given more than once, which runOnOperation()
+  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
+  LogicalResult initializeOptions(
+      StringRef options,
+      function_ref<LogicalResult(const Twine &)> errorHandler) override {
+    if (failed(Base::initializeOptions(options, errorHandler)))
+      return failure();
+    givenTwice = optionsGivenTwice(granularity);
+    return success();
+  }
+  std::vector<std::string> givenTwice;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Errors about the options have no location (MemoryPlacement.cpp).
     Location noLoc = UnknownLoc::get(&getContext());
+    if (!givenTwice.empty()) {
+      emitError(noLoc) << "egrl-print-graph: " << givenTwiceMessage(givenTwice);
+      return signalPassFailure();
+    }
     auto kind = parseGranularity(granularity);
     if (!kind) {
       emitError(noLoc) << "egrl-print-graph: unknown granularity '"

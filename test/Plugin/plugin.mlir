@@ -7,6 +7,12 @@
 // RUN: diff %t.plugin.remarks %t.egrl.remarks
 // RUN: FileCheck %s --input-file=%t.plugin
 
+// A pass option given twice is refused as in egrl-opt (repeated-options.mlir),
+// on a module and on nested ones (where the pass manager runs clones).
+// RUN: not upstream-mlir-opt %S/../Inputs/resblock.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(egrl-memory-placement{target=edge-small target=%targets/nnpi-1000.json})" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
+// RUN: not upstream-mlir-opt %S/../Inputs/nested-only.mlir --load-dialect-plugin=%egrl_plugin --load-pass-plugin=%egrl_plugin --pass-pipeline="builtin.module(builtin.module(egrl-memory-placement{target=edge-small target=%targets/nnpi-1000.json}))" -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: <unknown>:0: error: egrl-memory-placement: target= is given more than once (which value was meant?); give it once
+
 // The dialect plugin lets upstream mlir-opt read placed IR back.
 // RUN: upstream-mlir-opt %t.egrl --load-dialect-plugin=%egrl_plugin | FileCheck %s
 

@@ -36,7 +36,7 @@
 // MALFORMED: error: egrl-memory-placement: {{.*}}malformed.json: malformed JSON at byte
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/zero-bandwidth.json" 2>&1 | FileCheck %s --check-prefix=ZERO
-// ZERO: error: egrl-memory-placement: {{.*}}zero-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be between 1 and 1e18 per second (got 0)
+// ZERO: error: egrl-memory-placement: {{.*}}zero-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be a number between 1 and 1e18 per second (got 0)
 
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../Inputs/negative-capacity.json" 2>&1 | FileCheck %s --check-prefix=NEGATIVE
 // NEGATIVE: error: egrl-memory-placement: {{.*}}negative-capacity.json: levels[0].capacity_bytes: must be an integer between 1 and 2^62 (got -4)
@@ -55,7 +55,7 @@
 // remarks' lines).
 // RUN: echo '{"name": "d", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "fast\n", "capacity_bytes": 1e6, "bandwidth_bytes_per_s": 1e10}, {"name": " ", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": 1e9}]}' > %t.newline-name.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.newline-name.json" 2>&1 | FileCheck %s --check-prefix=NEWLINENAME
-// NEWLINENAME: error: egrl-memory-placement: {{.*}}newline-name.json: levels[0].name: must be a string that is not empty or blank, has no space at either end and no control characters (got "fast\n", which holds the control character U+000A (a line break?))
+// NEWLINENAME: error: egrl-memory-placement: {{.*}}newline-name.json: levels[0].name: must be a string that is not empty or blank, has no space at either end and no control characters (got "fast\n", which holds U+000A (a line break))
 // A number out of a double's range is named by its field and byte.
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%S/../../fuzz/regressions/target/defect1-number-out-of-range.json" 2>&1 | FileCheck %s --check-prefix=OVERFLOW
 // OVERFLOW: error: egrl-memory-placement: {{.*}}defect1-number-out-of-range.json: compute.mac_per_s: a number outside the range of a double at byte 44
@@ -80,7 +80,7 @@
 // ZEROCAP-NOT: see current operation
 // RUN: echo '{"name": "n", "compute": {"mac_per_s": 1e12, "vector_ops_per_s": 1e12}, "levels": [{"name": "dram", "capacity_bytes": 1e9, "bandwidth_bytes_per_s": -5e9}]}' > %t.negative-bandwidth.json
 // RUN: not egrl-opt %S/../Inputs/mlp.mlir --egrl-memory-placement="target=%t.negative-bandwidth.json" 2>&1 | FileCheck %s --check-prefix=NEGBW
-// NEGBW: error: egrl-memory-placement: {{.*}}negative-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be between 1 and 1e18 per second (got -5000000000.0)
+// NEGBW: error: egrl-memory-placement: {{.*}}negative-bandwidth.json: levels[0].bandwidth_bytes_per_s: must be a number between 1 and 1e18 per second (got -5000000000.0)
 
 // A graph that does not fit even the slowest level (32 KiB of weights in
 // 20 KB): no placement can be valid, so it is an error, before any search.

@@ -243,12 +243,19 @@ egrl::tools::parseSeedFromOption(llvm::StringRef value) {
                                      ", not '" + value + "'");
 }
 
+/// The aliases renameOption() made: an option's former name, which counts
+/// its occurrences besides the option's own count.
+static std::vector<std::unique_ptr<cl::alias>> &formerNames() {
+  static std::vector<std::unique_ptr<cl::alias>> aliases;
+  return aliases;
+}
+
 void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
                                cl::OptionCategory &category) {
   // Option names and descriptions are StringRefs: they must outlive main.
   static llvm::BumpPtrAllocator allocator;
   static llvm::StringSaver saver(allocator);
-  static std::vector<std::unique_ptr<cl::alias>> aliases;
+  std::vector<std::unique_ptr<cl::alias>> &aliases = formerNames();
   auto &registered = cl::getRegisteredOptions();
   auto taken = registered.find(name);
   if (taken != registered.end() && taken->second != &option) {
@@ -261,6 +268,36 @@ void egrl::tools::renameOption(cl::Option &option, llvm::StringRef name,
       oldName, cl::aliasopt(option),
       cl::desc(saver.save("The same as --" + name + " (its former name)")),
       cl::cat(category)));
+}
+
+void tools::refuseRepeatedOptions(llvm::StringRef tool,
+                                  cl::OptionCategory &category) {
+  std::vector<std::string> repeated;
+  for (const auto &entry : cl::getRegisteredOptions()) {
+    const cl::Option *option = entry.second;
+    // An option given by its former name counts there too: named once, by
+    // its own name.
+    if (llvm::any_of(formerNames(),
+                     [&](const auto &alias) { return alias.get() == option; }))
+      continue;
+    // cl::list options (the models, the graphs) are meant to repeat.
+    const bool once = option->getNumOccurrencesFlag() == cl::Optional ||
+                      option->getNumOccurrencesFlag() == cl::Required;
+    if (once && option->getNumOccurrences() > 1 &&
+        llvm::is_contained(option->Categories, &category))
+      repeated.push_back("--" + option->ArgStr.str());
+  }
+  if (repeated.empty())
+    return;
+  llvm::sort(repeated);
+  if (repeated.size() == 1)
+    die(tool, repeated.front() +
+                  " is given more than once (which value was meant?); give it "
+                  "once");
+  die(tool, llvm::join(llvm::ArrayRef(repeated).drop_back(), ", ") + " and " +
+                repeated.back() +
+                " are each given more than once (which values were meant?); "
+                "give each once");
 }
 
 std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {

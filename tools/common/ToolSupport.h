@@ -121,6 +121,13 @@ void printError(llvm::StringRef tool, const llvm::Twine &message);
 void renameOption(llvm::cl::Option &option, llvm::StringRef name,
                   llvm::cl::OptionCategory &category);
 
+/// Dies as `tool` when an option of `category` that takes one value was
+/// given more than once: cl::opt keeps the last value without a word
+/// ("--target=a ... --target=b" measured on b). Options meant to repeat
+/// (cl::list) may. Call after parsing the command line.
+void refuseRepeatedOptions(llvm::StringRef tool,
+                           llvm::cl::OptionCategory &category);
+
 } // namespace egrl::tools
 
 #endif // EGRL_TOOLS_TOOLSUPPORT_H

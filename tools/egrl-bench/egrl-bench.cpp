@@ -767,6 +767,7 @@ static int benchMain(int argc, char **argv) {
   cl::HideUnrelatedOptions(benchCategory);
   cl::ParseCommandLineOptions(argc, argv,
                               "egrl-bench: compare placement strategies\n");
+  tools::refuseRepeatedOptions("egrl-bench", benchCategory);
   checkOptions();
   llvm::Expected<tools::EvaluationSetup> setup =
       tools::resolveSetup(evaluation, "egrl-bench");

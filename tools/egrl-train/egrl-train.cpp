@@ -462,6 +462,7 @@ static int trainMain(int argc, char **argv) {
       argc, argv,
       "egrl-train: train one GNN placement policy on a corpus of graphs by "
       "reinforcement learning against an evaluator\n");
+  tools::refuseRepeatedOptions("egrl-train", trainCategory);
   std::string command = "egrl-train";
   for (int i = 1; i < argc; ++i)
     command += " " + std::string(argv[i]);
@@ -503,12 +504,34 @@ static int trainMain(int argc, char **argv) {
   // kept, and the last checkpoint is what a --resume goes on from. A second
   // signal ends the process at once.
   InterruptScope interruptible;
+  // The seeds are planned on the model before anything is measured, so a
+  // budget that cannot pay for measuring them and one round is refused
+  // with nothing spent.
+  llvm::Expected<uint64_t> firstMeasurements = trainer.planSeeds();
+  if (int signal = stopSignal()) {
+    llvm::consumeError(firstMeasurements.takeError());
+    llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
+                 << " while planning the seeds; no policy written\n";
+    return 1;
+  }
+  if (!firstMeasurements)
+    die(llvm::toString(firstMeasurements.takeError()));
+  if (resume.empty() && budget < *firstMeasurements + roundCost)
+    die("--budget=" + llvm::Twine(budget.getValue()) + " cannot pay for the " +
+        llvm::Twine(*firstMeasurements) +
+        " measurements of native and the seeds --seed-from=" + seedFrom +
+        " planned (each distinct placement once, over " +
+        llvm::Twine(trainer.numGraphs()) +
+        (trainer.numGraphs() == 1 ? " graph" : " graphs") +
+        ") and one round of " + llvm::Twine(roundCost) +
+        " evaluations (--batch + 1 for each graph): it needs at least " +
+        llvm::Twine(*firstMeasurements + roundCost) + "; nothing was measured");
   llvm::Error measured = trainer.measureNative();
   if (int signal = stopSignal()) {
     llvm::consumeError(std::move(measured));
     llvm::errs() << "egrl-train: interrupted by " << signalName(signal)
-                 << " while measuring native and planning the seeds; no "
-                    "policy written\n";
+                 << " while measuring native and the seeds; no policy "
+                    "written\n";
     return 1;
   }
   if (measured)
@@ -543,11 +566,15 @@ static int trainMain(int argc, char **argv) {
   };
   if (!trainRounds(trainer, roundCost, checkpointFile, seconds))
     return 1;
+  // planSeeds() counted what measureNative() spends, so this is only a
+  // guard: a policy of no round would be the untrained network.
   if (trainer.rounds() == 0)
-    die("--budget=" + llvm::Twine(budget.getValue()) + " was spent on " +
-        llvm::Twine(trainer.totalEvaluations()) +
-        " measurements of native and the seeds before a round; no policy "
-        "written");
+    die("--budget=" + llvm::Twine(budget.getValue()) + " left " +
+        llvm::Twine(budget -
+                    std::min<uint64_t>(budget, trainer.totalEvaluations())) +
+        " evaluations after the " + llvm::Twine(trainer.totalEvaluations()) +
+        " measurements of native and the seeds, and a round needs " +
+        llvm::Twine(roundCost) + "; no policy written");
   // A chip that refused (or could not fit) every sample of a graph taught
   // the policy nothing about it: said, not hidden in a mean of 0.000x.
   if (std::vector<std::string> unlearned = trainer.graphsWithNothingValid();

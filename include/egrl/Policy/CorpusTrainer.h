@@ -63,6 +63,14 @@ public:
   /// Restores a checkpoint written by checkpointText() for this corpus and
   /// these options; an error names what differs or is corrupt.
   llvm::Error resume(llvm::StringRef text, llvm::StringRef path);
+  /// Plans each graph's seeds on the compiler's model, which measures
+  /// nothing (seedFrom model or portfolio: greedy, ilp within the time
+  /// limit, dp, and portfolio's plans), and returns how many measurements
+  /// measureNative() will take: one per distinct placement among native and
+  /// the seeds, as the evaluator fits them, for each graph no checkpoint
+  /// restored. What a caller checks its budget against before anything is
+  /// measured. Optional: measureNative() plans what this did not.
+  llvm::Expected<uint64_t> planSeeds();
   /// Measures each graph's native placement once (the reward's reference),
   /// or takes it from the checkpoint so a resumed run scores alike; with
   /// seedFrom, measures the seeds too and makes them the first elites.

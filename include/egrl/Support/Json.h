@@ -76,6 +76,19 @@ std::string describeJsonException(const nlohmann::json::exception &e);
 /// `"llc"` would be two levels no remark tells apart).
 std::string nameProblem(llvm::StringRef text, bool trimmed);
 
+/// `text` for a message that quotes it: every character that would break
+/// or reorder the line it is printed on is escaped as \uXXXX, so the
+/// message shows it rather than obeys it: the C0 controls (U+0000-U+001F),
+/// DEL (U+007F), the C1 controls (U+0080-U+009F, U+0085 among them),
+/// U+2028, U+2029 and the bidirectional controls. A byte that is not UTF-8
+/// is \xHH.
+std::string escapedForMessage(llvm::StringRef text);
+
+/// `value` as JSON text (dump()) for a message that quotes what a file gave
+/// ("got ..."), escaped as escapedForMessage() does: "dr\u007fam", where
+/// dump() gave a DEL that a terminal shows as "dram".
+std::string quotedForMessage(const nlohmann::json &value);
+
 } // namespace egrl
 
 #endif // EGRL_SUPPORT_JSON_H

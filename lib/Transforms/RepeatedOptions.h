@@ -1,0 +1,35 @@
+//===- RepeatedOptions.h - Pass options given more than once ----*- C++ -*-===//
+//
+// "target=a target=b" in a pass's options would take the last value without
+// a word, as cl::opt does: egrl's passes refuse it, as egrl refuses a key
+// repeated in a JSON file. Occurrences are counted when the options are
+// parsed (Pass::initializeOptions); a pass cloned from another (clonePass,
+// as a pass manager does for its threads) copies the option values but not
+// their counts, so a pass notes the names when it is initialized and its
+// clones copy the note.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
+#define EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/CommandLine.h"
+
+#include <string>
+#include <vector>
+
+namespace egrl {
+
+/// The options of the pass that `anyOption` belongs to that its option
+/// string gave more than once, sorted by name. List options, which are
+/// meant to repeat, are not among them.
+std::vector<std::string> optionsGivenTwice(const llvm::cl::Option &anyOption);
+
+/// "target= is given more than once (which value was meant?); give it
+/// once", or the same of several options.
+std::string givenTwiceMessage(llvm::ArrayRef<std::string> names);
+
+} // namespace egrl
+
+#endif // EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
