@@ -48,15 +48,20 @@ ReplayBuffer uniformPlacements(unsigned nodes, unsigned count,
   return buffer;
 }
 
-/// Three levels with capacities that make choices on tiny synthetic graphs.
-Target tinyTarget() {
+/// Three levels with capacities that make choices on tiny synthetic graphs
+/// (by default; smaller on-chip levels make most placements overflow).
+Target tinyTarget(uint64_t llcBytes = 1500000, uint64_t sramBytes = 800000) {
   std::string json = R"({"name": "tiny", "element_bytes": 1,
     "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
                 "layer_overhead_s": 1e-6},
     "levels": [
       {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
-      {"name": "llc", "capacity_bytes": 1500000, "bandwidth_bytes_per_s": 1e10},
-      {"name": "sram", "capacity_bytes": 800000, "bandwidth_bytes_per_s": 1e11}]})";
+      {"name": "llc", "capacity_bytes": )" +
+                     std::to_string(llcBytes) +
+                     R"(, "bandwidth_bytes_per_s": 1e10},
+      {"name": "sram", "capacity_bytes": )" +
+                     std::to_string(sramBytes) +
+                     R"(, "bandwidth_bytes_per_s": 1e11}]})";
   auto target = Target::parse(json, "tiny");
   EXPECT_TRUE(bool(target)) << llvm::toString(target.takeError());
   return std::move(*target);
@@ -412,18 +417,10 @@ TEST(EgrlStrategy, ARunOfPlacementsFittedAlikeIsMeasuredOnce) {
   // were all measured: an outside tester's chip (s44) ran 200 measurements
   // of 48 placements, and a 3-node graph searched for a minute. What the
   // chip runs is measured once, and a search with nothing new stops.
-  std::string json = R"({"name": "cramped", "element_bytes": 1,
-    "compute": {"mac_per_s": 1e9, "vector_ops_per_s": 1e9,
-                "layer_overhead_s": 1e-6},
-    "levels": [
-      {"name": "dram", "capacity_bytes": 1e12, "bandwidth_bytes_per_s": 1e9},
-      {"name": "llc", "capacity_bytes": 4096, "bandwidth_bytes_per_s": 1e10},
-      {"name": "sram", "capacity_bytes": 16, "bandwidth_bytes_per_s": 1e11}]})";
-  auto target = Target::parse(json, "cramped");
-  ASSERT_TRUE(bool(target)) << llvm::toString(target.takeError());
+  Target cramped = tinyTarget(/*llcBytes=*/4096, /*sramBytes=*/16);
   for (const char *name : {"egrl", "egrl-sac"})
     for (uint64_t budget : {100, 2000}) {
-      test::RandomGraphOn<test::CountingEvaluator> setup(*target, 6, 1);
+      test::RandomGraphOn<test::CountingEvaluator> setup(cramped, 6, 1);
       SearchContext context = setup.context();
       context.options.budget = budget;
       SearchResult result = test::runSearch(name, context);

@@ -138,28 +138,15 @@ levelsOfGlobals(const llvm::MapVector<Operation *, StringAttr> &levels,
 constexpr int64_t kPreparedBuffer = -1;
 
 struct ApplyMemorySpacesPass
-    : public egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass> {
-  using EGRLApplyMemorySpacesBase::EGRLApplyMemorySpacesBase;
+    : public NotesRepeatedOptions<
+          egrl::impl::EGRLApplyMemorySpacesBase<ApplyMemorySpacesPass>> {
+  using NotesRepeatedOptions::NotesRepeatedOptions;
 
-  /// Notes the options given more than once, which runOnOperation()
-  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    if (failed(Base::initializeOptions(options, errorHandler)))
-      return failure();
-    givenTwice = optionsGivenTwice(target);
-    return success();
-  }
-  std::vector<std::string> givenTwice;
+  const llvm::cl::Option &anyOption() const override { return target; }
 
   void runOnOperation() override {
-    // Of the options, nowhere in the IR: no location (MemoryPlacement.cpp).
-    if (!givenTwice.empty()) {
-      emitError(UnknownLoc::get(&getContext()))
-          << "egrl-apply-memory-spaces: " << givenTwiceMessage(givenTwice);
-      return signalPassFailure();
-    }
+    if (refusedRepeatedOptions())
+      return;
     ModuleOp module = getOperation();
     LevelAssignment assigned;
     ApplyMemorySpacesDiagnostics diagnostics(module, target, requireAll,

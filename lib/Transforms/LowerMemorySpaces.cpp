@@ -48,28 +48,15 @@ bool hasEgrlContent(ModuleOp module) {
 }
 
 struct LowerMemorySpacesPass
-    : public egrl::impl::EGRLLowerMemorySpacesBase<LowerMemorySpacesPass> {
-  using EGRLLowerMemorySpacesBase::EGRLLowerMemorySpacesBase;
+    : public NotesRepeatedOptions<
+          egrl::impl::EGRLLowerMemorySpacesBase<LowerMemorySpacesPass>> {
+  using NotesRepeatedOptions::NotesRepeatedOptions;
 
-  /// Notes the options given more than once, which runOnOperation()
-  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    if (failed(Base::initializeOptions(options, errorHandler)))
-      return failure();
-    givenTwice = optionsGivenTwice(target);
-    return success();
-  }
-  std::vector<std::string> givenTwice;
+  const llvm::cl::Option &anyOption() const override { return target; }
 
   void runOnOperation() override {
-    // Of the options, nowhere in the IR: no location (MemoryPlacement.cpp).
-    if (!givenTwice.empty()) {
-      emitError(UnknownLoc::get(&getContext()))
-          << "egrl-lower-memory-spaces: " << givenTwiceMessage(givenTwice);
-      return signalPassFailure();
-    }
+    if (refusedRepeatedOptions())
+      return;
     // A nested module placed on its own (its own #egrl.record, as the
     // verifier allows) is lowered with its record first, innermost first;
     // target= names the outer module's chip.

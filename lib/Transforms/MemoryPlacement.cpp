@@ -53,22 +53,14 @@ std::string afterTheSearch(const SearchResult &result) {
 }
 
 struct MemoryPlacementPass
-    : public egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass> {
-  using Base::Base;
+    : public NotesRepeatedOptions<
+          egrl::impl::EGRLMemoryPlacementBase<MemoryPlacementPass>> {
+  using NotesRepeatedOptions::NotesRepeatedOptions;
   ~MemoryPlacementPass() override { releasePipelineOutputs(this); }
 
-  /// Notes the options given more than once, which resolveSettings()
-  /// refuses: counted here, as they are parsed, since a clone of this pass
-  /// (a pass manager's, for its threads) has the values but not the counts,
-  /// and copies this note with the rest of the pass.
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    if (failed(Base::initializeOptions(options, errorHandler)))
-      return failure();
-    givenTwice = optionsGivenTwice(target);
-    return success();
-  }
+  /// Options given twice are refused by resolveSettings(), as its other
+  /// option errors are.
+  const llvm::cl::Option &anyOption() const override { return target; }
 
   /// The pipeline's passes are all initialized before any runs: a file
   /// another run of the pass in the pipeline writes too (one on a parent or
@@ -930,9 +922,5 @@ struct MemoryPlacementPass
     return writeWholeFile(report,
                           reportJSON(summaries, problems, results) + "\n");
   }
-
-  /// The options the pass's option string gave more than once
-  /// (initializeOptions).
-  std::vector<std::string> givenTwice;
 };
 } // namespace

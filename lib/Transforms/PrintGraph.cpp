@@ -86,29 +86,18 @@ void printGraph(const WorkloadGraph &graph, int64_t elementBytes,
   }
 }
 
-struct PrintGraphPass : public egrl::impl::EGRLPrintGraphBase<PrintGraphPass> {
-  using Base::Base;
+struct PrintGraphPass : public NotesRepeatedOptions<
+                            egrl::impl::EGRLPrintGraphBase<PrintGraphPass>> {
+  using NotesRepeatedOptions::NotesRepeatedOptions;
 
-  /// Notes the options given more than once, which runOnOperation()
-  /// refuses (RepeatedOptions.h: a clone keeps the note, not the counts).
-  LogicalResult initializeOptions(
-      StringRef options,
-      function_ref<LogicalResult(const Twine &)> errorHandler) override {
-    if (failed(Base::initializeOptions(options, errorHandler)))
-      return failure();
-    givenTwice = optionsGivenTwice(granularity);
-    return success();
-  }
-  std::vector<std::string> givenTwice;
+  const llvm::cl::Option &anyOption() const override { return granularity; }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Errors about the options have no location (MemoryPlacement.cpp).
     Location noLoc = UnknownLoc::get(&getContext());
-    if (!givenTwice.empty()) {
-      emitError(noLoc) << "egrl-print-graph: " << givenTwiceMessage(givenTwice);
-      return signalPassFailure();
-    }
+    if (refusedRepeatedOptions())
+      return;
     auto kind = parseGranularity(granularity);
     if (!kind) {
       emitError(noLoc) << "egrl-print-graph: unknown granularity '"

@@ -13,6 +13,9 @@
 #ifndef EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
 #define EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
 
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -29,6 +32,41 @@ std::vector<std::string> optionsGivenTwice(const llvm::cl::Option &anyOption);
 /// "target= is given more than once (which value was meant?); give it
 /// once", or the same of several options.
 std::string givenTwiceMessage(llvm::ArrayRef<std::string> names);
+
+/// A pass's generated base (`PassBaseT`, EGRLxxxBase<Derived>) with the note:
+/// `givenTwice` names the options its option string gave more than once,
+/// taken as they are parsed and copied with the pass by clonePass().
+template <typename PassBaseT> class NotesRepeatedOptions : public PassBaseT {
+public:
+  using PassBaseT::PassBaseT;
+
+  mlir::LogicalResult
+  initializeOptions(llvm::StringRef options,
+                    llvm::function_ref<mlir::LogicalResult(const llvm::Twine &)>
+                        errorHandler) final {
+    if (mlir::failed(PassBaseT::initializeOptions(options, errorHandler)))
+      return mlir::failure();
+    givenTwice = optionsGivenTwice(anyOption());
+    return mlir::success();
+  }
+
+protected:
+  /// One of the pass's options, by which its others are found.
+  virtual const llvm::cl::Option &anyOption() const = 0;
+
+  /// Whether options were given twice; if so, an error naming them (with
+  /// no location: of the options, nowhere in the IR) fails the pass.
+  bool refusedRepeatedOptions() {
+    if (givenTwice.empty())
+      return false;
+    mlir::emitError(mlir::UnknownLoc::get(&this->getContext()))
+        << this->getArgument() << ": " << givenTwiceMessage(givenTwice);
+    this->signalPassFailure();
+    return true;
+  }
+
+  std::vector<std::string> givenTwice;
+};
 
 } // namespace egrl
 
