@@ -115,6 +115,13 @@ class _AtenImporter(_FxImporter):
                     if "repeat_interleave" in op else ""
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
                                        f"on tensor values{hint}: not supported") from e
+            if "get value out of a tracing tensor" in str(e) or ".tolist() is not supported for tensor" in str(e):
+                # make_fx's words for a data-dependent read
+                where = user_frame(e.__traceback__)
+                raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {where + ': ' if where else ''}"
+                                       "it reads a Python value out of a traced tensor (.item(), .tolist(), "
+                                       "int(t), float(t), bool(t), `if` on a tensor), which may depend on the "
+                                       "input's values: not supported") from e
             kernel = _meta_kernel(e)
             if kernel:  # torch's own shape function failed: name the op, not its internal error
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: torch 1.13's fake-tensor kernel "
@@ -994,6 +1001,28 @@ def export_checks(module, inputs) -> _ExportChecks:
         return run(True)
     except Exception:  # an op Python dispatch cannot run (none known): the calls alone
         return run(False)
+
+
+def user_frame(frames) -> str:
+    """'file:line' of the innermost of `frames` (a traceback, or (file, line) pairs outermost first)
+    that is the model's code: not torch's, torchvision's or this package's own (the bundled models
+    are the model's); "" if none is."""
+    import sys
+    import traceback
+
+    if hasattr(frames, "tb_frame"):
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(frames)]
+    # torchvision if it is loaded (importing it while torch.onnx.export traces would trace its ops)
+    libraries = tuple(os.path.dirname(sys.modules[n].__file__) + os.sep for n in ("torch", "torchvision")
+                      if n in sys.modules)
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    found = ""
+    for filename, line in frames:
+        f = os.path.abspath(filename)
+        own = f.startswith(here) and not os.path.basename(f).endswith("models.py")
+        if not f.startswith(libraries) and not own and not filename.startswith("<"):
+            found = f"{f}:{line}"
+    return found
 
 
 @contextlib.contextmanager

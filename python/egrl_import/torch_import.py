@@ -348,6 +348,7 @@ class _FxImporter:
 
         args, results = [], []
         order = {n: i for i, n in enumerate(self.gm.graph.nodes)}
+        data = _from_input_values(self.gm.graph)
         for node in self.gm.graph.nodes:
             self.node = node
             scope = node.meta.get("egrl_scope")
@@ -363,7 +364,11 @@ class _FxImporter:
                 self.env[node] = self._get_attr(node.target, rec_val)
                 continue
             if not _is_tensorish(rec_val):
-                # size(), .shape, int arithmetic: a compile-time constant.
+                # size(), .shape, int arithmetic: a compile-time constant. A Python value read out of a
+                # run-time tensor's data (x.max().item(), .tolist()) would be the example input's value
+                # as a constant: refused (make_fx refuses it too, so --trace auto fails as a whole).
+                if node in data:
+                    raise self.fail(_data_read(node, rec_val))
                 self.env[node] = rec_val
                 continue
             a = self.env_of(node.args)
@@ -1568,6 +1573,51 @@ def _contains(a, kinds) -> bool:
 
 def _has_value(a) -> bool:
     return _contains(a, (Value, _Complex))
+
+
+# What a run-time tensor may give as a Python value, a constant of the graph: its shape and
+# type, never its elements (shapes are static, so they are the same for every input).
+_SHAPE_METHODS = {"size", "dim", "ndimension", "numel", "nelement", "element_size", "stride", "is_contiguous",
+                  "is_floating_point", "is_complex", "is_signed", "get_device", "type", "storage_offset",
+                  "has_names"}
+_SHAPE_FUNCTIONS = (getattr, len, isinstance, torch.numel, torch.is_tensor, torch.is_floating_point,
+                    torch.is_complex, torch._assert)
+
+
+def _shape_query(node: fx.Node) -> bool:
+    """Whether fx node `node`, whose result is no tensor, reads only its tensor operands' metadata:
+    x.size(1), x.shape, x.dim(), x.dtype (a getattr of a tensor is never its elements), not
+    x.item() or x.tolist(). torch._assert (None) is only a check, dropped."""
+    if node.op in ("placeholder", "get_attr", "output"):
+        return False
+    if node.op == "call_method":
+        return node.target in _SHAPE_METHODS
+    if node.op == "call_function":
+        return node.target in _SHAPE_FUNCTIONS
+    return False
+
+
+def _from_input_values(graph: fx.Graph) -> set:
+    """The nodes whose results are computed from the elements of the graph's inputs: the placeholders,
+    and the nodes reading one of these, but not a shape query's (x.size(1): the same for every input
+    of the static shape). A module's parameters and buffers are not inputs: `self.scale.item()` is
+    as constant as the buffer."""
+    found = set()
+    for node in graph.nodes:
+        if node.op == "placeholder" or not _shape_query(node) and any(n in found for n in node.all_input_nodes):
+            found.add(node)
+    return found
+
+
+def _data_read(node: fx.Node, value) -> str:
+    """Why a Python value read out of a run-time tensor is refused (one line)."""
+    name = node.target if isinstance(node.target, str) else getattr(node.target, "__name__", str(node.target))
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    what = f"Tensor.{name}()" if node.op == "call_method" else f"{name}()"
+    return (f"{what} reads a Python {type(value).__name__} out of a run-time tensor ({shown} on the example "
+            "input), which the graph would hold as a constant for every input: not supported (a shape, x.size() "
+            "or x.shape, may be a constant)")
 
 
 TRACES = ("auto", "fx", "aten")

@@ -12,6 +12,7 @@ import contextlib
 import io
 import math
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -2591,6 +2592,105 @@ class UnsupportedOpTest(unittest.TestCase):
             self.assertEqual(p.returncode, 1)
             self.assertEqual(p.stderr, "egrl-import: error: TopLevelTracedModule.forward takes 2 inputs (a, b), the "
                                        "example has 1: give --input-shape once per input\n")
+
+    def test_values_read_out_of_run_time_tensors_are_refused_on_every_route(self):
+        """x / x.abs().max().item() (peak normalisation), an argmax's .item() as an index, .tolist(),
+        int(t) and float(t): the fx route (so --trace auto) and the onnx route's export held the
+        example input's value as a constant, silently (0.73 and 2.9 off torch on other inputs, outside
+        tester s44); every route now refuses them in one line. Shapes (x.size(1) // 2, x.shape[-1] ** 0.5,
+        traced as tensors by the export) and the .item() of a buffer or of a parameter's values stay
+        constants, and compute what torch computes on any input."""
+        import onnx
+
+        from egrl_import import cli
+        from egrl_import.onnx_import import import_onnx
+
+        class PeakNorm(nn.Module):
+            def forward(self, x):
+                return x / x.abs().max().item()
+
+        class TokenIndex(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(10, 4)
+
+            def forward(self, h):
+                return self.emb.weight[h[0, :10].argmax().item()] + h[0, :4]
+
+        class ToList(nn.Module):
+            def forward(self, x):
+                return x * x[0].tolist()[0]
+
+        class Count(nn.Module):
+            def forward(self, x):
+                return x * int((x > 0).sum())
+
+        class Peak(nn.Module):
+            def forward(self, x):
+                return x / float(x.abs().max())
+
+        x = torch.randn(1, 12)
+        fx_says = {PeakNorm: "fx node 'item' (call_method item): Tensor.item() reads a Python float out of a "
+                             "run-time tensor (",
+                   TokenIndex: "fx node 'item' (call_method item): Tensor.item() reads a Python int out of a "
+                               "run-time tensor (",
+                   ToList: "fx node 'tolist' (call_method tolist): Tensor.tolist() reads a Python list out of"}
+        for kind, message in fx_says.items():
+            with self.subTest(kind=kind.__name__, trace="fx"):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(kind().eval(), x, trace="fx")
+                self.assertIn(message, str(cm.exception))
+                self.assertIn("which the graph would hold as a constant for every input: not supported",
+                              str(cm.exception))
+        for kind in (PeakNorm, TokenIndex, ToList, Count, Peak):
+            for trace in ("auto", "aten"):
+                with self.subTest(kind=kind.__name__, trace=trace):
+                    with self.assertRaises(UnsupportedError) as cm:
+                        import_module(kind().eval(), x, trace=trace)
+                    self.assertRegex(str(cm.exception), f"make_fx cannot trace {kind.__name__}: "
+                                     r".*test_torch_import\.py:\d+: it reads a Python value out of a traced tensor")
+                    self.assertNotIn("\n", str(cm.exception))
+        said = {PeakNorm: "Tensor.item() reads a Python number", TokenIndex: "Tensor.item() reads a Python number",
+                ToList: "Tensor.tolist() reads a Python list", Count: "int(tensor) reads a Python integer",
+                Peak: "float(tensor) reads a Python float"}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            for kind, message in said.items():
+                with self.subTest(kind=kind.__name__, trace="onnx"):
+                    with self.assertRaises(UnsupportedError) as cm:
+                        cli._export_onnx(kind().eval(), [x], 17, path)
+                    self.assertRegex(str(cm.exception), r"test_torch_import\.py:\d+: " + re.escape(message) +
+                                     " out of a tensor computed from the inputs, which torch.onnx.export records "
+                                     "as the example input's value")
+            for name in ("item", "tolist", "__int__", "__float__", "__index__"):
+                self.assertNotIn(name, torch.Tensor.__dict__)  # restored
+
+        class Shapes(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin = nn.Linear(6, 6)
+                self.register_buffer("scale", torch.tensor(2.0))
+
+            def forward(self, x):
+                half = x.size(1) // 2
+                y = x.view(-1, half, 2, x.shape[2]) / x.shape[-1] ** 0.5 * x.size(2)
+                k = self.lin.weight.abs().max().item() + self.scale.item()
+                return self.lin(y.reshape(x.shape)) * k * x.dim() + torch.zeros_like(x)
+
+        m = _randomize(Shapes())
+        example, other = torch.randn(1, 4, 6), torch.randn(1, 4, 6) * 3
+        with torch.no_grad():
+            ref = m(other).numpy()
+        r = import_module(m, example, trace="fx", inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        support.run_numeric(self, r.text, [other.numpy()], [ref])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "m.onnx")
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                cli._export_onnx(m, [example], 17, path)
+            self.assertEqual(err.getvalue(), "")
+            support.run_numeric(self, import_onnx(onnx.load(path), inline_weights=True).text, [other.numpy()], [ref])
 
     def test_unsupported_function(self):
         class M(nn.Module):
