@@ -823,9 +823,9 @@ class _FxImporter:
             return self._embedding_bag(x, self.param(mod, path, "weight"), _arg(a, kw, 1, "offsets"), mod.mode, w,
                                        mod.include_last_offset, mod.padding_idx)
         if isinstance(mod, nn.Softmax):
-            return em.softmax(x, mod.dim if mod.dim is not None else -1)
+            return em.softmax(x, _softmax_dim(mod.dim, x.rank))
         if isinstance(mod, nn.LogSoftmax):
-            return em.log_softmax(x, mod.dim if mod.dim is not None else -1)
+            return em.log_softmax(x, _softmax_dim(mod.dim, x.rank))
         if isinstance(mod, nn.PReLU):
             return self._prelu(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.LeakyReLU):
@@ -1123,7 +1123,8 @@ class _FxImporter:
             return em.local_response_norm(self.value(a[0]), size, _arg(a, kw, 2, "alpha", 1e-4),
                                           _arg(a, kw, 3, "beta", 0.75), _arg(a, kw, 4, "k", 1.0), size // 2)
         if fn in (F.log_softmax, torch.log_softmax):
-            return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
+            x = self.value(a[0])
+            return em.log_softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if fn in (F.dropout, torch.dropout, F.dropout2d):
             return self.value(a[0])
         if getattr(fn, "__module__", "") == "torchvision.ops.stochastic_depth" and fn.__name__ == "stochastic_depth":
@@ -1131,7 +1132,8 @@ class _FxImporter:
                 raise self.fail("stochastic depth in training mode is not supported")
             return self.value(a[0])  # identity at inference
         if fn in (F.softmax, torch.softmax):
-            return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
+            x = self.value(a[0])
+            return em.softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
         if fn is torch.where and len(a) == 3:
@@ -1318,9 +1320,9 @@ class _FxImporter:
         if name in ("argmax", "argmin"):
             return self._arg_reduce(x, name[3:], _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
         if name == "softmax":
-            return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+            return em.softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if name == "log_softmax":
-            return em.log_softmax(x, _arg(a, kw, 1, "dim", -1))
+            return em.log_softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if name == "repeat":
             reps = a[1] if len(a) == 2 and isinstance(a[1], (list, tuple)) else a[1:]
             return em.tile(x, [int(r) for r in reps])
@@ -1531,6 +1533,15 @@ def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
     if not -rank <= dim < rank:
         raise UnsupportedError(f"repeat_interleave along dim {dim} of a rank-{rank} tensor")
     return dim % rank
+
+
+def _softmax_dim(dim, rank: int) -> int:
+    """The dim a softmax / log-softmax reduces over: `dim`, or without one (nn.Softmax(), F.softmax(x)),
+    torch's legacy implicit dim (torch.nn.functional._get_softmax_dim): 0 for a 0-D, 1-D or 3-D input,
+    else 1 (the channels of an N x C x H x W input), not the last dim."""
+    if dim is None:
+        return 0 if rank in (0, 1, 3) else 1
+    return dim
 
 
 def _spatial_dims(mod: nn.Module) -> int:

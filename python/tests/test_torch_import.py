@@ -621,6 +621,30 @@ class OpTranslationTest(unittest.TestCase):
             self.assertTrue(bool(torch.isfinite(ref).all()))
             support.run_numeric(self, r.text, [x.numpy()], [ref.numpy()], atol=2e-3, rtol=1e-5)
 
+    def test_softmax_without_dim_takes_torchs_implicit_dim(self):
+        """nn.Softmax() / nn.LogSoftmax() / F.softmax(x) / F.log_softmax(x) without a dim reduce over
+        torch's legacy implicit dim (0 for a 1-D or 3-D input, else 1: the classes of an N x C x H x W
+        segmentation output), not the last: the fx route was 1.37 off torch on a legacy segmentation
+        head, and F.softmax(x) an internal TypeError (outside tester s44)."""
+        import warnings
+
+        class NoDim(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.sm, self.lsm = nn.Softmax(), nn.LogSoftmax()
+
+            def forward(self, x1, x2, x3, x4):
+                return (self.sm(x1), self.lsm(x2), self.sm(x3), self.lsm(x4), F.softmax(x3), F.log_softmax(x4),
+                        F.softmax(x2), self.sm(x4))
+
+        inputs = [torch.randn(5), torch.randn(3, 5), torch.randn(2, 3, 4), torch.randn(2, 3, 4, 5)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's "Implicit dimension choice ... has been deprecated"
+            for trace in ("fx", "aten"):
+                with self.subTest(trace=trace):
+                    r = self.check(NoDim(), inputs, trace=trace)
+                    self.assertEqual(r.route, trace)
+
     def test_rounding_sign_selu_celu_shrink_logsigmoid_softsign_and_glu(self):
         """On both routes, equal to torch: round is half to even (math.roundeven), sign is 0 at 0,
         SELU / CELU are elu's generic with a scale / input scale, GLU two slices and one generic."""
