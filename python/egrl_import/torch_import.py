@@ -717,6 +717,17 @@ class _FxImporter:
             x = self.em.binary("min", x, hi)
         return x
 
+    def _unbatched(self, mod: nn.Module, x: Value, lower) -> Value:
+        """`lower(x)` for a module whose input torch takes batched (N x C x ...) or unbatched (C x ...,
+        InstanceNorm1d on C x L): an unbatched input is lowered as a batch of one."""
+        n = _spatial_dims(mod)
+        if x.rank == n + 2:
+            return lower(x)
+        if x.rank != n + 1:
+            raise self.fail(f"{type(mod).__name__} of a rank-{x.rank} input is not supported (rank {n + 1} or "
+                            f"{n + 2})")
+        return self.em.reshape(lower(self.em.reshape(x, (1,) + x.shape)), x.shape)
+
     def param(self, mod: nn.Module, path: str, name: str) -> Value | None:
         t = getattr(mod, name, None)
         if t is None:
@@ -748,13 +759,14 @@ class _FxImporter:
             return em.group_norm(x, mod.num_groups, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
-            return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
-                                 mod.eps)
+            return self._unbatched(mod, x, lambda x: em.group_norm(
+                x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps))
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d)) and mod.track_running_stats \
                 and not mod.training:
             # Eval mode normalises with the running statistics, as batch-norm in eval does.
-            return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
-                                 self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
+            return self._unbatched(mod, x, lambda x: em.batch_norm(
+                x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
+                self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps))
         if isinstance(mod, nn.LocalResponseNorm):
             return em.local_response_norm(x, mod.size, mod.alpha, mod.beta, mod.k, mod.size // 2)
         if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReflectionPad3d, nn.ReplicationPad1d,

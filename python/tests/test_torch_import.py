@@ -2454,6 +2454,40 @@ class OpTranslationTest(unittest.TestCase):
         with self.assertRaisesRegex(UnsupportedError, r"aten node 'copy_' .*ATen op is not supported"):
             import_module(m, x, trace="aten")
 
+    def test_instance_norm_of_an_unbatched_input(self):
+        """InstanceNorm1d on C x L and InstanceNorm2d on C x H x W, which torch takes unbatched: normalised
+        per channel as a batch of one. The fx route read C x L as N x C x L (all zeros out), and with
+        affine=True wrote MLIR that did not verify (outside tester s44)."""
+        class Unbatched(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.n1 = nn.InstanceNorm1d(4)
+                self.n1a = nn.InstanceNorm1d(4, affine=True)
+                self.n2 = nn.InstanceNorm2d(3, affine=True)
+                self.r1 = nn.InstanceNorm1d(4, affine=True, track_running_stats=True)
+                self.r3 = nn.InstanceNorm3d(3, track_running_stats=True)
+
+            def forward(self, x, y, z):
+                return self.n1(x), self.n1a(x), self.n2(y), self.r1(x), self.r3(z)
+
+        m = Unbatched()
+        torch.manual_seed(0)
+        for norm in m.children():
+            if norm.affine:
+                norm.weight.data.uniform_(0.5, 1.5)
+                norm.bias.data.uniform_(-1, 1)
+            if norm.track_running_stats:
+                norm.running_mean.uniform_(-0.5, 0.5)
+                norm.running_var.uniform_(0.5, 2.0)
+        m.eval()
+        inputs = [torch.randn(4, 9), torch.randn(3, 5, 6), torch.randn(3, 2, 3, 4)]
+        r = import_module(m, inputs, trace="fx", inline_weights=True)
+        self.assertEqual(r.route, "fx")
+        self.assertEqual(r.resource_elements, r.parameter_count + 14)  # the running statistics
+        support.mlir_opt(self, r.text)
+        with torch.no_grad():
+            support.run_numeric(self, r.text, [i.numpy() for i in inputs], [o.numpy() for o in m(*inputs)])
+
 
 @support.needs_torch
 class UnsupportedOpTest(unittest.TestCase):
