@@ -45,7 +45,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
                            _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, aliases_taken_before,
-                           TorchImportResult)
+                           MAX_NORM, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -189,6 +189,8 @@ class _AtenImporter(_FxImporter):
             if self._unfold_before_write(node, rec.before.get(node, {}), order):
                 a = self.env_of(node.args)
             target = node.target
+            if getattr(target, "overloadpacket", None) is aten.embedding_renorm_:  # F.embedding(max_norm=...)
+                raise self.fail(f"an embedding {MAX_NORM}")
             inplace = _inplace_functional(target)
             into = None
             if inplace is not None:
@@ -827,6 +829,7 @@ class _ExportChecks(TorchFunctionMode):
         super().__init__()
         self.circular = 0
         self.float_clamp = False  # a clamp of an integer tensor with bounds that make it float (_float_clamp)
+        self.renorm = None  # the function that renormalized an embedding's weight (max_norm), which the export drops
         self.stale = None
         self.noted = {}  # id(tensor) -> (weakref, elements' version, the function that made it)
         self.writer = {}  # storage -> the function that last wrote its elements
@@ -876,6 +879,9 @@ class _ExportChecks(TorchFunctionMode):
                 self.circular += 1
             if _float_clamp(func, args, kwargs) is not None:
                 self.float_clamp = True
+            if func in (torch.nn.functional.embedding, torch.nn.functional.embedding_bag) and \
+                    _get(args, kwargs, 3, "max_norm", None) is not None and self.renorm is None:
+                self.renorm = name
             tensors = [t for t in pytree.tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
             if getattr(func, "__name__", None) != "__get__" and name.rsplit(".", 1)[-1] not in _METADATA:
                 for t in tensors:

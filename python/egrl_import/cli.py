@@ -119,12 +119,15 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         # exported with the slices it means (only then is F.pad replaced: a replaced F.pad
         # is no function TorchScript can compile, which scripted helpers may need).
         from .aten_import import circular_pad_by_slices, export_checks
+        from .torch_import import MAX_NORM
         checks = export_checks(module, inputs)
         if checks.stale:
             raise UnsupportedError(f"{checks.stale}; torch 1.13's ONNX export keeps the values from before the "
                                    "write there, a wrong answer: import it with --trace aten, which reads the "
                                    "written values (a write through a view into its base only through a slice: "
                                    "others it refuses), or fx, which refuses what it cannot follow")
+        if checks.renorm:
+            raise UnsupportedError(f"{checks.renorm} {MAX_NORM} (torch 1.13's ONNX export drops the renormalization)")
         circular = checks.circular
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())

@@ -233,6 +233,10 @@ def _is_tensorish(r) -> bool:
     return False
 
 
+# Why an embedding with max_norm is refused on every route (it is not a lookup).
+MAX_NORM = ("with max_norm is not supported: torch renormalizes the rows it looks up in the weight itself, in "
+            "place, on every call")
+
 # torch's SELU constants (ONNX Selu's alpha and gamma defaults are these in float32).
 _SELU = dict(alpha=1.6732632423543772848170429916717, scale=1.0507009873554804934193349852946)
 
@@ -826,11 +830,11 @@ class _FxImporter:
                                  self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.Embedding):
             if mod.max_norm is not None:
-                raise self.fail("embedding max_norm is not supported")
+                raise self.fail(f"nn.Embedding {MAX_NORM}")
             return em.embedding(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.EmbeddingBag):
             if mod.max_norm is not None:
-                raise self.fail("embedding_bag max_norm is not supported")
+                raise self.fail(f"nn.EmbeddingBag {MAX_NORM}")
             w = _arg(a, kw, 2, "per_sample_weights")
             return self._embedding_bag(x, self.param(mod, path, "weight"), _arg(a, kw, 1, "offsets"), mod.mode, w,
                                        mod.include_last_offset, mod.padding_idx)
@@ -1181,10 +1185,12 @@ class _FxImporter:
                                  self.value(w) if w is not None else None,
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
+            if _arg(a, kw, 3, "max_norm") is not None:
+                raise self.fail(f"F.embedding {MAX_NORM}")
             return em.embedding(self.value(a[0]), self.value(a[1]))
         if fn is F.embedding_bag:
             if _arg(a, kw, 3, "max_norm") is not None:
-                raise self.fail("embedding_bag max_norm is not supported")
+                raise self.fail(f"F.embedding_bag {MAX_NORM}")
             return self._embedding_bag(self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "offsets"),
                                        _arg(a, kw, 6, "mode", "mean"), _arg(a, kw, 8, "per_sample_weights"),
                                        _arg(a, kw, 9, "include_last_offset", False), _arg(a, kw, 10, "padding_idx"))

@@ -2159,17 +2159,66 @@ class OpTranslationTest(unittest.TestCase):
                 (dict(padding_idx=0), "aten", "aten node '_embedding_bag' (call_function aten._embedding_bag.default) "
                                               "in module 'bag' (EmbeddingBag): embedding_bag with padding_idx is not "
                                               "supported"),
-                (dict(max_norm=1.0), "fx", "fx node 'bag' (call_module bag (EmbeddingBag)): embedding_bag max_norm "
-                                           "is not supported"),
-                # ATen renormalises the table in place first: refused as such a write is.
+                (dict(max_norm=1.0), "fx", "fx node 'bag' (call_module bag (EmbeddingBag)): nn.EmbeddingBag with "
+                                           "max_norm is not supported: torch renormalizes the rows it looks up"),
+                # ATen renormalises the table in place first: refused as max_norm.
                 (dict(max_norm=1.0), "aten", "aten node 'embedding_renorm_' (call_function "
                                              "aten.embedding_renorm_.default) in module 'bag' (EmbeddingBag): an "
-                                             "in-place op on a view")):
+                                             "embedding with max_norm is not supported")):
             with self.subTest(trace=trace, **kw):
                 with self.assertRaises(UnsupportedError) as cm:
                     import_module(Padded(**kw), ids, trace=trace)
                 self.assertTrue(str(cm.exception).startswith(message), str(cm.exception))
                 self.assertNotIn("\n", str(cm.exception))
+
+    def test_embedding_max_norm_is_refused_on_every_route(self):
+        """F.embedding(..., max_norm=) and nn.Embedding(max_norm=) renormalize the rows they look up in
+        the weight, in place, on every call: the fx route (F.embedding) and the onnx route imported a
+        plain lookup (4.8 off torch on inputs other than the example), and the aten route called it an
+        in-place op on a view (outside tester s44). Every route refuses it in one line saying max_norm."""
+        from egrl_import import cli
+
+        class Functional(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.table = nn.Parameter(torch.randn(10, 4) * 3)
+
+            def forward(self, ids):
+                return F.embedding(ids, self.table, max_norm=1.0)
+
+        class Module(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.emb = nn.Embedding(10, 4, max_norm=1.0)
+
+            def forward(self, ids):
+                return self.emb(ids)
+
+        ids = torch.tensor([[1, 5, 7]])
+        said = {(Functional, "fx"): "fx node 'embedding' (call_function embedding): F.embedding with max_norm",
+                (Module, "fx"): "fx node 'emb' (call_module emb (Embedding)): nn.Embedding with max_norm",
+                (Functional, "aten"): "aten node 'embedding_renorm_' (call_function aten.embedding_renorm_.default):"
+                                      " an embedding with max_norm",
+                (Module, "aten"): "aten node 'embedding_renorm_' (call_function aten.embedding_renorm_.default) "
+                                  "in module 'emb' (Embedding): an embedding with max_norm"}
+        for (kind, trace), message in said.items():
+            with self.subTest(kind=kind.__name__, trace=trace):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(kind().eval(), ids, trace=trace)
+                self.assertEqual(str(cm.exception), f"{message} is not supported: torch renormalizes the rows it "
+                                                    "looks up in the weight itself, in place, on every call")
+        with self.assertRaisesRegex(UnsupportedError, r"^fx node .* with max_norm .* \(the aten route failed too: "
+                                                      r"aten node .* with max_norm"):
+            import_module(Functional().eval(), ids, trace="auto")
+        with tempfile.TemporaryDirectory() as d:
+            for kind in (Functional, Module):
+                with self.subTest(kind=kind.__name__, trace="onnx"):
+                    with self.assertRaises(UnsupportedError) as cm:
+                        cli._export_onnx(kind().eval(), [ids], 17, os.path.join(d, "m.onnx"))
+                    self.assertEqual(str(cm.exception), "F.embedding with max_norm is not supported: torch "
+                                                        "renormalizes the rows it looks up in the weight itself, in "
+                                                        "place, on every call (torch 1.13's ONNX export drops the "
+                                                        "renormalization)")
 
     def test_logsumexp_prod_tril_triu_and_atan2(self):
         """logsumexp (max + log(sum(exp(x - max))): finite on x * 50), prod over dims and whole (i64
