@@ -743,6 +743,8 @@ class _FxImporter:
     def _module(self, mod: nn.Module, path: str, a, kw):
         em = self.em
         x = self.value(a[0]) if a else None
+        if isinstance(mod, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            self._batched_conv(x, mod.weight.dim())
         if isinstance(mod, (nn.Conv2d, nn.Conv3d)):
             pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
             x, pads = self._pad_for_conv(x, pads, mod.padding_mode)
@@ -968,6 +970,13 @@ class _FxImporter:
         r = self.em.arg_reduce(x, dim, kind)
         return self.em.reshape(r, x.shape[:dim] + (1,) + x.shape[dim + 1:]) if keepdim else r
 
+    def _batched_conv(self, x: Value, weight_rank: int) -> None:
+        """A convolution's input must be batched (N x C x ...), of its weight's rank: torch also takes an
+        unbatched one (C x L for Conv1d), which the aten route imports."""
+        if x.rank != weight_rank:
+            raise self.fail(f"convolution of a rank-{x.rank} input with a rank-{weight_rank} weight is not supported "
+                            "(batched inputs only; the aten route takes an unbatched one: --trace aten)")
+
     def _conv_transpose(self, x: Value, w: Value, bias, stride, padding, output_padding, groups, dilation):
         """ConvTranspose1d/2d/3d and their functions and aten form (the op's dimensionality is the
         weight's): 1-D as the 2-D op over a height of 1, as conv1d."""
@@ -1162,6 +1171,7 @@ class _FxImporter:
             # the function: the module's lowering, its padding spelled as torch's functions take it.
             x, w, b = self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "bias")
             b = self.value(b) if b is not None else None
+            self._batched_conv(x, w.rank)
             n = w.rank - 2
             stride, dilation = _ntuple(_arg(a, kw, 3, "stride", 1), n), _ntuple(_arg(a, kw, 5, "dilation", 1), n)
             pads = self._conv_pads(_arg(a, kw, 4, "padding", 0), w.shape[2:], dilation)

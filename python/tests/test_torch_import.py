@@ -2944,6 +2944,34 @@ class UnsupportedOpTest(unittest.TestCase):
                     self.assertIn(message, str(cm.exception))
                     self.assertNotIn("\n", str(cm.exception))
 
+    def test_unbatched_convolution_is_refused_on_fx_and_imported_by_aten(self):
+        """nn.Conv1d on C x L (and F.conv2d on C x H x W), which torch takes unbatched: the fx route
+        said "internal error: ValueError: not enough values to unpack" (outside tester s44); now one
+        line, and --trace auto imports it on the aten route, equal to torch."""
+        class Functional(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.randn(3, 4, 3, 3))
+
+            def forward(self, x):
+                return F.conv2d(x, self.w, stride=2)
+
+        cases = ((nn.Conv1d(4, 3, 3, padding=1), torch.randn(4, 9),
+                  "fx node '_0' (call_module 0 (Conv1d)): convolution of a rank-2 input with a rank-3 weight"),
+                 (Functional(), torch.randn(4, 7, 9),
+                  "fx node 'conv2d' (call_function conv2d): convolution of a rank-3 input with a rank-4 weight"))
+        for m, x, message in cases:
+            m = nn.Sequential(m).eval() if isinstance(m, nn.Conv1d) else m.eval()
+            with self.subTest(m=type(m).__name__):
+                with self.assertRaises(UnsupportedError) as cm:
+                    import_module(m, x, trace="fx")
+                self.assertEqual(str(cm.exception), f"{message} is not supported (batched inputs only; the aten "
+                                                    "route takes an unbatched one: --trace aten)")
+                r = import_module(m, x, trace="auto", inline_weights=True)
+                self.assertEqual(r.route, "aten")
+                with torch.no_grad():
+                    support.run_numeric(self, r.text, [x.numpy()], [m(x).numpy()])
+
     def test_function_names_that_are_not_identifiers_are_quoted(self):
         r = import_module(nn.Linear(4, 4), torch.randn(1, 4), func_name="my-func")
         self.assertIn('func.func @"my-func"(', r.text)
