@@ -45,7 +45,7 @@ from torch.utils._python_dispatch import TorchDispatchMode
 from .mlir import UnsupportedError, Value, first_line
 from .torch_import import (_Complex, _Const, _contains, _DTYPES_I1, _FxImporter, _Recorder, _inplace_name,
                            _is_tensorish, _has_value, _ntuple, _repeat_interleave_dim, aliases_taken_before,
-                           TorchImportResult)
+                           MAX_NORM, TorchImportResult)
 
 aten = torch.ops.aten
 
@@ -115,6 +115,13 @@ class _AtenImporter(_FxImporter):
                     if "repeat_interleave" in op else ""
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: the output shape of {op} depends "
                                        f"on tensor values{hint}: not supported") from e
+            if "get value out of a tracing tensor" in str(e) or ".tolist() is not supported for tensor" in str(e):
+                # make_fx's words for a data-dependent read
+                where = user_frame(e.__traceback__)
+                raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: {where + ': ' if where else ''}"
+                                       "it reads a Python value out of a traced tensor (.item(), .tolist(), "
+                                       "int(t), float(t), bool(t), `if` on a tensor), which may depend on the "
+                                       "input's values: not supported") from e
             kernel = _meta_kernel(e)
             if kernel:  # torch's own shape function failed: name the op, not its internal error
                 raise UnsupportedError(f"make_fx cannot trace {type(m).__name__}: torch 1.13's fake-tensor kernel "
@@ -182,6 +189,8 @@ class _AtenImporter(_FxImporter):
             if self._unfold_before_write(node, rec.before.get(node, {}), order):
                 a = self.env_of(node.args)
             target = node.target
+            if getattr(target, "overloadpacket", None) is aten.embedding_renorm_:  # F.embedding(max_norm=...)
+                raise self.fail(f"an embedding {MAX_NORM}")
             inplace = _inplace_functional(target)
             into = None
             if inplace is not None:
@@ -820,6 +829,7 @@ class _ExportChecks(TorchFunctionMode):
         super().__init__()
         self.circular = 0
         self.float_clamp = False  # a clamp of an integer tensor with bounds that make it float (_float_clamp)
+        self.renorm = None  # the function that renormalized an embedding's weight (max_norm), which the export drops
         self.stale = None
         self.noted = {}  # id(tensor) -> (weakref, elements' version, the function that made it)
         self.writer = {}  # storage -> the function that last wrote its elements
@@ -869,6 +879,9 @@ class _ExportChecks(TorchFunctionMode):
                 self.circular += 1
             if _float_clamp(func, args, kwargs) is not None:
                 self.float_clamp = True
+            if func in (torch.nn.functional.embedding, torch.nn.functional.embedding_bag) and \
+                    _get(args, kwargs, 3, "max_norm", None) is not None and self.renorm is None:
+                self.renorm = name
             tensors = [t for t in pytree.tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
             if getattr(func, "__name__", None) != "__get__" and name.rsplit(".", 1)[-1] not in _METADATA:
                 for t in tensors:
@@ -994,6 +1007,28 @@ def export_checks(module, inputs) -> _ExportChecks:
         return run(True)
     except Exception:  # an op Python dispatch cannot run (none known): the calls alone
         return run(False)
+
+
+def user_frame(frames) -> str:
+    """'file:line' of the innermost of `frames` (a traceback, or (file, line) pairs outermost first)
+    that is the model's code: not torch's, torchvision's or this package's own (the bundled models
+    are the model's); "" if none is."""
+    import sys
+    import traceback
+
+    if hasattr(frames, "tb_frame"):
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(frames)]
+    # torchvision if it is loaded (importing it while torch.onnx.export traces would trace its ops)
+    libraries = tuple(os.path.dirname(sys.modules[n].__file__) + os.sep for n in ("torch", "torchvision")
+                      if n in sys.modules)
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    found = ""
+    for filename, line in frames:
+        f = os.path.abspath(filename)
+        own = f.startswith(here) and not os.path.basename(f).endswith("models.py")
+        if not f.startswith(libraries) and not own and not filename.startswith("<"):
+            found = f"{f}:{line}"
+    return found
 
 
 @contextlib.contextmanager

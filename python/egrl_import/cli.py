@@ -119,12 +119,15 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         # exported with the slices it means (only then is F.pad replaced: a replaced F.pad
         # is no function TorchScript can compile, which scripted helpers may need).
         from .aten_import import circular_pad_by_slices, export_checks
+        from .torch_import import MAX_NORM
         checks = export_checks(module, inputs)
         if checks.stale:
             raise UnsupportedError(f"{checks.stale}; torch 1.13's ONNX export keeps the values from before the "
                                    "write there, a wrong answer: import it with --trace aten, which reads the "
                                    "written values (a write through a view into its base only through a slice: "
                                    "others it refuses), or fx, which refuses what it cannot follow")
+        if checks.renorm:
+            raise UnsupportedError(f"{checks.renorm} {MAX_NORM} (torch 1.13's ONNX export drops the renormalization)")
         circular = checks.circular
         replaced = stack.enter_context(circular_pad_by_slices()) if circular else []
         stack.enter_context(_unfold_on_nonnegative_dims())
@@ -132,6 +135,7 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
         if checks.float_clamp:
             stack.enter_context(_float_clamp_of_integers())
         stack.enter_context(_repeat_interleave_by_expand())
+        stack.enter_context(_data_reads_refused(len(inputs)))
         try:
             # PRESERVE on the module in eval mode exports the inference graph as EVAL does, but
             # without EVAL's one extra pass, which folds each BatchNorm after a Conv into the Conv's
@@ -164,6 +168,80 @@ def _export_onnx(module, inputs, opset: int, path: str, distinct_weights: bool =
                 print(f"egrl-import: warning: {where}: the ONNX trace turned a tensor into a Python bool: if the "
                       "model branches on a tensor's value there, the graph holds only the branch the example "
                       "input took (the fx and aten routes refuse data-dependent control flow)", file=sys.stderr)
+
+
+# Trace nodes whose results are a tensor's shape, not its elements: what is computed from them
+# alone is the same for every input of the (static) example shape.
+_SHAPE_KINDS = frozenset({"aten::size", "aten::numel", "aten::dim", "prim::shape", "aten::len", "prim::device",
+                          "prim::dtype"})
+# ... and nodes that read only the shape and type of their first input (torch.zeros_like(x), x.new_zeros(n)).
+_LIKE_KINDS = frozenset({"aten::zeros_like", "aten::ones_like", "aten::empty_like", "aten::full_like",
+                         "aten::rand_like", "aten::randn_like", "aten::new_zeros", "aten::new_ones",
+                         "aten::new_empty", "aten::new_full"})
+# Tensor's conversions to Python values, and how torch's TracerWarning names each.
+_DATA_READS = {"item": "number", "__int__": "integer", "__float__": "float", "__index__": "index",
+               "tolist": "list"}
+
+
+def _reads_input_values(t, n_inputs: int) -> bool:
+    """Whether the traced tensor `t` is computed from the elements of one of the first `n_inputs` inputs
+    of the trace being recorded (the model's inputs; the parameters come after them), not only from
+    their shapes (x.size(1), traced as a tensor) or from constants and parameters."""
+    import torch
+
+    state = torch._C._get_tracing_state()
+    if state is None or not isinstance(t, torch.Tensor):
+        return False
+    try:
+        value = torch._C._get_value_trace(t)
+    except RuntimeError:  # not part of the trace: a constant
+        return False
+    inputs = {v.unique() for v in list(state.graph().inputs())[:n_inputs]}
+    stack, seen = [value], set()
+    while stack:
+        v = stack.pop()
+        if v.unique() in seen:
+            continue
+        seen.add(v.unique())
+        if v.unique() in inputs:
+            return True
+        node = v.node()
+        if node.kind() not in _SHAPE_KINDS:
+            stack.extend(list(node.inputs())[1 if node.kind() in _LIKE_KINDS else 0:])
+    return False
+
+
+@contextlib.contextmanager
+def _data_reads_refused(n_inputs: int):
+    """While torch.onnx.export traces, a Python value read out of a tensor computed from the model's
+    inputs (x.max().item(), int((x > 0).sum()), float(t), t.tolist(), an index) is refused, naming where
+    the model reads it: the trace would record the example input's value as a constant (torch only warns,
+    "Converting a tensor to a Python number might cause the trace to be incorrect"). Conversions of shapes
+    (int(x.size(1) / 2), which the trace computes as tensors) and of parameters stay constants. A bool
+    (an `if` on a tensor) is the warning _export_onnx passes on."""
+    import torch
+
+    from .aten_import import patched, user_frame
+
+    def refusing(name, original):
+        def read(self, *args, **kwargs):
+            if _reads_input_values(self, n_inputs):
+                import traceback
+
+                where = user_frame([(f.filename, f.lineno) for f in traceback.extract_stack()[:-1]])
+                how = f"Tensor.{name}()" if not name.startswith("__") else f"{name.strip('_')}(tensor)"
+                raise UnsupportedError(f"{where + ': ' if where else ''}{how} reads a Python "
+                                       f"{_DATA_READS[name]} out of a tensor computed from the inputs, which "
+                                       "torch.onnx.export records as the example input's value, a constant for "
+                                       "every input (torch's TracerWarning 'Converting a tensor to a Python "
+                                       f"{_DATA_READS[name]}'): not supported")
+            return original(self, *args, **kwargs)
+        return read
+
+    with contextlib.ExitStack() as stack:
+        for name in _DATA_READS:
+            stack.enter_context(patched(torch.Tensor, name, refusing(name, getattr(torch.Tensor, name))))
+        yield
 
 
 def _unfold_on_nonnegative_dims():

@@ -1018,8 +1018,15 @@ class _OnnxImporter(QuantizedLowerings):
         elif len(xs) != 2:
             raise self.fail(f"2 inputs expected, got {len(xs)}")
         a, b = xs[0], xs[1]
-        if op == "Pow" and not isinstance(b, Value) and b == 2.0 and isinstance(a, Value):
-            return self.em.elementwise([a], lambda bb, n: bb.op(f"arith.mulf {n[0]}, {n[0]} : f32"))
+        if op == "Pow" and not isinstance(b, Value) and b == 2.0 and isinstance(a, Value) \
+                and a.dtype in ("f32", "i64", "i32"):
+            # x * x, in the base's type (ONNX's Pow result): an integer base multiplies as integers.
+            mul, t = ("arith.mulf", "f32") if a.dtype == "f32" else ("arith.muli", a.dtype)
+            return self.em.elementwise([a], lambda bb, n: bb.op(f"{mul} {n[0]}, {n[0]} : {t}"), t, t)
+        if op == "Pow" and isinstance(b, Value) and b.dtype in ("i64", "i32") and (
+                isinstance(a, Value) and a.dtype == "f32" or isinstance(a, float)):
+            b = self.em.cast(b, "f32")  # a float base's integer exponent (ONNX's T1): the result is float
+            xs = [a, b]
         kind = _ARITH[op]
         if op == "Div" and any(isinstance(x, Value) and x.dtype != "f32" for x in xs):
             kind = "truncdiv"  # ONNX's integer Div truncates, as C does

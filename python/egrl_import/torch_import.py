@@ -233,6 +233,10 @@ def _is_tensorish(r) -> bool:
     return False
 
 
+# Why an embedding with max_norm is refused on every route (it is not a lookup).
+MAX_NORM = ("with max_norm is not supported: torch renormalizes the rows it looks up in the weight itself, in "
+            "place, on every call")
+
 # torch's SELU constants (ONNX Selu's alpha and gamma defaults are these in float32).
 _SELU = dict(alpha=1.6732632423543772848170429916717, scale=1.0507009873554804934193349852946)
 
@@ -348,6 +352,7 @@ class _FxImporter:
 
         args, results = [], []
         order = {n: i for i, n in enumerate(self.gm.graph.nodes)}
+        data = _from_input_values(self.gm.graph)
         for node in self.gm.graph.nodes:
             self.node = node
             scope = node.meta.get("egrl_scope")
@@ -363,7 +368,11 @@ class _FxImporter:
                 self.env[node] = self._get_attr(node.target, rec_val)
                 continue
             if not _is_tensorish(rec_val):
-                # size(), .shape, int arithmetic: a compile-time constant.
+                # size(), .shape, int arithmetic: a compile-time constant. A Python value read out of a
+                # run-time tensor's data (x.max().item(), .tolist()) would be the example input's value
+                # as a constant: refused (make_fx refuses it too, so --trace auto fails as a whole).
+                if node in data:
+                    raise self.fail(_data_read(node, rec_val))
                 self.env[node] = rec_val
                 continue
             a = self.env_of(node.args)
@@ -712,6 +721,17 @@ class _FxImporter:
             x = self.em.binary("min", x, hi)
         return x
 
+    def _unbatched(self, mod: nn.Module, x: Value, lower) -> Value:
+        """`lower(x)` for a module whose input torch takes batched (N x C x ...) or unbatched (C x ...,
+        InstanceNorm1d on C x L): an unbatched input is lowered as a batch of one."""
+        n = _spatial_dims(mod)
+        if x.rank == n + 2:
+            return lower(x)
+        if x.rank != n + 1:
+            raise self.fail(f"{type(mod).__name__} of a rank-{x.rank} input is not supported (rank {n + 1} or "
+                            f"{n + 2})")
+        return self.em.reshape(lower(self.em.reshape(x, (1,) + x.shape)), x.shape)
+
     def param(self, mod: nn.Module, path: str, name: str) -> Value | None:
         t = getattr(mod, name, None)
         if t is None:
@@ -723,6 +743,8 @@ class _FxImporter:
     def _module(self, mod: nn.Module, path: str, a, kw):
         em = self.em
         x = self.value(a[0]) if a else None
+        if isinstance(mod, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+            self._batched_conv(x, mod.weight.dim())
         if isinstance(mod, (nn.Conv2d, nn.Conv3d)):
             pads = self._conv_pads(mod.padding, mod.kernel_size, mod.dilation)
             x, pads = self._pad_for_conv(x, pads, mod.padding_mode)
@@ -743,13 +765,14 @@ class _FxImporter:
             return em.group_norm(x, mod.num_groups, self.param(mod, path, "weight"), self.param(mod, path, "bias"),
                                  mod.eps)
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d)) and not mod.track_running_stats:
-            return em.group_norm(x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"),
-                                 mod.eps)
+            return self._unbatched(mod, x, lambda x: em.group_norm(
+                x, x.shape[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps))
         if isinstance(mod, (nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d)) and mod.track_running_stats \
                 and not mod.training:
             # Eval mode normalises with the running statistics, as batch-norm in eval does.
-            return em.batch_norm(x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
-                                 self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps)
+            return self._unbatched(mod, x, lambda x: em.batch_norm(
+                x, self.param(mod, path, "running_mean"), self.param(mod, path, "running_var"),
+                self.param(mod, path, "weight"), self.param(mod, path, "bias"), mod.eps))
         if isinstance(mod, nn.LocalResponseNorm):
             return em.local_response_norm(x, mod.size, mod.alpha, mod.beta, mod.k, mod.size // 2)
         if isinstance(mod, (nn.ReflectionPad1d, nn.ReflectionPad2d, nn.ReflectionPad3d, nn.ReplicationPad1d,
@@ -809,18 +832,18 @@ class _FxImporter:
                                  self.param(mod, path, "bias"), mod.eps)
         if isinstance(mod, nn.Embedding):
             if mod.max_norm is not None:
-                raise self.fail("embedding max_norm is not supported")
+                raise self.fail(f"nn.Embedding {MAX_NORM}")
             return em.embedding(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.EmbeddingBag):
             if mod.max_norm is not None:
-                raise self.fail("embedding_bag max_norm is not supported")
+                raise self.fail(f"nn.EmbeddingBag {MAX_NORM}")
             w = _arg(a, kw, 2, "per_sample_weights")
             return self._embedding_bag(x, self.param(mod, path, "weight"), _arg(a, kw, 1, "offsets"), mod.mode, w,
                                        mod.include_last_offset, mod.padding_idx)
         if isinstance(mod, nn.Softmax):
-            return em.softmax(x, mod.dim if mod.dim is not None else -1)
+            return em.softmax(x, _softmax_dim(mod.dim, x.rank))
         if isinstance(mod, nn.LogSoftmax):
-            return em.log_softmax(x, mod.dim if mod.dim is not None else -1)
+            return em.log_softmax(x, _softmax_dim(mod.dim, x.rank))
         if isinstance(mod, nn.PReLU):
             return self._prelu(x, self.param(mod, path, "weight"))
         if isinstance(mod, nn.LeakyReLU):
@@ -946,6 +969,13 @@ class _FxImporter:
         dim %= max(x.rank, 1)
         r = self.em.arg_reduce(x, dim, kind)
         return self.em.reshape(r, x.shape[:dim] + (1,) + x.shape[dim + 1:]) if keepdim else r
+
+    def _batched_conv(self, x: Value, weight_rank: int) -> None:
+        """A convolution's input must be batched (N x C x ...), of its weight's rank: torch also takes an
+        unbatched one (C x L for Conv1d), which the aten route imports."""
+        if x.rank != weight_rank:
+            raise self.fail(f"convolution of a rank-{x.rank} input with a rank-{weight_rank} weight is not supported "
+                            "(batched inputs only; the aten route takes an unbatched one: --trace aten)")
 
     def _conv_transpose(self, x: Value, w: Value, bias, stride, padding, output_padding, groups, dilation):
         """ConvTranspose1d/2d/3d and their functions and aten form (the op's dimensionality is the
@@ -1118,7 +1148,8 @@ class _FxImporter:
             return em.local_response_norm(self.value(a[0]), size, _arg(a, kw, 2, "alpha", 1e-4),
                                           _arg(a, kw, 3, "beta", 0.75), _arg(a, kw, 4, "k", 1.0), size // 2)
         if fn in (F.log_softmax, torch.log_softmax):
-            return em.log_softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
+            x = self.value(a[0])
+            return em.log_softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if fn in (F.dropout, torch.dropout, F.dropout2d):
             return self.value(a[0])
         if getattr(fn, "__module__", "") == "torchvision.ops.stochastic_depth" and fn.__name__ == "stochastic_depth":
@@ -1126,7 +1157,8 @@ class _FxImporter:
                 raise self.fail("stochastic depth in training mode is not supported")
             return self.value(a[0])  # identity at inference
         if fn in (F.softmax, torch.softmax):
-            return em.softmax(self.value(a[0]), _arg(a, kw, 1, "dim", -1))
+            x = self.value(a[0])
+            return em.softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if fn in (torch.matmul, torch.bmm, torch.mm, operator.matmul):
             return em.matmul(self.value(a[0]), self.value(a[1]))
         if fn is torch.where and len(a) == 3:
@@ -1139,6 +1171,7 @@ class _FxImporter:
             # the function: the module's lowering, its padding spelled as torch's functions take it.
             x, w, b = self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "bias")
             b = self.value(b) if b is not None else None
+            self._batched_conv(x, w.rank)
             n = w.rank - 2
             stride, dilation = _ntuple(_arg(a, kw, 3, "stride", 1), n), _ntuple(_arg(a, kw, 5, "dilation", 1), n)
             pads = self._conv_pads(_arg(a, kw, 4, "padding", 0), w.shape[2:], dilation)
@@ -1162,10 +1195,12 @@ class _FxImporter:
                                  self.value(w) if w is not None else None,
                                  self.value(b) if b is not None else None, _arg(a, kw, 4, "eps", 1e-5))
         if fn is F.embedding:
+            if _arg(a, kw, 3, "max_norm") is not None:
+                raise self.fail(f"F.embedding {MAX_NORM}")
             return em.embedding(self.value(a[0]), self.value(a[1]))
         if fn is F.embedding_bag:
             if _arg(a, kw, 3, "max_norm") is not None:
-                raise self.fail("embedding_bag max_norm is not supported")
+                raise self.fail(f"F.embedding_bag {MAX_NORM}")
             return self._embedding_bag(self.value(a[0]), self.value(a[1]), _arg(a, kw, 2, "offsets"),
                                        _arg(a, kw, 6, "mode", "mean"), _arg(a, kw, 8, "per_sample_weights"),
                                        _arg(a, kw, 9, "include_last_offset", False), _arg(a, kw, 10, "padding_idx"))
@@ -1313,9 +1348,9 @@ class _FxImporter:
         if name in ("argmax", "argmin"):
             return self._arg_reduce(x, name[3:], _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
         if name == "softmax":
-            return em.softmax(x, _arg(a, kw, 1, "dim", -1))
+            return em.softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if name == "log_softmax":
-            return em.log_softmax(x, _arg(a, kw, 1, "dim", -1))
+            return em.log_softmax(x, _softmax_dim(_arg(a, kw, 1, "dim"), x.rank))
         if name == "repeat":
             reps = a[1] if len(a) == 2 and isinstance(a[1], (list, tuple)) else a[1:]
             return em.tile(x, [int(r) for r in reps])
@@ -1528,6 +1563,15 @@ def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:
     return dim % rank
 
 
+def _softmax_dim(dim, rank: int) -> int:
+    """The dim a softmax / log-softmax reduces over: `dim`, or without one (nn.Softmax(), F.softmax(x)),
+    torch's legacy implicit dim (torch.nn.functional._get_softmax_dim): 0 for a 0-D, 1-D or 3-D input,
+    else 1 (the channels of an N x C x H x W input), not the last dim."""
+    if dim is None:
+        return 0 if rank in (0, 1, 3) else 1
+    return dim
+
+
 def _spatial_dims(mod: nn.Module) -> int:
     """1, 2 or 3 for a *1d, *2d or *3d pooling module (from its type: its arguments may be one int)."""
     return _pool_dims(type(mod))
@@ -1568,6 +1612,51 @@ def _contains(a, kinds) -> bool:
 
 def _has_value(a) -> bool:
     return _contains(a, (Value, _Complex))
+
+
+# What a run-time tensor may give as a Python value, a constant of the graph: its shape and
+# type, never its elements (shapes are static, so they are the same for every input).
+_SHAPE_METHODS = {"size", "dim", "ndimension", "numel", "nelement", "element_size", "stride", "is_contiguous",
+                  "is_floating_point", "is_complex", "is_signed", "get_device", "type", "storage_offset",
+                  "has_names"}
+_SHAPE_FUNCTIONS = (getattr, len, isinstance, torch.numel, torch.is_tensor, torch.is_floating_point,
+                    torch.is_complex, torch._assert)
+
+
+def _shape_query(node: fx.Node) -> bool:
+    """Whether fx node `node`, whose result is no tensor, reads only its tensor operands' metadata:
+    x.size(1), x.shape, x.dim(), x.dtype (a getattr of a tensor is never its elements), not
+    x.item() or x.tolist(). torch._assert (None) is only a check, dropped."""
+    if node.op in ("placeholder", "get_attr", "output"):
+        return False
+    if node.op == "call_method":
+        return node.target in _SHAPE_METHODS
+    if node.op == "call_function":
+        return node.target in _SHAPE_FUNCTIONS
+    return False
+
+
+def _from_input_values(graph: fx.Graph) -> set:
+    """The nodes whose results are computed from the elements of the graph's inputs: the placeholders,
+    and the nodes reading one of these, but not a shape query's (x.size(1): the same for every input
+    of the static shape). A module's parameters and buffers are not inputs: `self.scale.item()` is
+    as constant as the buffer."""
+    found = set()
+    for node in graph.nodes:
+        if node.op == "placeholder" or not _shape_query(node) and any(n in found for n in node.all_input_nodes):
+            found.add(node)
+    return found
+
+
+def _data_read(node: fx.Node, value) -> str:
+    """Why a Python value read out of a run-time tensor is refused (one line)."""
+    name = node.target if isinstance(node.target, str) else getattr(node.target, "__name__", str(node.target))
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    what = f"Tensor.{name}()" if node.op == "call_method" else f"{name}()"
+    return (f"{what} reads a Python {type(value).__name__} out of a run-time tensor ({shown} on the example "
+            "input), which the graph would hold as a constant for every input: not supported (a shape, x.size() "
+            "or x.shape, may be a constant)")
 
 
 TRACES = ("auto", "fx", "aten")

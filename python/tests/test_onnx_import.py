@@ -1161,6 +1161,43 @@ class OnnxEdgeCaseTest(unittest.TestCase):
         self.assertEqual(self.error(m), "ONNX node 'to_double' (op type Cast): casting to DOUBLE is not supported "
                                         "(FLOAT, INT64, INT32, BOOL)")
 
+    def test_pow_of_integer_bases_and_float_bases_with_integer_exponents(self):
+        """Pow(x, 2) of an INT64 or INT32 base is x * x in the base's type (arith.muli; torch exports
+        ids ** 2 so): it was arith.mulf on the i64 value with an f32 result, MLIR that does not verify,
+        with exit 0 (outside tester s44). A FLOAT base with an INT64 exponent tensor (ONNX's T1) is float
+        pow of the exponent cast (was refused); an integer base with another exponent stays a one-line
+        refusal."""
+        T = TensorProto
+        ids = np.array([[3, -4, 0, 7, 3037000499]], np.int64)
+        small = np.array([[3, -4, 0, 7, 46340]], np.int32)
+        nodes = [helper.make_node("Pow", ["ids", "two_i"], ["p1"]), helper.make_node("Pow", ["ids", "two_f"], ["p2"]),
+                 helper.make_node("Pow", ["small", "two_i"], ["p3"])]
+        m = _graph_model(nodes, [_vi("ids", [1, 5], T.INT64), _vi("small", [1, 5], T.INT32)],
+                         [_vi("p1", None, T.INT64), _vi("p2", None, T.INT64), _vi("p3", None, T.INT32)],
+                         [numpy_helper.from_array(np.array(2, np.int64), "two_i"),
+                          numpy_helper.from_array(np.array(2.0, np.float32), "two_f")])
+        r = import_onnx(m)
+        self.assertNotIn("arith.mulf", r.text)
+        self.assertIn("arith.muli %in, %in : i64", r.text)
+        self.assertIn("arith.muli %in, %in : i32", r.text)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [ids, small], [ids * ids, ids * ids, small * small], atol=0, rtol=0)
+
+        x = np.array([[0.5, 1.5, 2.0, 3.0, 1.1]], np.float32)
+        e = np.array([[2, 3, 0, 1, -2]], np.int64)
+        m = _graph_model([helper.make_node("Pow", ["x", "e"], ["p4"]), helper.make_node("Pow", ["three", "e"], ["p5"])],
+                         [_vi("x", [1, 5]), _vi("e", [1, 5], T.INT64)], [_vi("p4", None), _vi("p5", None)],
+                         [numpy_helper.from_array(np.array(3.0, np.float32), "three")])
+        r = import_onnx(m)
+        support.mlir_opt(self, r.text)
+        support.run_numeric(self, r.text, [x, e], [np.power(x, e.astype(np.float32)),
+                                                   np.power(np.float32(3.0), e.astype(np.float32))])
+        m = _graph_model([helper.make_node("Pow", ["ids", "three"], ["y"], name="pow")], [_vi("ids", [1, 5], T.INT64)],
+                         [_vi("y", None, T.INT64)], [numpy_helper.from_array(np.array(3, np.int64), "three")])
+        self.assertEqual(self.error(m), "ONNX node 'pow' (op type Pow): element-wise 'pow' on i64 tensors is not "
+                                        "supported (i64 and i32: add, sub, mul, max, min, floordiv, remainder, "
+                                        "truncdiv, fmod)")
+
     def test_int32_arithmetic_against_numpy(self):
         """INT32 element-wise arithmetic as INT64's, in i32: Add, Sub, Mul, Div (truncating), Mod (fmod 0
         and 1: ONNX's test_mod_mixed_sign_int32), Max / Min (variadic), with INT32 constants (a scalar, a
