@@ -230,6 +230,17 @@ class _AtenImporter(_FxImporter):
         return TorchImportResult(text, nparams, self.kept_buffers, len(res),
                                  sum(math.prod(s) for s in res.values()), res)
 
+    def _trilinear(self, xs, expands, sumdim) -> Value:
+        """ATen's _trilinear (F.bilinear's x1^T W x2): each input unsqueezed at its `expands` dims,
+        the three multiplied (broadcasting) and summed over `sumdim`; as two einsums."""
+        rank = xs[0].rank + len(expands[0])
+        letters = "abcdefghijklmnopqrstuvwxyz"[:rank]
+        subs = ["".join(c for d, c in enumerate(letters) if d not in e) for e in expands]
+        out = "".join(c for d, c in enumerate(letters) if d not in sumdim)
+        kept = "".join(c for c in letters if c in subs[0] + subs[1] and c in subs[2] + out)
+        y = self.em.einsum(f"{subs[0]},{subs[1]}->{kept}", xs[:2])
+        return self.em.einsum(f"{kept},{subs[2]}->{out}", [y, xs[2]])
+
     def _upsample_scales(self, a, kw, i):
         """The scale factors of an upsample op: the list of its .vec overload (at `i`), or the
         trailing scales_* numbers of its default one; None when not given."""
@@ -545,7 +556,7 @@ class _AtenImporter(_FxImporter):
                  aten.silu: "silu", aten.hardswish: "hardswish", aten.hardsigmoid: "hardsigmoid",
                  aten.abs: "abs", aten.log: "log", aten.mish: "mish",
                  aten.sin: "sin", aten.cos: "cos", aten.floor: "floor", aten.ceil: "ceil", aten.trunc: "trunc",
-                 aten.sign: "sign"}
+                 aten.sign: "sign", aten.log1p: "log1p", aten.expm1: "expm1", aten.isnan: "isnan", aten.isinf: "isinf"}
         if op in unary:
             return em.unary(unary[op], V(a[0]))
         if op is aten.round:
@@ -595,7 +606,25 @@ class _AtenImporter(_FxImporter):
             return em.select(V(a[1]), self.operand(a[2]), self.operand(a[0]))
         cmps = {aten.eq: "oeq", aten.ne: "une", aten.lt: "olt", aten.le: "ole", aten.gt: "ogt", aten.ge: "oge"}
         if op in cmps:
-            return em.compare(cmps[op], self.operand(a[0]), self.operand(a[1]))
+            return self._compare(cmps[op], a[0], a[1])
+        logic = {aten.bitwise_and: "and", aten.bitwise_or: "or", aten.bitwise_xor: "xor", aten.bitwise_not: "not",
+                 aten.logical_and: "and", aten.logical_or: "or", aten.logical_xor: "xor", aten.logical_not: "not"}
+        if op in logic:
+            return self._logical(logic[op], a, op.__name__.startswith("bitwise"))
+        if op in (aten.addcmul, aten.addcdiv):
+            return self._addc("mul" if op is aten.addcmul else "div", a[0], a[1], a[2], _get(a, kw, 3, "value", 1))
+        if op is aten.lerp:
+            return em.lerp(V(a[0]), self.operand(a[1]), self.operand(a[2]))
+        if op is aten.threshold:
+            return self._threshold(a[0], a[1], a[2])
+        if op is aten._trilinear:  # F.bilinear: (x1, w, x2, expand1, expand2, expand3, sumdim, unroll_dim)
+            return self._trilinear([V(x) for x in a[:3]], a[3:6], a[6])
+        if op in (aten.scatter, aten.scatter_add):  # (x, dim, index, src or value, *, reduce)
+            reduce = "add" if op is aten.scatter_add else _get(a, kw, 4, "reduce")
+            if reduce not in (None, "add"):
+                raise self.fail(f"scatter with reduce={reduce!r} is not supported (none, or 'add')")
+            x = V(a[0])
+            return em.scatter(x, a[1] % max(x.rank, 1), V(a[2]), self.operand(a[3]), reduce)
 
         # normalisation, reductions, softmax
         if op in (aten._softmax, aten.softmax):

@@ -97,6 +97,8 @@ def _ints(xs: Sequence[int]) -> str:
 _I64_BINARY = {"add": "arith.addi", "sub": "arith.subi", "mul": "arith.muli", "max": "arith.maxsi",
                "min": "arith.minsi", "floordiv": "arith.floordivsi", "remainder": "arith.remsi",
                "truncdiv": "arith.divsi", "fmod": "arith.remsi"}
+_I1_BINARY = {"mul": "arith.andi", "min": "arith.andi", "add": "arith.ori", "max": "arith.ori"}
+_CLASSIFY = {"isnan": "uno", "isinf": "oeq", "isfinite": "one"}  # unary ops with i1 results
 _I64_PREDICATES = {"oeq": "eq", "une": "ne", "one": "ne", "olt": "slt", "ole": "sle", "ogt": "sgt", "oge": "sge"}
 
 
@@ -136,6 +138,27 @@ def _positive_plus_scaled(b: "Body", x: str, negative_part: Callable[["Body", st
     pos = b.op(f"arith.maximumf {x}, {zero} : f32")
     neg = negative_part(b, b.op(f"arith.minimumf {x}, {zero} : f32"))
     return b.op(f"arith.addf {pos}, {b.op(f'arith.mulf {neg}, {factor} : f32')} : f32")
+
+
+def _near_one(b: "Body", kind: str, x: str, one: str, inf: str) -> str:
+    """log1p(x) or expm1(x) accurate near 0 in any lowering of exp and log (mlir-opt's
+    convert-math-to-llvm computes math.log1p as log(1 + x), math.expm1 as exp(x) - 1, which lose
+    every digit of a small x), by Kahan's formulas: with u = 1 + x, log1p = x where u == 1, else
+    log(u) * (x / (u - 1)); with u = exp(x), expm1 = x where u == 1, -1 where u - 1 == -1, else
+    (u - 1) * (x / log(u)); u itself where it is infinite (x = inf)."""
+    def f(text):
+        return b.op(f"{text} : f32")
+
+    u = f(f"arith.addf {x}, {one}") if kind == "log1p" else f(f"math.exp {x}")
+    um1 = f(f"arith.subf {u}, {one}")
+    log_u = f(f"math.log {u}")
+    r = f(f"arith.mulf {log_u}, {f(f'arith.divf {x}, {um1}')}") if kind == "log1p" else \
+        f(f"arith.mulf {um1}, {f(f'arith.divf {x}, {log_u}')}")
+    if kind == "expm1":
+        minus_one = f(f"arith.negf {one}")
+        r = b.op(f"arith.select {f(f'arith.cmpf oeq, {um1}, {minus_one}')}, {minus_one}, {r} : f32")
+    r = b.op(f"arith.select {f(f'arith.cmpf oeq, {u}, {inf}')}, {log_u if kind == 'log1p' else u}, {r} : f32")
+    return b.op(f"arith.select {f(f'arith.cmpf oeq, {u}, {one}')}, {x}, {r} : f32")
 
 
 def _weighted_pair(b: "Body") -> str:
@@ -480,6 +503,9 @@ class Emitter:
     def binary(self, op: str, a, b) -> Value:
         """add/sub/mul/div/pow/max/min/atan2 with broadcasting (f32); add/sub/mul/max/min and the integer
         divisions of i64 tensors and integers (position ids, offsets) too, and of i32 ones as of i64."""
+        if op in _I1_BINARY and {x.dtype for x in (a, b) if isinstance(x, Value)} == {"i1"} and all(
+                isinstance(x, (Value, bool)) for x in (a, b)):  # masks: bool * bool is and, + or (as torch)
+            return self.logical({"arith.andi": "and", "arith.ori": "or"}[_I1_BINARY[op]], a, b)
         it = _integer_operands(a, b)  # i64 or i32: the same ops, in that type
         if it:
             if op not in _I64_BINARY:
@@ -551,6 +577,7 @@ class Emitter:
         """relu, clamp(lo, hi), gelu, tanh, sigmoid, exp, erf, sqrt, rsqrt, log, sin, cos, abs, neg, silu,
         hardsigmoid and hardswish (alpha, beta: ONNX's HardSigmoid slope and offset, torch's 1/6 and 1/2 by
         default), leaky_relu(slope), elu(alpha, scale, input_scale: SELU and CELU too), softplus(beta), mish,
+        log1p, expm1, isnan / isinf / isfinite (i1 results),
         floor, ceil, round (half to even: math.roundeven), trunc, sign (0 at 0 and NaN, as torch), shrink
         (lambd, bias: ONNX's Shrink; hardshrink is bias 0, softshrink bias lambd), log_sigmoid, softsign."""
         if x.dtype == "i64" and kind in ("neg", "abs", "clamp"):
@@ -632,10 +659,19 @@ class Emitter:
                 if kind in ("silu", "hardswish"):
                     t = b.op(f"arith.mulf {n[0]}, {t} : f32")
                 return t
+        elif kind in ("log1p", "expm1"):
+            one, inf = s(1.0), s(math.inf)
+            fn = lambda b, n: _near_one(b, kind, n[0], one, inf)
         elif kind in ("tanh", "exp", "erf", "sqrt", "rsqrt", "log", "sin", "cos", "floor", "ceil", "trunc"):
             fn = lambda b, n: b.op(f"math.{kind} {n[0]} : f32")
         elif kind == "round":
             fn = lambda b, n: b.op(f"math.roundeven {n[0]} : f32")
+        elif kind in _CLASSIFY:  # x != x (unordered), |x| == inf, |x| ordered-not-equal to inf (false for NaN)
+            inf, pred = s(math.inf), _CLASSIFY[kind]
+            if kind == "isnan":
+                fn = lambda b, n: b.op(f"arith.cmpf uno, {n[0]}, {n[0]} : f32")
+            else:
+                fn = lambda b, n: b.op(f"arith.cmpf {pred}, {b.op(f'math.absf {n[0]} : f32')}, {inf} : f32")
         elif kind == "sign":
             zero = s(0.0)
 
@@ -711,7 +747,7 @@ class Emitter:
             fn = lambda b, n: b.op(f"arith.divf {one}, {n[0]} : f32")
         else:
             raise UnsupportedError(f"unary op '{kind}' is not supported")
-        return self.elementwise([x], fn)
+        return self.elementwise([x], fn, "i1" if kind in _CLASSIFY else "f32")
 
     def _integer_unary(self, kind: str, x: Value, **kw) -> Value:
         """neg, abs, and clamp with integer bounds, of an i64 tensor (position ids clamped to a table's
@@ -742,6 +778,24 @@ class Emitter:
             return r
 
         return self.elementwise([x], fn, x.dtype)
+
+    def lerp(self, start: Value, end, weight) -> Value:
+        """torch.lerp of f32 tensors (end and weight tensors or numbers) as torch's CPU kernel computes
+        it: fma(weight, end - start, start) where weight < 0.5, else fma(start - end, 1 - weight, end)."""
+        if any(isinstance(x, Value) and x.dtype != "f32" for x in (start, end, weight)):
+            raise UnsupportedError(f"lerp of {_described(start)}, {_described(end)} and {_described(weight)} is "
+                                   "not supported (f32)")
+        half, one = self.scalar(0.5), self.scalar(1.0)
+
+        def fn(b, n):
+            s, e, w = n
+            small = b.op(f"arith.cmpf olt, {w}, {half} : f32")
+            low = b.op(f"math.fma {w}, {b.op(f'arith.subf {e}, {s} : f32')}, {s} : f32")
+            high = b.op(f"math.fma {b.op(f'arith.subf {s}, {e} : f32')}, {b.op(f'arith.subf {one}, {w} : f32')}, "
+                        f"{e} : f32")
+            return b.op(f"arith.select {small}, {low}, {high} : f32")
+
+        return self.elementwise([start, end, weight], fn)
 
     def glu(self, x: Value, dim: int) -> Value:
         """torch's GLU: the first half of `dim` times the sigmoid of the second (two tensor.extract_slice
@@ -811,16 +865,22 @@ class Emitter:
                                    "with f32 or numbers, or integer tensors of one type with integers)")
         return self.elementwise([a, b], lambda bb, n: bb.op(f"arith.cmpf {pred}, {n[0]}, {n[1]} : f32"), "i1")
 
-    def logical(self, kind: str, a: Value, b: Value | None = None) -> Value:
-        """not / and / or / xor of i1 masks (arith.xori with true, andi, ori, xori), broadcasting."""
-        for x in (a, b):
-            if x is not None and (not isinstance(x, Value) or x.dtype != "i1"):
-                raise UnsupportedError(f"logical '{kind}' of {_described(x)} is not supported (i1 masks)")
+    def logical(self, kind: str, a, b=None) -> Value:
+        """not / and / or / xor of i1 masks (arith.xori with true, andi, ori, xori), broadcasting; of
+        integer tensors of one type (i64, i32) bitwise (torch's ~, &, |, ^; not is xori with -1), a
+        Python bool or integer as the other operand."""
+        operands = [x for x in (a, b) if x is not None]
+        dts = {x.dtype for x in operands if isinstance(x, Value)}
+        dt = dts.pop() if len(dts) == 1 else None
+        if dt not in ("i1", "i64", "i32") or not isinstance(a, Value) and kind == "not" or not all(
+                isinstance(x, Value) or isinstance(x, bool) or isinstance(x, int) and dt != "i1" for x in operands):
+            raise UnsupportedError(f"logical '{kind}' of {' and '.join(map(_described, operands))} is not supported "
+                                   "(i1 masks, or integer tensors of one type, i64 or i32, bitwise)")
         if kind == "not":
-            true = self.scalar(1, "i1")
-            return self.elementwise([a], lambda bb, n: bb.op(f"arith.xori {n[0]}, {true} : i1"), "i1")
+            ones = self.scalar(1 if dt == "i1" else -1, dt)
+            return self.elementwise([a], lambda bb, n: bb.op(f"arith.xori {n[0]}, {ones} : {dt}"), dt)
         op = {"and": "arith.andi", "or": "arith.ori", "xor": "arith.xori"}[kind]
-        return self.elementwise([a, b], lambda bb, n: bb.op(f"{op} {n[0]}, {n[1]} : i1"), "i1")
+        return self.elementwise([a, b], lambda bb, n: bb.op(f"{op} {n[0]}, {n[1]} : {dt}"), dt, dt)
 
     def cast(self, x: Value, dtype: str, unsigned: bool = False) -> Value:
         """Element type conversion between f32, i64, i32 and i1 (a mask as floats, ids as floats), as
@@ -2160,6 +2220,45 @@ class Emitter:
 
         return self.generic([(index, [f"d{k}" for k in range(x.rank)])], index.shape, x.dtype,
                             ["parallel"] * x.rank, body)
+
+    def scatter(self, x: Value, dim: int, index: Value, src, reduce: str | None = None) -> Value:
+        """torch.scatter (Tensor.scatter_) of `src` (a tensor at least as large as the index, or a number)
+        into x along `dim`: out = x, with out[...index[j]...] = src[j] for each position j of the index
+        (reduce 'add': scatter_add, the values summed into x). A linalg.generic over x's positions and
+        the index's positions along `dim` (a reduction): where index[..k..] is the position's own
+        coordinate in `dim`, src's value replaces (the last such k; torch leaves duplicates
+        unspecified) or adds. The index must match x in the other dims (MoE routing's topk indices
+        into (tokens, experts))."""
+        if index.dtype not in ("i64", "i32"):
+            raise UnsupportedError(f"scatter indices must be integer, got {index.dtype}")
+        if index.rank != x.rank or any(i != s for k, (i, s) in enumerate(zip(index.shape, x.shape)) if k != dim):
+            raise UnsupportedError(f"scatter: an index of shape {list(index.shape)} into {list(x.shape)} along dim "
+                                   f"{dim} is not supported (the same shape as the input but in dim {dim})")
+        if isinstance(src, Value):
+            if src.dtype != x.dtype or src.rank != x.rank or any(s < i for s, i in zip(src.shape, index.shape)):
+                raise UnsupportedError(f"scatter of {_described(src)} of shape {list(src.shape)} into {_described(x)} "
+                                       f"with an index of shape {list(index.shape)} is not supported (src of x's type, "
+                                       "no smaller than the index)")
+            if src.shape != index.shape:
+                src = self.extract_slice(src, [0] * src.rank, index.shape, [1] * src.rank)
+        elif x.dtype != "f32" and not isinstance(src, int):
+            raise UnsupportedError(f"scatter of the number {src!r} into {_described(x)} is not supported")
+        dt, r = x.dtype, x.rank
+        k = f"d{r}"  # the reduction dim: the index's positions along `dim`
+        at = [k if i == dim else f"d{i}" for i in range(r)]
+        ins = [(index, at)] + ([(src, at)] if isinstance(src, Value) else [])
+        value = None if isinstance(src, Value) else self.scalar(src, dt)
+
+        def body(b: Body) -> str:
+            here = b.op(f"arith.index_cast {b.op(f'linalg.index {dim} : index')} : index to {index.dtype}")
+            hit = b.op(f"arith.cmpi eq, {b.args[0]}, {here} : {index.dtype}")
+            v = b.args[1] if value is None else value
+            if reduce == "add":
+                v = b.op(f"arith.add{'f' if dt == 'f32' else 'i'} %out, {v} : {dt}")
+            return b.op(f"arith.select {hit}, {v}, %out : {dt}")
+
+        return self.generic(ins, x.shape, dt, ["parallel"] * r + ["reduction"], body, init=x,
+                            out_dims=[f"d{i}" for i in range(r)])
 
     # -- module -------------------------------------------------------------
     def module(self, func_name: str, args: Sequence[Value], results: Sequence[Value], header: Sequence[str] = ()) -> str:

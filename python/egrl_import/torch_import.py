@@ -141,7 +141,8 @@ def _fx_writes_in_place(gm, node) -> bool:
         if node.target in _DROPOUT_FUNCTIONS:
             return False
         name = getattr(node.target, "__name__", "")
-        return bool(node.target in _INPLACE_OPERATORS or _inplace_name(name)
+        return bool(node.target in _INPLACE_OPERATORS
+                    or _inplace_name(name) and node.target not in (operator.and_, operator.or_, operator.not_)
                     or _function_inplace_flag(node.target, node.args, node.kwargs))
     return False
 
@@ -721,6 +722,32 @@ class _FxImporter:
             x = self.em.binary("min", x, hi)
         return x
 
+    def _compare(self, pred: str, lhs, rhs) -> Value:
+        """A comparison (arith.cmpf predicate) of the operands promoted as torch promotes them: an
+        integer tensor with a float number or tensor compares as f32 (ids >= 2.5), a mask with an
+        integer as an integer -> i1."""
+        return self.em.compare(pred, *self.em.promoted("cmp", self.operand(lhs), self.operand(rhs)))
+
+    def _logical(self, kind: str, operands, bitwise: bool) -> Value:
+        """Bitwise ops (&, |, ^, ~: masks, or integer tensors bitwise, promoted as torch does) or
+        logical ones (torch.logical_*: each operand as a mask, != 0 -> i1)."""
+        xs = [x if isinstance(x, bool) else self.operand(x) for x in operands]  # a bool stays one (mask & True)
+        if bitwise:
+            return self.em.logical(kind, *self.em.promoted(kind, *xs))
+        return self.em.logical(kind, *[self.em.cast(x, "i1") if isinstance(x, Value) else bool(x) for x in xs])
+
+    def _addc(self, op: str, x, t1, t2, value) -> Value:
+        """addcmul / addcdiv: x + value * t1 op t2, in torch's order ((value * t1) op t2)."""
+        t = self.operand(t1)
+        if value != 1:
+            t = self._binary("mul", (t, value), {})
+        return self._binary("add", (x, self._binary(op, (t, t2), {})), {})
+
+    def _threshold(self, x, threshold, value) -> Value:
+        """F.threshold: value where x <= threshold, else x (NaN stays)."""
+        x = self.value(x)
+        return self.em.select(self._compare("ole", x, threshold), value, x)
+
     def _unbatched(self, mod: nn.Module, x: Value, lower) -> Value:
         """`lower(x)` for a module whose input torch takes batched (N x C x ...) or unbatched (C x ...,
         InstanceNorm1d on C x L): an unbatched input is lowered as a batch of one."""
@@ -858,6 +885,8 @@ class _FxImporter:
             return em.unary("shrink", x, lambd=mod.lambd, bias=mod.lambd if isinstance(mod, nn.Softshrink) else 0.0)
         if isinstance(mod, nn.LogSigmoid):
             return em.unary("log_sigmoid", x)
+        if isinstance(mod, nn.Threshold):
+            return self._threshold(x, mod.threshold, mod.value)
         if isinstance(mod, nn.Softsign):
             return em.unary("softsign", x)
         if isinstance(mod, nn.GLU):
@@ -1101,9 +1130,22 @@ class _FxImporter:
                  torch.neg: "neg", operator.neg: "neg", torch.reciprocal: "reciprocal", torch.abs: "abs",
                  operator.abs: "abs", torch.log: "log", F.mish: "mish", torch.sin: "sin", torch.cos: "cos",
                  torch.floor: "floor", torch.ceil: "ceil", torch.trunc: "trunc", torch.fix: "trunc",
-                 torch.sign: "sign", F.logsigmoid: "log_sigmoid", F.softsign: "softsign"}
+                 torch.sign: "sign", F.logsigmoid: "log_sigmoid", F.softsign: "softsign", torch.log1p: "log1p",
+                 torch.expm1: "expm1", torch.isnan: "isnan", torch.isinf: "isinf", torch.isfinite: "isfinite"}
         if fn in unary:
             return em.unary(unary[fn], self.value(a[0]))
+        if fn in _COMPARISONS:
+            return self._compare(_COMPARISONS[fn], a[0], _arg(a, kw, 1, "other"))
+        if fn in _LOGICAL:
+            kind, bitwise = _LOGICAL[fn]
+            return self._logical(kind, a, bitwise)
+        if fn in (torch.addcmul, torch.addcdiv):
+            return self._addc("mul" if fn is torch.addcmul else "div", a[0], _arg(a, kw, 1, "tensor1"),
+                              _arg(a, kw, 2, "tensor2"), kw.get("value", 1))
+        if fn is torch.lerp:
+            return em.lerp(self.value(a[0]), self.operand(_arg(a, kw, 1, "end")), self.operand(_arg(a, kw, 2, "weight")))
+        if fn is F.threshold:
+            return self._threshold(a[0], _arg(a, kw, 1, "threshold"), _arg(a, kw, 2, "value"))
         if fn is torch.round:
             if kw.get("decimals", 0):
                 raise self.fail("round with decimals is not supported")
@@ -1335,8 +1377,18 @@ class _FxImporter:
         if name == "relu":
             return em.unary("relu", x)
         if name in ("tanh", "sigmoid", "exp", "sqrt", "rsqrt", "neg", "erf", "abs", "log", "sin", "cos", "floor",
-                    "ceil", "trunc", "sign", "reciprocal"):
+                    "ceil", "trunc", "sign", "reciprocal", "log1p", "expm1", "isnan", "isinf", "isfinite"):
             return em.unary(name, x)
+        if name in _COMPARISON_METHODS:
+            return self._compare(_COMPARISON_METHODS[name], x, _arg(a, kw, 1, "other"))
+        logic = _LOGICAL_METHODS.get(name) or _LOGICAL_METHODS.get(name[:-1])  # logical_not_ too
+        if logic:
+            return self._logical(logic[0], a, logic[1])
+        if name in ("addcmul", "addcdiv", "addcmul_", "addcdiv_"):
+            return self._addc("mul" if name.startswith("addcmul") else "div", x, _arg(a, kw, 1, "tensor1"),
+                              _arg(a, kw, 2, "tensor2"), kw.get("value", 1))
+        if name in ("lerp", "lerp_"):
+            return em.lerp(x, self.operand(_arg(a, kw, 1, "end")), self.operand(_arg(a, kw, 2, "weight")))
         if name == "fix":
             return em.unary("trunc", x)
         if name == "round":
@@ -1550,6 +1602,19 @@ def aliases_taken_before(names, node, order, is_alias, exclude=()) -> dict:
                 found[u] = n
                 stack.append(u)
     return found
+
+
+_PREDICATES = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
+_COMPARISONS = {f: _PREDICATES[n] for n in _PREDICATES for f in (getattr(operator, n), getattr(torch, n))}
+_COMPARISON_METHODS = {**_PREDICATES, **{f"__{n}__": p for n, p in _PREDICATES.items()}}
+_LOGICAL_METHODS = {"logical_and": ("and", False), "logical_or": ("or", False), "logical_xor": ("xor", False),
+                    "logical_not": ("not", False), "bitwise_and": ("and", True), "bitwise_or": ("or", True),
+                    "bitwise_xor": ("xor", True), "bitwise_not": ("not", True), "__and__": ("and", True),
+                    "__or__": ("or", True), "__xor__": ("xor", True), "__invert__": ("not", True)}
+_LOGICAL = {**{getattr(torch, n): k for n, k in _LOGICAL_METHODS.items() if not n.startswith("_")},
+            operator.and_: ("and", True), operator.or_: ("or", True), operator.xor: ("xor", True),
+            operator.invert: ("not", True), operator.iand: ("and", True), operator.ior: ("or", True),
+            operator.ixor: ("xor", True)}
 
 
 def _repeat_interleave_dim(repeats: int, dim: int, rank: int) -> int:

@@ -1124,6 +1124,110 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIn("-> tensor<3x12xi32>", o.text)
         support.run_numeric(self, o.text, [ids], [expected])
 
+    def test_elementwise_math_masks_and_promoted_comparisons(self):
+        """log1p, expm1, isnan / isinf / isfinite (i1), addcmul / addcdiv, lerp (torch's CPU formula:
+        fma on the side of weight 0.5 nearer to it), threshold (F.threshold, nn.Threshold), mask logic
+        (&, |, ^, ~, torch.logical_*) and the same operators bitwise on integer tensors, and an integer
+        tensor compared with a float number or tensor (promoted to f32, as torch does), equal to torch
+        on the fx and the aten routes."""
+
+        class Ops(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.th = nn.Threshold(0.1, -2.0)
+
+            def forward(self, x, y, w, ids):
+                pad = ids != 0
+                causal = torch.ones(4, 4, dtype=torch.bool).tril()
+                mask = pad[:, None, :] & causal  # HF-style: (B, 1, T) & (T, T)
+                mask = (mask | (ids[:, :, None] > 4)) ^ causal.logical_not()
+                finite = torch.isfinite(x) & ~torch.isnan(y) | torch.isinf(x)
+                tiny = w * 1e-6  # exact near 0 (Kahan's formulas), not log(1 + x) and exp(x) - 1
+                return (torch.log1p(x.abs()) + torch.expm1(y * 0.1) + (torch.log1p(tiny) + torch.expm1(tiny)) * 1e6,
+                        torch.addcmul(x, y, w, value=0.5) + torch.addcdiv(y, x, w.abs() + 1, value=-2) + x.addcmul(y, w),
+                        torch.lerp(x, y, 0.3) + torch.lerp(x, y, 0.75) + torch.lerp(x, y, w),
+                        F.threshold(x, 0.2, 5.0) + self.th(y),
+                        torch.where(mask, 1.0, 0.0),
+                        finite.float(),
+                        torch.logical_and(ids, x[:2, :4] > 0).float() + torch.logical_or(pad, ids > 2).float()
+                        + torch.logical_xor(pad, x[:2, :4]).float(),
+                        (ids & 6) | (ids ^ (ids + 3)) + (~ids),
+                        (ids >= 2.5).float() + (ids == 2.0).float() + (ids < x[:2, :4]).float() * 2)
+
+        torch.manual_seed(0)
+        x, y, w = torch.randn(5, 4), torch.randn(5, 4), torch.randn(5, 4)
+        x[0, 1], x[1, 2], y[1, 3], w[0, 0] = math.inf, -math.inf, math.nan, 0.5
+        ids = torch.tensor([[0, 2, 3, 7], [5, 0, -1, 2]])
+        m = Ops().eval()
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x, y, w, ids)]
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, [x, y, w, ids], trace=trace, inline_weights=True)
+                support.mlir_opt(self, r.text)
+                support.run_numeric(self, r.text, [x.numpy(), y.numpy(), w.numpy(), ids.numpy()], ref, atol=1e-5)
+        self.assertIn("math.fma", r.text)
+
+    def test_bilinear(self):
+        """nn.Bilinear and F.bilinear (ATen's _trilinear, as two einsums) on the aten route, which auto
+        takes; equal to torch."""
+
+        class Pair(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.bil = nn.Bilinear(5, 3, 4)
+                self.w = nn.Parameter(torch.randn(2, 4, 3))
+
+            def forward(self, a, b):
+                return self.bil(a, b), F.bilinear(self.bil(a, b), b, self.w)
+
+        torch.manual_seed(0)
+        m, a, b = Pair().eval(), torch.randn(6, 5), torch.randn(6, 3)
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(a, b)]
+        r = import_module(m, [a, b], trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        support.run_numeric(self, r.text, [a.numpy(), b.numpy()], ref)
+
+    def test_scatter(self):
+        """torch.scatter / Tensor.scatter_ of a tensor (dense MoE routing: topk weights scattered into
+        (tokens, experts)) or of a number, scatter_add, along either dim, src larger than the index,
+        on the aten route, which auto takes: equal to torch. A reduce other than add is refused."""
+
+        class Route(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.gate = nn.Linear(8, 5)
+
+            def forward(self, x, ids):
+                probs = self.gate(x).softmax(-1)
+                topv, topi = probs.topk(2, dim=-1)
+                w = torch.zeros_like(probs).scatter(1, topi, topv / topv.sum(-1, keepdim=True))
+                hot = torch.zeros(6, 5)
+                hot.scatter_(1, topi, 1.0)
+                big = torch.randn(7, 5)  # src larger than the index (dim 0: ids of shape (2, 5))
+                cols = x[:2, :5].scatter(0, ids, big)
+                added = probs.scatter_add(0, ids.repeat(3, 1), x[:, :5])
+                return w, hot, cols, added
+
+        torch.manual_seed(0)
+        m, x = Route().eval(), torch.randn(6, 8)
+        ids = torch.tensor([[1, 0, 1, 0, 0], [0, 1, 1, 1, 0]])
+        big_seed = torch.get_rng_state()
+        with torch.no_grad():
+            ref = [t.numpy() for t in m(x, ids)]
+        torch.set_rng_state(big_seed)
+        r = import_module(m, [x, ids], trace="auto", inline_weights=True)
+        self.assertEqual(r.route, "aten")
+        support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+
+        class Multiply(nn.Module):
+            def forward(self, x, ids):
+                return x.scatter(0, ids, 2.0, reduce="multiply")
+
+        with self.assertRaisesRegex(UnsupportedError, "scatter with reduce='multiply' is not supported"):
+            import_module(Multiply(), [x[:2, :5], ids], trace="aten")
+
     def test_grid_sample_and_affine_grid(self):
         """Spatial transformers and flow warping (RAFT): F.affine_grid (traced as its base grid times
         theta) and F.grid_sample, bilinear or nearest, zeros or border padding, either align_corners,
