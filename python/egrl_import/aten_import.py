@@ -230,17 +230,6 @@ class _AtenImporter(_FxImporter):
         return TorchImportResult(text, nparams, self.kept_buffers, len(res),
                                  sum(math.prod(s) for s in res.values()), res)
 
-    def _trilinear(self, xs, expands, sumdim) -> Value:
-        """ATen's _trilinear (F.bilinear's x1^T W x2): each input unsqueezed at its `expands` dims,
-        the three multiplied (broadcasting) and summed over `sumdim`; as two einsums."""
-        rank = xs[0].rank + len(expands[0])
-        letters = "abcdefghijklmnopqrstuvwxyz"[:rank]
-        subs = ["".join(c for d, c in enumerate(letters) if d not in e) for e in expands]
-        out = "".join(c for d, c in enumerate(letters) if d not in sumdim)
-        kept = "".join(c for c in letters if c in subs[0] + subs[1] and c in subs[2] + out)
-        y = self.em.einsum(f"{subs[0]},{subs[1]}->{kept}", xs[:2])
-        return self.em.einsum(f"{kept},{subs[2]}->{out}", [y, xs[2]])
-
     def _upsample_scales(self, a, kw, i):
         """The scale factors of an upsample op: the list of its .vec overload (at `i`), or the
         trailing scales_* numbers of its default one; None when not given."""
@@ -620,11 +609,7 @@ class _AtenImporter(_FxImporter):
         if op is aten._trilinear:  # F.bilinear: (x1, w, x2, expand1, expand2, expand3, sumdim, unroll_dim)
             return self._trilinear([V(x) for x in a[:3]], a[3:6], a[6])
         if op in (aten.scatter, aten.scatter_add):  # (x, dim, index, src or value, *, reduce)
-            reduce = "add" if op is aten.scatter_add else _get(a, kw, 4, "reduce")
-            if reduce not in (None, "add"):
-                raise self.fail(f"scatter with reduce={reduce!r} is not supported (none, or 'add')")
-            x = V(a[0])
-            return em.scatter(x, a[1] % max(x.rank, 1), V(a[2]), self.operand(a[3]), reduce)
+            return self._scatter(a[0], a[1], a[2], a[3], "add" if op is aten.scatter_add else _get(a, kw, 4, "reduce"))
 
         # normalisation, reductions, softmax
         if op in (aten._softmax, aten.softmax):
@@ -660,11 +645,7 @@ class _AtenImporter(_FxImporter):
             return (y, None, None)
         if op in (aten.mean, aten.sum, aten.amax, aten.amin):
             kind = {aten.mean: "mean", aten.sum: "sum", aten.amax: "max", aten.amin: "min"}[op]
-            x = V(a[0])
-            if kw.get("dtype") is not None:  # x.sum(dtype=...): the sum is of x cast, as torch computes it
-                x = self._cast(x, kw["dtype"])
-            elif op is aten.sum and x.dtype == "i1":  # booleans sum as int64, as torch does
-                x = em.cast(x, "i64")
+            x = self._reduced_operand(V(a[0]), kind, kw.get("dtype"))  # the sum of x cast, as torch computes it
             return self._reduce(x, _get(a, kw, 1, "dim"), _get(a, kw, 2, "keepdim", False),
                                 lambda x, dims: em.reduce(x, dims, kind))
         if op is aten.prod:  # .default(x, dtype=) over everything, .dim_int(x, dim, keepdim, dtype=)

@@ -748,6 +748,35 @@ class _FxImporter:
         x = self.value(x)
         return self.em.select(self._compare("ole", x, threshold), value, x)
 
+    def _trilinear(self, xs, expands, sumdim) -> Value:
+        """ATen's _trilinear (F.bilinear's x1^T W x2): each input unsqueezed at its `expands` dims,
+        the three multiplied (broadcasting) and summed over `sumdim`; as two einsums."""
+        rank = xs[0].rank + len(expands[0])
+        letters = "abcdefghijklmnopqrstuvwxyz"[:rank]
+        subs = ["".join(c for d, c in enumerate(letters) if d not in e) for e in expands]
+        out = "".join(c for d, c in enumerate(letters) if d not in sumdim)
+        kept = "".join(c for c in letters if c in subs[0] + subs[1] and c in subs[2] + out)
+        y = self.em.einsum(f"{subs[0]},{subs[1]}->{kept}", xs[:2])
+        return self.em.einsum(f"{kept},{subs[2]}->{out}", [y, xs[2]])
+
+    def _bilinear(self, x1, x2, w, b) -> Value:
+        """F.bilinear / nn.Bilinear: x1^T W x2 (+ b) over the last dims, the leading ones flattened, as
+        ATen's _trilinear computes it."""
+        x1, x2, w = self.value(x1), self.value(x2), self.value(w)
+        lead = x1.shape[:-1]
+        x1, x2 = self.em.reshape(x1, (math.prod(lead), x1.shape[-1])), self.em.reshape(x2, (math.prod(lead), x2.shape[-1]))
+        y = self._trilinear([x1, w, x2], ([1, 3], [0], [1, 2]), [2, 3])
+        if b is not None:
+            y = self.em.binary("add", y, self.value(b))
+        return self.em.reshape(y, lead + (w.shape[0],))
+
+    def _scatter(self, x, dim, index, src, reduce=None) -> Value:
+        """torch.scatter / Tensor.scatter_ (src a tensor or a number), scatter_add (reduce 'add')."""
+        if reduce not in (None, "add"):
+            raise self.fail(f"scatter with reduce={reduce!r} is not supported (none, or 'add')")
+        x = self.value(x)
+        return self.em.scatter(x, dim % max(x.rank, 1), self.value(index), self.operand(src), reduce)
+
     def _unbatched(self, mod: nn.Module, x: Value, lower) -> Value:
         """`lower(x)` for a module whose input torch takes batched (N x C x ...) or unbatched (C x ...,
         InstanceNorm1d on C x L): an unbatched input is lowered as a batch of one."""
@@ -885,6 +914,8 @@ class _FxImporter:
             return em.unary("shrink", x, lambd=mod.lambd, bias=mod.lambd if isinstance(mod, nn.Softshrink) else 0.0)
         if isinstance(mod, nn.LogSigmoid):
             return em.unary("log_sigmoid", x)
+        if isinstance(mod, nn.Bilinear):
+            return self._bilinear(x, a[1], self.param(mod, path, "weight"), self.param(mod, path, "bias"))
         if isinstance(mod, nn.Threshold):
             return self._threshold(x, mod.threshold, mod.value)
         if isinstance(mod, nn.Softsign):
@@ -1144,6 +1175,11 @@ class _FxImporter:
                               _arg(a, kw, 2, "tensor2"), kw.get("value", 1))
         if fn is torch.lerp:
             return em.lerp(self.value(a[0]), self.operand(_arg(a, kw, 1, "end")), self.operand(_arg(a, kw, 2, "weight")))
+        if fn in (F.bilinear, torch.bilinear):
+            return self._bilinear(a[0], _arg(a, kw, 1, "input2"), _arg(a, kw, 2, "weight"), _arg(a, kw, 3, "bias"))
+        if fn in (torch.scatter, torch.scatter_add):
+            return self._scatter(a[0], _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "index"), _arg(a, kw, 3, "src"),
+                                 "add" if fn is torch.scatter_add else kw.get("reduce"))
         if fn is F.threshold:
             return self._threshold(a[0], _arg(a, kw, 1, "threshold"), _arg(a, kw, 2, "value"))
         if fn is torch.round:
@@ -1310,6 +1346,8 @@ class _FxImporter:
             return self._chunk(self.value(a[0]), _arg(a, kw, 1, "chunks"), _arg(a, kw, 2, "dim", 0))
         if fn is torch.mean:
             return self._mean(self.value(a[0]), _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
+        if fn is torch.sum:
+            return self._method("sum", a, kw)
         if fn in (torch.zeros_like, torch.ones_like, torch.full_like):
             x = self.value(a[0])
             fill = {torch.zeros_like: 0, torch.ones_like: 1}.get(fn)
@@ -1387,6 +1425,10 @@ class _FxImporter:
         if name in ("addcmul", "addcdiv", "addcmul_", "addcdiv_"):
             return self._addc("mul" if name.startswith("addcmul") else "div", x, _arg(a, kw, 1, "tensor1"),
                               _arg(a, kw, 2, "tensor2"), kw.get("value", 1))
+        if name in ("scatter", "scatter_", "scatter_add", "scatter_add_"):
+            src = _arg(a, kw, 3, "src") if "src" in kw or len(a) > 3 else kw.get("value")
+            return self._scatter(x, _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "index"), src,
+                                 "add" if name.startswith("scatter_add") else kw.get("reduce"))
         if name in ("lerp", "lerp_"):
             return em.lerp(x, self.operand(_arg(a, kw, 1, "end")), self.operand(_arg(a, kw, 2, "weight")))
         if name == "fix":
@@ -1430,6 +1472,9 @@ class _FxImporter:
             return em.reshape(x, x.shape[:d] + x.shape[d + 1:]) if x.shape[d] == 1 else x
         if name == "mean":
             return self._mean(x, _arg(a, kw, 1, "dim"), _arg(a, kw, 2, "keepdim", False))
+        if name == "sum":
+            return self._reduce(self._reduced_operand(x, "sum", kw.get("dtype")), _arg(a, kw, 1, "dim"),
+                                _arg(a, kw, 2, "keepdim", False), lambda x, dims: em.reduce(x, dims, "sum"))
         raise self.fail(f"tensor method '{name}' is not supported")
 
     def _binary(self, op, a, kw):
@@ -1507,6 +1552,12 @@ class _FxImporter:
 
     def _mean(self, x: Value, dims, keepdim: bool) -> Value:
         return self._reduce(x, dims, keepdim, lambda x, dims: self.em.reduce(x, dims, "mean"))
+
+    def _reduced_operand(self, x: Value, kind: str, dtype=None) -> Value:
+        """x as torch reduces it: cast to `dtype` (x.sum(dtype=...)), booleans summed as int64."""
+        if dtype is not None:
+            return self._cast(x, dtype)
+        return self.em.cast(x, "i64") if kind == "sum" and x.dtype == "i1" else x
 
     def _prod(self, x: Value, dims=None, keepdim: bool = False, dtype=None) -> Value:
         """torch.prod over a dim or the whole tensor: integers and booleans multiply as int64, as torch's do."""

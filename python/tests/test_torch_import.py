@@ -1152,7 +1152,8 @@ class OpTranslationTest(unittest.TestCase):
                         torch.logical_and(ids, x[:2, :4] > 0).float() + torch.logical_or(pad, ids > 2).float()
                         + torch.logical_xor(pad, x[:2, :4]).float(),
                         (ids & 6) | (ids ^ (ids + 3)) + (~ids),
-                        (ids >= 2.5).float() + (ids == 2.0).float() + (ids < x[:2, :4]).float() * 2)
+                        (ids >= 2.5).float() + (ids == 2.0).float() + (ids < x[:2, :4]).float() * 2,
+                        mask.sum(-1) + torch.sum(pad))  # booleans sum as i64 (fx's sum is new too)
 
         torch.manual_seed(0)
         x, y, w = torch.randn(5, 4), torch.randn(5, 4), torch.randn(5, 4)
@@ -1169,8 +1170,8 @@ class OpTranslationTest(unittest.TestCase):
         self.assertIn("math.fma", r.text)
 
     def test_bilinear(self):
-        """nn.Bilinear and F.bilinear (ATen's _trilinear, as two einsums) on the aten route, which auto
-        takes; equal to torch."""
+        """nn.Bilinear and F.bilinear (ATen's _trilinear, as two einsums; leading dims flattened) on the
+        fx and aten routes; equal to torch."""
 
         class Pair(nn.Module):
             def __init__(self):
@@ -1182,44 +1183,44 @@ class OpTranslationTest(unittest.TestCase):
                 return self.bil(a, b), F.bilinear(self.bil(a, b), b, self.w)
 
         torch.manual_seed(0)
-        m, a, b = Pair().eval(), torch.randn(6, 5), torch.randn(6, 3)
+        m, a, b = Pair().eval(), torch.randn(2, 3, 5), torch.randn(2, 3, 3)
         with torch.no_grad():
             ref = [t.numpy() for t in m(a, b)]
-        r = import_module(m, [a, b], trace="auto", inline_weights=True)
-        self.assertEqual(r.route, "aten")
-        support.run_numeric(self, r.text, [a.numpy(), b.numpy()], ref)
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, [a, b], trace=trace, inline_weights=True)
+                support.run_numeric(self, r.text, [a.numpy(), b.numpy()], ref)
 
     def test_scatter(self):
         """torch.scatter / Tensor.scatter_ of a tensor (dense MoE routing: topk weights scattered into
         (tokens, experts)) or of a number, scatter_add, along either dim, src larger than the index,
-        on the aten route, which auto takes: equal to torch. A reduce other than add is refused."""
+        on the fx and aten routes: equal to torch. A reduce other than add is refused."""
 
         class Route(nn.Module):
             def __init__(self):
                 super().__init__()
                 self.gate = nn.Linear(8, 5)
+                self.register_buffer("big", torch.randn(7, 5))  # src larger than the index
 
             def forward(self, x, ids):
                 probs = self.gate(x).softmax(-1)
-                topv, topi = probs.topk(2, dim=-1)
+                top = probs.topk(2, dim=-1)
+                topv, topi = top.values, top.indices  # (fx cannot unpack topk's result)
                 w = torch.zeros_like(probs).scatter(1, topi, topv / topv.sum(-1, keepdim=True))
-                hot = torch.zeros(6, 5)
-                hot.scatter_(1, topi, 1.0)
-                big = torch.randn(7, 5)  # src larger than the index (dim 0: ids of shape (2, 5))
-                cols = x[:2, :5].scatter(0, ids, big)
+                hot = torch.zeros_like(probs).scatter_(1, topi, 1.0)
+                cols = x[:2, :5].scatter(0, ids, self.big)  # dim 0: ids of shape (2, 5)
                 added = probs.scatter_add(0, ids.repeat(3, 1), x[:, :5])
                 return w, hot, cols, added
 
         torch.manual_seed(0)
         m, x = Route().eval(), torch.randn(6, 8)
         ids = torch.tensor([[1, 0, 1, 0, 0], [0, 1, 1, 1, 0]])
-        big_seed = torch.get_rng_state()
         with torch.no_grad():
             ref = [t.numpy() for t in m(x, ids)]
-        torch.set_rng_state(big_seed)
-        r = import_module(m, [x, ids], trace="auto", inline_weights=True)
-        self.assertEqual(r.route, "aten")
-        support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
+        for trace in ("fx", "aten"):
+            with self.subTest(trace=trace):
+                r = import_module(m, [x, ids], trace=trace, inline_weights=True)
+                support.run_numeric(self, r.text, [x.numpy(), ids.numpy()], ref)
 
         class Multiply(nn.Module):
             def forward(self, x, ids):
