@@ -70,35 +70,25 @@ llvm::Expected<uint64_t> CorpusTrainer::planSeeds() {
     if (graph.nativeLatency > 0)
       continue;
     SearchContext &context = *graph.context;
-    std::vector<Placement> candidates = {nativePlacement(context.problem)};
+    context.options.seedFrom = impl->options.seedFrom;
+    context.options.timeLimitSeconds = impl->options.timeLimitSeconds;
     if (plansModelSeeds(impl->options.seedFrom) &&
-        context.problem.numNodes() > 0) {
-      if (!context.options.modelPlans) {
-        context.options.seedFrom = impl->options.seedFrom;
-        context.options.timeLimitSeconds = impl->options.timeLimitSeconds;
-        llvm::Expected<std::vector<SeedPlacement>> plans =
-            planModelSeeds(context);
-        if (!plans)
-          return llvm::createStringError(graph.name + ": " +
-                                         llvm::toString(plans.takeError()));
-        // seedPlacements() measures these rather than plan them again.
-        context.options.modelPlans =
-            std::make_shared<const std::vector<SeedPlacement>>(
-                std::move(*plans));
-      }
-      for (const SeedPlacement &plan : *context.options.modelPlans)
-        candidates.push_back(plan.placement);
+        context.problem.numNodes() > 0 && !context.options.modelPlans) {
+      llvm::Expected<std::vector<SeedPlacement>> plans =
+          planModelSeeds(context);
+      if (!plans)
+        return llvm::createStringError(graph.name + ": " +
+                                       llvm::toString(plans.takeError()));
+      // seedPlacements() measures these rather than plan them again.
+      context.options.modelPlans =
+          std::make_shared<const std::vector<SeedPlacement>>(std::move(*plans));
     }
-    // As seedPlacements() measures them: fitted to the chip, each distinct
-    // placement once (CorpusTrainerTest checks the count against what
-    // measureNative() spends). Without seeds, native alone.
-    std::vector<Placement> distinct;
-    for (Placement &placement : candidates) {
-      rectify(context.evaluator.problem(), placement);
-      if (!llvm::is_contained(distinct, placement))
-        distinct.push_back(std::move(placement));
-    }
-    measurements += distinct.size();
+    // What seedPlacements() measures; without seeds, native alone.
+    llvm::Expected<std::vector<SeedPlacement>> seeds = distinctSeeds(context);
+    if (!seeds)
+      return llvm::createStringError(graph.name + ": " +
+                                     llvm::toString(seeds.takeError()));
+    measurements += std::max<size_t>(1, seeds->size());
   }
   return measurements;
 }

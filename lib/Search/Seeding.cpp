@@ -21,8 +21,7 @@
 using namespace egrl;
 
 llvm::Expected<std::vector<SeedPlacement>>
-egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
-                     std::vector<std::string> *unmeasured) {
+egrl::distinctSeeds(const SearchContext &context) {
   std::vector<SeedPlacement> candidates;
   SeedFrom from = context.options.seedFrom;
   if (from == SeedFrom::None || context.problem.numNodes() == 0)
@@ -41,8 +40,8 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
     }
   }
 
-  // Measured as the chip would run them; a placement equal to an earlier
-  // one (greedy is often ilp's optimum) is not measured twice.
+  // As the chip would run them; a placement equal to an earlier one (greedy
+  // is often ilp's optimum) is one seed, named by both.
   std::vector<SeedPlacement> seeds;
   std::vector<Placement> distinct;
   for (SeedPlacement &candidate : candidates) {
@@ -58,6 +57,22 @@ egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
     distinct.push_back(candidate.placement);
     seeds.push_back(std::move(candidate));
   }
+  return seeds;
+}
+
+llvm::Expected<std::vector<SeedPlacement>>
+egrl::seedPlacements(const SearchContext &context, EvaluationTracker &tracker,
+                     std::vector<std::string> *unmeasured) {
+  llvm::Expected<std::vector<SeedPlacement>> planned = distinctSeeds(context);
+  if (!planned)
+    return planned.takeError();
+  std::vector<SeedPlacement> seeds = std::move(*planned);
+  if (seeds.empty())
+    return seeds;
+  // Each measured once, as the chip would run it.
+  std::vector<Placement> distinct;
+  for (const SeedPlacement &seed : seeds)
+    distinct.push_back(seed.placement);
   // A budget that cannot measure every seed measures those the model rates
   // fastest first (native among them), not native first: with repeats K a
   // budget of K measured native alone, K times, where budgets of K - 1 and

@@ -367,6 +367,13 @@ bool measuredBetter(const EvalResult &r, const EvalResult &than);
 /// evaluator measures alike.
 std::string placementKey(const Problem &problem, const Placement &placement);
 
+/// The placements `options.seedFrom` lets a search start from, planned but
+/// not measured: fitted to the evaluator's chip, each distinct placement
+/// once (named by every source that planned it: "greedy=ilp"), native first.
+/// What seedPlacements() measures, and what a caller counts its budget
+/// against before measuring anything (egrl-train).
+llvm::Expected<std::vector<SeedPlacement>>
+distinctSeeds(const SearchContext &context);
 /// The placements `options.seedFrom` lets a search start from, each measured
 /// once through `tracker` (counted in the budget), best first: nothing for
 /// none; the native placement for native; native, greedy, ilp and dp
