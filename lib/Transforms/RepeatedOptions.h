@@ -13,8 +13,10 @@
 #ifndef EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
 #define EGRL_LIB_TRANSFORMS_REPEATEDOPTIONS_H
 
+#include "egrl/Support/RepeatedOptions.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
+
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/CommandLine.h"
@@ -25,13 +27,10 @@
 namespace egrl {
 
 /// The options of the pass that `anyOption` belongs to that its option
-/// string gave more than once, sorted by name. List options, which are
-/// meant to repeat, are not among them.
+/// string gave more than once, sorted by name and written as in the option
+/// string ("target="). List options, which are meant to repeat, are not
+/// among them.
 std::vector<std::string> optionsGivenTwice(const llvm::cl::Option &anyOption);
-
-/// "target= is given more than once (which value was meant?); give it
-/// once", or the same of several options.
-std::string givenTwiceMessage(llvm::ArrayRef<std::string> names);
 
 /// A pass's generated base (`PassBaseT`, EGRLxxxBase<Derived>) with the note:
 /// `givenTwice` names the options its option string gave more than once,

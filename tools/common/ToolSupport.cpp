@@ -9,6 +9,7 @@
 #include "egrl/CostModel/SimConfig.h"
 #include "egrl/Graph/SyntheticGraph.h"
 #include "egrl/Support/Paths.h"
+#include "egrl/Support/RepeatedOptions.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -281,23 +282,14 @@ void tools::refuseRepeatedOptions(llvm::StringRef tool,
                      [&](const auto &alias) { return alias.get() == option; }))
       continue;
     // cl::list options (the models, the graphs) are meant to repeat.
-    const bool once = option->getNumOccurrencesFlag() == cl::Optional ||
-                      option->getNumOccurrencesFlag() == cl::Required;
-    if (once && option->getNumOccurrences() > 1 &&
+    if (takesOneValue(*option) && option->getNumOccurrences() > 1 &&
         llvm::is_contained(option->Categories, &category))
       repeated.push_back("--" + option->ArgStr.str());
   }
   if (repeated.empty())
     return;
   llvm::sort(repeated);
-  if (repeated.size() == 1)
-    die(tool, repeated.front() +
-                  " is given more than once (which value was meant?); give it "
-                  "once");
-  die(tool, llvm::join(llvm::ArrayRef(repeated).drop_back(), ", ") + " and " +
-                repeated.back() +
-                " are each given more than once (which values were meant?); "
-                "give each once");
+  die(tool, givenTwiceMessage(repeated));
 }
 
 std::error_code tools::makeOutputDirectory(llvm::StringRef dir) {
